@@ -1,0 +1,105 @@
+"""The errors qaf_docs raises; every one is meant to be read by a person, not a programmer.
+
+    QafError                      anything the user can fix; the CLI prints "Error: <message>"
+     ├── SettingsError            the workspace or its qaf.toml is missing or wrong
+     ├── FrameworkError           a framework file is malformed (names the file and key)
+     ├── TemplateError            a council template is broken (names the tag and where it is)
+     ├── CaseListError            a case list cannot be read (names the sheet, row and column)
+     ├── SamplingError            a sampling round cannot be drawn as asked
+     ├── AllocationError          cases cannot be given to auditors as asked
+     ├── RegisterError            the register (database) refused an operation
+     └── SubmissionError          a file dropped in the inbox cannot be accepted
+          ├── UnsafeFileError     not a safe Office file (macro, encrypted, zip bomb, not a zip …)
+          └── IdentityError       the file does not say which audit it belongs to, or names an unknown one
+
+Library code raises these and never prints or exits; only ``cli.py`` turns them into messages and exit
+codes. Messages never contain a child's name: they use case ids and audit references.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class QafError(Exception):
+    """Base of every error a user can act on."""
+
+
+class SettingsError(QafError):
+    """The workspace or its settings file is missing or invalid."""
+
+
+class FrameworkError(QafError):
+    """A framework file is malformed."""
+
+
+class TemplateError(QafError):
+    """A template in ``templates/`` cannot be rendered; the message names the tag and where it is."""
+
+
+class CaseListError(QafError):
+    """A case list cannot be read at all (single bad rows are reported, not raised)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        sheet: str | None = None,
+        row: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        where = ", ".join(
+            part
+            for part in (
+                f"sheet '{sheet}'" if sheet else "",
+                f"row {row}" if row is not None else "",
+                f"column '{column}'" if column else "",
+            )
+            if part
+        )
+        super().__init__(f"{message} ({where})" if where else message)
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+
+
+class SamplingError(QafError):
+    """A sampling round cannot be drawn as asked."""
+
+
+class AllocationError(QafError):
+    """Cases cannot be allocated to auditors as asked."""
+
+
+class RegisterError(QafError):
+    """The register refused an operation."""
+
+
+class SubmissionError(QafError):
+    """A file in the inbox cannot be accepted; ``what_to_do`` is advice for the admin officer."""
+
+    what_to_do = "Check the file and drop it in the inbox again."
+
+    def __init__(self, message: str, *, path: Path | None = None, what_to_do: str | None = None):
+        super().__init__(message)
+        self.path = path
+        if what_to_do is not None:
+            self.what_to_do = what_to_do
+
+
+class UnsafeFileError(SubmissionError):
+    """The file is not a safe, ordinary .docx or .xlsx (macro, encrypted, corrupt, oversized …)."""
+
+    what_to_do = (
+        "Open the original in Word or Excel, use File > Save As, choose 'Word Document (.docx)' or "
+        "'Excel Workbook (.xlsx)', and drop the new copy in the inbox."
+    )
+
+
+class IdentityError(SubmissionError):
+    """The file carries no audit identity, or names an audit this workspace does not know."""
+
+    what_to_do = (
+        "Only forms issued by qaf for this workspace can be read. Ask the QA team which audit this is, "
+        "copy the answers into the audit tool they issued for it, and drop that file in the inbox."
+    )
