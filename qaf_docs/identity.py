@@ -1,0 +1,115 @@
+"""The identity every generated file carries: which audit, case, round, framework and template it is.
+
+It travels as custom document properties (File > Properties > Custom in Word and Excel), which Word,
+Excel and LibreOffice keep on save, and as a visible audit reference in the document itself, so a file
+whose properties were stripped can still be matched, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from qaf_docs.errors import IdentityError
+from qaf_docs.filesafety import Limits, parse_xml, read_member
+
+CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+CUSTOM_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+PREFIX = "qaf_"
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a generated file belongs to; stored as ``qaf_<field>`` custom properties."""
+
+    kind: str  # "audit_tool" or "action_tracker"
+    audit_ref: str
+    case_id: str
+    round_id: str
+    framework_id: str
+    framework_version: str
+    template_version: str
+    issued_at: str  # ISO 8601
+    workspace_id: str
+
+    def as_properties(self) -> dict[str, str]:
+        """Return the identity as custom property names and values."""
+        return {f"{PREFIX}{k}": v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_properties(cls, props: dict[str, str]) -> Identity | None:
+        """Return the identity held in ``props``, or None when any part is missing."""
+        values = {}
+        for f in fields(cls):
+            value = props.get(f"{PREFIX}{f.name}", "").strip()
+            if not value:
+                return None
+            values[f.name] = value
+        return cls(**values)
+
+
+def custom_properties_xml(props: dict[str, str]) -> bytes:
+    """Return a ``docProps/custom.xml`` part holding ``props`` as text properties."""
+    items = "".join(
+        f'<property fmtid="{_FMTID}" pid="{pid}" name={quoteattr(name)}>'
+        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
+        for pid, (name, value) in enumerate(props.items(), start=2)
+    )
+    xml = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>'
+    )
+    return xml.encode("utf-8")
+
+
+def read_custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str]:
+    """Return the custom document properties of an Office file (empty when it has none)."""
+    limits = limits or Limits()
+    part = _custom_part_name(path, limits)
+    try:
+        data = read_member(path, part, limits)
+    except KeyError:
+        return {}
+    root = parse_xml(data)
+    props: dict[str, str] = {}
+    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+        name = prop.get("name")
+        if name:
+            props[name] = "".join(prop.itertext()).strip()
+    return props
+
+
+def _custom_part_name(path: Path, limits: Limits) -> str:
+    """Find the custom-properties part through the package relationships, as Office does."""
+    try:
+        rels = parse_xml(read_member(path, "_rels/.rels", limits))
+    except KeyError:
+        return "docProps/custom.xml"
+    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+        if rel.get("Type") == CUSTOM_REL and rel.get("TargetMode") != "External":
+            return (rel.get("Target") or "docProps/custom.xml").lstrip("/")
+    return "docProps/custom.xml"
+
+
+def read_identity(path: Path, visible_ref: str | None = None, limits: Limits | None = None) -> Identity:
+    """Return the identity of a generated file, or raise IdentityError saying what is missing."""
+    props = read_custom_properties(path, limits)
+    identity = Identity.from_properties(props)
+    if identity is not None:
+        if visible_ref and visible_ref.strip() and visible_ref.strip() != identity.audit_ref:
+            raise IdentityError(
+                f"The file's hidden audit reference ({identity.audit_ref}) does not match the one "
+                f"shown in it ({visible_ref.strip()}): it may have been copied from another audit.",
+                path=path,
+            )
+        return identity
+    raise IdentityError(
+        "This file does not carry a qaf audit identity (its document properties are missing), so it "
+        "cannot be matched to an audit.",
+        path=path,
+    )

@@ -1,0 +1,247 @@
+"""A workspace: the folder a QA team works in, its settings file and its standard sub-folders.
+
+    <workspace>/
+        qaf.toml            settings (framework, council name, validation rules)
+        qaf_register.db     the register (SQLite)
+        templates/          the council's Word and Excel templates
+        inbox/              where admin staff drop completed files
+        outbox/packs/<round>/      issued audit tools and action trackers
+        outbox/processed/          files read into the register
+        outbox/rejected/           files that could not be accepted, each with a .rejected.txt note
+        outbox/QA_tracker.xlsx     the consolidated tracker
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tomllib
+import uuid
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from qaf_docs.errors import SettingsError
+from qaf_docs.frameworks import Framework, load_framework
+
+SETTINGS_FILE = "qaf.toml"
+AUDIT_TEMPLATE = "audit_tool.docx"
+TRACKER_TEMPLATE = "action_tracker.xlsx"
+
+
+class ValidationRules(BaseModel):
+    """Which checks a submitted audit must pass; each can be switched off by a council."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    every_domain_graded: bool = True
+    rationale_for_every_grade: bool = True
+    overall_grade_required: bool = True
+    action_needs_owner: bool = True
+    action_needs_concrete_due_date: bool = True
+    action_due_within_days: int | None = Field(
+        default=None, description="None: use the framework's timescale (28 days by default)"
+    )
+    inadequate_needs_action: bool = True
+    warn_if_voice_of_child_empty: bool = True
+    warn_if_audit_date_missing: bool = True
+
+
+class InboxSettings(BaseModel):
+    """How the inbox is read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    poll: bool = False
+    max_file_mb: int = Field(default=25, ge=1)
+
+
+class Settings(BaseModel):
+    """The contents of ``qaf.toml``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    workspace_id: str
+    council_name: str = "Example Council"
+    framework: str = "collaborative-audit"
+    show_child_names: bool = False
+    validation: ValidationRules = ValidationRules()
+    inbox: InboxSettings = InboxSettings()
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """The folders and files of one QA team's workspace."""
+
+    root: Path
+
+    @property
+    def settings_path(self) -> Path:
+        """Path of ``qaf.toml``."""
+        return self.root / SETTINGS_FILE
+
+    @property
+    def register_path(self) -> Path:
+        """Path of the SQLite register."""
+        return self.root / "qaf_register.db"
+
+    @property
+    def templates(self) -> Path:
+        """Folder of the council's templates."""
+        return self.root / "templates"
+
+    @property
+    def inbox(self) -> Path:
+        """Folder where completed files are dropped."""
+        return self.root / "inbox"
+
+    @property
+    def outbox(self) -> Path:
+        """Folder of everything qaf produces."""
+        return self.root / "outbox"
+
+    @property
+    def packs(self) -> Path:
+        """Folder of issued packs, one sub-folder per round."""
+        return self.outbox / "packs"
+
+    @property
+    def processed(self) -> Path:
+        """Folder of files read into the register."""
+        return self.outbox / "processed"
+
+    @property
+    def rejected(self) -> Path:
+        """Folder of files that could not be accepted, each beside its note."""
+        return self.outbox / "rejected"
+
+    @property
+    def samples(self) -> Path:
+        """Folder of sampling manifests."""
+        return self.outbox / "samples"
+
+    @property
+    def tracker_path(self) -> Path:
+        """Path of the consolidated QA tracker workbook."""
+        return self.outbox / "QA_tracker.xlsx"
+
+    @property
+    def state(self) -> Path:
+        """Folder for qaf's own working files (locks, files in flight)."""
+        return self.root / ".qaf"
+
+    def folders(self) -> list[Path]:
+        """Every folder a workspace must have."""
+        return [
+            self.templates,
+            self.inbox,
+            self.outbox,
+            self.packs,
+            self.processed,
+            self.rejected,
+            self.samples,
+            self.state,
+        ]
+
+    def load_settings(self) -> Settings:
+        """Read ``qaf.toml``; raise SettingsError naming the file and the bad key."""
+        if not self.settings_path.is_file():
+            raise SettingsError(
+                f"{self.root} is not a qaf workspace (no {SETTINGS_FILE}). "
+                f"Create one with: qaf init {self.root}"
+            )
+        try:
+            data = tomllib.loads(self.settings_path.read_text(encoding="utf-8-sig"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+            raise SettingsError(f"{self.settings_path} is not valid TOML: {e}") from e
+        try:
+            return Settings.model_validate(data)
+        except ValidationError as e:
+            first = e.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise SettingsError(f"{self.settings_path}: setting '{where}': {first['msg']}") from e
+
+    def load_framework(self, settings: Settings | None = None) -> Framework:
+        """Load the framework the settings name (a preset or a .toml file in the workspace)."""
+        settings = settings or self.load_settings()
+        return load_framework(settings.framework, base=self.root)
+
+    def template(self, name: str) -> Path:
+        """Return the council's template ``name``; raise SettingsError if it is missing."""
+        path = self.templates / name
+        if not path.is_file():
+            raise SettingsError(
+                f"Template {path} is missing. Copy the default back with: qaf init {self.root} --restore-templates"
+            )
+        return path
+
+
+def resolve(workspace: str | Path | None) -> Workspace:
+    """Return the workspace named on the command line, else ``QAF_WORKSPACE``, else the current folder."""
+    chosen = workspace or os.environ.get("QAF_WORKSPACE") or Path.cwd()
+    return Workspace(Path(chosen).expanduser().resolve())
+
+
+def bundled_templates() -> Path:
+    """Folder of the default templates shipped with qaf_docs."""
+    packaged = Path(str(resources.files("qaf_docs"))) / "_bundled_templates"
+    if packaged.is_dir():
+        return packaged
+    # Running from a source checkout (editable install): the templates sit at the repository root.
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+_SETTINGS_TEXT = """\
+# qaf workspace settings. Edit with any text editor; see README.md for every setting.
+workspace_id = "{workspace_id}"
+council_name = "{council_name}"
+# A preset (see: qaf frameworks) or the path of a framework .toml file in this folder.
+framework = "{framework}"
+# Print children's names on audit tools when the case list has them.
+show_child_names = false
+
+[validation]
+every_domain_graded = true
+rationale_for_every_grade = true
+overall_grade_required = true
+action_needs_owner = true
+action_needs_concrete_due_date = true
+# action_due_within_days = 28   # unset: the framework's timescale
+inadequate_needs_action = true
+warn_if_voice_of_child_empty = true
+warn_if_audit_date_missing = true
+
+[inbox]
+poll = false        # true for network shares where change events never arrive
+max_file_mb = 25
+"""
+
+
+def init_workspace(
+    root: Path,
+    *,
+    framework: str = "collaborative-audit",
+    council_name: str = "Example Council",
+    restore_templates: bool = False,
+) -> Workspace:
+    """Create a workspace at ``root`` (folders, settings, default templates); keep what is there."""
+    load_framework(framework, base=root)  # fail before writing anything
+    if '"' in council_name or "\n" in council_name:
+        raise SettingsError("The council name cannot contain quotes or line breaks.")
+    ws = Workspace(root.resolve())
+    for folder in ws.folders():
+        folder.mkdir(parents=True, exist_ok=True)
+    if not ws.settings_path.exists():
+        ws.settings_path.write_text(
+            _SETTINGS_TEXT.format(
+                workspace_id=uuid.uuid4().hex, council_name=council_name, framework=framework
+            ),
+            encoding="utf-8",
+        )
+    for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE):
+        target = ws.templates / name
+        if restore_templates or not target.exists():
+            shutil.copyfile(bundled_templates() / name, target)
+    return ws
