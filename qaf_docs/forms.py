@@ -1,0 +1,210 @@
+"""Read a completed Word audit tool: grades, rationales, the other sections and the actions table.
+
+Works on forms filled in Word (content controls with tags) and on forms re-saved by LibreOffice
+(tags gone: fields found by bookmark; the actions table by its header). A value that cannot be read is
+a finding naming the field, never a silent blank.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from lxml import etree
+
+from qaf_docs import formfields as ff
+from qaf_docs.dates import shown_date
+from qaf_docs.filesafety import DEFAULT_LIMITS, Limits, parse_xml, read_member
+from qaf_docs.findings import Finding
+from qaf_docs.frameworks import Framework, Scale
+from qaf_docs.identity import Identity, read_identity
+
+
+@dataclass(frozen=True)
+class DomainGrade:
+    """The grade and rationale an auditor gave one practice area."""
+
+    key: str
+    title: str
+    grade: str | None
+    rationale: str
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    """One filled row of the actions table, as written (the row number counts filled rows)."""
+
+    row: int
+    description: str
+    owner: str
+    due_on: date | None
+    due_text: str
+
+
+@dataclass
+class AuditForm:
+    """Everything read from one completed audit tool."""
+
+    identity: Identity
+    domains: list[DomainGrade]
+    overall_grade: str | None
+    overall_rationale: str
+    audit_date: date | None
+    practitioner_present: bool | None
+    texts: dict[str, str]  # voice_of_child, self_assessment, family_feedback, theme, agency_contributions
+    moderator: str
+    moderated_grade: str | None
+    moderation_reason: str
+    moderation_date: date | None
+    actions: list[ActionRow]
+    findings: list[Finding] = field(default_factory=list)
+
+
+_TEXT_SECTIONS = {
+    "voice_of_child": "Voice of the child",
+    "self_assessment": "Practitioner self-assessment",
+    "family_feedback": "Family feedback",
+    "theme": "Theme",
+    "agency_contributions": "Agency contributions",
+}
+
+
+def read_document_xml(path: Path, limits: Limits = DEFAULT_LIMITS) -> etree._Element:
+    """Return the parsed main document part of a .docx (bounded, no entities)."""
+    return parse_xml(read_member(path, "word/document.xml", limits), path=path)
+
+
+def read_audit_form(
+    path: Path, framework: Framework, limits: Limits = DEFAULT_LIMITS
+) -> AuditForm:
+    """Read a completed audit tool; reading problems come back as error findings on the form."""
+    root = read_document_xml(path, limits)
+    fields = ff.read_fields(root)
+    visible_ref = fields["qaf_ref"].text if "qaf_ref" in fields else None
+    identity = read_identity(path, visible_ref, limits)
+    findings: list[Finding] = []
+
+    def text(name: str) -> str:
+        value = fields.get(name)
+        return value.text if value else ""
+
+    def grade(name: str, where: str, scale: Scale) -> str | None:
+        raw = text(name)
+        if not raw:
+            return None
+        parsed = scale.parse(raw)
+        if parsed is None:
+            findings.append(
+                Finding(
+                    "error",
+                    where,
+                    f"'{raw}' is not a grade on this framework's scale",
+                    f"Choose one of: {', '.join(scale.grades)}.",
+                )
+            )
+        return parsed
+
+    def when(name: str, where: str) -> date | None:
+        value = fields.get(name)
+        if value is None:
+            return None
+        try:
+            return shown_date(value.text, value.date_value)
+        except ValueError as e:
+            findings.append(Finding("error", where, str(e), "Pick the date with the date picker."))
+            return None
+
+    domains = [
+        DomainGrade(
+            key=d.key,
+            title=d.title,
+            grade=grade(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale),
+            rationale=text(f"qaf_rationale_{d.key}"),
+        )
+        for d in framework.domains
+    ]
+    present = fields.get("qaf_practitioner_present")
+    return AuditForm(
+        identity=identity,
+        domains=domains,
+        overall_grade=grade("qaf_overall_grade", "Overall grade", framework.scale),
+        overall_rationale=text("qaf_overall_rationale"),
+        audit_date=when("qaf_audit_date", "Date of audit"),
+        practitioner_present=present.checked if present else None,
+        texts={key: text(f"qaf_{key}") for key in _TEXT_SECTIONS},
+        moderator=text("qaf_moderator"),
+        moderated_grade=grade("qaf_moderated_grade", "Moderated grade", framework.scale),
+        moderation_reason=text("qaf_moderation_reason"),
+        moderation_date=when("qaf_moderation_date", "Date moderated"),
+        actions=_read_actions(root, findings),
+        findings=findings,
+    )
+
+
+_COLUMNS = {
+    "description": ("action", "description", "what"),
+    "owner": ("owner", "who", "responsible", "lead"),
+    "due": ("due", "by when", "date", "timescale"),
+}
+
+
+def _actions_table(root: etree._Element) -> etree._Element | None:
+    candidates = ff.tables(root)
+    for table in candidates:
+        if "qaf_actions" in ff.bookmark_names(table):
+            return table
+    for table in candidates:
+        rows = ff.table_rows(table)
+        if rows and _column_map(rows[0]) is not None:
+            return table
+    return None
+
+
+def _column_map(header: list[str]) -> dict[str, int] | None:
+    """Map description/owner/due to columns by the header's wording; None if it is not the header."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        words = cell.lower()
+        for key, names in _COLUMNS.items():
+            if key not in found and any(words.startswith(n) for n in names):
+                found[key] = i
+                break
+    return found if {"description", "owner"} <= found.keys() else None
+
+
+def _read_actions(root: etree._Element, findings: list[Finding]) -> list[ActionRow]:
+    table = _actions_table(root)
+    if table is None:
+        findings.append(
+            Finding(
+                "error",
+                "SMART actions",
+                "the actions table cannot be found (its header row 'Action | Owner | Due date' "
+                "was removed or renamed)",
+                "Restore the table's header row or copy the actions into a new audit tool.",
+            )
+        )
+        return []
+    rows = ff.table_rows(table)
+    dates = ff.cell_dates(table)
+    columns = _column_map(rows[0]) or {"description": 1, "owner": 2, "due": 3}
+    actions: list[ActionRow] = []
+
+    def cell(row: list[str], key: str) -> str:
+        i = columns.get(key)
+        return row[i] if i is not None and i < len(row) else ""
+
+    for row_cells, row_dates in zip(rows[1:], dates[1:], strict=True):
+        description, owner, due_text = (cell(row_cells, k) for k in ("description", "owner", "due"))
+        if not (description or owner or due_text):
+            continue  # an unused row; a lone number in the No. column is not content
+        number = len(actions) + 1
+        due_index = columns.get("due")
+        stored = row_dates[due_index] if due_index is not None and due_index < len(row_dates) else None
+        try:
+            due_on = shown_date(due_text, stored)
+        except ValueError:
+            due_on = None  # validation says why: "ASAP" and friends are a rule, not a read error
+        actions.append(ActionRow(number, description, owner, due_on, due_text))
+    return actions

@@ -1,0 +1,136 @@
+"""Read a returned Excel action tracker: each action's status, completion date and evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from qaf_docs.dates import from_excel_serial, parse_uk_date
+from qaf_docs.filesafety import DEFAULT_LIMITS, Limits
+from qaf_docs.findings import Finding
+from qaf_docs.identity import Identity, read_identity
+from qaf_docs.packs import STATUSES, find_actions_header
+from qaf_docs.register import TrackerRow
+
+_STATUS_WORDS = {
+    "not started": "Not started",
+    "notstarted": "Not started",
+    "to do": "Not started",
+    "in progress": "In progress",
+    "inprogress": "In progress",
+    "started": "In progress",
+    "ongoing": "In progress",
+    "completed": "Completed",
+    "complete": "Completed",
+    "done": "Completed",
+}
+
+
+@dataclass
+class TrackerForm:
+    """Everything read from one returned action tracker."""
+
+    identity: Identity
+    rows: list[TrackerRow]
+    findings: list[Finding] = field(default_factory=list)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).replace("\u00a0", " ").split())
+
+
+def _cell_date(value: object, where: str, findings: list[Finding]) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and 20000 < value < 80000:
+        return from_excel_serial(value)
+    try:
+        return parse_uk_date(str(value))
+    except ValueError as e:
+        findings.append(Finding("error", where, str(e), "Type the date like 03/12/2026."))
+        return None
+
+
+def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
+    """Read a returned action tracker; problems come back as findings naming row and column."""
+    # data_only: the Overdue column holds formulas; their cached values are not needed anyway.
+    wb = load_workbook(path, data_only=True)
+    ws = wb.worksheets[0]
+    visible_ref = None
+    for row in ws.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
+        if _text(row[0]).lower() == "audit reference":
+            visible_ref = _text(row[1])
+    identity = read_identity(path, visible_ref, limits)
+    findings: list[Finding] = []
+    header = find_actions_header(ws)
+    rows: list[TrackerRow] = []
+    for excel_row, cells in enumerate(
+        ws.iter_rows(min_row=header + 1, max_col=7, values_only=True), start=header + 1
+    ):
+        number, description, owner, due, status, done, evidence = (list(cells) + [None] * 7)[:7]
+        if not any(_text(v) for v in (description, owner, status, done, evidence)):
+            continue
+        where_row = f"Row {excel_row}"
+        status_text = _text(status)
+        parsed = _STATUS_WORDS.get(status_text.lower()) if status_text else "Not started"
+        if parsed is None:
+            hint = (
+                " (Overdue is worked out by qaf from the due date)"
+                if status_text.lower() == "overdue"
+                else ""
+            )
+            findings.append(
+                Finding(
+                    "error",
+                    f"{where_row}: Status",
+                    f"'{status_text}' is not a status{hint}",
+                    f"Choose one of: {', '.join(STATUSES)}.",
+                )
+            )
+            parsed = "Not started"
+        completed_on = _cell_date(done, f"{where_row}: Completion date", findings)
+        if parsed == "Completed" and completed_on is None:
+            findings.append(
+                Finding(
+                    "warning",
+                    f"{where_row}: Completion date",
+                    "the action is Completed but has no completion date",
+                )
+            )
+        try:
+            num = int(float(_text(number))) if _text(number) else len(rows) + 1
+        except ValueError:
+            num = len(rows) + 1
+        rows.append(
+            TrackerRow(
+                number=num,
+                description=_text(description),
+                owner=_text(owner),
+                due_on=_cell_date(due, f"{where_row}: Due date", findings),
+                status=parsed,
+                completed_on=completed_on,
+                evidence=str(evidence or "").strip(),
+            )
+        )
+    numbers = [r.number for r in rows]
+    for n in sorted({n for n in numbers if numbers.count(n) > 1}):
+        findings.append(
+            Finding(
+                "error",
+                "No. column",
+                f"action number {n} is used twice",
+                "Give each action its own number.",
+            )
+        )
+    return TrackerForm(identity=identity, rows=rows, findings=findings)

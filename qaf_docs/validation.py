@@ -1,0 +1,156 @@
+"""Check a completed audit against the framework's rules; each rule is a setting in ``qaf.toml``."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from qaf_docs.findings import Finding
+from qaf_docs.forms import AuditForm
+from qaf_docs.frameworks import Framework
+from qaf_docs.workspace import ValidationRules
+
+_VAGUE_DATES = ("asap", "tbc", "tba", "ongoing", "immediately", "as soon as possible", "n/a", "soon")
+
+
+def validate(
+    form: AuditForm, framework: Framework, rules: ValidationRules, *, received_on: date
+) -> list[Finding]:
+    """Return every finding for ``form``: errors reject the file, warnings are kept with the audit."""
+    found: list[Finding] = []
+    for d in form.domains:
+        if d.grade is None and rules.every_domain_graded and not _already_reported(form, d.title):
+            found.append(
+                Finding("error", f"{d.title}: grade", "no grade chosen", "Choose a grade from the list.")
+            )
+        if d.grade is not None and not d.rationale and rules.rationale_for_every_grade:
+            found.append(
+                Finding(
+                    "error",
+                    f"{d.title}: rationale",
+                    f"the grade '{d.grade}' has no rationale",
+                    "Explain the grade with reference to evidence on the file.",
+                )
+            )
+    if form.overall_grade is None and rules.overall_grade_required:
+        if not _already_reported(form, "Overall grade"):
+            found.append(
+                Finding("error", "Overall grade", "no overall grade chosen", "Choose a grade.")
+            )
+    elif form.overall_grade and not form.overall_rationale and rules.rationale_for_every_grade:
+        found.append(
+            Finding(
+                "error",
+                "Overall rationale",
+                f"the overall grade '{form.overall_grade}' has no rationale",
+                "Summarise why the case was graded this way.",
+            )
+        )
+    found += _action_findings(form, framework, rules, received_on)
+    found += _moderation_findings(form)
+    if (
+        rules.warn_if_voice_of_child_empty
+        and framework.sections.voice_of_child
+        and not form.texts.get("voice_of_child")
+    ):
+        found.append(Finding("warning", "Voice of the child", "left empty"))
+    if rules.warn_if_audit_date_missing and form.audit_date is None:
+        if not _already_reported(form, "Date of audit"):
+            found.append(
+                Finding(
+                    "warning",
+                    "Date of audit",
+                    f"not given; the date the form was received ({received_on:%d/%m/%Y}) is used",
+                )
+            )
+    return found
+
+
+def _already_reported(form: AuditForm, where_prefix: str) -> bool:
+    """True when reading the form already reported a problem with this field (no double notes)."""
+    return any(f.where.startswith(where_prefix) for f in form.findings)
+
+
+def _action_findings(
+    form: AuditForm, framework: Framework, rules: ValidationRules, received_on: date
+) -> list[Finding]:
+    found: list[Finding] = []
+    within = rules.action_due_within_days or framework.timescales.action_due_within_days
+    start = form.audit_date or received_on
+    latest = start + timedelta(days=within)
+    for a in form.actions:
+        where = f"Action row {a.row}"
+        if not a.description:
+            found.append(
+                Finding("error", f"{where}: action", "an owner or date is given but no action",
+                        "Describe the action, or clear the row.")
+            )
+        if not a.owner and rules.action_needs_owner:
+            found.append(
+                Finding("error", f"{where}: owner", "no owner named", "Name the person responsible.")
+            )
+        if not rules.action_needs_concrete_due_date:
+            continue
+        if not a.due_text and a.due_on is None:
+            found.append(
+                Finding("error", f"{where}: due date", "no due date", "Pick a due date.")
+            )
+        elif a.due_on is None:
+            vague = a.due_text.strip().lower().rstrip(".!") in _VAGUE_DATES
+            found.append(
+                Finding(
+                    "error",
+                    f"{where}: due date",
+                    f"'{a.due_text}' is not a concrete date"
+                    + (" (SMART actions need a real date)" if vague else ""),
+                    "Pick a date with the date picker, e.g. 03/12/2026.",
+                )
+            )
+        elif a.due_on > latest:
+            found.append(
+                Finding(
+                    "error",
+                    f"{where}: due date",
+                    f"{a.due_on:%d/%m/%Y} is more than {within} days after the audit "
+                    f"({start:%d/%m/%Y})",
+                    f"Set a due date on or before {latest:%d/%m/%Y}, or split the action into steps.",
+                )
+            )
+        elif a.due_on < start:
+            found.append(
+                Finding("warning", f"{where}: due date", f"{a.due_on:%d/%m/%Y} is before the audit date")
+            )
+    inadequate = framework.scale.inadequate
+    if (
+        rules.inadequate_needs_action
+        and inadequate
+        and form.overall_grade == inadequate
+        and not [a for a in form.actions if a.description]
+    ):
+        found.append(
+            Finding(
+                "error",
+                "SMART actions",
+                "the overall grade is Inadequate but no action is recorded",
+                "Agree at least one SMART action with an owner and a due date.",
+            )
+        )
+    return found
+
+
+def _moderation_findings(form: AuditForm) -> list[Finding]:
+    if (
+        form.moderated_grade
+        and form.overall_grade
+        and form.moderated_grade != form.overall_grade
+        and not form.moderation_reason
+    ):
+        return [
+            Finding(
+                "error",
+                "Moderation: reason",
+                f"the grade was changed from '{form.overall_grade}' to '{form.moderated_grade}' "
+                "without a reason",
+                "The moderator should record why the grade changed.",
+            )
+        ]
+    return []
