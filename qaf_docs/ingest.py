@@ -1,0 +1,323 @@
+"""Take completed files from the inbox, once each: identify, read, validate, record, then move.
+
+Order matters for "never lost, never read twice": a file's results and its content hash are committed
+in one transaction, and only then is the file moved to ``outbox/processed/``. If qaf stops between the
+two, the next run finds the hash already recorded under the same name and just finishes the move.
+Anything that cannot be accepted goes to ``outbox/rejected/`` beside a ``.rejected.txt`` note for the
+admin officer; nothing already recorded is touched by a rejected file.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+from qaf_docs import packs, reports
+from qaf_docs.errors import IdentityError, QafError, SubmissionError
+from qaf_docs.filesafety import FileKind, Limits, inspect_office_file, sha256_file
+from qaf_docs.findings import Finding, errors, warnings
+from qaf_docs.forms import read_audit_form
+from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.identity import Identity, read_custom_properties
+from qaf_docs.inbox import FileInUseError, ReadinessTracker, move_without_clobber, scan
+from qaf_docs.register import AuditRecord, Register
+from qaf_docs.trackers import read_tracker
+from qaf_docs.validation import validate
+from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
+
+log = logging.getLogger("qaf.ingest")
+
+Result = Literal["accepted", "rejected", "duplicate", "waiting"]
+
+
+@dataclass
+class Outcome:
+    """What happened to one inbox file; ``label`` names it without the file name (no child names)."""
+
+    label: str
+    result: Result
+    audit_ref: str | None = None
+    moved_to: Path | None = None
+    note: Path | None = None
+    findings: list[Finding] = field(default_factory=list)
+    detail: str = ""
+
+
+class Ingestor:
+    """Processes inbox files for one workspace against its register."""
+
+    def __init__(self, ws: Workspace, register: Register, settings: Settings) -> None:
+        self.ws = ws
+        self.register = register
+        self.settings = settings
+        self.limits = Limits(max_file_bytes=settings.inbox.max_file_mb * 1024 * 1024)
+        self._frameworks: dict[str, Framework] = {}
+
+    def _framework(self, framework_id: str) -> Framework:
+        if framework_id not in self._frameworks:
+            try:
+                self._frameworks[framework_id] = load_framework(framework_id, base=self.ws.root)
+            except QafError:
+                self._frameworks[framework_id] = self.ws.load_framework(self.settings)
+        return self._frameworks[framework_id]
+
+    def process(self, path: Path) -> Outcome:
+        """Process one complete file from the inbox and return what happened to it."""
+        digest = sha256_file(path)
+        label = f"file #{digest[:8]}"
+        seen = self.register.ingested(digest)
+        if seen is not None and seen.outcome == "processed":
+            if seen.file_name == path.name:
+                # Recorded, but qaf stopped before the move: finish the job, record nothing again.
+                return self._move(path, self.ws.processed, Outcome(f"audit {seen.audit_ref}", "accepted", seen.audit_ref, detail="finished an interrupted ingest"))
+            return self._duplicate(path, digest, seen.file_name, seen.audit_ref)
+        try:
+            kind = inspect_office_file(path, self.limits)
+            identity = self._identity(path)
+            label = f"audit {identity.audit_ref}"
+            audit = self._check_identity(identity, kind)
+            if kind is FileKind.DOCX:
+                return self._audit_tool(path, digest, identity, audit, label)
+            return self._tracker(path, digest, identity, label)
+        except FileInUseError:
+            raise
+        except SubmissionError as e:
+            finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+            return self._reject(path, digest, label, None, [finding])
+
+    # -- identity ----------------------------------------------------------------------------------
+
+    def _identity(self, path: Path) -> Identity:
+        identity = Identity.from_properties(read_custom_properties(path, self.limits))
+        if identity is None:
+            raise IdentityError(
+                "This file does not carry a qaf audit identity (its document properties are "
+                "missing), so it cannot be matched to an audit",
+                path=path,
+            )
+        return identity
+
+    def _check_identity(self, identity: Identity, kind: FileKind) -> AuditRecord:
+        expected = "audit_tool" if kind is FileKind.DOCX else "action_tracker"
+        if identity.kind != expected:
+            raise IdentityError(f"The file says it is an {identity.kind} but it is a {kind.value} file")
+        if identity.workspace_id != self.settings.workspace_id:
+            raise IdentityError(
+                f"Audit {identity.audit_ref} was issued by another qaf workspace (another team or "
+                "council), not this one",
+                what_to_do="Send the file to the QA team that issued it.",
+            )
+        audit = self.register.audit(identity.audit_ref)
+        if audit is None:
+            raise IdentityError(f"Audit {identity.audit_ref} is not in this workspace's register")
+        if audit.case_id != identity.case_id:
+            raise IdentityError(
+                f"The file names case {identity.case_id} but audit {identity.audit_ref} is for "
+                f"case {audit.case_id}"
+            )
+        if identity.template_version not in self.register.template_versions():
+            raise SubmissionError(
+                f"Audit {identity.audit_ref} was made from a template version "
+                f"({identity.template_version}) this workspace never issued",
+                what_to_do="Ask the QA team for a fresh audit tool and copy the answers into it.",
+            )
+        return audit
+
+    # -- the two kinds of file ---------------------------------------------------------------------
+
+    def _audit_tool(
+        self, path: Path, digest: str, identity: Identity, audit: AuditRecord, label: str
+    ) -> Outcome:
+        framework = self._framework(identity.framework_id)
+        form = read_audit_form(path, framework, self.limits)
+        found = form.findings + validate(
+            form, framework, self.settings.validation, received_on=date.today()
+        )
+        if errors(found):
+            return self._reject(path, digest, label, audit, found)
+        self.register.record_audit_submission(form, warnings(found), file_name=path.name, sha256=digest)
+        log.info("%s accepted (case %s)", label, identity.case_id)
+        outcome = self._move(path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=found))
+        self._refresh_action_tracker(audit, form.audit_date)
+        return outcome
+
+    def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
+        tracker = read_tracker(path, self.limits)
+        audit = self.register.audit(identity.audit_ref)
+        if errors(tracker.findings):
+            return self._reject(path, digest, label, audit, tracker.findings)
+        self.register.record_tracker_submission(
+            identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest
+        )
+        log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
+        return self._move(path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings))
+
+    def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> None:
+        """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update."""
+        actions = [
+            packs.PackAction(a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence)
+            for a in self.register.current_actions(audit.audit_ref)
+        ]
+        details = packs.details_for(audit, self.settings, kind="action_tracker")
+        _, xlsx = packs.pack_paths(self.ws.packs, audit.round_id, audit.audit_ref)
+        packs.write_action_tracker(
+            self.ws.template(TRACKER_TEMPLATE), details, actions, xlsx, audit_date
+        )
+
+    # -- where files go ----------------------------------------------------------------------------
+
+    def _move(self, path: Path, folder: Path, outcome: Outcome) -> Outcome:
+        try:
+            outcome.moved_to = move_without_clobber(path, folder)
+        except FileInUseError:
+            outcome.detail = "recorded; the file is still open elsewhere and will be moved next time"
+        return outcome
+
+    def _reject(
+        self,
+        path: Path,
+        digest: str,
+        label: str,
+        audit: AuditRecord | None,
+        found: list[Finding],
+    ) -> Outcome:
+        moved = move_without_clobber(path, self.ws.rejected)
+        note = moved.with_name(moved.name + ".rejected.txt")
+        note.write_text(rejection_note(path.name, audit, found), encoding="utf-8")
+        reason = "; ".join(f.line() for f in errors(found))[:2000]
+        self.register.record_rejection(
+            sha256=digest, file_name=path.name, audit_ref=audit.audit_ref if audit else None, reason=reason
+        )
+        log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
+        return Outcome(label, "rejected", audit.audit_ref if audit else None, moved, note, found)
+
+    def _duplicate(self, path: Path, digest: str, first_name: str, audit_ref: str | None) -> Outcome:
+        moved = move_without_clobber(path, self.ws.rejected)
+        note = moved.with_name(moved.name + ".rejected.txt")
+        note.write_text(
+            _NOTE_HEAD.format(file=path.name, received=_now_uk(), audit=audit_ref or "unknown")
+            + "\nWhat is wrong\n-------------\n"
+            f"Nothing. This file is an exact copy of '{first_name}', which has already been "
+            "recorded.\n\nWhat to do\n----------\nNothing: the copy was set aside so it is not "
+            "recorded twice. You may delete it.\n",
+            encoding="utf-8",
+        )
+        log.info("audit %s: duplicate copy set aside", audit_ref)
+        return Outcome(f"audit {audit_ref}", "duplicate", audit_ref, moved, note)
+
+
+_NOTE_HEAD = """\
+qaf could not accept this file
+==============================
+
+File:      {file}
+Received:  {received}
+Audit:     {audit}
+"""
+
+
+def _now_uk() -> str:
+    return datetime.now().strftime("%d/%m/%Y %H:%M")
+
+
+def rejection_note(file_name: str, audit: AuditRecord | None, found: list[Finding]) -> str:
+    """Return the plain-English note that sits beside a rejected file."""
+    who = (
+        f"{audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor or 'not recorded'})"
+        if audit
+        else "not identified"
+    )
+    problems = errors(found)
+    lines = [_NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who), "What is wrong", "-------------"]
+    lines += [f"{i}. {f.line()}" for i, f in enumerate(problems, start=1)]
+    later = warnings(found)
+    if later:
+        lines += ["", "Also worth checking (these alone would not stop the file)"]
+        lines += [f"- {f.line()}" for f in later]
+    author = f"the auditor ({audit.auditor})" if audit and audit.auditor else "whoever sent it"
+    lines += [
+        "",
+        "What to do",
+        "----------",
+        f"Send the file back to {author}. They should open it in Word or Excel, put right each "
+        "point above, save it under any name, and send it back; then drop it in the inbox again.",
+        "Nothing from this file has been recorded, and nothing recorded earlier has changed.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def ingest_inbox(
+    ws: Workspace,
+    *,
+    settle_s: float = 1.0,
+    on_file: Callable[[Outcome], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> list[Outcome]:
+    """Process every complete file in the inbox once; files still arriving are left for next time."""
+    settings = ws.load_settings()
+    with Register.open(ws.register_path) as register:
+        readiness = ReadinessTracker(stable_checks=2, min_stable_s=settle_s)
+        readiness.ready(scan(ws.inbox))
+        time.sleep(settle_s)
+        candidates = scan(ws.inbox)
+        ready = readiness.ready(candidates)
+        if on_start:
+            on_start(len(ready))
+        ingestor = Ingestor(ws, register, settings)
+        outcomes: list[Outcome] = []
+        for path in ready:
+            try:
+                outcome = ingestor.process(path)
+            except FileInUseError:
+                outcome = Outcome(f"file #{sha256_file(path)[:8]}", "waiting", detail="open in another program")
+            outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+        for path in candidates:
+            if path not in ready and path.exists():
+                outcomes.append(Outcome("a file still arriving", "waiting", detail="left for the next run"))
+        if any(o.result == "accepted" for o in outcomes):
+            reports.build_tracker(ws, register)
+    return outcomes
+
+
+def watch_inbox(
+    ws: Workspace,
+    *,
+    poll: bool = False,
+    scan_interval_s: float = 5.0,
+    stop: threading.Event | None = None,
+) -> None:
+    """Process files as they arrive until stopped; rebuild the tracker once per burst."""
+    from qaf_docs.watch import InboxWatcher, WatcherLock
+
+    settings = ws.load_settings()
+    with Register.open(ws.register_path) as register:
+        ingestor = Ingestor(ws, register, settings)
+
+        def process(path: Path) -> None:
+            outcome = ingestor.process(path)
+            log.info("%s: %s%s", outcome.label, outcome.result, f" ({outcome.detail})" if outcome.detail else "")
+
+        def burst_end() -> None:
+            path = reports.build_tracker(ws, register)
+            log.info("tracker rebuilt: %s", path.name)
+
+        lock_path = ws.state / "watch.lock"
+        with WatcherLock(lock_path, log=log):
+            InboxWatcher(
+                ws.inbox,
+                process,
+                burst_end,
+                poll=poll,
+                scan_interval_s=scan_interval_s,
+                lock_path=lock_path,
+                log=log,
+            ).run(stop)

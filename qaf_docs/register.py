@@ -1,0 +1,639 @@
+"""The register: the single source of truth for rounds, audits, submissions, grades and actions.
+
+SQLite in WAL mode, in one file beside the workspace. Every SQL statement of qaf lives in this module,
+so a shared PostgreSQL can take its place for a multi-council partnership. Schema changes are
+migrations, applied in order and recorded in the ``schema_migrations`` table.
+
+History is never overwritten: each accepted file is a submission; a resubmission of the same audit
+marks the earlier one superseded. Action status updates from trackers are rows of their own.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.findings import Finding
+from qaf_docs.forms import AuditForm
+
+# ---------------------------------------------------------------------------------------------------
+# Migrations
+
+
+def _run_script(db: sqlite3.Connection, script: str) -> None:
+    # Not executescript(): it commits first, which would split a migration across transactions.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m1_initial(db: sqlite3.Connection) -> None:
+    _run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE rounds (
+            round_id TEXT PRIMARY KEY, kind TEXT NOT NULL, seed INTEGER, input_sha256 TEXT,
+            rules_json TEXT NOT NULL DEFAULT '{}', framework_id TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE audits (
+            audit_ref TEXT PRIMARY KEY, round_id TEXT NOT NULL REFERENCES rounds(round_id),
+            case_id TEXT NOT NULL, team TEXT, worker TEXT, case_type TEXT, child_name TEXT,
+            auditor TEXT, auditor_email TEXT, framework_id TEXT NOT NULL,
+            framework_version TEXT, template_version TEXT, status TEXT NOT NULL,
+            due_on TEXT, issued_at TEXT, created_at TEXT NOT NULL
+        );
+        CREATE INDEX audits_case ON audits(case_id);
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY, audit_ref TEXT NOT NULL REFERENCES audits(audit_ref),
+            kind TEXT NOT NULL, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL,
+            received_at TEXT NOT NULL, superseded_by INTEGER REFERENCES submissions(id),
+            audit_date TEXT, overall_grade TEXT, overall_rationale TEXT,
+            moderator TEXT, moderated_grade TEXT, moderation_reason TEXT, moderation_date TEXT,
+            practitioner_present INTEGER, texts_json TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX submissions_audit ON submissions(audit_ref);
+        CREATE TABLE domain_grades (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id), position INTEGER NOT NULL,
+            domain TEXT NOT NULL, title TEXT NOT NULL, grade TEXT, rationale TEXT NOT NULL
+        );
+        CREATE TABLE actions (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id), number INTEGER NOT NULL,
+            description TEXT NOT NULL, owner TEXT NOT NULL, due_on TEXT,
+            PRIMARY KEY (submission_id, number)
+        );
+        CREATE TABLE action_updates (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id), audit_ref TEXT NOT NULL,
+            number INTEGER NOT NULL, description TEXT NOT NULL, owner TEXT NOT NULL, due_on TEXT,
+            status TEXT NOT NULL, completed_on TEXT, evidence TEXT NOT NULL
+        );
+        CREATE TABLE findings (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            severity TEXT NOT NULL, location TEXT NOT NULL, message TEXT NOT NULL
+        );
+        CREATE TABLE ingested_files (
+            sha256 TEXT PRIMARY KEY, file_name TEXT NOT NULL, outcome TEXT NOT NULL,
+            audit_ref TEXT, submission_id INTEGER, reason TEXT, at TEXT NOT NULL
+        );
+        """
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("initial schema", _m1_initial),
+]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Records
+
+
+@dataclass(frozen=True)
+class NewAudit:
+    """An audit to plan in a round: a case given to an auditor."""
+
+    case_id: str
+    team: str
+    worker: str
+    case_type: str
+    auditor: str
+    auditor_email: str
+    due_on: date
+    child_name: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """An audit as the register knows it."""
+
+    audit_ref: str
+    round_id: str
+    case_id: str
+    team: str
+    worker: str
+    case_type: str
+    child_name: str | None
+    auditor: str
+    auditor_email: str
+    framework_id: str
+    framework_version: str | None
+    template_version: str | None
+    status: str
+    due_on: date | None
+    issued_at: str | None
+
+
+@dataclass(frozen=True)
+class IngestedFile:
+    """The outcome recorded for a file's content hash."""
+
+    sha256: str
+    file_name: str
+    outcome: str
+    audit_ref: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class TrackerRow:
+    """One action as read from a returned action tracker."""
+
+    number: int
+    description: str
+    owner: str
+    due_on: date | None
+    status: str
+    completed_on: date | None
+    evidence: str
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _date(s: str | None) -> date | None:
+    return date.fromisoformat(s) if s else None
+
+
+def _now() -> str:
+    return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+class Register:
+    """The register of one workspace; open with ``Register.open(path)`` and close when done."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    @classmethod
+    def open(cls, path: Path) -> Register:
+        """Open (creating and migrating if needed) the register at ``path``."""
+        try:
+            db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            db.row_factory = sqlite3.Row
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA busy_timeout=30000")
+        except sqlite3.Error as e:
+            raise RegisterError(f"The register {path} cannot be opened: {e}") from e
+        register = cls(db)
+        register._migrate()
+        return register
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block as one transaction: all of it is recorded, or none of it."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+        )
+        done = {r[0] for r in self._db.execute("SELECT version FROM schema_migrations")}
+        if len(done) > len(MIGRATIONS):
+            raise RegisterError(
+                "The register was written by a newer version of qaf; upgrade qaf to use it."
+            )
+        for version, (name, step) in enumerate(MIGRATIONS, start=1):
+            if version in done:
+                continue
+            with self.transaction() as db:
+                step(db)
+                db.execute(
+                    "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, _now())
+                )
+
+    def schema_version(self) -> int:
+        """Return the number of the last migration applied."""
+        row = self._db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        return int(row[0] or 0)
+
+    # -- rounds and audits -------------------------------------------------------------------------
+
+    def new_round_id(self, kind: str, today: date) -> str:
+        """Return an unused round id such as ``2026-11-simple`` (``-2``, ``-3`` … when taken)."""
+        base = f"{today:%Y-%m}-{kind}"
+        taken = {r[0] for r in self._db.execute("SELECT round_id FROM rounds WHERE round_id LIKE ?", (base + "%",))}
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}-{n}" in taken:
+            n += 1
+        return f"{base}-{n}"
+
+    def record_round(
+        self,
+        *,
+        round_id: str,
+        kind: str,
+        seed: int | None,
+        input_sha256: str | None,
+        rules: dict[str, Any],
+        framework_id: str,
+        audits: Sequence[NewAudit],
+        today: date,
+    ) -> list[str]:
+        """Record a round and its audits (status 'allocated') in one transaction; return the refs."""
+        refs: list[str] = []
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM rounds WHERE round_id = ?", (round_id,)).fetchone():
+                raise RegisterError(f"Round {round_id} already exists.")
+            db.execute(
+                "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (round_id, kind, seed, input_sha256, json.dumps(rules, default=str), framework_id, _now()),
+            )
+            counter_key = f"ref_counter_{today:%y%m}"
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (counter_key,)).fetchone()
+            n = int(row[0]) if row else 0
+            for a in audits:
+                n += 1
+                ref = f"QA{today:%y%m}-{n:04d}"
+                db.execute(
+                    "INSERT INTO audits (audit_ref, round_id, case_id, team, worker, case_type, "
+                    "child_name, auditor, auditor_email, framework_id, status, due_on, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'allocated', ?, ?)",
+                    (
+                        ref, round_id, a.case_id, a.team, a.worker, a.case_type, a.child_name,
+                        a.auditor, a.auditor_email, framework_id, _iso(a.due_on), _now(),
+                    ),
+                )
+                refs.append(ref)
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (counter_key, str(n)))
+        return refs
+
+    def audits(self, *, round_id: str | None = None, status: str | None = None) -> list[AuditRecord]:
+        """Return audits, optionally of one round and/or status, in reference order."""
+        sql, args = "SELECT * FROM audits WHERE 1=1", []
+        if round_id:
+            sql, args = sql + " AND round_id = ?", [*args, round_id]
+        if status:
+            sql, args = sql + " AND status = ?", [*args, status]
+        return [self._audit(r) for r in self._db.execute(sql + " ORDER BY audit_ref", args)]
+
+    def audit(self, audit_ref: str) -> AuditRecord | None:
+        """Return one audit, or None when the reference is unknown."""
+        row = self._db.execute("SELECT * FROM audits WHERE audit_ref = ?", (audit_ref,)).fetchone()
+        return self._audit(row) if row else None
+
+    @staticmethod
+    def _audit(r: sqlite3.Row) -> AuditRecord:
+        return AuditRecord(
+            audit_ref=r["audit_ref"], round_id=r["round_id"], case_id=r["case_id"],
+            team=r["team"] or "", worker=r["worker"] or "", case_type=r["case_type"] or "",
+            child_name=r["child_name"], auditor=r["auditor"] or "", auditor_email=r["auditor_email"] or "",
+            framework_id=r["framework_id"], framework_version=r["framework_version"],
+            template_version=r["template_version"], status=r["status"], due_on=_date(r["due_on"]),
+            issued_at=r["issued_at"],
+        )
+
+    def mark_issued(
+        self, audit_ref: str, *, framework_version: str, template_version: str, issued_at: str
+    ) -> None:
+        """Record that an audit's pack was generated (status 'issued' unless already returned)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE audits SET framework_version = ?, template_version = ?, issued_at = ?, "
+                "status = CASE WHEN status = 'allocated' THEN 'issued' ELSE status END "
+                "WHERE audit_ref = ?",
+                (framework_version, template_version, issued_at, audit_ref),
+            )
+
+    def template_versions(self) -> set[str]:
+        """Return every template version the register has issued packs from."""
+        rows = self._db.execute("SELECT DISTINCT template_version FROM audits WHERE template_version IS NOT NULL")
+        return {r[0] for r in rows}
+
+    # -- ingest ------------------------------------------------------------------------------------
+
+    def ingested(self, sha256: str) -> IngestedFile | None:
+        """Return what happened to a file with this content hash before, if anything."""
+        r = self._db.execute("SELECT * FROM ingested_files WHERE sha256 = ?", (sha256,)).fetchone()
+        if r is None:
+            return None
+        return IngestedFile(r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"])
+
+    def record_audit_submission(
+        self, form: AuditForm, warnings: Sequence[Finding], *, file_name: str, sha256: str
+    ) -> int:
+        """Record an accepted audit tool in one transaction; supersede the audit's earlier submission."""
+        ref = form.identity.audit_ref
+        with self.transaction() as db:
+            self._guard_not_ingested(db, sha256)
+            previous = db.execute(
+                "SELECT id FROM submissions WHERE audit_ref = ? AND kind = 'audit_tool' "
+                "AND superseded_by IS NULL",
+                (ref,),
+            ).fetchone()
+            cur = db.execute(
+                "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
+                "audit_date, overall_grade, overall_rationale, moderator, moderated_grade, "
+                "moderation_reason, moderation_date, practitioner_present, texts_json) "
+                "VALUES (?, 'audit_tool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    ref, file_name, sha256, _now(), _iso(form.audit_date), form.overall_grade,
+                    form.overall_rationale, form.moderator, form.moderated_grade,
+                    form.moderation_reason, _iso(form.moderation_date),
+                    None if form.practitioner_present is None else int(form.practitioner_present),
+                    json.dumps(form.texts),
+                ),
+            )
+            sid = int(cur.lastrowid or 0)
+            if previous:
+                db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, previous[0]))
+            db.executemany(
+                "INSERT INTO domain_grades VALUES (?, ?, ?, ?, ?, ?)",
+                [(sid, i, d.key, d.title, d.grade, d.rationale) for i, d in enumerate(form.domains)],
+            )
+            db.executemany(
+                "INSERT INTO actions VALUES (?, ?, ?, ?, ?)",
+                [(sid, a.row, a.description, a.owner, _iso(a.due_on)) for a in form.actions],
+            )
+            db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?)",
+                [(sid, f.severity, f.where, f.message) for f in warnings],
+            )
+            status = "moderated" if form.moderated_grade else "returned"
+            db.execute("UPDATE audits SET status = ? WHERE audit_ref = ?", (status, ref))
+            self._record_file(db, sha256, file_name, "processed", ref, sid, None)
+        return sid
+
+    def record_tracker_submission(
+        self, audit_ref: str, rows: Sequence[TrackerRow], *, file_name: str, sha256: str
+    ) -> int:
+        """Record the action statuses from a returned tracker in one transaction."""
+        with self.transaction() as db:
+            self._guard_not_ingested(db, sha256)
+            previous = db.execute(
+                "SELECT id FROM submissions WHERE audit_ref = ? AND kind = 'action_tracker' "
+                "AND superseded_by IS NULL",
+                (audit_ref,),
+            ).fetchone()
+            cur = db.execute(
+                "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at) "
+                "VALUES (?, 'action_tracker', ?, ?, ?)",
+                (audit_ref, file_name, sha256, _now()),
+            )
+            sid = int(cur.lastrowid or 0)
+            if previous:
+                db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, previous[0]))
+            db.executemany(
+                "INSERT INTO action_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (sid, audit_ref, r.number, r.description, r.owner, _iso(r.due_on), r.status,
+                     _iso(r.completed_on), r.evidence)
+                    for r in rows
+                ],
+            )
+            self._record_file(db, sha256, file_name, "processed", audit_ref, sid, None)
+        return sid
+
+    def record_rejection(
+        self, *, sha256: str, file_name: str, audit_ref: str | None, reason: str
+    ) -> None:
+        """Record that a file was rejected, so the same content is recognised if dropped again."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO ingested_files VALUES (?, ?, 'rejected', ?, NULL, ?, ?)",
+                (sha256, file_name, audit_ref, reason, _now()),
+            )
+
+    @staticmethod
+    def _guard_not_ingested(db: sqlite3.Connection, sha256: str) -> None:
+        row = db.execute(
+            "SELECT outcome FROM ingested_files WHERE sha256 = ? AND outcome = 'processed'", (sha256,)
+        ).fetchone()
+        if row:
+            raise RegisterError("This exact file has already been recorded.")
+
+    @staticmethod
+    def _record_file(
+        db: sqlite3.Connection, sha256: str, file_name: str, outcome: str,
+        audit_ref: str | None, submission_id: int | None, reason: str | None,
+    ) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (sha256, file_name, outcome, audit_ref, submission_id, reason, _now()),
+        )
+
+    # -- reading back ------------------------------------------------------------------------------
+
+    def current_submission(self, audit_ref: str, kind: str = "audit_tool") -> sqlite3.Row | None:
+        """Return the latest, not superseded, submission of one kind for an audit."""
+        row: sqlite3.Row | None = self._db.execute(
+            "SELECT * FROM submissions WHERE audit_ref = ? AND kind = ? AND superseded_by IS NULL",
+            (audit_ref, kind),
+        ).fetchone()
+        return row
+
+    def submission_count(self, audit_ref: str | None = None) -> int:
+        """Return how many submissions were recorded (for one audit, or in all)."""
+        if audit_ref:
+            row = self._db.execute("SELECT COUNT(*) FROM submissions WHERE audit_ref = ?", (audit_ref,))
+        else:
+            row = self._db.execute("SELECT COUNT(*) FROM submissions")
+        return int(row.fetchone()[0])
+
+    def domain_grades(self, submission_id: int) -> list[sqlite3.Row]:
+        """Return the domain grades of one submission in framework order."""
+        return list(
+            self._db.execute(
+                "SELECT * FROM domain_grades WHERE submission_id = ? ORDER BY position", (submission_id,)
+            )
+        )
+
+    def warnings(self, submission_id: int) -> list[sqlite3.Row]:
+        """Return the warnings kept with one submission."""
+        return list(self._db.execute("SELECT * FROM findings WHERE submission_id = ?", (submission_id,)))
+
+    def current_actions(self, audit_ref: str) -> list[TrackerRow]:
+        """Return an audit's actions with their latest status (agreed in the form, updated by trackers)."""
+        tool = self.current_submission(audit_ref, "audit_tool")
+        tracker = self.current_submission(audit_ref, "action_tracker")
+        agreed = (
+            {
+                r["number"]: TrackerRow(
+                    r["number"], r["description"], r["owner"], _date(r["due_on"]),
+                    "Not started", None, "",
+                )
+                for r in self._db.execute(
+                    "SELECT * FROM actions WHERE submission_id = ? ORDER BY number", (tool["id"],)
+                )
+            }
+            if tool
+            else {}
+        )
+        if tracker:
+            for r in self._db.execute(
+                "SELECT * FROM action_updates WHERE submission_id = ? ORDER BY number", (tracker["id"],)
+            ):
+                agreed[r["number"]] = TrackerRow(
+                    r["number"], r["description"], r["owner"], _date(r["due_on"]), r["status"],
+                    _date(r["completed_on"]), r["evidence"],
+                )
+        return [agreed[n] for n in sorted(agreed)]
+
+    def counts(self) -> dict[str, int]:
+        """Return counts by audit status and by file outcome, for ``qaf status``."""
+        out: dict[str, int] = {}
+        for r in self._db.execute("SELECT status, COUNT(*) FROM audits GROUP BY status"):
+            out[f"audits {r[0]}"] = int(r[1])
+        for r in self._db.execute("SELECT outcome, COUNT(*) FROM ingested_files GROUP BY outcome"):
+            out[f"files {r[0]}"] = int(r[1])
+        return out
+
+    def recent_rejections(self, limit: int = 10) -> list[IngestedFile]:
+        """Return the latest rejected files, newest first."""
+        rows = self._db.execute(
+            "SELECT * FROM ingested_files WHERE outcome = 'rejected' ORDER BY at DESC LIMIT ?", (limit,)
+        )
+        return [IngestedFile(r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"]) for r in rows]
+
+    def last_audited(self) -> dict[str, date]:
+        """Return, per case id, the latest audit date returned (for sampling exclusions)."""
+        rows = self._db.execute(
+            "SELECT a.case_id, MAX(COALESCE(s.audit_date, substr(s.received_at, 1, 10))) "
+            "FROM submissions s JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' "
+            "GROUP BY a.case_id"
+        )
+        return {r[0]: date.fromisoformat(r[1]) for r in rows if r[1]}
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """Return every audit with its current grades and actions, in the export's shape.
+
+        Grades are spelled as in the framework's scale, dates are ISO 8601, unknowns are None.
+        """
+        out: list[dict[str, Any]] = []
+        for a in self.audits():
+            tool = self.current_submission(a.audit_ref, "audit_tool")
+            domains = (
+                [
+                    {"domain": r["title"], "grade": r["grade"], "rationale": r["rationale"]}
+                    for r in self.domain_grades(int(tool["id"]))
+                ]
+                if tool
+                else []
+            )
+            actions = [
+                {
+                    "description": r.description,
+                    "owner": r.owner,
+                    "due_on": _iso(r.due_on),
+                    "status": r.status,
+                    "completed_on": _iso(r.completed_on),
+                }
+                for r in self.current_actions(a.audit_ref)
+            ]
+            out.append(
+                {
+                    "audit_ref": a.audit_ref,
+                    "case_id": a.case_id,
+                    "round": a.round_id,
+                    "framework": a.framework_id,
+                    "team": a.team or None,
+                    "worker": a.worker or None,
+                    "auditor": a.auditor or None,
+                    "status": a.status,
+                    "issued_on": a.issued_at[:10] if a.issued_at else None,
+                    "due_on": _iso(a.due_on),
+                    "returned_on": tool["received_at"][:10] if tool else None,
+                    "audit_date": tool["audit_date"] if tool else None,
+                    "overall_grade": tool["overall_grade"] if tool else None,
+                    "moderated_grade": tool["moderated_grade"] if tool else None,
+                    "domains": domains,
+                    "actions": actions,
+                    "warnings": (
+                        [f"{w['location']}: {w['message']}" for w in self.warnings(int(tool["id"]))]
+                        if tool
+                        else []
+                    ),
+                }
+            )
+        return out
+
+    def sampling_history(
+        self, *, inadequate: str | None, reaudit_after_months: int
+    ) -> dict[str, Any]:
+        """Return what sampling needs to know of past audits, as ``AuditHistory`` fields.
+
+        ``reaudit_due`` holds cases whose latest final grade (moderated, else overall) is
+        ``inadequate``; ``half_cycle_taken`` the cases of the latest first-half round.
+        """
+        from qaf_docs.dates import add_months
+
+        latest: dict[str, tuple[str, str | None]] = {}
+        workers: dict[str, date] = {}
+        for r in self._db.execute(
+            "SELECT a.case_id, a.worker, COALESCE(s.audit_date, substr(s.received_at, 1, 10)) AS d, "
+            "COALESCE(s.moderated_grade, s.overall_grade) AS g FROM submissions s "
+            "JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' AND s.superseded_by IS NULL "
+            "ORDER BY d"
+        ):
+            latest[r["case_id"]] = (r["d"], r["g"])
+            if r["worker"]:
+                workers[r["worker"]] = max(workers.get(r["worker"], date.min), date.fromisoformat(r["d"]))
+        reaudit = {
+            case: add_months(date.fromisoformat(d), reaudit_after_months)
+            for case, (d, g) in latest.items()
+            if inadequate and g == inadequate
+        }
+        first_half = self._db.execute(
+            "SELECT round_id FROM rounds WHERE kind = 'half-cycle' AND rules_json LIKE '%\"half\": \"first\"%' "
+            "ORDER BY created_at DESC LIMIT 1"
+        ).fetchone()
+        taken = (
+            frozenset(r[0] for r in self._db.execute("SELECT case_id FROM audits WHERE round_id = ?", (first_half[0],)))
+            if first_half
+            else frozenset()
+        )
+        return {
+            "last_audited": {c: date.fromisoformat(d) for c, (d, _) in latest.items()},
+            "reaudit_due": reaudit,
+            "worker_last_audited": workers,
+            "half_cycle_taken": taken,
+        }
+
+    def allocated_this_month(self, today: date) -> dict[str, int]:
+        """Return, per auditor, how many audits were allocated to them in ``today``'s month."""
+        rows = self._db.execute(
+            "SELECT auditor, COUNT(*) FROM audits WHERE substr(created_at, 1, 7) = ? GROUP BY auditor",
+            (f"{today:%Y-%m}",),
+        )
+        return {r[0]: int(r[1]) for r in rows if r[0]}
+
+    def rows(self, sql_name: str) -> list[sqlite3.Row]:
+        """Return the rows of a named read-only query (see ``_QUERIES``) for reports and export."""
+        return list(self._db.execute(_QUERIES[sql_name]))
+
+
+_QUERIES = {
+    "audits": "SELECT * FROM audits ORDER BY audit_ref",
+    "current_tools": (
+        "SELECT * FROM submissions WHERE kind = 'audit_tool' AND superseded_by IS NULL ORDER BY audit_ref"
+    ),
+    "rounds": "SELECT * FROM rounds ORDER BY created_at",
+}

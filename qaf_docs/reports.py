@@ -1,0 +1,187 @@
+"""The QA team's consolidated tracker workbook, rebuilt from the register after each burst of files."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.register import Register
+from qaf_docs.safe_output import atomic_write, set_text_cell
+from qaf_docs.workspace import Workspace
+
+NAVY = "1F3A5F"
+INADEQUATE_TARGET = 0.10
+_GRADE_FILLS = {0: "C6EFCE", 1: "E2EFDA", 2: "FFEB9C", 3: "F8CBAD"}
+
+
+def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int]) -> Worksheet:
+    ws = wb.create_sheet(title)
+    for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(row=1, column=col, value=text)
+        cell.font = Font(bold=True, color="FFFFFF")
+        cell.fill = PatternFill("solid", fgColor=NAVY)
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+        ws.column_dimensions[get_column_letter(col)].width = width
+    ws.freeze_panes = "A2"
+    return ws
+
+
+def _put(ws: Worksheet, row: int, values: list[Any]) -> None:
+    for col, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=col)
+        if isinstance(value, str):
+            set_text_cell(cell, value)  # user text is never a formula
+        else:
+            cell.value = value
+        if isinstance(value, date):
+            cell.number_format = "DD/MM/YYYY"
+
+
+def _d(iso: str | None) -> date | None:
+    return date.fromisoformat(iso) if iso else None
+
+
+def _finish(ws: Worksheet) -> None:
+    if ws.max_row > 1:
+        ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+
+
+def build_tracker(ws_: Workspace, register: Register, today: date | None = None) -> Path:
+    """Write ``outbox/QA_tracker.xlsx`` from the register; return where it went (a dated copy if locked)."""
+    today = today or date.today()
+    snapshot = register.snapshot()
+    settings = ws_.load_settings()
+    framework = load_framework(settings.framework, base=ws_.root)
+    wb = Workbook()
+    wb.remove(wb.active)
+    _summary(wb, snapshot, framework, settings.council_name, today)
+    _audits(wb, snapshot, framework)
+    _actions(wb, snapshot, today)
+    _warnings(wb, snapshot)
+    return atomic_write(ws_.tracker_path, lambda tmp: wb.save(tmp))
+
+
+def _summary(
+    wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework, council: str, today: date
+) -> None:
+    ws = wb.create_sheet("Summary")
+    ws.column_dimensions["A"].width = 46
+    ws.column_dimensions["B"].width = 14
+    ws.column_dimensions["C"].width = 14
+    ws["A1"] = f"{council}: case file audit tracker"
+    ws["A1"].font = Font(bold=True, size=14, color=NAVY)
+    ws["A2"] = f"Built {today:%d/%m/%Y} from the register. Figures count the latest return of each audit."
+    ws["A2"].font = Font(italic=True, color="595959")
+    returned = [a for a in snapshot if a["overall_grade"]]
+    final = [a["moderated_grade"] or a["overall_grade"] for a in returned]
+    good = set(framework.scale.good_or_better)
+    inadequate = framework.scale.inadequate
+    actions = [x for a in snapshot for x in a["actions"]]
+    rows: list[tuple[str, Any, Any]] = [
+        ("How much did we do", None, None),
+        ("Audits planned", len(snapshot), None),
+        ("Audits returned", len(returned), None),
+        ("Completion against plan", len(returned) / len(snapshot) if snapshot else None, None),
+        ("Actions agreed", len(actions), None),
+        ("How well did we do it", None, None),
+        ("Good or better", sum(g in good for g in final) / len(final) if final else None, None),
+        (
+            "Inadequate (target 10% or less)",
+            sum(g == inadequate for g in final) / len(final) if final else None,
+            None,
+        ),
+        (
+            "Grades changed at moderation",
+            sum(1 for a in returned if a["moderated_grade"] and a["moderated_grade"] != a["overall_grade"]),
+            None,
+        ),
+        ("Is anyone better off", None, None),
+        (
+            "Actions completed",
+            sum(x["status"] == "Completed" for x in actions) / len(actions) if actions else None,
+            None,
+        ),
+    ]
+    r = 4
+    for label, value, _ in rows:
+        ws.cell(row=r, column=1, value=label)
+        if value is None and label[0].isupper() and label.split()[0] in ("How", "Is"):
+            ws.cell(row=r, column=1).font = Font(bold=True, color=NAVY)
+        else:
+            cell = ws.cell(row=r, column=2, value=value if value is not None else "n/a")
+            if isinstance(value, float):
+                cell.number_format = "0%"
+        r += 1
+    r += 1
+    ws.cell(row=r, column=1, value="Overall grades (after moderation)").font = Font(bold=True, color=NAVY)
+    counts = Counter(final)
+    for i, grade in enumerate(framework.scale.grades):
+        r += 1
+        ws.cell(row=r, column=1, value=grade).fill = PatternFill("solid", fgColor=_GRADE_FILLS.get(i, "FFFFFF"))
+        ws.cell(row=r, column=2, value=counts.get(grade, 0))
+
+
+def _audits(wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework) -> None:
+    titles: list[str] = [d.title for d in framework.domains]
+    for a in snapshot:
+        for d in a["domains"]:
+            if d["domain"] not in titles:
+                titles.append(d["domain"])
+    headers = [
+        "Audit ref", "Round", "Case ID", "Team", "Worker", "Auditor", "Status", "Issued", "Due",
+        "Returned", "Audit date", "Overall grade", "Moderated grade", *titles,
+    ]  # fmt: skip
+    ws = _sheet(wb, "Audits", headers, [13, 20, 11, 24, 18, 18, 11, 11, 11, 11, 11, 18, 18] + [16] * len(titles))
+    scale = framework.scale.grades
+    for r, a in enumerate(snapshot, start=2):
+        grades = {d["domain"]: d["grade"] for d in a["domains"]}
+        values = [
+            a["audit_ref"], a["round"], a["case_id"], a["team"] or "", a["worker"] or "", a["auditor"] or "",
+            a["status"], _d(a["issued_on"]), _d(a["due_on"]), _d(a["returned_on"]), _d(a["audit_date"]),
+            a["overall_grade"] or "", a["moderated_grade"] or "", *[grades.get(t) or "" for t in titles],
+        ]  # fmt: skip
+        _put(ws, r, values)
+        for col in range(12, len(values) + 1):
+            value = ws.cell(row=r, column=col).value
+            if value in scale:
+                ws.cell(row=r, column=col).fill = PatternFill("solid", fgColor=_GRADE_FILLS.get(scale.index(value), "FFFFFF"))
+    _finish(ws)
+
+
+def _actions(wb: Workbook, snapshot: list[dict[str, Any]], today: date) -> None:
+    headers = ["Audit ref", "Case ID", "Team", "No.", "Action", "Owner", "Due", "Status", "Completed on", "Overdue"]
+    ws = _sheet(wb, "Actions", headers, [13, 11, 24, 6, 50, 20, 11, 13, 13, 9])
+    r = 2
+    for a in snapshot:
+        for n, x in enumerate(a["actions"], start=1):
+            due = _d(x["due_on"])
+            overdue = bool(due and due < today and x["status"] != "Completed")
+            _put(
+                ws,
+                r,
+                [a["audit_ref"], a["case_id"], a["team"] or "", n, x["description"], x["owner"], due,
+                 x["status"], _d(x["completed_on"]), "Overdue" if overdue else ""],
+            )
+            ws.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
+            if overdue:
+                ws.cell(row=r, column=10).fill = PatternFill("solid", fgColor="F8CBAD")
+            r += 1
+    _finish(ws)
+
+
+def _warnings(wb: Workbook, snapshot: list[dict[str, Any]]) -> None:
+    ws = _sheet(wb, "Warnings", ["Audit ref", "Case ID", "Warning"], [13, 11, 90])
+    r = 2
+    for a in snapshot:
+        for w in a["warnings"]:
+            _put(ws, r, [a["audit_ref"], a["case_id"], w])
+            r += 1
+    _finish(ws)
