@@ -1,0 +1,208 @@
+"""``qaf demo``: the whole monthly job on made-up data, leaving real files a person can open.
+
+sample → packs → forms filled as auditors would (two with mistakes, to show a rejection) → inbox →
+ingest → returned action trackers → ingest → QA tracker and JSON export. Every name is invented.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import load_workbook
+
+from qaf_docs import rounds
+from qaf_docs.export import export_json
+from qaf_docs.filling import FormFiller
+from qaf_docs.frameworks import Framework
+from qaf_docs.ingest import Outcome, ingest_inbox
+from qaf_docs.packs import find_actions_header, generate_packs, pack_paths
+from qaf_docs.register import AuditRecord, Register
+from qaf_docs.safe_output import atomic_write
+from qaf_docs.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
+from qaf_docs.workspace import Workspace, init_workspace
+
+_RATIONALES = {
+    0: [
+        "Exceptional, child-centred work: the child's voice runs through every record and the plan has "
+        "already made a measurable difference to their school attendance.",
+    ],
+    1: [
+        "The assessment is current and analytical; risks and strengths are weighed, and the child was "
+        "seen alone on the last three visits.",
+        "Plan is clear about who does what by when; the review on file shows progress against each "
+        "outcome.",
+        "Regular recorded supervision with clear decisions and reasons; management oversight is "
+        "evident at each key point.",
+    ],
+    2: [
+        "Assessment is largely descriptive; the analysis of cumulative neglect is thin and the "
+        "father's views are not recorded.",
+        "Actions in the plan have no timescales, so progress cannot be measured at review.",
+        "Visits are within timescale but the records do not show what the child said or how they "
+        "presented.",
+    ],
+    3: [
+        "No assessment update since the new referral; risk from the adult's drug use is not "
+        "considered and the child has not been seen for 9 weeks.",
+    ],
+}
+_ACTIONS = [
+    ("Update the chronology with the last six months' significant events", "Allocated social worker"),
+    ("See the child alone and record their wishes and feelings in their words", "Allocated social worker"),
+    ("Hold a core group meeting to review the plan's outcomes and timescales", "Team manager"),
+    ("Record the supervision decision and its rationale on the case file", "Team manager"),
+    ("Complete an updated assessment including the father's views", "Allocated social worker"),
+]
+
+
+def _grade_plan(framework: Framework, rng: random.Random, inadequate: bool) -> list[int]:
+    weights = [1, 5, 3, 1]
+    grades = [rng.choices(range(4), weights=weights)[0] for _ in framework.domains]
+    if inadequate:
+        grades[rng.randrange(len(grades))] = 3
+    return grades
+
+
+def fill_like_an_auditor(
+    path: Path, framework: Framework, rng: random.Random, audit_day: date, mistake: str | None = None
+) -> None:
+    """Fill an issued audit tool with plausible grades, rationales and SMART actions."""
+    scale = framework.scale.grades
+    f = FormFiller(path)
+    f.pick_date("qaf_audit_date", audit_day).tick("qaf_practitioner_present", rng.random() < 0.8)
+    grades = _grade_plan(framework, rng, inadequate=rng.random() < 0.2)
+    for d, g in zip(framework.domains, grades, strict=True):
+        f.choose(f"qaf_grade_{d.key}", scale[g])
+        f.text(f"qaf_rationale_{d.key}", rng.choice(_RATIONALES[g]))
+    overall = round(sum(grades) / len(grades)) if 3 not in grades else 3
+    f.choose("qaf_overall_grade", scale[overall])
+    f.text(
+        "qaf_overall_rationale",
+        "Overall judgement reflects the weakest area: " + rng.choice(_RATIONALES[overall]),
+    )
+    f.text(
+        "qaf_voice_of_child",
+        "The child's wishes are recorded in direct quotes; they told the worker they feel safer "
+        "since the plan started but want more time with their sister.",
+    )
+    if framework.sections.practitioner_self_assessment:
+        f.text("qaf_self_assessment", "I know the family well but my recording has fallen behind.")
+    if framework.sections.family_feedback:
+        f.text("qaf_family_feedback", "Mum said the worker listens and explains things clearly.")
+    for n, (what, who) in enumerate(rng.sample(_ACTIONS, k=1 + rng.randrange(3)), start=1):
+        f.text(f"qaf_action_{n}", what).text(f"qaf_action_{n}_owner", who)
+        f.pick_date(f"qaf_action_{n}_due", audit_day + timedelta(days=7 * (1 + rng.randrange(4))))
+    if overall >= 2 and framework.sections.moderation:
+        f.text("qaf_moderator", "Senior QA practitioner")
+        f.choose("qaf_moderated_grade", scale[overall])
+        f.pick_date("qaf_moderation_date", audit_day + timedelta(days=3))
+    if mistake == "grade-and-date":
+        f.choose(f"qaf_grade_{framework.domains[0].key}", "Goodish")
+        f.text("qaf_action_1_due", "ASAP")
+    elif mistake == "no-rationale":
+        f.text(f"qaf_rationale_{framework.domains[-1].key}", "")
+        f.text("qaf_action_1_owner", "")
+    f.save()
+
+
+def update_tracker_like_a_manager(path: Path, rng: random.Random, today: date) -> None:
+    """Mark some actions in a returned tracker In progress or Completed, with evidence."""
+    wb = load_workbook(path)
+    ws = wb.worksheets[0]
+    row = find_actions_header(ws) + 1
+    while ws.cell(row=row, column=2).value:
+        choice = rng.random()
+        if choice < 0.5:
+            ws.cell(row=row, column=5, value="Completed")
+            ws.cell(row=row, column=6, value=today).number_format = "DD/MM/YYYY"
+            ws.cell(row=row, column=7, value="Seen on the case file: case note and supervision record.")
+        elif choice < 0.8:
+            ws.cell(row=row, column=5, value="In progress")
+        row += 1
+    atomic_write(path, lambda tmp: wb.save(tmp))
+
+
+def _drop(src: Path, inbox: Path, name: str) -> None:
+    """Copy a file into the inbox the way a careful admin does: under a temp name, then rename."""
+    tmp = inbox / f"~{name}.tmp"
+    shutil.copyfile(src, tmp)
+    tmp.replace(inbox / name)
+
+
+def run_demo(
+    root: Path,
+    *,
+    children: int = 600,
+    audits: int = 12,
+    seed: int = 2026,
+    echo: Callable[[str], None] = print,
+    today: date | None = None,
+) -> list[str]:
+    """Run the demo into ``root`` and return lines saying where each output is."""
+    today = today or date.today()
+    rng = random.Random(seed)
+    ws: Workspace = init_workspace(root, framework="collaborative-audit", council_name="Example Council (demo)")
+    framework = ws.load_framework()
+    echo(f"1/6 Workspace {ws.root}")
+
+    caselist = write_synthetic_case_list(
+        ws.root / "demo_case_list.xlsx", children=children, teams=8, seed=seed, today=today, messy=True
+    )
+    roster = write_roster_file(ws.root / "roster.xlsx", synthetic_roster(8, seed=seed))
+    report = rounds.draw(
+        ws, caselist, roster, kind="simple", seed=seed, today=today, n=audits, stratify_by=("team",)
+    )
+    echo(f"2/6 Sampled round {report.round_id}: {report.allocated} audits allocated (seed {seed})")
+
+    with Register.open(ws.register_path) as register:
+        written = generate_packs(ws, register, round_id=report.round_id)
+        issued: list[AuditRecord] = register.audits(round_id=report.round_id)
+    echo(f"3/6 Wrote {len(written)} audit tools and action trackers in {ws.packs / report.round_id}")
+
+    filled_dir = ws.root / "filled_by_auditors"
+    filled_dir.mkdir(exist_ok=True)
+    mistakes = {0: "grade-and-date", 1: "no-rationale"}
+    for i, audit in enumerate(issued):
+        docx, _ = pack_paths(ws.packs, audit.round_id, audit.audit_ref)
+        filled = filled_dir / docx.name
+        shutil.copyfile(docx, filled)
+        fill_like_an_auditor(filled, framework, rng, today - timedelta(days=rng.randrange(5)), mistakes.get(i))
+        _drop(filled, ws.inbox, f"{audit.audit_ref} completed.docx")
+    echo(f"4/6 {len(issued)} auditors filled their forms (two with mistakes); admin dropped them in the inbox")
+
+    first = ingest_inbox(ws, settle_s=0.2)
+    echo("5/6 Ingested: " + _tally(first))
+
+    returned = [o.audit_ref for o in first if o.result == "accepted" and o.audit_ref]
+    for ref in returned[: max(1, len(returned) * 2 // 3)]:
+        audit = next(a for a in issued if a.audit_ref == ref)
+        _, xlsx = pack_paths(ws.packs, audit.round_id, ref)
+        update_tracker_like_a_manager(xlsx, rng, today)
+        _drop(xlsx, ws.inbox, f"{ref} actions update.xlsx")
+    second = ingest_inbox(ws, settle_s=0.2)
+    echo("6/6 Managers returned action trackers: " + _tally(second))
+
+    with Register.open(ws.register_path) as register:
+        export_path = ws.outbox / "export" / "register.json"
+        text = export_json(register)
+        atomic_write(export_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    rejected_notes = sorted(ws.rejected.glob("*.rejected.txt"))
+    return [
+        "Done. Open these:",
+        f"  QA tracker (Excel):        {ws.tracker_path}",
+        f"  Audit tools and trackers:  {ws.packs / report.round_id}",
+        f"  Sample manifest:           {report.manifest}",
+        f"  Accepted files:            {ws.processed}",
+        f"  Rejected files and notes:  {ws.rejected} ({len(rejected_notes)} notes)",
+        f"  Register export (JSON):    {export_path}",
+        f"  Case list used:            {caselist}",
+    ]
+
+
+def _tally(outcomes: list[Outcome]) -> str:
+    counts = {r: sum(o.result == r for o in outcomes) for r in ("accepted", "rejected", "duplicate")}
+    return f"{counts['accepted']} accepted, {counts['rejected']} rejected with a note"
