@@ -60,10 +60,12 @@ _ACTIONS = [
 
 
 def _grade_plan(framework: Framework, rng: random.Random, inadequate: bool) -> list[int]:
-    weights = [1, 5, 3, 1]
-    grades = [rng.choices(range(4), weights=weights)[0] for _ in framework.domains]
+    # Roughly what councils publish: most practice Good or Requires improvement, a little
+    # Outstanding, and Inadequate rare and concentrated in a case that is failing overall.
+    grades = [rng.choices(range(3), weights=[1, 6, 3])[0] for _ in framework.domains]
     if inadequate:
-        grades[rng.randrange(len(grades))] = 3
+        for i in rng.sample(range(len(grades)), k=2):
+            grades[i] = 3
     return grades
 
 
@@ -74,11 +76,12 @@ def fill_like_an_auditor(
     scale = framework.scale.grades
     f = FormFiller(path)
     f.pick_date("qaf_audit_date", audit_day).tick("qaf_practitioner_present", rng.random() < 0.8)
-    grades = _grade_plan(framework, rng, inadequate=rng.random() < 0.2)
+    inadequate = rng.random() < 0.12
+    grades = _grade_plan(framework, rng, inadequate=inadequate)
     for d, g in zip(framework.domains, grades, strict=True):
         f.choose(f"qaf_grade_{d.key}", scale[g])
         f.text(f"qaf_rationale_{d.key}", rng.choice(_RATIONALES[g]))
-    overall = round(sum(grades) / len(grades)) if 3 not in grades else 3
+    overall = 3 if inadequate else round(sum(grades) / len(grades))
     f.choose("qaf_overall_grade", scale[overall])
     f.text(
         "qaf_overall_rationale",
@@ -98,7 +101,14 @@ def fill_like_an_auditor(
         f.pick_date(f"qaf_action_{n}_due", audit_day + timedelta(days=7 * (1 + rng.randrange(4))))
     if overall >= 2 and framework.sections.moderation:
         f.text("qaf_moderator", "Senior QA practitioner")
-        f.choose("qaf_moderated_grade", scale[overall])
+        changed = overall == 2 and rng.random() < 0.4
+        f.choose("qaf_moderated_grade", scale[1 if changed else overall])
+        if changed:
+            f.text(
+                "qaf_moderation_reason",
+                "The plan's weaknesses are recent and already addressed in supervision; the child's "
+                "experience is good.",
+            )
         f.pick_date("qaf_moderation_date", audit_day + timedelta(days=3))
     if mistake == "grade-and-date":
         f.choose(f"qaf_grade_{framework.domains[0].key}", "Goodish")

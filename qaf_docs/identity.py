@@ -7,6 +7,7 @@ whose properties were stripped can still be matched, never guessed.
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -70,12 +71,11 @@ def custom_properties_xml(props: dict[str, str]) -> bytes:
 def read_custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str]:
     """Return the custom document properties of an Office file (empty when it has none)."""
     limits = limits or Limits()
-    part = _custom_part_name(path, limits)
-    try:
-        data = read_member(path, part, limits)
-    except KeyError:
+    names = _member_names(path)
+    part = _custom_part_name(path, limits, names)
+    if part not in names:
         return {}
-    root = parse_xml(data)
+    root = parse_xml(read_member(path, part, limits), path=path)
     props: dict[str, str] = {}
     for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
         name = prop.get("name")
@@ -84,12 +84,19 @@ def read_custom_properties(path: Path, limits: Limits | None = None) -> dict[str
     return props
 
 
-def _custom_part_name(path: Path, limits: Limits) -> str:
-    """Find the custom-properties part through the package relationships, as Office does."""
+def _member_names(path: Path) -> set[str]:
     try:
-        rels = parse_xml(read_member(path, "_rels/.rels", limits))
-    except KeyError:
+        with zipfile.ZipFile(path) as archive:
+            return set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return set()
+
+
+def _custom_part_name(path: Path, limits: Limits, names: set[str]) -> str:
+    """Find the custom-properties part through the package relationships, as Office does."""
+    if "_rels/.rels" not in names:
         return "docProps/custom.xml"
+    rels = parse_xml(read_member(path, "_rels/.rels", limits), path=path)
     for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
         if rel.get("Type") == CUSTOM_REL and rel.get("TargetMode") != "External":
             return (rel.get("Target") or "docProps/custom.xml").lstrip("/")

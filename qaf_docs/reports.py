@@ -49,7 +49,17 @@ def _d(iso: str | None) -> date | None:
     return date.fromisoformat(iso) if iso else None
 
 
+def _fit_to_page(ws: Worksheet, landscape: bool) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = "1:1"
+
+
 def _finish(ws: Worksheet) -> None:
+    _fit_to_page(ws, landscape=True)
     if ws.max_row > 1:
         ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
 
@@ -78,7 +88,7 @@ def _summary(
     ws.column_dimensions["C"].width = 14
     ws["A1"] = f"{council}: case file audit tracker"
     ws["A1"].font = Font(bold=True, size=14, color=NAVY)
-    ws["A2"] = f"Built {today:%d/%m/%Y} from the register. Figures count the latest return of each audit."
+    ws["A2"] = f"Built {today:%d/%m/%Y} from the register (latest return of each audit)."
     ws["A2"].font = Font(italic=True, color="595959")
     returned = [a for a in snapshot if a["overall_grade"]]
     final = [a["moderated_grade"] or a["overall_grade"] for a in returned]
@@ -127,6 +137,7 @@ def _summary(
         r += 1
         ws.cell(row=r, column=1, value=grade).fill = PatternFill("solid", fgColor=_GRADE_FILLS.get(i, "FFFFFF"))
         ws.cell(row=r, column=2, value=counts.get(grade, 0))
+    _fit_to_page(ws, landscape=False)
 
 
 def _audits(wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework) -> None:

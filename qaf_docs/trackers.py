@@ -64,8 +64,9 @@ def _cell_date(value: object, where: str, findings: list[Finding]) -> date | Non
 
 def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
     """Read a returned action tracker; problems come back as findings naming row and column."""
-    # data_only: the Overdue column holds formulas; their cached values are not needed anyway.
-    wb = load_workbook(path, data_only=True)
+    # Formulas are never evaluated or trusted: a formula typed in a text column ("=cmd|…") is kept
+    # as the literal text the person typed, one in a date column is an error naming the cell.
+    wb = load_workbook(path, data_only=False)
     ws = wb.worksheets[0]
     visible_ref = None
     for row in ws.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):

@@ -1,0 +1,147 @@
+"""Shared fixtures: a fresh workspace, issued audits with real packs, and a form filler."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from qaf_docs.filling import FormFiller
+from qaf_docs.frameworks import Framework
+from qaf_docs.packs import generate_packs, pack_paths
+from qaf_docs.register import AuditRecord, NewAudit, Register
+from qaf_docs.workspace import Workspace, init_workspace
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    """A new workspace with the default (collaborative-audit) framework."""
+    return init_workspace(tmp_path / "ws", council_name="Testshire Council")
+
+
+@pytest.fixture
+def framework(workspace: Workspace) -> Framework:
+    """The workspace's framework."""
+    return workspace.load_framework()
+
+
+@pytest.fixture
+def register(workspace: Workspace) -> Iterator[Register]:
+    """The workspace's register, open."""
+    with Register.open(workspace.register_path) as reg:
+        yield reg
+
+
+def plan_audits(register: Register, workspace: Workspace, count: int = 3, *, round_kind: str = "simple") -> list[str]:
+    """Record a round of ``count`` audits directly (no case list needed) and return their refs."""
+    settings = workspace.load_settings()
+    round_id = register.new_round_id(round_kind, TODAY)
+    audits = [
+        NewAudit(
+            case_id=f"{100200 + i}",
+            team=f"Locality {i % 2 + 1} Team & Partners",
+            worker=f"Worker {i}",
+            case_type="CP",
+            auditor=f"Auditor {i}",
+            auditor_email=f"auditor{i}@council.example",
+            due_on=TODAY + timedelta(days=20),
+            child_name=f"Childname{i} Surname",
+        )
+        for i in range(count)
+    ]
+    return register.record_round(
+        round_id=round_id,
+        kind=round_kind,
+        seed=1,
+        input_sha256="0" * 64,
+        rules={},
+        framework_id=settings.framework,
+        audits=audits,
+        today=TODAY,
+    )
+
+
+@pytest.fixture
+def issued(workspace: Workspace, register: Register) -> list[AuditRecord]:
+    """Three audits with packs generated, as the QA officer would have after `qaf generate`."""
+    plan_audits(register, workspace, 3)
+    generate_packs(workspace, register)
+    return register.audits()
+
+
+def pack_docx(workspace: Workspace, audit: AuditRecord) -> Path:
+    """Path of an issued audit tool."""
+    return pack_paths(workspace.packs, audit.round_id, audit.audit_ref)[0]
+
+
+def pack_xlsx(workspace: Workspace, audit: AuditRecord) -> Path:
+    """Path of an issued action tracker."""
+    return pack_paths(workspace.packs, audit.round_id, audit.audit_ref)[1]
+
+
+def complete_form(
+    path: Path,
+    framework: Framework,
+    *,
+    grade: str = "Good",
+    audit_day: date = TODAY,
+    actions: int = 2,
+) -> FormFiller:
+    """Fill every required field validly (callers then break one thing)."""
+    f = FormFiller(path)
+    f.pick_date("qaf_audit_date", audit_day).tick("qaf_practitioner_present")
+    for d in framework.domains:
+        f.choose(f"qaf_grade_{d.key}", grade).text(f"qaf_rationale_{d.key}", f"Evidence for {d.title}.")
+    f.choose("qaf_overall_grade", grade).text("qaf_overall_rationale", "Overall, practice is sound.")
+    f.text("qaf_voice_of_child", "The child said they feel listened to.")
+    for n in range(1, actions + 1):
+        f.text(f"qaf_action_{n}", f"Action number {n}").text(f"qaf_action_{n}_owner", f"Owner {n}")
+        f.pick_date(f"qaf_action_{n}_due", audit_day + timedelta(days=7 * n))
+    return f
+
+
+@pytest.fixture
+def fill() -> Callable[..., FormFiller]:
+    """The ``complete_form`` helper, as a fixture."""
+    return complete_form
+
+
+def drop(src: Path, inbox: Path, name: str | None = None) -> Path:
+    """Copy a file into the inbox as an admin officer would."""
+    target = inbox / (name or src.name)
+    shutil.copyfile(src, target)
+    return target
+
+
+def soffice() -> str | None:
+    """Path of LibreOffice's soffice, or None; in CI (CI=true) its absence fails the test."""
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if found is None and os.environ.get("CI") == "true":
+        pytest.fail("LibreOffice (soffice) must be installed in CI: .ci/run installs it")
+    return found
+
+
+def libreoffice_resave(src: Path, out_dir: Path) -> Path:
+    """Open ``src`` in LibreOffice and save it again as .docx/.xlsx, like a LibreOffice user."""
+    exe = soffice()
+    if exe is None:
+        pytest.skip("LibreOffice is not installed here (it is in CI)")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = "docx:MS Word 2007 XML" if src.suffix == ".docx" else "xlsx:Calc MS Excel 2007 XML"
+    profile = out_dir / ".lo-profile"
+    subprocess.run(
+        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target, "--outdir", str(out_dir), str(src)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    result = out_dir / src.name
+    assert result.exists(), f"LibreOffice did not write {result}"
+    return result

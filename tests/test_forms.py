@@ -1,0 +1,139 @@
+"""Reading completed audit tools the way people really fill them."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, complete_form, pack_docx
+
+from qaf_docs.errors import IdentityError
+from qaf_docs.forms import read_audit_form
+from qaf_docs.frameworks import Framework
+from qaf_docs.register import AuditRecord
+from qaf_docs.workspace import Workspace
+
+
+def _rewrite_document(path: Path, change: callable) -> None:  # type: ignore[valid-type]
+    """Apply a text change to word/document.xml, as another word processor might."""
+    tmp = path.with_suffix(".tmp")
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                data = change(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(item, data)
+    tmp.replace(path)
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("good", "Good"),
+        ("Good ", "Good"),
+        (" GOOD", "Good"),
+        ("Requires Improvement", "Requires improvement to be good"),
+        ("requires improvement (to be good)", "Requires improvement to be good"),
+        ("RI", "Requires improvement to be good"),
+        ("inadequate", "Inadequate"),
+    ],
+)
+def test_grades_typed_any_way_map_to_the_scale(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str, expected: str
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).choose(f"qaf_grade_{framework.domains[0].key}", typed).save()
+    form = read_audit_form(path, framework)
+    assert form.domains[0].grade == expected
+    assert form.findings == []
+
+
+def test_a_grade_that_is_not_on_the_scale_is_an_error_naming_the_domain(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).choose(f"qaf_grade_{framework.domains[1].key}", "Goodish").save()
+    form = read_audit_form(path, framework)
+    assert form.domains[1].grade is None
+    [finding] = form.findings
+    assert finding.where == f"{framework.domains[1].title}: grade"
+    assert "'Goodish' is not a grade" in finding.message
+
+
+@pytest.mark.parametrize("typed", ["03/12/2026", "3 Dec 2026", "3/12/26", "2026-12-03"])
+def test_dates_typed_in_uk_forms_are_read(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).text("qaf_audit_date", typed).text("qaf_action_1_due", typed).save()
+    form = read_audit_form(path, framework)
+    assert form.audit_date == date(2026, 12, 3)
+    assert form.actions[0].due_on == date(2026, 12, 3)
+
+
+def test_an_unreadable_audit_date_is_an_error_not_a_blank(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).text("qaf_audit_date", "last Tuesday").save()
+    form = read_audit_form(path, framework)
+    assert form.audit_date is None
+    assert [f.where for f in form.findings] == ["Date of audit"]
+
+
+def test_rows_added_and_deleted_in_the_actions_table_are_read_as_seen(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    f = complete_form(path, framework, actions=3)
+    f.delete_action_row(2)  # the person deleted action 2
+    for n in range(9, 12):  # and added three rows past the eight issued
+        f.add_action_row(f"Extra {n}", "Manager", (TODAY + timedelta(days=n)).strftime("%d/%m/%Y"))
+    f.save()
+    actions = read_audit_form(path, framework).actions
+    assert [a.description for a in actions] == ["Action number 1", "Action number 3", "Extra 9", "Extra 10", "Extra 11"]
+    assert [a.row for a in actions] == [1, 2, 3, 4, 5]
+    assert actions[-1].due_on == TODAY + timedelta(days=11)
+
+
+def test_untouched_boxes_read_as_empty_not_as_their_placeholder(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    form = read_audit_form(pack_docx(workspace, issued[0]), framework)
+    assert all(d.grade is None and d.rationale == "" for d in form.domains)
+    assert form.overall_grade is None and form.actions == [] and form.texts["voice_of_child"] == ""
+
+
+def test_fields_are_found_by_bookmark_when_another_program_stripped_the_tags(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework, grade="Outstanding").save()
+    _rewrite_document(path, lambda xml: re.sub(r"<w:(tag|alias) [^>]*/>", "", xml))
+    form = read_audit_form(path, framework)
+    assert [d.grade for d in form.domains] == ["Outstanding"] * len(framework.domains)
+    assert form.domains[0].rationale == f"Evidence for {framework.domains[0].title}."
+    assert form.audit_date == TODAY
+
+
+def test_text_typed_over_a_date_picker_wins_over_the_hidden_picked_date(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).save()
+    # Simulate a word processor that keeps w:fullDate but shows what the person typed.
+    _rewrite_document(path, lambda xml: xml.replace(f">{(TODAY + timedelta(days=7)).strftime('%d/%m/%Y')}<", ">ASAP<", 1))
+    action = read_audit_form(path, framework).actions[0]
+    assert action.due_text == "ASAP" and action.due_on is None
+
+
+def test_a_docx_without_identity_is_refused(workspace: Workspace, tmp_path: Path, framework: Framework) -> None:
+    import docx
+
+    stranger = tmp_path / "someone else's form.docx"
+    docx.Document().save(str(stranger))
+    with pytest.raises(IdentityError, match="does not carry a qaf audit identity"):
+        read_audit_form(stranger, framework)

@@ -1,0 +1,94 @@
+"""One test per validation rule: the finding names the field, and each rule can be switched off."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+from conftest import TODAY, complete_form, pack_docx
+
+from qaf_docs.filling import FormFiller
+from qaf_docs.findings import errors, warnings
+from qaf_docs.forms import read_audit_form
+from qaf_docs.frameworks import Framework
+from qaf_docs.register import AuditRecord
+from qaf_docs.validation import validate
+from qaf_docs.workspace import ValidationRules, Workspace
+
+Breaker = Callable[[FormFiller, Framework], object]
+
+RULES: list[tuple[str, Breaker, str, str]] = [
+    # (rule that can switch it off, how the auditor got it wrong, where, words in the message)
+    ("every_domain_graded", lambda f, fw: f.text(f"qaf_grade_{fw.domains[2].key}", ""), "Intervention and visiting: grade", "no grade"),
+    ("rationale_for_every_grade", lambda f, fw: f.text(f"qaf_rationale_{fw.domains[0].key}", ""), "Assessment: rationale", "no rationale"),
+    ("overall_grade_required", lambda f, fw: f.text("qaf_overall_grade", ""), "Overall grade", "no overall grade"),
+    ("action_needs_owner", lambda f, fw: f.text("qaf_action_2_owner", ""), "Action row 2: owner", "no owner"),
+    ("action_needs_concrete_due_date", lambda f, fw: f.text("qaf_action_1_due", "ASAP"), "Action row 1: due date", "'ASAP' is not a concrete date"),
+    ("action_needs_concrete_due_date", lambda f, fw: f.text("qaf_action_1_due", "tbc"), "Action row 1: due date", "'tbc' is not a concrete date"),
+    ("action_needs_concrete_due_date", lambda f, fw: f.text("qaf_action_2_due", ""), "Action row 2: due date", "no due date"),
+    ("action_needs_concrete_due_date", lambda f, fw: f.pick_date("qaf_action_1_due", TODAY + timedelta(days=29)), "Action row 1: due date", "more than 28 days after the audit"),
+]
+
+
+@pytest.mark.parametrize("rule, break_it, where, words", RULES)
+def test_each_rule_rejects_with_a_finding_naming_the_field(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, rule: str, break_it: Breaker, where: str, words: str
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    f = complete_form(path, framework)
+    break_it(f, framework)
+    f.save()
+    form = read_audit_form(path, framework)
+    found = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert [(x.where, words in x.message) for x in found] == [(where, True)]
+    assert found[0].what_to_do, "every error tells the person what to do"
+    switched_off = ValidationRules(**{rule: False})
+    assert errors(validate(form, framework, switched_off, received_on=TODAY)) == []
+
+
+def test_an_action_due_on_the_last_allowed_day_is_accepted(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).pick_date("qaf_action_1_due", TODAY + timedelta(days=28)).save()
+    form = read_audit_form(path, framework)
+    assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
+def test_the_due_window_is_a_setting(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).pick_date("qaf_action_1_due", TODAY + timedelta(days=20)).save()
+    form = read_audit_form(path, framework)
+    [finding] = errors(validate(form, framework, ValidationRules(action_due_within_days=14), received_on=TODAY))
+    assert "more than 14 days" in finding.message
+
+
+def test_inadequate_overall_needs_at_least_one_action(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework, grade="Inadequate", actions=0).save()
+    form = read_audit_form(path, framework)
+    [finding] = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert finding.where == "SMART actions" and "Inadequate" in finding.message
+    assert errors(validate(form, framework, ValidationRules(inadequate_needs_action=False), received_on=TODAY)) == []
+
+
+def test_a_moderated_grade_change_needs_a_reason(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).choose("qaf_moderated_grade", "Requires improvement").save()
+    form = read_audit_form(path, framework)
+    [finding] = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert finding.where == "Moderation: reason"
+
+
+def test_soft_findings_are_warnings_not_rejections(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+    path = pack_docx(workspace, issued[0])
+    f = complete_form(path, framework)
+    f.text("qaf_voice_of_child", "").text("qaf_audit_date", "")
+    f.save()
+    form = read_audit_form(path, framework)
+    found = validate(form, framework, ValidationRules(), received_on=TODAY)
+    assert errors(found) == []
+    assert {w.where for w in warnings(found)} == {"Voice of the child", "Date of audit"}
