@@ -1,0 +1,185 @@
+"""Read the auditor roster: who audits, their role, their own team and how many audits a month.
+
+The roster is an ordinary .xlsx or .csv in the workspace with one auditor a row. Headers are matched
+tolerantly ("E-mail address", "Monthly Capacity ", "Cases per month"). Every bad row is reported by
+row and column in one :class:`~qaf_docs.errors.AllocationError`, so the QA lead fixes them all at
+once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from qaf_docs import caselist as _reader
+from qaf_docs.caselist import clean_text, fold_header
+from qaf_docs.errors import AllocationError, CaseListError
+
+__all__ = ["ROSTER_COLUMNS", "Auditor", "fold_name", "read_roster"]
+
+
+@dataclass(frozen=True)
+class Auditor:
+    """One person who audits cases, with the team whose cases they must not audit."""
+
+    name: str
+    email: str
+    role: str
+    team: str | None
+    monthly_capacity: int
+
+
+ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("Name", "Auditor", "Auditor Name", "Full Name", "Staff Name"),
+    "email": ("Email", "E-mail", "Email Address", "E-mail Address", "Work Email"),
+    "role": ("Role", "Job Title", "Position", "Auditor Role"),
+    "team": ("Team", "Own Team", "Home Team", "Team Name", "Service Area"),
+    "monthly_capacity": (
+        "Monthly Capacity",
+        "Capacity",
+        "Cases per Month",
+        "Audits per Month",
+        "Monthly Audits",
+    ),
+}
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_NO_TEAM = {"", "none", "n/a", "na", "-", "no team"}
+
+
+def fold_name(text: str) -> str:
+    """Fold a person's or team's name for comparison: case, spacing and nbsp ignored."""
+    return " ".join(clean_text(text).casefold().split())
+
+
+def read_roster(path: Path) -> list[Auditor]:
+    """Read a roster (.xlsx or .csv: name, email, role, team, monthly capacity) into auditors.
+
+    Raises :class:`AllocationError` naming every bad row and column, or a missing column.
+    """
+    path = Path(path)
+    table = _read_table(path)
+    headers = table[0][1] if table else []
+    index: dict[str, int] = {}
+    folded = [fold_header(h) for h in headers]
+    for name, spellings in ROSTER_COLUMNS.items():
+        for spelling in spellings:
+            if fold_header(spelling) in folded:
+                index[name] = folded.index(fold_header(spelling))
+                break
+    missing = [n for n in ROSTER_COLUMNS if n not in index and n != "team"]
+    if missing:
+        pretty = ", ".join(f"'{ROSTER_COLUMNS[m][0]}'" for m in missing)
+        raise AllocationError(
+            f"Roster {path.name} is missing the column(s) {pretty}. The roster needs: Name, Email, "
+            "Role, Team and Monthly Capacity."
+        )
+    problems: list[str] = []
+    auditors: list[Auditor] = []
+    seen: dict[str, int] = {}
+    for row_no, cells in table[1:]:
+        if not any(c.strip() for c in cells):
+            continue
+
+        def cell(field: str, cells: list[str] = cells) -> str:
+            i = index.get(field)
+            return cells[i] if i is not None and i < len(cells) else ""
+
+        def bad(field: str, reason: str, row_no: int = row_no) -> None:
+            header = headers[index[field]] if field in index else field
+            problems.append(f"row {row_no}, column '{header}': {reason}")
+
+        name = clean_text(cell("name"))
+        email = clean_text(cell("email"))
+        role = clean_text(cell("role"))
+        team_text = clean_text(cell("team"))
+        capacity_text = clean_text(cell("monthly_capacity"))
+        ok = True
+        if any(v.startswith("=") for v in (name, email, role, team_text, capacity_text)):
+            bad("name", "contains a formula; type the value instead")
+            continue
+        if not name:
+            bad("name", "no name")
+            ok = False
+        elif fold_name(name) in seen:
+            bad("name", f"'{name}' is also on row {seen[fold_name(name)]}; names must be unique")
+            ok = False
+        if not _EMAIL.match(email):
+            bad("email", f"'{email}' is not an email address" if email else "no email address")
+            ok = False
+        if not role:
+            bad("role", "no role (e.g. Service Manager, Deputy Team Manager)")
+            ok = False
+        capacity = _capacity(capacity_text)
+        if capacity is None:
+            bad(
+                "monthly_capacity",
+                f"'{capacity_text}' is not a whole number of audits a month (0 or more)"
+                if capacity_text
+                else "no monthly capacity",
+            )
+            ok = False
+        if ok and capacity is not None:
+            seen[fold_name(name)] = row_no
+            team = None if team_text.casefold() in _NO_TEAM else team_text
+            auditors.append(Auditor(name, email, role, team, capacity))
+    if problems:
+        shown = "; ".join(problems[:10])
+        more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
+        raise AllocationError(f"Roster {path.name} has bad rows: {shown}{more}.")
+    if not auditors:
+        raise AllocationError(f"Roster {path.name} lists no auditors; add one row per auditor.")
+    return auditors
+
+
+def _capacity(text: str) -> int | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    if not value.is_integer() or value < 0 or value > 1000:
+        return None
+    return int(value)
+
+
+def _read_table(path: Path) -> list[tuple[int, list[str]]]:
+    """Return the roster's rows as text, header first, with the case-list reader's safety checks."""
+    suffix = path.suffix.lower()
+    if suffix not in {".xlsx", ".csv"}:
+        raise AllocationError(f"Roster {path.name} must be an .xlsx or .csv file.")
+    # The case-list reader already handles encodings, size and zip safety, formulas and error cells.
+    cl = _reader
+    try:
+        data = cl._read_bytes(path)
+        if suffix == ".csv":
+            sheet = cl._csv_sheet(path.name, data)
+            return [(n, [_cell_text(c) for c in cells]) for n, cells in sheet.rows]
+        cl._check_zip(path, data)
+        workbook = cl._open_workbook(path, data)
+        try:
+            ws = workbook.worksheets[0]
+            rows = [(n, [_cell_text(c) for c in cells]) for n, cells in cl._xlsx_rows(ws)]
+        finally:
+            workbook.close()
+    except CaseListError as e:
+        raise AllocationError(str(e).replace("Case list", "Roster")) from e
+    # Skip title rows above the header.
+    for i, (_, cells) in enumerate(rows[:20]):
+        if any(fold_header(c) in {"name", "auditor", "auditor name"} for c in cells):
+            return rows[i:]
+    return rows
+
+
+def _cell_text(cell: object) -> str:
+    value = getattr(cell, "value", None)
+    kind = getattr(cell, "kind", "value")
+    if value is None or kind == "error":
+        return ""
+    if kind == "formula":
+        return f"={str(value).lstrip('=')}"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
