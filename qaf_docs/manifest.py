@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from qaf_docs.caselist import ColumnMapping, read_case_list
 from qaf_docs.errors import CaseListError, SamplingError
 from qaf_docs.roster import Auditor, read_roster
+from qaf_docs.safe_output import write_cell
 from qaf_docs.sampling import AuditHistory, RoundPlan, RoundSpec, plan_round, roster_sha256
 
 __all__ = ["VerifyResult", "read_manifest_record", "safe_cell", "verify_manifest", "write_manifest"]
@@ -38,13 +39,7 @@ _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
 def safe_cell(cell: object, value: object) -> None:
     """Put ``value`` in an openpyxl cell; text beginning = + - @ stays text, never a formula."""
-    if isinstance(value, datetime):
-        value = value.date()
-    cell.value = value  # type: ignore[attr-defined]
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"  # type: ignore[attr-defined]
-    if isinstance(value, date):
-        cell.number_format = _DATE_FORMAT  # type: ignore[attr-defined]
+    write_cell(cell, value, date_format=_DATE_FORMAT)
 
 
 def _table(ws: object, top: int, header: Sequence[str], rows: Sequence[Sequence[object]]) -> int:

@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.register import Register
-from qaf_docs.safe_output import atomic_write, set_text_cell
+from qaf_docs.safe_output import atomic_write, write_cell
 from qaf_docs.workspace import Workspace
 
 NAVY = "1F3A5F"
@@ -36,13 +36,7 @@ def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int]) -> W
 
 def _put(ws: Worksheet, row: int, values: list[Any]) -> None:
     for col, value in enumerate(values, start=1):
-        cell = ws.cell(row=row, column=col)
-        if isinstance(value, str):
-            set_text_cell(cell, value)  # user text is never a formula
-        else:
-            cell.value = value
-        if isinstance(value, date):
-            cell.number_format = "DD/MM/YYYY"
+        write_cell(ws.cell(row=row, column=col), value)  # user text is never a formula
 
 
 def _d(iso: str | None) -> date | None:
@@ -110,7 +104,11 @@ def _summary(
         ),
         (
             "Grades changed at moderation",
-            sum(1 for a in returned if a["moderated_grade"] and a["moderated_grade"] != a["overall_grade"]),
+            sum(
+                1
+                for a in returned
+                if a["moderated_grade"] and a["moderated_grade"] != a["overall_grade"]
+            ),
             None,
         ),
         ("Is anyone better off", None, None),
@@ -131,11 +129,15 @@ def _summary(
                 cell.number_format = "0%"
         r += 1
     r += 1
-    ws.cell(row=r, column=1, value="Overall grades (after moderation)").font = Font(bold=True, color=NAVY)
+    ws.cell(row=r, column=1, value="Overall grades (after moderation)").font = Font(
+        bold=True, color=NAVY
+    )
     counts = Counter(final)
     for i, grade in enumerate(framework.scale.grades):
         r += 1
-        ws.cell(row=r, column=1, value=grade).fill = PatternFill("solid", fgColor=_GRADE_FILLS.get(i, "FFFFFF"))
+        ws.cell(row=r, column=1, value=grade).fill = PatternFill(
+            "solid", fgColor=_GRADE_FILLS.get(i, "FFFFFF")
+        )
         ws.cell(row=r, column=2, value=counts.get(grade, 0))
     _fit_to_page(ws, landscape=False)
 
@@ -150,7 +152,12 @@ def _audits(wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework) 
         "Audit ref", "Round", "Case ID", "Team", "Worker", "Auditor", "Status", "Issued", "Due",
         "Returned", "Audit date", "Overall grade", "Moderated grade", *titles,
     ]  # fmt: skip
-    ws = _sheet(wb, "Audits", headers, [13, 20, 11, 24, 18, 18, 11, 11, 11, 11, 11, 18, 18] + [16] * len(titles))
+    ws = _sheet(
+        wb,
+        "Audits",
+        headers,
+        [13, 20, 11, 24, 18, 18, 11, 11, 11, 11, 11, 18, 18] + [16] * len(titles),
+    )
     scale = framework.scale.grades
     for r, a in enumerate(snapshot, start=2):
         grades = {d["domain"]: d["grade"] for d in a["domains"]}
@@ -163,12 +170,25 @@ def _audits(wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework) 
         for col in range(12, len(values) + 1):
             value = ws.cell(row=r, column=col).value
             if value in scale:
-                ws.cell(row=r, column=col).fill = PatternFill("solid", fgColor=_GRADE_FILLS.get(scale.index(value), "FFFFFF"))
+                ws.cell(row=r, column=col).fill = PatternFill(
+                    "solid", fgColor=_GRADE_FILLS.get(scale.index(value), "FFFFFF")
+                )
     _finish(ws)
 
 
 def _actions(wb: Workbook, snapshot: list[dict[str, Any]], today: date) -> None:
-    headers = ["Audit ref", "Case ID", "Team", "No.", "Action", "Owner", "Due", "Status", "Completed on", "Overdue"]
+    headers = [
+        "Audit ref",
+        "Case ID",
+        "Team",
+        "No.",
+        "Action",
+        "Owner",
+        "Due",
+        "Status",
+        "Completed on",
+        "Overdue",
+    ]
     ws = _sheet(wb, "Actions", headers, [13, 11, 24, 6, 50, 20, 11, 13, 13, 9])
     r = 2
     for a in snapshot:
@@ -178,8 +198,18 @@ def _actions(wb: Workbook, snapshot: list[dict[str, Any]], today: date) -> None:
             _put(
                 ws,
                 r,
-                [a["audit_ref"], a["case_id"], a["team"] or "", n, x["description"], x["owner"], due,
-                 x["status"], _d(x["completed_on"]), "Overdue" if overdue else ""],
+                [
+                    a["audit_ref"],
+                    a["case_id"],
+                    a["team"] or "",
+                    n,
+                    x["description"],
+                    x["owner"],
+                    due,
+                    x["status"],
+                    _d(x["completed_on"]),
+                    "Overdue" if overdue else "",
+                ],
             )
             ws.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
             if overdue:

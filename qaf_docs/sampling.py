@@ -30,7 +30,6 @@ and seed give the identical plan in every process.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import json
 import math
@@ -50,6 +49,7 @@ from qaf_docs.caselist import (
     fold_header,
     fold_value,
 )
+from qaf_docs.dates import add_months
 from qaf_docs.errors import SamplingError
 from qaf_docs.roster import Auditor, fold_name
 
@@ -76,14 +76,6 @@ DEFAULT_TIER_ONE_QUOTAS: Mapping[str, int] = {
     "Service Manager": 1,
     "Principal Social Worker": 2,
 }
-
-
-def add_months(day: date, months: int) -> date:
-    """Return ``day`` moved by ``months`` calendar months, clamped to the month's last day."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 @dataclass(frozen=True)

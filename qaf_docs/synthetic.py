@@ -19,6 +19,7 @@ import openpyxl
 from qaf_docs.allocation import seeded_rng
 from qaf_docs.caselist import Case, CaseList, CaseType, case_list_from_cases
 from qaf_docs.roster import Auditor
+from qaf_docs.safe_output import csv_safe, write_cell
 
 __all__ = [
     "SyntheticTeam",
@@ -204,13 +205,6 @@ def synthetic_roster(
     return auditors
 
 
-def _safe(cell: object, value: object) -> None:
-    """Store ``value`` in an openpyxl cell; text that looks like a formula stays text."""
-    cell.value = value  # type: ignore[attr-defined]
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        cell.data_type = "s"  # type: ignore[attr-defined]
-
-
 def write_roster_file(path: Path, auditors: Sequence[Auditor]) -> Path:
     """Write ``auditors`` as a roster .xlsx or .csv (Name, Email, Role, Team, Monthly Capacity)."""
     path = Path(path)
@@ -220,7 +214,7 @@ def write_roster_file(path: Path, auditors: Sequence[Auditor]) -> Path:
         with path.open("w", newline="", encoding="utf-8") as f:
             writer = csv.writer(f)
             writer.writerow(header)
-            writer.writerows([[_csv_safe(v) for v in r] for r in rows])
+            writer.writerows([[csv_safe(v) for v in r] for r in rows])
         return path
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -228,15 +222,9 @@ def write_roster_file(path: Path, auditors: Sequence[Auditor]) -> Path:
     table: list[list[object]] = [list(header), *rows]
     for r, values in enumerate(table, start=1):
         for c, value in enumerate(values, start=1):
-            _safe(ws.cell(row=r, column=c), value)
+            write_cell(ws.cell(row=r, column=c), value)
     wb.save(path)
     return path
-
-
-def _csv_safe(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 _ANNEX_SHEETS: dict[CaseType, tuple[str, str, str, str]] = {

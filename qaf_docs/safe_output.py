@@ -1,0 +1,161 @@
+"""Write qaf_docs outputs so that user text stays text and a half-written file never shows.
+
+Two dangers are covered here:
+
+* Formula injection: openpyxl turns any string starting with "=" into a formula, and Excel runs a
+  CSV cell starting with = + - @ (or a tab / carriage return) as one. ``set_text_cell`` and
+  ``csv_safe`` make sure free text typed by an auditor is only ever shown, never evaluated.
+* Torn or clobbered outputs: ``atomic_write`` writes to a temporary file beside the target and
+  renames it into place. When the target is open in Excel (Windows refuses the rename) it leaves
+  the open file alone and writes a dated copy instead; the next run updates the main file again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+__all__ = ["EXCEL_CELL_MAX_CHARS", "atomic_write", "csv_safe", "dated_copy_path", "set_text_cell"]
+
+#: Excel refuses (and "repairs") a workbook with a cell longer than this.
+EXCEL_CELL_MAX_CHARS = 32_767
+_TRUNCATED_MARK = " … [cut short: too long for one Excel cell]"
+
+# Characters XML 1.0 forbids; openpyxl raises IllegalCharacterError on them. Word's manual line
+# break arrives as a vertical tab, so that one becomes a newline rather than vanishing.
+_ILLEGAL_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+# How long to keep retrying a rename that Windows refuses: antivirus and indexers hold new files
+# for a moment, which is not the same as a user having the file open in Excel.
+_REPLACE_RETRIES = 3
+_REPLACE_PAUSE_S = 0.2
+
+
+def set_text_cell(cell: Any, value: str | None) -> None:
+    """Store user-typed text in an openpyxl cell as text, never as a formula."""
+    if value is None:
+        cell.value = None
+        return
+    if not isinstance(value, str):
+        raise TypeError(f"set_text_cell stores text only, not {type(value).__name__}")
+    text = _ILLEGAL_XML_CHARS.sub(lambda m: "\n" if m.group() == "\x0b" else "", value)
+    if len(text) > EXCEL_CELL_MAX_CHARS:
+        text = text[: EXCEL_CELL_MAX_CHARS - len(_TRUNCATED_MARK)] + _TRUNCATED_MARK
+    cell.value = text
+    # Assigning the value lets openpyxl guess "f" (formula) for "=..."; forcing "s" writes it as an
+    # inline string. quotePrefix keeps Excel treating it as text if someone edits the cell later.
+    cell.data_type = "s"
+    if text.lstrip().startswith(_FORMULA_TRIGGERS):
+        cell.quotePrefix = True
+
+
+def write_cell(cell: Any, value: object, *, date_format: str = "DD/MM/YYYY") -> None:
+    """Put any value in an openpyxl cell: text never becomes a formula, dates show as dates."""
+    if isinstance(value, str):
+        set_text_cell(cell, value)
+        return
+    if isinstance(value, datetime):
+        value = value.date()
+    cell.value = value
+    if isinstance(value, date):
+        cell.number_format = date_format
+
+
+def csv_safe(value: object) -> str:
+    """Return ``value`` as a CSV field that Excel will show as text, never run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | int | float):
+        # Numbers come from the register, not a keyboard; "-3" must stay a number.
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    text = str(value)
+    # Excel skips leading spaces before deciding a cell is a formula, so look past them too.
+    if text.startswith(_FORMULA_TRIGGERS) or text.lstrip(" ").startswith(_FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def dated_copy_path(path: Path, now: datetime) -> Path:
+    """Return "<stem> (YYYY-MM-DD HHMM)<suffix>" beside ``path``: a Windows-safe name (no colon)."""
+    return path.with_name(f"{path.stem} ({now:%Y-%m-%d %H%M}){path.suffix}")
+
+
+def _temp_path(path: Path) -> Path:
+    # Hidden, ends in the target's own suffix (some writers check it), and is ignored by the inbox.
+    return path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix}")
+
+
+def _fsync(path: Path) -> None:
+    # Durability before the rename, so a power cut never leaves a renamed but empty file.
+    with contextlib.suppress(OSError), path.open("rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def _replace_with_retry(src: Path, dest: Path) -> None:
+    for attempt in range(_REPLACE_RETRIES):
+        try:
+            os.replace(src, dest)
+            return
+        except PermissionError:
+            if attempt == _REPLACE_RETRIES - 1:
+                raise
+            time.sleep(_REPLACE_PAUSE_S)
+
+
+def _place_without_clobber(src: Path, dest: Path) -> Path:
+    """Rename ``src`` to ``dest`` or, if that exists, to "dest (2)", "dest (3)" …."""
+    counter = 1
+    while True:
+        candidate = (
+            dest if counter == 1 else dest.with_name(f"{dest.stem} ({counter}){dest.suffix}")
+        )
+        try:
+            # Reserve the name atomically: two writers in the same minute never clobber each other.
+            fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            counter += 1
+            continue
+        os.close(fd)
+        try:
+            os.replace(src, candidate)
+        except BaseException:
+            candidate.unlink(missing_ok=True)
+            raise
+        return candidate
+
+
+def atomic_write(
+    path: Path,
+    write: Callable[[Path], object],
+    *,
+    now: Callable[[], datetime] = datetime.now,
+) -> Path:
+    """Write ``path`` via a temp file and a rename; if the target is locked, write a dated copy.
+
+    ``write`` receives the temporary path and must write the whole file there. The returned path is
+    ``path`` normally, or the dated copy when the target is open elsewhere (the caller should tell
+    the user). No temporary file is left behind, whatever happens.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = _temp_path(path)
+    try:
+        write(temp)
+        _fsync(temp)
+        try:
+            _replace_with_retry(temp, path)
+            return path
+        except PermissionError:
+            # Windows: the target is open in Excel (or read-only). Leave it alone.
+            return _place_without_clobber(temp, dated_copy_path(path, now()))
+    finally:
+        temp.unlink(missing_ok=True)
