@@ -59,6 +59,31 @@ def parse_uk_date(text: str) -> date:
     raise ValueError(f"'{text.strip()}' is not a date (write it like 03/12/2026)")
 
 
+def shown_date(text: str, stored: date | None) -> date | None:
+    """Return the date a form field means, trusting what the person sees over a hidden value.
+
+    A date picker keeps the picked date in the file, but a person may type over it ("ASAP"): the
+    visible text wins. A stored date is used when the text is empty or is that same date written
+    long-hand (e.g. "Tuesday, 3 December 2026"). Raises ValueError when the text is not a date.
+    """
+    if not text.strip():
+        return stored
+    try:
+        return parse_uk_date(text)
+    except ValueError:
+        if stored and _names_date(text, stored):
+            return stored
+        raise
+
+
+def _names_date(text: str, when: date) -> bool:
+    """True when ``text`` spells out ``when`` long-hand: its day, month and year as whole words."""
+    tokens = re.findall(r"\d+|[a-z]+", text.lower())
+    numbers = {int(t) for t in tokens if t.isdigit()}
+    months = {_MONTHS[t] for t in tokens if t in _MONTHS}
+    return when.year in numbers and when.day in numbers and when.month in months
+
+
 def from_excel_serial(serial: float) -> date:
     """Return the date of an Excel serial day number (1900 date system)."""
     return _EXCEL_EPOCH + timedelta(days=int(serial))

@@ -47,6 +47,11 @@ PLACEHOLDERS = frozenset(
 _ids = count(7_000_000)
 
 
+def qn_w(local: str) -> str:
+    """Return the Clark name of a WordprocessingML element, e.g. ``qn_w("tbl")``."""
+    return f"{_W}{local}"
+
+
 def _next_id() -> int:
     return next(_ids)
 
@@ -80,7 +85,9 @@ def _run(text: str, *, placeholder: bool) -> str:
 
 def _wrap(name: str, label: str, type_xml: str, content: str, *, placeholder: bool) -> Control:
     if not name.startswith(FIELD_PREFIX) or len(name) > 40:
-        raise ValueError(f"field name {name!r} must start with {FIELD_PREFIX!r} and fit 40 characters")
+        raise ValueError(
+            f"field name {name!r} must start with {FIELD_PREFIX!r} and fit 40 characters"
+        )
     bm = _next_id()
     plc = "<w:showingPlcHdr/>" if placeholder else ""
     xml = (
@@ -122,7 +129,9 @@ def date_control(name: str, label: str, value: date | None = None) -> Control:
         '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>'
     )
     shown = value.strftime("%d/%m/%Y") if value else PLACEHOLDER_DATE
-    return _wrap(name, label, type_xml, _run(shown, placeholder=value is None), placeholder=not value)
+    return _wrap(
+        name, label, type_xml, _run(shown, placeholder=value is None), placeholder=not value
+    )
 
 
 def checkbox_control(name: str, label: str, checked: bool = False) -> Control:
@@ -132,7 +141,9 @@ def checkbox_control(name: str, label: str, checked: bool = False) -> Control:
         '<w14:checkedState w14:val="2612" w14:font="MS Gothic"/>'
         '<w14:uncheckedState w14:val="2610" w14:font="MS Gothic"/></w14:checkbox>'
     )
-    return _wrap(name, label, type_xml, _run("☒" if checked else "☐", placeholder=False), placeholder=False)
+    return _wrap(
+        name, label, type_xml, _run("☒" if checked else "☐", placeholder=False), placeholder=False
+    )
 
 
 def bookmarked_text(name: str, text: str) -> str:

@@ -32,7 +32,15 @@ from qaf_docs.safe_output import atomic_write, set_text_cell
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Settings, Workspace
 
 ACTION_SLOTS = 8
-TRACKER_HEADER_TEXTS = ("No.", "Action", "Owner", "Due date", "Status", "Completion date", "Evidence")
+TRACKER_HEADER_TEXTS = (
+    "No.",
+    "Action",
+    "Owner",
+    "Due date",
+    "Status",
+    "Completion date",
+    "Evidence",
+)
 STATUSES = ("Not started", "In progress", "Completed")
 
 
@@ -80,7 +88,9 @@ def _fields(framework: Framework) -> dict[str, ff.Control]:
     grades = framework.scale.grades
     return {
         "audit_date": ff.date_control("qaf_audit_date", "Date of audit"),
-        "practitioner_present": ff.checkbox_control("qaf_practitioner_present", "Practitioner took part"),
+        "practitioner_present": ff.checkbox_control(
+            "qaf_practitioner_present", "Practitioner took part"
+        ),
         "overall_grade": ff.dropdown_control("qaf_overall_grade", "Overall grade", grades),
         "overall_rationale": ff.text_control("qaf_overall_rationale", "Overall rationale"),
         "voice_of_child": ff.text_control("qaf_voice_of_child", "Voice of the child"),
@@ -95,7 +105,9 @@ def _fields(framework: Framework) -> dict[str, ff.Control]:
     }
 
 
-def audit_tool_context(details: PackDetails, framework: Framework, action_days: int) -> dict[str, Any]:
+def audit_tool_context(
+    details: PackDetails, framework: Framework, action_days: int
+) -> dict[str, Any]:
     """Return the values the Word template is rendered with."""
     ident = details.identity
     domains = [
@@ -103,7 +115,9 @@ def audit_tool_context(details: PackDetails, framework: Framework, action_days: 
             "key": d.key,
             "title": d.title,
             "prompts": d.prompts,
-            "grade": ff.dropdown_control(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale.grades),
+            "grade": ff.dropdown_control(
+                f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale.grades
+            ),
             "rationale": ff.text_control(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
         }
         for d in framework.domains
@@ -150,14 +164,15 @@ def _environment() -> jinja2.Environment:
 def _template_problem(template: Path, exc: jinja2.TemplateError) -> TemplateError:
     """Turn a Jinja error into a message naming the tag and where it sits in the template."""
     near = ""
+    quoted = re.findall(r"'([^']+)'", str(exc))
     context = getattr(exc, "docx_context", None)
     if context:
         text = " ".join(" ".join(line.split()) for line in context if line.strip())
         near = f" Near: “{text[:160]}”."
-    tag = ""
-    quoted = re.findall(r"'([^']+)'", str(exc))
-    if quoted:
-        tag = f" The tag uses '{quoted[-1]}'."
+    elif quoted:
+        found = _tag_mentioning(template, quoted[-1])
+        near = f" It is in the text “{found}”." if found else ""
+    tag = f" The tag uses '{quoted[-1]}'." if quoted else ""
     if isinstance(exc, jinja2.UndefinedError):
         what = f"a tag refers to something qaf does not provide ({exc.message})."
     elif isinstance(exc, jinja2.TemplateSyntaxError):
@@ -171,13 +186,38 @@ def _template_problem(template: Path, exc: jinja2.TemplateError) -> TemplateErro
     )
 
 
+def _tag_mentioning(template: Path, name: str) -> str | None:
+    """Return where a tag using ``name`` sits, as the text around it a person sees in Word."""
+    from docx import Document
+
+    doc = Document(str(template))
+    units: list[str] = []  # paragraphs and table rows, in reading order
+    for block in doc.element.body.iterchildren():
+        rows = block.iterchildren(ff.qn_w("tr")) if block.tag == ff.qn_w("tbl") else [block]
+        for unit in rows:
+            cells = list(unit.iterchildren(ff.qn_w("tc"))) or [unit]
+            text = " | ".join("".join(t.text or "" for t in c.iter(ff.qn_w("t"))) for c in cells)
+            units.append(" ".join(text.split()))
+    for section in doc.sections:
+        units += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
+    pattern = re.compile(r"{[{%][^}]*\b" + re.escape(name) + r"\b[^}]*[}%]}")
+    for i, unit in enumerate(units):
+        if pattern.search(unit):
+            before = next((u for u in reversed(units[:i]) if u.strip()), "")
+            after = next((u for u in units[i + 1 :] if u.strip()), "")
+            return f"{unit[:120]}” (after “{before[:60]}”, before “{after[:60]}"
+    return None
+
+
 def write_audit_tool(
     template: Path, details: PackDetails, framework: Framework, action_days: int, out: Path
 ) -> Path:
     """Render the Word audit tool for one audit to ``out`` and return the path written."""
     tpl = DocxTemplate(str(template))
     try:
-        tpl.render(audit_tool_context(details, framework, action_days), _environment(), autoescape=True)
+        tpl.render(
+            audit_tool_context(details, framework, action_days), _environment(), autoescape=True
+        )
     except jinja2.TemplateError as exc:
         raise _template_problem(template, exc) from exc
     _add_custom_properties(tpl, details.identity)
@@ -205,8 +245,12 @@ def find_actions_header(ws: Worksheet) -> int:
     """Return the row number of the actions table's header (the row whose first cells read No./Action)."""
     for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 40)):
         texts = [str(c.value).strip().lower() if c.value is not None else "" for c in row[:3]]
-        if len(texts) >= 2 and texts[1].startswith("action") and texts[0] in ("no.", "no", "#", "number"):
-            return row[0].row
+        if (
+            len(texts) >= 2
+            and texts[1].startswith("action")
+            and texts[0] in ("no.", "no", "#", "number")
+        ):
+            return int(row[0].row)
     raise TemplateError(
         "The action tracker template has no actions table: a row starting 'No.' | 'Action' is needed."
     )
@@ -345,7 +389,11 @@ def generate_packs(
             or framework.timescales.action_due_within_days
         )
         write_audit_tool(
-            docx_template, details_for(record, settings, kind="audit_tool"), framework, days, docx_path
+            docx_template,
+            details_for(record, settings, kind="audit_tool"),
+            framework,
+            days,
+            docx_path,
         )
         write_action_tracker(
             xlsx_template, details_for(record, settings, kind="action_tracker"), [], xlsx_path

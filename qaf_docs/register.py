@@ -82,7 +82,7 @@ def _m1_initial(db: sqlite3.Connection) -> None:
             sha256 TEXT PRIMARY KEY, file_name TEXT NOT NULL, outcome TEXT NOT NULL,
             audit_ref TEXT, submission_id INTEGER, reason TEXT, at TEXT NOT NULL
         );
-        """
+        """,
     )
 
 
@@ -215,7 +215,7 @@ class Register:
             "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
         )
         done = {r[0] for r in self._db.execute("SELECT version FROM schema_migrations")}
-        if len(done) > len(MIGRATIONS):
+        if done and max(done) > len(MIGRATIONS):
             raise RegisterError(
                 "The register was written by a newer version of qaf; upgrade qaf to use it."
             )
@@ -238,7 +238,12 @@ class Register:
     def new_round_id(self, kind: str, today: date) -> str:
         """Return an unused round id such as ``2026-11-simple`` (``-2``, ``-3`` … when taken)."""
         base = f"{today:%Y-%m}-{kind}"
-        taken = {r[0] for r in self._db.execute("SELECT round_id FROM rounds WHERE round_id LIKE ?", (base + "%",))}
+        taken = {
+            r[0]
+            for r in self._db.execute(
+                "SELECT round_id FROM rounds WHERE round_id LIKE ?", (base + "%",)
+            )
+        }
         if base not in taken:
             return base
         n = 2
@@ -265,7 +270,15 @@ class Register:
                 raise RegisterError(f"Round {round_id} already exists.")
             db.execute(
                 "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (round_id, kind, seed, input_sha256, json.dumps(rules, default=str), framework_id, _now()),
+                (
+                    round_id,
+                    kind,
+                    seed,
+                    input_sha256,
+                    json.dumps(rules, default=str),
+                    framework_id,
+                    _now(),
+                ),
             )
             counter_key = f"ref_counter_{today:%y%m}"
             row = db.execute("SELECT value FROM meta WHERE key = ?", (counter_key,)).fetchone()
@@ -278,17 +291,29 @@ class Register:
                     "child_name, auditor, auditor_email, framework_id, status, due_on, created_at) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'allocated', ?, ?)",
                     (
-                        ref, round_id, a.case_id, a.team, a.worker, a.case_type, a.child_name,
-                        a.auditor, a.auditor_email, framework_id, _iso(a.due_on), _now(),
+                        ref,
+                        round_id,
+                        a.case_id,
+                        a.team,
+                        a.worker,
+                        a.case_type,
+                        a.child_name,
+                        a.auditor,
+                        a.auditor_email,
+                        framework_id,
+                        _iso(a.due_on),
+                        _now(),
                     ),
                 )
                 refs.append(ref)
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (counter_key, str(n)))
         return refs
 
-    def audits(self, *, round_id: str | None = None, status: str | None = None) -> list[AuditRecord]:
+    def audits(
+        self, *, round_id: str | None = None, status: str | None = None
+    ) -> list[AuditRecord]:
         """Return audits, optionally of one round and/or status, in reference order."""
-        sql, args = "SELECT * FROM audits WHERE 1=1", []
+        sql, args = "SELECT * FROM audits WHERE 1=1", list[str]()
         if round_id:
             sql, args = sql + " AND round_id = ?", [*args, round_id]
         if status:
@@ -303,11 +328,20 @@ class Register:
     @staticmethod
     def _audit(r: sqlite3.Row) -> AuditRecord:
         return AuditRecord(
-            audit_ref=r["audit_ref"], round_id=r["round_id"], case_id=r["case_id"],
-            team=r["team"] or "", worker=r["worker"] or "", case_type=r["case_type"] or "",
-            child_name=r["child_name"], auditor=r["auditor"] or "", auditor_email=r["auditor_email"] or "",
-            framework_id=r["framework_id"], framework_version=r["framework_version"],
-            template_version=r["template_version"], status=r["status"], due_on=_date(r["due_on"]),
+            audit_ref=r["audit_ref"],
+            round_id=r["round_id"],
+            case_id=r["case_id"],
+            team=r["team"] or "",
+            worker=r["worker"] or "",
+            case_type=r["case_type"] or "",
+            child_name=r["child_name"],
+            auditor=r["auditor"] or "",
+            auditor_email=r["auditor_email"] or "",
+            framework_id=r["framework_id"],
+            framework_version=r["framework_version"],
+            template_version=r["template_version"],
+            status=r["status"],
+            due_on=_date(r["due_on"]),
             issued_at=r["issued_at"],
         )
 
@@ -325,7 +359,9 @@ class Register:
 
     def template_versions(self) -> set[str]:
         """Return every template version the register has issued packs from."""
-        rows = self._db.execute("SELECT DISTINCT template_version FROM audits WHERE template_version IS NOT NULL")
+        rows = self._db.execute(
+            "SELECT DISTINCT template_version FROM audits WHERE template_version IS NOT NULL"
+        )
         return {r[0] for r in rows}
 
     # -- ingest ------------------------------------------------------------------------------------
@@ -355,19 +391,32 @@ class Register:
                 "moderation_reason, moderation_date, practitioner_present, texts_json) "
                 "VALUES (?, 'audit_tool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    ref, file_name, sha256, _now(), _iso(form.audit_date), form.overall_grade,
-                    form.overall_rationale, form.moderator, form.moderated_grade,
-                    form.moderation_reason, _iso(form.moderation_date),
+                    ref,
+                    file_name,
+                    sha256,
+                    _now(),
+                    _iso(form.audit_date),
+                    form.overall_grade,
+                    form.overall_rationale,
+                    form.moderator,
+                    form.moderated_grade,
+                    form.moderation_reason,
+                    _iso(form.moderation_date),
                     None if form.practitioner_present is None else int(form.practitioner_present),
                     json.dumps(form.texts),
                 ),
             )
             sid = int(cur.lastrowid or 0)
             if previous:
-                db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, previous[0]))
+                db.execute(
+                    "UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, previous[0])
+                )
             db.executemany(
                 "INSERT INTO domain_grades VALUES (?, ?, ?, ?, ?, ?)",
-                [(sid, i, d.key, d.title, d.grade, d.rationale) for i, d in enumerate(form.domains)],
+                [
+                    (sid, i, d.key, d.title, d.grade, d.rationale)
+                    for i, d in enumerate(form.domains)
+                ],
             )
             db.executemany(
                 "INSERT INTO actions VALUES (?, ?, ?, ?, ?)",
@@ -400,12 +449,23 @@ class Register:
             )
             sid = int(cur.lastrowid or 0)
             if previous:
-                db.execute("UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, previous[0]))
+                db.execute(
+                    "UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, previous[0])
+                )
             db.executemany(
                 "INSERT INTO action_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (sid, audit_ref, r.number, r.description, r.owner, _iso(r.due_on), r.status,
-                     _iso(r.completed_on), r.evidence)
+                    (
+                        sid,
+                        audit_ref,
+                        r.number,
+                        r.description,
+                        r.owner,
+                        _iso(r.due_on),
+                        r.status,
+                        _iso(r.completed_on),
+                        r.evidence,
+                    )
                     for r in rows
                 ],
             )
@@ -425,15 +485,21 @@ class Register:
     @staticmethod
     def _guard_not_ingested(db: sqlite3.Connection, sha256: str) -> None:
         row = db.execute(
-            "SELECT outcome FROM ingested_files WHERE sha256 = ? AND outcome = 'processed'", (sha256,)
+            "SELECT outcome FROM ingested_files WHERE sha256 = ? AND outcome = 'processed'",
+            (sha256,),
         ).fetchone()
         if row:
             raise RegisterError("This exact file has already been recorded.")
 
     @staticmethod
     def _record_file(
-        db: sqlite3.Connection, sha256: str, file_name: str, outcome: str,
-        audit_ref: str | None, submission_id: int | None, reason: str | None,
+        db: sqlite3.Connection,
+        sha256: str,
+        file_name: str,
+        outcome: str,
+        audit_ref: str | None,
+        submission_id: int | None,
+        reason: str | None,
     ) -> None:
         db.execute(
             "INSERT OR REPLACE INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -453,7 +519,9 @@ class Register:
     def submission_count(self, audit_ref: str | None = None) -> int:
         """Return how many submissions were recorded (for one audit, or in all)."""
         if audit_ref:
-            row = self._db.execute("SELECT COUNT(*) FROM submissions WHERE audit_ref = ?", (audit_ref,))
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM submissions WHERE audit_ref = ?", (audit_ref,)
+            )
         else:
             row = self._db.execute("SELECT COUNT(*) FROM submissions")
         return int(row.fetchone()[0])
@@ -462,13 +530,16 @@ class Register:
         """Return the domain grades of one submission in framework order."""
         return list(
             self._db.execute(
-                "SELECT * FROM domain_grades WHERE submission_id = ? ORDER BY position", (submission_id,)
+                "SELECT * FROM domain_grades WHERE submission_id = ? ORDER BY position",
+                (submission_id,),
             )
         )
 
     def warnings(self, submission_id: int) -> list[sqlite3.Row]:
         """Return the warnings kept with one submission."""
-        return list(self._db.execute("SELECT * FROM findings WHERE submission_id = ?", (submission_id,)))
+        return list(
+            self._db.execute("SELECT * FROM findings WHERE submission_id = ?", (submission_id,))
+        )
 
     def current_actions(self, audit_ref: str) -> list[TrackerRow]:
         """Return an audit's actions with their latest status (agreed in the form, updated by trackers)."""
@@ -477,8 +548,13 @@ class Register:
         agreed = (
             {
                 r["number"]: TrackerRow(
-                    r["number"], r["description"], r["owner"], _date(r["due_on"]),
-                    "Not started", None, "",
+                    r["number"],
+                    r["description"],
+                    r["owner"],
+                    _date(r["due_on"]),
+                    "Not started",
+                    None,
+                    "",
                 )
                 for r in self._db.execute(
                     "SELECT * FROM actions WHERE submission_id = ? ORDER BY number", (tool["id"],)
@@ -489,11 +565,17 @@ class Register:
         )
         if tracker:
             for r in self._db.execute(
-                "SELECT * FROM action_updates WHERE submission_id = ? ORDER BY number", (tracker["id"],)
+                "SELECT * FROM action_updates WHERE submission_id = ? ORDER BY number",
+                (tracker["id"],),
             ):
                 agreed[r["number"]] = TrackerRow(
-                    r["number"], r["description"], r["owner"], _date(r["due_on"]), r["status"],
-                    _date(r["completed_on"]), r["evidence"],
+                    r["number"],
+                    r["description"],
+                    r["owner"],
+                    _date(r["due_on"]),
+                    r["status"],
+                    _date(r["completed_on"]),
+                    r["evidence"],
                 )
         return [agreed[n] for n in sorted(agreed)]
 
@@ -509,9 +591,13 @@ class Register:
     def recent_rejections(self, limit: int = 10) -> list[IngestedFile]:
         """Return the latest rejected files, newest first."""
         rows = self._db.execute(
-            "SELECT * FROM ingested_files WHERE outcome = 'rejected' ORDER BY at DESC LIMIT ?", (limit,)
+            "SELECT * FROM ingested_files WHERE outcome = 'rejected' ORDER BY at DESC LIMIT ?",
+            (limit,),
         )
-        return [IngestedFile(r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"]) for r in rows]
+        return [
+            IngestedFile(r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"])
+            for r in rows
+        ]
 
     def last_audited(self) -> dict[str, date]:
         """Return, per case id, the latest audit date returned (for sampling exclusions)."""
@@ -595,7 +681,9 @@ class Register:
         ):
             latest[r["case_id"]] = (r["d"], r["g"])
             if r["worker"]:
-                workers[r["worker"]] = max(workers.get(r["worker"], date.min), date.fromisoformat(r["d"]))
+                workers[r["worker"]] = max(
+                    workers.get(r["worker"], date.min), date.fromisoformat(r["d"])
+                )
         reaudit = {
             case: add_months(date.fromisoformat(d), reaudit_after_months)
             for case, (d, g) in latest.items()
@@ -606,7 +694,12 @@ class Register:
             "ORDER BY created_at DESC LIMIT 1"
         ).fetchone()
         taken = (
-            frozenset(r[0] for r in self._db.execute("SELECT case_id FROM audits WHERE round_id = ?", (first_half[0],)))
+            frozenset(
+                r[0]
+                for r in self._db.execute(
+                    "SELECT case_id FROM audits WHERE round_id = ?", (first_half[0],)
+                )
+            )
             if first_half
             else frozenset()
         )
