@@ -1,0 +1,238 @@
+"""Tests for qaf_docs.filesafety: hostile files are refused in plain English; real ones pass."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import hostile_files as hf
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qaf_docs.errors import UnsafeFileError
+from qaf_docs.filesafety import (
+    FileKind,
+    Limits,
+    inspect_office_file,
+    parse_xml,
+    read_member,
+    sha256_file,
+)
+
+# Words that betray a programmer's message: an admin officer cannot act on any of them.
+_TECHNICAL = re.compile(
+    r"traceback|lxml|zipfile|badzip|xmlsyntax|errno|exception|zlib|crc|ole2|vbaproject|"
+    r"content_types|expat|\bNone\b|0x[0-9a-f]",
+    re.IGNORECASE,
+)
+_ACTIONS = ("Ask", "Open", "Copy", "Do not", "Return", "Drop", "Check")
+
+
+def assert_plain_english(error: UnsafeFileError) -> None:
+    """Fail unless the message and advice are jargon-free sentences that say what to do."""
+    message, advice = str(error), error.what_to_do
+    for text in (message, advice):
+        assert text and text[0].isupper() and text.rstrip().endswith("."), text
+        assert not _TECHNICAL.search(text), text
+    assert any(verb in advice for verb in _ACTIONS), advice
+
+
+@pytest.mark.parametrize("case", hf.CASES, ids=[case.name for case in hf.CASES])
+def test_hostile_file_is_refused_in_plain_english(case: hf.Case, tmp_path: Path) -> None:
+    path = case.build(tmp_path)
+    with pytest.raises(UnsafeFileError) as caught:
+        inspect_office_file(path)
+    assert case.says in str(caught.value)
+    assert caught.value.path == path
+    assert_plain_english(caught.value)
+
+
+def test_message_never_quotes_file_content(tmp_path: Path) -> None:
+    with pytest.raises(UnsafeFileError) as caught:
+        inspect_office_file(hf.xxe(tmp_path))
+    assert "passwd" not in str(caught.value)
+    assert "passwd" not in caught.value.what_to_do
+
+
+@pytest.mark.parametrize(
+    ("build", "kind"),
+    [
+        (hf.valid_docx, FileKind.DOCX),
+        (hf.valid_xlsx, FileKind.XLSX),
+        (hf.docx_renamed_xlsx, FileKind.DOCX),
+        (hf.xlsx_renamed_docx, FileKind.XLSX),
+    ],
+    ids=["docx", "xlsx", "docx named .xlsx", "xlsx named .docx"],
+)
+def test_kind_comes_from_content_not_extension(build, kind: FileKind, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    assert inspect_office_file(build(tmp_path)) is kind
+
+
+def test_a_realistic_form_with_a_picture_passes(tmp_path: Path) -> None:
+    # A photo-sized member that barely compresses must not trip the ratio or token checks.
+    import os
+
+    picture = os.urandom(3 * hf.MiB)
+    path = tmp_path / "with-picture.docx"
+    path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add={"word/media/image1.jpeg": picture}))
+    assert inspect_office_file(path) is FileKind.DOCX
+
+
+def test_small_repetitive_parts_may_compress_beyond_the_ratio(tmp_path: Path) -> None:
+    # 500 KB of empty table cells compresses > 100:1 but is below the size the ratio applies to.
+    cells = b"<w:tc><w:p/></w:tc>" * 25_000
+    path = tmp_path / "table.docx"
+    path.write_bytes(
+        hf.mutate(hf.valid_docx_bytes(), add={"word/extra.xml": b"<t>" + cells + b"</t>"})
+    )
+    assert inspect_office_file(path) is FileKind.DOCX
+
+
+def test_limits_are_settings(tmp_path: Path) -> None:
+    path = hf.valid_docx(tmp_path)
+    with pytest.raises(UnsafeFileError, match="too large"):
+        inspect_office_file(path, Limits(max_file_bytes=1000))
+    with pytest.raises(UnsafeFileError, match="parts"):
+        inspect_office_file(path, Limits(max_members=3))
+
+
+def test_token_check_spans_chunk_boundaries(tmp_path: Path) -> None:
+    token = b"a" * 5000
+    xml = b"<a>" + token + b"</a>"
+    path = tmp_path / "t.docx"
+    path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add={"word/extra.xml": xml}))
+    assert inspect_office_file(path, Limits(max_token_bytes=6000)) is FileKind.DOCX
+    with pytest.raises(UnsafeFileError, match="enormous"):
+        inspect_office_file(path, Limits(max_token_bytes=4000))
+
+
+def test_missing_file_is_plain_english(tmp_path: Path) -> None:
+    with pytest.raises(UnsafeFileError, match="disappeared") as caught:
+        inspect_office_file(tmp_path / "gone.docx")
+    assert_plain_english(caught.value)
+
+
+# --- read_member / parse_xml ----------------------------------------------------------------------
+
+
+def test_read_member_returns_bytes(tmp_path: Path) -> None:
+    data = read_member(hf.valid_docx(tmp_path), "word/document.xml")
+    assert parse_xml(data).tag.endswith("document")
+
+
+def test_read_member_refuses_a_bomb_member(tmp_path: Path) -> None:
+    path = hf.ratio_bomb(tmp_path)
+    with pytest.raises(UnsafeFileError, match="zip bomb"):
+        read_member(path, "word/media/zeros.bin")
+    with pytest.raises(UnsafeFileError, match="far more data"):
+        read_member(path, "word/media/zeros.bin", Limits(max_member_uncompressed=hf.MiB))
+
+
+def test_read_member_of_missing_part_and_damaged_file(tmp_path: Path) -> None:
+    with pytest.raises(UnsafeFileError, match="missing") as caught:
+        read_member(hf.valid_docx(tmp_path), "word/nothing.xml")
+    assert_plain_english(caught.value)
+    with pytest.raises(UnsafeFileError, match="damaged"):
+        read_member(hf.truncated(tmp_path), "word/document.xml")
+    with pytest.raises(UnsafeFileError, match="damaged"):
+        read_member(hf.corrupt_member(tmp_path), "word/document.xml")
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        b'<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+        b'<!DOCTYPE x SYSTEM "http://example.invalid/evil.dtd"><x/>',
+        b'<!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]><x>&b;</x>',
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>'.encode(
+            "utf-16"
+        ),
+        '<?xml version="1.0" encoding="UTF-16BE"?><!DOCTYPE x><x/>'.encode("utf-16-be"),
+    ],
+    ids=["xxe", "external dtd", "entity expansion", "utf-16 dtd", "utf-16be dtd"],
+)
+def test_parse_xml_refuses_any_dtd(xml: bytes) -> None:
+    with pytest.raises(UnsafeFileError, match="entity") as caught:
+        parse_xml(xml)
+    assert_plain_english(caught.value)
+
+
+def test_parse_xml_reports_malformed_xml_as_damaged() -> None:
+    with pytest.raises(UnsafeFileError, match="damaged"):
+        parse_xml(b"<a><b></a>")
+
+
+def test_parse_xml_reads_ordinary_xml_and_keeps_namespaces() -> None:
+    root = parse_xml(b'<?xml version="1.0"?><w:a xmlns:w="urn:w"><w:b>text &amp; more</w:b></w:a>')
+    assert root[0].text == "text & more"
+
+
+def test_sha256_file(tmp_path: Path) -> None:
+    path = tmp_path / "x.bin"
+    path.write_bytes(b"abc" * 1_000_000)
+    assert sha256_file(path) == hashlib.sha256(b"abc" * 1_000_000).hexdigest()
+
+
+# --- fuzzing: whatever the bytes, the answer is a FileKind or an UnsafeFileError ------------------
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    position=st.integers(min_value=0, max_value=10_000),
+    garbage=st.binary(min_size=1, max_size=64),
+    cut=st.booleans(),
+)
+def test_mutated_files_never_escape_as_other_errors(
+    tmp_path: Path, position: int, garbage: bytes, cut: bool
+) -> None:
+    data = bytearray(hf.valid_docx_bytes())
+    position %= len(data)
+    data[position : position + len(garbage)] = garbage
+    if cut:
+        del data[position + len(garbage) :]
+    path = tmp_path / "fuzz.docx"
+    path.write_bytes(bytes(data))
+    try:
+        inspect_office_file(path)
+    except UnsafeFileError as error:
+        assert_plain_english(error)
+
+
+def test_zip_directory_members_are_vetted_not_only_word_parts(tmp_path: Path) -> None:
+    # A DTD hidden in a part the reader never asks for still condemns the file.
+    path = tmp_path / "custom.docx"
+    bad = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e "e">]><x>&e;</x>'
+    path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add={"customXml/item9.xml": bad}))
+    with pytest.raises(UnsafeFileError, match="entity"):
+        inspect_office_file(path)
+
+
+def test_compound_file_builder_is_a_real_structure() -> None:
+    # The crafted OLE2 file has the header fields and directory an OLE reader walks.
+    data = hf.compound_file(["WordDocument"])
+    assert data.startswith(hf.OLE2_MAGIC)
+    assert len(data) % 512 == 0
+    assert "WordDocument".encode("utf-16-le") in data
+    with pytest.raises(zipfile.BadZipFile):
+        zipfile.ZipFile(io.BytesIO(data))
+
+
+def test_a_locked_file_is_in_use_not_unsafe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qaf_docs.inbox import FileInUseError
+
+    path = hf.valid_docx(tmp_path)
+
+    def locked(*_: object, **__: object) -> None:
+        raise PermissionError(13, "sharing violation")
+
+    monkeypatch.setattr(Path, "open", locked)
+    with pytest.raises(FileInUseError):
+        inspect_office_file(path)
