@@ -33,6 +33,8 @@ from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
 
 log = logging.getLogger("qaf.ingest")
 
+WATCH_LOCK = ".qaf-watch.lock"
+
 Result = Literal["accepted", "rejected", "duplicate", "waiting"]
 
 
@@ -68,14 +70,29 @@ class Ingestor:
         return self._frameworks[framework_id]
 
     def process(self, path: Path) -> Outcome:
-        """Process one complete file from the inbox and return what happened to it."""
-        digest = sha256_file(path)
+        """Process one complete file from the inbox and return what happened to it.
+
+        Raises FileInUseError when the file is held open elsewhere: it is left for a later run.
+        """
+        try:
+            digest = sha256_file(path)
+        except PermissionError as e:
+            raise FileInUseError(path) from e
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
         if seen is not None and seen.outcome == "processed":
             if seen.file_name == path.name:
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
-                return self._move(path, self.ws.processed, Outcome(f"audit {seen.audit_ref}", "accepted", seen.audit_ref, detail="finished an interrupted ingest"))
+                return self._move(
+                    path,
+                    self.ws.processed,
+                    Outcome(
+                        f"audit {seen.audit_ref}",
+                        "accepted",
+                        seen.audit_ref,
+                        detail="finished an interrupted ingest",
+                    ),
+                )
             return self._duplicate(path, digest, seen.file_name, seen.audit_ref)
         try:
             kind = inspect_office_file(path, self.limits)
@@ -106,7 +123,9 @@ class Ingestor:
     def _check_identity(self, identity: Identity, kind: FileKind) -> AuditRecord:
         expected = "audit_tool" if kind is FileKind.DOCX else "action_tracker"
         if identity.kind != expected:
-            raise IdentityError(f"The file says it is an {identity.kind} but it is a {kind.value} file")
+            raise IdentityError(
+                f"The file says it is an {identity.kind} but it is a {kind.value} file"
+            )
         if identity.workspace_id != self.settings.workspace_id:
             raise IdentityError(
                 f"Audit {identity.audit_ref} was issued by another qaf workspace (another team or "
@@ -141,9 +160,13 @@ class Ingestor:
         )
         if errors(found):
             return self._reject(path, digest, label, audit, found)
-        self.register.record_audit_submission(form, warnings(found), file_name=path.name, sha256=digest)
+        self.register.record_audit_submission(
+            form, warnings(found), file_name=path.name, sha256=digest
+        )
         log.info("%s accepted (case %s)", label, identity.case_id)
-        outcome = self._move(path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=found))
+        outcome = self._move(
+            path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=found)
+        )
         self._refresh_action_tracker(audit, form.audit_date)
         return outcome
 
@@ -156,12 +179,18 @@ class Ingestor:
             identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest
         )
         log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
-        return self._move(path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings))
+        return self._move(
+            path,
+            self.ws.processed,
+            Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings),
+        )
 
     def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> None:
         """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update."""
         actions = [
-            packs.PackAction(a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence)
+            packs.PackAction(
+                a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
+            )
             for a in self.register.current_actions(audit.audit_ref)
         ]
         details = packs.details_for(audit, self.settings, kind="action_tracker")
@@ -176,7 +205,9 @@ class Ingestor:
         try:
             outcome.moved_to = move_without_clobber(path, folder)
         except FileInUseError:
-            outcome.detail = "recorded; the file is still open elsewhere and will be moved next time"
+            outcome.detail = (
+                "recorded; the file is still open elsewhere and will be moved next time"
+            )
         return outcome
 
     def _reject(
@@ -192,12 +223,17 @@ class Ingestor:
         note.write_text(rejection_note(path.name, audit, found), encoding="utf-8")
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         self.register.record_rejection(
-            sha256=digest, file_name=path.name, audit_ref=audit.audit_ref if audit else None, reason=reason
+            sha256=digest,
+            file_name=path.name,
+            audit_ref=audit.audit_ref if audit else None,
+            reason=reason,
         )
         log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
         return Outcome(label, "rejected", audit.audit_ref if audit else None, moved, note, found)
 
-    def _duplicate(self, path: Path, digest: str, first_name: str, audit_ref: str | None) -> Outcome:
+    def _duplicate(
+        self, path: Path, digest: str, first_name: str, audit_ref: str | None
+    ) -> Outcome:
         moved = move_without_clobber(path, self.ws.rejected)
         note = moved.with_name(moved.name + ".rejected.txt")
         note.write_text(
@@ -234,7 +270,11 @@ def rejection_note(file_name: str, audit: AuditRecord | None, found: list[Findin
         else "not identified"
     )
     problems = errors(found)
-    lines = [_NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who), "What is wrong", "-------------"]
+    lines = [
+        _NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who),
+        "What is wrong",
+        "-------------",
+    ]
     lines += [f"{i}. {f.line()}" for i, f in enumerate(problems, start=1)]
     later = warnings(found)
     if later:
@@ -276,13 +316,17 @@ def ingest_inbox(
             try:
                 outcome = ingestor.process(path)
             except FileInUseError:
-                outcome = Outcome(f"file #{sha256_file(path)[:8]}", "waiting", detail="open in another program")
+                outcome = Outcome(
+                    f"file #{sha256_file(path)[:8]}", "waiting", detail="open in another program"
+                )
             outcomes.append(outcome)
             if on_file:
                 on_file(outcome)
         for path in candidates:
             if path not in ready and path.exists():
-                outcomes.append(Outcome("a file still arriving", "waiting", detail="left for the next run"))
+                outcomes.append(
+                    Outcome("a file still arriving", "waiting", detail="left for the next run")
+                )
         if any(o.result == "accepted" for o in outcomes):
             reports.build_tracker(ws, register)
     return outcomes
@@ -296,7 +340,7 @@ def watch_inbox(
     stop: threading.Event | None = None,
 ) -> None:
     """Process files as they arrive until stopped; rebuild the tracker once per burst."""
-    from qaf_docs.watch import InboxWatcher, WatcherLock
+    from qaf_docs.watch import InboxWatcher
 
     settings = ws.load_settings()
     with Register.open(ws.register_path) as register:
@@ -304,20 +348,24 @@ def watch_inbox(
 
         def process(path: Path) -> None:
             outcome = ingestor.process(path)
-            log.info("%s: %s%s", outcome.label, outcome.result, f" ({outcome.detail})" if outcome.detail else "")
+            log.info(
+                "%s: %s%s",
+                outcome.label,
+                outcome.result,
+                f" ({outcome.detail})" if outcome.detail else "",
+            )
 
         def burst_end() -> None:
             path = reports.build_tracker(ws, register)
             log.info("tracker rebuilt: %s", path.name)
 
-        lock_path = ws.state / "watch.lock"
-        with WatcherLock(lock_path, log=log):
-            InboxWatcher(
-                ws.inbox,
-                process,
-                burst_end,
-                poll=poll,
-                scan_interval_s=scan_interval_s,
-                lock_path=lock_path,
-                log=log,
-            ).run(stop)
+        # The lock lives in the inbox itself: only there does it keep apart two PCs sharing it.
+        InboxWatcher(
+            ws.inbox,
+            process,
+            burst_end,
+            poll=poll,
+            scan_interval_s=scan_interval_s,
+            lock_path=ws.inbox / WATCH_LOCK,
+            log=log,
+        ).run(stop)

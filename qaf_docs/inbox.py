@@ -1,0 +1,349 @@
+"""The shared inbox folder: which files are candidates, when each is complete, moving them safely.
+
+Admin officers drop files into ``inbox/`` — often a Windows network share, many at once, sometimes
+while Word still has them open. This module decides three things without reading any form:
+
+* ``scan`` / ``is_ignored``: what in the folder is a submission at all. Office owner files
+  (``~$…``), LibreOffice locks (``.~lock…#``), temp files, hidden files and Explorer litter are
+  ignored, never rejected: they vanish on their own.
+* ``ReadinessTracker``: whether a file has finished arriving. Size and modified time must stay the
+  same across several looks *and* the zip directory (written last) must be readable. An empty
+  placeholder waits until it fills or times out; a file that never becomes a valid zip is handed
+  over after a while so that it is rejected rather than waited for forever.
+* ``move_without_clobber`` / ``safe_display_name``: moving a file out of the inbox under a name that
+  is valid on Windows, never overwriting another file, and saying so when Word still holds it.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import os
+import re
+import shutil
+import sys
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from qaf_docs.errors import QafError
+
+__all__ = [
+    "IGNORED",
+    "FileInUseError",
+    "Readiness",
+    "ReadinessTracker",
+    "is_ignored",
+    "move_without_clobber",
+    "safe_display_name",
+    "scan",
+]
+
+#: Name patterns (case-insensitive) that are never submissions. Dot files are ignored as well.
+IGNORED: tuple[str, ...] = (
+    "~$*",  # Word / Excel owner file while a document is open
+    ".~lock.*#",  # LibreOffice lock file
+    "~*.tmp",  # Word's ~WRL0001.tmp, ~WRD0000.tmp while saving
+    "*.tmp",
+    "*.temp",
+    "*.part",  # browsers and sync clients while downloading
+    "*.partial",
+    "*.crdownload",
+    "*.download",
+    "thumbs.db",
+    "desktop.ini",
+    "ehthumbs.db",
+    ".ds_store",
+)
+
+_FILE_ATTRIBUTE_HIDDEN = 0x2
+_FILE_ATTRIBUTE_SYSTEM = 0x4
+
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
+    + [f"{stem}{n}" for stem in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
+)
+_MAX_NAME_CHARS = 150
+
+
+class FileInUseError(QafError):
+    """A file cannot be moved yet because another program (usually Word or Excel) holds it open.
+
+    Deliberately not a SubmissionError: the file is fine and is retried later, never rejected.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"'{path.name}' is open in another program (probably Word or Excel), so it cannot be "
+            "moved yet. It will be tried again automatically once it is closed."
+        )
+        self.path = path
+
+
+def is_ignored(path: Path) -> bool:
+    """Return True for files that are never submissions: owner/lock/temp/hidden files and litter."""
+    name = path.name
+    lowered = name.lower()
+    if not name or name.startswith("."):
+        return True
+    if any(fnmatch.fnmatchcase(lowered, pattern) for pattern in IGNORED):
+        return True
+    return _has_hidden_attribute(path)
+
+
+def _has_hidden_attribute(path: Path) -> bool:
+    # Windows marks hidden/system files with an attribute rather than a leading dot.
+    if sys.platform != "win32":
+        return False
+    try:
+        attributes = getattr(path.lstat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & (_FILE_ATTRIBUTE_HIDDEN | _FILE_ATTRIBUTE_SYSTEM))
+
+
+def scan(inbox: Path) -> list[Path]:
+    """Return the candidate files directly in ``inbox`` (no subfolders, no ignored names), by name.
+
+    Raises OSError when the folder cannot be listed (for example, the share is offline).
+    """
+    found: list[Path] = []
+    with os.scandir(inbox) as entries:
+        for entry in entries:
+            try:
+                # Links are skipped: a submission is a file someone copied in, not a pointer.
+                if entry.is_symlink() or not entry.is_file(follow_symlinks=False):
+                    continue
+            except OSError:
+                continue
+            path = Path(entry.path)
+            if not is_ignored(path):
+                found.append(path)
+    found.sort(key=lambda p: p.name)
+    return found
+
+
+@dataclass
+class Readiness:
+    """What the tracker knows about one file in the inbox, from its looks so far."""
+
+    path: Path
+    size: int
+    mtime_ns: int
+    first_seen: float
+    changed_at: float
+    stable_looks: int = 1
+    zip_checked_for: tuple[int, int] | None = None
+    zip_ok: bool = False
+
+    @property
+    def signature(self) -> tuple[int, int]:
+        """Return (size, mtime_ns): what must not change for the file to count as complete."""
+        return (self.size, self.mtime_ns)
+
+
+def _zip_directory_ok(path: Path) -> bool:
+    """Return True when the zip directory opens, or when the file is plainly not a zip at all.
+
+    A zip's directory is written last, so a missing one means "still arriving". A file that starts
+    with something other than a zip signature (a PDF, an old .doc) will never become a zip: it is
+    complete as far as anyone can tell and goes on to be rejected. Zeros at the start are a copy
+    that pre-allocated the file and has not written its first block yet.
+    """
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+        if head and head != b"\x00" * len(head) and not head.startswith(b"PK"):
+            return True
+        with zipfile.ZipFile(path):
+            return True
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        # PermissionError is an OSError too: a file still held open by the copier is not ready.
+        return False
+
+
+class ReadinessTracker:
+    """Track each inbox file's size and modified time across looks to tell when it is complete."""
+
+    def __init__(
+        self,
+        *,
+        stable_checks: int = 2,
+        empty_timeout_s: float = 600,
+        min_stable_s: float = 1.0,
+        invalid_timeout_s: float = 120.0,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Set how many identical looks (and seconds) make a file complete.
+
+        ``min_stable_s`` stops a burst of quick rescans from counting as "stable" within a
+        millisecond; ``invalid_timeout_s`` is how long a file that starts like a zip but has no
+        readable zip directory is waited for before it is handed over to be rejected. Both
+        timeouts also count the file's age by its modified time, so a one-shot run (a fresh
+        tracker) still hands over a broken file that has sat in the inbox for long enough.
+        """
+        if stable_checks < 1:
+            raise ValueError("stable_checks must be at least 1")
+        self.stable_checks = stable_checks
+        self.empty_timeout_s = empty_timeout_s
+        self.min_stable_s = min_stable_s
+        self.invalid_timeout_s = invalid_timeout_s
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._seen: dict[Path, Readiness] = {}
+
+    def ready(self, paths: Iterable[Path]) -> list[Path]:
+        """Return the files among ``paths`` that are complete, in arrival order.
+
+        Complete means: size and modified time unchanged across ``stable_checks`` looks spanning at
+        least ``min_stable_s``, and the zip directory opens. A stable file that is plainly not a zip
+        (a PDF, an old .doc) is returned at once, and an empty file or a zip whose directory never
+        appears once its timeout has passed, so that the caller rejects them. Files no longer
+        present are forgotten.
+        """
+        now = self._clock()
+        current: dict[Path, Readiness] = {}
+        for path in paths:
+            try:
+                info = path.stat()
+            except OSError:
+                continue
+            record = self._observe(path, info.st_size, info.st_mtime_ns, now)
+            current[path] = record
+        self._seen = current
+        ready = [record for record in current.values() if self._is_ready(record, now)]
+        ready.sort(key=lambda r: (r.first_seen, r.mtime_ns, r.path.name))
+        return [record.path for record in ready]
+
+    def pending(self) -> list[Readiness]:
+        """Return what is known about files seen but not (yet) complete, for status displays."""
+        now = self._clock()
+        return [r for r in self._seen.values() if not self._is_ready(r, now, check_zip=False)]
+
+    def signature(self, path: Path) -> tuple[int, int] | None:
+        """Return the (size, mtime_ns) last seen for ``path``, or None if it is not tracked."""
+        record = self._seen.get(path)
+        return record.signature if record else None
+
+    @property
+    def last_change(self) -> float | None:
+        """Return when (on the tracker's clock) a tracked file last appeared or changed."""
+        return max((r.changed_at for r in self._seen.values()), default=None)
+
+    def forget(self, path: Path) -> None:
+        """Drop what is known about ``path`` (it was moved away or must be looked at afresh)."""
+        self._seen.pop(path, None)
+
+    def _observe(self, path: Path, size: int, mtime_ns: int, now: float) -> Readiness:
+        record = self._seen.get(path)
+        if record is None:
+            return Readiness(path, size, mtime_ns, first_seen=now, changed_at=now)
+        if record.signature == (size, mtime_ns):
+            record.stable_looks += 1
+        else:
+            record.size, record.mtime_ns = size, mtime_ns
+            record.stable_looks = 1
+            record.changed_at = now
+        return record
+
+    def _is_ready(self, record: Readiness, now: float, *, check_zip: bool = True) -> bool:
+        unchanged_for = now - record.changed_at
+        if record.stable_looks < self.stable_checks or unchanged_for < self.min_stable_s:
+            return False
+        # Stable now; how long it has really been untouched may predate our first look.
+        unchanged_for = max(unchanged_for, self._wall_clock() - record.mtime_ns / 1e9)
+        if record.size == 0:
+            return unchanged_for >= self.empty_timeout_s
+        if not check_zip:
+            return record.zip_ok
+        if record.zip_checked_for != record.signature:
+            # Opening the zip is the costly part; do it once per version of the file.
+            record.zip_ok = _zip_directory_ok(record.path)
+            record.zip_checked_for = record.signature if record.zip_ok else None
+        return record.zip_ok or unchanged_for >= self.invalid_timeout_s
+
+
+def safe_display_name(name: str) -> str:
+    """Return ``name`` made valid on Windows, keeping its extension and at most 150 characters."""
+    name = unicodedata.normalize("NFC", name)
+    # Keep only the last path component: "..\\..\\x.docx" and "C:/x.docx" become "x.docx".
+    name = re.split(r"[\\/]", name)[-1]
+    name = _WINDOWS_FORBIDDEN.sub("_", name).strip().rstrip(". ")
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,10}", ext):
+        stem, ext = name, ""
+    stem = stem.strip().rstrip(". ").lstrip(".") or "file"
+    # Windows treats "CON.txt" and "con .docx" as the device, whatever follows the first dot.
+    if stem.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
+        stem = "_" + stem
+    suffix = f".{ext}" if ext else ""
+    stem = stem[: _MAX_NAME_CHARS - len(suffix)].rstrip(". ") or "file"
+    return stem + suffix
+
+
+def _numbered(dest_dir: Path, name: str, counter: int) -> Path:
+    if counter == 1:
+        return dest_dir / name
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    suffix = f".{ext}" if ext else ""
+    tag = f" ({counter})"
+    return dest_dir / (stem[: _MAX_NAME_CHARS - len(suffix) - len(tag)] + tag + suffix)
+
+
+def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> Path:
+    """Move ``src`` into ``dest_dir`` under a safe name, adding " (2)", " (3)" … never overwriting.
+
+    Raises FileInUseError when the source is held open (Windows sharing violation), so the caller
+    retries later; the source is then left exactly where it was.
+    """
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    safe = safe_display_name(name if name is not None else src.name)
+    counter = 1
+    while True:
+        candidate = _numbered(dest_dir, safe, counter)
+        try:
+            # An exclusive create reserves the name: os.replace alone would overwrite on POSIX.
+            fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            counter += 1
+            continue
+        os.close(fd)
+        try:
+            _move_onto_reservation(src, candidate)
+        except BaseException:
+            candidate.unlink(missing_ok=True)
+            raise
+        return candidate
+
+
+def _move_onto_reservation(src: Path, target: Path) -> None:
+    try:
+        os.replace(src, target)
+        return
+    except PermissionError as exc:
+        raise FileInUseError(src) from exc
+    except OSError as exc:
+        if not _is_cross_device(exc):
+            raise
+    # Different volume (e.g. inbox on a share, outbox local): copy, then remove the original.
+    try:
+        shutil.copy2(src, target)
+    except PermissionError as exc:
+        raise FileInUseError(src) from exc
+    try:
+        src.unlink()
+    except PermissionError as exc:
+        target.unlink(missing_ok=True)
+        raise FileInUseError(src) from exc
+
+
+def _is_cross_device(exc: OSError) -> bool:
+    # EXDEV on POSIX; ERROR_NOT_SAME_DEVICE (17) on Windows.
+    return exc.errno == errno.EXDEV or getattr(exc, "winerror", None) == 17

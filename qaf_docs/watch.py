@@ -1,0 +1,545 @@
+"""Watch the inbox until stopped: take each complete file once, in arrival order, and never stall.
+
+How it works, and why:
+
+* A periodic scan of the folder is the truth. Change events (watchdog) only wake the loop early:
+  they are lost on network shares and when the event buffer overflows. With ``poll=True`` no
+  observer is started at all — for shares where events never arrive, a watchdog PollingObserver
+  would only repeat the scan the loop already does.
+* A file is handed to ``process_file`` only when :class:`~qaf_docs.inbox.ReadinessTracker` says
+  it is complete. An exception from ``process_file`` is logged with the file's name and the loop
+  moves on; the file is not offered again until it changes (or the watcher restarts). A file that
+  Word holds open (:class:`~qaf_docs.inbox.FileInUseError`) is retried a little later.
+* ``on_burst_end`` runs once when a burst has settled — nothing processed and nothing arriving for
+  ``debounce_s`` — so 500 files dropped at once cause one tracker rebuild, not 500.
+* Ctrl+C finishes the file in hand, runs ``on_burst_end`` if files were processed, and returns;
+  a second Ctrl+C stops at once.
+* If the inbox disappears (share offline) the watcher logs it once and carries on when it returns.
+* :class:`WatcherLock` keeps a second watcher off the same inbox, from any computer: an
+  exclusively created lock file records who holds it and a heartbeat, so that a crashed watcher's
+  lock is taken over (with a log line) instead of blocking the inbox for ever.
+
+Logs carry file names and reasons only, never file content.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import secrets
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from qaf_docs.errors import QafError
+from qaf_docs.inbox import FileInUseError, ReadinessTracker, scan
+
+__all__ = ["InboxWatcher", "LockHolder", "WatcherLock"]
+
+_STILL_ACTIVE = 259  # Windows GetExitCodeProcess: the process has not exited
+
+
+def _pid_alive(pid: int) -> bool:
+    """Return whether a process with this id runs on this computer (True when unsure)."""
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
+        try:
+            code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return code.value == _STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but belongs to someone else
+    return True
+
+
+@dataclass(frozen=True)
+class LockHolder:
+    """Who holds an inbox lock, as recorded in the lock file."""
+
+    pid: int
+    host: str
+    started_at: float
+    heartbeat: float
+    token: str
+
+    def describe(self) -> str:
+        """Return "pid 123 on host X, since 10:02" for messages."""
+        since = datetime.fromtimestamp(self.started_at).strftime("%H:%M")
+        day = datetime.fromtimestamp(self.started_at).date()
+        if day != datetime.now().date():
+            since = f"{day:%d %b} {since}"
+        return f"pid {self.pid} on host {self.host}, since {since}"
+
+
+class WatcherLock:
+    """A lock file that lets only one watcher work on an inbox, and survives crashes.
+
+    Created with O_CREAT | O_EXCL, which is atomic on local disks and on SMB shares (unlike fcntl
+    locks, which SMB does not carry between computers). A lock is stale, and taken over with a log
+    line, when its process is gone from this computer or its heartbeat is older than
+    ``stale_after_s`` (a crash on another computer).
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        stale_after_s: float = 600.0,
+        log: logging.Logger | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        """Prepare (not take) the lock at ``path``."""
+        self.path = path
+        self.stale_after_s = stale_after_s
+        self._log = log or logging.getLogger(__name__)
+        self._clock = clock
+        self._host = socket.gethostname()
+        self._token = secrets.token_hex(8)
+        self._started_at = clock()
+        self._held = False
+
+    @property
+    def held(self) -> bool:
+        """Return whether this object holds the lock (as far as it knows)."""
+        return self._held
+
+    def holder(self) -> LockHolder | None:
+        """Return who holds the lock according to the file, or None if absent or unreadable."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return LockHolder(
+                pid=int(data["pid"]),
+                host=str(data["host"]),
+                started_at=float(data["started_at"]),
+                heartbeat=float(data["heartbeat"]),
+                token=str(data["token"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def acquire(self) -> None:
+        """Take the lock (or take over a stale one); raise QafError naming a live holder."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        for _ in range(3):
+            if self._create():
+                self._held = True
+                return
+            holder = self.holder()
+            reason = self._stale_reason(holder)
+            if reason is None:
+                raise QafError(self._refusal(holder))
+            if self._remove_stale(holder):
+                who = holder.describe() if holder else "unreadable lock file"
+                self._log.warning(
+                    "took over the inbox lock of a stopped watcher (%s): %s", who, reason
+                )
+        raise QafError(self._refusal(self.holder()))
+
+    def release(self) -> None:
+        """Give the lock up, if it is still ours (a taken-over lock is left to its new owner)."""
+        if not self._held:
+            return
+        self._held = False
+        holder = self.holder()
+        if holder is not None and holder.token == self._token:
+            with contextlib.suppress(FileNotFoundError):
+                self.path.unlink()
+
+    def heartbeat(self) -> None:
+        """Record that this watcher is alive; raise QafError if another watcher has taken over.
+
+        A lock file that vanished (the inbox folder was recreated) is recreated. OSError from an
+        unreachable share propagates; the caller logs it and tries again at the next beat.
+        """
+        holder = self.holder()
+        if holder is None:
+            if not self.path.exists() and self._create():
+                self._log.warning("the inbox lock file had gone; it has been recreated")
+                return
+            holder = self.holder()
+        if holder is None or holder.token != self._token:
+            self._held = False
+            who = holder.describe() if holder else "an unknown watcher"
+            raise QafError(f"This watcher lost its lock on the inbox to another watcher ({who}).")
+        temp = self.path.with_name(f"{self.path.name}.{self._token}.tmp")
+        temp.write_text(json.dumps(self._record()), encoding="utf-8")
+        try:
+            os.replace(temp, self.path)
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def __enter__(self) -> WatcherLock:
+        """Acquire the lock for a ``with`` block."""
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Release the lock at the end of a ``with`` block."""
+        self.release()
+
+    def _record(self) -> dict[str, Any]:
+        holder = LockHolder(os.getpid(), self._host, self._started_at, self._clock(), self._token)
+        return asdict(holder)
+
+    def _create(self) -> bool:
+        # No mkdir here: a heartbeat must not recreate an inbox folder that has gone away.
+        try:
+            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            return False
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(self._record(), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        return True
+
+    def _stale_reason(self, holder: LockHolder | None) -> str | None:
+        try:
+            modified = self.path.stat().st_mtime
+        except FileNotFoundError:
+            return "it has just been released"
+        now = self._clock()
+        if holder is None:
+            # Being written this instant, or left half-written by a crash: age tells them apart.
+            if now - modified > self.stale_after_s:
+                return "its lock file was unreadable and old"
+            return None
+        if holder.host == self._host and not _pid_alive(holder.pid):
+            return "its process is no longer running"
+        # The file's modified time comes from the file server, so it guards against clock skew.
+        last_sign = max(holder.heartbeat, modified)
+        if now - last_sign > self.stale_after_s:
+            minutes = (now - last_sign) / 60
+            return f"no heartbeat for {minutes:.0f} minutes"
+        return None
+
+    def _remove_stale(self, holder: LockHolder | None) -> bool:
+        """Move the stale lock aside and delete it, unless it changed hands meanwhile."""
+        grave = self.path.with_name(f"{self.path.name}.stale-{self._token}")
+        try:
+            os.replace(self.path, grave)
+        except FileNotFoundError:
+            return False  # someone else removed it: just try to create ours
+        except PermissionError:
+            return False
+        try:
+            data = json.loads(grave.read_text(encoding="utf-8"))
+            moved_token = str(data.get("token")) if isinstance(data, dict) else None
+        except (OSError, ValueError):
+            moved_token = None
+        expected = holder.token if holder else None
+        if moved_token != expected and not self.path.exists():
+            # Another watcher took over between our look and our move: give its lock back.
+            os.replace(grave, self.path)
+            return False
+        grave.unlink(missing_ok=True)
+        return True
+
+    def _refusal(self, holder: LockHolder | None) -> str:
+        who = holder.describe() if holder else "a watcher that is just starting"
+        minutes = self.stale_after_s / 60
+        return (
+            f"Another watcher ({who}) is already watching this inbox. Stop that one first. If it "
+            f"has crashed, its lock is taken over automatically {minutes:.0f} minutes after its "
+            f"last sign of life (lock file: {self.path.name})."
+        )
+
+
+class _Wake(FileSystemEventHandler):
+    """Turn every file-system event into a wake-up call; the scan decides what happened."""
+
+    def __init__(self, wake: threading.Event) -> None:
+        super().__init__()
+        self._wake = wake
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        self._wake.set()
+
+
+class InboxWatcher:
+    """Run the inbox loop: complete files go to ``process_file``, then ``on_burst_end`` once."""
+
+    def __init__(
+        self,
+        inbox: Path,
+        process_file: Callable[[Path], None],
+        on_burst_end: Callable[[], None],
+        *,
+        poll: bool = False,
+        scan_interval_s: float = 2.0,
+        debounce_s: float = 2.0,
+        lock_path: Path,
+        log: logging.Logger,
+        stable_checks: int = 2,
+        min_stable_s: float | None = None,
+        empty_timeout_s: float = 600.0,
+        invalid_timeout_s: float = 120.0,
+        retry_locked_s: float = 10.0,
+        heartbeat_s: float = 30.0,
+        lock_stale_after_s: float = 600.0,
+    ) -> None:
+        """Set up (not start) a watcher; see the module docstring for what each part does."""
+        self.inbox = inbox
+        self.poll = poll
+        self.scan_interval_s = scan_interval_s
+        self.debounce_s = debounce_s
+        self.retry_locked_s = retry_locked_s
+        self.heartbeat_s = heartbeat_s
+        self._process_file = process_file
+        self._on_burst_end = on_burst_end
+        self._log = log
+        self.lock = WatcherLock(lock_path, stale_after_s=lock_stale_after_s, log=log)
+        self._tracker = ReadinessTracker(
+            stable_checks=stable_checks,
+            min_stable_s=min(1.0, scan_interval_s) if min_stable_s is None else min_stable_s,
+            empty_timeout_s=empty_timeout_s,
+            invalid_timeout_s=invalid_timeout_s,
+        )
+        self._wake = threading.Event()
+        self._observer: Any = None
+        self._watched_identity: tuple[int, int] | None = None
+        self._handled: dict[Path, tuple[int, int]] = {}
+        self._retry_at: dict[Path, float] = {}
+        self._offline = False
+        self._burst_pending = False
+        self._last_processed = 0.0
+        self.processed_count = 0
+
+    def run(self, stop: threading.Event | None = None) -> None:
+        """Watch until ``stop`` is set or Ctrl+C; raise QafError if another watcher holds it."""
+        stop = stop or threading.Event()
+        with self.lock, self._ctrl_c_sets(stop):
+            mode = "polling" if self.poll else "change events and a periodic scan"
+            self._log.info("watching %s (%s)", self.inbox, mode)
+            try:
+                self._loop(stop)
+            except KeyboardInterrupt:
+                self._log.info("stopped at once (Ctrl+C pressed twice)")
+            finally:
+                self._stop_observer()
+                if self._burst_pending:
+                    self._end_burst()
+            self._log.info("stopped watching %s", self.inbox)
+
+    # --- the loop ---------------------------------------------------------------------------------
+
+    def _loop(self, stop: threading.Event) -> None:
+        next_beat = time.monotonic() + self.heartbeat_s
+        while not stop.is_set():
+            paths = self._scan()
+            if paths is not None:
+                self._ensure_observer()
+                for path in self._ready(paths):
+                    if stop.is_set():
+                        break
+                    self._process(path)
+            now = time.monotonic()
+            if self._burst_pending and now - self._last_activity() >= self.debounce_s:
+                self._end_burst()
+            if now >= next_beat:
+                next_beat = now + self.heartbeat_s
+                if not self._beat():
+                    stop.set()
+                    break
+            self._sleep(stop, self._next_timeout(now, next_beat))
+
+    def _scan(self) -> list[Path] | None:
+        try:
+            paths = scan(self.inbox)
+        except OSError as exc:
+            if not self._offline:
+                self._offline = True
+                self._log.warning(
+                    "inbox not reachable, will retry: %s (%s)", self.inbox, type(exc).__name__
+                )
+                self._stop_observer()
+            return None
+        if self._offline:
+            self._offline = False
+            self._log.info("inbox reachable again: %s", self.inbox)
+        return paths
+
+    def _ready(self, paths: list[Path]) -> list[Path]:
+        present = set(paths)
+        for known in list(self._handled):
+            if known not in present:
+                del self._handled[known]
+        for known in list(self._retry_at):
+            if known not in present:
+                del self._retry_at[known]
+        now = time.monotonic()
+        result = []
+        for path in self._tracker.ready(paths):
+            if self._handled.get(path) == self._tracker.signature(path):
+                continue
+            if self._retry_at.get(path, 0.0) > now:
+                continue
+            result.append(path)
+        return result
+
+    def _process(self, path: Path) -> None:
+        signature = self._tracker.signature(path)
+        name = path.name
+        try:
+            self._process_file(path)
+        except (FileInUseError, PermissionError):
+            if path not in self._retry_at:
+                self._log.info("%s is open in another program; will retry when it is closed", name)
+            self._retry_at[path] = time.monotonic() + self.retry_locked_s
+            return
+        except QafError as exc:
+            self._log.warning("could not process %s: %s", name, exc)
+        except Exception as exc:
+            # Unexpected errors may quote file content in their text: log the type, keep details
+            # for debug logging only.
+            self._log.error(
+                "could not process %s (%s); it stays in the inbox and is tried again if it changes",
+                name,
+                type(exc).__name__,
+            )
+            self._log.debug("details for %s", name, exc_info=True)
+        self._retry_at.pop(path, None)
+        # Only a file still sitting here needs remembering. Forgetting a moved one matters: a copy
+        # dropped again under the same name keeps its size and (on Windows) its modified time.
+        if signature is not None and path.exists():
+            self._handled[path] = signature
+        self.processed_count += 1
+        self._burst_pending = True
+        self._last_processed = time.monotonic()
+
+    def _last_activity(self) -> float:
+        last_change = self._tracker.last_change
+        return max(self._last_processed, last_change if last_change is not None else 0.0)
+
+    def _end_burst(self) -> None:
+        self._burst_pending = False
+        try:
+            self._on_burst_end()
+        except Exception as exc:
+            self._log.error("the end-of-burst update failed (%s)", type(exc).__name__)
+            self._log.debug("end-of-burst details", exc_info=True)
+
+    def _beat(self) -> bool:
+        try:
+            self.lock.heartbeat()
+        except QafError as exc:
+            self._log.error("%s Stopping.", exc)
+            return False
+        except OSError as exc:
+            self._log.debug("could not refresh the inbox lock (%s)", type(exc).__name__)
+        return True
+
+    def _next_timeout(self, now: float, next_beat: float) -> float:
+        timeout = min(self.scan_interval_s, max(next_beat - now, 0.0))
+        if self._burst_pending:
+            timeout = min(timeout, max(self._last_activity() + self.debounce_s - now, 0.0))
+        if self._tracker.pending():
+            # Files are arriving: look again as soon as a look could count as "stable".
+            timeout = min(timeout, max(self._tracker.min_stable_s, 0.05))
+        return max(timeout, 0.01)
+
+    def _sleep(self, stop: threading.Event, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not stop.is_set():
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            if self._wake.wait(min(remaining, 0.2)):
+                self._wake.clear()
+                # Let a storm of events (a 500-file drop) settle into one scan.
+                stop.wait(min(0.25, self.scan_interval_s))
+                return
+
+    # --- the observer -----------------------------------------------------------------------------
+
+    def _ensure_observer(self) -> None:
+        if self.poll:
+            return
+        try:
+            info = self.inbox.stat()
+            identity = (info.st_dev, info.st_ino)
+        except OSError:
+            return
+        alive = self._observer is not None and self._observer.is_alive()
+        if alive and identity == self._watched_identity:
+            return
+        # First start, a dead observer, or a recreated inbox folder (the old watch is orphaned).
+        self._stop_observer()
+        try:
+            observer = Observer()
+            observer.schedule(_Wake(self._wake), str(self.inbox), recursive=False)
+            observer.start()
+        except Exception as exc:
+            self._log.info(
+                "change events unavailable for %s (%s); scanning every %.0f s",
+                self.inbox,
+                type(exc).__name__,
+                self.scan_interval_s,
+            )
+            self.poll = True
+            return
+        self._observer = observer
+        self._watched_identity = identity
+
+    def _stop_observer(self) -> None:
+        observer, self._observer = self._observer, None
+        self._watched_identity = None
+        if observer is None:
+            return
+        with contextlib.suppress(Exception):
+            observer.stop()
+            observer.join(timeout=5)
+
+    # --- Ctrl+C -----------------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _ctrl_c_sets(self, stop: threading.Event) -> Iterator[None]:
+        """While running in the main thread, make Ctrl+C finish the file in hand, then stop."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            if stop.is_set():
+                raise KeyboardInterrupt
+            self._log.info("stopping after the file in hand (Ctrl+C again to stop at once)")
+            stop.set()
+            self._wake.set()
+
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)

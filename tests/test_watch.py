@@ -1,0 +1,449 @@
+"""Tests for qaf_docs.watch: the inbox loop under bursts, bad files, litter, locks and lost shares.
+
+Watchers run in a thread with short intervals; tests wait for conditions (never fixed sleeps alone)
+and use generous deadlines so a loaded 2-core machine does not make them flaky.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import hostile_files as hf
+import pytest
+
+from qaf_docs.errors import QafError, UnsafeFileError
+from qaf_docs.inbox import FileInUseError, move_without_clobber
+from qaf_docs.watch import InboxWatcher, WatcherLock
+
+DEADLINE_S = 45.0
+LOG = logging.getLogger("qaf_docs.test_watch")
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = DEADLINE_S) -> bool:
+    """Poll ``condition`` until it holds or ``timeout`` passes; return whether it held."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.02)
+    return condition()
+
+
+class Harness:
+    """A watcher on a tmp inbox that records what it processed and how many bursts ended."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        poll: bool,
+        process: Callable[[Path], None] | None = None,
+        move: bool = True,
+        lock_path: Path | None = None,
+        **options: float,
+    ) -> None:
+        self.inbox = root / "inbox"
+        self.inbox.mkdir(parents=True, exist_ok=True)
+        self.done = root / "processed"
+        self.processed: list[str] = []
+        self.bursts = 0
+        self.move = move
+        self.stop = threading.Event()
+        self._guard = threading.Lock()
+        self._extra = process
+        settings: dict[str, float] = {
+            "scan_interval_s": 0.1,
+            "debounce_s": 0.5,
+            "min_stable_s": 0.05,
+            "heartbeat_s": 0.2,
+            "retry_locked_s": 0.2,
+        }
+        settings.update(options)
+        self.watcher = InboxWatcher(
+            self.inbox,
+            self._process,
+            self._burst_end,
+            poll=poll,
+            lock_path=lock_path or root / "watch.lock",
+            log=LOG,
+            **settings,  # type: ignore[arg-type]
+        )
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.error: BaseException | None = None
+
+    def _run(self) -> None:
+        try:
+            self.watcher.run(self.stop)
+        except BaseException as exc:
+            self.error = exc
+
+    def _process(self, path: Path) -> None:
+        if self._extra is not None:
+            self._extra(path)
+        with self._guard:
+            self.processed.append(path.name)
+        if self.move:
+            move_without_clobber(path, self.done)
+
+    def _burst_end(self) -> None:
+        with self._guard:
+            self.bursts += 1
+
+    def count(self) -> int:
+        with self._guard:
+            return len(self.processed)
+
+    @contextmanager
+    def running(self) -> Iterator[Harness]:
+        self.thread.start()
+        try:
+            assert wait_for(lambda: self.watcher.lock.held or self.error is not None)
+            yield self
+        finally:
+            self.stop.set()
+            self.thread.join(timeout=DEADLINE_S)
+            assert not self.thread.is_alive(), "the watcher did not stop"
+
+
+def drop(folder: Path, name: str, data: bytes | None = None) -> Path:
+    """Write a file into the inbox the way a copy does: in place, in two pieces."""
+    data = hf.valid_docx_bytes() if data is None else data
+    path = folder / name
+    with path.open("wb") as handle:
+        handle.write(data[: len(data) // 2])
+        handle.flush()
+        handle.write(data[len(data) // 2 :])
+    return path
+
+
+MODES = [pytest.param(True, id="poll"), pytest.param(False, id="events")]
+
+
+@pytest.mark.parametrize("poll", MODES)
+def test_a_burst_is_processed_once_each_with_few_rebuilds(tmp_path: Path, poll: bool) -> None:
+    harness = Harness(tmp_path, poll=poll)
+    before = [f"before-{i:02d}.docx" for i in range(5)]
+    for name in before:
+        drop(harness.inbox, name)  # already there at start
+    names = [f"form-{i:03d}.docx" for i in range(200)]
+
+    def admin_officer() -> None:
+        for name in names:
+            drop(harness.inbox, name)
+
+    with harness.running():
+        dropper = threading.Thread(target=admin_officer)
+        dropper.start()
+        dropper.join()
+        expected = len(before) + len(names)
+        assert wait_for(lambda: harness.count() >= expected), f"{harness.count()} of {expected}"
+        assert wait_for(lambda: harness.bursts >= 1)
+    assert harness.error is None
+    assert sorted(harness.processed) == sorted(before + names)  # each exactly once
+    assert harness.bursts < 20, harness.bursts  # debounced, not one per file
+    assert list(harness.inbox.iterdir()) == []
+
+
+def test_files_left_in_the_inbox_are_not_processed_twice(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, poll=True, move=False)
+    for i in range(10):
+        drop(harness.inbox, f"f{i}.docx")
+    with harness.running():
+        assert wait_for(lambda: harness.count() >= 10)
+        time.sleep(1.0)  # many scans later …
+        assert harness.count() == 10
+        # … but a changed file (a resubmission under the same name) is taken again.
+        drop(harness.inbox, "f3.docx", hf.valid_docx_bytes() + b"")
+        os.utime(harness.inbox / "f3.docx", ns=(time.time_ns(), time.time_ns() + 5 * 10**9))
+        assert wait_for(lambda: harness.count() >= 11)
+    assert sorted(harness.processed).count("f3.docx") == 2
+
+
+@pytest.mark.parametrize("poll", MODES)
+def test_one_bad_file_does_not_stop_the_others(
+    tmp_path: Path, poll: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "Jane Doe lives at 1 Secret Street"
+
+    def picky(path: Path) -> None:
+        if path.name == "crash.docx":
+            raise ValueError(secret)  # an unexpected bug whose text quotes file content
+        if path.name == "evil.docx":
+            raise UnsafeFileError("The file contains macros.")
+
+    harness = Harness(tmp_path, poll=poll, process=picky)
+    names = ["crash.docx", "evil.docx", *(f"ok-{i}.docx" for i in range(20))]
+    for name in names:
+        drop(harness.inbox, name)
+    with caplog.at_level(logging.DEBUG, logger=LOG.name), harness.running():
+        assert wait_for(lambda: harness.count() >= 20)
+        assert wait_for(lambda: harness.bursts >= 1)
+    assert sorted(harness.processed) == sorted(f"ok-{i}.docx" for i in range(20))
+    errors = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    text = "\n".join(r.getMessage() for r in errors)
+    assert "crash.docx" in text and "ValueError" in text
+    assert "evil.docx" in text and "macros" in text
+    assert secret not in text  # content never reaches the log above debug level
+    assert (harness.inbox / "crash.docx").exists()  # left where it was, not lost
+
+
+def test_ignored_files_are_never_passed(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, poll=True)
+    litter = ["~$form.docx", ".~lock.form.docx#", "~WRL0003.tmp", "Thumbs.db", ".hidden.docx"]
+    for name in litter:
+        drop(harness.inbox, name)
+    drop(harness.inbox, "form.docx")
+    with harness.running():
+        assert wait_for(lambda: harness.count() >= 1)
+        time.sleep(0.8)
+    assert harness.processed == ["form.docx"]
+    assert sorted(p.name for p in harness.inbox.iterdir()) == sorted(litter)
+
+
+def test_a_file_open_in_word_is_retried(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    attempts: list[str] = []
+
+    def word_has_it(path: Path) -> None:
+        attempts.append(path.name)
+        if len(attempts) < 3:
+            raise FileInUseError(path)
+
+    harness = Harness(tmp_path, poll=True, process=word_has_it)
+    drop(harness.inbox, "open.docx")
+    with caplog.at_level(logging.INFO, logger=LOG.name), harness.running():
+        assert wait_for(lambda: harness.count() >= 1)
+    assert harness.processed == ["open.docx"] and len(attempts) == 3
+    assert sum("open in another program" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_slow_copy_is_only_processed_when_complete(tmp_path: Path) -> None:
+    data = hf.mutate(hf.valid_docx_bytes(), add={"word/media/big.bin": os.urandom(3 * hf.MiB)})
+    seen: list[str] = []
+    harness = Harness(tmp_path, poll=False, process=lambda p: seen.append(_sha(p)))
+
+    def slow_copy() -> None:
+        chunk = len(data) // 10
+        with (harness.inbox / "slow.docx").open("wb") as handle:
+            for start in range(0, len(data), chunk):
+                handle.write(data[start : start + chunk])
+                handle.flush()
+                time.sleep(0.25)  # longer than the scan interval and the stability window
+
+    with harness.running():
+        copier = threading.Thread(target=slow_copy)
+        copier.start()
+        copier.join()
+        assert wait_for(lambda: harness.count() >= 1)
+    assert seen == [hashlib.sha256(data).hexdigest()]
+
+
+def test_empty_placeholder_waits_until_filled(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, poll=True)
+    (harness.inbox / "placeholder.docx").write_bytes(b"")
+    with harness.running():
+        time.sleep(0.8)
+        assert harness.count() == 0
+        drop(harness.inbox, "placeholder.docx")
+        assert wait_for(lambda: harness.count() >= 1)
+
+
+@pytest.mark.parametrize("poll", MODES)
+def test_inbox_removed_and_recreated(
+    tmp_path: Path, poll: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    # The lock sits in the inbox, as on a share: it vanishes with the folder and comes back.
+    harness = Harness(tmp_path, poll=poll, lock_path=inbox / ".qaf-watch.lock")
+    with caplog.at_level(logging.INFO, logger=LOG.name), harness.running():
+        drop(inbox, "before.docx")
+        assert wait_for(lambda: harness.count() >= 1)
+        shutil.rmtree(inbox)
+        assert wait_for(lambda: "inbox not reachable" in caplog.text)
+        time.sleep(0.3)
+        assert not inbox.exists()  # the watcher does not recreate a missing share
+        inbox.mkdir()
+        drop(inbox, "after.docx")
+        assert wait_for(lambda: harness.count() >= 2)
+        assert wait_for(lambda: (inbox / ".qaf-watch.lock").exists())
+    assert harness.processed == ["before.docx", "after.docx"]
+    assert caplog.text.count("inbox not reachable") == 1
+    assert "inbox reachable again" in caplog.text
+
+
+def test_burst_end_failure_is_logged_and_watching_continues(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness = Harness(tmp_path, poll=True)
+
+    def broken() -> None:
+        harness.bursts += 1
+        raise OSError("tracker is open in Excel")
+
+    harness.watcher._on_burst_end = broken
+    drop(harness.inbox, "a.docx")
+    with caplog.at_level(logging.ERROR, logger=LOG.name), harness.running():
+        assert wait_for(lambda: harness.bursts >= 1)
+        drop(harness.inbox, "b.docx")
+        assert wait_for(lambda: harness.count() >= 2 and harness.bursts >= 2)
+    assert "end-of-burst update failed" in caplog.text
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to itself")
+def test_ctrl_c_stops_after_the_file_in_hand(tmp_path: Path) -> None:
+    started, finished = threading.Event(), []
+    bursts: list[int] = []
+
+    def slow(path: Path) -> None:
+        started.set()
+        time.sleep(0.5)
+        finished.append(path.name)
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    for i in range(3):
+        drop(inbox, f"f{i}.docx")
+    watcher = InboxWatcher(
+        inbox,
+        slow,
+        lambda: bursts.append(1),
+        poll=True,
+        scan_interval_s=0.1,
+        min_stable_s=0.05,
+        lock_path=tmp_path / "watch.lock",
+        log=LOG,
+    )
+
+    def press_ctrl_c() -> None:
+        if started.wait(DEADLINE_S):
+            os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    watcher.run()  # in the main thread, as the CLI runs it
+    assert len(finished) == 1  # the file in hand was finished, no further file was started
+    assert bursts == [1]  # the tracker is brought up to date before stopping
+    assert not (tmp_path / "watch.lock").exists()
+
+
+# --- the lock ---------------------------------------------------------------------------------
+
+
+def test_second_watcher_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    harness = Harness(tmp_path, poll=True)
+    with harness.running():
+        second = InboxWatcher(
+            harness.inbox, print, print, lock_path=tmp_path / "watch.lock", log=LOG
+        )
+        with pytest.raises(QafError) as caught:
+            second.run(threading.Event())
+    message = str(caught.value)
+    assert message.startswith(f"Another watcher (pid {os.getpid()} on host {socket.gethostname()}")
+    assert "since" in message and "already watching this inbox" in message
+
+
+def test_lock_is_released_and_can_be_taken_again(tmp_path: Path) -> None:
+    path = tmp_path / "watch.lock"
+    with WatcherLock(path) as lock:
+        assert lock.held and path.exists()
+    assert not path.exists()
+    with WatcherLock(path):
+        pass
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _write_lock(path: Path, *, pid: int, host: str, age_s: float) -> None:
+    when = time.time() - age_s
+    record = {"pid": pid, "host": host, "started_at": when, "heartbeat": when, "token": "old"}
+    path.write_text(json.dumps(record))
+    os.utime(path, (when, when))
+
+
+def test_lock_of_a_dead_process_is_taken_over(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "watch.lock"
+    _write_lock(path, pid=_dead_pid(), host=socket.gethostname(), age_s=5)
+    with caplog.at_level(logging.WARNING), WatcherLock(path, log=LOG) as lock:
+        assert lock.holder() is not None and lock.holder().pid == os.getpid()  # type: ignore[union-attr]
+    assert "took over the inbox lock" in caplog.text
+    assert "no longer running" in caplog.text
+    assert list(tmp_path.iterdir()) == []  # no stale leftovers
+
+
+def test_lock_with_an_old_heartbeat_on_another_host_is_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "watch.lock"
+    _write_lock(path, pid=4242, host="other-pc", age_s=3600)
+    with WatcherLock(path, stale_after_s=600) as lock:
+        assert lock.held
+
+
+def test_live_lock_on_another_host_is_respected(tmp_path: Path) -> None:
+    path = tmp_path / "watch.lock"
+    _write_lock(path, pid=4242, host="other-pc", age_s=30)
+    with pytest.raises(QafError, match="pid 4242 on host other-pc"):
+        WatcherLock(path, stale_after_s=600).acquire()
+    assert json.loads(path.read_text())["token"] == "old"
+
+
+def test_half_written_lock_file_is_not_stolen_until_old(tmp_path: Path) -> None:
+    path = tmp_path / "watch.lock"
+    path.write_text("")  # another watcher between its create and its write
+    with pytest.raises(QafError, match="just starting"):
+        WatcherLock(path).acquire()
+    old = time.time() - 3600
+    os.utime(path, (old, old))  # … or a crash right there, long ago
+    with WatcherLock(path, stale_after_s=600) as lock:
+        assert lock.held
+
+
+def test_heartbeat_notices_a_takeover_and_recreates_a_vanished_lock(tmp_path: Path) -> None:
+    path = tmp_path / "watch.lock"
+    lock = WatcherLock(path)
+    lock.acquire()
+    first = json.loads(path.read_text())["heartbeat"]
+    time.sleep(0.01)
+    lock.heartbeat()
+    assert json.loads(path.read_text())["heartbeat"] > first
+    path.unlink()
+    lock.heartbeat()  # the folder was recreated: the lock comes back
+    assert path.exists()
+    _write_lock(path, pid=4242, host="other-pc", age_s=0)
+    with pytest.raises(QafError, match="lost its lock"):
+        lock.heartbeat()
+    lock.release()
+    assert path.exists()  # never deletes somebody else's lock
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_the_same_file_dropped_again_after_a_move_is_taken_again(tmp_path: Path) -> None:
+    # Windows copies keep the modified time, so the second copy has the same size and mtime.
+    harness = Harness(tmp_path, poll=True, scan_interval_s=5.0)
+    path = drop(harness.inbox, "again.docx")
+    mtime = path.stat().st_mtime_ns
+    with harness.running():
+        assert wait_for(lambda: harness.count() >= 1)
+        path = drop(harness.inbox, "again.docx")
+        os.utime(path, ns=(mtime, mtime))
+        assert wait_for(lambda: harness.count() >= 2)
+    assert harness.processed == ["again.docx", "again.docx"]
