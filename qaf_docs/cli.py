@@ -71,9 +71,24 @@ def cli(verbose: bool) -> None:
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("--framework", default="collaborative-audit", show_default=True, help="A preset (see: qaf frameworks) or a framework .toml file.")
-@click.option("--council", "council_name", default="Example Council", show_default=True, help="The council's name, printed on every form.")
-@click.option("--restore-templates", is_flag=True, help="Copy the default templates back over the workspace's own.")
+@click.option(
+    "--framework",
+    default="collaborative-audit",
+    show_default=True,
+    help="A preset (see: qaf frameworks) or a framework .toml file.",
+)
+@click.option(
+    "--council",
+    "council_name",
+    default="Example Council",
+    show_default=True,
+    help="The council's name, printed on every form.",
+)
+@click.option(
+    "--restore-templates",
+    is_flag=True,
+    help="Copy the default templates back over the workspace's own.",
+)
 def init(directory: Path, framework: str, council_name: str, restore_templates: bool) -> None:
     """Create a workspace: settings file, templates/, inbox/ and outbox/.
 
@@ -84,7 +99,10 @@ def init(directory: Path, framework: str, council_name: str, restore_templates: 
         qaf init "\\\\server\\qa\\audits" --framework live-case-audit --council "Bracknell Forest"
     """
     ws = init_workspace(
-        directory, framework=framework, council_name=council_name, restore_templates=restore_templates
+        directory,
+        framework=framework,
+        council_name=council_name,
+        restore_templates=restore_templates,
     )
     click.echo(f"Workspace ready at {ws.root}")
     click.echo(f"  settings:  {ws.settings_path}")
@@ -107,19 +125,63 @@ def frameworks() -> None:
 
 
 @cli.command()
-@click.argument("caselist", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False)
-@click.option("--roster", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Auditors (.xlsx/.csv: name, email, role, team, monthly capacity). Default: roster.xlsx or roster.csv in the workspace.")
-@click.option("--kind", type=click.Choice(["simple", "tier-one", "thematic", "half-cycle", "reaudit"]), default="simple", show_default=True)
+@click.argument(
+    "caselist", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Auditors (.xlsx/.csv: name, email, role, team, monthly capacity). Default: roster.xlsx or roster.csv in the workspace.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["simple", "tier-one", "thematic", "half-cycle", "reaudit"]),
+    default="simple",
+    show_default=True,
+)
 @click.option("--n", "n", type=int, help="Simple round: how many cases.")
 @click.option("--percent", type=float, help="Simple round: what percentage of open cases.")
-@click.option("--stratify", default="", help="Simple round: spread the sample by 'team', 'case_type' or 'team,case_type'.")
-@click.option("--theme-column", help="Thematic round: the case-list column to match (e.g. category_of_abuse).")
-@click.option("--theme-value", "theme_values", multiple=True, help="Thematic round: a value to match (repeat for several).")
-@click.option("--half", type=click.Choice(["first", "second"]), help="Half-cycle round: which half.")
-@click.option("--seed", type=int, help="Random seed (default: a new one, recorded in the manifest).")
-@click.option("--verify", "verify", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Re-draw a recorded round from its manifest and this case list, and say whether it matches.")
+@click.option(
+    "--stratify",
+    default="",
+    help="Simple round: spread the sample by 'team', 'case_type' or 'team,case_type'.",
+)
+@click.option(
+    "--theme-column", help="Thematic round: the case-list column to match (e.g. category_of_abuse)."
+)
+@click.option(
+    "--theme-value",
+    "theme_values",
+    multiple=True,
+    help="Thematic round: a value to match (repeat for several).",
+)
+@click.option(
+    "--half", type=click.Choice(["first", "second"]), help="Half-cycle round: which half."
+)
+@click.option(
+    "--seed", type=int, help="Random seed (default: a new one, recorded in the manifest)."
+)
+@click.option(
+    "--verify",
+    "verify",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Re-draw a recorded round from its manifest and this case list, and say whether it matches.",
+)
 @workspace_option
-def sample(workspace: Path | None, caselist: Path | None, roster: Path | None, kind: str, n: int | None, percent: float | None, stratify: str, theme_column: str | None, theme_values: tuple[str, ...], half: str | None, seed: int | None, verify: Path | None) -> None:
+def sample(
+    workspace: Path | None,
+    caselist: Path | None,
+    roster: Path | None,
+    kind: str,
+    n: int | None,
+    percent: float | None,
+    stratify: str,
+    theme_column: str | None,
+    theme_values: tuple[str, ...],
+    half: str | None,
+    seed: int | None,
+    verify: Path | None,
+) -> None:
     """Draw a fair, reproducible sample of cases and allocate each to an auditor.
 
     The round, its seed and a hash of the case list are recorded in the register and in a
@@ -163,7 +225,11 @@ def sample(workspace: Path | None, caselist: Path | None, roster: Path | None, k
 
 @cli.command()
 @click.option("--round", "round_id", help="Only this round (default: every allocated audit).")
-@click.option("--reissue", is_flag=True, help="Write packs again for audits already issued (e.g. after a template change).")
+@click.option(
+    "--reissue",
+    is_flag=True,
+    help="Write packs again for audits already issued (e.g. after a template change).",
+)
 @workspace_option
 def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> None:
     """Write a Word audit tool and an Excel action tracker for each allocated audit.
@@ -179,12 +245,21 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> Non
 
     ws = _workspace(workspace)
     with Register.open(ws.register_path) as register:
-        todo = [a for a in register.audits(round_id=round_id) if a.status in (("allocated", "issued") if reissue else ("allocated",))]
+        todo = [
+            a
+            for a in register.audits(round_id=round_id)
+            if a.status in (("allocated", "issued") if reissue else ("allocated",))
+        ]
         if not todo:
-            click.echo("Nothing to generate: no allocated audits" + (f" in round {round_id}." if round_id else ". Run qaf sample first."))
+            click.echo(
+                "Nothing to generate: no allocated audits"
+                + (f" in round {round_id}." if round_id else ". Run qaf sample first.")
+            )
             return
         with click.progressbar(length=len(todo), label="Writing packs", file=sys.stderr) as bar:
-            written = generate_packs(ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: bar.update(1))
+            written = generate_packs(
+                ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: bar.update(1)
+            )
     folders = sorted({docx.parent for docx, _ in written})
     click.echo(f"Wrote {len(written)} audit tools and {len(written)} action trackers:")
     for folder in folders:
@@ -220,7 +295,10 @@ def _print_outcomes(ws: Workspace, outcomes: list[Any]) -> None:
         if o.result == "rejected":
             extra += f": {len(problems)} problem(s), see the note"
         click.echo(f"  {o.label}: {o.result}{extra}")
-    counts = {r: sum(o.result == r for o in outcomes) for r in ("accepted", "rejected", "duplicate", "waiting")}
+    counts = {
+        r: sum(o.result == r for o in outcomes)
+        for r in ("accepted", "rejected", "duplicate", "waiting")
+    }
     click.echo(
         f"{counts['accepted']} accepted, {counts['rejected']} rejected, "
         f"{counts['duplicate']} duplicate, {counts['waiting']} still arriving."
@@ -232,8 +310,18 @@ def _print_outcomes(ws: Workspace, outcomes: list[Any]) -> None:
 
 
 @cli.command()
-@click.option("--poll", is_flag=True, help="Scan the folder on a timer only (for network shares where change events never arrive).")
-@click.option("--interval", type=float, default=5.0, show_default=True, help="Seconds between full scans of the inbox.")
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Scan the folder on a timer only (for network shares where change events never arrive).",
+)
+@click.option(
+    "--interval",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Seconds between full scans of the inbox.",
+)
 @workspace_option
 def watch(workspace: Path | None, poll: bool, interval: float) -> None:
     """Watch inbox/ and process files as they arrive, until stopped with Ctrl+C.
@@ -267,7 +355,9 @@ def status(workspace: Path | None) -> None:
     click.echo(f"Workspace {ws.root}")
     click.echo(f"  inbox:     {len(scan(ws.inbox))} file(s) waiting")
     click.echo(f"  processed: {sum(1 for p in ws.processed.iterdir() if p.is_file())} file(s)")
-    click.echo(f"  rejected:  {sum(1 for p in ws.rejected.iterdir() if p.suffix != '.txt')} file(s)")
+    click.echo(
+        f"  rejected:  {sum(1 for p in ws.rejected.iterdir() if p.suffix != '.txt')} file(s)"
+    )
     with Register.open(ws.register_path) as register:
         for key, count in sorted(register.counts().items()):
             click.echo(f"  {key}: {count}")
@@ -294,13 +384,21 @@ def report(workspace: Path | None) -> None:
     with Register.open(ws.register_path) as register:
         path = build_tracker(ws, register)
     if path != ws.tracker_path:
-        click.echo(f"{ws.tracker_path.name} is open in another program, so a copy was written instead.")
+        click.echo(
+            f"{ws.tracker_path.name} is open in another program, so a copy was written instead."
+        )
     click.echo(f"Tracker: {path}")
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
-@click.option("--output", type=click.Path(path_type=Path), help="json: a file (default: print); csv: a folder (default: outbox/export).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="json: a file (default: print); csv: a folder (default: outbox/export).",
+)
 @workspace_option
 def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
     """Export the register for other tools (Power BI, a data warehouse).
@@ -329,8 +427,17 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
 
 
 @cli.command()
-@click.option("--workspace", "-w", type=click.Path(file_okay=False, path_type=Path), default=Path("qaf-demo"), show_default=True, help="Folder for the demo workspace (created; must be new or an earlier demo).")
-@click.option("--cases", type=int, default=600, show_default=True, help="Children in the made-up case list.")
+@click.option(
+    "--workspace",
+    "-w",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("qaf-demo"),
+    show_default=True,
+    help="Folder for the demo workspace (created; must be new or an earlier demo).",
+)
+@click.option(
+    "--cases", type=int, default=600, show_default=True, help="Children in the made-up case list."
+)
 @click.option("--audits", type=int, default=12, show_default=True, help="Audits to sample.")
 @click.option("--seed", type=int, default=2026, show_default=True)
 def demo(workspace: Path, cases: int, audits: int, seed: int) -> None:
@@ -346,7 +453,9 @@ def demo(workspace: Path, cases: int, audits: int, seed: int) -> None:
     from qaf_docs.demo import run_demo
 
     if workspace.exists() and any(workspace.iterdir()) and not (workspace / "qaf.toml").exists():
-        raise SettingsError(f"{workspace} is not empty and not a qaf workspace; choose a new folder for the demo.")
+        raise SettingsError(
+            f"{workspace} is not empty and not a qaf workspace; choose a new folder for the demo."
+        )
     summary = run_demo(workspace, children=cases, audits=audits, seed=seed, echo=click.echo)
     click.echo("")
     for line in summary:

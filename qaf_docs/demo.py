@@ -51,8 +51,14 @@ _RATIONALES = {
     ],
 }
 _ACTIONS = [
-    ("Update the chronology with the last six months' significant events", "Allocated social worker"),
-    ("See the child alone and record their wishes and feelings in their words", "Allocated social worker"),
+    (
+        "Update the chronology with the last six months' significant events",
+        "Allocated social worker",
+    ),
+    (
+        "See the child alone and record their wishes and feelings in their words",
+        "Allocated social worker",
+    ),
     ("Hold a core group meeting to review the plan's outcomes and timescales", "Team manager"),
     ("Record the supervision decision and its rationale on the case file", "Team manager"),
     ("Complete an updated assessment including the father's views", "Allocated social worker"),
@@ -70,7 +76,11 @@ def _grade_plan(framework: Framework, rng: random.Random, inadequate: bool) -> l
 
 
 def fill_like_an_auditor(
-    path: Path, framework: Framework, rng: random.Random, audit_day: date, mistake: str | None = None
+    path: Path,
+    framework: Framework,
+    rng: random.Random,
+    audit_day: date,
+    mistake: str | None = None,
 ) -> None:
     """Fill an issued audit tool with plausible grades, rationales and SMART actions."""
     scale = framework.scale.grades
@@ -129,7 +139,9 @@ def update_tracker_like_a_manager(path: Path, rng: random.Random, today: date) -
         if choice < 0.5:
             ws.cell(row=row, column=5, value="Completed")
             ws.cell(row=row, column=6, value=today).number_format = "DD/MM/YYYY"
-            ws.cell(row=row, column=7, value="Seen on the case file: case note and supervision record.")
+            ws.cell(
+                row=row, column=7, value="Seen on the case file: case note and supervision record."
+            )
         elif choice < 0.8:
             ws.cell(row=row, column=5, value="In progress")
         row += 1
@@ -155,12 +167,19 @@ def run_demo(
     """Run the demo into ``root`` and return lines saying where each output is."""
     today = today or date.today()
     rng = random.Random(seed)
-    ws: Workspace = init_workspace(root, framework="collaborative-audit", council_name="Example Council (demo)")
+    ws: Workspace = init_workspace(
+        root, framework="collaborative-audit", council_name="Example Council (demo)"
+    )
     framework = ws.load_framework()
     echo(f"1/6 Workspace {ws.root}")
 
     caselist = write_synthetic_case_list(
-        ws.root / "demo_case_list.xlsx", children=children, teams=8, seed=seed, today=today, messy=True
+        ws.root / "demo_case_list.xlsx",
+        children=children,
+        teams=8,
+        seed=seed,
+        today=today,
+        messy=True,
     )
     roster = write_roster_file(ws.root / "roster.xlsx", synthetic_roster(8, seed=seed))
     report = rounds.draw(
@@ -171,7 +190,9 @@ def run_demo(
     with Register.open(ws.register_path) as register:
         written = generate_packs(ws, register, round_id=report.round_id)
         issued: list[AuditRecord] = register.audits(round_id=report.round_id)
-    echo(f"3/6 Wrote {len(written)} audit tools and action trackers in {ws.packs / report.round_id}")
+    echo(
+        f"3/6 Wrote {len(written)} audit tools and action trackers in {ws.packs / report.round_id}"
+    )
 
     filled_dir = ws.root / "filled_by_auditors"
     filled_dir.mkdir(exist_ok=True)
@@ -180,9 +201,13 @@ def run_demo(
         docx, _ = pack_paths(ws.packs, audit.round_id, audit.audit_ref)
         filled = filled_dir / docx.name
         shutil.copyfile(docx, filled)
-        fill_like_an_auditor(filled, framework, rng, today - timedelta(days=rng.randrange(5)), mistakes.get(i))
+        fill_like_an_auditor(
+            filled, framework, rng, today - timedelta(days=rng.randrange(5)), mistakes.get(i)
+        )
         _drop(filled, ws.inbox, f"{audit.audit_ref} completed.docx")
-    echo(f"4/6 {len(issued)} auditors filled their forms (two with mistakes); admin dropped them in the inbox")
+    echo(
+        f"4/6 {len(issued)} auditors filled their forms (two with mistakes); admin dropped them in the inbox"
+    )
 
     first = ingest_inbox(ws, settle_s=0.2)
     echo("5/6 Ingested: " + _tally(first))
@@ -214,5 +239,7 @@ def run_demo(
 
 
 def _tally(outcomes: list[Outcome]) -> str:
-    counts = {r: sum(o.result == r for o in outcomes) for r in ("accepted", "rejected", "duplicate")}
+    counts = {
+        r: sum(o.result == r for o in outcomes) for r in ("accepted", "rejected", "duplicate")
+    }
     return f"{counts['accepted']} accepted, {counts['rejected']} rejected with a note"

@@ -44,12 +44,23 @@ def export_csv(register: Register, folder: Path) -> list[Path]:
         "audits.csv": (list(EXPORT_FIELDS), [[a[k] for k in EXPORT_FIELDS] for a in snapshot]),
         "domains.csv": (
             ["audit_ref", "domain", "grade", "rationale"],
-            [[a["audit_ref"], d["domain"], d["grade"], d["rationale"]] for a in snapshot for d in a["domains"]],
+            [
+                [a["audit_ref"], d["domain"], d["grade"], d["rationale"]]
+                for a in snapshot
+                for d in a["domains"]
+            ],
         ),
         "actions.csv": (
             ["audit_ref", "description", "owner", "due_on", "status", "completed_on"],
             [
-                [a["audit_ref"], x["description"], x["owner"], x["due_on"], x["status"], x["completed_on"]]
+                [
+                    a["audit_ref"],
+                    x["description"],
+                    x["owner"],
+                    x["due_on"],
+                    x["status"],
+                    x["completed_on"],
+                ]
                 for a in snapshot
                 for x in a["actions"]
             ],

@@ -129,10 +129,15 @@ class FormFiller:
         """Write the filled form to ``out`` (default: over the original) and return the path."""
         target = out or self.path
         tmp = target.with_name(target.name + ".filling")
-        with zipfile.ZipFile(self.path) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        with (
+            zipfile.ZipFile(self.path) as src,
+            zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst,
+        ):
             for item in src.infolist():
                 data = (
-                    etree.tostring(self.root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                    etree.tostring(
+                        self.root, xml_declaration=True, encoding="UTF-8", standalone=True
+                    )
                     if item.filename == _DOCUMENT
                     else src.read(item.filename)
                 )

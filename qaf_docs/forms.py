@@ -52,7 +52,9 @@ class AuditForm:
     overall_rationale: str
     audit_date: date | None
     practitioner_present: bool | None
-    texts: dict[str, str]  # voice_of_child, self_assessment, family_feedback, theme, agency_contributions
+    texts: dict[
+        str, str
+    ]  # voice_of_child, self_assessment, family_feedback, theme, agency_contributions
     moderator: str
     moderated_grade: str | None
     moderation_reason: str
@@ -75,9 +77,7 @@ def read_document_xml(path: Path, limits: Limits = DEFAULT_LIMITS) -> etree._Ele
     return parse_xml(read_member(path, "word/document.xml", limits), path=path)
 
 
-def read_audit_form(
-    path: Path, framework: Framework, limits: Limits = DEFAULT_LIMITS
-) -> AuditForm:
+def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_LIMITS) -> AuditForm:
     """Read a completed audit tool; reading problems come back as error findings on the form."""
     root = read_document_xml(path, limits)
     fields = ff.read_fields(root)
@@ -201,7 +201,9 @@ def _read_actions(root: etree._Element, findings: list[Finding]) -> list[ActionR
             continue  # an unused row; a lone number in the No. column is not content
         number = len(actions) + 1
         due_index = columns.get("due")
-        stored = row_dates[due_index] if due_index is not None and due_index < len(row_dates) else None
+        stored = (
+            row_dates[due_index] if due_index is not None and due_index < len(row_dates) else None
+        )
         try:
             due_on = shown_date(due_text, stored)
         except ValueError:

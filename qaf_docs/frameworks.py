@@ -94,8 +94,12 @@ class Sections(_Strict):
 class Timescales(_Strict):
     """Deadlines, in days or months, that the rules and packs use."""
 
-    audit_return_days: int = Field(default=20, ge=1, description="calendar days from issue to the form's due date")
-    action_due_within_days: int = Field(default=28, ge=1, description="an action must be due within this")
+    audit_return_days: int = Field(
+        default=20, ge=1, description="calendar days from issue to the form's due date"
+    )
+    action_due_within_days: int = Field(
+        default=28, ge=1, description="an action must be due within this"
+    )
     immediate_action_working_days: int = Field(default=5, ge=1)
     reaudit_after_months: int = Field(default=3, ge=1)
     escalate_after_months: int = Field(default=3, ge=1)

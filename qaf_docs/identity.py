@@ -103,7 +103,9 @@ def _custom_part_name(path: Path, limits: Limits, names: set[str]) -> str:
     return "docProps/custom.xml"
 
 
-def read_identity(path: Path, visible_ref: str | None = None, limits: Limits | None = None) -> Identity:
+def read_identity(
+    path: Path, visible_ref: str | None = None, limits: Limits | None = None
+) -> Identity:
     """Return the identity of a generated file, or raise IdentityError saying what is missing."""
     props = read_custom_properties(path, limits)
     identity = Identity.from_properties(props)

@@ -9,7 +9,16 @@ from qaf_docs.forms import AuditForm
 from qaf_docs.frameworks import Framework
 from qaf_docs.workspace import ValidationRules
 
-_VAGUE_DATES = ("asap", "tbc", "tba", "ongoing", "immediately", "as soon as possible", "n/a", "soon")
+_VAGUE_DATES = (
+    "asap",
+    "tbc",
+    "tba",
+    "ongoing",
+    "immediately",
+    "as soon as possible",
+    "n/a",
+    "soon",
+)
 
 
 def validate(
@@ -20,7 +29,9 @@ def validate(
     for d in form.domains:
         if d.grade is None and rules.every_domain_graded and not _already_reported(form, d.title):
             found.append(
-                Finding("error", f"{d.title}: grade", "no grade chosen", "Choose a grade from the list.")
+                Finding(
+                    "error", f"{d.title}: grade", "no grade chosen", "Choose a grade from the list."
+                )
             )
         if d.grade is not None and not d.rationale and rules.rationale_for_every_grade:
             found.append(
@@ -53,15 +64,18 @@ def validate(
         and not form.texts.get("voice_of_child")
     ):
         found.append(Finding("warning", "Voice of the child", "left empty"))
-    if rules.warn_if_audit_date_missing and form.audit_date is None:
-        if not _already_reported(form, "Date of audit"):
-            found.append(
-                Finding(
-                    "warning",
-                    "Date of audit",
-                    f"not given; the date the form was received ({received_on:%d/%m/%Y}) is used",
-                )
+    if (
+        rules.warn_if_audit_date_missing
+        and form.audit_date is None
+        and not _already_reported(form, "Date of audit")
+    ):
+        found.append(
+            Finding(
+                "warning",
+                "Date of audit",
+                f"not given; the date the form was received ({received_on:%d/%m/%Y}) is used",
             )
+        )
     return found
 
 
@@ -81,19 +95,23 @@ def _action_findings(
         where = f"Action row {a.row}"
         if not a.description:
             found.append(
-                Finding("error", f"{where}: action", "an owner or date is given but no action",
-                        "Describe the action, or clear the row.")
+                Finding(
+                    "error",
+                    f"{where}: action",
+                    "an owner or date is given but no action",
+                    "Describe the action, or clear the row.",
+                )
             )
         if not a.owner and rules.action_needs_owner:
             found.append(
-                Finding("error", f"{where}: owner", "no owner named", "Name the person responsible.")
+                Finding(
+                    "error", f"{where}: owner", "no owner named", "Name the person responsible."
+                )
             )
         if not rules.action_needs_concrete_due_date:
             continue
         if not a.due_text and a.due_on is None:
-            found.append(
-                Finding("error", f"{where}: due date", "no due date", "Pick a due date.")
-            )
+            found.append(Finding("error", f"{where}: due date", "no due date", "Pick a due date."))
         elif a.due_on is None:
             vague = a.due_text.strip().lower().rstrip(".!") in _VAGUE_DATES
             found.append(
@@ -117,7 +135,9 @@ def _action_findings(
             )
         elif a.due_on < start:
             found.append(
-                Finding("warning", f"{where}: due date", f"{a.due_on:%d/%m/%Y} is before the audit date")
+                Finding(
+                    "warning", f"{where}: due date", f"{a.due_on:%d/%m/%Y} is before the audit date"
+                )
             )
     inadequate = framework.scale.inadequate
     if (

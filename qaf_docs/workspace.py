@@ -1,14 +1,14 @@
 """A workspace: the folder a QA team works in, its settings file and its standard sub-folders.
 
-    <workspace>/
-        qaf.toml            settings (framework, council name, validation rules)
-        qaf_register.db     the register (SQLite)
-        templates/          the council's Word and Excel templates
-        inbox/              where admin staff drop completed files
-        outbox/packs/<round>/      issued audit tools and action trackers
-        outbox/processed/          files read into the register
-        outbox/rejected/           files that could not be accepted, each with a .rejected.txt note
-        outbox/QA_tracker.xlsx     the consolidated tracker
+<workspace>/
+    qaf.toml            settings (framework, council name, validation rules)
+    qaf_register.db     the register (SQLite)
+    templates/          the council's Word and Excel templates
+    inbox/              where admin staff drop completed files
+    outbox/packs/<round>/      issued audit tools and action trackers
+    outbox/processed/          files read into the register
+    outbox/rejected/           files that could not be accepted, each with a .rejected.txt note
+    outbox/QA_tracker.xlsx     the consolidated tracker
 """
 
 from __future__ import annotations

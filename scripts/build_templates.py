@@ -267,10 +267,21 @@ def build_action_tracker(path: Path) -> None:
         ws.cell(row=i, column=1, value=label).font = Font(bold=True)
         ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=LABEL_FILL)
         ws.cell(row=i, column=2, value=value)
-    ws["D3"] = "Managers: update Status, Completion date and Evidence, save, and send the file back."
+    ws["D3"] = (
+        "Managers: update Status, Completion date and Evidence, save, and send the file back."
+    )
     ws["D3"].font = Font(italic=True, color="595959")
     header_row = 9
-    headers = ["No.", "Action", "Owner", "Due date", "Status", "Completion date", "Evidence", "Overdue"]
+    headers = [
+        "No.",
+        "Action",
+        "Owner",
+        "Due date",
+        "Status",
+        "Completion date",
+        "Evidence",
+        "Overdue",
+    ]
     thin = Side(style="thin", color="A6A6A6")
     for col, title in enumerate(headers, start=1):
         c = ws.cell(row=header_row, column=col, value=title)
@@ -314,11 +325,15 @@ def build_action_tracker(path: Path) -> None:
     dates.add(f"F{header_row + 1}:F{last}")
     ws.conditional_formatting.add(
         f"A{header_row + 1}:H{last}",
-        FormulaRule(formula=[f'$H{header_row + 1}="Overdue"'], fill=PatternFill("solid", fgColor="F8CBAD")),
+        FormulaRule(
+            formula=[f'$H{header_row + 1}="Overdue"'], fill=PatternFill("solid", fgColor="F8CBAD")
+        ),
     )
     ws.conditional_formatting.add(
         f"A{header_row + 1}:H{last}",
-        FormulaRule(formula=[f'$E{header_row + 1}="Completed"'], fill=PatternFill("solid", fgColor="C6EFCE")),
+        FormulaRule(
+            formula=[f'$E{header_row + 1}="Completed"'], fill=PatternFill("solid", fgColor="C6EFCE")
+        ),
     )
     for col, width in zip("ABCDEFGH", (6, 48, 20, 12, 14, 15, 40, 10), strict=True):
         ws.column_dimensions[col].width = width
