@@ -39,7 +39,9 @@ def register(workspace: Workspace) -> Iterator[Register]:
         yield reg
 
 
-def plan_audits(register: Register, workspace: Workspace, count: int = 3, *, round_kind: str = "simple") -> list[str]:
+def plan_audits(
+    register: Register, workspace: Workspace, count: int = 3, *, round_kind: str = "simple"
+) -> list[str]:
     """Record a round of ``count`` audits directly (no case list needed) and return their refs."""
     settings = workspace.load_settings()
     round_id = register.new_round_id(round_kind, TODAY)
@@ -98,8 +100,12 @@ def complete_form(
     f = FormFiller(path)
     f.pick_date("qaf_audit_date", audit_day).tick("qaf_practitioner_present")
     for d in framework.domains:
-        f.choose(f"qaf_grade_{d.key}", grade).text(f"qaf_rationale_{d.key}", f"Evidence for {d.title}.")
-    f.choose("qaf_overall_grade", grade).text("qaf_overall_rationale", "Overall, practice is sound.")
+        f.choose(f"qaf_grade_{d.key}", grade).text(
+            f"qaf_rationale_{d.key}", f"Evidence for {d.title}."
+        )
+    f.choose("qaf_overall_grade", grade).text(
+        "qaf_overall_rationale", "Overall, practice is sound."
+    )
     f.text("qaf_voice_of_child", "The child said they feel listened to.")
     for n in range(1, actions + 1):
         f.text(f"qaf_action_{n}", f"Action number {n}").text(f"qaf_action_{n}_owner", f"Owner {n}")
@@ -137,7 +143,16 @@ def libreoffice_resave(src: Path, out_dir: Path) -> Path:
     target = "docx:MS Word 2007 XML" if src.suffix == ".docx" else "xlsx:Calc MS Excel 2007 XML"
     profile = out_dir / ".lo-profile"
     subprocess.run(
-        [exe, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", target, "--outdir", str(out_dir), str(src)],
+        [
+            exe,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            target,
+            "--outdir",
+            str(out_dir),
+            str(src),
+        ],
         check=True,
         capture_output=True,
         timeout=180,

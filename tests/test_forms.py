@@ -68,7 +68,9 @@ def test_dates_typed_in_uk_forms_are_read(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str
 ) -> None:
     path = pack_docx(workspace, issued[0])
-    complete_form(path, framework).text("qaf_audit_date", typed).text("qaf_action_1_due", typed).save()
+    complete_form(path, framework).text("qaf_audit_date", typed).text(
+        "qaf_action_1_due", typed
+    ).save()
     form = read_audit_form(path, framework)
     assert form.audit_date == date(2026, 12, 3)
     assert form.actions[0].due_on == date(2026, 12, 3)
@@ -94,7 +96,13 @@ def test_rows_added_and_deleted_in_the_actions_table_are_read_as_seen(
         f.add_action_row(f"Extra {n}", "Manager", (TODAY + timedelta(days=n)).strftime("%d/%m/%Y"))
     f.save()
     actions = read_audit_form(path, framework).actions
-    assert [a.description for a in actions] == ["Action number 1", "Action number 3", "Extra 9", "Extra 10", "Extra 11"]
+    assert [a.description for a in actions] == [
+        "Action number 1",
+        "Action number 3",
+        "Extra 9",
+        "Extra 10",
+        "Extra 11",
+    ]
     assert [a.row for a in actions] == [1, 2, 3, 4, 5]
     assert actions[-1].due_on == TODAY + timedelta(days=11)
 
@@ -125,12 +133,19 @@ def test_text_typed_over_a_date_picker_wins_over_the_hidden_picked_date(
     path = pack_docx(workspace, issued[0])
     complete_form(path, framework).save()
     # Simulate a word processor that keeps w:fullDate but shows what the person typed.
-    _rewrite_document(path, lambda xml: xml.replace(f">{(TODAY + timedelta(days=7)).strftime('%d/%m/%Y')}<", ">ASAP<", 1))
+    _rewrite_document(
+        path,
+        lambda xml: xml.replace(
+            f">{(TODAY + timedelta(days=7)).strftime('%d/%m/%Y')}<", ">ASAP<", 1
+        ),
+    )
     action = read_audit_form(path, framework).actions[0]
     assert action.due_text == "ASAP" and action.due_on is None
 
 
-def test_a_docx_without_identity_is_refused(workspace: Workspace, tmp_path: Path, framework: Framework) -> None:
+def test_a_docx_without_identity_is_refused(
+    workspace: Workspace, tmp_path: Path, framework: Framework
+) -> None:
     import docx
 
     stranger = tmp_path / "someone else's form.docx"

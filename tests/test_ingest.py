@@ -32,12 +32,16 @@ def _submissions(ws: Workspace) -> int:
         return register.submission_count()
 
 
-def test_a_valid_form_is_recorded_and_moved_to_processed(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_a_valid_form_is_recorded_and_moved_to_processed(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     complete_form(pack_docx(workspace, issued[0]), framework).save()
     drop(pack_docx(workspace, issued[0]), workspace.inbox, "done.docx")
     [outcome] = _run(workspace)
     assert outcome.result == "accepted" and outcome.audit_ref == issued[0].audit_ref
-    assert (workspace.processed / "done.docx").exists() and not (workspace.inbox / "done.docx").exists()
+    assert (workspace.processed / "done.docx").exists() and not (
+        workspace.inbox / "done.docx"
+    ).exists()
     assert workspace.tracker_path.exists()
     assert _submissions(workspace) == 1
 
@@ -59,7 +63,9 @@ def test_a_rejected_file_is_kept_unchanged_beside_a_note_that_names_the_field(
     assert _submissions(workspace) == 0
 
 
-def test_a_bad_file_does_not_stop_the_good_ones_behind_it(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_a_bad_file_does_not_stop_the_good_ones_behind_it(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     (workspace.inbox / "a scanned letter.docx").write_bytes(b"%PDF-1.7 this is not a Word file")
     for audit in issued[:2]:
         complete_form(pack_docx(workspace, audit), framework).save()
@@ -70,7 +76,9 @@ def test_a_bad_file_does_not_stop_the_good_ones_behind_it(workspace: Workspace, 
     assert "Traceback" not in note and "What to do" in note
 
 
-def test_the_same_form_dropped_twice_is_recorded_once(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_the_same_form_dropped_twice_is_recorded_once(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     complete_form(pack_docx(workspace, issued[0]), framework).save()
     drop(pack_docx(workspace, issued[0]), workspace.inbox, "first.docx")
     _run(workspace)
@@ -81,7 +89,9 @@ def test_the_same_form_dropped_twice_is_recorded_once(workspace: Workspace, issu
     assert _submissions(workspace) == 1
 
 
-def test_a_resubmission_supersedes_and_keeps_history(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_a_resubmission_supersedes_and_keeps_history(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     path = pack_docx(workspace, issued[0])
     complete_form(path, framework, grade="Requires improvement").save()
     drop(path, workspace.inbox, "v1.docx")
@@ -96,7 +106,10 @@ def test_a_resubmission_supersedes_and_keeps_history(workspace: Workspace, issue
 
 
 def test_an_ingest_interrupted_after_commit_is_finished_without_recording_twice(
-    workspace: Workspace, issued: list[AuditRecord], framework: Framework, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     complete_form(pack_docx(workspace, issued[0]), framework).save()
     drop(pack_docx(workspace, issued[0]), workspace.inbox, "form.docx")
@@ -140,7 +153,12 @@ def _set_property(path: Path, name: str, value: str) -> None:
     ],
 )
 def test_forms_that_do_not_belong_here_are_rejected_with_the_reason(
-    workspace: Workspace, issued: list[AuditRecord], framework: Framework, prop: str, value: str, words: str
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    prop: str,
+    value: str,
+    words: str,
 ) -> None:
     path = pack_docx(workspace, issued[0])
     complete_form(path, framework).save()
@@ -152,7 +170,9 @@ def test_forms_that_do_not_belong_here_are_rejected_with_the_reason(
     assert _submissions(workspace) == 0
 
 
-def test_a_form_from_another_workspace_is_rejected(tmp_path: Path, workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_a_form_from_another_workspace_is_rejected(
+    tmp_path: Path, workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     complete_form(pack_docx(workspace, issued[0]), framework).save()
     other = init_workspace(tmp_path / "other-council")
     drop(pack_docx(workspace, issued[0]), other.inbox, "form.docx")
@@ -161,21 +181,30 @@ def test_a_form_from_another_workspace_is_rejected(tmp_path: Path, workspace: Wo
     assert "another qaf workspace" in _note(other, "form.docx")
 
 
-def test_files_still_arriving_and_office_lock_files_are_left_alone(workspace: Workspace, issued: list[AuditRecord]) -> None:
+def test_files_still_arriving_and_office_lock_files_are_left_alone(
+    workspace: Workspace, issued: list[AuditRecord]
+) -> None:
     data = pack_docx(workspace, issued[0]).read_bytes()
     (workspace.inbox / "half copied.docx").write_bytes(data[: len(data) // 2])
     (workspace.inbox / "~$form.docx").write_bytes(b"owner file")
     outcomes = _run(workspace)
     assert [o.result for o in outcomes] == ["waiting"]
-    assert (workspace.inbox / "half copied.docx").exists() and (workspace.inbox / "~$form.docx").exists()
+    assert (workspace.inbox / "half copied.docx").exists() and (
+        workspace.inbox / "~$form.docx"
+    ).exists()
     assert not any(workspace.rejected.iterdir())
 
 
 def test_no_child_name_in_logs_notes_or_chosen_file_names(
-    workspace: Workspace, issued: list[AuditRecord], framework: Framework, caplog: pytest.LogCaptureFixture
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    complete_form(pack_docx(workspace, issued[0]), framework).text("qaf_action_1_due", "soon").save()
+    complete_form(pack_docx(workspace, issued[0]), framework).text(
+        "qaf_action_1_due", "soon"
+    ).save()
     complete_form(pack_docx(workspace, issued[1]), framework).save()
     for audit in issued[:2]:
         drop(pack_docx(workspace, audit), workspace.inbox)
@@ -186,7 +215,9 @@ def test_no_child_name_in_logs_notes_or_chosen_file_names(
         assert "Childname" not in text
 
 
-def _return_tracker(workspace: Workspace, audit: AuditRecord, framework: Framework, status: str, done: object) -> Path:
+def _return_tracker(
+    workspace: Workspace, audit: AuditRecord, framework: Framework, status: str, done: object
+) -> Path:
     complete_form(pack_docx(workspace, audit), framework).save()
     drop(pack_docx(workspace, audit), workspace.inbox)
     _run(workspace)
@@ -194,7 +225,9 @@ def _return_tracker(workspace: Workspace, audit: AuditRecord, framework: Framewo
     wb = load_workbook(tracker)
     ws = wb.worksheets[0]
     row = find_actions_header(ws) + 1
-    assert ws.cell(row=row, column=2).value == "Action number 1", "the re-issued tracker lists the agreed actions"
+    assert ws.cell(row=row, column=2).value == "Action number 1", (
+        "the re-issued tracker lists the agreed actions"
+    )
     ws.cell(row=row, column=5, value=status)
     ws.cell(row=row, column=6, value=done)
     ws.cell(row=row, column=7, value="=cmd|' /C calc'!A0")
@@ -202,7 +235,9 @@ def _return_tracker(workspace: Workspace, audit: AuditRecord, framework: Framewo
     return drop(tracker, workspace.inbox, "tracker.xlsx")
 
 
-def test_a_returned_tracker_updates_action_status(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_a_returned_tracker_updates_action_status(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     _return_tracker(workspace, issued[0], framework, "complete", TODAY)
     assert [o.result for o in _run(workspace)] == ["accepted"]
     with Register.open(workspace.register_path) as register:
@@ -211,7 +246,12 @@ def test_a_returned_tracker_updates_action_status(workspace: Workspace, issued: 
     assert first.evidence.startswith("=cmd")
     assert second.status == "Not started" and second.due_on == TODAY + timedelta(days=14)
     tracker = load_workbook(workspace.tracker_path)["Actions"]
-    evidence_cells = [c for row in tracker.iter_rows() for c in row if isinstance(c.value, str) and "cmd" in c.value]
+    evidence_cells = [
+        c
+        for row in tracker.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and "cmd" in c.value
+    ]
     assert all(c.data_type == "s" for c in evidence_cells), "typed text must never become a formula"
 
 
@@ -224,7 +264,13 @@ def test_a_returned_tracker_updates_action_status(workspace: Workspace, issued: 
     ],
 )
 def test_a_tracker_with_mistakes_is_rejected_naming_row_and_column(
-    workspace: Workspace, issued: list[AuditRecord], framework: Framework, status: str, done: object, where: str, words: str
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    status: str,
+    done: object,
+    where: str,
+    words: str,
 ) -> None:
     _return_tracker(workspace, issued[0], framework, status, done)
     [outcome] = _run(workspace)

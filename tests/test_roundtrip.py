@@ -7,7 +7,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, complete_form, drop, libreoffice_resave, pack_docx, pack_xlsx, plan_audits
+from conftest import (
+    TODAY,
+    complete_form,
+    drop,
+    libreoffice_resave,
+    pack_docx,
+    pack_xlsx,
+    plan_audits,
+)
 from openpyxl import load_workbook
 
 from qaf_docs.export import export_json
@@ -32,19 +40,35 @@ def _fill_varied(path: Path, framework_id: str) -> dict[str, object]:
         rationale = f"{d.title}: evidence line one & <two>\nline two for {d.key}"
         f.choose(f"qaf_grade_{d.key}", grade).text(f"qaf_rationale_{d.key}", rationale)
         chosen["domains"].append({"domain": d.title, "grade": grade, "rationale": rationale})  # type: ignore[union-attr]
-    f.choose("qaf_overall_grade", "Inadequate").text("qaf_overall_rationale", "Overall: risk not assessed.")
+    f.choose("qaf_overall_grade", "Inadequate").text(
+        "qaf_overall_rationale", "Overall: risk not assessed."
+    )
     actions = [
         ("Update the chronology", "Team manager", TODAY + timedelta(days=7)),
         ("See the child alone", "Social worker", TODAY + timedelta(days=14)),
     ]
     for n, (what, who, due) in enumerate(actions, start=1):
-        f.text(f"qaf_action_{n}", what).text(f"qaf_action_{n}_owner", who).pick_date(f"qaf_action_{n}_due", due)
-    f.add_action_row("Added row: convene a strategy discussion", "Service manager", (TODAY + timedelta(days=3)).strftime("%d/%m/%Y"))
-    actions.append(("Added row: convene a strategy discussion", "Service manager", TODAY + timedelta(days=3)))
+        f.text(f"qaf_action_{n}", what).text(f"qaf_action_{n}_owner", who).pick_date(
+            f"qaf_action_{n}_due", due
+        )
+    f.add_action_row(
+        "Added row: convene a strategy discussion",
+        "Service manager",
+        (TODAY + timedelta(days=3)).strftime("%d/%m/%Y"),
+    )
+    actions.append(
+        ("Added row: convene a strategy discussion", "Service manager", TODAY + timedelta(days=3))
+    )
     f.save()
     chosen["overall_grade"] = "Inadequate"
     chosen["actions"] = [
-        {"description": w, "owner": o, "due_on": d.isoformat(), "status": "Not started", "completed_on": None}
+        {
+            "description": w,
+            "owner": o,
+            "due_on": d.isoformat(),
+            "status": "Not started",
+            "completed_on": None,
+        }
         for w, o, d in actions
     ]
     return chosen
@@ -53,7 +77,9 @@ def _fill_varied(path: Path, framework_id: str) -> dict[str, object]:
 def _ingest_and_export(ws: Workspace, path: Path) -> dict[str, object]:
     drop(path, ws.inbox, "completed form.docx")
     outcomes = ingest_inbox(ws, settle_s=0.05)
-    assert [o.result for o in outcomes] == ["accepted"], [f.line() for o in outcomes for f in o.findings]
+    assert [o.result for o in outcomes] == ["accepted"], [
+        f.line() for o in outcomes for f in o.findings
+    ]
     with Register.open(ws.register_path) as register:
         audits = json.loads(export_json(register))["audits"]
     returned = [a for a in audits if a["overall_grade"]]
@@ -78,7 +104,9 @@ def test_what_was_filled_in_word_is_what_is_exported(tmp_path: Path, preset: str
 
 
 @pytest.mark.libreoffice
-def test_a_form_resaved_by_libreoffice_reads_back_the_same(workspace: Workspace, issued: list, tmp_path: Path) -> None:
+def test_a_form_resaved_by_libreoffice_reads_back_the_same(
+    workspace: Workspace, issued: list, tmp_path: Path
+) -> None:
     source = pack_docx(workspace, issued[0])
     chosen = _fill_varied(source, "collaborative-audit")
     resaved = libreoffice_resave(source, tmp_path / "lo")
@@ -91,7 +119,9 @@ def test_a_form_resaved_by_libreoffice_reads_back_the_same(workspace: Workspace,
 
 
 @pytest.mark.libreoffice
-def test_a_tracker_resaved_by_libreoffice_updates_action_status(workspace: Workspace, issued: list, tmp_path: Path) -> None:
+def test_a_tracker_resaved_by_libreoffice_updates_action_status(
+    workspace: Workspace, issued: list, tmp_path: Path
+) -> None:
     complete_form(pack_docx(workspace, issued[0]), workspace.load_framework()).save()
     drop(pack_docx(workspace, issued[0]), workspace.inbox)
     ingest_inbox(workspace, settle_s=0.05)
@@ -108,7 +138,11 @@ def test_a_tracker_resaved_by_libreoffice_updates_action_status(workspace: Works
     assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]
     with Register.open(workspace.register_path) as register:
         first = register.current_actions(issued[0].audit_ref)[0]
-    assert (first.status, first.completed_on, first.evidence) == ("Completed", TODAY, "Chronology updated, seen on file")
+    assert (first.status, first.completed_on, first.evidence) == (
+        "Completed",
+        TODAY,
+        "Chronology updated, seen on file",
+    )
 
 
 def _document_xml(path: Path) -> bytes:

@@ -20,20 +20,66 @@ Breaker = Callable[[FormFiller, Framework], object]
 
 RULES: list[tuple[str, Breaker, str, str]] = [
     # (rule that can switch it off, how the auditor got it wrong, where, words in the message)
-    ("every_domain_graded", lambda f, fw: f.text(f"qaf_grade_{fw.domains[2].key}", ""), "Intervention and visiting: grade", "no grade"),
-    ("rationale_for_every_grade", lambda f, fw: f.text(f"qaf_rationale_{fw.domains[0].key}", ""), "Assessment: rationale", "no rationale"),
-    ("overall_grade_required", lambda f, fw: f.text("qaf_overall_grade", ""), "Overall grade", "no overall grade"),
-    ("action_needs_owner", lambda f, fw: f.text("qaf_action_2_owner", ""), "Action row 2: owner", "no owner"),
-    ("action_needs_concrete_due_date", lambda f, fw: f.text("qaf_action_1_due", "ASAP"), "Action row 1: due date", "'ASAP' is not a concrete date"),
-    ("action_needs_concrete_due_date", lambda f, fw: f.text("qaf_action_1_due", "tbc"), "Action row 1: due date", "'tbc' is not a concrete date"),
-    ("action_needs_concrete_due_date", lambda f, fw: f.text("qaf_action_2_due", ""), "Action row 2: due date", "no due date"),
-    ("action_needs_concrete_due_date", lambda f, fw: f.pick_date("qaf_action_1_due", TODAY + timedelta(days=29)), "Action row 1: due date", "more than 28 days after the audit"),
+    (
+        "every_domain_graded",
+        lambda f, fw: f.text(f"qaf_grade_{fw.domains[2].key}", ""),
+        "Intervention and visiting: grade",
+        "no grade",
+    ),
+    (
+        "rationale_for_every_grade",
+        lambda f, fw: f.text(f"qaf_rationale_{fw.domains[0].key}", ""),
+        "Assessment: rationale",
+        "no rationale",
+    ),
+    (
+        "overall_grade_required",
+        lambda f, fw: f.text("qaf_overall_grade", ""),
+        "Overall grade",
+        "no overall grade",
+    ),
+    (
+        "action_needs_owner",
+        lambda f, fw: f.text("qaf_action_2_owner", ""),
+        "Action row 2: owner",
+        "no owner",
+    ),
+    (
+        "action_needs_concrete_due_date",
+        lambda f, fw: f.text("qaf_action_1_due", "ASAP"),
+        "Action row 1: due date",
+        "'ASAP' is not a concrete date",
+    ),
+    (
+        "action_needs_concrete_due_date",
+        lambda f, fw: f.text("qaf_action_1_due", "tbc"),
+        "Action row 1: due date",
+        "'tbc' is not a concrete date",
+    ),
+    (
+        "action_needs_concrete_due_date",
+        lambda f, fw: f.text("qaf_action_2_due", ""),
+        "Action row 2: due date",
+        "no due date",
+    ),
+    (
+        "action_needs_concrete_due_date",
+        lambda f, fw: f.pick_date("qaf_action_1_due", TODAY + timedelta(days=29)),
+        "Action row 1: due date",
+        "more than 28 days after the audit",
+    ),
 ]
 
 
 @pytest.mark.parametrize("rule, break_it, where, words", RULES)
 def test_each_rule_rejects_with_a_finding_naming_the_field(
-    workspace: Workspace, issued: list[AuditRecord], framework: Framework, rule: str, break_it: Breaker, where: str, words: str
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    rule: str,
+    break_it: Breaker,
+    where: str,
+    words: str,
 ) -> None:
     path = pack_docx(workspace, issued[0])
     f = complete_form(path, framework)
@@ -56,11 +102,15 @@ def test_an_action_due_on_the_last_allowed_day_is_accepted(
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
 
 
-def test_the_due_window_is_a_setting(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_the_due_window_is_a_setting(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     path = pack_docx(workspace, issued[0])
     complete_form(path, framework).pick_date("qaf_action_1_due", TODAY + timedelta(days=20)).save()
     form = read_audit_form(path, framework)
-    [finding] = errors(validate(form, framework, ValidationRules(action_due_within_days=14), received_on=TODAY))
+    [finding] = errors(
+        validate(form, framework, ValidationRules(action_due_within_days=14), received_on=TODAY)
+    )
     assert "more than 14 days" in finding.message
 
 
@@ -72,10 +122,19 @@ def test_inadequate_overall_needs_at_least_one_action(
     form = read_audit_form(path, framework)
     [finding] = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
     assert finding.where == "SMART actions" and "Inadequate" in finding.message
-    assert errors(validate(form, framework, ValidationRules(inadequate_needs_action=False), received_on=TODAY)) == []
+    assert (
+        errors(
+            validate(
+                form, framework, ValidationRules(inadequate_needs_action=False), received_on=TODAY
+            )
+        )
+        == []
+    )
 
 
-def test_a_moderated_grade_change_needs_a_reason(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_a_moderated_grade_change_needs_a_reason(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     path = pack_docx(workspace, issued[0])
     complete_form(path, framework).choose("qaf_moderated_grade", "Requires improvement").save()
     form = read_audit_form(path, framework)
@@ -83,7 +142,9 @@ def test_a_moderated_grade_change_needs_a_reason(workspace: Workspace, issued: l
     assert finding.where == "Moderation: reason"
 
 
-def test_soft_findings_are_warnings_not_rejections(workspace: Workspace, issued: list[AuditRecord], framework: Framework) -> None:
+def test_soft_findings_are_warnings_not_rejections(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
     path = pack_docx(workspace, issued[0])
     f = complete_form(path, framework)
     f.text("qaf_voice_of_child", "").text("qaf_audit_date", "")
