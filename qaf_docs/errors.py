@@ -8,6 +8,7 @@
      ├── SamplingError            a sampling round cannot be drawn as asked
      ├── AllocationError          cases cannot be given to auditors as asked
      ├── RegisterError            the register (database) refused an operation
+     ├── FileInUseError           an inbox file is held open by Word/Excel: retried later, never rejected
      └── SubmissionError          a file dropped in the inbox cannot be accepted
           ├── UnsafeFileError     not a safe Office file (macro, encrypted, zip bomb, not a zip …)
           └── IdentityError       the file does not say which audit it belongs to, or names an unknown one
@@ -73,6 +74,20 @@ class AllocationError(QafError):
 
 class RegisterError(QafError):
     """The register refused an operation."""
+
+
+class FileInUseError(QafError):
+    """A file cannot be moved yet because another program (usually Word or Excel) holds it open.
+
+    Deliberately not a SubmissionError: the file is fine and is retried later, never rejected.
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"'{path.name}' is open in another program (probably Word or Excel), so it cannot be "
+            "moved yet. It will be tried again automatically once it is closed."
+        )
+        self.path = path
 
 
 class SubmissionError(QafError):

@@ -35,8 +35,7 @@ from typing import IO
 
 from lxml import etree
 
-from qaf_docs.errors import UnsafeFileError
-from qaf_docs.inbox import FileInUseError
+from qaf_docs.errors import FileInUseError, UnsafeFileError
 
 __all__ = [
     "FileKind",

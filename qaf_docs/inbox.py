@@ -29,7 +29,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qaf_docs.errors import QafError
+from qaf_docs.errors import FileInUseError as FileInUseError
+from qaf_docs.filesafety import sha256_file
 
 __all__ = [
     "IGNORED",
@@ -68,20 +69,6 @@ _WINDOWS_RESERVED = frozenset(
     + [f"{stem}{n}" for stem in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
 )
 _MAX_NAME_CHARS = 150
-
-
-class FileInUseError(QafError):
-    """A file cannot be moved yet because another program (usually Word or Excel) holds it open.
-
-    Deliberately not a SubmissionError: the file is fine and is retried later, never rejected.
-    """
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(
-            f"'{path.name}' is open in another program (probably Word or Excel), so it cannot be "
-            "moved yet. It will be tried again automatically once it is closed."
-        )
-        self.path = path
 
 
 def is_ignored(path: Path) -> bool:
@@ -312,6 +299,13 @@ def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> 
             # An exclusive create reserves the name: os.replace alone would overwrite on POSIX.
             fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
+            if _same_content(src, candidate):
+                # An earlier move was cut short after copying: finish it, keep one copy.
+                _remove_source(src)
+                return candidate
+            if _stale_reservation(src, candidate):
+                _move_onto_reservation(src, candidate)
+                return candidate
             counter += 1
             continue
         os.close(fd)
@@ -321,6 +315,34 @@ def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> 
             candidate.unlink(missing_ok=True)
             raise
         return candidate
+
+
+def _same_content(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        return sha256_file(a) == sha256_file(b)
+    except OSError:
+        return False
+
+
+def _stale_reservation(src: Path, target: Path) -> bool:
+    """True for an empty file left at ``target`` by a move that died between reserving and moving.
+
+    Only one qaf process works on an inbox at a time (the inbox lock), so an empty target while the
+    source still has content can only be such a leftover.
+    """
+    try:
+        return target.stat().st_size == 0 and src.stat().st_size > 0
+    except OSError:
+        return False
+
+
+def _remove_source(src: Path) -> None:
+    try:
+        src.unlink()
+    except PermissionError as exc:
+        raise FileInUseError(src) from exc
 
 
 def _move_onto_reservation(src: Path, target: Path) -> None:
