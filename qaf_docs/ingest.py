@@ -27,8 +27,10 @@ from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.identity import Identity, read_custom_properties
 from qaf_docs.inbox import FileInUseError, ReadinessTracker, move_without_clobber, scan
 from qaf_docs.register import AuditRecord, Register
+from qaf_docs.safe_output import atomic_write
 from qaf_docs.trackers import read_tracker
 from qaf_docs.validation import validate
+from qaf_docs.watch import InboxWatcher, WatcherLock
 from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
 
 log = logging.getLogger("qaf.ingest")
@@ -218,16 +220,18 @@ class Ingestor:
         audit: AuditRecord | None,
         found: list[Finding],
     ) -> Outcome:
-        moved = move_without_clobber(path, self.ws.rejected)
-        note = moved.with_name(moved.name + ".rejected.txt")
-        note.write_text(rejection_note(path.name, audit, found), encoding="utf-8")
+        note_text = rejection_note(path.name, audit, found)
         reason = "; ".join(f.line() for f in errors(found))[:2000]
+        # The note is committed first: if qaf stops after the move, reconcile() can rewrite it.
         self.register.record_rejection(
             sha256=digest,
             file_name=path.name,
             audit_ref=audit.audit_ref if audit else None,
             reason=reason,
+            note=note_text,
         )
+        moved = move_without_clobber(path, self.ws.rejected)
+        note = _write_note(moved, note_text)
         log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
         return Outcome(label, "rejected", audit.audit_ref if audit else None, moved, note, found)
 
@@ -235,17 +239,63 @@ class Ingestor:
         self, path: Path, digest: str, first_name: str, audit_ref: str | None
     ) -> Outcome:
         moved = move_without_clobber(path, self.ws.rejected)
-        note = moved.with_name(moved.name + ".rejected.txt")
-        note.write_text(
-            _NOTE_HEAD.format(file=path.name, received=_now_uk(), audit=audit_ref or "unknown")
-            + "\nWhat is wrong\n-------------\n"
-            f"Nothing. This file is an exact copy of '{first_name}', which has already been "
-            "recorded.\n\nWhat to do\n----------\nNothing: the copy was set aside so it is not "
-            "recorded twice. You may delete it.\n",
-            encoding="utf-8",
-        )
+        note = _write_note(moved, duplicate_note(path.name, first_name, audit_ref))
         log.info("audit %s: duplicate copy set aside", audit_ref)
         return Outcome(f"audit {audit_ref}", "duplicate", audit_ref, moved, note)
+
+    def reconcile(self) -> int:
+        """Write any note lost when qaf stopped between moving a rejected file and writing its note.
+
+        Returns how many notes were written again.
+        """
+        restored = 0
+        for path in sorted(self.ws.rejected.iterdir()):
+            if not path.is_file() or path.name.endswith(NOTE_SUFFIX) or _note_path(path).exists():
+                continue
+            digest = sha256_file(path)
+            text = self.register.rejection_note(digest)
+            seen = self.register.ingested(digest)
+            if text is None and seen is not None and seen.outcome == "processed":
+                text = duplicate_note(path.name, seen.file_name, seen.audit_ref)
+            if text is None:
+                text = rejection_note(
+                    path.name,
+                    None,
+                    [
+                        Finding(
+                            "error",
+                            "File",
+                            "qaf stopped while setting this file aside, before its reason was saved",
+                            "Drop the file in the inbox again to have it checked.",
+                        )
+                    ],
+                )
+            _write_note(path, text)
+            restored += 1
+            log.warning("a rejection note was missing after an interruption; written again")
+        return restored
+
+
+NOTE_SUFFIX = ".rejected.txt"
+
+
+def _note_path(moved: Path) -> Path:
+    return moved.with_name(moved.name + NOTE_SUFFIX)
+
+
+def _write_note(moved: Path, text: str) -> Path:
+    return atomic_write(_note_path(moved), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def duplicate_note(file_name: str, first_name: str, audit_ref: str | None) -> str:
+    """Return the note beside a second copy of a file that was already recorded."""
+    return (
+        _NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=audit_ref or "unknown")
+        + "\nWhat is wrong\n-------------\n"
+        f"Nothing. This file is an exact copy of '{first_name}', which has already been "
+        "recorded.\n\nWhat to do\n----------\nNothing: the copy was set aside so it is not "
+        "recorded twice. You may delete it.\n"
+    )
 
 
 _NOTE_HEAD = """\
@@ -302,7 +352,10 @@ def ingest_inbox(
 ) -> list[Outcome]:
     """Process every complete file in the inbox once; files still arriving are left for next time."""
     settings = ws.load_settings()
-    with Register.open(ws.register_path) as register:
+    # The same lock as `qaf watch`: two processes moving the same files would trip each other up.
+    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), Register.open(ws.register_path) as register:
+        ingestor = Ingestor(ws, register, settings)
+        ingestor.reconcile()
         readiness = ReadinessTracker(stable_checks=2, min_stable_s=settle_s)
         readiness.ready(scan(ws.inbox))
         time.sleep(settle_s)
@@ -310,7 +363,6 @@ def ingest_inbox(
         ready = readiness.ready(candidates)
         if on_start:
             on_start(len(ready))
-        ingestor = Ingestor(ws, register, settings)
         outcomes: list[Outcome] = []
         for path in ready:
             try:
@@ -340,11 +392,11 @@ def watch_inbox(
     stop: threading.Event | None = None,
 ) -> None:
     """Process files as they arrive until stopped; rebuild the tracker once per burst."""
-    from qaf_docs.watch import InboxWatcher
 
     settings = ws.load_settings()
     with Register.open(ws.register_path) as register:
         ingestor = Ingestor(ws, register, settings)
+        ingestor.reconcile()
 
         def process(path: Path) -> None:
             outcome = ingestor.process(path)

@@ -86,8 +86,14 @@ def _m1_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def _m2_rejection_notes(db: sqlite3.Connection) -> None:
+    # The note is committed before the file is moved, so a note lost to a crash can be rewritten.
+    db.execute("ALTER TABLE ingested_files ADD COLUMN note TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
+    ("keep each rejection's note", _m2_rejection_notes),
 ]
 
 
@@ -473,14 +479,23 @@ class Register:
         return sid
 
     def record_rejection(
-        self, *, sha256: str, file_name: str, audit_ref: str | None, reason: str
+        self, *, sha256: str, file_name: str, audit_ref: str | None, reason: str, note: str
     ) -> None:
-        """Record that a file was rejected, so the same content is recognised if dropped again."""
+        """Record that a file is rejected and its note, before the file is moved."""
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO ingested_files VALUES (?, ?, 'rejected', ?, NULL, ?, ?)",
-                (sha256, file_name, audit_ref, reason, _now()),
+                "INSERT OR REPLACE INTO ingested_files "
+                "(sha256, file_name, outcome, audit_ref, submission_id, reason, at, note) "
+                "VALUES (?, ?, 'rejected', ?, NULL, ?, ?, ?)",
+                (sha256, file_name, audit_ref, reason, _now(), note),
             )
+
+    def rejection_note(self, sha256: str) -> str | None:
+        """Return the note recorded for a rejected file's content, if any."""
+        row = self._db.execute(
+            "SELECT note FROM ingested_files WHERE sha256 = ? AND outcome = 'rejected'", (sha256,)
+        ).fetchone()
+        return str(row[0]) if row and row[0] else None
 
     @staticmethod
     def _guard_not_ingested(db: sqlite3.Connection, sha256: str) -> None:
@@ -502,7 +517,9 @@ class Register:
         reason: str | None,
     ) -> None:
         db.execute(
-            "INSERT OR REPLACE INTO ingested_files VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO ingested_files "
+            "(sha256, file_name, outcome, audit_ref, submission_id, reason, at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (sha256, file_name, outcome, audit_ref, submission_id, reason, _now()),
         )
 
