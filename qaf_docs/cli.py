@@ -411,18 +411,24 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
     """
     from qaf_docs.export import export_csv, export_json
     from qaf_docs.register import Register
+    from qaf_docs.safe_output import atomic_write
 
     ws = _workspace(workspace)
     with Register.open(ws.register_path) as register:
         if fmt == "json":
             text = export_json(register)
             if output:
-                output.write_text(text, encoding="utf-8")
-                click.echo(f"Wrote {output}", err=True)
+                written = atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+                click.echo(f"Wrote {written}", err=True)
             else:
                 click.echo(text)
             return
-        for path in export_csv(register, output or ws.outbox / "export"):
+        folder = output or ws.outbox / "export"
+        if folder.exists() and not folder.is_dir():
+            raise QafError(
+                f"{folder} is a file; CSV export writes three files, so give --output a folder."
+            )
+        for path in export_csv(register, folder):
             click.echo(f"Wrote {path}")
 
 

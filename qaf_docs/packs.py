@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,11 +17,14 @@ from typing import Any
 
 import jinja2
 from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.exceptions import PackageNotFoundError
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docxtpl import DocxTemplate
+from lxml import etree
 from openpyxl import load_workbook
 from openpyxl.packaging.custom import StringProperty
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qaf_docs import formfields as ff
@@ -209,6 +213,14 @@ def _tag_mentioning(template: Path, name: str) -> str | None:
     return None
 
 
+def _not_a_template(template: Path, kind: str) -> TemplateError:
+    return TemplateError(
+        f"Template {template.name} is not a readable {kind} file (it may have been saved in an "
+        f"old format or be damaged). Open it in Word or Excel and use Save As > {kind}, or "
+        "restore the default with 'qaf init --restore-templates'."
+    )
+
+
 def write_audit_tool(
     template: Path, details: PackDetails, framework: Framework, action_days: int, out: Path
 ) -> Path:
@@ -220,6 +232,8 @@ def write_audit_tool(
         )
     except jinja2.TemplateError as exc:
         raise _template_problem(template, exc) from exc
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise _not_a_template(template, "Word Document (.docx)") from exc
     _add_custom_properties(tpl, details.identity)
     return atomic_write(out, lambda tmp: tpl.save(str(tmp)))
 
@@ -264,7 +278,10 @@ def write_action_tracker(
     audit_date: date | None = None,
 ) -> Path:
     """Fill the Excel action tracker template for one audit and write it to ``out``."""
-    wb = load_workbook(template)
+    try:
+        wb = load_workbook(template)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise _not_a_template(template, "Excel Workbook (.xlsx)") from exc
     ws = wb.worksheets[0]
     ident = details.identity
     values = {

@@ -1,0 +1,417 @@
+"""Tests for the ``qaf`` command, through click's CliRunner (and once as a real process)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
+
+from qaf_docs.cli import cli
+from qaf_docs.frameworks import Framework
+from qaf_docs.ingest import ingest_inbox
+from qaf_docs.packs import generate_packs
+from qaf_docs.register import AuditRecord, Register
+from qaf_docs.workspace import Workspace, init_workspace
+
+PRESETS = [
+    "collaborative-audit",
+    "independent-cycle-audit",
+    "live-case-audit",
+    "multi-agency-audit",
+    "tier-one-manager-audit",
+]
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+AUDIT_KEYS = {
+    "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
+    "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade", "domains", "actions",
+}  # fmt: skip
+DOMAIN_KEYS = {"domain", "grade", "rationale"}
+ACTION_KEYS = {"description", "owner", "due_on", "status", "completed_on"}
+
+
+@pytest.fixture(autouse=True)
+def no_workspace_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer's own QAF_WORKSPACE must not leak into these tests."""
+    monkeypatch.delenv("QAF_WORKSPACE", raising=False)
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+
+
+def assert_one_line_error(result: Result) -> str:
+    """A user's mistake: exit code 1, 'Error: …', no traceback. Returns the message."""
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.output.startswith("Error:"), result.output
+    return result.output
+
+
+# -- help ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0, result.output
+    assert cli.commands[command].help, f"qaf {command} has no help text"
+    assert "Example" in result.output, f"qaf {command} --help shows no example"
+
+
+def test_the_command_list_itself_has_an_example() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "Example" in result.output
+    for command in cli.commands:
+        assert command in result.output
+
+
+def test_python_m_qaf_docs_works_as_a_real_process(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "qaf_docs", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage:" in done.stdout
+    assert "Example" in done.stdout
+
+    failed = subprocess.run(
+        [sys.executable, "-m", "qaf_docs", "status", "--workspace", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={k: v for k, v in os.environ.items() if k != "QAF_WORKSPACE"},
+    )
+    assert failed.returncode == 1
+    assert failed.stderr.startswith("Error:")
+    assert "Traceback" not in failed.stderr
+
+
+# -- init and frameworks ---------------------------------------------------------------------------
+
+
+def test_init_creates_the_workspace_folders_settings_and_templates(tmp_path: Path) -> None:
+    root = tmp_path / "qa"
+    result = run("init", root, "--framework", "live-case-audit", "--council", "Bracknell Forest")
+    assert result.exit_code == 0, result.output
+    for path in (
+        "qaf.toml",
+        "templates/audit_tool.docx",
+        "templates/action_tracker.xlsx",
+    ):
+        assert (root / path).is_file(), path
+    for folder in ("inbox", "outbox", "outbox/packs", "outbox/processed", "outbox/rejected"):
+        assert (root / folder).is_dir(), folder
+    settings = (root / "qaf.toml").read_text(encoding="utf-8")
+    assert 'framework = "live-case-audit"' in settings
+    assert 'council_name = "Bracknell Forest"' in settings
+    assert str(root.resolve()) in result.output
+
+
+def test_init_again_keeps_the_existing_settings(tmp_path: Path) -> None:
+    root = tmp_path / "qa"
+    assert run("init", root).exit_code == 0
+    first = (root / "qaf.toml").read_text(encoding="utf-8")
+    assert run("init", root, "--framework", "live-case-audit").exit_code == 0
+    assert (root / "qaf.toml").read_text(encoding="utf-8") == first
+
+
+def test_init_with_an_unknown_framework_names_the_presets(tmp_path: Path) -> None:
+    root = tmp_path / "qa"
+    message = assert_one_line_error(run("init", root, "--framework", "no-such-framework"))
+    assert "no-such-framework" in message
+    for preset in PRESETS:
+        assert preset in message
+    assert not root.exists()  # nothing half-made
+
+
+def test_frameworks_lists_the_five_presets() -> None:
+    result = run("frameworks")
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.output.splitlines() if line.strip()]
+    assert listed == PRESETS
+
+
+# -- choosing the workspace ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["status", "generate", "ingest", "report", "export", "watch"])
+def test_commands_outside_a_workspace_say_how_to_make_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    message = assert_one_line_error(run(command))
+    assert "is not a qaf workspace" in message
+    assert "qaf init" in message
+
+
+def test_sample_outside_a_workspace_says_how_to_make_one(tmp_path: Path) -> None:
+    caselist = tmp_path / "cases.csv"
+    caselist.write_text("child_id,team\n1,A\n", encoding="utf-8")
+    message = assert_one_line_error(run("sample", caselist, "--workspace", tmp_path / "nowhere"))
+    assert "is not a qaf workspace" in message
+    assert "qaf init" in message
+
+
+@pytest.fixture
+def two_workspaces(tmp_path: Path) -> tuple[Workspace, Workspace]:
+    return init_workspace(tmp_path / "first"), init_workspace(tmp_path / "second")
+
+
+def test_workspace_option_selects_the_workspace(
+    two_workspaces: tuple[Workspace, Workspace],
+) -> None:
+    _, second = two_workspaces
+    for option in ("--workspace", "-w"):
+        result = run("status", option, second.root)
+        assert result.exit_code == 0, result.output
+        assert f"Workspace {second.root}" in result.output
+
+
+def test_qaf_workspace_environment_variable_selects_the_workspace(
+    two_workspaces: tuple[Workspace, Workspace],
+) -> None:
+    first, _ = two_workspaces
+    result = run("status", env={"QAF_WORKSPACE": str(first.root)})
+    assert result.exit_code == 0, result.output
+    assert f"Workspace {first.root}" in result.output
+
+
+def test_workspace_option_wins_over_the_environment_variable(
+    two_workspaces: tuple[Workspace, Workspace],
+) -> None:
+    first, second = two_workspaces
+    result = run("status", "--workspace", second.root, env={"QAF_WORKSPACE": str(first.root)})
+    assert f"Workspace {second.root}" in result.output
+
+
+def test_current_folder_is_the_default_workspace(
+    two_workspaces: tuple[Workspace, Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, _ = two_workspaces
+    monkeypatch.chdir(first.root)
+    result = run("status")
+    assert result.exit_code == 0, result.output
+    assert f"Workspace {first.root}" in result.output
+
+
+# -- generate --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("show_child_names", [False, True])
+def test_generate_writes_packs_named_by_audit_reference_only(
+    workspace: Workspace, register: Register, show_child_names: bool
+) -> None:
+    if show_child_names:  # even when names are printed inside the forms
+        text = workspace.settings_path.read_text(encoding="utf-8")
+        workspace.settings_path.write_text(
+            text.replace("show_child_names = false", "show_child_names = true"), encoding="utf-8"
+        )
+    refs = plan_audits(register, workspace, 3)
+    result = run("generate", "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert "Wrote 3 audit tools and 3 action trackers" in result.output
+
+    files = [p for p in workspace.outbox.rglob("*") if p.is_file()]
+    assert sorted(p.name for p in files) == sorted(
+        f"{r}{ext}" for r in refs for ext in (".docx", ".xlsx")
+    )
+    for p in workspace.outbox.rglob("*"):
+        assert "Childname" not in str(p.relative_to(workspace.root))
+    assert "Childname" not in result.output
+    assert {a.status for a in register.audits()} == {"issued"}
+
+
+def test_generate_with_nothing_to_do_says_so(workspace: Workspace) -> None:
+    result = run("generate", "--workspace", workspace.root)
+    assert result.exit_code == 0
+    assert "Nothing to generate" in result.output
+
+
+def test_a_template_saved_in_the_old_word_format_is_a_one_line_error(
+    workspace: Workspace, register: Register
+) -> None:
+    plan_audits(register, workspace, 1)
+    # Word 97-2003 (.doc) bytes under the .docx name: "Save As" with the wrong type.
+    ole_header = bytes.fromhex("d0cf11e0a1b11ae1")
+    (workspace.templates / "audit_tool.docx").write_bytes(ole_header + bytes(1024))
+    result = run("generate", "--workspace", workspace.root)
+    assert result.exit_code == 1
+    assert "Error:" in result.output
+    assert "audit_tool.docx" in result.output
+
+
+def test_no_child_name_reaches_output_or_log_lines(
+    workspace: Workspace,
+    register: Register,
+    framework: Framework,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    text = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        text.replace("show_child_names = false", "show_child_names = true"), encoding="utf-8"
+    )
+    plan_audits(register, workspace, 1)
+    caplog.set_level(logging.DEBUG)
+    outputs = [run("-v", "generate", "-w", workspace.root).output]
+    audit = register.audits()[0]
+    drop(complete_form(pack_docx(workspace, audit), framework).save(), workspace.inbox)
+    outputs.append(run("-v", "ingest", "-w", workspace.root).output)
+    outputs.append(run("-v", "status", "-w", workspace.root).output)
+    assert "1 accepted" in outputs[1]
+    assert caplog.records, "expected progress messages with --verbose"
+    for line in [*outputs, *(r.getMessage() for r in caplog.records)]:
+        assert "Childname" not in line
+
+
+# -- status, report, export ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def returned(workspace: Workspace, register: Register, framework: Framework) -> list[AuditRecord]:
+    """Three issued audits; the first returned, moderated, with two actions."""
+    plan_audits(register, workspace, 3)
+    generate_packs(workspace, register)
+    audits = register.audits()
+    form = complete_form(pack_docx(workspace, audits[0]), framework, grade="Requires improvement")
+    form.text("qaf_moderator", "Senior practitioner").choose("qaf_moderated_grade", "Good")
+    form.text("qaf_moderation_reason", "Recent progress is evident.")
+    form.pick_date("qaf_moderation_date", TODAY)
+    drop(form.save(), workspace.inbox, "completed.docx")
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    assert [o.result for o in outcomes] == ["accepted"], [o.findings for o in outcomes]
+    return audits
+
+
+def test_status_reports_the_workspace_and_counts(
+    workspace: Workspace, returned: list[AuditRecord]
+) -> None:
+    result = run("status", "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert f"Workspace {workspace.root}" in result.output
+    assert "processed: 1 file(s)" in result.output
+    assert "audits issued: 2" in result.output
+    assert "audits moderated: 1" in result.output
+
+
+def test_report_rebuilds_the_tracker_and_says_where(
+    workspace: Workspace, returned: list[AuditRecord]
+) -> None:
+    workspace.tracker_path.unlink()
+    result = run("report", "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert f"Tracker: {workspace.tracker_path}" in result.output
+    assert workspace.tracker_path.is_file()
+
+
+def test_export_json_has_exactly_the_documented_shape(
+    workspace: Workspace, returned: list[AuditRecord]
+) -> None:
+    result = CliRunner().invoke(cli, ["export", "--format", "json", "-w", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert set(document) == {"audits"}
+    audits = document["audits"]
+    assert [a["audit_ref"] for a in audits] == [a.audit_ref for a in returned]
+    for item in audits:
+        assert set(item) == AUDIT_KEYS
+        for key in ("issued_on", "due_on", "returned_on"):
+            assert item[key] is None or ISO_DATE.match(item[key]), (key, item[key])
+        for d in item["domains"]:
+            assert set(d) == DOMAIN_KEYS
+        for x in item["actions"]:
+            assert set(x) == ACTION_KEYS
+            for key in ("due_on", "completed_on"):
+                assert x[key] is None or ISO_DATE.match(x[key]), (key, x[key])
+
+    done, pending = audits[0], audits[1]
+    assert done["round"] == returned[0].round_id
+    assert done["framework"] == "collaborative-audit"
+    assert done["overall_grade"] == "Requires improvement to be good"
+    assert done["moderated_grade"] == "Good"
+    assert done["status"] == "moderated"
+    assert done["returned_on"] == TODAY.isoformat()
+    assert len(done["domains"]) == 5
+    assert [x["due_on"] for x in done["actions"]] == [
+        (TODAY + timedelta(days=7)).isoformat(),
+        (TODAY + timedelta(days=14)).isoformat(),
+    ]
+    assert pending["returned_on"] is None
+    assert pending["overall_grade"] is None
+    assert pending["moderated_grade"] is None
+
+
+def test_export_json_to_a_file(workspace: Workspace, returned: list[AuditRecord]) -> None:
+    out = workspace.root / "register.json"
+    result = run("export", "--output", out, "-w", workspace.root)
+    assert result.exit_code == 0
+    assert len(json.loads(out.read_text(encoding="utf-8"))["audits"]) == 3
+
+
+def test_export_csv_writes_three_tables(workspace: Workspace, returned: list[AuditRecord]) -> None:
+    folder = workspace.root / "exports"
+    result = run("export", "--format", "csv", "--output", folder, "-w", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in folder.iterdir()) == ["actions.csv", "audits.csv", "domains.csv"]
+    for name in ("audits.csv", "domains.csv", "actions.csv"):
+        assert str(folder / name) in result.output
+    audits = (folder / "audits.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(audits) == 1 + 3
+    assert audits[0].startswith("audit_ref,case_id,round,framework")
+
+
+def test_export_json_into_a_folder_that_does_not_exist_yet(workspace: Workspace) -> None:
+    out = workspace.root / "exports" / "register.json"
+    result = run("export", "--output", out, "-w", workspace.root)
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert out.is_file() if result.exit_code == 0 else result.output.startswith("Error:")
+
+
+def test_export_csv_onto_an_existing_file_is_a_one_line_error(workspace: Workspace) -> None:
+    assert_one_line_error(
+        run("export", "--format", "csv", "--output", workspace.settings_path, "-w", workspace.root)
+    )
+    assert workspace.load_settings().framework == "collaborative-audit"  # left alone
+
+
+# -- demo ------------------------------------------------------------------------------------------
+
+
+def test_demo_leaves_every_kind_of_output_to_open(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    result = run("demo", "--workspace", root, "--cases", "200", "--audits", "6")
+    assert result.exit_code == 0, result.output
+    outbox = root / "outbox"
+    assert (outbox / "QA_tracker.xlsx").is_file()
+
+    rejected = sorted((outbox / "rejected").glob("*.docx"))
+    assert rejected, "the demo promises at least one rejected form"
+    for form in rejected:
+        note = form.with_name(form.name + ".rejected.txt")
+        assert note.is_file(), f"no note beside {form.name}"
+        assert note.read_text(encoding="utf-8").strip()
+
+    processed = [p for p in (outbox / "processed").iterdir() if p.is_file()]
+    assert any(p.suffix == ".docx" for p in processed)
+    packs = list((outbox / "packs").rglob("*"))
+    assert len([p for p in packs if p.suffix == ".docx"]) == 6
+    assert len([p for p in packs if p.suffix == ".xlsx"]) == 6
+    assert "Traceback" not in result.output
+
+
+def test_demo_refuses_a_folder_that_holds_other_things(tmp_path: Path) -> None:
+    folder = tmp_path / "my documents"
+    folder.mkdir()
+    (folder / "budget.xlsx").write_bytes(b"precious")
+    assert_one_line_error(run("demo", "--workspace", folder, "--cases", "50", "--audits", "2"))
+    assert [p.name for p in folder.iterdir()] == ["budget.xlsx"]
+    assert (folder / "budget.xlsx").read_bytes() == b"precious"
