@@ -25,7 +25,13 @@ from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.forms import read_audit_form
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.identity import Identity, read_custom_properties
-from qaf_docs.inbox import FileInUseError, ReadinessTracker, move_without_clobber, scan
+from qaf_docs.inbox import (
+    FileInUseError,
+    ReadinessTracker,
+    is_ignored,
+    move_without_clobber,
+    scan,
+)
 from qaf_docs.register import AuditRecord, Register
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.trackers import read_tracker
@@ -249,8 +255,16 @@ class Ingestor:
         Returns how many notes were written again.
         """
         restored = 0
+        for folder in (self.ws.rejected, self.ws.processed):
+            for leftover in folder.glob(".*.tmp*"):
+                leftover.unlink(missing_ok=True)  # a write cut short; only ingest writes here
         for path in sorted(self.ws.rejected.iterdir()):
-            if not path.is_file() or path.name.endswith(NOTE_SUFFIX) or _note_path(path).exists():
+            if (
+                not path.is_file()
+                or is_ignored(path)
+                or path.name.endswith(NOTE_SUFFIX)
+                or _note_path(path).exists()
+            ):
                 continue
             digest = sha256_file(path)
             text = self.register.rejection_note(digest)

@@ -138,7 +138,7 @@ def test_a_burst_is_processed_once_each_with_few_rebuilds(tmp_path: Path, poll: 
     before = [f"before-{i:02d}.docx" for i in range(5)]
     for name in before:
         drop(harness.inbox, name)  # already there at start
-    names = [f"form-{i:03d}.docx" for i in range(200)]
+    names = [f"form-{i:03d}.docx" for i in range(500)]  # the burst size admins produce
 
     def admin_officer() -> None:
         for name in names:

@@ -1,0 +1,97 @@
+"""`qaf watch` end to end: real forms dropped by another process are all processed or rejected."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import complete_form, pack_docx, plan_audits
+
+from qaf_docs import ingest
+from qaf_docs.packs import generate_packs
+from qaf_docs.register import Register
+from qaf_docs.workspace import Workspace
+
+COPIER = """
+import shutil, sys, time
+from pathlib import Path
+src, inbox = Path(sys.argv[1]), Path(sys.argv[2])
+for path in sorted(src.iterdir()):
+    data = path.read_bytes()
+    target = inbox / path.name
+    with open(target, "wb") as f:  # written in chunks with pauses, like a slow network copy
+        for i in range(0, len(data), 4096):
+            f.write(data[i : i + 4096]); f.flush(); time.sleep(0.002)
+"""
+
+
+def _wait_for(condition: object, timeout: float = 90.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_files_dropped_by_another_process_while_watching_all_end_up_processed_or_rejected(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    with Register.open(workspace.register_path) as register:
+        plan_audits(register, workspace, 12)
+        generate_packs(workspace, register)
+        audits = register.audits()
+    framework = workspace.load_framework()
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    for i, audit in enumerate(audits):
+        f = complete_form(pack_docx(workspace, audit), framework)
+        if i % 4 == 0:
+            f.text(f"qaf_grade_{framework.domains[0].key}", "Goodish")
+        f.save()
+        shutil.copyfile(pack_docx(workspace, audit), staging / f"{audit.audit_ref}.docx")
+    (staging / "not a form.docx").write_text("hello")
+
+    rebuilds: list[float] = []
+    real_build = ingest.reports.build_tracker
+
+    def counting_build(*args: object, **kwargs: object) -> Path:
+        rebuilds.append(time.monotonic())
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ingest.reports, "build_tracker", counting_build)
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=ingest.watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
+    )
+    watcher.start()
+    try:
+        copier = subprocess.run(
+            [sys.executable, "-c", COPIER, str(staging), str(workspace.inbox)], timeout=120
+        )
+        assert copier.returncode == 0
+        expected = len(list(staging.iterdir()))
+
+        def done() -> bool:
+            settled = [p for p in workspace.processed.iterdir()] + [
+                p for p in workspace.rejected.iterdir() if not p.name.endswith(".txt")
+            ]
+            return len(settled) == expected and bool(rebuilds)
+
+        assert _wait_for(done), "every dropped file is processed or rejected"
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert not watcher.is_alive()
+    assert [p.name for p in workspace.inbox.iterdir() if not p.name.startswith(".")] == []
+    assert len(list(workspace.processed.iterdir())) == 9
+    rejected = [p for p in workspace.rejected.iterdir() if not p.name.endswith(".txt")]
+    assert len(rejected) == 4
+    assert all(p.with_name(p.name + ".rejected.txt").exists() for p in rejected)
+    assert 1 <= len(rebuilds) < expected, "the tracker is rebuilt per burst, not per file"
+    assert workspace.tracker_path.exists()
