@@ -21,7 +21,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import math
 import re
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -34,6 +33,7 @@ from typing import Literal
 import openpyxl
 from pydantic import BaseModel, ConfigDict, Field
 
+from qaf_docs.dates import parse_date
 from qaf_docs.errors import CaseListError
 
 __all__ = [
@@ -430,94 +430,6 @@ def parse_case_type(text: str) -> CaseType | None:
         if any(f" {w} " in folded for w in words):
             return case_type
     return None
-
-
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for m in names
-}
-_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
-_WORD_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/]([a-z]{3,9})\.?,?[ \-/](\d{2}|\d{4})$")
-_UK_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
-_EXCEL_EPOCH = date(1899, 12, 30)
-# Serial numbers outside 1 Jan 1950 .. 31 Dec 2100 are more likely counts or ids than dates.
-_SERIAL_MIN, _SERIAL_MAX = 18264, 73415
-
-
-def parse_date(value: object, *, today: date | None = None) -> tuple[date | None, str | None]:
-    """Return ``(date, None)`` for a date, ``(None, None)`` for a blank, or ``(None, reason)``.
-
-    Reads datetime cells, Excel serial numbers and UK-order text ("03/12/2026", "3 Dec 2026",
-    "2026-12-03"). Two-digit years become 20xx up to ten years ahead of ``today``, else 19xx.
-    """
-    if value is None:
-        return None, None
-    if isinstance(value, datetime):
-        return value.date(), None
-    if isinstance(value, date):
-        return value, None
-    if isinstance(value, bool):
-        return None, f"'{value}' is not a date"
-    if isinstance(value, int | float):
-        return _serial_date(float(value))
-    text = clean_text(str(value))
-    if not text:
-        return None, None
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return _serial_date(float(text))
-    lowered = text.casefold()
-    try:
-        if m := _ISO_DATE.match(lowered):
-            return date(int(m[1]), int(m[2]), int(m[3])), None
-        lowered = _UK_TIME_SUFFIX.sub("", lowered)
-        if m := _NUMERIC_DATE.match(lowered):
-            day, month = int(m[1]), int(m[2])
-            if month > 12 and day <= 12:
-                return (
-                    None,
-                    f"'{text}' looks like a US-style date (month first); use day/month/year",
-                )
-            return date(_year(m[3], today), month, day), None
-        if m := _WORD_DATE.match(lowered):
-            month_no = _MONTHS.get(m[2])
-            if month_no is None:
-                return None, f"'{text}' has an unknown month name"
-            return date(_year(m[3], today), month_no, int(m[1])), None
-    except ValueError:
-        return None, f"'{text}' is not a real date"
-    return None, f"'{text}' is not a date in a recognised form (use day/month/year)"
-
-
-def _year(text: str, today: date | None) -> int:
-    year = int(text)
-    if len(text) == 2:
-        pivot = ((today or date.today()).year + 10) % 100
-        year += 2000 if year <= pivot else 1900
-    return year
-
-
-def _serial_date(serial: float) -> tuple[date | None, str | None]:
-    if not math.isfinite(serial) or not _SERIAL_MIN <= serial <= _SERIAL_MAX:
-        return None, f"the number {serial:g} is not a plausible date"
-    return _EXCEL_EPOCH + timedelta(days=int(serial)), None
 
 
 _YES = {"yes", "y", "true", "1", "restricted", "t"}

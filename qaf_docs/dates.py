@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from datetime import date, datetime, timedelta
 
 _MONTHS = {
     m: i
     for i, names in enumerate(
-        (
+        [
             ("jan", "january"),
             ("feb", "february"),
             ("mar", "march"),
@@ -22,41 +23,89 @@ _MONTHS = {
             ("oct", "october"),
             ("nov", "november"),
             ("dec", "december"),
-        ),
+        ],
         start=1,
     )
     for m in names
 }
-_NUMERIC = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?$")
-_WORDS = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{2}|\d{4})$")
-# Excel's day 0 is 1899-12-30 (it counts the non-existent 29 Feb 1900).
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_WORD_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/]([a-z]{3,9})\.?,?[ \-/](\d{2}|\d{4})$")
+_UK_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
+# Serial numbers outside 1 Jan 1950 .. 31 Dec 2100 are more likely counts or ids than dates.
+_SERIAL_MIN, _SERIAL_MAX = 18264, 73415
 
 
-def _year(text: str) -> int:
+def parse_date(value: object, *, today: date | None = None) -> tuple[date | None, str | None]:
+    """Return ``(date, None)`` for a date, ``(None, None)`` for a blank, or ``(None, reason)``.
+
+    Reads datetime cells, Excel serial numbers and UK-order text ("03/12/2026", "3 Dec 2026",
+    "2026-12-03"). Two-digit years become 20xx up to ten years ahead of ``today``, else 19xx.
+    """
+    if value is None:
+        return None, None
+    if isinstance(value, datetime):
+        return value.date(), None
+    if isinstance(value, date):
+        return value, None
+    if isinstance(value, bool):
+        return None, f"'{value}' is not a date"
+    if isinstance(value, int | float):
+        return _serial_date(float(value))
+    text = " ".join(str(value).replace("\u00a0", " ").split())
+    if not text:
+        return None, None
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return _serial_date(float(text))
+    lowered = text.casefold()
+    try:
+        if m := _ISO_DATE.match(lowered):
+            return date(int(m[1]), int(m[2]), int(m[3])), None
+        lowered = _UK_TIME_SUFFIX.sub("", lowered)
+        if m := _NUMERIC_DATE.match(lowered):
+            day, month = int(m[1]), int(m[2])
+            if month > 12 and day <= 12:
+                return (
+                    None,
+                    f"'{text}' looks like a US-style date (month first); use day/month/year",
+                )
+            return date(_year(m[3], today), month, day), None
+        if m := _WORD_DATE.match(lowered):
+            month_no = _MONTHS.get(m[2])
+            if month_no is None:
+                return None, f"'{text}' has an unknown month name"
+            return date(_year(m[3], today), month_no, int(m[1])), None
+    except ValueError:
+        return None, f"'{text}' is not a real date"
+    return None, f"'{text}' is not a date in a recognised form (use day/month/year)"
+
+
+def _year(text: str, today: date | None) -> int:
     year = int(text)
-    return 2000 + year if year < 100 else year
+    if len(text) == 2:
+        pivot = ((today or date.today()).year + 10) % 100
+        year += 2000 if year <= pivot else 1900
+    return year
 
 
-def parse_uk_date(text: str) -> date:
+def _serial_date(serial: float) -> tuple[date | None, str | None]:
+    if not math.isfinite(serial) or not _SERIAL_MIN <= serial <= _SERIAL_MAX:
+        return None, f"the number {serial:g} is not a plausible date"
+    return _EXCEL_EPOCH + timedelta(days=int(serial)), None
+
+
+def parse_uk_date(text: str, *, today: date | None = None) -> date:
     """Return the date ``text`` means in UK order ("03/12/2026", "3 Dec 2026", "2026-12-03").
 
     Raises ValueError with a plain-English reason for anything else ("ASAP", "tbc", "31/02/2026").
     """
-    cleaned = " ".join(text.replace("\u00a0", " ").strip().lower().split())
-    if not cleaned:
+    if not text.strip():
         raise ValueError("no date given")
-    try:
-        if m := _ISO.match(cleaned):
-            return date(int(m[1]), int(m[2]), int(m[3]))
-        if m := _NUMERIC.match(cleaned):
-            return date(_year(m[3]), int(m[2]), int(m[1]))
-        if (m := _WORDS.match(cleaned)) and m[2] in _MONTHS:
-            return date(_year(m[3]), _MONTHS[m[2]], int(m[1]))
-    except ValueError:
-        raise ValueError(f"'{text.strip()}' is not a real date") from None
-    raise ValueError(f"'{text.strip()}' is not a date (write it like 03/12/2026)")
+    value, reason = parse_date(text, today=today)
+    if value is None:
+        raise ValueError(reason or f"'{text.strip()}' is not a date")
+    return value
 
 
 def shown_date(text: str, stored: date | None) -> date | None:
@@ -84,9 +133,9 @@ def _names_date(text: str, when: date) -> bool:
     return when.year in numbers and when.day in numbers and when.month in months
 
 
-def from_excel_serial(serial: float) -> date:
-    """Return the date of an Excel serial day number (1900 date system)."""
-    return _EXCEL_EPOCH + timedelta(days=int(serial))
+def from_excel_serial(serial: float) -> date | None:
+    """Return the date of an Excel serial day number, or None when it is not a plausible date."""
+    return _serial_date(serial)[0]
 
 
 def as_date(value: object) -> date | None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from pydantic import ValidationError
+
 
 class QafError(Exception):
     """Base of every error a user can act on."""
@@ -118,3 +120,11 @@ class IdentityError(SubmissionError):
         "Only forms issued by qaf for this workspace can be read. Ask the QA team which audit this is, "
         "copy the answers into the audit tool they issued for it, and drop that file in the inbox."
     )
+
+
+def describe_invalid(e: ValidationError) -> str:
+    """Say where a settings or framework file is wrong: "at 'domains.2.key': <reason>" (+ count)."""
+    first = e.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
+    return f"at '{where}': {first['msg']}{more}"

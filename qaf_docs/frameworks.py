@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from qaf_docs.errors import FrameworkError
+from qaf_docs.errors import FrameworkError, describe_invalid
 
 _KEY = re.compile(r"[a-z][a-z0-9_]{0,23}")
 
@@ -152,12 +152,7 @@ def load_framework(name_or_path: str | Path, *, base: Path | None = None) -> Fra
     try:
         return Framework.model_validate(data)
     except ValidationError as e:
-        first = e.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise FrameworkError(
-            f"Framework file {origin} is invalid at '{where}': {first['msg']}"
-            + (f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else "")
-        ) from e
+        raise FrameworkError(f"Framework file {origin} is invalid {describe_invalid(e)}") from e
 
 
 def _framework_text(name_or_path: str | Path, base: Path | None) -> tuple[str, str]:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from openpyxl import load_workbook
 
-from qaf_docs.dates import from_excel_serial, parse_uk_date
+from qaf_docs.dates import parse_date
 from qaf_docs.filesafety import DEFAULT_LIMITS, Limits
 from qaf_docs.findings import Finding
 from qaf_docs.identity import Identity, read_identity
@@ -47,19 +47,10 @@ def _text(value: object) -> str:
 
 
 def _cell_date(value: object, where: str, findings: list[Finding]) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, int | float) and 20000 < value < 80000:
-        return from_excel_serial(value)
-    try:
-        return parse_uk_date(str(value))
-    except ValueError as e:
-        findings.append(Finding("error", where, str(e), "Type the date like 03/12/2026."))
-        return None
+    parsed, reason = parse_date(value)
+    if reason:
+        findings.append(Finding("error", where, reason, "Type the date like 03/12/2026."))
+    return parsed
 
 
 def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from qaf_docs.errors import SettingsError
+from qaf_docs.errors import SettingsError, describe_invalid
 from qaf_docs.frameworks import Framework, load_framework
 
 SETTINGS_FILE = "qaf.toml"
@@ -159,9 +159,9 @@ class Workspace:
         try:
             return Settings.model_validate(data)
         except ValidationError as e:
-            first = e.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise SettingsError(f"{self.settings_path}: setting '{where}': {first['msg']}") from e
+            raise SettingsError(
+                f"Settings file {self.settings_path} is invalid {describe_invalid(e)}"
+            ) from e
 
     def load_framework(self, settings: Settings | None = None) -> Framework:
         """Load the framework the settings name (a preset or a .toml file in the workspace)."""
