@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from qaf_docs.caselist import ColumnMapping, read_case_list
 from qaf_docs.errors import CaseListError, SamplingError
+from qaf_docs.printing import fit_to_page
 from qaf_docs.roster import Auditor, read_roster
 from qaf_docs.safe_output import write_cell
 from qaf_docs.sampling import AuditHistory, RoundPlan, RoundSpec, plan_round, roster_sha256
@@ -61,6 +62,7 @@ def _list_sheet(
     ws = wb.create_sheet(title)
     _table(ws, 1, header, rows)
     ws.freeze_panes = "A2"
+    fit_to_page(ws, landscape=True)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows)) + 1}"
     _fit_widths(ws, header, rows)
 

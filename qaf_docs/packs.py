@@ -31,6 +31,7 @@ from qaf_docs import formfields as ff
 from qaf_docs.errors import TemplateError
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.identity import CUSTOM_CONTENT_TYPE, Identity, custom_properties_xml
+from qaf_docs.printing import fit_row_height
 from qaf_docs.register import AuditRecord, Register
 from qaf_docs.safe_output import atomic_write, set_text_cell
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Settings, Workspace
@@ -313,6 +314,7 @@ def write_action_tracker(
         set_text_cell(ws.cell(row=r, column=5), action.status)
         ws.cell(row=r, column=6, value=action.completed_on)
         set_text_cell(ws.cell(row=r, column=7), action.evidence)
+        fit_row_height(ws, r, {2: action.description, 7: action.evidence})
     for name, value in ident.as_properties().items():
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
     return atomic_write(out, lambda tmp: wb.save(tmp))

@@ -13,6 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.printing import fit_row_height, fit_to_page
 from qaf_docs.register import Register
 from qaf_docs.safe_output import atomic_write, write_cell
 from qaf_docs.workspace import Workspace
@@ -43,17 +44,8 @@ def _d(iso: str | None) -> date | None:
     return date.fromisoformat(iso) if iso else None
 
 
-def _fit_to_page(ws: Worksheet, landscape: bool) -> None:
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.print_title_rows = "1:1"
-
-
 def _finish(ws: Worksheet) -> None:
-    _fit_to_page(ws, landscape=True)
+    fit_to_page(ws, landscape=True)
     if ws.max_row > 1:
         ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
 
@@ -139,7 +131,7 @@ def _summary(
             "solid", fgColor=_GRADE_FILLS.get(i, "FFFFFF")
         )
         ws.cell(row=r, column=2, value=counts.get(grade, 0))
-    _fit_to_page(ws, landscape=False)
+    fit_to_page(ws, landscape=False, title_rows=None)
 
 
 def _audits(wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework) -> None:
@@ -212,6 +204,7 @@ def _actions(wb: Workbook, snapshot: list[dict[str, Any]], today: date) -> None:
                 ],
             )
             ws.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
+            fit_row_height(ws, r, {5: x["description"]})
             if overdue:
                 ws.cell(row=r, column=10).fill = PatternFill("solid", fgColor="F8CBAD")
             r += 1

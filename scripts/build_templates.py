@@ -23,6 +23,8 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from qaf_docs.printing import fit_to_page
+
 OUT = Path(__file__).resolve().parent.parent / "templates"
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 LABEL_FILL = "DCE6F0"
@@ -267,10 +269,12 @@ def build_action_tracker(path: Path) -> None:
         ws.cell(row=i, column=1, value=label).font = Font(bold=True)
         ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=LABEL_FILL)
         ws.cell(row=i, column=2, value=value)
-    ws["D3"] = (
-        "Managers: update Status, Completion date and Evidence, save, and send the file back."
+    ws["A8"] = (
+        "Managers: update Status, Completion date and Evidence for each action, save, and send "
+        "the file back to the QA admin team. Overdue is worked out for you."
     )
-    ws["D3"].font = Font(italic=True, color="595959")
+    ws["A8"].font = Font(italic=True, color="595959")
+    ws.merge_cells("A8:H8")
     header_row = 9
     headers = [
         "No.",
@@ -335,14 +339,12 @@ def build_action_tracker(path: Path) -> None:
             formula=[f'$E{header_row + 1}="Completed"'], fill=PatternFill("solid", fgColor="C6EFCE")
         ),
     )
-    for col, width in zip("ABCDEFGH", (6, 48, 20, 12, 14, 15, 40, 10), strict=True):
+    # Column A holds both the identity labels and the action numbers.
+    for col, width in zip("ABCDEFGH", (17, 48, 20, 12, 14, 15, 40, 10), strict=True):
         ws.column_dimensions[col].width = width
-    ws.column_dimensions["B"].width = 48
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:H{last}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
+    fit_to_page(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
     wb.properties.title = "Action tracker"
     wb.save(path)
 
