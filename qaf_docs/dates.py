@@ -138,19 +138,6 @@ def from_excel_serial(serial: float) -> date | None:
     return _serial_date(serial)[0]
 
 
-def as_date(value: object) -> date | None:
-    """Return ``value`` as a date when it is a date, datetime or UK date text; None when blank."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return parse_uk_date(value) if value.strip() else None
-    raise ValueError(f"'{value}' is not a date")
-
-
 def uk(value: date | None) -> str:
     """Format a date the UK way (03/12/2026), or '' for None."""
     return value.strftime("%d/%m/%Y") if value else ""

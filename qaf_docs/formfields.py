@@ -170,11 +170,6 @@ class FieldValue:
     checked: bool | None = None
     found_by: str = "tag"
 
-    @property
-    def is_empty(self) -> bool:
-        """True when nothing was entered (blank, or still showing a placeholder)."""
-        return not self.text.strip() and self.date_value is None
-
 
 def _clean(text: str, showing_placeholder: bool) -> str:
     text = text.replace("\u00a0", " ").strip()

@@ -28,6 +28,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qaf_docs import formfields as ff
+from qaf_docs.dates import uk
 from qaf_docs.errors import TemplateError
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.identity import CUSTOM_CONTENT_TYPE, Identity, custom_properties_xml
@@ -37,15 +38,6 @@ from qaf_docs.safe_output import atomic_write, set_text_cell
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Settings, Workspace
 
 ACTION_SLOTS = 8
-TRACKER_HEADER_TEXTS = (
-    "No.",
-    "Action",
-    "Owner",
-    "Due date",
-    "Status",
-    "Completion date",
-    "Evidence",
-)
 STATUSES = ("Not started", "In progress", "Completed")
 
 
@@ -83,10 +75,6 @@ def template_version(*paths: Path) -> str:
     for path in paths:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
-
-
-def _uk(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
 
 
 def _fields(framework: Framework) -> dict[str, ff.Control]:
@@ -151,8 +139,8 @@ def audit_tool_context(
         "case_type": details.case_type,
         "auditor": details.auditor,
         "round_id": ident.round_id,
-        "issued_on": _uk(details.issued_on),
-        "due_on": _uk(details.due_on),
+        "issued_on": uk(details.issued_on),
+        "due_on": uk(details.due_on),
         "action_days": action_days,
         "sections": framework.sections,
         "domains": domains,
@@ -293,8 +281,8 @@ def write_action_tracker(
         "worker": details.worker,
         "auditor": details.auditor,
         "round_id": ident.round_id,
-        "audit_date": _uk(audit_date) if audit_date else "to be confirmed",
-        "issued_on": _uk(details.issued_on),
+        "audit_date": uk(audit_date) if audit_date else "to be confirmed",
+        "issued_on": uk(details.issued_on),
     }
     header = find_actions_header(ws)
     for row in ws.iter_rows(min_row=1, max_row=header):

@@ -386,11 +386,6 @@ class Register:
         ref = form.identity.audit_ref
         with self.transaction() as db:
             self._guard_not_ingested(db, sha256)
-            previous = db.execute(
-                "SELECT id FROM submissions WHERE audit_ref = ? AND kind = 'audit_tool' "
-                "AND superseded_by IS NULL",
-                (ref,),
-            ).fetchone()
             cur = db.execute(
                 "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
                 "audit_date, overall_grade, overall_rationale, moderator, moderated_grade, "
@@ -413,10 +408,7 @@ class Register:
                 ),
             )
             sid = int(cur.lastrowid or 0)
-            if previous:
-                db.execute(
-                    "UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, previous[0])
-                )
+            self._supersede(db, ref, "audit_tool", sid)
             db.executemany(
                 "INSERT INTO domain_grades VALUES (?, ?, ?, ?, ?, ?)",
                 [
@@ -443,21 +435,13 @@ class Register:
         """Record the action statuses from a returned tracker in one transaction."""
         with self.transaction() as db:
             self._guard_not_ingested(db, sha256)
-            previous = db.execute(
-                "SELECT id FROM submissions WHERE audit_ref = ? AND kind = 'action_tracker' "
-                "AND superseded_by IS NULL",
-                (audit_ref,),
-            ).fetchone()
             cur = db.execute(
                 "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at) "
                 "VALUES (?, 'action_tracker', ?, ?, ?)",
                 (audit_ref, file_name, sha256, _now()),
             )
             sid = int(cur.lastrowid or 0)
-            if previous:
-                db.execute(
-                    "UPDATE submissions SET superseded_by = ? WHERE id = ?", (sid, previous[0])
-                )
+            self._supersede(db, audit_ref, "action_tracker", sid)
             db.executemany(
                 "INSERT INTO action_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -496,6 +480,15 @@ class Register:
             "SELECT note FROM ingested_files WHERE sha256 = ? AND outcome = 'rejected'", (sha256,)
         ).fetchone()
         return str(row[0]) if row and row[0] else None
+
+    @staticmethod
+    def _supersede(db: sqlite3.Connection, audit_ref: str, kind: str, newer: int) -> None:
+        """Mark the audit's earlier current submission of ``kind`` as superseded by ``newer``."""
+        db.execute(
+            "UPDATE submissions SET superseded_by = ? WHERE audit_ref = ? AND kind = ? "
+            "AND superseded_by IS NULL AND id <> ?",
+            (newer, audit_ref, kind, newer),
+        )
 
     @staticmethod
     def _guard_not_ingested(db: sqlite3.Connection, sha256: str) -> None:
@@ -616,15 +609,6 @@ class Register:
             for r in rows
         ]
 
-    def last_audited(self) -> dict[str, date]:
-        """Return, per case id, the latest audit date returned (for sampling exclusions)."""
-        rows = self._db.execute(
-            "SELECT a.case_id, MAX(COALESCE(s.audit_date, substr(s.received_at, 1, 10))) "
-            "FROM submissions s JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' "
-            "GROUP BY a.case_id"
-        )
-        return {r[0]: date.fromisoformat(r[1]) for r in rows if r[1]}
-
     def snapshot(self) -> list[dict[str, Any]]:
         """Return every audit with its current grades and actions, in the export's shape.
 
@@ -734,16 +718,3 @@ class Register:
             (f"{today:%Y-%m}",),
         )
         return {r[0]: int(r[1]) for r in rows if r[0]}
-
-    def rows(self, sql_name: str) -> list[sqlite3.Row]:
-        """Return the rows of a named read-only query (see ``_QUERIES``) for reports and export."""
-        return list(self._db.execute(_QUERIES[sql_name]))
-
-
-_QUERIES = {
-    "audits": "SELECT * FROM audits ORDER BY audit_ref",
-    "current_tools": (
-        "SELECT * FROM submissions WHERE kind = 'audit_tool' AND superseded_by IS NULL ORDER BY audit_ref"
-    ),
-    "rounds": "SELECT * FROM rounds ORDER BY created_at",
-}
