@@ -28,6 +28,8 @@ import stat
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
@@ -194,27 +196,36 @@ def inspect_office_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> FileKind
         raise _ole_error(path, limits)
     if not head.startswith(_ZIP_MAGICS):
         raise _not_office_error(path, head)
+    with _reading(path), zipfile.ZipFile(path) as archive:
+        _check_directory(path, archive, limits)
+        names = {info.filename for info in archive.infolist()}
+        if "[Content_Types].xml" not in names:
+            raise _unsafe(
+                path,
+                "The file is a zip archive, not a Word or Excel file.",
+                "Drop the Word (.docx) or Excel (.xlsx) file itself in the inbox, not a zip of "
+                "it. If you were given a zip, open it and copy the form out first.",
+            )
+        kind = _main_kind(path, archive, limits)
+        _scan_members(path, archive, limits)
+    return kind
+
+
+@contextmanager
+def _reading(path: Path) -> Iterator[None]:
+    """Translate failures while reading a file into what the admin officer is told.
+
+    A sharing lock (Windows: Word still has it open) is not the file's fault and is retried later;
+    any other read failure means the file is damaged. A file that vanished is left to the caller.
+    """
     try:
-        with zipfile.ZipFile(path) as archive:
-            _check_directory(path, archive, limits)
-            names = {info.filename for info in archive.infolist()}
-            if "[Content_Types].xml" not in names:
-                raise _unsafe(
-                    path,
-                    "The file is a zip archive, not a Word or Excel file.",
-                    "Drop the Word (.docx) or Excel (.xlsx) file itself in the inbox, not a zip of "
-                    "it. If you were given a zip, open it and copy the form out first.",
-                )
-            kind = _main_kind(path, archive, limits)
-            _scan_members(path, archive, limits)
+        yield
     except PermissionError as exc:
-        # Held open with a sharing lock (Windows): the file is not at fault, try again later.
         raise FileInUseError(path) from exc
     except _READ_FAILURES as exc:
         if isinstance(exc, FileNotFoundError):
             raise
         raise _damaged(path) from exc
-    return kind
 
 
 def _not_office_error(path: Path, head: bytes) -> UnsafeFileError:
@@ -481,7 +492,7 @@ def _read_info(
 
 def read_member(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Return the bytes of one zip member, refusing members over the size and ratio limits."""
-    try:
+    with _reading(path):
         if path.stat().st_size > limits.max_file_bytes:
             raise _unsafe(path, "The file is too large to be read.", _ASK_AUTHOR)
         with zipfile.ZipFile(path) as archive:
@@ -495,12 +506,6 @@ def read_member(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> bytes
                     _ASK_AUTHOR,
                 ) from None
             return _read_info(path, archive, info, limits)
-    except PermissionError as exc:
-        raise FileInUseError(path) from exc
-    except _READ_FAILURES as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
-        raise _damaged(path) from exc
 
 
 def _safe_parser() -> etree.XMLParser:
