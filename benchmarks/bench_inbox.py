@@ -25,8 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import hostile_files as hf
 
-from qaf_docs.filesafety import inspect_office_file
-from qaf_docs.inbox import ReadinessTracker, scan
+from qaf_docs.inbox.readiness import ReadinessTracker, scan
+from qaf_docs.office.safety import inspect_office_file
 
 
 def naive_check(path: Path) -> None:

@@ -24,12 +24,12 @@ import openpyxl
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from qaf_docs.allocation import allocate, can_audit
-from qaf_docs.caselist import Case, read_case_list
-from qaf_docs.manifest import write_manifest
-from qaf_docs.roster import Auditor
-from qaf_docs.sampling import AuditHistory, RoundSpec, plan_round
-from qaf_docs.synthetic import (
+from qaf_docs.cases.allocation import allocate, can_audit
+from qaf_docs.cases.caselist import Case, read_case_list
+from qaf_docs.cases.manifest import write_manifest
+from qaf_docs.cases.roster import Auditor
+from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round
+from qaf_docs.demo.synthetic import (
     synthetic_case_list,
     synthetic_roster,
     write_synthetic_case_list,

@@ -193,7 +193,7 @@ def sample(
 
         qaf sample annex_a.xlsx --verify outbox/samples/2026-11-simple.xlsx
     """
-    from qaf_docs import rounds
+    from qaf_docs.cases import rounds
 
     ws = _workspace(workspace)
     if caselist is None:
@@ -240,8 +240,8 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> Non
 
         qaf generate --round 2026-11-simple
     """
-    from qaf_docs.packs import generate_packs
-    from qaf_docs.register import Register
+    from qaf_docs.packs.generate import generate_packs
+    from qaf_docs.register.store import Register
 
     ws = _workspace(workspace)
     with Register.open(ws.register_path) as register:
@@ -278,7 +278,7 @@ def ingest(workspace: Path | None) -> None:
 
         qaf ingest --workspace "\\\\server\\qa\\audits"
     """
-    from qaf_docs.ingest import ingest_inbox
+    from qaf_docs.inbox.ingest import ingest_inbox
 
     ws = _workspace(workspace)
     outcomes = ingest_inbox(ws)
@@ -330,7 +330,7 @@ def watch(workspace: Path | None, poll: bool, interval: float) -> None:
 
         qaf watch --workspace "\\\\server\\qa\\audits" --poll
     """
-    from qaf_docs.ingest import watch_inbox
+    from qaf_docs.inbox.ingest import watch_inbox
 
     ws = _workspace(workspace)
     logging.getLogger().setLevel(logging.INFO)
@@ -348,8 +348,8 @@ def status(workspace: Path | None) -> None:
 
         qaf status
     """
-    from qaf_docs.inbox import scan
-    from qaf_docs.register import Register
+    from qaf_docs.inbox.readiness import scan
+    from qaf_docs.register.store import Register
 
     ws = _workspace(workspace)
     click.echo(f"Workspace {ws.root}")
@@ -377,8 +377,8 @@ def report(workspace: Path | None) -> None:
 
         qaf report
     """
-    from qaf_docs.register import Register
-    from qaf_docs.reports import build_tracker
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.qa_tracker import build_tracker
 
     ws = _workspace(workspace)
     with Register.open(ws.register_path) as register:
@@ -409,8 +409,8 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
 
         qaf export --format csv --output exports/
     """
-    from qaf_docs.export import export_csv, export_json
-    from qaf_docs.register import Register
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.export import export_csv, export_json
     from qaf_docs.safe_output import atomic_write
 
     ws = _workspace(workspace)
@@ -456,7 +456,7 @@ def demo(workspace: Path, cases: int, audits: int, seed: int) -> None:
 
         qaf demo --workspace demo
     """
-    from qaf_docs.demo import run_demo
+    from qaf_docs.demo.run import run_demo
 
     if workspace.exists() and any(workspace.iterdir()) and not (workspace / "qaf.toml").exists():
         raise SettingsError(

@@ -23,7 +23,7 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from qaf_docs.printing import fit_to_page
+from qaf_docs.office.printing import fit_to_page
 
 OUT = Path(__file__).resolve().parent.parent / "templates"
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)

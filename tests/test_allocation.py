@@ -9,11 +9,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qaf_docs.allocation import allocate, can_audit
-from qaf_docs.caselist import Case, CaseType
+from qaf_docs.cases.allocation import allocate, can_audit
+from qaf_docs.cases.caselist import Case, CaseType
+from qaf_docs.cases.roster import Auditor, read_roster
+from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file
 from qaf_docs.errors import AllocationError
-from qaf_docs.roster import Auditor, read_roster
-from qaf_docs.synthetic import synthetic_roster, write_roster_file
 
 
 def case(case_id: str, team: str | None, worker: str | None = None) -> Case:

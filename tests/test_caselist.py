@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qaf_docs.caselist import (
+from qaf_docs.cases.caselist import (
     CaseList,
     CaseType,
     ColumnMapping,

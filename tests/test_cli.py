@@ -17,9 +17,9 @@ from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
 
 from qaf_docs.cli import cli
 from qaf_docs.frameworks import Framework
-from qaf_docs.ingest import ingest_inbox
-from qaf_docs.packs import generate_packs
-from qaf_docs.register import AuditRecord, Register
+from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.register.store import AuditRecord, Register
 from qaf_docs.workspace import Workspace, init_workspace
 
 PRESETS = [

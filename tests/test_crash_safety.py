@@ -22,8 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import complete_form, pack_docx, plan_audits
 
-from qaf_docs.packs import generate_packs
-from qaf_docs.register import Register
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX-only")

@@ -1,4 +1,4 @@
-"""Tests for qaf_docs.export: the register as JSON and CSV, after a real round trip through Word."""
+"""Tests for qaf_docs.reports.export: the register as JSON and CSV, after a real round trip through Word."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ import pytest
 from conftest import TODAY, complete_form, drop, pack_docx, pack_xlsx
 from openpyxl import load_workbook
 
-from qaf_docs.export import export_csv, export_json
 from qaf_docs.frameworks import Framework
-from qaf_docs.ingest import ingest_inbox
-from qaf_docs.packs import find_actions_header
-from qaf_docs.register import AuditRecord, Register
+from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.packs.generate import find_actions_header
+from qaf_docs.register.store import AuditRecord, Register
+from qaf_docs.reports.export import export_csv, export_json
 from qaf_docs.workspace import Workspace
 
 AUDIT_DAY = TODAY - timedelta(days=2)

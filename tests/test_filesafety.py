@@ -1,4 +1,4 @@
-"""Tests for qaf_docs.filesafety: hostile files are refused in plain English; real ones pass."""
+"""Tests for qaf_docs.office.safety: hostile files are refused in plain English; real ones pass."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qaf_docs.errors import UnsafeFileError
-from qaf_docs.filesafety import (
+from qaf_docs.office.safety import (
     FileKind,
     Limits,
     inspect_office_file,
@@ -226,7 +226,7 @@ def test_compound_file_builder_is_a_real_structure() -> None:
 def test_a_locked_file_is_in_use_not_unsafe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qaf_docs.inbox import FileInUseError
+    from qaf_docs.inbox.readiness import FileInUseError
 
     path = hf.valid_docx(tmp_path)
 

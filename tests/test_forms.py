@@ -11,9 +11,9 @@ import pytest
 from conftest import TODAY, complete_form, pack_docx
 
 from qaf_docs.errors import IdentityError
-from qaf_docs.forms import read_audit_form
 from qaf_docs.frameworks import Framework
-from qaf_docs.register import AuditRecord
+from qaf_docs.register.store import AuditRecord
+from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.workspace import Workspace
 
 

@@ -1,4 +1,4 @@
-"""Tests for qaf_docs.inbox: what is a submission, when it is complete, moving it safely."""
+"""Tests for qaf_docs.inbox.readiness: what is a submission, when it is complete, moving it safely."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from qaf_docs import inbox
-from qaf_docs.inbox import (
+from qaf_docs.inbox import readiness as inbox
+from qaf_docs.inbox.readiness import (
     FileInUseError,
     ReadinessTracker,
     is_ignored,
@@ -302,7 +302,7 @@ def test_move_of_a_locked_file_says_so_and_leaves_it(
     def locked(*_: object) -> None:
         raise PermissionError(13, "The process cannot access the file (sharing violation)")
 
-    monkeypatch.setattr("qaf_docs.inbox.os.replace", locked)
+    monkeypatch.setattr("qaf_docs.inbox.readiness.os.replace", locked)
     with pytest.raises(FileInUseError, match="open in another program") as caught:
         move_without_clobber(src, tmp_path / "processed")
     assert caught.value.path == src
@@ -319,7 +319,7 @@ def test_move_across_volumes_copies_then_removes(
     def cross_device(*_: object) -> None:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr("qaf_docs.inbox.os.replace", cross_device)
+    monkeypatch.setattr("qaf_docs.inbox.readiness.os.replace", cross_device)
     moved = move_without_clobber(src, tmp_path / "processed")
     assert moved.read_bytes() == b"content" and not src.exists()
 

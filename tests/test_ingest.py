@@ -11,11 +11,11 @@ import pytest
 from conftest import TODAY, complete_form, drop, pack_docx, pack_xlsx
 from openpyxl import load_workbook
 
-from qaf_docs import ingest
 from qaf_docs.frameworks import Framework
-from qaf_docs.ingest import ingest_inbox
-from qaf_docs.packs import find_actions_header
-from qaf_docs.register import AuditRecord, Register
+from qaf_docs.inbox import ingest
+from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.packs.generate import find_actions_header
+from qaf_docs.register.store import AuditRecord, Register
 from qaf_docs.workspace import Workspace, init_workspace
 
 

@@ -8,12 +8,12 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from qaf_docs.caselist import Case, CaseType, case_list_from_cases, read_case_list
+from qaf_docs.cases.caselist import Case, CaseType, case_list_from_cases, read_case_list
+from qaf_docs.cases.manifest import read_manifest_record, verify_manifest, write_manifest
+from qaf_docs.cases.roster import Auditor
+from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round
+from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.errors import SamplingError
-from qaf_docs.manifest import read_manifest_record, verify_manifest, write_manifest
-from qaf_docs.roster import Auditor
-from qaf_docs.sampling import AuditHistory, RoundSpec, plan_round
-from qaf_docs.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 
 TODAY = date(2026, 3, 1)
 
@@ -28,7 +28,7 @@ def drawn(tmp_path):
     case_list = read_case_list(case_list_path, today=TODAY)
     first = case_list.cases[0].case_id
     history = AuditHistory(last_audited={first: date(2026, 2, 1)})
-    from qaf_docs.roster import read_roster
+    from qaf_docs.cases.roster import read_roster
 
     plan = plan_round(
         case_list,

@@ -1,4 +1,4 @@
-"""Tests for qaf_docs.packs: the Word audit tool and Excel action tracker each audit is issued with."""
+"""Tests for qaf_docs.packs.generate: the Word audit tool and Excel action tracker each audit is issued with."""
 
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ from openpyxl.styles.numbers import is_date_format
 
 from qaf_docs.errors import TemplateError
 from qaf_docs.frameworks import Framework, load_framework
-from qaf_docs.identity import read_custom_properties
-from qaf_docs.packs import (
+from qaf_docs.office.identity import read_custom_properties
+from qaf_docs.packs.generate import (
     PackAction,
     details_for,
     find_actions_header,
     generate_packs,
     write_action_tracker,
 )
-from qaf_docs.register import AuditRecord, NewAudit, Register
+from qaf_docs.register.store import AuditRecord, NewAudit, Register
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace, init_workspace
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -1,4 +1,4 @@
-"""Tests for qaf_docs.register: migrations, audit references, submissions and history."""
+"""Tests for qaf_docs.register.store: migrations, audit references, submissions and history."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import pytest
 from conftest import complete_form, drop, pack_docx, plan_audits
 
 from qaf_docs.errors import RegisterError
-from qaf_docs.forms import read_audit_form
 from qaf_docs.frameworks import Framework
-from qaf_docs.ingest import ingest_inbox
-from qaf_docs.packs import generate_packs
-from qaf_docs.register import MIGRATIONS, NewAudit, Register
+from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.register.store import MIGRATIONS, NewAudit, Register
+from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.workspace import Workspace
 
 NOV = date(2026, 11, 5)

@@ -18,12 +18,12 @@ from conftest import (
 )
 from openpyxl import load_workbook
 
-from qaf_docs.export import export_json
-from qaf_docs.filling import FormFiller
+from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import load_framework, preset_names
-from qaf_docs.ingest import ingest_inbox
-from qaf_docs.packs import find_actions_header, generate_packs
-from qaf_docs.register import Register
+from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.packs.generate import find_actions_header, generate_packs
+from qaf_docs.register.store import Register
+from qaf_docs.reports.export import export_json
 from qaf_docs.workspace import Workspace, init_workspace
 
 GRADES = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]

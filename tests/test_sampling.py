@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from qaf_docs.caselist import Case, CaseList, CaseType, case_list_from_cases, read_case_list
+from qaf_docs.cases.caselist import Case, CaseList, CaseType, case_list_from_cases, read_case_list
+from qaf_docs.cases.roster import Auditor
+from qaf_docs.cases.sampling import AuditHistory, RoundSpec, add_months, plan_round
+from qaf_docs.demo.synthetic import synthetic_case_list, synthetic_roster
 from qaf_docs.errors import SamplingError
-from qaf_docs.roster import Auditor
-from qaf_docs.sampling import AuditHistory, RoundSpec, add_months, plan_round
-from qaf_docs.synthetic import synthetic_case_list, synthetic_roster
 
 TODAY = date(2026, 3, 1)
 ANNEX_A = Path(__file__).resolve().parents[2] / "shared" / "data" / "annex_a_sample.xlsx"
@@ -441,8 +441,8 @@ def test_same_plan_in_processes_with_different_hash_seeds():
     script = textwrap.dedent(
         """
         from datetime import date
-        from qaf_docs.sampling import AuditHistory, RoundSpec, plan_round
-        from qaf_docs.synthetic import synthetic_case_list, synthetic_roster
+        from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round
+        from qaf_docs.demo.synthetic import synthetic_case_list, synthetic_roster
         cl = synthetic_case_list(600, 8, seed=3, today=date(2026, 3, 1))
         for spec in (RoundSpec("simple", seed=5, n=20, stratify_by=("team", "case_type")),
                      RoundSpec("tier-one", seed=5),

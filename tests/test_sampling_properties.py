@@ -8,11 +8,11 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qaf_docs.allocation import allocate, can_audit
-from qaf_docs.caselist import Case, CaseList, CaseType, case_list_from_cases
+from qaf_docs.cases.allocation import allocate, can_audit
+from qaf_docs.cases.caselist import Case, CaseList, CaseType, case_list_from_cases
+from qaf_docs.cases.roster import Auditor
+from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round
 from qaf_docs.errors import SamplingError
-from qaf_docs.roster import Auditor
-from qaf_docs.sampling import AuditHistory, RoundSpec, plan_round
 
 TODAY = date(2026, 3, 1)
 TEAMS = ["North", "South", "East", "West", None]

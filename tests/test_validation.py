@@ -8,12 +8,12 @@ from datetime import timedelta
 import pytest
 from conftest import TODAY, complete_form, pack_docx
 
-from qaf_docs.filling import FormFiller
+from qaf_docs.demo.filling import FormFiller
 from qaf_docs.findings import errors, warnings
-from qaf_docs.forms import read_audit_form
 from qaf_docs.frameworks import Framework
-from qaf_docs.register import AuditRecord
-from qaf_docs.validation import validate
+from qaf_docs.register.store import AuditRecord
+from qaf_docs.returns.audit_form import read_audit_form
+from qaf_docs.returns.validation import validate
 from qaf_docs.workspace import ValidationRules, Workspace
 
 Breaker = Callable[[FormFiller, Framework], object]

@@ -1,4 +1,4 @@
-"""Tests for qaf_docs.watch: the inbox loop under bursts, bad files, litter, locks and lost shares.
+"""Tests for qaf_docs.inbox.watcher: the inbox loop under bursts, bad files, litter, locks and lost shares.
 
 Watchers run in a thread with short intervals; tests wait for conditions (never fixed sleeps alone)
 and use generous deadlines so a loaded 2-core machine does not make them flaky.
@@ -25,8 +25,8 @@ import hostile_files as hf
 import pytest
 
 from qaf_docs.errors import QafError, UnsafeFileError
-from qaf_docs.inbox import FileInUseError, move_without_clobber
-from qaf_docs.watch import InboxWatcher, WatcherLock
+from qaf_docs.inbox.readiness import FileInUseError, move_without_clobber
+from qaf_docs.inbox.watcher import InboxWatcher, WatcherLock
 
 DEADLINE_S = 45.0
 LOG = logging.getLogger("qaf_docs.test_watch")

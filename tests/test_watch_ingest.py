@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import complete_form, pack_docx, plan_audits
 
-from qaf_docs import ingest
-from qaf_docs.packs import generate_packs
-from qaf_docs.register import Register
+from qaf_docs.inbox import ingest
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
 COPIER = """

@@ -22,9 +22,9 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from qaf_docs.caselist import Case, _id_sort_key
+from qaf_docs.cases.caselist import Case, _id_sort_key
+from qaf_docs.cases.roster import Auditor, fold_name
 from qaf_docs.errors import AllocationError
-from qaf_docs.roster import Auditor, fold_name
 
 __all__ = ["AllocationResult", "allocate", "can_audit", "seeded_rng"]
 

@@ -17,7 +17,7 @@ from xml.sax.saxutils import escape
 
 from lxml import etree
 
-from qaf_docs.formfields import W14_NS, W_NS
+from qaf_docs.office.content_controls import W14_NS, W_NS
 
 _W = f"{{{W_NS}}}"
 _W14 = f"{{{W14_NS}}}"

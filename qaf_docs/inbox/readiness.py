@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qaf_docs.errors import FileInUseError as FileInUseError
-from qaf_docs.filesafety import sha256_file
+from qaf_docs.office.safety import sha256_file
 
 __all__ = [
     "IGNORED",

@@ -13,7 +13,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from qaf_docs.errors import IdentityError
-from qaf_docs.filesafety import Limits, parse_xml, read_member
+from qaf_docs.office.safety import Limits, parse_xml, read_member
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from qaf_docs import caselist as _reader
-from qaf_docs.caselist import clean_text, fold_header
+from qaf_docs.cases import caselist as _reader
+from qaf_docs.cases.caselist import clean_text, fold_header
 from qaf_docs.errors import AllocationError, CaseListError
 
 __all__ = ["ROSTER_COLUMNS", "Auditor", "fold_name", "read_roster"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from qaf_docs.findings import Finding
-from qaf_docs.forms import AuditForm
 from qaf_docs.frameworks import Framework
+from qaf_docs.returns.audit_form import AuditForm
 from qaf_docs.workspace import ValidationRules
 
 _VAGUE_DATES = (

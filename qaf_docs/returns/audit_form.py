@@ -13,12 +13,12 @@ from pathlib import Path
 
 from lxml import etree
 
-from qaf_docs import formfields as ff
 from qaf_docs.dates import shown_date
-from qaf_docs.filesafety import DEFAULT_LIMITS, Limits, parse_xml, read_member
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, Scale
-from qaf_docs.identity import Identity, read_identity
+from qaf_docs.office import content_controls as ff
+from qaf_docs.office.identity import Identity, read_identity
+from qaf_docs.office.safety import DEFAULT_LIMITS, Limits, parse_xml, read_member
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from typing import Any
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.findings import Finding
-from qaf_docs.forms import AuditForm
+from qaf_docs.returns.audit_form import AuditForm
 
 # ---------------------------------------------------------------------------------------------------
 # Migrations

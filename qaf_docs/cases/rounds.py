@@ -12,12 +12,12 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, cast
 
-from qaf_docs.caselist import CaseList, RowProblem, read_case_list
+from qaf_docs.cases.caselist import CaseList, RowProblem, read_case_list
+from qaf_docs.cases.manifest import VerifyResult, verify_manifest, write_manifest
+from qaf_docs.cases.roster import read_roster
+from qaf_docs.cases.sampling import AuditHistory, RoundKind, RoundSpec, plan_round
 from qaf_docs.errors import SettingsError
-from qaf_docs.manifest import VerifyResult, verify_manifest, write_manifest
-from qaf_docs.register import NewAudit, Register
-from qaf_docs.roster import read_roster
-from qaf_docs.sampling import AuditHistory, RoundKind, RoundSpec, plan_round
+from qaf_docs.register.store import NewAudit, Register
 from qaf_docs.workspace import Workspace
 
 ROSTER_NAMES = ("roster.xlsx", "roster.csv")

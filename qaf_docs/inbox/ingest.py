@@ -18,25 +18,26 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
-from qaf_docs import packs, reports
 from qaf_docs.errors import IdentityError, QafError, SubmissionError
-from qaf_docs.filesafety import FileKind, Limits, inspect_office_file, sha256_file
 from qaf_docs.findings import Finding, errors, warnings
-from qaf_docs.forms import read_audit_form
 from qaf_docs.frameworks import Framework, load_framework
-from qaf_docs.identity import Identity, read_custom_properties
-from qaf_docs.inbox import (
+from qaf_docs.inbox.readiness import (
     FileInUseError,
     ReadinessTracker,
     is_ignored,
     move_without_clobber,
     scan,
 )
-from qaf_docs.register import AuditRecord, Register
+from qaf_docs.inbox.watcher import InboxWatcher, WatcherLock
+from qaf_docs.office.identity import Identity, read_custom_properties
+from qaf_docs.office.safety import FileKind, Limits, inspect_office_file, sha256_file
+from qaf_docs.packs import generate as packs
+from qaf_docs.register.store import AuditRecord, Register
+from qaf_docs.reports import qa_tracker as reports
+from qaf_docs.returns.action_tracker import read_tracker
+from qaf_docs.returns.audit_form import read_audit_form
+from qaf_docs.returns.validation import validate
 from qaf_docs.safe_output import atomic_write
-from qaf_docs.trackers import read_tracker
-from qaf_docs.validation import validate
-from qaf_docs.watch import InboxWatcher, WatcherLock
 from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
 
 log = logging.getLogger("qaf.ingest")

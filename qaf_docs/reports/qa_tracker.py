@@ -13,8 +13,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from qaf_docs.frameworks import Framework, load_framework
-from qaf_docs.printing import fit_row_height, fit_to_page
-from qaf_docs.register import Register
+from qaf_docs.office.printing import fit_row_height, fit_to_page
+from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write, write_cell
 from qaf_docs.workspace import Workspace
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from qaf_docs.register import Register
+from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write, csv_safe
 
 EXPORT_FIELDS = (

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from qaf_docs import rounds
-from qaf_docs.export import export_json
-from qaf_docs.filling import FormFiller
+from qaf_docs.cases import rounds
+from qaf_docs.demo.filling import FormFiller
+from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.frameworks import Framework
-from qaf_docs.ingest import Outcome, ingest_inbox
-from qaf_docs.packs import find_actions_header, generate_packs, pack_paths
-from qaf_docs.register import AuditRecord, Register
+from qaf_docs.inbox.ingest import Outcome, ingest_inbox
+from qaf_docs.packs.generate import find_actions_header, generate_packs, pack_paths
+from qaf_docs.register.store import AuditRecord, Register
+from qaf_docs.reports.export import export_json
 from qaf_docs.safe_output import atomic_write
-from qaf_docs.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.workspace import Workspace, init_workspace
 
 _RATIONALES = {

@@ -45,7 +45,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from qaf_docs.errors import QafError
-from qaf_docs.inbox import FileInUseError, ReadinessTracker, scan
+from qaf_docs.inbox.readiness import FileInUseError, ReadinessTracker, scan
 
 __all__ = ["InboxWatcher", "LockHolder", "WatcherLock"]
 

@@ -40,8 +40,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Literal, get_args
 
-from qaf_docs.allocation import AllocationResult, allocate, seeded_rng
-from qaf_docs.caselist import (
+from qaf_docs.cases.allocation import AllocationResult, allocate, seeded_rng
+from qaf_docs.cases.caselist import (
     Case,
     CaseList,
     CaseType,
@@ -49,9 +49,9 @@ from qaf_docs.caselist import (
     fold_header,
     fold_value,
 )
+from qaf_docs.cases.roster import Auditor, fold_name
 from qaf_docs.dates import add_months
 from qaf_docs.errors import SamplingError
-from qaf_docs.roster import Auditor, fold_name
 
 __all__ = [
     "DEFAULT_TIER_ONE_QUOTAS",

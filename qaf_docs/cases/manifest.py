@@ -22,12 +22,12 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qaf_docs.caselist import ColumnMapping, read_case_list
+from qaf_docs.cases.caselist import ColumnMapping, read_case_list
+from qaf_docs.cases.roster import Auditor, read_roster
+from qaf_docs.cases.sampling import AuditHistory, RoundPlan, RoundSpec, plan_round, roster_sha256
 from qaf_docs.errors import CaseListError, SamplingError
-from qaf_docs.printing import fit_to_page
-from qaf_docs.roster import Auditor, read_roster
+from qaf_docs.office.printing import fit_to_page
 from qaf_docs.safe_output import write_cell
-from qaf_docs.sampling import AuditHistory, RoundPlan, RoundSpec, plan_round, roster_sha256
 
 __all__ = ["VerifyResult", "read_manifest_record", "safe_cell", "verify_manifest", "write_manifest"]
 
