@@ -14,7 +14,8 @@ import pytest
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import Framework
 from qaf_docs.packs.generate import generate_packs, pack_paths
-from qaf_docs.register.store import AuditRecord, NewAudit, Register
+from qaf_docs.records import AuditRecord, NewAudit
+from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace, init_workspace
 
 TODAY = date.today()

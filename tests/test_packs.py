@@ -24,7 +24,8 @@ from qaf_docs.packs.generate import (
     generate_packs,
     write_action_tracker,
 )
-from qaf_docs.register.store import AuditRecord, NewAudit, Register
+from qaf_docs.records import AuditRecord, NewAudit
+from qaf_docs.register.store import Register
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace, init_workspace
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

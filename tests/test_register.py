@@ -13,7 +13,8 @@ from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register.store import MIGRATIONS, NewAudit, Register
+from qaf_docs.records import NewAudit
+from qaf_docs.register.store import MIGRATIONS, Register
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.workspace import Workspace
 
@@ -70,6 +71,11 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(tmp_path: P
         refs = record(register, NOV, 2)
     with sqlite3.connect(path) as db:  # make it look like a register written before migration 2
         db.execute("ALTER TABLE ingested_files DROP COLUMN note")
+        for (index,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND name NOT IN ('audits_case', 'submissions_audit')"
+        ).fetchall():
+            db.execute(f"DROP INDEX {index}")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     with Register.open(path) as register:
         assert [a.audit_ref for a in register.audits()] == refs

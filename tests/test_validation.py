@@ -11,7 +11,7 @@ from conftest import TODAY, complete_form, pack_docx
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.findings import errors, warnings
 from qaf_docs.frameworks import Framework
-from qaf_docs.register.store import AuditRecord
+from qaf_docs.records import AuditRecord
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.returns.validation import validate
 from qaf_docs.workspace import ValidationRules, Workspace

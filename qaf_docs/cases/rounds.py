@@ -17,7 +17,8 @@ from qaf_docs.cases.manifest import VerifyResult, verify_manifest, write_manifes
 from qaf_docs.cases.roster import read_roster
 from qaf_docs.cases.sampling import AuditHistory, RoundKind, RoundSpec, plan_round
 from qaf_docs.errors import SettingsError
-from qaf_docs.register.store import NewAudit, Register
+from qaf_docs.records import NewAudit
+from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
 ROSTER_NAMES = ("roster.xlsx", "roster.csv")

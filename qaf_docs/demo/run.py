@@ -20,7 +20,8 @@ from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_s
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome, ingest_inbox
 from qaf_docs.packs.generate import find_actions_header, generate_packs, pack_paths
-from qaf_docs.register.store import AuditRecord, Register
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace, init_workspace

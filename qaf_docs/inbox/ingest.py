@@ -29,10 +29,11 @@ from qaf_docs.inbox.readiness import (
     scan,
 )
 from qaf_docs.inbox.watcher import InboxWatcher, WatcherLock
-from qaf_docs.office.identity import Identity, read_custom_properties
+from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.safety import FileKind, Limits, inspect_office_file, sha256_file
 from qaf_docs.packs import generate as packs
-from qaf_docs.register.store import AuditRecord, Register
+from qaf_docs.records import AuditRecord, Identity
+from qaf_docs.register.store import Register
 from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form

@@ -8,12 +8,12 @@ whose properties were stripped can still be matched, never guessed.
 from __future__ import annotations
 
 import zipfile
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from qaf_docs.errors import IdentityError
 from qaf_docs.office.safety import Limits, parse_xml, read_member
+from qaf_docs.records import Identity
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -21,37 +21,6 @@ CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationship
 CUSTOM_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
-PREFIX = "qaf_"
-
-
-@dataclass(frozen=True)
-class Identity:
-    """Who a generated file belongs to; stored as ``qaf_<field>`` custom properties."""
-
-    kind: str  # "audit_tool" or "action_tracker"
-    audit_ref: str
-    case_id: str
-    round_id: str
-    framework_id: str
-    framework_version: str
-    template_version: str
-    issued_at: str  # ISO 8601
-    workspace_id: str
-
-    def as_properties(self) -> dict[str, str]:
-        """Return the identity as custom property names and values."""
-        return {f"{PREFIX}{k}": v for k, v in asdict(self).items()}
-
-    @classmethod
-    def from_properties(cls, props: dict[str, str]) -> Identity | None:
-        """Return the identity held in ``props``, or None when any part is missing."""
-        values = {}
-        for f in fields(cls):
-            value = props.get(f"{PREFIX}{f.name}", "").strip()
-            if not value:
-                return None
-            values[f.name] = value
-        return cls(**values)
 
 
 def custom_properties_xml(props: dict[str, str]) -> bytes:

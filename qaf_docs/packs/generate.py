@@ -31,9 +31,10 @@ from qaf_docs.dates import uk
 from qaf_docs.errors import TemplateError
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.office import content_controls as ff
-from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, Identity, custom_properties_xml
+from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
 from qaf_docs.office.printing import fit_row_height
-from qaf_docs.register.store import AuditRecord, Register
+from qaf_docs.records import AuditRecord, Identity
+from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write, set_text_cell
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Settings, Workspace
 

@@ -14,14 +14,22 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.findings import Finding
-from qaf_docs.returns.audit_form import AuditForm
+from qaf_docs.records import (
+    ActionResult,
+    AuditForm,
+    AuditRecord,
+    AuditResult,
+    DomainResult,
+    IngestedFile,
+    NewAudit,
+    TrackerRow,
+)
 
 # ---------------------------------------------------------------------------------------------------
 # Migrations
@@ -91,73 +99,28 @@ def _m2_rejection_notes(db: sqlite3.Connection) -> None:
     db.execute("ALTER TABLE ingested_files ADD COLUMN note TEXT")
 
 
+def _m3_read_indexes(db: sqlite3.Connection) -> None:
+    # Reports read every current submission's grades, actions and warnings set-wise.
+    _run_script(
+        db,
+        """
+        CREATE INDEX domain_grades_submission ON domain_grades(submission_id);
+        CREATE INDEX action_updates_submission ON action_updates(submission_id);
+        CREATE INDEX findings_submission ON findings(submission_id);
+        CREATE INDEX submissions_current ON submissions(kind, superseded_by);
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
+    ("indexes for reading back", _m3_read_indexes),
 ]
 
 
 # ---------------------------------------------------------------------------------------------------
 # Records
-
-
-@dataclass(frozen=True)
-class NewAudit:
-    """An audit to plan in a round: a case given to an auditor."""
-
-    case_id: str
-    team: str
-    worker: str
-    case_type: str
-    auditor: str
-    auditor_email: str
-    due_on: date
-    child_name: str | None = None
-
-
-@dataclass(frozen=True)
-class AuditRecord:
-    """An audit as the register knows it."""
-
-    audit_ref: str
-    round_id: str
-    case_id: str
-    team: str
-    worker: str
-    case_type: str
-    child_name: str | None
-    auditor: str
-    auditor_email: str
-    framework_id: str
-    framework_version: str | None
-    template_version: str | None
-    status: str
-    due_on: date | None
-    issued_at: str | None
-
-
-@dataclass(frozen=True)
-class IngestedFile:
-    """The outcome recorded for a file's content hash."""
-
-    sha256: str
-    file_name: str
-    outcome: str
-    audit_ref: str | None
-    reason: str | None
-
-
-@dataclass(frozen=True)
-class TrackerRow:
-    """One action as read from a returned action tracker."""
-
-    number: int
-    description: str
-    owner: str
-    due_on: date | None
-    status: str
-    completed_on: date | None
-    evidence: str
 
 
 def _iso(d: date | None) -> str | None:
@@ -166,6 +129,29 @@ def _iso(d: date | None) -> str | None:
 
 def _date(s: str | None) -> date | None:
     return date.fromisoformat(s) if s else None
+
+
+def _merge_actions(
+    agreed: Sequence[sqlite3.Row], updates: Sequence[sqlite3.Row]
+) -> list[TrackerRow]:
+    """Actions as agreed in the form, each replaced by the manager's latest tracker row if any."""
+    merged = {
+        r["number"]: TrackerRow(
+            r["number"], r["description"], r["owner"], _date(r["due_on"]), "Not started", None, ""
+        )
+        for r in agreed
+    }
+    for r in updates:
+        merged[r["number"]] = TrackerRow(
+            r["number"],
+            r["description"],
+            r["owner"],
+            _date(r["due_on"]),
+            r["status"],
+            _date(r["completed_on"]),
+            r["evidence"],
+        )
+    return [merged[n] for n in sorted(merged)]
 
 
 def _now() -> str:
@@ -556,38 +542,21 @@ class Register:
         tool = self.current_submission(audit_ref, "audit_tool")
         tracker = self.current_submission(audit_ref, "action_tracker")
         agreed = (
-            {
-                r["number"]: TrackerRow(
-                    r["number"],
-                    r["description"],
-                    r["owner"],
-                    _date(r["due_on"]),
-                    "Not started",
-                    None,
-                    "",
-                )
-                for r in self._db.execute(
-                    "SELECT * FROM actions WHERE submission_id = ? ORDER BY number", (tool["id"],)
-                )
-            }
+            self._db.execute(
+                "SELECT * FROM actions WHERE submission_id = ? ORDER BY number", (tool["id"],)
+            ).fetchall()
             if tool
-            else {}
+            else []
         )
-        if tracker:
-            for r in self._db.execute(
+        updates = (
+            self._db.execute(
                 "SELECT * FROM action_updates WHERE submission_id = ? ORDER BY number",
                 (tracker["id"],),
-            ):
-                agreed[r["number"]] = TrackerRow(
-                    r["number"],
-                    r["description"],
-                    r["owner"],
-                    _date(r["due_on"]),
-                    r["status"],
-                    _date(r["completed_on"]),
-                    r["evidence"],
-                )
-        return [agreed[n] for n in sorted(agreed)]
+            ).fetchall()
+            if tracker
+            else []
+        )
+        return _merge_actions(agreed, updates)
 
     def counts(self) -> dict[str, int]:
         """Return counts by audit status and by file outcome, for ``qaf status``."""
@@ -609,56 +578,80 @@ class Register:
             for r in rows
         ]
 
-    def snapshot(self) -> list[dict[str, Any]]:
-        """Return every audit with its current grades and actions, in the export's shape.
+    def results(self) -> list[AuditResult]:
+        """Return every audit with its current grades and actions, for reports and exports.
 
-        Grades are spelled as in the framework's scale, dates are ISO 8601, unknowns are None.
+        Loaded set-wise (one query per table, not per audit), so the time grows with the register.
         """
-        out: list[dict[str, Any]] = []
-        for a in self.audits():
-            tool = self.current_submission(a.audit_ref, "audit_tool")
-            domains = (
-                [
-                    {"domain": r["title"], "grade": r["grade"], "rationale": r["rationale"]}
-                    for r in self.domain_grades(int(tool["id"]))
-                ]
-                if tool
-                else []
+        current = "s.superseded_by IS NULL AND s.kind = ?"
+
+        def by_audit(sql: str, kind: str) -> dict[str, list[sqlite3.Row]]:
+            grouped: dict[str, list[sqlite3.Row]] = {}
+            for r in self._db.execute(sql, (kind,)):
+                grouped.setdefault(r["audit_ref"], []).append(r)
+            return grouped
+
+        tools = {
+            r["audit_ref"]: r
+            for r in self._db.execute(
+                f"SELECT * FROM submissions s WHERE {current}", ("audit_tool",)
             )
-            actions = [
-                {
-                    "description": r.description,
-                    "owner": r.owner,
-                    "due_on": _iso(r.due_on),
-                    "status": r.status,
-                    "completed_on": _iso(r.completed_on),
-                }
-                for r in self.current_actions(a.audit_ref)
-            ]
+        }
+        domains = by_audit(
+            "SELECT s.audit_ref, d.* FROM domain_grades d JOIN submissions s ON s.id = d.submission_id "
+            f"WHERE {current} ORDER BY d.submission_id, d.position",
+            "audit_tool",
+        )
+        agreed = by_audit(
+            "SELECT s.audit_ref, a.* FROM actions a JOIN submissions s ON s.id = a.submission_id "
+            f"WHERE {current} ORDER BY a.submission_id, a.number",
+            "audit_tool",
+        )
+        updates = by_audit(
+            "SELECT u.* FROM action_updates u JOIN submissions s ON s.id = u.submission_id "
+            f"WHERE {current} ORDER BY u.submission_id, u.number",
+            "action_tracker",
+        )
+        found = by_audit(
+            "SELECT s.audit_ref, f.* FROM findings f JOIN submissions s ON s.id = f.submission_id "
+            f"WHERE {current}",
+            "audit_tool",
+        )
+        out: list[AuditResult] = []
+        for a in self.audits():
+            tool = tools.get(a.audit_ref)
             out.append(
-                {
-                    "audit_ref": a.audit_ref,
-                    "case_id": a.case_id,
-                    "round": a.round_id,
-                    "framework": a.framework_id,
-                    "team": a.team or None,
-                    "worker": a.worker or None,
-                    "auditor": a.auditor or None,
-                    "status": a.status,
-                    "issued_on": a.issued_at[:10] if a.issued_at else None,
-                    "due_on": _iso(a.due_on),
-                    "returned_on": tool["received_at"][:10] if tool else None,
-                    "audit_date": tool["audit_date"] if tool else None,
-                    "overall_grade": tool["overall_grade"] if tool else None,
-                    "moderated_grade": tool["moderated_grade"] if tool else None,
-                    "domains": domains,
-                    "actions": actions,
-                    "warnings": (
-                        [f"{w['location']}: {w['message']}" for w in self.warnings(int(tool["id"]))]
-                        if tool
-                        else []
-                    ),
-                }
+                AuditResult(
+                    audit_ref=a.audit_ref,
+                    case_id=a.case_id,
+                    round_id=a.round_id,
+                    framework_id=a.framework_id,
+                    team=a.team or None,
+                    worker=a.worker or None,
+                    auditor=a.auditor or None,
+                    status=a.status,
+                    issued_on=_date(a.issued_at[:10]) if a.issued_at else None,
+                    due_on=a.due_on,
+                    returned_on=_date(tool["received_at"][:10]) if tool else None,
+                    audit_date=_date(tool["audit_date"]) if tool else None,
+                    overall_grade=tool["overall_grade"] if tool else None,
+                    moderated_grade=tool["moderated_grade"] if tool else None,
+                    domains=[
+                        DomainResult(r["title"], r["grade"], r["rationale"])
+                        for r in domains.get(a.audit_ref, [])
+                    ],
+                    actions=[
+                        ActionResult(
+                            t.description, t.owner, t.due_on, t.status, t.completed_on, t.evidence
+                        )
+                        for t in _merge_actions(
+                            agreed.get(a.audit_ref, []), updates.get(a.audit_ref, [])
+                        )
+                    ],
+                    warnings=[
+                        f"{w['location']}: {w['message']}" for w in found.get(a.audit_ref, [])
+                    ],
+                )
             )
         return out
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write, csv_safe
 
@@ -15,16 +17,49 @@ EXPORT_FIELDS = (
     "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
 )  # fmt: skip
+DOMAIN_FIELDS = ("domain", "grade", "rationale")
+ACTION_FIELDS = ("description", "owner", "due_on", "status", "completed_on")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def audit_document(a: AuditResult) -> dict[str, Any]:
+    """Return one audit in the export's documented shape (ISO dates, None where unknown)."""
+    return {
+        "audit_ref": a.audit_ref,
+        "case_id": a.case_id,
+        "round": a.round_id,
+        "framework": a.framework_id,
+        "team": a.team,
+        "worker": a.worker,
+        "auditor": a.auditor,
+        "status": a.status,
+        "issued_on": _iso(a.issued_on),
+        "due_on": _iso(a.due_on),
+        "returned_on": _iso(a.returned_on),
+        "overall_grade": a.overall_grade,
+        "moderated_grade": a.moderated_grade,
+        "domains": [
+            {"domain": d.domain, "grade": d.grade, "rationale": d.rationale} for d in a.domains
+        ],
+        "actions": [
+            {
+                "description": x.description,
+                "owner": x.owner,
+                "due_on": _iso(x.due_on),
+                "status": x.status,
+                "completed_on": _iso(x.completed_on),
+            }
+            for x in a.actions
+        ],
+    }
 
 
 def export_json(register: Register) -> str:
     """Return the register as the documented JSON document ``{"audits": [...]}``."""
-    audits = []
-    for a in register.snapshot():
-        item: dict[str, Any] = {k: a[k] for k in EXPORT_FIELDS}
-        item["domains"] = a["domains"]
-        item["actions"] = a["actions"]
-        audits.append(item)
+    audits = [audit_document(a) for a in register.results()]
     return json.dumps({"audits": audits}, indent=2, ensure_ascii=False)
 
 
@@ -39,29 +74,22 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 def export_csv(register: Register, folder: Path) -> list[Path]:
     """Write audits.csv, domains.csv and actions.csv (flat tables keyed by audit_ref) into ``folder``."""
-    snapshot = register.snapshot()
+    documents = [audit_document(a) for a in register.results()]
     tables = {
-        "audits.csv": (list(EXPORT_FIELDS), [[a[k] for k in EXPORT_FIELDS] for a in snapshot]),
+        "audits.csv": (list(EXPORT_FIELDS), [[a[k] for k in EXPORT_FIELDS] for a in documents]),
         "domains.csv": (
-            ["audit_ref", "domain", "grade", "rationale"],
+            ["audit_ref", *DOMAIN_FIELDS],
             [
-                [a["audit_ref"], d["domain"], d["grade"], d["rationale"]]
-                for a in snapshot
+                [a["audit_ref"], *(d[k] for k in DOMAIN_FIELDS)]
+                for a in documents
                 for d in a["domains"]
             ],
         ),
         "actions.csv": (
-            ["audit_ref", "description", "owner", "due_on", "status", "completed_on"],
+            ["audit_ref", *ACTION_FIELDS],
             [
-                [
-                    a["audit_ref"],
-                    x["description"],
-                    x["owner"],
-                    x["due_on"],
-                    x["status"],
-                    x["completed_on"],
-                ]
-                for a in snapshot
+                [a["audit_ref"], *(x[k] for k in ACTION_FIELDS)]
+                for a in documents
                 for x in a["actions"]
             ],
         ),

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.office.printing import fit_row_height, fit_to_page
+from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write, write_cell
 from qaf_docs.workspace import Workspace
@@ -40,33 +41,29 @@ def _put(ws: Worksheet, row: int, values: list[Any]) -> None:
         write_cell(ws.cell(row=row, column=col), value)  # user text is never a formula
 
 
-def _d(iso: str | None) -> date | None:
-    return date.fromisoformat(iso) if iso else None
-
-
 def _finish(ws: Worksheet) -> None:
     fit_to_page(ws, landscape=True)
     if ws.max_row > 1:
         ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
 
 
-def build_tracker(ws_: Workspace, register: Register, today: date | None = None) -> Path:
+def build_tracker(workspace: Workspace, register: Register, today: date | None = None) -> Path:
     """Write ``outbox/QA_tracker.xlsx`` from the register; return where it went (a dated copy if locked)."""
     today = today or date.today()
-    snapshot = register.snapshot()
-    settings = ws_.load_settings()
-    framework = load_framework(settings.framework, base=ws_.root)
+    snapshot = register.results()
+    settings = workspace.load_settings()
+    framework = load_framework(settings.framework, base=workspace.root)
     wb = Workbook()
     wb.remove(wb.active)
     _summary(wb, snapshot, framework, settings.council_name, today)
     _audits(wb, snapshot, framework)
     _actions(wb, snapshot, today)
     _warnings(wb, snapshot)
-    return atomic_write(ws_.tracker_path, lambda tmp: wb.save(tmp))
+    return atomic_write(workspace.tracker_path, lambda tmp: wb.save(tmp))
 
 
 def _summary(
-    wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework, council: str, today: date
+    wb: Workbook, snapshot: list[AuditResult], framework: Framework, council: str, today: date
 ) -> None:
     ws = wb.create_sheet("Summary")
     ws.column_dimensions["A"].width = 46
@@ -76,11 +73,11 @@ def _summary(
     ws["A1"].font = Font(bold=True, size=14, color=NAVY)
     ws["A2"] = f"Built {today:%d/%m/%Y} from the register (latest return of each audit)."
     ws["A2"].font = Font(italic=True, color="595959")
-    returned = [a for a in snapshot if a["overall_grade"]]
-    final = [a["moderated_grade"] or a["overall_grade"] for a in returned]
+    returned = [a for a in snapshot if a.overall_grade]
+    final = [a.moderated_grade or a.overall_grade for a in returned]
     good = set(framework.scale.good_or_better)
     inadequate = framework.scale.inadequate
-    actions = [x for a in snapshot for x in a["actions"]]
+    actions = [x for a in snapshot for x in a.actions]
     rows: list[tuple[str, Any, Any]] = [
         ("How much did we do", None, None),
         ("Audits planned", len(snapshot), None),
@@ -96,17 +93,13 @@ def _summary(
         ),
         (
             "Grades changed at moderation",
-            sum(
-                1
-                for a in returned
-                if a["moderated_grade"] and a["moderated_grade"] != a["overall_grade"]
-            ),
+            sum(1 for a in returned if a.moderated_grade and a.moderated_grade != a.overall_grade),
             None,
         ),
         ("Is anyone better off", None, None),
         (
             "Actions completed",
-            sum(x["status"] == "Completed" for x in actions) / len(actions) if actions else None,
+            sum(x.status == "Completed" for x in actions) / len(actions) if actions else None,
             None,
         ),
     ]
@@ -134,12 +127,12 @@ def _summary(
     fit_to_page(ws, landscape=False, title_rows=None)
 
 
-def _audits(wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework) -> None:
+def _audits(wb: Workbook, snapshot: list[AuditResult], framework: Framework) -> None:
     titles: list[str] = [d.title for d in framework.domains]
     for a in snapshot:
-        for d in a["domains"]:
-            if d["domain"] not in titles:
-                titles.append(d["domain"])
+        for d in a.domains:
+            if d.domain not in titles:
+                titles.append(d.domain)
     headers = [
         "Audit ref", "Round", "Case ID", "Team", "Worker", "Auditor", "Status", "Issued", "Due",
         "Returned", "Audit date", "Overall grade", "Moderated grade", *titles,
@@ -152,11 +145,11 @@ def _audits(wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework) 
     )
     scale = framework.scale.grades
     for r, a in enumerate(snapshot, start=2):
-        grades = {d["domain"]: d["grade"] for d in a["domains"]}
+        grades = {d.domain: d.grade for d in a.domains}
         values = [
-            a["audit_ref"], a["round"], a["case_id"], a["team"] or "", a["worker"] or "", a["auditor"] or "",
-            a["status"], _d(a["issued_on"]), _d(a["due_on"]), _d(a["returned_on"]), _d(a["audit_date"]),
-            a["overall_grade"] or "", a["moderated_grade"] or "", *[grades.get(t) or "" for t in titles],
+            a.audit_ref, a.round_id, a.case_id, a.team or "", a.worker or "", a.auditor or "",
+            a.status, a.issued_on, a.due_on, a.returned_on, a.audit_date,
+            a.overall_grade or "", a.moderated_grade or "", *[grades.get(t) or "" for t in titles],
         ]  # fmt: skip
         _put(ws, r, values)
         for col in range(12, len(values) + 1):
@@ -168,7 +161,7 @@ def _audits(wb: Workbook, snapshot: list[dict[str, Any]], framework: Framework) 
     _finish(ws)
 
 
-def _actions(wb: Workbook, snapshot: list[dict[str, Any]], today: date) -> None:
+def _actions(wb: Workbook, snapshot: list[AuditResult], today: date) -> None:
     headers = [
         "Audit ref",
         "Case ID",
@@ -184,38 +177,38 @@ def _actions(wb: Workbook, snapshot: list[dict[str, Any]], today: date) -> None:
     ws = _sheet(wb, "Actions", headers, [13, 11, 24, 6, 50, 20, 11, 13, 13, 9])
     r = 2
     for a in snapshot:
-        for n, x in enumerate(a["actions"], start=1):
-            due = _d(x["due_on"])
-            overdue = bool(due and due < today and x["status"] != "Completed")
+        for n, x in enumerate(a.actions, start=1):
+            due = x.due_on
+            overdue = bool(due and due < today and x.status != "Completed")
             _put(
                 ws,
                 r,
                 [
-                    a["audit_ref"],
-                    a["case_id"],
-                    a["team"] or "",
+                    a.audit_ref,
+                    a.case_id,
+                    a.team or "",
                     n,
-                    x["description"],
-                    x["owner"],
+                    x.description,
+                    x.owner,
                     due,
-                    x["status"],
-                    _d(x["completed_on"]),
+                    x.status,
+                    x.completed_on,
                     "Overdue" if overdue else "",
                 ],
             )
             ws.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
-            fit_row_height(ws, r, {5: x["description"]})
+            fit_row_height(ws, r, {5: x.description})
             if overdue:
                 ws.cell(row=r, column=10).fill = PatternFill("solid", fgColor="F8CBAD")
             r += 1
     _finish(ws)
 
 
-def _warnings(wb: Workbook, snapshot: list[dict[str, Any]]) -> None:
+def _warnings(wb: Workbook, snapshot: list[AuditResult]) -> None:
     ws = _sheet(wb, "Warnings", ["Audit ref", "Case ID", "Warning"], [13, 11, 90])
     r = 2
     for a in snapshot:
-        for w in a["warnings"]:
-            _put(ws, r, [a["audit_ref"], a["case_id"], w])
+        for w in a.warnings:
+            _put(ws, r, [a.audit_ref, a.case_id, w])
             r += 1
     _finish(ws)

@@ -10,10 +10,10 @@ from openpyxl import load_workbook
 
 from qaf_docs.dates import parse_date
 from qaf_docs.findings import Finding
-from qaf_docs.office.identity import Identity, read_identity
+from qaf_docs.office.identity import read_identity
 from qaf_docs.office.safety import DEFAULT_LIMITS, Limits
 from qaf_docs.packs.generate import STATUSES, find_actions_header
-from qaf_docs.register.store import TrackerRow
+from qaf_docs.records import Identity, TrackerRow
 
 _STATUS_WORDS = {
     "not started": "Not started",

@@ -7,7 +7,6 @@ a finding naming the field, never a silent blank.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -17,51 +16,9 @@ from qaf_docs.dates import shown_date
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, Scale
 from qaf_docs.office import content_controls as ff
-from qaf_docs.office.identity import Identity, read_identity
+from qaf_docs.office.identity import read_identity
 from qaf_docs.office.safety import DEFAULT_LIMITS, Limits, parse_xml, read_member
-
-
-@dataclass(frozen=True)
-class DomainGrade:
-    """The grade and rationale an auditor gave one practice area."""
-
-    key: str
-    title: str
-    grade: str | None
-    rationale: str
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    """One filled row of the actions table, as written (the row number counts filled rows)."""
-
-    row: int
-    description: str
-    owner: str
-    due_on: date | None
-    due_text: str
-
-
-@dataclass
-class AuditForm:
-    """Everything read from one completed audit tool."""
-
-    identity: Identity
-    domains: list[DomainGrade]
-    overall_grade: str | None
-    overall_rationale: str
-    audit_date: date | None
-    practitioner_present: bool | None
-    texts: dict[
-        str, str
-    ]  # voice_of_child, self_assessment, family_feedback, theme, agency_contributions
-    moderator: str
-    moderated_grade: str | None
-    moderation_reason: str
-    moderation_date: date | None
-    actions: list[ActionRow]
-    findings: list[Finding] = field(default_factory=list)
-
+from qaf_docs.records import ActionRow, AuditForm, DomainGrade
 
 _TEXT_SECTIONS = {
     "voice_of_child": "Voice of the child",

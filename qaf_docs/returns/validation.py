@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
-from qaf_docs.returns.audit_form import AuditForm
+from qaf_docs.records import AuditForm
 from qaf_docs.workspace import ValidationRules
 
 _VAGUE_DATES = (
