@@ -25,7 +25,8 @@ import openpyxl
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from qaf_docs.cases.allocation import allocate, can_audit
-from qaf_docs.cases.caselist import Case, read_case_list
+from qaf_docs.cases.case import Case
+from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.manifest import write_manifest
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round

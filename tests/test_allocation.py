@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from qaf_docs.cases.allocation import allocate, can_audit
-from qaf_docs.cases.caselist import Case, CaseType
+from qaf_docs.cases.case import Case, CaseType
 from qaf_docs.cases.roster import Auditor, read_roster
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file
 from qaf_docs.errors import AllocationError

@@ -9,15 +9,10 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qaf_docs.cases.caselist import (
-    CaseList,
-    CaseType,
-    ColumnMapping,
-    RowProblem,
-    parse_case_type,
-    parse_date,
-    read_case_list,
-)
+from qaf_docs.cases.case import CaseList, CaseType, RowProblem
+from qaf_docs.cases.caselist import read_case_list
+from qaf_docs.cases.columns import ColumnMapping, parse_case_type
+from qaf_docs.dates import parse_date
 from qaf_docs.errors import CaseListError
 
 ANNEX_A = Path(__file__).resolve().parents[2] / "shared" / "data" / "annex_a_sample.xlsx"

@@ -8,7 +8,8 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from qaf_docs.cases.caselist import Case, CaseType, case_list_from_cases, read_case_list
+from qaf_docs.cases.case import Case, CaseType, case_list_from_cases
+from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.manifest import read_manifest_record, verify_manifest, write_manifest
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round

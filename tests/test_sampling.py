@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from qaf_docs.cases.caselist import Case, CaseList, CaseType, case_list_from_cases, read_case_list
+from qaf_docs.cases.case import Case, CaseList, CaseType, case_list_from_cases
+from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.sampling import AuditHistory, RoundSpec, add_months, plan_round
 from qaf_docs.demo.synthetic import synthetic_case_list, synthetic_roster

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from qaf_docs.cases.caselist import Case, _id_sort_key
+from qaf_docs.cases.case import Case, id_sort_key
 from qaf_docs.cases.roster import Auditor, fold_name
 from qaf_docs.errors import AllocationError
 
@@ -92,7 +92,7 @@ def allocate(
         return (team, worker if worker in auditor_names else None)
 
     classes: dict[_Class, list[Case]] = defaultdict(list)
-    for case in sorted(cases, key=lambda c: _id_sort_key(c.case_id)):
+    for case in sorted(cases, key=lambda c: id_sort_key(c.case_id)):
         classes[class_of(case)].append(case)
     eligible: dict[_Class, list[Auditor]] = {
         k: [a for a in active if can_audit(a, v[0])] for k, v in classes.items()

@@ -22,7 +22,8 @@ import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qaf_docs.cases.caselist import ColumnMapping, read_case_list
+from qaf_docs.cases.caselist import read_case_list
+from qaf_docs.cases.columns import ColumnMapping
 from qaf_docs.cases.roster import Auditor, read_roster
 from qaf_docs.cases.sampling import AuditHistory, RoundPlan, RoundSpec, plan_round, roster_sha256
 from qaf_docs.errors import CaseListError, SamplingError

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from qaf_docs.cases import caselist as _reader
-from qaf_docs.cases.caselist import clean_text, fold_header
-from qaf_docs.errors import AllocationError, CaseListError
+from qaf_docs.cases.columns import clean_text, fold_header
+from qaf_docs.errors import AllocationError
+from qaf_docs.office.sheets import open_table_file
 
 __all__ = ["ROSTER_COLUMNS", "Auditor", "fold_name", "read_roster"]
 
@@ -148,22 +148,9 @@ def _read_table(path: Path) -> list[tuple[int, list[str]]]:
     suffix = path.suffix.lower()
     if suffix not in {".xlsx", ".csv"}:
         raise AllocationError(f"Roster {path.name} must be an .xlsx or .csv file.")
-    # The case-list reader already handles encodings, size and zip safety, formulas and error cells.
-    cl = _reader
-    try:
-        data = cl._read_bytes(path)
-        if suffix == ".csv":
-            sheet = cl._csv_sheet(path.name, data)
-            return [(n, [_cell_text(c) for c in cells]) for n, cells in sheet.rows]
-        cl._check_zip(path, data)
-        workbook = cl._open_workbook(path, data)
-        try:
-            ws = workbook.worksheets[0]
-            rows = [(n, [_cell_text(c) for c in cells]) for n, cells in cl._xlsx_rows(ws)]
-        finally:
-            workbook.close()
-    except CaseListError as e:
-        raise AllocationError(str(e).replace("Case list", "Roster")) from e
+    with open_table_file(path, what="Roster", error=AllocationError) as table:
+        sheet = table.sheet(table.sheet_names[0])
+        rows = [(n, [_cell_text(c) for c in cells]) for n, cells in sheet.rows]
     # Skip title rows above the header.
     for i, (_, cells) in enumerate(rows[:20]):
         if any(fold_header(c) in {"name", "auditor", "auditor name"} for c in cells):

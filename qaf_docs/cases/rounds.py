@@ -12,7 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Literal, cast
 
-from qaf_docs.cases.caselist import CaseList, RowProblem, read_case_list
+from qaf_docs.cases.case import CaseList, RowProblem
+from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.manifest import VerifyResult, verify_manifest, write_manifest
 from qaf_docs.cases.roster import read_roster
 from qaf_docs.cases.sampling import AuditHistory, RoundKind, RoundSpec, plan_round

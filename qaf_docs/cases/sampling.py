@@ -41,14 +41,8 @@ from datetime import date, timedelta
 from typing import Literal, get_args
 
 from qaf_docs.cases.allocation import AllocationResult, allocate, seeded_rng
-from qaf_docs.cases.caselist import (
-    Case,
-    CaseList,
-    CaseType,
-    _id_sort_key,
-    fold_header,
-    fold_value,
-)
+from qaf_docs.cases.case import Case, CaseList, CaseType, id_sort_key
+from qaf_docs.cases.columns import fold_header, fold_value
 from qaf_docs.cases.roster import Auditor, fold_name
 from qaf_docs.dates import add_months
 from qaf_docs.errors import SamplingError
@@ -371,7 +365,7 @@ def plan_round(
         selected = _half_cycle(eligible, spec, history, warnings)
     elif spec.kind == "reaudit":
         selected = sorted(
-            eligible, key=lambda c: (history.reaudit_due[c.case_id], _id_sort_key(c.case_id))
+            eligible, key=lambda c: (history.reaudit_due[c.case_id], id_sort_key(c.case_id))
         )
         if not selected:
             warnings.append("No case is due a re-audit on or before the planning date.")
@@ -395,9 +389,7 @@ def plan_round(
     due_on = today + timedelta(days=return_days)
     audits = [
         PlannedAudit(case=c, auditor=result.assignments.get(c.case_id), due_on=due_on)
-        for c in sorted(
-            selected, key=lambda c: ((c.team or "").casefold(), _id_sort_key(c.case_id))
-        )
+        for c in sorted(selected, key=lambda c: ((c.team or "").casefold(), id_sort_key(c.case_id)))
     ]
     rules: dict[str, object] = {
         "rules_version": RULES_VERSION,
@@ -426,8 +418,8 @@ def plan_round(
         input_sha256=case_list.input_sha256,
         rules=rules,
         audits=audits,
-        unallocated=sorted(result.unallocated, key=lambda cr: _id_sort_key(cr[0].case_id)),
-        excluded=sorted(excluded, key=lambda e: _id_sort_key(e[0])),
+        unallocated=sorted(result.unallocated, key=lambda cr: id_sort_key(cr[0].case_id)),
+        excluded=sorted(excluded, key=lambda e: id_sort_key(e[0])),
         warnings=warnings,
         planned_on=today,
         roster=tuple(roster),
@@ -512,9 +504,9 @@ def _reaudit_population(
             f"re-audit due on {history.reaudit_due[case_id].isoformat()} but the case is not on "
             "this case list (closed or transferred?)",
         )
-        for case_id in sorted(due_ids - by_id.keys(), key=_id_sort_key)
+        for case_id in sorted(due_ids - by_id.keys(), key=id_sort_key)
     ]
-    return [by_id[i] for i in sorted(due_ids & by_id.keys(), key=_id_sort_key)], excluded
+    return [by_id[i] for i in sorted(due_ids & by_id.keys(), key=id_sort_key)], excluded
 
 
 def _filter_reaudit(
@@ -555,7 +547,7 @@ def _describe_exclusions(excluded: Sequence[tuple[str, str]]) -> str:
 
 
 def _draw(cases: Sequence[Case], k: int, seed: int, *labels: str) -> list[Case]:
-    ordered = sorted(cases, key=lambda c: _id_sort_key(c.case_id))
+    ordered = sorted(cases, key=lambda c: id_sort_key(c.case_id))
     return seeded_rng(seed, *labels).sample(ordered, k)
 
 
@@ -718,7 +710,7 @@ def _half_cycle(
             warnings.append(
                 "The history records no first-half cases, so the second half takes every open case."
             )
-        return sorted(eligible, key=lambda c: _id_sort_key(c.case_id))
+        return sorted(eligible, key=lambda c: id_sort_key(c.case_id))
     if not eligible:
         raise SamplingError("No open case is eligible for the first half of the cycle.")
     if history.half_cycle_taken:

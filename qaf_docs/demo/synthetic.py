@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 
 from qaf_docs.cases.allocation import seeded_rng
-from qaf_docs.cases.caselist import Case, CaseList, CaseType, case_list_from_cases
+from qaf_docs.cases.case import Case, CaseList, CaseType, case_list_from_cases
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.safe_output import csv_safe, write_cell
 

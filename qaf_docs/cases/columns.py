@@ -1,0 +1,222 @@
+"""Which header means which field, and how a cell's text is folded and parsed.
+
+Headers are matched tolerantly ("Age" / "Age of Child (Years)", trailing spaces, "(Y/N))"); which
+spellings mean which field is a setting (:class:`ColumnMapping`). Codes such as "a) Male" lose their
+prefix, non-breaking spaces become spaces, and Annex A's list numbers say what kind of case a sheet
+holds.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from qaf_docs.cases.case import CaseType
+
+
+def _spellings(*names: str) -> list[str]:
+    return list(names)
+
+
+class ColumnMapping(BaseModel):
+    """Which header spellings mean which field; the first spelling found in a sheet wins.
+
+    Headers are compared after folding (case, spaces, non-breaking spaces, punctuation and any
+    bracketed part such as "(Years)" or "(Y/N))" ignored), so list only really different wordings.
+    Defaults cover Ofsted Annex A and common case-management exports.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    case_id: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Child Unique ID", "Child ID", "Unique ID", "Person ID", "Client ID", "Case ID",
+            "Case Number", "Case Reference", "LCS ID", "Mosaic ID", "ID",
+        )
+    )  # fmt: skip
+    team: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Allocated Team", "Team", "Team Name", "Responsible Team", "Allocated Team Name"
+        )
+    )
+    worker: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Allocated Worker", "Worker", "Social Worker", "Allocated Social Worker",
+            "Allocated Worker Name", "Key Worker", "Lead Professional", "Practitioner",
+        )
+    )  # fmt: skip
+    start_date: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "CIN Start Date", "Child Protection Plan Start Date", "Date Started to be Looked After",
+            "Date the Child Entered Care",
+            "Strategy discussion initiating Section 47 Enquiry Start Date",
+            "Continuous Assessment Start Date", "Assessment start date", "Date of Referral",
+            "Date of Contact", "Episode Start Date", "Case Start Date", "Start Date", "Open Date",
+            "Date Opened", "Allocation Date", "Referral Date",
+        )
+    )  # fmt: skip
+    end_date: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "CIN Closure Date", "Child Protection Plan End Date", "Date Ceased to be Looked After",
+            "Date of Adoption Order", "Continuous Assessment Date of Authorisation",
+            "Assessment completion date", "Episode End Date", "Case End Date", "End Date",
+            "Closure Date", "Close Date", "Date Closed",
+        )
+    )  # fmt: skip
+    case_type: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Case Type", "Type of Case", "Case Category", "Service", "Involvement", "Plan Type"
+        )
+    )
+    status: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Case Status", "Status", "Open/Closed", "Open or Closed", "Case State"
+        )
+    )
+    no_further_action: list[str] = Field(
+        default_factory=lambda: _spellings("Referral NFA?", "NFA", "No Further Action")
+    )
+    restricted: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Restricted", "Restricted Record", "Restricted Access", "Access Restricted",
+            "Sensitive Record", "Sensitive",
+        )
+    )  # fmt: skip
+    child_name: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Child Name", "Child's Name", "Name", "Full Name", "Child Full Name"
+        )
+    )
+    date_of_birth: list[str] = Field(default_factory=lambda: _spellings("Date of Birth", "DOB"))
+    age: list[str] = Field(
+        default_factory=lambda: _spellings("Age", "Age of Child", "Age in Years")
+    )
+    category_of_abuse: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Latest Category of Abuse", "Category of Abuse", "Initial Category of Abuse",
+            "CP Category",
+        )
+    )  # fmt: skip
+    primary_need: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Primary Need Code", "Primary Need", "Child's Category of Need", "Category of Need",
+            "Need Code",
+        )
+    )  # fmt: skip
+    legal_status: list[str] = Field(
+        default_factory=lambda: _spellings("Child's Legal Status", "Legal Status")
+    )
+    required: list[str] = Field(
+        default_factory=lambda: ["case_id"],
+        description="fields every sheet must have a column for, e.g. add 'team' to insist on teams",
+    )
+
+    def fields(self) -> dict[str, list[str]]:
+        """Return field name -> header spellings, excluding the ``required`` setting."""
+        return {k: v for k, v in self.model_dump().items() if k != "required"}
+
+
+# Fields whose values go into Case.attributes under their own name as well as the header's.
+ATTRIBUTE_FIELDS = (
+    "date_of_birth",
+    "age",
+    "category_of_abuse",
+    "primary_need",
+    "legal_status",
+)
+PRIVATE_FIELDS = ("child_name",)
+
+# ----------------------------------------------------------------------------------------------
+# Folding and value parsing
+
+_BRACKETS = re.compile(r"\([^)]*\)?|\)")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_CODE_PREFIX = re.compile(r"^\s*[a-zA-Z]{1,2}\)\s+")
+_SPACES = re.compile(r"\s+")
+
+
+def fold_header(text: str) -> str:
+    """Fold a header for tolerant matching: "Age of Child (Years) " -> "age of child"."""
+    text = text.replace("\u00a0", " ").casefold()
+    text = re.sub(r"['’‘`]", "", text)
+    text = _BRACKETS.sub(" ", text)
+    text = _NON_ALNUM.sub(" ", text)
+    return " ".join(text.split())
+
+
+def fold_value(text: str) -> str:
+    """Fold a coded value for comparison: "a) Male" -> "male", "N1 - Neglect" -> "n1 neglect"."""
+    text = _CODE_PREFIX.sub("", clean_text(text))
+    text = re.sub(r"['’‘`]", "", text.casefold())
+    return " ".join(_NON_ALNUM.sub(" ", text).split())
+
+
+def clean_text(text: str) -> str:
+    """Normalise whitespace: non-breaking and repeated spaces become one ordinary space."""
+    return _SPACES.sub(" ", text.replace("\u00a0", " ").replace("\u200b", "")).strip()
+
+
+def strip_code(text: str) -> str:
+    """Drop an Annex A code prefix: "a) Male" -> "Male", "c) Child in need plan" -> "Child in…"."""
+    return _CODE_PREFIX.sub("", clean_text(text))
+
+
+def snake_header(header: str) -> str:
+    return fold_header(header).replace(" ", "_")
+
+
+_CASE_TYPE_WORDS: list[tuple[CaseType, tuple[str, ...]]] = [
+    (CaseType.CARE_LEAVER, ("care leaver", "care leavers", "leaving care", "former relevant",
+                            "relevant child", "cl", "pathway plan")),
+    (CaseType.CLA, ("looked after", "cla", "lac", "child in care", "children in care", "cic",
+                    "in care")),
+    (CaseType.CP, ("child protection", "cp", "cpp", "protection plan")),
+    (CaseType.CIN, ("child in need", "children in need", "cin", "in need")),
+    (CaseType.EARLY_HELP, ("early help", "eh", "family support", "tac", "team around the family",
+                           "team around the child")),
+]  # fmt: skip
+
+
+def parse_case_type(text: str) -> CaseType | None:
+    """Return the case type a value names ("CP", "Child Protection", "LAC", "Early Help")."""
+    folded = f" {fold_value(text)} "
+    if folded.strip() == "other":
+        return CaseType.OTHER
+    for case_type, words in _CASE_TYPE_WORDS:
+        if any(f" {w} " in folded for w in words):
+            return case_type
+    return None
+
+
+_YES = {"yes", "y", "true", "1", "restricted", "t"}
+_NO = {"no", "n", "false", "0", "f", ""}
+
+
+def parse_yes_no(text: str) -> bool | None:
+    folded = fold_value(text)
+    if folded in _YES:
+        return True
+    if folded in _NO:
+        return False
+    return None
+
+
+CLOSED_WORDS = ("closed", "close", "ceased", "ended", "nfa", "no further action", "inactive")
+OPEN_WORDS = ("open", "active", "allocated", "current", "ongoing")
+
+# ----------------------------------------------------------------------------------------------
+# Annex A knowledge
+
+ANNEX_LISTS: dict[int, tuple[str, CaseType]] = {
+    1: ("contact", CaseType.OTHER),
+    2: ("early help assessment", CaseType.EARLY_HELP),
+    3: ("referral", CaseType.CIN),
+    4: ("assessment", CaseType.CIN),
+    5: ("section 47 enquiry", CaseType.CIN),
+    6: ("child in need", CaseType.CIN),
+    7: ("child protection", CaseType.CP),
+    8: ("looked after", CaseType.CLA),
+    9: ("care leaver", CaseType.CARE_LEAVER),
+    10: ("adoption", CaseType.CLA),
+}

@@ -1,0 +1,317 @@
+"""One row of a case list into a :class:`Case`, with every doubtful cell written down.
+
+A row reader knows where each mapped field sits in its sheet, reads cells defensively (formulas are
+reported and ignored, ``#N/A`` counts as blank with a warning, dates in any of the usual forms) and
+records each problem against the sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from qaf_docs.cases.case import (
+    Case,
+    CaseType,
+    RowProblem,
+)
+from qaf_docs.cases.columns import (
+    ATTRIBUTE_FIELDS,
+    CLOSED_WORDS,
+    OPEN_WORDS,
+    ColumnMapping,
+    clean_text,
+    fold_header,
+    fold_value,
+    parse_case_type,
+    parse_yes_no,
+    strip_code,
+)
+from qaf_docs.dates import parse_date
+from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
+
+# ----------------------------------------------------------------------------------------------
+# Reading
+
+
+@dataclass
+class SheetColumns:
+    """Where each mapped field sits in one sheet, plus every column's header."""
+
+    index: dict[str, int]
+    headers: list[str]
+
+
+def find_header(sheet: Sheet, mapping: ColumnMapping) -> tuple[int, list[str], SheetColumns] | None:
+    id_keys = {fold_header(s) for s in mapping.case_id}
+    for row_no, cells in sheet.rows:
+        headers = [clean_text(str(c.value)) if c.value is not None else "" for c in cells]
+        if any(fold_header(h) in id_keys for h in headers if h):
+            return row_no, headers, locate_columns(headers, mapping)
+        if row_no >= 20:
+            break
+    return None
+
+
+def locate_columns(headers: list[str], mapping: ColumnMapping) -> SheetColumns:
+    folded = [fold_header(h) for h in headers]
+    index: dict[str, int] = {}
+    for name, spellings in mapping.fields().items():
+        for spelling in spellings:
+            key = fold_header(spelling)
+            if key in folded:
+                index[name] = folded.index(key)
+                break
+    return SheetColumns(index, headers)
+
+
+class RowReader:
+    """Turns one data row into a Case, recording every problem against its sheet, row and column."""
+
+    def __init__(
+        self, sheet: str, row: int, cells: list[Cell], columns: SheetColumns, today: date
+    ) -> None:
+        self.sheet, self.row, self.cells, self.columns, self.today = (
+            sheet,
+            row,
+            cells,
+            columns,
+            today,
+        )
+        self.problems: list[RowProblem] = []
+
+    def problem(self, col: int | None, reason: str, severity: Literal["error", "warning"]) -> None:
+        header = (
+            self.columns.headers[col]
+            if col is not None and col < len(self.columns.headers)
+            else None
+        )
+        self.problems.append(RowProblem(self.sheet, self.row, header or None, reason, severity))
+
+    def raw(self, col: int) -> Cell:
+        return self.cells[col] if col < len(self.cells) else Cell(None)
+
+    def usable(self, col: int, *, reject: bool = False) -> object:
+        """Return the cell's value, or None after reporting a formula or an error value."""
+        cell = self.raw(col)
+        severity: Literal["error", "warning"] = "error" if reject else "warning"
+        if cell.kind == "formula":
+            self.problem(col, f"formula '{cell.value}' not trusted; value ignored", severity)
+            return None
+        if cell.kind == "error":
+            self.problem(col, f"'{cell.value}' treated as blank", severity)
+            return None
+        return cell.value
+
+    def text(self, name: str) -> str | None:
+        col = self.columns.index.get(name)
+        if col is None:
+            return None
+        value = self.usable(col)
+        if value is None:
+            return None
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if isinstance(value, datetime | date):
+            value = value.isoformat()[:10]
+        text = clean_text(str(value))
+        if text.casefold() in EXCEL_ERROR_TEXTS:
+            self.problem(col, f"'{text}' treated as blank", "warning")
+            return None
+        return text or None
+
+    def date_field(self, name: str) -> date | None:
+        col = self.columns.index.get(name)
+        if col is None:
+            return None
+        return self.date_at(col)
+
+    def date_at(self, col: int) -> date | None:
+        value = self.usable(col)
+        parsed, reason = parse_date(value, today=self.today)
+        if reason:
+            self.problem(col, f"{reason}; left blank", "warning")
+        return parsed
+
+
+def read_case_id(reader: RowReader) -> str | None:
+    col = reader.columns.index["case_id"]
+    value = reader.usable(col, reject=True)
+    if value is None:
+        if reader.raw(col).kind == "value":
+            reader.problem(col, "no case id; row not used", "error")
+        return None
+    if isinstance(value, bool):
+        reader.problem(col, f"'{value}' is not a case id; row not used", "error")
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            reader.problem(col, f"case id {value!r} is not a whole number; row not used", "error")
+            return None
+        value = int(value)
+    if isinstance(value, datetime | date):
+        reader.problem(col, "case id is a date; row not used", "error")
+        return None
+    text = clean_text(str(value))
+    if re.fullmatch(r"\d+\.0+", text):
+        text = text.split(".")[0]
+    if re.fullmatch(r"\d(\.\d+)?e\+?\d+", text, re.IGNORECASE):
+        reader.problem(
+            col,
+            f"case id '{text}' was shortened by Excel to scientific notation; format the column "
+            "as Number (no decimals) or Text and export again; row not used",
+            "error",
+        )
+        return None
+    if not text:
+        reader.problem(col, "no case id; row not used", "error")
+        return None
+    if re.fullmatch(r"\d+\.\d+", text):
+        reader.problem(col, f"case id '{text}' is not a whole number; row not used", "error")
+        return None
+    if len(text) > 40 or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*", text):
+        reader.problem(col, "case id has unexpected characters or length; row not used", "error")
+        return None
+    return text
+
+
+def attribute_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else format(value, ".10g")
+    if isinstance(value, datetime | date):
+        return value.isoformat()[:10]
+    return clean_text(str(value))
+
+
+def row_case(
+    reader: RowReader,
+    case_id: str,
+    sheet: str,
+    annex: int | None,
+    annex_stage: tuple[str, CaseType] | None,
+    sheet_type: CaseType | None,
+) -> tuple[Case, bool]:
+    team = reader.text("team")
+    worker = reader.text("worker")
+    start = reader.date_field("start_date")
+    end = reader.date_field("end_date")
+    cols = reader.columns.index
+    if start and end and end < start:
+        reader.problem(
+            cols.get("end_date"),
+            f"end date {end.isoformat()} is before start date {start.isoformat()}",
+            "warning",
+        )
+    if start and start > reader.today + timedelta(days=366):
+        reader.problem(
+            cols.get("start_date"), f"start date {start.isoformat()} is in the future", "warning"
+        )
+
+    attributes: dict[str, str] = {"list": sheet}
+    typed = True
+    type_text = reader.text("case_type")
+    case_type: CaseType | None = None
+    if type_text:
+        case_type = parse_case_type(type_text)
+        if case_type is None:
+            reader.problem(
+                cols.get("case_type"),
+                f"case type '{type_text}' not recognised; treated as 'other'",
+                "warning",
+            )
+            case_type = CaseType.OTHER
+    if case_type is None and annex_stage is not None:
+        attributes["stage"] = annex_stage[0]
+        case_type = annex_stage[1]
+    if case_type is None:
+        case_type = sheet_type
+    if case_type is None:
+        case_type, typed = CaseType.OTHER, type_text is not None
+
+    is_open = end is None or end > reader.today
+    status = reader.text("status")
+    if status:
+        attributes["status"] = strip_code(status)
+        folded = f" {fold_value(status)} "
+        if any(f" {w} " in folded for w in CLOSED_WORDS):
+            is_open = False
+        elif (
+            any(f" {w} " in folded for w in OPEN_WORDS) and end is not None and end <= reader.today
+        ):
+            reader.problem(
+                cols.get("status"),
+                f"status says '{status}' but the end date is {end.isoformat()}; treated as closed",
+                "warning",
+            )
+    nfa = reader.text("no_further_action")
+    if nfa and parse_yes_no(nfa):
+        is_open = False
+    if annex == 1:
+        is_open = False  # a contact is an event, not an open case
+
+    restricted = False
+    restricted_text = reader.text("restricted")
+    if restricted_text:
+        flag = parse_yes_no(restricted_text)
+        if flag is None:
+            reader.problem(
+                cols.get("restricted"),
+                f"'{restricted_text}' is not yes/no; record treated as restricted to be safe",
+                "warning",
+            )
+            flag = True
+        restricted = flag
+
+    for name in ATTRIBUTE_FIELDS:
+        if name not in cols:
+            continue
+        if name == "date_of_birth":
+            dob = reader.date_field(name)
+            if dob:
+                attributes[name] = dob.isoformat()
+            continue
+        text = reader.text(name)
+        if text is None:
+            continue
+        if name == "age":
+            age_attributes(reader, cols[name], text, attributes)
+        else:
+            attributes[name] = strip_code(text)
+
+    child_name = reader.text("child_name")
+    return (
+        Case(
+            case_id=case_id,
+            team=team,
+            worker=worker,
+            case_type=case_type,
+            is_open=is_open,
+            start_date=start,
+            end_date=end,
+            sources=(sheet,),
+            restricted=restricted,
+            attributes=attributes,
+            child_name=child_name,
+        ),
+        typed,
+    )
+
+
+def age_attributes(reader: RowReader, col: int, text: str, attributes: dict[str, str]) -> None:
+    try:
+        age = float(text)
+    except ValueError:
+        reader.problem(col, f"age '{text}' is not a number; left blank", "warning")
+        return
+    if age == -1:
+        attributes["age"] = "-1"
+        attributes["unborn"] = "yes"
+    elif age < 0 or age > 25:
+        reader.problem(col, f"age {age:g} is implausible for a child or care leaver", "warning")
+        attributes["age"] = format(age, "g")
+    else:
+        attributes["age"] = str(int(age))

@@ -1,0 +1,210 @@
+"""Guarded reading of the tables a QA lead supplies: case lists and rosters (.xlsx or .csv).
+
+One way in for every table: the file's size is checked, an .xlsx passes the same content checks as an
+inbox file (``office.safety``: zip limits per part, macros, encryption, XML entity tricks) before
+openpyxl sees it, and cells come back raw with a note of whether they held a formula or an Excel
+error, never evaluated. Errors are raised as the caller's error class, worded with the caller's name
+for the file ("Case list", "Roster"), so the person reads about the file they gave.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import openpyxl
+
+from qaf_docs.errors import QafError, SubmissionError
+from qaf_docs.office.safety import FileKind, Limits, inspect_office_file
+
+MiB = 1024 * 1024
+
+# A council's whole Annex A is tens of MB; its sheet XML unpacks to a few hundred. The per-part ratio
+# and token limits stay those of inbox files: a real export never needs more.
+TABLE_LIMITS = Limits(
+    max_file_bytes=200 * MiB,
+    max_total_uncompressed=1024 * MiB,
+    max_member_uncompressed=1024 * MiB,
+)
+
+EXCEL_ERROR_TEXTS = {
+    "#n/a",
+    "#value!",
+    "#ref!",
+    "#div/0!",
+    "#name?",
+    "#null!",
+    "#num!",
+    "#getting_data",
+}
+
+
+@dataclass
+class Cell:
+    """A raw cell as the reader saw it: its value and whether it held a formula or an error."""
+
+    value: object
+    kind: Literal["value", "formula", "error"] = "value"
+
+
+@dataclass
+class Sheet:
+    """One sheet's rows, numbered as Excel numbers them, read lazily."""
+
+    name: str
+    rows: Iterator[tuple[int, list[Cell]]]
+
+
+class TableFile:
+    """An opened case list or roster: its sheets, its content hash; close it when done."""
+
+    def __init__(
+        self, path: Path, data: bytes, workbook: openpyxl.Workbook | None, what: str
+    ) -> None:
+        self.path = path
+        self.sha256 = hashlib.sha256(data).hexdigest()
+        self._data = data
+        self._workbook = workbook
+        self._what = what
+
+    @property
+    def sheet_names(self) -> list[str]:
+        """Names of the sheets in file order (a CSV has one, named after the file)."""
+        if self._workbook is None:
+            return [self.path.name]
+        return list(self._workbook.sheetnames)
+
+    def sheet(self, name: str) -> Sheet:
+        """Return the rows of the sheet called ``name`` (exactly as in ``sheet_names``)."""
+        if self._workbook is None:
+            return _csv_sheet(self.path.name, self._data, self._what)
+        return Sheet(name, _xlsx_rows(self._workbook[name]))
+
+    def close(self) -> None:
+        """Release the workbook."""
+        if self._workbook is not None:
+            self._workbook.close()
+
+    def __enter__(self) -> TableFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFile:
+    """Open an .xlsx or .csv table after the guarded checks; failures raise ``error``.
+
+    ``what`` names the file to the person ("Case list", "Roster").
+    """
+    suffix = path.suffix.lower()
+    if suffix in {".xlsm", ".xlsb", ".xls", ".xltm"}:
+        raise error(
+            f"{path.name}: {suffix} files are not read (old or macro-enabled format). "
+            "Open it in Excel, choose File > Save As 'Excel Workbook (.xlsx)' or 'CSV', and use "
+            "that."
+        )
+    if suffix not in {".xlsx", ".csv"}:
+        raise error(
+            f"{path.name}: a {what.lower()} must be an .xlsx workbook or a .csv file, "
+            f"not '{suffix or 'no extension'}'."
+        )
+    data = _read_bytes(path, what, error)
+    if suffix == ".csv":
+        return TableFile(path, data, None, what)
+    try:
+        kind = inspect_office_file(path, TABLE_LIMITS)
+    except SubmissionError as e:
+        raise error(
+            f"{path.name} is not a real .xlsx workbook that can be read safely. {e} Open it in "
+            "Excel and save it as 'Excel Workbook (.xlsx)', or export it again as .csv."
+        ) from e
+    except QafError as e:  # held open by another program
+        raise error(f"{what} {path.name} cannot be read now: {e}") from e
+    if kind is not FileKind.XLSX:
+        raise error(
+            f"{path.name} is a Word document, not a workbook. Export the {what.lower()} from the "
+            "case-management system as .xlsx or .csv."
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as e:  # openpyxl raises many unrelated types for broken files
+        raise error(
+            f"{path.name} cannot be opened as a workbook ({type(e).__name__}). "
+            "Open it in Excel and save it again as 'Excel Workbook (.xlsx)'."
+        ) from e
+    return TableFile(path, data, workbook, what)
+
+
+def _read_bytes(path: Path, what: str, error: type[QafError]) -> bytes:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise error(f"{what} {path} does not exist.") from None
+    except OSError as e:
+        raise error(f"{what} {path} cannot be opened: {e.strerror or e}") from e
+    if size > TABLE_LIMITS.max_file_bytes:
+        raise error(
+            f"{path.name} is {size // MiB} MB; files over {TABLE_LIMITS.max_file_bytes // MiB} MB "
+            "are not read. Export only the lists you need."
+        )
+    try:
+        return path.read_bytes()
+    except OSError as e:
+        raise error(
+            f"{what} {path} cannot be read ({e.strerror or e}); close it in Excel and try again."
+        ) from e
+
+
+def _xlsx_rows(sheet: object) -> Iterator[tuple[int, list[Cell]]]:
+    for row_no, row in enumerate(sheet.iter_rows(), start=1):  # type: ignore[attr-defined]
+        cells: list[Cell] = []
+        for cell in row:
+            value = getattr(cell, "value", None)
+            data_type = getattr(cell, "data_type", "n")
+            if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+                text = value if isinstance(value, str) else getattr(value, "text", "formula")
+                cells.append(Cell(text, "formula"))
+            elif data_type == "e":
+                cells.append(Cell(value, "error"))
+            else:
+                cells.append(Cell(value))
+        yield row_no, cells
+
+
+def _csv_sheet(name: str, data: bytes, what: str) -> Sheet:
+    # cp1252 decodes almost any byte string, so it is the fallback for Excel's "CSV (Comma delimited)".
+    text = data.decode("utf-8-sig") if _is_utf8(data) else data.decode("cp1252", errors="replace")
+    sample = text[:8192]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+
+    def rows() -> Iterator[tuple[int, list[Cell]]]:
+        for row_no, record in enumerate(reader, start=1):
+            yield row_no, [_csv_cell(v) for v in record]
+
+    return Sheet(name, rows())
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _csv_cell(value: str) -> Cell:
+    if value.startswith("="):
+        return Cell(value, "formula")
+    if value.strip().casefold() in EXCEL_ERROR_TEXTS:
+        return Cell(value.strip(), "error")
+    return Cell(value)
