@@ -28,8 +28,9 @@ from qaf_docs.cases.allocation import allocate, can_audit
 from qaf_docs.cases.case import Case
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.manifest import write_manifest
+from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
-from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round
+from qaf_docs.cases.sampling import plan_round
 from qaf_docs.demo.synthetic import (
     synthetic_case_list,
     synthetic_roster,

@@ -11,8 +11,9 @@ import pytest
 from qaf_docs.cases.case import Case, CaseType, case_list_from_cases
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.manifest import read_manifest_record, verify_manifest, write_manifest
+from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
-from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round
+from qaf_docs.cases.sampling import plan_round
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.errors import SamplingError
 

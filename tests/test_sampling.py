@@ -14,8 +14,10 @@ import pytest
 
 from qaf_docs.cases.case import Case, CaseList, CaseType, case_list_from_cases
 from qaf_docs.cases.caselist import read_case_list
+from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
-from qaf_docs.cases.sampling import AuditHistory, RoundSpec, add_months, plan_round
+from qaf_docs.cases.sampling import plan_round
+from qaf_docs.dates import add_months
 from qaf_docs.demo.synthetic import synthetic_case_list, synthetic_roster
 from qaf_docs.errors import SamplingError
 
@@ -442,7 +444,8 @@ def test_same_plan_in_processes_with_different_hash_seeds():
     script = textwrap.dedent(
         """
         from datetime import date
-        from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round
+        from qaf_docs.cases.plan import AuditHistory, RoundSpec
+        from qaf_docs.cases.sampling import plan_round
         from qaf_docs.demo.synthetic import synthetic_case_list, synthetic_roster
         cl = synthetic_case_list(600, 8, seed=3, today=date(2026, 3, 1))
         for spec in (RoundSpec("simple", seed=5, n=20, stratify_by=("team", "case_type")),

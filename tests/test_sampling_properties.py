@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from qaf_docs.cases.allocation import allocate, can_audit
 from qaf_docs.cases.case import Case, CaseList, CaseType, case_list_from_cases
+from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
-from qaf_docs.cases.sampling import AuditHistory, RoundSpec, plan_round
+from qaf_docs.cases.sampling import plan_round
 from qaf_docs.errors import SamplingError
 
 TODAY = date(2026, 3, 1)

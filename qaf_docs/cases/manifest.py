@@ -24,8 +24,9 @@ from openpyxl.utils import get_column_letter
 
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.columns import ColumnMapping
+from qaf_docs.cases.plan import AuditHistory, RoundPlan, RoundSpec
 from qaf_docs.cases.roster import Auditor, read_roster
-from qaf_docs.cases.sampling import AuditHistory, RoundPlan, RoundSpec, plan_round, roster_sha256
+from qaf_docs.cases.sampling import plan_round, roster_sha256
 from qaf_docs.errors import CaseListError, SamplingError
 from qaf_docs.office.printing import fit_to_page
 from qaf_docs.safe_output import write_cell

@@ -15,8 +15,9 @@ from typing import Literal, cast
 from qaf_docs.cases.case import CaseList, RowProblem
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.manifest import VerifyResult, verify_manifest, write_manifest
+from qaf_docs.cases.plan import AuditHistory, RoundKind, RoundSpec
 from qaf_docs.cases.roster import read_roster
-from qaf_docs.cases.sampling import AuditHistory, RoundKind, RoundSpec, plan_round
+from qaf_docs.cases.sampling import plan_round
 from qaf_docs.errors import SettingsError
 from qaf_docs.records import NewAudit
 from qaf_docs.register.store import Register
