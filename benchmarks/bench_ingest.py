@@ -20,7 +20,8 @@ from pathlib import Path
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.inbox.ingest import Ingestor, ingest_inbox
 from qaf_docs.inbox.readiness import scan
-from qaf_docs.packs.generate import generate_packs, pack_paths
+from qaf_docs.packs.details import pack_paths
+from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import NewAudit
 from qaf_docs.register.store import Register
 from qaf_docs.reports import qa_tracker as reports

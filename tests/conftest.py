@@ -13,7 +13,8 @@ import pytest
 
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import Framework
-from qaf_docs.packs.generate import generate_packs, pack_paths
+from qaf_docs.packs.details import pack_paths
+from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace, init_workspace

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
-from qaf_docs.packs.generate import find_actions_header
+from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_csv, export_json

@@ -16,14 +16,11 @@ from openpyxl.styles.numbers import is_date_format
 
 from qaf_docs.errors import TemplateError
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.office.identity import read_custom_properties
-from qaf_docs.packs.generate import (
-    PackAction,
-    details_for,
-    find_actions_header,
-    generate_packs,
-    write_action_tracker,
-)
+from qaf_docs.packs.action_tracker import write_action_tracker
+from qaf_docs.packs.details import PackAction, details_for
+from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace, init_workspace

@@ -21,7 +21,8 @@ from openpyxl import load_workbook
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import load_framework, preset_names
 from qaf_docs.inbox.ingest import ingest_inbox
-from qaf_docs.packs.generate import find_actions_header, generate_packs
+from qaf_docs.office.action_sheet import find_actions_header
+from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
 from qaf_docs.workspace import Workspace, init_workspace

@@ -19,7 +19,9 @@ from qaf_docs.demo.filling import FormFiller
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome, ingest_inbox
-from qaf_docs.packs.generate import find_actions_header, generate_packs, pack_paths
+from qaf_docs.office.action_sheet import Column, find_actions_header
+from qaf_docs.packs.details import pack_paths
+from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
@@ -134,17 +136,22 @@ def update_tracker_like_a_manager(path: Path, rng: random.Random, today: date) -
     """Mark some actions in a returned tracker In progress or Completed, with evidence."""
     wb = load_workbook(path)
     ws = wb.worksheets[0]
-    row = find_actions_header(ws) + 1
-    while ws.cell(row=row, column=2).value:
+    header = find_actions_header(ws)
+    if header is None:  # a council template without an actions table: nothing to update
+        return
+    row = header + 1
+    while ws.cell(row=row, column=Column.DESCRIPTION).value:
         choice = rng.random()
         if choice < 0.5:
-            ws.cell(row=row, column=5, value="Completed")
-            ws.cell(row=row, column=6, value=today).number_format = "DD/MM/YYYY"
+            ws.cell(row=row, column=Column.STATUS, value="Completed")
+            ws.cell(row=row, column=Column.COMPLETED, value=today).number_format = "DD/MM/YYYY"
             ws.cell(
-                row=row, column=7, value="Seen on the case file: case note and supervision record."
+                row=row,
+                column=Column.EVIDENCE,
+                value="Seen on the case file: case note and supervision record.",
             )
         elif choice < 0.8:
-            ws.cell(row=row, column=5, value="In progress")
+            ws.cell(row=row, column=Column.STATUS, value="In progress")
         row += 1
     atomic_write(path, lambda tmp: wb.save(tmp))
 

@@ -31,7 +31,8 @@ from qaf_docs.inbox.readiness import (
 from qaf_docs.inbox.watcher import InboxWatcher, WatcherLock
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.safety import FileKind, Limits, inspect_office_file, sha256_file
-from qaf_docs.packs import generate as packs
+from qaf_docs.packs import action_tracker as tracker_pack
+from qaf_docs.packs import details as pack_details
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.store import Register
 from qaf_docs.reports import qa_tracker as reports
@@ -198,14 +199,14 @@ class Ingestor:
     def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> None:
         """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update."""
         actions = [
-            packs.PackAction(
+            pack_details.PackAction(
                 a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
             )
             for a in self.register.current_actions(audit.audit_ref)
         ]
-        details = packs.details_for(audit, self.settings, kind="action_tracker")
-        _, xlsx = packs.pack_paths(self.ws.packs, audit.round_id, audit.audit_ref)
-        packs.write_action_tracker(
+        details = pack_details.details_for(audit, self.settings, kind="action_tracker")
+        _, xlsx = pack_details.pack_paths(self.ws.packs, audit.round_id, audit.audit_ref)
+        tracker_pack.write_action_tracker(
             self.ws.template(TRACKER_TEMPLATE), details, actions, xlsx, audit_date
         )
 

@@ -9,10 +9,11 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from qaf_docs.dates import parse_date
+from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
+from qaf_docs.office.action_sheet import COLUMN_COUNT, STATUSES, Column, find_actions_header
 from qaf_docs.office.identity import read_identity
 from qaf_docs.office.safety import DEFAULT_LIMITS, Limits
-from qaf_docs.packs.generate import STATUSES, find_actions_header
 from qaf_docs.records import Identity, TrackerRow
 
 _STATUS_WORDS = {
@@ -66,11 +67,20 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
     identity = read_identity(path, visible_ref, limits)
     findings: list[Finding] = []
     header = find_actions_header(ws)
+    if header is None:
+        raise SubmissionError(
+            "The actions table's header row (No. | Action | Owner | …) is missing from the "
+            "tracker, so its actions cannot be read.",
+            path=path,
+            what_to_do="Ask the manager to update the tracker qaf issued for this audit without "
+            "deleting its header row, and drop that copy in the inbox.",
+        )
     rows: list[TrackerRow] = []
     for excel_row, cells in enumerate(
-        ws.iter_rows(min_row=header + 1, max_col=7, values_only=True), start=header + 1
+        ws.iter_rows(min_row=header + 1, max_col=COLUMN_COUNT, values_only=True), start=header + 1
     ):
-        number, description, owner, due, status, done, evidence = (list(cells) + [None] * 7)[:7]
+        values = (list(cells) + [None] * COLUMN_COUNT)[:COLUMN_COUNT]
+        number, description, owner, due, status, done, evidence = (values[c - 1] for c in Column)
         if not any(_text(v) for v in (description, owner, status, done, evidence)):
             continue
         where_row = f"Row {excel_row}"

@@ -1,0 +1,92 @@
+"""The manager's Excel action tracker: the council's template with the audit's agreed actions."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.utils.exceptions import InvalidFileException
+
+from qaf_docs.dates import uk
+from qaf_docs.errors import TemplateError
+from qaf_docs.office.action_sheet import Column, find_actions_header
+from qaf_docs.office.printing import fit_row_height
+from qaf_docs.packs.details import PackAction, PackDetails
+from qaf_docs.packs.templates import not_a_template
+from qaf_docs.safe_output import atomic_write, set_text_cell
+
+_PLACEHOLDER = re.compile(r"{{\s*([a-z_]+)\s*}}")
+
+
+def write_action_tracker(
+    template: Path,
+    details: PackDetails,
+    actions: Sequence[PackAction],
+    out: Path,
+    audit_date: date | None = None,
+) -> Path:
+    """Fill the Excel action tracker template for one audit and write it to ``out``."""
+    try:
+        wb = load_workbook(template)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise not_a_template(template, "Excel Workbook (.xlsx)") from exc
+    ws = wb.worksheets[0]
+    ident = details.identity
+    values = {
+        "council_name": details.council_name,
+        "audit_ref": ident.audit_ref,
+        "case_id": ident.case_id,
+        "team": details.team,
+        "worker": details.worker,
+        "auditor": details.auditor,
+        "round_id": ident.round_id,
+        "audit_date": uk(audit_date) if audit_date else "to be confirmed",
+        "issued_on": uk(details.issued_on),
+    }
+    header = find_actions_header(ws)
+    if header is None:
+        raise TemplateError(
+            f"Template {template.name} has no actions table: a row starting 'No.' | 'Action' is "
+            "needed. Restore the default with 'qaf init --restore-templates'."
+        )
+    for row in ws.iter_rows(min_row=1, max_row=header):
+        for cell in row:
+            if isinstance(cell.value, str) and "{{" in cell.value:
+                text = _fill_placeholders(cell.value, values, template)
+                set_text_cell(cell, text)
+    first = header + 1
+    if ws.cell(row=first, column=1).value == "{{ actions }}":
+        ws.cell(row=first, column=1).value = None
+    for i, action in enumerate(actions):
+        r = first + i
+        ws.cell(row=r, column=Column.NUMBER, value=action.number)
+        set_text_cell(ws.cell(row=r, column=Column.DESCRIPTION), action.description)
+        set_text_cell(ws.cell(row=r, column=Column.OWNER), action.owner)
+        ws.cell(row=r, column=Column.DUE, value=action.due_on)
+        set_text_cell(ws.cell(row=r, column=Column.STATUS), action.status)
+        ws.cell(row=r, column=Column.COMPLETED, value=action.completed_on)
+        set_text_cell(ws.cell(row=r, column=Column.EVIDENCE), action.evidence)
+        fit_row_height(
+            ws, r, {Column.DESCRIPTION: action.description, Column.EVIDENCE: action.evidence}
+        )
+    for name, value in ident.as_properties().items():
+        wb.custom_doc_props.append(StringProperty(name=name, value=value))
+    return atomic_write(out, lambda tmp: wb.save(tmp))
+
+
+def _fill_placeholders(text: str, values: dict[str, str], template: Path) -> str:
+    def sub(m: re.Match[str]) -> str:
+        key = m.group(1)
+        if key not in values:
+            raise TemplateError(
+                f"Template {template.name} uses '{{{{ {key} }}}}', which qaf does not provide. "
+                f"Known names: {', '.join(sorted(values))}."
+            )
+        return values[key]
+
+    return _PLACEHOLDER.sub(sub, text)

@@ -1,0 +1,132 @@
+"""The Word audit tool: the council's template rendered with the audit's details and form fields.
+
+Every field an auditor fills is a Word content control (``office.content_controls``); the file
+carries the audit's identity as custom document properties (``office.identity``).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.exceptions import PackageNotFoundError
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from qaf_docs.dates import uk
+from qaf_docs.frameworks import Framework
+from qaf_docs.office import content_controls as ff
+from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
+from qaf_docs.packs.details import PackDetails
+from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
+from qaf_docs.records import Identity
+from qaf_docs.safe_output import atomic_write
+
+ACTION_SLOTS = 8
+
+
+def _fields(framework: Framework) -> dict[str, ff.Control]:
+    grades = framework.scale.grades
+    return {
+        "audit_date": ff.date_control("qaf_audit_date", "Date of audit"),
+        "practitioner_present": ff.checkbox_control(
+            "qaf_practitioner_present", "Practitioner took part"
+        ),
+        "overall_grade": ff.dropdown_control("qaf_overall_grade", "Overall grade", grades),
+        "overall_rationale": ff.text_control("qaf_overall_rationale", "Overall rationale"),
+        "voice_of_child": ff.text_control("qaf_voice_of_child", "Voice of the child"),
+        "self_assessment": ff.text_control("qaf_self_assessment", "Practitioner self-assessment"),
+        "family_feedback": ff.text_control("qaf_family_feedback", "Family feedback"),
+        "theme": ff.text_control("qaf_theme", "Theme"),
+        "agency_contributions": ff.text_control("qaf_agency_contributions", "Agency contributions"),
+        "moderator": ff.text_control("qaf_moderator", "Moderator"),
+        "moderated_grade": ff.dropdown_control("qaf_moderated_grade", "Moderated grade", grades),
+        "moderation_reason": ff.text_control("qaf_moderation_reason", "Reason for change"),
+        "moderation_date": ff.date_control("qaf_moderation_date", "Date moderated"),
+    }
+
+
+def audit_tool_context(
+    details: PackDetails, framework: Framework, action_days: int
+) -> dict[str, Any]:
+    """Return the values the Word template is rendered with."""
+    ident = details.identity
+    domains = [
+        {
+            "key": d.key,
+            "title": d.title,
+            "prompts": d.prompts,
+            "grade": ff.dropdown_control(
+                f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale.grades
+            ),
+            "rationale": ff.text_control(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
+        }
+        for d in framework.domains
+    ]
+    actions = [
+        {
+            "number": n,
+            "description": ff.text_control(f"qaf_action_{n}", f"Action {n}"),
+            "owner": ff.text_control(f"qaf_action_{n}_owner", f"Action {n}: owner"),
+            "due": ff.date_control(f"qaf_action_{n}_due", f"Action {n}: due date"),
+        }
+        for n in range(1, ACTION_SLOTS + 1)
+    ]
+    return {
+        "council_name": details.council_name,
+        "framework_name": framework.name,
+        "framework_version": framework.version,
+        "template_version": ident.template_version,
+        "audit_ref": ident.audit_ref,
+        "ref_field": ff.Control(ff.bookmarked_text("qaf_ref", ident.audit_ref)),
+        "actions_marker": ff.Control(ff.bookmarked_text("qaf_actions", "")),
+        "case_id": ident.case_id,
+        "child_name": details.child_name or "",
+        "team": details.team,
+        "worker": details.worker,
+        "case_type": details.case_type,
+        "auditor": details.auditor,
+        "round_id": ident.round_id,
+        "issued_on": uk(details.issued_on),
+        "due_on": uk(details.due_on),
+        "action_days": action_days,
+        "sections": framework.sections,
+        "domains": domains,
+        "actions": actions,
+        "f": _fields(framework),
+    }
+
+
+def write_audit_tool(
+    template: Path, details: PackDetails, framework: Framework, action_days: int, out: Path
+) -> Path:
+    """Render the Word audit tool for one audit to ``out`` and return the path written."""
+    tpl = DocxTemplate(str(template))
+    try:
+        tpl.render(
+            audit_tool_context(details, framework, action_days),
+            jinja_environment(),
+            autoescape=True,
+        )
+    except jinja2.TemplateError as exc:
+        raise template_problem(template, exc) from exc
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
+        raise not_a_template(template, "Word Document (.docx)") from exc
+    _add_custom_properties(tpl, details.identity)
+    return atomic_write(out, lambda tmp: tpl.save(str(tmp)))
+
+
+def _add_custom_properties(tpl: DocxTemplate, identity: Identity) -> None:
+    package = tpl.docx.part.package
+    blob = custom_properties_xml(identity.as_properties())
+    # A council's template may carry custom properties of its own: replace that part, keep the rest.
+    for r_id, rel in list(package.rels.items()):
+        if rel.reltype == RELATIONSHIP_TYPE.CUSTOM_PROPERTIES:
+            package.rels.pop(r_id)
+    part = Part(PackURI("/docProps/custom.xml"), CUSTOM_CONTENT_TYPE, blob, package)
+    package.relate_to(part, RELATIONSHIP_TYPE.CUSTOM_PROPERTIES)
