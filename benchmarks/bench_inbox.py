@@ -4,7 +4,7 @@
 
 1. ``inspect_office_file`` over a few hundred generated .docx/.xlsx files, against a naive check
    that fully decompresses every member and parses every XML part with the standard library.
-2. ``scan`` + ``ReadinessTracker.ready`` over a 500-file inbox (three looks: first sight, stable,
+2. ``scan`` + ``ReadinessMonitor.ready`` over a 500-file inbox (three looks: first sight, stable,
    steady state), against a naive baseline that opens every file's zip directory on each look.
 """
 
@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import hostile_files as hf
 
-from qaf_docs.inbox.readiness import ReadinessTracker, scan
+from qaf_docs.inbox.readiness import ReadinessMonitor, scan
 from qaf_docs.office.safety import inspect_office_file
 
 
@@ -111,7 +111,7 @@ def main() -> None:
 
         looks: list[float] = []
         clock_now = [0.0]
-        tracker = ReadinessTracker(stable_checks=2, min_stable_s=0.0, clock=lambda: clock_now[0])
+        tracker = ReadinessMonitor(stable_checks=2, min_stable_s=0.0, clock=lambda: clock_now[0])
         for look in range(3):
             clock_now[0] += 2.0
             start = time.perf_counter()

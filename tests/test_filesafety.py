@@ -226,7 +226,7 @@ def test_compound_file_builder_is_a_real_structure() -> None:
 def test_a_locked_file_is_in_use_not_unsafe(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from qaf_docs.inbox.readiness import FileInUseError
+    from qaf_docs.errors import FileInUseError
 
     path = hf.valid_docx(tmp_path)
 

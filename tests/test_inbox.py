@@ -12,15 +12,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from qaf_docs.errors import FileInUseError
 from qaf_docs.inbox import readiness as inbox
-from qaf_docs.inbox.readiness import (
-    FileInUseError,
-    ReadinessTracker,
-    is_ignored,
-    move_without_clobber,
-    safe_display_name,
-    scan,
-)
+from qaf_docs.inbox.moves import move_without_clobber, safe_display_name
+from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 
 
 class FakeClock:
@@ -79,7 +74,7 @@ def test_scan_of_a_missing_folder_raises_oserror(tmp_path: Path) -> None:
 
 def test_file_is_ready_only_after_stable_looks(tmp_path: Path) -> None:
     clock = FakeClock()
-    tracker = ReadinessTracker(stable_checks=2, min_stable_s=1.0, clock=clock)
+    tracker = ReadinessMonitor(stable_checks=2, min_stable_s=1.0, clock=clock)
     path = hf.valid_docx(tmp_path)
     assert tracker.ready([path]) == []  # first look
     clock.advance(0.1)
@@ -90,7 +85,7 @@ def test_file_is_ready_only_after_stable_looks(tmp_path: Path) -> None:
 
 def test_a_growing_file_is_not_ready(tmp_path: Path) -> None:
     clock = FakeClock()
-    tracker = ReadinessTracker(stable_checks=2, min_stable_s=0.0, clock=clock)
+    tracker = ReadinessMonitor(stable_checks=2, min_stable_s=0.0, clock=clock)
     path = tmp_path / "copying.docx"
     data = hf.valid_docx_bytes()
     with path.open("wb") as handle:
@@ -110,7 +105,7 @@ def test_stable_but_incomplete_zip_waits_then_is_handed_over(tmp_path: Path) -> 
     # A copy that stalls mid-way looks stable; the missing zip directory keeps it waiting, but
     # not for ever: after invalid_timeout_s it is handed over to be rejected as damaged.
     clock = FakeClock()
-    tracker = ReadinessTracker(min_stable_s=0.0, invalid_timeout_s=60, clock=clock)
+    tracker = ReadinessMonitor(min_stable_s=0.0, invalid_timeout_s=60, clock=clock)
     path = hf.truncated(tmp_path)
     for _ in range(5):
         assert tracker.ready([path]) == []
@@ -121,7 +116,7 @@ def test_stable_but_incomplete_zip_waits_then_is_handed_over(tmp_path: Path) -> 
 
 def test_empty_placeholder_waits_until_filled(tmp_path: Path) -> None:
     clock = FakeClock()
-    tracker = ReadinessTracker(min_stable_s=0.0, empty_timeout_s=600, clock=clock)
+    tracker = ReadinessMonitor(min_stable_s=0.0, empty_timeout_s=600, clock=clock)
     path = tmp_path / "placeholder.docx"
     path.write_bytes(b"")
     for _ in range(5):
@@ -136,7 +131,7 @@ def test_empty_placeholder_waits_until_filled(tmp_path: Path) -> None:
 
 def test_empty_placeholder_times_out_for_rejection(tmp_path: Path) -> None:
     clock = FakeClock()
-    tracker = ReadinessTracker(min_stable_s=0.0, empty_timeout_s=600, clock=clock)
+    tracker = ReadinessMonitor(min_stable_s=0.0, empty_timeout_s=600, clock=clock)
     path = tmp_path / "placeholder.docx"
     path.write_bytes(b"")
     tracker.ready([path])
@@ -148,7 +143,7 @@ def test_empty_placeholder_times_out_for_rejection(tmp_path: Path) -> None:
 
 def test_ready_files_come_in_arrival_order(tmp_path: Path) -> None:
     clock = FakeClock()
-    tracker = ReadinessTracker(stable_checks=1, min_stable_s=0.0, clock=clock)
+    tracker = ReadinessMonitor(stable_checks=1, min_stable_s=0.0, clock=clock)
     names = ["c.docx", "a.docx", "b.docx"]
     for offset, name in enumerate(names):
         path = hf.valid_docx(tmp_path, name)
@@ -163,7 +158,7 @@ def test_ready_files_come_in_arrival_order(tmp_path: Path) -> None:
 
 def test_vanished_files_are_forgotten(tmp_path: Path) -> None:
     clock = FakeClock()
-    tracker = ReadinessTracker(min_stable_s=0.0, clock=clock)
+    tracker = ReadinessMonitor(min_stable_s=0.0, clock=clock)
     path = hf.valid_docx(tmp_path)
     tracker.ready([path])
     path.unlink()
@@ -191,7 +186,7 @@ def test_slow_copy_is_never_ready_before_the_last_chunk(tmp_path: Path) -> None:
 
     # Real clock, quick looks: during the pauses size and mtime are stable, so only the zip
     # directory (written last) stops an early read.
-    tracker = ReadinessTracker(stable_checks=2, min_stable_s=0.02)
+    tracker = ReadinessMonitor(stable_checks=2, min_stable_s=0.02)
     writer = threading.Thread(target=slow_copy)
     writer.start()
     became_ready = False
@@ -222,7 +217,7 @@ def test_zip_check_runs_once_per_version(tmp_path: Path, monkeypatch: pytest.Mon
 
     monkeypatch.setattr(inbox, "_zip_directory_ok", counting)
     clock = FakeClock()
-    tracker = ReadinessTracker(stable_checks=1, min_stable_s=0.0, clock=clock)
+    tracker = ReadinessMonitor(stable_checks=1, min_stable_s=0.0, clock=clock)
     path = hf.valid_docx(tmp_path)
     for _ in range(5):
         assert tracker.ready([path]) == [path]
@@ -302,7 +297,7 @@ def test_move_of_a_locked_file_says_so_and_leaves_it(
     def locked(*_: object) -> None:
         raise PermissionError(13, "The process cannot access the file (sharing violation)")
 
-    monkeypatch.setattr("qaf_docs.inbox.readiness.os.replace", locked)
+    monkeypatch.setattr("qaf_docs.inbox.moves.os.replace", locked)
     with pytest.raises(FileInUseError, match="open in another program") as caught:
         move_without_clobber(src, tmp_path / "processed")
     assert caught.value.path == src
@@ -319,7 +314,7 @@ def test_move_across_volumes_copies_then_removes(
     def cross_device(*_: object) -> None:
         raise OSError(18, "Invalid cross-device link")
 
-    monkeypatch.setattr("qaf_docs.inbox.readiness.os.replace", cross_device)
+    monkeypatch.setattr("qaf_docs.inbox.moves.os.replace", cross_device)
     moved = move_without_clobber(src, tmp_path / "processed")
     assert moved.read_bytes() == b"content" and not src.exists()
 
@@ -327,7 +322,7 @@ def test_move_across_volumes_copies_then_removes(
 def test_a_file_that_is_plainly_not_a_zip_is_ready_once_stable(tmp_path: Path) -> None:
     # A PDF or an old .doc will never become a zip: hand it over to be rejected without delay.
     clock = FakeClock()
-    tracker = ReadinessTracker(min_stable_s=0.0, invalid_timeout_s=600, clock=clock)
+    tracker = ReadinessMonitor(min_stable_s=0.0, invalid_timeout_s=600, clock=clock)
     paths = [hf.pdf(tmp_path), hf.legacy_doc(tmp_path)]
     tracker.ready(paths)
     clock.advance(1)
@@ -336,7 +331,7 @@ def test_a_file_that_is_plainly_not_a_zip_is_ready_once_stable(tmp_path: Path) -
 
 def test_preallocated_zeros_wait(tmp_path: Path) -> None:
     clock = FakeClock()
-    tracker = ReadinessTracker(min_stable_s=0.0, invalid_timeout_s=600, clock=clock)
+    tracker = ReadinessMonitor(min_stable_s=0.0, invalid_timeout_s=600, clock=clock)
     path = tmp_path / "preallocated.docx"
     path.write_bytes(b"\x00" * 100_000)
     tracker.ready([path])
@@ -347,7 +342,7 @@ def test_preallocated_zeros_wait(tmp_path: Path) -> None:
 def test_a_fresh_tracker_hands_over_a_long_broken_file(tmp_path: Path) -> None:
     # One-shot ingest builds a new tracker each run: age by modified time still counts.
     clock = FakeClock()
-    tracker = ReadinessTracker(min_stable_s=0.0, invalid_timeout_s=120, clock=clock)
+    tracker = ReadinessMonitor(min_stable_s=0.0, invalid_timeout_s=120, clock=clock)
     path = hf.truncated(tmp_path)
     hour_ago = time.time_ns() - 3600 * 10**9
     os.utime(path, ns=(hour_ago, hour_ago))

@@ -24,9 +24,10 @@ from pathlib import Path
 import hostile_files as hf
 import pytest
 
-from qaf_docs.errors import QafError, UnsafeFileError
-from qaf_docs.inbox.readiness import FileInUseError, move_without_clobber
-from qaf_docs.inbox.watcher import InboxWatcher, WatcherLock
+from qaf_docs.errors import FileInUseError, QafError, UnsafeFileError
+from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.inbox.moves import move_without_clobber
+from qaf_docs.inbox.watcher import InboxWatcher
 
 DEADLINE_S = 45.0
 LOG = logging.getLogger("qaf_docs.test_watch")

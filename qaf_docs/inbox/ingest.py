@@ -14,21 +14,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from qaf_docs.errors import IdentityError, QafError, SubmissionError
+from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionError
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
-from qaf_docs.inbox.readiness import (
-    FileInUseError,
-    ReadinessTracker,
-    is_ignored,
-    move_without_clobber,
-    scan,
-)
-from qaf_docs.inbox.watcher import InboxWatcher, WatcherLock
+from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.inbox.moves import move_without_clobber
+from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
+from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
+from qaf_docs.inbox.watcher import InboxWatcher
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.safety import FileKind, Limits, inspect_office_file, sha256_file
 from qaf_docs.packs import action_tracker as tracker_pack
@@ -39,7 +36,6 @@ from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.returns.validation import validate
-from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
 
 log = logging.getLogger("qaf.ingest")
@@ -240,7 +236,7 @@ class Ingestor:
             note=note_text,
         )
         moved = move_without_clobber(path, self.ws.rejected)
-        note = _write_note(moved, note_text)
+        note = write_note(moved, note_text)
         log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
         return Outcome(label, "rejected", audit.audit_ref if audit else None, moved, note, found)
 
@@ -248,7 +244,7 @@ class Ingestor:
         self, path: Path, digest: str, first_name: str, audit_ref: str | None
     ) -> Outcome:
         moved = move_without_clobber(path, self.ws.rejected)
-        note = _write_note(moved, duplicate_note(path.name, first_name, audit_ref))
+        note = write_note(moved, duplicate_note(path.name, first_name, audit_ref))
         log.info("audit %s: duplicate copy set aside", audit_ref)
         return Outcome(f"audit {audit_ref}", "duplicate", audit_ref, moved, note)
 
@@ -266,7 +262,7 @@ class Ingestor:
                 not path.is_file()
                 or is_ignored(path)
                 or path.name.endswith(NOTE_SUFFIX)
-                or _note_path(path).exists()
+                or note_path(path).exists()
             ):
                 continue
             digest = sha256_file(path)
@@ -287,77 +283,10 @@ class Ingestor:
                         )
                     ],
                 )
-            _write_note(path, text)
+            write_note(path, text)
             restored += 1
             log.warning("a rejection note was missing after an interruption; written again")
         return restored
-
-
-NOTE_SUFFIX = ".rejected.txt"
-
-
-def _note_path(moved: Path) -> Path:
-    return moved.with_name(moved.name + NOTE_SUFFIX)
-
-
-def _write_note(moved: Path, text: str) -> Path:
-    return atomic_write(_note_path(moved), lambda tmp: tmp.write_text(text, encoding="utf-8"))
-
-
-def duplicate_note(file_name: str, first_name: str, audit_ref: str | None) -> str:
-    """Return the note beside a second copy of a file that was already recorded."""
-    return (
-        _NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=audit_ref or "unknown")
-        + "\nWhat is wrong\n-------------\n"
-        f"Nothing. This file is an exact copy of '{first_name}', which has already been "
-        "recorded.\n\nWhat to do\n----------\nNothing: the copy was set aside so it is not "
-        "recorded twice. You may delete it.\n"
-    )
-
-
-_NOTE_HEAD = """\
-qaf could not accept this file
-==============================
-
-File:      {file}
-Received:  {received}
-Audit:     {audit}
-"""
-
-
-def _now_uk() -> str:
-    return datetime.now().strftime("%d/%m/%Y %H:%M")
-
-
-def rejection_note(file_name: str, audit: AuditRecord | None, found: list[Finding]) -> str:
-    """Return the plain-English note that sits beside a rejected file."""
-    who = (
-        f"{audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor or 'not recorded'})"
-        if audit
-        else "not identified"
-    )
-    problems = errors(found)
-    lines = [
-        _NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who),
-        "What is wrong",
-        "-------------",
-    ]
-    lines += [f"{i}. {f.line()}" for i, f in enumerate(problems, start=1)]
-    later = warnings(found)
-    if later:
-        lines += ["", "Also worth checking (these alone would not stop the file)"]
-        lines += [f"- {f.line()}" for f in later]
-    author = f"the auditor ({audit.auditor})" if audit and audit.auditor else "whoever sent it"
-    lines += [
-        "",
-        "What to do",
-        "----------",
-        f"Send the file back to {author}. They should open it in Word or Excel, put right each "
-        "point above, save it under any name, and send it back; then drop it in the inbox again.",
-        "Nothing from this file has been recorded, and nothing recorded earlier has changed.",
-        "",
-    ]
-    return "\n".join(lines)
 
 
 def ingest_inbox(
@@ -373,7 +302,7 @@ def ingest_inbox(
     with WatcherLock(ws.inbox / WATCH_LOCK, log=log), Register.open(ws.register_path) as register:
         ingestor = Ingestor(ws, register, settings)
         ingestor.reconcile()
-        readiness = ReadinessTracker(stable_checks=2, min_stable_s=settle_s)
+        readiness = ReadinessMonitor(stable_checks=2, min_stable_s=settle_s)
         readiness.ready(scan(ws.inbox))
         time.sleep(settle_s)
         candidates = scan(ws.inbox)

@@ -1,47 +1,31 @@
-"""The shared inbox folder: which files are candidates, when each is complete, moving them safely.
+"""The shared inbox folder: which files are candidates and when each has finished arriving.
 
 Admin officers drop files into ``inbox/`` — often a Windows network share, many at once, sometimes
-while Word still has them open. This module decides three things without reading any form:
+while Word still has them open. This module decides two things without reading any form:
 
 * ``scan`` / ``is_ignored``: what in the folder is a submission at all. Office owner files
   (``~$…``), LibreOffice locks (``.~lock…#``), temp files, hidden files and Explorer litter are
   ignored, never rejected: they vanish on their own.
-* ``ReadinessTracker``: whether a file has finished arriving. Size and modified time must stay the
+* ``ReadinessMonitor``: whether a file has finished arriving. Size and modified time must stay the
   same across several looks *and* the zip directory (written last) must be readable. An empty
   placeholder waits until it fills or times out; a file that never becomes a valid zip is handed
   over after a while so that it is rejected rather than waited for forever.
-* ``move_without_clobber`` / ``safe_display_name``: moving a file out of the inbox under a name that
-  is valid on Windows, never overwriting another file, and saying so when Word still holds it.
+
+Moving a file out once it has been dealt with is ``inbox.moves``.
 """
 
 from __future__ import annotations
 
-import errno
 import fnmatch
 import os
-import re
-import shutil
 import sys
 import time
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from qaf_docs.errors import FileInUseError as FileInUseError
-from qaf_docs.office.safety import sha256_file
-
-__all__ = [
-    "IGNORED",
-    "FileInUseError",
-    "Readiness",
-    "ReadinessTracker",
-    "is_ignored",
-    "move_without_clobber",
-    "safe_display_name",
-    "scan",
-]
+__all__ = ["IGNORED", "Readiness", "ReadinessMonitor", "is_ignored", "scan"]
 
 #: Name patterns (case-insensitive) that are never submissions. Dot files are ignored as well.
 IGNORED: tuple[str, ...] = (
@@ -62,13 +46,6 @@ IGNORED: tuple[str, ...] = (
 
 _FILE_ATTRIBUTE_HIDDEN = 0x2
 _FILE_ATTRIBUTE_SYSTEM = 0x4
-
-_WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_WINDOWS_RESERVED = frozenset(
-    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
-    + [f"{stem}{n}" for stem in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
-)
-_MAX_NAME_CHARS = 150
 
 
 def is_ignored(path: Path) -> bool:
@@ -153,7 +130,7 @@ def _zip_directory_ok(path: Path) -> bool:
         return False
 
 
-class ReadinessTracker:
+class ReadinessMonitor:
     """Track each inbox file's size and modified time across looks to tell when it is complete."""
 
     def __init__(
@@ -253,119 +230,3 @@ class ReadinessTracker:
             record.zip_ok = _zip_directory_ok(record.path)
             record.zip_checked_for = record.signature if record.zip_ok else None
         return record.zip_ok or unchanged_for >= self.invalid_timeout_s
-
-
-def safe_display_name(name: str) -> str:
-    """Return ``name`` made valid on Windows, keeping its extension and at most 150 characters."""
-    name = unicodedata.normalize("NFC", name)
-    # Keep only the last path component: "..\\..\\x.docx" and "C:/x.docx" become "x.docx".
-    name = re.split(r"[\\/]", name)[-1]
-    name = _WINDOWS_FORBIDDEN.sub("_", name).strip().rstrip(". ")
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,10}", ext):
-        stem, ext = name, ""
-    stem = stem.strip().rstrip(". ").lstrip(".") or "file"
-    # Windows treats "CON.txt" and "con .docx" as the device, whatever follows the first dot.
-    if stem.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
-        stem = "_" + stem
-    suffix = f".{ext}" if ext else ""
-    stem = stem[: _MAX_NAME_CHARS - len(suffix)].rstrip(". ") or "file"
-    return stem + suffix
-
-
-def _numbered(dest_dir: Path, name: str, counter: int) -> Path:
-    if counter == 1:
-        return dest_dir / name
-    stem, dot, ext = name.rpartition(".")
-    if not dot:
-        stem, ext = name, ""
-    suffix = f".{ext}" if ext else ""
-    tag = f" ({counter})"
-    return dest_dir / (stem[: _MAX_NAME_CHARS - len(suffix) - len(tag)] + tag + suffix)
-
-
-def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> Path:
-    """Move ``src`` into ``dest_dir`` under a safe name, adding " (2)", " (3)" … never overwriting.
-
-    Raises FileInUseError when the source is held open (Windows sharing violation), so the caller
-    retries later; the source is then left exactly where it was.
-    """
-    dest_dir.mkdir(parents=True, exist_ok=True)
-    safe = safe_display_name(name if name is not None else src.name)
-    counter = 1
-    while True:
-        candidate = _numbered(dest_dir, safe, counter)
-        try:
-            # An exclusive create reserves the name: os.replace alone would overwrite on POSIX.
-            fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            if _same_content(src, candidate):
-                # An earlier move was cut short after copying: finish it, keep one copy.
-                _remove_source(src)
-                return candidate
-            if _stale_reservation(src, candidate):
-                _move_onto_reservation(src, candidate)
-                return candidate
-            counter += 1
-            continue
-        os.close(fd)
-        try:
-            _move_onto_reservation(src, candidate)
-        except BaseException:
-            candidate.unlink(missing_ok=True)
-            raise
-        return candidate
-
-
-def _same_content(a: Path, b: Path) -> bool:
-    try:
-        if a.stat().st_size != b.stat().st_size:
-            return False
-        return sha256_file(a) == sha256_file(b)
-    except OSError:
-        return False
-
-
-def _stale_reservation(src: Path, target: Path) -> bool:
-    """True for an empty file left at ``target`` by a move that died between reserving and moving.
-
-    Only one qaf process works on an inbox at a time (the inbox lock), so an empty target while the
-    source still has content can only be such a leftover.
-    """
-    try:
-        return target.stat().st_size == 0 and src.stat().st_size > 0
-    except OSError:
-        return False
-
-
-def _remove_source(src: Path) -> None:
-    try:
-        src.unlink()
-    except PermissionError as exc:
-        raise FileInUseError(src) from exc
-
-
-def _move_onto_reservation(src: Path, target: Path) -> None:
-    try:
-        os.replace(src, target)
-        return
-    except PermissionError as exc:
-        raise FileInUseError(src) from exc
-    except OSError as exc:
-        if not _is_cross_device(exc):
-            raise
-    # Different volume (e.g. inbox on a share, outbox local): copy, then remove the original.
-    try:
-        shutil.copy2(src, target)
-    except PermissionError as exc:
-        raise FileInUseError(src) from exc
-    try:
-        src.unlink()
-    except PermissionError as exc:
-        target.unlink(missing_ok=True)
-        raise FileInUseError(src) from exc
-
-
-def _is_cross_device(exc: OSError) -> bool:
-    # EXDEV on POSIX; ERROR_NOT_SAME_DEVICE (17) on Windows.
-    return exc.errno == errno.EXDEV or getattr(exc, "winerror", None) == 17

@@ -6,7 +6,7 @@ How it works, and why:
   they are lost on network shares and when the event buffer overflows. With ``poll=True`` no
   observer is started at all — for shares where events never arrive, a watchdog PollingObserver
   would only repeat the scan the loop already does.
-* A file is handed to ``process_file`` only when :class:`~qaf_docs.inbox.ReadinessTracker` says
+* A file is handed to ``process_file`` only when :class:`~qaf_docs.inbox.ReadinessMonitor` says
   it is complete. An exception from ``process_file`` is logged with the file's name and the loop
   moves on; the file is not offered again until it changes (or the watcher restarts). A file that
   Word holds open (:class:`~qaf_docs.inbox.FileInUseError`) is retried a little later.
@@ -25,256 +25,23 @@ Logs carry file names and reasons only, never file content.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
-import secrets
 import signal
-import socket
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass
-from datetime import datetime
 from pathlib import Path
-from types import FrameType, TracebackType
+from types import FrameType
 from typing import Any
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from qaf_docs.errors import QafError
-from qaf_docs.inbox.readiness import FileInUseError, ReadinessTracker, scan
+from qaf_docs.errors import FileInUseError, QafError
+from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.inbox.readiness import ReadinessMonitor, scan
 
-__all__ = ["InboxWatcher", "LockHolder", "WatcherLock"]
-
-_STILL_ACTIVE = 259  # Windows GetExitCodeProcess: the process has not exited
-
-
-def _pid_alive(pid: int) -> bool:
-    """Return whether a process with this id runs on this computer (True when unsure)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
-        try:
-            code = ctypes.c_ulong()
-            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
-                return True
-            return code.value == _STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists but belongs to someone else
-    return True
-
-
-@dataclass(frozen=True)
-class LockHolder:
-    """Who holds an inbox lock, as recorded in the lock file."""
-
-    pid: int
-    host: str
-    started_at: float
-    heartbeat: float
-    token: str
-
-    def describe(self) -> str:
-        """Return "pid 123 on host X, since 10:02" for messages."""
-        since = datetime.fromtimestamp(self.started_at).strftime("%H:%M")
-        day = datetime.fromtimestamp(self.started_at).date()
-        if day != datetime.now().date():
-            since = f"{day:%d %b} {since}"
-        return f"pid {self.pid} on host {self.host}, since {since}"
-
-
-class WatcherLock:
-    """A lock file that lets only one watcher work on an inbox, and survives crashes.
-
-    Created with O_CREAT | O_EXCL, which is atomic on local disks and on SMB shares (unlike fcntl
-    locks, which SMB does not carry between computers). A lock is stale, and taken over with a log
-    line, when its process is gone from this computer or its heartbeat is older than
-    ``stale_after_s`` (a crash on another computer).
-    """
-
-    def __init__(
-        self,
-        path: Path,
-        *,
-        stale_after_s: float = 600.0,
-        log: logging.Logger | None = None,
-        clock: Callable[[], float] = time.time,
-    ) -> None:
-        """Prepare (not take) the lock at ``path``."""
-        self.path = path
-        self.stale_after_s = stale_after_s
-        self._log = log or logging.getLogger(__name__)
-        self._clock = clock
-        self._host = socket.gethostname()
-        self._token = secrets.token_hex(8)
-        self._started_at = clock()
-        self._held = False
-
-    @property
-    def held(self) -> bool:
-        """Return whether this object holds the lock (as far as it knows)."""
-        return self._held
-
-    def holder(self) -> LockHolder | None:
-        """Return who holds the lock according to the file, or None if absent or unreadable."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-            return LockHolder(
-                pid=int(data["pid"]),
-                host=str(data["host"]),
-                started_at=float(data["started_at"]),
-                heartbeat=float(data["heartbeat"]),
-                token=str(data["token"]),
-            )
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def acquire(self) -> None:
-        """Take the lock (or take over a stale one); raise QafError naming a live holder."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(3):
-            if self._create():
-                self._held = True
-                return
-            holder = self.holder()
-            reason = self._stale_reason(holder)
-            if reason is None:
-                raise QafError(self._refusal(holder))
-            if self._remove_stale(holder):
-                who = holder.describe() if holder else "unreadable lock file"
-                self._log.warning(
-                    "took over the inbox lock of a stopped watcher (%s): %s", who, reason
-                )
-        raise QafError(self._refusal(self.holder()))
-
-    def release(self) -> None:
-        """Give the lock up, if it is still ours (a taken-over lock is left to its new owner)."""
-        if not self._held:
-            return
-        self._held = False
-        holder = self.holder()
-        if holder is not None and holder.token == self._token:
-            with contextlib.suppress(FileNotFoundError):
-                self.path.unlink()
-
-    def heartbeat(self) -> None:
-        """Record that this watcher is alive; raise QafError if another watcher has taken over.
-
-        A lock file that vanished (the inbox folder was recreated) is recreated. OSError from an
-        unreachable share propagates; the caller logs it and tries again at the next beat.
-        """
-        holder = self.holder()
-        if holder is None:
-            if not self.path.exists() and self._create():
-                self._log.warning("the inbox lock file had gone; it has been recreated")
-                return
-            holder = self.holder()
-        if holder is None or holder.token != self._token:
-            self._held = False
-            who = holder.describe() if holder else "an unknown watcher"
-            raise QafError(f"This watcher lost its lock on the inbox to another watcher ({who}).")
-        temp = self.path.with_name(f"{self.path.name}.{self._token}.tmp")
-        temp.write_text(json.dumps(self._record()), encoding="utf-8")
-        try:
-            os.replace(temp, self.path)
-        finally:
-            temp.unlink(missing_ok=True)
-
-    def __enter__(self) -> WatcherLock:
-        """Acquire the lock for a ``with`` block."""
-        self.acquire()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        """Release the lock at the end of a ``with`` block."""
-        self.release()
-
-    def _record(self) -> dict[str, Any]:
-        holder = LockHolder(os.getpid(), self._host, self._started_at, self._clock(), self._token)
-        return asdict(holder)
-
-    def _create(self) -> bool:
-        # No mkdir here: a heartbeat must not recreate an inbox folder that has gone away.
-        try:
-            fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            return False
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self._record(), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        return True
-
-    def _stale_reason(self, holder: LockHolder | None) -> str | None:
-        try:
-            modified = self.path.stat().st_mtime
-        except FileNotFoundError:
-            return "it has just been released"
-        now = self._clock()
-        if holder is None:
-            # Being written this instant, or left half-written by a crash: age tells them apart.
-            if now - modified > self.stale_after_s:
-                return "its lock file was unreadable and old"
-            return None
-        if holder.host == self._host and not _pid_alive(holder.pid):
-            return "its process is no longer running"
-        # The file's modified time comes from the file server, so it guards against clock skew.
-        last_sign = max(holder.heartbeat, modified)
-        if now - last_sign > self.stale_after_s:
-            minutes = (now - last_sign) / 60
-            return f"no heartbeat for {minutes:.0f} minutes"
-        return None
-
-    def _remove_stale(self, holder: LockHolder | None) -> bool:
-        """Move the stale lock aside and delete it, unless it changed hands meanwhile."""
-        grave = self.path.with_name(f"{self.path.name}.stale-{self._token}")
-        try:
-            os.replace(self.path, grave)
-        except FileNotFoundError:
-            return False  # someone else removed it: just try to create ours
-        except PermissionError:
-            return False
-        try:
-            data = json.loads(grave.read_text(encoding="utf-8"))
-            moved_token = str(data.get("token")) if isinstance(data, dict) else None
-        except (OSError, ValueError):
-            moved_token = None
-        expected = holder.token if holder else None
-        if moved_token != expected and not self.path.exists():
-            # Another watcher took over between our look and our move: give its lock back.
-            os.replace(grave, self.path)
-            return False
-        grave.unlink(missing_ok=True)
-        return True
-
-    def _refusal(self, holder: LockHolder | None) -> str:
-        who = holder.describe() if holder else "a watcher that is just starting"
-        minutes = self.stale_after_s / 60
-        return (
-            f"Another watcher ({who}) is already watching this inbox. Stop that one first. If it "
-            f"has crashed, its lock is taken over automatically {minutes:.0f} minutes after its "
-            f"last sign of life (lock file: {self.path.name})."
-        )
+__all__ = ["InboxWatcher"]
 
 
 class _Wake(FileSystemEventHandler):
@@ -321,7 +88,7 @@ class InboxWatcher:
         self._on_burst_end = on_burst_end
         self._log = log
         self.lock = WatcherLock(lock_path, stale_after_s=lock_stale_after_s, log=log)
-        self._tracker = ReadinessTracker(
+        self._readiness = ReadinessMonitor(
             stable_checks=stable_checks,
             min_stable_s=min(1.0, scan_interval_s) if min_stable_s is None else min_stable_s,
             empty_timeout_s=empty_timeout_s,
@@ -401,8 +168,8 @@ class InboxWatcher:
                 del self._retry_at[known]
         now = time.monotonic()
         result = []
-        for path in self._tracker.ready(paths):
-            if self._handled.get(path) == self._tracker.signature(path):
+        for path in self._readiness.ready(paths):
+            if self._handled.get(path) == self._readiness.signature(path):
                 continue
             if self._retry_at.get(path, 0.0) > now:
                 continue
@@ -410,7 +177,7 @@ class InboxWatcher:
         return result
 
     def _process(self, path: Path) -> None:
-        signature = self._tracker.signature(path)
+        signature = self._readiness.signature(path)
         name = path.name
         try:
             self._process_file(path)
@@ -440,7 +207,7 @@ class InboxWatcher:
         self._last_processed = time.monotonic()
 
     def _last_activity(self) -> float:
-        last_change = self._tracker.last_change
+        last_change = self._readiness.last_change
         return max(self._last_processed, last_change if last_change is not None else 0.0)
 
     def _end_burst(self) -> None:
@@ -465,9 +232,9 @@ class InboxWatcher:
         timeout = min(self.scan_interval_s, max(next_beat - now, 0.0))
         if self._burst_pending:
             timeout = min(timeout, max(self._last_activity() + self.debounce_s - now, 0.0))
-        if self._tracker.pending():
+        if self._readiness.pending():
             # Files are arriving: look again as soon as a look could count as "stable".
-            timeout = min(timeout, max(self._tracker.min_stable_s, 0.05))
+            timeout = min(timeout, max(self._readiness.min_stable_s, 0.05))
         return max(timeout, 0.01)
 
     def _sleep(self, stop: threading.Event, timeout: float) -> None:

@@ -1,0 +1,81 @@
+"""The plain-English notes left beside rejected and duplicate files for the admin officer.
+
+A note says what is wrong, point by point with the field or row, and what to do about it, and it
+always ends by saying that nothing was recorded. It names the audit reference and case id, never a
+child.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from qaf_docs.findings import Finding, errors, warnings
+from qaf_docs.records import AuditRecord
+from qaf_docs.safe_output import atomic_write
+
+NOTE_SUFFIX = ".rejected.txt"
+
+
+def note_path(moved: Path) -> Path:
+    return moved.with_name(moved.name + NOTE_SUFFIX)
+
+
+def write_note(moved: Path, text: str) -> Path:
+    return atomic_write(note_path(moved), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def duplicate_note(file_name: str, first_name: str, audit_ref: str | None) -> str:
+    """Return the note beside a second copy of a file that was already recorded."""
+    return (
+        _NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=audit_ref or "unknown")
+        + "\nWhat is wrong\n-------------\n"
+        f"Nothing. This file is an exact copy of '{first_name}', which has already been "
+        "recorded.\n\nWhat to do\n----------\nNothing: the copy was set aside so it is not "
+        "recorded twice. You may delete it.\n"
+    )
+
+
+_NOTE_HEAD = """\
+qaf could not accept this file
+==============================
+
+File:      {file}
+Received:  {received}
+Audit:     {audit}
+"""
+
+
+def _now_uk() -> str:
+    return datetime.now().strftime("%d/%m/%Y %H:%M")
+
+
+def rejection_note(file_name: str, audit: AuditRecord | None, found: list[Finding]) -> str:
+    """Return the plain-English note that sits beside a rejected file."""
+    who = (
+        f"{audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor or 'not recorded'})"
+        if audit
+        else "not identified"
+    )
+    problems = errors(found)
+    lines = [
+        _NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who),
+        "What is wrong",
+        "-------------",
+    ]
+    lines += [f"{i}. {f.line()}" for i, f in enumerate(problems, start=1)]
+    later = warnings(found)
+    if later:
+        lines += ["", "Also worth checking (these alone would not stop the file)"]
+        lines += [f"- {f.line()}" for f in later]
+    author = f"the auditor ({audit.auditor})" if audit and audit.auditor else "whoever sent it"
+    lines += [
+        "",
+        "What to do",
+        "----------",
+        f"Send the file back to {author}. They should open it in Word or Excel, put right each "
+        "point above, save it under any name, and send it back; then drop it in the inbox again.",
+        "Nothing from this file has been recorded, and nothing recorded earlier has changed.",
+        "",
+    ]
+    return "\n".join(lines)
