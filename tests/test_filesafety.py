@@ -14,14 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qaf_docs.errors import UnsafeFileError
-from qaf_docs.office.safety import (
-    FileKind,
-    Limits,
-    inspect_office_file,
-    parse_xml,
-    read_member,
-    sha256_file,
-)
+from qaf_docs.office.parts import Limits, parse_xml, read_member, sha256_file
+from qaf_docs.office.safety import FileKind, inspect_office_file
 
 # Words that betray a programmer's message: an admin officer cannot act on any of them.
 _TECHNICAL = re.compile(

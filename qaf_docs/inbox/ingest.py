@@ -27,7 +27,8 @@ from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejecti
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.watcher import InboxWatcher
 from qaf_docs.office.identity import read_custom_properties
-from qaf_docs.office.safety import FileKind, Limits, inspect_office_file, sha256_file
+from qaf_docs.office.parts import Limits, sha256_file
+from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
 from qaf_docs.records import AuditRecord, Identity

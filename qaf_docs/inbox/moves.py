@@ -11,7 +11,7 @@ import unicodedata
 from pathlib import Path
 
 from qaf_docs.errors import FileInUseError
-from qaf_docs.office.safety import sha256_file
+from qaf_docs.office.parts import sha256_file
 
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 _WINDOWS_RESERVED = frozenset(

@@ -12,7 +12,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from qaf_docs.errors import IdentityError
-from qaf_docs.office.safety import Limits, parse_xml, read_member
+from qaf_docs.office.parts import Limits, parse_xml, read_member
 from qaf_docs.records import Identity
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"

@@ -20,7 +20,8 @@ from typing import Literal
 import openpyxl
 
 from qaf_docs.errors import QafError, SubmissionError
-from qaf_docs.office.safety import FileKind, Limits, inspect_office_file
+from qaf_docs.office.parts import Limits
+from qaf_docs.office.safety import FileKind, inspect_office_file
 
 MiB = 1024 * 1024
 

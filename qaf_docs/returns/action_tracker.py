@@ -13,7 +13,7 @@ from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
 from qaf_docs.office.action_sheet import COLUMN_COUNT, STATUSES, Column, find_actions_header
 from qaf_docs.office.identity import read_identity
-from qaf_docs.office.safety import DEFAULT_LIMITS, Limits
+from qaf_docs.office.parts import DEFAULT_LIMITS, Limits
 from qaf_docs.records import Identity, TrackerRow
 
 _STATUS_WORDS = {

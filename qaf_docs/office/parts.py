@@ -1,0 +1,121 @@
+"""Reading one part of an Office file under limits, and parsing it as XML with no tricks.
+
+``read_member`` and ``parse_xml`` are the only ways the rest of qaf_docs reads a part of a file it
+did not write: the first caps what is decompressed, the second refuses DTDs and entities and never
+touches the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from lxml import etree
+
+from qaf_docs.office.refusals import ASK_AUTHOR, damaged, dtd_error, reading, suspicious, unsafe
+
+MiB = 1024 * 1024
+
+
+DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+
+
+MARKER_OVERLAP = max(len(m) for m in DTD_MARKERS)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upper bounds on what a submitted file may hold: generous for real forms, fatal to bombs."""
+
+    max_file_bytes: int = 25 * MiB
+    max_members: int = 2000
+    max_total_uncompressed: int = 200 * MiB
+    max_member_uncompressed: int = 50 * MiB
+    max_ratio: float = 100.0
+    # Tiny parts (a few KB of repetitive XML) legitimately compress beyond 100:1; a bomb needs bulk.
+    ratio_applies_above_bytes: int = 1 * MiB
+    # Longest stretch of an XML part without a "<": a start tag or a run of text. Real forms stay
+    # far below this; a multi-megabyte token stalls the expat parser of older Pythons.
+    max_token_bytes: int = 1 * MiB
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def sha256_file(path: Path) -> str:
+    """Return the SHA-256 of a file's bytes as lowercase hex, reading it in chunks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_info(
+    path: Path | None, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
+) -> bytes:
+    if info.file_size > limits.max_member_uncompressed:
+        raise suspicious(path, "one part would unpack to far more data than any form holds")
+    if info.file_size > limits.ratio_applies_above_bytes and info.file_size > (
+        limits.max_ratio * max(info.compress_size, 1)
+    ):
+        raise suspicious(
+            path, "it is packed like a 'zip bomb' (a small file that unpacks to a huge one)"
+        )
+    with archive.open(info) as member:
+        # file_size bounds what zipfile will hand back even if the header lies; +1 detects a liar.
+        data = member.read(info.file_size + 1)
+    if len(data) > info.file_size:
+        raise suspicious(path, "one part unpacks to more data than its label says")
+    return data
+
+
+def read_member(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
+    """Return the bytes of one zip member, refusing members over the size and ratio limits."""
+    with reading(path):
+        if path.stat().st_size > limits.max_file_bytes:
+            raise unsafe(path, "The file is too large to be read.", ASK_AUTHOR)
+        with zipfile.ZipFile(path) as archive:
+            try:
+                info = archive.getinfo(name)
+            except KeyError:
+                raise unsafe(
+                    path,
+                    "A part that every Word or Excel file has is missing, so the file cannot be "
+                    "read.",
+                    ASK_AUTHOR,
+                ) from None
+            return read_info(path, archive, info, limits)
+
+
+def _safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        dtd_validation=False,
+        huge_tree=False,
+        remove_pis=False,
+        collect_ids=False,
+    )
+
+
+def parse_xml(data: bytes, *, path: Path | None = None) -> etree._Element:
+    """Parse one XML part with no DTD, entities, network or huge trees; else UnsafeFileError."""
+    if any(marker in data for marker in DTD_MARKERS):
+        raise dtd_error(path)
+    try:
+        root = etree.fromstring(data, parser=_safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise damaged(path) from exc
+    docinfo = root.getroottree().docinfo
+    # Belt and braces: an encoding the byte scan did not anticipate still cannot smuggle a DTD in.
+    if docinfo.internalDTD is not None or docinfo.doctype:
+        raise dtd_error(path)
+    return root

@@ -1,0 +1,140 @@
+"""Why a submitted file was refused, in words an admin officer can act on.
+
+Each refusal is an :class:`UnsafeFileError` carrying what is wrong and what to do. ``reading``
+translates failures while a file is read: a sharing lock (Word still has it open) is retried later,
+anything else means the file is damaged.
+"""
+
+from __future__ import annotations
+
+import lzma
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qaf_docs.errors import FileInUseError, UnsafeFileError
+
+_READ_FAILURES = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    struct.error,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+)
+
+
+SAVE_AS_DOCX = (
+    "Open it in Word or Excel, use File > Save As, choose 'Word Document (.docx)' or "
+    "'Excel Workbook (.xlsx)', and drop the new copy in the inbox."
+)
+
+
+ASK_AUTHOR = (
+    "Return the file to its author and ask them to save it again from Word or Excel and send a new "
+    "copy. If it keeps happening, tell the QA team."
+)
+
+
+def unsafe(path: Path | None, message: str, what_to_do: str) -> UnsafeFileError:
+    return UnsafeFileError(message, path=path, what_to_do=what_to_do)
+
+
+def damaged(path: Path | None) -> UnsafeFileError:
+    return unsafe(
+        path,
+        "The file is damaged or incomplete: it is not a whole Word or Excel file. It may have been "
+        "cut short while it was being copied or saved.",
+        "Copy the file into the inbox again from where it was saved. If it still fails, open it in "
+        "Word or Excel, use File > Save As to save a new copy, and drop that in the inbox.",
+    )
+
+
+def suspicious(path: Path | None, what: str) -> UnsafeFileError:
+    return unsafe(
+        path,
+        f"The file was not read because {what}. Ordinary Word and Excel files never do this, "
+        "so the file may have been tampered with.",
+        "Do not open the file. Ask the author for a fresh copy saved from Word or Excel and tell "
+        "the QA team if it happens again.",
+    )
+
+
+@contextmanager
+def reading(path: Path) -> Iterator[None]:
+    """Translate failures while reading a file into what the admin officer is told.
+
+    A sharing lock (Windows: Word still has it open) is not the file's fault and is retried later;
+    any other read failure means the file is damaged. A file that vanished is left to the caller.
+    """
+    try:
+        yield
+    except PermissionError as exc:
+        raise FileInUseError(path) from exc
+    except _READ_FAILURES as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise damaged(path) from exc
+
+
+def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
+    if head.startswith(b"%PDF"):
+        found = "a PDF"
+    elif head.startswith(b"{\\rtf"):
+        found = "a Rich Text (.rtf) file"
+    elif head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
+        found = "a web page or XML file (an old 'Save as XML/Web page' format)"
+    else:
+        found = "some other kind of file"
+    return unsafe(
+        path,
+        f"The file is not a Word or Excel file: it is {found}, whatever its name says.",
+        "Open the original in Word or Excel, use File > Save As, choose 'Word Document (.docx)' or "
+        "'Excel Workbook (.xlsx)', and drop the new copy in the inbox. A PDF or scan cannot be "
+        "read: the form itself is needed.",
+    )
+
+
+def macro_error(path: Path | None) -> UnsafeFileError:
+    return unsafe(
+        path,
+        "The file contains macros (it is a macro-enabled .docm or .xlsm, possibly renamed). Files "
+        "with macros are never read, because macros can run code on the council's computers.",
+        "Ask the author to open it, use File > Save As, choose 'Word Document (.docx)' or 'Excel "
+        "Workbook (.xlsx)' (not the macro-enabled type), and drop the new copy in the inbox.",
+    )
+
+
+def protected_error(path: Path | None) -> UnsafeFileError:
+    return unsafe(
+        path,
+        "The file is protected by a password or by rights management (sensitivity label / IRM), so "
+        "it cannot be read.",
+        "Ask the author to open it, remove the password (File > Info > Protect Document or Protect "
+        "Workbook > Encrypt with Password, clear the password) or the restricted-access label, "
+        "save it, and drop the new copy in the inbox.",
+    )
+
+
+def not_plain(path: Path, what: str) -> UnsafeFileError:
+    return unsafe(
+        path,
+        f"The file is {what}, not an ordinary Word document (.docx) or Excel workbook (.xlsx).",
+        SAVE_AS_DOCX,
+    )
+
+
+def dtd_error(path: Path | None) -> UnsafeFileError:
+    return suspicious(
+        path, "it contains XML 'entity' declarations, a known trick to read or flood a computer"
+    )
+
+
+def huge_token(path: Path | None) -> UnsafeFileError:
+    return suspicious(path, "it contains one enormous block of text with no breaks in it")
