@@ -58,8 +58,10 @@ def cli(verbose: bool) -> None:
 
     Example:
 
+        \b
         qaf init my-qa --framework collaborative-audit
 
+        \b
         qaf demo --workspace demo
     """
     logging.basicConfig(
@@ -96,6 +98,7 @@ def init(directory: Path, framework: str, council_name: str, restore_templates: 
 
     Example:
 
+        \b
         qaf init "\\\\server\\qa\\audits" --framework live-case-audit --council "Bracknell Forest"
     """
     ws = init_workspace(
@@ -117,6 +120,7 @@ def frameworks() -> None:
 
     Example:
 
+        \b
         qaf frameworks
     """
     for name in preset_names():
@@ -189,8 +193,10 @@ def sample(
 
     Example:
 
+        \b
         qaf sample annex_a.xlsx --roster roster.xlsx --kind simple --n 20 --stratify team
 
+        \b
         qaf sample annex_a.xlsx --verify outbox/samples/2026-11-simple.xlsx
     """
     from qaf_docs.cases import rounds
@@ -199,7 +205,7 @@ def sample(
     if caselist is None:
         raise click.UsageError("Name the case list to sample from, e.g. qaf sample annex_a.xlsx")
     if verify is not None:
-        result = rounds.verify(ws, verify, caselist, roster)
+        result = rounds.verify(verify, caselist, roster)
         click.echo(result.explanation)
         if not result.ok:
             sys.exit(1)
@@ -238,6 +244,7 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> Non
 
     Example:
 
+        \b
         qaf generate --round 2026-11-simple
     """
     from qaf_docs.packs.generate import generate_packs
@@ -276,6 +283,7 @@ def ingest(workspace: Path | None) -> None:
 
     Example:
 
+        \b
         qaf ingest --workspace "\\\\server\\qa\\audits"
     """
     from qaf_docs.inbox.ingest import ingest_inbox
@@ -328,6 +336,7 @@ def watch(workspace: Path | None, poll: bool, interval: float) -> None:
 
     Example:
 
+        \b
         qaf watch --workspace "\\\\server\\qa\\audits" --poll
     """
     from qaf_docs.inbox.ingest import watch_inbox
@@ -346,22 +355,25 @@ def status(workspace: Path | None) -> None:
 
     Example:
 
+        \b
         qaf status
     """
     from qaf_docs.inbox.readiness import scan
     from qaf_docs.register.store import Register
 
     ws = _workspace(workspace)
+    # Read the register first: a register that cannot be read is one error line, nothing else.
+    with Register.open(ws.register_path) as register:
+        counts = register.counts()
+        recent = register.recent_rejections(5)
     click.echo(f"Workspace {ws.root}")
     click.echo(f"  inbox:     {len(scan(ws.inbox))} file(s) waiting")
     click.echo(f"  processed: {sum(1 for p in ws.processed.iterdir() if p.is_file())} file(s)")
     click.echo(
         f"  rejected:  {sum(1 for p in ws.rejected.iterdir() if p.suffix != '.txt')} file(s)"
     )
-    with Register.open(ws.register_path) as register:
-        for key, count in sorted(register.counts().items()):
-            click.echo(f"  {key}: {count}")
-        recent = register.recent_rejections(5)
+    for key, count in sorted(counts.items()):
+        click.echo(f"  {key}: {count}")
     if recent:
         click.echo("Latest problems:")
         for r in recent:
@@ -375,6 +387,7 @@ def report(workspace: Path | None) -> None:
 
     Example:
 
+        \b
         qaf report
     """
     from qaf_docs.register.store import Register
@@ -405,8 +418,10 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
 
     Example:
 
+        \b
         qaf export --format json > register.json
 
+        \b
         qaf export --format csv --output exports/
     """
     from qaf_docs.register.store import Register
@@ -454,6 +469,7 @@ def demo(workspace: Path, cases: int, audits: int, seed: int) -> None:
 
     Example:
 
+        \b
         qaf demo --workspace demo
     """
     from qaf_docs.demo.run import run_demo

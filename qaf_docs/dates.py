@@ -133,11 +133,6 @@ def _names_date(text: str, when: date) -> bool:
     return when.year in numbers and when.day in numbers and when.month in months
 
 
-def from_excel_serial(serial: float) -> date | None:
-    """Return the date of an Excel serial day number, or None when it is not a plausible date."""
-    return _serial_date(serial)[0]
-
-
 def uk(value: date | None) -> str:
     """Format a date the UK way (03/12/2026), or '' for None."""
     return value.strftime("%d/%m/%Y") if value else ""

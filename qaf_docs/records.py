@@ -148,6 +148,20 @@ class AuditForm:
 
 
 @dataclass(frozen=True)
+class Submission:
+    """One accepted file as the register recorded it (the latest of its kind for an audit)."""
+
+    id: int
+    audit_ref: str
+    kind: str  # "audit_tool" or "action_tracker"
+    file_name: str
+    received_at: str  # ISO 8601
+    audit_date: date | None
+    overall_grade: str | None
+    moderated_grade: str | None
+
+
+@dataclass(frozen=True)
 class DomainResult:
     """One practice area's current grade and rationale, as reports and exports show it."""
 

@@ -416,3 +416,33 @@ def test_demo_refuses_a_folder_that_holds_other_things(tmp_path: Path) -> None:
     assert_one_line_error(run("demo", "--workspace", folder, "--cases", "50", "--audits", "2"))
     assert [p.name for p in folder.iterdir()] == ["budget.xlsx"]
     assert (folder / "budget.xlsx").read_bytes() == b"precious"
+
+
+@pytest.mark.parametrize("command", [["status"], ["report"], ["export", "--format", "json"]])
+def test_a_damaged_register_is_one_error_line_that_says_to_restore(
+    workspace: Workspace, command: list[str]
+) -> None:
+    with Register.open(workspace.register_path) as register:
+        plan_audits(register, workspace, 2)
+    data = bytearray(workspace.register_path.read_bytes())
+    data[100:8192] = b"\xde\xad\xbe\xef" * ((8192 - 100) // 4)  # header and first pages torn
+    workspace.register_path.write_bytes(bytes(data))
+    message = assert_one_line_error(run(*command, "--workspace", workspace.root))
+    assert "register" in message.lower()
+    assert "restore" in message.lower() or "damaged" in message.lower()
+
+
+@pytest.mark.parametrize("command", ["init", "sample", "generate", "ingest", "watch", "status"])
+def test_help_examples_are_printed_as_written_not_rewrapped(command: str) -> None:
+    import inspect
+
+    from qaf_docs import cli as cli_module
+
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    doc = inspect.getdoc(getattr(cli_module, command.replace("-", "_")).callback)
+    examples = [line.strip() for line in doc.splitlines() if line.strip().startswith("qaf ")]
+    assert examples, f"qaf {command} --help has no example"
+    printed = [line.strip() for line in result.output.splitlines()]
+    for example in examples:
+        assert example in printed, f"example split or rewrapped: {example}"

@@ -102,8 +102,8 @@ def test_a_resubmission_supersedes_and_keeps_history(
     assert [o.result for o in _run(workspace)] == ["accepted"]
     with Register.open(workspace.register_path) as register:
         assert register.submission_count(issued[0].audit_ref) == 2
-        current = register.current_submission(issued[0].audit_ref)
-        assert current is not None and current["overall_grade"] == "Good"
+        current = register.submission(issued[0].audit_ref)
+        assert current is not None and current.overall_grade == "Good"
 
 
 def test_an_ingest_interrupted_after_commit_is_finished_without_recording_twice(

@@ -14,7 +14,8 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import NewAudit
-from qaf_docs.register.store import MIGRATIONS, Register
+from qaf_docs.register.migrations import MIGRATIONS
+from qaf_docs.register.store import Register
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.workspace import Workspace
 
@@ -195,7 +196,7 @@ def test_a_resubmission_supersedes_but_keeps_the_earlier_one(
     complete_form(pack, framework, grade="Good").save(workspace.root / "first.docx")
     drop(workspace.root / "first.docx", workspace.inbox)
     assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]
-    first = register.current_submission(audit.audit_ref)
+    first = register.submission(audit.audit_ref)
     assert first is not None
 
     complete_form(pack, framework, grade="Outstanding").save(workspace.root / "second.docx")
@@ -203,11 +204,11 @@ def test_a_resubmission_supersedes_but_keeps_the_earlier_one(
     assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]
 
     assert register.submission_count(audit.audit_ref) == 2
-    current = register.current_submission(audit.audit_ref)
+    current = register.submission(audit.audit_ref)
     assert current is not None
-    assert current["id"] > first["id"]
-    assert current["file_name"] == "second.docx"
-    assert current["overall_grade"] == "Outstanding"
+    assert current.id > first.id
+    assert current.file_name == "second.docx"
+    assert current.overall_grade == "Outstanding"
 
 
 def test_the_same_file_content_cannot_be_recorded_twice(
@@ -225,3 +226,16 @@ def test_the_same_file_content_cannot_be_recorded_twice(
         register.record_audit_submission(form, [], file_name="copy of form.docx", sha256=digest)
     # The refused attempt left nothing behind.
     assert register.submission_count(audit.audit_ref) == 1
+
+
+def test_database_failures_leave_the_register_as_register_errors(tmp_path: Path) -> None:
+    path = tmp_path / "register.db"
+    with Register.open(path) as register:
+        record(register, NOV, 2)
+    data = bytearray(path.read_bytes())
+    data[4096:] = b"\0garbage" * ((len(data) - 4096) // 8) + b"\0" * ((len(data) - 4096) % 8)
+    path.write_bytes(bytes(data))
+    with pytest.raises(RegisterError) as info, Register.open(path) as register:
+        register.audits()
+    assert str(info.value).startswith("The register")
+    assert "\n" not in str(info.value)

@@ -45,38 +45,38 @@ def safe_cell(cell: object, value: object) -> None:
     write_cell(cell, value, date_format=_DATE_FORMAT)
 
 
-def _table(ws: object, top: int, header: Sequence[str], rows: Sequence[Sequence[object]]) -> int:
+def _table(sheet: object, top: int, header: Sequence[str], rows: Sequence[Sequence[object]]) -> int:
     """Write a header (bold, shaded) and rows starting at row ``top``; return the next free row."""
     for c, title in enumerate(header, start=1):
-        cell = ws.cell(row=top, column=c)  # type: ignore[attr-defined]
+        cell = sheet.cell(row=top, column=c)  # type: ignore[attr-defined]
         safe_cell(cell, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     for r, values in enumerate(rows, start=top + 1):
         for c, value in enumerate(values, start=1):
-            safe_cell(ws.cell(row=r, column=c), value)  # type: ignore[attr-defined]
+            safe_cell(sheet.cell(row=r, column=c), value)  # type: ignore[attr-defined]
     return top + len(rows) + 1
 
 
 def _list_sheet(
     wb: openpyxl.Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
 ) -> None:
-    ws = wb.create_sheet(title)
-    _table(ws, 1, header, rows)
-    ws.freeze_panes = "A2"
-    fit_to_page(ws, landscape=True)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows)) + 1}"
-    _fit_widths(ws, header, rows)
+    sheet = wb.create_sheet(title)
+    _table(sheet, 1, header, rows)
+    sheet.freeze_panes = "A2"
+    fit_to_page(sheet, landscape=True)
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{max(1, len(rows)) + 1}"
+    _fit_widths(sheet, header, rows)
 
 
-def _fit_widths(ws: object, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+def _fit_widths(sheet: object, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
     for c, title in enumerate(header, start=1):
         longest = len(title)
         for values in rows[:2000]:
             value = values[c - 1] if c - 1 < len(values) else ""
             longest = max(longest, 10 if isinstance(value, date) else len(str(value or "")))
         width = min(60, max(8, longest + 2))
-        ws.column_dimensions[get_column_letter(c)].width = width  # type: ignore[attr-defined]
+        sheet.column_dimensions[get_column_letter(c)].width = width  # type: ignore[attr-defined]
 
 
 def write_manifest(plan: RoundPlan, path: Path) -> None:
@@ -130,7 +130,7 @@ def write_manifest(plan: RoundPlan, path: Path) -> None:
 
 
 def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan) -> None:
-    ws = wb.create_sheet("Round")
+    sheet = wb.create_sheet("Round")
     spec = plan.rules.get("spec", {})
     assert isinstance(spec, dict)
     allocated = sum(1 for a in plan.audits if a.auditor)
@@ -161,26 +161,26 @@ def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan) -> None:
         )
         facts.append([f"Rule: {key}", shown])
     facts.append(["Rules (JSON)", json.dumps(plan.rules, sort_keys=True)])
-    row = _table(ws, 1, ["Item", "Value"], facts) + 1
+    row = _table(sheet, 1, ["Item", "Value"], facts) + 1
     if plan.warnings:
-        row = _table(ws, row, ["Warnings"], [[w] for w in plan.warnings]) + 1
+        row = _table(sheet, row, ["Warnings"], [[w] for w in plan.warnings]) + 1
     teams = plan.counts_by("team")
-    row = _table(ws, row, ["Team", "Cases"], [[k, v] for k, v in teams.items()]) + 1
+    row = _table(sheet, row, ["Team", "Cases"], [[k, v] for k, v in teams.items()]) + 1
     types = plan.counts_by("case_type")
-    row = _table(ws, row, ["Case type", "Cases"], [[k, v] for k, v in types.items()]) + 1
+    row = _table(sheet, row, ["Case type", "Cases"], [[k, v] for k, v in types.items()]) + 1
     auditors = plan.counts_by("auditor")
-    _table(ws, row, ["Auditor", "Cases"], [[k, v] for k, v in auditors.items()])
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 80
-    for cells in ws.iter_rows(min_col=2, max_col=2):
+    _table(sheet, row, ["Auditor", "Cases"], [[k, v] for k, v in auditors.items()])
+    sheet.column_dimensions["A"].width = 34
+    sheet.column_dimensions["B"].width = 80
+    for cells in sheet.iter_rows(min_col=2, max_col=2):
         for cell in cells:
             cell.alignment = Alignment(wrap_text=False, vertical="top")
-    ws.freeze_panes = "A2"
+    sheet.freeze_panes = "A2"
 
 
 def _record_sheet(wb: openpyxl.Workbook, plan: RoundPlan) -> None:
-    ws = wb.create_sheet(RECORD_SHEET)
-    ws.sheet_state = "hidden"
+    sheet = wb.create_sheet(RECORD_SHEET)
+    sheet.sheet_state = "hidden"
     record = {
         "rules": plan.rules,
         "roster": [
@@ -195,12 +195,12 @@ def _record_sheet(wb: openpyxl.Workbook, plan: RoundPlan) -> None:
         ],
         "history": plan.history.to_json(),
     }
-    safe_cell(ws.cell(row=1, column=1), RECORD_TITLE)
+    safe_cell(sheet.cell(row=1, column=1), RECORD_TITLE)
     for r, (key, value) in enumerate(record.items(), start=2):
         text = json.dumps(value, sort_keys=True)
-        safe_cell(ws.cell(row=r, column=1), key)
+        safe_cell(sheet.cell(row=r, column=1), key)
         for i in range(0, max(1, len(text)), _CHUNK):
-            safe_cell(ws.cell(row=r, column=2 + i // _CHUNK), text[i : i + _CHUNK])
+            safe_cell(sheet.cell(row=r, column=2 + i // _CHUNK), text[i : i + _CHUNK])
 
 
 @dataclass

@@ -72,15 +72,6 @@ class AuditHistory:
         text = json.dumps(self.to_json(), sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-    def is_empty(self) -> bool:
-        """Say whether the history records nothing at all."""
-        return not (
-            self.last_audited
-            or self.reaudit_due
-            or self.worker_last_audited
-            or self.half_cycle_taken
-        )
-
 
 @dataclass(frozen=True)
 class RoundSpec:

@@ -166,6 +166,6 @@ def draw(
     )
 
 
-def verify(ws: Workspace, manifest: Path, caselist: Path, roster: Path | None) -> VerifyResult:
+def verify(manifest: Path, caselist: Path, roster: Path | None) -> VerifyResult:
     """Re-draw a recorded round from its manifest and say whether the same sample comes out."""
     return verify_manifest(manifest, caselist, roster)

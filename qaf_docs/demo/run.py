@@ -135,23 +135,23 @@ def fill_like_an_auditor(
 def update_tracker_like_a_manager(path: Path, rng: random.Random, today: date) -> None:
     """Mark some actions in a returned tracker In progress or Completed, with evidence."""
     wb = load_workbook(path)
-    ws = wb.worksheets[0]
-    header = find_actions_header(ws)
+    sheet = wb.worksheets[0]
+    header = find_actions_header(sheet)
     if header is None:  # a council template without an actions table: nothing to update
         return
     row = header + 1
-    while ws.cell(row=row, column=Column.DESCRIPTION).value:
+    while sheet.cell(row=row, column=Column.DESCRIPTION).value:
         choice = rng.random()
         if choice < 0.5:
-            ws.cell(row=row, column=Column.STATUS, value="Completed")
-            ws.cell(row=row, column=Column.COMPLETED, value=today).number_format = "DD/MM/YYYY"
-            ws.cell(
+            sheet.cell(row=row, column=Column.STATUS, value="Completed")
+            sheet.cell(row=row, column=Column.COMPLETED, value=today).number_format = "DD/MM/YYYY"
+            sheet.cell(
                 row=row,
                 column=Column.EVIDENCE,
                 value="Seen on the case file: case note and supervision record.",
             )
         elif choice < 0.8:
-            ws.cell(row=row, column=Column.STATUS, value="In progress")
+            sheet.cell(row=row, column=Column.STATUS, value="In progress")
         row += 1
     atomic_write(path, lambda tmp: wb.save(tmp))
 

@@ -217,12 +217,12 @@ def write_roster_file(path: Path, auditors: Sequence[Auditor]) -> Path:
             writer.writerows([[csv_safe(v) for v in r] for r in rows])
         return path
     wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Roster"
+    sheet = wb.active
+    sheet.title = "Roster"
     table: list[list[object]] = [list(header), *rows]
     for r, values in enumerate(table, start=1):
         for c, value in enumerate(values, start=1):
-            write_cell(ws.cell(row=r, column=c), value)
+            write_cell(sheet.cell(row=r, column=c), value)
     wb.save(path)
     return path
 
@@ -296,7 +296,7 @@ def write_synthetic_case_list(
     wb.remove(wb.active)
     sheets: dict[CaseType, object] = {}
     for case_type, (title, start_h, end_h, _) in _ANNEX_SHEETS.items():
-        ws = wb.create_sheet(title)
+        sheet = wb.create_sheet(title)
         header = ["Child Unique ID", "Gender", "Age"]
         header += [h for h in (start_h, end_h) if h]
         if case_type is CaseType.CIN:
@@ -306,8 +306,8 @@ def write_synthetic_case_list(
         if case_type is CaseType.CLA:
             header += ["Child's Legal Status"]
         header += ["Allocated Team", "Allocated Worker"]
-        ws.append(header)
-        sheets[case_type] = ws
+        sheet.append(header)
+        sheets[case_type] = sheet
     formula_written = False
     for case in cases:
         if case.case_type not in _ANNEX_SHEETS:
@@ -335,17 +335,17 @@ def write_synthetic_case_list(
         if messy and rng.random() < 0.005:
             team, worker = "#N/A", "#N/A"
         row += [team, worker]
-        ws = sheets[case.case_type]
-        ws.append(row)  # type: ignore[attr-defined]
+        sheet = sheets[case.case_type]
+        sheet.append(row)  # type: ignore[attr-defined]
         if messy and not formula_written and case.end_date and end_h:
-            end_cell = ws.cell(row=ws.max_row, column=5)  # type: ignore[attr-defined]
-            end_cell.value = f"=D{ws.max_row}+5"  # type: ignore[attr-defined]
+            end_cell = sheet.cell(row=sheet.max_row, column=5)  # type: ignore[attr-defined]
+            end_cell.value = f"=D{sheet.max_row}+5"  # type: ignore[attr-defined]
             formula_written = True
-    for ws in sheets.values():
-        for cell in ws[1]:  # type: ignore[index]
+    for sheet in sheets.values():
+        for cell in sheet[1]:  # type: ignore[index]
             cell.font = openpyxl.styles.Font(bold=True)
         for column in ("D", "E"):
-            for cell in ws[column][1:]:  # type: ignore[index]
+            for cell in sheet[column][1:]:  # type: ignore[index]
                 cell.number_format = "dd/mm/yyyy"
     wb.save(path)
     return path

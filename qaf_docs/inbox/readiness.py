@@ -199,10 +199,6 @@ class ReadinessMonitor:
         """Return when (on the tracker's clock) a tracked file last appeared or changed."""
         return max((r.changed_at for r in self._seen.values()), default=None)
 
-    def forget(self, path: Path) -> None:
-        """Drop what is known about ``path`` (it was moved away or must be looked at afresh)."""
-        self._seen.pop(path, None)
-
     def _observe(self, path: Path, size: int, mtime_ns: int, now: float) -> Readiness:
         record = self._seen.get(path)
         if record is None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+
+from lxml import etree
 
 from qaf_docs.errors import IdentityError
 from qaf_docs.office.parts import Limits, parse_xml, read_member
@@ -25,16 +26,15 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 def custom_properties_xml(props: dict[str, str]) -> bytes:
     """Return a ``docProps/custom.xml`` part holding ``props`` as text properties."""
-    items = "".join(
-        f'<property fmtid="{_FMTID}" pid="{pid}" name={quoteattr(name)}>'
-        f"<vt:lpwstr>{escape(value)}</vt:lpwstr></property>"
-        for pid, (name, value) in enumerate(props.items(), start=2)
-    )
-    xml = (
-        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<Properties xmlns="{CUSTOM_NS}" xmlns:vt="{VT_NS}">{items}</Properties>'
-    )
-    return xml.encode("utf-8")
+    root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
+    # pid 0 and 1 are reserved by the format; Office numbers custom properties from 2.
+    for pid, (name, value) in enumerate(props.items(), start=2):
+        prop = etree.SubElement(
+            root, f"{{{CUSTOM_NS}}}property", fmtid=_FMTID, pid=str(pid), name=name
+        )
+        etree.SubElement(prop, f"{{{VT_NS}}}lpwstr").text = value
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
 
 
 def read_custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str]:

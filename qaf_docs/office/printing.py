@@ -6,28 +6,28 @@ import math
 from typing import Any
 
 
-def fit_to_page(ws: Any, *, landscape: bool, title_rows: str | None = "1:1") -> None:
+def fit_to_page(sheet: Any, *, landscape: bool, title_rows: str | None = "1:1") -> None:
     """Set a worksheet to print on A4, one page wide, repeating ``title_rows`` on each page."""
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
     if title_rows:
-        ws.print_title_rows = title_rows
+        sheet.print_title_rows = title_rows
 
 
-def fit_row_height(ws: Any, row: int, texts: dict[int, str]) -> None:
+def fit_row_height(sheet: Any, row: int, texts: dict[int, str]) -> None:
     """Make ``row`` tall enough for wrapped text (column number -> text); LibreOffice won't."""
     lines = 1
     for col, text in texts.items():
-        width = ws.column_dimensions[_letter(col)].width or 10
+        width = sheet.column_dimensions[_letter(col)].width or 10
         per_line = max(1, int(width * 1.1))
         lines = max(
             lines, sum(math.ceil(max(1, len(part)) / per_line) for part in text.split("\n"))
         )
     if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines
+        sheet.row_dimensions[row].height = 15 * lines
 
 
 def _letter(col: int) -> str:

@@ -35,7 +35,7 @@ def write_action_tracker(
         wb = load_workbook(template)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise not_a_template(template, "Excel Workbook (.xlsx)") from exc
-    ws = wb.worksheets[0]
+    sheet = wb.worksheets[0]
     ident = details.identity
     values = {
         "council_name": details.council_name,
@@ -48,31 +48,31 @@ def write_action_tracker(
         "audit_date": uk(audit_date) if audit_date else "to be confirmed",
         "issued_on": uk(details.issued_on),
     }
-    header = find_actions_header(ws)
+    header = find_actions_header(sheet)
     if header is None:
         raise TemplateError(
             f"Template {template.name} has no actions table: a row starting 'No.' | 'Action' is "
             "needed. Restore the default with 'qaf init --restore-templates'."
         )
-    for row in ws.iter_rows(min_row=1, max_row=header):
+    for row in sheet.iter_rows(min_row=1, max_row=header):
         for cell in row:
             if isinstance(cell.value, str) and "{{" in cell.value:
                 text = _fill_placeholders(cell.value, values, template)
                 set_text_cell(cell, text)
     first = header + 1
-    if ws.cell(row=first, column=1).value == "{{ actions }}":
-        ws.cell(row=first, column=1).value = None
+    if sheet.cell(row=first, column=1).value == "{{ actions }}":
+        sheet.cell(row=first, column=1).value = None
     for i, action in enumerate(actions):
         r = first + i
-        ws.cell(row=r, column=Column.NUMBER, value=action.number)
-        set_text_cell(ws.cell(row=r, column=Column.DESCRIPTION), action.description)
-        set_text_cell(ws.cell(row=r, column=Column.OWNER), action.owner)
-        ws.cell(row=r, column=Column.DUE, value=action.due_on)
-        set_text_cell(ws.cell(row=r, column=Column.STATUS), action.status)
-        ws.cell(row=r, column=Column.COMPLETED, value=action.completed_on)
-        set_text_cell(ws.cell(row=r, column=Column.EVIDENCE), action.evidence)
+        sheet.cell(row=r, column=Column.NUMBER, value=action.number)
+        set_text_cell(sheet.cell(row=r, column=Column.DESCRIPTION), action.description)
+        set_text_cell(sheet.cell(row=r, column=Column.OWNER), action.owner)
+        sheet.cell(row=r, column=Column.DUE, value=action.due_on)
+        set_text_cell(sheet.cell(row=r, column=Column.STATUS), action.status)
+        sheet.cell(row=r, column=Column.COMPLETED, value=action.completed_on)
+        set_text_cell(sheet.cell(row=r, column=Column.EVIDENCE), action.evidence)
         fit_row_height(
-            ws, r, {Column.DESCRIPTION: action.description, Column.EVIDENCE: action.evidence}
+            sheet, r, {Column.DESCRIPTION: action.description, Column.EVIDENCE: action.evidence}
         )
     for name, value in ident.as_properties().items():
         wb.custom_doc_props.append(StringProperty(name=name, value=value))

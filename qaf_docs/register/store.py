@@ -10,6 +10,8 @@ marks the earlier one superseded. Action status updates from trackers are rows o
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -28,96 +30,10 @@ from qaf_docs.records import (
     DomainResult,
     IngestedFile,
     NewAudit,
+    Submission,
     TrackerRow,
 )
-
-# ---------------------------------------------------------------------------------------------------
-# Migrations
-
-
-def _run_script(db: sqlite3.Connection, script: str) -> None:
-    # Not executescript(): it commits first, which would split a migration across transactions.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-def _m1_initial(db: sqlite3.Connection) -> None:
-    _run_script(
-        db,
-        """
-        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE rounds (
-            round_id TEXT PRIMARY KEY, kind TEXT NOT NULL, seed INTEGER, input_sha256 TEXT,
-            rules_json TEXT NOT NULL DEFAULT '{}', framework_id TEXT NOT NULL, created_at TEXT NOT NULL
-        );
-        CREATE TABLE audits (
-            audit_ref TEXT PRIMARY KEY, round_id TEXT NOT NULL REFERENCES rounds(round_id),
-            case_id TEXT NOT NULL, team TEXT, worker TEXT, case_type TEXT, child_name TEXT,
-            auditor TEXT, auditor_email TEXT, framework_id TEXT NOT NULL,
-            framework_version TEXT, template_version TEXT, status TEXT NOT NULL,
-            due_on TEXT, issued_at TEXT, created_at TEXT NOT NULL
-        );
-        CREATE INDEX audits_case ON audits(case_id);
-        CREATE TABLE submissions (
-            id INTEGER PRIMARY KEY, audit_ref TEXT NOT NULL REFERENCES audits(audit_ref),
-            kind TEXT NOT NULL, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL,
-            received_at TEXT NOT NULL, superseded_by INTEGER REFERENCES submissions(id),
-            audit_date TEXT, overall_grade TEXT, overall_rationale TEXT,
-            moderator TEXT, moderated_grade TEXT, moderation_reason TEXT, moderation_date TEXT,
-            practitioner_present INTEGER, texts_json TEXT NOT NULL DEFAULT '{}'
-        );
-        CREATE INDEX submissions_audit ON submissions(audit_ref);
-        CREATE TABLE domain_grades (
-            submission_id INTEGER NOT NULL REFERENCES submissions(id), position INTEGER NOT NULL,
-            domain TEXT NOT NULL, title TEXT NOT NULL, grade TEXT, rationale TEXT NOT NULL
-        );
-        CREATE TABLE actions (
-            submission_id INTEGER NOT NULL REFERENCES submissions(id), number INTEGER NOT NULL,
-            description TEXT NOT NULL, owner TEXT NOT NULL, due_on TEXT,
-            PRIMARY KEY (submission_id, number)
-        );
-        CREATE TABLE action_updates (
-            submission_id INTEGER NOT NULL REFERENCES submissions(id), audit_ref TEXT NOT NULL,
-            number INTEGER NOT NULL, description TEXT NOT NULL, owner TEXT NOT NULL, due_on TEXT,
-            status TEXT NOT NULL, completed_on TEXT, evidence TEXT NOT NULL
-        );
-        CREATE TABLE findings (
-            submission_id INTEGER NOT NULL REFERENCES submissions(id),
-            severity TEXT NOT NULL, location TEXT NOT NULL, message TEXT NOT NULL
-        );
-        CREATE TABLE ingested_files (
-            sha256 TEXT PRIMARY KEY, file_name TEXT NOT NULL, outcome TEXT NOT NULL,
-            audit_ref TEXT, submission_id INTEGER, reason TEXT, at TEXT NOT NULL
-        );
-        """,
-    )
-
-
-def _m2_rejection_notes(db: sqlite3.Connection) -> None:
-    # The note is committed before the file is moved, so a note lost to a crash can be rewritten.
-    db.execute("ALTER TABLE ingested_files ADD COLUMN note TEXT")
-
-
-def _m3_read_indexes(db: sqlite3.Connection) -> None:
-    # Reports read every current submission's grades, actions and warnings set-wise.
-    _run_script(
-        db,
-        """
-        CREATE INDEX domain_grades_submission ON domain_grades(submission_id);
-        CREATE INDEX action_updates_submission ON action_updates(submission_id);
-        CREATE INDEX findings_submission ON findings(submission_id);
-        CREATE INDEX submissions_current ON submissions(kind, superseded_by);
-        """,
-    )
-
-
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
-    ("initial schema", _m1_initial),
-    ("keep each rejection's note", _m2_rejection_notes),
-    ("indexes for reading back", _m3_read_indexes),
-]
-
+from qaf_docs.register.migrations import MIGRATIONS
 
 # ---------------------------------------------------------------------------------------------------
 # Records
@@ -158,11 +74,48 @@ def _now() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-class Register:
-    """The register of one workspace; open with ``Register.open(path)`` and close when done."""
+def database_error(e: sqlite3.Error, path: Path | None) -> RegisterError:
+    """Say what a database failure means for the person at the keyboard, and what to do."""
+    text = str(e).lower()
+    where = f" ({path})" if path else ""
+    if "full" in text:
+        advice = "The disk that holds it is full: free some space, then run the command again."
+    elif "locked" in text or "busy" in text:
+        advice = "Another qaf command is using it: wait a minute and run the command again."
+    elif "readonly" in text or "read-only" in text or "permission" in text:
+        advice = "qaf may not write to it: check the folder's permissions, or ask IT."
+    elif "not a database" in text or "malformed" in text or "corrupt" in text:
+        advice = (
+            "The register file is damaged. Stop qaf and restore the register from its latest "
+            "backup (README: Backups); nothing in the inbox has been lost."
+        )
+    elif "unable to open" in text:
+        advice = "Its folder may be missing or on a disconnected drive: check the path in qaf.toml."
+    else:
+        advice = "Run the command again; if it keeps happening, tell IT and quote this message."
+    return RegisterError(f"The register{where} could not be used: {e}. {advice}")
 
-    def __init__(self, db: sqlite3.Connection) -> None:
+
+def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def run(self: Register, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as e:
+            raise database_error(e, self.path) from e
+
+    return run
+
+
+class Register:
+    """The register of one workspace; open with ``Register.open(path)`` and close when done.
+
+    Every database failure leaves this class as a :class:`RegisterError` that says what to do.
+    """
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
         self._db = db
+        self.path = path
 
     @classmethod
     def open(cls, path: Path) -> Register:
@@ -174,8 +127,8 @@ class Register:
             db.execute("PRAGMA foreign_keys=ON")
             db.execute("PRAGMA busy_timeout=30000")
         except sqlite3.Error as e:
-            raise RegisterError(f"The register {path} cannot be opened: {e}") from e
-        register = cls(db)
+            raise database_error(e, path) from e
+        register = cls(db, path)
         register._migrate()
         return register
 
@@ -192,14 +145,24 @@ class Register:
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """Run a block as one transaction: all of it is recorded, or none of it."""
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise database_error(e, self.path) from e
         try:
             yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):  # the database may already have rolled back
+                self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise database_error(exc, self.path) from exc
             raise
-        else:
+        try:
             self._db.execute("COMMIT")
+        except sqlite3.Error as e:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise database_error(e, self.path) from e
 
     def _migrate(self) -> None:
         self._db.execute(
@@ -504,8 +467,23 @@ class Register:
 
     # -- reading back ------------------------------------------------------------------------------
 
-    def current_submission(self, audit_ref: str, kind: str = "audit_tool") -> sqlite3.Row | None:
+    def submission(self, audit_ref: str, kind: str = "audit_tool") -> Submission | None:
         """Return the latest, not superseded, submission of one kind for an audit."""
+        r = self._current_submission(audit_ref, kind)
+        if r is None:
+            return None
+        return Submission(
+            id=int(r["id"]),
+            audit_ref=r["audit_ref"],
+            kind=r["kind"],
+            file_name=r["file_name"],
+            received_at=r["received_at"],
+            audit_date=_date(r["audit_date"]),
+            overall_grade=r["overall_grade"],
+            moderated_grade=r["moderated_grade"],
+        )
+
+    def _current_submission(self, audit_ref: str, kind: str) -> sqlite3.Row | None:
         row: sqlite3.Row | None = self._db.execute(
             "SELECT * FROM submissions WHERE audit_ref = ? AND kind = ? AND superseded_by IS NULL",
             (audit_ref, kind),
@@ -522,25 +500,10 @@ class Register:
             row = self._db.execute("SELECT COUNT(*) FROM submissions")
         return int(row.fetchone()[0])
 
-    def domain_grades(self, submission_id: int) -> list[sqlite3.Row]:
-        """Return the domain grades of one submission in framework order."""
-        return list(
-            self._db.execute(
-                "SELECT * FROM domain_grades WHERE submission_id = ? ORDER BY position",
-                (submission_id,),
-            )
-        )
-
-    def warnings(self, submission_id: int) -> list[sqlite3.Row]:
-        """Return the warnings kept with one submission."""
-        return list(
-            self._db.execute("SELECT * FROM findings WHERE submission_id = ?", (submission_id,))
-        )
-
     def current_actions(self, audit_ref: str) -> list[TrackerRow]:
         """Return an audit's actions with their latest status (agreed in the form, updated by trackers)."""
-        tool = self.current_submission(audit_ref, "audit_tool")
-        tracker = self.current_submission(audit_ref, "action_tracker")
+        tool = self._current_submission(audit_ref, "audit_tool")
+        tracker = self._current_submission(audit_ref, "action_tracker")
         agreed = (
             self._db.execute(
                 "SELECT * FROM actions WHERE submission_id = ? ORDER BY number", (tool["id"],)
@@ -711,3 +674,13 @@ class Register:
             (f"{today:%Y-%m}",),
         )
         return {r[0]: int(r[1]) for r in rows if r[0]}
+
+
+# Every public method (and migrating) translates database errors; transaction() does its own.
+for _name, _member in list(vars(Register).items()):
+    if (
+        callable(_member)
+        and _name not in {"transaction", "open", "close"}
+        and (not _name.startswith("_") or _name == "_migrate")
+    ):
+        setattr(Register, _name, _translating(_member))

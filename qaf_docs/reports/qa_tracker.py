@@ -25,26 +25,26 @@ _GRADE_FILLS = {0: "C6EFCE", 1: "E2EFDA", 2: "FFEB9C", 3: "F8CBAD"}
 
 
 def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int]) -> Worksheet:
-    ws = wb.create_sheet(title)
+    sheet = wb.create_sheet(title)
     for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = ws.cell(row=1, column=col, value=text)
+        cell = sheet.cell(row=1, column=col, value=text)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = PatternFill("solid", fgColor=NAVY)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
-        ws.column_dimensions[get_column_letter(col)].width = width
-    ws.freeze_panes = "A2"
-    return ws
+        sheet.column_dimensions[get_column_letter(col)].width = width
+    sheet.freeze_panes = "A2"
+    return sheet
 
 
-def _put(ws: Worksheet, row: int, values: list[Any]) -> None:
+def _put(sheet: Worksheet, row: int, values: list[Any]) -> None:
     for col, value in enumerate(values, start=1):
-        write_cell(ws.cell(row=row, column=col), value)  # user text is never a formula
+        write_cell(sheet.cell(row=row, column=col), value)  # user text is never a formula
 
 
-def _finish(ws: Worksheet) -> None:
-    fit_to_page(ws, landscape=True)
-    if ws.max_row > 1:
-        ws.auto_filter.ref = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
+def _finish(sheet: Worksheet) -> None:
+    fit_to_page(sheet, landscape=True)
+    if sheet.max_row > 1:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
 
 
 def build_tracker(workspace: Workspace, register: Register, today: date | None = None) -> Path:
@@ -65,14 +65,14 @@ def build_tracker(workspace: Workspace, register: Register, today: date | None =
 def _summary(
     wb: Workbook, snapshot: list[AuditResult], framework: Framework, council: str, today: date
 ) -> None:
-    ws = wb.create_sheet("Summary")
-    ws.column_dimensions["A"].width = 46
-    ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 14
-    ws["A1"] = f"{council}: case file audit tracker"
-    ws["A1"].font = Font(bold=True, size=14, color=NAVY)
-    ws["A2"] = f"Built {today:%d/%m/%Y} from the register (latest return of each audit)."
-    ws["A2"].font = Font(italic=True, color="595959")
+    sheet = wb.create_sheet("Summary")
+    sheet.column_dimensions["A"].width = 46
+    sheet.column_dimensions["B"].width = 14
+    sheet.column_dimensions["C"].width = 14
+    sheet["A1"] = f"{council}: case file audit tracker"
+    sheet["A1"].font = Font(bold=True, size=14, color=NAVY)
+    sheet["A2"] = f"Built {today:%d/%m/%Y} from the register (latest return of each audit)."
+    sheet["A2"].font = Font(italic=True, color="595959")
     returned = [a for a in snapshot if a.overall_grade]
     final = [a.moderated_grade or a.overall_grade for a in returned]
     good = set(framework.scale.good_or_better)
@@ -105,26 +105,26 @@ def _summary(
     ]
     r = 4
     for label, value, _ in rows:
-        ws.cell(row=r, column=1, value=label)
+        sheet.cell(row=r, column=1, value=label)
         if value is None and label[0].isupper() and label.split()[0] in ("How", "Is"):
-            ws.cell(row=r, column=1).font = Font(bold=True, color=NAVY)
+            sheet.cell(row=r, column=1).font = Font(bold=True, color=NAVY)
         else:
-            cell = ws.cell(row=r, column=2, value=value if value is not None else "n/a")
+            cell = sheet.cell(row=r, column=2, value=value if value is not None else "n/a")
             if isinstance(value, float):
                 cell.number_format = "0%"
         r += 1
     r += 1
-    ws.cell(row=r, column=1, value="Overall grades (after moderation)").font = Font(
+    sheet.cell(row=r, column=1, value="Overall grades (after moderation)").font = Font(
         bold=True, color=NAVY
     )
     counts = Counter(final)
     for i, grade in enumerate(framework.scale.grades):
         r += 1
-        ws.cell(row=r, column=1, value=grade).fill = PatternFill(
+        sheet.cell(row=r, column=1, value=grade).fill = PatternFill(
             "solid", fgColor=_GRADE_FILLS.get(i, "FFFFFF")
         )
-        ws.cell(row=r, column=2, value=counts.get(grade, 0))
-    fit_to_page(ws, landscape=False, title_rows=None)
+        sheet.cell(row=r, column=2, value=counts.get(grade, 0))
+    fit_to_page(sheet, landscape=False, title_rows=None)
 
 
 def _audits(wb: Workbook, snapshot: list[AuditResult], framework: Framework) -> None:
@@ -137,7 +137,7 @@ def _audits(wb: Workbook, snapshot: list[AuditResult], framework: Framework) -> 
         "Audit ref", "Round", "Case ID", "Team", "Worker", "Auditor", "Status", "Issued", "Due",
         "Returned", "Audit date", "Overall grade", "Moderated grade", *titles,
     ]  # fmt: skip
-    ws = _sheet(
+    sheet = _sheet(
         wb,
         "Audits",
         headers,
@@ -151,14 +151,14 @@ def _audits(wb: Workbook, snapshot: list[AuditResult], framework: Framework) -> 
             a.status, a.issued_on, a.due_on, a.returned_on, a.audit_date,
             a.overall_grade or "", a.moderated_grade or "", *[grades.get(t) or "" for t in titles],
         ]  # fmt: skip
-        _put(ws, r, values)
+        _put(sheet, r, values)
         for col in range(12, len(values) + 1):
-            value = ws.cell(row=r, column=col).value
+            value = sheet.cell(row=r, column=col).value
             if value in scale:
-                ws.cell(row=r, column=col).fill = PatternFill(
+                sheet.cell(row=r, column=col).fill = PatternFill(
                     "solid", fgColor=_GRADE_FILLS.get(scale.index(value), "FFFFFF")
                 )
-    _finish(ws)
+    _finish(sheet)
 
 
 def _actions(wb: Workbook, snapshot: list[AuditResult], today: date) -> None:
@@ -174,14 +174,14 @@ def _actions(wb: Workbook, snapshot: list[AuditResult], today: date) -> None:
         "Completed on",
         "Overdue",
     ]
-    ws = _sheet(wb, "Actions", headers, [13, 11, 24, 6, 50, 20, 11, 13, 13, 9])
+    sheet = _sheet(wb, "Actions", headers, [13, 11, 24, 6, 50, 20, 11, 13, 13, 9])
     r = 2
     for a in snapshot:
         for n, x in enumerate(a.actions, start=1):
             due = x.due_on
             overdue = bool(due and due < today and x.status != "Completed")
             _put(
-                ws,
+                sheet,
                 r,
                 [
                     a.audit_ref,
@@ -196,19 +196,19 @@ def _actions(wb: Workbook, snapshot: list[AuditResult], today: date) -> None:
                     "Overdue" if overdue else "",
                 ],
             )
-            ws.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
-            fit_row_height(ws, r, {5: x.description})
+            sheet.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
+            fit_row_height(sheet, r, {5: x.description})
             if overdue:
-                ws.cell(row=r, column=10).fill = PatternFill("solid", fgColor="F8CBAD")
+                sheet.cell(row=r, column=10).fill = PatternFill("solid", fgColor="F8CBAD")
             r += 1
-    _finish(ws)
+    _finish(sheet)
 
 
 def _warnings(wb: Workbook, snapshot: list[AuditResult]) -> None:
-    ws = _sheet(wb, "Warnings", ["Audit ref", "Case ID", "Warning"], [13, 11, 90])
+    sheet = _sheet(wb, "Warnings", ["Audit ref", "Case ID", "Warning"], [13, 11, 90])
     r = 2
     for a in snapshot:
         for w in a.warnings:
-            _put(ws, r, [a.audit_ref, a.case_id, w])
+            _put(sheet, r, [a.audit_ref, a.case_id, w])
             r += 1
-    _finish(ws)
+    _finish(sheet)

@@ -59,14 +59,14 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
     # Formulas are never evaluated or trusted: a formula typed in a text column ("=cmd|…") is kept
     # as the literal text the person typed, one in a date column is an error naming the cell.
     wb = load_workbook(path, data_only=False)
-    ws = wb.worksheets[0]
+    sheet = wb.worksheets[0]
     visible_ref = None
-    for row in ws.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
+    for row in sheet.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
         if _text(row[0]).lower() == "audit reference":
             visible_ref = _text(row[1])
     identity = read_identity(path, visible_ref, limits)
     findings: list[Finding] = []
-    header = find_actions_header(ws)
+    header = find_actions_header(sheet)
     if header is None:
         raise SubmissionError(
             "The actions table's header row (No. | Action | Owner | …) is missing from the "
@@ -77,7 +77,8 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
         )
     rows: list[TrackerRow] = []
     for excel_row, cells in enumerate(
-        ws.iter_rows(min_row=header + 1, max_col=COLUMN_COUNT, values_only=True), start=header + 1
+        sheet.iter_rows(min_row=header + 1, max_col=COLUMN_COUNT, values_only=True),
+        start=header + 1,
     ):
         values = (list(cells) + [None] * COLUMN_COUNT)[:COLUMN_COUNT]
         number, description, owner, due, status, done, evidence = (values[c - 1] for c in Column)

@@ -15,7 +15,7 @@ from lxml import etree
 from qaf_docs.dates import shown_date
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, Scale
-from qaf_docs.office import content_controls as ff
+from qaf_docs.office import form_fields as ff
 from qaf_docs.office.identity import read_identity
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, parse_xml, read_member
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade

@@ -1,0 +1,95 @@
+"""The register's schema, as migrations applied in order and recorded in the database itself.
+
+A migration is a function of one connection, run inside one transaction; ``MIGRATIONS`` lists them
+in order and their position is their version. Add new ones at the end; never edit an applied one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run several statements inside the current transaction."""
+    # Not executescript(): it commits first, which would split a migration across transactions.
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _m1_initial(db: sqlite3.Connection) -> None:
+    run_script(
+        db,
+        """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE rounds (
+            round_id TEXT PRIMARY KEY, kind TEXT NOT NULL, seed INTEGER, input_sha256 TEXT,
+            rules_json TEXT NOT NULL DEFAULT '{}', framework_id TEXT NOT NULL, created_at TEXT NOT NULL
+        );
+        CREATE TABLE audits (
+            audit_ref TEXT PRIMARY KEY, round_id TEXT NOT NULL REFERENCES rounds(round_id),
+            case_id TEXT NOT NULL, team TEXT, worker TEXT, case_type TEXT, child_name TEXT,
+            auditor TEXT, auditor_email TEXT, framework_id TEXT NOT NULL,
+            framework_version TEXT, template_version TEXT, status TEXT NOT NULL,
+            due_on TEXT, issued_at TEXT, created_at TEXT NOT NULL
+        );
+        CREATE INDEX audits_case ON audits(case_id);
+        CREATE TABLE submissions (
+            id INTEGER PRIMARY KEY, audit_ref TEXT NOT NULL REFERENCES audits(audit_ref),
+            kind TEXT NOT NULL, file_name TEXT NOT NULL, file_sha256 TEXT NOT NULL,
+            received_at TEXT NOT NULL, superseded_by INTEGER REFERENCES submissions(id),
+            audit_date TEXT, overall_grade TEXT, overall_rationale TEXT,
+            moderator TEXT, moderated_grade TEXT, moderation_reason TEXT, moderation_date TEXT,
+            practitioner_present INTEGER, texts_json TEXT NOT NULL DEFAULT '{}'
+        );
+        CREATE INDEX submissions_audit ON submissions(audit_ref);
+        CREATE TABLE domain_grades (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id), position INTEGER NOT NULL,
+            domain TEXT NOT NULL, title TEXT NOT NULL, grade TEXT, rationale TEXT NOT NULL
+        );
+        CREATE TABLE actions (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id), number INTEGER NOT NULL,
+            description TEXT NOT NULL, owner TEXT NOT NULL, due_on TEXT,
+            PRIMARY KEY (submission_id, number)
+        );
+        CREATE TABLE action_updates (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id), audit_ref TEXT NOT NULL,
+            number INTEGER NOT NULL, description TEXT NOT NULL, owner TEXT NOT NULL, due_on TEXT,
+            status TEXT NOT NULL, completed_on TEXT, evidence TEXT NOT NULL
+        );
+        CREATE TABLE findings (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id),
+            severity TEXT NOT NULL, location TEXT NOT NULL, message TEXT NOT NULL
+        );
+        CREATE TABLE ingested_files (
+            sha256 TEXT PRIMARY KEY, file_name TEXT NOT NULL, outcome TEXT NOT NULL,
+            audit_ref TEXT, submission_id INTEGER, reason TEXT, at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def _m2_rejection_notes(db: sqlite3.Connection) -> None:
+    # The note is committed before the file is moved, so a note lost to a crash can be rewritten.
+    db.execute("ALTER TABLE ingested_files ADD COLUMN note TEXT")
+
+
+def _m3_read_indexes(db: sqlite3.Connection) -> None:
+    # Reports read every current submission's grades, actions and warnings set-wise.
+    run_script(
+        db,
+        """
+        CREATE INDEX domain_grades_submission ON domain_grades(submission_id);
+        CREATE INDEX action_updates_submission ON action_updates(submission_id);
+        CREATE INDEX findings_submission ON findings(submission_id);
+        CREATE INDEX submissions_current ON submissions(kind, superseded_by);
+        """,
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+    ("initial schema", _m1_initial),
+    ("keep each rejection's note", _m2_rejection_notes),
+    ("indexes for reading back", _m3_read_indexes),
+]
