@@ -15,9 +15,8 @@ from qaf_docs.cases.columns import ColumnMapping, parse_case_type
 from qaf_docs.dates import parse_date
 from qaf_docs.errors import CaseListError
 
-ANNEX_A = Path(__file__).resolve().parents[2] / "shared" / "data" / "annex_a_sample.xlsx"
+ANNEX_A = Path(__file__).resolve().parent / "data" / "annex_a_sample.xlsx"
 TODAY = date(2021, 3, 31)
-needs_annex = pytest.mark.skipif(not ANNEX_A.is_file(), reason="annex_a_sample.xlsx not present")
 
 
 def write_csv(path: Path, rows: list[list[object]]) -> Path:
@@ -33,15 +32,12 @@ def cell_warnings(case_list: CaseList) -> list[RowProblem]:
 
 @pytest.fixture(scope="module")
 def annex() -> object:
-    if not ANNEX_A.is_file():
-        pytest.skip("annex_a_sample.xlsx not present")
     return read_case_list(ANNEX_A, today=TODAY)
 
 
 # -- the real Annex A sample --------------------------------------------------------------------
 
 
-@needs_annex
 def test_annex_every_row_is_accounted_for(annex):
     assert annex.rows_read == annex.rows_kept + annex.rows_merged + annex.rows_rejected
     assert annex.rows_kept == len(annex.cases)
@@ -49,7 +45,6 @@ def test_annex_every_row_is_accounted_for(annex):
     assert "merged 1 duplicate row" in annex.summary()
 
 
-@needs_annex
 def test_annex_formula_cells_are_reported_not_trusted(annex):
     formula = [p for p in annex.problems if "formula" in p.reason]
     assert formula, "List 10's =H2+5 cells must be reported"
@@ -59,7 +54,6 @@ def test_annex_formula_cells_are_reported_not_trusted(annex):
     assert "'=H2+5' not trusted; value ignored" in first.reason
 
 
-@needs_annex
 def test_annex_na_cells_become_blank_with_a_warning(annex):
     na = [p for p in annex.problems if "#N/A" in p.reason]
     assert {(p.sheet, p.column) for p in na} == {
@@ -70,7 +64,6 @@ def test_annex_na_cells_become_blank_with_a_warning(annex):
     assert list6 and all(c.team is None and c.worker is None for c in list6)
 
 
-@needs_annex
 def test_annex_names_lose_non_breaking_spaces_and_ids_are_clean(annex):
     by_id = {c.case_id: c for c in annex.cases if "List 3" in c.sources}
     assert by_id["4653765"].worker == "Mathilde Cutsforth"
@@ -78,7 +71,6 @@ def test_annex_names_lose_non_breaking_spaces_and_ids_are_clean(annex):
     assert all(c.case_id.isdigit() for c in annex.cases)
 
 
-@needs_annex
 def test_annex_same_child_same_start_is_merged_and_keeps_both_lists(annex):
     merged = [c for c in annex.cases if c.case_id == "6537810"]
     assert len(merged) == 1
@@ -86,13 +78,11 @@ def test_annex_same_child_same_start_is_merged_and_keeps_both_lists(annex):
     assert any("6537810" in p.reason and p.sheet == "List 5" for p in annex.problems)
 
 
-@needs_annex
 def test_annex_sheet_without_child_id_is_skipped_and_said(annex):
     assert ("List 11", "no case id column") in annex.sheets_skipped
     assert "Skipped 'List 11'" in annex.summary()
 
 
-@needs_annex
 @pytest.mark.parametrize(
     ("sheet", "case_type"),
     [
@@ -110,7 +100,6 @@ def test_annex_case_type_comes_from_the_list(annex, sheet, case_type):
     assert cases and all(c.case_type is case_type for c in cases)
 
 
-@needs_annex
 @pytest.mark.parametrize(
     ("case_id", "is_open", "end"),
     [
@@ -126,7 +115,6 @@ def test_annex_open_state_and_dates_are_derived(annex, case_id, is_open, end):
     assert case.end_date == end
 
 
-@needs_annex
 def test_annex_coded_and_theme_columns_become_attributes(annex):
     cp = next(c for c in annex.cases if c.case_id == "10721552")
     assert cp.attributes["category_of_abuse"] == "Physical abuse"
@@ -135,7 +123,6 @@ def test_annex_coded_and_theme_columns_become_attributes(annex):
     assert cin.attributes["status"] == "Child in need plan"
 
 
-@needs_annex
 def test_annex_children_gives_one_case_per_child(annex):
     children = annex.children()
     ids = [c.case_id for c in children]
@@ -145,7 +132,6 @@ def test_annex_children_gives_one_case_per_child(annex):
     assert both.team == "Care Leavers Team"
 
 
-@needs_annex
 @pytest.mark.parametrize("name", ["List 7", "list 7", " LIST 7 "])
 def test_annex_sheets_can_be_chosen_tolerantly(name):
     case_list = read_case_list(ANNEX_A, sheets=[name], today=TODAY)
@@ -153,13 +139,11 @@ def test_annex_sheets_can_be_chosen_tolerantly(name):
     assert len(case_list.cases) == 7
 
 
-@needs_annex
 def test_annex_unknown_sheet_is_a_one_line_error():
     with pytest.raises(CaseListError, match=r"no sheet 'List 12'.*List 1, List 2"):
         read_case_list(ANNEX_A, sheets=["List 12"], today=TODAY)
 
 
-@needs_annex
 def test_annex_explicit_sheet_without_id_column_is_an_error():
     with pytest.raises(CaseListError, match=r"No case id column.*sheet 'List 11'"):
         read_case_list(ANNEX_A, sheets=["List 11"], today=TODAY)
