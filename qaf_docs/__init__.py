@@ -1,18 +1,23 @@
 """qaf_docs: the paperwork engine of a children's social care quality-assurance team.
 
-The flow, one module per step:
+The folders are the flow, one stage each; shared vocabulary sits below all of them:
 
-    caselist   -> read the council's case list (Annex A or any export)
-    sampling   -> draw a fair, reproducible sample of cases (a round)
-    allocation -> give each sampled case to an auditor under the framework's rules
-    packs      -> write a pre-filled Word audit tool and Excel action tracker per audit
-    inbox      -> take completed files from the shared inbox folder, once each
-    forms      -> read grades, rationales and actions back out of a completed Word form
-    trackers   -> read action updates back out of a completed Excel action tracker
-    validation -> check a submission against the framework's rules
-    register   -> the single source of truth (SQLite)
-    reports    -> the QA tracker workbook and the quarterly report
-    export     -> the register as JSON / CSV for other tools
+    cases/     case list (Annex A or any export) -> a fair, reproducible round allocated to auditors
+    packs/     each allocated audit -> a pre-filled Word audit tool and Excel action tracker
+    returns/   a completed Word form or Excel tracker -> what it says, checked against the rules
+    inbox/     the shared folder: wait until a file is complete, identify, read, record once, move
+    register/  the single source of truth (every SQL statement lives here)
+    reports/   the register -> the QA tracker workbook and exports
+    demo/      the whole job on made-up data, and filling forms as Word would
+
+    office/    guarded reading of .docx/.xlsx/.csv, content controls, identity, sheet layouts
+    records.py, frameworks.py, workspace.py, errors.py, findings.py, dates.py, safe_output.py
+               shared vocabulary used by every stage
+    cli/       the ``qaf`` command: a thin skin over the library
+
+Imports run down this list: a stage uses office/, the register and the shared modules, never a
+sibling's internals (the inbox stage orchestrates returns, packs and reports); ``tests/test_layout``
+keeps it that way.
 """
 
 __version__ = "0.1.0"

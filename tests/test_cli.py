@@ -436,11 +436,9 @@ def test_a_damaged_register_is_one_error_line_that_says_to_restore(
 def test_help_examples_are_printed_as_written_not_rewrapped(command: str) -> None:
     import inspect
 
-    from qaf_docs import cli as cli_module
-
     result = run(command, "--help")
     assert result.exit_code == 0
-    doc = inspect.getdoc(getattr(cli_module, command.replace("-", "_")).callback)
+    doc = inspect.getdoc(cli.commands[command].callback)
     examples = [line.strip() for line in doc.splitlines() if line.strip().startswith("qaf ")]
     assert examples, f"qaf {command} --help has no example"
     printed = [line.strip() for line in result.output.splitlines()]

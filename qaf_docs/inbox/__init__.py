@@ -1,1 +1,1 @@
-"""inbox"""
+"""The shared inbox: readiness, the watcher and its lock, ingest, moves and rejection notes."""

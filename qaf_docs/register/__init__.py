@@ -1,1 +1,1 @@
-"""register"""
+"""The register: the single source of truth, its schema migrations and every SQL statement."""

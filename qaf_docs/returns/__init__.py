@@ -1,1 +1,1 @@
-"""returns"""
+"""Reading completed forms and trackers back, and checking them against the framework's rules."""

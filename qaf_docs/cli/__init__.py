@@ -1,0 +1,10 @@
+"""The ``qaf`` command: a thin skin over the library. Errors become one line and a non-zero exit.
+
+``app`` holds the group and shared options; each other module adds the commands of one part of the
+flow. Importing this package registers them all.
+"""
+
+from qaf_docs.cli import inbox, outputs, rounds, setup
+from qaf_docs.cli.app import cli, main
+
+__all__ = ["cli", "inbox", "main", "outputs", "rounds", "setup"]

@@ -1,0 +1,78 @@
+"""The ``qaf`` group, its shared ``--workspace`` option and the rule that errors are one line."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from qaf_docs import __version__
+from qaf_docs.errors import QafError
+from qaf_docs.workspace import Workspace, resolve
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Group(click.Group):
+    """A group that turns any QafError into click's one-line 'Error: …' and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except QafError as e:
+            raise click.ClickException(str(e)) from e
+
+
+def workspace_option(f: F) -> F:
+    """Add ``--workspace DIR`` (default: $QAF_WORKSPACE, else the current folder)."""
+    return click.option(
+        "--workspace",
+        "-w",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="The workspace folder (default: $QAF_WORKSPACE, else the current folder).",
+    )(f)
+
+
+def workspace_at(path: Path | None) -> Workspace:
+    """Return the workspace at ``path`` (or the default), failing early if it is not one."""
+    ws = resolve(path)
+    ws.load_settings()  # fail early with a clear message if this is not a workspace
+    return ws
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="qaf")
+@click.option("--verbose", "-v", is_flag=True, help="Show progress messages as they happen.")
+def cli(verbose: bool) -> None:
+    """Case file audits for children's social care QA teams.
+
+    The monthly flow: qaf sample → qaf generate → (auditors fill the forms; admin drops them in
+    inbox/) → qaf ingest (or qaf watch) → qaf report.
+
+    Example:
+
+        \b
+        qaf init my-qa --framework collaborative-audit
+
+        \b
+        qaf demo --workspace demo
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(message)s",
+        datefmt="%H:%M:%S",
+    )
+
+
+def main() -> None:
+    """Entry point of the ``qaf`` command."""
+    try:
+        cli(prog_name="qaf")
+    except KeyboardInterrupt:
+        click.echo("Stopped.", err=True)
+        sys.exit(130)

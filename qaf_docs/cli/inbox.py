@@ -1,0 +1,119 @@
+"""The inbox: ``qaf ingest``, ``qaf watch`` and ``qaf status``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.workspace import Workspace
+
+
+@cli.command()
+@workspace_option
+def ingest(workspace: Path | None) -> None:
+    """Read every completed file in inbox/ once: record it, or reject it with a note.
+
+    Accepted files move to outbox/processed/, the others to outbox/rejected/ beside a
+    .rejected.txt note that says what to fix. The tracker is rebuilt afterwards.
+
+    Example:
+
+        \b
+        qaf ingest --workspace "\\\\server\\qa\\audits"
+    """
+    from qaf_docs.inbox.ingest import ingest_inbox
+
+    ws = workspace_at(workspace)
+    outcomes = ingest_inbox(ws)
+    _print_outcomes(ws, outcomes)
+
+
+def _print_outcomes(ws: Workspace, outcomes: list[Any]) -> None:
+    if not outcomes:
+        click.echo(f"The inbox is empty ({ws.inbox}).")
+        return
+    for o in outcomes:
+        extra = f" ({o.detail})" if o.detail else ""
+        problems = [f for f in o.findings if f.severity == "error"]
+        if o.result == "rejected":
+            extra += f": {len(problems)} problem(s), see the note"
+        click.echo(f"  {o.label}: {o.result}{extra}")
+    counts = {
+        r: sum(o.result == r for o in outcomes)
+        for r in ("accepted", "rejected", "duplicate", "waiting")
+    }
+    click.echo(
+        f"{counts['accepted']} accepted, {counts['rejected']} rejected, "
+        f"{counts['duplicate']} duplicate, {counts['waiting']} still arriving."
+    )
+    if counts["rejected"] or counts["duplicate"]:
+        click.echo(f"Notes for rejected files: {ws.rejected}")
+    if counts["accepted"]:
+        click.echo(f"Tracker: {ws.tracker_path}")
+
+
+@cli.command()
+@click.option(
+    "--poll",
+    is_flag=True,
+    help="Scan the folder on a timer only (for network shares where change events never arrive).",
+)
+@click.option(
+    "--interval",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Seconds between full scans of the inbox.",
+)
+@workspace_option
+def watch(workspace: Path | None, poll: bool, interval: float) -> None:
+    """Watch inbox/ and process files as they arrive, until stopped with Ctrl+C.
+
+    Example:
+
+        \b
+        qaf watch --workspace "\\\\server\\qa\\audits" --poll
+    """
+    from qaf_docs.inbox.ingest import watch_inbox
+
+    ws = workspace_at(workspace)
+    logging.getLogger().setLevel(logging.INFO)
+    click.echo(f"Watching {ws.inbox} (Ctrl+C to stop)…")
+    watch_inbox(ws, poll=poll or ws.load_settings().inbox.poll, scan_interval_s=interval)
+    click.echo("Stopped.")
+
+
+@cli.command()
+@workspace_option
+def status(workspace: Path | None) -> None:
+    """Show what is waiting in the inbox and what the register holds, with the latest problems.
+
+    Example:
+
+        \b
+        qaf status
+    """
+    from qaf_docs.inbox.readiness import scan
+    from qaf_docs.register.store import Register
+
+    ws = workspace_at(workspace)
+    # Read the register first: a register that cannot be read is one error line, nothing else.
+    with Register.open(ws.register_path) as register:
+        counts = register.counts()
+        recent = register.recent_rejections(5)
+    click.echo(f"Workspace {ws.root}")
+    click.echo(f"  inbox:     {len(scan(ws.inbox))} file(s) waiting")
+    click.echo(f"  processed: {sum(1 for p in ws.processed.iterdir() if p.is_file())} file(s)")
+    click.echo(
+        f"  rejected:  {sum(1 for p in ws.rejected.iterdir() if p.suffix != '.txt')} file(s)"
+    )
+    for key, count in sorted(counts.items()):
+        click.echo(f"  {key}: {count}")
+    if recent:
+        click.echo("Latest problems:")
+        for r in recent:
+            click.echo(f"  {r.audit_ref or 'unidentified file'}: {(r.reason or '')[:140]}")

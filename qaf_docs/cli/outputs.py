@@ -1,0 +1,77 @@
+"""What the register produces: ``qaf report`` and ``qaf export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.errors import QafError
+
+
+@cli.command()
+@workspace_option
+def report(workspace: Path | None) -> None:
+    """Rebuild outbox/QA_tracker.xlsx from the register.
+
+    Example:
+
+        \b
+        qaf report
+    """
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.qa_tracker import build_tracker
+
+    ws = workspace_at(workspace)
+    with Register.open(ws.register_path) as register:
+        path = build_tracker(ws, register)
+    if path != ws.tracker_path:
+        click.echo(
+            f"{ws.tracker_path.name} is open in another program, so a copy was written instead."
+        )
+    click.echo(f"Tracker: {path}")
+
+
+@cli.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    help="json: a file (default: print); csv: a folder (default: outbox/export).",
+)
+@workspace_option
+def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
+    """Export the register for other tools (Power BI, a data warehouse).
+
+    Example:
+
+        \b
+        qaf export --format json > register.json
+
+        \b
+        qaf export --format csv --output exports/
+    """
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.export import export_csv, export_json
+    from qaf_docs.safe_output import atomic_write
+
+    ws = workspace_at(workspace)
+    with Register.open(ws.register_path) as register:
+        if fmt == "json":
+            text = export_json(register)
+            if output:
+                written = atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+                click.echo(f"Wrote {written}", err=True)
+            else:
+                click.echo(text)
+            return
+        folder = output or ws.outbox / "export"
+        if folder.exists() and not folder.is_dir():
+            raise QafError(
+                f"{folder} is a file; CSV export writes three files, so give --output a folder."
+            )
+        for path in export_csv(register, folder):
+            click.echo(f"Wrote {path}")

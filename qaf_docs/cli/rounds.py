@@ -1,0 +1,157 @@
+"""Drawing rounds and issuing packs: ``qaf sample`` and ``qaf generate``."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from qaf_docs.cli.app import cli, workspace_at, workspace_option
+
+
+@cli.command()
+@click.argument(
+    "caselist", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=False
+)
+@click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Auditors (.xlsx/.csv: name, email, role, team, monthly capacity). Default: roster.xlsx or roster.csv in the workspace.",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["simple", "tier-one", "thematic", "half-cycle", "reaudit"]),
+    default="simple",
+    show_default=True,
+)
+@click.option("--n", "n", type=int, help="Simple round: how many cases.")
+@click.option("--percent", type=float, help="Simple round: what percentage of open cases.")
+@click.option(
+    "--stratify",
+    default="",
+    help="Simple round: spread the sample by 'team', 'case_type' or 'team,case_type'.",
+)
+@click.option(
+    "--theme-column", help="Thematic round: the case-list column to match (e.g. category_of_abuse)."
+)
+@click.option(
+    "--theme-value",
+    "theme_values",
+    multiple=True,
+    help="Thematic round: a value to match (repeat for several).",
+)
+@click.option(
+    "--half", type=click.Choice(["first", "second"]), help="Half-cycle round: which half."
+)
+@click.option(
+    "--seed", type=int, help="Random seed (default: a new one, recorded in the manifest)."
+)
+@click.option(
+    "--verify",
+    "verify",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Re-draw a recorded round from its manifest and this case list, and say whether it matches.",
+)
+@workspace_option
+def sample(
+    workspace: Path | None,
+    caselist: Path | None,
+    roster: Path | None,
+    kind: str,
+    n: int | None,
+    percent: float | None,
+    stratify: str,
+    theme_column: str | None,
+    theme_values: tuple[str, ...],
+    half: str | None,
+    seed: int | None,
+    verify: Path | None,
+) -> None:
+    """Draw a fair, reproducible sample of cases and allocate each to an auditor.
+
+    The round, its seed and a hash of the case list are recorded in the register and in a
+    manifest workbook in outbox/samples/.
+
+    Example:
+
+        \b
+        qaf sample annex_a.xlsx --roster roster.xlsx --kind simple --n 20 --stratify team
+
+        \b
+        qaf sample annex_a.xlsx --verify outbox/samples/2026-11-simple.xlsx
+    """
+    from qaf_docs.cases import rounds
+
+    ws = workspace_at(workspace)
+    if caselist is None:
+        raise click.UsageError("Name the case list to sample from, e.g. qaf sample annex_a.xlsx")
+    if verify is not None:
+        result = rounds.verify(verify, caselist, roster)
+        click.echo(result.explanation)
+        if not result.ok:
+            sys.exit(1)
+        return
+    chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
+    report = rounds.draw(
+        ws,
+        caselist,
+        roster,
+        kind=kind,
+        seed=chosen_seed,
+        n=n,
+        percent=percent,
+        stratify_by=tuple(s.strip() for s in stratify.split(",") if s.strip()),
+        theme_column=theme_column,
+        theme_values=theme_values,
+        half=half,
+        today=date.today(),
+    )
+    for line in report.lines():
+        click.echo(line)
+
+
+@cli.command()
+@click.option("--round", "round_id", help="Only this round (default: every allocated audit).")
+@click.option(
+    "--reissue",
+    is_flag=True,
+    help="Write packs again for audits already issued (e.g. after a template change).",
+)
+@workspace_option
+def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> None:
+    """Write a Word audit tool and an Excel action tracker for each allocated audit.
+
+    Files go to outbox/packs/<round>/<audit-ref>.docx and .xlsx, named by audit reference only.
+
+    Example:
+
+        \b
+        qaf generate --round 2026-11-simple
+    """
+    from qaf_docs.packs.generate import generate_packs
+    from qaf_docs.register.store import Register
+
+    ws = workspace_at(workspace)
+    with Register.open(ws.register_path) as register:
+        todo = [
+            a
+            for a in register.audits(round_id=round_id)
+            if a.status in (("allocated", "issued") if reissue else ("allocated",))
+        ]
+        if not todo:
+            click.echo(
+                "Nothing to generate: no allocated audits"
+                + (f" in round {round_id}." if round_id else ". Run qaf sample first.")
+            )
+            return
+        with click.progressbar(length=len(todo), label="Writing packs", file=sys.stderr) as bar:
+            written = generate_packs(
+                ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: bar.update(1)
+            )
+    folders = sorted({docx.parent for docx, _ in written})
+    click.echo(f"Wrote {len(written)} audit tools and {len(written)} action trackers:")
+    for folder in folders:
+        click.echo(f"  {folder}")

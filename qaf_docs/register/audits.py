@@ -1,0 +1,152 @@
+"""Rounds and audits in the register: recording a drawn round, issuing packs, looking audits up."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.records import (
+    AuditRecord,
+    NewAudit,
+)
+from qaf_docs.register.connection import Connection
+from qaf_docs.register.values import date_or_none, iso_or_none, now_iso
+
+
+class AuditBook(Connection):
+    """The register's rounds and audits (mixed into :class:`~qaf_docs.register.store.Register`)."""
+
+    # -- rounds and audits -------------------------------------------------------------------------
+
+    def new_round_id(self, kind: str, today: date) -> str:
+        """Return an unused round id such as ``2026-11-simple`` (``-2``, ``-3`` … when taken)."""
+        base = f"{today:%Y-%m}-{kind}"
+        taken = {
+            r[0]
+            for r in self._db.execute(
+                "SELECT round_id FROM rounds WHERE round_id LIKE ?", (base + "%",)
+            )
+        }
+        if base not in taken:
+            return base
+        n = 2
+        while f"{base}-{n}" in taken:
+            n += 1
+        return f"{base}-{n}"
+
+    def record_round(
+        self,
+        *,
+        round_id: str,
+        kind: str,
+        seed: int | None,
+        input_sha256: str | None,
+        rules: dict[str, Any],
+        framework_id: str,
+        audits: Sequence[NewAudit],
+        today: date,
+    ) -> list[str]:
+        """Record a round and its audits (status 'allocated') in one transaction; return the refs."""
+        refs: list[str] = []
+        with self.transaction() as db:
+            if db.execute("SELECT 1 FROM rounds WHERE round_id = ?", (round_id,)).fetchone():
+                raise RegisterError(f"Round {round_id} already exists.")
+            db.execute(
+                "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    round_id,
+                    kind,
+                    seed,
+                    input_sha256,
+                    json.dumps(rules, default=str),
+                    framework_id,
+                    now_iso(),
+                ),
+            )
+            counter_key = f"ref_counter_{today:%y%m}"
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (counter_key,)).fetchone()
+            n = int(row[0]) if row else 0
+            for a in audits:
+                n += 1
+                ref = f"QA{today:%y%m}-{n:04d}"
+                db.execute(
+                    "INSERT INTO audits (audit_ref, round_id, case_id, team, worker, case_type, "
+                    "child_name, auditor, auditor_email, framework_id, status, due_on, created_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'allocated', ?, ?)",
+                    (
+                        ref,
+                        round_id,
+                        a.case_id,
+                        a.team,
+                        a.worker,
+                        a.case_type,
+                        a.child_name,
+                        a.auditor,
+                        a.auditor_email,
+                        framework_id,
+                        iso_or_none(a.due_on),
+                        now_iso(),
+                    ),
+                )
+                refs.append(ref)
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (counter_key, str(n)))
+        return refs
+
+    def audits(
+        self, *, round_id: str | None = None, status: str | None = None
+    ) -> list[AuditRecord]:
+        """Return audits, optionally of one round and/or status, in reference order."""
+        sql, args = "SELECT * FROM audits WHERE 1=1", list[str]()
+        if round_id:
+            sql, args = sql + " AND round_id = ?", [*args, round_id]
+        if status:
+            sql, args = sql + " AND status = ?", [*args, status]
+        return [self._audit(r) for r in self._db.execute(sql + " ORDER BY audit_ref", args)]
+
+    def audit(self, audit_ref: str) -> AuditRecord | None:
+        """Return one audit, or None when the reference is unknown."""
+        row = self._db.execute("SELECT * FROM audits WHERE audit_ref = ?", (audit_ref,)).fetchone()
+        return self._audit(row) if row else None
+
+    @staticmethod
+    def _audit(r: sqlite3.Row) -> AuditRecord:
+        return AuditRecord(
+            audit_ref=r["audit_ref"],
+            round_id=r["round_id"],
+            case_id=r["case_id"],
+            team=r["team"] or "",
+            worker=r["worker"] or "",
+            case_type=r["case_type"] or "",
+            child_name=r["child_name"],
+            auditor=r["auditor"] or "",
+            auditor_email=r["auditor_email"] or "",
+            framework_id=r["framework_id"],
+            framework_version=r["framework_version"],
+            template_version=r["template_version"],
+            status=r["status"],
+            due_on=date_or_none(r["due_on"]),
+            issued_at=r["issued_at"],
+        )
+
+    def mark_issued(
+        self, audit_ref: str, *, framework_version: str, template_version: str, issued_at: str
+    ) -> None:
+        """Record that an audit's pack was generated (status 'issued' unless already returned)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE audits SET framework_version = ?, template_version = ?, issued_at = ?, "
+                "status = CASE WHEN status = 'allocated' THEN 'issued' ELSE status END "
+                "WHERE audit_ref = ?",
+                (framework_version, template_version, issued_at, audit_ref),
+            )
+
+    def template_versions(self) -> set[str]:
+        """Return every template version the register has issued packs from."""
+        rows = self._db.execute(
+            "SELECT DISTINCT template_version FROM audits WHERE template_version IS NOT NULL"
+        )
+        return {r[0] for r in rows}

@@ -1,0 +1,72 @@
+"""The register's connection: transactions that are all-or-nothing, and database failures in words.
+
+Every ``sqlite3.Error`` that leaves the register becomes a :class:`RegisterError` saying what it
+means for the person at the keyboard (disk full, another command busy, a damaged file) and what to
+do, so no database traceback ever reaches a user.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from qaf_docs.errors import RegisterError
+
+
+def database_error(e: sqlite3.Error, path: Path | None) -> RegisterError:
+    """Say what a database failure means for the person at the keyboard, and what to do."""
+    text = str(e).lower()
+    where = f" ({path})" if path else ""
+    if "full" in text:
+        advice = "The disk that holds it is full: free some space, then run the command again."
+    elif "locked" in text or "busy" in text:
+        advice = "Another qaf command is using it: wait a minute and run the command again."
+    elif "readonly" in text or "read-only" in text or "permission" in text:
+        advice = "qaf may not write to it: check the folder's permissions, or ask IT."
+    elif "not a database" in text or "malformed" in text or "corrupt" in text:
+        advice = (
+            "The register file is damaged. Stop qaf and restore the register from its latest "
+            "backup (README: Backups); nothing in the inbox has been lost."
+        )
+    elif "unable to open" in text:
+        advice = "Its folder may be missing or on a disconnected drive: check the path in qaf.toml."
+    else:
+        advice = "Run the command again; if it keeps happening, tell IT and quote this message."
+    return RegisterError(f"The register{where} could not be used: {e}. {advice}")
+
+
+class Connection:
+    """One open database connection of the register, with its path for messages."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
+        self._db = db
+        self.path = path
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """Run a block as one transaction: all of it is recorded, or none of it."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise database_error(e, self.path) from e
+        try:
+            yield self._db
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):  # the database may already have rolled back
+                self._db.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise database_error(exc, self.path) from exc
+            raise
+        try:
+            self._db.execute("COMMIT")
+        except sqlite3.Error as e:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
+            raise database_error(e, self.path) from e

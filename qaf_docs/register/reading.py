@@ -1,0 +1,232 @@
+"""Reading the register back for reports, exports, status and sampling, set-wise."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from typing import Any
+
+from qaf_docs.records import (
+    ActionResult,
+    AuditResult,
+    DomainResult,
+    IngestedFile,
+    Submission,
+    TrackerRow,
+)
+from qaf_docs.register.audits import AuditBook
+from qaf_docs.register.values import date_or_none, merge_actions
+
+
+class ReadingBook(AuditBook):
+    """What reports, exports and sampling read (mixed into :class:`~qaf_docs.register.store.Register`)."""
+
+    # -- reading back ------------------------------------------------------------------------------
+
+    def submission(self, audit_ref: str, kind: str = "audit_tool") -> Submission | None:
+        """Return the latest, not superseded, submission of one kind for an audit."""
+        r = self._current_submission(audit_ref, kind)
+        if r is None:
+            return None
+        return Submission(
+            id=int(r["id"]),
+            audit_ref=r["audit_ref"],
+            kind=r["kind"],
+            file_name=r["file_name"],
+            received_at=r["received_at"],
+            audit_date=date_or_none(r["audit_date"]),
+            overall_grade=r["overall_grade"],
+            moderated_grade=r["moderated_grade"],
+        )
+
+    def _current_submission(self, audit_ref: str, kind: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._db.execute(
+            "SELECT * FROM submissions WHERE audit_ref = ? AND kind = ? AND superseded_by IS NULL",
+            (audit_ref, kind),
+        ).fetchone()
+        return row
+
+    def submission_count(self, audit_ref: str | None = None) -> int:
+        """Return how many submissions were recorded (for one audit, or in all)."""
+        if audit_ref:
+            row = self._db.execute(
+                "SELECT COUNT(*) FROM submissions WHERE audit_ref = ?", (audit_ref,)
+            )
+        else:
+            row = self._db.execute("SELECT COUNT(*) FROM submissions")
+        return int(row.fetchone()[0])
+
+    def current_actions(self, audit_ref: str) -> list[TrackerRow]:
+        """Return an audit's actions with their latest status (agreed in the form, updated by trackers)."""
+        tool = self._current_submission(audit_ref, "audit_tool")
+        tracker = self._current_submission(audit_ref, "action_tracker")
+        agreed = (
+            self._db.execute(
+                "SELECT * FROM actions WHERE submission_id = ? ORDER BY number", (tool["id"],)
+            ).fetchall()
+            if tool
+            else []
+        )
+        updates = (
+            self._db.execute(
+                "SELECT * FROM action_updates WHERE submission_id = ? ORDER BY number",
+                (tracker["id"],),
+            ).fetchall()
+            if tracker
+            else []
+        )
+        return merge_actions(agreed, updates)
+
+    def counts(self) -> dict[str, int]:
+        """Return counts by audit status and by file outcome, for ``qaf status``."""
+        out: dict[str, int] = {}
+        for r in self._db.execute("SELECT status, COUNT(*) FROM audits GROUP BY status"):
+            out[f"audits {r[0]}"] = int(r[1])
+        for r in self._db.execute("SELECT outcome, COUNT(*) FROM ingested_files GROUP BY outcome"):
+            out[f"files {r[0]}"] = int(r[1])
+        return out
+
+    def recent_rejections(self, limit: int = 10) -> list[IngestedFile]:
+        """Return the latest rejected files, newest first."""
+        rows = self._db.execute(
+            "SELECT * FROM ingested_files WHERE outcome = 'rejected' ORDER BY at DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            IngestedFile(r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"])
+            for r in rows
+        ]
+
+    def results(self) -> list[AuditResult]:
+        """Return every audit with its current grades and actions, for reports and exports.
+
+        Loaded set-wise (one query per table, not per audit), so the time grows with the register.
+        """
+        current = "s.superseded_by IS NULL AND s.kind = ?"
+
+        def by_audit(sql: str, kind: str) -> dict[str, list[sqlite3.Row]]:
+            grouped: dict[str, list[sqlite3.Row]] = {}
+            for r in self._db.execute(sql, (kind,)):
+                grouped.setdefault(r["audit_ref"], []).append(r)
+            return grouped
+
+        tools = {
+            r["audit_ref"]: r
+            for r in self._db.execute(
+                f"SELECT * FROM submissions s WHERE {current}", ("audit_tool",)
+            )
+        }
+        domains = by_audit(
+            "SELECT s.audit_ref, d.* FROM domain_grades d JOIN submissions s ON s.id = d.submission_id "
+            f"WHERE {current} ORDER BY d.submission_id, d.position",
+            "audit_tool",
+        )
+        agreed = by_audit(
+            "SELECT s.audit_ref, a.* FROM actions a JOIN submissions s ON s.id = a.submission_id "
+            f"WHERE {current} ORDER BY a.submission_id, a.number",
+            "audit_tool",
+        )
+        updates = by_audit(
+            "SELECT u.* FROM action_updates u JOIN submissions s ON s.id = u.submission_id "
+            f"WHERE {current} ORDER BY u.submission_id, u.number",
+            "action_tracker",
+        )
+        found = by_audit(
+            "SELECT s.audit_ref, f.* FROM findings f JOIN submissions s ON s.id = f.submission_id "
+            f"WHERE {current}",
+            "audit_tool",
+        )
+        out: list[AuditResult] = []
+        for a in self.audits():
+            tool = tools.get(a.audit_ref)
+            out.append(
+                AuditResult(
+                    audit_ref=a.audit_ref,
+                    case_id=a.case_id,
+                    round_id=a.round_id,
+                    framework_id=a.framework_id,
+                    team=a.team or None,
+                    worker=a.worker or None,
+                    auditor=a.auditor or None,
+                    status=a.status,
+                    issued_on=date_or_none(a.issued_at[:10]) if a.issued_at else None,
+                    due_on=a.due_on,
+                    returned_on=date_or_none(tool["received_at"][:10]) if tool else None,
+                    audit_date=date_or_none(tool["audit_date"]) if tool else None,
+                    overall_grade=tool["overall_grade"] if tool else None,
+                    moderated_grade=tool["moderated_grade"] if tool else None,
+                    domains=[
+                        DomainResult(r["title"], r["grade"], r["rationale"])
+                        for r in domains.get(a.audit_ref, [])
+                    ],
+                    actions=[
+                        ActionResult(
+                            t.description, t.owner, t.due_on, t.status, t.completed_on, t.evidence
+                        )
+                        for t in merge_actions(
+                            agreed.get(a.audit_ref, []), updates.get(a.audit_ref, [])
+                        )
+                    ],
+                    warnings=[
+                        f"{w['location']}: {w['message']}" for w in found.get(a.audit_ref, [])
+                    ],
+                )
+            )
+        return out
+
+    def sampling_history(
+        self, *, inadequate: str | None, reaudit_after_months: int
+    ) -> dict[str, Any]:
+        """Return what sampling needs to know of past audits, as ``AuditHistory`` fields.
+
+        ``reaudit_due`` holds cases whose latest final grade (moderated, else overall) is
+        ``inadequate``; ``half_cycle_taken`` the cases of the latest first-half round.
+        """
+        from qaf_docs.dates import add_months
+
+        latest: dict[str, tuple[str, str | None]] = {}
+        workers: dict[str, date] = {}
+        for r in self._db.execute(
+            "SELECT a.case_id, a.worker, COALESCE(s.audit_date, substr(s.received_at, 1, 10)) AS d, "
+            "COALESCE(s.moderated_grade, s.overall_grade) AS g FROM submissions s "
+            "JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' AND s.superseded_by IS NULL "
+            "ORDER BY d"
+        ):
+            latest[r["case_id"]] = (r["d"], r["g"])
+            if r["worker"]:
+                workers[r["worker"]] = max(
+                    workers.get(r["worker"], date.min), date.fromisoformat(r["d"])
+                )
+        reaudit = {
+            case: add_months(date.fromisoformat(d), reaudit_after_months)
+            for case, (d, g) in latest.items()
+            if inadequate and g == inadequate
+        }
+        first_half = self._db.execute(
+            "SELECT round_id FROM rounds WHERE kind = 'half-cycle' AND rules_json LIKE '%\"half\": \"first\"%' "
+            "ORDER BY created_at DESC LIMIT 1"
+        ).fetchone()
+        taken = (
+            frozenset(
+                r[0]
+                for r in self._db.execute(
+                    "SELECT case_id FROM audits WHERE round_id = ?", (first_half[0],)
+                )
+            )
+            if first_half
+            else frozenset()
+        )
+        return {
+            "last_audited": {c: date.fromisoformat(d) for c, (d, _) in latest.items()},
+            "reaudit_due": reaudit,
+            "worker_last_audited": workers,
+            "half_cycle_taken": taken,
+        }
+
+    def allocated_this_month(self, today: date) -> dict[str, int]:
+        """Return, per auditor, how many audits were allocated to them in ``today``'s month."""
+        rows = self._db.execute(
+            "SELECT auditor, COUNT(*) FROM audits WHERE substr(created_at, 1, 7) = ? GROUP BY auditor",
+            (f"{today:%Y-%m}",),
+        )
+        return {r[0]: int(r[1]) for r in rows if r[0]}
