@@ -34,6 +34,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -273,6 +274,7 @@ class PgServer:
         self.base_dir: Path | None = None
         self._run_as = _RunAs.choose()
         self._lock = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
         self._running = False
         self.start_seconds: float = 0.0
 
@@ -336,9 +338,10 @@ class PgServer:
         with self._lock:
             if not self._running:
                 raise PgServerError("the server is not running")
-            self._pg_ctl(
-                "restart", "-m", "fast", "-w", "-t", str(_START_TIMEOUT_S), "-l", str(self.log_path)
-            )
+            self._terminate_postmaster(signal.SIGINT)  # "fast" shutdown: a clean checkpoint
+            self._running = False
+            self._launch()
+            self._running = True
 
     def __enter__(self) -> PgServer:
         return self.start()
@@ -432,33 +435,75 @@ class PgServer:
             self._run_as.chown(self.data_dir / name)
 
     def _start_on_free_port(self) -> None:
-        """pg_ctl start -w, on a fresh free port; retried if another process took the port."""
+        """Start the server on a fresh free port; retried if another process took the port."""
         for attempt in range(3):
             self.port = _free_port()
             self._write_settings()
-            done = self._pg_ctl(
-                "start", "-w", "-t", str(_START_TIMEOUT_S), "-l", str(self.log_path), check=False
-            )
-            if done.returncode == 0:
+            try:
+                self._launch()
                 return
-            tail = self._log_tail()
-            if "could not bind" in tail and attempt < 2:
-                continue
-            raise PgServerError(
-                f"pg_ctl start failed (exit {done.returncode}): {done.stdout}{done.stderr}" + tail
-            )
+            except PgServerError as exc:
+                if "could not bind" in str(exc) and attempt < 2:
+                    continue
+                raise
 
-    def _pg_ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        done = self._run(
-            [str(self.binaries.pg_ctl), "-D", str(self.data_dir), *args],
-            timeout=_START_TIMEOUT_S + 30,
-        )
-        if check and done.returncode != 0:
-            raise PgServerError(
-                f"pg_ctl {args[0]} failed (exit {done.returncode}): {done.stdout}{done.stderr}"
-                + self._log_tail()
+    def _launch(self) -> None:
+        """Run ``postgres`` as our own child and wait until it accepts connections.
+
+        Not ``pg_ctl start``: that leaves the postmaster an orphan, and where process 1 does
+        not reap orphans (containers, CI) every stopped server would linger as a zombie. As our
+        child it is reaped by :meth:`stop`. It gets a session of its own, so a Ctrl-C meant
+        for pytest does not shut it down under the tests' teardown.
+        """
+        with self.log_path.open("ab") as log:
+            self._run_as.chown(self.log_path)
+            self._proc = subprocess.Popen(
+                [str(self.binaries.postgres), "-D", str(self.data_dir)],
+                cwd=self._base(),
+                env=_clean_env(),
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                **self._run_as.popen_kwargs(),
             )
-        return done
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            code = self._proc.poll()
+            if code is not None:
+                self._proc = None
+                raise PgServerError(f"the server exited at start (exit {code})" + self._log_tail())
+            if self._postmaster_ready():
+                return
+            time.sleep(0.02)
+        self._terminate_postmaster(signal.SIGQUIT)
+        raise PgServerError(
+            f"the server did not accept connections within {_START_TIMEOUT_S}s" + self._log_tail()
+        )
+
+    def _postmaster_ready(self) -> bool:
+        """True once postmaster.pid names our process and says "ready" (what pg_ctl -w reads)."""
+        try:
+            lines = (self.data_dir / "postmaster.pid").read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return False
+        if self._proc is None or len(lines) < 8 or lines[0].strip() != str(self._proc.pid):
+            return False
+        return lines[7].strip() == "ready"
+
+    def _terminate_postmaster(self, sig: int) -> None:
+        """Signal our postmaster (SIGINT fast, SIGQUIT immediate) and reap it; SIGKILL if stuck."""
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                proc.send_signal(sig)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()  # its children notice the postmaster is gone and exit
+                proc.wait()
 
     def _log_tail(self, lines: int = 30) -> str:
         try:
@@ -472,8 +517,7 @@ class PgServer:
         base = self.base_dir
         if base is None:
             return
-        if (base / "data" / "postmaster.pid").exists():
-            _stop_cluster(self.binaries.pg_ctl, base / "data", self._run_as)
+        self._terminate_postmaster(signal.SIGQUIT)  # "immediate": nothing in it is kept
         self._running = False
         shutil.rmtree(base, ignore_errors=True)
         self.base_dir = None
@@ -597,10 +641,12 @@ def _stop_cluster(pg_ctl: Path, data_dir: Path, run_as: _RunAs) -> None:
 def _reap_stale_servers() -> None:
     """Stop and remove servers left by test runs that were killed before they could clean up."""
     binaries = None
+    run_as = _RunAs.choose()
+    ours = {os.geteuid(), run_as.uid}
     for base in Path(tempfile.gettempdir()).glob(f"{_DIR_PREFIX}*"):
         owner_file = base / _OWNER_FILE
         try:
-            if base.stat().st_uid != os.geteuid():
+            if base.stat().st_uid not in ours:
                 continue
             owner = int(owner_file.read_text(encoding="ascii").strip())
         except (OSError, ValueError):
@@ -612,7 +658,7 @@ def _reap_stale_servers() -> None:
             binaries = binaries or find_binaries()
             if binaries is not None:
                 with contextlib.suppress(PgServerError):
-                    _stop_cluster(binaries.pg_ctl, data, _RunAs.choose())
+                    _stop_cluster(binaries.pg_ctl, data, run_as)
         shutil.rmtree(base, ignore_errors=True)
 
 
