@@ -69,6 +69,8 @@ NOT_FOUND = "PostgreSQL server binaries not found (install Debian's postgresql p
 _DIR_PREFIX = "qaf-pg-"
 _OWNER_FILE = "owner.pid"
 _LOG_NAME = "server.log"
+_SHM = Path("/dev/shm")
+_SHM_MIN_FREE = 1 << 30  # bytes
 _START_TIMEOUT_S = 60
 _NAME_RE = re.compile(r"[a-z_][a-z0-9_]{0,62}")
 # Variables that would make libpq or the server programs use something other than what we pass.
@@ -165,7 +167,12 @@ def find_binaries() -> PgBinaries | None:
     """
     forced = os.environ.get("QAF_PG_BINDIR")
     if forced:
-        return _probe(Path(forced))
+        found = _probe(Path(forced))
+        if found is None:
+            raise PgServerError(
+                f"QAF_PG_BINDIR={forced}: no working initdb, pg_ctl and postgres there"
+            )
+        return found
     if DEBIAN_ROOT.is_dir():
         for major_dir in sorted(DEBIAN_ROOT.iterdir(), key=_major_key, reverse=True):
             found = _probe(major_dir / "bin")
@@ -232,6 +239,26 @@ def _check_reachable(path: Path, run_as: _RunAs) -> None:
                 f"{parent} is not searchable by other users, so the {run_as.name!r} user cannot "
                 f"reach the server's directory {path}; set TMPDIR to somewhere it can (e.g. /tmp)"
             )
+
+
+def _scratch_root() -> Path:
+    """Where the server's directory goes: ``$QAF_PG_TMPDIR``, else RAM, else the temp dir.
+
+    A RAM file system (/dev/shm) makes CREATE DATABASE several times faster (measured here:
+    about 20 ms there against 100–300 ms on ext4, even with fsync off). It is used only when
+    it has room to spare (Docker's default /dev/shm is 64 MB, too small).
+    """
+    forced = os.environ.get("QAF_PG_TMPDIR")
+    if forced:
+        return Path(forced)
+    try:
+        st = os.statvfs(_SHM)
+        roomy = st.f_bavail * st.f_frsize >= _SHM_MIN_FREE
+        if roomy and os.access(_SHM, os.W_OK | os.X_OK) and _SHM.stat().st_mode & 0o001:
+            return _SHM
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir())
 
 
 def _free_port() -> int:
@@ -354,7 +381,7 @@ class PgServer:
         return f"<PgServer PostgreSQL {self.binaries.major} {state}>"
 
     def _create_dirs(self) -> None:
-        base = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX))
+        base = Path(tempfile.mkdtemp(prefix=_DIR_PREFIX, dir=_scratch_root()))
         self.base_dir = base
         (base / _OWNER_FILE).write_text(f"{os.getpid()}\n", encoding="ascii")
         _check_reachable(base, self._run_as)
@@ -643,7 +670,8 @@ def _reap_stale_servers() -> None:
     binaries = None
     run_as = _RunAs.choose()
     ours = {os.geteuid(), run_as.uid}
-    for base in Path(tempfile.gettempdir()).glob(f"{_DIR_PREFIX}*"):
+    roots = {Path(tempfile.gettempdir()), _SHM, _scratch_root()}
+    for base in (b for root in roots for b in root.glob(f"{_DIR_PREFIX}*")):
         owner_file = base / _OWNER_FILE
         try:
             if base.stat().st_uid not in ours:

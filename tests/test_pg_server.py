@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,6 +114,22 @@ def test_find_binaries_none_when_nothing_installed(
     monkeypatch.delenv("QAF_PG_BINDIR", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     assert pg_server.find_binaries() is None
+
+
+def test_a_broken_forced_bindir_is_an_error_not_a_skip(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QAF_PG_BINDIR", str(tmp_path))
+    with pytest.raises(PgServerError, match="QAF_PG_BINDIR"):
+        pg_server.find_binaries()
+
+
+def test_scratch_dir_choice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QAF_PG_TMPDIR", str(tmp_path))
+    assert pg_server._scratch_root() == tmp_path
+    monkeypatch.delenv("QAF_PG_TMPDIR")
+    monkeypatch.setattr(pg_server, "_SHM_MIN_FREE", 1 << 60)  # a RAM disk too small to use
+    assert pg_server._scratch_root() == Path(tempfile.gettempdir())
 
 
 # -- the running server ---------------------------------------------------------------------------
