@@ -9,11 +9,10 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import pg_server
 import psycopg
 import pytest
-
-from tests import pg_server
-from tests.pg_server import APP_PASSWORD, APP_ROLE, NOT_FOUND, PgServer, PgServerError
+from pg_server import APP_PASSWORD, APP_ROLE, NOT_FOUND, PgServer, PgServerError
 
 
 @pytest.fixture(scope="module")
