@@ -11,7 +11,9 @@ The folders are the flow, one stage each; shared vocabulary sits below all of th
     demo/      the whole job on made-up data, and filling forms as Word would
 
     office/    guarded reading of .docx/.xlsx/.csv, content controls, identity, sheet layouts
-    records.py, frameworks.py, workspace.py, errors.py, findings.py, dates.py, safe_output.py
+    frameworks/  a council's framework as data (scale, domains, indicators, timescales …) and
+               its loading; the presets are TOML files in presets/
+    records.py, workspace.py, errors.py, findings.py, dates.py, safe_output.py
                shared vocabulary used by every stage
     cli/       the ``qaf`` command: a thin skin over the library
 

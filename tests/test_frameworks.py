@@ -414,7 +414,7 @@ def test_timescale_checks_vary_by_case_type() -> None:
 
 
 def test_case_types_match_the_case_list_reader() -> None:
-    caselist = pytest.importorskip("qaf_docs.caselist")
+    caselist = pytest.importorskip("qaf_docs.cases.case")
     assert set(CASE_TYPES) == {t.value for t in caselist.CaseType}
 
 

@@ -1,0 +1,56 @@
+"""What every part of a framework file shares: strict tables, short keys, folded grades."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict
+
+KEY_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,23}")
+
+NOT_APPLICABLE = "Not applicable"
+"""The canonical spelling of the "Not applicable" choice; never a grade, never counted as one."""
+
+# Spellings of "Not applicable" (after folding) that map to NOT_APPLICABLE where a scale allows it.
+NOT_APPLICABLE_SPELLINGS = frozenset({"not applicable", "n a", "na", "n app", "not app"})
+
+# The case types a timescale may vary by. Same spellings as caselist.CaseType (kept here rather
+# than imported so this module stays free of the case-list reader); tests check the two agree.
+CASE_TYPES = ("early help", "CIN", "CP", "CLA", "care leaver", "other")
+"""Case types a timescale check may give its own interval (``by_case_type``)."""
+
+# Placeholders a case-note heading may use; {month} is how Bracknell's 'Month' is written here.
+HEADING_FIELDS = frozenset({"month", "year"})
+
+
+class KeyProblem(ValueError):
+    """A validation problem that knows which key inside the model it is about (for line lookup)."""
+
+    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_key(v: str) -> str:
+    if not KEY_PATTERN.fullmatch(v):
+        raise ValueError(
+            f"{v!r} must be 1-24 lower-case letters, digits or '_', starting with a letter"
+        )
+    return v
+
+
+# A short stable id: domain keys, extra section keys, case-fact names, escalation level keys.
+Key = Annotated[str, AfterValidator(check_key)]
+
+
+def fold_grade(text: str) -> str:
+    """Fold a grade for tolerant comparison: case, spacing, punctuation and '(to be good)' ignored."""
+    text = text.replace("\u00a0", " ").lower()
+    text = re.sub(r"\(.*?\)", " ", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(text.split())

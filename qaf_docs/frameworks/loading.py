@@ -1,0 +1,206 @@
+"""Loading a framework from a preset or a council's file, with mistakes named by file, line and key."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import types
+import typing
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from qaf_docs.errors import FrameworkError
+from qaf_docs.frameworks.base import (
+    KeyProblem,
+)
+from qaf_docs.frameworks.model import (
+    Framework,
+)
+
+
+def preset_names() -> list[str]:
+    """Names of the framework presets that ship with qaf_docs."""
+    folder = resources.files("qaf_docs") / "presets"
+    return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_framework(name_or_path: str | Path, *, base: Path | None = None) -> Framework:
+    """Load a framework from a preset name or a TOML file (relative paths resolve against ``base``)."""
+    text, origin = _framework_text(name_or_path, base)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise FrameworkError(f"Framework file {origin} is not valid TOML: {e}") from e
+    try:
+        return Framework.model_validate(data)
+    except ValidationError as e:
+        raise FrameworkError(f"Framework file {origin} is invalid {_describe(e, text)}") from e
+
+
+def _describe(e: ValidationError, text: str) -> str:
+    """Say where the first problem is: "at line 12, key 'domains.1.key': <reason>" (+ count)."""
+    first = e.errors()[0]
+    path: tuple[str | int, ...] = tuple(first["loc"])
+    message = first["msg"]
+    error = (first.get("ctx") or {}).get("error")
+    if isinstance(error, KeyProblem):
+        path += error.path
+        message = str(error)
+    elif first["type"] == "extra_forbidden":
+        known = _known_keys(path[:-1])
+        message = f"unknown key '{path[-1]}'" + (
+            f"; the keys allowed here are: {', '.join(known)}" if known else ""
+        )
+    message = message.removeprefix("Value error, ")
+    line = _line_of(text, path)
+    where = ".".join(str(p) for p in path)
+    at = f"at line {line}, key '{where}'" if line else f"at '{where}'"
+    at += _which_table(path)
+    more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
+    return f"{at}: {message}{more}"
+
+
+def _which_table(path: tuple[str | int, ...]) -> str:
+    """Name the array table an index points into, counting from 1: " (3rd [[domains]] table)"."""
+    for i in range(len(path) - 1, 0, -1):
+        index, name = path[i], path[i - 1]
+        if isinstance(index, int) and isinstance(name, str):
+            n = index + 1
+            suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+            table = ".".join(str(p) for p in path[: i - 1] if isinstance(p, str)) or name
+            if table != name:
+                table = f"{table}.{name}"
+            return f" ({n}{suffix} [[{table}]] table)"
+    return ""
+
+
+def _known_keys(path: tuple[str | int, ...]) -> list[str]:
+    """The keys a table at ``path`` accepts, found by walking the models (best-effort)."""
+    model: Any = Framework
+    for part in path:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return []
+        field = model.model_fields.get(part)
+        if field is None:
+            return []
+        model = _inner_model(field.annotation)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return list(model.model_fields)
+    return []
+
+
+def _inner_model(annotation: Any) -> Any:
+    """Unwrap list[X], dict[str, X] and X | None down to X."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin in (list, dict, typing.Union, types.UnionType):
+            args = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = args[-1]
+        else:
+            return annotation
+
+
+# A key at the start of a line: bare or quoted parts joined by dots, then '='.
+_PART = r'(?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)'
+_KEY_LINE = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
+_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_PART}(?:\s*\.\s*{_PART})*)\s*\]\]?")
+
+
+def _parts(dotted: str) -> list[str]:
+    out = []
+    for m in re.finditer(_PART, dotted):
+        part = m.group(0)
+        out.append(part[1:-1] if part[:1] in "\"'" else part)
+    return out
+
+
+def _line_of(text: str, path: tuple[str | int, ...]) -> int | None:
+    """Return the line of ``text`` that holds the key at ``path`` (or the nearest enclosing one).
+
+    tomllib gives no line numbers, so the text is scanned: table headers (``[a.b]``, ``[[a]]``,
+    counting array tables to resolve indices) and ``key =`` lines. Best-effort: keys inside
+    multi-line strings are skipped, inline tables give the line of their key.
+    """
+    target = [str(p) for p in path]
+    counts: dict[tuple[str, ...], int] = {}
+    latest: dict[tuple[str, ...], int] = {}  # array-table path -> its current index
+    current: list[str] = []
+    best_line, best_depth = None, 0
+    in_string = False
+
+    def resolve(names: list[str]) -> list[str]:
+        resolved: list[str] = []
+        for name in names:
+            resolved.append(name)
+            index = latest.get(tuple(resolved))
+            if index is not None:
+                resolved.append(str(index))
+        return resolved
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
+            in_string = not in_string
+            if not in_string:
+                continue
+        elif in_string:
+            continue
+        candidate: list[str] | None = None
+        header = _HEADER.match(line)
+        if header and not _KEY_LINE.match(line):
+            names = _parts(header.group(2))
+            if header.group(1) == "[[":
+                parent = [*resolve(names[:-1]), names[-1]]
+                key = tuple(parent)
+                counts[key] = counts.get(key, -1) + 1
+                latest[key] = counts[key]
+                # A new array element forgets the sub-tables of the previous one.
+                for k in [k for k in latest if len(k) > len(key) and k[: len(key)] == key]:
+                    del latest[k]
+                current = [*parent, str(counts[key])]
+            else:
+                current = resolve(names)
+            candidate = current
+        else:
+            key_line = _KEY_LINE.match(line)
+            if key_line:
+                candidate = current + _parts(key_line.group(1))
+        if candidate is None:
+            continue
+        depth = 0
+        for have, want in zip(candidate, target, strict=False):
+            if have != want:
+                break
+            depth += 1
+        # Only a line whose whole key lies on the path counts (not a sibling sharing a prefix).
+        if depth == len(candidate) and depth > best_depth:
+            best_line, best_depth = number, depth
+    return best_line
+
+
+def _framework_text(name_or_path: str | Path, base: Path | None) -> tuple[str, str]:
+    name = str(name_or_path)
+    if name in preset_names():
+        file = resources.files("qaf_docs") / "presets" / f"{name}.toml"
+        return file.read_text(encoding="utf-8-sig"), f"preset '{name}'"
+    path = Path(name)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    if not path.is_file():
+        raise FrameworkError(
+            f"Unknown framework '{name}'. Use one of the presets ({', '.join(preset_names())}) "
+            "or the path of a framework .toml file."
+        )
+    try:
+        # utf-8-sig: Windows Notepad saves "UTF-8 with BOM".
+        return path.read_text(encoding="utf-8-sig"), str(path)
+    except UnicodeDecodeError as e:
+        raise FrameworkError(
+            f"Framework file {path} is not saved as UTF-8 text; save it again choosing UTF-8."
+        ) from e
+    except OSError as e:
+        raise FrameworkError(f"Framework file {path} cannot be read: {e.strerror}") from e

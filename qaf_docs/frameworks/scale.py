@@ -1,0 +1,120 @@
+"""The grade scale, its descriptors and "Not applicable", and the domains graded on it."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from pydantic import Field, model_validator
+
+from qaf_docs.frameworks.base import (
+    NOT_APPLICABLE,
+    NOT_APPLICABLE_SPELLINGS,
+    Key,
+    KeyProblem,
+    StrictModel,
+    fold_grade,
+)
+
+
+class Indicator(NamedTuple):
+    """One indicator of a grade in one domain, e.g. ("assessment", "Inadequate", "Jargonistic")."""
+
+    domain: str
+    grade: str
+    text: str
+
+
+class Domain(StrictModel):
+    """One area of practice the auditor grades, with its prompts and per-grade indicators."""
+
+    key: Key = Field(description="short stable id, lower case: used in field tags and the register")
+    title: str
+    prompts: list[str] = Field(default_factory=list)
+    indicators: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="grade -> what practice at that grade looks like (West Sussex rubric columns)",
+    )
+
+    def indicators_for(self, grade: str) -> list[str]:
+        """Return the indicators listed for ``grade`` (its canonical spelling), or [] if none."""
+        return list(self.indicators.get(grade, []))
+
+
+class Scale(StrictModel):
+    """The grade scale, best first; ``aliases`` maps other spellings people type to a grade."""
+
+    grades: list[str] = Field(min_length=2)
+    aliases: dict[str, str] = Field(default_factory=dict)
+    good_or_better: list[str] = Field(default_factory=list)
+    inadequate: str | None = None
+    not_applicable: bool = Field(
+        default=False, description='a domain may be graded "Not applicable" (never counted)'
+    )
+    descriptors: dict[str, str] = Field(
+        default_factory=dict, description="grade -> the council's own description of it"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Scale:
+        known = set(self.grades)
+        if NOT_APPLICABLE in known:
+            raise KeyProblem(
+                ("grades",),
+                f"'{NOT_APPLICABLE}' is not a grade; set not_applicable = true to allow it instead",
+            )
+        targets = known | ({NOT_APPLICABLE} if self.not_applicable else set())
+        for alias, grade in self.aliases.items():
+            if grade not in targets:
+                raise KeyProblem(
+                    ("aliases", alias),
+                    f"alias '{alias}' points to '{grade}', which is not in grades",
+                )
+        for grade in self.good_or_better:
+            if grade not in known:
+                raise KeyProblem(("good_or_better",), f"'{grade}' is not in grades")
+        if self.inadequate is not None and self.inadequate not in known:
+            raise KeyProblem(("inadequate",), f"'{self.inadequate}' is not in grades")
+        for grade in self.descriptors:
+            if grade not in targets:
+                raise KeyProblem(
+                    ("descriptors", grade),
+                    f"a descriptor is given for '{grade}', which is not a grade on this scale "
+                    f"({', '.join(self.grades)})",
+                )
+        return self
+
+    @property
+    def choices(self) -> list[str]:
+        """What a grade drop-down offers: the grades, then "Not applicable" where allowed."""
+        return [*self.grades, *([NOT_APPLICABLE] if self.not_applicable else [])]
+
+    def parse(self, text: str) -> str | None:
+        """Return the grade (or "Not applicable", where allowed) ``text`` means, else None.
+
+        "good", "Good ", "Requires Improvement" and "requires improvement to be good" all map;
+        "N/A" and "NA" map to "Not applicable" only on a scale that allows it; "Goodish" does not.
+        """
+        folded = fold_grade(text)
+        if not folded:
+            return None
+        table = {fold_grade(g): g for g in self.grades}
+        if self.not_applicable:
+            table.update(dict.fromkeys(NOT_APPLICABLE_SPELLINGS, NOT_APPLICABLE))
+        table.update({fold_grade(a): g for a, g in self.aliases.items()})
+        return table.get(folded)
+
+    def parse_grade(self, text: str) -> str | None:
+        """Like ``parse`` but never "Not applicable": for overall and moderated grades."""
+        parsed = self.parse(text)
+        return None if parsed == NOT_APPLICABLE else parsed
+
+    def is_grade(self, value: str | None) -> bool:
+        """True for a grade on the scale; False for "Not applicable", None or anything else."""
+        return value in self.grades
+
+    def descriptor(self, grade: str) -> str:
+        """Return the council's descriptor of ``grade`` (any spelling ``parse`` knows), or ""."""
+        canonical = self.parse(grade)
+        if canonical is None:
+            raise KeyError(grade)
+        return self.descriptors.get(canonical, "")
