@@ -58,6 +58,7 @@ class NewAudit:
     auditor_email: str
     due_on: date
     child_name: str | None = None
+    facts: tuple[CaseFact, ...] = ()  # what the case list held for the case, kept in the register
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class DomainGrade:
     title: str
     grade: str | None
     rationale: str
+    indicators: tuple[str, ...] = ()  # the indicators the auditor ticked, in the framework's order
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,8 @@ class AuditForm:
     moderation_date: date | None
     actions: list[ActionRow]
     findings: list[Finding] = field(default_factory=list)
+    agencies: list[AgencyFinding] = field(default_factory=list)
+    missing_history: bool | None = None  # None: the framework has no such check box
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,7 @@ class DomainResult:
     domain: str
     grade: str | None
     rationale: str
+    indicators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,8 +211,35 @@ class AuditResult:
     domains: list[DomainResult] = field(default_factory=list)
     actions: list[ActionResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    agencies: list[AgencyFinding] = field(default_factory=list)
+    sections: dict[str, str] = field(default_factory=dict)  # section name -> text
+    case_facts: list[CaseFact] = field(default_factory=list)
+    missing_history: bool | None = None
 
     @property
     def final_grade(self) -> str | None:
         """The grade that counts: the moderated one where there is one, else the auditor's."""
         return self.moderated_grade or self.overall_grade
+
+
+@dataclass(frozen=True)
+class CaseFact:
+    """One fact the case list held for a sampled case, e.g. ("cin_start", "CIN start", "2026-03-02").
+
+    Dates are ISO 8601 text; ``caselist_sha256`` names the case list it was read from.
+    """
+
+    name: str
+    label: str
+    value: str
+    caselist_sha256: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyFinding:
+    """One agency's section of a multi-agency audit, as the auditor filled it."""
+
+    agency: str
+    lead: str
+    contribution: str
+    finding: str

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -62,6 +62,69 @@ def _para(doc, text: str, style: str | None = None):  # type: ignore[no-untyped-
     return doc.add_paragraph(text, style=style) if style else doc.add_paragraph(text)
 
 
+def _keep_rows(table, *, together: bool = True) -> None:  # type: ignore[no-untyped-def]
+    """Never split a row across pages; with ``together``, keep the whole table on one page."""
+    rows = table.rows
+    for i, row in enumerate(rows):
+        tr_pr = row._tr.get_or_add_trPr()
+        tr_pr.insert(0, OxmlElement("w:cantSplit"))
+        if together and i < len(rows) - 1:
+            for cell in row.cells:
+                for p in cell.paragraphs:
+                    p.paragraph_format.keep_with_next = True
+
+
+def _min_height(row, cm: float) -> None:  # type: ignore[no-untyped-def]
+    """Give a free-text row room to write: at least ``cm`` tall, growing with its text."""
+    row.height = Cm(cm)
+    row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+
+
+def _grid(doc, rows: int, cols: int, widths: list[float]):  # type: ignore[no-untyped-def]
+    table = doc.add_table(rows=rows, cols=cols)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _widths(table, widths)
+    return table
+
+
+def _page_number(paragraph) -> None:  # type: ignore[no-untyped-def]
+    for text, instr in (("Page ", "PAGE"), (" of ", "NUMPAGES")):
+        paragraph.add_run(text).font.size = Pt(7.5)
+        field = OxmlElement("w:fldSimple")
+        field.set(qn("w:instr"), instr)
+        run = OxmlElement("w:r")
+        t = OxmlElement("w:t")
+        t.text = "1"
+        run.append(t)
+        field.append(run)
+        paragraph._p.append(field)
+
+
+def _header(section) -> None:  # type: ignore[no-untyped-def]
+    """A two-cell header: an empty slot for the council's logo, then the council's name."""
+    header = section.header
+    header.paragraphs[0].text = ""
+    table = header.add_table(rows=1, cols=2, width=Cm(17))
+    _widths(table, [4, 13])
+    logo = table.cell(0, 0)
+    # The logo slot: a council pastes its logo here in Word (see README: Templates).
+    logo.paragraphs[0].text = ""
+    table.rows[0].height = Cm(1.6)
+    table.rows[0].height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
+    name = table.cell(0, 1).paragraphs[0]
+    name.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = name.add_run("{{ council_name }}")
+    run.bold = True
+    run.font.size = Pt(11)
+    run.font.color.rgb = NAVY
+    sub = table.cell(0, 1).add_paragraph()
+    sub.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = sub.add_run("Children's Services Quality Assurance")
+    run.font.size = Pt(8)
+    run.font.color.rgb = NAVY
+
+
 def build_audit_tool(path: Path) -> None:
     """Write the Word audit tool template."""
     doc = Document()
@@ -82,57 +145,77 @@ def build_audit_tool(path: Path) -> None:
         st.font.size = Pt(size)
         st.font.color.rgb = NAVY
         st.font.bold = True
+        st.paragraph_format.keep_with_next = True
 
-    header = section.header.paragraphs[0]
-    header.text = "{{ council_name }} · Children's Services Quality Assurance"
-    header.runs[0].font.size = Pt(8)
-    header.runs[0].font.color.rgb = NAVY
+    _header(section)
     footer = section.footer.paragraphs[0]
-    footer.text = (
-        "Audit {{ audit_ref }} · {{ framework_name }} (v{{ framework_version }}) · "
-        "template {{ template_version }} · OFFICIAL-SENSITIVE"
-    )
+    footer.text = "Audit {{ audit_ref }} · {{ framework_name }} · OFFICIAL-SENSITIVE · "
     footer.runs[0].font.size = Pt(7.5)
+    _page_number(footer)
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
-    council = _para(doc, "{{ council_name }}")
-    council.runs[0].font.color.rgb = NAVY
-    council.runs[0].bold = True
     doc.add_paragraph("Case file audit tool", style="Title")
     _para(doc, "{{ framework_name }}").runs[0].italic = True
+    _para(doc, "{%p if audit_period %}")
+    period = doc.add_paragraph()
+    period.add_run("Period covered: ").bold = True
+    period.add_run("{{ audit_period }}")
+    _para(doc, "{%p endif %}")
 
     details = [
-        ("Audit reference", "{{r ref_field }}"),
-        ("Case ID", "{{ case_id }}"),
-        ("Team", "{{ team }}"),
-        ("Allocated worker", "{{ worker }}"),
-        ("Case type", "{{ case_type }}"),
-        ("Auditor", "{{ auditor }}"),
-        ("Sampling round", "{{ round_id }}"),
-        ("Issued on", "{{ issued_on }}"),
-        ("Return by", "{{ due_on }}"),
-        ("Date of audit", "{{r f.audit_date }}"),
-        ("Practitioner took part", "{{r f.practitioner_present }}"),
+        ("Audit reference", "{{r ref_field }}", None),
+        ("Case ID", "{{ case_id }}", None),
+        ("Team", "{{ team }}", "team"),
+        ("Allocated worker", "{{ worker }}", "worker"),
+        ("Case type", "{{ case_type }}", None),
+        ("Auditor", "{{ auditor }}", None),
+        ("Sampling round", "{{ round_id }}", None),
+        ("Issued on", "{{ issued_on }}", None),
+        ("Return by", "{{ due_on }}", None),
+        ("Date of audit", "{{r f.audit_date }}", None),
+        ("Practitioner took part", "{{r f.practitioner_present }}", None),
     ]
     table = doc.add_table(rows=0, cols=2)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    child_row = table.add_row()
-    child_row.cells[0].text = "{%tr if child_name %}"
-    for label, value in [("Child", "{{ child_name }}"), *details]:
+    # Rows for facts the case may lack (no child name shown, no team, no worker) are left out.
+    for label, value, condition in [("Child", "{{ child_name }}", "child_name"), *details]:
+        if condition:
+            table.add_row().cells[0].text = "{%tr if " + condition + " %}"
         row = table.add_row()
         _label(row.cells[0], label)
-        row.cells[1].text = value
-        if label == "Child":
-            end = table.add_row()
-            end.cells[0].text = "{%tr endif %}"
+        if value.startswith("{{r"):
+            row.cells[1].paragraphs[0].add_run(value)
+        else:
+            row.cells[1].text = value
+        if condition:
+            table.add_row().cells[0].text = "{%tr endif %}"
     _widths(table, [5, 12])
+    _keep_rows(table)
+
+    _para(doc, "{%p if case_facts %}")
+    doc.add_heading("What the case list says", level=1)
+    _para(
+        doc,
+        "Facts from the case list when the case was sampled, with the days since each date on "
+        "the day this form was issued. Check them against the file.",
+    ).runs[0].italic = True
+    ft = _grid(doc, 3, 4, [5.5, 3.5, 3, 5])
+    for i, title in enumerate(("Fact", "Date or value", "Days since", "Timescale")):
+        _label(ft.cell(0, i), title)
+    ft.cell(1, 0).text = "{%tr for c in case_facts %}"
+    for i, key in enumerate(("label", "value", "since", "flag")):
+        ft.cell(2, i).text = "{{ c." + key + " }}"
+    ft.add_row().cells[0].text = "{%tr endfor %}"
+    _keep_rows(ft)
+    _para(doc, "{%p endif %}")
 
     doc.add_heading("How to complete this audit", level=1)
     for line in (
         "Complete the audit with the practitioner where you can. Click a grey box to type in it.",
-        "For each area, read what good looks like, choose a grade from the drop-down and explain "
-        "why: every grade needs a rationale that refers to evidence on the file.",
+        "For each area, read what good looks like, tick each indicator that applies, choose a "
+        "grade from the drop-down and explain why: every grade needs a rationale that refers to "
+        "evidence on the file.",
         "Agree SMART actions: what will be done, by whom and by when (a real date within "
         "{{ action_days }} days of the audit, never 'ASAP'). Add rows to the actions table if you "
         "need more.",
@@ -141,68 +224,121 @@ def build_audit_tool(path: Path) -> None:
     ):
         _para(doc, line, style="List Bullet")
 
+    _para(doc, "{%p if descriptors %}")
+    doc.add_heading("What each grade means", level=2)
+    gt = _grid(doc, 3, 2, [5, 12])
+    _label(gt.cell(0, 0), "Grade")
+    _label(gt.cell(0, 1), "Descriptor")
+    gt.cell(1, 0).text = "{%tr for g in descriptors %}"
+    gt.cell(2, 0).text = "{{ g.grade }}"
+    gt.cell(2, 0).paragraphs[0].runs[0].bold = True
+    gt.cell(2, 1).text = "{{ g.text }}"
+    gt.add_row().cells[0].text = "{%tr endfor %}"
+    _keep_rows(gt, together=False)
+    _para(doc, "{%p endif %}")
+
     doc.add_heading("Practice areas", level=1)
     _para(doc, "{%p for d in domains %}")
     doc.add_heading("{{ loop.index }}. {{ d.title }}", level=2)
-    dt = doc.add_table(rows=3, cols=2)
-    dt.style = "Table Grid"
+    dt = _grid(doc, 6, 2, [5, 12])  # the last row is removed below
     _label(dt.cell(0, 0), "What good looks like")
     cell = dt.cell(0, 1)
     cell.paragraphs[0].text = "{%p for prompt in d.prompts %}"
     cell.add_paragraph("• {{ prompt }}")
     cell.add_paragraph("{%p endfor %}")
-    _label(dt.cell(1, 0), "Grade")
-    dt.cell(1, 1).text = "{{r d.grade }}"
-    _label(dt.cell(2, 0), "Rationale and evidence")
-    dt.cell(2, 1).text = "{{r d.rationale }}"
-    _widths(dt, [5, 12])
+    dt.cell(1, 0).text = "{%tr for g in d.indicators %}"
+    _label(dt.cell(2, 0), "Indicators of {{ g.grade }}")
+    ind = dt.cell(2, 1)
+    ind.paragraphs[0].text = "{%p for i in g.boxes %}"
+    p = ind.add_paragraph()
+    p.add_run("{{r i.box }}")
+    p.add_run(" {{ i.text }}")
+    ind.add_paragraph("{%p endfor %}")
+    dt.cell(3, 0).text = "{%tr endfor %}"
+    # Grade and rationale share one row so a page never separates them.
+    grade_label = dt.cell(4, 0)
+    _label(grade_label, "Grade")
+    grade_label.add_paragraph().add_run("Rationale and evidence").bold = True
+    dt.cell(4, 1).paragraphs[0].add_run("{{r d.grade }}")
+    dt.cell(4, 1).add_paragraph().add_run("{{r d.rationale }}")
+    _min_height(dt.rows[4], 3.5)
+    dt._tbl.remove(dt.rows[5]._tr)
+    _keep_rows(dt)
     _para(doc, "{%p endfor %}")
 
-    def free_text_section(flag: str, title: str, intro: str, field: str) -> None:
-        _para(doc, "{%p if sections." + flag + " %}")
-        doc.add_heading(title, level=1)
-        _para(doc, intro).runs[0].italic = True
-        box = doc.add_table(rows=1, cols=1)
-        box.style = "Table Grid"
-        box.cell(0, 0).text = "{{r f." + field + " }}"
-        _para(doc, "{%p endif %}")
+    _para(doc, "{%p for s in text_sections %}")
+    doc.add_heading("{{ s.title }}", level=1)
+    _para(doc, "{%p for q in s.questions %}")
+    _para(doc, "{{ q }}", style="List Bullet").paragraph_format.keep_with_next = True
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if s.hint %}")
+    hint = _para(doc, "{{ s.hint }}")
+    hint.runs[0].italic = True
+    hint.paragraph_format.keep_with_next = True
+    _para(doc, "{%p endif %}")
+    box = _grid(doc, 1, 1, [17])
+    box.cell(0, 0).paragraphs[0].add_run("{{r s.box }}")
+    _min_height(box.rows[0], 3.5)
+    _keep_rows(box)
+    _para(doc, "{%p endfor %}")
 
-    free_text_section(
-        "theme", "Theme of this audit", "The theme or question this audit looks at.", "theme"
-    )
-    free_text_section(
-        "voice_of_child",
-        "Voice of the child",
-        "How are the child's wishes, feelings and lived experience shown on the file and in the plan?",
-        "voice_of_child",
-    )
-    free_text_section(
-        "practitioner_self_assessment",
-        "Practitioner self-assessment",
-        "The practitioner's own view of the work on this case, in their words.",
-        "self_assessment",
-    )
-    free_text_section(
-        "family_feedback",
-        "Family feedback",
-        "What the child, young person or family said about the help they receive.",
-        "family_feedback",
-    )
-    free_text_section(
-        "agency_contributions",
-        "Each agency's contribution",
-        "What each agency involved contributed, and where joint working helped or fell short.",
-        "agency_contributions",
-    )
+    _para(doc, "{%p if missing_history %}")
+    doc.add_heading("{{ missing_history.title }}", level=1)
+    _para(doc, "{%p for q in missing_history.questions %}")
+    question = _para(doc, "{{ q }}")
+    question.runs[0].italic = True
+    question.paragraph_format.keep_with_next = True
+    _para(doc, "{%p endfor %}")
+    mh = _grid(doc, 2, 2, [5, 12])
+    _label(mh.cell(0, 0), "Historical information missing or not accessible")
+    mh.cell(0, 1).paragraphs[0].add_run("{{r missing_history.box }}")
+    mh.cell(0, 1).paragraphs[0].add_run(" Tick if so")
+    _label(mh.cell(1, 0), "What was missing, and how it affected the work")
+    mh.cell(1, 1).paragraphs[0].add_run("{{r missing_history.details }}")
+    _min_height(mh.rows[1], 3)
+    _keep_rows(mh)
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if agencies %}")
+    doc.add_heading("Agency contributions", level=1)
+    for label, key in (
+        ("Lead", "lead"),
+        ("Contribution", "contribution"),
+        ("Finding", "finding"),
+    ):
+        _para(doc, "{%p if agency_wording." + key + " %}")
+        p = doc.add_paragraph()
+        p.paragraph_format.keep_with_next = True
+        p.add_run(label + ": ").bold = True
+        p.add_run("{{ agency_wording." + key + " }}").italic = True
+        _para(doc, "{%p endif %}")
+    _para(doc, "{%p for a in agencies %}")
+    ag = _grid(doc, 4, 2, [5, 12])
+    for i, (label, value) in enumerate(
+        (
+            ("Agency", "{{r a.name }}"),
+            ("Agency lead", "{{r a.lead }}"),
+            ("Contribution", "{{r a.contribution }}"),
+            ("Finding", "{{r a.finding }}"),
+        )
+    ):
+        _label(ag.cell(i, 0), label)
+        ag.cell(i, 1).paragraphs[0].add_run(value)
+    _min_height(ag.rows[2], 2)
+    _min_height(ag.rows[3], 2)
+    _keep_rows(ag)
+    _para(doc, "")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
 
     doc.add_heading("Overall judgement", level=1)
-    ot = doc.add_table(rows=2, cols=2)
-    ot.style = "Table Grid"
+    ot = _grid(doc, 2, 2, [5, 12])
     _label(ot.cell(0, 0), "Overall grade")
-    ot.cell(0, 1).text = "{{r f.overall_grade }}"
+    ot.cell(0, 1).paragraphs[0].add_run("{{r f.overall_grade }}")
     _label(ot.cell(1, 0), "Overall rationale")
-    ot.cell(1, 1).text = "{{r f.overall_rationale }}"
-    _widths(ot, [5, 12])
+    ot.cell(1, 1).paragraphs[0].add_run("{{r f.overall_rationale }}")
+    _min_height(ot.rows[1], 4)
+    _keep_rows(ot)
 
     doc.add_heading("SMART actions", level=1)
     _para(
@@ -217,12 +353,17 @@ def build_audit_tool(path: Path) -> None:
     at.cell(0, 1).paragraphs[0].add_run("{{r actions_marker }}")
     at.cell(1, 0).text = "{%tr for a in actions %}"
     at.cell(2, 0).text = "{{ a.number }}"
-    at.cell(2, 1).text = "{{r a.description }}"
-    at.cell(2, 2).text = "{{r a.owner }}"
-    at.cell(2, 3).text = "{{r a.due }}"
+    at.cell(2, 1).paragraphs[0].add_run("{{r a.description }}")
+    at.cell(2, 2).paragraphs[0].add_run("{{r a.owner }}")
+    at.cell(2, 3).paragraphs[0].add_run("{{r a.due }}")
+    _min_height(at.rows[2], 1.2)
     end_row = at.add_row()
     end_row.cells[0].text = "{%tr endfor %}"
     _widths(at, [1.2, 9.3, 3.5, 3])
+    _keep_rows(at, together=False)
+    # Repeat the header row on each page the actions run onto.
+    header_pr = at.rows[0]._tr.get_or_add_trPr()
+    header_pr.append(OxmlElement("w:tblHeader"))
 
     _para(doc, "{%p if sections.moderation %}")
     doc.add_heading("Moderation", level=1)
@@ -230,8 +371,7 @@ def build_audit_tool(path: Path) -> None:
         doc,
         "For the moderator: confirm or change the auditor's overall grade. If you change it, say why.",
     ).runs[0].italic = True
-    mt = doc.add_table(rows=4, cols=2)
-    mt.style = "Table Grid"
+    mt = _grid(doc, 4, 2, [5, 12])
     for i, (label, value) in enumerate(
         (
             ("Moderator", "{{r f.moderator }}"),
@@ -241,8 +381,9 @@ def build_audit_tool(path: Path) -> None:
         )
     ):
         _label(mt.cell(i, 0), label)
-        mt.cell(i, 1).text = value
-    _widths(mt, [5, 12])
+        mt.cell(i, 1).paragraphs[0].add_run(value)
+    _min_height(mt.rows[2], 2.5)
+    _keep_rows(mt)
     _para(doc, "{%p endif %}")
 
     doc.core_properties.title = "Case file audit tool"

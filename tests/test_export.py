@@ -44,12 +44,18 @@ def test_json_export_holds_exactly_what_the_auditor_filled(
     audit = issued[1]
     scale = framework.scale.grades
     form = complete_form(pack_docx(workspace, audit), framework, audit_day=AUDIT_DAY, actions=0)
-    typed: list[dict[str, str]] = []
+    typed: list[dict[str, object]] = []
     for i, d in enumerate(framework.domains):
         grade = scale[i % len(scale)]
         rationale = f"{d.title}: Zoë's plan — reviewed on visit {i}.\nSecond line."
         form.choose(f"qaf_grade_{d.key}", grade).text(f"qaf_rationale_{d.key}", rationale)
-        typed.append({"domain": d.title, "grade": grade, "rationale": rationale})
+        # Tick the first indicator and the last one of the domain, nothing between.
+        listed = [t for g in framework.scale.grades for t in d.indicators_for(g)]
+        form.tick(f"qaf_ind_{d.key}_1").tick(f"qaf_ind_{d.key}_{len(listed)}")
+        ticked = [listed[0], listed[-1]]
+        typed.append(
+            {"domain": d.title, "grade": grade, "rationale": rationale, "indicators": ticked}
+        )
     form.choose("qaf_overall_grade", "Requires improvement to be good")
     agreed = [
         ("See the child alone & record their words", "Allocated social worker", 7),
@@ -163,7 +169,10 @@ def test_csv_export_never_lets_user_text_become_a_formula(
     ingest(workspace)
 
     written = export_csv(register, workspace.root / "export")
-    assert sorted(p.name for p in written) == ["actions.csv", "audits.csv", "domains.csv"]
+    assert sorted(p.name for p in written) == [
+        "actions.csv", "agencies.csv", "audits.csv", "case_facts.csv", "domains.csv",
+        "indicators.csv", "sections.csv",
+    ]  # fmt: skip
     domains, actions = read_csv(written[1]), read_csv(written[2])
     by_title = {r["domain"]: r["rationale"] for r in domains}
     for d in framework.domains[:4]:

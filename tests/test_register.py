@@ -72,6 +72,10 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(tmp_path: P
         refs = record(register, NOV, 2)
     with sqlite3.connect(path) as db:  # make it look like a register written before migration 2
         db.execute("ALTER TABLE ingested_files DROP COLUMN note")
+        # Undo migration 4 too (its tables and column).
+        for table in ("domain_indicators", "agency_findings", "case_facts"):
+            db.execute(f"DROP TABLE {table}")
+        db.execute("ALTER TABLE submissions DROP COLUMN missing_history")
         for (index,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
             "AND name NOT IN ('audits_case', 'submissions_audit')"

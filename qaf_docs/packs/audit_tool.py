@@ -22,6 +22,7 @@ from qaf_docs.dates import uk
 from qaf_docs.frameworks import Framework
 from qaf_docs.office import content_controls as ff
 from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
+from qaf_docs.packs import form_parts as parts
 from qaf_docs.packs.details import PackDetails
 from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
 from qaf_docs.records import Identity
@@ -31,6 +32,7 @@ ACTION_SLOTS = 8
 
 
 def _fields(framework: Framework) -> dict[str, ff.Control]:
+    # Overall and moderated grades are never "Not applicable": only domains may be.
     grades = framework.scale.grades
     return {
         "audit_date": ff.date_control("qaf_audit_date", "Date of audit"),
@@ -62,9 +64,10 @@ def audit_tool_context(
             "title": d.title,
             "prompts": d.prompts,
             "grade": ff.dropdown_control(
-                f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale.grades
+                f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale.choices
             ),
             "rationale": ff.text_control(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
+            "indicators": parts.indicator_groups(framework, d.key),
         }
         for d in framework.domains
     ]
@@ -77,8 +80,18 @@ def audit_tool_context(
         }
         for n in range(1, ACTION_SLOTS + 1)
     ]
+    period = framework.audit_period
     return {
         "council_name": details.council_name,
+        "audit_period": (period.wording or f"The last {period.months} months") if period else "",
+        "descriptors": parts.descriptors(framework),
+        "text_sections": parts.text_sections(framework),
+        "missing_history": parts.missing_history(framework),
+        "agencies": parts.agency_sections(framework),
+        "agency_wording": framework.agencies,
+        "case_facts": parts.fact_rows(
+            details.case_facts, framework, details.case_type, details.issued_on
+        ),
         "framework_name": framework.name,
         "framework_version": framework.version,
         "template_version": ident.template_version,
@@ -89,7 +102,7 @@ def audit_tool_context(
         "child_name": details.child_name or "",
         "team": details.team,
         "worker": details.worker,
-        "case_type": details.case_type,
+        "case_type": parts.case_type_label(details.case_type),
         "auditor": details.auditor,
         "round_id": ident.round_id,
         "issued_on": uk(details.issued_on),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from qaf_docs.records import AuditRecord, Identity
+from qaf_docs.records import AuditRecord, CaseFact, Identity
 from qaf_docs.workspace import Settings
 
 
@@ -36,6 +36,7 @@ class PackDetails:
     due_on: date
     council_name: str
     child_name: str | None = None
+    case_facts: tuple[CaseFact, ...] = ()
 
 
 def pack_paths(packs_dir: Path, round_id: str, audit_ref: str) -> tuple[Path, Path]:
@@ -50,7 +51,12 @@ def issued_at_now() -> str:
 
 
 def details_for(
-    audit: AuditRecord, settings: Settings, *, kind: str, issued_at: str | None = None
+    audit: AuditRecord,
+    settings: Settings,
+    *,
+    kind: str,
+    issued_at: str | None = None,
+    case_facts: tuple[CaseFact, ...] = (),
 ) -> PackDetails:
     """Return what goes on an audit's pack, from the register's record and the settings."""
     identity = Identity(
@@ -75,4 +81,5 @@ def details_for(
         due_on=audit.due_on or issued,
         council_name=settings.council_name,
         child_name=audit.child_name if settings.show_child_names else None,
+        case_facts=case_facts,
     )

@@ -14,6 +14,7 @@ from qaf_docs.records import (
     NewAudit,
 )
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.parts import insert_case_facts
 from qaf_docs.register.values import date_or_none, iso_or_none, now_iso
 
 
@@ -93,6 +94,7 @@ class AuditBook(Connection):
                     ),
                 )
                 refs.append(ref)
+                insert_case_facts(db, ref, a.facts)
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (counter_key, str(n)))
         return refs
 

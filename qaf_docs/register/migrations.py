@@ -88,8 +88,36 @@ def _m3_read_indexes(db: sqlite3.Connection) -> None:
     )
 
 
+def _m4_framework_parts(db: sqlite3.Connection) -> None:
+    # What the richer audit tool records (ticked indicators, agency sections, the missing-history
+    # flag) and the case list's facts kept when a case is sampled, so packs need no case list.
+    run_script(
+        db,
+        """
+        CREATE TABLE domain_indicators (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id), domain TEXT NOT NULL,
+            position INTEGER NOT NULL, text TEXT NOT NULL
+        );
+        CREATE INDEX domain_indicators_submission ON domain_indicators(submission_id);
+        CREATE TABLE agency_findings (
+            submission_id INTEGER NOT NULL REFERENCES submissions(id), position INTEGER NOT NULL,
+            agency TEXT NOT NULL, lead TEXT NOT NULL, contribution TEXT NOT NULL,
+            finding TEXT NOT NULL
+        );
+        CREATE INDEX agency_findings_submission ON agency_findings(submission_id);
+        ALTER TABLE submissions ADD COLUMN missing_history INTEGER;
+        CREATE TABLE case_facts (
+            audit_ref TEXT NOT NULL REFERENCES audits(audit_ref), position INTEGER NOT NULL,
+            name TEXT NOT NULL, label TEXT NOT NULL, value TEXT NOT NULL,
+            caselist_sha256 TEXT NOT NULL, PRIMARY KEY (audit_ref, name)
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
+    ("indicators, agency sections and case facts", _m4_framework_parts),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from typing import Any
@@ -9,11 +10,13 @@ from typing import Any
 from qaf_docs.records import (
     ActionResult,
     AuditResult,
+    CaseFact,
     DomainResult,
     IngestedFile,
     Submission,
     TrackerRow,
 )
+from qaf_docs.register import parts
 from qaf_docs.register.audits import AuditBook
 from qaf_docs.register.values import date_or_none, merge_actions
 
@@ -136,6 +139,9 @@ class ReadingBook(AuditBook):
             f"WHERE {current}",
             "audit_tool",
         )
+        indicators = parts.current_indicators(self._db)
+        agencies = parts.current_agencies(self._db)
+        facts = parts.case_facts(self._db)
         out: list[AuditResult] = []
         for a in self.audits():
             tool = tools.get(a.audit_ref)
@@ -156,7 +162,12 @@ class ReadingBook(AuditBook):
                     overall_grade=tool["overall_grade"] if tool else None,
                     moderated_grade=tool["moderated_grade"] if tool else None,
                     domains=[
-                        DomainResult(r["title"], r["grade"], r["rationale"])
+                        DomainResult(
+                            r["title"],
+                            r["grade"],
+                            r["rationale"],
+                            indicators.get((a.audit_ref, r["domain"]), ()),
+                        )
                         for r in domains.get(a.audit_ref, [])
                     ],
                     actions=[
@@ -170,9 +181,19 @@ class ReadingBook(AuditBook):
                     warnings=[
                         f"{w['location']}: {w['message']}" for w in found.get(a.audit_ref, [])
                     ],
+                    agencies=agencies.get(a.audit_ref, []),
+                    sections=json.loads(tool["texts_json"] or "{}") if tool else {},
+                    case_facts=facts.get(a.audit_ref, []),
+                    missing_history=None
+                    if not tool or tool["missing_history"] is None
+                    else bool(tool["missing_history"]),
                 )
             )
         return out
+
+    def case_facts(self, audit_ref: str) -> list[CaseFact]:
+        """Return the case list's facts kept for an audit when its case was sampled."""
+        return parts.case_facts(self._db, audit_ref).get(audit_ref, [])
 
     def sampling_history(
         self, *, inadequate: str | None, reaudit_after_months: int

@@ -14,6 +14,7 @@ from qaf_docs.records import (
     TrackerRow,
 )
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.parts import insert_form_parts
 from qaf_docs.register.values import iso_or_none, now_iso
 
 
@@ -66,6 +67,7 @@ class SubmissionBook(Connection):
                     for i, d in enumerate(form.domains)
                 ],
             )
+            insert_form_parts(db, sid, form)
             db.executemany(
                 "INSERT INTO actions VALUES (?, ?, ?, ?, ?)",
                 [(sid, a.row, a.description, a.owner, iso_or_none(a.due_on)) for a in form.actions],

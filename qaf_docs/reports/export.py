@@ -19,6 +19,7 @@ EXPORT_FIELDS = (
 )  # fmt: skip
 DOMAIN_FIELDS = ("domain", "grade", "rationale")
 ACTION_FIELDS = ("description", "owner", "due_on", "status", "completed_on")
+AGENCY_FIELDS = ("agency", "lead", "contribution", "finding")
 
 
 def _iso(d: date | None) -> str | None:
@@ -41,9 +42,27 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
         "returned_on": _iso(a.returned_on),
         "overall_grade": a.overall_grade,
         "moderated_grade": a.moderated_grade,
+        "case_facts": {f.name: f.value for f in a.case_facts},
         "domains": [
-            {"domain": d.domain, "grade": d.grade, "rationale": d.rationale} for d in a.domains
+            {
+                "domain": d.domain,
+                "grade": d.grade,
+                "rationale": d.rationale,
+                "indicators": list(d.indicators),
+            }
+            for d in a.domains
         ],
+        "agencies": [
+            {
+                "agency": x.agency,
+                "lead": x.lead,
+                "contribution": x.contribution,
+                "finding": x.finding,
+            }
+            for x in a.agencies
+        ],
+        "sections": dict(a.sections),
+        "missing_historical_information": a.missing_history,
         "actions": [
             {
                 "description": x.description,
@@ -94,9 +113,41 @@ def export_csv(register: Register, folder: Path) -> list[Path]:
             ],
         ),
     }
+    tables.update(_part_tables(documents))
     written = []
     for name, (header, rows) in tables.items():
         # utf-8-sig so Excel opens names with accents correctly.
         data = _csv_text(header, rows).encode("utf-8-sig")
         written.append(atomic_write(folder / name, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
     return written
+
+
+def _part_tables(documents: list[dict[str, Any]]) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """The framework-shaped parts as flat tables: indicators, agencies, sections, case facts."""
+    return {
+        "indicators.csv": (
+            ["audit_ref", "domain", "indicator"],
+            [
+                [a["audit_ref"], d["domain"], text]
+                for a in documents
+                for d in a["domains"]
+                for text in d["indicators"]
+            ],
+        ),
+        "agencies.csv": (
+            ["audit_ref", *AGENCY_FIELDS],
+            [
+                [a["audit_ref"], *(x[k] for k in AGENCY_FIELDS)]
+                for a in documents
+                for x in a["agencies"]
+            ],
+        ),
+        "sections.csv": (
+            ["audit_ref", "section", "text"],
+            [[a["audit_ref"], k, v] for a in documents for k, v in a["sections"].items()],
+        ),
+        "case_facts.csv": (
+            ["audit_ref", "fact", "value"],
+            [[a["audit_ref"], k, v] for a in documents for k, v in a["case_facts"].items()],
+        ),
+    }

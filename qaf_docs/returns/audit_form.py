@@ -15,18 +15,16 @@ from lxml import etree
 from qaf_docs.dates import shown_date
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, Scale
+from qaf_docs.frameworks.base import NOT_APPLICABLE_SPELLINGS, fold_grade
+from qaf_docs.office import field_names as tags
 from qaf_docs.office import form_fields as ff
 from qaf_docs.office.identity import read_identity
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, parse_xml, read_member
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
+from qaf_docs.returns.form_parts import agency_findings, not_applicable_refused, ticked_indicators
 
-_TEXT_SECTIONS = {
-    "voice_of_child": "Voice of the child",
-    "self_assessment": "Practitioner self-assessment",
-    "family_feedback": "Family feedback",
-    "theme": "Theme",
-    "agency_contributions": "Agency contributions",
-}
+# Sections read as their own parts (agency sections, the moderation table), not as one text box.
+_NOT_TEXT = ("agency_contributions", "moderation")
 
 
 def read_document_xml(path: Path, limits: Limits = DEFAULT_LIMITS) -> etree._Element:
@@ -46,18 +44,20 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
         value = fields.get(name)
         return value.text if value else ""
 
-    def grade(name: str, where: str, scale: Scale) -> str | None:
+    def grade(name: str, where: str, scale: Scale, *, may_be_na: bool = False) -> str | None:
         raw = text(name)
         if not raw:
             return None
-        parsed = scale.parse(raw)
-        if parsed is None:
+        parsed = scale.parse(raw) if may_be_na else scale.parse_grade(raw)
+        if parsed is None and fold_grade(raw) in NOT_APPLICABLE_SPELLINGS:
+            findings.append(not_applicable_refused(where, scale, may_be_na=may_be_na))
+        elif parsed is None:
             findings.append(
                 Finding(
                     "error",
                     where,
                     f"'{raw}' is not a grade on this framework's scale",
-                    f"Choose one of: {', '.join(scale.grades)}.",
+                    f"Choose one of: {', '.join(scale.choices if may_be_na else scale.grades)}.",
                 )
             )
         return parsed
@@ -76,11 +76,14 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
         DomainGrade(
             key=d.key,
             title=d.title,
-            grade=grade(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale),
+            grade=grade(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale, may_be_na=True),
             rationale=text(f"qaf_rationale_{d.key}"),
+            indicators=ticked_indicators(fields, framework, d.key),
         )
         for d in framework.domains
     ]
+    sections = framework.sections
+    missing = fields.get(tags.MISSING_HISTORY) if sections.missing_historical_information else None
     present = fields.get("qaf_practitioner_present")
     return AuditForm(
         identity=identity,
@@ -89,13 +92,21 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
         overall_rationale=text("qaf_overall_rationale"),
         audit_date=when("qaf_audit_date", "Date of audit"),
         practitioner_present=present.checked if present else None,
-        texts={key: text(f"qaf_{key}") for key in _TEXT_SECTIONS},
+        texts={
+            name: text(tags.section_field(name))
+            for name in sections.enabled()
+            if name not in _NOT_TEXT
+        },
         moderator=text("qaf_moderator"),
         moderated_grade=grade("qaf_moderated_grade", "Moderated grade", framework.scale),
         moderation_reason=text("qaf_moderation_reason"),
         moderation_date=when("qaf_moderation_date", "Date moderated"),
         actions=_read_actions(root, findings),
         findings=findings,
+        agencies=agency_findings(fields) if sections.agency_contributions else [],
+        missing_history=(bool(missing.checked) if missing else False)
+        if sections.missing_historical_information
+        else None,
     )
 
 

@@ -33,7 +33,12 @@ def validate(
                     "error", f"{d.title}: grade", "no grade chosen", "Choose a grade from the list."
                 )
             )
-        if d.grade is not None and not d.rationale and rules.rationale_for_every_grade:
+        # "Not applicable" is an answer, not a grade: it needs no rationale.
+        if (
+            framework.scale.is_grade(d.grade)
+            and not d.rationale
+            and rules.rationale_for_every_grade
+        ):
             found.append(
                 Finding(
                     "error",
