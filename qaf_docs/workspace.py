@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from qaf_docs.errors import SettingsError, describe_invalid
 from qaf_docs.frameworks import Framework, load_framework
@@ -69,6 +69,26 @@ class Settings(BaseModel):
     show_child_names: bool = False
     validation: ValidationRules = ValidationRules()
     inbox: InboxSettings = InboxSettings()
+    frameworks: list[str] = Field(
+        default_factory=list,
+        description="the frameworks this workspace runs, the default first (replaces 'framework')",
+    )
+
+    @model_validator(mode="after")
+    def _default_framework(self) -> Settings:
+        # ``framework`` stays the default every older caller reads; ``frameworks`` lists them all.
+        if self.frameworks:
+            if "framework" in self.model_fields_set and self.framework not in self.frameworks:
+                raise ValueError(
+                    f"framework = '{self.framework}' is not in frameworks = {self.frameworks}; "
+                    "keep only 'frameworks' (its first entry is the default)"
+                )
+            self.framework = self.frameworks[0]
+        return self
+
+    def framework_names(self) -> list[str]:
+        """Return the frameworks this workspace runs, the default first."""
+        return list(self.frameworks) or [self.framework]
 
 
 @dataclass(frozen=True)
@@ -163,10 +183,20 @@ class Workspace:
                 f"Settings file {self.settings_path} is invalid {describe_invalid(e)}"
             ) from e
 
-    def load_framework(self, settings: Settings | None = None) -> Framework:
-        """Load the framework the settings name (a preset or a .toml file in the workspace)."""
+    def load_framework(
+        self, settings: Settings | None = None, name: str | None = None
+    ) -> Framework:
+        """Load framework ``name`` (default: the workspace's default) if this workspace runs it."""
         settings = settings or self.load_settings()
-        return load_framework(settings.framework, base=self.root)
+        chosen = name or settings.framework
+        if chosen not in settings.framework_names():
+            listed = ", ".join(settings.framework_names())
+            raise SettingsError(
+                f"This workspace has no framework '{chosen}' (it runs: {listed}). To add it, list "
+                f'it in {self.settings_path.name}: frameworks = ["{settings.framework}", '
+                f'"{chosen}"]. Presets: qaf frameworks.'
+            )
+        return load_framework(chosen, base=self.root)
 
     def template(self, name: str) -> Path:
         """Return the council's template ``name``; raise SettingsError if it is missing."""
@@ -197,8 +227,10 @@ _SETTINGS_TEXT = """\
 # qaf workspace settings. Edit with any text editor; see README.md for every setting.
 workspace_id = "{workspace_id}"
 council_name = "{council_name}"
-# A preset (see: qaf frameworks) or the path of a framework .toml file in this folder.
-framework = "{framework}"
+# The frameworks this workspace runs, the default first: presets (see: qaf frameworks) or the
+# paths of framework .toml files in this folder. Add one to run it beside the others, e.g.
+# frameworks = ["collaborative-audit", "multi-agency-audit"], then: qaf sample ... --framework NAME
+frameworks = ["{framework}"]
 # Print children's names on audit tools when the case list has them.
 show_child_names = false
 

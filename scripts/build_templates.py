@@ -200,7 +200,7 @@ def build_audit_tool(path: Path) -> None:
         "Facts from the case list when the case was sampled, with the days since each date on "
         "the day this form was issued. Check them against the file.",
     ).runs[0].italic = True
-    ft = _grid(doc, 3, 4, [5.5, 3.5, 3, 5])
+    ft = _grid(doc, 3, 4, [5, 4.5, 2.5, 5])
     for i, title in enumerate(("Fact", "Date or value", "Days since", "Timescale")):
         _label(ft.cell(0, i), title)
     ft.cell(1, 0).text = "{%tr for c in case_facts %}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -19,9 +20,10 @@ from conftest import (
 from openpyxl import load_workbook
 
 from qaf_docs.demo.filling import FormFiller
-from qaf_docs.frameworks import load_framework, preset_names
+from qaf_docs.frameworks import Framework, preset_names
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.office.action_sheet import find_actions_header
+from qaf_docs.office.field_names import AGENCY_PARTS, MISSING_HISTORY, agency_field, section_field
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
@@ -30,17 +32,57 @@ from qaf_docs.workspace import Workspace, init_workspace
 GRADES = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]
 
 
-def _fill_varied(path: Path, framework_id: str) -> dict[str, object]:
+def _fill_varied(path: Path, fw: Framework) -> dict[str, object]:
     """Fill a form with different values in every field; return what a person chose."""
-    fw = load_framework(framework_id)
     f = FormFiller(path)
     f.pick_date("qaf_audit_date", TODAY).tick("qaf_practitioner_present")
     chosen: dict[str, object] = {"domains": []}
     for i, d in enumerate(fw.domains):
         grade = GRADES[i % 4]
+        if i == 1 and fw.scale.not_applicable:
+            grade = "Not applicable"
         rationale = f"{d.title}: evidence line one & <two>\nline two for {d.key}"
         f.choose(f"qaf_grade_{d.key}", grade).text(f"qaf_rationale_{d.key}", rationale)
-        chosen["domains"].append({"domain": d.title, "grade": grade, "rationale": rationale})  # type: ignore[union-attr]
+        listed = fw.domain(d.key).indicators
+        texts = [t for g in fw.scale.grades for t in listed.get(g, [])]
+        # Tick the first and the last indicator (they are in different grade columns).
+        ticked = sorted({0, len(texts) - 1}) if texts else []
+        for n in ticked:
+            f.tick(f"qaf_ind_{d.key}_{n + 1}")
+        chosen["domains"].append(  # type: ignore[union-attr]
+            {
+                "domain": d.title,
+                "grade": grade,
+                "rationale": rationale,
+                "indicators": [texts[n] for n in ticked],
+            }
+        )
+    sections = {}
+    for name in fw.sections.enabled():
+        if name in ("agency_contributions", "moderation"):
+            continue
+        sections[name] = f"{fw.sections.title(name)}: what we found\nand a second line"
+        f.text(section_field(name), sections[name])
+    chosen["sections"] = sections
+    agencies = []
+    if fw.sections.agency_contributions:
+        slots = len(fw.agencies.default) + 2
+        # The first default agency, and a blank slot the auditor names themself.
+        for n, name in ((1, fw.agencies.default[0]), (slots, "Youth Offending Service")):
+            if n == slots:
+                f.text(agency_field(n, "name"), name)
+            parts = [f"Lead of {name}", f"{name} contributed\nthis", f"{name} learned that"]
+            for part, value in zip(("lead", "contribution", "finding"), parts, strict=True):
+                f.text(agency_field(n, part), value)
+            agencies.append(dict(zip(AGENCY_PARTS, (name, *parts), strict=True)))
+    chosen["agencies"] = [
+        {"agency" if k == "name" else k: v for k, v in a.items()} for a in agencies
+    ]
+    if fw.sections.missing_historical_information:
+        f.tick(MISSING_HISTORY)
+        chosen["missing_historical_information"] = True
+    else:
+        chosen["missing_historical_information"] = None
     f.choose("qaf_overall_grade", "Inadequate").text(
         "qaf_overall_rationale", "Overall: risk not assessed."
     )
@@ -75,6 +117,39 @@ def _fill_varied(path: Path, framework_id: str) -> dict[str, object]:
     return chosen
 
 
+def _assert_same(exported: dict[str, object], chosen: dict[str, object]) -> None:
+    for key in (
+        "domains",
+        "sections",
+        "agencies",
+        "missing_historical_information",
+        "overall_grade",
+        "actions",
+    ):
+        assert exported[key] == chosen[key], key
+
+
+def _workspace(root: Path, preset: str, *, not_applicable: bool = False) -> Workspace:
+    if not not_applicable:
+        return init_workspace(root, framework=preset)
+    # A council's copy of the preset that allows "Not applicable".
+    root.mkdir(parents=True)
+    text = (resources.files("qaf_docs") / "presets" / f"{preset}.toml").read_text("utf-8")
+    assert "not_applicable = false" in text
+    (root / "our-audit.toml").write_text(
+        text.replace("not_applicable = false", "not_applicable = true"), "utf-8"
+    )
+    return init_workspace(root, framework="our-audit.toml")
+
+
+def _issue_one(ws: Workspace) -> tuple[Workspace, Path, Framework]:
+    with Register.open(ws.register_path) as register:
+        plan_audits(register, ws, 1)
+        generate_packs(ws, register)
+        audit = register.audits()[0]
+    return ws, pack_docx(ws, audit), ws.load_framework()
+
+
 def _ingest_and_export(ws: Workspace, path: Path) -> dict[str, object]:
     drop(path, ws.inbox, "completed form.docx")
     outcomes = ingest_inbox(ws, settle_s=0.05)
@@ -90,33 +165,36 @@ def _ingest_and_export(ws: Workspace, path: Path) -> dict[str, object]:
 
 @pytest.mark.parametrize("preset", preset_names())
 def test_what_was_filled_in_word_is_what_is_exported(tmp_path: Path, preset: str) -> None:
-    ws = init_workspace(tmp_path / preset, framework=preset)
-    with Register.open(ws.register_path) as register:
-        plan_audits(register, ws, 1)
-        generate_packs(ws, register)
-        audit = register.audits()[0]
-    chosen = _fill_varied(pack_docx(ws, audit), preset)
-    exported = _ingest_and_export(ws, pack_docx(ws, audit))
-    assert exported["domains"] == chosen["domains"]
-    assert exported["overall_grade"] == chosen["overall_grade"]
-    assert exported["actions"] == chosen["actions"]
+    ws, source, fw = _issue_one(_workspace(tmp_path / preset, preset))
+    chosen = _fill_varied(source, fw)
+    exported = _ingest_and_export(ws, source)
+    _assert_same(exported, chosen)
     assert exported["status"] == "returned"
     assert exported["returned_on"] == TODAY.isoformat()
 
 
 @pytest.mark.libreoffice
-def test_a_form_resaved_by_libreoffice_reads_back_the_same(
-    workspace: Workspace, issued: list, tmp_path: Path
-) -> None:
-    source = pack_docx(workspace, issued[0])
-    chosen = _fill_varied(source, "collaborative-audit")
+@pytest.mark.parametrize("preset", preset_names())
+def test_a_form_resaved_by_libreoffice_reads_back_the_same(tmp_path: Path, preset: str) -> None:
+    ws, source, fw = _issue_one(_workspace(tmp_path / preset, preset))
+    chosen = _fill_varied(source, fw)
     resaved = libreoffice_resave(source, tmp_path / "lo")
     # LibreOffice really did drop the tags: the reader must have found fields another way.
     assert b"w:tag" not in _document_xml(resaved)
-    exported = _ingest_and_export(workspace, resaved)
-    assert exported["domains"] == chosen["domains"]
-    assert exported["overall_grade"] == chosen["overall_grade"]
-    assert exported["actions"] == chosen["actions"]
+    _assert_same(_ingest_and_export(ws, resaved), chosen)
+
+
+@pytest.mark.parametrize("resave", [False, pytest.param(True, marks=pytest.mark.libreoffice)])
+def test_not_applicable_is_read_back_where_the_framework_allows_it(
+    tmp_path: Path, resave: bool
+) -> None:
+    ws, source, fw = _issue_one(
+        _workspace(tmp_path / "ws", "collaborative-audit", not_applicable=True)
+    )
+    chosen = _fill_varied(source, fw)
+    assert chosen["domains"][1]["grade"] == "Not applicable"  # type: ignore[index]
+    form = libreoffice_resave(source, tmp_path / "lo") if resave else source
+    _assert_same(_ingest_and_export(ws, form), chosen)
 
 
 @pytest.mark.libreoffice

@@ -14,6 +14,7 @@ from typing import Literal, cast
 
 from qaf_docs.cases.case import CaseList, RowProblem
 from qaf_docs.cases.caselist import read_case_list
+from qaf_docs.cases.facts import case_facts
 from qaf_docs.cases.manifest import VerifyResult, verify_manifest, write_manifest
 from qaf_docs.cases.plan import AuditHistory, RoundKind, RoundSpec
 from qaf_docs.cases.roster import read_roster
@@ -98,10 +99,14 @@ def draw(
     theme_column: str | None = None,
     theme_values: tuple[str, ...] = (),
     half: str | None = None,
+    framework_name: str | None = None,
 ) -> RoundReport:
-    """Draw, allocate and record one round; write its manifest to outbox/samples/<round>.xlsx."""
+    """Draw, allocate and record one round; write its manifest to outbox/samples/<round>.xlsx.
+
+    ``framework_name`` is the workspace framework the round's packs use (default: the first).
+    """
     settings = ws.load_settings()
-    framework = ws.load_framework(settings)
+    framework = ws.load_framework(settings, framework_name)  # unknown: nothing is recorded
     cases = read_case_list(caselist, today=today)
     auditors = read_roster(find_roster(ws, roster_path))
     spec = RoundSpec(
@@ -134,7 +139,7 @@ def draw(
             seed=seed,
             input_sha256=plan.input_sha256,
             rules=plan.rules,
-            framework_id=settings.framework,
+            framework_id=framework_name or settings.framework,
             audits=[
                 NewAudit(
                     case_id=a.case.case_id,
@@ -145,6 +150,7 @@ def draw(
                     auditor_email=a.auditor.email,
                     due_on=a.due_on,
                     child_name=a.case.child_name,
+                    facts=case_facts(a.case, plan.input_sha256 or ""),
                 )
                 for a in allocated
                 if a.auditor is not None

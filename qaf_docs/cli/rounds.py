@@ -55,6 +55,11 @@ from qaf_docs.cli.app import cli, workspace_at, workspace_option
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="Re-draw a recorded round from its manifest and this case list, and say whether it matches.",
 )
+@click.option(
+    "--framework",
+    "framework_name",
+    help="Which of the workspace's frameworks this round's packs use (default: the first).",
+)
 @workspace_option
 def sample(
     workspace: Path | None,
@@ -69,6 +74,7 @@ def sample(
     half: str | None,
     seed: int | None,
     verify: Path | None,
+    framework_name: str | None,
 ) -> None:
     """Draw a fair, reproducible sample of cases and allocate each to an auditor.
 
@@ -82,6 +88,9 @@ def sample(
 
         \b
         qaf sample annex_a.xlsx --verify outbox/samples/2026-11-simple.xlsx
+
+        \b
+        qaf sample annex_a.xlsx --kind thematic --theme-column category_of_abuse --theme-value Neglect --framework multi-agency-audit
     """
     from qaf_docs.cases import rounds
 
@@ -108,6 +117,7 @@ def sample(
         theme_values=theme_values,
         half=half,
         today=date.today(),
+        framework_name=framework_name,
     )
     for line in report.lines():
         click.echo(line)

@@ -9,16 +9,16 @@ import click
 from qaf_docs.cli.app import cli
 from qaf_docs.errors import SettingsError
 from qaf_docs.frameworks import load_framework, preset_names
-from qaf_docs.workspace import init_workspace
+from qaf_docs.workspace import SETTINGS_FILE, Workspace, init_workspace
 
 
 @cli.command()
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option(
     "--framework",
-    default="collaborative-audit",
-    show_default=True,
-    help="A preset (see: qaf frameworks) or a framework .toml file.",
+    default=None,
+    help="A preset (see: qaf frameworks) or a framework .toml file "
+    "[default: collaborative-audit]. Never changes an existing workspace's frameworks.",
 )
 @click.option(
     "--council",
@@ -32,23 +32,30 @@ from qaf_docs.workspace import init_workspace
     is_flag=True,
     help="Copy the default templates back over the workspace's own.",
 )
-def init(directory: Path, framework: str, council_name: str, restore_templates: bool) -> None:
+def init(
+    directory: Path, framework: str | None, council_name: str, restore_templates: bool
+) -> None:
     """Create a workspace: settings file, templates/, inbox/ and outbox/.
 
-    Existing settings and templates are kept unless --restore-templates is given.
+    Existing settings and templates are kept unless --restore-templates is given; on an existing
+    workspace qaf says which frameworks it runs and how to add one.
 
     Example:
 
         \b
         qaf init "\\\\server\\qa\\audits" --framework live-case-audit --council "Bracknell Forest"
     """
+    existed = (directory / SETTINGS_FILE).is_file()
     ws = init_workspace(
         directory,
-        framework=framework,
+        framework=framework or "collaborative-audit",
         council_name=council_name,
         restore_templates=restore_templates,
     )
     click.echo(f"Workspace ready at {ws.root}")
+    if existed:
+        for line in frameworks_kept(ws, framework):
+            click.echo(line)
     click.echo(f"  settings:  {ws.settings_path}")
     click.echo(f"  templates: {ws.templates}")
     click.echo(f"  inbox:     {ws.inbox}")
@@ -104,3 +111,17 @@ def demo(workspace: Path, cases: int, audits: int, seed: int) -> None:
     click.echo("")
     for line in summary:
         click.echo(line)
+
+
+def frameworks_kept(ws: Workspace, asked: str | None) -> list[str]:
+    """Say which frameworks an existing workspace runs (kept as they are) and how to add one."""
+    settings = ws.load_settings()
+    names = settings.framework_names()
+    lines = [f"  Settings kept: this workspace runs {', '.join(names)} (default: {names[0]})."]
+    if asked and asked not in names:
+        listed = ", ".join(f'"{n}"' for n in [*names, asked])
+        lines.append(
+            f"  --framework {asked} was NOT added. To run it beside the others, edit "
+            f"{ws.settings_path} to read: frameworks = [{listed}]"
+        )
+    return lines

@@ -15,6 +15,7 @@ from pathlib import Path
 from openpyxl import load_workbook
 
 from qaf_docs.cases import rounds
+from qaf_docs.demo import two_frameworks
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.frameworks import Framework
@@ -100,11 +101,12 @@ def fill_like_an_auditor(
         "qaf_overall_rationale",
         "Overall judgement reflects the weakest area: " + rng.choice(_RATIONALES[overall]),
     )
-    f.text(
-        "qaf_voice_of_child",
-        "The child's wishes are recorded in direct quotes; they told the worker they feel safer "
-        "since the plan started but want more time with their sister.",
-    )
+    if framework.sections.voice_of_child:
+        f.text(
+            "qaf_voice_of_child",
+            "The child's wishes are recorded in direct quotes; they told the worker they feel safer "
+            "since the plan started but want more time with their sister.",
+        )
     if framework.sections.practitioner_self_assessment:
         f.text("qaf_self_assessment", "I know the family well but my recording has fallen behind.")
     if framework.sections.family_feedback:
@@ -178,8 +180,9 @@ def run_demo(
     ws: Workspace = init_workspace(
         root, framework="collaborative-audit", council_name="Example Council (demo)"
     )
+    two_frameworks.run_both_frameworks(ws)
     framework = ws.load_framework()
-    echo(f"1/6 Workspace {ws.root}")
+    echo(f"1/6 Workspace {ws.root} (frameworks: {', '.join(ws.load_settings().framework_names())})")
 
     caselist = write_synthetic_case_list(
         ws.root / "demo_case_list.xlsx",
@@ -228,6 +231,9 @@ def run_demo(
         _drop(xlsx, ws.inbox, f"{ref} actions update.xlsx")
     second = ingest_inbox(ws, settle_s=0.2)
     echo("6/6 Managers returned action trackers: " + _tally(second))
+    two_frameworks.multi_agency_round(
+        ws, caselist, roster, seed=seed, today=today, audits=3, fill=fill_like_an_auditor, echo=echo
+    )
 
     with Register.open(ws.register_path) as register:
         export_path = ws.outbox / "export" / "register.json"

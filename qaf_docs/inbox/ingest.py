@@ -148,6 +148,14 @@ class Ingestor:
                 f"The file names case {identity.case_id} but audit {identity.audit_ref} is for "
                 f"case {audit.case_id}"
             )
+        if identity.framework_id != audit.framework_id:
+            raise SubmissionError(
+                f"This form was filled against the framework '{identity.framework_id}', but audit "
+                f"{identity.audit_ref} belongs to round {audit.round_id}, which uses "
+                f"'{audit.framework_id}'",
+                what_to_do="Copy the answers into the audit tool issued for this audit in round "
+                f"{audit.round_id}, or ask the QA team to reissue it.",
+            )
         if identity.template_version not in self.register.template_versions():
             raise SubmissionError(
                 f"Audit {identity.audit_ref} was made from a template version "
@@ -161,7 +169,7 @@ class Ingestor:
     def _audit_tool(
         self, path: Path, digest: str, identity: Identity, audit: AuditRecord, label: str
     ) -> Outcome:
-        framework = self._framework(identity.framework_id)
+        framework = self._framework(audit.framework_id)
         form = read_audit_form(path, framework, self.limits)
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=date.today()

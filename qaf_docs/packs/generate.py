@@ -49,9 +49,10 @@ def generate_packs(
             settings.validation.action_due_within_days
             or framework.timescales.action_due_within_days
         )
+        facts = tuple(register.case_facts(audit.audit_ref))
         write_audit_tool(
             docx_template,
-            details_for(record, settings, kind="audit_tool"),
+            details_for(record, settings, kind="audit_tool", case_facts=facts),
             framework,
             days,
             docx_path,

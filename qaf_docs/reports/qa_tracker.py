@@ -53,18 +53,28 @@ def build_tracker(workspace: Workspace, register: Register, today: date | None =
     snapshot = register.results()
     settings = workspace.load_settings()
     framework = load_framework(settings.framework, base=workspace.root)
+    # Each audit is judged by its own round's framework (a workspace may run several).
+    frameworks = {settings.framework: framework}
+    for fid in sorted({a.framework_id for a in snapshot} - frameworks.keys()):
+        frameworks[fid] = load_framework(fid, base=workspace.root)
     wb = Workbook()
     wb.remove(wb.active)
-    _summary(wb, snapshot, framework, settings.council_name, today)
+    _summary(wb, snapshot, frameworks, settings.council_name, today)
     _audits(wb, snapshot, framework)
     _actions(wb, snapshot, today)
     _warnings(wb, snapshot)
+    _indicators(wb, snapshot)
     return atomic_write(workspace.tracker_path, lambda tmp: wb.save(tmp))
 
 
 def _summary(
-    wb: Workbook, snapshot: list[AuditResult], framework: Framework, council: str, today: date
+    wb: Workbook,
+    snapshot: list[AuditResult],
+    frameworks: dict[str, Framework],
+    council: str,
+    today: date,
 ) -> None:
+    framework = next(iter(frameworks.values()))  # the default: its scale orders the grade counts
     sheet = wb.create_sheet("Summary")
     sheet.column_dimensions["A"].width = 46
     sheet.column_dimensions["B"].width = 14
@@ -75,8 +85,12 @@ def _summary(
     sheet["A2"].font = Font(italic=True, color="595959")
     returned = [a for a in snapshot if a.overall_grade]
     final = [a.moderated_grade or a.overall_grade for a in returned]
-    good = set(framework.scale.good_or_better)
-    inadequate = framework.scale.inadequate
+    good_flags = [
+        a.final_grade in frameworks[a.framework_id].scale.good_or_better for a in returned
+    ]
+    inadequate_flags = [
+        a.final_grade == frameworks[a.framework_id].scale.inadequate for a in returned
+    ]
     actions = [x for a in snapshot for x in a.actions]
     rows: list[tuple[str, Any, Any]] = [
         ("How much did we do", None, None),
@@ -85,10 +99,10 @@ def _summary(
         ("Completion against plan", len(returned) / len(snapshot) if snapshot else None, None),
         ("Actions agreed", len(actions), None),
         ("How well did we do it", None, None),
-        ("Good or better", sum(g in good for g in final) / len(final) if final else None, None),
+        ("Good or better", sum(good_flags) / len(final) if final else None, None),
         (
             "Inadequate (target 10% or less)",
-            sum(g == inadequate for g in final) / len(final) if final else None,
+            sum(inadequate_flags) / len(final) if final else None,
             None,
         ),
         (
@@ -118,7 +132,9 @@ def _summary(
         bold=True, color=NAVY
     )
     counts = Counter(final)
-    for i, grade in enumerate(framework.scale.grades):
+    grades = [*framework.scale.grades]
+    grades += [g for fw in frameworks.values() for g in fw.scale.grades if g not in grades]
+    for i, grade in enumerate(grades):
         r += 1
         sheet.cell(row=r, column=1, value=grade).fill = PatternFill(
             "solid", fgColor=_GRADE_FILLS.get(i, "FFFFFF")
@@ -211,4 +227,14 @@ def _warnings(wb: Workbook, snapshot: list[AuditResult]) -> None:
         for w in a.warnings:
             _put(sheet, r, [a.audit_ref, a.case_id, w])
             r += 1
+    _finish(sheet)
+
+
+def _indicators(wb: Workbook, snapshot: list[AuditResult]) -> None:
+    """How often each indicator was ticked in the latest returns, most frequent first."""
+    counts = Counter((d.domain, text) for a in snapshot for d in a.domains for text in d.indicators)
+    sheet = _sheet(wb, "Indicators", ["Practice area", "Indicator", "Times ticked"], [30, 70, 13])
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    for r, ((domain, text), n) in enumerate(ranked, start=2):
+        _put(sheet, r, [domain, text, n])
     _finish(sheet)
