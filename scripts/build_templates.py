@@ -366,7 +366,10 @@ def build_audit_tool(path: Path) -> None:
     header_pr.append(OxmlElement("w:tblHeader"))
 
     _para(doc, "{%p if sections.moderation %}")
-    doc.add_heading("Moderation", level=1)
+    doc.add_heading("{{ moderation.title }}", level=1)
+    _para(doc, "{%p for q in moderation.questions %}")
+    _para(doc, "{{ q }}", style="List Bullet").paragraph_format.keep_with_next = True
+    _para(doc, "{%p endfor %}")
     _para(
         doc,
         "For the moderator: confirm or change the auditor's overall grade. If you change it, say why.",

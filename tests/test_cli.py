@@ -34,8 +34,9 @@ ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 AUDIT_KEYS = {
     "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade", "domains", "actions",
+    "case_facts", "agencies", "sections", "missing_historical_information",
 }  # fmt: skip
-DOMAIN_KEYS = {"domain", "grade", "rationale"}
+DOMAIN_KEYS = {"domain", "grade", "rationale", "indicators"}
 ACTION_KEYS = {"description", "owner", "due_on", "status", "completed_on"}
 
 
@@ -113,7 +114,7 @@ def test_init_creates_the_workspace_folders_settings_and_templates(tmp_path: Pat
     for folder in ("inbox", "outbox", "outbox/packs", "outbox/processed", "outbox/rejected"):
         assert (root / folder).is_dir(), folder
     settings = (root / "qaf.toml").read_text(encoding="utf-8")
-    assert 'framework = "live-case-audit"' in settings
+    assert 'frameworks = ["live-case-audit"]' in settings
     assert 'council_name = "Bracknell Forest"' in settings
     assert str(root.resolve()) in result.output
 
@@ -362,7 +363,10 @@ def test_export_csv_writes_three_tables(workspace: Workspace, returned: list[Aud
     folder = workspace.root / "exports"
     result = run("export", "--format", "csv", "--output", folder, "-w", workspace.root)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == ["actions.csv", "audits.csv", "domains.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "actions.csv", "agencies.csv", "audits.csv", "case_facts.csv", "domains.csv",
+        "indicators.csv", "sections.csv",
+    ]  # fmt: skip
     for name in ("audits.csv", "domains.csv", "actions.csv"):
         assert str(folder / name) in result.output
     audits = (folder / "audits.csv").read_text(encoding="utf-8-sig").splitlines()
@@ -403,9 +407,10 @@ def test_demo_leaves_every_kind_of_output_to_open(tmp_path: Path) -> None:
 
     processed = [p for p in (outbox / "processed").iterdir() if p.is_file()]
     assert any(p.suffix == ".docx" for p in processed)
+    # The monthly round's six, and the multi-agency round's three run beside it.
     packs = list((outbox / "packs").rglob("*"))
-    assert len([p for p in packs if p.suffix == ".docx"]) == 6
-    assert len([p for p in packs if p.suffix == ".xlsx"]) == 6
+    assert len([p for p in packs if p.suffix == ".docx"]) == 6 + 3
+    assert len([p for p in packs if p.suffix == ".xlsx"]) == 6 + 3
     assert "Traceback" not in result.output
 
 

@@ -276,7 +276,9 @@ def test_a_framework_without_moderation_has_no_moderation_section(
     )
     settings = workspace.settings_path.read_text(encoding="utf-8")
     workspace.settings_path.write_text(
-        settings.replace('framework = "collaborative-audit"', 'framework = "our-framework.toml"'),
+        settings.replace(
+            'frameworks = ["collaborative-audit"]', 'frameworks = ["our-framework.toml"]'
+        ),
         encoding="utf-8",
     )
     plan_audits(register, workspace, 1)

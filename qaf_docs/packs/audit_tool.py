@@ -87,6 +87,7 @@ def audit_tool_context(
         "descriptors": parts.descriptors(framework),
         "text_sections": parts.text_sections(framework),
         "missing_history": parts.missing_history(framework),
+        "moderation": parts.moderation(framework),
         "agencies": parts.agency_sections(framework),
         "agency_wording": framework.agencies,
         "case_facts": parts.fact_rows(

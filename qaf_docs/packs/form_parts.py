@@ -88,6 +88,14 @@ def text_sections(framework: Framework) -> list[dict[str, Any]]:
     return out
 
 
+def moderation(framework: Framework) -> dict[str, Any]:
+    """Return the moderation section's heading and the questions the framework asks of it."""
+    return {
+        "title": framework.sections.title("moderation"),
+        "questions": framework.sections.questions("moderation"),
+    }
+
+
 def missing_history(framework: Framework) -> dict[str, Any] | None:
     """Return the missing-historical-information check box and its details box, if asked for."""
     sections = framework.sections
