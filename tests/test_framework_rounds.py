@@ -6,6 +6,7 @@ import json
 import shutil
 import zipfile
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -242,3 +243,43 @@ def test_the_demo_workspace_runs_two_frameworks(tmp_path: Path) -> None:
     assert {a["framework"] for a in audits} == set(BOTH)
     deep = [a for a in audits if a["framework"] == "multi-agency-audit" and a["overall_grade"]]
     assert deep and all(a["agencies"] and a["sections"].get("theme") for a in deep)
+
+
+def _issued_with_not_applicable(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """A workspace whose framework allows "Not applicable", and one issued form."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    preset = Path(str(resources.files("qaf_docs"))) / "presets" / "collaborative-audit.toml"
+    text = preset.read_text("utf-8").replace("not_applicable = false", "not_applicable = true")
+    (root / "ours.toml").write_text(text, "utf-8")
+    ws = init_workspace(root, framework="ours.toml")
+    _draw(ws, tmp_path)
+    with Register.open(ws.register_path) as register:
+        generate_packs(ws, register)
+        audit = register.audits()[0]
+    return ws, ws.load_framework(), pack_paths(ws.packs, audit.round_id, audit.audit_ref)[0]
+
+
+def test_not_applicable_is_never_an_overall_grade(tmp_path: Path) -> None:
+    ws, framework, docx = _issued_with_not_applicable(tmp_path)
+    complete_form(docx, framework).choose("qaf_overall_grade", "Not applicable").save()
+    drop(docx, ws.inbox, "returned.docx")
+    [outcome] = ingest_inbox(ws, settle_s=0.05)
+    assert outcome.result == "rejected"
+    note = (ws.rejected / "returned.docx.rejected.txt").read_text("utf-8")
+    assert "Overall grade" in note and "cannot be 'Not applicable'" in note
+
+
+def test_not_applicable_needs_no_rationale_and_is_exported_as_spelled(tmp_path: Path) -> None:
+    ws, framework, docx = _issued_with_not_applicable(tmp_path)
+    key = framework.domains[1].key
+    complete_form(docx, framework).choose(f"qaf_grade_{key}", "n/a").text(
+        f"qaf_rationale_{key}", ""
+    ).save()
+    drop(docx, ws.inbox, "returned.docx")
+    [outcome] = ingest_inbox(ws, settle_s=0.05)
+    assert outcome.result == "accepted", [f.line() for f in outcome.findings]
+    with Register.open(ws.register_path) as register:
+        [item] = [a for a in json.loads(export_json(register))["audits"] if a["overall_grade"]]
+    assert item["domains"][1]["grade"] == "Not applicable"
+    assert item["domains"][1]["rationale"] == ""

@@ -182,7 +182,7 @@ class ReadingBook(AuditBook):
                         f"{w['location']}: {w['message']}" for w in found.get(a.audit_ref, [])
                     ],
                     agencies=agencies.get(a.audit_ref, []),
-                    sections=json.loads(tool["texts_json"] or "{}") if tool else {},
+                    sections=_sections(tool["texts_json"]) if tool else {},
                     case_facts=facts.get(a.audit_ref, []),
                     missing_history=None
                     if not tool or tool["missing_history"] is None
@@ -251,3 +251,11 @@ class ReadingBook(AuditBook):
             (f"{today:%Y-%m}",),
         )
         return {r[0]: int(r[1]) for r in rows if r[0]}
+
+
+def _sections(texts_json: str | None) -> dict[str, str]:
+    """A submission's section texts by section name (older registers said "self_assessment")."""
+    texts: dict[str, str] = json.loads(texts_json or "{}")
+    if "self_assessment" in texts:
+        texts.setdefault("practitioner_self_assessment", texts.pop("self_assessment"))
+    return texts

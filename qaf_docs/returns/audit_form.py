@@ -7,6 +7,7 @@ a finding naming the field, never a silent blank.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -30,6 +31,20 @@ _NOT_TEXT = ("agency_contributions", "moderation")
 def read_document_xml(path: Path, limits: Limits = DEFAULT_LIMITS) -> etree._Element:
     """Return the parsed main document part of a .docx (bounded, no entities)."""
     return parse_xml(read_member(path, "word/document.xml", limits), path=path)
+
+
+def _section_texts(framework: Framework, text: Callable[[str], str]) -> dict[str, str]:
+    """Each free-text section's text, keyed by the framework's section name."""
+    texts = {
+        name: text(tags.section_field(name))
+        for name in framework.sections.enabled()
+        if name not in _NOT_TEXT
+    }
+    # A council's older template may still have one box for every agency's contribution.
+    legacy = text(tags.section_field("agency_contributions"))
+    if legacy:
+        texts["agency_contributions"] = legacy
+    return texts
 
 
 def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_LIMITS) -> AuditForm:
@@ -92,11 +107,7 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
         overall_rationale=text("qaf_overall_rationale"),
         audit_date=when("qaf_audit_date", "Date of audit"),
         practitioner_present=present.checked if present else None,
-        texts={
-            name: text(tags.section_field(name))
-            for name in sections.enabled()
-            if name not in _NOT_TEXT
-        },
+        texts=_section_texts(framework, text),
         moderator=text("qaf_moderator"),
         moderated_grade=grade("qaf_moderated_grade", "Moderated grade", framework.scale),
         moderation_reason=text("qaf_moderation_reason"),
