@@ -62,6 +62,14 @@ def _para(doc, text: str, style: str | None = None):  # type: ignore[no-untyped-
     return doc.add_paragraph(text, style=style) if style else doc.add_paragraph(text)
 
 
+def _intro(doc, text: str):  # type: ignore[no-untyped-def]
+    """An italic line that introduces the table below it and stays on its page."""
+    p = _para(doc, text)
+    p.runs[0].italic = True
+    p.paragraph_format.keep_with_next = True
+    return p
+
+
 def _keep_rows(table, *, together: bool = True) -> None:  # type: ignore[no-untyped-def]
     """Never split a row across pages; with ``together``, keep the whole table on one page."""
     rows = table.rows
@@ -195,11 +203,11 @@ def build_audit_tool(path: Path) -> None:
 
     _para(doc, "{%p if case_facts %}")
     doc.add_heading("What the case list says", level=1)
-    _para(
+    _intro(
         doc,
         "Facts from the case list when the case was sampled, with the days since each date on "
         "the day this form was issued. Check them against the file.",
-    ).runs[0].italic = True
+    )
     ft = _grid(doc, 3, 4, [5, 4.5, 2.5, 5])
     for i, title in enumerate(("Fact", "Date or value", "Days since", "Timescale")):
         _label(ft.cell(0, i), title)
@@ -341,11 +349,11 @@ def build_audit_tool(path: Path) -> None:
     _keep_rows(ot)
 
     doc.add_heading("SMART actions", level=1)
-    _para(
+    _intro(
         doc,
         "One action per row: specific and measurable, with a named owner and a due date. "
         "Add or delete rows as needed.",
-    ).runs[0].italic = True
+    )
     at = doc.add_table(rows=3, cols=4)
     at.style = "Table Grid"
     for i, title in enumerate(("No.", "Action", "Owner", "Due date")):
@@ -370,10 +378,10 @@ def build_audit_tool(path: Path) -> None:
     _para(doc, "{%p for q in moderation.questions %}")
     _para(doc, "{{ q }}", style="List Bullet").paragraph_format.keep_with_next = True
     _para(doc, "{%p endfor %}")
-    _para(
+    _intro(
         doc,
         "For the moderator: confirm or change the auditor's overall grade. If you change it, say why.",
-    ).runs[0].italic = True
+    )
     mt = _grid(doc, 4, 2, [5, 12])
     for i, (label, value) in enumerate(
         (
