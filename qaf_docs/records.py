@@ -211,3 +211,16 @@ class AuditResult:
     def final_grade(self) -> str | None:
         """The grade that counts: the moderated one where there is one, else the auditor's."""
         return self.moderated_grade or self.overall_grade
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """A change to a round after it was drawn: what, to which audit, by whom, when and why."""
+
+    round_id: str
+    audit_ref: str | None
+    change: str  # "cancel round", "cancel audit", "reassign", "add", "swap"
+    by_whom: str
+    reason: str
+    at: str
+    details: dict[str, str] = field(default_factory=dict)

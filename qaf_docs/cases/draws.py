@@ -3,6 +3,7 @@ and tier-one. Randomness comes only from the seed and labels given, so a draw is
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -12,6 +13,7 @@ from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, id_sort_key
 from qaf_docs.cases.columns import fold_header, fold_value
 from qaf_docs.cases.plan import (
+    DEFAULT_TIER_ONE_QUOTAS,
     AuditHistory,
     RoundSpec,
     describe_exclusions,
@@ -84,7 +86,7 @@ def _too_many(
     return SamplingError(
         f"Asked for {asked} case(s) ({what}) but only {eligible} are eligible"
         f"{describe_exclusions(excluded)}. Ask for {eligible} or fewer, or widen the round "
-        "(lower exclusion_months, include more case types or teams)."
+        "(lower exclusion_months under [sampling] in qaf.toml, or include more case types or teams)."
     )
 
 
@@ -204,6 +206,22 @@ def tier_one_capacity(
     warnings: list[str],
 ) -> dict[str, int]:
     quotas = {fold_name(role): q for role, q in spec.quotas.items()}
+    roles = {fold_name(a.role) for a in roster}
+    unquoted = sorted({a.role for a in roster if fold_name(a.role) not in quotas})
+    standard = {fold_name(r) for r in DEFAULT_TIER_ONE_QUOTAS}
+    for role, q in spec.quotas.items():
+        if not roster or q <= 0 or fold_name(role) in roles:
+            continue
+        # A council's own role that matches nobody, or one close to a roster role without a
+        # quota, is a misspelling: say so rather than silently give nobody those cases.
+        close = difflib.get_close_matches(role, unquoted, n=1, cutoff=0.75)
+        if close or fold_name(role) not in standard:
+            hint = f" Did you mean '{close[0]}' (on the roster)?" if close else ""
+            raise SamplingError(
+                f"The tier-one quota for '{role}' matches nobody on the roster (its roles are "
+                f"{', '.join(sorted({a.role for a in roster}))}).{hint} Correct the role in the "
+                "roster, or under [sampling] quotas in qaf.toml."
+            )
     result: dict[str, int] = {}
     no_quota: list[str] = []
     for a in roster:
