@@ -29,6 +29,7 @@ from qaf_docs.frameworks import Framework, load_framework
 SETTINGS_FILE = "qaf.toml"
 AUDIT_TEMPLATE = "audit_tool.docx"
 TRACKER_TEMPLATE = "action_tracker.xlsx"
+ROSTER_EXAMPLE = "roster_example.xlsx"  # copied from the bundled templates/roster.xlsx
 
 
 class ValidationRules(BaseModel):
@@ -333,4 +334,10 @@ def init_workspace(
         target = ws.templates / name
         if restore_templates or not target.exists():
             shutil.copyfile(bundled_templates() / name, target)
+    # An example roster beside the settings, never named roster.xlsx: made-up people must not be
+    # allocated audits by mistake.
+    example = ws.root / ROSTER_EXAMPLE
+    bundled_roster = bundled_templates() / "roster.xlsx"
+    if bundled_roster.is_file() and not example.exists():
+        shutil.copyfile(bundled_roster, example)
     return ws

@@ -11,10 +11,10 @@ import pytest
 from qaf_docs.cases.case import Case, CaseType, case_list_from_cases
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.manifest import read_manifest_record, write_manifest
-from qaf_docs.cases.verification import verify_manifest
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.sampling import plan_round
+from qaf_docs.cases.verification import verify_manifest
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.errors import SamplingError
 

@@ -140,7 +140,7 @@ def _build(
             raise CaseListError(
                 f"Required column for '{missing[0]}' is missing; expected a header such as "
                 f"{_quote_list(spell[:3])}. Add the column, or name its header under "
-                f"[sampling.columns] in qaf.toml ({missing[0]} = \"<its header>\").",
+                f'[sampling.columns] in qaf.toml ({missing[0]} = "<its header>").',
                 sheet=sheet.name,
                 row=header_row,
             )
@@ -164,7 +164,7 @@ def _build(
         raise CaseListError(
             f"No sheet in {path.name} has a case id column; expected a header such as "
             f"{_quote_list(mapping.case_id[:4])}. Add the column, or name its header under "
-            "[sampling.columns] in qaf.toml (case_id = \"<its header>\")."
+            '[sampling.columns] in qaf.toml (case_id = "<its header>").'
         )
     if acc.rows_read == 0:
         raise CaseListError(

@@ -243,11 +243,11 @@ def tier_one_capacity(
             )
         result[a.name] = min(monthly, capacity[a.name])
     if not any(result.values()):
-        roles = ", ".join(sorted({a.role for a in roster})) or "none"
+        on_roster = ", ".join(sorted({a.role for a in roster})) or "none"
         raise SamplingError(
             "No auditor on the roster has a tier-one quota (roles on the roster: "
-            f"{roles}; quotas are set for: {', '.join(spec.quotas) or 'none'}). Fix the roles in "
-            "the roster or set quotas for them."
+            f"{on_roster}; quotas are set for: {', '.join(spec.quotas) or 'none'}). Fix the roles "
+            "in the roster, or set quotas for them under [sampling] quotas in qaf.toml."
         )
     if no_quota:
         warnings.append(

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -58,10 +58,15 @@ def _table(sheet: object, top: int, header: Sequence[str], rows: Sequence[Sequen
     return top + len(rows) + 1
 
 
-def _list_sheet(
-    wb: openpyxl.Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
+def list_sheet(
+    wb: openpyxl.Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    index: int | None = None,
 ) -> None:
-    sheet = wb.create_sheet(title)
+    """Add a printable list sheet: bold header repeated on each page, filter, fitted widths."""
+    sheet = wb.create_sheet(title, index)
     _table(sheet, 1, header, rows)
     sheet.freeze_panes = "A2"
     fit_to_page(sheet, landscape=True)
@@ -122,8 +127,8 @@ def write_manifest(
         ]
         for a in plan.audits
     ]
-    _list_sheet(wb, "Audits", AUDIT_HEADER, audits)
-    _list_sheet(
+    list_sheet(wb, "Audits", AUDIT_HEADER, audits)
+    list_sheet(
         wb,
         "Unallocated",
         ["Case ID", "Case type", "Team", "Worker", "Reason"],
@@ -132,17 +137,25 @@ def write_manifest(
             for c, reason in plan.unallocated
         ],
     )
-    _list_sheet(wb, "Excluded", ["Case ID", "Reason"], [list(e) for e in plan.excluded])
-    _list_sheet(
+    list_sheet(wb, "Excluded", ["Case ID", "Reason"], [list(e) for e in plan.excluded])
+    list_sheet(
         wb,
         "Import warnings",
         ["Sheet", "Row", "Column", "Problem", "Kept?"],
         [
-            [p.sheet, p.row, p.column or "", p.reason, "rejected" if p.severity == "error" else "kept"]
+            [
+                p.sheet,
+                p.row,
+                p.column or "",
+                p.reason,
+                "rejected" if p.severity == "error" else "kept",
+            ]
             for p in problems
         ],
     )
-    drawn = [[a.case.case_id, a.auditor.name if a.auditor else None] for a in plan.audits]
+    drawn: list[list[object]] = [
+        [a.case.case_id, a.auditor.name if a.auditor else None] for a in plan.audits
+    ]
     _record_sheet(wb, plan, drawn)
     wb.active = 0
     wb.properties.title = f"Sampling round {plan.round_id}"
@@ -178,7 +191,10 @@ def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan, problems: Sequence[RowP
     ]
     row = _pairs(sheet, 1, "About this round", facts)
     row = _pairs(
-        sheet, row + 1, "Rules", [[f"{i}.", t] for i, t in enumerate(rule_sentences(spec, plan.rules), 1)]
+        sheet,
+        row + 1,
+        "Rules",
+        [[f"{i}.", t] for i, t in enumerate(rule_sentences(spec, plan.rules), 1)],
     )
     if plan.warnings:
         row = _pairs(sheet, row + 1, "Notes", [["•", w] for w in plan.warnings])
@@ -230,10 +246,11 @@ def _record_sheet(wb: openpyxl.Workbook, plan: RoundPlan, drawn: list[list[objec
         "changes": [],
     }
     safe_cell(sheet.cell(row=1, column=1), RECORD_TITLE)
-    _write_record(sheet, record)
+    write_record(sheet, record)
 
 
-def _write_record(sheet: Any, record: Mapping[str, object]) -> None:
+def write_record(sheet: Any, record: Mapping[str, object]) -> None:
+    """Write the hidden record's keys and JSON values (split into cells Excel can hold)."""
     for r, (key, value) in enumerate(record.items(), start=2):
         text = json.dumps(value, sort_keys=True)
         safe_cell(sheet.cell(row=r, column=1), key)
@@ -338,5 +355,3 @@ def _listed(rows: list[tuple[Any, ...]]) -> list[tuple[str, str | None, str, str
             )
         )
     return out
-
-

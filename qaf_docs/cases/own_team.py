@@ -106,6 +106,8 @@ def _pick(
         chosen.append(rng.choice(by_worker[worker]))
     if len(chosen) < k:
         ids = {c.case_id for c in chosen}
-        rest = [c for c in sorted(pool, key=lambda c: id_sort_key(c.case_id)) if c.case_id not in ids]
+        rest = [
+            c for c in sorted(pool, key=lambda c: id_sort_key(c.case_id)) if c.case_id not in ids
+        ]
         chosen.extend(rng.sample(rest, min(k - len(chosen), len(rest))))
     return chosen

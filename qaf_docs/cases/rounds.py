@@ -22,7 +22,7 @@ from qaf_docs.cases.verification import VerifyResult, verify_manifest
 from qaf_docs.errors import SettingsError
 from qaf_docs.records import NewAudit
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import Workspace
+from qaf_docs.workspace import ROSTER_EXAMPLE, Workspace
 
 ROSTER_NAMES = ("roster.xlsx", "roster.csv")
 
@@ -105,9 +105,16 @@ def find_roster(ws: Workspace, given: Path | None) -> Path:
     for name in ROSTER_NAMES:
         if (ws.root / name).is_file():
             return ws.root / name
+    example = ws.root / ROSTER_EXAMPLE
+    hint = (
+        f" {example.name} there shows the columns: fill it with your auditors and save it as "
+        "roster.xlsx."
+        if example.is_file()
+        else ""
+    )
     raise SettingsError(
         f"No roster of auditors: put roster.xlsx or roster.csv (name, email, role, team, monthly "
-        f"capacity) in {ws.root}, or name one with --roster."
+        f"capacity) in {ws.root}, or name one with --roster.{hint}"
     )
 
 

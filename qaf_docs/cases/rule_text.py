@@ -32,9 +32,7 @@ def rule_sentences(spec: RoundSpec, rules: Mapping[str, object]) -> list[str]:
         size = f"{spec.n} cases" if spec.n is not None else f"{spec.percent:g}% of eligible cases"
         out.append(f"{size} drawn at random from the eligible open cases{spread}.")
     elif spec.kind == "tier-one":
-        out.append(
-            f"Each auditor takes their role's monthly quota: {_people(spec.quotas)}."
-        )
+        out.append(f"Each auditor takes their role's monthly quota: {_people(spec.quotas)}.")
         out.append(
             f"Every social worker has a case audited at least once every "
             f"{spec.worker_cycle_months} months; those audited longest ago come first."

@@ -17,7 +17,7 @@ def column_mapping(columns: Mapping[str, str]) -> ColumnMapping:
     """Return the default mapping with each ``[sampling.columns]`` header tried first."""
     mapping = ColumnMapping()
     known = mapping.fields()
-    for name, header in columns.items():
+    for name in columns:
         if name not in known:
             raise SettingsError(
                 f"[sampling.columns] in qaf.toml names an unknown field '{name}'; the fields are "
@@ -58,7 +58,9 @@ def round_spec(
     exclusion = settings.exclusion_months
     if exclusion is None:
         # Half-cycle, re-audit and closure rounds are not held back by recent audits.
-        exclusion = None if kind in ("half-cycle", "reaudit", "closure") else framework_exclusion_months
+        exclusion = (
+            None if kind in ("half-cycle", "reaudit", "closure") else framework_exclusion_months
+        )
     return RoundSpec(
         kind=cast(RoundKind, kind),
         seed=seed,

@@ -41,7 +41,6 @@ from datetime import date, timedelta
 
 from qaf_docs.cases.allocation import AllocationResult, allocate
 from qaf_docs.cases.case import Case, CaseList, id_sort_key
-from qaf_docs.cases.own_team import OwnTeamDraw, own_team_draw
 from qaf_docs.cases.draws import (
     half_cycle_draw,
     simple_draw,
@@ -50,6 +49,7 @@ from qaf_docs.cases.draws import (
     tier_one_capacity,
     tier_one_draw,
 )
+from qaf_docs.cases.own_team import OwnTeamDraw, own_team_draw
 from qaf_docs.cases.plan import (
     RULES_VERSION,
     AuditHistory,
@@ -62,7 +62,7 @@ from qaf_docs.cases.roster import Auditor, fold_name
 from qaf_docs.dates import add_months
 from qaf_docs.errors import SamplingError
 
-__all__ = ["plan_round", "roster_sha256"]
+__all__ = ["eligible_cases", "plan_round", "roster_sha256"]
 
 
 def plan_round(
@@ -191,6 +191,18 @@ def plan_round(
         roster=tuple(roster),
         history=history,
     )
+
+
+def eligible_cases(
+    case_list: CaseList, spec: RoundSpec, history: AuditHistory, today: date
+) -> list[Case]:
+    """Return the children a ``spec`` round could draw today (a swap draws its replacement here)."""
+    children = case_list.children()
+    if spec.kind == "closure":
+        population = [c for c in _population(children, spec) if not c.is_open]
+    else:
+        population = _population(children, spec)
+    return _exclude(population, spec, history, today)[0]
 
 
 def roster_sha256(roster: Sequence[Auditor]) -> str:

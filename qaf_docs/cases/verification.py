@@ -150,9 +150,7 @@ def _sheet_against_record(
     if gone:
         out.append(f"{len(gone)} drawn case(s) are missing from the Audits sheet: {_few(gone)}.")
     kept = [
-        (case, auditor)
-        for case, auditor, how, _ in listed
-        if how == DRAWN and case not in changed
+        (case, auditor) for case, auditor, how, _ in listed if how == DRAWN and case not in changed
     ]
     not_drawn = sorted(case for case, _ in kept if case not in drawn)
     if not_drawn:

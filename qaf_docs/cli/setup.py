@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from qaf_docs.cli.app import cli
+from qaf_docs.cli.app import cli, workspace_option
 from qaf_docs.errors import SettingsError
 from qaf_docs.frameworks import load_framework, preset_names
-from qaf_docs.workspace import init_workspace
+from qaf_docs.workspace import ROSTER_EXAMPLE, init_workspace, resolve
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option(
     "--framework",
     default="collaborative-audit",
@@ -32,7 +32,14 @@ from qaf_docs.workspace import init_workspace
     is_flag=True,
     help="Copy the default templates back over the workspace's own.",
 )
-def init(directory: Path, framework: str, council_name: str, restore_templates: bool) -> None:
+@workspace_option
+def init(
+    directory: Path | None,
+    framework: str,
+    council_name: str,
+    restore_templates: bool,
+    workspace: Path | None,
+) -> None:
     """Create a workspace: settings file, templates/, inbox/ and outbox/.
 
     Existing settings and templates are kept unless --restore-templates is given.
@@ -41,9 +48,18 @@ def init(directory: Path, framework: str, council_name: str, restore_templates: 
 
         \b
         qaf init "\\\\server\\qa\\audits" --framework live-case-audit --council "Bracknell Forest"
+
+        \b
+        qaf init --workspace my-qa
     """
+    if (
+        directory is not None
+        and workspace is not None
+        and directory.resolve() != workspace.resolve()
+    ):
+        raise click.UsageError("Name the folder once: either DIRECTORY or --workspace, not both.")
     ws = init_workspace(
-        directory,
+        directory or resolve(workspace).root,
         framework=framework,
         council_name=council_name,
         restore_templates=restore_templates,
@@ -53,10 +69,22 @@ def init(directory: Path, framework: str, council_name: str, restore_templates: 
     click.echo(f"  templates: {ws.templates}")
     click.echo(f"  inbox:     {ws.inbox}")
     click.echo(f"  outbox:    {ws.outbox}")
+    has_roster = any((ws.root / n).is_file() for n in ("roster.xlsx", "roster.csv"))
+    click.echo("Next:")
+    if not has_roster:
+        click.echo(
+            f"  1. Open {ws.root / ROSTER_EXAMPLE}, replace the example people with your auditors "
+            "(name, email, role, team, monthly capacity) and save it as roster.xlsx."
+        )
+    click.echo(
+        f"  {'2' if not has_roster else '1'}. Try a round without recording it: "
+        f'qaf sample <case list .xlsx> --workspace "{ws.root}" --n 10 --dry-run'
+    )
 
 
 @cli.command()
-def frameworks() -> None:
+@workspace_option
+def frameworks(workspace: Path | None) -> None:
     """List the framework presets that ship with qaf.
 
     Example:
@@ -64,6 +92,7 @@ def frameworks() -> None:
         \b
         qaf frameworks
     """
+    del workspace  # accepted like every command's; the presets are the same everywhere
     for name in preset_names():
         fw = load_framework(name)
         click.echo(f"{name:26} {fw.name} — {len(fw.domains)} domains ({fw.source})")

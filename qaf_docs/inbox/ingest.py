@@ -143,6 +143,14 @@ class Ingestor:
         audit = self.register.audit(identity.audit_ref)
         if audit is None:
             raise IdentityError(f"Audit {identity.audit_ref} is not in this workspace's register")
+        if audit.status == "cancelled":
+            change = self.register.cancellation_of(audit.audit_ref)
+            why = f" on {change.at[:10]} by {change.by_whom}: {change.reason}" if change else ""
+            raise IdentityError(
+                f"Audit {identity.audit_ref} was cancelled{why}. Its return is not recorded",
+                what_to_do="Nothing more is needed for this audit. If it should go ahead after "
+                "all, ask the QA team to add the case to a round again.",
+            )
         if audit.case_id != identity.case_id:
             raise IdentityError(
                 f"The file names case {identity.case_id} but audit {identity.audit_ref} is for "

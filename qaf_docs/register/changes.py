@@ -214,8 +214,6 @@ class ChangeBook(Connection):
         details: dict[str, str],
     ) -> None:
 
-
-
         db.execute(
             "INSERT INTO round_changes (round_id, audit_ref, change, by_whom, reason, "
             "details_json, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
