@@ -183,9 +183,7 @@ def test_a_late_return_of_a_cancelled_audit_is_rejected_with_the_reason(
     assert audits(ws)[0].status == "cancelled"
 
 
-def test_bad_changes_are_refused_and_nothing_is_recorded(
-    ws: Workspace, messy_list: Path
-) -> None:
+def test_bad_changes_are_refused_and_nothing_is_recorded(ws: Workspace, messy_list: Path) -> None:
     round_id = draw_and_issue(ws, messy_list, n=3)
     first, second, _ = audits(ws)
     # A returned audit cannot be cancelled.
@@ -202,15 +200,15 @@ def test_bad_changes_are_refused_and_nothing_is_recorded(
     assert refused_round.exit_code == 1 and "already returned" in refused_round.output
 
     roster = synthetic_roster(20, capacity_scale=20)
-    own_team = next(
-        a for a in roster if a.team == second.team and a.role == "Deputy Team Manager"
-    )
+    own_team = next(a for a in roster if a.team == second.team and a.role == "Deputy Team Manager")
     result = run(ws, "round", "reassign", second.audit_ref, "--to", own_team.name, *by)
     assert result.exit_code == 1 and "own team" in result.output, result.output
 
     tiny = [a for a in roster if a.team != second.team][:1]
     full = tiny[0].__class__(tiny[0].name, tiny[0].email, tiny[0].role, tiny[0].team, 0)
-    write_roster_file(ws.root / "roster.xlsx", [*roster[:0], full, *[a for a in roster if a.name != full.name]])
+    write_roster_file(
+        ws.root / "roster.xlsx", [*roster[:0], full, *[a for a in roster if a.name != full.name]]
+    )
     result = run(ws, "round", "reassign", second.audit_ref, "--to", full.name, *by)
     assert result.exit_code == 1 and "capacity" in result.output, result.output
 
@@ -243,7 +241,10 @@ def test_a_quota_for_a_role_nobody_has_is_refused(ws: Workspace, messy_list: Pat
     set_sampling(ws, '"Deputy Team Manager" = 1,', '"Deputy Team Managr" = 1,')
     result = run(ws, "sample", messy_list, "--kind", "tier-one")
     assert result.exit_code == 1, result.output
-    assert "Deputy Team Managr" in result.output and "Did you mean 'Deputy Team Manager'" in result.output
+    assert (
+        "Deputy Team Managr" in result.output
+        and "Did you mean 'Deputy Team Manager'" in result.output
+    )
     assert audits(ws) == []
 
 
