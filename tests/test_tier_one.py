@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qaf_docs.cases.case import Case, CaseType, case_list_from_cases
+from qaf_docs.cases.case import Case, case_list_from_cases
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor

@@ -13,6 +13,7 @@ Text that a user typed (team, worker and auditor names) is always stored as text
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -52,9 +53,12 @@ def _table(sheet: object, top: int, header: Sequence[str], rows: Sequence[Sequen
         safe_cell(cell, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
+    top_aligned = Alignment(vertical="top")  # a wrapped neighbour must not pull values down
     for r, values in enumerate(rows, start=top + 1):
         for c, value in enumerate(values, start=1):
-            safe_cell(sheet.cell(row=r, column=c), value)  # type: ignore[attr-defined]
+            cell = sheet.cell(row=r, column=c)  # type: ignore[attr-defined]
+            safe_cell(cell, value)
+            cell.alignment = top_aligned
     return top + len(rows) + 1
 
 
@@ -82,7 +86,17 @@ def _fit_widths(sheet: object, header: Sequence[str], rows: Sequence[Sequence[ob
             longest = max(longest, 10 if isinstance(value, date) else len(str(value or "")))
         width = min(60, max(8, longest + 2))
         sheet.column_dimensions[get_column_letter(c)].width = width  # type: ignore[attr-defined]
+        if longest + 2 > width:
+            # Long text wraps inside its column rather than running over the next one in print.
+            for r, values in enumerate(rows[:2000], start=2):
+                text = str(values[c - 1] if c - 1 < len(values) else "")
+                cell = sheet.cell(row=r, column=c)  # type: ignore[attr-defined]
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if len(text) > width:
+                    fit_row_height(sheet, r, {c: text})
 
+
+_SETTING_HINT = re.compile(r"\s*\([^()]*\[sampling\][^()]*\)")
 
 AUDIT_HEADER = [
     "Audit ref", "Case ID", "Case type", "Team", "Worker", "Auditor", "Auditor email",
@@ -168,6 +182,9 @@ def write_manifest(
 def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan, problems: Sequence[RowProblem]) -> None:
     """One printed page: what the round is, its counts, its rules in plain English."""
     sheet = wb.create_sheet("Round")
+    # Widths first: row heights for wrapped text are worked out from them.
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 62
     spec = RoundSpec.from_rules(plan.rules["spec"])  # type: ignore[arg-type]
     allocated = sum(1 for a in plan.audits if a.auditor)
     errors = sum(1 for p in problems if p.severity == "error")
@@ -177,7 +194,7 @@ def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan, problems: Sequence[RowP
         ["Drawn on", plan.planned_on],
         ["Seed", plan.seed],
         ["Case list", str(plan.rules.get("case_list", ""))],
-        ["Case list fingerprint (SHA-256)", plan.input_sha256],
+        ["Case list fingerprint (SHA-256)", f"{plan.input_sha256[:32]}\n{plan.input_sha256[32:]}"],
         ["Children on the list", plan.rules.get("children_on_list", "")],
         ["Eligible for this round", plan.rules.get("eligible", "")],
         ["Left out (see Excluded)", len(plan.excluded)],
@@ -197,7 +214,9 @@ def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan, problems: Sequence[RowP
         [[f"{i}.", t] for i, t in enumerate(rule_sentences(spec, plan.rules), 1)],
     )
     if plan.warnings:
-        row = _pairs(sheet, row + 1, "Notes", [["•", w] for w in plan.warnings])
+        # The page is for people: the settings to change are named on screen, not on paper.
+        notes = [_SETTING_HINT.sub("", w) for w in plan.warnings]
+        row = _pairs(sheet, row + 1, "Notes", [["•", w] for w in notes])
     for title, key in (
         ("Cases by team", "team"),
         ("Cases by case type", "case_type"),
@@ -205,8 +224,6 @@ def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan, problems: Sequence[RowP
     ):
         counts = plan.counts_by(key)  # type: ignore[arg-type]
         row = _pairs(sheet, row + 1, title, [[k, v] for k, v in counts.items()])
-    sheet.column_dimensions["A"].width = 34
-    sheet.column_dimensions["B"].width = 70
     fit_to_page(sheet, landscape=False, title_rows=None)
 
 

@@ -88,7 +88,7 @@ def refresh_manifest(
                 cases.get(c.audit_ref or "", ""),
                 c.by_whom,
                 c.reason,
-                "; ".join(f"{k}: {v}" for k, v in c.details.items() if k != "case"),
+                _details(c.details),
             ]
             for c in changes
         ],
@@ -107,6 +107,24 @@ def refresh_manifest(
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
     tmp.replace(path)
+
+
+_DETAIL_LABELS = {
+    "from": "from",
+    "to": "to",
+    "auditor": "auditor",
+    "replaced_case": "replaces case",
+    "replaces": "replaces audit",
+    "drawn_from": "drawn at random from this many eligible cases",
+    "audits": "audits",
+}
+
+
+def _details(details: Mapping[str, str]) -> str:
+    """The change's details as a person reads them (labels, not the record's keys)."""
+    return "; ".join(
+        f"{_DETAIL_LABELS[k]}: {v}" for k, v in details.items() if k in _DETAIL_LABELS
+    )
 
 
 def _record_changes(

@@ -99,7 +99,7 @@ def plan_round(
         population = _population(children, spec)
         eligible, excluded = _exclude(population, spec, history, today)
 
-    _report_exclusions(excluded, population, spec, warnings)
+    _report_exclusions(excluded, eligible, spec, warnings)
     capacity = {
         a.name: max(0, a.monthly_capacity * spec.capacity_months - load.get(a.name, 0))
         for a in roster
@@ -284,7 +284,7 @@ _UNASSIGNED = (
 
 def _report_exclusions(
     excluded: Sequence[tuple[str, str]],
-    population: Sequence[Case],
+    eligible: Sequence[Case],
     spec: RoundSpec,
     warnings: list[str],
 ) -> None:
@@ -297,12 +297,14 @@ def _report_exclusions(
             "were not drawn again."
         )
     unassigned = sorted(
-        (c.case_id for c in population if not (c.team and c.worker)), key=id_sort_key
+        [c.case_id for c in eligible if not (c.team and c.worker)]
+        + [case_id for case_id, reason in excluded if reason == _UNASSIGNED],
+        key=id_sort_key,
     )
     if unassigned:
         shown = ", ".join(unassigned[:10]) + (" …" if len(unassigned) > 10 else "")
         warnings.append(
-            f"{len(unassigned)} case(s) have no allocated team or worker ({shown}); "
+            f"{len(unassigned)} eligible case(s) have no allocated team or worker ({shown}); "
             + (
                 "they may be sampled (sample_unassigned = true under [sampling])."
                 if spec.sample_unassigned
