@@ -128,3 +128,15 @@ def test_the_manifest_lists_every_import_warning_the_summary_promises(tmp_path: 
     # The summary counts children as the manifest does.
     round_page = {r[0]: r[1] for r in wb["Round"].iter_rows(values_only=True) if r[0]}
     assert f"for {round_page['Children on the list']} children" in summary
+
+
+def test_the_readme_documents_every_exit_code() -> None:
+    from qaf_docs.cli import exits
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Exit codes", 1)[1].split("\n\n", 2)[1]
+    documented = {
+        int(line.split("|")[1]) for line in table.splitlines()[2:] if line.startswith("|")
+    }
+    codes = {v for k, v in vars(exits).items() if k.isupper() and isinstance(v, int)}
+    assert documented == codes

@@ -76,7 +76,7 @@ def test_round_sheet_records_seed_rules_hash_and_counts(drawn):
     values = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2) if r[0].value}
     assert values["Seed"] == 42
     assert values["Kind of round"] == "Random sample"
-    assert values["Case list fingerprint (SHA-256)"] == plan.input_sha256
+    assert values["Case list fingerprint (SHA-256)"].replace("\n", "") == plan.input_sha256
     rules = " ".join(str(v) for k, v in values.items() if str(k).endswith("."))
     assert "spread across teams in proportion to their size" in rules
     # Nothing internal on the page a QA lead prints: no JSON, no snake_case rule names.

@@ -86,7 +86,7 @@ def _too_many(
     return SamplingError(
         f"Asked for {asked} case(s) ({what}) but only {eligible} are eligible"
         f"{describe_exclusions(excluded)}. Ask for {eligible} or fewer, or widen the round "
-        "(lower exclusion_months under [sampling] in qaf.toml, or include more case types or teams)."
+        "(lower exclusion_months under [sampling] in qaf.toml)."
     )
 
 

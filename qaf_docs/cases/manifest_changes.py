@@ -122,9 +122,7 @@ _DETAIL_LABELS = {
 
 def _details(details: Mapping[str, str]) -> str:
     """The change's details as a person reads them (labels, not the record's keys)."""
-    return "; ".join(
-        f"{_DETAIL_LABELS[k]}: {v}" for k, v in details.items() if k in _DETAIL_LABELS
-    )
+    return "; ".join(f"{_DETAIL_LABELS[k]}: {v}" for k, v in details.items() if k in _DETAIL_LABELS)
 
 
 def _record_changes(

@@ -137,7 +137,10 @@ class RoundSpec:
                 "the values to match (e.g. Neglect)."
             )
         if self.kind == "thematic" and not 1 <= self.theme_min <= self.theme_max:
-            raise SamplingError("The thematic size range must satisfy 1 <= theme_min <= theme_max.")
+            raise SamplingError(
+                "The deep-dive size must satisfy 1 <= deep_dive_min <= deep_dive_max ([sampling] in "
+                "qaf.toml)."
+            )
         if self.kind == "half-cycle" and self.half not in ("first", "second"):
             raise SamplingError("A half-cycle round needs half='first' or half='second'.")
         if any(q < 0 for q in self.quotas.values()):

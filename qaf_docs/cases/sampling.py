@@ -276,10 +276,9 @@ def _exclude(
     return eligible, excluded
 
 
-_RESTRICTED = "restricted record; include it only with include_restricted = true under [sampling]"
-_UNASSIGNED = (
-    "no allocated team or worker; sample such cases with sample_unassigned = true under [sampling]"
-)
+# Reasons are printed on the manifest, so they name no setting; the warnings on screen do.
+_RESTRICTED = "restricted record; the workspace's settings leave restricted records out"
+_UNASSIGNED = "no allocated team or worker; the workspace's settings leave such cases out"
 
 
 def _report_exclusions(
