@@ -256,3 +256,32 @@ def test_a_round_that_cannot_allocate_everything_exits_4(ws: Workspace, messy_li
 
     data = json.loads(result.output)
     assert data["unallocated"] and data["allocated"] == 1
+
+
+def test_the_old_pack_of_a_reassigned_audit_is_refused_and_the_new_one_accepted(
+    ws: Workspace, messy_list: Path
+) -> None:
+    round_id = draw_and_issue(ws, messy_list, n=1)
+    [audit] = audits(ws)
+    old_pack = ws.root / "old.docx"
+    complete_form(ws.packs / round_id / f"{audit.audit_ref}.docx", ws.load_framework()).save(
+        old_pack
+    )
+    roster = synthetic_roster(20, capacity_scale=20)
+    other = next(a for a in roster if a.team and a.team != audit.team and a.name != audit.auditor)
+    result = run(ws, "round", "reassign", audit.audit_ref, "--to", other.name, "--by", "Sam Lead",
+                 "--reason", "auditor off sick")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    drop(old_pack, ws.inbox, "old.docx")
+    [refused] = ingest_inbox(ws)
+    assert refused.result == "rejected"
+    note = refused.note.read_text(encoding="utf-8") if refused.note else ""
+    assert "reassigned" in note and other.name in note and "auditor off sick" in note
+    assert run(ws, "generate").exit_code == 0
+    new_pack = ws.root / "new.docx"
+    complete_form(ws.packs / round_id / f"{audit.audit_ref}.docx", ws.load_framework()).save(
+        new_pack
+    )
+    drop(new_pack, ws.inbox, "new.docx")
+    [accepted] = ingest_inbox(ws)
+    assert accepted.result == "accepted", accepted

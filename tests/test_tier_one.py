@@ -177,3 +177,16 @@ def test_a_misspelt_quota_role_is_refused(cases: list[Case]) -> None:
         history=AuditHistory(), today=TODAY,
     )  # fmt: skip
     assert plan.audits
+
+
+def test_deputy_team_managers_audit_their_own_teams_closures(cases: list[Case]) -> None:
+    roster = synthetic_roster(20, capacity_scale=200)
+    spec = round_spec("closure", SamplingSettings(), seed=1, framework_exclusion_months=6)
+    plan = plan_round(
+        case_list_from_cases(cases), roster, spec, round_id="c", history=AuditHistory(), today=TODAY
+    )
+    assert plan.audits and not plan.unallocated
+    for audit in plan.audits:
+        assert audit.auditor is not None
+        assert audit.auditor.role == "Deputy Team Manager"
+        assert audit.auditor.team == audit.case.team

@@ -52,7 +52,11 @@ def _who(by_whom: str, reason: str) -> tuple[str, str]:
 def _spec(register: Register, round_id: str) -> RoundSpec:
     row = register.round_row(round_id)
     if row is None:
-        raise SamplingError(f"There is no round {round_id}; qaf status lists the rounds.")
+        known = register.round_ids()
+        raise SamplingError(
+            f"There is no round {round_id}; "
+            + (f"the rounds are: {', '.join(known[-10:])}." if known else "no round is drawn yet.")
+        )
     rules = row["rules"]
     assert isinstance(rules, dict)
     return RoundSpec.from_rules(rules["spec"])

@@ -111,3 +111,33 @@ def _pick(
         ]
         chosen.extend(rng.sample(rest, min(k - len(chosen), len(rest))))
     return chosen
+
+
+def own_team_allocation(
+    cases: Sequence[Case], roster: Sequence[Auditor], spec: RoundSpec, capacity: dict[str, int]
+) -> OwnTeamDraw:
+    """Give drawn cases to a manager of their own team where the round kind says so (closure).
+
+    B&NES: "Deputy Team Managers will audit all cases at closure". Each case goes to the least
+    loaded own-team manager with room; the rest are left for the ordinary allocation.
+    """
+    result = OwnTeamDraw(capacity=dict(capacity))
+    managers: dict[str, list[Auditor]] = defaultdict(list)
+    for a in sorted(roster, key=lambda a: fold_name(a.name)):
+        if a.team and audits_own_team(a, spec):
+            managers[fold_name(a.team)].append(a)
+    load: dict[str, int] = defaultdict(int)
+    for case in sorted(cases, key=lambda c: id_sort_key(c.case_id)):
+        room = [
+            a
+            for a in managers.get(fold_name(case.team or ""), [])
+            if result.capacity.get(a.name, 0) > 0 and may_audit(a, case, spec)
+        ]
+        if not room:
+            continue
+        chosen = min(room, key=lambda a: load[a.name])
+        load[chosen.name] += 1
+        result.capacity[chosen.name] -= 1
+        result.assignments[case.case_id] = chosen
+        result.chosen.append(case)
+    return result

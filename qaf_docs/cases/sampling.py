@@ -49,7 +49,7 @@ from qaf_docs.cases.draws import (
     tier_one_capacity,
     tier_one_draw,
 )
-from qaf_docs.cases.own_team import OwnTeamDraw, own_team_draw
+from qaf_docs.cases.own_team import OwnTeamDraw, own_team_allocation, own_team_draw
 from qaf_docs.cases.plan import (
     RULES_VERSION,
     AuditHistory,
@@ -121,6 +121,8 @@ def plan_round(
         selected = sorted(eligible, key=lambda c: id_sort_key(c.case_id))
         if not selected:
             warnings.append("No closed case on the list is waiting for its closure audit.")
+        own = own_team_allocation(selected, roster, spec, capacity)
+        capacity = own.capacity
     else:
         capacity = tier_one_capacity(roster, spec, capacity, warnings)
         own = own_team_draw(eligible, roster, spec, history, capacity, warnings)

@@ -48,6 +48,10 @@ class ChangeBook(Connection):
             "framework_id": r["framework_id"],
         }
 
+    def round_ids(self) -> list[str]:
+        """Return every round's id, oldest first."""
+        return [r[0] for r in self._db.execute("SELECT round_id FROM rounds ORDER BY created_at")]
+
     def audit_origins(self, round_id: str) -> dict[str, str]:
         """Return audit ref -> how it came into the round ("drawn", "added", "swap")."""
         rows = self._db.execute(
@@ -85,7 +89,7 @@ class ChangeBook(Connection):
         """Give an audit to another auditor; an issued pack goes back to 'allocated' for reissue."""
         with self.transaction() as db:
             row = db.execute(
-                "SELECT round_id, auditor FROM audits WHERE audit_ref = ?", (audit_ref,)
+                "SELECT round_id, auditor, issued_at FROM audits WHERE audit_ref = ?", (audit_ref,)
             ).fetchone()
             if row is None:
                 raise RegisterError(f"Audit {audit_ref} is not in the register.")
@@ -102,7 +106,12 @@ class ChangeBook(Connection):
                 "reassign",
                 by_whom,
                 reason,
-                {"from": row["auditor"] or "", "to": auditor},
+                {
+                    "from": row["auditor"] or "",
+                    "to": auditor,
+                    # The pack issued before is withdrawn: its return is refused by this stamp.
+                    **({"withdrawn_pack_issued_at": row["issued_at"]} if row["issued_at"] else {}),
+                },
             )
 
     def add_audit(
@@ -199,6 +208,21 @@ class ChangeBook(Connection):
                     change.change == "cancel round"
                     and audit_ref in change.details.get("audits", "").split(", ")
                 )
+            ):
+                return change
+        return None
+
+    def withdrawn_by_reassignment(self, audit_ref: str, issued_at: str) -> RoundChange | None:
+        """Return the reassignment that withdrew the pack of ``audit_ref`` issued at ``issued_at``."""
+        found = self._db.execute("SELECT round_id FROM audits WHERE audit_ref = ?", (audit_ref,))
+        row = found.fetchone()
+        if row is None:
+            return None
+        for change in self.round_changes(row["round_id"]):
+            if (
+                change.change == "reassign"
+                and change.audit_ref == audit_ref
+                and change.details.get("withdrawn_pack_issued_at") == issued_at
             ):
                 return change
         return None
