@@ -140,3 +140,12 @@ def test_the_readme_documents_every_exit_code() -> None:
     }
     codes = {v for k, v in vars(exits).items() if k.isupper() and isinstance(v, int)}
     assert documented == codes
+
+
+@pytest.mark.parametrize(
+    "args", [("--cases", "-3"), ("--audits", "0"), ("--seed", "-2")], ids=lambda a: a[0]
+)
+def test_demo_options_are_range_checked(args: tuple[str, str], tmp_path: Path) -> None:
+    result = run("demo", "--workspace", tmp_path / "demo", *args)
+    assert result.exit_code == 2 and "Invalid value" in result.output
+    assert not (tmp_path / "demo").exists()

@@ -108,10 +108,16 @@ def frameworks(workspace: Path | None) -> None:
     help="Folder for the demo workspace (created; must be new or an earlier demo).",
 )
 @click.option(
-    "--cases", type=int, default=600, show_default=True, help="Children in the made-up case list."
+    "--cases",
+    type=click.IntRange(20, 100_000),
+    default=600,
+    show_default=True,
+    help="Children in the made-up case list.",
 )
-@click.option("--audits", type=int, default=12, show_default=True, help="Audits to sample.")
-@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option(
+    "--audits", type=click.IntRange(1, 100), default=12, show_default=True, help="Audits to sample."
+)
+@click.option("--seed", type=click.IntRange(min=0), default=2026, show_default=True)
 def demo(workspace: Path, cases: int, audits: int, seed: int) -> None:
     """Run the whole job on made-up data and leave real files to open.
 
