@@ -285,3 +285,30 @@ def test_the_old_pack_of_a_reassigned_audit_is_refused_and_the_new_one_accepted(
     drop(new_pack, ws.inbox, "new.docx")
     [accepted] = ingest_inbox(ws)
     assert accepted.result == "accepted", accepted
+
+
+def test_a_manifest_open_in_excel_does_not_lose_the_change(
+    ws: Workspace, messy_list: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qaf_docs.cases import changes as library
+
+    result = run(ws, "sample", messy_list, "--n", "2", "--seed", "4")
+    assert result.exit_code == 0, result.output
+    first = audits(ws)[0]
+
+    def locked(path: Path, *args: object) -> None:
+        raise PermissionError(f"{path} is open in another program")
+
+    monkeypatch.setattr(library, "refresh_manifest", locked)
+    result = run(ws, "round", "cancel", first.round_id, "--audit", first.audit_ref,
+                 "--by", "Sam Lead", "--reason", "duplicate referral")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "could not be updated" in result.output and "--update-manifest" in result.output
+    assert audits(ws)[0].status == "cancelled"
+    monkeypatch.undo()
+    shown = run(ws, "round", "show", first.round_id, "--update-manifest")
+    assert shown.exit_code == 0 and "Manifest updated" in shown.output, shown.output
+    wb = openpyxl.load_workbook(ws.samples / f"{first.round_id}.xlsx")
+    assert [r[5] for r in wb["Changes"].iter_rows(min_row=2, values_only=True)] == [
+        "duplicate referral"
+    ]

@@ -93,13 +93,22 @@ def _withdraw(ws: Workspace, audit: AuditRecord) -> list[Path]:
     return moved
 
 
-def _refresh(ws: Workspace, register: Register, round_id: str) -> None:
-    refresh_manifest(
-        ws.samples / f"{round_id}.xlsx",
-        register.audits(round_id=round_id),
-        register.audit_origins(round_id),
-        register.round_changes(round_id),
-    )
+def update_manifest(ws: Workspace, register: Register, round_id: str) -> list[str]:
+    """Rewrite the round's manifest from the register; say so if it is open elsewhere."""
+    path = ws.samples / f"{round_id}.xlsx"
+    try:
+        refresh_manifest(
+            path,
+            register.audits(round_id=round_id),
+            register.audit_origins(round_id),
+            register.round_changes(round_id),
+        )
+    except OSError:  # open in Excel on Windows: the register has the change, the sheet can wait
+        return [
+            f"The change is recorded, but the manifest {path.name} could not be updated (is it "
+            f"open in Excel?). Close it and run: qaf round show {round_id} --update-manifest"
+        ]
+    return []
 
 
 def cancel(
@@ -134,13 +143,14 @@ def cancel(
             whole_round=audit_ref is None,
         )
         withdrawn = [p for a in targets for p in _withdraw(ws, a)]
-        _refresh(ws, register, round_id)
+        late = update_manifest(ws, register, round_id)
     what = f"audit {audit_ref}" if audit_ref else f"round {round_id} ({len(targets)} audits)"
     return ChangeReport(
         [
             f"Cancelled {what}. Recorded: by {by_whom}, because {reason}.",
             f"Packs withdrawn: {len(withdrawn)} file(s) moved to "
             f"{ws.packs / round_id / 'withdrawn'}; a late return is rejected with a note.",
+            *late,
         ],
         withdrawn,
     )
@@ -209,7 +219,7 @@ def reassign(
             reason=reason,
         )
         withdrawn = _withdraw(ws, audit)
-        _refresh(ws, register, audit.round_id)
+        late = update_manifest(ws, register, audit.round_id)
     return ChangeReport(
         [
             f"Audit {audit_ref} reassigned from {audit.auditor} to {auditor.name}. Recorded: by "
@@ -220,6 +230,7 @@ def reassign(
                 if withdrawn
                 else [f"Next: qaf generate --round {audit.round_id}"]
             ),
+            *late,
         ],
         withdrawn,
     )  # fmt: skip
@@ -267,12 +278,13 @@ def add(
             reason=reason,
             today=today,
         )
-        _refresh(ws, register, round_id)
+        late = update_manifest(ws, register, round_id)
     return ChangeReport(
         [
             f"Added case {case.case_id} to round {round_id} as audit {ref} for {auditor.name}, "
             f"recorded as chosen by {by_whom} (not random), because {reason}.",
             f"Next: qaf generate --round {round_id}",
+            *late,
         ]
     )
 
@@ -344,7 +356,7 @@ def swap(
             details={"replaced_case": old.case_id, "drawn_from": str(len(pool))},
         )
         withdrawn = _withdraw(ws, audit)
-        _refresh(ws, register, audit.round_id)
+        late = update_manifest(ws, register, audit.round_id)
     return ChangeReport(
         [
             f"Swapped case {old.case_id} (audit {audit_ref}, now cancelled) for case "
@@ -352,6 +364,7 @@ def swap(
             f"the same group ({_stratum_text(old, strata)}). Recorded: by {by_whom}, because "
             f"{reason}.",
             f"Next: qaf generate --round {audit.round_id}",
+            *late,
         ],
         withdrawn,
     )

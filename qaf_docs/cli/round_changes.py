@@ -170,8 +170,11 @@ def swap(
 
 @round_group.command()
 @click.argument("round_id")
+@click.option(
+    "--update-manifest", is_flag=True, help="Also rewrite the round's manifest from the register."
+)
 @workspace_option
-def show(workspace: Path | None, round_id: str) -> None:
+def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
     """List a round's audits (auditor, status, how chosen) and every change made to it.
 
     Example:
@@ -179,6 +182,7 @@ def show(workspace: Path | None, round_id: str) -> None:
         \b
         qaf round show 2026-11-simple
     """
+    from qaf_docs.cases.changes import update_manifest as rewrite
     from qaf_docs.register.store import Register
 
     ws = workspace_at(workspace)
@@ -188,6 +192,7 @@ def show(workspace: Path | None, round_id: str) -> None:
         audits = register.audits(round_id=round_id)
         origins = register.audit_origins(round_id)
         recorded = register.round_changes(round_id)
+        late = rewrite(ws, register, round_id) if update_manifest else []
     how = {"drawn": "at random", "added": "added by hand", "swap": "swapped in"}
     click.echo(f"Round {round_id}: {len(audits)} audit(s)")
     for a in audits:
@@ -202,3 +207,6 @@ def show(workspace: Path | None, round_id: str) -> None:
                 f"  {c.at[:16].replace('T', ' ')}  {c.change}  {c.audit_ref or ''}  by "
                 f"{c.by_whom}: {c.reason}"
             )
+    if update_manifest and not late:
+        click.echo(f"Manifest updated: {ws.samples / f'{round_id}.xlsx'}")
+    _echo(late)
