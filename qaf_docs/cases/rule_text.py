@@ -78,7 +78,8 @@ def rule_sentences(spec: RoundSpec, rules: Mapping[str, object]) -> list[str]:
     )
     if spec.own_team_roles:
         out.append(
-            f"{' and '.join(spec.own_team_roles)}s audit cases of their own team; every other "
+            f"{' and '.join(r + 's' for r in spec.own_team_roles)} audit cases of their own "
+            "team (their own social workers'); every other "
             "auditor never audits their own team's cases."
         )
     else:
