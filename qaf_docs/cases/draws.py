@@ -267,7 +267,10 @@ def tier_one_draw(
     capacity: Mapping[str, int],
     excluded: Sequence[tuple[str, str]],
     warnings: list[str],
+    covered: frozenset[str] = frozenset(),
 ) -> list[Case]:
+    """Random tier-one cases for the independent auditors; ``covered`` workers (folded names)
+    already have a case drawn by their own manager this round."""
     total = sum(capacity.values())
     if total > len(eligible):
         raise _too_many(total, "the tier-one quotas", len(eligible), excluded)
@@ -278,7 +281,9 @@ def tier_one_draw(
             by_worker[fold_name(c.worker)].append(c)
     cutoff = add_months(today, -spec.worker_cycle_months)
     open_workers = {fold_name(c.worker) for c in children if c.worker and c.is_open}
-    overdue = sorted(w for w in open_workers if (last_by_worker.get(w) or date.min) <= cutoff)
+    overdue = sorted(
+        w for w in open_workers - covered if (last_by_worker.get(w) or date.min) <= cutoff
+    )
     tie = {
         w: i
         for i, w in enumerate(_shuffled([(w,) for w in sorted(by_worker)], spec.seed, "workers"))

@@ -137,6 +137,7 @@ def plan_round(
             capacity,
             excluded,
             warnings,
+            covered=frozenset(fold_name(c.worker) for c in own.chosen if c.worker),
         )
 
     restricted = [c.case_id for c in selected if c.restricted]
