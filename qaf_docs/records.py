@@ -243,3 +243,16 @@ class AgencyFinding:
     lead: str
     contribution: str
     finding: str
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """A change to a round after it was drawn: what, to which audit, by whom, when and why."""
+
+    round_id: str
+    audit_ref: str | None
+    change: str  # "cancel round", "cancel audit", "reassign", "add", "swap"
+    by_whom: str
+    reason: str
+    at: str
+    details: dict[str, str] = field(default_factory=dict)

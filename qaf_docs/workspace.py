@@ -29,6 +29,7 @@ from qaf_docs.frameworks import Framework, load_framework
 SETTINGS_FILE = "qaf.toml"
 AUDIT_TEMPLATE = "audit_tool.docx"
 TRACKER_TEMPLATE = "action_tracker.xlsx"
+ROSTER_EXAMPLE = "roster_example.xlsx"  # copied from the bundled templates/roster.xlsx
 
 
 class ValidationRules(BaseModel):
@@ -58,6 +59,72 @@ class InboxSettings(BaseModel):
     max_file_mb: int = Field(default=25, ge=1)
 
 
+ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure")
+
+
+class SamplingSettings(BaseModel):
+    """Every sampling rule, as ``[sampling]`` in ``qaf.toml``; defaults are the seeds' values.
+
+    B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit"
+    one case each; Divisional Director 2, Service Manager 1, Principal Social Worker 2 a month;
+    a deep dive of "20 to 30 case files"; a Deputy Team Manager audits "at least one case of each
+    of their social workers every six months", so in tier-one rounds managers audit their own team.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    quotas: dict[str, int] = Field(
+        default_factory=lambda: {
+            "Deputy Team Manager": 1,
+            "Team Manager": 1,
+            "Divisional Director": 2,
+            "Service Manager": 1,
+            "Principal Social Worker": 2,
+        },
+        description="tier-one cases a month per role",
+    )
+    deep_dive_min: int = Field(default=20, ge=1)
+    deep_dive_max: int = Field(default=30, ge=1)
+    exclusion_months: int | None = Field(
+        default=None, ge=0, description="unset: the framework's recent-audit exclusion"
+    )
+    worker_cycle_months: int = Field(default=6, ge=1)
+    include_closed: bool = False
+    include_restricted: bool = False
+    sample_unassigned: bool = Field(
+        default=True, description="may cases with no allocated team or worker be sampled"
+    )
+    own_team_roles: dict[str, list[str]] = Field(
+        default_factory=lambda: {
+            "tier-one": ["Deputy Team Manager", "Team Manager"],
+            "closure": ["Deputy Team Manager"],
+        },
+        description="per round kind, the roles that audit their own team's cases",
+    )
+    columns: dict[str, str] = Field(
+        default_factory=dict, description="qaf field -> the case list's header for it"
+    )
+
+    @model_validator(mode="after")
+    def _fits(self) -> SamplingSettings:
+        bad = {role: q for role, q in self.quotas.items() if q < 0}
+        if bad:
+            role = next(iter(bad))
+            raise ValueError(f"the quota for '{role}' must be 0 or more, not {bad[role]}")
+        if self.deep_dive_min > self.deep_dive_max:
+            raise ValueError(
+                f"deep_dive_min ({self.deep_dive_min}) is more than deep_dive_max "
+                f"({self.deep_dive_max})"
+            )
+        unknown = [k for k in self.own_team_roles if k not in ROUND_KIND_NAMES]
+        if unknown:
+            raise ValueError(
+                f"own_team_roles names an unknown round kind '{unknown[0]}'; use one of "
+                + ", ".join(ROUND_KIND_NAMES)
+            )
+        return self
+
+
 class Settings(BaseModel):
     """The contents of ``qaf.toml``."""
 
@@ -69,6 +136,7 @@ class Settings(BaseModel):
     show_child_names: bool = False
     validation: ValidationRules = ValidationRules()
     inbox: InboxSettings = InboxSettings()
+    sampling: SamplingSettings = SamplingSettings()
     frameworks: list[str] = Field(
         default_factory=list,
         description="the frameworks this workspace runs, the default first (replaces 'framework')",
@@ -248,6 +316,28 @@ warn_if_audit_date_missing = true
 [inbox]
 poll = false        # true for network shares where change events never arrive
 max_file_mb = 25
+
+[sampling]
+# Tier-one cases a month per role (B&NES). A role nobody on the roster has is an error.
+quotas = {{ "Deputy Team Manager" = 1, "Team Manager" = 1, "Divisional Director" = 2, "Service Manager" = 1, "Principal Social Worker" = 2 }}
+deep_dive_min = 20          # a thematic (deep dive) round takes 20 to 30 cases
+deep_dive_max = 30
+# exclusion_months = 6      # unset: the framework's; cases audited this recently are left out
+worker_cycle_months = 6     # tier one: every social worker has a case audited this often
+include_closed = false      # closure rounds (qaf sample --kind closure) always take closed cases
+include_restricted = false
+sample_unassigned = true    # may cases with no allocated team or worker be sampled (always reported)
+
+[sampling.own_team_roles]
+# Per round kind, roles that audit their own team's cases (B&NES: a Deputy Team Manager audits
+# each of their own social workers). Everyone else never audits their own team.
+tier-one = ["Deputy Team Manager", "Team Manager"]
+closure = ["Deputy Team Manager"]
+
+[sampling.columns]
+# The case list's header for a field qaf does not recognise, e.g.
+# team = "Responsible Unit"
+# worker = "Key Practitioner"
 """
 
 
@@ -276,4 +366,10 @@ def init_workspace(
         target = ws.templates / name
         if restore_templates or not target.exists():
             shutil.copyfile(bundled_templates() / name, target)
+    # An example roster beside the settings, never named roster.xlsx: made-up people must not be
+    # allocated audits by mistake.
+    example = ws.root / ROSTER_EXAMPLE
+    bundled_roster = bundled_templates() / "roster.xlsx"
+    if bundled_roster.is_file() and not example.exists():
+        shutil.copyfile(bundled_roster, example)
     return ws

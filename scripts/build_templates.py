@@ -501,8 +501,46 @@ def build_action_tracker(path: Path) -> None:
     wb.save(path)
 
 
+# A made-up roster whose teams are those of the public Annex A sample, with every tier-one role,
+# so `qaf sample` runs straight after `qaf init`; the council replaces the people.
+SAMPLE_ROSTER = [
+    ("Alex Example", "alex.example@council.example", "Deputy Team Manager", "Locality 4 Unit 1", 1),
+    ("Bo Sample", "bo.sample@council.example", "Deputy Team Manager", "Care Leavers Team", 1),
+    ("Cam Placeholder", "cam.placeholder@council.example", "Deputy Team Manager", "Children in Care Team 1", 1),
+    ("Dee Specimen", "dee.specimen@council.example", "Team Manager", "Locality 4 Duty Team", 1),
+    ("Eli Model", "eli.model@council.example", "Service Manager", "Locality 3 Duty Team", 2),
+    ("Fay Instance", "fay.instance@council.example", "Principal Social Worker", None, 4),
+    ("Gus Template", "gus.template@council.example", "Divisional Director", None, 2),
+    ("Hal Dummy", "hal.dummy@council.example", "QA Auditor", "Quality Assurance", 8),
+    ("Ivy Trial", "ivy.trial@council.example", "QA Auditor", "Quality Assurance", 8),
+]  # fmt: skip
+
+
+def build_roster(path: Path) -> None:
+    """Write the sample roster: one row per auditor, the columns qaf sample reads."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Roster"
+    header = ["Name", "Email", "Role", "Team", "Monthly capacity"]
+    for c, title in enumerate(header, start=1):
+        cell = ws.cell(row=1, column=c, value=title)
+        cell.font = Font(bold=True)
+    for r, row in enumerate(SAMPLE_ROSTER, start=2):
+        for c, value in enumerate(row, start=1):
+            ws.cell(row=r, column=c, value=value)
+    for letter, width in zip("ABCDE", (22, 34, 26, 26, 18), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.freeze_panes = "A2"
+    fit_to_page(ws, landscape=True)
+    wb.properties.title = "Roster of auditors (example: replace with your own people)"
+    wb.save(path)
+
+
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
     build_audit_tool(OUT / "audit_tool.docx")
     build_action_tracker(OUT / "action_tracker.xlsx")
-    print(f"wrote {OUT / 'audit_tool.docx'} and {OUT / 'action_tracker.xlsx'}")
+    build_roster(OUT / "roster.xlsx")
+    print(
+        f"wrote {OUT / 'audit_tool.docx'}, {OUT / 'action_tracker.xlsx'} and {OUT / 'roster.xlsx'}"
+    )

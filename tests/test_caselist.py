@@ -349,7 +349,10 @@ def test_custom_mapping_reads_a_council_specific_header(tmp_path):
 def test_missing_required_column_names_it_and_says_what_to_do(tmp_path):
     path = write_csv(tmp_path / "c.csv", [["Child ID"], ["1"]])
     mapping = ColumnMapping(required=["case_id", "team"])
-    with pytest.raises(CaseListError, match=r"'team' is missing.*'Allocated Team'.*column mapping"):
+    with pytest.raises(
+        CaseListError,
+        match=r"'team' is missing.*'Allocated Team'.*\[sampling.columns\] in qaf.toml",
+    ):
         read_case_list(path, mapping=mapping, today=TODAY)
 
 

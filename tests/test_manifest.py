@@ -10,10 +10,11 @@ import pytest
 
 from qaf_docs.cases.case import Case, CaseType, case_list_from_cases
 from qaf_docs.cases.caselist import read_case_list
-from qaf_docs.cases.manifest import read_manifest_record, verify_manifest, write_manifest
+from qaf_docs.cases.manifest import read_manifest_record, write_manifest
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.sampling import plan_round
+from qaf_docs.cases.verification import verify_manifest
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.errors import SamplingError
 
@@ -48,20 +49,21 @@ def drawn(tmp_path):
 def test_manifest_has_the_sheets_a_qa_lead_sends_out(drawn):
     *_, plan, manifest = drawn
     wb = openpyxl.load_workbook(manifest)
-    assert wb.sheetnames[:4] == ["Audits", "Unallocated", "Excluded", "Round"]
+    assert wb.sheetnames[:5] == ["Round", "Audits", "Unallocated", "Excluded", "Import warnings"]
     assert wb["_record"].sheet_state == "hidden"
     audits = wb["Audits"]
     header = [c.value for c in audits[1]]
-    assert header[:8] == [
-        "Case ID", "Case type", "Team", "Worker", "Auditor", "Auditor email", "Auditor role",
-        "Due date",
+    assert header[:9] == [
+        "Audit ref", "Case ID", "Case type", "Team", "Worker", "Auditor", "Auditor email",
+        "Auditor role", "Due date",
     ]  # fmt: skip
+    assert header[-2:] == ["How chosen", "Status"]
     assert all(c.font.bold for c in audits[1])
     assert audits.freeze_panes == "A2"
-    assert audits.auto_filter.ref.startswith("A1:J")
+    assert audits.auto_filter.ref.startswith("A1:M")
     assert audits.column_dimensions["A"].width >= 9
     assert audits.max_row == len(plan.audits) + 1
-    due = audits.cell(row=2, column=8)
+    due = audits.cell(row=2, column=9)
     assert isinstance(due.value, datetime) and due.value.date() == date(2026, 3, 21)
     assert due.number_format == "dd/mm/yyyy"
     excluded = {r[0].value: r[1].value for r in wb["Excluded"].iter_rows(min_row=2)}
@@ -73,10 +75,13 @@ def test_round_sheet_records_seed_rules_hash_and_counts(drawn):
     ws = openpyxl.load_workbook(manifest)["Round"]
     values = {r[0].value: r[1].value for r in ws.iter_rows(min_row=2) if r[0].value}
     assert values["Seed"] == 42
-    assert values["Kind"] == "simple"
-    assert values["Input SHA-256"] == plan.input_sha256
-    assert values["Rule: stratify_by"] == "team"
-    assert '"seed": 42' in values["Rules (JSON)"]
+    assert values["Kind of round"] == "Random sample"
+    assert values["Case list fingerprint (SHA-256)"].replace("\n", "") == plan.input_sha256
+    rules = " ".join(str(v) for k, v in values.items() if str(k).endswith("."))
+    assert "spread across teams in proportion to their size" in rules
+    # Nothing internal on the page a QA lead prints: no JSON, no snake_case rule names.
+    shown = " ".join(f"{k} {v}" for k, v in values.items())
+    assert "{" not in shown and "stratify_by" not in shown and "Rule:" not in shown
     team_counts = plan.counts_by("team")
     for team, n in team_counts.items():
         assert values[team] == n
@@ -167,8 +172,8 @@ def test_verify_notices_an_edited_manifest(drawn):
     case_list_path, *_, manifest = drawn
     wb = openpyxl.load_workbook(manifest)
     ws = wb["Audits"]
-    ws.cell(row=2, column=5).value = "Somebody Else"
-    ws.cell(row=3, column=1).value = "99999999"
+    ws.cell(row=2, column=6).value = "Somebody Else"
+    ws.cell(row=3, column=2).value = "99999999"
     wb.save(manifest)
     result = verify_manifest(manifest, case_list_path)
     assert not result.ok

@@ -76,11 +76,13 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(tmp_path: P
         for table in ("domain_indicators", "agency_findings", "case_facts"):
             db.execute(f"DROP TABLE {table}")
         db.execute("ALTER TABLE submissions DROP COLUMN missing_history")
+        db.execute("DROP TABLE round_changes")  # migration 4
         for (index,) in db.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
             "AND name NOT IN ('audits_case', 'submissions_audit')"
         ).fetchall():
             db.execute(f"DROP INDEX {index}")
+        db.execute("ALTER TABLE audits DROP COLUMN origin")  # migration 4, once its index is gone
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     with Register.open(path) as register:
         assert [a.audit_ref for a in register.audits()] == refs

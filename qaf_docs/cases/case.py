@@ -98,6 +98,7 @@ class CaseList:
     source_name: str
     sheets_read: list[str] = field(default_factory=list)
     sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
+    headers: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its header row
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -111,11 +112,13 @@ class CaseList:
 
     def summary(self) -> str:
         """Return one plain-English paragraph saying what was read, kept, merged and rejected."""
+        kids = self.children()
         parts = [
             f"Read {self.rows_read} row{_s(self.rows_read)} from {self.source_name}"
             + (f" ({', '.join(self.sheets_read)})" if self.sheets_read else "")
-            + f": kept {self.rows_kept} case{_s(self.rows_kept)}"
-            f" ({sum(c.is_open for c in self.cases)} open)",
+            + f": kept {self.rows_kept} case{_s(self.rows_kept)} for {len(kids)} "
+            f"child{'ren' if len(kids) != 1 else ''} ({sum(c.is_open for c in kids)} with an "
+            "open case)",
             f"merged {self.rows_merged} duplicate row{_s(self.rows_merged)}",
             f"rejected {self.rows_rejected} row{_s(self.rows_rejected)}.",
         ]

@@ -119,6 +119,7 @@ def _build(
 ) -> CaseList:
     acc = _Accumulator()
     read: list[str] = []
+    headers: dict[str, list[str]] = {}
     skipped: list[tuple[str, str]] = []
     for sheet in raw_sheets:
         found = find_header(sheet, mapping)
@@ -126,20 +127,20 @@ def _build(
             if explicit or len(raw_sheets) == 1:
                 raise CaseListError(
                     f"No case id column found; expected a header such as "
-                    f"{_quote_list(mapping.case_id[:4])}. Add the column, or add its header to the "
-                    "column mapping (case_id).",
+                    f"{_quote_list(mapping.case_id[:4])}. Add the column, or name its header under "
+                    '[sampling.columns] in qaf.toml (case_id = "<its header>").',
                     sheet=sheet.name,
                 )
             skipped.append((sheet.name, "no case id column"))
             continue
-        header_row, _, columns = found
+        header_row, headers[sheet.name], columns = found
         missing = [f for f in mapping.required if f not in columns.index]
         if missing:
             spell = getattr(mapping, missing[0])
             raise CaseListError(
                 f"Required column for '{missing[0]}' is missing; expected a header such as "
-                f"{_quote_list(spell[:3])}. Add the column or map its header in the column "
-                "mapping.",
+                f"{_quote_list(spell[:3])}. Add the column, or name its header under "
+                f'[sampling.columns] in qaf.toml ({missing[0]} = "<its header>").',
                 sheet=sheet.name,
                 row=header_row,
             )
@@ -157,12 +158,13 @@ def _build(
         source_name=path.name,
         sheets_read=read,
         sheets_skipped=skipped,
+        headers=headers,
     )
     if not read:
         raise CaseListError(
             f"No sheet in {path.name} has a case id column; expected a header such as "
-            f"{_quote_list(mapping.case_id[:4])}. Add the column, or add its header to the column "
-            "mapping (case_id)."
+            f"{_quote_list(mapping.case_id[:4])}. Add the column, or name its header under "
+            '[sampling.columns] in qaf.toml (case_id = "<its header>").'
         )
     if acc.rows_read == 0:
         raise CaseListError(

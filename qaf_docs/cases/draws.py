@@ -3,6 +3,7 @@ and tier-one. Randomness comes only from the seed and labels given, so a draw is
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
@@ -10,8 +11,9 @@ from datetime import date
 
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, id_sort_key
-from qaf_docs.cases.columns import fold_header, fold_value
+from qaf_docs.cases.columns import ColumnMapping, fold_header, fold_value
 from qaf_docs.cases.plan import (
+    DEFAULT_TIER_ONE_QUOTAS,
     AuditHistory,
     RoundSpec,
     describe_exclusions,
@@ -84,7 +86,7 @@ def _too_many(
     return SamplingError(
         f"Asked for {asked} case(s) ({what}) but only {eligible} are eligible"
         f"{describe_exclusions(excluded)}. Ask for {eligible} or fewer, or widen the round "
-        "(lower exclusion_months, include more case types or teams)."
+        "(lower exclusion_months under [sampling] in qaf.toml)."
     )
 
 
@@ -107,7 +109,12 @@ def simple_draw(
 
 
 def _theme_key(column: str) -> str:
-    folded = fold_header(column).replace(" ", "_")
+    # The sheet's own header ("Latest Category of Abuse") names the field it maps to.
+    header = fold_header(column)
+    for name, spellings in ColumnMapping().fields().items():
+        if name != "child_name" and header in {fold_header(s) for s in spellings}:
+            return name
+    folded = header.replace(" ", "_")
     aliases = {
         "sources": "list",
         "source": "list",
@@ -204,6 +211,22 @@ def tier_one_capacity(
     warnings: list[str],
 ) -> dict[str, int]:
     quotas = {fold_name(role): q for role, q in spec.quotas.items()}
+    roles = {fold_name(a.role) for a in roster}
+    unquoted = sorted({a.role for a in roster if fold_name(a.role) not in quotas})
+    standard = {fold_name(r) for r in DEFAULT_TIER_ONE_QUOTAS}
+    for role, q in spec.quotas.items():
+        if not roster or q <= 0 or fold_name(role) in roles:
+            continue
+        # A council's own role that matches nobody, or one close to a roster role without a
+        # quota, is a misspelling: say so rather than silently give nobody those cases.
+        close = difflib.get_close_matches(role, unquoted, n=1, cutoff=0.75)
+        if close or fold_name(role) not in standard:
+            hint = f" Did you mean '{close[0]}' (on the roster)?" if close else ""
+            raise SamplingError(
+                f"The tier-one quota for '{role}' matches nobody on the roster (its roles are "
+                f"{', '.join(sorted({a.role for a in roster}))}).{hint} Correct the role in the "
+                "roster, or under [sampling] quotas in qaf.toml."
+            )
     result: dict[str, int] = {}
     no_quota: list[str] = []
     for a in roster:
@@ -220,11 +243,11 @@ def tier_one_capacity(
             )
         result[a.name] = min(monthly, capacity[a.name])
     if not any(result.values()):
-        roles = ", ".join(sorted({a.role for a in roster})) or "none"
+        on_roster = ", ".join(sorted({a.role for a in roster})) or "none"
         raise SamplingError(
             "No auditor on the roster has a tier-one quota (roles on the roster: "
-            f"{roles}; quotas are set for: {', '.join(spec.quotas) or 'none'}). Fix the roles in "
-            "the roster or set quotas for them."
+            f"{on_roster}; quotas are set for: {', '.join(spec.quotas) or 'none'}). Fix the roles "
+            "in the roster, or set quotas for them under [sampling] quotas in qaf.toml."
         )
     if no_quota:
         warnings.append(
@@ -244,7 +267,10 @@ def tier_one_draw(
     capacity: Mapping[str, int],
     excluded: Sequence[tuple[str, str]],
     warnings: list[str],
+    covered: frozenset[str] = frozenset(),
 ) -> list[Case]:
+    """Random tier-one cases for the independent auditors; ``covered`` workers (folded names)
+    already have a case drawn by their own manager this round."""
     total = sum(capacity.values())
     if total > len(eligible):
         raise _too_many(total, "the tier-one quotas", len(eligible), excluded)
@@ -255,7 +281,9 @@ def tier_one_draw(
             by_worker[fold_name(c.worker)].append(c)
     cutoff = add_months(today, -spec.worker_cycle_months)
     open_workers = {fold_name(c.worker) for c in children if c.worker and c.is_open}
-    overdue = sorted(w for w in open_workers if (last_by_worker.get(w) or date.min) <= cutoff)
+    overdue = sorted(
+        w for w in open_workers - covered if (last_by_worker.get(w) or date.min) <= cutoff
+    )
     tie = {
         w: i
         for i, w in enumerate(_shuffled([(w,) for w in sorted(by_worker)], spec.seed, "workers"))

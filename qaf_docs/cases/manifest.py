@@ -1,11 +1,11 @@
 """Write a round's manifest (``outbox/samples/<round>.xlsx``) and prove it can be drawn again.
 
-The manifest is what the QA lead sends out: an "Audits" sheet (case, team, worker, auditor, due
-date),
-"Unallocated" and "Excluded" sheets with reasons, and a "Round" sheet with the seed, the rules, the
-input hash and counts by team and case type. A hidden "_record" sheet keeps the exact rules, roster
-and audit history as JSON, so :func:`verify_manifest` can re-draw the round from the case list alone
-and say in plain English whether, and why not, it comes out the same.
+The manifest is what the QA lead prints and files: a "Round" page (what was drawn, the rules in
+plain English, counts by team and auditor), an "Audits" sheet (case, team, worker, auditor, due
+date, how each case was chosen and its status), "Unallocated", "Excluded" and "Import warnings"
+sheets with reasons, and a "Changes" sheet once the round is changed. A hidden "_record" sheet
+keeps the exact rules, roster, audit history and the random draw as JSON, so
+:mod:`~qaf_docs.cases.verification` can re-draw the round from the case list alone.
 
 Text that a user typed (team, worker and auditor names) is always stored as text, never a formula.
 """
@@ -13,25 +13,26 @@ Text that a user typed (team, worker and auditor names) is always stored as text
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from qaf_docs.cases.caselist import read_case_list
-from qaf_docs.cases.columns import ColumnMapping
+from qaf_docs.cases.case import RowProblem
 from qaf_docs.cases.plan import AuditHistory, RoundPlan, RoundSpec
-from qaf_docs.cases.roster import Auditor, read_roster
-from qaf_docs.cases.sampling import plan_round, roster_sha256
-from qaf_docs.errors import CaseListError, SamplingError
-from qaf_docs.office.printing import fit_to_page
+from qaf_docs.cases.roster import Auditor
+from qaf_docs.cases.rule_text import KIND_NAMES, rule_sentences
+from qaf_docs.errors import SamplingError
+from qaf_docs.office.printing import fit_row_height, fit_to_page
 from qaf_docs.safe_output import write_cell
 
-__all__ = ["VerifyResult", "read_manifest_record", "safe_cell", "verify_manifest", "write_manifest"]
+__all__ = ["read_manifest_record", "safe_cell", "write_manifest"]
 
 RECORD_SHEET = "_record"
 RECORD_TITLE = "qaf_docs round manifest"
@@ -52,16 +53,24 @@ def _table(sheet: object, top: int, header: Sequence[str], rows: Sequence[Sequen
         safe_cell(cell, title)
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
+    top_aligned = Alignment(vertical="top")  # a wrapped neighbour must not pull values down
     for r, values in enumerate(rows, start=top + 1):
         for c, value in enumerate(values, start=1):
-            safe_cell(sheet.cell(row=r, column=c), value)  # type: ignore[attr-defined]
+            cell = sheet.cell(row=r, column=c)  # type: ignore[attr-defined]
+            safe_cell(cell, value)
+            cell.alignment = top_aligned
     return top + len(rows) + 1
 
 
-def _list_sheet(
-    wb: openpyxl.Workbook, title: str, header: Sequence[str], rows: Sequence[Sequence[object]]
+def list_sheet(
+    wb: openpyxl.Workbook,
+    title: str,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    index: int | None = None,
 ) -> None:
-    sheet = wb.create_sheet(title)
+    """Add a printable list sheet: bold header repeated on each page, filter, fitted widths."""
+    sheet = wb.create_sheet(title, index)
     _table(sheet, 1, header, rows)
     sheet.freeze_panes = "A2"
     fit_to_page(sheet, landscape=True)
@@ -77,16 +86,46 @@ def _fit_widths(sheet: object, header: Sequence[str], rows: Sequence[Sequence[ob
             longest = max(longest, 10 if isinstance(value, date) else len(str(value or "")))
         width = min(60, max(8, longest + 2))
         sheet.column_dimensions[get_column_letter(c)].width = width  # type: ignore[attr-defined]
+        if longest + 2 > width:
+            # Long text wraps inside its column rather than running over the next one in print.
+            for r, values in enumerate(rows[:2000], start=2):
+                text = str(values[c - 1] if c - 1 < len(values) else "")
+                cell = sheet.cell(row=r, column=c)  # type: ignore[attr-defined]
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                if len(text) > width:
+                    fit_row_height(sheet, r, {c: text})
 
 
-def write_manifest(plan: RoundPlan, path: Path) -> None:
-    """Write ``plan`` as the round's manifest workbook at ``path`` (folders are created)."""
+_SETTING_HINT = re.compile(r"\s*\([^()]*\[sampling\][^()]*\)")
+
+AUDIT_HEADER = [
+    "Audit ref", "Case ID", "Case type", "Team", "Worker", "Auditor", "Auditor email",
+    "Auditor role", "Due date", "From list", "Restricted", "How chosen", "Status",
+]  # fmt: skip
+DRAWN = "at random"
+
+
+def write_manifest(
+    plan: RoundPlan,
+    path: Path,
+    *,
+    problems: Sequence[RowProblem] = (),
+    refs: Mapping[str, str] | None = None,
+) -> None:
+    """Write ``plan`` as the round's manifest workbook at ``path`` (folders are created).
+
+    ``problems`` are the case list's import warnings, all listed; ``refs`` maps case id to the
+    audit reference the register gave it.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    refs = refs or {}
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
+    _round_sheet(wb, plan, problems)
     audits = [
         [
+            refs.get(a.case.case_id, ""),
             a.case.case_id,
             a.case.case_type.value,
             a.case.team or "",
@@ -97,19 +136,13 @@ def write_manifest(plan: RoundPlan, path: Path) -> None:
             a.due_on,
             ", ".join(a.case.sources),
             "yes" if a.case.restricted else "",
+            DRAWN,
+            "allocated" if a.auditor else "not allocated",
         ]
         for a in plan.audits
     ]
-    _list_sheet(
-        wb,
-        "Audits",
-        [
-            "Case ID", "Case type", "Team", "Worker", "Auditor", "Auditor email", "Auditor role",
-            "Due date", "From list", "Restricted",
-        ],
-        audits,
-    )  # fmt: skip
-    _list_sheet(
+    list_sheet(wb, "Audits", AUDIT_HEADER, audits)
+    list_sheet(
         wb,
         "Unallocated",
         ["Case ID", "Case type", "Team", "Worker", "Reason"],
@@ -118,9 +151,26 @@ def write_manifest(plan: RoundPlan, path: Path) -> None:
             for c, reason in plan.unallocated
         ],
     )
-    _list_sheet(wb, "Excluded", ["Case ID", "Reason"], [list(e) for e in plan.excluded])
-    _round_sheet(wb, plan)
-    _record_sheet(wb, plan)
+    list_sheet(wb, "Excluded", ["Case ID", "Reason"], [list(e) for e in plan.excluded])
+    list_sheet(
+        wb,
+        "Import warnings",
+        ["Sheet", "Row", "Column", "Problem", "Kept?"],
+        [
+            [
+                p.sheet,
+                p.row,
+                p.column or "",
+                p.reason,
+                "rejected" if p.severity == "error" else "kept",
+            ]
+            for p in problems
+        ],
+    )
+    drawn: list[list[object]] = [
+        [a.case.case_id, a.auditor.name if a.auditor else None] for a in plan.audits
+    ]
+    _record_sheet(wb, plan, drawn)
     wb.active = 0
     wb.properties.title = f"Sampling round {plan.round_id}"
     wb.properties.creator = "qaf_docs"
@@ -129,56 +179,71 @@ def write_manifest(plan: RoundPlan, path: Path) -> None:
     tmp.replace(path)
 
 
-def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan) -> None:
+def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan, problems: Sequence[RowProblem]) -> None:
+    """One printed page: what the round is, its counts, its rules in plain English."""
     sheet = wb.create_sheet("Round")
-    spec = plan.rules.get("spec", {})
-    assert isinstance(spec, dict)
+    # Widths first: row heights for wrapped text are worked out from them.
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 62
+    spec = RoundSpec.from_rules(plan.rules["spec"])  # type: ignore[arg-type]
     allocated = sum(1 for a in plan.audits if a.auditor)
+    errors = sum(1 for p in problems if p.severity == "error")
     facts: list[list[object]] = [
         ["Round", plan.round_id],
-        ["Kind", plan.kind],
+        ["Kind of round", KIND_NAMES.get(plan.kind, plan.kind)],
+        ["Drawn on", plan.planned_on],
         ["Seed", plan.seed],
-        ["Planned on", plan.planned_on],
         ["Case list", str(plan.rules.get("case_list", ""))],
-        ["Input SHA-256", plan.input_sha256],
-        ["Cases sampled", len(plan.audits)],
-        ["Allocated", allocated],
-        ["Unallocated", len(plan.unallocated)],
-        ["Excluded", len(plan.excluded)],
-        ["Eligible cases", plan.rules.get("eligible", "")],
-        ["Recent-audit exclusion (months)", plan.rules.get("exclusion_months_applied", "")],
-        ["Return within (days)", plan.rules.get("return_days", "")],
+        ["Case list fingerprint (SHA-256)", f"{plan.input_sha256[:32]}\n{plan.input_sha256[32:]}"],
+        ["Children on the list", plan.rules.get("children_on_list", "")],
+        ["Eligible for this round", plan.rules.get("eligible", "")],
+        ["Left out (see Excluded)", len(plan.excluded)],
+        ["Cases drawn", len(plan.audits)],
+        ["Allocated to an auditor", allocated],
+        ["Not allocated (see Unallocated)", len(plan.unallocated)],
+        [
+            "Import warnings (see Import warnings)",
+            f"{len(problems) - errors} value(s) kept with a warning, {errors} row(s) rejected",
+        ],
     ]
-    for key, value in spec.items():
-        if key in {"kind", "seed"} or value in (None, [], {}, False):
-            continue
-        shown = (
-            ", ".join(f"{k}: {v}" for k, v in value.items())
-            if isinstance(value, dict)
-            else ", ".join(str(v) for v in value)
-            if isinstance(value, list)
-            else value
-        )
-        facts.append([f"Rule: {key}", shown])
-    facts.append(["Rules (JSON)", json.dumps(plan.rules, sort_keys=True)])
-    row = _table(sheet, 1, ["Item", "Value"], facts) + 1
+    row = _pairs(sheet, 1, "About this round", facts)
+    row = _pairs(
+        sheet,
+        row + 1,
+        "Rules",
+        [[f"{i}.", t] for i, t in enumerate(rule_sentences(spec, plan.rules), 1)],
+    )
     if plan.warnings:
-        row = _table(sheet, row, ["Warnings"], [[w] for w in plan.warnings]) + 1
-    teams = plan.counts_by("team")
-    row = _table(sheet, row, ["Team", "Cases"], [[k, v] for k, v in teams.items()]) + 1
-    types = plan.counts_by("case_type")
-    row = _table(sheet, row, ["Case type", "Cases"], [[k, v] for k, v in types.items()]) + 1
-    auditors = plan.counts_by("auditor")
-    _table(sheet, row, ["Auditor", "Cases"], [[k, v] for k, v in auditors.items()])
-    sheet.column_dimensions["A"].width = 34
-    sheet.column_dimensions["B"].width = 80
-    for cells in sheet.iter_rows(min_col=2, max_col=2):
-        for cell in cells:
-            cell.alignment = Alignment(wrap_text=False, vertical="top")
-    sheet.freeze_panes = "A2"
+        # The page is for people: the settings to change are named on screen, not on paper.
+        notes = [_SETTING_HINT.sub("", w) for w in plan.warnings]
+        row = _pairs(sheet, row + 1, "Notes", [["•", w] for w in notes])
+    for title, key in (
+        ("Cases by team", "team"),
+        ("Cases by case type", "case_type"),
+        ("Cases by auditor", "auditor"),
+    ):
+        counts = plan.counts_by(key)  # type: ignore[arg-type]
+        row = _pairs(sheet, row + 1, title, [[k, v] for k, v in counts.items()])
+    fit_to_page(sheet, landscape=False, title_rows=None)
 
 
-def _record_sheet(wb: openpyxl.Workbook, plan: RoundPlan) -> None:
+def _pairs(sheet: Any, top: int, title: str, rows: Sequence[Sequence[object]]) -> int:
+    """Write a titled block of label/value rows, values wrapped beside their labels."""
+    cell = sheet.cell(row=top, column=1)
+    safe_cell(cell, title)
+    cell.font = Font(bold=True, size=12)
+    for r, (label, value) in enumerate(rows, start=top + 1):
+        left, right = sheet.cell(row=r, column=1), sheet.cell(row=r, column=2)
+        safe_cell(left, label)
+        safe_cell(right, value)
+        left.font = Font(bold=True)
+        left.alignment = Alignment(vertical="top", wrap_text=True)
+        right.alignment = Alignment(vertical="top", wrap_text=True, horizontal="left")
+        fit_row_height(sheet, r, {1: str(label), 2: str(value)})
+    return top + len(rows) + 1
+
+
+def _record_sheet(wb: openpyxl.Workbook, plan: RoundPlan, drawn: list[list[object]]) -> None:
     sheet = wb.create_sheet(RECORD_SHEET)
     sheet.sheet_state = "hidden"
     record = {
@@ -194,8 +259,15 @@ def _record_sheet(wb: openpyxl.Workbook, plan: RoundPlan) -> None:
             for a in plan.roster
         ],
         "history": plan.history.to_json(),
+        "drawn": drawn,
+        "changes": [],
     }
     safe_cell(sheet.cell(row=1, column=1), RECORD_TITLE)
+    write_record(sheet, record)
+
+
+def write_record(sheet: Any, record: Mapping[str, object]) -> None:
+    """Write the hidden record's keys and JSON values (split into cells Excel can hold)."""
     for r, (key, value) in enumerate(record.items(), start=2):
         text = json.dumps(value, sort_keys=True)
         safe_cell(sheet.cell(row=r, column=1), key)
@@ -211,6 +283,8 @@ class ManifestRecord:
     roster: list[Auditor]
     history: AuditHistory
     audits: list[tuple[str, str | None]] = field(default_factory=list)
+    changes: list[dict[str, str]] = field(default_factory=list)
+    listed: list[tuple[str, str | None, str, str]] = field(default_factory=list)
 
 
 def read_manifest_record(path: Path) -> ManifestRecord:
@@ -235,21 +309,21 @@ def read_manifest_record(path: Path) -> ManifestRecord:
         for row in rows[1:]:
             if row and row[0]:
                 data[str(row[0])] = json.loads("".join(str(v) for v in row[1:] if v is not None))
-        audits: list[tuple[str, str | None]] = []
-        for row in list(wb["Audits"].iter_rows(values_only=True))[1:]:
-            if row and row[0] is not None:
-                auditor = row[4] if len(row) > 4 else None
-                audits.append(
-                    (
-                        str(row[0]),
-                        None if auditor in (None, "", "(unallocated)") else str(auditor),
-                    )
-                )
+        listed = _listed(list(wb["Audits"].iter_rows(values_only=True)))
+        drawn = data.get("drawn")
+        if isinstance(drawn, list):
+            # The random draw as first recorded: later changes to the round do not alter it.
+            audits = [(str(c), None if a is None else str(a)) for c, a in drawn]
+        else:  # a manifest written before changes were recorded: its Audits sheet is the draw
+            audits = [(case, auditor) for case, auditor, _, _ in listed]
     except (ValueError, KeyError, TypeError) as e:
         raise SamplingError(f"{path.name} has a damaged round record ({e}).") from e
     finally:
         wb.close()
     rules = data.get("rules")
+    changes = data.get("changes") or []
+    if not isinstance(changes, list):
+        raise SamplingError(f"{path.name} has a damaged round record.")
     roster = data.get("roster") or []
     history = data.get("history") or {}
     if not isinstance(rules, dict) or not isinstance(roster, list) or not isinstance(history, dict):
@@ -268,158 +342,33 @@ def read_manifest_record(path: Path) -> ManifestRecord:
         ],
         history=AuditHistory.from_json(history),
         audits=audits,
+        changes=[c for c in changes if isinstance(c, dict)],
+        listed=listed,
     )
 
 
-@dataclass
-class VerifyResult:
-    """The outcome of re-drawing a round: whether it matched, and a plain-English explanation."""
+def _listed(rows: list[tuple[Any, ...]]) -> list[tuple[str, str | None, str, str]]:
+    """Return (case, auditor, how chosen, status) for each row of the visible Audits sheet."""
+    header = [str(h) for h in rows[0]] if rows else []
 
-    ok: bool
-    same_input: bool
-    differences: list[str]
-    explanation: str
+    def at(name: str, default: int | None) -> int | None:
+        return header.index(name) if name in header else default
 
-    def __bool__(self) -> bool:
-        """Return True when the round was reproduced exactly."""
-        return self.ok
-
-
-def verify_manifest(
-    manifest: Path,
-    case_list: Path,
-    roster: Path | None = None,
-    history: AuditHistory | None = None,
-    *,
-    mapping: ColumnMapping | None = None,
-    sheets: Sequence[str] | None = None,
-) -> VerifyResult:
-    """Re-draw the round recorded in ``manifest`` from ``case_list`` and compare with what it lists.
-
-    The roster and audit history recorded in the manifest are used unless ``roster``/``history``
-    are given, in which case they are compared with the recorded ones and used instead.
-    """
-    record = read_manifest_record(manifest)
-    rules = record.rules
-    spec_data = rules.get("spec")
-    if not isinstance(spec_data, dict):
-        raise SamplingError(f"{Path(manifest).name} records no round rules; it cannot be verified.")
-    spec = RoundSpec.from_rules(spec_data)
-    planned_on = date.fromisoformat(str(rules["planned_on"]))
-    differences: list[str] = []
-    notes: list[str] = []
-
-    try:
-        cases = read_case_list(Path(case_list), mapping=mapping, sheets=sheets, today=planned_on)
-    except CaseListError as e:
-        return VerifyResult(False, False, [str(e)], f"The case list cannot be read: {e}")
-    recorded_sha = str(rules.get("input_sha256", ""))
-    same_input = cases.input_sha256 == recorded_sha
-    if not same_input:
-        if cases.content_sha256() == rules.get("cases_sha256"):
-            notes.append(
-                "The case list file is not byte-for-byte the one recorded (perhaps re-saved), but "
-                "it holds the same cases."
+    case_at, auditor_at = at("Case ID", 0), at("Auditor", 4)
+    how_at, status_at = at("How chosen", None), at("Status", None)
+    out: list[tuple[str, str | None, str, str]] = []
+    for row in rows[1:]:
+        if not row or case_at is None or row[case_at] is None:
+            continue
+        auditor = row[auditor_at] if auditor_at is not None and len(row) > auditor_at else None
+        how = row[how_at] if how_at is not None and len(row) > how_at else None
+        status = row[status_at] if status_at is not None and len(row) > status_at else None
+        out.append(
+            (
+                str(row[case_at]),
+                None if auditor in (None, "", "(unallocated)") else str(auditor),
+                str(how or DRAWN),
+                str(status or ""),
             )
-        else:
-            differences.append(
-                f"The case list is not the one this round was drawn from: its SHA-256 is "
-                f"{cases.input_sha256[:12]}…, the manifest records {recorded_sha[:12]}…."
-            )
-
-    auditors = record.roster
-    if roster is not None:
-        auditors = read_roster(Path(roster))
-        if roster_sha256(auditors) != rules.get("roster_sha256"):
-            differences.append(
-                _roster_difference(record.roster, auditors)
-                + " The round was re-drawn with the roster you gave."
-            )
-    used_history = record.history
-    if history is not None:
-        if history.sha256() != rules.get("history_sha256"):
-            differences.append(
-                "The audit history you gave differs from the one recorded when the round was drawn "
-                "(audits registered since change exclusions); the round was re-drawn with yours."
-            )
-        used_history = history
-
-    load = rules.get("auditor_load") or {}
-    assert isinstance(load, Mapping)
-    try:
-        again = plan_round(
-            cases,
-            auditors,
-            spec,
-            round_id=str(rules.get("round_id", "round")),
-            history=used_history,
-            today=planned_on,
-            return_days=int(str(rules.get("return_days", 20))),
-            auditor_load={str(k): int(v) for k, v in load.items()},
         )
-    except SamplingError as e:
-        differences.append(f"The round cannot be drawn again from this input: {e}")
-        return _result(False, same_input, differences, notes, spec, 0)
-
-    listed = dict(record.audits)
-    drawn = {a.case.case_id: (a.auditor.name if a.auditor else None) for a in again.audits}
-    missing = sorted(set(listed) - set(drawn))
-    extra = sorted(set(drawn) - set(listed))
-    if missing:
-        differences.append(
-            f"{len(missing)} case(s) in the manifest were not drawn again: {_few(missing)}."
-        )
-    if extra:
-        differences.append(
-            f"{len(extra)} case(s) were drawn that the manifest does not list: {_few(extra)}."
-        )
-    moved = sorted(k for k in set(listed) & set(drawn) if listed[k] != drawn[k])
-    if moved:
-        differences.append(
-            f"{len(moved)} case(s) went to a different auditor than the manifest says: "
-            f"{_few(moved)}."
-        )
-    reproduced = not (missing or extra or moved)
-    return _result(reproduced and not differences, same_input, differences, notes, spec, len(drawn))
-
-
-def _few(ids: Sequence[str], limit: int = 8) -> str:
-    return ", ".join(ids[:limit]) + (f" and {len(ids) - limit} more" if len(ids) > limit else "")
-
-
-def _roster_difference(recorded: Sequence[Auditor], given: Sequence[Auditor]) -> str:
-    before = {a.name for a in recorded}
-    after = {a.name for a in given}
-    parts = []
-    if after - before:
-        parts.append(f"added {_few(sorted(after - before), 4)}")
-    if before - after:
-        parts.append(f"removed {_few(sorted(before - after), 4)}")
-    changed = sorted(a.name for a in given if a.name in before and a not in set(recorded))
-    if changed:
-        parts.append(f"changed {_few(changed, 4)}")
-    return "The roster differs from the one recorded (" + ("; ".join(parts) or "reordered") + ")."
-
-
-def _result(
-    ok: bool,
-    same_input: bool,
-    differences: list[str],
-    notes: list[str],
-    spec: RoundSpec,
-    n: int,
-) -> VerifyResult:
-    if ok:
-        text = (
-            f"Reproduced: re-drawing the {spec.kind} round from seed {spec.seed} gives the same "
-            f"{n} case(s) and auditors as the manifest."
-        )
-        if notes:
-            text += " " + " ".join(notes)
-        elif same_input:
-            text += " The case list is the one recorded (same SHA-256)."
-    else:
-        text = "Not reproduced. " + " ".join(differences)
-        if notes:
-            text += " " + " ".join(notes)
-    return VerifyResult(ok, same_input, differences, text)
+    return out

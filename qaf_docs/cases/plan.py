@@ -16,13 +16,16 @@ from qaf_docs.cases.case import Case, CaseType
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.errors import SamplingError
 
-RoundKind = Literal["simple", "tier-one", "thematic", "half-cycle", "reaudit"]
+RoundKind = Literal["simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure"]
 ROUND_KINDS: tuple[str, ...] = get_args(RoundKind)
 STRATA = ("team", "case_type")
 RULES_VERSION = 1
 
+# B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit" one
+# case each; senior managers as listed. ``[sampling] quotas`` in qaf.toml overrides these.
 DEFAULT_TIER_ONE_QUOTAS: Mapping[str, int] = {
     "Deputy Team Manager": 1,
+    "Team Manager": 1,
     "Divisional Director": 2,
     "Service Manager": 1,
     "Principal Social Worker": 2,
@@ -37,10 +40,15 @@ class AuditHistory:
     reaudit_due: Mapping[str, date] = field(default_factory=dict)
     worker_last_audited: Mapping[str, date] = field(default_factory=dict)
     half_cycle_taken: frozenset[str] = frozenset()
+    # case id -> the round holding the child's open audit: never drawn again until it closes.
+    open_audits: Mapping[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, object]:
         """Return the history as plain JSON-ready data with sorted keys."""
-        return {
+        extra: dict[str, object] = {}
+        if self.open_audits:  # absent when empty, so older manifests keep their hash
+            extra["open_audits"] = dict(sorted(self.open_audits.items()))
+        return extra | {
             "last_audited": {k: v.isoformat() for k, v in sorted(self.last_audited.items())},
             "reaudit_due": {k: v.isoformat() for k, v in sorted(self.reaudit_due.items())},
             "worker_last_audited": {
@@ -60,7 +68,10 @@ class AuditHistory:
 
         taken = data.get("half_cycle_taken") or []
         assert isinstance(taken, list)
+        open_audits = data.get("open_audits") or {}
+        assert isinstance(open_audits, dict)
         return cls(
+            open_audits={str(k): str(v) for k, v in open_audits.items()},
             last_audited=dates("last_audited"),
             reaudit_due=dates("reaudit_due"),
             worker_last_audited=dates("worker_last_audited"),
@@ -96,6 +107,8 @@ class RoundSpec:
     case_types: tuple[CaseType, ...] = ()
     teams: tuple[str, ...] = ()
     capacity_months: int = 1
+    own_team_roles: tuple[str, ...] = ()
+    sample_unassigned: bool = True
 
     def __post_init__(self) -> None:
         """Check the settings fit together, so a mistake is a one-line error before any drawing."""
@@ -120,17 +133,20 @@ class RoundSpec:
             raise SamplingError("A simple round needs a number of cases (n) or a percentage.")
         if self.kind == "thematic" and (not self.theme_column or not self.theme_values):
             raise SamplingError(
-                "A thematic round needs a theme: a column (e.g. category_of_abuse) and the values "
-                "to match (e.g. Neglect)."
+                "A thematic round needs a theme: a column (e.g. 'Latest Category of Abuse') and "
+                "the values to match (e.g. Neglect)."
             )
         if self.kind == "thematic" and not 1 <= self.theme_min <= self.theme_max:
-            raise SamplingError("The thematic size range must satisfy 1 <= theme_min <= theme_max.")
+            raise SamplingError(
+                "The deep-dive size must satisfy 1 <= deep_dive_min <= deep_dive_max ([sampling] in "
+                "qaf.toml)."
+            )
         if self.kind == "half-cycle" and self.half not in ("first", "second"):
             raise SamplingError("A half-cycle round needs half='first' or half='second'.")
         if any(q < 0 for q in self.quotas.values()):
             raise SamplingError("Tier-one quotas must be 0 or more.")
         if self.exclusion_months is not None and self.exclusion_months < 0:
-            raise SamplingError("exclusion_months must be 0 or more.")
+            raise SamplingError("exclusion_months ([sampling] in qaf.toml) must be 0 or more.")
         if self.worker_cycle_months < 1 or self.capacity_months < 1:
             raise SamplingError("worker_cycle_months and capacity_months must be 1 or more.")
 
@@ -139,7 +155,7 @@ class RoundSpec:
         """Months within which a past audit excludes a case (6, or 0 for half-cycle and reaudit)."""
         if self.exclusion_months is not None:
             return self.exclusion_months
-        return 0 if self.kind in ("half-cycle", "reaudit") else 6
+        return 0 if self.kind in ("half-cycle", "reaudit", "closure") else 6
 
     def to_rules(self) -> dict[str, object]:
         """Return the spec as JSON-ready data; :meth:`from_rules` turns it back into a spec."""
@@ -163,6 +179,8 @@ class RoundSpec:
             "case_types": [t.value for t in self.case_types],
             "teams": list(self.teams),
             "capacity_months": self.capacity_months,
+            "own_team_roles": list(self.own_team_roles),
+            "sample_unassigned": self.sample_unassigned,
         }
 
     @classmethod
@@ -200,6 +218,8 @@ class RoundSpec:
             case_types=tuple(CaseType(v) for v in seq("case_types")),
             teams=seq("teams"),
             capacity_months=int(str(r.get("capacity_months", 1))),
+            own_team_roles=seq("own_team_roles"),
+            sample_unassigned=bool(r.get("sample_unassigned", True)),
         )
 
 
@@ -275,7 +295,11 @@ def describe_exclusions(excluded: Sequence[tuple[str, str]]) -> str:
         return ""
     kinds: Counter[str] = Counter()
     for _, reason in excluded:
-        if reason.startswith("audited on"):
+        if reason.startswith("already in an open audit"):
+            kinds["already in an open audit"] += 1
+        elif reason.startswith("no allocated"):
+            kinds["no team or worker"] += 1
+        elif reason.startswith("audited on"):
             kinds["audited recently"] += 1
         elif reason.startswith("restricted"):
             kinds["restricted"] += 1

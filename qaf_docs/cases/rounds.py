@@ -10,26 +10,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Literal, cast
 
 from qaf_docs.cases.case import CaseList, RowProblem
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.facts import case_facts
-from qaf_docs.cases.manifest import VerifyResult, verify_manifest, write_manifest
-from qaf_docs.cases.plan import AuditHistory, RoundKind, RoundSpec
+from qaf_docs.cases.manifest import write_manifest
+from qaf_docs.cases.plan import AuditHistory
 from qaf_docs.cases.roster import read_roster
+from qaf_docs.cases.rules import check_mapped_headers, column_mapping, round_spec
 from qaf_docs.cases.sampling import plan_round
+from qaf_docs.cases.verification import VerifyResult, verify_manifest
 from qaf_docs.errors import SettingsError
 from qaf_docs.records import NewAudit
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import Workspace
+from qaf_docs.workspace import ROSTER_EXAMPLE, Workspace
 
 ROSTER_NAMES = ("roster.xlsx", "roster.csv")
 
 
 @dataclass
 class RoundReport:
-    """What a drawn round did, for the person who asked for it."""
+    """What a drawn round did (or, in a dry run, would do), for the person who asked for it."""
 
     case_list: CaseList
     round_id: str
@@ -38,8 +39,10 @@ class RoundReport:
     unallocated: list[tuple[str, str]]
     excluded: int
     warnings: list[str]
-    manifest: Path
+    manifest: Path | None
     problems: list[RowProblem] = field(default_factory=list)
+    audits: list[tuple[str, str, str]] = field(default_factory=list)  # case, team, auditor
+    dry_run: bool = False
 
     def lines(self) -> list[str]:
         """Return the report as lines of plain English."""
@@ -48,17 +51,52 @@ class RoundReport:
             column = f", column '{p.column}'" if p.column else ""
             out.append(f"  {p.severity}: sheet '{p.sheet}', row {p.row}{column}: {p.reason}")
         if len(self.problems) > 10:
-            out.append(f"  … and {len(self.problems) - 10} more (all listed in the manifest).")
+            where = (
+                "run without --dry-run to list them all in the manifest"
+                if self.dry_run
+                else "all listed on the manifest's Import warnings sheet"
+            )
+            out.append(f"  … and {len(self.problems) - 10} more ({where}).")
+        verb = "would be" if self.dry_run else ""
         out.append(
-            f"Round {self.round_id} (seed {self.seed}): {self.allocated} audits allocated, "
-            f"{len(self.unallocated)} could not be allocated, {self.excluded} cases excluded."
+            f"{'Dry run, nothing recorded. ' if self.dry_run else ''}Round {self.round_id} "
+            f"(seed {self.seed}): {self.allocated} audits {verb or ''}{' ' if verb else ''}"
+            f"allocated, {len(self.unallocated)} could not be allocated, {self.excluded} cases "
+            "excluded."
         )
+        if self.dry_run:
+            out += [f"  case {c} ({team or 'no team'}) → {who}" for c, team, who in self.audits]
         out += [f"  not allocated: case {case} ({reason})" for case, reason in self.unallocated]
         out += [f"  note: {w}" for w in self.warnings]
-        out.append(f"Manifest: {self.manifest}")
-        if self.allocated:
+        if self.manifest is not None:
+            out.append(f"Manifest: {self.manifest}")
+        if self.allocated and not self.dry_run:
             out.append("Next: qaf generate")
         return out
+
+    def to_json(self) -> dict[str, object]:
+        """Return the report as JSON-ready data for scripts (case ids, never names of children)."""
+        return {
+            "round": self.round_id,
+            "seed": self.seed,
+            "dry_run": self.dry_run,
+            "allocated": self.allocated,
+            "excluded": self.excluded,
+            "audits": [{"case_id": c, "team": t, "auditor": a} for c, t, a in self.audits],
+            "unallocated": [{"case_id": c, "reason": r} for c, r in self.unallocated],
+            "warnings": self.warnings,
+            "import_problems": [
+                {
+                    "severity": p.severity,
+                    "sheet": p.sheet,
+                    "row": p.row,
+                    "column": p.column,
+                    "reason": p.reason,
+                }
+                for p in self.problems
+            ],
+            "manifest": str(self.manifest) if self.manifest else None,
+        }
 
 
 def find_roster(ws: Workspace, given: Path | None) -> Path:
@@ -68,21 +106,37 @@ def find_roster(ws: Workspace, given: Path | None) -> Path:
     for name in ROSTER_NAMES:
         if (ws.root / name).is_file():
             return ws.root / name
+    example = ws.root / ROSTER_EXAMPLE
+    hint = (
+        f" {example.name} there shows the columns: fill it with your auditors and save it as "
+        "roster.xlsx."
+        if example.is_file()
+        else ""
+    )
     raise SettingsError(
         f"No roster of auditors: put roster.xlsx or roster.csv (name, email, role, team, monthly "
-        f"capacity) in {ws.root}, or name one with --roster."
+        f"capacity) in {ws.root}, or name one with --roster.{hint}"
     )
 
 
 def history(register: Register, ws: Workspace) -> AuditHistory:
-    """Return what the register knows of past audits, in the shape sampling needs."""
+    """Return what the register knows of past and open audits, in the shape sampling needs."""
     framework = ws.load_framework()
     return AuditHistory(
         **register.sampling_history(
             inadequate=framework.scale.inadequate,
             reaudit_after_months=framework.timescales.reaudit_after_months,
-        )
+        ),
+        open_audits=register.open_audits(),
     )
+
+
+def read_cases(ws: Workspace, caselist: Path, today: date) -> CaseList:
+    """Read the case list with the workspace's column mapping, checking the mapping fits it."""
+    columns = ws.load_settings().sampling.columns
+    cases = read_case_list(caselist, today=today, mapping=column_mapping(columns))
+    check_mapped_headers(cases, columns)
+    return cases
 
 
 def draw(
@@ -100,25 +154,28 @@ def draw(
     theme_values: tuple[str, ...] = (),
     half: str | None = None,
     framework_name: str | None = None,
+    dry_run: bool = False,
 ) -> RoundReport:
     """Draw, allocate and record one round; write its manifest to outbox/samples/<round>.xlsx.
 
     ``framework_name`` is the workspace framework the round's packs use (default: the first).
+    With ``dry_run`` nothing is recorded and no manifest is written.
     """
     settings = ws.load_settings()
     framework = ws.load_framework(settings, framework_name)  # unknown: nothing is recorded
-    cases = read_case_list(caselist, today=today)
+    cases = read_cases(ws, caselist, today)
     auditors = read_roster(find_roster(ws, roster_path))
-    spec = RoundSpec(
-        kind=cast(RoundKind, kind),
+    spec = round_spec(
+        kind,
+        settings.sampling,
         seed=seed,
+        framework_exclusion_months=framework.timescales.recent_audit_exclusion_months,
         n=n,
         percent=percent,
         stratify_by=stratify_by,
         theme_column=theme_column,
         theme_values=theme_values,
-        half=cast(Literal["first", "second"] | None, half),
-        exclusion_months=framework.timescales.recent_audit_exclusion_months,
+        half=half,
     )
     with Register.open(ws.register_path) as register:
         round_id = register.new_round_id(kind, today)
@@ -133,32 +190,41 @@ def draw(
             auditor_load=register.allocated_this_month(today),
         )
         allocated = [a for a in plan.audits if a.auditor is not None]
-        register.record_round(
-            round_id=round_id,
-            kind=kind,
-            seed=seed,
-            input_sha256=plan.input_sha256,
-            rules=plan.rules,
-            framework_id=framework_name or settings.framework,
-            audits=[
-                NewAudit(
-                    case_id=a.case.case_id,
-                    team=a.case.team or "",
-                    worker=a.case.worker or "",
-                    case_type=a.case.case_type.value,
-                    auditor=a.auditor.name,
-                    auditor_email=a.auditor.email,
-                    due_on=a.due_on,
-                    child_name=a.case.child_name,
-                    facts=case_facts(a.case, plan.input_sha256 or ""),
-                )
-                for a in allocated
-                if a.auditor is not None
-            ],
-            today=today,
+        refs: list[str] = []
+        if not dry_run:
+            refs = register.record_round(
+                round_id=round_id,
+                kind=kind,
+                seed=seed,
+                input_sha256=plan.input_sha256,
+                rules=plan.rules,
+                framework_id=framework_name or settings.framework,
+                audits=[
+                    NewAudit(
+                        case_id=a.case.case_id,
+                        team=a.case.team or "",
+                        worker=a.case.worker or "",
+                        case_type=a.case.case_type.value,
+                        auditor=a.auditor.name,
+                        auditor_email=a.auditor.email,
+                        due_on=a.due_on,
+                        child_name=a.case.child_name,
+                        facts=case_facts(a.case, plan.input_sha256 or ""),
+                    )
+                    for a in allocated
+                    if a.auditor is not None
+                ],
+                today=today,
+            )
+    manifest = None
+    if not dry_run:
+        manifest = ws.samples / f"{round_id}.xlsx"
+        write_manifest(
+            plan,
+            manifest,
+            problems=cases.problems,
+            refs=dict(zip((a.case.case_id for a in allocated), refs, strict=True)),
         )
-    manifest = ws.samples / f"{round_id}.xlsx"
-    write_manifest(plan, manifest)
     return RoundReport(
         case_list=cases,
         round_id=round_id,
@@ -169,9 +235,15 @@ def draw(
         warnings=plan.warnings,
         manifest=manifest,
         problems=cases.problems,
+        audits=[
+            (a.case.case_id, a.case.team or "", a.auditor.name if a.auditor else "")
+            for a in plan.audits
+        ],
+        dry_run=dry_run,
     )
 
 
-def verify(manifest: Path, caselist: Path, roster: Path | None) -> VerifyResult:
+def verify(ws: Workspace, manifest: Path, caselist: Path, roster: Path | None) -> VerifyResult:
     """Re-draw a recorded round from its manifest and say whether the same sample comes out."""
-    return verify_manifest(manifest, caselist, roster)
+    mapping = column_mapping(ws.load_settings().sampling.columns)
+    return verify_manifest(manifest, caselist, roster, mapping=mapping)

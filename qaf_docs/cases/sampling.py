@@ -21,10 +21,15 @@ Round kinds (``RoundSpec.kind``) and what they do by default:
 ``reaudit``
     Every case whose re-audit is due (``AuditHistory.reaudit_due`` on or before today, plus
     ``reaudit_window_days``), e.g. three months after an Inadequate grade.
+``closure``
+    Every closed case not audited since it closed (B&NES: "audit all cases at closure").
 
-Every kind excludes closed cases, restricted records (unless ``include_restricted``) and cases
+Every kind excludes children with an open audit in any round (``AuditHistory.open_audits``),
+closed cases (unless ``include_closed``, or a closure round), restricted records (unless
+``include_restricted``), cases with no team or worker when ``sample_unassigned`` is off, and cases
 audited in the last ``exclusion_months`` (default 6) unless a re-audit is due; each exclusion is
-listed with its reason. Randomness comes only from ``seed``: the same case list, settings, history
+listed with its reason. In tier-one rounds the roles in ``own_team_roles`` audit their own team
+(``own_team``); everyone else never does. Randomness comes only from ``seed``: the same case list, settings, history
 and seed give the identical plan in every process.
 """
 
@@ -44,6 +49,7 @@ from qaf_docs.cases.draws import (
     tier_one_capacity,
     tier_one_draw,
 )
+from qaf_docs.cases.own_team import OwnTeamDraw, own_team_allocation, own_team_draw
 from qaf_docs.cases.plan import (
     RULES_VERSION,
     AuditHistory,
@@ -56,7 +62,7 @@ from qaf_docs.cases.roster import Auditor, fold_name
 from qaf_docs.dates import add_months
 from qaf_docs.errors import SamplingError
 
-__all__ = ["plan_round", "roster_sha256"]
+__all__ = ["eligible_cases", "plan_round", "roster_sha256"]
 
 
 def plan_round(
@@ -84,16 +90,21 @@ def plan_round(
     warnings: list[str] = []
     if spec.kind == "reaudit":
         population, excluded = _reaudit_population(children, history, spec, today)
-        eligible, more = _filter_reaudit(population, spec)
+        eligible, more = _filter_reaudit(population, spec, history)
         excluded.extend(more)
+    elif spec.kind == "closure":
+        population = [c for c in _population(children, spec) if not c.is_open]
+        eligible, excluded = _exclude(population, spec, history, today)
     else:
         population = _population(children, spec)
         eligible, excluded = _exclude(population, spec, history, today)
 
+    _report_exclusions(excluded, eligible, spec, warnings)
     capacity = {
         a.name: max(0, a.monthly_capacity * spec.capacity_months - load.get(a.name, 0))
         for a in roster
     }
+    own = OwnTeamDraw()
     if spec.kind == "simple":
         selected = simple_draw(eligible, spec, excluded)
     elif spec.kind == "thematic":
@@ -106,10 +117,27 @@ def plan_round(
         )
         if not selected:
             warnings.append("No case is due a re-audit on or before the planning date.")
+    elif spec.kind == "closure":
+        selected = sorted(eligible, key=lambda c: id_sort_key(c.case_id))
+        if not selected:
+            warnings.append("No closed case on the list is waiting for its closure audit.")
+        own = own_team_allocation(selected, roster, spec, capacity)
+        capacity = own.capacity
     else:
         capacity = tier_one_capacity(roster, spec, capacity, warnings)
-        selected = tier_one_draw(
-            eligible, children, spec, history, today, capacity, excluded, warnings
+        own = own_team_draw(eligible, roster, spec, history, capacity, warnings)
+        capacity = own.capacity
+        taken = {c.case_id for c in own.chosen}
+        selected = own.chosen + tier_one_draw(
+            [c for c in eligible if c.case_id not in taken],
+            children,
+            spec,
+            history,
+            today,
+            capacity,
+            excluded,
+            warnings,
+            covered=frozenset(fold_name(c.worker) for c in own.chosen if c.worker),
         )
 
     restricted = [c.case_id for c in selected if c.restricted]
@@ -122,7 +150,9 @@ def plan_round(
         warnings.append("No roster was given: the cases are sampled but not allocated.")
         result = AllocationResult({}, [(c, "no roster given") for c in selected], {}, {}, [])
     else:
-        result = allocate(selected, roster, seed=spec.seed, capacity=capacity)
+        rest = [c for c in selected if c.case_id not in own.assignments]
+        result = allocate(rest, roster, seed=spec.seed, capacity=capacity)
+        result.assignments.update(own.assignments)
         warnings.extend(result.warnings)
 
     due_on = today + timedelta(days=return_days)
@@ -166,6 +196,18 @@ def plan_round(
     )
 
 
+def eligible_cases(
+    case_list: CaseList, spec: RoundSpec, history: AuditHistory, today: date
+) -> list[Case]:
+    """Return the children a ``spec`` round could draw today (a swap draws its replacement here)."""
+    children = case_list.children()
+    if spec.kind == "closure":
+        population = [c for c in _population(children, spec) if not c.is_open]
+    else:
+        population = _population(children, spec)
+    return _exclude(population, spec, history, today)[0]
+
+
 def roster_sha256(roster: Sequence[Auditor]) -> str:
     """Return a hash of the roster's content, independent of row order."""
     rows = sorted(
@@ -203,16 +245,22 @@ def _exclude(
     cutoff = add_months(today, -months)
     eligible: list[Case] = []
     excluded: list[tuple[str, str]] = []
+    closure = spec.kind == "closure"
     for case in population:
         due = history.reaudit_due.get(case.case_id)
         reaudit_due = due is not None and due <= today
         last = history.last_audited.get(case.case_id)
-        if not case.is_open and not spec.include_closed:
+        held = history.open_audits.get(case.case_id)
+        if held is not None:
+            excluded.append((case.case_id, f"already in an open audit (round {held})"))
+        elif not case.is_open and not spec.include_closed and not closure:
             excluded.append((case.case_id, "case is closed"))
         elif case.restricted and not spec.include_restricted:
-            excluded.append(
-                (case.case_id, "restricted record; include it only by setting include_restricted")
-            )
+            excluded.append((case.case_id, _RESTRICTED))
+        elif not spec.sample_unassigned and not (case.team and case.worker):
+            excluded.append((case.case_id, _UNASSIGNED))
+        elif closure and last is not None and case.end_date and last >= case.end_date:
+            excluded.append((case.case_id, f"audited on {last.isoformat()}, since it closed"))
         elif (
             spec.kind == "half-cycle"
             and spec.half == "second"
@@ -229,6 +277,42 @@ def _exclude(
         else:
             eligible.append(case)
     return eligible, excluded
+
+
+# Reasons are printed on the manifest, so they name no setting; the warnings on screen do.
+_RESTRICTED = "restricted record; the workspace's settings leave restricted records out"
+_UNASSIGNED = "no allocated team or worker; the workspace's settings leave such cases out"
+
+
+def _report_exclusions(
+    excluded: Sequence[tuple[str, str]],
+    eligible: Sequence[Case],
+    spec: RoundSpec,
+    warnings: list[str],
+) -> None:
+    """Say how many children an open audit kept out, and which cases have no team or worker."""
+    held = [reason for _, reason in excluded if reason.startswith("already in an open audit")]
+    if held:
+        rounds = sorted({r.rsplit("round ", 1)[-1].rstrip(")") for r in held})
+        warnings.append(
+            f"{len(held)} child(ren) already have an open audit (round {', '.join(rounds)}) and "
+            "were not drawn again."
+        )
+    unassigned = sorted(
+        [c.case_id for c in eligible if not (c.team and c.worker)]
+        + [case_id for case_id, reason in excluded if reason == _UNASSIGNED],
+        key=id_sort_key,
+    )
+    if unassigned:
+        shown = ", ".join(unassigned[:10]) + (" …" if len(unassigned) > 10 else "")
+        warnings.append(
+            f"{len(unassigned)} eligible case(s) have no allocated team or worker ({shown}); "
+            + (
+                "they may be sampled (sample_unassigned = true under [sampling])."
+                if spec.sample_unassigned
+                else "they are not sampled (sample_unassigned = false under [sampling])."
+            )
+        )
 
 
 def _reaudit_population(
@@ -249,17 +333,18 @@ def _reaudit_population(
 
 
 def _filter_reaudit(
-    cases: Sequence[Case], spec: RoundSpec
+    cases: Sequence[Case], spec: RoundSpec, history: AuditHistory
 ) -> tuple[list[Case], list[tuple[str, str]]]:
     kept: list[Case] = []
     excluded: list[tuple[str, str]] = []
     for case in _population(cases, spec):
-        if not case.is_open and not spec.include_closed:
+        held = history.open_audits.get(case.case_id)
+        if held is not None:
+            excluded.append((case.case_id, f"already in an open audit (round {held})"))
+        elif not case.is_open and not spec.include_closed:
             excluded.append((case.case_id, "re-audit due but the case is closed"))
         elif case.restricted and not spec.include_restricted:
-            excluded.append(
-                (case.case_id, "restricted record; include it only by setting include_restricted")
-            )
+            excluded.append((case.case_id, _RESTRICTED))
         else:
             kept.append(case)
     return kept, excluded

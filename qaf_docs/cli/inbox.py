@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from qaf_docs.cli import exits
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 from qaf_docs.workspace import Workspace
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print what happened as JSON for scripts.")
 @workspace_option
-def ingest(workspace: Path | None) -> None:
+def ingest(workspace: Path | None, as_json: bool) -> None:
     """Read every completed file in inbox/ once: record it, or reject it with a note.
 
     Accepted files move to outbox/processed/, the others to outbox/rejected/ beside a
     .rejected.txt note that says what to fix. The tracker is rebuilt afterwards.
+    Exit code 3: done, but some files were rejected or set aside as duplicates.
 
     Example:
 
@@ -29,7 +34,33 @@ def ingest(workspace: Path | None) -> None:
 
     ws = workspace_at(workspace)
     outcomes = ingest_inbox(ws)
-    _print_outcomes(ws, outcomes)
+    if as_json:
+        click.echo(json.dumps(_outcomes_json(outcomes), indent=2))
+    else:
+        _print_outcomes(ws, outcomes)
+    if any(o.result in ("rejected", "duplicate") for o in outcomes):
+        sys.exit(exits.FILES_REJECTED)
+
+
+def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
+    results = ("accepted", "rejected", "duplicate", "waiting")
+    return {
+        "files": [
+            {
+                "file": o.label,
+                "result": o.result,
+                "audit_ref": o.audit_ref,
+                "detail": o.detail or None,
+                "note": str(o.note) if o.note else None,
+                "problems": [
+                    {"severity": f.severity, "where": f.where, "message": f.message}
+                    for f in o.findings
+                ],
+            }
+            for o in outcomes
+        ],
+        "counts": {r: sum(o.result == r for o in outcomes) for r in results},
+    }
 
 
 def _print_outcomes(ws: Workspace, outcomes: list[Any]) -> None:
@@ -64,7 +95,7 @@ def _print_outcomes(ws: Workspace, outcomes: list[Any]) -> None:
 )
 @click.option(
     "--interval",
-    type=float,
+    type=click.FloatRange(min=0.5, max=3600),
     default=5.0,
     show_default=True,
     help="Seconds between full scans of the inbox.",
@@ -88,8 +119,9 @@ def watch(workspace: Path | None, poll: bool, interval: float) -> None:
 
 
 @cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON for scripts.")
 @workspace_option
-def status(workspace: Path | None) -> None:
+def status(workspace: Path | None, as_json: bool) -> None:
     """Show what is waiting in the inbox and what the register holds, with the latest problems.
 
     Example:
@@ -105,12 +137,25 @@ def status(workspace: Path | None) -> None:
     with Register.open(ws.register_path) as register:
         counts = register.counts()
         recent = register.recent_rejections(5)
+    waiting = len(scan(ws.inbox))
+    processed = sum(1 for p in ws.processed.iterdir() if p.is_file())
+    rejected = sum(1 for p in ws.rejected.iterdir() if p.suffix != ".txt")
+    if as_json:
+        data = {
+            "workspace": str(ws.root),
+            "inbox_waiting": waiting,
+            "processed": processed,
+            "rejected": rejected,
+            "audits": {k[7:]: v for k, v in sorted(counts.items()) if k.startswith("audits ")},
+            "files": {k[6:]: v for k, v in sorted(counts.items()) if k.startswith("files ")},
+            "latest_problems": [{"audit_ref": r.audit_ref, "reason": r.reason} for r in recent],
+        }
+        click.echo(json.dumps(data, indent=2))
+        return
     click.echo(f"Workspace {ws.root}")
-    click.echo(f"  inbox:     {len(scan(ws.inbox))} file(s) waiting")
-    click.echo(f"  processed: {sum(1 for p in ws.processed.iterdir() if p.is_file())} file(s)")
-    click.echo(
-        f"  rejected:  {sum(1 for p in ws.rejected.iterdir() if p.suffix != '.txt')} file(s)"
-    )
+    click.echo(f"  inbox:     {waiting} file(s) waiting")
+    click.echo(f"  processed: {processed} file(s)")
+    click.echo(f"  rejected:  {rejected} file(s)")
     for key, count in sorted(counts.items()):
         click.echo(f"  {key}: {count}")
     if recent:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import sys
 from datetime import date
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from qaf_docs.cli import exits
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 
 
@@ -23,19 +25,25 @@ from qaf_docs.cli.app import cli, workspace_at, workspace_option
 )
 @click.option(
     "--kind",
-    type=click.Choice(["simple", "tier-one", "thematic", "half-cycle", "reaudit"]),
+    type=click.Choice(["simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure"]),
     default="simple",
     show_default=True,
 )
-@click.option("--n", "n", type=int, help="Simple round: how many cases.")
-@click.option("--percent", type=float, help="Simple round: what percentage of open cases.")
+@click.option("--n", "n", type=click.IntRange(min=1), help="Simple round: how many cases.")
+@click.option(
+    "--percent",
+    type=click.FloatRange(0, 100, min_open=True),
+    help="Simple round: what percentage of open cases.",
+)
 @click.option(
     "--stratify",
     default="",
     help="Simple round: spread the sample by 'team', 'case_type' or 'team,case_type'.",
 )
 @click.option(
-    "--theme-column", help="Thematic round: the case-list column to match (e.g. category_of_abuse)."
+    "--theme-column",
+    help="Thematic round: the case list's column to match, by its header "
+    "(e.g. 'Latest Category of Abuse').",
 )
 @click.option(
     "--theme-value",
@@ -47,8 +55,12 @@ from qaf_docs.cli.app import cli, workspace_at, workspace_option
     "--half", type=click.Choice(["first", "second"]), help="Half-cycle round: which half."
 )
 @click.option(
-    "--seed", type=int, help="Random seed (default: a new one, recorded in the manifest)."
+    "--seed",
+    type=click.IntRange(min=0),
+    help="Random seed (default: a new one, recorded in the manifest).",
 )
+@click.option("--dry-run", is_flag=True, help="Show what would be drawn; record nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON for scripts.")
 @click.option(
     "--verify",
     "verify",
@@ -75,16 +87,22 @@ def sample(
     seed: int | None,
     verify: Path | None,
     framework_name: str | None,
+    dry_run: bool,
+    as_json: bool,
 ) -> None:
     """Draw a fair, reproducible sample of cases and allocate each to an auditor.
 
     The round, its seed and a hash of the case list are recorded in the register and in a
-    manifest workbook in outbox/samples/.
+    manifest workbook in outbox/samples/. Children with an open audit are never drawn again.
+    Exit code 4: drawn, but some cases found no auditor.
 
     Example:
 
         \b
         qaf sample annex_a.xlsx --roster roster.xlsx --kind simple --n 20 --stratify team
+
+        \b
+        qaf sample annex_a.xlsx --kind thematic --theme-column "Latest Category of Abuse" --theme-value Neglect --dry-run
 
         \b
         qaf sample annex_a.xlsx --verify outbox/samples/2026-11-simple.xlsx
@@ -98,10 +116,13 @@ def sample(
     if caselist is None:
         raise click.UsageError("Name the case list to sample from, e.g. qaf sample annex_a.xlsx")
     if verify is not None:
-        result = rounds.verify(verify, caselist, roster)
-        click.echo(result.explanation)
+        result = rounds.verify(ws, verify, caselist, roster)
+        if as_json:
+            click.echo(json.dumps({"reproduced": result.ok, "explanation": result.explanation}))
+        else:
+            click.echo(result.explanation)
         if not result.ok:
-            sys.exit(1)
+            sys.exit(exits.ERROR)
         return
     chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
     report = rounds.draw(
@@ -118,9 +139,15 @@ def sample(
         half=half,
         today=date.today(),
         framework_name=framework_name,
+        dry_run=dry_run,
     )
-    for line in report.lines():
-        click.echo(line)
+    if as_json:
+        click.echo(json.dumps(report.to_json(), indent=2))
+    else:
+        for line in report.lines():
+            click.echo(line)
+    if report.unallocated:
+        sys.exit(exits.NOT_ALLOCATED)
 
 
 @cli.command()

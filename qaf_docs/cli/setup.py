@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from qaf_docs.cli.app import cli
+from qaf_docs.cli.app import cli, workspace_option
 from qaf_docs.errors import SettingsError
 from qaf_docs.frameworks import load_framework, preset_names
-from qaf_docs.workspace import SETTINGS_FILE, Workspace, init_workspace
+from qaf_docs.workspace import ROSTER_EXAMPLE, SETTINGS_FILE, Workspace, init_workspace, resolve
 
 
 @cli.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path), required=False)
 @click.option(
     "--framework",
     default=None,
@@ -32,8 +32,13 @@ from qaf_docs.workspace import SETTINGS_FILE, Workspace, init_workspace
     is_flag=True,
     help="Copy the default templates back over the workspace's own.",
 )
+@workspace_option
 def init(
-    directory: Path, framework: str | None, council_name: str, restore_templates: bool
+    directory: Path | None,
+    framework: str | None,
+    council_name: str,
+    restore_templates: bool,
+    workspace: Path | None,
 ) -> None:
     """Create a workspace: settings file, templates/, inbox/ and outbox/.
 
@@ -44,10 +49,20 @@ def init(
 
         \b
         qaf init "\\\\server\\qa\\audits" --framework live-case-audit --council "Bracknell Forest"
+
+        \b
+        qaf init --workspace my-qa
     """
-    existed = (directory / SETTINGS_FILE).is_file()
+    if (
+        directory is not None
+        and workspace is not None
+        and directory.resolve() != workspace.resolve()
+    ):
+        raise click.UsageError("Name the folder once: either DIRECTORY or --workspace, not both.")
+    folder = directory or resolve(workspace).root
+    existed = (folder / SETTINGS_FILE).is_file()
     ws = init_workspace(
-        directory,
+        folder,
         framework=framework or "collaborative-audit",
         council_name=council_name,
         restore_templates=restore_templates,
@@ -60,10 +75,22 @@ def init(
     click.echo(f"  templates: {ws.templates}")
     click.echo(f"  inbox:     {ws.inbox}")
     click.echo(f"  outbox:    {ws.outbox}")
+    has_roster = any((ws.root / n).is_file() for n in ("roster.xlsx", "roster.csv"))
+    click.echo("Next:")
+    if not has_roster:
+        click.echo(
+            f"  1. Open {ws.root / ROSTER_EXAMPLE}, replace the example people with your auditors "
+            "(name, email, role, team, monthly capacity) and save it as roster.xlsx."
+        )
+    click.echo(
+        f"  {'2' if not has_roster else '1'}. Try a round without recording it: "
+        f'qaf sample <case list .xlsx> --workspace "{ws.root}" --n 10 --dry-run'
+    )
 
 
 @cli.command()
-def frameworks() -> None:
+@workspace_option
+def frameworks(workspace: Path | None) -> None:
     """List the framework presets that ship with qaf.
 
     Example:
@@ -71,6 +98,7 @@ def frameworks() -> None:
         \b
         qaf frameworks
     """
+    del workspace  # accepted like every command's; the presets are the same everywhere
     for name in preset_names():
         fw = load_framework(name)
         click.echo(f"{name:26} {fw.name} — {len(fw.domains)} domains ({fw.source})")
@@ -86,10 +114,16 @@ def frameworks() -> None:
     help="Folder for the demo workspace (created; must be new or an earlier demo).",
 )
 @click.option(
-    "--cases", type=int, default=600, show_default=True, help="Children in the made-up case list."
+    "--cases",
+    type=click.IntRange(20, 100_000),
+    default=600,
+    show_default=True,
+    help="Children in the made-up case list.",
 )
-@click.option("--audits", type=int, default=12, show_default=True, help="Audits to sample.")
-@click.option("--seed", type=int, default=2026, show_default=True)
+@click.option(
+    "--audits", type=click.IntRange(1, 100), default=12, show_default=True, help="Audits to sample."
+)
+@click.option("--seed", type=click.IntRange(min=0), default=2026, show_default=True)
 def demo(workspace: Path, cases: int, audits: int, seed: int) -> None:
     """Run the whole job on made-up data and leave real files to open.
 

@@ -143,6 +143,23 @@ class Ingestor:
         audit = self.register.audit(identity.audit_ref)
         if audit is None:
             raise IdentityError(f"Audit {identity.audit_ref} is not in this workspace's register")
+        if audit.status == "cancelled":
+            change = self.register.cancellation_of(audit.audit_ref)
+            why = f" on {change.at[:10]} by {change.by_whom}: {change.reason}" if change else ""
+            raise IdentityError(
+                f"Audit {identity.audit_ref} was cancelled{why}. Its return is not recorded",
+                what_to_do="Nothing more is needed for this audit. If it should go ahead after "
+                "all, ask the QA team to add the case to a round again.",
+            )
+        moved = self.register.withdrawn_by_reassignment(audit.audit_ref, identity.issued_at)
+        if moved is not None:
+            raise IdentityError(
+                f"This copy of audit {identity.audit_ref} was withdrawn on {moved.at[:10]} when "
+                f"the audit was reassigned from {moved.details.get('from', '?')} to "
+                f"{moved.details.get('to', '?')} ({moved.reason}). Its return is not recorded",
+                what_to_do=f"Give the answers to {moved.details.get('to', 'the new auditor')}, who "
+                "has the current audit tool, or ask the QA team to reassign the audit back.",
+            )
         if audit.case_id != identity.case_id:
             raise IdentityError(
                 f"The file names case {identity.case_id} but audit {identity.audit_ref} is for "

@@ -115,9 +115,28 @@ def _m4_framework_parts(db: sqlite3.Connection) -> None:
     )
 
 
+def _m5_round_changes(db: sqlite3.Connection) -> None:
+    # A round changed after it was drawn keeps the random draw provable: each audit says how it
+    # came into the round, and every change is kept with who, when and why.
+    run_script(
+        db,
+        """
+        ALTER TABLE audits ADD COLUMN origin TEXT NOT NULL DEFAULT 'drawn';
+        CREATE TABLE round_changes (
+            id INTEGER PRIMARY KEY, round_id TEXT NOT NULL REFERENCES rounds(round_id),
+            audit_ref TEXT, change TEXT NOT NULL, by_whom TEXT NOT NULL, reason TEXT NOT NULL,
+            details_json TEXT NOT NULL DEFAULT '{}', at TEXT NOT NULL
+        );
+        CREATE INDEX round_changes_round ON round_changes(round_id);
+        CREATE INDEX audits_status ON audits(status)
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
     ("indicators, agency sections and case facts", _m4_framework_parts),
+    ("round changes: how each audit was chosen, and who changed what", _m5_round_changes),
 ]

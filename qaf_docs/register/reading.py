@@ -247,7 +247,9 @@ class ReadingBook(AuditBook):
     def allocated_this_month(self, today: date) -> dict[str, int]:
         """Return, per auditor, how many audits were allocated to them in ``today``'s month."""
         rows = self._db.execute(
-            "SELECT auditor, COUNT(*) FROM audits WHERE substr(created_at, 1, 7) = ? GROUP BY auditor",
+            # A cancelled audit frees its auditor's place for the month.
+            "SELECT auditor, COUNT(*) FROM audits WHERE substr(created_at, 1, 7) = ? "
+            "AND status != 'cancelled' GROUP BY auditor",
             (f"{today:%Y-%m}",),
         )
         return {r[0]: int(r[1]) for r in rows if r[0]}

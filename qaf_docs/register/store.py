@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qaf_docs.errors import RegisterError
+from qaf_docs.register.changes import ChangeBook
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.reading import ReadingBook
@@ -35,7 +36,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-class Register(SubmissionBook, ReadingBook):
+class Register(SubmissionBook, ReadingBook, ChangeBook):
     """The register of one workspace; open with ``Register.open(path)`` and close when done.
 
     Every database failure leaves this class as a :class:`RegisterError` that says what to do.

@@ -1,0 +1,212 @@
+"""Changing a drawn round: ``qaf round cancel|reassign|add|swap|show``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from qaf_docs.cli.app import cli, workspace_at, workspace_option
+
+_BY = click.option("--by", "by_whom", required=True, help="Who is making the change (recorded).")
+_REASON = click.option("--reason", required=True, help="Why (recorded, and shown on the manifest).")
+_ROSTER = click.option(
+    "--roster",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Auditors (default: roster.xlsx or roster.csv in the workspace).",
+)
+_CASELIST = click.argument("caselist", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+
+
+@cli.group(name="round")
+def round_group() -> None:
+    """Change a round after it was drawn; each change is recorded with who, when and why.
+
+    Example:
+
+        \b
+        qaf round cancel 2026-11-simple --audit QA2611-0003 --by "Sam Lead" --reason "case transferred"
+    """
+
+
+def _echo(lines: list[str]) -> None:
+    for line in lines:
+        click.echo(line)
+
+
+@round_group.command()
+@click.argument("round_id")
+@click.option("--audit", "audit_ref", help="Cancel only this audit (default: the whole round).")
+@_BY
+@_REASON
+@workspace_option
+def cancel(
+    workspace: Path | None, round_id: str, audit_ref: str | None, by_whom: str, reason: str
+) -> None:
+    """Cancel a round, or one audit of it; its packs are withdrawn and late returns rejected.
+
+    An audit already returned cannot be cancelled: its results are recorded.
+
+    Example:
+
+        \b
+        qaf round cancel 2026-11-simple --by "Sam Lead" --reason "drawn from last month's list"
+
+        \b
+        qaf round cancel 2026-11-simple --audit QA2611-0003 --by "Sam Lead" --reason "child moved away"
+    """
+    from qaf_docs.cases import changes
+
+    ws = workspace_at(workspace)
+    _echo(changes.cancel(ws, round_id, audit_ref, by_whom=by_whom, reason=reason).lines)
+
+
+@round_group.command()
+@click.argument("audit_ref")
+@click.option("--to", "to", required=True, help="The auditor on the roster who takes it over.")
+@_BY
+@_REASON
+@_ROSTER
+@workspace_option
+def reassign(
+    workspace: Path | None,
+    audit_ref: str,
+    to: str,
+    by_whom: str,
+    reason: str,
+    roster: Path | None,
+) -> None:
+    """Give an audit to another auditor (never one from the case's own team, nor over capacity).
+
+    Example:
+
+        \b
+        qaf round reassign QA2611-0003 --to "Hal Dummy" --by "Sam Lead" --reason "auditor off sick"
+    """
+    from qaf_docs.cases import changes
+
+    ws = workspace_at(workspace)
+    report = changes.reassign(
+        ws, audit_ref, to, by_whom=by_whom, reason=reason, roster_path=roster, today=date.today()
+    )
+    _echo(report.lines)
+
+
+@round_group.command()
+@click.argument("round_id")
+@click.argument("case_id")
+@_CASELIST
+@click.option("--auditor", "auditor_name", required=True, help="Who audits the added case.")
+@_BY
+@_REASON
+@_ROSTER
+@workspace_option
+def add(
+    workspace: Path | None,
+    round_id: str,
+    case_id: str,
+    caselist: Path,
+    auditor_name: str,
+    by_whom: str,
+    reason: str,
+    roster: Path | None,
+) -> None:
+    """Add a named case to a round, recorded as chosen by hand (not random).
+
+    Example:
+
+        \b
+        qaf round add 2026-11-tier-one 10042 annex_a.xlsx --auditor "Alex Example" --by "Alex Example" --reason "DTM's choice this month"
+    """
+    from qaf_docs.cases import changes
+
+    ws = workspace_at(workspace)
+    report = changes.add(
+        ws,
+        round_id,
+        case_id,
+        caselist,
+        auditor_name=auditor_name,
+        by_whom=by_whom,
+        reason=reason,
+        roster_path=roster,
+        today=date.today(),
+    )
+    _echo(report.lines)
+
+
+@round_group.command()
+@click.argument("audit_ref")
+@_CASELIST
+@_BY
+@_REASON
+@_ROSTER
+@workspace_option
+def swap(
+    workspace: Path | None,
+    audit_ref: str,
+    caselist: Path,
+    by_whom: str,
+    reason: str,
+    roster: Path | None,
+) -> None:
+    """Replace an unsuitable case with a fresh random draw from the same group (team).
+
+    Example:
+
+        \b
+        qaf round swap QA2611-0003 annex_a.xlsx --by "Sam Lead" --reason "case in care proceedings this week"
+    """
+    from qaf_docs.cases import changes
+
+    ws = workspace_at(workspace)
+    report = changes.swap(
+        ws, audit_ref, caselist, by_whom=by_whom, reason=reason, roster_path=roster,
+        today=date.today(),
+    )  # fmt: skip
+    _echo(report.lines)
+
+
+@round_group.command()
+@click.argument("round_id")
+@click.option(
+    "--update-manifest", is_flag=True, help="Also rewrite the round's manifest from the register."
+)
+@workspace_option
+def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
+    """List a round's audits (auditor, status, how chosen) and every change made to it.
+
+    Example:
+
+        \b
+        qaf round show 2026-11-simple
+    """
+    from qaf_docs.cases.changes import update_manifest as rewrite
+    from qaf_docs.register.store import Register
+
+    ws = workspace_at(workspace)
+    with Register.open(ws.register_path) as register:
+        if register.round_row(round_id) is None:
+            raise click.ClickException(f"There is no round {round_id}.")
+        audits = register.audits(round_id=round_id)
+        origins = register.audit_origins(round_id)
+        recorded = register.round_changes(round_id)
+        late = rewrite(ws, register, round_id) if update_manifest else []
+    how = {"drawn": "at random", "added": "added by hand", "swap": "swapped in"}
+    click.echo(f"Round {round_id}: {len(audits)} audit(s)")
+    for a in audits:
+        click.echo(
+            f"  {a.audit_ref}  case {a.case_id}  {a.auditor or '(unallocated)'}  {a.status}  "
+            f"({how.get(origins.get(a.audit_ref, 'drawn'), 'at random')})"
+        )
+    if recorded:
+        click.echo("Changes:")
+        for c in recorded:
+            click.echo(
+                f"  {c.at[:16].replace('T', ' ')}  {c.change}  {c.audit_ref or ''}  by "
+                f"{c.by_whom}: {c.reason}"
+            )
+    if update_manifest and not late:
+        click.echo(f"Manifest updated: {ws.samples / f'{round_id}.xlsx'}")
+    _echo(late)

@@ -1,0 +1,245 @@
+"""Rounds changed after they were drawn: open audits, cancelling, reassigning and adding audits.
+
+Every change is one transaction that updates the audits and records the change (who, when, why)
+in ``round_changes``; each audit keeps its ``origin`` ("drawn", "added", "swap") so a round's random
+part can still be re-drawn and checked.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from datetime import date
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.records import NewAudit, RoundChange
+from qaf_docs.register.connection import Connection
+from qaf_docs.register.values import iso_or_none, now_iso
+
+# DESIGN.md: an audit is open from allocated until moderated. A returned audit stays open here
+# until moderation is recorded, so a child is never drawn while their audit awaits moderation.
+OPEN_STATUSES = ("allocated", "issued", "returned", "rejected")
+CANCELLABLE_STATUSES = ("planned", "allocated", "issued", "rejected")
+
+
+class ChangeBook(Connection):
+    """Open audits and round changes (mixed into :class:`~qaf_docs.register.store.Register`)."""
+
+    def open_audits(self) -> dict[str, str]:
+        """Return case id -> round id for every child with an open audit in any round."""
+        marks = ", ".join("?" for _ in OPEN_STATUSES)
+        rows = self._db.execute(
+            f"SELECT case_id, round_id FROM audits WHERE status IN ({marks}) ORDER BY audit_ref",
+            OPEN_STATUSES,
+        )
+        return {r["case_id"]: r["round_id"] for r in rows}
+
+    def round_row(self, round_id: str) -> dict[str, object] | None:
+        """Return a round's kind, seed, rules and framework, or None when it is unknown."""
+        r = self._db.execute("SELECT * FROM rounds WHERE round_id = ?", (round_id,)).fetchone()
+        if r is None:
+            return None
+        return {
+            "round_id": r["round_id"],
+            "kind": r["kind"],
+            "seed": r["seed"],
+            "rules": json.loads(r["rules_json"] or "{}"),
+            "framework_id": r["framework_id"],
+        }
+
+    def round_ids(self) -> list[str]:
+        """Return every round's id, oldest first."""
+        return [r[0] for r in self._db.execute("SELECT round_id FROM rounds ORDER BY created_at")]
+
+    def audit_origins(self, round_id: str) -> dict[str, str]:
+        """Return audit ref -> how it came into the round ("drawn", "added", "swap")."""
+        rows = self._db.execute(
+            "SELECT audit_ref, origin FROM audits WHERE round_id = ?", (round_id,)
+        )
+        return {r["audit_ref"]: r["origin"] for r in rows}
+
+    def cancel_audits(
+        self, round_id: str, refs: Sequence[str], *, by_whom: str, reason: str, whole_round: bool
+    ) -> None:
+        """Mark ``refs`` cancelled and record why; nothing changes if any is past cancelling."""
+        with self.transaction() as db:
+            marks = ", ".join("?" for _ in CANCELLABLE_STATUSES)
+            for ref in refs:
+                done = db.execute(
+                    f"UPDATE audits SET status = 'cancelled' WHERE audit_ref = ? "
+                    f"AND status IN ({marks})",
+                    (ref, *CANCELLABLE_STATUSES),
+                )
+                if done.rowcount != 1:
+                    raise RegisterError(f"Audit {ref} can no longer be cancelled.")
+            self._change(
+                db,
+                round_id,
+                None if whole_round else refs[0],
+                "cancel round" if whole_round else "cancel audit",
+                by_whom,
+                reason,
+                {"audits": ", ".join(refs)} if whole_round else {},
+            )
+
+    def reassign_audit(
+        self, audit_ref: str, *, auditor: str, auditor_email: str, by_whom: str, reason: str
+    ) -> None:
+        """Give an audit to another auditor; an issued pack goes back to 'allocated' for reissue."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT round_id, auditor, issued_at FROM audits WHERE audit_ref = ?", (audit_ref,)
+            ).fetchone()
+            if row is None:
+                raise RegisterError(f"Audit {audit_ref} is not in the register.")
+            db.execute(
+                "UPDATE audits SET auditor = ?, auditor_email = ?, "
+                "status = CASE WHEN status = 'issued' THEN 'allocated' ELSE status END "
+                "WHERE audit_ref = ?",
+                (auditor, auditor_email, audit_ref),
+            )
+            self._change(
+                db,
+                row["round_id"],
+                audit_ref,
+                "reassign",
+                by_whom,
+                reason,
+                {
+                    "from": row["auditor"] or "",
+                    "to": auditor,
+                    # The pack issued before is withdrawn: its return is refused by this stamp.
+                    **({"withdrawn_pack_issued_at": row["issued_at"]} if row["issued_at"] else {}),
+                },
+            )
+
+    def add_audit(
+        self,
+        round_id: str,
+        audit: NewAudit,
+        *,
+        origin: str,
+        by_whom: str,
+        reason: str,
+        today: date,
+        details: dict[str, str] | None = None,
+        replaces: str | None = None,
+    ) -> str:
+        """Add one audit to a drawn round (chosen by hand, or a swap's replacement); return its ref.
+
+        With ``replaces``, that audit is cancelled in the same transaction (a swap).
+        """
+        with self.transaction() as db:
+            r = db.execute(
+                "SELECT framework_id FROM rounds WHERE round_id = ?", (round_id,)
+            ).fetchone()
+            if r is None:
+                raise RegisterError(f"Round {round_id} is not in the register.")
+            if replaces is not None:
+                done = db.execute(
+                    "UPDATE audits SET status = 'cancelled' WHERE audit_ref = ? AND status IN "
+                    "('allocated', 'issued', 'rejected')",
+                    (replaces,),
+                )
+                if done.rowcount != 1:
+                    raise RegisterError(f"Audit {replaces} can no longer be swapped.")
+            counter_key = f"ref_counter_{today:%y%m}"
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (counter_key,)).fetchone()
+            n = (int(row[0]) if row else 0) + 1
+            ref = f"QA{today:%y%m}-{n:04d}"
+            db.execute(
+                "INSERT INTO audits (audit_ref, round_id, case_id, team, worker, case_type, "
+                "child_name, auditor, auditor_email, framework_id, status, due_on, created_at, "
+                "origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'allocated', ?, ?, ?)",
+                (
+                    ref,
+                    round_id,
+                    audit.case_id,
+                    audit.team,
+                    audit.worker,
+                    audit.case_type,
+                    audit.child_name,
+                    audit.auditor,
+                    audit.auditor_email,
+                    r["framework_id"],
+                    iso_or_none(audit.due_on),
+                    now_iso(),
+                    origin,
+                ),
+            )
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (counter_key, str(n)))
+            facts = {"case": audit.case_id, "auditor": audit.auditor, **(details or {})}
+            if replaces is not None:
+                facts["replaces"] = replaces
+            self._change(db, round_id, ref, "swap" if replaces else "add", by_whom, reason, facts)
+        return ref
+
+    def round_changes(self, round_id: str | None = None) -> list[RoundChange]:
+        """Return the recorded changes (of one round, or all), oldest first."""
+        sql = "SELECT * FROM round_changes"
+        args: tuple[str, ...] = ()
+        if round_id:
+            sql, args = sql + " WHERE round_id = ?", (round_id,)
+        return [
+            RoundChange(
+                round_id=r["round_id"],
+                audit_ref=r["audit_ref"],
+                change=r["change"],
+                by_whom=r["by_whom"],
+                reason=r["reason"],
+                at=r["at"],
+                details=json.loads(r["details_json"] or "{}"),
+            )
+            for r in self._db.execute(sql + " ORDER BY id", args)
+        ]
+
+    def cancellation_of(self, audit_ref: str) -> RoundChange | None:
+        """Return the change that cancelled ``audit_ref`` (itself, its round, or a swap), if any."""
+        row = self._db.execute("SELECT round_id FROM audits WHERE audit_ref = ?", (audit_ref,))
+        found = row.fetchone()
+        if found is None:
+            return None
+        for change in reversed(self.round_changes(found["round_id"])):
+            if (
+                (change.change == "cancel audit" and change.audit_ref == audit_ref)
+                or (change.change == "swap" and change.details.get("replaces") == audit_ref)
+                or (
+                    change.change == "cancel round"
+                    and audit_ref in change.details.get("audits", "").split(", ")
+                )
+            ):
+                return change
+        return None
+
+    def withdrawn_by_reassignment(self, audit_ref: str, issued_at: str) -> RoundChange | None:
+        """Return the reassignment that withdrew the pack of ``audit_ref`` issued at ``issued_at``."""
+        found = self._db.execute("SELECT round_id FROM audits WHERE audit_ref = ?", (audit_ref,))
+        row = found.fetchone()
+        if row is None:
+            return None
+        for change in self.round_changes(row["round_id"]):
+            if (
+                change.change == "reassign"
+                and change.audit_ref == audit_ref
+                and change.details.get("withdrawn_pack_issued_at") == issued_at
+            ):
+                return change
+        return None
+
+    @staticmethod
+    def _change(
+        db: sqlite3.Connection,
+        round_id: str,
+        audit_ref: str | None,
+        change: str,
+        by_whom: str,
+        reason: str,
+        details: dict[str, str],
+    ) -> None:
+
+        db.execute(
+            "INSERT INTO round_changes (round_id, audit_ref, change, by_whom, reason, "
+            "details_json, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (round_id, audit_ref, change, by_whom, reason, json.dumps(details), now_iso()),
+        )
