@@ -58,6 +58,16 @@ class InboxSettings(BaseModel):
     max_file_mb: int = Field(default=25, ge=1)
 
 
+class BackupSettings(BaseModel):
+    """Where copies of the register go and how many are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    folder: str = Field(default="backups", description="relative to the workspace, or absolute")
+    keep: int = Field(default=14, ge=1)
+    daily_while_watching: bool = True
+
+
 class Settings(BaseModel):
     """The contents of ``qaf.toml``."""
 
@@ -69,6 +79,7 @@ class Settings(BaseModel):
     show_child_names: bool = False
     validation: ValidationRules = ValidationRules()
     inbox: InboxSettings = InboxSettings()
+    backup: BackupSettings = BackupSettings()
 
 
 @dataclass(frozen=True)
@@ -216,6 +227,11 @@ warn_if_audit_date_missing = true
 [inbox]
 poll = false        # true for network shares where change events never arrive
 max_file_mb = 25
+
+[backup]
+folder = "backups"  # copies of the register (qaf backup, before upgrades, daily while watching)
+keep = 14           # how many copies are kept; the oldest go first
+daily_while_watching = true
 """
 
 

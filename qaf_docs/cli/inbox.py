@@ -98,11 +98,11 @@ def status(workspace: Path | None) -> None:
         qaf status
     """
     from qaf_docs.inbox.readiness import scan
-    from qaf_docs.register.store import Register
+    from qaf_docs.register.presence import open_register
 
     ws = workspace_at(workspace)
     # Read the register first: a register that cannot be read is one error line, nothing else.
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         counts = register.counts()
         recent = register.recent_rejections(5)
     click.echo(f"Workspace {ws.root}")

@@ -48,6 +48,11 @@ def init(directory: Path, framework: str, council_name: str, restore_templates: 
         council_name=council_name,
         restore_templates=restore_templates,
     )
+    from qaf_docs.register.presence import open_register
+
+    # Created now, with its marker, so that a register lost later is noticed, never replaced.
+    with open_register(ws):
+        pass
     click.echo(f"Workspace ready at {ws.root}")
     click.echo(f"  settings:  {ws.settings_path}")
     click.echo(f"  templates: {ws.templates}")

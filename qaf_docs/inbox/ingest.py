@@ -21,23 +21,23 @@ from typing import Literal
 from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionError
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.inbox import derived
 from qaf_docs.inbox.lock import WatcherLock
-from qaf_docs.inbox.moves import move_without_clobber
+from qaf_docs.inbox.moves import move_without_clobber, safe_display_name
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.watcher import InboxWatcher
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parts import Limits, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
-from qaf_docs.packs import action_tracker as tracker_pack
-from qaf_docs.packs import details as pack_details
 from qaf_docs.records import AuditRecord, Identity
+from qaf_docs.register.backup import back_up_if_due
+from qaf_docs.register.presence import backup_folder, open_register
 from qaf_docs.register.store import Register
-from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.returns.validation import validate
-from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
+from qaf_docs.workspace import Settings, Workspace
 
 log = logging.getLogger("qaf.ingest")
 
@@ -89,7 +89,7 @@ class Ingestor:
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
         if seen is not None and seen.outcome == "processed":
-            if seen.file_name == path.name:
+            if seen.file_name == path.name and not self._already_filed(path, digest):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
                 return self._move(
                     path,
@@ -115,6 +115,19 @@ class Ingestor:
         except SubmissionError as e:
             finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
             return self._reject(path, digest, label, None, [finding])
+
+    def _already_filed(self, path: Path, digest: str) -> bool:
+        """Whether an identical copy already sits in processed/: this one was dropped again."""
+        counter = 1
+        stem, ext = Path(safe_display_name(path.name)).stem, Path(path.name).suffix
+        while True:
+            name = f"{stem}{ext}" if counter == 1 else f"{stem} ({counter}){ext}"
+            filed = self.ws.processed / name
+            if not filed.is_file():
+                return False
+            if sha256_file(filed) == digest:
+                return True
+            counter += 1
 
     # -- identity ----------------------------------------------------------------------------------
 
@@ -194,18 +207,19 @@ class Ingestor:
         )
 
     def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> None:
-        """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update."""
-        actions = [
-            pack_details.PackAction(
-                a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
+        """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update.
+
+        A failure here (full disk, read-only packs/) loses nothing: the register says the tracker
+        is behind, and the next catch-up (end of this run or burst) writes it.
+        """
+        try:
+            derived.write_manager_tracker(self.ws, self.register, self.settings, audit)
+        except (OSError, QafError) as exc:
+            log.warning(
+                "audit %s: action tracker not written yet (%s); will retry",
+                audit.audit_ref,
+                type(exc).__name__,
             )
-            for a in self.register.current_actions(audit.audit_ref)
-        ]
-        details = pack_details.details_for(audit, self.settings, kind="action_tracker")
-        _, xlsx = pack_details.pack_paths(self.ws.packs, audit.round_id, audit.audit_ref)
-        tracker_pack.write_action_tracker(
-            self.ws.template(TRACKER_TEMPLATE), details, actions, xlsx, audit_date
-        )
 
     # -- where files go ----------------------------------------------------------------------------
 
@@ -300,7 +314,7 @@ def ingest_inbox(
     """Process every complete file in the inbox once; files still arriving are left for next time."""
     settings = ws.load_settings()
     # The same lock as `qaf watch`: two processes moving the same files would trip each other up.
-    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), Register.open(ws.register_path) as register:
+    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), open_register(ws) as register:
         ingestor = Ingestor(ws, register, settings)
         ingestor.reconcile()
         readiness = ReadinessMonitor(stable_checks=2, min_stable_s=settle_s)
@@ -326,8 +340,13 @@ def ingest_inbox(
                 outcomes.append(
                     Outcome("a file still arriving", "waiting", detail="left for the next run")
                 )
-        if any(o.result == "accepted" for o in outcomes):
-            reports.build_tracker(ws, register)
+        caught_up = derived.bring_up_to_date(ws, register, settings)
+    if caught_up.failed:
+        raise QafError(
+            f"{len(outcomes)} file(s) handled, but these outputs could not be written yet: "
+            + "; ".join(caught_up.failed)
+            + ". They are written at the next qaf ingest, qaf watch or qaf report."
+        )
     return outcomes
 
 
@@ -341,30 +360,49 @@ def watch_inbox(
     """Process files as they arrive until stopped; rebuild the tracker once per burst."""
 
     settings = ws.load_settings()
-    with Register.open(ws.register_path) as register:
-        ingestor = Ingestor(ws, register, settings)
+    opened: list[Ingestor] = []
+
+    def start() -> None:
+        # Only once the lock is held: a watcher refused the lock touches nothing.
+        register = open_register(ws, settings)
+        opened.append(Ingestor(ws, register, settings))
+
+    def process(path: Path) -> None:
+        outcome = opened[0].process(path)
+        log.info(
+            "%s: %s%s",
+            outcome.label,
+            outcome.result,
+            f" ({outcome.detail})" if outcome.detail else "",
+        )
+
+    def burst_end() -> bool:
+        """Write lost notes, catch derived files up, back up daily; False if something is behind."""
+        ingestor = opened[0]
         ingestor.reconcile()
-
-        def process(path: Path) -> None:
-            outcome = ingestor.process(path)
-            log.info(
-                "%s: %s%s",
-                outcome.label,
-                outcome.result,
-                f" ({outcome.detail})" if outcome.detail else "",
+        caught_up = derived.bring_up_to_date(ws, ingestor.register, settings)
+        if caught_up.tracker is not None:
+            log.info("tracker rebuilt: %s", caught_up.tracker.name)
+        if settings.backup.daily_while_watching:
+            taken = back_up_if_due(
+                ws.register_path, backup_folder(ws, settings), keep=settings.backup.keep
             )
+            if taken is not None:
+                log.info("daily register backup: %s", taken.name)
+        return not caught_up.failed
 
-        def burst_end() -> None:
-            path = reports.build_tracker(ws, register)
-            log.info("tracker rebuilt: %s", path.name)
-
-        # The lock lives in the inbox itself: only there does it keep apart two PCs sharing it.
+    # The lock lives in the inbox itself: only there does it keep apart two PCs sharing it.
+    try:
         InboxWatcher(
             ws.inbox,
             process,
             burst_end,
+            on_start=start,
             poll=poll,
             scan_interval_s=scan_interval_s,
             lock_path=ws.inbox / WATCH_LOCK,
             log=log,
         ).run(stop)
+    finally:
+        for ingestor in opened:
+            ingestor.register.close()

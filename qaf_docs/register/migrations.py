@@ -88,8 +88,24 @@ def _m3_read_indexes(db: sqlite3.Connection) -> None:
     )
 
 
+def _m4_derived_outputs(db: sqlite3.Connection) -> None:
+    # A counter bumped by every committed transaction, and which count (or, for a manager's
+    # tracker, which submission) each derived file reflects: a file behind it is rebuilt.
+    run_script(
+        db,
+        """
+        CREATE TABLE register_state (changes INTEGER NOT NULL);
+        INSERT INTO register_state VALUES (0);
+        CREATE TABLE derived_outputs (
+            output TEXT PRIMARY KEY, reflects INTEGER NOT NULL, written_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
+    ("derived outputs and the change counter", _m4_derived_outputs),
 ]

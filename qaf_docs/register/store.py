@@ -18,6 +18,7 @@ from typing import Any
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.register.connection import database_error
+from qaf_docs.register.derived import DerivedBook
 from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.reading import ReadingBook
 from qaf_docs.register.submissions import SubmissionBook
@@ -35,7 +36,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-class Register(SubmissionBook, ReadingBook):
+class Register(SubmissionBook, ReadingBook, DerivedBook):
     """The register of one workspace; open with ``Register.open(path)`` and close when done.
 
     Every database failure leaves this class as a :class:`RegisterError` that says what to do.
@@ -54,6 +55,7 @@ class Register(SubmissionBook, ReadingBook):
             raise database_error(e, path) from e
         register = cls(db, path)
         register._migrate()
+        register.counts_changes = True
         return register
 
     def __enter__(self) -> Register:
