@@ -40,6 +40,7 @@ _TRUNCATED_MARK = " … [cut short: too long for one Excel cell]"
 # Characters XML 1.0 forbids; openpyxl raises IllegalCharacterError on them. Word's manual line
 # break arrives as a vertical tab, so that one becomes a newline rather than vanishing.
 _ILLEGAL_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CSV_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # How long to keep retrying a rename that Windows refuses: antivirus and indexers hold new files
@@ -79,7 +80,10 @@ def write_cell(cell: Any, value: object, *, date_format: str = "DD/MM/YYYY") -> 
 
 
 def csv_safe(value: object) -> str:
-    """Return ``value`` as a CSV field that Excel will show as text, never run as a formula."""
+    """Return ``value`` as a CSV field that Excel will show as text, never run as a formula.
+
+    Control characters other than tab and line breaks are removed.
+    """
     if value is None:
         return ""
     if isinstance(value, bool | int | float):
@@ -87,7 +91,9 @@ def csv_safe(value: object) -> str:
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    text = str(value)
+    # Control bytes (NUL, escape …) from a case list's cells would corrupt the file for the tools
+    # that read it; Word's manual line break (vertical tab) becomes a newline.
+    text = _CSV_CONTROL_CHARS.sub(lambda m: "\n" if m.group() == "\x0b" else "", str(value))
     # Excel skips leading spaces before deciding a cell is a formula, so look past them too.
     if text.startswith(_FORMULA_TRIGGERS) or text.lstrip(" ").startswith(_FORMULA_TRIGGERS):
         return "'" + text

@@ -145,7 +145,8 @@ def draw(
                     auditor=a.auditor.name,
                     auditor_email=a.auditor.email,
                     due_on=a.due_on,
-                    child_name=a.case.child_name,
+                    # Names off: the register never holds a child's name it will not print.
+                    child_name=a.case.child_name if settings.show_child_names else None,
                 )
                 for a in allocated
                 if a.auditor is not None

@@ -7,12 +7,15 @@ looks at the bytes (never the extension) and refuses, with a plain-English :clas
     legacy .doc / .xls                OLE2 compound files ("save as .docx/.xlsx")
     password- or rights-protected     OLE2 files holding an "EncryptedPackage" or DRM "DataSpaces"
     not a zip / truncated / damaged   zip directory missing, member data fails its CRC
-    zip bombs                         member count, total and per-member size, compression ratio —
-                                      all from the zip directory, before a byte is decompressed
+    zip bombs                         member count, total and per-member unpacked size (and the
+                                      ratio, for parts bigger than any form's text) — all from the
+                                      zip directory, before a byte is decompressed; honest
+                                      repetitive text compresses far beyond 100:1 and passes
     path tricks inside the zip        "../", absolute paths, drive letters, duplicate names
     macro-enabled content             any vbaProject.bin or macro-enabled content type, any name
-    XML tricks                        DOCTYPE / ENTITY anywhere (XXE, billion laughs) and single
+    XML tricks                        DOCTYPE / ENTITY anywhere (XXE, billion laughs), single
                                       tokens too large for a form (they stall older expat parsers)
+                                      and nesting deeper than 256 levels (a parser bomb)
 
 A file another program holds locked raises :class:`~qaf_docs.inbox.FileInUseError` (retry later),
 never UnsafeFileError. Reading a part afterwards goes through ``office.parts``.
