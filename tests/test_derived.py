@@ -120,7 +120,10 @@ def test_a_missing_or_stale_qa_tracker_is_rebuilt_by_the_next_run(
     # Stale: the register moved on (another process recorded a form) after the tracker was built.
     with Register.open(workspace.register_path) as register:
         register.mark_issued(
-            audits[1].audit_ref, framework_version="2", template_version="x", issued_at=TODAY.isoformat()
+            audits[1].audit_ref,
+            framework_version="2",
+            template_version="x",
+            issued_at=TODAY.isoformat(),
         )
         assert register.derived_stamps()[QA_TRACKER] < register.changes()
     ingest_inbox(workspace, settle_s=0)
@@ -230,9 +233,7 @@ def test_killing_ingest_during_processing_leaves_outputs_that_the_next_run_repai
     assert b"Traceback" not in err
     assert not list(workspace.inbox.glob("*.docx"))
     assert assert_outputs_agree_with_register(workspace) == dropped - 1
-    leftovers = [
-        p for p in [*workspace.outbox.glob(".*.tmp*"), *workspace.packs.rglob(".*.tmp*")]
-    ]
+    leftovers = [p for p in [*workspace.outbox.glob(".*.tmp*"), *workspace.packs.rglob(".*.tmp*")]]
     assert leftovers == [], "temporary files of killed runs are cleaned"
 
 

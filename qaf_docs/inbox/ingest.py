@@ -37,6 +37,7 @@ from qaf_docs.register.store import Register
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.returns.validation import validate
+from qaf_docs.safe_output import remove_leftover_temp_files
 from qaf_docs.workspace import Settings, Workspace
 
 log = logging.getLogger("qaf.ingest")
@@ -270,8 +271,7 @@ class Ingestor:
         """
         restored = 0
         for folder in (self.ws.rejected, self.ws.processed):
-            for leftover in folder.glob(".*.tmp*"):
-                leftover.unlink(missing_ok=True)  # a write cut short; only ingest writes here
+            remove_leftover_temp_files(folder)  # writes cut short by a killed run
         for path in sorted(self.ws.rejected.iterdir()):
             if (
                 not path.is_file()
