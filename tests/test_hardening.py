@@ -133,7 +133,7 @@ def test_a_form_with_100000_repeated_characters_in_boxes_is_accepted(
     # The old rule (ratio over 100:1 for any part over 1 MiB) called this a zip bomb.
     assert info.file_size > 1024 * 1024 and info.file_size > 100 * info.compress_size
     with pytest.raises(UnsafeFileError, match="zip bomb"):
-        inspect_office_file(path, Limits(ratio_applies_above_bytes=1024 * 1024))
+        inspect_office_file(path, Limits(xml_ratio_applies_above_bytes=1024 * 1024))
     drop(path, workspace.inbox, "long.docx")
     assert results(workspace) == ["accepted"]
 

@@ -7,10 +7,10 @@ looks at the bytes (never the extension) and refuses, with a plain-English :clas
     legacy .doc / .xls                OLE2 compound files ("save as .docx/.xlsx")
     password- or rights-protected     OLE2 files holding an "EncryptedPackage" or DRM "DataSpaces"
     not a zip / truncated / damaged   zip directory missing, member data fails its CRC
-    zip bombs                         member count, total and per-member unpacked size (and the
-                                      ratio, for parts bigger than any form's text) — all from the
-                                      zip directory, before a byte is decompressed; honest
-                                      repetitive text compresses far beyond 100:1 and passes
+    zip bombs                         member count, total and per-member unpacked size, and the
+                                      ratio (for XML only past 16 MB: honest repetitive text
+                                      compresses far beyond 100:1) — all from the zip directory,
+                                      before a byte is decompressed
     path tricks inside the zip        "../", absolute paths, drive letters, duplicate names
     macro-enabled content             any vbaProject.bin or macro-enabled content type, any name
     XML tricks                        DOCTYPE / ENTITY anywhere (XXE, billion laughs), single
@@ -37,6 +37,7 @@ from qaf_docs.office.parts import (
     MARKER_OVERLAP,
     Limits,
     MiB,
+    check_ratio,
     parse_xml,
     read_info,
 )
@@ -166,12 +167,7 @@ def _check_directory(path: Path, archive: zipfile.ZipFile, limits: Limits) -> No
         total += info.file_size
         if total > limits.max_total_uncompressed:
             raise suspicious(path, "it would unpack to far more data than any form holds")
-        if info.file_size > limits.ratio_applies_above_bytes and info.file_size > (
-            limits.max_ratio * max(info.compress_size, 1)
-        ):
-            raise suspicious(
-                path, "it is packed like a 'zip bomb' (a small file that unpacks to a huge one)"
-            )
+        check_ratio(path, info, limits)
 
 
 def _check_member_name(path: Path, info: zipfile.ZipInfo, seen: set[str]) -> None:
