@@ -174,3 +174,14 @@ def test_the_real_command_prints_no_traceback_for_an_emptied_register(used: Work
     )
     assert proc.returncode == 1
     assert proc.stderr.startswith("Error:") and "Traceback" not in proc.stderr
+
+
+def test_the_watcher_refuses_a_lost_register_with_one_error_line(used: Workspace) -> None:
+    used.register_path.unlink()
+    result = run("watch", "--poll", "--workspace", used.root)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1 and "missing" in errors[0]
+    assert not used.register_path.exists()
+    assert not (used.inbox / ".qaf-watch.lock").exists(), "the lock is given back"

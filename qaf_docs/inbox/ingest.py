@@ -189,7 +189,7 @@ class Ingestor:
         outcome = self._move(
             path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=found)
         )
-        self._refresh_action_tracker(audit, form.audit_date)
+        self._refresh_action_tracker(audit)
         return outcome
 
     def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
@@ -207,7 +207,7 @@ class Ingestor:
             Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings),
         )
 
-    def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> None:
+    def _refresh_action_tracker(self, audit: AuditRecord) -> None:
         """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update.
 
         A failure here (full disk, read-only packs/) loses nothing: the register says the tracker
