@@ -120,7 +120,8 @@ class Ingestor:
     def _already_filed(self, path: Path, digest: str) -> bool:
         """Whether an identical copy already sits in processed/: this one was dropped again."""
         counter = 1
-        stem, ext = Path(safe_display_name(path.name)).stem, Path(path.name).suffix
+        safe = Path(safe_display_name(path.name))
+        stem, ext = safe.stem, safe.suffix
         while True:
             name = f"{stem}{ext}" if counter == 1 else f"{stem} ({counter}){ext}"
             filed = self.ws.processed / name
@@ -357,7 +358,7 @@ def watch_inbox(
     scan_interval_s: float = 5.0,
     stop: threading.Event | None = None,
 ) -> None:
-    """Process files as they arrive until stopped; rebuild the tracker once per burst."""
+    """Process files as they arrive until stopped; bring derived files up to date once per burst."""
 
     settings = ws.load_settings()
     opened: list[Ingestor] = []
