@@ -5,6 +5,7 @@ of the register and of sampling warnings when names are off."""
 from __future__ import annotations
 
 import csv
+import shutil
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -17,6 +18,7 @@ from qaf_docs.cases.rounds import draw
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.errors import UnsafeFileError
 from qaf_docs.frameworks import Framework
+from qaf_docs.inbox import ingest
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.office.parts import Limits, parse_xml
 from qaf_docs.office.safety import inspect_office_file
@@ -159,6 +161,29 @@ def test_an_identical_file_dropped_again_under_its_accepted_name_gets_a_note(
     assert (workspace.rejected / "form.docx").exists()
     assert "already been recorded" in note(workspace, "form.docx")
     assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]
+
+
+def test_a_move_across_drives_cut_short_after_the_copy_is_finished_not_called_a_duplicate(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    complete_form(pack_docx(workspace, issued[0]), framework).save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "form.docx")
+
+    def copied_then_power_cut(src: Path, folder: Path, name: str | None = None) -> Path:
+        shutil.copy2(src, folder / src.name)  # inbox on a share, outbox local: copy, then delete
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest, "move_without_clobber", copied_then_power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        ingest_inbox(workspace, settle_s=0)
+    monkeypatch.undo()
+    [outcome] = ingest_inbox(workspace, settle_s=0)
+    assert (outcome.result, outcome.detail) == ("accepted", "finished an interrupted ingest")
+    assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]
+    assert list(workspace.rejected.iterdir()) == [] and list(workspace.inbox.glob("*.docx")) == []
 
 
 # -- children's names ---------------------------------------------------------------------------

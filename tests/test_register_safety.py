@@ -136,6 +136,7 @@ def test_an_upgrade_of_the_register_is_preceded_by_a_backup(used: Workspace) -> 
     with sqlite3.connect(used.register_path) as db:  # as if written by the previous qaf
         db.execute("DROP TABLE register_state")
         db.execute("DROP TABLE derived_outputs")
+        db.execute("ALTER TABLE ingested_files DROP COLUMN filed_at")
         db.execute("DELETE FROM schema_migrations WHERE version > 3")
     with open_register(used) as register:
         assert len(register.audits()) == 2

@@ -23,7 +23,7 @@ from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
 from qaf_docs.inbox.lock import WatcherLock
-from qaf_docs.inbox.moves import move_without_clobber, safe_display_name
+from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.watcher import InboxWatcher
@@ -90,7 +90,7 @@ class Ingestor:
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
         if seen is not None and seen.outcome == "processed":
-            if seen.file_name == path.name and not self._already_filed(path, digest):
+            if seen.file_name == path.name and not self.register.is_filed(digest):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
                 return self._move(
                     path,
@@ -101,6 +101,7 @@ class Ingestor:
                         seen.audit_ref,
                         detail="finished an interrupted ingest",
                     ),
+                    digest,
                 )
             return self._duplicate(path, digest, seen.file_name, seen.audit_ref)
         try:
@@ -116,20 +117,6 @@ class Ingestor:
         except SubmissionError as e:
             finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
             return self._reject(path, digest, label, None, [finding])
-
-    def _already_filed(self, path: Path, digest: str) -> bool:
-        """Whether an identical copy already sits in processed/: this one was dropped again."""
-        counter = 1
-        safe = Path(safe_display_name(path.name))
-        stem, ext = safe.stem, safe.suffix
-        while True:
-            name = f"{stem}{ext}" if counter == 1 else f"{stem} ({counter}){ext}"
-            filed = self.ws.processed / name
-            if not filed.is_file():
-                return False
-            if sha256_file(filed) == digest:
-                return True
-            counter += 1
 
     # -- identity ----------------------------------------------------------------------------------
 
@@ -188,7 +175,10 @@ class Ingestor:
         )
         log.info("%s accepted (case %s)", label, identity.case_id)
         outcome = self._move(
-            path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=found)
+            path,
+            self.ws.processed,
+            Outcome(label, "accepted", identity.audit_ref, findings=found),
+            digest,
         )
         self._refresh_action_tracker(audit)
         return outcome
@@ -206,6 +196,7 @@ class Ingestor:
             path,
             self.ws.processed,
             Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings),
+            digest,
         )
 
     def _refresh_action_tracker(self, audit: AuditRecord) -> None:
@@ -225,13 +216,19 @@ class Ingestor:
 
     # -- where files go ----------------------------------------------------------------------------
 
-    def _move(self, path: Path, folder: Path, outcome: Outcome) -> Outcome:
+    def _move(self, path: Path, folder: Path, outcome: Outcome, digest: str) -> Outcome:
         try:
             outcome.moved_to = move_without_clobber(path, folder)
         except FileInUseError:
             outcome.detail = (
                 "recorded; the file is still open elsewhere and will be moved next time"
             )
+            return outcome
+        try:
+            self.register.mark_filed(digest)
+        except QafError as exc:
+            # Accepted and moved all the same; only a copy dropped again later goes unnoticed.
+            log.warning("%s: could not note the finished move (%s)", outcome.label, exc)
         return outcome
 
     def _reject(

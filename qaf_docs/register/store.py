@@ -19,6 +19,7 @@ from typing import Any
 from qaf_docs.errors import RegisterError
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.derived import DerivedBook
+from qaf_docs.register.filing import FilingBook
 from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.reading import ReadingBook
 from qaf_docs.register.submissions import SubmissionBook
@@ -36,7 +37,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-class Register(SubmissionBook, ReadingBook, DerivedBook):
+class Register(SubmissionBook, ReadingBook, DerivedBook, FilingBook):
     """The register of one workspace; open with ``Register.open(path)`` and close when done.
 
     Every database failure leaves this class as a :class:`RegisterError` that says what to do.
