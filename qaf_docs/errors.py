@@ -128,3 +128,49 @@ def describe_invalid(e: ValidationError) -> str:
     where = ".".join(str(p) for p in first["loc"])
     more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
     return f"at '{where}': {first['msg']}{more}"
+
+
+_SHARING_VIOLATION = 32  # Windows: "the process cannot access the file because it is being used"
+_LOCK_VIOLATION = 33
+
+
+def os_error_advice(e: OSError) -> str:
+    """Say what a failed file operation means for the person at the keyboard, and what to do.
+
+    One sentence or two, naming the file (never its content): disk full, a read-only or protected
+    folder, a file held open by Word or Excel (Windows' sharing violation), a missing drive.
+    """
+    import errno
+
+    where = f" ({e.filename})" if e.filename else ""
+    winerror = getattr(e, "winerror", None)
+    if winerror in (_SHARING_VIOLATION, _LOCK_VIOLATION):
+        return (
+            f"A file{where} is open in another program (probably Word or Excel). Close it, then "
+            "run the command again."
+        )
+    if e.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return (
+            f"The disk is full{where}. Free some space (or ask IT for more), then run the command "
+            "again; nothing already recorded has been lost."
+        )
+    if e.errno == errno.EROFS:
+        return (
+            f"The folder{where} is read-only (the drive or share is mounted read-only). Ask IT to "
+            "make it writable, then run the command again."
+        )
+    if e.errno in (errno.EACCES, errno.EPERM) or isinstance(e, PermissionError):
+        return (
+            f"qaf may not write or read{where}: it is read-only, protected, or open in another "
+            "program. Close it or check the folder's permissions (ask IT), then run the command again."
+        )
+    if e.errno in (errno.ENOENT, errno.ENOTDIR):
+        return (
+            f"A file or folder is missing{where}: check the drive or share is connected and the "
+            "workspace is complete, then run the command again."
+        )
+    reason = e.strerror or type(e).__name__
+    return (
+        f"A file could not be written or read{where}: {reason}. Run the command again; if it keeps "
+        "happening, tell IT and quote this message."
+    )

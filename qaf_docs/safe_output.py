@@ -16,13 +16,22 @@ import contextlib
 import os
 import re
 import secrets
+import sys
 import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-__all__ = ["EXCEL_CELL_MAX_CHARS", "atomic_write", "csv_safe", "dated_copy_path", "set_text_cell"]
+__all__ = [
+    "EXCEL_CELL_MAX_CHARS",
+    "atomic_write",
+    "csv_safe",
+    "dated_copy_path",
+    "process_alive",
+    "remove_leftover_temp_files",
+    "set_text_cell",
+]
 
 #: Excel refuses (and "repairs") a workbook with a cell longer than this.
 EXCEL_CELL_MAX_CHARS = 32_767
@@ -31,6 +40,7 @@ _TRUNCATED_MARK = " … [cut short: too long for one Excel cell]"
 # Characters XML 1.0 forbids; openpyxl raises IllegalCharacterError on them. Word's manual line
 # break arrives as a vertical tab, so that one becomes a newline rather than vanishing.
 _ILLEGAL_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CSV_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 # How long to keep retrying a rename that Windows refuses: antivirus and indexers hold new files
@@ -70,7 +80,10 @@ def write_cell(cell: Any, value: object, *, date_format: str = "DD/MM/YYYY") -> 
 
 
 def csv_safe(value: object) -> str:
-    """Return ``value`` as a CSV field that Excel will show as text, never run as a formula."""
+    """Return ``value`` as a CSV field that Excel will show as text, never run as a formula.
+
+    Control characters other than tab and line breaks are removed.
+    """
     if value is None:
         return ""
     if isinstance(value, bool | int | float):
@@ -78,7 +91,9 @@ def csv_safe(value: object) -> str:
         return str(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
-    text = str(value)
+    # Control bytes (NUL, escape …) from a case list's cells would corrupt the file for the tools
+    # that read it; Word's manual line break (vertical tab) becomes a newline.
+    text = _CSV_CONTROL_CHARS.sub(lambda m: "\n" if m.group() == "\x0b" else "", str(value))
     # Excel skips leading spaces before deciding a cell is a formula, so look past them too.
     if text.startswith(_FORMULA_TRIGGERS) or text.lstrip(" ").startswith(_FORMULA_TRIGGERS):
         return "'" + text
@@ -92,7 +107,75 @@ def dated_copy_path(path: Path, now: datetime) -> Path:
 
 def _temp_path(path: Path) -> Path:
     # Hidden, ends in the target's own suffix (some writers check it), and is ignored by the inbox.
-    return path.with_name(f".{path.stem}.{secrets.token_hex(4)}.tmp{path.suffix}")
+    # The writer's process id lets a later run tell a killed writer's leftover from a live one's.
+    return path.with_name(f".{path.stem}.{os.getpid()}-{secrets.token_hex(4)}.tmp{path.suffix}")
+
+
+_TEMP_NAME = re.compile(r"^\..*\.(\d+)-[0-9a-f]{8}\.tmp(\.[A-Za-z0-9]+)?$")
+_OLD_TEMP_NAME = re.compile(r"^\..*\.[0-9a-f]{8}\.tmp(\.[A-Za-z0-9]+)?$")
+_ORPHAN_AGE_S = 600.0
+
+
+def process_alive(pid: int) -> bool:
+    """Return whether process ``pid`` runs on this computer (True when unsure).
+
+    A killed process that its parent has not reaped yet (a zombie) counts as dead: it holds no
+    files and will never write again.
+    """
+    if pid <= 0:
+        return False
+    if sys.platform == "win32":
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
+        try:
+            code = ctypes.c_ulong()
+            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+                return True
+            return code.value == 259  # STILL_ACTIVE
+        finally:
+            kernel32.CloseHandle(handle)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # exists but belongs to someone else
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return True  # no /proc (macOS): os.kill said it exists
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def remove_leftover_temp_files(folder: Path, *, recursive: bool = False) -> int:
+    """Delete temporary files a killed qaf left in ``folder``; return how many went.
+
+    A temp file whose writer still runs is left alone; one of unknown origin only once it is old.
+    """
+    removed = 0
+    if not folder.is_dir():
+        return 0
+    candidates = folder.rglob(".*.tmp*") if recursive else folder.glob(".*.tmp*")
+    for temp in candidates:
+        match = _TEMP_NAME.match(temp.name)
+        try:
+            if match:
+                pid = int(match.group(1))
+                if pid == os.getpid() or process_alive(pid):
+                    continue
+            elif not _OLD_TEMP_NAME.match(temp.name) or (
+                time.time() - temp.stat().st_mtime < _ORPHAN_AGE_S
+            ):
+                continue
+            temp.unlink()
+            removed += 1
+        except OSError:
+            continue  # gone already, or held open: the next run tries again
+    return removed
 
 
 def _fsync(path: Path) -> None:

@@ -125,6 +125,16 @@ class SamplingSettings(BaseModel):
         return self
 
 
+class BackupSettings(BaseModel):
+    """Where copies of the register go and how many are kept."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    folder: str = Field(default="backups", description="relative to the workspace, or absolute")
+    keep: int = Field(default=14, ge=1)
+    daily_while_watching: bool = True
+
+
 class Settings(BaseModel):
     """The contents of ``qaf.toml``."""
 
@@ -137,6 +147,7 @@ class Settings(BaseModel):
     validation: ValidationRules = ValidationRules()
     inbox: InboxSettings = InboxSettings()
     sampling: SamplingSettings = SamplingSettings()
+    backup: BackupSettings = BackupSettings()
     frameworks: list[str] = Field(
         default_factory=list,
         description="the frameworks this workspace runs, the default first (replaces 'framework')",
@@ -338,6 +349,11 @@ closure = ["Deputy Team Manager"]
 # The case list's header for a field qaf does not recognise, e.g.
 # team = "Responsible Unit"
 # worker = "Key Practitioner"
+
+[backup]
+folder = "backups"  # copies of the register (qaf backup, before upgrades, daily while watching)
+keep = 14           # how many copies are kept; the oldest go first
+daily_while_watching = true
 """
 
 

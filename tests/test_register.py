@@ -83,6 +83,9 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(tmp_path: P
         ).fetchall():
             db.execute(f"DROP INDEX {index}")
         db.execute("ALTER TABLE audits DROP COLUMN origin")  # migration 4, once its index is gone
+        db.execute("DROP TABLE register_state")
+        db.execute("DROP TABLE derived_outputs")
+        db.execute("ALTER TABLE ingested_files DROP COLUMN filed_at")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     with Register.open(path) as register:
         assert [a.audit_ref for a in register.audits()] == refs

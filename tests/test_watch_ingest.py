@@ -58,13 +58,13 @@ def test_files_dropped_by_another_process_while_watching_all_end_up_processed_or
     (staging / "not a form.docx").write_text("hello")
 
     rebuilds: list[float] = []
-    real_build = ingest.reports.build_tracker
+    real_build = ingest.derived.reports.build_tracker
 
     def counting_build(*args: object, **kwargs: object) -> Path:
         rebuilds.append(time.monotonic())
         return real_build(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(ingest.reports, "build_tracker", counting_build)
+    monkeypatch.setattr(ingest.derived.reports, "build_tracker", counting_build)
     stop = threading.Event()
     watcher = threading.Thread(
         target=ingest.watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}

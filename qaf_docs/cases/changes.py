@@ -24,6 +24,7 @@ from qaf_docs.cases.rounds import find_roster, history, read_cases
 from qaf_docs.cases.sampling import eligible_cases
 from qaf_docs.errors import SamplingError
 from qaf_docs.records import AuditRecord, NewAudit
+from qaf_docs.register.presence import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
@@ -116,7 +117,7 @@ def cancel(
 ) -> ChangeReport:
     """Cancel a whole round (every audit not yet returned) or one audit of it."""
     by_whom, reason = _who(by_whom, reason)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         _spec(register, round_id)
         if audit_ref is not None:
             audit = _open_audit(register, audit_ref, "cancel")
@@ -204,7 +205,7 @@ def reassign(
     """Give an audit to another auditor on the roster, within the same rules as the draw."""
     by_whom, reason = _who(by_whom, reason)
     roster = read_roster(find_roster(ws, roster_path))
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         audit = _open_audit(register, audit_ref, "reassign")
         auditor = _auditor(roster, to)
         if fold_name(auditor.name) == fold_name(audit.auditor):
@@ -252,7 +253,7 @@ def add(
     by_whom, reason = _who(by_whom, reason)
     roster = read_roster(find_roster(ws, roster_path))
     cases = {c.case_id: c for c in read_cases(ws, caselist, today).children()}
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         spec = _spec(register, round_id)
         case = cases.get(case_id.strip())
         if case is None:
@@ -322,7 +323,7 @@ def swap(
     by_whom, reason = _who(by_whom, reason)
     roster = read_roster(find_roster(ws, roster_path))
     case_list = read_cases(ws, caselist, today)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         audit = _open_audit(register, audit_ref, "swap")
         spec = _spec(register, audit.round_id)
         old = _case_of(audit)

@@ -22,6 +22,7 @@ from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
 from qaf_docs.errors import SettingsError
 from qaf_docs.records import NewAudit
+from qaf_docs.register.presence import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import ROSTER_EXAMPLE, Workspace
 
@@ -177,7 +178,7 @@ def draw(
         theme_values=theme_values,
         half=half,
     )
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         round_id = register.new_round_id(kind, today)
         plan = plan_round(
             cases,
@@ -208,7 +209,8 @@ def draw(
                         auditor=a.auditor.name,
                         auditor_email=a.auditor.email,
                         due_on=a.due_on,
-                        child_name=a.case.child_name,
+                        # Names off: the register never holds a child's name it will not print.
+                        child_name=a.case.child_name if settings.show_child_names else None,
                         facts=case_facts(a.case, plan.input_sha256 or ""),
                     )
                     for a in allocated

@@ -21,6 +21,7 @@ from qaf_docs.cases.columns import (
     ATTRIBUTE_FIELDS,
     CLOSED_WORDS,
     OPEN_WORDS,
+    PRIVATE_FIELDS,
     ColumnMapping,
     clean_text,
     fold_header,
@@ -90,6 +91,10 @@ class RowReader:
         )
         self.problems.append(RowProblem(self.sheet, self.row, header or None, reason, severity))
 
+    def private(self, col: int) -> bool:
+        """Whether column ``col`` holds something never to be quoted (a child's name)."""
+        return any(self.columns.index.get(name) == col for name in PRIVATE_FIELDS)
+
     def raw(self, col: int) -> Cell:
         return self.cells[col] if col < len(self.cells) else Cell(None)
 
@@ -98,7 +103,9 @@ class RowReader:
         cell = self.raw(col)
         severity: Literal["error", "warning"] = "error" if reject else "warning"
         if cell.kind == "formula":
-            self.problem(col, f"formula '{cell.value}' not trusted; value ignored", severity)
+            # A formula in a child's name column may spell the name: never quote it.
+            shown = "" if self.private(col) else f" '{cell.value}'"
+            self.problem(col, f"formula{shown} not trusted; value ignored", severity)
             return None
         if cell.kind == "error":
             self.problem(col, f"'{cell.value}' treated as blank", severity)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,8 @@ from typing import Any, TypeVar
 import click
 
 from qaf_docs import __version__
-from qaf_docs.errors import QafError
+from qaf_docs.errors import QafError, os_error_advice
+from qaf_docs.register.connection import database_error
 from qaf_docs.workspace import Workspace, resolve
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -25,6 +27,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except QafError as e:
             raise click.ClickException(str(e)) from e
+        except OSError as e:
+            # Disk full, a read-only folder, a file held open by Word: advice, not a traceback.
+            raise click.ClickException(os_error_advice(e)) from e
+        except sqlite3.Error as e:
+            raise click.ClickException(str(database_error(e, None))) from e
 
 
 def workspace_option(f: F) -> F:

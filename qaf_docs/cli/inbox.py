@@ -130,11 +130,11 @@ def status(workspace: Path | None, as_json: bool) -> None:
         qaf status
     """
     from qaf_docs.inbox.readiness import scan
-    from qaf_docs.register.store import Register
+    from qaf_docs.register.presence import open_register
 
     ws = workspace_at(workspace)
     # Read the register first: a register that cannot be read is one error line, nothing else.
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         counts = register.counts()
         recent = register.recent_rejections(5)
     waiting = len(scan(ws.inbox))

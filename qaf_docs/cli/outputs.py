@@ -20,12 +20,18 @@ def report(workspace: Path | None) -> None:
         \b
         qaf report
     """
-    from qaf_docs.register.store import Register
+    from qaf_docs.inbox.derived import bring_up_to_date
+    from qaf_docs.register.presence import open_register
     from qaf_docs.reports.qa_tracker import build_tracker
 
     ws = workspace_at(workspace)
-    with Register.open(ws.register_path) as register:
-        path = build_tracker(ws, register)
+    settings = ws.load_settings()
+    with open_register(ws, settings) as register:
+        # Action trackers a run left behind are caught up too; the tracker is always rebuilt.
+        caught_up = bring_up_to_date(ws, register, settings)
+        if caught_up.failed:
+            raise QafError("Could not write " + "; ".join(caught_up.failed))
+        path = caught_up.tracker or build_tracker(ws, register)
     if path != ws.tracker_path:
         click.echo(
             f"{ws.tracker_path.name} is open in another program, so a copy was written instead."
@@ -54,12 +60,12 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
         \b
         qaf export --format csv --output exports/
     """
-    from qaf_docs.register.store import Register
+    from qaf_docs.register.presence import open_register
     from qaf_docs.reports.export import export_csv, export_json
     from qaf_docs.safe_output import atomic_write
 
     ws = workspace_at(workspace)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         if fmt == "json":
             text = export_json(register)
             if output:

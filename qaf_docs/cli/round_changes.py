@@ -183,10 +183,10 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
         qaf round show 2026-11-simple
     """
     from qaf_docs.cases.changes import update_manifest as rewrite
-    from qaf_docs.register.store import Register
+    from qaf_docs.register.presence import open_register
 
     ws = workspace_at(workspace)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         if register.round_row(round_id) is None:
             raise click.ClickException(f"There is no round {round_id}.")
         audits = register.audits(round_id=round_id)

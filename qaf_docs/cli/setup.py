@@ -67,6 +67,11 @@ def init(
         council_name=council_name,
         restore_templates=restore_templates,
     )
+    from qaf_docs.register.presence import open_register
+
+    # Created now, with its marker, so that a register lost later is noticed, never replaced.
+    with open_register(ws):
+        pass
     click.echo(f"Workspace ready at {ws.root}")
     if existed:
         for line in frameworks_kept(ws, framework):

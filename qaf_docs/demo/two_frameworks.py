@@ -22,7 +22,7 @@ from qaf_docs.inbox.ingest import Outcome, ingest_inbox
 from qaf_docs.office import field_names as tags
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register.store import Register
+from qaf_docs.register.presence import open_register
 from qaf_docs.workspace import Workspace
 
 MULTI_AGENCY = "multi-agency-audit"
@@ -68,7 +68,7 @@ def multi_agency_round(
         framework_name=MULTI_AGENCY,
     )  # fmt: skip
     framework = ws.load_framework(name=MULTI_AGENCY)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         generate_packs(ws, register, round_id=report.round_id)
         issued = register.audits(round_id=report.round_id)
     rng = random.Random(seed + 1)

@@ -21,6 +21,7 @@ from typing import Literal
 from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionError
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.inbox import derived
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
@@ -29,15 +30,15 @@ from qaf_docs.inbox.watcher import InboxWatcher
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parts import Limits, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
-from qaf_docs.packs import action_tracker as tracker_pack
-from qaf_docs.packs import details as pack_details
 from qaf_docs.records import AuditRecord, Identity
+from qaf_docs.register.backup import back_up_if_due
+from qaf_docs.register.presence import backup_folder, open_register
 from qaf_docs.register.store import Register
-from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.returns.validation import validate
-from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
+from qaf_docs.safe_output import remove_leftover_temp_files
+from qaf_docs.workspace import Settings, Workspace
 
 log = logging.getLogger("qaf.ingest")
 
@@ -89,7 +90,7 @@ class Ingestor:
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
         if seen is not None and seen.outcome == "processed":
-            if seen.file_name == path.name:
+            if seen.file_name == path.name and not self.register.is_filed(digest):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
                 return self._move(
                     path,
@@ -100,6 +101,7 @@ class Ingestor:
                         seen.audit_ref,
                         detail="finished an interrupted ingest",
                     ),
+                    digest,
                 )
             return self._duplicate(path, digest, seen.file_name, seen.audit_ref)
         try:
@@ -198,9 +200,12 @@ class Ingestor:
         )
         log.info("%s accepted (case %s)", label, identity.case_id)
         outcome = self._move(
-            path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=found)
+            path,
+            self.ws.processed,
+            Outcome(label, "accepted", identity.audit_ref, findings=found),
+            digest,
         )
-        self._refresh_action_tracker(audit, form.audit_date)
+        self._refresh_action_tracker(audit)
         return outcome
 
     def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
@@ -216,31 +221,39 @@ class Ingestor:
             path,
             self.ws.processed,
             Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings),
+            digest,
         )
 
-    def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> None:
-        """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update."""
-        actions = [
-            pack_details.PackAction(
-                a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
+    def _refresh_action_tracker(self, audit: AuditRecord) -> None:
+        """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update.
+
+        A failure here (full disk, read-only packs/) loses nothing: the register says the tracker
+        is behind, and the next catch-up (end of this run or burst) writes it.
+        """
+        try:
+            derived.write_manager_tracker(self.ws, self.register, self.settings, audit)
+        except (OSError, QafError) as exc:
+            log.warning(
+                "audit %s: action tracker not written yet (%s); will retry",
+                audit.audit_ref,
+                type(exc).__name__,
             )
-            for a in self.register.current_actions(audit.audit_ref)
-        ]
-        details = pack_details.details_for(audit, self.settings, kind="action_tracker")
-        _, xlsx = pack_details.pack_paths(self.ws.packs, audit.round_id, audit.audit_ref)
-        tracker_pack.write_action_tracker(
-            self.ws.template(TRACKER_TEMPLATE), details, actions, xlsx, audit_date
-        )
 
     # -- where files go ----------------------------------------------------------------------------
 
-    def _move(self, path: Path, folder: Path, outcome: Outcome) -> Outcome:
+    def _move(self, path: Path, folder: Path, outcome: Outcome, digest: str) -> Outcome:
         try:
             outcome.moved_to = move_without_clobber(path, folder)
         except FileInUseError:
             outcome.detail = (
                 "recorded; the file is still open elsewhere and will be moved next time"
             )
+            return outcome
+        try:
+            self.register.mark_filed(digest)
+        except QafError as exc:
+            # Accepted and moved all the same; only a copy dropped again later goes unnoticed.
+            log.warning("%s: could not note the finished move (%s)", outcome.label, exc)
         return outcome
 
     def _reject(
@@ -281,8 +294,7 @@ class Ingestor:
         """
         restored = 0
         for folder in (self.ws.rejected, self.ws.processed):
-            for leftover in folder.glob(".*.tmp*"):
-                leftover.unlink(missing_ok=True)  # a write cut short; only ingest writes here
+            remove_leftover_temp_files(folder)  # writes cut short by a killed run
         for path in sorted(self.ws.rejected.iterdir()):
             if (
                 not path.is_file()
@@ -325,7 +337,7 @@ def ingest_inbox(
     """Process every complete file in the inbox once; files still arriving are left for next time."""
     settings = ws.load_settings()
     # The same lock as `qaf watch`: two processes moving the same files would trip each other up.
-    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), Register.open(ws.register_path) as register:
+    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), open_register(ws) as register:
         ingestor = Ingestor(ws, register, settings)
         ingestor.reconcile()
         readiness = ReadinessMonitor(stable_checks=2, min_stable_s=settle_s)
@@ -351,8 +363,13 @@ def ingest_inbox(
                 outcomes.append(
                     Outcome("a file still arriving", "waiting", detail="left for the next run")
                 )
-        if any(o.result == "accepted" for o in outcomes):
-            reports.build_tracker(ws, register)
+        caught_up = derived.bring_up_to_date(ws, register, settings)
+    if caught_up.failed:
+        raise QafError(
+            f"{len(outcomes)} file(s) handled, but these outputs could not be written yet: "
+            + "; ".join(caught_up.failed)
+            + ". They are written at the next qaf ingest, qaf watch or qaf report."
+        )
     return outcomes
 
 
@@ -363,33 +380,52 @@ def watch_inbox(
     scan_interval_s: float = 5.0,
     stop: threading.Event | None = None,
 ) -> None:
-    """Process files as they arrive until stopped; rebuild the tracker once per burst."""
+    """Process files as they arrive until stopped; bring derived files up to date once per burst."""
 
     settings = ws.load_settings()
-    with Register.open(ws.register_path) as register:
-        ingestor = Ingestor(ws, register, settings)
+    opened: list[Ingestor] = []
+
+    def start() -> None:
+        # Only once the lock is held: a watcher refused the lock touches nothing.
+        register = open_register(ws, settings)
+        opened.append(Ingestor(ws, register, settings))
+
+    def process(path: Path) -> None:
+        outcome = opened[0].process(path)
+        log.info(
+            "%s: %s%s",
+            outcome.label,
+            outcome.result,
+            f" ({outcome.detail})" if outcome.detail else "",
+        )
+
+    def burst_end() -> bool:
+        """Write lost notes, catch derived files up, back up daily; False if something is behind."""
+        ingestor = opened[0]
         ingestor.reconcile()
-
-        def process(path: Path) -> None:
-            outcome = ingestor.process(path)
-            log.info(
-                "%s: %s%s",
-                outcome.label,
-                outcome.result,
-                f" ({outcome.detail})" if outcome.detail else "",
+        caught_up = derived.bring_up_to_date(ws, ingestor.register, settings)
+        if caught_up.tracker is not None:
+            log.info("tracker rebuilt: %s", caught_up.tracker.name)
+        if settings.backup.daily_while_watching:
+            taken = back_up_if_due(
+                ws.register_path, backup_folder(ws, settings), keep=settings.backup.keep
             )
+            if taken is not None:
+                log.info("daily register backup: %s", taken.name)
+        return not caught_up.failed
 
-        def burst_end() -> None:
-            path = reports.build_tracker(ws, register)
-            log.info("tracker rebuilt: %s", path.name)
-
-        # The lock lives in the inbox itself: only there does it keep apart two PCs sharing it.
+    # The lock lives in the inbox itself: only there does it keep apart two PCs sharing it.
+    try:
         InboxWatcher(
             ws.inbox,
             process,
             burst_end,
+            on_start=start,
             poll=poll,
             scan_interval_s=scan_interval_s,
             lock_path=ws.inbox / WATCH_LOCK,
             log=log,
         ).run(stop)
+    finally:
+        for ingestor in opened:
+            ingestor.register.close()

@@ -13,7 +13,6 @@ import logging
 import os
 import secrets
 import socket
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -23,38 +22,11 @@ from types import TracebackType
 from typing import Any
 
 from qaf_docs.errors import QafError
+from qaf_docs.safe_output import process_alive
 
 __all__ = ["LockHolder", "WatcherLock"]
 
-
-_STILL_ACTIVE = 259  # Windows GetExitCodeProcess: the process has not exited
-
-
-def _pid_alive(pid: int) -> bool:
-    """Return whether a process with this id runs on this computer (True when unsure)."""
-    if pid <= 0:
-        return False
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.windll.kernel32
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return bool(kernel32.GetLastError() == 5)  # access denied: it exists
-        try:
-            code = ctypes.c_ulong()
-            if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
-                return True
-            return code.value == _STILL_ACTIVE
-        finally:
-            kernel32.CloseHandle(handle)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists but belongs to someone else
-    return True
+_EMPTY_GRACE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -192,15 +164,38 @@ class WatcherLock:
         return asdict(holder)
 
     def _create(self) -> bool:
+        """Create the lock file, complete or not at all: a full disk never leaves it empty."""
         # No mkdir here: a heartbeat must not recreate an inbox folder that has gone away.
+        temp = self.path.with_name(f"{self.path.name}.{self._token}.tmp")
+        try:
+            with temp.open("w", encoding="utf-8") as handle:
+                json.dump(self._record(), handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            try:
+                # link() is exclusive and atomic: the lock appears whole, or not at all.
+                os.link(temp, self.path)
+            except FileExistsError:
+                return False
+            except OSError:
+                return self._create_exclusive()  # a share without hard links
+            return True
+        finally:
+            temp.unlink(missing_ok=True)
+
+    def _create_exclusive(self) -> bool:
         try:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             return False
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(self._record(), handle)
-            handle.flush()
-            os.fsync(handle.fileno())
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(self._record(), handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        except OSError:
+            self.path.unlink(missing_ok=True)  # never leave an empty lock behind
+            raise
         return True
 
     def _stale_reason(self, holder: LockHolder | None) -> str | None:
@@ -211,10 +206,13 @@ class WatcherLock:
         now = self._clock()
         if holder is None:
             # Being written this instant, or left half-written by a crash: age tells them apart.
+            # Locks appear whole (see _create), so an empty one is a leftover once it is seconds old.
+            if self._empty() and now - modified > _EMPTY_GRACE_S:
+                return "its lock file was empty (left by a full disk or a crash)"
             if now - modified > self.stale_after_s:
                 return "its lock file was unreadable and old"
             return None
-        if holder.host == self._host and not _pid_alive(holder.pid):
+        if holder.host == self._host and not process_alive(holder.pid):
             return "its process is no longer running"
         # The file's modified time comes from the file server, so it guards against clock skew.
         last_sign = max(holder.heartbeat, modified)
@@ -222,6 +220,12 @@ class WatcherLock:
             minutes = (now - last_sign) / 60
             return f"no heartbeat for {minutes:.0f} minutes"
         return None
+
+    def _empty(self) -> bool:
+        try:
+            return self.path.stat().st_size == 0
+        except OSError:
+            return False
 
     def _remove_stale(self, holder: LockHolder | None) -> bool:
         """Move the stale lock aside and delete it, unless it changed hands meanwhile."""

@@ -7,11 +7,15 @@ How it works, and why:
   observer is started at all — for shares where events never arrive, a watchdog PollingObserver
   would only repeat the scan the loop already does.
 * A file is handed to ``process_file`` only when :class:`~qaf_docs.inbox.ReadinessMonitor` says
-  it is complete. An exception from ``process_file`` is logged with the file's name and the loop
-  moves on; the file is not offered again until it changes (or the watcher restarts). A file that
-  Word holds open (:class:`~qaf_docs.inbox.FileInUseError`) is retried a little later.
+  it is complete. An exception from ``process_file`` (a full disk, a locked register, a bug) is
+  logged with the file's name and the loop moves on; the file is tried again by itself, waiting
+  longer after each failure (up to ``max_backoff_s``). A file that Word holds open
+  (:class:`~qaf_docs.inbox.FileInUseError`) is retried a little later.
 * ``on_burst_end`` runs once when a burst has settled — nothing processed and nothing arriving for
-  ``debounce_s`` — so 500 files dropped at once cause one tracker rebuild, not 500.
+  ``debounce_s`` — so 500 files dropped at once cause one tracker rebuild, not 500. If it fails
+  or reports that something is still behind (returns False), it runs again after a back-off.
+* ``on_start`` runs once the lock is held, before the first scan: a watcher refused the lock
+  touches nothing.
 * Ctrl+C finishes the file in hand, runs ``on_burst_end`` if files were processed, and returns;
   a second Ctrl+C stops at once.
 * If the inbox disappears (share offline) the watcher logs it once and carries on when it returns.
@@ -62,8 +66,10 @@ class InboxWatcher:
         self,
         inbox: Path,
         process_file: Callable[[Path], None],
-        on_burst_end: Callable[[], None],
+        on_burst_end: Callable[[], bool | None],
         *,
+        on_start: Callable[[], None] | None = None,
+        max_backoff_s: float = 300.0,
         poll: bool = False,
         scan_interval_s: float = 2.0,
         debounce_s: float = 2.0,
@@ -86,6 +92,11 @@ class InboxWatcher:
         self.heartbeat_s = heartbeat_s
         self._process_file = process_file
         self._on_burst_end = on_burst_end
+        self._on_start = on_start
+        self.max_backoff_s = max_backoff_s
+        self._failures: dict[Path, int] = {}
+        self._burst_failures = 0
+        self._burst_retry_at = 0.0
         self._log = log
         self.lock = WatcherLock(lock_path, stale_after_s=lock_stale_after_s, log=log)
         self._readiness = ReadinessMonitor(
@@ -110,6 +121,10 @@ class InboxWatcher:
         with self.lock, self._ctrl_c_sets(stop):
             mode = "polling" if self.poll else "change events and a periodic scan"
             self._log.info("watching %s (%s)", self.inbox, mode)
+            if self._on_start is not None:
+                self._on_start()
+                # Catch up first: outputs left behind by an interrupted run need no new file.
+                self._burst_pending = True
             try:
                 self._loop(stop)
             except KeyboardInterrupt:
@@ -133,7 +148,11 @@ class InboxWatcher:
                         break
                     self._process(path)
             now = time.monotonic()
-            if self._burst_pending and now - self._last_activity() >= self.debounce_s:
+            if (
+                self._burst_pending
+                and now - self._last_activity() >= self.debounce_s
+                and now >= self._burst_retry_at
+            ):
                 self._end_burst()
             if now >= next_beat:
                 next_beat = now + self.heartbeat_s
@@ -187,22 +206,41 @@ class InboxWatcher:
             self._retry_at[path] = time.monotonic() + self.retry_locked_s
             return
         except QafError as exc:
-            self._log.warning("could not process %s: %s", name, exc)
+            self._log.warning(
+                "could not process %s: %s (tried again in %.0f s)", name, exc, self._backoff(path)
+            )
+            self._failed(path)
+            return
         except Exception as exc:
             # Unexpected errors may quote file content in their text: log the type, keep details
-            # for debug logging only.
+            # for debug logging only. A full disk or a read-only folder passes: retry by itself.
             self._log.error(
-                "could not process %s (%s); it stays in the inbox and is tried again if it changes",
+                "could not process %s (%s); it stays in the inbox and is tried again in %.0f s",
                 name,
                 type(exc).__name__,
+                self._backoff(path),
             )
             self._log.debug("details for %s", name, exc_info=True)
+            self._failed(path)
+            return
         self._retry_at.pop(path, None)
+        self._failures.pop(path, None)
         # Only a file still sitting here needs remembering. Forgetting a moved one matters: a copy
         # dropped again under the same name keeps its size and (on Windows) its modified time.
         if signature is not None and path.exists():
             self._handled[path] = signature
         self.processed_count += 1
+        self._burst_pending = True
+        self._last_processed = time.monotonic()
+
+    def _backoff(self, path: Path | None) -> float:
+        failures = self._failures.get(path, 0) if path else self._burst_failures
+        return float(min(self.retry_locked_s * 2**failures, self.max_backoff_s))
+
+    def _failed(self, path: Path) -> None:
+        self._retry_at[path] = time.monotonic() + self._backoff(path)
+        self._failures[path] = self._failures.get(path, 0) + 1
+        # Something happened (notes, the register): let the end-of-burst catch-up run.
         self._burst_pending = True
         self._last_processed = time.monotonic()
 
@@ -213,10 +251,20 @@ class InboxWatcher:
     def _end_burst(self) -> None:
         self._burst_pending = False
         try:
-            self._on_burst_end()
+            done = self._on_burst_end() is not False
         except Exception as exc:
             self._log.error("the end-of-burst update failed (%s)", type(exc).__name__)
             self._log.debug("end-of-burst details", exc_info=True)
+            done = False
+        if done:
+            self._burst_failures = 0
+            return
+        # Run it again later by itself: outputs behind the register must catch up without a file.
+        delay = self._backoff(None)
+        self._burst_failures += 1
+        self._burst_pending = True
+        self._burst_retry_at = time.monotonic() + delay
+        self._log.info("the end-of-burst update will be tried again in %.0f s", delay)
 
     def _beat(self) -> bool:
         try:
@@ -231,7 +279,8 @@ class InboxWatcher:
     def _next_timeout(self, now: float, next_beat: float) -> float:
         timeout = min(self.scan_interval_s, max(next_beat - now, 0.0))
         if self._burst_pending:
-            timeout = min(timeout, max(self._last_activity() + self.debounce_s - now, 0.0))
+            due = max(self._last_activity() + self.debounce_s, self._burst_retry_at)
+            timeout = min(timeout, max(due - now, 0.0))
         if self._readiness.pending():
             # Files are arriving: look again as soon as a look could count as "stable".
             timeout = min(timeout, max(self._readiness.min_stable_s, 0.05))

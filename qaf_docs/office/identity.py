@@ -73,21 +73,45 @@ def _custom_part_name(path: Path, limits: Limits, names: set[str]) -> str:
 
 
 def read_identity(
-    path: Path, visible_ref: str | None = None, limits: Limits | None = None
+    path: Path,
+    visible_ref: str | None = None,
+    limits: Limits | None = None,
+    *,
+    visible_case_id: str | None = None,
 ) -> Identity:
-    """Return the identity of a generated file, or raise IdentityError saying what is missing."""
+    """Return the identity of a generated file, or raise IdentityError saying what is missing.
+
+    The hidden identity is believed only when what the page shows agrees with it: the audit
+    reference and the case id printed in the file. A form whose reference was deleted is still
+    matched by its case id; one that shows neither cannot be confirmed and is refused.
+    """
     props = read_custom_properties(path, limits)
     identity = Identity.from_properties(props)
-    if identity is not None:
-        if visible_ref and visible_ref.strip() and visible_ref.strip() != identity.audit_ref:
-            raise IdentityError(
-                f"The file's hidden audit reference ({identity.audit_ref}) does not match the one "
-                f"shown in it ({visible_ref.strip()}): it may have been copied from another audit.",
-                path=path,
-            )
-        return identity
-    raise IdentityError(
-        "This file does not carry a qaf audit identity (its document properties are missing), so it "
-        "cannot be matched to an audit.",
-        path=path,
-    )
+    if identity is None:
+        raise IdentityError(
+            "This file does not carry a qaf audit identity (its document properties are missing), "
+            "so it cannot be matched to an audit.",
+            path=path,
+        )
+    shown_ref = (visible_ref or "").strip()
+    shown_case = (visible_case_id or "").strip()
+    if shown_ref and shown_ref != identity.audit_ref:
+        raise IdentityError(
+            f"The file's hidden audit reference ({identity.audit_ref}) does not match the one "
+            f"shown in it ({shown_ref}): it may have been copied from another audit.",
+            path=path,
+        )
+    if shown_case and shown_case != identity.case_id:
+        raise IdentityError(
+            f"The file shows case {shown_case} but its hidden identity is audit "
+            f"{identity.audit_ref} for case {identity.case_id}: it may have been copied from "
+            "another audit.",
+            path=path,
+        )
+    if visible_ref is not None and not shown_ref and visible_case_id is not None and not shown_case:
+        raise IdentityError(
+            "The audit reference and case id shown at the top of the file have been deleted, so "
+            f"qaf cannot confirm that it is audit {identity.audit_ref}.",
+            path=path,
+        )
+    return identity

@@ -40,6 +40,11 @@ class Limits:
     max_ratio: float = 100.0
     # Tiny parts (a few KB of repetitive XML) legitimately compress beyond 100:1; a bomb needs bulk.
     ratio_applies_above_bytes: int = 1 * MiB
+    # What unpacks is what costs: the size caps above are the real defence. Honest repetitive text
+    # (100,000 of one character typed in a box, empty table rows) compresses far beyond 100:1, so
+    # for XML the ratio alone proves nothing; it only counts for a part bigger than any form's text.
+    # XML is also bounded by its nesting depth (see parse_xml) and its longest token.
+    xml_ratio_applies_above_bytes: int = 16 * MiB
     # Longest stretch of an XML part without a "<": a start tag or a run of text. Real forms stay
     # far below this; a multi-megabyte token stalls the expat parser of older Pythons.
     max_token_bytes: int = 1 * MiB
@@ -57,17 +62,25 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+XML_SUFFIXES = (".xml", ".rels", ".vml")
+
+
+def check_ratio(path: Path | None, info: zipfile.ZipInfo, limits: Limits) -> None:
+    """Refuse a part packed like a zip bomb: far beyond 100:1 and bigger than a form's part."""
+    is_xml = info.filename.lower().endswith(XML_SUFFIXES)
+    floor = limits.xml_ratio_applies_above_bytes if is_xml else limits.ratio_applies_above_bytes
+    if info.file_size > floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
+        raise suspicious(
+            path, "it is packed like a 'zip bomb' (a small file that unpacks to a huge one)"
+        )
+
+
 def read_info(
     path: Path | None, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
 ) -> bytes:
     if info.file_size > limits.max_member_uncompressed:
         raise suspicious(path, "one part would unpack to far more data than any form holds")
-    if info.file_size > limits.ratio_applies_above_bytes and info.file_size > (
-        limits.max_ratio * max(info.compress_size, 1)
-    ):
-        raise suspicious(
-            path, "it is packed like a 'zip bomb' (a small file that unpacks to a huge one)"
-        )
+    check_ratio(path, info, limits)
     with archive.open(info) as member:
         # file_size bounds what zipfile will hand back even if the header lies; +1 detects a liar.
         data = member.read(info.file_size + 1)
@@ -113,6 +126,10 @@ def parse_xml(data: bytes, *, path: Path | None = None) -> etree._Element:
     try:
         root = etree.fromstring(data, parser=_safe_parser())
     except etree.XMLSyntaxError as exc:
+        # libxml2 stops at 256 levels of nesting without XML_PARSE_HUGE; Word's deepest real
+        # nesting (tables in tables) stays far below. Deeper is a parser bomb, not damage.
+        if "depth" in str(exc).lower():
+            raise suspicious(path, "its text is nested far deeper than any form's") from exc
         raise damaged(path) from exc
     docinfo = root.getroottree().docinfo
     # Belt and braces: an encoding the byte scan did not anticipate still cannot smuggle a DTD in.

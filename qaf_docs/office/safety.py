@@ -7,12 +7,15 @@ looks at the bytes (never the extension) and refuses, with a plain-English :clas
     legacy .doc / .xls                OLE2 compound files ("save as .docx/.xlsx")
     password- or rights-protected     OLE2 files holding an "EncryptedPackage" or DRM "DataSpaces"
     not a zip / truncated / damaged   zip directory missing, member data fails its CRC
-    zip bombs                         member count, total and per-member size, compression ratio —
-                                      all from the zip directory, before a byte is decompressed
+    zip bombs                         member count, total and per-member unpacked size, and the
+                                      ratio (for XML only past 16 MB: honest repetitive text
+                                      compresses far beyond 100:1) — all from the zip directory,
+                                      before a byte is decompressed
     path tricks inside the zip        "../", absolute paths, drive letters, duplicate names
     macro-enabled content             any vbaProject.bin or macro-enabled content type, any name
-    XML tricks                        DOCTYPE / ENTITY anywhere (XXE, billion laughs) and single
+    XML tricks                        DOCTYPE / ENTITY anywhere (XXE, billion laughs), single
                                       tokens too large for a form (they stall older expat parsers)
+                                      and nesting deeper than 256 levels (a parser bomb)
 
 A file another program holds locked raises :class:`~qaf_docs.inbox.FileInUseError` (retry later),
 never UnsafeFileError. Reading a part afterwards goes through ``office.parts``.
@@ -34,6 +37,7 @@ from qaf_docs.office.parts import (
     MARKER_OVERLAP,
     Limits,
     MiB,
+    check_ratio,
     parse_xml,
     read_info,
 )
@@ -163,12 +167,7 @@ def _check_directory(path: Path, archive: zipfile.ZipFile, limits: Limits) -> No
         total += info.file_size
         if total > limits.max_total_uncompressed:
             raise suspicious(path, "it would unpack to far more data than any form holds")
-        if info.file_size > limits.ratio_applies_above_bytes and info.file_size > (
-            limits.max_ratio * max(info.compress_size, 1)
-        ):
-            raise suspicious(
-                path, "it is packed like a 'zip bomb' (a small file that unpacks to a huge one)"
-            )
+        check_ratio(path, info, limits)
 
 
 def _check_member_name(path: Path, info: zipfile.ZipInfo, seen: set[str]) -> None:

@@ -41,6 +41,9 @@ def database_error(e: sqlite3.Error, path: Path | None) -> RegisterError:
 class Connection:
     """One open database connection of the register, with its path for messages."""
 
+    # Set once the schema has its change counter: derived outputs compare it with what they reflect.
+    counts_changes = False
+
     def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
         self._db = db
         self.path = path
@@ -50,8 +53,12 @@ class Connection:
         self._db.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block as one transaction: all of it is recorded, or none of it."""
+    def transaction(self, *, counted: bool = True) -> Iterator[sqlite3.Connection]:
+        """Run a block as one transaction: all of it is recorded, or none of it.
+
+        Each committed transaction bumps the register's change counter, unless ``counted`` is
+        False (recording which state a derived output reflects is not a change to that state).
+        """
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
@@ -65,6 +72,8 @@ class Connection:
                 raise database_error(exc, self.path) from exc
             raise
         try:
+            if counted and self.counts_changes:
+                self._db.execute("UPDATE register_state SET changes = changes + 1")
             self._db.execute("COMMIT")
         except sqlite3.Error as e:
             with contextlib.suppress(sqlite3.Error):

@@ -133,10 +133,34 @@ def _m5_round_changes(db: sqlite3.Connection) -> None:
     )
 
 
+def _m6_derived_outputs(db: sqlite3.Connection) -> None:
+    # A counter bumped by every committed transaction, and which count (or, for a manager's
+    # tracker, which submission) each derived file reflects: a file behind it is rebuilt.
+    run_script(
+        db,
+        """
+        CREATE TABLE register_state (changes INTEGER NOT NULL);
+        INSERT INTO register_state VALUES (0);
+        CREATE TABLE derived_outputs (
+            output TEXT PRIMARY KEY, reflects INTEGER NOT NULL, written_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
+def _m7_filed_files(db: sqlite3.Connection) -> None:
+    # When an accepted file's move finished: a copy dropped again later is then told apart from a
+    # move cut short. Files accepted before this column are taken as moved (nearly all were).
+    db.execute("ALTER TABLE ingested_files ADD COLUMN filed_at TEXT")
+    db.execute("UPDATE ingested_files SET filed_at = at WHERE outcome = 'processed'")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
     ("indicators, agency sections and case facts", _m4_framework_parts),
     ("round changes: how each audit was chosen, and who changed what", _m5_round_changes),
+    ("derived outputs and the change counter", _m6_derived_outputs),
+    ("when each accepted file reached processed", _m7_filed_files),
 ]

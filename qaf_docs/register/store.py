@@ -19,6 +19,8 @@ from typing import Any
 from qaf_docs.errors import RegisterError
 from qaf_docs.register.changes import ChangeBook
 from qaf_docs.register.connection import database_error
+from qaf_docs.register.derived import DerivedBook
+from qaf_docs.register.filing import FilingBook
 from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.reading import ReadingBook
 from qaf_docs.register.submissions import SubmissionBook
@@ -36,7 +38,7 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
-class Register(SubmissionBook, ReadingBook, ChangeBook):
+class Register(SubmissionBook, ReadingBook, ChangeBook, DerivedBook, FilingBook):
     """The register of one workspace; open with ``Register.open(path)`` and close when done.
 
     Every database failure leaves this class as a :class:`RegisterError` that says what to do.
@@ -55,6 +57,7 @@ class Register(SubmissionBook, ReadingBook, ChangeBook):
             raise database_error(e, path) from e
         register = cls(db, path)
         register._migrate()
+        register.counts_changes = True
         return register
 
     def __enter__(self) -> Register:

@@ -22,10 +22,19 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
+def _same_action(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def merge_actions(
     agreed: Sequence[sqlite3.Row], updates: Sequence[sqlite3.Row]
 ) -> list[TrackerRow]:
-    """Actions as agreed in the form, each replaced by the manager's latest tracker row if any."""
+    """Actions as agreed in the form, each replaced by the manager's latest tracker row if any.
+
+    A tracker returned before the current form (the audit was resubmitted since) speaks of the
+    earlier form's actions: the new form's actions stand, and the manager's status, completion
+    date and evidence carry over only to an action that still exists with the same wording.
+    """
     merged = {
         r["number"]: TrackerRow(
             r["number"],
@@ -38,6 +47,23 @@ def merge_actions(
         )
         for r in agreed
     }
+    form_id = max((r["submission_id"] for r in agreed), default=0)
+    tracker_id = max((r["submission_id"] for r in updates), default=0)
+    if tracker_id < form_id:
+        by_wording = {_same_action(r["description"]): r for r in updates}
+        for number, row in merged.items():
+            u = by_wording.get(_same_action(row.description))
+            if u is not None:
+                merged[number] = TrackerRow(
+                    number,
+                    row.description,
+                    row.owner,
+                    row.due_on,
+                    u["status"],
+                    date_or_none(u["completed_on"]),
+                    u["evidence"],
+                )
+        return [merged[n] for n in sorted(merged)]
     for r in updates:
         merged[r["number"]] = TrackerRow(
             r["number"],

@@ -60,11 +60,13 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
     # as the literal text the person typed, one in a date column is an error naming the cell.
     wb = load_workbook(path, data_only=False)
     sheet = wb.worksheets[0]
-    visible_ref = None
+    visible_ref = visible_case = None
     for row in sheet.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
         if _text(row[0]).lower() == "audit reference":
             visible_ref = _text(row[1])
-    identity = read_identity(path, visible_ref, limits)
+        elif _text(row[0]).lower() == "case id":
+            visible_case = _text(row[1])
+    identity = read_identity(path, visible_ref, limits, visible_case_id=visible_case)
     findings: list[Finding] = []
     header = find_actions_header(sheet)
     if header is None:

@@ -7,6 +7,7 @@ a finding naming the field, never a silent blank.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -19,6 +20,7 @@ from qaf_docs.frameworks import Framework, Scale
 from qaf_docs.frameworks.base import NOT_APPLICABLE_SPELLINGS, fold_grade
 from qaf_docs.office import field_names as tags
 from qaf_docs.office import form_fields as ff
+from qaf_docs.office.content_controls import W_NS
 from qaf_docs.office.identity import read_identity
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, parse_xml, read_member
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
@@ -47,12 +49,26 @@ def _section_texts(framework: Framework, text: Callable[[str], str]) -> dict[str
     return texts
 
 
+_CASE_LABELS = {"case id", "case id:", "case reference", "case number"}
+
+
+def labelled_value(root: etree._Element, labels: set[str] = _CASE_LABELS) -> str | None:
+    """Return the text of the table cell right of a cell labelled "Case ID" (None if no label)."""
+    for row in root.iter(f"{{{W_NS}}}tr"):
+        cells = [" ".join("".join(c.itertext()).split()) for c in row.iter(f"{{{W_NS}}}tc")]
+        for label, value in itertools.pairwise(cells):
+            if label.casefold() in labels:
+                return value
+    return None
+
+
 def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_LIMITS) -> AuditForm:
     """Read a completed audit tool; reading problems come back as error findings on the form."""
     root = read_document_xml(path, limits)
     fields = ff.read_fields(root)
-    visible_ref = fields["qaf_ref"].text if "qaf_ref" in fields else None
-    identity = read_identity(path, visible_ref, limits)
+    # An empty string, not None, when the reference was deleted: the check then needs the case id.
+    visible_ref = fields["qaf_ref"].text if "qaf_ref" in fields else ""
+    identity = read_identity(path, visible_ref, limits, visible_case_id=labelled_value(root))
     findings: list[Finding] = []
 
     def text(name: str) -> str:

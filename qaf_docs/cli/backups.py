@@ -1,0 +1,59 @@
+"""Keeping the register safe: ``qaf backup`` (and putting a backup back)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qaf_docs.cli.app import cli, workspace_at, workspace_option
+
+
+@cli.command()
+@click.option(
+    "--restore",
+    "restore_from",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Put this backup back as the register (the current one is backed up first).",
+)
+@workspace_option
+def backup(workspace: Path | None, restore_from: Path | None) -> None:
+    """Copy the register to the backups folder (or put a backup back with --restore).
+
+    qaf also backs the register up before every upgrade of its layout and once a day while
+    `qaf watch` runs; the newest copies are kept (qaf.toml: [backup] keep).
+
+    Example:
+
+        \b
+        qaf backup
+
+        \b
+        qaf backup --restore "backups/qaf_register 2026-11-02 093000 daily.db"
+    """
+    from qaf_docs.inbox.ingest import WATCH_LOCK
+    from qaf_docs.inbox.lock import WatcherLock
+    from qaf_docs.register import backup as backups
+    from qaf_docs.register.presence import backup_folder, mark_created
+
+    ws = workspace_at(workspace)
+    settings = ws.load_settings()
+    folder = backup_folder(ws, settings)
+    if restore_from is None:
+        path = backups.back_up(
+            ws.register_path, folder, reason="by hand", keep=settings.backup.keep
+        )
+        click.echo(f"Backup: {path}")
+        return
+    # No watcher may write while the register is swapped underneath it.
+    with WatcherLock(ws.inbox / WATCH_LOCK):
+        saved = backups.restore(restore_from, ws.register_path, folder, keep=settings.backup.keep)
+        mark_created(ws, ws.register_path)
+    if saved:
+        click.echo(f"The register it replaced was kept as {saved}")
+    click.echo(f"Register restored from {restore_from}")
+    click.echo(
+        "Forms processed after this backup was taken are in outbox/processed/: drop them in the "
+        "inbox again to record them. The tracker and action trackers are rebuilt at the next run."
+    )

@@ -1,0 +1,126 @@
+"""Copies of the register that can be put back: ``qaf backup``, before every migration, and daily.
+
+SQLite's online backup API copies a consistent snapshot even while the watcher writes. Each copy is
+written to a temporary name and renamed into place, so a half-written backup never looks like a good
+one; only the newest ``keep`` copies are kept. A PostgreSQL register is backed up by the server's own
+tools (``pg_dump``), not by qaf.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from datetime import datetime
+from pathlib import Path
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.register.connection import database_error
+
+PREFIX = "qaf_register "
+SUFFIX = ".db"
+DAY_S = 24 * 3600
+
+
+def backups(folder: Path) -> list[Path]:
+    """Return the backups in ``folder``, oldest first."""
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p for p in folder.iterdir() if p.name.startswith(PREFIX) and p.name.endswith(SUFFIX)
+    )
+
+
+def back_up(register_path: Path, folder: Path, *, reason: str, keep: int) -> Path:
+    """Copy the register at ``register_path`` into ``folder`` and keep only the newest ``keep``.
+
+    Raises RegisterError when the register cannot be read and OSError when the copy cannot be
+    written (a full disk): the CLI turns either into one line of advice.
+    """
+    if not register_path.is_file():
+        raise RegisterError(f"There is no register at {register_path} to back up.")
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now().strftime("%Y-%m-%d %H%M%S")
+    target = folder / f"{PREFIX}{stamp} {reason}{SUFFIX}"
+    counter = 2
+    while target.exists():
+        target = folder / f"{PREFIX}{stamp} {reason} ({counter}){SUFFIX}"
+        counter += 1
+    temp = folder / f".{target.stem}.{os.getpid()}-{os.urandom(4).hex()}.tmp{SUFFIX}"
+    try:
+        source = sqlite3.connect(f"{register_path.as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            copy = sqlite3.connect(temp)
+            try:
+                source.backup(copy)
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        os.replace(temp, target)
+    except sqlite3.Error as e:
+        raise database_error(e, register_path) from e
+    finally:
+        temp.unlink(missing_ok=True)
+    for old in backups(folder)[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return target
+
+
+def back_up_if_due(register_path: Path, folder: Path, *, keep: int) -> Path | None:
+    """Take the daily backup if the newest one is a day old (or there is none); else None."""
+    existing = backups(folder)
+    if existing and time.time() - existing[-1].stat().st_mtime < DAY_S:
+        return None
+    return back_up(register_path, folder, reason="daily", keep=keep)
+
+
+def verify(backup: Path) -> None:
+    """Raise RegisterError unless ``backup`` is an intact qaf register."""
+    if not backup.is_file() or backup.stat().st_size == 0:
+        raise RegisterError(f"{backup} is not a register backup (missing or empty).")
+    try:
+        db = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+        try:
+            check = [tuple(r) for r in db.execute("PRAGMA quick_check").fetchall()]
+            db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error as e:
+        raise RegisterError(f"{backup} is not a usable register backup ({e}).") from e
+    if check != [("ok",)]:
+        raise RegisterError(f"{backup} is damaged; choose an older backup.")
+
+
+def restore(backup: Path, register_path: Path, folder: Path, *, keep: int) -> Path | None:
+    """Put ``backup`` back as the register; the register it replaces is backed up first.
+
+    Returns the backup of the replaced register, or None if there was none worth keeping.
+    """
+    verify(backup)
+    saved = None
+    if register_path.is_file() and register_path.stat().st_size > 0:
+        with contextlib.suppress(RegisterError):  # a damaged register cannot be copied
+            saved = back_up(register_path, folder, reason="before restore", keep=keep + 1)
+    for side in ("-wal", "-shm"):
+        Path(f"{register_path}{side}").unlink(missing_ok=True)
+    register_path.unlink(missing_ok=True)
+    try:
+        source = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+        try:
+            target = sqlite3.connect(register_path)
+            try:
+                source.backup(target)
+                # Files written after the backup must not pass for up to date: rebuild them all.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    target.execute("DELETE FROM derived_outputs")
+                    target.commit()
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.Error as e:
+        raise database_error(e, register_path) from e
+    return saved

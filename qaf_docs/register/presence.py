@@ -1,0 +1,130 @@
+"""The register knows it exists: a workspace with history never gets a blank register by accident.
+
+``qaf init`` (and every later successful open) leaves a marker in ``.qaf/``. If the register file is
+then missing or empty while the workspace shows it has been used (the marker, processed or rejected
+files, sampling manifests, issued packs), :func:`open_register` refuses with what happened and how to
+restore it, instead of creating a blank register that would reject every valid form. It also refuses
+a damaged register before anything reads half of it, and backs the register up before a migration.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.register.backup import back_up, backups
+from qaf_docs.register.connection import database_error
+from qaf_docs.register.migrations import MIGRATIONS
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Settings, Workspace
+
+MARKER = "register.marker"
+
+
+def backup_folder(ws: Workspace, settings: Settings) -> Path:
+    """Return the folder the workspace's register backups go to."""
+    folder = Path(settings.backup.folder)
+    return folder if folder.is_absolute() else ws.root / folder
+
+
+def history(ws: Workspace) -> list[str]:
+    """Return the signs that this workspace has been used (empty for a brand-new one)."""
+    signs = []
+    if (ws.state / MARKER).is_file():
+        signs.append("qaf init created a register here")
+
+    def has_files(folder: Path) -> bool:
+        return folder.is_dir() and any(p.is_file() for p in folder.rglob("*"))
+
+    for folder, sign in (
+        (ws.processed, "forms have been processed"),
+        (ws.rejected, "files have been rejected"),
+        (ws.samples, "sampling rounds have been drawn"),
+        (ws.packs, "packs have been issued"),
+    ):
+        if has_files(folder):
+            signs.append(sign)
+    return signs
+
+
+def open_register(ws: Workspace, settings: Settings | None = None) -> Register:
+    """Open the workspace's register, refusing a missing, empty or damaged one the workspace needs."""
+    settings = settings or ws.load_settings()
+    path = ws.register_path
+    try:
+        blank = not path.exists() or path.stat().st_size == 0
+    except OSError as e:
+        raise RegisterError(f"The register ({path}) cannot be reached: {e}.") from e
+    if blank:
+        signs = history(ws)
+        if signs:
+            raise RegisterError(_missing_message(path, signs, backup_folder(ws, settings)))
+    else:
+        _check_intact(path)
+        if _schema_version(path) < len(MIGRATIONS):
+            back_up(
+                path,
+                backup_folder(ws, settings),
+                reason="before upgrade",
+                keep=settings.backup.keep,
+            )
+    register = Register.open(path)
+    mark_created(ws, path)
+    return register
+
+
+def mark_created(ws: Workspace, path: Path) -> None:
+    """Leave the marker that says this workspace has a register (kept once written)."""
+    marker = ws.state / MARKER
+    if marker.exists():
+        return
+    ws.state.mkdir(parents=True, exist_ok=True)
+    marker.write_text(
+        f"register = {path}\ncreated = {datetime.now().astimezone().isoformat(timespec='seconds')}\n"
+        "qaf refuses to replace this register with a blank one; see README: Backups.\n",
+        encoding="utf-8",
+    )
+
+
+def _missing_message(path: Path, signs: list[str], folder: Path) -> str:
+    state = "missing" if not path.exists() else "empty (0 bytes)"
+    saved = backups(folder)
+    restore = (
+        f'Restore the newest backup: qaf backup --restore "{saved[-1]}"'
+        if saved
+        else f"Restore it from the computer's backup (no qaf backups in {folder})"
+    )
+    return (
+        f"The register ({path}) is {state}, but this workspace has been used "
+        f"({'; '.join(signs)}). qaf will not start a blank register over it: every form would be "
+        f"refused. {restore}, then run the command again. Nothing in the inbox has been touched."
+    )
+
+
+def _check_intact(path: Path) -> None:
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            rows = db.execute("PRAGMA quick_check").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error as e:
+        raise database_error(e, path) from e
+    if [tuple(r) for r in rows] != [("ok",)]:
+        raise database_error(sqlite3.DatabaseError("database disk image is malformed"), path)
+
+
+def _schema_version(path: Path) -> int:
+    try:
+        db = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)
+        try:
+            row = db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        finally:
+            db.close()
+    except sqlite3.OperationalError:
+        return 0  # no table yet: every migration is still to run
+    except sqlite3.Error as e:
+        raise database_error(e, path) from e
+    return int(row[0] or 0) if row else 0

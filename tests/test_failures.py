@@ -1,0 +1,405 @@
+"""Failures a user can meet — a full disk, a read-only folder, a file held open by Word, a crashed or
+refused watcher — end in one ``Error:`` line and a non-zero exit, or are retried by the watcher by
+itself; nothing already recorded is lost and nothing is left half-done."""
+
+from __future__ import annotations
+
+import errno
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import complete_form, pack_docx, plan_audits
+
+from qaf_docs.cli import cli
+from qaf_docs.errors import QafError, RegisterError, os_error_advice
+from qaf_docs.inbox import derived, ingest
+from qaf_docs.inbox.ingest import WATCH_LOCK, ingest_inbox, watch_inbox
+from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.inbox.watcher import InboxWatcher
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.store import Register
+from qaf_docs.safe_output import process_alive, remove_leftover_temp_files
+from qaf_docs.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def no_workspace_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QAF_WORKSPACE", raising=False)
+
+
+def one_line_error(result: Result) -> str:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert result.output.startswith("Error:"), result.output
+    assert result.output.strip().count("\n") == 0, result.output
+    return result.output
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+def ready_form(ws: Workspace, name: str = "form.docx") -> AuditRecord:
+    """Issue one audit and drop its completed form in the inbox, already settled."""
+    with Register.open(ws.register_path) as register:
+        plan_audits(register, ws, 1)
+        generate_packs(ws, register)
+        audit = register.audits()[-1]
+    complete_form(pack_docx(ws, audit), ws.load_framework()).save()
+    shutil.copyfile(pack_docx(ws, audit), ws.inbox / name)
+    old = time.time() - 3600
+    os.utime(ws.inbox / name, (old, old))
+    return audit
+
+
+def sharing_violation() -> OSError:
+    """What Windows raises for a file Word holds open (Linux cannot produce it)."""
+    error = PermissionError(errno.EACCES, "The process cannot access the file", "QA_tracker.xlsx")
+    error.winerror = 32  # type: ignore[attr-defined]
+    return error
+
+
+# -- one line of advice for every failure ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "error, words",
+    [
+        (OSError(errno.ENOSPC, "No space left on device", "x"), "disk is full"),
+        (OSError(errno.EROFS, "Read-only file system", "outbox"), "read-only"),
+        (PermissionError(errno.EACCES, "Permission denied", "outbox"), "permissions"),
+        (sharing_violation(), "open in another program"),
+    ],
+)
+def test_a_failed_write_is_one_error_line_with_advice(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, error: OSError, words: str
+) -> None:
+    def fail(*args: Any, **kwargs: Any) -> Path:
+        raise error
+
+    monkeypatch.setattr(derived.reports, "build_tracker", fail)
+    message = one_line_error(CliRunner().invoke(cli, ["report", "-w", str(workspace.root)]))
+    assert words in message
+
+
+def test_a_full_disk_in_the_register_is_one_error_line_and_the_form_waits(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready_form(workspace)
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        import sqlite3
+
+        from qaf_docs.register.connection import database_error
+
+        raise database_error(sqlite3.OperationalError("database or disk is full"), None)
+
+    monkeypatch.setattr(Register, "record_audit_submission", full)
+    message = one_line_error(CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)]))
+    assert "disk that holds it is full" in message
+    assert (workspace.inbox / "form.docx").exists(), "the form stays for the next run"
+    monkeypatch.undo()
+    result = CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]
+
+
+def test_a_read_only_outbox_is_one_error_line_and_the_next_run_finishes(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit = ready_form(workspace)
+
+    def read_only(*args: Any, **kwargs: Any) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system", str(workspace.processed))
+
+    monkeypatch.setattr(ingest, "move_without_clobber", read_only)
+    message = one_line_error(CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)]))
+    assert "read-only" in message
+    monkeypatch.undo()
+    result = CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]
+    with Register.open(workspace.register_path) as register:
+        assert register.submission(audit.audit_ref) is not None
+        assert len(register.results()[0].actions) == 2
+
+
+# -- a real small filesystem (root may mount one; otherwise the simulations above stand) ----------
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip("cannot mount a small filesystem here (the simulated tests cover this)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def qaf(ws: Workspace, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "qaf_docs", *args, "--workspace", str(ws.root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=180,
+    )
+
+
+def assert_one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error:"), proc.stderr
+    return lines[0]
+
+
+def test_a_full_disk_and_a_read_only_disk_for_real(small_disk: Path) -> None:
+    from qaf_docs.workspace import init_workspace
+
+    ws = init_workspace(small_disk / "ws")
+    audit = ready_form(ws)
+    filler = small_disk / "filler.bin"
+    fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(fd, b"\1" * 4096):
+            pass
+    except OSError as full:
+        assert full.errno == errno.ENOSPC
+    finally:
+        os.close(fd)
+    line = assert_one_error_line(qaf(ws, "ingest"))
+    assert "full" in line
+    assert not (ws.inbox / WATCH_LOCK).exists(), "no lock left behind by a full disk"
+    filler.unlink()
+    done = qaf(ws, "ingest")
+    assert done.returncode == 0, done.stderr
+    with Register.open(ws.register_path) as register:
+        assert register.submission(audit.audit_ref) is not None
+    ready_form(ws, "second.docx")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    line = assert_one_error_line(qaf(ws, "ingest"))
+    assert "read-only" in line or "may not write" in line
+    subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
+    assert qaf(ws, "ingest").returncode == 0
+    assert sorted(p.name for p in ws.processed.iterdir()) == ["form.docx", "second.docx"]
+
+
+# -- locks -----------------------------------------------------------------------------------------
+
+
+def test_a_full_disk_at_start_leaves_no_empty_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / WATCH_LOCK
+
+    def full(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(json, "dump", full)
+    with pytest.raises(OSError):
+        WatcherLock(path).acquire()
+    assert list(tmp_path.iterdir()) == [], "neither a lock nor its temporary file is left"
+
+
+def test_an_empty_lock_left_by_an_older_qaf_is_taken_over_at_once(tmp_path: Path) -> None:
+    path = tmp_path / WATCH_LOCK
+    path.write_text("")
+    old = time.time() - 30
+    os.utime(path, (old, old))
+    with WatcherLock(path) as lock:
+        assert lock.held
+        assert json.loads(path.read_text())["pid"] == os.getpid()
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_a_killed_but_unreaped_watcher_counts_as_dead(tmp_path: Path) -> None:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        assert wait_for(lambda: "Z" in Path(f"/proc/{child.pid}/stat").read_text().split(")")[1])
+        assert not process_alive(child.pid)
+        path = tmp_path / WATCH_LOCK
+        record = {"pid": child.pid, "host": os.uname().nodename, "token": "zombie"}
+        path.write_text(json.dumps({**record, "started_at": time.time(), "heartbeat": time.time()}))
+        with WatcherLock(path) as lock:
+            assert lock.held
+    finally:
+        child.wait()
+
+
+@pytest.mark.parametrize("run", ["watch", "ingest"])
+def test_a_refused_second_watcher_touches_nothing(workspace: Workspace, run: str) -> None:
+    (workspace.rejected / "form.docx").write_bytes(b"a rejected form")
+    # A temporary file whose writer has gone: a run holding the lock would clean it up.
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    leftover = workspace.rejected / f".form.docx.rejected.{gone.pid}-0badcafe.tmp.txt"
+    leftover.write_text("half a note")
+    with WatcherLock(workspace.inbox / WATCH_LOCK):
+        before = sorted(p.name for p in workspace.root.rglob("*"))
+        with pytest.raises(QafError, match="Another watcher"):
+            if run == "watch":
+                watch_inbox(workspace, poll=True, stop=threading.Event())
+            else:
+                ingest_inbox(workspace, settle_s=0)
+        assert sorted(p.name for p in workspace.root.rglob("*")) == before
+
+
+def test_temporary_files_of_killed_writers_are_removed_and_live_ones_kept(tmp_path: Path) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    packs = tmp_path / "packs" / "round"
+    packs.mkdir(parents=True)
+    killed = packs / f".QA2611-0001.{dead.pid}-0123abcd.tmp.xlsx"
+    mine = packs / f".QA2611-0002.{os.getpid()}-0123abcd.tmp.xlsx"
+    killed.write_bytes(b"half")
+    mine.write_bytes(b"being written")
+    assert remove_leftover_temp_files(tmp_path / "packs", recursive=True) == 1
+    assert not killed.exists() and mine.exists()
+
+
+# -- the watcher retries by itself -------------------------------------------------------------
+
+
+def test_the_watcher_retries_a_file_after_a_temporary_failure(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "form.docx").write_bytes(b"x" * 100)
+    attempts: list[str] = []
+    done: list[str] = []
+
+    def process(path: Path) -> None:
+        attempts.append(path.name)
+        if len(attempts) < 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        done.append(path.name)
+        path.unlink()
+
+    stop = threading.Event()
+    watcher = InboxWatcher(
+        inbox,
+        process,
+        lambda: None,
+        poll=True,
+        scan_interval_s=0.05,
+        debounce_s=0.05,
+        min_stable_s=0.0,
+        retry_locked_s=0.05,
+        lock_path=tmp_path / "lock",
+        log=logging.getLogger("test.retry"),
+    )
+    thread = threading.Thread(target=watcher.run, args=(stop,))
+    thread.start()
+    try:
+        assert wait_for(lambda: done == ["form.docx"]), attempts
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert len(attempts) == 3, "retried by itself, without the file changing"
+
+
+def test_the_watcher_retries_an_end_of_burst_update_that_could_not_finish(tmp_path: Path) -> None:
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    calls: list[float] = []
+
+    def burst_end() -> bool:
+        calls.append(time.monotonic())
+        return len(calls) >= 3  # behind twice (disk full), then caught up
+
+    stop = threading.Event()
+    watcher = InboxWatcher(
+        inbox,
+        lambda p: None,
+        burst_end,
+        on_start=lambda: None,
+        poll=True,
+        scan_interval_s=0.05,
+        retry_locked_s=0.05,
+        lock_path=tmp_path / "lock",
+        log=logging.getLogger("test.burst"),
+    )
+    thread = threading.Thread(target=watcher.run, args=(stop,))
+    thread.start()
+    try:
+        assert wait_for(lambda: len(calls) >= 3)
+        time.sleep(0.5)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert len(calls) == 3, "caught up at start, retried until done, then quiet"
+
+
+def test_a_watched_form_recorded_while_the_disk_was_full_and_its_note_come_through(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready_form(workspace)
+    (workspace.inbox / "letter.docx").write_bytes(b"%PDF-1.4 not a form")
+    real_record = Register.record_audit_submission
+    real_note = ingest.write_note
+    failures = {"record": 1, "note": 1}
+
+    def record_once_full(self: Register, *args: Any, **kwargs: Any) -> None:
+        if failures["record"]:
+            failures["record"] -= 1
+            raise RegisterError("The register could not be used: database or disk is full.")
+        real_record(self, *args, **kwargs)
+
+    def note_once_full(moved: Path, text: str) -> Path:
+        if failures["note"]:
+            failures["note"] -= 1
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_note(moved, text)
+
+    monkeypatch.setattr(Register, "record_audit_submission", record_once_full)
+    monkeypatch.setattr(ingest, "write_note", note_once_full)
+    real_watcher = ingest.InboxWatcher
+
+    def quick(*args: Any, **kwargs: Any) -> InboxWatcher:
+        return real_watcher(*args, **{**kwargs, "retry_locked_s": 0.1, "debounce_s": 0.1})
+
+    monkeypatch.setattr(ingest, "InboxWatcher", quick)
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=watch_inbox,
+        args=(workspace,),
+        kwargs={"poll": True, "scan_interval_s": 0.1, "stop": stop},
+    )
+    thread.start()
+    try:
+        assert wait_for(lambda: (workspace.processed / "form.docx").exists())
+        assert wait_for(lambda: (workspace.rejected / "letter.docx.rejected.txt").exists())
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert failures == {"record": 0, "note": 0}
+
+
+def test_os_error_advice_never_quotes_more_than_the_file_name() -> None:
+    advice = os_error_advice(OSError(errno.ENOSPC, "No space left on device", "/ws/outbox/x.xlsx"))
+    assert advice.count("\n") == 0 and "Free some space" in advice
