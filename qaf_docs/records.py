@@ -206,6 +206,13 @@ class AuditResult:
     domains: list[DomainResult] = field(default_factory=list)
     actions: list[ActionResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Added for the reports (issue 11); read from what the register already holds.
+    case_type: str | None = None
+    round_kind: str | None = None
+    sections: dict[str, str] = field(default_factory=dict)  # voice_of_child, family_feedback …
+    practitioner_present: bool | None = None
+    moderator: str | None = None
+    moderation_reason: str = ""
 
     @property
     def final_grade(self) -> str | None:

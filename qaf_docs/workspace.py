@@ -29,6 +29,7 @@ from qaf_docs.frameworks import Framework, load_framework
 SETTINGS_FILE = "qaf.toml"
 AUDIT_TEMPLATE = "audit_tool.docx"
 TRACKER_TEMPLATE = "action_tracker.xlsx"
+REPORT_TEMPLATE = "quarterly_report.docx"
 
 
 class ValidationRules(BaseModel):
@@ -58,6 +59,16 @@ class InboxSettings(BaseModel):
     max_file_mb: int = Field(default=25, ge=1)
 
 
+class ReportSettings(BaseModel):
+    """What the tracker and reports measure against."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    inadequate_target: float = Field(
+        default=0.10, ge=0, le=1, description="the published target: 10% or less Inadequate"
+    )
+
+
 class Settings(BaseModel):
     """The contents of ``qaf.toml``."""
 
@@ -69,6 +80,7 @@ class Settings(BaseModel):
     show_child_names: bool = False
     validation: ValidationRules = ValidationRules()
     inbox: InboxSettings = InboxSettings()
+    reports: ReportSettings = ReportSettings()
 
 
 @dataclass(frozen=True)
@@ -121,6 +133,11 @@ class Workspace:
     def samples(self) -> Path:
         """Folder of sampling manifests."""
         return self.outbox / "samples"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Folder of the period and round reports."""
+        return self.outbox / "reports"
 
     @property
     def tracker_path(self) -> Path:
@@ -216,6 +233,9 @@ warn_if_audit_date_missing = true
 [inbox]
 poll = false        # true for network shares where change events never arrive
 max_file_mb = 25
+
+[reports]
+inadequate_target = 0.10   # the share of audits graded Inadequate the service aims to stay within
 """
 
 
@@ -240,7 +260,7 @@ def init_workspace(
             ),
             encoding="utf-8",
         )
-    for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE):
+    for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE, REPORT_TEMPLATE):
         target = ws.templates / name
         if restore_templates or not target.exists():
             shutil.copyfile(bundled_templates() / name, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from typing import Any
@@ -136,9 +137,12 @@ class ReadingBook(AuditBook):
             f"WHERE {current}",
             "audit_tool",
         )
+        kinds = {r[0]: r[1] for r in self._db.execute("SELECT round_id, kind FROM rounds")}
         out: list[AuditResult] = []
         for a in self.audits():
             tool = tools.get(a.audit_ref)
+            texts = json.loads(tool["texts_json"] or "{}") if tool else {}
+            present = tool["practitioner_present"] if tool else None
             out.append(
                 AuditResult(
                     audit_ref=a.audit_ref,
@@ -170,6 +174,12 @@ class ReadingBook(AuditBook):
                     warnings=[
                         f"{w['location']}: {w['message']}" for w in found.get(a.audit_ref, [])
                     ],
+                    case_type=a.case_type or None,
+                    round_kind=kinds.get(a.round_id),
+                    sections={k: str(v).strip() for k, v in texts.items() if str(v).strip()},
+                    practitioner_present=None if present is None else bool(present),
+                    moderator=(tool["moderator"] or None) if tool else None,
+                    moderation_reason=(tool["moderation_reason"] or "") if tool else "",
                 )
             )
         return out
