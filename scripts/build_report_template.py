@@ -34,7 +34,9 @@ def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
     tr_pr.append(el)
 
 
-def table(doc, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None) -> None:  # type: ignore[no-untyped-def]
+def table(
+    doc, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None
+) -> None:  # type: ignore[no-untyped-def]
     """Add a table: header row, one repeated row per item of ``loop``, and a totals row."""
     t = doc.add_table(rows=4 + (1 if total else 0), cols=len(headers))
     t.style = "Table Grid"
@@ -76,7 +78,9 @@ def build(path: Path) -> None:
     section.footer.paragraphs[0].text = "{{ council }} · {{ title }} · OFFICIAL-SENSITIVE"
 
     doc.add_paragraph("{{ title }}", style="Title")
-    doc.add_paragraph("{{ council }} · quality assurance of children's social care case files · built {{ built }}")
+    doc.add_paragraph(
+        "{{ council }} · quality assurance of children's social care case files · built {{ built }}"
+    )
     doc.add_paragraph(
         "This report covers audits dated in {{ period_title }}. Practitioners are not named: workers "
         "appear as Worker A, Worker B … within this report only. Figures agree with the QA tracker."
@@ -93,40 +97,79 @@ def build(path: Path) -> None:
     doc.add_heading("How much did we do", level=1)
     doc.add_paragraph("{%p for b in how_much %}")
     doc.add_heading("Completed against plan by {{ b.label | lower }}", level=2)
-    table(doc, ["{{ b.label }}", "Planned", "Returned", "Completion"], "b.rows",
-          ["r.name", "r.planned", "r.returned", "r.completion"],
-          ["Total", "{{ b.total.planned }}", "{{ b.total.returned }}", "{{ b.total.completion }}"])
+    table(
+        doc,
+        ["{{ b.label }}", "Planned", "Returned", "Completion"],
+        "b.rows",
+        ["r.name", "r.planned", "r.returned", "r.completion"],
+        ["Total", "{{ b.total.planned }}", "{{ b.total.returned }}", "{{ b.total.completion }}"],
+    )
     doc.add_paragraph("{%p endfor %}")
 
     doc.add_heading("How well did we do it", level=1)
     doc.add_heading("Grades by domain", level=2)
     doc.add_paragraph("{{ chart_domains }}")
-    table(doc, ["Domain", "Graded", "Good or better", "Below good", "Good or better %"], "domains",
-          ["r.name", "r.graded", "r.good", "r.below", "r.good_share"],
-          ["Total", "{{ domains_total.graded }}", "{{ domains_total.good }}",
-           "{{ domains_total.below }}", "{{ domains_total.good_share }}"])
+    table(
+        doc,
+        ["Domain", "Graded", "Good or better", "Below good", "Good or better %"],
+        "domains",
+        ["r.name", "r.graded", "r.good", "r.below", "r.good_share"],
+        [
+            "Total",
+            "{{ domains_total.graded }}",
+            "{{ domains_total.good }}",
+            "{{ domains_total.below }}",
+            "{{ domains_total.good_share }}",
+        ],
+    )
     doc.add_heading("Grades by team", level=2)
     doc.add_paragraph("{{ chart_teams }}")
-    table(doc, ["Team", "Graded", "Good or better", "Inadequate"], "teams.rows",
-          ["r.name", "r.graded", "r.good", "r.inadequate"],
-          ["Total", "{{ teams.total.graded }}", "{{ teams.total.good }}", "{{ teams.total.inadequate }}"])
+    table(
+        doc,
+        ["Team", "Graded", "Good or better", "Inadequate"],
+        "teams.rows",
+        ["r.name", "r.graded", "r.good", "r.inadequate"],
+        [
+            "Total",
+            "{{ teams.total.graded }}",
+            "{{ teams.total.good }}",
+            "{{ teams.total.inadequate }}",
+        ],
+    )
     doc.add_heading("Variation between workers", level=2)
-    table(doc, ["Worker", "Graded", "Good or better", "Inadequate"], "workers.rows",
-          ["r.name", "r.graded", "r.good", "r.inadequate"],
-          ["Total", "{{ workers.total.graded }}", "{{ workers.total.good }}", "{{ workers.total.inadequate }}"])
+    table(
+        doc,
+        ["Worker", "Graded", "Good or better", "Inadequate"],
+        "workers.rows",
+        ["r.name", "r.graded", "r.good", "r.inadequate"],
+        [
+            "Total",
+            "{{ workers.total.graded }}",
+            "{{ workers.total.good }}",
+            "{{ workers.total.inadequate }}",
+        ],
+    )
     doc.add_heading("Moderation", level=2)
     doc.add_paragraph(
         "{{ headline.moderated }} audits were moderated and {{ headline.changed }} grades changed "
         "(agreement {{ headline.agreement }}; weighted kappa {{ headline.kappa }})."
     )
     doc.add_paragraph("{%p if moderation_changes %}")
-    table(doc, ["Audit ref", "Case ID", "Auditor's grade", "Moderated grade", "Reason"],
-          "moderation_changes", ["r.ref", "r.case", "r.from", "r.to", "r.reason"])
+    table(
+        doc,
+        ["Audit ref", "Case ID", "Auditor's grade", "Moderated grade", "Reason"],
+        "moderation_changes",
+        ["r.ref", "r.case", "r.from", "r.to", "r.reason"],
+    )
     doc.add_paragraph("{%p endif %}")
     doc.add_heading("Trend against earlier periods", level=2)
     doc.add_paragraph("{{ chart_trend }}")
-    table(doc, ["Period", "Graded", "Good or better", "Inadequate"], "trend.rows",
-          ["r.name", "r.graded", "r.good", "r.inadequate"])
+    table(
+        doc,
+        ["Period", "Graded", "Good or better", "Inadequate"],
+        "trend.rows",
+        ["r.name", "r.graded", "r.good", "r.inadequate"],
+    )
 
     doc.add_heading("Is anyone better off", level=1)
     doc.add_paragraph(
@@ -135,8 +178,12 @@ def build(path: Path) -> None:
     )
     doc.add_paragraph("{%p if improved %}")
     doc.add_paragraph("Cases re-audited that moved from below good to good or better:")
-    table(doc, ["Case ID", "Audit ref", "Earlier grade", "Grade now"], "improved",
-          ["r.case", "r.ref", "r.from", "r.to"])
+    table(
+        doc,
+        ["Case ID", "Audit ref", "Earlier grade", "Grade now"],
+        "improved",
+        ["r.case", "r.ref", "r.from", "r.to"],
+    )
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("No case audited in this period has an earlier audit graded below good.")
     doc.add_paragraph("{%p endif %}")
@@ -150,10 +197,16 @@ def build(path: Path) -> None:
 
     doc.add_heading("Strengths and areas for development", level=1)
     doc.add_paragraph("{%p for d in strengths %}")
-    doc.add_paragraph("Strength: {{ d.name }}, {{ d.good_share }} good or better ({{ d.good }} of {{ d.graded }}).", style="List Bullet")
+    doc.add_paragraph(
+        "Strength: {{ d.name }}, {{ d.good_share }} good or better ({{ d.good }} of {{ d.graded }}).",
+        style="List Bullet",
+    )
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p for d in below_good %}")
-    doc.add_paragraph("To develop: {{ d.name }}, {{ d.below }} of {{ d.graded }} audits below good.", style="List Bullet")
+    doc.add_paragraph(
+        "To develop: {{ d.name }}, {{ d.below }} of {{ d.graded }} audits below good.",
+        style="List Bullet",
+    )
     doc.add_paragraph("{%p endfor %}")
     doc.add_heading("Good practice to share", level=2)
     doc.add_paragraph("{%p for e in examples %}")
@@ -164,15 +217,21 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("Escalations and concerns", level=1)
-    doc.add_paragraph("Re-audits due (final grade inadequate): {{ reaudits_due }}.", style="List Bullet")
+    doc.add_paragraph(
+        "Re-audits due (final grade inadequate): {{ reaudits_due }}.", style="List Bullet"
+    )
     doc.add_paragraph("Open escalations: {{ escalations }}.", style="List Bullet")
     doc.add_paragraph("Safeguarding concerns raised: {{ concerns }}.", style="List Bullet")
 
     doc.add_paragraph("{%p if is_round %}")
     doc.add_heading("Closing the loop: 6-week and 3-month checkpoints", level=1)
     doc.add_paragraph("{%p if checkpoints %}")
-    table(doc, ["Checkpoint", "Date", "Actions agreed", "Completed by then", "Share", "State"],
-          "checkpoints", ["r.name", "r.date", "r.actions", "r.done", "r.share", "r.state"])
+    table(
+        doc,
+        ["Checkpoint", "Date", "Actions agreed", "Completed by then", "Share", "State"],
+        "checkpoints",
+        ["r.name", "r.date", "r.actions", "r.done", "r.share", "r.state"],
+    )
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("No audit of this round has a date yet, so its checkpoints cannot be set.")
     doc.add_paragraph("{%p endif %}")

@@ -196,13 +196,9 @@ def domain_titles(results: Iterable[AuditResult], framework: Framework) -> list[
     return titles
 
 
-def domain_counts(
-    results: list[AuditResult], framework: Framework
-) -> dict[str, dict[str, int]]:
+def domain_counts(results: list[AuditResult], framework: Framework) -> dict[str, dict[str, int]]:
     """Return domain -> grade -> count over counted audits (domains graded "Not applicable" left out)."""
-    out = {
-        t: dict.fromkeys(framework.scale.grades, 0) for t in domain_titles(results, framework)
-    }
+    out = {t: dict.fromkeys(framework.scale.grades, 0) for t in domain_titles(results, framework)}
     for a in counted(results):
         for d in a.domains:
             if framework.scale.is_grade(d.grade):
@@ -232,9 +228,7 @@ class GroupRow:
         return ratio(self.inadequate, self.graded)
 
 
-def group_rows(
-    results: Iterable[AuditResult], framework: Framework, key: str
-) -> list[GroupRow]:
+def group_rows(results: Iterable[AuditResult], framework: Framework, key: str) -> list[GroupRow]:
     """Return figures grouped by ``key``: team, case_type, round_kind, month or quarter."""
     scale = framework.scale
     groups: dict[str, list[AuditResult]] = {}
@@ -328,7 +322,10 @@ def checkpoints(results: Iterable[AuditResult], today: date) -> list[Checkpoint]
         if start is None:
             continue
         actions = [x for a in audits for x in a.actions]
-        for name, due in (("6 weeks", start + timedelta(weeks=6)), ("3 months", add_months(start, 3))):
+        for name, due in (
+            ("6 weeks", start + timedelta(weeks=6)),
+            ("3 months", add_months(start, 3)),
+        ):
             done = sum(x.completed_on is not None and x.completed_on <= due for x in actions)
             out.append(Checkpoint(round_id, name, due, len(actions), done, due <= today))
     return out

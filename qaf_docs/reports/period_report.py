@@ -22,6 +22,7 @@ from qaf_docs.reports.periods import Period
 from qaf_docs.reports.report_content import build_context, pct
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates
+
 _TREND_PERIODS = 4
 
 
@@ -55,7 +56,9 @@ def build_round_report(
     for a in figures.counted(results):
         by_round.setdefault(a.round_id, []).append(a)
     order = sorted(by_round, key=lambda r: figures.round_start(by_round[r]) or date.min)
-    earlier = order[: order.index(round_id) + 1][-(_TREND_PERIODS + 1) :] if round_id in order else []
+    earlier = (
+        order[: order.index(round_id) + 1][-(_TREND_PERIODS + 1) :] if round_id in order else []
+    )
     trend = [(r, by_round[r]) for r in earlier]
     checks = [c for c in figures.checkpoints(chosen, today)]
     extra = {
@@ -63,11 +66,16 @@ def build_round_report(
         "period_title": f"round {round_id}",
         "is_round": True,
         "checkpoints": [
-            {"name": c.name, "date": f"{c.due_on:%d/%m/%Y}", "actions": c.actions,
-             "done": c.completed_by_then, "share": pct(c.share),
-             "state": "reached" if c.reached else "not yet reached"}
+            {
+                "name": c.name,
+                "date": f"{c.due_on:%d/%m/%Y}",
+                "actions": c.actions,
+                "done": c.completed_by_then,
+                "share": pct(c.share),
+                "state": "reached" if c.reached else "not yet reached",
+            }
             for c in checks
-        ],  # fmt: skip
+        ],
     }
     title = f"Audit round overview: {round_id}"
     target = workspace.reports_dir / f"round_{_safe(round_id)}.docx"
@@ -88,8 +96,8 @@ def _render(
     target: Path,
     today: date,
 ) -> Path:
-    from docxtpl import DocxTemplate, InlineImage
     from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
 
     settings = workspace.load_settings()
     framework: Framework = workspace.load_framework(settings)
@@ -97,7 +105,9 @@ def _render(
     if not (workspace.templates / REPORT_TEMPLATE).exists():
         # A workspace made before reports existed gets the default, which the council can restyle.
         workspace.templates.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(bundled_templates() / REPORT_TEMPLATE, workspace.templates / REPORT_TEMPLATE)
+        shutil.copyfile(
+            bundled_templates() / REPORT_TEMPLATE, workspace.templates / REPORT_TEMPLATE
+        )
     template = workspace.template(REPORT_TEMPLATE)
     context = build_context(results, chosen, framework, today=today, target=goal, trend=trend)
     context.update(extra)

@@ -79,7 +79,11 @@ def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
         ("Moderation agreement", h.agreement, f"{h.moderated - h.changed} of {h.moderated} kept"),
         ("Agreement beyond chance (weighted kappa)", kappa, f"n = {h.moderated}"),
         ("Is anyone better off", None, ""),
-        ("Actions completed on time", h.on_time_share, f"{h.actions_on_time} of {h.actions_due} due"),
+        (
+            "Actions completed on time",
+            h.on_time_share,
+            f"{h.actions_on_time} of {h.actions_due} due",
+        ),
         ("Actions agreed", h.actions, ""),
         (
             "Open escalations",
@@ -109,7 +113,9 @@ def write_summary(
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 13)
     ws.set_column(2, 2, 30)
-    ws.set_column(3, 5, 11)
+    ws.set_column(3, 3, 9)
+    ws.set_column(4, 4, 14)
+    ws.set_column(5, 5, 11)
     ws.write_string(0, 0, f"{council}: case file audit tracker", book.title)
     ws.write_string(
         1, 0, f"Built {today:%d/%m/%Y} from the register (latest return of each audit).", book.note
@@ -125,7 +131,7 @@ def write_summary(
         if label.startswith("Inadequate") and isinstance(value, float):
             fmt = book.pct_fills[GREEN if h.within_target else RED]
         book.put(ws, r, 1, "n/a" if value is None else value, fmt)
-        book.put(ws, r, 2, how, book.note)
+        book.put(ws, r, 2, how, book.aside)
         r += 1
     r += 1
     grade_at = r
@@ -159,9 +165,8 @@ def _small_table(
 ) -> int:
     """Write a titled block of figures with a total-free header row; return the next free row."""
     ws.write_string(r, 0, title, book.heading)
-    header = book.wb.add_format({"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY})
     for c, text in enumerate(headers):
-        ws.write_string(r + 1, c, text, header)
+        ws.write_string(r + 1, c, text, book.header)
     if not rows:
         ws.write_string(r + 2, 0, "No audits yet.", book.note)
         return r + 4

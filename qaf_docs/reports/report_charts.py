@@ -8,9 +8,15 @@ import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: servers and CI have no display
 
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-_COLOURS = {"best": "#375623", "good": "#70AD47", "between": "#FFC000", "inadequate": "#C00000", "other": "#A5A5A5"}
+_COLOURS = {
+    "best": "#375623",
+    "good": "#70AD47",
+    "between": "#FFC000",
+    "inadequate": "#C00000",
+    "other": "#A5A5A5",
+}
 _NAVY = "#1F3A5F"
 
 

@@ -37,7 +37,9 @@ class Pseudonyms:
         # Longest first so "Sam Jones" goes before "Sam"; whole words only.
         self._pattern = (
             re.compile(
-                r"\b(" + "|".join(re.escape(p) for p in sorted(people, key=len, reverse=True)) + r")\b"
+                r"\b("
+                + "|".join(re.escape(p) for p in sorted(people, key=len, reverse=True))
+                + r")\b"
             )
             if people
             else None
@@ -91,16 +93,14 @@ def build_context(
     names = Pseudonyms(all_results)
     h = figures.headline(chosen, framework, today, target)
     counts = figures.domain_counts(chosen, framework)
-    domains = []
+    domains: list[dict[str, Any]] = []
     for title, by in counts.items():
         graded = sum(by.values())
         good = sum(by[g] for g in scale.good_or_better)
         domains.append({"name": title, "graded": graded, "good": good, "below": graded - good,
                         "good_share": pct(figures.ratio(good, graded))})  # fmt: skip
     below = sorted((d for d in domains if d["below"]), key=lambda d: -d["below"])
-    workers = figures.group_rows(
-        [_as_worker(a, names) for a in chosen], framework, "worker"
-    )
+    workers = figures.group_rows([_as_worker(a, names) for a in chosen], framework, "worker")
     return {
         "headline": _headline(h),
         "how_much": [
@@ -113,25 +113,38 @@ def build_context(
             "graded": sum(d["graded"] for d in domains),
             "good": sum(d["good"] for d in domains),
             "below": sum(d["below"] for d in domains),
-            "good_share": pct(figures.ratio(sum(d["good"] for d in domains),
-                                            sum(d["graded"] for d in domains))),
-        },  # fmt: skip
+            "good_share": pct(
+                figures.ratio(sum(d["good"] for d in domains), sum(d["graded"] for d in domains))
+            ),
+        },
         "teams": _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
         "workers": _group_table(workers, "Worker"),
         "trend": _group_table(
-            [_named(figures.group_rows(items, framework, "round_id"), label)
-             for label, items in trend], "Period"),  # fmt: skip
+            [
+                _named(figures.group_rows(items, framework, "round_id"), label)
+                for label, items in trend
+            ],
+            "Period",
+        ),
         "moderation_changes": [
-            {"ref": a.audit_ref, "case": a.case_id, "from": a.overall_grade,
-             "to": a.moderated_grade, "reason": names.scrub(a.moderation_reason) or "Not given"}
+            {
+                "ref": a.audit_ref,
+                "case": a.case_id,
+                "from": a.overall_grade,
+                "to": a.moderated_grade,
+                "reason": names.scrub(a.moderation_reason) or "Not given",
+            }
             for a in chosen
             if scale.is_grade(a.moderated_grade) and a.moderated_grade != a.overall_grade
-        ],  # fmt: skip
+        ],
         "improved": improvements(all_results, chosen, framework),
         "voices": _voices(chosen, names),
         "below_good": below[:5],
-        "strengths": sorted(domains, key=lambda d: -(d["good"] / d["graded"]) if d["graded"] else 0)[:3]
-        if h.graded else [],
+        "strengths": sorted(
+            domains, key=lambda d: -(d["good"] / d["graded"]) if d["graded"] else 0
+        )[:3]
+        if h.graded
+        else [],
         "examples": _examples(chosen, framework, names),
         "reaudits_due": sum(
             1 for a in chosen if a.final_grade and a.final_grade == scale.inadequate
@@ -155,7 +168,11 @@ def _named(rows: list[GroupRow], label: str) -> GroupRow:
 
 def _colour(framework: Framework, grade: str) -> str:
     if grade in framework.scale.good_or_better:
-        return "best" if grade == framework.scale.grades[0] and len(framework.scale.good_or_better) > 1 else "good"
+        return (
+            "best"
+            if grade == framework.scale.grades[0] and len(framework.scale.good_or_better) > 1
+            else "good"
+        )
     return "inadequate" if grade == framework.scale.inadequate else "between"
 
 
@@ -192,7 +209,9 @@ def improvements(
         if a.final_grade not in scale.good_or_better:
             continue
         when = figures.period_date(a) or date.min
-        earlier = [b for b in history.get(a.case_id, []) if (figures.period_date(b) or date.max) < when]
+        earlier = [
+            b for b in history.get(a.case_id, []) if (figures.period_date(b) or date.max) < when
+        ]
         if earlier:
             before = max(earlier, key=lambda b: figures.period_date(b) or date.min)
             if before.final_grade not in scale.good_or_better:
@@ -206,7 +225,10 @@ def _voices(chosen: list[AuditResult], names: Pseudonyms) -> list[dict[str, str]
     for a in chosen:
         said = sources.sections(a)
         for key in ("voice_of_child", "family_feedback"):
-            quote = {"who": sources.SECTION_TITLES[key], "text": _short(names.scrub(said.get(key, "")))}
+            quote = {
+                "who": sources.SECTION_TITLES[key],
+                "text": _short(names.scrub(said.get(key, ""))),
+            }
             if quote["text"] and quote not in out:
                 out.append(quote)
     return out[:8]
@@ -232,7 +254,9 @@ def _examples(
 
 
 def _short(text: str) -> str:
-    return text if len(text) <= _EXAMPLE_CHARS else text[: _EXAMPLE_CHARS - 1].rsplit(" ", 1)[0] + " …"
+    return (
+        text if len(text) <= _EXAMPLE_CHARS else text[: _EXAMPLE_CHARS - 1].rsplit(" ", 1)[0] + " …"
+    )
 
 
 def next_steps(h: figures.Headline, below: list[dict[str, Any]]) -> list[str]:

@@ -45,7 +45,15 @@ class Book:
         self.date = add({"valign": "top", "num_format": "dd/mm/yyyy"})
         self.pct = add({"valign": "top", "num_format": "0%"})
         self.number = add({"valign": "top"})
-        self.fills = {c: add({"bg_color": c, "valign": "top"}) for c in (GREEN, AMBER, RED, GREY)}
+        self.aside = add({"italic": True, "font_color": "#595959", "indent": 1})
+        self.header = add(
+            {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "text_wrap": True,
+             "valign": "top", "border": 1, "border_color": "#FFFFFF"}
+        )  # fmt: skip
+        self.fills = {
+            c: add({"bg_color": c, "valign": "top", "text_wrap": True})
+            for c in (GREEN, AMBER, RED, GREY)
+        }
         self.pct_fills = {
             c: add({"bg_color": c, "num_format": "0%", "bold": True}) for c in (GREEN, RED)
         }
@@ -83,8 +91,12 @@ class Book:
         wrap: Sequence[int] = (),
         pct: Sequence[int] = (),
         empty: str = "Nothing to list yet.",
+        widths: dict[int, float] | None = None,
     ) -> Worksheet:
-        """Add a sheet holding one real Excel table with frozen headers and fitted widths."""
+        """Add a sheet holding one real Excel table with frozen headers and fitted widths.
+
+        ``wrap`` columns wrap their text; ``widths`` fixes some columns narrower than their text.
+        """
         ws = self.sheet(name)
         top = 0
         if intro:
@@ -104,16 +116,43 @@ class Book:
             {
                 "name": table_name,
                 "style": "Table Style Medium 2",
-                "columns": [{"header": h} for h in headers],
+                # LibreOffice ignores table styles, so the header carries its own format.
+                "columns": [{"header": h, "header_format": self.header} for h in headers],
             },
         )
         if not rows:
             ws.write_string(top + 1, 0, empty, self.note)
         ws.freeze_panes(top + 1, 0)
         ws.repeat_rows(top)
-        for c, header in enumerate(headers):
-            ws.set_column(c, c, fit_width(header, (row[c] for row in rows), c in wrap))
+        fitted = [fit_width(h, (row[c] for row in rows), c in wrap) for c, h in enumerate(headers)]
+        fitted = [min(w, (widths or {}).get(c, w)) for c, w in enumerate(fitted)]
+        for c, width in enumerate(fitted):
+            ws.set_column(c, c, width)
+        self.fit_rows(ws, top, headers, rows, {c: fitted[c] for c in wrap})
         return ws
+
+    def fit_rows(
+        self,
+        ws: Worksheet,
+        top: int,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        wrapped: dict[int, float],
+    ) -> None:
+        """Set row heights for wrapped text: LibreOffice does not grow rows by itself."""
+        header_widths = {c: wrapped.get(c, len(h) + 3) for c, h in enumerate(headers)}
+        ws.set_row(top, 15 * max(1, *(lines(h, header_widths[c]) for c, h in enumerate(headers))))
+        for r, row in enumerate(rows, start=top + 1):
+            n = max([1, *(lines(row[c], w) for c, w in wrapped.items() if c < len(row))])
+            if n > 1:
+                ws.set_row(r, 15 * min(n, 27))
+
+
+def lines(value: Any, width: float) -> int:
+    """Return how many lines ``value`` takes wrapped in a column ``width`` characters wide."""
+    text = str(value or "")
+    per_line = max(1, int(width * 1.05))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")) if text else 1
 
 
 def fit_width(header: str, values: Any, wrapped: bool) -> float:

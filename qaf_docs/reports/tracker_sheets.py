@@ -9,7 +9,7 @@ from qaf_docs.dates import add_months
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult
 from qaf_docs.reports import figures, sources
-from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, NAVY, RED, Book, fit_width
+from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
 DOMAIN_SHEET = "Domain grades"
 NO_DATA = "Not recorded by the register yet."
@@ -30,10 +30,17 @@ def write_all(
         "Close-the-loop checkpoints",
         ["Round", "Checkpoint", "Date", "Actions agreed", "Completed by then", "Share", "Reached"],
         [
-            [c.round_id, c.name, c.due_on, c.actions, c.completed_by_then, c.share,
-             "Yes" if c.reached else "Not yet"]
+            [
+                c.round_id,
+                c.name,
+                c.due_on,
+                c.actions,
+                c.completed_by_then,
+                c.share,
+                "Yes" if c.reached else "Not yet",
+            ]
             for c in figures.checkpoints(snapshot, today)
-        ],  # fmt: skip
+        ],
         intro="Each round is checked 6 weeks and 3 months after it began: how many agreed actions were done by then.",
         pct=(5,),
     )
@@ -48,29 +55,32 @@ def write_all(
 
 
 def audits(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
-    """Every audit: who, when, status and grades, grades coloured."""
-    titles = figures.domain_titles(snapshot, framework)
+    """Every audit: who, when, status and grades, grades coloured (domain grades on their own sheet)."""
     headers = [
         "Audit ref", "Round", "Case ID", "Case type", "Team", "Worker", "Auditor", "Status",
         "Issued", "Due", "Returned", "Audit date", "Auditor's grade", "Moderated grade",
-        "Final grade", *titles,
+        "Final grade",
     ]  # fmt: skip
-    rows = []
-    for a in snapshot:
-        grades = {d.domain: d.grade for d in a.domains}
-        rows.append([
-            a.audit_ref, a.round_id, a.case_id, a.case_type, a.team, a.worker, a.auditor,
-            sources.status_words(a.status), a.issued_on, a.due_on, a.returned_on, a.audit_date,
-            a.overall_grade, a.moderated_grade, a.final_grade, *[grades.get(t) for t in titles],
-        ])  # fmt: skip
-    ws = book.table("Audits", headers, rows, wrap=tuple(range(15, len(headers))))
-    for r, row in enumerate(rows, start=1):
-        for c in range(12, len(headers)):
+    rows = [
+        [a.audit_ref, a.round_id, a.case_id, a.case_type, a.team, a.worker, a.auditor,
+         sources.status_words(a.status), a.issued_on, a.due_on, a.returned_on, a.audit_date,
+         a.overall_grade, a.moderated_grade, a.final_grade]
+        for a in snapshot
+    ]  # fmt: skip
+    # Narrow wrapped columns keep the sheet readable when printed one page wide.
+    narrow = {1: 15.0, 4: 18.0, 5: 14.0, 6: 14.0, 7: 16.0, 12: 14.0, 13: 14.0, 14: 14.0}
+    ws = book.table("Audits", headers, rows, wrap=tuple(narrow), widths=narrow)
+    _colour_grades(book, ws, framework, rows, range(12, 15))
+    ws.freeze_panes(1, 1)
+
+
+def _colour_grades(
+    book: Book, ws: Any, framework: Framework, rows: list[list[Any]], cols: range, top: int = 0
+) -> None:
+    for r, row in enumerate(rows, start=top + 1):
+        for c in cols:
             if row[c]:
                 book.put(ws, r, c, row[c], book.fills[_fill(framework, row[c])])
-    ws.freeze_panes(1, 1)
-    for c in range(15, len(headers)):
-        ws.set_column(c, c, 16)
 
 
 def _fill(framework: Framework, grade: str | None) -> str:
@@ -87,9 +97,7 @@ def domain_grades(
     """Team x domain share good or better with a colour scale, then counts by domain and grade."""
     ws = book.sheet(DOMAIN_SHEET)
     teams, titles, shares = figures.team_domain_good(snapshot, framework)
-    header = book.wb.add_format(
-        {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "text_wrap": True, "valign": "top"}
-    )
+    header = book.header
     ws.write_string(0, 0, "Share of domain grades good or better, by team", book.heading)
     ws.write_string(1, 0, "Team", header)
     for c, t in enumerate(titles, start=1):
@@ -112,18 +120,39 @@ def domain_grades(
     ws.write_string(r, 0, "Domain grades (number of audits)", book.heading)
     grades = framework.scale.grades
     for c, text in enumerate(["Domain", *grades, "Total"]):
-        ws.write_string(r + 1, c, text, header)
+        ws.write_string(r + 1, c, text, book.header)
     first = r + 2
+    ws.set_row(r + 1, 30)
     for i, (title, by_grade) in enumerate(counts.items()):
         ws.write_string(first + i, 0, title, book.text)
         for c, g in enumerate(grades, start=1):
             ws.write_number(first + i, c, by_grade[g], book.number)
         ws.write_number(first + i, len(grades) + 1, sum(by_grade.values()), book.number)
+    top = first + max(len(counts), 1) + 1
+    ws.write_string(top, 0, "Domain grades by audit", book.heading)
+    rows = []
+    for a in snapshot:
+        if a.domains:
+            grades_of = {d.domain: d.grade for d in a.domains}
+            rows.append([a.audit_ref, a.case_id, a.team, *[grades_of.get(t) for t in titles]])
+    for r, row in enumerate(rows, start=top + 2):
+        for c, value in enumerate(row):
+            book.put(ws, r, c, value, book.wrap)
+    ws.add_table(
+        top + 1, 0, top + 1 + max(len(rows), 1), 2 + len(titles),
+        {"name": "DomainGradesByAudit", "style": "Table Style Light 1",
+         "columns": [{"header": h, "header_format": book.header}
+                     for h in ["Audit ref", "Case ID", "Team", *titles]]},
+    )  # fmt: skip
+    if not rows:
+        ws.write_string(top + 2, 0, "No returned audit yet.", book.note)
+    _colour_grades(book, ws, framework, rows, range(3, 3 + len(titles)), top=top + 1)
     ws.set_column(0, 0, fit_width("Team", [*teams, *titles], False))
-    ws.set_column(1, max(len(titles), len(grades) + 1), 16)
+    ws.set_column(1, max(len(titles) + 2, len(grades) + 1), 15)
     ws.set_row(1, 45)
+    book.fit_rows(ws, top + 1, ["Audit ref", "Case ID", "Team", *titles], rows,
+                  dict.fromkeys(range(1, 3 + len(titles)), 15.0))  # fmt: skip
     ws.freeze_panes(2, 1)
-    ws.repeat_rows(1)
     return (DOMAIN_SHEET, first, first + len(counts) - 1) if counts else None
 
 
@@ -154,9 +183,10 @@ def actions(book: Book, snapshot: list[AuditResult], today: date) -> None:
          rag(x, today)]
         for a in snapshot for n, x in enumerate(a.actions, start=1)
     ]  # fmt: skip
-    ws = book.table("Actions", headers, rows, wrap=(4, 9, 10))
+    narrow = {2: 16.0, 4: 40.0, 5: 16.0, 9: 32.0, 10: 22.0, 11: 14.0}
+    ws = book.table("Actions", headers, rows, wrap=tuple(narrow), widths=narrow)
     for r, row in enumerate(rows, start=1):
-        book.put(ws, r, 12, row[12], book.fills[_RAG_FILL.get(row[12], GREY)])
+        book.put(ws, r, 12, row[12], book.fills[_RAG_FILL.get(str(row[12]), GREY)])
     ws.set_column(3, 3, 6)
 
 
@@ -195,8 +225,19 @@ def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) ->
         ])  # fmt: skip
     book.table(
         "Moderation",
-        ["Audit ref", "Case ID", "Team", "Auditor", "Moderator", "Kind", "Moderated on",
-         "Auditor's grade", "Moderated grade", "Outcome", "Reason"],  # fmt: skip
+        [
+            "Audit ref",
+            "Case ID",
+            "Team",
+            "Auditor",
+            "Moderator",
+            "Kind",
+            "Moderated on",
+            "Auditor's grade",
+            "Moderated grade",
+            "Outcome",
+            "Reason",
+        ],
         rows,
         wrap=(10,),
         empty="No audit has been moderated yet.",
@@ -252,10 +293,9 @@ def what_people_said(book: Book, snapshot: list[AuditResult]) -> None:
                          *[said.get(k, "") for k in keys]])  # fmt: skip
     ws = book.table(
         "What people said",
-        ["Audit ref", "Case ID", "Team", "Practitioner present",
-         *sources.SECTION_TITLES.values()],  # fmt: skip
+        ["Audit ref", "Case ID", "Team", "Practitioner present", *sources.SECTION_TITLES.values()],
         rows,
         wrap=tuple(range(4, 4 + len(keys))),
         empty="No returned audit records what children, families or practitioners said yet.",
     )
-    ws.set_column(4, 3 + len(keys), 45)
+    ws.set_column(4, 3 + len(keys), 34)
