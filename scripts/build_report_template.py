@@ -82,10 +82,13 @@ def build(path: Path) -> None:
         "{{ council }} · quality assurance of children's social care case files · built {{ built }}"
     )
     doc.add_paragraph(
-        "This report covers audits dated in {{ period_title }}. Practitioners are not named: workers "
+        "This report covers {{ covers }}. Practitioners are not named: workers "
         "appear as Worker A, Worker B … within this report only. Figures agree with the QA tracker."
     )
     doc.add_heading("Summary", level=1)
+    doc.add_paragraph("{%p if not headline.planned %}")
+    doc.add_paragraph("No audit is dated in this period, so the figures below are empty.")
+    doc.add_paragraph("{%p endif %}")
     for line in (
         "{{ headline.returned }} of {{ headline.planned }} planned audits were returned ({{ headline.completion }}); {{ headline.overdue }} returns are overdue.",
         "{{ headline.good_share }} of {{ headline.graded }} graded audits were good or better; {{ headline.inadequate_share }} were inadequate, {{ headline.within_target }} the target of {{ headline.target }} or less.",
@@ -151,8 +154,8 @@ def build(path: Path) -> None:
     )
     doc.add_heading("Moderation", level=2)
     doc.add_paragraph(
-        "{{ headline.moderated }} audits were moderated and {{ headline.changed }} grades changed "
-        "(agreement {{ headline.agreement }}; weighted kappa {{ headline.kappa }})."
+        "Audits moderated: {{ headline.moderated }}. Grades the moderator changed: "
+        "{{ headline.changed }} (agreement {{ headline.agreement }}; weighted kappa {{ headline.kappa }})."
     )
     doc.add_paragraph("{%p if moderation_changes %}")
     table(
@@ -208,6 +211,9 @@ def build(path: Path) -> None:
         style="List Bullet",
     )
     doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if not strengths and not below_good %}")
+    doc.add_paragraph("No domain was graded in this period.")
+    doc.add_paragraph("{%p endif %}")
     doc.add_heading("Good practice to share", level=2)
     doc.add_paragraph("{%p for e in examples %}")
     doc.add_paragraph("{{ e.domain }}: “{{ e.text }}”", style="List Bullet")

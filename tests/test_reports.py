@@ -196,7 +196,10 @@ def test_period_report_agrees_with_the_export_and_names_no_worker(
         f"{want['good'] / want['graded']:.0%} of {want['graded']} graded audits were good or better"
         in text
     )
-    assert f"{want['moderated']} audits were moderated and {want['changed']} grades changed" in text
+    assert (
+        f"Audits moderated: {want['moderated']}. Grades the moderator changed: {want['changed']} "
+        in text
+    )
     assert "Worker A" in text
     for name in {a["worker"] for a in exported} | {a["auditor"] for a in exported}:
         assert name and name not in text, f"{name} is named in the report"

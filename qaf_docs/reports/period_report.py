@@ -36,7 +36,12 @@ def build_period_report(
     trend = [(p.label, figures.in_period(results, p.start, p.end))
              for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
     title = f"Case file audit report: {period.title}"
-    extra = {"period": period.label, "period_title": period.title, "is_round": False}
+    extra = {
+        "period": period.label,
+        "period_title": period.title,
+        "covers": f"the audits dated from {period.title}",
+        "is_round": False,
+    }
     target = workspace.reports_dir / f"QA_report_{period.label}.docx"
     return _render(workspace, results, chosen, trend, title, extra, target, today)
 
@@ -64,6 +69,7 @@ def build_round_report(
     extra = {
         "period": round_id,
         "period_title": f"round {round_id}",
+        "covers": f"the audits of round {round_id}",
         "is_round": True,
         "checkpoints": [
             {

@@ -35,7 +35,7 @@ def grades_by_domain(
     if not domains:
         return None
     grades = list(next(iter(counts.values())))
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(domains) + 1.4))
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(domains) + 1.8))
     left = [0.0] * len(domains)
     for g in grades:
         shares = [counts[d][g] / sum(counts[d].values()) for d in domains]
@@ -44,7 +44,9 @@ def grades_by_domain(
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=len(grades), frameon=False)
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(grades), 2), frameon=False
+    )
     ax.set_title("Grades by domain", color=_NAVY, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     return _save(fig, path)

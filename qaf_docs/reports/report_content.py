@@ -66,7 +66,7 @@ def _group_table(rows: list[GroupRow], label: str) -> dict[str, Any]:
                      ("planned", "returned", "graded", "good", "inadequate")))  # fmt: skip
     return {
         "label": label,
-        "rows": [_group_cells(r) for r in rows] or [_group_cells(GroupRow("None", 0, 0, 0, 0, 0))],
+        "rows": [_group_cells(r) for r in rows] or [_group_cells(GroupRow("No audits", 0, 0, 0, 0, 0))],
         "total": _group_cells(total),
     }
 
@@ -99,8 +99,22 @@ def build_context(
         good = sum(by[g] for g in scale.good_or_better)
         domains.append({"name": title, "graded": graded, "good": good, "below": graded - good,
                         "good_share": pct(figures.ratio(good, graded))})  # fmt: skip
-    below = sorted((d for d in domains if d["below"]), key=lambda d: -d["below"])
+    # Strengths: domains at or above the period's overall share good or better, best first; the
+    # areas for development are the other domains with grades below good, most such grades first.
+    overall = figures.ratio(sum(d["good"] for d in domains), sum(d["graded"] for d in domains))
+    strengths = sorted(
+        (
+            d
+            for d in domains
+            if d["graded"] and overall is not None and d["good"] / d["graded"] >= overall
+        ),
+        key=lambda d: -d["good"] / d["graded"],
+    )[:3]
+    below = sorted(
+        (d for d in domains if d["below"] and d not in strengths), key=lambda d: -d["below"]
+    )
     workers = figures.group_rows([_as_worker(a, names) for a in chosen], framework, "worker")
+    workers.sort(key=lambda r: (len(r.name), r.name))  # Worker B before Worker AA
     return {
         "headline": _headline(h),
         "how_much": [
@@ -140,11 +154,7 @@ def build_context(
         "improved": improvements(all_results, chosen, framework),
         "voices": _voices(chosen, names),
         "below_good": below[:5],
-        "strengths": sorted(
-            domains, key=lambda d: -(d["good"] / d["graded"]) if d["graded"] else 0
-        )[:3]
-        if h.graded
-        else [],
+        "strengths": strengths,
         "examples": _examples(chosen, framework, names),
         "reaudits_due": sum(
             1 for a in chosen if a.final_grade and a.final_grade == scale.inadequate
@@ -246,9 +256,9 @@ def _examples(
     seen: set[str] = set()
     out = []
     for _, domain, text in found:
-        if domain in seen:
+        if domain in seen or text.strip() in seen:
             continue
-        seen.add(domain)
+        seen.update((domain, text.strip()))
         out.append({"domain": domain, "text": _short(names.scrub(text.strip()))})
     return out[:5]
 
