@@ -66,7 +66,8 @@ def _group_table(rows: list[GroupRow], label: str) -> dict[str, Any]:
                      ("planned", "returned", "graded", "good", "inadequate")))  # fmt: skip
     return {
         "label": label,
-        "rows": [_group_cells(r) for r in rows] or [_group_cells(GroupRow("No audits", 0, 0, 0, 0, 0))],
+        "rows": [_group_cells(r) for r in rows]
+        or [_group_cells(GroupRow("No audits", 0, 0, 0, 0, 0))],
         "total": _group_cells(total),
     }
 
