@@ -60,7 +60,7 @@ def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
     if h.kappa is not None:
         kappa = round(h.kappa, 2)
     elif h.moderated:
-        kappa = f"Shown from {figures.KAPPA_MIN_N} moderated audits"
+        kappa = "Not yet"
     return [
         ("How much did we do", None, ""),
         ("Audits planned", h.planned, "cancelled audits left out"),
@@ -77,7 +77,16 @@ def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
         ),
         ("Audits moderated", h.moderated, ""),
         ("Moderation agreement", h.agreement, f"{h.moderated - h.changed} of {h.moderated} kept"),
-        ("Agreement beyond chance (weighted kappa)", kappa, f"n = {h.moderated}"),
+        (
+            "Agreement beyond chance (weighted kappa)",
+            kappa,
+            f"n = {h.moderated}"
+            + (
+                ""
+                if h.kappa is not None
+                else f"; shown from {figures.KAPPA_MIN_N} moderated audits"
+            ),
+        ),
         ("Is anyone better off", None, ""),
         (
             "Actions completed on time",
