@@ -7,7 +7,7 @@ The folders are the flow, one stage each; shared vocabulary sits below all of th
     returns/   a completed Word form or Excel tracker -> what it says, checked against the rules
     inbox/     the shared folder: wait until a file is complete, identify, read, record once, move
     register/  the single source of truth (every SQL statement lives here)
-    reports/   the register -> the QA tracker workbook and exports
+    reports/   the register -> the QA tracker workbook, period and round reports, exports
     demo/      the whole job on made-up data, and filling forms as Word would
 
     office/    guarded reading of .docx/.xlsx/.csv, content controls, identity, sheet layouts

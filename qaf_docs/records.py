@@ -215,6 +215,12 @@ class AuditResult:
     sections: dict[str, str] = field(default_factory=dict)  # section name -> text
     case_facts: list[CaseFact] = field(default_factory=list)
     missing_history: bool | None = None
+    # Added for the reports (issue 11); read from what the register already holds.
+    case_type: str | None = None
+    round_kind: str | None = None
+    practitioner_present: bool | None = None
+    moderator: str | None = None
+    moderation_reason: str = ""
 
     @property
     def final_grade(self) -> str | None:

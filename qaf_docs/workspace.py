@@ -30,6 +30,7 @@ SETTINGS_FILE = "qaf.toml"
 AUDIT_TEMPLATE = "audit_tool.docx"
 TRACKER_TEMPLATE = "action_tracker.xlsx"
 ROSTER_EXAMPLE = "roster_example.xlsx"  # copied from the bundled templates/roster.xlsx
+REPORT_TEMPLATE = "quarterly_report.docx"
 
 
 class ValidationRules(BaseModel):
@@ -135,6 +136,16 @@ class BackupSettings(BaseModel):
     daily_while_watching: bool = True
 
 
+class ReportSettings(BaseModel):
+    """What the tracker and reports measure against."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    inadequate_target: float = Field(
+        default=0.10, ge=0, le=1, description="the published target: 10% or less Inadequate"
+    )
+
+
 class Settings(BaseModel):
     """The contents of ``qaf.toml``."""
 
@@ -148,6 +159,7 @@ class Settings(BaseModel):
     inbox: InboxSettings = InboxSettings()
     sampling: SamplingSettings = SamplingSettings()
     backup: BackupSettings = BackupSettings()
+    reports: ReportSettings = ReportSettings()
     frameworks: list[str] = Field(
         default_factory=list,
         description="the frameworks this workspace runs, the default first (replaces 'framework')",
@@ -220,6 +232,11 @@ class Workspace:
     def samples(self) -> Path:
         """Folder of sampling manifests."""
         return self.outbox / "samples"
+
+    @property
+    def reports_dir(self) -> Path:
+        """Folder of the period and round reports."""
+        return self.outbox / "reports"
 
     @property
     def tracker_path(self) -> Path:
@@ -354,6 +371,9 @@ closure = ["Deputy Team Manager"]
 folder = "backups"  # copies of the register (qaf backup, before upgrades, daily while watching)
 keep = 14           # how many copies are kept; the oldest go first
 daily_while_watching = true
+
+[reports]
+inadequate_target = 0.10   # the share of audits graded Inadequate the service aims to stay within
 """
 
 
@@ -378,7 +398,7 @@ def init_workspace(
             ),
             encoding="utf-8",
         )
-    for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE):
+    for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE, REPORT_TEMPLATE):
         target = ws.templates / name
         if restore_templates or not target.exists():
             shutil.copyfile(bundled_templates() / name, target)

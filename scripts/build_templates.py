@@ -28,7 +28,9 @@ from qaf_docs.office.printing import fit_to_page
 OUT = Path(__file__).resolve().parent.parent / "templates"
 NAVY = RGBColor(0x1F, 0x3A, 0x5F)
 LABEL_FILL = "DCE6F0"
-ACTION_ROWS = 60
+# Pre-formatted action rows: enough for any audit, few enough that the empty rows fit on the first
+# printed page (60 spilled a page holding only the repeated header).
+ACTION_ROWS = 30
 
 
 def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
@@ -420,13 +422,18 @@ def build_action_tracker(path: Path) -> None:
     for i, (label, value) in enumerate(labels, start=3):
         ws.cell(row=i, column=1, value=label).font = Font(bold=True)
         ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=LABEL_FILL)
-        ws.cell(row=i, column=2, value=value)
+        # Column A is the narrow "No." column, so a long label wraps rather than spilling over.
+        ws.cell(row=i, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.cell(row=i, column=2, value=value).alignment = Alignment(vertical="top")
+    ws.row_dimensions[3].height = 27
     ws["A8"] = (
         "Managers: update Status, Completion date and Evidence for each action, save, and send "
         "the file back to the QA admin team. Overdue is worked out for you."
     )
     ws["A8"].font = Font(italic=True, color="595959")
+    ws["A8"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A8:H8")
+    ws.row_dimensions[8].height = 30
     header_row = 9
     headers = [
         "No.",
@@ -444,13 +451,18 @@ def build_action_tracker(path: Path) -> None:
         c.font = Font(bold=True, color="FFFFFF")
         c.fill = PatternFill("solid", fgColor=navy)
         c.alignment = Alignment(vertical="center", wrap_text=True)
-        c.border = Border(bottom=thin)
+        # White rules between header cells so neighbouring headers never read as one.
+        white = Side(style="thin", color="FFFFFF")
+        c.border = Border(bottom=thin, left=white, right=white)
+    ws.row_dimensions[header_row].height = 30
     ws.cell(row=header_row + 1, column=1, value="{{ actions }}")
     for row in range(header_row + 1, header_row + 1 + ACTION_ROWS):
         ws.cell(row=row, column=4).number_format = "DD/MM/YYYY"
         ws.cell(row=row, column=6).number_format = "DD/MM/YYYY"
-        for col in (2, 7):
-            ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
+        for col in range(1, 9):
+            ws.cell(row=row, column=col).alignment = Alignment(
+                wrap_text=col in (2, 3, 7), vertical="top"
+            )
         ws.cell(
             row=row,
             column=8,
@@ -492,7 +504,7 @@ def build_action_tracker(path: Path) -> None:
         ),
     )
     # Column A holds both the identity labels and the action numbers.
-    for col, width in zip("ABCDEFGH", (17, 48, 20, 12, 14, 15, 40, 10), strict=True):
+    for col, width in zip("ABCDEFGH", (11, 48, 20, 11, 13, 12, 40, 9), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.auto_filter.ref = f"A{header_row}:H{last}"

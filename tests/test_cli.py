@@ -35,6 +35,7 @@ AUDIT_KEYS = {
     "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade", "domains", "actions",
     "case_facts", "agencies", "sections", "missing_historical_information",
+    "audit_date", "round_kind",
 }  # fmt: skip
 DOMAIN_KEYS = {"domain", "grade", "rationale", "indicators"}
 ACTION_KEYS = {"description", "owner", "due_on", "status", "completed_on"}
@@ -326,7 +327,7 @@ def test_export_json_has_exactly_the_documented_shape(
     assert [a["audit_ref"] for a in audits] == [a.audit_ref for a in returned]
     for item in audits:
         assert set(item) == AUDIT_KEYS
-        for key in ("issued_on", "due_on", "returned_on"):
+        for key in ("issued_on", "due_on", "returned_on", "audit_date"):
             assert item[key] is None or ISO_DATE.match(item[key]), (key, item[key])
         for d in item["domains"]:
             assert set(d) == DOMAIN_KEYS

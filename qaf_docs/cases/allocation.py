@@ -78,9 +78,10 @@ def allocate(
         a.name: max(0, capacity.get(a.name, 0) if capacity is not None else a.monthly_capacity)
         for a in auditors
     }
-    active = [a for a in auditors if cap[a.name] > 0]
+    # Sorted by name, so nothing below depends on the order of the roster's rows.
+    active = sorted((a for a in auditors if cap[a.name] > 0), key=lambda a: fold_name(a.name))
     rng = seeded_rng(seed, "allocation")
-    order = sorted(active, key=lambda a: fold_name(a.name))
+    order = list(active)
     rng.shuffle(order)
     rank = {a.name: i for i, a in enumerate(order)}
     by_name = {a.name: a for a in active}

@@ -1,4 +1,4 @@
-"""What the register produces: ``qaf report`` and ``qaf export``."""
+"""What the register produces for other tools: ``qaf export`` (reports are in ``cli.reports``)."""
 
 from __future__ import annotations
 
@@ -8,35 +8,6 @@ import click
 
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 from qaf_docs.errors import QafError
-
-
-@cli.command()
-@workspace_option
-def report(workspace: Path | None) -> None:
-    """Rebuild outbox/QA_tracker.xlsx from the register.
-
-    Example:
-
-        \b
-        qaf report
-    """
-    from qaf_docs.inbox.derived import bring_up_to_date
-    from qaf_docs.register.presence import open_register
-    from qaf_docs.reports.qa_tracker import build_tracker
-
-    ws = workspace_at(workspace)
-    settings = ws.load_settings()
-    with open_register(ws, settings) as register:
-        # Action trackers a run left behind are caught up too; the tracker is always rebuilt.
-        caught_up = bring_up_to_date(ws, register, settings)
-        if caught_up.failed:
-            raise QafError("Could not write " + "; ".join(caught_up.failed))
-        path = caught_up.tracker or build_tracker(ws, register)
-    if path != ws.tracker_path:
-        click.echo(
-            f"{ws.tracker_path.name} is open in another program, so a copy was written instead."
-        )
-    click.echo(f"Tracker: {path}")
 
 
 @cli.command()

@@ -26,6 +26,8 @@ from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.presence import open_register
 from qaf_docs.reports.export import export_json
+from qaf_docs.reports.period_report import build_period_report, build_round_report
+from qaf_docs.reports.periods import parse_period
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace, init_workspace
 
@@ -239,6 +241,9 @@ def run_demo(
         export_path = ws.outbox / "export" / "register.json"
         text = export_json(register)
         atomic_write(export_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        quarter = parse_period("quarter", f"{today.year}Q{(today.month - 1) // 3 + 1}")
+        quarter_report = build_period_report(ws, register, quarter, today)
+        round_report = build_round_report(ws, register, report.round_id, today)
     rejected_notes = sorted(ws.rejected.glob("*.rejected.txt"))
     return [
         "Done. Open these:",
@@ -247,6 +252,8 @@ def run_demo(
         f"  Sample manifest:           {report.manifest}",
         f"  Accepted files:            {ws.processed}",
         f"  Rejected files and notes:  {ws.rejected} ({len(rejected_notes)} notes)",
+        f"  Quarterly report (Word):   {quarter_report}",
+        f"  Round report (Word):       {round_report}",
         f"  Register export (JSON):    {export_path}",
         f"  Case list used:            {caselist}",
     ]

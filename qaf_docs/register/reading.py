@@ -142,9 +142,11 @@ class ReadingBook(AuditBook):
         indicators = parts.current_indicators(self._db)
         agencies = parts.current_agencies(self._db)
         facts = parts.case_facts(self._db)
+        kinds = {r[0]: r[1] for r in self._db.execute("SELECT round_id, kind FROM rounds")}
         out: list[AuditResult] = []
         for a in self.audits():
             tool = tools.get(a.audit_ref)
+            present = tool["practitioner_present"] if tool else None
             out.append(
                 AuditResult(
                     audit_ref=a.audit_ref,
@@ -187,6 +189,11 @@ class ReadingBook(AuditBook):
                     missing_history=None
                     if not tool or tool["missing_history"] is None
                     else bool(tool["missing_history"]),
+                    case_type=a.case_type or None,
+                    round_kind=kinds.get(a.round_id),
+                    practitioner_present=None if present is None else bool(present),
+                    moderator=(tool["moderator"] or None) if tool else None,
+                    moderation_reason=(tool["moderation_reason"] or "") if tool else "",
                 )
             )
         return out

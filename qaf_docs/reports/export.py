@@ -40,6 +40,8 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
         "issued_on": _iso(a.issued_on),
         "due_on": _iso(a.due_on),
         "returned_on": _iso(a.returned_on),
+        "audit_date": _iso(a.audit_date),
+        "round_kind": a.round_kind,
         "overall_grade": a.overall_grade,
         "moderated_grade": a.moderated_grade,
         "case_facts": {f.name: f.value for f in a.case_facts},

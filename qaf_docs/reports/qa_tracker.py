@@ -1,50 +1,27 @@
-"""The QA team's consolidated tracker workbook, rebuilt from the register after each burst of files."""
+"""The QA team's consolidated tracker workbook, rebuilt from the register after each burst of files.
+
+The Summary answers the three questions (how much, how well, is anyone better off) with charts; the
+other sheets (``tracker_sheets``) list audits, domain grades, actions, returns, moderation,
+re-audits, concerns, checkpoints and what people said. Every figure comes from ``figures``.
+"""
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
-
-from qaf_docs.frameworks import Framework, load_framework
-from qaf_docs.office.printing import fit_row_height, fit_to_page
+from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
-from qaf_docs.safe_output import atomic_write, write_cell
+from qaf_docs.reports import figures, tracker_sheets
+from qaf_docs.reports.figures import GroupRow, Headline
+from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, NAVY, RED, Book
+from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace
 
-NAVY = "1F3A5F"
-INADEQUATE_TARGET = 0.10
-_GRADE_FILLS = {0: "C6EFCE", 1: "E2EFDA", 2: "FFEB9C", 3: "F8CBAD"}
-
-
-def _sheet(wb: Workbook, title: str, headers: list[str], widths: list[int]) -> Worksheet:
-    sheet = wb.create_sheet(title)
-    for col, (text, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = sheet.cell(row=1, column=col, value=text)
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor=NAVY)
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
-        sheet.column_dimensions[get_column_letter(col)].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _put(sheet: Worksheet, row: int, values: list[Any]) -> None:
-    for col, value in enumerate(values, start=1):
-        write_cell(sheet.cell(row=row, column=col), value)  # user text is never a formula
-
-
-def _finish(sheet: Worksheet) -> None:
-    fit_to_page(sheet, landscape=True)
-    if sheet.max_row > 1:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(sheet.max_column)}{sheet.max_row}"
+SUMMARY = "Summary"
+NO_DATA = "No data yet"
 
 
 def build_tracker(workspace: Workspace, register: Register, today: date | None = None) -> Path:
@@ -52,189 +29,249 @@ def build_tracker(workspace: Workspace, register: Register, today: date | None =
     today = today or date.today()
     snapshot = register.results()
     settings = workspace.load_settings()
-    framework = load_framework(settings.framework, base=workspace.root)
-    # Each audit is judged by its own round's framework (a workspace may run several).
-    frameworks = {settings.framework: framework}
-    for fid in sorted({a.framework_id for a in snapshot} - frameworks.keys()):
-        frameworks[fid] = load_framework(fid, base=workspace.root)
-    wb = Workbook()
-    wb.remove(wb.active)
-    _summary(wb, snapshot, frameworks, settings.council_name, today)
-    _audits(wb, snapshot, framework)
-    _actions(wb, snapshot, today)
-    _warnings(wb, snapshot)
-    _indicators(wb, snapshot)
-    return atomic_write(workspace.tracker_path, lambda tmp: wb.save(tmp))
+    framework = workspace.load_framework(settings)
+    target = settings.reports.inadequate_target
+
+    def write(tmp: Path) -> None:
+        book = Book(str(tmp))
+        summary = book.sheet(SUMMARY)
+        domains = tracker_sheets.write_all(book, snapshot, framework, today)
+        write_summary(
+            book, summary, snapshot, framework, settings.council_name, today, target, domains
+        )
+        summary.activate()
+        book.wb.close()
+
+    return atomic_write(workspace.tracker_path, write)
 
 
-def _summary(
-    wb: Workbook,
+def grade_colour(framework: Framework, grade: str | None) -> str:
+    """Return the fill that shows a grade: green good or better, red inadequate, amber between."""
+    if grade in framework.scale.good_or_better:
+        return GREEN
+    if grade and grade == framework.scale.inadequate:
+        return RED
+    return AMBER if framework.scale.is_grade(grade) else GREY
+
+
+def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
+    """Return the Summary's headline lines: label, value, how it was counted."""
+    kappa: Any = NO_DATA
+    if h.kappa is not None:
+        kappa = round(h.kappa, 2)
+    elif h.moderated:
+        kappa = "Not yet"
+    return [
+        ("How much did we do", None, ""),
+        ("Audits planned", h.planned, "cancelled audits left out"),
+        ("Audits returned", h.returned, ""),
+        ("Completion against plan", h.completion, f"{h.returned} of {h.planned}"),
+        ("Returns overdue", h.overdue_returns, "not back and past the due date"),
+        ("How well did we do it", None, ""),
+        ("Audits graded", h.graded, "final grade: moderated, else the auditor's"),
+        ("Good or better", h.good_share, f"{h.good} of {h.graded}"),
+        (
+            f"Inadequate (target {h.target:.0%} or less)",
+            h.inadequate_share,
+            f"{h.inadequate} of {h.graded}",
+        ),
+        ("Audits moderated", h.moderated, ""),
+        ("Moderation agreement", h.agreement, f"{h.moderated - h.changed} of {h.moderated} kept"),
+        (
+            "Agreement beyond chance (weighted kappa)",
+            kappa,
+            f"n = {h.moderated}"
+            + (
+                ""
+                if h.kappa is not None
+                else f"; shown from {figures.KAPPA_MIN_N} moderated audits"
+            ),
+        ),
+        ("Is anyone better off", None, ""),
+        (
+            "Actions completed on time",
+            h.on_time_share,
+            f"{h.actions_on_time} of {h.actions_due} due",
+        ),
+        ("Actions agreed", h.actions, ""),
+        (
+            "Open escalations",
+            NO_DATA if h.escalations_open is None else h.escalations_open,
+            "",
+        ),
+        (
+            "Safeguarding concerns raised",
+            NO_DATA if h.concerns_open is None else h.concerns_open,
+            "",
+        ),
+    ]
+
+
+def write_summary(
+    book: Book,
+    ws: Any,
     snapshot: list[AuditResult],
-    frameworks: dict[str, Framework],
+    framework: Framework,
     council: str,
     today: date,
+    target: float,
+    domains: tuple[str, int, int] | None = None,
 ) -> None:
-    framework = next(iter(frameworks.values()))  # the default: its scale orders the grade counts
-    sheet = wb.create_sheet("Summary")
-    sheet.column_dimensions["A"].width = 46
-    sheet.column_dimensions["B"].width = 14
-    sheet.column_dimensions["C"].width = 14
-    sheet["A1"] = f"{council}: case file audit tracker"
-    sheet["A1"].font = Font(bold=True, size=14, color=NAVY)
-    sheet["A2"] = f"Built {today:%d/%m/%Y} from the register (latest return of each audit)."
-    sheet["A2"].font = Font(italic=True, color="595959")
-    returned = [a for a in snapshot if a.overall_grade]
-    final = [a.moderated_grade or a.overall_grade for a in returned]
-    good_flags = [
-        a.final_grade in frameworks[a.framework_id].scale.good_or_better for a in returned
-    ]
-    inadequate_flags = [
-        a.final_grade == frameworks[a.framework_id].scale.inadequate for a in returned
-    ]
-    actions = [x for a in snapshot for x in a.actions]
-    rows: list[tuple[str, Any, Any]] = [
-        ("How much did we do", None, None),
-        ("Audits planned", len(snapshot), None),
-        ("Audits returned", len(returned), None),
-        ("Completion against plan", len(returned) / len(snapshot) if snapshot else None, None),
-        ("Actions agreed", len(actions), None),
-        ("How well did we do it", None, None),
-        ("Good or better", sum(good_flags) / len(final) if final else None, None),
-        (
-            "Inadequate (target 10% or less)",
-            sum(inadequate_flags) / len(final) if final else None,
-            None,
-        ),
-        (
-            "Grades changed at moderation",
-            sum(1 for a in returned if a.moderated_grade and a.moderated_grade != a.overall_grade),
-            None,
-        ),
-        ("Is anyone better off", None, None),
-        (
-            "Actions completed",
-            sum(x.status == "Completed" for x in actions) / len(actions) if actions else None,
-            None,
-        ),
-    ]
-    r = 4
-    for label, value, _ in rows:
-        sheet.cell(row=r, column=1, value=label)
-        if value is None and label[0].isupper() and label.split()[0] in ("How", "Is"):
-            sheet.cell(row=r, column=1).font = Font(bold=True, color=NAVY)
-        else:
-            cell = sheet.cell(row=r, column=2, value=value if value is not None else "n/a")
-            if isinstance(value, float):
-                cell.number_format = "0%"
+    """Write the Summary: headline figures, small tables and the charts drawn from them."""
+    h = figures.headline(snapshot, framework, today, target)
+    ws.set_column(0, 0, 42)
+    ws.set_column(1, 1, 13)
+    ws.set_column(2, 2, 30)
+    ws.set_column(3, 3, 9)
+    ws.set_column(4, 4, 14)
+    ws.set_column(5, 5, 11)
+    ws.write_string(0, 0, f"{council}: case file audit tracker", book.title)
+    ws.write_string(
+        1, 0, f"Built {today:%d/%m/%Y} from the register (latest return of each audit).", book.note
+    )
+    r = 3
+    for label, value, how in headline_rows(h):
+        if value is None and how == "" and label.split()[0] in ("How", "Is"):
+            ws.write_string(r, 0, label, book.heading)
+            r += 1
+            continue
+        ws.write_string(r, 0, label, book.text)
+        fmt = book.pct if isinstance(value, float) and "kappa" not in label else None
+        if label.startswith("Inadequate") and isinstance(value, float):
+            fmt = book.pct_fills[GREEN if h.within_target else RED]
+        book.put(ws, r, 1, "n/a" if value is None else value, fmt)
+        book.put(ws, r, 2, how, book.aside)
         r += 1
     r += 1
-    sheet.cell(row=r, column=1, value="Overall grades (after moderation)").font = Font(
-        bold=True, color=NAVY
+    grade_at = r
+    r = _small_table(book, ws, r, "Final grades", ["Grade", "Audits"],
+                     [[g, n] for g, n in figures.grade_counts(snapshot, framework).items()])  # fmt: skip
+    for i, g in enumerate(framework.scale.grades):
+        ws.write_string(grade_at + 2 + i, 0, g, book.fills[grade_colour(framework, g)])
+    team_at = r
+    teams = figures.group_rows(snapshot, framework, "team")
+    r = _small_table(book, ws, r, "By team", _GROUP_HEADERS, [_group_values(g) for g in teams])
+    month_at = r
+    months = figures.group_rows(snapshot, framework, "month")
+    r = _small_table(book, ws, r, "By month", _GROUP_HEADERS, [_group_values(g) for g in months])
+    quarter_at = r
+    quarters = figures.group_rows(snapshot, framework, "quarter")
+    _small_table(book, ws, r, "By quarter", _GROUP_HEADERS, [_group_values(g) for g in quarters])
+    _charts(book, ws, framework, grade_at, (team_at, len(teams)), (month_at, len(months)),
+            (quarter_at, len(quarters)), domains)  # fmt: skip
+    ws.fit_to_pages(1, 1)
+
+
+_GROUP_HEADERS = ["Name", "Planned", "Returned", "Graded", "Good or better", "Inadequate"]
+
+
+def _group_values(g: GroupRow) -> list[Any]:
+    return [g.name, g.planned, g.returned, g.graded, g.good_share, g.inadequate_share]
+
+
+def _small_table(
+    book: Book, ws: Any, r: int, title: str, headers: list[str], rows: list[list[Any]]
+) -> int:
+    """Write a titled block of figures with a total-free header row; return the next free row."""
+    ws.write_string(r, 0, title, book.heading)
+    for c, text in enumerate(headers):
+        ws.write_string(r + 1, c, text, book.header)
+    if not rows:
+        ws.write_string(r + 2, 0, "No audits yet.", book.note)
+        return r + 4
+    for i, row in enumerate(rows):
+        for c, value in enumerate(row):
+            pct = isinstance(value, float) or (value is None and c >= 4)
+            book.put(ws, r + 2 + i, c, value, book.pct if pct else None)
+    return r + 3 + len(rows)
+
+
+def _charts(
+    book: Book,
+    ws: Any,
+    framework: Framework,
+    grade_at: int,
+    teams: tuple[int, int],
+    months: tuple[int, int],
+    quarters: tuple[int, int],
+    domains: tuple[str, int, int] | None,
+) -> None:
+    n_grades = len(framework.scale.grades)
+    grades = book.wb.add_chart({"type": "column"})
+    grades.add_series(
+        {
+            "name": "Audits",
+            "categories": [SUMMARY, grade_at + 2, 0, grade_at + 1 + n_grades, 0],
+            "values": [SUMMARY, grade_at + 2, 1, grade_at + 1 + n_grades, 1],
+            "points": [
+                {"fill": {"color": grade_colour(framework, g)}, "border": {"color": "#7F7F7F"}}
+                for g in framework.scale.grades
+            ],
+            "data_labels": {"value": True},
+        }
     )
-    counts = Counter(final)
-    grades = [*framework.scale.grades]
-    grades += [g for fw in frameworks.values() for g in fw.scale.grades if g not in grades]
-    for i, grade in enumerate(grades):
-        r += 1
-        sheet.cell(row=r, column=1, value=grade).fill = PatternFill(
-            "solid", fgColor=_GRADE_FILLS.get(i, "FFFFFF")
+    _style(grades, "Final grades (after moderation)", legend=False)
+    ws.insert_chart(3, 7, grades, {"x_scale": 1.1, "y_scale": 0.9})
+    # Charts sit in a grid of two columns beside the figures, so the Summary prints on one page.
+    spots = iter([(3, 16), (19, 7), (19, 16), (35, 7)])
+    at, n = teams
+    if n:
+        chart = book.wb.add_chart({"type": "bar"})
+        chart.add_series(
+            {
+                "name": "Good or better",
+                "categories": [SUMMARY, at + 2, 0, at + 1 + n, 0],
+                "values": [SUMMARY, at + 2, 4, at + 1 + n, 4],
+                "fill": {"color": "#70AD47"},
+                "data_labels": {"value": True, "num_format": "0%"},
+            }
         )
-        sheet.cell(row=r, column=2, value=counts.get(grade, 0))
-    fit_to_page(sheet, landscape=False, title_rows=None)
-
-
-def _audits(wb: Workbook, snapshot: list[AuditResult], framework: Framework) -> None:
-    titles: list[str] = [d.title for d in framework.domains]
-    for a in snapshot:
-        for d in a.domains:
-            if d.domain not in titles:
-                titles.append(d.domain)
-    headers = [
-        "Audit ref", "Round", "Case ID", "Team", "Worker", "Auditor", "Status", "Issued", "Due",
-        "Returned", "Audit date", "Overall grade", "Moderated grade", *titles,
-    ]  # fmt: skip
-    sheet = _sheet(
-        wb,
-        "Audits",
-        headers,
-        [13, 20, 11, 24, 18, 18, 11, 11, 11, 11, 11, 18, 18] + [16] * len(titles),
-    )
-    scale = framework.scale.grades
-    for r, a in enumerate(snapshot, start=2):
-        grades = {d.domain: d.grade for d in a.domains}
-        values = [
-            a.audit_ref, a.round_id, a.case_id, a.team or "", a.worker or "", a.auditor or "",
-            a.status, a.issued_on, a.due_on, a.returned_on, a.audit_date,
-            a.overall_grade or "", a.moderated_grade or "", *[grades.get(t) or "" for t in titles],
-        ]  # fmt: skip
-        _put(sheet, r, values)
-        for col in range(12, len(values) + 1):
-            value = sheet.cell(row=r, column=col).value
-            if value in scale:
-                sheet.cell(row=r, column=col).fill = PatternFill(
-                    "solid", fgColor=_GRADE_FILLS.get(scale.index(value), "FFFFFF")
-                )
-    _finish(sheet)
-
-
-def _actions(wb: Workbook, snapshot: list[AuditResult], today: date) -> None:
-    headers = [
-        "Audit ref",
-        "Case ID",
-        "Team",
-        "No.",
-        "Action",
-        "Owner",
-        "Due",
-        "Status",
-        "Completed on",
-        "Overdue",
-    ]
-    sheet = _sheet(wb, "Actions", headers, [13, 11, 24, 6, 50, 20, 11, 13, 13, 9])
-    r = 2
-    for a in snapshot:
-        for n, x in enumerate(a.actions, start=1):
-            due = x.due_on
-            overdue = bool(due and due < today and x.status != "Completed")
-            _put(
-                sheet,
-                r,
-                [
-                    a.audit_ref,
-                    a.case_id,
-                    a.team or "",
-                    n,
-                    x.description,
-                    x.owner,
-                    due,
-                    x.status,
-                    x.completed_on,
-                    "Overdue" if overdue else "",
-                ],
+        _style(chart, "Good or better by team", legend=False, pct_axis="x")
+        ws.insert_chart(*next(spots), chart, {"x_scale": 1.1, "y_scale": 0.9})
+    for (at, n), title, kind in (
+        (months, "Trend by month", "line"),
+        (quarters, "Trend by quarter", "column"),
+    ):
+        if not n:
+            continue
+        chart = book.wb.add_chart({"type": kind})
+        for col, name, colour in ((4, "Good or better", "#70AD47"), (5, "Inadequate", "#C00000")):
+            series: dict[str, Any] = {
+                "name": name,
+                "categories": [SUMMARY, at + 2, 0, at + 1 + n, 0],
+                "values": [SUMMARY, at + 2, col, at + 1 + n, col],
+            }
+            key = "line" if kind == "line" else "fill"
+            series[key] = {"color": colour, **({"width": 2.25} if kind == "line" else {})}
+            if kind == "line":
+                series["marker"] = {"type": "circle", "size": 6, "fill": {"color": colour}}
+            chart.add_series(series)
+        _style(chart, title, legend=True, pct_axis="y")
+        ws.insert_chart(*next(spots), chart, {"x_scale": 1.1, "y_scale": 0.9})
+    if domains:
+        sheet, first, last = domains
+        chart = book.wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
+        for i, g in enumerate(framework.scale.grades):
+            chart.add_series(
+                {
+                    "name": [sheet, first - 1, 1 + i],
+                    "categories": [sheet, first, 0, last, 0],
+                    "values": [sheet, first, 1 + i, last, 1 + i],
+                    "fill": {"color": grade_colour(framework, g)},
+                    "border": {"color": "#7F7F7F"},
+                }
             )
-            sheet.cell(row=r, column=5).alignment = Alignment(wrap_text=True, vertical="top")
-            fit_row_height(sheet, r, {5: x.description})
-            if overdue:
-                sheet.cell(row=r, column=10).fill = PatternFill("solid", fgColor="F8CBAD")
-            r += 1
-    _finish(sheet)
+        _style(chart, "Grades by domain", legend=True, pct_axis="x")
+        chart.set_y_axis({"reverse": True})
+        ws.insert_chart(*next(spots), chart, {"x_scale": 2.2, "y_scale": 1.1})
 
 
-def _warnings(wb: Workbook, snapshot: list[AuditResult]) -> None:
-    sheet = _sheet(wb, "Warnings", ["Audit ref", "Case ID", "Warning"], [13, 11, 90])
-    r = 2
-    for a in snapshot:
-        for w in a.warnings:
-            _put(sheet, r, [a.audit_ref, a.case_id, w])
-            r += 1
-    _finish(sheet)
-
-
-def _indicators(wb: Workbook, snapshot: list[AuditResult]) -> None:
-    """How often each indicator was ticked in the latest returns, most frequent first."""
-    counts = Counter((d.domain, text) for a in snapshot for d in a.domains for text in d.indicators)
-    sheet = _sheet(wb, "Indicators", ["Practice area", "Indicator", "Times ticked"], [30, 70, 13])
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    for r, ((domain, text), n) in enumerate(ranked, start=2):
-        _put(sheet, r, [domain, text, n])
-    _finish(sheet)
+def _style(chart: Any, title: str, *, legend: bool, pct_axis: str = "") -> None:
+    chart.set_title({"name": title, "name_font": {"size": 12, "color": NAVY}})
+    if not legend:
+        chart.set_legend({"none": True})
+    else:
+        chart.set_legend({"position": "bottom"})
+    if pct_axis:
+        axis = {"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True}}
+        (chart.set_x_axis if pct_axis == "x" else chart.set_y_axis)(axis)

@@ -1,0 +1,129 @@
+"""Reports: ``qaf report`` (the tracker) and its period and round reports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.errors import QafError
+
+
+@cli.group(invoke_without_command=True)
+@workspace_option
+@click.pass_context
+def report(ctx: click.Context, workspace: Path | None) -> None:
+    """Rebuild outbox/QA_tracker.xlsx, or write a quarterly, half-year, annual or round report.
+
+    Reports go to outbox/reports/ and never name a practitioner.
+
+    Example:
+
+        \b
+        qaf report
+
+        \b
+        qaf report quarter 2026Q3
+
+        \b
+        qaf report round 2026-11-simple
+    """
+    ctx.obj = workspace
+    if ctx.invoked_subcommand is None:
+        from qaf_docs.inbox.derived import bring_up_to_date
+        from qaf_docs.register.presence import open_register
+        from qaf_docs.reports.qa_tracker import build_tracker
+
+        ws = workspace_at(workspace)
+        settings = ws.load_settings()
+        with open_register(ws, settings) as register:
+            # Action trackers a run left behind are caught up too; the tracker is always rebuilt.
+            caught_up = bring_up_to_date(ws, register, settings)
+            if caught_up.failed:
+                raise QafError("Could not write " + "; ".join(caught_up.failed))
+            path = caught_up.tracker or build_tracker(ws, register)
+        if path != ws.tracker_path:
+            click.echo(
+                f"{ws.tracker_path.name} is open in another program, so a copy was written instead."
+            )
+        click.echo(f"Tracker: {path}")
+
+
+def _period_report(kind: str, text: str, workspace: Path | None, parent: Any) -> None:
+    from qaf_docs.register.presence import open_register
+    from qaf_docs.reports.period_report import build_period_report
+    from qaf_docs.reports.periods import parse_period
+
+    period = parse_period(kind, text)  # before opening anything: a bad period writes nothing
+    ws = workspace_at(workspace or parent)
+    with open_register(ws) as register:
+        path = build_period_report(ws, register, period)
+    click.echo(f"Report: {path}")
+
+
+@report.command()
+@click.argument("quarter")
+@workspace_option
+@click.pass_obj
+def quarter(parent: Path | None, quarter: str, workspace: Path | None) -> None:
+    """Write outbox/reports/QA_report_<QUARTER>.docx for a calendar quarter.
+
+    Example:
+
+        \b
+        qaf report quarter 2026Q3
+    """
+    _period_report("quarter", quarter, workspace, parent)
+
+
+@report.command()
+@click.argument("half")
+@workspace_option
+@click.pass_obj
+def half(parent: Path | None, half: str, workspace: Path | None) -> None:
+    """Write outbox/reports/QA_report_<HALF>.docx for January-June (H1) or July-December (H2).
+
+    Example:
+
+        \b
+        qaf report half 2026H1
+    """
+    _period_report("half", half, workspace, parent)
+
+
+@report.command()
+@click.argument("year")
+@workspace_option
+@click.pass_obj
+def year(parent: Path | None, year: str, workspace: Path | None) -> None:
+    """Write outbox/reports/QA_report_<YEAR>.docx for a calendar year.
+
+    Example:
+
+        \b
+        qaf report year 2026
+    """
+    _period_report("year", year, workspace, parent)
+
+
+@report.command("round")
+@click.argument("round_id", metavar="ROUND")
+@workspace_option
+@click.pass_obj
+def round_(parent: Path | None, round_id: str, workspace: Path | None) -> None:
+    """Write outbox/reports/round_<ROUND>.docx: one round's overview with its checkpoints.
+
+    Example:
+
+        \b
+        qaf report round 2026-11-simple
+    """
+    from qaf_docs.register.presence import open_register
+    from qaf_docs.reports.period_report import build_round_report
+
+    ws = workspace_at(workspace or parent)
+    with open_register(ws) as register:
+        path = build_round_report(ws, register, round_id)
+    click.echo(f"Report: {path}")

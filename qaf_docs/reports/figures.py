@@ -1,0 +1,331 @@
+"""The figures every report shows, computed once so the tracker and the documents always agree.
+
+Definitions (the README repeats them for the QA team):
+
+* an audit *counts* unless it was cancelled; it falls in a period by its audit date, else the date it
+  came back, else its due date;
+* *returned*: the audit tool came back (a return date is recorded); *graded*: its final grade
+  (moderated, else the auditor's) is on the scale — "Not applicable" is never counted;
+* *returns overdue*: not back (planned, allocated, issued or refused) and past its due date;
+* *moderation agreement*: of the audits with a moderated grade, the share where it equals the
+  auditor's; Cohen's kappa (quadratic weights over the scale's order) only from 10 such audits up;
+* *actions on time*: of the actions completed or past their due date, the share completed by it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import ActionResult, AuditResult
+from qaf_docs.reports import sources
+
+#: Below this many moderated audits a kappa says more about chance than about auditors.
+KAPPA_MIN_N = 10
+
+
+def period_date(a: AuditResult) -> date | None:
+    """Return the date that places an audit in a month, quarter or year."""
+    return a.audit_date or a.returned_on or a.due_on
+
+
+def counted(results: Iterable[AuditResult]) -> list[AuditResult]:
+    """Return the audits that count towards the plan (every one not cancelled)."""
+    return [a for a in results if a.status != "cancelled"]
+
+
+def in_period(results: Iterable[AuditResult], start: date, end: date) -> list[AuditResult]:
+    """Return the counted audits whose period date lies from ``start`` to ``end`` inclusive."""
+    return [a for a in counted(results) if (d := period_date(a)) and start <= d <= end]
+
+
+def ratio(part: int, whole: int) -> float | None:
+    """Return part / whole, or None when there is nothing to divide by."""
+    return part / whole if whole else None
+
+
+def action_on_time(x: ActionResult, today: date) -> bool | None:
+    """True if completed by its due date, False if late or past due, None if not yet due."""
+    done = x.status.strip().lower() == "completed" or x.completed_on is not None
+    if x.due_on is None:
+        return None if not done else True
+    if done:
+        return x.completed_on is None or x.completed_on <= x.due_on
+    return False if x.due_on < today else None
+
+
+def quadratic_kappa(pairs: list[tuple[int, int]], k: int) -> float | None:
+    """Return Cohen's kappa with quadratic weights for ordinal ratings 0..k-1, or None if undefined."""
+    n = len(pairs)
+    if n == 0 or k < 2:
+        return None
+    observed = Counter(pairs)
+    rows = Counter(i for i, _ in pairs)
+    cols = Counter(j for _, j in pairs)
+    disagree_obs = disagree_exp = 0.0
+    for i in range(k):
+        for j in range(k):
+            w = (i - j) ** 2 / (k - 1) ** 2
+            disagree_obs += w * observed.get((i, j), 0) / n
+            disagree_exp += w * rows.get(i, 0) * cols.get(j, 0) / (n * n)
+    if disagree_exp == 0:
+        return None
+    return 1 - disagree_obs / disagree_exp
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The Summary's figures for a set of audits."""
+
+    planned: int
+    returned: int
+    overdue_returns: int
+    graded: int
+    good: int
+    inadequate: int
+    target: float
+    moderated: int
+    changed: int
+    kappa: float | None
+    actions: int
+    actions_due: int
+    actions_on_time: int
+    escalations_open: int | None
+    concerns_open: int | None
+
+    @property
+    def completion(self) -> float | None:
+        """Share of planned audits returned."""
+        return ratio(self.returned, self.planned)
+
+    @property
+    def good_share(self) -> float | None:
+        """Share of graded audits graded good or better."""
+        return ratio(self.good, self.graded)
+
+    @property
+    def inadequate_share(self) -> float | None:
+        """Share of graded audits graded inadequate."""
+        return ratio(self.inadequate, self.graded)
+
+    @property
+    def agreement(self) -> float | None:
+        """Share of moderated audits whose grade the moderator kept."""
+        return ratio(self.moderated - self.changed, self.moderated)
+
+    @property
+    def on_time_share(self) -> float | None:
+        """Share of due actions completed by their due date."""
+        return ratio(self.actions_on_time, self.actions_due)
+
+    @property
+    def within_target(self) -> bool | None:
+        """Whether the inadequate share is within the target (None with nothing graded)."""
+        share = self.inadequate_share
+        return None if share is None else share <= self.target + 1e-9
+
+
+def _open_count(results: list[AuditResult], which: str) -> int | None:
+    total, seen = 0, False
+    for a in results:
+        if which == "escalations":
+            items = sources.escalations(a)
+            if items is not None:
+                seen = True
+                total += sum(e.resolved_on is None for e in items)
+        else:
+            found = sources.concerns(a)
+            if found is not None:
+                seen = True
+                total += len(found)
+    return total if seen else None
+
+
+def headline(
+    results: list[AuditResult], framework: Framework, today: date, target: float
+) -> Headline:
+    """Return the headline figures for ``results`` (already limited to a period where wanted)."""
+    audits = counted(results)
+    scale = framework.scale
+    finals = [a.final_grade for a in audits if scale.is_grade(a.final_grade)]
+    moderated = [
+        a for a in audits if scale.is_grade(a.moderated_grade) and scale.is_grade(a.overall_grade)
+    ]
+    order = {g: i for i, g in enumerate(scale.grades)}
+    pairs = [(order[a.overall_grade or ""], order[a.moderated_grade or ""]) for a in moderated]
+    actions = [x for a in audits for x in a.actions]
+    judged = [action_on_time(x, today) for x in actions]
+    return Headline(
+        planned=len(audits),
+        returned=sum(a.returned_on is not None for a in audits),
+        overdue_returns=sum(
+            a.status in sources.AWAITING and a.due_on is not None and a.due_on < today
+            for a in audits
+        ),
+        graded=len(finals),
+        good=sum(g in scale.good_or_better for g in finals),
+        inadequate=sum(g == scale.inadequate for g in finals),
+        target=target,
+        moderated=len(moderated),
+        changed=sum(i != j for i, j in pairs),
+        kappa=quadratic_kappa(pairs, len(scale.grades)) if len(pairs) >= KAPPA_MIN_N else None,
+        actions=len(actions),
+        actions_due=sum(j is not None for j in judged),
+        actions_on_time=sum(j is True for j in judged),
+        escalations_open=_open_count(audits, "escalations"),
+        concerns_open=_open_count(audits, "concerns"),
+    )
+
+
+def grade_counts(results: Iterable[AuditResult], framework: Framework) -> dict[str, int]:
+    """Return how many audits got each final grade, every grade of the scale listed."""
+    found = Counter(a.final_grade for a in counted(results))
+    return {g: found.get(g, 0) for g in framework.scale.grades}
+
+
+def domain_titles(results: Iterable[AuditResult], framework: Framework) -> list[str]:
+    """Return the framework's domain titles, then any other domain the returns name."""
+    titles = [d.title for d in framework.domains]
+    for a in results:
+        for d in a.domains:
+            if d.domain not in titles:
+                titles.append(d.domain)
+    return titles
+
+
+def domain_counts(results: list[AuditResult], framework: Framework) -> dict[str, dict[str, int]]:
+    """Return domain -> grade -> count over counted audits (domains graded "Not applicable" left out)."""
+    out = {t: dict.fromkeys(framework.scale.grades, 0) for t in domain_titles(results, framework)}
+    for a in counted(results):
+        for d in a.domains:
+            if framework.scale.is_grade(d.grade):
+                out[d.domain][d.grade or ""] += 1
+    return out
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    """Figures for one team, month, quarter, case type or round kind."""
+
+    name: str
+    planned: int
+    returned: int
+    graded: int
+    good: int
+    inadequate: int
+
+    @property
+    def good_share(self) -> float | None:
+        """Share of graded audits graded good or better."""
+        return ratio(self.good, self.graded)
+
+    @property
+    def inadequate_share(self) -> float | None:
+        """Share of graded audits graded inadequate."""
+        return ratio(self.inadequate, self.graded)
+
+
+def group_rows(results: Iterable[AuditResult], framework: Framework, key: str) -> list[GroupRow]:
+    """Return figures grouped by ``key``: team, case_type, round_kind, month or quarter."""
+    scale = framework.scale
+    groups: dict[str, list[AuditResult]] = {}
+    for a in counted(results):
+        groups.setdefault(group_name(a, key), []).append(a)
+    rows = []
+    for name in sorted(groups):
+        members = groups[name]
+        finals = [a.final_grade for a in members if scale.is_grade(a.final_grade)]
+        rows.append(
+            GroupRow(
+                name=name,
+                planned=len(members),
+                returned=sum(a.returned_on is not None for a in members),
+                graded=len(finals),
+                good=sum(g in scale.good_or_better for g in finals),
+                inadequate=sum(g == scale.inadequate for g in finals),
+            )
+        )
+    return rows
+
+
+def group_name(a: AuditResult, key: str) -> str:
+    """Return the group an audit falls in for ``key``."""
+    if key in ("month", "quarter"):
+        d = period_date(a)
+        if d is None:
+            return "No date"
+        return f"{d:%Y-%m}" if key == "month" else f"{d.year} Q{(d.month - 1) // 3 + 1}"
+    value = getattr(a, key, None)
+    return str(value) if value else "Not recorded"
+
+
+def team_domain_good(
+    results: list[AuditResult], framework: Framework
+) -> tuple[list[str], list[str], dict[tuple[str, str], float | None]]:
+    """Return teams, domains and the share good or better for each (team, domain)."""
+    scale = framework.scale
+    titles = domain_titles(results, framework)
+    seen: dict[tuple[str, str], list[int]] = {}
+    teams: set[str] = set()
+    for a in counted(results):
+        team = a.team or "Not recorded"
+        teams.add(team)
+        for d in a.domains:
+            if scale.is_grade(d.grade):
+                cell = seen.setdefault((team, d.domain), [0, 0])
+                cell[0] += d.grade in scale.good_or_better
+                cell[1] += 1
+    shares = {k: ratio(g, n) for k, (g, n) in seen.items()}
+    return sorted(teams), titles, shares
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A round's close-the-loop check: how many of its actions were done by 6 weeks or 3 months."""
+
+    round_id: str
+    name: str  # "6 weeks" or "3 months"
+    due_on: date
+    actions: int
+    completed_by_then: int
+    reached: bool
+
+    @property
+    def share(self) -> float | None:
+        """Share of the round's actions completed by the checkpoint."""
+        return ratio(self.completed_by_then, self.actions)
+
+
+def round_start(audits: list[AuditResult]) -> date | None:
+    """Return when a round began: its first audit date, else its first issue or due date."""
+    dates = [a.audit_date for a in audits if a.audit_date] or [
+        d for a in audits for d in (a.issued_on, a.due_on) if d
+    ]
+    return min(dates) if dates else None
+
+
+def checkpoints(results: Iterable[AuditResult], today: date) -> list[Checkpoint]:
+    """Return the 6-week and 3-month checkpoints of every round, oldest round first."""
+    from datetime import timedelta
+
+    from qaf_docs.dates import add_months
+
+    rounds: dict[str, list[AuditResult]] = {}
+    for a in counted(results):
+        rounds.setdefault(a.round_id, []).append(a)
+    out = []
+    for round_id, audits in sorted(rounds.items()):
+        start = round_start(audits)
+        if start is None:
+            continue
+        actions = [x for a in audits for x in a.actions]
+        for name, due in (
+            ("6 weeks", start + timedelta(weeks=6)),
+            ("3 months", add_months(start, 3)),
+        ):
+            done = sum(x.completed_on is not None and x.completed_on <= due for x in actions)
+            out.append(Checkpoint(round_id, name, due, len(actions), done, due <= today))
+    return out

@@ -1,0 +1,158 @@
+"""The quarterly, half-year, annual and round reports: the council's Word template, filled.
+
+``templates/quarterly_report.docx`` is an ordinary Word file with docxtpl tags that a council restyles
+(logo, wording). The same template serves a round's overview; its close-the-loop section only shows
+for a round. A broken template gets a TemplateError naming it; nothing is written half-done.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from qaf_docs.errors import QafError, TemplateError
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AuditResult
+from qaf_docs.register.store import Register
+from qaf_docs.reports import figures, report_charts
+from qaf_docs.reports.periods import Period
+from qaf_docs.reports.report_content import build_context, pct
+from qaf_docs.safe_output import atomic_write
+from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates
+
+_TREND_PERIODS = 4
+
+
+def build_period_report(
+    workspace: Workspace, register: Register, period: Period, today: date | None = None
+) -> Path:
+    """Write ``outbox/reports/QA_report_<period>.docx`` for a quarter, half-year or year."""
+    today = today or date.today()
+    results = register.results()
+    chosen = figures.in_period(results, period.start, period.end)
+    trend = [(p.label, figures.in_period(results, p.start, p.end))
+             for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
+    title = f"Case file audit report: {period.title}"
+    extra = {
+        "period": period.label,
+        "period_title": period.title,
+        "covers": f"the audits dated from {period.title}",
+        "is_round": False,
+    }
+    target = workspace.reports_dir / f"QA_report_{period.label}.docx"
+    return _render(workspace, results, chosen, trend, title, extra, target, today)
+
+
+def build_round_report(
+    workspace: Workspace, register: Register, round_id: str, today: date | None = None
+) -> Path:
+    """Write ``outbox/reports/round_<ROUND>.docx``: one round's overview with its checkpoints."""
+    today = today or date.today()
+    results = register.results()
+    chosen = [a for a in figures.counted(results) if a.round_id == round_id]
+    if not any(a.round_id == round_id for a in results):
+        known = sorted({a.round_id for a in results})
+        hint = f" Rounds in the register: {', '.join(known[-5:])}." if known else ""
+        raise QafError(f"There is no round '{round_id}' in the register.{hint}")
+    by_round: dict[str, list[AuditResult]] = {}
+    for a in figures.counted(results):
+        by_round.setdefault(a.round_id, []).append(a)
+    order = sorted(by_round, key=lambda r: figures.round_start(by_round[r]) or date.min)
+    earlier = (
+        order[: order.index(round_id) + 1][-(_TREND_PERIODS + 1) :] if round_id in order else []
+    )
+    trend = [(r, by_round[r]) for r in earlier]
+    checks = [c for c in figures.checkpoints(chosen, today)]
+    extra = {
+        "period": round_id,
+        "period_title": f"round {round_id}",
+        "covers": f"the audits of round {round_id}",
+        "is_round": True,
+        "checkpoints": [
+            {
+                "name": c.name,
+                "date": f"{c.due_on:%d/%m/%Y}",
+                "actions": c.actions,
+                "done": c.completed_by_then,
+                "share": pct(c.share),
+                "state": "reached" if c.reached else "not yet reached",
+            }
+            for c in checks
+        ],
+    }
+    title = f"Audit round overview: {round_id}"
+    target = workspace.reports_dir / f"round_{_safe(round_id)}.docx"
+    return _render(workspace, results, chosen, trend, title, extra, target, today)
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+
+
+def _render(
+    workspace: Workspace,
+    results: list[AuditResult],
+    chosen: list[AuditResult],
+    trend: list[tuple[str, list[AuditResult]]],
+    title: str,
+    extra: dict[str, Any],
+    target: Path,
+    today: date,
+) -> Path:
+    from docx.shared import Mm
+    from docxtpl import DocxTemplate, InlineImage
+
+    settings = workspace.load_settings()
+    framework: Framework = workspace.load_framework(settings)
+    goal = settings.reports.inadequate_target
+    if not (workspace.templates / REPORT_TEMPLATE).exists():
+        # A workspace made before reports existed gets the default, which the council can restyle.
+        workspace.templates.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(
+            bundled_templates() / REPORT_TEMPLATE, workspace.templates / REPORT_TEMPLATE
+        )
+    template = workspace.template(REPORT_TEMPLATE)
+    context = build_context(results, chosen, framework, today=today, target=goal, trend=trend)
+    context.update(extra)
+    context.update(title=title, council=settings.council_name, built=f"{today:%d %B %Y}",
+                   framework=framework.name if hasattr(framework, "name") else "")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="qaf-report-") as tmp:
+        folder = Path(tmp)
+        try:
+            doc = DocxTemplate(str(template))
+            doc.get_undeclared_template_variables()  # parses the whole template: tag errors show here
+        except Exception as e:  # docxtpl raises zip, XML and Jinja errors alike
+            raise TemplateError(f"Report template {template} cannot be read: {e}") from e
+        pictures = {
+            "chart_domains": report_charts.grades_by_domain(
+                context["counts"], context["colours"], folder / "domains.png"
+            ),
+            "chart_teams": report_charts.shares_by_group(
+                [r["name"] for r in context["teams"]["rows"]],
+                [_share(r["good"]) for r in context["teams"]["rows"]],
+                "Good or better by team", folder / "teams.png",
+            ),
+            "chart_trend": report_charts.trend(
+                [r["name"] for r in context["trend"]["rows"]],
+                [_share(r["good"]) for r in context["trend"]["rows"]],
+                [_share(r["inadequate"]) for r in context["trend"]["rows"]],
+                goal, folder / "trend.png",
+            ),
+        }  # fmt: skip
+        for key, path in pictures.items():
+            context[key] = InlineImage(doc, str(path), width=Mm(160)) if path else ""
+        try:
+            doc.render(context, autoescape=True)
+        except Exception as e:
+            raise TemplateError(
+                f"Report template {template} could not be filled: {type(e).__name__}: {e}"
+            ) from e
+        target.parent.mkdir(parents=True, exist_ok=True)
+        return atomic_write(target, lambda tmp_path: doc.save(str(tmp_path)))
+
+
+def _share(text: str) -> float | None:
+    return None if text == "n/a" else int(text.rstrip("%")) / 100

@@ -1,0 +1,99 @@
+"""Charts for the Word reports, drawn as PNG pictures with matplotlib (Agg: no screen needed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: servers and CI have no display
+
+import matplotlib.pyplot as plt
+
+_COLOURS = {
+    "best": "#375623",
+    "good": "#70AD47",
+    "between": "#FFC000",
+    "inadequate": "#C00000",
+    "other": "#A5A5A5",
+}
+_NAVY = "#1F3A5F"
+
+
+def _save(fig: object, path: Path) -> Path:
+    plt.tight_layout()
+    plt.savefig(path, dpi=150)
+    plt.close("all")
+    return path
+
+
+def grades_by_domain(
+    counts: dict[str, dict[str, int]], colours: dict[str, str], path: Path
+) -> Path | None:
+    """Draw each domain's grades as a 100% bar; None when nothing is graded."""
+    domains = [d for d, by in counts.items() if sum(by.values())]
+    if not domains:
+        return None
+    grades = list(next(iter(counts.values())))
+    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(domains) + 1.8))
+    left = [0.0] * len(domains)
+    for g in grades:
+        shares = [counts[d][g] / sum(counts[d].values()) for d in domains]
+        ax.barh(domains, shares, left=left, color=_COLOURS[colours[g]], label=g, edgecolor="white")
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(
+        loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(grades), 2), frameon=False
+    )
+    ax.set_title("Grades by domain", color=_NAVY, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _save(fig, path)
+
+
+def shares_by_group(
+    names: list[str], shares: list[float | None], title: str, path: Path
+) -> Path | None:
+    """Draw one horizontal bar per group with its share; None when no group has a share."""
+    pairs = [(n, s) for n, s in zip(names, shares, strict=True) if s is not None]
+    if not pairs:
+        return None
+    fig, ax = plt.subplots(figsize=(7.5, 0.4 * len(pairs) + 1.2))
+    ax.barh([n for n, _ in pairs], [s for _, s in pairs], color=_COLOURS["good"])
+    for i, (_, s) in enumerate(pairs):
+        ax.text(s + 0.01, i, f"{s:.0%}", va="center", fontsize=8)
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_title(title, color=_NAVY, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _save(fig, path)
+
+
+def trend(
+    labels: list[str],
+    good: list[float | None],
+    inadequate: list[float | None],
+    target: float,
+    path: Path,
+) -> Path | None:
+    """Draw % good or better and % inadequate over periods with the target line; None if empty."""
+    if not any(v is not None for v in good):
+        return None
+    fig, ax = plt.subplots(figsize=(7.5, 3.0))
+    xs = list(range(len(labels)))
+    for values, name, colour in ((good, "Good or better", "good"),
+                                 (inadequate, "Inadequate", "inadequate")):  # fmt: skip
+        points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=name,
+                color=_COLOURS[colour])  # fmt: skip
+    ax.axhline(target, color=_COLOURS["inadequate"], linestyle="--", linewidth=1,
+               label=f"Inadequate target ({target:.0%})")  # fmt: skip
+    ax.set_xticks(xs, labels)
+    ax.set_ylim(0, 1.05)
+    ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
+    ax.set_title("Trend against earlier periods", color=_NAVY, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return _save(fig, path)

@@ -1,0 +1,166 @@
+"""Writing the tracker with XlsxWriter: safe cells, real Excel tables, and pages that print.
+
+XlsxWriter writes native charts and conditional formats and is several times faster than openpyxl for
+large sheets; openpyxl stays the reader. Every string goes through ``write_string``, so text an auditor
+typed is never taken for a formula or a link.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+NAVY = "#1F3A5F"
+GREEN, AMBER, RED, GREY = "#C6EFCE", "#FFEB9C", "#F8CBAD", "#EDEDED"
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CELL_MAX = 32_767
+_MAX_WIDTH, _WRAP_WIDTH = 60, 45
+
+
+def clean(text: str) -> str:
+    """Return text Excel will accept: no control characters, not over a cell's limit."""
+    text = _ILLEGAL.sub(lambda m: "\n" if m.group() == "\x0b" else "", text)
+    return text if len(text) <= _CELL_MAX else text[: _CELL_MAX - 1] + "…"
+
+
+class Book:
+    """One workbook being written, with the formats every sheet shares."""
+
+    def __init__(self, path: str) -> None:
+        self.wb = Workbook(
+            path,
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
+        add = self.wb.add_format
+        self.title = add({"bold": True, "font_size": 14, "font_color": NAVY})
+        self.note = add({"italic": True, "font_color": "#595959"})
+        self.heading = add({"bold": True, "font_color": NAVY, "font_size": 12})
+        self.text = add({"valign": "top"})
+        self.wrap = add({"valign": "top", "text_wrap": True})
+        self.date = add({"valign": "top", "num_format": "dd/mm/yyyy"})
+        self.pct = add({"valign": "top", "num_format": "0%"})
+        self.number = add({"valign": "top"})
+        self.aside = add({"italic": True, "font_color": "#595959", "indent": 1})
+        self.header = add(
+            {"bold": True, "font_color": "#FFFFFF", "bg_color": NAVY, "text_wrap": True,
+             "valign": "top", "border": 1, "border_color": "#FFFFFF"}
+        )  # fmt: skip
+        self.fills = {
+            c: add({"bg_color": c, "valign": "top", "text_wrap": True})
+            for c in (GREEN, AMBER, RED, GREY)
+        }
+        self.pct_fills = {
+            c: add({"bg_color": c, "num_format": "0%", "bold": True}) for c in (GREEN, RED)
+        }
+
+    def sheet(self, name: str) -> Worksheet:
+        """Add a sheet that prints landscape, one page wide, A4."""
+        ws = self.wb.add_worksheet(name)
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer("&L&A&RPage &P of &N")
+        return ws
+
+    def put(self, ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
+        """Write one value with the right type: text stays text, dates are dates."""
+        if value is None or value == "":
+            ws.write_blank(row, col, None, fmt or self.text)
+        elif isinstance(value, bool):
+            ws.write_string(row, col, "Yes" if value else "No", fmt or self.text)
+        elif isinstance(value, date):
+            ws.write_datetime(row, col, value, fmt or self.date)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, fmt or self.number)
+        else:
+            ws.write_string(row, col, clean(str(value)), fmt or self.text)
+
+    def table(
+        self,
+        name: str,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        *,
+        intro: str = "",
+        wrap: Sequence[int] = (),
+        pct: Sequence[int] = (),
+        empty: str = "Nothing to list yet.",
+        widths: dict[int, float] | None = None,
+    ) -> Worksheet:
+        """Add a sheet holding one real Excel table with frozen headers and fitted widths.
+
+        ``wrap`` columns wrap their text; ``widths`` fixes some columns narrower than their text.
+        """
+        ws = self.sheet(name)
+        top = 0
+        if intro:
+            ws.write_string(0, 0, intro, self.note)
+            top = 2
+        for r, row in enumerate(rows, start=top + 1):
+            for c, value in enumerate(row):
+                fmt = self.wrap if c in wrap else self.pct if c in pct else None
+                self.put(ws, r, c, value, fmt)
+        last = top + max(len(rows), 1)
+        table_name = re.sub(r"\W", "", name.title()) or "Table"
+        ws.add_table(
+            top,
+            0,
+            last,
+            len(headers) - 1,
+            {
+                "name": table_name,
+                "style": "Table Style Medium 2",
+                # LibreOffice ignores table styles, so the header carries its own format.
+                "columns": [{"header": h, "header_format": self.header} for h in headers],
+            },
+        )
+        if not rows:
+            ws.write_string(top + 1, 0, empty, self.note)
+        ws.freeze_panes(top + 1, 0)
+        ws.repeat_rows(top)
+        fitted = [fit_width(h, (row[c] for row in rows), c in wrap) for c, h in enumerate(headers)]
+        fitted = [min(w, (widths or {}).get(c, w)) for c, w in enumerate(fitted)]
+        for c, width in enumerate(fitted):
+            ws.set_column(c, c, width)
+        self.fit_rows(ws, top, headers, rows, {c: fitted[c] for c in wrap})
+        return ws
+
+    def fit_rows(
+        self,
+        ws: Worksheet,
+        top: int,
+        headers: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        wrapped: dict[int, float],
+    ) -> None:
+        """Set row heights for wrapped text: LibreOffice does not grow rows by itself."""
+        header_widths = {c: wrapped.get(c, len(h) + 3) for c, h in enumerate(headers)}
+        ws.set_row(top, 15 * max(1, *(lines(h, header_widths[c]) for c, h in enumerate(headers))))
+        for r, row in enumerate(rows, start=top + 1):
+            n = max([1, *(lines(row[c], w) for c, w in wrapped.items() if c < len(row))])
+            if n > 1:
+                ws.set_row(r, 15 * min(n, 27))
+
+
+def lines(value: Any, width: float) -> int:
+    """Return how many lines ``value`` takes wrapped in a column ``width`` characters wide."""
+    text = str(value or "")
+    per_line = max(1, int(width * 1.05))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")) if text else 1
+
+
+def fit_width(header: str, values: Any, wrapped: bool) -> float:
+    """Return a column width that shows the header and the longest value (wrapped text capped)."""
+    longest = len(header) + 3  # room for the table's filter button
+    for value in values:
+        text = f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value or "")
+        longest = max(longest, max((len(line) for line in text.splitlines()), default=0) + 1)
+        if longest >= _MAX_WIDTH:
+            break
+    return float(min(longest, _WRAP_WIDTH if wrapped else _MAX_WIDTH))

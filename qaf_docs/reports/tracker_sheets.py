@@ -1,0 +1,301 @@
+"""The tracker's listing sheets: one real Excel table each, statuses in plain words."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from qaf_docs.dates import add_months
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import ActionResult, AuditResult
+from qaf_docs.reports import figures, sources
+from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
+
+DOMAIN_SHEET = "Domain grades"
+NO_DATA = "Not recorded by the register yet."
+
+
+def write_all(
+    book: Book, snapshot: list[AuditResult], framework: Framework, today: date
+) -> tuple[str, int, int] | None:
+    """Write every listing sheet; return where the domain-by-grade counts sit, for the chart."""
+    audits(book, snapshot, framework)
+    where = domain_grades(book, snapshot, framework)
+    actions(book, snapshot, today)
+    returns_outstanding(book, snapshot, today)
+    moderation(book, snapshot, framework)
+    reaudits(book, snapshot, framework)
+    concerns(book, snapshot)
+    book.table(
+        "Close-the-loop checkpoints",
+        ["Round", "Checkpoint", "Date", "Actions agreed", "Completed by then", "Share", "Reached"],
+        [
+            [
+                c.round_id,
+                c.name,
+                c.due_on,
+                c.actions,
+                c.completed_by_then,
+                c.share,
+                "Yes" if c.reached else "Not yet",
+            ]
+            for c in figures.checkpoints(snapshot, today)
+        ],
+        intro="Each round is checked 6 weeks and 3 months after it began: how many agreed actions were done by then.",
+        pct=(5,),
+    )
+    what_people_said(book, snapshot)
+    book.table(
+        "Warnings",
+        ["Audit ref", "Case ID", "Warning"],
+        [[a.audit_ref, a.case_id, w] for a in snapshot for w in a.warnings],
+        wrap=(2,),
+    )
+    return where
+
+
+def audits(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
+    """Every audit: who, when, status and grades, grades coloured (domain grades on their own sheet)."""
+    headers = [
+        "Audit ref", "Round", "Case ID", "Case type", "Team", "Worker", "Auditor", "Status",
+        "Issued", "Due", "Returned", "Audit date", "Auditor's grade", "Moderated grade",
+        "Final grade",
+    ]  # fmt: skip
+    rows = [
+        [a.audit_ref, a.round_id, a.case_id, a.case_type, a.team, a.worker, a.auditor,
+         sources.status_words(a.status), a.issued_on, a.due_on, a.returned_on, a.audit_date,
+         a.overall_grade, a.moderated_grade, a.final_grade]
+        for a in snapshot
+    ]  # fmt: skip
+    # Narrow wrapped columns keep the sheet readable when printed one page wide.
+    narrow = {1: 15.0, 4: 18.0, 5: 14.0, 6: 14.0, 7: 16.0, 12: 14.0, 13: 14.0, 14: 14.0}
+    ws = book.table("Audits", headers, rows, wrap=tuple(narrow), widths=narrow)
+    _colour_grades(book, ws, framework, rows, range(12, 15))
+    ws.freeze_panes(1, 1)
+
+
+def _colour_grades(
+    book: Book, ws: Any, framework: Framework, rows: list[list[Any]], cols: range, top: int = 0
+) -> None:
+    for r, row in enumerate(rows, start=top + 1):
+        for c in cols:
+            if row[c]:
+                book.put(ws, r, c, row[c], book.fills[_fill(framework, row[c])])
+
+
+def _fill(framework: Framework, grade: str | None) -> str:
+    if grade in framework.scale.good_or_better:
+        return GREEN
+    if grade and grade == framework.scale.inadequate:
+        return RED
+    return AMBER if framework.scale.is_grade(grade) else GREY
+
+
+def domain_grades(
+    book: Book, snapshot: list[AuditResult], framework: Framework
+) -> tuple[str, int, int] | None:
+    """Team x domain share good or better with a colour scale, then counts by domain and grade."""
+    ws = book.sheet(DOMAIN_SHEET)
+    teams, titles, shares = figures.team_domain_good(snapshot, framework)
+    header = book.header
+    ws.write_string(0, 0, "Share of domain grades good or better, by team", book.heading)
+    ws.write_string(1, 0, "Team", header)
+    for c, t in enumerate(titles, start=1):
+        ws.write_string(1, c, t, header)
+    for r, team in enumerate(teams, start=2):
+        ws.write_string(r, 0, team, book.text)
+        for c, t in enumerate(titles, start=1):
+            book.put(ws, r, c, shares.get((team, t)), book.pct)
+    if teams:
+        ws.conditional_format(
+            2, 1, 1 + len(teams), len(titles),
+            {"type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84",
+             "max_color": "#63BE7B", "min_type": "num", "min_value": 0, "mid_type": "num",
+             "mid_value": 0.5, "max_type": "num", "max_value": 1},
+        )  # fmt: skip
+    else:
+        ws.write_string(2, 0, "No graded audits yet.", book.note)
+    r = 3 + max(len(teams), 1)
+    counts = figures.domain_counts(snapshot, framework)
+    ws.write_string(r, 0, "Domain grades (number of audits)", book.heading)
+    grades = framework.scale.grades
+    for c, text in enumerate(["Domain", *grades, "Total"]):
+        ws.write_string(r + 1, c, text, book.header)
+    first = r + 2
+    ws.set_row(r + 1, 30)
+    for i, (title, by_grade) in enumerate(counts.items()):
+        ws.write_string(first + i, 0, title, book.text)
+        for c, g in enumerate(grades, start=1):
+            ws.write_number(first + i, c, by_grade[g], book.number)
+        ws.write_number(first + i, len(grades) + 1, sum(by_grade.values()), book.number)
+    top = first + max(len(counts), 1) + 1
+    ws.write_string(top, 0, "Domain grades by audit", book.heading)
+    rows = []
+    for a in snapshot:
+        if a.domains:
+            grades_of = {d.domain: d.grade for d in a.domains}
+            rows.append([a.audit_ref, a.case_id, a.team, *[grades_of.get(t) for t in titles]])
+    for r, row in enumerate(rows, start=top + 2):
+        for c, value in enumerate(row):
+            book.put(ws, r, c, value, book.wrap)
+    ws.add_table(
+        top + 1, 0, top + 1 + max(len(rows), 1), 2 + len(titles),
+        {"name": "DomainGradesByAudit", "style": "Table Style Light 1",
+         "columns": [{"header": h, "header_format": book.header}
+                     for h in ["Audit ref", "Case ID", "Team", *titles]]},
+    )  # fmt: skip
+    if not rows:
+        ws.write_string(top + 2, 0, "No returned audit yet.", book.note)
+    _colour_grades(book, ws, framework, rows, range(3, 3 + len(titles)), top=top + 1)
+    ws.set_column(0, 0, fit_width("Team", [*teams, *titles], False))
+    ws.set_column(1, max(len(titles) + 2, len(grades) + 1), 15)
+    ws.set_row(1, 45)
+    book.fit_rows(ws, top + 1, ["Audit ref", "Case ID", "Team", *titles], rows,
+                  dict.fromkeys(range(1, 3 + len(titles)), 15.0))  # fmt: skip
+    ws.freeze_panes(2, 1)
+    return (DOMAIN_SHEET, first, first + len(counts) - 1) if counts else None
+
+
+def rag(x: ActionResult, today: date) -> str:
+    """Return an action's RAG in words: Completed, Completed late, Overdue, Due soon, On track."""
+    on_time = figures.action_on_time(x, today)
+    done = x.status.strip().lower() == "completed" or x.completed_on is not None
+    if done:
+        return "Completed" if on_time else "Completed late"
+    if on_time is False:
+        return "Overdue"
+    if x.due_on and x.due_on <= today + timedelta(days=14):
+        return "Due soon"
+    return "On track"
+
+
+_RAG_FILL = {"Completed": GREEN, "On track": GREEN, "Due soon": AMBER, "Completed late": AMBER,
+             "Overdue": RED}  # fmt: skip
+
+
+def actions(book: Book, snapshot: list[AuditResult], today: date) -> None:
+    """Every agreed action with its latest update, evidence, sign-off and RAG."""
+    headers = ["Audit ref", "Case ID", "Team", "No.", "Action", "Owner", "Due", "Status",
+               "Completed on", "Evidence", "Success criteria", "Signed off", "RAG"]  # fmt: skip
+    rows = [
+        [a.audit_ref, a.case_id, a.team, n, x.description, x.owner, x.due_on, x.status,
+         x.completed_on, x.evidence, sources.success_criteria(x), sources.signed_off(x),
+         rag(x, today)]
+        for a in snapshot for n, x in enumerate(a.actions, start=1)
+    ]  # fmt: skip
+    narrow = {2: 16.0, 4: 40.0, 5: 16.0, 9: 32.0, 10: 22.0, 11: 14.0}
+    ws = book.table("Actions", headers, rows, wrap=tuple(narrow), widths=narrow)
+    for r, row in enumerate(rows, start=1):
+        book.put(ws, r, 12, row[12], book.fills[_RAG_FILL.get(str(row[12]), GREY)])
+    ws.set_column(3, 3, 6)
+
+
+def returns_outstanding(book: Book, snapshot: list[AuditResult], today: date) -> None:
+    """Audits not back yet, most overdue first."""
+    waiting = [a for a in figures.counted(snapshot) if a.status in sources.AWAITING]
+    waiting.sort(key=lambda a: a.due_on or date.max)
+    rows = [
+        [a.audit_ref, a.case_id, a.team, a.auditor, sources.status_words(a.status), a.due_on,
+         (today - a.due_on).days if a.due_on and a.due_on < today else None]
+        for a in waiting
+    ]  # fmt: skip
+    ws = book.table(
+        "Returns outstanding",
+        ["Audit ref", "Case ID", "Team", "Auditor", "Status", "Due", "Days overdue"],
+        rows,
+        empty="Every audit tool has come back.",
+    )
+    for r, row in enumerate(rows, start=1):
+        if row[6]:
+            book.put(ws, r, 6, row[6], book.fills[RED])
+
+
+def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
+    """Audits a moderator looked at: grade kept or changed, by whom and why."""
+    rows = []
+    for a in figures.counted(snapshot):
+        if not (a.moderator or a.moderated_grade or sources.moderation_kind(a)):
+            continue
+        changed = bool(a.moderated_grade and a.moderated_grade != a.overall_grade)
+        rows.append([
+            a.audit_ref, a.case_id, a.team, a.auditor, a.moderator, sources.moderation_kind(a),
+            sources.moderation_date(a), a.overall_grade, a.moderated_grade,
+            "Changed" if changed else "Kept" if a.moderated_grade else "Awaiting moderated grade",
+            a.moderation_reason,
+        ])  # fmt: skip
+    book.table(
+        "Moderation",
+        [
+            "Audit ref",
+            "Case ID",
+            "Team",
+            "Auditor",
+            "Moderator",
+            "Kind",
+            "Moderated on",
+            "Auditor's grade",
+            "Moderated grade",
+            "Outcome",
+            "Reason",
+        ],
+        rows,
+        wrap=(10,),
+        empty="No audit has been moderated yet.",
+    )
+
+
+def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
+    """Re-audits due (final grade Inadequate: 3 months on) and escalations where recorded."""
+    rows: list[list[Any]] = []
+    for a in figures.counted(snapshot):
+        if a.final_grade and a.final_grade == framework.scale.inadequate and a.audit_date:
+            rows.append([a.audit_ref, a.case_id, a.team, a.final_grade, "Re-audit due",
+                         add_months(a.audit_date, 3), sources.reaudit_of(a) or "", ""])  # fmt: skip
+        for e in sources.escalations(a) or []:
+            rows.append([a.audit_ref, a.case_id, a.team, a.final_grade,
+                         f"Escalated to {e.level}", e.raised_on, e.reason,
+                         "Resolved" if e.resolved_on else "Open"])  # fmt: skip
+    book.table(
+        "Re-audits & escalations",
+        ["Audit ref", "Case ID", "Team", "Final grade", "What", "Date", "Detail", "Escalation"],
+        rows,
+        wrap=(6,),
+        empty="No re-audit is due and no escalation is recorded.",
+    )
+
+
+def concerns(book: Book, snapshot: list[AuditResult]) -> None:
+    """Safeguarding concerns auditors raised (once the register records them)."""
+    recorded = [sources.concerns(a) for a in snapshot]
+    rows = [
+        [a.audit_ref, a.case_id, a.team, c.raised_on, c.text, c.escalated_to]
+        for a, found in zip(snapshot, recorded, strict=True)
+        for c in found or []
+    ]
+    seen = any(found is not None for found in recorded)
+    book.table(
+        "Concerns",
+        ["Audit ref", "Case ID", "Team", "Raised on", "Concern", "Escalated to"],
+        rows,
+        wrap=(4,),
+        empty="No concern raised." if seen else NO_DATA,
+    )
+
+
+def what_people_said(book: Book, snapshot: list[AuditResult]) -> None:
+    """Voice of the child, family feedback and self-assessment, one row per audit."""
+    keys = list(sources.SECTION_TITLES)
+    rows = []
+    for a in snapshot:
+        said = sources.sections(a)
+        if any(said.get(k) for k in keys):
+            rows.append([a.audit_ref, a.case_id, a.team, a.practitioner_present,
+                         *[said.get(k, "") for k in keys]])  # fmt: skip
+    ws = book.table(
+        "What people said",
+        ["Audit ref", "Case ID", "Team", "Practitioner present", *sources.SECTION_TITLES.values()],
+        rows,
+        wrap=tuple(range(4, 4 + len(keys))),
+        empty="No returned audit records what children, families or practitioners said yet.",
+    )
+    ws.set_column(4, 3 + len(keys), 34)

@@ -1,0 +1,256 @@
+"""Build templates/quarterly_report.docx, the council-editable period and round report.
+
+It is an ordinary Word document with docxtpl / Jinja tags: a council changes the wording, adds a logo
+or restyles headings in Word. Tables repeat rows with ``{%tr for … %}``; charts arrive as pictures.
+
+    python scripts/build_report_template.py
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "quarterly_report.docx"
+NAVY = RGBColor(0x1F, 0x3A, 0x5F)
+
+
+def _shade(cell, fill: str) -> None:  # type: ignore[no-untyped-def]
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shd)
+
+
+def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    tr_pr.append(el)
+
+
+def table(
+    doc, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None
+) -> None:  # type: ignore[no-untyped-def]
+    """Add a table: header row, one repeated row per item of ``loop``, and a totals row."""
+    t = doc.add_table(rows=4 + (1 if total else 0), cols=len(headers))
+    t.style = "Table Grid"
+    for i, h in enumerate(headers):
+        cell = t.rows[0].cells[i]
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(h)
+        run.bold = True
+        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+        _shade(cell, "1F3A5F")
+    _repeat_header(t.rows[0])
+    t.rows[1].cells[0].text = "{%tr for r in " + loop + " %}"
+    for i, c in enumerate(cells):
+        t.rows[2].cells[i].text = "{{ " + c + " }}"
+    t.rows[3].cells[0].text = "{%tr endfor %}"
+    if total:
+        for i, c in enumerate(total):
+            cell = t.rows[4].cells[i]
+            cell.text = ""
+            cell.paragraphs[0].add_run(c).bold = True
+            _shade(cell, "DCE6F0")
+    doc.add_paragraph()
+
+
+def build(path: Path) -> None:
+    """Write the report template."""
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin"):
+        setattr(section, side, Cm(2))
+    normal = doc.styles["Normal"]
+    normal.font.name = "Arial"
+    normal.font.size = Pt(10.5)
+    for name in ("Title", "Heading 1", "Heading 2"):
+        doc.styles[name].font.color.rgb = NAVY
+        doc.styles[name].font.name = "Arial"
+    section.footer.paragraphs[0].text = "{{ council }} · {{ title }} · OFFICIAL-SENSITIVE"
+
+    doc.add_paragraph("{{ title }}", style="Title")
+    doc.add_paragraph(
+        "{{ council }} · quality assurance of children's social care case files · built {{ built }}"
+    )
+    doc.add_paragraph(
+        "This report covers {{ covers }}. Practitioners are not named: workers "
+        "appear as Worker A, Worker B … within this report only. Figures agree with the QA tracker."
+    )
+    doc.add_heading("Summary", level=1)
+    doc.add_paragraph("{%p if not headline.planned %}")
+    doc.add_paragraph("No audit is dated in this period, so the figures below are empty.")
+    doc.add_paragraph("{%p endif %}")
+    for line in (
+        "{{ headline.returned }} of {{ headline.planned }} planned audits were returned ({{ headline.completion }}); {{ headline.overdue }} returns are overdue.",
+        "{{ headline.good_share }} of {{ headline.graded }} graded audits were good or better; {{ headline.inadequate_share }} were inadequate, {{ headline.within_target }} the target of {{ headline.target }} or less.",
+        "Moderators kept the auditor's grade in {{ headline.agreement }} of {{ headline.moderated }} moderated audits; weighted kappa {{ headline.kappa }}.",
+        "{{ headline.on_time_share }} of actions due ({{ headline.actions_on_time }} of {{ headline.actions_due }}) were completed on time.",
+    ):
+        doc.add_paragraph(line, style="List Bullet")
+
+    doc.add_heading("How much did we do", level=1)
+    doc.add_paragraph("{%p for b in how_much %}")
+    doc.add_heading("Completed against plan by {{ b.label | lower }}", level=2)
+    table(
+        doc,
+        ["{{ b.label }}", "Planned", "Returned", "Completion"],
+        "b.rows",
+        ["r.name", "r.planned", "r.returned", "r.completion"],
+        ["Total", "{{ b.total.planned }}", "{{ b.total.returned }}", "{{ b.total.completion }}"],
+    )
+    doc.add_paragraph("{%p endfor %}")
+
+    doc.add_heading("How well did we do it", level=1)
+    doc.add_heading("Grades by domain", level=2)
+    doc.add_paragraph("{{ chart_domains }}")
+    table(
+        doc,
+        ["Domain", "Graded", "Good or better", "Below good", "Good or better %"],
+        "domains",
+        ["r.name", "r.graded", "r.good", "r.below", "r.good_share"],
+        [
+            "Total",
+            "{{ domains_total.graded }}",
+            "{{ domains_total.good }}",
+            "{{ domains_total.below }}",
+            "{{ domains_total.good_share }}",
+        ],
+    )
+    doc.add_heading("Grades by team", level=2)
+    doc.add_paragraph("{{ chart_teams }}")
+    table(
+        doc,
+        ["Team", "Graded", "Good or better", "Inadequate"],
+        "teams.rows",
+        ["r.name", "r.graded", "r.good", "r.inadequate"],
+        [
+            "Total",
+            "{{ teams.total.graded }}",
+            "{{ teams.total.good }}",
+            "{{ teams.total.inadequate }}",
+        ],
+    )
+    doc.add_heading("Variation between workers", level=2)
+    table(
+        doc,
+        ["Worker", "Graded", "Good or better", "Inadequate"],
+        "workers.rows",
+        ["r.name", "r.graded", "r.good", "r.inadequate"],
+        [
+            "Total",
+            "{{ workers.total.graded }}",
+            "{{ workers.total.good }}",
+            "{{ workers.total.inadequate }}",
+        ],
+    )
+    doc.add_heading("Moderation", level=2)
+    doc.add_paragraph(
+        "Audits moderated: {{ headline.moderated }}. Grades the moderator changed: "
+        "{{ headline.changed }} (agreement {{ headline.agreement }}; weighted kappa {{ headline.kappa }})."
+    )
+    doc.add_paragraph("{%p if moderation_changes %}")
+    table(
+        doc,
+        ["Audit ref", "Case ID", "Auditor's grade", "Moderated grade", "Reason"],
+        "moderation_changes",
+        ["r.ref", "r.case", "r.from", "r.to", "r.reason"],
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_heading("Trend against earlier periods", level=2)
+    doc.add_paragraph("{{ chart_trend }}")
+    table(
+        doc,
+        ["Period", "Graded", "Good or better", "Inadequate"],
+        "trend.rows",
+        ["r.name", "r.graded", "r.good", "r.inadequate"],
+    )
+
+    doc.add_heading("Is anyone better off", level=1)
+    doc.add_paragraph(
+        "Actions completed on time: {{ headline.actions_on_time }} of {{ headline.actions_due }} "
+        "due ({{ headline.on_time_share }}); {{ headline.actions }} actions agreed in all."
+    )
+    doc.add_paragraph("{%p if improved %}")
+    doc.add_paragraph("Cases re-audited that moved from below good to good or better:")
+    table(
+        doc,
+        ["Case ID", "Audit ref", "Earlier grade", "Grade now"],
+        "improved",
+        ["r.case", "r.ref", "r.from", "r.to"],
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No case audited in this period has an earlier audit graded below good.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_heading("What children and families said", level=2)
+    doc.add_paragraph("{%p for v in voices %}")
+    doc.add_paragraph("{{ v.who }}: “{{ v.text }}”", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if not voices %}")
+    doc.add_paragraph("No returned audit in this period records what children or families said.")
+    doc.add_paragraph("{%p endif %}")
+
+    doc.add_heading("Strengths and areas for development", level=1)
+    doc.add_paragraph("{%p for d in strengths %}")
+    doc.add_paragraph(
+        "Strength: {{ d.name }}, {{ d.good_share }} good or better ({{ d.good }} of {{ d.graded }}).",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p for d in below_good %}")
+    doc.add_paragraph(
+        "To develop: {{ d.name }}, {{ d.below }} of {{ d.graded }} audits below good.",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if not strengths and not below_good %}")
+    doc.add_paragraph("No domain was graded in this period.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_heading("Good practice to share", level=2)
+    doc.add_paragraph("{%p for e in examples %}")
+    doc.add_paragraph("{{ e.domain }}: “{{ e.text }}”", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if not examples %}")
+    doc.add_paragraph("No rationale for a good or better grade in this period yet.")
+    doc.add_paragraph("{%p endif %}")
+
+    doc.add_heading("Escalations and concerns", level=1)
+    doc.add_paragraph(
+        "Re-audits due (final grade inadequate): {{ reaudits_due }}.", style="List Bullet"
+    )
+    doc.add_paragraph("Open escalations: {{ escalations }}.", style="List Bullet")
+    doc.add_paragraph("Safeguarding concerns raised: {{ concerns }}.", style="List Bullet")
+
+    doc.add_paragraph("{%p if is_round %}")
+    doc.add_heading("Closing the loop: 6-week and 3-month checkpoints", level=1)
+    doc.add_paragraph("{%p if checkpoints %}")
+    table(
+        doc,
+        ["Checkpoint", "Date", "Actions agreed", "Completed by then", "Share", "State"],
+        "checkpoints",
+        ["r.name", "r.date", "r.actions", "r.done", "r.share", "r.state"],
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No audit of this round has a date yet, so its checkpoints cannot be set.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
+
+    doc.add_heading("Actions for the next period", level=1)
+    doc.add_paragraph("{%p for s in next_steps %}")
+    doc.add_paragraph("{{ s }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.core_properties.title = "Case file audit report"
+    doc.save(str(path))
+
+
+if __name__ == "__main__":
+    build(OUT)
+    print(f"wrote {OUT}")

@@ -1,0 +1,373 @@
+"""The QA tracker and the period and round reports: figures a QA lead can trust, pages that open."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from openpyxl import load_workbook
+
+from qaf_docs.cli import cli
+from qaf_docs.demo.run import run_demo
+from qaf_docs.errors import QafError
+from qaf_docs.records import ActionResult, AuditResult, DomainResult
+from qaf_docs.register.store import Register
+from qaf_docs.reports.figures import quadratic_kappa
+from qaf_docs.reports.period_report import build_period_report, build_round_report
+from qaf_docs.reports.periods import parse_period
+from qaf_docs.reports.qa_tracker import build_tracker
+from qaf_docs.workspace import Workspace
+
+TODAY = date(2026, 8, 20)
+GRADES = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]
+DOMAINS = ["Assessment", "Planning", "Intervention and visiting", "Review", "Management oversight"]
+SHEETS = [
+    "Summary", "Audits", "Domain grades", "Actions", "Returns outstanding", "Moderation",
+    "Re-audits & escalations", "Concerns", "Close-the-loop checkpoints", "What people said",
+    "Warnings",
+]  # fmt: skip
+
+
+class FakeRegister:
+    """Stands in for the register where a test needs audits the demo cannot make."""
+
+    def __init__(self, results: list[AuditResult]) -> None:
+        self._results = results
+
+    def results(self) -> list[AuditResult]:
+        return self._results
+
+
+def audit(i: int, grade: str | None, *, on: date = date(2026, 8, 3), **kw: Any) -> AuditResult:
+    values: dict[str, Any] = dict(
+        audit_ref=f"QA-{i:05d}", case_id=f"C{i:05d}", round_id="2026-07-simple",
+        framework_id="collaborative-audit", team=f"Team {i % 7}", worker=f"Pat Worker{i % 40}",
+        auditor=f"Alex Auditor{i % 9}", status="returned" if grade else "issued",
+        issued_on=on - timedelta(days=20), due_on=on + timedelta(days=5),
+        returned_on=on if grade else None, audit_date=on if grade else None,
+        overall_grade=grade, moderated_grade=None,
+        domains=[DomainResult(d, grade, f"Rationale {d} by Pat Worker{i % 40}: clear plan.")
+                 for d in DOMAINS] if grade else [],
+        actions=[ActionResult("Update the plan", "Team manager", on + timedelta(days=14),
+                              "Completed" if i % 2 else "Not started",
+                              on + timedelta(days=7) if i % 2 else None, "Seen on file")],
+        round_kind="simple", case_type="CIN",
+    )  # fmt: skip
+    values.update(kw)
+    return AuditResult(**values)
+
+
+def summary_values(path: Path) -> dict[str, Any]:
+    ws = load_workbook(path)["Summary"]
+    return {str(r[0].value): r[1].value for r in ws.iter_rows(min_row=4, max_row=25) if r[0].value}
+
+
+def document_text(path: Path) -> str:
+    doc = Document(str(path))
+    parts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            parts.extend(c.text for c in row.cells)
+    for section in doc.sections:
+        parts.extend(p.text for p in section.footer.paragraphs)
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    run_demo(root, children=300, audits=24, seed=11, echo=lambda _: None, today=TODAY)
+    ws = Workspace(root)
+    with Register.open(ws.register_path) as register:
+        build_tracker(ws, register, today=TODAY)
+    return ws
+
+
+@pytest.fixture(scope="module")
+def exported(demo: Workspace) -> list[dict[str, Any]]:
+    result = CliRunner().invoke(cli, ["export", "--format", "json", "-w", str(demo.root)])
+    assert result.exit_code == 0, result.output
+    audits: list[dict[str, Any]] = json.loads(result.output)["audits"]
+    return audits
+
+
+def recompute(audits: list[dict[str, Any]], today: date) -> dict[str, Any]:
+    """The headline figures worked out from the export alone, as a QA analyst would in Excel."""
+    counted = [a for a in audits if a["status"] != "cancelled"]
+    finals = [a["moderated_grade"] or a["overall_grade"] for a in counted]
+    finals = [g for g in finals if g in GRADES]
+    moderated = [
+        a for a in counted if a["moderated_grade"] in GRADES and a["overall_grade"] in GRADES
+    ]
+    due = on_time = 0
+    for a in counted:
+        for x in a["actions"]:
+            done = x["status"] == "Completed" or x["completed_on"]
+            if done:
+                due += 1
+                on_time += (
+                    not x["due_on"] or not x["completed_on"] or x["completed_on"] <= x["due_on"]
+                )
+            elif x["due_on"] and x["due_on"] < today.isoformat():
+                due += 1
+    overdue = sum(
+        a["status"] in ("planned", "allocated", "issued", "rejected")
+        and a["due_on"] is not None and a["due_on"] < today.isoformat()
+        for a in counted
+    )  # fmt: skip
+    return {
+        "planned": len(counted),
+        "returned": sum(a["returned_on"] is not None for a in counted),
+        "overdue": overdue,
+        "graded": len(finals),
+        "good": sum(g in ("Outstanding", "Good") for g in finals),
+        "inadequate": sum(g == "Inadequate" for g in finals),
+        "moderated": len(moderated),
+        "changed": sum(a["moderated_grade"] != a["overall_grade"] for a in moderated),
+        "actions": sum(len(a["actions"]) for a in counted),
+        "due": due,
+        "on_time": on_time,
+    }
+
+
+def test_tracker_summary_agrees_with_the_export(
+    demo: Workspace, exported: list[dict[str, Any]]
+) -> None:
+    want = recompute(exported, TODAY)
+    got = summary_values(demo.tracker_path)
+    assert want["graded"] >= 10  # the demo returned enough audits for the shares to mean something
+    assert got["Audits planned"] == want["planned"]
+    assert got["Audits returned"] == want["returned"]
+    assert got["Returns overdue"] == want["overdue"]
+    assert got["Audits graded"] == want["graded"]
+    assert got["Good or better"] == pytest.approx(want["good"] / want["graded"])
+    assert got["Inadequate (target 10% or less)"] == pytest.approx(
+        want["inadequate"] / want["graded"]
+    )
+    assert got["Completion against plan"] == pytest.approx(want["returned"] / want["planned"])
+    assert got["Audits moderated"] == want["moderated"]
+    assert got["Actions agreed"] == want["actions"]
+    if want["due"]:
+        assert got["Actions completed on time"] == pytest.approx(want["on_time"] / want["due"])
+
+
+def test_tracker_has_every_sheet_native_charts_and_real_tables(demo: Workspace) -> None:
+    wb = load_workbook(demo.tracker_path)
+    assert wb.sheetnames == SHEETS
+    with zipfile.ZipFile(demo.tracker_path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        tables = [n for n in z.namelist() if n.startswith("xl/tables/")]
+    assert len(charts) >= 5  # grades, by team, by month, by quarter, by domain
+    assert len(tables) >= 9
+    audits = wb["Audits"]
+    assert audits.freeze_panes == "B2"
+    assert audits.page_setup.orientation == "landscape"
+    # Fit to one page wide (XlsxWriter leaves out fitToWidth=1, the default), as many tall as needed.
+    assert audits.sheet_properties.pageSetUpPr.fitToPage
+    assert audits.page_setup.fitToWidth in (None, 1) and audits.page_setup.fitToHeight == 0
+    assert audits.print_title_rows == "$1:$1"
+    statuses = {r[7].value for r in audits.iter_rows(min_row=2)}
+    assert statuses <= {"Issued, awaiting return", "Returned", "Moderated", "Actions open",
+                        "Return refused, awaiting resubmission", "Allocated to auditor", "Closed"}  # fmt: skip
+    assert "Evidence" in [c.value for c in wb["Actions"][1]]
+
+
+def test_period_report_agrees_with_the_export_and_names_no_worker(
+    demo: Workspace, exported: list[dict[str, Any]]
+) -> None:
+    result = CliRunner().invoke(cli, ["report", "year", "2026", "-w", str(demo.root)])
+    assert result.exit_code == 0, result.output
+    path = demo.outbox / "reports" / "QA_report_2026.docx"
+    text = document_text(path)
+    in_year = [
+        a
+        for a in exported
+        if (a.get("audit_date") or a["returned_on"] or a["due_on"] or "").startswith("2026")
+    ]
+    want = recompute(in_year, date.today())
+    assert f"{want['returned']} of {want['planned']} planned audits were returned" in text
+    assert (
+        f"{want['good'] / want['graded']:.0%} of {want['graded']} graded audits were good or better"
+        in text
+    )
+    assert (
+        f"Audits moderated: {want['moderated']}. Grades the moderator changed: {want['changed']} "
+        in text
+    )
+    assert "Worker A" in text
+    for name in {a["worker"] for a in exported} | {a["auditor"] for a in exported}:
+        assert name and name not in text, f"{name} is named in the report"
+    with zipfile.ZipFile(path) as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())  # the charts are pictures
+
+
+def test_round_report_has_its_checkpoints(demo: Workspace, exported: list[dict[str, Any]]) -> None:
+    round_id = exported[0]["round"]
+    result = CliRunner().invoke(cli, ["report", "round", round_id, "-w", str(demo.root)])
+    assert result.exit_code == 0, result.output
+    text = document_text(demo.outbox / "reports" / f"round_{round_id}.docx")
+    assert "6-week and 3-month checkpoints" in text
+    assert "6 weeks" in text and "3 months" in text
+
+
+def test_plain_report_still_rebuilds_the_tracker(demo: Workspace) -> None:
+    demo.tracker_path.unlink()
+    result = CliRunner().invoke(cli, ["report", "-w", str(demo.root)])
+    assert result.exit_code == 0, result.output
+    assert demo.tracker_path.is_file()
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["quarter", "2026Q5"], "'2026Q5' is not a quarter"),
+        (["half", "2026H3"], "'2026H3' is not a half"),
+        (["year", "twenty"], "'twenty' is not a year"),
+        (["round", "no-such-round"], "no round 'no-such-round'"),
+    ],
+)
+def test_bad_period_or_round_is_one_clear_line_and_writes_nothing(
+    workspace: Workspace, args: list[str], message: str
+) -> None:
+    result = CliRunner().invoke(cli, ["report", *args, "-w", str(workspace.root)])
+    assert result.exit_code != 0
+    assert message in result.output
+    assert result.output.startswith("Error:") and result.output.count("\n") == 1
+    assert not (workspace.outbox / "reports").exists() or not any(
+        (workspace.outbox / "reports").iterdir()
+    )
+
+
+@pytest.mark.parametrize(
+    "damage", [b"not a zip at all", "broken tag"], ids=["not-a-docx", "unclosed-tag"]
+)
+def test_damaged_report_template_is_named_and_nothing_is_written(
+    workspace: Workspace, damage: bytes | str
+) -> None:
+    template = workspace.templates / "quarterly_report.docx"
+    if isinstance(damage, bytes):
+        template.write_bytes(damage)
+    else:
+        doc = Document()
+        doc.add_paragraph("{{ headline.planned ")
+        doc.add_paragraph("{% for x in %}")
+        doc.save(str(template))
+    result = CliRunner().invoke(cli, ["report", "quarter", "2026Q3", "-w", str(workspace.root)])
+    assert result.exit_code != 0
+    assert "quarterly_report.docx" in result.output
+    assert not (workspace.outbox / "reports" / "QA_report_2026Q3.docx").exists()
+    assert not list((workspace.outbox / "reports").glob("*"))
+
+
+@pytest.mark.parametrize("n", [0, 1])
+def test_empty_and_single_audit_quarters_give_a_readable_report(
+    workspace: Workspace, n: int
+) -> None:
+    results = [audit(1, "Good")][:n]
+    path = build_period_report(
+        workspace, FakeRegister(results), parse_period("quarter", "2026Q3"), TODAY
+    )  # type: ignore[arg-type]
+    text = document_text(path)
+    assert f"{n} of {n} planned audits were returned" in text
+    assert "{{" not in text and "{%" not in text
+    if n == 0:
+        assert "n/a of 0 graded audits" in text
+    else:
+        assert "100% of 1 graded audits were good or better" in text
+
+
+def test_ten_thousand_audits_give_a_valid_tracker_and_report(workspace: Workspace) -> None:
+    grades = [*GRADES, None]
+    start = date(2026, 1, 5)
+    results = [audit(i, grades[i % 5], on=start + timedelta(days=i % 300)) for i in range(10_000)]
+    fake: Any = FakeRegister(results)
+    path = build_tracker(workspace, fake, today=TODAY)
+    wb = load_workbook(path, read_only=True)
+    assert wb["Audits"].max_row == 10_001
+    report = build_period_report(workspace, fake, parse_period("year", "2026"), TODAY)
+    text = document_text(report)
+    assert "10000 of 10000 planned audits were returned" not in text  # a fifth were never returned
+    assert "8000 of 10000 planned audits were returned" in text
+
+
+def test_inadequate_share_is_coloured_against_the_target(workspace: Workspace) -> None:
+    # 1 of 8 graded (12.5%) is above the 10% target: red; 1 of 10 is within it: green.
+    for total, colour in ((8, "F8CBAD"), (10, "C6EFCE")):
+        results = [audit(i, "Inadequate" if i == 0 else "Good") for i in range(total)]
+        path = build_tracker(workspace, FakeRegister(results), today=TODAY)  # type: ignore[arg-type]
+        ws = load_workbook(path)["Summary"]
+        row = next(r for r in ws.iter_rows(min_row=4) if str(r[0].value).startswith("Inadequate"))
+        assert row[1].fill.fgColor.rgb.endswith(colour)
+
+
+def test_kappa_is_shown_with_its_n_only_from_ten_moderated_audits(workspace: Workspace) -> None:
+    label = "Agreement beyond chance (weighted kappa)"
+    for n, shown in ((9, False), (10, True)):
+        results = [
+            audit(i, GRADES[i % 4], moderated_grade=GRADES[(i + (i % 3 == 0)) % 4])
+            for i in range(n)
+        ]
+        path = build_tracker(workspace, FakeRegister(results), today=TODAY)  # type: ignore[arg-type]
+        values = summary_values(path)
+        assert isinstance(values[label], float) is shown, values[label]
+        ws = load_workbook(path)["Summary"]
+        row = next(r for r in ws.iter_rows(min_row=4) if r[0].value == label)
+        assert str(row[2].value).startswith(f"n = {n}")
+
+
+def test_quadratic_kappa_matches_a_hand_worked_example() -> None:
+    assert quadratic_kappa([(0, 0), (1, 1), (2, 2), (0, 1)], 3) == pytest.approx(0.8)
+    assert quadratic_kappa([(i % 4, i % 4) for i in range(12)], 4) == pytest.approx(1.0)
+    assert quadratic_kappa([], 4) is None
+
+
+def test_typed_text_stays_text_in_the_tracker(workspace: Workspace) -> None:
+    bad = '=HYPERLINK("http://evil","x")'
+    one = audit(1, "Good", actions=[ActionResult(bad, "TM", TODAY, "Not started", None, "+1-1")])
+    path = build_tracker(workspace, FakeRegister([one]), today=TODAY)  # type: ignore[arg-type]
+    row = next(load_workbook(path)["Actions"].iter_rows(min_row=2, max_row=2))
+    assert row[4].value == bad and row[4].data_type == "s"
+    assert row[9].value == "+1-1" and row[9].data_type == "s"
+
+
+@pytest.mark.parametrize(
+    "kind, text, start, end",
+    [
+        ("quarter", "2026Q3", date(2026, 7, 1), date(2026, 9, 30)),
+        ("quarter", "2026q1", date(2026, 1, 1), date(2026, 3, 31)),
+        ("half", "2026H1", date(2026, 1, 1), date(2026, 6, 30)),
+        ("year", "2026", date(2026, 1, 1), date(2026, 12, 31)),
+    ],
+)
+def test_periods_cover_whole_months(kind: str, text: str, start: date, end: date) -> None:
+    period = parse_period(kind, text)
+    assert (period.start, period.end) == (start, end)
+    assert period.previous(1)[0].end == start - timedelta(days=1)
+
+
+@pytest.mark.parametrize("kind, text", [("quarter", "2026Q0"), ("half", "2026H1x"), ("year", "26")])
+def test_periods_that_are_not_one_are_refused(kind: str, text: str) -> None:
+    with pytest.raises(QafError, match="is not a"):
+        parse_period(kind, text)
+
+
+def test_round_report_of_an_unknown_round_is_refused(workspace: Workspace) -> None:
+    with pytest.raises(QafError, match="no round"):
+        build_round_report(workspace, FakeRegister([audit(1, "Good")]), "2020-01-x", TODAY)  # type: ignore[arg-type]
+
+
+def test_managers_action_tracker_template_prints_one_page_wide() -> None:
+    path = Path(__file__).resolve().parents[1] / "templates" / "action_tracker.xlsx"
+    ws = load_workbook(path).worksheets[0]
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.orientation == "landscape"
+    assert ws.column_dimensions["A"].width * 3 < ws.column_dimensions["B"].width  # narrow "No."
+    header = next(r for r in range(1, 20) if ws.cell(row=r, column=1).value == "No.")
+    assert all(ws.cell(row=header, column=c).alignment.wrap_text for c in range(1, 9))
+    assert ws.cell(row=header + 1, column=2).alignment.vertical == "top"
+    assert ws.cell(row=header + 1, column=5).alignment.vertical == "top"
