@@ -180,6 +180,7 @@ class ActionResult:
     status: str
     completed_on: date | None
     evidence: str = ""
+    overdue: bool = False
 
 
 @dataclass(frozen=True)
@@ -206,8 +207,77 @@ class AuditResult:
     domains: list[DomainResult] = field(default_factory=list)
     actions: list[ActionResult] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    overdue: bool = False  # a pack not back by its due date
+    moderation: ModerationResult | None = None
+    escalations: list[EscalationRecord] = field(default_factory=list)
+    reaudit_of: str | None = None
 
     @property
     def final_grade(self) -> str | None:
         """The grade that counts: the moderated one where there is one, else the auditor's."""
         return self.moderated_grade or self.overall_grade
+
+
+AUDIT_STATUSES = (
+    "planned", "allocated", "issued", "returned", "rejected", "moderated", "actions open",
+    "closed", "cancelled",
+)  # fmt: skip
+# A pack is still expected back while its audit is in one of these.
+AWAITING_RETURN = ("allocated", "issued", "rejected")
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One recorded change in an audit's life: when, what, from which status to which, and why."""
+
+    audit_ref: str
+    at: str  # ISO 8601 with offset
+    event: str  # allocated, issued, returned, rejected, moderated, disputed, cancelled …
+    from_status: str | None
+    to_status: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class EscalationRecord:
+    """An escalation of a case: its level (a framework key), when, why, to whom, and if resolved."""
+
+    id: int
+    audit_ref: str
+    case_id: str
+    level: str
+    title: str
+    roles: list[str]
+    raised_on: date
+    reason: str
+    resolved_on: date | None
+    resolution: str | None
+
+    @property
+    def open(self) -> bool:
+        """True until the escalation is resolved."""
+        return self.resolved_on is None
+
+
+@dataclass(frozen=True)
+class ModerationResult:
+    """A moderation as exports show it; ``agreed`` is False when the grade changed or was disputed."""
+
+    moderator: str
+    moderated_on: date | None
+    kind: str | None
+    agreed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ModerationDue:
+    """A returned audit waiting for moderation, with its deadline (``at_once``: Inadequate)."""
+
+    audit_ref: str
+    case_id: str
+    auditor: str
+    grade: str | None
+    returned_on: date | None
+    deadline: date | None
+    at_once: bool

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -58,6 +59,17 @@ class InboxSettings(BaseModel):
     max_file_mb: int = Field(default=25, ge=1)
 
 
+class LifecycleSettings(BaseModel):
+    """What happens after a form comes back (``[lifecycle]`` in qaf.toml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    audit_date_before_issue: Literal["warning", "error"] = Field(
+        default="warning",
+        description="an audit dated before its pack was issued: kept with a warning, or refused",
+    )
+
+
 class Settings(BaseModel):
     """The contents of ``qaf.toml``."""
 
@@ -69,6 +81,7 @@ class Settings(BaseModel):
     show_child_names: bool = False
     validation: ValidationRules = ValidationRules()
     inbox: InboxSettings = InboxSettings()
+    lifecycle: LifecycleSettings = LifecycleSettings()
 
 
 @dataclass(frozen=True)

@@ -70,6 +70,8 @@ def test_json_export_holds_exactly_what_the_auditor_filled(
             "due_on": (AUDIT_DAY + timedelta(days=days)).isoformat(),
             "status": "Not started",
             "completed_on": None,
+            "evidence": "",
+            "overdue": False,
         }
         for what, who, days in agreed
     ]
@@ -163,7 +165,12 @@ def test_csv_export_never_lets_user_text_become_a_formula(
     ingest(workspace)
 
     written = export_csv(register, workspace.root / "export")
-    assert sorted(p.name for p in written) == ["actions.csv", "audits.csv", "domains.csv"]
+    assert sorted(p.name for p in written) == [
+        "actions.csv",
+        "audits.csv",
+        "domains.csv",
+        "escalations.csv",
+    ]
     domains, actions = read_csv(written[1]), read_csv(written[2])
     by_title = {r["domain"]: r["rationale"] for r in domains}
     for d in framework.domains[:4]:

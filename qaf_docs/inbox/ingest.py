@@ -31,11 +31,12 @@ from qaf_docs.office.parts import Limits, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
-from qaf_docs.records import AuditRecord, Identity
+from qaf_docs.records import AWAITING_RETURN, AuditRecord, Identity, TrackerRow
 from qaf_docs.register.store import Register
 from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
+from qaf_docs.returns.timeline import audit_date_findings, tracker_findings
 from qaf_docs.returns.validation import validate
 from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
 
@@ -166,23 +167,32 @@ class Ingestor:
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=date.today()
         )
+        found += audit_date_findings(
+            form,
+            received_on=date.today(),
+            before_issue=self.settings.lifecycle.audit_date_before_issue,
+        ) + _lifecycle_findings(audit, form.overall_grade, form.moderated_grade, framework)
         if errors(found):
             return self._reject(path, digest, label, audit, found)
         self.register.record_audit_submission(
             form, warnings(found), file_name=path.name, sha256=digest
         )
+        raised = self.register.apply_pathway(audit.audit_ref, framework, date.today())
         log.info("%s accepted (case %s)", label, identity.case_id)
         outcome = self._move(
             path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=found)
         )
+        if raised:
+            outcome.detail = "; ".join(f"escalated: {e.title}" for e in raised)
         self._refresh_action_tracker(audit, form.audit_date)
         return outcome
 
     def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
         tracker = read_tracker(path, self.limits)
         audit = self.register.audit(identity.audit_ref)
-        if errors(tracker.findings):
-            return self._reject(path, digest, label, audit, tracker.findings)
+        found = tracker.findings + self._tracker_history_findings(audit, tracker.rows)
+        if errors(found):
+            return self._reject(path, digest, label, audit, found, for_manager=True)
         self.register.record_tracker_submission(
             identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest
         )
@@ -191,6 +201,32 @@ class Ingestor:
             path,
             self.ws.processed,
             Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings),
+        )
+
+    def _tracker_history_findings(
+        self, audit: AuditRecord | None, rows: list[TrackerRow]
+    ) -> list[Finding]:
+        """A tracker counts only for a returned, not cancelled audit, and keeps every agreed action."""
+        if audit is None:
+            return []
+        if audit.status == "cancelled" or audit.status in AWAITING_RETURN:
+            why = (
+                "was cancelled"
+                if audit.status == "cancelled"
+                else "has no accepted audit form yet, so no actions have been agreed"
+            )
+            return [
+                Finding(
+                    "error",
+                    "File",
+                    f"Audit {audit.audit_ref} {why}; its action tracker cannot be recorded",
+                    "Keep the tracker until the QA team confirms the audit has been returned.",
+                )
+            ]
+        tool = self.register.submission(audit.audit_ref)
+        agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
+        return tracker_findings(
+            rows, self.register.current_actions(audit.audit_ref), agreed_on=agreed_on
         )
 
     def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> None:
@@ -225,8 +261,10 @@ class Ingestor:
         label: str,
         audit: AuditRecord | None,
         found: list[Finding],
+        *,
+        for_manager: bool = False,
     ) -> Outcome:
-        note_text = rejection_note(path.name, audit, found)
+        note_text = rejection_note(path.name, audit, found, for_manager=for_manager)
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         # The note is committed first: if qaf stops after the move, reconcile() can rewrite it.
         self.register.record_rejection(
@@ -235,6 +273,7 @@ class Ingestor:
             audit_ref=audit.audit_ref if audit else None,
             reason=reason,
             note=note_text,
+            refuses_return=path.suffix.lower() == ".docx",
         )
         moved = move_without_clobber(path, self.ws.rejected)
         note = write_note(moved, note_text)
@@ -288,6 +327,31 @@ class Ingestor:
             restored += 1
             log.warning("a rejection note was missing after an interruption; written again")
         return restored
+
+
+def _lifecycle_findings(
+    audit: AuditRecord, grade: str | None, moderated: str | None, framework: Framework
+) -> list[Finding]:
+    """A form for a cancelled audit is refused; an Inadequate one not yet moderated is flagged."""
+    if audit.status == "cancelled":
+        return [
+            Finding(
+                "error",
+                "File",
+                f"Audit {audit.audit_ref} was cancelled, so its form cannot be recorded",
+                "Ask the QA team whether the audit should be re-opened.",
+            )
+        ]
+    if framework.moderated_at_once(grade) and not moderated:
+        return [
+            Finding(
+                "warning",
+                "Moderation",
+                f"graded {grade}: the framework has it moderated at once; it is first in the "
+                "moderation queue",
+            )
+        ]
+    return []
 
 
 def ingest_inbox(

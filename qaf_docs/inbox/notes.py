@@ -50,8 +50,13 @@ def _now_uk() -> str:
     return datetime.now().strftime("%d/%m/%Y %H:%M")
 
 
-def rejection_note(file_name: str, audit: AuditRecord | None, found: list[Finding]) -> str:
-    """Return the plain-English note that sits beside a rejected file."""
+def rejection_note(
+    file_name: str, audit: AuditRecord | None, found: list[Finding], *, for_manager: bool = False
+) -> str:
+    """Return the plain-English note that sits beside a rejected file.
+
+    ``for_manager``: the file is a manager's action tracker, so it goes back to the manager.
+    """
     who = (
         f"{audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor or 'not recorded'})"
         if audit
@@ -69,6 +74,11 @@ def rejection_note(file_name: str, audit: AuditRecord | None, found: list[Findin
         lines += ["", "Also worth checking (these alone would not stop the file)"]
         lines += [f"- {f.line()}" for f in later]
     author = f"the auditor ({audit.auditor})" if audit and audit.auditor else "whoever sent it"
+    if for_manager:
+        team = f" in {audit.team}" if audit and audit.team else ""
+        author = (
+            f"the manager who keeps this case's action tracker (the practitioner's manager{team})"
+        )
     lines += [
         "",
         "What to do",

@@ -88,8 +88,37 @@ def _m3_read_indexes(db: sqlite3.Connection) -> None:
     )
 
 
+def _m4_lifecycle(db: sqlite3.Connection) -> None:
+    # Every status change is kept with when and why; escalations stay open until resolved.
+    # IF NOT EXISTS: a register rewound to an older version in tests keeps these tables.
+    run_script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS audit_events (
+            id INTEGER PRIMARY KEY, audit_ref TEXT NOT NULL REFERENCES audits(audit_ref),
+            at TEXT NOT NULL, event TEXT NOT NULL, from_status TEXT, to_status TEXT,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX IF NOT EXISTS audit_events_audit ON audit_events(audit_ref, id);
+        CREATE TABLE IF NOT EXISTS escalations (
+            id INTEGER PRIMARY KEY, audit_ref TEXT NOT NULL REFERENCES audits(audit_ref),
+            case_id TEXT NOT NULL, level TEXT NOT NULL, title TEXT NOT NULL,
+            roles_json TEXT NOT NULL DEFAULT '[]', raised_on TEXT NOT NULL,
+            reason TEXT NOT NULL, resolved_on TEXT, resolution TEXT,
+            UNIQUE (audit_ref, level)
+        );
+        CREATE INDEX IF NOT EXISTS escalations_case ON escalations(case_id);
+        CREATE TABLE IF NOT EXISTS moderations (
+            audit_ref TEXT PRIMARY KEY REFERENCES audits(audit_ref), kind TEXT,
+            disputed_on TEXT, dispute_reason TEXT
+        )
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
+    ("audit lifecycle: status events, escalations, moderation", _m4_lifecycle),
 ]

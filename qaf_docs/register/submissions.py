@@ -14,6 +14,7 @@ from qaf_docs.records import (
     TrackerRow,
 )
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.events import record_event
 from qaf_docs.register.values import iso_or_none, now_iso
 
 
@@ -74,8 +75,17 @@ class SubmissionBook(Connection):
                 "INSERT INTO findings VALUES (?, ?, ?, ?)",
                 [(sid, f.severity, f.where, f.message) for f in warnings],
             )
-            status = "moderated" if form.moderated_grade else "returned"
-            db.execute("UPDATE audits SET status = ? WHERE audit_ref = ?", (status, ref))
+            if form.moderated_grade:
+                why = f"moderated by {form.moderator or 'an unnamed moderator'}: " + (
+                    f"grade '{form.overall_grade}' agreed"
+                    if form.moderated_grade == form.overall_grade
+                    else f"'{form.overall_grade}' changed to '{form.moderated_grade}'"
+                )
+                record_event(db, ref, "moderated", to_status="moderated", reason=why)
+            else:
+                record_event(
+                    db, ref, "returned", to_status="returned", reason="audit tool accepted"
+                )
             self._record_file(db, sha256, file_name, "processed", ref, sid, None)
         return sid
 
@@ -109,14 +119,44 @@ class SubmissionBook(Connection):
                     for r in rows
                 ],
             )
+            done = sum(1 for r in rows if r.status.lower() == "completed")
+            record_event(
+                db,
+                audit_ref,
+                "tracker",
+                to_status="closed" if rows and done == len(rows) else "actions open",
+                reason=f"manager's tracker accepted: {done} of {len(rows)} actions completed",
+            )
             self._record_file(db, sha256, file_name, "processed", audit_ref, sid, None)
         return sid
 
     def record_rejection(
-        self, *, sha256: str, file_name: str, audit_ref: str | None, reason: str, note: str
+        self,
+        *,
+        sha256: str,
+        file_name: str,
+        audit_ref: str | None,
+        reason: str,
+        note: str,
+        refuses_return: bool = False,
     ) -> None:
-        """Record that a file is rejected and its note, before the file is moved."""
+        """Record that a file is rejected and its note, before the file is moved.
+
+        ``refuses_return``: the file was the audit's form; an audit still awaiting its first
+        accepted form becomes 'rejected' (awaiting resubmission). An accepted one keeps its status.
+        """
         with self.transaction() as db:
+            if audit_ref and refuses_return:
+                row = db.execute("SELECT status FROM audits WHERE audit_ref = ?", (audit_ref,))
+                status = row.fetchone()
+                waiting = status is not None and status[0] in ("allocated", "issued", "rejected")
+                record_event(
+                    db,
+                    audit_ref,
+                    "rejected",
+                    to_status="rejected" if waiting else None,
+                    reason=reason[:500],
+                )
             db.execute(
                 "INSERT OR REPLACE INTO ingested_files "
                 "(sha256, file_name, outcome, audit_ref, submission_id, reason, at, note) "

@@ -18,7 +18,8 @@ EXPORT_FIELDS = (
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
 )  # fmt: skip
 DOMAIN_FIELDS = ("domain", "grade", "rationale")
-ACTION_FIELDS = ("description", "owner", "due_on", "status", "completed_on")
+ACTION_FIELDS = ("description", "owner", "due_on", "status", "completed_on", "overdue")
+ESCALATION_FIELDS = ("level", "raised_on", "reason", "resolved_on")
 
 
 def _iso(d: date | None) -> str | None:
@@ -51,8 +52,37 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
                 "due_on": _iso(x.due_on),
                 "status": x.status,
                 "completed_on": _iso(x.completed_on),
+                "evidence": x.evidence,
+                "overdue": x.overdue,
             }
             for x in a.actions
+        ],
+        **_lifecycle_document(a),
+    }
+
+
+def _lifecycle_document(a: AuditResult) -> dict[str, Any]:
+    """The audit's moderation, re-audit link and escalations, in the documented shape."""
+    m = a.moderation
+    return {
+        "moderation": {
+            "moderator": m.moderator,
+            "moderated_on": _iso(m.moderated_on),
+            "kind": m.kind,
+            "agreed": m.agreed,
+            "reason": m.reason,
+        }
+        if m
+        else None,
+        "reaudit_of": a.reaudit_of,
+        "escalations": [
+            {
+                "level": e.level,
+                "raised_on": _iso(e.raised_on),
+                "reason": e.reason,
+                "resolved_on": _iso(e.resolved_on),
+            }
+            for e in a.escalations
         ],
     }
 
@@ -91,6 +121,14 @@ def export_csv(register: Register, folder: Path) -> list[Path]:
                 [a["audit_ref"], *(x[k] for k in ACTION_FIELDS)]
                 for a in documents
                 for x in a["actions"]
+            ],
+        ),
+        "escalations.csv": (
+            ["audit_ref", *ESCALATION_FIELDS],
+            [
+                [a["audit_ref"], *(e[k] for k in ESCALATION_FIELDS)]
+                for a in documents
+                for e in a["escalations"]
             ],
         ),
     }

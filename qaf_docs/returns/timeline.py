@@ -1,0 +1,85 @@
+"""What a returned file says against what already happened: dates that cannot be right, and a
+manager's tracker that drops or back-dates the actions agreed in the audit.
+
+These checks need the audit's history (when its pack was issued, which actions were agreed), so the
+inbox passes it in; each problem is an error naming the field or row, for the person who fills it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Literal
+
+from qaf_docs.findings import Finding
+from qaf_docs.records import AuditForm, TrackerRow
+
+
+def issued_on(issued_at: str) -> date | None:
+    """The date part of an ISO 8601 issue time, or None when it cannot be read."""
+    try:
+        return datetime.fromisoformat(issued_at).date()
+    except ValueError:
+        return None
+
+
+def audit_date_findings(
+    form: AuditForm, *, received_on: date, before_issue: Literal["warning", "error"] = "error"
+) -> list[Finding]:
+    """An audit dated after the form arrived is an error; one before its pack was issued is
+    ``before_issue`` (a typed-up record of an earlier meeting is possible, so councils choose)."""
+    when = form.audit_date
+    if when is None:
+        return []
+    if when > received_on:
+        return [
+            Finding(
+                "error",
+                "Date of audit",
+                f"{when:%d/%m/%Y} is in the future (the form arrived on {received_on:%d/%m/%Y})",
+                "Give the date the audit meeting took place.",
+            )
+        ]
+    issued = issued_on(form.identity.issued_at)
+    if issued is not None and when < issued:
+        return [
+            Finding(
+                before_issue,
+                "Date of audit",
+                f"{when:%d/%m/%Y} is before this audit tool was issued on {issued:%d/%m/%Y}",
+                "Give the date the audit meeting took place, on or after the issue date.",
+            )
+        ]
+    return []
+
+
+def tracker_findings(
+    rows: Sequence[TrackerRow], agreed: Sequence[TrackerRow], *, agreed_on: date | None
+) -> list[Finding]:
+    """Errors for a tracker that deletes an agreed action or completes one before it was agreed."""
+    found: list[Finding] = []
+    numbers = {r.number for r in rows}
+    for action in agreed:
+        if action.number not in numbers:
+            found.append(
+                Finding(
+                    "error",
+                    f"Action {action.number}",
+                    "this agreed action's row has been deleted from the tracker",
+                    "Put the row back and give its status; an action that no longer applies is "
+                    "marked Completed with a note in the evidence column.",
+                )
+            )
+    if agreed_on is not None:
+        for r in rows:
+            if r.completed_on is not None and r.completed_on < agreed_on:
+                found.append(
+                    Finding(
+                        "error",
+                        f"Action {r.number}: date completed",
+                        f"{r.completed_on:%d/%m/%Y} is before the action was agreed on "
+                        f"{agreed_on:%d/%m/%Y}",
+                        "Give the date the action was actually completed.",
+                    )
+                )
+    return found
