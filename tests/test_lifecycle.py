@@ -1,0 +1,403 @@
+"""An audit's life after issue: statuses with their history, refusals that protect what is recorded,
+overdue flags, moderation's queue and disputes, and the Inadequate pathway's escalations."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, complete_form, drop, pack_docx, pack_xlsx, plan_audits
+from openpyxl import load_workbook
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.ingest import Outcome, ingest_inbox
+from qaf_docs.office.action_sheet import Column, find_actions_header
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.lifecycle import month_end
+from qaf_docs.register.store import Register
+from qaf_docs.reports.export import export_json
+from qaf_docs.workspace import Workspace
+
+INADEQUATE = "Inadequate"
+
+
+def _run(ws: Workspace) -> list[Outcome]:
+    return ingest_inbox(ws, settle_s=0.05)
+
+
+def _note(ws: Workspace, name: str) -> str:
+    return (ws.rejected / f"{name}.rejected.txt").read_text(encoding="utf-8")
+
+
+def _return_form(
+    ws: Workspace, audit: AuditRecord, framework: Framework, name: str = "form.docx", **kw: object
+) -> Outcome:
+    complete_form(pack_docx(ws, audit), framework, **kw).save()  # type: ignore[arg-type]
+    drop(pack_docx(ws, audit), ws.inbox, name)
+    [outcome] = _run(ws)
+    return outcome
+
+
+def _edit_tracker(ws: Workspace, audit: AuditRecord, edit: object) -> Path:
+    """Open the audit's re-issued tracker, let ``edit(sheet, first_row)`` change it, drop it."""
+    path = pack_xlsx(ws, audit)
+    wb = load_workbook(path)
+    sheet = wb.worksheets[0]
+    edit(sheet, find_actions_header(sheet) + 1)  # type: ignore[operator]
+    wb.save(path)
+    return drop(path, ws.inbox, "tracker.xlsx")
+
+
+def _complete_all(sheet: object, first: int) -> None:
+    row = first
+    while sheet.cell(row=row, column=Column.DESCRIPTION).value:  # type: ignore[attr-defined]
+        sheet.cell(row=row, column=Column.STATUS, value="Completed")  # type: ignore[attr-defined]
+        sheet.cell(row=row, column=Column.COMPLETED, value=TODAY)  # type: ignore[attr-defined]
+        row += 1
+
+
+def _statuses(ws: Workspace, ref: str) -> list[tuple[str, str | None]]:
+    with Register.open(ws.register_path) as register:
+        return [(e.event, e.to_status) for e in register.events(ref)]
+
+
+# -- statuses and their history ------------------------------------------------------------------
+
+
+def test_every_status_change_is_recorded_with_when_and_why(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    bad = complete_form(pack_docx(workspace, audit), framework)
+    bad.text("qaf_action_1_due", "ASAP").save(workspace.root / "bad.docx")
+    drop(workspace.root / "bad.docx", workspace.inbox)
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    assert _return_form(workspace, audit, framework).result == "accepted"
+    _edit_tracker(workspace, audit, _complete_all)
+    assert [o.result for o in _run(workspace)] == ["accepted"]
+    assert _statuses(workspace, audit.audit_ref) == [
+        ("allocated", "allocated"),
+        ("issued", "issued"),
+        ("rejected", "rejected"),
+        ("returned", "returned"),
+        ("tracker", "closed"),
+    ]
+    with Register.open(workspace.register_path) as register:
+        events = register.events(audit.audit_ref)
+        assert register.audit(audit.audit_ref).status == "closed"  # type: ignore[union-attr]
+    assert "ASAP" in events[2].reason and "2 of 2 actions completed" in events[4].reason
+    assert all(e.at.startswith(TODAY.isoformat()) for e in events)
+
+
+def test_a_tracker_with_actions_still_to_do_leaves_the_audit_with_actions_open(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    _edit_tracker(
+        workspace,
+        issued[0],
+        lambda s, r: s.cell(row=r, column=Column.STATUS, value="In progress"),
+    )
+    assert [o.result for o in _run(workspace)] == ["accepted"]
+    assert _statuses(workspace, issued[0].audit_ref)[-1] == ("tracker", "actions open")
+
+
+def test_a_rejected_resubmission_does_not_undo_an_accepted_return(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    complete_form(pack_docx(workspace, issued[0]), framework).text(
+        "qaf_action_1_due", "ASAP"
+    ).save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "again.docx")
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
+
+
+def test_cancelling_needs_a_reason_and_is_kept_in_the_history(
+    workspace: Workspace, register: Register, issued: list[AuditRecord]
+) -> None:
+    ref = issued[0].audit_ref
+    with pytest.raises(RegisterError, match="Give a reason"):
+        register.cancel_audit(ref, "  ")
+    assert register.audit(ref).status == "issued"  # type: ignore[union-attr]
+    register.cancel_audit(ref, "case closed before the audit")
+    assert register.audit(ref).status == "cancelled"  # type: ignore[union-attr]
+    assert register.events(ref)[-1].reason == "case closed before the audit"
+    with pytest.raises(RegisterError, match="already cancelled"):
+        register.cancel_audit(ref, "again")
+
+
+def test_a_form_for_a_cancelled_audit_is_refused_and_nothing_changes(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    with Register.open(workspace.register_path) as register:
+        register.cancel_audit(issued[0].audit_ref, "child moved to another council")
+    outcome = _return_form(workspace, issued[0], framework)
+    assert outcome.result == "rejected"
+    assert "was cancelled" in _note(workspace, "form.docx")
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[0].audit_ref).status == "cancelled"  # type: ignore[union-attr]
+        assert register.submission_count() == 0
+
+
+# -- overdue flags ---------------------------------------------------------------------------------
+
+
+def test_a_pack_not_back_by_its_due_date_and_an_action_past_due_are_overdue(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    later = TODAY + timedelta(days=30)  # packs are due in 20 days, actions in 7 and 14
+    with Register.open(workspace.register_path) as register:
+        now = {r.audit_ref: r for r in register.results(today=TODAY)}
+        then = {r.audit_ref: r for r in register.results(today=later)}
+    assert not now[issued[1].audit_ref].overdue and then[issued[1].audit_ref].overdue
+    assert not then[issued[0].audit_ref].overdue, "a returned audit is not overdue"
+    assert [a.overdue for a in now[issued[0].audit_ref].actions] == [False, False]
+    assert [a.overdue for a in then[issued[0].audit_ref].actions] == [True, True]
+
+
+# -- bad trackers ------------------------------------------------------------------------------------
+
+
+def test_a_tracker_for_an_audit_never_returned_is_refused_with_a_note_to_the_manager(
+    workspace: Workspace, issued: list[AuditRecord]
+) -> None:
+    _edit_tracker(
+        workspace,
+        issued[0],
+        lambda s, r: (
+            s.cell(row=r, column=Column.DESCRIPTION, value="Something"),
+            s.cell(row=r, column=Column.STATUS, value="Completed"),
+        ),
+    )
+    [outcome] = _run(workspace)
+    assert outcome.result == "rejected"
+    note = _note(workspace, "tracker.xlsx")
+    assert "no accepted audit form yet" in note
+    assert "manager who keeps this case's action tracker" in note and "the auditor" not in note
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 0
+        assert register.audit(issued[0].audit_ref).status == "issued"  # type: ignore[union-attr]
+
+
+def test_a_tracker_for_a_cancelled_audit_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    with Register.open(workspace.register_path) as register:
+        register.cancel_audit(issued[0].audit_ref, "duplicate of another audit")
+    _edit_tracker(workspace, issued[0], _complete_all)
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    assert "was cancelled" in _note(workspace, "tracker.xlsx")
+    with Register.open(workspace.register_path) as register:
+        assert [a.status for a in register.current_actions(issued[0].audit_ref)] == [
+            "Not started",
+            "Not started",
+        ]
+
+
+def test_a_tracker_that_deletes_an_agreed_action_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    _edit_tracker(workspace, issued[0], lambda s, r: s.delete_rows(r + 1))
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    assert "Action 2: this agreed action's row has been deleted" in _note(workspace, "tracker.xlsx")
+    with Register.open(workspace.register_path) as register:
+        assert len(register.current_actions(issued[0].audit_ref)) == 2
+
+
+def test_a_completion_date_before_the_action_was_agreed_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    early = TODAY - timedelta(days=10)
+    _edit_tracker(
+        workspace,
+        issued[0],
+        lambda s, r: (
+            s.cell(row=r, column=Column.STATUS, value="Completed"),
+            s.cell(row=r, column=Column.COMPLETED, value=early),
+        ),
+    )
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    assert f"{early:%d/%m/%Y} is before the action was agreed" in _note(workspace, "tracker.xlsx")
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
+
+
+# -- audit dates -----------------------------------------------------------------------------------
+
+
+def test_an_audit_dated_in_the_future_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    future = TODAY + timedelta(days=40)
+    assert _return_form(workspace, issued[0], framework, audit_day=future).result == "rejected"
+    assert f"{future:%d/%m/%Y} is in the future" in _note(workspace, "form.docx")
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 0
+
+
+def test_an_audit_dated_before_its_pack_was_issued_is_flagged_or_refused_as_set(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    early = TODAY - timedelta(days=3)
+    first = _return_form(workspace, issued[0], framework, audit_day=early)
+    assert first.result == "accepted"
+    assert any("before this audit tool was issued" in f.message for f in first.findings)
+    settings = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        settings + '\n[lifecycle]\naudit_date_before_issue = "error"\n', encoding="utf-8"
+    )
+    second = _return_form(workspace, issued[1], framework, name="f2.docx", audit_day=early)
+    assert second.result == "rejected"
+    assert "before this audit tool was issued" in _note(workspace, "f2.docx")
+
+
+# -- moderation ------------------------------------------------------------------------------------
+
+
+def test_the_moderation_queue_puts_inadequate_first_due_at_once_then_month_end(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    inadequate = _return_form(workspace, issued[1], framework, name="b.docx", grade=INADEQUATE)
+    assert any("moderated at once" in f.message for f in inadequate.findings)
+    moderated = complete_form(pack_docx(workspace, issued[2]), framework)
+    moderated.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", "Good")
+    moderated.pick_date("qaf_moderation_date", TODAY).save()
+    drop(pack_docx(workspace, issued[2]), workspace.inbox, "c.docx")
+    _run(workspace)
+    with Register.open(workspace.register_path) as register:
+        queue = register.moderation_queue(lambda _id: framework, TODAY)
+    assert [(m.audit_ref, m.at_once, m.deadline) for m in queue] == [
+        (issued[1].audit_ref, True, TODAY),
+        (issued[0].audit_ref, False, month_end(TODAY)),
+    ]
+
+
+def test_month_end_is_the_last_day_of_the_month() -> None:
+    assert month_end(date(2026, 2, 10)) == date(2026, 2, 28)
+    assert month_end(date(2026, 12, 31)) == date(2026, 12, 31)
+
+
+def _moderate(ws: Workspace, audit: AuditRecord, framework: Framework, to: str, why: str) -> None:
+    form = complete_form(pack_docx(ws, audit), framework, grade="Requires improvement to be good")
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", to)
+    form.text("qaf_moderation_reason", why).pick_date("qaf_moderation_date", TODAY).save()
+    drop(pack_docx(ws, audit), ws.inbox, f"{audit.audit_ref}.docx")
+    assert [o.result for o in _run(ws)] == ["accepted"]
+
+
+def test_a_changed_grade_and_its_reason_count_everywhere(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _moderate(workspace, issued[0], framework, "Good", "Recent work addressed the gaps.")
+    with Register.open(workspace.register_path) as register:
+        [result] = [r for r in register.results() if r.audit_ref == issued[0].audit_ref]
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+    assert result.final_grade == "Good" and result.status == "moderated"
+    assert item["moderation"] == {
+        "moderator": "M. Oderator",
+        "moderated_on": TODAY.isoformat(),
+        "kind": None,
+        "agreed": False,
+        "reason": "Recent work addressed the gaps.",
+    }
+    assert "changed to 'Good'" in _statuses_reason(workspace, issued[0].audit_ref)
+
+
+def _statuses_reason(ws: Workspace, ref: str) -> str:
+    with Register.open(ws.register_path) as register:
+        return register.events(ref)[-1].reason
+
+
+def test_a_dispute_needs_a_reason_and_a_moderated_grade_then_goes_to_the_qa_head_of_service(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    roles = framework.escalation.grade_disputes
+    _return_form(workspace, issued[1], framework)
+    _moderate(workspace, issued[0], framework, "Requires improvement to be good", "")
+    with Register.open(workspace.register_path) as register:
+        with pytest.raises(RegisterError, match="needs a reason"):
+            register.record_dispute(issued[0].audit_ref, " ", roles=roles, on=TODAY)
+        with pytest.raises(RegisterError, match="no moderated grade to dispute"):
+            register.record_dispute(issued[1].audit_ref, "we disagree", roles=roles, on=TODAY)
+        with pytest.raises(RegisterError, match="no moderated grade to dispute"):
+            register.record_dispute(issued[2].audit_ref, "never returned", roles=roles, on=TODAY)
+        assert register.escalations() == []
+        raised = register.record_dispute(
+            issued[0].audit_ref, "The service area sees evidence of impact.", roles=roles, on=TODAY
+        )
+        moderation = next(
+            r for r in register.results() if r.audit_ref == issued[0].audit_ref
+        ).moderation
+    assert raised.roles == ["QA Head of Service"] and raised.open
+    assert moderation is not None and moderation.agreed is False
+    assert moderation.reason == "The service area sees evidence of impact."
+
+
+# -- the Inadequate pathway ------------------------------------------------------------------------
+
+
+def _reaudit(ws: Workspace, register: Register) -> list[AuditRecord]:
+    plan_audits(register, ws, 1, round_kind="reaudit")
+    generate_packs(ws, register)
+    return [a for a in register.audits() if "reaudit" in a.round_id and a.status == "issued"]
+
+
+def test_inadequate_again_escalates_to_the_assistant_director_then_the_executive_director(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    _return_form(workspace, first, framework, grade=INADEQUATE)
+    levels = [e.level for e in register.escalations()]
+    assert levels == ["reaudit"]
+
+    [second] = _reaudit(workspace, register)
+    outcome = _return_form(workspace, second, framework, name="r1.docx", grade=INADEQUATE)
+    assert "Escalation to the Assistant Director" in outcome.detail
+    [third] = [a for a in _reaudit(workspace, register) if a.audit_ref != second.audit_ref]
+    _return_form(workspace, third, framework, name="r2.docx", grade=INADEQUATE)
+
+    escalations = register.escalations()
+    assert [(e.level, e.open) for e in escalations] == [
+        ("reaudit", False),
+        ("assistant_director", False),
+        ("executive_director", True),
+    ]
+    assert escalations[1].reason == "graded Inadequate for the second time in a row"
+    assert escalations[2].roles == framework.escalation.levels[2].roles
+    item = next(
+        a for a in json.loads(export_json(register))["audits"] if a["audit_ref"] == second.audit_ref
+    )
+    assert item["reaudit_of"] == first.audit_ref
+    assert item["escalations"][0]["level"] == "assistant_director"
+
+
+def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    _return_form(workspace, first, framework, grade=INADEQUATE)
+    [second] = _reaudit(workspace, register)
+    _return_form(workspace, second, framework, name="r1.docx", grade="Good")
+    [escalation] = register.escalations()
+    assert escalation.resolved_on == TODAY
+    assert escalation.resolution == f"audit {second.audit_ref} graded 'Good'"
