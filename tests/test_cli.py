@@ -37,6 +37,9 @@ AUDIT_KEYS = {
 }  # fmt: skip
 DOMAIN_KEYS = {"domain", "grade", "rationale"}
 ACTION_KEYS = {"description", "owner", "due_on", "status", "completed_on"}
+# The audit lifecycle (issue 10) adds these; DESIGN.md lists them.
+AUDIT_KEYS |= {"moderation", "reaudit_of", "escalations"}
+ACTION_KEYS |= {"evidence", "overdue"}
 
 
 @pytest.fixture(autouse=True)
@@ -362,7 +365,12 @@ def test_export_csv_writes_three_tables(workspace: Workspace, returned: list[Aud
     folder = workspace.root / "exports"
     result = run("export", "--format", "csv", "--output", folder, "-w", workspace.root)
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in folder.iterdir()) == ["actions.csv", "audits.csv", "domains.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "actions.csv",
+        "audits.csv",
+        "domains.csv",
+        "escalations.csv",
+    ]
     for name in ("audits.csv", "domains.csv", "actions.csv"):
         assert str(folder / name) in result.output
     audits = (folder / "audits.csv").read_text(encoding="utf-8-sig").splitlines()

@@ -401,3 +401,33 @@ def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation(
     [escalation] = register.escalations()
     assert escalation.resolved_on == TODAY
     assert escalation.resolution == f"audit {second.audit_ref} graded 'Good'"
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def test_the_commands_show_the_queue_record_a_dispute_and_the_history(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from click.testing import CliRunner
+
+    from qaf_docs.cli import cli
+
+    def qaf(*args: str) -> str:
+        result = CliRunner().invoke(cli, [*args, "--workspace", str(workspace.root)])
+        assert result.exit_code in (0, 1), result.output
+        return result.output
+
+    _return_form(workspace, issued[1], framework, grade=INADEQUATE)
+    assert f"{issued[1].audit_ref}  case {issued[1].case_id}  Inadequate  due at once" in qaf(
+        "moderation", "queue"
+    )
+    assert qaf("moderation", "dispute", issued[1].audit_ref).startswith(
+        f"Error: A dispute of audit {issued[1].audit_ref}"
+    )
+    assert "Re-audit at three months" in qaf("escalations")
+    status = qaf("status")
+    assert status.index("ESCALATION") < status.index("moderation QA")
+    assert "Error: Give a reason" in qaf("cancel", issued[2].audit_ref)
+    assert "cancelled" in qaf("cancel", issued[2].audit_ref, "--reason", "case closed")
+    assert "issued -> cancelled" in qaf("history", issued[2].audit_ref)

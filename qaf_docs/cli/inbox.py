@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -99,12 +100,14 @@ def status(workspace: Path | None) -> None:
     """
     from qaf_docs.inbox.readiness import scan
     from qaf_docs.register.store import Register
+    from qaf_docs.reports.lifecycle import lifecycle_lines
 
     ws = workspace_at(workspace)
     # Read the register first: a register that cannot be read is one error line, nothing else.
     with Register.open(ws.register_path) as register:
         counts = register.counts()
         recent = register.recent_rejections(5)
+        waiting = lifecycle_lines(ws, register, date.today())
     click.echo(f"Workspace {ws.root}")
     click.echo(f"  inbox:     {len(scan(ws.inbox))} file(s) waiting")
     click.echo(f"  processed: {sum(1 for p in ws.processed.iterdir() if p.is_file())} file(s)")
@@ -117,3 +120,7 @@ def status(workspace: Path | None) -> None:
         click.echo("Latest problems:")
         for r in recent:
             click.echo(f"  {r.audit_ref or 'unidentified file'}: {(r.reason or '')[:140]}")
+    if waiting:
+        click.echo("Waiting on someone (most urgent first):")
+        for line in waiting:
+            click.echo(f"  {line}")

@@ -1,0 +1,178 @@
+"""After an audit comes back: ``qaf moderation``, ``qaf escalations``, ``qaf cancel`` and ``qaf history``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.errors import QafError
+
+
+@cli.group()
+def moderation() -> None:
+    """Moderation: the queue of returned audits waiting for a moderator, and disputes.
+
+    Example:
+
+        \b
+        qaf moderation queue
+
+        \b
+        qaf moderation dispute QA2611-0004 --reason "Evidence of impact was not considered"
+    """
+
+
+@moderation.command("queue")
+@workspace_option
+def moderation_queue(workspace: Path | None) -> None:
+    """List returned audits waiting for moderation: Inadequate first, then by deadline.
+
+    Example:
+
+        \b
+        qaf moderation queue
+    """
+    from qaf_docs.dates import uk
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    ws = workspace_at(workspace)
+    today = date.today()
+    with Register.open(ws.register_path) as register:
+        queue = register.moderation_queue(frameworks_of(ws), today)
+    if not queue:
+        click.echo("Nothing is waiting for moderation.")
+    for m in queue:
+        when = "at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}"
+        click.echo(f"{m.audit_ref}  case {m.case_id}  {m.grade or 'no grade'}  due {when}")
+
+
+@moderation.command("dispute")
+@click.argument("audit_ref")
+@click.option("--reason", default="", help="What the service area disagrees with (required).")
+@workspace_option
+def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> None:
+    """Record that the service area disputes a moderated grade; it escalates as the framework says.
+
+    Example:
+
+        \b
+        qaf moderation dispute QA2611-0004 --reason "Evidence of impact was not considered"
+    """
+    from qaf_docs.register.store import Register
+
+    ws = workspace_at(workspace)
+    framework = ws.load_framework()
+    roles = framework.escalation.grade_disputes or ["QA Head of Service"]
+    with Register.open(ws.register_path) as register:
+        e = register.record_dispute(audit_ref, reason, roles=roles, on=date.today())
+    click.echo(f"Dispute recorded; escalation {e.id} to {', '.join(e.roles)}.")
+
+
+@moderation.command("kind")
+@click.argument("audit_ref")
+@click.argument("kind")
+@workspace_option
+def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
+    """Record how an audit was moderated (one of the framework's kinds, e.g. reflective or group).
+
+    Example:
+
+        \b
+        qaf moderation kind QA2611-0004 group
+    """
+    from qaf_docs.register.store import Register
+
+    ws = workspace_at(workspace)
+    kinds = ws.load_framework().moderation.kinds
+    if kinds and kind not in kinds:
+        raise QafError(
+            f"'{kind}' is not a kind of moderation here; use one of: {', '.join(kinds)}."
+        )
+    with Register.open(ws.register_path) as register:
+        if register.audit(audit_ref) is None:
+            raise QafError(f"Audit {audit_ref} is not in the register.")
+        register.set_moderation_kind(audit_ref, kind)
+    click.echo(f"{audit_ref}: moderation recorded as {kind}.")
+
+
+@cli.command()
+@click.option("--all", "show_all", is_flag=True, help="Also list resolved escalations.")
+@click.option("--resolve", type=int, default=None, help="Resolve the escalation with this number.")
+@click.option("--note", default="", help="With --resolve: how it was resolved (required).")
+@workspace_option
+def escalations(workspace: Path | None, show_all: bool, resolve: int | None, note: str) -> None:
+    """List open escalations (Inadequate pathway, grade disputes), or resolve one.
+
+    Example:
+
+        \b
+        qaf escalations
+
+        \b
+        qaf escalations --resolve 3 --note "3-way meeting agreed the moderated grade"
+    """
+    from qaf_docs.dates import uk
+    from qaf_docs.register.store import Register
+
+    ws = workspace_at(workspace)
+    with Register.open(ws.register_path) as register:
+        if resolve is not None:
+            register.resolve_escalation(resolve, on=date.today(), resolution=note)
+            click.echo(f"Escalation {resolve} resolved.")
+            return
+        found = register.escalations(open_only=not show_all)
+    if not found:
+        click.echo("No open escalations.")
+    for e in found:
+        state = "open" if e.open else f"resolved {uk(e.resolved_on)}: {e.resolution}"
+        click.echo(
+            f"{e.id}. {e.audit_ref} case {e.case_id}: {e.title} ({uk(e.raised_on)}, "
+            f"to {', '.join(e.roles)}) - {e.reason} - {state}"
+        )
+
+
+@cli.command()
+@click.argument("audit_ref")
+@click.option("--reason", default="", help="Why the audit is cancelled (required).")
+@workspace_option
+def cancel(workspace: Path | None, audit_ref: str, reason: str) -> None:
+    """Cancel an audit that will not be done (the reason is kept in its history).
+
+    Example:
+
+        \b
+        qaf cancel QA2611-0007 --reason "Case closed before the audit"
+    """
+    from qaf_docs.register.store import Register
+
+    ws = workspace_at(workspace)
+    with Register.open(ws.register_path) as register:
+        register.cancel_audit(audit_ref, reason)
+    click.echo(f"{audit_ref} cancelled.")
+
+
+@cli.command()
+@click.argument("audit_ref")
+@workspace_option
+def history(workspace: Path | None, audit_ref: str) -> None:
+    """Show every status change of one audit, with when and why.
+
+    Example:
+
+        \b
+        qaf history QA2611-0004
+    """
+    from qaf_docs.register.store import Register
+
+    ws = workspace_at(workspace)
+    with Register.open(ws.register_path) as register:
+        if register.audit(audit_ref) is None:
+            raise QafError(f"Audit {audit_ref} is not in the register.")
+        events = register.events(audit_ref)
+    for e in events:
+        moved = f"{e.from_status} -> {e.to_status}" if e.from_status != e.to_status else ""
+        click.echo(f"{e.at[:16].replace('T', ' ')}  {e.event:<20} {moved:<26} {e.reason}")

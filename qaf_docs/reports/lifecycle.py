@@ -1,0 +1,57 @@
+"""What is waiting on whom after audits come back: concerns, escalations, moderation, overdue packs
+and actions, as plain lines for ``qaf status`` and the demo (every list puts escalations first)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from qaf_docs.dates import uk
+from qaf_docs.errors import QafError
+from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace
+
+
+def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:
+    """Return a loader of an audit's framework by id (the workspace's own when the id is unknown)."""
+    cache: dict[str, Framework] = {}
+
+    def load(framework_id: str) -> Framework:
+        if framework_id not in cache:
+            try:
+                cache[framework_id] = load_framework(framework_id, base=ws.root)
+            except QafError:
+                cache[framework_id] = ws.load_framework()
+        return cache[framework_id]
+
+    return load
+
+
+def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]:
+    """Return what needs someone's attention, most urgent first, one line each."""
+    lines: list[str] = []
+    for e in register.escalations(open_only=True):
+        lines.append(
+            f"ESCALATION {e.audit_ref} (case {e.case_id}): {e.title} since {uk(e.raised_on)} "
+            f"to {', '.join(e.roles)}; {e.reason}"
+        )
+    for m in register.moderation_queue(frameworks_of(ws), today):
+        when = "at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}"
+        late = " OVERDUE" if m.deadline and m.deadline < today else ""
+        lines.append(f"moderation {m.audit_ref} (case {m.case_id}): due {when}{late}")
+    results = register.results(today=today)
+    for r in results:
+        if r.overdue:
+            lines.append(
+                f"overdue pack {r.audit_ref} (case {r.case_id}): was due {uk(r.due_on)} "
+                f"from {r.auditor or 'no auditor'}"
+            )
+    for r in results:
+        past_due = [a.due_on for a in r.actions if a.overdue and a.due_on]
+        if past_due and r.status != "cancelled":
+            lines.append(
+                f"overdue actions {r.audit_ref} (case {r.case_id}): {len(past_due)} past due, "
+                f"the earliest on {uk(min(past_due))}"
+            )
+    return lines
