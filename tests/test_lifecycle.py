@@ -431,3 +431,35 @@ def test_the_commands_show_the_queue_record_a_dispute_and_the_history(
     assert "Error: Give a reason" in qaf("cancel", issued[2].audit_ref)
     assert "cancelled" in qaf("cancel", issued[2].audit_ref, "--reason", "case closed")
     assert "issued -> cancelled" in qaf("history", issued[2].audit_ref)
+
+
+# -- hand-offs -------------------------------------------------------------------------------------
+
+
+def test_an_accepted_audit_hands_its_tracker_to_the_managers_folder_and_says_so(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    outcome = _return_form(workspace, issued[0], framework)
+    folder = workspace.outbox / "for-managers" / issued[0].team
+    handed = folder / pack_xlsx(workspace, issued[0]).name
+    assert handed.read_bytes() == pack_xlsx(workspace, issued[0]).read_bytes()
+    assert f"for-managers/{issued[0].team}/" in outcome.detail
+    sheet = load_workbook(handed).worksheets[0]
+    first = find_actions_header(sheet) + 1  # type: ignore[operator]
+    assert sheet.cell(row=first, column=Column.DESCRIPTION).value == "Action number 1"
+
+
+@pytest.mark.parametrize(
+    "team, folder",
+    [
+        ("Locality 1 Team & Partners", "Locality 1 Team & Partners"),
+        ("CIN/CP: North", "CIN-CP- North"),
+        ("CON", "_CON"),
+        ("  ", "No team recorded"),
+        ("Team. ", "Team"),
+    ],
+)
+def test_a_managers_folder_name_is_valid_on_windows(team: str, folder: str) -> None:
+    from qaf_docs.packs.handoff import folder_name
+
+    assert folder_name(team) == folder

@@ -31,12 +31,18 @@ from qaf_docs.office.parts import Limits, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
-from qaf_docs.records import AWAITING_RETURN, AuditRecord, Identity, TrackerRow
+from qaf_docs.packs.handoff import hand_to_manager
+from qaf_docs.records import AuditRecord, Identity, TrackerRow
 from qaf_docs.register.store import Register
 from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
-from qaf_docs.returns.timeline import audit_date_findings, tracker_findings
+from qaf_docs.returns.timeline import (
+    audit_date_findings,
+    form_status_findings,
+    tracker_findings,
+    tracker_status_findings,
+)
 from qaf_docs.returns.validation import validate
 from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
 
@@ -171,7 +177,7 @@ class Ingestor:
             form,
             received_on=date.today(),
             before_issue=self.settings.lifecycle.audit_date_before_issue,
-        ) + _lifecycle_findings(audit, form.overall_grade, form.moderated_grade, framework)
+        ) + form_status_findings(audit, form.overall_grade, form.moderated_grade, framework)
         if errors(found):
             return self._reject(path, digest, label, audit, found)
         self.register.record_audit_submission(
@@ -184,7 +190,11 @@ class Ingestor:
         )
         if raised:
             outcome.detail = "; ".join(f"escalated: {e.title}" for e in raised)
-        self._refresh_action_tracker(audit, form.audit_date)
+        handed = self._refresh_action_tracker(audit, form.audit_date)
+        ready = (
+            f"manager's tracker ready in {handed.parent.relative_to(self.ws.outbox).as_posix()}/"
+        )
+        outcome.detail = "; ".join(x for x in (outcome.detail, ready) if x)
         return outcome
 
     def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
@@ -209,28 +219,18 @@ class Ingestor:
         """A tracker counts only for a returned, not cancelled audit, and keeps every agreed action."""
         if audit is None:
             return []
-        if audit.status == "cancelled" or audit.status in AWAITING_RETURN:
-            why = (
-                "was cancelled"
-                if audit.status == "cancelled"
-                else "has no accepted audit form yet, so no actions have been agreed"
-            )
-            return [
-                Finding(
-                    "error",
-                    "File",
-                    f"Audit {audit.audit_ref} {why}; its action tracker cannot be recorded",
-                    "Keep the tracker until the QA team confirms the audit has been returned.",
-                )
-            ]
+        refused = tracker_status_findings(audit)
+        if refused:
+            return refused
         tool = self.register.submission(audit.audit_ref)
         agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
         return tracker_findings(
             rows, self.register.current_actions(audit.audit_ref), agreed_on=agreed_on
         )
 
-    def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> None:
-        """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update."""
+    def _refresh_action_tracker(self, audit: AuditRecord, audit_date: date | None) -> Path:
+        """Re-issue the case's Excel tracker with the actions just agreed and hand it to the
+        manager's folder; return where the manager's copy is."""
         actions = [
             pack_details.PackAction(
                 a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
@@ -242,6 +242,7 @@ class Ingestor:
         tracker_pack.write_action_tracker(
             self.ws.template(TRACKER_TEMPLATE), details, actions, xlsx, audit_date
         )
+        return hand_to_manager(xlsx, self.ws.outbox, audit.team)
 
     # -- where files go ----------------------------------------------------------------------------
 
@@ -327,31 +328,6 @@ class Ingestor:
             restored += 1
             log.warning("a rejection note was missing after an interruption; written again")
         return restored
-
-
-def _lifecycle_findings(
-    audit: AuditRecord, grade: str | None, moderated: str | None, framework: Framework
-) -> list[Finding]:
-    """A form for a cancelled audit is refused; an Inadequate one not yet moderated is flagged."""
-    if audit.status == "cancelled":
-        return [
-            Finding(
-                "error",
-                "File",
-                f"Audit {audit.audit_ref} was cancelled, so its form cannot be recorded",
-                "Ask the QA team whether the audit should be re-opened.",
-            )
-        ]
-    if framework.moderated_at_once(grade) and not moderated:
-        return [
-            Finding(
-                "warning",
-                "Moderation",
-                f"graded {grade}: the framework has it moderated at once; it is first in the "
-                "moderation queue",
-            )
-        ]
-    return []
 
 
 def ingest_inbox(

@@ -12,7 +12,8 @@ from datetime import date, datetime
 from typing import Literal
 
 from qaf_docs.findings import Finding
-from qaf_docs.records import AuditForm, TrackerRow
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AWAITING_RETURN, AuditForm, AuditRecord, TrackerRow
 
 
 def issued_on(issued_at: str) -> date | None:
@@ -83,3 +84,47 @@ def tracker_findings(
                     )
                 )
     return found
+
+
+def form_status_findings(
+    audit: AuditRecord, grade: str | None, moderated: str | None, framework: Framework
+) -> list[Finding]:
+    """A form for a cancelled audit is refused; an Inadequate one not yet moderated is flagged."""
+    if audit.status == "cancelled":
+        return [
+            Finding(
+                "error",
+                "File",
+                f"Audit {audit.audit_ref} was cancelled, so its form cannot be recorded",
+                "Ask the QA team whether the audit should be re-opened.",
+            )
+        ]
+    if framework.moderated_at_once(grade) and not moderated:
+        return [
+            Finding(
+                "warning",
+                "Moderation",
+                f"graded {grade}: the framework has it moderated at once; it is first in the "
+                "moderation queue",
+            )
+        ]
+    return []
+
+
+def tracker_status_findings(audit: AuditRecord) -> list[Finding]:
+    """A tracker counts only for an audit whose form was accepted and that is not cancelled."""
+    if audit.status != "cancelled" and audit.status not in AWAITING_RETURN:
+        return []
+    why = (
+        "was cancelled"
+        if audit.status == "cancelled"
+        else "has no accepted audit form yet, so no actions have been agreed"
+    )
+    return [
+        Finding(
+            "error",
+            "File",
+            f"Audit {audit.audit_ref} {why}; its action tracker cannot be recorded",
+            "Keep the tracker until the QA team confirms the audit has been returned.",
+        )
+    ]
