@@ -145,6 +145,8 @@ class AuditForm:
     moderation_date: date | None
     actions: list[ActionRow]
     findings: list[Finding] = field(default_factory=list)
+    concern: bool = False  # the immediate safeguarding concern box was ticked
+    concern_text: str = ""
 
 
 @dataclass(frozen=True)

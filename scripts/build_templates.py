@@ -141,6 +141,9 @@ def build_audit_tool(path: Path) -> None:
     ):
         _para(doc, line, style="List Bullet")
 
+    _add_concern_block(doc)
+    _add_previous_audit_block(doc)
+
     doc.add_heading("Practice areas", level=1)
     _para(doc, "{%p for d in domains %}")
     doc.add_heading("{{ loop.index }}. {{ d.title }}", level=2)
@@ -248,6 +251,59 @@ def build_audit_tool(path: Path) -> None:
     doc.core_properties.title = "Case file audit tool"
     doc.core_properties.author = "qaf_docs"
     doc.save(str(path))
+
+
+def _add_concern_block(doc) -> None:  # type: ignore[no-untyped-def]
+    """The immediate safeguarding concern: a box to tick and what it is (issue 10)."""
+    doc.add_heading("Immediate safeguarding concern", level=1)
+    _para(
+        doc,
+        "If you find a concern for the child's safety that needs action now, tick the box and say "
+        "what it is. Raise it today with {{ concern_roles }}; do not wait for this form to be "
+        "returned. qaf records it even if something else on the form has to be corrected.",
+    ).runs[0].italic = True
+    ct = doc.add_table(rows=2, cols=2)
+    ct.style = "Table Grid"
+    _label(ct.cell(0, 0), "Immediate safeguarding concern")
+    ct.cell(0, 1).text = "{{r f.concern }}"
+    _label(ct.cell(1, 0), "What the concern is and who was told")
+    ct.cell(1, 1).text = "{{r f.concern_text }}"
+    _widths(ct, [5, 12])
+
+
+def _add_previous_audit_block(doc) -> None:  # type: ignore[no-untyped-def]
+    """On a re-audit: the earlier audit's grades, rationales and actions with their status (issue 10)."""
+    _para(doc, "{%p if previous %}")
+    doc.add_heading("Three Month Review of Actions and Progress", level=1)
+    _para(
+        doc,
+        "This is a re-audit of {{ previous.audit_ref }} (audited {{ previous.audit_date }}, "
+        "graded {{ previous.grade }}). Review progress on each earlier action with the "
+        "practitioner before grading the practice areas again.",
+    ).runs[0].italic = True
+    gt = doc.add_table(rows=3, cols=3)
+    gt.style = "Table Grid"
+    for i, title in enumerate(("Practice area", "Earlier grade", "Earlier rationale")):
+        _label(gt.cell(0, i), title)
+    gt.cell(1, 0).text = "{%tr for d in previous.domains %}"
+    gt.cell(2, 0).text = "{{ d.domain }}"
+    gt.cell(2, 1).text = "{{ d.grade }}"
+    gt.cell(2, 2).text = "{{ d.rationale }}"
+    gt.add_row().cells[0].text = "{%tr endfor %}"
+    _widths(gt, [4.5, 3.5, 9])
+    _para(doc, "")
+    pt = doc.add_table(rows=3, cols=4)
+    pt.style = "Table Grid"
+    for i, title in enumerate(("Earlier action", "Held by", "Was due", "Status at re-audit")):
+        _label(pt.cell(0, i), title)
+    pt.cell(1, 0).text = "{%tr for a in previous.actions %}"
+    pt.cell(2, 0).text = "{{ a.description }}"
+    pt.cell(2, 1).text = "{{ a.owner }}"
+    pt.cell(2, 2).text = "{{ a.due_on }}"
+    pt.cell(2, 3).text = "{{ a.status }}"
+    pt.add_row().cells[0].text = "{%tr endfor %}"
+    _widths(pt, [8, 3.5, 2.5, 3])
+    _para(doc, "{%p endif %}")
 
 
 def build_action_tracker(path: Path) -> None:

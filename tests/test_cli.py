@@ -38,7 +38,7 @@ AUDIT_KEYS = {
 DOMAIN_KEYS = {"domain", "grade", "rationale"}
 ACTION_KEYS = {"description", "owner", "due_on", "status", "completed_on"}
 # The audit lifecycle (issue 10) adds these; DESIGN.md lists them.
-AUDIT_KEYS |= {"moderation", "reaudit_of", "escalations"}
+AUDIT_KEYS |= {"moderation", "reaudit_of", "escalations", "concerns"}
 ACTION_KEYS |= {"evidence", "overdue"}
 
 

@@ -463,3 +463,108 @@ def test_a_managers_folder_name_is_valid_on_windows(team: str, folder: str) -> N
     from qaf_docs.packs.handoff import folder_name
 
     assert folder_name(team) == folder
+
+
+# -- safeguarding concerns -------------------------------------------------------------------------
+
+
+def test_a_concern_is_recorded_and_routed_even_when_the_rest_of_the_form_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    form = complete_form(pack_docx(workspace, issued[0]), framework).text(
+        "qaf_action_1_due", "ASAP"
+    )
+    form.tick("qaf_concern").text("qaf_concern_text", "Bruising seen; TM told today.").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "concern.docx")
+    [outcome] = _run(workspace)
+    assert outcome.result == "rejected" and outcome.detail == "safeguarding concern recorded"
+    note = _note(workspace, "concern.docx")
+    assert note.index("SAFEGUARDING") < note.index("What is wrong")
+    assert "Nothing else from this file has been recorded" in note
+    with Register.open(workspace.register_path) as register:
+        [concern] = register.escalations(open_only=True)
+        assert register.submission_count() == 0
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+    assert concern.roles == [
+        *framework.escalation.immediate_concerns,
+        *framework.escalation.immediate_concerns_notify,
+    ]
+    assert item["concerns"] == [
+        {
+            "raised_on": TODAY.isoformat(),
+            "text": "Bruising seen; TM told today.",
+            "escalated_to": concern.roles,
+        }
+    ]
+    assert item["escalations"] == []
+
+
+def test_a_concern_is_at_the_top_of_the_status_list_and_not_recorded_twice(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from qaf_docs.reports.lifecycle import lifecycle_lines
+
+    _return_form(workspace, issued[1], framework, grade=INADEQUATE)
+    for name in ("a.docx", "b.docx"):
+        form = complete_form(pack_docx(workspace, issued[0]), framework, actions=1)
+        form.tick("qaf_concern").text("qaf_concern_text", f"Concern seen ({name})").save()
+        drop(pack_docx(workspace, issued[0]), workspace.inbox, name)
+        _run(workspace)
+    with Register.open(workspace.register_path) as register:
+        lines = lifecycle_lines(workspace, register, TODAY)
+        concerns = [e for e in register.escalations() if e.level == "safeguarding_concern"]
+    assert lines[0].startswith(f"SAFEGUARDING CONCERN {issued[0].audit_ref}")
+    assert "Concern seen" not in lines[0], "status lines never carry the concern's free text"
+    assert len(concerns) == 1
+
+
+def test_a_form_without_a_concern_raises_none(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    with Register.open(workspace.register_path) as register:
+        assert register.escalations() == []
+
+
+# -- the re-audit pack -----------------------------------------------------------------------------
+
+
+def test_a_reaudit_pack_shows_the_earlier_grades_rationales_and_actions_with_their_status(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    from qaf_docs.returns.audit_form import read_document_xml
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    _return_form(workspace, first, framework, grade=INADEQUATE)
+    _edit_tracker(
+        workspace, first, lambda s, r: s.cell(row=r, column=Column.STATUS, value="In progress")
+    )
+    _run(workspace)
+    [second] = _reaudit(workspace, register)
+    text = " ".join(read_document_xml(pack_docx(workspace, second)).itertext())
+    assert "Three Month Review of Actions and Progress" in text
+    assert f"re-audit of {first.audit_ref}" in text
+    assert f"Evidence for {framework.domains[0].title}." in text
+    assert "Action number 1" in text and "In progress" in text and "Not started" in text
+    assert text.count(INADEQUATE) >= len(framework.domains)
+    # The new audit's own actions table is still the one read back.
+    outcome = _return_form(workspace, second, framework, name="r.docx", actions=1)
+    assert outcome.result == "accepted"
+    assert [a.description for a in register.current_actions(second.audit_ref)] == [
+        "Action number 1"
+    ]
+
+
+def test_an_ordinary_pack_has_no_earlier_audit_block(
+    workspace: Workspace, issued: list[AuditRecord]
+) -> None:
+    from qaf_docs.returns.audit_form import read_document_xml
+
+    text = " ".join(read_document_xml(pack_docx(workspace, issued[0])).itertext())
+    assert "Three Month Review" not in text and "Immediate safeguarding concern" in text

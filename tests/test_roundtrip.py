@@ -69,6 +69,8 @@ def _fill_varied(path: Path, framework_id: str) -> dict[str, object]:
             "due_on": d.isoformat(),
             "status": "Not started",
             "completed_on": None,
+            "evidence": "",
+            "overdue": False,
         }
         for w, o, d in actions
     ]

@@ -178,8 +178,11 @@ class Ingestor:
             received_on=date.today(),
             before_issue=self.settings.lifecycle.audit_date_before_issue,
         ) + form_status_findings(audit, form.overall_grade, form.moderated_grade, framework)
+        concern = self._record_concern(audit, form.concern, form.concern_text, framework)
         if errors(found):
-            return self._reject(path, digest, label, audit, found)
+            outcome = self._reject(path, digest, label, audit, found, kept=concern)
+            outcome.detail = "safeguarding concern recorded" if concern else ""
+            return outcome
         self.register.record_audit_submission(
             form, warnings(found), file_name=path.name, sha256=digest
         )
@@ -212,6 +215,20 @@ class Ingestor:
             self.ws.processed,
             Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings),
         )
+
+    def _record_concern(
+        self, audit: AuditRecord, ticked: bool, text: str, framework: Framework
+    ) -> str:
+        """A safeguarding concern is recorded before anything else, even if the file is refused;
+        return a sentence for the note saying so, or "" when the form raises none."""
+        if not ticked and not text:
+            return ""
+        roles = [*framework.escalation.immediate_concerns]
+        roles += framework.escalation.immediate_concerns_notify
+        if self.register.raise_concern(audit.audit_ref, text, roles=roles, on=date.today()):
+            log.warning("audit %s: an immediate safeguarding concern was recorded", audit.audit_ref)
+        to = ", ".join(roles) or "the QA team"
+        return f"The immediate safeguarding concern on this form HAS been recorded, for {to}."
 
     def _tracker_history_findings(
         self, audit: AuditRecord | None, rows: list[TrackerRow]
@@ -264,8 +281,9 @@ class Ingestor:
         found: list[Finding],
         *,
         for_manager: bool = False,
+        kept: str = "",
     ) -> Outcome:
-        note_text = rejection_note(path.name, audit, found, for_manager=for_manager)
+        note_text = rejection_note(path.name, audit, found, for_manager=for_manager, kept=kept)
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         # The note is committed first: if qaf stops after the move, reconcile() can rewrite it.
         self.register.record_rejection(

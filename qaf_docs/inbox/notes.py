@@ -51,11 +51,17 @@ def _now_uk() -> str:
 
 
 def rejection_note(
-    file_name: str, audit: AuditRecord | None, found: list[Finding], *, for_manager: bool = False
+    file_name: str,
+    audit: AuditRecord | None,
+    found: list[Finding],
+    *,
+    for_manager: bool = False,
+    kept: str = "",
 ) -> str:
     """Return the plain-English note that sits beside a rejected file.
 
     ``for_manager``: the file is a manager's action tracker, so it goes back to the manager.
+    ``kept``: what was recorded from the file all the same (a safeguarding concern), said first.
     """
     who = (
         f"{audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor or 'not recorded'})"
@@ -63,8 +69,10 @@ def rejection_note(
         else "not identified"
     )
     problems = errors(found)
-    lines = [
-        _NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who),
+    lines = [_NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who)]
+    if kept:
+        lines += ["SAFEGUARDING", "------------", kept, ""]
+    lines += [
         "What is wrong",
         "-------------",
     ]
@@ -85,7 +93,9 @@ def rejection_note(
         "----------",
         f"Send the file back to {author}. They should open it in Word or Excel, put right each "
         "point above, save it under any name, and send it back; then drop it in the inbox again.",
-        "Nothing from this file has been recorded, and nothing recorded earlier has changed.",
+        "Nothing else from this file has been recorded, and nothing recorded earlier has changed."
+        if kept
+        else "Nothing from this file has been recorded, and nothing recorded earlier has changed.",
         "",
     ]
     return "\n".join(lines)

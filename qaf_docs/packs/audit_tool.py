@@ -24,7 +24,7 @@ from qaf_docs.office import content_controls as ff
 from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
 from qaf_docs.packs.details import PackDetails
 from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
-from qaf_docs.records import Identity
+from qaf_docs.records import AuditResult, Identity
 from qaf_docs.safe_output import atomic_write
 
 ACTION_SLOTS = 8
@@ -51,8 +51,47 @@ def _fields(framework: Framework) -> dict[str, ff.Control]:
     }
 
 
+def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dict[str, Any]:
+    """The concern box and, on a re-audit, the earlier audit's grades and actions (issue 10)."""
+    roles = [
+        *framework.escalation.immediate_concerns,
+        *framework.escalation.immediate_concerns_notify,
+    ]
+    earlier = None
+    if previous is not None:
+        earlier = {
+            "audit_ref": previous.audit_ref,
+            "audit_date": uk(previous.audit_date or previous.returned_on),
+            "grade": previous.final_grade or "not graded",
+            "domains": [
+                {"domain": d.domain, "grade": d.grade or "", "rationale": d.rationale}
+                for d in previous.domains
+            ],
+            "actions": [
+                {
+                    "description": a.description,
+                    "owner": a.owner,
+                    "due_on": uk(a.due_on),
+                    "status": a.status + (" (overdue)" if a.overdue else ""),
+                }
+                for a in previous.actions
+            ],
+        }
+    return {
+        "concern_roles": ", ".join(roles) or "your manager and the QA team",
+        "previous": earlier,
+        "concern_fields": {
+            "concern": ff.checkbox_control("qaf_concern", "Immediate safeguarding concern"),
+            "concern_text": ff.text_control("qaf_concern_text", "What the concern is"),
+        },
+    }
+
+
 def audit_tool_context(
-    details: PackDetails, framework: Framework, action_days: int
+    details: PackDetails,
+    framework: Framework,
+    action_days: int,
+    previous: AuditResult | None = None,
 ) -> dict[str, Any]:
     """Return the values the Word template is rendered with."""
     ident = details.identity
@@ -77,6 +116,7 @@ def audit_tool_context(
         }
         for n in range(1, ACTION_SLOTS + 1)
     ]
+    lifecycle = lifecycle_context(framework, previous)
     return {
         "council_name": details.council_name,
         "framework_name": framework.name,
@@ -98,18 +138,27 @@ def audit_tool_context(
         "sections": framework.sections,
         "domains": domains,
         "actions": actions,
-        "f": _fields(framework),
+        "f": {**_fields(framework), **lifecycle.pop("concern_fields")},
+        **lifecycle,
     }
 
 
 def write_audit_tool(
-    template: Path, details: PackDetails, framework: Framework, action_days: int, out: Path
+    template: Path,
+    details: PackDetails,
+    framework: Framework,
+    action_days: int,
+    out: Path,
+    previous: AuditResult | None = None,
 ) -> Path:
-    """Render the Word audit tool for one audit to ``out`` and return the path written."""
+    """Render the Word audit tool for one audit to ``out`` and return the path written.
+
+    ``previous``: on a re-audit, the case's earlier audit, shown for the three-month review.
+    """
     tpl = DocxTemplate(str(template))
     try:
         tpl.render(
-            audit_tool_context(details, framework, action_days),
+            audit_tool_context(details, framework, action_days, previous),
             jinja_environment(),
             autoescape=True,
         )

@@ -23,6 +23,9 @@ from qaf_docs.register.events import record_event
 from qaf_docs.register.values import date_or_none, iso_or_none
 
 DISPUTE_LEVEL = "grade_dispute"
+CONCERN_LEVEL = "safeguarding_concern"
+# Resolved by a person, never by a later audit's grade.
+_MANUAL_LEVELS = (DISPUTE_LEVEL, CONCERN_LEVEL)
 _FINAL = "COALESCE(s.moderated_grade, s.overall_grade)"
 
 
@@ -169,6 +172,23 @@ class LifecycleBook(Connection):
             sql += " AND resolved_on IS NULL"
         return [self._escalation(r) for r in self._db.execute(sql + " ORDER BY id", args)]
 
+    def raise_concern(
+        self, audit_ref: str, text: str, *, roles: Sequence[str], on: date
+    ) -> EscalationRecord | None:
+        """Record an immediate safeguarding concern from an audit (once per audit), open until
+        someone resolves it; return it when newly recorded."""
+        with self.transaction() as db:
+            new = self._raise(
+                db,
+                audit_ref,
+                CONCERN_LEVEL,
+                "Immediate safeguarding concern",
+                roles,
+                on,
+                text.strip() or "the concern box was ticked; no description was given",
+            )
+        return next((e for e in self.escalations(audit_ref=audit_ref) if e.id == new), None)
+
     def resolve_escalation(self, escalation_id: int, *, on: date, resolution: str) -> None:
         """Close an open escalation with what resolved it."""
         if not resolution.strip():
@@ -263,8 +283,8 @@ class LifecycleBook(Connection):
         """Resolve the case's open pathway escalations (not disputes, not ``keep``)."""
         db.execute(
             "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE case_id = ? AND "
-            "resolved_on IS NULL AND level <> ? AND id <> ?",
-            (iso_or_none(on), resolution, case_id, DISPUTE_LEVEL, keep or -1),
+            "resolved_on IS NULL AND level NOT IN (?, ?) AND id <> ?",
+            (iso_or_none(on), resolution, case_id, *_MANUAL_LEVELS, keep or -1),
         )
 
     @staticmethod
@@ -281,6 +301,11 @@ class LifecycleBook(Connection):
             resolved_on=date_or_none(r["resolved_on"]),
             resolution=r["resolution"],
         )
+
+    def round_kind(self, round_id: str) -> str | None:
+        """Return a round's kind (simple, reaudit, thematic …), or None when it is unknown."""
+        row = self._db.execute("SELECT kind FROM rounds WHERE round_id = ?", (round_id,)).fetchone()
+        return str(row[0]) if row else None
 
     def previous_audit(self, audit_ref: str) -> str | None:
         """Return the case's latest earlier audit with an accepted form, for a re-audit's history."""

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qaf_docs.records import AuditResult
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write, csv_safe
 
@@ -83,6 +84,12 @@ def _lifecycle_document(a: AuditResult) -> dict[str, Any]:
                 "resolved_on": _iso(e.resolved_on),
             }
             for e in a.escalations
+            if e.level != CONCERN_LEVEL
+        ],
+        "concerns": [
+            {"raised_on": _iso(e.raised_on), "text": e.reason, "escalated_to": e.roles}
+            for e in a.escalations
+            if e.level == CONCERN_LEVEL
         ],
     }
 

@@ -9,6 +9,7 @@ from datetime import date
 from qaf_docs.dates import uk
 from qaf_docs.errors import QafError
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
@@ -31,7 +32,13 @@ def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:
 def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]:
     """Return what needs someone's attention, most urgent first, one line each."""
     lines: list[str] = []
-    for e in register.escalations(open_only=True):
+    for e in sorted(register.escalations(open_only=True), key=lambda e: e.level != CONCERN_LEVEL):
+        if e.level == CONCERN_LEVEL:
+            lines.append(
+                f"SAFEGUARDING CONCERN {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)}: "
+                f"to {', '.join(e.roles)}"
+            )
+            continue
         lines.append(
             f"ESCALATION {e.audit_ref} (case {e.case_id}): {e.title} since {uk(e.raised_on)} "
             f"to {', '.join(e.roles)}; {e.reason}"

@@ -82,6 +82,7 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
         for d in framework.domains
     ]
     present = fields.get("qaf_practitioner_present")
+    concern = fields.get("qaf_concern")
     return AuditForm(
         identity=identity,
         domains=domains,
@@ -96,6 +97,8 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
         moderation_date=when("qaf_moderation_date", "Date moderated"),
         actions=_read_actions(root, findings),
         findings=findings,
+        concern=bool(concern and concern.checked),
+        concern_text=text("qaf_concern_text"),
     )
 
 
