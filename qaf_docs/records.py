@@ -103,6 +103,11 @@ class TrackerRow:
     status: str
     completed_on: date | None
     evidence: str
+    signed_off_by: str = ""  # the manager's sign-off; an action closes only when signed off
+    signed_off_on: date | None = None
+    immediate: bool = False  # as agreed in the audit form
+    success_criteria: str = ""
+    impact_on_child: str = ""
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,9 @@ class ActionRow:
     owner: str
     due_on: date | None
     due_text: str
+    immediate: bool = False
+    success_criteria: str = ""
+    impact_on_child: str = ""
 
 
 @dataclass
@@ -183,6 +191,11 @@ class ActionResult:
     completed_on: date | None
     evidence: str = ""
     overdue: bool = False
+    immediate: bool = False
+    success_criteria: str = ""
+    impact_on_child: str = ""
+    signed_off_by: str = ""
+    signed_off_on: date | None = None
 
 
 @dataclass(frozen=True)

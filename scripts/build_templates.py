@@ -306,6 +306,10 @@ def _add_previous_audit_block(doc) -> None:  # type: ignore[no-untyped-def]
     _para(doc, "{%p endif %}")
 
 
+# The manager's sign-off (issue 10): an action closes only when completed and signed off.
+_SIGN_OFF_HEADERS = ("Signed off by (manager)", "Signed off on")
+
+
 def build_action_tracker(path: Path) -> None:
     """Write the Excel action tracker template."""
     wb = Workbook()
@@ -326,11 +330,12 @@ def build_action_tracker(path: Path) -> None:
         ws.cell(row=i, column=1).fill = PatternFill("solid", fgColor=LABEL_FILL)
         ws.cell(row=i, column=2, value=value)
     ws["A8"] = (
-        "Managers: update Status, Completion date and Evidence for each action, save, and send "
-        "the file back to the QA admin team. Overdue is worked out for you."
+        "Managers: update Status, Completion date and Evidence for each action, sign off each "
+        "completed action (your name and the date), save, and send the file back to the QA "
+        "admin team. Overdue is worked out for you."
     )
     ws["A8"].font = Font(italic=True, color="595959")
-    ws.merge_cells("A8:H8")
+    ws.merge_cells("A8:J8")
     header_row = 9
     headers = [
         "No.",
@@ -341,6 +346,7 @@ def build_action_tracker(path: Path) -> None:
         "Completion date",
         "Evidence",
         "Overdue",
+        *_SIGN_OFF_HEADERS,
     ]
     thin = Side(style="thin", color="A6A6A6")
     for col, title in enumerate(headers, start=1):
@@ -353,6 +359,7 @@ def build_action_tracker(path: Path) -> None:
     for row in range(header_row + 1, header_row + 1 + ACTION_ROWS):
         ws.cell(row=row, column=4).number_format = "DD/MM/YYYY"
         ws.cell(row=row, column=6).number_format = "DD/MM/YYYY"
+        ws.cell(row=row, column=10).number_format = "DD/MM/YYYY"
         for col in (2, 7):
             ws.cell(row=row, column=col).alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(
@@ -396,10 +403,10 @@ def build_action_tracker(path: Path) -> None:
         ),
     )
     # Column A holds both the identity labels and the action numbers.
-    for col, width in zip("ABCDEFGH", (17, 48, 20, 12, 14, 15, 40, 10), strict=True):
+    for col, width in zip("ABCDEFGHIJ", (17, 48, 20, 12, 14, 15, 40, 10, 20, 13), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    ws.auto_filter.ref = f"A{header_row}:H{last}"
+    ws.auto_filter.ref = f"A{header_row}:J{last}"
     fit_to_page(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
     wb.properties.title = "Action tracker"
     wb.save(path)

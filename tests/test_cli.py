@@ -39,7 +39,8 @@ DOMAIN_KEYS = {"domain", "grade", "rationale"}
 ACTION_KEYS = {"description", "owner", "due_on", "status", "completed_on"}
 # The audit lifecycle (issue 10) adds these; DESIGN.md lists them.
 AUDIT_KEYS |= {"moderation", "reaudit_of", "escalations", "concerns"}
-ACTION_KEYS |= {"evidence", "overdue"}
+ACTION_KEYS |= {"evidence", "overdue", "immediate", "success_criteria", "impact_on_child"}
+ACTION_KEYS |= {"signed_off_by", "signed_off_on"}
 
 
 @pytest.fixture(autouse=True)

@@ -72,6 +72,11 @@ def test_json_export_holds_exactly_what_the_auditor_filled(
             "completed_on": None,
             "evidence": "",
             "overdue": False,
+            "immediate": False,
+            "success_criteria": "",
+            "impact_on_child": "",
+            "signed_off_by": "",
+            "signed_off_on": None,
         }
         for what, who, days in agreed
     ]

@@ -52,11 +52,14 @@ def _edit_tracker(ws: Workspace, audit: AuditRecord, edit: object) -> Path:
     return drop(path, ws.inbox, "tracker.xlsx")
 
 
-def _complete_all(sheet: object, first: int) -> None:
+def _complete_all(sheet: object, first: int, sign: bool = True) -> None:
     row = first
     while sheet.cell(row=row, column=Column.DESCRIPTION).value:  # type: ignore[attr-defined]
         sheet.cell(row=row, column=Column.STATUS, value="Completed")  # type: ignore[attr-defined]
         sheet.cell(row=row, column=Column.COMPLETED, value=TODAY)  # type: ignore[attr-defined]
+        if sign:
+            sheet.cell(row=row, column=Column.SIGNED_OFF_BY, value="T. Manager")  # type: ignore[attr-defined]
+            sheet.cell(row=row, column=Column.SIGNED_OFF_ON, value=TODAY)  # type: ignore[attr-defined]
         row += 1
 
 
@@ -89,7 +92,9 @@ def test_every_status_change_is_recorded_with_when_and_why(
     with Register.open(workspace.register_path) as register:
         events = register.events(audit.audit_ref)
         assert register.audit(audit.audit_ref).status == "closed"  # type: ignore[union-attr]
-    assert "ASAP" in events[2].reason and "2 of 2 actions completed" in events[4].reason
+    assert (
+        "ASAP" in events[2].reason and "2 of 2 actions completed, 2 signed off" in events[4].reason
+    )
     assert all(e.at.startswith(TODAY.isoformat()) for e in events)
 
 
@@ -568,3 +573,64 @@ def test_an_ordinary_pack_has_no_earlier_audit_block(
 
     text = " ".join(read_document_xml(pack_docx(workspace, issued[0])).itertext())
     assert "Three Month Review" not in text and "Immediate safeguarding concern" in text
+
+
+# -- the manager's sign-off ------------------------------------------------------------------------
+
+
+def test_completed_actions_close_the_audit_only_once_signed_off(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    _edit_tracker(workspace, issued[0], lambda s, r: _complete_all(s, r, sign=False))
+    assert [o.result for o in _run(workspace)] == ["accepted"]
+    assert _statuses(workspace, issued[0].audit_ref)[-1] == ("tracker", "actions open")
+    # The re-issued tracker in the manager's folder carries the update; the manager signs off.
+    _edit_tracker(workspace, issued[0], _complete_all)
+    assert [o.result for o in _run(workspace)] == ["accepted"]
+    assert _statuses(workspace, issued[0].audit_ref)[-1] == ("tracker", "closed")
+    with Register.open(workspace.register_path) as register:
+        [result] = [r for r in register.results() if r.audit_ref == issued[0].audit_ref]
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+    assert [(a.signed_off_by, a.signed_off_on) for a in result.actions] == [
+        ("T. Manager", TODAY),
+        ("T. Manager", TODAY),
+    ]
+    assert item["actions"][0]["signed_off_by"] == "T. Manager"
+    assert item["actions"][0]["signed_off_on"] == TODAY.isoformat()
+
+
+@pytest.mark.parametrize(
+    "status, signer, signed, words",
+    [
+        ("In progress", "T. Manager", TODAY, "signed off but its status is In progress"),
+        ("Completed", "", TODAY, "without the manager's name"),
+        ("Completed", "T. Manager", TODAY - timedelta(days=1), "before the action was completed"),
+    ],
+)
+def test_a_sign_off_that_cannot_be_right_is_refused(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    status: str,
+    signer: str,
+    signed: date,
+    words: str,
+) -> None:
+    _return_form(workspace, issued[0], framework)
+
+    def edit(s: object, r: int) -> None:
+        s.cell(row=r, column=Column.STATUS, value=status)  # type: ignore[attr-defined]
+        s.cell(row=r, column=Column.COMPLETED, value=TODAY)  # type: ignore[attr-defined]
+        s.cell(row=r, column=Column.SIGNED_OFF_BY, value=signer)  # type: ignore[attr-defined]
+        s.cell(row=r, column=Column.SIGNED_OFF_ON, value=signed)  # type: ignore[attr-defined]
+
+    _edit_tracker(workspace, issued[0], edit)
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    assert words in _note(workspace, "tracker.xlsx")
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]

@@ -71,6 +71,11 @@ def _fill_varied(path: Path, framework_id: str) -> dict[str, object]:
             "completed_on": None,
             "evidence": "",
             "overdue": False,
+            "immediate": False,
+            "success_criteria": "",
+            "impact_on_child": "",
+            "signed_off_by": "",
+            "signed_off_on": None,
         }
         for w, o, d in actions
     ]

@@ -250,7 +250,15 @@ class Ingestor:
         manager's folder; return where the manager's copy is."""
         actions = [
             pack_details.PackAction(
-                a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
+                a.number,
+                a.description,
+                a.owner,
+                a.due_on,
+                a.status,
+                a.completed_on,
+                a.evidence,
+                a.signed_off_by,
+                a.signed_off_on,
             )
             for a in self.register.current_actions(audit.audit_ref)
         ]

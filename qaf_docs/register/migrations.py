@@ -116,9 +116,25 @@ def _m4_lifecycle(db: sqlite3.Connection) -> None:
     )
 
 
+def _add_column(db: sqlite3.Connection, table: str, column: str, declaration: str) -> None:
+    # Skipped when present: a register rewound to an older version in tests keeps its columns.
+    if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+def _m5_smart_actions(db: sqlite3.Connection) -> None:
+    # SMART actions: immediate ones, success criteria, impact on the child; the manager's sign-off.
+    _add_column(db, "actions", "immediate", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(db, "actions", "success_criteria", "TEXT NOT NULL DEFAULT ''")
+    _add_column(db, "actions", "impact_on_child", "TEXT NOT NULL DEFAULT ''")
+    _add_column(db, "action_updates", "signed_off_by", "TEXT NOT NULL DEFAULT ''")
+    _add_column(db, "action_updates", "signed_off_on", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
     ("audit lifecycle: status events, escalations, moderation", _m4_lifecycle),
+    ("SMART actions and the manager's sign-off", _m5_smart_actions),
 ]

@@ -190,6 +190,11 @@ class ReadingBook(LifecycleBook, AuditBook):
                             t.completed_on,
                             t.evidence,
                             overdue=_action_overdue(t, today),
+                            immediate=t.immediate,
+                            success_criteria=t.success_criteria,
+                            impact_on_child=t.impact_on_child,
+                            signed_off_by=t.signed_off_by,
+                            signed_off_on=t.signed_off_on,
                         )
                         for t in merge_actions(
                             agreed.get(a.audit_ref, []), updates.get(a.audit_ref, [])

@@ -68,8 +68,21 @@ class SubmissionBook(Connection):
                 ],
             )
             db.executemany(
-                "INSERT INTO actions VALUES (?, ?, ?, ?, ?)",
-                [(sid, a.row, a.description, a.owner, iso_or_none(a.due_on)) for a in form.actions],
+                "INSERT INTO actions (submission_id, number, description, owner, due_on, "
+                "immediate, success_criteria, impact_on_child) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        sid,
+                        a.row,
+                        a.description,
+                        a.owner,
+                        iso_or_none(a.due_on),
+                        int(a.immediate),
+                        a.success_criteria,
+                        a.impact_on_child,
+                    )
+                    for a in form.actions
+                ],
             )
             db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?)",
@@ -103,7 +116,9 @@ class SubmissionBook(Connection):
             sid = int(cur.lastrowid or 0)
             self._supersede(db, audit_ref, "action_tracker", sid)
             db.executemany(
-                "INSERT INTO action_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO action_updates (submission_id, audit_ref, number, description, owner, "
+                "due_on, status, completed_on, evidence, signed_off_by, signed_off_on) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         sid,
@@ -115,17 +130,22 @@ class SubmissionBook(Connection):
                         r.status,
                         iso_or_none(r.completed_on),
                         r.evidence,
+                        r.signed_off_by,
+                        iso_or_none(r.signed_off_on),
                     )
                     for r in rows
                 ],
             )
+            # An action is closed only when completed and signed off by the manager.
             done = sum(1 for r in rows if r.status.lower() == "completed")
+            signed = sum(1 for r in rows if r.status.lower() == "completed" and r.signed_off_by)
             record_event(
                 db,
                 audit_ref,
                 "tracker",
-                to_status="closed" if rows and done == len(rows) else "actions open",
-                reason=f"manager's tracker accepted: {done} of {len(rows)} actions completed",
+                to_status="closed" if rows and signed == len(rows) else "actions open",
+                reason=f"manager's tracker accepted: {done} of {len(rows)} actions completed, "
+                f"{signed} signed off",
             )
             self._record_file(db, sha256, file_name, "processed", audit_ref, sid, None)
         return sid

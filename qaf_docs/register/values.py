@@ -25,7 +25,8 @@ def now_iso() -> str:
 def merge_actions(
     agreed: Sequence[sqlite3.Row], updates: Sequence[sqlite3.Row]
 ) -> list[TrackerRow]:
-    """Actions as agreed in the form, each replaced by the manager's latest tracker row if any."""
+    """Actions as agreed in the form, each replaced by the manager's latest tracker row if any
+    (what was agreed about it — immediate, success criteria, impact — stays as agreed)."""
     merged = {
         r["number"]: TrackerRow(
             r["number"],
@@ -35,10 +36,14 @@ def merge_actions(
             "Not started",
             None,
             "",
+            immediate=bool(r["immediate"]),
+            success_criteria=r["success_criteria"],
+            impact_on_child=r["impact_on_child"],
         )
         for r in agreed
     }
     for r in updates:
+        before = merged.get(r["number"])
         merged[r["number"]] = TrackerRow(
             r["number"],
             r["description"],
@@ -47,5 +52,10 @@ def merge_actions(
             r["status"],
             date_or_none(r["completed_on"]),
             r["evidence"],
+            signed_off_by=r["signed_off_by"],
+            signed_off_on=date_or_none(r["signed_off_on"]),
+            immediate=before.immediate if before else False,
+            success_criteria=before.success_criteria if before else "",
+            impact_on_child=before.impact_on_child if before else "",
         )
     return [merged[n] for n in sorted(merged)]

@@ -19,7 +19,10 @@ EXPORT_FIELDS = (
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
 )  # fmt: skip
 DOMAIN_FIELDS = ("domain", "grade", "rationale")
-ACTION_FIELDS = ("description", "owner", "due_on", "status", "completed_on", "overdue")
+ACTION_FIELDS = (
+    "description", "owner", "due_on", "status", "completed_on", "overdue", "immediate",
+    "success_criteria", "impact_on_child", "signed_off_by", "signed_off_on",
+)  # fmt: skip
 ESCALATION_FIELDS = ("level", "raised_on", "reason", "resolved_on")
 
 
@@ -55,6 +58,11 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
                 "completed_on": _iso(x.completed_on),
                 "evidence": x.evidence,
                 "overdue": x.overdue,
+                "immediate": x.immediate,
+                "success_criteria": x.success_criteria,
+                "impact_on_child": x.impact_on_child,
+                "signed_off_by": x.signed_off_by,
+                "signed_off_on": _iso(x.signed_off_on),
             }
             for x in a.actions
         ],
