@@ -134,8 +134,9 @@ def build_audit_tool(path: Path) -> None:
         "For each area, read what good looks like, choose a grade from the drop-down and explain "
         "why: every grade needs a rationale that refers to evidence on the file.",
         "Agree SMART actions: what will be done, by whom and by when (a real date within "
-        "{{ action_days }} days of the audit, never 'ASAP'). Add rows to the actions table if you "
-        "need more.",
+        "{{ action_days }} days of the audit, never 'ASAP'), how you will know it worked, and its "
+        "impact on the child. Tick Immediate for an action due within {{ immediate_days }} "
+        "working days. Add rows to the actions table if you need more.",
         "Save the file as a Word document (.docx) and send it to the QA admin team. Do not rename "
         "or retype the audit reference.",
     ):
@@ -213,9 +214,9 @@ def build_audit_tool(path: Path) -> None:
         "One action per row: specific and measurable, with a named owner and a due date. "
         "Add or delete rows as needed.",
     ).runs[0].italic = True
-    at = doc.add_table(rows=3, cols=4)
+    at = doc.add_table(rows=3, cols=4 + len(_SMART_COLUMNS))
     at.style = "Table Grid"
-    for i, title in enumerate(("No.", "Action", "Owner", "Due date")):
+    for i, title in enumerate(("No.", "Action", "Owner", "Due date", *_SMART_COLUMNS)):
         _label(at.cell(0, i), title)
     at.cell(0, 1).paragraphs[0].add_run("{{r actions_marker }}")
     at.cell(1, 0).text = "{%tr for a in actions %}"
@@ -223,9 +224,11 @@ def build_audit_tool(path: Path) -> None:
     at.cell(2, 1).text = "{{r a.description }}"
     at.cell(2, 2).text = "{{r a.owner }}"
     at.cell(2, 3).text = "{{r a.due }}"
+    for i, tag in enumerate(_SMART_TAGS, start=4):
+        at.cell(2, i).text = tag
     end_row = at.add_row()
     end_row.cells[0].text = "{%tr endfor %}"
-    _widths(at, [1.2, 9.3, 3.5, 3])
+    _widths(at, [0.9, 4.6, 2.3, 2.5, 1.6, 2.7, 2.4])
 
     _para(doc, "{%p if sections.moderation %}")
     doc.add_heading("Moderation", level=1)
@@ -251,6 +254,12 @@ def build_audit_tool(path: Path) -> None:
     doc.core_properties.title = "Case file audit tool"
     doc.core_properties.author = "qaf_docs"
     doc.save(str(path))
+
+
+# SMART actions (issue 10): Bracknell's immediate actions, West Sussex's success criteria and
+# "an analysis of the impact on the child of the actions proposed".
+_SMART_COLUMNS = ("Immediate?", "Success criterion", "Impact on the child")
+_SMART_TAGS = ("{{r a.immediate }}", "{{r a.success }}", "{{r a.impact }}")
 
 
 def _add_concern_block(doc) -> None:  # type: ignore[no-untyped-def]

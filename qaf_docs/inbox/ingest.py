@@ -37,6 +37,7 @@ from qaf_docs.register.store import Register
 from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
+from qaf_docs.returns.smart import smart_findings
 from qaf_docs.returns.timeline import (
     audit_date_findings,
     form_status_findings,
@@ -173,11 +174,15 @@ class Ingestor:
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=date.today()
         )
-        found += audit_date_findings(
-            form,
-            received_on=date.today(),
-            before_issue=self.settings.lifecycle.audit_date_before_issue,
-        ) + form_status_findings(audit, form.overall_grade, form.moderated_grade, framework)
+        found += (
+            audit_date_findings(
+                form,
+                received_on=date.today(),
+                before_issue=self.settings.lifecycle.audit_date_before_issue,
+            )
+            + smart_findings(form, framework, vague=self.settings.lifecycle.vague_actions)
+            + form_status_findings(audit, form.overall_grade, form.moderated_grade, framework)
+        )
         concern = self._record_concern(audit, form.concern, form.concern_text, framework)
         if errors(found):
             outcome = self._reject(path, digest, label, audit, found, kept=concern)

@@ -51,6 +51,15 @@ def _fields(framework: Framework) -> dict[str, ff.Control]:
     }
 
 
+def smart_action_fields(n: int) -> dict[str, ff.Control]:
+    """An action's SMART columns: immediate, success criterion, impact on the child (issue 10)."""
+    return {
+        "immediate": ff.checkbox_control(f"qaf_action_{n}_immediate", f"Action {n}: immediate"),
+        "success": ff.text_control(f"qaf_action_{n}_success", f"Action {n}: success criterion"),
+        "impact": ff.text_control(f"qaf_action_{n}_impact", f"Action {n}: impact on the child"),
+    }
+
+
 def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dict[str, Any]:
     """The concern box and, on a re-audit, the earlier audit's grades and actions (issue 10)."""
     roles = [
@@ -78,6 +87,7 @@ def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dic
             ],
         }
     return {
+        "immediate_days": framework.timescales.immediate_action_working_days,
         "concern_roles": ", ".join(roles) or "your manager and the QA team",
         "previous": earlier,
         "concern_fields": {
@@ -113,6 +123,7 @@ def audit_tool_context(
             "description": ff.text_control(f"qaf_action_{n}", f"Action {n}"),
             "owner": ff.text_control(f"qaf_action_{n}_owner", f"Action {n}: owner"),
             "due": ff.date_control(f"qaf_action_{n}_due", f"Action {n}: due date"),
+            **smart_action_fields(n),
         }
         for n in range(1, ACTION_SLOTS + 1)
     ]

@@ -106,7 +106,12 @@ _COLUMNS = {
     "description": ("action", "description", "what"),
     "owner": ("owner", "who", "responsible", "lead"),
     "due": ("due", "by when", "date", "timescale"),
+    # SMART columns (issue 10); a council's older tool without them reads as before.
+    "immediate": ("immediate",),
+    "success": ("success", "measur"),
+    "impact": ("impact",),
 }
+_TICKED = {"☒", "☑", "✓", "✔", "x", "y", "yes", "true", "immediate"}
 
 
 def _actions_table(root: etree._Element) -> etree._Element | None:
@@ -168,5 +173,16 @@ def _read_actions(root: etree._Element, findings: list[Finding]) -> list[ActionR
             due_on = shown_date(due_text, stored)
         except ValueError:
             due_on = None  # validation says why: "ASAP" and friends are a rule, not a read error
-        actions.append(ActionRow(number, description, owner, due_on, due_text))
+        actions.append(
+            ActionRow(
+                number,
+                description,
+                owner,
+                due_on,
+                due_text,
+                immediate=cell(row_cells, "immediate").strip().lower() in _TICKED,
+                success_criteria=cell(row_cells, "success"),
+                impact_on_child=cell(row_cells, "impact"),
+            )
+        )
     return actions
