@@ -228,7 +228,7 @@ def build_audit_tool(path: Path) -> None:
         at.cell(2, i).text = tag
     end_row = at.add_row()
     end_row.cells[0].text = "{%tr endfor %}"
-    _widths(at, [0.9, 4.6, 2.3, 2.5, 1.6, 2.7, 2.4])
+    _widths(at, [1.0, 3.8, 2.3, 2.3, 2.5, 2.7, 2.4])
 
     _para(doc, "{%p if sections.moderation %}")
     doc.add_heading("Moderation", level=1)
@@ -258,7 +258,7 @@ def build_audit_tool(path: Path) -> None:
 
 # SMART actions (issue 10): Bracknell's immediate actions, West Sussex's success criteria and
 # "an analysis of the impact on the child of the actions proposed".
-_SMART_COLUMNS = ("Immediate?", "Success criterion", "Impact on the child")
+_SMART_COLUMNS = ("Immediate", "Success criterion", "Impact on the child")
 _SMART_TAGS = ("{{r a.immediate }}", "{{r a.success }}", "{{r a.impact }}")
 
 

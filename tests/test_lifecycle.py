@@ -634,3 +634,32 @@ def test_a_sign_off_that_cannot_be_right_is_refused(
     assert words in _note(workspace, "tracker.xlsx")
     with Register.open(workspace.register_path) as register:
         assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
+
+
+# -- the demo --------------------------------------------------------------------------------------
+
+
+def test_the_demo_shows_the_whole_life_and_the_export_carries_it(tmp_path: Path) -> None:
+    from qaf_docs.demo.run import run_demo
+
+    said: list[str] = []
+    run_demo(tmp_path / "demo", echo=said.append)
+    text = "\n".join(said)
+    assert "with a reason" in text and "disputed: escalated to QA Head of Service" in text
+    assert "issued with its earlier grades and actions" in text
+    assert "first rejected (safeguarding concern recorded), then accepted" in text
+    assert "Escalation to the Assistant Director" in text
+    assert "Bank Holiday" in text or "bank holiday" in text.lower()
+    document = json.loads(
+        (tmp_path / "demo" / "outbox" / "export" / "register.json").read_text("utf-8")
+    )
+    audits = document["audits"]
+    assert any(a["moderation"] and a["moderation"]["agreed"] is False for a in audits)
+    assert any(a["concerns"] for a in audits)
+    assert any(e["level"] == "assistant_director" for a in audits for e in a["escalations"])
+    assert any(a["reaudit_of"] for a in audits)
+    actions = [x for a in audits for x in a["actions"]]
+    assert any(x["signed_off_by"] for x in actions) and any(x["overdue"] for x in actions)
+    assert any(x["immediate"] for x in actions)
+    handed = list((tmp_path / "demo" / "outbox" / "for-managers").rglob("*.xlsx"))
+    assert handed

@@ -234,7 +234,10 @@ class LifecycleBook(Connection):
                         break
                     run += 1
                 level = levels[min(run, len(levels)) - 1]
-                ordinal = {1: "first", 2: "second", 3: "third"}.get(run, f"{run}th")
+                ordinal = {2: "second", 3: "third"}.get(run, f"{run}th")
+                why = f"graded {inadequate}" + (
+                    f" for the {ordinal} time in a row" if run > 1 else ""
+                )
                 new = self._raise(
                     db,
                     audit_ref,
@@ -242,7 +245,7 @@ class LifecycleBook(Connection):
                     level.title,
                     level.roles,
                     on,
-                    f"graded {inadequate} for the {ordinal} time in a row",
+                    why,
                 )
                 if new:
                     raised.append(new)
