@@ -296,3 +296,14 @@ class ModerationDue:
     returned_on: date | None
     deadline: date | None
     at_once: bool
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on the roster qaf addresses: auditor, moderator, team manager, practitioner or an
+    escalation contact, by role and team; ``email`` is "" when the roster gives none."""
+
+    name: str
+    email: str
+    role: str
+    team: str | None

@@ -68,6 +68,9 @@ class LifecycleSettings(BaseModel):
         default="warning",
         description="an audit dated before its pack was issued: kept with a warning, or refused",
     )
+    reminders_from: str = Field(
+        default="", description="the From address of reminders, e.g. the QA team's mailbox"
+    )
     vague_actions: Literal["warning", "error"] = Field(
         default="warning", description="an action too vague to be SMART ('Improve practice')"
     )

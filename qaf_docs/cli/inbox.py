@@ -98,6 +98,7 @@ def status(workspace: Path | None) -> None:
         \b
         qaf status
     """
+    from qaf_docs.cli.lifecycle import plan_for
     from qaf_docs.inbox.readiness import scan
     from qaf_docs.register.store import Register
     from qaf_docs.reports.lifecycle import lifecycle_lines
@@ -108,6 +109,7 @@ def status(workspace: Path | None) -> None:
         counts = register.counts()
         recent = register.recent_rejections(5)
         waiting = lifecycle_lines(ws, register, date.today())
+        unaddressed = plan_for(ws, register, date.today()).warnings
     click.echo(f"Workspace {ws.root}")
     click.echo(f"  inbox:     {len(scan(ws.inbox))} file(s) waiting")
     click.echo(f"  processed: {sum(1 for p in ws.processed.iterdir() if p.is_file())} file(s)")
@@ -124,3 +126,5 @@ def status(workspace: Path | None) -> None:
         click.echo("Waiting on someone (most urgent first):")
         for line in waiting:
             click.echo(f"  {line}")
+    for warning in unaddressed:
+        click.echo(f"Warning: {warning}")

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 from qaf_docs.errors import QafError
+
+if TYPE_CHECKING:  # imported when a command runs, so `qaf --help` stays quick
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.reminders import ReminderPlan
+    from qaf_docs.workspace import Workspace
 
 
 @cli.group()
@@ -176,3 +182,51 @@ def history(workspace: Path | None, audit_ref: str) -> None:
     for e in events:
         moved = f"{e.from_status} -> {e.to_status}" if e.from_status != e.to_status else ""
         click.echo(f"{e.at[:16].replace('T', ' ')}  {e.event:<20} {moved:<26} {e.reason}")
+
+
+def plan_for(ws: Workspace, register: Register, today: date) -> ReminderPlan:
+    """Today's reminders from the workspace's roster (a missing roster is a warning)."""
+    from qaf_docs.cases.people import find_roster, read_people
+    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.reports.reminders import plan_reminders
+
+    roster = find_roster(ws.root)
+    people = read_people(roster) if roster else []
+    plan = plan_reminders(register, people, frameworks_of(ws), today)
+    if roster is None:
+        plan.warnings.insert(
+            0, "no roster.xlsx or roster.csv in the workspace: nobody can be addressed"
+        )
+    return plan
+
+
+@cli.command()
+@workspace_option
+def remind(workspace: Path | None) -> None:
+    """Write today's reminders as ready-to-send e-mails in outbox/reminders/<date>/ (nothing is sent).
+
+    One .eml per person: auditors (packs due or overdue), moderators (the queue), team managers
+    (actions and trackers), escalation contacts (what is open); safeguarding concerns first.
+    Recipients come from the roster; anyone missing is listed as a warning.
+
+    Example:
+
+        \b
+        qaf remind
+    """
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.reminders import write_reminders
+
+    ws = workspace_at(workspace)
+    today = date.today()
+    folder = ws.outbox / "reminders" / today.isoformat()
+    with Register.open(ws.register_path) as register:
+        plan = plan_for(ws, register, today)
+    written = write_reminders(
+        plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
+    )
+    click.echo(
+        f"{len(written)} reminder(s) written to {folder}" if written else "No reminders due today."
+    )
+    for warning in plan.warnings:
+        click.echo(f"Warning: {warning}")

@@ -3,24 +3,16 @@ sends it from, ``outbox/for-managers/<team>/``, so nobody has to find it among t
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-from qaf_docs.safe_output import atomic_write
+from qaf_docs.safe_output import atomic_write, windows_name
 
 FOR_MANAGERS = "for-managers"
-_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 
 
 def folder_name(team: str) -> str:
     """A folder name valid on Windows for a team (or manager), e.g. 'Locality 1 Team & Partners'."""
-    name = _NOT_IN_NAMES.sub("-", team).strip().rstrip(". ")
-    if not name:
-        return "No team recorded"
-    if name.split(".")[0].upper() in _RESERVED:
-        name = f"_{name}"
-    return name[:80]
+    return windows_name(team, empty="No team recorded")
 
 
 def hand_to_manager(tracker: Path, outbox: Path, team: str) -> Path:
