@@ -3,7 +3,8 @@
 Moderation (one grade changed with a reason, one agreed and then disputed), an Inadequate case
 moderated at once, re-audited on a pack that shows its earlier grades and actions, and escalated to
 the Assistant Director; a safeguarding concern recorded although its form was refused; immediate
-actions checked in working days across a bank holiday (one past due); and what waits on whom.
+actions checked in working days across a bank holiday (one past due); what waits on whom; and the
+reminders an admin officer sends, with the roster grown to list everyone qaf writes to.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import holidays
+from openpyxl import load_workbook
 
+from qaf_docs.cases.people import read_people
 from qaf_docs.dates import uk, working_days_after
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import Framework
@@ -23,7 +26,8 @@ from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.store import Register
-from qaf_docs.reports.lifecycle import lifecycle_lines
+from qaf_docs.reports.lifecycle import frameworks_of, lifecycle_lines
+from qaf_docs.reports.reminders import plan_reminders, write_reminders
 from qaf_docs.workspace import Workspace
 
 Echo = Callable[[str], None]
@@ -69,6 +73,37 @@ def run_lifecycle(
     )
     for line in waiting[:6]:
         echo(f"    {line}")
+    _reminders(ws, framework, audits, today, echo)
+
+
+def _reminders(
+    ws: Workspace, framework: Framework, audits: list[AuditRecord], today: date, echo: Echo
+) -> None:
+    """Add the people qaf writes to onto the roster (one team's manager left off), then remind."""
+    roster = ws.root / "roster.xlsx"
+    wb = load_workbook(roster)
+    sheet = wb.worksheets[0]
+    escalation = framework.escalation
+    roles = {*escalation.immediate_concerns, *escalation.immediate_concerns_notify}
+    roles |= {*escalation.grade_disputes, *(r for level in escalation.levels for r in level.roles)}
+    teams = sorted({a.team for a in audits if a.team})
+    rows = [("Demo Moderator", "Moderator", "")]
+    rows += [(f"Manager of {team}", "Team Manager", team) for team in teams[1:]]
+    rows += [(f"Demo {role}", role, "") for role in sorted(roles - {"Team Manager"})]
+    for name, role, team in rows:
+        email = ".".join(name.lower().replace(",", "").split())[:40] + "@council.example"
+        sheet.append([name, email, role, team, None])
+    wb.save(roster)
+    folder = ws.outbox / "reminders" / today.isoformat()
+    with Register.open(ws.register_path) as register:
+        people = read_people(roster)
+        plan = plan_reminders(register, people, frameworks_of(ws), today)
+    written = write_reminders(plan, folder, today)
+    first = plan.warnings[0] if plan.warnings else "none"
+    echo(
+        f"Lifecycle: {len(written)} reminders written to {folder.relative_to(ws.root).as_posix()}/ "
+        f"(qaf remind); {len(plan.warnings)} warning(s) for qaf status, e.g. {first}"
+    )
 
 
 def _moderation(

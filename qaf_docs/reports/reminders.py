@@ -83,6 +83,12 @@ class _Addressing:
             )
         key = _fold(person.name)
         reminder = self.reminders.setdefault(key, Reminder(person))
+        for i, (before, title, lines) in enumerate(reminder.sections):
+            if title == heading:  # one section per heading, at its most urgent
+                merged = lines + [x for x in items if x not in lines]
+                merged.sort(key=lambda x: "safeguarding concern" not in x)  # concerns first
+                reminder.sections[i] = (min(before, priority), title, merged)
+                return
         reminder.sections.append((priority, heading, items))
 
     def warn(self, text: str) -> None:
@@ -242,7 +248,7 @@ def write_reminders(
         message["Subject"] = reminder.subject
         message["Date"] = format_datetime(datetime.now().astimezone())
         message["X-Unsent"] = "1"  # Outlook opens it as a draft to send
-        message.set_content(reminder.body(today))
+        message.set_content(reminder.body(today), cte="8bit")  # readable in any text editor
         data = bytes(message)
         path = folder / f"{windows_name(reminder.to.name)}.eml"
         written.append(atomic_write(path, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
