@@ -663,3 +663,49 @@ def test_the_demo_shows_the_whole_life_and_the_export_carries_it(tmp_path: Path)
     assert any(x["immediate"] for x in actions)
     handed = list((tmp_path / "demo" / "outbox" / "for-managers").rglob("*.xlsx"))
     assert handed
+
+
+# -- more bad input --------------------------------------------------------------------------------
+
+
+def test_an_older_copy_of_a_tracker_after_a_newer_one_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    older = workspace.root / "older.xlsx"
+    older.write_bytes(pack_xlsx(workspace, issued[0]).read_bytes())
+    _edit_tracker(workspace, issued[0], _complete_all)
+    assert [o.result for o in _run(workspace)] == ["accepted"]
+    wb = load_workbook(older)
+    sheet = wb.worksheets[0]
+    row = find_actions_header(sheet) + 1  # type: ignore[operator]
+    sheet.cell(row=row, column=Column.STATUS, value="In progress")
+    wb.save(older)
+    drop(older, workspace.inbox, "older.xlsx")
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    note = _note(workspace, "older.xlsx")
+    assert "it looks like an older copy" in note and "manager who keeps" in note
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[0].audit_ref).status == "closed"  # type: ignore[union-attr]
+        assert {a.status for a in register.current_actions(issued[0].audit_ref)} == {"Completed"}
+
+
+def test_a_moderated_grade_off_the_scale_is_refused_naming_the_field(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    form = complete_form(pack_docx(workspace, issued[0]), framework)
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", "Goodish").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "mod.docx")
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    assert "Moderated grade" in _note(workspace, "mod.docx")
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[0].audit_ref).status == "rejected"  # type: ignore[union-attr]
+        assert register.submission_count() == 0
+
+
+def test_a_moderation_kind_for_an_audit_never_returned_is_refused(
+    workspace: Workspace, register: Register, issued: list[AuditRecord]
+) -> None:
+    with pytest.raises(RegisterError, match="has no moderated grade yet"):
+        register.set_moderation_kind(issued[0].audit_ref, "group")
+    assert register.moderation_extras() == {}

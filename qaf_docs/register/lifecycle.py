@@ -146,6 +146,16 @@ class LifecycleBook(Connection):
     def set_moderation_kind(self, audit_ref: str, kind: str) -> None:
         """Record how an audit was moderated (a kind the framework names, e.g. reflective)."""
         with self.transaction() as db:
+            row = db.execute(
+                "SELECT moderated_grade FROM submissions WHERE audit_ref = ? AND "
+                "kind = 'audit_tool' AND superseded_by IS NULL",
+                (audit_ref,),
+            ).fetchone()
+            if row is None or not row[0]:
+                raise RegisterError(
+                    f"Audit {audit_ref} has no moderated grade yet: record the moderation on its "
+                    "form first."
+                )
             db.execute(
                 "INSERT INTO moderations (audit_ref, kind) VALUES (?, ?) "
                 "ON CONFLICT (audit_ref) DO UPDATE SET kind = excluded.kind",

@@ -57,7 +57,8 @@ def audit_date_findings(
 def tracker_findings(
     rows: Sequence[TrackerRow], agreed: Sequence[TrackerRow], *, agreed_on: date | None
 ) -> list[Finding]:
-    """Errors for a tracker that deletes an agreed action or completes one before it was agreed."""
+    """Errors for a tracker that deletes an agreed action, completes one before it was agreed, or
+    undoes a completion already recorded (an older copy arriving after a newer one)."""
     found: list[Finding] = []
     numbers = {r.number for r in rows}
     for action in agreed:
@@ -69,6 +70,21 @@ def tracker_findings(
                     "this agreed action's row has been deleted from the tracker",
                     "Put the row back and give its status; an action that no longer applies is "
                     "marked Completed with a note in the evidence column.",
+                )
+            )
+    recorded = {a.number: a for a in agreed}
+    for r in rows:
+        before = recorded.get(r.number)
+        if before is not None and before.status == "Completed" and r.status != "Completed":
+            found.append(
+                Finding(
+                    "error",
+                    f"Action {r.number}: status",
+                    "already recorded as Completed"
+                    + (f" on {before.completed_on:%d/%m/%Y}" if before.completed_on else "")
+                    + f", but this tracker says {r.status}: it looks like an older copy",
+                    "Send the latest copy of the tracker. If the action really has been reopened, "
+                    "tell the QA team rather than changing its status.",
                 )
             )
     if agreed_on is not None:
