@@ -307,3 +307,15 @@ class Person:
     email: str
     role: str
     team: str | None
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A close-the-loop checkpoint of a thematic round (West Sussex: six weeks, three months)."""
+
+    round_id: str
+    key: str  # "6-weeks", "3-months"
+    title: str
+    due_on: date
+    done_on: date | None
+    note: str

@@ -709,3 +709,48 @@ def test_a_moderation_kind_for_an_audit_never_returned_is_refused(
     with pytest.raises(RegisterError, match="has no moderated grade yet"):
         register.set_moderation_kind(issued[0].audit_ref, "group")
     assert register.moderation_extras() == {}
+
+
+# -- close the loop ----------------------------------------------------------------------------------
+
+
+def test_a_completed_thematic_round_gets_checkpoints_at_six_weeks_and_three_months(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    from qaf_docs.dates import add_months
+    from qaf_docs.reports.lifecycle import frameworks_of, lifecycle_lines
+
+    refs = plan_audits(register, workspace, 2, round_kind="thematic")
+    generate_packs(workspace, register)
+    audits = [register.audit(r) for r in refs]
+    frameworks = frameworks_of(workspace)
+    _return_form(workspace, audits[0], framework)  # type: ignore[arg-type]
+    assert register.checkpoints(frameworks) == [], "not complete until every form is back"
+    _return_form(workspace, audits[1], framework, name="b.docx")  # type: ignore[arg-type]
+    six, three = register.checkpoints(frameworks)
+    assert (six.key, six.due_on) == ("6-weeks", TODAY + timedelta(weeks=6))
+    assert (three.key, three.due_on) == ("3-months", add_months(TODAY, 3))
+    later = TODAY + timedelta(weeks=6, days=1)
+    assert any(
+        line.startswith(f"close the loop {six.round_id} (6-weeks)") and "OVERDUE" in line
+        for line in lifecycle_lines(workspace, register, later)
+    )
+    with pytest.raises(RegisterError, match="Say what the checkpoint found"):
+        register.record_checkpoint(six.round_id, "6-weeks", on=later, note="", known=[six, three])
+    with pytest.raises(RegisterError, match="not '6-months'"):
+        register.record_checkpoint(six.round_id, "6-months", on=later, note="x", known=[six, three])
+    register.record_checkpoint(
+        six.round_id, "6-weeks", on=later, note="4 of 5 in place", known=[six, three]
+    )
+    assert register.checkpoints(frameworks)[0].done_on == later
+    assert not any("(6-weeks)" in line for line in lifecycle_lines(workspace, register, later))
+
+
+def test_an_ordinary_round_has_no_checkpoints(
+    workspace: Workspace, register: Register, issued: list[AuditRecord]
+) -> None:
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    with pytest.raises(RegisterError, match="has no close-the-loop checkpoints yet"):
+        register.record_checkpoint(issued[0].round_id, "6-weeks", on=TODAY, note="x", known=[])
+    assert register.checkpoints(frameworks_of(workspace)) == []

@@ -230,3 +230,39 @@ def remind(workspace: Path | None) -> None:
     )
     for warning in plan.warnings:
         click.echo(f"Warning: {warning}")
+
+
+@cli.command()
+@click.argument("round_id", required=False)
+@click.argument("key", required=False)
+@click.option("--note", default="", help="What the checkpoint found (required when recording).")
+@workspace_option
+def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, note: str) -> None:
+    """List thematic rounds' close-the-loop checkpoints, or record one as done.
+
+    Example:
+
+        \b
+        qaf checkpoints
+
+        \b
+        qaf checkpoints 2026-11-thematic 6-weeks --note "4 of 5 recommendations in place"
+    """
+    from qaf_docs.dates import uk
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    ws = workspace_at(workspace)
+    with Register.open(ws.register_path) as register:
+        known = register.checkpoints(frameworks_of(ws))
+        if round_id:
+            if not key:
+                raise QafError("Name the checkpoint to record, e.g. 6-weeks or 3-months.")
+            register.record_checkpoint(round_id, key, on=date.today(), note=note, known=known)
+            click.echo(f"{round_id} {key}: recorded as done.")
+            return
+    if not known:
+        click.echo("No thematic round is complete yet, so no checkpoints are due.")
+    for c in known:
+        state = f"done {uk(c.done_on)}: {c.note}" if c.done_on else "to do"
+        click.echo(f"{c.round_id}  {c.key:<9} due {uk(c.due_on)}  {c.title} - {state}")

@@ -131,10 +131,20 @@ def _m5_smart_actions(db: sqlite3.Connection) -> None:
     _add_column(db, "action_updates", "signed_off_on", "TEXT")
 
 
+def _m6_close_the_loop(db: sqlite3.Connection) -> None:
+    # Thematic rounds' close-the-loop checkpoints, recorded when someone has done them.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS round_checkpoints (round_id TEXT NOT NULL REFERENCES "
+        "rounds(round_id), checkpoint TEXT NOT NULL, done_on TEXT NOT NULL, note TEXT NOT NULL, "
+        "PRIMARY KEY (round_id, checkpoint))"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
     ("audit lifecycle: status events, escalations, moderation", _m4_lifecycle),
     ("SMART actions and the manager's sign-off", _m5_smart_actions),
+    ("close-the-loop checkpoints of thematic rounds", _m6_close_the_loop),
 ]

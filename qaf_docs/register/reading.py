@@ -17,11 +17,12 @@ from qaf_docs.records import (
     TrackerRow,
 )
 from qaf_docs.register.audits import AuditBook
+from qaf_docs.register.checkpoints import CheckpointBook
 from qaf_docs.register.lifecycle import LifecycleBook
 from qaf_docs.register.values import date_or_none, merge_actions
 
 
-class ReadingBook(LifecycleBook, AuditBook):
+class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
     """What reports, exports and sampling read (mixed into :class:`~qaf_docs.register.store.Register`)."""
 
     # -- reading back ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ and actions, as plain lines for ``qaf status`` and the demo (every list puts esc
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from qaf_docs.dates import uk
 from qaf_docs.errors import QafError
@@ -47,6 +47,12 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
         when = "at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}"
         late = " OVERDUE" if m.deadline and m.deadline < today else ""
         lines.append(f"moderation {m.audit_ref} (case {m.case_id}): due {when}{late}")
+    for c in register.checkpoints(frameworks_of(ws)):
+        if c.done_on is None and c.due_on <= today + timedelta(days=7):
+            late = " OVERDUE" if c.due_on < today else ""
+            lines.append(
+                f"close the loop {c.round_id} ({c.key}): {c.title} due {uk(c.due_on)}{late}"
+            )
     results = register.results(today=today)
     for r in results:
         if r.overdue:
