@@ -68,6 +68,11 @@ class LifecycleSettings(BaseModel):
         default="warning",
         description="an audit dated before its pack was issued: kept with a warning, or refused",
     )
+    moderate: Literal["framework", "inadequate", "all"] = Field(
+        default="framework",
+        description="which returned audits wait for moderation: the framework's rule (and every "
+        "Inadequate), only Inadequate ones, or all",
+    )
     reminders_from: str = Field(
         default="", description="the From address of reminders, e.g. the QA team's mailbox"
     )

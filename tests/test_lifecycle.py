@@ -754,3 +754,36 @@ def test_an_ordinary_round_has_no_checkpoints(
     with pytest.raises(RegisterError, match="has no close-the-loop checkpoints yet"):
         register.record_checkpoint(issued[0].round_id, "6-weeks", on=TODAY, note="x", known=[])
     assert register.checkpoints(frameworks_of(workspace)) == []
+
+
+@pytest.mark.parametrize(
+    "rule, expected",
+    [("framework", [1, 0]), ("inadequate", [1]), ("all", [1, 0])],
+)
+def test_which_audits_wait_for_moderation_is_a_setting(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    rule: str,
+    expected: list[int],
+) -> None:
+    _return_form(workspace, issued[0], framework)
+    _return_form(workspace, issued[1], framework, name="b.docx", grade=INADEQUATE)
+    with Register.open(workspace.register_path) as register:
+        queue = register.moderation_queue(lambda _id: framework, TODAY, rule)
+    assert [m.audit_ref for m in queue] == [issued[i].audit_ref for i in expected]
+
+
+def test_the_framework_rule_still_queues_every_inadequate_where_it_moderates_only_some(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    only_inadequate = framework.model_copy(
+        update={"moderation": framework.moderation.model_copy(update={"audits": "inadequate"})}
+    )
+    _return_form(workspace, issued[0], framework)
+    _return_form(workspace, issued[1], framework, name="b.docx", grade=INADEQUATE)
+    with Register.open(workspace.register_path) as register:
+        framework_rule = register.moderation_queue(lambda _id: only_inadequate, TODAY)
+        everything = register.moderation_queue(lambda _id: only_inadequate, TODAY, "all")
+    assert [m.audit_ref for m in framework_rule] == [issued[1].audit_ref]
+    assert len(everything) == 2

@@ -48,7 +48,9 @@ def moderation_queue(workspace: Path | None) -> None:
     ws = workspace_at(workspace)
     today = date.today()
     with Register.open(ws.register_path) as register:
-        queue = register.moderation_queue(frameworks_of(ws), today)
+        queue = register.moderation_queue(
+            frameworks_of(ws), today, ws.load_settings().lifecycle.moderate
+        )
     if not queue:
         click.echo("Nothing is waiting for moderation.")
     for m in queue:
@@ -192,7 +194,8 @@ def plan_for(ws: Workspace, register: Register, today: date) -> ReminderPlan:
 
     roster = find_roster(ws.root)
     people = read_people(roster) if roster else []
-    plan = plan_reminders(register, people, frameworks_of(ws), today)
+    rule = ws.load_settings().lifecycle.moderate
+    plan = plan_reminders(register, people, frameworks_of(ws), today, rule)
     if roster is None:
         plan.warnings.insert(
             0, "no roster.xlsx or roster.csv in the workspace: nobody can be addressed"

@@ -97,7 +97,8 @@ def _reminders(
     folder = ws.outbox / "reminders" / today.isoformat()
     with Register.open(ws.register_path) as register:
         people = read_people(roster)
-        plan = plan_reminders(register, people, frameworks_of(ws), today)
+        rule = ws.load_settings().lifecycle.moderate
+        plan = plan_reminders(register, people, frameworks_of(ws), today, rule)
     written = write_reminders(plan, folder, today)
     first = plan.warnings[0] if plan.warnings else "none"
     echo(

@@ -70,9 +70,13 @@ class LifecycleBook(Connection):
     # -- moderation --------------------------------------------------------------------------------
 
     def moderation_queue(
-        self, framework_for: Callable[[str], Framework], today: date
+        self, framework_for: Callable[[str], Framework], today: date, rule: str = "framework"
     ) -> list[ModerationDue]:
-        """Return returned audits their framework wants moderated: Inadequate first, then by deadline."""
+        """Return returned audits waiting for moderation: Inadequate first, then by deadline.
+
+        ``rule`` (the ``[lifecycle] moderate`` setting): "framework" — the framework's rule and
+        every Inadequate; "inadequate" — only those; "all" — every returned audit.
+        """
         out: list[ModerationDue] = []
         for r in self._db.execute(
             "SELECT a.audit_ref, a.case_id, a.auditor, a.framework_id, s.overall_grade, "
@@ -82,10 +86,16 @@ class LifecycleBook(Connection):
         ):
             framework = framework_for(r["framework_id"])
             grade = r["overall_grade"]
-            if not framework.needs_moderation(grade):
+            inadequate = grade is not None and grade == framework.scale.inadequate
+            wanted = {
+                "framework": framework.needs_moderation(grade) or inadequate,
+                "inadequate": inadequate,
+                "all": True,
+            }.get(rule, True)
+            if not wanted:
                 continue
             received = date_or_none(r["received"]) or today
-            at_once = framework.moderated_at_once(grade)
+            at_once = inadequate and framework.moderation.inadequate_at_once
             deadline = (
                 received
                 if at_once

@@ -43,7 +43,8 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
             f"ESCALATION {e.audit_ref} (case {e.case_id}): {e.title} since {uk(e.raised_on)} "
             f"to {', '.join(e.roles)}; {e.reason}"
         )
-    for m in register.moderation_queue(frameworks_of(ws), today):
+    rule = ws.load_settings().lifecycle.moderate
+    for m in register.moderation_queue(frameworks_of(ws), today, rule):
         when = "at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}"
         late = " OVERDUE" if m.deadline and m.deadline < today else ""
         lines.append(f"moderation {m.audit_ref} (case {m.case_id}): due {when}{late}")

@@ -101,8 +101,9 @@ def plan_reminders(
     people: Sequence[Person],
     framework_for: Callable[[str], Framework],
     today: date,
+    moderate: str = "framework",
 ) -> ReminderPlan:
-    """Work out who needs reminding of what today."""
+    """Work out who needs reminding of what today (``moderate``: the moderation setting)."""
     book = _Addressing(people)
     open_escalations = register.escalations(open_only=True)
     concerns = {e.audit_ref: e for e in open_escalations if e.level == CONCERN_LEVEL}
@@ -124,7 +125,7 @@ def plan_reminders(
                 "Audit tools to return",
                 [f"{r.audit_ref} (case {r.case_id}): {when} {uk(r.due_on)}"],
             )
-    queue = register.moderation_queue(framework_for, today)
+    queue = register.moderation_queue(framework_for, today, moderate)
     if queue:
         moderators = book.with_role("Moderator")
         if not moderators:
