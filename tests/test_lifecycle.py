@@ -787,3 +787,29 @@ def test_the_framework_rule_still_queues_every_inadequate_where_it_moderates_onl
         everything = register.moderation_queue(lambda _id: only_inadequate, TODAY, "all")
     assert [m.audit_ref for m in framework_rule] == [issued[1].audit_ref]
     assert len(everything) == 2
+
+
+def test_the_follow_up_audit_falls_due_at_the_frameworks_intervals(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    from qaf_docs.dates import add_months
+    from qaf_docs.reports.lifecycle import follow_up_due, lifecycle_lines
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    _return_form(workspace, first, framework, grade=INADEQUATE)
+    [reaudit] = register.escalations()
+    due = add_months(TODAY, framework.timescales.reaudit_after_months)
+    assert follow_up_due(reaudit, framework) == due
+    assert not any(
+        "follow-up audit" in line for line in lifecycle_lines(workspace, register, TODAY)
+    )
+    late = [line for line in lifecycle_lines(workspace, register, due + timedelta(days=1))]
+    assert f"follow-up audit of case {first.case_id} due {due:%d/%m/%Y} OVERDUE" in "\n".join(late)
+    [second] = _reaudit(workspace, register)
+    _return_form(workspace, second, framework, name="r.docx", grade=INADEQUATE)
+    director = next(e for e in register.escalations() if e.level == "assistant_director")
+    assert follow_up_due(director, framework) == add_months(
+        TODAY, framework.timescales.escalate_after_months
+    )

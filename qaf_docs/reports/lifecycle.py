@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from qaf_docs.dates import uk
+from qaf_docs.dates import add_months, uk
 from qaf_docs.errors import QafError
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.records import EscalationRecord
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
@@ -29,6 +30,25 @@ def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:
     return load
 
 
+def follow_up_due(escalation: EscalationRecord, framework: Framework) -> date | None:
+    """When the case's next audit is due under the Inadequate pathway, or None (not a pathway step).
+
+    The first step is the re-audit (``reaudit_after_months``); after an escalation the follow-up
+    audit comes ``escalate_after_months`` later — West Sussex: "a follow-up audit three months after
+    the re-audit", and if still not improved, the next level.
+    """
+    keys = [level.key for level in framework.escalation.levels]
+    if escalation.level not in keys:
+        return None
+    times = framework.timescales
+    months = (
+        times.reaudit_after_months
+        if keys.index(escalation.level) == 0
+        else times.escalate_after_months
+    )
+    return add_months(escalation.raised_on, months)
+
+
 def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]:
     """Return what needs someone's attention, most urgent first, one line each."""
     lines: list[str] = []
@@ -43,6 +63,15 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
             f"ESCALATION {e.audit_ref} (case {e.case_id}): {e.title} since {uk(e.raised_on)} "
             f"to {', '.join(e.roles)}; {e.reason}"
         )
+    frameworks = frameworks_of(ws)
+    for e in register.escalations(open_only=True):
+        audit = register.audit(e.audit_ref)
+        due = follow_up_due(e, frameworks(audit.framework_id)) if audit else None
+        if due is not None and due <= today + timedelta(days=7):
+            late = " OVERDUE" if due < today else ""
+            lines.append(
+                f"follow-up audit of case {e.case_id} due {uk(due)}{late} ({e.title}, {e.audit_ref})"
+            )
     rule = ws.load_settings().lifecycle.moderate
     for m in register.moderation_queue(frameworks_of(ws), today, rule):
         when = "at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}"
