@@ -118,6 +118,7 @@ class DomainGrade:
     title: str
     grade: str | None
     rationale: str
+    moderated_grade: str | None = None  # the moderator's, where it differs or is confirmed
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,7 @@ class DomainResult:
     domain: str
     grade: str | None
     rationale: str
+    moderated_grade: str | None = None
 
 
 @dataclass(frozen=True)

@@ -249,6 +249,7 @@ def build_audit_tool(path: Path) -> None:
         _label(mt.cell(i, 0), label)
         mt.cell(i, 1).text = value
     _widths(mt, [5, 12])
+    _add_moderated_domains_block(doc)
     _para(doc, "{%p endif %}")
 
     doc.core_properties.title = "Case file audit tool"
@@ -260,6 +261,23 @@ def build_audit_tool(path: Path) -> None:
 # "an analysis of the impact on the child of the actions proposed".
 _SMART_COLUMNS = ("Immediate", "Success criterion", "Impact on the child")
 _SMART_TAGS = ("{{r a.immediate }}", "{{r a.success }}", "{{r a.impact }}")
+
+
+def _add_moderated_domains_block(doc) -> None:  # type: ignore[no-untyped-def]
+    """The moderator's grade for each practice area, beside the overall one (issue 10)."""
+    _para(doc, "")
+    _para(doc, "Moderated grade for each practice area (leave blank where you agree):").runs[
+        0
+    ].italic = True
+    dt = doc.add_table(rows=3, cols=2)
+    dt.style = "Table Grid"
+    _label(dt.cell(0, 0), "Practice area")
+    _label(dt.cell(0, 1), "Moderated grade")
+    dt.cell(1, 0).text = "{%tr for d in domains %}"
+    dt.cell(2, 0).text = "{{ d.title }}"
+    dt.cell(2, 1).text = "{{r d.moderated_grade }}"
+    dt.add_row().cells[0].text = "{%tr endfor %}"
+    _widths(dt, [9, 8])
 
 
 def _add_concern_block(doc) -> None:  # type: ignore[no-untyped-def]

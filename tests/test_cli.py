@@ -36,6 +36,7 @@ AUDIT_KEYS = {
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade", "domains", "actions",
 }  # fmt: skip
 DOMAIN_KEYS = {"domain", "grade", "rationale"}
+DOMAIN_KEYS |= {"moderated_grade"}  # the audit lifecycle (issue 10)
 ACTION_KEYS = {"description", "owner", "due_on", "status", "completed_on"}
 # The audit lifecycle (issue 10) adds these; DESIGN.md lists them.
 AUDIT_KEYS |= {"moderation", "reaudit_of", "escalations", "concerns"}

@@ -49,7 +49,9 @@ def test_json_export_holds_exactly_what_the_auditor_filled(
         grade = scale[i % len(scale)]
         rationale = f"{d.title}: Zoë's plan — reviewed on visit {i}.\nSecond line."
         form.choose(f"qaf_grade_{d.key}", grade).text(f"qaf_rationale_{d.key}", rationale)
-        typed.append({"domain": d.title, "grade": grade, "rationale": rationale})
+        typed.append(
+            {"domain": d.title, "grade": grade, "rationale": rationale, "moderated_grade": None}
+        )
     form.choose("qaf_overall_grade", "Requires improvement to be good")
     agreed = [
         ("See the child alone & record their words", "Allocated social worker", 7),

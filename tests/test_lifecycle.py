@@ -813,3 +813,46 @@ def test_the_follow_up_audit_falls_due_at_the_frameworks_intervals(
     assert follow_up_due(director, framework) == add_months(
         TODAY, framework.timescales.escalate_after_months
     )
+
+
+# -- moderated grades per practice area ------------------------------------------------------------
+
+
+def test_a_moderated_grade_per_practice_area_is_kept_beside_the_auditors(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    first, second = framework.domains[0], framework.domains[1]
+    form = complete_form(pack_docx(workspace, issued[0]), framework, grade="Good")
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", "Good")
+    form.choose(f"qaf_modgrade_{first.key}", "Requires improvement to be good")
+    form.choose(f"qaf_modgrade_{second.key}", "Good")
+    form.text("qaf_moderation_reason", "The assessment is out of date.").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "m.docx")
+    assert [o.result for o in _run(workspace)] == ["accepted"]
+    with Register.open(workspace.register_path) as register:
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+    grades = [(d["grade"], d["moderated_grade"]) for d in item["domains"]]
+    assert grades[:3] == [
+        ("Good", "Requires improvement to be good"),
+        ("Good", "Good"),
+        ("Good", None),
+    ]
+
+
+def test_a_changed_practice_area_grade_without_a_reason_or_moderator_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    key = framework.domains[0].key
+    form = complete_form(pack_docx(workspace, issued[0]), framework, grade="Good")
+    form.choose(f"qaf_modgrade_{key}", INADEQUATE).save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "m.docx")
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    note = _note(workspace, "m.docx")
+    assert "no moderator is named" in note
+    assert f"{framework.domains[0].title} ('Good' to 'Inadequate')" in note
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 0

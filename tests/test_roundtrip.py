@@ -40,7 +40,9 @@ def _fill_varied(path: Path, framework_id: str) -> dict[str, object]:
         grade = GRADES[i % 4]
         rationale = f"{d.title}: evidence line one & <two>\nline two for {d.key}"
         f.choose(f"qaf_grade_{d.key}", grade).text(f"qaf_rationale_{d.key}", rationale)
-        chosen["domains"].append({"domain": d.title, "grade": grade, "rationale": rationale})  # type: ignore[union-attr]
+        chosen["domains"].append(  # type: ignore[union-attr]
+            {"domain": d.title, "grade": grade, "rationale": rationale, "moderated_grade": None}
+        )
     f.choose("qaf_overall_grade", "Inadequate").text(
         "qaf_overall_rationale", "Overall: risk not assessed."
     )

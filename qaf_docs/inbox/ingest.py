@@ -37,6 +37,7 @@ from qaf_docs.register.store import Register
 from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
+from qaf_docs.returns.moderation import moderation_findings
 from qaf_docs.returns.smart import smart_findings
 from qaf_docs.returns.timeline import (
     audit_date_findings,
@@ -181,6 +182,7 @@ class Ingestor:
                 before_issue=self.settings.lifecycle.audit_date_before_issue,
             )
             + smart_findings(form, framework, vague=self.settings.lifecycle.vague_actions)
+            + moderation_findings(form)
             + form_status_findings(audit, form.overall_grade, form.moderated_grade, framework)
         )
         concern = self._record_concern(audit, form.concern, form.concern_text, framework)

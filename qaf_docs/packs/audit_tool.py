@@ -51,6 +51,15 @@ def _fields(framework: Framework) -> dict[str, ff.Control]:
     }
 
 
+def moderated_domain_field(key: str, title: str, grades: list[str]) -> dict[str, ff.Control]:
+    """The moderator's grade for one practice area (issue 10)."""
+    return {
+        "moderated_grade": ff.dropdown_control(
+            f"qaf_modgrade_{key}", f"{title}: moderated grade", grades
+        )
+    }
+
+
 def smart_action_fields(n: int) -> dict[str, ff.Control]:
     """An action's SMART columns: immediate, success criterion, impact on the child (issue 10)."""
     return {
@@ -114,6 +123,7 @@ def audit_tool_context(
                 f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale.grades
             ),
             "rationale": ff.text_control(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
+            **moderated_domain_field(d.key, d.title, framework.scale.grades),
         }
         for d in framework.domains
     ]

@@ -140,6 +140,11 @@ def _m6_close_the_loop(db: sqlite3.Connection) -> None:
     )
 
 
+def _m7_moderated_domains(db: sqlite3.Connection) -> None:
+    # The moderator's grade for each practice area, beside the auditor's.
+    _add_column(db, "domain_grades", "moderated_grade", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -147,4 +152,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("audit lifecycle: status events, escalations, moderation", _m4_lifecycle),
     ("SMART actions and the manager's sign-off", _m5_smart_actions),
     ("close-the-loop checkpoints of thematic rounds", _m6_close_the_loop),
+    ("moderated grade per practice area", _m7_moderated_domains),
 ]

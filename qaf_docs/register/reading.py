@@ -179,7 +179,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
                     overall_grade=tool["overall_grade"] if tool else None,
                     moderated_grade=tool["moderated_grade"] if tool else None,
                     domains=[
-                        DomainResult(r["title"], r["grade"], r["rationale"])
+                        DomainResult(r["title"], r["grade"], r["rationale"], r["moderated_grade"])
                         for r in domains.get(a.audit_ref, [])
                     ],
                     actions=[

@@ -61,9 +61,10 @@ class SubmissionBook(Connection):
             sid = int(cur.lastrowid or 0)
             self._supersede(db, ref, "audit_tool", sid)
             db.executemany(
-                "INSERT INTO domain_grades VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO domain_grades (submission_id, position, domain, title, grade, "
+                "rationale, moderated_grade) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (sid, i, d.key, d.title, d.grade, d.rationale)
+                    (sid, i, d.key, d.title, d.grade, d.rationale, d.moderated_grade)
                     for i, d in enumerate(form.domains)
                 ],
             )

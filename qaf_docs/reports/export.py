@@ -18,7 +18,7 @@ EXPORT_FIELDS = (
     "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
 )  # fmt: skip
-DOMAIN_FIELDS = ("domain", "grade", "rationale")
+DOMAIN_FIELDS = ("domain", "grade", "rationale", "moderated_grade")
 ACTION_FIELDS = (
     "description", "owner", "due_on", "status", "completed_on", "overdue", "immediate",
     "success_criteria", "impact_on_child", "signed_off_by", "signed_off_on",
@@ -47,7 +47,13 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
         "overall_grade": a.overall_grade,
         "moderated_grade": a.moderated_grade,
         "domains": [
-            {"domain": d.domain, "grade": d.grade, "rationale": d.rationale} for d in a.domains
+            {
+                "domain": d.domain,
+                "grade": d.grade,
+                "rationale": d.rationale,
+                "moderated_grade": d.moderated_grade,
+            }
+            for d in a.domains
         ],
         "actions": [
             {

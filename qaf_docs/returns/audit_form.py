@@ -78,6 +78,9 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
             title=d.title,
             grade=grade(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale),
             rationale=text(f"qaf_rationale_{d.key}"),
+            moderated_grade=grade(
+                f"qaf_modgrade_{d.key}", f"{d.title}: moderated grade", framework.scale
+            ),
         )
         for d in framework.domains
     ]
