@@ -856,3 +856,38 @@ def test_a_changed_practice_area_grade_without_a_reason_or_moderator_is_refused(
     assert f"{framework.domains[0].title} ('Good' to 'Inadequate')" in note
     with Register.open(workspace.register_path) as register:
         assert register.submission_count() == 0
+
+
+# -- the moderation form ---------------------------------------------------------------------------
+
+
+def test_a_moderation_form_is_prefilled_with_the_auditors_work_and_comes_back_as_moderated(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from click.testing import CliRunner
+
+    from qaf_docs.cli import cli
+    from qaf_docs.demo.filling import FormFiller
+    from qaf_docs.returns.audit_form import read_audit_form
+
+    _return_form(workspace, issued[1], framework, grade=INADEQUATE)
+    result = CliRunner().invoke(
+        cli, ["generate", "--moderation", "--workspace", str(workspace.root)]
+    )
+    assert result.exit_code == 0, result.output
+    path = workspace.outbox / "moderation" / f"{issued[1].audit_ref}.docx"
+    assert f"{path.name}  due at once (Inadequate)" in result.output
+    before = read_audit_form(path, framework)
+    assert before.overall_grade == INADEQUATE and before.moderated_grade is None
+    assert before.domains[0].rationale == f"Evidence for {framework.domains[0].title}."
+    assert [a.description for a in before.actions] == ["Action number 1", "Action number 2"]
+    assert before.identity.audit_ref == issued[1].audit_ref
+
+    form = FormFiller(path).text("qaf_moderator", "M. Oderator")
+    form.choose("qaf_moderated_grade", INADEQUATE).pick_date("qaf_moderation_date", TODAY).save()
+    drop(path, workspace.inbox, "moderated.docx")
+    assert [o.result for o in _run(workspace)] == ["accepted"]
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[1].audit_ref).status == "moderated"  # type: ignore[union-attr]
+        assert register.submission_count(issued[1].audit_ref) == 2, "the auditor's copy is kept"
+        assert register.moderation_queue(lambda _id: framework, TODAY) == []

@@ -269,3 +269,28 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
     for c in known:
         state = f"done {uk(c.done_on)}: {c.note}" if c.done_on else "to do"
         click.echo(f"{c.round_id}  {c.key:<9} due {uk(c.due_on)}  {c.title} - {state}")
+
+
+def generate_moderation_forms(ws: Workspace) -> None:
+    """Write a pre-filled moderation form for each audit in the moderation queue, and say where."""
+    from qaf_docs.packs.moderation import write_moderation_forms
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    with Register.open(ws.register_path) as register:
+        rule = ws.load_settings().lifecycle.moderate
+        queue = register.moderation_queue(frameworks_of(ws), date.today(), rule)
+        written = write_moderation_forms(ws, register, [m.audit_ref for m in queue])
+    if not written:
+        click.echo("Nothing is waiting for moderation.")
+        return
+    click.echo(f"{len(written)} moderation form(s) in {written[0].parent}:")
+    for m, path in zip(queue, written, strict=False):
+        when = (
+            "at once (Inadequate)"
+            if m.at_once
+            else f"by {m.deadline:%d/%m/%Y}"
+            if m.deadline
+            else ""
+        )
+        click.echo(f"  {path.name}  due {when}")

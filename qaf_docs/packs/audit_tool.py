@@ -176,18 +176,22 @@ def write_audit_tool(
 
     ``previous``: on a re-audit, the case's earlier audit, shown for the three-month review.
     """
+    context = audit_tool_context(details, framework, action_days, previous)
+    return render_audit_tool(template, context, details.identity, out)
+
+
+def render_audit_tool(
+    template: Path, context: dict[str, Any], identity: Identity, out: Path
+) -> Path:
+    """Render the Word template with ``context`` to ``out``, carrying ``identity``; return the path."""
     tpl = DocxTemplate(str(template))
     try:
-        tpl.render(
-            audit_tool_context(details, framework, action_days, previous),
-            jinja_environment(),
-            autoescape=True,
-        )
+        tpl.render(context, jinja_environment(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise template_problem(template, exc) from exc
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise not_a_template(template, "Word Document (.docx)") from exc
-    _add_custom_properties(tpl, details.identity)
+    _add_custom_properties(tpl, identity)
     return atomic_write(out, lambda tmp: tpl.save(str(tmp)))
 
 

@@ -13,6 +13,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from qaf_docs.dates import add_months
 from qaf_docs.errors import RegisterError
@@ -324,6 +325,23 @@ class LifecycleBook(Connection):
             resolved_on=date_or_none(r["resolved_on"]),
             resolution=r["resolution"],
         )
+
+    def returned_form(self, audit_ref: str) -> dict[str, Any] | None:
+        """The current form's date, attendance, overall rationale and text sections, or None."""
+        row = self._db.execute(
+            "SELECT audit_date, practitioner_present, overall_rationale, texts_json FROM "
+            "submissions WHERE audit_ref = ? AND kind = 'audit_tool' AND superseded_by IS NULL",
+            (audit_ref,),
+        ).fetchone()
+        if row is None:
+            return None
+        present = row["practitioner_present"]
+        return {
+            "audit_date": date_or_none(row["audit_date"]),
+            "practitioner_present": None if present is None else bool(present),
+            "overall_rationale": row["overall_rationale"] or "",
+            "texts": dict(json.loads(row["texts_json"] or "{}")),
+        }
 
     def round_kind(self, round_id: str) -> str | None:
         """Return a round's kind (simple, reaudit, thematic …), or None when it is unknown."""
