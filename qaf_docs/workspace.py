@@ -240,6 +240,13 @@ warn_if_audit_date_missing = true
 [inbox]
 poll = false        # true for network shares where change events never arrive
 max_file_mb = 25
+
+# After forms come back (uncomment the table and a line to change a default):
+# [lifecycle]
+# moderate = "framework"                # or "inadequate", "all": which audits wait for moderation
+# audit_date_before_issue = "warning"   # or "error": an audit dated before its pack was issued
+# vague_actions = "warning"             # or "error": an action like "Improve practice"
+# reminders_from = "qa-team@council.example"   # From: of the reminder e-mails
 """
 
 
