@@ -237,3 +237,28 @@ def test_the_follow_up_audit_falls_due_at_the_frameworks_intervals(
     assert follow_up_due(director, framework) == add_months(
         TODAY, framework.timescales.escalate_after_months
     )
+
+
+def test_an_ingest_stopped_before_the_pathway_follows_it_when_the_move_is_finished(
+    workspace: Workspace, register: Register, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The form and the pathway are two transactions: qaf stopping between them (here, the
+    # pathway failing once) must not lose the escalation when the next run finishes the move.
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    complete_form(pack_docx(workspace, audit), framework, grade=INADEQUATE).save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "a.docx")
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(Register, "apply_pathway", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            run(workspace)
+    assert (workspace.inbox / "a.docx").exists()
+    assert register.escalations() == []
+    [outcome] = run(workspace)
+    assert outcome.detail == "finished an interrupted ingest"
+    assert [e.level for e in register.escalations()] == ["reaudit"]

@@ -19,7 +19,7 @@ from lifecycle_helpers import (
 )
 from openpyxl import load_workbook
 
-from qaf_docs.errors import RegisterError
+from qaf_docs.errors import QafError, RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.records import AuditRecord
@@ -230,6 +230,34 @@ def test_an_accepted_audit_hands_its_tracker_to_the_managers_folder_and_says_so(
     sheet = load_workbook(handed).worksheets[0]
     first = find_actions_header(sheet) + 1  # type: ignore[operator]
     assert sheet.cell(row=first, column=Column.DESCRIPTION).value == "Action number 1"
+
+
+def test_a_hand_off_that_failed_is_written_by_the_next_catch_up(
+    workspace: Workspace,
+    register: Register,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The hand-off is part of issue 12's derived outputs: a copy that could not be written (a
+    # full disk, a read-only outbox) is written by the next run, and is never reported as ready.
+    from qaf_docs.inbox import derived
+    from qaf_docs.inbox.derived import bring_up_to_date
+
+    def full_disk(*args: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(derived, "hand_to_manager", full_disk)
+        with pytest.raises(QafError, match="could not be written yet: the action tracker"):
+            return_form(workspace, issued[0], framework)
+    assert (workspace.processed / "form.docx").exists()  # the form itself is accepted
+    folder = workspace.outbox / "for-managers" / issued[0].team
+    assert not folder.exists()
+    caught_up = bring_up_to_date(workspace, register, workspace.load_settings())
+    assert f"the action tracker of audit {issued[0].audit_ref}" in caught_up.written
+    handed = folder / pack_xlsx(workspace, issued[0]).name
+    assert handed.read_bytes() == pack_xlsx(workspace, issued[0]).read_bytes()
 
 
 @pytest.mark.parametrize(

@@ -22,11 +22,7 @@ from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionE
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
-from qaf_docs.inbox.lifecycle_checks import (
-    form_lifecycle_findings,
-    record_concern,
-    tracker_history_findings,
-)
+from qaf_docs.inbox import lifecycle_checks as checks
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
@@ -97,6 +93,7 @@ class Ingestor:
         if seen is not None and seen.outcome == "processed":
             if seen.file_name == path.name and not self.register.is_filed(digest):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
+                checks.redo_pathway(self.register, seen.audit_ref, path, self._framework)
                 return self._move(
                     path,
                     self.ws.processed,
@@ -198,8 +195,8 @@ class Ingestor:
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=date.today()
         )
-        found += form_lifecycle_findings(form, audit, framework, self.settings)
-        concern = record_concern(self.register, audit, form.concern, form.concern_text, framework)
+        found += checks.form_lifecycle_findings(form, audit, framework, self.settings)
+        concern = checks.record_concern(self.register, audit, form, framework)
         if errors(found):
             outcome = self._reject(path, digest, label, audit, found, kept=concern)
             outcome.detail = "safeguarding concern recorded" if concern else ""
@@ -222,7 +219,9 @@ class Ingestor:
     def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
         tracker = read_tracker(path, self.limits)
         audit = self.register.audit(identity.audit_ref)
-        found = tracker.findings + tracker_history_findings(self.register, audit, tracker.rows)
+        found = tracker.findings + checks.tracker_history_findings(
+            self.register, audit, tracker.rows
+        )
         if errors(found):
             return self._reject(path, digest, label, audit, found, for_manager=True)
         self.register.record_tracker_submission(

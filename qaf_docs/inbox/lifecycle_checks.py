@@ -5,7 +5,9 @@ history (a returned, not cancelled audit, every agreed action kept)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
@@ -41,10 +43,11 @@ def form_lifecycle_findings(
 
 
 def record_concern(
-    register: Register, audit: AuditRecord, ticked: bool, text: str, framework: Framework
+    register: Register, audit: AuditRecord, form: AuditForm, framework: Framework
 ) -> str:
     """A safeguarding concern is recorded before anything else, even if the file is refused;
     return a sentence for the note saying so, or "" when the form raises none."""
+    ticked, text = form.concern, form.concern_text
     if not ticked and not text:
         return ""
     roles = [*framework.escalation.immediate_concerns]
@@ -67,3 +70,13 @@ def tracker_history_findings(
     tool = register.submission(audit.audit_ref)
     agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
     return tracker_findings(rows, register.current_actions(audit.audit_ref), agreed_on=agreed_on)
+
+
+def redo_pathway(
+    register: Register, audit_ref: str | None, path: Path, framework: Callable[[str], Framework]
+) -> None:
+    """The Inadequate pathway is recorded in its own transaction just after the form's: when qaf
+    stopped between the two, finishing the interrupted ingest follows it again (it is idempotent)."""
+    audit = register.audit(audit_ref) if audit_ref else None
+    if path.suffix.lower() == ".docx" and audit and register.submission(audit.audit_ref):
+        register.apply_pathway(audit.audit_ref, framework(audit.framework_id), date.today())
