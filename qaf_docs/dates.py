@@ -143,3 +143,17 @@ def add_months(start: date, months: int) -> date:
     month0 = start.month - 1 + months
     year, month = start.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date ``days`` working days after ``start``: weekends and England and Wales bank holidays
+    (from the maintained ``holidays`` package, not a hand-written list) do not count."""
+    import holidays
+
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, start.year + 2))
+    day, left = start, days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5 and day not in bank:
+            left -= 1
+    return day

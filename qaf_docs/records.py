@@ -104,6 +104,11 @@ class TrackerRow:
     status: str
     completed_on: date | None
     evidence: str
+    signed_off_by: str = ""  # the manager's sign-off; an action closes only when signed off
+    signed_off_on: date | None = None
+    immediate: bool = False  # as agreed in the audit form
+    success_criteria: str = ""
+    impact_on_child: str = ""
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,7 @@ class DomainGrade:
     grade: str | None
     rationale: str
     indicators: tuple[str, ...] = ()  # the indicators the auditor ticked, in the framework's order
+    moderated_grade: str | None = None  # the moderator's, where it differs or is confirmed
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,9 @@ class ActionRow:
     owner: str
     due_on: date | None
     due_text: str
+    immediate: bool = False
+    success_criteria: str = ""
+    impact_on_child: str = ""
 
 
 @dataclass
@@ -149,6 +158,8 @@ class AuditForm:
     findings: list[Finding] = field(default_factory=list)
     agencies: list[AgencyFinding] = field(default_factory=list)
     missing_history: bool | None = None  # None: the framework has no such check box
+    concern: bool = False  # the immediate safeguarding concern box was ticked
+    concern_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -173,6 +184,7 @@ class DomainResult:
     grade: str | None
     rationale: str
     indicators: tuple[str, ...] = ()
+    moderated_grade: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +197,12 @@ class ActionResult:
     status: str
     completed_on: date | None
     evidence: str = ""
+    overdue: bool = False
+    immediate: bool = False
+    success_criteria: str = ""
+    impact_on_child: str = ""
+    signed_off_by: str = ""
+    signed_off_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -221,6 +239,10 @@ class AuditResult:
     practitioner_present: bool | None = None
     moderator: str | None = None
     moderation_reason: str = ""
+    overdue: bool = False  # a pack not back by its due date
+    moderation: ModerationResult | None = None
+    escalations: list[EscalationRecord] = field(default_factory=list)
+    reaudit_of: str | None = None
 
     @property
     def final_grade(self) -> str | None:
@@ -262,3 +284,91 @@ class RoundChange:
     reason: str
     at: str
     details: dict[str, str] = field(default_factory=dict)
+
+
+AUDIT_STATUSES = (
+    "planned", "allocated", "issued", "returned", "rejected", "moderated", "actions open",
+    "closed", "cancelled",
+)  # fmt: skip
+# A pack is still expected back while its audit is in one of these.
+AWAITING_RETURN = ("allocated", "issued", "rejected")
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """One recorded change in an audit's life: when, what, from which status to which, and why."""
+
+    audit_ref: str
+    at: str  # ISO 8601 with offset
+    event: str  # allocated, issued, returned, rejected, moderated, disputed, cancelled …
+    from_status: str | None
+    to_status: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class EscalationRecord:
+    """An escalation of a case: its level (a framework key), when, why, to whom, and if resolved."""
+
+    id: int
+    audit_ref: str
+    case_id: str
+    level: str
+    title: str
+    roles: list[str]
+    raised_on: date
+    reason: str
+    resolved_on: date | None
+    resolution: str | None
+
+    @property
+    def open(self) -> bool:
+        """True until the escalation is resolved."""
+        return self.resolved_on is None
+
+
+@dataclass(frozen=True)
+class ModerationResult:
+    """A moderation as exports show it; ``agreed`` is False when the grade changed or was disputed."""
+
+    moderator: str
+    moderated_on: date | None
+    kind: str | None
+    agreed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class ModerationDue:
+    """A returned audit waiting for moderation, with its deadline (``at_once``: Inadequate)."""
+
+    audit_ref: str
+    case_id: str
+    auditor: str
+    grade: str | None
+    returned_on: date | None
+    deadline: date | None
+    at_once: bool
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone on the roster qaf addresses: auditor, moderator, team manager, practitioner or an
+    escalation contact, by role and team; ``email`` is "" when the roster gives none."""
+
+    name: str
+    email: str
+    role: str
+    team: str | None
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A close-the-loop checkpoint of a thematic round (West Sussex: six weeks, three months)."""
+
+    round_id: str
+    key: str  # "6-weeks", "3-months"
+    title: str
+    due_on: date
+    done_on: date | None
+    note: str

@@ -242,3 +242,17 @@ def atomic_write(
             return _place_without_clobber(temp, dated_copy_path(path, now()))
     finally:
         temp.unlink(missing_ok=True)
+
+
+_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
+_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
+
+
+def windows_name(text: str, *, empty: str = "unnamed") -> str:
+    """A file or folder name valid on Windows for a person or team chosen by qaf (never a child)."""
+    name = _NOT_IN_NAMES.sub("-", text).strip().rstrip(". ")
+    if not name:
+        return empty
+    if name.split(".")[0].upper() in _RESERVED:
+        name = f"_{name}"
+    return name[:80]

@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -146,6 +147,28 @@ class ReportSettings(BaseModel):
     )
 
 
+class LifecycleSettings(BaseModel):
+    """What happens after a form comes back (``[lifecycle]`` in qaf.toml)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    audit_date_before_issue: Literal["warning", "error"] = Field(
+        default="warning",
+        description="an audit dated before its pack was issued: kept with a warning, or refused",
+    )
+    moderate: Literal["framework", "inadequate", "all"] = Field(
+        default="framework",
+        description="which returned audits wait for moderation: the framework's rule (and every "
+        "Inadequate), only Inadequate ones, or all",
+    )
+    reminders_from: str = Field(
+        default="", description="the From address of reminders, e.g. the QA team's mailbox"
+    )
+    vague_actions: Literal["warning", "error"] = Field(
+        default="warning", description="an action too vague to be SMART ('Improve practice')"
+    )
+
+
 class Settings(BaseModel):
     """The contents of ``qaf.toml``."""
 
@@ -160,6 +183,7 @@ class Settings(BaseModel):
     sampling: SamplingSettings = SamplingSettings()
     backup: BackupSettings = BackupSettings()
     reports: ReportSettings = ReportSettings()
+    lifecycle: LifecycleSettings = LifecycleSettings()
     frameworks: list[str] = Field(
         default_factory=list,
         description="the frameworks this workspace runs, the default first (replaces 'framework')",
@@ -374,6 +398,13 @@ daily_while_watching = true
 
 [reports]
 inadequate_target = 0.10   # the share of audits graded Inadequate the service aims to stay within
+
+# After forms come back (uncomment the table and a line to change a default):
+# [lifecycle]
+# moderate = "framework"                # or "inadequate", "all": which audits wait for moderation
+# audit_date_before_issue = "warning"   # or "error": an audit dated before its pack was issued
+# vague_actions = "warning"             # or "error": an action like "Improve practice"
+# reminders_from = "qa-team@council.example"   # From: of the reminder e-mails
 """
 
 

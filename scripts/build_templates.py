@@ -227,8 +227,9 @@ def build_audit_tool(path: Path) -> None:
         "grade from the drop-down and explain why: every grade needs a rationale that refers to "
         "evidence on the file.",
         "Agree SMART actions: what will be done, by whom and by when (a real date within "
-        "{{ action_days }} days of the audit, never 'ASAP'). Add rows to the actions table if you "
-        "need more.",
+        "{{ action_days }} days of the audit, never 'ASAP'), how you will know it worked, and its "
+        "impact on the child. Tick Immediate for an action due within {{ immediate_days }} "
+        "working days. Add rows to the actions table if you need more.",
         "Save the file as a Word document (.docx) and send it to the QA admin team. Do not rename "
         "or retype the audit reference.",
     ):
@@ -246,6 +247,9 @@ def build_audit_tool(path: Path) -> None:
     gt.add_row().cells[0].text = "{%tr endfor %}"
     _keep_rows(gt, together=False)
     _para(doc, "{%p endif %}")
+
+    _add_concern_block(doc)
+    _add_previous_audit_block(doc)
 
     doc.add_heading("Practice areas", level=1)
     _para(doc, "{%p for d in domains %}")
@@ -356,9 +360,9 @@ def build_audit_tool(path: Path) -> None:
         "One action per row: specific and measurable, with a named owner and a due date. "
         "Add or delete rows as needed.",
     )
-    at = doc.add_table(rows=3, cols=4)
+    at = doc.add_table(rows=3, cols=4 + len(_SMART_COLUMNS))
     at.style = "Table Grid"
-    for i, title in enumerate(("No.", "Action", "Owner", "Due date")):
+    for i, title in enumerate(("No.", "Action", "Owner", "Due date", *_SMART_COLUMNS)):
         _label(at.cell(0, i), title)
     at.cell(0, 1).paragraphs[0].add_run("{{r actions_marker }}")
     at.cell(1, 0).text = "{%tr for a in actions %}"
@@ -366,10 +370,12 @@ def build_audit_tool(path: Path) -> None:
     at.cell(2, 1).paragraphs[0].add_run("{{r a.description }}")
     at.cell(2, 2).paragraphs[0].add_run("{{r a.owner }}")
     at.cell(2, 3).paragraphs[0].add_run("{{r a.due }}")
+    for i, tag in enumerate(_SMART_TAGS, start=4):
+        at.cell(2, i).paragraphs[0].add_run(tag)
     _min_height(at.rows[2], 1.2)
     end_row = at.add_row()
     end_row.cells[0].text = "{%tr endfor %}"
-    _widths(at, [1.2, 9.3, 3.5, 3])
+    _widths(at, [1.0, 3.8, 2.3, 2.3, 2.5, 2.7, 2.4])
     _keep_rows(at, together=False)
     # Repeat the header row on each page the actions run onto.
     header_pr = at.rows[0]._tr.get_or_add_trPr()
@@ -397,11 +403,86 @@ def build_audit_tool(path: Path) -> None:
         mt.cell(i, 1).paragraphs[0].add_run(value)
     _min_height(mt.rows[2], 2.5)
     _keep_rows(mt)
+    _add_moderated_domains_block(doc)
     _para(doc, "{%p endif %}")
 
     doc.core_properties.title = "Case file audit tool"
     doc.core_properties.author = "qaf_docs"
     doc.save(str(path))
+
+
+# SMART actions (issue 10): Bracknell's immediate actions, West Sussex's success criteria and
+# "an analysis of the impact on the child of the actions proposed".
+_SMART_COLUMNS = ("Immediate", "Success criterion", "Impact on the child")
+_SMART_TAGS = ("{{r a.immediate }}", "{{r a.success }}", "{{r a.impact }}")
+
+
+def _add_moderated_domains_block(doc) -> None:  # type: ignore[no-untyped-def]
+    """The moderator's grade for each practice area, beside the overall one (issue 10)."""
+    _intro(doc, "Moderated grade for each practice area (leave blank where you agree):")
+    dt = _grid(doc, 3, 2, [9, 8])
+    _label(dt.cell(0, 0), "Practice area")
+    _label(dt.cell(0, 1), "Moderated grade")
+    dt.cell(1, 0).text = "{%tr for d in domains %}"
+    dt.cell(2, 0).text = "{{ d.title }}"
+    dt.cell(2, 1).paragraphs[0].add_run("{{r d.moderated_grade }}")
+    dt.add_row().cells[0].text = "{%tr endfor %}"
+    _keep_rows(dt, together=False)
+
+
+def _add_concern_block(doc) -> None:  # type: ignore[no-untyped-def]
+    """The immediate safeguarding concern: a box to tick and what it is (issue 10)."""
+    doc.add_heading("Immediate safeguarding concern", level=1)
+    _intro(
+        doc,
+        "If you find a concern for the child's safety that needs action now, tick the box and say "
+        "what it is. Raise it today with {{ concern_roles }}; do not wait for this form to be "
+        "returned. qaf records it even if something else on the form has to be corrected.",
+    )
+    ct = _grid(doc, 2, 2, [5, 12])
+    _label(ct.cell(0, 0), "Immediate safeguarding concern")
+    ct.cell(0, 1).paragraphs[0].add_run("{{r f.concern }}")
+    _label(ct.cell(1, 0), "What the concern is and who was told")
+    ct.cell(1, 1).paragraphs[0].add_run("{{r f.concern_text }}")
+    _min_height(ct.rows[1], 2.5)
+    _keep_rows(ct)
+
+
+def _add_previous_audit_block(doc) -> None:  # type: ignore[no-untyped-def]
+    """On a re-audit: the earlier audit's grades, rationales and actions with their status (issue 10)."""
+    _para(doc, "{%p if previous %}")
+    doc.add_heading("Three Month Review of Actions and Progress", level=1)
+    _intro(
+        doc,
+        "This is a re-audit of {{ previous.audit_ref }} (audited {{ previous.audit_date }}, "
+        "graded {{ previous.grade }}). Review progress on each earlier action with the "
+        "practitioner before grading the practice areas again.",
+    )
+    gt = _grid(doc, 3, 3, [4.5, 3.5, 9])
+    for i, title in enumerate(("Practice area", "Earlier grade", "Earlier rationale")):
+        _label(gt.cell(0, i), title)
+    gt.cell(1, 0).text = "{%tr for d in previous.domains %}"
+    gt.cell(2, 0).text = "{{ d.domain }}"
+    gt.cell(2, 1).text = "{{ d.grade }}"
+    gt.cell(2, 2).text = "{{ d.rationale }}"
+    gt.add_row().cells[0].text = "{%tr endfor %}"
+    _keep_rows(gt, together=False)
+    _intro(doc, "Earlier actions and their status at this re-audit:")
+    pt = _grid(doc, 3, 4, [8, 3.5, 2.5, 3])
+    for i, title in enumerate(("Earlier action", "Held by", "Was due", "Status at re-audit")):
+        _label(pt.cell(0, i), title)
+    pt.cell(1, 0).text = "{%tr for a in previous.actions %}"
+    pt.cell(2, 0).text = "{{ a.description }}"
+    pt.cell(2, 1).text = "{{ a.owner }}"
+    pt.cell(2, 2).text = "{{ a.due_on }}"
+    pt.cell(2, 3).text = "{{ a.status }}"
+    pt.add_row().cells[0].text = "{%tr endfor %}"
+    _keep_rows(pt, together=False)
+    _para(doc, "{%p endif %}")
+
+
+# The manager's sign-off (issue 10): an action closes only when completed and signed off.
+_SIGN_OFF_HEADERS = ("Signed off by (manager)", "Signed off on")
 
 
 def build_action_tracker(path: Path) -> None:
@@ -427,12 +508,13 @@ def build_action_tracker(path: Path) -> None:
         ws.cell(row=i, column=2, value=value).alignment = Alignment(vertical="top")
     ws.row_dimensions[3].height = 27
     ws["A8"] = (
-        "Managers: update Status, Completion date and Evidence for each action, save, and send "
-        "the file back to the QA admin team. Overdue is worked out for you."
+        "Managers: update Status, Completion date and Evidence for each action, sign off each "
+        "completed action (your name and the date), save, and send the file back to the QA "
+        "admin team. Overdue is worked out for you."
     )
     ws["A8"].font = Font(italic=True, color="595959")
     ws["A8"].alignment = Alignment(wrap_text=True, vertical="top")
-    ws.merge_cells("A8:H8")
+    ws.merge_cells("A8:J8")
     ws.row_dimensions[8].height = 30
     header_row = 9
     headers = [
@@ -444,6 +526,7 @@ def build_action_tracker(path: Path) -> None:
         "Completion date",
         "Evidence",
         "Overdue",
+        *_SIGN_OFF_HEADERS,
     ]
     thin = Side(style="thin", color="A6A6A6")
     for col, title in enumerate(headers, start=1):
@@ -459,9 +542,10 @@ def build_action_tracker(path: Path) -> None:
     for row in range(header_row + 1, header_row + 1 + ACTION_ROWS):
         ws.cell(row=row, column=4).number_format = "DD/MM/YYYY"
         ws.cell(row=row, column=6).number_format = "DD/MM/YYYY"
-        for col in range(1, 9):
+        ws.cell(row=row, column=10).number_format = "DD/MM/YYYY"
+        for col in range(1, 11):
             ws.cell(row=row, column=col).alignment = Alignment(
-                wrap_text=col in (2, 3, 7), vertical="top"
+                wrap_text=col in (2, 3, 7, 9), vertical="top"
             )
         ws.cell(
             row=row,
@@ -504,10 +588,10 @@ def build_action_tracker(path: Path) -> None:
         ),
     )
     # Column A holds both the identity labels and the action numbers.
-    for col, width in zip("ABCDEFGH", (11, 48, 20, 11, 13, 12, 40, 9), strict=True):
+    for col, width in zip("ABCDEFGHIJ", (11, 44, 18, 11, 13, 12, 36, 9, 18, 12), strict=True):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
-    ws.auto_filter.ref = f"A{header_row}:H{last}"
+    ws.auto_filter.ref = f"A{header_row}:J{last}"
     fit_to_page(ws, landscape=True, title_rows=f"{header_row}:{header_row}")
     wb.properties.title = "Action tracker"
     wb.save(path)

@@ -38,7 +38,12 @@ AUDIT_KEYS = {
     "audit_date", "round_kind",
 }  # fmt: skip
 DOMAIN_KEYS = {"domain", "grade", "rationale", "indicators"}
+DOMAIN_KEYS |= {"moderated_grade"}  # the audit lifecycle (issue 10)
 ACTION_KEYS = {"description", "owner", "due_on", "status", "completed_on"}
+# The audit lifecycle (issue 10) adds these; DESIGN.md lists them.
+AUDIT_KEYS |= {"moderation", "reaudit_of", "escalations", "concerns"}
+ACTION_KEYS |= {"evidence", "overdue", "immediate", "success_criteria", "impact_on_child"}
+ACTION_KEYS |= {"signed_off_by", "signed_off_on"}
 
 
 @pytest.fixture(autouse=True)
@@ -366,7 +371,7 @@ def test_export_csv_writes_three_tables(workspace: Workspace, returned: list[Aud
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == [
         "actions.csv", "agencies.csv", "audits.csv", "case_facts.csv", "domains.csv",
-        "indicators.csv", "sections.csv",
+        "escalations.csv", "indicators.csv", "sections.csv",
     ]  # fmt: skip
     for name in ("audits.csv", "domains.csv", "actions.csv"):
         assert str(folder / name) in result.output

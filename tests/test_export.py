@@ -54,7 +54,13 @@ def test_json_export_holds_exactly_what_the_auditor_filled(
         form.tick(f"qaf_ind_{d.key}_1").tick(f"qaf_ind_{d.key}_{len(listed)}")
         ticked = [listed[0], listed[-1]]
         typed.append(
-            {"domain": d.title, "grade": grade, "rationale": rationale, "indicators": ticked}
+            {
+                "domain": d.title,
+                "grade": grade,
+                "rationale": rationale,
+                "indicators": ticked,
+                "moderated_grade": None,
+            }
         )
     form.choose("qaf_overall_grade", "Requires improvement to be good")
     agreed = [
@@ -76,6 +82,13 @@ def test_json_export_holds_exactly_what_the_auditor_filled(
             "due_on": (AUDIT_DAY + timedelta(days=days)).isoformat(),
             "status": "Not started",
             "completed_on": None,
+            "evidence": "",
+            "overdue": False,
+            "immediate": False,
+            "success_criteria": "",
+            "impact_on_child": "",
+            "signed_off_by": "",
+            "signed_off_on": None,
         }
         for what, who, days in agreed
     ]
@@ -171,7 +184,7 @@ def test_csv_export_never_lets_user_text_become_a_formula(
     written = export_csv(register, workspace.root / "export")
     assert sorted(p.name for p in written) == [
         "actions.csv", "agencies.csv", "audits.csv", "case_facts.csv", "domains.csv",
-        "indicators.csv", "sections.csv",
+        "escalations.csv", "indicators.csv", "sections.csv",
     ]  # fmt: skip
     domains, actions = read_csv(written[1]), read_csv(written[2])
     by_title = {r["domain"]: r["rationale"] for r in domains}

@@ -86,6 +86,18 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(tmp_path: P
         db.execute("DROP TABLE register_state")
         db.execute("DROP TABLE derived_outputs")
         db.execute("ALTER TABLE ingested_files DROP COLUMN filed_at")
+        # Undo the audit lifecycle's migrations (8 to 11): its tables and columns.
+        for table in ("audit_events", "escalations", "moderations", "round_checkpoints"):
+            db.execute(f"DROP TABLE {table}")
+        for table, column in (
+            ("actions", "immediate"),
+            ("actions", "success_criteria"),
+            ("actions", "impact_on_child"),
+            ("action_updates", "signed_off_by"),
+            ("action_updates", "signed_off_on"),
+            ("domain_grades", "moderated_grade"),
+        ):
+            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
         db.execute("DELETE FROM schema_migrations WHERE version > 1")
     with Register.open(path) as register:
         assert [a.audit_ref for a in register.audits()] == refs

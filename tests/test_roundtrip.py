@@ -55,6 +55,7 @@ def _fill_varied(path: Path, fw: Framework) -> dict[str, object]:
                 "grade": grade,
                 "rationale": rationale,
                 "indicators": [texts[n] for n in ticked],
+                "moderated_grade": None,
             }
         )
     sections = {}
@@ -111,6 +112,13 @@ def _fill_varied(path: Path, fw: Framework) -> dict[str, object]:
             "due_on": d.isoformat(),
             "status": "Not started",
             "completed_on": None,
+            "evidence": "",
+            "overdue": False,
+            "immediate": False,
+            "success_criteria": "",
+            "impact_on_child": "",
+            "signed_off_by": "",
+            "signed_off_on": None,
         }
         for w, o, d in actions
     ]

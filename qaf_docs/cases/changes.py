@@ -50,7 +50,7 @@ def _who(by_whom: str, reason: str) -> tuple[str, str]:
     return by_whom, reason
 
 
-def _spec(register: Register, round_id: str) -> RoundSpec:
+def _round(register: Register, round_id: str) -> dict[str, object]:
     row = register.round_row(round_id)
     if row is None:
         known = register.round_ids()
@@ -58,7 +58,11 @@ def _spec(register: Register, round_id: str) -> RoundSpec:
             f"There is no round {round_id}; "
             + (f"the rounds are: {', '.join(known[-10:])}." if known else "no round is drawn yet.")
         )
-    rules = row["rules"]
+    return row
+
+
+def _spec(register: Register, round_id: str) -> RoundSpec:
+    rules = _round(register, round_id)["rules"]
     assert isinstance(rules, dict)
     return RoundSpec.from_rules(rules["spec"])
 
@@ -118,7 +122,7 @@ def cancel(
     """Cancel a whole round (every audit not yet returned) or one audit of it."""
     by_whom, reason = _who(by_whom, reason)
     with open_register(ws) as register:
-        _spec(register, round_id)
+        _round(register, round_id)  # cancelling needs no rules: rounds from older registers too
         if audit_ref is not None:
             audit = _open_audit(register, audit_ref, "cancel")
             if audit.round_id != round_id:

@@ -17,7 +17,15 @@ from qaf_docs.cases.columns import clean_text, fold_header
 from qaf_docs.errors import AllocationError
 from qaf_docs.office.sheets import open_table_file
 
-__all__ = ["ROSTER_COLUMNS", "Auditor", "fold_name", "read_roster"]
+__all__ = [
+    "CONTACT_ROLE_WORDS",
+    "ROSTER_COLUMNS",
+    "Auditor",
+    "fold_name",
+    "is_contact_role",
+    "read_roster",
+    "roster_table",
+]
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,8 @@ def read_roster(path: Path) -> list[Auditor]:
         role = clean_text(cell("role"))
         team_text = clean_text(cell("team"))
         capacity_text = clean_text(cell("monthly_capacity"))
+        if not capacity_text and is_contact_role(role):
+            continue  # someone qaf writes to (moderator, team manager …), not an auditor
         ok = True
         if any(v.startswith("=") for v in (name, email, role, team_text, capacity_text)):
             bad("name", "contains a formula; type the value instead")
@@ -131,6 +141,25 @@ def read_roster(path: Path) -> list[Auditor]:
     if not auditors:
         raise AllocationError(f"Roster {path.name} lists no auditors; add one row per auditor.")
     return auditors
+
+
+# A roster row with one of these roles and no monthly capacity is a person qaf addresses
+# (reminders, escalations) but never allocates an audit to.
+CONTACT_ROLE_WORDS = (
+    "moderator", "team manager", "service manager", "practitioner", "social worker",
+    "head of service", "director", "quality assurance team",
+)  # fmt: skip
+
+
+def is_contact_role(role: str) -> bool:
+    """True when ``role`` names someone qaf writes to rather than an auditor (unless given capacity)."""
+    folded = fold_name(role)
+    return "deputy" not in folded and any(word in folded for word in CONTACT_ROLE_WORDS)
+
+
+def roster_table(path: Path) -> list[tuple[int, list[str]]]:
+    """The roster's rows as text, header first, for readers of its other people."""
+    return _read_table(Path(path))
 
 
 def _capacity(text: str) -> int | None:

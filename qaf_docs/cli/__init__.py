@@ -4,13 +4,14 @@
 flow. Importing this package registers them all.
 """
 
-from qaf_docs.cli import backups, inbox, outputs, reports, round_changes, rounds, setup
+from qaf_docs.cli import backups, inbox, lifecycle, outputs, reports, round_changes, rounds, setup
 from qaf_docs.cli.app import cli, main
 
 __all__ = [
     "backups",
     "cli",
     "inbox",
+    "lifecycle",
     "main",
     "outputs",
     "reports",

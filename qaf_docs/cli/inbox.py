@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -129,14 +130,18 @@ def status(workspace: Path | None, as_json: bool) -> None:
         \b
         qaf status
     """
+    from qaf_docs.cli.lifecycle import plan_for
     from qaf_docs.inbox.readiness import scan
     from qaf_docs.register.presence import open_register
+    from qaf_docs.reports.lifecycle import lifecycle_lines
 
     ws = workspace_at(workspace)
     # Read the register first: a register that cannot be read is one error line, nothing else.
     with open_register(ws) as register:
         counts = register.counts()
         recent = register.recent_rejections(5)
+        on_someone = lifecycle_lines(ws, register, date.today())
+        unaddressed = plan_for(ws, register, date.today()).warnings
     waiting = len(scan(ws.inbox))
     processed = sum(1 for p in ws.processed.iterdir() if p.is_file())
     rejected = sum(1 for p in ws.rejected.iterdir() if p.suffix != ".txt")
@@ -149,6 +154,8 @@ def status(workspace: Path | None, as_json: bool) -> None:
             "audits": {k[7:]: v for k, v in sorted(counts.items()) if k.startswith("audits ")},
             "files": {k[6:]: v for k, v in sorted(counts.items()) if k.startswith("files ")},
             "latest_problems": [{"audit_ref": r.audit_ref, "reason": r.reason} for r in recent],
+            "waiting_on_someone": on_someone,
+            "warnings": unaddressed,
         }
         click.echo(json.dumps(data, indent=2))
         return
@@ -162,3 +169,9 @@ def status(workspace: Path | None, as_json: bool) -> None:
         click.echo("Latest problems:")
         for r in recent:
             click.echo(f"  {r.audit_ref or 'unidentified file'}: {(r.reason or '')[:140]}")
+    if on_someone:
+        click.echo("Waiting on someone (most urgent first):")
+        for line in on_someone:
+            click.echo(f"  {line}")
+    for warning in unaddressed:
+        click.echo(f"Warning: {warning}")

@@ -157,17 +157,32 @@ def sample(
     is_flag=True,
     help="Write packs again for audits already issued (e.g. after a template change).",
 )
+@click.option(
+    "--moderation",
+    is_flag=True,
+    help="Instead: a moderation form, pre-filled with the auditor's grades, for each audit "
+    "waiting for moderation (outbox/moderation/).",
+)
 @workspace_option
-def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> None:
+def generate(workspace: Path | None, round_id: str | None, reissue: bool, moderation: bool) -> None:
     """Write a Word audit tool and an Excel action tracker for each allocated audit.
 
     Files go to outbox/packs/<round>/<audit-ref>.docx and .xlsx, named by audit reference only.
+    With --moderation, write moderation forms for the moderation queue instead.
 
     Example:
 
         \b
         qaf generate --round 2026-11-simple
+
+        \b
+        qaf generate --moderation
     """
+    if moderation:
+        from qaf_docs.cli.lifecycle import generate_moderation_forms
+
+        generate_moderation_forms(workspace_at(workspace))
+        return
     from qaf_docs.packs.generate import generate_packs
     from qaf_docs.register.presence import open_register
 

@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from qaf_docs.cases import rounds
 from qaf_docs.demo import two_frameworks
 from qaf_docs.demo.filling import FormFiller
+from qaf_docs.demo.lifecycle import run_lifecycle
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome, ingest_inbox
@@ -154,6 +155,10 @@ def update_tracker_like_a_manager(path: Path, rng: random.Random, today: date) -
                 column=Column.EVIDENCE,
                 value="Seen on the case file: case note and supervision record.",
             )
+            sheet.cell(row=row, column=Column.SIGNED_OFF_BY, value="Demo Team Manager")
+            sheet.cell(
+                row=row, column=Column.SIGNED_OFF_ON, value=today
+            ).number_format = "DD/MM/YYYY"
         elif choice < 0.8:
             sheet.cell(row=row, column=Column.STATUS, value="In progress")
         row += 1
@@ -233,6 +238,8 @@ def run_demo(
         _drop(xlsx, ws.inbox, f"{ref} actions update.xlsx")
     second = ingest_inbox(ws, settle_s=0.2)
     echo("6/6 Managers returned action trackers: " + _tally(second))
+    # What happens next: moderation, the Inadequate pathway, concerns, immediate actions.
+    run_lifecycle(ws, framework, report.round_id, filled_dir, today, echo)
     two_frameworks.multi_agency_round(
         ws, caselist, roster, seed=seed, today=today, audits=3, fill=fill_like_an_auditor, echo=echo
     )

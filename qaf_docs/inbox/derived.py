@@ -1,6 +1,7 @@
 """Derived files follow the register: whatever is behind it is rewritten, at every run.
 
-Each manager's action tracker in ``outbox/packs/`` and the consolidated ``QA_tracker.xlsx`` are
+Each manager's action tracker in ``outbox/packs/`` (with its hand-off copy in
+``outbox/for-managers/<team>/``) and the consolidated ``QA_tracker.xlsx`` are
 functions of the register. The register records which of its states each file was written from
 (:mod:`qaf_docs.register.derived`); :func:`bring_up_to_date` rewrites every file that is behind or
 missing. Ingest, each watcher burst, the watcher's start and ``qaf report`` call it, so a run
@@ -18,6 +19,7 @@ from pathlib import Path
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
+from qaf_docs.packs.handoff import hand_to_manager
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.derived import ACTION_TRACKER, QA_TRACKER
 from qaf_docs.register.store import Register
@@ -45,15 +47,27 @@ def tracker_path(ws: Workspace, audit: AuditRecord) -> Path:
 
 def write_manager_tracker(
     ws: Workspace, register: Register, settings: Settings, audit: AuditRecord
-) -> None:
-    """Write the audit's Excel tracker with its current actions, and record the state it reflects."""
+) -> Path | None:
+    """Write the audit's Excel tracker with its current actions, hand a copy to the manager's folder
+    (``outbox/for-managers/<team>/``) and record the state it reflects; return the copy's path.
+
+    The stamp is recorded only after both are written, so a hand-off cut short is redone.
+    """
     reflects = register.action_tracker_states().get(audit.audit_ref)
     if reflects is None:
-        return  # no form accepted yet: the issued blank tracker is still the right one
+        return None  # no form accepted yet: the issued blank tracker is still the right one
     tool = register.submission(audit.audit_ref)
     actions = [
         pack_details.PackAction(
-            a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
+            a.number,
+            a.description,
+            a.owner,
+            a.due_on,
+            a.status,
+            a.completed_on,
+            a.evidence,
+            a.signed_off_by,
+            a.signed_off_on,
         )
         for a in register.current_actions(audit.audit_ref)
     ]
@@ -65,7 +79,9 @@ def write_manager_tracker(
         tracker_path(ws, audit),
         tool.audit_date if tool else None,
     )
+    handed = hand_to_manager(tracker_path(ws, audit), ws.outbox, audit.team)
     register.record_derived(ACTION_TRACKER + audit.audit_ref, reflects)
+    return handed
 
 
 def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> Catchup:

@@ -22,6 +22,7 @@ from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionE
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
+from qaf_docs.inbox import lifecycle_checks as checks
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
@@ -92,6 +93,7 @@ class Ingestor:
         if seen is not None and seen.outcome == "processed":
             if seen.file_name == path.name and not self.register.is_filed(digest):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
+                checks.redo_pathway(self.register, seen.audit_ref, path, self._framework)
                 return self._move(
                     path,
                     self.ws.processed,
@@ -193,11 +195,16 @@ class Ingestor:
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=date.today()
         )
+        found += checks.form_lifecycle_findings(form, audit, framework, self.settings)
+        concern = checks.record_concern(self.register, audit, form, framework)
         if errors(found):
-            return self._reject(path, digest, label, audit, found)
+            outcome = self._reject(path, digest, label, audit, found, kept=concern)
+            outcome.detail = "safeguarding concern recorded" if concern else ""
+            return outcome
         self.register.record_audit_submission(
             form, warnings(found), file_name=path.name, sha256=digest
         )
+        raised = self.register.apply_pathway(audit.audit_ref, framework, date.today())
         log.info("%s accepted (case %s)", label, identity.case_id)
         outcome = self._move(
             path,
@@ -205,14 +212,18 @@ class Ingestor:
             Outcome(label, "accepted", identity.audit_ref, findings=found),
             digest,
         )
-        self._refresh_action_tracker(audit)
+        said = [f"escalated: {e.title}" for e in raised] + [self._refresh_action_tracker(audit)]
+        outcome.detail = "; ".join(x for x in said if x)
         return outcome
 
     def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
         tracker = read_tracker(path, self.limits)
         audit = self.register.audit(identity.audit_ref)
-        if errors(tracker.findings):
-            return self._reject(path, digest, label, audit, tracker.findings)
+        found = tracker.findings + checks.tracker_history_findings(
+            self.register, audit, tracker.rows
+        )
+        if errors(found):
+            return self._reject(path, digest, label, audit, found, for_manager=True)
         self.register.record_tracker_submission(
             identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest
         )
@@ -224,20 +235,23 @@ class Ingestor:
             digest,
         )
 
-    def _refresh_action_tracker(self, audit: AuditRecord) -> None:
-        """Re-issue the case's Excel tracker with the actions just agreed, for the manager to update.
-
-        A failure here (full disk, read-only packs/) loses nothing: the register says the tracker
-        is behind, and the next catch-up (end of this run or burst) writes it.
+    def _refresh_action_tracker(self, audit: AuditRecord) -> str:
+        """Re-issue the case's tracker with the actions just agreed, hand it to the manager's folder
+        (``outbox/for-managers/<team>/``) and say where. A failure (full disk, read-only packs/)
+        loses nothing: the register says the tracker is behind; the next catch-up writes it.
         """
         try:
-            derived.write_manager_tracker(self.ws, self.register, self.settings, audit)
+            handed = derived.write_manager_tracker(self.ws, self.register, self.settings, audit)
         except (OSError, QafError) as exc:
             log.warning(
                 "audit %s: action tracker not written yet (%s); will retry",
                 audit.audit_ref,
                 type(exc).__name__,
             )
+            return ""
+        if handed is None:
+            return ""
+        return f"manager's tracker ready in {handed.parent.relative_to(self.ws.outbox).as_posix()}/"
 
     # -- where files go ----------------------------------------------------------------------------
 
@@ -263,8 +277,11 @@ class Ingestor:
         label: str,
         audit: AuditRecord | None,
         found: list[Finding],
+        *,
+        for_manager: bool = False,
+        kept: str = "",
     ) -> Outcome:
-        note_text = rejection_note(path.name, audit, found)
+        note_text = rejection_note(path.name, audit, found, for_manager=for_manager, kept=kept)
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         # The note is committed first: if qaf stops after the move, reconcile() can rewrite it.
         self.register.record_rejection(
@@ -273,6 +290,7 @@ class Ingestor:
             audit_ref=audit.audit_ref if audit else None,
             reason=reason,
             note=note_text,
+            refuses_return=path.suffix.lower() == ".docx",
         )
         moved = move_without_clobber(path, self.ws.rejected)
         note = write_note(moved, note_text)

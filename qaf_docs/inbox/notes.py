@@ -50,16 +50,29 @@ def _now_uk() -> str:
     return datetime.now().strftime("%d/%m/%Y %H:%M")
 
 
-def rejection_note(file_name: str, audit: AuditRecord | None, found: list[Finding]) -> str:
-    """Return the plain-English note that sits beside a rejected file."""
+def rejection_note(
+    file_name: str,
+    audit: AuditRecord | None,
+    found: list[Finding],
+    *,
+    for_manager: bool = False,
+    kept: str = "",
+) -> str:
+    """Return the plain-English note that sits beside a rejected file.
+
+    ``for_manager``: the file is a manager's action tracker, so it goes back to the manager.
+    ``kept``: what was recorded from the file all the same (a safeguarding concern), said first.
+    """
     who = (
         f"{audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor or 'not recorded'})"
         if audit
         else "not identified"
     )
     problems = errors(found)
-    lines = [
-        _NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who),
+    lines = [_NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who)]
+    if kept:
+        lines += ["SAFEGUARDING", "------------", kept, ""]
+    lines += [
         "What is wrong",
         "-------------",
     ]
@@ -69,13 +82,20 @@ def rejection_note(file_name: str, audit: AuditRecord | None, found: list[Findin
         lines += ["", "Also worth checking (these alone would not stop the file)"]
         lines += [f"- {f.line()}" for f in later]
     author = f"the auditor ({audit.auditor})" if audit and audit.auditor else "whoever sent it"
+    if for_manager:
+        team = f" in {audit.team}" if audit and audit.team else ""
+        author = (
+            f"the manager who keeps this case's action tracker (the practitioner's manager{team})"
+        )
     lines += [
         "",
         "What to do",
         "----------",
         f"Send the file back to {author}. They should open it in Word or Excel, put right each "
         "point above, save it under any name, and send it back; then drop it in the inbox again.",
-        "Nothing from this file has been recorded, and nothing recorded earlier has changed.",
+        "Nothing else from this file has been recorded, and nothing recorded earlier has changed."
+        if kept
+        else "Nothing from this file has been recorded, and nothing recorded earlier has changed.",
         "",
     ]
     return "\n".join(lines)

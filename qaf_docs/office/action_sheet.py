@@ -23,10 +23,16 @@ class Column(IntEnum):
     STATUS = 5
     COMPLETED = 6
     EVIDENCE = 7
+    OVERDUE = 8  # a formula the template carries; never read back
+    SIGNED_OFF_BY = 9  # the manager's sign-off: an action closes only when signed off
+    SIGNED_OFF_ON = 10
 
 
 COLUMN_COUNT = len(Column)
-HEADERS = ("No.", "Action", "Owner", "Due date", "Status", "Completion date", "Evidence")
+HEADERS = (
+    "No.", "Action", "Owner", "Due date", "Status", "Completion date", "Evidence", "Overdue",
+    "Signed off by (manager)", "Signed off on",
+)  # fmt: skip
 _NUMBER_HEADERS = ("no.", "no", "#", "number")
 
 

@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.packaging.custom import StringProperty
@@ -71,6 +72,7 @@ def write_action_tracker(
         set_text_cell(sheet.cell(row=r, column=Column.STATUS), action.status)
         sheet.cell(row=r, column=Column.COMPLETED, value=action.completed_on)
         set_text_cell(sheet.cell(row=r, column=Column.EVIDENCE), action.evidence)
+        _write_sign_off(sheet, r, action)
         fit_row_height(
             sheet, r, {Column.DESCRIPTION: action.description, Column.EVIDENCE: action.evidence}
         )
@@ -90,3 +92,12 @@ def _fill_placeholders(text: str, values: dict[str, str], template: Path) -> str
         return values[key]
 
     return _PLACEHOLDER.sub(sub, text)
+
+
+def _write_sign_off(sheet: Any, row: int, action: PackAction) -> None:
+    """The manager's sign-off, where the template has its columns (older templates do not)."""
+    if sheet.cell(row=find_actions_header(sheet) or 1, column=Column.SIGNED_OFF_BY).value is None:
+        return
+    set_text_cell(sheet.cell(row=row, column=Column.SIGNED_OFF_BY), action.signed_off_by)
+    cell = sheet.cell(row=row, column=Column.SIGNED_OFF_ON, value=action.signed_off_on)
+    cell.number_format = "DD/MM/YYYY"

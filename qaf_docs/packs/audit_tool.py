@@ -25,7 +25,7 @@ from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
 from qaf_docs.packs import form_parts as parts
 from qaf_docs.packs.details import PackDetails
 from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
-from qaf_docs.records import Identity
+from qaf_docs.records import AuditResult, Identity
 from qaf_docs.safe_output import atomic_write
 
 ACTION_SLOTS = 8
@@ -53,8 +53,66 @@ def _fields(framework: Framework) -> dict[str, ff.Control]:
     }
 
 
+def moderated_domain_field(key: str, title: str, grades: list[str]) -> dict[str, ff.Control]:
+    """The moderator's grade for one practice area (issue 10)."""
+    return {
+        "moderated_grade": ff.dropdown_control(
+            f"qaf_modgrade_{key}", f"{title}: moderated grade", grades
+        )
+    }
+
+
+def smart_action_fields(n: int) -> dict[str, ff.Control]:
+    """An action's SMART columns: immediate, success criterion, impact on the child (issue 10)."""
+    return {
+        "immediate": ff.checkbox_control(f"qaf_action_{n}_immediate", f"Action {n}: immediate"),
+        "success": ff.text_control(f"qaf_action_{n}_success", f"Action {n}: success criterion"),
+        "impact": ff.text_control(f"qaf_action_{n}_impact", f"Action {n}: impact on the child"),
+    }
+
+
+def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dict[str, Any]:
+    """The concern box and, on a re-audit, the earlier audit's grades and actions (issue 10)."""
+    roles = [
+        *framework.escalation.immediate_concerns,
+        *framework.escalation.immediate_concerns_notify,
+    ]
+    earlier = None
+    if previous is not None:
+        earlier = {
+            "audit_ref": previous.audit_ref,
+            "audit_date": uk(previous.audit_date or previous.returned_on),
+            "grade": previous.final_grade or "not graded",
+            "domains": [
+                {"domain": d.domain, "grade": d.grade or "", "rationale": d.rationale}
+                for d in previous.domains
+            ],
+            "actions": [
+                {
+                    "description": a.description,
+                    "owner": a.owner,
+                    "due_on": uk(a.due_on),
+                    "status": a.status + (" (overdue)" if a.overdue else ""),
+                }
+                for a in previous.actions
+            ],
+        }
+    return {
+        "immediate_days": framework.timescales.immediate_action_working_days,
+        "concern_roles": ", ".join(roles) or "your manager and the QA team",
+        "previous": earlier,
+        "concern_fields": {
+            "concern": ff.checkbox_control("qaf_concern", "Immediate safeguarding concern"),
+            "concern_text": ff.text_control("qaf_concern_text", "What the concern is"),
+        },
+    }
+
+
 def audit_tool_context(
-    details: PackDetails, framework: Framework, action_days: int
+    details: PackDetails,
+    framework: Framework,
+    action_days: int,
+    previous: AuditResult | None = None,
 ) -> dict[str, Any]:
     """Return the values the Word template is rendered with."""
     ident = details.identity
@@ -68,6 +126,7 @@ def audit_tool_context(
             ),
             "rationale": ff.text_control(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
             "indicators": parts.indicator_groups(framework, d.key),
+            **moderated_domain_field(d.key, d.title, framework.scale.choices),
         }
         for d in framework.domains
     ]
@@ -77,10 +136,12 @@ def audit_tool_context(
             "description": ff.text_control(f"qaf_action_{n}", f"Action {n}"),
             "owner": ff.text_control(f"qaf_action_{n}_owner", f"Action {n}: owner"),
             "due": ff.date_control(f"qaf_action_{n}_due", f"Action {n}: due date"),
+            **smart_action_fields(n),
         }
         for n in range(1, ACTION_SLOTS + 1)
     ]
     period = framework.audit_period
+    lifecycle = lifecycle_context(framework, previous)
     return {
         "council_name": details.council_name,
         "audit_period": (period.wording or f"The last {period.months} months") if period else "",
@@ -112,26 +173,39 @@ def audit_tool_context(
         "sections": framework.sections,
         "domains": domains,
         "actions": actions,
-        "f": _fields(framework),
+        "f": {**_fields(framework), **lifecycle.pop("concern_fields")},
+        **lifecycle,
     }
 
 
 def write_audit_tool(
-    template: Path, details: PackDetails, framework: Framework, action_days: int, out: Path
+    template: Path,
+    details: PackDetails,
+    framework: Framework,
+    action_days: int,
+    out: Path,
+    previous: AuditResult | None = None,
 ) -> Path:
-    """Render the Word audit tool for one audit to ``out`` and return the path written."""
+    """Render the Word audit tool for one audit to ``out`` and return the path written.
+
+    ``previous``: on a re-audit, the case's earlier audit, shown for the three-month review.
+    """
+    context = audit_tool_context(details, framework, action_days, previous)
+    return render_audit_tool(template, context, details.identity, out)
+
+
+def render_audit_tool(
+    template: Path, context: dict[str, Any], identity: Identity, out: Path
+) -> Path:
+    """Render the Word template with ``context`` to ``out``, carrying ``identity``; return the path."""
     tpl = DocxTemplate(str(template))
     try:
-        tpl.render(
-            audit_tool_context(details, framework, action_days),
-            jinja_environment(),
-            autoescape=True,
-        )
+        tpl.render(context, jinja_environment(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise template_problem(template, exc) from exc
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise not_a_template(template, "Word Document (.docx)") from exc
-    _add_custom_properties(tpl, details.identity)
+    _add_custom_properties(tpl, identity)
     return atomic_write(out, lambda tmp: tpl.save(str(tmp)))
 
 

@@ -21,6 +21,8 @@ class PackAction:
     status: str = "Not started"
     completed_on: date | None = None
     evidence: str = ""
+    signed_off_by: str = ""
+    signed_off_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from qaf_docs.packs.action_tracker import write_action_tracker
 from qaf_docs.packs.audit_tool import write_audit_tool
 from qaf_docs.packs.details import details_for, issued_at_now, pack_paths
 from qaf_docs.packs.templates import template_version
-from qaf_docs.records import AuditRecord
+from qaf_docs.records import AuditRecord, AuditResult
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace
 
@@ -31,6 +31,7 @@ def generate_packs(
     written: list[tuple[Path, Path]] = []
     statuses = ("allocated", "issued") if reissue else ("allocated",)
     audits = [a for a in register.audits(round_id=round_id) if a.status in statuses]
+    earlier = earlier_audits(register, audits)
     for audit in audits:
         if audit.framework_id not in frameworks:
             frameworks[audit.framework_id] = load_framework(audit.framework_id, base=ws.root)
@@ -56,6 +57,7 @@ def generate_packs(
             framework,
             days,
             docx_path,
+            earlier.get(audit.audit_ref),
         )
         write_action_tracker(
             xlsx_template, details_for(record, settings, kind="action_tracker"), [], xlsx_path
@@ -70,3 +72,17 @@ def generate_packs(
         if on_pack:
             on_pack(audit.audit_ref)
     return written
+
+
+def earlier_audits(register: Register, audits: list[AuditRecord]) -> dict[str, AuditResult]:
+    """For each re-audit among ``audits``, the case's earlier audit as the register knows it."""
+    previous = {
+        a.audit_ref: ref
+        for a in audits
+        if register.round_kind(a.round_id) == "reaudit"
+        and (ref := register.previous_audit(a.audit_ref))
+    }
+    if not previous:
+        return {}
+    results = {r.audit_ref: r for r in register.results()}
+    return {ref: results[before] for ref, before in previous.items() if before in results}

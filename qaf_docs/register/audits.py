@@ -14,6 +14,7 @@ from qaf_docs.records import (
     NewAudit,
 )
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.events import record_event
 from qaf_docs.register.parts import insert_case_facts
 from qaf_docs.register.values import date_or_none, iso_or_none, now_iso
 
@@ -77,7 +78,7 @@ class AuditBook(Connection):
                 db.execute(
                     "INSERT INTO audits (audit_ref, round_id, case_id, team, worker, case_type, "
                     "child_name, auditor, auditor_email, framework_id, status, due_on, created_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'allocated', ?, ?)",
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?)",
                     (
                         ref,
                         round_id,
@@ -92,6 +93,13 @@ class AuditBook(Connection):
                         iso_or_none(a.due_on),
                         now_iso(),
                     ),
+                )
+                record_event(
+                    db,
+                    ref,
+                    "allocated",
+                    to_status="allocated",
+                    reason=f"drawn in round {round_id} ({kind}) for {a.auditor or 'no auditor'}",
                 )
                 refs.append(ref)
                 insert_case_facts(db, ref, a.facts)
@@ -140,10 +148,18 @@ class AuditBook(Connection):
         """Record that an audit's pack was generated (status 'issued' unless already returned)."""
         with self.transaction() as db:
             db.execute(
-                "UPDATE audits SET framework_version = ?, template_version = ?, issued_at = ?, "
-                "status = CASE WHEN status = 'allocated' THEN 'issued' ELSE status END "
+                "UPDATE audits SET framework_version = ?, template_version = ?, issued_at = ? "
                 "WHERE audit_ref = ?",
                 (framework_version, template_version, issued_at, audit_ref),
+            )
+            row = db.execute("SELECT status FROM audits WHERE audit_ref = ?", (audit_ref,))
+            first = row.fetchone()[0] == "allocated"
+            record_event(
+                db,
+                audit_ref,
+                "issued" if first else "reissued",
+                to_status="issued" if first else None,
+                reason=f"pack generated from template {template_version}",
             )
 
     def template_versions(self) -> set[str]:

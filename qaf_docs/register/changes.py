@@ -15,6 +15,7 @@ from datetime import date
 from qaf_docs.errors import RegisterError
 from qaf_docs.records import NewAudit, RoundChange
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.events import record_event
 from qaf_docs.register.values import iso_or_none, now_iso
 
 # DESIGN.md: an audit is open from allocated until moderated. A returned audit stays open here
@@ -64,15 +65,13 @@ class ChangeBook(Connection):
     ) -> None:
         """Mark ``refs`` cancelled and record why; nothing changes if any is past cancelling."""
         with self.transaction() as db:
-            marks = ", ".join("?" for _ in CANCELLABLE_STATUSES)
             for ref in refs:
-                done = db.execute(
-                    f"UPDATE audits SET status = 'cancelled' WHERE audit_ref = ? "
-                    f"AND status IN ({marks})",
-                    (ref, *CANCELLABLE_STATUSES),
-                )
-                if done.rowcount != 1:
+                row = db.execute("SELECT status FROM audits WHERE audit_ref = ?", (ref,)).fetchone()
+                if row is None or row[0] not in CANCELLABLE_STATUSES:
                     raise RegisterError(f"Audit {ref} can no longer be cancelled.")
+                # The audit's history (qaf history) shows the cancellation like any status change.
+                why = f"{reason} (by {by_whom}, {'round' if whole_round else 'audit'} cancelled)"
+                record_event(db, ref, "cancelled", to_status="cancelled", reason=why)
             self._change(
                 db,
                 round_id,
@@ -89,15 +88,21 @@ class ChangeBook(Connection):
         """Give an audit to another auditor; an issued pack goes back to 'allocated' for reissue."""
         with self.transaction() as db:
             row = db.execute(
-                "SELECT round_id, auditor, issued_at FROM audits WHERE audit_ref = ?", (audit_ref,)
+                "SELECT round_id, auditor, issued_at, status FROM audits WHERE audit_ref = ?",
+                (audit_ref,),
             ).fetchone()
             if row is None:
                 raise RegisterError(f"Audit {audit_ref} is not in the register.")
             db.execute(
-                "UPDATE audits SET auditor = ?, auditor_email = ?, "
-                "status = CASE WHEN status = 'issued' THEN 'allocated' ELSE status END "
-                "WHERE audit_ref = ?",
+                "UPDATE audits SET auditor = ?, auditor_email = ? WHERE audit_ref = ?",
                 (auditor, auditor_email, audit_ref),
+            )
+            record_event(
+                db,
+                audit_ref,
+                "reassigned",
+                to_status="allocated" if row["status"] == "issued" else None,
+                reason=f"from {row['auditor'] or 'nobody'} to {auditor}: {reason} (by {by_whom})",
             )
             self._change(
                 db,
@@ -137,13 +142,18 @@ class ChangeBook(Connection):
             if r is None:
                 raise RegisterError(f"Round {round_id} is not in the register.")
             if replaces is not None:
-                done = db.execute(
-                    "UPDATE audits SET status = 'cancelled' WHERE audit_ref = ? AND status IN "
-                    "('allocated', 'issued', 'rejected')",
-                    (replaces,),
-                )
-                if done.rowcount != 1:
+                old = db.execute(
+                    "SELECT status FROM audits WHERE audit_ref = ?", (replaces,)
+                ).fetchone()
+                if old is None or old[0] not in ("allocated", "issued", "rejected"):
                     raise RegisterError(f"Audit {replaces} can no longer be swapped.")
+                record_event(
+                    db,
+                    replaces,
+                    "cancelled",
+                    to_status="cancelled",
+                    reason=f"swapped for another case: {reason} (by {by_whom})",
+                )
             counter_key = f"ref_counter_{today:%y%m}"
             row = db.execute("SELECT value FROM meta WHERE key = ?", (counter_key,)).fetchone()
             n = (int(row[0]) if row else 0) + 1
@@ -169,6 +179,14 @@ class ChangeBook(Connection):
                 ),
             )
             db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (counter_key, str(n)))
+            how = f"swapped in for {replaces}" if replaces else "added by hand"
+            record_event(
+                db,
+                ref,
+                "allocated",
+                to_status="allocated",
+                reason=f"{how} in round {round_id} for {audit.auditor or 'no auditor'}: {reason}",
+            )
             facts = {"case": audit.case_id, "auditor": audit.auditor, **(details or {})}
             if replaces is not None:
                 facts["replaces"] = replaces

@@ -155,6 +155,63 @@ def _m7_filed_files(db: sqlite3.Connection) -> None:
     db.execute("UPDATE ingested_files SET filed_at = at WHERE outcome = 'processed'")
 
 
+def _m8_lifecycle(db: sqlite3.Connection) -> None:
+    # Every status change is kept with when and why; escalations stay open until resolved.
+    # IF NOT EXISTS: a register rewound to an older version in tests keeps these tables.
+    run_script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS audit_events (
+            id INTEGER PRIMARY KEY, audit_ref TEXT NOT NULL REFERENCES audits(audit_ref),
+            at TEXT NOT NULL, event TEXT NOT NULL, from_status TEXT, to_status TEXT,
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX IF NOT EXISTS audit_events_audit ON audit_events(audit_ref, id);
+        CREATE TABLE IF NOT EXISTS escalations (
+            id INTEGER PRIMARY KEY, audit_ref TEXT NOT NULL REFERENCES audits(audit_ref),
+            case_id TEXT NOT NULL, level TEXT NOT NULL, title TEXT NOT NULL,
+            roles_json TEXT NOT NULL DEFAULT '[]', raised_on TEXT NOT NULL,
+            reason TEXT NOT NULL, resolved_on TEXT, resolution TEXT,
+            UNIQUE (audit_ref, level)
+        );
+        CREATE INDEX IF NOT EXISTS escalations_case ON escalations(case_id);
+        CREATE TABLE IF NOT EXISTS moderations (
+            audit_ref TEXT PRIMARY KEY REFERENCES audits(audit_ref), kind TEXT,
+            disputed_on TEXT, dispute_reason TEXT
+        )
+        """,
+    )
+
+
+def _add_column(db: sqlite3.Connection, table: str, column: str, declaration: str) -> None:
+    # Skipped when present: a register rewound to an older version in tests keeps its columns.
+    if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
+
+
+def _m9_smart_actions(db: sqlite3.Connection) -> None:
+    # SMART actions: immediate ones, success criteria, impact on the child; the manager's sign-off.
+    _add_column(db, "actions", "immediate", "INTEGER NOT NULL DEFAULT 0")
+    _add_column(db, "actions", "success_criteria", "TEXT NOT NULL DEFAULT ''")
+    _add_column(db, "actions", "impact_on_child", "TEXT NOT NULL DEFAULT ''")
+    _add_column(db, "action_updates", "signed_off_by", "TEXT NOT NULL DEFAULT ''")
+    _add_column(db, "action_updates", "signed_off_on", "TEXT")
+
+
+def _m10_close_the_loop(db: sqlite3.Connection) -> None:
+    # Thematic rounds' close-the-loop checkpoints, recorded when someone has done them.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS round_checkpoints (round_id TEXT NOT NULL REFERENCES "
+        "rounds(round_id), checkpoint TEXT NOT NULL, done_on TEXT NOT NULL, note TEXT NOT NULL, "
+        "PRIMARY KEY (round_id, checkpoint))"
+    )
+
+
+def _m11_moderated_domains(db: sqlite3.Connection) -> None:
+    # The moderator's grade for each practice area, beside the auditor's.
+    _add_column(db, "domain_grades", "moderated_grade", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -163,4 +220,8 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("round changes: how each audit was chosen, and who changed what", _m5_round_changes),
     ("derived outputs and the change counter", _m6_derived_outputs),
     ("when each accepted file reached processed", _m7_filed_files),
+    ("audit lifecycle: status events, escalations, moderation", _m8_lifecycle),
+    ("SMART actions and the manager's sign-off", _m9_smart_actions),
+    ("close-the-loop checkpoints of thematic rounds", _m10_close_the_loop),
+    ("moderated grade per practice area", _m11_moderated_domains),
 ]

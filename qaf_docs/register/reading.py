@@ -8,20 +8,24 @@ from datetime import date
 from typing import Any
 
 from qaf_docs.records import (
+    AWAITING_RETURN,
     ActionResult,
     AuditResult,
     CaseFact,
     DomainResult,
     IngestedFile,
+    ModerationResult,
     Submission,
     TrackerRow,
 )
 from qaf_docs.register import parts
 from qaf_docs.register.audits import AuditBook
+from qaf_docs.register.checkpoints import CheckpointBook
+from qaf_docs.register.lifecycle import LifecycleBook
 from qaf_docs.register.values import date_or_none, merge_actions
 
 
-class ReadingBook(AuditBook):
+class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
     """What reports, exports and sampling read (mixed into :class:`~qaf_docs.register.store.Register`)."""
 
     # -- reading back ------------------------------------------------------------------------------
@@ -100,11 +104,13 @@ class ReadingBook(AuditBook):
             for r in rows
         ]
 
-    def results(self) -> list[AuditResult]:
+    def results(self, today: date | None = None) -> list[AuditResult]:
         """Return every audit with its current grades and actions, for reports and exports.
 
         Loaded set-wise (one query per table, not per audit), so the time grows with the register.
+        Overdue flags are as of ``today`` (default: the computer's date).
         """
+        today = today or date.today()
         current = "s.superseded_by IS NULL AND s.kind = ?"
 
         def by_audit(sql: str, kind: str) -> dict[str, list[sqlite3.Row]]:
@@ -142,11 +148,27 @@ class ReadingBook(AuditBook):
         indicators = parts.current_indicators(self._db)
         agencies = parts.current_agencies(self._db)
         facts = parts.case_facts(self._db)
+        escalated: dict[str, list[Any]] = {}
+        for e in self.escalations():
+            escalated.setdefault(e.audit_ref, []).append(e)
+        extras = self.moderation_extras()
         kinds = {r[0]: r[1] for r in self._db.execute("SELECT round_id, kind FROM rounds")}
         out: list[AuditResult] = []
         for a in self.audits():
             tool = tools.get(a.audit_ref)
             present = tool["practitioner_present"] if tool else None
+            kind, disputed = extras.get(a.audit_ref, (None, None))
+            moderation = (
+                ModerationResult(
+                    moderator=tool["moderator"] or "",
+                    moderated_on=date_or_none(tool["moderation_date"]),
+                    kind=kind,
+                    agreed=tool["moderated_grade"] == tool["overall_grade"] and not disputed,
+                    reason=tool["moderation_reason"] or disputed or "",
+                )
+                if tool and tool["moderated_grade"]
+                else None
+            )
             out.append(
                 AuditResult(
                     audit_ref=a.audit_ref,
@@ -169,12 +191,24 @@ class ReadingBook(AuditBook):
                             r["grade"],
                             r["rationale"],
                             indicators.get((a.audit_ref, r["domain"]), ()),
+                            r["moderated_grade"],
                         )
                         for r in domains.get(a.audit_ref, [])
                     ],
                     actions=[
                         ActionResult(
-                            t.description, t.owner, t.due_on, t.status, t.completed_on, t.evidence
+                            t.description,
+                            t.owner,
+                            t.due_on,
+                            t.status,
+                            t.completed_on,
+                            t.evidence,
+                            overdue=_action_overdue(t, today),
+                            immediate=t.immediate,
+                            success_criteria=t.success_criteria,
+                            impact_on_child=t.impact_on_child,
+                            signed_off_by=t.signed_off_by,
+                            signed_off_on=t.signed_off_on,
                         )
                         for t in merge_actions(
                             agreed.get(a.audit_ref, []), updates.get(a.audit_ref, [])
@@ -194,6 +228,16 @@ class ReadingBook(AuditBook):
                     practitioner_present=None if present is None else bool(present),
                     moderator=(tool["moderator"] or None) if tool else None,
                     moderation_reason=(tool["moderation_reason"] or "") if tool else "",
+                    overdue=a.status in AWAITING_RETURN
+                    and a.due_on is not None
+                    and a.due_on < today,
+                    moderation=moderation,
+                    escalations=escalated.get(a.audit_ref, []),
+                    reaudit_of=(
+                        self.previous_audit(a.audit_ref)
+                        if kinds.get(a.round_id) == "reaudit"
+                        else None
+                    ),
                 )
             )
         return out
@@ -268,3 +312,12 @@ def _sections(texts_json: str | None) -> dict[str, str]:
     if "self_assessment" in texts:
         texts.setdefault("practitioner_self_assessment", texts.pop("self_assessment"))
     return texts
+
+
+def _action_overdue(action: TrackerRow, today: date) -> bool:
+    """An action is overdue when it is past its due date and not completed."""
+    return (
+        action.due_on is not None
+        and action.due_on < today
+        and action.status.strip().lower() != "completed"
+    )

@@ -14,6 +14,7 @@ from qaf_docs.records import (
     TrackerRow,
 )
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.events import record_event
 from qaf_docs.register.parts import insert_form_parts
 from qaf_docs.register.values import iso_or_none, now_iso
 
@@ -61,23 +62,46 @@ class SubmissionBook(Connection):
             sid = int(cur.lastrowid or 0)
             self._supersede(db, ref, "audit_tool", sid)
             db.executemany(
-                "INSERT INTO domain_grades VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO domain_grades (submission_id, position, domain, title, grade, "
+                "rationale, moderated_grade) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (sid, i, d.key, d.title, d.grade, d.rationale)
+                    (sid, i, d.key, d.title, d.grade, d.rationale, d.moderated_grade)
                     for i, d in enumerate(form.domains)
                 ],
             )
             insert_form_parts(db, sid, form)
             db.executemany(
-                "INSERT INTO actions VALUES (?, ?, ?, ?, ?)",
-                [(sid, a.row, a.description, a.owner, iso_or_none(a.due_on)) for a in form.actions],
+                "INSERT INTO actions (submission_id, number, description, owner, due_on, "
+                "immediate, success_criteria, impact_on_child) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        sid,
+                        a.row,
+                        a.description,
+                        a.owner,
+                        iso_or_none(a.due_on),
+                        int(a.immediate),
+                        a.success_criteria,
+                        a.impact_on_child,
+                    )
+                    for a in form.actions
+                ],
             )
             db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?)",
                 [(sid, f.severity, f.where, f.message) for f in warnings],
             )
-            status = "moderated" if form.moderated_grade else "returned"
-            db.execute("UPDATE audits SET status = ? WHERE audit_ref = ?", (status, ref))
+            if form.moderated_grade:
+                why = f"moderated by {form.moderator or 'an unnamed moderator'}: " + (
+                    f"grade '{form.overall_grade}' agreed"
+                    if form.moderated_grade == form.overall_grade
+                    else f"'{form.overall_grade}' changed to '{form.moderated_grade}'"
+                )
+                record_event(db, ref, "moderated", to_status="moderated", reason=why)
+            else:
+                record_event(
+                    db, ref, "returned", to_status="returned", reason="audit tool accepted"
+                )
             self._record_file(db, sha256, file_name, "processed", ref, sid, None)
         return sid
 
@@ -95,7 +119,9 @@ class SubmissionBook(Connection):
             sid = int(cur.lastrowid or 0)
             self._supersede(db, audit_ref, "action_tracker", sid)
             db.executemany(
-                "INSERT INTO action_updates VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO action_updates (submission_id, audit_ref, number, description, owner, "
+                "due_on, status, completed_on, evidence, signed_off_by, signed_off_on) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (
                         sid,
@@ -107,18 +133,53 @@ class SubmissionBook(Connection):
                         r.status,
                         iso_or_none(r.completed_on),
                         r.evidence,
+                        r.signed_off_by,
+                        iso_or_none(r.signed_off_on),
                     )
                     for r in rows
                 ],
+            )
+            # An action is closed only when completed and signed off by the manager.
+            done = sum(1 for r in rows if r.status.lower() == "completed")
+            signed = sum(1 for r in rows if r.status.lower() == "completed" and r.signed_off_by)
+            record_event(
+                db,
+                audit_ref,
+                "tracker",
+                to_status="closed" if rows and signed == len(rows) else "actions open",
+                reason=f"manager's tracker accepted: {done} of {len(rows)} actions completed, "
+                f"{signed} signed off",
             )
             self._record_file(db, sha256, file_name, "processed", audit_ref, sid, None)
         return sid
 
     def record_rejection(
-        self, *, sha256: str, file_name: str, audit_ref: str | None, reason: str, note: str
+        self,
+        *,
+        sha256: str,
+        file_name: str,
+        audit_ref: str | None,
+        reason: str,
+        note: str,
+        refuses_return: bool = False,
     ) -> None:
-        """Record that a file is rejected and its note, before the file is moved."""
+        """Record that a file is rejected and its note, before the file is moved.
+
+        ``refuses_return``: the file was the audit's form; an audit still awaiting its first
+        accepted form becomes 'rejected' (awaiting resubmission). An accepted one keeps its status.
+        """
         with self.transaction() as db:
+            if audit_ref and refuses_return:
+                row = db.execute("SELECT status FROM audits WHERE audit_ref = ?", (audit_ref,))
+                status = row.fetchone()
+                waiting = status is not None and status[0] in ("allocated", "issued", "rejected")
+                record_event(
+                    db,
+                    audit_ref,
+                    "rejected",
+                    to_status="rejected" if waiting else None,
+                    reason=reason[:500],
+                )
             db.execute(
                 "INSERT OR REPLACE INTO ingested_files "
                 "(sha256, file_name, outcome, audit_ref, submission_id, reason, at, note) "

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from qaf_docs.records import TrackerRow
@@ -29,11 +30,12 @@ def _same_action(text: str) -> str:
 def merge_actions(
     agreed: Sequence[sqlite3.Row], updates: Sequence[sqlite3.Row]
 ) -> list[TrackerRow]:
-    """Actions as agreed in the form, each replaced by the manager's latest tracker row if any.
+    """Actions as agreed in the form, each replaced by the manager's latest tracker row if any
+    (what was agreed about it — immediate, success criteria, impact — stays as agreed).
 
     A tracker returned before the current form (the audit was resubmitted since) speaks of the
     earlier form's actions: the new form's actions stand, and the manager's status, completion
-    date and evidence carry over only to an action that still exists with the same wording.
+    date, evidence and sign-off carry over only to an action that still exists with the same wording.
     """
     merged = {
         r["number"]: TrackerRow(
@@ -44,6 +46,9 @@ def merge_actions(
             "Not started",
             None,
             "",
+            immediate=bool(r["immediate"]),
+            success_criteria=r["success_criteria"],
+            impact_on_child=r["impact_on_child"],
         )
         for r in agreed
     }
@@ -54,17 +59,17 @@ def merge_actions(
         for number, row in merged.items():
             u = by_wording.get(_same_action(row.description))
             if u is not None:
-                merged[number] = TrackerRow(
-                    number,
-                    row.description,
-                    row.owner,
-                    row.due_on,
-                    u["status"],
-                    date_or_none(u["completed_on"]),
-                    u["evidence"],
+                merged[number] = replace(
+                    row,
+                    status=u["status"],
+                    completed_on=date_or_none(u["completed_on"]),
+                    evidence=u["evidence"],
+                    signed_off_by=u["signed_off_by"],
+                    signed_off_on=date_or_none(u["signed_off_on"]),
                 )
         return [merged[n] for n in sorted(merged)]
     for r in updates:
+        before = merged.get(r["number"])
         merged[r["number"]] = TrackerRow(
             r["number"],
             r["description"],
@@ -73,5 +78,10 @@ def merge_actions(
             r["status"],
             date_or_none(r["completed_on"]),
             r["evidence"],
+            signed_off_by=r["signed_off_by"],
+            signed_off_on=date_or_none(r["signed_off_on"]),
+            immediate=before.immediate if before else False,
+            success_criteria=before.success_criteria if before else "",
+            impact_on_child=before.impact_on_child if before else "",
         )
     return [merged[n] for n in sorted(merged)]

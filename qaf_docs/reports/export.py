@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from qaf_docs.records import AuditResult
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write, csv_safe
 
@@ -17,9 +18,13 @@ EXPORT_FIELDS = (
     "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
 )  # fmt: skip
-DOMAIN_FIELDS = ("domain", "grade", "rationale")
-ACTION_FIELDS = ("description", "owner", "due_on", "status", "completed_on")
+DOMAIN_FIELDS = ("domain", "grade", "rationale", "moderated_grade")
+ACTION_FIELDS = (
+    "description", "owner", "due_on", "status", "completed_on", "overdue", "immediate",
+    "success_criteria", "impact_on_child", "signed_off_by", "signed_off_on",
+)  # fmt: skip
 AGENCY_FIELDS = ("agency", "lead", "contribution", "finding")
+ESCALATION_FIELDS = ("level", "raised_on", "reason", "resolved_on")
 
 
 def _iso(d: date | None) -> str | None:
@@ -51,6 +56,7 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
                 "grade": d.grade,
                 "rationale": d.rationale,
                 "indicators": list(d.indicators),
+                "moderated_grade": d.moderated_grade,
             }
             for d in a.domains
         ],
@@ -72,8 +78,48 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
                 "due_on": _iso(x.due_on),
                 "status": x.status,
                 "completed_on": _iso(x.completed_on),
+                "evidence": x.evidence,
+                "overdue": x.overdue,
+                "immediate": x.immediate,
+                "success_criteria": x.success_criteria,
+                "impact_on_child": x.impact_on_child,
+                "signed_off_by": x.signed_off_by,
+                "signed_off_on": _iso(x.signed_off_on),
             }
             for x in a.actions
+        ],
+        **_lifecycle_document(a),
+    }
+
+
+def _lifecycle_document(a: AuditResult) -> dict[str, Any]:
+    """The audit's moderation, re-audit link and escalations, in the documented shape."""
+    m = a.moderation
+    return {
+        "moderation": {
+            "moderator": m.moderator,
+            "moderated_on": _iso(m.moderated_on),
+            "kind": m.kind,
+            "agreed": m.agreed,
+            "reason": m.reason,
+        }
+        if m
+        else None,
+        "reaudit_of": a.reaudit_of,
+        "escalations": [
+            {
+                "level": e.level,
+                "raised_on": _iso(e.raised_on),
+                "reason": e.reason,
+                "resolved_on": _iso(e.resolved_on),
+            }
+            for e in a.escalations
+            if e.level != CONCERN_LEVEL
+        ],
+        "concerns": [
+            {"raised_on": _iso(e.raised_on), "text": e.reason, "escalated_to": e.roles}
+            for e in a.escalations
+            if e.level == CONCERN_LEVEL
         ],
     }
 
@@ -112,6 +158,14 @@ def export_csv(register: Register, folder: Path) -> list[Path]:
                 [a["audit_ref"], *(x[k] for k in ACTION_FIELDS)]
                 for a in documents
                 for x in a["actions"]
+            ],
+        ),
+        "escalations.csv": (
+            ["audit_ref", *ESCALATION_FIELDS],
+            [
+                [a["audit_ref"], *(e[k] for k in ESCALATION_FIELDS)]
+                for a in documents
+                for e in a["escalations"]
             ],
         ),
     }

@@ -83,8 +83,11 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
         start=header + 1,
     ):
         values = (list(cells) + [None] * COLUMN_COUNT)[:COLUMN_COUNT]
-        number, description, owner, due, status, done, evidence = (values[c - 1] for c in Column)
-        if not any(_text(v) for v in (description, owner, status, done, evidence)):
+        number, description, owner, due, status, done, evidence = (
+            values[c - 1] for c in list(Column)[:7]
+        )
+        signer, signed = values[Column.SIGNED_OFF_BY - 1], values[Column.SIGNED_OFF_ON - 1]
+        if not any(_text(v) for v in (description, owner, status, done, evidence, signer)):
             continue
         where_row = f"Row {excel_row}"
         status_text = _text(status)
@@ -126,8 +129,11 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
                 status=parsed,
                 completed_on=completed_on,
                 evidence=str(evidence or "").strip(),
+                signed_off_by=_text(signer),
+                signed_off_on=_cell_date(signed, f"{where_row}: Signed off on", findings),
             )
         )
+        findings += _sign_off_findings(rows[-1], where_row)
     numbers = [r.number for r in rows]
     for n in sorted({n for n in numbers if numbers.count(n) > 1}):
         findings.append(
@@ -139,3 +145,38 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
             )
         )
     return TrackerForm(identity=identity, rows=rows, findings=findings)
+
+
+def _sign_off_findings(row: TrackerRow, where: str) -> list[Finding]:
+    """A sign-off belongs to a completed action, on or after its completion."""
+    if not row.signed_off_by and row.signed_off_on is None:
+        return []
+    if row.status != "Completed":
+        return [
+            Finding(
+                "error",
+                f"{where}: Signed off by",
+                f"the action is signed off but its status is {row.status}",
+                "Sign an action off only once it is Completed.",
+            )
+        ]
+    if row.completed_on and row.signed_off_on and row.signed_off_on < row.completed_on:
+        return [
+            Finding(
+                "error",
+                f"{where}: Signed off on",
+                f"{row.signed_off_on:%d/%m/%Y} is before the action was completed on "
+                f"{row.completed_on:%d/%m/%Y}",
+                "Give the date you signed the action off.",
+            )
+        ]
+    if not row.signed_off_by:
+        return [
+            Finding(
+                "error",
+                f"{where}: Signed off by",
+                "a sign-off date is given without the manager's name",
+                "Type the name of the manager who signed the action off.",
+            )
+        ]
+    return []

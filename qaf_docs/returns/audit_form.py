@@ -110,12 +110,19 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
             grade=grade(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale, may_be_na=True),
             rationale=text(f"qaf_rationale_{d.key}"),
             indicators=ticked_indicators(fields, framework, d.key),
+            moderated_grade=grade(
+                f"qaf_modgrade_{d.key}",
+                f"{d.title}: moderated grade",
+                framework.scale,
+                may_be_na=True,
+            ),
         )
         for d in framework.domains
     ]
     sections = framework.sections
     missing = fields.get(tags.MISSING_HISTORY) if sections.missing_historical_information else None
     present = fields.get("qaf_practitioner_present")
+    concern = fields.get("qaf_concern")
     return AuditForm(
         identity=identity,
         domains=domains,
@@ -134,6 +141,8 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
         missing_history=(bool(missing.checked) if missing else False)
         if sections.missing_historical_information
         else None,
+        concern=bool(concern and concern.checked),
+        concern_text=text("qaf_concern_text"),
     )
 
 
@@ -141,7 +150,12 @@ _COLUMNS = {
     "description": ("action", "description", "what"),
     "owner": ("owner", "who", "responsible", "lead"),
     "due": ("due", "by when", "date", "timescale"),
+    # SMART columns (issue 10); a council's older tool without them reads as before.
+    "immediate": ("immediate",),
+    "success": ("success", "measur"),
+    "impact": ("impact",),
 }
+_TICKED = {"☒", "☑", "✓", "✔", "x", "y", "yes", "true", "immediate"}
 
 
 def _actions_table(root: etree._Element) -> etree._Element | None:
@@ -203,5 +217,16 @@ def _read_actions(root: etree._Element, findings: list[Finding]) -> list[ActionR
             due_on = shown_date(due_text, stored)
         except ValueError:
             due_on = None  # validation says why: "ASAP" and friends are a rule, not a read error
-        actions.append(ActionRow(number, description, owner, due_on, due_text))
+        actions.append(
+            ActionRow(
+                number,
+                description,
+                owner,
+                due_on,
+                due_text,
+                immediate=cell(row_cells, "immediate").strip().lower() in _TICKED,
+                success_criteria=cell(row_cells, "success"),
+                impact_on_child=cell(row_cells, "impact"),
+            )
+        )
     return actions

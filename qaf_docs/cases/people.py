@@ -1,0 +1,57 @@
+"""Everyone on the roster qaf addresses, not only auditors: moderators, team managers,
+practitioners (matched to the case list's allocated worker) and escalation contacts by role.
+
+Read tolerantly: a person without an e-mail address is kept (with ``email=""``) so that whoever
+writes to them can say so, rather than skipping them in silence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qaf_docs.cases.columns import clean_text, fold_header
+from qaf_docs.cases.roster import ROSTER_COLUMNS, roster_table
+from qaf_docs.records import Person
+
+ROSTER_NAMES = ("roster.xlsx", "roster.csv")
+_NO_TEAM = {"", "none", "n/a", "na", "-", "no team"}
+
+
+def find_roster(folder: Path) -> Path | None:
+    """Return the workspace's roster (roster.xlsx, else roster.csv), or None."""
+    return next((folder / n for n in ROSTER_NAMES if (folder / n).is_file()), None)
+
+
+def read_people(path: Path) -> list[Person]:
+    """Return every named person on the roster with their e-mail (or ""), role and team."""
+    table = roster_table(path)
+    if not table:
+        return []
+    folded = [fold_header(h) for h in table[0][1]]
+    index: dict[str, int] = {}
+    for key in ("name", "email", "role", "team"):
+        for spelling in ROSTER_COLUMNS[key]:
+            if fold_header(spelling) in folded:
+                index[key] = folded.index(fold_header(spelling))
+                break
+    people: list[Person] = []
+    for _, cells in table[1:]:
+
+        def cell(key: str, cells: list[str] = cells) -> str:
+            i = index.get(key)
+            return clean_text(cells[i]) if i is not None and i < len(cells) else ""
+
+        name = cell("name")
+        if not name or name.startswith("="):
+            continue
+        email = cell("email")
+        team = cell("team")
+        people.append(
+            Person(
+                name=name,
+                email=email if "@" in email and not email.startswith("=") else "",
+                role=cell("role"),
+                team=None if team.casefold() in _NO_TEAM else team,
+            )
+        )
+    return people

@@ -1,0 +1,309 @@
+"""After an audit comes back: ``qaf moderation``, ``qaf escalations``, ``qaf cancel`` and ``qaf history``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.errors import QafError
+
+if TYPE_CHECKING:  # imported when a command runs, so `qaf --help` stays quick
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.reminders import ReminderPlan
+    from qaf_docs.workspace import Workspace
+
+
+@cli.group()
+def moderation() -> None:
+    """Moderation: the queue of returned audits waiting for a moderator, and disputes.
+
+    Example:
+
+        \b
+        qaf moderation queue
+
+        \b
+        qaf moderation dispute QA2611-0004 --reason "Evidence of impact was not considered"
+    """
+
+
+@moderation.command("queue")
+@workspace_option
+def moderation_queue(workspace: Path | None) -> None:
+    """List returned audits waiting for moderation: Inadequate first, then by deadline.
+
+    Example:
+
+        \b
+        qaf moderation queue
+    """
+    from qaf_docs.dates import uk
+    from qaf_docs.register.presence import open_register
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    ws = workspace_at(workspace)
+    today = date.today()
+    with open_register(ws) as register:
+        queue = register.moderation_queue(
+            frameworks_of(ws), today, ws.load_settings().lifecycle.moderate
+        )
+    if not queue:
+        click.echo("Nothing is waiting for moderation.")
+    for m in queue:
+        when = "at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}"
+        click.echo(f"{m.audit_ref}  case {m.case_id}  {m.grade or 'no grade'}  due {when}")
+
+
+@moderation.command("dispute")
+@click.argument("audit_ref")
+@click.option("--reason", default="", help="What the service area disagrees with (required).")
+@workspace_option
+def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> None:
+    """Record that the service area disputes a moderated grade; it escalates as the framework says.
+
+    Example:
+
+        \b
+        qaf moderation dispute QA2611-0004 --reason "Evidence of impact was not considered"
+    """
+    from qaf_docs.register.presence import open_register
+
+    ws = workspace_at(workspace)
+    framework = ws.load_framework()
+    roles = framework.escalation.grade_disputes or ["QA Head of Service"]
+    with open_register(ws) as register:
+        e = register.record_dispute(audit_ref, reason, roles=roles, on=date.today())
+    click.echo(f"Dispute recorded; escalation {e.id} to {', '.join(e.roles)}.")
+
+
+@moderation.command("kind")
+@click.argument("audit_ref")
+@click.argument("kind")
+@workspace_option
+def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
+    """Record how an audit was moderated (one of the framework's kinds, e.g. reflective or group).
+
+    Example:
+
+        \b
+        qaf moderation kind QA2611-0004 group
+    """
+    from qaf_docs.register.presence import open_register
+
+    ws = workspace_at(workspace)
+    kinds = ws.load_framework().moderation.kinds
+    if kinds and kind not in kinds:
+        raise QafError(
+            f"'{kind}' is not a kind of moderation here; use one of: {', '.join(kinds)}."
+        )
+    with open_register(ws) as register:
+        if register.audit(audit_ref) is None:
+            raise QafError(f"Audit {audit_ref} is not in the register.")
+        register.set_moderation_kind(audit_ref, kind)
+    click.echo(f"{audit_ref}: moderation recorded as {kind}.")
+
+
+@cli.command()
+@click.option("--all", "show_all", is_flag=True, help="Also list resolved escalations.")
+@click.option("--resolve", type=int, default=None, help="Resolve the escalation with this number.")
+@click.option("--note", default="", help="With --resolve: how it was resolved (required).")
+@workspace_option
+def escalations(workspace: Path | None, show_all: bool, resolve: int | None, note: str) -> None:
+    """List open escalations (Inadequate pathway, grade disputes), or resolve one.
+
+    Example:
+
+        \b
+        qaf escalations
+
+        \b
+        qaf escalations --resolve 3 --note "3-way meeting agreed the moderated grade"
+    """
+    from qaf_docs.dates import uk
+    from qaf_docs.register.presence import open_register
+
+    ws = workspace_at(workspace)
+    with open_register(ws) as register:
+        if resolve is not None:
+            register.resolve_escalation(resolve, on=date.today(), resolution=note)
+            click.echo(f"Escalation {resolve} resolved.")
+            return
+        found = register.escalations(open_only=not show_all)
+    if not found:
+        click.echo("No open escalations.")
+    for e in found:
+        state = "open" if e.open else f"resolved {uk(e.resolved_on)}: {e.resolution}"
+        click.echo(
+            f"{e.id}. {e.audit_ref} case {e.case_id}: {e.title} ({uk(e.raised_on)}, "
+            f"to {', '.join(e.roles)}) - {e.reason} - {state}"
+        )
+
+
+@cli.command()
+@click.argument("audit_ref")
+@click.option("--reason", default="", help="Why the audit is cancelled (required).")
+@click.option("--by", "by_whom", default="", help="Who is cancelling it (required, recorded).")
+@workspace_option
+def cancel(workspace: Path | None, audit_ref: str, reason: str, by_whom: str) -> None:
+    """Cancel an audit that will not be done: the same as qaf round cancel ROUND --audit REF.
+
+    Its packs are withdrawn, the round's manifest notes the change, a late return is rejected,
+    and who, when and why are kept in its history.
+
+    Example:
+
+        \b
+        qaf cancel QA2611-0007 --by "Sam Lead" --reason "Case closed before the audit"
+    """
+    from qaf_docs.cases import changes
+    from qaf_docs.register.presence import open_register
+
+    if not reason.strip():
+        raise QafError(
+            f"Give a reason for cancelling audit {audit_ref} (for example: case closed)."
+        )
+    ws = workspace_at(workspace)
+    with open_register(ws) as register:
+        audit = register.audit(audit_ref)
+    if audit is None:
+        raise QafError(f"Audit {audit_ref} is not in the register.")
+    for line in changes.cancel(ws, audit.round_id, audit_ref, by_whom=by_whom, reason=reason).lines:
+        click.echo(line)
+    click.echo(f"{audit_ref} cancelled.")
+
+
+@cli.command()
+@click.argument("audit_ref")
+@workspace_option
+def history(workspace: Path | None, audit_ref: str) -> None:
+    """Show every status change of one audit, with when and why.
+
+    Example:
+
+        \b
+        qaf history QA2611-0004
+    """
+    from qaf_docs.register.presence import open_register
+
+    ws = workspace_at(workspace)
+    with open_register(ws) as register:
+        if register.audit(audit_ref) is None:
+            raise QafError(f"Audit {audit_ref} is not in the register.")
+        events = register.events(audit_ref)
+    for e in events:
+        moved = f"{e.from_status} -> {e.to_status}" if e.from_status != e.to_status else ""
+        click.echo(f"{e.at[:16].replace('T', ' ')}  {e.event:<20} {moved:<26} {e.reason}")
+
+
+def plan_for(ws: Workspace, register: Register, today: date) -> ReminderPlan:
+    """Today's reminders from the workspace's roster (a missing roster is a warning)."""
+    from qaf_docs.cases.people import find_roster, read_people
+    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.reports.reminders import plan_reminders
+
+    roster = find_roster(ws.root)
+    people = read_people(roster) if roster else []
+    rule = ws.load_settings().lifecycle.moderate
+    plan = plan_reminders(register, people, frameworks_of(ws), today, rule)
+    if roster is None:
+        plan.warnings.insert(
+            0, "no roster.xlsx or roster.csv in the workspace: nobody can be addressed"
+        )
+    return plan
+
+
+@cli.command()
+@workspace_option
+def remind(workspace: Path | None) -> None:
+    """Write today's reminders as ready-to-send e-mails in outbox/reminders/<date>/ (nothing is sent).
+
+    One .eml per person: auditors (packs due or overdue), moderators (the queue), team managers
+    (actions and trackers), escalation contacts (what is open); safeguarding concerns first.
+    Recipients come from the roster; anyone missing is listed as a warning.
+
+    Example:
+
+        \b
+        qaf remind
+    """
+    from qaf_docs.register.presence import open_register
+    from qaf_docs.reports.reminders import write_reminders
+
+    ws = workspace_at(workspace)
+    today = date.today()
+    folder = ws.outbox / "reminders" / today.isoformat()
+    with open_register(ws) as register:
+        plan = plan_for(ws, register, today)
+    written = write_reminders(
+        plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
+    )
+    click.echo(
+        f"{len(written)} reminder(s) written to {folder}" if written else "No reminders due today."
+    )
+    for warning in plan.warnings:
+        click.echo(f"Warning: {warning}")
+
+
+@cli.command()
+@click.argument("round_id", required=False)
+@click.argument("key", required=False)
+@click.option("--note", default="", help="What the checkpoint found (required when recording).")
+@workspace_option
+def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, note: str) -> None:
+    """List thematic rounds' close-the-loop checkpoints, or record one as done.
+
+    Example:
+
+        \b
+        qaf checkpoints
+
+        \b
+        qaf checkpoints 2026-11-thematic 6-weeks --note "4 of 5 recommendations in place"
+    """
+    from qaf_docs.dates import uk
+    from qaf_docs.register.presence import open_register
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    ws = workspace_at(workspace)
+    with open_register(ws) as register:
+        known = register.checkpoints(frameworks_of(ws))
+        if round_id:
+            if not key:
+                raise QafError("Name the checkpoint to record, e.g. 6-weeks or 3-months.")
+            register.record_checkpoint(round_id, key, on=date.today(), note=note, known=known)
+            click.echo(f"{round_id} {key}: recorded as done.")
+            return
+    if not known:
+        click.echo("No thematic round is complete yet, so no checkpoints are due.")
+    for c in known:
+        state = f"done {uk(c.done_on)}: {c.note}" if c.done_on else "to do"
+        click.echo(f"{c.round_id}  {c.key:<9} due {uk(c.due_on)}  {c.title} - {state}")
+
+
+def generate_moderation_forms(ws: Workspace) -> None:
+    """Write a pre-filled moderation form for each audit in the moderation queue, and say where."""
+    from qaf_docs.packs.moderation import write_moderation_forms
+    from qaf_docs.register.presence import open_register
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    with open_register(ws) as register:
+        rule = ws.load_settings().lifecycle.moderate
+        queue = register.moderation_queue(frameworks_of(ws), date.today(), rule)
+        written = write_moderation_forms(ws, register, [m.audit_ref for m in queue])
+    if not written:
+        click.echo("Nothing is waiting for moderation.")
+        return
+    click.echo(f"{len(written)} moderation form(s) in {written[0].parent}:")
+    for m, path in zip(queue, written, strict=False):
+        when = (
+            "at once (Inadequate)"
+            if m.at_once
+            else f"by {m.deadline:%d/%m/%Y}"
+            if m.deadline
+            else ""
+        )
+        click.echo(f"  {path.name}  due {when}")

@@ -1,0 +1,82 @@
+"""What ingest asks of an audit's lifecycle before it records a file: a safeguarding concern on a
+form is kept even when the form is refused, and a returned tracker must agree with the audit's
+history (a returned, not cancelled audit, every agreed action kept)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from qaf_docs.findings import Finding
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AuditForm, AuditRecord, TrackerRow
+from qaf_docs.register.store import Register
+from qaf_docs.returns.moderation import moderation_findings
+from qaf_docs.returns.smart import smart_findings
+from qaf_docs.returns.timeline import (
+    audit_date_findings,
+    form_status_findings,
+    tracker_findings,
+    tracker_status_findings,
+)
+from qaf_docs.workspace import Settings
+
+log = logging.getLogger("qaf.ingest")
+
+
+def form_lifecycle_findings(
+    form: AuditForm, audit: AuditRecord, framework: Framework, settings: Settings
+) -> list[Finding]:
+    """The audit date, SMART actions, moderation and the audit's status checked on a form."""
+    return (
+        audit_date_findings(
+            form,
+            received_on=date.today(),
+            before_issue=settings.lifecycle.audit_date_before_issue,
+        )
+        + smart_findings(form, framework, vague=settings.lifecycle.vague_actions)
+        + moderation_findings(form)
+        + form_status_findings(audit, form.overall_grade, form.moderated_grade, framework)
+    )
+
+
+def record_concern(
+    register: Register, audit: AuditRecord, form: AuditForm, framework: Framework
+) -> str:
+    """A safeguarding concern is recorded before anything else, even if the file is refused;
+    return a sentence for the note saying so, or "" when the form raises none."""
+    ticked, text = form.concern, form.concern_text
+    if not ticked and not text:
+        return ""
+    roles = [*framework.escalation.immediate_concerns]
+    roles += framework.escalation.immediate_concerns_notify
+    if register.raise_concern(audit.audit_ref, text, roles=roles, on=date.today()):
+        log.warning("audit %s: an immediate safeguarding concern was recorded", audit.audit_ref)
+    to = ", ".join(roles) or "the QA team"
+    return f"The immediate safeguarding concern on this form HAS been recorded, for {to}."
+
+
+def tracker_history_findings(
+    register: Register, audit: AuditRecord | None, rows: list[TrackerRow]
+) -> list[Finding]:
+    """A tracker counts only for a returned, not cancelled audit, and keeps every agreed action."""
+    if audit is None:
+        return []
+    refused = tracker_status_findings(audit)
+    if refused:
+        return refused
+    tool = register.submission(audit.audit_ref)
+    agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
+    return tracker_findings(rows, register.current_actions(audit.audit_ref), agreed_on=agreed_on)
+
+
+def redo_pathway(
+    register: Register, audit_ref: str | None, path: Path, framework: Callable[[str], Framework]
+) -> None:
+    """The Inadequate pathway is recorded in its own transaction just after the form's: when qaf
+    stopped between the two, finishing the interrupted ingest follows it again (it is idempotent)."""
+    audit = register.audit(audit_ref) if audit_ref else None
+    if path.suffix.lower() == ".docx" and audit and register.submission(audit.audit_ref):
+        register.apply_pathway(audit.audit_ref, framework(audit.framework_id), date.today())

@@ -1,0 +1,103 @@
+"""The moderation form (``qaf generate --moderation``): the audit tool as the auditor returned it —
+grades, rationales, sections and actions pre-filled from the register — with the moderation section
+left for the moderator. It carries the audit's own identity, so the moderator's copy comes back
+through the inbox as the audit's latest form (the auditor's stays in the register's history).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qaf_docs.errors import TemplateError
+from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.office import content_controls as ff
+from qaf_docs.packs.audit_tool import audit_tool_context, render_audit_tool
+from qaf_docs.packs.details import details_for
+from qaf_docs.packs.templates import template_version
+from qaf_docs.records import AuditRecord, AuditResult
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace
+
+MODERATION_FOLDER = "moderation"
+
+
+def moderation_context(
+    context: dict[str, Any], framework: Framework, result: AuditResult, form: dict[str, Any]
+) -> dict[str, Any]:
+    """Pre-fill a rendered audit tool's context with what the auditor returned."""
+    grades = framework.scale.grades
+    by_title = {d.domain: d for d in result.domains}
+    for d, field in zip(framework.domains, context["domains"], strict=True):
+        given = by_title.get(d.title)
+        if given is None:
+            continue
+        field["grade"] = ff.dropdown_control(
+            f"qaf_grade_{d.key}", f"{d.title}: grade", grades, given.grade or ""
+        )
+        field["rationale"] = ff.text_control(
+            f"qaf_rationale_{d.key}", f"{d.title}: rationale", given.rationale
+        )
+    f = context["f"]
+    f["overall_grade"] = ff.dropdown_control(
+        "qaf_overall_grade", "Overall grade", grades, result.overall_grade or ""
+    )
+    f["overall_rationale"] = ff.text_control(
+        "qaf_overall_rationale", "Overall rationale", form["overall_rationale"]
+    )
+    f["audit_date"] = ff.date_control("qaf_audit_date", "Date of audit", form["audit_date"])
+    f["practitioner_present"] = ff.checkbox_control(
+        "qaf_practitioner_present", "Practitioner took part", bool(form["practitioner_present"])
+    )
+    for key, text in form["texts"].items():
+        if key in f and text:
+            f[key] = ff.text_control(f"qaf_{key}", key.replace("_", " ").capitalize(), text)
+    for slot, action in zip(context["actions"], result.actions, strict=False):
+        n = slot["number"]
+        slot["description"] = ff.text_control(f"qaf_action_{n}", f"Action {n}", action.description)
+        slot["owner"] = ff.text_control(f"qaf_action_{n}_owner", f"Action {n}: owner", action.owner)
+        slot["due"] = ff.date_control(f"qaf_action_{n}_due", f"Action {n}: due date", action.due_on)
+        slot["immediate"] = ff.checkbox_control(
+            f"qaf_action_{n}_immediate", f"Action {n}: immediate", action.immediate
+        )
+        slot["success"] = ff.text_control(
+            f"qaf_action_{n}_success", f"Action {n}: success criterion", action.success_criteria
+        )
+        slot["impact"] = ff.text_control(
+            f"qaf_action_{n}_impact", f"Action {n}: impact on the child", action.impact_on_child
+        )
+    return context
+
+
+def write_moderation_forms(ws: Workspace, register: Register, audit_refs: list[str]) -> list[Path]:
+    """Write ``outbox/moderation/<audit ref>.docx`` for each returned audit; return the paths."""
+    settings = ws.load_settings()
+    template = ws.template(AUDIT_TEMPLATE)
+    version = template_version(template, ws.template(TRACKER_TEMPLATE))
+    if audit_refs and version not in register.template_versions():
+        raise TemplateError(
+            "The audit tool template has changed since these audits were issued, so a moderation "
+            "form made from it would not be recognised when it comes back. Moderate in the "
+            "moderation section of the form the auditor returned instead."
+        )
+    results = {r.audit_ref: r for r in register.results()}
+    written: list[Path] = []
+    for ref in audit_refs:
+        audit = register.audit(ref)
+        form = register.returned_form(ref)
+        if audit is None or form is None:
+            continue
+        framework = load_framework(audit.framework_id, base=ws.root)
+        record = AuditRecord(**{**audit.__dict__, "template_version": version})
+        # The original issue time is kept: the audit's date is checked against it.
+        details = details_for(record, settings, kind="audit_tool")
+        days = (
+            settings.validation.action_due_within_days
+            or framework.timescales.action_due_within_days
+        )
+        context = moderation_context(
+            audit_tool_context(details, framework, days), framework, results[ref], form
+        )
+        out = ws.outbox / MODERATION_FOLDER / f"{ref}.docx"
+        written.append(render_audit_tool(template, context, details.identity, out))
+    return written

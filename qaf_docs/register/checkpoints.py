@@ -1,0 +1,96 @@
+"""Close the loop on thematic rounds: dated checkpoints once every audit of the round is back.
+
+West Sussex: the QA auditor measures "the implementation of the recommendations at six weeks" and
+quantifies "the progress made in achieving the audit's goals and objectives at three months". The
+intervals come from the framework (``close_loop_check_weeks``, ``close_loop_review_months``); a
+checkpoint is due from the date the round's last form was accepted, and done when someone records it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from qaf_docs.dates import add_months
+from qaf_docs.errors import RegisterError
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AWAITING_RETURN, Checkpoint
+from qaf_docs.register.connection import Connection
+from qaf_docs.register.values import date_or_none
+
+CLOSE_LOOP_KINDS = ("thematic",)
+
+
+class CheckpointBook(Connection):
+    """Thematic rounds' checkpoints (mixed into :class:`~qaf_docs.register.store.Register`)."""
+
+    def checkpoints(self, framework_for: Callable[[str], Framework]) -> list[Checkpoint]:
+        """Return every checkpoint of every completed thematic round, soonest first."""
+        done = {
+            (r["round_id"], r["checkpoint"]): (date.fromisoformat(r["done_on"]), r["note"])
+            for r in self._db.execute("SELECT * FROM round_checkpoints")
+        }
+        out: list[Checkpoint] = []
+        rounds = self._db.execute(
+            f"SELECT round_id, framework_id FROM rounds WHERE kind IN "
+            f"({', '.join('?' for _ in CLOSE_LOOP_KINDS)})",
+            CLOSE_LOOP_KINDS,
+        ).fetchall()
+        for round_id, framework_id in rounds:
+            completed = self._completed_on(round_id)
+            if completed is None:
+                continue
+            times = framework_for(framework_id).timescales
+            plan: list[tuple[str, str, date]] = []
+            if times.close_loop_check_weeks:
+                weeks = times.close_loop_check_weeks
+                due = completed + timedelta(weeks=weeks)
+                plan.append((f"{weeks}-weeks", "Recommendations implemented?", due))
+            if times.close_loop_review_months:
+                months = times.close_loop_review_months
+                due = add_months(completed, months)
+                plan.append((f"{months}-months", "Progress against the round's goals", due))
+            for key, title, due in plan:
+                when, note = done.get((round_id, key), (None, ""))
+                out.append(Checkpoint(round_id, key, title, due, when, note))
+        return sorted(out, key=lambda c: (c.due_on, c.round_id))
+
+    def _completed_on(self, round_id: str) -> date | None:
+        statuses = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT status FROM audits WHERE round_id = ? AND status <> 'cancelled'",
+                (round_id,),
+            )
+        ]
+        if not statuses or any(s in AWAITING_RETURN or s == "planned" for s in statuses):
+            return None
+        row = self._db.execute(
+            "SELECT MAX(substr(s.received_at, 1, 10)) FROM submissions s JOIN audits a "
+            "USING (audit_ref) WHERE a.round_id = ? AND s.kind = 'audit_tool'",
+            (round_id,),
+        ).fetchone()
+        return date_or_none(row[0])
+
+    def record_checkpoint(
+        self, round_id: str, key: str, *, on: date, note: str, known: list[Checkpoint]
+    ) -> None:
+        """Record a checkpoint as done, with what was found; ``known`` are the round's checkpoints."""
+        keys = [c.key for c in known if c.round_id == round_id]
+        if not keys:
+            raise RegisterError(
+                f"Round {round_id} has no close-the-loop checkpoints yet: it is not a thematic "
+                "round, or some of its audits are still to come back."
+            )
+        if key not in keys:
+            raise RegisterError(
+                f"Round {round_id}'s checkpoints are {', '.join(keys)}, not '{key}'."
+            )
+        if not note.strip():
+            raise RegisterError("Say what the checkpoint found (for the close-the-loop report).")
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO round_checkpoints VALUES (?, ?, ?, ?) ON CONFLICT (round_id, "
+                "checkpoint) DO UPDATE SET done_on = excluded.done_on, note = excluded.note",
+                (round_id, key, on.isoformat(), note.strip()),
+            )

@@ -1,0 +1,31 @@
+"""Status changes with their history: every change of an audit's status is an event with a reason.
+
+Used inside the register's own transactions, so a status and the event that explains it are
+recorded together or not at all.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from qaf_docs.register.values import now_iso
+
+
+def record_event(
+    db: sqlite3.Connection,
+    audit_ref: str,
+    event: str,
+    *,
+    to_status: str | None = None,
+    reason: str = "",
+) -> None:
+    """Record ``event`` for an audit, moving it to ``to_status`` when given and different."""
+    row = db.execute("SELECT status FROM audits WHERE audit_ref = ?", (audit_ref,)).fetchone()
+    before = row[0] if row else None
+    if to_status is not None and to_status != before:
+        db.execute("UPDATE audits SET status = ? WHERE audit_ref = ?", (to_status, audit_ref))
+    db.execute(
+        "INSERT INTO audit_events (audit_ref, at, event, from_status, to_status, reason) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (audit_ref, now_iso(), event, before, to_status or before, reason),
+    )

@@ -1,0 +1,360 @@
+"""An audit's life after it comes back: status events, cancelling, moderation, disputes and the
+Inadequate pathway's escalations (every SQL statement for them lives here).
+
+The pathway follows the framework's ``escalation.levels`` in order: a case's first Inadequate final
+grade raises the first level (the re-audit), Inadequate again the next (Assistant Director), and
+again the last (Executive Director). A later audit of the case that is not Inadequate resolves what
+the pathway left open. A grade dispute is its own level (``grade_dispute``), resolved by a person.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from qaf_docs.dates import add_months
+from qaf_docs.errors import RegisterError
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AuditEvent, EscalationRecord, ModerationDue
+from qaf_docs.register.connection import Connection
+from qaf_docs.register.events import record_event
+from qaf_docs.register.values import date_or_none, iso_or_none
+
+DISPUTE_LEVEL = "grade_dispute"
+CONCERN_LEVEL = "safeguarding_concern"
+# Resolved by a person, never by a later audit's grade.
+_MANUAL_LEVELS = (DISPUTE_LEVEL, CONCERN_LEVEL)
+_FINAL = "COALESCE(s.moderated_grade, s.overall_grade)"
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s calendar month."""
+    return add_months(day.replace(day=1), 1) - timedelta(days=1)
+
+
+class LifecycleBook(Connection):
+    """Events, escalations and moderation (mixed into :class:`~qaf_docs.register.store.Register`)."""
+
+    # -- events ------------------------------------------------------------------------------------
+
+    def events(self, audit_ref: str | None = None) -> list[AuditEvent]:
+        """Return recorded status events, oldest first (of one audit, or of all)."""
+        sql = "SELECT * FROM audit_events"
+        args: tuple[str, ...] = ()
+        if audit_ref:
+            sql, args = sql + " WHERE audit_ref = ?", (audit_ref,)
+        return [
+            AuditEvent(
+                r["audit_ref"], r["at"], r["event"], r["from_status"], r["to_status"], r["reason"]
+            )
+            for r in self._db.execute(sql + " ORDER BY id", args)
+        ]
+
+    def cancel_audit(self, audit_ref: str, reason: str) -> None:
+        """Cancel an audit that is not yet closed; the reason is required and kept."""
+        if not reason.strip():
+            raise RegisterError(
+                f"Give a reason for cancelling audit {audit_ref} (for example: case closed)."
+            )
+        with self.transaction() as db:
+            row = db.execute("SELECT status FROM audits WHERE audit_ref = ?", (audit_ref,))
+            found = row.fetchone()
+            if found is None:
+                raise RegisterError(f"Audit {audit_ref} is not in the register.")
+            if found[0] in ("closed", "cancelled"):
+                raise RegisterError(f"Audit {audit_ref} is already {found[0]}; nothing changed.")
+            record_event(db, audit_ref, "cancelled", to_status="cancelled", reason=reason.strip())
+
+    # -- moderation --------------------------------------------------------------------------------
+
+    def moderation_queue(
+        self, framework_for: Callable[[str], Framework], today: date, rule: str = "framework"
+    ) -> list[ModerationDue]:
+        """Return returned audits waiting for moderation: Inadequate first, then by deadline.
+
+        ``rule`` (the ``[lifecycle] moderate`` setting): "framework" — the framework's rule and
+        every Inadequate; "inadequate" — only those; "all" — every returned audit.
+        """
+        out: list[ModerationDue] = []
+        for r in self._db.execute(
+            "SELECT a.audit_ref, a.case_id, a.auditor, a.framework_id, s.overall_grade, "
+            "substr(s.received_at, 1, 10) AS received FROM audits a JOIN submissions s "
+            "ON s.audit_ref = a.audit_ref AND s.kind = 'audit_tool' AND s.superseded_by IS NULL "
+            "WHERE a.status = 'returned' ORDER BY a.audit_ref"
+        ):
+            framework = framework_for(r["framework_id"])
+            grade = r["overall_grade"]
+            inadequate = grade is not None and grade == framework.scale.inadequate
+            wanted = {
+                "framework": framework.needs_moderation(grade) or inadequate,
+                "inadequate": inadequate,
+                "all": True,
+            }.get(rule, True)
+            if not wanted:
+                continue
+            received = date_or_none(r["received"]) or today
+            at_once = inadequate and framework.moderation.inadequate_at_once
+            deadline = (
+                received
+                if at_once
+                else month_end(received)
+                if framework.moderation.deadline == "end_of_calendar_month"
+                else None
+            )
+            out.append(
+                ModerationDue(
+                    r["audit_ref"],
+                    r["case_id"],
+                    r["auditor"] or "",
+                    grade,
+                    received,
+                    deadline,
+                    at_once,
+                )
+            )
+        return sorted(out, key=lambda m: (not m.at_once, m.deadline or date.max, m.audit_ref))
+
+    def record_dispute(
+        self, audit_ref: str, reason: str, *, roles: Sequence[str], on: date
+    ) -> EscalationRecord:
+        """Record that the service area disputes the moderated grade; it escalates to ``roles``."""
+        if not reason.strip():
+            raise RegisterError(
+                f"A dispute of audit {audit_ref}'s moderated grade needs a reason: say what the "
+                "service area disagrees with."
+            )
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT s.moderated_grade FROM submissions s WHERE s.audit_ref = ? AND "
+                "s.kind = 'audit_tool' AND s.superseded_by IS NULL",
+                (audit_ref,),
+            ).fetchone()
+            if row is None or not row[0]:
+                raise RegisterError(
+                    f"Audit {audit_ref} has no moderated grade to dispute; moderate it first."
+                )
+            db.execute(
+                "INSERT INTO moderations (audit_ref, disputed_on, dispute_reason) VALUES (?, ?, ?) "
+                "ON CONFLICT (audit_ref) DO UPDATE SET disputed_on = excluded.disputed_on, "
+                "dispute_reason = excluded.dispute_reason",
+                (audit_ref, on.isoformat(), reason.strip()),
+            )
+            record_event(db, audit_ref, "disputed", reason=reason.strip())
+            self._raise(
+                db,
+                audit_ref,
+                DISPUTE_LEVEL,
+                "Grade dispute",
+                roles,
+                on,
+                f"the moderated grade '{row[0]}' is disputed: {reason.strip()}",
+            )
+        return next(e for e in self.escalations(audit_ref=audit_ref) if e.level == DISPUTE_LEVEL)
+
+    def set_moderation_kind(self, audit_ref: str, kind: str) -> None:
+        """Record how an audit was moderated (a kind the framework names, e.g. reflective)."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT moderated_grade FROM submissions WHERE audit_ref = ? AND "
+                "kind = 'audit_tool' AND superseded_by IS NULL",
+                (audit_ref,),
+            ).fetchone()
+            if row is None or not row[0]:
+                raise RegisterError(
+                    f"Audit {audit_ref} has no moderated grade yet: record the moderation on its "
+                    "form first."
+                )
+            db.execute(
+                "INSERT INTO moderations (audit_ref, kind) VALUES (?, ?) "
+                "ON CONFLICT (audit_ref) DO UPDATE SET kind = excluded.kind",
+                (audit_ref, kind),
+            )
+
+    def moderation_extras(self) -> dict[str, tuple[str | None, str | None]]:
+        """Return each audit's moderation kind and dispute reason, where recorded."""
+        return {
+            r["audit_ref"]: (r["kind"], r["dispute_reason"])
+            for r in self._db.execute("SELECT * FROM moderations")
+        }
+
+    # -- escalations -------------------------------------------------------------------------------
+
+    def escalations(
+        self, *, audit_ref: str | None = None, open_only: bool = False
+    ) -> list[EscalationRecord]:
+        """Return escalations, oldest first (of one audit, or all; only open ones if asked)."""
+        sql, args = "SELECT * FROM escalations WHERE 1=1", list[str]()
+        if audit_ref:
+            sql, args = sql + " AND audit_ref = ?", [audit_ref]
+        if open_only:
+            sql += " AND resolved_on IS NULL"
+        return [self._escalation(r) for r in self._db.execute(sql + " ORDER BY id", args)]
+
+    def raise_concern(
+        self, audit_ref: str, text: str, *, roles: Sequence[str], on: date
+    ) -> EscalationRecord | None:
+        """Record an immediate safeguarding concern from an audit (once per audit), open until
+        someone resolves it; return it when newly recorded."""
+        with self.transaction() as db:
+            new = self._raise(
+                db,
+                audit_ref,
+                CONCERN_LEVEL,
+                "Immediate safeguarding concern",
+                roles,
+                on,
+                text.strip() or "the concern box was ticked; no description was given",
+            )
+        return next((e for e in self.escalations(audit_ref=audit_ref) if e.id == new), None)
+
+    def resolve_escalation(self, escalation_id: int, *, on: date, resolution: str) -> None:
+        """Close an open escalation with what resolved it."""
+        if not resolution.strip():
+            raise RegisterError("Say how the escalation was resolved.")
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT audit_ref, resolved_on FROM escalations WHERE id = ?", (escalation_id,)
+            ).fetchone()
+            if row is None:
+                raise RegisterError(f"There is no escalation number {escalation_id}.")
+            if row[1]:
+                raise RegisterError(f"Escalation {escalation_id} was resolved on {row[1]}.")
+            db.execute(
+                "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE id = ?",
+                (on.isoformat(), resolution.strip(), escalation_id),
+            )
+            record_event(db, row[0], "escalation resolved", reason=resolution.strip())
+
+    def apply_pathway(
+        self, audit_ref: str, framework: Framework, on: date
+    ) -> list[EscalationRecord]:
+        """Follow the Inadequate pathway after an audit's grade is recorded; return new escalations."""
+        inadequate = framework.scale.inadequate
+        levels = framework.escalation.levels
+        with self.transaction() as db:
+            case = db.execute("SELECT case_id FROM audits WHERE audit_ref = ?", (audit_ref,))
+            case_id = case.fetchone()[0]
+            history = db.execute(
+                f"SELECT a.audit_ref, {_FINAL} AS g FROM audits a JOIN submissions s ON "
+                "s.audit_ref = a.audit_ref AND s.kind = 'audit_tool' AND s.superseded_by IS NULL "
+                "WHERE a.case_id = ? AND a.status <> 'cancelled' "
+                "ORDER BY COALESCE(s.audit_date, substr(s.received_at, 1, 10)), s.id",
+                (case_id,),
+            ).fetchall()
+            grades = [(r["audit_ref"], r["g"]) for r in history]
+            upto = [g for ref, g in grades[: [ref for ref, _ in grades].index(audit_ref) + 1]]
+            grade = upto[-1]
+            raised: list[int] = []
+            if inadequate and grade == inadequate and levels:
+                run = 0
+                for earlier in reversed(upto):
+                    if earlier != inadequate:
+                        break
+                    run += 1
+                level = levels[min(run, len(levels)) - 1]
+                ordinal = {2: "second", 3: "third"}.get(run, f"{run}th")
+                why = f"graded {inadequate}" + (
+                    f" for the {ordinal} time in a row" if run > 1 else ""
+                )
+                new = self._raise(
+                    db,
+                    audit_ref,
+                    level.key,
+                    level.title,
+                    level.roles,
+                    on,
+                    why,
+                )
+                if new:
+                    raised.append(new)
+                    self._resolve_case(
+                        db, case_id, on, f"escalated further: {level.title} ({audit_ref})", new
+                    )
+            elif grade:
+                self._resolve_case(db, case_id, on, f"audit {audit_ref} graded '{grade}'", None)
+        return [e for e in self.escalations() if e.id in raised]
+
+    @staticmethod
+    def _raise(
+        db: sqlite3.Connection,
+        audit_ref: str,
+        level: str,
+        title: str,
+        roles: Sequence[str],
+        on: date,
+        reason: str,
+    ) -> int | None:
+        case_id = db.execute(
+            "SELECT case_id FROM audits WHERE audit_ref = ?", (audit_ref,)
+        ).fetchone()[0]
+        cur = db.execute(
+            "INSERT INTO escalations (audit_ref, case_id, level, title, roles_json, raised_on, "
+            "reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (audit_ref, level) DO NOTHING",
+            (audit_ref, case_id, level, title, json.dumps(list(roles)), on.isoformat(), reason),
+        )
+        if not cur.rowcount:
+            return None
+        record_event(db, audit_ref, "escalated", reason=f"{title}: {reason}")
+        return int(cur.lastrowid or 0)
+
+    @staticmethod
+    def _resolve_case(
+        db: sqlite3.Connection, case_id: str, on: date, resolution: str, keep: int | None
+    ) -> None:
+        """Resolve the case's open pathway escalations (not disputes, not ``keep``)."""
+        db.execute(
+            "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE case_id = ? AND "
+            "resolved_on IS NULL AND level NOT IN (?, ?) AND id <> ?",
+            (iso_or_none(on), resolution, case_id, *_MANUAL_LEVELS, keep or -1),
+        )
+
+    @staticmethod
+    def _escalation(r: sqlite3.Row) -> EscalationRecord:
+        return EscalationRecord(
+            id=int(r["id"]),
+            audit_ref=r["audit_ref"],
+            case_id=r["case_id"],
+            level=r["level"],
+            title=r["title"],
+            roles=list(json.loads(r["roles_json"])),
+            raised_on=date.fromisoformat(r["raised_on"]),
+            reason=r["reason"],
+            resolved_on=date_or_none(r["resolved_on"]),
+            resolution=r["resolution"],
+        )
+
+    def returned_form(self, audit_ref: str) -> dict[str, Any] | None:
+        """The current form's date, attendance, overall rationale and text sections, or None."""
+        row = self._db.execute(
+            "SELECT audit_date, practitioner_present, overall_rationale, texts_json FROM "
+            "submissions WHERE audit_ref = ? AND kind = 'audit_tool' AND superseded_by IS NULL",
+            (audit_ref,),
+        ).fetchone()
+        if row is None:
+            return None
+        present = row["practitioner_present"]
+        return {
+            "audit_date": date_or_none(row["audit_date"]),
+            "practitioner_present": None if present is None else bool(present),
+            "overall_rationale": row["overall_rationale"] or "",
+            "texts": dict(json.loads(row["texts_json"] or "{}")),
+        }
+
+    def round_kind(self, round_id: str) -> str | None:
+        """Return a round's kind (simple, reaudit, thematic …), or None when it is unknown."""
+        row = self._db.execute("SELECT kind FROM rounds WHERE round_id = ?", (round_id,)).fetchone()
+        return str(row[0]) if row else None
+
+    def previous_audit(self, audit_ref: str) -> str | None:
+        """Return the case's latest earlier audit with an accepted form, for a re-audit's history."""
+        row = self._db.execute(
+            "SELECT b.audit_ref FROM audits a JOIN audits b ON b.case_id = a.case_id AND "
+            "b.audit_ref < a.audit_ref JOIN submissions s ON s.audit_ref = b.audit_ref AND "
+            "s.kind = 'audit_tool' AND s.superseded_by IS NULL WHERE a.audit_ref = ? "
+            "ORDER BY b.audit_ref DESC LIMIT 1",
+            (audit_ref,),
+        ).fetchone()
+        return str(row[0]) if row else None

@@ -1,0 +1,100 @@
+"""What is waiting on whom after audits come back: concerns, escalations, moderation, overdue packs
+and actions, as plain lines for ``qaf status`` and the demo (every list puts escalations first)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from qaf_docs.dates import add_months, uk
+from qaf_docs.errors import QafError
+from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.records import EscalationRecord
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace
+
+
+def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:
+    """Return a loader of an audit's framework by id (the workspace's own when the id is unknown)."""
+    cache: dict[str, Framework] = {}
+
+    def load(framework_id: str) -> Framework:
+        if framework_id not in cache:
+            try:
+                cache[framework_id] = load_framework(framework_id, base=ws.root)
+            except QafError:
+                cache[framework_id] = ws.load_framework()
+        return cache[framework_id]
+
+    return load
+
+
+def follow_up_due(escalation: EscalationRecord, framework: Framework) -> date | None:
+    """When the case's next audit is due under the Inadequate pathway, or None (not a pathway step).
+
+    The first step is the re-audit (``reaudit_after_months``); after an escalation the follow-up
+    audit comes ``escalate_after_months`` later — West Sussex: "a follow-up audit three months after
+    the re-audit", and if still not improved, the next level.
+    """
+    keys = [level.key for level in framework.escalation.levels]
+    if escalation.level not in keys:
+        return None
+    times = framework.timescales
+    months = (
+        times.reaudit_after_months
+        if keys.index(escalation.level) == 0
+        else times.escalate_after_months
+    )
+    return add_months(escalation.raised_on, months)
+
+
+def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]:
+    """Return what needs someone's attention, most urgent first, one line each."""
+    lines: list[str] = []
+    for e in sorted(register.escalations(open_only=True), key=lambda e: e.level != CONCERN_LEVEL):
+        if e.level == CONCERN_LEVEL:
+            lines.append(
+                f"SAFEGUARDING CONCERN {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)}: "
+                f"to {', '.join(e.roles)}"
+            )
+            continue
+        lines.append(
+            f"ESCALATION {e.audit_ref} (case {e.case_id}): {e.title} since {uk(e.raised_on)} "
+            f"to {', '.join(e.roles)}; {e.reason}"
+        )
+    frameworks = frameworks_of(ws)
+    for e in register.escalations(open_only=True):
+        audit = register.audit(e.audit_ref)
+        due = follow_up_due(e, frameworks(audit.framework_id)) if audit else None
+        if due is not None and due <= today + timedelta(days=7):
+            late = " OVERDUE" if due < today else ""
+            lines.append(
+                f"follow-up audit of case {e.case_id} due {uk(due)}{late} ({e.title}, {e.audit_ref})"
+            )
+    rule = ws.load_settings().lifecycle.moderate
+    for m in register.moderation_queue(frameworks_of(ws), today, rule):
+        when = "at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}"
+        late = " OVERDUE" if m.deadline and m.deadline < today else ""
+        lines.append(f"moderation {m.audit_ref} (case {m.case_id}): due {when}{late}")
+    for c in register.checkpoints(frameworks_of(ws)):
+        if c.done_on is None and c.due_on <= today + timedelta(days=7):
+            late = " OVERDUE" if c.due_on < today else ""
+            lines.append(
+                f"close the loop {c.round_id} ({c.key}): {c.title} due {uk(c.due_on)}{late}"
+            )
+    results = register.results(today=today)
+    for r in results:
+        if r.overdue:
+            lines.append(
+                f"overdue pack {r.audit_ref} (case {r.case_id}): was due {uk(r.due_on)} "
+                f"from {r.auditor or 'no auditor'}"
+            )
+    for r in results:
+        past_due = [a.due_on for a in r.actions if a.overdue and a.due_on]
+        if past_due and r.status != "cancelled":
+            lines.append(
+                f"overdue actions {r.audit_ref} (case {r.case_id}): {len(past_due)} past due, "
+                f"the earliest on {uk(min(past_due))}"
+            )
+    return lines

@@ -1,0 +1,256 @@
+"""Reminders an admin officer can send: one ready-to-send ``.eml`` per person, nothing sent by qaf.
+
+Per auditor, packs due within a week or overdue; per moderator, the queue and its deadlines; per
+team manager, actions overdue or due within a week and trackers to return; per escalation role,
+what is open. Safeguarding concerns come first in every message that touches them. Whoever qaf must
+address but cannot find on the roster, or who has no e-mail, is a warning — never a silent skip.
+Messages name audits and cases; a child's name is never written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from pathlib import Path
+
+from qaf_docs.dates import uk
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AWAITING_RETURN, AuditResult, EscalationRecord, Person
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
+from qaf_docs.register.store import Register
+from qaf_docs.safe_output import atomic_write, windows_name
+
+SOON = timedelta(days=7)
+# Lower sorts first: concerns top every message.
+CONCERN, ESCALATION, MODERATION, PACKS, ACTIONS = range(5)
+
+
+@dataclass
+class Reminder:
+    """One person's message: sections of (priority, heading, lines)."""
+
+    to: Person
+    sections: list[tuple[int, str, list[str]]] = field(default_factory=list)
+
+    @property
+    def subject(self) -> str:
+        """The subject line, led by the most urgent section."""
+        first = sorted(self.sections)[0]
+        urgent = "URGENT: safeguarding concern - " if first[0] == CONCERN else ""
+        return f"{urgent}QA audits: {first[1].lower()}"
+
+    def body(self, today: date) -> str:
+        """The plain-text message."""
+        lines = [f"Dear {self.to.name},", "", f"QA audit reminders as of {uk(today)}.", ""]
+        for _, heading, items in sorted(self.sections, key=lambda s: s[0]):
+            lines += [heading, "-" * len(heading), *(f"- {i}" for i in items), ""]
+        lines += ["Reply to the QA team with any question.", "", "QA team"]
+        return "\n".join(lines)
+
+
+@dataclass
+class ReminderPlan:
+    """Every reminder due today and every person who could not be addressed."""
+
+    reminders: list[Reminder]
+    warnings: list[str]
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+class _Addressing:
+    def __init__(self, people: Sequence[Person]) -> None:
+        self.people = list(people)
+        self.reminders: dict[str, Reminder] = {}
+        self.warnings: list[str] = []
+
+    def with_role(self, role: str, team: str | None = None) -> list[Person]:
+        return [
+            p
+            for p in self.people
+            if _fold(p.role) == _fold(role) and (team is None or _fold(p.team) == _fold(team))
+        ]
+
+    def add(self, person: Person, priority: int, heading: str, items: list[str]) -> None:
+        if not person.email:
+            self.warn(
+                f"{person.name} ({person.role or 'no role'}) has no e-mail address on the roster"
+            )
+        key = _fold(person.name)
+        reminder = self.reminders.setdefault(key, Reminder(person))
+        for i, (before, title, lines) in enumerate(reminder.sections):
+            if title == heading:  # one section per heading, at its most urgent
+                merged = lines + [x for x in items if x not in lines]
+                merged.sort(key=lambda x: "safeguarding concern" not in x)  # concerns first
+                reminder.sections[i] = (min(before, priority), title, merged)
+                return
+        reminder.sections.append((priority, heading, items))
+
+    def warn(self, text: str) -> None:
+        if text not in self.warnings:
+            self.warnings.append(text)
+
+
+def plan_reminders(
+    register: Register,
+    people: Sequence[Person],
+    framework_for: Callable[[str], Framework],
+    today: date,
+    moderate: str = "framework",
+) -> ReminderPlan:
+    """Work out who needs reminding of what today (``moderate``: the moderation setting)."""
+    book = _Addressing(people)
+    open_escalations = register.escalations(open_only=True)
+    concerns = {e.audit_ref: e for e in open_escalations if e.level == CONCERN_LEVEL}
+    _escalations(book, open_escalations)
+    results = register.results(today=today)
+    for r in results:
+        if r.status in AWAITING_RETURN and r.due_on and r.due_on <= today + SOON:
+            auditor = next(
+                (p for p in people if _fold(p.name) == _fold(r.auditor)),
+                Person(r.auditor or "", register_email(register, r.audit_ref), "Auditor", None),
+            )
+            if not auditor.name:
+                book.warn(f"audit {r.audit_ref} has no auditor to remind")
+                continue
+            when = "OVERDUE, was due" if r.overdue else "due"
+            book.add(
+                auditor,
+                PACKS,
+                "Audit tools to return",
+                [f"{r.audit_ref} (case {r.case_id}): {when} {uk(r.due_on)}"],
+            )
+    queue = register.moderation_queue(framework_for, today, moderate)
+    if queue:
+        moderators = book.with_role("Moderator")
+        if not moderators:
+            book.warn(
+                f"{len(queue)} audit(s) wait for moderation but the roster lists no Moderator"
+            )
+        items = [
+            f"{m.audit_ref} (case {m.case_id}, {m.grade}): "
+            + ("at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}")
+            + (" - SAFEGUARDING CONCERN raised" if m.audit_ref in concerns else "")
+            for m in queue
+        ]
+        for person in moderators:
+            book.add(person, MODERATION, "Audits to moderate", items)
+    _managers(book, results, concerns, today)
+    return ReminderPlan(
+        sorted(book.reminders.values(), key=lambda r: sorted(r.sections)[0][0]), book.warnings
+    )
+
+
+def register_email(register: Register, audit_ref: str) -> str:
+    """The auditor's e-mail the register holds for an audit (from the roster when it was drawn)."""
+    audit = register.audit(audit_ref)
+    return audit.auditor_email if audit else ""
+
+
+def _escalations(book: _Addressing, open_escalations: list[EscalationRecord]) -> None:
+    for e in open_escalations:
+        for role in e.roles:
+            found = book.with_role(role)
+            if not found:
+                book.warn(
+                    f"no one on the roster has the role '{role}' ({e.title}, audit {e.audit_ref})"
+                )
+            for person in found:
+                if e.level == CONCERN_LEVEL:
+                    book.add(
+                        person,
+                        CONCERN,
+                        "Immediate safeguarding concern",
+                        [
+                            f"audit {e.audit_ref} (case {e.case_id}), raised {uk(e.raised_on)}: {e.reason}"
+                        ],
+                    )
+                else:
+                    book.add(
+                        person,
+                        ESCALATION,
+                        "Open escalations",
+                        [
+                            f"{e.title}: audit {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)} - {e.reason}"
+                        ],
+                    )
+
+
+def _managers(
+    book: _Addressing,
+    results: list[AuditResult],
+    concerns: dict[str, EscalationRecord],
+    today: date,
+) -> None:
+    for r in results:
+        if r.status in ("cancelled", "closed") or r.status in AWAITING_RETURN:
+            continue
+        late = [a for a in r.actions if a.overdue]
+        soon = [
+            a
+            for a in r.actions
+            if not a.overdue and a.due_on and a.due_on <= today + SOON and a.status != "Completed"
+        ]
+        unsigned = [a for a in r.actions if not (a.status == "Completed" and a.signed_off_by)]
+        if not (late or soon or unsigned):
+            continue
+        managers = book.with_role("Team Manager", r.team)
+        if not managers:
+            book.warn(
+                f"no Team Manager for team '{r.team or 'not recorded'}' on the roster (audit {r.audit_ref})"
+            )
+            continue
+        items = []
+        if r.audit_ref in concerns:
+            items.append(
+                f"{r.audit_ref} (case {r.case_id}): an immediate safeguarding concern is open"
+            )
+        items += [
+            f"{r.audit_ref} (case {r.case_id}): '{a.description}' OVERDUE since {uk(a.due_on)}"
+            for a in late
+        ]
+        items += [
+            f"{r.audit_ref} (case {r.case_id}): '{a.description}' due {uk(a.due_on)}" for a in soon
+        ]
+        if unsigned:
+            items.append(
+                f"{r.audit_ref} (case {r.case_id}, {r.worker or 'worker not recorded'}): "
+                f"{len(unsigned)} action(s) still to complete and sign off - update and return the "
+                "tracker from outbox/for-managers"
+            )
+        for person in managers:
+            book.add(
+                person,
+                CONCERN if r.audit_ref in concerns else ACTIONS,
+                "Actions and trackers",
+                items,
+            )
+
+
+def write_reminders(
+    plan: ReminderPlan, folder: Path, today: date, *, sender: str = ""
+) -> list[Path]:
+    """Write each reminder as ``<folder>/<recipient>.eml`` (a draft Outlook opens ready to send)."""
+    written: list[Path] = []
+    for reminder in plan.reminders:
+        message = EmailMessage()
+        if sender:
+            message["From"] = sender
+        message["To"] = (
+            formataddr((reminder.to.name, reminder.to.email))
+            if reminder.to.email
+            else reminder.to.name
+        )
+        message["Subject"] = reminder.subject
+        message["Date"] = format_datetime(datetime.now().astimezone())
+        message["X-Unsent"] = "1"  # Outlook opens it as a draft to send
+        message.set_content(reminder.body(today), cte="8bit")  # readable in any text editor
+        data = bytes(message)
+        path = folder / f"{windows_name(reminder.to.name)}.eml"
+        written.append(atomic_write(path, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
+    return written

@@ -1,0 +1,80 @@
+"""Shared steps of the lifecycle tests: return a form or tracker as people would, read the outcome."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import TODAY, complete_form, drop, pack_docx, pack_xlsx, plan_audits
+from openpyxl import load_workbook
+
+from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.ingest import Outcome, ingest_inbox
+from qaf_docs.office.action_sheet import Column, find_actions_header
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace
+
+INADEQUATE = "Inadequate"
+
+
+def run(ws: Workspace) -> list[Outcome]:
+    return ingest_inbox(ws, settle_s=0.05)
+
+
+def note_beside(ws: Workspace, name: str) -> str:
+    return (ws.rejected / f"{name}.rejected.txt").read_text(encoding="utf-8")
+
+
+def return_form(
+    ws: Workspace, audit: AuditRecord, framework: Framework, name: str = "form.docx", **kw: object
+) -> Outcome:
+    complete_form(pack_docx(ws, audit), framework, **kw).save()  # type: ignore[arg-type]
+    drop(pack_docx(ws, audit), ws.inbox, name)
+    [outcome] = run(ws)
+    return outcome
+
+
+def edit_tracker(ws: Workspace, audit: AuditRecord, edit: object) -> Path:
+    """Open the audit's re-issued tracker, let ``edit(sheet, first_row)`` change it, drop it."""
+    path = pack_xlsx(ws, audit)
+    wb = load_workbook(path)
+    sheet = wb.worksheets[0]
+    edit(sheet, find_actions_header(sheet) + 1)  # type: ignore[operator]
+    wb.save(path)
+    return drop(path, ws.inbox, "tracker.xlsx")
+
+
+def complete_all(sheet: object, first: int, sign: bool = True) -> None:
+    row = first
+    while sheet.cell(row=row, column=Column.DESCRIPTION).value:  # type: ignore[attr-defined]
+        sheet.cell(row=row, column=Column.STATUS, value="Completed")  # type: ignore[attr-defined]
+        sheet.cell(row=row, column=Column.COMPLETED, value=TODAY)  # type: ignore[attr-defined]
+        if sign:
+            sheet.cell(row=row, column=Column.SIGNED_OFF_BY, value="T. Manager")  # type: ignore[attr-defined]
+            sheet.cell(row=row, column=Column.SIGNED_OFF_ON, value=TODAY)  # type: ignore[attr-defined]
+        row += 1
+
+
+def statuses(ws: Workspace, ref: str) -> list[tuple[str, str | None]]:
+    with Register.open(ws.register_path) as register:
+        return [(e.event, e.to_status) for e in register.events(ref)]
+
+
+def moderate(ws: Workspace, audit: AuditRecord, framework: Framework, to: str, why: str) -> None:
+    form = complete_form(pack_docx(ws, audit), framework, grade="Requires improvement to be good")
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", to)
+    form.text("qaf_moderation_reason", why).pick_date("qaf_moderation_date", TODAY).save()
+    drop(pack_docx(ws, audit), ws.inbox, f"{audit.audit_ref}.docx")
+    assert [o.result for o in run(ws)] == ["accepted"]
+
+
+def last_reason(ws: Workspace, ref: str) -> str:
+    with Register.open(ws.register_path) as register:
+        return register.events(ref)[-1].reason
+
+
+def reaudit(ws: Workspace, register: Register) -> list[AuditRecord]:
+    plan_audits(register, ws, 1, round_kind="reaudit")
+    generate_packs(ws, register)
+    return [a for a in register.audits() if "reaudit" in a.round_id and a.status == "issued"]

@@ -1,0 +1,264 @@
+"""The Inadequate pathway and safeguarding: escalations from the framework's levels, the re-audit
+pack, follow-ups, concerns routed even from a refused form, and thematic rounds' checkpoints."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+import pytest
+from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
+from lifecycle_helpers import (
+    INADEQUATE,
+    edit_tracker,
+    note_beside,
+    reaudit,
+    return_form,
+    run,
+)
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.frameworks import Framework
+from qaf_docs.office.action_sheet import Column
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.store import Register
+from qaf_docs.reports.export import export_json
+from qaf_docs.workspace import Workspace
+
+
+def test_inadequate_again_escalates_to_the_assistant_director_then_the_executive_director(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    return_form(workspace, first, framework, grade=INADEQUATE)
+    levels = [e.level for e in register.escalations()]
+    assert levels == ["reaudit"]
+
+    [second] = reaudit(workspace, register)
+    outcome = return_form(workspace, second, framework, name="r1.docx", grade=INADEQUATE)
+    assert "Escalation to the Assistant Director" in outcome.detail
+    [third] = [a for a in reaudit(workspace, register) if a.audit_ref != second.audit_ref]
+    return_form(workspace, third, framework, name="r2.docx", grade=INADEQUATE)
+
+    escalations = register.escalations()
+    assert [(e.level, e.open) for e in escalations] == [
+        ("reaudit", False),
+        ("assistant_director", False),
+        ("executive_director", True),
+    ]
+    assert escalations[1].reason == "graded Inadequate for the second time in a row"
+    assert escalations[2].roles == framework.escalation.levels[2].roles
+    item = next(
+        a for a in json.loads(export_json(register))["audits"] if a["audit_ref"] == second.audit_ref
+    )
+    assert item["reaudit_of"] == first.audit_ref
+    assert item["escalations"][0]["level"] == "assistant_director"
+
+
+def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    return_form(workspace, first, framework, grade=INADEQUATE)
+    [second] = reaudit(workspace, register)
+    return_form(workspace, second, framework, name="r1.docx", grade="Good")
+    [escalation] = register.escalations()
+    assert escalation.resolved_on == TODAY
+    assert escalation.resolution == f"audit {second.audit_ref} graded 'Good'"
+
+
+def test_a_concern_is_recorded_and_routed_even_when_the_rest_of_the_form_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    form = complete_form(pack_docx(workspace, issued[0]), framework).text(
+        "qaf_action_1_due", "ASAP"
+    )
+    form.tick("qaf_concern").text("qaf_concern_text", "Bruising seen; TM told today.").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "concern.docx")
+    [outcome] = run(workspace)
+    assert outcome.result == "rejected" and outcome.detail == "safeguarding concern recorded"
+    note = note_beside(workspace, "concern.docx")
+    assert note.index("SAFEGUARDING") < note.index("What is wrong")
+    assert "Nothing else from this file has been recorded" in note
+    with Register.open(workspace.register_path) as register:
+        [concern] = register.escalations(open_only=True)
+        assert register.submission_count() == 0
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+    assert concern.roles == [
+        *framework.escalation.immediate_concerns,
+        *framework.escalation.immediate_concerns_notify,
+    ]
+    assert item["concerns"] == [
+        {
+            "raised_on": TODAY.isoformat(),
+            "text": "Bruising seen; TM told today.",
+            "escalated_to": concern.roles,
+        }
+    ]
+    assert item["escalations"] == []
+
+
+def test_a_concern_is_at_the_top_of_the_status_list_and_not_recorded_twice(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from qaf_docs.reports.lifecycle import lifecycle_lines
+
+    return_form(workspace, issued[1], framework, grade=INADEQUATE)
+    for name in ("a.docx", "b.docx"):
+        form = complete_form(pack_docx(workspace, issued[0]), framework, actions=1)
+        form.tick("qaf_concern").text("qaf_concern_text", f"Concern seen ({name})").save()
+        drop(pack_docx(workspace, issued[0]), workspace.inbox, name)
+        run(workspace)
+    with Register.open(workspace.register_path) as register:
+        lines = lifecycle_lines(workspace, register, TODAY)
+        concerns = [e for e in register.escalations() if e.level == "safeguarding_concern"]
+    assert lines[0].startswith(f"SAFEGUARDING CONCERN {issued[0].audit_ref}")
+    assert "Concern seen" not in lines[0], "status lines never carry the concern's free text"
+    assert len(concerns) == 1
+
+
+def test_a_form_without_a_concern_raises_none(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    return_form(workspace, issued[0], framework)
+    with Register.open(workspace.register_path) as register:
+        assert register.escalations() == []
+
+
+def test_a_reaudit_pack_shows_the_earlier_grades_rationales_and_actions_with_their_status(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    from qaf_docs.returns.audit_form import read_document_xml
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    return_form(workspace, first, framework, grade=INADEQUATE)
+    edit_tracker(
+        workspace, first, lambda s, r: s.cell(row=r, column=Column.STATUS, value="In progress")
+    )
+    run(workspace)
+    [second] = reaudit(workspace, register)
+    text = " ".join(read_document_xml(pack_docx(workspace, second)).itertext())
+    assert "Three Month Review of Actions and Progress" in text
+    assert f"re-audit of {first.audit_ref}" in text
+    assert f"Evidence for {framework.domains[0].title}." in text
+    assert "Action number 1" in text and "In progress" in text and "Not started" in text
+    assert text.count(INADEQUATE) >= len(framework.domains)
+    # The new audit's own actions table is still the one read back.
+    outcome = return_form(workspace, second, framework, name="r.docx", actions=1)
+    assert outcome.result == "accepted"
+    assert [a.description for a in register.current_actions(second.audit_ref)] == [
+        "Action number 1"
+    ]
+
+
+def test_an_ordinary_pack_has_no_earlier_audit_block(
+    workspace: Workspace, issued: list[AuditRecord]
+) -> None:
+    from qaf_docs.returns.audit_form import read_document_xml
+
+    text = " ".join(read_document_xml(pack_docx(workspace, issued[0])).itertext())
+    assert "Three Month Review" not in text and "Immediate safeguarding concern" in text
+
+
+def test_a_completed_thematic_round_gets_checkpoints_at_six_weeks_and_three_months(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    from qaf_docs.dates import add_months
+    from qaf_docs.reports.lifecycle import frameworks_of, lifecycle_lines
+
+    refs = plan_audits(register, workspace, 2, round_kind="thematic")
+    generate_packs(workspace, register)
+    audits = [register.audit(r) for r in refs]
+    frameworks = frameworks_of(workspace)
+    return_form(workspace, audits[0], framework)  # type: ignore[arg-type]
+    assert register.checkpoints(frameworks) == [], "not complete until every form is back"
+    return_form(workspace, audits[1], framework, name="b.docx")  # type: ignore[arg-type]
+    six, three = register.checkpoints(frameworks)
+    assert (six.key, six.due_on) == ("6-weeks", TODAY + timedelta(weeks=6))
+    assert (three.key, three.due_on) == ("3-months", add_months(TODAY, 3))
+    later = TODAY + timedelta(weeks=6, days=1)
+    assert any(
+        line.startswith(f"close the loop {six.round_id} (6-weeks)") and "OVERDUE" in line
+        for line in lifecycle_lines(workspace, register, later)
+    )
+    with pytest.raises(RegisterError, match="Say what the checkpoint found"):
+        register.record_checkpoint(six.round_id, "6-weeks", on=later, note="", known=[six, three])
+    with pytest.raises(RegisterError, match="not '6-months'"):
+        register.record_checkpoint(six.round_id, "6-months", on=later, note="x", known=[six, three])
+    register.record_checkpoint(
+        six.round_id, "6-weeks", on=later, note="4 of 5 in place", known=[six, three]
+    )
+    assert register.checkpoints(frameworks)[0].done_on == later
+    assert not any("(6-weeks)" in line for line in lifecycle_lines(workspace, register, later))
+
+
+def test_an_ordinary_round_has_no_checkpoints(
+    workspace: Workspace, register: Register, issued: list[AuditRecord]
+) -> None:
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    with pytest.raises(RegisterError, match="has no close-the-loop checkpoints yet"):
+        register.record_checkpoint(issued[0].round_id, "6-weeks", on=TODAY, note="x", known=[])
+    assert register.checkpoints(frameworks_of(workspace)) == []
+
+
+def test_the_follow_up_audit_falls_due_at_the_frameworks_intervals(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    from qaf_docs.dates import add_months
+    from qaf_docs.reports.lifecycle import follow_up_due, lifecycle_lines
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    return_form(workspace, first, framework, grade=INADEQUATE)
+    [first_step] = register.escalations()
+    due = add_months(TODAY, framework.timescales.reaudit_after_months)
+    assert follow_up_due(first_step, framework) == due
+    assert not any(
+        "follow-up audit" in line for line in lifecycle_lines(workspace, register, TODAY)
+    )
+    late = [line for line in lifecycle_lines(workspace, register, due + timedelta(days=1))]
+    assert f"follow-up audit of case {first.case_id} due {due:%d/%m/%Y} OVERDUE" in "\n".join(late)
+    [second] = reaudit(workspace, register)
+    return_form(workspace, second, framework, name="r.docx", grade=INADEQUATE)
+    director = next(e for e in register.escalations() if e.level == "assistant_director")
+    assert follow_up_due(director, framework) == add_months(
+        TODAY, framework.timescales.escalate_after_months
+    )
+
+
+def test_an_ingest_stopped_before_the_pathway_follows_it_when_the_move_is_finished(
+    workspace: Workspace, register: Register, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The form and the pathway are two transactions: qaf stopping between them (here, the
+    # pathway failing once) must not lose the escalation when the next run finishes the move.
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    complete_form(pack_docx(workspace, audit), framework, grade=INADEQUATE).save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "a.docx")
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(Register, "apply_pathway", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            run(workspace)
+    assert (workspace.inbox / "a.docx").exists()
+    assert register.escalations() == []
+    [outcome] = run(workspace)
+    assert outcome.detail == "finished an interrupted ingest"
+    assert [e.level for e in register.escalations()] == ["reaudit"]

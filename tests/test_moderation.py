@@ -1,0 +1,256 @@
+"""Moderation: the queue and its deadlines, grades changed with reasons (overall and per practice
+area), disputes that escalate, the setting for which audits wait, and the pre-filled moderation form."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from conftest import TODAY, complete_form, drop, pack_docx
+from lifecycle_helpers import (
+    INADEQUATE,
+    last_reason,
+    moderate,
+    note_beside,
+    return_form,
+    run,
+)
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.lifecycle import month_end
+from qaf_docs.register.store import Register
+from qaf_docs.reports.export import export_json
+from qaf_docs.workspace import Workspace
+
+
+def test_the_moderation_queue_puts_inadequate_first_due_at_once_then_month_end(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    return_form(workspace, issued[0], framework)
+    inadequate = return_form(workspace, issued[1], framework, name="b.docx", grade=INADEQUATE)
+    assert any("moderated at once" in f.message for f in inadequate.findings)
+    moderated = complete_form(pack_docx(workspace, issued[2]), framework)
+    moderated.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", "Good")
+    moderated.pick_date("qaf_moderation_date", TODAY).save()
+    drop(pack_docx(workspace, issued[2]), workspace.inbox, "c.docx")
+    run(workspace)
+    with Register.open(workspace.register_path) as register:
+        queue = register.moderation_queue(lambda _id: framework, TODAY)
+    assert [(m.audit_ref, m.at_once, m.deadline) for m in queue] == [
+        (issued[1].audit_ref, True, TODAY),
+        (issued[0].audit_ref, False, month_end(TODAY)),
+    ]
+
+
+def test_month_end_is_the_last_day_of_the_month() -> None:
+    assert month_end(date(2026, 2, 10)) == date(2026, 2, 28)
+    assert month_end(date(2026, 12, 31)) == date(2026, 12, 31)
+
+
+def test_a_changed_grade_and_its_reason_count_everywhere(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    moderate(workspace, issued[0], framework, "Good", "Recent work addressed the gaps.")
+    with Register.open(workspace.register_path) as register:
+        [result] = [r for r in register.results() if r.audit_ref == issued[0].audit_ref]
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+    assert result.final_grade == "Good" and result.status == "moderated"
+    assert item["moderation"] == {
+        "moderator": "M. Oderator",
+        "moderated_on": TODAY.isoformat(),
+        "kind": None,
+        "agreed": False,
+        "reason": "Recent work addressed the gaps.",
+    }
+    assert "changed to 'Good'" in last_reason(workspace, issued[0].audit_ref)
+
+
+def test_a_dispute_needs_a_reason_and_a_moderated_grade_then_goes_to_the_qa_head_of_service(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    roles = framework.escalation.grade_disputes
+    return_form(workspace, issued[1], framework)
+    moderate(workspace, issued[0], framework, "Requires improvement to be good", "")
+    with Register.open(workspace.register_path) as register:
+        with pytest.raises(RegisterError, match="needs a reason"):
+            register.record_dispute(issued[0].audit_ref, " ", roles=roles, on=TODAY)
+        with pytest.raises(RegisterError, match="no moderated grade to dispute"):
+            register.record_dispute(issued[1].audit_ref, "we disagree", roles=roles, on=TODAY)
+        with pytest.raises(RegisterError, match="no moderated grade to dispute"):
+            register.record_dispute(issued[2].audit_ref, "never returned", roles=roles, on=TODAY)
+        assert register.escalations() == []
+        raised = register.record_dispute(
+            issued[0].audit_ref, "The service area sees evidence of impact.", roles=roles, on=TODAY
+        )
+        moderation = next(
+            r for r in register.results() if r.audit_ref == issued[0].audit_ref
+        ).moderation
+    assert raised.roles == ["QA Head of Service"] and raised.open
+    assert moderation is not None and moderation.agreed is False
+    assert moderation.reason == "The service area sees evidence of impact."
+
+
+def test_the_commands_show_the_queue_record_a_dispute_and_the_history(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from click.testing import CliRunner
+
+    from qaf_docs.cli import cli
+
+    def qaf(*args: str) -> str:
+        result = CliRunner().invoke(cli, [*args, "--workspace", str(workspace.root)])
+        assert result.exit_code in (0, 1), result.output
+        return result.output
+
+    return_form(workspace, issued[1], framework, grade=INADEQUATE)
+    assert f"{issued[1].audit_ref}  case {issued[1].case_id}  Inadequate  due at once" in qaf(
+        "moderation", "queue"
+    )
+    assert qaf("moderation", "dispute", issued[1].audit_ref).startswith(
+        f"Error: A dispute of audit {issued[1].audit_ref}"
+    )
+    assert "Re-audit at three months" in qaf("escalations")
+    status = qaf("status")
+    assert status.index("ESCALATION") < status.index("moderation QA")
+    assert "Error: Give a reason" in qaf("cancel", issued[2].audit_ref)
+    # Since the merge with round changes, qaf cancel is qaf round cancel --audit: it needs --by.
+    assert "Error: Say who" in qaf("cancel", issued[2].audit_ref, "--reason", "case closed")
+    cancelled = qaf("cancel", issued[2].audit_ref, "--reason", "case closed", "--by", "Sam Lead")
+    assert f"{issued[2].audit_ref} cancelled" in cancelled
+    assert "Packs withdrawn: 2 file(s)" in cancelled
+    history = qaf("history", issued[2].audit_ref)
+    assert "issued -> cancelled" in history
+    assert "case closed (by Sam Lead" in history
+
+
+def test_a_moderated_grade_off_the_scale_is_refused_naming_the_field(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    form = complete_form(pack_docx(workspace, issued[0]), framework)
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", "Goodish").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "mod.docx")
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    assert "Moderated grade" in note_beside(workspace, "mod.docx")
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[0].audit_ref).status == "rejected"  # type: ignore[union-attr]
+        assert register.submission_count() == 0
+
+
+def test_a_moderation_kind_for_an_audit_never_returned_is_refused(
+    workspace: Workspace, register: Register, issued: list[AuditRecord]
+) -> None:
+    with pytest.raises(RegisterError, match="has no moderated grade yet"):
+        register.set_moderation_kind(issued[0].audit_ref, "group")
+    assert register.moderation_extras() == {}
+
+
+@pytest.mark.parametrize(
+    "rule, expected",
+    [("framework", [1, 0]), ("inadequate", [1]), ("all", [1, 0])],
+)
+def test_which_audits_wait_for_moderation_is_a_setting(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    rule: str,
+    expected: list[int],
+) -> None:
+    return_form(workspace, issued[0], framework)
+    return_form(workspace, issued[1], framework, name="b.docx", grade=INADEQUATE)
+    with Register.open(workspace.register_path) as register:
+        queue = register.moderation_queue(lambda _id: framework, TODAY, rule)
+    assert [m.audit_ref for m in queue] == [issued[i].audit_ref for i in expected]
+
+
+def test_the_framework_rule_still_queues_every_inadequate_where_it_moderates_only_some(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    only_inadequate = framework.model_copy(
+        update={"moderation": framework.moderation.model_copy(update={"audits": "inadequate"})}
+    )
+    return_form(workspace, issued[0], framework)
+    return_form(workspace, issued[1], framework, name="b.docx", grade=INADEQUATE)
+    with Register.open(workspace.register_path) as register:
+        framework_rule = register.moderation_queue(lambda _id: only_inadequate, TODAY)
+        everything = register.moderation_queue(lambda _id: only_inadequate, TODAY, "all")
+    assert [m.audit_ref for m in framework_rule] == [issued[1].audit_ref]
+    assert len(everything) == 2
+
+
+def test_a_moderated_grade_per_practice_area_is_kept_beside_the_auditors(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    first, second = framework.domains[0], framework.domains[1]
+    form = complete_form(pack_docx(workspace, issued[0]), framework, grade="Good")
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", "Good")
+    form.choose(f"qaf_modgrade_{first.key}", "Requires improvement to be good")
+    form.choose(f"qaf_modgrade_{second.key}", "Good")
+    form.text("qaf_moderation_reason", "The assessment is out of date.").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "m.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    with Register.open(workspace.register_path) as register:
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+    grades = [(d["grade"], d["moderated_grade"]) for d in item["domains"]]
+    assert grades[:3] == [
+        ("Good", "Requires improvement to be good"),
+        ("Good", "Good"),
+        ("Good", None),
+    ]
+
+
+def test_a_changed_practice_area_grade_without_a_reason_or_moderator_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    key = framework.domains[0].key
+    form = complete_form(pack_docx(workspace, issued[0]), framework, grade="Good")
+    form.choose(f"qaf_modgrade_{key}", INADEQUATE).save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "m.docx")
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    note = note_beside(workspace, "m.docx")
+    assert "no moderator is named" in note
+    assert f"{framework.domains[0].title} ('Good' to 'Inadequate')" in note
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 0
+
+
+def test_a_moderation_form_is_prefilled_with_the_auditors_work_and_comes_back_as_moderated(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from click.testing import CliRunner
+
+    from qaf_docs.cli import cli
+    from qaf_docs.demo.filling import FormFiller
+    from qaf_docs.returns.audit_form import read_audit_form
+
+    return_form(workspace, issued[1], framework, grade=INADEQUATE)
+    result = CliRunner().invoke(
+        cli, ["generate", "--moderation", "--workspace", str(workspace.root)]
+    )
+    assert result.exit_code == 0, result.output
+    path = workspace.outbox / "moderation" / f"{issued[1].audit_ref}.docx"
+    assert f"{path.name}  due at once (Inadequate)" in result.output
+    before = read_audit_form(path, framework)
+    assert before.overall_grade == INADEQUATE and before.moderated_grade is None
+    assert before.domains[0].rationale == f"Evidence for {framework.domains[0].title}."
+    assert [a.description for a in before.actions] == ["Action number 1", "Action number 2"]
+    assert before.identity.audit_ref == issued[1].audit_ref
+
+    form = FormFiller(path).text("qaf_moderator", "M. Oderator")
+    form.choose("qaf_moderated_grade", INADEQUATE).pick_date("qaf_moderation_date", TODAY).save()
+    drop(path, workspace.inbox, "moderated.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    with Register.open(workspace.register_path) as register:
+        assert register.audit(issued[1].audit_ref).status == "moderated"  # type: ignore[union-attr]
+        assert register.submission_count(issued[1].audit_ref) == 2, "the auditor's copy is kept"
+        assert register.moderation_queue(lambda _id: framework, TODAY) == []

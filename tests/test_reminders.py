@@ -1,0 +1,121 @@
+"""``qaf remind``: one ready-to-send e-mail per person, concerns first, and nobody skipped in silence."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import TODAY, complete_form, drop, pack_docx
+
+from qaf_docs.cases.people import read_people
+from qaf_docs.cases.roster import read_roster
+from qaf_docs.cli import cli
+from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.records import AuditRecord
+from qaf_docs.workspace import Workspace
+
+ROSTER = """Name,Email,Role,Team,Monthly Capacity
+Auditor 0,auditor0@council.example,Service Manager,Locality 9,2
+Mo Derator,mo@council.example,Moderator,,
+Tara Manager,tara@council.example,Team Manager,Locality 1 Team & Partners,
+Sam Service,sam@council.example,Service Manager,,
+Hana Head,hana@council.example,Head of Service,,
+Quinn QA,,QA Head of Service,,
+"""
+
+
+def qaf(ws: Workspace, *args: str) -> str:
+    result = CliRunner().invoke(cli, [*args, "--workspace", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _inadequate_with_concern(ws: Workspace, audit: AuditRecord, framework: Framework) -> None:
+    form = complete_form(pack_docx(ws, audit), framework, grade="Inadequate")
+    form.tick("qaf_concern").text("qaf_concern_text", "Unexplained bruise on Childname0.").save()
+    drop(pack_docx(ws, audit), ws.inbox, "inadequate.docx")
+    ingest_inbox(ws, settle_s=0.05)
+
+
+def _messages(ws: Workspace) -> dict[str, email.message.EmailMessage]:
+    folder = ws.outbox / "reminders" / TODAY.isoformat()
+    return {
+        p.stem: email.message_from_bytes(p.read_bytes(), policy=policy.default)  # type: ignore[misc]
+        for p in folder.glob("*.eml")
+    }
+
+
+def test_the_roster_lists_contacts_who_are_never_given_audits(tmp_path: Path) -> None:
+    path = tmp_path / "roster.csv"
+    path.write_text(ROSTER, encoding="utf-8")
+    assert [a.name for a in read_roster(path)] == ["Auditor 0"]
+    people = {p.name: p for p in read_people(path)}
+    assert people["Tara Manager"].team == "Locality 1 Team & Partners"
+    assert people["Quinn QA"].email == "" and people["Mo Derator"].role == "Moderator"
+
+
+def test_reminders_go_to_each_person_with_the_concern_first_and_no_child_name(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    (workspace.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    _inadequate_with_concern(workspace, issued[0], framework)
+    out = qaf(workspace, "remind")
+    assert "reminder(s) written to" in out
+    messages = _messages(workspace)
+    assert {"Mo Derator", "Tara Manager", "Sam Service", "Hana Head"} <= set(messages)
+    assert "Quinn QA" not in messages, "no dispute is open, so the QA Head of Service has nothing"
+    tara = messages["Tara Manager"]
+    assert tara["To"] == "Tara Manager <tara@council.example>" and tara["X-Unsent"] == "1"
+    assert tara["Subject"].startswith("URGENT: safeguarding concern")
+    body = tara.get_content()
+    assert body.index("Immediate safeguarding concern") < body.index("Actions and trackers")
+    sam = messages["Sam Service"].get_content()
+    assert body.count(issued[0].audit_ref) >= 1 and "Re-audit at three months" in sam
+    mo = messages["Mo Derator"].get_content()
+    assert f"{issued[0].audit_ref} (case {issued[0].case_id}, Inadequate): at once" in mo
+    for path in (workspace.outbox / "reminders").rglob("*.eml"):
+        assert "Childname" not in path.name
+    assert "Childname0 Surname" not in "".join(m.get_content() for m in messages.values())
+    # The concern's own words go only to those it is escalated to.
+    assert "Unexplained bruise" in sam and "Unexplained bruise" not in mo
+    assert "Warning: no one on the roster has the role 'Assistant Director for Safeguarding" in out
+
+
+def test_everyone_the_tool_cannot_address_is_a_warning_in_status_and_remind(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    (workspace.root / "roster.csv").write_text(
+        "Name,Email,Role,Team,Monthly Capacity\nHana Head,,Head of Service,,\n", encoding="utf-8"
+    )
+    _inadequate_with_concern(workspace, issued[0], framework)
+    status = qaf(workspace, "status")
+    assert "Warning: 1 audit(s) wait for moderation but the roster lists no Moderator" in status
+    assert "Warning: no one on the roster has the role 'Team Manager'" in status
+    assert "Warning: Hana Head (Head of Service) has no e-mail address on the roster" in status
+    assert "Warning: no Team Manager for team 'Locality 1 Team & Partners'" in status
+    remind = qaf(workspace, "remind")
+    assert "Warning: no one on the roster has the role 'Service Manager'" in remind
+    (workspace.root / "roster.csv").unlink()
+    assert "Warning: no roster.xlsx or roster.csv in the workspace" in qaf(workspace, "status")
+
+
+def test_an_auditor_is_reminded_of_a_pack_due_within_a_week(
+    workspace: Workspace, issued: list[AuditRecord]
+) -> None:
+    from qaf_docs.register.store import Register
+    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.reports.reminders import plan_reminders, write_reminders
+
+    people = []
+    with Register.open(workspace.register_path) as register:
+        early = plan_reminders(register, people, frameworks_of(workspace), TODAY)
+        later = TODAY + (issued[0].due_on - TODAY) - __import__("datetime").timedelta(days=3)
+        plan = plan_reminders(register, people, frameworks_of(workspace), later)
+    assert early.reminders == []
+    [path, *_] = write_reminders(plan, workspace.outbox / "r", later)
+    assert {r.to.name for r in plan.reminders} == {a.auditor for a in issued}
+    text = path.read_text(encoding="utf-8")
+    assert "Audit tools to return" in text and "due" in text

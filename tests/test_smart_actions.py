@@ -1,0 +1,112 @@
+"""SMART actions: immediate ones within working days (bank holidays excluded), success criteria and
+impact on the child carried through, vague descriptions flagged."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from conftest import TODAY, complete_form, drop, pack_docx
+
+from qaf_docs.dates import working_days_after
+from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.ingest import Outcome, ingest_inbox
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.store import Register
+from qaf_docs.reports.export import export_json
+from qaf_docs.returns.smart import is_vague
+from qaf_docs.workspace import Workspace
+
+
+@pytest.mark.parametrize(
+    "start, days, expected",
+    [
+        (date(2026, 11, 16), 5, date(2026, 11, 23)),  # Monday: the next Monday
+        (date(2026, 8, 27), 5, date(2026, 9, 4)),  # across the late summer bank holiday
+        (date(2026, 12, 23), 5, date(2027, 1, 4)),  # Christmas, Boxing Day observed, New Year
+        (date(2026, 11, 20), 1, date(2026, 11, 23)),  # Friday: a weekend does not count
+    ],
+)
+def test_working_days_skip_weekends_and_england_and_wales_bank_holidays(
+    start: date, days: int, expected: date
+) -> None:
+    assert working_days_after(start, days) == expected
+
+
+@pytest.mark.parametrize(
+    "text, vague",
+    [
+        ("Improve practice", True),
+        ("Review", True),
+        ("  improve   PRACTICE. ", True),
+        ("Update the chronology by the next supervision", False),
+        ("See the child alone", False),
+    ],
+)
+def test_vague_actions_are_recognised(text: str, vague: bool) -> None:
+    assert is_vague(text) is vague
+
+
+def _return(
+    ws: Workspace, audit: AuditRecord, framework: Framework, due: date, what: str
+) -> Outcome:
+    form = complete_form(pack_docx(ws, audit), framework, actions=1)
+    form.text("qaf_action_1", what).pick_date("qaf_action_1_due", due)
+    form.tick("qaf_action_1_immediate")
+    form.text("qaf_action_1_success", "The child is seen alone at every visit.")
+    form.text("qaf_action_1_impact", "The child's views shape the plan.").save()
+    drop(pack_docx(ws, audit), ws.inbox, f"{audit.audit_ref}.docx")
+    [outcome] = ingest_inbox(ws, settle_s=0.05)
+    return outcome
+
+
+def test_an_immediate_action_within_the_working_days_is_kept_with_its_smart_columns(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    days = framework.timescales.immediate_action_working_days
+    due = working_days_after(TODAY, days)
+    outcome = _return(workspace, issued[0], framework, due, "See the child alone this week")
+    assert outcome.result == "accepted", outcome.findings
+    with Register.open(workspace.register_path) as register:
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+    [action] = item["actions"]
+    assert action["immediate"] is True and action["due_on"] == due.isoformat()
+    assert action["success_criteria"] == "The child is seen alone at every visit."
+    assert action["impact_on_child"] == "The child's views shape the plan."
+
+
+def test_an_immediate_action_due_after_the_working_day_limit_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    days = framework.timescales.immediate_action_working_days
+    late = working_days_after(TODAY, days + 1)
+    outcome = _return(workspace, issued[0], framework, late, "See the child alone this week")
+    assert outcome.result == "rejected"
+    note = (workspace.rejected / f"{issued[0].audit_ref}.docx.rejected.txt").read_text("utf-8")
+    assert f"within {days} working days" in note
+    assert f"on or before {working_days_after(TODAY, days):%d/%m/%Y}" in note
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 0
+
+
+def test_a_vague_action_is_a_warning_or_an_error_as_set(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    due = working_days_after(TODAY, 2)
+    first = _return(workspace, issued[0], framework, due, "Improve practice")
+    assert first.result == "accepted"
+    assert [f.severity for f in first.findings if "too vague" in f.message] == ["warning"]
+    settings = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        settings + '\n[lifecycle]\nvague_actions = "error"\n', encoding="utf-8"
+    )
+    second = _return(workspace, issued[1], framework, due, "Improve practice")
+    assert second.result == "rejected"
+    assert "'Improve practice' is too vague to be SMART" in (
+        workspace.rejected / f"{issued[1].audit_ref}.docx.rejected.txt"
+    ).read_text("utf-8")
