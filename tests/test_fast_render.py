@@ -113,9 +113,10 @@ def _edit_template(src: Path, dst: Path) -> None:
     table.cell(2, 0).text, table.cell(2, 1).text = "{{ d.title }}", "{{ d.prompts|length }}"
     table.cell(3, 0).text = "{%tr endfor %}"
     # A column per domain: docxtpl widens the table grid, so the fast path must do the same.
-    wide = document.add_table(rows=1, cols=2)
+    wide = document.add_table(rows=1, cols=3)
     wide.cell(0, 0).text = "{%tc for d in domains %}"
-    wide.cell(0, 1).text = "{{ d.key }}{%tc endfor %}"
+    wide.cell(0, 1).text = "{{ d.key }}"
+    wide.cell(0, 2).text = "{%tc endfor %}"
     document.add_paragraph("Extra question: {{ f.theme }}")
     document.save(str(dst))
 
