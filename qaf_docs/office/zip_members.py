@@ -8,6 +8,7 @@ deflated per file. The writer speaks plain PKZIP (no zip64: a template part over
 
 from __future__ import annotations
 
+import io
 import struct
 import time
 import zipfile
@@ -39,10 +40,11 @@ class Member:
         return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
 
 
-def read_members(path: Path) -> dict[str, Member]:
-    """Return every member of the zip at ``path`` in its order, compressed bytes copied as stored."""
+def read_members(source: Path | bytes) -> dict[str, Member]:
+    """Return every member of a zip file (or its bytes) in order, compressed bytes as stored."""
     members: dict[str, Member] = {}
-    with zipfile.ZipFile(path) as archive, path.open("rb") as raw:
+    opened = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+    with opened as raw, zipfile.ZipFile(raw) as archive:
         for info in archive.infolist():
             if info.is_dir():
                 continue
