@@ -112,15 +112,24 @@ class AuditToolWriter:
         self.compiled = compile_docx(template, jinja_environment())
 
     def write(
-        self, details: PackDetails, framework: Framework, action_days: int, out: Path
+        self,
+        details: PackDetails,
+        framework: Framework,
+        action_days: int,
+        out: Path,
+        *,
+        durable: bool = True,
     ) -> Path:
-        """Render the Word audit tool for one audit to ``out`` and return the path written."""
+        """Render the Word audit tool for one audit to ``out`` and return the path written.
+
+        ``durable=False``: the caller flushes the file to disk (``safe_output.make_durable``).
+        """
         context = audit_tool_context(details, framework, action_days)
         if self.compiled is not None:
             props = custom_properties_xml(details.identity.as_properties())
             members = self.compiled.render(context, props)
             if members is not None:
-                return atomic_write(out, lambda tmp: write_zip(tmp, members))
+                return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
         return _write_with_docxtpl(self.template, context, details.identity, out)
 
 

@@ -34,8 +34,6 @@ _PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
 _CUSTOM_PART = "docProps/custom.xml"
 _PARA = re.compile(r"<w:p([ >])")
-_PARA_BACK = re.compile(r"\n<w:p([ >])")
-_LISTING = re.compile(r"[\t\a\n\f]")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\sid=")[^"]*(")')
 _CELL_WRAPPED = re.compile(r"<w:(?:sdtContent|customXml)[^>]*>\s*<w:tc[ >]")
 _TABLE_TOKENS = re.compile(
@@ -85,9 +83,11 @@ class CompiledDocx:
 
     def _finish(self, xml: str) -> str:
         # docxtpl's render_xml_part, after Jinja, step by step.
-        xml = _PARA_BACK.sub(r"<w:p\1", xml)
-        xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if _LISTING.search(xml):
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+        if "{_" in xml or "_}" in xml:
+            xml = xml.replace("{_{", "{{").replace("}_}", "}}")
+            xml = xml.replace("{_%", "{%").replace("%_}", "%}")
+        if any(c in xml for c in "\t\a\n\f"):
             xml = self._helper.resolve_listing(xml)
         return xml
 

@@ -50,8 +50,11 @@ class TrackerWriter:
             else:
                 self._members.append(member)
 
-    def write(self, details: PackDetails, out: Path) -> Path:
-        """Write the tracker for one audit to ``out`` and return the path written."""
+    def write(self, details: PackDetails, out: Path, *, durable: bool = True) -> Path:
+        """Write the tracker for one audit to ``out`` and return the path written.
+
+        ``durable=False``: the caller flushes the file to disk (``safe_output.make_durable``).
+        """
         values = {**tracker_values(details), **details.identity.as_properties()}
         if list(values) != self._names or not all(map(_plain, values.values())):
             return write_action_tracker(self.template, details, [], out)
@@ -60,7 +63,7 @@ class TrackerWriter:
             m if isinstance(m, Member) else Member.of(m, self._fill(m, escaped).encode("utf-8"))
             for m in self._members
         ]
-        return atomic_write(out, lambda tmp: write_zip(tmp, members))
+        return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
 
     def _fill(self, name: str, escaped: list[str]) -> str:
         return _MARKS.sub(lambda m: escaped[int(m.group(1))], self._texts[name])

@@ -12,14 +12,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qaf_docs.frameworks import Framework, load_framework
-from qaf_docs.office.parallel import map_in_order
+from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.packs.audit_tool import AuditToolWriter
 from qaf_docs.packs.details import details_for, issued_at_now, pack_paths
 from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.packs.templates import template_version
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.store import Register
+from qaf_docs.safe_output import make_durable
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Settings, Workspace
+
+_BATCH = 64
 
 
 def generate_packs(
@@ -53,16 +56,18 @@ def generate_packs(
         jobs.append(record)
     run = _Run(ws.root, ws.packs, docx_template, xlsx_template, settings)
     written: list[tuple[Path, Path]] = []
-    for record, paths in zip(jobs, map_in_order(_write_pack, jobs, setup=_setup, setup_args=(run,))):
-        register.mark_issued(
-            record.audit_ref,
-            framework_version=record.framework_version or "",
-            template_version=version,
-            issued_at=record.issued_at or "",
+    results = map_in_order(_write_pack, jobs, setup=_setup, setup_args=(run,))
+    # A pack is recorded as issued only once its files are on disk; one flush and one transaction
+    # per batch instead of one per file.
+    for batch in batched(zip(jobs, results, strict=True), _BATCH):
+        make_durable(path for _, paths in batch for path in paths)
+        register.mark_issued_many(
+            [(r.audit_ref, r.framework_version or "", version, r.issued_at or "") for r, _ in batch]
         )
-        written.append(paths)
-        if on_pack:
-            on_pack(record.audit_ref)
+        for record, paths in batch:
+            written.append(paths)
+            if on_pack:
+                on_pack(record.audit_ref)
     return written
 
 
@@ -101,9 +106,9 @@ def _write_pack(record: AuditRecord) -> tuple[Path, Path]:
         or framework.timescales.action_due_within_days
     )
     docx_details = details_for(record, run.settings, kind="audit_tool")
-    run.audit_tool.write(docx_details, framework, days, docx_path)
+    run.audit_tool.write(docx_details, framework, days, docx_path, durable=False)
     xlsx_details = details_for(record, run.settings, kind="action_tracker")
     if run.tracker is None:
         run.tracker = TrackerWriter(run.xlsx_template, xlsx_details)
-    run.tracker.write(xlsx_details, xlsx_path)
+    run.tracker.write(xlsx_details, xlsx_path, durable=False)
     return docx_path, xlsx_path
