@@ -36,7 +36,7 @@ def map_in_order(
     *,
     setup: Callable[..., None] | None = None,
     setup_args: tuple[object, ...] = (),
-    pool_from: int = POOL_FROM,
+    pool_from: int | None = None,
 ) -> Iterator[R]:
     """Yield ``work(item)`` for each item, in the items' order, on every core when worth it.
 
@@ -44,8 +44,8 @@ def map_in_order(
     ``setup(*setup_args)`` runs once in each worker (and once here when no pool is used) to load
     what every item shares, such as a compiled template. An exception in ``work`` is raised here.
     """
-    workers = min(worker_count(), max(1, len(items) // 8))
-    if workers < 2 or len(items) < pool_from:
+    workers = min(worker_count(), max(1, len(items) // 4))
+    if workers < 2 or len(items) < (POOL_FROM if pool_from is None else pool_from):
         if setup is not None:
             setup(*setup_args)
         yield from map(work, items)

@@ -8,6 +8,7 @@ do, so no database traceback ever reaches a user.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,9 @@ def database_error(e: sqlite3.Error, path: Path | None) -> RegisterError:
     return RegisterError(f"The register{where} could not be used: {e}. {advice}")
 
 
+_savepoints = itertools.count(1)
+
+
 class Connection:
     """One open database connection of the register, with its path for messages."""
 
@@ -51,7 +55,15 @@ class Connection:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block as one transaction: all of it is recorded, or none of it."""
+        """Run a block as one transaction: all of it is recorded, or none of it.
+
+        Inside another transaction (a batch of inbox files) the block is a savepoint: on failure
+        only the block is undone, and it is recorded only when the outer transaction commits.
+        """
+        if self._db.in_transaction:
+            with self._savepoint() as db:
+                yield db
+            return
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
@@ -69,4 +81,25 @@ class Connection:
         except sqlite3.Error as e:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
+            raise database_error(e, self.path) from e
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        name = f"qaf_{next(_savepoints)}"
+        try:
+            self._db.execute(f"SAVEPOINT {name}")
+        except sqlite3.Error as e:
+            raise database_error(e, self.path) from e
+        try:
+            yield self._db
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
+            if isinstance(exc, sqlite3.Error):
+                raise database_error(exc, self.path) from exc
+            raise
+        try:
+            self._db.execute(f"RELEASE {name}")
+        except sqlite3.Error as e:
             raise database_error(e, self.path) from e

@@ -1,0 +1,121 @@
+"""A burst of files: read on every core, recorded in batches, each file still all-or-nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import complete_form, drop, pack_docx, plan_audits
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.frameworks import Framework
+from qaf_docs.inbox import bulk
+from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.office import parallel
+from qaf_docs.office.parts import sha256_file
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace
+
+
+@pytest.fixture
+def burst(workspace: Workspace, framework: Framework) -> list[AuditRecord]:
+    """Seven completed forms in the inbox, the fifth with an invalid due date, plus a duplicate."""
+    with Register.open(workspace.register_path) as register:
+        plan_audits(register, workspace, 7)
+        generate_packs(workspace, register)
+        audits = register.audits()
+    for i, audit in enumerate(audits):
+        form = complete_form(pack_docx(workspace, audit), framework)
+        if i == 4:
+            form.text("qaf_action_1_due", "ASAP")
+        form.save()
+        drop(pack_docx(workspace, audit), workspace.inbox, f"form {i}.docx")
+    drop(pack_docx(workspace, audits[0]), workspace.inbox, "form 0 again.docx")
+    return audits
+
+
+@pytest.fixture(params=["one core", "two cores"])
+def cores(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "BATCH", 3)  # several batches from a small burst
+    if request.param == "two cores":
+        monkeypatch.setenv("QAF_WORKERS", "2")
+        monkeypatch.setattr(parallel, "POOL_FROM", 0)
+    else:
+        monkeypatch.setenv("QAF_WORKERS", "1")
+
+
+def _recorded(ws: Workspace) -> dict[str, str]:
+    with sqlite3.connect(ws.register_path) as db:
+        return dict(db.execute("SELECT sha256, outcome FROM ingested_files").fetchall())
+
+
+def test_a_burst_ends_with_every_file_recorded_once_or_rejected(
+    workspace: Workspace, burst: list[AuditRecord], cores: None
+) -> None:
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    results = sorted(o.result for o in outcomes)
+    assert results == ["accepted"] * 6 + ["duplicate", "rejected"]
+    assert list(workspace.inbox.glob("*.docx")) == []
+    assert len(list(workspace.processed.glob("*.docx"))) == 6
+    assert (workspace.rejected / "form 4.docx.rejected.txt").exists()
+    assert (workspace.rejected / "form 0 again.docx.rejected.txt").exists()
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 6
+
+
+def test_no_file_moves_before_its_batch_is_committed(
+    workspace: Workspace, burst: list[AuditRecord], cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_move = bulk.move_without_clobber
+    seen_committed: list[bool] = []
+
+    def checked_move(path: Path, folder: Path) -> Path:
+        # Another connection sees only committed data: the file's outcome must already be there.
+        seen_committed.append(sha256_file(path) in _recorded(workspace))
+        return real_move(path, folder)
+
+    monkeypatch.setattr(bulk, "move_without_clobber", checked_move)
+    monkeypatch.setattr("qaf_docs.inbox.ingest.move_without_clobber", checked_move)
+    ingest_inbox(workspace, settle_s=0.05)
+    assert seen_committed == [True] * 8
+
+
+def test_one_file_that_cannot_be_recorded_leaves_the_rest_of_its_batch_recorded(
+    workspace: Workspace, burst: list[AuditRecord], cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = burst[1].audit_ref
+    real = Register.record_audit_submission
+
+    def flaky(self: Register, form, warnings, *, file_name: str, sha256: str) -> int:  # type: ignore[no-untyped-def]
+        row = real(self, form, warnings, file_name=file_name, sha256=sha256)
+        if form.identity.audit_ref == victim:  # fails after writing: the savepoint must undo it
+            raise RegisterError("simulated failure for one file")
+        return row
+
+    monkeypatch.setattr(Register, "record_audit_submission", flaky)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    waiting = [o for o in outcomes if o.result == "waiting"]
+    assert [o.label for o in waiting] == [f"audit {victim}"]
+    assert (workspace.inbox / "form 1.docx").exists()
+    assert len(list(workspace.processed.glob("*.docx"))) == 5
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 5
+        assert register.ingested(sha256_file(workspace.inbox / "form 1.docx")) is None
+
+
+def test_each_audit_tracker_is_written_once_per_burst(
+    workspace: Workspace, burst: list[AuditRecord], cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[str] = []
+    real = bulk.BulkIngestor._refresh_action_tracker
+
+    def counting(self: bulk.BulkIngestor, audit: AuditRecord, audit_date) -> None:  # type: ignore[no-untyped-def]
+        written.append(audit.audit_ref)
+        real(self, audit, audit_date)
+
+    monkeypatch.setattr(bulk.BulkIngestor, "_refresh_action_tracker", counting)
+    ingest_inbox(workspace, settle_s=0.05)
+    assert sorted(written) == sorted(a.audit_ref for i, a in enumerate(burst) if i != 4)
