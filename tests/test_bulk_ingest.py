@@ -6,7 +6,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import complete_form, drop, pack_docx, plan_audits
+from conftest import complete_form, drop, pack_docx, pack_xlsx, plan_audits
+from openpyxl import load_workbook
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
@@ -107,15 +108,42 @@ def test_one_file_that_cannot_be_recorded_leaves_the_rest_of_its_batch_recorded(
 
 
 def test_each_audit_tracker_is_written_once_per_burst(
-    workspace: Workspace, burst: list[AuditRecord], cores: None, monkeypatch: pytest.MonkeyPatch
+    workspace: Workspace, burst: list[AuditRecord], cores: None
 ) -> None:
-    written: list[str] = []
-    real = bulk.BulkIngestor._refresh_action_tracker
-
-    def counting(self: bulk.BulkIngestor, audit: AuditRecord, audit_date) -> None:  # type: ignore[no-untyped-def]
-        written.append(audit.audit_ref)
-        real(self, audit, audit_date)
-
-    monkeypatch.setattr(bulk.BulkIngestor, "_refresh_action_tracker", counting)
     ingest_inbox(workspace, settle_s=0.05)
-    assert sorted(written) == sorted(a.audit_ref for i, a in enumerate(burst) if i != 4)
+    accepted = [a for i, a in enumerate(burst) if i != 4]
+    for audit in accepted:
+        tracker = pack_xlsx(workspace, audit)
+        rows = [r for r in load_workbook(tracker).worksheets[0].iter_rows(values_only=True)]
+        assert any("Action number 1" in [str(v) for v in r] for r in rows), audit.audit_ref
+    rejected = pack_xlsx(workspace, burst[4])
+    assert not any(
+        "Action number 1" in [str(v) for v in r]
+        for r in load_workbook(rejected).worksheets[0].iter_rows(values_only=True)
+    )
+
+
+def test_a_resubmitted_audit_gets_one_tracker_for_the_burst(
+    workspace: Workspace, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QAF_WORKERS", "1")
+    with Register.open(workspace.register_path) as register:
+        plan_audits(register, workspace, 1)
+        generate_packs(workspace, register)
+        [audit] = register.audits()
+    path = pack_docx(workspace, audit)
+    complete_form(path, framework).save()
+    drop(path, workspace.inbox, "first.docx")
+    complete_form(path, framework, grade="Outstanding").save()
+    drop(path, workspace.inbox, "second.docx")
+    written: list[Path] = []
+    real = bulk.write_action_tracker
+
+    def counting(*args: object) -> Path:
+        written.append(real(*args))  # type: ignore[arg-type]
+        return written[-1]
+
+    monkeypatch.setattr(bulk, "write_action_tracker", counting)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    assert [o.result for o in outcomes] == ["accepted", "accepted"]
+    assert written == [pack_xlsx(workspace, audit)]

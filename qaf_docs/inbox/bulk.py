@@ -32,11 +32,13 @@ from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.office.parts import Limits, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
+from qaf_docs.packs.action_tracker import write_action_tracker
+from qaf_docs.packs.details import PackAction, PackDetails, details_for, pack_paths
 from qaf_docs.records import AuditForm, AuditRecord, Identity
 from qaf_docs.returns.action_tracker import TrackerForm, read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.returns.validation import validate
-from qaf_docs.workspace import Settings, Workspace
+from qaf_docs.workspace import TRACKER_TEMPLATE, Settings, Workspace
 
 log = logging.getLogger("qaf.ingest")
 
@@ -88,9 +90,25 @@ class BulkIngestor(Ingestor):
                 outcomes.append(outcome)
                 if on_file:
                     on_file(outcome)
-        for audit, audit_date in refresh.values():
-            self._refresh_action_tracker(audit, audit_date)
+        self._refresh_trackers(list(refresh.values()))
         return outcomes
+
+    def _refresh_trackers(self, audits: list[tuple[AuditRecord, date | None]]) -> None:
+        """Re-issue each audit's Excel tracker with its agreed actions, on every core."""
+        template = self.ws.template(TRACKER_TEMPLATE)
+        jobs = []
+        for audit, audit_date in audits:
+            actions = [
+                PackAction(
+                    a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
+                )
+                for a in self.register.current_actions(audit.audit_ref)
+            ]
+            details = details_for(audit, self.settings, kind="action_tracker")
+            _, xlsx = pack_paths(self.ws.packs, audit.round_id, audit.audit_ref)
+            jobs.append((template, details, actions, xlsx, audit_date))
+        for _ in map_in_order(_write_tracker, jobs):
+            pass
 
     def _decide(
         self, reading: Reading, refresh: dict[str, tuple[AuditRecord, date | None]]
@@ -195,6 +213,12 @@ _readers: _Readers | None = None
 def _setup(root: Path, settings: Settings, limits: Limits, today: date) -> None:
     global _readers
     _readers = _Readers(Workspace(root), settings, limits, today)
+
+
+def _write_tracker(
+    job: tuple[Path, PackDetails, list[PackAction], Path, date | None],
+) -> Path:
+    return write_action_tracker(*job)
 
 
 def _read(path: Path) -> Reading:

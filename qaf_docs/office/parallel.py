@@ -13,7 +13,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -53,7 +53,8 @@ def map_in_order(
     chunk = max(1, min(64, len(items) // (workers * 4)))
     # Forking a process that runs other threads (the watcher's) can copy a held lock: spawn then.
     context = multiprocessing.get_context("spawn") if threading.active_count() > 1 else None
-    pool = ProcessPoolExecutor(workers, context, initializer=setup, initargs=setup_args)
+    initargs: Any = setup_args  # the executor types the pair generically; setup checks its own
+    pool = ProcessPoolExecutor(workers, context, initializer=setup, initargs=initargs)
     try:
         yield from pool.map(work, items, chunksize=chunk)
     finally:
