@@ -25,10 +25,12 @@ def ingest(workspace: Path | None) -> None:
         \b
         qaf ingest --workspace "\\\\server\\qa\\audits"
     """
+    from qaf_docs.cli.progress import progress
     from qaf_docs.inbox.ingest import ingest_inbox
 
     ws = workspace_at(workspace)
-    outcomes = ingest_inbox(ws)
+    with progress("Reading the inbox") as (start, step):
+        outcomes = ingest_inbox(ws, on_start=start, on_file=lambda _: step())
     _print_outcomes(ws, outcomes)
 
 
