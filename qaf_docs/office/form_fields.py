@@ -105,6 +105,13 @@ def read_fields(root: etree._Element) -> dict[str, FieldValue]:
         name = tag.get(f"{_W}val", "") if tag is not None else ""
         if name.startswith(FIELD_PREFIX) and name not in fields:
             fields[name] = _from_sdt(name, sdt, "tag")
+    marked = {
+        el.get(f"{_W}name", "")
+        for el in root.iter(f"{_W}bookmarkStart")
+        if el.get(f"{_W}name", "").startswith(FIELD_PREFIX)
+    }
+    if marked <= fields.keys():
+        return fields  # every bookmarked field was found by its tag (a file Word saved)
     for name, value in _fields_by_bookmark(root).items():
         fields.setdefault(name, value)
     return fields
