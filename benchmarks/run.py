@@ -63,7 +63,9 @@ def _ingest_goal(m: dict[str, float], size: int) -> tuple[bool, str]:
 
 
 def _latency_goal(m: dict[str, float], size: int) -> tuple[bool, str]:
-    return m["latency_qaf"] <= 2.3, "≤ 0.3 s to the row + 2 s to the tracker, after the settle window"
+    return m[
+        "latency_qaf"
+    ] <= 2.3, "≤ 0.3 s to the row + 2 s to the tracker, after the settle window"
 
 
 def _report_goal(m: dict[str, float], size: int) -> tuple[bool, str]:
@@ -113,7 +115,10 @@ def _prepare(name: str, data: Path, size: int) -> None:
 
 
 def _run(args: list[str]) -> str:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     done = subprocess.run(
         [sys.executable, __file__, *args], capture_output=True, text=True, env=env, check=False
     )
@@ -133,7 +138,9 @@ def _measure(row: Row, size: int, data_root: Path, runs: int) -> dict[str, float
     for _ in range(runs):
         for way in (w for w in row.ways if w):  # interleaved: naive, qaf, naive, qaf …
             scratch = data_root / "scratch"
-            out = json.loads(_run(["--child", way, str(data), str(scratch)]).strip().splitlines()[-1])
+            out = json.loads(
+                _run(["--child", way, str(data), str(scratch)]).strip().splitlines()[-1]
+            )
             samples.setdefault(way, []).append(out["seconds"])
             samples.setdefault(f"{way}_mb", []).append(out["peak_mb"])
             shutil.rmtree(scratch, ignore_errors=True)
@@ -149,10 +156,14 @@ def _fmt(seconds: float, row: Row, size: int) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a short check")
     parser.add_argument("--runs", type=int, default=None, help="runs per way (default 5, quick 3)")
-    parser.add_argument("--only", default="", help="comma-separated rows: " + ",".join(r.name for r in ROWS))
+    parser.add_argument(
+        "--only", default="", help="comma-separated rows: " + ",".join(r.name for r in ROWS)
+    )
     parser.add_argument("--data", type=Path, default=None, help="keep the generated data here")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     parser.add_argument("--prepare", nargs=3, help=argparse.SUPPRESS)
@@ -166,7 +177,9 @@ def main() -> None:
     runs = args.runs or (3 if args.quick else 5)
     wanted = {w for w in args.only.split(",") if w}
     data_root = args.data or Path(tempfile.mkdtemp(prefix="qaf-bench-"))
-    print(f"qaf benchmarks: {os.cpu_count()} cores, median of {runs} interleaved runs, data in {data_root}")
+    print(
+        f"qaf benchmarks: {os.cpu_count()} cores, median of {runs} interleaved runs, data in {data_root}"
+    )
     print("| work | size | naive | qaf | ratio | peak memory (qaf) | goal | result |")
     print("|---|---|---|---|---|---|---|---|")
     failed = False

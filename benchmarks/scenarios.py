@@ -95,7 +95,9 @@ def packs_naive(data: Path, scratch: Path) -> float:
             docx_path, xlsx_path = pack_paths(ws.packs, audit.round_id, audit.audit_ref)
             docx_path.parent.mkdir(parents=True, exist_ok=True)
             tpl = DocxTemplate(str(template))
-            tpl.render(audit_tool_context(details, framework, 20), jinja_environment(), autoescape=True)
+            tpl.render(
+                audit_tool_context(details, framework, 20), jinja_environment(), autoescape=True
+            )
             tpl.save(str(docx_path))
             wb = openpyxl.Workbook()
             sheet = wb.active
@@ -199,11 +201,22 @@ def prepare_report(data: Path, size: int) -> None:
     settings = ws.load_settings()
     with Register.open(ws.register_path) as register:
         audits = register.audits()
-        register.mark_issued_many([(a.audit_ref, "1", "bench", "2026-03-02T09:00:00") for a in audits])
+        register.mark_issued_many(
+            [(a.audit_ref, "1", "bench", "2026-03-02T09:00:00") for a in audits]
+        )
         with register.transaction():
             for i, a in enumerate(audits):
-                identity = Identity("audit_tool", a.audit_ref, a.case_id, a.round_id, a.framework_id,
-                                    "1", "bench", "2026-03-02T09:00:00", settings.workspace_id)
+                identity = Identity(
+                    "audit_tool",
+                    a.audit_ref,
+                    a.case_id,
+                    a.round_id,
+                    a.framework_id,
+                    "1",
+                    "bench",
+                    "2026-03-02T09:00:00",
+                    settings.workspace_id,
+                )
                 form = AuditForm(
                     identity,
                     [DomainGrade(d.key, d.title, grades[(i + j) % len(grades)], "Because.")
@@ -211,7 +224,9 @@ def prepare_report(data: Path, size: int) -> None:
                     grades[i % len(grades)], "Overall.", TODAY, True, {}, "", None, "", None,
                     [ActionRow(1, "Update the plan", "TM", TODAY + timedelta(days=14), "")],
                 )  # fmt: skip
-                register.record_audit_submission(form, [], file_name=f"{i}.docx", sha256=f"{i:064d}")
+                register.record_audit_submission(
+                    form, [], file_name=f"{i}.docx", sha256=f"{i:064d}"
+                )
 
 
 def report_qaf(data: Path, scratch: Path) -> float:

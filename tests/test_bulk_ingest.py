@@ -137,13 +137,13 @@ def test_a_resubmitted_audit_gets_one_tracker_for_the_burst(
     complete_form(path, framework, grade="Outstanding").save()
     drop(path, workspace.inbox, "second.docx")
     written: list[Path] = []
-    real = bulk.write_action_tracker
+    real = bulk._write_tracker
 
-    def counting(*args: object) -> Path:
-        written.append(real(*args))  # type: ignore[arg-type]
+    def counting(job: tuple) -> Path:  # type: ignore[type-arg]
+        written.append(real(job))
         return written[-1]
 
-    monkeypatch.setattr(bulk, "write_action_tracker", counting)
+    monkeypatch.setattr(bulk, "_write_tracker", counting)
     outcomes = ingest_inbox(workspace, settle_s=0.05)
     assert [o.result for o in outcomes] == ["accepted", "accepted"]
     assert written == [pack_xlsx(workspace, audit)]

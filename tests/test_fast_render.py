@@ -42,7 +42,11 @@ def _details(tmp_path: Path, preset: str) -> tuple[Path, PackDetails, Any]:
         None, "A. Auditor", "a@x.example", preset, framework.version, "abc123",
         "allocated", date(2026, 7, 1), "2026-06-01T09:00:00+01:00",
     )  # fmt: skip
-    return ws.template(AUDIT_TEMPLATE), details_for(record, ws.load_settings(), kind="audit_tool"), framework
+    return (
+        ws.template(AUDIT_TEMPLATE),
+        details_for(record, ws.load_settings(), kind="audit_tool"),
+        framework,
+    )
 
 
 def _both(template: Path, context: dict[str, Any], props: bytes, out: Path) -> tuple[Path, Path]:

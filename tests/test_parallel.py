@@ -31,14 +31,18 @@ def test_results_come_back_in_input_order_from_several_processes(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("QAF_WORKERS", "2")
-    results = list(map_in_order(_work, list(range(200)), setup=_setup, setup_args=(1000,), pool_from=0))
+    results = list(
+        map_in_order(_work, list(range(200)), setup=_setup, setup_args=(1000,), pool_from=0)
+    )
     assert [r for r, _ in results] == [n + 1000 for n in range(200)]
     assert os.getpid() not in {pid for _, pid in results}
 
 
 def test_one_worker_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QAF_WORKERS", "1")
-    results = list(map_in_order(_work, list(range(100)), setup=_setup, setup_args=(5,), pool_from=0))
+    results = list(
+        map_in_order(_work, list(range(100)), setup=_setup, setup_args=(5,), pool_from=0)
+    )
     assert [r for r, _ in results] == [n + 5 for n in range(100)]
     assert {pid for _, pid in results} == {os.getpid()}
 

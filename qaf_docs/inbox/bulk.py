@@ -32,8 +32,8 @@ from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.office.parts import Limits, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
-from qaf_docs.packs.action_tracker import write_action_tracker
 from qaf_docs.packs.details import PackAction, PackDetails, details_for, pack_paths
+from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.records import AuditForm, AuditRecord, Identity
 from qaf_docs.returns.action_tracker import TrackerForm, read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
@@ -107,6 +107,8 @@ class BulkIngestor(Ingestor):
             details = details_for(audit, self.settings, kind="action_tracker")
             _, xlsx = pack_paths(self.ws.packs, audit.round_id, audit.audit_ref)
             jobs.append((template, details, actions, xlsx, audit_date))
+        global _tracker
+        _tracker = None  # the council may have changed the template since the last burst
         for _ in map_in_order(_write_tracker, jobs):
             pass
 
@@ -123,7 +125,9 @@ class BulkIngestor(Ingestor):
         if seen is not None and seen.outcome == "processed":
             if seen.file_name == path.name:
                 detail = "finished an interrupted ingest"
-                outcome = Outcome(f"audit {seen.audit_ref}", "accepted", seen.audit_ref, detail=detail)
+                outcome = Outcome(
+                    f"audit {seen.audit_ref}", "accepted", seen.audit_ref, detail=detail
+                )
                 return _Pending(path, outcome, self.ws.processed)
             return self._duplicate_later(path, seen.file_name, seen.audit_ref)
         if reading.identity is None or reading.kind is None:
@@ -168,10 +172,14 @@ class BulkIngestor(Ingestor):
             sha256=digest, file_name=path.name, audit_ref=ref, reason=reason, note=note
         )
         log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
-        return _Pending(path, Outcome(label, "rejected", ref, findings=found), self.ws.rejected, note)
+        return _Pending(
+            path, Outcome(label, "rejected", ref, findings=found), self.ws.rejected, note
+        )
 
     def _duplicate_later(self, path: Path, first_name: str, audit_ref: str | None) -> _Pending:
-        return _Pending(path, Outcome(f"audit {audit_ref}", "duplicate", audit_ref), None, first_name)
+        return _Pending(
+            path, Outcome(f"audit {audit_ref}", "duplicate", audit_ref), None, first_name
+        )
 
     def _place(self, item: _Pending) -> Outcome:
         outcome = item.outcome
@@ -187,6 +195,7 @@ class BulkIngestor(Ingestor):
 
 
 # -- the workers' side: reading only, no register, no moves ------------------------------------
+
 
 @dataclass
 class _Readers:
@@ -215,10 +224,17 @@ def _setup(root: Path, settings: Settings, limits: Limits, today: date) -> None:
     _readers = _Readers(Workspace(root), settings, limits, today)
 
 
+_tracker: TrackerWriter | None = None
+
+
 def _write_tracker(
     job: tuple[Path, PackDetails, list[PackAction], Path, date | None],
 ) -> Path:
-    return write_action_tracker(*job)
+    global _tracker
+    template, details, actions, out, audit_date = job
+    if _tracker is None or _tracker.template != template:
+        _tracker = TrackerWriter(template, details)  # the template is filled once per process
+    return _tracker.write(details, out, actions, audit_date)
 
 
 def _read(path: Path) -> Reading:

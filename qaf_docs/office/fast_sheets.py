@@ -34,11 +34,16 @@ def sheets_needing_openpyxl(data: bytes, limits: Limits) -> set[str] | None:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             book = parse_xml(z.read("xl/workbook.xml"))
             rels = parse_xml(z.read("xl/_rels/workbook.xml.rels"))
-            targets = {r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")}
+            targets = {
+                r.get("Id"): r.get("Target", "")
+                for r in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
+            }
             found: set[str] = set()
             for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
                 target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-                part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                part = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+                )
                 info = z.getinfo(posixpath.normpath(part))
                 if info.file_size > limits.max_member_uncompressed:
                     return None
