@@ -250,13 +250,17 @@ def report_naive(data: Path, scratch: Path) -> float:
         db = sqlite3.connect(Workspace(data / "ws").register_path)
         wb = openpyxl.Workbook(write_only=True)
         sheet = wb.create_sheet("Audits")
-        rows = db.execute(
-            "SELECT a.audit_ref, a.case_id, a.team, a.status, s.overall_grade, s.audit_date "
-            "FROM audits a LEFT JOIN submissions s ON s.audit_ref = a.audit_ref "
-            "AND s.superseded_by IS NULL AND s.kind = 'audit_tool'"
-        )
-        for row in rows:
-            sheet.append(list(row))
+        latest = {
+            ref: (grade, when)
+            for ref, grade, when in db.execute(
+                "SELECT audit_ref, overall_grade, audit_date FROM submissions "
+                "WHERE superseded_by IS NULL AND kind = 'audit_tool'"
+            )
+        }
+        for ref, case_id, team, status in db.execute(
+            "SELECT audit_ref, case_id, team, status FROM audits"
+        ):
+            sheet.append([ref, case_id, team, status, *latest.get(ref, (None, None))])
         grades = wb.create_sheet("Grades")
         for row in db.execute("SELECT submission_id, domain, grade, rationale FROM domain_grades"):
             grades.append(list(row))
