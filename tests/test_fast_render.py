@@ -9,6 +9,7 @@ from typing import Any
 
 import docx
 import pytest
+from conftest import libreoffice_resave
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -158,3 +159,17 @@ def test_writer_output_matches_plain_writer(tmp_path: Path) -> None:
     assert [p.text for p in a.paragraphs] == [p.text for p in b.paragraphs]
     assert set(read_fields(a.element)) == set(read_fields(b.element))
     assert read_custom_properties(fast) == read_custom_properties(plain)
+
+
+def test_libreoffice_opens_an_edited_template_rendered_the_fast_way(tmp_path: Path) -> None:
+    template, details, framework = _details(tmp_path, "collaborative-audit")
+    edited = tmp_path / "edited.docx"
+    _edit_template(template, edited)
+    out = AuditToolWriter(edited).write(details, framework, 20, tmp_path / "fast" / "tool.docx")
+    resaved = libreoffice_resave(out, tmp_path / "lo")
+    document = docx.Document(str(resaved))
+    assert "Case 100200 – TESTSHIRE & CO" in [
+        p.text for p in document.sections[0].header.paragraphs
+    ]
+    fields = read_fields(document.element)
+    assert {f"qaf_grade_{d.key}" for d in framework.domains} <= set(fields)
