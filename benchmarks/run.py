@@ -98,14 +98,18 @@ ROWS = [
 
 
 def _child(way: str, data: Path, scratch: Path) -> None:
-    import resource
-
     import scenarios
 
     seconds = getattr(scenarios, way)(data, scratch)
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"seconds": seconds, "peak_mb": max(own, workers) / 1024}))
+    try:
+        import resource  # POSIX only: Windows shows no peak memory
+    except ImportError:
+        peak_kb = 0
+    else:
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        peak_kb = max(own, workers)
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_kb / 1024}))
 
 
 def _prepare(name: str, data: Path, size: int) -> None:
