@@ -168,6 +168,7 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> Non
         \b
         qaf generate --round 2026-11-simple
     """
+    from qaf_docs.cli.progress import progress
     from qaf_docs.packs.generate import generate_packs
     from qaf_docs.register.presence import open_register
 
@@ -184,9 +185,10 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> Non
                 + (f" in round {round_id}." if round_id else ". Run qaf sample first.")
             )
             return
-        with click.progressbar(length=len(todo), label="Writing packs", file=sys.stderr) as bar:
+        with progress("Writing packs") as (start, step):
+            start(len(todo))
             written = generate_packs(
-                ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: bar.update(1)
+                ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: step()
             )
     folders = sorted({docx.parent for docx, _ in written})
     click.echo(f"Wrote {len(written)} audit tools and {len(written)} action trackers:")

@@ -12,12 +12,16 @@ meanwhile is picked up next time rather than hidden.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from qaf_docs.errors import QafError, os_error_advice
+from qaf_docs.office.parallel import map_in_order
 from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
+from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.derived import ACTION_TRACKER, QA_TRACKER
 from qaf_docs.register.store import Register
@@ -43,29 +47,95 @@ def tracker_path(ws: Workspace, audit: AuditRecord) -> Path:
     return xlsx
 
 
+#: What a worker needs to write one tracker: template, details, actions, where, date of audit.
+TrackerJob = tuple[Path, pack_details.PackDetails, list[pack_details.PackAction], Path, date | None]
+
+
 def write_manager_tracker(
     ws: Workspace, register: Register, settings: Settings, audit: AuditRecord
 ) -> None:
     """Write the audit's Excel tracker with its current actions, and record the state it reflects."""
-    reflects = register.action_tracker_states().get(audit.audit_ref)
-    if reflects is None:
-        return  # no form accepted yet: the issued blank tracker is still the right one
-    tool = register.submission(audit.audit_ref)
-    actions = [
-        pack_details.PackAction(
-            a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
+    for audit_ref, reflects, job in _tracker_jobs(ws, register, settings, [audit]):
+        template, details, actions, out, audit_date = job
+        tracker_pack.write_action_tracker(template, details, actions, out, audit_date)
+        register.record_derived(ACTION_TRACKER + audit_ref, reflects)
+
+
+def write_manager_trackers(
+    ws: Workspace, register: Register, settings: Settings, audits: Sequence[AuditRecord]
+) -> Catchup:
+    """Write many audits' Excel trackers on every core, each once; say what was and was not written.
+
+    Each tracker written is recorded with the register state it reflects (read before writing,
+    as for one tracker); one that fails is listed in ``failed`` and stays behind for the next
+    run. Audits with no accepted form are skipped: their blank tracker is still the right one.
+    """
+    done = Catchup()
+    try:
+        jobs = _tracker_jobs(ws, register, settings, audits)
+    except (OSError, QafError) as exc:  # no template, say: every one of them waits
+        why = describe(exc)
+        done.failed += [f"the action tracker of audit {a.audit_ref}: {why}" for a in audits]
+        return done
+    results = map_in_order(write_tracker_job, [job for _, _, job in jobs], setup=_fresh_writers)
+    stamps: list[tuple[str, int]] = []
+    for (audit_ref, reflects, _), problem in zip(jobs, results, strict=True):
+        if problem is None:
+            stamps.append((audit_ref, reflects))
+            done.written.append(f"the action tracker of audit {audit_ref}")
+        else:
+            done.failed.append(f"the action tracker of audit {audit_ref}: {problem}")
+    # One commit for all the stamps; recording a stamp is not a change of the register's state.
+    with register.transaction(counted=False):
+        for audit_ref, reflects in stamps:
+            register.record_derived(ACTION_TRACKER + audit_ref, reflects)
+    return done
+
+
+def _tracker_jobs(
+    ws: Workspace, register: Register, settings: Settings, audits: Sequence[AuditRecord]
+) -> list[tuple[str, int, TrackerJob]]:
+    states = register.action_tracker_states()
+    jobs: list[tuple[str, int, TrackerJob]] = []
+    for audit in audits:
+        reflects = states.get(audit.audit_ref)
+        if reflects is None:
+            continue  # no form accepted yet: the issued blank tracker is still the right one
+        template = ws.template(TRACKER_TEMPLATE)
+        tool = register.submission(audit.audit_ref)
+        actions = [
+            pack_details.PackAction(
+                a.number, a.description, a.owner, a.due_on, a.status, a.completed_on, a.evidence
+            )
+            for a in register.current_actions(audit.audit_ref)
+        ]
+        details = pack_details.details_for(audit, settings, kind="action_tracker")
+        when = tool.audit_date if tool else None
+        jobs.append(
+            (audit.audit_ref, reflects, (template, details, actions, tracker_path(ws, audit), when))
         )
-        for a in register.current_actions(audit.audit_ref)
-    ]
-    details = pack_details.details_for(audit, settings, kind="action_tracker")
-    tracker_pack.write_action_tracker(
-        ws.template(TRACKER_TEMPLATE),
-        details,
-        actions,
-        tracker_path(ws, audit),
-        tool.audit_date if tool else None,
-    )
-    register.record_derived(ACTION_TRACKER + audit.audit_ref, reflects)
+    return jobs
+
+
+# -- the workers' side: writing files only, no register ------------------------------------------
+
+_writers: dict[Path, TrackerWriter] = {}
+
+
+def _fresh_writers() -> None:
+    _writers.clear()  # the council may have changed the template since the last run
+
+
+def write_tracker_job(job: TrackerJob) -> str | None:
+    """Write one tracker (in a worker process); return why it could not be written, or None."""
+    template, details, actions, out, audit_date = job
+    try:
+        if template not in _writers:
+            _writers[template] = TrackerWriter(template, details)  # filled once per process
+        _writers[template].write(details, out, actions, audit_date)
+    except (OSError, QafError) as exc:
+        return describe(exc)
+    return None
 
 
 def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> Catchup:
@@ -79,18 +149,18 @@ def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> C
         remove_leftover_temp_files(folder, recursive=recursive)
     stamps = register.derived_stamps()
     audits = {a.audit_ref: a for a in register.audits()}
-    for audit_ref, state in register.action_tracker_states().items():
-        audit = audits.get(audit_ref)
-        if audit is None:
-            continue
-        name = ACTION_TRACKER + audit_ref
-        if stamps.get(name) == state and tracker_path(ws, audit).exists():
-            continue
-        try:
-            write_manager_tracker(ws, register, settings, audit)
-            done.written.append(f"the action tracker of audit {audit_ref}")
-        except (OSError, QafError) as exc:
-            done.failed.append(f"the action tracker of audit {audit_ref}: {describe(exc)}")
+    behind = [
+        audits[audit_ref]
+        for audit_ref, state in register.action_tracker_states().items()
+        if audit_ref in audits
+        and (
+            stamps.get(ACTION_TRACKER + audit_ref) != state
+            or not tracker_path(ws, audits[audit_ref]).exists()
+        )
+    ]
+    trackers = write_manager_trackers(ws, register, settings, behind)
+    done.written += trackers.written
+    done.failed += trackers.failed
     state = register.changes()
     if stamps.get(QA_TRACKER) != state or not ws.tracker_path.exists():
         try:

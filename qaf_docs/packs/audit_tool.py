@@ -22,8 +22,10 @@ from qaf_docs.dates import uk
 from qaf_docs.frameworks import Framework
 from qaf_docs.office import content_controls as ff
 from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
+from qaf_docs.office.zip_members import write_zip
 from qaf_docs.packs import form_parts as parts
 from qaf_docs.packs.details import PackDetails
+from qaf_docs.packs.fast_render import compile_docx
 from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
 from qaf_docs.records import Identity
 from qaf_docs.safe_output import atomic_write
@@ -116,22 +118,54 @@ def audit_tool_context(
     }
 
 
+class AuditToolWriter:
+    """Writes audit tools from one template, compiled once (``fast_render``), docxtpl as fallback."""
+
+    def __init__(self, template: Path) -> None:
+        self.template = template
+        self.compiled = compile_docx(template, jinja_environment())
+
+    def write(
+        self,
+        details: PackDetails,
+        framework: Framework,
+        action_days: int,
+        out: Path,
+        *,
+        durable: bool = True,
+    ) -> Path:
+        """Render the Word audit tool for one audit to ``out`` and return the path written.
+
+        ``durable=False``: the caller flushes the file to disk (``safe_output.make_durable``).
+        """
+        context = audit_tool_context(details, framework, action_days)
+        if self.compiled is not None:
+            props = custom_properties_xml(details.identity.as_properties())
+            members = self.compiled.render(context, props)
+            if members is not None:
+                return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
+        return _write_with_docxtpl(self.template, context, details.identity, out)
+
+
 def write_audit_tool(
     template: Path, details: PackDetails, framework: Framework, action_days: int, out: Path
 ) -> Path:
-    """Render the Word audit tool for one audit to ``out`` and return the path written."""
+    """Render the Word audit tool for one audit to ``out`` with plain docxtpl; return the path."""
+    context = audit_tool_context(details, framework, action_days)
+    return _write_with_docxtpl(template, context, details.identity, out)
+
+
+def _write_with_docxtpl(
+    template: Path, context: dict[str, Any], identity: Identity, out: Path
+) -> Path:
     tpl = DocxTemplate(str(template))
     try:
-        tpl.render(
-            audit_tool_context(details, framework, action_days),
-            jinja_environment(),
-            autoescape=True,
-        )
+        tpl.render(context, jinja_environment(), autoescape=True)
     except jinja2.TemplateError as exc:
         raise template_problem(template, exc) from exc
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise not_a_template(template, "Word Document (.docx)") from exc
-    _add_custom_properties(tpl, details.identity)
+    _add_custom_properties(tpl, identity)
     return atomic_write(out, lambda tmp: tpl.save(str(tmp)))
 
 

@@ -146,6 +146,19 @@ class AuditBook(Connection):
                 (framework_version, template_version, issued_at, audit_ref),
             )
 
+    def mark_issued_many(self, issued: Sequence[tuple[str, str, str, str]]) -> None:
+        """Record a batch of generated packs in one transaction.
+
+        Each item is (audit ref, framework version, template version, issued at).
+        """
+        with self.transaction() as db:
+            db.executemany(
+                "UPDATE audits SET framework_version = ?, template_version = ?, issued_at = ?, "
+                "status = CASE WHEN status = 'allocated' THEN 'issued' ELSE status END "
+                "WHERE audit_ref = ?",
+                [(fv, tv, at, ref) for ref, fv, tv, at in issued],
+            )
+
     def template_versions(self) -> set[str]:
         """Return every template version the register has issued packs from."""
         rows = self._db.execute(
