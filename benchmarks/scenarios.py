@@ -31,7 +31,7 @@ from qaf_docs.packs.details import details_for, pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.packs.templates import jinja_environment
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade, Identity, NewAudit
-from qaf_docs.register.store import Register
+from qaf_docs.register.presence import open_register
 from qaf_docs.reports.qa_tracker import build_tracker
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.workspace import AUDIT_TEMPLATE, Workspace, init_workspace
@@ -47,7 +47,7 @@ def _timed(fn: Callable[[], object]) -> float:
 
 def _planned(root: Path, audits: int) -> Workspace:
     ws = init_workspace(root, council_name="Benchshire Council")
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         register.record_round(
             round_id="bench", kind="simple", seed=1, input_sha256="0" * 64, rules={},
             framework_id="collaborative-audit",
@@ -76,7 +76,7 @@ def prepare_packs(data: Path, size: int) -> None:
 
 def packs_qaf(data: Path, scratch: Path) -> float:
     ws = _scratch(data / "ws", scratch)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         return _timed(lambda: generate_packs(ws, register))
 
 
@@ -86,7 +86,7 @@ def packs_naive(data: Path, scratch: Path) -> float:
     settings = ws.load_settings()
     framework = load_framework("collaborative-audit", base=ws.root)
     template = ws.template(AUDIT_TEMPLATE)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         audits = register.audits()
 
     def run() -> None:
@@ -114,7 +114,7 @@ def packs_naive(data: Path, scratch: Path) -> float:
 def prepare_forms(data: Path, size: int) -> None:
     ws = _planned(data / "ws", size)
     framework = ws.load_framework()
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         generate_packs(ws, register)
         audits = register.audits()
     forms = data / "forms"
@@ -199,7 +199,7 @@ def prepare_report(data: Path, size: int) -> None:
     framework = ws.load_framework()
     grades = framework.scale.grades
     settings = ws.load_settings()
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         audits = register.audits()
         register.mark_issued_many(
             [(a.audit_ref, "1", "bench", "2026-03-02T09:00:00") for a in audits]
@@ -231,13 +231,13 @@ def prepare_report(data: Path, size: int) -> None:
 
 def report_qaf(data: Path, scratch: Path) -> float:
     ws = _scratch(data / "ws", scratch)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         return _timed(lambda: build_tracker(ws, register))
 
 
 def report_register(data: Path, scratch: Path) -> float:
     """The register side of the report alone: every audit's current results, set-wise."""
-    with Register.open(Workspace(data / "ws").register_path) as register:
+    with open_register(Workspace(data / "ws")) as register:
         return _timed(register.results)
 
 

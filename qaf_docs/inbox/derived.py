@@ -6,7 +6,9 @@ functions of the register. The register records which of its states each file wa
 missing. Ingest, each watcher burst, the watcher's start and ``qaf report`` call it, so a run
 stopped anywhere (a kill, a full disk, a read-only folder) leaves at worst a delay, never a wrong or
 missing file. The stamp is read before a file is written and recorded after, so a change that lands
-meanwhile is picked up next time rather than hidden.
+meanwhile is picked up next time rather than hidden. Many trackers at once (a burst, a catch-up)
+are written on every core from the template filled once (``packs.fast_tracker``), each stamped
+just as one written alone.
 """
 
 from __future__ import annotations
@@ -85,10 +87,10 @@ def write_manager_trackers(
             done.written.append(f"the action tracker of audit {audit_ref}")
         else:
             done.failed.append(f"the action tracker of audit {audit_ref}: {problem}")
-    # One commit for all the stamps; recording a stamp is not a change of the register's state.
-    with register.transaction(counted=False):
-        for audit_ref, reflects in stamps:
-            register.record_derived(ACTION_TRACKER + audit_ref, reflects)
+    if stamps:  # one commit for all; recording a stamp is not a change of the register's state
+        with register.transaction(counted=False):
+            for audit_ref, reflects in stamps:
+                register.record_derived(ACTION_TRACKER + audit_ref, reflects)
     return done
 
 
