@@ -18,7 +18,7 @@ import re
 import secrets
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ __all__ = [
     "atomic_write",
     "csv_safe",
     "dated_copy_path",
+    "make_durable",
     "process_alive",
     "remove_leftover_temp_files",
     "set_text_cell",
@@ -184,6 +185,15 @@ def _fsync(path: Path) -> None:
         os.fsync(handle.fileno())
 
 
+def make_durable(paths: Iterable[Path]) -> None:
+    """Flush files written with ``durable=False`` to disk (one flush for a batch where possible)."""
+    if hasattr(os, "sync"):
+        os.sync()  # one flush for the whole batch instead of one disk round trip per file
+        return
+    for path in paths:
+        _fsync(path)
+
+
 def _replace_with_retry(src: Path, dest: Path) -> None:
     for attempt in range(_REPLACE_RETRIES):
         try:
@@ -222,18 +232,21 @@ def atomic_write(
     write: Callable[[Path], object],
     *,
     now: Callable[[], datetime] = datetime.now,
+    durable: bool = True,
 ) -> Path:
     """Write ``path`` via a temp file and a rename; if the target is locked, write a dated copy.
 
     ``write`` receives the temporary path and must write the whole file there. The returned path is
     ``path`` normally, or the dated copy when the target is open elsewhere (the caller should tell
-    the user). No temporary file is left behind, whatever happens.
+    the user). No temporary file is left behind, whatever happens. ``durable=False`` skips the
+    flush to disk: the caller must call ``make_durable`` before it records the file as written.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp_path(path)
     try:
         write(temp)
-        _fsync(temp)
+        if durable:
+            _fsync(temp)
         try:
             _replace_with_retry(temp, path)
             return path

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from qaf_docs.errors import QafError
 from qaf_docs.frameworks import Framework
-from qaf_docs.inbox import derived
+from qaf_docs.inbox import bulk, derived
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.packs.generate import generate_packs
@@ -89,18 +89,20 @@ def test_a_tracker_not_written_by_an_interrupted_run_is_written_by_the_next(
     (audit,) = issue(workspace, 1)
     form = form_for(workspace, framework, audit, tmp_path / "forms", ["Update the plan"])
     shutil.copyfile(form, workspace.inbox / "form.docx")
-    real = derived.tracker_pack.write_action_tracker
 
     def disk_full(*args: Any, **kwargs: Any) -> Path:
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    # A burst's trackers are written from the template filled once (fast_tracker), one tracker
+    # alone plainly: the disk is full for both.
     monkeypatch.setattr(derived.tracker_pack, "write_action_tracker", disk_full)
+    monkeypatch.setattr(derived.TrackerWriter, "write", disk_full)
     with pytest.raises(QafError, match="disk is full"):
         ingest_inbox(workspace, settle_s=0)
     # The form is recorded and moved: the inbox is empty, only the tracker is behind.
     assert list(workspace.processed.iterdir())
     assert read_tracker(pack_xlsx(workspace, audit)).rows == []
-    monkeypatch.setattr(derived.tracker_pack, "write_action_tracker", real)
+    monkeypatch.undo()
     assert ingest_inbox(workspace, settle_s=0) == []  # nothing new in the inbox …
     assert assert_outputs_agree_with_register(workspace) == 1  # … and yet it caught up
 
@@ -207,8 +209,10 @@ def _settled(ws: Workspace) -> int:
 def test_killing_ingest_during_processing_leaves_outputs_that_the_next_run_repairs(
     workspace: Workspace, framework: Framework, tmp_path: Path
 ) -> None:
-    # Enough files that an idle machine is still busy with them when the kill comes.
-    dropped = _drop_forms(workspace, framework, 16, tmp_path / "staging")
+    # Enough files that an idle machine is still busy with them when the kill comes. A burst is
+    # recorded in batches (inbox/bulk.py) and nothing settles before its batch commits: three
+    # batches, so a kill soon after the first files settle finds others still being recorded.
+    dropped = _drop_forms(workspace, framework, 2 * bulk.BATCH + 16, tmp_path / "staging")
     rng = random.Random(int(os.environ.get("QAF_CRASH_SEED", "20261122")))
     kills = 0
     for _ in range(KILL_ROUNDS):

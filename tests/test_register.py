@@ -260,3 +260,32 @@ def test_database_failures_leave_the_register_as_register_errors(tmp_path: Path)
         register.audits()
     assert str(info.value).startswith("The register")
     assert "\n" not in str(info.value)
+
+
+def test_the_change_counter_moves_once_per_commit_whatever_savepoints_it_holds(
+    tmp_path: Path,
+) -> None:
+    with Register.open(tmp_path / "r.db") as register:
+        start = register.changes()
+        with register.transaction():  # a batch: three savepoints, one commit
+            for _ in range(3):
+                with register.transaction():
+                    pass
+        assert register.changes() == start + 1
+        with register.transaction(counted=False), register.transaction(counted=False):
+            pass  # stamps only: not a change
+        assert register.changes() == start + 1
+        with register.transaction(counted=False), register.transaction():
+            pass  # a change inside makes the commit count
+        assert register.changes() == start + 2
+        # … unless it was undone
+        with (
+            register.transaction(counted=False),
+            pytest.raises(RegisterError),
+            register.transaction(),
+        ):
+            raise RegisterError("undone")
+        assert register.changes() == start + 2
+        with pytest.raises(RegisterError), register.transaction():  # nothing committed at all
+            raise RegisterError("rolled back")
+        assert register.changes() == start + 2

@@ -13,6 +13,7 @@ import click
 
 from qaf_docs.cli import exits
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.errors import QafError
 from qaf_docs.workspace import Workspace
 
 
@@ -31,14 +32,26 @@ def ingest(workspace: Path | None, as_json: bool) -> None:
         \b
         qaf ingest --workspace "\\\\server\\qa\\audits"
     """
+    from qaf_docs.cli.progress import progress
     from qaf_docs.inbox.ingest import ingest_inbox
 
     ws = workspace_at(workspace)
-    outcomes = ingest_inbox(ws)
+    # The bar goes to stderr and only on a terminal: --json output on stdout stays clean.
+    with progress("Reading the inbox") as (start, step):
+        outcomes = ingest_inbox(ws, on_start=start, on_file=lambda _: step())
+    unrecorded = [o for o in outcomes if o.problem]
     if as_json:
         click.echo(json.dumps(_outcomes_json(outcomes), indent=2))
-    else:
+    elif not unrecorded:
         _print_outcomes(ws, outcomes)
+    if unrecorded:
+        # The others were handled (each file is all-or-nothing); these wait, and the reason is
+        # the one line a person sees, as when the register cannot be used at all.
+        raise QafError(
+            f"{len(unrecorded)} file(s) left in the inbox, not recorded "
+            f"({len(outcomes) - len(unrecorded)} other file(s) handled): "
+            f"{unrecorded[0].problem}"
+        )
     if any(o.result in ("rejected", "duplicate") for o in outcomes):
         sys.exit(exits.FILES_REJECTED)
 

@@ -178,6 +178,8 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
         \b
         qaf generate --moderation
     """
+    from qaf_docs.cli.progress import progress
+
     if moderation:
         from qaf_docs.cli.lifecycle import generate_moderation_forms
 
@@ -199,9 +201,10 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
                 + (f" in round {round_id}." if round_id else ". Run qaf sample first.")
             )
             return
-        with click.progressbar(length=len(todo), label="Writing packs", file=sys.stderr) as bar:
+        with progress("Writing packs") as (start, step):
+            start(len(todo))
             written = generate_packs(
-                ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: bar.update(1)
+                ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: step()
             )
     folders = sorted({docx.parent for docx, _ in written})
     click.echo(f"Wrote {len(written)} audit tools and {len(written)} action trackers:")

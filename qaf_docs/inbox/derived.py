@@ -7,18 +7,24 @@ functions of the register. The register records which of its states each file wa
 missing. Ingest, each watcher burst, the watcher's start and ``qaf report`` call it, so a run
 stopped anywhere (a kill, a full disk, a read-only folder) leaves at worst a delay, never a wrong or
 missing file. The stamp is read before a file is written and recorded after, so a change that lands
-meanwhile is picked up next time rather than hidden.
+meanwhile is picked up next time rather than hidden. Many trackers at once (a burst, a catch-up)
+are written on every core from the template filled once (``packs.fast_tracker``), each stamped
+just as one written alone.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from qaf_docs.errors import QafError, os_error_advice
+from qaf_docs.office.parallel import map_in_order
 from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
+from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.packs.handoff import hand_to_manager
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.derived import ACTION_TRACKER, QA_TRACKER
@@ -45,6 +51,10 @@ def tracker_path(ws: Workspace, audit: AuditRecord) -> Path:
     return xlsx
 
 
+#: What a worker needs to write one tracker: template, details, actions, where, date of audit.
+TrackerJob = tuple[Path, pack_details.PackDetails, list[pack_details.PackAction], Path, date | None]
+
+
 def write_manager_tracker(
     ws: Workspace, register: Register, settings: Settings, audit: AuditRecord
 ) -> Path | None:
@@ -53,35 +63,116 @@ def write_manager_tracker(
 
     The stamp is recorded only after both are written, so a hand-off cut short is redone.
     """
-    reflects = register.action_tracker_states().get(audit.audit_ref)
-    if reflects is None:
-        return None  # no form accepted yet: the issued blank tracker is still the right one
-    tool = register.submission(audit.audit_ref)
-    actions = [
-        pack_details.PackAction(
-            a.number,
-            a.description,
-            a.owner,
-            a.due_on,
-            a.status,
-            a.completed_on,
-            a.evidence,
-            a.signed_off_by,
-            a.signed_off_on,
-        )
-        for a in register.current_actions(audit.audit_ref)
-    ]
-    details = pack_details.details_for(audit, settings, kind="action_tracker")
-    tracker_pack.write_action_tracker(
-        ws.template(TRACKER_TEMPLATE),
-        details,
-        actions,
-        tracker_path(ws, audit),
-        tool.audit_date if tool else None,
-    )
-    handed = hand_to_manager(tracker_path(ws, audit), ws.outbox, audit.team)
-    register.record_derived(ACTION_TRACKER + audit.audit_ref, reflects)
+    handed: Path | None = None
+    for audit_ref, reflects, job in _tracker_jobs(ws, register, settings, [audit]):
+        template, details, actions, out, audit_date = job
+        tracker_pack.write_action_tracker(template, details, actions, out, audit_date)
+        handed = hand_to_manager(out, ws.outbox, audit.team)
+        register.record_derived(ACTION_TRACKER + audit_ref, reflects)
     return handed
+
+
+def write_manager_trackers(
+    ws: Workspace, register: Register, settings: Settings, audits: Sequence[AuditRecord]
+) -> Catchup:
+    """Write many audits' Excel trackers on every core, each once; say what was and was not written.
+
+    Each tracker written is recorded with the register state it reflects (read before writing,
+    as for one tracker); one that fails is listed in ``failed`` and stays behind for the next
+    run. Audits with no accepted form are skipped: their blank tracker is still the right one.
+    """
+    done = Catchup()
+    try:
+        jobs = _tracker_jobs(ws, register, settings, audits)
+    except (OSError, QafError) as exc:  # no template, say: every one of them waits
+        why = describe(exc)
+        done.failed += [f"the action tracker of audit {a.audit_ref}: {why}" for a in audits]
+        return done
+    results = map_in_order(write_tracker_job, [job for _, _, job in jobs], setup=_fresh_writers)
+    stamps: list[tuple[str, int]] = []
+    for (audit_ref, reflects, _), problem in zip(jobs, results, strict=True):
+        if problem is None:
+            stamps.append((audit_ref, reflects))
+        else:
+            done.failed.append(f"the action tracker of audit {audit_ref}: {problem}")
+    stamps = _hand_off(ws, audits, done, stamps)
+    if stamps:  # one commit for all; recording a stamp is not a change of the register's state
+        with register.transaction(counted=False):
+            for audit_ref, reflects in stamps:
+                register.record_derived(ACTION_TRACKER + audit_ref, reflects)
+    return done
+
+
+def _hand_off(
+    ws: Workspace, audits: Sequence[AuditRecord], done: Catchup, written: list[tuple[str, int]]
+) -> list[tuple[str, int]]:
+    """Copy each written tracker to its manager's folder; only handed-off ones count as done."""
+    by_ref = {a.audit_ref: a for a in audits}
+    handed: list[tuple[str, int]] = []
+    for audit_ref, reflects in written:
+        audit = by_ref[audit_ref]
+        try:
+            hand_to_manager(tracker_path(ws, audit), ws.outbox, audit.team)
+        except OSError as exc:
+            done.failed.append(f"the action tracker of audit {audit_ref}: {describe(exc)}")
+            continue
+        handed.append((audit_ref, reflects))
+        done.written.append(f"the action tracker of audit {audit_ref}")
+    return handed
+
+
+def _tracker_jobs(
+    ws: Workspace, register: Register, settings: Settings, audits: Sequence[AuditRecord]
+) -> list[tuple[str, int, TrackerJob]]:
+    states = register.action_tracker_states()
+    jobs: list[tuple[str, int, TrackerJob]] = []
+    for audit in audits:
+        reflects = states.get(audit.audit_ref)
+        if reflects is None:
+            continue  # no form accepted yet: the issued blank tracker is still the right one
+        template = ws.template(TRACKER_TEMPLATE)
+        tool = register.submission(audit.audit_ref)
+        actions = [
+            pack_details.PackAction(
+                a.number,
+                a.description,
+                a.owner,
+                a.due_on,
+                a.status,
+                a.completed_on,
+                a.evidence,
+                a.signed_off_by,
+                a.signed_off_on,
+            )
+            for a in register.current_actions(audit.audit_ref)
+        ]
+        details = pack_details.details_for(audit, settings, kind="action_tracker")
+        when = tool.audit_date if tool else None
+        jobs.append(
+            (audit.audit_ref, reflects, (template, details, actions, tracker_path(ws, audit), when))
+        )
+    return jobs
+
+
+# -- the workers' side: writing files only, no register ------------------------------------------
+
+_writers: dict[Path, TrackerWriter] = {}
+
+
+def _fresh_writers() -> None:
+    _writers.clear()  # the council may have changed the template since the last run
+
+
+def write_tracker_job(job: TrackerJob) -> str | None:
+    """Write one tracker (in a worker process); return why it could not be written, or None."""
+    template, details, actions, out, audit_date = job
+    try:
+        if template not in _writers:
+            _writers[template] = TrackerWriter(template, details)  # filled once per process
+        _writers[template].write(details, out, actions, audit_date)
+    except (OSError, QafError) as exc:
+        return describe(exc)
+    return None
 
 
 def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> Catchup:
@@ -95,18 +186,18 @@ def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> C
         remove_leftover_temp_files(folder, recursive=recursive)
     stamps = register.derived_stamps()
     audits = {a.audit_ref: a for a in register.audits()}
-    for audit_ref, state in register.action_tracker_states().items():
-        audit = audits.get(audit_ref)
-        if audit is None:
-            continue
-        name = ACTION_TRACKER + audit_ref
-        if stamps.get(name) == state and tracker_path(ws, audit).exists():
-            continue
-        try:
-            write_manager_tracker(ws, register, settings, audit)
-            done.written.append(f"the action tracker of audit {audit_ref}")
-        except (OSError, QafError) as exc:
-            done.failed.append(f"the action tracker of audit {audit_ref}: {describe(exc)}")
+    behind = [
+        audits[audit_ref]
+        for audit_ref, state in register.action_tracker_states().items()
+        if audit_ref in audits
+        and (
+            stamps.get(ACTION_TRACKER + audit_ref) != state
+            or not tracker_path(ws, audits[audit_ref]).exists()
+        )
+    ]
+    trackers = write_manager_trackers(ws, register, settings, behind)
+    done.written += trackers.written
+    done.failed += trackers.failed
     state = register.changes()
     if stamps.get(QA_TRACKER) != state or not ws.tracker_path.exists():
         try:

@@ -59,6 +59,7 @@ class Outcome:
     note: Path | None = None
     findings: list[Finding] = field(default_factory=list)
     detail: str = ""
+    problem: str = ""  # why it could not be recorded now (a full disk …): it waits in the inbox
 
 
 class Ingestor:
@@ -365,17 +366,11 @@ def ingest_inbox(
         ready = readiness.ready(candidates)
         if on_start:
             on_start(len(ready))
-        outcomes: list[Outcome] = []
-        for path in ready:
-            try:
-                outcome = ingestor.process(path)
-            except FileInUseError:
-                outcome = Outcome(
-                    f"file #{sha256_file(path)[:8]}", "waiting", detail="open in another program"
-                )
-            outcomes.append(outcome)
-            if on_file:
-                on_file(outcome)
+        # Read on every core, record in batches (inbox/bulk.py): each file still all-or-nothing.
+        from qaf_docs.inbox.bulk import BulkIngestor
+
+        bulk = BulkIngestor(ws, register, settings)
+        outcomes: list[Outcome] = bulk.ingest_files(ready, on_file)
         for path in candidates:
             if path not in ready and path.exists():
                 outcomes.append(

@@ -105,20 +105,28 @@ def read_fields(root: etree._Element) -> dict[str, FieldValue]:
         name = tag.get(f"{_W}val", "") if tag is not None else ""
         if name.startswith(FIELD_PREFIX) and name not in fields:
             fields[name] = _from_sdt(name, sdt, "tag")
-    for name, value in _fields_by_bookmark(root).items():
+    marked = {
+        el.get(f"{_W}name", "")
+        for el in root.iter(f"{_W}bookmarkStart")
+        if el.get(f"{_W}name", "").startswith(FIELD_PREFIX)
+    }
+    missing = marked - fields.keys()
+    if not missing:
+        return fields  # every bookmarked field was found by its tag (a file Word saved)
+    for name, value in _fields_by_bookmark(root, missing).items():
         fields.setdefault(name, value)
     return fields
 
 
-def _fields_by_bookmark(root: etree._Element) -> dict[str, FieldValue]:
-    """Read fields from the text between each ``qaf_`` bookmark's start and end."""
+def _fields_by_bookmark(root: etree._Element, names: set[str]) -> dict[str, FieldValue]:
+    """Read the fields ``names`` from the text between their bookmarks' start and end."""
     open_ranges: dict[str, tuple[str, list[etree._Element], etree._Element | None]] = {}
     collected: dict[str, list[tuple[list[etree._Element], etree._Element | None]]] = {}
     for el in root.iter():
         tag = el.tag
         if tag == f"{_W}bookmarkStart":
             name = el.get(f"{_W}name", "")
-            if name.startswith(FIELD_PREFIX):
+            if name in names:
                 # LibreOffice may move the start inside the control: its properties then sit above.
                 enclosing = next(
                     (a for a in el.iterancestors(f"{_W}sdt")),

@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Literal
 
 import openpyxl
+from python_calamine import CalamineWorkbook
 
 from qaf_docs.errors import QafError, SubmissionError
+from qaf_docs.office.fast_sheets import calamine_rows, open_calamine, sheets_needing_openpyxl
 from qaf_docs.office.parts import Limits
 from qaf_docs.office.safety import FileKind, inspect_office_file
 
@@ -62,26 +64,45 @@ class Sheet:
 
 
 class TableFile:
-    """An opened case list or roster: its sheets, its content hash; close it when done."""
+    """An opened case list or roster: its sheets, its content hash; close it when done.
+
+    Sheets without formulas or error cells are read by python-calamine (``fast_sheets``); the rest
+    by openpyxl, opened only when such a sheet is asked for.
+    """
 
     def __init__(
-        self, path: Path, data: bytes, workbook: openpyxl.Workbook | None, what: str
+        self,
+        path: Path,
+        data: bytes,
+        workbook: openpyxl.Workbook | None,
+        what: str,
+        *,
+        fast: CalamineWorkbook | None = None,
+        slow_sheets: set[str] | None = None,
     ) -> None:
         self.path = path
         self.sha256 = hashlib.sha256(data).hexdigest()
         self._data = data
         self._workbook = workbook
         self._what = what
+        self._fast = fast
+        self._slow_sheets = slow_sheets or set()
 
     @property
     def sheet_names(self) -> list[str]:
         """Names of the sheets in file order (a CSV has one, named after the file)."""
+        if self._fast is not None:
+            return list(self._fast.sheet_names)
         if self._workbook is None:
             return [self.path.name]
         return list(self._workbook.sheetnames)
 
     def sheet(self, name: str) -> Sheet:
         """Return the rows of the sheet called ``name`` (exactly as in ``sheet_names``)."""
+        if self._fast is not None and name not in self._slow_sheets:
+            return Sheet(name, _plain_rows(calamine_rows(self._fast, name)))
+        if self._fast is not None and self._workbook is None:
+            self._workbook = _openpyxl(self.path, self._data, self._what)
         if self._workbook is None:
             return _csv_sheet(self.path.name, self._data, self._what)
         return Sheet(name, _xlsx_rows(self._workbook[name]))
@@ -90,6 +111,8 @@ class TableFile:
         """Release the workbook."""
         if self._workbook is not None:
             self._workbook.close()
+        if self._fast is not None:
+            self._fast.close()
 
     def __enter__(self) -> TableFile:
         return self
@@ -132,14 +155,28 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
             f"{path.name} is a Word document, not a workbook. Export the {what.lower()} from the "
             "case-management system as .xlsx or .csv."
         )
+    slow = sheets_needing_openpyxl(data, TABLE_LIMITS)
+    fast = open_calamine(data) if slow is not None else None
+    if fast is not None and slow is not None:
+        return TableFile(path, data, None, what, fast=fast, slow_sheets=slow)
+    return TableFile(path, data, _openpyxl(path, data, what, error), what)
+
+
+def _openpyxl(
+    path: Path, data: bytes, what: str, error: type[QafError] = QafError
+) -> openpyxl.Workbook:
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many unrelated types for broken files
         raise error(
             f"{path.name} cannot be opened as a workbook ({type(e).__name__}). "
             "Open it in Excel and save it again as 'Excel Workbook (.xlsx)'."
         ) from e
-    return TableFile(path, data, workbook, what)
+
+
+def _plain_rows(rows: Iterator[tuple[int, list[object]]]) -> Iterator[tuple[int, list[Cell]]]:
+    for row_no, values in rows:
+        yield row_no, [Cell(v) for v in values]
 
 
 def _read_bytes(path: Path, what: str, error: type[QafError]) -> bytes:

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -32,13 +32,15 @@ def write_action_tracker(
     audit_date: date | None = None,
 ) -> Path:
     """Fill the Excel action tracker template for one audit and write it to ``out``."""
-    try:
-        wb = load_workbook(template)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise not_a_template(template, "Excel Workbook (.xlsx)") from exc
-    sheet = wb.worksheets[0]
+    values = tracker_values(details, audit_date)
+    wb = filled_workbook(template, values, details.identity.as_properties(), actions)
+    return atomic_write(out, lambda tmp: wb.save(tmp))
+
+
+def tracker_values(details: PackDetails, audit_date: date | None = None) -> dict[str, str]:
+    """Return the text each ``{{ name }}`` of the tracker template is replaced with."""
     ident = details.identity
-    values = {
+    return {
         "council_name": details.council_name,
         "audit_ref": ident.audit_ref,
         "case_id": ident.case_id,
@@ -49,6 +51,20 @@ def write_action_tracker(
         "audit_date": uk(audit_date) if audit_date else "to be confirmed",
         "issued_on": uk(details.issued_on),
     }
+
+
+def filled_workbook(
+    template: Path,
+    values: dict[str, str],
+    properties: dict[str, str],
+    actions: Sequence[PackAction] = (),
+) -> Workbook:
+    """Return the tracker template with ``values``, ``actions`` and custom ``properties`` filled."""
+    try:
+        wb = load_workbook(template)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
+        raise not_a_template(template, "Excel Workbook (.xlsx)") from exc
+    sheet = wb.worksheets[0]
     header = find_actions_header(sheet)
     if header is None:
         raise TemplateError(
@@ -76,9 +92,9 @@ def write_action_tracker(
         fit_row_height(
             sheet, r, {Column.DESCRIPTION: action.description, Column.EVIDENCE: action.evidence}
         )
-    for name, value in ident.as_properties().items():
+    for name, value in properties.items():
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
-    return atomic_write(out, lambda tmp: wb.save(tmp))
+    return wb
 
 
 def _fill_placeholders(text: str, values: dict[str, str], template: Path) -> str:

@@ -22,8 +22,10 @@ from qaf_docs.dates import uk
 from qaf_docs.frameworks import Framework
 from qaf_docs.office import content_controls as ff
 from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
+from qaf_docs.office.zip_members import write_zip
 from qaf_docs.packs import form_parts as parts
 from qaf_docs.packs.details import PackDetails
+from qaf_docs.packs.fast_render import compile_docx
 from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
 from qaf_docs.records import AuditResult, Identity
 from qaf_docs.safe_output import atomic_write
@@ -178,6 +180,37 @@ def audit_tool_context(
     }
 
 
+class AuditToolWriter:
+    """Writes audit tools from one template, compiled once (``fast_render``), docxtpl as fallback."""
+
+    def __init__(self, template: Path) -> None:
+        self.template = template
+        self.compiled = compile_docx(template, jinja_environment())
+
+    def write(
+        self,
+        details: PackDetails,
+        framework: Framework,
+        action_days: int,
+        out: Path,
+        previous: AuditResult | None = None,
+        *,
+        durable: bool = True,
+    ) -> Path:
+        """Render the Word audit tool for one audit to ``out`` and return the path written.
+
+        ``previous``: on a re-audit, the case's earlier audit, shown for the three-month review.
+        ``durable=False``: the caller flushes the file to disk (``safe_output.make_durable``).
+        """
+        context = audit_tool_context(details, framework, action_days, previous)
+        if self.compiled is not None:
+            props = custom_properties_xml(details.identity.as_properties())
+            members = self.compiled.render(context, props)
+            if members is not None:
+                return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
+        return render_audit_tool(self.template, context, details.identity, out)
+
+
 def write_audit_tool(
     template: Path,
     details: PackDetails,
@@ -186,7 +219,7 @@ def write_audit_tool(
     out: Path,
     previous: AuditResult | None = None,
 ) -> Path:
-    """Render the Word audit tool for one audit to ``out`` and return the path written.
+    """Render the Word audit tool for one audit to ``out`` with plain docxtpl; return the path.
 
     ``previous``: on a re-audit, the case's earlier audit, shown for the three-month review.
     """
@@ -197,7 +230,7 @@ def write_audit_tool(
 def render_audit_tool(
     template: Path, context: dict[str, Any], identity: Identity, out: Path
 ) -> Path:
-    """Render the Word template with ``context`` to ``out``, carrying ``identity``; return the path."""
+    """Render the Word template with ``context`` to ``out`` with plain docxtpl; return the path."""
     tpl = DocxTemplate(str(template))
     try:
         tpl.render(context, jinja_environment(), autoescape=True)

@@ -1,18 +1,28 @@
-"""Audit packs: a pre-filled Word audit tool and an Excel action tracker for each allocated audit."""
+"""Audit packs: a pre-filled Word audit tool and an Excel action tracker for each allocated audit.
+
+The templates are compiled once per process (``fast_render``, ``fast_tracker``) and the packs are
+written on every core (``office.parallel``); the register is updated here, in the packs' order,
+as each pack is on disk.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from qaf_docs.frameworks import Framework, load_framework
-from qaf_docs.packs.action_tracker import write_action_tracker
-from qaf_docs.packs.audit_tool import write_audit_tool
+from qaf_docs.office.parallel import batched, map_in_order
+from qaf_docs.packs.audit_tool import AuditToolWriter
 from qaf_docs.packs.details import details_for, issued_at_now, pack_paths
+from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.packs.templates import template_version
-from qaf_docs.records import AuditRecord, AuditResult
+from qaf_docs.records import AuditRecord, AuditResult, CaseFact
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace
+from qaf_docs.safe_output import make_durable
+from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Settings, Workspace
+
+_BATCH = 64
 
 
 def generate_packs(
@@ -28,49 +38,42 @@ def generate_packs(
     docx_template, xlsx_template = ws.template(AUDIT_TEMPLATE), ws.template(TRACKER_TEMPLATE)
     version = template_version(docx_template, xlsx_template)
     frameworks: dict[str, Framework] = {}
-    written: list[tuple[Path, Path]] = []
     statuses = ("allocated", "issued") if reissue else ("allocated",)
     audits = [a for a in register.audits(round_id=round_id) if a.status in statuses]
     earlier = earlier_audits(register, audits)
+    jobs: list[tuple[AuditRecord, tuple[CaseFact, ...], AuditResult | None]] = []
     for audit in audits:
         if audit.framework_id not in frameworks:
             frameworks[audit.framework_id] = load_framework(audit.framework_id, base=ws.root)
-        framework = frameworks[audit.framework_id]
-        issued_at = issued_at_now()
         record = AuditRecord(
             **{
                 **audit.__dict__,
-                "framework_version": framework.version,
+                "framework_version": frameworks[audit.framework_id].version,
                 "template_version": version,
-                "issued_at": issued_at,
+                "issued_at": issued_at_now(),
             }
         )
-        docx_path, xlsx_path = pack_paths(ws.packs, audit.round_id, audit.audit_ref)
-        days = (
-            settings.validation.action_due_within_days
-            or framework.timescales.action_due_within_days
+        # Case facts come from the register here: the workers that write packs never open it.
+        jobs.append(
+            (record, tuple(register.case_facts(audit.audit_ref)), earlier.get(audit.audit_ref))
         )
-        facts = tuple(register.case_facts(audit.audit_ref))
-        write_audit_tool(
-            docx_template,
-            details_for(record, settings, kind="audit_tool", case_facts=facts),
-            framework,
-            days,
-            docx_path,
-            earlier.get(audit.audit_ref),
+    run = _Run(ws.root, ws.packs, docx_template, xlsx_template, settings)
+    written: list[tuple[Path, Path]] = []
+    results = map_in_order(_write_pack, jobs, setup=_setup, setup_args=(run,))
+    # A pack is recorded as issued only once its files are on disk; one flush and one transaction
+    # per batch instead of one per file.
+    for batch in batched(zip(jobs, results, strict=True), _BATCH):
+        make_durable(path for _, paths in batch for path in paths)
+        register.mark_issued_many(
+            [
+                (r.audit_ref, r.framework_version or "", version, r.issued_at or "")
+                for (r, _, _), _ in batch
+            ]
         )
-        write_action_tracker(
-            xlsx_template, details_for(record, settings, kind="action_tracker"), [], xlsx_path
-        )
-        register.mark_issued(
-            audit.audit_ref,
-            framework_version=framework.version,
-            template_version=version,
-            issued_at=issued_at,
-        )
-        written.append((docx_path, xlsx_path))
-        if on_pack:
-            on_pack(audit.audit_ref)
+        for (record, _, _), paths in batch:
+            written.append(paths)
+            if on_pack:
+                on_pack(record.audit_ref)
     return written
 
 
@@ -86,3 +89,49 @@ def earlier_audits(register: Register, audits: list[AuditRecord]) -> dict[str, A
         return {}
     results = {r.audit_ref: r for r in register.results()}
     return {ref: results[before] for ref, before in previous.items() if before in results}
+
+
+@dataclass
+class _Run:
+    """What every pack of a run shares; compiled once in each process that writes packs."""
+
+    root: Path
+    packs: Path
+    docx_template: Path
+    xlsx_template: Path
+    settings: Settings
+    frameworks: dict[str, Framework] = field(default_factory=dict)
+    audit_tool: AuditToolWriter | None = None
+    tracker: TrackerWriter | None = None
+
+
+_run: _Run | None = None
+
+
+def _setup(run: _Run) -> None:
+    global _run
+    run.audit_tool = AuditToolWriter(run.docx_template)
+    _run = run
+
+
+def _write_pack(
+    job: tuple[AuditRecord, tuple[CaseFact, ...], AuditResult | None],
+) -> tuple[Path, Path]:
+    record, facts, previous = job
+    run = _run
+    assert run is not None and run.audit_tool is not None, "_setup runs first"
+    if record.framework_id not in run.frameworks:
+        run.frameworks[record.framework_id] = load_framework(record.framework_id, base=run.root)
+    framework = run.frameworks[record.framework_id]
+    docx_path, xlsx_path = pack_paths(run.packs, record.round_id, record.audit_ref)
+    days = (
+        run.settings.validation.action_due_within_days
+        or framework.timescales.action_due_within_days
+    )
+    docx_details = details_for(record, run.settings, kind="audit_tool", case_facts=facts)
+    run.audit_tool.write(docx_details, framework, days, docx_path, previous, durable=False)
+    xlsx_details = details_for(record, run.settings, kind="action_tracker")
+    if run.tracker is None:
+        run.tracker = TrackerWriter(run.xlsx_template, xlsx_details)
+    run.tracker.write(xlsx_details, xlsx_path, durable=False)
+    return docx_path, xlsx_path

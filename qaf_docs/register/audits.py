@@ -162,6 +162,39 @@ class AuditBook(Connection):
                 reason=f"pack generated from template {template_version}",
             )
 
+    def mark_issued_many(self, issued: Sequence[tuple[str, str, str, str]]) -> None:
+        """Record a batch of generated packs in one transaction.
+
+        Each item is (audit ref, framework version, template version, issued at).
+        """
+        with self.transaction() as db:
+            refs = [ref for ref, _, _, _ in issued]
+            allocated = {
+                r[0]
+                for chunk in range(0, len(refs), 500)
+                for r in db.execute(
+                    "SELECT audit_ref FROM audits WHERE status = 'allocated' AND audit_ref IN ("
+                    + ", ".join("?" * len(refs[chunk : chunk + 500]))
+                    + ")",
+                    refs[chunk : chunk + 500],
+                )
+            }
+            db.executemany(
+                "UPDATE audits SET framework_version = ?, template_version = ?, issued_at = ? "
+                "WHERE audit_ref = ?",
+                [(fv, tv, at, ref) for ref, fv, tv, at in issued],
+            )
+            # The same status change and event as mark_issued, for each pack of the batch.
+            for ref, _, template_version, _ in issued:
+                first = ref in allocated
+                record_event(
+                    db,
+                    ref,
+                    "issued" if first else "reissued",
+                    to_status="issued" if first else None,
+                    reason=f"pack generated from template {template_version}",
+                )
+
     def template_versions(self) -> set[str]:
         """Return every template version the register has issued packs from."""
         rows = self._db.execute(

@@ -8,6 +8,7 @@ do, so no database traceback ever reaches a user.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -38,6 +39,9 @@ def database_error(e: sqlite3.Error, path: Path | None) -> RegisterError:
     return RegisterError(f"The register{where} could not be used: {e}. {advice}")
 
 
+_savepoints = itertools.count(1)
+
+
 class Connection:
     """One open database connection of the register, with its path for messages."""
 
@@ -47,6 +51,7 @@ class Connection:
     def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
         self._db = db
         self.path = path
+        self._count_outer = False  # whether the open outer transaction bumps the change counter
 
     def close(self) -> None:
         """Close the connection."""
@@ -56,9 +61,21 @@ class Connection:
     def transaction(self, *, counted: bool = True) -> Iterator[sqlite3.Connection]:
         """Run a block as one transaction: all of it is recorded, or none of it.
 
-        Each committed transaction bumps the register's change counter, unless ``counted`` is
-        False (recording which state a derived output reflects is not a change to that state).
+        Each committed transaction bumps the register's change counter once, unless ``counted``
+        is False (recording which state a derived output reflects is not a change to that state).
+
+        Inside another transaction (a batch of inbox files) the block is a savepoint: on failure
+        only the block is undone, and it is recorded only when the outer transaction commits. A
+        savepoint never bumps the counter itself; a counted one that is kept makes the outer
+        transaction count, so the counter moves once per commit, however many files it holds.
         """
+        if self._db.in_transaction:
+            with self._savepoint() as db:
+                yield db
+            if counted:
+                self._count_outer = True
+            return
+        self._count_outer = counted
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as e:
@@ -72,10 +89,31 @@ class Connection:
                 raise database_error(exc, self.path) from exc
             raise
         try:
-            if counted and self.counts_changes:
+            if self._count_outer and self.counts_changes:
                 self._db.execute("UPDATE register_state SET changes = changes + 1")
             self._db.execute("COMMIT")
         except sqlite3.Error as e:
             with contextlib.suppress(sqlite3.Error):
                 self._db.execute("ROLLBACK")
+            raise database_error(e, self.path) from e
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+        name = f"qaf_{next(_savepoints)}"
+        try:
+            self._db.execute(f"SAVEPOINT {name}")
+        except sqlite3.Error as e:
+            raise database_error(e, self.path) from e
+        try:
+            yield self._db
+        except BaseException as exc:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.execute(f"ROLLBACK TO {name}")
+                self._db.execute(f"RELEASE {name}")
+            if isinstance(exc, sqlite3.Error):
+                raise database_error(exc, self.path) from exc
+            raise
+        try:
+            self._db.execute(f"RELEASE {name}")
+        except sqlite3.Error as e:
             raise database_error(e, self.path) from e

@@ -1,0 +1,299 @@
+"""A burst of inbox files at once: read on every core, record in batches, move after each commit.
+
+``Ingestor.process`` handles one file in one transaction. For a burst (hundreds of forms dropped in
+an afternoon) that is slow: reading forms is CPU work that a pool can spread over every core, and a
+commit per file waits on the disk each time. Here:
+
+1. every file is hashed, checked, identified, read and validated in worker processes
+   (``office.parallel``), which touch neither the register nor the inbox;
+2. in this process, files are recorded in batches: one transaction per batch and a savepoint per
+   file, so each file is all-or-nothing and a file that fails is undone alone, never blocking or
+   half-recording another (DESIGN.md contract 5);
+3. only after its batch commits is any file moved to processed/ or rejected/ (with its note); a
+   stop before the move is finished by the next run, as for a single file;
+4. each audit's Excel tracker is re-issued once for the whole burst, not once per form, on every
+   core, through ``inbox.derived``: each records the register state it reflects, so a tracker
+   that could not be written is caught up by the next run like any other derived file.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionError
+from qaf_docs.findings import Finding, errors, warnings
+from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.inbox import derived
+from qaf_docs.inbox import lifecycle_checks as checks
+from qaf_docs.inbox.ingest import Ingestor, Outcome
+from qaf_docs.inbox.moves import move_without_clobber
+from qaf_docs.inbox.notes import rejection_note, write_note
+from qaf_docs.office.identity import read_custom_properties
+from qaf_docs.office.parallel import batched, map_in_order
+from qaf_docs.office.parts import Limits, sha256_file
+from qaf_docs.office.safety import FileKind, inspect_office_file
+from qaf_docs.packs.handoff import FOR_MANAGERS, folder_name
+from qaf_docs.records import AuditForm, AuditRecord, Identity
+from qaf_docs.returns.action_tracker import TrackerForm, read_tracker
+from qaf_docs.returns.audit_form import read_audit_form
+from qaf_docs.returns.validation import validate
+from qaf_docs.workspace import Settings, Workspace
+
+log = logging.getLogger("qaf.ingest")
+
+#: Files recorded per transaction: big enough to spare the disk, small enough to lose little work.
+BATCH = 50
+
+
+@dataclass
+class Reading:
+    """What a worker found in one inbox file, before the register is consulted."""
+
+    path: Path
+    digest: str | None = None
+    kind: FileKind | None = None
+    identity: Identity | None = None
+    form: AuditForm | None = None
+    tracker: TrackerForm | None = None
+    findings: list[Finding] = field(default_factory=list)
+    problem: Finding | None = None  # the file cannot be read as a qaf form at all
+    in_use: bool = False
+
+
+@dataclass
+class _Pending:
+    """A file decided inside a batch, waiting for the batch to commit before it is moved."""
+
+    path: Path
+    digest: str
+    outcome: Outcome
+    folder: Path | None = None  # where to move it; None: leave it where it is
+    note: str | None = None
+
+
+class BulkIngestor(Ingestor):
+    """An :class:`Ingestor` that takes many files at once (``ingest_files``)."""
+
+    def ingest_files(
+        self, paths: Sequence[Path], on_file: Callable[[Outcome], None] | None = None
+    ) -> list[Outcome]:
+        """Process ``paths`` (all complete) and return their outcomes in the same order."""
+        setup_args = (self.ws.root, self.settings, self.limits, date.today())
+        readings = map_in_order(_read, list(paths), setup=_setup, setup_args=setup_args)
+        outcomes: list[Outcome] = []
+        refresh: dict[str, AuditRecord] = {}
+        for batch in batched(readings, BATCH):
+            # One transaction per batch (the change counter moves once), a savepoint per file.
+            with self.register.transaction():
+                pending = [self._decide(reading, refresh) for reading in batch]
+            for item in pending:  # the batch is committed: now, and only now, files move
+                outcome = self._place(item)
+                outcomes.append(outcome)
+                if on_file:
+                    on_file(outcome)
+        handed = self._refresh_trackers(list(refresh.values()))
+        for outcome in outcomes:  # say where an accepted form's tracker went, as one file would
+            audit = refresh.get(outcome.audit_ref or "")
+            if outcome.result == "accepted" and audit and outcome.audit_ref in handed:
+                said = f"manager's tracker ready in {FOR_MANAGERS}/{folder_name(audit.team)}/"
+                outcome.detail = "; ".join(x for x in (outcome.detail, said) if x)
+        return outcomes
+
+    def _refresh_trackers(self, audits: list[AuditRecord]) -> set[str]:
+        """Re-issue the burst's Excel trackers, each once, on every core (``inbox.derived``), and
+        return the audits whose tracker reached the manager's folder.
+
+        A tracker that cannot be written loses nothing: the register says it is behind, and the
+        catch-up at the end of this run (or the next) writes it.
+        """
+        done = derived.write_manager_trackers(self.ws, self.register, self.settings, audits)
+        failed = " ".join(line.split(":", 1)[0] for line in done.failed)
+        for line in done.failed:
+            log.warning("%s not written yet; will retry", line.split(":", 1)[0])
+        return {a.audit_ref for a in audits if f"audit {a.audit_ref}" not in failed}
+
+    def _decide(self, reading: Reading, refresh: dict[str, AuditRecord]) -> _Pending:
+        path = reading.path
+        if reading.in_use or reading.digest is None:
+            outcome = Outcome("a file", "waiting", detail="open in another program")
+            return _Pending(path, reading.digest or "", outcome)
+        digest = reading.digest
+        label = f"file #{digest[:8]}"
+        seen = self.register.ingested(digest)
+        if seen is not None and seen.outcome == "processed":
+            if seen.file_name == path.name and not self.register.is_filed(digest):
+                # Recorded, but qaf stopped before the move: finish the job, record nothing again
+                # (the Inadequate pathway, recorded just after the form, is applied if it was not).
+                checks.redo_pathway(self.register, seen.audit_ref, path, self._framework)
+                detail = "finished an interrupted ingest"
+                outcome = Outcome(
+                    f"audit {seen.audit_ref}", "accepted", seen.audit_ref, detail=detail
+                )
+                return _Pending(path, digest, outcome, self.ws.processed)
+            return self._duplicate_later(path, digest, seen.file_name, seen.audit_ref)
+        if reading.identity is None or reading.kind is None:
+            problem = reading.problem or Finding("error", "File", "unreadable", "")
+            return self._reject_later(path, digest, label, None, [problem])
+        identity = reading.identity
+        label = f"audit {identity.audit_ref}"
+        try:  # the register's view of the identity first, as for a single file
+            audit = self._check_identity(identity, reading.kind)
+        except SubmissionError as e:
+            finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+            return self._reject_later(path, digest, label, None, [finding])
+        if reading.problem is not None:
+            return self._reject_later(path, digest, label, None, [reading.problem])
+        # The lifecycle's checks need the register, so they run here rather than in the workers;
+        # a safeguarding concern is kept even when the rest of the file is refused.
+        framework = self._framework(audit.framework_id)
+        found = list(reading.findings)
+        concern = ""
+        if reading.form is not None:
+            found += checks.form_lifecycle_findings(reading.form, audit, framework, self.settings)
+            concern = checks.record_concern(self.register, audit, reading.form, framework)
+        elif reading.tracker is not None:
+            found += checks.tracker_history_findings(self.register, audit, reading.tracker.rows)
+        if errors(found):
+            pending = self._reject_later(
+                path, digest, label, audit, found, kept=concern, for_manager=reading.form is None
+            )
+            pending.outcome.detail = "safeguarding concern recorded" if concern else ""
+            return pending
+        raised = []
+        try:
+            with self.register.transaction():  # a savepoint: this file alone, all or nothing
+                if reading.form is not None:
+                    self.register.record_audit_submission(
+                        reading.form, warnings(found), file_name=path.name, sha256=digest
+                    )
+                    raised = self.register.apply_pathway(audit.audit_ref, framework, date.today())
+                elif reading.tracker is not None:
+                    self.register.record_tracker_submission(
+                        identity.audit_ref, reading.tracker.rows, file_name=path.name, sha256=digest
+                    )
+            # Its tracker is behind now (a form's actions, a manager's updates): re-issue once.
+            refresh[audit.audit_ref] = audit
+        except QafError as e:
+            log.warning("%s could not be recorded; left in the inbox: %s", label, e)
+            outcome = Outcome(label, "waiting", detail=f"not recorded: {e}", problem=str(e))
+            return _Pending(path, digest, outcome)
+        log.info("%s accepted (case %s)", label, identity.case_id)
+        detail = "; ".join(f"escalated: {e.title}" for e in raised)
+        outcome = Outcome(label, "accepted", identity.audit_ref, findings=found, detail=detail)
+        return _Pending(path, digest, outcome, self.ws.processed)
+
+    def _reject_later(
+        self,
+        path: Path,
+        digest: str,
+        label: str,
+        audit: AuditRecord | None,
+        found: list[Finding],
+        *,
+        kept: str = "",
+        for_manager: bool = False,
+    ) -> _Pending:
+        note = rejection_note(path.name, audit, found, for_manager=for_manager, kept=kept)
+        reason = "; ".join(f.line() for f in errors(found))[:2000]
+        ref = audit.audit_ref if audit else None
+        self.register.record_rejection(
+            sha256=digest,
+            file_name=path.name,
+            audit_ref=ref,
+            reason=reason,
+            note=note,
+            refuses_return=path.suffix.lower() == ".docx",
+        )
+        log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
+        outcome = Outcome(label, "rejected", ref, findings=found)
+        return _Pending(path, digest, outcome, self.ws.rejected, note)
+
+    def _duplicate_later(
+        self, path: Path, digest: str, first_name: str, audit_ref: str | None
+    ) -> _Pending:
+        outcome = Outcome(f"audit {audit_ref}", "duplicate", audit_ref)
+        return _Pending(path, digest, outcome, None, first_name)
+
+    def _place(self, item: _Pending) -> Outcome:
+        outcome = item.outcome
+        if outcome.result == "duplicate":
+            return self._duplicate(item.path, item.digest, item.note or "", outcome.audit_ref)
+        if item.folder is None:
+            return outcome
+        if outcome.result == "rejected":
+            outcome.moved_to = move_without_clobber(item.path, item.folder)
+            outcome.note = write_note(outcome.moved_to, item.note or "")
+            return outcome
+        return self._move(item.path, item.folder, outcome, item.digest)
+
+
+# -- the workers' side: reading only, no register, no moves ------------------------------------
+
+
+@dataclass
+class _Readers:
+    """What every worker shares: the workspace, its settings and the frameworks met so far."""
+
+    ws: Workspace
+    settings: Settings
+    limits: Limits
+    today: date
+    frameworks: dict[str, Framework] = field(default_factory=dict)
+
+    def framework(self, framework_id: str) -> Framework:
+        if framework_id not in self.frameworks:
+            try:
+                self.frameworks[framework_id] = load_framework(framework_id, base=self.ws.root)
+            except QafError:
+                self.frameworks[framework_id] = self.ws.load_framework(self.settings)
+        return self.frameworks[framework_id]
+
+
+_readers: _Readers | None = None
+
+
+def _setup(root: Path, settings: Settings, limits: Limits, today: date) -> None:
+    global _readers
+    _readers = _Readers(Workspace(root), settings, limits, today)
+
+
+def _read(path: Path) -> Reading:
+    """Hash, check, identify, read and validate one file (in a worker process)."""
+    readers = _readers
+    assert readers is not None, "_setup runs first"
+    limits = readers.limits
+    reading = Reading(path)
+    try:
+        reading.digest = sha256_file(path)
+    except (PermissionError, FileInUseError):
+        reading.in_use = True
+        return reading
+    try:
+        reading.kind = inspect_office_file(path, limits)
+        identity = Identity.from_properties(read_custom_properties(path, limits))
+        if identity is None:
+            raise IdentityError(
+                "This file does not carry a qaf audit identity (its document properties are "
+                "missing), so it cannot be matched to an audit",
+                path=path,
+            )
+        reading.identity = identity
+        if reading.kind is FileKind.DOCX and identity.kind == "audit_tool":
+            framework = readers.framework(identity.framework_id)
+            form = read_audit_form(path, framework, limits)
+            reading.form = form
+            reading.findings = form.findings + validate(
+                form, framework, readers.settings.validation, received_on=readers.today
+            )
+        elif reading.kind is FileKind.XLSX and identity.kind == "action_tracker":
+            reading.tracker = read_tracker(path, limits)
+            reading.findings = reading.tracker.findings
+    except FileInUseError:
+        reading.in_use = True
+    except SubmissionError as e:
+        reading.problem = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+    return reading

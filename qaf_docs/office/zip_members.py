@@ -1,0 +1,87 @@
+"""Zip packages written from members that are already compressed (the .docx/.xlsx fast path).
+
+A pack is the council's template with a few parts changed. Re-deflating the unchanged parts (styles,
+theme, fonts: most of the bytes) for every audit is what made packs slow, so a template's members
+are read once as compressed bytes and written out again as they are; only the changed parts are
+deflated per file. The writer speaks plain PKZIP (no zip64: a template part over 4 GB is refused).
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_UTF8_NAMES = 0x800
+_LIMIT = 0xFFFFFFFF
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file of a zip package, held deflated with the facts a zip directory needs."""
+
+    name: str
+    crc: int
+    size: int
+    deflated: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes, level: int = 3) -> Member:
+        """Return ``data`` deflated as the member ``name``.
+
+        Level 3 rather than zlib's default 6: a tenth bigger, three times faster on a form's XML.
+        """
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+
+def read_members(source: Path | bytes) -> dict[str, Member]:
+    """Return every member of a zip file (or its bytes) in order, compressed bytes as stored."""
+    members: dict[str, Member] = {}
+    opened = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
+    with opened as raw, zipfile.ZipFile(raw) as archive:
+        for info in archive.infolist():
+            if info.is_dir():
+                continue
+            if info.compress_type == zipfile.ZIP_DEFLATED and not info.flag_bits & 1:
+                raw.seek(info.header_offset)
+                header = _LOCAL.unpack(raw.read(_LOCAL.size))
+                raw.seek(header[9] + header[10], 1)  # skip the name and the extra field
+                data = raw.read(info.compress_size)
+                members[info.filename] = Member(info.filename, info.CRC, info.file_size, data)
+            else:
+                members[info.filename] = Member.of(info.filename, archive.read(info))
+    return members
+
+
+def write_zip(path: Path, members: Iterable[Member]) -> None:
+    """Write ``members`` to a new zip file at ``path``, in the order given."""
+    stamp = time.localtime()
+    dos_time = (stamp.tm_hour << 11) | (stamp.tm_min << 5) | (stamp.tm_sec // 2)
+    dos_date = ((max(stamp.tm_year, 1980) - 1980) << 9) | (stamp.tm_mon << 5) | stamp.tm_mday
+    chunks: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    count = 0
+    for m in members:
+        if max(m.size, len(m.deflated), offset) >= _LIMIT:
+            raise ValueError(f"zip member {m.name} is too large for a package")
+        name = m.name.encode("utf-8")
+        flags = 0 if name.isascii() else _UTF8_NAMES
+        head = (20, flags, 8, dos_time, dos_date, m.crc, len(m.deflated), m.size, len(name))
+        chunks += [_LOCAL.pack(0x04034B50, *head, 0), name, m.deflated]
+        central.append(_CENTRAL.pack(0x02014B50, 20, *head, 0, 0, 0, 0, 0, offset) + name)
+        offset += _LOCAL.size + len(name) + len(m.deflated)
+        count += 1
+    directory = b"".join(central)
+    end = _END.pack(0x06054B50, 0, 0, count, count, len(directory), offset, 0)
+    with path.open("wb") as out:
+        out.write(b"".join(chunks) + directory + end)

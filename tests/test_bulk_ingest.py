@@ -1,0 +1,171 @@
+"""A burst of files: read on every core, recorded in batches, each file still all-or-nothing."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from conftest import complete_form, drop, pack_docx, pack_xlsx, plan_audits
+from openpyxl import load_workbook
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.frameworks import Framework
+from qaf_docs.inbox import bulk, derived
+from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.office import parallel
+from qaf_docs.office.parts import sha256_file
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.derived import ACTION_TRACKER, QA_TRACKER
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace
+
+
+@pytest.fixture
+def burst(workspace: Workspace, framework: Framework) -> list[AuditRecord]:
+    """Seven completed forms in the inbox, the fifth with an invalid due date, plus a duplicate."""
+    with Register.open(workspace.register_path) as register:
+        plan_audits(register, workspace, 7)
+        generate_packs(workspace, register)
+        audits = register.audits()
+    for i, audit in enumerate(audits):
+        form = complete_form(pack_docx(workspace, audit), framework)
+        if i == 4:
+            form.text("qaf_action_1_due", "ASAP")
+        form.save()
+        drop(pack_docx(workspace, audit), workspace.inbox, f"form {i}.docx")
+    drop(pack_docx(workspace, audits[0]), workspace.inbox, "form 0 again.docx")
+    return audits
+
+
+@pytest.fixture(params=["one core", "two cores"])
+def cores(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bulk, "BATCH", 3)  # several batches from a small burst
+    if request.param == "two cores":
+        monkeypatch.setenv("QAF_WORKERS", "2")
+        monkeypatch.setattr(parallel, "POOL_FROM", 0)
+    else:
+        monkeypatch.setenv("QAF_WORKERS", "1")
+
+
+def _recorded(ws: Workspace) -> dict[str, str]:
+    with sqlite3.connect(ws.register_path) as db:
+        return dict(db.execute("SELECT sha256, outcome FROM ingested_files").fetchall())
+
+
+def test_a_burst_ends_with_every_file_recorded_once_or_rejected(
+    workspace: Workspace, burst: list[AuditRecord], cores: None
+) -> None:
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    results = sorted(o.result for o in outcomes)
+    assert results == ["accepted"] * 6 + ["duplicate", "rejected"]
+    assert list(workspace.inbox.glob("*.docx")) == []
+    assert len(list(workspace.processed.glob("*.docx"))) == 6
+    assert (workspace.rejected / "form 4.docx.rejected.txt").exists()
+    assert (workspace.rejected / "form 0 again.docx.rejected.txt").exists()
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 6
+
+
+def test_no_file_moves_before_its_batch_is_committed(
+    workspace: Workspace, burst: list[AuditRecord], cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_move = bulk.move_without_clobber
+    seen_committed: list[bool] = []
+
+    def checked_move(path: Path, folder: Path) -> Path:
+        # Another connection sees only committed data: the file's outcome must already be there.
+        seen_committed.append(sha256_file(path) in _recorded(workspace))
+        return real_move(path, folder)
+
+    monkeypatch.setattr(bulk, "move_without_clobber", checked_move)
+    monkeypatch.setattr("qaf_docs.inbox.ingest.move_without_clobber", checked_move)
+    ingest_inbox(workspace, settle_s=0.05)
+    assert seen_committed == [True] * 8
+
+
+def test_one_file_that_cannot_be_recorded_leaves_the_rest_of_its_batch_recorded(
+    workspace: Workspace, burst: list[AuditRecord], cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    victim = burst[1].audit_ref
+    real = Register.record_audit_submission
+
+    def flaky(self: Register, form, warnings, *, file_name: str, sha256: str) -> int:  # type: ignore[no-untyped-def]
+        row = real(self, form, warnings, file_name=file_name, sha256=sha256)
+        if form.identity.audit_ref == victim:  # fails after writing: the savepoint must undo it
+            raise RegisterError("simulated failure for one file")
+        return row
+
+    monkeypatch.setattr(Register, "record_audit_submission", flaky)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    waiting = [o for o in outcomes if o.result == "waiting"]
+    assert [o.label for o in waiting] == [f"audit {victim}"]
+    assert (workspace.inbox / "form 1.docx").exists()
+    assert len(list(workspace.processed.glob("*.docx"))) == 5
+    with Register.open(workspace.register_path) as register:
+        assert register.submission_count() == 5
+        assert register.ingested(sha256_file(workspace.inbox / "form 1.docx")) is None
+
+
+def test_each_audit_tracker_is_written_once_per_burst(
+    workspace: Workspace, burst: list[AuditRecord], cores: None
+) -> None:
+    ingest_inbox(workspace, settle_s=0.05)
+    accepted = [a for i, a in enumerate(burst) if i != 4]
+    for audit in accepted:
+        tracker = pack_xlsx(workspace, audit)
+        rows = [r for r in load_workbook(tracker).worksheets[0].iter_rows(values_only=True)]
+        assert any("Action number 1" in [str(v) for v in r] for r in rows), audit.audit_ref
+    rejected = pack_xlsx(workspace, burst[4])
+    assert not any(
+        "Action number 1" in [str(v) for v in r]
+        for r in load_workbook(rejected).worksheets[0].iter_rows(values_only=True)
+    )
+
+
+def test_a_resubmitted_audit_gets_one_tracker_for_the_burst(
+    workspace: Workspace, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QAF_WORKERS", "1")
+    with Register.open(workspace.register_path) as register:
+        plan_audits(register, workspace, 1)
+        generate_packs(workspace, register)
+        [audit] = register.audits()
+    path = pack_docx(workspace, audit)
+    complete_form(path, framework).save()
+    drop(path, workspace.inbox, "first.docx")
+    complete_form(path, framework, grade="Outstanding").save()
+    drop(path, workspace.inbox, "second.docx")
+    written: list[Path] = []
+    real = derived.write_tracker_job  # the burst's trackers are written through inbox.derived
+
+    def counting(job: derived.TrackerJob) -> str | None:
+        written.append(job[3])
+        return real(job)
+
+    monkeypatch.setattr(derived, "write_tracker_job", counting)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    assert [o.result for o in outcomes] == ["accepted", "accepted"]
+    assert written == [pack_xlsx(workspace, audit)]
+
+
+def test_a_burst_records_what_each_tracker_reflects_and_counts_each_batch_once(
+    workspace: Workspace, burst: list[AuditRecord], cores: None
+) -> None:
+    with Register.open(workspace.register_path) as register:
+        before = register.changes()
+    ingest_inbox(workspace, settle_s=0.05)
+    with Register.open(workspace.register_path) as register:
+        # Eight files in batches of three: three commits, however many savepoints they held.
+        assert register.changes() - before == 3
+        stamps = register.derived_stamps()
+        states = register.action_tracker_states()
+        assert len(states) == 6
+        for audit_ref, state in states.items():
+            assert stamps[ACTION_TRACKER + audit_ref] == state, "tracker stamped as derived expects"
+        assert stamps[QA_TRACKER] == register.changes()
+        # Nothing is behind: the catch-up after the burst has nothing left to write.
+        assert (
+            derived.bring_up_to_date(workspace, register, workspace.load_settings()).written == []
+        )
