@@ -90,6 +90,7 @@ class IngestedFile:
     outcome: str
     audit_ref: str | None
     reason: str | None
+    inbox: str | None = None  # which inbox recorded it ("host:folder"); None before qaf 0.1 kept it
 
 
 @dataclass(frozen=True)

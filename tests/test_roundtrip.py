@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,9 +24,11 @@ from qaf_docs.frameworks import load_framework, preset_names
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register.store import Register
+from qaf_docs.register.location import open_register
 from qaf_docs.reports.export import export_json
-from qaf_docs.workspace import Workspace, init_workspace
+from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
 
 GRADES = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]
 
@@ -81,7 +84,7 @@ def _ingest_and_export(ws: Workspace, path: Path) -> dict[str, object]:
     assert [o.result for o in outcomes] == ["accepted"], [
         f.line() for o in outcomes for f in o.findings
     ]
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         audits = json.loads(export_json(register))["audits"]
     returned = [a for a in audits if a["overall_grade"]]
     assert len(returned) == 1
@@ -89,9 +92,11 @@ def _ingest_and_export(ws: Workspace, path: Path) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("preset", preset_names())
-def test_what_was_filled_in_word_is_what_is_exported(tmp_path: Path, preset: str) -> None:
-    ws = init_workspace(tmp_path / preset, framework=preset)
-    with Register.open(ws.register_path) as register:
+def test_what_was_filled_in_word_is_what_is_exported(
+    tmp_path: Path, preset: str, make_workspace: Callable[..., Workspace]
+) -> None:
+    ws = make_workspace(tmp_path / preset, framework=preset)
+    with open_register(ws) as register:
         plan_audits(register, ws, 1)
         generate_packs(ws, register)
         audit = register.audits()[0]
@@ -137,7 +142,7 @@ def test_a_tracker_resaved_by_libreoffice_updates_action_status(
     resaved = libreoffice_resave(tracker, tmp_path / "lo")
     drop(resaved, workspace.inbox, "tracker back.xlsx")
     assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         first = register.current_actions(issued[0].audit_ref)[0]
     assert (first.status, first.completed_on, first.evidence) == (
         "Completed",

@@ -20,6 +20,7 @@ from qaf_docs.cases.roster import read_roster
 from qaf_docs.cases.sampling import plan_round
 from qaf_docs.errors import SettingsError
 from qaf_docs.records import NewAudit
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
@@ -115,7 +116,7 @@ def draw(
         half=cast(Literal["first", "second"] | None, half),
         exclusion_months=framework.timescales.recent_audit_exclusion_months,
     )
-    with Register.open(ws.register_path) as register:
+    with open_register(ws, settings) as register:
         round_id = register.new_round_id(kind, today)
         plan = plan_round(
             cases,

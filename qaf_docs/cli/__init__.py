@@ -4,7 +4,7 @@
 flow. Importing this package registers them all.
 """
 
-from qaf_docs.cli import inbox, outputs, rounds, setup
+from qaf_docs.cli import inbox, outputs, register, rounds, setup
 from qaf_docs.cli.app import cli, main
 
-__all__ = ["cli", "inbox", "main", "outputs", "rounds", "setup"]
+__all__ = ["cli", "inbox", "main", "outputs", "register", "rounds", "setup"]

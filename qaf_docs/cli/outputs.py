@@ -20,11 +20,11 @@ def report(workspace: Path | None) -> None:
         \b
         qaf report
     """
-    from qaf_docs.register.store import Register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.qa_tracker import build_tracker
 
     ws = workspace_at(workspace)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         path = build_tracker(ws, register)
     if path != ws.tracker_path:
         click.echo(
@@ -54,12 +54,12 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
         \b
         qaf export --format csv --output exports/
     """
-    from qaf_docs.register.store import Register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.export import export_csv, export_json
     from qaf_docs.safe_output import atomic_write
 
     ws = workspace_at(workspace)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         if fmt == "json":
             text = export_json(register)
             if output:

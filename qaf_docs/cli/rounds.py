@@ -132,10 +132,10 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool) -> Non
         qaf generate --round 2026-11-simple
     """
     from qaf_docs.packs.generate import generate_packs
-    from qaf_docs.register.store import Register
+    from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         todo = [
             a
             for a in register.audits(round_id=round_id)

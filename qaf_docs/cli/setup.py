@@ -9,7 +9,7 @@ import click
 from qaf_docs.cli.app import cli
 from qaf_docs.errors import SettingsError
 from qaf_docs.frameworks import load_framework, preset_names
-from qaf_docs.workspace import init_workspace
+from qaf_docs.workspace import init_workspace, set_register
 
 
 @cli.command()
@@ -32,7 +32,19 @@ from qaf_docs.workspace import init_workspace
     is_flag=True,
     help="Copy the default templates back over the workspace's own.",
 )
-def init(directory: Path, framework: str, council_name: str, restore_templates: bool) -> None:
+@click.option(
+    "--register",
+    "register_at",
+    help="Where the register is: a SQLite file on this computer's own disk (for a workspace on a "
+    "shared drive), or postgresql://USER@SERVER/DATABASE for a team. Default: in the workspace.",
+)
+def init(
+    directory: Path,
+    framework: str,
+    council_name: str,
+    restore_templates: bool,
+    register_at: str | None,
+) -> None:
     """Create a workspace: settings file, templates/, inbox/ and outbox/.
 
     Existing settings and templates are kept unless --restore-templates is given.
@@ -40,19 +52,34 @@ def init(directory: Path, framework: str, council_name: str, restore_templates: 
     Example:
 
         \b
-        qaf init "\\\\server\\qa\\audits" --framework live-case-audit --council "Bracknell Forest"
+        qaf init "\\\\server\\qa\\audits" --register "D:/qaf/register.db" --council "Bracknell Forest"
+
+        \b
+        qaf init "\\\\server\\qa\\audits" --register postgresql://qaf@db-server/qa_audits
     """
+    from qaf_docs.register.location import (
+        check_register_setting,
+        describe_location,
+        register_location,
+    )
+
+    if register_at:
+        check_register_setting(register_at, "--register")
     ws = init_workspace(
         directory,
         framework=framework,
         council_name=council_name,
         restore_templates=restore_templates,
+        register=register_at,
     )
     click.echo(f"Workspace ready at {ws.root}")
     click.echo(f"  settings:  {ws.settings_path}")
     click.echo(f"  templates: {ws.templates}")
     click.echo(f"  inbox:     {ws.inbox}")
     click.echo(f"  outbox:    {ws.outbox}")
+    if register_at and ws.load_settings().register_at != register_at:
+        set_register(ws, register_at)  # an existing workspace: only this setting changes
+    click.echo(f"  register:  {describe_location(register_location(ws))}")
 
 
 @cli.command()

@@ -23,7 +23,7 @@ from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
-from qaf_docs.register.store import Register
+from qaf_docs.register.location import open_register
 from qaf_docs.reports.export import export_json
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace, init_workspace
@@ -195,7 +195,7 @@ def run_demo(
     )
     echo(f"2/6 Sampled round {report.round_id}: {report.allocated} audits allocated (seed {seed})")
 
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         written = generate_packs(ws, register, round_id=report.round_id)
         issued: list[AuditRecord] = register.audits(round_id=report.round_id)
     echo(
@@ -229,7 +229,7 @@ def run_demo(
     second = ingest_inbox(ws, settle_s=0.2)
     echo("6/6 Managers returned action trackers: " + _tally(second))
 
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         export_path = ws.outbox / "export" / "register.json"
         text = export_json(register)
         atomic_write(export_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))

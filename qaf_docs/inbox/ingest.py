@@ -2,7 +2,9 @@
 
 Order matters for "never lost, never read twice": a file's results and its content hash are committed
 in one transaction, and only then is the file moved to ``outbox/processed/``. If qaf stops between the
-two, the next run finds the hash already recorded under the same name and just finishes the move.
+two, the next run finds the hash already recorded under the same name, by this inbox, and just finishes
+the move. On a team register fed by several inboxes, a file another inbox recorded first (even at the
+same moment: the register refuses the second) is set aside here as a duplicate.
 Anything that cannot be accepted goes to ``outbox/rejected/`` beside a ``.rejected.txt`` note for the
 admin officer; nothing already recorded is touched by a rejected file.
 """
@@ -18,7 +20,13 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionError
+from qaf_docs.errors import (
+    AlreadyRecordedError,
+    FileInUseError,
+    IdentityError,
+    QafError,
+    SubmissionError,
+)
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox.lock import WatcherLock
@@ -32,6 +40,8 @@ from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
 from qaf_docs.records import AuditRecord, Identity
+from qaf_docs.register.location import open_register
+from qaf_docs.register.ownership import this_computer
 from qaf_docs.register.store import Register
 from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.returns.action_tracker import read_tracker
@@ -68,6 +78,8 @@ class Ingestor:
         self.settings = settings
         self.limits = Limits(max_file_bytes=settings.inbox.max_file_mb * 1024 * 1024)
         self._frameworks: dict[str, Framework] = {}
+        # Which inbox recorded a file: only that one may finish a move that was interrupted.
+        self.inbox_id = f"{this_computer()}:{ws.inbox}"
 
     def _framework(self, framework_id: str) -> Framework:
         if framework_id not in self._frameworks:
@@ -89,7 +101,7 @@ class Ingestor:
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
         if seen is not None and seen.outcome == "processed":
-            if seen.file_name == path.name:
+            if seen.file_name == path.name and seen.inbox in (None, self.inbox_id):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
                 return self._move(
                     path,
@@ -168,9 +180,12 @@ class Ingestor:
         )
         if errors(found):
             return self._reject(path, digest, label, audit, found)
-        self.register.record_audit_submission(
-            form, warnings(found), file_name=path.name, sha256=digest
-        )
+        try:
+            self.register.record_audit_submission(
+                form, warnings(found), file_name=path.name, sha256=digest, inbox=self.inbox_id
+            )
+        except AlreadyRecordedError:
+            return self._recorded_elsewhere(path, digest)
         log.info("%s accepted (case %s)", label, identity.case_id)
         outcome = self._move(
             path, self.ws.processed, Outcome(label, "accepted", identity.audit_ref, findings=found)
@@ -183,9 +198,16 @@ class Ingestor:
         audit = self.register.audit(identity.audit_ref)
         if errors(tracker.findings):
             return self._reject(path, digest, label, audit, tracker.findings)
-        self.register.record_tracker_submission(
-            identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest
-        )
+        try:
+            self.register.record_tracker_submission(
+                identity.audit_ref,
+                tracker.rows,
+                file_name=path.name,
+                sha256=digest,
+                inbox=self.inbox_id,
+            )
+        except AlreadyRecordedError:
+            return self._recorded_elsewhere(path, digest)
         log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
         return self._move(
             path,
@@ -240,6 +262,12 @@ class Ingestor:
         note = write_note(moved, note_text)
         log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
         return Outcome(label, "rejected", audit.audit_ref if audit else None, moved, note, found)
+
+    def _recorded_elsewhere(self, path: Path, digest: str) -> Outcome:
+        """The same content was recorded (by another inbox) while this one was reading it."""
+        seen = self.register.ingested(digest)
+        first = seen.file_name if seen else path.name
+        return self._duplicate(path, digest, first, seen.audit_ref if seen else None)
 
     def _duplicate(
         self, path: Path, digest: str, first_name: str, audit_ref: str | None
@@ -300,7 +328,7 @@ def ingest_inbox(
     """Process every complete file in the inbox once; files still arriving are left for next time."""
     settings = ws.load_settings()
     # The same lock as `qaf watch`: two processes moving the same files would trip each other up.
-    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), Register.open(ws.register_path) as register:
+    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), open_register(ws, settings) as register:
         ingestor = Ingestor(ws, register, settings)
         ingestor.reconcile()
         readiness = ReadinessMonitor(stable_checks=2, min_stable_s=settle_s)
@@ -341,7 +369,7 @@ def watch_inbox(
     """Process files as they arrive until stopped; rebuild the tracker once per burst."""
 
     settings = ws.load_settings()
-    with Register.open(ws.register_path) as register:
+    with open_register(ws, settings) as register:
         ingestor = Ingestor(ws, register, settings)
         ingestor.reconcile()
 

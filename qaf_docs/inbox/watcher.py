@@ -9,7 +9,8 @@ How it works, and why:
 * A file is handed to ``process_file`` only when :class:`~qaf_docs.inbox.ReadinessMonitor` says
   it is complete. An exception from ``process_file`` is logged with the file's name and the loop
   moves on; the file is not offered again until it changes (or the watcher restarts). A file that
-  Word holds open (:class:`~qaf_docs.inbox.FileInUseError`) is retried a little later.
+  Word holds open (:class:`~qaf_docs.inbox.FileInUseError`), or that could not be recorded because
+  the register is out of reach for now (a database server restarting), is retried a little later.
 * ``on_burst_end`` runs once when a burst has settled — nothing processed and nothing arriving for
   ``debounce_s`` — so 500 files dropped at once cause one tracker rebuild, not 500.
 * Ctrl+C finishes the file in hand, runs ``on_burst_end`` if files were processed, and returns;
@@ -37,7 +38,7 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from qaf_docs.errors import FileInUseError, QafError
+from qaf_docs.errors import FileInUseError, QafError, RegisterUnavailableError
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.readiness import ReadinessMonitor, scan
 
@@ -184,6 +185,11 @@ class InboxWatcher:
         except (FileInUseError, PermissionError):
             if path not in self._retry_at:
                 self._log.info("%s is open in another program; will retry when it is closed", name)
+            self._retry_at[path] = time.monotonic() + self.retry_locked_s
+            return
+        except RegisterUnavailableError as exc:
+            if path not in self._retry_at:
+                self._log.warning("%s stays in the inbox and is tried again: %s", name, exc)
             self._retry_at[path] = time.monotonic() + self.retry_locked_s
             return
         except QafError as exc:

@@ -2,23 +2,25 @@
 
 A migration is a function of one connection, run inside one transaction; ``MIGRATIONS`` lists them
 in order and their position is their version. Add new ones at the end; never edit an applied one.
+The same migrations build a SQLite and a PostgreSQL register: scripts are written in SQLite's
+spelling and :meth:`~qaf_docs.register.dialect.Db.ddl` translates them (row ids, 64-bit integers).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
+from qaf_docs.register.dialect import Db
 
-def run_script(db: sqlite3.Connection, script: str) -> None:
+
+def run_script(db: Db, script: str) -> None:
     """Run several statements inside the current transaction."""
     # Not executescript(): it commits first, which would split a migration across transactions.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    for statement in db.ddl(script):
+        db.execute(statement)
 
 
-def _m1_initial(db: sqlite3.Connection) -> None:
+def _m1_initial(db: Db) -> None:
     run_script(
         db,
         """
@@ -70,12 +72,12 @@ def _m1_initial(db: sqlite3.Connection) -> None:
     )
 
 
-def _m2_rejection_notes(db: sqlite3.Connection) -> None:
+def _m2_rejection_notes(db: Db) -> None:
     # The note is committed before the file is moved, so a note lost to a crash can be rewritten.
     db.execute("ALTER TABLE ingested_files ADD COLUMN note TEXT")
 
 
-def _m3_read_indexes(db: sqlite3.Connection) -> None:
+def _m3_read_indexes(db: Db) -> None:
     # Reports read every current submission's grades, actions and warnings set-wise.
     run_script(
         db,
@@ -88,8 +90,21 @@ def _m3_read_indexes(db: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+def _m4_one_file_once(db: Db) -> None:
+    # Exactly once by the database's own rule, whoever records it (two watchers on a team server);
+    # and which inbox recorded a file, so only that inbox may finish an interrupted move.
+    run_script(
+        db,
+        """
+        CREATE UNIQUE INDEX submissions_file ON submissions(file_sha256);
+        ALTER TABLE ingested_files ADD COLUMN inbox TEXT;
+        """,
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
+    ("each file recorded once, and by which inbox", _m4_one_file_once),
 ]
