@@ -93,7 +93,7 @@ class Workspace:
 
     @property
     def register_path(self) -> Path:
-        """Path of the SQLite register."""
+        """Path of the SQLite register in the workspace: used unless qaf.toml names another place."""
         return self.root / "qaf_register.db"
 
     @property

@@ -376,6 +376,11 @@ def test_register_move_round_trips_the_demo_register_exactly(
     on_server = _contents(ws)
     assert on_server == (before, exported)
     assert on_server[0].differences(before) == []
+    with open_register(ws) as register:  # a new submission's id follows on from the copied ones
+        next_id = register._db.execute(
+            "SELECT nextval(pg_get_serial_sequence('submissions', 'id'))"
+        ).fetchone()[0]
+    assert next_id == before.rows["submissions"] + 1
 
     # The old file is kept, but never used again.
     set_register(ws, None)

@@ -64,7 +64,7 @@ def init(
     )
 
     if register_at:
-        check_register_setting(register_at, "--register")
+        check_register_setting(register_at, "The --register URL")
     ws = init_workspace(
         directory,
         framework=framework,

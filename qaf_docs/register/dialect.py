@@ -324,6 +324,12 @@ class PostgresDb(Db):
             application_name="qaf",
             client_encoding="utf8",
             row_factory=_pg_rows,
+            # A watcher's connection lives for days: notice a server that vanished without a word
+            # (its host rebooted) within minutes, not the hours the system's defaults take.
+            keepalives=1,
+            keepalives_idle=60,
+            keepalives_interval=10,
+            keepalives_count=6,
         )
         if conn.info.server_version < PG_MIN_VERSION:
             conn.close()

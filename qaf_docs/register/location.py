@@ -37,9 +37,9 @@ def check_register_setting(value: str, source: str) -> None:
     """Refuse a register setting that would put a password in a shared file."""
     if is_postgres_url(value) and url_has_password(value):
         raise SettingsError(
-            f"{source} must not hold the register's password (it sits in a folder others can "
-            f"read): remove it from the URL ({redact_url(value)}) and give it to the computer that "
-            f"runs qaf instead: PGPASSWORD or {ENV_URL} in its environment, or a pgpass file "
+            f"{source} must not hold the register's password: qaf.toml sits in a folder others "
+            f"can read. Leave it out of the URL ({redact_url(value)}) and give it to each computer "
+            f"that runs qaf instead: PGPASSWORD or {ENV_URL} in its environment, or a pgpass file "
             "(README: A team register on PostgreSQL)."
         )
 

@@ -5,8 +5,7 @@ over network filesystems are unreliable, so a register on a share can be corrupt
 use from two computers. What counts as a network path, per system:
 
 * Windows: UNC paths (``\\\\server\\share\\…``, ``\\\\?\\UNC\\server\\share\\…``) and drive letters
-  that ``GetDriveTypeW`` calls ``DRIVE_REMOTE`` (mapped network drives, and ``subst`` drives of a
-  share);
+  that ``GetDriveTypeW`` calls ``DRIVE_REMOTE`` (mapped network drives);
 * Linux: the file system type of the mount that holds the path, from ``/proc/self/mountinfo``
   (NFS, SMB/CIFS, AFS, cluster file systems, and FUSE network file systems such as sshfs);
 * macOS: the ``f_fstypename`` that ``statfs`` gives (smbfs, nfs, afpfs, webdav).
