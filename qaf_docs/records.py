@@ -90,7 +90,7 @@ class IngestedFile:
     outcome: str
     audit_ref: str | None
     reason: str | None
-    inbox: str | None = None  # which inbox recorded it ("host:folder"); None before qaf 0.1 kept it
+    recorded_by: str | None = None  # the computer that recorded it (None: before that was kept)
 
 
 @dataclass(frozen=True)

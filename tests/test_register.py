@@ -109,7 +109,7 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(
     raw(  # make it look like a register written before migration 2
         register_location,
         "ALTER TABLE ingested_files DROP COLUMN note",
-        "ALTER TABLE ingested_files DROP COLUMN inbox",
+        "ALTER TABLE ingested_files DROP COLUMN recorded_by",
         *(f"DROP INDEX {index}" for index in LATER_INDEXES),
         "DELETE FROM schema_migrations WHERE version > 1",
     )
@@ -328,7 +328,7 @@ def test_two_computers_recording_the_same_file_at_once_record_it_once(
             try:
                 results.append(
                     own.record_audit_submission(
-                        form, [], file_name=f"copy {n}.docx", sha256="cd" * 32, inbox=f"pc{n}:in"
+                        form, [], file_name=f"copy {n}.docx", sha256="cd" * 32, recorded_by=f"pc{n}"
                     )
                 )
             except AlreadyRecordedError as e:

@@ -165,7 +165,7 @@ def test_server_problems_are_one_line_each(
     port = pg.port
     if problem == "unreachable server":
         port = pg_server._free_port()  # nothing listens there
-    database = "not_there" if problem == "missing database" else pg_server.TEMPLATE_DB
+    database = "qa_audits"  # there is none: the first three fail before it is looked for
     set_register(ws, f"postgresql://qaf@127.0.0.1:{port}/{database}")
     if problem == "wrong password":
         monkeypatch.setenv("PGPASSWORD", "not-the-password")

@@ -2,9 +2,10 @@
 
 Order matters for "never lost, never read twice": a file's results and its content hash are committed
 in one transaction, and only then is the file moved to ``outbox/processed/``. If qaf stops between the
-two, the next run finds the hash already recorded under the same name, by this inbox, and just finishes
-the move. On a team register fed by several inboxes, a file another inbox recorded first (even at the
-same moment: the register refuses the second) is set aside here as a duplicate.
+two, the next run finds the hash already recorded under the same name, by this computer, and just
+finishes the move. On a team register fed by inboxes on several computers, a file another computer
+recorded first (even at the same moment: the register refuses the second) is set aside here as a
+duplicate.
 Anything that cannot be accepted goes to ``outbox/rejected/`` beside a ``.rejected.txt`` note for the
 admin officer; nothing already recorded is touched by a rejected file.
 """
@@ -78,8 +79,9 @@ class Ingestor:
         self.settings = settings
         self.limits = Limits(max_file_bytes=settings.inbox.max_file_mb * 1024 * 1024)
         self._frameworks: dict[str, Framework] = {}
-        # Which inbox recorded a file: only that one may finish a move that was interrupted.
-        self.inbox_id = f"{this_computer()}:{ws.inbox}"
+        # Which computer recorded a file: only that one may finish a move that was interrupted. (Not
+        # the inbox's path: one computer may reach it as \\server\share and as a drive letter.)
+        self.computer = this_computer()
 
     def _framework(self, framework_id: str) -> Framework:
         if framework_id not in self._frameworks:
@@ -101,7 +103,7 @@ class Ingestor:
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
         if seen is not None and seen.outcome == "processed":
-            if seen.file_name == path.name and seen.inbox in (None, self.inbox_id):
+            if seen.file_name == path.name and seen.recorded_by in (None, self.computer):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
                 return self._move(
                     path,
@@ -182,7 +184,7 @@ class Ingestor:
             return self._reject(path, digest, label, audit, found)
         try:
             self.register.record_audit_submission(
-                form, warnings(found), file_name=path.name, sha256=digest, inbox=self.inbox_id
+                form, warnings(found), file_name=path.name, sha256=digest, recorded_by=self.computer
             )
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)
@@ -204,7 +206,7 @@ class Ingestor:
                 tracker.rows,
                 file_name=path.name,
                 sha256=digest,
-                inbox=self.inbox_id,
+                recorded_by=self.computer,
             )
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)
@@ -264,7 +266,7 @@ class Ingestor:
         return Outcome(label, "rejected", audit.audit_ref if audit else None, moved, note, found)
 
     def _recorded_elsewhere(self, path: Path, digest: str) -> Outcome:
-        """The same content was recorded (by another inbox) while this one was reading it."""
+        """The same content was recorded (from another computer) while this one was reading it."""
         seen = self.register.ingested(digest)
         first = seen.file_name if seen else path.name
         return self._duplicate(path, digest, first, seen.audit_ref if seen else None)

@@ -92,12 +92,12 @@ def _m3_read_indexes(db: Db) -> None:
 
 def _m4_one_file_once(db: Db) -> None:
     # Exactly once by the database's own rule, whoever records it (two watchers on a team server);
-    # and which inbox recorded a file, so only that inbox may finish an interrupted move.
+    # and which computer recorded a file, so only that one may finish an interrupted move.
     run_script(
         db,
         """
         CREATE UNIQUE INDEX submissions_file ON submissions(file_sha256);
-        ALTER TABLE ingested_files ADD COLUMN inbox TEXT;
+        ALTER TABLE ingested_files ADD COLUMN recorded_by TEXT;
         """,
     )
 
@@ -106,5 +106,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
-    ("each file recorded once, and by which inbox", _m4_one_file_once),
+    ("each file recorded once, and by which computer", _m4_one_file_once),
 ]

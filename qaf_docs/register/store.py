@@ -92,12 +92,12 @@ class Register(SubmissionBook, ReadingBook, Ownership):
             raise database_error(e, where) from e
         register = cls(db, path)
         try:
-            register._check_belongs(workspace_id, any_owner=take_over)
+            register._check_encoding()
+            register._check_belongs(workspace_id, any_owner=take_over)  # before writing anything
             register._migrate()
             if take_over:
                 register.claim_for_this_computer()
             register._claim(workspace_id)
-            register._check_encoding()
         except database_errors() as e:
             register.close()
             raise database_error(e, where) from e

@@ -33,7 +33,7 @@ class SubmissionBook(Connection):
         if r is None:
             return None
         return IngestedFile(
-            r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"], r["inbox"]
+            r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"], r["recorded_by"]
         )
 
     def record_audit_submission(
@@ -43,11 +43,11 @@ class SubmissionBook(Connection):
         *,
         file_name: str,
         sha256: str,
-        inbox: str | None = None,
+        recorded_by: str | None = None,
     ) -> int:
         """Record an accepted audit tool in one transaction; supersede the audit's earlier submission.
 
-        ``inbox`` names the inbox the file came from. Raises AlreadyRecordedError (recording
+        ``recorded_by`` names the computer that read the file. Raises AlreadyRecordedError (recording
         nothing) when this exact content is recorded already.
         """
         ref = form.identity.audit_ref
@@ -92,7 +92,7 @@ class SubmissionBook(Connection):
             )
             status = "moderated" if form.moderated_grade else "returned"
             db.execute("UPDATE audits SET status = ? WHERE audit_ref = ?", (status, ref))
-            self._record_file(db, sha256, file_name, "processed", ref, sid, inbox)
+            self._record_file(db, sha256, file_name, "processed", ref, sid, recorded_by)
         return sid
 
     def record_tracker_submission(
@@ -102,7 +102,7 @@ class SubmissionBook(Connection):
         *,
         file_name: str,
         sha256: str,
-        inbox: str | None = None,
+        recorded_by: str | None = None,
     ) -> int:
         """Record the action statuses from a returned tracker in one transaction (as above)."""
         with self.transaction() as db:
@@ -130,7 +130,7 @@ class SubmissionBook(Connection):
                     for r in rows
                 ],
             )
-            self._record_file(db, sha256, file_name, "processed", audit_ref, sid, inbox)
+            self._record_file(db, sha256, file_name, "processed", audit_ref, sid, recorded_by)
         return sid
 
     def record_rejection(
@@ -176,11 +176,21 @@ class SubmissionBook(Connection):
         outcome: str,
         audit_ref: str | None,
         submission_id: int | None,
-        inbox: str | None,
+        recorded_by: str | None,
     ) -> None:
         db.execute(
             upsert("ingested_files", _FILE_COLUMNS, ("sha256",)),
-            (sha256, file_name, outcome, audit_ref, submission_id, None, now_iso(), None, inbox),
+            (
+                sha256,
+                file_name,
+                outcome,
+                audit_ref,
+                submission_id,
+                None,
+                now_iso(),
+                None,
+                recorded_by,
+            ),
         )
 
 
@@ -194,5 +204,5 @@ _FILE_COLUMNS = (
     "reason",
     "at",
     "note",
-    "inbox",
+    "recorded_by",
 )
