@@ -186,9 +186,12 @@ def statfs_type(path: str) -> str | None:
             ("f_reserved", ctypes.c_uint32 * 7),
         ]
 
-    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
-    # Intel Macs name the 64-bit-inode variant apart; Apple silicon has only that one.
-    statfs = getattr(libc, "statfs$INODE64", None) or libc.statfs
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        # Intel Macs name the 64-bit-inode variant apart; Apple silicon has only that one.
+        statfs = getattr(libc, "statfs$INODE64", None) or libc.statfs
+    except (OSError, AttributeError):
+        return None
     buf = StatFs()
     if statfs(os.fsencode(path), ctypes.byref(buf)) != 0:
         return None
