@@ -1,8 +1,8 @@
 """A workspace: the folder a QA team works in, its settings file and its standard sub-folders.
 
 <workspace>/
-    qaf.toml            settings (framework, council name, validation rules)
-    qaf_register.db     the register (SQLite)
+    qaf.toml            settings (framework, council name, where the register is, validation rules)
+    qaf_register.db     the register (SQLite), unless qaf.toml names another file or a server
     templates/          the council's Word and Excel templates
     inbox/              where admin staff drop completed files
     outbox/packs/<round>/      issued audit tools and action trackers
@@ -13,7 +13,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import tomllib
 import uuid
@@ -144,6 +146,13 @@ class Settings(BaseModel):
     council_name: str = "Example Council"
     framework: str = "collaborative-audit"
     show_child_names: bool = False
+    # "register" in qaf.toml (the attribute is named apart: BaseModel has a register() of its own)
+    register_at: str | None = Field(
+        default=None,
+        alias="register",
+        description="A SQLite file (on this computer's own disk) or a postgresql:// URL without a "
+        "password; unset: qaf_register.db in the workspace",
+    )
     validation: ValidationRules = ValidationRules()
     inbox: InboxSettings = InboxSettings()
     sampling: SamplingSettings = SamplingSettings()
@@ -183,7 +192,7 @@ class Workspace:
 
     @property
     def register_path(self) -> Path:
-        """Path of the SQLite register."""
+        """Path of the SQLite register in the workspace: used unless qaf.toml names another place."""
         return self.root / "qaf_register.db"
 
     @property
@@ -312,7 +321,13 @@ council_name = "{council_name}"
 frameworks = ["{framework}"]
 # Print children's names on audit tools when the case list has them.
 show_child_names = false
-
+# Where the register is (README: Where the register lives). Unset: qaf_register.db in this folder,
+# used from this computer only. A folder on a shared drive keeps its register on a local disk of
+# the one computer that runs qaf, or the team uses a PostgreSQL server (its password goes in
+# PGPASSWORD or a pgpass file, never here):
+# register = "D:/qaf/register.db"
+# register = "postgresql://qaf@db-server/qa_audits"
+{register_line}
 [validation]
 every_domain_graded = true
 rationale_for_every_grade = true
@@ -357,14 +372,46 @@ daily_while_watching = true
 """
 
 
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+_REGISTER_LINE = re.compile(r"^[ \t]*register[ \t]*=.*$", re.MULTILINE)
+
+
+def set_register(ws: Workspace, value: str | None) -> None:
+    """Set (or with None, remove) ``register = …`` in qaf.toml, keeping every other line as is."""
+    text = ws.settings_path.read_text(encoding="utf-8-sig")
+    first_table = re.search(r"^[ \t]*\[", text, re.MULTILINE)
+    split = first_table.start() if first_table else len(text)
+    top, rest = text[:split], text[split:]  # top-level keys must come before any [table]
+    line = None if value is None else f"register = {toml_string(value)}"
+    found = _REGISTER_LINE.search(top)
+    if found:
+        before, after = top[: found.start()], top[found.end() :]
+        top = before + line + after if line else before + after.removeprefix("\n")
+    elif line:
+        kept = top.rstrip("\n")
+        top = (kept + "\n" if kept else "") + line + "\n" + ("\n" if rest else "")
+    temp = ws.settings_path.with_name(f".{ws.settings_path.name}.tmp")
+    temp.write_text(top + rest, encoding="utf-8")
+    os.replace(temp, ws.settings_path)
+    ws.load_settings()  # what was written must read back
+
+
 def init_workspace(
     root: Path,
     *,
     framework: str = "collaborative-audit",
     council_name: str = "Example Council",
     restore_templates: bool = False,
+    register: str | None = None,
 ) -> Workspace:
-    """Create a workspace at ``root`` (folders, settings, default templates); keep what is there."""
+    """Create a workspace at ``root`` (folders, settings, default templates); keep what is there.
+
+    ``register`` is written as the ``register`` setting of a new settings file.
+    """
     load_framework(framework, base=root)  # fail before writing anything
     if '"' in council_name or "\n" in council_name:
         raise SettingsError("The council name cannot contain quotes or line breaks.")
@@ -374,7 +421,10 @@ def init_workspace(
     if not ws.settings_path.exists():
         ws.settings_path.write_text(
             _SETTINGS_TEXT.format(
-                workspace_id=uuid.uuid4().hex, council_name=council_name, framework=framework
+                workspace_id=uuid.uuid4().hex,
+                council_name=council_name,
+                framework=framework,
+                register_line=f"register = {toml_string(register)}\n" if register else "",
             ),
             encoding="utf-8",
         )

@@ -16,7 +16,7 @@ from conftest import plan_audits
 from qaf_docs.cli import cli
 from qaf_docs.errors import RegisterError
 from qaf_docs.register import backup as backups
-from qaf_docs.register.presence import open_register
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 

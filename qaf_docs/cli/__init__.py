@@ -4,7 +4,17 @@
 flow. Importing this package registers them all.
 """
 
-from qaf_docs.cli import backups, inbox, outputs, round_changes, rounds, setup
+from qaf_docs.cli import backups, inbox, outputs, register, round_changes, rounds, setup
 from qaf_docs.cli.app import cli, main
 
-__all__ = ["backups", "cli", "inbox", "main", "outputs", "round_changes", "rounds", "setup"]
+__all__ = [
+    "backups",
+    "cli",
+    "inbox",
+    "main",
+    "outputs",
+    "register",
+    "round_changes",
+    "rounds",
+    "setup",
+]

@@ -21,7 +21,7 @@ def report(workspace: Path | None) -> None:
         qaf report
     """
     from qaf_docs.inbox.derived import bring_up_to_date
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.qa_tracker import build_tracker
 
     ws = workspace_at(workspace)
@@ -60,7 +60,7 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
         \b
         qaf export --format csv --output exports/
     """
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.export import export_csv, export_json
     from qaf_docs.safe_output import atomic_write
 
