@@ -142,6 +142,26 @@ def test_reopening_does_not_run_migrations_again_and_keeps_data(
     assert migrations(register_location) == before
 
 
+def test_each_committed_change_is_counted_once_on_both_back_ends(
+    register_location: Path | str,
+) -> None:
+    # Derived files compare this counter with the count they were written from (issue 12).
+    with Register.open(register_location) as register:
+        before = register.changes()
+        record(register, NOV, 2)
+        assert register.changes() == before + 1  # one transaction, one change
+        register.record_derived("qa_tracker", register.changes())  # not a change itself
+        with register.snapshot():
+            pass
+        with pytest.raises(RuntimeError), register.transaction() as db:
+            db.execute("UPDATE audits SET status = 'issued'")
+            raise RuntimeError("rolled back")
+        assert register.changes() == before + 1
+        assert register.derived_stamps() == {"qa_tracker": before + 1}
+    with Register.open(register_location) as register:  # opening again changes nothing
+        assert register.changes() == before + 1
+
+
 NEXT = len(MIGRATIONS) + 1
 
 

@@ -178,6 +178,21 @@ def test_server_problems_are_one_line_each(
 
 
 @ON_POSTGRES
+def test_a_team_register_is_backed_up_by_the_server_not_by_qaf(
+    workspace: Workspace, register: Register
+) -> None:
+    plan_audits(register, workspace, 1)
+    (workspace.samples / "round.xlsx").write_bytes(b"manifest")  # a workspace with history
+    # No register file in the workspace is expected, or refused as lost: the server keeps it.
+    result = run("status", "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert not workspace.register_path.exists()
+    line = one_error_line(run("backup", "--workspace", workspace.root))
+    assert "PostgreSQL server" in line and "pg_dump" in line
+    assert not (workspace.root / "backups").exists()
+
+
+@ON_POSTGRES
 def test_two_workspaces_pointed_at_one_database_are_told(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

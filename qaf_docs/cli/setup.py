@@ -103,6 +103,8 @@ def init(
     if isinstance(location, Path):
         # Created now, with its marker, so that a register lost later is noticed, never replaced.
         # (A team's server may not be reachable yet from here: it is first used by a command.)
+        if not location.exists():
+            location.parent.mkdir(parents=True, exist_ok=True)  # e.g. D:/qaf for --register
         with open_register(ws):
             pass
     click.echo(f"Workspace ready at {ws.root}")

@@ -102,7 +102,7 @@ def open_register(
     register = Register.open(
         location,
         workspace_id=settings.workspace_id,
-        network_ok=True if isinstance(location, Path) else network_ok,  # checked above
+        network_ok=True,  # a SQLite file's path was checked above; a server is on a network
         take_over=take_over,
     )
     try:
