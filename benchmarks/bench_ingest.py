@@ -23,7 +23,7 @@ from qaf_docs.inbox.readiness import scan
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import NewAudit
-from qaf_docs.register.store import Register
+from qaf_docs.register.location import open_register
 from qaf_docs.reports import qa_tracker as reports
 from qaf_docs.workspace import Workspace, init_workspace
 
@@ -32,7 +32,7 @@ def _workspace(root: Path, files: int) -> tuple[Workspace, list[Path]]:
     ws = init_workspace(root)
     framework = ws.load_framework()
     today = date.today()
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         register.record_round(
             round_id="bench",
             kind="simple",
@@ -86,7 +86,7 @@ def main() -> None:
 
         _drop(naive_ws, naive_files)
         t0 = time.perf_counter()
-        with Register.open(naive_ws.register_path) as register:
+        with open_register(naive_ws) as register:
             ingestor = Ingestor(naive_ws, register, naive_ws.load_settings())
             for path in scan(naive_ws.inbox):
                 ingestor.process(path)

@@ -31,7 +31,7 @@ from qaf_docs.packs.details import details_for, pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.packs.templates import jinja_environment
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade, Identity, NewAudit
-from qaf_docs.register.presence import open_register
+from qaf_docs.register.location import open_register
 from qaf_docs.reports.qa_tracker import build_tracker
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.workspace import AUDIT_TEMPLATE, Workspace, init_workspace

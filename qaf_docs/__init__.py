@@ -6,7 +6,8 @@ The folders are the flow, one stage each; shared vocabulary sits below all of th
     packs/     each allocated audit -> a pre-filled Word audit tool and Excel action tracker
     returns/   a completed Word form or Excel tracker -> what it says, checked against the rules
     inbox/     the shared folder: wait until a file is complete, identify, read, record once, move
-    register/  the single source of truth (every SQL statement lives here)
+    register/  the single source of truth: SQLite on one computer, or a team's PostgreSQL
+               (every SQL statement lives here; what differs between the two, in dialect.py)
     reports/   the register -> the QA tracker workbook, period and round reports, exports
     demo/      the whole job on made-up data, and filling forms as Word would
 

@@ -8,6 +8,8 @@
      ├── SamplingError            a sampling round cannot be drawn as asked
      ├── AllocationError          cases cannot be given to auditors as asked
      ├── RegisterError            the register (database) refused an operation
+     │    ├── RegisterUnavailableError  it cannot be reached just now: try again later
+     │    └── AlreadyRecordedError      this exact file is recorded already (maybe by another inbox)
      ├── FileInUseError           an inbox file is held open by Word/Excel: retried later, never rejected
      └── SubmissionError          a file dropped in the inbox cannot be accepted
           ├── UnsafeFileError     not a safe Office file (macro, encrypted, zip bomb, not a zip …)
@@ -76,6 +78,21 @@ class AllocationError(QafError):
 
 class RegisterError(QafError):
     """The register refused an operation."""
+
+
+class RegisterUnavailableError(RegisterError):
+    """The register cannot be used just now (server unreachable or restarting, register busy).
+
+    Nothing was recorded; the same operation is expected to work later, so the watcher leaves the
+    file in the inbox and tries it again instead of setting it aside.
+    """
+
+
+class AlreadyRecordedError(RegisterError):
+    """This exact file content is already recorded (on a team register, maybe from another inbox)."""
+
+    def __init__(self) -> None:
+        super().__init__("This exact file has already been recorded.")
 
 
 class FileInUseError(QafError):

@@ -91,6 +91,7 @@ class IngestedFile:
     outcome: str
     audit_ref: str | None
     reason: str | None
+    recorded_by: str | None = None  # the computer that recorded it (None: before that was kept)
 
 
 @dataclass(frozen=True)

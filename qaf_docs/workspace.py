@@ -1,8 +1,8 @@
 """A workspace: the folder a QA team works in, its settings file and its standard sub-folders.
 
 <workspace>/
-    qaf.toml            settings (framework, council name, validation rules)
-    qaf_register.db     the register (SQLite)
+    qaf.toml            settings (framework, council name, where the register is, validation rules)
+    qaf_register.db     the register (SQLite), unless qaf.toml names another file or a server
     templates/          the council's Word and Excel templates
     inbox/              where admin staff drop completed files
     outbox/packs/<round>/      issued audit tools and action trackers
@@ -13,197 +13,36 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import tomllib
 import uuid
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import ValidationError
 
 from qaf_docs.errors import SettingsError, describe_invalid
 from qaf_docs.frameworks import Framework, load_framework
+
+# The settings models live in settings.py; the rest of the package imports them from here.
+from qaf_docs.settings import ROUND_KIND_NAMES as ROUND_KIND_NAMES
+from qaf_docs.settings import BackupSettings as BackupSettings
+from qaf_docs.settings import InboxSettings as InboxSettings
+from qaf_docs.settings import LifecycleSettings as LifecycleSettings
+from qaf_docs.settings import ReportSettings as ReportSettings
+from qaf_docs.settings import SamplingSettings as SamplingSettings
+from qaf_docs.settings import Settings as Settings
+from qaf_docs.settings import ValidationRules as ValidationRules
 
 SETTINGS_FILE = "qaf.toml"
 AUDIT_TEMPLATE = "audit_tool.docx"
 TRACKER_TEMPLATE = "action_tracker.xlsx"
 ROSTER_EXAMPLE = "roster_example.xlsx"  # copied from the bundled templates/roster.xlsx
 REPORT_TEMPLATE = "quarterly_report.docx"
-
-
-class ValidationRules(BaseModel):
-    """Which checks a submitted audit must pass; each can be switched off by a council."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    every_domain_graded: bool = True
-    rationale_for_every_grade: bool = True
-    overall_grade_required: bool = True
-    action_needs_owner: bool = True
-    action_needs_concrete_due_date: bool = True
-    action_due_within_days: int | None = Field(
-        default=None, description="None: use the framework's timescale (28 days by default)"
-    )
-    inadequate_needs_action: bool = True
-    warn_if_voice_of_child_empty: bool = True
-    warn_if_audit_date_missing: bool = True
-
-
-class InboxSettings(BaseModel):
-    """How the inbox is read."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    poll: bool = False
-    max_file_mb: int = Field(default=25, ge=1)
-
-
-ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure")
-
-
-class SamplingSettings(BaseModel):
-    """Every sampling rule, as ``[sampling]`` in ``qaf.toml``; defaults are the seeds' values.
-
-    B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit"
-    one case each; Divisional Director 2, Service Manager 1, Principal Social Worker 2 a month;
-    a deep dive of "20 to 30 case files"; a Deputy Team Manager audits "at least one case of each
-    of their social workers every six months", so in tier-one rounds managers audit their own team.
-    """
-
-    model_config = ConfigDict(extra="forbid")
-
-    quotas: dict[str, int] = Field(
-        default_factory=lambda: {
-            "Deputy Team Manager": 1,
-            "Team Manager": 1,
-            "Divisional Director": 2,
-            "Service Manager": 1,
-            "Principal Social Worker": 2,
-        },
-        description="tier-one cases a month per role",
-    )
-    deep_dive_min: int = Field(default=20, ge=1)
-    deep_dive_max: int = Field(default=30, ge=1)
-    exclusion_months: int | None = Field(
-        default=None, ge=0, description="unset: the framework's recent-audit exclusion"
-    )
-    worker_cycle_months: int = Field(default=6, ge=1)
-    include_closed: bool = False
-    include_restricted: bool = False
-    sample_unassigned: bool = Field(
-        default=True, description="may cases with no allocated team or worker be sampled"
-    )
-    own_team_roles: dict[str, list[str]] = Field(
-        default_factory=lambda: {
-            "tier-one": ["Deputy Team Manager", "Team Manager"],
-            "closure": ["Deputy Team Manager"],
-        },
-        description="per round kind, the roles that audit their own team's cases",
-    )
-    columns: dict[str, str] = Field(
-        default_factory=dict, description="qaf field -> the case list's header for it"
-    )
-
-    @model_validator(mode="after")
-    def _fits(self) -> SamplingSettings:
-        bad = {role: q for role, q in self.quotas.items() if q < 0}
-        if bad:
-            role = next(iter(bad))
-            raise ValueError(f"the quota for '{role}' must be 0 or more, not {bad[role]}")
-        if self.deep_dive_min > self.deep_dive_max:
-            raise ValueError(
-                f"deep_dive_min ({self.deep_dive_min}) is more than deep_dive_max "
-                f"({self.deep_dive_max})"
-            )
-        unknown = [k for k in self.own_team_roles if k not in ROUND_KIND_NAMES]
-        if unknown:
-            raise ValueError(
-                f"own_team_roles names an unknown round kind '{unknown[0]}'; use one of "
-                + ", ".join(ROUND_KIND_NAMES)
-            )
-        return self
-
-
-class BackupSettings(BaseModel):
-    """Where copies of the register go and how many are kept."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    folder: str = Field(default="backups", description="relative to the workspace, or absolute")
-    keep: int = Field(default=14, ge=1)
-    daily_while_watching: bool = True
-
-
-class ReportSettings(BaseModel):
-    """What the tracker and reports measure against."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    inadequate_target: float = Field(
-        default=0.10, ge=0, le=1, description="the published target: 10% or less Inadequate"
-    )
-
-
-class LifecycleSettings(BaseModel):
-    """What happens after a form comes back (``[lifecycle]`` in qaf.toml)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    audit_date_before_issue: Literal["warning", "error"] = Field(
-        default="warning",
-        description="an audit dated before its pack was issued: kept with a warning, or refused",
-    )
-    moderate: Literal["framework", "inadequate", "all"] = Field(
-        default="framework",
-        description="which returned audits wait for moderation: the framework's rule (and every "
-        "Inadequate), only Inadequate ones, or all",
-    )
-    reminders_from: str = Field(
-        default="", description="the From address of reminders, e.g. the QA team's mailbox"
-    )
-    vague_actions: Literal["warning", "error"] = Field(
-        default="warning", description="an action too vague to be SMART ('Improve practice')"
-    )
-
-
-class Settings(BaseModel):
-    """The contents of ``qaf.toml``."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    workspace_id: str
-    council_name: str = "Example Council"
-    framework: str = "collaborative-audit"
-    show_child_names: bool = False
-    validation: ValidationRules = ValidationRules()
-    inbox: InboxSettings = InboxSettings()
-    sampling: SamplingSettings = SamplingSettings()
-    backup: BackupSettings = BackupSettings()
-    reports: ReportSettings = ReportSettings()
-    lifecycle: LifecycleSettings = LifecycleSettings()
-    frameworks: list[str] = Field(
-        default_factory=list,
-        description="the frameworks this workspace runs, the default first (replaces 'framework')",
-    )
-
-    @model_validator(mode="after")
-    def _default_framework(self) -> Settings:
-        # ``framework`` stays the default every older caller reads; ``frameworks`` lists them all.
-        if self.frameworks:
-            if "framework" in self.model_fields_set and self.framework not in self.frameworks:
-                raise ValueError(
-                    f"framework = '{self.framework}' is not in frameworks = {self.frameworks}; "
-                    "keep only 'frameworks' (its first entry is the default)"
-                )
-            self.framework = self.frameworks[0]
-        return self
-
-    def framework_names(self) -> list[str]:
-        """Return the frameworks this workspace runs, the default first."""
-        return list(self.frameworks) or [self.framework]
 
 
 @dataclass(frozen=True)
@@ -219,7 +58,7 @@ class Workspace:
 
     @property
     def register_path(self) -> Path:
-        """Path of the SQLite register."""
+        """Path of the SQLite register in the workspace: used unless qaf.toml names another place."""
         return self.root / "qaf_register.db"
 
     @property
@@ -353,7 +192,13 @@ council_name = "{council_name}"
 frameworks = ["{framework}"]
 # Print children's names on audit tools when the case list has them.
 show_child_names = false
-
+# Where the register is (README: Where the register lives). Unset: qaf_register.db in this folder,
+# used from this computer only. A folder on a shared drive keeps its register on a local disk of
+# the one computer that runs qaf, or the team uses a PostgreSQL server (its password goes in
+# PGPASSWORD or a pgpass file, never here):
+# register = "D:/qaf/register.db"
+# register = "postgresql://qaf@db-server/qa_audits"
+{register_line}
 [validation]
 every_domain_graded = true
 rationale_for_every_grade = true
@@ -408,14 +253,46 @@ inadequate_target = 0.10   # the share of audits graded Inadequate the service a
 """
 
 
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string (JSON's escapes are TOML's)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+_REGISTER_LINE = re.compile(r"^[ \t]*register[ \t]*=.*$", re.MULTILINE)
+
+
+def set_register(ws: Workspace, value: str | None) -> None:
+    """Set (or with None, remove) ``register = …`` in qaf.toml, keeping every other line as is."""
+    text = ws.settings_path.read_text(encoding="utf-8-sig")
+    first_table = re.search(r"^[ \t]*\[", text, re.MULTILINE)
+    split = first_table.start() if first_table else len(text)
+    top, rest = text[:split], text[split:]  # top-level keys must come before any [table]
+    line = None if value is None else f"register = {toml_string(value)}"
+    found = _REGISTER_LINE.search(top)
+    if found:
+        before, after = top[: found.start()], top[found.end() :]
+        top = before + line + after if line else before + after.removeprefix("\n")
+    elif line:
+        kept = top.rstrip("\n")
+        top = (kept + "\n" if kept else "") + line + "\n" + ("\n" if rest else "")
+    temp = ws.settings_path.with_name(f".{ws.settings_path.name}.tmp")
+    temp.write_text(top + rest, encoding="utf-8")
+    os.replace(temp, ws.settings_path)
+    ws.load_settings()  # what was written must read back
+
+
 def init_workspace(
     root: Path,
     *,
     framework: str = "collaborative-audit",
     council_name: str = "Example Council",
     restore_templates: bool = False,
+    register: str | None = None,
 ) -> Workspace:
-    """Create a workspace at ``root`` (folders, settings, default templates); keep what is there."""
+    """Create a workspace at ``root`` (folders, settings, default templates); keep what is there.
+
+    ``register`` is written as the ``register`` setting of a new settings file.
+    """
     load_framework(framework, base=root)  # fail before writing anything
     if '"' in council_name or "\n" in council_name:
         raise SettingsError("The council name cannot contain quotes or line breaks.")
@@ -425,7 +302,10 @@ def init_workspace(
     if not ws.settings_path.exists():
         ws.settings_path.write_text(
             _SETTINGS_TEXT.format(
-                workspace_id=uuid.uuid4().hex, council_name=council_name, framework=framework
+                workspace_id=uuid.uuid4().hex,
+                council_name=council_name,
+                framework=framework,
+                register_line=f"register = {toml_string(register)}\n" if register else "",
             ),
             encoding="utf-8",
         )

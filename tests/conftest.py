@@ -1,14 +1,23 @@
-"""Shared fixtures: a fresh workspace, issued audits with real packs, and a form filler."""
+"""Shared fixtures: a fresh workspace, issued audits with real packs, and a form filler.
+
+The register-centred suites run against both back ends: a module marked ``both_backends`` has each
+test that uses ``register_backend`` (directly, or through ``workspace``, ``register`` or
+``register_location``) run once on SQLite and once on a fresh database of the session's throwaway
+PostgreSQL server (``pg_server``). The PostgreSQL half is skipped, with the reason, only where no
+server programs are installed; under CI their absence is an error.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import uuid
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+import pg_server
 import pytest
 
 from qaf_docs.demo.filling import FormFiller
@@ -16,16 +25,106 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
+from qaf_docs.register.dialect import redact_url
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import Workspace, init_workspace
+from qaf_docs.workspace import Workspace, init_workspace, set_register
 
 TODAY = date.today()
+BACKENDS = ("sqlite", "postgresql")
+# Anything in the developer's own environment that would change which register qaf opens.
+_REGISTER_ENV = ("QAF_REGISTER_URL", "QAF_HOST_ID", "PGPASSWORD", "PGPASSFILE", "PGSERVICE")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run a ``both_backends`` module's register tests on SQLite and on PostgreSQL."""
+    if "register_backend" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("both_backends") is None:
+        return
+    for mark in metafunc.definition.iter_markers("parametrize"):
+        names = mark.args[0]
+        if "register_backend" in (names.split(",") if isinstance(names, str) else names):
+            return  # the test chose its back end itself
+    metafunc.parametrize("register_backend", BACKENDS, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def _hermetic_register_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _REGISTER_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def pg() -> pg_server.PgServer:
+    """The session's throwaway PostgreSQL server (skipped where none is installed; CI fails)."""
+    found = pg_server.server_or_skip_reason()
+    if isinstance(found, str):
+        pytest.skip(found)
+    return found
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
-    """A new workspace with the default (collaborative-audit) framework."""
-    return init_workspace(tmp_path / "ws", council_name="Testshire Council")
+def new_pg_database(pg: pg_server.PgServer) -> Iterator[Callable[[], str]]:
+    """Make fresh, empty databases on the test server; each one's URL (with the password)."""
+    made: list[str] = []
+
+    def make() -> str:
+        name = "t_" + uuid.uuid4().hex[:12]
+        made.append(name)
+        return pg.create_database(name)
+
+    yield make
+    for name in made:
+        pg.drop_database(name)
+
+
+@pytest.fixture
+def register_backend(request: pytest.FixtureRequest) -> str:
+    """``sqlite`` (the default) or ``postgresql`` (in ``both_backends`` modules, or when asked)."""
+    backend = str(getattr(request, "param", "sqlite"))
+    if backend == "postgresql":
+        request.getfixturevalue("pg")  # skips here, with the reason, when there is no server
+    return backend
+
+
+@pytest.fixture
+def register_location(
+    register_backend: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> Path | str:
+    """Where a register for this test goes: a SQLite file, or a fresh PostgreSQL database."""
+    if register_backend == "postgresql":
+        make: Callable[[], str] = request.getfixturevalue("new_pg_database")
+        return make()
+    return tmp_path / "register.db"
+
+
+def use_postgres(ws: Workspace, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point a workspace at a PostgreSQL register as a team would: URL in qaf.toml, password not."""
+    set_register(ws, redact_url(url))
+    monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)  # subprocesses inherit it
+
+
+@pytest.fixture
+def make_workspace(
+    register_backend: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Callable[..., Workspace]:
+    """``init_workspace`` whose register is on the test's back end (a fresh database each)."""
+
+    def make(root: Path, **options: object) -> Workspace:
+        ws = init_workspace(root, **options)  # type: ignore[arg-type]
+        if register_backend == "postgresql":
+            new_database: Callable[[], str] = request.getfixturevalue("new_pg_database")
+            use_postgres(ws, new_database(), monkeypatch)
+        return ws
+
+    return make
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, make_workspace: Callable[..., Workspace]) -> Workspace:
+    """A new workspace with the default (collaborative-audit) framework, on the test's back end."""
+    return make_workspace(tmp_path / "ws", council_name="Testshire Council")
 
 
 @pytest.fixture
@@ -37,7 +136,7 @@ def framework(workspace: Workspace) -> Framework:
 @pytest.fixture
 def register(workspace: Workspace) -> Iterator[Register]:
     """The workspace's register, open."""
-    with Register.open(workspace.register_path) as reg:
+    with open_register(workspace) as reg:
         yield reg
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
+import logging.handlers
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace, init_workspace
 
@@ -433,7 +436,7 @@ def test_demo_refuses_a_folder_that_holds_other_things(tmp_path: Path) -> None:
 def test_a_damaged_register_is_one_error_line_that_says_to_restore(
     workspace: Workspace, command: list[str]
 ) -> None:
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         plan_audits(register, workspace, 2)
     data = bytearray(workspace.register_path.read_bytes())
     data[100:8192] = b"\xde\xad\xbe\xef" * ((8192 - 100) // 4)  # header and first pages torn
@@ -455,3 +458,61 @@ def test_help_examples_are_printed_as_written_not_rewrapped(command: str) -> Non
     printed = [line.strip() for line in result.output.splitlines()]
     for example in examples:
         assert example in printed, f"example split or rewrapped: {example}"
+
+
+# -- qaf watch, unattended -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def root_handlers() -> Iterator[None]:
+    """Remove (and close) whatever log handlers a test's `qaf watch` added to the root logger."""
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def test_watch_logs_to_a_rotating_file_in_the_workspace(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, root_handlers: None
+) -> None:
+    from qaf_docs.cli import inbox as inbox_cli
+
+    monkeypatch.setattr(inbox_cli, "LOG_BYTES", 2_000)
+    path = inbox_cli.log_to_workspace(workspace)
+    assert path == workspace.root / "logs" / "qaf-watch.log"
+    assert inbox_cli.log_to_workspace(workspace) == path
+    file_handlers = [
+        h
+        for h in logging.getLogger().handlers
+        if isinstance(h, logging.handlers.RotatingFileHandler)
+    ]
+    assert len(file_handlers) == 1, "a second call does not log every line twice"
+    for n in range(200):
+        logging.getLogger("qaf.ingest").warning("audit QA2611-%04d: accepted", n)
+    logs = sorted(p.name for p in path.parent.iterdir())
+    assert logs == ["qaf-watch.log", *(f"qaf-watch.log.{n}" for n in range(1, 6))]
+    assert "QA2611-0199: accepted" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("failure", ["register", "bug"])
+def test_watch_that_stops_says_why_in_its_log_and_exits_non_zero(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, root_handlers: None, failure: str
+) -> None:
+    from qaf_docs.errors import RegisterUnavailableError
+    from qaf_docs.inbox import ingest
+
+    def stops(*args: object, **kwargs: object) -> None:
+        if failure == "register":
+            raise RegisterUnavailableError("The register could not be used: server gone.")
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(ingest, "watch_inbox", stops)
+    result = run("watch", "--workspace", workspace.root)
+    assert result.exit_code != 0  # so Task Scheduler starts it again
+    log = (workspace.root / "logs" / "qaf-watch.log").read_text(encoding="utf-8")
+    if failure == "register":
+        assert "ERROR qaf.watch qaf watch stopped: The register could not be used" in log
+    else:
+        assert "stopped by an unexpected error" in log and "RuntimeError: a bug" in log

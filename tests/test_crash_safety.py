@@ -12,7 +12,6 @@ import os
 import random
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -23,10 +22,13 @@ import pytest
 from conftest import complete_form, pack_docx, plan_audits
 
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register.store import Register
+from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
 
-pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX-only")
+pytestmark = [
+    pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX-only"),
+    pytest.mark.both_backends,
+]
 
 ROUNDS = int(os.environ.get("QAF_CRASH_ROUNDS", "12"))
 
@@ -37,7 +39,7 @@ def _sha(path: Path) -> str:
 
 def _burst(workspace: Workspace, count: int) -> Counter[str]:
     """Drop a burst of good, bad, junk and duplicate files; return the content hashes dropped."""
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         plan_audits(register, workspace, count)
         generate_packs(workspace, register)
         audits = register.audits()
@@ -103,11 +105,9 @@ def test_killing_ingest_at_random_points_loses_nothing_and_records_nothing_twice
     for path in rejected:
         assert path.with_name(path.name + ".rejected.txt").exists(), path.name
     # The register holds each processed file exactly once.
-    with sqlite3.connect(workspace.register_path) as db:
-        submissions = db.execute("SELECT file_sha256 FROM submissions").fetchall()
-        recorded = db.execute(
-            "SELECT COUNT(*) FROM ingested_files WHERE outcome = 'processed'"
-        ).fetchone()[0]
+    with open_register(workspace) as register:
+        submissions = register.submission_hashes()
+        recorded = register.counts().get("files processed", 0)
     assert len(submissions) == len(processed) == recorded
-    assert len({s for (s,) in submissions}) == len(submissions)
-    assert sorted(_sha(p) for p in processed) == sorted(s for (s,) in submissions)
+    assert len(set(submissions)) == len(submissions)
+    assert sorted(_sha(p) for p in processed) == sorted(submissions)

@@ -16,8 +16,10 @@ from qaf_docs.inbox import ingest
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.records import AuditRecord
-from qaf_docs.register.store import Register
+from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace, init_workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 def _run(ws: Workspace) -> list[ingest.Outcome]:
@@ -29,7 +31,7 @@ def _note(ws: Workspace, name: str) -> str:
 
 
 def _submissions(ws: Workspace) -> int:
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         return register.submission_count()
 
 
@@ -100,7 +102,7 @@ def test_a_resubmission_supersedes_and_keeps_history(
     complete_form(path, framework, grade="Good").save()
     drop(path, workspace.inbox, "v2.docx")
     assert [o.result for o in _run(workspace)] == ["accepted"]
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.submission_count(issued[0].audit_ref) == 2
         current = register.submission(issued[0].audit_ref)
         assert current is not None and current.overall_grade == "Good"
@@ -118,11 +120,10 @@ def test_an_ingest_interrupted_after_commit_is_finished_without_recording_twice(
     def power_cut(*args: object, **kwargs: object) -> Path:
         raise KeyboardInterrupt  # the process dies after the commit, before the move
 
-    monkeypatch.setattr(ingest, "move_without_clobber", power_cut)
-    with pytest.raises(KeyboardInterrupt):
+    with monkeypatch.context() as patched, pytest.raises(KeyboardInterrupt):
+        patched.setattr(ingest, "move_without_clobber", power_cut)
         _run(workspace)
     assert (workspace.inbox / "form.docx").exists() and _submissions(workspace) == 1
-    monkeypatch.undo()
     [outcome] = _run(workspace)
     assert outcome.result == "accepted" and outcome.detail == "finished an interrupted ingest"
     assert (workspace.processed / "form.docx").exists()
@@ -241,7 +242,7 @@ def test_a_returned_tracker_updates_action_status(
 ) -> None:
     _return_tracker(workspace, issued[0], framework, "complete", TODAY)
     assert [o.result for o in _run(workspace)] == ["accepted"]
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         first, second = register.current_actions(issued[0].audit_ref)
     assert (first.status, first.completed_on) == ("Completed", TODAY)
     assert first.evidence.startswith("=cmd")

@@ -22,6 +22,7 @@ from qaf_docs.packs.action_tracker import write_action_tracker
 from qaf_docs.packs.details import PackAction, details_for
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace, init_workspace
 
@@ -221,7 +222,7 @@ def test_every_domain_has_a_grade_drop_down_and_a_rationale_box(
 def test_domains_follow_the_framework_in_use(tmp_path: Path, preset: str) -> None:
     workspace = init_workspace(tmp_path / "ws", framework=preset)
     framework = load_framework(preset)
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         plan_audits(register, workspace, 1)
         generate_packs(workspace, register)
         audit = register.audits()[0]

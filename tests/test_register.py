@@ -1,28 +1,40 @@
-"""Tests for qaf_docs.register.store: migrations, audit references, submissions and history."""
+"""Tests for qaf_docs.register.store: migrations, audit references, submissions and history.
+
+Run on both back ends (SQLite and a fresh PostgreSQL database per test).
+"""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+from contextlib import closing
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
+import psycopg
 import pytest
 from conftest import complete_form, drop, pack_docx, plan_audits
 
-from qaf_docs.errors import RegisterError
+from qaf_docs.errors import AlreadyRecordedError, RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import NewAudit
+from qaf_docs.register.location import open_register
 from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.store import Register
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.workspace import Workspace
 
+pytestmark = pytest.mark.both_backends
+
 NOV = date(2026, 11, 5)
 
 
-def record(register: Register, today: date, count: int, kind: str = "simple") -> list[str]:
+def record(
+    register: Register, today: date, count: int, kind: str = "simple", round_id: str | None = None
+) -> list[str]:
     """Record a round of ``count`` audits on ``today`` and return the refs given."""
     audits = [
         NewAudit(
@@ -37,7 +49,7 @@ def record(register: Register, today: date, count: int, kind: str = "simple") ->
         for i in range(count)
     ]
     return register.record_round(
-        round_id=register.new_round_id(kind, today),
+        round_id=round_id or register.new_round_id(kind, today),
         kind=kind,
         seed=7,
         input_sha256=None,
@@ -48,58 +60,81 @@ def record(register: Register, today: date, count: int, kind: str = "simple") ->
     )
 
 
-def migrations(path: Path) -> list[tuple[int, str, str]]:
-    with sqlite3.connect(path) as db:
-        return list(db.execute("SELECT version, name, applied_at FROM schema_migrations"))
+def raw(location: Path | str, *statements: str) -> list[list[Any]]:
+    """Run statements on the database itself, behind the register's back; each one's rows."""
+    out: list[list[Any]] = []
+    if isinstance(location, Path):
+        with closing(sqlite3.connect(location)) as db:
+            out = [db.execute(sql).fetchall() for sql in statements]
+            db.commit()
+        return out
+    with psycopg.connect(location, autocommit=True) as conn:
+        for sql in statements:
+            cur = conn.execute(sql)
+            out.append(cur.fetchall() if cur.description else [])
+    return out
+
+
+def migrations(location: Path | str) -> list[tuple[int, str, str]]:
+    [rows] = raw(location, "SELECT version, name, applied_at FROM schema_migrations ORDER BY 1")
+    return [tuple(r) for r in rows]  # type: ignore[misc]
 
 
 # -- migrations ------------------------------------------------------------------------------------
 
 
-def test_a_new_register_records_its_migrations(tmp_path: Path) -> None:
-    path = tmp_path / "register.db"
-    with Register.open(path) as register:
+def test_a_new_register_records_its_migrations(register_location: Path | str) -> None:
+    with Register.open(register_location) as register:
         assert register.schema_version() == len(MIGRATIONS)
-    rows = migrations(path)
+    rows = migrations(register_location)
     assert [(v, n) for v, n, _ in rows] == [(i, name) for i, (name, _) in enumerate(MIGRATIONS, 1)]
     assert rows[0][1] == "initial schema"
     assert all(applied for _, _, applied in rows)  # applied_at is recorded
 
 
-def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(tmp_path: Path) -> None:
-    path = tmp_path / "register.db"
-    with Register.open(path) as register:
+LATER_INDEXES = (  # those of migrations 3, 5 and 12 on tables that stay
+    "domain_grades_submission",
+    "action_updates_submission",
+    "findings_submission",
+    "submissions_current",
+    "audits_status",
+    "submissions_file",
+)
+
+
+def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(
+    register_location: Path | str,
+) -> None:
+    with Register.open(register_location) as register:
         refs = record(register, NOV, 2)
-    with sqlite3.connect(path) as db:  # make it look like a register written before migration 2
-        db.execute("ALTER TABLE ingested_files DROP COLUMN note")
-        # Undo migration 4 too (its tables and column).
-        for table in ("domain_indicators", "agency_findings", "case_facts"):
-            db.execute(f"DROP TABLE {table}")
-        db.execute("ALTER TABLE submissions DROP COLUMN missing_history")
-        db.execute("DROP TABLE round_changes")  # migration 4
-        for (index,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND name NOT IN ('audits_case', 'submissions_audit')"
-        ).fetchall():
-            db.execute(f"DROP INDEX {index}")
-        db.execute("ALTER TABLE audits DROP COLUMN origin")  # migration 4, once its index is gone
-        db.execute("DROP TABLE register_state")
-        db.execute("DROP TABLE derived_outputs")
-        db.execute("ALTER TABLE ingested_files DROP COLUMN filed_at")
-        # Undo the audit lifecycle's migrations (8 to 11): its tables and columns.
-        for table in ("audit_events", "escalations", "moderations", "round_checkpoints"):
-            db.execute(f"DROP TABLE {table}")
-        for table, column in (
-            ("actions", "immediate"),
-            ("actions", "success_criteria"),
-            ("actions", "impact_on_child"),
-            ("action_updates", "signed_off_by"),
-            ("action_updates", "signed_off_on"),
-            ("domain_grades", "moderated_grade"),
-        ):
-            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-        db.execute("DELETE FROM schema_migrations WHERE version > 1")
-    with Register.open(path) as register:
+    raw(  # make it look like a register written before migration 2: undo every later one
+        register_location,
+        *(f"DROP INDEX {index}" for index in LATER_INDEXES),
+        "ALTER TABLE ingested_files DROP COLUMN recorded_by",  # migration 12
+        "ALTER TABLE domain_grades DROP COLUMN moderated_grade",  # migration 11
+        "DROP TABLE round_checkpoints",  # migration 10
+        *(  # migration 9
+            f"ALTER TABLE {table} DROP COLUMN {column}"
+            for table, column in (
+                ("actions", "immediate"),
+                ("actions", "success_criteria"),
+                ("actions", "impact_on_child"),
+                ("action_updates", "signed_off_by"),
+                ("action_updates", "signed_off_on"),
+            )
+        ),
+        *(f"DROP TABLE {t}" for t in ("audit_events", "escalations", "moderations")),  # 8
+        "ALTER TABLE ingested_files DROP COLUMN filed_at",  # migration 7
+        "DROP TABLE register_state",  # migration 6
+        "DROP TABLE derived_outputs",
+        "DROP TABLE round_changes",  # migration 5
+        "ALTER TABLE audits DROP COLUMN origin",
+        *(f"DROP TABLE {t}" for t in ("domain_indicators", "agency_findings", "case_facts")),
+        "ALTER TABLE submissions DROP COLUMN missing_history",  # migration 4
+        "ALTER TABLE ingested_files DROP COLUMN note",  # migration 2
+        "DELETE FROM schema_migrations WHERE version > 1",
+    )
+    with Register.open(register_location) as register:
         assert [a.audit_ref for a in register.audits()] == refs
         assert register.schema_version() == len(MIGRATIONS)
         register.record_rejection(
@@ -108,15 +143,36 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(tmp_path: P
         assert register.rejection_note("ab" * 32) == "n"
 
 
-def test_reopening_does_not_run_migrations_again_and_keeps_data(tmp_path: Path) -> None:
-    path = tmp_path / "register.db"
-    with Register.open(path) as register:
+def test_reopening_does_not_run_migrations_again_and_keeps_data(
+    register_location: Path | str,
+) -> None:
+    with Register.open(register_location) as register:
         refs = record(register, NOV, 2)
-    before = migrations(path)
-    with Register.open(path) as register:
+    before = migrations(register_location)
+    with Register.open(register_location) as register:
         assert [a.audit_ref for a in register.audits()] == refs
         assert register.schema_version() == len(MIGRATIONS)
-    assert migrations(path) == before
+    assert migrations(register_location) == before
+
+
+def test_each_committed_change_is_counted_once_on_both_back_ends(
+    register_location: Path | str,
+) -> None:
+    # Derived files compare this counter with the count they were written from (issue 12).
+    with Register.open(register_location) as register:
+        before = register.changes()
+        record(register, NOV, 2)
+        assert register.changes() == before + 1  # one transaction, one change
+        register.record_derived("qa_tracker", register.changes())  # not a change itself
+        with register.snapshot():
+            pass
+        with pytest.raises(RuntimeError), register.transaction() as db:
+            db.execute("UPDATE audits SET status = 'issued'")
+            raise RuntimeError("rolled back")
+        assert register.changes() == before + 1
+        assert register.derived_stamps() == {"qa_tracker": before + 1}
+    with Register.open(register_location) as register:  # opening again changes nothing
+        assert register.changes() == before + 1
 
 
 NEXT = len(MIGRATIONS) + 1
@@ -133,24 +189,73 @@ NEXT = len(MIGRATIONS) + 1
     ],
 )
 def test_a_register_from_a_newer_qaf_is_refused(
-    tmp_path: Path, future_rows: list[tuple[int, str]], keep_known: bool
+    register_location: Path | str, future_rows: list[tuple[int, str]], keep_known: bool
 ) -> None:
-    path = tmp_path / "register.db"
-    Register.open(path).close()
-    with sqlite3.connect(path) as db:
-        if not keep_known:  # a newer qaf that squashed its migrations into one
-            db.execute("DELETE FROM schema_migrations")
-        db.executemany(
-            "INSERT INTO schema_migrations VALUES (?, ?, '2030-01-01T00:00:00+00:00')", future_rows
-        )
-    db.close()
-    with pytest.raises(RegisterError, match="newer version"):
-        Register.open(path)
+    Register.open(register_location).close()
+    raw(
+        register_location,
+        *([] if keep_known else ["DELETE FROM schema_migrations"]),  # a newer qaf that squashed
+        *(
+            f"INSERT INTO schema_migrations VALUES ({v}, '{n}', '2030-01-01T00:00:00+00:00')"
+            for v, n in future_rows
+        ),
+    )
+    with pytest.raises(RegisterError, match="newer version of qaf") as info:
+        Register.open(register_location)
+    assert "upgrade qaf" in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.parametrize("register_backend", ["sqlite"], indirect=True)
 def test_wal_mode_is_on(register: Register, workspace: Workspace) -> None:
-    with sqlite3.connect(workspace.register_path) as db:
+    with closing(sqlite3.connect(workspace.register_path)) as db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_register_of_another_workspace_is_refused(register_location: Path | str) -> None:
+    with Register.open(register_location, workspace_id="a" * 32) as register:
+        record(register, NOV, 1)
+    with pytest.raises(RegisterError, match="belongs to another qaf workspace") as info:
+        Register.open(register_location, workspace_id="b" * 32)
+    assert "two workspaces cannot share one database" in str(info.value)
+    with Register.open(register_location, workspace_id="a" * 32) as register:
+        assert len(register.audits()) == 1  # nothing was touched
+
+
+def test_a_database_of_another_application_is_refused(register_location: Path | str) -> None:
+    raw(register_location, "CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount INTEGER)")
+    with pytest.raises(RegisterError, match="not a qaf register"):
+        Register.open(register_location)
+    [tables] = raw(
+        register_location,
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+        if isinstance(register_location, Path)
+        else "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
+    )
+    assert [t[0] for t in tables] == ["invoices"]  # and nothing was added to it
+
+
+def test_writers_take_turns_so_references_never_collide(register_location: Path | str) -> None:
+    Register.open(register_location).close()
+    refs: list[str] = []
+    failures: list[BaseException] = []
+    start = threading.Barrier(3)
+
+    def allocate(who: int) -> None:
+        with Register.open(register_location) as register:
+            start.wait()
+            try:
+                for n in range(4):
+                    refs.extend(record(register, NOV, 2, round_id=f"2026-11-by-{who}-{n}"))
+            except BaseException as e:  # reported below
+                failures.append(e)
+
+    threads = [threading.Thread(target=allocate, args=(who,)) for who in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert failures == []
+    assert sorted(refs) == [f"QA2611-{n:04d}" for n in range(1, 25)]
 
 
 # -- rounds and references -------------------------------------------------------------------------
@@ -170,11 +275,10 @@ def test_a_new_month_starts_its_own_sequence(register: Register) -> None:
     assert record(register, date(2026, 12, 1), 1) == ["QA2612-0001"]
 
 
-def test_the_sequence_survives_reopening_the_register(tmp_path: Path) -> None:
-    path = tmp_path / "register.db"
-    with Register.open(path) as register:
+def test_the_sequence_survives_reopening_the_register(register_location: Path | str) -> None:
+    with Register.open(register_location) as register:
         record(register, NOV, 2)
-    with Register.open(path) as register:
+    with Register.open(register_location) as register:
         assert record(register, NOV, 1) == ["QA2611-0003"]
 
 
@@ -249,7 +353,40 @@ def test_the_same_file_content_cannot_be_recorded_twice(
     assert register.submission_count(audit.audit_ref) == 1
 
 
-def test_database_failures_leave_the_register_as_register_errors(tmp_path: Path) -> None:
+def test_two_computers_recording_the_same_file_at_once_record_it_once(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    audit = register.audits()[0]
+    form = read_audit_form(complete_form(pack_docx(workspace, audit), framework).save(), framework)
+    start = threading.Barrier(4)
+    results: list[object] = []
+
+    def record_it(n: int) -> None:
+        with open_register(workspace) as own:  # each its own connection, as on its own computer
+            start.wait()
+            try:
+                results.append(
+                    own.record_audit_submission(
+                        form, [], file_name=f"copy {n}.docx", sha256="cd" * 32, recorded_by=f"pc{n}"
+                    )
+                )
+            except AlreadyRecordedError as e:
+                results.append(e)
+
+    threads = [threading.Thread(target=record_it, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sum(isinstance(r, int) for r in results) == 1
+    assert sum(isinstance(r, AlreadyRecordedError) for r in results) == 3
+    assert register.submission_count() == 1
+    assert register.submission_hashes() == ["cd" * 32]
+
+
+def test_a_damaged_sqlite_file_is_a_register_error(tmp_path: Path) -> None:
     path = tmp_path / "register.db"
     with Register.open(path) as register:
         record(register, NOV, 2)

@@ -16,7 +16,7 @@ from conftest import plan_audits
 from qaf_docs.cli import cli
 from qaf_docs.errors import RegisterError
 from qaf_docs.register import backup as backups
-from qaf_docs.register.presence import open_register
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
@@ -190,3 +190,26 @@ def test_the_watcher_refuses_a_lost_register_with_one_error_line(used: Workspace
     assert len(errors) == 1 and "missing" in errors[0]
     assert not used.register_path.exists()
     assert not (used.inbox / ".qaf-watch.lock").exists(), "the lock is given back"
+
+
+def test_a_register_kept_outside_the_workspace_is_guarded_the_same_way(tmp_path: Path) -> None:
+    # register = "D:/qaf/register.db" (issue 13): the presence rules follow the configured file.
+    local = tmp_path / "D" / "qaf" / "register.db"
+    assert run("init", tmp_path / "ws", "--register", local).exit_code == 0
+    ws = Workspace(tmp_path / "ws")
+    assert local.is_file() and not ws.register_path.exists()
+    with open_register(ws) as register:
+        plan_audits(register, ws, 2)
+    assert run("backup", "--workspace", ws.root).exit_code == 0
+    (saved,) = backups.backups(ws.root / "backups")
+    local.unlink()
+    for side in ("-wal", "-shm"):
+        Path(f"{local}{side}").unlink(missing_ok=True)
+    message = one_line_error(run("status", "--workspace", ws.root))
+    assert f"The register ({local}) is missing" in message
+    assert "will not start a blank register" in message and str(saved) in message
+    assert not local.exists() and not ws.register_path.exists()
+    assert run("backup", "--restore", saved, "--workspace", ws.root).exit_code == 0
+    with open_register(ws) as register:
+        assert len(register.audits()) == 2
+    assert not ws.register_path.exists()

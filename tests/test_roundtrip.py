@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from importlib import resources
 from pathlib import Path
@@ -25,9 +26,11 @@ from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.office.field_names import AGENCY_PARTS, MISSING_HISTORY, agency_field, section_field
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register.store import Register
+from qaf_docs.register.location import open_register
 from qaf_docs.reports.export import export_json
 from qaf_docs.workspace import Workspace, init_workspace
+
+pytestmark = pytest.mark.both_backends
 
 GRADES = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]
 
@@ -137,9 +140,16 @@ def _assert_same(exported: dict[str, object], chosen: dict[str, object]) -> None
         assert exported[key] == chosen[key], key
 
 
-def _workspace(root: Path, preset: str, *, not_applicable: bool = False) -> Workspace:
+def _workspace(
+    root: Path,
+    preset: str,
+    *,
+    not_applicable: bool = False,
+    make: Callable[..., Workspace] = init_workspace,
+) -> Workspace:
+    """A workspace on ``preset`` (``make``: the back end's ``make_workspace``, or SQLite)."""
     if not not_applicable:
-        return init_workspace(root, framework=preset)
+        return make(root, framework=preset)
     # A council's copy of the preset that allows "Not applicable".
     root.mkdir(parents=True)
     text = (resources.files("qaf_docs") / "presets" / f"{preset}.toml").read_text("utf-8")
@@ -147,11 +157,11 @@ def _workspace(root: Path, preset: str, *, not_applicable: bool = False) -> Work
     (root / "our-audit.toml").write_text(
         text.replace("not_applicable = false", "not_applicable = true"), "utf-8"
     )
-    return init_workspace(root, framework="our-audit.toml")
+    return make(root, framework="our-audit.toml")
 
 
 def _issue_one(ws: Workspace) -> tuple[Workspace, Path, Framework]:
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         plan_audits(register, ws, 1)
         generate_packs(ws, register)
         audit = register.audits()[0]
@@ -164,7 +174,7 @@ def _ingest_and_export(ws: Workspace, path: Path) -> dict[str, object]:
     assert [o.result for o in outcomes] == ["accepted"], [
         f.line() for o in outcomes for f in o.findings
     ]
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         audits = json.loads(export_json(register))["audits"]
     returned = [a for a in audits if a["overall_grade"]]
     assert len(returned) == 1
@@ -172,8 +182,10 @@ def _ingest_and_export(ws: Workspace, path: Path) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("preset", preset_names())
-def test_what_was_filled_in_word_is_what_is_exported(tmp_path: Path, preset: str) -> None:
-    ws, source, fw = _issue_one(_workspace(tmp_path / preset, preset))
+def test_what_was_filled_in_word_is_what_is_exported(
+    tmp_path: Path, preset: str, make_workspace: Callable[..., Workspace]
+) -> None:
+    ws, source, fw = _issue_one(_workspace(tmp_path / preset, preset, make=make_workspace))
     chosen = _fill_varied(source, fw)
     exported = _ingest_and_export(ws, source)
     _assert_same(exported, chosen)
@@ -223,7 +235,7 @@ def test_a_tracker_resaved_by_libreoffice_updates_action_status(
     resaved = libreoffice_resave(tracker, tmp_path / "lo")
     drop(resaved, workspace.inbox, "tracker back.xlsx")
     assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         first = register.current_actions(issued[0].audit_ref)[0]
     assert (first.status, first.completed_on, first.evidence) == (
         "Completed",

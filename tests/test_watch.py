@@ -24,7 +24,7 @@ from pathlib import Path
 import hostile_files as hf
 import pytest
 
-from qaf_docs.errors import FileInUseError, QafError, UnsafeFileError
+from qaf_docs.errors import FileInUseError, QafError, RegisterUnavailableError, UnsafeFileError
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.watcher import InboxWatcher
@@ -228,6 +228,24 @@ def test_a_file_open_in_word_is_retried(tmp_path: Path, caplog: pytest.LogCaptur
         assert wait_for(lambda: harness.count() >= 1)
     assert harness.processed == ["open.docx"] and len(attempts) == 3
     assert sum("open in another program" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_a_file_the_register_could_not_take_yet_is_retried_not_set_aside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    attempts: list[str] = []
+
+    def server_restarting(path: Path) -> None:
+        attempts.append(path.name)
+        if len(attempts) < 3:
+            raise RegisterUnavailableError("The register could not be used: server restarting.")
+
+    harness = Harness(tmp_path, poll=True, process=server_restarting)
+    drop(harness.inbox, "form.docx")
+    with caplog.at_level(logging.INFO, logger=LOG.name), harness.running():
+        assert wait_for(lambda: harness.count() >= 1)
+    assert harness.processed == ["form.docx"] and len(attempts) == 3
+    assert sum("stays in the inbox" in r.getMessage() for r in caplog.records) == 1
 
 
 def test_slow_copy_is_only_processed_when_complete(tmp_path: Path) -> None:

@@ -14,8 +14,10 @@ from conftest import complete_form, pack_docx, plan_audits
 
 from qaf_docs.inbox import ingest
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register.store import Register
+from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
 
 COPIER = """
 import shutil, sys, time
@@ -42,7 +44,7 @@ def _wait_for(condition: object, timeout: float = 90.0) -> bool:
 def test_files_dropped_by_another_process_while_watching_all_end_up_processed_or_rejected(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         plan_audits(register, workspace, 12)
         generate_packs(workspace, register)
         audits = register.audits()

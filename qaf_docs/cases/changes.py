@@ -24,7 +24,7 @@ from qaf_docs.cases.rounds import find_roster, history, read_cases
 from qaf_docs.cases.sampling import eligible_cases
 from qaf_docs.errors import SamplingError
 from qaf_docs.records import AuditRecord, NewAudit
-from qaf_docs.register.presence import open_register
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 

@@ -22,7 +22,7 @@ from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
 from qaf_docs.errors import SettingsError
 from qaf_docs.records import NewAudit
-from qaf_docs.register.presence import open_register
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import ROSTER_EXAMPLE, Workspace
 
@@ -178,7 +178,7 @@ def draw(
         theme_values=theme_values,
         half=half,
     )
-    with open_register(ws) as register:
+    with open_register(ws, settings) as register:
         round_id = register.new_round_id(kind, today)
         plan = plan_round(
             cases,

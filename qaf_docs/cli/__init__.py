@@ -4,7 +4,17 @@
 flow. Importing this package registers them all.
 """
 
-from qaf_docs.cli import backups, inbox, lifecycle, outputs, reports, round_changes, rounds, setup
+from qaf_docs.cli import (
+    backups,
+    inbox,
+    lifecycle,
+    outputs,
+    register,
+    reports,
+    round_changes,
+    rounds,
+    setup,
+)
 from qaf_docs.cli.app import cli, main
 
 __all__ = [
@@ -14,6 +24,7 @@ __all__ = [
     "lifecycle",
     "main",
     "outputs",
+    "register",
     "reports",
     "round_changes",
     "rounds",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,6 +13,7 @@ import click
 from qaf_docs import __version__
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.register.connection import database_error
+from qaf_docs.register.dialect import database_errors
 from qaf_docs.workspace import Workspace, resolve
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,7 +30,7 @@ class _Group(click.Group):
         except OSError as e:
             # Disk full, a read-only folder, a file held open by Word: advice, not a traceback.
             raise click.ClickException(os_error_advice(e)) from e
-        except sqlite3.Error as e:
+        except database_errors() as e:
             raise click.ClickException(str(database_error(e, None))) from e
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.errors import RegisterError
 
 
 @cli.command()
@@ -35,21 +36,27 @@ def backup(workspace: Path | None, restore_from: Path | None) -> None:
     from qaf_docs.inbox.ingest import WATCH_LOCK
     from qaf_docs.inbox.lock import WatcherLock
     from qaf_docs.register import backup as backups
+    from qaf_docs.register.location import describe_location, register_location
     from qaf_docs.register.presence import backup_folder, mark_created
 
     ws = workspace_at(workspace)
     settings = ws.load_settings()
+    location = register_location(ws, settings)
+    if not isinstance(location, Path):
+        raise RegisterError(
+            f"The register is on a PostgreSQL server ({describe_location(location)}), which qaf "
+            "does not copy: back it up with the server's own tools, e.g. pg_dump --format=custom "
+            "(ask IT to schedule it), and restore it with pg_restore. README: Backups."
+        )
     folder = backup_folder(ws, settings)
     if restore_from is None:
-        path = backups.back_up(
-            ws.register_path, folder, reason="by hand", keep=settings.backup.keep
-        )
+        path = backups.back_up(location, folder, reason="by hand", keep=settings.backup.keep)
         click.echo(f"Backup: {path}")
         return
     # No watcher may write while the register is swapped underneath it.
     with WatcherLock(ws.inbox / WATCH_LOCK):
-        saved = backups.restore(restore_from, ws.register_path, folder, keep=settings.backup.keep)
-        mark_created(ws, ws.register_path)
+        saved = backups.restore(restore_from, location, folder, keep=settings.backup.keep)
+        mark_created(ws, location)
     if saved:
         click.echo(f"The register it replaced was kept as {saved}")
     click.echo(f"Register restored from {restore_from}")

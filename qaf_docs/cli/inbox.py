@@ -127,9 +127,49 @@ def watch(workspace: Path | None, poll: bool, interval: float) -> None:
 
     ws = workspace_at(workspace)
     logging.getLogger().setLevel(logging.INFO)
-    click.echo(f"Watching {ws.inbox} (Ctrl+C to stop)…")
-    watch_inbox(ws, poll=poll or ws.load_settings().inbox.poll, scan_interval_s=interval)
+    log_file = log_to_workspace(ws)
+    click.echo(f"Watching {ws.inbox} (Ctrl+C to stop); log: {log_file}")
+    log = logging.getLogger("qaf.watch")
+    try:
+        watch_inbox(ws, poll=poll or ws.load_settings().inbox.poll, scan_interval_s=interval)
+    except QafError as e:
+        log.error("qaf watch stopped: %s", e)
+        raise
+    except Exception:
+        # Exit non-zero, so Task Scheduler (or a service wrapper) starts it again.
+        log.exception("qaf watch stopped by an unexpected error")
+        raise
     click.echo("Stopped.")
+
+
+WATCH_LOG = "qaf-watch.log"
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 5
+
+
+def log_to_workspace(ws: Workspace) -> Path:
+    """Also log to ``logs/qaf-watch.log`` in the workspace, rotated at 1 MB, five kept.
+
+    For a watcher that runs unattended (a scheduled task has no window): what it did, and why it
+    stopped, is there to read. Log lines name audits and files, never a child.
+    """
+    from logging.handlers import RotatingFileHandler
+
+    path = ws.root / "logs" / WATCH_LOG
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if isinstance(handler, RotatingFileHandler) and Path(handler.baseFilename) == path:
+            return path
+    handler = RotatingFileHandler(
+        path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
+    )
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s", "%Y-%m-%d %H:%M:%S")
+    )
+    handler.setLevel(logging.INFO)
+    root.addHandler(handler)
+    return path
 
 
 @cli.command()
@@ -145,7 +185,7 @@ def status(workspace: Path | None, as_json: bool) -> None:
     """
     from qaf_docs.cli.lifecycle import plan_for
     from qaf_docs.inbox.readiness import scan
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.lifecycle import lifecycle_lines
 
     ws = workspace_at(workspace)
@@ -155,12 +195,19 @@ def status(workspace: Path | None, as_json: bool) -> None:
         recent = register.recent_rejections(5)
         on_someone = lifecycle_lines(ws, register, date.today())
         unaddressed = plan_for(ws, register, date.today()).warnings
+        owner = register.owner()
+    if register.dialect == "sqlite":
+        kind = f"SQLite, used from the computer '{owner}' only"
+    else:
+        kind = "PostgreSQL, shared by the team"
     waiting = len(scan(ws.inbox))
     processed = sum(1 for p in ws.processed.iterdir() if p.is_file())
     rejected = sum(1 for p in ws.rejected.iterdir() if p.suffix != ".txt")
     if as_json:
         data = {
             "workspace": str(ws.root),
+            "register": register.where,
+            "register_kind": register.dialect,
             "inbox_waiting": waiting,
             "processed": processed,
             "rejected": rejected,
@@ -173,6 +220,7 @@ def status(workspace: Path | None, as_json: bool) -> None:
         click.echo(json.dumps(data, indent=2))
         return
     click.echo(f"Workspace {ws.root}")
+    click.echo(f"  register:  {register.where} ({kind})")
     click.echo(f"  inbox:     {waiting} file(s) waiting")
     click.echo(f"  processed: {processed} file(s)")
     click.echo(f"  rejected:  {rejected} file(s)")

@@ -42,7 +42,7 @@ def moderation_queue(workspace: Path | None) -> None:
         qaf moderation queue
     """
     from qaf_docs.dates import uk
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.lifecycle import frameworks_of
 
     ws = workspace_at(workspace)
@@ -70,7 +70,7 @@ def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> N
         \b
         qaf moderation dispute QA2611-0004 --reason "Evidence of impact was not considered"
     """
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
     framework = ws.load_framework()
@@ -92,7 +92,7 @@ def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
         \b
         qaf moderation kind QA2611-0004 group
     """
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
     kinds = ws.load_framework().moderation.kinds
@@ -124,7 +124,7 @@ def escalations(workspace: Path | None, show_all: bool, resolve: int | None, not
         qaf escalations --resolve 3 --note "3-way meeting agreed the moderated grade"
     """
     from qaf_docs.dates import uk
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
@@ -160,7 +160,7 @@ def cancel(workspace: Path | None, audit_ref: str, reason: str, by_whom: str) ->
         qaf cancel QA2611-0007 --by "Sam Lead" --reason "Case closed before the audit"
     """
     from qaf_docs.cases import changes
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
 
     if not reason.strip():
         raise QafError(
@@ -187,7 +187,7 @@ def history(workspace: Path | None, audit_ref: str) -> None:
         \b
         qaf history QA2611-0004
     """
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
@@ -230,7 +230,7 @@ def remind(workspace: Path | None) -> None:
         \b
         qaf remind
     """
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.reminders import write_reminders
 
     ws = workspace_at(workspace)
@@ -265,7 +265,7 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
         qaf checkpoints 2026-11-thematic 6-weeks --note "4 of 5 recommendations in place"
     """
     from qaf_docs.dates import uk
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.lifecycle import frameworks_of
 
     ws = workspace_at(workspace)
@@ -287,7 +287,7 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
 def generate_moderation_forms(ws: Workspace) -> None:
     """Write a pre-filled moderation form for each audit in the moderation queue, and say where."""
     from qaf_docs.packs.moderation import write_moderation_forms
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.lifecycle import frameworks_of
 
     with open_register(ws) as register:

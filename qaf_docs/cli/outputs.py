@@ -31,7 +31,7 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
         \b
         qaf export --format csv --output exports/
     """
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.export import export_csv, export_json
     from qaf_docs.safe_output import atomic_write
 

@@ -33,7 +33,7 @@ def report(ctx: click.Context, workspace: Path | None) -> None:
     ctx.obj = workspace
     if ctx.invoked_subcommand is None:
         from qaf_docs.inbox.derived import bring_up_to_date
-        from qaf_docs.register.presence import open_register
+        from qaf_docs.register.location import open_register
         from qaf_docs.reports.qa_tracker import build_tracker
 
         ws = workspace_at(workspace)
@@ -52,7 +52,7 @@ def report(ctx: click.Context, workspace: Path | None) -> None:
 
 
 def _period_report(kind: str, text: str, workspace: Path | None, parent: Any) -> None:
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.period_report import build_period_report
     from qaf_docs.reports.periods import parse_period
 
@@ -120,7 +120,7 @@ def round_(parent: Path | None, round_id: str, workspace: Path | None) -> None:
         \b
         qaf report round 2026-11-simple
     """
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.period_report import build_round_report
 
     ws = workspace_at(workspace or parent)

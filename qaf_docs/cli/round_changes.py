@@ -183,7 +183,7 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
         qaf round show 2026-11-simple
     """
     from qaf_docs.cases.changes import update_manifest as rewrite
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:

@@ -186,7 +186,7 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
         generate_moderation_forms(workspace_at(workspace))
         return
     from qaf_docs.packs.generate import generate_packs
-    from qaf_docs.register.presence import open_register
+    from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:

@@ -9,7 +9,14 @@ import click
 from qaf_docs.cli.app import cli, workspace_option
 from qaf_docs.errors import SettingsError
 from qaf_docs.frameworks import load_framework, preset_names
-from qaf_docs.workspace import ROSTER_EXAMPLE, SETTINGS_FILE, Workspace, init_workspace, resolve
+from qaf_docs.workspace import (
+    ROSTER_EXAMPLE,
+    SETTINGS_FILE,
+    Workspace,
+    init_workspace,
+    resolve,
+    set_register,
+)
 
 
 @cli.command()
@@ -32,12 +39,19 @@ from qaf_docs.workspace import ROSTER_EXAMPLE, SETTINGS_FILE, Workspace, init_wo
     is_flag=True,
     help="Copy the default templates back over the workspace's own.",
 )
+@click.option(
+    "--register",
+    "register_at",
+    help="Where the register is: a SQLite file on this computer's own disk (for a workspace on a "
+    "shared drive), or postgresql://USER@SERVER/DATABASE for a team. Default: in the workspace.",
+)
 @workspace_option
 def init(
     directory: Path | None,
     framework: str | None,
     council_name: str,
     restore_templates: bool,
+    register_at: str | None,
     workspace: Path | None,
 ) -> None:
     """Create a workspace: settings file, templates/, inbox/ and outbox/.
@@ -52,7 +66,20 @@ def init(
 
         \b
         qaf init --workspace my-qa
+
+        \b
+        qaf init "\\\\server\\qa\\audits" --register "D:/qaf/register.db" --council "Bracknell Forest"
+
+        \b
+        qaf init "\\\\server\\qa\\audits" --register postgresql://qaf@db-server/qa_audits
     """
+    from qaf_docs.register.location import (
+        check_register_setting,
+        describe_location,
+        open_register,
+        register_location,
+    )
+
     if (
         directory is not None
         and workspace is not None
@@ -61,17 +88,25 @@ def init(
         raise click.UsageError("Name the folder once: either DIRECTORY or --workspace, not both.")
     folder = directory or resolve(workspace).root
     existed = (folder / SETTINGS_FILE).is_file()
+    if register_at:
+        check_register_setting(register_at, "The --register URL")
     ws = init_workspace(
         folder,
         framework=framework or "collaborative-audit",
         council_name=council_name,
         restore_templates=restore_templates,
+        register=register_at,
     )
-    from qaf_docs.register.presence import open_register
-
-    # Created now, with its marker, so that a register lost later is noticed, never replaced.
-    with open_register(ws):
-        pass
+    if register_at and ws.load_settings().register_at != register_at:
+        set_register(ws, register_at)  # an existing workspace: only this setting changes
+    location = register_location(ws)
+    if isinstance(location, Path):
+        # Created now, with its marker, so that a register lost later is noticed, never replaced.
+        # (A team's server may not be reachable yet from here: it is first used by a command.)
+        if not location.exists():
+            location.parent.mkdir(parents=True, exist_ok=True)  # e.g. D:/qaf for --register
+        with open_register(ws):
+            pass
     click.echo(f"Workspace ready at {ws.root}")
     if existed:
         for line in frameworks_kept(ws, framework):
@@ -80,6 +115,7 @@ def init(
     click.echo(f"  templates: {ws.templates}")
     click.echo(f"  inbox:     {ws.inbox}")
     click.echo(f"  outbox:    {ws.outbox}")
+    click.echo(f"  register:  {describe_location(location)}")
     has_roster = any((ws.root / n).is_file() for n in ("roster.xlsx", "roster.csv"))
     click.echo("Next:")
     if not has_roster:

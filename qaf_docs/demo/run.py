@@ -25,7 +25,7 @@ from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
-from qaf_docs.register.presence import open_register
+from qaf_docs.register.location import open_register
 from qaf_docs.reports.export import export_json
 from qaf_docs.reports.period_report import build_period_report, build_round_report
 from qaf_docs.reports.periods import parse_period

@@ -22,7 +22,7 @@ from qaf_docs.inbox.ingest import Outcome, ingest_inbox
 from qaf_docs.office import field_names as tags
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register.presence import open_register
+from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
 
 MULTI_AGENCY = "multi-agency-audit"

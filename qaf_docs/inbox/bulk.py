@@ -29,6 +29,7 @@ from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
+from qaf_docs.inbox.identity_checks import check_identity
 from qaf_docs.inbox.ingest import Ingestor, Outcome
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
@@ -141,7 +142,7 @@ class BulkIngestor(Ingestor):
         identity = reading.identity
         label = f"audit {identity.audit_ref}"
         try:  # the register's view of the identity first, as for a single file
-            audit = self._check_identity(identity, reading.kind)
+            audit = check_identity(self.register, self.settings, identity, reading.kind)
         except SubmissionError as e:
             finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
             return self._reject_later(path, digest, label, None, [finding])

@@ -2,7 +2,10 @@
 
 Order matters for "never lost, never read twice": a file's results and its content hash are committed
 in one transaction, and only then is the file moved to ``outbox/processed/``. If qaf stops between the
-two, the next run finds the hash already recorded under the same name and just finishes the move.
+two, the next run finds the hash already recorded under the same name, by this computer, and just
+finishes the move. On a team register fed by inboxes on several computers, a file another computer
+recorded first (even at the same moment: the register refuses the second) is set aside here as a
+duplicate.
 Anything that cannot be accepted goes to ``outbox/rejected/`` beside a ``.rejected.txt`` note for the
 admin officer; nothing already recorded is touched by a rejected file.
 """
@@ -18,11 +21,18 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionError
+from qaf_docs.errors import (
+    AlreadyRecordedError,
+    FileInUseError,
+    IdentityError,
+    QafError,
+    SubmissionError,
+)
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
+from qaf_docs.inbox.identity_checks import check_identity
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
@@ -33,7 +43,9 @@ from qaf_docs.office.parts import Limits, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.backup import back_up_if_due
-from qaf_docs.register.presence import backup_folder, open_register
+from qaf_docs.register.location import open_register
+from qaf_docs.register.ownership import this_computer
+from qaf_docs.register.presence import backup_folder
 from qaf_docs.register.store import Register
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
@@ -71,6 +83,9 @@ class Ingestor:
         self.settings = settings
         self.limits = Limits(max_file_bytes=settings.inbox.max_file_mb * 1024 * 1024)
         self._frameworks: dict[str, Framework] = {}
+        # Which computer recorded a file: only that one may finish a move that was interrupted. (Not
+        # the inbox's path: one computer may reach it as \\server\share and as a drive letter.)
+        self.computer = this_computer()
 
     def _framework(self, framework_id: str) -> Framework:
         if framework_id not in self._frameworks:
@@ -92,7 +107,11 @@ class Ingestor:
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
         if seen is not None and seen.outcome == "processed":
-            if seen.file_name == path.name and not self.register.is_filed(digest):
+            if (
+                seen.file_name == path.name
+                and seen.recorded_by in (None, self.computer)
+                and not self.register.is_filed(digest)
+            ):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
                 checks.redo_pathway(self.register, seen.audit_ref, path, self._framework)
                 return self._move(
@@ -111,7 +130,7 @@ class Ingestor:
             kind = inspect_office_file(path, self.limits)
             identity = self._identity(path)
             label = f"audit {identity.audit_ref}"
-            audit = self._check_identity(identity, kind)
+            audit = check_identity(self.register, self.settings, identity, kind)
             if kind is FileKind.DOCX:
                 return self._audit_tool(path, digest, identity, audit, label)
             return self._tracker(path, digest, identity, label)
@@ -133,59 +152,6 @@ class Ingestor:
             )
         return identity
 
-    def _check_identity(self, identity: Identity, kind: FileKind) -> AuditRecord:
-        expected = "audit_tool" if kind is FileKind.DOCX else "action_tracker"
-        if identity.kind != expected:
-            raise IdentityError(
-                f"The file says it is an {identity.kind} but it is a {kind.value} file"
-            )
-        if identity.workspace_id != self.settings.workspace_id:
-            raise IdentityError(
-                f"Audit {identity.audit_ref} was issued by another qaf workspace (another team or "
-                "council), not this one",
-                what_to_do="Send the file to the QA team that issued it.",
-            )
-        audit = self.register.audit(identity.audit_ref)
-        if audit is None:
-            raise IdentityError(f"Audit {identity.audit_ref} is not in this workspace's register")
-        if audit.status == "cancelled":
-            change = self.register.cancellation_of(audit.audit_ref)
-            why = f" on {change.at[:10]} by {change.by_whom}: {change.reason}" if change else ""
-            raise IdentityError(
-                f"Audit {identity.audit_ref} was cancelled{why}. Its return is not recorded",
-                what_to_do="Nothing more is needed for this audit. If it should go ahead after "
-                "all, ask the QA team to add the case to a round again.",
-            )
-        moved = self.register.withdrawn_by_reassignment(audit.audit_ref, identity.issued_at)
-        if moved is not None:
-            raise IdentityError(
-                f"This copy of audit {identity.audit_ref} was withdrawn on {moved.at[:10]} when "
-                f"the audit was reassigned from {moved.details.get('from', '?')} to "
-                f"{moved.details.get('to', '?')} ({moved.reason}). Its return is not recorded",
-                what_to_do=f"Give the answers to {moved.details.get('to', 'the new auditor')}, who "
-                "has the current audit tool, or ask the QA team to reassign the audit back.",
-            )
-        if audit.case_id != identity.case_id:
-            raise IdentityError(
-                f"The file names case {identity.case_id} but audit {identity.audit_ref} is for "
-                f"case {audit.case_id}"
-            )
-        if identity.framework_id != audit.framework_id:
-            raise SubmissionError(
-                f"This form was filled against the framework '{identity.framework_id}', but audit "
-                f"{identity.audit_ref} belongs to round {audit.round_id}, which uses "
-                f"'{audit.framework_id}'",
-                what_to_do="Copy the answers into the audit tool issued for this audit in round "
-                f"{audit.round_id}, or ask the QA team to reissue it.",
-            )
-        if identity.template_version not in self.register.template_versions():
-            raise SubmissionError(
-                f"Audit {identity.audit_ref} was made from a template version "
-                f"({identity.template_version}) this workspace never issued",
-                what_to_do="Ask the QA team for a fresh audit tool and copy the answers into it.",
-            )
-        return audit
-
     # -- the two kinds of file ---------------------------------------------------------------------
 
     def _audit_tool(
@@ -202,9 +168,12 @@ class Ingestor:
             outcome = self._reject(path, digest, label, audit, found, kept=concern)
             outcome.detail = "safeguarding concern recorded" if concern else ""
             return outcome
-        self.register.record_audit_submission(
-            form, warnings(found), file_name=path.name, sha256=digest
-        )
+        try:
+            self.register.record_audit_submission(
+                form, warnings(found), file_name=path.name, sha256=digest, recorded_by=self.computer
+            )
+        except AlreadyRecordedError:
+            return self._recorded_elsewhere(path, digest)
         raised = self.register.apply_pathway(audit.audit_ref, framework, date.today())
         log.info("%s accepted (case %s)", label, identity.case_id)
         outcome = self._move(
@@ -225,9 +194,16 @@ class Ingestor:
         )
         if errors(found):
             return self._reject(path, digest, label, audit, found, for_manager=True)
-        self.register.record_tracker_submission(
-            identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest
-        )
+        try:
+            self.register.record_tracker_submission(
+                identity.audit_ref,
+                tracker.rows,
+                file_name=path.name,
+                sha256=digest,
+                recorded_by=self.computer,
+            )
+        except AlreadyRecordedError:
+            return self._recorded_elsewhere(path, digest)
         log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
         return self._move(
             path,
@@ -298,6 +274,12 @@ class Ingestor:
         log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
         return Outcome(label, "rejected", audit.audit_ref if audit else None, moved, note, found)
 
+    def _recorded_elsewhere(self, path: Path, digest: str) -> Outcome:
+        """The same content was recorded (from another computer) while this one was reading it."""
+        seen = self.register.ingested(digest)
+        first = seen.file_name if seen else path.name
+        return self._duplicate(path, digest, first, seen.audit_ref if seen else None)
+
     def _duplicate(
         self, path: Path, digest: str, first_name: str, audit_ref: str | None
     ) -> Outcome:
@@ -356,7 +338,7 @@ def ingest_inbox(
     """Process every complete file in the inbox once; files still arriving are left for next time."""
     settings = ws.load_settings()
     # The same lock as `qaf watch`: two processes moving the same files would trip each other up.
-    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), open_register(ws) as register:
+    with WatcherLock(ws.inbox / WATCH_LOCK, log=log), open_register(ws, settings) as register:
         ingestor = Ingestor(ws, register, settings)
         ingestor.reconcile()
         readiness = ReadinessMonitor(stable_checks=2, min_stable_s=settle_s)
@@ -419,9 +401,10 @@ def watch_inbox(
         caught_up = derived.bring_up_to_date(ws, ingestor.register, settings)
         if caught_up.tracker is not None:
             log.info("tracker rebuilt: %s", caught_up.tracker.name)
-        if settings.backup.daily_while_watching:
+        # A SQLite register only: a team's PostgreSQL server is backed up by its own tools.
+        if settings.backup.daily_while_watching and ingestor.register.path is not None:
             taken = back_up_if_due(
-                ws.register_path, backup_folder(ws, settings), keep=settings.backup.keep
+                ingestor.register.path, backup_folder(ws, settings), keep=settings.backup.keep
             )
             if taken is not None:
                 log.info("daily register backup: %s", taken.name)

@@ -10,7 +10,8 @@ How it works, and why:
   it is complete. An exception from ``process_file`` (a full disk, a locked register, a bug) is
   logged with the file's name and the loop moves on; the file is tried again by itself, waiting
   longer after each failure (up to ``max_backoff_s``). A file that Word holds open
-  (:class:`~qaf_docs.inbox.FileInUseError`) is retried a little later.
+  (:class:`~qaf_docs.inbox.FileInUseError`), or that could not be recorded because the register is
+  out of reach for now (a database server restarting), is retried a little later.
 * ``on_burst_end`` runs once when a burst has settled — nothing processed and nothing arriving for
   ``debounce_s`` — so 500 files dropped at once cause one tracker rebuild, not 500. If it fails
   or reports that something is still behind (returns False), it runs again after a back-off.
@@ -41,7 +42,7 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from qaf_docs.errors import FileInUseError, QafError
+from qaf_docs.errors import FileInUseError, QafError, RegisterUnavailableError
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.readiness import ReadinessMonitor, scan
 
@@ -203,6 +204,11 @@ class InboxWatcher:
         except (FileInUseError, PermissionError):
             if path not in self._retry_at:
                 self._log.info("%s is open in another program; will retry when it is closed", name)
+            self._retry_at[path] = time.monotonic() + self.retry_locked_s
+            return
+        except RegisterUnavailableError as exc:
+            if path not in self._retry_at:
+                self._log.warning("%s stays in the inbox and is tried again: %s", name, exc)
             self._retry_at[path] = time.monotonic() + self.retry_locked_s
             return
         except QafError as exc:

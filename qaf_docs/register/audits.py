@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -14,6 +13,7 @@ from qaf_docs.records import (
     NewAudit,
 )
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.dialect import Row, upsert
 from qaf_docs.register.events import record_event
 from qaf_docs.register.parts import insert_case_facts
 from qaf_docs.register.values import date_or_none, iso_or_none, now_iso
@@ -103,7 +103,7 @@ class AuditBook(Connection):
                 )
                 refs.append(ref)
                 insert_case_facts(db, ref, a.facts)
-            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (counter_key, str(n)))
+            db.execute(upsert("meta", ("key", "value"), ("key",)), (counter_key, str(n)))
         return refs
 
     def audits(
@@ -123,7 +123,7 @@ class AuditBook(Connection):
         return self._audit(row) if row else None
 
     @staticmethod
-    def _audit(r: sqlite3.Row) -> AuditRecord:
+    def _audit(r: Row) -> AuditRecord:
         return AuditRecord(
             audit_ref=r["audit_ref"],
             round_id=r["round_id"],

@@ -8,13 +8,13 @@ part can still be re-drawn and checked.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.records import NewAudit, RoundChange
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import record_event
 from qaf_docs.register.values import iso_or_none, now_iso
 
@@ -178,7 +178,7 @@ class ChangeBook(Connection):
                     origin,
                 ),
             )
-            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (counter_key, str(n)))
+            db.execute(upsert("meta", ("key", "value"), ("key",)), (counter_key, str(n)))
             how = f"swapped in for {replaces}" if replaces else "added by hand"
             record_event(
                 db,
@@ -247,7 +247,7 @@ class ChangeBook(Connection):
 
     @staticmethod
     def _change(
-        db: sqlite3.Connection,
+        db: Db,
         round_id: str,
         audit_ref: str | None,
         change: str,

@@ -16,6 +16,7 @@ from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AWAITING_RETURN, Checkpoint
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.dialect import upsert
 from qaf_docs.register.values import date_or_none
 
 CLOSE_LOOP_KINDS = ("thematic",)
@@ -90,7 +91,10 @@ class CheckpointBook(Connection):
             raise RegisterError("Say what the checkpoint found (for the close-the-loop report).")
         with self.transaction() as db:
             db.execute(
-                "INSERT INTO round_checkpoints VALUES (?, ?, ?, ?) ON CONFLICT (round_id, "
-                "checkpoint) DO UPDATE SET done_on = excluded.done_on, note = excluded.note",
+                upsert(
+                    "round_checkpoints",
+                    ("round_id", "checkpoint", "done_on", "note"),
+                    ("round_id", "checkpoint"),
+                ),
                 (round_id, key, on.isoformat(), note.strip()),
             )

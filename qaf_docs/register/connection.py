@@ -1,68 +1,155 @@
 """The register's connection: transactions that are all-or-nothing, and database failures in words.
 
-Every ``sqlite3.Error`` that leaves the register becomes a :class:`RegisterError` saying what it
-means for the person at the keyboard (disk full, another command busy, a damaged file) and what to
-do, so no database traceback ever reaches a user.
+Every database error that leaves the register (``sqlite3.Error``, or ``psycopg.Error`` for a team's
+PostgreSQL server) becomes a :class:`RegisterError` saying what it means for the person at the
+keyboard (disk full, another command busy, a damaged file, a wrong password, a server that cannot be
+reached) and what to do, so no database traceback ever reaches a user. Failures that pass by
+themselves (a server restarting, a busy register) are :class:`RegisterUnavailableError`: the watcher
+tries the file again later.
 """
 
 from __future__ import annotations
 
 import contextlib
 import itertools
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from qaf_docs.errors import RegisterError
+from qaf_docs.errors import RegisterError, RegisterUnavailableError
+from qaf_docs.register.dialect import Db, database_errors
+
+_KEEPS = "Nothing was half-recorded, and files stay in the inbox until they are recorded."
 
 
-def database_error(e: sqlite3.Error, path: Path | None) -> RegisterError:
-    """Say what a database failure means for the person at the keyboard, and what to do."""
+def _sqlite_advice(e: sqlite3.Error) -> tuple[str, bool]:
     text = str(e).lower()
-    where = f" ({path})" if path else ""
     if "full" in text:
-        advice = "The disk that holds it is full: free some space, then run the command again."
-    elif "locked" in text or "busy" in text:
-        advice = "Another qaf command is using it: wait a minute and run the command again."
-    elif "readonly" in text or "read-only" in text or "permission" in text:
-        advice = "qaf may not write to it: check the folder's permissions, or ask IT."
-    elif "not a database" in text or "malformed" in text or "corrupt" in text:
-        advice = (
+        return "The disk that holds it is full: free some space, then run the command again.", False
+    if "locked" in text or "busy" in text:
+        return "Another qaf command is using it: wait a minute and run the command again.", True
+    if "readonly" in text or "read-only" in text or "permission" in text:
+        return "qaf may not write to it: check the folder's permissions, or ask IT.", False
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return (
             "The register file is damaged. Stop qaf and restore the register from its latest "
-            "backup (README: Backups); nothing in the inbox has been lost."
+            "backup (README: Backups); nothing in the inbox has been lost.",
+            False,
         )
-    elif "unable to open" in text:
-        advice = "Its folder may be missing or on a disconnected drive: check the path in qaf.toml."
+    if "unable to open" in text:
+        return (
+            "Its folder may be missing or on a disconnected drive: check the path in qaf.toml.",
+            True,
+        )
+    return "Run the command again; if it keeps happening, tell IT and quote this message.", False
+
+
+def _postgres_advice(e: BaseException) -> tuple[str, bool]:
+    """Advice for a psycopg error, by SQLSTATE where the server gave one, else by libpq's words."""
+    state = str(getattr(e, "sqlstate", None) or "")
+    text = str(e).lower()
+    if state in ("28P01", "28000") or "password authentication failed" in text:
+        return (
+            "The server refused the user name or password. Check the password in PGPASSWORD, "
+            "QAF_REGISTER_URL or the pgpass file of the account that runs qaf (never in qaf.toml).",
+            False,
+        )
+    if "no password supplied" in text:
+        return (
+            "The server wants a password and none was given: set PGPASSWORD or QAF_REGISTER_URL, "
+            "or add it to a pgpass file (README: A team register on PostgreSQL).",
+            False,
+        )
+    if state == "3D000" or ("database" in text and "does not exist" in text):
+        return "That database does not exist on the server: ask IT to create it for qaf.", False
+    if state == "42501" or "permission denied" in text:
+        return "The user in the register URL may not do this: ask IT to grant it.", False
+    if state == "53100" or "no space left" in text:
+        return "The database server's disk is full: ask IT to free space.", False
+    if state.startswith(("08", "57P")) or any(
+        words in text
+        for words in (
+            "connection refused",
+            "could not connect",
+            "could not translate host name",
+            "timeout expired",
+            "server closed the connection",
+            "terminating connection",
+            "connection is closed",
+            "connection is lost",
+            "consuming input failed",
+            "no route to host",
+            "network is unreachable",
+            "connection failed",
+            "ssl syscall error",
+        )
+    ):
+        return (
+            "The database server cannot be reached, or the connection to it was lost. Check the "
+            f"server name and port, and that the server is running. {_KEEPS}",
+            True,
+        )
+    if state in ("40001", "40P01", "55P03"):
+        return f"Another qaf command got in the way: run the command again. {_KEEPS}", True
+    return "Run the command again; if it keeps happening, tell IT and quote this message.", False
+
+
+def database_error(e: BaseException, path: Path | str | None) -> RegisterError:
+    """Say what a database failure means for the person at the keyboard, and what to do.
+
+    ``path`` is the register's file, or its URL without the password: where to look.
+    """
+    where = f" ({path})" if path else ""
+    if isinstance(e, sqlite3.Error):
+        advice, passes = _sqlite_advice(e)
     else:
-        advice = "Run the command again; if it keeps happening, tell IT and quote this message."
-    return RegisterError(f"The register{where} could not be used: {e}. {advice}")
+        advice, passes = _postgres_advice(e)
+    # libpq's messages run over several lines ("connection to server … failed: …"): keep one.
+    said = re.sub(r"\s+", " ", str(e)).strip() or type(e).__name__
+    stop = "" if said.endswith((".", "?", "!")) else "."
+    cls = RegisterUnavailableError if passes else RegisterError
+    return cls(f"The register{where} could not be used: {said}{stop} {advice}")
 
 
 _savepoints = itertools.count(1)
 
 
 class Connection:
-    """One open database connection of the register, with its path for messages."""
+    """One open database connection of the register, with where it is for messages."""
 
     # Set once the schema has its change counter: derived outputs compare it with what they reflect.
     counts_changes = False
 
-    def __init__(self, db: sqlite3.Connection, path: Path | None = None) -> None:
+    def __init__(self, db: Db, path: Path | None = None) -> None:
         self._db = db
-        self.path = path
+        self.path = path  # the SQLite file; None for a PostgreSQL register
         self._count_outer = False  # whether the open outer transaction bumps the change counter
+
+    @property
+    def where(self) -> str:
+        """Where the register is, for messages: its file, or its URL without a password."""
+        return self._db.where
+
+    @property
+    def dialect(self) -> str:
+        """``"sqlite"`` or ``"postgresql"``."""
+        return self._db.dialect
 
     def close(self) -> None:
         """Close the connection."""
-        self._db.close()
+        with contextlib.suppress(*database_errors()):
+            self._db.close()
 
     @contextmanager
-    def transaction(self, *, counted: bool = True) -> Iterator[sqlite3.Connection]:
+    def transaction(self, *, counted: bool = True) -> Iterator[Db]:
         """Run a block as one transaction: all of it is recorded, or none of it.
 
-        Each committed transaction bumps the register's change counter once, unless ``counted``
-        is False (recording which state a derived output reflects is not a change to that state).
+        Writers take turns (SQLite's file lock; an advisory lock on PostgreSQL), so what a block
+        reads stays true until it commits. Each committed transaction bumps the register's change
+        counter once, unless ``counted`` is False (recording which state a derived output reflects
+        is not a change to that state).
 
         Inside another transaction (a batch of inbox files) the block is a savepoint: on failure
         only the block is undone, and it is recorded only when the outer transaction commits. A
@@ -75,45 +162,61 @@ class Connection:
             if counted:
                 self._count_outer = True
             return
+        with self._in_transaction(self._db.begin_write, counted=counted) as db:
+            yield db
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Db]:
+        """Read as one consistent snapshot, however many queries it takes, while others write."""
+        with self._in_transaction(self._db.begin_read, counted=False) as db:
+            yield db
+
+    @contextmanager
+    def _in_transaction(self, begin: Callable[[], None], *, counted: bool) -> Iterator[Db]:
+        errors = database_errors()
         self._count_outer = counted
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as e:
-            raise database_error(e, self.path) from e
+            begin()
+        except errors as e:
+            with contextlib.suppress(*errors):
+                if self._db.in_transaction:
+                    self._db.rollback()
+            raise database_error(e, self.where) from e
         try:
             yield self._db
         except BaseException as exc:
-            with contextlib.suppress(sqlite3.Error):  # the database may already have rolled back
-                self._db.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.Error):
-                raise database_error(exc, self.path) from exc
+            with contextlib.suppress(*database_errors()):  # it may already have rolled back
+                self._db.rollback()
+            if isinstance(exc, database_errors()):
+                raise database_error(exc, self.where) from exc
             raise
         try:
             if self._count_outer and self.counts_changes:
                 self._db.execute("UPDATE register_state SET changes = changes + 1")
-            self._db.execute("COMMIT")
-        except sqlite3.Error as e:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")
-            raise database_error(e, self.path) from e
+            self._db.commit()
+        except database_errors() as e:
+            with contextlib.suppress(*database_errors()):
+                self._db.rollback()
+            raise database_error(e, self.where) from e
 
     @contextmanager
-    def _savepoint(self) -> Iterator[sqlite3.Connection]:
+    def _savepoint(self) -> Iterator[Db]:
         name = f"qaf_{next(_savepoints)}"
+        errors = database_errors()
         try:
             self._db.execute(f"SAVEPOINT {name}")
-        except sqlite3.Error as e:
-            raise database_error(e, self.path) from e
+        except errors as e:
+            raise database_error(e, self.where) from e
         try:
             yield self._db
         except BaseException as exc:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.execute(f"ROLLBACK TO {name}")
-                self._db.execute(f"RELEASE {name}")
-            if isinstance(exc, sqlite3.Error):
-                raise database_error(exc, self.path) from exc
+            with contextlib.suppress(*errors):
+                self._db.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self._db.execute(f"RELEASE SAVEPOINT {name}")
+            if isinstance(exc, errors):
+                raise database_error(exc, self.where) from exc
             raise
         try:
-            self._db.execute(f"RELEASE {name}")
-        except sqlite3.Error as e:
-            raise database_error(e, self.path) from e
+            self._db.execute(f"RELEASE SAVEPOINT {name}")
+        except errors as e:
+            raise database_error(e, self.where) from e

@@ -6,13 +6,12 @@ recorded together or not at all.
 
 from __future__ import annotations
 
-import sqlite3
-
+from qaf_docs.register.dialect import Db
 from qaf_docs.register.values import now_iso
 
 
 def record_event(
-    db: sqlite3.Connection,
+    db: Db,
     audit_ref: str,
     event: str,
     *,

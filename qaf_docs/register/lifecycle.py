@@ -10,7 +10,6 @@ the pathway left open. A grade dispute is its own level (``grade_dispute``), res
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
@@ -20,6 +19,7 @@ from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditEvent, EscalationRecord, ModerationDue
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.dialect import Db, Row, upsert
 from qaf_docs.register.events import record_event
 from qaf_docs.register.values import date_or_none, iso_or_none
 
@@ -137,9 +137,9 @@ class LifecycleBook(Connection):
                     f"Audit {audit_ref} has no moderated grade to dispute; moderate it first."
                 )
             db.execute(
-                "INSERT INTO moderations (audit_ref, disputed_on, dispute_reason) VALUES (?, ?, ?) "
-                "ON CONFLICT (audit_ref) DO UPDATE SET disputed_on = excluded.disputed_on, "
-                "dispute_reason = excluded.dispute_reason",
+                upsert(
+                    "moderations", ("audit_ref", "disputed_on", "dispute_reason"), ("audit_ref",)
+                ),
                 (audit_ref, on.isoformat(), reason.strip()),
             )
             record_event(db, audit_ref, "disputed", reason=reason.strip())
@@ -168,8 +168,7 @@ class LifecycleBook(Connection):
                     "form first."
                 )
             db.execute(
-                "INSERT INTO moderations (audit_ref, kind) VALUES (?, ?) "
-                "ON CONFLICT (audit_ref) DO UPDATE SET kind = excluded.kind",
+                upsert("moderations", ("audit_ref", "kind"), ("audit_ref",)),
                 (audit_ref, kind),
             )
 
@@ -279,7 +278,7 @@ class LifecycleBook(Connection):
 
     @staticmethod
     def _raise(
-        db: sqlite3.Connection,
+        db: Db,
         audit_ref: str,
         level: str,
         title: str,
@@ -290,20 +289,22 @@ class LifecycleBook(Connection):
         case_id = db.execute(
             "SELECT case_id FROM audits WHERE audit_ref = ?", (audit_ref,)
         ).fetchone()[0]
-        cur = db.execute(
+        # Once per audit and level; the write transaction keeps other writers out meanwhile.
+        raised = db.execute(
+            "SELECT 1 FROM escalations WHERE audit_ref = ? AND level = ?", (audit_ref, level)
+        ).fetchone()
+        if raised is not None:
+            return None
+        new_id = db.insert(
             "INSERT INTO escalations (audit_ref, case_id, level, title, roles_json, raised_on, "
-            "reason) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (audit_ref, level) DO NOTHING",
+            "reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (audit_ref, case_id, level, title, json.dumps(list(roles)), on.isoformat(), reason),
         )
-        if not cur.rowcount:
-            return None
         record_event(db, audit_ref, "escalated", reason=f"{title}: {reason}")
-        return int(cur.lastrowid or 0)
+        return new_id
 
     @staticmethod
-    def _resolve_case(
-        db: sqlite3.Connection, case_id: str, on: date, resolution: str, keep: int | None
-    ) -> None:
+    def _resolve_case(db: Db, case_id: str, on: date, resolution: str, keep: int | None) -> None:
         """Resolve the case's open pathway escalations (not disputes, not ``keep``)."""
         db.execute(
             "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE case_id = ? AND "
@@ -312,7 +313,7 @@ class LifecycleBook(Connection):
         )
 
     @staticmethod
-    def _escalation(r: sqlite3.Row) -> EscalationRecord:
+    def _escalation(r: Row) -> EscalationRecord:
         return EscalationRecord(
             id=int(r["id"]),
             audit_ref=r["audit_ref"],

@@ -2,23 +2,25 @@
 
 A migration is a function of one connection, run inside one transaction; ``MIGRATIONS`` lists them
 in order and their position is their version. Add new ones at the end; never edit an applied one.
+The same migrations build a SQLite and a PostgreSQL register: scripts are written in SQLite's
+spelling and :meth:`~qaf_docs.register.dialect.Db.ddl` translates them (row ids, 64-bit integers).
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
+from qaf_docs.register.dialect import Db
 
-def run_script(db: sqlite3.Connection, script: str) -> None:
+
+def run_script(db: Db, script: str) -> None:
     """Run several statements inside the current transaction."""
     # Not executescript(): it commits first, which would split a migration across transactions.
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    for statement in db.ddl(script):
+        db.execute(statement)
 
 
-def _m1_initial(db: sqlite3.Connection) -> None:
+def _m1_initial(db: Db) -> None:
     run_script(
         db,
         """
@@ -70,12 +72,12 @@ def _m1_initial(db: sqlite3.Connection) -> None:
     )
 
 
-def _m2_rejection_notes(db: sqlite3.Connection) -> None:
+def _m2_rejection_notes(db: Db) -> None:
     # The note is committed before the file is moved, so a note lost to a crash can be rewritten.
     db.execute("ALTER TABLE ingested_files ADD COLUMN note TEXT")
 
 
-def _m3_read_indexes(db: sqlite3.Connection) -> None:
+def _m3_read_indexes(db: Db) -> None:
     # Reports read every current submission's grades, actions and warnings set-wise.
     run_script(
         db,
@@ -88,7 +90,7 @@ def _m3_read_indexes(db: sqlite3.Connection) -> None:
     )
 
 
-def _m4_framework_parts(db: sqlite3.Connection) -> None:
+def _m4_framework_parts(db: Db) -> None:
     # What the richer audit tool records (ticked indicators, agency sections, the missing-history
     # flag) and the case list's facts kept when a case is sampled, so packs need no case list.
     run_script(
@@ -115,7 +117,7 @@ def _m4_framework_parts(db: sqlite3.Connection) -> None:
     )
 
 
-def _m5_round_changes(db: sqlite3.Connection) -> None:
+def _m5_round_changes(db: Db) -> None:
     # A round changed after it was drawn keeps the random draw provable: each audit says how it
     # came into the round, and every change is kept with who, when and why.
     run_script(
@@ -133,7 +135,7 @@ def _m5_round_changes(db: sqlite3.Connection) -> None:
     )
 
 
-def _m6_derived_outputs(db: sqlite3.Connection) -> None:
+def _m6_derived_outputs(db: Db) -> None:
     # A counter bumped by every committed transaction, and which count (or, for a manager's
     # tracker, which submission) each derived file reflects: a file behind it is rebuilt.
     run_script(
@@ -148,14 +150,14 @@ def _m6_derived_outputs(db: sqlite3.Connection) -> None:
     )
 
 
-def _m7_filed_files(db: sqlite3.Connection) -> None:
+def _m7_filed_files(db: Db) -> None:
     # When an accepted file's move finished: a copy dropped again later is then told apart from a
     # move cut short. Files accepted before this column are taken as moved (nearly all were).
     db.execute("ALTER TABLE ingested_files ADD COLUMN filed_at TEXT")
     db.execute("UPDATE ingested_files SET filed_at = at WHERE outcome = 'processed'")
 
 
-def _m8_lifecycle(db: sqlite3.Connection) -> None:
+def _m8_lifecycle(db: Db) -> None:
     # Every status change is kept with when and why; escalations stay open until resolved.
     # IF NOT EXISTS: a register rewound to an older version in tests keeps these tables.
     run_script(
@@ -183,13 +185,13 @@ def _m8_lifecycle(db: sqlite3.Connection) -> None:
     )
 
 
-def _add_column(db: sqlite3.Connection, table: str, column: str, declaration: str) -> None:
+def _add_column(db: Db, table: str, column: str, declaration: str) -> None:
     # Skipped when present: a register rewound to an older version in tests keeps its columns.
-    if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+    if column not in db.columns(table):
         db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
 
-def _m9_smart_actions(db: sqlite3.Connection) -> None:
+def _m9_smart_actions(db: Db) -> None:
     # SMART actions: immediate ones, success criteria, impact on the child; the manager's sign-off.
     _add_column(db, "actions", "immediate", "INTEGER NOT NULL DEFAULT 0")
     _add_column(db, "actions", "success_criteria", "TEXT NOT NULL DEFAULT ''")
@@ -198,7 +200,7 @@ def _m9_smart_actions(db: sqlite3.Connection) -> None:
     _add_column(db, "action_updates", "signed_off_on", "TEXT")
 
 
-def _m10_close_the_loop(db: sqlite3.Connection) -> None:
+def _m10_close_the_loop(db: Db) -> None:
     # Thematic rounds' close-the-loop checkpoints, recorded when someone has done them.
     db.execute(
         "CREATE TABLE IF NOT EXISTS round_checkpoints (round_id TEXT NOT NULL REFERENCES "
@@ -207,12 +209,24 @@ def _m10_close_the_loop(db: sqlite3.Connection) -> None:
     )
 
 
-def _m11_moderated_domains(db: sqlite3.Connection) -> None:
+def _m11_moderated_domains(db: Db) -> None:
     # The moderator's grade for each practice area, beside the auditor's.
     _add_column(db, "domain_grades", "moderated_grade", "TEXT")
 
 
-MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
+def _m12_one_file_once(db: Db) -> None:
+    # Exactly once by the database's own rule, whoever records it (two watchers on a team server);
+    # and which computer recorded a file, so only that one may finish an interrupted move.
+    run_script(
+        db,
+        """
+        CREATE UNIQUE INDEX submissions_file ON submissions(file_sha256);
+        ALTER TABLE ingested_files ADD COLUMN recorded_by TEXT;
+        """,
+    )
+
+
+MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
     ("indexes for reading back", _m3_read_indexes),
@@ -224,4 +238,5 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite3.Connection], None]]] = [
     ("SMART actions and the manager's sign-off", _m9_smart_actions),
     ("close-the-loop checkpoints of thematic rounds", _m10_close_the_loop),
     ("moderated grade per practice area", _m11_moderated_domains),
+    ("each file recorded once, and by which computer", _m12_one_file_once),
 ]

@@ -6,13 +6,13 @@ a submission, and set-wise when results are read back.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 
 from qaf_docs.records import AgencyFinding, AuditForm, CaseFact
+from qaf_docs.register.dialect import Db
 
 
-def insert_form_parts(db: sqlite3.Connection, submission_id: int, form: AuditForm) -> None:
+def insert_form_parts(db: Db, submission_id: int, form: AuditForm) -> None:
     """Record a form's ticked indicators, agency sections and missing-history flag."""
     db.executemany(
         "INSERT INTO domain_indicators VALUES (?, ?, ?, ?)",
@@ -36,7 +36,7 @@ def insert_form_parts(db: sqlite3.Connection, submission_id: int, form: AuditFor
         )
 
 
-def insert_case_facts(db: sqlite3.Connection, audit_ref: str, facts: Sequence[CaseFact]) -> None:
+def insert_case_facts(db: Db, audit_ref: str, facts: Sequence[CaseFact]) -> None:
     """Keep the case list's facts for a sampled case, with the case list's hash."""
     db.executemany(
         "INSERT INTO case_facts VALUES (?, ?, ?, ?, ?, ?)",
@@ -44,7 +44,7 @@ def insert_case_facts(db: sqlite3.Connection, audit_ref: str, facts: Sequence[Ca
     )
 
 
-def case_facts(db: sqlite3.Connection, audit_ref: str | None = None) -> dict[str, list[CaseFact]]:
+def case_facts(db: Db, audit_ref: str | None = None) -> dict[str, list[CaseFact]]:
     """Return the case facts kept per audit (of one audit, or of all), in the case list's order."""
     where, args = ("WHERE audit_ref = ?", (audit_ref,)) if audit_ref else ("", ())
     out: dict[str, list[CaseFact]] = {}
@@ -55,7 +55,7 @@ def case_facts(db: sqlite3.Connection, audit_ref: str | None = None) -> dict[str
     return out
 
 
-def current_indicators(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[str, ...]]:
+def current_indicators(db: Db) -> dict[tuple[str, str], tuple[str, ...]]:
     """Return (audit_ref, domain key) -> ticked indicators of every current audit tool."""
     out: dict[tuple[str, str], list[str]] = {}
     for r in db.execute(
@@ -68,7 +68,7 @@ def current_indicators(db: sqlite3.Connection) -> dict[tuple[str, str], tuple[st
     return {k: tuple(v) for k, v in out.items()}
 
 
-def current_agencies(db: sqlite3.Connection) -> dict[str, list[AgencyFinding]]:
+def current_agencies(db: Db) -> dict[str, list[AgencyFinding]]:
     """Return audit_ref -> the agency sections of its current audit tool."""
     out: dict[str, list[AgencyFinding]] = {}
     for r in db.execute(

@@ -1,10 +1,13 @@
 """The register knows it exists: a workspace with history never gets a blank register by accident.
 
-``qaf init`` (and every later successful open) leaves a marker in ``.qaf/``. If the register file is
-then missing or empty while the workspace shows it has been used (the marker, processed or rejected
-files, sampling manifests, issued packs), :func:`open_register` refuses with what happened and how to
-restore it, instead of creating a blank register that would reject every valid form. It also refuses
-a damaged register before anything reads half of it, and backs the register up before a migration.
+``qaf init`` (and every later successful open) leaves a marker in ``.qaf/``. If a SQLite register
+file is then missing or empty while the workspace shows it has been used (the marker, processed or
+rejected files, sampling manifests, issued packs), :func:`check_sqlite_register` refuses with what
+happened and how to restore it, instead of letting a blank register be created that would reject
+every valid form. It also refuses a damaged register before anything reads half of it, and backs the
+register up before a migration. :func:`~qaf_docs.register.location.open_register`, the one way qaf
+opens a workspace's register, runs these checks for a SQLite file; a team's PostgreSQL server keeps
+(and backs up) its databases by its own rules, so none of them apply there.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from qaf_docs.errors import RegisterError
 from qaf_docs.register.backup import back_up, backups
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.migrations import MIGRATIONS
-from qaf_docs.register.store import Register
 from qaf_docs.workspace import Settings, Workspace
 
 MARKER = "register.marker"
@@ -49,10 +51,9 @@ def history(ws: Workspace) -> list[str]:
     return signs
 
 
-def open_register(ws: Workspace, settings: Settings | None = None) -> Register:
-    """Open the workspace's register, refusing a missing, empty or damaged one the workspace needs."""
-    settings = settings or ws.load_settings()
-    path = ws.register_path
+def check_sqlite_register(ws: Workspace, path: Path, settings: Settings) -> None:
+    """Before a SQLite register at ``path`` is opened: refuse a missing, empty or damaged one the
+    workspace needs, and back it up when opening it will migrate it."""
     try:
         blank = not path.exists() or path.stat().st_size == 0
     except OSError as e:
@@ -61,28 +62,22 @@ def open_register(ws: Workspace, settings: Settings | None = None) -> Register:
         signs = history(ws)
         if signs:
             raise RegisterError(_missing_message(path, signs, backup_folder(ws, settings)))
-    else:
-        _check_intact(path)
-        if _schema_version(path) < len(MIGRATIONS):
-            back_up(
-                path,
-                backup_folder(ws, settings),
-                reason="before upgrade",
-                keep=settings.backup.keep,
-            )
-    register = Register.open(path)
-    mark_created(ws, path)
-    return register
+        return
+    _check_intact(path)
+    if _schema_version(path) < len(MIGRATIONS):
+        back_up(
+            path, backup_folder(ws, settings), reason="before upgrade", keep=settings.backup.keep
+        )
 
 
-def mark_created(ws: Workspace, path: Path) -> None:
+def mark_created(ws: Workspace, location: Path | str) -> None:
     """Leave the marker that says this workspace has a register (kept once written)."""
     marker = ws.state / MARKER
     if marker.exists():
         return
     ws.state.mkdir(parents=True, exist_ok=True)
     marker.write_text(
-        f"register = {path}\ncreated = {datetime.now().astimezone().isoformat(timespec='seconds')}\n"
+        f"register = {location}\ncreated = {datetime.now().astimezone().isoformat(timespec='seconds')}\n"
         "qaf refuses to replace this register with a blank one; see README: Backups.\n",
         encoding="utf-8",
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from typing import Any
 
@@ -21,6 +20,7 @@ from qaf_docs.records import (
 from qaf_docs.register import parts
 from qaf_docs.register.audits import AuditBook
 from qaf_docs.register.checkpoints import CheckpointBook
+from qaf_docs.register.dialect import Row
 from qaf_docs.register.lifecycle import LifecycleBook
 from qaf_docs.register.values import date_or_none, merge_actions
 
@@ -46,8 +46,8 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             moderated_grade=r["moderated_grade"],
         )
 
-    def _current_submission(self, audit_ref: str, kind: str) -> sqlite3.Row | None:
-        row: sqlite3.Row | None = self._db.execute(
+    def _current_submission(self, audit_ref: str, kind: str) -> Row | None:
+        row: Row | None = self._db.execute(
             "SELECT * FROM submissions WHERE audit_ref = ? AND kind = ? AND superseded_by IS NULL",
             (audit_ref, kind),
         ).fetchone()
@@ -62,6 +62,10 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         else:
             row = self._db.execute("SELECT COUNT(*) FROM submissions")
         return int(row.fetchone()[0])
+
+    def submission_hashes(self) -> list[str]:
+        """Return the content hash of every submission ever recorded (one per file)."""
+        return [str(r[0]) for r in self._db.execute("SELECT file_sha256 FROM submissions")]
 
     def current_actions(self, audit_ref: str) -> list[TrackerRow]:
         """Return an audit's actions with their latest status (agreed in the form, updated by trackers)."""
@@ -107,14 +111,18 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
     def results(self, today: date | None = None) -> list[AuditResult]:
         """Return every audit with its current grades and actions, for reports and exports.
 
-        Loaded set-wise (one query per table, not per audit), so the time grows with the register.
+        Loaded set-wise (one query per table, not per audit), so the time grows with the register,
+        and from one snapshot, so a watcher recording meanwhile never shows half a submission.
         Overdue flags are as of ``today`` (default: the computer's date).
         """
-        today = today or date.today()
+        with self.snapshot():
+            return self._results(today or date.today())
+
+    def _results(self, today: date) -> list[AuditResult]:
         current = "s.superseded_by IS NULL AND s.kind = ?"
 
-        def by_audit(sql: str, kind: str) -> dict[str, list[sqlite3.Row]]:
-            grouped: dict[str, list[sqlite3.Row]] = {}
+        def by_audit(sql: str, kind: str) -> dict[str, list[Row]]:
+            grouped: dict[str, list[Row]] = {}
             for r in self._db.execute(sql, (kind,)):
                 grouped.setdefault(r["audit_ref"], []).append(r)
             return grouped

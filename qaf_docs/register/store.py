@@ -1,8 +1,9 @@
 """The register: the single source of truth for rounds, audits, submissions, grades and actions.
 
-SQLite in WAL mode, in one file beside the workspace. Every SQL statement of qaf lives in this package,
-so a shared PostgreSQL can take its place for a multi-council partnership. Schema changes are
-migrations, applied in order and recorded in the ``schema_migrations`` table.
+SQLite in WAL mode, in one file on the computer that runs qaf (the embedded default), or a team's
+PostgreSQL database (``postgresql://…``) that several computers share. Every SQL statement of qaf
+lives in this package, with what differs between the two in ``dialect.py``. Schema changes are
+migrations, applied in order and recorded in the ``schema_migrations`` table of either.
 
 History is never overwritten: each accepted file is a submission; a resubmission of the same audit
 marks the earlier one superseded. Action status updates from trackers are rows of their own.
@@ -11,7 +12,6 @@ marks the earlier one superseded. Action status updates from trackers are rows o
 from __future__ import annotations
 
 import functools
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,8 +20,18 @@ from qaf_docs.errors import RegisterError
 from qaf_docs.register.changes import ChangeBook
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.derived import DerivedBook
+from qaf_docs.register.dialect import (
+    Db,
+    PostgresDb,
+    SqliteDb,
+    database_errors,
+    is_postgres_url,
+    redact_url,
+)
 from qaf_docs.register.filing import FilingBook
 from qaf_docs.register.migrations import MIGRATIONS
+from qaf_docs.register.netpath import network_reason
+from qaf_docs.register.ownership import TEAM_ADVICE, Ownership
 from qaf_docs.register.reading import ReadingBook
 from qaf_docs.register.submissions import SubmissionBook
 from qaf_docs.register.values import now_iso
@@ -32,33 +42,84 @@ def _translating(method: Callable[..., Any]) -> Callable[..., Any]:
     def run(self: Register, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(self, *args, **kwargs)
-        except sqlite3.Error as e:
-            raise database_error(e, self.path) from e
+        except database_errors() as e:
+            raise database_error(e, self.where) from e
 
     return run
 
 
-class Register(SubmissionBook, ReadingBook, ChangeBook, DerivedBook, FilingBook):
-    """The register of one workspace; open with ``Register.open(path)`` and close when done.
+def refuse_network_path(path: Path) -> None:
+    """Raise RegisterError if a SQLite register at ``path`` would be on another computer."""
+    reason = network_reason(path)
+    if reason:
+        raise RegisterError(
+            f"The register ({path}) is not on this computer's own disk: {reason}. SQLite's "
+            "locking is not safe over a network, so a SQLite register stays on a local disk of "
+            "the computer that runs qaf: move it to a local folder (e.g. qaf register move --to "
+            f'"D:/qaf/register.db", which sets register = … in qaf.toml), or {TEAM_ADVICE}.'
+        )
+
+
+class Register(SubmissionBook, ReadingBook, ChangeBook, DerivedBook, FilingBook, Ownership):
+    """The register of one workspace; open with ``Register.open(location)`` and close when done.
 
     Every database failure leaves this class as a :class:`RegisterError` that says what to do.
     """
 
     @classmethod
-    def open(cls, path: Path) -> Register:
-        """Open (creating and migrating if needed) the register at ``path``."""
+    def open(
+        cls,
+        location: Path | str,
+        *,
+        workspace_id: str | None = None,
+        network_ok: bool = False,
+        take_over: bool = False,
+    ) -> Register:
+        """Open (creating and migrating if needed) the register at ``location``.
+
+        ``location`` is a SQLite file's path or a ``postgresql://`` URL. With ``workspace_id``,
+        a register of another workspace is refused and a new one is marked as this workspace's.
+        A SQLite file on a network path is refused unless ``network_ok`` (``qaf register move``
+        only reads it, to move it somewhere safe). ``take_over`` makes this computer the owner
+        of a SQLite register that another computer owned (``qaf register claim``).
+        """
+        path = None if is_postgres_url(location) else Path(location)
+        where = redact_url(str(location)) if path is None else str(path)
+        if path is not None and not network_ok:
+            refuse_network_path(path)
         try:
-            db = sqlite3.connect(path, isolation_level=None, timeout=30)
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA busy_timeout=30000")
-        except sqlite3.Error as e:
-            raise database_error(e, path) from e
+            db: Db = (
+                SqliteDb.connect(path) if path is not None else PostgresDb(str(location), where)
+            )
+        except database_errors() as e:
+            raise database_error(e, where) from e
         register = cls(db, path)
-        register._migrate()
+        try:
+            register._check_encoding()
+            register._check_belongs(workspace_id, any_owner=take_over)  # before writing anything
+            register._migrate()
+            if take_over:
+                register.claim_for_this_computer()
+            register._claim(workspace_id)
+        except database_errors() as e:
+            register.close()
+            raise database_error(e, where) from e
+        except BaseException:
+            register.close()
+            raise
         register.counts_changes = True
         return register
+
+    def _check_encoding(self) -> None:
+        if isinstance(self._db, PostgresDb) and self._db.server_encoding() not in (
+            "UTF8",
+            "SQL_ASCII",
+        ):
+            raise RegisterError(
+                f"The register ({self.where}) uses the {self._db.server_encoding()} encoding, "
+                "which cannot hold every name and note: ask IT to create the database with "
+                "ENCODING 'UTF8'."
+            )
 
     def __enter__(self) -> Register:
         return self
@@ -67,23 +128,35 @@ class Register(SubmissionBook, ReadingBook, ChangeBook, DerivedBook, FilingBook)
         self.close()
 
     def _migrate(self) -> None:
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-        )
-        done = {r[0] for r in self._db.execute("SELECT version FROM schema_migrations")}
-        if done and max(done) > len(MIGRATIONS):
-            raise RegisterError(
-                "The register was written by a newer version of qaf; upgrade qaf to use it."
-            )
+        if "schema_migrations" in self._db.tables() and self._applied(self._db) >= set(
+            range(1, len(MIGRATIONS) + 1)
+        ):
+            return  # up to date: opening to read takes no lock
+        # Each step in its own transaction, every check made inside it: writers take turns, so
+        # two computers opening a new team register at once apply each migration once.
         for version, (name, step) in enumerate(MIGRATIONS, start=1):
-            if version in done:
-                continue
             with self.transaction() as db:
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations "
+                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+                )
+                if version in self._applied(db):
+                    continue
                 step(db)
                 db.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now_iso())
                 )
+
+    def _applied(self, db: Db) -> set[int]:
+        """The migrations applied; RegisterError if a newer qaf has written the register."""
+        done = {int(r[0]) for r in db.execute("SELECT version FROM schema_migrations")}
+        if done and max(done) > len(MIGRATIONS):
+            raise RegisterError(
+                f"The register ({self.where}) was written by a newer version of qaf (schema "
+                f"{max(done)}; this qaf knows {len(MIGRATIONS)}): upgrade qaf on this computer "
+                "to use it."
+            )
+        return done
 
     def schema_version(self) -> int:
         """Return the number of the last migration applied."""
@@ -91,11 +164,16 @@ class Register(SubmissionBook, ReadingBook, ChangeBook, DerivedBook, FilingBook)
         return int(row[0] or 0)
 
 
-# Every public method (and migrating) translates database errors; transaction() does its own.
-for _name, _member in list(vars(Register).items()):
+# Every public method, its own or a mixin's, translates database errors (open() and the
+# transactions do their own).
+_methods: dict[str, Any] = {}
+for _klass in reversed(Register.__mro__[:-1]):  # all but object, the mixins' first
+    _methods.update(vars(_klass))
+for _name, _member in _methods.items():
     if (
         callable(_member)
-        and _name not in {"transaction", "open", "close"}
-        and (not _name.startswith("_") or _name == "_migrate")
+        and not isinstance(_member, staticmethod | classmethod)
+        and not _name.startswith("_")
+        and _name not in {"transaction", "snapshot", "open", "close"}
     ):
         setattr(Register, _name, _translating(_member))

@@ -1,12 +1,16 @@
-"""Recording what came back through the inbox: each accepted file, each rejection, exactly once."""
+"""Recording what came back through the inbox: each accepted file, each rejection, exactly once.
+
+Exactly once holds by the database's own rules, however many inboxes feed one team register: the
+check for an earlier record runs inside the writing transaction (writers take turns), and the
+content hash of every submission is unique in the schema besides.
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
-from qaf_docs.errors import RegisterError
+from qaf_docs.errors import AlreadyRecordedError
 from qaf_docs.findings import Finding
 from qaf_docs.records import (
     AuditForm,
@@ -14,6 +18,7 @@ from qaf_docs.records import (
     TrackerRow,
 )
 from qaf_docs.register.connection import Connection
+from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import record_event
 from qaf_docs.register.parts import insert_form_parts
 from qaf_docs.register.values import iso_or_none, now_iso
@@ -29,16 +34,28 @@ class SubmissionBook(Connection):
         r = self._db.execute("SELECT * FROM ingested_files WHERE sha256 = ?", (sha256,)).fetchone()
         if r is None:
             return None
-        return IngestedFile(r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"])
+        return IngestedFile(
+            r["sha256"], r["file_name"], r["outcome"], r["audit_ref"], r["reason"], r["recorded_by"]
+        )
 
     def record_audit_submission(
-        self, form: AuditForm, warnings: Sequence[Finding], *, file_name: str, sha256: str
+        self,
+        form: AuditForm,
+        warnings: Sequence[Finding],
+        *,
+        file_name: str,
+        sha256: str,
+        recorded_by: str | None = None,
     ) -> int:
-        """Record an accepted audit tool in one transaction; supersede the audit's earlier submission."""
+        """Record an accepted audit tool in one transaction; supersede the audit's earlier submission.
+
+        ``recorded_by`` names the computer that read the file. Raises AlreadyRecordedError (recording
+        nothing) when this exact content is recorded already.
+        """
         ref = form.identity.audit_ref
         with self.transaction() as db:
             self._guard_not_ingested(db, sha256)
-            cur = db.execute(
+            sid = db.insert(
                 "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
                 "audit_date, overall_grade, overall_rationale, moderator, moderated_grade, "
                 "moderation_reason, moderation_date, practitioner_present, texts_json) "
@@ -59,7 +76,6 @@ class SubmissionBook(Connection):
                     json.dumps(form.texts),
                 ),
             )
-            sid = int(cur.lastrowid or 0)
             self._supersede(db, ref, "audit_tool", sid)
             db.executemany(
                 "INSERT INTO domain_grades (submission_id, position, domain, title, grade, "
@@ -102,21 +118,26 @@ class SubmissionBook(Connection):
                 record_event(
                     db, ref, "returned", to_status="returned", reason="audit tool accepted"
                 )
-            self._record_file(db, sha256, file_name, "processed", ref, sid, None)
+            self._record_file(db, sha256, file_name, "processed", ref, sid, recorded_by)
         return sid
 
     def record_tracker_submission(
-        self, audit_ref: str, rows: Sequence[TrackerRow], *, file_name: str, sha256: str
+        self,
+        audit_ref: str,
+        rows: Sequence[TrackerRow],
+        *,
+        file_name: str,
+        sha256: str,
+        recorded_by: str | None = None,
     ) -> int:
-        """Record the action statuses from a returned tracker in one transaction."""
+        """Record the action statuses from a returned tracker in one transaction (as above)."""
         with self.transaction() as db:
             self._guard_not_ingested(db, sha256)
-            cur = db.execute(
+            sid = db.insert(
                 "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at) "
                 "VALUES (?, 'action_tracker', ?, ?, ?)",
                 (audit_ref, file_name, sha256, now_iso()),
             )
-            sid = int(cur.lastrowid or 0)
             self._supersede(db, audit_ref, "action_tracker", sid)
             db.executemany(
                 "INSERT INTO action_updates (submission_id, audit_ref, number, description, owner, "
@@ -150,7 +171,7 @@ class SubmissionBook(Connection):
                 reason=f"manager's tracker accepted: {done} of {len(rows)} actions completed, "
                 f"{signed} signed off",
             )
-            self._record_file(db, sha256, file_name, "processed", audit_ref, sid, None)
+            self._record_file(db, sha256, file_name, "processed", audit_ref, sid, recorded_by)
         return sid
 
     def record_rejection(
@@ -181,10 +202,19 @@ class SubmissionBook(Connection):
                     reason=reason[:500],
                 )
             db.execute(
-                "INSERT OR REPLACE INTO ingested_files "
-                "(sha256, file_name, outcome, audit_ref, submission_id, reason, at, note) "
-                "VALUES (?, ?, 'rejected', ?, NULL, ?, ?, ?)",
-                (sha256, file_name, audit_ref, reason, now_iso(), note),
+                upsert("ingested_files", _FILE_COLUMNS, ("sha256",)),
+                (
+                    sha256,
+                    file_name,
+                    "rejected",
+                    audit_ref,
+                    None,
+                    reason,
+                    now_iso(),
+                    note,
+                    None,
+                    None,
+                ),
             )
 
     def rejection_note(self, sha256: str) -> str | None:
@@ -195,7 +225,7 @@ class SubmissionBook(Connection):
         return str(row[0]) if row and row[0] else None
 
     @staticmethod
-    def _supersede(db: sqlite3.Connection, audit_ref: str, kind: str, newer: int) -> None:
+    def _supersede(db: Db, audit_ref: str, kind: str, newer: int) -> None:
         """Mark the audit's earlier current submission of ``kind`` as superseded by ``newer``."""
         db.execute(
             "UPDATE submissions SET superseded_by = ? WHERE audit_ref = ? AND kind = ? "
@@ -204,27 +234,51 @@ class SubmissionBook(Connection):
         )
 
     @staticmethod
-    def _guard_not_ingested(db: sqlite3.Connection, sha256: str) -> None:
+    def _guard_not_ingested(db: Db, sha256: str) -> None:
         row = db.execute(
             "SELECT outcome FROM ingested_files WHERE sha256 = ? AND outcome = 'processed'",
             (sha256,),
         ).fetchone()
         if row:
-            raise RegisterError("This exact file has already been recorded.")
+            raise AlreadyRecordedError()
 
     @staticmethod
     def _record_file(
-        db: sqlite3.Connection,
+        db: Db,
         sha256: str,
         file_name: str,
         outcome: str,
         audit_ref: str | None,
         submission_id: int | None,
-        reason: str | None,
+        recorded_by: str | None,
     ) -> None:
         db.execute(
-            "INSERT OR REPLACE INTO ingested_files "
-            "(sha256, file_name, outcome, audit_ref, submission_id, reason, at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (sha256, file_name, outcome, audit_ref, submission_id, reason, now_iso()),
+            upsert("ingested_files", _FILE_COLUMNS, ("sha256",)),
+            (
+                sha256,
+                file_name,
+                outcome,
+                audit_ref,
+                submission_id,
+                None,
+                now_iso(),
+                None,
+                recorded_by,
+                None,
+            ),
         )
+
+
+# Every column of ingested_files, so recording a file replaces all of an earlier rejection's row.
+_FILE_COLUMNS = (
+    "sha256",
+    "file_name",
+    "outcome",
+    "audit_ref",
+    "submission_id",
+    "reason",
+    "at",
+    "note",
+    "recorded_by",
+    "filed_at",
+)

@@ -3,12 +3,12 @@ rule that a manager's tracker row replaces the action it updates."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
 from qaf_docs.records import TrackerRow
+from qaf_docs.register.dialect import Row
 
 
 def iso_or_none(d: date | None) -> str | None:
@@ -27,9 +27,7 @@ def _same_action(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def merge_actions(
-    agreed: Sequence[sqlite3.Row], updates: Sequence[sqlite3.Row]
-) -> list[TrackerRow]:
+def merge_actions(agreed: Sequence[Row], updates: Sequence[Row]) -> list[TrackerRow]:
     """Actions as agreed in the form, each replaced by the manager's latest tracker row if any
     (what was agreed about it — immediate, success criteria, impact — stays as agreed).
 

@@ -1,0 +1,69 @@
+"""Whether an identified inbox file may be recorded against its audit: the register's word on it.
+
+A file names its workspace, audit, case, framework and template version; each must agree with
+what the register holds (and the audit must still be wanted: not cancelled, not withdrawn by a
+reassignment), or the file is refused with what to do about it.
+"""
+
+from __future__ import annotations
+
+from qaf_docs.errors import IdentityError, SubmissionError
+from qaf_docs.office.safety import FileKind
+from qaf_docs.records import AuditRecord, Identity
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Settings
+
+
+def check_identity(
+    register: Register, settings: Settings, identity: Identity, kind: FileKind
+) -> AuditRecord:
+    """The audit a file belongs to, once its identity agrees with the register; else SubmissionError."""
+    expected = "audit_tool" if kind is FileKind.DOCX else "action_tracker"
+    if identity.kind != expected:
+        raise IdentityError(f"The file says it is an {identity.kind} but it is a {kind.value} file")
+    if identity.workspace_id != settings.workspace_id:
+        raise IdentityError(
+            f"Audit {identity.audit_ref} was issued by another qaf workspace (another team or "
+            "council), not this one",
+            what_to_do="Send the file to the QA team that issued it.",
+        )
+    audit = register.audit(identity.audit_ref)
+    if audit is None:
+        raise IdentityError(f"Audit {identity.audit_ref} is not in this workspace's register")
+    if audit.status == "cancelled":
+        change = register.cancellation_of(audit.audit_ref)
+        why = f" on {change.at[:10]} by {change.by_whom}: {change.reason}" if change else ""
+        raise IdentityError(
+            f"Audit {identity.audit_ref} was cancelled{why}. Its return is not recorded",
+            what_to_do="Nothing more is needed for this audit. If it should go ahead after "
+            "all, ask the QA team to add the case to a round again.",
+        )
+    moved = register.withdrawn_by_reassignment(audit.audit_ref, identity.issued_at)
+    if moved is not None:
+        raise IdentityError(
+            f"This copy of audit {identity.audit_ref} was withdrawn on {moved.at[:10]} when "
+            f"the audit was reassigned from {moved.details.get('from', '?')} to "
+            f"{moved.details.get('to', '?')} ({moved.reason}). Its return is not recorded",
+            what_to_do=f"Give the answers to {moved.details.get('to', 'the new auditor')}, who "
+            "has the current audit tool, or ask the QA team to reassign the audit back.",
+        )
+    if audit.case_id != identity.case_id:
+        raise IdentityError(
+            f"The file names case {identity.case_id} but audit {identity.audit_ref} is for "
+            f"case {audit.case_id}"
+        )
+    if identity.framework_id != audit.framework_id:
+        raise SubmissionError(
+            f"This form was filled against the framework '{identity.framework_id}', but audit "
+            f"{identity.audit_ref} belongs to round {audit.round_id}, which uses "
+            f"'{audit.framework_id}'",
+            what_to_do="Copy the answers into the audit tool issued for this audit in round "
+            f"{audit.round_id}, or ask the QA team to reissue it.",
+        )
+    if identity.template_version not in register.template_versions():
+        raise SubmissionError(
+            f"Audit {identity.audit_ref} was made from a template version "
+            f"({identity.template_version}) this workspace never issued",
+            what_to_do="Ask the QA team for a fresh audit tool and copy the answers into it.",
+        )
+    return audit

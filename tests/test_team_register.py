@@ -1,0 +1,535 @@
+"""A register a whole QA team can share: PostgreSQL for teams, SQLite kept to one computer.
+
+Computers are played by processes with their own host identity (``QAF_HOST_ID``) and, where they
+feed one register from two offices, their own workspace folder. Every refusal is one error line.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pg_server
+import pytest
+from click.testing import CliRunner, Result
+from conftest import complete_form, drop, pack_docx, plan_audits, use_postgres
+
+from qaf_docs.cli import cli, exits
+from qaf_docs.errors import RegisterError, RegisterUnavailableError
+from qaf_docs.inbox.ingest import WATCH_LOCK, ingest_inbox
+from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.office.parts import sha256_file
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.register import moving
+from qaf_docs.register.location import open_register
+from qaf_docs.register.store import Register
+from qaf_docs.register.submissions import SubmissionBook
+from qaf_docs.reports.export import export_json
+from qaf_docs.workspace import Workspace, init_workspace, set_register
+
+REPO = Path(__file__).resolve().parents[1]
+ON_POSTGRES = pytest.mark.parametrize("register_backend", ["postgresql"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def no_workspace_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QAF_WORKSPACE", raising=False)
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def one_error_line(result: Result, *, after: str | None = None) -> str:
+    """The command failed with one line, 'Error: …', and no traceback; the line.
+
+    ``after``: the start of the one progress line allowed before it.
+    """
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    lines = result.output.strip().splitlines()
+    if after is not None:
+        assert lines[0].startswith(after), result.output
+        lines = lines[1:]
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    return lines[0]
+
+
+def as_computer(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.setenv("QAF_HOST_ID", name)
+
+
+def settle(folder: Path) -> None:
+    """Make dropped files look long finished, so ingest need not wait for them."""
+    old = time.time() - 3600
+    for path in folder.iterdir():
+        os.utime(path, (old, old))
+
+
+def qaf(
+    *args: str | Path, computer: str, env: dict[str, str] | None = None
+) -> subprocess.Popen[str]:
+    """``qaf ARGS`` as a process of its own, on the named computer."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "qaf_docs", *map(str, args)],
+        cwd=REPO,
+        env={**os.environ, **(env or {}), "QAF_HOST_ID": computer},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+# -- credentials never in qaf.toml ---------------------------------------------------------------
+
+
+def test_a_password_in_qaf_toml_is_refused_and_never_shown(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    text = ws.settings_path.read_text(encoding="utf-8")
+    ws.settings_path.write_text(
+        text.replace(
+            "show_child_names", 'register = "postgresql://qaf:Tr0ub4dor@db/qa"\nshow_child_names'
+        ),
+        encoding="utf-8",
+    )
+    line = one_error_line(run("status", "--workspace", ws.root))
+    assert "must not hold the register's password" in line
+    assert "PGPASSWORD" in line and "pgpass" in line and "QAF_REGISTER_URL" in line
+    assert "Tr0ub4dor" not in line and "postgresql://qaf@db/qa" in line
+
+
+def test_init_refuses_a_password_before_writing_anything(tmp_path: Path) -> None:
+    line = one_error_line(
+        run("init", tmp_path / "ws", "--register", "postgresql://qaf@db/qa?password=Tr0ub4dor")
+    )
+    assert "must not hold the register's password" in line and "Tr0ub4dor" not in line
+    assert not (tmp_path / "ws").exists()
+
+
+def test_init_records_where_the_register_is(tmp_path: Path) -> None:
+    result = run("init", tmp_path / "ws", "--register", "postgresql://qaf@db-server/qa_audits")
+    assert result.exit_code == 0, result.output
+    assert "register:  postgresql://qaf@db-server/qa_audits" in result.output
+    ws = Workspace(tmp_path / "ws")
+    assert ws.load_settings().register_at == "postgresql://qaf@db-server/qa_audits"
+
+
+def test_an_environment_url_that_is_not_postgresql_is_refused(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QAF_REGISTER_URL", "D:/qaf/register.db")
+    assert "QAF_REGISTER_URL must be a postgresql://" in one_error_line(
+        run("status", "--workspace", workspace.root)
+    )
+
+
+def test_the_environment_url_is_used_before_qaf_toml(
+    workspace: Workspace, new_pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = new_pg_database()  # with its password: the environment is this computer's own
+    monkeypatch.setenv("QAF_REGISTER_URL", url)
+    result = run("status", "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert "PostgreSQL, shared by the team" in result.output
+    assert pg_server.APP_PASSWORD not in result.output
+    assert not workspace.register_path.exists()
+
+
+# -- bad input, each one clear line ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        ("wrong password", "refused the user name or password"),
+        ("no password", "none was given"),
+        ("unreachable server", "cannot be reached"),
+        ("missing database", "does not exist on the server"),
+    ],
+)
+def test_server_problems_are_one_line_each(
+    tmp_path: Path,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+    problem: str,
+    words: str,
+) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    port = pg.port
+    if problem == "unreachable server":
+        port = pg_server._free_port()  # nothing listens there
+    database = "qa_audits"  # there is none: the first three fail before it is looked for
+    set_register(ws, f"postgresql://qaf@127.0.0.1:{port}/{database}")
+    if problem == "wrong password":
+        monkeypatch.setenv("PGPASSWORD", "not-the-password")
+    elif problem != "no password":
+        monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))  # nor the developer's own
+    line = one_error_line(run("status", "--workspace", ws.root))
+    assert words in line and f"postgresql://qaf@127.0.0.1:{port}/{database}" in line
+    assert "not-the-password" not in line
+
+
+@ON_POSTGRES
+def test_a_team_register_is_backed_up_by_the_server_not_by_qaf(
+    workspace: Workspace, register: Register
+) -> None:
+    plan_audits(register, workspace, 1)
+    (workspace.samples / "round.xlsx").write_bytes(b"manifest")  # a workspace with history
+    # No register file in the workspace is expected, or refused as lost: the server keeps it.
+    result = run("status", "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert not workspace.register_path.exists()
+    line = one_error_line(run("backup", "--workspace", workspace.root))
+    assert "PostgreSQL server" in line and "pg_dump" in line
+    assert not (workspace.root / "backups").exists()
+
+
+@ON_POSTGRES
+def test_two_workspaces_pointed_at_one_database_are_told(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("status", "--workspace", workspace.root).exit_code == 0
+    other = init_workspace(tmp_path / "another team")
+    set_register(other, str(workspace.load_settings().register_at))
+    line = one_error_line(run("status", "--workspace", other.root))
+    assert "belongs to another qaf workspace" in line
+    assert "two workspaces cannot share one database" in line
+
+
+@ON_POSTGRES
+def test_the_server_going_away_mid_ingest_records_nothing_and_leaves_the_file(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    audit = register.audits()[0]
+    complete_form(pack_docx(workspace, audit), workspace.load_framework()).save()
+    dropped = drop(pack_docx(workspace, audit), workspace.inbox, "form.docx")
+    database = str(workspace.load_settings().register_at).rsplit("/", 1)[1]
+    real = SubmissionBook._supersede
+    cut = []
+
+    def server_goes_away(*args: object) -> None:
+        if not cut:  # half-way through recording the file: the INSERT is done, the rest is not
+            cut.append(pg.terminate_connections(database))
+        real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SubmissionBook, "_supersede", staticmethod(server_goes_away))
+    with pytest.raises(RegisterUnavailableError) as info:
+        ingest_inbox(workspace, settle_s=0.05)
+    assert cut and cut[0] >= 1
+    assert "connection to it was lost" in str(info.value) and "\n" not in str(info.value)
+    assert dropped.exists(), "the file stays in the inbox"
+    assert not any(workspace.processed.iterdir()) and not any(workspace.rejected.iterdir())
+    assert register.submission_count() == 0 and register.counts() == {"audits issued": 1}
+    # The same Register object connects again; the next run records the file once.
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "accepted"
+    assert register.submission_count() == 1 and not dropped.exists()
+
+
+# -- SQLite: one computer ------------------------------------------------------------------------
+
+
+def test_a_sqlite_register_is_refused_on_a_second_computer_until_claimed(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    as_computer(monkeypatch, "qa-server")
+    assert run("status", "--workspace", workspace.root).exit_code == 0
+    as_computer(monkeypatch, "qa-laptop")
+    line = one_error_line(run("status", "--workspace", workspace.root))
+    assert "kept on the computer 'qa-server'" in line and "this is 'qa-laptop'" in line
+    assert "Run qaf on 'qa-server'" in line and "PostgreSQL" in line
+    assert "qaf register claim" in line
+    # A computer renamed (or replaced, with the file on its own disk) takes it over on purpose.
+    result = run("register", "claim", "--workspace", workspace.root)
+    assert result.exit_code == 0 and "now owns the register" in result.output
+    assert "before: 'qa-server'" in result.output
+    assert run("status", "--workspace", workspace.root).exit_code == 0
+    as_computer(monkeypatch, "qa-server")
+    assert "kept on the computer 'qa-laptop'" in one_error_line(
+        run("status", "--workspace", workspace.root)
+    )
+
+
+def test_a_synced_or_copied_sqlite_file_still_knows_its_computer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "register.db"
+    as_computer(monkeypatch, "qa-server")
+    Register.open(path).close()
+    as_computer(monkeypatch, "qa-laptop")  # the same file, reached through OneDrive, say
+    with pytest.raises(RegisterError) as info:
+        Register.open(path)
+    assert "belongs to the computer 'qa-server'" in str(info.value)
+
+
+def test_a_shared_qaf_toml_naming_a_local_file_does_not_start_a_second_register(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = init_workspace(tmp_path / "share" / "audits", register=str(tmp_path / "D" / "qaf.db"))
+    (tmp_path / "D").mkdir()
+    as_computer(monkeypatch, "qa-server")
+    assert run("status", "--workspace", shared.root).exit_code == 0
+    # Another computer reads the same qaf.toml: its own D: drive has no register, and must not get one.
+    (tmp_path / "D" / "qaf.db").rename(tmp_path / "elsewhere.db")
+    as_computer(monkeypatch, "qa-laptop")
+    assert "kept on the computer 'qa-server'" in one_error_line(
+        run("status", "--workspace", shared.root)
+    )
+    assert not (tmp_path / "D" / "qaf.db").exists()
+
+
+# -- two computers, one team register --------------------------------------------------------------
+
+
+@ON_POSTGRES
+def test_two_computers_share_a_team_register_and_no_form_is_lost_or_doubled(
+    workspace: Workspace, register: Register, tmp_path: Path
+) -> None:
+    plan_audits(register, workspace, 10)
+    generate_packs(workspace, register)
+    framework = workspace.load_framework()
+    forms = tmp_path / "forms"
+    forms.mkdir()
+    for i, audit in enumerate(register.audits()):
+        complete_form(pack_docx(workspace, audit), framework).save(forms / f"form {i:02d}.docx")
+    # A second office: the same workspace (same id, same team register), its own folder and inbox.
+    office_b = Workspace(tmp_path / "office-b")
+    shutil.copytree(workspace.root, office_b.root)
+    reader = Workspace(tmp_path / "qa-lead")
+    shutil.copytree(workspace.root, reader.root)
+    # Both inboxes get forms 0-7 (the same files, same names); each also one of its own.
+    for i in range(8):
+        drop(forms / f"form {i:02d}.docx", workspace.inbox)
+        drop(forms / f"form {i:02d}.docx", office_b.inbox)
+    drop(forms / "form 08.docx", workspace.inbox)
+    drop(forms / "form 09.docx", office_b.inbox)
+    for ws in (workspace, office_b):
+        settle(ws.inbox)
+
+    ingests = [
+        qaf("ingest", "--workspace", workspace.root, computer="office-a"),
+        qaf("ingest", "--workspace", office_b.root, computer="office-b"),
+    ]
+    looks: list[int] = []
+    while any(p.poll() is None for p in ingests):  # the QA lead reads meanwhile, from a third
+        for command in ("status", "report"):
+            look = qaf(command, "--workspace", reader.root, computer="qa-lead")
+            out, _ = look.communicate(timeout=120)
+            assert look.returncode == 0, out
+            looks.append(look.returncode)
+    codes = []
+    for p in ingests:
+        out, _ = p.communicate(timeout=120)
+        # 3: done, with files set aside (here: the copies the other office recorded first)
+        assert p.returncode in (0, exits.FILES_REJECTED), out
+        codes.append(p.returncode)
+    assert exits.FILES_REJECTED in codes  # eight second copies were set aside somewhere
+    assert looks, "the reads ran while the ingests did"
+
+    def files(folder: Path) -> list[Path]:
+        return [p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")]
+
+    processed = files(workspace.processed) + files(office_b.processed)
+    set_aside = [
+        p
+        for p in files(workspace.rejected) + files(office_b.rejected)
+        if not p.name.endswith(".rejected.txt")
+    ]
+    assert files(workspace.inbox) == [] and files(office_b.inbox) == []
+    every_form = {sha256_file(p) for p in files(forms)}
+    # Each form recorded exactly once, by one office or the other; each second copy set aside.
+    assert Counter(sha256_file(p) for p in processed) == Counter(every_form)
+    assert Counter(sha256_file(p) for p in set_aside) == Counter(
+        sha256_file(forms / f"form {i:02d}.docx") for i in range(8)
+    )
+    for path in set_aside:
+        note = path.with_name(path.name + ".rejected.txt").read_text(encoding="utf-8")
+        assert "exact copy" in note
+    assert sorted(register.submission_hashes()) == sorted(every_form)
+    assert register.counts()["files processed"] == 10
+
+
+# -- qaf register move -----------------------------------------------------------------------------
+
+
+def _demo(root: Path) -> Workspace:
+    result = run("demo", "--workspace", root, "--cases", "80", "--audits", "6")
+    assert result.exit_code == 0, result.output
+    return Workspace(root)
+
+
+def _contents(ws: Workspace) -> tuple[moving.Fingerprint, str]:
+    with open_register(ws) as register:
+        return moving.fingerprint(register._db), export_json(register)
+
+
+def test_register_move_round_trips_the_demo_register_exactly(
+    tmp_path: Path, new_pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = _demo(tmp_path / "demo")
+    before, exported = _contents(ws)
+    assert before.rows["submissions"] > 0 and before.rows["ingested_files"] > 0
+    url = new_pg_database()  # typed with its password, as someone might
+    monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)
+
+    result = run("register", "move", "--to", url, "--workspace", ws.root)
+    assert result.exit_code == 0, result.output
+    assert f"{len(before.file_hashes)} file content hashes, checked" in result.output
+    assert "The password was not written to qaf.toml" in result.output
+    setting = ws.load_settings().register_at
+    assert setting == url.replace(f":{pg_server.APP_PASSWORD}", "")
+    assert pg_server.APP_PASSWORD not in ws.settings_path.read_text(encoding="utf-8")
+    on_server = _contents(ws)
+    assert on_server == (before, exported)
+    assert on_server[0].differences(before) == []
+    with open_register(ws) as register:  # a new submission's id follows on from the copied ones
+        next_id = register._db.execute(
+            "SELECT nextval(pg_get_serial_sequence('submissions', 'id'))"
+        ).fetchone()[0]
+    assert next_id == before.rows["submissions"] + 1
+
+    # The old file is kept, but never used again.
+    set_register(ws, None)
+    assert "was moved to" in one_error_line(run("status", "--workspace", ws.root))
+    set_register(ws, setting)
+
+    # New submissions on the server continue the ids; and back to a file, still exactly the same.
+    back = tmp_path / "local" / "register.db"
+    result = run("register", "move", "--to", back, "--workspace", ws.root)
+    assert result.exit_code == 0, result.output
+    assert ws.load_settings().register_at == str(back)
+    assert _contents(ws) == (before, exported)
+    with open_register(ws) as register:
+        plan_audits(register, ws, 1)  # and it is an ordinary register again
+
+
+@ON_POSTGRES
+def test_register_move_refuses_a_database_that_holds_a_register(
+    workspace: Workspace, register: Register, tmp_path: Path
+) -> None:
+    plan_audits(register, workspace, 2)
+    team_url = str(workspace.load_settings().register_at)
+    local = init_workspace(tmp_path / "local")
+    line = one_error_line(run("register", "move", "--to", team_url, "--workspace", local.root))
+    # The local workspace's own id differs: the target is another workspace's register.
+    assert "belongs to another qaf workspace" in line
+    assert local.load_settings().register_at is None
+
+
+def test_register_move_refuses_a_target_already_in_use_by_this_workspace(
+    tmp_path: Path, new_pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = _demo(tmp_path / "demo")
+    url = new_pg_database()
+    monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)
+    with Register.open(url, workspace_id=ws.load_settings().workspace_id) as target:
+        plan_audits(target, ws, 1)
+    line = one_error_line(run("register", "move", "--to", url, "--workspace", ws.root))
+    assert "already holds a register (1 audits" in line and "Nothing was copied" in line
+    assert ws.load_settings().register_at is None
+
+
+def test_a_copy_that_does_not_match_is_removed_and_nothing_switches(
+    tmp_path: Path, new_pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = _demo(tmp_path / "demo")
+    before, _ = _contents(ws)
+    url = new_pg_database()
+    monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)
+    real_copy = moving._copy
+
+    def lossy_copy(source: object, target: object) -> None:
+        real_copy(source, target)  # type: ignore[arg-type]
+        target.execute(  # type: ignore[attr-defined]
+            "DELETE FROM domain_grades WHERE position = 0 "
+            "AND submission_id = (SELECT MIN(submission_id) FROM domain_grades)"
+        )
+
+    monkeypatch.setattr(moving, "_copy", lossy_copy)
+    line = one_error_line(
+        run("register", "move", "--to", url, "--workspace", ws.root), after="Copying "
+    )
+    grades = before.rows["domain_grades"]
+    assert (
+        f"The copy does not match the register (domain_grades: {grades} rows here, {grades - 1} in"
+        in line
+    )
+    assert "keeps its old register" in line
+    assert ws.load_settings().register_at is None
+    assert _contents(ws)[0] == before  # the old register is still in use, untouched
+    with Register.open(url) as target:
+        assert target.counts() == {} and target.submission_count() == 0
+
+
+def test_register_move_waits_for_no_watcher(tmp_path: Path) -> None:
+    ws = _demo(tmp_path / "demo")
+    with WatcherLock(ws.inbox / WATCH_LOCK):
+        line = one_error_line(
+            run("register", "move", "--to", "postgresql://qaf@db/qa", "--workspace", ws.root)
+        )
+    assert "Another watcher" in line
+    assert ws.load_settings().register_at is None
+
+
+def test_register_move_is_one_line_when_the_target_cannot_be_reached(tmp_path: Path) -> None:
+    ws = _demo(tmp_path / "demo")
+    port = pg_server._free_port()
+    line = one_error_line(
+        run(
+            "register",
+            "move",
+            "--to",
+            f"postgresql://qaf@127.0.0.1:{port}/qa",
+            "--workspace",
+            ws.root,
+        )
+    )
+    assert "cannot be reached" in line
+    assert ws.load_settings().register_at is None
+
+
+def test_use_postgres_helper_keeps_the_password_out_of_qaf_toml(
+    tmp_path: Path, new_pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    use_postgres(ws, new_pg_database(), monkeypatch)
+    assert pg_server.APP_PASSWORD not in ws.settings_path.read_text(encoding="utf-8")
+    with open_register(ws) as register:
+        assert register.dialect == "postgresql"
+
+
+def test_several_readers_at_once_on_one_team_register(
+    tmp_path: Path, new_pg_database: Callable[[], str]
+) -> None:
+    # Reports, exports and status from several computers at once: nobody waits for anybody.
+    url = new_pg_database()
+    errors: list[BaseException] = []
+
+    def look() -> None:
+        try:
+            for _ in range(5):
+                with Register.open(url) as register:
+                    register.counts()
+                    register.results()
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=look) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
