@@ -12,6 +12,7 @@ from qaf_docs.inbox.ingest import Outcome, ingest_inbox
 from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
@@ -57,7 +58,7 @@ def complete_all(sheet: object, first: int, sign: bool = True) -> None:
 
 
 def statuses(ws: Workspace, ref: str) -> list[tuple[str, str | None]]:
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         return [(e.event, e.to_status) for e in register.events(ref)]
 
 
@@ -70,7 +71,7 @@ def moderate(ws: Workspace, audit: AuditRecord, framework: Framework, to: str, w
 
 
 def last_reason(ws: Workspace, ref: str) -> str:
-    with Register.open(ws.register_path) as register:
+    with open_register(ws) as register:
         return register.events(ref)[-1].reason
 
 

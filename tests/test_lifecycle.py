@@ -23,9 +23,12 @@ from qaf_docs.errors import QafError, RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.records import AuditRecord
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
 from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_every_status_change_is_recorded_with_when_and_why(
@@ -46,7 +49,7 @@ def test_every_status_change_is_recorded_with_when_and_why(
         ("returned", "returned"),
         ("tracker", "closed"),
     ]
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         events = register.events(audit.audit_ref)
         assert register.audit(audit.audit_ref).status == "closed"  # type: ignore[union-attr]
     assert (
@@ -77,7 +80,7 @@ def test_a_rejected_resubmission_does_not_undo_an_accepted_return(
     ).save()
     drop(pack_docx(workspace, issued[0]), workspace.inbox, "again.docx")
     assert [o.result for o in run(workspace)] == ["rejected"]
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
 
 
@@ -98,12 +101,12 @@ def test_cancelling_needs_a_reason_and_is_kept_in_the_history(
 def test_a_form_for_a_cancelled_audit_is_refused_and_nothing_changes(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         register.cancel_audit(issued[0].audit_ref, "child moved to another council")
     outcome = return_form(workspace, issued[0], framework)
     assert outcome.result == "rejected"
     assert "was cancelled" in note_beside(workspace, "form.docx")
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.audit(issued[0].audit_ref).status == "cancelled"  # type: ignore[union-attr]
         assert register.submission_count() == 0
 
@@ -113,7 +116,7 @@ def test_a_pack_not_back_by_its_due_date_and_an_action_past_due_are_overdue(
 ) -> None:
     return_form(workspace, issued[0], framework)
     later = TODAY + timedelta(days=30)  # packs are due in 20 days, actions in 7 and 14
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         now = {r.audit_ref: r for r in register.results(today=TODAY)}
         then = {r.audit_ref: r for r in register.results(today=later)}
     assert not now[issued[1].audit_ref].overdue and then[issued[1].audit_ref].overdue
@@ -138,7 +141,7 @@ def test_a_tracker_for_an_audit_never_returned_is_refused_with_a_note_to_the_man
     note = note_beside(workspace, "tracker.xlsx")
     assert "no accepted audit form yet" in note
     assert "manager who keeps this case's action tracker" in note and "the auditor" not in note
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.submission_count() == 0
         assert register.audit(issued[0].audit_ref).status == "issued"  # type: ignore[union-attr]
 
@@ -147,12 +150,12 @@ def test_a_tracker_for_a_cancelled_audit_is_refused(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
     return_form(workspace, issued[0], framework)
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         register.cancel_audit(issued[0].audit_ref, "duplicate of another audit")
     edit_tracker(workspace, issued[0], complete_all)
     assert [o.result for o in run(workspace)] == ["rejected"]
     assert "was cancelled" in note_beside(workspace, "tracker.xlsx")
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert [a.status for a in register.current_actions(issued[0].audit_ref)] == [
             "Not started",
             "Not started",
@@ -168,7 +171,7 @@ def test_a_tracker_that_deletes_an_agreed_action_is_refused(
     assert "Action 2: this agreed action's row has been deleted" in note_beside(
         workspace, "tracker.xlsx"
     )
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert len(register.current_actions(issued[0].audit_ref)) == 2
 
 
@@ -189,7 +192,7 @@ def test_a_completion_date_before_the_action_was_agreed_is_refused(
     assert f"{early:%d/%m/%Y} is before the action was agreed" in note_beside(
         workspace, "tracker.xlsx"
     )
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
 
 
@@ -199,7 +202,7 @@ def test_an_audit_dated_in_the_future_is_refused(
     future = TODAY + timedelta(days=40)
     assert return_form(workspace, issued[0], framework, audit_day=future).result == "rejected"
     assert f"{future:%d/%m/%Y} is in the future" in note_beside(workspace, "form.docx")
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.submission_count() == 0
 
 
@@ -287,7 +290,7 @@ def test_completed_actions_close_the_audit_only_once_signed_off(
     edit_tracker(workspace, issued[0], complete_all)
     assert [o.result for o in run(workspace)] == ["accepted"]
     assert statuses(workspace, issued[0].audit_ref)[-1] == ("tracker", "closed")
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         [result] = [r for r in register.results() if r.audit_ref == issued[0].audit_ref]
         item = next(
             a
@@ -330,7 +333,7 @@ def test_a_sign_off_that_cannot_be_right_is_refused(
     edit_tracker(workspace, issued[0], edit)
     assert [o.result for o in run(workspace)] == ["rejected"]
     assert words in note_beside(workspace, "tracker.xlsx")
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
 
 
@@ -377,6 +380,6 @@ def test_an_older_copy_of_a_tracker_after_a_newer_one_is_refused(
     assert [o.result for o in run(workspace)] == ["rejected"]
     note = note_beside(workspace, "older.xlsx")
     assert "it looks like an older copy" in note and "manager who keeps" in note
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.audit(issued[0].audit_ref).status == "closed"  # type: ignore[union-attr]
         assert {a.status for a in register.current_actions(issued[0].audit_ref)} == {"Completed"}

@@ -21,9 +21,12 @@ from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.lifecycle import month_end
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
 from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_the_moderation_queue_puts_inadequate_first_due_at_once_then_month_end(
@@ -37,7 +40,7 @@ def test_the_moderation_queue_puts_inadequate_first_due_at_once_then_month_end(
     moderated.pick_date("qaf_moderation_date", TODAY).save()
     drop(pack_docx(workspace, issued[2]), workspace.inbox, "c.docx")
     run(workspace)
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         queue = register.moderation_queue(lambda _id: framework, TODAY)
     assert [(m.audit_ref, m.at_once, m.deadline) for m in queue] == [
         (issued[1].audit_ref, True, TODAY),
@@ -54,7 +57,7 @@ def test_a_changed_grade_and_its_reason_count_everywhere(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
     moderate(workspace, issued[0], framework, "Good", "Recent work addressed the gaps.")
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         [result] = [r for r in register.results() if r.audit_ref == issued[0].audit_ref]
         item = next(
             a
@@ -78,7 +81,7 @@ def test_a_dispute_needs_a_reason_and_a_moderated_grade_then_goes_to_the_qa_head
     roles = framework.escalation.grade_disputes
     return_form(workspace, issued[1], framework)
     moderate(workspace, issued[0], framework, "Requires improvement to be good", "")
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         with pytest.raises(RegisterError, match="needs a reason"):
             register.record_dispute(issued[0].audit_ref, " ", roles=roles, on=TODAY)
         with pytest.raises(RegisterError, match="no moderated grade to dispute"):
@@ -138,7 +141,7 @@ def test_a_moderated_grade_off_the_scale_is_refused_naming_the_field(
     drop(pack_docx(workspace, issued[0]), workspace.inbox, "mod.docx")
     assert [o.result for o in run(workspace)] == ["rejected"]
     assert "Moderated grade" in note_beside(workspace, "mod.docx")
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.audit(issued[0].audit_ref).status == "rejected"  # type: ignore[union-attr]
         assert register.submission_count() == 0
 
@@ -164,7 +167,7 @@ def test_which_audits_wait_for_moderation_is_a_setting(
 ) -> None:
     return_form(workspace, issued[0], framework)
     return_form(workspace, issued[1], framework, name="b.docx", grade=INADEQUATE)
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         queue = register.moderation_queue(lambda _id: framework, TODAY, rule)
     assert [m.audit_ref for m in queue] == [issued[i].audit_ref for i in expected]
 
@@ -177,7 +180,7 @@ def test_the_framework_rule_still_queues_every_inadequate_where_it_moderates_onl
     )
     return_form(workspace, issued[0], framework)
     return_form(workspace, issued[1], framework, name="b.docx", grade=INADEQUATE)
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         framework_rule = register.moderation_queue(lambda _id: only_inadequate, TODAY)
         everything = register.moderation_queue(lambda _id: only_inadequate, TODAY, "all")
     assert [m.audit_ref for m in framework_rule] == [issued[1].audit_ref]
@@ -195,7 +198,7 @@ def test_a_moderated_grade_per_practice_area_is_kept_beside_the_auditors(
     form.text("qaf_moderation_reason", "The assessment is out of date.").save()
     drop(pack_docx(workspace, issued[0]), workspace.inbox, "m.docx")
     assert [o.result for o in run(workspace)] == ["accepted"]
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         item = next(
             a
             for a in json.loads(export_json(register))["audits"]
@@ -220,7 +223,7 @@ def test_a_changed_practice_area_grade_without_a_reason_or_moderator_is_refused(
     note = note_beside(workspace, "m.docx")
     assert "no moderator is named" in note
     assert f"{framework.domains[0].title} ('Good' to 'Inadequate')" in note
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.submission_count() == 0
 
 
@@ -250,7 +253,7 @@ def test_a_moderation_form_is_prefilled_with_the_auditors_work_and_comes_back_as
     form.choose("qaf_moderated_grade", INADEQUATE).pick_date("qaf_moderation_date", TODAY).save()
     drop(path, workspace.inbox, "moderated.docx")
     assert [o.result for o in run(workspace)] == ["accepted"]
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.audit(issued[1].audit_ref).status == "moderated"  # type: ignore[union-attr]
         assert register.submission_count(issued[1].audit_ref) == 2, "the auditor's copy is kept"
         assert register.moderation_queue(lambda _id: framework, TODAY) == []

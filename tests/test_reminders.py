@@ -6,6 +6,7 @@ import email
 from email import policy
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import TODAY, complete_form, drop, pack_docx
 
@@ -16,6 +17,9 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.records import AuditRecord
 from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
+
 
 ROSTER = """Name,Email,Role,Team,Monthly Capacity
 Auditor 0,auditor0@council.example,Service Manager,Locality 9,2
@@ -105,12 +109,12 @@ def test_everyone_the_tool_cannot_address_is_a_warning_in_status_and_remind(
 def test_an_auditor_is_reminded_of_a_pack_due_within_a_week(
     workspace: Workspace, issued: list[AuditRecord]
 ) -> None:
-    from qaf_docs.register.store import Register
+    from qaf_docs.register.location import open_register
     from qaf_docs.reports.lifecycle import frameworks_of
     from qaf_docs.reports.reminders import plan_reminders, write_reminders
 
     people = []
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         early = plan_reminders(register, people, frameworks_of(workspace), TODAY)
         later = TODAY + (issued[0].due_on - TODAY) - __import__("datetime").timedelta(days=3)
         plan = plan_reminders(register, people, frameworks_of(workspace), later)

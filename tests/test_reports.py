@@ -24,6 +24,9 @@ from qaf_docs.reports.periods import parse_period
 from qaf_docs.reports.qa_tracker import build_tracker
 from qaf_docs.workspace import Workspace
 
+pytestmark = pytest.mark.both_backends
+
+
 TODAY = date(2026, 8, 20)
 GRADES = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]
 DOMAINS = ["Assessment", "Planning", "Intervention and visiting", "Review", "Management oversight"]

@@ -13,10 +13,12 @@ from qaf_docs.dates import working_days_after
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome, ingest_inbox
 from qaf_docs.records import AuditRecord
-from qaf_docs.register.store import Register
+from qaf_docs.register.location import open_register
 from qaf_docs.reports.export import export_json
 from qaf_docs.returns.smart import is_vague
 from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 @pytest.mark.parametrize(
@@ -68,7 +70,7 @@ def test_an_immediate_action_within_the_working_days_is_kept_with_its_smart_colu
     due = working_days_after(TODAY, days)
     outcome = _return(workspace, issued[0], framework, due, "See the child alone this week")
     assert outcome.result == "accepted", outcome.findings
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         item = next(
             a
             for a in json.loads(export_json(register))["audits"]
@@ -90,7 +92,7 @@ def test_an_immediate_action_due_after_the_working_day_limit_is_refused(
     note = (workspace.rejected / f"{issued[0].audit_ref}.docx.rejected.txt").read_text("utf-8")
     assert f"within {days} working days" in note
     assert f"on or before {working_days_after(TODAY, days):%d/%m/%Y}" in note
-    with Register.open(workspace.register_path) as register:
+    with open_register(workspace) as register:
         assert register.submission_count() == 0
 
 

@@ -290,7 +290,14 @@ def test_inbox_removed_and_recreated(
     with caplog.at_level(logging.INFO, logger=LOG.name), harness.running():
         drop(inbox, "before.docx")
         assert wait_for(lambda: harness.count() >= 1)
-        shutil.rmtree(inbox)
+
+        # The lock's heartbeat may recreate its file while the folder is being removed (the
+        # folder was still there): remove it again, as someone deleting the share's folder would.
+        def removed() -> bool:
+            shutil.rmtree(inbox, ignore_errors=True)
+            return not inbox.exists()
+
+        assert wait_for(removed)
         assert wait_for(lambda: "inbox not reachable" in caplog.text)
         time.sleep(0.3)
         assert not inbox.exists()  # the watcher does not recreate a missing share
