@@ -374,3 +374,21 @@ def test_managers_action_tracker_template_prints_one_page_wide() -> None:
     assert all(ws.cell(row=header, column=c).alignment.wrap_text for c in range(1, 9))
     assert ws.cell(row=header + 1, column=2).alignment.vertical == "top"
     assert ws.cell(row=header + 1, column=5).alignment.vertical == "top"
+
+
+def test_concerns_and_escalations_reach_the_tracker_as_the_export_has_them(
+    demo: Workspace, exported: list[dict[str, Any]]
+) -> None:
+    book = load_workbook(demo.tracker_path, read_only=True)
+    concerns = [r for r in book["Concerns"].iter_rows(min_row=2, values_only=True) if r[0]]
+    expected = [(a["audit_ref"], c["text"]) for a in exported for c in a["concerns"]]
+    assert expected, "the demo raises a safeguarding concern"
+    assert [(r[0], r[4]) for r in concerns] == expected
+    escalated = [
+        r[4]
+        for r in book["Re-audits & escalations"].iter_rows(min_row=2, values_only=True)
+        if r[4] and str(r[4]).startswith("Escalated to")
+    ]
+    # In the framework's words, never its keys, and a concern is not listed as an escalation.
+    assert escalated and not any("_" in str(e) for e in escalated)
+    assert len(escalated) == sum(len(a["escalations"]) for a in exported)

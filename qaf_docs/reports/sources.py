@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from qaf_docs.records import ActionResult, AuditResult
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
 
 # What auditors write beside the grades, in the order reports show them.
 SECTION_TITLES = {
@@ -101,12 +102,14 @@ def escalations(a: AuditResult) -> list[Escalation] | None:
         return None
     return [
         Escalation(
-            str(_value(e, "level", "") or ""),
+            # The framework's words for the level ("Assistant Director"), not its key.
+            str(_value(e, "title", "") or _value(e, "level", "") or ""),
             _date(_value(e, "raised_on")),
             str(_value(e, "reason", "") or ""),
             _date(_value(e, "resolved_on")),
         )
         for e in raw
+        if _value(e, "level") != CONCERN_LEVEL
     ]
 
 
@@ -114,7 +117,19 @@ def concerns(a: AuditResult) -> list[Concern] | None:
     """Return safeguarding concerns raised in the audit, or None while not recorded."""
     raw = getattr(a, "concerns", None)
     if raw is None:
-        return None
+        # The register keeps a safeguarding concern as an escalation to the framework's roles.
+        routed = getattr(a, "escalations", None)
+        if routed is None:
+            return None
+        return [
+            Concern(
+                _date(_value(e, "raised_on")),
+                str(_value(e, "reason", "") or ""),
+                ", ".join(_value(e, "roles", []) or []),
+            )
+            for e in routed
+            if _value(e, "level") == CONCERN_LEVEL
+        ]
     return [
         Concern(
             _date(_value(c, "raised_on")),
