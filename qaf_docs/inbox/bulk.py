@@ -24,7 +24,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from qaf_docs.errors import FileInUseError, IdentityError, QafError, SubmissionError
+from qaf_docs.errors import (
+    AlreadyRecordedError,
+    FileInUseError,
+    IdentityError,
+    QafError,
+    SubmissionError,
+)
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
@@ -126,7 +132,11 @@ class BulkIngestor(Ingestor):
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
         if seen is not None and seen.outcome == "processed":
-            if seen.file_name == path.name and not self.register.is_filed(digest):
+            if (
+                seen.file_name == path.name
+                and seen.recorded_by in (None, self.computer)  # only the computer that recorded it
+                and not self.register.is_filed(digest)
+            ):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again
                 # (the Inadequate pathway, recorded just after the form, is applied if it was not).
                 checks.redo_pathway(self.register, seen.audit_ref, path, self._framework)
@@ -169,15 +179,28 @@ class BulkIngestor(Ingestor):
             with self.register.transaction():  # a savepoint: this file alone, all or nothing
                 if reading.form is not None:
                     self.register.record_audit_submission(
-                        reading.form, warnings(found), file_name=path.name, sha256=digest
+                        reading.form,
+                        warnings(found),
+                        file_name=path.name,
+                        sha256=digest,
+                        recorded_by=self.computer,
                     )
                     raised = self.register.apply_pathway(audit.audit_ref, framework, date.today())
                 elif reading.tracker is not None:
                     self.register.record_tracker_submission(
-                        identity.audit_ref, reading.tracker.rows, file_name=path.name, sha256=digest
+                        identity.audit_ref,
+                        reading.tracker.rows,
+                        file_name=path.name,
+                        sha256=digest,
+                        recorded_by=self.computer,
                     )
             # Its tracker is behind now (a form's actions, a manager's updates): re-issue once.
             refresh[audit.audit_ref] = audit
+        except AlreadyRecordedError:
+            # Another computer recorded this very file while this one was reading it.
+            seen = self.register.ingested(digest)
+            first = seen.file_name if seen else path.name
+            return self._duplicate_later(path, digest, first, seen.audit_ref if seen else None)
         except QafError as e:
             log.warning("%s could not be recorded; left in the inbox: %s", label, e)
             outcome = Outcome(label, "waiting", detail=f"not recorded: {e}", problem=str(e))
