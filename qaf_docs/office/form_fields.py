@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -18,9 +19,11 @@ _W = f"{{{W_NS}}}"
 _W14 = f"{{{W14_NS}}}"
 
 
-@dataclass(frozen=True)
-class FieldValue:
-    """What one form field holds: its text, and for date pickers / check boxes their stored value."""
+class FieldValue(NamedTuple):
+    """What one form field holds: its text, and for date pickers / check boxes their stored value.
+
+    A named tuple: a form holds a couple of hundred fields and this is made for each of them.
+    """
 
     name: str
     text: str
@@ -36,32 +39,52 @@ def _clean(text: str, showing_placeholder: bool) -> str:
     return text
 
 
+_T, _BR, _CR, _TAB, _P = (f"{_W}{name}" for name in ("t", "br", "cr", "tab", "p"))
+_TEXT_TAGS = (_T, _BR, _CR, _TAB, _P)
+_SDT, _SDT_PR, _SDT_CONTENT, _TAG = f"{_W}sdt", f"{_W}sdtPr", f"{_W}sdtContent", f"{_W}tag"
+_BOOKMARK_START, _BOOKMARK_END = f"{_W}bookmarkStart", f"{_W}bookmarkEnd"
+_VAL, _NAME, _ID = f"{_W}val", f"{_W}name", f"{_W}id"
+_DATE, _FULL_DATE, _SHOWING_PLACEHOLDER = f"{_W}date", f"{_W}fullDate", f"{_W}showingPlcHdr"
+_CHECKBOX, _CHECKED, _CHECKED_VAL = f"{_W14}checkbox", f"{_W14}checked", f"{_W14}val"
+_TR, _TC = f"{_W}tr", f"{_W}tc"
+_TRUE = ("1", "true")
+
+
 def _text_of(elements: Iterable[etree._Element]) -> str:
     """Visible text of ``elements`` in order: runs, tabs and breaks; deleted (tracked) text skipped."""
     out: list[str] = []
     paragraphs_seen = 0
     for el in elements:
         tag = el.tag
-        if tag == f"{_W}t":
+        if tag == _T:
             out.append(el.text or "")
-        elif tag in (f"{_W}br", f"{_W}cr"):
+        elif tag in (_BR, _CR):
             out.append("\n")
-        elif tag == f"{_W}tab":
+        elif tag == _TAB:
             out.append("\t")
-        elif tag == f"{_W}p":
+        elif tag == _P:
             if paragraphs_seen:
                 out.append("\n")
             paragraphs_seen += 1
     return "".join(out)
 
 
+def _text_within(element: etree._Element) -> str:
+    """Visible text inside ``element`` (only the elements that carry text are visited)."""
+    return _text_of(element.iter(_TEXT_TAGS))
+
+
+def _child(parent: etree._Element, tag: str) -> etree._Element | None:
+    """The first child of ``parent`` with ``tag`` (a loop over a few children beats ``find``)."""
+    for child in parent:
+        if child.tag == tag:
+            return child
+    return None
+
+
 def _date_of(pr: etree._Element | None) -> date | None:
-    if pr is None:
-        return None
-    d = pr.find(f"{_W}date")
-    if d is None:
-        return None
-    full = d.get(f"{_W}fullDate")
+    d = _child(pr, _DATE) if pr is not None else None
+    full = d.get(_FULL_DATE) if d is not None else None
     if not full:
         return None
     try:
@@ -71,132 +94,171 @@ def _date_of(pr: etree._Element | None) -> date | None:
 
 
 def _checked_of(pr: etree._Element | None) -> bool | None:
-    if pr is None:
-        return None
-    box = pr.find(f"{_W14}checkbox")
+    box = _child(pr, _CHECKBOX) if pr is not None else None
     if box is None:
         return None
-    mark = box.find(f"{_W14}checked")
-    return mark is not None and mark.get(f"{_W14}val") in ("1", "true")
+    mark = _child(box, _CHECKED)
+    return mark is not None and mark.get(_CHECKED_VAL) in _TRUE
 
 
-def _from_sdt(name: str, sdt: etree._Element, found_by: str) -> FieldValue:
-    pr = sdt.find(f"{_W}sdtPr")
-    content = sdt.find(f"{_W}sdtContent")
-    raw = _text_of(content.iter()) if content is not None else ""
-    showing = pr is not None and pr.find(f"{_W}showingPlcHdr") is not None
-    checked = _checked_of(pr)
-    if checked is None and raw.strip() in ("☒", "☑", "☐"):
-        checked = raw.strip() != "☐"
-    return FieldValue(
-        name=name,
-        text="" if checked is not None else _clean(raw, showing),
-        date_value=_date_of(pr),
-        checked=checked,
-        found_by=found_by,
-    )
+def _from_sdt(sdt: etree._Element) -> FieldValue | None:
+    """The qaf field a content control holds (None for a control qaf did not tag).
+
+    Runs for every control of every form read, so each part is visited once, by plain loops.
+    """
+    pr = content = None
+    for part in sdt:
+        if part.tag == _SDT_PR:
+            pr = part
+        elif part.tag == _SDT_CONTENT:
+            content = part
+    if pr is None:
+        return None
+    name = ""
+    box = None
+    showing = False
+    for prop in pr:
+        kind = prop.tag
+        if kind == _TAG:
+            name = prop.get(_VAL, "")
+        elif kind == _CHECKBOX:
+            box = prop
+        elif kind == _SHOWING_PLACEHOLDER:
+            showing = True
+    if not name.startswith(FIELD_PREFIX):
+        return None
+    if box is not None:  # a check box: its state is all it holds
+        mark = _child(box, _CHECKED)
+        return FieldValue(name, "", checked=mark is not None and mark.get(_CHECKED_VAL) in _TRUE)
+    raw = _text_within(content) if content is not None else ""
+    if raw.strip() in ("☒", "☑", "☐"):  # a check box another editor saved as a plain symbol
+        return FieldValue(name, "", checked=raw.strip() != "☐")
+    return FieldValue(name, _clean(raw, showing), date_value=_date_of(pr))
+
+
+@dataclass(frozen=True)
+class FormScan:
+    """What one walk of a form finds: its fields, and where each qaf bookmark starts."""
+
+    fields: dict[str, FieldValue]
+    bookmarks: dict[str, list[etree._Element]]
+
+
+def scan_form(root: etree._Element) -> FormScan:
+    """Find every qaf field in ``root`` in one walk: by tag, else between its bookmarks.
+
+    Word keeps a control's tag; LibreOffice drops it but keeps the bookmark around the control.
+    Only the fields no tag names are read by bookmark, each from its own bookmarked range, so a
+    form saved by Word costs one walk over the controls and bookmarks and nothing more.
+    """
+    fields: dict[str, FieldValue] = {}
+    bookmarks: dict[str, list[etree._Element]] = {}
+    for el in root.iter(_SDT, _BOOKMARK_START):
+        if el.tag == _BOOKMARK_START:
+            name = el.get(_NAME, "")
+            if name.startswith(FIELD_PREFIX):
+                bookmarks.setdefault(name, []).append(el)
+            continue
+        value = _from_sdt(el)
+        if value is not None and value.name not in fields:
+            fields[value.name] = value
+    for name, starts in bookmarks.items():
+        if name not in fields:
+            value = _field_by_bookmark(name, starts)
+            if value is not None:
+                fields[name] = value
+    return FormScan(fields, bookmarks)
 
 
 def read_fields(root: etree._Element) -> dict[str, FieldValue]:
     """Return every qaf field in the document ``root``, found by tag, else by bookmark."""
-    fields: dict[str, FieldValue] = {}
-    for sdt in root.iter(f"{_W}sdt"):
-        tag = sdt.find(f"{_W}sdtPr/{_W}tag")
-        name = tag.get(f"{_W}val", "") if tag is not None else ""
-        if name.startswith(FIELD_PREFIX) and name not in fields:
-            fields[name] = _from_sdt(name, sdt, "tag")
-    marked = {
-        el.get(f"{_W}name", "")
-        for el in root.iter(f"{_W}bookmarkStart")
-        if el.get(f"{_W}name", "").startswith(FIELD_PREFIX)
-    }
-    missing = marked - fields.keys()
-    if not missing:
-        return fields  # every bookmarked field was found by its tag (a file Word saved)
-    for name, value in _fields_by_bookmark(root, missing).items():
-        fields.setdefault(name, value)
-    return fields
+    return scan_form(root).fields
 
 
-def _fields_by_bookmark(root: etree._Element, names: set[str]) -> dict[str, FieldValue]:
-    """Read the fields ``names`` from the text between their bookmarks' start and end."""
-    open_ranges: dict[str, tuple[str, list[etree._Element], etree._Element | None]] = {}
-    collected: dict[str, list[tuple[list[etree._Element], etree._Element | None]]] = {}
-    for el in root.iter():
-        tag = el.tag
-        if tag == f"{_W}bookmarkStart":
-            name = el.get(f"{_W}name", "")
-            if name in names:
-                # LibreOffice may move the start inside the control: its properties then sit above.
-                enclosing = next(
-                    (a for a in el.iterancestors(f"{_W}sdt")),
-                    None,
-                )
-                open_ranges[el.get(f"{_W}id", "")] = (name, [], enclosing)
-        elif tag == f"{_W}bookmarkEnd":
-            key = el.get(f"{_W}id", "")
-            if key in open_ranges:
-                name, elements, enclosing = open_ranges.pop(key)
-                collected.setdefault(name, []).append((elements, enclosing))
-        elif open_ranges:
-            for _, elements, _ in open_ranges.values():
-                elements.append(el)
-    result: dict[str, FieldValue] = {}
-    for name, ranges in collected.items():
-        texts: list[str] = []
-        when: date | None = None
-        checked: bool | None = None
-        for elements, enclosing in ranges:
-            prs = [e for e in elements if e.tag == f"{_W}sdtPr"]
-            if enclosing is not None:
-                prs.insert(0, enclosing.find(f"{_W}sdtPr"))
-            for pr in prs:
-                when = when or _date_of(pr)
-                checked = checked if checked is not None else _checked_of(pr)
-            texts.append(_text_of(elements))
-        raw = "\n".join(t for t in texts if t.strip())
-        if checked is None and raw.strip() in ("☒", "☑", "☐"):
-            checked = raw.strip() != "☐"
-        result[name] = FieldValue(
-            name=name,
-            text="" if checked is not None else _clean(raw, False),
-            date_value=when,
-            checked=checked,
-            found_by="bookmark",
-        )
-    return result
+def _bookmarked_range(start: etree._Element) -> list[etree._Element] | None:
+    """Elements between a bookmark's start and its end in document order (None if it never ends).
+
+    Only the smallest part of the document holding both ends is walked.
+    """
+    key = start.get(_ID, "")
+    holder = start.getparent()
+    while holder is not None:
+        inside: list[etree._Element] | None = None
+        for el in holder.iter():
+            if inside is None:
+                if el is start:
+                    inside = []
+            elif el.tag == _BOOKMARK_END and el.get(_ID, "") == key:
+                return inside
+            else:
+                inside.append(el)
+        holder = holder.getparent()
+    return None
+
+
+def _field_by_bookmark(name: str, starts: list[etree._Element]) -> FieldValue | None:
+    """Read field ``name`` from the text between its bookmarks' starts and ends."""
+    texts: list[str] = []
+    when: date | None = None
+    checked: bool | None = None
+    found = False
+    for start in starts:
+        elements = _bookmarked_range(start)
+        if elements is None:
+            continue
+        found = True
+        prs = [e for e in elements if e.tag == _SDT_PR]
+        # LibreOffice may move the start inside the control: its properties then sit above.
+        enclosing = next(start.iterancestors(_SDT), None)
+        if enclosing is not None:
+            prs.insert(0, _child(enclosing, _SDT_PR))
+        for pr in prs:
+            when = when or _date_of(pr)
+            checked = checked if checked is not None else _checked_of(pr)
+        texts.append(_text_of(elements))
+    if not found:
+        return None
+    raw = "\n".join(t for t in texts if t.strip())
+    if checked is None and raw.strip() in ("☒", "☑", "☐"):
+        checked = raw.strip() != "☐"
+    return FieldValue(
+        name=name,
+        text="" if checked is not None else _clean(raw, False),
+        date_value=when,
+        checked=checked,
+        found_by="bookmark",
+    )
 
 
 def table_rows(table: etree._Element) -> list[list[str]]:
     """Return the visible text of every cell of ``table``, row by row (placeholders read as empty)."""
     rows: list[list[str]] = []
-    for tr in table.iterfind(f"{_W}tr"):
-        cells = []
-        for tc in tr.iterfind(f"{_W}tc"):
-            cells.append(_clean(_text_of(tc.iter()), False))
-        rows.append(cells)
+    for tr in table:
+        if tr.tag == _TR:
+            rows.append([_clean(_text_within(tc), False) for tc in tr if tc.tag == _TC])
     return rows
 
 
 def cell_dates(table: etree._Element) -> list[list[date | None]]:
     """Return, per row and cell, the date stored by a date picker in that cell (None if none)."""
     out: list[list[date | None]] = []
-    for tr in table.iterfind(f"{_W}tr"):
+    for tr in table:
+        if tr.tag != _TR:
+            continue
         row: list[date | None] = []
-        for tc in tr.iterfind(f"{_W}tc"):
-            found = None
-            for pr in tc.iter(f"{_W}sdtPr"):
-                found = found or _date_of(pr)
-            row.append(found)
+        for tc in tr:
+            if tc.tag == _TC:
+                found = None
+                for pr in tc.iter(_SDT_PR):
+                    found = found or _date_of(pr)
+                row.append(found)
         out.append(row)
     return out
 
 
+TABLE = f"{_W}tbl"
+
+
 def tables(root: etree._Element) -> list[etree._Element]:
     """Return every table in the document body, nested ones included, in document order."""
-    return list(root.iter(f"{_W}tbl"))
-
-
-def bookmark_names(element: etree._Element) -> set[str]:
-    """Return the names of the bookmarks that start inside ``element``."""
-    return {b.get(f"{_W}name", "") for b in element.iter(f"{_W}bookmarkStart")}
+    return list(root.iter(TABLE))

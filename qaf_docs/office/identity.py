@@ -12,8 +12,8 @@ from pathlib import Path
 
 from lxml import etree
 
-from qaf_docs.errors import IdentityError
-from qaf_docs.office.parts import Limits, parse_xml, read_member
+from qaf_docs.errors import IdentityError, UnsafeFileError
+from qaf_docs.office.parts import Limits, Package
 from qaf_docs.records import Identity
 
 CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
@@ -37,43 +37,47 @@ def custom_properties_xml(props: dict[str, str]) -> bytes:
     return data
 
 
-def read_custom_properties(path: Path, limits: Limits | None = None) -> dict[str, str]:
-    """Return the custom document properties of an Office file (empty when it has none)."""
-    limits = limits or Limits()
-    names = _member_names(path)
-    part = _custom_part_name(path, limits, names)
-    if part not in names:
+def read_custom_properties(source: Path | Package, limits: Limits | None = None) -> dict[str, str]:
+    """Return the custom document properties of an Office file (empty when it has none).
+
+    ``source`` is a path, or a ``Package`` already open (its parts are then read only once).
+    """
+    if isinstance(source, Package):
+        return _custom_properties(source)
+    try:
+        package = Package(source, limits or Limits())
+    except UnsafeFileError as e:
+        if isinstance(e.__cause__, zipfile.BadZipFile | OSError):
+            return {}  # not a zip at all: it carries no identity (the safety check says why)
+        raise
+    with package:
+        return _custom_properties(package)
+
+
+def _custom_properties(package: Package) -> dict[str, str]:
+    part = _custom_part_name(package)
+    if part not in package.names:
         return {}
-    root = parse_xml(read_member(path, part, limits), path=path)
     props: dict[str, str] = {}
-    for prop in root.iter(f"{{{CUSTOM_NS}}}property"):
+    for prop in package.xml(part).iter(f"{{{CUSTOM_NS}}}property"):
         name = prop.get("name")
         if name:
             props[name] = "".join(prop.itertext()).strip()
     return props
 
 
-def _member_names(path: Path) -> set[str]:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            return set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
-        return set()
-
-
-def _custom_part_name(path: Path, limits: Limits, names: set[str]) -> str:
+def _custom_part_name(package: Package) -> str:
     """Find the custom-properties part through the package relationships, as Office does."""
-    if "_rels/.rels" not in names:
+    if "_rels/.rels" not in package.names:
         return "docProps/custom.xml"
-    rels = parse_xml(read_member(path, "_rels/.rels", limits), path=path)
-    for rel in rels.iter(f"{{{_PKG_REL_NS}}}Relationship"):
+    for rel in package.xml("_rels/.rels").iter(f"{{{_PKG_REL_NS}}}Relationship"):
         if rel.get("Type") == CUSTOM_REL and rel.get("TargetMode") != "External":
             return (rel.get("Target") or "docProps/custom.xml").lstrip("/")
     return "docProps/custom.xml"
 
 
 def read_identity(
-    path: Path,
+    source: Path | Package,
     visible_ref: str | None = None,
     limits: Limits | None = None,
     *,
@@ -85,7 +89,8 @@ def read_identity(
     reference and the case id printed in the file. A form whose reference was deleted is still
     matched by its case id; one that shows neither cannot be confirmed and is refused.
     """
-    props = read_custom_properties(path, limits)
+    path = source.path if isinstance(source, Package) else source
+    props = read_custom_properties(source, limits)
     identity = Identity.from_properties(props)
     if identity is None:
         raise IdentityError(

@@ -8,6 +8,7 @@ touches the network.
 from __future__ import annotations
 
 import hashlib
+import threading
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,16 @@ DTD_MARKERS = tuple(
 
 
 MARKER_OVERLAP = max(len(m) for m in DTD_MARKERS)
+
+
+def declares_dtd(data: bytes) -> bool:
+    """Whether an XML part's bytes hold a DTD or entity declaration, in any encoding XML allows.
+
+    Every marker starts with "<!"; text with no "<!" in either byte order is looked at once.
+    """
+    if b"<!" in data or b"<\x00!" in data:  # the second is UTF-16 in either byte order
+        return any(marker in data for marker in DTD_MARKERS)
+    return False
 
 
 @dataclass(frozen=True)
@@ -89,26 +100,72 @@ def read_info(
     return data
 
 
+class Package:
+    """An Office file opened once, its parts read under ``limits`` (each part decompressed once).
+
+    Reading a form needs three parts (the document, the package relationships, the custom
+    properties); opening the zip for each was most of the cost beyond parsing. Use as a context
+    manager; failures while reading become the refusals ``reading`` gives.
+    """
+
+    def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.path = path
+        self.limits = limits
+        self._parts: dict[str, bytes] = {}
+        with reading(path):
+            if path.stat().st_size > limits.max_file_bytes:
+                raise unsafe(path, "The file is too large to be read.", ASK_AUTHOR)
+            self.archive = zipfile.ZipFile(path)
+        self.names = frozenset(self.archive.namelist())
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.archive.close()
+
+    def keep(self, name: str, data: bytes) -> None:
+        """Remember ``data`` as part ``name`` (read by a caller that already vetted it)."""
+        self._parts[name] = data
+
+    def read(self, name: str) -> bytes:
+        """Return part ``name``'s bytes, refusing it when missing or over the limits."""
+        if name not in self._parts:
+            with reading(self.path):
+                try:
+                    info = self.archive.getinfo(name)
+                except KeyError:
+                    raise unsafe(
+                        self.path,
+                        "A part that every Word or Excel file has is missing, so the file cannot "
+                        "be read.",
+                        ASK_AUTHOR,
+                    ) from None
+                self._parts[name] = read_info(self.path, self.archive, info, self.limits)
+        return self._parts[name]
+
+    def xml(self, name: str) -> etree._Element:
+        """Return part ``name`` parsed as XML (see ``parse_xml``)."""
+        return parse_xml(self.read(name), path=self.path)
+
+
 def read_member(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """Return the bytes of one zip member, refusing members over the size and ratio limits."""
-    with reading(path):
-        if path.stat().st_size > limits.max_file_bytes:
-            raise unsafe(path, "The file is too large to be read.", ASK_AUTHOR)
-        with zipfile.ZipFile(path) as archive:
-            try:
-                info = archive.getinfo(name)
-            except KeyError:
-                raise unsafe(
-                    path,
-                    "A part that every Word or Excel file has is missing, so the file cannot be "
-                    "read.",
-                    ASK_AUTHOR,
-                ) from None
-            return read_info(path, archive, info, limits)
+    with Package(path, limits) as package:
+        return package.read(name)
+
+
+_PARSERS = threading.local()  # lxml parsers may be reused, but not shared between threads
 
 
 def _safe_parser() -> etree.XMLParser:
-    return etree.XMLParser(
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is not None:
+        return parser
+    _PARSERS.parser = parser = etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -117,11 +174,12 @@ def _safe_parser() -> etree.XMLParser:
         remove_pis=False,
         collect_ids=False,
     )
+    return parser
 
 
 def parse_xml(data: bytes, *, path: Path | None = None) -> etree._Element:
     """Parse one XML part with no DTD, entities, network or huge trees; else UnsafeFileError."""
-    if any(marker in data for marker in DTD_MARKERS):
+    if declares_dtd(data):
         raise dtd_error(path)
     try:
         root = etree.fromstring(data, parser=_safe_parser())

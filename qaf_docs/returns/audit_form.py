@@ -22,17 +22,19 @@ from qaf_docs.office import field_names as tags
 from qaf_docs.office import form_fields as ff
 from qaf_docs.office.content_controls import W_NS
 from qaf_docs.office.identity import read_identity
-from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, parse_xml, read_member
+from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
 from qaf_docs.returns.form_parts import agency_findings, not_applicable_refused, ticked_indicators
 
 # Sections read as their own parts (agency sections, the moderation table), not as one text box.
 _NOT_TEXT = ("agency_contributions", "moderation")
+_DOCUMENT = "word/document.xml"
 
 
 def read_document_xml(path: Path, limits: Limits = DEFAULT_LIMITS) -> etree._Element:
     """Return the parsed main document part of a .docx (bounded, no entities)."""
-    return parse_xml(read_member(path, "word/document.xml", limits), path=path)
+    with Package(path, limits) as package:
+        return package.xml(_DOCUMENT)
 
 
 def _section_texts(framework: Framework, text: Callable[[str], str]) -> dict[str, str]:
@@ -62,13 +64,22 @@ def labelled_value(root: etree._Element, labels: set[str] = _CASE_LABELS) -> str
     return None
 
 
-def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_LIMITS) -> AuditForm:
-    """Read a completed audit tool; reading problems come back as error findings on the form."""
-    root = read_document_xml(path, limits)
-    fields = ff.read_fields(root)
+def read_audit_form(
+    source: Path | Package, framework: Framework, limits: Limits = DEFAULT_LIMITS
+) -> AuditForm:
+    """Read a completed audit tool; reading problems come back as error findings on the form.
+
+    ``source`` is the file, or a ``Package`` already open (the inbox has checked it as one).
+    """
+    if not isinstance(source, Package):
+        with Package(source, limits) as package:
+            return read_audit_form(package, framework, limits)
+    root = source.xml(_DOCUMENT)
+    scan = ff.scan_form(root)
+    fields = scan.fields
     # An empty string, not None, when the reference was deleted: the check then needs the case id.
     visible_ref = fields["qaf_ref"].text if "qaf_ref" in fields else ""
-    identity = read_identity(path, visible_ref, limits, visible_case_id=labelled_value(root))
+    identity = read_identity(source, visible_ref, limits, visible_case_id=labelled_value(root))
     findings: list[Finding] = []
 
     def text(name: str) -> str:
@@ -135,7 +146,7 @@ def read_audit_form(path: Path, framework: Framework, limits: Limits = DEFAULT_L
         moderated_grade=grade("qaf_moderated_grade", "Moderated grade", framework.scale),
         moderation_reason=text("qaf_moderation_reason"),
         moderation_date=when("qaf_moderation_date", "Date moderated"),
-        actions=_read_actions(root, findings),
+        actions=_read_actions(root, scan, findings),
         findings=findings,
         agencies=agency_findings(fields) if sections.agency_contributions else [],
         missing_history=(bool(missing.checked) if missing else False)
@@ -158,12 +169,12 @@ _COLUMNS = {
 _TICKED = {"☒", "☑", "✓", "✔", "x", "y", "yes", "true", "immediate"}
 
 
-def _actions_table(root: etree._Element) -> etree._Element | None:
-    candidates = ff.tables(root)
-    for table in candidates:
-        if "qaf_actions" in ff.bookmark_names(table):
-            return table
-    for table in candidates:
+def _actions_table(root: etree._Element, scan: ff.FormScan) -> etree._Element | None:
+    for start in scan.bookmarks.get("qaf_actions", []):
+        around = list(start.iterancestors(ff.TABLE))
+        if around:
+            return around[-1]  # the outermost table holding the bookmark, as the page shows it
+    for table in ff.tables(root):
         rows = ff.table_rows(table)
         if rows and _column_map(rows[0]) is not None:
             return table
@@ -182,8 +193,10 @@ def _column_map(header: list[str]) -> dict[str, int] | None:
     return found if {"description", "owner"} <= found.keys() else None
 
 
-def _read_actions(root: etree._Element, findings: list[Finding]) -> list[ActionRow]:
-    table = _actions_table(root)
+def _read_actions(
+    root: etree._Element, scan: ff.FormScan, findings: list[Finding]
+) -> list[ActionRow]:
+    table = _actions_table(root, scan)
     if table is None:
         findings.append(
             Finding(
