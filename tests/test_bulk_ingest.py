@@ -141,7 +141,7 @@ def test_a_resubmitted_audit_gets_one_tracker_for_the_burst(
     real = derived.write_tracker_job  # the burst's trackers are written through inbox.derived
 
     def counting(job: derived.TrackerJob) -> str | None:
-        written.append(job[3])
+        written.append(job.out)
         return real(job)
 
     monkeypatch.setattr(derived, "write_tracker_job", counting)

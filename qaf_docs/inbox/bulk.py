@@ -27,7 +27,6 @@ from pathlib import Path
 from qaf_docs.errors import (
     AlreadyRecordedError,
     FileInUseError,
-    IdentityError,
     QafError,
     SubmissionError,
 )
@@ -35,13 +34,12 @@ from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
-from qaf_docs.inbox.identity_checks import check_identity
+from qaf_docs.inbox.identity_checks import check_identity, file_identity
 from qaf_docs.inbox.ingest import Ingestor, Outcome
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
-from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parallel import batched, map_in_order
-from qaf_docs.office.parts import Limits, sha256_file
+from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs.handoff import FOR_MANAGERS, folder_name
 from qaf_docs.records import AuditForm, AuditRecord, Identity
@@ -97,11 +95,15 @@ class BulkIngestor(Ingestor):
             # One transaction per batch (the change counter moves once), a savepoint per file.
             with self.register.transaction():
                 pending = [self._decide(reading, refresh) for reading in batch]
-            for item in pending:  # the batch is committed: now, and only now, files move
-                outcome = self._place(item)
-                outcomes.append(outcome)
-                if on_file:
-                    on_file(outcome)
+            # The batch is committed: now, and only now, files move. Their "filed" marks share one
+            # commit; a mark lost to a crash loses no form, only the chance to call a copy dropped
+            # again later a duplicate (as when a crash falls between one file's move and its mark).
+            with self.register.transaction(counted=False):
+                for item in pending:
+                    outcome = self._place(item)
+                    outcomes.append(outcome)
+                    if on_file:
+                        on_file(outcome)
         handed = self._refresh_trackers(list(refresh.values()))
         for outcome in outcomes:  # say where an accepted form's tracker went, as one file would
             audit = refresh.get(outcome.audit_ref or "")
@@ -296,28 +298,28 @@ def _read(path: Path) -> Reading:
     except (PermissionError, FileInUseError):
         reading.in_use = True
         return reading
+    # One open of the file: the safety check keeps the parts the readers parse next.
     try:
-        reading.kind = inspect_office_file(path, limits)
-        identity = Identity.from_properties(read_custom_properties(path, limits))
-        if identity is None:
-            raise IdentityError(
-                "This file does not carry a qaf audit identity (its document properties are "
-                "missing), so it cannot be matched to an audit",
-                path=path,
-            )
-        reading.identity = identity
-        if reading.kind is FileKind.DOCX and identity.kind == "audit_tool":
-            framework = readers.framework(identity.framework_id)
-            form = read_audit_form(path, framework, limits)
-            reading.form = form
-            reading.findings = form.findings + validate(
-                form, framework, readers.settings.validation, received_on=readers.today
-            )
-        elif reading.kind is FileKind.XLSX and identity.kind == "action_tracker":
-            reading.tracker = read_tracker(path, limits)
-            reading.findings = reading.tracker.findings
+        with Package(path, limits) as package:
+            _read_package(package, reading, readers)
     except FileInUseError:
         reading.in_use = True
     except SubmissionError as e:
         reading.problem = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
     return reading
+
+
+def _read_package(package: Package, reading: Reading, readers: _Readers) -> None:
+    path, limits = package.path, package.limits
+    reading.kind = inspect_office_file(package, limits)
+    reading.identity = identity = file_identity(package)
+    if reading.kind is FileKind.DOCX and identity.kind == "audit_tool":
+        framework = readers.framework(identity.framework_id)
+        form = read_audit_form(package, framework, limits)
+        reading.form = form
+        reading.findings = form.findings + validate(
+            form, framework, readers.settings.validation, received_on=readers.today
+        )
+    elif reading.kind is FileKind.XLSX and identity.kind == "action_tracker":
+        reading.tracker = read_tracker(path, limits)
+        reading.findings = reading.tracker.findings

@@ -51,8 +51,17 @@ def tracker_path(ws: Workspace, audit: AuditRecord) -> Path:
     return xlsx
 
 
-#: What a worker needs to write one tracker: template, details, actions, where, date of audit.
-TrackerJob = tuple[Path, pack_details.PackDetails, list[pack_details.PackAction], Path, date | None]
+@dataclass(frozen=True)
+class TrackerJob:
+    """What a worker needs to write one tracker and hand it to the manager's folder."""
+
+    template: Path
+    details: pack_details.PackDetails
+    actions: list[pack_details.PackAction]
+    out: Path
+    audit_date: date | None
+    outbox: Path
+    team: str
 
 
 def write_manager_tracker(
@@ -65,9 +74,10 @@ def write_manager_tracker(
     """
     handed: Path | None = None
     for audit_ref, reflects, job in _tracker_jobs(ws, register, settings, [audit]):
-        template, details, actions, out, audit_date = job
-        tracker_pack.write_action_tracker(template, details, actions, out, audit_date)
-        handed = hand_to_manager(out, ws.outbox, audit.team)
+        tracker_pack.write_action_tracker(
+            job.template, job.details, job.actions, job.out, job.audit_date
+        )
+        handed = hand_to_manager(job.out, job.outbox, job.team)
         register.record_derived(ACTION_TRACKER + audit_ref, reflects)
     return handed
 
@@ -88,37 +98,20 @@ def write_manager_trackers(
         why = describe(exc)
         done.failed += [f"the action tracker of audit {a.audit_ref}: {why}" for a in audits]
         return done
+    # Written and handed off in the workers: only a tracker that reached its manager's folder counts.
     results = map_in_order(write_tracker_job, [job for _, _, job in jobs], setup=_fresh_writers)
     stamps: list[tuple[str, int]] = []
     for (audit_ref, reflects, _), problem in zip(jobs, results, strict=True):
         if problem is None:
             stamps.append((audit_ref, reflects))
+            done.written.append(f"the action tracker of audit {audit_ref}")
         else:
             done.failed.append(f"the action tracker of audit {audit_ref}: {problem}")
-    stamps = _hand_off(ws, audits, done, stamps)
     if stamps:  # one commit for all; recording a stamp is not a change of the register's state
         with register.transaction(counted=False):
             for audit_ref, reflects in stamps:
                 register.record_derived(ACTION_TRACKER + audit_ref, reflects)
     return done
-
-
-def _hand_off(
-    ws: Workspace, audits: Sequence[AuditRecord], done: Catchup, written: list[tuple[str, int]]
-) -> list[tuple[str, int]]:
-    """Copy each written tracker to its manager's folder; only handed-off ones count as done."""
-    by_ref = {a.audit_ref: a for a in audits}
-    handed: list[tuple[str, int]] = []
-    for audit_ref, reflects in written:
-        audit = by_ref[audit_ref]
-        try:
-            hand_to_manager(tracker_path(ws, audit), ws.outbox, audit.team)
-        except OSError as exc:
-            done.failed.append(f"the action tracker of audit {audit_ref}: {describe(exc)}")
-            continue
-        handed.append((audit_ref, reflects))
-        done.written.append(f"the action tracker of audit {audit_ref}")
-    return handed
 
 
 def _tracker_jobs(
@@ -148,9 +141,9 @@ def _tracker_jobs(
         ]
         details = pack_details.details_for(audit, settings, kind="action_tracker")
         when = tool.audit_date if tool else None
-        jobs.append(
-            (audit.audit_ref, reflects, (template, details, actions, tracker_path(ws, audit), when))
-        )
+        out = tracker_path(ws, audit)
+        job = TrackerJob(template, details, actions, out, when, ws.outbox, audit.team)
+        jobs.append((audit.audit_ref, reflects, job))
     return jobs
 
 
@@ -164,12 +157,13 @@ def _fresh_writers() -> None:
 
 
 def write_tracker_job(job: TrackerJob) -> str | None:
-    """Write one tracker (in a worker process); return why it could not be written, or None."""
-    template, details, actions, out, audit_date = job
+    """Write one tracker and hand a copy to its manager's folder (in a worker process); return why
+    either could not be done, or None."""
     try:
-        if template not in _writers:
-            _writers[template] = TrackerWriter(template, details)  # filled once per process
-        _writers[template].write(details, out, actions, audit_date)
+        if job.template not in _writers:  # filled once per process
+            _writers[job.template] = TrackerWriter(job.template, job.details)
+        _writers[job.template].write(job.details, job.out, job.actions, job.audit_date)
+        hand_to_manager(job.out, job.outbox, job.team)
     except (OSError, QafError) as exc:
         return describe(exc)
     return None

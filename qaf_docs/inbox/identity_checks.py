@@ -8,10 +8,24 @@ reassignment), or the file is refused with what to do about it.
 from __future__ import annotations
 
 from qaf_docs.errors import IdentityError, SubmissionError
+from qaf_docs.office.identity import read_custom_properties
+from qaf_docs.office.parts import Package
 from qaf_docs.office.safety import FileKind
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Settings
+
+
+def file_identity(package: Package) -> Identity:
+    """The identity a file carries in its document properties; IdentityError when it has none."""
+    identity = Identity.from_properties(read_custom_properties(package))
+    if identity is None:
+        raise IdentityError(
+            "This file does not carry a qaf audit identity (its document properties are "
+            "missing), so it cannot be matched to an audit",
+            path=package.path,
+        )
+    return identity
 
 
 def check_identity(

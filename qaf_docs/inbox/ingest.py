@@ -24,7 +24,6 @@ from typing import Literal
 from qaf_docs.errors import (
     AlreadyRecordedError,
     FileInUseError,
-    IdentityError,
     QafError,
     SubmissionError,
 )
@@ -32,14 +31,13 @@ from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
-from qaf_docs.inbox.identity_checks import check_identity
+from qaf_docs.inbox.identity_checks import check_identity, file_identity
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.watcher import InboxWatcher
-from qaf_docs.office.identity import read_custom_properties
-from qaf_docs.office.parts import Limits, sha256_file
+from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.backup import back_up_if_due
@@ -127,8 +125,9 @@ class Ingestor:
                 )
             return self._duplicate(path, digest, seen.file_name, seen.audit_ref)
         try:
-            kind = inspect_office_file(path, self.limits)
-            identity = self._identity(path)
+            with Package(path, self.limits) as package:  # one open for the check and identity
+                kind = inspect_office_file(package, self.limits)
+                identity = file_identity(package)
             label = f"audit {identity.audit_ref}"
             audit = check_identity(self.register, self.settings, identity, kind)
             if kind is FileKind.DOCX:
@@ -141,16 +140,6 @@ class Ingestor:
             return self._reject(path, digest, label, None, [finding])
 
     # -- identity ----------------------------------------------------------------------------------
-
-    def _identity(self, path: Path) -> Identity:
-        identity = Identity.from_properties(read_custom_properties(path, self.limits))
-        if identity is None:
-            raise IdentityError(
-                "This file does not carry a qaf audit identity (its document properties are "
-                "missing), so it cannot be matched to an audit",
-                path=path,
-            )
-        return identity
 
     # -- the two kinds of file ---------------------------------------------------------------------
 

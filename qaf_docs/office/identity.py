@@ -44,13 +44,14 @@ def read_custom_properties(source: Path | Package, limits: Limits | None = None)
     """
     if isinstance(source, Package):
         return _custom_properties(source)
-    try:
-        package = Package(source, limits or Limits())
-    except UnsafeFileError as e:
-        if isinstance(e.__cause__, zipfile.BadZipFile | OSError):
-            return {}  # not a zip at all: it carries no identity (the safety check says why)
-        raise
-    with package:
+    with Package(source, limits or Limits()) as package:
+        try:
+            if not package.names:
+                return {}
+        except UnsafeFileError as e:
+            if isinstance(e.__cause__, zipfile.BadZipFile | OSError):
+                return {}  # not a zip at all: it carries no identity (the safety check says why)
+            raise
         return _custom_properties(package)
 
 

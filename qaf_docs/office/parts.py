@@ -8,6 +8,7 @@ touches the network.
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import zipfile
 from dataclasses import dataclass
@@ -30,14 +31,18 @@ DTD_MARKERS = tuple(
 MARKER_OVERLAP = max(len(m) for m in DTD_MARKERS)
 
 
+_MARKUP_DECLARATION = re.compile(rb"<\x00?!")  # "<!" in UTF-8, or UTF-16 of either byte order
+
+
 def declares_dtd(data: bytes) -> bool:
     """Whether an XML part's bytes hold a DTD or entity declaration, in any encoding XML allows.
 
-    Every marker starts with "<!"; text with no "<!" in either byte order is looked at once.
+    Every marker starts with "<!": one pass looks for that, and only a part that has one (a
+    comment, CDATA) is searched for the markers themselves.
     """
-    if b"<!" in data or b"<\x00!" in data:  # the second is UTF-16 in either byte order
-        return any(marker in data for marker in DTD_MARKERS)
-    return False
+    if _MARKUP_DECLARATION.search(data) is None:
+        return False
+    return any(marker in data for marker in DTD_MARKERS)
 
 
 @dataclass(frozen=True)
@@ -104,19 +109,38 @@ class Package:
     """An Office file opened once, its parts read under ``limits`` (each part decompressed once).
 
     Reading a form needs three parts (the document, the package relationships, the custom
-    properties); opening the zip for each was most of the cost beyond parsing. Use as a context
-    manager; failures while reading become the refusals ``reading`` gives.
+    properties); opening the zip for each was most of the cost beyond parsing. The zip is opened
+    at the first read, so a safety check can look at the file's first bytes before that. Use as a
+    context manager; failures while reading become the refusals ``reading`` gives.
     """
+
+    #: Parts the readers parse after the safety check, kept as the check unpacks them.
+    READ_AFTER_CHECK = frozenset({"word/document.xml", "_rels/.rels", "docProps/custom.xml"})
 
     def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = path
         self.limits = limits
         self._parts: dict[str, bytes] = {}
-        with reading(path):
-            if path.stat().st_size > limits.max_file_bytes:
-                raise unsafe(path, "The file is too large to be read.", ASK_AUTHOR)
-            self.archive = zipfile.ZipFile(path)
-        self.names = frozenset(self.archive.namelist())
+        self._vetted: set[str] = set()
+        self._archive: zipfile.ZipFile | None = None
+        self._names: frozenset[str] | None = None
+
+    @property
+    def archive(self) -> zipfile.ZipFile:
+        """The open zip (opened on first use, refusing a file over the size limit)."""
+        if self._archive is None:
+            with reading(self.path):
+                if self.path.stat().st_size > self.limits.max_file_bytes:
+                    raise unsafe(self.path, "The file is too large to be read.", ASK_AUTHOR)
+                self._archive = zipfile.ZipFile(self.path)
+        return self._archive
+
+    @property
+    def names(self) -> frozenset[str]:
+        """The names of the file's parts."""
+        if self._names is None:
+            self._names = frozenset(self.archive.namelist())
+        return self._names
 
     def __enter__(self) -> Package:
         return self
@@ -125,11 +149,18 @@ class Package:
         self.close()
 
     def close(self) -> None:
-        self.archive.close()
+        if self._archive is not None:
+            self._archive.close()
+
+    def wants(self, name: str) -> bool:
+        """Whether part ``name`` is worth keeping when a check unpacks it (see ``keep``)."""
+        return name in self.READ_AFTER_CHECK and name not in self._parts
 
     def keep(self, name: str, data: bytes) -> None:
-        """Remember ``data`` as part ``name`` (read by a caller that already vetted it)."""
+        """Remember ``data`` as part ``name``, unpacked and vetted by the caller under the limits
+        (its size, and its text for DTDs and huge tokens: ``safety`` does both)."""
         self._parts[name] = data
+        self._vetted.add(name)
 
     def read(self, name: str) -> bytes:
         """Return part ``name``'s bytes, refusing it when missing or over the limits."""
@@ -149,7 +180,7 @@ class Package:
 
     def xml(self, name: str) -> etree._Element:
         """Return part ``name`` parsed as XML (see ``parse_xml``)."""
-        return parse_xml(self.read(name), path=self.path)
+        return parse_xml(self.read(name), path=self.path, vetted=name in self._vetted)
 
 
 def read_member(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
@@ -177,9 +208,12 @@ def _safe_parser() -> etree.XMLParser:
     return parser
 
 
-def parse_xml(data: bytes, *, path: Path | None = None) -> etree._Element:
-    """Parse one XML part with no DTD, entities, network or huge trees; else UnsafeFileError."""
-    if declares_dtd(data):
+def parse_xml(data: bytes, *, path: Path | None = None, vetted: bool = False) -> etree._Element:
+    """Parse one XML part with no DTD, entities, network or huge trees; else UnsafeFileError.
+
+    ``vetted``: the bytes were already searched for DTD markers as they were unpacked.
+    """
+    if not vetted and declares_dtd(data):
         raise dtd_error(path)
     try:
         root = etree.fromstring(data, parser=_safe_parser())

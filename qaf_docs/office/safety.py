@@ -33,11 +33,12 @@ from typing import IO
 from qaf_docs.errors import FileInUseError, UnsafeFileError
 from qaf_docs.office.parts import (
     DEFAULT_LIMITS,
-    DTD_MARKERS,
     MARKER_OVERLAP,
     Limits,
     MiB,
+    Package,
     check_ratio,
+    declares_dtd,
     parse_xml,
     read_info,
 )
@@ -102,8 +103,13 @@ class FileKind(StrEnum):
     XLSX = "xlsx"
 
 
-def inspect_office_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> FileKind:
-    """Return whether ``path`` is a DOCX or an XLSX judged by content, or raise UnsafeFileError."""
+def inspect_office_file(source: Path | Package, limits: Limits = DEFAULT_LIMITS) -> FileKind:
+    """Return whether a file is a DOCX or an XLSX judged by content, or raise UnsafeFileError.
+
+    ``source`` is a path, or a ``Package`` the caller keeps open to read the file afterwards: the
+    parts a reader needs are then kept as this check decompresses them, not unpacked twice.
+    """
+    path = source.path if isinstance(source, Package) else source
     try:
         size = path.stat().st_size
         with path.open("rb") as handle:
@@ -136,18 +142,27 @@ def inspect_office_file(path: Path, limits: Limits = DEFAULT_LIMITS) -> FileKind
         raise _ole_error(path, limits)
     if not head.startswith(_ZIP_MAGICS):
         raise not_office_error(path, head)
+    if isinstance(source, Package):
+        with reading(path):
+            return _inspect_archive(path, source.archive, limits, source)
     with reading(path), zipfile.ZipFile(path) as archive:
-        _check_directory(path, archive, limits)
-        names = {info.filename for info in archive.infolist()}
-        if "[Content_Types].xml" not in names:
-            raise unsafe(
-                path,
-                "The file is a zip archive, not a Word or Excel file.",
-                "Drop the Word (.docx) or Excel (.xlsx) file itself in the inbox, not a zip of "
-                "it. If you were given a zip, open it and copy the form out first.",
-            )
-        kind = _main_kind(path, archive, limits)
-        _scan_members(path, archive, limits)
+        return _inspect_archive(path, archive, limits, None)
+
+
+def _inspect_archive(
+    path: Path, archive: zipfile.ZipFile, limits: Limits, keep: Package | None
+) -> FileKind:
+    _check_directory(path, archive, limits)
+    names = {info.filename for info in archive.infolist()}
+    if "[Content_Types].xml" not in names:
+        raise unsafe(
+            path,
+            "The file is a zip archive, not a Word or Excel file.",
+            "Drop the Word (.docx) or Excel (.xlsx) file itself in the inbox, not a zip of "
+            "it. If you were given a zip, open it and copy the form out first.",
+        )
+    kind = _main_kind(path, archive, limits)
+    _scan_members(path, archive, limits, keep)
     return kind
 
 
@@ -226,21 +241,35 @@ def _main_kind(path: Path, archive: zipfile.ZipFile, limits: Limits) -> FileKind
     )
 
 
-def _scan_members(path: Path, archive: zipfile.ZipFile, limits: Limits) -> None:
+def _scan_members(
+    path: Path, archive: zipfile.ZipFile, limits: Limits, keep: Package | None
+) -> None:
     """Decompress every member (bounded) so CRC errors surface, and vet every XML part's text."""
     for info in archive.infolist():
         if info.is_dir():
             continue
         lowered = info.filename.lower()
         is_xml = lowered.endswith((".xml", ".rels", ".vml"))
+        kept: list[bytes] | None = [] if keep is not None and keep.wants(info.filename) else None
         with archive.open(info) as member:
-            _drain(path, member, info, limits, vet_xml=is_xml)
+            _drain(path, member, info, limits, vet_xml=is_xml, kept=kept)
+        if keep is not None and kept is not None:
+            keep.keep(info.filename, b"".join(kept))
 
 
 def _drain(
-    path: Path | None, member: IO[bytes], info: zipfile.ZipInfo, limits: Limits, *, vet_xml: bool
+    path: Path | None,
+    member: IO[bytes],
+    info: zipfile.ZipInfo,
+    limits: Limits,
+    *,
+    vet_xml: bool,
+    kept: list[bytes] | None = None,
 ) -> None:
-    """Read a member in chunks within its declared size; vet XML parts for DTDs and huge tokens."""
+    """Read a member in chunks within its declared size; vet XML parts for DTDs and huge tokens.
+
+    The chunks are appended to ``kept`` when given (a part the caller reads next).
+    """
     cap = min(info.file_size, limits.max_member_uncompressed)
     # A run inside one chunk is shorter than the chunk, so chunks no bigger than the token limit
     # mean only runs spanning chunks need tracking.
@@ -252,10 +281,12 @@ def _drain(
         read += len(chunk)
         if read > cap:
             raise suspicious(path, "one part unpacks to more data than its label says")
+        if kept is not None:
+            kept.append(chunk)
         if not vet_xml:
             continue
         window = tail + chunk
-        if any(marker in window for marker in DTD_MARKERS):
+        if declares_dtd(window):
             raise dtd_error(path)
         tail = window[-MARKER_OVERLAP:]
         first = chunk.find(b"<")
