@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 from conftest import plan_audits
@@ -68,3 +72,39 @@ def test_packs_written_on_two_cores_each_carry_their_own_audit(
         assert read_custom_properties(docx_path)["qaf_audit_ref"] == docx_path.stem
         assert read_custom_properties(xlsx_path)["qaf_audit_ref"] == xlsx_path.stem
     assert {a.status for a in register.audits()} == {"issued"}
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX-only")
+def test_workers_leave_when_their_parent_is_killed_outright() -> None:
+    # A `qaf ingest` killed from Task Manager must not leave workers asleep holding files open.
+    script = (
+        "import os, sys, time\n"
+        "from qaf_docs.office.parallel import map_in_order\n"
+        "os.environ['QAF_WORKERS'] = '2'\n"
+        "for _ in map_in_order(time.sleep, [30.0] * 8, pool_from=2):\n"
+        "    pass\n"
+    )
+    parent = subprocess.Popen([sys.executable, "-c", script])
+    try:
+        workers: list[str] = []
+        deadline = time.monotonic() + 30
+        while len(workers) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            found = subprocess.run(["pgrep", "-P", str(parent.pid)], capture_output=True, text=True)
+            workers = found.stdout.split()
+        assert len(workers) == 2, "the pool's workers never started"
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_running(int(w)) for w in workers):
+        time.sleep(0.1)
+    assert not [w for w in workers if _running(int(w))], "workers outlived the killed parent"
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return "zombie" not in status.read()
+    except FileNotFoundError:
+        return False

@@ -53,12 +53,30 @@ def map_in_order(
     chunk = max(1, min(64, len(items) // (workers * 4)))
     # Forking a process that runs other threads (the watcher's) can copy a held lock: spawn then.
     context = multiprocessing.get_context("spawn") if threading.active_count() > 1 else None
-    initargs: Any = setup_args  # the executor types the pair generically; setup checks its own
-    pool = ProcessPoolExecutor(workers, context, initializer=setup, initargs=initargs)
+    initargs: Any = (setup, setup_args)  # typed generically by the executor
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=initargs)
     try:
         yield from pool.map(work, items, chunksize=chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _start_worker(setup: Callable[..., None] | None, setup_args: tuple[object, ...]) -> None:
+    """Run in each worker first: leave with the parent, then load what every item shares.
+
+    A parent killed outright (Task Manager, SIGKILL) cannot shut its pool down, and its workers
+    would sleep on forever holding the inbox's files open; each worker waits on its parent instead.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    if setup is not None:
+        setup(*setup_args)
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()  # returns when the parent process has gone, however it went
+    os._exit(1)
 
 
 def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
