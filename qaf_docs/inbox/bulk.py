@@ -119,7 +119,14 @@ class BulkIngestor(Ingestor):
         A tracker that cannot be written loses nothing: the register says it is behind, and the
         catch-up at the end of this run (or the next) writes it.
         """
-        done = derived.write_manager_trackers(self.ws, self.register, self.settings, audits)
+        built = derived.Catchup()  # the QA tracker, built while the workers write (or next run)
+        done = derived.write_manager_trackers(
+            self.ws,
+            self.register,
+            self.settings,
+            audits,
+            meanwhile=lambda: derived.catch_up_qa_tracker(self.ws, self.register, built),
+        )
         failed = " ".join(line.split(":", 1)[0] for line in done.failed)
         for line in done.failed:
             log.warning("%s not written yet; will retry", line.split(":", 1)[0])

@@ -15,7 +15,7 @@ just as one written alone.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -83,13 +83,19 @@ def write_manager_tracker(
 
 
 def write_manager_trackers(
-    ws: Workspace, register: Register, settings: Settings, audits: Sequence[AuditRecord]
+    ws: Workspace,
+    register: Register,
+    settings: Settings,
+    audits: Sequence[AuditRecord],
+    *,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Catchup:
     """Write many audits' Excel trackers on every core, each once; say what was and was not written.
 
     Each tracker written is recorded with the register state it reflects (read before writing,
     as for one tracker); one that fails is listed in ``failed`` and stays behind for the next
     run. Audits with no accepted form are skipped: their blank tracker is still the right one.
+    ``meanwhile()`` runs in this process while the workers write (see ``map_in_order``).
     """
     done = Catchup()
     try:
@@ -99,7 +105,9 @@ def write_manager_trackers(
         done.failed += [f"the action tracker of audit {a.audit_ref}: {why}" for a in audits]
         return done
     # Written and handed off in the workers: only a tracker that reached its manager's folder counts.
-    results = map_in_order(write_tracker_job, [job for _, _, job in jobs], setup=_fresh_writers)
+    results = map_in_order(
+        write_tracker_job, [job for _, _, job in jobs], setup=_fresh_writers, meanwhile=meanwhile
+    )
     stamps: list[tuple[str, int]] = []
     for (audit_ref, reflects, _), problem in zip(jobs, results, strict=True):
         if problem is None:
@@ -189,21 +197,33 @@ def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> C
             or not tracker_path(ws, audits[audit_ref]).exists()
         )
     ]
-    trackers = write_manager_trackers(ws, register, settings, behind)
+    # The QA tracker is built here while the workers write the managers' trackers.
+    trackers = write_manager_trackers(
+        ws, register, settings, behind, meanwhile=lambda: catch_up_qa_tracker(ws, register, done)
+    )
     done.written += trackers.written
     done.failed += trackers.failed
-    state = register.changes()
-    if stamps.get(QA_TRACKER) != state or not ws.tracker_path.exists():
-        try:
-            done.tracker = reports.build_tracker(ws, register)
-            if done.tracker == ws.tracker_path:
-                register.record_derived(QA_TRACKER, state)
-            done.written.append(ws.tracker_path.name)
-        except (OSError, QafError) as exc:
-            done.failed.append(f"{ws.tracker_path.name}: {describe(exc)}")
     for line in done.failed:
         log.warning("could not bring up to date %s; will try again at the next run", line)
     return done
+
+
+def catch_up_qa_tracker(ws: Workspace, register: Register, done: Catchup) -> None:
+    """Rebuild ``QA_tracker.xlsx`` if it is behind the register or missing; say so in ``done``.
+
+    Recording a manager's tracker does not move the register's change counter, so the QA tracker
+    may be built while those are still being written.
+    """
+    state = register.changes()
+    if register.derived_stamps().get(QA_TRACKER) == state and ws.tracker_path.exists():
+        return
+    try:
+        done.tracker = reports.build_tracker(ws, register)
+        if done.tracker == ws.tracker_path:
+            register.record_derived(QA_TRACKER, state)
+        done.written.append(ws.tracker_path.name)
+    except (OSError, QafError) as exc:
+        done.failed.append(f"{ws.tracker_path.name}: {describe(exc)}")
 
 
 def describe(exc: OSError | QafError) -> str:

@@ -37,15 +37,19 @@ def map_in_order(
     setup: Callable[..., None] | None = None,
     setup_args: tuple[object, ...] = (),
     pool_from: int | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Iterator[R]:
     """Yield ``work(item)`` for each item, in the items' order, on every core when worth it.
 
     ``work`` and ``setup`` must be module-level functions (they are sent to the workers by name);
     ``setup(*setup_args)`` runs once in each worker (and once here when no pool is used) to load
     what every item shares, such as a compiled template. An exception in ``work`` is raised here.
+    ``meanwhile()`` runs here while the workers work (first, when there are none).
     """
     workers = min(worker_count(), max(1, len(items) // 4))
     if workers < 2 or len(items) < (POOL_FROM if pool_from is None else pool_from):
+        if meanwhile is not None:
+            meanwhile()
         if setup is not None:
             setup(*setup_args)
         yield from map(work, items)
@@ -56,7 +60,10 @@ def map_in_order(
     initargs: Any = (setup, setup_args)  # typed generically by the executor
     pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=initargs)
     try:
-        yield from pool.map(work, items, chunksize=chunk)
+        results = pool.map(work, items, chunksize=chunk)  # every item is handed out here
+        if meanwhile is not None:
+            meanwhile()
+        yield from results
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 

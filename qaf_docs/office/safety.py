@@ -27,7 +27,7 @@ import stat
 import struct
 import zipfile
 from enum import StrEnum
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
 from qaf_docs.errors import FileInUseError, UnsafeFileError
@@ -188,7 +188,7 @@ def _check_directory(path: Path, archive: zipfile.ZipFile, limits: Limits) -> No
 def _check_member_name(path: Path, info: zipfile.ZipInfo, seen: set[str]) -> None:
     name = info.filename
     lowered = name.lower()
-    parts = PurePosixPath(name.replace("\\", "/")).parts
+    parts = name.replace("\\", "/").split("/")
     if (
         not name
         or "\\" in name
@@ -271,6 +271,16 @@ def _drain(
     The chunks are appended to ``kept`` when given (a part the caller reads next).
     """
     cap = min(info.file_size, limits.max_member_uncompressed)
+    if cap <= limits.max_token_bytes:
+        # Small enough to read whole (most parts): one read, one scan, and no token can be long.
+        data = member.read(cap + 1)
+        if len(data) > cap:
+            raise suspicious(path, "one part unpacks to more data than its label says")
+        if vet_xml and declares_dtd(data):
+            raise dtd_error(path)
+        if kept is not None:
+            kept.append(data)
+        return
     # A run inside one chunk is shorter than the chunk, so chunks no bigger than the token limit
     # mean only runs spanning chunks need tracking.
     chunk_size = max(1, min(_CHUNK, limits.max_token_bytes))
