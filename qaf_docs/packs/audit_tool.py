@@ -110,14 +110,13 @@ def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dic
     }
 
 
-def audit_tool_context(
-    details: PackDetails,
-    framework: Framework,
-    action_days: int,
-    previous: AuditResult | None = None,
-) -> dict[str, Any]:
-    """Return the values the Word template is rendered with."""
-    ident = details.identity
+def framework_context(framework: Framework) -> dict[str, Any]:
+    """The values every audit tool of ``framework`` shares: its sections, grades and form fields.
+
+    Most of a tool's controls (every grade, rationale, indicator box and action cell) are the same
+    for every case, so a writer builds these once per framework and only the case's own values per
+    audit (``case_context``).
+    """
     domains = [
         {
             "key": d.key,
@@ -143,9 +142,8 @@ def audit_tool_context(
         for n in range(1, ACTION_SLOTS + 1)
     ]
     period = framework.audit_period
-    lifecycle = lifecycle_context(framework, previous)
+    lifecycle = lifecycle_context(framework, None)
     return {
-        "council_name": details.council_name,
         "audit_period": (period.wording or f"The last {period.months} months") if period else "",
         "descriptors": parts.descriptors(framework),
         "text_sections": parts.text_sections(framework),
@@ -153,11 +151,29 @@ def audit_tool_context(
         "moderation": parts.moderation(framework),
         "agencies": parts.agency_sections(framework),
         "agency_wording": framework.agencies,
+        "framework_name": framework.name,
+        "framework_version": framework.version,
+        "sections": framework.sections,
+        "domains": domains,
+        "actions": actions,
+        "f": {**_fields(framework), **lifecycle.pop("concern_fields")},
+        **lifecycle,
+    }
+
+
+def case_context(
+    details: PackDetails,
+    framework: Framework,
+    action_days: int,
+    previous: AuditResult | None = None,
+) -> dict[str, Any]:
+    """The values that belong to one audit: who, which case, its facts and any earlier audit."""
+    ident = details.identity
+    context = {
+        "council_name": details.council_name,
         "case_facts": parts.fact_rows(
             details.case_facts, framework, details.case_type, details.issued_on
         ),
-        "framework_name": framework.name,
-        "framework_version": framework.version,
         "template_version": ident.template_version,
         "audit_ref": ident.audit_ref,
         "ref_field": ff.Control(ff.bookmarked_text("qaf_ref", ident.audit_ref)),
@@ -172,11 +188,22 @@ def audit_tool_context(
         "issued_on": uk(details.issued_on),
         "due_on": uk(details.due_on),
         "action_days": action_days,
-        "sections": framework.sections,
-        "domains": domains,
-        "actions": actions,
-        "f": {**_fields(framework), **lifecycle.pop("concern_fields")},
-        **lifecycle,
+    }
+    if previous is not None:
+        context["previous"] = lifecycle_context(framework, previous)["previous"]
+    return context
+
+
+def audit_tool_context(
+    details: PackDetails,
+    framework: Framework,
+    action_days: int,
+    previous: AuditResult | None = None,
+) -> dict[str, Any]:
+    """Return the values the Word template is rendered with."""
+    return {
+        **framework_context(framework),
+        **case_context(details, framework, action_days, previous),
     }
 
 
@@ -186,6 +213,20 @@ class AuditToolWriter:
     def __init__(self, template: Path) -> None:
         self.template = template
         self.compiled = compile_docx(template, jinja_environment())
+        self._shared: dict[tuple[str, str], tuple[Framework, dict[str, Any]]] = {}
+
+    def _context(
+        self,
+        details: PackDetails,
+        framework: Framework,
+        action_days: int,
+        previous: AuditResult | None,
+    ) -> dict[str, Any]:
+        key = (framework.id, framework.version)
+        known = self._shared.get(key)
+        if known is None or known[0] is not framework:  # another load (edited since?): again
+            known = self._shared[key] = (framework, framework_context(framework))
+        return {**known[1], **case_context(details, framework, action_days, previous)}
 
     def write(
         self,
@@ -202,7 +243,7 @@ class AuditToolWriter:
         ``previous``: on a re-audit, the case's earlier audit, shown for the three-month review.
         ``durable=False``: the caller flushes the file to disk (``safe_output.make_durable``).
         """
-        context = audit_tool_context(details, framework, action_days, previous)
+        context = self._context(details, framework, action_days, previous)
         if self.compiled is not None:
             props = custom_properties_xml(details.identity.as_properties())
             members = self.compiled.render(context, props)
