@@ -102,10 +102,14 @@ class Book:
         if intro:
             ws.write_string(0, 0, intro, self.note)
             top = 2
+        formats = [
+            self.wrap if c in wrap else self.pct if c in pct else None
+            for c in range(max([len(headers), *(len(row) for row in rows)]))
+        ]
+        put = self.put
         for r, row in enumerate(rows, start=top + 1):
             for c, value in enumerate(row):
-                fmt = self.wrap if c in wrap else self.pct if c in pct else None
-                self.put(ws, r, c, value, fmt)
+                put(ws, r, c, value, formats[c])
         last = top + max(len(rows), 1)
         table_name = re.sub(r"\W", "", name.title()) or "Table"
         ws.add_table(
@@ -159,8 +163,13 @@ def fit_width(header: str, values: Any, wrapped: bool) -> float:
     """Return a column width that shows the header and the longest value (wrapped text capped)."""
     longest = len(header) + 3  # room for the table's filter button
     for value in values:
-        text = f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value or "")
-        longest = max(longest, max((len(line) for line in text.splitlines()), default=0) + 1)
-        if longest >= _MAX_WIDTH:
-            break
+        if isinstance(value, date):
+            width = 11  # dd/mm/yyyy and a space
+        else:
+            text = value if isinstance(value, str) else str(value or "")
+            width = (len(text) if "\n" not in text else max(map(len, text.splitlines()))) + 1
+        if width > longest:
+            longest = width
+            if longest >= _MAX_WIDTH:
+                break
     return float(min(longest, _WRAP_WIDTH if wrapped else _MAX_WIDTH))
