@@ -18,10 +18,11 @@ from qaf_docs.demo.run import run_demo
 from qaf_docs.errors import QafError
 from qaf_docs.records import ActionResult, AuditResult, DomainResult
 from qaf_docs.register.store import Register
+from qaf_docs.reports import tracker_sheets
 from qaf_docs.reports.figures import quadratic_kappa
 from qaf_docs.reports.period_report import build_period_report, build_round_report
 from qaf_docs.reports.periods import parse_period
-from qaf_docs.reports.qa_tracker import build_tracker
+from qaf_docs.reports.qa_tracker import SUMMARY, build_tracker
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
@@ -163,6 +164,7 @@ def test_tracker_summary_agrees_with_the_export(
 def test_tracker_has_every_sheet_native_charts_and_real_tables(demo: Workspace) -> None:
     wb = load_workbook(demo.tracker_path)
     assert wb.sheetnames == SHEETS
+    assert [SUMMARY, *tracker_sheets.SHEETS] == SHEETS  # the progress bar counts these
     with zipfile.ZipFile(demo.tracker_path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
         tables = [n for n in z.namelist() if n.startswith("xl/tables/")]

@@ -19,7 +19,7 @@ child's name.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -54,6 +54,9 @@ from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Sheet, TableFile, open_tab
 # Reading
 
 
+_TICK = 1000  # rows between progress reports
+
+
 @dataclass
 class _Accumulator:
     problems: list[RowProblem] = field(default_factory=list)
@@ -62,6 +65,7 @@ class _Accumulator:
     rows_read: int = 0
     rows_merged: int = 0
     rows_rejected: int = 0
+    on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
 def read_case_list(
@@ -70,8 +74,13 @@ def read_case_list(
     mapping: ColumnMapping | None = None,
     sheets: Sequence[str] | None = None,
     today: date | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_rows: Callable[[int], None] | None = None,
 ) -> CaseList:
     """Read an Annex A workbook or any .xlsx/.csv case-list export into a :class:`CaseList`.
+
+    ``on_start(rows)`` is told about how many rows there are, then ``on_rows(n)`` as each ``n``
+    are read: enough for a progress bar on a county's 50,000-child list.
 
     ``sheets`` limits an .xlsx to the named sheets (matched tolerantly: "list 6" finds "List 6");
     by default every sheet with a case id column is read and the others are listed as skipped.
@@ -89,7 +98,10 @@ def read_case_list(
         )
     with open_table_file(path, what="Case list", error=CaseListError) as table:
         raw_sheets, explicit = _chosen_sheets(table, sheets)
-        return _build(path, raw_sheets, explicit, mapping, today, table.sha256)
+        if on_start is not None:
+            on_start(sum(sheet.size or 0 for sheet in raw_sheets))
+        acc = _Accumulator(on_rows=on_rows)
+        return _build(path, raw_sheets, explicit, mapping, today, table.sha256, acc)
 
 
 def _chosen_sheets(table: TableFile, wanted: Sequence[str] | None) -> tuple[list[Sheet], bool]:
@@ -116,8 +128,8 @@ def _build(
     mapping: ColumnMapping,
     today: date,
     sha: str,
+    acc: _Accumulator,
 ) -> CaseList:
-    acc = _Accumulator()
     read: list[str] = []
     headers: dict[str, list[str]] = {}
     skipped: list[tuple[str, str]] = []
@@ -210,7 +222,11 @@ def _read_sheet(
         if h and i not in columns.index.values() and re.search(r"\b(date|dob)\b", fold_header(h))
     ]
     mapped_cols = set(columns.index.values())
+    last_row = 0
     for row_no, cells in sheet.rows:
+        last_row = row_no
+        if acc.on_rows is not None and row_no % _TICK == 0:
+            acc.on_rows(_TICK)
         if not any(c.value not in (None, "") for c in cells):
             continue
         acc.rows_read += 1
@@ -243,6 +259,8 @@ def _read_sheet(
         case = replace(case, attributes=attributes)
         acc.problems.extend(reader.problems)
         _add_episode(acc, case, sheet.name, row_no)
+    if acc.on_rows is not None and last_row % _TICK:
+        acc.on_rows(last_row % _TICK)
     if untyped_rows:
         acc.problems.append(
             RowProblem(

@@ -7,6 +7,7 @@ manifest the QA lead sends out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -132,10 +133,19 @@ def history(register: Register, ws: Workspace) -> AuditHistory:
     )
 
 
-def read_cases(ws: Workspace, caselist: Path, today: date) -> CaseList:
+#: (start(rows), step(n)) for a progress bar while a case list is read.
+RowProgress = tuple[Callable[[int], None], Callable[[int], None]]
+
+
+def read_cases(
+    ws: Workspace, caselist: Path, today: date, progress: RowProgress | None = None
+) -> CaseList:
     """Read the case list with the workspace's column mapping, checking the mapping fits it."""
     columns = ws.load_settings().sampling.columns
-    cases = read_case_list(caselist, today=today, mapping=column_mapping(columns))
+    on_start, on_rows = progress or (None, None)
+    cases = read_case_list(
+        caselist, today=today, mapping=column_mapping(columns), on_start=on_start, on_rows=on_rows
+    )
     check_mapped_headers(cases, columns)
     return cases
 
@@ -156,15 +166,17 @@ def draw(
     half: str | None = None,
     framework_name: str | None = None,
     dry_run: bool = False,
+    progress: RowProgress | None = None,
 ) -> RoundReport:
     """Draw, allocate and record one round; write its manifest to outbox/samples/<round>.xlsx.
 
     ``framework_name`` is the workspace framework the round's packs use (default: the first).
-    With ``dry_run`` nothing is recorded and no manifest is written.
+    With ``dry_run`` nothing is recorded and no manifest is written. ``progress``: (start, step)
+    callbacks told how many case-list rows there are and as they are read.
     """
     settings = ws.load_settings()
     framework = ws.load_framework(settings, framework_name)  # unknown: nothing is recorded
-    cases = read_cases(ws, caselist, today)
+    cases = read_cases(ws, caselist, today, progress)
     auditors = read_roster(find_roster(ws, roster_path))
     spec = round_spec(
         kind,

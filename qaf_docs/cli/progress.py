@@ -13,19 +13,24 @@ SHOW_FROM = 20
 
 
 @contextmanager
-def progress(label: str) -> Iterator[tuple[Callable[[int], None], Callable[[], None]]]:
-    """Yield (start(total), step()) callbacks that draw a bar on stderr when it is a terminal."""
+def progress(
+    label: str, *, show_from: int = SHOW_FROM
+) -> Iterator[tuple[Callable[[int], None], Callable[..., None]]]:
+    """Yield (start(total), step(n=1)) callbacks that draw a bar on stderr when it is a terminal.
+
+    The bar appears only for ``show_from`` steps or more: shorter work is over before it is read.
+    """
     bar: list[object] = []
 
     def start(total: int) -> None:
-        if total >= SHOW_FROM and sys.stderr.isatty():
+        if total >= show_from and sys.stderr.isatty():
             made = click.progressbar(length=total, label=label, file=sys.stderr)
             made.__enter__()
             bar.append(made)
 
-    def step() -> None:
+    def step(n: int = 1) -> None:
         if bar:
-            bar[0].update(1)  # type: ignore[attr-defined]
+            bar[0].update(n)  # type: ignore[attr-defined]
 
     try:
         yield start, step

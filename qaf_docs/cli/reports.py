@@ -32,18 +32,22 @@ def report(ctx: click.Context, workspace: Path | None) -> None:
     """
     ctx.obj = workspace
     if ctx.invoked_subcommand is None:
+        from qaf_docs.cli.progress import progress
         from qaf_docs.inbox.derived import bring_up_to_date
         from qaf_docs.register.location import open_register
         from qaf_docs.reports.qa_tracker import build_tracker
 
         ws = workspace_at(workspace)
         settings = ws.load_settings()
-        with open_register(ws, settings) as register:
+        with (
+            open_register(ws, settings) as register,
+            progress(f"Writing {ws.tracker_path.name}", show_from=1) as bar,
+        ):
             # Action trackers a run left behind are caught up too; the tracker is always rebuilt.
-            caught_up = bring_up_to_date(ws, register, settings)
+            caught_up = bring_up_to_date(ws, register, settings, bar)
             if caught_up.failed:
                 raise QafError("Could not write " + "; ".join(caught_up.failed))
-            path = caught_up.tracker or build_tracker(ws, register)
+            path = caught_up.tracker or build_tracker(ws, register, progress=bar)
         if path != ws.tracker_path:
             click.echo(
                 f"{ws.tracker_path.name} is open in another program, so a copy was written instead."

@@ -124,23 +124,28 @@ def sample(
         if not result.ok:
             sys.exit(exits.ERROR)
         return
+    from qaf_docs.cli.progress import progress
+
     chosen_seed = seed if seed is not None else secrets.randbelow(1_000_000)
-    report = rounds.draw(
-        ws,
-        caselist,
-        roster,
-        kind=kind,
-        seed=chosen_seed,
-        n=n,
-        percent=percent,
-        stratify_by=tuple(s.strip() for s in stratify.split(",") if s.strip()),
-        theme_column=theme_column,
-        theme_values=theme_values,
-        half=half,
-        today=date.today(),
-        framework_name=framework_name,
-        dry_run=dry_run,
-    )
+    # A county's list takes seconds to read: a bar from a few thousand rows, on a terminal only.
+    with progress(f"Reading {caselist.name}", show_from=5000) as bar:
+        report = rounds.draw(
+            ws,
+            caselist,
+            roster,
+            kind=kind,
+            seed=chosen_seed,
+            n=n,
+            percent=percent,
+            stratify_by=tuple(s.strip() for s in stratify.split(",") if s.strip()),
+            theme_column=theme_column,
+            theme_values=theme_values,
+            half=half,
+            today=date.today(),
+            framework_name=framework_name,
+            dry_run=dry_run,
+            progress=bar,
+        )
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:

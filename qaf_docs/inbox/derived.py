@@ -177,7 +177,12 @@ def write_tracker_job(job: TrackerJob) -> str | None:
     return None
 
 
-def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> Catchup:
+def bring_up_to_date(
+    ws: Workspace,
+    register: Register,
+    settings: Settings,
+    progress: reports.Progress | None = None,
+) -> Catchup:
     """Rewrite every derived file that is behind the register or missing; never raise for one file.
 
     Files that cannot be written now (a full disk, a read-only folder, a tracker open in Excel) are
@@ -199,7 +204,11 @@ def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> C
     ]
     # The QA tracker is built here while the workers write the managers' trackers.
     trackers = write_manager_trackers(
-        ws, register, settings, behind, meanwhile=lambda: catch_up_qa_tracker(ws, register, done)
+        ws,
+        register,
+        settings,
+        behind,
+        meanwhile=lambda: catch_up_qa_tracker(ws, register, done, progress),
     )
     done.written += trackers.written
     done.failed += trackers.failed
@@ -208,7 +217,9 @@ def bring_up_to_date(ws: Workspace, register: Register, settings: Settings) -> C
     return done
 
 
-def catch_up_qa_tracker(ws: Workspace, register: Register, done: Catchup) -> None:
+def catch_up_qa_tracker(
+    ws: Workspace, register: Register, done: Catchup, progress: reports.Progress | None = None
+) -> None:
     """Rebuild ``QA_tracker.xlsx`` if it is behind the register or missing; say so in ``done``.
 
     Recording a manager's tracker does not move the register's change counter, so the QA tracker
@@ -218,7 +229,7 @@ def catch_up_qa_tracker(ws: Workspace, register: Register, done: Catchup) -> Non
     if register.derived_stamps().get(QA_TRACKER) == state and ws.tracker_path.exists():
         return
     try:
-        done.tracker = reports.build_tracker(ws, register)
+        done.tracker = reports.build_tracker(ws, register, progress=progress)
         if done.tracker == ws.tracker_path:
             register.record_derived(QA_TRACKER, state)
         done.written.append(ws.tracker_path.name)

@@ -69,11 +69,16 @@ def open_calamine(data: bytes) -> CalamineWorkbook | None:
         return None
 
 
-def calamine_rows(book: CalamineWorkbook, name: str) -> Iterator[tuple[int, list[Any]]]:
-    """Yield (Excel row number, values) for a sheet, values shaped as openpyxl returns them."""
-    sheet = book.get_sheet_by_name(name)
-    for row_no, row in enumerate(sheet.to_python(skip_empty_area=False), start=1):
-        yield row_no, [_value(v) for v in row]
+def calamine_rows(book: CalamineWorkbook, name: str) -> tuple[Iterator[tuple[int, list[Any]]], int]:
+    """Return (Excel row number, values) for each row of a sheet, values shaped as openpyxl returns
+    them, and how many rows there are."""
+    rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+
+    def numbered() -> Iterator[tuple[int, list[Any]]]:
+        for row_no, row in enumerate(rows, start=1):
+            yield row_no, [_value(v) for v in row]
+
+    return numbered(), len(rows)
 
 
 def _value(v: Any) -> Any:

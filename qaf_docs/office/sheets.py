@@ -61,6 +61,7 @@ class Sheet:
 
     name: str
     rows: Iterator[tuple[int, list[Cell]]]
+    size: int | None = None  # about how many rows it has (header included), where cheap to know
 
 
 class TableFile:
@@ -100,12 +101,14 @@ class TableFile:
     def sheet(self, name: str) -> Sheet:
         """Return the rows of the sheet called ``name`` (exactly as in ``sheet_names``)."""
         if self._fast is not None and name not in self._slow_sheets:
-            return Sheet(name, _plain_rows(calamine_rows(self._fast, name)))
+            rows, size = calamine_rows(self._fast, name)
+            return Sheet(name, _plain_rows(rows), size)
         if self._fast is not None and self._workbook is None:
             self._workbook = _openpyxl(self.path, self._data, self._what)
         if self._workbook is None:
             return _csv_sheet(self.path.name, self._data, self._what)
-        return Sheet(name, _xlsx_rows(self._workbook[name]))
+        sheet = self._workbook[name]
+        return Sheet(name, _xlsx_rows(sheet), sheet.max_row)
 
     def close(self) -> None:
         """Release the workbook."""
@@ -229,7 +232,7 @@ def _csv_sheet(name: str, data: bytes, what: str) -> Sheet:
         for row_no, record in enumerate(reader, start=1):
             yield row_no, [_csv_cell(v) for v in record]
 
-    return Sheet(name, rows())
+    return Sheet(name, rows(), text.count("\n") + (not text.endswith("\n")))
 
 
 def _is_utf8(data: bytes) -> bool:

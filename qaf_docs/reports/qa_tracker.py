@@ -7,6 +7,7 @@ re-audits, concerns, checkpoints and what people said. Every figure comes from `
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,19 +22,39 @@ from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace
 
 SUMMARY = "Summary"
+#: (start(total), step(n)) for a progress bar.
+Progress = tuple[Callable[[int], None], Callable[..., None]]
 NO_DATA = "No data yet"
 
 
-def build_tracker(workspace: Workspace, register: Register, today: date | None = None) -> Path:
-    """Write ``outbox/QA_tracker.xlsx`` from the register; return where it went (a dated copy if locked)."""
+#: A tracker of fewer audits is written in about a second: no progress bar for it.
+BAR_FROM_AUDITS = 1000
+#: Progress steps: one per sheet, and saving the workbook (about a third of the time) as three.
+STEPS = len(tracker_sheets.SHEETS) + 1 + 3
+
+
+def build_tracker(
+    workspace: Workspace,
+    register: Register,
+    today: date | None = None,
+    progress: Progress | None = None,
+) -> Path:
+    """Write ``outbox/QA_tracker.xlsx`` from the register; return where it went (a dated copy if locked).
+
+    ``progress``: (start(total), step(n)) callbacks, used when the register is big enough to wait on.
+    """
     today = today or date.today()
     snapshot = register.results()
     settings = workspace.load_settings()
     framework = workspace.load_framework(settings)
     target = settings.reports.inadequate_target
+    step: Callable[..., None] | None = None
+    if progress is not None and len(snapshot) >= BAR_FROM_AUDITS:
+        progress[0](STEPS)
+        step = progress[1]
 
     def write(tmp: Path) -> None:
-        book = Book(str(tmp))
+        book = Book(str(tmp), on_sheet=step)
         summary = book.sheet(SUMMARY)
         domains = tracker_sheets.write_all(book, snapshot, framework, today)
         write_summary(
@@ -41,6 +62,8 @@ def build_tracker(workspace: Workspace, register: Register, today: date | None =
         )
         summary.activate()
         book.wb.close()
+        if step is not None:
+            step(3)
 
     return atomic_write(workspace.tracker_path, write)
 

@@ -8,7 +8,7 @@ typed is never taken for a formula or a link.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,7 +31,8 @@ def clean(text: str) -> str:
 class Book:
     """One workbook being written, with the formats every sheet shares."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, on_sheet: Callable[[], None] | None = None) -> None:
+        self.on_sheet = on_sheet  # told as each sheet is begun (a progress bar's step)
         self.wb = Workbook(
             path,
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
@@ -60,6 +61,8 @@ class Book:
 
     def sheet(self, name: str) -> Worksheet:
         """Add a sheet that prints landscape, one page wide, A4."""
+        if self.on_sheet is not None:
+            self.on_sheet()
         ws = self.wb.add_worksheet(name)
         ws.set_landscape()
         ws.set_paper(9)

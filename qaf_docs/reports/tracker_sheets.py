@@ -12,6 +12,19 @@ from qaf_docs.reports import figures, sources
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
 DOMAIN_SHEET = "Domain grades"
+#: The listing sheets ``write_all`` writes after the Summary, in order.
+SHEETS = (
+    "Audits",
+    DOMAIN_SHEET,
+    "Actions",
+    "Returns outstanding",
+    "Moderation",
+    "Re-audits & escalations",
+    "Concerns",
+    "Close-the-loop checkpoints",
+    "What people said",
+    "Warnings",
+)
 NO_DATA = "Not recorded by the register yet."
 
 
