@@ -27,7 +27,7 @@ import pytest
 from qaf_docs.errors import FileInUseError, QafError, RegisterUnavailableError, UnsafeFileError
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
-from qaf_docs.inbox.watcher import InboxWatcher
+from qaf_docs.inbox.watcher import TOGETHER_FROM, InboxWatcher
 
 DEADLINE_S = 45.0
 LOG = logging.getLogger("qaf_docs.test_watch")
@@ -54,6 +54,7 @@ class Harness:
         process: Callable[[Path], None] | None = None,
         move: bool = True,
         lock_path: Path | None = None,
+        together: Callable[[list[Path]], list[Path]] | None = None,
         **options: float,
     ) -> None:
         self.inbox = root / "inbox"
@@ -77,6 +78,7 @@ class Harness:
             self.inbox,
             self._process,
             self._burst_end,
+            process_files=together,
             poll=poll,
             lock_path=lock_path or root / "watch.lock",
             log=LOG,
@@ -473,3 +475,40 @@ def test_the_same_file_dropped_again_after_a_move_is_taken_again(tmp_path: Path)
         os.utime(path, ns=(mtime, mtime))
         assert wait_for(lambda: harness.count() >= 2)
     assert harness.processed == ["again.docx", "again.docx"]
+
+
+def test_many_files_ready_at_once_are_handed_over_together(tmp_path: Path) -> None:
+    batches: list[list[str]] = []
+    harness: Harness
+
+    def together(paths: list[Path]) -> list[Path]:
+        batches.append(sorted(p.name for p in paths))
+        again = [p for p in paths if p.name == "open.docx" and len(batches) == 1]
+        for path in paths:
+            if path not in again:
+                harness._process(path)
+        return again  # Word still has this one: the watcher tries it again later
+
+    harness = Harness(tmp_path, poll=True, together=together)
+    names = [f"form-{i:02d}.docx" for i in range(TOGETHER_FROM + 3)] + ["open.docx"]
+    for name in names:
+        drop(harness.inbox, name)  # a folder of forms copied in before the watcher looks
+    with harness.running():
+        assert wait_for(lambda: harness.count() >= len(names))
+    assert harness.error is None
+    assert batches[0] == sorted(names)  # one hand-over for the lot
+    assert sorted(harness.processed) == sorted(names)  # each once, the open one after a retry
+    assert harness.processed[-1] == "open.docx"
+
+
+def test_files_that_fail_together_are_tried_one_by_one(tmp_path: Path) -> None:
+    def together(paths: list[Path]) -> list[Path]:
+        raise RuntimeError("something unexpected")
+
+    harness = Harness(tmp_path, poll=True, together=together)
+    names = [f"form-{i:02d}.docx" for i in range(TOGETHER_FROM)]
+    for name in names:
+        drop(harness.inbox, name)
+    with harness.running():
+        assert wait_for(lambda: harness.count() >= len(names))
+    assert sorted(harness.processed) == names  # nothing lost to the failed hand-over

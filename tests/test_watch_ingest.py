@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import complete_form, pack_docx, plan_audits
 
-from qaf_docs.inbox import ingest
+from qaf_docs.inbox import bulk, ingest
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
@@ -97,3 +97,38 @@ def test_files_dropped_by_another_process_while_watching_all_end_up_processed_or
     assert all(p.with_name(p.name + ".rejected.txt").exists() for p in rejected)
     assert 1 <= len(rebuilds) < expected, "the tracker is rebuilt per burst, not per file"
     assert workspace.tracker_path.exists()
+
+
+def test_a_folder_of_forms_dropped_at_once_is_taken_together_while_watching(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_register(workspace) as register:
+        plan_audits(register, workspace, 10)
+        generate_packs(workspace, register)
+        audits = register.audits()
+    framework = workspace.load_framework()
+    for audit in audits:
+        complete_form(pack_docx(workspace, audit), framework).save()
+        shutil.copyfile(pack_docx(workspace, audit), workspace.inbox / f"{audit.audit_ref}.docx")
+    handed: list[int] = []
+    real = bulk.BulkIngestor.ingest_files
+
+    def counting(self: bulk.BulkIngestor, paths: list[Path], *args: object) -> object:
+        handed.append(len(paths))
+        return real(self, paths, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk.BulkIngestor, "ingest_files", counting)
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=ingest.watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
+    )
+    watcher.start()
+    try:
+        assert _wait_for(lambda: len(list(workspace.processed.iterdir())) == len(audits))
+        assert _wait_for(workspace.tracker_path.exists)
+    finally:
+        stop.set()
+        watcher.join(timeout=30)
+    assert handed == [len(audits)]  # read and recorded together, not one by one
+    with open_register(workspace) as register:
+        assert all(register.submission(a.audit_ref) is not None for a in audits)

@@ -383,6 +383,18 @@ def watch_inbox(
             f" ({outcome.detail})" if outcome.detail else "",
         )
 
+    def process_many(paths: list[Path]) -> list[Path]:
+        """Many files at once, as ``qaf ingest`` takes them; return those open elsewhere."""
+        from qaf_docs.inbox.bulk import BulkIngestor
+
+        ingestor = opened[0]
+        bulk = BulkIngestor(ws, ingestor.register, settings)
+        outcomes = bulk.ingest_files(paths)
+        for outcome in outcomes:
+            detail = f" ({outcome.detail})" if outcome.detail else ""
+            log.info("%s: %s%s", outcome.label, outcome.result, detail)
+        return [p for p, o in zip(paths, outcomes, strict=True) if o.result == "waiting"]
+
     def burst_end() -> bool:
         """Write lost notes, catch derived files up, back up daily; False if something is behind."""
         ingestor = opened[0]
@@ -406,6 +418,7 @@ def watch_inbox(
             process,
             burst_end,
             on_start=start,
+            process_files=process_many,
             poll=poll,
             scan_interval_s=scan_interval_s,
             lock_path=ws.inbox / WATCH_LOCK,

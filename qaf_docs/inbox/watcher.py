@@ -60,6 +60,10 @@ class _Wake(FileSystemEventHandler):
         self._wake.set()
 
 
+#: From this many files ready at once, they are processed together (``process_files``).
+TOGETHER_FROM = 8
+
+
 class InboxWatcher:
     """Run the inbox loop: complete files go to ``process_file``, then ``on_burst_end`` once."""
 
@@ -70,6 +74,7 @@ class InboxWatcher:
         on_burst_end: Callable[[], bool | None],
         *,
         on_start: Callable[[], None] | None = None,
+        process_files: Callable[[list[Path]], list[Path]] | None = None,
         max_backoff_s: float = 300.0,
         poll: bool = False,
         scan_interval_s: float = 2.0,
@@ -92,6 +97,9 @@ class InboxWatcher:
         self.retry_locked_s = retry_locked_s
         self.heartbeat_s = heartbeat_s
         self._process_file = process_file
+        # Many files ready at once (a folder of forms dropped in) go together: read on every core
+        # and recorded in batches. It returns the files to try again later (open elsewhere).
+        self._process_files = process_files
         self._on_burst_end = on_burst_end
         self._on_start = on_start
         self.max_backoff_s = max_backoff_s
@@ -144,7 +152,11 @@ class InboxWatcher:
             paths = self._scan()
             if paths is not None:
                 self._ensure_observer()
-                for path in self._ready(paths):
+                ready = self._ready(paths)
+                if self._process_files is not None and len(ready) >= TOGETHER_FROM:
+                    self._process_together(ready)
+                    ready = []
+                for path in ready:
                     if stop.is_set():
                         break
                     self._process(path)
@@ -229,6 +241,9 @@ class InboxWatcher:
             self._log.debug("details for %s", name, exc_info=True)
             self._failed(path)
             return
+        self._handled_now(path, signature)
+
+    def _handled_now(self, path: Path, signature: tuple[int, int] | None) -> None:
         self._retry_at.pop(path, None)
         self._failures.pop(path, None)
         # Only a file still sitting here needs remembering. Forgetting a moved one matters: a copy
@@ -238,6 +253,34 @@ class InboxWatcher:
         self.processed_count += 1
         self._burst_pending = True
         self._last_processed = time.monotonic()
+
+    def _process_together(self, paths: list[Path]) -> None:
+        """Hand many ready files over at once; whatever goes wrong for all is retried per file."""
+        assert self._process_files is not None
+        signatures = {path: self._readiness.signature(path) for path in paths}
+        try:
+            again = set(self._process_files(paths))
+        except RegisterUnavailableError as exc:
+            self._log.warning("%d files stay in the inbox and are tried again: %s", len(paths), exc)
+            for path in paths:
+                self._retry_at[path] = time.monotonic() + self.retry_locked_s
+            return
+        except Exception as exc:  # each file is then tried on its own, where its problem shows
+            self._log.error(
+                "could not process %d files together (%s); trying them one by one",
+                len(paths),
+                type(exc).__name__,
+            )
+            self._log.debug("details", exc_info=True)
+            for path in paths:
+                if path.exists():
+                    self._process(path)
+            return
+        for path in paths:
+            if path in again:
+                self._retry_at[path] = time.monotonic() + self.retry_locked_s
+            else:
+                self._handled_now(path, signatures[path])
 
     def _backoff(self, path: Path | None) -> float:
         failures = self._failures.get(path, 0) if path else self._burst_failures
