@@ -12,6 +12,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.shared import Cm, Pt
+from docx.table import Table
 
 from qaf_docs.outcomes.case_note import CaseNote
 
@@ -34,7 +35,7 @@ def write_note_docx(note: CaseNote, path: Path) -> None:
         cells = facts.add_row().cells
         cells[0].text, cells[1].text = label, value
         cells[0].paragraphs[0].runs[0].bold = True
-        cells[0].width, cells[1].width = Cm(4.0), Cm(13.0)
+    _widths(facts, (4.0, 13.0))
     for title, items in note.sections:
         doc.add_heading(title, level=2)
         for item in items:
@@ -54,9 +55,21 @@ def write_note_docx(note: CaseNote, path: Path) -> None:
             cells = table.add_row().cells
             for cell, value in zip(cells, (what, owner, due, state), strict=True):
                 cell.text = value
-    doc.add_paragraph(note.reference).runs[0].italic = True
+        _widths(table, (8.0, 3.5, 2.3, 3.2))
+    reference = doc.add_paragraph(note.reference)
+    reference.runs[0].italic = True
+    reference.paragraph_format.space_before = Pt(8)
     section.footer.paragraphs[0].text = note.reference
     props = doc.core_properties
     props.title, props.subject, props.author = note.heading, note.reference, "qaf"
     props.comments = ""
     doc.save(str(path))
+
+
+def _widths(table: Table, cm: tuple[float, ...]) -> None:
+    """Fix the columns' widths (Word reads the cells', LibreOffice the grid's)."""
+    table.autofit = False
+    for column, width in zip(table.columns, cm, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
