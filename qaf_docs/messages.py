@@ -15,7 +15,6 @@ from email.utils import format_datetime, formataddr
 
 from qaf_docs.records import Person
 
-
 # A long subject folded onto a second line reads back with a leading space in some programs
 # (Python's own parser too); no subject qaf writes comes near the 998 the standard allows.
 _UNFOLDED = policy.default.clone(max_line_length=998)
