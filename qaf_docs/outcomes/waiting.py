@@ -45,7 +45,7 @@ class Waiting:
 
 def waiting(register: Register) -> Waiting:
     """What is waiting, as the register records it."""
-    outputs = register.outputs(waiting=True)
+    outputs = register.outputs(waiting=True, content=False)
     folders = sorted({o.file.rsplit("/", 1)[0] for o in outputs if o.file})
     problems: list[str] = []
     for o in outputs:

@@ -33,6 +33,11 @@ _COLUMNS = (
 )
 
 
+_WITHOUT_CONTENT = ", ".join(
+    ("'' AS content" if c == "content" else c) for c in (*_COLUMNS, "written_at", "done_at")
+)
+
+
 class OutcomeBook(Connection):
     """Event outputs (mixed into :class:`~qaf_docs.register.store.Register`)."""
 
@@ -120,10 +125,13 @@ class OutcomeBook(Connection):
         waiting: bool = False,
         day: date | None = None,
         kind: str | None = None,
+        content: bool = True,
     ) -> list[EventOutput]:
         """Return event outputs in the order they were produced: those with a file not yet
-        written, those not yet put on a record (``waiting``), of one day or of one kind."""
-        sql, args = "SELECT * FROM event_outputs WHERE 1=1", list[str]()
+        written, those not yet put on a record (``waiting``), of one day or of one kind; without
+        what each says unless ``content`` (a count for ``qaf status`` needs no text)."""
+        columns = "*" if content else _WITHOUT_CONTENT
+        sql, args = f"SELECT {columns} FROM event_outputs WHERE 1=1", list[str]()
         if unwritten:
             sql += " AND written_at IS NULL AND file <> ''"
         if waiting:
