@@ -17,11 +17,10 @@ by name, where qaf knows the name, and otherwise nobody can be told and the prob
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qaf_docs.dates import uk
-from qaf_docs.messages import fold, named, with_role
+from qaf_docs.messages import Roster, fold
 from qaf_docs.outcomes.case_note import happened
 from qaf_docs.outcomes.facts import AuditFacts
 from qaf_docs.records import Person
@@ -56,7 +55,7 @@ def roles_to_tell(outcome: str, facts: AuditFacts) -> list[str]:
 def notices(
     outcome: str,
     facts: AuditFacts,
-    people: Sequence[Person],
+    roster: Roster,
     *,
     child_name: str | None,
     roster_note: str = "",
@@ -66,7 +65,7 @@ def notices(
     seen: set[str] = set()
     subject = _subject(outcome, facts)
     for role in roles_to_tell(outcome, facts):
-        for person, problem in _people(role, facts, people, roster_note):
+        for person, problem in _people(role, facts, roster, roster_note):
             if person is not None and fold(person.name) in seen:
                 continue
             if person is not None:
@@ -81,7 +80,7 @@ def _where(facts: AuditFacts) -> str:
 
 
 def _people(
-    role: str, facts: AuditFacts, people: Sequence[Person], roster_note: str
+    role: str, facts: AuditFacts, roster: Roster, roster_note: str
 ) -> list[tuple[Person | None, str]]:
     """Who holds ``role`` for this audit, each with a problem sentence ("" when fine)."""
     a, where = facts.audit, _where(facts)
@@ -90,13 +89,13 @@ def _people(
             return [
                 (None, f"{where}: no allocated worker is recorded, so no practitioner was told")
             ]
-        return [_known(named(people, a.worker), a.worker, role, a.team, "", where, roster_note)]
+        return [_known(roster.named(a.worker), a.worker, role, a.team, "", where, roster_note)]
     if fold(role) == fold(AUDITOR):
         if not a.auditor:
             return [(None, f"{where}: no auditor is recorded, so no auditor was told")]
-        return [_known(named(people, a.auditor), a.auditor, role, None, a.auditor_email, where, "")]
+        return [_known(roster.named(a.auditor), a.auditor, role, None, a.auditor_email, where, "")]
     team = a.team if fold(role) == fold(TEAM_MANAGER) else None
-    holders = with_role(people, role, team)
+    holders = roster.with_role(role, team)
     if not holders:
         whose = f" of team '{team}'" if team else ""
         missing = (

@@ -27,7 +27,7 @@ from pathlib import Path
 from qaf_docs.cases.people import find_roster, read_people
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.frameworks import NOTE_EVENTS, Framework
-from qaf_docs.messages import draft
+from qaf_docs.messages import Roster, draft
 from qaf_docs.outcomes.batch import batch_csv, batch_name
 from qaf_docs.outcomes.case_note import CaseNote, build_note
 from qaf_docs.outcomes.facts import AuditFacts, gather, outcomes_of
@@ -75,7 +75,8 @@ def produce(
     today = today or date.today()
     events = register.events_waiting()
     if events:
-        roster, roster_note = (list(people), "") if people is not None else _roster(ws)
+        found, roster_note = (list(people), "") if people is not None else _roster(ws)
+        roster = Roster(found)
         framework_of = frameworks_of(ws)
         for event in events:
             outputs = plan_event(
@@ -99,7 +100,7 @@ def plan_event(
     register: Register,
     event: OutcomeEvent,
     framework_of: Callable[[str], Framework],
-    people: Sequence[Person],
+    roster: Roster,
     settings: Settings,
     today: date,
     roster_note: str = "",
@@ -119,7 +120,7 @@ def plan_event(
             note = build_note(outcome, facts, child_name=child)
             file = f"{NOTES}/{today.isoformat()}/{case} {ref} {label}.txt"
             outputs.append(_output(event, outcome, "note", "", facts, today, file, note.to_json()))
-        for notice in notices(outcome, facts, people, child_name=child, roster_note=roster_note):
+        for notice in notices(outcome, facts, roster, child_name=child, roster_note=roster_note):
             content, file = "", ""
             if notice.to is not None:
                 file = f"{NOTIFICATIONS}/{today.isoformat()}/{ref} {label} {windows_name(notice.to.name)}.eml"
