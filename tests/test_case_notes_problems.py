@@ -125,7 +125,7 @@ def test_a_case_id_no_file_name_can_hold_gets_a_safe_name_and_a_message(ws: Work
     assert note.name == f"CP-2026-17 {ref} escalated.txt"
     assert "Case:         CP/2026:17" in note.read_text(encoding="utf-8")
     status = qaf(ws, "status")
-    assert f"audit {ref} (case CP/2026:17): the case id has characters a file name cannot" in status
+    assert f"audit {ref} (case CP/2026:17): the case id cannot be used as it is in a file" in status
     assert "'CP-2026-17'" in status
 
 

@@ -195,8 +195,9 @@ def case_problems(facts: AuditFacts) -> list[str]:
     for what, text in (("case id", a.case_id), ("audit reference", a.audit_ref)):
         if windows_name(text) != text:
             found.append(
-                f"{where}: the {what} has characters a file name cannot hold, so its files are "
-                f"named with '{windows_name(text)}' instead; the notes themselves say '{text}'"
+                f"{where}: the {what} cannot be used as it is in a file name (a file name cannot "
+                f"hold / \\ : * ? \" < > |), so its files are named with '{windows_name(text)}' "
+                f"instead; the notes themselves say '{text}'"
             )
     return found
 
