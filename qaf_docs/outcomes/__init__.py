@@ -10,5 +10,6 @@ whoever must be told. Nothing is sent and nothing goes on a record by itself: a 
     note_docx.py   the same note as a one-page Word document, for councils that attach documents
     batch.py       the day's notes as one CSV for a bulk import
     notifications.py  who is told of each outcome, and what their e-mail says
-    produce.py     plan each event's outputs once, record them, write them, and say what waits
+    produce.py     plan each event's outputs once, record them, then write them
+    waiting.py     what waits to go on records (for qaf status), and marking it done
 """
