@@ -9,18 +9,20 @@ The folders are the flow, one stage each; shared vocabulary sits below all of th
     register/  the single source of truth: SQLite on one computer, or a team's PostgreSQL
                (every SQL statement lives here; what differs between the two, in dialect.py)
     reports/   the register -> the QA tracker workbook, period and round reports, exports
+    outcomes/  each audit event -> a case note for the child's record (text, .docx, a day's
+               CSV) and ready-to-send e-mails to whoever the framework says must be told
     demo/      the whole job on made-up data, and filling forms as Word would
 
     office/    guarded reading of .docx/.xlsx/.csv, content controls, identity, sheet layouts
     frameworks/  a council's framework as data (scale, domains, indicators, timescales …) and
                its loading; the presets are TOML files in presets/
-    records.py, workspace.py, errors.py, findings.py, dates.py, safe_output.py
+    records.py, workspace.py, errors.py, findings.py, dates.py, safe_output.py, messages.py
                shared vocabulary used by every stage
     cli/       the ``qaf`` command: a thin skin over the library
 
 Imports run down this list: a stage uses office/, the register and the shared modules, never a
-sibling's internals (the inbox stage orchestrates returns, packs and reports); ``tests/test_layout``
-keeps it that way.
+sibling's internals (the inbox stage orchestrates returns, packs, reports and outcomes; outcomes
+reads the roster through cases/people.py); ``tests/test_layout`` keeps it that way.
 """
 
 __version__ = "0.1.0"

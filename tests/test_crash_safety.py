@@ -111,3 +111,6 @@ def test_killing_ingest_at_random_points_loses_nothing_and_records_nothing_twice
     assert len(submissions) == len(processed) == recorded
     assert len(set(submissions)) == len(submissions)
     assert sorted(_sha(p) for p in processed) == sorted(submissions)
+    # Each accepted form's case note was written once, under one name, wherever a kill fell.
+    notes = sorted(p.name for p in (workspace.outbox / "case-notes").rglob("*.txt"))
+    assert len(notes) == len(submissions) and not any(" (2)" in n for n in notes)

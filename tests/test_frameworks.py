@@ -302,6 +302,24 @@ BROKEN_ADDITIONS = [
         id="case-note-heading-with-unknown-placeholder",
     ),
     pytest.param(
+        VALID + '\n[case_notes]\nevents = ["accepted", "acepted"]\n',
+        ("events =", 1),
+        ["key 'case_notes.events.1'", "'acepted' is not an audit event", "grade_changed"],
+        id="case-notes-for-an-unknown-event",
+    ),
+    pytest.param(
+        VALID + '\n[case_notes.headings]\nescalted = "Escalation"\n',
+        ("escalted =", 1),
+        ["key 'case_notes.headings.escalted'", "not an audit event"],
+        id="case-note-heading-for-an-unknown-event",
+    ),
+    pytest.param(
+        VALID + '\n[case_notes.headings]\nescalated = "Escalation - {Year}"\n',
+        ("escalated =", 1),
+        ["key 'case_notes.headings.escalated'", "{Year}", "{month}"],
+        id="event-heading-with-unknown-placeholder",
+    ),
+    pytest.param(
         VALID.replace('"RI" = ', '"N/A" = "Not applicable"\n"RI" = '),
         ('"N/A" =', 1),
         ["key 'scale.aliases.N/A'", "'Not applicable'", "not in grades"],
@@ -427,6 +445,27 @@ def test_case_note_heading_fills_in_the_month() -> None:
     assert CaseNotes(audit_findings="Audit {year}").heading("audit_findings", date(2026, 1, 1)) == (
         "Audit 2026"
     )
+
+
+def test_each_event_takes_the_heading_its_framework_gives_else_a_plain_one() -> None:
+    from datetime import date
+
+    november = date(2026, 11, 3)
+    bracknell = load_framework("live-case-audit").case_notes
+    assert bracknell.heading_for("accepted", november) == "Audit Action Plan - November"
+    assert bracknell.heading_for("actions_closed", november) == "Audit Action Plan - November"
+    assert bracknell.heading_for("escalated", november) == "Case file audit - Escalated"
+    bnes = load_framework("tier-one-manager-audit").case_notes
+    assert {bnes.heading_for(e, november) for e in bnes.events} == {
+        "observations: audit quality case file"
+    }
+    assert bnes.docx
+    west_sussex = load_framework("collaborative-audit").case_notes
+    assert west_sussex.heading_for("grade_changed", november) == "Mosaic case note"
+    assert west_sussex.heading_for("accepted", november) == "Case file audit - Accepted"
+    own = CaseNotes(headings={"escalated": "Escalation {month} {year}"}, events=["escalated"])
+    assert own.heading_for("escalated", november) == "Escalation November 2026"
+    assert own.makes_note("escalated") and not own.makes_note("accepted")
 
 
 def test_who_moderates_what() -> None:

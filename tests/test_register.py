@@ -110,6 +110,8 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(
     raw(  # make it look like a register written before migration 2: undo every later one
         register_location,
         *(f"DROP INDEX {index}" for index in LATER_INDEXES),
+        "DROP TABLE event_outputs",  # migration 13
+        "DROP TABLE event_outcomes",
         "ALTER TABLE ingested_files DROP COLUMN recorded_by",  # migration 12
         "ALTER TABLE domain_grades DROP COLUMN moderated_grade",  # migration 11
         "DROP TABLE round_checkpoints",  # migration 10

@@ -384,6 +384,8 @@ def test_register_move_round_trips_the_demo_register_exactly(
     assert before.rows["submissions"] > 0 and before.rows["ingested_files"] > 0
     # The audit lifecycle's history goes with it (status events, escalations).
     assert before.rows["audit_events"] > 0 and before.rows["escalations"] > 0
+    # And which case notes and notifications each event produced, so none is produced again.
+    assert before.rows["event_outcomes"] > 0 and before.rows["event_outputs"] > 0
     url = new_pg_database()  # typed with its password, as someone might
     monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)
 

@@ -6,6 +6,7 @@ flow. Importing this package registers them all.
 
 from qaf_docs.cli import (
     backups,
+    case_notes,
     inbox,
     lifecycle,
     outputs,
@@ -19,6 +20,7 @@ from qaf_docs.cli.app import cli, main
 
 __all__ = [
     "backups",
+    "case_notes",
     "cli",
     "inbox",
     "lifecycle",

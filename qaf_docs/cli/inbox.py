@@ -185,6 +185,7 @@ def status(workspace: Path | None, as_json: bool) -> None:
     """
     from qaf_docs.cli.lifecycle import plan_for
     from qaf_docs.inbox.readiness import scan
+    from qaf_docs.outcomes.waiting import waiting as case_notes_waiting
     from qaf_docs.register.location import open_register
     from qaf_docs.reports.lifecycle import lifecycle_lines
 
@@ -195,6 +196,7 @@ def status(workspace: Path | None, as_json: bool) -> None:
         recent = register.recent_rejections(5)
         on_someone = lifecycle_lines(ws, register, date.today())
         unaddressed = plan_for(ws, register, date.today()).warnings
+        to_record = case_notes_waiting(register)
         owner = register.owner()
     if register.dialect == "sqlite":
         kind = f"SQLite, used from the computer '{owner}' only"
@@ -216,6 +218,13 @@ def status(workspace: Path | None, as_json: bool) -> None:
             "latest_problems": [{"audit_ref": r.audit_ref, "reason": r.reason} for r in recent],
             "waiting_on_someone": on_someone,
             "warnings": unaddressed,
+            "case_notes": {
+                "notes_waiting": to_record.notes,
+                "messages_waiting": to_record.messages,
+                "not_yet_written": to_record.unwritten,
+                "folders": [f"outbox/{f}" for f in to_record.folders],
+                "problems": to_record.problems,
+            },
         }
         click.echo(json.dumps(data, indent=2))
         return
@@ -234,5 +243,9 @@ def status(workspace: Path | None, as_json: bool) -> None:
         click.echo("Waiting on someone (most urgent first):")
         for line in on_someone:
             click.echo(f"  {line}")
-    for warning in unaddressed:
+    if to_record.lines():
+        click.echo("To put on children's records (qaf case-notes; --done when they are on):")
+        for line in to_record.lines():
+            click.echo(f"  {line}")
+    for warning in unaddressed + to_record.problems:
         click.echo(f"Warning: {warning}")

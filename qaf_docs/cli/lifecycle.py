@@ -70,6 +70,7 @@ def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> N
         \b
         qaf moderation dispute QA2611-0004 --reason "Evidence of impact was not considered"
     """
+    from qaf_docs.cli.case_notes import produce_and_say
     from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
@@ -77,7 +78,8 @@ def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> N
     roles = framework.escalation.grade_disputes or ["QA Head of Service"]
     with open_register(ws) as register:
         e = register.record_dispute(audit_ref, reason, roles=roles, on=date.today())
-    click.echo(f"Dispute recorded; escalation {e.id} to {', '.join(e.roles)}.")
+        click.echo(f"Dispute recorded; escalation {e.id} to {', '.join(e.roles)}.")
+        produce_and_say(ws, register)  # the escalation's case note and who is told
 
 
 @moderation.command("kind")

@@ -4,7 +4,8 @@ Moderation (one grade changed with a reason, one agreed and then disputed), an I
 moderated at once, re-audited on a pack that shows its earlier grades and actions, and escalated to
 the Assistant Director; a safeguarding concern recorded although its form was refused; immediate
 actions checked in working days across a bank holiday (one past due); what waits on whom; and the
-reminders an admin officer sends, with the roster grown to list everyone qaf writes to.
+reminders an admin officer sends. The roster lists everyone qaf writes to (``grow_roster``), so
+each accepted, moderated and escalated audit's case note is addressed to the right people.
 """
 
 from __future__ import annotations
@@ -73,30 +74,35 @@ def run_lifecycle(
     )
     for line in waiting[:6]:
         echo(f"    {line}")
-    _reminders(ws, framework, audits, today, echo)
+    _reminders(ws, today, echo)
 
 
-def _reminders(
-    ws: Workspace, framework: Framework, audits: list[AuditRecord], today: date, echo: Echo
-) -> None:
-    """Add the people qaf writes to onto the roster (one team's manager left off), then remind."""
+def grow_roster(ws: Workspace, framework: Framework, teams: dict[str, list[str]]) -> None:
+    """Add everyone qaf writes to onto the roster, as a council's roster lists them: the
+    moderator, each team's manager (one team's left off, to show qaf status's warning), the
+    escalation contacts, and every practitioner by team."""
     roster = ws.root / "roster.xlsx"
     wb = load_workbook(roster)
     sheet = wb.worksheets[0]
     escalation = framework.escalation
     roles = {*escalation.immediate_concerns, *escalation.immediate_concerns_notify}
     roles |= {*escalation.grade_disputes, *(r for level in escalation.levels for r in level.roles)}
-    teams = sorted({a.team for a in audits if a.team})
+    names = sorted(teams)
     rows = [("Demo Moderator", "Moderator", "")]
-    rows += [(f"Manager of {team}", "Team Manager", team) for team in teams[1:]]
+    rows += [(f"Manager of {team}", "Team Manager", team) for team in names[1:]]
     rows += [(f"Demo {role}", role, "") for role in sorted(roles - {"Team Manager"})]
+    rows += [(worker, "Social Worker", team) for team in names for worker in teams[team]]
     for name, role, team in rows:
         email = ".".join(name.lower().replace(",", "").split())[:40] + "@council.example"
         sheet.append([name, email, role, team, None])
     wb.save(roster)
+
+
+def _reminders(ws: Workspace, today: date, echo: Echo) -> None:
+    """The reminders an admin officer sends today."""
     folder = ws.outbox / "reminders" / today.isoformat()
     with open_register(ws) as register:
-        people = read_people(roster)
+        people = read_people(ws.root / "roster.xlsx")
         rule = ws.load_settings().lifecycle.moderate
         plan = plan_reminders(register, people, frameworks_of(ws), today, rule)
     written = write_reminders(plan, folder, today)

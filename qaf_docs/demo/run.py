@@ -17,11 +17,18 @@ from openpyxl import load_workbook
 from qaf_docs.cases import rounds
 from qaf_docs.demo import two_frameworks
 from qaf_docs.demo.filling import FormFiller
-from qaf_docs.demo.lifecycle import run_lifecycle
-from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
+from qaf_docs.demo.lifecycle import grow_roster, run_lifecycle
+from qaf_docs.demo.synthetic import (
+    synthetic_roster,
+    synthetic_teams,
+    write_roster_file,
+    write_synthetic_case_list,
+)
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome, ingest_inbox
 from qaf_docs.office.action_sheet import Column, find_actions_header
+from qaf_docs.outcomes.produce import NOTES, NOTIFICATIONS, produce
+from qaf_docs.outcomes.waiting import waiting
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
@@ -200,6 +207,7 @@ def run_demo(
         messy=True,
     )
     roster = write_roster_file(ws.root / "roster.xlsx", synthetic_roster(8, seed=seed))
+    grow_roster(ws, framework, {t.name: list(t.workers) for t in synthetic_teams(8, seed=seed)})
     report = rounds.draw(
         ws, caselist, roster, kind="simple", seed=seed, today=today, n=audits, stratify_by=("team",)
     )
@@ -245,6 +253,8 @@ def run_demo(
     )
 
     with open_register(ws) as register:
+        produce(ws, register, ws.load_settings())  # ingest did; this finishes anything it left
+        to_record = waiting(register)
         export_path = ws.outbox / "export" / "register.json"
         text = export_json(register)
         atomic_write(export_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
@@ -261,6 +271,8 @@ def run_demo(
         f"  Rejected files and notes:  {ws.rejected} ({len(rejected_notes)} notes)",
         f"  Quarterly report (Word):   {quarter_report}",
         f"  Round report (Word):       {round_report}",
+        f"  Case notes for records:    {ws.outbox / NOTES} ({to_record.notes} notes, a CSV a day)",
+        f"  Notifications (e-mail):    {ws.outbox / NOTIFICATIONS} ({to_record.messages} ready to send)",
         f"  Register export (JSON):    {export_path}",
         f"  Case list used:            {caselist}",
     ]

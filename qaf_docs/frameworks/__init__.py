@@ -38,11 +38,11 @@ the key (``FrameworkError``), because the person fixing it works in Notepad, not
 """
 
 from qaf_docs.frameworks.base import CASE_TYPES, NOT_APPLICABLE
+from qaf_docs.frameworks.case_notes import NOTE_EVENTS, CaseNotes
 from qaf_docs.frameworks.loading import load_framework, preset_names
 from qaf_docs.frameworks.model import (
     Agencies,
     AuditPeriod,
-    CaseNotes,
     Escalation,
     EscalationLevel,
     ExtraSection,
@@ -57,6 +57,7 @@ from qaf_docs.frameworks.scale import Domain, Indicator, Scale
 
 __all__ = [
     "CASE_TYPES",
+    "NOTE_EVENTS",
     "NOT_APPLICABLE",
     "Agencies",
     "AuditPeriod",

@@ -3,19 +3,17 @@ notes, around the scale and domains."""
 
 from __future__ import annotations
 
-import string
-from datetime import date
 from typing import Literal
 
 from pydantic import Field, model_validator
 
 from qaf_docs.frameworks.base import (
     CASE_TYPES,
-    HEADING_FIELDS,
     Key,
     KeyProblem,
     StrictModel,
 )
+from qaf_docs.frameworks.case_notes import CaseNotes
 from qaf_docs.frameworks.scale import (
     Domain,
     Indicator,
@@ -251,41 +249,6 @@ class Moderation(StrictModel):
     notify: list[str] = Field(
         default_factory=list, description="roles alerted when a moderation is completed"
     )
-
-
-class CaseNotes(StrictModel):
-    """Headings under which audit records go on the child's file; {month} and {year} fill in."""
-
-    audit_findings: str | None = None
-    action_plan: str | None = None
-    moderation_outcome: str | None = None
-
-    @model_validator(mode="after")
-    def _placeholders(self) -> CaseNotes:
-        for name in ("audit_findings", "action_plan", "moderation_outcome"):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            try:
-                fields = {f for _, f, _, _ in string.Formatter().parse(value) if f is not None}
-            except ValueError as e:
-                raise KeyProblem((name,), f"has an unmatched brace: {e}") from e
-            unknown = fields - HEADING_FIELDS
-            if unknown:
-                raise KeyProblem(
-                    (name,),
-                    f"uses {{{sorted(unknown)[0]}}}; a heading may use only {{month}} and {{year}}",
-                )
-        return self
-
-    def heading(
-        self, kind: Literal["audit_findings", "action_plan", "moderation_outcome"], on: date
-    ) -> str | None:
-        """Return the heading for a case note of ``kind`` written on ``on``, or None if not named."""
-        value: str | None = getattr(self, kind)
-        if value is None:
-            return None
-        return value.format(month=f"{on:%B}", year=f"{on:%Y}")
 
 
 class Framework(StrictModel):

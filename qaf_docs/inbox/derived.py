@@ -9,7 +9,8 @@ stopped anywhere (a kill, a full disk, a read-only folder) leaves at worst a del
 missing file. The stamp is read before a file is written and recorded after, so a change that lands
 meanwhile is picked up next time rather than hidden. Many trackers at once (a burst, a catch-up)
 are written on every core from the template filled once (``packs.fast_tracker``), each stamped
-just as one written alone.
+just as one written alone. Case notes and notifications of audit events are produced here too
+(:mod:`qaf_docs.outcomes.produce`): once per event, and any an interruption stopped.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.office.parallel import map_in_order
+from qaf_docs.outcomes.produce import produce
 from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
 from qaf_docs.packs.fast_tracker import TrackerWriter
@@ -212,6 +214,9 @@ def bring_up_to_date(
     )
     done.written += trackers.written
     done.failed += trackers.failed
+    # Case notes and notifications of events not yet handled, and any an interruption stopped.
+    outcomes = produce(ws, register, settings)
+    done.written, done.failed = done.written + outcomes.written, done.failed + outcomes.failed
     for line in done.failed:
         log.warning("could not bring up to date %s; will try again at the next run", line)
     return done

@@ -28,3 +28,18 @@ def record_event(
         "VALUES (?, ?, ?, ?, ?, ?)",
         (audit_ref, now_iso(), event, before, to_status or before, reason),
     )
+
+
+_CHANGED = "changed to"
+
+
+def moderation_reason(moderator: str, grade: str | None, moderated: str) -> str:
+    """The reason a "moderated" event records: who moderated, and whether the grade changed."""
+    return f"moderated by {moderator or 'an unnamed moderator'}: " + (
+        f"grade '{grade}' agreed" if moderated == grade else f"'{grade}' {_CHANGED} '{moderated}'"
+    )
+
+
+def grade_changed(reason: str) -> bool:
+    """True when a "moderated" event's reason says the moderator changed the grade."""
+    return f"' {_CHANGED} '" in reason

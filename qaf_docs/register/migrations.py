@@ -226,6 +226,33 @@ def _m12_one_file_once(db: Db) -> None:
     )
 
 
+def _m13_event_outputs(db: Db) -> None:
+    # Which case notes and notifications each audit event produced, and whether they were put on
+    # the child's record: produced once, and again only where an interruption stopped them. The
+    # events of an upgraded register count as handled already (their notes were made by hand).
+    run_script(
+        db,
+        """
+        CREATE TABLE event_outcomes (
+            event_id INTEGER PRIMARY KEY REFERENCES audit_events(id),
+            audit_ref TEXT NOT NULL, handled_at TEXT NOT NULL
+        );
+        CREATE TABLE event_outputs (
+            event_id INTEGER NOT NULL REFERENCES event_outcomes(event_id),
+            outcome TEXT NOT NULL, kind TEXT NOT NULL, recipient TEXT NOT NULL,
+            audit_ref TEXT NOT NULL, case_id TEXT NOT NULL, day TEXT NOT NULL,
+            file TEXT NOT NULL, content TEXT NOT NULL, problems TEXT NOT NULL DEFAULT '',
+            written_at TEXT, done_at TEXT,
+            PRIMARY KEY (event_id, outcome, kind, recipient)
+        );
+        CREATE INDEX event_outputs_file ON event_outputs(file);
+        CREATE INDEX event_outputs_waiting ON event_outputs(done_at);
+        INSERT INTO event_outcomes (event_id, audit_ref, handled_at)
+            SELECT id, audit_ref, 'before case notes' FROM audit_events
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -239,4 +266,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("close-the-loop checkpoints of thematic rounds", _m10_close_the_loop),
     ("moderated grade per practice area", _m11_moderated_domains),
     ("each file recorded once, and by which computer", _m12_one_file_once),
+    ("case notes and notifications produced for each audit event", _m13_event_outputs),
 ]

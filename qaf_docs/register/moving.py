@@ -43,6 +43,8 @@ TABLES = (
     "findings",
     "ingested_files",
     "derived_outputs",
+    "event_outcomes",
+    "event_outputs",
     "register_state",
 )
 # The one-row change counter: every new register starts with it, so it is copied by updating it.

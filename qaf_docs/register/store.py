@@ -31,6 +31,7 @@ from qaf_docs.register.dialect import (
 from qaf_docs.register.filing import FilingBook
 from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.netpath import network_reason
+from qaf_docs.register.outcomes import OutcomeBook
 from qaf_docs.register.ownership import TEAM_ADVICE, Ownership
 from qaf_docs.register.reading import ReadingBook
 from qaf_docs.register.submissions import SubmissionBook
@@ -60,7 +61,9 @@ def refuse_network_path(path: Path) -> None:
         )
 
 
-class Register(SubmissionBook, ReadingBook, ChangeBook, DerivedBook, FilingBook, Ownership):
+class Register(
+    SubmissionBook, ReadingBook, ChangeBook, DerivedBook, FilingBook, OutcomeBook, Ownership
+):
     """The register of one workspace; open with ``Register.open(location)`` and close when done.
 
     Every database failure leaves this class as a :class:`RegisterError` that says what to do.

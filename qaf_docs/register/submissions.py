@@ -19,7 +19,7 @@ from qaf_docs.records import (
 )
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, upsert
-from qaf_docs.register.events import record_event
+from qaf_docs.register.events import moderation_reason, record_event
 from qaf_docs.register.parts import insert_form_parts
 from qaf_docs.register.values import iso_or_none, now_iso
 
@@ -108,11 +108,7 @@ class SubmissionBook(Connection):
                 [(sid, f.severity, f.where, f.message) for f in warnings],
             )
             if form.moderated_grade:
-                why = f"moderated by {form.moderator or 'an unnamed moderator'}: " + (
-                    f"grade '{form.overall_grade}' agreed"
-                    if form.moderated_grade == form.overall_grade
-                    else f"'{form.overall_grade}' changed to '{form.moderated_grade}'"
-                )
+                why = moderation_reason(form.moderator, form.overall_grade, form.moderated_grade)
                 record_event(db, ref, "moderated", to_status="moderated", reason=why)
             else:
                 record_event(

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from datetime import date, timedelta
 from pathlib import Path
 
 from qaf_docs.dates import uk
 from qaf_docs.frameworks import Framework
+from qaf_docs.messages import draft, fold, with_role
 from qaf_docs.records import AWAITING_RETURN, AuditResult, EscalationRecord, Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
@@ -59,10 +58,6 @@ class ReminderPlan:
     warnings: list[str]
 
 
-def _fold(text: str | None) -> str:
-    return " ".join((text or "").casefold().split())
-
-
 class _Addressing:
     def __init__(self, people: Sequence[Person]) -> None:
         self.people = list(people)
@@ -70,18 +65,14 @@ class _Addressing:
         self.warnings: list[str] = []
 
     def with_role(self, role: str, team: str | None = None) -> list[Person]:
-        return [
-            p
-            for p in self.people
-            if _fold(p.role) == _fold(role) and (team is None or _fold(p.team) == _fold(team))
-        ]
+        return with_role(self.people, role, team)
 
     def add(self, person: Person, priority: int, heading: str, items: list[str]) -> None:
         if not person.email:
             self.warn(
                 f"{person.name} ({person.role or 'no role'}) has no e-mail address on the roster"
             )
-        key = _fold(person.name)
+        key = fold(person.name)
         reminder = self.reminders.setdefault(key, Reminder(person))
         for i, (before, title, lines) in enumerate(reminder.sections):
             if title == heading:  # one section per heading, at its most urgent
@@ -112,7 +103,7 @@ def plan_reminders(
     for r in results:
         if r.status in AWAITING_RETURN and r.due_on and r.due_on <= today + SOON:
             auditor = next(
-                (p for p in people if _fold(p.name) == _fold(r.auditor)),
+                (p for p in people if fold(p.name) == fold(r.auditor)),
                 Person(r.auditor or "", register_email(register, r.audit_ref), "Auditor", None),
             )
             if not auditor.name:
@@ -238,19 +229,7 @@ def write_reminders(
     """Write each reminder as ``<folder>/<recipient>.eml`` (a draft Outlook opens ready to send)."""
     written: list[Path] = []
     for reminder in plan.reminders:
-        message = EmailMessage()
-        if sender:
-            message["From"] = sender
-        message["To"] = (
-            formataddr((reminder.to.name, reminder.to.email))
-            if reminder.to.email
-            else reminder.to.name
-        )
-        message["Subject"] = reminder.subject
-        message["Date"] = format_datetime(datetime.now().astimezone())
-        message["X-Unsent"] = "1"  # Outlook opens it as a draft to send
-        message.set_content(reminder.body(today), cte="8bit")  # readable in any text editor
-        data = bytes(message)
+        data = draft(reminder.to, reminder.subject, reminder.body(today), sender=sender)
         path = folder / f"{windows_name(reminder.to.name)}.eml"
         written.append(atomic_write(path, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
     return written

@@ -1,0 +1,104 @@
+"""What the register holds about an event's audit, and which outcomes the event makes.
+
+A register event becomes the outcomes the frameworks speak of: an accepted form is "accepted" (or
+"re-audited" in a re-audit round); a moderation is "moderated", or "grade changed" when the
+moderator changed the grade, and is the audit's acceptance too when its form came back already
+moderated; an escalation is "escalated"; a manager's tracker that signs off the last action is
+"actions closed".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AuditRecord, EscalationRecord, OutcomeEvent, TrackerRow
+from qaf_docs.register.events import grade_changed
+from qaf_docs.register.store import Register
+
+
+def outcomes_of(event: OutcomeEvent, reaudit: bool) -> list[str]:
+    """The outcomes (keys of ``NOTE_EVENTS``) a register event makes, in the order they happened."""
+    accepted = "reaudited" if reaudit else "accepted"
+    if event.event == "returned":
+        return [accepted]
+    if event.event == "moderated":
+        moderated = "grade_changed" if grade_changed(event.reason) else "moderated"
+        return [moderated] if event.accepted_before else [accepted, moderated]
+    if event.event == "escalated":
+        return ["escalated"]
+    if event.event == "tracker" and event.to_status == "closed" and event.from_status != "closed":
+        return ["actions_closed"]
+    return []
+
+
+@dataclass(frozen=True)
+class AuditFacts:
+    """An audit as its notes and messages describe it, as the register holds it now."""
+
+    audit: AuditRecord
+    framework: Framework
+    event_on: date
+    audit_date: date | None
+    grade: str | None
+    moderated_grade: str | None
+    moderator: str
+    moderation_reason: str
+    findings: str
+    domains: list[tuple[str, str | None, str | None]]  # title, grade, moderated grade
+    actions: list[TrackerRow]
+    escalation: EscalationRecord | None  # the one an "escalated" event raised
+    reaudit: bool  # the audit belongs to a re-audit round
+    reaudit_of: str | None
+    earlier_grade: str | None  # the final grade of the audit a re-audit follows
+    on_case_list: bool  # the register holds the case's details from a case list
+
+    @property
+    def final_grade(self) -> str | None:
+        """The moderated grade where there is one, else the auditor's."""
+        return self.moderated_grade or self.grade
+
+    @property
+    def month(self) -> date:
+        """The date whose month a heading names: the audit's date, else the event's."""
+        return self.audit_date or self.event_on
+
+
+def gather(register: Register, event: OutcomeEvent, framework: Framework) -> AuditFacts | None:
+    """Read what the notes and messages of ``event`` say (None when the audit is gone)."""
+    audit = register.audit(event.audit_ref)
+    if audit is None:
+        return None
+    tool = register.submission(audit.audit_ref)
+    form = register.returned_form(audit.audit_ref) or {}
+    moderation = register.moderation_given(audit.audit_ref)
+    reaudit = register.round_kind(audit.round_id) == "reaudit"
+    reaudit_of = register.previous_audit(audit.audit_ref) if reaudit else None
+    earlier = register.submission(reaudit_of) if reaudit_of else None
+    return AuditFacts(
+        audit=audit,
+        framework=framework,
+        event_on=date.fromisoformat(event.at[:10]),
+        audit_date=tool.audit_date if tool else None,
+        grade=tool.overall_grade if tool else None,
+        moderated_grade=tool.moderated_grade if tool else None,
+        moderator=moderation[0] if moderation else "",
+        moderation_reason=moderation[1] if moderation else "",
+        findings=str(form.get("overall_rationale") or ""),
+        domains=register.domain_grades(audit.audit_ref),
+        actions=register.current_actions(audit.audit_ref),
+        escalation=_escalation(register, event) if event.event == "escalated" else None,
+        reaudit=reaudit,
+        reaudit_of=reaudit_of,
+        earlier_grade=(earlier.moderated_grade or earlier.overall_grade) if earlier else None,
+        on_case_list=bool(audit.team or audit.worker or register.case_facts(audit.audit_ref)),
+    )
+
+
+def _escalation(register: Register, event: OutcomeEvent) -> EscalationRecord | None:
+    raised = register.escalations(audit_ref=event.audit_ref)
+    # The event's reason is "<title>: <reason>" of the escalation it records (once per level).
+    exact = [e for e in raised if f"{e.title}: {e.reason}" == event.reason]
+    found = exact or raised
+    return found[-1] if found else None

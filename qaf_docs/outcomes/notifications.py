@@ -1,0 +1,171 @@
+"""Who is told of each outcome, and what their e-mail says (qaf writes it; a person sends it).
+
+- accepted or re-audited: the practitioner and their team manager, with the summary and the
+  actions (B&NES: "The manager completing the audit will send an alert … to the relevant social
+  worker");
+- moderated, or grade changed: the roles the framework's ``moderation.notify`` names, else the
+  practitioner, team manager and auditor (West Sussex: "The moderator will alert the practitioner,
+  manager and auditor … It is good practice to send an email notification that the moderation has
+  been completed, and the outcome");
+- escalated: the roles the escalation went to.
+
+The practitioner is the case's allocated worker, found on the roster by name; the team manager is
+the roster's Team Manager of the case's team; the auditor is the audit's. Anyone who cannot be
+found, or has no e-mail, is a problem for ``qaf status``: their message is still written, addressed
+by name, where qaf knows the name, and otherwise nobody can be told and the problem says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qaf_docs.dates import uk
+from qaf_docs.messages import Roster, fold
+from qaf_docs.outcomes.case_note import happened
+from qaf_docs.outcomes.facts import AuditFacts
+from qaf_docs.records import Person
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
+
+PRACTITIONER, TEAM_MANAGER, AUDITOR = "Practitioner", "Team Manager", "Auditor"
+_PRACTITIONER_ROLES = {"practitioner", "social worker", "allocated worker", "key worker"}
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One message to one person, or a role nobody on the roster holds (``to`` is None)."""
+
+    role: str
+    to: Person | None
+    subject: str
+    body: str
+    problem: str = ""
+
+
+def roles_to_tell(outcome: str, facts: AuditFacts) -> list[str]:
+    """The roles told of ``outcome`` (none for actions closed)."""
+    if outcome in ("accepted", "reaudited"):
+        return [PRACTITIONER, TEAM_MANAGER]
+    if outcome in ("moderated", "grade_changed"):
+        return list(facts.framework.moderation.notify) or [PRACTITIONER, TEAM_MANAGER, AUDITOR]
+    if outcome == "escalated" and facts.escalation is not None:
+        return list(facts.escalation.roles)
+    return []
+
+
+def notices(
+    outcome: str,
+    facts: AuditFacts,
+    roster: Roster,
+    *,
+    child_name: str | None,
+    roster_note: str = "",
+) -> list[Notice]:
+    """The messages ``outcome`` calls for, one per person (each person once)."""
+    found: list[Notice] = []
+    seen: set[str] = set()
+    subject = _subject(outcome, facts)
+    for role in roles_to_tell(outcome, facts):
+        for person, problem in _people(role, facts, roster, roster_note):
+            if person is not None and fold(person.name) in seen:
+                continue
+            if person is not None:
+                seen.add(fold(person.name))
+            body = _body(outcome, facts, person, child_name) if person else ""
+            found.append(Notice(role, person, subject, body, problem))
+    return found
+
+
+def _where(facts: AuditFacts) -> str:
+    return f"audit {facts.audit.audit_ref} (case {facts.audit.case_id})"
+
+
+def _people(
+    role: str, facts: AuditFacts, roster: Roster, roster_note: str
+) -> list[tuple[Person | None, str]]:
+    """Who holds ``role`` for this audit, each with a problem sentence ("" when fine)."""
+    a, where = facts.audit, _where(facts)
+    if fold(role) in _PRACTITIONER_ROLES:
+        if not a.worker:
+            return [
+                (None, f"{where}: no allocated worker is recorded, so no practitioner was told")
+            ]
+        return [_known(roster.named(a.worker), a.worker, role, a.team, "", where, roster_note)]
+    if fold(role) == fold(AUDITOR):
+        if not a.auditor:
+            return [(None, f"{where}: no auditor is recorded, so no auditor was told")]
+        return [_known(roster.named(a.auditor), a.auditor, role, None, a.auditor_email, where, "")]
+    team = a.team if fold(role) == fold(TEAM_MANAGER) else None
+    holders = roster.with_role(role, team)
+    if not holders:
+        whose = f" of team '{team}'" if team else ""
+        missing = (
+            f"{where}: no one on the roster is the {role}{whose}, so nobody in that role was told"
+        )
+        return [(None, missing + (f" ({roster_note})" if roster_note else ""))]
+    return [_known(p, p.name, role, p.team, "", where, "") for p in holders]
+
+
+def _known(
+    person: Person | None,
+    name: str,
+    role: str,
+    team: str | None,
+    email: str,
+    where: str,
+    roster_note: str,
+) -> tuple[Person, str]:
+    if person is None:
+        person = Person(name, email, role, team)
+        if not email:
+            why = f" ({roster_note})" if roster_note else ""
+            return person, (
+                f"{where}: the {role.lower()} {name} is not on the roster{why}: their message "
+                "has no e-mail address; add it before sending"
+            )
+    if not person.email:
+        return person, (
+            f"{where}: {person.name} ({role.lower()}) has no e-mail address on the roster: "
+            "add it before sending their message"
+        )
+    return person, ""
+
+
+def _subject(outcome: str, facts: AuditFacts) -> str:
+    where = f"Audit {facts.audit.audit_ref} (case {facts.audit.case_id})"
+    e = facts.escalation
+    if outcome == "escalated" and e is not None:
+        urgent = "URGENT: safeguarding concern - " if e.level == CONCERN_LEVEL else ""
+        return f"{urgent}{where}: {e.title}"
+    said = {
+        "accepted": "accepted - the summary and your actions",
+        "reaudited": "re-audit accepted - the summary and your actions",
+        "moderated": "moderation completed - grade agreed",
+        "grade_changed": "moderation completed - grade changed",
+    }
+    return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}"
+
+
+def _body(outcome: str, facts: AuditFacts, person: Person, child_name: str | None) -> str:
+    a = facts.audit
+    lines = [f"Dear {person.name},", "", happened(outcome, facts), ""]
+    lines.append(f"Case {a.case_id}" + (f" ({child_name})" if child_name else ""))
+    if facts.grade:
+        lines.append(f"Grade given by the auditor: {facts.grade}")
+    if facts.moderated_grade:
+        lines.append(f"Moderated grade: {facts.moderated_grade}")
+        if facts.moderation_reason:
+            lines.append(f"Moderator's reason: {facts.moderation_reason}")
+    e = facts.escalation
+    if outcome == "escalated" and e is not None:
+        lines += ["", f"{e.title} (raised {uk(e.raised_on)}): {e.reason}"]
+    if outcome in ("accepted", "reaudited") and facts.findings.strip():
+        lines += ["", "Summary", " ".join(facts.findings.split())[:600]]
+    if facts.actions and outcome != "escalated":
+        lines += ["", "Actions (owner, due date)"]
+        lines += [
+            f"- {t.description} ({t.owner or 'no owner'}, due {uk(t.due_on) or 'no date'})"
+            + (" - immediate" if t.immediate else "")
+            for t in facts.actions
+        ]
+    lines += ["", f"Audit reference: {a.audit_ref}", "", "QA team"]
+    return "\n".join(lines)
