@@ -119,13 +119,14 @@ class BulkIngestor(Ingestor):
         A tracker that cannot be written loses nothing: the register says it is behind, and the
         catch-up at the end of this run (or the next) writes it.
         """
-        built = derived.Catchup()  # the QA tracker, built while the workers write (or next run)
+        # Meanwhile: the QA tracker, case notes and messages (what fails is redone by the catch-up).
+        built = derived.Catchup()
         done = derived.write_manager_trackers(
             self.ws,
             self.register,
             self.settings,
             audits,
-            meanwhile=lambda: derived.catch_up_qa_tracker(self.ws, self.register, built),
+            meanwhile=lambda: derived.catch_up_here(self.ws, self.register, self.settings, built),
         )
         failed = " ".join(line.split(":", 1)[0] for line in done.failed)
         for line in done.failed:

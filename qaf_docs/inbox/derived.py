@@ -204,22 +204,38 @@ def bring_up_to_date(
             or not tracker_path(ws, audits[audit_ref]).exists()
         )
     ]
-    # The QA tracker is built here while the workers write the managers' trackers.
+    # The QA tracker, case notes and messages are written here while the workers write the
+    # managers' trackers.
     trackers = write_manager_trackers(
         ws,
         register,
         settings,
         behind,
-        meanwhile=lambda: catch_up_qa_tracker(ws, register, done, progress),
+        meanwhile=lambda: catch_up_here(ws, register, settings, done, progress),
     )
     done.written += trackers.written
     done.failed += trackers.failed
-    # Case notes and notifications of events not yet handled, and any an interruption stopped.
-    outcomes = produce(ws, register, settings)
-    done.written, done.failed = done.written + outcomes.written, done.failed + outcomes.failed
     for line in done.failed:
         log.warning("could not bring up to date %s; will try again at the next run", line)
     return done
+
+
+def catch_up_here(
+    ws: Workspace,
+    register: Register,
+    settings: Settings,
+    done: Catchup,
+    progress: reports.Progress | None = None,
+) -> None:
+    """What the calling process catches up while workers write trackers: ``QA_tracker.xlsx``,
+    then the case notes and notifications of events not yet handled (and any a stop cut short).
+
+    Neither moves the register's change counter, so neither makes the other look behind.
+    """
+    catch_up_qa_tracker(ws, register, done, progress)
+    outcomes = produce(ws, register, settings)
+    done.written += outcomes.written
+    done.failed += outcomes.failed
 
 
 def catch_up_qa_tracker(
