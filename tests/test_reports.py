@@ -394,3 +394,27 @@ def test_concerns_and_escalations_reach_the_tracker_as_the_export_has_them(
     # In the framework's words, never its keys, and a concern is not listed as an escalation.
     assert escalated and not any("_" in str(e) for e in escalated)
     assert len(escalated) == sum(len(a["escalations"]) for a in exported)
+
+
+def test_grades_and_action_rag_are_coloured_where_they_are_listed(workspace: Workspace) -> None:
+    results = [audit(i, grade) for i, grade in enumerate([*GRADES, None])]
+    path = build_tracker(workspace, FakeRegister(results), today=TODAY)  # type: ignore[arg-type]
+    book = load_workbook(path)
+    colours = {"Outstanding": "C6EFCE", "Good": "C6EFCE", "Inadequate": "F8CBAD"}
+    colours["Requires improvement to be good"] = "FFEB9C"
+    audits_sheet = book["Audits"]
+    header = [c.value for c in audits_sheet[1]]
+    column = header.index("Auditor's grade") + 1
+    for row in range(2, audits_sheet.max_row + 1):
+        cell = audits_sheet.cell(row, column)
+        if cell.value:
+            assert cell.fill.fgColor.rgb.endswith(colours[cell.value]), cell.value
+        else:  # not returned: no colour claims a grade
+            assert cell.fill.fill_type is None
+    actions_sheet = book["Actions"]
+    header = [c.value for c in actions_sheet[1]]
+    rag = header.index("RAG") + 1
+    words = {actions_sheet.cell(r, rag).value for r in range(2, actions_sheet.max_row + 1)}
+    assert words, "the audits' actions are listed"
+    for r in range(2, actions_sheet.max_row + 1):
+        assert actions_sheet.cell(r, rag).fill.fill_type == "solid"

@@ -8,7 +8,7 @@ typed is never taken for a formula or a link.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -95,10 +95,12 @@ class Book:
         pct: Sequence[int] = (),
         empty: str = "Nothing to list yet.",
         widths: dict[int, float] | None = None,
+        fills: Mapping[int, Callable[[Any], Any]] | None = None,
     ) -> Worksheet:
         """Add a sheet holding one real Excel table with frozen headers and fitted widths.
 
-        ``wrap`` columns wrap their text; ``widths`` fixes some columns narrower than their text.
+        ``wrap`` columns wrap their text; ``widths`` fixes some columns narrower than their text;
+        ``fills[c](value)`` gives column ``c``'s cell its format (a colour for a grade, say).
         """
         ws = self.sheet(name)
         top = 0
@@ -110,9 +112,10 @@ class Book:
             for c in range(max([len(headers), *(len(row) for row in rows)]))
         ]
         put = self.put
+        fill = fills or {}
         for r, row in enumerate(rows, start=top + 1):
             for c, value in enumerate(row):
-                put(ws, r, c, value, formats[c])
+                put(ws, r, c, value, fill[c](value) if c in fill else formats[c])
         last = top + max(len(rows), 1)
         table_name = re.sub(r"\W", "", name.title()) or "Table"
         ws.add_table(

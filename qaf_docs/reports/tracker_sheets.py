@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -82,18 +83,21 @@ def audits(book: Book, snapshot: list[AuditResult], framework: Framework) -> Non
     ]  # fmt: skip
     # Narrow wrapped columns keep the sheet readable when printed one page wide.
     narrow = {1: 15.0, 4: 18.0, 5: 14.0, 6: 14.0, 7: 16.0, 12: 14.0, 13: 14.0, 14: 14.0}
-    ws = book.table("Audits", headers, rows, wrap=tuple(narrow), widths=narrow)
-    _colour_grades(book, ws, framework, rows, range(12, 15))
+    fill = _grade_fill(book, framework, book.wrap)
+    ws = book.table(
+        "Audits",
+        headers,
+        rows,
+        wrap=tuple(narrow),
+        widths=narrow,
+        fills=dict.fromkeys(range(12, 15), fill),
+    )
     ws.freeze_panes(1, 1)
 
 
-def _colour_grades(
-    book: Book, ws: Any, framework: Framework, rows: list[list[Any]], cols: range, top: int = 0
-) -> None:
-    for r, row in enumerate(rows, start=top + 1):
-        for c in cols:
-            if row[c]:
-                book.put(ws, r, c, row[c], book.fills[_fill(framework, row[c])])
+def _grade_fill(book: Book, framework: Framework, otherwise: Any) -> Callable[[Any], Any]:
+    """A grade's cell format: coloured by the grade; ``otherwise`` for an empty cell."""
+    return lambda grade: book.fills[_fill(framework, grade)] if grade else otherwise
 
 
 def _fill(framework: Framework, grade: str | None) -> str:
@@ -148,9 +152,10 @@ def domain_grades(
         if a.domains:
             grades_of = {d.domain: d.grade for d in a.domains}
             rows.append([a.audit_ref, a.case_id, a.team, *[grades_of.get(t) for t in titles]])
+    fill = _grade_fill(book, framework, book.wrap)
     for r, row in enumerate(rows, start=top + 2):
         for c, value in enumerate(row):
-            book.put(ws, r, c, value, book.wrap)
+            book.put(ws, r, c, value, fill(value) if c >= 3 else book.wrap)
     ws.add_table(
         top + 1, 0, top + 1 + max(len(rows), 1), 2 + len(titles),
         {"name": "DomainGradesByAudit", "style": "Table Style Light 1",
@@ -159,7 +164,6 @@ def domain_grades(
     )  # fmt: skip
     if not rows:
         ws.write_string(top + 2, 0, "No returned audit yet.", book.note)
-    _colour_grades(book, ws, framework, rows, range(3, 3 + len(titles)), top=top + 1)
     ws.set_column(0, 0, fit_width("Team", [*teams, *titles], False))
     ws.set_column(1, max(len(titles) + 2, len(grades) + 1), 15)
     ws.set_row(1, 45)
@@ -197,9 +201,14 @@ def actions(book: Book, snapshot: list[AuditResult], today: date) -> None:
         for a in snapshot for n, x in enumerate(a.actions, start=1)
     ]  # fmt: skip
     narrow = {2: 16.0, 4: 40.0, 5: 16.0, 9: 32.0, 10: 22.0, 11: 14.0}
-    ws = book.table("Actions", headers, rows, wrap=tuple(narrow), widths=narrow)
-    for r, row in enumerate(rows, start=1):
-        book.put(ws, r, 12, row[12], book.fills[_RAG_FILL.get(str(row[12]), GREY)])
+    ws = book.table(
+        "Actions",
+        headers,
+        rows,
+        wrap=tuple(narrow),
+        widths=narrow,
+        fills={12: lambda words: book.fills[_RAG_FILL.get(str(words), GREY)]},
+    )
     ws.set_column(3, 3, 6)
 
 
