@@ -78,11 +78,14 @@ def produce(
         found, roster_note = (list(people), "") if people is not None else _roster(ws)
         roster = Roster(found)
         framework_of = frameworks_of(ws)
-        for event in events:
-            outputs = plan_event(
-                register, event, framework_of, roster, settings, today, roster_note
-            )
-            register.claim_event(event, outputs)
+        # One commit for the lot (each claim a savepoint): nothing is written before it commits,
+        # so a claim lost to a failure is planned again by the next run.
+        with register.transaction(counted=False):
+            for event in events:
+                outputs = plan_event(
+                    register, event, framework_of, roster, settings, today, roster_note
+                )
+                register.claim_event(event, outputs)
     return write_waiting(ws, register)
 
 
