@@ -34,7 +34,7 @@ DOMAINS = ["Assessment", "Planning", "Intervention and visiting", "Review", "Man
 SHEETS = [
     "Summary", "Audits", "Domain grades", "Actions", "Returns outstanding", "Moderation",
     "Re-audits & escalations", "Concerns", "Close-the-loop checkpoints", "What people said",
-    "Warnings",
+    "Indicators", "Warnings",
 ]  # fmt: skip
 
 
@@ -418,3 +418,27 @@ def test_grades_and_action_rag_are_coloured_where_they_are_listed(workspace: Wor
     assert words, "the audits' actions are listed"
     for r in range(2, actions_sheet.max_row + 1):
         assert actions_sheet.cell(r, rag).fill.fill_type == "solid"
+
+
+def test_indicators_are_counted_most_frequent_first(workspace: Workspace) -> None:
+    first, second = DOMAINS[0], DOMAINS[1]
+    ticks = [("Plan is SMART", "Child's voice heard"), ("Plan is SMART",), ("Plan is SMART",), ()]
+    results = [
+        audit(
+            i,
+            "Good",
+            domains=[
+                DomainResult(first, "Good", "Fine.", indicators=chosen),
+                DomainResult(second, "Good", "Fine.", indicators=("Drift",) if i == 0 else ()),
+            ],
+        )
+        for i, chosen in enumerate(ticks)
+    ]
+    path = build_tracker(workspace, FakeRegister(results), today=TODAY)  # type: ignore[arg-type]
+    sheet = load_workbook(path)["Indicators"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4) if r[0].value]
+    assert rows == [
+        [first, "Plan is SMART", 3, 0.75],
+        [first, "Child's voice heard", 1, 0.25],
+        [second, "Drift", 1, 0.25],
+    ]

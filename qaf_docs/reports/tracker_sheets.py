@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -24,6 +25,7 @@ SHEETS = (
     "Concerns",
     "Close-the-loop checkpoints",
     "What people said",
+    "Indicators",
     "Warnings",
 )
 NO_DATA = "Not recorded by the register yet."
@@ -59,6 +61,7 @@ def write_all(
         pct=(5,),
     )
     what_people_said(book, snapshot)
+    indicators(book, snapshot)
     book.table(
         "Warnings",
         ["Audit ref", "Case ID", "Warning"],
@@ -301,6 +304,23 @@ def concerns(book: Book, snapshot: list[AuditResult]) -> None:
         rows,
         wrap=(4,),
         empty="No concern raised." if seen else NO_DATA,
+    )
+
+
+def indicators(book: Book, snapshot: list[AuditResult]) -> None:
+    """How often each indicator was ticked in the current returns, most frequent first."""
+    ticked = Counter((d.domain, text) for a in snapshot for d in a.domains for text in d.indicators)
+    graded = Counter(d.domain for a in snapshot for d in a.domains if d.grade)
+    ranked = sorted(ticked.items(), key=lambda item: (-item[1], item[0]))
+    book.table(
+        "Indicators",
+        ["Practice area", "Indicator", "Times ticked", "Share of audits graded in the area"],
+        [[area, text, n, figures.ratio(n, graded[area])] for (area, text), n in ranked],
+        intro="The framework's indicators the auditors ticked beside each grade, most frequent first.",
+        wrap=(1,),
+        pct=(3,),
+        widths={1: 70.0},
+        empty="No indicator has been ticked yet.",
     )
 
 
