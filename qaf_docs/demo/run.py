@@ -26,6 +26,7 @@ from qaf_docs.demo.synthetic import (
 )
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome, ingest_inbox
+from qaf_docs.office import field_names as names
 from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.outcomes.produce import NOTES, NOTIFICATIONS, produce
 from qaf_docs.outcomes.waiting import waiting
@@ -89,6 +90,18 @@ def _grade_plan(framework: Framework, rng: random.Random, inadequate: bool) -> l
     return grades
 
 
+def _indicators_seen(framework: Framework, domain_key: str, grade: str, seed: str) -> list[int]:
+    """One or two of the grade's own indicators, numbered as the audit tool numbers its boxes.
+
+    Chosen with their own generator, so the rest of the demo draws the same as before.
+    """
+    domain = framework.domain(domain_key)
+    numbered = [g for g in framework.scale.grades for _ in domain.indicators_for(g)]
+    mine = [n for n, g in enumerate(numbered, start=1) if g == grade]
+    pick = random.Random(f"{seed} {domain_key}")
+    return sorted(pick.sample(mine, k=min(len(mine), 1 + pick.randrange(2))))
+
+
 def fill_like_an_auditor(
     path: Path,
     framework: Framework,
@@ -105,6 +118,8 @@ def fill_like_an_auditor(
     for d, g in zip(framework.domains, grades, strict=True):
         f.choose(f"qaf_grade_{d.key}", scale[g])
         f.text(f"qaf_rationale_{d.key}", rng.choice(_RATIONALES[g]))
+        for number in _indicators_seen(framework, d.key, scale[g], path.name):
+            f.tick(names.indicator_field(d.key, number))
     overall = 3 if inadequate else round(sum(grades) / len(grades))
     f.choose("qaf_overall_grade", scale[overall])
     f.text(
