@@ -239,21 +239,38 @@ def table_rows(table: etree._Element) -> list[list[str]]:
     return rows
 
 
-def cell_dates(table: etree._Element) -> list[list[date | None]]:
-    """Return, per row and cell, the date stored by a date picker in that cell (None if none)."""
-    out: list[list[date | None]] = []
+def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date | None]]]:
+    """Return ``table_rows`` and ``cell_dates`` together, visiting each cell once."""
+    rows: list[list[str]] = []
+    dates: list[list[date | None]] = []
     for tr in table:
         if tr.tag != _TR:
             continue
-        row: list[date | None] = []
+        texts: list[str] = []
+        found: list[date | None] = []
         for tc in tr:
-            if tc.tag == _TC:
-                found = None
-                for pr in tc.iter(_SDT_PR):
-                    found = found or _date_of(pr)
-                row.append(found)
-        out.append(row)
-    return out
+            if tc.tag != _TC:
+                continue
+            out: list[str] = []
+            paragraphs_seen = 0
+            when: date | None = None
+            for el in tc.iter(_T, _BR, _CR, _TAB, _P, _SDT_PR):
+                tag = el.tag
+                if tag == _T:
+                    out.append(el.text or "")
+                elif tag == _P:
+                    if paragraphs_seen:
+                        out.append("\n")
+                    paragraphs_seen += 1
+                elif tag == _SDT_PR:
+                    when = when or _date_of(el)
+                else:
+                    out.append("\t" if tag == _TAB else "\n")
+            texts.append(_clean("".join(out), False))
+            found.append(when)
+        rows.append(texts)
+        dates.append(found)
+    return rows, dates
 
 
 TABLE = f"{_W}tbl"

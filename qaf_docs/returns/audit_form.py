@@ -208,8 +208,7 @@ def _read_actions(
             )
         )
         return []
-    rows = ff.table_rows(table)
-    dates = ff.cell_dates(table)
+    rows, dates = ff.table_cells(table)
     columns = _column_map(rows[0]) or {"description": 1, "owner": 2, "due": 3}
     actions: list[ActionRow] = []
 
