@@ -13,7 +13,7 @@ import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +22,25 @@ _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
 _UTF8_NAMES = 0x800
 _LIMIT = 0xFFFFFFFF
+_STORED_UP_TO = 1024  # shorter bytes are joined as stored blocks: no compressor to start
+_STORED_BLOCK = 0xFFFF
+_FINAL_EMPTY = b"\x03\x00"  # an empty final block (fixed codes): ends a joined stream
+
+
+@dataclass(frozen=True)
+class PreDeflated:
+    """Bytes deflated on their own into whole, byte-aligned, non-final blocks, ready to be joined.
+
+    Compressed alone, the piece refers back to nothing before it, so it may follow any other
+    pieces in a deflate stream; the sync flush ends it on a byte boundary without ending the stream.
+    """
+
+    data: bytes
+    deflated: bytes
+
+    @classmethod
+    def of(cls, data: bytes, level: int = 3) -> PreDeflated:
+        return cls(data, _deflated_alone(data, level, stored_up_to=0))
 
 
 @dataclass(frozen=True)
@@ -41,6 +60,41 @@ class Member:
         """
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)
         return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+    @classmethod
+    def joined(cls, name: str, parts: Sequence[bytes | PreDeflated], level: int = 3) -> Member:
+        """Return the member ``name`` holding ``parts`` one after another.
+
+        ``PreDeflated`` parts (the same in many files) are copied as they are; plain bytes are
+        deflated alone here, short ones as stored blocks (a compressor costs more to start than it
+        saves on a few words).
+        """
+        crc = size = 0
+        chunks: list[bytes] = []
+        for part in parts:
+            data = part.data if isinstance(part, PreDeflated) else part
+            if not data:
+                continue
+            crc = zlib.crc32(data, crc)
+            size += len(data)
+            chunks.append(
+                part.deflated if isinstance(part, PreDeflated) else _deflated_alone(data, level)
+            )
+        chunks.append(_FINAL_EMPTY)
+        return cls(name, crc, size, b"".join(chunks))
+
+
+def _deflated_alone(data: bytes, level: int, stored_up_to: int = _STORED_UP_TO) -> bytes:
+    """``data`` as whole, byte-aligned, non-final deflate blocks that refer to nothing before."""
+    if len(data) > stored_up_to:
+        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH)
+    blocks = []
+    for start in range(0, len(data), _STORED_BLOCK):
+        chunk = data[start : start + _STORED_BLOCK]
+        # BFINAL 0, BTYPE 00 (stored), padded to the byte; then LEN and its complement.
+        blocks.append(struct.pack("<BHH", 0, len(chunk), len(chunk) ^ 0xFFFF) + chunk)
+    return b"".join(blocks)
 
 
 def read_members(source: Path | bytes) -> dict[str, Member]:
