@@ -27,6 +27,7 @@ from lxml import etree
 
 from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE
 from qaf_docs.office.zip_members import Member, read_members
+from qaf_docs.packs.slot_analysis import Usage, analyse, parse_all
 
 _HEADER_FOOTER = (DocxTemplate.HEADER_URI, DocxTemplate.FOOTER_URI)
 _DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
@@ -45,7 +46,6 @@ _TABLE_TOKENS = re.compile(
 class _Part:
     name: str
     template: jinja2.Template
-    source: str  # the patched Jinja source ``template`` was compiled from
     head: str = ""  # document.xml around the body: kept as the template has it
     tail: str = ""
     is_body: bool = False
@@ -64,15 +64,13 @@ class RenderedPart:
 class CompiledDocx:
     """A Word template ready to render many times; build it with ``compile_docx``."""
 
-    def __init__(self, members: dict[str, Member], parts: list[_Part], helper: DocxTemplate):
+    def __init__(
+        self, members: dict[str, Member], parts: list[_Part], helper: DocxTemplate, usage: Usage
+    ):
         self._members = members
         self._parts = parts
         self._helper = helper
-
-    @property
-    def sources(self) -> dict[str, str]:
-        """The patched Jinja source of every part that is rendered, by part name."""
-        return {part.name: part.source for part in self._parts}
+        self.usage = usage  # how the parts' Jinja uses each name (``slot_analysis``)
 
     def render(
         self, context: Mapping[str, Any], custom_properties: bytes | None = None
@@ -192,9 +190,8 @@ def _compile(template: Path, env: jinja2.Environment) -> CompiledDocx | None:
     if found is None:
         return None
     head, tail = found
-    parts: list[_Part] = []
     body_src = _PARA.sub(r"\n<w:p\1", helper.patch_xml(helper.get_xml()))
-    parts.append(_Part(body_name, env.from_string(body_src), body_src, head, tail, is_body=True))
+    sources = [(body_name, body_src)]
     for rel in doc.part.rels.values():
         if rel.is_external or rel.reltype not in _HEADER_FOOTER:
             continue
@@ -204,9 +201,18 @@ def _compile(template: Path, env: jinja2.Environment) -> CompiledDocx | None:
         src = helper.get_part_xml(target)
         if "{" not in src:
             continue  # nothing to render: copied as it is
-        src = _PARA.sub(r"\n<w:p\1", helper.patch_xml(src))
-        parts.append(_Part(str(target.partname).lstrip("/"), env.from_string(src), src))
-    return CompiledDocx(_with_custom_part(members), parts, helper)
+        sources.append(
+            (str(target.partname).lstrip("/"), _PARA.sub(r"\n<w:p\1", helper.patch_xml(src)))
+        )
+    # Parsed once: read by the analysis first, as Jinja's compiler then rewrites the trees.
+    trees = parse_all((src for _, src in sources), env)
+    usage = analyse(trees)
+    parts = [_Part(body_name, env.from_string(trees[0]), head, tail, is_body=True)]
+    parts += [
+        _Part(name, env.from_string(tree))
+        for (name, _), tree in zip(sources[1:], trees[1:], strict=True)
+    ]
+    return CompiledDocx(_with_custom_part(members), parts, helper, usage)
 
 
 def _inflate(member: Member) -> str:
