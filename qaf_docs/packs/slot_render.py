@@ -59,6 +59,7 @@ _OPEN_WRAPPER_AT_END = re.compile(r"<w:(?:sdtContent|customXml)[^>]*>\s*\Z")
 _SCALARS = (type(None), bool, int, float, date, datetime)
 _TEXT, _HTML, _EMPTY = ("text",), ("html",), ("empty",)
 _CONTAINERS = ("dict", "list", "tuple")
+_PIECE_LEVEL = 6  # pieces are deflated once per plan: worth compressing harder
 _MAX_PLANS = 64
 _MAX_SEEN = 4096
 _MAX_SHARED = 8
@@ -93,9 +94,8 @@ class SlotRenderer:
     framework: plans are keyed by its identity. ``case`` holds the audit's own values.
     """
 
-    def __init__(self, compiled: CompiledDocx, env: jinja2.Environment, level: int = 3) -> None:
+    def __init__(self, compiled: CompiledDocx, env: jinja2.Environment) -> None:
         self._compiled = compiled
-        self._level = level
         self._enabled = env.autoescape is True and env.finalize is None
         self._usages: dict[tuple[str, ...], Usage] = {}
         self._plans: dict[Hashable, _Plan | _Restructure | None] = {}
@@ -224,7 +224,7 @@ class SlotRenderer:
             or texts[k].endswith(_PREFIXES)
             or texts[k + 1].startswith(_SUFFIXES)
         )
-        pieces = tuple(PreDeflated.of(t.encode("utf-8"), self._level) for t in texts)
+        pieces = tuple(PreDeflated.of(t.encode("utf-8"), _PIECE_LEVEL) for t in texts)
         return _PartPlan(a.name, tuple(texts), pieces, tuple(slots), risky)
 
     def _join(
@@ -244,9 +244,9 @@ class SlotRenderer:
             seq: list[bytes | PreDeflated] = [part.pieces[0]]
             for slot, piece in zip(part.slots, part.pieces[1:], strict=True):
                 seq += (encoded[slot], piece)
-            changed[part.name] = Member.joined(part.name, seq, self._level)
+            changed[part.name] = Member.joined(part.name, seq)
         if custom_properties is not None:
-            changed[CUSTOM_PART] = Member.joined(CUSTOM_PART, [custom_properties], self._level)
+            changed[CUSTOM_PART] = Member.joined(CUSTOM_PART, [custom_properties])
         return self._compiled.assemble(changed)
 
 
