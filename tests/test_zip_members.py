@@ -39,6 +39,7 @@ def test_joined_member_reads_back_as_the_plain_join(tmp_path: Path) -> None:
         "nothing.xml": [],
         "empty piece.xml": [PreDeflated.of(b""), b"x", PreDeflated.of(b"")],
         "huge.bin": [head, huge, tail],
+        "long pieces.xml": [middle, b"x", middle, middle, tail],  # CRCs moved past, not re-read
     }
     members = [Member.joined(name, parts) for name, parts in cases.items()]
     out = tmp_path / "joined.zip"
@@ -51,5 +52,6 @@ def test_joined_member_reads_back_as_the_plain_join(tmp_path: Path) -> None:
             assert z.getinfo(name).file_size == len(plain)
     short = Member.joined("short.xml", [b"short words"])
     assert len(short.deflated) < 30, "a few words are stored, not given a compressor"
+    assert middle.shift and not tail.shift, "only long pieces carry CRC tables"
     packed = Member.joined("long.xml", [long_text])
     assert len(packed.deflated) < len(long_text) // 4, "long text is still compressed"
