@@ -26,6 +26,7 @@ from qaf_docs.office.zip_members import write_zip
 from qaf_docs.packs import form_parts as parts
 from qaf_docs.packs.details import PackDetails
 from qaf_docs.packs.fast_render import compile_docx
+from qaf_docs.packs.properties import CustomProperties
 from qaf_docs.packs.slot_render import SlotRenderer
 from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
 from qaf_docs.records import AuditResult, Identity
@@ -218,6 +219,7 @@ class AuditToolWriter:
         env = jinja_environment()
         self.compiled = compile_docx(template, env)
         self.slots = SlotRenderer(self.compiled, env) if self.compiled is not None else None
+        self._properties = CustomProperties()
         self._shared: dict[tuple[str, str], tuple[Framework, dict[str, Any]]] = {}
 
     def _framework_context(self, framework: Framework) -> dict[str, Any]:
@@ -246,7 +248,7 @@ class AuditToolWriter:
         shared = self._framework_context(framework)
         case = case_context(details, framework, action_days, previous)
         if self.slots is not None:
-            props = custom_properties_xml(details.identity.as_properties())
+            props = self._properties.xml(details.identity.as_properties())
             members = self.slots.render(shared, case, props)
             if members is not None:
                 return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
