@@ -24,7 +24,7 @@ _END = struct.Struct("<IHHHHIIH")
 _UTF8_NAMES = 0x800
 _LIMIT = 0xFFFFFFFF
 _STORED_UP_TO = 1024  # shorter bytes are joined as stored blocks: no compressor to start
-_STORED_BLOCK = 0xFFFF
+_STORED_HEAD = struct.Struct("<BHH")
 _FINAL_EMPTY = b"\x03\x00"  # an empty final block (fixed codes): ends a joined stream
 
 
@@ -124,15 +124,10 @@ def _crc_shift(length: int) -> tuple[tuple[int, ...], ...]:
 
 def _deflated_alone(data: bytes, level: int, stored_up_to: int = _STORED_UP_TO) -> bytes:
     """``data`` as whole, byte-aligned, non-final deflate blocks that refer to nothing before."""
-    if len(data) > stored_up_to:
-        packer = zlib.compressobj(level, zlib.DEFLATED, -15)
-        return packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH)
-    blocks = []
-    for start in range(0, len(data), _STORED_BLOCK):
-        chunk = data[start : start + _STORED_BLOCK]
-        # BFINAL 0, BTYPE 00 (stored), padded to the byte; then LEN and its complement.
-        blocks.append(struct.pack("<BHH", 0, len(chunk), len(chunk) ^ 0xFFFF) + chunk)
-    return b"".join(blocks)
+    if len(data) <= stored_up_to:  # one stored block: BFINAL 0, BTYPE 00, then LEN and ~LEN
+        return _STORED_HEAD.pack(0, len(data), len(data) ^ 0xFFFF) + data
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH)
 
 
 def read_members(source: Path | bytes) -> dict[str, Member]:
