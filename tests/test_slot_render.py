@@ -8,6 +8,8 @@ compares against, text that completes docxtpl's patterns next to the template's 
 
 from __future__ import annotations
 
+import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from typing import Any
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.office.identity import custom_properties_xml
@@ -258,3 +261,35 @@ def test_text_that_completes_a_pattern_beside_the_template_falls_back(tmp_path: 
     ]
     _, planned = _run_twice(edited, framework, audits)
     assert planned == [safe for _, _, safe in audits]
+
+
+def _png() -> bytes:
+    """A 1×1 grey PNG: enough for python-docx to place a drawing."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00"))
+    return b"\x89PNG\r\n\x1a\n" + body + chunk(b"IEND", b"")
+
+
+def test_a_value_inside_a_tag_is_never_planned(tmp_path: Path) -> None:
+    """docPr ids are renumbered by a pattern that a value inside the tag could steer."""
+    template, framework = _workspace(tmp_path, "collaborative-audit")
+    document = docx.Document(str(template))
+    document.add_paragraph().add_run().add_picture(io.BytesIO(_png()))
+    drawing = document.element.body.findall(".//" + qn("wp:docPr"))[-1]
+    drawing.set("name", "{{ team }}")
+    drawing.set("id", drawing.attrib.pop("id"))  # after the name, as a council's tool might
+    edited = tmp_path / "drawing.docx"
+    document.save(str(edited))
+    audits = [
+        (_details(1, framework), None, False),
+        (_details(2, framework, team="a id="), None, False),
+        (_details(3, framework, team="Team 3"), None, False),
+    ]
+    slots, planned = _run_twice(edited, framework, audits)
+    assert planned == [False, False, False] and slots.built == 0
