@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from pathlib import Path
 
@@ -115,3 +116,31 @@ def test_ordinary_actions_never_take_the_slow_path(
     )
     values = [v for _, v, _ in _cells(out)]
     assert "Visit & see <the child>" in values and "Seen" in values
+
+
+def test_every_part_is_written_byte_for_byte_as_openpyxl_writes_it(tmp_path: Path) -> None:
+    """Joined pieces (``_Cut``) give exactly the text the template's own filling gives."""
+    ws = init_workspace(tmp_path / "ws", council_name="Testshire & Co")
+    template = ws.template(TRACKER_TEMPLATE)
+    writer = TrackerWriter(template, _details(ws, "R-0001", "Sample"))
+    many = [
+        PackAction(n, f"Act {n} & <co>", "SW", date(2026, 4, n), "In progress", date(2026, 3, n))
+        for n in range(1, 12)
+    ]
+    # ASCII only: openpyxl writes other letters as character references, the fast path as UTF-8
+    # (the same text once read: test_fast_tracker_matches_the_plain_one compares the cells).
+    teams = ["Team & <A>", "Quote \"x\" 'y'", "x" * 40]
+    cases = [(t, a) for t in teams for a in ([], ACTIONS, ACTIONS[:1], ACTIONS[2:], many)]
+    for _ in range(2):  # the first round makes each shape's prototype, the second reuses it
+        for i, (team, actions) in enumerate(cases):
+            details = _details(ws, f"R-{i:04d}", team)
+            fast = writer.write(details, tmp_path / "fast.xlsx", actions, date(2026, 3, 2))
+            plain = write_action_tracker(
+                template, details, actions, tmp_path / "plain.xlsx", date(2026, 3, 2)
+            )
+            with zipfile.ZipFile(fast) as a, zipfile.ZipFile(plain) as b:
+                assert a.testzip() is None
+                assert a.namelist() == b.namelist()
+                for name in a.namelist():
+                    if name != "docProps/core.xml":  # it holds the time it was saved
+                        assert a.read(name) == b.read(name), (team, len(actions), name)

@@ -8,12 +8,13 @@ deflated per file. The writer speaks plain PKZIP (no zip64: a template part over
 
 from __future__ import annotations
 
+import functools
 import io
 import struct
 import time
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,35 @@ _CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
 _END = struct.Struct("<IHHHHIIH")
 _UTF8_NAMES = 0x800
 _LIMIT = 0xFFFFFFFF
+_STORED_UP_TO = 1024  # shorter bytes are joined as stored blocks: no compressor to start
+_STORED_HEAD = struct.Struct("<BHH")
+_FINAL_EMPTY = b"\x03\x00"  # an empty final block (fixed codes): ends a joined stream
+
+
+_SHIFTED_FROM = 8192  # longer pieces carry tables that move a CRC past them unread
+
+
+@dataclass(frozen=True)
+class PreDeflated:
+    """Bytes deflated on their own into whole, byte-aligned, non-final blocks, ready to be joined.
+
+    Compressed alone, the piece refers back to nothing before it, so it may follow any other
+    pieces in a deflate stream; the sync flush ends it on a byte boundary without ending the stream.
+    Build it with ``of``.
+    """
+
+    data: bytes
+    deflated: bytes
+    crc: int  # zlib.crc32(data)
+    # For a long piece, four tables such that zlib.crc32(data, c) == crc ^ t0[c & 255] ^
+    # t1[c >> 8 & 255] ^ t2[c >> 16 & 255] ^ t3[c >> 24]: CRC-32 is affine in its start value,
+    # and the linear part depends only on the length, so joining need not read the piece again.
+    shift: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def of(cls, data: bytes, level: int = 3) -> PreDeflated:
+        shift = _crc_shift(len(data)) if len(data) >= _SHIFTED_FROM else ()
+        return cls(data, _deflated_alone(data, level, stored_up_to=0), zlib.crc32(data), shift)
 
 
 @dataclass(frozen=True)
@@ -41,6 +71,63 @@ class Member:
         """
         packer = zlib.compressobj(level, zlib.DEFLATED, -15)
         return cls(name, zlib.crc32(data), len(data), packer.compress(data) + packer.flush())
+
+    @classmethod
+    def joined(cls, name: str, parts: Sequence[bytes | PreDeflated], level: int = 3) -> Member:
+        """Return the member ``name`` holding ``parts`` one after another.
+
+        ``PreDeflated`` parts (the same in many files) are copied as they are; plain bytes are
+        deflated alone here, short ones as stored blocks (a compressor costs more to start than it
+        saves on a few words).
+        """
+        crc = size = 0
+        chunks: list[bytes] = []
+        for part in parts:
+            if isinstance(part, PreDeflated):
+                if part.shift:
+                    t0, t1, t2, t3 = part.shift
+                    crc = (
+                        part.crc
+                        ^ t0[crc & 255]
+                        ^ t1[crc >> 8 & 255]
+                        ^ t2[crc >> 16 & 255]
+                        ^ t3[crc >> 24]
+                    )
+                elif part.data:
+                    crc = zlib.crc32(part.data, crc)
+                size += len(part.data)
+                chunks.append(part.deflated)
+            elif part:
+                crc = zlib.crc32(part, crc)
+                size += len(part)
+                chunks.append(_deflated_alone(part, level))
+        chunks.append(_FINAL_EMPTY)
+        return cls(name, crc, size, b"".join(chunks))
+
+
+@functools.lru_cache(maxsize=64)
+def _crc_shift(length: int) -> tuple[tuple[int, ...], ...]:
+    """Tables of the linear map taking a CRC-32 past ``length`` bytes (see ``PreDeflated``)."""
+    zeros = bytes(length)
+    base = zlib.crc32(zeros)
+    # crc32(data, c) ^ crc32(data, 0) is the same for any data of this length: take zeros.
+    basis = [zlib.crc32(zeros, 1 << bit) ^ base for bit in range(32)]
+    tables = []
+    for byte in range(4):
+        table = [0] * 256
+        for value in range(1, 256):
+            low = value & -value
+            table[value] = table[value ^ low] ^ basis[8 * byte + low.bit_length() - 1]
+        tables.append(tuple(table))
+    return tuple(tables)
+
+
+def _deflated_alone(data: bytes, level: int, stored_up_to: int = _STORED_UP_TO) -> bytes:
+    """``data`` as whole, byte-aligned, non-final deflate blocks that refer to nothing before."""
+    if len(data) <= stored_up_to:  # one stored block: BFINAL 0, BTYPE 00, then LEN and ~LEN
+        return _STORED_HEAD.pack(0, len(data), len(data) ^ 0xFFFF) + data
+    packer = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return packer.compress(data) + packer.flush(zlib.Z_SYNC_FLUSH)
 
 
 def read_members(source: Path | bytes) -> dict[str, Member]:

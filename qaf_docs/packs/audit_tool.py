@@ -26,6 +26,8 @@ from qaf_docs.office.zip_members import write_zip
 from qaf_docs.packs import form_parts as parts
 from qaf_docs.packs.details import PackDetails
 from qaf_docs.packs.fast_render import compile_docx
+from qaf_docs.packs.properties import CustomProperties
+from qaf_docs.packs.slot_render import SlotRenderer
 from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
 from qaf_docs.records import AuditResult, Identity
 from qaf_docs.safe_output import atomic_write
@@ -208,25 +210,25 @@ def audit_tool_context(
 
 
 class AuditToolWriter:
-    """Writes audit tools from one template, compiled once (``fast_render``), docxtpl as fallback."""
+    """Writes audit tools from one template, compiled once: from slot plans where exact
+    (``slot_render``), else rendered by the compiled template (``fast_render``), else by docxtpl.
+    """
 
     def __init__(self, template: Path) -> None:
         self.template = template
-        self.compiled = compile_docx(template, jinja_environment())
+        env = jinja_environment()
+        self.compiled = compile_docx(template, env)
+        self.slots = SlotRenderer(self.compiled, env) if self.compiled is not None else None
+        self._properties = CustomProperties()
         self._shared: dict[tuple[str, str], tuple[Framework, dict[str, Any]]] = {}
 
-    def _context(
-        self,
-        details: PackDetails,
-        framework: Framework,
-        action_days: int,
-        previous: AuditResult | None,
-    ) -> dict[str, Any]:
+    def _framework_context(self, framework: Framework) -> dict[str, Any]:
+        # One dict per framework, never changed: slot plans are keyed by its identity.
         key = (framework.id, framework.version)
         known = self._shared.get(key)
         if known is None or known[0] is not framework:  # another load (edited since?): again
             known = self._shared[key] = (framework, framework_context(framework))
-        return {**known[1], **case_context(details, framework, action_days, previous)}
+        return known[1]
 
     def write(
         self,
@@ -243,13 +245,14 @@ class AuditToolWriter:
         ``previous``: on a re-audit, the case's earlier audit, shown for the three-month review.
         ``durable=False``: the caller flushes the file to disk (``safe_output.make_durable``).
         """
-        context = self._context(details, framework, action_days, previous)
-        if self.compiled is not None:
-            props = custom_properties_xml(details.identity.as_properties())
-            members = self.compiled.render(context, props)
+        shared = self._framework_context(framework)
+        case = case_context(details, framework, action_days, previous)
+        if self.slots is not None:
+            props = self._properties.xml(details.identity.as_properties())
+            members = self.slots.render(shared, case, props)
             if members is not None:
                 return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
-        return render_audit_tool(self.template, context, details.identity, out)
+        return render_audit_tool(self.template, {**shared, **case}, details.identity, out)
 
 
 def write_audit_tool(

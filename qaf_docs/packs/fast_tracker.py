@@ -4,8 +4,9 @@ Opening and saving the template through openpyxl for every audit is most of the 
 of re-issuing trackers after a burst of returned forms. Trackers of the same shape (the same number
 of actions, the same fields blank) differ only in text, numbers and dates, so the template is filled
 once per shape (by ``filled_workbook``, the same code as one tracker) with a marker in place of each
-value; per audit the markers are replaced in the few parts that hold them and every other part is
-copied as compressed bytes.
+value, and the few parts that hold markers are cut at them into pieces deflated once; per audit only
+the values are joined between the pieces (``Member.joined``) and every other part is copied as
+compressed bytes.
 
 Whatever openpyxl or ``set_text_cell`` would treat specially (a formula trigger, spaces at the ends,
 control characters or line breaks, text long enough to need a taller row) goes through the plain
@@ -27,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from qaf_docs.office.action_sheet import Column
-from qaf_docs.office.zip_members import Member, read_members, write_zip
+from qaf_docs.office.zip_members import Member, PreDeflated, read_members, write_zip
 from qaf_docs.packs.action_tracker import filled_workbook, tracker_values, write_action_tracker
 from qaf_docs.packs.details import PackAction, PackDetails
 from qaf_docs.safe_output import atomic_write
@@ -43,11 +44,47 @@ _WRAPPED = {"description": Column.DESCRIPTION, "evidence": Column.EVIDENCE}
 Shape = tuple[tuple[bool, ...], ...]
 
 
+_FOUND = re.compile(r"QAFMARK(\d+)Z|<v>(\d+(?:\.0)?)</v>")
+_PIECE_LEVEL = 6  # pieces are deflated once per shape: worth compressing harder
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A part's text cut once at its markers: per tracker only the values are joined in.
+
+    The same text as ``_FOUND.sub`` with the tracker's values would give: the text between
+    markers is copied (deflated once), an ordinary number stays in its piece as written.
+    """
+
+    pieces: tuple[PreDeflated, ...]
+    holes: tuple[tuple[int, str], ...]  # (text index, "") or (-1, a marker number)
+
+    @classmethod
+    def of(cls, text: str, marked: set[str]) -> _Cut:
+        pieces: list[str] = []
+        holes: list[tuple[int, str]] = []
+        at = 0
+        for m in _FOUND.finditer(text):
+            if m.group(1) is None and m.group(2) not in marked:
+                continue  # no tracker has a value for it: it is written as it is
+            pieces.append(text[at : m.start()])
+            holes.append((int(m.group(1)), "") if m.group(1) is not None else (-1, m.group(2)))
+            at = m.end()
+        pieces.append(text[at:])
+        return cls(tuple(PreDeflated.of(p.encode(), _PIECE_LEVEL) for p in pieces), tuple(holes))
+
+    def joined(self, name: str, fills: list[str], numbers: dict[str, str]) -> Member:
+        seq: list[bytes | PreDeflated] = [self.pieces[0]]
+        for (index, number), piece in zip(self.holes, self.pieces[1:], strict=True):
+            value = fills[index] if index >= 0 else f"<v>{numbers.get(number, number)}</v>"
+            seq += (value.encode(), piece)
+        return Member.joined(name, seq)
+
+
 @dataclass
 class _Prototype:
     members: list[Member | str]  # a str names a part whose text holds markers
-    texts: dict[str, str]
-    pattern: re.Pattern[str]
+    cuts: dict[str, _Cut]
 
 
 class TrackerWriter:
@@ -101,15 +138,8 @@ class TrackerWriter:
                     numbers[_serial(_marker_date(i, j))] = _serial(when)
             fills += [escape(getattr(a, f)) for f in _TEXTS if getattr(a, f)]
 
-        def fill(m: re.Match[str]) -> str:
-            if m.group(1) is not None:
-                return fills[int(m.group(1))]
-            return f"<v>{numbers.get(m.group(2), m.group(2))}</v>"
-
         members = [
-            m
-            if isinstance(m, Member)
-            else Member.of(m, prototype.pattern.sub(fill, prototype.texts[m]).encode())
+            m if isinstance(m, Member) else prototype.cuts[m].joined(m, fills, numbers)
             for m in prototype.members
         ]
         return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
@@ -172,7 +202,14 @@ class TrackerWriter:
         whole = "".join(texts.values())
         if not all(marker in whole for marker in expected):
             return None  # the template puts values somewhere unexpected: plain path
-        return _Prototype(members, texts, re.compile(r"QAFMARK(\d+)Z|<v>(\d+(?:\.0)?)</v>"))
+        marked = {str(_FIRST_NUMBER + i) for i in range(len(shape))}
+        marked |= {
+            _serial(_marker_date(i, j))
+            for i, blanks in enumerate(shape)
+            for j in (0, 1)
+            if not blanks[4 + j]
+        }
+        return _Prototype(members, {name: _Cut.of(t, marked) for name, t in texts.items()})
 
 
 def _shape(actions: Sequence[PackAction]) -> Shape:
