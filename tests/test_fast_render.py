@@ -13,7 +13,7 @@ from conftest import libreoffice_resave
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from qaf_docs.frameworks import load_framework
+from qaf_docs.frameworks import load_framework, preset_names
 from qaf_docs.office.form_fields import read_fields
 from qaf_docs.office.identity import custom_properties_xml, read_custom_properties
 from qaf_docs.office.zip_members import write_zip
@@ -24,13 +24,7 @@ from qaf_docs.packs.templates import jinja_environment
 from qaf_docs.records import AuditRecord, CaseFact
 from qaf_docs.workspace import AUDIT_TEMPLATE, init_workspace
 
-PRESETS = [
-    "live-case-audit",
-    "collaborative-audit",
-    "tier-one-manager-audit",
-    "independent-cycle-audit",
-    "multi-agency-audit",
-]
+PRESETS = preset_names()  # every preset that ships
 HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/header"
 FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 

@@ -21,7 +21,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.frameworks import Framework, load_framework, preset_names
 from qaf_docs.office.identity import custom_properties_xml
 from qaf_docs.office.zip_members import Member
 from qaf_docs.packs.audit_tool import AuditToolWriter, case_context, framework_context
@@ -33,13 +33,7 @@ from qaf_docs.packs.templates import jinja_environment
 from qaf_docs.records import ActionResult, AuditResult, CaseFact, DomainResult, Identity
 from qaf_docs.workspace import AUDIT_TEMPLATE, init_workspace
 
-PRESETS = [
-    "live-case-audit",
-    "collaborative-audit",
-    "tier-one-manager-audit",
-    "independent-cycle-audit",
-    "multi-agency-audit",
-]
+PRESETS = preset_names()  # every preset that ships
 FACTS = (
     CaseFact("last_visit", "Last visit", "2026-03-02"),
     CaseFact("date_of_last_supervision", "Last supervision", "2026-05-28"),
