@@ -31,10 +31,9 @@ from qaf_docs.errors import (
     SubmissionError,
 )
 from qaf_docs.findings import Finding, errors, warnings
-from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
-from qaf_docs.inbox.identity_checks import check_identity, file_identity
+from qaf_docs.inbox.identity_checks import FrameworkCache, check_identity, file_identity
 from qaf_docs.inbox.ingest import Ingestor, Outcome
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
@@ -276,15 +275,10 @@ class _Readers:
     settings: Settings
     limits: Limits
     today: date
-    frameworks: dict[str, Framework] = field(default_factory=dict)
+    framework: FrameworkCache = field(init=False)
 
-    def framework(self, framework_id: str) -> Framework:
-        if framework_id not in self.frameworks:
-            try:
-                self.frameworks[framework_id] = load_framework(framework_id, base=self.ws.root)
-            except QafError:
-                self.frameworks[framework_id] = self.ws.load_framework(self.settings)
-        return self.frameworks[framework_id]
+    def __post_init__(self) -> None:
+        self.framework = FrameworkCache(self.ws, self.settings)
 
 
 _readers: _Readers | None = None

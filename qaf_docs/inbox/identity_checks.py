@@ -7,13 +7,31 @@ reassignment), or the file is refused with what to do about it.
 
 from __future__ import annotations
 
-from qaf_docs.errors import IdentityError, SubmissionError
+from qaf_docs.errors import IdentityError, QafError, SubmissionError
+from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parts import Package
 from qaf_docs.office.safety import FileKind
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import Settings
+from qaf_docs.workspace import Settings, Workspace
+
+
+class FrameworkCache:
+    """The frameworks files name, each loaded once; one the workspace no longer has is read as the
+    workspace's own (the identity check then says what is wrong)."""
+
+    def __init__(self, ws: Workspace, settings: Settings) -> None:
+        self.ws, self.settings = ws, settings
+        self._known: dict[str, Framework] = {}
+
+    def __call__(self, framework_id: str) -> Framework:
+        if framework_id not in self._known:
+            try:
+                self._known[framework_id] = load_framework(framework_id, base=self.ws.root)
+            except QafError:
+                self._known[framework_id] = self.ws.load_framework(self.settings)
+        return self._known[framework_id]
 
 
 def file_identity(package: Package) -> Identity:

@@ -28,10 +28,9 @@ from qaf_docs.errors import (
     SubmissionError,
 )
 from qaf_docs.findings import Finding, errors, warnings
-from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
-from qaf_docs.inbox.identity_checks import check_identity, file_identity
+from qaf_docs.inbox.identity_checks import FrameworkCache, check_identity, file_identity
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
@@ -80,18 +79,10 @@ class Ingestor:
         self.register = register
         self.settings = settings
         self.limits = Limits(max_file_bytes=settings.inbox.max_file_mb * 1024 * 1024)
-        self._frameworks: dict[str, Framework] = {}
+        self._framework = FrameworkCache(ws, settings)
         # Which computer recorded a file: only that one may finish a move that was interrupted. (Not
         # the inbox's path: one computer may reach it as \\server\share and as a drive letter.)
         self.computer = this_computer()
-
-    def _framework(self, framework_id: str) -> Framework:
-        if framework_id not in self._frameworks:
-            try:
-                self._frameworks[framework_id] = load_framework(framework_id, base=self.ws.root)
-            except QafError:
-                self._frameworks[framework_id] = self.ws.load_framework(self.settings)
-        return self._frameworks[framework_id]
 
     def process(self, path: Path) -> Outcome:
         """Process one complete file from the inbox and return what happened to it.
