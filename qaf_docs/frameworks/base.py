@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict
@@ -48,9 +49,12 @@ def check_key(v: str) -> str:
 Key = Annotated[str, AfterValidator(check_key)]
 
 
+_BRACKETED = re.compile(r"\(.*?\)")
+_NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+@lru_cache(maxsize=2048)  # the same few spellings come back on every form read
 def fold_grade(text: str) -> str:
     """Fold a grade for tolerant comparison: case, spacing, punctuation and '(to be good)' ignored."""
-    text = text.replace("\u00a0", " ").lower()
-    text = re.sub(r"\(.*?\)", " ", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    return " ".join(text.split())
+    text = _BRACKETED.sub(" ", text.replace("\u00a0", " ").lower())
+    return " ".join(_NOT_WORD.sub(" ", text).split())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import NamedTuple
 
 from pydantic import Field, model_validator
@@ -95,13 +96,16 @@ class Scale(StrictModel):
         "N/A" and "NA" map to "Not applicable" only on a scale that allows it; "Goodish" does not.
         """
         folded = fold_grade(text)
-        if not folded:
-            return None
+        return self._spellings.get(folded) if folded else None
+
+    @cached_property
+    def _spellings(self) -> dict[str, str]:
+        """Every folded spelling ``parse`` accepts, to what it means (built once per scale)."""
         table = {fold_grade(g): g for g in self.grades}
         if self.not_applicable:
             table.update(dict.fromkeys(NOT_APPLICABLE_SPELLINGS, NOT_APPLICABLE))
         table.update({fold_grade(a): g for a, g in self.aliases.items()})
-        return table.get(folded)
+        return table
 
     def parse_grade(self, text: str) -> str | None:
         """Like ``parse`` but never "Not applicable": for overall and moderated grades."""

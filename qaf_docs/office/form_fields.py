@@ -101,41 +101,6 @@ def _checked_of(pr: etree._Element | None) -> bool | None:
     return mark is not None and mark.get(_CHECKED_VAL) in _TRUE
 
 
-def _from_sdt(sdt: etree._Element) -> FieldValue | None:
-    """The qaf field a content control holds (None for a control qaf did not tag).
-
-    Runs for every control of every form read, so each part is visited once, by plain loops.
-    """
-    pr = content = None
-    for part in sdt:
-        if part.tag == _SDT_PR:
-            pr = part
-        elif part.tag == _SDT_CONTENT:
-            content = part
-    if pr is None:
-        return None
-    name = ""
-    box = None
-    showing = False
-    for prop in pr:
-        kind = prop.tag
-        if kind == _TAG:
-            name = prop.get(_VAL, "")
-        elif kind == _CHECKBOX:
-            box = prop
-        elif kind == _SHOWING_PLACEHOLDER:
-            showing = True
-    if not name.startswith(FIELD_PREFIX):
-        return None
-    if box is not None:  # a check box: its state is all it holds
-        mark = _child(box, _CHECKED)
-        return FieldValue(name, "", checked=mark is not None and mark.get(_CHECKED_VAL) in _TRUE)
-    raw = _text_within(content) if content is not None else ""
-    if raw.strip() in ("☒", "☑", "☐"):  # a check box another editor saved as a plain symbol
-        return FieldValue(name, "", checked=raw.strip() != "☐")
-    return FieldValue(name, _clean(raw, showing), date_value=_date_of(pr))
-
-
 @dataclass(frozen=True)
 class FormScan:
     """What one walk of a form finds: its fields, and where each qaf bookmark starts."""
@@ -144,29 +109,93 @@ class FormScan:
     bookmarks: dict[str, list[etree._Element]]
 
 
+# What one walk of a form visits: controls, the properties qaf reads from them, and bookmarks.
+_SDT_DONE, _NAMED, _BOX, _MARK, _DATED, _PLACEHOLDER, _CONTENT, _BOOKMARK = range(8)
+_WALKED = {
+    _SDT: _SDT_DONE,
+    _TAG: _NAMED,
+    _CHECKBOX: _BOX,
+    _CHECKED: _MARK,
+    _DATE: _DATED,
+    _SHOWING_PLACEHOLDER: _PLACEHOLDER,
+    _SDT_CONTENT: _CONTENT,
+    _BOOKMARK_START: _BOOKMARK,
+}
+
+
+def _parsed_date(full: str | None) -> date | None:
+    if not full:
+        return None
+    try:
+        return date.fromisoformat(full[:10])
+    except ValueError:
+        return None
+
+
 def scan_form(root: etree._Element) -> FormScan:
     """Find every qaf field in ``root`` in one walk: by tag, else between its bookmarks.
 
     Word keeps a control's tag; LibreOffice drops it but keeps the bookmark around the control.
     Only the fields no tag names are read by bookmark, each from its own bookmarked range, so a
     form saved by Word costs one walk over the controls and bookmarks and nothing more.
+
+    The walk visits only the elements qaf reads, in document order: a control's start, then its
+    properties (tag, check box, date, placeholder flag), then its content. A control is read when
+    the next one starts (or the walk ends), so a control nested in another's content is read after
+    its parent, and the parent's text includes it, as Word shows it.
     """
     fields: dict[str, FieldValue] = {}
     bookmarks: dict[str, list[etree._Element]] = {}
-    for el in root.iter(_SDT, _BOOKMARK_START):
-        if el.tag == _BOOKMARK_START:
-            name = el.get(_NAME, "")
-            if name.startswith(FIELD_PREFIX):
-                bookmarks.setdefault(name, []).append(el)
-            continue
-        value = _from_sdt(el)
-        if value is not None and value.name not in fields:
-            fields[value.name] = value
-    for name, starts in bookmarks.items():
-        if name not in fields:
-            value = _field_by_bookmark(name, starts)
+    name = ""
+    box = showing = False
+    checked: bool | None = None
+    full_date: str | None = None
+    content: etree._Element | None = None
+
+    def read_control() -> None:
+        if not name.startswith(FIELD_PREFIX) or name in fields:
+            return
+        if box:  # a check box: its state is all it holds
+            fields[name] = FieldValue(name, "", checked=bool(checked))
+            return
+        raw = _text_within(content) if content is not None else ""
+        if raw.strip() in ("☒", "☑", "☐"):  # a check box another editor saved as a plain symbol
+            fields[name] = FieldValue(name, "", checked=raw.strip() != "☐")
+        else:
+            fields[name] = FieldValue(
+                name, _clean(raw, showing), date_value=_parsed_date(full_date)
+            )
+
+    walked = _WALKED
+    for el in root.iter(*walked):
+        kind = walked[el.tag]
+        if kind == _SDT_DONE:
+            read_control()
+            name, box, showing, checked, full_date, content = "", False, False, None, None, None
+        elif kind == _NAMED:
+            if not name:
+                name = el.get(_VAL, "")
+        elif kind == _BOX:
+            box = True
+        elif kind == _MARK:
+            checked = checked or el.get(_CHECKED_VAL) in _TRUE
+        elif kind == _DATED:
+            full_date = full_date or el.get(_FULL_DATE)
+        elif kind == _PLACEHOLDER:
+            showing = True
+        elif kind == _CONTENT:
+            if content is None:
+                content = el
+        else:
+            mark = el.get(_NAME, "")
+            if mark.startswith(FIELD_PREFIX):
+                bookmarks.setdefault(mark, []).append(el)
+    read_control()
+    for mark, starts in bookmarks.items():
+        if mark not in fields:
+            value = _field_by_bookmark(mark, starts)
             if value is not None:
-                fields[name] = value
+                fields[mark] = value
     return FormScan(fields, bookmarks)
 
 
@@ -239,38 +268,64 @@ def table_rows(table: etree._Element) -> list[list[str]]:
     return rows
 
 
+_CELL_WALK = (_TR, _TC, _T, _BR, _CR, _TAB, _P, _DATE)
+
+
 def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date | None]]]:
-    """Return ``table_rows`` and ``cell_dates`` together, visiting each cell once."""
+    """Return ``table_rows`` and each cell's first picked date, in one walk of the table.
+
+    A cell's text includes any table nested in it. Rows that are not the table's own (a row
+    wrapped in a content control) are skipped, as ``table_rows`` skips them.
+    """
     rows: list[list[str]] = []
     dates: list[list[date | None]] = []
-    for tr in table:
-        if tr.tag != _TR:
-            continue
-        texts: list[str] = []
-        found: list[date | None] = []
-        for tc in tr:
-            if tc.tag != _TC:
+    row: etree._Element | None = None
+    cell: etree._Element | None = None  # the table's own cell being read, None between cells
+    out: list[str] = []
+    paragraphs_seen = 0
+    when: date | None = None
+
+    def end_cell() -> None:
+        if cell is not None:
+            rows[-1].append(_clean("".join(out), False))
+            dates[-1].append(when)
+
+    for el in table.iter(*_CELL_WALK):
+        tag = el.tag
+        if tag in (_TR, _TC):
+            parent = el.getparent()
+            if tag == _TR and parent is table:
+                end_cell()
+                row, cell = el, None
+                rows.append([])
+                dates.append([])
                 continue
-            out: list[str] = []
-            paragraphs_seen = 0
-            when: date | None = None
-            for el in tc.iter(_T, _BR, _CR, _TAB, _P, _SDT_PR):
-                tag = el.tag
-                if tag == _T:
-                    out.append(el.text or "")
-                elif tag == _P:
-                    if paragraphs_seen:
-                        out.append("\n")
-                    paragraphs_seen += 1
-                elif tag == _SDT_PR:
-                    when = when or _date_of(el)
-                else:
-                    out.append("\t" if tag == _TAB else "\n")
-            texts.append(_clean("".join(out), False))
-            found.append(when)
-        rows.append(texts)
-        dates.append(found)
+            if tag == _TC and row is not None and parent is row:
+                end_cell()
+                cell, out, paragraphs_seen, when = el, [], 0, None
+                continue
+            if cell is None or not _inside(el, cell):
+                end_cell()
+                cell = None  # a row or cell of a row that is not the table's own
+            continue
+        if cell is None:
+            continue
+        if tag == _T:
+            out.append(el.text or "")
+        elif tag == _P:
+            if paragraphs_seen:
+                out.append("\n")
+            paragraphs_seen += 1
+        elif tag == _DATE:
+            when = when or _parsed_date(el.get(_FULL_DATE))
+        else:
+            out.append("\t" if tag == _TAB else "\n")
+    end_cell()
     return rows, dates
+
+
+def _inside(element: etree._Element, holder: etree._Element) -> bool:
+    return any(above is holder for above in element.iterancestors())
 
 
 TABLE = f"{_W}tbl"
