@@ -110,17 +110,19 @@ class FormScan:
 
 
 # What one walk of a form visits: controls, the properties qaf reads from them, and bookmarks.
-_SDT_DONE, _NAMED, _BOX, _MARK, _DATED, _PLACEHOLDER, _CONTENT, _BOOKMARK = range(8)
+# Most frequent first: the walk tests them in this order.
+_SDT_DONE, _NAMED, _BOOKMARK, _BOX, _MARK, _DATED, _PLACEHOLDER = range(7)
 _WALKED = {
     _SDT: _SDT_DONE,
     _TAG: _NAMED,
+    _BOOKMARK_START: _BOOKMARK,
     _CHECKBOX: _BOX,
     _CHECKED: _MARK,
     _DATE: _DATED,
     _SHOWING_PLACEHOLDER: _PLACEHOLDER,
-    _SDT_CONTENT: _CONTENT,
-    _BOOKMARK_START: _BOOKMARK,
 }
+_SYMBOLS = ("☒", "☑", "☐")
+_new_value = tuple.__new__  # a FieldValue made without keyword handling: there are hundreds a form
 
 
 def _parsed_date(full: str | None) -> date | None:
@@ -132,6 +134,22 @@ def _parsed_date(full: str | None) -> date | None:
         return None
 
 
+def _control_value(
+    name: str, sdt: etree._Element, box: bool, checked: bool, showing: bool, full: str | None
+) -> FieldValue:
+    """The value of one control, from what the walk saw of its properties."""
+    if box:  # a check box: its state is all it holds
+        return _new_value(FieldValue, (name, "", None, checked, "tag"))
+    raw = ""
+    for part in sdt:
+        if part.tag == _SDT_CONTENT:
+            raw = _text_within(part)
+            break
+    if raw.strip() in _SYMBOLS:  # a check box another editor saved as a plain symbol
+        return FieldValue(name, "", checked=raw.strip() != "☐")
+    return FieldValue(name, _clean(raw, showing), date_value=_parsed_date(full))
+
+
 def scan_form(root: etree._Element) -> FormScan:
     """Find every qaf field in ``root`` in one walk: by tag, else between its bookmarks.
 
@@ -140,57 +158,40 @@ def scan_form(root: etree._Element) -> FormScan:
     form saved by Word costs one walk over the controls and bookmarks and nothing more.
 
     The walk visits only the elements qaf reads, in document order: a control's start, then its
-    properties (tag, check box, date, placeholder flag), then its content. A control is read when
-    the next one starts (or the walk ends), so a control nested in another's content is read after
-    its parent, and the parent's text includes it, as Word shows it.
+    properties (tag, check box, date, placeholder flag). A control is read when the next one
+    starts (or the walk ends), so a control nested in another's content is read after its parent,
+    and the parent's text includes it, as Word shows it.
     """
     fields: dict[str, FieldValue] = {}
     bookmarks: dict[str, list[etree._Element]] = {}
+    sdt: etree._Element | None = None
     name = ""
-    box = showing = False
-    checked: bool | None = None
+    box = showing = checked = False
     full_date: str | None = None
-    content: etree._Element | None = None
-
-    def read_control() -> None:
-        if not name.startswith(FIELD_PREFIX) or name in fields:
-            return
-        if box:  # a check box: its state is all it holds
-            fields[name] = FieldValue(name, "", checked=bool(checked))
-            return
-        raw = _text_within(content) if content is not None else ""
-        if raw.strip() in ("☒", "☑", "☐"):  # a check box another editor saved as a plain symbol
-            fields[name] = FieldValue(name, "", checked=raw.strip() != "☐")
-        else:
-            fields[name] = FieldValue(
-                name, _clean(raw, showing), date_value=_parsed_date(full_date)
-            )
-
-    walked = _WALKED
+    prefix, walked = FIELD_PREFIX, _WALKED
     for el in root.iter(*walked):
         kind = walked[el.tag]
         if kind == _SDT_DONE:
-            read_control()
-            name, box, showing, checked, full_date, content = "", False, False, None, None, None
+            if sdt is not None and name.startswith(prefix) and name not in fields:
+                fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+            sdt, name, box, showing, checked, full_date = el, "", False, False, False, None
         elif kind == _NAMED:
             if not name:
                 name = el.get(_VAL, "")
+        elif kind == _BOOKMARK:
+            mark = el.get(_NAME, "")
+            if mark.startswith(prefix):
+                bookmarks.setdefault(mark, []).append(el)
         elif kind == _BOX:
             box = True
         elif kind == _MARK:
             checked = checked or el.get(_CHECKED_VAL) in _TRUE
         elif kind == _DATED:
             full_date = full_date or el.get(_FULL_DATE)
-        elif kind == _PLACEHOLDER:
-            showing = True
-        elif kind == _CONTENT:
-            if content is None:
-                content = el
         else:
-            mark = el.get(_NAME, "")
-            if mark.startswith(FIELD_PREFIX):
-                bookmarks.setdefault(mark, []).append(el)
-    read_control()
+            showing = True
+    if sdt is not None and name.startswith(prefix) and name not in fields:
+        fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
     for mark, starts in bookmarks.items():
         if mark not in fields:
             value = _field_by_bookmark(mark, starts)
@@ -281,36 +282,30 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
     dates: list[list[date | None]] = []
     row: etree._Element | None = None
     cell: etree._Element | None = None  # the table's own cell being read, None between cells
+    texts: list[str] = []  # the cells of the row being read
+    found: list[date | None] = []
     out: list[str] = []
     paragraphs_seen = 0
     when: date | None = None
-
-    def end_cell() -> None:
-        if cell is not None:
-            rows[-1].append(_clean("".join(out), False))
-            dates[-1].append(when)
-
     for el in table.iter(*_CELL_WALK):
         tag = el.tag
         if tag in (_TR, _TC):
             parent = el.getparent()
-            if tag == _TR and parent is table:
-                end_cell()
-                row, cell = el, None
-                rows.append([])
-                dates.append([])
-                continue
-            if tag == _TC and row is not None and parent is row:
-                end_cell()
+            own_row = tag == _TR and parent is table
+            own_cell = tag == _TC and parent is row
+            if cell is not None and (own_row or own_cell or not _inside(el, cell)):
+                texts.append(_clean("".join(out), False))  # the cell ends here
+                found.append(when)
+                cell = None
+            if own_row:
+                row, texts, found = el, [], []
+                rows.append(texts)
+                dates.append(found)
+            elif own_cell:
                 cell, out, paragraphs_seen, when = el, [], 0, None
-                continue
-            if cell is None or not _inside(el, cell):
-                end_cell()
-                cell = None  # a row or cell of a row that is not the table's own
+        elif cell is None:
             continue
-        if cell is None:
-            continue
-        if tag == _T:
+        elif tag == _T:
             out.append(el.text or "")
         elif tag == _P:
             if paragraphs_seen:
@@ -320,7 +315,9 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
             when = when or _parsed_date(el.get(_FULL_DATE))
         else:
             out.append("\t" if tag == _TAB else "\n")
-    end_cell()
+    if cell is not None:
+        texts.append(_clean("".join(out), False))
+        found.append(when)
     return rows, dates
 
 

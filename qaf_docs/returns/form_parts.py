@@ -16,14 +16,37 @@ def ticked_indicators(
     fields: Mapping[str, FieldValue], framework: Framework, domain_key: str
 ) -> tuple[str, ...]:
     """Return the indicators of a domain whose check boxes are ticked, in the framework's order."""
-    domain = framework.domain(domain_key)
-    texts = [text for grade in framework.scale.grades for text in domain.indicators_for(grade)]
     ticked = []
-    for number, text in enumerate(texts, start=1):
-        box = fields.get(names.indicator_field(domain.key, number))
+    for box_name, text in _indicator_boxes(framework)[domain_key]:
+        box = fields.get(box_name)
         if box is not None and box.checked:
             ticked.append(text)
     return tuple(ticked)
+
+
+# Each framework's indicator check boxes, named once: a form holds a hundred or more of them.
+# Keyed by id() with the framework kept alive beside its boxes, so an id is never reused.
+_BOXES: dict[int, tuple[Framework, dict[str, tuple[tuple[str, str], ...]]]] = {}
+
+
+def _indicator_boxes(framework: Framework) -> dict[str, tuple[tuple[str, str], ...]]:
+    known = _BOXES.get(id(framework))
+    if known is not None and known[0] is framework:
+        return known[1]
+    boxes = {
+        d.key: tuple(
+            (names.indicator_field(d.key, number), text)
+            for number, text in enumerate(
+                (text for grade in framework.scale.grades for text in d.indicators_for(grade)),
+                start=1,
+            )
+        )
+        for d in framework.domains
+    }
+    if len(_BOXES) >= 32:  # a process sees a handful of frameworks; never let this grow
+        _BOXES.clear()
+    _BOXES[id(framework)] = (framework, boxes)
+    return boxes
 
 
 def agency_findings(fields: Mapping[str, FieldValue]) -> list[AgencyFinding]:
