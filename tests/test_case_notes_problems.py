@@ -319,6 +319,12 @@ def test_notes_leave_status_once_they_are_on_the_record(ws: Workspace) -> None:
     assert "Nothing from" in qaf(ws, "case-notes", "--done", ref, code=1)
 
 
+# The schema version that began case notes: a register older than it had made its notes by hand.
+CASE_NOTES_BEGAN = 1 + [name for name, _ in MIGRATIONS].index(
+    "case notes and notifications produced for each audit event"
+)
+
+
 def test_an_upgraded_register_makes_no_notes_for_what_happened_before(ws: Workspace) -> None:
     with open_register(ws) as register:
         plan_audits(register, ws, 1)
@@ -327,8 +333,27 @@ def test_an_upgraded_register_makes_no_notes_for_what_happened_before(ws: Worksp
         with register.transaction(counted=False) as db:  # the register as qaf left it before
             db.execute("DROP TABLE event_outputs")
             db.execute("DROP TABLE event_outcomes")
-            db.execute("DELETE FROM schema_migrations WHERE version = ?", (len(MIGRATIONS),))
+            db.execute("DELETE FROM schema_migrations WHERE version >= ?", (CASE_NOTES_BEGAN,))
     with open_register(ws) as register:
         assert register.schema_version() == len(MIGRATIONS)
         assert register.events_waiting() == []
         assert produce(ws, register, ws.load_settings()).notes == 0
+
+
+def test_an_escalation_resolved_before_outcome_notes_began_makes_no_note(ws: Workspace) -> None:
+    with open_register(ws) as register:
+        plan_audits(register, ws, 1)
+        [audit] = register.audits()
+        concern = register.raise_concern(audit.audit_ref, "seen", roles=[], on=TODAY)
+        assert concern is not None
+        produce(ws, register, ws.load_settings())  # the concern's note, as qaf then made it
+        register.resolve_escalation(concern.id, on=TODAY, resolution="Strategy meeting held")
+        with register.transaction(counted=False) as db:  # a register from before that version
+            db.execute(
+                "DELETE FROM event_outcomes WHERE event_id IN "
+                "(SELECT id FROM audit_events WHERE event = 'escalation resolved')"
+            )
+            db.execute("DELETE FROM schema_migrations WHERE version = ?", (len(MIGRATIONS),))
+    with open_register(ws) as register:
+        assert register.schema_version() == len(MIGRATIONS)
+        assert register.events_waiting() == []

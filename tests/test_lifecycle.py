@@ -344,6 +344,9 @@ def test_the_demo_shows_the_whole_life_and_the_export_carries_it(tmp_path: Path)
     run_demo(tmp_path / "demo", echo=said.append)
     text = "\n".join(said)
     assert "with a reason" in text and "disputed: escalated to QA Head of Service" in text
+    assert "who resolved it: upgraded to" in text
+    notes = tmp_path / "demo" / "outbox" / "case-notes"
+    assert list(notes.glob("*/* upgraded after escalation.txt"))
     assert "issued with its earlier grades and actions" in text
     assert "first rejected (safeguarding concern recorded), then accepted" in text
     assert "Escalation to the Assistant Director" in text

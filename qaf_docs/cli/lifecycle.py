@@ -113,8 +113,16 @@ def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Also list resolved escalations.")
 @click.option("--resolve", type=int, default=None, help="Resolve the escalation with this number.")
 @click.option("--note", default="", help="With --resolve: how it was resolved (required).")
+@click.option(
+    "--grade",
+    default=None,
+    help="With --resolve: the grade the escalation decided, if it decided one (it becomes the "
+    "audit's final grade).",
+)
 @workspace_option
-def escalations(workspace: Path | None, show_all: bool, resolve: int | None, note: str) -> None:
+def escalations(
+    workspace: Path | None, show_all: bool, resolve: int | None, note: str, grade: str | None
+) -> None:
     """List open escalations (Inadequate pathway, grade disputes), or resolve one.
 
     Example:
@@ -124,15 +132,23 @@ def escalations(workspace: Path | None, show_all: bool, resolve: int | None, not
 
         \b
         qaf escalations --resolve 3 --note "3-way meeting agreed the moderated grade"
+
+        \b
+        qaf escalations --resolve 4 --note "Head of Service review" --grade Good
     """
     from qaf_docs.dates import uk
     from qaf_docs.register.location import open_register
 
+    if grade is not None and resolve is None:
+        raise QafError("--grade goes with --resolve: say which escalation decided the grade.")
     ws = workspace_at(workspace)
     with open_register(ws) as register:
         if resolve is not None:
-            register.resolve_escalation(resolve, on=date.today(), resolution=note)
-            click.echo(f"Escalation {resolve} resolved.")
+            from qaf_docs.cli.case_notes import produce_and_say
+
+            for line in _resolve(ws, register, resolve, note, grade):
+                click.echo(line)
+            produce_and_say(ws, register)  # the outcome's case note and who is told
             return
         found = register.escalations(open_only=not show_all)
     if not found:
@@ -309,3 +325,29 @@ def generate_moderation_forms(ws: Workspace) -> None:
             else ""
         )
         click.echo(f"  {path.name}  due {when}")
+
+
+def _resolve(
+    ws: Workspace, register: Register, number: int, note: str, grade: str | None
+) -> list[str]:
+    """Resolve escalation ``number``; with a grade, follow the Inadequate pathway if it is one."""
+    from qaf_docs.reports.lifecycle import frameworks_of
+
+    today = date.today()
+    audit = next((e.audit_ref for e in register.escalations() if e.id == number), None)
+    record = register.audit(audit) if audit else None
+    framework = frameworks_of(ws)(record.framework_id) if record else ws.load_framework()
+    decided = None
+    if grade is not None:
+        decided = framework.scale.parse_grade(grade)
+        if decided is None:
+            raise QafError(
+                f"'{grade}' is not a grade on this audit's scale; use one of: "
+                f"{', '.join(framework.scale.grades)}. Escalation {number} is still open."
+            )
+    resolved = register.resolve_escalation(number, on=today, resolution=note, grade=decided)
+    lines = [f"Escalation {number} resolved: {resolved.resolution}."]
+    if decided is not None and decided == framework.scale.inadequate:
+        for e in register.apply_pathway(resolved.audit_ref, framework, today):
+            lines.append(f"{resolved.audit_ref}: {e.title} raised, to {', '.join(e.roles)}.")
+    return lines

@@ -1,11 +1,12 @@
 """``qaf demo``, after the forms and trackers are in: the rest of an audit's life on made-up data.
 
-Moderation (one grade changed with a reason, one agreed and then disputed), an Inadequate case
-moderated at once, re-audited on a pack that shows its earlier grades and actions, and escalated to
-the Assistant Director; a safeguarding concern recorded although its form was refused; immediate
-actions checked in working days across a bank holiday (one past due); what waits on whom; and the
-reminders an admin officer sends. The roster lists everyone qaf writes to (``grow_roster``), so
-each accepted, moderated and escalated audit's case note is addressed to the right people.
+Moderation (one grade changed with a reason; one agreed, disputed, and upgraded by the escalation),
+an Inadequate case moderated at once, re-audited on a pack that shows its earlier grades and
+actions, and escalated to the Assistant Director; a safeguarding concern recorded although its form
+was refused; immediate actions checked in working days across a bank holiday (one past due); what
+waits on whom; and the reminders an admin officer sends. The roster lists everyone qaf writes to
+(``grow_roster``), so each accepted, moderated and escalated audit's case note is addressed to the
+right people.
 """
 
 from __future__ import annotations
@@ -151,10 +152,20 @@ def _moderation(
             on=today,
         )
         final = next(r for r in register.results() if r.audit_ref == changed.audit_ref)
+        # West Sussex: the escalation's outcome decides; an upgrade goes on file as a case note.
+        kept = next(r for r in register.results() if r.audit_ref == agreed.audit_ref).final_grade
+        upgrade = scale[scale.index(kept) - 1] if kept in scale[1:] else None
+        register.resolve_escalation(
+            dispute.id,
+            on=today,
+            resolution="QA Head of Service reviewed the moderated audit with the service area",
+            grade=upgrade,
+        )
+    outcome = f"upgraded to {upgrade}" if upgrade else "grade kept"
     echo(
         f"Lifecycle: moderated {changed.audit_ref} ({final.overall_grade} -> {final.final_grade}, "
         f"with a reason) and {agreed.audit_ref} (agreed, then disputed: escalated to "
-        f"{', '.join(dispute.roles)})"
+        f"{', '.join(dispute.roles)}, who resolved it: {outcome})"
     )
 
 

@@ -26,6 +26,8 @@ NOTE_EVENTS: dict[str, str] = {
     "moderated": "moderated",
     "grade_changed": "grade changed",
     "escalated": "escalated",
+    "escalation_resolved": "escalation resolved",
+    "upgraded": "upgraded after escalation",
     "actions_closed": "actions closed",
 }
 """Every event that can put a note on the child's record (key -> the words file names use)."""
@@ -37,6 +39,8 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "moderated": ("moderation_outcome", "audit_findings"),
     "grade_changed": ("moderation_outcome", "audit_findings"),
     "escalated": ("moderation_outcome", "audit_findings"),
+    "escalation_resolved": ("moderation_outcome", "audit_findings"),
+    "upgraded": ("moderation_outcome", "audit_findings"),
     "actions_closed": ("action_plan", "audit_findings"),
 }
 _NAMED = ("audit_findings", "action_plan", "moderation_outcome")

@@ -84,6 +84,9 @@ def happened(outcome: str, facts: AuditFacts) -> str:
         "moderated": f"Audit {a.audit_ref} moderated on {on}: the grade was agreed.",
         "grade_changed": f"Audit {a.audit_ref} moderated on {on}: the grade was changed.",
         "escalated": f"Audit {a.audit_ref} escalated on {on}{title}.",
+        "escalation_resolved": f"The escalation of audit {a.audit_ref} was resolved on {on}.",
+        "upgraded": f"Audit {a.audit_ref} was upgraded after escalation on {on}"
+        + (f": from {facts.regraded[0]} to {facts.regraded[1]}." if facts.regraded else "."),
         "actions_closed": (
             f"All actions from audit {a.audit_ref} completed and signed off by {on}."
         ),
@@ -115,6 +118,10 @@ def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> Ca
     if outcome == "escalated" and e is not None:
         rows.append(("Escalated", f"{e.title}, {uk(e.raised_on)}, to {', '.join(e.roles)}"))
         rows.append(("Why", e.reason))
+    if facts.escalation_grade:
+        rows.append(("Grade after escalation", facts.escalation_grade))
+    if facts.resolution:
+        rows.append(("Escalation outcome", facts.resolution))
     sections: list[tuple[str, list[str]]] = []
     if facts.domains:
         shown = facts.domains[:MOST_DOMAINS]

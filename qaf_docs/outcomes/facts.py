@@ -3,23 +3,28 @@
 A register event becomes the outcomes the frameworks speak of: an accepted form is "accepted" (or
 "re-audited" in a re-audit round); a moderation is "moderated", or "grade changed" when the
 moderator changed the grade, and is the audit's acceptance too when its form came back already
-moderated; an escalation is "escalated"; a manager's tracker that signs off the last action is
-"actions closed".
+moderated; an escalation is "escalated", and its resolution "escalation resolved", or "upgraded
+after escalation" when the grade it decided is better than the one before (West Sussex); a manager's
+tracker that signs off the last action is "actions closed".
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditRecord, EscalationRecord, OutcomeEvent, TrackerRow
-from qaf_docs.register.events import grade_changed
+from qaf_docs.register.events import grade_changed, resolution_change
 from qaf_docs.register.store import Register
 
 
-def outcomes_of(event: OutcomeEvent, reaudit: bool) -> list[str]:
-    """The outcomes (keys of ``NOTE_EVENTS``) a register event makes, in the order they happened."""
+def outcomes_of(event: OutcomeEvent, reaudit: bool, grades: Sequence[str]) -> list[str]:
+    """The outcomes (keys of ``NOTE_EVENTS``) a register event makes, in the order they happened.
+
+    ``grades``: the audit's scale, best first (an upgrade is a move up it).
+    """
     accepted = "reaudited" if reaudit else "accepted"
     if event.event == "returned":
         return [accepted]
@@ -28,9 +33,18 @@ def outcomes_of(event: OutcomeEvent, reaudit: bool) -> list[str]:
         return [moderated] if event.accepted_before else [accepted, moderated]
     if event.event == "escalated":
         return ["escalated"]
+    if event.event == "escalation resolved":
+        change = resolution_change(event.reason)
+        better = change is not None and _rank(change[1], grades) < _rank(change[0], grades)
+        return ["upgraded" if better else "escalation_resolved"]
     if event.event == "tracker" and event.to_status == "closed" and event.from_status != "closed":
         return ["actions_closed"]
     return []
+
+
+def _rank(grade: str, grades: Sequence[str]) -> int:
+    """Where ``grade`` stands on the scale (0 is best); a grade not on it ranks below every one."""
+    return grades.index(grade) if grade in grades else len(grades)
 
 
 @dataclass(frozen=True)
@@ -49,6 +63,9 @@ class AuditFacts:
     domains: list[tuple[str, str | None, str | None]]  # title, grade, moderated grade
     actions: list[TrackerRow]
     escalation: EscalationRecord | None  # the one an "escalated" event raised
+    resolution: str  # what an "escalation resolved" event says decided it ("" for other events)
+    regraded: tuple[str, str] | None  # the grade before and after, when this resolution changed it
+    escalation_grade: str | None  # the grade the latest escalation decided, where it changed it
     reaudit: bool  # the audit belongs to a re-audit round
     reaudit_of: str | None
     earlier_grade: str | None  # the final grade of the audit a re-audit follows
@@ -56,8 +73,8 @@ class AuditFacts:
 
     @property
     def final_grade(self) -> str | None:
-        """The moderated grade where there is one, else the auditor's."""
-        return self.moderated_grade or self.grade
+        """The grade an escalation decided, else the moderated grade, else the auditor's."""
+        return self.escalation_grade or self.moderated_grade or self.grade
 
     @property
     def month(self) -> date:
@@ -76,19 +93,34 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
     reaudit = register.round_kind(audit.round_id) == "reaudit"
     reaudit_of = register.previous_audit(audit.audit_ref) if reaudit else None
     earlier = register.submission(reaudit_of) if reaudit_of else None
+    moderated = tool.moderated_grade if tool else None
+    # An escalation that decided a grade keeps it where a moderated grade is kept; the note shows
+    # the moderator's grade (the one before) and the escalation's apart.
+    decided = [
+        change
+        for e in register.events(audit.audit_ref)
+        if e.event == "escalation resolved" and (change := resolution_change(e.reason))
+    ]
+    escalation_grade = None
+    if decided and moderated == decided[-1][1]:
+        escalation_grade = moderated
+        moderated = decided[0][0] if moderation else None
     return AuditFacts(
         audit=audit,
         framework=framework,
         event_on=date.fromisoformat(event.at[:10]),
         audit_date=tool.audit_date if tool else None,
         grade=tool.overall_grade if tool else None,
-        moderated_grade=tool.moderated_grade if tool else None,
+        moderated_grade=moderated,
         moderator=moderation[0] if moderation else "",
         moderation_reason=moderation[1] if moderation else "",
         findings=str(form.get("overall_rationale") or ""),
         domains=register.domain_grades(audit.audit_ref),
         actions=register.current_actions(audit.audit_ref),
         escalation=_escalation(register, event) if event.event == "escalated" else None,
+        resolution=event.reason if event.event == "escalation resolved" else "",
+        regraded=resolution_change(event.reason) if event.event == "escalation resolved" else None,
+        escalation_grade=escalation_grade,
         reaudit=reaudit,
         reaudit_of=reaudit_of,
         earlier_grade=(earlier.moderated_grade or earlier.overall_grade) if earlier else None,

@@ -7,7 +7,8 @@
   practitioner, team manager and auditor (West Sussex: "The moderator will alert the practitioner,
   manager and auditor … It is good practice to send an email notification that the moderation has
   been completed, and the outcome");
-- escalated: the roles the escalation went to.
+- escalated: the roles the escalation went to;
+- an escalation resolved (or the audit upgraded after one): as for a moderation, the outcome.
 
 The practitioner is the case's allocated worker, found on the roster by name; the team manager is
 the roster's Team Manager of the case's team; the auditor is the audit's. Anyone who cannot be
@@ -45,7 +46,7 @@ def roles_to_tell(outcome: str, facts: AuditFacts) -> list[str]:
     """The roles told of ``outcome`` (none for actions closed)."""
     if outcome in ("accepted", "reaudited"):
         return [PRACTITIONER, TEAM_MANAGER]
-    if outcome in ("moderated", "grade_changed"):
+    if outcome in ("moderated", "grade_changed", "escalation_resolved", "upgraded"):
         return list(facts.framework.moderation.notify) or [PRACTITIONER, TEAM_MANAGER, AUDITOR]
     if outcome == "escalated" and facts.escalation is not None:
         return list(facts.escalation.roles)
@@ -141,6 +142,8 @@ def _subject(outcome: str, facts: AuditFacts) -> str:
         "reaudited": "re-audit accepted - the summary and your actions",
         "moderated": "moderation completed - grade agreed",
         "grade_changed": "moderation completed - grade changed",
+        "escalation_resolved": "escalation resolved - the outcome",
+        "upgraded": "upgraded after escalation",
     }
     return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}"
 
@@ -155,9 +158,13 @@ def _body(outcome: str, facts: AuditFacts, person: Person, child_name: str | Non
         lines.append(f"Moderated grade: {facts.moderated_grade}")
         if facts.moderation_reason:
             lines.append(f"Moderator's reason: {facts.moderation_reason}")
+    if facts.escalation_grade:
+        lines.append(f"Grade after escalation: {facts.escalation_grade}")
     e = facts.escalation
     if outcome == "escalated" and e is not None:
         lines += ["", f"{e.title} (raised {uk(e.raised_on)}): {e.reason}"]
+    if facts.resolution:
+        lines += ["", f"Outcome of the escalation: {facts.resolution}"]
     if outcome in ("accepted", "reaudited") and facts.findings.strip():
         lines += ["", "Summary", " ".join(facts.findings.split())[:600]]
     if facts.actions and outcome != "escalated":

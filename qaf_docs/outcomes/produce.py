@@ -117,7 +117,7 @@ def plan_event(
     child = a.child_name if settings.show_child_names else None
     ref, case = windows_name(a.audit_ref), windows_name(a.case_id)
     outputs: list[EventOutput] = []
-    for outcome in outcomes_of(event, facts.reaudit):
+    for outcome in outcomes_of(event, facts.reaudit, facts.framework.scale.grades):
         label = NOTE_EVENTS[outcome]
         if facts.framework.case_notes.makes_note(outcome):
             note = build_note(outcome, facts, child_name=child)

@@ -6,6 +6,8 @@ recorded together or not at all.
 
 from __future__ import annotations
 
+import re
+
 from qaf_docs.register.dialect import Db
 from qaf_docs.register.values import now_iso
 
@@ -43,3 +45,24 @@ def moderation_reason(moderator: str, grade: str | None, moderated: str) -> str:
 def grade_changed(reason: str) -> bool:
     """True when a "moderated" event's reason says the moderator changed the grade."""
     return f"' {_CHANGED} '" in reason
+
+
+_OUTCOME = " - outcome: "
+_CHANGE = re.compile(rf"'(.*)' {_CHANGED} '(.*)'")
+
+
+def escalation_resolution(resolution: str, before: str | None, decided: str | None) -> str:
+    """What an "escalation resolved" event records: how, and the grade the escalation decided."""
+    resolution = resolution.strip()
+    if decided is None:
+        return resolution
+    if decided == before:
+        return f"{resolution}{_OUTCOME}grade '{decided}' kept"
+    return f"{resolution}{_OUTCOME}'{before or 'not graded'}' {_CHANGED} '{decided}'"
+
+
+def resolution_change(reason: str) -> tuple[str, str] | None:
+    """The grade before and after, when an "escalation resolved" event changed the grade."""
+    _, found, outcome = reason.rpartition(_OUTCOME)
+    match = _CHANGE.fullmatch(outcome) if found else None
+    return (match[1], match[2]) if match else None

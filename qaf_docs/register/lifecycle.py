@@ -20,7 +20,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditEvent, EscalationRecord, ModerationDue
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, Row, upsert
-from qaf_docs.register.events import record_event
+from qaf_docs.register.events import escalation_resolution, record_event
 from qaf_docs.register.values import date_or_none, iso_or_none
 
 DISPUTE_LEVEL = "grade_dispute"
@@ -209,8 +209,15 @@ class LifecycleBook(Connection):
             )
         return next((e for e in self.escalations(audit_ref=audit_ref) if e.id == new), None)
 
-    def resolve_escalation(self, escalation_id: int, *, on: date, resolution: str) -> None:
-        """Close an open escalation with what resolved it."""
+    def resolve_escalation(
+        self, escalation_id: int, *, on: date, resolution: str, grade: str | None = None
+    ) -> EscalationRecord:
+        """Close an open escalation with what resolved it; return it as it now stands.
+
+        ``grade``: the grade the escalation decided (West Sussex: "The outcome of escalation will
+        determine the direction of the case work"). It becomes the audit's final grade, as a
+        moderated grade does, with the grade before kept in the audit's history.
+        """
         if not resolution.strip():
             raise RegisterError("Say how the escalation was resolved.")
         with self.transaction() as db:
@@ -221,11 +228,30 @@ class LifecycleBook(Connection):
                 raise RegisterError(f"There is no escalation number {escalation_id}.")
             if row[1]:
                 raise RegisterError(f"Escalation {escalation_id} was resolved on {row[1]}.")
+            before = None
+            if grade is not None:
+                form = db.execute(
+                    "SELECT id, overall_grade, moderated_grade FROM submissions WHERE audit_ref = ? "
+                    "AND kind = 'audit_tool' AND superseded_by IS NULL",
+                    (row[0],),
+                ).fetchone()
+                if form is None:
+                    raise RegisterError(
+                        f"Audit {row[0]} has no accepted audit tool, so there is no grade to "
+                        "change: resolve the escalation without a grade."
+                    )
+                before = form[2] or form[1]
+                if grade != before:
+                    db.execute(
+                        "UPDATE submissions SET moderated_grade = ? WHERE id = ?", (grade, form[0])
+                    )
+            reason = escalation_resolution(resolution, before, grade)
             db.execute(
                 "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE id = ?",
-                (on.isoformat(), resolution.strip(), escalation_id),
+                (on.isoformat(), reason, escalation_id),
             )
-            record_event(db, row[0], "escalation resolved", reason=resolution.strip())
+            record_event(db, row[0], "escalation resolved", reason=reason)
+        return next(e for e in self.escalations(audit_ref=row[0]) if e.id == escalation_id)
 
     def apply_pathway(
         self, audit_ref: str, framework: Framework, on: date

@@ -253,6 +253,16 @@ def _m13_event_outputs(db: Db) -> None:
     )
 
 
+def _m14_escalation_outcomes(db: Db) -> None:
+    # An escalation's outcome now makes a case note (West Sussex); resolutions recorded before
+    # count as handled, as every event did when case notes began.
+    db.execute(
+        "INSERT INTO event_outcomes (event_id, audit_ref, handled_at) SELECT e.id, e.audit_ref, "
+        "'before escalation outcome notes' FROM audit_events e LEFT JOIN event_outcomes o "
+        "ON o.event_id = e.id WHERE e.event = 'escalation resolved' AND o.event_id IS NULL"
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -267,4 +277,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("moderated grade per practice area", _m11_moderated_domains),
     ("each file recorded once, and by which computer", _m12_one_file_once),
     ("case notes and notifications produced for each audit event", _m13_event_outputs),
+    ("case notes for escalation outcomes", _m14_escalation_outcomes),
 ]

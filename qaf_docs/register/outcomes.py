@@ -18,7 +18,7 @@ from qaf_docs.register.dialect import Db, Row
 from qaf_docs.register.values import now_iso
 
 #: The audit events that may produce a case note or a notification.
-OUTCOME_EVENTS = ("returned", "moderated", "escalated", "tracker")
+OUTCOME_EVENTS = ("returned", "moderated", "escalated", "escalation resolved", "tracker")
 _COLUMNS = (
     "event_id",
     "outcome",

@@ -1,0 +1,149 @@
+"""An escalation's outcome: the grade it decides becomes the audit's, and goes on the child's record.
+
+West Sussex: "The outcome of escalation will determine the direction of the case work, e.g., if
+graded inadequate, the 'Inadequate' escalation process will be followed, and a case note placed on
+file to reflect this. If the audit is upgraded, this will be recorded on the case file as a Mosaic
+case note."
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import TODAY
+from lifecycle_helpers import INADEQUATE, moderate
+
+from qaf_docs.cli import cli
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AuditRecord, EscalationRecord
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
+
+RI = "Requires improvement to be good"
+
+
+def _qaf(ws: Workspace, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, [*args, "--workspace", str(ws.root)])
+    return result.exit_code, result.output
+
+
+def _disputed(ws: Workspace, audit: AuditRecord, framework: Framework) -> EscalationRecord:
+    moderate(ws, audit, framework, RI, "Plans lack timescales.")
+    with open_register(ws) as register:
+        return register.record_dispute(
+            audit.audit_ref,
+            "The service area says the plan's timescales are in the minutes.",
+            roles=framework.escalation.grade_disputes or ["QA Head of Service"],
+            on=TODAY,
+        )
+
+
+def _final(ws: Workspace, audit: AuditRecord) -> str | None:
+    with open_register(ws) as register:
+        return next(r for r in register.results() if r.audit_ref == audit.audit_ref).final_grade
+
+
+def _notes(ws: Workspace, audit: AuditRecord) -> dict[str, str]:
+    """The case notes written for ``audit``, by the event words their file names end with."""
+    found = sorted((ws.outbox / "case-notes").glob(f"*/* {audit.audit_ref} *.txt"))
+    return {p.stem.split(f"{audit.audit_ref} ", 1)[1]: p.read_text("utf-8") for p in found}
+
+
+def test_an_upgrade_after_escalation_becomes_the_grade_and_a_mosaic_case_note(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)
+    code, out = _qaf(
+        workspace, "escalations", "--resolve", str(dispute.id),
+        "--note", "QA Head of Service review of the moderated audit", "--grade", "good",
+    )  # fmt: skip
+    assert code == 0, out
+    assert f"Escalation {dispute.id} resolved" in out and f"'{RI}' changed to 'Good'" in out
+    assert _final(workspace, audit) == "Good"
+    with open_register(workspace) as register:
+        [closed] = register.escalations(audit_ref=audit.audit_ref)
+    assert not closed.open and "changed to 'Good'" in (closed.resolution or "")
+    note = _notes(workspace, audit)["upgraded after escalation"]
+    assert note.startswith("Mosaic case note")  # the collaborative audit's own words
+    assert "upgraded after escalation on" in note and f"from {RI} to Good" in note
+    # The moderator's grade and the escalation's are shown apart, not merged into one.
+    assert "Grade after escalation: Good" in " ".join(note.split())
+    assert f"Moderated grade: {RI}" in " ".join(note.split())
+    assert "QA Head of Service review of the moderated audit" in note
+    messages = list((workspace.outbox / "notifications").glob(f"*/{audit.audit_ref} upgraded*"))
+    assert messages  # the practitioner, manager and auditor are told, as for a moderation
+
+
+def test_an_outcome_that_keeps_the_grade_is_noted_as_resolved_not_upgraded(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)
+    code, out = _qaf(
+        workspace, "escalations", "--resolve", str(dispute.id), "--note", "3-way meeting",
+        "--grade", RI,
+    )  # fmt: skip
+    assert code == 0, out
+    assert _final(workspace, audit) == RI
+    notes = _notes(workspace, audit)
+    assert "upgraded after escalation" not in notes
+    assert f"grade '{RI}' kept" in notes["escalation resolved"]
+
+
+def test_an_outcome_of_inadequate_follows_the_inadequate_pathway(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)
+    code, out = _qaf(
+        workspace, "escalations", "--resolve", str(dispute.id), "--note", "Head of Service",
+        "--grade", INADEQUATE,
+    )  # fmt: skip
+    assert code == 0, out
+    assert _final(workspace, audit) == INADEQUATE
+    with open_register(workspace) as register:
+        raised = [e for e in register.escalations(audit_ref=audit.audit_ref) if e.open]
+    assert raised, "the Inadequate pathway's first step is raised"
+    assert f"{audit.audit_ref}: {raised[0].title} raised" in out
+    assert "escalation resolved" in _notes(workspace, audit)
+
+
+def test_a_grade_off_the_scale_changes_nothing_and_says_what_to_use(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)
+    code, out = _qaf(
+        workspace, "escalations", "--resolve", str(dispute.id), "--note", "x", "--grade", "Goodish"
+    )
+    assert code != 0
+    assert "'Goodish' is not a grade" in out and "Outstanding, Good" in out
+    assert f"Escalation {dispute.id} is still open" in out
+    code, out = _qaf(workspace, "escalations", "--grade", "Good")
+    assert code != 0 and "--grade goes with --resolve" in out
+    code, out = _qaf(workspace, "escalations", "--resolve", str(dispute.id), "--grade", "Good")
+    assert code != 0 and "Say how the escalation was resolved" in out
+    assert _final(workspace, audit) == RI
+    with open_register(workspace) as register:
+        assert register.escalations(audit_ref=audit.audit_ref)[0].open
+    assert "escalation resolved" not in _notes(workspace, audit)
+
+
+def test_a_resolution_without_a_grade_is_noted_and_leaves_the_grade(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, tmp_path: Path
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)
+    code, out = _qaf(
+        workspace, "escalations", "--resolve", str(dispute.id), "--note", "Agreed at the meeting"
+    )
+    assert code == 0, out
+    assert _final(workspace, audit) == RI
+    assert "Agreed at the meeting" in _notes(workspace, audit)["escalation resolved"]
+    code, again = _qaf(workspace, "escalations", "--resolve", str(dispute.id), "--note", "again")
+    assert code != 0 and "was resolved on" in again
