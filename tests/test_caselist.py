@@ -335,6 +335,21 @@ def test_semicolon_and_cp1252_exports_are_read(tmp_path):
     assert (case.case_id, case.worker) == ("5", "Zoë Brontë")
 
 
+@pytest.mark.parametrize(
+    ("encoding", "mark"),
+    [("utf-16-le", "\ufeff"), ("utf-16-be", "\ufeff"), ("utf-16-le", ""), ("utf-16-be", "")],
+)
+def test_utf16_exports_are_read_with_or_without_a_byte_order_mark(tmp_path, encoding, mark):
+    # Excel's "Unicode Text" is UTF-16 with tabs; some case-management systems export UTF-16 CSV.
+    path = tmp_path / "c.csv"
+    text = (
+        f"{mark}Child ID\tAllocated Worker\tGender\r\n5\tZoë Brontë\tFemale\r\n6\tŁukasz\tMale\r\n"
+    )
+    path.write_bytes(text.encode(encoding))
+    cases = read_case_list(path, today=TODAY).cases
+    assert [(c.case_id, c.worker) for c in cases] == [("5", "Zoë Brontë"), ("6", "Łukasz")]
+
+
 def test_custom_mapping_reads_a_council_specific_header(tmp_path):
     path = write_csv(tmp_path / "c.csv", [["LCS Number", "Locality"], ["5", "North"]])
     with pytest.raises(CaseListError, match="case id column"):

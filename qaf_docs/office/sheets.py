@@ -9,6 +9,7 @@ for the file ("Case list", "Roster"), so the person reads about the file they ga
 
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
@@ -218,9 +219,26 @@ def _xlsx_rows(sheet: object) -> Iterator[tuple[int, list[Cell]]]:
         yield row_no, cells
 
 
+def _csv_text(data: bytes) -> str:
+    """The text of a CSV export, whichever encoding the exporting system chose.
+
+    UTF-16 (Excel's "Unicode Text", some case-management exports) is known by its byte-order mark,
+    or, without one, by a zero byte beside nearly every character; UTF-8 by decoding cleanly; and
+    cp1252, which decodes almost any byte string, is the fallback for Excel's "CSV (Comma delimited)".
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    head = data[:4096]
+    if len(head) >= 4 and b"\x00" in head:
+        if head[1::2].count(0) > len(head) // 4:
+            return data.decode("utf-16-le", errors="replace")
+        if head[0::2].count(0) > len(head) // 4:
+            return data.decode("utf-16-be", errors="replace")
+    return data.decode("utf-8-sig") if _is_utf8(data) else data.decode("cp1252", errors="replace")
+
+
 def _csv_sheet(name: str, data: bytes, what: str) -> Sheet:
-    # cp1252 decodes almost any byte string, so it is the fallback for Excel's "CSV (Comma delimited)".
-    text = data.decode("utf-8-sig") if _is_utf8(data) else data.decode("cp1252", errors="replace")
+    text = _csv_text(data)
     sample = text[:8192]
     try:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
