@@ -169,3 +169,46 @@ def test_a_burst_records_what_each_tracker_reflects_and_counts_each_batch_once(
         assert (
             derived.bring_up_to_date(workspace, register, workspace.load_settings()).written == []
         )
+
+
+def test_qafs_own_failure_on_one_file_leaves_it_in_the_inbox_and_the_rest_go_in(
+    workspace: Workspace,
+    burst: list[AuditRecord],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setenv("QAF_WORKERS", "1")  # the stand-in failure lives in this process
+    real = bulk.read_audit_form
+    broken = sha256_file(workspace.inbox / "form 2.docx")
+
+    def fails_on_one(package: object, *args: object) -> object:
+        if sha256_file(package.path) == broken:  # type: ignore[attr-defined]
+            raise RuntimeError("a bug in qaf, quoting Childname Surname")
+        return real(package, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bulk, "read_audit_form", fails_on_one)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    waiting = [o for o in outcomes if o.result == "waiting" and "could not read it" in o.detail]
+    assert len(waiting) == 1 and "RuntimeError" in waiting[0].detail
+    assert "stays in the inbox" in waiting[0].detail
+    assert (workspace.inbox / "form 2.docx").exists()  # nothing lost, nothing half-recorded
+    assert broken not in _recorded(workspace)
+    assert sum(o.result == "accepted" for o in outcomes) == 5  # the others, but the invalid one
+    assert "Childname" not in caplog.text and "form 2" not in caplog.text
+
+
+def test_a_tracker_renamed_docx_is_still_read_as_the_workbook_it_is(
+    workspace: Workspace, framework: Framework
+) -> None:
+    with Register.open(workspace.register_path) as register:
+        plan_audits(register, workspace, 1)
+        generate_packs(workspace, register)
+        [audit] = register.audits()
+    complete_form(pack_docx(workspace, audit), framework).save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "form.docx")
+    ingest_inbox(workspace, settle_s=0.05)
+    tracker = pack_xlsx(workspace, audit)
+    drop(tracker, workspace.inbox, "tracker saved with the wrong name.docx")
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "accepted", outcome
+    assert not (workspace.inbox / "tracker saved with the wrong name.docx").exists()

@@ -66,6 +66,7 @@ class Reading:
     findings: list[Finding] = field(default_factory=list)
     problem: Finding | None = None  # the file cannot be read as a qaf form at all
     in_use: bool = False
+    unexpected: str = ""  # qaf itself failed on the file (the error's kind): it stays in the inbox
 
 
 @dataclass
@@ -137,6 +138,13 @@ class BulkIngestor(Ingestor):
         if reading.in_use or reading.digest is None:
             outcome = Outcome("a file", "waiting", detail="open in another program")
             return _Pending(path, reading.digest or "", outcome)
+        if reading.unexpected:
+            detail = (
+                f"qaf could not read it ({reading.unexpected}); it stays in the inbox and is tried "
+                "again next run: if this keeps happening, send the file to whoever supports qaf"
+            )
+            label = f"file #{reading.digest[:8]}"
+            return _Pending(path, reading.digest, Outcome(label, "waiting", detail=detail))
         digest = reading.digest
         label = f"file #{digest[:8]}"
         seen = self.register.ingested(digest)
@@ -308,6 +316,12 @@ def _read(path: Path) -> Reading:
         reading.in_use = True
     except SubmissionError as e:
         reading.problem = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+    except Exception as exc:
+        # qaf's own failure, not the sender's mistake: the file stays where it is, the rest go on.
+        # An error's text may quote the file, so only its kind is logged (details at debug level).
+        reading.unexpected = type(exc).__name__
+        log.error("could not read a file (%s); it stays in the inbox", reading.unexpected)
+        log.debug("details", exc_info=True)
     return reading
 
 

@@ -58,7 +58,9 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
     """Read a returned action tracker; problems come back as findings naming row and column."""
     # Formulas are never evaluated or trusted: a formula typed in a text column ("=cmd|…") is kept
     # as the literal text the person typed, one in a date column is an error naming the cell.
-    wb = load_workbook(path, data_only=False)
+    # Opened as a file, not by name: a tracker someone renamed (".docx") is still the workbook.
+    with path.open("rb") as handle:
+        wb = load_workbook(handle, data_only=False)
     sheet = wb.worksheets[0]
     visible_ref = visible_case = None
     for row in sheet.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
