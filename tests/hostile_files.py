@@ -357,6 +357,22 @@ def plain_zip(folder: Path) -> Path:
     return _write(folder, "bundle.docx", rezip({"form.docx": valid_docx_bytes()}))
 
 
+def opendocument(folder: Path) -> Path:
+    """Write the form as LibreOffice's own format (.odt): a zip with a mimetype, no content types."""
+    return _write(
+        folder,
+        "form.odt",
+        rezip(
+            {
+                "mimetype": b"application/vnd.oasis.opendocument.text",
+                "content.xml": b'<?xml version="1.0"?><office:document-content '
+                b'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"/>',
+                "META-INF/manifest.xml": b'<?xml version="1.0"?><manifest/>',
+            }
+        ),
+    )
+
+
 def powerpoint(folder: Path) -> Path:
     """Write a package whose main part is a PowerPoint presentation."""
     pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
@@ -415,6 +431,7 @@ CASES: tuple[Case, ...] = (
     Case("duplicate member", duplicate_member, "same name"),
     Case("zip encryption flag", encrypted_zip_flag, "password"),
     Case("plain zip", plain_zip, "zip archive"),
+    Case("OpenDocument (.odt)", opendocument, "OpenDocument"),
     Case("PowerPoint", powerpoint, "PowerPoint"),
 )
 

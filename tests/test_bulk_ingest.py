@@ -14,6 +14,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.inbox import bulk, derived
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.office import parallel
+from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.office.parts import sha256_file
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
@@ -212,3 +213,26 @@ def test_a_tracker_renamed_docx_is_still_read_as_the_workbook_it_is(
     [outcome] = ingest_inbox(workspace, settle_s=0.05)
     assert outcome.result == "accepted", outcome
     assert not (workspace.inbox / "tracker saved with the wrong name.docx").exists()
+
+
+def test_a_tracker_with_a_managers_own_sheet_in_front_is_read_from_the_actions_sheet(
+    workspace: Workspace, framework: Framework
+) -> None:
+    with Register.open(workspace.register_path) as register:
+        plan_audits(register, workspace, 1)
+        generate_packs(workspace, register)
+        [audit] = register.audits()
+    complete_form(pack_docx(workspace, audit), framework, actions=2).save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "form.docx")
+    ingest_inbox(workspace, settle_s=0.05)
+    wb = load_workbook(pack_xlsx(workspace, audit))
+    wb.worksheets[0].cell(
+        row=find_actions_header(wb.worksheets[0]) + 1, column=5, value="In progress"
+    )
+    wb.create_sheet("My notes", 0)["A1"] = "Discussed in supervision"
+    wb.save(workspace.inbox / "tracker.xlsx")
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "accepted", outcome
+    with Register.open(workspace.register_path) as register:
+        statuses = [a.status for a in register.current_actions(audit.audit_ref)]
+    assert statuses[0] == "In progress"

@@ -154,6 +154,15 @@ def _inspect_archive(
 ) -> FileKind:
     _check_directory(path, archive, limits)
     names = {info.filename for info in archive.infolist()}
+    if "[Content_Types].xml" not in names and "mimetype" in names and "content.xml" in names:
+        raise unsafe(
+            path,
+            "The file is in LibreOffice's own format (OpenDocument, .odt or .ods), not a Word or "
+            "Excel file.",
+            "Open it in LibreOffice, use File > Save As, choose 'Word 2007-365 (.docx)' for an "
+            "audit tool or 'Excel 2007-365 (.xlsx)' for a tracker, keep that format when asked, "
+            "and drop the new copy in the inbox.",
+        )
     if "[Content_Types].xml" not in names:
         raise unsafe(
             path,

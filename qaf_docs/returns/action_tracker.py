@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -54,6 +55,14 @@ def _cell_date(value: object, where: str, findings: list[Finding]) -> date | Non
     return parsed
 
 
+def _tracker_sheet(sheets: list[Any]) -> Any:
+    """The sheet holding the actions table: a manager may add sheets of their own, even in front."""
+    for sheet in sheets:
+        if find_actions_header(sheet) is not None:
+            return sheet
+    return sheets[0]
+
+
 def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
     """Read a returned action tracker; problems come back as findings naming row and column."""
     # Formulas are never evaluated or trusted: a formula typed in a text column ("=cmd|…") is kept
@@ -61,7 +70,7 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
     # Opened as a file, not by name: a tracker someone renamed (".docx") is still the workbook.
     with path.open("rb") as handle:
         wb = load_workbook(handle, data_only=False)
-    sheet = wb.worksheets[0]
+    sheet = _tracker_sheet(wb.worksheets)
     visible_ref = visible_case = None
     for row in sheet.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
         if _text(row[0]).lower() == "audit reference":
