@@ -373,6 +373,17 @@ def opendocument(folder: Path) -> Path:
     )
 
 
+def strict_open_xml(folder: Path) -> Path:
+    """Write the form as Word's "Strict Open XML Document": the same parts under other names."""
+    transitional = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    strict = b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+    with zipfile.ZipFile(io.BytesIO(valid_docx_bytes())) as source:
+        parts = {
+            name: source.read(name).replace(transitional, strict) for name in source.namelist()
+        }
+    return _write(folder, "strict.docx", rezip(parts))
+
+
 def powerpoint(folder: Path) -> Path:
     """Write a package whose main part is a PowerPoint presentation."""
     pptx = "application/vnd.openxmlformats-officedocument.presentationml.presentation.main+xml"
@@ -432,6 +443,7 @@ CASES: tuple[Case, ...] = (
     Case("zip encryption flag", encrypted_zip_flag, "password"),
     Case("plain zip", plain_zip, "zip archive"),
     Case("OpenDocument (.odt)", opendocument, "OpenDocument"),
+    Case("Strict Open XML", strict_open_xml, "Strict Open XML"),
     Case("PowerPoint", powerpoint, "PowerPoint"),
 )
 

@@ -77,6 +77,7 @@ _XLSX_MAIN = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.
 _XLSB_MAIN = "application/vnd.ms-excel.sheet.binary.macroenabled.main"
 
 
+_STRICT = b"http://purl.oclc.org/ooxml/officeDocument/relationships"
 _OTHER_MAIN = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml": (
         "a Word template (.dotx)"
@@ -260,9 +261,15 @@ def _scan_members(
         lowered = info.filename.lower()
         is_xml = lowered.endswith((".xml", ".rels", ".vml"))
         kept: list[bytes] | None = [] if keep is not None and keep.wants(info.filename) else None
+        package_rels = lowered == "_rels/.rels"
+        if package_rels and kept is None:
+            kept = []  # read to tell the Strict Open XML format apart
         with archive.open(info) as member:
             _drain(path, member, info, limits, vet_xml=is_xml, kept=kept)
-        if keep is not None and kept is not None:
+        if package_rels and _STRICT in b"".join(kept or ()):
+            # Word and Excel offer "Strict Open XML" in Save As: the same parts, other names.
+            raise not_plain(path, "saved in Word's or Excel's 'Strict Open XML' format")
+        if keep is not None and kept is not None and keep.wants(info.filename):
             keep.keep(info.filename, b"".join(kept))
 
 
