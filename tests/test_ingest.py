@@ -258,6 +258,23 @@ def test_a_returned_tracker_updates_action_status(
 
 
 @pytest.mark.parametrize(
+    ("typed", "status"),
+    [
+        ("Completed.", "Completed"),
+        ("in-progress", "In progress"),
+        ("Done (see notes)", "Completed"),
+    ],
+)
+def test_a_status_typed_with_punctuation_or_a_remark_is_read(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str, status: str
+) -> None:
+    _return_tracker(workspace, issued[0], framework, typed, TODAY)
+    assert [o.result for o in _run(workspace)] == ["accepted"]
+    with open_register(workspace) as register:
+        assert register.current_actions(issued[0].audit_ref)[0].status == status
+
+
+@pytest.mark.parametrize(
     "status, done, where, words",
     [
         ("Overdue", None, "Status", "Overdue is worked out by qaf"),

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from qaf_docs.dates import parse_date
 from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
+from qaf_docs.frameworks.base import fold_grade
 from qaf_docs.office.action_sheet import COLUMN_COUNT, STATUSES, Column, find_actions_header
 from qaf_docs.office.identity import read_identity
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits
@@ -102,7 +103,8 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
             continue
         where_row = f"Row {excel_row}"
         status_text = _text(status)
-        parsed = _STATUS_WORDS.get(status_text.lower()) if status_text else "Not started"
+        # Folded as grades are: "Completed.", "In-progress" and "Done (see notes)" all count.
+        parsed = _STATUS_WORDS.get(fold_grade(status_text)) if status_text else "Not started"
         if parsed is None:
             hint = (
                 " (Overdue is worked out by qaf from the due date)"
