@@ -8,8 +8,6 @@ case note."
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY
@@ -42,6 +40,13 @@ def _disputed(ws: Workspace, audit: AuditRecord, framework: Framework) -> Escala
         )
 
 
+def _resolve(ws: Workspace, dispute: EscalationRecord, *options: str) -> str:
+    """``qaf escalations --resolve`` for ``dispute`` with ``options``; its output (it must succeed)."""
+    code, out = _qaf(ws, "escalations", "--resolve", str(dispute.id), *options)
+    assert code == 0, out
+    return out
+
+
 def _final(ws: Workspace, audit: AuditRecord) -> str | None:
     with open_register(ws) as register:
         return next(r for r in register.results() if r.audit_ref == audit.audit_ref).final_grade
@@ -58,11 +63,10 @@ def test_an_upgrade_after_escalation_becomes_the_grade_and_a_mosaic_case_note(
 ) -> None:
     audit = issued[0]
     dispute = _disputed(workspace, audit, framework)
-    code, out = _qaf(
-        workspace, "escalations", "--resolve", str(dispute.id),
-        "--note", "QA Head of Service review of the moderated audit", "--grade", "good",
+    out = _resolve(
+        workspace, dispute, "--note", "QA Head of Service review of the moderated audit",
+        "--grade", "good",
     )  # fmt: skip
-    assert code == 0, out
     assert f"Escalation {dispute.id} resolved" in out and f"'{RI}' changed to 'Good'" in out
     assert _final(workspace, audit) == "Good"
     with open_register(workspace) as register:
@@ -84,11 +88,7 @@ def test_an_outcome_that_keeps_the_grade_is_noted_as_resolved_not_upgraded(
 ) -> None:
     audit = issued[0]
     dispute = _disputed(workspace, audit, framework)
-    code, out = _qaf(
-        workspace, "escalations", "--resolve", str(dispute.id), "--note", "3-way meeting",
-        "--grade", RI,
-    )  # fmt: skip
-    assert code == 0, out
+    _resolve(workspace, dispute, "--note", "3-way meeting", "--grade", RI)
     assert _final(workspace, audit) == RI
     notes = _notes(workspace, audit)
     assert "upgraded after escalation" not in notes
@@ -100,11 +100,7 @@ def test_an_outcome_of_inadequate_follows_the_inadequate_pathway(
 ) -> None:
     audit = issued[0]
     dispute = _disputed(workspace, audit, framework)
-    code, out = _qaf(
-        workspace, "escalations", "--resolve", str(dispute.id), "--note", "Head of Service",
-        "--grade", INADEQUATE,
-    )  # fmt: skip
-    assert code == 0, out
+    out = _resolve(workspace, dispute, "--note", "Head of Service", "--grade", INADEQUATE)
     assert _final(workspace, audit) == INADEQUATE
     with open_register(workspace) as register:
         raised = [e for e in register.escalations(audit_ref=audit.audit_ref) if e.open]
@@ -135,14 +131,11 @@ def test_a_grade_off_the_scale_changes_nothing_and_says_what_to_use(
 
 
 def test_a_resolution_without_a_grade_is_noted_and_leaves_the_grade(
-    workspace: Workspace, issued: list[AuditRecord], framework: Framework, tmp_path: Path
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
     audit = issued[0]
     dispute = _disputed(workspace, audit, framework)
-    code, out = _qaf(
-        workspace, "escalations", "--resolve", str(dispute.id), "--note", "Agreed at the meeting"
-    )
-    assert code == 0, out
+    _resolve(workspace, dispute, "--note", "Agreed at the meeting")
     assert _final(workspace, audit) == RI
     assert "Agreed at the meeting" in _notes(workspace, audit)["escalation resolved"]
     code, again = _qaf(workspace, "escalations", "--resolve", str(dispute.id), "--note", "again")

@@ -82,15 +82,19 @@ def _child(parent: etree._Element, tag: str) -> etree._Element | None:
     return None
 
 
-def _date_of(pr: etree._Element | None) -> date | None:
-    d = _child(pr, _DATE) if pr is not None else None
-    full = d.get(_FULL_DATE) if d is not None else None
+def _parsed_date(full: str | None) -> date | None:
+    """The date a date picker stored (``w:fullDate``), or None when there is none or it is bad."""
     if not full:
         return None
     try:
         return date.fromisoformat(full[:10])
     except ValueError:
         return None
+
+
+def _date_of(pr: etree._Element | None) -> date | None:
+    d = _child(pr, _DATE) if pr is not None else None
+    return _parsed_date(d.get(_FULL_DATE) if d is not None else None)
 
 
 def _checked_of(pr: etree._Element | None) -> bool | None:
@@ -123,15 +127,6 @@ _WALKED = {
 }
 _SYMBOLS = ("☒", "☑", "☐")
 _new_value = tuple.__new__  # a FieldValue made without keyword handling: there are hundreds a form
-
-
-def _parsed_date(full: str | None) -> date | None:
-    if not full:
-        return None
-    try:
-        return date.fromisoformat(full[:10])
-    except ValueError:
-        return None
 
 
 def _control_value(
