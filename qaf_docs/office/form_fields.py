@@ -113,11 +113,12 @@ class FormScan:
     bookmarks: dict[str, list[etree._Element]]
 
 
-# What one walk of a form visits: controls, the properties qaf reads from them, and bookmarks.
+# What one walk of a form visits: controls (a control starts: the one before is complete), the
+# properties qaf reads from them, and bookmarks.
 # Most frequent first: the walk tests them in this order.
-_SDT_DONE, _NAMED, _BOOKMARK, _BOX, _MARK, _DATED, _PLACEHOLDER = range(7)
+_CONTROL, _NAMED, _BOOKMARK, _BOX, _MARK, _DATED, _PLACEHOLDER = range(7)
 _WALKED = {
-    _SDT: _SDT_DONE,
+    _SDT: _CONTROL,
     _TAG: _NAMED,
     _BOOKMARK_START: _BOOKMARK,
     _CHECKBOX: _BOX,
@@ -166,7 +167,7 @@ def scan_form(root: etree._Element) -> FormScan:
     prefix, walked = FIELD_PREFIX, _WALKED
     for el in root.iter(*walked):
         kind = walked[el.tag]
-        if kind == _SDT_DONE:
+        if kind == _CONTROL:
             if sdt is not None and name.startswith(prefix) and name not in fields:
                 fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
             sdt, name, box, showing, checked, full_date = el, "", False, False, False, None
