@@ -140,3 +140,19 @@ def test_a_resolution_without_a_grade_is_noted_and_leaves_the_grade(
     assert "Agreed at the meeting" in _notes(workspace, audit)["escalation resolved"]
     code, again = _qaf(workspace, "escalations", "--resolve", str(dispute.id), "--note", "again")
     assert code != 0 and "was resolved on" in again
+
+
+def test_a_corrected_copy_sent_after_the_escalation_keeps_its_grade_a_new_judgement_does_not(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)
+    _resolve(workspace, dispute, "--note", "Head of Service review", "--grade", "Good")
+    # The auditor sends the form again with a typo put right: it still shows the moderator's grade.
+    moderate(workspace, audit, framework, RI, "Plans lack timescales (corrected).")
+    assert _final(workspace, audit) == "Good"
+    with open_register(workspace) as register:
+        assert "an escalation decided stands" in register.events(audit.audit_ref)[-1].reason
+    # A later moderation that gives another grade is a new judgement, and it counts.
+    moderate(workspace, audit, framework, "Outstanding", "New evidence of impact.")
+    assert _final(workspace, audit) == "Outstanding"

@@ -19,7 +19,7 @@ from qaf_docs.records import (
 )
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, upsert
-from qaf_docs.register.events import moderation_reason, record_event
+from qaf_docs.register.events import moderation_reason, record_event, resolution_change
 from qaf_docs.register.parts import insert_form_parts
 from qaf_docs.register.values import iso_or_none, now_iso
 
@@ -107,12 +107,17 @@ class SubmissionBook(Connection):
                 "INSERT INTO findings VALUES (?, ?, ?, ?)",
                 [(sid, f.severity, f.where, f.message) for f in warnings],
             )
+            stands = self._escalation_grade_stands(db, ref, sid, form)
             if form.moderated_grade:
                 why = moderation_reason(form.moderator, form.overall_grade, form.moderated_grade)
-                record_event(db, ref, "moderated", to_status="moderated", reason=why)
+                record_event(db, ref, "moderated", to_status="moderated", reason=why + stands)
             else:
                 record_event(
-                    db, ref, "returned", to_status="returned", reason="audit tool accepted"
+                    db,
+                    ref,
+                    "returned",
+                    to_status="returned",
+                    reason="audit tool accepted" + stands,
                 )
             self._record_file(db, sha256, file_name, "processed", ref, sid, recorded_by)
         return sid
@@ -219,6 +224,22 @@ class SubmissionBook(Connection):
             "SELECT note FROM ingested_files WHERE sha256 = ? AND outcome = 'rejected'", (sha256,)
         ).fetchone()
         return str(row[0]) if row and row[0] else None
+
+    @staticmethod
+    def _escalation_grade_stands(db: Db, audit_ref: str, sid: int, form: AuditForm) -> str:
+        """Keep the grade an escalation decided on a form sent again that still shows the grade
+        the escalation changed (a corrected copy); a form showing another grade is a new judgement.
+        Returns what the event's reason adds ("" when nothing is kept)."""
+        rows = db.execute(
+            "SELECT reason FROM audit_events WHERE audit_ref = ? AND event = 'escalation resolved' "
+            "ORDER BY id DESC",
+            (audit_ref,),
+        ).fetchall()
+        change = next((c for row in rows if (c := resolution_change(row[0] or ""))), None)
+        if change is None or (form.moderated_grade or form.overall_grade) != change[0]:
+            return ""
+        db.execute("UPDATE submissions SET moderated_grade = ? WHERE id = ?", (change[1], sid))
+        return f"; the grade '{change[1]}' an escalation decided stands"
 
     @staticmethod
     def _supersede(db: Db, audit_ref: str, kind: str, newer: int) -> None:
