@@ -314,6 +314,23 @@ def test_status_reports_the_workspace_and_counts(
     assert "audits moderated: 1" in result.output
 
 
+def test_a_folder_of_forms_dropped_in_the_inbox_is_named_not_silently_skipped(
+    workspace: Workspace, returned: list[AuditRecord], framework: Framework
+) -> None:
+    folder = workspace.inbox / "November forms"
+    folder.mkdir()
+    form = complete_form(pack_docx(workspace, returned[1]), framework).save()
+    drop(form, folder, "returned.docx")
+    said = "Folder 'November forms' in the inbox holds 1 file(s) that qaf does not read"
+    ingested = run("ingest", "--workspace", workspace.root)
+    assert ingested.exit_code == 0, ingested.output
+    assert said in ingested.output and "move the files themselves into the inbox" in ingested.output
+    assert (folder / "returned.docx").exists()  # left exactly where it was put
+    assert said in run("status", "--workspace", workspace.root).output
+    status = json.loads(run("status", "--json", "--workspace", workspace.root).stdout)
+    assert status["inbox_folders"] == [{"folder": "November forms", "files": 1}]
+
+
 def test_report_rebuilds_the_tracker_and_says_where(
     workspace: Workspace, returned: list[AuditRecord]
 ) -> None:

@@ -216,6 +216,24 @@ def test_ignored_files_are_never_passed(tmp_path: Path) -> None:
     assert sorted(p.name for p in harness.inbox.iterdir()) == sorted(litter)
 
 
+def test_a_folder_dropped_in_the_inbox_is_warned_of_once_without_its_name(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    harness = Harness(tmp_path, poll=True)
+    folder = harness.inbox / "Childname Surname forms"
+    folder.mkdir()
+    drop(folder, "form.docx")
+    drop(folder, "~$form.docx")  # litter is not counted
+    with caplog.at_level(logging.WARNING, logger=LOG.name), harness.running():
+        assert wait_for(lambda: "folders inside the inbox" in caplog.text)
+        time.sleep(0.6)  # several heartbeats: warned once while nothing changes
+        drop(folder, "second.docx")
+        assert wait_for(lambda: caplog.text.count("folders inside the inbox") == 2)
+    assert "1 file(s) sit in folders" in caplog.text and "2 file(s) sit in folders" in caplog.text
+    assert "Childname" not in caplog.text
+    assert harness.processed == [] and (folder / "form.docx").exists()
+
+
 def test_a_file_open_in_word_is_retried(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     attempts: list[str] = []
 

@@ -52,8 +52,22 @@ def ingest(workspace: Path | None, as_json: bool) -> None:
             f"({len(outcomes) - len(unrecorded)} other file(s) handled): "
             f"{unrecorded[0].problem}"
         )
+    if not as_json:
+        for line in _folder_lines(ws):
+            click.echo(line)
     if any(o.result in ("rejected", "duplicate") for o in outcomes):
         sys.exit(exits.FILES_REJECTED)
+
+
+def _folder_lines(ws: Workspace) -> list[str]:
+    """A line for each folder dropped in the inbox whose files qaf does not read."""
+    from qaf_docs.inbox.readiness import folders_with_files
+
+    return [
+        f"Folder '{name}' in the inbox holds {count} file(s) that qaf does not read: move the "
+        "files themselves into the inbox (qaf reads only the files directly in it)."
+        for name, count in folders_with_files(ws.inbox)
+    ]
 
 
 def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
@@ -184,7 +198,7 @@ def status(workspace: Path | None, as_json: bool) -> None:
         qaf status
     """
     from qaf_docs.cli.lifecycle import plan_for
-    from qaf_docs.inbox.readiness import scan
+    from qaf_docs.inbox.readiness import folders_with_files, scan
     from qaf_docs.outcomes.waiting import waiting as case_notes_waiting
     from qaf_docs.register.location import open_register
     from qaf_docs.reports.lifecycle import lifecycle_lines
@@ -211,6 +225,9 @@ def status(workspace: Path | None, as_json: bool) -> None:
             "register": register.where,
             "register_kind": register.dialect,
             "inbox_waiting": waiting,
+            "inbox_folders": [
+                {"folder": name, "files": count} for name, count in folders_with_files(ws.inbox)
+            ],
             "processed": processed,
             "rejected": rejected,
             "audits": {k[7:]: v for k, v in sorted(counts.items()) if k.startswith("audits ")},
@@ -231,6 +248,8 @@ def status(workspace: Path | None, as_json: bool) -> None:
     click.echo(f"Workspace {ws.root}")
     click.echo(f"  register:  {register.where} ({kind})")
     click.echo(f"  inbox:     {waiting} file(s) waiting")
+    for line in _folder_lines(ws):
+        click.echo(f"  {line}")
     click.echo(f"  processed: {processed} file(s)")
     click.echo(f"  rejected:  {rejected} file(s)")
     for key, count in sorted(counts.items()):

@@ -91,6 +91,33 @@ def scan(inbox: Path) -> list[Path]:
     return found
 
 
+def folders_with_files(inbox: Path, *, most: int = 10_000) -> list[tuple[str, int]]:
+    """Folders someone dropped in ``inbox`` and the files in them, which qaf never reads.
+
+    Admin staff sometimes drop a whole folder of forms: each such folder is named with how many
+    files it holds (at any depth, counting stops at ``most``), so they can be told to move them.
+    """
+    found: list[tuple[str, int]] = []
+    try:
+        entries = sorted(os.scandir(inbox), key=lambda e: e.name)
+    except OSError:
+        return found
+    for entry in entries:
+        try:
+            if entry.name.startswith(".") or not entry.is_dir(follow_symlinks=False):
+                continue
+        except OSError:
+            continue
+        count = 0
+        for _folder, _subfolders, files in os.walk(entry.path):
+            count += sum(not is_ignored(Path(f)) for f in files)
+            if count >= most:
+                break
+        if count:
+            found.append((entry.name, count))
+    return found
+
+
 @dataclass
 class Readiness:
     """What the tracker knows about one file in the inbox, from its looks so far."""

@@ -44,7 +44,7 @@ from watchdog.observers import Observer
 
 from qaf_docs.errors import FileInUseError, QafError, RegisterUnavailableError
 from qaf_docs.inbox.lock import WatcherLock
-from qaf_docs.inbox.readiness import ReadinessMonitor, scan
+from qaf_docs.inbox.readiness import ReadinessMonitor, folders_with_files, scan
 
 __all__ = ["InboxWatcher"]
 
@@ -96,6 +96,7 @@ class InboxWatcher:
         self.debounce_s = debounce_s
         self.retry_locked_s = retry_locked_s
         self.heartbeat_s = heartbeat_s
+        self._in_folders = 0  # files in folders inside the inbox, as last warned of
         self._process_file = process_file
         # Many files ready at once (a folder of forms dropped in) go together: read on every core
         # and recorded in batches. It returns the files to try again later (open elsewhere).
@@ -316,6 +317,7 @@ class InboxWatcher:
         self._log.info("the end-of-burst update will be tried again in %.0f s", delay)
 
     def _beat(self) -> bool:
+        self._note_folders()
         try:
             self.lock.heartbeat()
         except QafError as exc:
@@ -324,6 +326,20 @@ class InboxWatcher:
         except OSError as exc:
             self._log.debug("could not refresh the inbox lock (%s)", type(exc).__name__)
         return True
+
+    def _note_folders(self) -> None:
+        """Warn, once per change, of folders dropped in the inbox: qaf never reads their files.
+
+        The log names no folder (a name someone typed may be a child's); ``qaf status`` does.
+        """
+        found = sum(count for _name, count in folders_with_files(self.inbox))
+        if found and found != self._in_folders:
+            self._log.warning(
+                "%d file(s) sit in folders inside the inbox, where qaf does not read them: move "
+                "them into the inbox itself (qaf status names the folders)",
+                found,
+            )
+        self._in_folders = found
 
     def _next_timeout(self, now: float, next_beat: float) -> float:
         timeout = min(self.scan_interval_s, max(next_beat - now, 0.0))
