@@ -93,7 +93,7 @@ def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
 
 def _print_outcomes(ws: Workspace, outcomes: list[Any]) -> None:
     if not outcomes:
-        click.echo(f"The inbox is empty ({ws.inbox}).")
+        click.echo(f"No files in the inbox ({ws.inbox}).")
         return
     for o in outcomes:
         extra = f" ({o.detail})" if o.detail else ""
