@@ -7,6 +7,8 @@ import math
 import re
 from datetime import date, datetime, timedelta
 
+from qaf_docs import clock
+
 _MONTHS = {
     m: i
     for i, names in enumerate(
@@ -84,7 +86,7 @@ def parse_date(value: object, *, today: date | None = None) -> tuple[date | None
 def _year(text: str, today: date | None) -> int:
     year = int(text)
     if len(text) == 2:
-        pivot = ((today or date.today()).year + 10) % 100
+        pivot = ((today or clock.today()).year + 10) % 100
         year += 2000 if year <= pivot else 1900
     return year
 

@@ -20,6 +20,7 @@ from pathlib import Path
 import pg_server
 import pytest
 
+from qaf_docs import clock
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import Framework
 from qaf_docs.packs.details import pack_paths
@@ -53,6 +54,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def _hermetic_register_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _REGISTER_ENV:
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _one_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """qaf's "today" is the day the run began, so a run that passes midnight still agrees with TODAY."""
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 @pytest.fixture(scope="session")

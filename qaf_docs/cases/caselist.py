@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from qaf_docs import clock
 from qaf_docs.cases.case import (
     CASE_TYPE_PRIORITY,
     Case,
@@ -89,7 +90,7 @@ def read_case_list(
     """
     path = Path(path)
     mapping = mapping or ColumnMapping()
-    today = today or date.today()
+    today = today or clock.today()
     unknown_required = [f for f in mapping.required if f not in mapping.fields()]
     if unknown_required:
         raise CaseListError(

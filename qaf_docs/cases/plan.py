@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, get_args
 
+from qaf_docs import clock
 from qaf_docs.cases.case import Case, CaseType
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.errors import SamplingError
@@ -249,7 +250,7 @@ class RoundPlan:
     unallocated: list[tuple[Case, str]]
     excluded: list[tuple[str, str]]
     warnings: list[str]
-    planned_on: date = field(default_factory=date.today)
+    planned_on: date = field(default_factory=lambda: clock.today())
     roster: tuple[Auditor, ...] = ()
     history: AuditHistory = field(default_factory=AuditHistory)
 

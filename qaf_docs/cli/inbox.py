@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import click
 
+from qaf_docs import clock
 from qaf_docs.cli import exits
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 from qaf_docs.errors import QafError
@@ -208,8 +208,8 @@ def status(workspace: Path | None, as_json: bool) -> None:
     with open_register(ws) as register:
         counts = register.counts()
         recent = register.recent_rejections(5)
-        on_someone = lifecycle_lines(ws, register, date.today())
-        unaddressed = plan_for(ws, register, date.today()).warnings
+        on_someone = lifecycle_lines(ws, register, clock.today())
+        unaddressed = plan_for(ws, register, clock.today()).warnings
         to_record = case_notes_waiting(register)
         owner = register.owner()
     if register.dialect == "sqlite":

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from qaf_docs import clock
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 from qaf_docs.errors import QafError
 
@@ -46,7 +47,7 @@ def moderation_queue(workspace: Path | None) -> None:
     from qaf_docs.reports.lifecycle import frameworks_of
 
     ws = workspace_at(workspace)
-    today = date.today()
+    today = clock.today()
     with open_register(ws) as register:
         queue = register.moderation_queue(
             frameworks_of(ws), today, ws.load_settings().lifecycle.moderate
@@ -77,7 +78,7 @@ def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> N
     framework = ws.load_framework()
     roles = framework.escalation.grade_disputes or ["QA Head of Service"]
     with open_register(ws) as register:
-        e = register.record_dispute(audit_ref, reason, roles=roles, on=date.today())
+        e = register.record_dispute(audit_ref, reason, roles=roles, on=clock.today())
         click.echo(f"Dispute recorded; escalation {e.id} to {', '.join(e.roles)}.")
         produce_and_say(ws, register)  # the escalation's case note and who is told
 
@@ -252,7 +253,7 @@ def remind(workspace: Path | None) -> None:
     from qaf_docs.reports.reminders import write_reminders
 
     ws = workspace_at(workspace)
-    today = date.today()
+    today = clock.today()
     folder = ws.outbox / "reminders" / today.isoformat()
     with open_register(ws) as register:
         plan = plan_for(ws, register, today)
@@ -292,7 +293,7 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
         if round_id:
             if not key:
                 raise QafError("Name the checkpoint to record, e.g. 6-weeks or 3-months.")
-            register.record_checkpoint(round_id, key, on=date.today(), note=note, known=known)
+            register.record_checkpoint(round_id, key, on=clock.today(), note=note, known=known)
             click.echo(f"{round_id} {key}: recorded as done.")
             return
     if not known:
@@ -310,7 +311,7 @@ def generate_moderation_forms(ws: Workspace) -> None:
 
     with open_register(ws) as register:
         rule = ws.load_settings().lifecycle.moderate
-        queue = register.moderation_queue(frameworks_of(ws), date.today(), rule)
+        queue = register.moderation_queue(frameworks_of(ws), clock.today(), rule)
         written = write_moderation_forms(ws, register, [m.audit_ref for m in queue])
     if not written:
         click.echo("Nothing is waiting for moderation.")
@@ -333,7 +334,7 @@ def _resolve(
     """Resolve escalation ``number``; with a grade, follow the Inadequate pathway if it is one."""
     from qaf_docs.reports.lifecycle import frameworks_of
 
-    today = date.today()
+    today = clock.today()
     audit = next((e.audit_ref for e in register.escalations() if e.id == number), None)
     record = register.audit(audit) if audit else None
     framework = frameworks_of(ws)(record.framework_id) if record else ws.load_framework()

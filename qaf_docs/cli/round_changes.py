@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
 
+from qaf_docs import clock
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 
 _BY = click.option("--by", "by_whom", required=True, help="Who is making the change (recorded).")
@@ -88,7 +88,7 @@ def reassign(
 
     ws = workspace_at(workspace)
     report = changes.reassign(
-        ws, audit_ref, to, by_whom=by_whom, reason=reason, roster_path=roster, today=date.today()
+        ws, audit_ref, to, by_whom=by_whom, reason=reason, roster_path=roster, today=clock.today()
     )
     _echo(report.lines)
 
@@ -131,7 +131,7 @@ def add(
         by_whom=by_whom,
         reason=reason,
         roster_path=roster,
-        today=date.today(),
+        today=clock.today(),
     )
     _echo(report.lines)
 
@@ -163,7 +163,7 @@ def swap(
     ws = workspace_at(workspace)
     report = changes.swap(
         ws, audit_ref, caselist, by_whom=by_whom, reason=reason, roster_path=roster,
-        today=date.today(),
+        today=clock.today(),
     )  # fmt: skip
     _echo(report.lines)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 import secrets
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
 
+from qaf_docs import clock
 from qaf_docs.cli import exits
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 
@@ -141,7 +141,7 @@ def sample(
             theme_column=theme_column,
             theme_values=theme_values,
             half=half,
-            today=date.today(),
+            today=clock.today(),
             framework_name=framework_name,
             dry_run=dry_run,
             progress=bar,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from qaf_docs import clock
 from qaf_docs.cases import rounds
 from qaf_docs.demo import two_frameworks
 from qaf_docs.demo.filling import FormFiller
@@ -204,7 +205,7 @@ def run_demo(
     today: date | None = None,
 ) -> list[str]:
     """Run the demo into ``root`` and return lines saying where each output is."""
-    today = today or date.today()
+    today = today or clock.today()
     rng = random.Random(seed)
     ws: Workspace = init_workspace(
         root, framework="collaborative-audit", council_name="Example Council (demo)"

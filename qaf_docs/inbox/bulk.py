@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from qaf_docs import clock
 from qaf_docs.errors import (
     AlreadyRecordedError,
     FileInUseError,
@@ -87,7 +88,7 @@ class BulkIngestor(Ingestor):
         self, paths: Sequence[Path], on_file: Callable[[Outcome], None] | None = None
     ) -> list[Outcome]:
         """Process ``paths`` (all complete) and return their outcomes in the same order."""
-        setup_args = (self.ws.root, self.settings, self.limits, date.today())
+        setup_args = (self.ws.root, self.settings, self.limits, clock.today())
         readings = map_in_order(_read, list(paths), setup=_setup, setup_args=setup_args)
         outcomes: list[Outcome] = []
         refresh: dict[str, AuditRecord] = {}
@@ -202,7 +203,7 @@ class BulkIngestor(Ingestor):
                         sha256=digest,
                         recorded_by=self.computer,
                     )
-                    raised = self.register.apply_pathway(audit.audit_ref, framework, date.today())
+                    raised = self.register.apply_pathway(audit.audit_ref, framework, clock.today())
                 elif reading.tracker is not None:
                     self.register.record_tracker_submission(
                         identity.audit_ref,

@@ -17,10 +17,10 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Literal
 
+from qaf_docs import clock
 from qaf_docs.errors import (
     AlreadyRecordedError,
     FileInUseError,
@@ -140,7 +140,7 @@ class Ingestor:
         framework = self._framework(audit.framework_id)
         form = read_audit_form(path, framework, self.limits)
         found = form.findings + validate(
-            form, framework, self.settings.validation, received_on=date.today()
+            form, framework, self.settings.validation, received_on=clock.today()
         )
         found += checks.form_lifecycle_findings(form, audit, framework, self.settings)
         concern = checks.record_concern(self.register, audit, form, framework)
@@ -154,7 +154,7 @@ class Ingestor:
             )
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)
-        raised = self.register.apply_pathway(audit.audit_ref, framework, date.today())
+        raised = self.register.apply_pathway(audit.audit_ref, framework, clock.today())
         log.info("%s accepted (case %s)", label, identity.case_id)
         outcome = self._move(
             path,

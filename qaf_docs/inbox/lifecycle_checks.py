@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from qaf_docs import clock
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm, AuditRecord, TrackerRow
@@ -33,7 +34,7 @@ def form_lifecycle_findings(
     return (
         audit_date_findings(
             form,
-            received_on=date.today(),
+            received_on=clock.today(),
             before_issue=settings.lifecycle.audit_date_before_issue,
         )
         + smart_findings(form, framework, vague=settings.lifecycle.vague_actions)
@@ -52,7 +53,7 @@ def record_concern(
         return ""
     roles = [*framework.escalation.immediate_concerns]
     roles += framework.escalation.immediate_concerns_notify
-    if register.raise_concern(audit.audit_ref, text, roles=roles, on=date.today()):
+    if register.raise_concern(audit.audit_ref, text, roles=roles, on=clock.today()):
         log.warning("audit %s: an immediate safeguarding concern was recorded", audit.audit_ref)
     to = ", ".join(roles) or "the QA team"
     return f"The immediate safeguarding concern on this form HAS been recorded, for {to}."
@@ -79,4 +80,4 @@ def redo_pathway(
     stopped between the two, finishing the interrupted ingest follows it again (it is idempotent)."""
     audit = register.audit(audit_ref) if audit_ref else None
     if path.suffix.lower() == ".docx" and audit and register.submission(audit.audit_ref):
-        register.apply_pathway(audit.audit_ref, framework(audit.framework_id), date.today())
+        register.apply_pathway(audit.audit_ref, framework(audit.framework_id), clock.today())

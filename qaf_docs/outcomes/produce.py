@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from qaf_docs import clock
 from qaf_docs.cases.people import find_roster, read_people
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.frameworks import NOTE_EVENTS, Framework
@@ -72,7 +73,7 @@ def produce(
     ``people`` is the roster (default: the workspace's roster.xlsx or roster.csv). Never raises
     for a file it cannot write: that is listed in ``failed`` and written at the next run.
     """
-    today = today or date.today()
+    today = today or clock.today()
     events = register.events_waiting()
     if events:
         found, roster_note = (list(people), "") if people is not None else _roster(ws)

@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any
 
+from qaf_docs import clock
 from qaf_docs.records import (
     AWAITING_RETURN,
     ActionResult,
@@ -116,7 +117,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         Overdue flags are as of ``today`` (default: the computer's date).
         """
         with self.snapshot():
-            return self._results(today or date.today())
+            return self._results(today or clock.today())
 
     def _results(self, today: date) -> list[AuditResult]:
         current = "s.superseded_by IS NULL AND s.kind = ?"

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qaf_docs import clock
 from qaf_docs.errors import QafError, TemplateError
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
@@ -30,7 +31,7 @@ def build_period_report(
     workspace: Workspace, register: Register, period: Period, today: date | None = None
 ) -> Path:
     """Write ``outbox/reports/QA_report_<period>.docx`` for a quarter, half-year or year."""
-    today = today or date.today()
+    today = today or clock.today()
     results = register.results()
     chosen = figures.in_period(results, period.start, period.end)
     trend = [(p.label, figures.in_period(results, p.start, p.end))
@@ -50,7 +51,7 @@ def build_round_report(
     workspace: Workspace, register: Register, round_id: str, today: date | None = None
 ) -> Path:
     """Write ``outbox/reports/round_<ROUND>.docx``: one round's overview with its checkpoints."""
-    today = today or date.today()
+    today = today or clock.today()
     results = register.results()
     chosen = [a for a in figures.counted(results) if a.round_id == round_id]
     if not any(a.round_id == round_id for a in results):

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qaf_docs import clock
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
@@ -43,7 +44,7 @@ def build_tracker(
 
     ``progress``: (start(total), step(n)) callbacks, used when the register is big enough to wait on.
     """
-    today = today or date.today()
+    today = today or clock.today()
     snapshot = register.results()
     settings = workspace.load_settings()
     framework = workspace.load_framework(settings)
