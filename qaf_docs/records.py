@@ -175,6 +175,7 @@ class Submission:
     audit_date: date | None
     overall_grade: str | None
     moderated_grade: str | None
+    escalation_grade: str | None = None  # the grade an escalation decided, where it changed it
 
 
 @dataclass(frozen=True)
@@ -244,11 +245,13 @@ class AuditResult:
     moderation: ModerationResult | None = None
     escalations: list[EscalationRecord] = field(default_factory=list)
     reaudit_of: str | None = None
+    escalation_grade: str | None = None  # the grade an escalation decided, where it changed it
 
     @property
     def final_grade(self) -> str | None:
-        """The grade that counts: the moderated one where there is one, else the auditor's."""
-        return self.moderated_grade or self.overall_grade
+        """The grade that counts: an escalation's decision, else the moderator's, else the
+        auditor's."""
+        return self.escalation_grade or self.moderated_grade or self.overall_grade
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from qaf_docs.cli import cli
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditRecord, EscalationRecord
 from qaf_docs.register.location import open_register
+from qaf_docs.reports.export import audit_document
+from qaf_docs.reports.figures import headline
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
@@ -156,3 +158,42 @@ def test_a_corrected_copy_sent_after_the_escalation_keeps_its_grade_a_new_judgem
     # A later moderation that gives another grade is a new judgement, and it counts.
     moderate(workspace, audit, framework, "Outstanding", "New evidence of impact.")
     assert _final(workspace, audit) == "Outstanding"
+
+
+def test_the_moderators_grade_stays_theirs_when_an_escalation_decides_another(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)  # the moderator kept the auditor's RI
+    _resolve(workspace, dispute, "--note", "Head of Service review", "--grade", "Good")
+    with open_register(workspace) as register:
+        [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
+        exported = audit_document(result)
+    assert (result.overall_grade, result.moderated_grade) == (RI, RI)
+    assert (result.escalation_grade, result.final_grade) == ("Good", "Good")
+    # Moderation figures count what the moderator did: they changed nothing.
+    figures = headline([result], framework, TODAY, 0.1)
+    assert (figures.moderated, figures.changed, figures.good) == (1, 0, 1)
+    assert exported["moderated_grade"] == RI
+    assert (exported["escalation_grade"], exported["final_grade"]) == ("Good", "Good")
+
+
+def test_a_register_that_wrote_the_escalation_over_the_moderators_grade_is_put_right(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)
+    _resolve(workspace, dispute, "--note", "Head of Service review", "--grade", "Good")
+    with open_register(workspace) as register:
+        version = register.schema_version()
+        with register.transaction() as db:  # as qaf wrote it before the grades were kept apart
+            db.execute(
+                "UPDATE submissions SET moderated_grade = escalation_grade, escalation_grade = NULL "
+                "WHERE escalation_grade IS NOT NULL"
+            )
+            db.execute("DELETE FROM schema_migrations WHERE version = ?", (version,))
+    assert _final(workspace, audit) == "Good"  # reopening ran the migration again
+    with open_register(workspace) as register:
+        [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
+        assert register.schema_version() == version
+    assert (result.moderated_grade, result.escalation_grade) == (RI, "Good")

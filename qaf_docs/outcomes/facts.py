@@ -93,25 +93,13 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
     reaudit = register.round_kind(audit.round_id) == "reaudit"
     reaudit_of = register.previous_audit(audit.audit_ref) if reaudit else None
     earlier = register.submission(reaudit_of) if reaudit_of else None
-    moderated = tool.moderated_grade if tool else None
-    # An escalation that decided a grade keeps it where a moderated grade is kept; the note shows
-    # the moderator's grade (the one before) and the escalation's apart.
-    decided = [
-        change
-        for e in register.events(audit.audit_ref)
-        if e.event == "escalation resolved" and (change := resolution_change(e.reason))
-    ]
-    escalation_grade = None
-    if decided and moderated == decided[-1][1]:
-        escalation_grade = moderated
-        moderated = decided[0][0] if moderation else None
     return AuditFacts(
         audit=audit,
         framework=framework,
         event_on=date.fromisoformat(event.at[:10]),
         audit_date=tool.audit_date if tool else None,
         grade=tool.overall_grade if tool else None,
-        moderated_grade=moderated,
+        moderated_grade=tool.moderated_grade if tool else None,
         moderator=moderation[0] if moderation else "",
         moderation_reason=moderation[1] if moderation else "",
         findings=str(form.get("overall_rationale") or ""),
@@ -120,10 +108,12 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         escalation=_escalation(register, event) if event.event == "escalated" else None,
         resolution=event.reason if event.event == "escalation resolved" else "",
         regraded=resolution_change(event.reason) if event.event == "escalation resolved" else None,
-        escalation_grade=escalation_grade,
+        escalation_grade=tool.escalation_grade if tool else None,
         reaudit=reaudit,
         reaudit_of=reaudit_of,
-        earlier_grade=(earlier.moderated_grade or earlier.overall_grade) if earlier else None,
+        earlier_grade=(earlier.escalation_grade or earlier.moderated_grade or earlier.overall_grade)
+        if earlier
+        else None,
         on_case_list=bool(audit.team or audit.worker or register.case_facts(audit.audit_ref)),
     )
 

@@ -21,13 +21,12 @@ from qaf_docs.records import AuditEvent, EscalationRecord, ModerationDue
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, Row, upsert
 from qaf_docs.register.events import escalation_resolution, record_event
-from qaf_docs.register.values import date_or_none, iso_or_none
+from qaf_docs.register.values import FINAL_GRADE, date_or_none, iso_or_none
 
 DISPUTE_LEVEL = "grade_dispute"
 CONCERN_LEVEL = "safeguarding_concern"
 # Resolved by a person, never by a later audit's grade.
 _MANUAL_LEVELS = (DISPUTE_LEVEL, CONCERN_LEVEL)
-_FINAL = "COALESCE(s.moderated_grade, s.overall_grade)"
 
 
 def month_end(day: date) -> date:
@@ -215,8 +214,8 @@ class LifecycleBook(Connection):
         """Close an open escalation with what resolved it; return it as it now stands.
 
         ``grade``: the grade the escalation decided (West Sussex: "The outcome of escalation will
-        determine the direction of the case work"). It becomes the audit's final grade, as a
-        moderated grade does, with the grade before kept in the audit's history.
+        determine the direction of the case work"). It becomes the audit's final grade; the
+        moderator's grade is kept as they gave it, and the grade before is in the history.
         """
         if not resolution.strip():
             raise RegisterError("Say how the escalation was resolved.")
@@ -231,7 +230,8 @@ class LifecycleBook(Connection):
             before = None
             if grade is not None:
                 form = db.execute(
-                    "SELECT id, overall_grade, moderated_grade FROM submissions WHERE audit_ref = ? "
+                    "SELECT id, overall_grade, moderated_grade, escalation_grade FROM submissions "
+                    "WHERE audit_ref = ? "
                     "AND kind = 'audit_tool' AND superseded_by IS NULL",
                     (row[0],),
                 ).fetchone()
@@ -240,10 +240,10 @@ class LifecycleBook(Connection):
                         f"Audit {row[0]} has no accepted audit tool, so there is no grade to "
                         "change: resolve the escalation without a grade."
                     )
-                before = form[2] or form[1]
-                if grade != before:
+                before = form[3] or form[2] or form[1]
+                if grade != before:  # the moderator's grade stays as they gave it
                     db.execute(
-                        "UPDATE submissions SET moderated_grade = ? WHERE id = ?", (grade, form[0])
+                        "UPDATE submissions SET escalation_grade = ? WHERE id = ?", (grade, form[0])
                     )
             reason = escalation_resolution(resolution, before, grade)
             db.execute(
@@ -263,7 +263,7 @@ class LifecycleBook(Connection):
             case = db.execute("SELECT case_id FROM audits WHERE audit_ref = ?", (audit_ref,))
             case_id = case.fetchone()[0]
             history = db.execute(
-                f"SELECT a.audit_ref, {_FINAL} AS g FROM audits a JOIN submissions s ON "
+                f"SELECT a.audit_ref, {FINAL_GRADE} AS g FROM audits a JOIN submissions s ON "
                 "s.audit_ref = a.audit_ref AND s.kind = 'audit_tool' AND s.superseded_by IS NULL "
                 "WHERE a.case_id = ? AND a.status <> 'cancelled' "
                 "ORDER BY COALESCE(s.audit_date, substr(s.received_at, 1, 10)), s.id",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qaf_docs.register.dialect import Db
+from qaf_docs.register.events import resolution_change
 
 
 def run_script(db: Db, script: str) -> None:
@@ -263,6 +264,33 @@ def _m14_escalation_outcomes(db: Db) -> None:
     )
 
 
+def _m15_escalation_grade(db: Db) -> None:
+    # The grade an escalation decided was written over the moderator's grade, so moderation
+    # figures counted the escalation as the moderator's change. It now has its own column; a
+    # resolution recorded before is moved there, and the moderator's grade put back (the grade
+    # before the first change, where a moderator had given one).
+    _add_column(db, "submissions", "escalation_grade", "TEXT")
+    changes: dict[str, list[tuple[str, str]]] = {}
+    for ref, reason in db.execute(
+        "SELECT audit_ref, reason FROM audit_events WHERE event = 'escalation resolved' ORDER BY id"
+    ).fetchall():
+        change = resolution_change(reason or "")
+        if change:
+            changes.setdefault(ref, []).append(change)
+    for ref, found in changes.items():
+        for sid, moderator, moderated in db.execute(
+            "SELECT id, moderator, moderated_grade FROM submissions WHERE audit_ref = ? "
+            "AND kind = 'audit_tool'",
+            (ref,),
+        ).fetchall():
+            if moderated and moderated == found[-1][1]:
+                before = found[0][0] if (moderator or "").strip() else None
+                db.execute(
+                    "UPDATE submissions SET escalation_grade = ?, moderated_grade = ? WHERE id = ?",
+                    (moderated, before, sid),
+                )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -278,4 +306,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("each file recorded once, and by which computer", _m12_one_file_once),
     ("case notes and notifications produced for each audit event", _m13_event_outputs),
     ("case notes for escalation outcomes", _m14_escalation_outcomes),
+    ("the grade an escalation decided, apart from the moderator's", _m15_escalation_grade),
 ]

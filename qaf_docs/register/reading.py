@@ -23,7 +23,7 @@ from qaf_docs.register.audits import AuditBook
 from qaf_docs.register.checkpoints import CheckpointBook
 from qaf_docs.register.dialect import Row
 from qaf_docs.register.lifecycle import LifecycleBook
-from qaf_docs.register.values import date_or_none, merge_actions
+from qaf_docs.register.values import FINAL_GRADE, date_or_none, merge_actions
 
 
 class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
@@ -45,6 +45,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             audit_date=date_or_none(r["audit_date"]),
             overall_grade=r["overall_grade"],
             moderated_grade=r["moderated_grade"],
+            escalation_grade=r["escalation_grade"],
         )
 
     def _current_submission(self, audit_ref: str, kind: str) -> Row | None:
@@ -194,6 +195,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
                     audit_date=date_or_none(tool["audit_date"]) if tool else None,
                     overall_grade=tool["overall_grade"] if tool else None,
                     moderated_grade=tool["moderated_grade"] if tool else None,
+                    escalation_grade=tool["escalation_grade"] if tool else None,
                     domains=[
                         DomainResult(
                             r["title"],
@@ -269,7 +271,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         workers: dict[str, date] = {}
         for r in self._db.execute(
             "SELECT a.case_id, a.worker, COALESCE(s.audit_date, substr(s.received_at, 1, 10)) AS d, "
-            "COALESCE(s.moderated_grade, s.overall_grade) AS g FROM submissions s "
+            f"{FINAL_GRADE} AS g FROM submissions s "
             "JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' AND s.superseded_by IS NULL "
             "ORDER BY d"
         ):

@@ -238,7 +238,7 @@ class SubmissionBook(Connection):
         change = next((c for row in rows if (c := resolution_change(row[0] or ""))), None)
         if change is None or (form.moderated_grade or form.overall_grade) != change[0]:
             return ""
-        db.execute("UPDATE submissions SET moderated_grade = ? WHERE id = ?", (change[1], sid))
+        db.execute("UPDATE submissions SET escalation_grade = ? WHERE id = ?", (change[1], sid))
         return f"; the grade '{change[1]}' an escalation decided stands"
 
     @staticmethod

@@ -10,6 +10,10 @@ from datetime import date, datetime
 from qaf_docs.records import TrackerRow
 from qaf_docs.register.dialect import Row
 
+# An audit's final grade in SQL (``s`` its audit tool submission): an escalation's decision, else
+# the moderator's grade, else the auditor's.
+FINAL_GRADE = "COALESCE(s.escalation_grade, s.moderated_grade, s.overall_grade)"
+
 
 def iso_or_none(d: date | None) -> str | None:
     return d.isoformat() if d else None

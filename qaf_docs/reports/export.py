@@ -16,7 +16,8 @@ from qaf_docs.safe_output import atomic_write, csv_safe
 
 EXPORT_FIELDS = (
     "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
-    "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
+    "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade", "escalation_grade",
+    "final_grade",
 )  # fmt: skip
 DOMAIN_FIELDS = ("domain", "grade", "rationale", "moderated_grade")
 ACTION_FIELDS = (
@@ -49,6 +50,10 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
         "round_kind": a.round_kind,
         "overall_grade": a.overall_grade,
         "moderated_grade": a.moderated_grade,
+        # Added: the grade an escalation decided (null when none changed it), and the grade that
+        # counts, so a reader need not know the order (escalation, moderator, auditor).
+        "escalation_grade": a.escalation_grade,
+        "final_grade": a.final_grade,
         "case_facts": {f.name: f.value for f in a.case_facts},
         "domains": [
             {
