@@ -28,9 +28,20 @@ def note_beside(ws: Workspace, name: str) -> str:
 
 
 def return_form(
-    ws: Workspace, audit: AuditRecord, framework: Framework, name: str = "form.docx", **kw: object
+    ws: Workspace,
+    audit: AuditRecord,
+    framework: Framework,
+    name: str = "form.docx",
+    moderated: str | None = None,
+    **kw: object,
 ) -> Outcome:
-    complete_form(pack_docx(ws, audit), framework, **kw).save()  # type: ignore[arg-type]
+    """Fill the audit's pack validly (``kw`` as ``complete_form`` takes), moderated to the grade
+    ``moderated`` when given, drop it and ingest it."""
+    form = complete_form(pack_docx(ws, audit), framework, **kw)  # type: ignore[arg-type]
+    if moderated:
+        form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", moderated)
+        form.text("qaf_moderation_reason", "Moderated.").pick_date("qaf_moderation_date", TODAY)
+    form.save()
     drop(pack_docx(ws, audit), ws.inbox, name)
     [outcome] = run(ws)
     return outcome

@@ -33,15 +33,17 @@ def test_inadequate_again_escalates_to_the_assistant_director_then_the_executive
     plan_audits(register, workspace, 1)
     generate_packs(workspace, register)
     [first] = register.audits()
-    return_form(workspace, first, framework, grade=INADEQUATE)
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
     levels = [e.level for e in register.escalations()]
     assert levels == ["reaudit"]
 
     [second] = reaudit(workspace, register)
-    outcome = return_form(workspace, second, framework, name="r1.docx", grade=INADEQUATE)
+    outcome = return_form(
+        workspace, second, framework, name="r1.docx", grade=INADEQUATE, moderated=INADEQUATE
+    )
     assert "Escalation to the Assistant Director" in outcome.detail
     [third] = [a for a in reaudit(workspace, register) if a.audit_ref != second.audit_ref]
-    return_form(workspace, third, framework, name="r2.docx", grade=INADEQUATE)
+    return_form(workspace, third, framework, name="r2.docx", grade=INADEQUATE, moderated=INADEQUATE)
 
     escalations = register.escalations()
     assert [(e.level, e.open) for e in escalations] == [
@@ -64,7 +66,7 @@ def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation(
     plan_audits(register, workspace, 1)
     generate_packs(workspace, register)
     [first] = register.audits()
-    return_form(workspace, first, framework, grade=INADEQUATE)
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
     [second] = reaudit(workspace, register)
     return_form(workspace, second, framework, name="r1.docx", grade="Good")
     [escalation] = register.escalations()
@@ -142,7 +144,7 @@ def test_a_reaudit_pack_shows_the_earlier_grades_rationales_and_actions_with_the
     plan_audits(register, workspace, 1)
     generate_packs(workspace, register)
     [first] = register.audits()
-    return_form(workspace, first, framework, grade=INADEQUATE)
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
     edit_tracker(
         workspace, first, lambda s, r: s.cell(row=r, column=Column.STATUS, value="In progress")
     )
@@ -222,7 +224,7 @@ def test_the_follow_up_audit_falls_due_at_the_frameworks_intervals(
     plan_audits(register, workspace, 1)
     generate_packs(workspace, register)
     [first] = register.audits()
-    return_form(workspace, first, framework, grade=INADEQUATE)
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
     [first_step] = register.escalations()
     due = add_months(TODAY, framework.timescales.reaudit_after_months)
     assert follow_up_due(first_step, framework) == due
@@ -232,7 +234,7 @@ def test_the_follow_up_audit_falls_due_at_the_frameworks_intervals(
     late = [line for line in lifecycle_lines(workspace, register, due + timedelta(days=1))]
     assert f"follow-up audit of case {first.case_id} due {due:%d/%m/%Y} OVERDUE" in "\n".join(late)
     [second] = reaudit(workspace, register)
-    return_form(workspace, second, framework, name="r.docx", grade=INADEQUATE)
+    return_form(workspace, second, framework, name="r.docx", grade=INADEQUATE, moderated=INADEQUATE)
     director = next(e for e in register.escalations() if e.level == "assistant_director")
     assert follow_up_due(director, framework) == add_months(
         TODAY, framework.timescales.escalate_after_months
@@ -247,7 +249,8 @@ def test_an_ingest_stopped_before_the_pathway_follows_it_when_the_move_is_finish
     plan_audits(register, workspace, 1)
     generate_packs(workspace, register)
     [audit] = register.audits()
-    complete_form(pack_docx(workspace, audit), framework, grade=INADEQUATE).save()
+    form = complete_form(pack_docx(workspace, audit), framework, grade=INADEQUATE)
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", INADEQUATE).save()
     drop(pack_docx(workspace, audit), workspace.inbox, "a.docx")
 
     def stopped(*args: object, **kwargs: object) -> None:

@@ -10,15 +10,18 @@ import pytest
 from conftest import TODAY, complete_form, drop, pack_docx
 from lifecycle_helpers import (
     INADEQUATE,
+    edit_tracker,
     last_reason,
     moderate,
     note_beside,
     return_form,
     run,
+    statuses,
 )
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
+from qaf_docs.office.action_sheet import Column
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.lifecycle import month_end
 from qaf_docs.register.location import open_register
@@ -27,6 +30,7 @@ from qaf_docs.reports.export import export_json
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
+RI = "Requires improvement to be good"
 
 
 def test_the_moderation_queue_puts_inadequate_first_due_at_once_then_month_end(
@@ -119,9 +123,9 @@ def test_the_commands_show_the_queue_record_a_dispute_and_the_history(
     assert qaf("moderation", "dispute", issued[1].audit_ref).startswith(
         f"Error: A dispute of audit {issued[1].audit_ref}"
     )
-    assert "Re-audit at three months" in qaf("escalations")
-    status = qaf("status")
-    assert status.index("ESCALATION") < status.index("moderation QA")
+    # The pathway waits for the moderation that confirms the grade (West Sussex).
+    assert "Re-audit at three months" not in qaf("escalations")
+    assert f"moderation {issued[1].audit_ref}" in qaf("status")
     assert "Error: Give a reason" in qaf("cancel", issued[2].audit_ref)
     # Since the merge with round changes, qaf cancel is qaf round cancel --audit: it needs --by.
     assert "Error: Say who" in qaf("cancel", issued[2].audit_ref, "--reason", "case closed")
@@ -257,3 +261,83 @@ def test_a_moderation_form_is_prefilled_with_the_auditors_work_and_comes_back_as
         assert register.audit(issued[1].audit_ref).status == "moderated"  # type: ignore[union-attr]
         assert register.submission_count(issued[1].audit_ref) == 2, "the auditor's copy is kept"
         assert register.moderation_queue(lambda _id: framework, TODAY) == []
+
+
+def _queued(ws: Workspace, framework: Framework) -> list[str]:
+    with open_register(ws) as register:
+        return [m.audit_ref for m in register.moderation_queue(lambda _id: framework, TODAY)]
+
+
+def test_the_inadequate_pathway_waits_for_the_moderation_that_confirms_the_grade(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    confirmed, changed = issued[0], issued[1]
+    for audit in (confirmed, changed):
+        return_form(workspace, audit, framework, name=f"{audit.audit_ref}.docx", grade=INADEQUATE)
+    with open_register(workspace) as register:
+        assert register.escalations() == []  # nobody is alerted before the moderator confirms
+    assert _queued(workspace, framework) == [confirmed.audit_ref, changed.audit_ref]
+    return_form(workspace, confirmed, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    return_form(workspace, changed, framework, grade=INADEQUATE, moderated=RI)
+    with open_register(workspace) as register:
+        assert [(e.audit_ref, e.level) for e in register.escalations()] == [
+            (confirmed.audit_ref, "reaudit")
+        ]
+    assert _queued(workspace, framework) == []
+
+
+def test_a_managers_tracker_does_not_take_an_audit_out_of_the_moderation_queue(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework, grade=INADEQUATE)
+    edit_tracker(
+        workspace, audit, lambda s, r: s.cell(row=r, column=Column.STATUS, value="In progress")
+    )
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert statuses(workspace, audit.audit_ref)[-1] == ("tracker", "actions open")
+    assert _queued(workspace, framework) == [audit.audit_ref]
+    # The moderation that arrives later is recorded; the audit's progress does not go back.
+    return_form(workspace, audit, framework, name="mod.docx", grade=INADEQUATE, moderated=RI)
+    assert _queued(workspace, framework) == []
+    assert statuses(workspace, audit.audit_ref)[-1] == ("moderated", "actions open")
+    with open_register(workspace) as register:
+        assert register.submission(audit.audit_ref).moderated_grade == RI  # type: ignore[union-attr]
+
+
+def test_a_later_copy_from_the_auditor_keeps_the_moderation_unless_the_grade_changed(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    pristine = pack_docx(workspace, audit).read_bytes()  # the auditor's own copy, before moderation
+    moderate(workspace, audit, framework, "Good", "Recent work addressed the gaps.")
+    pack_docx(workspace, audit).write_bytes(pristine)
+    late = return_form(workspace, audit, framework, name="late copy.docx", grade=RI)
+    assert late.result == "accepted", late
+    with open_register(workspace) as register:
+        [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
+        reason = register.events(audit.audit_ref)[-1].reason
+    assert (result.status, result.overall_grade, result.moderated_grade) == (
+        "moderated",
+        RI,
+        "Good",
+    )
+    assert result.moderation and result.moderation.moderator == "M. Oderator"
+    assert "the moderation by M. Oderator recorded before stands" in reason
+    assert _queued(workspace, framework) == []
+    # A copy showing another grade is a new judgement: due for moderation again, and said so.
+    return_form(workspace, audit, framework, name="regraded.docx", grade="Good")
+    assert _queued(workspace, framework) == [audit.audit_ref]
+    assert "due for moderation again" in last_reason(workspace, audit.audit_ref)
+
+
+def test_a_framework_without_a_moderation_section_queues_nothing_and_escalates_at_once(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    sections = framework.sections.model_copy(update={"moderation": False})
+    unmoderated = framework.model_copy(update={"sections": sections})
+    return_form(workspace, issued[0], framework, grade=INADEQUATE)
+    assert _queued(workspace, unmoderated) == []
+    with open_register(workspace) as register:
+        raised = register.apply_pathway(issued[0].audit_ref, unmoderated, TODAY)
+    assert [e.level for e in raised] == ["reaudit"]

@@ -74,21 +74,28 @@ class LifecycleBook(Connection):
     ) -> list[ModerationDue]:
         """Return returned audits waiting for moderation: Inadequate first, then by deadline.
 
-        ``rule`` (the ``[lifecycle] moderate`` setting): "framework" — the framework's rule and
-        every Inadequate; "inadequate" — only those; "all" — every returned audit.
+        An audit waits until a moderated grade is recorded, whatever its managers' trackers did to
+        its status meanwhile (actions open, or even closed). Only audits whose framework's form has
+        a moderation section can be moderated, so only those are listed.
+
+        ``rule`` (the ``[lifecycle] moderate`` setting): "framework" — the framework's rule (with
+        every Inadequate); "inadequate" — only those; "all" — every returned audit.
         """
         out: list[ModerationDue] = []
         for r in self._db.execute(
             "SELECT a.audit_ref, a.case_id, a.auditor, a.framework_id, s.overall_grade, "
             "substr(s.received_at, 1, 10) AS received FROM audits a JOIN submissions s "
             "ON s.audit_ref = a.audit_ref AND s.kind = 'audit_tool' AND s.superseded_by IS NULL "
-            "WHERE a.status = 'returned' ORDER BY a.audit_ref"
+            "WHERE a.status <> 'cancelled' AND COALESCE(s.moderated_grade, '') = '' "
+            "ORDER BY a.audit_ref"
         ):
             framework = framework_for(r["framework_id"])
+            if not framework.sections.moderation:
+                continue
             grade = r["overall_grade"]
             inadequate = grade is not None and grade == framework.scale.inadequate
             wanted = {
-                "framework": framework.needs_moderation(grade) or inadequate,
+                "framework": framework.needs_moderation(grade),
                 "inadequate": inadequate,
                 "all": True,
             }.get(rule, True)
@@ -256,12 +263,19 @@ class LifecycleBook(Connection):
     def apply_pathway(
         self, audit_ref: str, framework: Framework, on: date
     ) -> list[EscalationRecord]:
-        """Follow the Inadequate pathway after an audit's grade is recorded; return new escalations."""
+        """Follow the Inadequate pathway after an audit's grade is recorded; return new escalations.
+
+        Where the framework moderates an Inadequate audit at once, the pathway waits for the
+        moderation (West Sussex: "Where the moderation confirms the grade, the 'Inadequate' process
+        should be followed"); the moderated form's arrival follows it.
+        """
         inadequate = framework.scale.inadequate
         levels = framework.escalation.levels
         with self.transaction() as db:
             case = db.execute("SELECT case_id FROM audits WHERE audit_ref = ?", (audit_ref,))
             case_id = case.fetchone()[0]
+            if self._awaiting_moderation(db, audit_ref, framework):
+                return []
             history = db.execute(
                 f"SELECT a.audit_ref, {FINAL_GRADE} AS g FROM audits a JOIN submissions s ON "
                 "s.audit_ref = a.audit_ref AND s.kind = 'audit_tool' AND s.superseded_by IS NULL "
@@ -301,6 +315,16 @@ class LifecycleBook(Connection):
             elif grade:
                 self._resolve_case(db, case_id, on, f"audit {audit_ref} graded '{grade}'", None)
         return [e for e in self.escalations() if e.id in raised]
+
+    @staticmethod
+    def _awaiting_moderation(db: Db, audit_ref: str, framework: Framework) -> bool:
+        """An auditor's Inadequate the framework moderates at once, not moderated yet."""
+        form = db.execute(
+            "SELECT overall_grade, moderated_grade, escalation_grade FROM submissions "
+            "WHERE audit_ref = ? AND kind = 'audit_tool' AND superseded_by IS NULL",
+            (audit_ref,),
+        ).fetchone()
+        return bool(form and framework.moderated_at_once(form[0]) and not form[1] and not form[2])
 
     @staticmethod
     def _raise(

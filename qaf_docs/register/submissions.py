@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 from qaf_docs.errors import AlreadyRecordedError
 from qaf_docs.findings import Finding
@@ -21,7 +22,33 @@ from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import moderation_reason, record_event, resolution_change
 from qaf_docs.register.parts import insert_form_parts
-from qaf_docs.register.values import iso_or_none, now_iso
+from qaf_docs.register.values import date_or_none, iso_or_none, now_iso
+
+# An audit's progress once its form is back; a form sent again never moves it back down.
+_PROGRESS = ("returned", "moderated", "actions open", "closed")
+
+
+def _status_after_form(db: Db, audit_ref: str, sid: int, *, moderated: bool) -> str:
+    """The status an accepted audit tool leaves: returned or moderated, unless the managers'
+    trackers took the audit further — and a closed audit whose new form adds an action has
+    actions open again."""
+    now = db.execute("SELECT status FROM audits WHERE audit_ref = ?", (audit_ref,)).fetchone()[0]
+    status = "moderated" if moderated else "returned"
+    if now not in _PROGRESS or _PROGRESS.index(now) <= _PROGRESS.index(status):
+        return status
+    if now == "closed" and _adds_an_action(db, audit_ref, sid):
+        return "actions open"
+    return str(now)
+
+
+def _adds_an_action(db: Db, audit_ref: str, sid: int) -> bool:
+    rows = db.execute(
+        "SELECT a.submission_id, a.description FROM actions a JOIN submissions s "
+        "ON s.id = a.submission_id WHERE s.audit_ref = ? AND s.kind = 'audit_tool'",
+        (audit_ref,),
+    ).fetchall()
+    earlier = {" ".join(d.split()).casefold() for s, d in rows if s != sid}
+    return any(" ".join(d.split()).casefold() not in earlier for s, d in rows if s == sid)
 
 
 class SubmissionBook(Connection):
@@ -55,6 +82,7 @@ class SubmissionBook(Connection):
         ref = form.identity.audit_ref
         with self.transaction() as db:
             self._guard_not_ingested(db, sha256)
+            form, kept = self._moderation_kept(db, ref, form)
             sid = db.insert(
                 "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
                 "audit_date, overall_grade, overall_rationale, moderator, moderated_grade, "
@@ -107,17 +135,14 @@ class SubmissionBook(Connection):
                 "INSERT INTO findings VALUES (?, ?, ?, ?)",
                 [(sid, f.severity, f.where, f.message) for f in warnings],
             )
-            stands = self._escalation_grade_stands(db, ref, sid, form)
-            if form.moderated_grade:
+            stands = kept + self._escalation_grade_stands(db, ref, sid, form)
+            status = _status_after_form(db, ref, sid, moderated=bool(form.moderated_grade))
+            if form.moderated_grade and not kept:
                 why = moderation_reason(form.moderator, form.overall_grade, form.moderated_grade)
-                record_event(db, ref, "moderated", to_status="moderated", reason=why + stands)
+                record_event(db, ref, "moderated", to_status=status, reason=why + stands)
             else:
                 record_event(
-                    db,
-                    ref,
-                    "returned",
-                    to_status="returned",
-                    reason="audit tool accepted" + stands,
+                    db, ref, "returned", to_status=status, reason="audit tool accepted" + stands
                 )
             self._record_file(db, sha256, file_name, "processed", ref, sid, recorded_by)
         return sid
@@ -224,6 +249,47 @@ class SubmissionBook(Connection):
             "SELECT note FROM ingested_files WHERE sha256 = ? AND outcome = 'rejected'", (sha256,)
         ).fetchone()
         return str(row[0]) if row and row[0] else None
+
+    @staticmethod
+    def _moderation_kept(db: Db, audit_ref: str, form: AuditForm) -> tuple[AuditForm, str]:
+        """A form sent again without its moderation section filled keeps the moderation recorded
+        for the audit, while it shows the grade that was moderated (a later copy from the auditor
+        must not undo the moderator's decision). A form showing another grade is a new judgement,
+        due for moderation again. Returns the form to record and what the event's reason adds."""
+        if form.moderated_grade:
+            return form, ""
+        before = db.execute(
+            "SELECT id, overall_grade, moderator, moderated_grade, moderation_reason, "
+            "moderation_date FROM submissions WHERE audit_ref = ? AND kind = 'audit_tool' "
+            "AND superseded_by IS NULL",
+            (audit_ref,),
+        ).fetchone()
+        if before is None or not before["moderated_grade"]:
+            return form, ""
+        if before["overall_grade"] != form.overall_grade:
+            return form, (
+                f"; the overall grade changed from '{before['overall_grade']}' to "
+                f"'{form.overall_grade}' since it was moderated, so it is due for moderation again"
+            )
+        by_domain = dict(
+            db.execute(
+                "SELECT domain, moderated_grade FROM domain_grades WHERE submission_id = ?",
+                (before["id"],),
+            ).fetchall()
+        )
+        kept = replace(
+            form,
+            moderator=before["moderator"] or "",
+            moderated_grade=before["moderated_grade"],
+            moderation_reason=before["moderation_reason"] or "",
+            moderation_date=date_or_none(before["moderation_date"]),
+            domains=[
+                d if d.moderated_grade else replace(d, moderated_grade=by_domain.get(d.key))
+                for d in form.domains
+            ],
+        )
+        who = before["moderator"] or "the moderator"
+        return kept, f"; the moderation by {who} recorded before stands"
 
     @staticmethod
     def _escalation_grade_stands(db: Db, audit_ref: str, sid: int, form: AuditForm) -> str:
