@@ -9,7 +9,7 @@ stage's internals to get one of these.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 
 from qaf_docs.findings import Finding
 
@@ -161,6 +161,7 @@ class AuditForm:
     missing_history: bool | None = None  # None: the framework has no such check box
     concern: bool = False  # the immediate safeguarding concern box was ticked
     concern_text: str = ""
+    saved_at: datetime | None = None  # when the file was last saved, as its properties say
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,7 @@ class Submission:
     overall_grade: str | None
     moderated_grade: str | None
     escalation_grade: str | None = None  # the grade an escalation decided, where it changed it
+    saved_at: datetime | None = None  # when the file was last saved, as its properties said
 
 
 @dataclass(frozen=True)

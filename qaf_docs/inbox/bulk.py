@@ -182,7 +182,9 @@ class BulkIngestor(Ingestor):
         found = list(reading.findings)
         concern = ""
         if reading.form is not None:
-            found += checks.form_lifecycle_findings(reading.form, audit, framework, self.settings)
+            found += checks.form_lifecycle_findings(
+                self.register, reading.form, audit, framework, self.settings
+            )
             concern = checks.record_concern(self.register, audit, reading.form, framework)
         elif reading.tracker is not None:
             found += checks.tracker_history_findings(self.register, audit, reading.tracker.rows)

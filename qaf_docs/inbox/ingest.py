@@ -142,7 +142,9 @@ class Ingestor:
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=clock.today()
         )
-        found += checks.form_lifecycle_findings(form, audit, framework, self.settings)
+        found += checks.form_lifecycle_findings(
+            self.register, form, audit, framework, self.settings
+        )
         concern = checks.record_concern(self.register, audit, form, framework)
         if errors(found):
             outcome = self._reject(path, digest, label, audit, found, kept=concern)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from qaf_docs import clock
@@ -28,11 +28,17 @@ log = logging.getLogger("qaf.ingest")
 
 
 def form_lifecycle_findings(
-    form: AuditForm, audit: AuditRecord, framework: Framework, settings: Settings
+    register: Register,
+    form: AuditForm,
+    audit: AuditRecord,
+    framework: Framework,
+    settings: Settings,
 ) -> list[Finding]:
-    """The audit date, SMART actions, moderation and the audit's status checked on a form."""
+    """The audit date, SMART actions, moderation, the audit's status, and whether this copy is
+    older than the one already accepted, checked on a form."""
     return (
-        audit_date_findings(
+        older_copy_findings(register, audit, form)
+        + audit_date_findings(
             form,
             received_on=clock.today(),
             before_issue=settings.lifecycle.audit_date_before_issue,
@@ -41,6 +47,31 @@ def form_lifecycle_findings(
         + moderation_findings(form)
         + form_status_findings(audit, form.overall_grade, form.moderated_grade, framework)
     )
+
+
+def older_copy_findings(register: Register, audit: AuditRecord, form: AuditForm) -> list[Finding]:
+    """A copy saved before the form already accepted for the audit is set aside, not recorded over
+    it (two versions in the inbox, or an old copy found and sent again)."""
+    current = register.submission(audit.audit_ref)
+    if current is None or current.saved_at is None or form.saved_at is None:
+        return []
+    if form.saved_at >= current.saved_at:
+        return []
+    return [
+        Finding(
+            "error",
+            "File",
+            f"this copy was saved on {_when(form.saved_at)}, before the copy of audit "
+            f"{audit.audit_ref} already accepted (saved on {_when(current.saved_at)}), so it "
+            "would replace newer work",
+            "If the accepted copy is the right one, nothing is needed: delete this one. If this "
+            "copy is the one to keep, open it, save it again and drop it in the inbox.",
+        )
+    ]
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment.astimezone():%d/%m/%Y at %H:%M}"
 
 
 def record_concern(

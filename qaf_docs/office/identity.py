@@ -8,6 +8,7 @@ whose properties were stripped can still be matched, never guessed.
 from __future__ import annotations
 
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 from lxml import etree
@@ -20,7 +21,9 @@ CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-proper
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
 CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 CUSTOM_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.custom-properties+xml"
+CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DCTERMS_NS = "http://purl.org/dc/terms/"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
@@ -56,7 +59,7 @@ def read_custom_properties(source: Path | Package, limits: Limits | None = None)
 
 
 def _custom_properties(package: Package) -> dict[str, str]:
-    part = _custom_part_name(package)
+    part = related_part(package, CUSTOM_REL, "docProps/custom.xml")
     if part not in package.names:
         return {}
     props: dict[str, str] = {}
@@ -67,14 +70,30 @@ def _custom_properties(package: Package) -> dict[str, str]:
     return props
 
 
-def _custom_part_name(package: Package) -> str:
-    """Find the custom-properties part through the package relationships, as Office does."""
+def related_part(package: Package, rel_type: str, default: str) -> str:
+    """Find a package-level part (custom or core properties) through the package relationships,
+    as Office does; ``default`` where they do not name one."""
     if "_rels/.rels" not in package.names:
-        return "docProps/custom.xml"
+        return default
     for rel in package.xml("_rels/.rels").iter(f"{{{_PKG_REL_NS}}}Relationship"):
-        if rel.get("Type") == CUSTOM_REL and rel.get("TargetMode") != "External":
-            return (rel.get("Target") or "docProps/custom.xml").lstrip("/")
-    return "docProps/custom.xml"
+        if rel.get("Type") == rel_type and rel.get("TargetMode") != "External":
+            return (rel.get("Target") or default).lstrip("/")
+    return default
+
+
+def saved_at(package: Package) -> datetime | None:
+    """When the file was last saved, as Word and LibreOffice record it (``dcterms:modified``, in
+    UTC); None when it does not say or says something that is not a time."""
+    part = related_part(package, CORE_REL, "docProps/core.xml")
+    if part not in package.names:
+        return None
+    found = package.xml(part).find(f"{{{_DCTERMS_NS}}}modified")
+    text = (found.text or "").strip() if found is not None else ""
+    try:
+        when = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def read_identity(

@@ -109,14 +109,16 @@ def read_info(
 class Package:
     """An Office file opened once, its parts read under ``limits`` (each part decompressed once).
 
-    Reading a form needs three parts (the document, the package relationships, the custom
+    Reading a form needs four parts (the document, the package relationships, the custom and core
     properties); opening the zip for each was most of the cost beyond parsing. The zip is opened
     at the first read, so a safety check can look at the file's first bytes before that. Use as a
     context manager; failures while reading become the refusals ``reading`` gives.
     """
 
     #: Parts the readers parse after the safety check, kept as the check unpacks them.
-    READ_AFTER_CHECK = frozenset({"word/document.xml", "_rels/.rels", "docProps/custom.xml"})
+    READ_AFTER_CHECK = frozenset(
+        {"word/document.xml", "_rels/.rels", "docProps/custom.xml", "docProps/core.xml"}
+    )
 
     def __init__(self, path: Path, limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = path

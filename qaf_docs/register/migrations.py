@@ -291,6 +291,12 @@ def _m15_escalation_grade(db: Db) -> None:
                 )
 
 
+def _m16_saved_at(db: Db) -> None:
+    # When each accepted form was last saved (its document properties): a copy saved before the
+    # one already accepted is set aside, not recorded over it.
+    _add_column(db, "submissions", "saved_at", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -307,4 +313,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("case notes and notifications produced for each audit event", _m13_event_outputs),
     ("case notes for escalation outcomes", _m14_escalation_outcomes),
     ("the grade an escalation decided, apart from the moderator's", _m15_escalation_grade),
+    ("when each accepted form was last saved", _m16_saved_at),
 ]

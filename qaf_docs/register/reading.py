@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from qaf_docs import clock
@@ -46,6 +46,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             overall_grade=r["overall_grade"],
             moderated_grade=r["moderated_grade"],
             escalation_grade=r["escalation_grade"],
+            saved_at=datetime.fromisoformat(r["saved_at"]) if r["saved_at"] else None,
         )
 
     def _current_submission(self, audit_ref: str, kind: str) -> Row | None:

@@ -86,8 +86,8 @@ class SubmissionBook(Connection):
             sid = db.insert(
                 "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
                 "audit_date, overall_grade, overall_rationale, moderator, moderated_grade, "
-                "moderation_reason, moderation_date, practitioner_present, texts_json) "
-                "VALUES (?, 'audit_tool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "moderation_reason, moderation_date, practitioner_present, texts_json, saved_at) "
+                "VALUES (?, 'audit_tool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ref,
                     file_name,
@@ -102,6 +102,7 @@ class SubmissionBook(Connection):
                     iso_or_none(form.moderation_date),
                     None if form.practitioner_present is None else int(form.practitioner_present),
                     json.dumps(form.texts),
+                    form.saved_at.isoformat() if form.saved_at else None,
                 ),
             )
             self._supersede(db, ref, "audit_tool", sid)

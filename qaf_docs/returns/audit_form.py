@@ -21,7 +21,7 @@ from qaf_docs.frameworks.base import NOT_APPLICABLE_SPELLINGS, fold_grade
 from qaf_docs.office import field_names as tags
 from qaf_docs.office import form_fields as ff
 from qaf_docs.office.content_controls import W_NS
-from qaf_docs.office.identity import read_identity
+from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
 from qaf_docs.returns.form_parts import agency_findings, not_applicable_refused, ticked_indicators
@@ -154,6 +154,7 @@ def read_audit_form(
         else None,
         concern=bool(concern and concern.checked),
         concern_text=text("qaf_concern_text"),
+        saved_at=saved_at(source),
     )
 
 

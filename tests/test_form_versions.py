@@ -1,0 +1,101 @@
+"""Two copies of one audit's form: the one saved last is the one that counts.
+
+Word and LibreOffice record when a file was last saved (``dcterms:modified``). A copy saved before
+the form already accepted (an old version found in someone's downloads, two versions dropped in one
+afternoon) is set aside with a note, never recorded over newer work; saved again, it counts.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import complete_form, drop, pack_docx
+from lifecycle_helpers import note_beside, run
+
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
+
+RI = "Requires improvement to be good"
+
+
+def saved(path: Path, when: datetime | None) -> Path:
+    """Rewrite the file's last-saved time as Word does when it saves (None: remove it)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    core = parts["docProps/core.xml"].decode("utf-8")
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else ""
+    found = r"<dcterms:modified[^>]*>[^<]*</dcterms:modified>"
+    new = f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>' if when else ""
+    core = re.sub(found, new, core)
+    parts["docProps/core.xml"] = core.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def version(
+    ws: Workspace, audit: AuditRecord, framework: Framework, grade: str, when: datetime, name: str
+) -> None:
+    complete_form(pack_docx(ws, audit), framework, grade=grade).save()
+    drop(saved(pack_docx(ws, audit), when), ws.inbox, name)
+
+
+def _grade(ws: Workspace, audit: AuditRecord) -> str | None:
+    with open_register(ws) as register:
+        return next(r for r in register.results() if r.audit_ref == audit.audit_ref).final_grade
+
+
+def test_an_older_copy_dropped_after_a_newer_one_is_set_aside_not_recorded_over_it(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    friday, monday = datetime(2026, 11, 20, 14, 5, tzinfo=UTC), datetime(2026, 11, 16, 9, 30)
+    version(workspace, audit, framework, RI, friday, "v2 Friday FINAL.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    version(workspace, audit, framework, "Good", monday.replace(tzinfo=UTC), "v1 Monday.docx")
+    [older] = run(workspace)
+    assert older.result == "rejected"
+    assert _grade(workspace, audit) == RI  # the newer work stands
+    note = " ".join(note_beside(workspace, "v1 Monday.docx").split())
+    assert "saved on 16/11/2026" in note and "before the copy of audit" in note
+    assert "already accepted (saved on 20/11/2026" in note
+    assert "open it, save it again" in note
+    # Saved again (the auditor means it), the copy is the newest and counts.
+    version(
+        workspace, audit, framework, "Good", datetime(2026, 11, 21, tzinfo=UTC), "v1 again.docx"
+    )
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert _grade(workspace, audit) == "Good"
+
+
+def test_two_versions_dropped_together_end_with_the_one_saved_last(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    # Windows names the newer download "(2)"; name order would take it first.
+    version(workspace, audit, framework, RI, datetime(2026, 11, 20, tzinfo=UTC), "QA (2).docx")
+    version(workspace, audit, framework, "Good", datetime(2026, 11, 16, tzinfo=UTC), "QA.docx")
+    outcomes = {o.result for o in run(workspace)}
+    assert "accepted" in outcomes
+    assert _grade(workspace, audit) == RI
+
+
+def test_a_copy_without_a_saved_time_is_taken_as_before(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    version(workspace, audit, framework, RI, datetime(2026, 11, 20, tzinfo=UTC), "a.docx")
+    run(workspace)
+    complete_form(pack_docx(workspace, audit), framework, grade="Good").save()
+    drop(saved(pack_docx(workspace, audit), None), workspace.inbox, "b.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert _grade(workspace, audit) == "Good"
