@@ -39,6 +39,7 @@ AUDIT_KEYS = {
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade", "domains", "actions",
     "case_facts", "agencies", "sections", "missing_historical_information",
     "audit_date", "round_kind",
+    "escalation_grade", "final_grade",  # added when escalation outcomes got their own grade
 }  # fmt: skip
 DOMAIN_KEYS = {"domain", "grade", "rationale", "indicators"}
 DOMAIN_KEYS |= {"moderated_grade"}  # the audit lifecycle (issue 10)

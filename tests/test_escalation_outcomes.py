@@ -17,11 +17,15 @@ from qaf_docs.cli import cli
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditRecord, EscalationRecord
 from qaf_docs.register.location import open_register
+from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.reports.export import audit_document
 from qaf_docs.reports.figures import headline
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
+GRADES_APART = 1 + [name for name, _ in MIGRATIONS].index(
+    "the grade an escalation decided, apart from the moderator's"
+)
 
 RI = "Requires improvement to be good"
 
@@ -191,7 +195,7 @@ def test_a_register_that_wrote_the_escalation_over_the_moderators_grade_is_put_r
                 "UPDATE submissions SET moderated_grade = escalation_grade, escalation_grade = NULL "
                 "WHERE escalation_grade IS NOT NULL"
             )
-            db.execute("DELETE FROM schema_migrations WHERE version = ?", (version,))
+            db.execute("DELETE FROM schema_migrations WHERE version >= ?", (GRADES_APART,))
     assert _final(workspace, audit) == "Good"  # reopening ran the migration again
     with open_register(workspace) as register:
         [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]

@@ -66,6 +66,12 @@ def test_reminders_go_to_each_person_with_the_concern_first_and_no_child_name(
 ) -> None:
     (workspace.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
     _inadequate_with_concern(workspace, issued[0], framework)
+    # Another Inadequate, confirmed by its moderator: the pathway's re-audit escalation follows.
+    confirmed = complete_form(pack_docx(workspace, issued[1]), framework, grade="Inadequate")
+    confirmed.text("qaf_moderator", "Mo Derator").choose("qaf_moderated_grade", "Inadequate")
+    confirmed.save()
+    drop(pack_docx(workspace, issued[1]), workspace.inbox, "confirmed.docx")
+    ingest_inbox(workspace, settle_s=0.05)
     out = qaf(workspace, "remind")
     assert "reminder(s) written to" in out
     messages = _messages(workspace)
