@@ -38,6 +38,7 @@ from qaf_docs.cases.columns import (
     ColumnMapping,
     fold_header,
     parse_case_type,
+    personal_header,
     snake_header,
 )
 from qaf_docs.cases.rows import (
@@ -66,6 +67,7 @@ class _Accumulator:
     rows_read: int = 0
     rows_merged: int = 0
     rows_rejected: int = 0
+    personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
@@ -172,6 +174,7 @@ def _build(
         sheets_read=read,
         sheets_skipped=skipped,
         headers=headers,
+        personal_columns=list(acc.personal),
     )
     if not read:
         raise CaseListError(
@@ -223,6 +226,14 @@ def _read_sheet(
         if h and i not in columns.index.values() and re.search(r"\b(date|dob)\b", fold_header(h))
     ]
     mapped_cols = set(columns.index.values())
+    # Names, birth dates, addresses and the like are never kept: skipped like mapped columns.
+    personal = [
+        i
+        for i, h in enumerate(columns.headers)
+        if h and i not in mapped_cols and personal_header(h)
+    ]
+    acc.personal.update((columns.headers[i], None) for i in personal)
+    mapped_cols.update(personal)
     last_row = 0
     for row_no, cells in sheet.rows:
         last_row = row_no
