@@ -111,3 +111,38 @@ def test_case_facts_leave_out_personal_details_held_by_any_case():
         attributes={"surname": "Featherstonehaugh", "postcode": "BN1 1AA", "legal_status": "C2"},
     )
     assert [f.name for f in case_facts(case, "sha")] == ["legal_status"]
+
+
+# -- rows whose id is not an id -----------------------------------------------------------------
+
+NOT_IDS = [
+    "Total", "TOTAL:", "Totals", "Grand Total", "Count", "END", "End of list", "N/A", "Unknown",
+    "TBC", "null", "None", "-", "0",
+]  # fmt: skip
+
+
+def test_total_and_placeholder_rows_are_rejected_by_sheet_row_and_column(tmp_path):
+    rows = [["Child ID", "Allocated Team"], ["7700001", "Locality 1"]]
+    rows += [[token, "3"] for token in NOT_IDS]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["7700001"]
+    assert case_list.rows_rejected == len(NOT_IDS)
+    errors = case_list.errors
+    assert [(p.sheet, p.row, p.column) for p in errors] == [
+        ("c.csv", row, "Child ID") for row in range(3, 3 + len(NOT_IDS))
+    ]
+    assert "'Total' is not a case id (a total or note row?); row not used" in errors[0].reason
+
+
+def test_a_trailing_total_row_of_an_annex_a_list_is_not_a_child(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Child Unique ID", "CIN Start Date", "Allocated Team"])
+    ws.append([5000001, datetime(2025, 1, 1), "Locality 1"])
+    ws.append([])
+    ws.append(["Total", 1])
+    wb.save(tmp_path / "annex.xlsx")
+    case_list = read_case_list(tmp_path / "annex.xlsx", today=TODAY)
+    assert [c.case_id for c in case_list.children()] == ["5000001"]
+    assert [(p.row, p.severity) for p in case_list.problems] == [(4, "error")]

@@ -143,6 +143,23 @@ class RowReader:
         return parsed
 
 
+# What exports write in the id column of a row that is not a child: totals under the list, its
+# end, placeholders. Compared folded ("TOTAL:" and "Total" alike).
+_NOT_IDS = frozenset(
+    {
+        "total", "totals", "grand total", "sub total", "subtotal", "sum", "count", "end",
+        "end of list", "end of report", "n a", "na", "unknown", "tbc", "tba", "null", "none", "nil",
+    }
+)  # fmt: skip
+
+
+def _not_an_id(text: str) -> bool:
+    if text[0].isdigit():  # the usual id: no folding on a 50,000-row list
+        return not text.strip("0")
+    folded = fold_value(text)
+    return not folded or folded in _NOT_IDS
+
+
 def read_case_id(reader: RowReader) -> str | None:
     col = reader.columns.index["case_id"]
     value = reader.usable(col, reject=True)
@@ -177,6 +194,12 @@ def read_case_id(reader: RowReader) -> str | None:
         return None
     if re.fullmatch(r"\d+\.\d+", text):
         reader.problem(col, f"case id '{text}' is not a whole number; row not used", "error")
+        return None
+    if _not_an_id(text):
+        # A total, a note or a placeholder under the list: a known word, so safe to quote.
+        reader.problem(
+            col, f"'{text}' is not a case id (a total or note row?); row not used", "error"
+        )
         return None
     if len(text) > 40 or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*", text):
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
