@@ -10,9 +10,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from qaf_docs.cases.case import Case, CaseType
+from qaf_docs.cases.case import Case, CaseType, case_list_from_cases
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.facts import case_facts
+from qaf_docs.cases.plan import AuditHistory, RoundSpec
+from qaf_docs.cases.roster import Auditor
+from qaf_docs.cases.sampling import plan_round
 
 TODAY = date(2026, 11, 1)
 
@@ -146,3 +149,68 @@ def test_a_trailing_total_row_of_an_annex_a_list_is_not_a_child(tmp_path):
     case_list = read_case_list(tmp_path / "annex.xlsx", today=TODAY)
     assert [c.case_id for c in case_list.children()] == ["5000001"]
     assert [(p.row, p.severity) for p in case_list.problems] == [(4, "error")]
+
+
+# -- the team column by other names, and where the own-team rule cannot be checked ---------------
+
+
+@pytest.mark.parametrize(
+    "header", ["Team/Unit", "Team / Unit", "Unit", "Service team", "Worker team"]
+)
+def test_team_columns_by_other_names_are_the_team(tmp_path, header):
+    path = write_csv(tmp_path / "c.csv", [["Child ID", header], ["1", "Locality 1 Unit 1"]])
+    assert read_case_list(path, today=TODAY).cases[0].team == "Locality 1 Unit 1"
+
+
+def _plan_warnings(cases: list[Case], roster: list[Auditor]) -> list[str]:
+    spec = RoundSpec(kind="simple", seed=1, n=1)
+    plan = plan_round(
+        case_list_from_cases(cases), roster, spec, round_id="r", history=AuditHistory(), today=TODAY
+    )
+    return plan.warnings
+
+
+def _case(case_id: str, team: str | None) -> Case:
+    return Case(case_id, team, "W", CaseType.CIN, True, date(2025, 1, 1), None, ("List 6",))
+
+
+def _auditor(name: str, team: str) -> Auditor:
+    return Auditor(name, f"{name}@c.example", "Team Manager", team, 5)
+
+
+def test_a_list_without_teams_says_the_own_team_rule_could_not_be_checked():
+    warnings = _plan_warnings([_case("1", None), _case("2", None)], [_auditor("Sam", "North")])
+    assert any(
+        "No case on the list has a team" in w and "could not be checked" in w for w in warnings
+    )
+
+
+def test_a_roster_team_spelled_like_no_team_on_the_list_is_named():
+    roster = [_auditor("Sam", "Children in Care 1"), _auditor("Pat", "Locality 2")]
+    cases = [_case("1", "Children in Care Team 1"), _case("2", "Locality 2")]
+    (warning,) = [w for w in _plan_warnings(cases, roster) if "match no team" in w]
+    assert "'Children in Care 1' (Sam)" in warning and "Pat" not in warning
+
+
+def test_a_two_row_header_with_a_merged_group_label_is_read(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Child Unique ID", "Episode", None, "Allocated", None])
+    ws.append([None, "CIN Start Date", "CIN Closure Date", "Team", "Worker"])
+    ws.append([7400000, datetime(2025, 1, 1), None, "Locality 1", "W0"])
+    for cells in ("A1:A2", "B1:C1", "D1:E1"):
+        ws.merge_cells(cells)
+    wb.save(tmp_path / "two.xlsx")
+    case_list = read_case_list(tmp_path / "two.xlsx", today=TODAY)
+    (case,) = case_list.cases
+    assert (case.team, case.worker, case.start_date) == ("Locality 1", "W0", date(2025, 1, 1))
+    assert case_list.rows_read == 1 and not case_list.problems
+
+
+def test_a_blank_id_row_under_the_header_is_still_a_rejected_row(tmp_path):
+    path = write_csv(
+        tmp_path / "c.csv", [["Child ID", "Team"], ["", "Locality 1"], ["2", "Locality 2"]]
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert case_list.rows_rejected == 1 and [c.case_id for c in case_list.cases] == ["2"]

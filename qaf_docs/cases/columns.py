@@ -37,13 +37,15 @@ class ColumnMapping(BaseModel):
     )  # fmt: skip
     team: list[str] = Field(
         default_factory=lambda: _spellings(
-            "Allocated Team", "Team", "Team Name", "Responsible Team", "Allocated Team Name"
+            "Allocated Team", "Team", "Team Name", "Responsible Team", "Allocated Team Name",
+            "Team/Unit", "Allocated Unit", "Unit", "Service Team", "Worker Team",
         )
-    )
+    )  # fmt: skip
     worker: list[str] = Field(
         default_factory=lambda: _spellings(
             "Allocated Worker", "Worker", "Social Worker", "Allocated Social Worker",
             "Allocated Worker Name", "Key Worker", "Lead Professional", "Practitioner",
+            "Worker Name", "Social Worker Name",
         )
     )  # fmt: skip
     start_date: list[str] = Field(

@@ -7,6 +7,7 @@ records each problem against the sheet, row and column.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -48,12 +49,45 @@ class SheetColumns:
 def find_header(sheet: Sheet, mapping: ColumnMapping) -> tuple[int, list[str], SheetColumns] | None:
     id_keys = {fold_header(s) for s in mapping.case_id}
     for row_no, cells in sheet.rows:
-        headers = [clean_text(str(c.value)) if c.value is not None else "" for c in cells]
+        headers = _header_texts(cells)
         if any(fold_header(h) in id_keys for h in headers if h):
-            return row_no, headers, locate_columns(headers, mapping)
+            return _second_header_row(sheet, row_no, headers, mapping)
         if row_no >= 20:
             break
     return None
+
+
+def _header_texts(cells: list[Cell]) -> list[str]:
+    return [clean_text(str(c.value)) if c.value is not None else "" for c in cells]
+
+
+def _second_header_row(
+    sheet: Sheet, row_no: int, headers: list[str], mapping: ColumnMapping
+) -> tuple[int, list[str], SheetColumns]:
+    """A header of two rows, a merged group label ("Allocated") over its columns ("Team" |
+    "Worker"): the lower row names each column, the upper one where the lower is blank (the id
+    cell merged down). Taken only when the lower row is all text and names more fields."""
+    columns = locate_columns(headers, mapping)
+    following = next(sheet.rows, None)
+    if following is None:
+        return row_no, headers, columns
+    below = _header_texts(following[1])
+    id_col = columns.index["case_id"]
+    if (
+        (id_col >= len(below) or not below[id_col])
+        and all(c.value is None or isinstance(c.value, str) for c in following[1])
+        and any(below)
+    ):
+        width = max(len(headers), len(below))
+        merged = [
+            (below[i] if i < len(below) else "") or (headers[i] if i < len(headers) else "")
+            for i in range(width)
+        ]
+        both = locate_columns(merged, mapping)
+        if len(both.index) > len(columns.index):
+            return following[0], merged, both
+    sheet.rows = itertools.chain([following], sheet.rows)
+    return row_no, headers, columns
 
 
 def locate_columns(headers: list[str], mapping: ColumnMapping) -> SheetColumns:
