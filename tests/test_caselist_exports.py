@@ -214,3 +214,50 @@ def test_a_blank_id_row_under_the_header_is_still_a_rejected_row(tmp_path):
     )
     case_list = read_case_list(path, today=TODAY)
     assert case_list.rows_rejected == 1 and [c.case_id for c in case_list.cases] == ["2"]
+
+
+# -- a row that does not fit its header, and values that might be names --------------------------
+
+
+def test_a_csv_row_shifted_by_an_unquoted_comma_is_rejected_without_quoting_it(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "Child ID,Child Name,Age,Start Date,Allocated Team\n"
+        "7800001,Pennywhistle, Zebedee,9,01/02/2025,Locality 1\n"
+        "7800002,Okafor Snickerdoodle,7,01/02/2025,Locality 2\n",
+        encoding="utf-8",
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["7800002"]
+    (error,) = case_list.errors
+    assert (error.sheet, error.row, error.column) == ("c.csv", 2, None)
+    assert "more cells than the header" in error.reason and "not quoted?" in error.reason
+    assert not any("Zebedee" in str(p) for p in case_list.problems)
+
+
+def test_trailing_empty_cells_in_a_csv_row_are_not_a_shift(tmp_path):
+    path = write_csv(tmp_path / "c.csv", [["Child ID", "Team"], ["1", "North", "", ""]])
+    assert read_case_list(path, today=TODAY).rows_rejected == 0
+
+
+def test_free_text_that_could_be_a_name_is_never_quoted_in_a_warning(tmp_path):
+    path = write_csv(
+        tmp_path / "c.csv",
+        [
+            ["Child ID", "Age", "Case Type", "Restricted", "Start Date"],
+            ["1", "Zebedee", "Quillon", "Barnaby", "Thaddeus"],
+            ["2", "x7", "Zz", "maybe", "31/02/2025"],
+        ],
+    )
+    warnings = [p for p in read_case_list(path, today=TODAY).warnings if p.column]
+    texts = [str(p) for p in warnings]
+    assert len(texts) == 8
+    for name in ("Zebedee", "Quillon", "Barnaby", "Thaddeus", "x7", "Zz", "maybe"):
+        assert not any(name in t for t in texts)
+    said = "\n".join(texts)
+    assert "row 2, column 'Age': age is not a number; left blank" in said
+    assert "row 2, column 'Start Date': the value is not a date in a recognised form" in said
+    assert "row 2, column 'Case Type': case type not recognised" in said
+    assert "row 3, column 'Restricted': the value is not yes/no" in said
+    # Dates and numbers may be quoted: they help find the cell and cannot be a name.
+    assert "row 3, column 'Start Date': '31/02/2025' is not a real date" in said

@@ -50,7 +50,7 @@ from qaf_docs.cases.rows import (
     row_case,
 )
 from qaf_docs.errors import CaseListError
-from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Sheet, TableFile, open_table_file
+from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet, TableFile, open_table_file
 
 # ----------------------------------------------------------------------------------------------
 # Reading
@@ -235,6 +235,7 @@ def _read_sheet(
     acc.personal.update((columns.headers[i], None) for i in personal)
     mapped_cols.update(personal)
     last_row = 0
+    width = len(columns.headers)
     for row_no, cells in sheet.rows:
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
@@ -242,6 +243,20 @@ def _read_sheet(
         if not any(c.value not in (None, "") for c in cells):
             continue
         acc.rows_read += 1
+        if sheet.delimited and _longer_than_header(cells, width):
+            # Every cell after the stray comma sits under the wrong header: none can be trusted.
+            acc.problems.append(
+                RowProblem(
+                    sheet.name,
+                    row_no,
+                    None,
+                    "the row has more cells than the header (a comma inside a name or address "
+                    "that was not quoted?); row not used",
+                    "error",
+                )
+            )
+            acc.rows_rejected += 1
+            continue
         reader = RowReader(sheet.name, row_no, cells, columns, today)
         case_id = read_case_id(reader)
         if case_id is None:
@@ -285,6 +300,10 @@ def _read_sheet(
                 "warning",
             )
         )
+
+
+def _longer_than_header(cells: list[Cell], width: int) -> bool:
+    return len(cells) > width and any(c.value not in (None, "") for c in cells[width:])
 
 
 def _duplicate_headers(headers: list[str]) -> list[str]:

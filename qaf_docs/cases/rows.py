@@ -172,6 +172,10 @@ class RowReader:
     def date_at(self, col: int) -> date | None:
         value = self.usable(col)
         parsed, reason = parse_date(value, today=self.today)
+        if reason and isinstance(value, str):
+            shown = " ".join(value.replace("\u00a0", " ").split())
+            if reason.startswith(f"'{shown}'") and not quotable(shown):
+                reason = "the value" + reason[len(shown) + 2 :]
         if reason:
             self.problem(col, f"{reason}; left blank", "warning")
         return parsed
@@ -192,6 +196,28 @@ def _not_an_id(text: str) -> bool:
         return not text.strip("0")
     folded = fold_value(text)
     return not folded or folded in _NOT_IDS
+
+
+# Words a date or a number may hold; any other word in a cell could be part of a name.
+_DATE_WORDS = frozenset(
+    {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+        "dec", "january", "february", "march", "april", "june", "july", "august",
+        "september", "october", "november", "december", "st", "nd", "rd", "th", "of", "am",
+        "pm", "t", "z", "e",
+    }
+)  # fmt: skip
+
+
+def quotable(text: str) -> bool:
+    """Whether a cell's text may be quoted in a message: digits, dates and punctuation only, never
+    free text that might be a child's name (a row shifted by a stray comma puts names anywhere)."""
+    return all(w in _DATE_WORDS for w in re.findall(r"[^\W\d_]+", text.casefold()))
+
+
+def shown(text: str) -> str:
+    """The text quoted and followed by a space when it may be quoted, else nothing."""
+    return f"'{text}' " if quotable(text) else ""
 
 
 def read_case_id(reader: RowReader) -> str | None:
@@ -284,7 +310,8 @@ def row_case(
         if case_type is None:
             reader.problem(
                 cols.get("case_type"),
-                f"case type '{type_text}' not recognised; treated as 'other'",
+                f"case type {shown(type_text)}not recognised (CIN, CP, CLA, care leaver, early "
+                "help or other); treated as 'other'",
                 "warning",
             )
             case_type = CaseType.OTHER
@@ -308,7 +335,8 @@ def row_case(
         ):
             reader.problem(
                 cols.get("status"),
-                f"status says '{status}' but the end date is {end.isoformat()}; treated as closed",
+                f"status says the case is open but the end date is {end.isoformat()}; treated as "
+                "closed",
                 "warning",
             )
     nfa = reader.text("no_further_action")
@@ -324,7 +352,8 @@ def row_case(
         if flag is None:
             reader.problem(
                 cols.get("restricted"),
-                f"'{restricted_text}' is not yes/no; record treated as restricted to be safe",
+                f"{shown(restricted_text) or 'the value '}is not yes/no; record treated as "
+                "restricted to be safe",
                 "warning",
             )
             flag = True
@@ -369,7 +398,7 @@ def age_attributes(reader: RowReader, col: int, text: str, attributes: dict[str,
     try:
         age = float(text)
     except ValueError:
-        reader.problem(col, f"age '{text}' is not a number; left blank", "warning")
+        reader.problem(col, f"age {shown(text)}is not a number; left blank", "warning")
         return
     if age == -1:
         attributes["age"] = "-1"

@@ -63,6 +63,7 @@ class Sheet:
     name: str
     rows: Iterator[tuple[int, list[Cell]]]
     size: int | None = None  # about how many rows it has (header included), where cheap to know
+    delimited: bool = False  # a CSV, where a row longer than its header was shifted by a delimiter
 
 
 class TableFile:
@@ -250,7 +251,7 @@ def _csv_sheet(name: str, data: bytes, what: str) -> Sheet:
         for row_no, record in enumerate(reader, start=1):
             yield row_no, [_csv_cell(v) for v in record]
 
-    return Sheet(name, rows(), text.count("\n") + (not text.endswith("\n")))
+    return Sheet(name, rows(), text.count("\n") + (not text.endswith("\n")), delimited=True)
 
 
 def _is_utf8(data: bytes) -> bool:
