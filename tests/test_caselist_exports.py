@@ -4,6 +4,9 @@ columns by other names, rows that do not fit their header."""
 from __future__ import annotations
 
 import csv
+import re
+import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from qaf_docs.cases.facts import case_facts
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.sampling import plan_round
+from qaf_docs.errors import CaseListError
 
 TODAY = date(2026, 11, 1)
 
@@ -261,3 +265,70 @@ def test_free_text_that_could_be_a_name_is_never_quoted_in_a_warning(tmp_path):
     assert "row 3, column 'Restricted': the value is not yes/no" in said
     # Dates and numbers may be quoted: they help find the cell and cannot be a name.
     assert "row 3, column 'Start Date': '31/02/2025' is not a real date" in said
+
+
+# -- files that are broken in ways Excel hides ---------------------------------------------------
+
+
+def _rewrite_sheet(path: Path, change: Callable[[bytes], bytes]) -> Path:
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = change(parts["xl/worksheets/sheet1.xml"])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path
+
+
+def _workbook(tmp_path: Path, *, formulas: bool, rows: int = 12) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Child Unique ID", "CIN Start Date", "Allocated Team", "Review date"])
+    for i in range(rows):
+        ws.append(
+            [7500000 + i, datetime(2025, 1, 1), "Locality 1", f"=B{i + 2}+90" if formulas else None]
+        )
+    path = tmp_path / "list.xlsx"
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("formulas", [False, True], ids=["calamine", "openpyxl"])
+def test_a_damaged_sheet_is_a_plain_refusal(tmp_path, formulas):
+    path = _rewrite_sheet(
+        _workbook(tmp_path, formulas=formulas),
+        lambda xml: xml.replace(b'<row r="2"', b'<row r="x"><row r="2"'),
+    )
+    with pytest.raises(CaseListError) as info:
+        read_case_list(path, today=TODAY)
+    message = str(info.value)
+    assert message.startswith("list.xlsx is damaged: its sheet 'List 6' cannot be read.")
+    assert "save it again" in message and "Error" not in message
+
+
+def test_a_stale_sheet_dimension_drops_no_rows(tmp_path):
+    path = _rewrite_sheet(
+        _workbook(tmp_path, formulas=True),
+        lambda xml: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:B3"', xml),
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert case_list.rows_read == 12
+    assert all(c.team == "Locality 1" for c in case_list.cases)
+
+
+def test_a_huge_csv_cell_is_a_plain_refusal_naming_the_line(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("Child ID,Notes\n1,ok\n2," + "x" * 140_000 + "\n", encoding="utf-8")
+    with pytest.raises(CaseListError, match="row starting on line 3 holds a cell of more than"):
+        read_case_list(path, today=TODAY)
+
+
+def test_a_quote_never_closed_is_refused_with_its_line_not_the_rest_swallowed(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text(
+        'Child ID,Team,Notes\n1,North,ok\n2,North,"open quote never closed\n3,South,ok\n4,South,ok\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CaseListError, match="line 3 opens a quote that is never closed"):
+        read_case_list(path, today=TODAY)
