@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hostile_files as hf
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
@@ -53,3 +54,43 @@ def test_a_seed_too_large_to_record_is_refused_as_an_option(workspace, tmp_path)
     assert "--seed" in result.output and "Traceback" not in result.output
     ok = sample(workspace, case_list(tmp_path), "--n", "1", "--seed", str(2**63 - 1))
     assert ok.exit_code == 0, ok.output
+
+
+def test_excels_lock_file_is_named_as_such(workspace, tmp_path):
+    lock = tmp_path / "~$annex.xlsx"
+    lock.write_bytes(b"\x0bJo Bloggs" + b"\x00" * 20)
+    output = one_line_error(sample(workspace, lock, "--n", "1"))
+    assert "lock file Excel keeps while annex.xlsx is open" in output
+    assert "choose annex.xlsx itself" in output
+
+
+@pytest.mark.parametrize("name", ["cases.csv", "cases.xlsx"])
+def test_an_empty_file_is_called_empty(workspace, tmp_path, name):
+    (tmp_path / name).write_bytes(b"")
+    assert f"{name} is empty" in one_line_error(sample(workspace, tmp_path / name, "--n", "1"))
+
+
+def test_a_password_protected_case_list_says_how_to_remove_the_password(workspace):
+    names = ["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"]
+    path = workspace / "cases.xlsx"
+    path.write_bytes(hf.compound_file(names))
+    output = one_line_error(sample(workspace, path, "--n", "1"))
+    assert "protected by a password" in output and "Encrypt with Password" in output
+    assert "save it as" not in output.replace("\n", " ")
+
+
+def test_excels_sep_hint_line_is_honoured(workspace, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "sep=;\nChild ID;Allocated Team;Notes\n7001;Locality 1;a, b\n7002;Locality 2;ok\n",
+        encoding="utf-8",
+    )
+    result = sample(workspace, path, "--n", "2", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Read 2 rows" in result.output and "rejected 0 rows" in result.output
+
+
+def test_asking_for_too_many_suggests_exclusion_months_only_when_it_would_help(workspace, tmp_path):
+    output = one_line_error(sample(workspace, case_list(tmp_path, rows=3), "--n", "5"))
+    assert "only 3 are eligible" in output and "Ask for 3 or fewer." in output
+    assert "exclusion_months" not in output

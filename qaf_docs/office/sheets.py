@@ -10,9 +10,11 @@ for the file ("Case list", "Roster"), so the person reads about the file they ga
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -155,6 +157,11 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
     ``what`` names the file to the person ("Case list", "Roster").
     """
     suffix = path.suffix.lower()
+    if path.name.startswith("~$"):
+        raise error(
+            f"{path.name} is the lock file Excel keeps while {path.name[2:]} is open, not the "
+            f"{what.lower()}; choose {path.name[2:]} itself."
+        )
     if suffix in {".xlsm", ".xlsb", ".xls", ".xltm"}:
         raise error(
             f"{path.name}: {suffix} files are not read (old or macro-enabled format). "
@@ -167,11 +174,19 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
             f"not '{suffix or 'no extension'}'."
         )
     data = _read_bytes(path, what, error)
+    if not data.lstrip(codecs.BOM_UTF8).strip():
+        raise error(f"{path.name} is empty. Export the {what.lower()} again and use that file.")
     if suffix == ".csv":
         return TableFile(path, data, None, what, error=error)
     try:
         kind = inspect_office_file(path, TABLE_LIMITS)
     except SubmissionError as e:
+        if "password" in str(e):
+            raise error(
+                f"{path.name} is protected by a password, so it cannot be read. Open it in Excel, "
+                "remove the password (File > Info > Protect Workbook > Encrypt with Password, "
+                "clear the password), save it, and use that copy."
+            ) from e
         raise error(
             f"{path.name} is not a real .xlsx workbook that can be read safely. {e} Open it in "
             "Excel and save it as 'Excel Workbook (.xlsx)', or export it again as .csv."
@@ -263,25 +278,33 @@ def _csv_text(data: bytes) -> str:
 
 def _csv_sheet(name: str, data: bytes, error: type[QafError]) -> Sheet:
     text = _csv_text(data)
-    sample = text[:8192]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    skipped = 0
+    if hint := _SEP_LINE.match(text):
+        # Excel's own "sep=;" first line: it says the delimiter, and Excel never shows the line.
+        text, skipped = text[hint.end() :], 1
+        sep = hint[1]
+        dialect = type("Hinted", (csv.excel,), {"delimiter": sep})
+    else:
+        with contextlib.suppress(csv.Error):  # no delimiter found: a one-column list
+            dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     # strict: a quote left open is an error at the end of the file, not the rest of the file
     # swallowed into one cell in silence.
     reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
-        row_no, line = 0, 1
+        row_no, line = 0, 1 + skipped
         try:
             for row_no, record in enumerate(reader, start=1):
                 yield row_no, [_csv_cell(v) for v in record]
-                line = reader.line_num + 1
+                line = reader.line_num + 1 + skipped
         except csv.Error as e:
             raise error(_csv_problem(name, str(e), line)) from e
 
     return Sheet(name, rows(), text.count("\n") + (not text.endswith("\n")), delimited=True)
+
+
+_SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[^\r\n]*(?:\r\n|\n|\r|$)', re.IGNORECASE)
 
 
 def _csv_problem(name: str, reason: str, line: int) -> str:
