@@ -94,3 +94,22 @@ def test_asking_for_too_many_suggests_exclusion_months_only_when_it_would_help(w
     output = one_line_error(sample(workspace, case_list(tmp_path, rows=3), "--n", "5"))
     assert "only 3 are eligible" in output and "Ask for 3 or fewer." in output
     assert "exclusion_months" not in output
+
+
+def test_verify_with_a_file_that_is_no_manifest_says_so_in_plain_words(workspace, tmp_path):
+    cases = case_list(tmp_path)
+    output = one_line_error(sample(workspace, cases, "--verify", cases))
+    assert "cases.csv is not a qaf sampling manifest" in output
+    assert "InvalidFileException" not in output and "BadZipFile" not in output
+
+
+def test_verify_with_an_edited_round_record_names_no_parser_message(workspace, tmp_path):
+    cases = case_list(tmp_path)
+    assert sample(workspace, cases, "--n", "2", "--seed", "5").exit_code == 0
+    (manifest,) = (workspace / "outbox" / "samples").glob("*.xlsx")
+    wb = openpyxl.load_workbook(manifest)
+    wb["_record"]["B2"] = "{not json"
+    wb.save(manifest)
+    output = one_line_error(sample(workspace, cases, "--verify", manifest))
+    assert "has a damaged round record (the hidden sheet qaf keeps it on was edited)" in output
+    assert "Expecting" not in output and "char" not in output
