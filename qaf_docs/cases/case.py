@@ -99,6 +99,7 @@ class CaseList:
     sheets_read: list[str] = field(default_factory=list)
     sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its header row
+    personal_columns: list[str] = field(default_factory=list)  # headers of columns left out
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -126,6 +127,9 @@ class CaseList:
         n_warn = len(self.warnings)
         if n_warn:
             text += f" {n_warn} value{_s(n_warn)} read with a warning."
+        if self.personal_columns:
+            left_out = ", ".join(f"'{h}'" for h in self.personal_columns)
+            text += f" Left out as personal details (never kept or printed): {left_out}."
         if self.sheets_skipped:
             skipped = "; ".join(f"'{s}' ({why})" for s, why in self.sheets_skipped)
             text += f" Skipped {skipped}."

@@ -38,6 +38,7 @@ from qaf_docs.cases.columns import (
     ColumnMapping,
     fold_header,
     parse_case_type,
+    personal_header,
     snake_header,
 )
 from qaf_docs.cases.rows import (
@@ -49,7 +50,7 @@ from qaf_docs.cases.rows import (
     row_case,
 )
 from qaf_docs.errors import CaseListError
-from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Sheet, TableFile, open_table_file
+from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet, TableFile, open_table_file
 
 # ----------------------------------------------------------------------------------------------
 # Reading
@@ -66,6 +67,7 @@ class _Accumulator:
     rows_read: int = 0
     rows_merged: int = 0
     rows_rejected: int = 0
+    personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
@@ -172,6 +174,7 @@ def _build(
         sheets_read=read,
         sheets_skipped=skipped,
         headers=headers,
+        personal_columns=list(acc.personal),
     )
     if not read:
         raise CaseListError(
@@ -223,7 +226,16 @@ def _read_sheet(
         if h and i not in columns.index.values() and re.search(r"\b(date|dob)\b", fold_header(h))
     ]
     mapped_cols = set(columns.index.values())
+    # Names, birth dates, addresses and the like are never kept: skipped like mapped columns.
+    personal = [
+        i
+        for i, h in enumerate(columns.headers)
+        if h and i not in mapped_cols and personal_header(h)
+    ]
+    acc.personal.update((columns.headers[i], None) for i in personal)
+    mapped_cols.update(personal)
     last_row = 0
+    width = len(columns.headers)
     for row_no, cells in sheet.rows:
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
@@ -231,6 +243,20 @@ def _read_sheet(
         if not any(c.value not in (None, "") for c in cells):
             continue
         acc.rows_read += 1
+        if sheet.delimited and _longer_than_header(cells, width):
+            # Every cell after the stray comma sits under the wrong header: none can be trusted.
+            acc.problems.append(
+                RowProblem(
+                    sheet.name,
+                    row_no,
+                    None,
+                    "the row has more cells than the header (a comma inside a name or address "
+                    "that was not quoted?); row not used",
+                    "error",
+                )
+            )
+            acc.rows_rejected += 1
+            continue
         reader = RowReader(sheet.name, row_no, cells, columns, today)
         case_id = read_case_id(reader)
         if case_id is None:
@@ -274,6 +300,10 @@ def _read_sheet(
                 "warning",
             )
         )
+
+
+def _longer_than_header(cells: list[Cell], width: int) -> bool:
+    return len(cells) > width and any(c.value not in (None, "") for c in cells[width:])
 
 
 def _duplicate_headers(headers: list[str]) -> list[str]:

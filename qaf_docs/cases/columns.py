@@ -37,13 +37,15 @@ class ColumnMapping(BaseModel):
     )  # fmt: skip
     team: list[str] = Field(
         default_factory=lambda: _spellings(
-            "Allocated Team", "Team", "Team Name", "Responsible Team", "Allocated Team Name"
+            "Allocated Team", "Team", "Team Name", "Responsible Team", "Allocated Team Name",
+            "Team/Unit", "Allocated Unit", "Unit", "Service Team", "Worker Team",
         )
-    )
+    )  # fmt: skip
     worker: list[str] = Field(
         default_factory=lambda: _spellings(
             "Allocated Worker", "Worker", "Social Worker", "Allocated Social Worker",
             "Allocated Worker Name", "Key Worker", "Lead Professional", "Practitioner",
+            "Worker Name", "Social Worker Name",
         )
     )  # fmt: skip
     start_date: list[str] = Field(
@@ -88,7 +90,12 @@ class ColumnMapping(BaseModel):
             "Child Name", "Child's Name", "Name", "Full Name", "Child Full Name"
         )
     )
-    date_of_birth: list[str] = Field(default_factory=lambda: _spellings("Date of Birth", "DOB"))
+    date_of_birth: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Date of Birth", "DOB", "D.O.B.", "Birth Date", "Birthdate", "Child DOB",
+            "Child's DOB", "Child Date of Birth", "Child's Date of Birth",
+        )
+    )  # fmt: skip
     age: list[str] = Field(
         default_factory=lambda: _spellings("Age", "Age of Child", "Age in Years")
     )
@@ -126,6 +133,32 @@ ATTRIBUTE_FIELDS = (
     "legal_status",
 )
 PRIVATE_FIELDS = ("child_name",)
+
+# Headers of columns that say who a child or their family is rather than what happened: never kept
+# as case facts, whatever the export calls them. A header naming a person is personal unless it
+# names a professional or a service ("Allocated Worker Name", "IRO Name", "School Name").
+_PERSONAL = re.compile(
+    r"\b(?:fore ?names?|sur ?names?|(?:first|last|given|family|middle|preferred|maiden|previous|"
+    r"legal|birth) names?|known as|alias|aka|date of birth|birth ?date|dob|d o b|born|address(?:es)?|"
+    r"street|post ?code|postal code|zip(?: code)?|nhs|ni number|national insurance|phone|"
+    r"telephone|tel|mobile|e ?mail|upn|uln|unique (?:pupil|learner) number|passport)\b"
+)
+_NAME = re.compile(r"\bnames?\b")
+_PROFESSIONAL = re.compile(
+    r"\b(?:team|worker|manager|iro|practitioner|professional|officer|lead|supervisor|auditor|"
+    r"school|college|nursery|provider|placement|agency|service|unit|gp|locality|court|hospital|"
+    r"organisation|setting|panel|list|file|plan)\b"
+)
+
+
+def personal_header(header: str) -> bool:
+    """Whether a column with this header holds a personal detail (a name, a birth date, an address,
+    a postcode, a phone number, an e-mail, an NHS number, a UPN), never to be kept as a case fact."""
+    folded = fold_header(header)
+    if _PERSONAL.search(folded):
+        return True
+    return bool(_NAME.search(folded)) and not _PROFESSIONAL.search(folded)
+
 
 # ----------------------------------------------------------------------------------------------
 # Folding and value parsing

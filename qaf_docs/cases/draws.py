@@ -83,10 +83,16 @@ def _spread(cases: Sequence[Case], k: int, seed: int) -> list[Case]:
 def _too_many(
     asked: int, what: str, eligible: int, excluded: Sequence[tuple[str, str]]
 ) -> SamplingError:
+    # Lowering exclusion_months only helps when recent audits kept cases out.
+    recent = any(reason.startswith("audited on") for _, reason in excluded)
+    widen = (
+        ", or widen the round (lower exclusion_months under [sampling] in qaf.toml)"
+        if recent
+        else ""
+    )
     return SamplingError(
         f"Asked for {asked} case(s) ({what}) but only {eligible} are eligible"
-        f"{describe_exclusions(excluded)}. Ask for {eligible} or fewer, or widen the round "
-        "(lower exclusion_months under [sampling] in qaf.toml)."
+        f"{describe_exclusions(excluded)}. Ask for {eligible} or fewer{widen}."
     )
 
 

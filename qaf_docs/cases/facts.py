@@ -8,7 +8,7 @@ lacks is never a blank box on the form.
 from __future__ import annotations
 
 from qaf_docs.cases.case import Case, CaseType
-from qaf_docs.cases.columns import strip_code
+from qaf_docs.cases.columns import personal_header, strip_code
 from qaf_docs.records import CaseFact
 
 # What the episode's start date means for each kind of case, in the words of Annex A.
@@ -23,7 +23,8 @@ _START = {
 
 # Attributes that are not facts about the work: where the row came from (its sheet and the stage
 # the case type already says), or personal details
-# the form has no need of (the child's date of birth identifies them as surely as a name).
+# the form has no need of (the child's date of birth identifies them as surely as a name; any
+# other name, address or number that says who the child is: ``columns.personal_header``).
 _LEFT_OUT = frozenset({"list", "stage", "date_of_birth", "unborn", "child_name"})
 
 _WORDS = {"cin": "CIN", "cp": "CP", "cla": "CLA", "lac": "LAC", "iro": "IRO", "ehcp": "EHCP"}
@@ -37,7 +38,12 @@ def case_facts(case: Case, caselist_sha256: str) -> tuple[CaseFact, ...]:
         facts.append(CaseFact(name, label, case.start_date.isoformat(), caselist_sha256))
     for key in sorted(case.attributes):
         value = strip_code(case.attributes[key])  # "a) Male" reads "Male"
-        if key in _LEFT_OUT or not value or any(f.name == key for f in facts):
+        if (
+            key in _LEFT_OUT
+            or personal_header(key)
+            or not value
+            or any(f.name == key for f in facts)
+        ):
             continue
         facts.append(CaseFact(key, fact_label(key), value, caselist_sha256))
     return tuple(facts)

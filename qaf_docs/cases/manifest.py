@@ -295,7 +295,10 @@ def read_manifest_record(path: Path) -> ManifestRecord:
     except FileNotFoundError:
         raise SamplingError(f"Manifest {path} does not exist.") from None
     except Exception as e:
-        raise SamplingError(f"Manifest {path.name} cannot be opened ({type(e).__name__}).") from e
+        raise SamplingError(
+            f"{path.name} is not a qaf sampling manifest (not a workbook qaf can open); verify "
+            "the manifest qaf wrote to outbox/samples/."
+        ) from e
     try:
         if RECORD_SHEET not in wb.sheetnames or "Audits" not in wb.sheetnames:
             raise SamplingError(
@@ -317,7 +320,12 @@ def read_manifest_record(path: Path) -> ManifestRecord:
         else:  # a manifest written before changes were recorded: its Audits sheet is the draw
             audits = [(case, auditor) for case, auditor, _, _ in listed]
     except (ValueError, KeyError, TypeError) as e:
-        raise SamplingError(f"{path.name} has a damaged round record ({e}).") from e
+        # The parser's words ("Expecting property name …") mean nothing to the person: say what
+        # happened and what to use instead.
+        raise SamplingError(
+            f"{path.name} has a damaged round record (the hidden sheet qaf keeps it on was edited); "
+            "verify an unedited copy of the manifest qaf wrote to outbox/samples/."
+        ) from e
     finally:
         wb.close()
     rules = data.get("rules")

@@ -43,6 +43,32 @@ def may_audit(auditor: Auditor, case: Case, spec: RoundSpec) -> bool:
     return not same_team or audits_own_team(auditor, spec)
 
 
+def team_rule_warnings(children: Sequence[Case], roster: Sequence[Auditor]) -> list[str]:
+    """Say where the never-own-team rule cannot be checked: the case list has no teams, or an
+    auditor's team is spelled like no team on it."""
+    if not roster:
+        return []
+    teams = {fold_name(c.team) for c in children if c.team}
+    if not teams:
+        return [
+            "No case on the list has a team (no column read as the allocated team), so the rule "
+            "that nobody audits their own team's cases could not be checked (name the team "
+            'column under [sampling.columns] in qaf.toml: team = "<its header>").'
+        ]
+    unmatched: dict[str, list[str]] = {}
+    for auditor in roster:
+        if auditor.team and fold_name(auditor.team) not in teams:
+            unmatched.setdefault(auditor.team, []).append(auditor.name)
+    if not unmatched:
+        return []
+    listed = "; ".join(f"'{team}' ({', '.join(names)})" for team, names in unmatched.items())
+    return [
+        f"The roster's team(s) {listed} match no team on the case list, so the rule that nobody "
+        "audits their own team's cases could not be checked for them. Fine for a team that holds "
+        "no cases (such as Quality Assurance); otherwise spell the team as the case list does."
+    ]
+
+
 def own_team_draw(
     eligible: Sequence[Case],
     roster: Sequence[Auditor],

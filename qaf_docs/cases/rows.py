@@ -7,6 +7,7 @@ records each problem against the sheet, row and column.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -48,12 +49,45 @@ class SheetColumns:
 def find_header(sheet: Sheet, mapping: ColumnMapping) -> tuple[int, list[str], SheetColumns] | None:
     id_keys = {fold_header(s) for s in mapping.case_id}
     for row_no, cells in sheet.rows:
-        headers = [clean_text(str(c.value)) if c.value is not None else "" for c in cells]
+        headers = _header_texts(cells)
         if any(fold_header(h) in id_keys for h in headers if h):
-            return row_no, headers, locate_columns(headers, mapping)
+            return _second_header_row(sheet, row_no, headers, mapping)
         if row_no >= 20:
             break
     return None
+
+
+def _header_texts(cells: list[Cell]) -> list[str]:
+    return [clean_text(str(c.value)) if c.value is not None else "" for c in cells]
+
+
+def _second_header_row(
+    sheet: Sheet, row_no: int, headers: list[str], mapping: ColumnMapping
+) -> tuple[int, list[str], SheetColumns]:
+    """A header of two rows, a merged group label ("Allocated") over its columns ("Team" |
+    "Worker"): the lower row names each column, the upper one where the lower is blank (the id
+    cell merged down). Taken only when the lower row is all text and names more fields."""
+    columns = locate_columns(headers, mapping)
+    following = next(sheet.rows, None)
+    if following is None:
+        return row_no, headers, columns
+    below = _header_texts(following[1])
+    id_col = columns.index["case_id"]
+    if (
+        (id_col >= len(below) or not below[id_col])
+        and all(c.value is None or isinstance(c.value, str) for c in following[1])
+        and any(below)
+    ):
+        width = max(len(headers), len(below))
+        merged = [
+            (below[i] if i < len(below) else "") or (headers[i] if i < len(headers) else "")
+            for i in range(width)
+        ]
+        both = locate_columns(merged, mapping)
+        if len(both.index) > len(columns.index):
+            return following[0], merged, both
+    sheet.rows = itertools.chain([following], sheet.rows)
+    return row_no, headers, columns
 
 
 def locate_columns(headers: list[str], mapping: ColumnMapping) -> SheetColumns:
@@ -138,9 +172,52 @@ class RowReader:
     def date_at(self, col: int) -> date | None:
         value = self.usable(col)
         parsed, reason = parse_date(value, today=self.today)
+        if reason and isinstance(value, str):
+            shown = " ".join(value.replace("\u00a0", " ").split())
+            if reason.startswith(f"'{shown}'") and not quotable(shown):
+                reason = "the value" + reason[len(shown) + 2 :]
         if reason:
             self.problem(col, f"{reason}; left blank", "warning")
         return parsed
+
+
+# What exports write in the id column of a row that is not a child: totals under the list, its
+# end, placeholders. Compared folded ("TOTAL:" and "Total" alike).
+_NOT_IDS = frozenset(
+    {
+        "total", "totals", "grand total", "sub total", "subtotal", "sum", "count", "end",
+        "end of list", "end of report", "n a", "na", "unknown", "tbc", "tba", "null", "none", "nil",
+    }
+)  # fmt: skip
+
+
+def _not_an_id(text: str) -> bool:
+    if text[0].isdigit():  # the usual id: no folding on a 50,000-row list
+        return not text.strip("0")
+    folded = fold_value(text)
+    return not folded or folded in _NOT_IDS
+
+
+# Words a date or a number may hold; any other word in a cell could be part of a name.
+_DATE_WORDS = frozenset(
+    {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+        "dec", "january", "february", "march", "april", "june", "july", "august",
+        "september", "october", "november", "december", "st", "nd", "rd", "th", "of", "am",
+        "pm", "t", "z", "e",
+    }
+)  # fmt: skip
+
+
+def quotable(text: str) -> bool:
+    """Whether a cell's text may be quoted in a message: digits, dates and punctuation only, never
+    free text that might be a child's name (a row shifted by a stray comma puts names anywhere)."""
+    return all(w in _DATE_WORDS for w in re.findall(r"[^\W\d_]+", text.casefold()))
+
+
+def shown(text: str) -> str:
+    """The text quoted and followed by a space when it may be quoted, else nothing."""
+    return f"'{text}' " if quotable(text) else ""
 
 
 def read_case_id(reader: RowReader) -> str | None:
@@ -177,6 +254,12 @@ def read_case_id(reader: RowReader) -> str | None:
         return None
     if re.fullmatch(r"\d+\.\d+", text):
         reader.problem(col, f"case id '{text}' is not a whole number; row not used", "error")
+        return None
+    if _not_an_id(text):
+        # A total, a note or a placeholder under the list: a known word, so safe to quote.
+        reader.problem(
+            col, f"'{text}' is not a case id (a total or note row?); row not used", "error"
+        )
         return None
     if len(text) > 40 or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*", text):
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
@@ -227,7 +310,8 @@ def row_case(
         if case_type is None:
             reader.problem(
                 cols.get("case_type"),
-                f"case type '{type_text}' not recognised; treated as 'other'",
+                f"case type {shown(type_text)}not recognised (CIN, CP, CLA, care leaver, early "
+                "help or other); treated as 'other'",
                 "warning",
             )
             case_type = CaseType.OTHER
@@ -251,7 +335,8 @@ def row_case(
         ):
             reader.problem(
                 cols.get("status"),
-                f"status says '{status}' but the end date is {end.isoformat()}; treated as closed",
+                f"status says the case is open but the end date is {end.isoformat()}; treated as "
+                "closed",
                 "warning",
             )
     nfa = reader.text("no_further_action")
@@ -267,7 +352,8 @@ def row_case(
         if flag is None:
             reader.problem(
                 cols.get("restricted"),
-                f"'{restricted_text}' is not yes/no; record treated as restricted to be safe",
+                f"{shown(restricted_text) or 'the value '}is not yes/no; record treated as "
+                "restricted to be safe",
                 "warning",
             )
             flag = True
@@ -312,7 +398,7 @@ def age_attributes(reader: RowReader, col: int, text: str, attributes: dict[str,
     try:
         age = float(text)
     except ValueError:
-        reader.problem(col, f"age '{text}' is not a number; left blank", "warning")
+        reader.problem(col, f"age {shown(text)}is not a number; left blank", "warning")
         return
     if age == -1:
         attributes["age"] = "-1"

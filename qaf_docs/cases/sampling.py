@@ -49,7 +49,12 @@ from qaf_docs.cases.draws import (
     tier_one_capacity,
     tier_one_draw,
 )
-from qaf_docs.cases.own_team import OwnTeamDraw, own_team_allocation, own_team_draw
+from qaf_docs.cases.own_team import (
+    OwnTeamDraw,
+    own_team_allocation,
+    own_team_draw,
+    team_rule_warnings,
+)
 from qaf_docs.cases.plan import (
     RULES_VERSION,
     AuditHistory,
@@ -146,6 +151,7 @@ def plan_round(
             f"{len(restricted)} restricted record(s) are in this round ({', '.join(restricted)}); "
             "check who may see them before issuing packs."
         )
+    warnings.extend(team_rule_warnings(children, roster))
     if not roster:
         warnings.append("No roster was given: the cases are sampled but not allocated.")
         result = AllocationResult({}, [(c, "no roster given") for c in selected], {}, {}, [])

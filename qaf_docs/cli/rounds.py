@@ -56,7 +56,7 @@ from qaf_docs.cli.app import cli, workspace_at, workspace_option
 )
 @click.option(
     "--seed",
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=2**63 - 1),  # the register stores it as a 64-bit integer
     help="Random seed (default: a new one, recorded in the manifest).",
 )
 @click.option("--dry-run", is_flag=True, help="Show what would be drawn; record nothing.")

@@ -10,9 +10,11 @@ for the file ("Case list", "Roster"), so the person reads about the file they ga
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import hashlib
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +65,7 @@ class Sheet:
     name: str
     rows: Iterator[tuple[int, list[Cell]]]
     size: int | None = None  # about how many rows it has (header included), where cheap to know
+    delimited: bool = False  # a CSV, where a row longer than its header was shifted by a delimiter
 
 
 class TableFile:
@@ -81,6 +84,7 @@ class TableFile:
         *,
         fast: CalamineWorkbook | None = None,
         slow_sheets: set[str] | None = None,
+        error: type[QafError] = QafError,
     ) -> None:
         self.path = path
         self.sha256 = hashlib.sha256(data).hexdigest()
@@ -89,6 +93,7 @@ class TableFile:
         self._what = what
         self._fast = fast
         self._slow_sheets = slow_sheets or set()
+        self._error = error
 
     @property
     def sheet_names(self) -> list[str]:
@@ -102,14 +107,35 @@ class TableFile:
     def sheet(self, name: str) -> Sheet:
         """Return the rows of the sheet called ``name`` (exactly as in ``sheet_names``)."""
         if self._fast is not None and name not in self._slow_sheets:
-            rows, size = calamine_rows(self._fast, name)
+            try:
+                rows, size = calamine_rows(self._fast, name)
+            except Exception as e:  # calamine's own error types: the sheet's XML is broken
+                raise self._damaged(name) from e
             return Sheet(name, _plain_rows(rows), size)
         if self._fast is not None and self._workbook is None:
-            self._workbook = _openpyxl(self.path, self._data, self._what)
+            self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
         if self._workbook is None:
-            return _csv_sheet(self.path.name, self._data, self._what)
+            return _csv_sheet(self.path.name, self._data, self._error)
         sheet = self._workbook[name]
-        return Sheet(name, _xlsx_rows(sheet), sheet.max_row)
+        size = sheet.max_row  # an estimate for progress only: the dimension may be stale
+        # A sheet's <dimension> is written by whoever saved it last, and read-only openpyxl trusts
+        # it: a stale one drops rows and columns in silence. Read the cells themselves instead.
+        sheet.reset_dimensions()
+        return Sheet(name, self._checked(name, _xlsx_rows(sheet)), size)
+
+    def _damaged(self, sheet: str) -> QafError:
+        return self._error(
+            f"{self.path.name} is damaged: its sheet '{sheet}' cannot be read. Open it in Excel "
+            "and save it again as 'Excel Workbook (.xlsx)', or export it again."
+        )
+
+    def _checked(
+        self, name: str, rows: Iterator[tuple[int, list[Cell]]]
+    ) -> Iterator[tuple[int, list[Cell]]]:
+        try:
+            yield from rows
+        except Exception as e:  # openpyxl raises XML and many unrelated types for broken sheets
+            raise self._damaged(name) from e
 
     def close(self) -> None:
         """Release the workbook."""
@@ -131,6 +157,11 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
     ``what`` names the file to the person ("Case list", "Roster").
     """
     suffix = path.suffix.lower()
+    if path.name.startswith("~$"):
+        raise error(
+            f"{path.name} is the lock file Excel keeps while {path.name[2:]} is open, not the "
+            f"{what.lower()}; choose {path.name[2:]} itself."
+        )
     if suffix in {".xlsm", ".xlsb", ".xls", ".xltm"}:
         raise error(
             f"{path.name}: {suffix} files are not read (old or macro-enabled format). "
@@ -143,11 +174,19 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
             f"not '{suffix or 'no extension'}'."
         )
     data = _read_bytes(path, what, error)
+    if not data.lstrip(codecs.BOM_UTF8).strip():
+        raise error(f"{path.name} is empty. Export the {what.lower()} again and use that file.")
     if suffix == ".csv":
-        return TableFile(path, data, None, what)
+        return TableFile(path, data, None, what, error=error)
     try:
         kind = inspect_office_file(path, TABLE_LIMITS)
     except SubmissionError as e:
+        if "password" in str(e):
+            raise error(
+                f"{path.name} is protected by a password, so it cannot be read. Open it in Excel, "
+                "remove the password (File > Info > Protect Workbook > Encrypt with Password, "
+                "clear the password), save it, and use that copy."
+            ) from e
         raise error(
             f"{path.name} is not a real .xlsx workbook that can be read safely. {e} Open it in "
             "Excel and save it as 'Excel Workbook (.xlsx)', or export it again as .csv."
@@ -162,8 +201,8 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
     slow = sheets_needing_openpyxl(data, TABLE_LIMITS)
     fast = open_calamine(data) if slow is not None else None
     if fast is not None and slow is not None:
-        return TableFile(path, data, None, what, fast=fast, slow_sheets=slow)
-    return TableFile(path, data, _openpyxl(path, data, what, error), what)
+        return TableFile(path, data, None, what, fast=fast, slow_sheets=slow, error=error)
+    return TableFile(path, data, _openpyxl(path, data, what, error), what, error=error)
 
 
 def _openpyxl(
@@ -173,7 +212,7 @@ def _openpyxl(
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many unrelated types for broken files
         raise error(
-            f"{path.name} cannot be opened as a workbook ({type(e).__name__}). "
+            f"{path.name} cannot be opened as a workbook: it is damaged. "
             "Open it in Excel and save it again as 'Excel Workbook (.xlsx)'."
         ) from e
 
@@ -237,20 +276,51 @@ def _csv_text(data: bytes) -> str:
     return data.decode("utf-8-sig") if _is_utf8(data) else data.decode("cp1252", errors="replace")
 
 
-def _csv_sheet(name: str, data: bytes, what: str) -> Sheet:
+def _csv_sheet(name: str, data: bytes, error: type[QafError]) -> Sheet:
     text = _csv_text(data)
-    sample = text[:8192]
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    skipped = 0
+    if hint := _SEP_LINE.match(text):
+        # Excel's own "sep=;" first line: it says the delimiter, and Excel never shows the line.
+        text, skipped = text[hint.end() :], 1
+        sep = hint[1]
+        dialect = type("Hinted", (csv.excel,), {"delimiter": sep})
+    else:
+        with contextlib.suppress(csv.Error):  # no delimiter found: a one-column list
+            dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
+    # strict: a quote left open is an error at the end of the file, not the rest of the file
+    # swallowed into one cell in silence.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect, strict=True)
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
-        for row_no, record in enumerate(reader, start=1):
-            yield row_no, [_csv_cell(v) for v in record]
+        row_no, line = 0, 1 + skipped
+        try:
+            for row_no, record in enumerate(reader, start=1):
+                yield row_no, [_csv_cell(v) for v in record]
+                line = reader.line_num + 1 + skipped
+        except csv.Error as e:
+            raise error(_csv_problem(name, str(e), line)) from e
 
-    return Sheet(name, rows(), text.count("\n") + (not text.endswith("\n")))
+    return Sheet(name, rows(), text.count("\n") + (not text.endswith("\n")), delimited=True)
+
+
+_SEP_LINE = re.compile(r'"?sep=([^\r\n"])"?[^\r\n]*(?:\r\n|\n|\r|$)', re.IGNORECASE)
+
+
+def _csv_problem(name: str, reason: str, line: int) -> str:
+    """Say in plain words why the CSV cannot be read from ``line`` on (csv's own reason)."""
+    if "end of data" in reason:
+        what = "opens a quote that is never closed, so the rest of the file would be one cell"
+    elif "field limit" in reason:
+        what = f"holds a cell of more than {csv.field_size_limit():,} characters"
+    elif "expected after" in reason:
+        what = "has text straight after a closing quote"
+    else:
+        what = "cannot be read as CSV"
+    return (
+        f"{name}: the row starting on line {line} {what}. Correct it in a text editor, or export "
+        "the list again, and try again."
+    )
 
 
 def _is_utf8(data: bytes) -> bool:

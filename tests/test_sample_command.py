@@ -1,0 +1,115 @@
+"""``qaf sample`` given the files people really pick: what it says, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import hostile_files as hf
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from qaf_docs.cli import cli
+from qaf_docs.workspace import init_workspace
+
+
+@pytest.fixture(autouse=True)
+def no_workspace_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QAF_WORKSPACE", raising=False)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    init_workspace(root)
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name", "Email", "Role", "Team", "Monthly capacity"])
+    wb.active.append(["Qa One", "qa1@c.example", "QA Auditor", "Quality Assurance", 5])
+    wb.save(root / "roster.xlsx")
+    return root
+
+
+def case_list(folder: Path, name: str = "cases.csv", rows: int = 5) -> Path:
+    lines = ["Child ID,Allocated Team,Allocated Worker,Start Date"]
+    lines += [f"{7000 + i},Locality 1,W {i},01/02/2025" for i in range(rows)]
+    path = folder / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def sample(workspace: Path, *args: str | Path) -> Result:
+    return CliRunner().invoke(cli, ["sample", *map(str, args), "-w", str(workspace)])
+
+
+def one_line_error(result: Result) -> str:
+    assert result.exit_code != 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output and "Error" in result.output
+    return result.output
+
+
+def test_a_seed_too_large_to_record_is_refused_as_an_option(workspace, tmp_path):
+    result = sample(workspace, case_list(tmp_path), "--n", "1", "--seed", str(2**63))
+    assert result.exit_code == 2, result.output
+    assert "--seed" in result.output and "Traceback" not in result.output
+    ok = sample(workspace, case_list(tmp_path), "--n", "1", "--seed", str(2**63 - 1))
+    assert ok.exit_code == 0, ok.output
+
+
+def test_excels_lock_file_is_named_as_such(workspace, tmp_path):
+    lock = tmp_path / "~$annex.xlsx"
+    lock.write_bytes(b"\x0bJo Bloggs" + b"\x00" * 20)
+    output = one_line_error(sample(workspace, lock, "--n", "1"))
+    assert "lock file Excel keeps while annex.xlsx is open" in output
+    assert "choose annex.xlsx itself" in output
+
+
+@pytest.mark.parametrize("name", ["cases.csv", "cases.xlsx"])
+def test_an_empty_file_is_called_empty(workspace, tmp_path, name):
+    (tmp_path / name).write_bytes(b"")
+    assert f"{name} is empty" in one_line_error(sample(workspace, tmp_path / name, "--n", "1"))
+
+
+def test_a_password_protected_case_list_says_how_to_remove_the_password(workspace):
+    names = ["\x06DataSpaces", "EncryptionInfo", "EncryptedPackage"]
+    path = workspace / "cases.xlsx"
+    path.write_bytes(hf.compound_file(names))
+    output = one_line_error(sample(workspace, path, "--n", "1"))
+    assert "protected by a password" in output and "Encrypt with Password" in output
+    assert "save it as" not in output.replace("\n", " ")
+
+
+def test_excels_sep_hint_line_is_honoured(workspace, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "sep=;\nChild ID;Allocated Team;Notes\n7001;Locality 1;a, b\n7002;Locality 2;ok\n",
+        encoding="utf-8",
+    )
+    result = sample(workspace, path, "--n", "2", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Read 2 rows" in result.output and "rejected 0 rows" in result.output
+
+
+def test_asking_for_too_many_suggests_exclusion_months_only_when_it_would_help(workspace, tmp_path):
+    output = one_line_error(sample(workspace, case_list(tmp_path, rows=3), "--n", "5"))
+    assert "only 3 are eligible" in output and "Ask for 3 or fewer." in output
+    assert "exclusion_months" not in output
+
+
+def test_verify_with_a_file_that_is_no_manifest_says_so_in_plain_words(workspace, tmp_path):
+    cases = case_list(tmp_path)
+    output = one_line_error(sample(workspace, cases, "--verify", cases))
+    assert "cases.csv is not a qaf sampling manifest" in output
+    assert "InvalidFileException" not in output and "BadZipFile" not in output
+
+
+def test_verify_with_an_edited_round_record_names_no_parser_message(workspace, tmp_path):
+    cases = case_list(tmp_path)
+    assert sample(workspace, cases, "--n", "2", "--seed", "5").exit_code == 0
+    (manifest,) = (workspace / "outbox" / "samples").glob("*.xlsx")
+    wb = openpyxl.load_workbook(manifest)
+    wb["_record"]["B2"] = "{not json"
+    wb.save(manifest)
+    output = one_line_error(sample(workspace, cases, "--verify", manifest))
+    assert "has a damaged round record (the hidden sheet qaf keeps it on was edited)" in output
+    assert "Expecting" not in output and "char" not in output
