@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from qaf_docs import __version__
+from qaf_docs.cli.exits import CLOSED_PIPE
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.dialect import database_errors
@@ -28,6 +31,10 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # `qaf status | head`: the reader has what it wanted. Not an error to act on.
+            _quiet_stdout()
+            sys.exit(CLOSED_PIPE)
         except QafError as e:
             raise click.ClickException(str(e)) from e
         except OSError as e:
@@ -35,6 +42,17 @@ class _Group(click.Group):
             raise click.ClickException(os_error_advice(e)) from e
         except database_errors() as e:
             raise click.ClickException(str(database_error(e, None))) from e
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so nothing more (nor Python's flush at exit)
+    writes to the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing is flushed to a pipe at exit
 
 
 def workspace_option(f: F) -> F:
