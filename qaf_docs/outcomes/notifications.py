@@ -14,9 +14,10 @@ The practitioner is the case's allocated worker, found on the roster by name; th
 the roster's Team Manager of the case's team; the auditor is the audit's. Any other role (Service
 Manager, Head of Service …) goes to its holders for the case's team, else to its holders with no
 team on the roster; only when neither exists is every holder told, each message saying why and
-``qaf status`` saying which team's holder to add (:func:`~qaf_docs.messages.for_team`). Anyone who cannot be
-found, or has no e-mail, is a problem for ``qaf status``: their message is still written, addressed
-by name, where qaf knows the name, and otherwise nobody can be told and the problem says so.
+``qaf status`` saying which team's holder to add (:func:`~qaf_docs.messages.for_team`). Anyone
+who cannot be found, or has no e-mail, is a problem for ``qaf status``: their message is still
+written, addressed by name, where qaf knows the name, and otherwise nobody can be told and the
+problem says so.
 """
 
 from __future__ import annotations
@@ -116,16 +117,18 @@ def _people(
         )
         return [(None, missing + note, "")]
     problem = why = ""
-    if everyone:
+    if everyone and not a.team:
+        problem = f"{where}: no team is recorded, so every {role} ({len(holders)}) was told"
+        why = f"You are sent this as a {role}: no team is recorded for this case."
+    elif everyone:
         problem = (
             f"{where}: no one on the roster is the {role}{whose}, so every {role} "
             f"({len(holders)}) was told: add the team's {role} to the roster (Team column; "
             "one row per team they manage)"
         )
-        why = (
-            f"You are sent this as a {role}: the roster names no {role}{whose}. "
-            "Please pass it to the right person."
-        )
+        why = f"You are sent this as a {role}: the roster names no {role}{whose}."
+    if why:
+        why += " Please pass it to the right person."
     told = [_known(p, p.name, role, p.team, "", where, "") for p in holders]
     return [(person, "; ".join(filter(None, (own, problem))), why) for person, own in told]
 
