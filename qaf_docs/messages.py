@@ -3,6 +3,10 @@
 A draft opens in Outlook as an unsent message (``X-Unsent``), ready to check and send, and reads in
 any text editor. People come from the roster (:class:`~qaf_docs.records.Person`), found by name or by
 role and team; whoever cannot be found, or has no e-mail, is for the caller to warn about.
+
+A case's concern or escalation goes to the holders of each role *for the case's team*
+(:func:`for_team`; West Sussex: "the allocated social worker's Team Manager, relevant Service
+Manager and Head of Service"), not to every holder in the council.
 """
 
 from __future__ import annotations
@@ -37,6 +41,24 @@ def with_role(people: Sequence[Person], role: str, team: str | None = None) -> l
         for p in people
         if fold(p.role) == fold(role) and (team is None or fold(p.team) == fold(team))
     ]
+
+
+def for_team(holders: Sequence[Person], team: str | None) -> tuple[list[Person], bool]:
+    """Of a role's ``holders``, those for a case of ``team``, and whether qaf fell back to all.
+
+    Those whose roster team is the case's; else those with no team on the roster (the role's
+    council-wide holders, such as one Head of Service); else, so that nobody goes untold, every
+    holder, with True for the caller to say so. A person who manages several teams is listed on
+    one roster row per team.
+    """
+    if team:
+        matched = [p for p in holders if fold(p.team) == fold(team)]
+        if matched:
+            return matched, False
+    council_wide = [p for p in holders if not fold(p.team)]
+    if council_wide:
+        return council_wide, False
+    return list(holders), bool(holders)
 
 
 class Roster:

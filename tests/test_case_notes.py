@@ -267,3 +267,44 @@ def test_a_tier_one_audit_is_an_observation_with_a_one_page_docx(
     assert "Action number 1" in cells and "Owner 1" in cells
     assert "Childname" not in " ".join(paragraphs + cells)
     assert doc.core_properties.title == "observations: audit quality case file"
+
+
+def test_an_escalation_goes_to_the_cases_own_service_manager_not_every_one(
+    team: Callable[..., Workspace],
+) -> None:
+    """West Sussex: "the allocated social worker's Team Manager, relevant Service Manager and Head
+    of Service". A roster's Team column says which Service Manager is relevant."""
+    ws = team(count=2)  # audit 0: Locality 1; audit 1: Locality 2 (no Service Manager of its own)
+    (ws.root / "roster.csv").write_text(
+        ROSTER.replace("Sam Service,sam@council.example,Service Manager,,", "")
+        + "Sam Service,sam@council.example,Service Manager,Locality 1 Team & Partners,\n"
+        + "Sid Service,sid@council.example,Service Manager,Locality 3 Team & Partners,\n"
+        + "Hal Head,hal@council.example,Head of Service,Locality 3 Team & Partners,\n",
+        encoding="utf-8",
+    )
+    first, second = audits(ws)
+    accept(ws, first, grade="Inadequate", moderated="Inadequate")
+    told = {to(m) for n, m in messages(ws).items() if f"{first.audit_ref} escalated" in n}
+    # Locality 1's Service Manager; the Head of Service with no team serves every team.
+    assert told == {"Sam Service <sam@council.example>", "Hana Head <hana@council.example>"}
+    assert "roster names no" not in messages(ws)[f"{first.audit_ref} escalated Sam Service.eml"]
+    accept(ws, second, grade="Inadequate", moderated="Inadequate")
+    sent = {n: m for n, m in messages(ws).items() if f"{second.audit_ref} escalated" in n}
+    # Nobody is Locality 2's Service Manager: every one is told, and each message says why.
+    assert {to(m) for m in sent.values()} == {
+        "Sam Service <sam@council.example>",
+        "Sid Service <sid@council.example>",
+        "Hana Head <hana@council.example>",
+    }
+    body = sent[f"{second.audit_ref} escalated Sid Service.eml"].get_content()
+    assert "the roster names no Service Manager of team 'Locality 2 Team & Partners'" in body
+    assert (
+        "the roster names no"
+        not in sent[f"{second.audit_ref} escalated Hana Head.eml"].get_content()
+    )
+    status = qaf(ws, "status")
+    assert (
+        f"audit {second.audit_ref} (case 100201): no one on the roster is the Service Manager of "
+        "team 'Locality 2 Team & Partners', "
+        "so every Service Manager (2) was told" in " ".join(status.split())
+    )

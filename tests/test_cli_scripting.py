@@ -149,3 +149,35 @@ def test_demo_options_are_range_checked(args: tuple[str, str], tmp_path: Path) -
     result = run("demo", "--workspace", tmp_path / "demo", *args)
     assert result.exit_code == 2 and "Invalid value" in result.output
     assert not (tmp_path / "demo").exists()
+
+
+@pytest.mark.parametrize("command", [["status"], ["moderation", "queue"], ["ingest"]])
+def test_output_cut_short_by_head_stops_quietly_with_141(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """`qaf status | head`: the reader closed the pipe; not an error for anyone to act on."""
+    import os
+    import subprocess
+    import sys
+
+    from qaf_docs.cli.exits import CLOSED_PIPE
+
+    ws = sample_ws(tmp_path)
+    assert run("sample", ANNEX_A, "--n", "4", "--seed", "9", "--workspace", ws.root).exit_code == 0
+    (ws.inbox / "b.docx").write_bytes(b"not a word file")  # ingest has something to say
+    read, write = os.pipe()
+    os.close(read)  # `head` has already read what it wanted and gone
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "qaf_docs", *command, "--workspace", str(ws.root)],
+            stdout=write,
+            stderr=subprocess.PIPE,
+            cwd=Path(__file__).parent.parent,
+            timeout=120,
+        )
+    finally:
+        os.close(write)
+    assert done.stderr.decode() == ""
+    assert done.returncode == CLOSED_PIPE
+    if command == ["ingest"]:  # the work was done before the output was cut short
+        assert not (ws.inbox / "b.docx").exists() and list(ws.rejected.glob("b*.docx"))

@@ -213,3 +213,35 @@ def test_csv_export_is_utf8_with_a_bom_so_excel_shows_accents(
     audits = read_csv(written["audits.csv"])
     assert [r["audit_ref"] for r in audits] == [a.audit_ref for a in issued]
     assert audits[0]["team"] == "Locality 1 Team & Partners"
+
+
+def test_export_to_the_wrong_kind_of_output_says_what_to_give(
+    workspace: Workspace, issued: list[AuditRecord], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from qaf_docs.cli import cli
+
+    def qaf(*args: str | Path) -> str:
+        result = CliRunner().invoke(cli, [*map(str, args), "--workspace", str(workspace.root)])
+        assert result.exit_code == 1 and result.output.startswith("Error: "), result.output
+        return " ".join(result.output.split())
+
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    said = qaf("export", "--format", "json", "--output", folder)
+    assert (
+        f"{folder} is a folder; JSON export writes one file, so give --output a file name" in said
+    )
+    assert list(folder.iterdir()) == []  # no temporary file left either
+    written = CliRunner().invoke(
+        cli,
+        ["export", "--format", "csv", "--output", str(folder), "--workspace", str(workspace.root)],
+    )
+    assert written.exit_code == 0, written.output
+    files = sorted(p.name for p in folder.iterdir())
+    a_file = tmp_path / "file.json"
+    a_file.write_text("{}", encoding="utf-8")
+    said = qaf("export", "--format", "csv", "--output", a_file)
+    assert f"CSV export writes {len(files)} files" in said
+    assert all(name in said for name in files)

@@ -213,3 +213,43 @@ def test_a_register_kept_outside_the_workspace_is_guarded_the_same_way(tmp_path:
     with open_register(ws) as register:
         assert len(register.audits()) == 2
     assert not ws.register_path.exists()
+
+
+@pytest.mark.parametrize("where", ["workspace", "elsewhere"])
+def test_the_readmes_restore_with_a_relative_path_works_and_leaves_no_litter(
+    used: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    assert run("backup", "--workspace", used.root).exit_code == 0
+    (saved,) = backups.backups(used.root / "backups")
+    with open_register(used) as register:
+        plan_audits(register, used, 1)  # a third audit, after the backup
+    # `qaf backup --restore "backups/qaf_register … by hand.db"`, typed in the workspace or, with
+    # --workspace, from another folder.
+    monkeypatch.chdir(used.root if where == "workspace" else tmp_path)
+    restored = run("backup", "--restore", f"backups/{saved.name}", "--workspace", used.root)
+    assert restored.exit_code == 0, restored.output
+    assert f"Register restored from {saved}" in restored.output
+    with open_register(used) as register:
+        assert len(register.audits()) == 2
+    left = sorted(p.name for p in (used.root / "backups").iterdir())
+    assert not [n for n in left if not n.endswith(".db")], left
+    assert len(left) == 2  # the backup and the register it replaced
+
+
+def test_restoring_another_workspaces_register_is_refused_and_changes_nothing(
+    used: Workspace, tmp_path: Path
+) -> None:
+    assert run("init", tmp_path / "other").exit_code == 0
+    other = Workspace(tmp_path / "other")
+    with open_register(other) as register:
+        plan_audits(register, other, 1)
+    assert run("backup", "--workspace", other.root).exit_code == 0
+    (theirs,) = backups.backups(other.root / "backups")
+    before = used.register_path.read_bytes()
+    for stranger in (theirs, other.register_path):
+        message = one_line_error(run("backup", "--restore", stranger, "--workspace", used.root))
+        assert "another qaf workspace's register" in message and "nothing was restored" in message
+    assert used.register_path.read_bytes() == before
+    assert not (used.root / "backups").exists()  # not even a backup of the register kept
+    with open_register(used) as register:
+        assert len(register.audits()) == 2

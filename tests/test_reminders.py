@@ -129,3 +129,31 @@ def test_an_auditor_is_reminded_of_a_pack_due_within_a_week(
     assert {r.to.name for r in plan.reminders} == {a.auditor for a in issued}
     text = path.read_text(encoding="utf-8")
     assert "Audit tools to return" in text and "due" in text
+
+
+def test_a_concern_is_a_reminder_for_the_cases_own_service_manager_only(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    roster = ROSTER.replace(
+        "Sam Service,sam@council.example,Service Manager,,",
+        "Sam Service,sam@council.example,Service Manager,Locality 1 Team & Partners,\n"
+        "Sid Service,sid@council.example,Service Manager,Locality 2 Team & Partners,",
+    )
+    (workspace.root / "roster.csv").write_text(roster, encoding="utf-8")
+    _inadequate_with_concern(workspace, issued[0], framework)  # a case of Locality 1
+    out = qaf(workspace, "remind")
+    messages = _messages(workspace)
+    assert "Unexplained bruise" in messages["Sam Service"].get_content()
+    assert "Sid Service" not in messages and "Auditor 0" not in messages
+    assert "every Service Manager" not in out
+    # Nobody is Locality 1's Service Manager: every one is reminded, and the warning says so.
+    (workspace.root / "roster.csv").write_text(
+        roster.replace("Service Manager,Locality 1 Team & Partners", "Service Manager,Locality 3"),
+        encoding="utf-8",
+    )
+    out = qaf(workspace, "remind")
+    assert {"Sam Service", "Sid Service", "Auditor 0"} <= set(_messages(workspace))
+    assert (
+        "Warning: no Service Manager of team 'Locality 1 Team & Partners' on the roster: every "
+        f"Service Manager was reminded of audit {issued[0].audit_ref}" in out
+    )

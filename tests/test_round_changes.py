@@ -196,6 +196,14 @@ def test_bad_changes_are_refused_and_nothing_is_recorded(ws: Workspace, messy_li
 
     refused = run(ws, "round", "cancel", round_id, "--audit", first.audit_ref, *by)
     assert refused.exit_code == 1 and "already returned" in refused.output, refused.output
+    assert f"Audit {first.audit_ref} cannot be cancelled:" in refused.output
+    for command in (
+        ["swap", first.audit_ref, messy_list],
+        ["reassign", first.audit_ref, "--to", "X"],
+    ):
+        done = "swapped" if command[0] == "swap" else "reassigned"
+        refused = run(ws, "round", *command, *by)
+        assert f"Audit {first.audit_ref} cannot be {done}:" in refused.output, refused.output
     refused_round = run(ws, "round", "cancel", round_id, *by)
     assert refused_round.exit_code == 1 and "already returned" in refused_round.output
 

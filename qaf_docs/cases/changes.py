@@ -67,6 +67,9 @@ def _spec(register: Register, round_id: str) -> RoundSpec:
     return RoundSpec.from_rules(rules["spec"])
 
 
+_DONE = {"cancel": "cancelled", "reassign": "reassigned", "swap": "swapped"}
+
+
 def _open_audit(register: Register, audit_ref: str, doing: str) -> AuditRecord:
     audit = register.audit(audit_ref)
     if audit is None:
@@ -75,7 +78,7 @@ def _open_audit(register: Register, audit_ref: str, doing: str) -> AuditRecord:
         raise SamplingError(f"Audit {audit_ref} is already cancelled; nothing to {doing}.")
     if audit.status in RETURNED:
         raise SamplingError(
-            f"Audit {audit_ref} cannot be {doing}ed: it was already returned (status "
+            f"Audit {audit_ref} cannot be {_DONE[doing]}: it was already returned (status "
             f"{audit.status}) and its results are recorded."
         )
     return audit

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import logging
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from qaf_docs import __version__
+from qaf_docs.cli.exits import CLOSED_PIPE
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.dialect import database_errors
 from qaf_docs.workspace import Workspace, resolve
+
+if TYPE_CHECKING:  # imported when a command runs, so `qaf --help` stays quick
+    from qaf_docs.register.store import Register
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -25,6 +31,10 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:
+            # `qaf status | head`: the reader has what it wanted. Not an error to act on.
+            _quiet_stdout()
+            sys.exit(CLOSED_PIPE)
         except QafError as e:
             raise click.ClickException(str(e)) from e
         except OSError as e:
@@ -32,6 +42,17 @@ class _Group(click.Group):
             raise click.ClickException(os_error_advice(e)) from e
         except database_errors() as e:
             raise click.ClickException(str(database_error(e, None))) from e
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at the null device, so nothing more (nor Python's flush at exit)
+    writes to the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # not a real file (a test's capture): nothing is flushed to a pipe at exit
 
 
 def workspace_option(f: F) -> F:
@@ -43,6 +64,39 @@ def workspace_option(f: F) -> F:
         default=None,
         help="The workspace folder (default: $QAF_WORKSPACE, else the current folder).",
     )(f)
+
+
+class _AuditRef(click.ParamType[str]):
+    """An audit reference as people type it: spaces around it and its case do not matter."""
+
+    name = "REF"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        return audit_ref(str(value))
+
+
+AUDIT_REF = _AuditRef()
+
+
+def audit_ref(text: str) -> str:
+    """The audit reference ``text`` names, as the register writes it (``qa2611-0009 `` → QA2611-0009)."""
+    return text.strip().upper()
+
+
+def known_audit(register: Register, ref: str) -> None:
+    """Refuse a reference the register does not hold, saying so (not what it then cannot do)."""
+    if register.audit(ref) is None:
+        raise QafError(f"Audit {ref} is not in the register.")
+
+
+def known_round(register: Register, round_id: str) -> None:
+    """Refuse a round the register does not hold, naming the rounds it does."""
+    if register.round_row(round_id) is None:
+        known = register.round_ids()
+        raise QafError(
+            f"There is no round {round_id}; "
+            + (f"the rounds are: {', '.join(known[-10:])}." if known else "no round is drawn yet.")
+        )
 
 
 def workspace_at(path: Path | None) -> Workspace:

@@ -53,9 +53,16 @@ def backup(workspace: Path | None, restore_from: Path | None) -> None:
         path = backups.back_up(location, folder, reason="by hand", keep=settings.backup.keep)
         click.echo(f"Backup: {path}")
         return
+    restore_from = _backup_named(restore_from, ws.root)
     # No watcher may write while the register is swapped underneath it.
     with WatcherLock(ws.inbox / WATCH_LOCK):
-        saved = backups.restore(restore_from, location, folder, keep=settings.backup.keep)
+        saved = backups.restore(
+            restore_from,
+            location,
+            folder,
+            keep=settings.backup.keep,
+            workspace_id=settings.workspace_id,
+        )
         mark_created(ws, location)
     if saved:
         click.echo(f"The register it replaced was kept as {saved}")
@@ -64,3 +71,14 @@ def backup(workspace: Path | None, restore_from: Path | None) -> None:
         "Forms processed after this backup was taken are in outbox/processed/: drop them in the "
         "inbox again to record them. The tracker and action trackers are rebuilt at the next run."
     )
+
+
+def _backup_named(path: Path, root: Path) -> Path:
+    """The backup a typed path names: from the current folder, else from the workspace's folder
+    (``--restore "backups/…"`` with ``--workspace`` given from elsewhere)."""
+    path = path.expanduser()
+    here = path.resolve()
+    if path.is_absolute() or here.exists():
+        return here
+    there = (root / path).resolve()
+    return there if there.exists() else here

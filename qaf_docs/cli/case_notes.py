@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # imported when a command runs, so `qaf --help` stays quick
     "done",
     metavar="DAY|REF",
     default=None,
-    help="Say that a day's notes (YYYY-MM-DD), or one audit's, are on the records and its "
+    help="Say that a day's notes (24/11/2026 or 2026-11-24), or one audit's, are on the records and its "
     "messages sent; they leave qaf status.",
 )
 @workspace_option
@@ -52,8 +52,8 @@ def case_notes(workspace: Path | None, done: str | None) -> None:
     ws = workspace_at(workspace)
     with open_register(ws) as register:
         if done is not None:
-            count = mark_done(register, done)
-            click.echo(f"{count} note(s) and message(s) from {done} marked as done.")
+            count, which = mark_done(register, done)
+            click.echo(f"{count} note(s) and message(s) from {which} marked as done.")
             return
         produce_and_say(ws, register)
 

@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 import click
 
 from qaf_docs import clock
-from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.cli.app import (
+    AUDIT_REF,
+    cli,
+    known_audit,
+    known_round,
+    workspace_at,
+    workspace_option,
+)
 from qaf_docs.errors import QafError
 
 if TYPE_CHECKING:  # imported when a command runs, so `qaf --help` stays quick
@@ -60,7 +67,7 @@ def moderation_queue(workspace: Path | None) -> None:
 
 
 @moderation.command("dispute")
-@click.argument("audit_ref")
+@click.argument("audit_ref", type=AUDIT_REF)
 @click.option("--reason", default="", help="What the service area disagrees with (required).")
 @workspace_option
 def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> None:
@@ -78,13 +85,14 @@ def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> N
     framework = ws.load_framework()
     roles = framework.escalation.grade_disputes or ["QA Head of Service"]
     with open_register(ws) as register:
+        known_audit(register, audit_ref)
         e = register.record_dispute(audit_ref, reason, roles=roles, on=clock.today())
         click.echo(f"Dispute recorded; escalation {e.id} to {', '.join(e.roles)}.")
         produce_and_say(ws, register)  # the escalation's case note and who is told
 
 
 @moderation.command("kind")
-@click.argument("audit_ref")
+@click.argument("audit_ref", type=AUDIT_REF)
 @click.argument("kind")
 @workspace_option
 def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
@@ -99,13 +107,15 @@ def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
 
     ws = workspace_at(workspace)
     kinds = ws.load_framework().moderation.kinds
-    if kinds and kind not in kinds:
-        raise QafError(
-            f"'{kind}' is not a kind of moderation here; use one of: {', '.join(kinds)}."
-        )
+    if kinds:
+        named = next((k for k in kinds if k.casefold() == kind.strip().casefold()), None)
+        if named is None:
+            raise QafError(
+                f"'{kind}' is not a kind of moderation here; use one of: {', '.join(kinds)}."
+            )
+        kind = named
     with open_register(ws) as register:
-        if register.audit(audit_ref) is None:
-            raise QafError(f"Audit {audit_ref} is not in the register.")
+        known_audit(register, audit_ref)
         register.set_moderation_kind(audit_ref, kind)
     click.echo(f"{audit_ref}: moderation recorded as {kind}.")
 
@@ -142,6 +152,8 @@ def escalations(
 
     if grade is not None and resolve is None:
         raise QafError("--grade goes with --resolve: say which escalation decided the grade.")
+    if note and resolve is None:
+        raise QafError("--note goes with --resolve: say which escalation the note resolves.")
     ws = workspace_at(workspace)
     with open_register(ws) as register:
         if resolve is not None:
@@ -163,7 +175,7 @@ def escalations(
 
 
 @cli.command()
-@click.argument("audit_ref")
+@click.argument("audit_ref", type=AUDIT_REF)
 @click.option("--reason", default="", help="Why the audit is cancelled (required).")
 @click.option("--by", "by_whom", default="", help="Who is cancelling it (required, recorded).")
 @workspace_option
@@ -196,7 +208,7 @@ def cancel(workspace: Path | None, audit_ref: str, reason: str, by_whom: str) ->
 
 
 @cli.command()
-@click.argument("audit_ref")
+@click.argument("audit_ref", type=AUDIT_REF)
 @workspace_option
 def history(workspace: Path | None, audit_ref: str) -> None:
     """Show every status change of one audit, with when and why.
@@ -210,8 +222,7 @@ def history(workspace: Path | None, audit_ref: str) -> None:
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
-        if register.audit(audit_ref) is None:
-            raise QafError(f"Audit {audit_ref} is not in the register.")
+        known_audit(register, audit_ref)
         events = register.events(audit_ref)
     for e in events:
         moved = f"{e.from_status} -> {e.to_status}" if e.from_status != e.to_status else ""
@@ -291,6 +302,7 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
     with open_register(ws) as register:
         known = register.checkpoints(frameworks_of(ws))
         if round_id:
+            known_round(register, round_id)
             if not key:
                 raise QafError("Name the checkpoint to record, e.g. 6-weeks or 3-months.")
             register.record_checkpoint(round_id, key, on=clock.today(), note=note, known=known)

@@ -32,10 +32,15 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
         qaf export --format csv --output exports/
     """
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.export import export_csv, export_json
+    from qaf_docs.reports.export import csv_tables, export_csv, export_json
     from qaf_docs.safe_output import atomic_write
 
     ws = workspace_at(workspace)
+    if fmt == "json" and output and output.is_dir():
+        raise QafError(
+            f"{output} is a folder; JSON export writes one file, so give --output a file name "
+            f"(for example {output / 'register.json'})."
+        )
     with open_register(ws) as register:
         if fmt == "json":
             text = export_json(register)
@@ -47,8 +52,10 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
             return
         folder = output or ws.outbox / "export"
         if folder.exists() and not folder.is_dir():
+            names = list(csv_tables([]))
             raise QafError(
-                f"{folder} is a file; CSV export writes three files, so give --output a folder."
+                f"{folder} is a file; CSV export writes {len(names)} files ({', '.join(names)}), "
+                "so give --output a folder."
             )
         for path in export_csv(register, folder):
             click.echo(f"Wrote {path}")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from qaf_docs import clock
-from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.cli.app import AUDIT_REF, cli, known_round, workspace_at, workspace_option
 
 _BY = click.option("--by", "by_whom", required=True, help="Who is making the change (recorded).")
 _REASON = click.option("--reason", required=True, help="Why (recorded, and shown on the manifest).")
@@ -37,7 +37,12 @@ def _echo(lines: list[str]) -> None:
 
 @round_group.command()
 @click.argument("round_id")
-@click.option("--audit", "audit_ref", help="Cancel only this audit (default: the whole round).")
+@click.option(
+    "--audit",
+    "audit_ref",
+    type=AUDIT_REF,
+    help="Cancel only this audit (default: the whole round).",
+)
 @_BY
 @_REASON
 @workspace_option
@@ -63,7 +68,7 @@ def cancel(
 
 
 @round_group.command()
-@click.argument("audit_ref")
+@click.argument("audit_ref", type=AUDIT_REF)
 @click.option("--to", "to", required=True, help="The auditor on the roster who takes it over.")
 @_BY
 @_REASON
@@ -137,7 +142,7 @@ def add(
 
 
 @round_group.command()
-@click.argument("audit_ref")
+@click.argument("audit_ref", type=AUDIT_REF)
 @_CASELIST
 @_BY
 @_REASON
@@ -187,8 +192,7 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
-        if register.round_row(round_id) is None:
-            raise click.ClickException(f"There is no round {round_id}.")
+        known_round(register, round_id)
         audits = register.audits(round_id=round_id)
         origins = register.audit_origins(round_id)
         recorded = register.round_changes(round_id)

@@ -11,9 +11,13 @@
 - an escalation resolved (or the audit upgraded after one): as for a moderation, the outcome.
 
 The practitioner is the case's allocated worker, found on the roster by name; the team manager is
-the roster's Team Manager of the case's team; the auditor is the audit's. Anyone who cannot be
-found, or has no e-mail, is a problem for ``qaf status``: their message is still written, addressed
-by name, where qaf knows the name, and otherwise nobody can be told and the problem says so.
+the roster's Team Manager of the case's team; the auditor is the audit's. Any other role (Service
+Manager, Head of Service …) goes to its holders for the case's team, else to its holders with no
+team on the roster; only when neither exists is every holder told, each message saying why and
+``qaf status`` saying which team's holder to add (:func:`~qaf_docs.messages.for_team`). Anyone
+who cannot be found, or has no e-mail, is a problem for ``qaf status``: their message is still
+written, addressed by name, where qaf knows the name, and otherwise nobody can be told and the
+problem says so.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qaf_docs.dates import uk
-from qaf_docs.messages import Roster, fold
+from qaf_docs.messages import Roster, fold, for_team
 from qaf_docs.outcomes.case_note import happened
 from qaf_docs.outcomes.facts import AuditFacts
 from qaf_docs.records import Person
@@ -66,12 +70,12 @@ def notices(
     seen: set[str] = set()
     subject = _subject(outcome, facts)
     for role in roles_to_tell(outcome, facts):
-        for person, problem in _people(role, facts, roster, roster_note):
+        for person, problem, why in _people(role, facts, roster, roster_note):
             if person is not None and fold(person.name) in seen:
                 continue
             if person is not None:
                 seen.add(fold(person.name))
-            body = _body(outcome, facts, person, child_name) if person else ""
+            body = _body(outcome, facts, person, child_name, why) if person else ""
             found.append(Notice(role, person, subject, body, problem))
     return found
 
@@ -82,28 +86,51 @@ def _where(facts: AuditFacts) -> str:
 
 def _people(
     role: str, facts: AuditFacts, roster: Roster, roster_note: str
-) -> list[tuple[Person | None, str]]:
-    """Who holds ``role`` for this audit, each with a problem sentence ("" when fine)."""
+) -> list[tuple[Person | None, str, str]]:
+    """Who holds ``role`` for this audit, each with a problem sentence ("" when fine) and, for
+    their message, why they are told when they are not the role's holder for the case's team."""
     a, where = facts.audit, _where(facts)
     if fold(role) in _PRACTITIONER_ROLES:
         if not a.worker:
             return [
-                (None, f"{where}: no allocated worker is recorded, so no practitioner was told")
+                (None, f"{where}: no allocated worker is recorded, so no practitioner was told", "")
             ]
-        return [_known(roster.named(a.worker), a.worker, role, a.team, "", where, roster_note)]
+        return [
+            (*_known(roster.named(a.worker), a.worker, role, a.team, "", where, roster_note), "")
+        ]
     if fold(role) == fold(AUDITOR):
         if not a.auditor:
-            return [(None, f"{where}: no auditor is recorded, so no auditor was told")]
-        return [_known(roster.named(a.auditor), a.auditor, role, None, a.auditor_email, where, "")]
-    team = a.team if fold(role) == fold(TEAM_MANAGER) else None
-    holders = roster.with_role(role, team)
+            return [(None, f"{where}: no auditor is recorded, so no auditor was told", "")]
+        found = _known(roster.named(a.auditor), a.auditor, role, None, a.auditor_email, where, "")
+        return [(*found, "")]
+    note = f" ({roster_note})" if roster_note else ""
+    if fold(role) == fold(TEAM_MANAGER):
+        if not a.team:  # never every team's manager
+            return [(None, f"{where}: no team is recorded, so no {role} was told{note}", "")]
+        holders, everyone = roster.with_role(role, a.team), False
+    else:
+        holders, everyone = for_team(roster.with_role(role), a.team)
+    whose = f" of team '{a.team}'" if a.team else ""
     if not holders:
-        whose = f" of team '{team}'" if team else ""
         missing = (
             f"{where}: no one on the roster is the {role}{whose}, so nobody in that role was told"
         )
-        return [(None, missing + (f" ({roster_note})" if roster_note else ""))]
-    return [_known(p, p.name, role, p.team, "", where, "") for p in holders]
+        return [(None, missing + note, "")]
+    problem = why = ""
+    if everyone and not a.team:
+        problem = f"{where}: no team is recorded, so every {role} ({len(holders)}) was told"
+        why = f"You are sent this as a {role}: no team is recorded for this case."
+    elif everyone:
+        problem = (
+            f"{where}: no one on the roster is the {role}{whose}, so every {role} "
+            f"({len(holders)}) was told: add the team's {role} to the roster (Team column; "
+            "one row per team they manage)"
+        )
+        why = f"You are sent this as a {role}: the roster names no {role}{whose}."
+    if why:
+        why += " Please pass it to the right person."
+    told = [_known(p, p.name, role, p.team, "", where, "") for p in holders]
+    return [(person, "; ".join(filter(None, (own, problem))), why) for person, own in told]
 
 
 def _known(
@@ -148,9 +175,13 @@ def _subject(outcome: str, facts: AuditFacts) -> str:
     return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}"
 
 
-def _body(outcome: str, facts: AuditFacts, person: Person, child_name: str | None) -> str:
+def _body(
+    outcome: str, facts: AuditFacts, person: Person, child_name: str | None, why: str = ""
+) -> str:
     a = facts.audit
     lines = [f"Dear {person.name},", "", happened(outcome, facts), ""]
+    if why:
+        lines += [why, ""]
     lines.append(f"Case {a.case_id}" + (f" ({child_name})" if child_name else ""))
     if facts.grade:
         lines.append(f"Grade given by the auditor: {facts.grade}")

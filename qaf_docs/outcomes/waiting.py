@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
+from qaf_docs.dates import parse_uk_date, uk
 from qaf_docs.errors import QafError
 from qaf_docs.register.store import Register
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day as typed: 2026-11-24 (a folder's name), 24/11/2026, 24.11.26 …
+_DAY = re.compile(r"\d{1,4}[/.\-]\d{1,2}[/.\-]\d{2,4}")
 
 
 @dataclass(frozen=True)
@@ -59,23 +60,26 @@ def waiting(register: Register) -> Waiting:
     )
 
 
-def mark_done(register: Register, which: str) -> int:
-    """Record that a day's (YYYY-MM-DD) or an audit's notes are on the records and its messages
-    sent; return how many outputs that was. QafError when nothing of that name waits."""
+def mark_done(register: Register, which: str) -> tuple[int, str]:
+    """Record that a day's (24/11/2026 or 2026-11-24, a folder's name) or an audit's notes are on
+    the records and its messages sent; return how many outputs that was, and the day or audit
+    reference as qaf writes it. QafError when nothing of that name waits."""
     which = which.strip()
-    if _DAY.fullmatch(which):
-        try:
-            day = date.fromisoformat(which)
-        except ValueError as e:
-            raise QafError(f"'{which}' is not a date: write it as YYYY-MM-DD.") from e
-        count = register.mark_done(day=day)
-    elif register.audit(which) is not None:
+    if register.audit(which.upper()) is not None:
+        which = which.upper()
         count = register.mark_done(audit_ref=which)
+    elif _DAY.fullmatch(which):
+        try:
+            day = parse_uk_date(which)
+            which = uk(day)
+            count = register.mark_done(day=day)
+        except ValueError as e:
+            raise QafError(f"{e}: write the day as 24/11/2026 or 2026-11-24.") from e
     else:
         raise QafError(
-            f"'{which}' is neither a day (e.g. 2026-11-24) nor an audit in the register: name a "
-            "folder of outbox/case-notes or an audit reference."
+            f"'{which}' is neither a day (e.g. 24/11/2026 or 2026-11-24) nor an audit in the "
+            "register: name a folder of outbox/case-notes or an audit reference."
         )
     if not count:
         raise QafError(f"Nothing from {which} is waiting to go on a record; nothing changed.")
-    return count
+    return count, which

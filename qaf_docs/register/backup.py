@@ -4,6 +4,10 @@ SQLite's online backup API copies a consistent snapshot even while the watcher w
 written to a temporary name and renamed into place, so a half-written backup never looks like a good
 one; only the newest ``keep`` copies are kept. A PostgreSQL register is backed up by the server's own
 tools (``pg_dump``), not by qaf.
+
+A backup is only ever read as an unchanging file (SQLite's ``immutable``), so checking or restoring
+one leaves no ``-wal`` or ``-shm`` file beside it; and a backup of another workspace's register is
+refused before anything changes.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.register.connection import database_error
+from qaf_docs.register.ownership import WORKSPACE_KEY
 
 PREFIX = "qaf_register "
 SUFFIX = ".db"
@@ -77,29 +82,63 @@ def back_up_if_due(register_path: Path, folder: Path, *, keep: int) -> Path | No
     return back_up(register_path, folder, reason="daily", keep=keep)
 
 
-def verify(backup: Path) -> None:
-    """Raise RegisterError unless ``backup`` is an intact qaf register."""
+def _read_only(backup: Path) -> sqlite3.Connection:
+    """Open ``backup`` to read without writing anything beside it (no ``-wal``, no ``-shm``).
+
+    A backup is one file, so it is opened as immutable; a copy that still has a ``-wal`` beside it
+    (taken by hand from a live register) is read with it, as SQLite reads a live register.
+    """
+    wal = Path(f"{backup}-wal")
+    still_open = wal.is_file() and wal.stat().st_size > 0
+    mode = "mode=ro" if still_open else "mode=ro&immutable=1"
+    return sqlite3.connect(f"{backup.resolve().as_uri()}?{mode}", uri=True)
+
+
+def verify(backup: Path, workspace_id: str | None = None) -> None:
+    """Raise RegisterError unless ``backup`` is an intact qaf register (of ``workspace_id``'s
+    workspace, when given: another workspace's register would refuse every command)."""
     if not backup.is_file() or backup.stat().st_size == 0:
         raise RegisterError(f"{backup} is not a register backup (missing or empty).")
     try:
-        db = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+        db = _read_only(backup)
         try:
             check = [tuple(r) for r in db.execute("PRAGMA quick_check").fetchall()]
             db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+            tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
+            owner = (
+                db.execute("SELECT value FROM meta WHERE key = ?", (WORKSPACE_KEY,)).fetchone()
+                if "meta" in tables
+                else None
+            )
         finally:
             db.close()
     except sqlite3.Error as e:
         raise RegisterError(f"{backup} is not a usable register backup ({e}).") from e
     if check != [("ok",)]:
         raise RegisterError(f"{backup} is damaged; choose an older backup.")
+    recorded = str(owner[0]) if owner and owner[0] else ""
+    if workspace_id and recorded and recorded != workspace_id:
+        raise RegisterError(
+            f"{backup} is another qaf workspace's register (id {recorded[:8]}…), not this "
+            f"workspace's (id {workspace_id[:8]}…): nothing was restored. Choose one of this "
+            "workspace's own backups."
+        )
 
 
-def restore(backup: Path, register_path: Path, folder: Path, *, keep: int) -> Path | None:
+def restore(
+    backup: Path,
+    register_path: Path,
+    folder: Path,
+    *,
+    keep: int,
+    workspace_id: str | None = None,
+) -> Path | None:
     """Put ``backup`` back as the register; the register it replaces is backed up first.
 
-    Returns the backup of the replaced register, or None if there was none worth keeping.
+    Refuses, changing nothing, a backup that is damaged or another workspace's. Returns the backup
+    of the replaced register, or None if there was none worth keeping.
     """
-    verify(backup)
+    verify(backup, workspace_id)
     saved = None
     if register_path.is_file() and register_path.stat().st_size > 0:
         with contextlib.suppress(RegisterError):  # a damaged register cannot be copied
@@ -108,7 +147,7 @@ def restore(backup: Path, register_path: Path, folder: Path, *, keep: int) -> Pa
         Path(f"{register_path}{side}").unlink(missing_ok=True)
     register_path.unlink(missing_ok=True)
     try:
-        source = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+        source = _read_only(backup)
         try:
             target = sqlite3.connect(register_path)
             try:

@@ -145,8 +145,17 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def export_csv(register: Register, folder: Path) -> list[Path]:
-    """Write audits.csv, domains.csv and actions.csv (flat tables keyed by audit_ref) into ``folder``."""
-    documents = [audit_document(a) for a in register.results()]
+    """Write the :func:`csv_tables` (flat tables keyed by audit_ref) into ``folder``."""
+    written = []
+    for name, (header, rows) in csv_tables([audit_document(a) for a in register.results()]).items():
+        # utf-8-sig so Excel opens names with accents correctly.
+        data = _csv_text(header, rows).encode("utf-8-sig")
+        written.append(atomic_write(folder / name, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
+    return written
+
+
+def csv_tables(documents: list[dict[str, Any]]) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """The CSV export's files, by name: audits, domains, actions, escalations and the parts."""
     tables = {
         "audits.csv": (list(EXPORT_FIELDS), [[a[k] for k in EXPORT_FIELDS] for a in documents]),
         "domains.csv": (
@@ -175,12 +184,7 @@ def export_csv(register: Register, folder: Path) -> list[Path]:
         ),
     }
     tables.update(_part_tables(documents))
-    written = []
-    for name, (header, rows) in tables.items():
-        # utf-8-sig so Excel opens names with accents correctly.
-        data = _csv_text(header, rows).encode("utf-8-sig")
-        written.append(atomic_write(folder / name, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
-    return written
+    return tables
 
 
 def _part_tables(documents: list[dict[str, Any]]) -> dict[str, tuple[list[str], list[list[Any]]]]:

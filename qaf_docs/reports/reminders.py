@@ -16,7 +16,7 @@ from pathlib import Path
 
 from qaf_docs.dates import uk
 from qaf_docs.frameworks import Framework
-from qaf_docs.messages import draft, fold, with_role
+from qaf_docs.messages import draft, fold, for_team, with_role
 from qaf_docs.records import AWAITING_RETURN, AuditResult, EscalationRecord, Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
@@ -98,8 +98,8 @@ def plan_reminders(
     book = _Addressing(people)
     open_escalations = register.escalations(open_only=True)
     concerns = {e.audit_ref: e for e in open_escalations if e.level == CONCERN_LEVEL}
-    _escalations(book, open_escalations)
     results = register.results(today=today)
+    _escalations(book, open_escalations, {r.audit_ref: r.team for r in results})
     for r in results:
         if r.status in AWAITING_RETURN and r.due_on and r.due_on <= today + SOON:
             auditor = next(
@@ -143,13 +143,22 @@ def register_email(register: Register, audit_ref: str) -> str:
     return audit.auditor_email if audit else ""
 
 
-def _escalations(book: _Addressing, open_escalations: list[EscalationRecord]) -> None:
+def _escalations(
+    book: _Addressing, open_escalations: list[EscalationRecord], teams: dict[str, str | None]
+) -> None:
     for e in open_escalations:
+        team = teams.get(e.audit_ref)
         for role in e.roles:
-            found = book.with_role(role)
+            # The case's team's holders of the role, as its notifications (messages.for_team).
+            found, everyone = for_team(book.with_role(role), team)
             if not found:
                 book.warn(
                     f"no one on the roster has the role '{role}' ({e.title}, audit {e.audit_ref})"
+                )
+            elif everyone:
+                book.warn(
+                    f"no {role} of team '{team or 'not recorded'}' on the roster: every {role} "
+                    f"was reminded of audit {e.audit_ref}; add the team's {role} (Team column)"
                 )
             for person in found:
                 if e.level == CONCERN_LEVEL:
