@@ -338,5 +338,5 @@ def _read_package(package: Package, reading: Reading, readers: _Readers) -> None
             form, framework, readers.settings.validation, received_on=readers.today
         )
     elif reading.kind is FileKind.XLSX and identity.kind == "action_tracker":
-        reading.tracker = read_tracker(path, limits)
+        reading.tracker = read_tracker(path, limits, received_on=readers.today)
         reading.findings = reading.tracker.findings
