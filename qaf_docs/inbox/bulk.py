@@ -185,7 +185,7 @@ class BulkIngestor(Ingestor):
             found += checks.form_lifecycle_findings(reading.form, audit, framework, self.settings)
             concern = checks.record_concern(self.register, audit, reading.form, framework)
         elif reading.tracker is not None:
-            found += checks.tracker_history_findings(self.register, audit, reading.tracker.rows)
+            found += checks.tracker_history_findings(self.register, audit, reading.tracker)
         if errors(found):
             pending = self._reject_later(
                 path, digest, label, audit, found, kept=concern, for_manager=reading.form is None
