@@ -26,6 +26,7 @@ from typing import Any
 __all__ = [
     "EXCEL_CELL_MAX_CHARS",
     "atomic_write",
+    "cell_text",
     "csv_safe",
     "dated_copy_path",
     "make_durable",
@@ -50,6 +51,14 @@ _REPLACE_RETRIES = 3
 _REPLACE_PAUSE_S = 0.2
 
 
+def cell_text(value: str) -> str:
+    """The text ``set_text_cell`` stores for ``value``: what reading the cell back gives."""
+    text = _ILLEGAL_XML_CHARS.sub(lambda m: "\n" if m.group() == "\x0b" else "", value)
+    if len(text) > EXCEL_CELL_MAX_CHARS:
+        text = text[: EXCEL_CELL_MAX_CHARS - len(_TRUNCATED_MARK)] + _TRUNCATED_MARK
+    return text
+
+
 def set_text_cell(cell: Any, value: str | None) -> None:
     """Store user-typed text in an openpyxl cell as text, never as a formula."""
     if value is None:
@@ -57,9 +66,7 @@ def set_text_cell(cell: Any, value: str | None) -> None:
         return
     if not isinstance(value, str):
         raise TypeError(f"set_text_cell stores text only, not {type(value).__name__}")
-    text = _ILLEGAL_XML_CHARS.sub(lambda m: "\n" if m.group() == "\x0b" else "", value)
-    if len(text) > EXCEL_CELL_MAX_CHARS:
-        text = text[: EXCEL_CELL_MAX_CHARS - len(_TRUNCATED_MARK)] + _TRUNCATED_MARK
+    text = cell_text(value)
     cell.value = text
     # Assigning the value lets openpyxl guess "f" (formula) for "=..."; forcing "s" writes it as an
     # inline string. quotePrefix keeps Excel treating it as text if someone edits the cell later.

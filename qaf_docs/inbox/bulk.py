@@ -187,7 +187,7 @@ class BulkIngestor(Ingestor):
             )
             concern = checks.record_concern(self.register, audit, reading.form, framework)
         elif reading.tracker is not None:
-            found += checks.tracker_history_findings(self.register, audit, reading.tracker.rows)
+            found += checks.tracker_history_findings(self.register, audit, reading.tracker)
         if errors(found):
             pending = self._reject_later(
                 path, digest, label, audit, found, kept=concern, for_manager=reading.form is None
@@ -340,5 +340,5 @@ def _read_package(package: Package, reading: Reading, readers: _Readers) -> None
             form, framework, readers.settings.validation, received_on=readers.today
         )
     elif reading.kind is FileKind.XLSX and identity.kind == "action_tracker":
-        reading.tracker = read_tracker(path, limits)
+        reading.tracker = read_tracker(path, limits, received_on=readers.today)
         reading.findings = reading.tracker.findings

@@ -149,7 +149,11 @@ def _tracker_jobs(
             )
             for a in register.current_actions(audit.audit_ref)
         ]
-        details = pack_details.details_for(audit, settings, kind="action_tracker")
+        # Stamped with the time it is written, not the pack's: a copy written before the audit
+        # form was corrected is then told from the one written after (``returns.timeline``).
+        details = pack_details.details_for(
+            audit, settings, kind="action_tracker", issued_at=pack_details.issued_at_now()
+        )
         when = tool.audit_date if tool else None
         out = tracker_path(ws, audit)
         job = TrackerJob(template, details, actions, out, when, ws.outbox, audit.team)

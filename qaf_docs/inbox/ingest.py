@@ -169,11 +169,9 @@ class Ingestor:
         return outcome
 
     def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
-        tracker = read_tracker(path, self.limits)
+        tracker = read_tracker(path, self.limits, received_on=clock.today())
         audit = self.register.audit(identity.audit_ref)
-        found = tracker.findings + checks.tracker_history_findings(
-            self.register, audit, tracker.rows
-        )
+        found = tracker.findings + checks.tracker_history_findings(self.register, audit, tracker)
         if errors(found):
             return self._reject(path, digest, label, audit, found, for_manager=True)
         try:

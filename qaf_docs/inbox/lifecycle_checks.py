@@ -1,6 +1,6 @@
 """What ingest asks of an audit's lifecycle before it records a file: a safeguarding concern on a
 form is kept even when the form is refused, and a returned tracker must agree with the audit's
-history (a returned, not cancelled audit, every agreed action kept)."""
+history (a returned, not cancelled audit, every agreed action kept as agreed, no older copy)."""
 
 from __future__ import annotations
 
@@ -12,11 +12,13 @@ from pathlib import Path
 from qaf_docs import clock
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import AuditForm, AuditRecord, TrackerRow
+from qaf_docs.records import AuditForm, AuditRecord
 from qaf_docs.register.store import Register
+from qaf_docs.returns.action_tracker import TrackerForm
 from qaf_docs.returns.moderation import moderation_findings
 from qaf_docs.returns.smart import smart_findings
 from qaf_docs.returns.timeline import (
+    agreed_action_findings,
     audit_date_findings,
     form_status_findings,
     tracker_findings,
@@ -91,17 +93,27 @@ def record_concern(
 
 
 def tracker_history_findings(
-    register: Register, audit: AuditRecord | None, rows: list[TrackerRow]
+    register: Register, audit: AuditRecord | None, tracker: TrackerForm
 ) -> list[Finding]:
-    """A tracker counts only for a returned, not cancelled audit, and keeps every agreed action."""
+    """A tracker counts only for a returned, not cancelled audit, shows every agreed action as the
+    audit form agreed it, and is not a copy issued before the form was corrected."""
     if audit is None:
         return []
     refused = tracker_status_findings(audit)
     if refused:
         return refused
     tool = register.submission(audit.audit_ref)
+    agreed = agreed_action_findings(
+        tracker,
+        register.agreed_actions(audit.audit_ref),
+        forms_accepted_at=register.forms_accepted_at(audit.audit_ref),
+        auditor=audit.auditor,
+    )
+    if any(f.where == "File" for f in agreed):
+        return agreed  # an older copy: the one thing to say
     agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
-    return tracker_findings(rows, register.current_actions(audit.audit_ref), agreed_on=agreed_on)
+    current = register.current_actions(audit.audit_ref)
+    return agreed + tracker_findings(tracker.rows, current, agreed_on=agreed_on)
 
 
 def redo_pathway(

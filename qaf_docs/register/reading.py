@@ -70,17 +70,32 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         """Return the content hash of every submission ever recorded (one per file)."""
         return [str(r[0]) for r in self._db.execute("SELECT file_sha256 FROM submissions")]
 
+    def agreed_actions(self, audit_ref: str) -> list[TrackerRow]:
+        """Return the actions as the audit's current form agreed them, before any tracker's update."""
+        return merge_actions(self._agreed_rows(audit_ref), [])
+
+    def forms_accepted_at(self, audit_ref: str) -> list[str]:
+        """Return when each of the audit's forms was accepted (ISO 8601), the first first."""
+        rows = self._db.execute(
+            "SELECT received_at FROM submissions WHERE audit_ref = ? AND kind = 'audit_tool' "
+            "ORDER BY id",
+            (audit_ref,),
+        )
+        return [str(r[0]) for r in rows]
+
+    def _agreed_rows(self, audit_ref: str) -> list[Row]:
+        tool = self._current_submission(audit_ref, "audit_tool")
+        if tool is None:
+            return []
+        rows: list[Row] = self._db.execute(
+            "SELECT * FROM actions WHERE submission_id = ? ORDER BY number", (tool["id"],)
+        ).fetchall()
+        return rows
+
     def current_actions(self, audit_ref: str) -> list[TrackerRow]:
         """Return an audit's actions with their latest status (agreed in the form, updated by trackers)."""
-        tool = self._current_submission(audit_ref, "audit_tool")
         tracker = self._current_submission(audit_ref, "action_tracker")
-        agreed = (
-            self._db.execute(
-                "SELECT * FROM actions WHERE submission_id = ? ORDER BY number", (tool["id"],)
-            ).fetchall()
-            if tool
-            else []
-        )
+        agreed = self._agreed_rows(audit_ref)
         updates = (
             self._db.execute(
                 "SELECT * FROM action_updates WHERE submission_id = ? ORDER BY number",

@@ -32,8 +32,9 @@ def _same_action(text: str) -> str:
 
 
 def merge_actions(agreed: Sequence[Row], updates: Sequence[Row]) -> list[TrackerRow]:
-    """Actions as agreed in the form, each replaced by the manager's latest tracker row if any
-    (what was agreed about it — immediate, success criteria, impact — stays as agreed).
+    """Actions as agreed in the form, each updated by the manager's latest tracker row if any
+    (what was agreed about it — wording, owner, due date, immediate, success criteria, impact —
+    stays as agreed; the tracker gives status, completion, evidence and sign-off).
 
     A tracker returned before the current form (the audit was resubmitted since) speaks of the
     earlier form's actions: the new form's actions stand, and the manager's status, completion
@@ -71,12 +72,14 @@ def merge_actions(agreed: Sequence[Row], updates: Sequence[Row]) -> list[Tracker
                 )
         return [merged[n] for n in sorted(merged)]
     for r in updates:
+        # An agreed action keeps its wording, owner and due date as the form agreed them: the
+        # tracker updates its progress (an action the manager added is the tracker's own).
         before = merged.get(r["number"])
         merged[r["number"]] = TrackerRow(
             r["number"],
-            r["description"],
-            r["owner"],
-            date_or_none(r["due_on"]),
+            before.description if before else r["description"],
+            before.owner if before else r["owner"],
+            before.due_on if before else date_or_none(r["due_on"]),
             r["status"],
             date_or_none(r["completed_on"]),
             r["evidence"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,7 @@ class TrackerForm:
     identity: Identity
     rows: list[TrackerRow]
     findings: list[Finding] = field(default_factory=list)
+    excel_rows: list[int] = field(default_factory=list)  # the sheet row each of ``rows`` came from
 
 
 def _text(value: object) -> str:
@@ -49,11 +50,32 @@ def _text(value: object) -> str:
     return " ".join(str(value).replace("\u00a0", " ").split())
 
 
-def _cell_date(value: object, where: str, findings: list[Finding]) -> date | None:
+def _cell_date(
+    value: object, where: str, findings: list[Finding], received_on: date | None = None
+) -> date | None:
     parsed, reason = parse_date(value)
     if reason:
         findings.append(Finding("error", where, reason, "Type the date like 03/12/2026."))
+    elif parsed is not None and received_on is not None and parsed > received_on:
+        findings.append(
+            Finding(
+                "error",
+                where,
+                f"{parsed:%d/%m/%Y} is in the future (the tracker arrived on "
+                f"{received_on:%d/%m/%Y})",
+                "Give the date it actually happened; update the tracker again once it has.",
+            )
+        )
     return parsed
+
+
+def _number(value: object) -> int | None:
+    """The action number in the No. column, or None for a row the manager added without one
+    (blank, "NEW", "-")."""
+    try:
+        return int(float(_text(value)))
+    except ValueError:
+        return None
 
 
 def _tracker_sheet(sheets: list[Any]) -> Any:
@@ -64,8 +86,15 @@ def _tracker_sheet(sheets: list[Any]) -> Any:
     return sheets[0]
 
 
-def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
-    """Read a returned action tracker; problems come back as findings naming row and column."""
+def read_tracker(
+    path: Path, limits: Limits = DEFAULT_LIMITS, *, received_on: date | None = None
+) -> TrackerForm:
+    """Read a returned action tracker; problems come back as findings naming row and column.
+
+    A completion or sign-off date after ``received_on`` (the day the tracker arrived) is an error.
+    A row without an action number (blank, "NEW") is an action the manager added: it is numbered
+    after the tracker's other actions, wherever the row was inserted.
+    """
     # Formulas are never evaluated or trusted: a formula typed in a text column ("=cmd|…") is kept
     # as the literal text the person typed, one in a date column is an error naming the cell.
     # Opened as a file, not by name: a tracker someone renamed (".docx") is still the workbook.
@@ -90,6 +119,8 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
             "deleting its header row, and drop that copy in the inbox.",
         )
     rows: list[TrackerRow] = []
+    excel_rows: list[int] = []
+    unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
     for excel_row, cells in enumerate(
         sheet.iter_rows(min_row=header + 1, max_col=COLUMN_COUNT, values_only=True),
         start=header + 1,
@@ -102,6 +133,15 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
         if not any(_text(v) for v in (description, owner, status, done, evidence, signer)):
             continue
         where_row = f"Row {excel_row}"
+        if not _text(description):
+            findings.append(
+                Finding(
+                    "error",
+                    f"{where_row}: Action",
+                    "the row has no action",
+                    "Type the action back in, or clear the row if it was added by mistake.",
+                )
+            )
         status_text = _text(status)
         # Folded as grades are: "Completed.", "In-progress" and "Done (see notes)" all count.
         parsed = _STATUS_WORDS.get(fold_grade(status_text)) if status_text else "Not started"
@@ -120,7 +160,7 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
                 )
             )
             parsed = "Not started"
-        completed_on = _cell_date(done, f"{where_row}: Completion date", findings)
+        completed_on = _cell_date(done, f"{where_row}: Completion date", findings, received_on)
         if parsed == "Completed" and completed_on is None:
             findings.append(
                 Finding(
@@ -129,13 +169,12 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
                     "the action is Completed but has no completion date",
                 )
             )
-        try:
-            num = int(float(_text(number))) if _text(number) else len(rows) + 1
-        except ValueError:
-            num = len(rows) + 1
+        num = _number(number)
+        if num is None:
+            unnumbered.append(len(rows))
         rows.append(
             TrackerRow(
-                number=num,
+                number=num or 0,
                 description=_text(description),
                 owner=_text(owner),
                 due_on=_cell_date(due, f"{where_row}: Due date", findings),
@@ -143,21 +182,28 @@ def read_tracker(path: Path, limits: Limits = DEFAULT_LIMITS) -> TrackerForm:
                 completed_on=completed_on,
                 evidence=str(evidence or "").strip(),
                 signed_off_by=_text(signer),
-                signed_off_on=_cell_date(signed, f"{where_row}: Signed off on", findings),
+                signed_off_on=_cell_date(
+                    signed, f"{where_row}: Signed off on", findings, received_on
+                ),
             )
         )
+        excel_rows.append(excel_row)
         findings += _sign_off_findings(rows[-1], where_row)
+    last = max((r.number for i, r in enumerate(rows) if i not in unnumbered), default=0)
+    for n, i in enumerate(unnumbered, start=last + 1):
+        rows[i] = replace(rows[i], number=n)
     numbers = [r.number for r in rows]
     for n in sorted({n for n in numbers if numbers.count(n) > 1}):
+        at = [str(x) for x, r in zip(excel_rows, rows, strict=True) if r.number == n]
         findings.append(
             Finding(
                 "error",
                 "No. column",
-                f"action number {n} is used twice",
-                "Give each action its own number.",
+                f"action number {n} is used more than once (rows {', '.join(at)})",
+                "Give each action its own number; leave No. blank on a row you added.",
             )
         )
-    return TrackerForm(identity=identity, rows=rows, findings=findings)
+    return TrackerForm(identity=identity, rows=rows, findings=findings, excel_rows=excel_rows)
 
 
 def _sign_off_findings(row: TrackerRow, where: str) -> list[Finding]:

@@ -1,5 +1,6 @@
 """What a returned file says against what already happened: dates that cannot be right, and a
-manager's tracker that drops or back-dates the actions agreed in the audit.
+manager's tracker that drops, rewrites or back-dates the actions agreed in the audit, or that was
+issued before the audit form was corrected.
 
 These checks need the audit's history (when its pack was issued, which actions were agreed), so the
 inbox passes it in; each problem is an error naming the field or row, for the person who fills it.
@@ -14,6 +15,8 @@ from typing import Literal
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AWAITING_RETURN, AuditForm, AuditRecord, TrackerRow
+from qaf_docs.returns.action_tracker import TrackerForm
+from qaf_docs.safe_output import cell_text
 
 
 def issued_on(issued_at: str) -> date | None:
@@ -52,6 +55,85 @@ def audit_date_findings(
             )
         ]
     return []
+
+
+def _moment(iso: str | None) -> datetime | None:
+    """An ISO 8601 time on this computer's clock (one without an offset is taken as local)."""
+    try:
+        return datetime.fromisoformat(iso or "").astimezone()
+    except ValueError:
+        return None
+
+
+def _words(text: str) -> str:
+    """Wording as a tracker cell holds it, spacing and capitals aside."""
+    return " ".join(cell_text(text).split()).casefold()
+
+
+def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[tuple[int, str, str]]:
+    """(sheet row, column, what differs) for each agreed action's wording, owner or due date
+    the tracker does not show as agreed in the audit form."""
+    by_number = {a.number: a for a in agreed}
+    reported = {f.where for f in tracker.findings}
+    found: list[tuple[int, str, str]] = []
+    for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
+        a = by_number.get(r.number)
+        if a is None:
+            continue
+        if r.description and _words(r.description) != _words(a.description):
+            found.append((at, "Action", "the wording of the action"))
+        if _words(r.owner) != _words(a.owner):
+            found.append((at, "Owner", f"the owner ({a.owner or 'none given'})"))
+        if r.due_on != a.due_on and f"Row {at}: Due date" not in reported:
+            due = f"{a.due_on:%d/%m/%Y}" if a.due_on else "none given"
+            found.append((at, "Due date", f"the due date ({due})"))
+    return found
+
+
+def agreed_action_findings(
+    tracker: TrackerForm,
+    agreed: Sequence[TrackerRow],
+    *,
+    forms_accepted_at: Sequence[str],
+    auditor: str,
+) -> list[Finding]:
+    """Errors for a tracker that does not show the actions as the audit form agreed them.
+
+    The action, its owner and due date are the auditor's (the form's); the manager updates status,
+    completion, evidence and sign-off. A tracker written from an earlier form (one was accepted
+    when it was issued, the current one after) that differs is an older copy: one finding says
+    so, and which copy to use. Any other difference is named by row and column.
+    """
+    changes = _changes(tracker, agreed)
+    stale = changes or {r.number for r in tracker.rows} != {a.number for a in agreed}
+    issued = _moment(tracker.identity.issued_at)
+    accepted = [t for t in (_moment(a) for a in forms_accepted_at) if t is not None]
+    if stale and issued and accepted and accepted[0] <= issued < accepted[-1]:
+        corrected = accepted[-1]
+        return [
+            Finding(
+                "error",
+                "File",
+                f"this tracker was issued on {issued:%d/%m/%Y at %H:%M}, before the audit was "
+                f"corrected on {corrected:%d/%m/%Y at %H:%M}; its actions are the ones agreed "
+                "before the correction, so recording it would undo the corrected actions",
+                f"Copy the updates into the tracker qaf sent on or after {corrected:%d/%m/%Y} "
+                "and return that one; if it has not reached you, ask the QA team for the "
+                "latest tracker of this audit.",
+            )
+        ]
+    by = f"the auditor ({auditor})" if auditor else "the auditor"
+    return [
+        Finding(
+            "error",
+            f"Row {at}: {column}",
+            f"{what} differs from the action agreed in the audit form",
+            f"Put back what was agreed. An agreed action is changed by {by} sending a corrected "
+            "audit form, not in the tracker; the tracker records its Status, Completion date, "
+            "Evidence and sign-off.",
+        )
+        for at, column, what in changes
+    ]
 
 
 def tracker_findings(
