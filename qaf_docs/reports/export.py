@@ -17,6 +17,8 @@ from qaf_docs.safe_output import atomic_write, csv_safe
 EXPORT_FIELDS = (
     "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
+    # Added later, so at the end: a column is only ever added, never renamed or moved.
+    "audit_date", "round_kind", "reaudit_of",
 )  # fmt: skip
 DOMAIN_FIELDS = ("domain", "grade", "rationale", "moderated_grade")
 ACTION_FIELDS = (
@@ -25,6 +27,8 @@ ACTION_FIELDS = (
 )  # fmt: skip
 AGENCY_FIELDS = ("agency", "lead", "contribution", "finding")
 ESCALATION_FIELDS = ("level", "raised_on", "reason", "resolved_on")
+MODERATION_FIELDS = ("moderator", "moderated_on", "kind", "agreed", "reason")
+CONCERN_FIELDS = ("raised_on", "text", "escalated_to")
 
 
 def _iso(d: date | None) -> str | None:
@@ -140,7 +144,8 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
 
 
 def export_csv(register: Register, folder: Path) -> list[Path]:
-    """Write audits.csv, domains.csv and actions.csv (flat tables keyed by audit_ref) into ``folder``."""
+    """Write the JSON export as flat tables keyed by audit_ref (audits.csv, domains.csv,
+    actions.csv, escalations.csv, moderation.csv, concerns.csv …) into ``folder``."""
     documents = [audit_document(a) for a in register.results()]
     tables = {
         "audits.csv": (list(EXPORT_FIELDS), [[a[k] for k in EXPORT_FIELDS] for a in documents]),
@@ -170,6 +175,22 @@ def export_csv(register: Register, folder: Path) -> list[Path]:
         ),
     }
     tables.update(_part_tables(documents))
+    tables["moderation.csv"] = (
+        ["audit_ref", *MODERATION_FIELDS],
+        [
+            [a["audit_ref"], *(a["moderation"][k] for k in MODERATION_FIELDS)]
+            for a in documents
+            if a["moderation"]
+        ],
+    )
+    tables["concerns.csv"] = (
+        ["audit_ref", *CONCERN_FIELDS],
+        [
+            [a["audit_ref"], c["raised_on"], c["text"], ", ".join(c["escalated_to"] or [])]
+            for a in documents
+            for c in a["concerns"]
+        ],
+    )
     written = []
     for name, (header, rows) in tables.items():
         # utf-8-sig so Excel opens names with accents correctly.
