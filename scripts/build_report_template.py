@@ -87,15 +87,42 @@ def build(path: Path) -> None:
     )
     doc.add_heading("Summary", level=1)
     doc.add_paragraph("{%p if not headline.planned %}")
-    doc.add_paragraph("No audit is dated in this period, so the figures below are empty.")
+    doc.add_paragraph("There were no audits in {{ period_title }}, so there is nothing to report.")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph(
+        "{{ headline.returned }} of {{ headline.planned }} planned audits were returned "
+        "({{ headline.completion }}); {{ headline.overdue }} returns are overdue.",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p if headline.graded %}")
+    doc.add_paragraph(
+        "{{ headline.good_share }} of {{ headline.graded }} graded audits were good or better; "
+        "{{ headline.inadequate_share }} were inadequate, {{ headline.within_target }} the target "
+        "of {{ headline.target }} or less.",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No audit has a final grade yet.", style="List Bullet")
     doc.add_paragraph("{%p endif %}")
-    for line in (
-        "{{ headline.returned }} of {{ headline.planned }} planned audits were returned ({{ headline.completion }}); {{ headline.overdue }} returns are overdue.",
-        "{{ headline.good_share }} of {{ headline.graded }} graded audits were good or better; {{ headline.inadequate_share }} were inadequate, {{ headline.within_target }} the target of {{ headline.target }} or less.",
-        "Moderators kept the auditor's grade in {{ headline.agreement }} of {{ headline.moderated }} moderated audits; weighted kappa {{ headline.kappa }}.",
-        "{{ headline.on_time_share }} of actions due ({{ headline.actions_on_time }} of {{ headline.actions_due }}) were completed on time.",
-    ):
-        doc.add_paragraph(line, style="List Bullet")
+    doc.add_paragraph("{%p if headline.moderated %}")
+    doc.add_paragraph(
+        "Moderators kept the auditor's grade in {{ headline.agreement }} of "
+        "{{ headline.moderated }} moderated audits; weighted kappa {{ headline.kappa }}.",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No audit has been moderated yet.", style="List Bullet")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if headline.actions_due %}")
+    doc.add_paragraph(
+        "{{ headline.on_time_share }} of actions due ({{ headline.actions_on_time }} of "
+        "{{ headline.actions_due }}) were completed on time.",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No agreed action has fallen due yet.", style="List Bullet")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("How much did we do", level=1)
     doc.add_paragraph("{%p for b in how_much %}")
@@ -165,37 +192,35 @@ def build(path: Path) -> None:
         ["r.ref", "r.case", "r.from", "r.to", "r.reason"],
     )
     doc.add_paragraph("{%p endif %}")
-    doc.add_heading("Trend against earlier periods", level=2)
+    doc.add_heading("Trend against earlier {{ scope }}s", level=2)
     doc.add_paragraph("{{ chart_trend }}")
     table(
         doc,
-        ["Period", "Graded", "Good or better", "Inadequate"],
+        ["{{ trend.label }}", "Graded", "Good or better", "Inadequate"],
         "trend.rows",
         ["r.name", "r.graded", "r.good", "r.inadequate"],
     )
 
     doc.add_heading("Is anyone better off", level=1)
-    doc.add_paragraph(
-        "Actions completed on time: {{ headline.actions_on_time }} of {{ headline.actions_due }} "
-        "due ({{ headline.on_time_share }}); {{ headline.actions }} actions agreed in all."
-    )
-    doc.add_paragraph("{%p if improved %}")
-    doc.add_paragraph("Cases re-audited that moved from below good to good or better:")
+    doc.add_paragraph("{{ headline.actions_line }}")
+    doc.add_heading("Cases audited again", level=2)
+    doc.add_paragraph("{{ reaudit_summary }}")
+    doc.add_paragraph("{%p if reaudits %}")
     table(
         doc,
-        ["Case ID", "Audit ref", "Earlier grade", "Grade now"],
-        "improved",
-        ["r.case", "r.ref", "r.from", "r.to"],
+        ["Case ID", "Audit ref", "Earlier grade", "Grade now", "Outcome"],
+        "reaudits",
+        ["r.case", "r.ref", "r.from", "r.to", "r.outcome"],
     )
-    doc.add_paragraph("{%p else %}")
-    doc.add_paragraph("No case audited in this period has an earlier audit graded below good.")
     doc.add_paragraph("{%p endif %}")
     doc.add_heading("What children and families said", level=2)
     doc.add_paragraph("{%p for v in voices %}")
     doc.add_paragraph("{{ v.who }}: “{{ v.text }}”", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p if not voices %}")
-    doc.add_paragraph("No returned audit in this period records what children or families said.")
+    doc.add_paragraph(
+        "No returned audit in this {{ scope }} records what children or families said."
+    )
     doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("Strengths and areas for development", level=1)
@@ -211,35 +236,39 @@ def build(path: Path) -> None:
         style="List Bullet",
     )
     doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if strengths_note %}")
+    doc.add_paragraph("{{ strengths_note }}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if not strengths and not below_good %}")
-    doc.add_paragraph("No domain was graded in this period.")
+    doc.add_paragraph("No domain was graded in this {{ scope }}.")
     doc.add_paragraph("{%p endif %}")
     doc.add_heading("Good practice to share", level=2)
     doc.add_paragraph("{%p for e in examples %}")
     doc.add_paragraph("{{ e.domain }}: “{{ e.text }}”", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p if not examples %}")
-    doc.add_paragraph("No rationale for a good or better grade in this period yet.")
+    doc.add_paragraph("No rationale for a good or better grade in this {{ scope }} yet.")
     doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("Escalations and concerns", level=1)
     doc.add_paragraph(
-        "Re-audits due (final grade inadequate): {{ reaudits_due }}.", style="List Bullet"
+        "Re-audits due (final grade inadequate, not yet re-audited): {{ reaudits_due }}.",
+        style="List Bullet",
     )
     doc.add_paragraph("Open escalations: {{ escalations }}.", style="List Bullet")
     doc.add_paragraph("Safeguarding concerns raised: {{ concerns }}.", style="List Bullet")
 
-    doc.add_paragraph("{%p if is_round %}")
+    doc.add_paragraph("{%p if close_loop %}")
     doc.add_heading("Closing the loop: 6-week and 3-month checkpoints", level=1)
     doc.add_paragraph("{%p if checkpoints %}")
     table(
         doc,
-        ["Checkpoint", "Date", "Actions agreed", "Completed by then", "Share", "State"],
+        ["Checkpoint", "Due", "Actions agreed", "Completed by then", "Share", "State", "Found"],
         "checkpoints",
-        ["r.name", "r.date", "r.actions", "r.done", "r.share", "r.state"],
+        ["r.name", "r.date", "r.actions", "r.done", "r.share", "r.state", "r.found"],
     )
     doc.add_paragraph("{%p else %}")
-    doc.add_paragraph("No audit of this round has a date yet, so its checkpoints cannot be set.")
+    doc.add_paragraph("{{ checkpoints_note }}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
 

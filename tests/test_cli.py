@@ -391,8 +391,8 @@ def test_export_csv_writes_three_tables(workspace: Workspace, returned: list[Aud
     result = run("export", "--format", "csv", "--output", folder, "-w", workspace.root)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in folder.iterdir()) == [
-        "actions.csv", "agencies.csv", "audits.csv", "case_facts.csv", "domains.csv",
-        "escalations.csv", "indicators.csv", "sections.csv",
+        "actions.csv", "agencies.csv", "audits.csv", "case_facts.csv", "concerns.csv",
+        "domains.csv", "escalations.csv", "indicators.csv", "moderation.csv", "sections.csv",
     ]  # fmt: skip
     for name in ("audits.csv", "domains.csv", "actions.csv"):
         assert str(folder / name) in result.output

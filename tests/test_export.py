@@ -183,8 +183,8 @@ def test_csv_export_never_lets_user_text_become_a_formula(
 
     written = export_csv(register, workspace.root / "export")
     assert sorted(p.name for p in written) == [
-        "actions.csv", "agencies.csv", "audits.csv", "case_facts.csv", "domains.csv",
-        "escalations.csv", "indicators.csv", "sections.csv",
+        "actions.csv", "agencies.csv", "audits.csv", "case_facts.csv", "concerns.csv",
+        "domains.csv", "escalations.csv", "indicators.csv", "moderation.csv", "sections.csv",
     ]  # fmt: skip
     domains, actions = read_csv(written[1]), read_csv(written[2])
     by_title = {r["domain"]: r["rationale"] for r in domains}

@@ -48,6 +48,9 @@ class FakeRegister:
     def results(self) -> list[AuditResult]:
         return self._results
 
+    def checkpoints(self, framework_for: object) -> list[object]:
+        return []  # no thematic round is complete
+
 
 def audit(i: int, grade: str | None, *, on: date = date(2026, 8, 3), **kw: Any) -> AuditResult:
     values: dict[str, Any] = dict(
@@ -213,13 +216,18 @@ def test_period_report_agrees_with_the_export_and_names_no_worker(
         assert any(n.startswith("word/media/") for n in z.namelist())  # the charts are pictures
 
 
-def test_round_report_has_its_checkpoints(demo: Workspace, exported: list[dict[str, Any]]) -> None:
+def test_a_simple_round_report_has_no_checkpoints(
+    demo: Workspace, exported: list[dict[str, Any]]
+) -> None:
     round_id = exported[0]["round"]
+    assert exported[0]["round_kind"] == "simple"
     result = CliRunner().invoke(cli, ["report", "round", round_id, "-w", str(demo.root)])
     assert result.exit_code == 0, result.output
     text = document_text(demo.outbox / "reports" / f"round_{round_id}.docx")
-    assert "6-week and 3-month checkpoints" in text
-    assert "6 weeks" in text and "3 months" in text
+    assert "Audit round overview" in text
+    assert (
+        "6-week and 3-month checkpoints" not in text
+    )  # thematic rounds only (test_report_outcomes)
 
 
 def test_plain_report_still_rebuilds_the_tracker(demo: Workspace) -> None:
@@ -280,11 +288,11 @@ def test_empty_and_single_audit_quarters_give_a_readable_report(
         workspace, FakeRegister(results), parse_period("quarter", "2026Q3"), TODAY
     )  # type: ignore[arg-type]
     text = document_text(path)
-    assert f"{n} of {n} planned audits were returned" in text
     assert "{{" not in text and "{%" not in text
     if n == 0:
-        assert "n/a of 0 graded audits" in text
+        assert "There were no audits in July to September 2026" in text
     else:
+        assert "1 of 1 planned audits were returned" in text
         assert "100% of 1 graded audits were good or better" in text
 
 

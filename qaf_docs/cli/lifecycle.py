@@ -305,8 +305,10 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
             known_round(register, round_id)
             if not key:
                 raise QafError("Name the checkpoint to record, e.g. 6-weeks or 3-months.")
-            register.record_checkpoint(round_id, key, on=clock.today(), note=note, known=known)
-            click.echo(f"{round_id} {key}: recorded as done.")
+            said = register.record_checkpoint(
+                round_id, key, on=clock.today(), note=note, known=known
+            )
+            click.echo(said)
             return
     if not known:
         click.echo("No thematic round is complete yet, so no checkpoints are due.")

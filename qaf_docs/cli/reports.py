@@ -62,8 +62,11 @@ def _period_report(kind: str, text: str, workspace: Path | None, parent: Any) ->
 
     period = parse_period(kind, text)  # before opening anything: a bad period writes nothing
     ws = workspace_at(workspace or parent)
+    warnings: list[str] = []
     with open_register(ws) as register:
-        path = build_period_report(ws, register, period)
+        path = build_period_report(ws, register, period, warnings=warnings)
+    for warning in warnings:
+        click.echo(f"Warning: {warning}")
     click.echo(f"Report: {path}")
 
 

@@ -20,6 +20,8 @@ from qaf_docs.register.dialect import upsert
 from qaf_docs.register.values import date_or_none
 
 CLOSE_LOOP_KINDS = ("thematic",)
+#: A checkpoint may be recorded from this many days before it is due (``qaf status`` lists it then).
+RECORD_FROM_DAYS = 7
 
 
 class CheckpointBook(Connection):
@@ -75,9 +77,15 @@ class CheckpointBook(Connection):
 
     def record_checkpoint(
         self, round_id: str, key: str, *, on: date, note: str, known: list[Checkpoint]
-    ) -> None:
-        """Record a checkpoint as done, with what was found; ``known`` are the round's checkpoints."""
-        keys = [c.key for c in known if c.round_id == round_id]
+    ) -> str:
+        """Record a checkpoint as done, with what was found; ``known`` are the round's checkpoints.
+
+        A checkpoint can be recorded from a week before it is due (when ``qaf status`` starts
+        listing it). Recording it again keeps the first note and adds the new one beside it, dated.
+        Return what happened, in plain words.
+        """
+        mine = [c for c in known if c.round_id == round_id]
+        keys = [c.key for c in mine]
         if not keys:
             raise RegisterError(
                 f"Round {round_id} has no close-the-loop checkpoints yet: it is not a thematic "
@@ -89,6 +97,28 @@ class CheckpointBook(Connection):
             )
         if not note.strip():
             raise RegisterError("Say what the checkpoint found (for the close-the-loop report).")
+        [this] = [c for c in mine if c.key == key]
+        if on < this.due_on - timedelta(days=RECORD_FROM_DAYS):
+            raise RegisterError(
+                f"Round {round_id}'s {key} checkpoint is due on {this.due_on:%d/%m/%Y}: it can be "
+                f"recorded from {this.due_on - timedelta(days=RECORD_FROM_DAYS):%d/%m/%Y}, "
+                "not before. Nothing was recorded."
+            )
+        if this.done_on is not None:
+            if note.strip() in this.note:
+                return (
+                    f"{round_id} {key}: already recorded on {this.done_on:%d/%m/%Y} with that "
+                    "note; nothing changed."
+                )
+            with self.transaction() as db:
+                db.execute(
+                    "UPDATE round_checkpoints SET note = ? WHERE round_id = ? AND checkpoint = ?",
+                    (f"{this.note}\n{on:%d/%m/%Y}: {note.strip()}", round_id, key),
+                )
+            return (
+                f"{round_id} {key}: already recorded on {this.done_on:%d/%m/%Y}; "
+                "the new note is added after the first."
+            )
         with self.transaction() as db:
             db.execute(
                 upsert(
@@ -98,3 +128,10 @@ class CheckpointBook(Connection):
                 ),
                 (round_id, key, on.isoformat(), note.strip()),
             )
+        earlier = [c.key for c in mine if c.due_on < this.due_on and c.done_on is None]
+        if earlier:
+            return (
+                f"{round_id} {key}: recorded as done. The {', '.join(earlier)} checkpoint before "
+                "it is not recorded yet."
+            )
+        return f"{round_id} {key}: recorded as done."

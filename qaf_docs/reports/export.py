@@ -16,8 +16,9 @@ from qaf_docs.safe_output import atomic_write, csv_safe
 
 EXPORT_FIELDS = (
     "audit_ref", "case_id", "round", "framework", "team", "worker", "auditor", "status",
-    "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade", "escalation_grade",
-    "final_grade",
+    "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
+    # Added later, so at the end: a column is only ever added, never renamed or moved.
+    "audit_date", "round_kind", "reaudit_of", "escalation_grade", "final_grade",
 )  # fmt: skip
 DOMAIN_FIELDS = ("domain", "grade", "rationale", "moderated_grade")
 ACTION_FIELDS = (
@@ -26,6 +27,8 @@ ACTION_FIELDS = (
 )  # fmt: skip
 AGENCY_FIELDS = ("agency", "lead", "contribution", "finding")
 ESCALATION_FIELDS = ("level", "raised_on", "reason", "resolved_on")
+MODERATION_FIELDS = ("moderator", "moderated_on", "kind", "agreed", "reason")
+CONCERN_FIELDS = ("raised_on", "text", "escalated_to")
 
 
 def _iso(d: date | None) -> str | None:
@@ -155,7 +158,8 @@ def export_csv(register: Register, folder: Path) -> list[Path]:
 
 
 def csv_tables(documents: list[dict[str, Any]]) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    """The CSV export's files, by name: audits, domains, actions, escalations and the parts."""
+    """The CSV export's files, by name: audits, domains, actions, escalations, moderation,
+    concerns and the framework-shaped parts."""
     tables = {
         "audits.csv": (list(EXPORT_FIELDS), [[a[k] for k in EXPORT_FIELDS] for a in documents]),
         "domains.csv": (
@@ -184,6 +188,22 @@ def csv_tables(documents: list[dict[str, Any]]) -> dict[str, tuple[list[str], li
         ),
     }
     tables.update(_part_tables(documents))
+    tables["moderation.csv"] = (
+        ["audit_ref", *MODERATION_FIELDS],
+        [
+            [a["audit_ref"], *(a["moderation"][k] for k in MODERATION_FIELDS)]
+            for a in documents
+            if a["moderation"]
+        ],
+    )
+    tables["concerns.csv"] = (
+        ["audit_ref", *CONCERN_FIELDS],
+        [
+            [a["audit_ref"], c["raised_on"], c["text"], ", ".join(c["escalated_to"] or [])]
+            for a in documents
+            for c in a["concerns"]
+        ],
+    )
     return tables
 
 

@@ -21,6 +21,7 @@ from datetime import date
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult
+from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import sources
 
 #: Below this many moderated audits a kappa says more about chance than about auditors.
@@ -129,7 +130,7 @@ class Headline:
 
 
 def _open_count(results: list[AuditResult], which: str) -> int | None:
-    total, seen = 0, False
+    total, seen = 0, not results  # no audit at all: nothing is open, which is a count (0)
     for a in results:
         if which == "escalations":
             items = sources.escalations(a)
@@ -282,9 +283,85 @@ def team_domain_good(
     return sorted(teams), titles, shares
 
 
+def _order(a: AuditResult) -> tuple[date, str]:
+    """When an audit happened, for ordering a case's audits (the reference breaks same-day ties)."""
+    return (period_date(a) or date.min, a.audit_ref)
+
+
+class History:
+    """Every counted audit with a final grade, by reference and by case, to find what re-audits what."""
+
+    def __init__(self, results: Iterable[AuditResult]) -> None:
+        graded = sorted((a for a in counted(results) if a.final_grade), key=_order)
+        self.by_ref = {a.audit_ref: a for a in graded}
+        self.by_case: dict[str, list[AuditResult]] = {}
+        for a in graded:
+            self.by_case.setdefault(a.case_id, []).append(a)
+
+    def earlier(self, a: AuditResult) -> AuditResult | None:
+        """Return the graded audit ``a`` re-audits: the one it names, else the case's latest before it."""
+        named = self.by_ref.get(sources.reaudit_of(a) or "")
+        if named is not None and named.audit_ref != a.audit_ref:
+            return named
+        before = [b for b in self.by_case.get(a.case_id, []) if _order(b) < _order(a)]
+        return before[-1] if before else None
+
+
+def reaudited(results: Iterable[AuditResult]) -> dict[str, AuditResult]:
+    """Return audit ref -> the returned audit that re-audited it (a case's next audit, if unlinked)."""
+    audits = counted(results)
+    history = History(audits)
+    out: dict[str, AuditResult] = {}
+    for b in sorted(audits, key=_order):
+        if b.returned_on is None and b.status in sources.AWAITING:
+            continue
+        before = history.earlier(b)
+        if before is not None and before.audit_ref not in out:
+            out[before.audit_ref] = b
+    return out
+
+
+@dataclass(frozen=True)
+class Reaudit:
+    """A case audited again where a grade was below good, before or now: better, same or worse."""
+
+    case_id: str
+    audit_ref: str
+    earlier_ref: str
+    earlier: str
+    now: str
+    outcome: str  # "Improved", "Same", "Worse"
+
+
+def reaudit_outcomes(
+    all_results: list[AuditResult], chosen: Iterable[AuditResult], framework: Framework
+) -> list[Reaudit]:
+    """Return the re-audit outcomes of the audits ``chosen``: every case audited again where the
+    earlier or the new final grade is below good (good or better both times is left out)."""
+    scale = framework.scale
+    rank = {g: i for i, g in enumerate(scale.grades)}
+    history = History(all_results)
+    out = []
+    for a in counted(chosen):
+        if not scale.is_grade(a.final_grade):
+            continue
+        before = history.earlier(a)
+        if before is None or not scale.is_grade(before.final_grade):
+            continue
+        was, now = before.final_grade or "", a.final_grade or ""
+        if was in scale.good_or_better and now in scale.good_or_better:
+            continue
+        outcome = (
+            "Improved" if rank[now] < rank[was] else "Worse" if rank[now] > rank[was] else "Same"
+        )
+        out.append(Reaudit(a.case_id, a.audit_ref, before.audit_ref, was, now, outcome))
+    return out
+
+
 @dataclass(frozen=True)
 class Checkpoint:
-    """A round's close-the-loop check: how many of its actions were done by 6 weeks or 3 months."""
+    """A thematic round's close-the-loop check: how many of its actions were done by 6 weeks or
+    3 months, and what the QA auditor recorded finding."""
 
     round_id: str
     name: str  # "6 weeks" or "3 months"
@@ -292,6 +369,8 @@ class Checkpoint:
     actions: int
     completed_by_then: int
     reached: bool
+    done_on: date | None = None
+    note: str = ""
 
     @property
     def share(self) -> float | None:
@@ -307,25 +386,21 @@ def round_start(audits: list[AuditResult]) -> date | None:
     return min(dates) if dates else None
 
 
-def checkpoints(results: Iterable[AuditResult], today: date) -> list[Checkpoint]:
-    """Return the 6-week and 3-month checkpoints of every round, oldest round first."""
-    from datetime import timedelta
-
-    from qaf_docs.dates import add_months
-
+def checkpoints(
+    results: Iterable[AuditResult], recorded: Iterable[RoundCheckpoint], today: date
+) -> list[Checkpoint]:
+    """Return the register's close-the-loop checkpoints (thematic rounds only, dated from the day
+    the round's last form came back), each with the round's actions completed by its date."""
     rounds: dict[str, list[AuditResult]] = {}
     for a in counted(results):
         rounds.setdefault(a.round_id, []).append(a)
     out = []
-    for round_id, audits in sorted(rounds.items()):
-        start = round_start(audits)
-        if start is None:
-            continue
-        actions = [x for a in audits for x in a.actions]
-        for name, due in (
-            ("6 weeks", start + timedelta(weeks=6)),
-            ("3 months", add_months(start, 3)),
-        ):
-            done = sum(x.completed_on is not None and x.completed_on <= due for x in actions)
-            out.append(Checkpoint(round_id, name, due, len(actions), done, due <= today))
+    for c in recorded:
+        actions = [x for a in rounds.get(c.round_id, []) for x in a.actions]
+        done = sum(x.completed_on is not None and x.completed_on <= c.due_on for x in actions)
+        name = c.key.replace("-", " ")
+        out.append(
+            Checkpoint(c.round_id, name, c.due_on, len(actions), done, c.due_on <= today,
+                       c.done_on, c.note)
+        )  # fmt: skip
     return out

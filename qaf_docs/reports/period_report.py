@@ -17,10 +17,12 @@ from qaf_docs import clock
 from qaf_docs.errors import QafError, TemplateError
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
+from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, report_charts
+from qaf_docs.reports.lifecycle import frameworks_of
 from qaf_docs.reports.periods import Period
-from qaf_docs.reports.report_content import build_context, pct
+from qaf_docs.reports.report_content import Pseudonyms, build_context, pct
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates
 
@@ -28,12 +30,22 @@ _TREND_PERIODS = 4
 
 
 def build_period_report(
-    workspace: Workspace, register: Register, period: Period, today: date | None = None
+    workspace: Workspace,
+    register: Register,
+    period: Period,
+    today: date | None = None,
+    warnings: list[str] | None = None,
 ) -> Path:
-    """Write ``outbox/reports/QA_report_<period>.docx`` for a quarter, half-year or year."""
+    """Write ``outbox/reports/QA_report_<period>.docx`` for a quarter, half-year or year.
+
+    ``warnings`` gets what the user should know about the report (a period with no audits).
+    """
     today = today or clock.today()
     results = register.results()
     chosen = figures.in_period(results, period.start, period.end)
+    if not chosen and warnings is not None:
+        future = " (the period has not begun yet)" if period.start > today else ""
+        warnings.append(f"there are no audits in {period.title}{future}; the report says so.")
     trend = [(p.label, figures.in_period(results, p.start, p.end))
              for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
     title = f"Case file audit report: {period.title}"
@@ -42,6 +54,8 @@ def build_period_report(
         "period_title": period.title,
         "covers": f"the audits dated from {period.title}",
         "is_round": False,
+        "close_loop": False,
+        "scope": "period",
     }
     target = workspace.reports_dir / f"QA_report_{period.label}.docx"
     return _render(workspace, results, chosen, trend, title, extra, target, today)
@@ -66,12 +80,22 @@ def build_round_report(
         order[: order.index(round_id) + 1][-(_TREND_PERIODS + 1) :] if round_id in order else []
     )
     trend = [(r, by_round[r]) for r in earlier]
-    checks = [c for c in figures.checkpoints(chosen, today)]
+    thematic = any(a.round_kind in CLOSE_LOOP_KINDS for a in chosen)
+    recorded = [c for c in register.checkpoints(frameworks_of(workspace)) if c.round_id == round_id]
+    names = Pseudonyms(results)
     extra = {
         "period": round_id,
         "period_title": f"round {round_id}",
         "covers": f"the audits of round {round_id}",
-        "is_round": True,
+        # Only thematic rounds are closed at 6 weeks and 3 months (West Sussex); older templates
+        # show the section when ``is_round`` is true, so it follows ``close_loop``.
+        "is_round": thematic,
+        "close_loop": thematic,
+        "scope": "round",
+        "checkpoints_note": ""
+        if recorded
+        else "The checkpoints are set when every audit of this round has come back: 6 weeks and "
+        "3 months from the day the last one did.",
         "checkpoints": [
             {
                 "name": c.name,
@@ -79,9 +103,14 @@ def build_round_report(
                 "actions": c.actions,
                 "done": c.completed_by_then,
                 "share": pct(c.share),
-                "state": "reached" if c.reached else "not yet reached",
+                "state": f"recorded {c.done_on:%d/%m/%Y}"
+                if c.done_on
+                else "due, not recorded yet"
+                if c.reached
+                else "not yet due",
+                "found": names.scrub(c.note) or "Not recorded yet",
             }
-            for c in checks
+            for c in figures.checkpoints(chosen, recorded, today)
         ],
     }
     title = f"Audit round overview: {round_id}"
@@ -116,7 +145,9 @@ def _render(
             bundled_templates() / REPORT_TEMPLATE, workspace.templates / REPORT_TEMPLATE
         )
     template = workspace.template(REPORT_TEMPLATE)
-    context = build_context(results, chosen, framework, today=today, target=goal, trend=trend)
+    context = build_context(
+        results, chosen, framework, today=today, target=goal, trend=trend, scope=extra["scope"]
+    )
     context.update(extra)
     context.update(title=title, council=settings.council_name, built=f"{today:%d %B %Y}",
                    framework=framework.name if hasattr(framework, "name") else "")  # fmt: skip

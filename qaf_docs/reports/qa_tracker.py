@@ -18,6 +18,7 @@ from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, tracker_sheets
 from qaf_docs.reports.figures import GroupRow, Headline
+from qaf_docs.reports.lifecycle import frameworks_of
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, NAVY, RED, Book
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace
@@ -46,6 +47,7 @@ def build_tracker(
     """
     today = today or clock.today()
     snapshot = register.results()
+    recorded = register.checkpoints(frameworks_of(workspace))
     settings = workspace.load_settings()
     framework = workspace.load_framework(settings)
     target = settings.reports.inadequate_target
@@ -57,7 +59,7 @@ def build_tracker(
     def write(tmp: Path) -> None:
         book = Book(str(tmp), on_sheet=step)
         summary = book.sheet(SUMMARY)
-        domains = tracker_sheets.write_all(book, snapshot, framework, today)
+        domains = tracker_sheets.write_all(book, snapshot, framework, today, recorded)
         write_summary(
             book, summary, snapshot, framework, settings.council_name, today, target, domains
         )

@@ -88,9 +88,18 @@ def build_context(
     today: date,
     target: float,
     trend: list[tuple[str, list[AuditResult]]],
+    scope: str = "period",
 ) -> dict[str, Any]:
     """Return the template's values for the audits ``chosen`` (a period or a round)."""
     scale = framework.scale
+    trend_label = "Round" if scope == "round" else "Period"
+    outcomes = [
+        {"case": r.case_id, "ref": r.audit_ref, "from": r.earlier, "to": r.now,
+         "outcome": r.outcome, "was_below_good": r.earlier not in scale.good_or_better,
+         "now_good": r.now in scale.good_or_better}
+        for r in figures.reaudit_outcomes(all_results, chosen, framework)
+    ]  # fmt: skip
+    done = figures.reaudited(all_results)
     names = Pseudonyms(all_results)
     h = figures.headline(chosen, framework, today, target)
     counts = figures.domain_counts(chosen, framework)
@@ -100,27 +109,20 @@ def build_context(
         good = sum(by[g] for g in scale.good_or_better)
         domains.append({"name": title, "graded": graded, "good": good, "below": graded - good,
                         "good_share": pct(figures.ratio(good, graded))})  # fmt: skip
-    # Strengths: domains at or above the period's overall share good or better, best first; the
-    # areas for development are the other domains with grades below good, most such grades first.
-    overall = figures.ratio(sum(d["good"] for d in domains), sum(d["graded"] for d in domains))
-    strengths = sorted(
-        (
-            d
-            for d in domains
-            if d["graded"] and overall is not None and d["good"] / d["graded"] >= overall
-        ),
-        key=lambda d: -d["good"] / d["graded"],
-    )[:3]
-    below = sorted(
-        (d for d in domains if d["below"] and d not in strengths), key=lambda d: -d["below"]
-    )
+    strengths, below = strengths_and_gaps(domains)
     workers = figures.group_rows([_as_worker(a, names) for a in chosen], framework, "worker")
     workers.sort(key=lambda r: (len(r.name), r.name))  # Worker B before Worker AA
     return {
         "headline": _headline(h),
         "how_much": [
             _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
-            _group_table(figures.group_rows(chosen, framework, "case_type"), "Case type"),
+            _group_table(
+                [
+                    dataclasses.replace(r, name=_case_type(r.name))
+                    for r in figures.group_rows(chosen, framework, "case_type")
+                ],
+                "Case type",
+            ),
             _group_table(figures.group_rows(chosen, framework, "round_kind"), "Round kind"),
         ],
         "domains": domains,
@@ -139,7 +141,7 @@ def build_context(
                 _named(figures.group_rows(items, framework, "round_id"), label)
                 for label, items in trend
             ],
-            "Period",
+            trend_label,
         ),
         "moderation_changes": [
             {
@@ -152,13 +154,18 @@ def build_context(
             for a in chosen
             if scale.is_grade(a.moderated_grade) and a.moderated_grade != a.overall_grade
         ],
-        "improved": improvements(all_results, chosen, framework),
+        "improved": [r for r in outcomes if r["was_below_good"] and r["now_good"]],
+        "reaudits": outcomes,
+        "reaudit_summary": _reaudit_summary(outcomes, scope),
         "voices": _voices(chosen, names),
-        "below_good": below[:5],
+        "below_good": top(below, "below", 5),
         "strengths": strengths,
+        "strengths_note": _strengths_note(domains, strengths),
         "examples": _examples(chosen, framework, names),
         "reaudits_due": sum(
-            1 for a in chosen if a.final_grade and a.final_grade == scale.inadequate
+            1
+            for a in chosen
+            if a.final_grade and a.final_grade == scale.inadequate and a.audit_ref not in done
         ),
         "escalations": _recorded(h.escalations_open),
         "concerns": _recorded(h.concerns_open),
@@ -188,7 +195,9 @@ def _colour(framework: Framework, grade: str) -> str:
 
 
 def _recorded(value: int | None) -> str:
-    return "not recorded by the register yet" if value is None else str(value)
+    if value is None:
+        return "not recorded by the register yet"
+    return str(value) if value else "none"
 
 
 def _headline(h: figures.Headline) -> dict[str, Any]:
@@ -202,33 +211,95 @@ def _headline(h: figures.Headline) -> dict[str, Any]:
         "kappa": (f"{h.kappa:.2f} (n = {h.moderated})" if h.kappa is not None
                   else f"not shown below {figures.KAPPA_MIN_N} moderated audits (n = {h.moderated})"),
         "actions": h.actions, "actions_due": h.actions_due, "actions_on_time": h.actions_on_time,
-        "on_time_share": pct(h.on_time_share),
+        "on_time_share": pct(h.on_time_share), "actions_line": _actions_line(h),
     }  # fmt: skip
 
 
-def improvements(
-    all_results: list[AuditResult], chosen: list[AuditResult], framework: Framework
-) -> list[dict[str, Any]]:
-    """Return cases audited in ``chosen`` whose grade moved from below Good to good or better."""
-    scale = framework.scale
-    history: dict[str, list[AuditResult]] = {}
-    for a in figures.counted(all_results):
-        if scale.is_grade(a.final_grade) and figures.period_date(a):
-            history.setdefault(a.case_id, []).append(a)
-    out = []
-    for a in chosen:
-        if a.final_grade not in scale.good_or_better:
-            continue
-        when = figures.period_date(a) or date.min
-        earlier = [
-            b for b in history.get(a.case_id, []) if (figures.period_date(b) or date.max) < when
-        ]
-        if earlier:
-            before = max(earlier, key=lambda b: figures.period_date(b) or date.min)
-            if before.final_grade not in scale.good_or_better:
-                out.append({"case": a.case_id, "ref": a.audit_ref, "from": before.final_grade,
-                            "to": a.final_grade})  # fmt: skip
-    return out
+def _actions_line(h: figures.Headline) -> str:
+    if not h.actions:
+        return "No action was agreed."
+    agreed = "1 action" if h.actions == 1 else f"{h.actions} actions"
+    if not h.actions_due:
+        return f"No agreed action has fallen due yet ({agreed} agreed in all)."
+    return (
+        f"Actions completed on time: {h.actions_on_time} of {h.actions_due} due "
+        f"({pct(h.on_time_share)}); {agreed} agreed in all."
+    )
+
+
+#: A domain is named a strength only from this many graded audits …
+STRENGTH_MIN_GRADED = 5
+#: … with at least this share good or better, and no less than the share over every domain.
+STRENGTH_MIN_SHARE = 0.75
+
+
+def top(items: list[dict[str, Any]], key: str, n: int) -> list[dict[str, Any]]:
+    """Return the first ``n`` of ``items`` (already sorted by ``key``) and any tied with the last."""
+    if len(items) <= n:
+        return items
+    return [d for d in items if d[key] >= items[n - 1][key]]
+
+
+def strengths_and_gaps(
+    domains: list[dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Return the strengths (best first) and the areas for development (most below good first).
+
+    A strength has at least ``STRENGTH_MIN_GRADED`` graded audits, at least ``STRENGTH_MIN_SHARE``
+    good or better and no less than the share over every domain; domains that tie are treated alike.
+    """
+    overall = figures.ratio(sum(d["good"] for d in domains), sum(d["graded"] for d in domains))
+    strengths = sorted(
+        (
+            d
+            for d in domains
+            if d["graded"] >= STRENGTH_MIN_GRADED
+            and overall is not None
+            and d["good"] / d["graded"] >= max(overall, STRENGTH_MIN_SHARE) - 1e-9
+        ),
+        key=lambda d: (-d["good"] / d["graded"], -d["graded"]),
+    )
+    below = sorted(
+        (d for d in domains if d["below"] and d not in strengths), key=lambda d: -d["below"]
+    )
+    return strengths, below
+
+
+def _strengths_note(domains: list[dict[str, Any]], strengths: list[dict[str, Any]]) -> str:
+    if strengths or not any(d["graded"] for d in domains):
+        return ""
+    if all(d["graded"] < STRENGTH_MIN_GRADED for d in domains):
+        return (
+            f"Too few audits to name a strength: a practice area needs {STRENGTH_MIN_GRADED} "
+            "graded audits."
+        )
+    return (
+        f"No practice area stands out as a strength: none had {STRENGTH_MIN_SHARE:.0%} or more "
+        "of its audits good or better, above the share over all areas."
+    )
+
+
+def _reaudit_summary(outcomes: list[dict[str, Any]], scope: str) -> str:
+    if not outcomes:
+        return (
+            f"No case audited in this {scope} had been audited before with either grade below good."
+        )
+    n = {o: sum(r["outcome"] == o for r in outcomes) for o in ("Improved", "Same", "Worse")}
+    cases = "case" if len(outcomes) == 1 else "cases"
+    return (
+        f"{len(outcomes)} {cases} audited in this {scope} had an earlier audit, with a grade below "
+        f"good before or now: {n['Improved']} improved, {n['Same']} stayed the same, "
+        f"{n['Worse']} got worse."
+    )
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _case_type(name: str) -> str:
+    """A case type as the forms print it: "care leaver" -> "Care leaver", "CIN" stays "CIN"."""
+    return name[:1].upper() + name[1:]
 
 
 def _voices(chosen: list[AuditResult], names: Pseudonyms) -> list[dict[str, str]]:
@@ -274,18 +345,29 @@ def next_steps(h: figures.Headline, below: list[dict[str, Any]]) -> list[str]:
     """Return suggested actions for the next period, for the QA lead to edit."""
     steps = []
     if h.overdue_returns:
-        steps.append(f"Chase the {h.overdue_returns} audit returns that are overdue.")
+        n = h.overdue_returns
+        steps.append(
+            "Chase the overdue audit return." if n == 1 else f"Chase the {n} overdue audit returns."
+        )
     if h.within_target is False:
         steps.append(
             f"Inadequate grades are above the {h.target:.0%} target ({pct(h.inadequate_share)}): "
             "review the cases with the service managers and confirm re-audits at 3 months."
         )
-    for d in below[:2]:
+    tied: dict[tuple[int, int], list[str]] = {}
+    for d in top(below, "below", 2):  # areas with the same figures share one line
+        tied.setdefault((d["below"], d["graded"]), []).append(d["name"])
+    for (n_below, graded), areas in tied.items():
+        each = " in each" if len(areas) > 1 else ""
         steps.append(
-            f"Practice development on {d['name']}: {d['below']} of {d['graded']} audits graded below good."
+            f"Practice development on {_and(areas)}: {n_below} of {graded} audits graded below "
+            f"good{each}."
         )
     if h.actions_due and h.actions_on_time < h.actions_due:
+        late = h.actions_due - h.actions_on_time
         steps.append(
-            f"Follow up the {h.actions_due - h.actions_on_time} actions not completed by their due date."
+            "Follow up the action not completed by its due date."
+            if late == 1
+            else f"Follow up the {late} actions not completed by their due date."
         )
     return steps or ["Continue the audit programme as planned."]

@@ -10,6 +10,7 @@ from typing import Any
 from qaf_docs.dates import add_months
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult
+from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import figures, sources
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
@@ -32,9 +33,16 @@ NO_DATA = "Not recorded by the register yet."
 
 
 def write_all(
-    book: Book, snapshot: list[AuditResult], framework: Framework, today: date
+    book: Book,
+    snapshot: list[AuditResult],
+    framework: Framework,
+    today: date,
+    recorded: list[RoundCheckpoint] | None = None,
 ) -> tuple[str, int, int] | None:
-    """Write every listing sheet; return where the domain-by-grade counts sit, for the chart."""
+    """Write every listing sheet; return where the domain-by-grade counts sit, for the chart.
+
+    ``recorded``: the register's close-the-loop checkpoints (thematic rounds only).
+    """
     audits(book, snapshot, framework)
     where = domain_grades(book, snapshot, framework)
     actions(book, snapshot, today)
@@ -44,22 +52,19 @@ def write_all(
     concerns(book, snapshot)
     book.table(
         "Close-the-loop checkpoints",
-        ["Round", "Checkpoint", "Date", "Actions agreed", "Completed by then", "Share", "Reached"],
+        ["Round", "Checkpoint", "Due", "Actions agreed", "Completed by then", "Share",
+         "Recorded on", "What was found"],
         [
-            [
-                c.round_id,
-                c.name,
-                c.due_on,
-                c.actions,
-                c.completed_by_then,
-                c.share,
-                "Yes" if c.reached else "Not yet",
-            ]
-            for c in figures.checkpoints(snapshot, today)
+            [c.round_id, c.name, c.due_on, c.actions, c.completed_by_then, c.share, c.done_on,
+             c.note or ("Due, not recorded yet" if c.reached else "Not yet due")]
+            for c in figures.checkpoints(snapshot, recorded or [], today)
         ],
-        intro="Each round is checked 6 weeks and 3 months after it began: how many agreed actions were done by then.",
+        intro="Thematic rounds are checked 6 weeks and 3 months after their last audit came back "
+        "(qaf checkpoints records what was found): how many agreed actions were done by then.",
         pct=(5,),
-    )
+        wrap=(7,),
+        empty="No thematic round has every audit back yet, so no checkpoint is set.",
+    )  # fmt: skip
     what_people_said(book, snapshot)
     indicators(book, snapshot)
     book.table(
@@ -270,12 +275,20 @@ def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) ->
 
 
 def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
-    """Re-audits due (final grade Inadequate: 3 months on) and escalations where recorded."""
+    """Re-audits (final grade Inadequate: due 3 months on, or done) and escalations where recorded."""
+    done = figures.reaudited(snapshot)
     rows: list[list[Any]] = []
     for a in figures.counted(snapshot):
         if a.final_grade and a.final_grade == framework.scale.inadequate and a.audit_date:
-            rows.append([a.audit_ref, a.case_id, a.team, a.final_grade, "Re-audit due",
-                         add_months(a.audit_date, 3), sources.reaudit_of(a) or "", ""])  # fmt: skip
+            later = done.get(a.audit_ref)
+            when: date | None
+            if later is None:
+                what, when = "Re-audit due", add_months(a.audit_date, 3)
+            else:
+                what = f"Re-audited in {later.audit_ref}: {later.final_grade or 'not graded'}"
+                when = later.audit_date or later.returned_on
+            rows.append([a.audit_ref, a.case_id, a.team, a.final_grade, what, when,
+                         sources.reaudit_of(a) or "", ""])  # fmt: skip
         for e in sources.escalations(a) or []:
             rows.append([a.audit_ref, a.case_id, a.team, a.final_grade,
                          f"Escalated to {e.level}", e.raised_on, e.reason,
