@@ -99,3 +99,33 @@ def test_a_copy_without_a_saved_time_is_taken_as_before(
     drop(saved(pack_docx(workspace, audit), None), workspace.inbox, "b.docx")
     assert [o.result for o in run(workspace)] == ["accepted"]
     assert _grade(workspace, audit) == "Good"
+
+
+def test_a_corrected_copy_says_it_replaces_the_earlier_one_in_the_line_note_and_message(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from qaf_docs.outcomes.produce import produce
+
+    audit = issued[0]
+    version(workspace, audit, framework, "Good", datetime(2026, 11, 20, tzinfo=UTC), "a.docx")
+    [first] = run(workspace)
+    assert "replaces" not in first.detail
+    version(workspace, audit, framework, RI, datetime(2026, 11, 21, tzinfo=UTC), "b.docx")
+    [second] = run(workspace)
+    assert second.result == "accepted" and "replaces the copy accepted on" in second.detail
+    with open_register(workspace) as register:
+        produce(workspace, register, workspace.load_settings())
+    notes = sorted((workspace.outbox / "case-notes").rglob(f"* {audit.audit_ref} accepted*.txt"))
+    texts = [p.read_text("utf-8") for p in notes]
+    assert len(texts) == 2
+    assert sum("A corrected copy of case file audit" in t for t in texts) == 1
+    assert any(
+        f"Grade:        {RI}" in t and "replaces the audit's earlier record" in t for t in texts
+    )
+    subjects = [
+        line
+        for p in (workspace.outbox / "notifications").rglob(f"*{audit.audit_ref}*.eml")
+        for line in p.read_text("utf-8").splitlines()
+        if line.startswith("Subject:")
+    ]
+    assert any("corrected copy: replaces the earlier one" in s for s in subjects)

@@ -195,9 +195,11 @@ class BulkIngestor(Ingestor):
             pending.outcome.detail = "safeguarding concern recorded" if concern else ""
             return pending
         raised = []
+        replaced = ""
         try:
             with self.register.transaction():  # a savepoint: this file alone, all or nothing
                 if reading.form is not None:
+                    replaced = checks.replacing(self.register, audit.audit_ref)
                     self.register.record_audit_submission(
                         reading.form,
                         warnings(found),
@@ -226,7 +228,7 @@ class BulkIngestor(Ingestor):
             outcome = Outcome(label, "waiting", detail=f"not recorded: {e}", problem=str(e))
             return _Pending(path, digest, outcome)
         log.info("%s accepted (case %s)", label, identity.case_id)
-        detail = "; ".join(f"escalated: {e.title}" for e in raised)
+        detail = "; ".join(x for x in [replaced, *(f"escalated: {e.title}" for e in raised)] if x)
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=found, detail=detail)
         return _Pending(path, digest, outcome, self.ws.processed)
 

@@ -150,6 +150,7 @@ class Ingestor:
             outcome = self._reject(path, digest, label, audit, found, kept=concern)
             outcome.detail = "safeguarding concern recorded" if concern else ""
             return outcome
+        replaced = checks.replacing(self.register, audit.audit_ref)
         try:
             self.register.record_audit_submission(
                 form, warnings(found), file_name=path.name, sha256=digest, recorded_by=self.computer
@@ -164,7 +165,8 @@ class Ingestor:
             Outcome(label, "accepted", identity.audit_ref, findings=found),
             digest,
         )
-        said = [f"escalated: {e.title}" for e in raised] + [self._refresh_action_tracker(audit)]
+        said = [replaced, *(f"escalated: {e.title}" for e in raised)]
+        said.append(self._refresh_action_tracker(audit))
         outcome.detail = "; ".join(x for x in said if x)
         return outcome
 

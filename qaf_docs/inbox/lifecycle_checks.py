@@ -76,6 +76,15 @@ def _when(moment: datetime) -> str:
     return f"{moment.astimezone():%d/%m/%Y at %H:%M}"
 
 
+def replacing(register: Register, audit_ref: str) -> str:
+    """What the ingest line says of a form that replaces one accepted before ("" for a first)."""
+    current = register.submission(audit_ref)
+    if current is None:
+        return ""
+    when = datetime.fromisoformat(current.received_at)
+    return f"replaces the copy accepted on {_when(when)}"
+
+
 def record_concern(
     register: Register, audit: AuditRecord, form: AuditForm, framework: Framework
 ) -> str:

@@ -78,6 +78,12 @@ def happened(outcome: str, facts: AuditFacts) -> str:
     a, on = facts.audit, uk(facts.event_on)
     e = facts.escalation
     title = f": {e.title}" if e is not None else ""
+    if facts.replaces and outcome in ("accepted", "reaudited"):
+        kind = "re-audit" if outcome == "reaudited" else "case file audit"
+        return (
+            f"A corrected copy of {kind} {a.audit_ref} was accepted on {on}. It replaces the "
+            "audit's earlier record and note: use this one."
+        )
     said = {
         "accepted": f"Case file audit {a.audit_ref} completed and accepted on {on}.",
         "reaudited": f"Re-audit {a.audit_ref} completed and accepted on {on}.",

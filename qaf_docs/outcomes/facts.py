@@ -70,6 +70,7 @@ class AuditFacts:
     reaudit_of: str | None
     earlier_grade: str | None  # the final grade of the audit a re-audit follows
     on_case_list: bool  # the register holds the case's details from a case list
+    replaces: bool = False  # a form sent again: this acceptance replaces the audit's earlier one
 
     @property
     def final_grade(self) -> str | None:
@@ -115,6 +116,7 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         if earlier
         else None,
         on_case_list=bool(audit.team or audit.worker or register.case_facts(audit.audit_ref)),
+        replaces=event.event == "returned" and event.accepted_before,
     )
 
 

@@ -172,7 +172,8 @@ def _subject(outcome: str, facts: AuditFacts) -> str:
         "escalation_resolved": "escalation resolved - the outcome",
         "upgraded": "upgraded after escalation",
     }
-    return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}"
+    again = " (corrected copy: replaces the earlier one)" if facts.replaces else ""
+    return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}{again}"
 
 
 def _body(
