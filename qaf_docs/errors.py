@@ -113,10 +113,19 @@ class SubmissionError(QafError):
     """A file in the inbox cannot be accepted; ``what_to_do`` is advice for the admin officer."""
 
     what_to_do = "Check the file and drop it in the inbox again."
+    fixable = True  # False: no change to the file would get it accepted (see what_to_do)
 
-    def __init__(self, message: str, *, path: Path | None = None, what_to_do: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | None = None,
+        what_to_do: str | None = None,
+        fixable: bool = True,
+    ):
         super().__init__(message)
         self.path = path
+        self.fixable = fixable
         if what_to_do is not None:
             self.what_to_do = what_to_do
 

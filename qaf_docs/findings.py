@@ -16,6 +16,9 @@ class Finding:
     where: str  # e.g. "Assessment: grade", "Action row 3: due date"
     message: str  # what is wrong, in plain English
     what_to_do: str = ""
+    # False where putting the file right is not the remedy (a cancelled audit, an older copy): the
+    # note then gives only the advice, not "send it back to be put right".
+    fixable: bool = True
 
     def line(self) -> str:
         """Return the finding as one line for a note or a log."""

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
-from conftest import complete_form, drop
+from conftest import TODAY, complete_form, drop
 
 from qaf_docs.cli import cli
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
@@ -180,6 +180,10 @@ def test_a_late_return_of_a_cancelled_audit_is_rejected_with_the_reason(
     note = outcome.note.read_text(encoding="utf-8") if outcome.note else ""
     assert "was cancelled" in note and "case closed before the audit" in note
     assert "Sam Lead" in note
+    assert f"cancelled on {TODAY:%d/%m/%Y} by" in note  # a UK date, as every note says
+    assert f"Audit:     not matched (the file names audit {audit.audit_ref})" in note
+    # Nothing in the file needs putting right, so nobody is asked to.
+    assert "nothing to put right in the file itself" in note and "Send the file back" not in note
     assert audits(ws)[0].status == "cancelled"
 
 

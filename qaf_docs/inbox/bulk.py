@@ -34,7 +34,12 @@ from qaf_docs.errors import (
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
-from qaf_docs.inbox.identity_checks import FrameworkCache, check_identity, file_identity
+from qaf_docs.inbox.identity_checks import (
+    FrameworkCache,
+    check_identity,
+    file_identity,
+    refusal,
+)
 from qaf_docs.inbox.ingest import Ingestor, Outcome
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
@@ -172,8 +177,10 @@ class BulkIngestor(Ingestor):
         try:  # the register's view of the identity first, as for a single file
             audit = check_identity(self.register, self.settings, identity, reading.kind)
         except SubmissionError as e:
-            finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
-            return self._reject_later(path, digest, label, None, [finding])
+            label, finding = refusal(e, identity, self.settings)
+            return self._reject_later(
+                path, digest, label, None, [finding], named=identity.audit_ref
+            )
         if reading.problem is not None:
             return self._reject_later(path, digest, label, None, [reading.problem])
         # The lifecycle's checks need the register, so they run here rather than in the workers;
@@ -242,8 +249,11 @@ class BulkIngestor(Ingestor):
         *,
         kept: str = "",
         for_manager: bool = False,
+        named: str | None = None,
     ) -> _Pending:
-        note = rejection_note(path.name, audit, found, for_manager=for_manager, kept=kept)
+        note = rejection_note(
+            path.name, audit, found, for_manager=for_manager, kept=kept, named=named
+        )
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         ref = audit.audit_ref if audit else None
         self.register.record_rejection(

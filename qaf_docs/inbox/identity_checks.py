@@ -7,7 +7,10 @@ reassignment), or the file is refused with what to do about it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from qaf_docs.errors import IdentityError, QafError, SubmissionError
+from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parts import Package
@@ -46,6 +49,20 @@ def file_identity(package: Package) -> Identity:
     return identity
 
 
+def _day(iso: str) -> str:
+    return f"{date.fromisoformat(iso[:10]):%d/%m/%Y}"
+
+
+def refusal(
+    e: SubmissionError, identity: Identity | None, settings: Settings
+) -> tuple[str, Finding]:
+    """The ingest line's label and the note's finding for a file whose identity was refused."""
+    foreign = identity is not None and identity.workspace_id != settings.workspace_id
+    label = f"audit {identity.audit_ref}" if identity else "file"
+    finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do, fixable=e.fixable)
+    return (label + " of another workspace" if foreign else label), finding
+
+
 def check_identity(
     register: Register, settings: Settings, identity: Identity, kind: FileKind
 ) -> AuditRecord:
@@ -56,28 +73,31 @@ def check_identity(
     if identity.workspace_id != settings.workspace_id:
         raise IdentityError(
             f"Audit {identity.audit_ref} was issued by another qaf workspace (another team or "
-            "council), not this one",
+            "council), not this one; this workspace's own audits are not affected",
             what_to_do="Send the file to the QA team that issued it.",
+            fixable=False,
         )
     audit = register.audit(identity.audit_ref)
     if audit is None:
         raise IdentityError(f"Audit {identity.audit_ref} is not in this workspace's register")
     if audit.status == "cancelled":
         change = register.cancellation_of(audit.audit_ref)
-        why = f" on {change.at[:10]} by {change.by_whom}: {change.reason}" if change else ""
+        why = f" on {_day(change.at)} by {change.by_whom}: {change.reason}" if change else ""
         raise IdentityError(
             f"Audit {identity.audit_ref} was cancelled{why}. Its return is not recorded",
             what_to_do="Nothing more is needed for this audit. If it should go ahead after "
             "all, ask the QA team to add the case to a round again.",
+            fixable=False,
         )
     moved = register.withdrawn_by_reassignment(audit.audit_ref, identity.issued_at)
     if moved is not None:
         raise IdentityError(
-            f"This copy of audit {identity.audit_ref} was withdrawn on {moved.at[:10]} when "
+            f"This copy of audit {identity.audit_ref} was withdrawn on {_day(moved.at)} when "
             f"the audit was reassigned from {moved.details.get('from', '?')} to "
             f"{moved.details.get('to', '?')} ({moved.reason}). Its return is not recorded",
             what_to_do=f"Give the answers to {moved.details.get('to', 'the new auditor')}, who "
             "has the current audit tool, or ask the QA team to reassign the audit back.",
+            fixable=False,
         )
     if audit.case_id != identity.case_id:
         raise IdentityError(

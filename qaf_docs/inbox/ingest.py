@@ -30,7 +30,12 @@ from qaf_docs.errors import (
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
-from qaf_docs.inbox.identity_checks import FrameworkCache, check_identity, file_identity
+from qaf_docs.inbox.identity_checks import (
+    FrameworkCache,
+    check_identity,
+    file_identity,
+    refusal,
+)
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
@@ -115,6 +120,7 @@ class Ingestor:
                     digest,
                 )
             return self._duplicate(path, digest, seen.file_name, seen.audit_ref)
+        identity: Identity | None = None
         try:
             with Package(path, self.limits) as package:  # one open for the check and identity
                 kind = inspect_office_file(package, self.limits)
@@ -127,8 +133,11 @@ class Ingestor:
         except FileInUseError:
             raise
         except SubmissionError as e:
-            finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
-            return self._reject(path, digest, label, None, [finding])
+            if identity is None:
+                finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+                return self._reject(path, digest, label, None, [finding])
+            label, finding = refusal(e, identity, self.settings)
+            return self._reject(path, digest, label, None, [finding], named=identity.audit_ref)
 
     # -- identity ----------------------------------------------------------------------------------
 
@@ -239,8 +248,11 @@ class Ingestor:
         *,
         for_manager: bool = False,
         kept: str = "",
+        named: str | None = None,
     ) -> Outcome:
-        note_text = rejection_note(path.name, audit, found, for_manager=for_manager, kept=kept)
+        note_text = rejection_note(
+            path.name, audit, found, for_manager=for_manager, kept=kept, named=named
+        )
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         # The note is committed first: if qaf stops after the move, reconcile() can rewrite it.
         self.register.record_rejection(

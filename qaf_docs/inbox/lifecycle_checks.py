@@ -68,6 +68,7 @@ def older_copy_findings(register: Register, audit: AuditRecord, form: AuditForm)
             "would replace newer work",
             "If the accepted copy is the right one, nothing is needed: delete this one. If this "
             "copy is the one to keep, open it, save it again and drop it in the inbox.",
+            fixable=False,
         )
     ]
 

@@ -57,15 +57,19 @@ def rejection_note(
     *,
     for_manager: bool = False,
     kept: str = "",
+    named: str | None = None,
 ) -> str:
     """Return the plain-English note that sits beside a rejected file.
 
     ``for_manager``: the file is a manager's action tracker, so it goes back to the manager.
     ``kept``: what was recorded from the file all the same (a safeguarding concern), said first.
+    ``named``: the audit reference the file gives, when it could not be matched to that audit.
     """
     who = (
         f"{audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor or 'not recorded'})"
         if audit
+        else f"not matched (the file names audit {named})"
+        if named
         else "not identified"
     )
     problems = errors(found)
@@ -87,12 +91,17 @@ def rejection_note(
         author = (
             f"the manager who keeps this case's action tracker (the practitioner's manager{team})"
         )
+    resend = (
+        f"Send the file back to {author}. They should open it in Word or Excel, put right each "
+        "point above, save it under any name, and send it back; then drop it in the inbox again."
+        if any(f.fixable for f in problems)
+        else "There is nothing to put right in the file itself: follow the advice above."
+    )
     lines += [
         "",
         "What to do",
         "----------",
-        f"Send the file back to {author}. They should open it in Word or Excel, put right each "
-        "point above, save it under any name, and send it back; then drop it in the inbox again.",
+        resend,
         "Nothing else from this file has been recorded, and nothing recorded earlier has changed."
         if kept
         else "Nothing from this file has been recorded, and nothing recorded earlier has changed.",
