@@ -155,6 +155,24 @@ def test_a_trailing_total_row_of_an_annex_a_list_is_not_a_child(tmp_path):
     assert [(p.row, p.severity) for p in case_list.problems] == [(4, "error")]
 
 
+@pytest.mark.parametrize("formulas", [False, True], ids=["calamine", "openpyxl"])
+def test_a_hidden_sheet_is_read_and_said_to_be_hidden(tmp_path, formulas):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Child Unique ID", "CIN Start Date", "Allocated Team"])
+    ws.append([5000001, datetime(2025, 1, 1), "Locality 1"])
+    old = wb.create_sheet("List 6 (old)")
+    old.append(["Child Unique ID", "CIN Start Date", "Allocated Team"])
+    old.append([9900000, datetime(2024, 1, 1), '="Old" & " Team"' if formulas else "Old Team"])
+    old.sheet_state = "hidden"
+    wb.save(tmp_path / "annex.xlsx")
+    case_list = read_case_list(tmp_path / "annex.xlsx", today=TODAY)
+    assert {c.case_id for c in case_list.children()} == {"5000001", "9900000"}
+    assert case_list.hidden_sheets == ["List 6 (old)"]
+    assert "Read the hidden sheet 'List 6 (old)' like the others" in case_list.summary()
+
+
 # -- the team column by other names, and where the own-team rule cannot be checked ---------------
 
 

@@ -100,6 +100,7 @@ class CaseList:
     sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its header row
     personal_columns: list[str] = field(default_factory=list)  # headers of columns left out
+    hidden_sheets: list[str] = field(default_factory=list)  # read, though hidden in the workbook
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -133,6 +134,13 @@ class CaseList:
         if self.sheets_skipped:
             skipped = "; ".join(f"'{s}' ({why})" for s, why in self.sheets_skipped)
             text += f" Skipped {skipped}."
+        if self.hidden_sheets:
+            hidden = ", ".join(f"'{s}'" for s in self.hidden_sheets)
+            text += (
+                f" Read the hidden sheet{_s(len(self.hidden_sheets))} {hidden} like the others: "
+                "hiding a sheet in Excel does not remove its cases (delete the sheet if they "
+                "should not be sampled)."
+            )
         return text
 
     def children(self) -> list[Case]:

@@ -175,6 +175,7 @@ def _build(
         sheets_skipped=skipped,
         headers=headers,
         personal_columns=list(acc.personal),
+        hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
     )
     if not read:
         raise CaseListError(

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 import openpyxl
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from qaf_docs.errors import QafError, SubmissionError
 from qaf_docs.office.fast_sheets import calamine_rows, open_calamine, sheets_needing_openpyxl
@@ -66,6 +66,7 @@ class Sheet:
     rows: Iterator[tuple[int, list[Cell]]]
     size: int | None = None  # about how many rows it has (header included), where cheap to know
     delimited: bool = False  # a CSV, where a row longer than its header was shifted by a delimiter
+    hidden: bool = False  # hidden in the workbook (Excel's Hide), which does not remove its rows
 
 
 class TableFile:
@@ -104,14 +105,26 @@ class TableFile:
             return [self.path.name]
         return list(self._workbook.sheetnames)
 
+    @property
+    def hidden_sheets(self) -> set[str]:
+        """Names of the sheets hidden in the workbook (a CSV has none)."""
+        if self._fast is not None:
+            return {
+                m.name for m in self._fast.sheets_metadata if m.visible != SheetVisibleEnum.Visible
+            }
+        if self._workbook is None:
+            return set()
+        return {s.title for s in self._workbook.worksheets if s.sheet_state != "visible"}
+
     def sheet(self, name: str) -> Sheet:
         """Return the rows of the sheet called ``name`` (exactly as in ``sheet_names``)."""
+        hidden = name in self.hidden_sheets
         if self._fast is not None and name not in self._slow_sheets:
             try:
                 rows, size = calamine_rows(self._fast, name)
             except Exception as e:  # calamine's own error types: the sheet's XML is broken
                 raise self._damaged(name) from e
-            return Sheet(name, _plain_rows(rows), size)
+            return Sheet(name, _plain_rows(rows), size, hidden=hidden)
         if self._fast is not None and self._workbook is None:
             self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
         if self._workbook is None:
@@ -121,7 +134,7 @@ class TableFile:
         # A sheet's <dimension> is written by whoever saved it last, and read-only openpyxl trusts
         # it: a stale one drops rows and columns in silence. Read the cells themselves instead.
         sheet.reset_dimensions()
-        return Sheet(name, self._checked(name, _xlsx_rows(sheet)), size)
+        return Sheet(name, self._checked(name, _xlsx_rows(sheet)), size, hidden=hidden)
 
     def _damaged(self, sheet: str) -> QafError:
         return self._error(
