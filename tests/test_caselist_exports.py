@@ -79,6 +79,29 @@ def test_personal_columns_are_left_out_of_the_case_and_its_facts(tmp_path):
     assert case.attributes["date_of_birth"] == "2015-05-05"
 
 
+RUN_TOGETHER = {  # how some case-management systems write headers: no spaces, numbered, family
+    "FirstName": "Alice", "LastName": "Smithson", "DateOfBirth": datetime(2015, 3, 4),
+    "Address1": "1 High Street", "Postcode1": "AB1 2CD", "Parent/Carer": "Mary Smithson",
+    "Mother": "Mary Smithson", "NINO": "QQ123456C", "Contact Number": "07700 900123",
+    "Next of Kin": "Gran Smithson", "Town": "Brightown",
+}  # fmt: skip
+
+
+def test_run_together_numbered_and_family_headers_are_personal_too(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["PersonID", "CINStartDate", "AllocatedTeam", *RUN_TOGETHER])
+    ws.append([700001, datetime(2026, 5, 1), "Locality 1", *RUN_TOGETHER.values()])
+    wb.save(tmp_path / "cp.xlsx")
+    case_list = read_case_list(tmp_path / "cp.xlsx", today=TODAY)
+    (case,) = case_list.cases  # "PersonID" is the case id, run together or not
+    printed = " ".join(f"{f.label} {f.value}" for f in case_facts(case, "sha"))
+    for value in ("Alice", "Smithson", "High Street", "AB1", "QQ123456C", "07700", "Brightown"):
+        assert value not in printed and not any(value in v for v in case.attributes.values())
+    assert case.team == "Locality 1"
+    assert set(case_list.personal_columns) == set(RUN_TOGETHER) - {"DateOfBirth"}
+
+
 def test_the_summary_names_the_personal_columns_left_out_but_never_their_values(tmp_path):
     summary = read_case_list(export(tmp_path), today=TODAY).summary()
     assert "Left out as personal details" in summary

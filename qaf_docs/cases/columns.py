@@ -140,8 +140,10 @@ PRIVATE_FIELDS = ("child_name",)
 _PERSONAL = re.compile(
     r"\b(?:fore ?names?|sur ?names?|(?:first|last|given|family|middle|preferred|maiden|previous|"
     r"legal|birth) names?|known as|alias|aka|date of birth|birth ?date|dob|d o b|born|address(?:es)?|"
-    r"street|post ?code|postal code|zip(?: code)?|nhs|ni number|national insurance|phone|"
-    r"telephone|tel|mobile|e ?mail|upn|uln|unique (?:pupil|learner) number|passport)\b"
+    r"street|post ?code|postal code|zip(?: code)?|nhs|ni number|nino|national insurance|phone|"
+    r"telephone|tel|mobile|e ?mail|upn|uln|unique (?:pupil|learner) number|pupil number|passport|"
+    r"addr|town|carers?|parents?|mother|father|guardians?|next of kin|contact (?:number|no|"
+    r"details)|emergency contact)\b"
 )
 _NAME = re.compile(r"\bnames?\b")
 _PROFESSIONAL = re.compile(
@@ -169,9 +171,17 @@ _CODE_PREFIX = re.compile(r"^\s*[a-zA-Z]{1,2}\)\s+")
 _SPACES = re.compile(r"\s+")
 
 
+# Where one word of a run-together header ends: "PersonID", "DateOfBirth", "CINStartDate",
+# "Address1" are "Person ID", "Date Of Birth", "CIN Start Date", "Address 1".
+_WORD_BOUNDARY = re.compile(
+    r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"
+)
+
+
 def fold_header(text: str) -> str:
-    """Fold a header for tolerant matching: "Age of Child (Years) " -> "age of child"."""
-    text = text.replace("\u00a0", " ").casefold()
+    """Fold a header for tolerant matching: "Age of Child (Years) " -> "age of child",
+    "DateOfBirth1" -> "date of birth 1"."""
+    text = _WORD_BOUNDARY.sub(" ", text.replace("\u00a0", " ")).casefold()
     text = re.sub(r"['’‘`]", "", text)
     text = _BRACKETS.sub(" ", text)
     text = _NON_ALNUM.sub(" ", text)
