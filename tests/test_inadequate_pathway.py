@@ -241,6 +241,27 @@ def test_the_follow_up_audit_falls_due_at_the_frameworks_intervals(
     )
 
 
+def test_the_follow_up_is_counted_from_the_audit_not_from_the_later_moderation(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    from qaf_docs.dates import add_months
+    from qaf_docs.reports.lifecycle import lifecycle_lines
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    day = TODAY - timedelta(days=20)  # audited three weeks ago, moderated (and escalated) today
+    return_form(workspace, audit, framework, grade=INADEQUATE, moderated=INADEQUATE, audit_day=day)
+    due = add_months(day, framework.timescales.reaudit_after_months)
+    lines = "\n".join(lifecycle_lines(workspace, register, due + timedelta(days=1)))
+    assert f"follow-up audit of case {audit.case_id} due {due:%d/%m/%Y} OVERDUE" in lines
+    # Sampling counts the re-audit from the same day.
+    history = register.sampling_history(
+        inadequate=INADEQUATE, reaudit_after_months=framework.timescales.reaudit_after_months
+    )
+    assert history["reaudit_due"] == {audit.case_id: due}
+
+
 def test_an_ingest_stopped_before_the_pathway_follows_it_when_the_move_is_finished(
     workspace: Workspace, register: Register, framework: Framework, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,7 +4,7 @@ area), disputes that escalate, the setting for which audits wait, and the pre-fi
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import TODAY, complete_form, drop, pack_docx
@@ -341,3 +341,22 @@ def test_a_framework_without_a_moderation_section_queues_nothing_and_escalates_a
     with open_register(workspace) as register:
         raised = register.apply_pathway(issued[0].audit_ref, unmoderated, TODAY)
     assert [e.level for e in raised] == ["reaudit"]
+
+
+def test_a_corrected_copy_does_not_reset_the_moderation_deadline_or_the_return_date(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework, grade=RI)
+    came_back = TODAY - timedelta(days=40)
+    with open_register(workspace) as register, register.transaction() as db:
+        db.execute(
+            "UPDATE submissions SET received_at = ? WHERE audit_ref = ?",
+            (f"{came_back.isoformat()}T10:00:00+00:00", audit.audit_ref),
+        )
+    return_form(workspace, audit, framework, name="corrected.docx", grade=RI, actions=1)
+    with open_register(workspace) as register:
+        [due] = register.moderation_queue(lambda _id: framework, TODAY)
+        [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
+    assert (due.returned_on, due.deadline) == (came_back, month_end(came_back))  # still overdue
+    assert result.returned_on == came_back

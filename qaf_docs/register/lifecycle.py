@@ -84,7 +84,9 @@ class LifecycleBook(Connection):
         out: list[ModerationDue] = []
         for r in self._db.execute(
             "SELECT a.audit_ref, a.case_id, a.auditor, a.framework_id, s.overall_grade, "
-            "substr(s.received_at, 1, 10) AS received FROM audits a JOIN submissions s "
+            # Due from when the audit first came back: a corrected copy does not reset it.
+            "(SELECT substr(MIN(p.received_at), 1, 10) FROM submissions p WHERE p.audit_ref = "
+            "a.audit_ref AND p.kind = 'audit_tool') AS received FROM audits a JOIN submissions s "
             "ON s.audit_ref = a.audit_ref AND s.kind = 'audit_tool' AND s.superseded_by IS NULL "
             "WHERE a.status <> 'cancelled' AND COALESCE(s.moderated_grade, '') = '' "
             "ORDER BY a.audit_ref"

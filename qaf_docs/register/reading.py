@@ -151,6 +151,14 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
                 f"SELECT * FROM submissions s WHERE {current}", ("audit_tool",)
             )
         }
+        # When each audit first came back: a corrected copy or a moderation sent later does not
+        # make an on-time return look late.
+        first_back = dict(
+            self._db.execute(
+                "SELECT audit_ref, MIN(received_at) FROM submissions WHERE kind = 'audit_tool' "
+                "GROUP BY audit_ref"
+            ).fetchall()
+        )
         domains = by_audit(
             "SELECT s.audit_ref, d.* FROM domain_grades d JOIN submissions s ON s.id = d.submission_id "
             f"WHERE {current} ORDER BY d.submission_id, d.position",
@@ -207,7 +215,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
                     status=a.status,
                     issued_on=date_or_none(a.issued_at[:10]) if a.issued_at else None,
                     due_on=a.due_on,
-                    returned_on=date_or_none(tool["received_at"][:10]) if tool else None,
+                    returned_on=date_or_none(first_back[a.audit_ref][:10]) if tool else None,
                     audit_date=date_or_none(tool["audit_date"]) if tool else None,
                     overall_grade=tool["overall_grade"] if tool else None,
                     moderated_grade=tool["moderated_grade"] if tool else None,

@@ -31,12 +31,16 @@ def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:
     return load
 
 
-def follow_up_due(escalation: EscalationRecord, framework: Framework) -> date | None:
+def follow_up_due(
+    escalation: EscalationRecord, framework: Framework, audit_day: date | None = None
+) -> date | None:
     """When the case's next audit is due under the Inadequate pathway, or None (not a pathway step).
 
     The first step is the re-audit (``reaudit_after_months``); after an escalation the follow-up
     audit comes ``escalate_after_months`` later — West Sussex: "a follow-up audit three months after
-    the re-audit", and if still not improved, the next level.
+    the re-audit", and if still not improved, the next level. Counted from ``audit_day``, the day of
+    the audit that raised the step (as sampling and the tracker count it), else from the day it was
+    raised.
     """
     keys = [level.key for level in framework.escalation.levels]
     if escalation.level not in keys:
@@ -47,7 +51,7 @@ def follow_up_due(escalation: EscalationRecord, framework: Framework) -> date | 
         if keys.index(escalation.level) == 0
         else times.escalate_after_months
     )
-    return add_months(escalation.raised_on, months)
+    return add_months(audit_day or escalation.raised_on, months)
 
 
 def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]:
@@ -67,7 +71,9 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
     frameworks = frameworks_of(ws)
     for e in register.escalations(open_only=True):
         audit = register.audit(e.audit_ref)
-        due = follow_up_due(e, frameworks(audit.framework_id)) if audit else None
+        tool = register.submission(e.audit_ref) if audit else None
+        day = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
+        due = follow_up_due(e, frameworks(audit.framework_id), day) if audit else None
         if due is not None and due <= today + timedelta(days=7):
             late = " OVERDUE" if due < today else ""
             lines.append(

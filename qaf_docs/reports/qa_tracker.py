@@ -153,7 +153,10 @@ def write_summary(
     ws.set_column(5, 5, 11)
     ws.write_string(0, 0, f"{council}: case file audit tracker", book.title)
     ws.write_string(
-        1, 0, f"Built {today:%d/%m/%Y} from the register (latest return of each audit).", book.note
+        1,
+        0,
+        f"Built {today:%d/%m/%Y} from the register (latest return of each audit; Returned is the day it first came back).",
+        book.note,
     )
     r = 3
     for label, value, how in headline_rows(h):

@@ -275,7 +275,8 @@ def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) ->
 
 
 def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
-    """Re-audits (final grade Inadequate: due 3 months on, or done) and escalations where recorded."""
+    """Re-audits (final grade Inadequate: due the framework's months on, or done) and escalations
+    where recorded."""
     done = figures.reaudited(snapshot)
     rows: list[list[Any]] = []
     for a in figures.counted(snapshot):
@@ -283,7 +284,8 @@ def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> N
             later = done.get(a.audit_ref)
             when: date | None
             if later is None:
-                what, when = "Re-audit due", add_months(a.audit_date, 3)
+                after = framework.timescales.reaudit_after_months
+                what, when = "Re-audit due", add_months(a.audit_date, after)
             else:
                 what = f"Re-audited in {later.audit_ref}: {later.final_grade or 'not graded'}"
                 when = later.audit_date or later.returned_on
