@@ -318,3 +318,43 @@ def test_an_inserted_row_without_an_action_and_a_number_typed_twice_say_what_is_
     note = note_beside(workspace, "tracker.xlsx")
     assert f"Row {first + 1}: Action: the row has no action" in note
     assert f"action number 1 is used more than once (rows {first}, {first + 2})" in note
+
+
+def test_an_action_the_manager_added_survives_a_corrected_audit_form(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    pristine = pack_docx(workspace, audit).read_bytes()  # the auditor's blank copy
+    return_form(workspace, audit, framework)
+
+    def add(sheet: object, row: int) -> None:
+        for column, value in (
+            (Column.DESCRIPTION, "Arrange a family group conference and record the outcome"),
+            (Column.OWNER, "T. Manager"),
+            (Column.DUE, TODAY + timedelta(days=10)),
+            (Column.STATUS, "In progress"),
+        ):
+            sheet.cell(row=row + 2, column=column, value=value)  # type: ignore[attr-defined]
+
+    edit_tracker(workspace, audit, add)
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    # The auditor corrects the voice of the child; the agreed actions are the same.
+    form = complete_form(pack_docx(workspace, audit), framework)
+    form.text("qaf_voice_of_child", "The child said they want to stay with their gran.").save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "corrected.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert [(a[0], a[1], a[4]) for a in _actions(workspace, audit.audit_ref)] == [
+        (1, "Action number 1", "Not started"),
+        (2, "Action number 2", "Not started"),
+        (3, "Arrange a family group conference and record the outcome", "In progress"),
+    ]
+    # An action the corrected form itself dropped does not come back from the old tracker.
+    pack_docx(workspace, audit).write_bytes(pristine)
+    form = complete_form(pack_docx(workspace, audit), framework, actions=1)
+    form.text("qaf_voice_of_child", "Seen again.").save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "one action.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert [a[1] for a in _actions(workspace, audit.audit_ref)] == [
+        "Action number 1",
+        "Arrange a family group conference and record the outcome",
+    ]

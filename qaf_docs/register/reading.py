@@ -104,7 +104,12 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             if tracker
             else []
         )
-        return merge_actions(agreed, updates)
+        ever = self._db.execute(
+            "SELECT a.description FROM actions a JOIN submissions s ON s.id = a.submission_id "
+            "WHERE s.audit_ref = ? AND s.kind = 'audit_tool'",
+            (audit_ref,),
+        ).fetchall()
+        return merge_actions(agreed, updates, (r[0] for r in ever))
 
     def counts(self) -> dict[str, int]:
         """Return counts by audit status and by file outcome, for ``qaf status``."""
@@ -174,6 +179,12 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             f"WHERE {current} ORDER BY u.submission_id, u.number",
             "action_tracker",
         )
+        ever_agreed: dict[str, list[str]] = {}  # every form's actions: a manager's own are not
+        for ref, description in self._db.execute(
+            "SELECT s.audit_ref, a.description FROM actions a JOIN submissions s "
+            "ON s.id = a.submission_id WHERE s.kind = 'audit_tool'"
+        ).fetchall():
+            ever_agreed.setdefault(ref, []).append(description)
         found = by_audit(
             "SELECT s.audit_ref, f.* FROM findings f JOIN submissions s ON s.id = f.submission_id "
             f"WHERE {current}",
@@ -246,7 +257,9 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
                             signed_off_on=t.signed_off_on,
                         )
                         for t in merge_actions(
-                            agreed.get(a.audit_ref, []), updates.get(a.audit_ref, [])
+                            agreed.get(a.audit_ref, []),
+                            updates.get(a.audit_ref, []),
+                            ever_agreed.get(a.audit_ref, ()),
                         )
                     ],
                     warnings=[

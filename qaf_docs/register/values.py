@@ -3,7 +3,7 @@ rule that a manager's tracker row replaces the action it updates."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -31,7 +31,9 @@ def _same_action(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def merge_actions(agreed: Sequence[Row], updates: Sequence[Row]) -> list[TrackerRow]:
+def merge_actions(
+    agreed: Sequence[Row], updates: Sequence[Row], ever_agreed: Iterable[str] = ()
+) -> list[TrackerRow]:
     """Actions as agreed in the form, each updated by the manager's latest tracker row if any
     (what was agreed about it — wording, owner, due date, immediate, success criteria, impact —
     stays as agreed; the tracker gives status, completion, evidence and sign-off).
@@ -39,6 +41,8 @@ def merge_actions(agreed: Sequence[Row], updates: Sequence[Row]) -> list[Tracker
     A tracker returned before the current form (the audit was resubmitted since) speaks of the
     earlier form's actions: the new form's actions stand, and the manager's status, completion
     date, evidence and sign-off carry over only to an action that still exists with the same wording.
+    An action the manager added (no form of the audit ever agreed it: ``ever_agreed`` holds every
+    form's action wording) is the manager's own and stays, numbered after the form's.
     """
     merged = {
         r["number"]: TrackerRow(
@@ -70,6 +74,12 @@ def merge_actions(agreed: Sequence[Row], updates: Sequence[Row]) -> list[Tracker
                     signed_off_by=u["signed_off_by"],
                     signed_off_on=date_or_none(u["signed_off_on"]),
                 )
+        known = {_same_action(d) for d in ever_agreed} | {
+            _same_action(r.description) for r in merged.values()
+        }
+        own = [u for u in updates if _same_action(u["description"]) not in known]
+        for number, u in enumerate(own, start=max(merged, default=0) + 1):
+            merged[number] = _tracker_row(u, number)
         return [merged[n] for n in sorted(merged)]
     for r in updates:
         # An agreed action keeps its wording, owner and due date as the form agreed them: the
@@ -90,3 +100,18 @@ def merge_actions(agreed: Sequence[Row], updates: Sequence[Row]) -> list[Tracker
             impact_on_child=before.impact_on_child if before else "",
         )
     return [merged[n] for n in sorted(merged)]
+
+
+def _tracker_row(u: Row, number: int) -> TrackerRow:
+    """An action the manager added, as their tracker last gave it."""
+    return TrackerRow(
+        number,
+        u["description"],
+        u["owner"],
+        date_or_none(u["due_on"]),
+        u["status"],
+        date_or_none(u["completed_on"]),
+        u["evidence"],
+        signed_off_by=u["signed_off_by"],
+        signed_off_on=date_or_none(u["signed_off_on"]),
+    )
