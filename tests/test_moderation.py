@@ -4,6 +4,7 @@ area), disputes that escalate, the setting for which audits wait, and the pre-fi
 from __future__ import annotations
 
 import json
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -19,6 +20,7 @@ from lifecycle_helpers import (
     statuses,
 )
 
+from qaf_docs.demo.filling import FormFiller
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import Column
@@ -360,3 +362,50 @@ def test_a_corrected_copy_does_not_reset_the_moderation_deadline_or_the_return_d
         [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
     assert (due.returned_on, due.deadline) == (came_back, month_end(came_back))  # still overdue
     assert result.returned_on == came_back
+
+
+def test_a_moderation_filled_in_a_copy_from_before_the_correction_is_refused_not_recorded_over_it(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from qaf_docs.packs.moderation import write_moderation_forms
+
+    audit = issued[0]
+    pristine = pack_docx(workspace, audit).read_bytes()
+    return_form(workspace, audit, framework, grade=RI)
+    with open_register(workspace) as register:
+        [early] = write_moderation_forms(workspace, register, [audit.audit_ref])
+    early_copy = workspace.root / "moderation made early.docx"
+    early_copy.write_bytes(early.read_bytes())
+    time.sleep(1.1)  # the correction comes after that form was made (times are to the second)
+    # The auditor corrects action 1 and the corrected form is accepted.
+    pack_docx(workspace, audit).write_bytes(pristine)
+    corrected = complete_form(pack_docx(workspace, audit), framework, grade=RI)
+    corrected.text("qaf_action_1", "Visit the child at school within two weeks").save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "corrected.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    # The moderator fills the moderation form made before the correction.
+    mod = FormFiller(early_copy).text("qaf_moderator", "M. Oderator")
+    mod.choose("qaf_moderated_grade", "Good").text("qaf_moderation_reason", "Impact shown.")
+    mod.pick_date("qaf_moderation_date", TODAY).save()
+    drop(early_copy, workspace.inbox, "moderated.docx")
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    note = " ".join(note_beside(workspace, "moderated.docx").split())
+    assert "made before the auditor's corrected form was accepted" in note
+    assert "its actions differ" in note and "qaf generate --moderation" in note
+    assert "Send the file back" not in note
+    with open_register(workspace) as register:
+        actions = [a.description for a in register.current_actions(audit.audit_ref)]
+        assert register.submission(audit.audit_ref).moderated_grade is None  # type: ignore[union-attr]
+    assert actions[0] == "Visit the child at school within two weeks"
+    # A moderation form written after the correction is taken.
+    with open_register(workspace) as register:
+        [fresh] = write_moderation_forms(workspace, register, [audit.audit_ref])
+    mod = FormFiller(fresh).text("qaf_moderator", "M. Oderator")
+    mod.choose("qaf_moderated_grade", "Good").text("qaf_moderation_reason", "Impact shown.")
+    mod.pick_date("qaf_moderation_date", TODAY).save()
+    drop(fresh, workspace.inbox, "moderated again.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    with open_register(workspace) as register:
+        assert register.submission(audit.audit_ref).moderated_grade == "Good"  # type: ignore[union-attr]
+        actions = [a.description for a in register.current_actions(audit.audit_ref)]
+    assert actions[0] == "Visit the child at school within two weeks"

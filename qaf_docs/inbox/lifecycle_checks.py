@@ -40,6 +40,7 @@ def form_lifecycle_findings(
     older than the one already accepted, checked on a form."""
     return (
         older_copy_findings(register, audit, form)
+        + stale_moderation_findings(register, audit, form)
         + audit_date_findings(
             form,
             received_on=clock.today(),
@@ -71,6 +72,60 @@ def older_copy_findings(register: Register, audit: AuditRecord, form: AuditForm)
             fixable=False,
         )
     ]
+
+
+def stale_moderation_findings(
+    register: Register, audit: AuditRecord, form: AuditForm
+) -> list[Finding]:
+    """A moderation filled in a copy of the audit tool made before the auditor's corrected form was
+    accepted would record the old grades or actions over the correction: refused, saying so."""
+    accepted = register.forms_accepted_at(audit.audit_ref)
+    if not form.moderated_grade or len(accepted) < 2:
+        return []
+    try:
+        made = datetime.fromisoformat(form.identity.issued_at).astimezone()
+        corrected = datetime.fromisoformat(accepted[-1]).astimezone()
+    except ValueError:
+        return []
+    if made >= corrected:
+        return []  # written from the corrected form (qaf generate --moderation since)
+    differs = _differs(register, audit.audit_ref, form)
+    if not differs:
+        return []
+    return [
+        Finding(
+            "error",
+            "File",
+            f"this moderation was filled in a copy of the audit tool made before the auditor's "
+            f"corrected form was accepted on {_when(corrected)}; its {differs} differ from the "
+            "corrected form's, so recording it would undo the correction",
+            "Copy the moderation into the latest copy of the audit tool (qaf generate "
+            "--moderation writes one) and drop that in the inbox.",
+            fixable=False,
+        )
+    ]
+
+
+def _differs(register: Register, audit_ref: str, form: AuditForm) -> str:
+    """Which of the auditor's judgements a form shows otherwise than the current one ("" if none)."""
+
+    def words(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    current = register.submission(audit_ref)
+    agreed = [
+        (words(a.description), words(a.owner), a.due_on) for a in register.agreed_actions(audit_ref)
+    ]
+    shown = [(words(a.description), words(a.owner), a.due_on) for a in form.actions]
+    grades = [g for _, g, _ in register.domain_grades(audit_ref)]
+    found = []
+    if current and current.overall_grade != form.overall_grade:
+        found.append("overall grade")
+    if grades != [d.grade for d in form.domains]:
+        found.append("practice-area grades")
+    if agreed != shown:
+        found.append("actions")
+    return " and ".join(found)
 
 
 def _when(moment: datetime) -> str:
