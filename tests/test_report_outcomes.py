@@ -212,3 +212,19 @@ def test_csv_export_has_every_field_the_json_has(
     [concern] = read(written["concerns.csv"])
     assert concern["audit_ref"] == refs[1]
     assert concern["text"] == "Bruising seen; TM told today." and concern["escalated_to"]
+
+
+def test_a_thematic_rounds_report_names_its_theme(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    import json
+
+    round_id = thematic_round(workspace, register, framework)
+    spec = {"theme_column": "Latest Category of Abuse", "theme_values": ["Neglect"]}
+    with register.transaction() as db:  # the rules qaf sample records for a deep dive
+        db.execute(
+            "UPDATE rounds SET rules_json = ? WHERE round_id = ?",
+            (json.dumps({"spec": spec}), round_id),
+        )
+    text = document_text(build_round_report(workspace, register, round_id, TODAY))
+    assert "Neglect (Latest Category of Abuse)" in text

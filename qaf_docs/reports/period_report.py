@@ -83,10 +83,11 @@ def build_round_report(
     thematic = any(a.round_kind in CLOSE_LOOP_KINDS for a in chosen)
     recorded = [c for c in register.checkpoints(frameworks_of(workspace)) if c.round_id == round_id]
     names = Pseudonyms(results)
+    theme = _theme(register, round_id)
     extra = {
         "period": round_id,
         "period_title": f"round {round_id}",
-        "covers": f"the audits of round {round_id}",
+        "covers": f"the audits of round {round_id}" + (f", on the theme {theme}" if theme else ""),
         # Only thematic rounds are closed at 6 weeks and 3 months (West Sussex); older templates
         # show the section when ``is_round`` is true, so it follows ``close_loop``.
         "is_round": thematic,
@@ -113,9 +114,19 @@ def build_round_report(
             for c in figures.checkpoints(chosen, recorded, today)
         ],
     }
-    title = f"Audit round overview: {round_id}"
+    title = f"Audit round overview: {round_id}" + (f" ({theme})" if theme else "")
     target = workspace.reports_dir / f"round_{_safe(round_id)}.docx"
     return _render(workspace, results, chosen, trend, title, extra, target, today)
+
+
+def _theme(register: Register, round_id: str) -> str:
+    """A deep dive's theme as its round was drawn ("Neglect (Latest Category of Abuse)"), or ""."""
+    row = register.round_row(round_id) or {}
+    rules = row.get("rules")
+    spec = rules.get("spec", {}) if isinstance(rules, dict) else {}
+    values = ", ".join(str(v) for v in spec.get("theme_values") or [])
+    column = spec.get("theme_column")
+    return f"{values} ({column})" if values and column else values
 
 
 def _safe(name: str) -> str:
