@@ -179,6 +179,9 @@ def test_only_thematic_rounds_have_checkpoints_in_the_tracker_and_reports(
     ]
     rounds = [r[0].value for r in sheet.iter_rows(min_row=4) if r[0].value]
     assert rounds == [thematic, thematic]
+    # Neither checkpoint is due yet: no result, rather than "0%".
+    assert [r[5].value for r in sheet.iter_rows(min_row=4) if r[0].value] == [None, None]
+    assert "not yet due\nnot yet due" in text  # the share column of both, not "0%"
 
 
 def read(path: Any) -> list[dict[str, str]]:

@@ -374,8 +374,9 @@ class Checkpoint:
 
     @property
     def share(self) -> float | None:
-        """Share of the round's actions completed by the checkpoint."""
-        return ratio(self.completed_by_then, self.actions)
+        """Share of the round's actions completed by the checkpoint (None before it is reached:
+        a checkpoint not yet due has no result, not 0%)."""
+        return ratio(self.completed_by_then, self.actions) if self.reached else None
 
 
 def round_start(audits: list[AuditResult]) -> date | None:

@@ -103,7 +103,7 @@ def build_round_report(
                 "date": f"{c.due_on:%d/%m/%Y}",
                 "actions": c.actions,
                 "done": c.completed_by_then,
-                "share": pct(c.share),
+                "share": pct(c.share) if c.reached else "not yet due",
                 "state": f"recorded {c.done_on:%d/%m/%Y}"
                 if c.done_on
                 else "due, not recorded yet"
