@@ -51,6 +51,9 @@ class FakeRegister:
     def checkpoints(self, framework_for: object) -> list[object]:
         return []  # no thematic round is complete
 
+    def round_row(self, round_id: str) -> dict[str, object] | None:
+        return None  # rounds made here have no recorded rules (no theme)
+
 
 def audit(i: int, grade: str | None, *, on: date = date(2026, 8, 3), **kw: Any) -> AuditResult:
     values: dict[str, Any] = dict(
