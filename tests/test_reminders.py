@@ -157,3 +157,25 @@ def test_a_concern_is_a_reminder_for_the_cases_own_service_manager_only(
         "Warning: no Service Manager of team 'Locality 1 Team & Partners' on the roster: every "
         f"Service Manager was reminded of audit {issued[0].audit_ref}" in out
     )
+
+
+def test_a_moderation_past_its_deadline_is_overdue_in_the_moderators_reminder(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    from datetime import timedelta
+
+    from qaf_docs.register.location import open_register
+
+    (workspace.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    complete_form(pack_docx(workspace, issued[0]), framework, grade="Inadequate").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "inadequate.docx")
+    ingest_inbox(workspace, settle_s=0.05)
+    came_back = TODAY - timedelta(days=3)
+    with open_register(workspace) as register, register.transaction() as db:
+        db.execute(
+            "UPDATE submissions SET received_at = ? WHERE audit_ref = ?",
+            (f"{came_back.isoformat()}T10:00:00+00:00", issued[0].audit_ref),
+        )
+    qaf(workspace, "remind")
+    mo = _messages(workspace)["Mo Derator"].get_content()
+    assert f"at once (Inadequate) OVERDUE (back since {came_back:%d/%m/%Y})" in mo

@@ -231,3 +231,17 @@ def test_a_thematic_rounds_report_names_its_theme(
         )
     text = document_text(build_round_report(workspace, register, round_id, TODAY))
     assert "Neglect (Latest Category of Abuse)" in text
+
+
+def test_a_checkpoint_past_due_and_unrecorded_is_overdue_in_qaf_checkpoints_as_in_status(
+    workspace: Workspace, register: Register, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qaf_docs import clock
+
+    thematic_round(workspace, register, framework)
+    listed = CliRunner().invoke(cli, ["checkpoints", "--workspace", str(workspace.root)]).output
+    assert "to do" in listed and "OVERDUE" not in listed
+    monkeypatch.setattr(clock, "today", lambda: TODAY + timedelta(weeks=7))
+    listed = CliRunner().invoke(cli, ["checkpoints", "--workspace", str(workspace.root)]).output
+    [six, three] = [line for line in listed.splitlines() if " due " in line]
+    assert six.endswith("to do OVERDUE") and three.endswith("to do")

@@ -313,7 +313,8 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
     if not known:
         click.echo("No thematic round is complete yet, so no checkpoints are due.")
     for c in known:
-        state = f"done {uk(c.done_on)}: {c.note}" if c.done_on else "to do"
+        late = " OVERDUE" if c.due_on < clock.today() else ""  # as qaf status says it
+        state = f"done {uk(c.done_on)}: {c.note}" if c.done_on else f"to do{late}"
         click.echo(f"{c.round_id}  {c.key:<9} due {uk(c.due_on)}  {c.title} - {state}")
 
 

@@ -126,6 +126,14 @@ def plan_reminders(
         items = [
             f"{m.audit_ref} (case {m.case_id}, {m.grade}): "
             + ("at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}")
+            # As qaf status says it: the deadline has passed (since when, for one due at once).
+            + (
+                f" OVERDUE (back since {uk(m.returned_on)})"
+                if m.at_once and m.returned_on and m.returned_on < today
+                else " OVERDUE"
+                if m.deadline and m.deadline < today
+                else ""
+            )
             + (" - SAFEGUARDING CONCERN raised" if m.audit_ref in concerns else "")
             for m in queue
         ]
