@@ -14,6 +14,7 @@ from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm, AuditRecord
 from qaf_docs.register.store import Register
+from qaf_docs.register.values import same_action
 from qaf_docs.returns.action_tracker import TrackerForm
 from qaf_docs.returns.moderation import moderation_findings
 from qaf_docs.returns.smart import smart_findings
@@ -108,10 +109,7 @@ def stale_moderation_findings(
 
 def _differs(register: Register, audit_ref: str, form: AuditForm) -> str:
     """Which of the auditor's judgements a form shows otherwise than the current one ("" if none)."""
-
-    def words(text: str) -> str:
-        return " ".join(text.split()).casefold()
-
+    words = same_action
     current = register.submission(audit_ref)
     agreed = [
         (words(a.description), words(a.owner), a.due_on) for a in register.agreed_actions(audit_ref)

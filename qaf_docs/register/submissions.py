@@ -22,7 +22,7 @@ from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import moderation_reason, record_event, resolution_change
 from qaf_docs.register.parts import insert_form_parts
-from qaf_docs.register.values import date_or_none, iso_or_none, now_iso
+from qaf_docs.register.values import date_or_none, iso_or_none, now_iso, same_action
 
 # An audit's progress once its form is back; a form sent again never moves it back down.
 _PROGRESS = ("returned", "moderated", "actions open", "closed")
@@ -47,8 +47,8 @@ def _adds_an_action(db: Db, audit_ref: str, sid: int) -> bool:
         "ON s.id = a.submission_id WHERE s.audit_ref = ? AND s.kind = 'audit_tool'",
         (audit_ref,),
     ).fetchall()
-    earlier = {" ".join(d.split()).casefold() for s, d in rows if s != sid}
-    return any(" ".join(d.split()).casefold() not in earlier for s, d in rows if s == sid)
+    earlier = {same_action(d) for s, d in rows if s != sid}
+    return any(same_action(d) not in earlier for s, d in rows if s == sid)
 
 
 class SubmissionBook(Connection):

@@ -27,7 +27,8 @@ def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def _same_action(text: str) -> str:
+def same_action(text: str) -> str:
+    """An action's wording as compared: spacing and capitals aside."""
     return " ".join(text.split()).casefold()
 
 
@@ -62,9 +63,9 @@ def merge_actions(
     form_id = max((r["submission_id"] for r in agreed), default=0)
     tracker_id = max((r["submission_id"] for r in updates), default=0)
     if tracker_id < form_id:
-        by_wording = {_same_action(r["description"]): r for r in updates}
+        by_wording = {same_action(r["description"]): r for r in updates}
         for number, row in merged.items():
-            u = by_wording.get(_same_action(row.description))
+            u = by_wording.get(same_action(row.description))
             if u is not None:
                 merged[number] = replace(
                     row,
@@ -74,10 +75,10 @@ def merge_actions(
                     signed_off_by=u["signed_off_by"],
                     signed_off_on=date_or_none(u["signed_off_on"]),
                 )
-        known = {_same_action(d) for d in ever_agreed} | {
-            _same_action(r.description) for r in merged.values()
+        known = {same_action(d) for d in ever_agreed} | {
+            same_action(r.description) for r in merged.values()
         }
-        own = [u for u in updates if _same_action(u["description"]) not in known]
+        own = [u for u in updates if same_action(u["description"]) not in known]
         for number, u in enumerate(own, start=max(merged, default=0) + 1):
             merged[number] = _tracker_row(u, number)
         return [merged[n] for n in sorted(merged)]
