@@ -113,3 +113,19 @@ def test_verify_with_an_edited_round_record_names_no_parser_message(workspace, t
     output = one_line_error(sample(workspace, cases, "--verify", manifest))
     assert "has a damaged round record (the hidden sheet qaf keeps it on was edited)" in output
     assert "Expecting" not in output and "char" not in output
+
+
+def test_the_summary_counts_one_audit_and_one_excluded_case_in_the_singular(workspace, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "Child ID,Allocated Team,Allocated Worker,Start Date,Closure Date\n"
+        "7001,Locality 1,W 1,01/02/2025,\n"
+        "7002,Locality 1,W 2,01/02/2025,\n"
+        "7009,Locality 1,W 9,01/02/2025,01/03/2025\n",  # closed: left out of the sample
+        encoding="utf-8",
+    )
+    result = sample(workspace, path, "--n", "1", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "1 audit would be allocated" in result.output, result.output
+    assert "1 case excluded" in result.output, result.output
+    assert "1 cases" not in result.output and "1 audits" not in result.output

@@ -62,9 +62,9 @@ class RoundReport:
         verb = "would be" if self.dry_run else ""
         out.append(
             f"{'Dry run, nothing recorded. ' if self.dry_run else ''}Round {self.round_id} "
-            f"(seed {self.seed}): {self.allocated} audits {verb or ''}{' ' if verb else ''}"
-            f"allocated, {len(self.unallocated)} could not be allocated, {self.excluded} cases "
-            "excluded."
+            f"(seed {self.seed}): {_count(self.allocated, 'audit')} {verb or ''}"
+            f"{' ' if verb else ''}allocated, {len(self.unallocated)} could not be allocated, "
+            f"{_count(self.excluded, 'case')} excluded."
         )
         if self.dry_run:
             out += [f"  case {c} ({team or 'no team'}) → {who}" for c, team, who in self.audits]
@@ -261,3 +261,8 @@ def verify(ws: Workspace, manifest: Path, caselist: Path, roster: Path | None) -
     """Re-draw a recorded round from its manifest and say whether the same sample comes out."""
     mapping = column_mapping(ws.load_settings().sampling.columns)
     return verify_manifest(manifest, caselist, roster, mapping=mapping)
+
+
+def _count(n: int, noun: str) -> str:
+    """"1 case", "3 cases"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
