@@ -315,6 +315,24 @@ def test_status_reports_the_workspace_and_counts(
     assert "audits moderated: 1" in result.output
 
 
+def test_status_names_a_refused_form_without_calling_it_unidentified(
+    workspace: Workspace, register: Register, returned: list[AuditRecord], framework: Framework
+) -> None:
+    cancelled = returned[1]
+    register.cancel_audits(
+        cancelled.round_id, [cancelled.audit_ref], by_whom="QA lead", reason="case closed",
+        whole_round=False,
+    )  # fmt: skip
+    drop(complete_form(pack_docx(workspace, cancelled), framework).save(), workspace.inbox)
+    assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["rejected"]
+    result = run("status", "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    problem = next(line for line in result.output.splitlines() if "was cancelled" in line)
+    assert problem.strip().startswith("file not matched to an audit:"), result.output
+    assert "unidentified" not in result.output
+    assert "rejected:  1 file(s) in outbox/rejected" in result.output
+
+
 def test_a_folder_of_forms_dropped_in_the_inbox_is_named_not_silently_skipped(
     workspace: Workspace, returned: list[AuditRecord], framework: Framework
 ) -> None:

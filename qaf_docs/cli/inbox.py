@@ -250,14 +250,17 @@ def status(workspace: Path | None, as_json: bool) -> None:
     click.echo(f"  inbox:     {waiting} file(s) waiting")
     for line in _folder_lines(ws):
         click.echo(f"  {line}")
-    click.echo(f"  processed: {processed} file(s)")
-    click.echo(f"  rejected:  {rejected} file(s)")
+    click.echo(f"  processed: {processed} file(s) in outbox/processed")
+    click.echo(
+        f"  rejected:  {rejected} file(s) in outbox/rejected (with their notes; duplicates set "
+        "aside are there too)"
+    )
     for key, count in sorted(counts.items()):
         click.echo(f"  {key}: {count}")
     if recent:
         click.echo("Latest problems:")
         for r in recent:
-            click.echo(f"  {r.audit_ref or 'unidentified file'}: {(r.reason or '')[:140]}")
+            click.echo(f"  {r.audit_ref or 'file not matched to an audit'}: {(r.reason or '')[:140]}")
     if on_someone:
         click.echo("Waiting on someone (most urgent first):")
         for line in on_someone:
