@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -24,6 +24,17 @@ from qaf_docs.workspace import Workspace
 pytestmark = pytest.mark.both_backends
 
 RI = "Requires improvement to be good"
+# Copies are saved after qaf wrote the pack (now), as any editor's save is: days after it.
+ISSUED = datetime.now(UTC).replace(microsecond=0)
+
+
+def day(n: int, hour: int = 9) -> datetime:
+    """``n`` days after the packs were written, at ``hour`` o'clock (UTC)."""
+    return (ISSUED + timedelta(days=n)).replace(hour=hour, minute=0, second=0)
+
+
+def shown(when: datetime) -> str:
+    return when.strftime("%d/%m/%Y")
 
 
 def saved(path: Path, when: datetime | None) -> Path:
@@ -58,21 +69,19 @@ def test_an_older_copy_dropped_after_a_newer_one_is_set_aside_not_recorded_over_
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
     audit = issued[0]
-    friday, monday = datetime(2026, 11, 20, 14, 5, tzinfo=UTC), datetime(2026, 11, 16, 9, 30)
+    friday, monday = day(5, hour=14), day(1)
     version(workspace, audit, framework, RI, friday, "v2 Friday FINAL.docx")
     assert [o.result for o in run(workspace)] == ["accepted"]
-    version(workspace, audit, framework, "Good", monday.replace(tzinfo=UTC), "v1 Monday.docx")
+    version(workspace, audit, framework, "Good", monday, "v1 Monday.docx")
     [older] = run(workspace)
     assert older.result == "rejected"
     assert _grade(workspace, audit) == RI  # the newer work stands
     note = " ".join(note_beside(workspace, "v1 Monday.docx").split())
-    assert "saved on 16/11/2026" in note and "before the copy of audit" in note
-    assert "already accepted (saved on 20/11/2026" in note
+    assert f"saved on {shown(monday)}" in note and "before the copy of audit" in note
+    assert f"already accepted (saved on {shown(friday)}" in note
     assert "open it, save it again" in note
     # Saved again (the auditor means it), the copy is the newest and counts.
-    version(
-        workspace, audit, framework, "Good", datetime(2026, 11, 21, tzinfo=UTC), "v1 again.docx"
-    )
+    version(workspace, audit, framework, "Good", day(6), "v1 again.docx")
     assert [o.result for o in run(workspace)] == ["accepted"]
     assert _grade(workspace, audit) == "Good"
 
@@ -82,8 +91,8 @@ def test_two_versions_dropped_together_end_with_the_one_saved_last(
 ) -> None:
     audit = issued[0]
     # Windows names the newer download "(2)"; name order would take it first.
-    version(workspace, audit, framework, RI, datetime(2026, 11, 20, tzinfo=UTC), "QA (2).docx")
-    version(workspace, audit, framework, "Good", datetime(2026, 11, 16, tzinfo=UTC), "QA.docx")
+    version(workspace, audit, framework, RI, day(5), "QA (2).docx")
+    version(workspace, audit, framework, "Good", day(1), "QA.docx")
     outcomes = {o.result for o in run(workspace)}
     assert "accepted" in outcomes
     assert _grade(workspace, audit) == RI
@@ -93,10 +102,22 @@ def test_a_copy_without_a_saved_time_is_taken_as_before(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
     audit = issued[0]
-    version(workspace, audit, framework, RI, datetime(2026, 11, 20, tzinfo=UTC), "a.docx")
+    version(workspace, audit, framework, RI, day(5), "a.docx")
     run(workspace)
     complete_form(pack_docx(workspace, audit), framework, grade="Good").save()
     drop(saved(pack_docx(workspace, audit), None), workspace.inbox, "b.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert _grade(workspace, audit) == "Good"
+
+
+def test_a_copy_no_editor_saved_is_not_taken_as_older_than_one_an_editor_saved(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A form filled by a program that leaves "last saved" alone keeps the template's 2013 time."""
+    audit = issued[0]
+    version(workspace, audit, framework, RI, day(2), "saved in LibreOffice.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    version(workspace, audit, framework, "Good", datetime(2013, 12, 23, tzinfo=UTC), "b.docx")
     assert [o.result for o in run(workspace)] == ["accepted"]
     assert _grade(workspace, audit) == "Good"
 
@@ -107,10 +128,10 @@ def test_a_corrected_copy_says_it_replaces_the_earlier_one_in_the_line_note_and_
     from qaf_docs.outcomes.produce import produce
 
     audit = issued[0]
-    version(workspace, audit, framework, "Good", datetime(2026, 11, 20, tzinfo=UTC), "a.docx")
+    version(workspace, audit, framework, "Good", day(5), "a.docx")
     [first] = run(workspace)
     assert "replaces" not in first.detail
-    version(workspace, audit, framework, RI, datetime(2026, 11, 21, tzinfo=UTC), "b.docx")
+    version(workspace, audit, framework, RI, day(6), "b.docx")
     [second] = run(workspace)
     assert second.result == "accepted" and "replaces the copy accepted on" in second.detail
     with open_register(workspace) as register:
