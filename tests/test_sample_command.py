@@ -129,3 +129,14 @@ def test_the_summary_counts_one_audit_and_one_excluded_case_in_the_singular(work
     assert "1 audit would be allocated" in result.output, result.output
     assert "1 case excluded" in result.output, result.output
     assert "1 cases" not in result.output and "1 audits" not in result.output
+
+
+def test_a_reaudit_round_with_nothing_due_records_no_empty_round(workspace, tmp_path):
+    result = sample(workspace, case_list(tmp_path), "--kind", "reaudit")
+    output = one_line_error(result)
+    assert "Nothing to audit, so no round was recorded" in output
+    assert "No case is due a re-audit" in output
+    assert not list((workspace / "outbox" / "samples").glob("*.xlsx"))
+    again = sample(workspace, case_list(tmp_path), "--n", "1")
+    assert again.exit_code == 0, again.output
+    assert "Round 2026-" in again.output and "-reaudit" not in again.output

@@ -21,7 +21,7 @@ from qaf_docs.cases.roster import read_roster
 from qaf_docs.cases.rules import check_mapped_headers, column_mapping, round_spec
 from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
-from qaf_docs.errors import SettingsError
+from qaf_docs.errors import SamplingError, SettingsError
 from qaf_docs.records import NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
@@ -204,6 +204,10 @@ def draw(
         )
         allocated = [a for a in plan.audits if a.auditor is not None]
         refs: list[str] = []
+        if not plan.audits and not dry_run:
+            # An empty round would sit in every list of rounds and be reported as one.
+            why = " ".join(plan.warnings) or "No case on the list is eligible."
+            raise SamplingError(f"Nothing to audit, so no round was recorded. {why}")
         if not dry_run:
             refs = register.record_round(
                 round_id=round_id,
