@@ -268,5 +268,5 @@ def verify(ws: Workspace, manifest: Path, caselist: Path, roster: Path | None) -
 
 
 def _count(n: int, noun: str) -> str:
-    """"1 case", "3 cases"."""
+    """ "1 case", "3 cases"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

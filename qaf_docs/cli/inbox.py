@@ -260,7 +260,9 @@ def status(workspace: Path | None, as_json: bool) -> None:
     if recent:
         click.echo("Latest problems:")
         for r in recent:
-            click.echo(f"  {r.audit_ref or 'file not matched to an audit'}: {(r.reason or '')[:140]}")
+            click.echo(
+                f"  {r.audit_ref or 'file not matched to an audit'}: {(r.reason or '')[:140]}"
+            )
     if on_someone:
         click.echo("Waiting on someone (most urgent first):")
         for line in on_someone:
