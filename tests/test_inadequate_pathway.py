@@ -23,7 +23,7 @@ from qaf_docs.office.action_sheet import Column
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.store import Register
-from qaf_docs.reports.export import export_json
+from qaf_docs.reports.export import csv_tables, export_json
 from qaf_docs.workspace import Workspace
 
 
@@ -58,6 +58,11 @@ def test_inadequate_again_escalates_to_the_assistant_director_then_the_executive
     )
     assert item["reaudit_of"] == first.audit_ref
     assert item["escalations"][0]["level"] == "assistant_director"
+    # How it was resolved travels with it (the JSON and the CSV alike).
+    assert escalations[1].resolution
+    assert item["escalations"][0]["resolution"] == escalations[1].resolution
+    rows = csv_tables([item])["escalations.csv"]
+    assert rows[0][-1] == "resolution" and rows[1][0][-1] == escalations[1].resolution
 
 
 def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation(

@@ -26,7 +26,7 @@ ACTION_FIELDS = (
     "success_criteria", "impact_on_child", "signed_off_by", "signed_off_on",
 )  # fmt: skip
 AGENCY_FIELDS = ("agency", "lead", "contribution", "finding")
-ESCALATION_FIELDS = ("level", "raised_on", "reason", "resolved_on")
+ESCALATION_FIELDS = ("level", "raised_on", "reason", "resolved_on", "resolution")
 MODERATION_FIELDS = ("moderator", "moderated_on", "kind", "agreed", "reason")
 CONCERN_FIELDS = ("raised_on", "text", "escalated_to")
 
@@ -120,6 +120,7 @@ def _lifecycle_document(a: AuditResult) -> dict[str, Any]:
                 "raised_on": _iso(e.raised_on),
                 "reason": e.reason,
                 "resolved_on": _iso(e.resolved_on),
+                "resolution": e.resolution,
             }
             for e in a.escalations
             if e.level != CONCERN_LEVEL
