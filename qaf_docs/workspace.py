@@ -19,13 +19,14 @@ import re
 import shutil
 import tomllib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from qaf_docs.errors import SettingsError, describe_invalid
+from qaf_docs.errors import QafError, SettingsError, describe_invalid
 from qaf_docs.frameworks import Framework, load_framework
 
 # The settings models live in settings.py; the rest of the package imports them from here.
@@ -320,3 +321,18 @@ def init_workspace(
     if bundled_roster.is_file() and not example.exists():
         shutil.copyfile(bundled_roster, example)
     return ws
+
+
+def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:
+    """Return a loader of an audit's framework by id (the workspace's own when the id is unknown)."""
+    cache: dict[str, Framework] = {}
+
+    def load(framework_id: str) -> Framework:
+        if framework_id not in cache:
+            try:
+                cache[framework_id] = load_framework(framework_id, base=ws.root)
+            except QafError:
+                cache[framework_id] = ws.load_framework()
+        return cache[framework_id]
+
+    return load

@@ -182,7 +182,8 @@ def test_a_completed_thematic_round_gets_checkpoints_at_six_weeks_and_three_mont
     workspace: Workspace, register: Register, framework: Framework
 ) -> None:
     from qaf_docs.dates import add_months
-    from qaf_docs.reports.lifecycle import frameworks_of, lifecycle_lines
+    from qaf_docs.reports.lifecycle import lifecycle_lines
+    from qaf_docs.workspace import frameworks_of
 
     refs = plan_audits(register, workspace, 2, round_kind="thematic")
     generate_packs(workspace, register)
@@ -213,7 +214,7 @@ def test_a_completed_thematic_round_gets_checkpoints_at_six_weeks_and_three_mont
 def test_an_ordinary_round_has_no_checkpoints(
     workspace: Workspace, register: Register, issued: list[AuditRecord]
 ) -> None:
-    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.workspace import frameworks_of
 
     with pytest.raises(RegisterError, match="has no close-the-loop checkpoints yet"):
         register.record_checkpoint(issued[0].round_id, "6-weeks", on=TODAY, note="x", known=[])

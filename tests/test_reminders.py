@@ -116,7 +116,7 @@ def test_an_auditor_is_reminded_of_a_pack_due_within_a_week(
     workspace: Workspace, issued: list[AuditRecord]
 ) -> None:
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.workspace import frameworks_of
     from qaf_docs.reports.reminders import plan_reminders, write_reminders
 
     people = []

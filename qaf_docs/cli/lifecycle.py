@@ -51,7 +51,7 @@ def moderation_queue(workspace: Path | None) -> None:
     """
     from qaf_docs.dates import uk
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.workspace import frameworks_of
 
     ws = workspace_at(workspace)
     today = clock.today()
@@ -232,7 +232,7 @@ def history(workspace: Path | None, audit_ref: str) -> None:
 def plan_for(ws: Workspace, register: Register, today: date) -> ReminderPlan:
     """Today's reminders from the workspace's roster (a missing roster is a warning)."""
     from qaf_docs.cases.people import find_roster, read_people
-    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.workspace import frameworks_of
     from qaf_docs.reports.reminders import plan_reminders
 
     roster = find_roster(ws.root)
@@ -296,7 +296,7 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
     """
     from qaf_docs.dates import uk
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.workspace import frameworks_of
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
@@ -322,7 +322,7 @@ def generate_moderation_forms(ws: Workspace) -> None:
     """Write a pre-filled moderation form for each audit in the moderation queue, and say where."""
     from qaf_docs.packs.moderation import write_moderation_forms
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.workspace import frameworks_of
 
     with open_register(ws) as register:
         rule = ws.load_settings().lifecycle.moderate
@@ -347,7 +347,7 @@ def _resolve(
     ws: Workspace, register: Register, number: int, note: str, grade: str | None
 ) -> list[str]:
     """Resolve escalation ``number``; with a grade, follow the Inadequate pathway if it is one."""
-    from qaf_docs.reports.lifecycle import frameworks_of
+    from qaf_docs.workspace import frameworks_of
 
     today = clock.today()
     audit = next((e.audit_ref for e in register.escalations() if e.id == number), None)

@@ -36,7 +36,7 @@ from qaf_docs.outcomes.note_docx import write_note_docx
 from qaf_docs.outcomes.notifications import notices
 from qaf_docs.records import EventOutput, OutcomeEvent, Person
 from qaf_docs.register.store import Register
-from qaf_docs.reports.lifecycle import frameworks_of
+from qaf_docs.workspace import frameworks_of
 from qaf_docs.safe_output import (
     atomic_write,
     make_durable,

@@ -3,32 +3,15 @@ and actions, as plain lines for ``qaf status`` and the demo (every list puts esc
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date, timedelta
 
 from qaf_docs.dates import add_months, uk
-from qaf_docs.errors import QafError
-from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.frameworks import Framework
 from qaf_docs.records import EscalationRecord
 from qaf_docs.register.checkpoints import RECORD_FROM_DAYS
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import Workspace
-
-
-def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:
-    """Return a loader of an audit's framework by id (the workspace's own when the id is unknown)."""
-    cache: dict[str, Framework] = {}
-
-    def load(framework_id: str) -> Framework:
-        if framework_id not in cache:
-            try:
-                cache[framework_id] = load_framework(framework_id, base=ws.root)
-            except QafError:
-                cache[framework_id] = ws.load_framework()
-        return cache[framework_id]
-
-    return load
+from qaf_docs.workspace import Workspace, frameworks_of
 
 
 def follow_up_due(
