@@ -116,8 +116,8 @@ def test_an_auditor_is_reminded_of_a_pack_due_within_a_week(
     workspace: Workspace, issued: list[AuditRecord]
 ) -> None:
     from qaf_docs.register.location import open_register
-    from qaf_docs.workspace import frameworks_of
     from qaf_docs.reports.reminders import plan_reminders, write_reminders
+    from qaf_docs.workspace import frameworks_of
 
     people = []
     with open_register(workspace) as register:

@@ -21,11 +21,10 @@ from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import ActionResult, DomainResult
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_csv
-from qaf_docs.workspace import frameworks_of
 from qaf_docs.reports.period_report import build_period_report, build_round_report
 from qaf_docs.reports.periods import parse_period
 from qaf_docs.reports.qa_tracker import build_tracker
-from qaf_docs.workspace import Workspace
+from qaf_docs.workspace import Workspace, frameworks_of
 
 pytestmark = pytest.mark.both_backends
 

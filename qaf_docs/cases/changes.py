@@ -270,7 +270,7 @@ def add(
                 f"Case {case.case_id} is closed; add it to a closure round instead "
                 "(qaf sample --kind closure)."
             )
-        held = register.open_audits().get(case.case_id)
+        held = history(register, ws, today).open_audits.get(case.case_id)
         if held is not None:
             raise SamplingError(
                 f"Case {case.case_id} already has an open audit in round {held}; a child is not "
@@ -337,7 +337,7 @@ def swap(
         strata = spec.stratify_by or ("team",)
         pool = [
             c
-            for c in eligible_cases(case_list, spec, history(register, ws), today)
+            for c in eligible_cases(case_list, spec, history(register, ws, today), today)
             if c.case_id != old.case_id and _same_stratum(c, old, strata)
         ]
         if not pool:

@@ -25,7 +25,7 @@ from qaf_docs.errors import SamplingError, SettingsError
 from qaf_docs.records import NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import ROSTER_EXAMPLE, Workspace
+from qaf_docs.workspace import ROSTER_EXAMPLE, Workspace, frameworks_of
 
 ROSTER_NAMES = ("roster.xlsx", "roster.csv")
 
@@ -121,15 +121,21 @@ def find_roster(ws: Workspace, given: Path | None) -> Path:
     )
 
 
-def history(register: Register, ws: Workspace) -> AuditHistory:
-    """Return what the register knows of past and open audits, in the shape sampling needs."""
-    framework = ws.load_framework()
+def history(register: Register, ws: Workspace, today: date) -> AuditHistory:
+    """Return what the register knows of past and open audits, in the shape sampling needs.
+
+    An audit back from its auditor is open while it waits for moderation, as ``qaf moderation
+    queue`` lists it; one whose framework does not moderate it is done once returned.
+    """
+    settings = ws.load_settings()
+    framework = ws.load_framework(settings)
+    queue = register.moderation_queue(frameworks_of(ws), today, settings.lifecycle.moderate)
     return AuditHistory(
         **register.sampling_history(
             inadequate=framework.scale.inadequate,
             reaudit_after_months=framework.timescales.reaudit_after_months,
         ),
-        open_audits=register.open_audits(),
+        open_audits=register.open_audits(awaiting_moderation=[m.audit_ref for m in queue]),
     )
 
 
@@ -197,7 +203,7 @@ def draw(
             auditors,
             spec,
             round_id=round_id,
-            history=history(register, ws),
+            history=history(register, ws, today),
             today=today,
             return_days=framework.timescales.audit_return_days,
             auditor_load=register.allocated_this_month(today),

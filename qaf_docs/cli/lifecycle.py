@@ -232,8 +232,8 @@ def history(workspace: Path | None, audit_ref: str) -> None:
 def plan_for(ws: Workspace, register: Register, today: date) -> ReminderPlan:
     """Today's reminders from the workspace's roster (a missing roster is a warning)."""
     from qaf_docs.cases.people import find_roster, read_people
-    from qaf_docs.workspace import frameworks_of
     from qaf_docs.reports.reminders import plan_reminders
+    from qaf_docs.workspace import frameworks_of
 
     roster = find_roster(ws.root)
     people = read_people(roster) if roster else []

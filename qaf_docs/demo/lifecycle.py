@@ -29,9 +29,8 @@ from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.reports.lifecycle import lifecycle_lines
-from qaf_docs.workspace import frameworks_of
 from qaf_docs.reports.reminders import plan_reminders, write_reminders
-from qaf_docs.workspace import Workspace
+from qaf_docs.workspace import Workspace, frameworks_of
 
 Echo = Callable[[str], None]
 

@@ -36,14 +36,13 @@ from qaf_docs.outcomes.note_docx import write_note_docx
 from qaf_docs.outcomes.notifications import notices
 from qaf_docs.records import EventOutput, OutcomeEvent, Person
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import frameworks_of
 from qaf_docs.safe_output import (
     atomic_write,
     make_durable,
     remove_leftover_temp_files,
     windows_name,
 )
-from qaf_docs.workspace import Settings, Workspace
+from qaf_docs.workspace import Settings, Workspace, frameworks_of
 
 log = logging.getLogger("qaf.outcomes")
 

@@ -8,7 +8,7 @@ part can still be re-drawn and checked.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date
 
 from qaf_docs.errors import RegisterError
@@ -18,23 +18,29 @@ from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import record_event
 from qaf_docs.register.values import iso_or_none, now_iso
 
-# DESIGN.md: an audit is open from allocated until moderated. A returned audit stays open here
-# until moderation is recorded, so a child is never drawn while their audit awaits moderation.
-OPEN_STATUSES = ("allocated", "issued", "returned", "rejected")
+# DESIGN.md: an audit is open from allocated until moderated. Not yet returned, it is open; once
+# returned, it is open while it waits for moderation (only a framework that moderates makes it wait:
+# the caller passes the moderation queue), so a child is never drawn while their audit awaits it.
+NOT_RETURNED = ("allocated", "issued", "rejected")
 CANCELLABLE_STATUSES = ("planned", "allocated", "issued", "rejected")
 
 
 class ChangeBook(Connection):
     """Open audits and round changes (mixed into :class:`~qaf_docs.register.store.Register`)."""
 
-    def open_audits(self) -> dict[str, str]:
-        """Return case id -> round id for every child with an open audit in any round."""
-        marks = ", ".join("?" for _ in OPEN_STATUSES)
+    def open_audits(self, awaiting_moderation: Collection[str] = ()) -> dict[str, str]:
+        """Return case id -> round id for every child with an open audit in any round: not yet
+        returned, or one of ``awaiting_moderation`` (audit refs from the moderation queue)."""
+        waiting = set(awaiting_moderation)
         rows = self._db.execute(
-            f"SELECT case_id, round_id FROM audits WHERE status IN ({marks}) ORDER BY audit_ref",
-            OPEN_STATUSES,
+            "SELECT case_id, round_id, audit_ref, status FROM audits WHERE status <> 'cancelled' "
+            "ORDER BY audit_ref"
         )
-        return {r["case_id"]: r["round_id"] for r in rows}
+        return {
+            r["case_id"]: r["round_id"]
+            for r in rows
+            if r["status"] in NOT_RETURNED or r["audit_ref"] in waiting
+        }
 
     def round_row(self, round_id: str) -> dict[str, object] | None:
         """Return a round's kind, seed, rules and framework, or None when it is unknown."""

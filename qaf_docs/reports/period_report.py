@@ -20,11 +20,10 @@ from qaf_docs.records import AuditResult
 from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, report_charts
-from qaf_docs.workspace import frameworks_of
 from qaf_docs.reports.periods import Period
 from qaf_docs.reports.report_content import Pseudonyms, build_context, pct
 from qaf_docs.safe_output import atomic_write
-from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates
+from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates, frameworks_of
 
 _TREND_PERIODS = 4
 

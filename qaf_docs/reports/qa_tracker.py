@@ -18,10 +18,9 @@ from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, tracker_sheets
 from qaf_docs.reports.figures import GroupRow, Headline
-from qaf_docs.workspace import frameworks_of
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, NAVY, RED, Book
 from qaf_docs.safe_output import atomic_write
-from qaf_docs.workspace import Workspace
+from qaf_docs.workspace import Workspace, frameworks_of
 
 SUMMARY = "Summary"
 #: (start(total), step(n)) for a progress bar.

@@ -1,0 +1,81 @@
+"""When a child counts as "in an open audit" for sampling: from allocation until moderated.
+
+An audit back from its auditor is open while it waits for moderation (``qaf moderation queue``);
+under a framework that does not moderate, it is done once returned, so its own Inadequate grade
+brings the child back for the re-audit three months on, whether or not a manager ever returned the
+tracker.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from conftest import TODAY
+from lifecycle_helpers import return_form
+
+from qaf_docs.cases import rounds
+from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file
+from qaf_docs.frameworks import Framework
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace, init_workspace
+
+INADEQUATE = "Inadequate"
+LATER = TODAY + timedelta(days=100)  # past the three months a re-audit waits
+
+
+def _workspace(root: Path, framework: str) -> Workspace:
+    return init_workspace(root, framework=framework)
+
+
+def _case_list(path: Path) -> Path:
+    rows = ["Child ID,Case Type,Start Date,Allocated Team,Allocated Worker"]
+    rows += [f"C{500 + i},CP,2026-01-0{i + 1},Team {'AB'[i % 2]},Worker {i}" for i in range(4)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def _draw(ws: Workspace, tmp_path: Path, kind: str, today: object, **kw: object) -> object:
+    roster = write_roster_file(tmp_path / "roster.csv", synthetic_roster(4, seed=1))
+    return rounds.draw(
+        ws, _case_list(tmp_path / "cases.csv"), roster, kind=kind, seed=7, today=today, **kw
+    )  # type: ignore[arg-type]
+
+
+def _inadequate_returned(ws: Workspace, tmp_path: Path) -> tuple[AuditRecord, Framework]:
+    _draw(ws, tmp_path, "simple", TODAY, n=1)
+    framework = ws.load_framework()
+    with open_register(ws) as register:
+        generate_packs(ws, register)
+        [audit] = register.audits()
+    outcome = return_form(ws, audit, framework, grade=INADEQUATE)
+    assert outcome.result == "accepted", outcome.findings
+    return audit, framework
+
+
+def test_without_moderation_a_returned_inadequate_audit_brings_its_child_back_for_reaudit(
+    tmp_path: Path,
+) -> None:
+    ws = _workspace(tmp_path / "ws", "live-case-audit")
+    audit, _ = _inadequate_returned(ws, tmp_path)
+    # No manager has returned the tracker: the audit is still 'returned'.
+    report = _draw(ws, tmp_path, "reaudit", LATER)
+    assert [case for case, _, _ in report.audits] == [audit.case_id]  # type: ignore[attr-defined]
+
+
+def test_an_audit_waiting_for_moderation_keeps_its_child_out_of_a_new_round(
+    tmp_path: Path,
+) -> None:
+    ws = _workspace(tmp_path / "ws", "collaborative-audit")
+    audit, framework = _inadequate_returned(ws, tmp_path)
+    report = _draw(ws, tmp_path, "simple", TODAY, n=3, dry_run=True)
+    assert audit.case_id not in [case for case, _, _ in report.audits]  # type: ignore[attr-defined]
+    with open_register(ws) as register:
+        plan = rounds.history(register, ws, TODAY)
+    assert plan.open_audits == {audit.case_id: audit.round_id}
+    # Moderated, the audit is done: the child is no longer held by it.
+    return_form(ws, audit, framework, name="moderated.docx", grade=INADEQUATE, moderated=INADEQUATE)
+    with open_register(ws) as register:
+        assert rounds.history(register, ws, TODAY).open_audits == {}
