@@ -23,6 +23,7 @@ from qaf_docs.register.dialect import (
     redact_url,
     upsert,
     url_has_password,
+    url_problem,
 )
 from qaf_docs.register.migrations import MIGRATIONS
 
@@ -113,6 +114,12 @@ def test_a_postgresql_row_answers_to_names_and_positions_like_sqlite() -> None:
             True,
         ),
         ("postgresql://db/qa", "postgresql://db/qa", False),
+        # Passwords with characters a URL reserves: all of it hidden, nothing raised.
+        ("postgresql://qaf:s3cret/Zk2+Lw==@db:5432/qa", "postgresql://qaf@db:5432/qa", True),
+        ("postgresql://qaf:s3cret#7hR@db/qa", "postgresql://qaf@db/qa", True),
+        ("postgresql://qaf:s3cret?x@db/qa", "postgresql://qaf@db/qa", True),
+        ("postgresql://qaf:s3cret[x@db/qa", "postgresql://qaf@db/qa", True),
+        ("postgresql://qaf@[db-server]/qa", "postgresql://qaf@[db-server]/qa", False),
     ],
 )
 def test_a_url_shown_anywhere_never_carries_its_password(
@@ -194,3 +201,21 @@ def test_sqlite_failures_keep_their_advice(message: str, words: str, passes: boo
 
 def test_psycopg_errors_count_as_database_errors_once_psycopg_is_loaded() -> None:
     assert sqlite3.Error in database_errors() and psycopg.Error in database_errors()
+
+
+@pytest.mark.parametrize(
+    ("url", "spelled"),
+    [
+        ("postgresql://qaf:a/b@db/qa", "/ as %2F"),
+        ("postgresql://qaf:a#b@db/qa", "# as %23"),
+        ("postgresql://qaf:a%zz@db/qa", "% as %25"),
+    ],
+)
+def test_a_password_the_driver_would_misread_is_explained(url: str, spelled: str) -> None:
+    problem = url_problem(url)
+    assert problem is not None and spelled in problem and "PGPASSWORD" in problem
+
+
+def test_a_password_already_percent_encoded_is_fine() -> None:
+    assert url_problem("postgresql://qaf:p%40ss%2Fword@db/qa") is None
+    assert url_problem("postgresql://qaf@db/qa") is None

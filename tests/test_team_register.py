@@ -142,6 +142,35 @@ def test_the_environment_url_is_used_before_qaf_toml(
     assert not workspace.register_path.exists()
 
 
+@pytest.mark.parametrize(
+    "password", ["q7Hs/Zk2+Lw9pQ==", "Xk9mP2vQ#7hRt", "q7Hs?Zk2", "pa[ss]", "p@ss@word"]
+)
+def test_a_password_with_characters_a_web_address_reserves_is_never_shown(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, password: str
+) -> None:
+    """Random passwords hold "/", "#", "?" or "@": the driver would take part of one for the
+    server's name or port and quote it; qaf says how to write it instead, and shows none of it."""
+    monkeypatch.setenv("QAF_REGISTER_URL", f"postgresql://qaf:{password}@127.0.0.1:5/qa")
+    result = run("status", "--workspace", workspace.root)
+    line = one_error_line(result)
+    assert "Traceback" not in result.output
+    for part in (password, *password.replace("#", "/").replace("?", "/").split("/")):
+        if len(part) > 3:
+            assert part not in result.output, result.output
+    assert "postgresql://qaf@127.0.0.1:5/qa" in line
+    assert "PGPASSWORD" in line and "%" in line
+    # In qaf.toml, the same address is refused as holding a password, and shown without it.
+    refused = one_error_line(
+        run(
+            "init",
+            workspace.root.parent / "other",
+            "--register",
+            f"postgresql://qaf:{password}@db/qa",
+        )
+    )
+    assert "must not hold the register's password" in refused and password not in refused
+
+
 # -- bad input, each one clear line ----------------------------------------------------------------
 
 

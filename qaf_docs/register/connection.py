@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qaf_docs.errors import RegisterError, RegisterUnavailableError
-from qaf_docs.register.dialect import Db, database_errors
+from qaf_docs.register.dialect import Db, database_errors, scrub
 
 _KEEPS = "Nothing was half-recorded, and files stay in the inbox until they are recorded."
 
@@ -107,7 +107,7 @@ def database_error(e: BaseException, path: Path | str | None) -> RegisterError:
     else:
         advice, passes = _postgres_advice(e)
     # libpq's messages run over several lines ("connection to server … failed: …"): keep one.
-    said = re.sub(r"\s+", " ", str(e)).strip() or type(e).__name__
+    said = scrub(re.sub(r"\s+", " ", str(e)).strip()) or type(e).__name__
     stop = "" if said.endswith((".", "?", "!")) else "."
     cls = RegisterUnavailableError if passes else RegisterError
     return cls(f"The register{where} could not be used: {said}{stop} {advice}")

@@ -27,6 +27,7 @@ from qaf_docs.register.dialect import (
     database_errors,
     is_postgres_url,
     redact_url,
+    url_problem,
 )
 from qaf_docs.register.filing import FilingBook
 from qaf_docs.register.migrations import MIGRATIONS
@@ -90,6 +91,9 @@ class Register(
         where = redact_url(str(location)) if path is None else str(path)
         if path is not None and not network_ok:
             refuse_network_path(path)
+        problem = url_problem(str(location)) if path is None else None
+        if problem:
+            raise RegisterError(f"The register ({where}) could not be used: {problem}.")
         try:
             db: Db = (
                 SqliteDb.connect(path) if path is not None else PostgresDb(str(location), where)
