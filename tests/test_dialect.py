@@ -164,13 +164,26 @@ def _pg_failure(message: str, state: str | None) -> psycopg.Error:
             "cannot be reached",
             True,
         ),
-        ('could not translate host name "db-serv" to address', None, "cannot be reached", True),
+        ('could not translate host name "db-serv" to address', None, "name was not found", True),
         ("terminating connection due to administrator command", "57P01", "was lost", True),
         ("server closed the connection unexpectedly", None, "was lost", True),
         ('database "qa" does not exist', "3D000", "does not exist", False),
         ("permission denied for table audits", "42501", "ask IT to grant", False),
         ("could not extend file: No space left on device", "53100", "disk is full", False),
         ("deadlock detected", "40P01", "got in the way", True),
+        (
+            "failed to resolve host 'no-such-host.invalid': [Errno -2] Name or service not known",
+            None,
+            "name was not found",
+            True,
+        ),
+        (
+            'connection is bad: invalid integer value "notaport" for connection option "port"',
+            None,
+            "not written as PostgreSQL expects",
+            False,
+        ),
+        ("server does not support SSL, but SSL was required", None, "encrypted connection", False),
     ],
 )
 def test_postgresql_failures_become_one_line_that_says_what_to_do(
@@ -180,6 +193,9 @@ def test_postgresql_failures_become_one_line_that_says_what_to_do(
     text = str(error)
     assert text.startswith("The register (postgresql://qaf@db/qa) could not be used:")
     assert words in text and "\n" not in text and "\t" not in text
+    # What it means comes first; the server's own words follow, for IT, without "connection failed".
+    assert text.index(words) < text.index("(The server said: ")
+    assert "connection failed:" not in text and "connection is bad:" not in text
     assert isinstance(error, RegisterUnavailableError) is passes
     assert isinstance(error, RegisterError)
 

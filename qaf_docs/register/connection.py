@@ -62,6 +62,37 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
             "or add it to a pgpass file (README: A team register on PostgreSQL).",
             False,
         )
+    if any(w in text for w in ("failed to resolve host", "name or service not known")) or (
+        "could not translate host name" in text
+    ):
+        return (
+            "The database server's name was not found. Check the server name in the register's "
+            "address (qaf.toml or QAF_REGISTER_URL), or ask IT for it.",
+            True,
+        )
+    if "server does not support ssl" in text:
+        return (
+            "The address asks for an encrypted connection (sslmode) that the server does not "
+            "offer: ask IT which setting the server needs.",
+            False,
+        )
+    if (
+        any(
+            w in text
+            for w in (
+                "invalid integer value",
+                "invalid sslmode",
+                "invalid connection option",
+                "uri",
+            )
+        )
+        and not state
+    ):
+        return (
+            "The register's address is not written as PostgreSQL expects "
+            "(postgresql://user@server:port/database): check it in qaf.toml or QAF_REGISTER_URL.",
+            False,
+        )
     if state == "3D000" or ("database" in text and "does not exist" in text):
         return "That database does not exist on the server: ask IT to create it for qaf.", False
     if state == "42501" or "permission denied" in text:
@@ -110,7 +141,11 @@ def database_error(e: BaseException, path: Path | str | None) -> RegisterError:
     said = scrub(re.sub(r"\s+", " ", str(e)).strip()) or type(e).__name__
     stop = "" if said.endswith((".", "?", "!")) else "."
     cls = RegisterUnavailableError if passes else RegisterError
-    return cls(f"The register{where} could not be used: {said}{stop} {advice}")
+    if isinstance(e, sqlite3.Error):
+        return cls(f"The register{where} could not be used: {said}{stop} {advice}")
+    # libpq's own words are for IT; what it means comes first.
+    said = re.sub(r"^(?:connection failed|connection is bad): ", "", said)
+    return cls(f"The register{where} could not be used: {advice} (The server said: {said})")
 
 
 _savepoints = itertools.count(1)
