@@ -517,6 +517,23 @@ def test_register_move_waits_for_no_watcher(tmp_path: Path) -> None:
     assert ws.load_settings().register_at is None
 
 
+def test_a_connection_opened_before_a_move_records_nothing_more_in_the_old_register(
+    tmp_path: Path,
+) -> None:
+    """Another office's watcher, connected before the move, would go on writing into the register
+    left behind as a backup, and its work would never reach the one the team now uses."""
+    ws = init_workspace(tmp_path / "ws")
+    with open_register(ws) as other_office:
+        plan_audits(other_office, ws, 1)
+        moved = run("register", "move", "--to", tmp_path / "new" / "register.db", "-w", ws.root)
+        assert moved.exit_code == 0, moved.output
+        with pytest.raises(RegisterError, match=r"was moved to .*Nothing is recorded in the old"):
+            plan_audits(other_office, ws, 1)
+        assert len(other_office.audits()) == 1  # reading the backup still works
+    with open_register(ws) as register:
+        assert len(register.audits()) == 1
+
+
 def test_register_move_is_one_line_when_the_target_cannot_be_reached(tmp_path: Path) -> None:
     ws = _demo(tmp_path / "demo")
     port = pg_server._free_port()

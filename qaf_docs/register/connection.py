@@ -21,6 +21,19 @@ from pathlib import Path
 from qaf_docs.errors import RegisterError, RegisterUnavailableError
 from qaf_docs.register.dialect import Db, database_errors, scrub
 
+#: The meta key a moved register carries: where it went (``qaf register move``).
+MOVED_KEY = "moved_to"
+
+
+def moved_error(where: str, moved_to: str) -> RegisterError:
+    """The refusal of a register ``qaf register move`` left behind as a backup."""
+    return RegisterError(
+        f"The register ({where}) was moved to {moved_to} and is kept only as a backup: set "
+        f'register = "{moved_to}" in qaf.toml (qaf register move does this). Nothing is recorded '
+        "in the old one."
+    )
+
+
 _KEEPS = "Nothing was half-recorded, and files stay in the inbox until they are recorded."
 
 
@@ -198,7 +211,16 @@ class Connection:
                 self._count_outer = True
             return
         with self._in_transaction(self._db.begin_write, counted=counted) as db:
+            if self.counts_changes:
+                self._refuse_if_moved(db)
             yield db
+
+    def _refuse_if_moved(self, db: Db) -> None:
+        """A register moved since this connection opened it (``qaf register move`` from another
+        computer) takes no more writes: they would be lost to the register the team now uses."""
+        row = db.execute("SELECT value FROM meta WHERE key = ?", (MOVED_KEY,)).fetchone()
+        if row and row[0]:
+            raise moved_error(self.where, str(row[0]))
 
     @contextmanager
     def snapshot(self) -> Iterator[Db]:

@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from qaf_docs.errors import RegisterError
+from qaf_docs.register.connection import MOVED_KEY
 from qaf_docs.register.dialect import Db, upsert
-from qaf_docs.register.ownership import LOCAL_KEYS, MOVED_KEY, WORKSPACE_KEY
+from qaf_docs.register.ownership import LOCAL_KEYS, WORKSPACE_KEY
 from qaf_docs.register.store import Register
 
 # Parents before children, so every foreign key points at a row already copied.

@@ -13,12 +13,11 @@ import os
 import socket
 
 from qaf_docs.errors import RegisterError
-from qaf_docs.register.connection import Connection
+from qaf_docs.register.connection import MOVED_KEY, Connection, moved_error
 from qaf_docs.register.dialect import Db, upsert
 
 WORKSPACE_KEY = "workspace_id"
 OWNER_KEY = "owner_host"
-MOVED_KEY = "moved_to"
 # Keys that describe one database rather than the register's content: never copied by a move.
 LOCAL_KEYS = frozenset({OWNER_KEY, MOVED_KEY})
 
@@ -51,10 +50,7 @@ class Ownership(Connection):
             return
         moved = _meta(self._db, MOVED_KEY)
         if moved:
-            raise RegisterError(
-                f"The register ({self.where}) was moved to {moved} and is kept only as a backup: "
-                f'set register = "{moved}" in qaf.toml (qaf register move does this).'
-            )
+            raise moved_error(self.where, moved)
         recorded = _meta(self._db, WORKSPACE_KEY)
         if workspace_id and recorded and recorded != workspace_id:
             raise RegisterError(
