@@ -513,7 +513,7 @@ def test_register_move_waits_for_no_watcher(tmp_path: Path) -> None:
         line = one_error_line(
             run("register", "move", "--to", "postgresql://qaf@db/qa", "--workspace", ws.root)
         )
-    assert "Another watcher" in line
+    assert "Another watcher" in line and "already working on this inbox" in line
     assert ws.load_settings().register_at is None
 
 

@@ -397,7 +397,7 @@ def test_second_watcher_is_refused_with_a_clear_message(tmp_path: Path) -> None:
             second.run(threading.Event())
     message = str(caught.value)
     assert message.startswith(f"Another watcher (pid {os.getpid()} on host {socket.gethostname()}")
-    assert "since" in message and "already watching this inbox" in message
+    assert "since" in message and "already working on this inbox" in message
 
 
 def test_lock_is_released_and_can_be_taken_again(tmp_path: Path) -> None:

@@ -22,8 +22,9 @@ from qaf_docs.errors import RegisterError
 def backup(workspace: Path | None, restore_from: Path | None) -> None:
     """Copy the register to the backups folder (or put a backup back with --restore).
 
-    qaf also backs the register up before every upgrade of its layout and once a day while
-    `qaf watch` runs; the newest copies are kept (qaf.toml: [backup] keep).
+    qaf also backs a SQLite register up before every upgrade of its layout and once a day while
+    `qaf watch` runs; the newest copies are kept (qaf.toml: [backup] keep). A PostgreSQL register
+    is backed up with the server's own tools (pg_dump), before an upgrade too.
 
     Example:
 
@@ -46,7 +47,8 @@ def backup(workspace: Path | None, restore_from: Path | None) -> None:
         raise RegisterError(
             f"The register is on a PostgreSQL server ({describe_location(location)}), which qaf "
             "does not copy: back it up with the server's own tools, e.g. pg_dump --format=custom "
-            "(ask IT to schedule it), and restore it with pg_restore. README: Backups."
+            "(ask IT to schedule it), and restore it with pg_restore. README: Interruptions, full "
+            "disks and backups."
         )
     folder = backup_folder(ws, settings)
     if restore_from is None:

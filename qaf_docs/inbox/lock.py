@@ -253,7 +253,9 @@ class WatcherLock:
         who = holder.describe() if holder else "a watcher that is just starting"
         minutes = self.stale_after_s / 60
         return (
-            f"Another watcher ({who}) is already watching this inbox. Stop that one first. If it "
-            f"has crashed, its lock is taken over automatically {minutes:.0f} minutes after its "
-            f"last sign of life (lock file: {self.path.name})."
+            f"Another watcher ({who}) is already working on this inbox: a qaf watch, or an "
+            "ingest, backup or register move that holds it while it runs. Wait a moment and run "
+            "the command again, or stop the watcher first. If it has crashed, its lock is taken "
+            f"over automatically {minutes:.0f} minutes after its last sign of life (lock file: "
+            f"{self.path.name})."
         )

@@ -48,7 +48,8 @@ def _sqlite_advice(e: sqlite3.Error) -> tuple[str, bool]:
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return (
             "The register file is damaged. Stop qaf and restore the register from its latest "
-            "backup (README: Backups); nothing in the inbox has been lost.",
+            "backup (README: Interruptions, full disks and backups); nothing in the inbox has been "
+            "lost.",
             False,
         )
     if "unable to open" in text:

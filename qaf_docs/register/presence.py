@@ -78,7 +78,8 @@ def mark_created(ws: Workspace, location: Path | str) -> None:
     ws.state.mkdir(parents=True, exist_ok=True)
     marker.write_text(
         f"register = {location}\ncreated = {datetime.now().astimezone().isoformat(timespec='seconds')}\n"
-        "qaf refuses to replace this register with a blank one; see README: Backups.\n",
+        "qaf refuses to replace this register with a blank one; see README: Interruptions, "
+        "full disks and backups.\n",
         encoding="utf-8",
     )
 
