@@ -121,6 +121,20 @@ def test_init_records_where_the_register_is(tmp_path: Path) -> None:
     assert ws.load_settings().register_at == "postgresql://qaf@db-server/qa_audits"
 
 
+def test_init_under_an_environment_url_writes_it_down_without_the_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A colleague's computer has no QAF_REGISTER_URL: qaf.toml must say where the register is,
+    or their qaf looks for a SQLite file and reports it missing."""
+    monkeypatch.setenv("QAF_REGISTER_URL", "postgresql://qaf:Tr0ub4dor@db-server/qa_audits")
+    result = run("init", tmp_path / "ws")
+    assert result.exit_code == 0, result.output
+    assert "from QAF_REGISTER_URL" in result.output and "Tr0ub4dor" not in result.output
+    settings = Workspace(tmp_path / "ws").load_settings()
+    assert settings.register_at == "postgresql://qaf@db-server/qa_audits"
+    assert "Tr0ub4dor" not in (tmp_path / "ws" / "qaf.toml").read_text(encoding="utf-8")
+
+
 def test_an_environment_url_that_is_not_postgresql_is_refused(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

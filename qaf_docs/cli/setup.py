@@ -100,6 +100,13 @@ def init(
     if register_at and ws.load_settings().register_at != register_at:
         set_register(ws, register_at)  # an existing workspace: only this setting changes
     location = register_location(ws)
+    from_environment = (
+        isinstance(location, str) and not register_at and not ws.load_settings().register_at
+    )
+    if from_environment:
+        # QAF_REGISTER_URL is this computer's own: written down, without its password, so that
+        # every other computer using the workspace looks for the register on the same server.
+        set_register(ws, describe_location(location))
     if isinstance(location, Path):
         # Created now, with its marker, so that a register lost later is noticed, never replaced.
         # (A team's server may not be reachable yet from here: it is first used by a command.)
@@ -116,6 +123,11 @@ def init(
     click.echo(f"  inbox:     {ws.inbox}")
     click.echo(f"  outbox:    {ws.outbox}")
     click.echo(f"  register:  {describe_location(location)}")
+    if from_environment:
+        click.echo(
+            "             (from QAF_REGISTER_URL; written to qaf.toml without any password, so "
+            "other computers use it too)"
+        )
     has_roster = any((ws.root / n).is_file() for n in ("roster.xlsx", "roster.csv"))
     click.echo("Next:")
     if not has_roster:
