@@ -403,3 +403,29 @@ def test_a_watched_form_recorded_while_the_disk_was_full_and_its_note_come_throu
 def test_os_error_advice_never_quotes_more_than_the_file_name() -> None:
     advice = os_error_advice(OSError(errno.ENOSPC, "No space left on device", "/ws/outbox/x.xlsx"))
     assert advice.count("\n") == 0 and "Free some space" in advice
+
+
+def test_a_register_lost_after_the_files_were_recorded_says_they_were_handled(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server went away after the batch committed: the line must not say the files wait in
+    the inbox (they were recorded and moved), or the admin drops them all again."""
+    from qaf_docs.errors import RegisterUnavailableError
+    from qaf_docs.register.connection import KEEPS
+
+    ready_form(workspace)
+
+    def server_gone(*args: Any, **kwargs: Any) -> None:
+        raise RegisterUnavailableError(
+            f"The register could not be used: the connection is closed. {KEEPS}"
+        )
+
+    monkeypatch.setattr(derived, "bring_up_to_date", server_gone)
+    with pytest.raises(QafError) as caught:
+        ingest_inbox(workspace, settle_s=0.05)
+    message = str(caught.value)
+    assert message.startswith("1 file(s) handled: 1 accepted (do not drop them again)")
+    assert "the next qaf ingest" in message and "connection is closed" in message
+    assert "stay in the inbox" not in message
+    assert not list(workspace.inbox.glob("*.docx"))
+    assert len(list(workspace.processed.glob("*.docx"))) == 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from qaf_docs.errors import (
     AlreadyRecordedError,
     FileInUseError,
     QafError,
+    RegisterError,
     SubmissionError,
 )
 from qaf_docs.findings import Finding, errors, warnings
@@ -45,6 +47,7 @@ from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.backup import back_up_if_due
+from qaf_docs.register.connection import KEEPS
 from qaf_docs.register.location import open_register
 from qaf_docs.register.ownership import this_computer
 from qaf_docs.register.presence import backup_folder
@@ -352,14 +355,27 @@ def ingest_inbox(
                 outcomes.append(
                     Outcome("a file still arriving", "waiting", detail="left for the next run")
                 )
-        caught_up = derived.bring_up_to_date(ws, register, settings)
+        try:
+            caught_up = derived.bring_up_to_date(ws, register, settings)
+        except RegisterError as e:  # the server went away after the files were recorded
+            raise QafError(
+                f"{_handled(outcomes)} (do not drop them again); then the register could not be "
+                "used to write the tracker, case notes and messages, which the next qaf ingest, "
+                f"qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})"
+            ) from e
     if caught_up.failed:
         raise QafError(
-            f"{len(outcomes)} file(s) handled, but these outputs could not be written yet: "
+            f"{_handled(outcomes)}, but these outputs could not be written yet: "
             + "; ".join(caught_up.failed)
             + ". They are written at the next qaf ingest, qaf watch or qaf report."
         )
     return outcomes
+
+
+def _handled(outcomes: list[Outcome]) -> str:
+    """ "30 file(s) handled: 28 accepted, 2 rejected"."""
+    counts = Counter(o.result for o in outcomes)
+    return f"{len(outcomes)} file(s) handled: " + ", ".join(f"{n} {r}" for r, n in counts.items())
 
 
 def watch_inbox(

@@ -34,7 +34,7 @@ def moved_error(where: str, moved_to: str) -> RegisterError:
     )
 
 
-_KEEPS = "Nothing was half-recorded, and files stay in the inbox until they are recorded."
+KEEPS = "Nothing was half-recorded, and files stay in the inbox until they are recorded."
 
 
 def _sqlite_advice(e: sqlite3.Error) -> tuple[str, bool]:
@@ -133,11 +133,11 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
     ):
         return (
             "The database server cannot be reached, or the connection to it was lost. Check the "
-            f"server name and port, and that the server is running. {_KEEPS}",
+            f"server name and port, and that the server is running. {KEEPS}",
             True,
         )
     if state in ("40001", "40P01", "55P03"):
-        return f"Another qaf command got in the way: run the command again. {_KEEPS}", True
+        return f"Another qaf command got in the way: run the command again. {KEEPS}", True
     return "Run the command again; if it keeps happening, tell IT and quote this message.", False
 
 
