@@ -26,7 +26,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
-from qaf_docs.register.dialect import redact_url
+from qaf_docs.register.addresses import redact_url
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace, init_workspace, set_register

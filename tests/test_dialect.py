@@ -12,18 +12,20 @@ import psycopg
 import pytest
 
 from qaf_docs.errors import RegisterError, RegisterUnavailableError
+from qaf_docs.register.addresses import (
+    is_postgres_url,
+    redact_url,
+    url_has_password,
+    url_problem,
+)
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.dialect import (
     PgRow,
     PostgresDb,
     SqliteDb,
     database_errors,
-    is_postgres_url,
     postgres_sql,
-    redact_url,
     upsert,
-    url_has_password,
-    url_problem,
 )
 from qaf_docs.register.migrations import MIGRATIONS
 

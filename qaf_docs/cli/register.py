@@ -51,7 +51,7 @@ def move(workspace: Path | None, target: str) -> None:
     """
     from qaf_docs.inbox.ingest import WATCH_LOCK
     from qaf_docs.inbox.lock import WatcherLock
-    from qaf_docs.register.dialect import is_postgres_url, redact_url
+    from qaf_docs.register.addresses import is_postgres_url, redact_url
     from qaf_docs.register.location import (
         ENV_URL,
         describe_location,

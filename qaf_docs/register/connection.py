@@ -19,7 +19,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from qaf_docs.errors import RegisterError, RegisterUnavailableError
-from qaf_docs.register.dialect import Db, database_errors, scrub
+from qaf_docs.register.addresses import scrub
+from qaf_docs.register.dialect import Db, database_errors
 
 #: The meta key a moved register carries: where it went (``qaf register move``).
 MOVED_KEY = "moved_to"

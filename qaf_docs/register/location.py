@@ -27,7 +27,7 @@ import os
 from pathlib import Path
 
 from qaf_docs.errors import RegisterError, SettingsError
-from qaf_docs.register.dialect import is_postgres_url, redact_url, url_has_password
+from qaf_docs.register.addresses import is_postgres_url, redact_url, url_has_password
 from qaf_docs.register.ownership import TEAM_ADVICE, this_computer
 from qaf_docs.register.presence import check_sqlite_register, mark_created
 from qaf_docs.register.store import Register, refuse_network_path

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from qaf_docs.errors import RegisterError
+from qaf_docs.register.addresses import is_postgres_url, redact_url, url_problem
 from qaf_docs.register.changes import ChangeBook
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.derived import DerivedBook
@@ -25,9 +26,6 @@ from qaf_docs.register.dialect import (
     PostgresDb,
     SqliteDb,
     database_errors,
-    is_postgres_url,
-    redact_url,
-    url_problem,
 )
 from qaf_docs.register.filing import FilingBook
 from qaf_docs.register.migrations import MIGRATIONS
