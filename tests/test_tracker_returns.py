@@ -358,3 +358,63 @@ def test_an_action_the_manager_added_survives_a_corrected_audit_form(
         "Action number 1",
         "Arrange a family group conference and record the outcome",
     ]
+
+
+@pytest.mark.parametrize("change", ["Overdue deleted", "a column inserted", "columns moved"])
+def test_columns_deleted_inserted_or_moved_are_read_by_their_headings(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, change: str
+) -> None:
+    """Managers delete the Overdue column they do not need, or add one of their own: every value
+    must still land in its own column (a date read as the sign-off name closed nothing)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, first: int) -> None:
+        complete_all(sheet, first)
+        if change == "Overdue deleted":
+            sheet.delete_cols(Column.OVERDUE)  # type: ignore[attr-defined]
+        elif change == "a column inserted":
+            sheet.insert_cols(Column.OVERDUE)  # type: ignore[attr-defined]
+            sheet.cell(row=first - 1, column=Column.OVERDUE, value="Manager comments")  # type: ignore[attr-defined]
+            sheet.cell(row=first, column=Column.OVERDUE, value="Discussed in supervision")  # type: ignore[attr-defined]
+        else:  # the two sign-off columns swapped round
+            for row in range(first - 1, first + 3):
+                by = sheet.cell(row=row, column=Column.SIGNED_OFF_BY)  # type: ignore[attr-defined]
+                on = sheet.cell(row=row, column=Column.SIGNED_OFF_ON)  # type: ignore[attr-defined]
+                by.value, on.value = on.value, by.value
+
+    [outcome] = run_tracker(workspace, audit, edit)
+    assert outcome.result == "accepted", note_beside(workspace, "tracker.xlsx")
+    with open_register(workspace) as register:
+        actions = register.current_actions(audit.audit_ref)
+        status = register.audit(audit.audit_ref).status  # type: ignore[union-attr]
+    assert {(a.signed_off_by, a.signed_off_on) for a in actions} == {("T. Manager", TODAY)}
+    assert status == "closed"
+
+
+@pytest.mark.parametrize("heading", ["Status", "Signed off by (manager)"])
+def test_a_column_deleted_that_qaf_reads_is_refused_naming_it(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, heading: str
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    column = Column.STATUS if heading == "Status" else Column.SIGNED_OFF_BY
+
+    def edit(sheet: object, first: int) -> None:
+        complete_all(sheet, first)
+        sheet.delete_cols(column)  # type: ignore[attr-defined]
+
+    [outcome] = run_tracker(workspace, audit, edit)
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    if heading == "Status":
+        assert outcome.result == "rejected"
+        assert "no column headed 'Status' (it was deleted or renamed)" in note
+        assert "Put the column back" in note
+    else:  # an optional column (older trackers lack it): the sign-off date alone is refused
+        assert outcome.result == "rejected"
+        assert "a sign-off date is given without the manager's name" in note
+
+
+def run_tracker(ws: Workspace, audit: AuditRecord, edit: object) -> list[Outcome]:
+    edit_tracker(ws, audit, edit)
+    return run(ws)

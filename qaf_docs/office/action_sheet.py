@@ -7,6 +7,7 @@ go through the column numbers here, so moving a column is one change.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
 from typing import Any
 
@@ -43,3 +44,52 @@ def find_actions_header(sheet: Any, search_rows: int = 40) -> int | None:
         if len(texts) >= 2 and texts[1].startswith("action") and texts[0] in _NUMBER_HEADERS:
             return int(row[0].row)
     return None
+
+
+# How a manager's copy may head each column qaf reads (after the template's own wording): a
+# column deleted, inserted or moved in Excel or Calc is then still read by its header, not by
+# where it used to be.
+_HEADS: dict[Column, tuple[str, ...]] = {
+    Column.NUMBER: _NUMBER_HEADERS,
+    Column.DESCRIPTION: ("action",),
+    Column.OWNER: ("owner", "who", "responsible"),
+    Column.DUE: ("due", "by when", "target date"),
+    Column.STATUS: ("status", "progress"),
+    Column.COMPLETED: ("completion", "completed", "date completed", "done on"),
+    Column.EVIDENCE: ("evidence", "notes", "comment"),
+    Column.SIGNED_OFF_BY: ("signed off by", "sign off by", "sign-off by", "signed-off by"),
+    Column.SIGNED_OFF_ON: (
+        "signed off on", "sign off date", "signed off date", "date signed off", "sign-off date",
+        "signed-off on",
+    ),
+}  # fmt: skip
+#: Columns a tracker may lack: the sign-off arrived after the first trackers were issued.
+OPTIONAL = frozenset({Column.OVERDUE, Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON})
+
+
+def _fold(value: object) -> str:
+    return " ".join(str(value).replace("\u00a0", " ").split()).lower() if value is not None else ""
+
+
+def column_positions(header: Sequence[object]) -> tuple[dict[Column, int], list[str]]:
+    """Where each column qaf reads sits in this copy (0-based), found by its header's words,
+    and the headers of the required columns that could not be found.
+
+    The template's own layout is taken as it is; otherwise each header cell is matched to the
+    first column whose wording it starts with ("Signed off by" before "Signed off on" is checked
+    by the longer wordings first, so neither takes the other's place).
+    """
+    folded = [_fold(v) for v in header]
+    if [h for h in folded[: len(HEADERS)]] == [h.lower() for h in HEADERS]:
+        return {c: c - 1 for c in Column}, []
+    found: dict[Column, int] = {}
+    wordings = sorted(((w, c) for c, ws in _HEADS.items() for w in ws), key=lambda wc: -len(wc[0]))
+    for i, text in enumerate(folded):
+        if not text:
+            continue
+        for words, column in wordings:
+            if column not in found and (text == words or text.startswith(words)):
+                found[column] = i
+                break
+    missing = [HEADERS[c - 1] for c in Column if c not in found and c not in OPTIONAL]
+    return found, missing

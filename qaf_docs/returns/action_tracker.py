@@ -13,7 +13,7 @@ from qaf_docs.dates import parse_date
 from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks.base import fold_grade
-from qaf_docs.office.action_sheet import COLUMN_COUNT, STATUSES, Column, find_actions_header
+from qaf_docs.office.action_sheet import STATUSES, Column, column_positions, find_actions_header
 from qaf_docs.office.identity import read_identity
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits
 from qaf_docs.records import Identity, TrackerRow
@@ -30,6 +30,13 @@ _STATUS_WORDS = {
     "complete": "Completed",
     "done": "Completed",
 }
+
+
+# The columns read from each row, in the order unpacked below (Overdue is worked out, never read).
+_READ = (
+    Column.NUMBER, Column.DESCRIPTION, Column.OWNER, Column.DUE, Column.STATUS, Column.COMPLETED,
+    Column.EVIDENCE, Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON,
+)  # fmt: skip
 
 
 @dataclass
@@ -118,18 +125,28 @@ def read_tracker(
             what_to_do="Ask the manager to update the tracker qaf issued for this audit without "
             "deleting its header row, and drop that copy in the inbox.",
         )
+    heads = next(sheet.iter_rows(min_row=header, max_row=header, values_only=True))
+    at, missing = column_positions(heads)
+    if missing:
+        raise SubmissionError(
+            f"The actions table has no column headed {' or '.join(repr(m) for m in missing)} "
+            "(it was deleted or renamed), so its actions cannot be read safely.",
+            path=path,
+            what_to_do="Put the column back with its heading as qaf issued it (columns may be "
+            "hidden, moved or added, not deleted or renamed), or update a fresh copy of the "
+            "tracker, and drop it in the inbox.",
+        )
+    width = max(at.values()) + 1
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
     for excel_row, cells in enumerate(
-        sheet.iter_rows(min_row=header + 1, max_col=COLUMN_COUNT, values_only=True),
-        start=header + 1,
+        sheet.iter_rows(min_row=header + 1, max_col=width, values_only=True), start=header + 1
     ):
-        values = (list(cells) + [None] * COLUMN_COUNT)[:COLUMN_COUNT]
-        number, description, owner, due, status, done, evidence = (
-            values[c - 1] for c in list(Column)[:7]
+        values = (list(cells) + [None] * width)[:width]
+        number, description, owner, due, status, done, evidence, signer, signed = (
+            values[at[c]] if c in at else None for c in _READ
         )
-        signer, signed = values[Column.SIGNED_OFF_BY - 1], values[Column.SIGNED_OFF_ON - 1]
         if not any(_text(v) for v in (description, owner, status, done, evidence, signer)):
             continue
         where_row = f"Row {excel_row}"
@@ -194,12 +211,12 @@ def read_tracker(
         rows[i] = replace(rows[i], number=n)
     numbers = [r.number for r in rows]
     for n in sorted({n for n in numbers if numbers.count(n) > 1}):
-        at = [str(x) for x, r in zip(excel_rows, rows, strict=True) if r.number == n]
+        used = [str(x) for x, r in zip(excel_rows, rows, strict=True) if r.number == n]
         findings.append(
             Finding(
                 "error",
                 "No. column",
-                f"action number {n} is used more than once (rows {', '.join(at)})",
+                f"action number {n} is used more than once (rows {', '.join(used)})",
                 "Give each action its own number; leave No. blank on a row you added.",
             )
         )
