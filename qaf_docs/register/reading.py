@@ -286,6 +286,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
                         if kinds.get(a.round_id) == "reaudit"
                         else None
                     ),
+                    child_name=a.child_name or None,
                 )
             )
         return out

@@ -12,6 +12,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult
 from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import figures, sources
+from qaf_docs.reports.names import without_child
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
 DOMAIN_SHEET = "Domain grades"
@@ -346,8 +347,9 @@ def what_people_said(book: Book, snapshot: list[AuditResult]) -> None:
     for a in snapshot:
         said = sources.sections(a)
         if any(said.get(k) for k in keys):
+            # The child's name stays out: the sheet is read beyond the QA team.
             rows.append([a.audit_ref, a.case_id, a.team, a.practitioner_present,
-                         *[said.get(k, "") for k in keys]])  # fmt: skip
+                         *[without_child(said.get(k, ""), a.child_name) for k in keys]])  # fmt: skip
     ws = book.table(
         "What people said",
         ["Audit ref", "Case ID", "Team", "Practitioner present", *sources.SECTION_TITLES.values()],
