@@ -9,7 +9,8 @@ Definitions (the README repeats them for the QA team):
 * *returns overdue*: not back (planned, allocated, issued or refused) and past its due date;
 * *moderation agreement*: of the audits with a moderated grade, the share where it equals the
   auditor's; Cohen's kappa (quadratic weights over the scale's order) only from 10 such audits up;
-* *actions on time*: of the actions completed or past their due date, the share completed by it.
+* *actions on time*: of the actions completed (with a completion date) or past their due date, the
+  share marked completed with a completion date on or before it.
 """
 
 from __future__ import annotations
@@ -48,13 +49,19 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def completed(x: ActionResult) -> bool:
+    """Whether the manager marked the action completed (a completion date alone is not enough)."""
+    return x.status.strip().lower() == "completed"
+
+
 def action_on_time(x: ActionResult, today: date) -> bool | None:
-    """True if completed by its due date, False if late or past due, None if not yet due."""
-    done = x.status.strip().lower() == "completed" or x.completed_on is not None
+    """True if completed with a completion date on or before its due date; False if completed
+    late, or past its due date and not known to be completed on time (no completion date, or not
+    marked completed); None while it is not yet due, or has no due date to judge it by."""
     if x.due_on is None:
-        return None if not done else True
-    if done:
-        return x.completed_on is None or x.completed_on <= x.due_on
+        return None
+    if completed(x) and x.completed_on is not None:
+        return x.completed_on <= x.due_on
     return False if x.due_on < today else None
 
 
@@ -398,7 +405,10 @@ def checkpoints(
     out = []
     for c in recorded:
         actions = [x for a in rounds.get(c.round_id, []) for x in a.actions]
-        done = sum(x.completed_on is not None and x.completed_on <= c.due_on for x in actions)
+        done = sum(
+            completed(x) and x.completed_on is not None and x.completed_on <= c.due_on
+            for x in actions
+        )
         name = c.key.replace("-", " ")
         out.append(
             Checkpoint(c.round_id, name, c.due_on, len(actions), done, c.due_on <= today,

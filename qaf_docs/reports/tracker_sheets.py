@@ -183,11 +183,14 @@ def domain_grades(
 
 
 def rag(x: ActionResult, today: date) -> str:
-    """Return an action's RAG in words: Completed, Completed late, Overdue, Due soon, On track."""
+    """Return an action's RAG in words: Completed, Completed late, Completed (no date), Overdue,
+    Due soon, On track. It follows the status: a completion date on an action in progress is not
+    a completion."""
     on_time = figures.action_on_time(x, today)
-    done = x.status.strip().lower() == "completed" or x.completed_on is not None
-    if done:
-        return "Completed" if on_time else "Completed late"
+    if figures.completed(x):
+        if x.completed_on is None:
+            return NO_DATE
+        return "Completed late" if on_time is False else "Completed"
     if on_time is False:
         return "Overdue"
     if x.due_on and x.due_on <= today + timedelta(days=14):
@@ -195,8 +198,10 @@ def rag(x: ActionResult, today: date) -> str:
     return "On track"
 
 
+#: Completed without a completion date: not known to be on time, so not counted as on time.
+NO_DATE = "Completed (no date)"
 _RAG_FILL = {"Completed": GREEN, "On track": GREEN, "Due soon": AMBER, "Completed late": AMBER,
-             "Overdue": RED}  # fmt: skip
+             NO_DATE: AMBER, "Overdue": RED}  # fmt: skip
 
 
 def actions(book: Book, snapshot: list[AuditResult], today: date) -> None:
