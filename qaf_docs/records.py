@@ -190,6 +190,11 @@ class DomainResult:
     indicators: tuple[str, ...] = ()
     moderated_grade: str | None = None
 
+    @property
+    def final_grade(self) -> str | None:
+        """The area's grade that counts: the moderator's, else the auditor's."""
+        return self.moderated_grade or self.grade
+
 
 @dataclass(frozen=True)
 class ActionResult:

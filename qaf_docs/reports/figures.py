@@ -205,12 +205,13 @@ def domain_titles(results: Iterable[AuditResult], framework: Framework) -> list[
 
 
 def domain_counts(results: list[AuditResult], framework: Framework) -> dict[str, dict[str, int]]:
-    """Return domain -> grade -> count over counted audits (domains graded "Not applicable" left out)."""
+    """Return domain -> final grade (moderated, else the auditor's) -> count over counted audits
+    (domains graded "Not applicable" left out)."""
     out = {t: dict.fromkeys(framework.scale.grades, 0) for t in domain_titles(results, framework)}
     for a in counted(results):
         for d in a.domains:
-            if framework.scale.is_grade(d.grade):
-                out[d.domain][d.grade or ""] += 1
+            if framework.scale.is_grade(d.final_grade):
+                out[d.domain][d.final_grade or ""] += 1
     return out
 
 
@@ -282,9 +283,9 @@ def team_domain_good(
         team = a.team or "Not recorded"
         teams.add(team)
         for d in a.domains:
-            if scale.is_grade(d.grade):
+            if scale.is_grade(d.final_grade):
                 cell = seen.setdefault((team, d.domain), [0, 0])
-                cell[0] += d.grade in scale.good_or_better
+                cell[0] += d.final_grade in scale.good_or_better
                 cell[1] += 1
     shares = {k: ratio(g, n) for k, (g, n) in seen.items()}
     return sorted(teams), titles, shares

@@ -286,9 +286,9 @@ def _examples(
     """Return anonymised rationales of domains graded good or better, best grades first."""
     scale = framework.scale
     order = {g: i for i, g in enumerate(scale.grades)}
-    found = [(order[d.grade or ""], d.domain, d.rationale, a.child_name) for a in chosen
+    found = [(order[d.final_grade or ""], d.domain, d.rationale, a.child_name) for a in chosen
              for d in a.domains
-             if d.grade in scale.good_or_better and len(d.rationale.strip()) > 20]  # fmt: skip
+             if d.final_grade in scale.good_or_better and len(d.rationale.strip()) > 20]  # fmt: skip
     found.sort(key=lambda f: f[0])
     seen: set[str] = set()
     out = []

@@ -159,7 +159,7 @@ def domain_grades(
     rows = []
     for a in snapshot:
         if a.domains:
-            grades_of = {d.domain: d.grade for d in a.domains}
+            grades_of = {d.domain: d.final_grade for d in a.domains}
             rows.append([a.audit_ref, a.case_id, a.team, *[grades_of.get(t) for t in titles]])
     fill = _grade_fill(book, framework, book.wrap)
     for r, row in enumerate(rows, start=top + 2):
