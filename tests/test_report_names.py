@@ -56,3 +56,21 @@ def test_the_register_hands_the_childs_name_to_the_reports(
     (found,) = [a for a in register.results(TODAY) if a.audit_ref == refs[0]]
     assert found.child_name == "Childname0 Surname"
     assert "Childname0" not in repr(found)  # never in a log line
+
+
+def test_worker_labels_are_given_per_report_in_audit_order(workspace: Workspace) -> None:
+    said = {"voice_of_child": "Visited by Zoe Young and Adam Able together."}
+    results = [
+        audit(1, "Good", worker="Zoe Young", on=date(2026, 8, 3), sections=said),
+        audit(2, "Good", worker="Adam Able", on=date(2026, 8, 4)),
+        audit(3, "Good", worker="Adam Able", on=date(2026, 11, 4), sections=said),
+    ]
+    fake: Any = FakeRegister(results)
+    q3 = document_text(build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), DAY))
+    q4 = document_text(build_period_report(workspace, fake, parse_period("quarter", "2026Q4"), DAY))
+    # Zoe's audit comes first, so Zoe is Worker A though Adam comes first by name.
+    assert "Visited by Worker A and Worker B together." in q3
+    # In Q4 Adam is the report's only worker: Worker A there, and Zoe is no label at all.
+    assert "Visited by [name removed] and Worker A together." in q4
+    workers = [line for line in q4.splitlines() if line.startswith("Worker ")]
+    assert workers == ["Worker A"]  # the table of workers, no gap

@@ -26,8 +26,11 @@ class Pseudonyms:
     def __init__(self, results: Iterable[AuditResult], chosen: Iterable[AuditResult]) -> None:
         """``results``: every audit (whose people are scrubbed); ``chosen``: the report's audits
         (whose workers are labelled)."""
-        results = list(results)
-        workers = sorted({a.worker for a in results if a.worker})
+        first: dict[str, str] = {}
+        for a in chosen:
+            if a.worker and (a.worker not in first or a.audit_ref < first[a.worker]):
+                first[a.worker] = a.audit_ref
+        workers = sorted(first, key=lambda w: (first[w], w))
         self.names = {w: f"Worker {_letters(i)}" for i, w in enumerate(workers)}
         people = {p for a in results for p in (a.worker, a.auditor, a.moderator) if p}
         # Longest first so "Sam Jones" goes before "Sam"; whole words only.
