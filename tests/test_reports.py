@@ -482,3 +482,29 @@ def test_actions_count_as_on_time_only_when_completed_with_a_date_by_the_due_dat
     }
     report = build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
     assert "Actions completed on time: 1 of 4 due (25%)" in document_text(report)
+
+
+def test_returns_that_came_back_late_are_counted_beside_those_overdue(
+    workspace: Workspace,
+) -> None:
+    on = date(2026, 8, 3)  # due five days later
+    results = [
+        audit(1, "Good", on=on, returned_on=on + timedelta(days=9)),  # late
+        audit(2, "Good", on=on),  # on time
+        audit(3, None, on=on),  # not back, past due
+        audit(4, "Good", on=on, round_kind="reaudit"),
+    ]
+    fake: Any = FakeRegister(results)
+    got = summary_values(build_tracker(workspace, fake, today=TODAY))
+    assert got["Returned late"] == 1
+    assert got["Returns overdue"] == 1
+    report = build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
+    text = document_text(report)
+    assert (
+        "3 of 4 planned audits were returned (75%), 1 of them after the due date; "
+        "1 return is overdue." in text
+    )
+    lines = text.splitlines()
+    # Round kinds in words, as the round's manifest names them.
+    assert "Random sample" in lines and "Re-audits due" in lines
+    assert "simple" not in lines and "reaudit" not in lines

@@ -7,6 +7,7 @@ Definitions (the README repeats them for the QA team):
 * *returned*: the audit tool came back (a return date is recorded); *graded*: its final grade
   (moderated, else the auditor's) is on the scale — "Not applicable" is never counted;
 * *returns overdue*: not back (planned, allocated, issued or refused) and past its due date;
+  *returned late*: came back (first) after its due date;
 * *moderation agreement*: of the audits with a moderated grade, the share where it equals the
   auditor's; Cohen's kappa (quadratic weights over the scale's order) only from 10 such audits up;
 * *actions on time*: of the actions completed (with a completion date) or past their due date, the
@@ -91,6 +92,7 @@ class Headline:
     planned: int
     returned: int
     overdue_returns: int
+    returned_late: int
     graded: int
     good: int
     inadequate: int
@@ -171,6 +173,10 @@ def headline(
         returned=sum(a.returned_on is not None for a in audits),
         overdue_returns=sum(
             a.status in sources.AWAITING and a.due_on is not None and a.due_on < today
+            for a in audits
+        ),
+        returned_late=sum(
+            a.returned_on is not None and a.due_on is not None and a.returned_on > a.due_on
             for a in audits
         ),
         graded=len(finals),

@@ -16,6 +16,7 @@ from qaf_docs.records import AuditResult
 from qaf_docs.reports import figures, sources
 from qaf_docs.reports.figures import GroupRow
 from qaf_docs.reports.names import Pseudonyms
+from qaf_docs.workspace import ROUND_KIND_WORDS
 
 _EXAMPLE_CHARS = 320
 
@@ -87,7 +88,13 @@ def build_context(
                 ],
                 "Case type",
             ),
-            _group_table(figures.group_rows(chosen, framework, "round_kind"), "Round kind"),
+            _group_table(
+                [
+                    dataclasses.replace(r, name=ROUND_KIND_WORDS.get(r.name, r.name))
+                    for r in figures.group_rows(chosen, framework, "round_kind")
+                ],
+                "Round kind",
+            ),
         ],
         "domains": domains,
         "domains_total": {
@@ -167,7 +174,8 @@ def _recorded(value: int | None) -> str:
 def _headline(h: figures.Headline) -> dict[str, Any]:
     return {
         "planned": h.planned, "returned": h.returned, "completion": pct(h.completion),
-        "overdue": h.overdue_returns, "graded": h.graded, "good": h.good,
+        "overdue": h.overdue_returns, "returned_late": h.returned_late,
+        "returns_line": _returns_line(h), "graded": h.graded, "good": h.good,
         "good_share": pct(h.good_share), "inadequate": h.inadequate,
         "inadequate_share": pct(h.inadequate_share), "target": pct(h.target),
         "within_target": "within" if h.within_target else "above" if h.graded else "n/a",
@@ -177,6 +185,18 @@ def _headline(h: figures.Headline) -> dict[str, Any]:
         "actions": h.actions, "actions_due": h.actions_due, "actions_on_time": h.actions_on_time,
         "on_time_share": pct(h.on_time_share), "actions_line": _actions_line(h),
     }  # fmt: skip
+
+
+def _returns_line(h: figures.Headline) -> str:
+    overdue = (
+        "1 return is overdue"
+        if h.overdue_returns == 1
+        else f"{h.overdue_returns} returns are overdue"
+    )
+    return (
+        f"{h.returned} of {h.planned} planned audits were returned ({pct(h.completion)}), "
+        f"{h.returned_late} of them after the due date; {overdue}."
+    )
 
 
 def _actions_line(h: figures.Headline) -> str:
