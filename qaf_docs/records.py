@@ -190,6 +190,11 @@ class DomainResult:
     indicators: tuple[str, ...] = ()
     moderated_grade: str | None = None
 
+    @property
+    def final_grade(self) -> str | None:
+        """The area's grade that counts: the moderator's, else the auditor's."""
+        return self.moderated_grade or self.grade
+
 
 @dataclass(frozen=True)
 class ActionResult:
@@ -248,6 +253,8 @@ class AuditResult:
     escalations: list[EscalationRecord] = field(default_factory=list)
     reaudit_of: str | None = None
     escalation_grade: str | None = None  # the grade an escalation decided, where it changed it
+    # Held only where show_child_names is on; reports use it to take the name out of quoted text.
+    child_name: str | None = field(default=None, repr=False)
 
     @property
     def final_grade(self) -> str | None:

@@ -39,6 +39,15 @@ class InboxSettings(BaseModel):
 
 
 ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure")
+#: The round kinds in words, as the manifest and the reports print them.
+ROUND_KIND_WORDS = {
+    "simple": "Random sample",
+    "tier-one": "Tier-one manager audits",
+    "thematic": "Deep dive (thematic audit)",
+    "half-cycle": "Half of the audit cycle",
+    "reaudit": "Re-audits due",
+    "closure": "Audits at closure",
+}
 
 
 class SamplingSettings(BaseModel):

@@ -31,6 +31,7 @@ from qaf_docs.frameworks import Framework, load_framework
 
 # The settings models live in settings.py; the rest of the package imports them from here.
 from qaf_docs.settings import ROUND_KIND_NAMES as ROUND_KIND_NAMES
+from qaf_docs.settings import ROUND_KIND_WORDS as ROUND_KIND_WORDS
 from qaf_docs.settings import BackupSettings as BackupSettings
 from qaf_docs.settings import InboxSettings as InboxSettings
 from qaf_docs.settings import LifecycleSettings as LifecycleSettings

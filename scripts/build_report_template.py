@@ -89,11 +89,7 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if not headline.planned %}")
     doc.add_paragraph("There were no audits in {{ period_title }}, so there is nothing to report.")
     doc.add_paragraph("{%p else %}")
-    doc.add_paragraph(
-        "{{ headline.returned }} of {{ headline.planned }} planned audits were returned "
-        "({{ headline.completion }}); {{ headline.overdue }} returns are overdue.",
-        style="List Bullet",
-    )
+    doc.add_paragraph("{{ headline.returns_line }}", style="List Bullet")
     doc.add_paragraph("{%p if headline.graded %}")
     doc.add_paragraph(
         "{{ headline.good_share }} of {{ headline.graded }} graded audits were good or better; "

@@ -19,6 +19,7 @@ from lifecycle_helpers import (
     run,
     statuses,
 )
+from openpyxl import load_workbook
 
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.errors import RegisterError
@@ -29,6 +30,7 @@ from qaf_docs.register.lifecycle import month_end
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
+from qaf_docs.reports.qa_tracker import build_tracker
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
@@ -86,7 +88,7 @@ def test_a_dispute_needs_a_reason_and_a_moderated_grade_then_goes_to_the_qa_head
 ) -> None:
     roles = framework.escalation.grade_disputes
     return_form(workspace, issued[1], framework)
-    moderate(workspace, issued[0], framework, "Requires improvement to be good", "")
+    moderate(workspace, issued[0], framework, "Requires improvement to be good", "Well evidenced.")
     with open_register(workspace) as register:
         with pytest.raises(RegisterError, match="needs a reason"):
             register.record_dispute(issued[0].audit_ref, " ", roles=roles, on=TODAY)
@@ -98,12 +100,22 @@ def test_a_dispute_needs_a_reason_and_a_moderated_grade_then_goes_to_the_qa_head
         raised = register.record_dispute(
             issued[0].audit_ref, "The service area sees evidence of impact.", roles=roles, on=TODAY
         )
-        moderation = next(
-            r for r in register.results() if r.audit_ref == issued[0].audit_ref
-        ).moderation
+        item = next(
+            a
+            for a in json.loads(export_json(register))["audits"]
+            if a["audit_ref"] == issued[0].audit_ref
+        )
+        build_tracker(workspace, register, today=TODAY)
     assert raised.roles == ["QA Head of Service"] and raised.open
-    assert moderation is not None and moderation.agreed is False
-    assert moderation.reason == "The service area sees evidence of impact."
+    # The moderation block is the moderator's decision (grade kept, and why); the dispute is an
+    # escalation, so the export agrees with the tracker's moderation agreement.
+    assert item["moderation"]["agreed"] is True
+    assert item["moderation"]["reason"] == "Well evidenced."
+    [dispute] = item["escalations"]
+    assert "The service area sees evidence of impact." in dispute["reason"]
+    summary = load_workbook(workspace.tracker_path)["Summary"]
+    figures = {r[0].value: r[1].value for r in summary.iter_rows(min_row=4) if r[0].value}
+    assert figures["Moderation agreement"] == 1
 
 
 def test_the_commands_show_the_queue_record_a_dispute_and_the_history(

@@ -244,3 +244,27 @@ def test_a_checkpoint_past_due_and_unrecorded_is_overdue_in_qaf_checkpoints_as_i
     listed = CliRunner().invoke(cli, ["checkpoints", "--workspace", str(workspace.root)]).output
     [six, three] = [line for line in listed.splitlines() if " due " in line]
     assert six.endswith("to do OVERDUE") and three.endswith("to do")
+
+
+def test_domain_figures_use_the_moderators_grade_for_the_area(workspace: Workspace) -> None:
+    domains = [DomainResult(d, GOOD, "A clear rationale.") for d in DOMAINS]
+    domains[0] = DomainResult(DOMAINS[0], RI, "Assessment out of date.", moderated_grade=GOOD)
+    results = [audit(1, RI, moderated_grade=GOOD, domains=domains)]
+    fake: Any = FakeRegister(results)
+    path = build_tracker(workspace, fake, today=DAY)
+    sheet = load_workbook(path)["Domain grades"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows()]
+    counts = next(r for r in rows if r[0] == DOMAINS[0] and isinstance(r[1], int))
+    assert counts[1:6] == [0, 1, 0, 0, 1]  # Outstanding, Good, RI, Inadequate, Total
+    by_audit = next(r for r in rows if r[0] == "QA-00001")
+    assert by_audit[3] == GOOD
+    team = next(r for r in rows if r[0] == "Team 1")
+    assert team[1] == 1  # share good or better in the area, by team
+    text = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), DAY)
+    )
+    assert "To develop" not in text
+    assert "0 of 1 audits graded below good" not in text
+    lines = text.splitlines()
+    at = lines.index(DOMAINS[0])
+    assert lines[at : at + 5] == [DOMAINS[0], "1", "1", "0", "100%"]

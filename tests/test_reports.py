@@ -119,13 +119,12 @@ def recompute(audits: list[dict[str, Any]], today: date) -> dict[str, Any]:
     due = on_time = 0
     for a in counted:
         for x in a["actions"]:
-            done = x["status"] == "Completed" or x["completed_on"]
-            if done:
+            if not x["due_on"]:
+                continue
+            if x["status"] == "Completed" and x["completed_on"]:
                 due += 1
-                on_time += (
-                    not x["due_on"] or not x["completed_on"] or x["completed_on"] <= x["due_on"]
-                )
-            elif x["due_on"] and x["due_on"] < today.isoformat():
+                on_time += x["completed_on"] <= x["due_on"]
+            elif x["due_on"] < today.isoformat():
                 due += 1
     overdue = sum(
         a["status"] in ("planned", "allocated", "issued", "rejected")
@@ -454,3 +453,58 @@ def test_indicators_are_counted_most_frequent_first(workspace: Workspace) -> Non
         [first, "Child's voice heard", 1, 0.25],
         [second, "Drift", 1, 0.25],
     ]
+
+
+def test_actions_count_as_on_time_only_when_completed_with_a_date_by_the_due_date(
+    workspace: Workspace,
+) -> None:
+    past, soon = TODAY - timedelta(days=10), TODAY + timedelta(days=10)
+    actions = [
+        ActionResult("No date given", "TM", past, "Completed", None),
+        ActionResult("Dated, still going", "TM", past, "In progress", past - timedelta(days=2)),
+        ActionResult("On time", "TM", past, "Completed", past - timedelta(days=1)),
+        ActionResult("Late", "TM", past, "Completed", past + timedelta(days=1)),
+        ActionResult("Not due yet", "TM", soon, "Not started", None),
+    ]
+    fake: Any = FakeRegister([audit(1, "Good", actions=actions)])
+    path = build_tracker(workspace, fake, today=TODAY)
+    assert summary_values(path)["Actions completed on time"] == pytest.approx(1 / 4)
+    summary = load_workbook(path)["Summary"]
+    assert "1 of 4 due" in [r[2].value for r in summary.iter_rows(min_row=4, max_row=25)]
+    sheet = load_workbook(path)["Actions"]
+    rag = {r[4].value: r[12].value for r in sheet.iter_rows(min_row=2) if r[4].value}
+    assert rag == {
+        "No date given": "Completed (no date)",
+        "Dated, still going": "Overdue",  # the status says so, not the date
+        "On time": "Completed",
+        "Late": "Completed late",
+        "Not due yet": "Due soon",
+    }
+    report = build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
+    assert "Actions completed on time: 1 of 4 due (25%)" in document_text(report)
+
+
+def test_returns_that_came_back_late_are_counted_beside_those_overdue(
+    workspace: Workspace,
+) -> None:
+    on = date(2026, 8, 3)  # due five days later
+    results = [
+        audit(1, "Good", on=on, returned_on=on + timedelta(days=9)),  # late
+        audit(2, "Good", on=on),  # on time
+        audit(3, None, on=on),  # not back, past due
+        audit(4, "Good", on=on, round_kind="reaudit"),
+    ]
+    fake: Any = FakeRegister(results)
+    got = summary_values(build_tracker(workspace, fake, today=TODAY))
+    assert got["Returned late"] == 1
+    assert got["Returns overdue"] == 1
+    report = build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
+    text = document_text(report)
+    assert (
+        "3 of 4 planned audits were returned (75%), 1 of them after the due date; "
+        "1 return is overdue." in text
+    )
+    lines = text.splitlines()
+    # Round kinds in words, as the round's manifest names them.
+    assert "Random sample" in lines and "Re-audits due" in lines
+    assert "simple" not in lines and "reaudit" not in lines

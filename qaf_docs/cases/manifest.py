@@ -27,10 +27,11 @@ from openpyxl.utils import get_column_letter
 from qaf_docs.cases.case import RowProblem
 from qaf_docs.cases.plan import AuditHistory, RoundPlan, RoundSpec
 from qaf_docs.cases.roster import Auditor
-from qaf_docs.cases.rule_text import KIND_NAMES, rule_sentences
+from qaf_docs.cases.rule_text import rule_sentences
 from qaf_docs.errors import SamplingError
 from qaf_docs.office.printing import fit_row_height, fit_to_page
 from qaf_docs.safe_output import write_cell
+from qaf_docs.workspace import ROUND_KIND_WORDS
 
 __all__ = ["read_manifest_record", "safe_cell", "write_manifest"]
 
@@ -190,7 +191,7 @@ def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan, problems: Sequence[RowP
     errors = sum(1 for p in problems if p.severity == "error")
     facts: list[list[object]] = [
         ["Round", plan.round_id],
-        ["Kind of round", KIND_NAMES.get(plan.kind, plan.kind)],
+        ["Kind of round", ROUND_KIND_WORDS.get(plan.kind, plan.kind)],
         ["Drawn on", plan.planned_on],
         ["Seed", plan.seed],
         ["Case list", str(plan.rules.get("case_list", ""))],

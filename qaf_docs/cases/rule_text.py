@@ -6,15 +6,6 @@ from collections.abc import Mapping
 
 from qaf_docs.cases.plan import RoundSpec
 
-KIND_NAMES = {
-    "simple": "Random sample",
-    "tier-one": "Tier-one manager audits",
-    "thematic": "Deep dive (thematic audit)",
-    "half-cycle": "Half of the audit cycle",
-    "reaudit": "Re-audits due",
-    "closure": "Audits at closure",
-}
-
 
 def _people(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{role} {n}" for role, n in counts.items() if n) or "none"

@@ -202,14 +202,16 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         for a in self.audits():
             tool = tools.get(a.audit_ref)
             present = tool["practitioner_present"] if tool else None
-            kind, disputed = extras.get(a.audit_ref, (None, None))
+            kind, _ = extras.get(a.audit_ref, (None, None))
+            # The moderator's decision, as the tracker counts agreement; a dispute of it is an
+            # escalation and listed with them.
             moderation = (
                 ModerationResult(
                     moderator=tool["moderator"] or "",
                     moderated_on=date_or_none(tool["moderation_date"]),
                     kind=kind,
-                    agreed=tool["moderated_grade"] == tool["overall_grade"] and not disputed,
-                    reason=tool["moderation_reason"] or disputed or "",
+                    agreed=tool["moderated_grade"] == tool["overall_grade"],
+                    reason=tool["moderation_reason"] or "",
                 )
                 if tool and tool["moderated_grade"]
                 else None
@@ -286,6 +288,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
                         if kinds.get(a.round_id) == "reaudit"
                         else None
                     ),
+                    child_name=a.child_name or None,
                 )
             )
         return out

@@ -7,9 +7,11 @@ Definitions (the README repeats them for the QA team):
 * *returned*: the audit tool came back (a return date is recorded); *graded*: its final grade
   (moderated, else the auditor's) is on the scale — "Not applicable" is never counted;
 * *returns overdue*: not back (planned, allocated, issued or refused) and past its due date;
+  *returned late*: came back (first) after its due date;
 * *moderation agreement*: of the audits with a moderated grade, the share where it equals the
   auditor's; Cohen's kappa (quadratic weights over the scale's order) only from 10 such audits up;
-* *actions on time*: of the actions completed or past their due date, the share completed by it.
+* *actions on time*: of the actions completed (with a completion date) or past their due date, the
+  share marked completed with a completion date on or before it.
 """
 
 from __future__ import annotations
@@ -48,13 +50,19 @@ def ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+def completed(x: ActionResult) -> bool:
+    """Whether the manager marked the action completed (a completion date alone is not enough)."""
+    return x.status.strip().lower() == "completed"
+
+
 def action_on_time(x: ActionResult, today: date) -> bool | None:
-    """True if completed by its due date, False if late or past due, None if not yet due."""
-    done = x.status.strip().lower() == "completed" or x.completed_on is not None
+    """True if completed with a completion date on or before its due date; False if completed
+    late, or past its due date and not known to be completed on time (no completion date, or not
+    marked completed); None while it is not yet due, or has no due date to judge it by."""
     if x.due_on is None:
-        return None if not done else True
-    if done:
-        return x.completed_on is None or x.completed_on <= x.due_on
+        return None
+    if completed(x) and x.completed_on is not None:
+        return x.completed_on <= x.due_on
     return False if x.due_on < today else None
 
 
@@ -84,6 +92,7 @@ class Headline:
     planned: int
     returned: int
     overdue_returns: int
+    returned_late: int
     graded: int
     good: int
     inadequate: int
@@ -166,6 +175,10 @@ def headline(
             a.status in sources.AWAITING and a.due_on is not None and a.due_on < today
             for a in audits
         ),
+        returned_late=sum(
+            a.returned_on is not None and a.due_on is not None and a.returned_on > a.due_on
+            for a in audits
+        ),
         graded=len(finals),
         good=sum(g in scale.good_or_better for g in finals),
         inadequate=sum(g == scale.inadequate for g in finals),
@@ -198,12 +211,13 @@ def domain_titles(results: Iterable[AuditResult], framework: Framework) -> list[
 
 
 def domain_counts(results: list[AuditResult], framework: Framework) -> dict[str, dict[str, int]]:
-    """Return domain -> grade -> count over counted audits (domains graded "Not applicable" left out)."""
+    """Return domain -> final grade (moderated, else the auditor's) -> count over counted audits
+    (domains graded "Not applicable" left out)."""
     out = {t: dict.fromkeys(framework.scale.grades, 0) for t in domain_titles(results, framework)}
     for a in counted(results):
         for d in a.domains:
-            if framework.scale.is_grade(d.grade):
-                out[d.domain][d.grade or ""] += 1
+            if framework.scale.is_grade(d.final_grade):
+                out[d.domain][d.final_grade or ""] += 1
     return out
 
 
@@ -275,9 +289,9 @@ def team_domain_good(
         team = a.team or "Not recorded"
         teams.add(team)
         for d in a.domains:
-            if scale.is_grade(d.grade):
+            if scale.is_grade(d.final_grade):
                 cell = seen.setdefault((team, d.domain), [0, 0])
-                cell[0] += d.grade in scale.good_or_better
+                cell[0] += d.final_grade in scale.good_or_better
                 cell[1] += 1
     shares = {k: ratio(g, n) for k, (g, n) in seen.items()}
     return sorted(teams), titles, shares
@@ -398,7 +412,10 @@ def checkpoints(
     out = []
     for c in recorded:
         actions = [x for a in rounds.get(c.round_id, []) for x in a.actions]
-        done = sum(x.completed_on is not None and x.completed_on <= c.due_on for x in actions)
+        done = sum(
+            completed(x) and x.completed_on is not None and x.completed_on <= c.due_on
+            for x in actions
+        )
         name = c.key.replace("-", " ")
         out.append(
             Checkpoint(c.round_id, name, c.due_on, len(actions), done, c.due_on <= today,

@@ -20,8 +20,9 @@ from qaf_docs.records import AuditResult
 from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, report_charts
+from qaf_docs.reports.names import Pseudonyms, without_child
 from qaf_docs.reports.periods import Period
-from qaf_docs.reports.report_content import Pseudonyms, build_context, pct
+from qaf_docs.reports.report_content import build_context, pct
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates, frameworks_of
 
@@ -81,7 +82,7 @@ def build_round_report(
     trend = [(r, by_round[r]) for r in earlier]
     thematic = any(a.round_kind in CLOSE_LOOP_KINDS for a in chosen)
     recorded = [c for c in register.checkpoints(frameworks_of(workspace)) if c.round_id == round_id]
-    names = Pseudonyms(results)
+    names = Pseudonyms(results, chosen)
     theme = _theme(register, round_id)
     extra = {
         "period": round_id,
@@ -108,7 +109,7 @@ def build_round_report(
                 else "due, not recorded yet"
                 if c.reached
                 else "not yet due",
-                "found": names.scrub(c.note) or "Not recorded yet",
+                "found": names.scrub(_without_children(c.note, chosen)) or "Not recorded yet",
             }
             for c in figures.checkpoints(chosen, recorded, today)
         ],
@@ -126,6 +127,13 @@ def _theme(register: Register, round_id: str) -> str:
     values = ", ".join(str(v) for v in spec.get("theme_values") or [])
     column = spec.get("theme_column")
     return f"{values} ({column})" if values and column else values
+
+
+def _without_children(text: str, audits: list[AuditResult]) -> str:
+    """A round's note with the names of the round's children taken out."""
+    for a in audits:
+        text = without_child(text, a.child_name)
+    return text
 
 
 def _safe(name: str) -> str:

@@ -92,6 +92,7 @@ def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
         ("Audits returned", h.returned, ""),
         ("Completion against plan", h.completion, f"{h.returned} of {h.planned}"),
         ("Returns overdue", h.overdue_returns, "not back and past the due date"),
+        ("Returned late", h.returned_late, "came back after the due date"),
         ("How well did we do it", None, ""),
         ("Audits graded", h.graded, "final grade: moderated, else the auditor's"),
         ("Good or better", h.good_share, f"{h.good} of {h.graded}"),

@@ -1,16 +1,13 @@
 """What a period or round report says, as plain values for the council's Word template.
 
-No practitioner is named: workers become "Worker A", "Worker B" … (stable within one report) and
-every name the register knows is replaced the same way in quoted text. Case ids appear only in the
-tables of audits. Figures come from ``figures`` so they equal the tracker's.
+No practitioner is named: workers become "Worker A", "Worker B" … (``names``) and every name the
+register knows, the child's too, is replaced in quoted text. Case ids appear only in the tables of
+audits. Figures come from ``figures`` so they equal the tracker's.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import re
-import string
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -18,6 +15,8 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
 from qaf_docs.reports import figures, sources
 from qaf_docs.reports.figures import GroupRow
+from qaf_docs.reports.names import Pseudonyms
+from qaf_docs.workspace import ROUND_KIND_WORDS
 
 _EXAMPLE_CHARS = 320
 
@@ -25,40 +24,6 @@ _EXAMPLE_CHARS = 320
 def pct(value: float | None) -> str:
     """Return a share as "83%", or "n/a" with nothing to divide by."""
     return "n/a" if value is None else f"{value:.0%}"
-
-
-class Pseudonyms:
-    """Worker A, B … Z, AA … given in a fixed order, and a scrubber for free text."""
-
-    def __init__(self, results: Iterable[AuditResult]) -> None:
-        workers = sorted({a.worker for a in results if a.worker})
-        self.names = {w: f"Worker {_letters(i)}" for i, w in enumerate(workers)}
-        people = {p for a in results for p in (a.worker, a.auditor, a.moderator) if p}
-        # Longest first so "Sam Jones" goes before "Sam"; whole words only.
-        self._pattern = (
-            re.compile(
-                r"\b("
-                + "|".join(re.escape(p) for p in sorted(people, key=len, reverse=True))
-                + r")\b"
-            )
-            if people
-            else None
-        )
-
-    def of(self, worker: str | None) -> str:
-        """Return a worker's pseudonym."""
-        return self.names.get(worker or "", "Worker not recorded")
-
-    def scrub(self, text: str) -> str:
-        """Return ``text`` with every known name replaced (workers by pseudonym, others by role)."""
-        if not self._pattern:
-            return text
-        return self._pattern.sub(lambda m: self.names.get(m.group(0), "[name removed]"), text)
-
-
-def _letters(i: int) -> str:
-    letters = string.ascii_uppercase
-    return letters[i] if i < 26 else _letters(i // 26 - 1) + letters[i % 26]
 
 
 def _group_table(rows: list[GroupRow], label: str) -> dict[str, Any]:
@@ -100,7 +65,7 @@ def build_context(
         for r in figures.reaudit_outcomes(all_results, chosen, framework)
     ]  # fmt: skip
     done = figures.reaudited(all_results)
-    names = Pseudonyms(all_results)
+    names = Pseudonyms(all_results, chosen)
     h = figures.headline(chosen, framework, today, target)
     counts = figures.domain_counts(chosen, framework)
     domains: list[dict[str, Any]] = []
@@ -123,7 +88,13 @@ def build_context(
                 ],
                 "Case type",
             ),
-            _group_table(figures.group_rows(chosen, framework, "round_kind"), "Round kind"),
+            _group_table(
+                [
+                    dataclasses.replace(r, name=ROUND_KIND_WORDS.get(r.name, r.name))
+                    for r in figures.group_rows(chosen, framework, "round_kind")
+                ],
+                "Round kind",
+            ),
         ],
         "domains": domains,
         "domains_total": {
@@ -149,7 +120,7 @@ def build_context(
                 "case": a.case_id,
                 "from": a.overall_grade,
                 "to": a.moderated_grade,
-                "reason": names.scrub(a.moderation_reason) or "Not given",
+                "reason": names.scrub(a.moderation_reason, a.child_name) or "Not given",
             }
             for a in chosen
             if scale.is_grade(a.moderated_grade) and a.moderated_grade != a.overall_grade
@@ -203,7 +174,8 @@ def _recorded(value: int | None) -> str:
 def _headline(h: figures.Headline) -> dict[str, Any]:
     return {
         "planned": h.planned, "returned": h.returned, "completion": pct(h.completion),
-        "overdue": h.overdue_returns, "graded": h.graded, "good": h.good,
+        "overdue": h.overdue_returns, "returned_late": h.returned_late,
+        "returns_line": _returns_line(h), "graded": h.graded, "good": h.good,
         "good_share": pct(h.good_share), "inadequate": h.inadequate,
         "inadequate_share": pct(h.inadequate_share), "target": pct(h.target),
         "within_target": "within" if h.within_target else "above" if h.graded else "n/a",
@@ -213,6 +185,18 @@ def _headline(h: figures.Headline) -> dict[str, Any]:
         "actions": h.actions, "actions_due": h.actions_due, "actions_on_time": h.actions_on_time,
         "on_time_share": pct(h.on_time_share), "actions_line": _actions_line(h),
     }  # fmt: skip
+
+
+def _returns_line(h: figures.Headline) -> str:
+    overdue = (
+        "1 return is overdue"
+        if h.overdue_returns == 1
+        else f"{h.overdue_returns} returns are overdue"
+    )
+    return (
+        f"{h.returned} of {h.planned} planned audits were returned ({pct(h.completion)}), "
+        f"{h.returned_late} of them after the due date; {overdue}."
+    )
 
 
 def _actions_line(h: figures.Headline) -> str:
@@ -309,7 +293,7 @@ def _voices(chosen: list[AuditResult], names: Pseudonyms) -> list[dict[str, str]
         for key in ("voice_of_child", "family_feedback"):
             quote = {
                 "who": sources.SECTION_TITLES[key],
-                "text": _short(names.scrub(said.get(key, ""))),
+                "text": _short(names.scrub(said.get(key, ""), a.child_name)),
             }
             if quote["text"] and quote not in out:
                 out.append(quote)
@@ -322,16 +306,17 @@ def _examples(
     """Return anonymised rationales of domains graded good or better, best grades first."""
     scale = framework.scale
     order = {g: i for i, g in enumerate(scale.grades)}
-    found = [(order[d.grade or ""], d.domain, d.rationale) for a in chosen for d in a.domains
-             if d.grade in scale.good_or_better and len(d.rationale.strip()) > 20]  # fmt: skip
+    found = [(order[d.final_grade or ""], d.domain, d.rationale, a.child_name) for a in chosen
+             for d in a.domains
+             if d.final_grade in scale.good_or_better and len(d.rationale.strip()) > 20]  # fmt: skip
     found.sort(key=lambda f: f[0])
     seen: set[str] = set()
     out = []
-    for _, domain, text in found:
+    for _, domain, text, child in found:
         if domain in seen or text.strip() in seen:
             continue
         seen.update((domain, text.strip()))
-        out.append({"domain": domain, "text": _short(names.scrub(text.strip()))})
+        out.append({"domain": domain, "text": _short(names.scrub(text.strip(), child))})
     return out[:5]
 
 

@@ -12,6 +12,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult
 from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import figures, sources
+from qaf_docs.reports.names import without_child
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
 DOMAIN_SHEET = "Domain grades"
@@ -158,7 +159,7 @@ def domain_grades(
     rows = []
     for a in snapshot:
         if a.domains:
-            grades_of = {d.domain: d.grade for d in a.domains}
+            grades_of = {d.domain: d.final_grade for d in a.domains}
             rows.append([a.audit_ref, a.case_id, a.team, *[grades_of.get(t) for t in titles]])
     fill = _grade_fill(book, framework, book.wrap)
     for r, row in enumerate(rows, start=top + 2):
@@ -182,11 +183,14 @@ def domain_grades(
 
 
 def rag(x: ActionResult, today: date) -> str:
-    """Return an action's RAG in words: Completed, Completed late, Overdue, Due soon, On track."""
+    """Return an action's RAG in words: Completed, Completed late, Completed (no date), Overdue,
+    Due soon, On track. It follows the status: a completion date on an action in progress is not
+    a completion."""
     on_time = figures.action_on_time(x, today)
-    done = x.status.strip().lower() == "completed" or x.completed_on is not None
-    if done:
-        return "Completed" if on_time else "Completed late"
+    if figures.completed(x):
+        if x.completed_on is None:
+            return NO_DATE
+        return "Completed late" if on_time is False else "Completed"
     if on_time is False:
         return "Overdue"
     if x.due_on and x.due_on <= today + timedelta(days=14):
@@ -194,8 +198,10 @@ def rag(x: ActionResult, today: date) -> str:
     return "On track"
 
 
+#: Completed without a completion date: not known to be on time, so not counted as on time.
+NO_DATE = "Completed (no date)"
 _RAG_FILL = {"Completed": GREEN, "On track": GREEN, "Due soon": AMBER, "Completed late": AMBER,
-             "Overdue": RED}  # fmt: skip
+             NO_DATE: AMBER, "Overdue": RED}  # fmt: skip
 
 
 def actions(book: Book, snapshot: list[AuditResult], today: date) -> None:
@@ -346,8 +352,9 @@ def what_people_said(book: Book, snapshot: list[AuditResult]) -> None:
     for a in snapshot:
         said = sources.sections(a)
         if any(said.get(k) for k in keys):
+            # The child's name stays out: the sheet is read beyond the QA team.
             rows.append([a.audit_ref, a.case_id, a.team, a.practitioner_present,
-                         *[said.get(k, "") for k in keys]])  # fmt: skip
+                         *[without_child(said.get(k, ""), a.child_name) for k in keys]])  # fmt: skip
     ws = book.table(
         "What people said",
         ["Audit ref", "Case ID", "Team", "Practitioner present", *sources.SECTION_TITLES.values()],
