@@ -223,6 +223,45 @@ def test_a_reaudit_is_noted_as_one_with_the_earlier_grade(
     assert any(n.startswith(f"{ref} re-audited Worker 0") for n in messages(ws))
 
 
+def test_a_second_inadequate_tells_the_cases_head_of_service_and_service_manager_to_resolve_it(
+    team: Callable[..., Workspace],
+) -> None:
+    """West Sussex: the Assistant Director escalates; "It will be the responsibility of the Head of
+    Service and Service Manager to resolve the matter to a satisfactory standard"."""
+    ws = team(count=1)  # case 100200: Locality 1
+    sam = "Sam Service,sam@council.example,Service Manager,"
+    (ws.root / "roster.csv").write_text(
+        ROSTER.replace(f"{sam},", f"{sam}Locality 1 Team & Partners,")
+        + "Sid Service,sid@council.example,Service Manager,Locality 2 Team & Partners,\n"
+        + "Ada Director,ada@council.example,Assistant Director,,\n",
+        encoding="utf-8",
+    )
+    [earlier] = audits(ws)
+    accept(ws, earlier, grade="Inadequate", moderated="Inadequate")
+    with open_register(ws) as register:
+        [ref] = plan_audits(register, ws, 1, round_kind="reaudit")
+        generate_packs(ws, register)
+        again = register.audit(ref)
+    assert again is not None
+    accept(ws, again, grade="Inadequate", moderated="Inadequate")
+    sent = {n: m for n, m in messages(ws).items() if n.startswith(f"{ref} escalated ")}
+    assert {to(m) for m in sent.values()} == {
+        "Ada Director <ada@council.example>",
+        "Sam Service <sam@council.example>",  # the case's team's, not Sid
+        "Hana Head <hana@council.example>",
+    }
+    for message in sent.values():
+        body = " ".join(message.get_content().split())
+        assert "Escalation to the Assistant Director" in body
+        assert (
+            "It will be the responsibility of the Head of Service and Service Manager to resolve "
+            "the matter to a satisfactory standard and improve outcomes for the child." in body
+        )
+        assert "Childname" not in body
+    note = notes(ws)[f"100200 {ref} escalated.txt"]
+    assert "To resolve it:" in note and "Head of Service, Service Manager" in note
+
+
 def test_closed_actions_are_noted_with_their_sign_off(team: Callable[..., Workspace]) -> None:
     ws = team("live-case-audit", count=1)
     [audit] = audits(ws)

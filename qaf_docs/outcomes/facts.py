@@ -78,6 +78,14 @@ class AuditFacts:
         return self.escalation_grade or self.moderated_grade or self.grade
 
     @property
+    def responsible(self) -> list[str]:
+        """The roles an escalation's level makes responsible for resolving it (none for other
+        events, a dispute or a concern)."""
+        e = self.escalation
+        level = self.framework.escalation.level(e.level) if e is not None else None
+        return list(level.responsible) if level is not None else []
+
+    @property
     def month(self) -> date:
         """The date whose month a heading names: the audit's date, else the event's."""
         return self.audit_date or self.event_on
@@ -126,3 +134,17 @@ def _escalation(register: Register, event: OutcomeEvent) -> EscalationRecord | N
     exact = [e for e in raised if f"{e.title}: {e.reason}" == event.reason]
     found = exact or raised
     return found[-1] if found else None
+
+
+def responsibility(facts: AuditFacts) -> str:
+    """Who must resolve an escalation, as its level says (the framework's words where it gives
+    them), or "" when the level names nobody."""
+    e, responsible = facts.escalation, facts.responsible
+    if e is None or not responsible:
+        return ""
+    level = facts.framework.escalation.level(e.level)
+    if level is not None and level.responsibility:
+        return " ".join(level.responsibility.split())
+    *most, last = responsible
+    who = f"{', '.join(most)} and {last}" if most else last
+    return f"It is the responsibility of the {who} to resolve it."

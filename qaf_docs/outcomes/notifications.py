@@ -7,7 +7,9 @@
   practitioner, team manager and auditor (West Sussex: "The moderator will alert the practitioner,
   manager and auditor … It is good practice to send an email notification that the moderation has
   been completed, and the outcome");
-- escalated: the roles the escalation went to;
+- escalated: the roles the escalation went to, and those its level makes responsible for
+  resolving it (West Sussex: "It will be the responsibility of the Head of Service and Service
+  Manager to resolve the matter"), each message saying who is responsible;
 - an escalation resolved (or the audit upgraded after one): as for a moderation, the outcome.
 
 The practitioner is the case's allocated worker, found on the roster by name; the team manager is
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from qaf_docs.dates import uk
 from qaf_docs.messages import Roster, fold, for_team
 from qaf_docs.outcomes.case_note import happened
-from qaf_docs.outcomes.facts import AuditFacts
+from qaf_docs.outcomes.facts import AuditFacts, responsibility
 from qaf_docs.records import Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 
@@ -53,7 +55,7 @@ def roles_to_tell(outcome: str, facts: AuditFacts) -> list[str]:
     if outcome in ("moderated", "grade_changed", "escalation_resolved", "upgraded"):
         return list(facts.framework.moderation.notify) or [PRACTITIONER, TEAM_MANAGER, AUDITOR]
     if outcome == "escalated" and facts.escalation is not None:
-        return list(facts.escalation.roles)
+        return [*facts.escalation.roles, *facts.responsible]
     return []
 
 
@@ -195,6 +197,8 @@ def _body(
     e = facts.escalation
     if outcome == "escalated" and e is not None:
         lines += ["", f"{e.title} (raised {uk(e.raised_on)}): {e.reason}"]
+        if responsibility(facts):
+            lines.append(responsibility(facts))
     if facts.resolution:
         lines += ["", f"Outcome of the escalation: {facts.resolution}"]
     if outcome in ("accepted", "reaudited") and facts.findings.strip():
