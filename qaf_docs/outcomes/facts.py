@@ -19,6 +19,8 @@ from qaf_docs.records import AuditRecord, EscalationRecord, OutcomeEvent, Tracke
 from qaf_docs.register.events import grade_changed, resolution_change
 from qaf_docs.register.store import Register
 
+MISSING_HISTORY_TEXT = "missing_historical_information"  # the form's section of that name
+
 
 def outcomes_of(event: OutcomeEvent, reaudit: bool, grades: Sequence[str]) -> list[str]:
     """The outcomes (keys of ``NOTE_EVENTS``) a register event makes, in the order they happened.
@@ -71,6 +73,7 @@ class AuditFacts:
     earlier_grade: str | None  # the final grade of the audit a re-audit follows
     on_case_list: bool  # the register holds the case's details from a case list
     replaces: bool = False  # a form sent again: this acceptance replaces the audit's earlier one
+    missing_history: str | None = None  # ticked on the current form: what the auditor wrote there
 
     @property
     def final_grade(self) -> str | None:
@@ -125,6 +128,9 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         else None,
         on_case_list=bool(audit.team or audit.worker or register.case_facts(audit.audit_ref)),
         replaces=event.event == "returned" and event.accepted_before,
+        missing_history=str(form.get("texts", {}).get(MISSING_HISTORY_TEXT) or "")
+        if form.get("missing_history")
+        else None,
     )
 
 

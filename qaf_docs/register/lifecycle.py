@@ -380,20 +380,23 @@ class LifecycleBook(Connection):
         )
 
     def returned_form(self, audit_ref: str) -> dict[str, Any] | None:
-        """The current form's date, attendance, overall rationale and text sections, or None."""
+        """The current form's date, attendance, overall rationale, text sections and missing
+        history box (None: the form has none), or None."""
         row = self._db.execute(
-            "SELECT audit_date, practitioner_present, overall_rationale, texts_json FROM "
-            "submissions WHERE audit_ref = ? AND kind = 'audit_tool' AND superseded_by IS NULL",
+            "SELECT audit_date, practitioner_present, overall_rationale, texts_json, "
+            "missing_history FROM submissions WHERE audit_ref = ? AND kind = 'audit_tool' AND "
+            "superseded_by IS NULL",
             (audit_ref,),
         ).fetchone()
         if row is None:
             return None
-        present = row["practitioner_present"]
+        present, missing = row["practitioner_present"], row["missing_history"]
         return {
             "audit_date": date_or_none(row["audit_date"]),
             "practitioner_present": None if present is None else bool(present),
             "overall_rationale": row["overall_rationale"] or "",
             "texts": dict(json.loads(row["texts_json"] or "{}")),
+            "missing_history": None if missing is None else bool(missing),
         }
 
     def round_kind(self, round_id: str) -> str | None:
