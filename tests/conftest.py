@@ -214,7 +214,8 @@ def complete_form(
     f.choose("qaf_overall_grade", grade).text(
         "qaf_overall_rationale", "Overall, practice is sound."
     )
-    f.text("qaf_voice_of_child", "The child said they feel listened to.")
+    if framework.sections.voice_of_child:  # the multi-agency audit has no such box
+        f.text("qaf_voice_of_child", "The child said they feel listened to.")
     for n in range(1, actions + 1):
         f.text(f"qaf_action_{n}", f"Action number {n}").text(f"qaf_action_{n}_owner", f"Owner {n}")
         f.pick_date(f"qaf_action_{n}_due", audit_day + timedelta(days=7 * n))

@@ -22,7 +22,9 @@ from docx import Document
 from openpyxl import load_workbook
 
 from qaf_docs.cli import cli
+from qaf_docs.demo.filling import FormFiller
 from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.office import field_names as names
 from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
@@ -76,18 +78,22 @@ def accept(
     grade: str = "Good",
     moderated: str | None = None,
     audit_day: date = TODAY,
+    name: str = "form",
+    more: Callable[[FormFiller], object] = lambda form: None,
 ) -> None:
-    """Fill the audit's pack as its auditor would (and its moderator, if ``moderated``); ingest."""
+    """Fill the audit's pack as its auditor would (and its moderator, if ``moderated``), and what
+    ``more`` adds; ingest it as ``<audit ref> <name>.docx``."""
     framework = ws.load_framework()
     form = complete_form(pack_docx(ws, audit), framework, grade=grade, audit_day=audit_day)
     form.text("qaf_overall_rationale", "Visits are regular; the plan lacks timescales.")
+    more(form)
     if moderated:
         form.text("qaf_moderator", "Mo Derator").choose("qaf_moderated_grade", moderated)
         form.pick_date("qaf_moderation_date", audit_day)
         if moderated != grade:
             form.text("qaf_moderation_reason", "Supervision shows the gaps already addressed.")
     form.save()
-    drop(pack_docx(ws, audit), ws.inbox, f"{audit.audit_ref} form.docx")
+    drop(pack_docx(ws, audit), ws.inbox, f"{audit.audit_ref} {name}.docx")
     [outcome] = ingest_inbox(ws, settle_s=0.05)
     assert outcome.result == "accepted", (outcome.detail, outcome.findings)
 
@@ -221,6 +227,91 @@ def test_a_reaudit_is_noted_as_one_with_the_earlier_grade(
     assert heading_of(text) == "Case file audit - Re-audited"
     assert f"Re-audit of:     {earlier.audit_ref}, graded Inadequate" in text
     assert any(n.startswith(f"{ref} re-audited Worker 0") for n in messages(ws))
+
+
+def test_a_second_inadequate_tells_the_cases_head_of_service_and_service_manager_to_resolve_it(
+    team: Callable[..., Workspace],
+) -> None:
+    """West Sussex: the Assistant Director escalates; "It will be the responsibility of the Head of
+    Service and Service Manager to resolve the matter to a satisfactory standard"."""
+    ws = team(count=1)  # case 100200: Locality 1
+    sam = "Sam Service,sam@council.example,Service Manager,"
+    (ws.root / "roster.csv").write_text(
+        ROSTER.replace(f"{sam},", f"{sam}Locality 1 Team & Partners,")
+        + "Sid Service,sid@council.example,Service Manager,Locality 2 Team & Partners,\n"
+        + "Ada Director,ada@council.example,Assistant Director,,\n",
+        encoding="utf-8",
+    )
+    [earlier] = audits(ws)
+    accept(ws, earlier, grade="Inadequate", moderated="Inadequate")
+    with open_register(ws) as register:
+        [ref] = plan_audits(register, ws, 1, round_kind="reaudit")
+        generate_packs(ws, register)
+        again = register.audit(ref)
+    assert again is not None
+    accept(ws, again, grade="Inadequate", moderated="Inadequate")
+    sent = {n: m for n, m in messages(ws).items() if n.startswith(f"{ref} escalated ")}
+    assert {to(m) for m in sent.values()} == {
+        "Ada Director <ada@council.example>",
+        "Sam Service <sam@council.example>",  # the case's team's, not Sid
+        "Hana Head <hana@council.example>",
+    }
+    for message in sent.values():
+        body = " ".join(message.get_content().split())
+        assert "Escalation to the Assistant Director" in body
+        assert (
+            "It will be the responsibility of the Head of Service and Service Manager to resolve "
+            "the matter to a satisfactory standard and improve outcomes for the child." in body
+        )
+        assert "Childname" not in body
+    note = notes(ws)[f"100200 {ref} escalated.txt"]
+    assert "To resolve it:" in note and "Head of Service, Service Manager" in note
+
+
+def test_missing_historical_information_is_reported_once_to_the_sub_committee(
+    team: Callable[..., Workspace],
+) -> None:
+    """Brighton & Hove, 4.2: "The Monitoring & Evaluation Sub Committee should be informed of any
+    cases where there are issues related to accessing historical information"."""
+    ws = team("multi-agency-audit", count=3)
+    (ws.root / "roster.csv").write_text(
+        ROSTER + "Mo Committee,mec@lscb.example,Monitoring & Evaluation Sub Committee,,\n",
+        encoding="utf-8",
+    )
+    flagged, plain, _ = audits(ws)
+    missing = "The previous authority's chronology was not available to the assessing worker."
+
+    def tick(text: str) -> Callable[[FormFiller], object]:
+        box = names.section_field("missing_historical_information")
+        return lambda form: form.tick(names.MISSING_HISTORY).text(box, text)
+
+    accept(ws, flagged, more=tick(missing))
+    accept(ws, plain)
+    accept(ws, flagged, name="corrected", more=tick(f"{missing} Now found."))  # not told twice
+    sent = {n: m for n, m in messages(ws).items() if "missing historical information" in n}
+    assert list(sent) == [f"{flagged.audit_ref} missing historical information Mo Committee.eml"]
+    [message] = sent.values()
+    assert to(message) == "Mo Committee <mec@lscb.example>"
+    assert message["Subject"] == (
+        f"Audit {flagged.audit_ref} (case 100200): historical information missing"
+    )
+    body = " ".join(message.get_content().split())
+    assert missing in body and "Childname" not in body
+    assert "issues related to accessing historical information" in body
+
+
+def test_missing_historical_information_nobody_holds_is_a_status_warning(
+    team: Callable[..., Workspace],
+) -> None:
+    ws = team("multi-agency-audit", count=1)
+    [audit] = audits(ws)
+    accept(ws, audit, more=lambda form: form.tick(names.MISSING_HISTORY))
+    assert not any("missing historical information" in n for n in messages(ws))
+    assert (
+        f"audit {audit.audit_ref} (case 100200): no one on the roster is the Monitoring & "
+        "Evaluation Sub Committee of team 'Locality 1 Team & Partners', so nobody in that role "
+        "was told" in " ".join(qaf(ws, "status").split())
+    )
 
 
 def test_closed_actions_are_noted_with_their_sign_off(team: Callable[..., Workspace]) -> None:

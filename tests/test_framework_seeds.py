@@ -64,6 +64,7 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
             "Motivational interviewing – that a strengths-based conversational approach has been adopted",
             "Is the child/ren's voice and lived experience evident within practice?",
             "will escalate to the Assistant Director responsible for the child/family in question",
+            "It will be the responsibility of the Head of Service and Service Manager to resolve the matter",
             "a final escalation will be made to the Executive Director of Children, Young People and Learning",
             "Moderation meeting with auditor and practitioner or group moderation",
             "The auditor must record the rationale for each grade given.",

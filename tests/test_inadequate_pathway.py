@@ -65,7 +65,29 @@ def test_inadequate_again_escalates_to_the_assistant_director_then_the_executive
     assert rows[0][-1] == "resolution" and rows[1][0][-1] == escalations[1].resolution
 
 
-def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation(
+def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation_once_moderated(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """West Sussex: "All audits will be moderated"; case files "remain on a re-audit cycle until we
+    are assured that the practice is no longer inadequate"."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    [second] = reaudit(workspace, register)
+    return_form(workspace, second, framework, name="r1.docx", grade="Good")
+    [escalation] = register.escalations()
+    assert escalation.open, "the auditor's Good is not confirmed until it is moderated"
+    assert [m.audit_ref for m in register.moderation_queue(lambda _: framework, TODAY)] == [
+        second.audit_ref
+    ]
+    return_form(workspace, second, framework, name="r1m.docx", grade="Good", moderated="Good")
+    [escalation] = register.escalations()
+    assert escalation.resolved_on == TODAY
+    assert escalation.resolution == f"audit {second.audit_ref} graded 'Good'"
+
+
+def test_a_reaudit_moderated_down_to_inadequate_escalates_instead(
     workspace: Workspace, register: Register, framework: Framework
 ) -> None:
     plan_audits(register, workspace, 1)
@@ -74,9 +96,16 @@ def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation(
     return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
     [second] = reaudit(workspace, register)
     return_form(workspace, second, framework, name="r1.docx", grade="Good")
-    [escalation] = register.escalations()
-    assert escalation.resolved_on == TODAY
-    assert escalation.resolution == f"audit {second.audit_ref} graded 'Good'"
+    return_form(workspace, second, framework, name="r1m.docx", grade="Good", moderated=INADEQUATE)
+    first_level, second_level = register.escalations()
+    assert [(e.level, e.open) for e in (first_level, second_level)] == [
+        ("reaudit", False),
+        ("assistant_director", True),
+    ]
+    # Never "resolved" by the auditor's Good the moderator did not confirm.
+    assert first_level.resolution == (
+        f"escalated further: Escalation to the Assistant Director ({second.audit_ref})"
+    )
 
 
 def test_a_concern_is_recorded_and_routed_even_when_the_rest_of_the_form_is_refused(

@@ -207,7 +207,12 @@ class EscalationLevel(StrictModel):
         default=None, ge=1, description="months after the previous step; None: at once"
     )
     roles: list[str] = Field(min_length=1)
-    responsible: list[str] = Field(default_factory=list)
+    responsible: list[str] = Field(
+        default_factory=list, description="roles that must resolve it; they are told too"
+    )
+    responsibility: str = Field(
+        default="", description="what the framework says they must do, in its words"
+    )
 
 
 class Escalation(StrictModel):
@@ -237,6 +242,10 @@ class Escalation(StrictModel):
                 )
             seen.add(level.key)
         return self
+
+    def level(self, key: str) -> EscalationLevel | None:
+        """The pathway's level with ``key``, or None (a dispute or a concern is no level)."""
+        return next((level for level in self.levels if level.key == key), None)
 
 
 class Moderation(StrictModel):

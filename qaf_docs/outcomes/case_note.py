@@ -124,6 +124,8 @@ def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> Ca
     if outcome == "escalated" and e is not None:
         rows.append(("Escalated", f"{e.title}, {uk(e.raised_on)}, to {', '.join(e.roles)}"))
         rows.append(("Why", e.reason))
+        if facts.responsible:
+            rows.append(("To resolve it", ", ".join(facts.responsible)))
     if facts.escalation_grade:
         rows.append(("Grade after escalation", facts.escalation_grade))
     if facts.resolution:

@@ -19,6 +19,8 @@ from qaf_docs.records import AuditRecord, EscalationRecord, OutcomeEvent, Tracke
 from qaf_docs.register.events import grade_changed, resolution_change
 from qaf_docs.register.store import Register
 
+MISSING_HISTORY_TEXT = "missing_historical_information"  # the form's section of that name
+
 
 def outcomes_of(event: OutcomeEvent, reaudit: bool, grades: Sequence[str]) -> list[str]:
     """The outcomes (keys of ``NOTE_EVENTS``) a register event makes, in the order they happened.
@@ -71,11 +73,20 @@ class AuditFacts:
     earlier_grade: str | None  # the final grade of the audit a re-audit follows
     on_case_list: bool  # the register holds the case's details from a case list
     replaces: bool = False  # a form sent again: this acceptance replaces the audit's earlier one
+    missing_history: str | None = None  # ticked on the current form: what the auditor wrote there
 
     @property
     def final_grade(self) -> str | None:
         """The grade an escalation decided, else the moderated grade, else the auditor's."""
         return self.escalation_grade or self.moderated_grade or self.grade
+
+    @property
+    def responsible(self) -> list[str]:
+        """The roles an escalation's level makes responsible for resolving it (none for other
+        events, a dispute or a concern)."""
+        e = self.escalation
+        level = self.framework.escalation.level(e.level) if e is not None else None
+        return list(level.responsible) if level is not None else []
 
     @property
     def month(self) -> date:
@@ -117,6 +128,9 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         else None,
         on_case_list=bool(audit.team or audit.worker or register.case_facts(audit.audit_ref)),
         replaces=event.event == "returned" and event.accepted_before,
+        missing_history=str(form.get("texts", {}).get(MISSING_HISTORY_TEXT) or "")
+        if form.get("missing_history")
+        else None,
     )
 
 
@@ -126,3 +140,17 @@ def _escalation(register: Register, event: OutcomeEvent) -> EscalationRecord | N
     exact = [e for e in raised if f"{e.title}: {e.reason}" == event.reason]
     found = exact or raised
     return found[-1] if found else None
+
+
+def responsibility(facts: AuditFacts) -> str:
+    """Who must resolve an escalation, as its level says (the framework's words where it gives
+    them), or "" when the level names nobody."""
+    e, responsible = facts.escalation, facts.responsible
+    if e is None or not responsible:
+        return ""
+    level = facts.framework.escalation.level(e.level)
+    if level is not None and level.responsibility:
+        return " ".join(level.responsibility.split())
+    *most, last = responsible
+    who = f"{', '.join(most)} and {last}" if most else last
+    return f"It is the responsibility of the {who} to resolve it."

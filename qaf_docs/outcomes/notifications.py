@@ -7,8 +7,14 @@
   practitioner, team manager and auditor (West Sussex: "The moderator will alert the practitioner,
   manager and auditor … It is good practice to send an email notification that the moderation has
   been completed, and the outcome");
-- escalated: the roles the escalation went to;
+- escalated: the roles the escalation went to, and those its level makes responsible for
+  resolving it (West Sussex: "It will be the responsibility of the Head of Service and Service
+  Manager to resolve the matter"), each message saying who is responsible;
 - an escalation resolved (or the audit upgraded after one): as for a moderation, the outcome.
+- an accepted form that ticks "Historical information missing": the roles the framework's
+  ``escalation.missing_historical_information`` names, once per audit, with what the auditor wrote
+  (Brighton & Hove: "The Monitoring & Evaluation Sub Committee should be informed of any cases where
+  there are issues related to accessing historical information"); never the child's name.
 
 The practitioner is the case's allocated worker, found on the roster by name; the team manager is
 the roster's Team Manager of the case's team; the auditor is the audit's. Any other role (Service
@@ -27,11 +33,14 @@ from dataclasses import dataclass
 from qaf_docs.dates import uk
 from qaf_docs.messages import Roster, fold, for_team
 from qaf_docs.outcomes.case_note import happened
-from qaf_docs.outcomes.facts import AuditFacts
+from qaf_docs.outcomes.facts import MISSING_HISTORY_TEXT, AuditFacts, responsibility
 from qaf_docs.records import Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 
 PRACTITIONER, TEAM_MANAGER, AUDITOR = "Practitioner", "Team Manager", "Auditor"
+MISSING_HISTORY = "missing_history"
+#: Outcomes that make messages but no case note, and the words their file names use.
+MESSAGE_ONLY = {MISSING_HISTORY: "missing historical information"}
 _PRACTITIONER_ROLES = {"practitioner", "social worker", "allocated worker", "key worker"}
 
 
@@ -53,8 +62,18 @@ def roles_to_tell(outcome: str, facts: AuditFacts) -> list[str]:
     if outcome in ("moderated", "grade_changed", "escalation_resolved", "upgraded"):
         return list(facts.framework.moderation.notify) or [PRACTITIONER, TEAM_MANAGER, AUDITOR]
     if outcome == "escalated" and facts.escalation is not None:
-        return list(facts.escalation.roles)
+        return [*facts.escalation.roles, *facts.responsible]
+    if outcome == MISSING_HISTORY:
+        return list(facts.framework.escalation.missing_historical_information)
     return []
+
+
+def flags_missing_history(outcomes: list[str], facts: AuditFacts) -> bool:
+    """True when an event accepting a form that ticks missing history is for the roles the
+    framework names for it (the caller makes sure it is the audit's first)."""
+    accepted = any(o in ("accepted", "reaudited") for o in outcomes)
+    roles = facts.framework.escalation.missing_historical_information
+    return accepted and facts.missing_history is not None and bool(roles)
 
 
 def notices(
@@ -171,6 +190,7 @@ def _subject(outcome: str, facts: AuditFacts) -> str:
         "grade_changed": "moderation completed - grade changed",
         "escalation_resolved": "escalation resolved - the outcome",
         "upgraded": "upgraded after escalation",
+        MISSING_HISTORY: "historical information missing",
     }
     again = " (corrected copy: replaces the earlier one)" if facts.replaces else ""
     return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}{again}"
@@ -180,6 +200,8 @@ def _body(
     outcome: str, facts: AuditFacts, person: Person, child_name: str | None, why: str = ""
 ) -> str:
     a = facts.audit
+    if outcome == MISSING_HISTORY:  # for a committee: never the child's name
+        return _missing_history_body(facts, person, why)
     lines = [f"Dear {person.name},", "", happened(outcome, facts), ""]
     if why:
         lines += [why, ""]
@@ -195,6 +217,8 @@ def _body(
     e = facts.escalation
     if outcome == "escalated" and e is not None:
         lines += ["", f"{e.title} (raised {uk(e.raised_on)}): {e.reason}"]
+        if responsibility(facts):
+            lines.append(responsibility(facts))
     if facts.resolution:
         lines += ["", f"Outcome of the escalation: {facts.resolution}"]
     if outcome in ("accepted", "reaudited") and facts.findings.strip():
@@ -207,4 +231,28 @@ def _body(
             for t in facts.actions
         ]
     lines += ["", f"Audit reference: {a.audit_ref}", "", "QA team"]
+    return "\n".join(lines)
+
+
+def _missing_history_body(facts: AuditFacts, person: Person, why: str) -> str:
+    a = facts.audit
+    title = facts.framework.sections.title(MISSING_HISTORY_TEXT)
+    lines = [
+        f"Dear {person.name},",
+        "",
+        f"The auditor of audit {a.audit_ref} (case {a.case_id}), accepted on "
+        f'{uk(facts.event_on)}, ticked "Historical information missing": there were issues '
+        "related to accessing historical information for this case.",
+        "",
+    ]
+    if why:
+        lines += [why, ""]
+    lines += [
+        f'What the auditor wrote under "{title}":',
+        " ".join((facts.missing_history or "").split()) or "(nothing was written there)",
+        "",
+        f"Audit reference: {a.audit_ref}",
+        "",
+        "QA team",
+    ]
     return "\n".join(lines)

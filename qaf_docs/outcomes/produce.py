@@ -33,7 +33,12 @@ from qaf_docs.outcomes.batch import batch_csv, batch_name
 from qaf_docs.outcomes.case_note import CaseNote, build_note
 from qaf_docs.outcomes.facts import AuditFacts, gather, outcomes_of
 from qaf_docs.outcomes.note_docx import write_note_docx
-from qaf_docs.outcomes.notifications import notices
+from qaf_docs.outcomes.notifications import (
+    MESSAGE_ONLY,
+    MISSING_HISTORY,
+    flags_missing_history,
+    notices,
+)
 from qaf_docs.records import EventOutput, OutcomeEvent, Person
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import (
@@ -117,8 +122,14 @@ def plan_event(
     child = a.child_name if settings.show_child_names else None
     ref, case = windows_name(a.audit_ref), windows_name(a.case_id)
     outputs: list[EventOutput] = []
-    for outcome in outcomes_of(event, facts.reaudit, facts.framework.scale.grades):
-        label = NOTE_EVENTS[outcome]
+    outcomes = outcomes_of(event, facts.reaudit, facts.framework.scale.grades)
+    # Once per audit: a corrected copy that ticks it again does not tell them twice.
+    if flags_missing_history(outcomes, facts) and not register.produced(
+        a.audit_ref, MISSING_HISTORY
+    ):
+        outcomes.append(MISSING_HISTORY)
+    for outcome in outcomes:
+        label = NOTE_EVENTS.get(outcome) or MESSAGE_ONLY[outcome]
         if facts.framework.case_notes.makes_note(outcome):
             note = build_note(outcome, facts, child_name=child)
             file = f"{NOTES}/{today.isoformat()}/{case} {ref} {label}.txt"
@@ -241,7 +252,7 @@ def write_waiting(ws: Workspace, register: Register) -> Produced:
 
 
 def _what(output: EventOutput) -> str:
-    label = NOTE_EVENTS.get(output.outcome, output.outcome)
+    label = NOTE_EVENTS.get(output.outcome) or MESSAGE_ONLY.get(output.outcome, output.outcome)
     kind = "case note" if output.kind == "note" else f"message to {output.recipient}"
     return f"the {kind} for audit {output.audit_ref} ({label})"
 

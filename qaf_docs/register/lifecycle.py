@@ -4,7 +4,9 @@ Inadequate pathway's escalations (every SQL statement for them lives here).
 The pathway follows the framework's ``escalation.levels`` in order: a case's first Inadequate final
 grade raises the first level (the re-audit), Inadequate again the next (Assistant Director), and
 again the last (Executive Director). A later audit of the case that is not Inadequate resolves what
-the pathway left open. A grade dispute is its own level (``grade_dispute``), resolved by a person.
+the pathway left open. Where the framework moderates Inadequate audits at once, both wait for the
+moderation that confirms the grade. A grade dispute is its own level (``grade_dispute``), resolved by
+a person.
 """
 
 from __future__ import annotations
@@ -269,7 +271,9 @@ class LifecycleBook(Connection):
 
         Where the framework moderates an Inadequate audit at once, the pathway waits for the
         moderation (West Sussex: "Where the moderation confirms the grade, the 'Inadequate' process
-        should be followed"); the moderated form's arrival follows it.
+        should be followed"); the moderated form's arrival follows it. A re-audit graded better
+        waits likewise for the moderation it is due before it ends the pathway (case files "remain on
+        a re-audit cycle until we are assured that the practice is no longer inadequate").
         """
         inadequate = framework.scale.inadequate
         levels = framework.escalation.levels
@@ -320,13 +324,16 @@ class LifecycleBook(Connection):
 
     @staticmethod
     def _awaiting_moderation(db: Db, audit_ref: str, framework: Framework) -> bool:
-        """An auditor's Inadequate the framework moderates at once, not moderated yet."""
+        """An auditor's grade not moderated yet, where the framework moderates Inadequate at once
+        and moderates this grade: an Inadequate to start the pathway, a better one to end it."""
         form = db.execute(
             "SELECT overall_grade, moderated_grade, escalation_grade FROM submissions "
             "WHERE audit_ref = ? AND kind = 'audit_tool' AND superseded_by IS NULL",
             (audit_ref,),
         ).fetchone()
-        return bool(form and framework.moderated_at_once(form[0]) and not form[1] and not form[2])
+        if not form or form[1] or form[2]:
+            return False
+        return framework.moderation.inadequate_at_once and framework.needs_moderation(form[0])
 
     @staticmethod
     def _raise(
@@ -380,20 +387,23 @@ class LifecycleBook(Connection):
         )
 
     def returned_form(self, audit_ref: str) -> dict[str, Any] | None:
-        """The current form's date, attendance, overall rationale and text sections, or None."""
+        """The current form's date, attendance, overall rationale, text sections and missing
+        history box (None: the form has none), or None."""
         row = self._db.execute(
-            "SELECT audit_date, practitioner_present, overall_rationale, texts_json FROM "
-            "submissions WHERE audit_ref = ? AND kind = 'audit_tool' AND superseded_by IS NULL",
+            "SELECT audit_date, practitioner_present, overall_rationale, texts_json, "
+            "missing_history FROM submissions WHERE audit_ref = ? AND kind = 'audit_tool' AND "
+            "superseded_by IS NULL",
             (audit_ref,),
         ).fetchone()
         if row is None:
             return None
-        present = row["practitioner_present"]
+        present, missing = row["practitioner_present"], row["missing_history"]
         return {
             "audit_date": date_or_none(row["audit_date"]),
             "practitioner_present": None if present is None else bool(present),
             "overall_rationale": row["overall_rationale"] or "",
             "texts": dict(json.loads(row["texts_json"] or "{}")),
+            "missing_history": None if missing is None else bool(missing),
         }
 
     def round_kind(self, round_id: str) -> str | None:

@@ -84,6 +84,14 @@ class OutcomeBook(Connection):
         ).fetchone()
         return (row[0] or "", row[1] or "") if row else None
 
+    def produced(self, audit_ref: str, outcome: str) -> bool:
+        """True when an earlier event of the audit already produced ``outcome`` (claimed, whether
+        or not its files are written yet)."""
+        row = self._db.execute(
+            "SELECT 1 FROM event_outputs WHERE audit_ref = ? AND outcome = ?", (audit_ref, outcome)
+        ).fetchone()
+        return row is not None
+
     def claim_event(self, event: OutcomeEvent, outputs: Sequence[EventOutput]) -> bool:
         """Record that ``event`` produces ``outputs``; False when another run claimed it first.
 
