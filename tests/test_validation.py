@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from conftest import TODAY, complete_form, pack_docx
@@ -100,6 +100,31 @@ def test_an_action_due_on_the_last_allowed_day_is_accepted(
     complete_form(path, framework).pick_date("qaf_action_1_due", TODAY + timedelta(days=28)).save()
     form = read_audit_form(path, framework)
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
+def test_an_action_due_long_before_the_audit_is_refused_and_a_month_first_date_named(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """ "12/01/2026" typed for 1 December reads as 12 January: overdue from the day it was agreed."""
+    path = pack_docx(workspace, issued[0])
+    audit_day = date(2026, 11, 23)
+    meant = date(2026, 12, 1)
+    form_filler = complete_form(path, framework, audit_day=audit_day)
+    form_filler.text("qaf_action_1_due", "12/01/2026").save()
+    form = read_audit_form(path, framework)
+    [finding] = errors(validate(form, framework, ValidationRules(), received_on=audit_day))
+    assert finding.where == "Action row 1: due date"
+    assert "12/01/2026 is before the audit (23/11/2026)" in finding.message
+    assert f"if you meant {meant:%d/%m/%Y}: dates are day/month/year" in finding.message
+    # A few days before the audit's date (written up later) stays a warning.
+    complete_form(path, framework, audit_day=audit_day).pick_date(
+        "qaf_action_1_due", audit_day - timedelta(days=3)
+    ).save()
+    form = read_audit_form(path, framework)
+    found = validate(form, framework, ValidationRules(), received_on=audit_day)
+    assert errors(found) == [] and any(
+        "before the audit date" in w.message for w in warnings(found)
+    )
 
 
 def test_the_due_window_is_a_setting(

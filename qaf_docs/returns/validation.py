@@ -138,6 +138,23 @@ def _action_findings(
                     f"Set a due date on or before {latest:%d/%m/%Y}, or split the action into steps.",
                 )
             )
+        elif a.due_on < start - timedelta(days=_DUE_BEFORE_AUDIT_DAYS):
+            # Weeks or months before the audit: never an agreed action's date. Often a date typed
+            # month first ("12/01/2026" for 1 December), which reads as a date long past.
+            swapped = _day_month_swapped(a.due_on)
+            hint = (
+                f" (if you meant {swapped:%d/%m/%Y}: dates are day/month/year)"
+                if swapped is not None and start <= swapped <= latest
+                else ""
+            )
+            found.append(
+                Finding(
+                    "error",
+                    f"{where}: due date",
+                    f"{a.due_on:%d/%m/%Y} is before the audit ({start:%d/%m/%Y}){hint}",
+                    "Pick the date the action is due with the date picker.",
+                )
+            )
         elif a.due_on < start:
             found.append(
                 Finding(
@@ -179,3 +196,16 @@ def _moderation_findings(form: AuditForm) -> list[Finding]:
             )
         ]
     return []
+
+
+#: An action due up to a week before the audit date is kept with a warning (the date on the form
+#: may be when the audit was written up); earlier than that is refused.
+_DUE_BEFORE_AUDIT_DAYS = 7
+
+
+def _day_month_swapped(day: date) -> date | None:
+    """The date with day and month exchanged, as someone typing month first meant it."""
+    try:
+        return date(day.year, day.day, day.month) if day.day <= 12 else None
+    except ValueError:
+        return None
