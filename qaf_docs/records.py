@@ -8,6 +8,8 @@ stage's internals to get one of these.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 
@@ -163,6 +165,15 @@ class AuditForm:
     concern_text: str = ""
     saved_at: datetime | None = None  # when the file was last saved, as its properties say
 
+    def answers_digest(self) -> str:
+        """A fingerprint of what the form says (not which file, nor when it was saved): two
+        copies with equal fingerprints hold the same answers."""
+        said = {
+            k: v for k, v in asdict(self).items() if k not in ("identity", "findings", "saved_at")
+        }
+        text = json.dumps(said, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
 
 @dataclass(frozen=True)
 class Submission:
@@ -178,6 +189,7 @@ class Submission:
     moderated_grade: str | None
     escalation_grade: str | None = None  # the grade an escalation decided, where it changed it
     saved_at: datetime | None = None  # when the file was last saved, as its properties said
+    answers_sha: str | None = None  # ``AuditForm.answers_digest`` of what it said
 
 
 @dataclass(frozen=True)

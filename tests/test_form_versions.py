@@ -122,6 +122,40 @@ def test_a_copy_no_editor_saved_is_not_taken_as_older_than_one_an_editor_saved(
     assert _grade(workspace, audit) == "Good"
 
 
+def test_a_copy_saved_again_unchanged_is_set_aside_with_no_new_note_or_message(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """LibreOffice rewrites the bytes when it saves an unchanged form: the copy is new to the
+    inbox but says nothing new, and three identical notes on the child's record help nobody."""
+    from qaf_docs.outcomes.produce import produce
+
+    audit = issued[0]
+    version(workspace, audit, framework, RI, day(2), "QA.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    with open_register(workspace) as register:
+        produce(workspace, register, workspace.load_settings())
+    outputs = sorted(p.name for p in workspace.outbox.rglob("*") if p.suffix in (".txt", ".eml"))
+    drop(saved(pack_docx(workspace, audit), day(3)), workspace.inbox, "Copy of QA.docx")
+    [again] = run(workspace)
+    assert again.result == "rejected"
+    note = " ".join(note_beside(workspace, "Copy of QA.docx").split())
+    assert f"says exactly what the copy of audit {audit.audit_ref} accepted on" in note
+    assert "nothing new to record" in note and "delete this copy" in note
+    with open_register(workspace) as register:
+        assert register.submission_count(audit.audit_ref) == 1
+        produce(workspace, register, workspace.load_settings())
+    after = sorted(
+        p.name
+        for p in workspace.outbox.rglob("*")
+        if p.suffix in (".txt", ".eml") and "rejected" not in p.name
+    )
+    assert after == [n for n in outputs if "rejected" not in n]
+    # Changed, even a little, it is a correction again.
+    complete_form(pack_docx(workspace, audit), framework, grade="Good").save()
+    drop(saved(pack_docx(workspace, audit), day(4)), workspace.inbox, "QA v2.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+
+
 def test_a_corrected_copy_says_it_replaces_the_earlier_one_in_the_line_note_and_message(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:

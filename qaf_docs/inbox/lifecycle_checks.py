@@ -39,6 +39,9 @@ def form_lifecycle_findings(
 ) -> list[Finding]:
     """The audit date, SMART actions, moderation, the audit's status, and whether this copy is
     older than the one already accepted, checked on a form."""
+    same = same_answers_findings(register, audit, form)
+    if same:
+        return same  # nothing else about it matters: it records nothing
     return (
         older_copy_findings(register, audit, form)
         + stale_moderation_findings(register, audit, form)
@@ -51,6 +54,26 @@ def form_lifecycle_findings(
         + moderation_findings(form)
         + form_status_findings(audit, form.overall_grade, form.moderated_grade, framework)
     )
+
+
+def same_answers_findings(register: Register, audit: AuditRecord, form: AuditForm) -> list[Finding]:
+    """A copy saying exactly what the accepted one says (saved again unchanged, or sent twice)
+    is set aside: accepted, it would put the same outcome on the child's record again."""
+    current = register.submission(audit.audit_ref)
+    if current is None or current.answers_sha != form.answers_digest():
+        return []
+    when = _when(datetime.fromisoformat(current.received_at))
+    return [
+        Finding(
+            "error",
+            "File",
+            f"this copy says exactly what the copy of audit {audit.audit_ref} accepted on {when} "
+            "says, so there is nothing new to record",
+            "Nothing is needed: delete this copy. To change the audit, edit the form and send it "
+            "again.",
+            fixable=False,
+        )
+    ]
 
 
 def older_copy_findings(register: Register, audit: AuditRecord, form: AuditForm) -> list[Finding]:

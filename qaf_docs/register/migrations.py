@@ -297,6 +297,12 @@ def _m16_saved_at(db: Db) -> None:
     _add_column(db, "submissions", "saved_at", "TEXT")
 
 
+def _m17_answers(db: Db) -> None:
+    # A fingerprint of what each accepted form said: a copy saved again unchanged (LibreOffice
+    # rewrites the bytes) is set aside, not accepted as a correction with new notes and messages.
+    _add_column(db, "submissions", "answers_sha", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -314,4 +320,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("case notes for escalation outcomes", _m14_escalation_outcomes),
     ("the grade an escalation decided, apart from the moderator's", _m15_escalation_grade),
     ("when each accepted form was last saved", _m16_saved_at),
+    ("what each accepted form said, as a fingerprint", _m17_answers),
 ]

@@ -47,6 +47,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             moderated_grade=r["moderated_grade"],
             escalation_grade=r["escalation_grade"],
             saved_at=datetime.fromisoformat(r["saved_at"]) if r["saved_at"] else None,
+            answers_sha=r["answers_sha"],
         )
 
     def _current_submission(self, audit_ref: str, kind: str) -> Row | None:

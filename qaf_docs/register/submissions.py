@@ -80,14 +80,15 @@ class SubmissionBook(Connection):
         nothing) when this exact content is recorded already.
         """
         ref = form.identity.audit_ref
+        answers = form.answers_digest()  # what this copy says, before any moderation kept
         with self.transaction() as db:
             self._guard_not_ingested(db, sha256)
             form, kept = self._moderation_kept(db, ref, form)
             sid = db.insert(
                 "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
                 "audit_date, overall_grade, overall_rationale, moderator, moderated_grade, "
-                "moderation_reason, moderation_date, practitioner_present, texts_json, saved_at) "
-                "VALUES (?, 'audit_tool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "moderation_reason, moderation_date, practitioner_present, texts_json, saved_at, "
+                "answers_sha) VALUES (?, 'audit_tool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ref,
                     file_name,
@@ -103,6 +104,7 @@ class SubmissionBook(Connection):
                     None if form.practitioner_present is None else int(form.practitioner_present),
                     json.dumps(form.texts),
                     form.saved_at.isoformat() if form.saved_at else None,
+                    answers,
                 ),
             )
             self._supersede(db, ref, "audit_tool", sid)
