@@ -152,3 +152,35 @@ def test_a_docx_without_identity_is_refused(
     docx.Document().save(str(stranger))
     with pytest.raises(IdentityError, match="does not carry a qaf audit identity"):
         read_audit_form(stranger, framework)
+
+
+def test_a_box_libreoffice_split_at_paragraph_breaks_reads_every_paragraph(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """LibreOffice, splitting a box at a paragraph break, leaves the box's bookmark without its
+    end and starts the name again at the last paragraph: all three paragraphs are the answer."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).save()
+    name = f"qaf_rationale_{framework.domains[0].key}"
+
+    def split(xml: str) -> str:
+        xml = re.sub(r"<w:(tag|alias) [^>]*/>", "", xml)  # LibreOffice keeps no tags
+        mark = re.search(rf'<w:bookmarkStart w:id="(\d+)" w:name="{name}"/>', xml)
+        assert mark is not None
+        end = f'<w:bookmarkEnd w:id="{mark.group(1)}"/>'
+        at = xml.index(end, mark.end())
+        close = xml.index("</w:p>", at) + len("</w:p>")
+        more = (
+            "<w:p><w:r><w:t>Second paragraph: the plan.</w:t></w:r></w:p>"
+            f'<w:p><w:bookmarkStart w:id="9999" w:name="{name}"/><w:r><w:t>Third paragraph: '
+            'the conclusion.</w:t></w:r><w:bookmarkEnd w:id="9999"/></w:p>'
+        )
+        return xml[:at] + xml[at + len(end) : close] + more + xml[close:]
+
+    _rewrite_document(path, split)
+    form = read_audit_form(path, framework)
+    assert form.domains[0].rationale == (
+        f"Evidence for {framework.domains[0].title}.\nSecond paragraph: the plan.\n"
+        "Third paragraph: the conclusion."
+    )
+    assert form.domains[1].rationale == f"Evidence for {framework.domains[1].title}."

@@ -222,16 +222,37 @@ def _bookmarked_range(start: etree._Element) -> list[etree._Element] | None:
     return None
 
 
+def _run_on(start: etree._Element, stop: etree._Element | None) -> list[etree._Element]:
+    """Elements after a bookmark start that never ends, up to ``stop`` (the name's next start)
+    or the end of the table cell (else the paragraph) holding it, whichever comes first."""
+    holder = next(start.iterancestors(_TC), None)
+    if holder is None:
+        holder = next(start.iterancestors(_P), start.getparent())
+    # The start's own paragraph first: every paragraph after it begins a new line.
+    out: list[etree._Element] = [p for p in [next(start.iterancestors(_P), None)] if p is not None]
+    inside = False
+    for el in holder.iter() if holder is not None else ():
+        if el is start:
+            inside = True
+        elif el is stop:
+            break
+        elif inside:
+            out.append(el)
+    return out
+
+
 def _field_by_bookmark(name: str, starts: list[etree._Element]) -> FieldValue | None:
     """Read field ``name`` from the text between its bookmarks' starts and ends."""
     texts: list[str] = []
     when: date | None = None
     checked: bool | None = None
     found = False
-    for start in starts:
+    for k, start in enumerate(starts):
         elements = _bookmarked_range(start)
         if elements is None:
-            continue
+            # LibreOffice, splitting a box at a paragraph break, may leave the first bookmark
+            # without its end and start the name again further on: the text runs on to there.
+            elements = _run_on(start, starts[k + 1] if k + 1 < len(starts) else None)
         found = True
         prs = [e for e in elements if e.tag == _SDT_PR]
         # LibreOffice may move the start inside the control: its properties then sit above.
@@ -244,7 +265,7 @@ def _field_by_bookmark(name: str, starts: list[etree._Element]) -> FieldValue | 
         texts.append(_text_of(elements))
     if not found:
         return None
-    raw = "\n".join(t for t in texts if t.strip())
+    raw = "\n".join(t.strip("\n") for t in texts if t.strip())
     if checked is None and raw.strip() in ("☒", "☑", "☐"):
         checked = raw.strip() != "☐"
     return FieldValue(
