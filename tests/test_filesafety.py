@@ -230,3 +230,24 @@ def test_a_locked_file_is_in_use_not_unsafe(
     monkeypatch.setattr(Path, "open", locked)
     with pytest.raises(FileInUseError):
         inspect_office_file(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "says", "advice"),
+    [
+        (b"No.,Action,Owner,Due date\r\n1,Update the plan,TM,01/12/2026\r\n", "a CSV", "CSV"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF", "A PDF or scan cannot be read"),
+    ],
+    ids=["tracker saved as CSV", "PDF"],
+)
+def test_a_file_that_is_not_office_says_what_it_is_and_what_to_do(
+    tmp_path: Path, content: bytes, says: str, advice: str
+) -> None:
+    path = tmp_path / "QA2611-0001.xlsx"
+    path.write_bytes(content)
+    with pytest.raises(UnsafeFileError) as caught:
+        inspect_office_file(path)
+    assert f"it is {says}" in str(caught.value)
+    assert advice in caught.value.what_to_do and "LibreOffice" in caught.value.what_to_do
+    if says != "a PDF":
+        assert "PDF" not in caught.value.what_to_do

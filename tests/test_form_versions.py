@@ -110,6 +110,21 @@ def test_a_copy_without_a_saved_time_is_taken_as_before(
     assert _grade(workspace, audit) == "Good"
 
 
+def test_two_copies_saved_within_a_minute_are_told_apart_to_the_second(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    later = day(2).replace(minute=46, second=41)
+    version(workspace, audit, framework, RI, later, "b.docx")
+    run(workspace)
+    version(workspace, audit, framework, "Good", later.replace(second=38), "a.docx")
+    [older] = run(workspace)
+    assert older.result == "rejected"
+    note = " ".join(note_beside(workspace, "a.docx").split())
+    assert f"at {later.astimezone():%H}:46:38, before" in note
+    assert f"at {later.astimezone():%H}:46:41)" in note
+
+
 def test_a_copy_no_editor_saved_is_not_taken_as_older_than_one_an_editor_saved(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:

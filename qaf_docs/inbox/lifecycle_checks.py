@@ -97,8 +97,9 @@ def older_copy_findings(register: Register, audit: AuditRecord, form: AuditForm)
         Finding(
             "error",
             "File",
-            f"this copy was saved on {_when(form.saved_at)}, before the copy of audit "
-            f"{audit.audit_ref} already accepted (saved on {_when(current.saved_at)}), so it "
+            f"this copy was saved on {_when(form.saved_at, current.saved_at)}, before the copy "
+            f"of audit {audit.audit_ref} already accepted (saved on "
+            f"{_when(current.saved_at, form.saved_at)}), so it "
             "would replace newer work",
             "If the accepted copy is the right one, nothing is needed: delete this one. If this "
             "copy is the one to keep, open it, save it again and drop it in the inbox.",
@@ -158,8 +159,12 @@ def _differs(register: Register, audit_ref: str, form: AuditForm) -> str:
     return " and ".join(found)
 
 
-def _when(moment: datetime) -> str:
-    return f"{moment.astimezone():%d/%m/%Y at %H:%M}"
+def _when(moment: datetime, beside: datetime | None = None) -> str:
+    """The moment as notes give it; to the second when ``beside`` falls in the same minute."""
+    shown = f"{moment.astimezone():%d/%m/%Y at %H:%M}"
+    if beside is not None and shown == f"{beside.astimezone():%d/%m/%Y at %H:%M}":
+        return f"{moment.astimezone():%d/%m/%Y at %H:%M:%S}"
+    return shown
 
 
 def replacing(register: Register, audit_ref: str) -> str:

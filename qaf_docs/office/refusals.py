@@ -84,21 +84,42 @@ def reading(path: Path) -> Iterator[None]:
 
 
 def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
+    extra = ""
     if head.startswith(b"%PDF"):
         found = "a PDF"
+        extra = " A PDF or scan cannot be read: the form itself is needed."
     elif head.startswith(b"{\\rtf"):
         found = "a Rich Text (.rtf) file"
     elif head.lstrip().startswith((b"<", b"\xef\xbb\xbf<")):
         found = "a web page or XML file (an old 'Save as XML/Web page' format)"
+    elif _looks_like_text(head):
+        found = "a CSV or plain text file"
+        extra = (
+            " A sheet saved as CSV keeps only its text, not the tracker qaf issued: save it as an "
+            "Excel Workbook instead."
+        )
     else:
         found = "some other kind of file"
+        extra = " A PDF or scan cannot be read: the form itself is needed."
     return unsafe(
         path,
         f"The file is not a Word or Excel file: it is {found}, whatever its name says.",
-        "Open the original in Word or Excel, use File > Save As, choose 'Word Document (.docx)' or "
-        "'Excel Workbook (.xlsx)', and drop the new copy in the inbox. A PDF or scan cannot be "
-        "read: the form itself is needed.",
+        "Open the original in Word, Excel or LibreOffice, use File > Save As, choose 'Word "
+        "Document (.docx)' or 'Excel Workbook (.xlsx)', and drop the new copy in the inbox."
+        + extra,
     )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Whether a file's first bytes are plain text (a CSV export, a note) rather than binary."""
+    try:
+        text = head.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = head.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    return bool(text.strip()) and all(c.isprintable() or c in "\r\n\t" for c in text)
 
 
 def macro_error(path: Path | None) -> UnsafeFileError:
