@@ -178,3 +178,5 @@ def test_soft_findings_are_warnings_not_rejections(
     found = validate(form, framework, ValidationRules(), received_on=TODAY)
     assert errors(found) == []
     assert {w.where for w in warnings(found)} == {"Voice of the child", "Date of audit"}
+    [voice] = [w for w in warnings(found) if w.where == "Voice of the child"]
+    assert "only what is typed inside the grey box is read" in voice.message

@@ -68,7 +68,13 @@ def validate(
         and framework.sections.voice_of_child
         and not form.texts.get("voice_of_child")
     ):
-        found.append(Finding("warning", "Voice of the child", "left empty"))
+        found.append(
+            Finding(
+                "warning",
+                "Voice of the child",
+                "left empty (only what is typed inside the grey box is read, not text beside it)",
+            )
+        )
     if (
         rules.warn_if_audit_date_missing
         and form.audit_date is None
