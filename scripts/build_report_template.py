@@ -106,8 +106,13 @@ def build(path: Path) -> None:
         "{{ headline.moderated }} moderated audits; weighted kappa {{ headline.kappa }}.",
         style="List Bullet",
     )
-    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("{%p elif moderates %}")
     doc.add_paragraph("No audit has been moderated yet.", style="List Bullet")
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph(
+        "These audits are not moderated: the framework's audit tool has no moderation step.",
+        style="List Bullet",
+    )
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if headline.actions_due %}")
     doc.add_paragraph(

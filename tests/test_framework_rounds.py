@@ -286,3 +286,31 @@ def test_not_applicable_needs_no_rationale_and_is_exported_as_spelled(tmp_path: 
         [item] = [a for a in json.loads(export_json(register))["audits"] if a["overall_grade"]]
     assert item["domains"][1]["grade"] == "Not applicable"
     assert item["domains"][1]["rationale"] == ""
+
+
+def test_a_rounds_report_uses_the_rounds_own_framework(tmp_path: Path) -> None:
+    """A deep dive under the multi-agency framework is reported by its own practice areas, and
+    is never "not moderated yet": that framework's tool has no moderation step."""
+    from docx import Document
+
+    from qaf_docs.frameworks import load_framework
+    from qaf_docs.reports.period_report import build_round_report
+
+    ws = _two_framework_workspace(tmp_path / "ws")
+    _draw(ws, tmp_path, n=2)
+    deep_dive = _draw(ws, tmp_path, "multi-agency-audit", n=2)
+    with Register.open(ws.register_path) as register:
+        path = build_round_report(ws, register, deep_dive.round_id, TODAY)
+    doc = Document(str(path))
+    text = "\n".join(
+        [p.text for p in doc.paragraphs]
+        + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
+    own = load_framework("multi-agency-audit").domains
+    default = load_framework("collaborative-audit").domains
+    assert all(d.title in text for d in own)
+    assert not [
+        d.title for d in default if d.title not in {o.title for o in own} and d.title in text
+    ]
+    assert "not moderated: the framework's audit tool has no moderation step" in text
+    assert "No audit has been moderated yet" not in text

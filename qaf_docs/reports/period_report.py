@@ -116,7 +116,10 @@ def build_round_report(
     }
     title = f"Audit round overview: {round_id}" + (f" ({theme})" if theme else "")
     target = workspace.reports_dir / f"round_{_safe(round_id)}.docx"
-    return _render(workspace, results, chosen, trend, title, extra, target, today)
+    # A round is audited under one framework: its areas, scale and wording, not the default's.
+    framework_id = str((register.round_row(round_id) or {}).get("framework_id") or "")
+    framework = frameworks_of(workspace)(framework_id) if framework_id else None
+    return _render(workspace, results, chosen, trend, title, extra, target, today, framework)
 
 
 def _theme(register: Register, round_id: str) -> str:
@@ -149,12 +152,13 @@ def _render(
     extra: dict[str, Any],
     target: Path,
     today: date,
+    framework: Framework | None = None,
 ) -> Path:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
 
     settings = workspace.load_settings()
-    framework: Framework = workspace.load_framework(settings)
+    framework = framework or workspace.load_framework(settings)
     goal = settings.reports.inadequate_target
     if not (workspace.templates / REPORT_TEMPLATE).exists():
         # A workspace made before reports existed gets the default, which the council can restyle.

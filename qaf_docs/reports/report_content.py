@@ -114,6 +114,8 @@ def build_context(
             ],
             trend_label,
         ),
+        # A framework whose audit tool has no moderation step is never "not moderated yet".
+        "moderates": framework.sections.moderation,
         "moderation_changes": [
             {
                 "ref": a.audit_ref,
