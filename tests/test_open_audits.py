@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from click.testing import CliRunner
 from conftest import TODAY
 from lifecycle_helpers import return_form
 
 from qaf_docs.cases import rounds
+from qaf_docs.cli import cli
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file
 from qaf_docs.frameworks import Framework
 from qaf_docs.packs.generate import generate_packs
@@ -63,6 +65,10 @@ def test_without_moderation_a_returned_inadequate_audit_brings_its_child_back_fo
     # No manager has returned the tracker: the audit is still 'returned'.
     report = _draw(ws, tmp_path, "reaudit", LATER)
     assert [case for case, _, _ in report.audits] == [audit.case_id]  # type: ignore[attr-defined]
+    # The round lists it as due, not as drawn at random.
+    shown = CliRunner().invoke(cli, ["round", "show", report.round_id, "-w", str(ws.root)])  # type: ignore[attr-defined]
+    assert f"case {audit.case_id}" in shown.output and "(re-audit due)" in shown.output
+    assert "at random" not in shown.output
 
 
 def test_an_audit_waiting_for_moderation_keeps_its_child_out_of_a_new_round(

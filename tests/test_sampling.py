@@ -414,6 +414,14 @@ def test_round_lists_cases_nobody_can_take():
     assert any("could not be allocated" in w and "another team" in w for w in result.warnings)
 
 
+def test_a_case_with_no_team_that_nobody_can_take_says_so_in_plain_words():
+    case_list = case_list_from_cases([case("X1", None, None), case("X2", None, None)])
+    result = plan(case_list, RoundSpec("simple", seed=1, n=2), roster=[auditor("Ann", "QA", 1)])
+    [warning] = [w for w in result.warnings if "could not be allocated" in w]
+    assert "team '(no team)' could not be allocated: all 1 auditor(s) are at capacity" in warning
+    assert "its team" not in warning
+
+
 def test_existing_load_and_capacity_months_change_capacity():
     case_list = cases_in_teams({"North": 10})
     roster = [auditor("Ann", "QA", 3)]

@@ -247,9 +247,10 @@ def _reason(
             f"every auditor with capacity is in team {team}, and nobody audits their own team's "
             "cases; add an auditor from another team"
         )
+    outside = f" outside team {team}" if case.team else ""
     return (
-        f"all {len(eligible)} auditor(s) outside team {team} are at capacity; raise their capacity "
-        "or add auditors"
+        f"all {len(eligible)} auditor(s){outside} are at capacity; raise their capacity or add "
+        "auditors"
     )
 
 

@@ -197,12 +197,15 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
         origins = register.audit_origins(round_id)
         recorded = register.round_changes(round_id)
         late = rewrite(ws, register, round_id) if update_manifest else []
-    how = {"drawn": "at random", "added": "added by hand", "swap": "swapped in"}
+        kind = str((register.round_row(round_id) or {}).get("kind") or "")
+    # Re-audit and closure rounds take every case due, not a random draw.
+    drawn = {"reaudit": "re-audit due", "closure": "closed, due its closure audit"}
+    how = {"drawn": drawn.get(kind, "at random"), "added": "added by hand", "swap": "swapped in"}
     click.echo(f"Round {round_id}: {len(audits)} audit(s)")
     for a in audits:
         click.echo(
             f"  {a.audit_ref}  case {a.case_id}  {a.auditor or '(unallocated)'}  {a.status}  "
-            f"({how.get(origins.get(a.audit_ref, 'drawn'), 'at random')})"
+            f"({how.get(origins.get(a.audit_ref, 'drawn'), how['drawn'])})"
         )
     if recorded:
         click.echo("Changes:")
