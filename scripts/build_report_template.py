@@ -85,6 +85,17 @@ def build(path: Path) -> None:
         "This report covers {{ covers }}. Practitioners are not named: workers "
         "appear as Worker A, Worker B … within this report only. Figures agree with the QA tracker."
     )
+    doc.add_paragraph("{%p if report_questions %}")
+    doc.add_paragraph("The framework asks this report to answer:")
+    doc.add_paragraph("{%p for q in report_questions %}")
+    doc.add_paragraph("{{ q }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph(
+        "The sections below give what answers them: how much was audited and returned; how good "
+        "practice was (grades, moderation, actions); what children and families said; and "
+        "whether anyone is better off (the trend over earlier periods and re-audit outcomes)."
+    )
+    doc.add_paragraph("{%p endif %}")
     doc.add_heading("Summary", level=1)
     doc.add_paragraph("{%p if not headline.planned %}")
     doc.add_paragraph("There were no audits in {{ period_title }}, so there is nothing to report.")

@@ -314,3 +314,20 @@ def test_a_rounds_report_uses_the_rounds_own_framework(tmp_path: Path) -> None:
     ]
     assert "not moderated: the framework's audit tool has no moderation step" in text
     assert "No audit has been moderated yet" not in text
+
+
+def test_a_report_states_the_questions_its_framework_asks_it_to_answer(tmp_path: Path) -> None:
+    """West Sussex: "The quarterly report will answer three key questions" – in its words."""
+    from docx import Document
+
+    from qaf_docs.frameworks import load_framework
+    from qaf_docs.reports.period_report import build_round_report
+
+    ws = _two_framework_workspace(tmp_path / "ws")
+    monthly = _draw(ws, tmp_path, n=2)
+    with Register.open(ws.register_path) as register:
+        path = build_round_report(ws, register, monthly.round_id, TODAY)
+    text = "\n".join(p.text for p in Document(str(path)).paragraphs)
+    questions = load_framework("collaborative-audit").report_questions
+    assert len(questions) == 3 and "The framework asks this report to answer:" in text
+    assert all(q in text for q in questions)

@@ -116,6 +116,8 @@ def build_context(
         ),
         # A framework whose audit tool has no moderation step is never "not moderated yet".
         "moderates": framework.sections.moderation,
+        # The framework's own questions for its reports, stated where the report begins.
+        "report_questions": list(framework.report_questions),
         "moderation_changes": [
             {
                 "ref": a.audit_ref,
