@@ -143,6 +143,57 @@ def test_a_read_only_outbox_is_one_error_line_and_the_next_run_finishes(
         assert len(register.results()[0].actions) == 2
 
 
+def tracker_save_fails(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
+    """XlsxWriter's save fails as on a full disk or a read-only outbox: it wraps the OSError in
+    its own FileCreateError, which is not an OSError."""
+    from xlsxwriter.workbook import Workbook
+
+    def fail(self: Workbook) -> None:
+        raise OSError(error.errno, error.strerror, self.filename)
+
+    monkeypatch.setattr(Workbook, "_store_workbook", fail)
+
+
+@pytest.mark.parametrize(
+    "error, words",
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "The disk is full"),
+        (PermissionError(errno.EPERM, "Operation not permitted"), "qaf may not write"),
+    ],
+)
+def test_a_tracker_that_cannot_be_saved_is_one_error_line_naming_it(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, error: OSError, words: str
+) -> None:
+    tracker_save_fails(monkeypatch, error)
+    message = one_line_error(CliRunner().invoke(cli, ["report", "-w", str(workspace.root)]))
+    assert words in message
+    assert f"({workspace.tracker_path})" in message, "the file the user knows, not a temp name"
+    assert "FileCreateError" not in message and ".tmp" not in message
+    assert not [p for p in workspace.outbox.iterdir() if ".tmp" in p.name]
+
+
+def test_an_ingest_whose_tracker_cannot_be_saved_says_what_happened_to_each_file(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit = ready_form(workspace)
+    tracker_save_fails(monkeypatch, PermissionError(errno.EPERM, "Operation not permitted"))
+    result = CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "FileCreateError" not in result.output
+    *said, error = result.output.strip().splitlines()
+    assert said[0].startswith(f"audit {audit.audit_ref}: accepted"), "each file's line comes first"
+    assert "1 accepted, 0 rejected" in said[1]
+    assert error.startswith("Error: 1 file(s) handled: 1 accepted, but these outputs could not")
+    assert f"QA_tracker.xlsx: qaf may not write or read ({workspace.tracker_path})" in error
+    assert error.endswith(". They are written at the next qaf ingest, qaf watch or qaf report.")
+    assert ".." not in error
+    assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]
+    monkeypatch.undo()
+    result = CliRunner().invoke(cli, ["report", "-w", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert workspace.tracker_path.exists()
+
+
 # -- a real small filesystem (root may mount one; otherwise the simulations above stand) ----------
 
 

@@ -36,6 +36,13 @@ def duplicate_note(file_name: str, first_name: str, audit_ref: str | None) -> st
     )
 
 
+def interrupted_note(file_name: str) -> str:
+    """Return the note beside a file set aside by a run that stopped before it saved the reason."""
+    lost = "qaf stopped while setting this file aside, before its reason was saved"
+    again = "Drop the file in the inbox again to have it checked."
+    return rejection_note(file_name, None, [Finding("error", "File", lost, again)])
+
+
 _NOTE_HEAD = """\
 qaf could not accept this file
 ==============================
