@@ -273,9 +273,46 @@ def test_a_full_disk_at_start_leaves_no_empty_lock(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(json, "dump", full)
-    with pytest.raises(OSError):
+    with pytest.raises(QafError, match="The disk is full"):
         WatcherLock(path).acquire()
     assert list(tmp_path.iterdir()) == [], "neither a lock nor its temporary file is left"
+
+
+@pytest.fixture
+def root_log() -> Iterator[None]:
+    """Put back the root logger as it was before a test's `qaf watch` (its level, its handlers)."""
+    root = logging.getLogger()
+    level, before = root.level, list(root.handlers)
+    yield
+    root.setLevel(level)
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+@pytest.mark.parametrize("command", ["watch", "ingest"])
+def test_a_read_only_inbox_is_one_plain_error_line_for_watch_as_for_ingest(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, root_log: None, command: str
+) -> None:
+    """chattr +i on the inbox: root's writes are refused there (chmod would not stop root)."""
+
+    def read_only(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted", "x.lock.1234.tmp")
+
+    monkeypatch.setattr(WatcherLock, "_create", read_only)
+    result = CliRunner().invoke(cli, [command, "-w", str(workspace.root)])
+    line = result.output.strip().splitlines()[-1]
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "PermissionError" not in result.output
+    assert line == (
+        f"Error: qaf may not write or read ({workspace.inbox}): it is read-only, protected, or "
+        "open in another program. Close it or check the folder's permissions (ask IT), then run "
+        "the command again."
+    )
+    if command == "watch":
+        log = (workspace.root / "logs" / "qaf-watch.log").read_text(encoding="utf-8")
+        assert f"qaf watch stopped: qaf may not write or read ({workspace.inbox})" in log
+        assert "Traceback" not in log and "unexpected" not in log
 
 
 def test_an_empty_lock_left_by_an_older_qaf_is_taken_over_at_once(tmp_path: Path) -> None:
