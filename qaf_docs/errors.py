@@ -200,3 +200,27 @@ def os_error_advice(e: OSError) -> str:
         f"A file could not be written or read{where}: {reason}. Run the command again; if it keeps "
         "happening, tell IT and quote this message."
     )
+
+
+def plain_reason(e: BaseException) -> str:
+    """Say in a few plain words why a file operation failed, for a log line: no file name (a name
+    someone typed may be a child's), no error class, nothing from the file's content."""
+    import errno
+
+    if not isinstance(e, OSError):
+        return "an unexpected problem in qaf"
+    if getattr(e, "winerror", None) in (_SHARING_VIOLATION, _LOCK_VIOLATION):
+        return "a file is open in another program"
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        getattr(errno, "EDQUOT", errno.ENOSPC): "the disk is full",
+        errno.EROFS: "the drive is read-only",
+        errno.ENAMETOOLONG: "a file name is too long for the folder",
+        errno.ENOENT: "a file or folder is missing",
+        errno.ENOTDIR: "a file or folder is missing",
+    }
+    if e.errno in reasons:
+        return reasons[e.errno]
+    if e.errno in (errno.EACCES, errno.EPERM) or isinstance(e, PermissionError):
+        return "qaf may not write there (check the folder's permissions)"
+    return "a file could not be written or read"

@@ -488,6 +488,60 @@ def test_a_watched_form_recorded_while_the_disk_was_full_and_its_note_come_throu
     assert failures == {"record": 0, "note": 0}
 
 
+def drop_letter(ws: Workspace, name: str) -> None:
+    """Drop a file that is not a form (it is rejected), already settled."""
+    (ws.inbox / name).write_bytes(b"%PDF-1.4 not a form " + name.encode("utf-8"))
+    old = time.time() - 3600
+    os.utime(ws.inbox / name, (old, old))
+
+
+def test_a_rejected_file_with_a_long_non_ascii_name_never_blocks_later_runs(
+    workspace: Workspace,
+) -> None:
+    """81 Chinese characters and ".docx" are 248 bytes: the note's name (+13) used to be too long
+    for the disk, and every later run failed on writing it."""
+    long_name = "审核表" * 27 + ".docx"
+    drop_letter(workspace, long_name)
+    (outcome,) = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "rejected" and outcome.note is not None and outcome.note.exists()
+    # One an older qaf set aside under its full name, whose note it could never write.
+    (workspace.rejected / ("记录" + long_name)).write_bytes(b"%PDF-1.4 set aside earlier")
+    audit = ready_form(workspace)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    assert [(o.audit_ref, o.result) for o in outcomes] == [(audit.audit_ref, "accepted")]
+    notes = sorted(workspace.rejected.glob("*.rejected.txt"))
+    assert len(notes) == 2, "the older file's note is written too, under a shorter name"
+    assert all(len(n.name.encode("utf-8")) <= 255 for n in notes)
+    assert "qaf stopped while setting this file aside" in notes[0].read_text(encoding="utf-8") + (
+        notes[1].read_text(encoding="utf-8")
+    )
+
+
+def test_a_note_that_cannot_be_written_holds_up_no_other_file_and_comes_later(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qaf_docs.inbox import notes
+
+    audit = ready_form(workspace)
+    drop_letter(workspace, "letter one.docx")
+    drop_letter(workspace, "letter two.docx")
+
+    def full(*args: Any, **kwargs: Any) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(notes, "atomic_write", full)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    assert sorted(o.result for o in outcomes) == ["accepted", "rejected", "rejected"]
+    assert not list(workspace.inbox.glob("*.docx")), "every file was dealt with"
+    assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]
+    assert not list(workspace.rejected.glob("*.rejected.txt"))
+    monkeypatch.undo()
+    ingest_inbox(workspace, settle_s=0.05)
+    assert len(list(workspace.rejected.glob("*.rejected.txt"))) == 2, "written at the next run"
+    with Register.open(workspace.register_path) as register:
+        assert register.submission(audit.audit_ref) is not None
+
+
 def test_os_error_advice_never_quotes_more_than_the_file_name() -> None:
     advice = os_error_advice(OSError(errno.ENOSPC, "No space left on device", "/ws/outbox/x.xlsx"))
     assert advice.count("\n") == 0 and "Free some space" in advice
