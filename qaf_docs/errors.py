@@ -11,6 +11,7 @@
      │    ├── RegisterUnavailableError  it cannot be reached just now: try again later
      │    └── AlreadyRecordedError      this exact file is recorded already (maybe by another inbox)
      ├── FileInUseError           an inbox file is held open by Word/Excel: retried later, never rejected
+     ├── FolderNotWritableError   qaf may not move an inbox file into outbox/processed or rejected
      └── SubmissionError          a file dropped in the inbox cannot be accepted
           ├── UnsafeFileError     not a safe Office file (macro, encrypted, zip bomb, not a zip …)
           └── IdentityError       the file does not say which audit it belongs to, or names an unknown one
@@ -107,6 +108,22 @@ class FileInUseError(QafError):
             "moved yet. It will be tried again automatically once it is closed."
         )
         self.path = path
+
+
+class FolderNotWritableError(QafError):
+    """qaf may not create files in a folder it moves inbox files to (``outbox/processed``, say).
+
+    Not a file in use: the folder's permissions (or a read-only drive) must change. What was read
+    from the file is recorded already; the file waits in the inbox and is moved at a later run.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        where = f"{folder.parent.name}/{folder.name}"  # outbox/processed: never a file's name
+        super().__init__(
+            f"qaf may not write to {where}: check the folder's permissions; the file is recorded "
+            "and waits in the inbox"
+        )
+        self.folder = folder
 
 
 class SubmissionError(QafError):
@@ -207,6 +224,10 @@ def plain_reason(e: BaseException) -> str:
     someone typed may be a child's), no error class, nothing from the file's content."""
     import errno
 
+    if isinstance(e, FileInUseError):
+        return "a file is open in another program"
+    if isinstance(e, QafError):
+        return str(e).rstrip(".")
     if not isinstance(e, OSError):
         return "an unexpected problem in qaf"
     if getattr(e, "winerror", None) in (_SHARING_VIOLATION, _LOCK_VIOLATION):

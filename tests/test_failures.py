@@ -194,6 +194,28 @@ def test_an_ingest_whose_tracker_cannot_be_saved_says_what_happened_to_each_file
     assert workspace.tracker_path.exists()
 
 
+def test_a_processed_folder_qaf_may_not_write_is_one_line_naming_the_folder_not_the_file(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready_form(workspace, "Zelda128 Childname audit.docx")
+    real_open = os.open
+
+    def protected(path: Any, flags: int, *args: Any) -> int:
+        if Path(path).parent == workspace.processed:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr("qaf_docs.inbox.moves.os.open", protected)
+    message = one_line_error(CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)]))
+    assert message.strip() == (
+        "Error: qaf may not write to outbox/processed: check the folder's permissions; the file "
+        "is recorded and waits in the inbox"
+    )
+    monkeypatch.undo()
+    assert CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)]).exit_code == 0
+    assert [p.name for p in workspace.processed.iterdir()] == ["Zelda128 Childname audit.docx"]
+
+
 # -- a real small filesystem (root may mount one; otherwise the simulations above stand) ----------
 
 

@@ -28,6 +28,7 @@ from qaf_docs.errors import (
     QafError,
     RegisterError,
     SubmissionError,
+    plain_reason,
 )
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.inbox import derived
@@ -217,7 +218,7 @@ class Ingestor:
             log.warning(
                 "audit %s: action tracker not written yet (%s); will retry",
                 audit.audit_ref,
-                type(exc).__name__,
+                plain_reason(exc),
             )
             return ""
         if handed is None:

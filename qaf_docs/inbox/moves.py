@@ -10,7 +10,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from qaf_docs.errors import FileInUseError
+from qaf_docs.errors import FileInUseError, FolderNotWritableError
 from qaf_docs.office.parts import sha256_file
 
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -79,7 +79,8 @@ def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> 
     """Move ``src`` into ``dest_dir`` under a safe name, adding " (2)", " (3)" … never overwriting.
 
     Raises FileInUseError when the source is held open (Windows sharing violation), so the caller
-    retries later; the source is then left exactly where it was.
+    retries later, and FolderNotWritableError when nothing may be created in ``dest_dir``; the
+    source is then left exactly where it was.
     """
     dest_dir.mkdir(parents=True, exist_ok=True)
     safe = safe_display_name(name if name is not None else src.name)
@@ -99,6 +100,11 @@ def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> 
                 return candidate
             counter += 1
             continue
+        except OSError as exc:
+            # The folder, not the file: nothing may be created in it (protected, or read-only).
+            if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+                raise FolderNotWritableError(dest_dir) from exc
+            raise
         os.close(fd)
         try:
             _move_onto_reservation(src, candidate)
