@@ -11,6 +11,7 @@
      │    ├── RegisterUnavailableError  it cannot be reached just now: try again later
      │    └── AlreadyRecordedError      this exact file is recorded already (maybe by another inbox)
      ├── FileInUseError           an inbox file is held open by Word/Excel: retried later, never rejected
+     ├── FolderNotWritableError   qaf may not move an inbox file into outbox/processed or rejected
      └── SubmissionError          a file dropped in the inbox cannot be accepted
           ├── UnsafeFileError     not a safe Office file (macro, encrypted, zip bomb, not a zip …)
           └── IdentityError       the file does not say which audit it belongs to, or names an unknown one
@@ -109,6 +110,22 @@ class FileInUseError(QafError):
         self.path = path
 
 
+class FolderNotWritableError(QafError):
+    """qaf may not create files in a folder it moves inbox files to (``outbox/processed``, say).
+
+    Not a file in use: the folder's permissions (or a read-only drive) must change. What was read
+    from the file is recorded already; the file waits in the inbox and is moved at a later run.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        where = f"{folder.parent.name}/{folder.name}"  # outbox/processed: never a file's name
+        super().__init__(
+            f"qaf may not write to {where}: check the folder's permissions; the file is recorded "
+            "and waits in the inbox"
+        )
+        self.folder = folder
+
+
 class SubmissionError(QafError):
     """A file in the inbox cannot be accepted; ``what_to_do`` is advice for the admin officer."""
 
@@ -200,3 +217,31 @@ def os_error_advice(e: OSError) -> str:
         f"A file could not be written or read{where}: {reason}. Run the command again; if it keeps "
         "happening, tell IT and quote this message."
     )
+
+
+def plain_reason(e: BaseException) -> str:
+    """Say in a few plain words why a file operation failed, for a log line: no file name (a name
+    someone typed may be a child's), no error class, nothing from the file's content."""
+    import errno
+
+    if isinstance(e, FileInUseError):
+        return "a file is open in another program"
+    if isinstance(e, QafError):
+        return str(e).rstrip(".")
+    if not isinstance(e, OSError):
+        return "an unexpected problem in qaf"
+    if getattr(e, "winerror", None) in (_SHARING_VIOLATION, _LOCK_VIOLATION):
+        return "a file is open in another program"
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        getattr(errno, "EDQUOT", errno.ENOSPC): "the disk is full",
+        errno.EROFS: "the drive is read-only",
+        errno.ENAMETOOLONG: "a file name is too long for the folder",
+        errno.ENOENT: "a file or folder is missing",
+        errno.ENOTDIR: "a file or folder is missing",
+    }
+    if e.errno in reasons:
+        return reasons[e.errno]
+    if e.errno in (errno.EACCES, errno.EPERM) or isinstance(e, PermissionError):
+        return "qaf may not write there (check the folder's permissions)"
+    return "a file could not be written or read"

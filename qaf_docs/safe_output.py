@@ -260,6 +260,10 @@ def atomic_write(
         except PermissionError:
             # Windows: the target is open in Excel (or read-only). Leave it alone.
             return _place_without_clobber(temp, dated_copy_path(path, now()))
+    except OSError as e:
+        if e.filename == str(temp):
+            e.filename = str(path)  # the message names the file the user knows, not the temp one
+        raise
     finally:
         temp.unlink(missing_ok=True)
 

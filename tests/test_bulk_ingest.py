@@ -190,7 +190,8 @@ def test_qafs_own_failure_on_one_file_leaves_it_in_the_inbox_and_the_rest_go_in(
     monkeypatch.setattr(bulk, "read_audit_form", fails_on_one)
     outcomes = ingest_inbox(workspace, settle_s=0.05)
     waiting = [o for o in outcomes if o.result == "waiting" and "could not read it" in o.detail]
-    assert len(waiting) == 1 and "RuntimeError" in waiting[0].detail
+    assert len(waiting) == 1 and "(an unexpected problem in qaf)" in waiting[0].detail
+    assert "RuntimeError" not in waiting[0].detail + caplog.text, "plain words, not Python's"
     assert "stays in the inbox" in waiting[0].detail
     assert (workspace.inbox / "form 2.docx").exists()  # nothing lost, nothing half-recorded
     assert broken not in _recorded(workspace)

@@ -143,6 +143,79 @@ def test_a_read_only_outbox_is_one_error_line_and_the_next_run_finishes(
         assert len(register.results()[0].actions) == 2
 
 
+def tracker_save_fails(monkeypatch: pytest.MonkeyPatch, error: OSError) -> None:
+    """XlsxWriter's save fails as on a full disk or a read-only outbox: it wraps the OSError in
+    its own FileCreateError, which is not an OSError."""
+    from xlsxwriter.workbook import Workbook
+
+    def fail(self: Workbook) -> None:
+        raise OSError(error.errno, error.strerror, self.filename)
+
+    monkeypatch.setattr(Workbook, "_store_workbook", fail)
+
+
+@pytest.mark.parametrize(
+    "error, words",
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "The disk is full"),
+        (PermissionError(errno.EPERM, "Operation not permitted"), "qaf may not write"),
+    ],
+)
+def test_a_tracker_that_cannot_be_saved_is_one_error_line_naming_it(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, error: OSError, words: str
+) -> None:
+    tracker_save_fails(monkeypatch, error)
+    message = one_line_error(CliRunner().invoke(cli, ["report", "-w", str(workspace.root)]))
+    assert words in message
+    assert f"({workspace.tracker_path})" in message, "the file the user knows, not a temp name"
+    assert "FileCreateError" not in message and ".tmp" not in message
+    assert not [p for p in workspace.outbox.iterdir() if ".tmp" in p.name]
+
+
+def test_an_ingest_whose_tracker_cannot_be_saved_says_what_happened_to_each_file(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit = ready_form(workspace)
+    tracker_save_fails(monkeypatch, PermissionError(errno.EPERM, "Operation not permitted"))
+    result = CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "FileCreateError" not in result.output
+    *said, error = result.output.strip().splitlines()
+    assert said[0].startswith(f"audit {audit.audit_ref}: accepted"), "each file's line comes first"
+    assert "1 accepted, 0 rejected" in said[1]
+    assert error.startswith("Error: 1 file(s) handled: 1 accepted, but these outputs could not")
+    assert f"QA_tracker.xlsx: qaf may not write or read ({workspace.tracker_path})" in error
+    assert error.endswith(". They are written at the next qaf ingest, qaf watch or qaf report.")
+    assert ".." not in error
+    assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]
+    monkeypatch.undo()
+    result = CliRunner().invoke(cli, ["report", "-w", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert workspace.tracker_path.exists()
+
+
+def test_a_processed_folder_qaf_may_not_write_is_one_line_naming_the_folder_not_the_file(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ready_form(workspace, "Zelda128 Childname audit.docx")
+    real_open = os.open
+
+    def protected(path: Any, flags: int, *args: Any) -> int:
+        if Path(path).parent == workspace.processed:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr("qaf_docs.inbox.moves.os.open", protected)
+    message = one_line_error(CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)]))
+    assert message.strip() == (
+        "Error: qaf may not write to outbox/processed: check the folder's permissions; the file "
+        "is recorded and waits in the inbox"
+    )
+    monkeypatch.undo()
+    assert CliRunner().invoke(cli, ["ingest", "-w", str(workspace.root)]).exit_code == 0
+    assert [p.name for p in workspace.processed.iterdir()] == ["Zelda128 Childname audit.docx"]
+
+
 # -- a real small filesystem (root may mount one; otherwise the simulations above stand) ----------
 
 
@@ -222,9 +295,46 @@ def test_a_full_disk_at_start_leaves_no_empty_lock(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(json, "dump", full)
-    with pytest.raises(OSError):
+    with pytest.raises(QafError, match="The disk is full"):
         WatcherLock(path).acquire()
     assert list(tmp_path.iterdir()) == [], "neither a lock nor its temporary file is left"
+
+
+@pytest.fixture
+def root_log() -> Iterator[None]:
+    """Put back the root logger as it was before a test's `qaf watch` (its level, its handlers)."""
+    root = logging.getLogger()
+    level, before = root.level, list(root.handlers)
+    yield
+    root.setLevel(level)
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
+
+
+@pytest.mark.parametrize("command", ["watch", "ingest"])
+def test_a_read_only_inbox_is_one_plain_error_line_for_watch_as_for_ingest(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch, root_log: None, command: str
+) -> None:
+    """chattr +i on the inbox: root's writes are refused there (chmod would not stop root)."""
+
+    def read_only(*args: Any, **kwargs: Any) -> None:
+        raise PermissionError(errno.EPERM, "Operation not permitted", "x.lock.1234.tmp")
+
+    monkeypatch.setattr(WatcherLock, "_create", read_only)
+    result = CliRunner().invoke(cli, [command, "-w", str(workspace.root)])
+    line = result.output.strip().splitlines()[-1]
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output and "PermissionError" not in result.output
+    assert line == (
+        f"Error: qaf may not write or read ({workspace.inbox}): it is read-only, protected, or "
+        "open in another program. Close it or check the folder's permissions (ask IT), then run "
+        "the command again."
+    )
+    if command == "watch":
+        log = (workspace.root / "logs" / "qaf-watch.log").read_text(encoding="utf-8")
+        assert f"qaf watch stopped: qaf may not write or read ({workspace.inbox})" in log
+        assert "Traceback" not in log and "unexpected" not in log
 
 
 def test_an_empty_lock_left_by_an_older_qaf_is_taken_over_at_once(tmp_path: Path) -> None:
@@ -398,6 +508,60 @@ def test_a_watched_form_recorded_while_the_disk_was_full_and_its_note_come_throu
         stop.set()
         thread.join(timeout=30)
     assert failures == {"record": 0, "note": 0}
+
+
+def drop_letter(ws: Workspace, name: str) -> None:
+    """Drop a file that is not a form (it is rejected), already settled."""
+    (ws.inbox / name).write_bytes(b"%PDF-1.4 not a form " + name.encode("utf-8"))
+    old = time.time() - 3600
+    os.utime(ws.inbox / name, (old, old))
+
+
+def test_a_rejected_file_with_a_long_non_ascii_name_never_blocks_later_runs(
+    workspace: Workspace,
+) -> None:
+    """81 Chinese characters and ".docx" are 248 bytes: the note's name (+13) used to be too long
+    for the disk, and every later run failed on writing it."""
+    long_name = "审核表" * 27 + ".docx"
+    drop_letter(workspace, long_name)
+    (outcome,) = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "rejected" and outcome.note is not None and outcome.note.exists()
+    # One an older qaf set aside under its full name, whose note it could never write.
+    (workspace.rejected / ("记录" + long_name)).write_bytes(b"%PDF-1.4 set aside earlier")
+    audit = ready_form(workspace)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    assert [(o.audit_ref, o.result) for o in outcomes] == [(audit.audit_ref, "accepted")]
+    notes = sorted(workspace.rejected.glob("*.rejected.txt"))
+    assert len(notes) == 2, "the older file's note is written too, under a shorter name"
+    assert all(len(n.name.encode("utf-8")) <= 255 for n in notes)
+    assert "qaf stopped while setting this file aside" in notes[0].read_text(encoding="utf-8") + (
+        notes[1].read_text(encoding="utf-8")
+    )
+
+
+def test_a_note_that_cannot_be_written_holds_up_no_other_file_and_comes_later(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qaf_docs.inbox import notes
+
+    audit = ready_form(workspace)
+    drop_letter(workspace, "letter one.docx")
+    drop_letter(workspace, "letter two.docx")
+
+    def full(*args: Any, **kwargs: Any) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(notes, "atomic_write", full)
+    outcomes = ingest_inbox(workspace, settle_s=0.05)
+    assert sorted(o.result for o in outcomes) == ["accepted", "rejected", "rejected"]
+    assert not list(workspace.inbox.glob("*.docx")), "every file was dealt with"
+    assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]
+    assert not list(workspace.rejected.glob("*.rejected.txt"))
+    monkeypatch.undo()
+    ingest_inbox(workspace, settle_s=0.05)
+    assert len(list(workspace.rejected.glob("*.rejected.txt"))) == 2, "written at the next run"
+    with Register.open(workspace.register_path) as register:
+        assert register.submission(audit.audit_ref) is not None
 
 
 def test_os_error_advice_never_quotes_more_than_the_file_name() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from qaf_docs.errors import FileInUseError
 from qaf_docs.inbox import readiness as inbox
-from qaf_docs.inbox.moves import move_without_clobber, safe_display_name
+from qaf_docs.inbox.moves import MAX_NAME_BYTES, move_without_clobber, safe_display_name
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 
 
@@ -256,13 +256,30 @@ def test_safe_display_name_keeps_the_extension_when_truncating() -> None:
     assert len(result) == 150 and result.endswith(".docx")
 
 
+def test_a_long_non_ascii_name_is_shortened_by_its_bytes_with_room_for_a_note(
+    tmp_path: Path,
+) -> None:
+    """86 Chinese characters are 258 bytes: under 150 characters, over what a disk takes."""
+    name = "审核表" * 27 + ".docx"  # 81 characters and ".docx": 248 bytes, as the tester's
+    (tmp_path / name).write_bytes(b"one")
+    first = move_without_clobber(tmp_path / name, tmp_path / "rejected")
+    (tmp_path / name).write_bytes(b"two")
+    second = move_without_clobber(tmp_path / name, tmp_path / "rejected")
+    for moved in (first, second):
+        assert len(moved.name.encode("utf-8")) <= MAX_NAME_BYTES and moved.suffix == ".docx"
+        assert moved.name.startswith("审核表审核表"), "whole characters, cut at the end"
+    assert second.name.endswith(" (2).docx")
+    longest = f".{second.name}.rejected.4194304-0123abcd.tmp.txt"  # the note's temporary name
+    assert len(longest.encode("utf-8")) <= 255
+
+
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
 
 
 @given(st.text(max_size=300))
 def test_safe_display_name_is_always_valid_on_windows(name: str) -> None:
     result = safe_display_name(name)
-    assert 0 < len(result) <= 150
+    assert 0 < len(result) <= 150 and len(result.encode("utf-8")) <= MAX_NAME_BYTES
     assert not any(ch in result for ch in '<>:"/\\|?*') and all(ord(ch) >= 32 for ch in result)
     assert result[-1] not in ". " and result[0] != "."
     assert result.split(".")[0].strip().upper() not in _RESERVED

@@ -6,6 +6,7 @@ and use generous deadlines so a loaded 2-core machine does not make them flaky.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -20,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import hostile_files as hf
 import pytest
@@ -28,6 +30,7 @@ from qaf_docs.errors import FileInUseError, QafError, RegisterUnavailableError, 
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.watcher import TOGETHER_FROM, InboxWatcher
+from qaf_docs.office.parts import sha256_file
 
 DEADLINE_S = 45.0
 LOG = logging.getLogger("qaf_docs.test_watch")
@@ -197,8 +200,11 @@ def test_one_bad_file_does_not_stop_the_others(
     assert sorted(harness.processed) == sorted(f"ok-{i}.docx" for i in range(20))
     errors = [r for r in caplog.records if r.levelno >= logging.WARNING]
     text = "\n".join(r.getMessage() for r in errors)
-    assert "crash.docx" in text and "ValueError" in text
-    assert "evil.docx" in text and "macros" in text
+    label = f"file #{sha256_file(harness.inbox / 'crash.docx')[:8]}"  # as rejections name files
+    assert f"could not process {label} (an unexpected problem in qaf)" in text
+    assert f"could not process {label}: The file contains macros (tried again" in text
+    assert "crash.docx" not in text and "evil.docx" not in text, "a name may be a child's"
+    assert "ValueError" not in text, "plain words, not Python's"
     assert secret not in text  # content never reaches the log above debug level
     assert (harness.inbox / "crash.docx").exists()  # left where it was, not lost
 
@@ -243,11 +249,42 @@ def test_a_file_open_in_word_is_retried(tmp_path: Path, caplog: pytest.LogCaptur
             raise FileInUseError(path)
 
     harness = Harness(tmp_path, poll=True, process=word_has_it)
-    drop(harness.inbox, "open.docx")
+    label = f"file #{sha256_file(drop(harness.inbox, 'Zelda128 Childname audit.docx'))[:8]}"
     with caplog.at_level(logging.INFO, logger=LOG.name), harness.running():
         assert wait_for(lambda: harness.count() >= 1)
-    assert harness.processed == ["open.docx"] and len(attempts) == 3
-    assert sum("open in another program" in r.getMessage() for r in caplog.records) == 1
+    assert harness.processed == ["Zelda128 Childname audit.docx"] and len(attempts) == 3
+    said = [r.getMessage() for r in caplog.records if "open in another program" in r.getMessage()]
+    assert said == [f"{label} is open in another program; will retry when it is closed"]
+    assert "Childname" not in caplog.text
+
+
+def test_a_folder_qaf_may_not_write_is_told_from_a_file_in_use(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """outbox/processed made read-only (chattr +i: root's writes fail too) is not Word at work."""
+    harness = Harness(tmp_path / "outbox", poll=True)
+    real_open = os.open
+
+    def protected(path: Any, flags: int, *args: Any) -> int:
+        if Path(path).parent == harness.done:
+            raise PermissionError(errno.EPERM, "Operation not permitted", str(path))
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr("qaf_docs.inbox.moves.os.open", protected)
+    label = f"file #{sha256_file(drop(harness.inbox, 'Zelda128 Childname audit.docx'))[:8]}"
+    with caplog.at_level(logging.INFO, logger=LOG.name), harness.running():
+        assert wait_for(lambda: "may not write" in caplog.text)
+        time.sleep(0.5)  # tried again meanwhile, quietly
+        monkeypatch.undo()
+        assert wait_for(lambda: (harness.done / "Zelda128 Childname audit.docx").exists())
+    said = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert (
+        f"{label}: qaf may not write to outbox/processed: check the folder's permissions; "
+        "the file is recorded and waits in the inbox (tried again by itself)"
+    ) in said
+    assert sum("may not write" in line for line in said) == 1, "said once, not at every try"
+    assert "open in another program" not in caplog.text
+    assert "Childname" not in caplog.text and "PermissionError" not in caplog.text
 
 
 def test_a_file_the_register_could_not_take_yet_is_retried_not_set_aside(
@@ -345,7 +382,8 @@ def test_burst_end_failure_is_logged_and_watching_continues(
         assert wait_for(lambda: harness.bursts >= 1)
         drop(harness.inbox, "b.docx")
         assert wait_for(lambda: harness.count() >= 2 and harness.bursts >= 2)
-    assert "end-of-burst update failed" in caplog.text
+    assert "end-of-burst update failed (a file could not be written or read)" in caplog.text
+    assert "OSError" not in caplog.text
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to itself")

@@ -33,12 +33,21 @@ def ingest(workspace: Path | None, as_json: bool) -> None:
         qaf ingest --workspace "\\\\server\\qa\\audits"
     """
     from qaf_docs.cli.progress import progress
-    from qaf_docs.inbox.ingest import ingest_inbox
+    from qaf_docs.inbox.ingest import FilesHandledError, ingest_inbox
 
     ws = workspace_at(workspace)
-    # The bar goes to stderr and only on a terminal: --json output on stdout stays clean.
-    with progress("Reading the inbox") as (start, step):
-        outcomes = ingest_inbox(ws, on_start=start, on_file=lambda _: step())
+    try:
+        # The bar goes to stderr and only on a terminal: --json output on stdout stays clean.
+        with progress("Reading the inbox") as (start, step):
+            outcomes = ingest_inbox(ws, on_start=start, on_file=lambda _: step())
+    except FilesHandledError as e:
+        # The files were dealt with (recorded, rejected …): say so for each, then the one Error
+        # line says what could not be done after them (the tracker, say) and when it will be.
+        if as_json:
+            click.echo(json.dumps(_outcomes_json(e.outcomes), indent=2))
+        else:
+            _print_outcomes(ws, e.outcomes, tracker=False)
+        raise
     unrecorded = [o for o in outcomes if o.problem]
     if as_json:
         click.echo(json.dumps(_outcomes_json(outcomes), indent=2))
@@ -91,7 +100,7 @@ def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
     }
 
 
-def _print_outcomes(ws: Workspace, outcomes: list[Any]) -> None:
+def _print_outcomes(ws: Workspace, outcomes: list[Any], *, tracker: bool = True) -> None:
     if not outcomes:
         click.echo(f"No files in the inbox ({ws.inbox}).")
         return
@@ -111,7 +120,7 @@ def _print_outcomes(ws: Workspace, outcomes: list[Any]) -> None:
     )
     if counts["rejected"] or counts["duplicate"]:
         click.echo(f"Notes for rejected files: {ws.rejected}")
-    if counts["accepted"]:
+    if counts["accepted"] and tracker:
         click.echo(f"Tracker: {ws.tracker_path}")
 
 

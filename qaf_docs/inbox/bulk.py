@@ -30,6 +30,7 @@ from qaf_docs.errors import (
     FileInUseError,
     QafError,
     SubmissionError,
+    plain_reason,
 )
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.inbox import derived
@@ -334,7 +335,7 @@ def _read(path: Path) -> Reading:
     except Exception as exc:
         # qaf's own failure, not the sender's mistake: the file stays where it is, the rest go on.
         # An error's text may quote the file, so only its kind is logged (details at debug level).
-        reading.unexpected = type(exc).__name__
+        reading.unexpected = plain_reason(exc)
         log.error("could not read a file (%s); it stays in the inbox", reading.unexpected)
         log.debug("details", exc_info=True)
     return reading

@@ -220,7 +220,9 @@ def bring_up_to_date(
     done.written += trackers.written
     done.failed += trackers.failed
     for line in done.failed:
-        log.warning("could not bring up to date %s; will try again at the next run", line)
+        log.warning(
+            "could not bring up to date %s; will try again at the next run", line.rstrip(".")
+        )
     return done
 
 

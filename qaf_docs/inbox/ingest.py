@@ -28,19 +28,22 @@ from qaf_docs.errors import (
     QafError,
     RegisterError,
     SubmissionError,
+    plain_reason,
 )
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
-from qaf_docs.inbox.identity_checks import (
-    FrameworkCache,
-    check_identity,
-    file_identity,
-    refusal,
-)
+from qaf_docs.inbox.identity_checks import FrameworkCache, check_identity, file_identity, refusal
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
-from qaf_docs.inbox.notes import NOTE_SUFFIX, duplicate_note, note_path, rejection_note, write_note
+from qaf_docs.inbox.notes import (
+    NOTE_SUFFIX,
+    duplicate_note,
+    interrupted_note,
+    note_path,
+    rejection_note,
+    write_note,
+)
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.watcher import InboxWatcher
 from qaf_docs.office.parts import Limits, Package, sha256_file
@@ -142,8 +145,6 @@ class Ingestor:
             label, finding = refusal(e, identity, self.settings)
             return self._reject(path, digest, label, None, [finding], named=identity.audit_ref)
 
-    # -- identity ----------------------------------------------------------------------------------
-
     # -- the two kinds of file ---------------------------------------------------------------------
 
     def _audit_tool(
@@ -217,7 +218,7 @@ class Ingestor:
             log.warning(
                 "audit %s: action tracker not written yet (%s); will retry",
                 audit.audit_ref,
-                type(exc).__name__,
+                plain_reason(exc),
             )
             return ""
         if handed is None:
@@ -306,22 +307,9 @@ class Ingestor:
             seen = self.register.ingested(digest)
             if text is None and seen is not None and seen.outcome == "processed":
                 text = duplicate_note(path.name, seen.file_name, seen.audit_ref)
-            if text is None:
-                text = rejection_note(
-                    path.name,
-                    None,
-                    [
-                        Finding(
-                            "error",
-                            "File",
-                            "qaf stopped while setting this file aside, before its reason was saved",
-                            "Drop the file in the inbox again to have it checked.",
-                        )
-                    ],
-                )
-            write_note(path, text)
-            restored += 1
-            log.warning("a rejection note was missing after an interruption; written again")
+            if write_note(path, text if text is not None else interrupted_note(path.name)):
+                restored += 1
+                log.warning("a rejection note was missing after an interruption; written again")
         return restored
 
 
@@ -358,18 +346,28 @@ def ingest_inbox(
         try:
             caught_up = derived.bring_up_to_date(ws, register, settings)
         except RegisterError as e:  # the server went away after the files were recorded
-            raise QafError(
+            raise FilesHandledError(
+                outcomes,
                 f"{_handled(outcomes)} (do not drop them again); then the register could not be "
                 "used to write the tracker, case notes and messages, which the next qaf ingest, "
-                f"qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})"
+                f"qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})",
             ) from e
     if caught_up.failed:
-        raise QafError(
+        raise FilesHandledError(
+            outcomes,
             f"{_handled(outcomes)}, but these outputs could not be written yet: "
-            + "; ".join(caught_up.failed)
-            + ". They are written at the next qaf ingest, qaf watch or qaf report."
+            + "; ".join(line.rstrip(".") for line in caught_up.failed)
+            + ". They are written at the next qaf ingest, qaf watch or qaf report.",
         )
     return outcomes
+
+
+class FilesHandledError(QafError):
+    """The files were handled (``outcomes``: say what happened to each), then something failed."""
+
+    def __init__(self, outcomes: list[Outcome], message: str) -> None:
+        super().__init__(message)
+        self.outcomes = outcomes
 
 
 def _handled(outcomes: list[Outcome]) -> str:

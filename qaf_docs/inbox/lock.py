@@ -21,7 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from qaf_docs.errors import QafError
+from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.safe_output import process_alive
 
 __all__ = ["LockHolder", "WatcherLock"]
@@ -95,7 +95,16 @@ class WatcherLock:
             return None
 
     def acquire(self) -> None:
-        """Take the lock (or take over a stale one); raise QafError naming a live holder."""
+        """Take the lock (or take over a stale one); raise QafError naming a live holder, or
+        saying in plain words why the lock file cannot be written (a read-only inbox, a full disk).
+        """
+        try:
+            self._acquire()
+        except OSError as e:
+            e.filename = str(self.path.parent)  # the inbox the user knows, not the lock's temp file
+            raise QafError(os_error_advice(e)) from e
+
+    def _acquire(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         for _ in range(3):
             if self._create():

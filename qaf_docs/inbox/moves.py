@@ -10,7 +10,7 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-from qaf_docs.errors import FileInUseError
+from qaf_docs.errors import FileInUseError, FolderNotWritableError
 from qaf_docs.office.parts import sha256_file
 
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
@@ -19,10 +19,32 @@ _WINDOWS_RESERVED = frozenset(
     + [f"{stem}{n}" for stem in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
 )
 _MAX_NAME_CHARS = 150
+#: File systems allow 255 bytes (Linux, in UTF-8) or 255 UTF-16 units (Windows) per name, and a
+#: Chinese character takes three bytes. Names qaf moves files to stay this short in UTF-8 (never
+#: fewer bytes than UTF-16 units), leaving room for the longest it adds to them: a note's
+#: ".rejected.txt" and, while the note is written, a temporary name (or a dated copy) around it.
+MAX_NAME_BYTES = 200
+
+
+def fit_name(name: str, most_bytes: int = MAX_NAME_BYTES) -> str:
+    """Return ``name`` cut to ``most_bytes`` in UTF-8, keeping its extension and whole characters."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,10}", ext):
+        stem, ext = name, ""
+    suffix = f".{ext}" if ext else ""
+    return (_cut(stem, most_bytes - len(suffix)) or "file") + suffix
+
+
+def _cut(text: str, most_bytes: int) -> str:
+    """Return the longest start of ``text`` that fits ``most_bytes`` in UTF-8 (whole characters)."""
+    if len(text.encode("utf-8")) <= most_bytes:
+        return text
+    return text.encode("utf-8")[: max(most_bytes, 0)].decode("utf-8", "ignore").rstrip(". ")
 
 
 def safe_display_name(name: str) -> str:
-    """Return ``name`` made valid on Windows, keeping its extension and at most 150 characters."""
+    """Return ``name`` made valid on Windows, keeping its extension, at most 150 characters and
+    ``MAX_NAME_BYTES`` bytes."""
     name = unicodedata.normalize("NFC", name)
     # Keep only the last path component: "..\\..\\x.docx" and "C:/x.docx" become "x.docx".
     name = re.split(r"[\\/]", name)[-1]
@@ -35,8 +57,8 @@ def safe_display_name(name: str) -> str:
     if stem.split(".")[0].strip().upper() in _WINDOWS_RESERVED:
         stem = "_" + stem
     suffix = f".{ext}" if ext else ""
-    stem = stem[: _MAX_NAME_CHARS - len(suffix)].rstrip(". ") or "file"
-    return stem + suffix
+    stem = _cut(stem[: _MAX_NAME_CHARS - len(suffix)], MAX_NAME_BYTES - len(suffix))
+    return (stem.rstrip(". ") or "file") + suffix
 
 
 def _numbered(dest_dir: Path, name: str, counter: int) -> Path:
@@ -47,14 +69,18 @@ def _numbered(dest_dir: Path, name: str, counter: int) -> Path:
         stem, ext = name, ""
     suffix = f".{ext}" if ext else ""
     tag = f" ({counter})"
-    return dest_dir / (stem[: _MAX_NAME_CHARS - len(suffix) - len(tag)] + tag + suffix)
+    stem = _cut(
+        stem[: _MAX_NAME_CHARS - len(suffix) - len(tag)], MAX_NAME_BYTES - len(tag + suffix)
+    )
+    return dest_dir / (stem + tag + suffix)
 
 
 def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> Path:
     """Move ``src`` into ``dest_dir`` under a safe name, adding " (2)", " (3)" … never overwriting.
 
     Raises FileInUseError when the source is held open (Windows sharing violation), so the caller
-    retries later; the source is then left exactly where it was.
+    retries later, and FolderNotWritableError when nothing may be created in ``dest_dir``; the
+    source is then left exactly where it was.
     """
     dest_dir.mkdir(parents=True, exist_ok=True)
     safe = safe_display_name(name if name is not None else src.name)
@@ -74,6 +100,11 @@ def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> 
                 return candidate
             counter += 1
             continue
+        except OSError as exc:
+            # The folder, not the file: nothing may be created in it (protected, or read-only).
+            if isinstance(exc, PermissionError) or exc.errno == errno.EROFS:
+                raise FolderNotWritableError(dest_dir) from exc
+            raise
         os.close(fd)
         try:
             _move_onto_reservation(src, candidate)

@@ -7,22 +7,41 @@ child.
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 from pathlib import Path
 
+from qaf_docs.errors import plain_reason
 from qaf_docs.findings import Finding, errors, warnings
+from qaf_docs.inbox.moves import fit_name
 from qaf_docs.records import AuditRecord
 from qaf_docs.safe_output import atomic_write
+
+log = logging.getLogger("qaf.ingest")
 
 NOTE_SUFFIX = ".rejected.txt"
 
 
 def note_path(moved: Path) -> Path:
-    return moved.with_name(moved.name + NOTE_SUFFIX)
+    """Where the note beside ``moved`` goes: its name and ".rejected.txt", short enough to write
+    (a file set aside by an older qaf may have a name too long to take the suffix)."""
+    return moved.with_name(fit_name(moved.name) + NOTE_SUFFIX)
 
 
-def write_note(moved: Path, text: str) -> Path:
-    return atomic_write(note_path(moved), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+def write_note(moved: Path, text: str) -> Path | None:
+    """Write the note beside ``moved``; return it, or None if it cannot be written now.
+
+    A note that cannot be written (a full disk, a read-only folder) never holds up other files:
+    the register keeps its text, and the next run (``Ingestor.reconcile``) writes it.
+    """
+    try:
+        return atomic_write(note_path(moved), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    except OSError as exc:
+        log.warning(
+            "a rejection note could not be written yet (%s); it is written at the next run",
+            plain_reason(exc),
+        )
+        return None
 
 
 def duplicate_note(file_name: str, first_name: str, audit_ref: str | None) -> str:
@@ -34,6 +53,13 @@ def duplicate_note(file_name: str, first_name: str, audit_ref: str | None) -> st
         "recorded.\n\nWhat to do\n----------\nNothing: the copy was set aside so it is not "
         "recorded twice. You may delete it.\n"
     )
+
+
+def interrupted_note(file_name: str) -> str:
+    """Return the note beside a file set aside by a run that stopped before it saved the reason."""
+    lost = "qaf stopped while setting this file aside, before its reason was saved"
+    again = "Drop the file in the inbox again to have it checked."
+    return rejection_note(file_name, None, [Finding("error", "File", lost, again)])
 
 
 _NOTE_HEAD = """\

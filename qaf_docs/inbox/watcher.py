@@ -24,7 +24,8 @@ How it works, and why:
   exclusively created lock file records who holds it and a heartbeat, so that a crashed watcher's
   lock is taken over (with a log line) instead of blocking the inbox for ever.
 
-Logs carry file names and reasons only, never file content.
+Logs name a file by its content's hash ("file #1a2b3c4d"), as the rejection lines do, never by
+its name (a name someone typed may be a child's), and say why in plain words, never file content.
 """
 
 from __future__ import annotations
@@ -42,9 +43,16 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from qaf_docs.errors import FileInUseError, QafError, RegisterUnavailableError
+from qaf_docs.errors import (
+    FileInUseError,
+    FolderNotWritableError,
+    QafError,
+    RegisterUnavailableError,
+    plain_reason,
+)
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.readiness import ReadinessMonitor, folders_with_files, scan
+from qaf_docs.office.parts import sha256_file
 
 __all__ = ["InboxWatcher"]
 
@@ -62,6 +70,14 @@ class _Wake(FileSystemEventHandler):
 
 #: From this many files ready at once, they are processed together (``process_files``).
 TOGETHER_FROM = 8
+
+
+def _label(path: Path) -> str:
+    """Name an inbox file as the rejection lines do, by its content: "file #1a2b3c4d"."""
+    try:
+        return f"file #{sha256_file(path)[:8]}"
+    except OSError:
+        return "a file in the inbox"  # held open where it cannot even be read, or gone
 
 
 class InboxWatcher:
@@ -182,7 +198,7 @@ class InboxWatcher:
             if not self._offline:
                 self._offline = True
                 self._log.warning(
-                    "inbox not reachable, will retry: %s (%s)", self.inbox, type(exc).__name__
+                    "inbox not reachable, will retry: %s (%s)", self.inbox, plain_reason(exc)
                 )
                 self._stop_observer()
             return None
@@ -211,38 +227,45 @@ class InboxWatcher:
 
     def _process(self, path: Path) -> None:
         signature = self._readiness.signature(path)
-        name = path.name
         try:
             self._process_file(path)
-        except (FileInUseError, PermissionError):
-            if path not in self._retry_at:
-                self._log.info("%s is open in another program; will retry when it is closed", name)
-            self._retry_at[path] = time.monotonic() + self.retry_locked_s
-            return
-        except RegisterUnavailableError as exc:
-            if path not in self._retry_at:
-                self._log.warning("%s stays in the inbox and is tried again: %s", name, exc)
-            self._retry_at[path] = time.monotonic() + self.retry_locked_s
-            return
-        except QafError as exc:
-            self._log.warning(
-                "could not process %s: %s (tried again in %.0f s)", name, exc, self._backoff(path)
-            )
-            self._failed(path)
-            return
         except Exception as exc:
-            # Unexpected errors may quote file content in their text: log the type, keep details
-            # for debug logging only. A full disk or a read-only folder passes: retry by itself.
-            self._log.error(
-                "could not process %s (%s); it stays in the inbox and is tried again in %.0f s",
-                name,
-                type(exc).__name__,
-                self._backoff(path),
-            )
-            self._log.debug("details for %s", name, exc_info=True)
-            self._failed(path)
+            self._not_processed(path, exc)
             return
         self._handled_now(path, signature)
+
+    def _not_processed(self, path: Path, exc: Exception) -> None:
+        """Say why ``path`` stays in the inbox and when it is tried again (by itself).
+
+        A line names the file as rejections do ("file #1a2b3c4d"): a name someone typed may be a
+        child's. An unexpected error may quote file content: plain words here, details at debug.
+        """
+        first = path not in self._retry_at
+        in_use = isinstance(exc, PermissionError) and exc.filename == str(path)
+        if in_use or isinstance(exc, FileInUseError | RegisterUnavailableError):
+            if first and isinstance(exc, RegisterUnavailableError):
+                self._log.warning("%s stays in the inbox and is tried again: %s", _label(path), exc)
+            elif first:
+                what = _label(path)
+                self._log.info("%s is open in another program; will retry when it is closed", what)
+            self._retry_at[path] = time.monotonic() + self.retry_locked_s
+            return
+        label, wait = _label(path), self._backoff(path)
+        if isinstance(exc, FolderNotWritableError):
+            if first:  # the folder's permissions must change: said once, then tried quietly
+                self._log.warning("%s: %s (tried again by itself)", label, exc)
+        elif isinstance(exc, QafError):
+            why = str(exc).rstrip(".")
+            self._log.warning("could not process %s: %s (tried again in %.0f s)", label, why, wait)
+        else:
+            self._log.error(
+                "could not process %s (%s); it stays in the inbox and is tried again in %.0f s",
+                label,
+                plain_reason(exc),
+                wait,
+            )
+            self._log.debug("details for %s", label, exc_info=exc)
+        self._failed(path)
 
     def _handled_now(self, path: Path, signature: tuple[int, int] | None) -> None:
         self._retry_at.pop(path, None)
@@ -270,7 +293,7 @@ class InboxWatcher:
             self._log.error(
                 "could not process %d files together (%s); trying them one by one",
                 len(paths),
-                type(exc).__name__,
+                plain_reason(exc),
             )
             self._log.debug("details", exc_info=True)
             for path in paths:
@@ -303,7 +326,7 @@ class InboxWatcher:
         try:
             done = self._on_burst_end() is not False
         except Exception as exc:
-            self._log.error("the end-of-burst update failed (%s)", type(exc).__name__)
+            self._log.error("the end-of-burst update failed (%s)", plain_reason(exc))
             self._log.debug("end-of-burst details", exc_info=True)
             done = False
         if done:
@@ -324,7 +347,7 @@ class InboxWatcher:
             self._log.error("%s Stopping.", exc)
             return False
         except OSError as exc:
-            self._log.debug("could not refresh the inbox lock (%s)", type(exc).__name__)
+            self._log.debug("could not refresh the inbox lock (%s)", plain_reason(exc))
         return True
 
     def _note_folders(self) -> None:
@@ -384,11 +407,11 @@ class InboxWatcher:
             observer.start()
         except Exception as exc:
             self._log.info(
-                "change events unavailable for %s (%s); scanning every %.0f s",
+                "change events unavailable for %s; scanning every %.0f s",
                 self.inbox,
-                type(exc).__name__,
                 self.scan_interval_s,
             )
+            self._log.debug("why change events are unavailable", exc_info=exc)
             self.poll = True
             return
         self._observer = observer

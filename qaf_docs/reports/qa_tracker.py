@@ -63,7 +63,7 @@ def build_tracker(
             book, summary, snapshot, framework, settings.council_name, today, target, domains
         )
         summary.activate()
-        book.wb.close()
+        book.close()
         if step is not None:
             step(3)
 

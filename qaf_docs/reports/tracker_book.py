@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -58,6 +59,20 @@ class Book:
         self.pct_fills = {
             c: add({"bg_color": c, "num_format": "0%", "bold": True}) for c in (GREEN, RED)
         }
+
+    def close(self) -> None:
+        """Save the workbook; a failed save (a full disk, a read-only folder) raises OSError.
+
+        XlsxWriter wraps the OSError in its own FileCreateError, which no caller would take for a
+        file problem: it is unwrapped, so the user is told what happened, as for any other file.
+        """
+        try:
+            self.wb.close()
+        except FileCreateError as e:
+            cause = e.args[0] if e.args and isinstance(e.args[0], OSError) else e.__context__
+            if isinstance(cause, OSError):
+                raise cause from None
+            raise OSError(str(e)) from None
 
     def sheet(self, name: str) -> Worksheet:
         """Add a sheet that prints landscape, one page wide, A4."""
