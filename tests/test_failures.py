@@ -593,3 +593,27 @@ def test_a_register_lost_after_the_files_were_recorded_says_they_were_handled(
     assert "stay in the inbox" not in message
     assert not list(workspace.inbox.glob("*.docx"))
     assert len(list(workspace.processed.glob("*.docx"))) == 1
+
+
+def test_a_form_word_has_open_is_left_alone_until_it_is_closed(workspace: Workspace) -> None:
+    """Word's owner file ("~$" and the name less its first two characters) beside a form means
+    someone is still editing it: it is not read, nothing is recorded, and it goes in once closed."""
+    audit = ready_form(workspace, name="QA form.docx")
+    owner = workspace.inbox / "~$ form.docx"
+    owner.write_bytes(b"\x0bSam Auditor")
+    [held] = ingest_inbox(workspace, settle_s=0.05)
+    assert (held.label, held.result) == ("a file open in Word or Excel", "waiting")
+    assert (workspace.inbox / "QA form.docx").exists()
+    with Register.open(workspace.register_path) as register:
+        assert register.submission(audit.audit_ref) is None
+    owner.unlink()  # Word closed it
+    assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]
+
+
+def test_an_owner_file_word_left_behind_long_ago_holds_nothing_back(workspace: Workspace) -> None:
+    ready_form(workspace, name="QA2611-0001.docx")
+    owner = workspace.inbox / "~$2611-0001.docx"
+    owner.write_bytes(b"\x0bSam Auditor")
+    old = time.time() - 24 * 3600  # Word crashed yesterday and never removed it
+    os.utime(owner, (old, old))
+    assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]

@@ -366,3 +366,24 @@ def test_a_fresh_tracker_hands_over_a_long_broken_file(tmp_path: Path) -> None:
     tracker.ready([path])
     clock.advance(1)
     assert tracker.ready([path]) == [path]
+
+
+@pytest.mark.parametrize(
+    ("form", "owner", "held"),
+    [
+        ("QA2611-0002.docx", "~$2611-0002.docx", True),  # a long name: two characters replaced
+        ("abcdefg.docx", "~$bcdefg.docx", True),  # seven: one
+        ("ab.docx", "~$ab.docx", True),  # short: none
+        ("QA2611-0002.docx", "~$2611-0003.docx", False),  # another form's
+        ("QA2611-0002.xlsx", "~$2611-0002.docx", False),  # the Word file, not the tracker
+        ("XYQA2611-0002.docx", "~$2611-0002.docx", False),  # more than two characters apart
+    ],
+)
+def test_a_file_word_or_excel_has_open_is_told_by_its_owner_file(
+    tmp_path: Path, form: str, owner: str, held: bool
+) -> None:
+    from qaf_docs.inbox.readiness import open_in_office
+
+    (tmp_path / form).write_bytes(b"PK")
+    (tmp_path / owner).write_bytes(b"\x0bSam")
+    assert open_in_office([tmp_path / form], time.time()) == ({tmp_path / form} if held else set())

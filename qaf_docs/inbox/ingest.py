@@ -340,9 +340,9 @@ def ingest_inbox(
         outcomes: list[Outcome] = bulk.ingest_files(ready, on_file)
         for path in candidates:
             if path not in ready and path.exists():
-                outcomes.append(
-                    Outcome("a file still arriving", "waiting", detail="left for the next run")
-                )
+                held = path in readiness.open_elsewhere  # Word's owner file is beside it
+                what = "a file open in Word or Excel" if held else "a file still arriving"
+                outcomes.append(Outcome(what, "waiting", detail="left for the next run"))
         try:
             caught_up = derived.bring_up_to_date(ws, register, settings)
         except RegisterError as e:  # the server went away after the files were recorded

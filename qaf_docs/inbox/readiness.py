@@ -187,6 +187,8 @@ class ReadinessMonitor:
         self._clock = clock
         self._wall_clock = wall_clock
         self._seen: dict[Path, Readiness] = {}
+        #: Files Word or Excel has open (an owner file beside them) at the last look: left alone.
+        self.open_elsewhere: set[Path] = set()
 
     def ready(self, paths: Iterable[Path]) -> list[Path]:
         """Return the files among ``paths`` that are complete, in arrival order.
@@ -207,7 +209,12 @@ class ReadinessMonitor:
             record = self._observe(path, info.st_size, info.st_mtime_ns, now)
             current[path] = record
         self._seen = current
-        ready = [record for record in current.values() if self._is_ready(record, now)]
+        self.open_elsewhere = open_in_office(current, self._wall_clock())
+        ready = [
+            record
+            for record in current.values()
+            if record.path not in self.open_elsewhere and self._is_ready(record, now)
+        ]
         ready.sort(key=lambda r: (r.first_seen, r.mtime_ns, r.path.name))
         return [record.path for record in ready]
 
@@ -253,3 +260,37 @@ class ReadinessMonitor:
             record.zip_ok = _zip_directory_ok(record.path)
             record.zip_checked_for = record.signature if record.zip_ok else None
         return record.zip_ok or unchanged_for >= self.invalid_timeout_s
+
+
+#: An owner file older than this is one Word or Excel left behind when it crashed: not a sign
+#: that someone still has the file open.
+OWNER_FILE_STALE_S = 8 * 3600
+
+
+def open_in_office(paths: Iterable[Path], now: float) -> set[Path]:
+    """The files among ``paths`` that Word or Excel has open: an owner file (``~$…``) sits beside
+    them. Office names it by the file's name with its first two characters replaced (fewer for a
+    short name): "QA2611-0002.docx" is open while "~$2611-0002.docx" is there."""
+    folders = {p.parent for p in paths}
+    owners: list[tuple[Path, str]] = []
+    for folder in folders:
+        try:
+            with os.scandir(folder) as entries:
+                owners += [
+                    (folder, entry.name[2:].lower())
+                    for entry in entries
+                    if entry.name.startswith("~$")
+                    and entry.is_file()
+                    and now - entry.stat().st_mtime < OWNER_FILE_STALE_S
+                ]
+        except OSError:
+            continue
+    return {
+        path
+        for path in paths
+        for folder, rest in owners
+        if folder == path.parent
+        and "." in rest
+        and path.name.lower().endswith(rest)
+        and len(path.name) - len(rest) <= 2
+    }
