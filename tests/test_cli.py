@@ -9,6 +9,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -552,3 +553,40 @@ def test_watch_that_stops_says_why_in_its_log_and_exits_non_zero(
         assert "ERROR qaf.watch qaf watch stopped: The register could not be used" in log
     else:
         assert "stopped by an unexpected error" in log and "RuntimeError: a bug" in log
+
+
+def test_ctrl_c_stops_any_command_with_exit_code_130(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's exit codes: 130 is "stopped with Ctrl+C", for ingest as for watch."""
+    from qaf_docs.inbox import ingest
+
+    def pressed(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ingest, "ingest_inbox", pressed)
+    result = run("ingest", "--workspace", workspace.root)
+    assert result.exit_code == 130 and "Stopped." in result.output
+    assert "Aborted!" not in result.output
+
+
+def test_a_watch_stopped_with_ctrl_c_exits_130(workspace: Workspace) -> None:
+    import signal
+
+    watcher = subprocess.Popen(
+        [sys.executable, "-m", "qaf_docs", "watch", "--workspace", str(workspace.root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        lock = workspace.inbox / ".qaf-watch.lock"
+        while not lock.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        watcher.send_signal(signal.SIGINT)
+        out, err = watcher.communicate(timeout=60)
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+    assert watcher.returncode == 130, err.decode()
+    assert b"Stopped." in out and b"Traceback" not in err

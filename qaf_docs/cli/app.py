@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from qaf_docs import __version__
-from qaf_docs.cli.exits import CLOSED_PIPE
+from qaf_docs.cli.exits import CLOSED_PIPE, INTERRUPTED
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.dialect import database_errors
@@ -31,6 +31,10 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # Ctrl+C: what was committed stays committed (each file is all or nothing).
+            click.echo("Stopped.", err=True)
+            sys.exit(INTERRUPTED)
         except BrokenPipeError:
             # `qaf status | head`: the reader has what it wanted. Not an error to act on.
             _quiet_stdout()
@@ -134,6 +138,6 @@ def main() -> None:
     """Entry point of the ``qaf`` command."""
     try:
         cli(prog_name="qaf")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # pressed before a command started
         click.echo("Stopped.", err=True)
-        sys.exit(130)
+        sys.exit(INTERRUPTED)

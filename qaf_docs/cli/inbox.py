@@ -163,6 +163,7 @@ def watch(workspace: Path | None, poll: bool, interval: float) -> None:
         log.exception("qaf watch stopped by an unexpected error")
         raise
     click.echo("Stopped.")
+    sys.exit(exits.INTERRUPTED)  # only Ctrl+C ends a watch that nothing went wrong for
 
 
 WATCH_LOG = "qaf-watch.log"
