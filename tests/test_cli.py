@@ -590,3 +590,12 @@ def test_a_watch_stopped_with_ctrl_c_exits_130(workspace: Workspace) -> None:
             watcher.kill()
     assert watcher.returncode == 130, err.decode()
     assert b"Stopped." in out and b"Traceback" not in err
+
+
+def test_status_counts_a_rejected_text_file_as_a_rejected_file(workspace: Workspace) -> None:
+    (workspace.inbox / "notes.txt").write_text("Meeting notes", encoding="utf-8")
+    old = time.time() - 3600
+    os.utime(workspace.inbox / "notes.txt", (old, old))
+    assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["rejected"]
+    result = run("status", "--workspace", workspace.root)
+    assert "rejected:  1 file(s) in outbox/rejected" in result.output, result.output

@@ -208,6 +208,7 @@ def status(workspace: Path | None, as_json: bool) -> None:
         qaf status
     """
     from qaf_docs.cli.lifecycle import plan_for
+    from qaf_docs.inbox.notes import NOTE_SUFFIX
     from qaf_docs.inbox.readiness import folders_with_files, scan
     from qaf_docs.outcomes.waiting import waiting as case_notes_waiting
     from qaf_docs.register.location import open_register
@@ -228,7 +229,10 @@ def status(workspace: Path | None, as_json: bool) -> None:
         kind = "PostgreSQL, shared by the team"
     waiting = len(scan(ws.inbox))
     processed = sum(1 for p in ws.processed.iterdir() if p.is_file())
-    rejected = sum(1 for p in ws.rejected.iterdir() if p.suffix != ".txt")
+    # Every file but qaf's own notes: a .txt someone dropped in the inbox was rejected too.
+    rejected = sum(
+        1 for p in ws.rejected.iterdir() if p.is_file() and not p.name.endswith(NOTE_SUFFIX)
+    )
     if as_json:
         data = {
             "workspace": str(ws.root),
