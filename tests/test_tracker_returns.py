@@ -418,3 +418,23 @@ def test_a_column_deleted_that_qaf_reads_is_refused_naming_it(
 def run_tracker(ws: Workspace, audit: AuditRecord, edit: object) -> list[Outcome]:
     edit_tracker(ws, audit, edit)
     return run(ws)
+
+
+def test_a_notes_column_added_beside_evidence_never_takes_its_place(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, first: int) -> None:
+        complete_all(sheet, first)
+        sheet.insert_cols(Column.EVIDENCE)  # type: ignore[attr-defined]
+        sheet.cell(row=first - 1, column=Column.EVIDENCE, value="Notes")  # type: ignore[attr-defined]
+        sheet.cell(row=first, column=Column.EVIDENCE, value="Discussed with the TM")  # type: ignore[attr-defined]
+        sheet.cell(row=first, column=Column.EVIDENCE + 1, value="Plan on file, 20/11")  # type: ignore[attr-defined]
+
+    [outcome] = run_tracker(workspace, audit, edit)
+    assert outcome.result == "accepted", note_beside(workspace, "tracker.xlsx")
+    with open_register(workspace) as register:
+        first = register.current_actions(audit.audit_ref)[0]
+    assert first.evidence == "Plan on file, 20/11"

@@ -63,6 +63,9 @@ _HEADS: dict[Column, tuple[str, ...]] = {
         "signed-off on",
     ),
 }  # fmt: skip
+# (wording, column), longest first so that "signed off by" is tried before shorter wordings.
+_OWN = sorted(((ws[0], c) for c, ws in _HEADS.items()), key=lambda wc: -len(wc[0]))
+_OTHER = sorted(((w, c) for c, ws in _HEADS.items() for w in ws[1:]), key=lambda wc: -len(wc[0]))
 #: Columns a tracker may lack: the sign-off arrived after the first trackers were issued.
 OPTIONAL = frozenset({Column.OVERDUE, Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON})
 
@@ -83,13 +86,15 @@ def column_positions(header: Sequence[object]) -> tuple[dict[Column, int], list[
     if [h for h in folded[: len(HEADERS)]] == [h.lower() for h in HEADERS]:
         return {c: c - 1 for c in Column}, []
     found: dict[Column, int] = {}
-    wordings = sorted(((w, c) for c, ws in _HEADS.items() for w in ws), key=lambda wc: -len(wc[0]))
-    for i, text in enumerate(folded):
-        if not text:
-            continue
-        for words, column in wordings:
-            if column not in found and (text == words or text.startswith(words)):
-                found[column] = i
-                break
+    # The template's own wording first, then other wordings for what is still missing: a
+    # "Notes" column a manager added beside "Evidence" never takes Evidence's place.
+    for wordings in (_OWN, _OTHER):
+        for i, text in enumerate(folded):
+            if not text or i in found.values():
+                continue
+            for words, column in wordings:
+                if column not in found and text.startswith(words):
+                    found[column] = i
+                    break
     missing = [HEADERS[c - 1] for c in Column if c not in found and c not in OPTIONAL]
     return found, missing
