@@ -145,6 +145,34 @@ def test_a_register_from_an_older_qaf_is_upgraded_and_keeps_its_data(
         assert register.rejection_note("ab" * 32) == "n"
 
 
+def test_a_file_two_watchers_recorded_twice_before_the_rule_does_not_stop_the_upgrade(
+    register_location: Path | str,
+) -> None:
+    # Before migration 12 nothing stopped two watchers on a team register recording one file at
+    # once; the upgrade that adds the rule used to stop every command with the database's words.
+    with Register.open(register_location) as register:
+        [ref] = record(register, NOV, 1)
+    insert = (
+        "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at) "
+        f"VALUES ('{ref}', 'audit_tool', 'form.docx', '{'cd' * 32}', '2026-11-06T10:00:00')"
+    )
+    raw(
+        register_location,
+        "DROP INDEX submissions_file",
+        insert,
+        insert,  # the same file, recorded by a second watcher in the same second
+        "DROP TABLE event_outputs",  # migration 13, made again
+        "DROP TABLE event_outcomes",
+        "ALTER TABLE ingested_files DROP COLUMN recorded_by",  # migration 12
+        "DELETE FROM schema_migrations WHERE version >= 12",
+    )
+    with Register.open(register_location) as register:
+        assert register.schema_version() == len(MIGRATIONS)
+        assert register.submission_count(ref) == 2  # both rows kept
+        hashes = register.submission_hashes()
+    assert hashes.count("cd" * 32) == 1  # the file is still known by its own hash
+
+
 def test_reopening_does_not_run_migrations_again_and_keeps_data(
     register_location: Path | str,
 ) -> None:

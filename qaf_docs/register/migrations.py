@@ -218,6 +218,7 @@ def _m11_moderated_domains(db: Db) -> None:
 def _m12_one_file_once(db: Db) -> None:
     # Exactly once by the database's own rule, whoever records it (two watchers on a team server);
     # and which computer recorded a file, so only that one may finish an interrupted move.
+    _label_files_recorded_twice(db)
     run_script(
         db,
         """
@@ -225,6 +226,24 @@ def _m12_one_file_once(db: Db) -> None:
         ALTER TABLE ingested_files ADD COLUMN recorded_by TEXT;
         """,
     )
+
+
+def _label_files_recorded_twice(db: Db) -> None:
+    """Before the rule: two watchers on a team register could record one file twice at once. Both
+    rows stay as they are (nothing recorded is lost); the later copies' hashes get a suffix, so the
+    rule can be made and the file itself is still known by its own hash, on its first row."""
+    twice = db.execute(
+        "SELECT id, file_sha256 FROM submissions WHERE file_sha256 IN (SELECT file_sha256 FROM "
+        "submissions GROUP BY file_sha256 HAVING COUNT(*) > 1) ORDER BY file_sha256, id"
+    ).fetchall()
+    seen: set[str] = set()
+    for row_id, sha in twice:
+        if sha in seen:
+            db.execute(
+                "UPDATE submissions SET file_sha256 = ? WHERE id = ?",
+                (f"{sha} recorded again as {row_id}", row_id),
+            )
+        seen.add(sha)
 
 
 def _m13_event_outputs(db: Db) -> None:
