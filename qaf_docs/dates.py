@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
+from collections.abc import Container
 from datetime import date, datetime, timedelta
 
 from qaf_docs import clock
@@ -147,15 +148,30 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
-def working_days_after(start: date, days: int) -> date:
-    """The date ``days`` working days after ``start``: weekends and England and Wales bank holidays
-    (from the maintained ``holidays`` package, not a hand-written list) do not count."""
+def _bank_holidays(start: date) -> Container[date]:
+    # England and Wales, from the maintained ``holidays`` package, not a hand-written list.
     import holidays
 
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, start.year + 2))
+    return holidays.country_holidays("GB", subdiv="ENG", years=range(start.year, start.year + 2))
+
+
+def working_days_after(start: date, days: int) -> date:
+    """The date ``days`` working days after ``start``: weekends and England and Wales bank holidays
+    do not count."""
+    bank = _bank_holidays(start)
     day, left = start, days
     while left > 0:
         day += timedelta(days=1)
         if day.weekday() < 5 and day not in bank:
             left -= 1
+    return day
+
+
+def due_after(start: date, days: int) -> date:
+    """The date ``days`` calendar days after ``start``, moved on to the next working day when it
+    falls on a weekend or bank holiday: a form due on a Sunday is on time on the Monday."""
+    bank = _bank_holidays(start)
+    day = start + timedelta(days=days)
+    while day.weekday() >= 5 or day in bank:
+        day += timedelta(days=1)
     return day

@@ -89,7 +89,30 @@ def test_simple_n_draws_n_distinct_open_cases():
     ids = result.case_ids()
     assert len(ids) == len(set(ids)) == 12
     assert all(a.auditor is not None for a in result.audits)
-    assert all(a.due_on == date(2026, 3, 21) for a in result.audits)
+    # 20 days after 1 March is Saturday 21 March: due on the Monday, the next working day.
+    assert all(a.due_on == date(2026, 3, 23) for a in result.audits)
+
+
+@pytest.mark.parametrize(
+    ("drawn", "due"),
+    [
+        (date(2026, 1, 5), date(2026, 1, 26)),  # a Monday's round: 20 days on is a Sunday
+        (date(2026, 12, 7), date(2026, 12, 29)),  # Sunday 27th, then the Boxing Day holiday
+        (date(2026, 3, 2), date(2026, 3, 23)),  # already a working day (20 days on): unchanged
+    ],
+)
+def test_an_audit_is_never_due_back_on_a_weekend_or_bank_holiday(drawn: date, due: date) -> None:
+    # A form returned on the next working day was counted late and reminded about on Monday.
+    case_list = cases_in_teams({"North": 30, "South": 30})
+    result = plan_round(
+        case_list,
+        [auditor("Quinn")],
+        RoundSpec("simple", seed=1, n=4),
+        round_id="r",
+        history=EMPTY,
+        today=drawn,
+    )
+    assert {a.due_on for a in result.audits} == {due}
 
 
 @pytest.mark.parametrize(("percent", "expected"), [(10, 10), (5, 5), (0.1, 1), (100, 95)])

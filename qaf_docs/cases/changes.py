@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from qaf_docs.cases.allocation import seeded_rng
@@ -22,6 +22,7 @@ from qaf_docs.cases.plan import RoundSpec
 from qaf_docs.cases.roster import Auditor, fold_name, read_roster
 from qaf_docs.cases.rounds import find_roster, history, read_cases
 from qaf_docs.cases.sampling import eligible_cases
+from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError
 from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.location import open_register
@@ -311,7 +312,7 @@ def _new_audit(
         case_type=case.case_type.value,
         auditor=auditor.name,
         auditor_email=auditor.email,
-        due_on=today + timedelta(days=days),
+        due_on=due_after(today, days),
         child_name=case.child_name,
     )
 

@@ -75,7 +75,10 @@ def rule_sentences(spec: RoundSpec, rules: Mapping[str, object]) -> list[str]:
         )
     else:
         out.append("No auditor audits a case from their own team, nor a case they hold.")
-    out.append(f"Audits are due back within {rules.get('return_days', '?')} days.")
+    out.append(
+        f"Audits are due back within {rules.get('return_days', '?')} days (on the next working "
+        "day when that falls on a weekend or bank holiday)."
+    )
     out.append(
         f"The draw depends only on the seed ({spec.seed}), the case list, the roster and the "
         "audit history: qaf sample --verify draws it again and compares."

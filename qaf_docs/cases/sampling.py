@@ -64,7 +64,7 @@ from qaf_docs.cases.plan import (
     check_round_id,
 )
 from qaf_docs.cases.roster import Auditor, fold_name
-from qaf_docs.dates import add_months
+from qaf_docs.dates import add_months, due_after
 from qaf_docs.errors import SamplingError
 
 __all__ = ["eligible_cases", "plan_round", "roster_sha256"]
@@ -161,7 +161,7 @@ def plan_round(
         result.assignments.update(own.assignments)
         warnings.extend(result.warnings)
 
-    due_on = today + timedelta(days=return_days)
+    due_on = due_after(today, return_days)  # a weekend or bank holiday moves it on
     audits = [
         PlannedAudit(case=c, auditor=result.assignments.get(c.case_id), due_on=due_on)
         for c in sorted(selected, key=lambda c: ((c.team or "").casefold(), id_sort_key(c.case_id)))
