@@ -1,0 +1,64 @@
+"""What a preset decides about a round follows its council's document (``../shared/seeds/``): when
+an audit is due back, who audits a case at closure, whether restricted records are drawn. Where a
+document gives no figure, the preset keeps the built-in default and says so in a comment."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from qaf_docs.cases import rounds
+from qaf_docs.frameworks import preset_names
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace, init_workspace
+
+TODAY = date(2026, 11, 20)
+TIMESCALES = ("audit_return_days", "recent_audit_exclusion_months", "immediate_action_working_days")
+
+
+def _preset_text(preset: str) -> str:
+    return (resources.files("qaf_docs") / "presets" / f"{preset}.toml").read_text(encoding="utf-8")
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _roster(tmp_path: Path, *rows: str) -> Path:
+    return _write(tmp_path / "roster.csv", ["Name,Email,Role,Team,Monthly capacity", *rows])
+
+
+def _draw(ws: Workspace, cases: Path, roster: Path, kind: str = "simple", n: int | None = 2):
+    return rounds.draw(ws, cases, roster, kind=kind, seed=3, today=TODAY, n=n)
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_an_audit_is_due_back_when_the_councils_document_says(tmp_path: Path, preset: str) -> None:
+    # Bracknell: "One month prior to the audit activity, cases will be randomly chosen and
+    # distributed to auditor"; the other documents give no date, so the built-in 20 days.
+    days = 31 if preset == "live-case-audit" else 20
+    ws = init_workspace(tmp_path / "ws", framework=preset)
+    cases = _write(
+        tmp_path / "cases.csv",
+        ["Child ID,Allocated Team,Allocated Worker,Start Date"]
+        + [f"{7000 + i},Locality 1,W {i},01/02/2025" for i in range(4)],
+    )
+    roster = _roster(tmp_path, "Qa One,qa1@c.example,QA Auditor,Quality Assurance,5")
+    report = _draw(ws, cases, roster)
+    assert report.allocated == 2
+    with Register.open(ws.register_path) as register:
+        assert {a.due_on for a in register.audits()} == {TODAY + timedelta(days=days)}
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_a_timescale_the_document_gives_no_figure_for_is_named_in_a_comment(preset: str) -> None:
+    text = _preset_text(preset)
+    set_here = tomllib.loads(text).get("timescales", {})
+    for key in TIMESCALES:
+        assert key in set_here or re.search(rf"^# {key} = ", text, re.M), (preset, key)
