@@ -34,8 +34,10 @@ def _roster(tmp_path: Path, *rows: str) -> Path:
     return _write(tmp_path / "roster.csv", ["Name,Email,Role,Team,Monthly capacity", *rows])
 
 
-def _draw(ws: Workspace, cases: Path, roster: Path, kind: str = "simple", n: int | None = 2):
-    return rounds.draw(ws, cases, roster, kind=kind, seed=3, today=TODAY, n=n)
+def _draw(
+    ws: Workspace, cases: Path, roster: Path, n: int | None = None, percent: float | None = None
+) -> rounds.RoundReport:
+    return rounds.draw(ws, cases, roster, kind="simple", seed=3, today=TODAY, n=n, percent=percent)
 
 
 @pytest.mark.parametrize("preset", preset_names())
@@ -50,7 +52,7 @@ def test_an_audit_is_due_back_when_the_councils_document_says(tmp_path: Path, pr
         + [f"{7000 + i},Locality 1,W {i},01/02/2025" for i in range(4)],
     )
     roster = _roster(tmp_path, "Qa One,qa1@c.example,QA Auditor,Quality Assurance,5")
-    report = _draw(ws, cases, roster)
+    report = _draw(ws, cases, roster, n=2)
     assert report.allocated == 2
     with Register.open(ws.register_path) as register:
         assert {a.due_on for a in register.audits()} == {TODAY + timedelta(days=days)}
@@ -62,3 +64,44 @@ def test_a_timescale_the_document_gives_no_figure_for_is_named_in_a_comment(pres
     set_here = tomllib.loads(text).get("timescales", {})
     for key in TIMESCALES:
         assert key in set_here or re.search(rf"^# {key} = ", text, re.M), (preset, key)
+
+
+def _cases_with_a_restricted_record(tmp_path: Path) -> Path:
+    return _write(
+        tmp_path / "cases.csv",
+        [
+            "Child ID,Allocated Team,Allocated Worker,Start Date,Restricted",
+            "7001,Locality 1,W 1,01/02/2025,Yes",
+            "7002,Locality 1,W 2,01/02/2025,No",
+            "7003,Locality 2,W 3,01/02/2025,",
+        ],
+    )
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_restricted_records_are_sampled_where_the_document_says_and_the_summary_says_so(
+    tmp_path: Path, preset: str
+) -> None:
+    # West Sussex: auditors "Check that the record is not restricted – if necessary, submit a
+    # request to gain access". No other document puts restricted records in the sample.
+    included = preset == "collaborative-audit"
+    ws = init_workspace(tmp_path / "ws", framework=preset)
+    roster = _roster(tmp_path, "Qa One,qa1@c.example,QA Auditor,Quality Assurance,5")
+    report = _draw(ws, _cases_with_a_restricted_record(tmp_path), roster, percent=100)
+    drawn = {case for case, _, _ in report.audits}
+    text = "\n".join(report.lines())
+    assert ("7001" in drawn) is included, text
+    assert ("1 restricted record(s) are in this round (7001)" in text) is included, text
+    assert report.excluded == (0 if included else 1)
+
+
+def test_the_workspaces_own_setting_still_decides_over_the_framework(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws", framework="collaborative-audit")
+    text = ws.settings_path.read_text("utf-8")
+    ws.settings_path.write_text(
+        text.replace("# include_restricted = false", "include_restricted = false"), "utf-8"
+    )
+    roster = _roster(tmp_path, "Qa One,qa1@c.example,QA Auditor,Quality Assurance,5")
+    report = _draw(ws, _cases_with_a_restricted_record(tmp_path), roster, percent=100)
+    assert "7001" not in {case for case, _, _ in report.audits}
+    assert report.excluded == 1

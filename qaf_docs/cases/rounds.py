@@ -189,6 +189,7 @@ def draw(
         settings.sampling,
         seed=seed,
         framework_exclusion_months=framework.timescales.recent_audit_exclusion_months,
+        framework_include_restricted=framework.sampling.include_restricted,
         n=n,
         percent=percent,
         stratify_by=stratify_by,

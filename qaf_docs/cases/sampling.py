@@ -287,7 +287,7 @@ def _exclude(
 
 
 # Reasons are printed on the manifest, so they name no setting; the warnings on screen do.
-_RESTRICTED = "restricted record; the workspace's settings leave restricted records out"
+_RESTRICTED = "restricted record; restricted records are left out of this round"
 _UNASSIGNED = "no allocated team or worker; the workspace's settings leave such cases out"
 
 
