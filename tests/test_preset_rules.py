@@ -105,3 +105,9 @@ def test_the_workspaces_own_setting_still_decides_over_the_framework(tmp_path: P
     report = _draw(ws, _cases_with_a_restricted_record(tmp_path), roster, percent=100)
     assert "7001" not in {case for case, _, _ in report.audits}
     assert report.excluded == 1
+    # A qaf.toml from before the framework decided this says false: the summary says so.
+    assert any(
+        "Restricted records are left out, though the framework puts them in the sample" in w
+        and "delete that line" in w
+        for w in report.warnings
+    ), report.warnings
