@@ -78,7 +78,9 @@ class SamplingSettings(BaseModel):
     )
     worker_cycle_months: int = Field(default=6, ge=1)
     include_closed: bool = False
-    include_restricted: bool = False
+    include_restricted: bool | None = Field(
+        default=None, description="unset: the framework's (West Sussex samples restricted records)"
+    )
     sample_unassigned: bool = Field(
         default=True, description="may cases with no allocated team or worker be sampled"
     )

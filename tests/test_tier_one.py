@@ -190,3 +190,45 @@ def test_deputy_team_managers_audit_their_own_teams_closures(cases: list[Case]) 
         assert audit.auditor is not None
         assert audit.auditor.role == "Deputy Team Manager"
         assert audit.auditor.team == audit.case.team
+
+
+def test_a_closure_case_whose_team_has_no_deputy_team_manager_goes_elsewhere_and_says_so(
+    cases: list[Case],
+) -> None:
+    full = synthetic_roster(20, capacity_scale=200)
+    gone = next(a for a in full if a.role == "Deputy Team Manager")
+    roster = [a for a in full if a is not gone]
+    spec = round_spec("closure", SamplingSettings(), seed=1, framework_exclusion_months=6)
+    plan = plan_round(
+        case_list_from_cases(cases), roster, spec, round_id="c", history=AuditHistory(), today=TODAY
+    )
+    assert plan.audits and not plan.unallocated
+    theirs = [a for a in plan.audits if a.case.team == gone.team]
+    assert theirs
+    for audit in plan.audits:
+        assert audit.auditor is not None
+        if audit.case.team == gone.team:
+            assert audit.auditor.team != gone.team  # nobody else audits their own team
+        else:
+            assert (audit.auditor.role, audit.auditor.team) == (
+                "Deputy Team Manager",
+                audit.case.team,
+            )
+    [note] = [w for w in plan.warnings if "Closure audits go to" in w]
+    assert f"the roster lists no Deputy Team Manager for team '{gone.team}'" in note
+    assert f"its {len(theirs)} cases go to auditors from other teams" in note
+
+
+def test_a_deputy_team_manager_with_no_capacity_left_is_named_in_the_closure_note(
+    cases: list[Case],
+) -> None:
+    roster = synthetic_roster(20, capacity_scale=200)
+    dtm = next(a for a in roster if a.role == "Deputy Team Manager")
+    spec = round_spec("closure", SamplingSettings(), seed=1, framework_exclusion_months=6)
+    plan = plan_round(
+        case_list_from_cases(cases), roster, spec, round_id="c", history=AuditHistory(),
+        today=TODAY, auditor_load={dtm.name: 10_000},
+    )  # fmt: skip
+    assert not any(a.auditor == dtm for a in plan.audits)
+    [note] = [w for w in plan.warnings if "Closure audits go to" in w]
+    assert f"team '{dtm.team}''s Deputy Team Manager ({dtm.name}) has no capacity left" in note

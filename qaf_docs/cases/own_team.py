@@ -140,12 +140,17 @@ def _pick(
 
 
 def own_team_allocation(
-    cases: Sequence[Case], roster: Sequence[Auditor], spec: RoundSpec, capacity: dict[str, int]
+    cases: Sequence[Case],
+    roster: Sequence[Auditor],
+    spec: RoundSpec,
+    capacity: dict[str, int],
+    warnings: list[str],
 ) -> OwnTeamDraw:
     """Give drawn cases to a manager of their own team where the round kind says so (closure).
 
     B&NES: "Deputy Team Managers will audit all cases at closure". Each case goes to the least
-    loaded own-team manager with room; the rest are left for the ordinary allocation.
+    loaded own-team manager with room; the rest are left for the ordinary allocation, and a
+    warning says which teams' cases went that way and why.
     """
     result = OwnTeamDraw(capacity=dict(capacity))
     managers: dict[str, list[Auditor]] = defaultdict(list)
@@ -153,6 +158,7 @@ def own_team_allocation(
         if a.team and audits_own_team(a, spec):
             managers[fold_name(a.team)].append(a)
     load: dict[str, int] = defaultdict(int)
+    left: dict[str, list[Case]] = defaultdict(list)  # team as the case list spells it -> cases
     for case in sorted(cases, key=lambda c: id_sort_key(c.case_id)):
         room = [
             a
@@ -160,10 +166,50 @@ def own_team_allocation(
             if result.capacity.get(a.name, 0) > 0 and may_audit(a, case, spec)
         ]
         if not room:
+            left[case.team or ""].append(case)
             continue
         chosen = min(room, key=lambda a: load[a.name])
         load[chosen.name] += 1
         result.capacity[chosen.name] -= 1
         result.assignments[case.case_id] = chosen
         result.chosen.append(case)
+    if roster and spec.own_team_roles:
+        warnings.extend(_fallback_warnings(left, managers, spec, result.capacity))
     return result
+
+
+def _fallback_warnings(
+    left: dict[str, list[Case]],
+    managers: dict[str, list[Auditor]],
+    spec: RoundSpec,
+    capacity: dict[str, int],
+) -> list[str]:
+    """Say, team by team, why cases meant for their own team's manager go to someone else."""
+    role = " or ".join(spec.own_team_roles)
+    rule = f"{spec.kind.capitalize()} audits go to the case's own team's {role}, but"
+    out: list[str] = []
+    for team, team_cases in sorted(left.items(), key=lambda kv: fold_name(kv[0])):
+        n = len(team_cases)
+        count = f"{n} case{'' if n == 1 else 's'}"
+        holders = managers.get(fold_name(team), []) if team else []
+        if not team:
+            out.append(
+                f"{rule} {count} {'has' if n == 1 else 'have'} no team on the case list: "
+                f"{'it goes' if n == 1 else 'they go'} to any auditor, as in any other round."
+            )
+            continue
+        if not holders:
+            why = (
+                f"the roster lists no {role} for team '{team}' (add them, with '{team}' in the "
+                "Team column)"
+            )
+        elif all(capacity.get(a.name, 0) <= 0 for a in holders):
+            names = ", ".join(a.name for a in holders)
+            why = f"team '{team}''s {role} ({names}) has no capacity left (raise it on the roster)"
+        else:
+            why = f"team '{team}''s {role} is the allocated worker"
+        out.append(
+            f"{rule} {why}: its {count} {'goes' if n == 1 else 'go'} to auditors from other "
+            "teams, as in any other round."
+        )
+    return out

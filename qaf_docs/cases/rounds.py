@@ -189,6 +189,7 @@ def draw(
         settings.sampling,
         seed=seed,
         framework_exclusion_months=framework.timescales.recent_audit_exclusion_months,
+        framework_include_restricted=framework.sampling.include_restricted,
         n=n,
         percent=percent,
         stratify_by=stratify_by,
@@ -208,6 +209,13 @@ def draw(
             return_days=framework.timescales.audit_return_days,
             auditor_load=register.allocated_this_month(today),
         )
+        if framework.sampling.include_restricted and not spec.include_restricted:
+            # A qaf.toml written before frameworks decided this says false in so many words.
+            plan.warnings.append(
+                "Restricted records are left out, though the framework puts them in the sample "
+                "(include_restricted = false under [sampling] in qaf.toml; delete that line to "
+                "follow the framework)."
+            )
         allocated = [a for a in plan.audits if a.auditor is not None]
         refs: list[str] = []
         if not plan.audits and not dry_run:

@@ -47,6 +47,7 @@ def round_spec(
     *,
     seed: int,
     framework_exclusion_months: int,
+    framework_include_restricted: bool = False,
     n: int | None = None,
     percent: float | None = None,
     stratify_by: tuple[str, ...] = (),
@@ -54,7 +55,10 @@ def round_spec(
     theme_values: tuple[str, ...] = (),
     half: str | None = None,
 ) -> RoundSpec:
-    """Return the spec of a ``kind`` round asked for on the command line, under the settings."""
+    """Return the spec of a ``kind`` round asked for on the command line, under the settings.
+
+    A setting left unset in ``qaf.toml`` takes the framework's value (``framework_...``).
+    """
     exclusion = settings.exclusion_months
     if exclusion is None:
         # Half-cycle, re-audit and closure rounds are not held back by recent audits.
@@ -75,7 +79,9 @@ def round_spec(
         worker_cycle_months=settings.worker_cycle_months,
         half=cast(Literal["first", "second"] | None, half),
         exclusion_months=exclusion,
-        include_restricted=settings.include_restricted,
+        include_restricted=framework_include_restricted
+        if settings.include_restricted is None
+        else settings.include_restricted,
         include_closed=settings.include_closed,
         own_team_roles=tuple(settings.own_team_roles.get(kind, [])),
         sample_unassigned=settings.sample_unassigned,

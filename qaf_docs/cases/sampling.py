@@ -28,8 +28,9 @@ Every kind excludes children with an open audit in any round (``AuditHistory.ope
 closed cases (unless ``include_closed``, or a closure round), restricted records (unless
 ``include_restricted``), cases with no team or worker when ``sample_unassigned`` is off, and cases
 audited in the last ``exclusion_months`` (default 6) unless a re-audit is due; each exclusion is
-listed with its reason. In tier-one rounds the roles in ``own_team_roles`` audit their own team
-(``own_team``); everyone else never does. Randomness comes only from ``seed``: the same case list, settings, history
+listed with its reason. In tier-one and closure rounds the roles in ``own_team_roles`` audit their
+own team (``own_team``; a closure case whose team has none goes elsewhere, with a note); everyone
+else never does. Randomness comes only from ``seed``: the same case list, settings, history
 and seed give the identical plan in every process.
 """
 
@@ -126,7 +127,7 @@ def plan_round(
         selected = sorted(eligible, key=lambda c: id_sort_key(c.case_id))
         if not selected:
             warnings.append("No closed case on the list is waiting for its closure audit.")
-        own = own_team_allocation(selected, roster, spec, capacity)
+        own = own_team_allocation(selected, roster, spec, capacity, warnings)
         capacity = own.capacity
     else:
         capacity = tier_one_capacity(roster, spec, capacity, warnings)
@@ -286,7 +287,7 @@ def _exclude(
 
 
 # Reasons are printed on the manifest, so they name no setting; the warnings on screen do.
-_RESTRICTED = "restricted record; the workspace's settings leave restricted records out"
+_RESTRICTED = "restricted record; restricted records are left out of this round"
 _UNASSIGNED = "no allocated team or worker; the workspace's settings leave such cases out"
 
 

@@ -181,6 +181,14 @@ class Timescales(StrictModel):
         return next((c for c in self.checks if c.fact == fact), None)
 
 
+class Sampling(StrictModel):
+    """What the framework says about drawing cases; the workspace's ``[sampling]`` can override."""
+
+    include_restricted: bool = Field(
+        default=False, description="restricted records are in the sample (auditors ask for access)"
+    )
+
+
 class AuditPeriod(StrictModel):
     """How far back the audit looks, as a number of months and in the framework's own words."""
 
@@ -272,6 +280,7 @@ class Framework(StrictModel):
     domains: list[Domain] = Field(min_length=1)
     sections: Sections = Sections()
     timescales: Timescales = Timescales()
+    sampling: Sampling = Sampling()
     audit_period: AuditPeriod | None = None
     themes: list[str] = Field(default_factory=list)
     agencies: Agencies = Agencies()

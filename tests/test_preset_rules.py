@@ -1,0 +1,113 @@
+"""What a preset decides about a round follows its council's document (``../shared/seeds/``): when
+an audit is due back, who audits a case at closure, whether restricted records are drawn. Where a
+document gives no figure, the preset keeps the built-in default and says so in a comment."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from qaf_docs.cases import rounds
+from qaf_docs.frameworks import preset_names
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace, init_workspace
+
+TODAY = date(2026, 11, 20)
+TIMESCALES = ("audit_return_days", "recent_audit_exclusion_months", "immediate_action_working_days")
+
+
+def _preset_text(preset: str) -> str:
+    return (resources.files("qaf_docs") / "presets" / f"{preset}.toml").read_text(encoding="utf-8")
+
+
+def _write(path: Path, lines: list[str]) -> Path:
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _roster(tmp_path: Path, *rows: str) -> Path:
+    return _write(tmp_path / "roster.csv", ["Name,Email,Role,Team,Monthly capacity", *rows])
+
+
+def _draw(
+    ws: Workspace, cases: Path, roster: Path, n: int | None = None, percent: float | None = None
+) -> rounds.RoundReport:
+    return rounds.draw(ws, cases, roster, kind="simple", seed=3, today=TODAY, n=n, percent=percent)
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_an_audit_is_due_back_when_the_councils_document_says(tmp_path: Path, preset: str) -> None:
+    # Bracknell: "One month prior to the audit activity, cases will be randomly chosen and
+    # distributed to auditor"; the other documents give no date, so the built-in 20 days.
+    days = 31 if preset == "live-case-audit" else 20
+    ws = init_workspace(tmp_path / "ws", framework=preset)
+    cases = _write(
+        tmp_path / "cases.csv",
+        ["Child ID,Allocated Team,Allocated Worker,Start Date"]
+        + [f"{7000 + i},Locality 1,W {i},01/02/2025" for i in range(4)],
+    )
+    roster = _roster(tmp_path, "Qa One,qa1@c.example,QA Auditor,Quality Assurance,5")
+    report = _draw(ws, cases, roster, n=2)
+    assert report.allocated == 2
+    with Register.open(ws.register_path) as register:
+        assert {a.due_on for a in register.audits()} == {TODAY + timedelta(days=days)}
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_a_timescale_the_document_gives_no_figure_for_is_named_in_a_comment(preset: str) -> None:
+    text = _preset_text(preset)
+    set_here = tomllib.loads(text).get("timescales", {})
+    for key in TIMESCALES:
+        assert key in set_here or re.search(rf"^# {key} = ", text, re.M), (preset, key)
+
+
+def _cases_with_a_restricted_record(tmp_path: Path) -> Path:
+    return _write(
+        tmp_path / "cases.csv",
+        [
+            "Child ID,Allocated Team,Allocated Worker,Start Date,Restricted",
+            "7001,Locality 1,W 1,01/02/2025,Yes",
+            "7002,Locality 1,W 2,01/02/2025,No",
+            "7003,Locality 2,W 3,01/02/2025,",
+        ],
+    )
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_restricted_records_are_sampled_where_the_document_says_and_the_summary_says_so(
+    tmp_path: Path, preset: str
+) -> None:
+    # West Sussex: auditors "Check that the record is not restricted – if necessary, submit a
+    # request to gain access". No other document puts restricted records in the sample.
+    included = preset == "collaborative-audit"
+    ws = init_workspace(tmp_path / "ws", framework=preset)
+    roster = _roster(tmp_path, "Qa One,qa1@c.example,QA Auditor,Quality Assurance,5")
+    report = _draw(ws, _cases_with_a_restricted_record(tmp_path), roster, percent=100)
+    drawn = {case for case, _, _ in report.audits}
+    text = "\n".join(report.lines())
+    assert ("7001" in drawn) is included, text
+    assert ("1 restricted record(s) are in this round (7001)" in text) is included, text
+    assert report.excluded == (0 if included else 1)
+
+
+def test_the_workspaces_own_setting_still_decides_over_the_framework(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws", framework="collaborative-audit")
+    text = ws.settings_path.read_text("utf-8")
+    ws.settings_path.write_text(
+        text.replace("# include_restricted = false", "include_restricted = false"), "utf-8"
+    )
+    roster = _roster(tmp_path, "Qa One,qa1@c.example,QA Auditor,Quality Assurance,5")
+    report = _draw(ws, _cases_with_a_restricted_record(tmp_path), roster, percent=100)
+    assert "7001" not in {case for case, _, _ in report.audits}
+    assert report.excluded == 1
+    # A qaf.toml from before the framework decided this says false: the summary says so.
+    assert any(
+        "Restricted records are left out, though the framework puts them in the sample" in w
+        and "delete that line" in w
+        for w in report.warnings
+    ), report.warnings
