@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from datetime import date, timedelta
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from qaf_docs.cases import rounds
+from qaf_docs.dates import due_after
 from qaf_docs.frameworks import preset_names
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace, init_workspace
@@ -55,7 +56,7 @@ def test_an_audit_is_due_back_when_the_councils_document_says(tmp_path: Path, pr
     report = _draw(ws, cases, roster, n=2)
     assert report.allocated == 2
     with Register.open(ws.register_path) as register:
-        assert {a.due_on for a in register.audits()} == {TODAY + timedelta(days=days)}
+        assert {a.due_on for a in register.audits()} == {due_after(TODAY, days)}
 
 
 @pytest.mark.parametrize("preset", preset_names())
