@@ -165,6 +165,16 @@ class IdentityError(SubmissionError):
     )
 
 
+def unknown_round(round_id: str, known: list[str]) -> str:
+    """Why a round cannot be found, naming the latest rounds the register does hold (oldest
+    first), and saying so when there are more than are named."""
+    if not known:
+        return f"There is no round {round_id}: no round is drawn yet."
+    shown = known[-10:]
+    which = "the rounds are" if shown == known else f"the latest {len(shown)} of {len(known)} are"
+    return f"There is no round {round_id}; {which}: {', '.join(shown)}."
+
+
 def describe_invalid(e: ValidationError) -> str:
     """Say where a settings or framework file is wrong: "at 'domains.2.key': <reason>" (+ count)."""
     first = e.errors()[0]

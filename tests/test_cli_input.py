@@ -9,6 +9,7 @@ from conftest import TODAY, complete_form, drop, pack_docx
 
 from qaf_docs.cli import cli
 from qaf_docs.dates import uk
+from qaf_docs.errors import unknown_round
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.records import AuditRecord
@@ -98,6 +99,21 @@ def test_a_checkpoint_of_an_unknown_round_names_the_real_rounds(
 ) -> None:
     said = error(qaf(workspace, "checkpoints", "nope", "6-weeks", "--note", "x"))
     assert f"There is no round nope; the rounds are: {issued[0].round_id}." in said
+
+
+def test_a_report_on_an_unknown_round_names_the_real_rounds(
+    workspace: Workspace, issued: list[AuditRecord]
+) -> None:
+    # It named the last five in alphabetical order, so a year's early rounds seemed gone.
+    said = error(qaf(workspace, "report", "round", "2099-01-simple"))
+    assert f"There is no round 2099-01-simple; the rounds are: {issued[0].round_id}." in said
+
+
+def test_a_long_list_of_rounds_says_it_names_only_the_latest() -> None:
+    known = [f"2026-{m:02d}-simple" for m in range(1, 13)]
+    said = unknown_round("nope", known)
+    assert said.startswith("There is no round nope; the latest 10 of 12 are: 2026-03-simple, ")
+    assert said.endswith("2026-12-simple.")
 
 
 def test_a_note_without_resolve_is_refused_like_a_grade(

@@ -23,7 +23,7 @@ from qaf_docs.cases.roster import Auditor, fold_name, read_roster
 from qaf_docs.cases.rounds import find_roster, history, read_cases
 from qaf_docs.cases.sampling import eligible_cases
 from qaf_docs.dates import due_after
-from qaf_docs.errors import SamplingError
+from qaf_docs.errors import SamplingError, unknown_round
 from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
@@ -54,11 +54,7 @@ def _who(by_whom: str, reason: str) -> tuple[str, str]:
 def _round(register: Register, round_id: str) -> dict[str, object]:
     row = register.round_row(round_id)
     if row is None:
-        known = register.round_ids()
-        raise SamplingError(
-            f"There is no round {round_id}; "
-            + (f"the rounds are: {', '.join(known[-10:])}." if known else "no round is drawn yet.")
-        )
+        raise SamplingError(unknown_round(round_id, register.round_ids()))
     return row
 
 

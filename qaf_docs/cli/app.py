@@ -14,7 +14,7 @@ import click
 
 from qaf_docs import __version__
 from qaf_docs.cli.exits import CLOSED_PIPE, INTERRUPTED
-from qaf_docs.errors import QafError, os_error_advice
+from qaf_docs.errors import QafError, os_error_advice, unknown_round
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.dialect import database_errors
 from qaf_docs.workspace import Workspace, resolve
@@ -96,11 +96,7 @@ def known_audit(register: Register, ref: str) -> None:
 def known_round(register: Register, round_id: str) -> None:
     """Refuse a round the register does not hold, naming the rounds it does."""
     if register.round_row(round_id) is None:
-        known = register.round_ids()
-        raise QafError(
-            f"There is no round {round_id}; "
-            + (f"the rounds are: {', '.join(known[-10:])}." if known else "no round is drawn yet.")
-        )
+        raise QafError(unknown_round(round_id, register.round_ids()))
 
 
 def workspace_at(path: Path | None) -> Workspace:
