@@ -220,6 +220,13 @@ def test_current_folder_is_the_default_workspace(
 # -- generate --------------------------------------------------------------------------------------
 
 
+def test_generate_counts_one_pack_in_the_singular(workspace: Workspace, register: Register) -> None:
+    plan_audits(register, workspace, 1)
+    result = run("generate", "--workspace", workspace.root)
+    assert result.exit_code == 0, result.output
+    assert "Wrote 1 audit tool and 1 action tracker:" in result.output
+
+
 @pytest.mark.parametrize("show_child_names", [False, True])
 def test_generate_writes_packs_named_by_audit_reference_only(
     workspace: Workspace, register: Register, show_child_names: bool

@@ -20,7 +20,7 @@ from qaf_docs.errors import QafError
 from qaf_docs.records import ActionResult, AuditResult, DomainResult
 from qaf_docs.register.store import Register
 from qaf_docs.reports import tracker_sheets
-from qaf_docs.reports.figures import quadratic_kappa
+from qaf_docs.reports.figures import pct, quadratic_kappa
 from qaf_docs.reports.period_report import build_period_report, build_round_report
 from qaf_docs.reports.periods import parse_period
 from qaf_docs.reports.qa_tracker import SUMMARY, build_tracker
@@ -53,6 +53,9 @@ class FakeRegister:
 
     def round_row(self, round_id: str) -> dict[str, object] | None:
         return None  # rounds made here have no recorded rules (no theme)
+
+    def round_ids(self) -> list[str]:
+        return sorted({a.round_id for a in self._results})
 
 
 def audit(i: int, grade: str | None, *, on: date = date(2026, 8, 3), **kw: Any) -> AuditResult:
@@ -240,12 +243,21 @@ def test_plain_report_still_rebuilds_the_tracker(demo: Workspace) -> None:
 
 
 @pytest.mark.parametrize(
+    ("share", "shown"),
+    [(1 / 8, "13%"), (29 / 200, "15%"), (1 / 6, "17%"), (0.0, "0%"), (None, "n/a")],
+)
+def test_a_share_rounds_a_half_up_as_people_do_by_hand(share: float | None, shown: str) -> None:
+    # 1 Inadequate in 8 showed as 12% (Python rounds halves to even); a reader checking expects 13%.
+    assert pct(share) == shown
+
+
+@pytest.mark.parametrize(
     "args, message",
     [
         (["quarter", "2026Q5"], "'2026Q5' is not a quarter"),
         (["half", "2026H3"], "'2026H3' is not a half"),
         (["year", "twenty"], "'twenty' is not a year"),
-        (["round", "no-such-round"], "no round 'no-such-round'"),
+        (["round", "no-such-round"], "There is no round no-such-round"),
     ],
 )
 def test_bad_period_or_round_is_one_clear_line_and_writes_nothing(
@@ -374,7 +386,7 @@ def test_periods_that_are_not_one_are_refused(kind: str, text: str) -> None:
 
 
 def test_round_report_of_an_unknown_round_is_refused(workspace: Workspace) -> None:
-    with pytest.raises(QafError, match="no round"):
+    with pytest.raises(QafError, match="no round 2020-01-x; the rounds are: 2026-07-simple"):
         build_round_report(workspace, FakeRegister([audit(1, "Good")]), "2020-01-x", TODAY)  # type: ignore[arg-type]
 
 
@@ -508,3 +520,16 @@ def test_returns_that_came_back_late_are_counted_beside_those_overdue(
     # Round kinds in words, as the round's manifest names them.
     assert "Random sample" in lines and "Re-audits due" in lines
     assert "simple" not in lines and "reaudit" not in lines
+
+
+def test_the_trend_starts_at_the_first_period_with_audits_and_keeps_a_gap_after_it(
+    workspace: Workspace,
+) -> None:
+    # A year report listed 2022 to 2025 as empty rows before the council's first audit.
+    results = [audit(1, "Good", on=date(2026, 2, 3)), audit(2, "Good", on=date(2026, 8, 3))]
+    fake: Any = FakeRegister(results)
+    text = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
+    )
+    assert "2026Q1" in text and "2026Q2" in text  # the empty quarter between is a real gap
+    assert "2025Q3" not in text and "2025Q4" not in text

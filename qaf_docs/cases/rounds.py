@@ -62,9 +62,9 @@ class RoundReport:
         verb = "would be" if self.dry_run else ""
         out.append(
             f"{'Dry run, nothing recorded. ' if self.dry_run else ''}Round {self.round_id} "
-            f"(seed {self.seed}): {_count(self.allocated, 'audit')} {verb or ''}"
+            f"(seed {self.seed}): {count_of(self.allocated, 'audit')} {verb or ''}"
             f"{' ' if verb else ''}allocated, {len(self.unallocated)} could not be allocated, "
-            f"{_count(self.excluded, 'case')} excluded."
+            f"{count_of(self.excluded, 'case')} excluded."
         )
         if self.dry_run:
             out += [f"  case {c} ({team or 'no team'}) → {who}" for c, team, who in self.audits]
@@ -281,6 +281,6 @@ def verify(ws: Workspace, manifest: Path, caselist: Path, roster: Path | None) -
     return verify_manifest(manifest, caselist, roster, mapping=mapping)
 
 
-def _count(n: int, noun: str) -> str:
+def count_of(n: int, noun: str) -> str:
     """ "1 case", "3 cases"."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

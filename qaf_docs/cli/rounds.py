@@ -190,6 +190,7 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
 
         generate_moderation_forms(workspace_at(workspace))
         return
+    from qaf_docs.cases.rounds import count_of
     from qaf_docs.packs.generate import generate_packs
     from qaf_docs.register.location import open_register
 
@@ -212,6 +213,7 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
                 ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: step()
             )
     folders = sorted({docx.parent for docx, _ in written})
-    click.echo(f"Wrote {len(written)} audit tools and {len(written)} action trackers:")
+    n = len(written)
+    click.echo(f"Wrote {count_of(n, 'audit tool')} and {count_of(n, 'action tracker')}:")
     for folder in folders:
         click.echo(f"  {folder}")

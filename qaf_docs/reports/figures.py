@@ -16,6 +16,7 @@ Definitions (the README repeats them for the QA team):
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -28,6 +29,15 @@ from qaf_docs.reports import sources
 
 #: Below this many moderated audits a kappa says more about chance than about auditors.
 KAPPA_MIN_N = 10
+
+
+def pct(value: float | None) -> str:
+    """Return a share as "83%", or "n/a" with nothing to divide by.
+
+    A half rounds up, as people round by hand: 1 in 8 is 13%, not Python's 12% (halves to even).
+    The small nudge keeps a share like 29/200, stored as 0.14499…, rounding as the fraction does.
+    """
+    return "n/a" if value is None else f"{math.floor(value * 100 + 0.5 + 1e-9)}%"
 
 
 def period_date(a: AuditResult) -> date | None:

@@ -14,15 +14,16 @@ from pathlib import Path
 from typing import Any
 
 from qaf_docs import clock
-from qaf_docs.errors import QafError, TemplateError
+from qaf_docs.errors import QafError, TemplateError, unknown_round
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
 from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, report_charts
+from qaf_docs.reports.figures import pct
 from qaf_docs.reports.names import Pseudonyms, without_child
 from qaf_docs.reports.periods import Period
-from qaf_docs.reports.report_content import build_context, pct
+from qaf_docs.reports.report_content import build_context
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates, frameworks_of
 
@@ -48,6 +49,8 @@ def build_period_report(
         warnings.append(f"there are no audits in {period.title}{future}; the report says so.")
     trend = [(p.label, figures.in_period(results, p.start, p.end))
              for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
+    while len(trend) > 1 and not trend[0][1]:
+        trend.pop(0)  # periods before the first audit say nothing; a gap after it does
     title = f"Case file audit report: {period.title}"
     extra = {
         "period": period.label,
@@ -69,9 +72,9 @@ def build_round_report(
     results = register.results()
     chosen = [a for a in figures.counted(results) if a.round_id == round_id]
     if not any(a.round_id == round_id for a in results):
-        known = sorted({a.round_id for a in results})
-        hint = f" Rounds in the register: {', '.join(known[-5:])}." if known else ""
-        raise QafError(f"There is no round '{round_id}' in the register.{hint}")
+        if register.round_row(round_id) is None:
+            raise QafError(unknown_round(round_id, register.round_ids()))
+        raise QafError(f"Round {round_id} holds no audits, so there is nothing to report on.")
     by_round: dict[str, list[AuditResult]] = {}
     for a in figures.counted(results):
         by_round.setdefault(a.round_id, []).append(a)

@@ -10,6 +10,8 @@ matplotlib.use("Agg")  # before pyplot: servers and CI have no display
 
 import matplotlib.pyplot as plt
 
+from qaf_docs.reports.figures import pct
+
 _COLOURS = {
     "best": "#375623",
     "good": "#70AD47",
@@ -62,7 +64,7 @@ def shares_by_group(
     fig, ax = plt.subplots(figsize=(7.5, 0.4 * len(pairs) + 1.2))
     ax.barh([n for n, _ in pairs], [s for _, s in pairs], color=_COLOURS["good"])
     for i, (_, s) in enumerate(pairs):
-        ax.text(s + 0.01, i, f"{s:.0%}", va="center", fontsize=8)
+        ax.text(s + 0.01, i, pct(s), va="center", fontsize=8)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))

@@ -14,16 +14,11 @@ from typing import Any
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
 from qaf_docs.reports import figures, sources
-from qaf_docs.reports.figures import GroupRow
+from qaf_docs.reports.figures import GroupRow, pct
 from qaf_docs.reports.names import Pseudonyms
 from qaf_docs.workspace import ROUND_KIND_WORDS
 
 _EXAMPLE_CHARS = 320
-
-
-def pct(value: float | None) -> str:
-    """Return a share as "83%", or "n/a" with nothing to divide by."""
-    return "n/a" if value is None else f"{value:.0%}"
 
 
 def _group_table(rows: list[GroupRow], label: str) -> dict[str, Any]:
