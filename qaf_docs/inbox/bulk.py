@@ -253,7 +253,7 @@ class BulkIngestor(Ingestor):
         named: str | None = None,
     ) -> _Pending:
         note = rejection_note(
-            path.name, audit, found, for_manager=for_manager, kept=kept, named=named
+            path.name, audit, found, for_manager=for_manager, kept=kept, named=named, label=label
         )
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         ref = audit.audit_ref if audit else None

@@ -255,7 +255,7 @@ class Ingestor:
         named: str | None = None,
     ) -> Outcome:
         note_text = rejection_note(
-            path.name, audit, found, for_manager=for_manager, kept=kept, named=named
+            path.name, audit, found, for_manager=for_manager, kept=kept, named=named, label=label
         )
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         # The note is committed first: if qaf stops after the move, reconcile() can rewrite it.
