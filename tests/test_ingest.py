@@ -301,3 +301,40 @@ def test_a_tracker_with_mistakes_is_rejected_naming_row_and_column(
     assert outcome.result == "rejected"
     note = _note(workspace, "tracker.xlsx")
     assert f"Row 10: {where}" in note and words in note
+
+
+@pytest.mark.parametrize("one_at_a_time", [False, True], ids=["burst", "watcher"])
+def test_a_file_without_an_identity_has_its_reference_in_its_note(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, one_at_a_time: bool
+) -> None:
+    """Admin staff match the ingest's "file #1a2b3c4d: rejected" line to the note beside it."""
+    from docx import Document
+
+    from qaf_docs.inbox.ingest import Ingestor
+    from qaf_docs.office.parts import sha256_file
+
+    stripped = pack_docx(workspace, issued[0])
+    complete_form(stripped, framework).save()
+    with (
+        zipfile.ZipFile(stripped) as src,
+        zipfile.ZipFile(workspace.inbox / "form.docx", "w") as dst,
+    ):
+        for item in src.infolist():  # its custom properties stripped by another program
+            if item.filename != "docProps/custom.xml":
+                dst.writestr(item, src.read(item.filename))
+    Document().save(str(workspace.inbox / "minutes.docx"))  # a stray document
+    labels = {p.name: f"file #{sha256_file(p)[:8]}" for p in workspace.inbox.glob("*.docx")}
+    if one_at_a_time:
+        with open_register(workspace) as register:
+            ingestor = Ingestor(workspace, register, workspace.load_settings())
+            outcomes = [ingestor.process(p) for p in sorted(workspace.inbox.glob("*.docx"))]
+    else:
+        outcomes = _run(workspace)
+    assert sorted((o.label, o.result) for o in outcomes) == sorted(
+        (label, "rejected") for label in labels.values()
+    )
+    for name, label in labels.items():
+        note = _note(workspace, name)
+        assert f"File:      {name}" in note and "Audit:     not identified" in note
+        assert f"Reference: {label} (as qaf's output and log name this file)" in note
+        assert "Childname" not in note

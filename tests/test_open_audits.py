@@ -69,6 +69,28 @@ def test_without_moderation_a_returned_inadequate_audit_brings_its_child_back_fo
     shown = CliRunner().invoke(cli, ["round", "show", report.round_id, "-w", str(ws.root)])  # type: ignore[attr-defined]
     assert f"case {audit.case_id}" in shown.output and "(re-audit due)" in shown.output
     assert "at random" not in shown.output
+    # The manifest says so too, also once it is rewritten after a change, and the round still
+    # verifies as drawn by its own rule.
+    manifest = report.manifest  # type: ignore[attr-defined]
+    assert _how_chosen(manifest) == {audit.case_id: "re-audit due"}
+    refreshed = CliRunner().invoke(
+        cli,
+        ["round", "show", report.round_id, "--update-manifest", "-w", str(ws.root)],  # type: ignore[attr-defined]
+    )
+    assert refreshed.exit_code == 0, refreshed.output
+    assert _how_chosen(manifest) == {audit.case_id: "re-audit due"}
+    checked = rounds.verify(ws, manifest, tmp_path / "cases.csv", tmp_path / "roster.csv")
+    assert checked.ok, checked.explanation
+
+
+def _how_chosen(manifest: Path) -> dict[str, str]:
+    """Each case's "How chosen" on the manifest's Audits sheet."""
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(manifest)["Audits"].iter_rows(values_only=True))
+    header = list(rows[0])
+    case, how = header.index("Case ID"), header.index("How chosen")
+    return {str(r[case]): str(r[how]) for r in rows[1:]}
 
 
 def test_an_audit_waiting_for_moderation_keeps_its_child_out_of_a_new_round(

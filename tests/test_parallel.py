@@ -51,6 +51,19 @@ def test_one_worker_runs_in_this_process(monkeypatch: pytest.MonkeyPatch) -> Non
     assert {pid for _, pid in results} == {os.getpid()}
 
 
+def _on_ctrl_c(_: int) -> object:
+    return signal.getsignal(signal.SIGINT)
+
+
+def test_ctrl_c_is_left_to_the_parent_not_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker stopped by the console's Ctrl+C would break the pool, and the watcher would then
+    take the files one by one instead of stopping after the file in hand."""
+    monkeypatch.setenv("QAF_WORKERS", "2")
+    handlers = set(map_in_order(_on_ctrl_c, list(range(8)), pool_from=0))
+    assert handlers == {signal.SIG_IGN}
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN  # this process keeps its own
+
+
 def test_a_failure_in_a_worker_is_raised_to_the_caller(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QAF_WORKERS", "2")
     with pytest.raises(ValueError, match="unlucky"):

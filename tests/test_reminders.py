@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY, complete_form, drop, pack_docx
+from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
 
 from qaf_docs.cases.people import read_people
 from qaf_docs.cases.roster import read_roster
@@ -179,3 +179,47 @@ def test_a_moderation_past_its_deadline_is_overdue_in_the_moderators_reminder(
     qaf(workspace, "remind")
     mo = _messages(workspace)["Mo Derator"].get_content()
     assert f"at once (Inadequate) OVERDUE (back since {came_back:%d/%m/%Y})" in mo
+
+
+def test_an_open_escalation_reminds_the_roles_responsible_for_resolving_it_once(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """West Sussex: a re-audit graded inadequate for a second time goes to the Assistant
+    Director; "It will be the responsibility of the Head of Service and Service Manager to
+    resolve the matter". While it is open, they are reminded of it too, once each."""
+    from qaf_docs.packs.generate import generate_packs
+    from qaf_docs.register.location import open_register
+
+    (workspace.root / "roster.csv").write_text(
+        ROSTER
+        + "Ada Director,ada@council.example,Assistant Director,,\n"
+        # Holds both a role the escalation goes to and one responsible for resolving it.
+        + 'Rosa Both,rosa@council.example,"Assistant Director for Safeguarding, Quality and '
+        'Practice",,\nRosa Both,rosa@council.example,Head of Service,,\n',
+        encoding="utf-8",
+    )
+
+    def inadequate(audit: AuditRecord, name: str) -> None:
+        form = complete_form(pack_docx(workspace, audit), framework, grade="Inadequate")
+        form.text("qaf_moderator", "Mo Derator").choose("qaf_moderated_grade", "Inadequate")
+        form.save()
+        drop(pack_docx(workspace, audit), workspace.inbox, f"{name}.docx")
+        ingest_inbox(workspace, settle_s=0.05)
+
+    inadequate(issued[0], "first")
+    with open_register(workspace) as register:
+        [ref] = plan_audits(register, workspace, 1, round_kind="reaudit")
+        generate_packs(workspace, register)
+        again = register.audit(ref)
+    assert again is not None
+    inadequate(again, "second")
+    qaf(workspace, "remind")
+    messages = {n: " ".join(m.get_content().split()) for n, m in _messages(workspace).items()}
+    said = (
+        "It will be the responsibility of the Head of Service and Service Manager to resolve "
+        "the matter to a satisfactory standard and improve outcomes for the child."
+    )
+    for name in ("Sam Service", "Hana Head", "Ada Director", "Rosa Both"):
+        body = messages[name]
+        assert body.count(f"Escalation to the Assistant Director: audit {ref}") == 1, name
+        assert body.count(f"in a row. {said}") == 1, name

@@ -308,7 +308,7 @@ def test_a_manifest_open_in_excel_does_not_lose_the_change(
     assert result.exit_code == 0, result.output
     first = audits(ws)[0]
 
-    def locked(path: Path, *args: object) -> None:
+    def locked(path: Path, *args: object, **kwargs: object) -> None:
         raise PermissionError(f"{path} is open in another program")
 
     monkeypatch.setattr(library, "refresh_manifest", locked)

@@ -113,9 +113,11 @@ def test_a_folder_of_forms_dropped_at_once_is_taken_together_while_watching(
     handed: list[int] = []
     real = bulk.BulkIngestor.ingest_files
 
-    def counting(self: bulk.BulkIngestor, paths: list[Path], *args: object) -> object:
+    def counting(
+        self: bulk.BulkIngestor, paths: list[Path], *args: object, **kwargs: object
+    ) -> object:
         handed.append(len(paths))
-        return real(self, paths, *args)  # type: ignore[arg-type]
+        return real(self, paths, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(bulk.BulkIngestor, "ingest_files", counting)
     stop = threading.Event()
@@ -132,3 +134,49 @@ def test_a_folder_of_forms_dropped_at_once_is_taken_together_while_watching(
     assert handed == [len(audits)]  # read and recorded together, not one by one
     with open_register(workspace) as register:
         assert all(register.submission(a.audit_ref) is not None for a in audits)
+
+
+def test_ctrl_c_stops_a_folder_of_forms_between_files_and_the_rest_wait_untouched(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C while a folder of forms is taken together: the files done stay recorded and
+    moved, the rest stay in the inbox as they were, and the next run takes them, each once."""
+    with open_register(workspace) as register:
+        plan_audits(register, workspace, 10)
+        generate_packs(workspace, register)
+        audits = register.audits()
+    framework = workspace.load_framework()
+    dropped = {}
+    for audit in audits:
+        complete_form(pack_docx(workspace, audit), framework).save()
+        path = workspace.inbox / f"{audit.audit_ref}.docx"
+        shutil.copyfile(pack_docx(workspace, audit), path)
+        dropped[path] = path.read_bytes()
+    stop = threading.Event()
+    real = bulk.BulkIngestor._decide
+
+    def ctrl_c_on_the_third(self: bulk.BulkIngestor, *args: object) -> object:
+        decided = real(self, *args)  # type: ignore[arg-type]
+        calls.append(1)
+        if len(calls) == 3:
+            stop.set()  # as the watcher's Ctrl+C handler does
+        return decided
+
+    calls: list[int] = []
+    monkeypatch.setattr(bulk.BulkIngestor, "_decide", ctrl_c_on_the_third)
+    watcher = threading.Thread(
+        target=ingest.watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
+    )
+    watcher.start()
+    watcher.join(timeout=60)
+    assert not watcher.is_alive()
+    assert len(list(workspace.processed.glob("*.docx"))) == 3
+    left = sorted(workspace.inbox.glob("*.docx"))
+    assert len(left) == 7 and all(path.read_bytes() == dropped[path] for path in left)
+    with open_register(workspace) as register:
+        assert register.submission_count() == 3
+    monkeypatch.setattr(bulk.BulkIngestor, "_decide", real)  # the next run, without Ctrl+C
+    outcomes = ingest.ingest_inbox(workspace, settle_s=0.05)
+    assert sorted(o.result for o in outcomes) == ["accepted"] * 7
+    with open_register(workspace) as register:
+        assert register.submission_count() == 10

@@ -107,6 +107,7 @@ def update_manifest(ws: Workspace, register: Register, round_id: str) -> list[st
             register.audits(round_id=round_id),
             register.audit_origins(round_id),
             register.round_changes(round_id),
+            kind=str((register.round_row(round_id) or {}).get("kind") or ""),
         )
     except OSError:  # open in Excel on Windows: the register has the change, the sheet can wait
         return [

@@ -104,6 +104,20 @@ AUDIT_HEADER = [
     "Auditor role", "Due date", "From list", "Restricted", "How chosen", "Status",
 ]  # fmt: skip
 DRAWN = "at random"
+#: Why the round's own draw took each case where it took every case due, not a random draw
+#: (``qaf round show`` says the same); a re-audit is due after an Inadequate grade.
+DRAWN_BY_KIND = {"reaudit": "re-audit due", "closure": "closed, due its closure audit"}
+
+
+def how_drawn(kind: str) -> str:
+    """The "How chosen" of a case a round of ``kind`` drew (not added or swapped in by hand)."""
+    return DRAWN_BY_KIND.get(kind, DRAWN)
+
+
+def by_the_draw(how: str) -> bool:
+    """True when a "How chosen" says the round's own draw took the case, whatever its kind (a
+    manifest written before rounds said why reads "at random" throughout)."""
+    return how == DRAWN or how in DRAWN_BY_KIND.values()
 
 
 def write_manifest(
@@ -137,7 +151,7 @@ def write_manifest(
             a.due_on,
             ", ".join(a.case.sources),
             "yes" if a.case.restricted else "",
-            DRAWN,
+            how_drawn(plan.kind),
             "allocated" if a.auditor else "not allocated",
         ]
         for a in plan.audits

@@ -13,15 +13,15 @@ import openpyxl
 
 from qaf_docs.cases.manifest import (
     AUDIT_HEADER,
-    DRAWN,
     RECORD_SHEET,
+    how_drawn,
     list_sheet,
     write_record,
 )
 from qaf_docs.errors import SamplingError
 from qaf_docs.records import AuditRecord, RoundChange
 
-HOW = {"drawn": DRAWN, "added": "added by hand (chosen)", "swap": "swapped in (random)"}
+HOW = {"added": "added by hand (chosen)", "swap": "swapped in (random)"}
 
 
 def refresh_manifest(
@@ -29,8 +29,11 @@ def refresh_manifest(
     audits: Sequence[AuditRecord],
     origins: Mapping[str, str],
     changes: Sequence[RoundChange],
+    *,
+    kind: str,
 ) -> None:
-    """Rewrite the Audits and Changes sheets and the record's changes of the manifest at ``path``."""
+    """Rewrite the Audits and Changes sheets and the record's changes of the manifest at ``path``
+    (``kind``: the round's, which says why its own draw took a case)."""
     if not path.is_file():
         return  # a round drawn before manifests existed, or moved away: the register still has it
     try:
@@ -62,7 +65,7 @@ def refresh_manifest(
                 a.due_on,
                 before.get("From list") or "",
                 before.get("Restricted") or "",
-                HOW.get(origins.get(a.audit_ref, "drawn"), DRAWN),
+                HOW.get(origins.get(a.audit_ref, "drawn"), how_drawn(kind)),
                 a.status,
             ]
         )

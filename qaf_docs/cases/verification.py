@@ -13,7 +13,7 @@ from pathlib import Path
 
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.columns import ColumnMapping
-from qaf_docs.cases.manifest import DRAWN, read_manifest_record
+from qaf_docs.cases.manifest import by_the_draw, read_manifest_record
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor, read_roster
 from qaf_docs.cases.sampling import plan_round, roster_sha256
@@ -150,7 +150,9 @@ def _sheet_against_record(
     if gone:
         out.append(f"{len(gone)} drawn case(s) are missing from the Audits sheet: {_few(gone)}.")
     kept = [
-        (case, auditor) for case, auditor, how, _ in listed if how == DRAWN and case not in changed
+        (case, auditor)
+        for case, auditor, how, _ in listed
+        if by_the_draw(how) and case not in changed
     ]
     not_drawn = sorted(case for case, _ in kept if case not in drawn)
     if not_drawn:
@@ -164,7 +166,9 @@ def _sheet_against_record(
             f"{len(moved)} case(s) on the Audits sheet went to a different auditor than the draw "
             f"gave them, and no recorded reassignment explains it: {_few(moved)}."
         )
-    unexplained = sorted(case for case, _, how, _ in listed if how != DRAWN and case not in chosen)
+    unexplained = sorted(
+        case for case, _, how, _ in listed if not by_the_draw(how) and case not in chosen
+    )
     if unexplained:
         out.append(
             f"{len(unexplained)} case(s) on the Audits sheet were not drawn and no recorded change "

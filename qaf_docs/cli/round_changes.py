@@ -188,6 +188,7 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
         qaf round show 2026-11-simple
     """
     from qaf_docs.cases.changes import update_manifest as rewrite
+    from qaf_docs.cases.manifest import how_drawn
     from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
@@ -198,9 +199,8 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
         recorded = register.round_changes(round_id)
         late = rewrite(ws, register, round_id) if update_manifest else []
         kind = str((register.round_row(round_id) or {}).get("kind") or "")
-    # Re-audit and closure rounds take every case due, not a random draw.
-    drawn = {"reaudit": "re-audit due", "closure": "closed, due its closure audit"}
-    how = {"drawn": drawn.get(kind, "at random"), "added": "added by hand", "swap": "swapped in"}
+    # Re-audit and closure rounds take every case due, not a random draw (as the manifest says).
+    how = {"drawn": how_drawn(kind), "added": "added by hand", "swap": "swapped in"}
     click.echo(f"Round {round_id}: {len(audits)} audit(s)")
     for a in audits:
         click.echo(

@@ -222,6 +222,17 @@ class EscalationLevel(StrictModel):
         default="", description="what the framework says they must do, in its words"
     )
 
+    def who_resolves(self) -> str:
+        """Who must resolve an escalation at this level: the framework's words where it gives
+        them, else a sentence naming the ``responsible`` roles; "" when it names nobody."""
+        if not self.responsible:
+            return ""
+        if self.responsibility:
+            return " ".join(self.responsibility.split())
+        *most, last = self.responsible
+        who = f"{', '.join(most)} and {last}" if most else last
+        return f"It is the responsibility of the {who} to resolve it."
+
 
 class Escalation(StrictModel):
     """Who is told what, by role name (the roster maps roles to people)."""

@@ -18,6 +18,7 @@ commit per file waits on the disk each time. Here:
 
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -91,17 +92,29 @@ class BulkIngestor(Ingestor):
     """An :class:`Ingestor` that takes many files at once (``ingest_files``)."""
 
     def ingest_files(
-        self, paths: Sequence[Path], on_file: Callable[[Outcome], None] | None = None
+        self,
+        paths: Sequence[Path],
+        on_file: Callable[[Outcome], None] | None = None,
+        *,
+        stop: Callable[[], bool] = lambda: False,
     ) -> list[Outcome]:
-        """Process ``paths`` (all complete) and return their outcomes in the same order."""
+        """Process ``paths`` (all complete) and return their outcomes in the same order.
+
+        Once ``stop()`` is true (Ctrl+C in ``qaf watch``) no further file is started: those
+        decided are committed and moved, and the rest stay in the inbox untouched ("waiting").
+        """
         setup_args = (self.ws.root, self.settings, self.limits, clock.today())
         readings = map_in_order(_read, list(paths), setup=_setup, setup_args=setup_args)
         outcomes: list[Outcome] = []
         refresh: dict[str, AuditRecord] = {}
-        for batch in batched(readings, BATCH):
+        for batch in batched(itertools.takewhile(lambda _: not stop(), readings), BATCH):
             # One transaction per batch (the change counter moves once), a savepoint per file.
             with self.register.transaction():
-                pending = [self._decide(reading, refresh) for reading in batch]
+                pending = []
+                for reading in batch:
+                    if stop():
+                        break
+                    pending.append(self._decide(reading, refresh))
             # The batch is committed: now, and only now, files move. Their "filed" marks share one
             # commit; a mark lost to a crash loses no form, only the chance to call a copy dropped
             # again later a duplicate (as when a crash falls between one file's move and its mark).
@@ -111,6 +124,8 @@ class BulkIngestor(Ingestor):
                     outcomes.append(outcome)
                     if on_file:
                         on_file(outcome)
+        later = "not started: qaf is stopping; it stays in the inbox for the next run"
+        outcomes += [Outcome("a file", "waiting", detail=later) for _ in paths[len(outcomes) :]]
         handed = self._refresh_trackers(list(refresh.values()))
         for outcome in outcomes:  # say where an accepted form's tracker went, as one file would
             audit = refresh.get(outcome.audit_ref or "")
@@ -253,7 +268,7 @@ class BulkIngestor(Ingestor):
         named: str | None = None,
     ) -> _Pending:
         note = rejection_note(
-            path.name, audit, found, for_manager=for_manager, kept=kept, named=named
+            path.name, audit, found, for_manager=for_manager, kept=kept, named=named, label=label
         )
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         ref = audit.audit_ref if audit else None

@@ -255,7 +255,7 @@ class Ingestor:
         named: str | None = None,
     ) -> Outcome:
         note_text = rejection_note(
-            path.name, audit, found, for_manager=for_manager, kept=kept, named=named
+            path.name, audit, found, for_manager=for_manager, kept=kept, named=named, label=label
         )
         reason = "; ".join(f.line() for f in errors(found))[:2000]
         # The note is committed first: if qaf stops after the move, reconcile() can rewrite it.
@@ -387,6 +387,7 @@ def watch_inbox(
 
     settings = ws.load_settings()
     opened: list[Ingestor] = []
+    stop = stop or threading.Event()  # Ctrl+C sets it: no file is started after that
 
     def start() -> None:
         # Only once the lock is held: a watcher refused the lock touches nothing.
@@ -408,7 +409,7 @@ def watch_inbox(
 
         ingestor = opened[0]
         bulk = BulkIngestor(ws, ingestor.register, settings)
-        outcomes = bulk.ingest_files(paths)
+        outcomes = bulk.ingest_files(paths, stop=stop.is_set)
         for outcome in outcomes:
             detail = f" ({outcome.detail})" if outcome.detail else ""
             log.info("%s: %s%s", outcome.label, outcome.result, detail)

@@ -84,12 +84,15 @@ def rejection_note(
     for_manager: bool = False,
     kept: str = "",
     named: str | None = None,
+    label: str = "",
 ) -> str:
     """Return the plain-English note that sits beside a rejected file.
 
     ``for_manager``: the file is a manager's action tracker, so it goes back to the manager.
     ``kept``: what was recorded from the file all the same (a safeguarding concern), said first.
     ``named``: the audit reference the file gives, when it could not be matched to that audit.
+    ``label``: how qaf's output and log name the file ("file #1a2b3c4d", by its content); said
+    when the file names no audit, so that admin staff can match the note to the line.
     """
     who = (
         f"{audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor or 'not recorded'})"
@@ -100,6 +103,8 @@ def rejection_note(
     )
     problems = errors(found)
     lines = [_NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who)]
+    if label and audit is None and not named:
+        lines[0] += f"Reference: {label} (as qaf's output and log name this file)\n"
     if kept:
         lines += ["SAFEGUARDING", "------------", kept, ""]
     lines += [

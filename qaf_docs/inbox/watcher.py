@@ -438,7 +438,7 @@ class InboxWatcher:
         def handler(signum: int, frame: FrameType | None) -> None:
             if stop.is_set():
                 raise KeyboardInterrupt
-            self._log.info("stopping after the files in hand (Ctrl+C again to stop at once)")
+            self._log.info("stopping after the file in hand (Ctrl+C again to stop at once)")
             stop.set()
             self._wake.set()
 

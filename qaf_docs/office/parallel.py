@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -73,7 +74,10 @@ def _start_worker(setup: Callable[..., None] | None, setup_args: tuple[object, .
 
     A parent killed outright (Task Manager, SIGKILL) cannot shut its pool down, and its workers
     would sleep on forever holding the inbox's files open; each worker waits on its parent instead.
+    Ctrl+C reaches every process of the console, but stopping is the parent's to decide (``qaf
+    watch`` finishes the file in hand): a worker ignores it, and is shut down with the pool.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()

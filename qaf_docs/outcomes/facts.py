@@ -145,12 +145,6 @@ def _escalation(register: Register, event: OutcomeEvent) -> EscalationRecord | N
 def responsibility(facts: AuditFacts) -> str:
     """Who must resolve an escalation, as its level says (the framework's words where it gives
     them), or "" when the level names nobody."""
-    e, responsible = facts.escalation, facts.responsible
-    if e is None or not responsible:
-        return ""
-    level = facts.framework.escalation.level(e.level)
-    if level is not None and level.responsibility:
-        return " ".join(level.responsibility.split())
-    *most, last = responsible
-    who = f"{', '.join(most)} and {last}" if most else last
-    return f"It is the responsibility of the {who} to resolve it."
+    e = facts.escalation
+    level = facts.framework.escalation.level(e.level) if e is not None else None
+    return level.who_resolves() if level is not None else ""

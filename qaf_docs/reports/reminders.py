@@ -2,7 +2,7 @@
 
 Per auditor, packs due within a week or overdue; per moderator, the queue and its deadlines; per
 team manager, actions overdue or due within a week and trackers to return; per escalation role,
-what is open. Safeguarding concerns come first in every message that touches them. Whoever qaf must
+and per role an escalation's level makes responsible for resolving it, what is open. Safeguarding concerns come first in every message that touches them. Whoever qaf must
 address but cannot find on the roster, or who has no e-mail, is a warning — never a silent skip.
 Messages name audits and cases; a child's name is never written.
 """
@@ -99,7 +99,7 @@ def plan_reminders(
     open_escalations = register.escalations(open_only=True)
     concerns = {e.audit_ref: e for e in open_escalations if e.level == CONCERN_LEVEL}
     results = register.results(today=today)
-    _escalations(book, open_escalations, {r.audit_ref: r.team for r in results})
+    _escalations(book, open_escalations, {r.audit_ref: r for r in results}, framework_for)
     for r in results:
         if r.status in AWAITING_RETURN and r.due_on and r.due_on <= today + SOON:
             auditor = next(
@@ -152,11 +152,21 @@ def register_email(register: Register, audit_ref: str) -> str:
 
 
 def _escalations(
-    book: _Addressing, open_escalations: list[EscalationRecord], teams: dict[str, str | None]
+    book: _Addressing,
+    open_escalations: list[EscalationRecord],
+    audits: dict[str, AuditResult],
+    framework_for: Callable[[str], Framework],
 ) -> None:
     for e in open_escalations:
-        team = teams.get(e.audit_ref)
-        for role in e.roles:
+        audit = audits.get(e.audit_ref)
+        team = audit.team if audit else None
+        # The roles its level makes responsible for resolving it are reminded too (as they were
+        # told when it was raised), each person once, in the framework's words.
+        level = framework_for(audit.framework_id).escalation.level(e.level) if audit else None
+        duty = level.who_resolves() if level else ""
+        responsible = level.responsible if level else []
+        roles = [*e.roles, *(r for r in responsible if fold(r) not in map(fold, e.roles))]
+        for role in roles:
             # The case's team's holders of the role, as its notifications (messages.for_team).
             found, everyone = for_team(book.with_role(role), team)
             if not found:
@@ -179,14 +189,9 @@ def _escalations(
                         ],
                     )
                 else:
-                    book.add(
-                        person,
-                        ESCALATION,
-                        "Open escalations",
-                        [
-                            f"{e.title}: audit {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)} - {e.reason}"
-                        ],
-                    )
+                    said = f"{e.title}: audit {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)} - {e.reason}"
+                    said = f"{said.rstrip('.')}. {duty}" if duty else said
+                    book.add(person, ESCALATION, "Open escalations", [said])
 
 
 def _managers(
