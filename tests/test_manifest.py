@@ -64,7 +64,9 @@ def test_manifest_has_the_sheets_a_qa_lead_sends_out(drawn):
     assert audits.column_dimensions["A"].width >= 9
     assert audits.max_row == len(plan.audits) + 1
     due = audits.cell(row=2, column=9)
-    assert isinstance(due.value, datetime) and due.value.date() == date(2026, 3, 21)
+    assert isinstance(due.value, datetime) and due.value.date() == date(
+        2026, 3, 23
+    )  # 20 days on is a Saturday: the Monday
     assert due.number_format == "dd/mm/yyyy"
     excluded = {r[0].value: r[1].value for r in wb["Excluded"].iter_rows(min_row=2)}
     assert any("within the last 6 month" in (v or "") for v in excluded.values())
