@@ -304,7 +304,7 @@ def _read_sheet(
                     attributes[key] = d.isoformat()
                 continue
             value = reader.usable(col)
-            if value is not None and (text := attribute_text(value)):
+            if value is not None and (text := attribute_text(value, today)):
                 if text.casefold() in EXCEL_ERROR_TEXTS:
                     reader.problem(col, f"'{text}' treated as blank", "warning")
                     continue
