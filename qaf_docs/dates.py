@@ -98,6 +98,17 @@ def _serial_date(serial: float) -> tuple[date | None, str | None]:
     return _EXCEL_EPOCH + timedelta(days=int(serial)), None
 
 
+def written_date(text: str, *, today: date | None = None) -> date | None:
+    """Return the date ``text`` is written as ("02/12/2025", "2 Dec 2025", "2025-12-02"), as
+    :func:`parse_date` reads it, or None for anything else, a bare number included (in a column
+    not known to hold dates, 45000 is a count or an id, not an Excel serial date)."""
+    text = text.strip()
+    # Every written form starts with a digit: most cells of a 50,000-row list stop here.
+    if not text[:1].isdigit() or len(text) > 40 or re.fullmatch(r"\d+(\.\d+)?", text):
+        return None
+    return parse_date(text, today=today)[0]
+
+
 def parse_uk_date(text: str, *, today: date | None = None) -> date:
     """Return the date ``text`` means in UK order ("03/12/2026", "3 Dec 2026", "2026-12-03").
 

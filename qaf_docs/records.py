@@ -18,6 +18,12 @@ from qaf_docs.findings import Finding
 IDENTITY_PREFIX = "qaf_"
 
 
+def case_key(case_id: str) -> str:
+    """Return what identifies a child whatever the id's spelling: an id of digits only without
+    its leading zeros (Excel drops them from a number, so "006537810" and 6537810 are one child)."""
+    return (case_id.lstrip("0") or "0") if case_id.isdigit() else case_id
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who a generated file belongs to; stored as ``qaf_<field>`` custom properties."""

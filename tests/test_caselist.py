@@ -437,3 +437,61 @@ def test_xlsx_cells_of_every_type(tmp_path):
     assert ("Open Cases", 3, "End Date") in where
     assert ("Open Cases", 4, "Allocated Worker") in where
     assert case_list.sheets_read == ["Open Cases"]
+
+
+def _zeros_workbook(path: Path, lists: dict[str, list[list[object]]]) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for title, rows in lists.items():
+        sheet = wb.create_sheet(title)
+        sheet.append(["Child Unique ID", "Allocated Team", "Start Date"])
+        for row in rows:
+            sheet.append(row)
+    wb.save(path)
+    return path
+
+
+def test_an_id_with_and_without_leading_zeros_is_one_child(tmp_path):
+    # Excel kept List 3's id as a number (6537810) and List 5's as text ("006537810").
+    path = _zeros_workbook(
+        tmp_path / "annex.xlsx",
+        {
+            "List 3": [[6537810, "Team A", datetime(2020, 9, 16)], [100, "Team B", None]],
+            "List 5": [["006537810", "Team A", datetime(2020, 9, 16)]],
+            "List 8": [["006537810", "Team A", datetime(2021, 1, 4)], ["0100", "Team B", None]],
+        },
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert (case_list.rows_read, case_list.rows_kept, case_list.rows_merged) == (5, 3, 2)
+    kids = {c.case_id: c for c in case_list.children()}
+    # Shown as the list writes it most often; a tie keeps the zeros (Excel never adds them).
+    assert list(kids) == ["0100", "006537810"]
+    assert kids["006537810"].sources == ("List 3", "List 5", "List 8")
+    summary = case_list.summary()
+    assert "kept 3 cases for 2 children" in summary
+    assert "merged 2 duplicate rows" in summary
+    assert (
+        "2 case ids are written both with and without leading zeros (0100, also written 100; "
+        "006537810, also written 6537810); each is taken as one child" in summary
+    )
+
+
+def test_the_id_shown_is_the_spelling_the_list_uses_most(tmp_path):
+    path = _zeros_workbook(
+        tmp_path / "annex.xlsx",
+        {"List 3": [[6537810, "Team A", None]], "List 5": [[6537810, "Team A", None]],
+         "List 6": [["006537810", "Team A", None]]},
+    )  # fmt: skip
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.children()] == ["6537810"]
+    assert "6537810, also written 006537810" in case_list.summary()
+
+
+def test_ids_are_not_merged_without_a_reason(tmp_path):
+    # Zeros inside or at the end of an id, or leading a code that is not all digits, matter.
+    path = write_csv(
+        tmp_path / "c.csv", [["Child ID"], ["65"], ["650"], ["605"], ["A065"], ["A65"]]
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.children()] == ["65", "605", "650", "A065", "A65"]
+    assert "leading zeros" not in case_list.summary()

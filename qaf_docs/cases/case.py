@@ -15,6 +15,8 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
+from qaf_docs.records import case_key
+
 
 class CaseType(StrEnum):
     """The kind of involvement a case represents, as rules and reports speak of it."""
@@ -101,6 +103,8 @@ class CaseList:
     headers: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its header row
     personal_columns: list[str] = field(default_factory=list)  # headers of columns left out
     hidden_sheets: list[str] = field(default_factory=list)  # read, though hidden in the workbook
+    # an id written more ways than one (leading zeros) -> its other spellings, taken as that child
+    id_spellings: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -131,6 +135,15 @@ class CaseList:
         if self.personal_columns:
             left_out = ", ".join(f"'{h}'" for h in self.personal_columns)
             text += f" Left out as personal details (never kept or printed): {left_out}."
+        if self.id_spellings:
+            n = len(self.id_spellings)
+            pairs = sorted(self.id_spellings.items(), key=lambda kv: id_sort_key(kv[0]))
+            shown = "; ".join(f"{i}, also written {' and '.join(o)}" for i, o in pairs[:5])
+            text += (
+                f" {n} case id{_s(n)} {'is' if n == 1 else 'are'} written both with and without "
+                f"leading zeros ({shown}{' …' if n > 5 else ''}); each is taken as one child, "
+                "as Excel drops the zeros of an id kept as a number."
+            )
         if self.sheets_skipped:
             skipped = "; ".join(f"'{s}' ({why})" for s, why in self.sheets_skipped)
             text += f" Skipped {skipped}."
@@ -151,10 +164,10 @@ class CaseList:
         """
         by_id: dict[str, list[Case]] = {}
         for case in self.cases:
-            by_id.setdefault(case.case_id, []).append(case)
+            by_id.setdefault(case_key(case.case_id), []).append(case)
         result: list[Case] = []
-        for case_id in sorted(by_id, key=id_sort_key):
-            episodes = by_id[case_id]
+        for key in sorted(by_id, key=lambda k: id_sort_key(by_id[k][0].case_id)):
+            episodes = by_id[key]
             if len(episodes) == 1:
                 result.append(episodes[0])
                 continue

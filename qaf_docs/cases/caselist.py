@@ -8,7 +8,9 @@ Real exports are messy, so every cell is read defensively and every doubt is wri
 - formula cells (``=H2+5``) are never evaluated or trusted: their value is ignored and reported;
 - ``#N/A`` and other error cells count as blank, with a warning;
 - names carry non-breaking spaces, codes look like "a) Male", ids arrive as floats (``6537810.0``);
-- the same child on two lists with the same start date is one case that remembers both lists.
+- the same child on two lists with the same start date is one case that remembers both lists;
+- an id of digits only is the same child with or without leading zeros ("006537810" as text on one
+  list, 6537810 as an Excel number on another), shown as the list spells it most often.
 
 Each rejected row (an error) and each doubtful value (a warning) becomes a :class:`RowProblem`
 naming the sheet, row and column. Nothing is dropped silently:
@@ -19,6 +21,7 @@ child's name.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -51,6 +54,7 @@ from qaf_docs.cases.rows import (
 )
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet, TableFile, open_table_file
+from qaf_docs.records import case_key
 
 # ----------------------------------------------------------------------------------------------
 # Reading
@@ -68,6 +72,7 @@ class _Accumulator:
     rows_merged: int = 0
     rows_rejected: int = 0
     personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
+    spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
@@ -161,7 +166,7 @@ def _build(
             )
         read.append(sheet.name)
         _read_sheet(sheet, header_row, columns, acc, today)
-    cases = [acc.episodes[k] for k in acc.order]
+    cases, id_spellings = _one_spelling(acc)
     case_list = CaseList(
         cases=cases,
         problems=acc.problems,
@@ -176,6 +181,7 @@ def _build(
         headers=headers,
         personal_columns=list(acc.personal),
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
+        id_spellings=id_spellings,
     )
     if not read:
         raise CaseListError(
@@ -197,6 +203,25 @@ def _build(
             + "."
         )
     return case_list
+
+
+def _one_spelling(acc: _Accumulator) -> tuple[list[Case], dict[str, list[str]]]:
+    """Show each child's id as the list spells it most often; on a tie, with its leading zeros
+    (Excel drops zeros from a number, never adds them). Returns the cases and, for each id written
+    more than one way, its other spellings."""
+    shown: dict[str, str] = {}
+    others: dict[str, list[str]] = {}
+    for key, counts in acc.spellings.items():
+        ranked = sorted(counts, key=lambda s: (-counts[s], -len(s), s))
+        shown[key] = ranked[0]
+        if len(ranked) > 1:
+            others[ranked[0]] = ranked[1:]
+    cases = []
+    for k in acc.order:
+        case = acc.episodes[k]
+        best = shown[case_key(case.case_id)]
+        cases.append(case if case.case_id == best else replace(case, case_id=best))
+    return cases, others
 
 
 def _quote_list(items: Sequence[str]) -> str:
@@ -279,12 +304,13 @@ def _read_sheet(
                     attributes[key] = d.isoformat()
                 continue
             value = reader.usable(col)
-            if value is not None and (text := attribute_text(value)):
+            if value is not None and (text := attribute_text(value, today)):
                 if text.casefold() in EXCEL_ERROR_TEXTS:
                     reader.problem(col, f"'{text}' treated as blank", "warning")
                     continue
                 attributes[key] = text
         case = replace(case, attributes=attributes)
+        acc.spellings.setdefault(case_key(case_id), Counter())[case_id] += 1
         acc.problems.extend(reader.problems)
         _add_episode(acc, case, sheet.name, row_no)
     if acc.on_rows is not None and last_row % _TICK:
@@ -319,7 +345,7 @@ def _duplicate_headers(headers: list[str]) -> list[str]:
 
 
 def _add_episode(acc: _Accumulator, case: Case, sheet: str, row: int) -> None:
-    key = (case.case_id, case.start_date)
+    key = (case_key(case.case_id), case.start_date)
     existing = acc.episodes.get(key)
     if existing is None:
         acc.episodes[key] = case

@@ -24,7 +24,7 @@ from qaf_docs.cases.rounds import find_roster, history, read_cases
 from qaf_docs.cases.sampling import eligible_cases
 from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError, unknown_round
-from qaf_docs.records import AuditRecord, NewAudit
+from qaf_docs.records import AuditRecord, NewAudit, case_key
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
@@ -257,18 +257,21 @@ def add(
     """Add a named case to a round, recorded as chosen (not random), for a named auditor."""
     by_whom, reason = _who(by_whom, reason)
     roster = read_roster(find_roster(ws, roster_path))
-    cases = {c.case_id: c for c in read_cases(ws, caselist, today).children()}
+    # Leading zeros aside, as the list and the register may spell one child's id differently.
+    cases = {case_key(c.case_id): c for c in read_cases(ws, caselist, today).children()}
     with open_register(ws) as register:
         spec = _spec(register, round_id)
-        case = cases.get(case_id.strip())
-        if case is None:
+        found = cases.get(case_key(case_id.strip()))
+        if found is None:
             raise SamplingError(f"Case {case_id} is not on {caselist.name}.")
+        past = history(register, ws, today)
+        case = past.as_known([found])[0][0]
         if not case.is_open and spec.kind != "closure" and not spec.include_closed:
             raise SamplingError(
                 f"Case {case.case_id} is closed; add it to a closure round instead "
                 "(qaf sample --kind closure)."
             )
-        held = history(register, ws, today).open_audits.get(case.case_id)
+        held = past.open_audits.get(case.case_id)
         if held is not None:
             raise SamplingError(
                 f"Case {case.case_id} already has an open audit in round {held}; a child is not "

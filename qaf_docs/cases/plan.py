@@ -8,7 +8,7 @@ import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Literal, get_args
 
@@ -16,6 +16,7 @@ from qaf_docs import clock
 from qaf_docs.cases.case import Case, CaseType
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.errors import SamplingError
+from qaf_docs.records import case_key
 
 RoundKind = Literal["simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure"]
 ROUND_KINDS: tuple[str, ...] = get_args(RoundKind)
@@ -43,6 +44,23 @@ class AuditHistory:
     half_cycle_taken: frozenset[str] = frozenset()
     # case id -> the round holding the child's open audit: never drawn again until it closes.
     open_audits: Mapping[str, str] = field(default_factory=dict)
+
+    def as_known(self, cases: Sequence[Case]) -> tuple[list[Case], dict[str, str]]:
+        """Return ``cases`` with each id spelt as the register knows the child (leading zeros
+        aside: "6537810" for a list's "006537810"), and the ids so changed (list's -> register's).
+        """
+        known: dict[str, str] = {}
+        for i in (*self.open_audits, *self.last_audited, *self.reaudit_due, *self.half_cycle_taken):
+            known.setdefault(case_key(i), i)
+        out: list[Case] = []
+        changed: dict[str, str] = {}
+        for case in cases:
+            spelt = known.get(case_key(case.case_id), case.case_id)
+            if spelt != case.case_id:
+                changed[case.case_id] = spelt
+                case = replace(case, case_id=spelt)
+            out.append(case)
+        return out, changed
 
     def to_json(self) -> dict[str, object]:
         """Return the history as plain JSON-ready data with sorted keys."""

@@ -31,7 +31,7 @@ from qaf_docs.cases.columns import (
     parse_yes_no,
     strip_code,
 )
-from qaf_docs.dates import parse_date
+from qaf_docs.dates import parse_date, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
 
 # ----------------------------------------------------------------------------------------------
@@ -267,14 +267,18 @@ def read_case_id(reader: RowReader) -> str | None:
     return text
 
 
-def attribute_text(value: object) -> str:
+def attribute_text(value: object, today: date) -> str:
+    """A cell of a column qaf does not map, as text; a date written as text ("02/12/2025") reads as
+    a date cell does (2025-12-02), so a CSV and a workbook give the same case facts."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else format(value, ".10g")
     if isinstance(value, datetime | date):
         return value.isoformat()[:10]
-    return clean_text(str(value))
+    text = clean_text(str(value))
+    written = written_date(text, today=today)
+    return written.isoformat() if written else text
 
 
 def row_case(

@@ -92,8 +92,15 @@ def plan_round(
     if return_days < 1:
         raise SamplingError("return_days must be 1 or more.")
     load = dict(auditor_load or {})
-    children = case_list.children()
+    children, respelt = history.as_known(case_list.children())
     warnings: list[str] = []
+    if respelt:
+        shown = ", ".join(f"{a} is {b}" for a, b in sorted(respelt.items())[:5])
+        warnings.append(
+            f"{len(respelt)} case id(s) on this list differ from the register's only by leading "
+            f"zeros ({shown}{' …' if len(respelt) > 5 else ''}); they are the same child(ren), so "
+            "the register's id is kept and their audit history applies."
+        )
     if spec.kind == "reaudit":
         population, excluded = _reaudit_population(children, history, spec, today)
         eligible, more = _filter_reaudit(population, spec, history)
@@ -207,7 +214,7 @@ def eligible_cases(
     case_list: CaseList, spec: RoundSpec, history: AuditHistory, today: date
 ) -> list[Case]:
     """Return the children a ``spec`` round could draw today (a swap draws its replacement here)."""
-    children = case_list.children()
+    children = history.as_known(case_list.children())[0]
     if spec.kind == "closure":
         population = [c for c in _population(children, spec) if not c.is_open]
     else:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from qaf_docs.dates import parse_date, written_date
 from qaf_docs.frameworks import Framework
 from qaf_docs.office import content_controls as cc
 from qaf_docs.office import field_names as names
@@ -142,13 +143,21 @@ def fact_rows(
     """Return the case facts panel: each fact, the days since a dated one, and a timescale flag."""
     rows = []
     for fact in facts:
-        when = _iso_date(fact.value)
+        check = _check_for(framework, fact.name)
+        # A fact with a timescale is a date: read it as the case list's dates are read (a serial
+        # number too); any other fact only when written as a date ("02/12/2025", "2025-12-02").
+        when = parse_date(fact.value, today=on)[0] if check else written_date(fact.value, today=on)
         shown = when.strftime("%d/%m/%Y") if when else fact.value
         since = flag = ""
+        if check is not None and when is None:
+            limit = check.days_for(case_type)
+            flag = (
+                f"Could not be read as a date, so not checked: check by hand "
+                f"({check.label.lower()} due every {limit} days)"
+            )
         if when is not None and when <= on:
             days = (on - when).days
             since = f"{days} day{'s' if days != 1 else ''}"
-            check = _check_for(framework, fact.name)
             if check is not None:
                 limit = check.days_for(case_type)
                 flag = (
@@ -166,10 +175,3 @@ def _check_for(framework: Framework, fact_name: str) -> Any:
         if fact_name == check.fact or check.fact in fact_name:
             return check
     return None
-
-
-def _iso_date(value: str) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if len(value) >= 10 else None
-    except ValueError:
-        return None

@@ -12,11 +12,11 @@ from collections.abc import Collection, Sequence
 from datetime import date
 
 from qaf_docs.errors import RegisterError
-from qaf_docs.records import NewAudit, RoundChange
+from qaf_docs.records import NewAudit, RoundChange, case_key
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import record_event
-from qaf_docs.register.values import iso_or_none, now_iso
+from qaf_docs.register.values import case_spellings, iso_or_none, now_iso
 
 # DESIGN.md: an audit is open from allocated until moderated. Not yet returned, it is open; once
 # returned, it is open while it waits for moderation (only a framework that moderates makes it wait:
@@ -36,8 +36,9 @@ class ChangeBook(Connection):
             "SELECT case_id, round_id, audit_ref, status FROM audits WHERE status <> 'cancelled' "
             "ORDER BY audit_ref"
         )
+        spelt = case_spellings(self._db)  # one id per child, leading zeros or not
         return {
-            r["case_id"]: r["round_id"]
+            spelt[case_key(r["case_id"])]: r["round_id"]
             for r in rows
             if r["status"] in NOT_RETURNED or r["audit_ref"] in waiting
         }

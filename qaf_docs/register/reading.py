@@ -17,13 +17,14 @@ from qaf_docs.records import (
     ModerationResult,
     Submission,
     TrackerRow,
+    case_key,
 )
 from qaf_docs.register import parts
 from qaf_docs.register.audits import AuditBook
 from qaf_docs.register.checkpoints import CheckpointBook
 from qaf_docs.register.dialect import Row
 from qaf_docs.register.lifecycle import LifecycleBook
-from qaf_docs.register.values import FINAL_GRADE, date_or_none, merge_actions
+from qaf_docs.register.values import FINAL_GRADE, case_spellings, date_or_none, merge_actions
 
 
 class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
@@ -308,6 +309,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         """
         from qaf_docs.dates import add_months
 
+        spelt = case_spellings(self._db)  # one id per child, leading zeros or not
         latest: dict[str, tuple[str, str | None]] = {}
         workers: dict[str, date] = {}
         for r in self._db.execute(
@@ -316,7 +318,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             "JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' AND s.superseded_by IS NULL "
             "ORDER BY d"
         ):
-            latest[r["case_id"]] = (r["d"], r["g"])
+            latest[spelt[case_key(r["case_id"])]] = (r["d"], r["g"])
             if r["worker"]:
                 workers[r["worker"]] = max(
                     workers.get(r["worker"], date.min), date.fromisoformat(r["d"])
@@ -332,7 +334,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         ).fetchone()
         taken = (
             frozenset(
-                r[0]
+                spelt[case_key(r[0])]
                 for r in self._db.execute(
                     "SELECT case_id FROM audits WHERE round_id = ?", (first_half[0],)
                 )

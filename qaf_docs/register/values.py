@@ -7,8 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from qaf_docs.records import TrackerRow
-from qaf_docs.register.dialect import Row
+from qaf_docs.records import TrackerRow, case_key
+from qaf_docs.register.dialect import Db, Row
 
 # An audit's final grade in SQL (``s`` its audit tool submission): an escalation's decision, else
 # the moderator's grade, else the auditor's.
@@ -25,6 +25,15 @@ def date_or_none(s: str | None) -> date | None:
 
 def now_iso() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def case_spellings(db: Db) -> dict[str, str]:
+    """Return each child's case id as the register first knew it, by ``case_key``: "6537810" for a
+    child whose list now says "006537810". Sampling records every later audit under that id."""
+    first: dict[str, str] = {}
+    for r in db.execute("SELECT case_id FROM audits ORDER BY created_at, audit_ref"):
+        first.setdefault(case_key(r[0]), r[0])
+    return first
 
 
 def same_action(text: str) -> str:

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qaf_docs.dates import written_date
 from qaf_docs.records import AuditResult
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
@@ -35,6 +36,12 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
+def _fact_value(value: str) -> str:
+    # A fact kept as the case list wrote it ("13/12/2025", before qaf read such text as a date).
+    written = written_date(value)
+    return written.isoformat() if written else value
+
+
 def audit_document(a: AuditResult) -> dict[str, Any]:
     """Return one audit in the export's documented shape (ISO dates, None where unknown)."""
     return {
@@ -57,7 +64,7 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
         # counts, so a reader need not know the order (escalation, moderator, auditor).
         "escalation_grade": a.escalation_grade,
         "final_grade": a.final_grade,
-        "case_facts": {f.name: f.value for f in a.case_facts},
+        "case_facts": {f.name: _fact_value(f.value) for f in a.case_facts},
         "domains": [
             {
                 "domain": d.domain,
