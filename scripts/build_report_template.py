@@ -267,6 +267,13 @@ def build(path: Path) -> None:
         "Re-audits due (final grade inadequate, not yet re-audited): {{ reaudits_due }}.",
         style="List Bullet",
     )
+    doc.add_paragraph("{%p if reaudits_missed %}")
+    doc.add_paragraph(
+        "Re-audits that fell due in this period and have not been done: "
+        "{{ reaudits_missed | length }} ({{ reaudits_missed | join('; ') }}).",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Open escalations: {{ escalations }}.", style="List Bullet")
     doc.add_paragraph("Safeguarding concerns raised: {{ concerns }}.", style="List Bullet")
 

@@ -533,3 +533,25 @@ def test_the_trend_starts_at_the_first_period_with_audits_and_keeps_a_gap_after_
     )
     assert "2026Q1" in text and "2026Q2" in text  # the empty quarter between is a real gap
     assert "2025Q3" not in text and "2025Q4" not in text
+
+
+def test_a_missed_reaudit_is_still_reported_in_the_quarter_it_fell_due(
+    workspace: Workspace,
+) -> None:
+    # An Inadequate audit of February whose re-audit (3 months on) never happened vanished from
+    # the second quarter's report: only audits dated in the quarter were counted.
+    missed = audit(1, "Inadequate", on=date(2026, 2, 10))
+    redone = audit(2, "Inadequate", on=date(2026, 2, 12), case_id="C00007")
+    again = audit(3, "Good", on=date(2026, 5, 14), case_id="C00007")
+    fake: Any = FakeRegister([missed, redone, again])
+    text = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), TODAY)
+    )
+    assert (
+        "Re-audits that fell due in this period and have not been done: 1 "
+        "(QA-00001 (case C00001, due 10/05/2026))."
+    ) in text
+    q3 = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
+    )
+    assert "fell due in this period" not in q3  # due in the second quarter, not the third

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from qaf_docs import clock
+from qaf_docs.dates import uk
 from qaf_docs.errors import QafError, TemplateError, unknown_round
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
 from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
-from qaf_docs.reports import figures, report_charts
+from qaf_docs.reports import figures, reaudits, report_charts
 from qaf_docs.reports.figures import pct
 from qaf_docs.reports.names import Pseudonyms, without_child
 from qaf_docs.reports.periods import Period
@@ -52,9 +53,15 @@ def build_period_report(
     while len(trend) > 1 and not trend[0][1]:
         trend.pop(0)  # periods before the first audit say nothing; a gap after it does
     title = f"Case file audit report: {period.title}"
+    missed = reaudits.reaudits_missed(
+        results, workspace.load_framework(), period.start, period.end, today
+    )
     extra = {
         "period": period.label,
         "period_title": period.title,
+        "reaudits_missed": [
+            f"{a.audit_ref} (case {a.case_id}, due {uk(due)})" for a, due in missed
+        ],
         "covers": f"the audits dated from {period.title}",
         "is_round": False,
         "close_loop": False,
@@ -96,6 +103,7 @@ def build_round_report(
         "is_round": thematic,
         "close_loop": thematic,
         "scope": "round",
+        "reaudits_missed": [],  # a round's own re-audits are in its Inadequate count
         "checkpoints_note": ""
         if recorded
         else "The checkpoints are set when every audit of this round has come back: 6 weeks and "

@@ -13,7 +13,7 @@ from typing import Any
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
-from qaf_docs.reports import figures, sources
+from qaf_docs.reports import figures, reaudits, sources
 from qaf_docs.reports.figures import GroupRow, pct
 from qaf_docs.reports.names import Pseudonyms
 from qaf_docs.workspace import ROUND_KIND_WORDS
@@ -57,9 +57,9 @@ def build_context(
         {"case": r.case_id, "ref": r.audit_ref, "from": r.earlier, "to": r.now,
          "outcome": r.outcome, "was_below_good": r.earlier not in scale.good_or_better,
          "now_good": r.now in scale.good_or_better}
-        for r in figures.reaudit_outcomes(all_results, chosen, framework)
+        for r in reaudits.reaudit_outcomes(all_results, chosen, framework)
     ]  # fmt: skip
-    done = figures.reaudited(all_results)
+    done = reaudits.reaudited(all_results)
     names = Pseudonyms(all_results, chosen)
     h = figures.headline(chosen, framework, today, target)
     counts = figures.domain_counts(chosen, framework)

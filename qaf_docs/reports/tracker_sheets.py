@@ -13,6 +13,7 @@ from qaf_docs.records import ActionResult, AuditResult
 from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import figures, sources
 from qaf_docs.reports.names import without_child
+from qaf_docs.reports.reaudits import reaudited
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
 DOMAIN_SHEET = "Domain grades"
@@ -283,7 +284,7 @@ def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) ->
 def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
     """Re-audits (final grade Inadequate: due the framework's months on, or done) and escalations
     where recorded."""
-    done = figures.reaudited(snapshot)
+    done = reaudited(snapshot)
     rows: list[list[Any]] = []
     for a in figures.counted(snapshot):
         if a.final_grade and a.final_grade == framework.scale.inadequate and a.audit_date:

@@ -1,0 +1,107 @@
+"""A case's audits over time: which audit re-audits which, what came of it, and which re-audits
+were missed. An audit re-audits the one it names, else the case's latest graded audit before it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from qaf_docs.dates import add_months
+from qaf_docs.frameworks import Framework
+from qaf_docs.records import AuditResult
+from qaf_docs.reports import sources
+from qaf_docs.reports.figures import counted, period_date
+
+
+def _order(a: AuditResult) -> tuple[date, str]:
+    """When an audit happened, for ordering a case's audits (the reference breaks same-day ties)."""
+    return (period_date(a) or date.min, a.audit_ref)
+
+
+class History:
+    """Every counted audit with a final grade, by reference and by case, to find what re-audits what."""
+
+    def __init__(self, results: Iterable[AuditResult]) -> None:
+        graded = sorted((a for a in counted(results) if a.final_grade), key=_order)
+        self.by_ref = {a.audit_ref: a for a in graded}
+        self.by_case: dict[str, list[AuditResult]] = {}
+        for a in graded:
+            self.by_case.setdefault(a.case_id, []).append(a)
+
+    def earlier(self, a: AuditResult) -> AuditResult | None:
+        """Return the graded audit ``a`` re-audits: the one it names, else the case's latest before it."""
+        named = self.by_ref.get(sources.reaudit_of(a) or "")
+        if named is not None and named.audit_ref != a.audit_ref:
+            return named
+        before = [b for b in self.by_case.get(a.case_id, []) if _order(b) < _order(a)]
+        return before[-1] if before else None
+
+
+def reaudited(results: Iterable[AuditResult]) -> dict[str, AuditResult]:
+    """Return audit ref -> the returned audit that re-audited it (a case's next audit, if unlinked)."""
+    audits = counted(results)
+    history = History(audits)
+    out: dict[str, AuditResult] = {}
+    for b in sorted(audits, key=_order):
+        if b.returned_on is None and b.status in sources.AWAITING:
+            continue
+        before = history.earlier(b)
+        if before is not None and before.audit_ref not in out:
+            out[before.audit_ref] = b
+    return out
+
+
+def reaudits_missed(
+    results: list[AuditResult], framework: Framework, start: date, end: date, today: date
+) -> list[tuple[AuditResult, date]]:
+    """Return each Inadequate audit whose re-audit fell due from ``start`` to ``end`` (and by
+    ``today``) and has not been done, with its due date: a missed re-audit is still reported in
+    the periods after its audit's, not only in the audit's own."""
+    scale, months = framework.scale, framework.timescales.reaudit_after_months
+    done = reaudited(results)
+    out = []
+    for a in counted(results):
+        if a.final_grade != scale.inadequate or a.audit_date is None or a.audit_ref in done:
+            continue
+        due = add_months(a.audit_date, months)
+        if start <= due <= min(end, today):
+            out.append((a, due))
+    return sorted(out, key=lambda pair: (pair[1], pair[0].audit_ref))
+
+
+@dataclass(frozen=True)
+class Reaudit:
+    """A case audited again where a grade was below good, before or now: better, same or worse."""
+
+    case_id: str
+    audit_ref: str
+    earlier_ref: str
+    earlier: str
+    now: str
+    outcome: str  # "Improved", "Same", "Worse"
+
+
+def reaudit_outcomes(
+    all_results: list[AuditResult], chosen: Iterable[AuditResult], framework: Framework
+) -> list[Reaudit]:
+    """Return the re-audit outcomes of the audits ``chosen``: every case audited again where the
+    earlier or the new final grade is below good (good or better both times is left out)."""
+    scale = framework.scale
+    rank = {g: i for i, g in enumerate(scale.grades)}
+    history = History(all_results)
+    out = []
+    for a in counted(chosen):
+        if not scale.is_grade(a.final_grade):
+            continue
+        before = history.earlier(a)
+        if before is None or not scale.is_grade(before.final_grade):
+            continue
+        was, now = before.final_grade or "", a.final_grade or ""
+        if was in scale.good_or_better and now in scale.good_or_better:
+            continue
+        outcome = (
+            "Improved" if rank[now] < rank[was] else "Worse" if rank[now] > rank[was] else "Same"
+        )
+        out.append(Reaudit(a.case_id, a.audit_ref, before.audit_ref, was, now, outcome))
+    return out
