@@ -77,6 +77,12 @@ class SamplingSettings(BaseModel):
         default=None, ge=0, description="unset: the framework's recent-audit exclusion"
     )
     worker_cycle_months: int = Field(default=6, ge=1)
+    reaudits_due_within_days: int = Field(
+        default=0,
+        ge=0,
+        le=92,
+        description="a re-audit round also takes re-audits falling due this many days after the draw",
+    )
     include_closed: bool = False
     include_restricted: bool | None = Field(
         default=None, description="unset: the framework's (West Sussex samples restricted records)"

@@ -223,6 +223,7 @@ deep_dive_min = 20          # a thematic (deep dive) round takes 20 to 30 cases
 deep_dive_max = 30
 # exclusion_months = 6      # unset: the framework's; cases audited this recently are left out
 worker_cycle_months = 6     # tier one: every social worker has a case audited this often
+reaudits_due_within_days = 0  # a re-audit round drawn on the 1st may take the month's: 30
 include_closed = false      # closure rounds (qaf sample --kind closure) always take closed cases
 # include_restricted = false  # unset: the framework's (West Sussex samples restricted records)
 sample_unassigned = true    # may cases with no allocated team or worker be sampled (always reported)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from conftest import TODAY
 from lifecycle_helpers import return_form
@@ -18,6 +19,7 @@ from lifecycle_helpers import return_form
 from qaf_docs.cases import rounds
 from qaf_docs.cli import cli
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file
+from qaf_docs.errors import QafError
 from qaf_docs.frameworks import Framework
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
@@ -107,3 +109,22 @@ def test_an_audit_waiting_for_moderation_keeps_its_child_out_of_a_new_round(
     return_form(ws, audit, framework, name="moderated.docx", grade=INADEQUATE, moderated=INADEQUATE)
     with open_register(ws) as register:
         assert rounds.history(register, ws, TODAY).open_audits == {}
+
+
+def test_a_monthly_reaudit_list_takes_the_reaudits_falling_due_within_the_setting(
+    tmp_path: Path,
+) -> None:
+    # A list drawn on the 1st took only re-audits due by that day; those due later in the month
+    # waited for next month's list, a month late.
+    ws = _workspace(tmp_path / "ws", "live-case-audit")
+    audit, _ = _inadequate_returned(ws, tmp_path)
+    early = TODAY + timedelta(days=75)  # about two weeks before the three months are up
+    with pytest.raises(QafError, match="Nothing to audit"):
+        _draw(ws, tmp_path, "reaudit", early)
+    text = ws.settings_path.read_text(encoding="utf-8")
+    ws.settings_path.write_text(
+        text.replace("reaudits_due_within_days = 0", "reaudits_due_within_days = 30"),
+        encoding="utf-8",
+    )
+    report = _draw(ws, tmp_path, "reaudit", early)
+    assert [case for case, _, _ in report.audits] == [audit.case_id]  # type: ignore[attr-defined]

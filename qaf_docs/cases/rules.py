@@ -85,4 +85,5 @@ def round_spec(
         include_closed=settings.include_closed,
         own_team_roles=tuple(settings.own_team_roles.get(kind, [])),
         sample_unassigned=settings.sample_unassigned,
+        reaudit_window_days=settings.reaudits_due_within_days,
     )
