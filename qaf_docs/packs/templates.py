@@ -1,7 +1,8 @@
-"""The council's templates: their fingerprint, the Jinja environment, and errors that name the tag.
+"""The council's templates: their fingerprint, the Jinja environment, errors that name the tag,
+and the check that the audit tool still has every box its framework's forms need.
 
-A broken tag must stop ``qaf generate`` with a message a person can act on in Word: which tag, and
-the text around it, never a Jinja traceback.
+A broken tag, or a box deleted in Word, must stop ``qaf generate`` before any pack is written, with
+a message a person can act on in Word: which tag or box, and where, never a Jinja traceback.
 """
 
 from __future__ import annotations
@@ -11,9 +12,14 @@ import re
 from pathlib import Path
 
 import jinja2
+from lxml import etree
 
 from qaf_docs.errors import TemplateError
+from qaf_docs.frameworks import Framework
 from qaf_docs.office import content_controls as ff
+from qaf_docs.office.field_names import needed_boxes
+from qaf_docs.office.form_fields import scan_form
+from qaf_docs.workspace import AUDIT_TEMPLATE, bundled_templates
 
 
 def template_version(*paths: Path) -> str:
@@ -75,6 +81,34 @@ def _tag_mentioning(template: Path, name: str) -> str | None:
             after = next((u for u in units[i + 1 :] if u.strip()), "")
             return f"{unit[:120]}” (after “{before[:60]}”, before “{after[:60]}"
     return None
+
+
+def check_boxes(template: Path, rendered: etree._Element, framework: Framework) -> None:
+    """Raise TemplateError naming each box ``framework``'s forms need that ``rendered`` (the
+    template rendered for one audit) lacks, in the words the form uses for it."""
+    scan = scan_form(rendered)
+    present = scan.fields.keys() | scan.bookmarks.keys()
+    needed = needed_boxes(framework)
+    missing = [b.label for b in needed if not present.intersection(b.names)]
+    if not missing:
+        return
+    if len(missing) == len(needed):
+        what = (
+            "it has none of the boxes qaf fills in and reads back (no qaf tags at all: was an "
+            "older form pasted in?)"
+        )
+    else:
+        listed = [f"'{label}'" for label in missing]
+        shown = ", ".join(listed[:-1]) + " or " + listed[-1] if len(listed) > 1 else listed[0]
+        what = f"the template has no box for {shown}"
+    default = bundled_templates() / AUDIT_TEMPLATE
+    raise TemplateError(
+        f"Template {template.name} cannot be used with the framework '{framework.name}': {what}, so "
+        "a form made from it has nowhere for those answers and qaf could not read them back. "
+        f"Restore {'it' if len(missing) == 1 else 'them'} from the bundled template: copy the "
+        f"missing parts from {default} into yours in Word, or put the default back with "
+        "'qaf init --restore-templates' (it replaces all three templates). Nothing was written."
+    )
 
 
 def not_a_template(template: Path, kind: str) -> TemplateError:
