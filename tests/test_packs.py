@@ -446,6 +446,69 @@ def test_a_broken_template_error_says_where_the_tag_is(
     assert nearby in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        pytest.param(
+            "How to complete this audit",
+            "Child: {{ child name }}",
+            "the tag {{ child name }} in the paragraph “Child: {{ child name }}” is not one qaf "
+            "can fill: a tag's name has no spaces",
+            id="space-in-a-name",
+        ),
+        pytest.param(
+            "Complete the audit with the practitioner where you can.",
+            "Discuss {% of cases %} with the team.",
+            "the tag {% of cases %} in the paragraph “Discuss {% of cases %} with the team. Click "
+            "a grey box to type in it.” is not one qaf can fill: 'of' is not an instruction qaf "
+            "knows",
+            id="braces-in-guidance",
+        ),
+        pytest.param(
+            "{{ worker }}",
+            "{% for %}",
+            "the tag {% for %} in the table row “Allocated worker | {% for %}” is not one qaf "
+            "can fill",
+            id="in-a-table-row",
+        ),
+        pytest.param(
+            "{%p for s in text_sections %}",
+            "Sections",
+            # Of the many {%p endfor %}, the one left without its opening tag.
+            "the tag {%p endfor %} in its own paragraph (after “{{r s.box }}”, before "
+            "“{%p if missing_history %}”) is not one qaf can fill: it closes a part that no tag "
+            "before it opens",
+            id="opening-tag-deleted",
+        ),
+    ],
+)
+def test_a_malformed_tag_is_quoted_in_its_own_paragraph_in_plain_words(
+    workspace: Workspace, register: Register, old: str, new: str, said: str
+) -> None:
+    rewrite_template_text(workspace.templates / AUDIT_TEMPLATE, old, new)
+    plan_audits(register, workspace, 1)
+    with pytest.raises(TemplateError) as caught:
+        generate_packs(workspace, register)
+    message = str(caught.value)
+    assert said in message
+    # Jinja's words, and the paragraphs before the tag, are not what a council needs.
+    for jargon in ("print statement", "Encountered", "token", "malformed", "Near:"):
+        assert jargon not in message
+    assert [p for p in workspace.packs.rglob("*") if p.is_file()] == []
+
+
+def test_a_tag_qaf_does_not_fill_is_named_without_python_words(
+    workspace: Workspace, register: Register
+) -> None:
+    rewrite_template_text(workspace.templates / AUDIT_TEMPLATE, "{{ d.title }}", "{{ d.gradee }}")
+    plan_audits(register, workspace, 1)
+    with pytest.raises(TemplateError) as caught:
+        generate_packs(workspace, register)
+    message = str(caught.value)
+    assert "a tag uses 'gradee', which is not something qaf fills in" in message
+    assert "dict object" not in message and "attribute" not in message
+
+
 def test_a_broken_tracker_template_names_the_unknown_placeholder(
     workspace: Workspace, register: Register
 ) -> None:

@@ -6,8 +6,15 @@ what lets a form filled months ago still be read.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from qaf_docs.frameworks import Framework
+
 MISSING_HISTORY = "qaf_missing_history"
 """The check box: historical information was missing or could not be accessed."""
+
+ACTIONS_TABLE = "qaf_actions"
+"""The bookmark in the actions table's header row: the reader finds the table by it."""
 
 AGENCY_PARTS = ("name", "lead", "contribution", "finding")
 """What each agency's section of a multi-agency audit records, in order."""
@@ -41,3 +48,56 @@ def indicator_field(domain: str, number: int) -> str:
 def agency_field(number: int, part: str) -> str:
     """Return the field holding ``part`` (see AGENCY_PARTS) of the ``number``-th agency section."""
     return f"qaf_agency_{number}_{part}"
+
+
+@dataclass(frozen=True)
+class Box:
+    """A box the reader needs on every form of a framework: any of ``names`` (a control's tag or a
+    bookmark) will do, and ``label`` is what the form calls it (the control's title in Word)."""
+
+    label: str
+    names: tuple[str, ...]
+
+
+def needed_boxes(framework: Framework) -> list[Box]:
+    """Return the boxes a form of ``framework`` must have for its answers to be read back.
+
+    What ``returns.audit_form`` reads and ``returns.validation`` requires, by the same names: each
+    practice area's grade and rationale, the overall grade and rationale, the audit date, the
+    actions table, each section the framework switches on, and the moderation fields where it
+    moderates. A template without one of them makes forms whose answers cannot be given or read.
+    """
+    boxes: list[Box] = []
+    for d in framework.domains:
+        boxes.append(Box(f"{d.title}: grade", (f"qaf_grade_{d.key}",)))
+        boxes.append(Box(f"{d.title}: rationale", (f"qaf_rationale_{d.key}",)))
+    boxes += [
+        Box("Overall grade", ("qaf_overall_grade",)),
+        Box("Overall rationale", ("qaf_overall_rationale",)),
+        Box("Date of audit", ("qaf_audit_date",)),
+        # The reader finds the table by the bookmark in its header, else by its rows' boxes.
+        Box("SMART actions", (ACTIONS_TABLE, "qaf_action_1")),
+    ]
+    sections = framework.sections
+    for name in sections.enabled():
+        if name == "agency_contributions":
+            # An older template's single box for every agency's contribution is still read.
+            box = (agency_field(1, "name"), section_field(name))
+            boxes.append(Box(sections.title(name), box))
+        elif name == "missing_historical_information":
+            boxes.append(Box("Historical information missing", (MISSING_HISTORY,)))
+            boxes.append(Box(sections.title(name), (section_field(name),)))
+        elif name != "moderation":
+            boxes.append(Box(sections.title(name), (section_field(name),)))
+    if sections.moderation:
+        boxes += [
+            Box("Moderator", ("qaf_moderator",)),
+            Box("Moderated grade", ("qaf_moderated_grade",)),
+            Box("Reason for change", ("qaf_moderation_reason",)),
+            Box("Date moderated", ("qaf_moderation_date",)),
+        ]
+        boxes += [
+            Box(f"{d.title}: moderated grade", (f"qaf_modgrade_{d.key}",))
+            for d in framework.domains
+        ]
+    return boxes

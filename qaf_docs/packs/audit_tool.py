@@ -21,6 +21,7 @@ from lxml import etree
 from qaf_docs.dates import uk
 from qaf_docs.frameworks import Framework
 from qaf_docs.office import content_controls as ff
+from qaf_docs.office.field_names import ACTIONS_TABLE
 from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
 from qaf_docs.office.zip_members import write_zip
 from qaf_docs.packs import form_parts as parts
@@ -28,7 +29,12 @@ from qaf_docs.packs.details import PackDetails
 from qaf_docs.packs.fast_render import compile_docx
 from qaf_docs.packs.properties import CustomProperties
 from qaf_docs.packs.slot_render import SlotRenderer
-from qaf_docs.packs.templates import jinja_environment, not_a_template, template_problem
+from qaf_docs.packs.templates import (
+    check_boxes,
+    jinja_environment,
+    not_a_template,
+    template_problem,
+)
 from qaf_docs.records import AuditResult, Identity
 from qaf_docs.safe_output import atomic_write
 
@@ -179,7 +185,7 @@ def case_context(
         "template_version": ident.template_version,
         "audit_ref": ident.audit_ref,
         "ref_field": ff.Control(ff.bookmarked_text("qaf_ref", ident.audit_ref)),
-        "actions_marker": ff.Control(ff.bookmarked_text("qaf_actions", "")),
+        "actions_marker": ff.Control(ff.bookmarked_text(ACTIONS_TABLE, "")),
         "case_id": ident.case_id,
         "child_name": details.child_name or "",
         "team": details.team,
@@ -230,6 +236,27 @@ class AuditToolWriter:
             known = self._shared[key] = (framework, framework_context(framework))
         return known[1]
 
+    def check(
+        self,
+        details: PackDetails,
+        framework: Framework,
+        action_days: int,
+        previous: AuditResult | None = None,
+    ) -> None:
+        """Refuse the template (TemplateError) if the tool rendered for one audit of ``framework``
+        lacks a box its forms need; nothing is written. Once per framework and run, not per pack.
+        """
+        context = {
+            **self._framework_context(framework),
+            **case_context(details, framework, action_days, previous),
+        }
+        parts = self.compiled.render_parts(context) if self.compiled is not None else None
+        if parts:  # the body is the first part
+            root = etree.fromstring(parts[0].xml.encode("utf-8"))
+        else:
+            root = rendered_tool(self.template, context).docx.element
+        check_boxes(self.template, root, framework)
+
     def write(
         self,
         details: PackDetails,
@@ -275,6 +302,11 @@ def render_audit_tool(
     template: Path, context: dict[str, Any], identity: Identity, out: Path
 ) -> Path:
     """Render the Word template with ``context`` to ``out`` with plain docxtpl; return the path."""
+    return save_audit_tool(rendered_tool(template, context), identity, out)
+
+
+def rendered_tool(template: Path, context: dict[str, Any]) -> DocxTemplate:
+    """Return the Word template rendered with ``context`` by plain docxtpl, not yet saved."""
     tpl = DocxTemplate(str(template))
     try:
         tpl.render(context, jinja_environment(), autoescape=True)
@@ -282,6 +314,11 @@ def render_audit_tool(
         raise template_problem(template, exc) from exc
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise not_a_template(template, "Word Document (.docx)") from exc
+    return tpl
+
+
+def save_audit_tool(tpl: DocxTemplate, identity: Identity, out: Path) -> Path:
+    """Write a rendered audit tool to ``out`` with the audit's identity; return the path."""
     _add_custom_properties(tpl, identity)
     return atomic_write(out, lambda tmp: tpl.save(str(tmp)))
 

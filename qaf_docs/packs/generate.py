@@ -57,7 +57,8 @@ def generate_packs(
         jobs.append(
             (record, tuple(register.case_facts(audit.audit_ref)), earlier.get(audit.audit_ref))
         )
-    run = _Run(ws.root, ws.packs, docx_template, xlsx_template, settings)
+    run = _Run(ws.root, ws.packs, docx_template, xlsx_template, settings, frameworks)
+    check_template(run, jobs)
     written: list[tuple[Path, Path]] = []
     results = map_in_order(_write_pack, jobs, setup=_setup, setup_args=(run,))
     # A pack is recorded as issued only once its files are on disk; one flush and one transaction
@@ -91,6 +92,30 @@ def earlier_audits(register: Register, audits: list[AuditRecord]) -> dict[str, A
     return {ref: results[before] for ref, before in previous.items() if before in results}
 
 
+def check_template(
+    run: _Run, jobs: list[tuple[AuditRecord, tuple[CaseFact, ...], AuditResult | None]]
+) -> None:
+    """Refuse an audit tool template that lacks a box the forms need, before any pack is written.
+
+    One audit of each framework is rendered here, once per run (never per pack), by the writer
+    that then writes this process's packs.
+    """
+    checked: set[str] = set()
+    for record, facts, previous in jobs:
+        if record.framework_id in checked:
+            continue
+        checked.add(record.framework_id)
+        framework = run.frameworks[record.framework_id]
+        if run.audit_tool is None:
+            run.audit_tool = AuditToolWriter(run.docx_template)
+        details = details_for(record, run.settings, kind="audit_tool", case_facts=facts)
+        run.audit_tool.check(details, framework, _action_days(run.settings, framework), previous)
+
+
+def _action_days(settings: Settings, framework: Framework) -> int:
+    return settings.validation.action_due_within_days or framework.timescales.action_due_within_days
+
+
 @dataclass
 class _Run:
     """What every pack of a run shares; compiled once in each process that writes packs."""
@@ -104,13 +129,18 @@ class _Run:
     audit_tool: AuditToolWriter | None = None
     tracker: TrackerWriter | None = None
 
+    def __getstate__(self) -> dict[str, object]:
+        # Sent to the workers without the compiled writers: each worker compiles its own.
+        return {**self.__dict__, "audit_tool": None, "tracker": None}
+
 
 _run: _Run | None = None
 
 
 def _setup(run: _Run) -> None:
     global _run
-    run.audit_tool = AuditToolWriter(run.docx_template)
+    if run.audit_tool is None:  # in this process, the writer that checked the template
+        run.audit_tool = AuditToolWriter(run.docx_template)
     _run = run
 
 
@@ -124,10 +154,7 @@ def _write_pack(
         run.frameworks[record.framework_id] = load_framework(record.framework_id, base=run.root)
     framework = run.frameworks[record.framework_id]
     docx_path, xlsx_path = pack_paths(run.packs, record.round_id, record.audit_ref)
-    days = (
-        run.settings.validation.action_due_within_days
-        or framework.timescales.action_due_within_days
-    )
+    days = _action_days(run.settings, framework)
     docx_details = details_for(record, run.settings, kind="audit_tool", case_facts=facts)
     run.audit_tool.write(docx_details, framework, days, docx_path, previous, durable=False)
     xlsx_details = details_for(record, run.settings, kind="action_tracker")

@@ -9,13 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from docxtpl import DocxTemplate
+
 from qaf_docs.errors import TemplateError
 from qaf_docs.frameworks import Framework, load_framework
 from qaf_docs.office import content_controls as ff
-from qaf_docs.packs.audit_tool import audit_tool_context, render_audit_tool
+from qaf_docs.packs.audit_tool import audit_tool_context, rendered_tool, save_audit_tool
 from qaf_docs.packs.details import details_for
-from qaf_docs.packs.templates import template_version
-from qaf_docs.records import AuditRecord, AuditResult
+from qaf_docs.packs.templates import check_boxes, template_version
+from qaf_docs.records import AuditRecord, AuditResult, Identity
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace
 
@@ -81,7 +83,9 @@ def write_moderation_forms(ws: Workspace, register: Register, audit_refs: list[s
             "moderation section of the form the auditor returned instead."
         )
     results = {r.audit_ref: r for r in register.results()}
-    written: list[Path] = []
+    # Every form is rendered, and the template checked, before the first one is written.
+    rendered: list[tuple[DocxTemplate, Identity, Path]] = []
+    checked: set[str] = set()
     for ref in audit_refs:
         audit = register.audit(ref)
         form = register.returned_form(ref)
@@ -98,6 +102,9 @@ def write_moderation_forms(ws: Workspace, register: Register, audit_refs: list[s
         context = moderation_context(
             audit_tool_context(details, framework, days), framework, results[ref], form
         )
-        out = ws.outbox / MODERATION_FOLDER / f"{ref}.docx"
-        written.append(render_audit_tool(template, context, details.identity, out))
-    return written
+        tpl = rendered_tool(template, context)
+        if framework.id not in checked:
+            check_boxes(template, tpl.docx.element, framework)
+            checked.add(framework.id)
+        rendered.append((tpl, details.identity, ws.outbox / MODERATION_FOLDER / f"{ref}.docx"))
+    return [save_audit_tool(tpl, identity, out) for tpl, identity, out in rendered]

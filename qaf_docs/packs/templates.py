@@ -1,19 +1,26 @@
-"""The council's templates: their fingerprint, the Jinja environment, and errors that name the tag.
+"""The council's templates: their fingerprint, the Jinja environment, errors that name the tag,
+and the check that the audit tool still has every box its framework's forms need.
 
-A broken tag must stop ``qaf generate`` with a message a person can act on in Word: which tag, and
-the text around it, never a Jinja traceback.
+A broken tag, or a box deleted in Word, must stop ``qaf generate`` before any pack is written, with
+a message a person can act on in Word: which tag or box, and where, never a Jinja traceback.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from pathlib import Path
 
 import jinja2
+from lxml import etree
 
 from qaf_docs.errors import TemplateError
+from qaf_docs.frameworks import Framework
 from qaf_docs.office import content_controls as ff
+from qaf_docs.office.field_names import needed_boxes
+from qaf_docs.office.form_fields import scan_form
+from qaf_docs.workspace import AUDIT_TEMPLATE, bundled_templates
 
 
 def template_version(*paths: Path) -> str:
@@ -31,50 +38,165 @@ def jinja_environment() -> jinja2.Environment:
 
 def template_problem(template: Path, exc: jinja2.TemplateError) -> TemplateError:
     """Turn a Jinja error into a message naming the tag and where it sits in the template."""
-    near = ""
-    quoted = re.findall(r"'([^']+)'", str(exc))
-    context = getattr(exc, "docx_context", None)
-    if context:
-        text = " ".join(" ".join(line.split()) for line in context if line.strip())
-        near = f" Near: “{text[:160]}”."
-    elif quoted:
-        found = _tag_mentioning(template, quoted[-1])
-        near = f" It is in the text “{found}”." if found else ""
-    tag = f" The tag uses '{quoted[-1]}'." if quoted else ""
-    if isinstance(exc, jinja2.UndefinedError):
-        what = f"a tag refers to something qaf does not provide ({exc.message})."
-    elif isinstance(exc, jinja2.TemplateSyntaxError):
-        what = f"a tag is malformed ({exc.message})."
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        what = _broken_tag(template, exc)
     else:
-        what = f"{exc}."
+        quoted = re.findall(r"'([^']+)'", str(exc))
+        units = _units(template) if quoted else []
+        found = _unit_with(units, _tag_pattern(quoted[-1])) if quoted else None
+        near = ""
+        if found is not None:
+            before, after = _around(units, found[0])
+            near = f" It is in the text “{found[2][:120]}” (after “{before}”, before “{after}”)."
+        if isinstance(exc, jinja2.UndefinedError) and quoted:
+            # Jinja's own words ("'dict object' has no attribute …") are Python's: not said.
+            what = f"a tag uses '{quoted[-1]}', which is not something qaf fills in.{near}"
+        else:
+            what = f"a tag cannot be filled in ({exc}).{near}"
     return TemplateError(
-        f"Template {template.name} cannot be used: {what}{tag}{near} "
+        f"Template {template.name} cannot be used: {what} "
         "Fix the tag in Word (see README: Templates) or restore the default with "
         "'qaf init --restore-templates'."
     )
 
 
-def _tag_mentioning(template: Path, name: str) -> str | None:
-    """Return where a tag using ``name`` sits, as the text around it a person sees in Word."""
+_TAG = re.compile(r"{{.*?}}|{%.*?%}")
+
+
+def _broken_tag(template: Path, exc: jinja2.TemplateSyntaxError) -> str:
+    """Say which tag cannot be read, in its own paragraph or table row, and why in plain words."""
+    message = exc.message or ""
+    if message.startswith("Unexpected end of template"):
+        return (
+            "a part that a tag such as {%p for … %} or {%p if … %} opens is never closed (its "
+            "closing tag, such as {%p endfor %} or {%p endif %}, may have been deleted)."
+        )
+    # The line Jinja stopped on is one paragraph of the document, as docxtpl prepared it.
+    lines = [_text_of(line) for line in (exc.source or "").splitlines()]
+    line = lines[exc.lineno - 1] if 0 < exc.lineno <= len(lines) else ""
+    tags = _TAG.findall(line)
+    words = re.findall(r"'([^']+)'", message)
+    mentioning = [t for t in tags if words and re.search(rf"\b{re.escape(words[-1])}\b", t)]
+    tag = next(iter(mentioning or tags), None)
+    why = _why(tag or "", message)
+    if tag is None:
+        return f"a tag is not one qaf can fill: {why}."
+    # The same tag may be written many times ({%p endfor %}): this one is the nth in the text.
+    earlier = "".join(lines[: exc.lineno - 1]) + line[: line.index(tag)]
+    nth = len(re.findall(re.escape(tag), earlier))
+    units = _units(template)
+    found = _unit_with(units, _written_as(tag), nth)
+    if found is None:
+        return f"the tag {tag} is not one qaf can fill: {why}."
+    i, kind, text, written = found
+    where = f"the {kind} “{text[:160]}”"
+    if text == written:  # a tag on its own ({%p endfor %}): say what is around it
+        before, after = _around(units, i)
+        where = f"its own {kind} (after “{before}”, before “{after}”)"
+    return f"the tag {written} in {where} is not one qaf can fill: {why}."
+
+
+def _text_of(xml_line: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", xml_line))
+
+
+def _why(tag: str, message: str) -> str:
+    """What is wrong with ``tag``, without Jinja's words for it."""
+    unknown = re.match(r"Encountered unknown tag '([^']+)'", message)
+    inner = tag[2:-2].strip()
+    if unknown and unknown.group(1).startswith("end"):
+        return (
+            f"it closes a part that no tag before it opens (the tag that opened it, such as "
+            f"{{%p {unknown.group(1)[3:]} … %}}, may have been deleted)"
+        )
+    if unknown:
+        return (
+            f"'{unknown.group(1)}' is not an instruction qaf knows (such as for, if, endfor, "
+            "endif); if it is meant as text, take out the braces and percent signs"
+        )
+    if tag.startswith("{{") and re.fullmatch(r"r?\s*[\w.]+(\s+[\w.]+)+", inner):
+        return "a tag's name has no spaces (compare it with the same tag in the default template)"
+    return (
+        "it is not written as qaf's tags are, such as {{ case_id }} or {%p for d in domains %} "
+        "(compare it with the same place in the default template)"
+    )
+
+
+def _units(template: Path) -> list[tuple[str, str]]:
+    """The template's paragraphs and table rows in reading order, as (kind, text seen in Word)."""
     from docx import Document
 
     doc = Document(str(template))
-    units: list[str] = []  # paragraphs and table rows, in reading order
+    units: list[tuple[str, str]] = []
     for block in doc.element.body.iterchildren():
-        rows = block.iterchildren(ff.qn_w("tr")) if block.tag == ff.qn_w("tbl") else [block]
+        is_table = block.tag == ff.qn_w("tbl")
+        rows = block.iterchildren(ff.qn_w("tr")) if is_table else [block]
         for unit in rows:
             cells = list(unit.iterchildren(ff.qn_w("tc"))) or [unit]
             text = " | ".join("".join(t.text or "" for t in c.iter(ff.qn_w("t"))) for c in cells)
-            units.append(" ".join(text.split()))
+            units.append(("table row" if is_table else "paragraph", " ".join(text.split())))
     for section in doc.sections:
-        units += [p.text for p in section.header.paragraphs + section.footer.paragraphs]
-    pattern = re.compile(r"{[{%][^}]*\b" + re.escape(name) + r"\b[^}]*[}%]}")
-    for i, unit in enumerate(units):
-        if pattern.search(unit):
-            before = next((u for u in reversed(units[:i]) if u.strip()), "")
-            after = next((u for u in units[i + 1 :] if u.strip()), "")
-            return f"{unit[:120]}” (after “{before[:60]}”, before “{after[:60]}"
+        for p in section.header.paragraphs + section.footer.paragraphs:
+            units.append(("header or footer paragraph", p.text))
+    return units
+
+
+def _tag_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(r"{[{%][^}]*\b" + re.escape(name) + r"\b[^}]*[}%]}")
+
+
+def _written_as(tag: str) -> re.Pattern[str]:
+    """``tag`` as the council wrote it: docxtpl reads {%p … %} and {{r … }} without the letter."""
+    inner = r"\s+".join(re.escape(w) for w in tag[2:-2].split())
+    return re.compile(r"{" + re.escape(tag[1]) + r"(?:p|tr|tc|r)?\s*" + inner + r"\s*" + "[}%]}")
+
+
+def _unit_with(
+    units: list[tuple[str, str]], pattern: re.Pattern[str], nth: int = 0
+) -> tuple[int, str, str, str] | None:
+    """The unit holding the ``nth`` (0-based) match of ``pattern``: (its index, its kind, its
+    text, the text matched), or None."""
+    for i, (kind, text) in enumerate(units):
+        for match in pattern.finditer(text):
+            if nth == 0:
+                return i, kind, text, match.group(0)
+            nth -= 1
     return None
+
+
+def _around(units: list[tuple[str, str]], i: int) -> tuple[str, str]:
+    """The text of the units before and after unit ``i``, as a person finds it in Word."""
+    before = next((u for _, u in reversed(units[:i]) if u.strip()), "")
+    after = next((u for _, u in units[i + 1 :] if u.strip()), "")
+    return before[:60], after[:60]
+
+
+def check_boxes(template: Path, rendered: etree._Element, framework: Framework) -> None:
+    """Raise TemplateError naming each box ``framework``'s forms need that ``rendered`` (the
+    template rendered for one audit) lacks, in the words the form uses for it."""
+    scan = scan_form(rendered)
+    present = scan.fields.keys() | scan.bookmarks.keys()
+    needed = needed_boxes(framework)
+    missing = [b.label for b in needed if not present.intersection(b.names)]
+    if not missing:
+        return
+    if len(missing) == len(needed):
+        what = (
+            "it has none of the boxes qaf fills in and reads back (no qaf tags at all: was an "
+            "older form pasted in?)"
+        )
+    else:
+        listed = [f"'{label}'" for label in missing]
+        shown = ", ".join(listed[:-1]) + " or " + listed[-1] if len(listed) > 1 else listed[0]
+        what = f"the template has no box for {shown}"
+    default = bundled_templates() / AUDIT_TEMPLATE
+    raise TemplateError(
+        f"Template {template.name} cannot be used with the framework '{framework.name}': {what}, so "
+        "a form made from it has nowhere for those answers and qaf could not read them back. "
+        f"Restore {'it' if len(missing) == 1 else 'them'} from the bundled template: copy the "
+        f"missing parts from {default} into yours in Word, or put the default back with "
+        "'qaf init --restore-templates' (it replaces all three templates). Nothing was written."
+    )
 
 
 def not_a_template(template: Path, kind: str) -> TemplateError:

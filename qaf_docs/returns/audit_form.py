@@ -171,7 +171,7 @@ _TICKED = {"☒", "☑", "✓", "✔", "x", "y", "yes", "true", "immediate"}
 
 
 def _actions_table(root: etree._Element, scan: ff.FormScan) -> etree._Element | None:
-    for start in scan.bookmarks.get("qaf_actions", []):
+    for start in scan.bookmarks.get(tags.ACTIONS_TABLE, []):
         around = list(start.iterancestors(ff.TABLE))
         if around:
             return around[-1]  # the outermost table holding the bookmark, as the page shows it
