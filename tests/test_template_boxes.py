@@ -160,6 +160,24 @@ def test_a_template_with_no_tags_at_all_is_refused_as_an_old_form(
     nothing_written(workspace, register)
 
 
+def test_a_tag_that_lost_a_brace_is_refused_before_it_prints_on_every_form(
+    workspace: Workspace, register: Register
+) -> None:
+    # "case_id }}" (its opening braces lost) is no tag: it printed as typed on every form.
+    def edit(body: etree._Element) -> None:
+        t = next(t for t in body.iter(f"{W}t") if (t.text or "").startswith("How to complete"))
+        t.text = "How to complete this audit for case case_id }}"
+
+    _edit_body(workspace.templates / AUDIT_TEMPLATE, edit)
+    plan_audits(register, workspace, 2)
+    with pytest.raises(TemplateError) as caught:
+        generate_packs(workspace, register)
+    message = str(caught.value)
+    assert "“How to complete this audit for case case_id }}”" in message
+    assert "still shows '}}'" in message and "Nothing was written" in message
+    nothing_written(workspace, register)
+
+
 def test_a_framework_without_moderation_does_not_need_the_moderation_block(
     tmp_path: Path, make_workspace: Callable[..., Workspace]
 ) -> None:

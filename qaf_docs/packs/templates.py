@@ -171,9 +171,29 @@ def _around(units: list[tuple[str, str]], i: int) -> tuple[str, str]:
     return before[:60], after[:60]
 
 
+_LEFT_OVER = re.compile(r"\{\{|\}\}|\{%|%\}")
+_P, _T = f"{{{ff.W_NS}}}p", f"{{{ff.W_NS}}}t"
+
+
+def check_no_tag_left(template: Path, rendered: etree._Element) -> None:
+    """Raise TemplateError when a paragraph of the filled tool still shows tag braces: a tag that
+    lost a brace ("{{ case_id }") is not filled in, and would print as typed on every form."""
+    for paragraph in rendered.iter(_P):
+        text = "".join(t.text or "" for t in paragraph.iter(_T))
+        found = _LEFT_OVER.search(text)
+        if found:
+            raise TemplateError(
+                f"Template {template.name} cannot be used: the paragraph “{text.strip()[:120]}” "
+                f"still shows '{found.group()}' once filled in, so a tag in it has lost a brace or "
+                "a percent sign and would print as typed on every form. Write it as {{ name }} or "
+                "{% … %}, or take the braces out if it is meant as text. Nothing was written."
+            )
+
+
 def check_boxes(template: Path, rendered: etree._Element, framework: Framework) -> None:
     """Raise TemplateError naming each box ``framework``'s forms need that ``rendered`` (the
     template rendered for one audit) lacks, in the words the form uses for it."""
+    check_no_tag_left(template, rendered)
     scan = scan_form(rendered)
     present = scan.fields.keys() | scan.bookmarks.keys()
     needed = needed_boxes(framework)
