@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email
+from datetime import timedelta
 from email import policy
 from pathlib import Path
 
@@ -15,7 +16,9 @@ from qaf_docs.cases.roster import read_roster
 from qaf_docs.cli import cli
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
-from qaf_docs.records import AuditRecord
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord, NewAudit
+from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
@@ -223,3 +226,28 @@ def test_an_open_escalation_reminds_the_roles_responsible_for_resolving_it_once(
         body = messages[name]
         assert body.count(f"Escalation to the Assistant Director: audit {ref}") == 1, name
         assert body.count(f"in a row. {said}") == 1, name
+
+
+def test_a_case_with_no_team_reminds_no_other_teams_manager_of_its_actions(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    # With no team, every Team Manager on the roster was sent this child's audit and actions.
+    [ref] = register.record_round(
+        round_id=register.new_round_id("simple", TODAY), kind="simple", seed=1,
+        input_sha256="0" * 64, rules={}, framework_id=framework.id, today=TODAY,
+        audits=[NewAudit(case_id="100900", team="", worker="Worker 9", case_type="CP",
+                         auditor="Auditor 0", auditor_email="a0@council.example",
+                         due_on=TODAY + timedelta(days=20))],
+    )  # fmt: skip
+    generate_packs(workspace, register)
+    [audit] = [a for a in register.audits() if a.audit_ref == ref]
+    complete_form(pack_docx(workspace, audit), framework, grade="Good").save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "no team.docx")
+    ingest_inbox(workspace, settle_s=0.05)
+    (workspace.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    out = qaf(workspace, "remind")
+    assert "Tara Manager" not in _messages(workspace)
+    assert (
+        f"Warning: audit {ref}: no team is recorded for case 100900, so no Team Manager was "
+        "reminded of its actions; give the case its team on the case list"
+    ) in out

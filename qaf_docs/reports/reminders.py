@@ -173,10 +173,15 @@ def _escalations(
                 book.warn(
                     f"no one on the roster has the role '{role}' ({e.title}, audit {e.audit_ref})"
                 )
+            elif everyone and not team:
+                book.warn(
+                    f"audit {e.audit_ref}: no team is recorded for case {e.case_id}, so every "
+                    f"{role} ({len(found)}) was reminded; give the case its team on the case list"
+                )
             elif everyone:
                 book.warn(
-                    f"no {role} of team '{team or 'not recorded'}' on the roster: every {role} "
-                    f"was reminded of audit {e.audit_ref}; add the team's {role} (Team column)"
+                    f"no {role} of team '{team}' on the roster: every {role} was reminded of "
+                    f"audit {e.audit_ref}; add the team's {role} (Team column)"
                 )
             for person in found:
                 if e.level == CONCERN_LEVEL:
@@ -212,11 +217,17 @@ def _managers(
         unsigned = [a for a in r.actions if not (a.status == "Completed" and a.signed_off_by)]
         if not (late or soon or unsigned):
             continue
+        if not r.team:
+            # A case's actions go to its own team's manager only, as its case notes do: with no
+            # team, to nobody (another team's manager has no business with this child's audit).
+            book.warn(
+                f"audit {r.audit_ref}: no team is recorded for case {r.case_id}, so no Team "
+                "Manager was reminded of its actions; give the case its team on the case list"
+            )
+            continue
         managers = book.with_role("Team Manager", r.team)
         if not managers:
-            book.warn(
-                f"no Team Manager for team '{r.team or 'not recorded'}' on the roster (audit {r.audit_ref})"
-            )
+            book.warn(f"no Team Manager for team '{r.team}' on the roster (audit {r.audit_ref})")
             continue
         items = []
         if r.audit_ref in concerns:
