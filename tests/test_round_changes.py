@@ -215,6 +215,7 @@ def test_bad_changes_are_refused_and_nothing_is_recorded(ws: Workspace, messy_li
     own_team = next(a for a in roster if a.team == second.team and a.role == "Deputy Team Manager")
     result = run(ws, "round", "reassign", second.audit_ref, "--to", own_team.name, *by)
     assert result.exit_code == 1 and "own team" in result.output, result.output
+    assert "in simple rounds nobody audits their own team's cases." in result.output
 
     tiny = [a for a in roster if a.team != second.team][:1]
     full = tiny[0].__class__(tiny[0].name, tiny[0].email, tiny[0].role, tiny[0].team, 0)

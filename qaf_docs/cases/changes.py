@@ -179,11 +179,16 @@ def _check_auditor(
 ) -> None:
     if not may_audit(auditor, case, spec):
         own = auditor.team and case.team and fold_name(auditor.team) == fold_name(case.team)
+        roles = spec.own_team_roles
+        who = (
+            f"only a {' or '.join(roles)} audits their own team's cases"
+            if roles
+            else "nobody audits their own team's cases"
+        )
         raise SamplingError(
             f"{auditor.name} cannot audit case {case.case_id}: "
             + (
-                f"it is their own team's case ({case.team}), and in {spec.kind} rounds only "
-                f"{', '.join(spec.own_team_roles) or 'nobody'} audit their own team."
+                f"it is their own team's case ({case.team}), and in {spec.kind} rounds {who}."
                 if own
                 else "they are its allocated worker."
             )
