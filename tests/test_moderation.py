@@ -26,7 +26,7 @@ from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import Column
 from qaf_docs.records import AuditRecord
-from qaf_docs.register.lifecycle import month_end
+from qaf_docs.register.lifecycle import CONCERN_LEVEL, month_end
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
@@ -275,6 +275,47 @@ def test_a_moderation_form_is_prefilled_with_the_auditors_work_and_comes_back_as
         assert register.audit(issued[1].audit_ref).status == "moderated"  # type: ignore[union-attr]
         assert register.submission_count(issued[1].audit_ref) == 2, "the auditor's copy is kept"
         assert register.moderation_queue(lambda _id: framework, TODAY) == []
+
+
+def test_the_moderators_copy_keeps_every_indicator_section_and_concern_the_auditor_recorded(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    # The moderation form left indicators unticked and sections empty; accepted as the audit's
+    # latest form, it wiped them from the register and the tracker with no warning.
+    from qaf_docs.office import field_names as names
+    from qaf_docs.packs.moderation import write_moderation_forms
+
+    audit = issued[0]
+    form = complete_form(pack_docx(workspace, audit), framework, grade=INADEQUATE)
+    for d in framework.domains[:2]:
+        form.tick(names.indicator_field(d.key, 1)).tick(names.indicator_field(d.key, 3))
+    sections = [s for s in framework.sections.enabled() if s not in ("moderation",)]
+    for name in sections:
+        form.text(names.section_field(name), f"What the auditor wrote under {name}.")
+    form.tick("qaf_concern").text("qaf_concern_text", "Bruising not followed up.").save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "auditor.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+
+    def recorded() -> tuple[object, ...]:
+        with open_register(workspace) as register:
+            [r] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
+            concerns = [
+                e.reason
+                for e in register.escalations(audit_ref=audit.audit_ref)
+                if e.level == CONCERN_LEVEL  # the Inadequate pathway adds its own
+            ]
+        return [(d.domain, d.indicators) for d in r.domains], r.sections, concerns
+
+    before = recorded()
+    assert any(indicators for _, indicators in before[0]) and before[1] and before[2]
+    with open_register(workspace) as register:
+        [path] = write_moderation_forms(workspace, register, [audit.audit_ref])
+    moderator = FormFiller(path).text("qaf_moderator", "M. Oderator")
+    moderator.choose("qaf_moderated_grade", INADEQUATE).pick_date("qaf_moderation_date", TODAY)
+    moderator.save()
+    drop(path, workspace.inbox, "moderated.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert recorded() == before
 
 
 def _queued(ws: Workspace, framework: Framework) -> list[str]:

@@ -6,6 +6,7 @@ Field names come from ``office.field_names`` so the reader finds what was writte
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -47,8 +48,11 @@ def descriptors(framework: Framework) -> list[dict[str, str]]:
     ]
 
 
-def indicator_groups(framework: Framework, domain_key: str) -> list[dict[str, Any]]:
-    """Return a domain's indicators by grade, each with the check box the auditor ticks."""
+def indicator_groups(
+    framework: Framework, domain_key: str, ticked: Collection[str] = ()
+) -> list[dict[str, Any]]:
+    """Return a domain's indicators by grade, each with the check box the auditor ticks (ticked
+    already for those in ``ticked``: a moderation form shows what the auditor ticked)."""
     domain = framework.domain(domain_key)
     groups: list[dict[str, Any]] = []
     number = 0
@@ -57,9 +61,8 @@ def indicator_groups(framework: Framework, domain_key: str) -> list[dict[str, An
         for text in domain.indicators_for(grade):
             number += 1
             field = names.indicator_field(domain.key, number)
-            items.append(
-                {"text": text, "box": cc.checkbox_control(field, f"{domain.title}: {text}"[:200])}
-            )
+            label = f"{domain.title}: {text}"[:200]
+            items.append({"text": text, "box": cc.checkbox_control(field, label, text in ticked)})
         if items:
             groups.append({"grade": grade, "boxes": items})
     return groups
@@ -122,6 +125,7 @@ def agency_sections(framework: Framework) -> list[dict[str, Any]]:
         out.append(
             {
                 "number": number,
+                "default": agency,  # the agency printed in this section ("" for a blank one)
                 "name": cc.text_control(
                     names.agency_field(number, "name"), f"Agency {number}", agency
                 ),

@@ -13,11 +13,15 @@ from docxtpl import DocxTemplate
 
 from qaf_docs.errors import TemplateError
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.messages import fold
 from qaf_docs.office import content_controls as ff
+from qaf_docs.office import field_names as names
+from qaf_docs.packs import form_parts as parts
 from qaf_docs.packs.audit_tool import audit_tool_context, rendered_tool, save_audit_tool
 from qaf_docs.packs.details import details_for
 from qaf_docs.packs.templates import check_boxes, template_version
 from qaf_docs.records import AuditRecord, AuditResult, Identity
+from qaf_docs.register.lifecycle import CONCERN_LEVEL, NO_CONCERN_TEXT
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Workspace
 
@@ -54,6 +58,7 @@ def moderation_context(
     for key, text in form["texts"].items():
         if key in f and text:
             f[key] = ff.text_control(f"qaf_{key}", key.replace("_", " ").capitalize(), text)
+    _carry_the_rest(context, framework, result, form)
     for slot, action in zip(context["actions"], result.actions, strict=False):
         n = slot["number"]
         slot["description"] = ff.text_control(f"qaf_action_{n}", f"Action {n}", action.description)
@@ -69,6 +74,59 @@ def moderation_context(
             f"qaf_action_{n}_impact", f"Action {n}: impact on the child", action.impact_on_child
         )
     return context
+
+
+def _carry_the_rest(
+    context: dict[str, Any], framework: Framework, result: AuditResult, form: dict[str, Any]
+) -> None:
+    """Pre-fill what else the auditor recorded: the indicators ticked, each section's text, the
+    missing-history box, the agencies' sections and the safeguarding concern. The moderator's copy
+    comes back as the audit's latest form, so whatever it lacked would be lost from the register."""
+    by_title = {d.domain: d for d in result.domains}
+    for d, field in zip(framework.domains, context["domains"], strict=True):
+        given = by_title.get(d.title)
+        if given is not None and given.indicators:
+            field["indicators"] = parts.indicator_groups(framework, d.key, given.indicators)
+    texts: dict[str, str] = form["texts"]
+    for section in context["text_sections"]:
+        if texts.get(section["key"]):
+            name = names.section_field(section["key"])
+            section["box"] = ff.text_control(name, section["title"], texts[section["key"]])
+    missing = context.get("missing_history")
+    if missing:
+        missing["box"] = ff.checkbox_control(
+            names.MISSING_HISTORY, "Historical information missing", bool(form["missing_history"])
+        )
+        details = texts.get("missing_historical_information", "")
+        missing["details"] = ff.text_control(
+            names.section_field("missing_historical_information"), missing["title"], details
+        )
+    _carry_agencies(context["agencies"], result)
+    concern = next((e for e in result.escalations if e.level == CONCERN_LEVEL), None)
+    if concern is not None:
+        f = context["f"]
+        f["concern"] = ff.checkbox_control("qaf_concern", "Immediate safeguarding concern", True)
+        said = "" if concern.reason == NO_CONCERN_TEXT else concern.reason
+        f["concern_text"] = ff.text_control("qaf_concern_text", "What the concern is", said)
+
+
+def _carry_agencies(slots: list[dict[str, Any]], result: AuditResult) -> None:
+    """Each agency's section in the slot printed with its name, else the next blank one."""
+    free = list(slots)
+    for found in result.agencies:
+        slot = next(
+            (s for s in free if fold(s["default"]) == fold(found.agency) and s["default"]),
+            next((s for s in free if not s["default"]), None),
+        )
+        if slot is None:
+            break
+        free.remove(slot)
+        n, label = slot["number"], found.agency or f"Agency {slot['number']}"
+        slot["name"] = ff.text_control(names.agency_field(n, "name"), f"Agency {n}", found.agency)
+        for part in ("lead", "contribution", "finding"):
+            slot[part] = ff.text_control(
+                names.agency_field(n, part), f"{label}: {part}", getattr(found, part)
+            )
 
 
 def write_moderation_forms(ws: Workspace, register: Register, audit_refs: list[str]) -> list[Path]:

@@ -27,6 +27,7 @@ from qaf_docs.register.values import FINAL_GRADE, date_or_none, iso_or_none
 
 DISPUTE_LEVEL = "grade_dispute"
 CONCERN_LEVEL = "safeguarding_concern"
+NO_CONCERN_TEXT = "the concern box was ticked; no description was given"
 # Resolved by a person, never by a later audit's grade.
 _MANUAL_LEVELS = (DISPUTE_LEVEL, CONCERN_LEVEL)
 
@@ -215,7 +216,7 @@ class LifecycleBook(Connection):
                 "Immediate safeguarding concern",
                 roles,
                 on,
-                text.strip() or "the concern box was ticked; no description was given",
+                text.strip() or NO_CONCERN_TEXT,
             )
         return next((e for e in self.escalations(audit_ref=audit_ref) if e.id == new), None)
 
