@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import date, datetime
 
 from qaf_docs.findings import Finding
@@ -31,6 +31,9 @@ class Identity:
     template_version: str
     issued_at: str  # ISO 8601
     workspace_id: str
+    # The fingerprint of the framework text the pack was made from, kept in the register: a form
+    # is read against that framework, not whatever the file says now. "" on older packs.
+    framework_sha256: str = ""
 
     def as_properties(self) -> dict[str, str]:
         """Return the identity as custom property names and values."""
@@ -42,9 +45,10 @@ class Identity:
         values = {}
         for f in fields(cls):
             value = props.get(f"{IDENTITY_PREFIX}{f.name}", "").strip()
-            if not value:
+            if value:
+                values[f.name] = value
+            elif f.default is MISSING:  # a part added later may be missing from older packs
                 return None
-            values[f.name] = value
         return cls(**values)
 
 
@@ -82,6 +86,7 @@ class AuditRecord:
     status: str
     due_on: date | None
     issued_at: str | None
+    framework_sha256: str = ""  # only while its pack is being generated: see Identity
 
 
 @dataclass(frozen=True)
