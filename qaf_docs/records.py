@@ -36,8 +36,9 @@ class Identity:
     framework_sha256: str = ""
 
     def as_properties(self) -> dict[str, str]:
-        """Return the identity as custom property names and values."""
-        return {f"{IDENTITY_PREFIX}{k}": v for k, v in asdict(self).items()}
+        """Return the identity as custom property names and values (a part added later, and
+        empty, is left out: the file then reads as one made before it was added)."""
+        return {f"{IDENTITY_PREFIX}{k}": v for k, v in asdict(self).items() if v or k in _REQUIRED}
 
     @classmethod
     def from_properties(cls, props: dict[str, str]) -> Identity | None:
@@ -50,6 +51,9 @@ class Identity:
             elif f.default is MISSING:  # a part added later may be missing from older packs
                 return None
         return cls(**values)
+
+
+_REQUIRED = frozenset(f.name for f in fields(Identity) if f.default is MISSING)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parts import Package
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import Identity
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
 from qaf_docs.workspace import Workspace, init_workspace
@@ -192,3 +193,17 @@ def test_the_preset_text_is_kept_too(tmp_path: Path) -> None:
         generate_packs(ws, register)
         kept = register.framework_texts()
     assert list(kept.values()) == [PRESET]
+
+
+def test_an_identity_without_a_fingerprint_reads_as_an_older_pack_and_no_other_part_may_lack() -> (
+    None
+):
+    older = Identity(
+        "audit_tool", "QA2611-0001", "100200", "2026-11-simple", "my-framework.toml", "2", "t1",
+        "2026-11-20T09:00:00+00:00", "ws1",
+    )  # fmt: skip
+    props = older.as_properties()
+    assert "qaf_framework_sha256" not in props  # an empty part is not written (nor slows trackers)
+    assert Identity.from_properties(props) == older
+    del props["qaf_template_version"]
+    assert Identity.from_properties(props) is None

@@ -79,6 +79,7 @@ def _text(fields: Mapping[str, FieldValue], name: str) -> str:
 
 
 _AREA_FIELDS = (("qaf_grade_", "graded"), ("qaf_modgrade_", "moderated"), ("qaf_rationale_", ""))
+_AREA_PREFIXES = tuple(prefix for prefix, _ in _AREA_FIELDS)
 
 
 def areas_not_in_framework(fields: Mapping[str, FieldValue], framework: Framework) -> list[Finding]:
@@ -91,6 +92,8 @@ def areas_not_in_framework(fields: Mapping[str, FieldValue], framework: Framewor
     known = {d.key for d in framework.domains}
     filled: dict[str, list[str]] = {}
     for name, value in fields.items():
+        if not name.startswith(_AREA_PREFIXES):
+            continue
         for prefix, what in _AREA_FIELDS:
             key = name.removeprefix(prefix)
             if key != name and key not in known and value.text.strip():
