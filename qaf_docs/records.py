@@ -10,18 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from datetime import date, datetime
 
 from qaf_docs.findings import Finding
 
 IDENTITY_PREFIX = "qaf_"
-
-
-def case_key(case_id: str) -> str:
-    """Return what identifies a child whatever the id's spelling: an id of digits only without
-    its leading zeros (Excel drops them from a number, so "006537810" and 6537810 are one child)."""
-    return (case_id.lstrip("0") or "0") if case_id.isdigit() else case_id
 
 
 @dataclass(frozen=True)
@@ -37,10 +31,14 @@ class Identity:
     template_version: str
     issued_at: str  # ISO 8601
     workspace_id: str
+    # The fingerprint of the framework text the pack was made from, kept in the register: a form
+    # is read against that framework, not whatever the file says now. "" on older packs.
+    framework_sha256: str = ""
 
     def as_properties(self) -> dict[str, str]:
-        """Return the identity as custom property names and values."""
-        return {f"{IDENTITY_PREFIX}{k}": v for k, v in asdict(self).items()}
+        """Return the identity as custom property names and values (a part added later, and
+        empty, is left out: the file then reads as one made before it was added)."""
+        return {f"{IDENTITY_PREFIX}{k}": v for k, v in asdict(self).items() if v or k in _REQUIRED}
 
     @classmethod
     def from_properties(cls, props: dict[str, str]) -> Identity | None:
@@ -48,10 +46,14 @@ class Identity:
         values = {}
         for f in fields(cls):
             value = props.get(f"{IDENTITY_PREFIX}{f.name}", "").strip()
-            if not value:
+            if value:
+                values[f.name] = value
+            elif f.default is MISSING:  # a part added later may be missing from older packs
                 return None
-            values[f.name] = value
         return cls(**values)
+
+
+_REQUIRED = frozenset(f.name for f in fields(Identity) if f.default is MISSING)
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class AuditRecord:
     status: str
     due_on: date | None
     issued_at: str | None
+    framework_sha256: str = ""  # only while its pack is being generated: see Identity
 
 
 @dataclass(frozen=True)

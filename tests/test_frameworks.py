@@ -5,6 +5,7 @@ What each preset quotes from its council's document is tested in test_framework_
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -324,6 +325,31 @@ BROKEN_ADDITIONS = [
         ('"N/A" =', 1),
         ["key 'scale.aliases.N/A'", "'Not applicable'", "not in grades"],
         id="alias-to-not-applicable-on-a-scale-without-it",
+    ),
+    # Brackets, case and punctuation are ignored when grades are matched: these aliases would
+    # record everyone who picks "Good" as Outstanding.
+    pytest.param(
+        VALID.replace('"RI" = ', '"Good (strong)" = "Outstanding"\n"RI" = '),
+        ('"Good (strong)" =', 1),
+        [
+            "key 'scale.aliases.Good (strong)'",
+            "alias 'Good (strong)' points to 'Outstanding'",
+            "the grade 'Good'",
+            "a form graded 'Good' would be recorded as 'Outstanding'",
+        ],
+        id="alias-in-brackets-hijacking-a-grade",
+    ),
+    pytest.param(
+        VALID.replace('"RI" = ', '"GOOD" = "Outstanding"\n"RI" = '),
+        ('"GOOD" =', 1),
+        ["key 'scale.aliases.GOOD'", "the grade 'Good'", "recorded as 'Outstanding'"],
+        id="alias-spelling-a-grade-differently",
+    ),
+    pytest.param(
+        re.sub(r'"RI" = .*\n', '\\g<0>"ri" = "Inadequate"\n', VALID),
+        ('"ri" =', 1),
+        ["key 'scale.aliases.ri'", "alias 'RI', which points to 'Requires improvement to be good'"],
+        id="two-aliases-alike-pointing-to-different-grades",
     ),
 ]
 

@@ -9,6 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "qaf_docs"
 SHARED = {
+    "case_ids",
     "errors",
     "dates",
     "findings",

@@ -15,7 +15,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Literal
 
-from qaf_docs.records import case_key
+from qaf_docs.case_ids import case_key
 
 
 class CaseType(StrEnum):

@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 from qaf_docs import clock
+from qaf_docs.case_ids import case_key
 from qaf_docs.cases.case import (
     CASE_TYPE_PRIORITY,
     Case,
@@ -54,7 +55,6 @@ from qaf_docs.cases.rows import (
 )
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet, TableFile, open_table_file
-from qaf_docs.records import case_key
 
 # ----------------------------------------------------------------------------------------------
 # Reading

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from qaf_docs.case_ids import case_key
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, CaseType, id_sort_key
 from qaf_docs.cases.manifest_changes import refresh_manifest
@@ -24,7 +25,7 @@ from qaf_docs.cases.rounds import find_roster, history, read_cases
 from qaf_docs.cases.sampling import eligible_cases
 from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError, unknown_round
-from qaf_docs.records import AuditRecord, NewAudit, case_key
+from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace

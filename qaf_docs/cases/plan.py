@@ -13,10 +13,10 @@ from datetime import date
 from typing import Literal, get_args
 
 from qaf_docs import clock
+from qaf_docs.case_ids import case_key
 from qaf_docs.cases.case import Case, CaseType
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.errors import SamplingError
-from qaf_docs.records import case_key
 
 RoundKind = Literal["simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure"]
 ROUND_KINDS: tuple[str, ...] = get_args(RoundKind)

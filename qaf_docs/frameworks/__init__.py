@@ -39,7 +39,13 @@ the key (``FrameworkError``), because the person fixing it works in Notepad, not
 
 from qaf_docs.frameworks.base import CASE_TYPES, NOT_APPLICABLE
 from qaf_docs.frameworks.case_notes import NOTE_EVENTS, CaseNotes
-from qaf_docs.frameworks.loading import load_framework, preset_names
+from qaf_docs.frameworks.loading import (
+    framework_sha256,
+    framework_text,
+    load_framework,
+    parse_framework,
+    preset_names,
+)
 from qaf_docs.frameworks.model import (
     Agencies,
     AuditPeriod,
@@ -74,6 +80,9 @@ __all__ = [
     "Sections",
     "TimescaleCheck",
     "Timescales",
+    "framework_sha256",
+    "framework_text",
     "load_framework",
+    "parse_framework",
     "preset_names",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 import types
@@ -29,7 +30,16 @@ def preset_names() -> list[str]:
 
 def load_framework(name_or_path: str | Path, *, base: Path | None = None) -> Framework:
     """Load a framework from a preset name or a TOML file (relative paths resolve against ``base``)."""
-    text, origin = _framework_text(name_or_path, base)
+    return parse_framework(*framework_text(name_or_path, base))
+
+
+def framework_sha256(text: str) -> str:
+    """The fingerprint of a framework's exact text, as packs carry it and the register keeps it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_framework(text: str, origin: str) -> Framework:
+    """Validate a framework's TOML ``text``; ``origin`` names it in any error."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -182,7 +192,8 @@ def _line_of(text: str, path: tuple[str | int, ...]) -> int | None:
     return best_line
 
 
-def _framework_text(name_or_path: str | Path, base: Path | None) -> tuple[str, str]:
+def framework_text(name_or_path: str | Path, base: Path | None = None) -> tuple[str, str]:
+    """A framework's exact text and how to name it: "preset 'NAME'" or the file's path."""
     name = str(name_or_path)
     if name in preset_names():
         file = resources.files("qaf_docs") / "presets" / f"{name}.toml"

@@ -70,6 +70,7 @@ class Scale(StrictModel):
                     ("aliases", alias),
                     f"alias '{alias}' points to '{grade}', which is not in grades",
                 )
+        self._no_alias_hijacks()
         for grade in self.good_or_better:
             if grade not in known:
                 raise KeyProblem(("good_or_better",), f"'{grade}' is not in grades")
@@ -83,6 +84,35 @@ class Scale(StrictModel):
                     f"({', '.join(self.grades)})",
                 )
         return self
+
+    def _no_alias_hijacks(self) -> None:
+        """Refuse an alias that reads as a grade (or an earlier alias) but points elsewhere.
+
+        Grades are compared folded (case, punctuation and anything in brackets ignored), so
+        "Good (strong)" = "Outstanding" would record everyone who picks "Good" as Outstanding.
+        """
+        meant = {fold_grade(g): g for g in self.grades}
+        if self.not_applicable:
+            meant.update(dict.fromkeys(NOT_APPLICABLE_SPELLINGS, NOT_APPLICABLE))
+        earlier: dict[str, tuple[str, str]] = {}  # folded -> (alias, its grade)
+        ignored = "case, punctuation and words in brackets are ignored when grades are matched"
+        for alias, grade in self.aliases.items():
+            folded = fold_grade(alias)
+            taken = meant.get(folded, grade)
+            if taken != grade:
+                raise KeyProblem(
+                    ("aliases", alias),
+                    f"alias '{alias}' points to '{grade}', but it reads the same as the grade "
+                    f"'{taken}' ({ignored}), so a form graded '{taken}' would be recorded as "
+                    f"'{grade}'; reword the alias or remove it",
+                )
+            other, its = earlier.setdefault(folded, (alias, grade))
+            if its != grade:
+                raise KeyProblem(
+                    ("aliases", alias),
+                    f"alias '{alias}' points to '{grade}', but it reads the same as the alias "
+                    f"'{other}', which points to '{its}' ({ignored}); keep one of them",
+                )
 
     @property
     def choices(self) -> list[str]:

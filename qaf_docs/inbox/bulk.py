@@ -103,7 +103,9 @@ class BulkIngestor(Ingestor):
         Once ``stop()`` is true (Ctrl+C in ``qaf watch``) no further file is started: those
         decided are committed and moved, and the rest stay in the inbox untouched ("waiting").
         """
-        setup_args = (self.ws.root, self.settings, self.limits, clock.today())
+        # The workers never open the register: they get the kept framework texts (a handful).
+        kept = self.register.framework_texts()
+        setup_args = (self.ws.root, self.settings, self.limits, clock.today(), kept)
         readings = map_in_order(_read, list(paths), setup=_setup, setup_args=setup_args)
         outcomes: list[Outcome] = []
         refresh: dict[str, AuditRecord] = {}
@@ -201,7 +203,7 @@ class BulkIngestor(Ingestor):
             return self._reject_later(path, digest, label, None, [reading.problem])
         # The lifecycle's checks need the register, so they run here rather than in the workers;
         # a safeguarding concern is kept even when the rest of the file is refused.
-        framework = self._framework(audit.framework_id)
+        framework = self._framework(audit.framework_id, identity.framework_sha256)
         found = list(reading.findings)
         concern = ""
         if reading.form is not None:
@@ -314,18 +316,21 @@ class _Readers:
     settings: Settings
     limits: Limits
     today: date
+    kept: dict[str, str]  # the framework texts packs were made from, by fingerprint
     framework: FrameworkCache = field(init=False)
 
     def __post_init__(self) -> None:
-        self.framework = FrameworkCache(self.ws, self.settings)
+        self.framework = FrameworkCache(self.ws, self.settings, self.kept.get)
 
 
 _readers: _Readers | None = None
 
 
-def _setup(root: Path, settings: Settings, limits: Limits, today: date) -> None:
+def _setup(
+    root: Path, settings: Settings, limits: Limits, today: date, kept: dict[str, str]
+) -> None:
     global _readers
-    _readers = _Readers(Workspace(root), settings, limits, today)
+    _readers = _Readers(Workspace(root), settings, limits, today, kept)
 
 
 def _read(path: Path) -> Reading:
@@ -361,7 +366,7 @@ def _read_package(package: Package, reading: Reading, readers: _Readers) -> None
     reading.kind = inspect_office_file(package, limits)
     reading.identity = identity = file_identity(package)
     if reading.kind is FileKind.DOCX and identity.kind == "audit_tool":
-        framework = readers.framework(identity.framework_id)
+        framework = readers.framework(identity.framework_id, identity.framework_sha256)
         form = read_audit_form(package, framework, limits)
         reading.form = form
         reading.findings = form.findings + validate(

@@ -7,11 +7,13 @@ reassignment), or the file is refused with what to do about it.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable
 from datetime import date
 
 from qaf_docs.errors import IdentityError, QafError, SubmissionError
 from qaf_docs.findings import Finding
-from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.frameworks import Framework, load_framework, parse_framework
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parts import Package
 from qaf_docs.office.safety import FileKind
@@ -21,14 +23,37 @@ from qaf_docs.workspace import Settings, Workspace
 
 
 class FrameworkCache:
-    """The frameworks files name, each loaded once; one the workspace no longer has is read as the
-    workspace's own (the identity check then says what is wrong)."""
+    """The frameworks files name, each loaded once.
 
-    def __init__(self, ws: Workspace, settings: Settings) -> None:
+    A pack that carries the fingerprint of the framework text it was made from is read against
+    that text, as the register kept it (``kept``: a fingerprint's text, or None), so a framework
+    file edited while forms are out neither loses a returned grade nor asks for one the form has
+    no box for. Older packs, and a fingerprint the register does not know, are read against the
+    framework as it is now; one the workspace no longer has is read as the workspace's own (the
+    identity check then says what is wrong).
+    """
+
+    def __init__(
+        self,
+        ws: Workspace,
+        settings: Settings,
+        kept: Callable[[str], str | None] = lambda sha256: None,
+    ) -> None:
         self.ws, self.settings = ws, settings
+        self._kept_text = kept
         self._known: dict[str, Framework] = {}
+        self._kept: dict[str, Framework] = {}
 
-    def __call__(self, framework_id: str) -> Framework:
+    def __call__(self, framework_id: str, sha256: str = "") -> Framework:
+        if sha256 and sha256 not in self._kept:
+            text = self._kept_text(sha256)
+            if text is not None:
+                origin = f"the framework '{framework_id}' as its packs were made from it"
+                # A kept text today's rules refuse (a grade alias now caught) gives way to the file.
+                with contextlib.suppress(QafError):
+                    self._kept[sha256] = parse_framework(text, origin)
+        if sha256 in self._kept:
+            return self._kept[sha256]
         if framework_id not in self._known:
             try:
                 self._known[framework_id] = load_framework(framework_id, base=self.ws.root)

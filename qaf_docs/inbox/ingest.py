@@ -90,7 +90,7 @@ class Ingestor:
         self.register = register
         self.settings = settings
         self.limits = Limits(max_file_bytes=settings.inbox.max_file_mb * 1024 * 1024)
-        self._framework = FrameworkCache(ws, settings)
+        self._framework = FrameworkCache(ws, settings, register.framework_text_of)
         # Which computer recorded a file: only that one may finish a move that was interrupted. (Not
         # the inbox's path: one computer may reach it as \\server\share and as a drive letter.)
         self.computer = this_computer()
@@ -150,7 +150,7 @@ class Ingestor:
     def _audit_tool(
         self, path: Path, digest: str, identity: Identity, audit: AuditRecord, label: str
     ) -> Outcome:
-        framework = self._framework(audit.framework_id)
+        framework = self._framework(audit.framework_id, identity.framework_sha256)
         form = read_audit_form(path, framework, self.limits)
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=clock.today()

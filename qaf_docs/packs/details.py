@@ -71,6 +71,7 @@ def details_for(
         template_version=audit.template_version or "",
         issued_at=issued_at or audit.issued_at or issued_at_now(),
         workspace_id=settings.workspace_id,
+        framework_sha256=audit.framework_sha256,
     )
     issued = datetime.fromisoformat(identity.issued_at).date()
     return PackDetails(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.frameworks import Framework, framework_sha256, framework_text, parse_framework
 from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.packs.audit_tool import AuditToolWriter
 from qaf_docs.packs.details import details_for, issued_at_now, pack_paths
@@ -38,17 +38,24 @@ def generate_packs(
     docx_template, xlsx_template = ws.template(AUDIT_TEMPLATE), ws.template(TRACKER_TEMPLATE)
     version = template_version(docx_template, xlsx_template)
     frameworks: dict[str, Framework] = {}
+    fingerprints: dict[str, str] = {}
     statuses = ("allocated", "issued") if reissue else ("allocated",)
     audits = [a for a in register.audits(round_id=round_id) if a.status in statuses]
     earlier = earlier_audits(register, audits)
     jobs: list[tuple[AuditRecord, tuple[CaseFact, ...], AuditResult | None]] = []
     for audit in audits:
         if audit.framework_id not in frameworks:
-            frameworks[audit.framework_id] = load_framework(audit.framework_id, base=ws.root)
+            # The register keeps the exact text the packs are made from, before any pack exists:
+            # a form comes back read against it however the file changes meanwhile.
+            text, origin = framework_text(audit.framework_id, ws.root)
+            frameworks[audit.framework_id] = parse_framework(text, origin)
+            fingerprints[audit.framework_id] = framework_sha256(text)
+            register.keep_framework_text(audit.framework_id, text, fingerprints[audit.framework_id])
         record = AuditRecord(
             **{
                 **audit.__dict__,
                 "framework_version": frameworks[audit.framework_id].version,
+                "framework_sha256": fingerprints[audit.framework_id],
                 "template_version": version,
                 "issued_at": issued_at_now(),
             }
@@ -150,9 +157,7 @@ def _write_pack(
     record, facts, previous = job
     run = _run
     assert run is not None and run.audit_tool is not None, "_setup runs first"
-    if record.framework_id not in run.frameworks:
-        run.frameworks[record.framework_id] = load_framework(record.framework_id, base=run.root)
-    framework = run.frameworks[record.framework_id]
+    framework = run.frameworks[record.framework_id]  # as read once, and kept, by generate_packs
     docx_path, xlsx_path = pack_paths(run.packs, record.round_id, record.audit_ref)
     days = _action_days(run.settings, framework)
     docx_details = details_for(record, run.settings, kind="audit_tool", case_facts=facts)

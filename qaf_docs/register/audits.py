@@ -201,3 +201,25 @@ class AuditBook(Connection):
             "SELECT DISTINCT template_version FROM audits WHERE template_version IS NOT NULL"
         )
         return {r[0] for r in rows}
+
+    # -- the framework text each pack was made from ----------------------------------------------
+
+    def keep_framework_text(self, framework_id: str, text: str, sha256: str) -> None:
+        """Keep a framework's exact text under its fingerprint (once; the same text is one row)."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO framework_texts (sha256, framework_id, text, kept_at) "
+                "VALUES (?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING",
+                (sha256, framework_id, text, now_iso()),
+            )
+
+    def framework_texts(self) -> dict[str, str]:
+        """Every framework text packs were made from, by fingerprint."""
+        return {r[0]: r[1] for r in self._db.execute("SELECT sha256, text FROM framework_texts")}
+
+    def framework_text_of(self, sha256: str) -> str | None:
+        """The framework text kept under ``sha256``, or None when none was."""
+        row = self._db.execute(
+            "SELECT text FROM framework_texts WHERE sha256 = ?", (sha256,)
+        ).fetchone()
+        return str(row[0]) if row else None

@@ -11,8 +11,9 @@ import json
 from collections.abc import Collection, Sequence
 from datetime import date
 
+from qaf_docs.case_ids import case_key
 from qaf_docs.errors import RegisterError
-from qaf_docs.records import NewAudit, RoundChange, case_key
+from qaf_docs.records import NewAudit, RoundChange
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import record_event

@@ -322,6 +322,20 @@ def _m17_answers(db: Db) -> None:
     _add_column(db, "submissions", "answers_sha", "TEXT")
 
 
+def _m18_framework_texts(db: Db) -> None:
+    # The exact framework text each pack was generated from, by its fingerprint (which the pack
+    # carries): a form is read against the framework it was made with, even after the file changed.
+    run_script(
+        db,
+        """
+        CREATE TABLE IF NOT EXISTS framework_texts (
+            sha256 TEXT PRIMARY KEY, framework_id TEXT NOT NULL, text TEXT NOT NULL,
+            kept_at TEXT NOT NULL
+        );
+        """,
+    )
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -340,4 +354,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("the grade an escalation decided, apart from the moderator's", _m15_escalation_grade),
     ("when each accepted form was last saved", _m16_saved_at),
     ("what each accepted form said, as a fingerprint", _m17_answers),
+    ("the framework text each pack was made from", _m18_framework_texts),
 ]

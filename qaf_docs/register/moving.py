@@ -28,6 +28,7 @@ from qaf_docs.register.store import Register
 TABLES = (
     "meta",
     "rounds",
+    "framework_texts",
     "audits",
     "case_facts",
     "round_changes",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from qaf_docs import clock
+from qaf_docs.case_ids import case_key
 from qaf_docs.records import (
     AWAITING_RETURN,
     ActionResult,
@@ -17,7 +18,6 @@ from qaf_docs.records import (
     ModerationResult,
     Submission,
     TrackerRow,
-    case_key,
 )
 from qaf_docs.register import parts
 from qaf_docs.register.audits import AuditBook

@@ -7,7 +7,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
-from qaf_docs.records import TrackerRow, case_key
+from qaf_docs.case_ids import case_key
+from qaf_docs.records import TrackerRow
 from qaf_docs.register.dialect import Db, Row
 
 # An audit's final grade in SQL (``s`` its audit tool submission): an escalation's decision, else

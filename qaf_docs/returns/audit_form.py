@@ -24,7 +24,12 @@ from qaf_docs.office.content_controls import W_NS
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
-from qaf_docs.returns.form_parts import agency_findings, not_applicable_refused, ticked_indicators
+from qaf_docs.returns.form_parts import (
+    agency_findings,
+    areas_not_in_framework,
+    not_applicable_refused,
+    ticked_indicators,
+)
 
 # Sections read as their own parts (agency sections, the moderation table), not as one text box.
 _NOT_TEXT = ("agency_contributions", "moderation")
@@ -130,6 +135,7 @@ def read_audit_form(
         )
         for d in framework.domains
     ]
+    findings += areas_not_in_framework(fields, framework)
     sections = framework.sections
     missing = fields.get(tags.MISSING_HISTORY) if sections.missing_historical_information else None
     present = fields.get("qaf_practitioner_present")

@@ -76,3 +76,39 @@ def not_applicable_refused(where: str, scale: Scale, *, may_be_na: bool) -> Find
 def _text(fields: Mapping[str, FieldValue], name: str) -> str:
     value = fields.get(name)
     return value.text if value else ""
+
+
+_AREA_FIELDS = (("qaf_grade_", "graded"), ("qaf_modgrade_", "moderated"), ("qaf_rationale_", ""))
+_AREA_PREFIXES = tuple(prefix for prefix, _ in _AREA_FIELDS)
+
+
+def areas_not_in_framework(fields: Mapping[str, FieldValue], framework: Framework) -> list[Finding]:
+    """A practice area the form fills in but the framework read against lacks, as an error.
+
+    A form is read against the framework text its pack was made from, so this happens only to a
+    pack older than qaf keeping that text, when an area was removed from the framework file since:
+    the form is refused rather than its grade and rationale dropped without a word.
+    """
+    known = {d.key for d in framework.domains}
+    filled: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        if not name.startswith(_AREA_PREFIXES):
+            continue
+        for prefix, what in _AREA_FIELDS:
+            key = name.removeprefix(prefix)
+            if key != name and key not in known and value.text.strip():
+                said = f"{what} '{value.text.strip()}'" if what else "a rationale is written"
+                filled.setdefault(key, []).append(said)
+                break
+    return [
+        Finding(
+            "error",
+            f"Practice area '{key}'",
+            f"{' and '.join(said)} on this form, but the framework ({framework.name}) no longer "
+            "has this area, so it cannot be recorded",
+            "The QA lead can put the area back in the framework file and drop this form in the "
+            "inbox again unchanged; or, if the area no longer counts, clear its grade and "
+            "rationale and send it again.",
+        )
+        for key, said in filled.items()
+    ]
