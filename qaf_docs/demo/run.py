@@ -41,29 +41,28 @@ from qaf_docs.reports.periods import parse_period
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace, init_workspace
 
+# Worded to fit any practice area: a report quotes them under the area they were written for.
 _RATIONALES = {
     0: [
-        "Exceptional, child-centred work: the child's voice runs through every record and the plan has "
-        "already made a measurable difference to their school attendance.",
+        "Exceptional, child-centred work: the child's voice runs through every record and the work "
+        "has already made a measurable difference to their school attendance.",
     ],
     1: [
-        "The assessment is current and analytical; risks and strengths are weighed, and the child was "
-        "seen alone on the last three visits.",
-        "Plan is clear about who does what by when; the review on file shows progress against each "
-        "outcome.",
-        "Regular recorded supervision with clear decisions and reasons; management oversight is "
-        "evident at each key point.",
+        "Current and analytical; risks and strengths are weighed, and the child was seen alone on "
+        "the last three visits.",
+        "Clear about who does what by when; the records show progress against each outcome.",
+        "Decisions are recorded with their reasons; management oversight is evident at each key "
+        "point.",
     ],
     2: [
-        "Assessment is largely descriptive; the analysis of cumulative neglect is thin and the "
-        "father's views are not recorded.",
-        "Actions in the plan have no timescales, so progress cannot be measured at review.",
-        "Visits are within timescale but the records do not show what the child said or how they "
-        "presented.",
+        "Largely descriptive; the analysis of cumulative neglect is thin and the father's views are "
+        "not recorded.",
+        "The agreed steps have no timescales, so progress cannot be measured at review.",
+        "Within timescale, but the records do not show what the child said or how they presented.",
     ],
     3: [
-        "No assessment update since the new referral; risk from the adult's drug use is not "
-        "considered and the child has not been seen for 9 weeks.",
+        "Nothing updated since the new referral; risk from the adult's drug use is not considered "
+        "and the child has not been seen for 9 weeks.",
     ],
 }
 _ACTIONS = [
