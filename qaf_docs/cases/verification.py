@@ -186,6 +186,7 @@ def describe_changes(changes: Sequence[Mapping[str, str]]) -> list[str]:
     counts = {
         "cancelled": sum(c.get("change") in ("cancel audit", "cancel round") for c in changes),
         "reassigned": sum(c.get("change") == "reassign" for c in changes),
+        "allocated": sum(c.get("change") == "allocate" for c in changes),
     }
     out = ["Changes since the draw are not part of it:"]
     if added:
@@ -200,6 +201,11 @@ def describe_changes(changes: Sequence[Mapping[str, str]]) -> list[str]:
         out.append(f"{counts['cancelled']} cancellation(s).")
     if counts["reassigned"]:
         out.append(f"{counts['reassigned']} audit(s) reassigned to another auditor.")
+    if counts["allocated"]:
+        out.append(
+            f"{counts['allocated']} case(s) drawn without an auditor were given one later "
+            "(qaf round allocate)."
+        )
     return out
 
 
