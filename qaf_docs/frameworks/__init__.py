@@ -39,7 +39,7 @@ the key (``FrameworkError``), because the person fixing it works in Notepad, not
 
 from qaf_docs.frameworks.base import CASE_TYPES, NOT_APPLICABLE
 from qaf_docs.frameworks.case_notes import NOTE_EVENTS, CaseNotes
-from qaf_docs.frameworks.loading import load_framework, preset_names
+from qaf_docs.frameworks.loading import load_framework, preset_file, preset_names
 from qaf_docs.frameworks.model import (
     Agencies,
     AuditPeriod,
@@ -75,5 +75,6 @@ __all__ = [
     "TimescaleCheck",
     "Timescales",
     "load_framework",
+    "preset_file",
     "preset_names",
 ]
