@@ -74,8 +74,10 @@ def verify_manifest(
             )
         else:
             differences.append(
-                f"The case list is not the one this round was drawn from: its SHA-256 is "
-                f"{cases.input_sha256[:12]}…, the manifest records {recorded_sha[:12]}…."
+                f"The case list {Path(case_list).name} is not the same file this round was drawn "
+                "from, and it holds different cases: verify with the case list used for the draw "
+                f"(for IT: its fingerprint is {cases.input_sha256[:12]}…, the round's "
+                f"{recorded_sha[:12]}…)."
             )
 
     auditors = record.roster
