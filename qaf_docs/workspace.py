@@ -45,6 +45,8 @@ AUDIT_TEMPLATE = "audit_tool.docx"
 TRACKER_TEMPLATE = "action_tracker.xlsx"
 ROSTER_EXAMPLE = "roster_example.xlsx"  # copied from the bundled templates/roster.xlsx
 REPORT_TEMPLATE = "quarterly_report.docx"
+#: The council's templates, as ``qaf init`` copies them into templates/ (and puts them back).
+TEMPLATE_FILES = (AUDIT_TEMPLATE, TRACKER_TEMPLATE, REPORT_TEMPLATE)
 
 
 @dataclass(frozen=True)
@@ -312,7 +314,7 @@ def init_workspace(
             ),
             encoding="utf-8",
         )
-    for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE, REPORT_TEMPLATE):
+    for name in TEMPLATE_FILES:
         target = ws.templates / name
         if restore_templates or not target.exists():
             shutil.copyfile(bundled_templates() / name, target)

@@ -23,6 +23,7 @@ from click.testing import CliRunner
 from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
 
 from qaf_docs.cli import cli
+from qaf_docs.dates import uk
 from qaf_docs.inbox import derived
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.outcomes.produce import Produced, produce
@@ -326,6 +327,29 @@ CASE_NOTES_BEGAN = 1 + [name for name, _ in MIGRATIONS].index(
 OUTCOME_NOTES_BEGAN = 1 + [name for name, _ in MIGRATIONS].index(
     "case notes for escalation outcomes"
 )
+
+
+def test_marking_a_day_done_counts_the_notes_and_messages_written_not_those_to_nobody(
+    ws: Workspace,
+) -> None:
+    # It counted the register's rows, so a message to a manager nobody could find was "marked".
+    ref = strange_case(ws, "999999", known=False)
+    accept_forms(ws, 2)
+    written = files(ws)
+    notes = sum(name.endswith(".txt") for name in written)
+    messages = sum(name.endswith(".eml") for name in written)
+    assert (notes, messages) == (4, 4)  # the unknown case's managers get no file
+    status = qaf(ws, "status")
+    assert "4 case note(s) to put on children's records and 4 message(s) to send" in status
+    assert f"audit {ref}" in status and "Team Manager" in status  # the message nobody gets
+    said = qaf(ws, "case-notes", "--done", TODAY.isoformat())
+    assert said == f"4 case notes and 4 messages from {uk(TODAY)} marked as done.\n"
+
+
+def test_one_audits_note_and_message_are_counted_in_the_singular(ws: Workspace) -> None:
+    [ref] = accept_forms(ws, 1)
+    said = qaf(ws, "case-notes", "--done", ref)
+    assert said.startswith("1 case note and ") and f"from {ref} marked as done." in said
 
 
 def test_an_upgraded_register_makes_no_notes_for_what_happened_before(ws: Workspace) -> None:

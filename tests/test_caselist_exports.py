@@ -15,7 +15,7 @@ import pytest
 
 from qaf_docs.cases.case import Case, CaseType, case_list_from_cases
 from qaf_docs.cases.caselist import read_case_list
-from qaf_docs.cases.facts import case_facts
+from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.sampling import plan_round
@@ -77,6 +77,24 @@ def test_personal_columns_are_left_out_of_the_case_and_its_facts(tmp_path):
         assert not any(value in v for v in case.attributes.values())
     # The child's birth date is the date of birth (never printed), whatever the header says.
     assert case.attributes["date_of_birth"] == "2015-05-05"
+
+
+def test_a_facts_label_is_its_header_as_written_capitals_and_slashes_kept(tmp_path):
+    # Made from the column's snake-case name, it read "La of placement" and lost the " / ".
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 8"
+    headers = ["Child Unique ID", "Allocated Team", "LA of Placement",
+               "Date of Last IRO Visit / Contact to the Child", "placement type"]  # fmt: skip
+    ws.append(headers)
+    ws.append(["7900001", "Locality 1", "Brighton", datetime(2026, 10, 1), "U1"])
+    wb.save(tmp_path / "annex_a.xlsx")
+    case_list = read_case_list(tmp_path / "annex_a.xlsx", today=TODAY)
+    (case,) = case_list.cases
+    labels = [f.label for f in case_facts(case, "sha", fact_headers(case_list))]
+    assert "LA of Placement" in labels
+    assert "Date of Last IRO Visit / Contact to the Child" in labels
+    assert "Placement type" in labels  # a header in lower case still starts with a capital
 
 
 RUN_TOGETHER = {  # how some case-management systems write headers: no spaces, numbered, family

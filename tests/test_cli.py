@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -19,7 +20,7 @@ from click.testing import CliRunner, Result
 from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
 
 from qaf_docs.cli import cli
-from qaf_docs.frameworks import Framework
+from qaf_docs.frameworks import Framework, preset_file
 from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
@@ -138,6 +139,20 @@ def test_init_again_keeps_the_existing_settings(tmp_path: Path) -> None:
     assert (root / "qaf.toml").read_text(encoding="utf-8") == first
 
 
+def test_init_restore_templates_says_which_templates_it_put_back(tmp_path: Path) -> None:
+    # They were put back in silence: nobody could tell the council's own were gone.
+    root = tmp_path / "qa"
+    assert run("init", root).exit_code == 0
+    (root / "templates" / "audit_tool.docx").write_bytes(b"the council's own, edited in Word")
+    result = run("init", root, "--restore-templates")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Templates put back from qaf's defaults: audit_tool.docx, action_tracker.xlsx, "
+        "quarterly_report.docx (your own audit_tool.docx replaced)." in result.output
+    )
+    assert "put back" not in run("init", root).output
+
+
 def test_init_with_an_unknown_framework_names_the_presets(tmp_path: Path) -> None:
     root = tmp_path / "qa"
     message = assert_one_line_error(run("init", root, "--framework", "no-such-framework"))
@@ -150,8 +165,36 @@ def test_init_with_an_unknown_framework_names_the_presets(tmp_path: Path) -> Non
 def test_frameworks_lists_the_five_presets() -> None:
     result = run("frameworks")
     assert result.exit_code == 0
-    listed = [line.split()[0] for line in result.output.splitlines() if line.strip()]
+    lines = result.output.splitlines()
+    listed = [line.split()[0] for line in lines if line.startswith("  ") and "domains" in line]
     assert listed == PRESETS
+
+
+def test_frameworks_says_where_each_preset_file_is_and_what_a_workspace_runs(
+    tmp_path: Path,
+) -> None:
+    # The README says "copy one into the workspace", but nothing said where the presets are.
+    for preset in PRESETS:
+        assert str(preset_file(preset)) in run("frameworks").output
+        assert preset_file(preset).is_file()
+    root = tmp_path / "qa"
+    assert run("init", root, "--framework", "live-case-audit").exit_code == 0
+    shutil.copyfile(preset_file("multi-agency-audit"), root / "our-deep-dive.toml")
+    settings = root / "qaf.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace('frameworks = ["live-case-audit"]',
+                     'frameworks = ["live-case-audit", "our-deep-dive.toml"]'),
+        encoding="utf-8",
+    )  # fmt: skip
+    said = run("frameworks", "--workspace", root).output
+    assert (
+        "live-case-audit (the default): Live case audit — 6 domains; file: the preset above" in said
+    )
+    assert (
+        f"our-deep-dive.toml: Multi-agency audit — 3 domains; file: {(root / 'our-deep-dive.toml').resolve()}"
+        in said
+    )
 
 
 # -- choosing the workspace ------------------------------------------------------------------------

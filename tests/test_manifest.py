@@ -154,8 +154,14 @@ def test_verify_explains_a_different_case_list(drawn, tmp_path):
     )
     result = verify_manifest(manifest, other)
     assert not result.ok and not result.same_input
-    assert "not the one this round was drawn from" in result.explanation
-    assert "SHA-256" in result.explanation
+    # Said plainly first; the fingerprints (a SHA-256 to nobody but IT) follow in brackets.
+    assert (
+        "The case list other.csv is not the same file this round was drawn from, and it holds "
+        "different cases" in result.explanation
+    )
+    assert (
+        "SHA-256" not in result.explanation and "(for IT: its fingerprint is " in result.explanation
+    )
     assert "were not drawn again" in result.explanation
 
 

@@ -480,6 +480,21 @@ def test_a_broken_template_error_says_where_the_tag_is(
             "before it opens",
             id="opening-tag-deleted",
         ),
+        pytest.param(
+            "How to complete this audit",
+            "Council logo note {{ case_id ",
+            # Not closed: Jinja reads on into later paragraphs, and named no tag and no place.
+            "the paragraph “Council logo note {{ case_id” opens a tag with '{{' that is never "
+            "closed with '}}'",
+            id="tag-never-closed",
+        ),
+        pytest.param(
+            "How to complete this audit",
+            "Start {% if case_id %} never closed",
+            "the tag {% if case_id %} in the paragraph “Start {% if case_id %} never closed” opens "
+            "a part that is never closed (its closing tag, {% endif %}, may have been deleted",
+            id="part-never-closed",
+        ),
     ],
 )
 def test_a_malformed_tag_is_quoted_in_its_own_paragraph_in_plain_words(

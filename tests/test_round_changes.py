@@ -271,6 +271,56 @@ def test_a_round_that_cannot_allocate_everything_exits_4(ws: Workspace, messy_li
     assert data["unallocated"] and data["allocated"] == 1
 
 
+def test_cases_drawn_without_an_auditor_are_allocated_later_and_stay_chosen_at_random(
+    ws: Workspace, messy_list: Path
+) -> None:
+    # The only way was 'round add', which recorded them as picked by hand, not drawn at random.
+    roster = synthetic_roster(20)
+    write_roster_file(ws.root / "roster.xlsx", roster[:1])
+    drawn = run(ws, "sample", messy_list, "--n", "5", "--seed", "5")
+    assert drawn.exit_code == 4, drawn.output
+    [round_id] = {a.round_id for a in audits(ws)}
+    assert f"then run: qaf round allocate {round_id} annex_a.xlsx --by" in drawn.output
+    waiting = [
+        line.split()[3] for line in drawn.output.splitlines() if "not allocated: case" in line
+    ]
+    assert len(waiting) == 4
+
+    # Still nobody with room: said, exit 4, nothing recorded.
+    still = run(ws, "round", "allocate", round_id, messy_list, "--by", "Sam Lead", "--reason", "x")
+    assert still.exit_code == 4, still.output
+    assert "None of the 4 case(s) round" in still.output and "nothing was recorded" in still.output
+    assert "has capacity left" in still.output
+    assert len(audits(ws)) == 1 and changes(ws) == []
+
+    write_roster_file(ws.root / "roster.xlsx", roster)
+    result = run(ws, "round", "allocate", round_id, messy_list, "--by", "Sam Lead",
+                 "--reason", "two auditors added to the roster")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Allocated 4 of the 4 case(s)" in result.output and "stays 'at random'" in result.output
+    assert f"Next: qaf generate --round {round_id}" in result.output
+    late = [a for a in audits(ws) if a.case_id in waiting]
+    assert len(late) == 4 and all(a.auditor and a.status == "allocated" for a in late)
+    teams = {a.name: a.team for a in roster}
+    assert all(teams[a.auditor] != a.team for a in late), "never the case's own team"
+    assert [c.change for c in changes(ws)] == ["allocate"] * 4
+    assert all(c.by_whom == "Sam Lead" for c in changes(ws))
+
+    shown = run(ws, "round", "show", round_id).output
+    assert shown.count("(at random)") == 5 and "added by hand" not in shown
+    wb = openpyxl.load_workbook(ws.samples / f"{round_id}.xlsx")
+    rows = list(wb["Audits"].iter_rows(values_only=True))
+    how = rows[0].index("How chosen")
+    assert [r[how] for r in rows[1:]] == ["at random"] * 5
+    verified = run(ws, "sample", messy_list, "--verify", ws.samples / f"{round_id}.xlsx")
+    assert verified.exit_code == 0 and "Reproduced" in verified.output, verified.output
+    assert "4 case(s) drawn without an auditor were given one later" in verified.output
+
+    again = run(ws, "round", "allocate", round_id, messy_list, "--by", "Sam Lead", "--reason", "x")
+    assert again.exit_code == 1
+    assert f"Every case round {round_id} drew has an auditor; nothing changed." in again.output
+
+
 def test_the_old_pack_of_a_reassigned_audit_is_refused_and_the_new_one_accepted(
     ws: Workspace, messy_list: Path
 ) -> None:

@@ -43,7 +43,7 @@ class ChangeReport:
     withdrawn: list[Path] = field(default_factory=list)
 
 
-def _who(by_whom: str, reason: str) -> tuple[str, str]:
+def who_and_why(by_whom: str, reason: str) -> tuple[str, str]:
     by_whom, reason = by_whom.strip(), reason.strip()
     if not by_whom:
         raise SamplingError('Say who is making the change (--by "Your Name").')
@@ -59,7 +59,7 @@ def _round(register: Register, round_id: str) -> dict[str, object]:
     return row
 
 
-def _spec(register: Register, round_id: str) -> RoundSpec:
+def round_spec_of(register: Register, round_id: str) -> RoundSpec:
     rules = _round(register, round_id)["rules"]
     assert isinstance(rules, dict)
     return RoundSpec.from_rules(rules["spec"])
@@ -122,7 +122,7 @@ def cancel(
     ws: Workspace, round_id: str, audit_ref: str | None, *, by_whom: str, reason: str
 ) -> ChangeReport:
     """Cancel a whole round (every audit not yet returned) or one audit of it."""
-    by_whom, reason = _who(by_whom, reason)
+    by_whom, reason = who_and_why(by_whom, reason)
     with open_register(ws) as register:
         _round(register, round_id)  # cancelling needs no rules: rounds from older registers too
         if audit_ref is not None:
@@ -214,14 +214,14 @@ def reassign(
     today: date,
 ) -> ChangeReport:
     """Give an audit to another auditor on the roster, within the same rules as the draw."""
-    by_whom, reason = _who(by_whom, reason)
+    by_whom, reason = who_and_why(by_whom, reason)
     roster = read_roster(find_roster(ws, roster_path))
     with open_register(ws) as register:
         audit = _open_audit(register, audit_ref, "reassign")
         auditor = _auditor(roster, to)
         if fold_name(auditor.name) == fold_name(audit.auditor):
             raise SamplingError(f"Audit {audit_ref} is already {auditor.name}'s.")
-        spec = _spec(register, audit.round_id)
+        spec = round_spec_of(register, audit.round_id)
         _check_auditor(register, auditor, _case_of(audit), spec, today)
         register.reassign_audit(
             audit_ref,
@@ -261,12 +261,12 @@ def add(
     today: date,
 ) -> ChangeReport:
     """Add a named case to a round, recorded as chosen (not random), for a named auditor."""
-    by_whom, reason = _who(by_whom, reason)
+    by_whom, reason = who_and_why(by_whom, reason)
     roster = read_roster(find_roster(ws, roster_path))
     # Leading zeros aside, as the list and the register may spell one child's id differently.
     cases = {case_key(c.case_id): c for c in read_cases(ws, caselist, today).children()}
     with open_register(ws) as register:
-        spec = _spec(register, round_id)
+        spec = round_spec_of(register, round_id)
         found = cases.get(case_key(case_id.strip()))
         if found is None:
             raise SamplingError(f"Case {case_id} is not on {caselist.name}.")
@@ -334,12 +334,12 @@ def swap(
     today: date,
 ) -> ChangeReport:
     """Replace an unsuitable case with a fresh random draw from the same team (and case type)."""
-    by_whom, reason = _who(by_whom, reason)
+    by_whom, reason = who_and_why(by_whom, reason)
     roster = read_roster(find_roster(ws, roster_path))
     case_list = read_cases(ws, caselist, today)
     with open_register(ws) as register:
         audit = _open_audit(register, audit_ref, "swap")
-        spec = _spec(register, audit.round_id)
+        spec = round_spec_of(register, audit.round_id)
         old = _case_of(audit)
         strata = spec.stratify_by or ("team",)
         pool = [

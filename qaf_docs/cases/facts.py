@@ -7,8 +7,10 @@ lacks is never a blank box on the form.
 
 from __future__ import annotations
 
-from qaf_docs.cases.case import Case, CaseType
-from qaf_docs.cases.columns import personal_header, strip_code
+from collections.abc import Mapping
+
+from qaf_docs.cases.case import Case, CaseList, CaseType
+from qaf_docs.cases.columns import personal_header, snake_header, strip_code
 from qaf_docs.records import CaseFact
 
 # What the episode's start date means for each kind of case, in the words of Annex A.
@@ -30,8 +32,23 @@ _LEFT_OUT = frozenset({"list", "stage", "date_of_birth", "unborn", "child_name"}
 _WORDS = {"cin": "CIN", "cp": "CP", "cla": "CLA", "lac": "LAC", "iro": "IRO", "ehcp": "EHCP"}
 
 
-def case_facts(case: Case, caselist_sha256: str) -> tuple[CaseFact, ...]:
-    """Return the facts the case list holds for ``case``, in a stable order, start date first."""
+def fact_headers(case_list: CaseList) -> dict[str, str]:
+    """Each column's fact name -> its header as the case list writes it ("LA of Placement")."""
+    headers: dict[str, str] = {}
+    for row in case_list.headers.values():
+        for header in row:
+            text = " ".join(str(header or "").split())
+            if text:
+                headers.setdefault(snake_header(text), text)
+    return headers
+
+
+def case_facts(
+    case: Case, caselist_sha256: str, headers: Mapping[str, str] | None = None
+) -> tuple[CaseFact, ...]:
+    """Return the facts the case list holds for ``case``, in a stable order, start date first;
+    each labelled with its column's header as written (``headers``: :func:`fact_headers`), with
+    its capitals and slashes ("Date of Last IRO Visit / Contact to the Child")."""
     facts: list[CaseFact] = []
     if case.start_date is not None:
         name, label = _START[case.case_type]
@@ -45,7 +62,8 @@ def case_facts(case: Case, caselist_sha256: str) -> tuple[CaseFact, ...]:
             or any(f.name == key for f in facts)
         ):
             continue
-        facts.append(CaseFact(key, fact_label(key), value, caselist_sha256))
+        label = (headers or {}).get(key) or fact_label(key)
+        facts.append(CaseFact(key, label[:1].upper() + label[1:], value, caselist_sha256))
     return tuple(facts)
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from qaf_docs.cases.case import CaseList, RowProblem
 from qaf_docs.cases.caselist import read_case_list
-from qaf_docs.cases.facts import case_facts
+from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import write_manifest
 from qaf_docs.cases.plan import AuditHistory
 from qaf_docs.cases.roster import read_roster
@@ -69,6 +69,12 @@ class RoundReport:
         if self.dry_run:
             out += [f"  case {c} ({team or 'no team'}) → {who}" for c, team, who in self.audits]
         out += [f"  not allocated: case {case} ({reason})" for case, reason in self.unallocated]
+        if self.unallocated and not self.dry_run:
+            out.append(
+                "They stay drawn at random, waiting for an auditor: add auditors or capacity to the "
+                f"roster, then run: qaf round allocate {self.round_id} {self.case_list.source_name} "
+                '--by "Your Name" --reason "…"'
+            )
         out += [f"  note: {w}" for w in self.warnings]
         if self.manifest is not None:
             out.append(f"Manifest: {self.manifest}")
@@ -217,6 +223,7 @@ def draw(
                 "follow the framework)."
             )
         allocated = [a for a in plan.audits if a.auditor is not None]
+        headers = fact_headers(cases)
         refs: list[str] = []
         if not plan.audits and not dry_run:
             # An empty round would sit in every list of rounds and be reported as one.
@@ -241,7 +248,7 @@ def draw(
                         due_on=a.due_on,
                         # Names off: the register never holds a child's name it will not print.
                         child_name=a.case.child_name if settings.show_child_names else None,
-                        facts=case_facts(a.case, plan.input_sha256 or ""),
+                        facts=case_facts(a.case, plan.input_sha256 or "", headers),
                     )
                     for a in allocated
                     if a.auditor is not None

@@ -74,8 +74,10 @@ def verify_manifest(
             )
         else:
             differences.append(
-                f"The case list is not the one this round was drawn from: its SHA-256 is "
-                f"{cases.input_sha256[:12]}…, the manifest records {recorded_sha[:12]}…."
+                f"The case list {Path(case_list).name} is not the same file this round was drawn "
+                "from, and it holds different cases: verify with the case list used for the draw "
+                f"(for IT: its fingerprint is {cases.input_sha256[:12]}…, the round's "
+                f"{recorded_sha[:12]}…)."
             )
 
     auditors = record.roster
@@ -186,6 +188,7 @@ def describe_changes(changes: Sequence[Mapping[str, str]]) -> list[str]:
     counts = {
         "cancelled": sum(c.get("change") in ("cancel audit", "cancel round") for c in changes),
         "reassigned": sum(c.get("change") == "reassign" for c in changes),
+        "allocated": sum(c.get("change") == "allocate" for c in changes),
     }
     out = ["Changes since the draw are not part of it:"]
     if added:
@@ -200,6 +203,11 @@ def describe_changes(changes: Sequence[Mapping[str, str]]) -> list[str]:
         out.append(f"{counts['cancelled']} cancellation(s).")
     if counts["reassigned"]:
         out.append(f"{counts['reassigned']} audit(s) reassigned to another auditor.")
+    if counts["allocated"]:
+        out.append(
+            f"{counts['allocated']} case(s) drawn without an auditor were given one later "
+            "(qaf round allocate)."
+        )
     return out
 
 

@@ -52,8 +52,10 @@ def case_notes(workspace: Path | None, done: str | None) -> None:
     ws = workspace_at(workspace)
     with open_register(ws) as register:
         if done is not None:
-            count, which = mark_done(register, done)
-            click.echo(f"{count} note(s) and message(s) from {which} marked as done.")
+            marked, which = mark_done(register, done)
+            notes = f"{marked.notes} case note{'' if marked.notes == 1 else 's'}"
+            messages = f"{marked.messages} message{'' if marked.messages == 1 else 's'}"
+            click.echo(f"{notes} and {messages} from {which} marked as done.")
             return
         produce_and_say(ws, register)
 

@@ -1,12 +1,14 @@
-"""Changing a drawn round: ``qaf round cancel|reassign|add|swap|show``."""
+"""Changing a drawn round: ``qaf round cancel|reassign|add|allocate|swap|show``."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from qaf_docs import clock
+from qaf_docs.cli import exits
 from qaf_docs.cli.app import AUDIT_REF, cli, known_round, workspace_at, workspace_option
 
 _BY = click.option("--by", "by_whom", required=True, help="Who is making the change (recorded).")
@@ -139,6 +141,44 @@ def add(
         today=clock.today(),
     )
     _echo(report.lines)
+
+
+@round_group.command()
+@click.argument("round_id")
+@_CASELIST
+@_BY
+@_REASON
+@_ROSTER
+@workspace_option
+def allocate(
+    workspace: Path | None,
+    round_id: str,
+    caselist: Path,
+    by_whom: str,
+    reason: str,
+    roster: Path | None,
+) -> None:
+    """Give auditors to the cases a round drew but could not allocate (qaf sample's exit code 4).
+
+    Add auditors or capacity to the roster first. The same rules as the draw apply (never the
+    case's own team, within this month's capacity), and the cases stay chosen at random.
+    Exit code 4: some cases still found no auditor.
+
+    Example:
+
+        \b
+        qaf round allocate 2026-11-simple annex_a.xlsx --by "Sam Lead" --reason "two auditors added to the roster"
+    """
+    from qaf_docs.cases.late_allocation import allocate_later
+
+    ws = workspace_at(workspace)
+    report = allocate_later(
+        ws, round_id, caselist, by_whom=by_whom, reason=reason, roster_path=roster,
+        today=clock.today(),
+    )  # fmt: skip
+    _echo(report.lines)
+    if report.left:
+        sys.exit(exits.NOT_ALLOCATED)
 
 
 @round_group.command()

@@ -8,11 +8,13 @@ import click
 
 from qaf_docs.cli.app import cli, workspace_option
 from qaf_docs.errors import SettingsError
-from qaf_docs.frameworks import load_framework, preset_names
+from qaf_docs.frameworks import load_framework, preset_file, preset_names
 from qaf_docs.workspace import (
     ROSTER_EXAMPLE,
     SETTINGS_FILE,
+    TEMPLATE_FILES,
     Workspace,
+    bundled_templates,
     init_workspace,
     resolve,
     set_register,
@@ -90,6 +92,7 @@ def init(
     existed = (folder / SETTINGS_FILE).is_file()
     if register_at:
         check_register_setting(register_at, "The --register URL")
+    edited = [n for n in TEMPLATE_FILES if _edited(Workspace(folder).templates / n)]
     ws = init_workspace(
         folder,
         framework=framework or "collaborative-audit",
@@ -118,6 +121,9 @@ def init(
     if existed:
         for line in frameworks_kept(ws, framework):
             click.echo(line)
+    if existed and restore_templates:
+        mine = f" (your own {', '.join(edited)} replaced)" if edited else " (none had been changed)"
+        click.echo(f"Templates put back from qaf's defaults: {', '.join(TEMPLATE_FILES)}{mine}.")
     click.echo(f"  settings:  {ws.settings_path}")
     click.echo(f"  templates: {ws.templates}")
     click.echo(f"  inbox:     {ws.inbox}")
@@ -141,20 +147,44 @@ def init(
     )
 
 
+def _edited(template: Path) -> bool:
+    """True when the workspace's ``template`` is not the default one (a council's own)."""
+    default = bundled_templates() / template.name
+    return template.is_file() and template.read_bytes() != default.read_bytes()
+
+
 @cli.command()
 @workspace_option
 def frameworks(workspace: Path | None) -> None:
-    """List the framework presets that ship with qaf.
+    """List the framework presets that ship with qaf, and where each file is; with --workspace,
+    also the frameworks that workspace runs.
+
+    To change a preset, copy its file into the workspace, edit it, and list the copy in qaf.toml
+    (frameworks = ["my-framework.toml"]).
 
     Example:
 
         \b
         qaf frameworks
+
+        \b
+        qaf frameworks --workspace "\\\\server\\qa\\audits"
     """
-    del workspace  # accepted like every command's; the presets are the same everywhere
+    click.echo("Presets (copy one into the workspace to change it):")
     for name in preset_names():
         fw = load_framework(name)
-        click.echo(f"{name:26} {fw.name} — {len(fw.domains)} domains ({fw.source})")
+        click.echo(f"  {name:26} {fw.name} — {len(fw.domains)} domains ({fw.source})")
+        click.echo(f"  {'':26} {preset_file(name)}")
+    if workspace is None:
+        return
+    ws = resolve(workspace)
+    names = ws.load_settings().framework_names()
+    click.echo(f"This workspace runs ({ws.settings_path}):")
+    for i, name in enumerate(names):
+        fw = load_framework(name, base=ws.root)
+        where = "the preset above" if name in preset_names() else str((ws.root / name).resolve())
+        default = " (the default)" if i == 0 else ""
+        click.echo(f"  {name}{default}: {fw.name} — {len(fw.domains)} domains; file: {where}")
 
 
 @cli.command()

@@ -84,7 +84,7 @@ def multi_agency_round(
     outcomes = ingest_inbox(ws, settle_s=0.2)
     accepted = sum(o.result == "accepted" for o in outcomes)
     echo(
-        f"+   Multi-agency round {report.round_id} ({framework.name}, same workspace): "
+        f"Multi-agency round {report.round_id} ({framework.name}, same workspace): "
         f"{len(issued)} issued, {accepted} returned with agency sections"
     )
     return outcomes

@@ -44,6 +44,7 @@ from qaf_docs.frameworks.loading import (
     framework_text,
     load_framework,
     parse_framework,
+    preset_file,
     preset_names,
 )
 from qaf_docs.frameworks.model import (
@@ -84,5 +85,6 @@ __all__ = [
     "framework_text",
     "load_framework",
     "parse_framework",
+    "preset_file",
     "preset_names",
 ]

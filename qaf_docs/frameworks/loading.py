@@ -28,6 +28,11 @@ def preset_names() -> list[str]:
     return sorted(p.name[: -len(".toml")] for p in folder.iterdir() if p.name.endswith(".toml"))
 
 
+def preset_file(name: str) -> Path:
+    """Where the preset ``name`` is, for a council to copy into its workspace and edit."""
+    return Path(str(resources.files("qaf_docs") / "presets" / f"{name}.toml"))
+
+
 def load_framework(name_or_path: str | Path, *, base: Path | None = None) -> Framework:
     """Load a framework from a preset name or a TOML file (relative paths resolve against ``base``)."""
     return parse_framework(*framework_text(name_or_path, base))

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from qaf_docs.dates import parse_uk_date, uk
 from qaf_docs.errors import QafError
+from qaf_docs.records import EventOutput
 from qaf_docs.register.store import Register
 
 # A day as typed: 2026-11-24 (a folder's name), 24/11/2026, 24.11.26 …
@@ -51,27 +52,32 @@ def waiting(register: Register) -> Waiting:
     problems: list[str] = []
     for o in outputs:
         problems += [p for p in o.problems if p not in problems]
+    counted = _counted(outputs)
     return Waiting(
-        notes=sum(o.kind == "note" for o in outputs),
-        messages=sum(o.kind == "message" and bool(o.file) for o in outputs),
+        notes=counted.notes,
+        messages=counted.messages,
         unwritten=sum(bool(o.file) and o.written_at is None for o in outputs),
         folders=sorted(folders, key=lambda f: (f.rsplit("/", 1)[-1], f)),
         problems=problems,
     )
 
 
-def mark_done(register: Register, which: str) -> tuple[int, str]:
+def mark_done(register: Register, which: str) -> tuple[Waiting, str]:
     """Record that a day's (24/11/2026 or 2026-11-24, a folder's name) or an audit's notes are on
-    the records and its messages sent; return how many outputs that was, and the day or audit
+    the records and its messages sent; return the notes and messages that was (those written, as
+    ``qaf status`` counts them: a message to nobody found is no file), and the day or audit
     reference as qaf writes it. QafError when nothing of that name waits."""
     which = which.strip()
+    outputs = register.outputs(waiting=True, content=False)
     if register.audit(which.upper()) is not None:
         which = which.upper()
+        outputs = [o for o in outputs if o.audit_ref == which]
         count = register.mark_done(audit_ref=which)
     elif _DAY.fullmatch(which):
         try:
             day = parse_uk_date(which)
             which = uk(day)
+            outputs = [o for o in outputs if o.day == day]
             count = register.mark_done(day=day)
         except ValueError as e:
             raise QafError(f"{e}: write the day as 24/11/2026 or 2026-11-24.") from e
@@ -82,4 +88,11 @@ def mark_done(register: Register, which: str) -> tuple[int, str]:
         )
     if not count:
         raise QafError(f"Nothing from {which} is waiting to go on a record; nothing changed.")
-    return count, which
+    return _counted(outputs), which
+
+
+def _counted(outputs: list[EventOutput]) -> Waiting:
+    return Waiting(
+        notes=sum(o.kind == "note" and bool(o.file) for o in outputs),
+        messages=sum(o.kind == "message" and bool(o.file) for o in outputs),
+    )

@@ -66,7 +66,19 @@ _TAG = re.compile(r"{{.*?}}|{%.*?%}")
 def _broken_tag(template: Path, exc: jinja2.TemplateSyntaxError) -> str:
     """Say which tag cannot be read, in its own paragraph or table row, and why in plain words."""
     message = exc.message or ""
+    units = _units(template)
+    unclosed = _unclosed_tag(units)
+    if unclosed is not None:
+        return unclosed
     if message.startswith("Unexpected end of template"):
+        innermost = re.search(r"block that needs to be closed is '(\w+)'", message)
+        opening = _unclosed_part(units, innermost.group(1) if innermost else "")
+        if opening is not None:
+            i, opened, end = opening
+            return (
+                f"the tag {opened} in {_where(units, i, opened)} opens a part that is never closed "
+                f"(its closing tag, {end}, may have been deleted or never written)."
+            )
         return (
             "a part that a tag such as {%p for … %} or {%p if … %} opens is never closed (its "
             "closing tag, such as {%p endfor %} or {%p endif %}, may have been deleted)."
@@ -84,16 +96,59 @@ def _broken_tag(template: Path, exc: jinja2.TemplateSyntaxError) -> str:
     # The same tag may be written many times ({%p endfor %}): this one is the nth in the text.
     earlier = "".join(lines[: exc.lineno - 1]) + line[: line.index(tag)]
     nth = len(re.findall(re.escape(tag), earlier))
-    units = _units(template)
     found = _unit_with(units, _written_as(tag), nth)
     if found is None:
         return f"the tag {tag} is not one qaf can fill: {why}."
-    i, kind, text, written = found
-    where = f"the {kind} “{text[:160]}”"
-    if text == written:  # a tag on its own ({%p endfor %}): say what is around it
-        before, after = _around(units, i)
-        where = f"its own {kind} (after “{before}”, before “{after}”)"
-    return f"the tag {written} in {where} is not one qaf can fill: {why}."
+    i, _, _, written = found
+    return f"the tag {written} in {_where(units, i, written)} is not one qaf can fill: {why}."
+
+
+def _where(units: list[tuple[str, str]], i: int, tag: str) -> str:
+    """Unit ``i``, which holds ``tag``, as a person finds it in Word: its text, or what is around
+    it when the tag is all it holds ({%p endfor %})."""
+    kind, text = units[i]
+    if text != tag:
+        return f"the {kind} “{text[:160]}”"
+    before, after = _around(units, i)
+    return f"its own {kind} (after “{before}”, before “{after}”)"
+
+
+def _unclosed_tag(units: list[tuple[str, str]]) -> str | None:
+    """Name the first paragraph or table row that opens a tag with "{{" or "{%" and never closes
+    it: Jinja reads on into the paragraphs after it, so its own error says nothing of where."""
+    for kind, text in units:
+        for opens, closes in (("{{", "}}"), ("{%", "%}")):
+            if text.count(opens) > text.count(closes):
+                return (
+                    f"the {kind} “{text[:160]}” opens a tag with '{opens}' that is never closed "
+                    f"with '{closes}'. Write the tag as {{{{ name }}}} or {{% … %}}, or take the "
+                    "braces out if it is meant as text."
+                )
+    return None
+
+
+_BLOCK = re.compile(r"{%-?(?:p|tr|tc|r)?\s*(\w+)")
+_OPENS = ("for", "if", "with", "filter", "macro", "call", "block")
+
+
+def _unclosed_part(units: list[tuple[str, str]], word: str) -> tuple[int, str, str] | None:
+    """The opening tag (``word``: for, if …) left without its end tag, as (its unit's index, the
+    tag as written, the end tag it lacks): the innermost of those still open at the end."""
+    still_open: list[tuple[int, str, str]] = []
+    for i, (_, text) in enumerate(units):
+        for tag in _TAG.findall(text):
+            found = _BLOCK.match(tag)
+            name = found.group(1) if found else ""
+            if found and name in _OPENS:
+                still_open.append((i, tag, name))
+            elif name.startswith("end"):
+                match = [n for n, (_, _, w) in enumerate(still_open) if w == name[3:]]
+                del still_open[match[-1] if match else len(still_open) :]
+    for i, tag, name in reversed(still_open):
+        if name == word or not word:
+            opener = tag[: tag.index(name, 2)]  # {%p , {%tr , {% …
+            return i, tag, f"{opener}end{name} %}}"
+    return None
 
 
 def _text_of(xml_line: str) -> str:

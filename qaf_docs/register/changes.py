@@ -17,6 +17,7 @@ from qaf_docs.records import NewAudit, RoundChange
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import record_event
+from qaf_docs.register.parts import insert_case_facts
 from qaf_docs.register.values import case_spellings, iso_or_none, now_iso
 
 # DESIGN.md: an audit is open from allocated until moderated. Not yet returned, it is open; once
@@ -162,31 +163,7 @@ class ChangeBook(Connection):
                     to_status="cancelled",
                     reason=f"swapped for another case: {reason} (by {by_whom})",
                 )
-            counter_key = f"ref_counter_{today:%y%m}"
-            row = db.execute("SELECT value FROM meta WHERE key = ?", (counter_key,)).fetchone()
-            n = (int(row[0]) if row else 0) + 1
-            ref = f"QA{today:%y%m}-{n:04d}"
-            db.execute(
-                "INSERT INTO audits (audit_ref, round_id, case_id, team, worker, case_type, "
-                "child_name, auditor, auditor_email, framework_id, status, due_on, created_at, "
-                "origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'allocated', ?, ?, ?)",
-                (
-                    ref,
-                    round_id,
-                    audit.case_id,
-                    audit.team,
-                    audit.worker,
-                    audit.case_type,
-                    audit.child_name,
-                    audit.auditor,
-                    audit.auditor_email,
-                    r["framework_id"],
-                    iso_or_none(audit.due_on),
-                    now_iso(),
-                    origin,
-                ),
-            )
-            db.execute(upsert("meta", ("key", "value"), ("key",)), (counter_key, str(n)))
+            ref = _insert_audit(db, round_id, r["framework_id"], audit, origin, today)
             how = f"swapped in for {replaces}" if replaces else "added by hand"
             record_event(
                 db,
@@ -200,6 +177,35 @@ class ChangeBook(Connection):
                 facts["replaces"] = replaces
             self._change(db, round_id, ref, "swap" if replaces else "add", by_whom, reason, facts)
         return ref
+
+    def allocate_drawn(
+        self, round_id: str, audits: Sequence[NewAudit], *, by_whom: str, reason: str, today: date
+    ) -> list[str]:
+        """Record audits for cases the round drew at random but could not allocate at the draw
+        (origin "drawn": how they were chosen does not change), in one transaction; return the
+        refs. Each is a change of the round ("allocate"), with who and why."""
+        refs: list[str] = []
+        with self.transaction() as db:
+            r = db.execute(
+                "SELECT framework_id FROM rounds WHERE round_id = ?", (round_id,)
+            ).fetchone()
+            if r is None:
+                raise RegisterError(f"Round {round_id} is not in the register.")
+            for audit in audits:
+                ref = _insert_audit(db, round_id, r["framework_id"], audit, "drawn", today)
+                record_event(
+                    db,
+                    ref,
+                    "allocated",
+                    to_status="allocated",
+                    reason=f"drawn in round {round_id}, allocated after the draw to "
+                    f"{audit.auditor}: {reason} (by {by_whom})",
+                )
+                insert_case_facts(db, ref, audit.facts)
+                facts = {"case": audit.case_id, "auditor": audit.auditor}
+                self._change(db, round_id, ref, "allocate", by_whom, reason, facts)
+                refs.append(ref)
+        return refs
 
     def round_changes(self, round_id: str | None = None) -> list[RoundChange]:
         """Return the recorded changes (of one round, or all), oldest first."""
@@ -269,3 +275,35 @@ class ChangeBook(Connection):
             "details_json, at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (round_id, audit_ref, change, by_whom, reason, json.dumps(details), now_iso()),
         )
+
+
+def _insert_audit(
+    db: Db, round_id: str, framework_id: str, audit: NewAudit, origin: str, today: date
+) -> str:
+    """Insert one allocated audit of a drawn round under the month's next reference; return it."""
+    counter_key = f"ref_counter_{today:%y%m}"
+    row = db.execute("SELECT value FROM meta WHERE key = ?", (counter_key,)).fetchone()
+    n = (int(row[0]) if row else 0) + 1
+    ref = f"QA{today:%y%m}-{n:04d}"
+    db.execute(
+        "INSERT INTO audits (audit_ref, round_id, case_id, team, worker, case_type, "
+        "child_name, auditor, auditor_email, framework_id, status, due_on, created_at, "
+        "origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'allocated', ?, ?, ?)",
+        (
+            ref,
+            round_id,
+            audit.case_id,
+            audit.team,
+            audit.worker,
+            audit.case_type,
+            audit.child_name,
+            audit.auditor,
+            audit.auditor_email,
+            framework_id,
+            iso_or_none(audit.due_on),
+            now_iso(),
+            origin,
+        ),
+    )
+    db.execute(upsert("meta", ("key", "value"), ("key",)), (counter_key, str(n)))
+    return ref
