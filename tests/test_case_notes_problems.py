@@ -184,6 +184,8 @@ def test_the_batch_file_opens_as_plain_cells_with_no_formula_and_no_control_char
 def test_names_of_children_appear_in_notes_only_where_the_workspace_prints_them(
     ws: Workspace,
 ) -> None:
+    # show_child_names covers forms and the note for the child's own record, never an e-mail:
+    # a message is forwarded and kept in mailboxes, so it says the case id and audit reference.
     settings = ws.settings_path
     settings.write_text(
         settings.read_text(encoding="utf-8").replace(
@@ -195,8 +197,13 @@ def test_names_of_children_appear_in_notes_only_where_the_workspace_prints_them(
     [note] = day_folder(ws).glob("*.txt")
     assert "Childname0 Surname" in note.read_text(encoding="utf-8")
     assert note.name == f"100200 {ref} accepted.txt", "never in a file name"
-    names = [p.name for p in (ws.outbox / "notifications").rglob("*")]
-    assert not any("Childname" in n for n in names)
+    messages = list((ws.outbox / "notifications").rglob("*.eml"))
+    assert messages, "the practitioner and team manager are told"
+    for message in messages:
+        assert "Childname" not in message.name, "never in a file name"
+        body = message.read_text(encoding="utf-8")
+        assert "Childname" not in body and "Surname" not in body, message.name
+        assert "Case 100200" in body and ref in body
 
 
 # -- once, and finished after a stop ---------------------------------------------------------------

@@ -14,7 +14,11 @@
 - an accepted form that ticks "Historical information missing": the roles the framework's
   ``escalation.missing_historical_information`` names, once per audit, with what the auditor wrote
   (Brighton & Hove: "The Monitoring & Evaluation Sub Committee should be informed of any cases where
-  there are issues related to accessing historical information"); never the child's name.
+  there are issues related to accessing historical information").
+
+No message names the child, whatever ``show_child_names`` says: an e-mail is forwarded and kept in
+mailboxes, so it gives the case id and the audit reference (the setting covers forms and the note
+for the child's own record).
 
 The practitioner is the case's allocated worker, found on the roster by name; the team manager is
 the roster's Team Manager of the case's team; the auditor is the audit's. Any other role (Service
@@ -81,7 +85,6 @@ def notices(
     facts: AuditFacts,
     roster: Roster,
     *,
-    child_name: str | None,
     roster_note: str = "",
 ) -> list[Notice]:
     """The messages ``outcome`` calls for, one per person (each person once)."""
@@ -94,7 +97,7 @@ def notices(
                 continue
             if person is not None:
                 seen.add(fold(person.name))
-            body = _body(outcome, facts, person, child_name, why) if person else ""
+            body = _body(outcome, facts, person, why) if person else ""
             found.append(Notice(role, person, subject, body, problem))
     return found
 
@@ -196,16 +199,14 @@ def _subject(outcome: str, facts: AuditFacts) -> str:
     return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}{again}"
 
 
-def _body(
-    outcome: str, facts: AuditFacts, person: Person, child_name: str | None, why: str = ""
-) -> str:
+def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str:
     a = facts.audit
-    if outcome == MISSING_HISTORY:  # for a committee: never the child's name
+    if outcome == MISSING_HISTORY:
         return _missing_history_body(facts, person, why)
     lines = [f"Dear {person.name},", "", happened(outcome, facts), ""]
     if why:
         lines += [why, ""]
-    lines.append(f"Case {a.case_id}" + (f" ({child_name})" if child_name else ""))
+    lines.append(f"Case {a.case_id}")
     if facts.grade:
         lines.append(f"Grade given by the auditor: {facts.grade}")
     if facts.moderated_grade:

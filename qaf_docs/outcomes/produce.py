@@ -134,7 +134,7 @@ def plan_event(
             note = build_note(outcome, facts, child_name=child)
             file = f"{NOTES}/{today.isoformat()}/{case} {ref} {label}.txt"
             outputs.append(_output(event, outcome, "note", "", facts, today, file, note.to_json()))
-        for notice in notices(outcome, facts, roster, child_name=child, roster_note=roster_note):
+        for notice in notices(outcome, facts, roster, roster_note=roster_note):
             content, file = "", ""
             if notice.to is not None:
                 file = f"{NOTIFICATIONS}/{today.isoformat()}/{ref} {label} {windows_name(notice.to.name)}.eml"
