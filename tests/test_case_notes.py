@@ -316,9 +316,10 @@ def test_missing_historical_information_nobody_holds_is_a_status_warning(
     accept(ws, audit, more=lambda form: form.tick(names.MISSING_HISTORY))
     assert not any("missing historical information" in n for n in messages(ws))
     assert (
-        f"audit {audit.audit_ref} (case 100200): no one on the roster is the Monitoring & "
-        "Evaluation Sub Committee of team 'Locality 1 Team & Partners', so nobody in that role "
-        "was told" in " ".join(qaf(ws, "status").split())
+        f"audit {audit.audit_ref} (case 100200): nobody in the role Monitoring & Evaluation Sub "
+        "Committee of team 'Locality 1 Team & Partners' has been told yet (no one on the roster "
+        "is the Monitoring & Evaluation Sub Committee of team 'Locality 1 Team & Partners'): add "
+        "them to the roster (Team column)" in " ".join(qaf(ws, "status").split())
     )
 
 
