@@ -194,7 +194,8 @@ council_name = "{council_name}"
 # paths of framework .toml files in this folder. Add one to run it beside the others, e.g.
 # frameworks = ["collaborative-audit", "multi-agency-audit"], then: qaf sample ... --framework NAME
 frameworks = ["{framework}"]
-# Print children's names on audit tools when the case list has them.
+# Print children's names on audit tools and on case notes for the child's record (never in
+# e-mails, reports or file names) when the case list has them.
 show_child_names = false
 # Where the register is (README: Where the register lives). Unset: qaf_register.db in this folder,
 # used from this computer only. A folder on a shared drive keeps its register on a local disk of

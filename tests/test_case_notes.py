@@ -163,7 +163,8 @@ def test_an_accepted_audit_goes_on_the_record_under_the_frameworks_heading_and_p
 def test_a_moderation_is_noted_as_agreed_or_as_a_changed_grade_and_three_people_are_told(
     team: Callable[..., Workspace],
 ) -> None:
-    ws = team()  # West Sussex: moderation outcomes are "recorded ... as a Mosaic case note"
+    # West Sussex: a moderation is told "via a case audit alert", not in a Mosaic case note.
+    ws = team()
     agreed, changed = audits(ws)[:2]
     accept(ws, agreed, grade="Requires improvement to be good")
     accept(
@@ -180,9 +181,15 @@ def test_a_moderation_is_noted_as_agreed_or_as_a_changed_grade_and_three_people_
         f"100201 {changed.audit_ref} accepted.txt",  # it came back already moderated
         f"100201 {changed.audit_ref} grade changed.txt",
     }
-    assert heading_of(written[f"100200 {agreed.audit_ref} moderated.txt"]) == "Mosaic case note"
+    # Each outcome under its own heading: "Mosaic case note" is the upgrade's only (seed 003).
+    assert heading_of(written[f"100200 {agreed.audit_ref} moderated.txt"]) == (
+        "Case file audit - Moderated"
+    )
     assert heading_of(written[f"100200 {agreed.audit_ref} accepted.txt"]) == (
         "Case file audit - Accepted"  # the framework names no heading for it: a plain one
+    )
+    assert heading_of(written[f"100201 {changed.audit_ref} grade changed.txt"]) == (
+        "Case file audit - Grade changed"
     )
     regraded = written[f"100201 {changed.audit_ref} grade changed.txt"]
     assert "Outstanding (changed)" in regraded and "gaps already addressed" in regraded
@@ -205,7 +212,8 @@ def test_an_escalation_is_noted_and_goes_to_the_levels_roles(
     accept(ws, audit, grade="Inadequate", moderated="Inadequate")
     written = notes(ws)
     text = written[f"100200 {audit.audit_ref} escalated.txt"]
-    assert heading_of(text) == "Mosaic case note"
+    # No moderation outcome, and not the upgrade West Sussex records as a Mosaic case note.
+    assert heading_of(text) == "Case file audit - Escalated"
     assert "Re-audit at three months" in text and "Service Manager, Head of Service" in text
     told = {to(m) for n, m in messages(ws).items() if " escalated " in n}
     assert told == {"Sam Service <sam@council.example>", "Hana Head <hana@council.example>"}
@@ -308,9 +316,10 @@ def test_missing_historical_information_nobody_holds_is_a_status_warning(
     accept(ws, audit, more=lambda form: form.tick(names.MISSING_HISTORY))
     assert not any("missing historical information" in n for n in messages(ws))
     assert (
-        f"audit {audit.audit_ref} (case 100200): no one on the roster is the Monitoring & "
-        "Evaluation Sub Committee of team 'Locality 1 Team & Partners', so nobody in that role "
-        "was told" in " ".join(qaf(ws, "status").split())
+        f"audit {audit.audit_ref} (case 100200): nobody in the role Monitoring & Evaluation Sub "
+        "Committee of team 'Locality 1 Team & Partners' has been told yet (no one on the roster "
+        "is the Monitoring & Evaluation Sub Committee of team 'Locality 1 Team & Partners'): add "
+        "them to the roster (Team column)" in " ".join(qaf(ws, "status").split())
     )
 
 
@@ -349,15 +358,16 @@ def test_a_tier_one_audit_is_an_observation_with_a_one_page_docx(
     accept(ws, audit)
     name = f"100200 {audit.audit_ref} accepted"
     text = notes(ws)[f"{name}.txt"]
-    assert heading_of(text) == "observations: audit quality case file"
+    # "recorded on CareFirst under observations: audit quality case file", titled as a heading.
+    assert heading_of(text) == "Observations: audit quality case file"
     doc = Document(str(ws.outbox / "case-notes" / TODAY.isoformat() / f"{name}.docx"))
     paragraphs = [p.text for p in doc.paragraphs]
-    assert paragraphs[0] == "observations: audit quality case file"
+    assert paragraphs[0] == "Observations: audit quality case file"
     assert any(audit.audit_ref in p for p in paragraphs)
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "Action number 1" in cells and "Owner 1" in cells
     assert "Childname" not in " ".join(paragraphs + cells)
-    assert doc.core_properties.title == "observations: audit quality case file"
+    assert doc.core_properties.title == "Observations: audit quality case file"
 
 
 def test_an_escalation_goes_to_the_cases_own_service_manager_not_every_one(

@@ -163,6 +163,73 @@ def test_people_missing_from_the_roster_or_without_an_email_are_warnings_not_ski
     assert "To: Worker 2\n" in unaddressed  # addressed by name: an admin adds the address
 
 
+def test_a_concern_nobody_could_be_told_of_is_sent_once_the_roster_is_in_the_workspace(
+    workspace: Workspace,
+) -> None:
+    ws = workspace  # no roster yet: the round was drawn with --roster from another folder
+    ref = strange_case(ws, "100300")  # an immediate safeguarding concern, for the Team Manager
+    qaf(ws, "case-notes")
+    assert not list((ws.outbox / "notifications").rglob("*.eml"))
+    status = " ".join(qaf(ws, "status").split())
+    assert (
+        f"audit {ref} (case 100300): nobody in the role Team Manager of team 'Locality 1 Team & "
+        "Partners' has been told yet (there was no roster.xlsx or roster.csv in the workspace)"
+    ) in status
+    (ws.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    out = qaf(ws, "case-notes")
+    assert "Wrote 0 case note(s) and 1 message(s)." in out
+    [sent] = (ws.outbox / "notifications").rglob("*.eml")
+    assert sent.name == f"{ref} escalated Tara Manager.eml"
+    text = sent.read_text(encoding="utf-8")
+    assert "To: Tara Manager <tara@council.example>" in text and "URGENT" in text
+    # The warning is gone, not repeated: what qaf status says is how things are now.
+    status = " ".join(qaf(ws, "status").split())
+    assert "has been told yet" not in status and "no roster.xlsx" not in status
+    assert "1 message(s) to send" in status
+    # Once: later runs write nothing more.
+    assert "Wrote" not in qaf(ws, "case-notes")
+    accept_forms(ws, 1)  # an ingest runs it again too
+    assert len(list((ws.outbox / "notifications").rglob(f"{ref} escalated *.eml"))) == 1
+
+
+def test_a_role_nobody_held_is_told_once_someone_holds_it_and_the_warning_says_so_till_then(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    without = "\n".join(line for line in ROSTER.splitlines() if "Tara" not in line) + "\n"
+    (ws.root / "roster.csv").write_text(without, encoding="utf-8")
+    ref = strange_case(ws, "100300")
+    qaf(ws, "case-notes")
+    expected = (
+        f"audit {ref} (case 100300): nobody in the role Team Manager of team 'Locality 1 Team & "
+        "Partners' has been told yet (no one on the roster is the Team Manager of team 'Locality "
+        "1 Team & Partners'): add them to the roster (Team column), and the next qaf case-notes, "
+        "qaf ingest or qaf watch writes their message"
+    )
+    assert expected in " ".join(qaf(ws, "status").split())
+    qaf(ws, "case-notes")  # still nobody: said once, and no message
+    assert " ".join(qaf(ws, "status").split()).count("has been told yet") == 1
+    assert not list((ws.outbox / "notifications").rglob("*.eml"))
+    (ws.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    assert "1 message(s)" in qaf(ws, "case-notes")
+    assert [p.name for p in (ws.outbox / "notifications").rglob("*.eml")] == [
+        f"{ref} escalated Tara Manager.eml"
+    ]
+    assert "has been told yet" not in qaf(ws, "status")
+
+
+def test_a_message_nobody_could_be_told_of_is_left_alone_once_marked_done(
+    workspace: Workspace,
+) -> None:
+    ws = workspace
+    strange_case(ws, "100300")
+    qaf(ws, "case-notes")
+    qaf(ws, "case-notes", "--done", TODAY.isoformat())  # the QA lead dealt with it by hand
+    (ws.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    assert "Wrote" not in qaf(ws, "case-notes")
+    assert not list((ws.outbox / "notifications").rglob("*.eml"))
+
+
 def test_the_batch_file_opens_as_plain_cells_with_no_formula_and_no_control_character(
     ws: Workspace,
 ) -> None:
@@ -185,6 +252,8 @@ def test_the_batch_file_opens_as_plain_cells_with_no_formula_and_no_control_char
 def test_names_of_children_appear_in_notes_only_where_the_workspace_prints_them(
     ws: Workspace,
 ) -> None:
+    # show_child_names covers forms and the note for the child's own record, never an e-mail:
+    # a message is forwarded and kept in mailboxes, so it says the case id and audit reference.
     settings = ws.settings_path
     settings.write_text(
         settings.read_text(encoding="utf-8").replace(
@@ -196,8 +265,13 @@ def test_names_of_children_appear_in_notes_only_where_the_workspace_prints_them(
     [note] = day_folder(ws).glob("*.txt")
     assert "Childname0 Surname" in note.read_text(encoding="utf-8")
     assert note.name == f"100200 {ref} accepted.txt", "never in a file name"
-    names = [p.name for p in (ws.outbox / "notifications").rglob("*")]
-    assert not any("Childname" in n for n in names)
+    messages = list((ws.outbox / "notifications").rglob("*.eml"))
+    assert messages, "the practitioner and team manager are told"
+    for message in messages:
+        assert "Childname" not in message.name, "never in a file name"
+        body = message.read_text(encoding="utf-8")
+        assert "Childname" not in body and "Surname" not in body, message.name
+        assert "Case 100200" in body and ref in body
 
 
 # -- once, and finished after a stop ---------------------------------------------------------------

@@ -483,12 +483,26 @@ def test_each_event_takes_the_heading_its_framework_gives_else_a_plain_one() -> 
     assert bracknell.heading_for("escalated", november) == "Case file audit - Escalated"
     bnes = load_framework("tier-one-manager-audit").case_notes
     assert {bnes.heading_for(e, november) for e in bnes.events} == {
-        "observations: audit quality case file"
+        "Observations: audit quality case file"
     }
     assert bnes.docx
     west_sussex = load_framework("collaborative-audit").case_notes
-    assert west_sussex.heading_for("grade_changed", november) == "Mosaic case note"
-    assert west_sussex.heading_for("accepted", november) == "Case file audit - Accepted"
+    # Seed 003: "If the audit is upgraded, this will be recorded on the case file as a Mosaic case
+    # note"; every other event takes its own plain heading.
+    assert {e: west_sussex.heading_for(e, november) for e in west_sussex.events} == {
+        "accepted": "Case file audit - Accepted",
+        "reaudited": "Case file audit - Re-audited",
+        "moderated": "Case file audit - Moderated",
+        "grade_changed": "Case file audit - Grade changed",
+        "escalated": "Case file audit - Escalated",
+        "escalation_resolved": "Case file audit - Escalation resolved",
+        "upgraded": "Mosaic case note",
+        "actions_closed": "Case file audit - Actions closed",
+    }
+    # An escalation raised is no moderation outcome, whatever heading a framework gives those.
+    moderating = CaseNotes(moderation_outcome="Moderation outcome")
+    assert moderating.heading_for("grade_changed", november) == "Moderation outcome"
+    assert moderating.heading_for("escalated", november) == "Case file audit - Escalated"
     own = CaseNotes(headings={"escalated": "Escalation {month} {year}"}, events=["escalated"])
     assert own.heading_for("escalated", november) == "Escalation November 2026"
     assert own.makes_note("escalated") and not own.makes_note("accepted")

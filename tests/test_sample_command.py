@@ -140,3 +140,47 @@ def test_a_reaudit_round_with_nothing_due_records_no_empty_round(workspace, tmp_
     again = sample(workspace, case_list(tmp_path), "--n", "1")
     assert again.exit_code == 0, again.output
     assert "Round 2026-" in again.output and "-reaudit" not in again.output
+
+
+def test_a_roster_named_from_another_folder_is_copied_in_for_the_rounds_e_mails(tmp_path):
+    # Notifications and reminders are addressed from the workspace's roster: without this copy, a
+    # safeguarding concern on a returned form would reach nobody.
+    root = tmp_path / "ws"
+    init_workspace(root)
+    elsewhere = tmp_path / "hr"
+    elsewhere.mkdir()
+    roster = elsewhere / "Roster Nov.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name", "Email", "Role", "Team", "Monthly capacity"])
+    wb.active.append(["Qa One", "qa1@c.example", "QA Auditor", "Quality Assurance", 5])
+    wb.save(roster)
+    dry = sample(root, case_list(tmp_path), "--roster", roster, "--n", "1", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert not (root / "roster.xlsx").exists(), "a dry run changes nothing"
+    result = sample(root, case_list(tmp_path), "--roster", roster, "--n", "1")
+    assert result.exit_code == 0, result.output
+    assert (root / "roster.xlsx").read_bytes() == roster.read_bytes()
+    said = " ".join(result.output.split())
+    assert "Roster Nov.xlsx was copied into the workspace as roster.xlsx" in said
+    assert "notifications, reminders" in said
+
+
+def test_a_roster_named_beside_the_workspaces_own_leaves_it_and_says_which_addresses(
+    workspace, tmp_path
+):
+    own = (workspace / "roster.xlsx").read_bytes()
+    other = tmp_path / "new roster.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name", "Email", "Role", "Team", "Monthly capacity"])
+    wb.active.append(["Qa Two", "qa2@c.example", "QA Auditor", "Quality Assurance", 5])
+    wb.save(other)
+    result = sample(workspace, case_list(tmp_path), "--roster", other, "--n", "1")
+    assert result.exit_code == 0, result.output
+    assert (workspace / "roster.xlsx").read_bytes() == own, "never overwritten"
+    said = " ".join(result.output.split())
+    assert "addressed from the workspace's roster.xlsx" in said
+    assert "copy new roster.xlsx over it if it is the newer one" in said
+    same = sample(workspace, case_list(tmp_path, rows=9), "--roster", workspace / "roster.xlsx",
+                  "--n", "1")  # fmt: skip
+    assert same.exit_code == 0, same.output
+    assert "addressed from" not in same.output

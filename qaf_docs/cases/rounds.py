@@ -21,10 +21,11 @@ from qaf_docs.cases.roster import read_roster
 from qaf_docs.cases.rules import check_mapped_headers, column_mapping, round_spec
 from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
-from qaf_docs.errors import SamplingError, SettingsError
+from qaf_docs.errors import SamplingError, SettingsError, os_error_advice
 from qaf_docs.records import NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
+from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import ROSTER_EXAMPLE, Workspace, frameworks_of
 
 ROSTER_NAMES = ("roster.xlsx", "roster.csv")
@@ -124,6 +125,40 @@ def find_roster(ws: Workspace, given: Path | None) -> Path:
     raise SettingsError(
         f"No roster of auditors: put roster.xlsx or roster.csv (name, email, role, team, monthly "
         f"capacity) in {ws.root}, or name one with --roster.{hint}"
+    )
+
+
+def keep_roster(ws: Workspace, given: Path | None) -> str | None:
+    """Make the roster a round was drawn with (``--roster``) the one its e-mails are addressed
+    from: notifications and reminders read the workspace's roster.xlsx or roster.csv, so one named
+    from another folder is copied in when the workspace has none. Return what to tell the QA lead
+    (None when the workspace's own roster was used)."""
+    if given is None:
+        return None
+    here = next((ws.root / n for n in ROSTER_NAMES if (ws.root / n).is_file()), None)
+    if here is not None:
+        try:
+            if here.samefile(given):
+                return None
+        except OSError:
+            pass
+        return (
+            f"Auditors were allocated from {given.name}, but e-mails about this round's audits "
+            f"(notifications, reminders) are addressed from the workspace's {here.name}: copy "
+            f"{given.name} over it if it is the newer one."
+        )
+    target = ws.root / f"roster{given.suffix.lower()}"
+    try:
+        atomic_write(target, lambda tmp: tmp.write_bytes(given.read_bytes()))
+    except OSError as exc:
+        return (
+            f"{given.name} could not be copied into the workspace: {os_error_advice(exc)} Copy "
+            f"it there as {target.name}, or nobody can be told when a form comes back."
+        )
+    return (
+        f"{given.name} was copied into the workspace as {target.name}: e-mails about this "
+        "round's audits (notifications, reminders) are addressed from it, so keep it up to date "
+        "there."
     )
 
 
@@ -264,6 +299,9 @@ def draw(
             problems=cases.problems,
             refs=dict(zip((a.case.case_id for a in allocated), refs, strict=True)),
         )
+        kept = keep_roster(ws, roster_path)  # a note for the QA lead, not the manifest's
+        if kept:
+            plan.warnings.append(kept)
     return RoundReport(
         case_list=cases,
         round_id=round_id,

@@ -1,8 +1,8 @@
 """Which audit events put a note on the child's record, under which heading, and in what form.
 
 Three of the frameworks say so in their own words: B&NES records every audit "on CareFirst under
-observations: audit quality case file"; West Sussex records an escalation's outcome and an upgraded
-grade "as a Mosaic case note"; Bracknell places the actions "on the case file under heading Audit
+observations: audit quality case file"; West Sussex records an upgraded grade "as a Mosaic case
+note" (and places "a case note" on file for an escalation's outcome); Bracknell places the actions "on the case file under heading Audit
 Action Plan - 'Month'". A framework names such a heading once (``audit_findings``, ``action_plan``,
 ``moderation_outcome``) and each event takes the first of those that fits it; ``headings`` gives one
 event a heading of its own. An event no heading fits gets a plain one ("Case file audit - Accepted"):
@@ -38,7 +38,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "reaudited": ("audit_findings", "action_plan"),
     "moderated": ("moderation_outcome", "audit_findings"),
     "grade_changed": ("moderation_outcome", "audit_findings"),
-    "escalated": ("moderation_outcome", "audit_findings"),
+    "escalated": ("audit_findings",),  # the Inadequate pathway or a concern: no moderation outcome
     "escalation_resolved": ("moderation_outcome", "audit_findings"),
     "upgraded": ("moderation_outcome", "audit_findings"),
     "actions_closed": ("action_plan", "audit_findings"),

@@ -14,7 +14,11 @@
 - an accepted form that ticks "Historical information missing": the roles the framework's
   ``escalation.missing_historical_information`` names, once per audit, with what the auditor wrote
   (Brighton & Hove: "The Monitoring & Evaluation Sub Committee should be informed of any cases where
-  there are issues related to accessing historical information"); never the child's name.
+  there are issues related to accessing historical information").
+
+No message names the child, whatever ``show_child_names`` says: an e-mail is forwarded and kept in
+mailboxes, so it gives the case id and the audit reference (the setting covers forms and the note
+for the child's own record).
 
 The practitioner is the case's allocated worker, found on the roster by name; the team manager is
 the roster's Team Manager of the case's team; the auditor is the audit's. Any other role (Service
@@ -23,11 +27,12 @@ team on the roster; only when neither exists is every holder told, each message 
 ``qaf status`` saying which team's holder to add (:func:`~qaf_docs.messages.for_team`). Anyone
 who cannot be found, or has no e-mail, is a problem for ``qaf status``: their message is still
 written, addressed by name, where qaf knows the name, and otherwise nobody can be told and the
-problem says so.
+problem says so, until a later run finds them on the roster (``produce`` readdresses it).
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from qaf_docs.dates import uk
@@ -81,20 +86,23 @@ def notices(
     facts: AuditFacts,
     roster: Roster,
     *,
-    child_name: str | None,
     roster_note: str = "",
+    roles: Collection[str] | None = None,
 ) -> list[Notice]:
-    """The messages ``outcome`` calls for, one per person (each person once)."""
+    """The messages ``outcome`` calls for, one per person (each person once); only those to
+    ``roles`` where given (the roles nobody could be addressed for before)."""
     found: list[Notice] = []
     seen: set[str] = set()
     subject = _subject(outcome, facts)
     for role in roles_to_tell(outcome, facts):
+        if roles is not None and role not in roles:
+            continue
         for person, problem, why in _people(role, facts, roster, roster_note):
             if person is not None and fold(person.name) in seen:
                 continue
             if person is not None:
                 seen.add(fold(person.name))
-            body = _body(outcome, facts, person, child_name, why) if person else ""
+            body = _body(outcome, facts, person, why) if person else ""
             found.append(Notice(role, person, subject, body, problem))
     return found
 
@@ -122,19 +130,27 @@ def _people(
             return [(None, f"{where}: no auditor is recorded, so no auditor was told", "")]
         found = _known(roster.named(a.auditor), a.auditor, role, None, a.auditor_email, where, "")
         return [(*found, "")]
-    note = f" ({roster_note})" if roster_note else ""
     if fold(role) == fold(TEAM_MANAGER):
         if not a.team:  # never every team's manager
+            note = f" ({roster_note})" if roster_note else ""
             return [(None, f"{where}: no team is recorded, so no {role} was told{note}", "")]
         holders, everyone = roster.with_role(role, a.team), False
     else:
         holders, everyone = for_team(roster.with_role(role), a.team)
     whose = f" of team '{a.team}'" if a.team else ""
     if not holders:
-        missing = (
-            f"{where}: no one on the roster is the {role}{whose}, so nobody in that role was told"
+        # Said as it is at the last run: the next run that finds a holder writes their message.
+        because = roster_note or f"no one on the roster is the {role}{whose}"
+        then = (
+            "once the workspace has a roster that lists them"
+            if roster_note
+            else "add them to the roster (Team column)"
         )
-        return [(None, missing + note, "")]
+        missing = (
+            f"{where}: nobody in the role {role}{whose} has been told yet ({because}): {then}, "
+            "and the next qaf case-notes, qaf ingest or qaf watch writes their message"
+        )
+        return [(None, missing, "")]
     problem = why = ""
     if everyone and not a.team:
         problem = f"{where}: no team is recorded, so every {role} ({len(holders)}) was told"
@@ -163,10 +179,14 @@ def _known(
 ) -> tuple[Person, str]:
     if person is None:
         person = Person(name, email, role, team)
-        if not email:
-            why = f" ({roster_note})" if roster_note else ""
+        if not email and roster_note:  # a fact of that run, so said as one
             return person, (
-                f"{where}: the {role.lower()} {name} is not on the roster{why}: their message "
+                f"{where}: the {role.lower()} {name} could not be looked up when their message "
+                f"was written ({roster_note}): it has no e-mail address; add it before sending"
+            )
+        if not email:
+            return person, (
+                f"{where}: the {role.lower()} {name} is not on the roster: their message "
                 "has no e-mail address; add it before sending"
             )
     if not person.email:
@@ -196,16 +216,14 @@ def _subject(outcome: str, facts: AuditFacts) -> str:
     return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}{again}"
 
 
-def _body(
-    outcome: str, facts: AuditFacts, person: Person, child_name: str | None, why: str = ""
-) -> str:
+def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str:
     a = facts.audit
-    if outcome == MISSING_HISTORY:  # for a committee: never the child's name
+    if outcome == MISSING_HISTORY:
         return _missing_history_body(facts, person, why)
     lines = [f"Dear {person.name},", "", happened(outcome, facts), ""]
     if why:
         lines += [why, ""]
-    lines.append(f"Case {a.case_id}" + (f" ({child_name})" if child_name else ""))
+    lines.append(f"Case {a.case_id}")
     if facts.grade:
         lines.append(f"Grade given by the auditor: {facts.grade}")
     if facts.moderated_grade:

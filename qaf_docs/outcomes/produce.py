@@ -11,6 +11,12 @@ watcher burst (:func:`qaf_docs.inbox.derived.bring_up_to_date`), after a dispute
 3. mark: only then is it recorded as written. A run stopped before that writes the same files
    again next time, word for word, under the same names.
 
+A message nobody could be addressed for (no roster in the workspace, or nobody on it in the role)
+is recorded without a file, its problem saying so. Every run looks for them again first, with the
+roster as it is now: one it can address becomes the messages to the people found, written with
+that run's outputs, once each (:func:`readdress`); one it still cannot has its problem said as
+things are now. Once its day or audit is marked done it is left alone.
+
 Files go to ``outbox/case-notes/<date>/<case id> <audit ref> <event>.txt`` (and ``.docx``) and
 ``outbox/notifications/<date>/<audit ref> <event> <recipient>.eml``; names never hold a child's name.
 """
@@ -36,8 +42,10 @@ from qaf_docs.outcomes.note_docx import write_note_docx
 from qaf_docs.outcomes.notifications import (
     MESSAGE_ONLY,
     MISSING_HISTORY,
+    Notice,
     flags_missing_history,
     notices,
+    roles_to_tell,
 )
 from qaf_docs.records import EventOutput, OutcomeEvent, Person
 from qaf_docs.register.store import Register
@@ -78,8 +86,9 @@ def produce(
     for a file it cannot write: that is listed in ``failed`` and written at the next run.
     """
     today = today or clock.today()
+    unaddressed = register.outputs(waiting=True, unaddressed=True, content=False)
     events = register.events_waiting()
-    if events:
+    if events or unaddressed:
         found, roster_note = (list(people), "") if people is not None else _roster(ws)
         roster = Roster(found)
         framework_of = frameworks_of(ws)
@@ -91,17 +100,55 @@ def produce(
                     register, event, framework_of, roster, settings, today, roster_note
                 )
                 register.claim_event(event, outputs)
+        readdress(register, unaddressed, framework_of, roster, settings, today, roster_note)
     return write_waiting(ws, register)
 
 
 def _roster(ws: Workspace) -> tuple[list[Person], str]:
     path = find_roster(ws.root)
     if path is None:
-        return [], "there is no roster.xlsx or roster.csv in the workspace"
+        return [], "there was no roster.xlsx or roster.csv in the workspace"
     try:
         return read_people(path), ""
     except (QafError, OSError) as exc:
         return [], f"{path.name} could not be read: {exc}"
+
+
+def readdress(
+    register: Register,
+    unaddressed: Sequence[EventOutput],
+    framework_of: Callable[[str], Framework],
+    roster: Roster,
+    settings: Settings,
+    today: date,
+    roster_note: str = "",
+) -> None:
+    """Address the messages nobody could be addressed for when their event was planned (each
+    an output without a file, its recipient the role) to whoever the roster names now."""
+    groups: dict[tuple[int, str], list[EventOutput]] = {}
+    for output in unaddressed:
+        groups.setdefault((output.event_id, output.outcome), []).append(output)
+    events = {e.id: e for e in register.outcome_events(e for e, _ in groups)}
+    for (event_id, outcome), old in groups.items():
+        event, audit = events.get(event_id), register.audit(old[0].audit_ref)
+        if event is None or audit is None:
+            continue
+        facts = gather(register, event, framework_of(audit.framework_id))
+        if facts is None:
+            continue
+        roles = {o.recipient for o in old}
+        found: list[tuple[str, EventOutput]] = []
+        still: dict[str, str] = {}
+        for notice in notices(outcome, facts, roster, roster_note=roster_note, roles=roles):
+            if notice.to is None:
+                still[notice.role] = " ".join(notice.problem.split())
+            else:
+                found.append(
+                    (notice.role, _message(event, outcome, notice, facts, settings, today))
+                )
+        # A role no longer told of this outcome (the framework changed) is left as it was.
+        addressed = (roles & set(roles_to_tell(outcome, facts))) - set(still)
+        register.readdress(old, found, still, addressed)
 
 
 def plan_event(
@@ -134,27 +181,8 @@ def plan_event(
             note = build_note(outcome, facts, child_name=child)
             file = f"{NOTES}/{today.isoformat()}/{case} {ref} {label}.txt"
             outputs.append(_output(event, outcome, "note", "", facts, today, file, note.to_json()))
-        for notice in notices(outcome, facts, roster, child_name=child, roster_note=roster_note):
-            content, file = "", ""
-            if notice.to is not None:
-                file = f"{NOTIFICATIONS}/{today.isoformat()}/{ref} {label} {windows_name(notice.to.name)}.eml"
-                content = json.dumps(
-                    {
-                        "name": notice.to.name,
-                        "email": notice.to.email,
-                        "role": notice.role,
-                        "subject": notice.subject,
-                        "body": notice.body,
-                        "sender": settings.lifecycle.reminders_from,
-                        "at": datetime.now().astimezone().isoformat(timespec="seconds"),
-                    },
-                    ensure_ascii=False,
-                )
-            recipient = notice.to.name if notice.to is not None else notice.role
-            problems = (notice.problem,) if notice.problem else ()
-            outputs.append(
-                _output(event, outcome, "message", recipient, facts, today, file, content, problems)
-            )
+        for notice in notices(outcome, facts, roster, roster_note=roster_note):
+            outputs.append(_message(event, outcome, notice, facts, settings, today))
     if outputs:  # what is wrong with the case itself goes with the event's first output
         first = outputs[0]
         outputs[0] = _output(
@@ -169,6 +197,37 @@ def plan_event(
             (*case_problems(facts), *first.problems),
         )
     return outputs
+
+
+def _message(
+    event: OutcomeEvent,
+    outcome: str,
+    notice: Notice,
+    facts: AuditFacts,
+    settings: Settings,
+    today: date,
+) -> EventOutput:
+    """The output of one notice: its e-mail, or (nobody to address) only its problem."""
+    content, file = "", ""
+    if notice.to is not None:
+        label = NOTE_EVENTS.get(outcome) or MESSAGE_ONLY[outcome]
+        ref, to = windows_name(facts.audit.audit_ref), windows_name(notice.to.name)
+        file = f"{NOTIFICATIONS}/{today.isoformat()}/{ref} {label} {to}.eml"
+        content = json.dumps(
+            {
+                "name": notice.to.name,
+                "email": notice.to.email,
+                "role": notice.role,
+                "subject": notice.subject,
+                "body": notice.body,
+                "sender": settings.lifecycle.reminders_from,
+                "at": datetime.now().astimezone().isoformat(timespec="seconds"),
+            },
+            ensure_ascii=False,
+        )
+    recipient = notice.to.name if notice.to is not None else notice.role
+    problems = (notice.problem,) if notice.problem else ()
+    return _output(event, outcome, "message", recipient, facts, today, file, content, problems)
 
 
 def _output(

@@ -3,13 +3,17 @@
 An event is claimed once, in one transaction with everything it is to produce (what each file
 says, where it goes, what was wrong): two computers producing at once never both claim it, and a
 file name is never given twice. The files are written afterwards and marked written; one an
-interruption stopped is written at the next run from what the register holds. A person marks
-notes as put on the child's record (``done``), which takes them off ``qaf status``.
+interruption stopped is written at the next run from what the register holds. A message nobody
+could be addressed for (no roster, or nobody in the role) waits as an output without a file until
+a later run can address it: it is then replaced, in one transaction, by the messages to the people
+found, so each is written once. A person marks notes as put on the child's record (``done``),
+which takes them off ``qaf status``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 
 from qaf_docs.records import EventOutput, OutcomeEvent
@@ -44,12 +48,22 @@ class OutcomeBook(Connection):
     def events_waiting(self) -> list[OutcomeEvent]:
         """Return audit events whose notes and notifications are not yet produced, oldest first."""
         marks = ", ".join("?" for _ in OUTCOME_EVENTS)
+        return self._events(f"o.event_id IS NULL AND e.event IN ({marks})", OUTCOME_EVENTS)
+
+    def outcome_events(self, ids: Iterable[int]) -> list[OutcomeEvent]:
+        """Return the audit events of these ids, handled or not, oldest first."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        return self._events(f"e.id IN ({', '.join('?' for _ in wanted)})", wanted)
+
+    def _events(self, where: str, args: Sequence[object]) -> list[OutcomeEvent]:
         rows = self._db.execute(
             "SELECT e.*, (SELECT COUNT(*) FROM audit_events p WHERE p.audit_ref = e.audit_ref "
             "AND p.id < e.id AND p.event IN ('returned', 'moderated')) AS before "
             "FROM audit_events e LEFT JOIN event_outcomes o ON o.event_id = e.id "
-            f"WHERE o.event_id IS NULL AND e.event IN ({marks}) ORDER BY e.id",
-            OUTCOME_EVENTS,
+            f"WHERE {where} ORDER BY e.id",
+            list(args),
         )
         return [
             OutcomeEvent(
@@ -108,42 +122,93 @@ class OutcomeBook(Connection):
                 (event.id, event.audit_ref, now_iso()),
             )
             for output in outputs:
-                db.execute(
-                    f"INSERT INTO event_outputs ({', '.join(_COLUMNS)}) "
-                    f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
-                    (
-                        output.event_id,
-                        output.outcome,
-                        output.kind,
-                        output.recipient,
-                        output.audit_ref,
-                        output.case_id,
-                        output.day.isoformat(),
-                        _unique(db, output.file) if output.file else "",
-                        output.content,
-                        "\n".join(output.problems),
-                    ),
-                )
+                _insert(db, output)
         return True
+
+    def readdress(
+        self,
+        unaddressed: Sequence[EventOutput],
+        found: Sequence[tuple[str, EventOutput]],
+        still: Mapping[str, str],
+        addressed: Collection[str],
+    ) -> int:
+        """Replace messages nobody could be addressed for (``unaddressed``, one event's outcome)
+        to a role now ``addressed`` by the messages to the people ``found`` (role, output); a
+        role in ``still`` is still unaddressed and takes that problem instead (any other is left
+        as it is). Return how many messages were added: none for a role another run readdressed,
+        or to a person who already has one (told in another role).
+
+        What was wrong with the case itself, which the first output of an event carries, moves
+        to the first message added.
+        """
+        added = 0
+        with self.transaction(counted=False) as db:
+            gone: list[str] = []
+            carried: list[str] = []
+            for old in unaddressed:
+                key = (old.event_id, old.outcome, old.recipient)
+                row = db.execute(
+                    "SELECT problems FROM event_outputs WHERE event_id = ? AND outcome = ? AND "
+                    "kind = 'message' AND recipient = ? AND file = '' AND done_at IS NULL",
+                    key,
+                ).fetchone()
+                if row is None:
+                    continue  # readdressed by another run, or marked done meanwhile
+                stored = [p for p in (row[0] or "").split("\n") if p]
+                if old.recipient in still:  # its own problem is the last; say it as it is now
+                    now = "\n".join([*stored[:-1], still[old.recipient]])
+                    db.execute(
+                        "UPDATE event_outputs SET problems = ? WHERE event_id = ? AND outcome = ? "
+                        "AND kind = 'message' AND recipient = ?",
+                        (now, *key),
+                    )
+                    continue
+                if old.recipient not in addressed:
+                    continue
+                db.execute(
+                    "DELETE FROM event_outputs WHERE event_id = ? AND outcome = ? AND "
+                    "kind = 'message' AND recipient = ?",
+                    key,
+                )
+                gone.append(old.recipient)
+                carried += stored[:-1]
+            for role, output in found:
+                taken = db.execute(
+                    "SELECT 1 FROM event_outputs WHERE event_id = ? AND outcome = ? AND kind = ? "
+                    "AND recipient = ?",
+                    _key(output),
+                ).fetchone()
+                if role not in gone or taken is not None:
+                    continue
+                if carried:
+                    output = replace(output, problems=(*carried, *output.problems))
+                    carried = []
+                _insert(db, output)
+                added += 1
+        return added
 
     def outputs(
         self,
         *,
         unwritten: bool = False,
         waiting: bool = False,
+        unaddressed: bool = False,
         day: date | None = None,
         kind: str | None = None,
         content: bool = True,
     ) -> list[EventOutput]:
         """Return event outputs in the order they were produced: those with a file not yet
-        written, those not yet put on a record (``waiting``), of one day or of one kind; without
-        what each says unless ``content`` (a count for ``qaf status`` needs no text)."""
+        written, those not yet put on a record (``waiting``), messages nobody could be addressed
+        for (``unaddressed``: no file), of one day or of one kind; without what each says unless
+        ``content`` (a count for ``qaf status`` needs no text)."""
         columns = "*" if content else _WITHOUT_CONTENT
         sql, args = f"SELECT {columns} FROM event_outputs WHERE 1=1", list[str]()
         if unwritten:
             sql += " AND written_at IS NULL AND file <> ''"
         if waiting:
             sql += " AND done_at IS NULL"
+        if unaddressed:
+            sql += " AND kind = 'message' AND file = ''"
         if day is not None:
             sql, args = sql + " AND day = ?", [*args, day.isoformat()]
         if kind is not None:
@@ -173,6 +238,25 @@ class OutcomeBook(Connection):
             sql, args = sql + " AND day = ?", [*args, day.isoformat()]
         with self.transaction(counted=False) as db:
             return int(db.execute(sql, args).rowcount)
+
+
+def _insert(db: Db, output: EventOutput) -> None:
+    db.execute(
+        f"INSERT INTO event_outputs ({', '.join(_COLUMNS)}) "
+        f"VALUES ({', '.join('?' for _ in _COLUMNS)})",
+        (
+            output.event_id,
+            output.outcome,
+            output.kind,
+            output.recipient,
+            output.audit_ref,
+            output.case_id,
+            output.day.isoformat(),
+            _unique(db, output.file) if output.file else "",
+            output.content,
+            "\n".join(output.problems),
+        ),
+    )
 
 
 def _key(output: EventOutput) -> tuple[int, str, str, str]:
