@@ -375,3 +375,31 @@ def test_a_manifest_open_in_excel_does_not_lose_the_change(
     assert [r[5] for r in wb["Changes"].iter_rows(min_row=2, values_only=True)] == [
         "duplicate referral"
     ]
+
+
+def test_a_case_added_or_swapped_in_keeps_no_childs_name_where_forms_print_none(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    # A drawn case's name is kept only where show_child_names is on; one added by hand or swapped
+    # in kept it anyway.
+    caselist = tmp_path / "cases.csv"
+    caselist.write_text(
+        "Child ID,Child Name,Allocated Team,Allocated Worker,Start Date\n"
+        + "".join(
+            f"{7100 + i},Childname{i} Surname,Elsewhere Team,W {i},01/02/2025\n" for i in range(6)
+        ),
+        encoding="utf-8",
+    )
+    drawn = run(ws, "sample", caselist, "--n", "2", "--seed", "4")
+    assert drawn.exit_code == 0, drawn.output
+    [first, _] = audits(ws)
+    taken = {a.case_id for a in audits(ws)}
+    other = next(f"{7100 + i}" for i in range(6) if f"{7100 + i}" not in taken)
+    auditor = synthetic_roster(20, capacity_scale=20)[-1].name
+    by = ("--by", "Sam Lead", "--reason", "testing")
+    added = run(ws, "round", "add", first.round_id, other, caselist, "--auditor", auditor, *by)
+    assert added.exit_code == 0, added.output
+    swapped = run(ws, "round", "swap", first.audit_ref, caselist, *by)
+    assert swapped.exit_code == 0, swapped.output
+    assert len(audits(ws)) == 4
+    assert {a.child_name for a in audits(ws)} == {None}

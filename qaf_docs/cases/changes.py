@@ -287,7 +287,7 @@ def add(
         _check_auditor(register, auditor, case, spec, today)
         ref = register.add_audit(
             round_id,
-            _new_audit(case, auditor, register, round_id, today),
+            _new_audit(ws, case, auditor, register, round_id, today),
             origin="added",
             by_whom=by_whom,
             reason=reason,
@@ -305,7 +305,7 @@ def add(
 
 
 def _new_audit(
-    case: Case, auditor: Auditor, register: Register, round_id: str, today: date
+    ws: Workspace, case: Case, auditor: Auditor, register: Register, round_id: str, today: date
 ) -> NewAudit:
     row = register.round_row(round_id)
     rules = row["rules"] if row else {}
@@ -319,7 +319,8 @@ def _new_audit(
         auditor=auditor.name,
         auditor_email=auditor.email,
         due_on=due_after(today, days),
-        child_name=case.child_name,
+        # Kept only where the workspace prints names on forms, as a drawn case's is.
+        child_name=case.child_name if ws.load_settings().show_child_names else None,
     )
 
 
@@ -362,7 +363,7 @@ def swap(
             )
         ref = register.add_audit(
             audit.round_id,
-            _new_audit(new, current, register, audit.round_id, today),
+            _new_audit(ws, new, current, register, audit.round_id, today),
             origin="swap",
             by_whom=by_whom,
             reason=reason,
