@@ -223,13 +223,15 @@ def build_audit_tool(path: Path) -> None:
     doc.add_heading("How to complete this audit", level=1)
     for line in (
         "Complete the audit with the practitioner where you can. Click a grey box to type in it.",
-        "For each area, read what good looks like, tick each indicator that applies, choose a "
-        "grade from the drop-down and explain why: every grade needs a rationale that refers to "
-        "evidence on the file.",
-        "Agree SMART actions: what will be done, by whom and by when (a real date within "
-        "{{ action_days }} days of the audit, never 'ASAP'), how you will know it worked, and its "
-        "impact on the child. Tick Immediate for an action due within {{ immediate_days }} "
-        "working days. Add rows to the actions table if you need more.",
+        # A framework without indicators, or without a limit on due dates, gets no rule it lacks.
+        "For each area, read what good looks like{% if has_indicators %}, tick each indicator "
+        "that applies{% endif %}, choose a grade from the drop-down and explain why: every grade "
+        "needs a rationale that refers to evidence on the file.",
+        "Agree SMART actions: what will be done, by whom and by when (a real date{% if "
+        "action_days %} within {{ action_days }} days of the audit{% endif %}, never 'ASAP'), how "
+        "you will know it worked, and its impact on the child.{% if immediate_days %} Tick "
+        "Immediate for an action due within {{ immediate_days }} working days.{% endif %} Add "
+        "rows to the actions table if you need more.",
         "Save the file as a Word document (.docx) and send it to the QA admin team. Do not rename "
         "or retype the audit reference.",
     ):
