@@ -22,11 +22,18 @@ class ValidationRules(BaseModel):
     action_needs_owner: bool = True
     action_needs_concrete_due_date: bool = True
     action_due_within_days: int | None = Field(
-        default=None, description="None: use the framework's timescale (28 days by default)"
+        default=None, ge=0, description="None: the framework's timescale; 0: no limit"
     )
     inadequate_needs_action: bool = True
     warn_if_voice_of_child_empty: bool = True
     warn_if_audit_date_missing: bool = True
+
+    def action_window(self, framework_days: int | None) -> int | None:
+        """Days after the audit an action must be due within: this setting (0: no limit), else the
+        framework's (``framework_days``); None when there is no limit."""
+        if self.action_due_within_days is None:
+            return framework_days
+        return self.action_due_within_days or None
 
 
 class InboxSettings(BaseModel):

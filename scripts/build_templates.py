@@ -84,6 +84,16 @@ def _keep_rows(table, *, together: bool = True) -> None:  # type: ignore[no-unty
                     p.paragraph_format.keep_with_next = True
 
 
+def _header_row(table) -> None:  # type: ignore[no-untyped-def]
+    """Repeat the first row at the top of each page the table runs onto, and never leave it
+    alone at the foot of a page: it stays with the first row below it."""
+    header = table.rows[0]
+    header._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    for cell in header.cells:
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+
+
 def _min_height(row, cm: float) -> None:  # type: ignore[no-untyped-def]
     """Give a free-text row room to write: at least ``cm`` tall, growing with its text."""
     row.height = Cm(cm)
@@ -218,18 +228,21 @@ def build_audit_tool(path: Path) -> None:
         ft.cell(2, i).text = "{{ c." + key + " }}"
     ft.add_row().cells[0].text = "{%tr endfor %}"
     _keep_rows(ft)
+    _header_row(ft)
     _para(doc, "{%p endif %}")
 
     doc.add_heading("How to complete this audit", level=1)
     for line in (
         "Complete the audit with the practitioner where you can. Click a grey box to type in it.",
-        "For each area, read what good looks like, tick each indicator that applies, choose a "
-        "grade from the drop-down and explain why: every grade needs a rationale that refers to "
-        "evidence on the file.",
-        "Agree SMART actions: what will be done, by whom and by when (a real date within "
-        "{{ action_days }} days of the audit, never 'ASAP'), how you will know it worked, and its "
-        "impact on the child. Tick Immediate for an action due within {{ immediate_days }} "
-        "working days. Add rows to the actions table if you need more.",
+        # A framework without indicators, or without a limit on due dates, gets no rule it lacks.
+        "For each area, read what good looks like{% if has_indicators %}, tick each indicator "
+        "that applies{% endif %}, choose a grade from the drop-down and explain why: every grade "
+        "needs a rationale that refers to evidence on the file.",
+        "Agree SMART actions: what will be done, by whom and by when (a real date{% if "
+        "action_days %} within {{ action_days }} days of the audit{% endif %}, never 'ASAP'), how "
+        "you will know it worked, and its impact on the child.{% if immediate_days %} Tick "
+        "Immediate for an action due within {{ immediate_days }} working days.{% endif %} Add "
+        "rows to the actions table if you need more.",
         "Save the file as a Word document (.docx) and send it to the QA admin team. Do not rename "
         "or retype the audit reference.",
     ):
@@ -246,6 +259,7 @@ def build_audit_tool(path: Path) -> None:
     gt.cell(2, 1).text = "{{ g.text }}"
     gt.add_row().cells[0].text = "{%tr endfor %}"
     _keep_rows(gt, together=False)
+    _header_row(gt)
     _para(doc, "{%p endif %}")
 
     _add_concern_block(doc)
@@ -265,6 +279,9 @@ def build_audit_tool(path: Path) -> None:
     ind = dt.cell(2, 1)
     ind.paragraphs[0].text = "{%p for i in g.boxes %}"
     p = ind.add_paragraph()
+    # One line per box, no gap: an area's indicators, grade and rationale then fit on one page
+    # (West Sussex's Assessment tool has 33 indicators).
+    p.paragraph_format.space_after = Pt(0)
     p.add_run("{{r i.box }}")
     p.add_run(" {{ i.text }}")
     ind.add_paragraph("{%p endfor %}")
@@ -377,9 +394,7 @@ def build_audit_tool(path: Path) -> None:
     end_row.cells[0].text = "{%tr endfor %}"
     _widths(at, [1.0, 3.8, 2.3, 2.3, 2.5, 2.7, 2.4])
     _keep_rows(at, together=False)
-    # Repeat the header row on each page the actions run onto.
-    header_pr = at.rows[0]._tr.get_or_add_trPr()
-    header_pr.append(OxmlElement("w:tblHeader"))
+    _header_row(at)
 
     _para(doc, "{%p if sections.moderation %}")
     doc.add_heading("{{ moderation.title }}", level=1)
@@ -428,6 +443,7 @@ def _add_moderated_domains_block(doc) -> None:  # type: ignore[no-untyped-def]
     dt.cell(2, 1).paragraphs[0].add_run("{{r d.moderated_grade }}")
     dt.add_row().cells[0].text = "{%tr endfor %}"
     _keep_rows(dt, together=False)
+    _header_row(dt)
 
 
 def _add_concern_block(doc) -> None:  # type: ignore[no-untyped-def]
@@ -467,6 +483,7 @@ def _add_previous_audit_block(doc) -> None:  # type: ignore[no-untyped-def]
     gt.cell(2, 2).text = "{{ d.rationale }}"
     gt.add_row().cells[0].text = "{%tr endfor %}"
     _keep_rows(gt, together=False)
+    _header_row(gt)
     _intro(doc, "Earlier actions and their status at this re-audit:")
     pt = _grid(doc, 3, 4, [8, 3.5, 2.5, 3])
     for i, title in enumerate(("Earlier action", "Held by", "Was due", "Status at re-audit")):
@@ -478,6 +495,7 @@ def _add_previous_audit_block(doc) -> None:  # type: ignore[no-untyped-def]
     pt.cell(2, 3).text = "{{ a.status }}"
     pt.add_row().cells[0].text = "{%tr endfor %}"
     _keep_rows(pt, together=False)
+    _header_row(pt)
     _para(doc, "{%p endif %}")
 
 

@@ -1,14 +1,18 @@
 """What every generated audit tool looks like on paper: per preset, the framework's own parts are
-there, rows never split, and nothing a council would have to delete is printed."""
+there, rows never split, pages break where a reader expects, and nothing a council would have to
+delete is printed."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, soffice
 from lxml import etree
 
 from qaf_docs.frameworks import NOT_APPLICABLE, preset_names
@@ -104,3 +108,54 @@ def test_case_type_is_capitalised_and_a_case_with_no_team_prints_no_blank_rows(
     text = _text(_parts(docx)["word/document.xml"])
     assert "Care leaver" in text and "care leaver" not in text
     assert "Allocated worker" not in text and "Team" not in text.split("Case type")[0]
+
+
+def _pages(docx: Path, out: Path) -> list[str]:
+    """The text of each printed page, as LibreOffice lays the form out."""
+    exe = soffice()
+    if exe is None:
+        pytest.skip("LibreOffice is not installed here (it is in CI)")
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftotext must be installed in CI: .ci/run installs poppler-utils")
+        pytest.skip("pdftotext (poppler-utils) is not installed here (it is in CI)")
+    subprocess.run(
+        [exe, f"-env:UserInstallation=file://{out / '.lo-profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    pdf = out / f"{docx.stem}.pdf"
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    return [" ".join(page.split()) for page in text.split("\f")]
+
+
+def _page_of(pages: list[str], words: str, start: int = 0) -> int:
+    return next(n for n in range(start, len(pages)) if words in pages[n])
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_on_paper_an_areas_grade_is_on_its_titles_page_and_a_table_keeps_its_header(
+    tmp_path: Path, preset: str
+) -> None:
+    ws, docx = _issue(tmp_path, preset)
+    framework = ws.load_framework()
+    pages = _pages(docx, tmp_path / "pdf")
+    # Each area's grade and rationale print on the page of its title and indicators
+    # (West Sussex's Assessment, with 33 indicators, used to leave them on the next page).
+    for n, domain in enumerate(framework.domains, start=1):
+        title = _page_of(pages, f"{n}. {domain.title}")
+        area = pages[title].split(f"{n}. {domain.title}", 1)[1]
+        assert "Rationale and evidence" in area, (domain.title, title + 1)
+    # "What each grade means" never sits alone at a page foot, and every page the grades run
+    # onto repeats the table's header.
+    if framework.scale.descriptors:
+        heading = _page_of(pages, "What each grade means")
+        first, *_, last = framework.scale.descriptors.values()
+        assert "Grade Descriptor" in pages[heading].split("What each grade means", 1)[1]
+        assert " ".join(first.split()[:6]) in pages[heading]
+        end = _page_of(pages, " ".join(last.split()[-6:]), heading)
+        for n in range(heading + 1, end + 1):
+            below_page_header = pages[n].split("Children's Services Quality Assurance", 1)[-1]
+            assert below_page_header.lstrip().startswith("Grade Descriptor"), n + 1

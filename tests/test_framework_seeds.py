@@ -94,7 +94,8 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
             "is their voice visible and heard",
             "not interpreted or given from a third person perspective",
             "Clear management oversight on the review of Child in Need case",
-            "plans become task focused with limited evidence of change or impact",
+            "That plans, reports and assessments evidence the child/young person's perspective",
+            "in making meaningful and sustainable change",
             "What difference have services/strategies/individuals made to the lives of children and young people?",
             "the proper focus of quality assurance will be on outcomes rather than processes",
         ],
@@ -126,6 +127,14 @@ INVENTIONS: dict[str, list[str]] = {
     "tier-one-manager-audit": ["one working day", "consent", "plain language", "rests on evidence"],
     "independent-cycle-audit": ["advocacy", "how to complain", "knows who their social worker is"],
     "multi-agency-audit": ["how much did we do", "how well did we do it"],
+}
+
+# Sentences of a seed that describe poor practice: never a "what good looks like" prompt.
+NOT_GOOD_PRACTICE: dict[str, list[str]] = {
+    "independent-cycle-audit": [
+        "This leads to poor outcomes, as plans become task focused",
+        "If an assessment does not look beyond the superficial presentation",
+    ],
 }
 
 COUNCILS = ["Bracknell", "West Sussex", "B&NES", "Bath", "Somerset", "City of London", "Brighton"]
@@ -187,6 +196,15 @@ def test_inventions_are_gone(preset: str) -> None:
     data = _data(load_framework(preset))
     for word in INVENTIONS[preset]:
         assert _norm(word) not in data, word
+
+
+@pytest.mark.parametrize("preset", sorted(NOT_GOOD_PRACTICE))
+def test_what_good_looks_like_prompts_describe_good_practice(preset: str) -> None:
+    framework = load_framework(preset)
+    prompts = [_norm(p) for d in framework.domains for p in d.prompts]
+    for phrase in NOT_GOOD_PRACTICE[preset]:
+        assert _norm(phrase) in _seed(QUOTES[preset][0]), phrase
+        assert not [p for p in prompts if _norm(phrase) in p], phrase
 
 
 @pytest.mark.parametrize("preset", sorted(QUOTES))

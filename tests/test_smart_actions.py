@@ -4,7 +4,9 @@ impact on the child carried through, vague descriptions flagged."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 import pytest
 from conftest import TODAY, complete_form, drop, pack_docx
@@ -19,6 +21,14 @@ from qaf_docs.returns.smart import is_vague
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, make_workspace: Callable[..., Workspace]) -> Workspace:
+    """Bracknell's live case audit: the preset whose document limits immediate actions."""
+    return make_workspace(
+        tmp_path / "ws", council_name="Testshire Council", framework="live-case-audit"
+    )
 
 
 @pytest.mark.parametrize(
@@ -67,6 +77,7 @@ def test_an_immediate_action_within_the_working_days_is_kept_with_its_smart_colu
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
     days = framework.timescales.immediate_action_working_days
+    assert days == 5  # Bracknell: "Immediate actions ... within 5 working days"
     due = working_days_after(TODAY, days)
     outcome = _return(workspace, issued[0], framework, due, "See the child alone this week")
     assert outcome.result == "accepted", outcome.findings
@@ -86,6 +97,7 @@ def test_an_immediate_action_due_after_the_working_day_limit_is_refused(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
     days = framework.timescales.immediate_action_working_days
+    assert days == 5
     late = working_days_after(TODAY, days + 1)
     outcome = _return(workspace, issued[0], framework, late, "See the child alone this week")
     assert outcome.result == "rejected"

@@ -248,6 +248,10 @@ def _inadequate_pathway(
     )
 
 
+#: The demo's immediate action is due one working day after this many, across a bank holiday.
+_DEMO_WORKING_DAYS = 5
+
+
 def _immediate_actions(
     ws: Workspace,
     framework: Framework,
@@ -260,7 +264,7 @@ def _immediate_actions(
     holiday = max(d for d in bank if d <= today - timedelta(days=14) and d.weekday() == 0)
     day = holiday - timedelta(days=4)  # the Thursday before a bank holiday Monday
     days = framework.timescales.immediate_action_working_days
-    limit = working_days_after(day, days)
+    limit = working_days_after(day, days or _DEMO_WORKING_DAYS)
     docx, _ = pack_paths(ws.packs, audit.round_id, audit.audit_ref)
     filled = filled_dir / f"{audit.audit_ref} resubmitted.docx"
     shutil.copyfile(docx, filled)
@@ -271,10 +275,19 @@ def _immediate_actions(
         "qaf_action_1_owner", "Allocated social worker"
     )
     form.tick("qaf_action_1_immediate").pick_date(
-        "qaf_action_1_due", working_days_after(day, days + 1)
+        "qaf_action_1_due", working_days_after(day, (days or _DEMO_WORKING_DAYS) + 1)
     )
     form.text("qaf_action_1_success", "The child is seen alone and their words recorded.")
     form.text("qaf_action_1_impact", "The child's worries are heard and acted on.").save()
+    if days is None:  # the framework sets no working-day limit: nothing to refuse
+        kept = _ingest_one(ws, filled, f"{audit.audit_ref} immediate.docx")
+        echo(
+            f"Lifecycle: immediate action agreed {uk(day)}, before the {bank.get(holiday)} on "
+            f"{uk(holiday)}: {kept.result}, as the framework sets no working-day limit for an "
+            "immediate action (a framework that does, such as live-case-audit's 5, counts working "
+            "days without bank holidays)"
+        )
+        return
     late = _ingest_one(ws, filled, f"{audit.audit_ref} immediate late.docx")
     form.pick_date("qaf_action_1_due", limit).save()
     kept = _ingest_one(ws, filled, f"{audit.audit_ref} immediate.docx")

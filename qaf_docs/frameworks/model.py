@@ -150,10 +150,16 @@ class Timescales(StrictModel):
     audit_return_days: int = Field(
         default=20, ge=1, description="calendar days from issue to the form's due date"
     )
-    action_due_within_days: int = Field(
-        default=28, ge=1, description="an action must be due within this"
+    # Left out: no limit. Only a council's document sets one (West Sussex "maximum 4 weeks";
+    # Bracknell "within 1 month" and immediate actions "within 5 working days").
+    action_due_within_days: int | None = Field(
+        default=None, ge=1, description="an action must be due within this; None: no limit"
     )
-    immediate_action_working_days: int = Field(default=5, ge=1)
+    immediate_action_working_days: int | None = Field(
+        default=None,
+        ge=1,
+        description="an immediate action must be due within this; None: no limit",
+    )
     reaudit_after_months: int = Field(default=3, ge=1)
     escalate_after_months: int = Field(default=3, ge=1)
     recent_audit_exclusion_months: int = Field(default=6, ge=0)

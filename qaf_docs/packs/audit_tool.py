@@ -163,6 +163,8 @@ def framework_context(framework: Framework) -> dict[str, Any]:
         "framework_version": framework.version,
         "sections": framework.sections,
         "domains": domains,
+        # The instructions ask for ticks and dates only where this framework has them.
+        "has_indicators": any(d["indicators"] for d in domains),
         "actions": actions,
         "f": {**_fields(framework), **lifecycle.pop("concern_fields")},
         **lifecycle,
@@ -172,7 +174,7 @@ def framework_context(framework: Framework) -> dict[str, Any]:
 def case_context(
     details: PackDetails,
     framework: Framework,
-    action_days: int,
+    action_days: int | None,
     previous: AuditResult | None = None,
 ) -> dict[str, Any]:
     """The values that belong to one audit: who, which case, its facts and any earlier audit."""
@@ -205,7 +207,7 @@ def case_context(
 def audit_tool_context(
     details: PackDetails,
     framework: Framework,
-    action_days: int,
+    action_days: int | None,
     previous: AuditResult | None = None,
 ) -> dict[str, Any]:
     """Return the values the Word template is rendered with."""
@@ -240,7 +242,7 @@ class AuditToolWriter:
         self,
         details: PackDetails,
         framework: Framework,
-        action_days: int,
+        action_days: int | None,
         previous: AuditResult | None = None,
     ) -> None:
         """Refuse the template (TemplateError) if the tool rendered for one audit of ``framework``
@@ -261,7 +263,7 @@ class AuditToolWriter:
         self,
         details: PackDetails,
         framework: Framework,
-        action_days: int,
+        action_days: int | None,
         out: Path,
         previous: AuditResult | None = None,
         *,
@@ -286,7 +288,7 @@ def write_audit_tool(
     template: Path,
     details: PackDetails,
     framework: Framework,
-    action_days: int,
+    action_days: int | None,
     out: Path,
     previous: AuditResult | None = None,
 ) -> Path:

@@ -119,8 +119,8 @@ def check_template(
         run.audit_tool.check(details, framework, _action_days(run.settings, framework), previous)
 
 
-def _action_days(settings: Settings, framework: Framework) -> int:
-    return settings.validation.action_due_within_days or framework.timescales.action_due_within_days
+def _action_days(settings: Settings, framework: Framework) -> int | None:
+    return settings.validation.action_window(framework.timescales.action_due_within_days)
 
 
 @dataclass

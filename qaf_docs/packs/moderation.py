@@ -153,10 +153,7 @@ def write_moderation_forms(ws: Workspace, register: Register, audit_refs: list[s
         record = AuditRecord(**{**audit.__dict__, "template_version": version})
         # The original issue time is kept: the audit's date is checked against it.
         details = details_for(record, settings, kind="audit_tool")
-        days = (
-            settings.validation.action_due_within_days
-            or framework.timescales.action_due_within_days
-        )
+        days = settings.validation.action_window(framework.timescales.action_due_within_days)
         context = moderation_context(
             audit_tool_context(details, framework, days), framework, results[ref], form
         )

@@ -51,7 +51,7 @@ def smart_findings(
                     "has worked (the success criterion).",
                 )
             )
-        if a.immediate and a.due_on and start:
+        if days is not None and a.immediate and a.due_on and start:
             latest = working_days_after(start, days)
             if a.due_on > latest:
                 found.append(

@@ -99,9 +99,10 @@ def _action_findings(
     form: AuditForm, framework: Framework, rules: ValidationRules, received_on: date
 ) -> list[Finding]:
     found: list[Finding] = []
-    within = rules.action_due_within_days or framework.timescales.action_due_within_days
+    # No limit where neither the framework nor qaf.toml sets one (most councils' documents).
+    within = rules.action_window(framework.timescales.action_due_within_days)
     start = form.audit_date or received_on
-    latest = start + timedelta(days=within)
+    latest = start + timedelta(days=within) if within is not None else None
     for a in form.actions:
         where = f"Action row {a.row}"
         if not a.description:
@@ -134,7 +135,7 @@ def _action_findings(
                     "Pick a date with the date picker, e.g. 03/12/2026.",
                 )
             )
-        elif a.due_on > latest:
+        elif latest is not None and a.due_on > latest:
             found.append(
                 Finding(
                     "error",
@@ -150,7 +151,9 @@ def _action_findings(
             swapped = _day_month_swapped(a.due_on)
             hint = (
                 f" (if you meant {swapped:%d/%m/%Y}: dates are day/month/year)"
-                if swapped is not None and start <= swapped <= latest
+                if swapped is not None
+                and start <= swapped
+                and (latest is None or swapped <= latest)
                 else ""
             )
             found.append(

@@ -1,0 +1,196 @@
+"""Limits on when an action is due are the council's document's, or none: Bracknell's live case
+audit sets "within 1 month" (31 days) and immediate actions "within 5 working days", West Sussex
+"maximum 4 weeks"; B&NES, City of London and Brighton set neither. The form says only the limits
+that apply, and validation refuses only those."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, complete_form, drop
+from lxml import etree
+
+from qaf_docs.dates import working_days_after
+from qaf_docs.frameworks import load_framework, preset_names
+from qaf_docs.inbox.ingest import Outcome, ingest_inbox
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import NewAudit
+from qaf_docs.register.store import Register
+from qaf_docs.returns.audit_form import read_audit_form
+from qaf_docs.returns.smart import smart_findings
+from qaf_docs.returns.validation import validate
+from qaf_docs.workspace import ValidationRules, Workspace, init_workspace
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+NO_LIMIT = ("tier-one-manager-audit", "independent-cycle-audit", "multi-agency-audit")
+NO_WORKING_DAY_LIMIT = (*NO_LIMIT, "collaborative-audit")
+
+
+def _issue(tmp_path: Path, preset: str) -> tuple[Workspace, Path]:
+    ws = init_workspace(tmp_path / preset, framework=preset, council_name="Northshire Council")
+    with Register.open(ws.register_path) as register:
+        register.record_round(
+            round_id="r1", kind="simple", seed=1, input_sha256="0" * 64, rules={},
+            framework_id=preset, today=TODAY,
+            audits=[NewAudit("C1", "Locality 1", "Worker 1", "CP", "Auditor 1",
+                             "a1@council.example", TODAY + timedelta(days=20))],
+        )  # fmt: skip
+        [(docx, _)] = generate_packs(ws, register)
+    return ws, docx
+
+
+def _return(ws: Workspace, docx: Path, due: date, *, immediate: bool) -> Outcome:
+    form = complete_form(docx, ws.load_framework(), actions=1)
+    form.text("qaf_action_1", "See the child alone and record their words")
+    form.pick_date("qaf_action_1_due", due)
+    if immediate:
+        form.tick("qaf_action_1_immediate")
+    form.save()
+    drop(docx, ws.inbox)
+    [outcome] = ingest_inbox(ws, settle_s=0.05)
+    return outcome
+
+
+def _due_dates_kept(ws: Workspace) -> list[date | None]:
+    with Register.open(ws.register_path) as register:
+        return [a.due_on for r in register.results() for a in r.actions]
+
+
+def _note(ws: Workspace, docx: Path) -> str:
+    return (ws.rejected / f"{docx.name}.rejected.txt").read_text("utf-8")
+
+
+@pytest.mark.parametrize("preset", NO_LIMIT)
+def test_a_framework_without_a_limit_accepts_an_action_due_in_40_days(
+    tmp_path: Path, preset: str
+) -> None:
+    ws, docx = _issue(tmp_path, preset)
+    outcome = _return(ws, docx, TODAY + timedelta(days=40), immediate=False)
+    assert outcome.result == "accepted", outcome.findings
+    assert _due_dates_kept(ws) == [TODAY + timedelta(days=40)]
+
+
+def test_live_case_audit_still_refuses_an_action_due_after_a_month(tmp_path: Path) -> None:
+    ws, docx = _issue(tmp_path, "live-case-audit")
+    outcome = _return(ws, docx, TODAY + timedelta(days=40), immediate=False)
+    assert outcome.result == "rejected"
+    note = _note(ws, docx)
+    assert "Action row 1: due date" in note and "is more than 31 days after the audit" in note
+    assert _due_dates_kept(ws) == []
+
+
+@pytest.mark.parametrize("preset", NO_WORKING_DAY_LIMIT)
+def test_a_framework_without_a_working_day_limit_accepts_an_immediate_action_in_8_working_days(
+    tmp_path: Path, preset: str
+) -> None:
+    ws, docx = _issue(tmp_path, preset)
+    due = working_days_after(TODAY, 8)
+    outcome = _return(ws, docx, due, immediate=True)
+    assert outcome.result == "accepted", outcome.findings
+    assert _due_dates_kept(ws) == [due]
+
+
+def test_live_case_audit_still_refuses_an_immediate_action_in_8_working_days(
+    tmp_path: Path,
+) -> None:
+    ws, docx = _issue(tmp_path, "live-case-audit")
+    outcome = _return(ws, docx, working_days_after(TODAY, 8), immediate=True)
+    assert outcome.result == "rejected"
+    note = _note(ws, docx)
+    assert "Action row 1: due date" in note and "within 5 working days" in note
+    assert _due_dates_kept(ws) == []
+
+
+def _body_text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    return "".join(t.text or "" for t in root.iter(f"{W}t"))
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_the_form_states_only_the_limits_and_ticks_its_framework_has(
+    tmp_path: Path, preset: str
+) -> None:
+    ws, docx = _issue(tmp_path, preset)
+    framework = ws.load_framework()
+    text = _body_text(docx)
+    within = framework.timescales.action_due_within_days
+    immediate = framework.timescales.immediate_action_working_days
+    assert (within, immediate) == {
+        "live-case-audit": (31, 5),
+        "collaborative-audit": (28, None),
+    }.get(preset, (None, None))
+    if within:
+        assert f"a real date within {within} days of the audit, never 'ASAP'" in text
+    else:
+        assert "a real date, never 'ASAP'" in text and "days of the audit" not in text
+    assert ("Tick Immediate for an action due within 5 working days." in text) == bool(immediate)
+    assert "working days" not in text or immediate
+    has_indicators = any(d.indicators for d in framework.domains)
+    assert has_indicators == (preset == "collaborative-audit")
+    assert ("tick each indicator that applies" in text) == has_indicators
+    assert "read what good looks like, choose a grade" in text or has_indicators
+
+
+def test_a_council_framework_that_sets_the_limits_keeps_them(tmp_path: Path) -> None:
+    ws, docx = _issue(tmp_path, "independent-cycle-audit")
+    preset = load_framework("independent-cycle-audit")
+    own = ws.root / "our-framework.toml"
+    text = (resources.files("qaf_docs") / "presets" / "independent-cycle-audit.toml").read_text(
+        encoding="utf-8"
+    )
+    # The council uncomments the preset's two lines: "# action_due_within_days = 28  no limit …".
+    own.write_text(
+        re.sub(
+            r"^# ((?:immediate_action_working|action_due_within)_days = \d+).*$",
+            r"\1",
+            text,
+            flags=re.M,
+        ),
+        "utf-8",
+    )
+    framework = load_framework(own)
+    assert framework.domains == preset.domains
+    complete_form(docx, framework, actions=2).pick_date(
+        "qaf_action_1_due", TODAY + timedelta(days=40)
+    ).pick_date("qaf_action_2_due", working_days_after(TODAY, 8)).tick(
+        "qaf_action_2_immediate"
+    ).save()
+    form = read_audit_form(docx, framework)
+    found = validate(form, framework, ValidationRules(), received_on=TODAY)
+    assert [(f.where, f.severity) for f in found if "due date" in f.where] == [
+        ("Action row 1: due date", "error")
+    ]
+    assert "more than 28 days after the audit" in found[0].message
+    [late] = [f for f in smart_findings(form, framework) if f.where == "Action row 2: due date"]
+    assert "within 5 working days" in late.message
+    # The same form under the preset, which sets no limit: nothing about due dates.
+    under_preset = [
+        *validate(form, preset, ValidationRules(), received_on=TODAY),
+        *smart_findings(form, preset),
+    ]
+    assert [f for f in under_preset if "due date" in f.where] == []
+
+
+def test_qaf_toml_may_lift_or_set_the_limit(tmp_path: Path) -> None:
+    ws, docx = _issue(tmp_path, "live-case-audit")
+    framework = ws.load_framework()
+    complete_form(docx, framework, actions=1).pick_date(
+        "qaf_action_1_due", TODAY + timedelta(days=40)
+    ).save()
+    form = read_audit_form(docx, framework)
+
+    def due_errors(rules: ValidationRules) -> list[str]:
+        found = validate(form, framework, rules, received_on=TODAY)
+        return [f.message for f in found if f.where == "Action row 1: due date"]
+
+    assert due_errors(ValidationRules()) != []
+    assert due_errors(ValidationRules(action_due_within_days=0)) == []  # 0: no limit
+    assert due_errors(ValidationRules(action_due_within_days=45)) == []
+    [message] = due_errors(ValidationRules(action_due_within_days=14))
+    assert "more than 14 days" in message
