@@ -194,3 +194,47 @@ def test_qaf_toml_may_lift_or_set_the_limit(tmp_path: Path) -> None:
     assert due_errors(ValidationRules(action_due_within_days=45)) == []
     [message] = due_errors(ValidationRules(action_due_within_days=14))
     assert "more than 14 days" in message
+
+
+OLD_SENTENCE = (  # the template's words before a limit could be left out
+    "Agree SMART actions: what will be done, by whom and by when (a real date within "
+    "{{ action_days }} days of the audit, never 'ASAP'), how you will know it worked, and its "
+    "impact on the child. Tick Immediate for an action due within {{ immediate_days }} "
+    "working days. Add rows to the actions table if you need more."
+)
+
+
+def test_a_workspace_template_from_before_never_prints_none_for_a_limit_not_set(
+    tmp_path: Path,
+) -> None:
+    ws = init_workspace(tmp_path / "ws", framework="tier-one-manager-audit")
+    template = ws.templates / "audit_tool.docx"
+    tmp = template.with_name("old.docx")
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                [paragraph] = [
+                    p for p in root.iter(f"{W}p")
+                    if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith("Agree SMART")
+                ]  # fmt: skip
+                texts = list(paragraph.iter(f"{W}t"))
+                texts[0].text = OLD_SENTENCE
+                for t in texts[1:]:
+                    t.text = ""
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(item, data)
+    tmp.replace(template)
+    with Register.open(ws.register_path) as register:
+        register.record_round(
+            round_id="r1", kind="simple", seed=1, input_sha256="0" * 64, rules={},
+            framework_id="tier-one-manager-audit", today=TODAY,
+            audits=[NewAudit("C1", "Locality 1", "Worker 1", "CP", "Auditor 1",
+                             "a1@council.example", TODAY + timedelta(days=20))],
+        )  # fmt: skip
+        [(docx, _)] = generate_packs(ws, register)
+    text = _body_text(docx)
+    assert "None" not in text
+    assert "a real date within an agreed number of days of the audit" in text
+    assert "due within an agreed number of working days" in text

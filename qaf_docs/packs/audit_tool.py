@@ -81,6 +81,24 @@ def smart_action_fields(n: int) -> dict[str, ff.Control]:
     }
 
 
+class NoLimit:
+    """A due-date limit the framework does not set, as the template sees it: false to ``{% if
+    action_days %}``, and "an agreed number of" where a template made before limits could be left
+    out prints it ("within {{ action_days }} days"), never "None"."""
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __str__(self) -> str:
+        return "an agreed number of"
+
+    __html__ = __str__  # Jinja's autoescape asks for this
+
+
+def _limit(days: int | None) -> int | NoLimit:
+    return NoLimit() if days is None else days
+
+
 def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dict[str, Any]:
     """The concern box and, on a re-audit, the earlier audit's grades and actions (issue 10)."""
     roles = [
@@ -108,7 +126,7 @@ def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dic
             ],
         }
     return {
-        "immediate_days": framework.timescales.immediate_action_working_days,
+        "immediate_days": _limit(framework.timescales.immediate_action_working_days),
         "concern_roles": ", ".join(roles) or "your manager and the QA team",
         "previous": earlier,
         "concern_fields": {
@@ -197,7 +215,7 @@ def case_context(
         "round_id": ident.round_id,
         "issued_on": uk(details.issued_on),
         "due_on": uk(details.due_on),
-        "action_days": action_days,
+        "action_days": _limit(action_days),
     }
     if previous is not None:
         context["previous"] = lifecycle_context(framework, previous)["previous"]
