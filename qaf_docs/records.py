@@ -18,6 +18,11 @@ from qaf_docs.findings import Finding
 IDENTITY_PREFIX = "qaf_"
 
 
+def case_type_words(case_type: str) -> str:
+    """Return a case type as every form, sheet and report prints it ("care leaver": "Care leaver")."""
+    return case_type[:1].upper() + case_type[1:]
+
+
 def case_key(case_id: str) -> str:
     """Return what identifies a child whatever the id's spelling: an id of digits only without
     its leading zeros (Excel drops them from a number, so "006537810" and 6537810 are one child)."""
