@@ -12,6 +12,7 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -61,6 +62,27 @@ def table(
     doc.add_paragraph()
 
 
+def _field(paragraph, code: str) -> None:  # type: ignore[no-untyped-def]
+    """Add a Word field (PAGE, NUMPAGES) that Word and LibreOffice fill in as they lay out pages."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), f" {code} ")
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def page_numbers(paragraph) -> None:  # type: ignore[no-untyped-def]
+    """Write "Page X of Y" in ``paragraph``, right-aligned."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run("Page ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    _field(paragraph, "NUMPAGES")
+
+
 def build(path: Path) -> None:
     """Write the report template."""
     doc = Document()
@@ -76,6 +98,7 @@ def build(path: Path) -> None:
         doc.styles[name].font.color.rgb = NAVY
         doc.styles[name].font.name = "Arial"
     section.footer.paragraphs[0].text = "{{ council }} · {{ title }} · OFFICIAL-SENSITIVE"
+    page_numbers(section.footer.add_paragraph())
 
     doc.add_paragraph("{{ title }}", style="Title")
     doc.add_paragraph(
@@ -92,7 +115,8 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph(
         "The sections below give what answers them: how much was audited and returned; how good "
-        "practice was (grades, moderation, actions); what children and families said; and "
+        "practice was (grades, moderation, actions); what children, families, practitioners "
+        "and agencies said; and "
         "whether anyone is better off (the trend over earlier periods and re-audit outcomes)."
     )
     doc.add_paragraph("{%p endif %}")
@@ -147,6 +171,14 @@ def build(path: Path) -> None:
         ["Total", "{{ b.total.planned }}", "{{ b.total.returned }}", "{{ b.total.completion }}"],
     )
     doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if themes or asks_theme %}")
+    doc.add_heading("{{ theme_title }}", level=2)
+    doc.add_paragraph("{%p if themes %}")
+    table(doc, ["{{ theme_title }}", "Audits"], "themes", ["r.name", "r.audits"])
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No returned audit in this {{ scope }} records its theme.")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("How well did we do it", level=1)
     doc.add_heading("Grades by domain", level=2)
@@ -191,6 +223,8 @@ def build(path: Path) -> None:
             "{{ workers.total.inadequate }}",
         ],
     )
+    # A framework without moderation has said so in the summary: no empty Moderation section.
+    doc.add_paragraph("{%p if moderates or headline.moderated %}")
     doc.add_heading("Moderation", level=2)
     doc.add_paragraph(
         "Audits moderated: {{ headline.moderated }}. Grades the moderator changed: "
@@ -203,6 +237,7 @@ def build(path: Path) -> None:
         "moderation_changes",
         ["r.ref", "r.case", "r.from", "r.to", "r.reason"],
     )
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_heading("Trend against earlier {{ scope }}s", level=2)
     doc.add_paragraph("{{ chart_trend }}")
@@ -233,6 +268,28 @@ def build(path: Path) -> None:
     doc.add_paragraph(
         "No returned audit in this {{ scope }} records what children or families said."
     )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if practitioners or asks_practitioners %}")
+    doc.add_heading("What practitioners and their managers said", level=2)
+    doc.add_paragraph("{%p for v in practitioners %}")
+    doc.add_paragraph("{{ practitioners_title }}: “{{ v }}”", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if not practitioners %}")
+    doc.add_paragraph(
+        "No returned audit in this {{ scope }} records what practitioners or their managers said."
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p if agency_findings or asks_agencies %}")
+    doc.add_heading("What agencies found", level=2)
+    doc.add_paragraph("{%p for x in agency_findings %}")
+    doc.add_paragraph("{{ x.agency }}: {{ x.text }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p if not agency_findings %}")
+    doc.add_paragraph(
+        "No returned audit in this {{ scope }} records an agency's contribution or finding."
+    )
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("Strengths and areas for development", level=1)
@@ -276,6 +333,21 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Open escalations: {{ escalations }}.", style="List Bullet")
     doc.add_paragraph("Safeguarding concerns raised: {{ concerns }}.", style="List Bullet")
+    doc.add_paragraph("{%p if missing_history or asks_history %}")
+    doc.add_paragraph(
+        "{{ history_title }}: {{ missing_history | length }} of {{ history_checked }} returned "
+        "audits found historical information missing or hard to reach.",
+        style="List Bullet",
+    )
+    doc.add_paragraph("{%p if missing_history %}")
+    table(
+        doc,
+        ["Audit ref", "Case ID", "What was missing"],
+        "missing_history",
+        ["r.ref", "r.case", "r.what"],
+    )
+    doc.add_paragraph("{%p endif %}")
+    doc.add_paragraph("{%p endif %}")
 
     doc.add_paragraph("{%p if close_loop %}")
     doc.add_heading("Closing the loop: 6-week and 3-month checkpoints", level=1)

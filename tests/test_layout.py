@@ -10,6 +10,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "qaf_docs"
 SHARED = {
     "case_ids",
+    "outcome_records",
     "errors",
     "dates",
     "findings",

@@ -17,6 +17,7 @@ from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.verification import verify_manifest
 from qaf_docs.demo.synthetic import synthetic_roster, write_roster_file, write_synthetic_case_list
 from qaf_docs.errors import SamplingError
+from qaf_docs.records import case_type_words
 
 TODAY = date(2026, 3, 1)
 
@@ -68,6 +69,12 @@ def test_manifest_has_the_sheets_a_qa_lead_sends_out(drawn):
         2026, 3, 23
     )  # 20 days on is a Saturday: the Monday
     assert due.number_format == "dd/mm/yyyy"
+    # One spelling of a case type, as the audit tool and the reports print it.
+    drawn_types = {
+        a.case.case_type.value: case_type_words(a.case.case_type.value) for a in plan.audits
+    }
+    shown = {r[2].value for r in audits.iter_rows(min_row=2)}
+    assert shown == set(drawn_types.values())
     excluded = {r[0].value: r[1].value for r in wb["Excluded"].iter_rows(min_row=2)}
     assert any("within the last 6 month" in (v or "") for v in excluded.values())
 
@@ -89,7 +96,7 @@ def test_round_sheet_records_seed_rules_hash_and_counts(drawn):
         assert values[team] == n
     assert sum(team_counts.values()) == 12
     for case_type, n in plan.counts_by("case_type").items():
-        assert values[case_type] == n
+        assert values[case_type_words(case_type)] == n
 
 
 def test_text_that_looks_like_a_formula_is_stored_as_text(tmp_path):

@@ -30,6 +30,7 @@ from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.rule_text import rule_sentences
 from qaf_docs.errors import SamplingError
 from qaf_docs.office.printing import fit_row_height, fit_to_page
+from qaf_docs.records import case_type_words
 from qaf_docs.safe_output import write_cell
 from qaf_docs.workspace import ROUND_KIND_WORDS
 
@@ -142,7 +143,7 @@ def write_manifest(
         [
             refs.get(a.case.case_id, ""),
             a.case.case_id,
-            a.case.case_type.value,
+            case_type_words(a.case.case_type.value),
             a.case.team or "",
             a.case.worker or "",
             a.auditor.name if a.auditor else "(unallocated)",
@@ -162,7 +163,7 @@ def write_manifest(
         "Unallocated",
         ["Case ID", "Case type", "Team", "Worker", "Reason"],
         [
-            [c.case_id, c.case_type.value, c.team or "", c.worker or "", reason]
+            [c.case_id, case_type_words(c.case_type.value), c.team or "", c.worker or "", reason]
             for c, reason in plan.unallocated
         ],
     )
@@ -238,7 +239,8 @@ def _round_sheet(wb: openpyxl.Workbook, plan: RoundPlan, problems: Sequence[RowP
         ("Cases by auditor", "auditor"),
     ):
         counts = plan.counts_by(key)  # type: ignore[arg-type]
-        row = _pairs(sheet, row + 1, title, [[k, v] for k, v in counts.items()])
+        words = case_type_words if key == "case_type" else str
+        row = _pairs(sheet, row + 1, title, [[words(k), v] for k, v in counts.items()])
     fit_to_page(sheet, landscape=False, title_rows=None)
 
 

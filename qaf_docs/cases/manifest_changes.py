@@ -19,7 +19,7 @@ from qaf_docs.cases.manifest import (
     write_record,
 )
 from qaf_docs.errors import SamplingError
-from qaf_docs.records import AuditRecord, RoundChange
+from qaf_docs.records import AuditRecord, RoundChange, case_type_words
 
 HOW = {"added": "added by hand (chosen)", "swap": "swapped in (random)"}
 
@@ -56,7 +56,7 @@ def refresh_manifest(
             [
                 a.audit_ref,
                 a.case_id,
-                before.get("Case type") or a.case_type,
+                before.get("Case type") or case_type_words(a.case_type),
                 a.team,
                 a.worker,
                 a.auditor or "(unallocated)",

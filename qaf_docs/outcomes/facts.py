@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import AuditRecord, EscalationRecord, OutcomeEvent, TrackerRow
+from qaf_docs.outcome_records import OutcomeEvent
+from qaf_docs.records import AuditRecord, EscalationRecord, TrackerRow
 from qaf_docs.register.events import grade_changed, resolution_change
 from qaf_docs.register.store import Register
 

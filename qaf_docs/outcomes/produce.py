@@ -35,6 +35,7 @@ from qaf_docs.cases.people import find_roster, read_people
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.frameworks import NOTE_EVENTS, Framework
 from qaf_docs.messages import Roster, draft
+from qaf_docs.outcome_records import EventOutput, OutcomeEvent
 from qaf_docs.outcomes.batch import batch_csv, batch_name
 from qaf_docs.outcomes.case_note import CaseNote, build_note
 from qaf_docs.outcomes.facts import AuditFacts, gather, outcomes_of
@@ -47,7 +48,7 @@ from qaf_docs.outcomes.notifications import (
     notices,
     roles_to_tell,
 )
-from qaf_docs.records import EventOutput, OutcomeEvent, Person
+from qaf_docs.records import Person
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import (
     atomic_write,

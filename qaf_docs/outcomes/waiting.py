@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from qaf_docs.dates import parse_uk_date, uk
 from qaf_docs.errors import QafError
-from qaf_docs.records import EventOutput
+from qaf_docs.outcome_records import EventOutput
 from qaf_docs.register.store import Register
 
 # A day as typed: 2026-11-24 (a folder's name), 24/11/2026, 24.11.26 …

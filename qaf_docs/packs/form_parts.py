@@ -14,7 +14,7 @@ from qaf_docs.dates import parse_date, written_date
 from qaf_docs.frameworks import Framework
 from qaf_docs.office import content_controls as cc
 from qaf_docs.office import field_names as names
-from qaf_docs.records import CaseFact
+from qaf_docs.records import CaseFact, case_type_words
 
 # Sections with a box of their own in the template (not in the loop of free-text sections).
 _OWN_LAYOUT = ("agency_contributions", "missing_historical_information", "moderation")
@@ -35,7 +35,7 @@ EXTRA_AGENCY_SLOTS = 2
 
 def case_type_label(case_type: str) -> str:
     """Return a case type as printed: "care leaver" -> "Care leaver", "CIN" stays "CIN"."""
-    return case_type[:1].upper() + case_type[1:]
+    return case_type_words(case_type)
 
 
 def descriptors(framework: Framework) -> list[dict[str, str]]:

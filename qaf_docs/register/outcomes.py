@@ -16,7 +16,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 
-from qaf_docs.records import EventOutput, OutcomeEvent
+from qaf_docs.outcome_records import EventOutput, OutcomeEvent
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, Row
 from qaf_docs.register.values import now_iso

@@ -254,7 +254,8 @@ class GroupRow:
 
 
 def group_rows(results: Iterable[AuditResult], framework: Framework, key: str) -> list[GroupRow]:
-    """Return figures grouped by ``key``: team, case_type, round_kind, month or quarter."""
+    """Return figures grouped by ``key``: team, case_type, round_kind, month, issued_month or
+    quarter."""
     scale = framework.scale
     groups: dict[str, list[AuditResult]] = {}
     for a in counted(results):
@@ -278,6 +279,9 @@ def group_rows(results: Iterable[AuditResult], framework: Framework, key: str) -
 
 def group_name(a: AuditResult, key: str) -> str:
     """Return the group an audit falls in for ``key``."""
+    if key == "issued_month":  # the month's plan: a round issued together stays together
+        d = a.issued_on or period_date(a)
+        return f"{d:%Y-%m}" if d else "No date"
     if key in ("month", "quarter"):
         d = period_date(a)
         if d is None:

@@ -125,7 +125,8 @@ def build_round_report(
             for c in figures.checkpoints(chosen, recorded, today)
         ],
     }
-    title = f"Audit round overview: {round_id}" + (f" ({theme})" if theme else "")
+    # Non-breaking hyphens keep "2026-11-simple" on one line when the title wraps.
+    title = f"Audit round overview: {unbroken(round_id)}" + (f" ({theme})" if theme else "")
     target = workspace.reports_dir / f"round_{_safe(round_id)}.docx"
     # A round is audited under one framework: its areas, scale and wording, not the default's.
     framework_id = str((register.round_row(round_id) or {}).get("framework_id") or "")
@@ -148,6 +149,11 @@ def _without_children(text: str, audits: list[AuditResult]) -> str:
     for a in audits:
         text = without_child(text, a.child_name)
     return text
+
+
+def unbroken(text: str) -> str:
+    """Return ``text`` with its hyphens made non-breaking (Word wraps a title there otherwise)."""
+    return text.replace("-", "\u2011")
 
 
 def _safe(name: str) -> str:
@@ -204,7 +210,7 @@ def _render(
                 [r["name"] for r in context["trend"]["rows"]],
                 [_share(r["good"]) for r in context["trend"]["rows"]],
                 [_share(r["inadequate"]) for r in context["trend"]["rows"]],
-                goal, folder / "trend.png",
+                goal, folder / "trend.png", f"Trend against earlier {extra['scope']}s",
             ),
         }  # fmt: skip
         for key, path in pictures.items():

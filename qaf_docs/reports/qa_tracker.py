@@ -17,6 +17,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, tracker_sheets
+from qaf_docs.reports.colours import GOOD_OR_BETTER, INADEQUATE, grade_colours
 from qaf_docs.reports.figures import GroupRow, Headline
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, NAVY, RED, Book
 from qaf_docs.safe_output import atomic_write
@@ -181,17 +182,25 @@ def write_summary(
     teams = figures.group_rows(snapshot, framework, "team")
     r = _small_table(book, ws, r, "By team", _GROUP_HEADERS, [_group_values(g) for g in teams])
     month_at = r
-    months = figures.group_rows(snapshot, framework, "month")
-    r = _small_table(book, ws, r, "By month", _GROUP_HEADERS, [_group_values(g) for g in months])
+    months = figures.group_rows(snapshot, framework, "issued_month")
+    r = _small_table(book, ws, r, "By month issued", _GROUP_HEADERS,
+                     [_group_values(g) for g in months], MONTH_BASIS)  # fmt: skip
     quarter_at = r
     quarters = figures.group_rows(snapshot, framework, "quarter")
-    _small_table(book, ws, r, "By quarter", _GROUP_HEADERS, [_group_values(g) for g in quarters])
-    _charts(book, ws, framework, grade_at, (team_at, len(teams)), (month_at, len(months)),
+    _small_table(book, ws, r, "By quarter", _GROUP_HEADERS, [_group_values(g) for g in quarters],
+                 QUARTER_BASIS)  # fmt: skip
+    most = max(figures.grade_counts(snapshot, framework).values(), default=0)
+    _charts(book, ws, framework, (grade_at, most), (team_at, len(teams)), (month_at, len(months)),
             (quarter_at, len(quarters)), domains)  # fmt: skip
     ws.fit_to_pages(1, 1)
 
 
 _GROUP_HEADERS = ["Name", "Planned", "Returned", "Graded", "Good or better", "Inadequate"]
+#: How the month and quarter tables place an audit, written under them.
+MONTH_BASIS = "Counted in the month its audit tool was issued (not issued yet: its due month)."
+QUARTER_BASIS = (
+    "Counted by audit date (else returned, else due date), as the quarterly reports are."
+)
 
 
 def _group_values(g: GroupRow) -> list[Any]:
@@ -199,33 +208,47 @@ def _group_values(g: GroupRow) -> list[Any]:
 
 
 def _small_table(
-    book: Book, ws: Any, r: int, title: str, headers: list[str], rows: list[list[Any]]
+    book: Book,
+    ws: Any,
+    r: int,
+    title: str,
+    headers: list[str],
+    rows: list[list[Any]],
+    basis: str = "",
 ) -> int:
-    """Write a titled block of figures with a total-free header row; return the next free row."""
+    """Write a titled block of figures with a total-free header row; return the next free row.
+
+    ``basis``: how the rows are counted, a note under them."""
     ws.write_string(r, 0, title, book.heading)
     for c, text in enumerate(headers):
         ws.write_string(r + 1, c, text, book.header)
     if not rows:
         ws.write_string(r + 2, 0, "No audits yet.", book.note)
-        return r + 4
+        rows = [[]]
     for i, row in enumerate(rows):
         for c, value in enumerate(row):
             pct = isinstance(value, float) or (value is None and c >= 4)
             book.put(ws, r + 2 + i, c, value, book.pct if pct else None)
-    return r + 3 + len(rows)
+    end = r + 2 + len(rows)
+    if basis:
+        ws.write_string(end, 0, basis, book.aside)
+        end += 1
+    return end + 1
 
 
 def _charts(
     book: Book,
     ws: Any,
     framework: Framework,
-    grade_at: int,
+    grade_counts: tuple[int, int],
     teams: tuple[int, int],
     months: tuple[int, int],
     quarters: tuple[int, int],
     domains: tuple[str, int, int] | None,
 ) -> None:
     n_grades = len(framework.scale.grades)
+    grade_at, most = grade_counts
+    colours = grade_colours(framework)  # each grade its own colour, as in the Word reports
     grades = book.wb.add_chart({"type": "column"})
     grades.add_series(
         {
@@ -233,13 +256,17 @@ def _charts(
             "categories": [SUMMARY, grade_at + 2, 0, grade_at + 1 + n_grades, 0],
             "values": [SUMMARY, grade_at + 2, 1, grade_at + 1 + n_grades, 1],
             "points": [
-                {"fill": {"color": grade_colour(framework, g)}, "border": {"color": "#7F7F7F"}}
+                {"fill": {"color": colours[g]}, "border": {"color": "#7F7F7F"}}
                 for g in framework.scale.grades
             ],
             "data_labels": {"value": True},
         }
     )
-    _style(grades, "Final grades (after moderation)", legend=False)
+    moderated = " (after moderation)" if framework.sections.moderation else ""
+    _style(grades, f"Final grades{moderated}", legend=False)
+    # Counts of audits: whole numbers on the axis (Excel picks 0.2 steps for small counts).
+    grades.set_y_axis({"min": 0, "num_format": "0", "major_gridlines": {"visible": True},
+                       **({"major_unit": 1} if most <= 10 else {})})  # fmt: skip
     ws.insert_chart(3, 7, grades, {"x_scale": 1.1, "y_scale": 0.9})
     # Charts sit in a grid of two columns beside the figures, so the Summary prints on one page.
     spots = iter([(3, 16), (19, 7), (19, 16), (35, 7)])
@@ -264,16 +291,20 @@ def _charts(
         if not n:
             continue
         chart = book.wb.add_chart({"type": kind})
-        for col, name, colour in ((4, "Good or better", "#70AD47"), (5, "Inadequate", "#C00000")):
+        # Distinct markers and line styles, the smaller on top: equal shares both still show.
+        for col, name, colour, marker in ((4, "Good or better", GOOD_OR_BETTER[1], ("circle", 9)),
+                                          (5, "Inadequate", INADEQUATE, ("square", 5))):  # fmt: skip
             series: dict[str, Any] = {
                 "name": name,
                 "categories": [SUMMARY, at + 2, 0, at + 1 + n, 0],
                 "values": [SUMMARY, at + 2, col, at + 1 + n, col],
             }
             key = "line" if kind == "line" else "fill"
-            series[key] = {"color": colour, **({"width": 2.25} if kind == "line" else {})}
+            series[key] = {"color": colour}
             if kind == "line":
-                series["marker"] = {"type": "circle", "size": 6, "fill": {"color": colour}}
+                series[key].update(width=2.25, dash_type="solid" if col == 4 else "dash")
+                series["marker"] = {"type": marker[0], "size": marker[1],
+                                    "fill": {"color": colour}, "border": {"color": colour}}  # fmt: skip
             chart.add_series(series)
         _style(chart, title, legend=True, pct_axis="y")
         ws.insert_chart(*next(spots), chart, {"x_scale": 1.1, "y_scale": 0.9})
@@ -286,13 +317,16 @@ def _charts(
                     "name": [sheet, first - 1, 1 + i],
                     "categories": [sheet, first, 0, last, 0],
                     "values": [sheet, first, 1 + i, last, 1 + i],
-                    "fill": {"color": grade_colour(framework, g)},
-                    "border": {"color": "#7F7F7F"},
+                    "fill": {"color": colours[g]},
+                    "border": {"color": "#FFFFFF"},
                 }
             )
         _style(chart, "Grades by domain", legend=True, pct_axis="x")
-        chart.set_y_axis({"reverse": True})
-        ws.insert_chart(*next(spots), chart, {"x_scale": 2.2, "y_scale": 1.1})
+        # Every domain named (a label per bar, never every other one): room for each bar.
+        chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
+        bars = last - first + 1
+        ws.insert_chart(*next(spots), chart,
+                        {"x_scale": 2.2, "y_scale": max(1.1, (40 * bars + 120) / 288)})  # fmt: skip
 
 
 def _style(chart: Any, title: str, *, legend: bool, pct_axis: str = "") -> None:

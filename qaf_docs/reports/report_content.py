@@ -12,8 +12,9 @@ from datetime import date
 from typing import Any
 
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import AuditResult
-from qaf_docs.reports import figures, reaudits, sources
+from qaf_docs.records import AuditResult, case_type_words
+from qaf_docs.reports import figures, reaudits, said
+from qaf_docs.reports.colours import grade_colours
 from qaf_docs.reports.figures import GroupRow, pct
 from qaf_docs.reports.names import Pseudonyms
 from qaf_docs.workspace import ROUND_KIND_WORDS
@@ -70,6 +71,7 @@ def build_context(
         domains.append({"name": title, "graded": graded, "good": good, "below": graded - good,
                         "good_share": pct(figures.ratio(good, graded))})  # fmt: skip
     strengths, below = strengths_and_gaps(domains)
+    people = said.for_report(chosen, framework, names.scrub, _short)
     workers = figures.group_rows([_as_worker(a, names) for a in chosen], framework, "worker")
     workers.sort(key=lambda r: (len(r.name), r.name))  # Worker B before Worker AA
     return {
@@ -126,8 +128,7 @@ def build_context(
         ],
         "improved": [r for r in outcomes if r["was_below_good"] and r["now_good"]],
         "reaudits": outcomes,
-        "reaudit_summary": _reaudit_summary(outcomes, scope),
-        "voices": _voices(chosen, names),
+        "reaudit_summary": _reaudit_summary(outcomes, scope, _audited_before(all_results, chosen)),
         "below_good": top(below, "below", 5),
         "strengths": strengths,
         "strengths_note": _strengths_note(domains, strengths),
@@ -139,9 +140,10 @@ def build_context(
         ),
         "escalations": _recorded(h.escalations_open),
         "concerns": _recorded(h.concerns_open),
-        "next_steps": next_steps(h, below),
-        "colours": {g: _colour(framework, g) for g in scale.grades},
+        "next_steps": next_steps(h, below, len(people["missing_history"])),
+        "colours": grade_colours(framework),
         "counts": counts,
+        **people,
     }
 
 
@@ -152,16 +154,6 @@ def _as_worker(a: AuditResult, names: Pseudonyms) -> AuditResult:
 def _named(rows: list[GroupRow], label: str) -> GroupRow:
     return GroupRow(label, *(sum(getattr(r, f) for r in rows) for f in
                     ("planned", "returned", "graded", "good", "inadequate")))  # fmt: skip
-
-
-def _colour(framework: Framework, grade: str) -> str:
-    if grade in framework.scale.good_or_better:
-        return (
-            "best"
-            if grade == framework.scale.grades[0] and len(framework.scale.good_or_better) > 1
-            else "good"
-        )
-    return "inadequate" if grade == framework.scale.inadequate else "between"
 
 
 def _recorded(value: int | None) -> str:
@@ -262,10 +254,21 @@ def _strengths_note(domains: list[dict[str, Any]], strengths: list[dict[str, Any
     )
 
 
-def _reaudit_summary(outcomes: list[dict[str, Any]], scope: str) -> str:
+def _audited_before(all_results: list[AuditResult], chosen: list[AuditResult]) -> int:
+    """How many graded audits of ``chosen`` are of a case whose earlier audit was graded."""
+    history = reaudits.History(all_results)
+    return sum(1 for a in figures.counted(chosen) if a.final_grade and history.earlier(a))
+
+
+def _reaudit_summary(outcomes: list[dict[str, Any]], scope: str, before: int) -> str:
     if not outcomes:
+        if not before:
+            return f"No case audited in this {scope} had been audited before."
+        cases = "1 case" if before == 1 else f"{before} cases"
+        was = "it was" if before == 1 else "each was"
         return (
-            f"No case audited in this {scope} had been audited before with either grade below good."
+            f"{cases} audited in this {scope} had been audited before, and {was} good or better "
+            "both times."
         )
     n = {o: sum(r["outcome"] == o for r in outcomes) for o in ("Improved", "Same", "Worse")}
     cases = "case" if len(outcomes) == 1 else "cases"
@@ -282,21 +285,7 @@ def _and(names: list[str]) -> str:
 
 def _case_type(name: str) -> str:
     """A case type as the forms print it: "care leaver" -> "Care leaver", "CIN" stays "CIN"."""
-    return name[:1].upper() + name[1:]
-
-
-def _voices(chosen: list[AuditResult], names: Pseudonyms) -> list[dict[str, str]]:
-    out = []
-    for a in chosen:
-        said = sources.sections(a)
-        for key in ("voice_of_child", "family_feedback"):
-            quote = {
-                "who": sources.SECTION_TITLES[key],
-                "text": _short(names.scrub(said.get(key, ""), a.child_name)),
-            }
-            if quote["text"] and quote not in out:
-                out.append(quote)
-    return out[:8]
+    return case_type_words(name)
 
 
 def _examples(
@@ -325,9 +314,17 @@ def _short(text: str) -> str:
     )
 
 
-def next_steps(h: figures.Headline, below: list[dict[str, Any]]) -> list[str]:
-    """Return suggested actions for the next period, for the QA lead to edit."""
+def next_steps(h: figures.Headline, below: list[dict[str, Any]], no_history: int = 0) -> list[str]:
+    """Return suggested actions for the next period, for the QA lead to edit (``no_history``:
+    audits that found historical information missing, which the framework asks to be reported)."""
     steps = []
+    if no_history:
+        steps.append(
+            "Report the case where historical information was missing (listed above)."
+            if no_history == 1
+            else f"Report the {no_history} cases where historical information was missing "
+            "(listed above)."
+        )
     if h.overdue_returns:
         n = h.overdue_returns
         steps.append(

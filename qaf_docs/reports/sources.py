@@ -18,7 +18,7 @@ from qaf_docs.register.lifecycle import CONCERN_LEVEL
 SECTION_TITLES = {
     "voice_of_child": "Voice of the child",
     "family_feedback": "Family feedback",
-    "self_assessment": "Practitioner self-assessment",
+    "practitioner_self_assessment": "Practitioner self-assessment",
     "agency_contributions": "Agencies' contributions",
 }
 
@@ -84,7 +84,10 @@ def sections(a: AuditResult) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, text in found.items():
         norm = key.strip().lower().replace(" ", "_").replace("-", "_")
-        norm = {"voice_of_the_child": "voice_of_child"}.get(norm, norm)
+        norm = {
+            "voice_of_the_child": "voice_of_child",
+            "self_assessment": "practitioner_self_assessment",  # older registers' name
+        }.get(norm, norm)
         if str(text).strip():
             out[norm] = str(text).strip()
     return out

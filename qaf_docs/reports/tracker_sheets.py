@@ -9,9 +9,9 @@ from typing import Any
 
 from qaf_docs.dates import add_months
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import ActionResult, AuditResult
+from qaf_docs.records import ActionResult, AuditResult, case_type_words
 from qaf_docs.records import Checkpoint as RoundCheckpoint
-from qaf_docs.reports import figures, sources
+from qaf_docs.reports import figures, said, sources
 from qaf_docs.reports.names import without_child
 from qaf_docs.reports.reaudits import reaudited
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
@@ -86,7 +86,7 @@ def audits(book: Book, snapshot: list[AuditResult], framework: Framework) -> Non
         "Final grade",
     ]  # fmt: skip
     rows = [
-        [a.audit_ref, a.round_id, a.case_id, a.case_type, a.team, a.worker, a.auditor,
+        [a.audit_ref, a.round_id, a.case_id, a.case_type and case_type_words(a.case_type), a.team, a.worker, a.auditor,
          sources.status_words(a.status), a.issued_on, a.due_on, a.returned_on, a.audit_date,
          a.overall_grade, a.moderated_grade, a.final_grade]
         for a in snapshot
@@ -347,20 +347,21 @@ def indicators(book: Book, snapshot: list[AuditResult]) -> None:
 
 
 def what_people_said(book: Book, snapshot: list[AuditResult]) -> None:
-    """Voice of the child, family feedback and self-assessment, one row per audit."""
-    keys = list(sources.SECTION_TITLES)
+    """Voice of the child, family feedback, practitioners' views and each agency's findings, one
+    row per audit that records any of them."""
     rows = []
     for a in snapshot:
-        said = sources.sections(a)
-        if any(said.get(k) for k in keys):
-            # The child's name stays out: the sheet is read beyond the QA team.
-            rows.append([a.audit_ref, a.case_id, a.team, a.practitioner_present,
-                         *[without_child(said.get(k, ""), a.child_name) for k in keys]])  # fmt: skip
+        # The child's name stays out: the sheet is read beyond the QA team.
+        texts = said.sheet_row(a, without_child)
+        if any(texts):
+            rows.append([a.audit_ref, a.case_id, a.team, a.practitioner_present, *texts])
+    n = len(sources.SECTION_TITLES)
     ws = book.table(
         "What people said",
         ["Audit ref", "Case ID", "Team", "Practitioner present", *sources.SECTION_TITLES.values()],
         rows,
-        wrap=tuple(range(4, 4 + len(keys))),
-        empty="No returned audit records what children, families or practitioners said yet.",
+        wrap=tuple(range(4, 4 + n)),
+        empty="No returned audit records what children, families, practitioners or agencies "
+        "said yet.",
     )
-    ws.set_column(4, 3 + len(keys), 34)
+    ws.set_column(4, 3 + n, 34)
