@@ -55,7 +55,7 @@ class ChangeBook(Connection):
             "kind": r["kind"],
             "seed": r["seed"],
             "rules": json.loads(r["rules_json"] or "{}"),
-            "framework_id": r["framework_id"],
+            "framework_id": framework_id,
         }
 
     def round_ids(self) -> list[str]:
@@ -145,11 +145,7 @@ class ChangeBook(Connection):
         With ``replaces``, that audit is cancelled in the same transaction (a swap).
         """
         with self.transaction() as db:
-            r = db.execute(
-                "SELECT framework_id FROM rounds WHERE round_id = ?", (round_id,)
-            ).fetchone()
-            if r is None:
-                raise RegisterError(f"Round {round_id} is not in the register.")
+            framework_id = _round_framework(db, round_id)
             if replaces is not None:
                 old = db.execute(
                     "SELECT status FROM audits WHERE audit_ref = ?", (replaces,)
@@ -163,7 +159,7 @@ class ChangeBook(Connection):
                     to_status="cancelled",
                     reason=f"swapped for another case: {reason} (by {by_whom})",
                 )
-            ref = _insert_audit(db, round_id, r["framework_id"], audit, origin, today)
+            ref = _insert_audit(db, round_id, framework_id, audit, origin, today)
             how = f"swapped in for {replaces}" if replaces else "added by hand"
             record_event(
                 db,
@@ -186,13 +182,9 @@ class ChangeBook(Connection):
         refs. Each is a change of the round ("allocate"), with who and why."""
         refs: list[str] = []
         with self.transaction() as db:
-            r = db.execute(
-                "SELECT framework_id FROM rounds WHERE round_id = ?", (round_id,)
-            ).fetchone()
-            if r is None:
-                raise RegisterError(f"Round {round_id} is not in the register.")
+            framework_id = _round_framework(db, round_id)
             for audit in audits:
-                ref = _insert_audit(db, round_id, r["framework_id"], audit, "drawn", today)
+                ref = _insert_audit(db, round_id, framework_id, audit, "drawn", today)
                 record_event(
                     db,
                     ref,
@@ -307,3 +299,11 @@ def _insert_audit(
     )
     db.execute(upsert("meta", ("key", "value"), ("key",)), (counter_key, str(n)))
     return ref
+
+
+def _round_framework(db: Db, round_id: str) -> str:
+    """The framework a round was drawn under; RegisterError when the register has no such round."""
+    row = db.execute("SELECT framework_id FROM rounds WHERE round_id = ?", (round_id,)).fetchone()
+    if row is None:
+        raise RegisterError(f"Round {round_id} is not in the register.")
+    return str(row[0])
