@@ -55,7 +55,7 @@ class ChangeBook(Connection):
             "kind": r["kind"],
             "seed": r["seed"],
             "rules": json.loads(r["rules_json"] or "{}"),
-            "framework_id": framework_id,
+            "framework_id": r["framework_id"],
         }
 
     def round_ids(self) -> list[str]:
