@@ -170,6 +170,20 @@ def test_tracker_summary_agrees_with_the_export(
         assert got["Actions completed on time"] == pytest.approx(want["on_time"] / want["due"])
 
 
+def test_the_trackers_dates_are_real_dates_excel_reads_back(
+    demo: Workspace, exported: list[dict[str, Any]]
+) -> None:
+    # Dates are written as Excel's day numbers with a date format (faster than write_datetime).
+    sheet = load_workbook(demo.tracker_path)["Audits"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header = next(i for i, r in enumerate(rows) if r and "Due" in r)
+    ref, due = rows[header].index("Audit ref"), rows[header].index("Due")
+    shown = {r[ref]: r[due] for r in rows[header + 1 :] if r[ref]}
+    for audit in exported:
+        assert shown[audit["audit_ref"]].date() == date.fromisoformat(audit["due_on"])
+    assert sheet.cell(row=header + 2, column=due + 1).number_format == "dd/mm/yyyy"
+
+
 def test_tracker_has_every_sheet_native_charts_and_real_tables(demo: Workspace) -> None:
     wb = load_workbook(demo.tracker_path)
     assert wb.sheetnames == SHEETS

@@ -20,6 +20,7 @@ NAVY = "#1F3A5F"
 GREEN, AMBER, RED, GREY = "#C6EFCE", "#FFEB9C", "#F8CBAD", "#EDEDED"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CELL_MAX = 32_767
+_EXCEL_DAY_ZERO = date(1899, 12, 30)  # a date from March 1900 on is its days since this in Excel
 _MAX_WIDTH, _WRAP_WIDTH = 60, 45
 
 
@@ -88,10 +89,15 @@ class Book:
 
     def put(self, ws: Worksheet, row: int, col: int, value: Any, fmt: Any = None) -> None:
         """Write one value with the right type: text stays text, dates are dates."""
-        if value is None or value == "":
+        if type(value) is str and value:  # most cells: printable text needs no cleaning
+            plain = value.isprintable() and len(value) <= _CELL_MAX
+            ws.write_string(row, col, value if plain else clean(value), fmt or self.text)
+        elif value is None or value == "":
             ws.write_blank(row, col, None, fmt or self.text)
         elif isinstance(value, bool):
             ws.write_string(row, col, "Yes" if value else "No", fmt or self.text)
+        elif type(value) is date:  # Excel's day number, as write_datetime stores it, found faster
+            ws.write_number(row, col, (value - _EXCEL_DAY_ZERO).days, fmt or self.date)
         elif isinstance(value, date):
             ws.write_datetime(row, col, value, fmt or self.date)
         elif isinstance(value, int | float):
@@ -175,9 +181,11 @@ class Book:
 
 def lines(value: Any, width: float) -> int:
     """Return how many lines ``value`` takes wrapped in a column ``width`` characters wide."""
-    text = str(value or "")
+    text = value if type(value) is str else str(value or "")
     per_line = max(1, int(width * 1.05))
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n")) if text else 1
+    if len(text) <= per_line and "\n" not in text:
+        return 1  # most cells: one line, nothing to count
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
 
 
 def fit_width(header: str, values: Any, wrapped: bool) -> float:
