@@ -3,8 +3,8 @@
 Moderation (one grade changed with a reason; one agreed, disputed, and upgraded by the escalation),
 an Inadequate case moderated at once, re-audited on a pack that shows its earlier grades and
 actions, and escalated to the Assistant Director; a safeguarding concern recorded although its form
-was refused; immediate actions checked in working days across a bank holiday (one past due); what
-waits on whom; and the reminders an admin officer sends. The roster lists everyone qaf writes to
+was refused; an immediate action across a bank holiday, accepted where the framework sets no
+working-day limit; what waits on whom; and the reminders an admin officer sends. The roster lists everyone qaf writes to
 (``grow_roster``), so each accepted, moderated and escalated audit's case note is addressed to the
 right people.
 """
