@@ -17,6 +17,7 @@ import textwrap
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -216,6 +217,39 @@ def test_a_role_nobody_held_is_told_once_someone_holds_it_and_the_warning_says_s
         f"{ref} escalated Tara Manager.eml"
     ]
     assert "has been told yet" not in qaf(ws, "status")
+
+
+def test_a_watcher_looks_again_only_when_the_roster_has_changed(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # qaf watch produces after every burst: looking again, each time, at every message the same
+    # roster could not address cost every burst more as they built up.
+    from qaf_docs.outcomes import produce as module
+    from qaf_docs.register.location import open_register
+
+    ws = workspace
+    without = "\n".join(line for line in ROSTER.splitlines() if "Tara" not in line) + "\n"
+    (ws.root / "roster.csv").write_text(without, encoding="utf-8")
+    ref = strange_case(ws, "100300")
+    looked_at: list[int] = []
+    real = module.readdress
+
+    def counting(register: Any, unaddressed: Any, *args: Any) -> None:
+        looked_at.append(len(unaddressed))
+        real(register, unaddressed, *args)
+
+    monkeypatch.setattr(module, "readdress", counting)
+    settings = ws.load_settings()
+    with open_register(ws) as register:
+        for _ in range(3):  # one burst makes it, the next looks again, the third need not
+            module.produce(ws, register, settings)
+        assert looked_at == [0, 1, 0]
+        (ws.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+        module.produce(ws, register, settings)
+    assert looked_at[-1] == 1
+    assert [p.name for p in (ws.outbox / "notifications").rglob("*.eml")] == [
+        f"{ref} escalated Tara Manager.eml"
+    ]
 
 
 def test_a_message_nobody_could_be_told_of_is_left_alone_once_marked_done(

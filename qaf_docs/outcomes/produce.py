@@ -101,8 +101,26 @@ def produce(
                     register, event, framework_of, roster, settings, today, roster_note
                 )
                 register.claim_event(event, outputs)
-        readdress(register, unaddressed, framework_of, roster, settings, today, roster_note)
+        untried = _not_tried(ws, found, roster_note, unaddressed)
+        readdress(register, untried, framework_of, roster, settings, today, roster_note)
     return write_waiting(ws, register)
+
+
+# The messages nobody could be addressed for that this process has looked at again with a given
+# roster: ``qaf watch`` produces after every burst, and a message the same roster could not
+# address before it cannot now. Tried again when the roster changes (or in a new process).
+_TRIED: dict[tuple[str, int], set[tuple[int, str, str]]] = {}
+
+
+def _not_tried(
+    ws: Workspace, people: Sequence[Person], note: str, unaddressed: Sequence[EventOutput]
+) -> list[EventOutput]:
+    if len(_TRIED) > 16:
+        _TRIED.clear()  # a few rosters and workspaces a process; never let this grow
+    tried = _TRIED.setdefault((str(ws.root), hash((note, tuple(people)))), set())
+    fresh = [o for o in unaddressed if (o.event_id, o.outcome, o.recipient) not in tried]
+    tried.update((o.event_id, o.outcome, o.recipient) for o in fresh)
+    return fresh
 
 
 def _roster(ws: Workspace) -> tuple[list[Person], str]:
