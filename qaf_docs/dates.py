@@ -40,6 +40,9 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73415
 
 
+_NUMBER = re.compile(r"\d+(\.\d+)?")
+
+
 def parse_date(value: object, *, today: date | None = None) -> tuple[date | None, str | None]:
     """Return ``(date, None)`` for a date, ``(None, None)`` for a blank, or ``(None, reason)``.
 
@@ -59,7 +62,7 @@ def parse_date(value: object, *, today: date | None = None) -> tuple[date | None
     text = " ".join(str(value).replace("\u00a0", " ").split())
     if not text:
         return None, None
-    if re.fullmatch(r"\d+(\.\d+)?", text):
+    if _NUMBER.fullmatch(text):
         return _serial_date(float(text))
     lowered = text.casefold()
     try:
@@ -104,7 +107,7 @@ def written_date(text: str, *, today: date | None = None) -> date | None:
     not known to hold dates, 45000 is a count or an id, not an Excel serial date)."""
     text = text.strip()
     # Every written form starts with a digit: most cells of a 50,000-row list stop here.
-    if not text[:1].isdigit() or len(text) > 40 or re.fullmatch(r"\d+(\.\d+)?", text):
+    if not text[:1].isdigit() or len(text) > 40 or _NUMBER.fullmatch(text):
         return None
     return parse_date(text, today=today)[0]
 

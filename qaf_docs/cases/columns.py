@@ -178,11 +178,14 @@ _WORD_BOUNDARY = re.compile(
 )
 
 
+_APOSTROPHES = re.compile(r"['’‘`]")
+
+
 def fold_header(text: str) -> str:
     """Fold a header for tolerant matching: "Age of Child (Years) " -> "age of child",
     "DateOfBirth1" -> "date of birth 1"."""
     text = _WORD_BOUNDARY.sub(" ", text.replace("\u00a0", " ")).casefold()
-    text = re.sub(r"['’‘`]", "", text)
+    text = _APOSTROPHES.sub("", text)
     text = _BRACKETS.sub(" ", text)
     text = _NON_ALNUM.sub(" ", text)
     return " ".join(text.split())
@@ -191,7 +194,7 @@ def fold_header(text: str) -> str:
 def fold_value(text: str) -> str:
     """Fold a coded value for comparison: "a) Male" -> "male", "N1 - Neglect" -> "n1 neglect"."""
     text = _CODE_PREFIX.sub("", clean_text(text))
-    text = re.sub(r"['’‘`]", "", text.casefold())
+    text = _APOSTROPHES.sub("", text.casefold())
     return " ".join(_NON_ALNUM.sub(" ", text).split())
 
 

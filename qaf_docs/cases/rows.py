@@ -191,6 +191,12 @@ _NOT_IDS = frozenset(
 )  # fmt: skip
 
 
+_WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
+_DECIMAL = re.compile(r"\d+\.\d+")
+_ID_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*")
+
+
 def _not_an_id(text: str) -> bool:
     if text[0].isdigit():  # the usual id: no folding on a 50,000-row list
         return not text.strip("0")
@@ -239,9 +245,11 @@ def read_case_id(reader: RowReader) -> str | None:
         reader.problem(col, "case id is a date; row not used", "error")
         return None
     text = clean_text(str(value))
-    if re.fullmatch(r"\d+\.0+", text):
+    if text.isascii() and text.isdigit() and len(text) <= 40 and text.strip("0"):
+        return text  # the usual id, as every check below would pass it
+    if _WHOLE_WITH_ZEROS.fullmatch(text):
         text = text.split(".")[0]
-    if re.fullmatch(r"\d(\.\d+)?e\+?\d+", text, re.IGNORECASE):
+    if _SCIENTIFIC.fullmatch(text):
         reader.problem(
             col,
             f"case id '{text}' was shortened by Excel to scientific notation; format the column "
@@ -252,7 +260,7 @@ def read_case_id(reader: RowReader) -> str | None:
     if not text:
         reader.problem(col, "no case id; row not used", "error")
         return None
-    if re.fullmatch(r"\d+\.\d+", text):
+    if _DECIMAL.fullmatch(text):
         reader.problem(col, f"case id '{text}' is not a whole number; row not used", "error")
         return None
     if _not_an_id(text):
@@ -261,7 +269,7 @@ def read_case_id(reader: RowReader) -> str | None:
             col, f"'{text}' is not a case id (a total or note row?); row not used", "error"
         )
         return None
-    if len(text) > 40 or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*", text):
+    if len(text) > 40 or not _ID_CHARACTERS.fullmatch(text):
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
         return None
     return text
