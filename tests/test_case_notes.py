@@ -358,16 +358,16 @@ def test_a_tier_one_audit_is_an_observation_with_a_one_page_docx(
     accept(ws, audit)
     name = f"100200 {audit.audit_ref} accepted"
     text = notes(ws)[f"{name}.txt"]
-    # "recorded on CareFirst under observations: audit quality case file", titled as a heading.
-    assert heading_of(text) == "Observations: audit quality case file"
+    # "recorded on CareFirst under observations: audit quality case file", in those words and case.
+    assert heading_of(text) == "observations: audit quality case file"
     doc = Document(str(ws.outbox / "case-notes" / TODAY.isoformat() / f"{name}.docx"))
     paragraphs = [p.text for p in doc.paragraphs]
-    assert paragraphs[0] == "Observations: audit quality case file"
+    assert paragraphs[0] == "observations: audit quality case file"
     assert any(audit.audit_ref in p for p in paragraphs)
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     assert "Action number 1" in cells and "Owner 1" in cells
     assert "Childname" not in " ".join(paragraphs + cells)
-    assert doc.core_properties.title == "Observations: audit quality case file"
+    assert doc.core_properties.title == "observations: audit quality case file"
 
 
 def test_an_escalation_goes_to_the_cases_own_service_manager_not_every_one(

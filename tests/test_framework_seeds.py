@@ -243,6 +243,16 @@ def test_multi_agency_case_audit_has_brightons_parts() -> None:
     assert framework.escalation.missing_historical_information
 
 
+def test_tier_one_case_note_heading_is_the_seeds_words_in_its_case() -> None:
+    # Seed 000, section 4: "recorded on CareFirst under observations: audit quality case file".
+    # The other checks here ignore case; a heading is printed, so its capitals must be the seed's.
+    heading = load_framework("tier-one-manager-audit").case_notes.audit_findings
+    assert heading == "observations: audit quality case file"
+    files = sorted(SEEDS.glob("000_*.txt"))
+    if files:
+        assert f"under {heading}." in files[0].read_text(encoding="utf-8")
+
+
 def test_only_presets_whose_seed_gives_grade_words_have_descriptors() -> None:
     with_descriptors = {n for n in preset_names() if load_framework(n).scale.descriptors}
     assert with_descriptors == {"live-case-audit"}

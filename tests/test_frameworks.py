@@ -483,7 +483,7 @@ def test_each_event_takes_the_heading_its_framework_gives_else_a_plain_one() -> 
     assert bracknell.heading_for("escalated", november) == "Case file audit - Escalated"
     bnes = load_framework("tier-one-manager-audit").case_notes
     assert {bnes.heading_for(e, november) for e in bnes.events} == {
-        "Observations: audit quality case file"
+        "observations: audit quality case file"
     }
     assert bnes.docx
     west_sussex = load_framework("collaborative-audit").case_notes
