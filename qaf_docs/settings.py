@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from qaf_docs.frameworks.base import ROUND_KIND_NAMES as ROUND_KIND_NAMES
+
 
 class ValidationRules(BaseModel):
     """Which checks a submitted audit must pass; each can be switched off by a council."""
@@ -45,7 +47,6 @@ class InboxSettings(BaseModel):
     max_file_mb: int = Field(default=25, ge=1)
 
 
-ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure")
 #: The round kinds in words, as the manifest and the reports print them.
 ROUND_KIND_WORDS = {
     "simple": "Random sample",
@@ -62,8 +63,8 @@ class SamplingSettings(BaseModel):
 
     B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit"
     one case each; Divisional Director 2, Service Manager 1, Principal Social Worker 2 a month;
-    a deep dive of "20 to 30 case files"; a Deputy Team Manager audits "at least one case of each
-    of their social workers every six months", so in tier-one rounds managers audit their own team.
+    a deep dive of "20 to 30 case files". Who audits their own team's cases is the framework's
+    (``[sampling.own_team_roles]`` in B&NES's preset) unless ``own_team_roles`` is set here.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -97,12 +98,10 @@ class SamplingSettings(BaseModel):
     sample_unassigned: bool = Field(
         default=True, description="may cases with no allocated team or worker be sampled"
     )
-    own_team_roles: dict[str, list[str]] = Field(
-        default_factory=lambda: {
-            "tier-one": ["Deputy Team Manager", "Team Manager"],
-            "closure": ["Deputy Team Manager"],
-        },
-        description="per round kind, the roles that audit their own team's cases",
+    own_team_roles: dict[str, list[str]] | None = Field(
+        default=None,
+        description="per round kind, the roles that audit their own team's cases; unset: the "
+        "framework's",
     )
     columns: dict[str, str] = Field(
         default_factory=dict, description="qaf field -> the case list's header for it"
@@ -119,7 +118,7 @@ class SamplingSettings(BaseModel):
                 f"deep_dive_min ({self.deep_dive_min}) is more than deep_dive_max "
                 f"({self.deep_dive_max})"
             )
-        unknown = [k for k in self.own_team_roles if k not in ROUND_KIND_NAMES]
+        unknown = [k for k in self.own_team_roles or {} if k not in ROUND_KIND_NAMES]
         if unknown:
             raise ValueError(
                 f"own_team_roles names an unknown round kind '{unknown[0]}'; use one of "

@@ -231,11 +231,11 @@ include_closed = false      # closure rounds (qaf sample --kind closure) always 
 # include_restricted = false  # unset: the framework's (West Sussex samples restricted records)
 sample_unassigned = true    # may cases with no allocated team or worker be sampled (always reported)
 
-[sampling.own_team_roles]
-# Per round kind, roles that audit their own team's cases (B&NES: a Deputy Team Manager audits
-# each of their own social workers). Everyone else never audits their own team.
-tier-one = ["Deputy Team Manager", "Team Manager"]
-closure = ["Deputy Team Manager"]
+# Per round kind, the roles that audit their own team's cases; everyone else never audits their
+# own team. Unset: each round's framework decides; {framework}'s:
+#   {own_team}
+# To decide it here instead, uncomment the table and set each kind of round's roles:
+{own_team_lines}
 
 [sampling.columns]
 # The case list's header for a field qaf does not recognise, e.g.
@@ -287,6 +287,22 @@ def set_register(ws: Workspace, value: str | None) -> None:
     ws.load_settings()  # what was written must read back
 
 
+def _own_team_text(framework: Framework) -> dict[str, str]:
+    """The framework's own-team rule, in words and as commented-out lines, for a new qaf.toml."""
+    roles = framework.sampling.own_team_roles
+    lines = [f"# {kind} = [{', '.join(toml_string(r) for r in rs)}]" for kind, rs in roles.items()]
+    return {
+        "own_team": "; ".join(f"{kind}: {', '.join(rs)}" for kind, rs in roles.items())
+        or "no auditor audits their own team's cases",
+        "own_team_lines": "\n".join(
+            [
+                "# [sampling.own_team_roles]",
+                *(lines or ['# tier-one = ["Team Manager"]   # for example']),
+            ]
+        ),
+    }
+
+
 def init_workspace(
     root: Path,
     *,
@@ -299,7 +315,7 @@ def init_workspace(
 
     ``register`` is written as the ``register`` setting of a new settings file.
     """
-    load_framework(framework, base=root)  # fail before writing anything
+    chosen = load_framework(framework, base=root)  # fail before writing anything
     if '"' in council_name or "\n" in council_name:
         raise SettingsError("The council name cannot contain quotes or line breaks.")
     ws = Workspace(root.resolve())
@@ -311,6 +327,7 @@ def init_workspace(
                 workspace_id=uuid.uuid4().hex,
                 council_name=council_name,
                 framework=framework,
+                **_own_team_text(chosen),
                 register_line=f"register = {toml_string(register)}\n" if register else "",
             ),
             encoding="utf-8",

@@ -14,7 +14,7 @@ import pytest
 
 from qaf_docs.cases import rounds
 from qaf_docs.dates import due_after
-from qaf_docs.frameworks import preset_names
+from qaf_docs.frameworks import load_framework, preset_names
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace, init_workspace
 
@@ -110,5 +110,73 @@ def test_the_workspaces_own_setting_still_decides_over_the_framework(tmp_path: P
     assert any(
         "Restricted records are left out, though the framework puts them in the sample" in w
         and "delete that line" in w
+        for w in report.warnings
+    ), report.warnings
+
+
+def _closure_round(tmp_path: Path, ws: Workspace) -> rounds.RoundReport:
+    # Two closed cases in Locality 1; its own Deputy Team Manager and one from Locality 2.
+    cases = _write(
+        tmp_path / "closed.csv",
+        ["Child ID,Allocated Team,Allocated Worker,Start Date,Closure Date"]
+        + [f"{7100 + i},Locality 1,W {i},01/02/2025,01/11/2026" for i in range(2)],
+    )
+    roster = _roster(
+        tmp_path,
+        "Dee Own,dee@c.example,Deputy Team Manager,Locality 1,5",
+        "Dan Other,dan@c.example,Deputy Team Manager,Locality 2,5",
+    )
+    return rounds.draw(ws, cases, roster, kind="closure", seed=3, today=TODAY)
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_only_bnes_has_a_deputy_team_manager_audit_their_own_teams_closures(
+    tmp_path: Path, preset: str
+) -> None:
+    # B&NES (seed 000, section 4): "Deputy Team Managers will audit all cases at closure". No other
+    # document lets a manager audit their own team; the rule must not leak into their workspaces.
+    ws = init_workspace(tmp_path / "ws", framework=preset)
+    report = _closure_round(tmp_path, ws)
+    auditors = {who for _, _, who in report.audits}
+    assert len(report.audits) == 2
+    if preset == "tier-one-manager-audit":
+        assert auditors == {"Dee Own"}, report.lines()
+    else:
+        assert auditors == {"Dan Other"}, report.lines()
+    assert not [w for w in report.warnings if "qaf.toml says so" in w]
+
+
+def test_the_own_team_rule_qaf_init_writes_is_the_frameworks(tmp_path: Path) -> None:
+    bnes = init_workspace(tmp_path / "bnes", framework="tier-one-manager-audit")
+    west_sussex = init_workspace(tmp_path / "ws", framework="collaborative-audit")
+    assert load_framework("tier-one-manager-audit").sampling.own_team_roles == {
+        "tier-one": ["Deputy Team Manager", "Team Manager"],
+        "closure": ["Deputy Team Manager"],
+    }
+    for preset in preset_names():
+        if preset != "tier-one-manager-audit":
+            assert load_framework(preset).sampling.own_team_roles == {}, preset
+    for ws in (bnes, west_sussex):
+        assert ws.load_settings().sampling.own_team_roles is None  # unset: the framework's
+    said = bnes.settings_path.read_text("utf-8")
+    assert "tier-one: Deputy Team Manager, Team Manager; closure: Deputy Team Manager" in said
+    said = west_sussex.settings_path.read_text("utf-8")
+    assert "collaborative-audit's:\n#   no auditor audits their own team's cases" in said
+
+
+def test_a_qaf_toml_with_the_rule_an_earlier_init_wrote_is_told_so(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws", framework="collaborative-audit")
+    text = ws.settings_path.read_text("utf-8")
+    earlier = '[sampling.own_team_roles]\ntier-one = ["Deputy Team Manager", "Team Manager"]\n'
+    earlier += 'closure = ["Deputy Team Manager"]\n\n[sampling.columns]'
+    ws.settings_path.write_text(text.replace("[sampling.columns]", earlier), "utf-8")
+    report = _closure_round(tmp_path, ws)
+    # The workspace's own setting still decides, and the round's notes say how to follow the
+    # framework instead.
+    assert {who for _, _, who in report.audits} == {"Dee Own"}
+    assert any(
+        "Deputy Team Managers audit their own team's cases in this round because qaf.toml says so"
+        in w
+        and "delete that table" in w
         for w in report.warnings
     ), report.warnings

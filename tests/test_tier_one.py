@@ -17,16 +17,23 @@ from qaf_docs.cases.rules import round_spec
 from qaf_docs.cases.sampling import plan_round
 from qaf_docs.demo.synthetic import synthetic_cases, synthetic_roster
 from qaf_docs.errors import SamplingError
+from qaf_docs.frameworks import load_framework
 from qaf_docs.workspace import SamplingSettings
 
 TODAY = date(2026, 3, 1)
 ANNEX_A = Path(__file__).parent / "data" / "annex_a_sample.xlsx"
 
 
-def tier_one(settings: SamplingSettings | None = None, seed: int = 5) -> RoundSpec:
+def bnes_round(kind: str, settings: SamplingSettings | None = None, seed: int = 5) -> RoundSpec:
+    bnes = load_framework("tier-one-manager-audit")  # its managers audit their own team
     return round_spec(
-        "tier-one", settings or SamplingSettings(), seed=seed, framework_exclusion_months=6
-    )
+        kind, settings or SamplingSettings(), seed=seed, framework_exclusion_months=6,
+        framework_own_team_roles=bnes.sampling.own_team_roles,
+    )  # fmt: skip
+
+
+def tier_one(settings: SamplingSettings | None = None, seed: int = 5) -> RoundSpec:
+    return bnes_round("tier-one", settings, seed)
 
 
 @pytest.fixture(scope="module")
@@ -181,7 +188,7 @@ def test_a_misspelt_quota_role_is_refused(cases: list[Case]) -> None:
 
 def test_deputy_team_managers_audit_their_own_teams_closures(cases: list[Case]) -> None:
     roster = synthetic_roster(20, capacity_scale=200)
-    spec = round_spec("closure", SamplingSettings(), seed=1, framework_exclusion_months=6)
+    spec = bnes_round("closure", seed=1)
     plan = plan_round(
         case_list_from_cases(cases), roster, spec, round_id="c", history=AuditHistory(), today=TODAY
     )
@@ -198,7 +205,7 @@ def test_a_closure_case_whose_team_has_no_deputy_team_manager_goes_elsewhere_and
     full = synthetic_roster(20, capacity_scale=200)
     gone = next(a for a in full if a.role == "Deputy Team Manager")
     roster = [a for a in full if a is not gone]
-    spec = round_spec("closure", SamplingSettings(), seed=1, framework_exclusion_months=6)
+    spec = bnes_round("closure", seed=1)
     plan = plan_round(
         case_list_from_cases(cases), roster, spec, round_id="c", history=AuditHistory(), today=TODAY
     )
@@ -224,7 +231,7 @@ def test_a_deputy_team_manager_with_no_capacity_left_is_named_in_the_closure_not
 ) -> None:
     roster = synthetic_roster(20, capacity_scale=200)
     dtm = next(a for a in roster if a.role == "Deputy Team Manager")
-    spec = round_spec("closure", SamplingSettings(), seed=1, framework_exclusion_months=6)
+    spec = bnes_round("closure", seed=1)
     plan = plan_round(
         case_list_from_cases(cases), roster, spec, round_id="c", history=AuditHistory(),
         today=TODAY, auditor_load={dtm.name: 10_000},

@@ -18,7 +18,12 @@ from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import write_manifest
 from qaf_docs.cases.plan import AuditHistory
 from qaf_docs.cases.roster import read_roster
-from qaf_docs.cases.rules import check_mapped_headers, column_mapping, round_spec
+from qaf_docs.cases.rules import (
+    check_mapped_headers,
+    column_mapping,
+    own_team_against_framework,
+    round_spec,
+)
 from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
 from qaf_docs.errors import SamplingError, SettingsError, os_error_advice
@@ -231,6 +236,7 @@ def draw(
         seed=seed,
         framework_exclusion_months=framework.timescales.recent_audit_exclusion_months,
         framework_include_restricted=framework.sampling.include_restricted,
+        framework_own_team_roles=framework.sampling.own_team_roles,
         n=n,
         percent=percent,
         stratify_by=stratify_by,
@@ -257,6 +263,11 @@ def draw(
                 "(include_restricted = false under [sampling] in qaf.toml; delete that line to "
                 "follow the framework)."
             )
+        own_team = own_team_against_framework(
+            kind, settings.sampling, framework.sampling.own_team_roles
+        )
+        if own_team:
+            plan.warnings.append(own_team)
         allocated = [a for a in plan.audits if a.auditor is not None]
         headers = fact_headers(cases)
         refs: list[str] = []

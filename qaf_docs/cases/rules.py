@@ -3,7 +3,7 @@ case list's column mapping, each checked against the file it is applied to."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal, cast
 
 from qaf_docs.cases.case import CaseList
@@ -48,6 +48,7 @@ def round_spec(
     seed: int,
     framework_exclusion_months: int,
     framework_include_restricted: bool = False,
+    framework_own_team_roles: Mapping[str, Sequence[str]] | None = None,
     n: int | None = None,
     percent: float | None = None,
     stratify_by: tuple[str, ...] = (),
@@ -57,8 +58,12 @@ def round_spec(
 ) -> RoundSpec:
     """Return the spec of a ``kind`` round asked for on the command line, under the settings.
 
-    A setting left unset in ``qaf.toml`` takes the framework's value (``framework_...``).
+    A setting left unset in ``qaf.toml`` takes the framework's value (``framework_...``): with
+    neither naming any ``own_team_roles``, no auditor audits a case from their own team.
     """
+    own_team = settings.own_team_roles
+    if own_team is None:
+        own_team = {k: list(v) for k, v in (framework_own_team_roles or {}).items()}
     exclusion = settings.exclusion_months
     if exclusion is None:
         # Half-cycle, re-audit and closure rounds are not held back by recent audits.
@@ -83,7 +88,33 @@ def round_spec(
         if settings.include_restricted is None
         else settings.include_restricted,
         include_closed=settings.include_closed,
-        own_team_roles=tuple(settings.own_team_roles.get(kind, [])),
+        own_team_roles=tuple(own_team.get(kind, [])),
         sample_unassigned=settings.sample_unassigned,
         reaudit_window_days=settings.reaudits_due_within_days,
+    )
+
+
+# What ``qaf init`` wrote under [sampling.own_team_roles] before the rule became the framework's:
+# B&NES's, which a workspace under another council's framework still carries unless it is deleted.
+_EARLIER_OWN_TEAM_ROLES = {
+    "tier-one": ["Deputy Team Manager", "Team Manager"],
+    "closure": ["Deputy Team Manager"],
+}
+
+
+def own_team_against_framework(
+    kind: str, settings: SamplingSettings, framework_roles: Mapping[str, Sequence[str]]
+) -> str | None:
+    """Return a note when qaf.toml still has the own-team roles an earlier ``qaf init`` wrote and
+    they let managers audit their own team in a ``kind`` round where the framework does not."""
+    if settings.own_team_roles != _EARLIER_OWN_TEAM_ROLES:
+        return None  # unset (the framework's), or the council's own choice
+    mine = settings.own_team_roles.get(kind, [])
+    if not mine or list(framework_roles.get(kind, [])) == mine:
+        return None
+    return (
+        f"{' and '.join(r + 's' for r in mine)} audit their own team's cases in this round "
+        "because qaf.toml says so ([sampling.own_team_roles], written there by an earlier qaf "
+        "from the B&NES framework), though this framework does not (delete that table from "
+        "qaf.toml to follow the framework)."
     )

@@ -21,6 +21,9 @@ NOT_APPLICABLE_SPELLINGS = frozenset({"not applicable", "n a", "na", "n app", "n
 CASE_TYPES = ("early help", "CIN", "CP", "CLA", "care leaver", "other")
 """Case types a timescale check may give its own interval (``by_case_type``)."""
 
+# The kinds of sampling round; a framework's [sampling.own_team_roles] and qaf.toml's name them.
+ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure")
+
 # Placeholders a case-note heading may use; {month} is how Bracknell's 'Month' is written here.
 HEADING_FIELDS = frozenset({"month", "year"})
 

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from qaf_docs.frameworks.base import (
     CASE_TYPES,
+    ROUND_KIND_NAMES,
     Key,
     KeyProblem,
     StrictModel,
@@ -193,6 +194,22 @@ class Sampling(StrictModel):
     include_restricted: bool = Field(
         default=False, description="restricted records are in the sample (auditors ask for access)"
     )
+    # Only B&NES's managers audit their own team (its Deputy Team Managers, at closure too); with
+    # none named, no auditor audits a case from their own team.
+    own_team_roles: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="per round kind, the roles that audit their own team's cases",
+    )
+
+    @model_validator(mode="after")
+    def _known_round_kinds(self) -> Sampling:
+        for kind in self.own_team_roles:
+            if kind not in ROUND_KIND_NAMES:
+                raise KeyProblem(
+                    ("own_team_roles", kind),
+                    f"'{kind}' is not a kind of round; use one of {', '.join(ROUND_KIND_NAMES)}",
+                )
+        return self
 
 
 class AuditPeriod(StrictModel):
