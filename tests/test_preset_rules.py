@@ -16,10 +16,17 @@ from qaf_docs.cases import rounds
 from qaf_docs.dates import due_after
 from qaf_docs.frameworks import load_framework, preset_names
 from qaf_docs.register.store import Register
+from qaf_docs.reports import figures
+from qaf_docs.reports.report_content import next_steps
 from qaf_docs.workspace import Workspace, init_workspace
 
 TODAY = date(2026, 11, 20)
-TIMESCALES = ("audit_return_days", "recent_audit_exclusion_months", "immediate_action_working_days")
+TIMESCALES = (
+    "audit_return_days",
+    "recent_audit_exclusion_months",
+    "immediate_action_working_days",
+    "reaudit_after_months",
+)
 
 
 def _preset_text(preset: str) -> str:
@@ -180,3 +187,30 @@ def test_a_qaf_toml_with_the_rule_an_earlier_init_wrote_is_told_so(tmp_path: Pat
         and "delete that table" in w
         for w in report.warnings
     ), report.warnings
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_a_re_audit_interval_only_west_sussex_gives_is_called_qafs_default_elsewhere(
+    preset: str,
+) -> None:
+    # West Sussex (seed 003): "the re-audit at three months". The other four documents describe no
+    # re-audit of a case after its grade: qaf re-audits at 3 months and says that is its default.
+    timescales = load_framework(preset).timescales
+    assert timescales.reaudit_after_months == 3
+    inadequate = figures.Headline(
+        planned=10, returned=10, overdue_returns=0, returned_late=0, graded=10, good=5,
+        inadequate=4, target=0.10, moderated=0, changed=0, kappa=None, actions=0, actions_due=0,
+        actions_on_time=0, escalations_open=None, concerns_open=None,
+    )  # fmt: skip
+    [step] = [
+        s
+        for s in next_steps(inadequate, [], reaudit_when=timescales.reaudit_when())
+        if "above the 10% target" in s
+    ]
+    if preset == "collaborative-audit":
+        assert step.endswith("confirm re-audits at 3 months."), step
+    else:
+        assert step.endswith(
+            "confirm re-audits at 3 months (qaf's default: the framework gives no re-audit "
+            "interval)."
+        ), step

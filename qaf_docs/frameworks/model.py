@@ -183,6 +183,14 @@ class Timescales(StrictModel):
             seen.add(check.fact)
         return self
 
+    def reaudit_when(self) -> str:
+        """When an Inadequate audit is re-audited, saying so where the interval is qaf's default
+        (only West Sussex's document gives one: "the re-audit at three months")."""
+        months = f"at {self.reaudit_after_months} months"
+        if "reaudit_after_months" in self.model_fields_set:
+            return months
+        return f"{months} (qaf's default: the framework gives no re-audit interval)"
+
     def check(self, fact: str) -> TimescaleCheck | None:
         """Return the timescale check for case fact ``fact``, or None."""
         return next((c for c in self.checks if c.fact == fact), None)

@@ -140,7 +140,12 @@ def build_context(
         ),
         "escalations": _recorded(h.escalations_open),
         "concerns": _recorded(h.concerns_open),
-        "next_steps": next_steps(h, below, len(people["missing_history"])),
+        "next_steps": next_steps(
+            h,
+            below,
+            len(people["missing_history"]),
+            reaudit_when=framework.timescales.reaudit_when(),
+        ),
         "colours": grade_colours(framework),
         "counts": counts,
         **people,
@@ -314,9 +319,12 @@ def _short(text: str) -> str:
     )
 
 
-def next_steps(h: figures.Headline, below: list[dict[str, Any]], no_history: int = 0) -> list[str]:
+def next_steps(
+    h: figures.Headline, below: list[dict[str, Any]], no_history: int = 0, *, reaudit_when: str
+) -> list[str]:
     """Return suggested actions for the next period, for the QA lead to edit (``no_history``:
-    audits that found historical information missing, which the framework asks to be reported)."""
+    audits that found historical information missing, which the framework asks to be reported;
+    ``reaudit_when``: the framework's re-audit interval in words)."""
     steps = []
     if no_history:
         steps.append(
@@ -333,7 +341,7 @@ def next_steps(h: figures.Headline, below: list[dict[str, Any]], no_history: int
     if h.within_target is False:
         steps.append(
             f"Inadequate grades are above the {h.target:.0%} target ({pct(h.inadequate_share)}): "
-            "review the cases with the service managers and confirm re-audits at 3 months."
+            f"review the cases with the service managers and confirm re-audits {reaudit_when}."
         )
     tied: dict[tuple[int, int], list[str]] = {}
     for d in top(below, "below", 2):  # areas with the same figures share one line
