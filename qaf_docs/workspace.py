@@ -220,7 +220,10 @@ poll = false        # true for network shares where change events never arrive
 max_file_mb = 25
 
 [sampling]
-# Tier-one cases a month per role (B&NES). A role nobody on the roster has is an error.
+# Tier-one cases a month per role, from B&NES's framework: "One case per Deputy Team Manager";
+# "Divisional Director; two case files each month", Service Managers one, Principal Social Worker
+# two. Team Manager 1 is qaf's default, not B&NES's: it has Team Managers audit monthly but gives
+# no number for them. A role nobody on the roster has is an error.
 quotas = {{ "Deputy Team Manager" = 1, "Team Manager" = 1, "Divisional Director" = 2, "Service Manager" = 1, "Principal Social Worker" = 2 }}
 deep_dive_min = 20          # a thematic (deep dive) round takes 20 to 30 cases
 deep_dive_max = 30

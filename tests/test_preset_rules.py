@@ -214,3 +214,26 @@ def test_a_re_audit_interval_only_west_sussex_gives_is_called_qafs_default_elsew
             "confirm re-audits at 3 months (qaf's default: the framework gives no re-audit "
             "interval)."
         ), step
+
+
+def test_tier_one_quotas_are_bnes_figures_and_the_team_managers_is_called_qafs(
+    tmp_path: Path,
+) -> None:
+    # Seed 000, section 4: "One case per Deputy Team Manager"; "Divisional Director; two case files
+    # each month"; "Service Managers; one case file each month"; "Principal Social Worker; two case
+    # files each month". Team Managers "will be required on a monthly basis to audit", with no
+    # number given for them: their 1 is qaf's, and qaf.toml says so.
+    ws = init_workspace(tmp_path / "ws", framework="tier-one-manager-audit")
+    assert ws.load_settings().sampling.quotas == {
+        "Deputy Team Manager": 1,
+        "Team Manager": 1,
+        "Divisional Director": 2,
+        "Service Manager": 1,
+        "Principal Social Worker": 2,
+    }
+    said = " ".join(
+        line.lstrip("# ").strip()
+        for line in ws.settings_path.read_text("utf-8").splitlines()
+        if line.startswith("#")
+    )
+    assert "Team Manager 1 is qaf's default, not B&NES's" in said

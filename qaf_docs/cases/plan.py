@@ -23,8 +23,9 @@ ROUND_KINDS: tuple[str, ...] = get_args(RoundKind)
 STRATA = ("team", "case_type")
 RULES_VERSION = 1
 
-# B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit" one
-# case each; senior managers as listed. ``[sampling] quotas`` in qaf.toml overrides these.
+# B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit",
+# "One case per Deputy Team Manager"; senior managers as listed. It gives Team Managers no number:
+# their 1 is qaf's default. ``[sampling] quotas`` in qaf.toml overrides these.
 DEFAULT_TIER_ONE_QUOTAS: Mapping[str, int] = {
     "Deputy Team Manager": 1,
     "Team Manager": 1,
