@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from qaf_docs import clock
 from qaf_docs.errors import QafError, SettingsError, describe_invalid
 from qaf_docs.frameworks import Framework, load_framework
 
@@ -294,10 +295,13 @@ def init_workspace(
     council_name: str = "Example Council",
     restore_templates: bool = False,
     register: str | None = None,
+    kept: dict[str, Path] | None = None,
 ) -> Workspace:
     """Create a workspace at ``root`` (folders, settings, default templates); keep what is there.
 
-    ``register`` is written as the ``register`` setting of a new settings file.
+    ``register`` is written as the ``register`` setting of a new settings file. With
+    ``restore_templates``, a template the council changed is copied beside itself before the
+    default replaces it (``kept`` gets each copy's path by template name): its logo and wording are theirs.
     """
     load_framework(framework, base=root)  # fail before writing anything
     if '"' in council_name or "\n" in council_name:
@@ -317,8 +321,13 @@ def init_workspace(
         )
     for name in TEMPLATE_FILES:
         target = ws.templates / name
+        default = bundled_templates() / name
+        if restore_templates and target.is_file() and target.read_bytes() != default.read_bytes():
+            copy = keep_beside(target)
+            if kept is not None:
+                kept[name] = copy
         if restore_templates or not target.exists():
-            shutil.copyfile(bundled_templates() / name, target)
+            shutil.copyfile(default, target)
     # An example roster beside the settings, never named roster.xlsx: made-up people must not be
     # allocated audits by mistake.
     example = ws.root / ROSTER_EXAMPLE
@@ -326,6 +335,19 @@ def init_workspace(
     if bundled_roster.is_file() and not example.exists():
         shutil.copyfile(bundled_roster, example)
     return ws
+
+
+def keep_beside(template: Path) -> Path:
+    """Copy ``template`` beside itself as "<name> (before restore <date>)", never over an earlier
+    copy, and return the copy's path."""
+    stem = f"{template.stem} (before restore {clock.today():%Y-%m-%d}"
+    copy = template.with_name(f"{stem}){template.suffix}")
+    n = 2
+    while copy.exists():
+        copy = template.with_name(f"{stem}, copy {n}){template.suffix}")
+        n += 1
+    shutil.copy2(template, copy)
+    return copy
 
 
 def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:
