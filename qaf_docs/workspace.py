@@ -337,14 +337,18 @@ def init_workspace(
     return ws
 
 
+def before_restore(template: Path, n: int = 1) -> Path:
+    """Where ``--restore-templates`` keeps the council's ``template`` today: "<name> (before
+    restore <date>)", or its ``n``-th copy of the day."""
+    copy = f", copy {n}" if n > 1 else ""
+    stem = f"{template.stem} (before restore {clock.today():%Y-%m-%d}{copy})"
+    return template.with_name(stem + template.suffix)
+
+
 def keep_beside(template: Path) -> Path:
-    """Copy ``template`` beside itself as "<name> (before restore <date>)", never over an earlier
-    copy, and return the copy's path."""
-    stem = f"{template.stem} (before restore {clock.today():%Y-%m-%d}"
-    copy = template.with_name(f"{stem}){template.suffix}")
-    n = 2
-    while copy.exists():
-        copy = template.with_name(f"{stem}, copy {n}){template.suffix}")
+    """Copy ``template`` to :func:`before_restore`, never over an earlier copy; return the copy."""
+    n = 1
+    while (copy := before_restore(template, n)).exists():
         n += 1
     shutil.copy2(template, copy)
     return copy
