@@ -26,6 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from qaf_docs import clock
 from qaf_docs.errors import QafError, SettingsError, describe_invalid
 from qaf_docs.frameworks import Framework, load_framework
 
@@ -313,10 +314,13 @@ def init_workspace(
     council_name: str = "Example Council",
     restore_templates: bool = False,
     register: str | None = None,
+    kept: dict[str, Path] | None = None,
 ) -> Workspace:
     """Create a workspace at ``root`` (folders, settings, default templates); keep what is there.
 
-    ``register`` is written as the ``register`` setting of a new settings file.
+    ``register`` is written as the ``register`` setting of a new settings file. With
+    ``restore_templates``, a template the council changed is copied beside itself before the
+    default replaces it (``kept`` gets each copy's path by template name): its logo and wording are theirs.
     """
     chosen = load_framework(framework, base=root)  # fail before writing anything
     if '"' in council_name or "\n" in council_name:
@@ -337,8 +341,13 @@ def init_workspace(
         )
     for name in TEMPLATE_FILES:
         target = ws.templates / name
+        default = bundled_templates() / name
+        if restore_templates and target.is_file() and target.read_bytes() != default.read_bytes():
+            copy = keep_beside(target)
+            if kept is not None:
+                kept[name] = copy
         if restore_templates or not target.exists():
-            shutil.copyfile(bundled_templates() / name, target)
+            shutil.copyfile(default, target)
     # An example roster beside the settings, never named roster.xlsx: made-up people must not be
     # allocated audits by mistake.
     example = ws.root / ROSTER_EXAMPLE
@@ -346,6 +355,23 @@ def init_workspace(
     if bundled_roster.is_file() and not example.exists():
         shutil.copyfile(bundled_roster, example)
     return ws
+
+
+def before_restore(template: Path, n: int = 1) -> Path:
+    """Where ``--restore-templates`` keeps the council's ``template`` today: "<name> (before
+    restore <date>)", or its ``n``-th copy of the day."""
+    copy = f", copy {n}" if n > 1 else ""
+    stem = f"{template.stem} (before restore {clock.today():%Y-%m-%d}{copy})"
+    return template.with_name(stem + template.suffix)
+
+
+def keep_beside(template: Path) -> Path:
+    """Copy ``template`` to :func:`before_restore`, never over an earlier copy; return the copy."""
+    n = 1
+    while (copy := before_restore(template, n)).exists():
+        n += 1
+    shutil.copy2(template, copy)
+    return copy
 
 
 def frameworks_of(ws: Workspace) -> Callable[[str], Framework]:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,7 +26,7 @@ from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import Workspace, init_workspace
+from qaf_docs.workspace import Workspace, bundled_templates, init_workspace
 
 PRESETS = [
     "collaborative-audit",
@@ -148,9 +148,40 @@ def test_init_restore_templates_says_which_templates_it_put_back(tmp_path: Path)
     assert result.exit_code == 0, result.output
     assert (
         "Templates put back from qaf's defaults: audit_tool.docx, action_tracker.xlsx, "
-        "quarterly_report.docx (your own audit_tool.docx replaced)." in result.output
+        "quarterly_report.docx." in result.output
     )
     assert "put back" not in run("init", root).output
+    unchanged = run("init", root, "--restore-templates").output
+    assert "quarterly_report.docx (none had been changed)." in unchanged
+
+
+def test_init_restore_templates_keeps_the_councils_own_beside_the_default(
+    tmp_path: Path,
+) -> None:
+    # The council's restyled template (logo, wording, extra questions) was overwritten with no
+    # copy: putting the default back to get an improvement cost them their own edits.
+    root = tmp_path / "qa"
+    assert run("init", root).exit_code == 0
+    templates = root / "templates"
+    (templates / "quarterly_report.docx").write_bytes(b"the council's own report, with its logo")
+    first = run("init", root, "--restore-templates")
+    assert first.exit_code == 0, first.output
+    day = f"{date.today():%Y-%m-%d}"
+    kept = templates / f"quarterly_report (before restore {day}).docx"
+    assert kept.read_bytes() == b"the council's own report, with its logo"
+    assert f"Your own quarterly_report.docx is kept beside it as {kept}" in first.output
+    assert (templates / "quarterly_report.docx").read_bytes() == (
+        bundled_templates() / "quarterly_report.docx"
+    ).read_bytes()
+    # Templates left as the default are not copied; a second restore the same day keeps both.
+    assert sorted(p.name for p in templates.iterdir()) == [
+        "action_tracker.xlsx", "audit_tool.docx", kept.name, "quarterly_report.docx",
+    ]  # fmt: skip
+    (templates / "quarterly_report.docx").write_bytes(b"edited again")
+    assert run("init", root, "--restore-templates").exit_code == 0
+    again = templates / f"quarterly_report (before restore {day}, copy 2).docx"
+    assert again.read_bytes() == b"edited again"
+    assert kept.read_bytes() == b"the council's own report, with its logo"
 
 
 def test_init_with_an_unknown_framework_names_the_presets(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import click
 
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 from qaf_docs.errors import QafError
+from qaf_docs.workspace import REPORT_TEMPLATE, Workspace
 
 
 @cli.group(invoke_without_command=True)
@@ -67,7 +68,19 @@ def _period_report(kind: str, text: str, workspace: Path | None, parent: Any) ->
         path = build_period_report(ws, register, period, warnings=warnings)
     for warning in warnings:
         click.echo(f"Warning: {warning}")
+    _older_template_note(ws)
     click.echo(f"Report: {path}")
+
+
+def _older_template_note(ws: Workspace) -> None:
+    """Say once, after the report is written, what the default report template has that the
+    workspace's own lacks (sections added since it was made), and how to get them."""
+    from qaf_docs.office.template_updates import older_template_note
+
+    template = ws.template(REPORT_TEMPLATE)
+    note = older_template_note(template, ws.root, "The report was written from it as it is.")
+    if note:
+        click.echo(note)
 
 
 @report.command()
@@ -133,4 +146,5 @@ def round_(parent: Path | None, round_id: str, workspace: Path | None) -> None:
     ws = workspace_at(workspace or parent)
     with open_register(ws) as register:
         path = build_round_report(ws, register, round_id)
+    _older_template_note(ws)
     click.echo(f"Report: {path}")

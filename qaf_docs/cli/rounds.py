@@ -191,8 +191,10 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
         generate_moderation_forms(workspace_at(workspace))
         return
     from qaf_docs.cases.rounds import count_of
+    from qaf_docs.office.template_updates import older_template_note
     from qaf_docs.packs.generate import generate_packs
     from qaf_docs.register.location import open_register
+    from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
@@ -217,3 +219,9 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
     click.echo(f"Wrote {count_of(n, 'audit tool')} and {count_of(n, 'action tracker')}:")
     for folder in folders:
         click.echo(f"  {folder}")
+    for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE):  # once a run, never once a pack
+        note = older_template_note(
+            ws.template(name), ws.root, "The packs were written from it as it is."
+        )
+        if note:
+            click.echo(note)

@@ -14,7 +14,6 @@ from qaf_docs.workspace import (
     SETTINGS_FILE,
     TEMPLATE_FILES,
     Workspace,
-    bundled_templates,
     init_workspace,
     resolve,
     set_register,
@@ -39,7 +38,8 @@ from qaf_docs.workspace import (
 @click.option(
     "--restore-templates",
     is_flag=True,
-    help="Copy the default templates back over the workspace's own.",
+    help="Copy the default templates back over the workspace's own, keeping a copy of each one "
+    "the council changed beside it.",
 )
 @click.option(
     "--register",
@@ -58,7 +58,8 @@ def init(
 ) -> None:
     """Create a workspace: settings file, templates/, inbox/ and outbox/.
 
-    Existing settings and templates are kept unless --restore-templates is given; on an existing
+    Existing settings and templates are kept unless --restore-templates is given (a template the
+    council changed is then kept beside the default, under a name saying so); on an existing
     workspace qaf says which frameworks it runs and how to add one.
 
     Example:
@@ -92,13 +93,14 @@ def init(
     existed = (folder / SETTINGS_FILE).is_file()
     if register_at:
         check_register_setting(register_at, "The --register URL")
-    edited = [n for n in TEMPLATE_FILES if _edited(Workspace(folder).templates / n)]
+    kept: dict[str, Path] = {}
     ws = init_workspace(
         folder,
         framework=framework or "collaborative-audit",
         council_name=council_name,
         restore_templates=restore_templates,
         register=register_at,
+        kept=kept,
     )
     if register_at and ws.load_settings().register_at != register_at:
         set_register(ws, register_at)  # an existing workspace: only this setting changes
@@ -122,8 +124,13 @@ def init(
         for line in frameworks_kept(ws, framework):
             click.echo(line)
     if existed and restore_templates:
-        mine = f" (your own {', '.join(edited)} replaced)" if edited else " (none had been changed)"
+        mine = "" if kept else " (none had been changed)"
         click.echo(f"Templates put back from qaf's defaults: {', '.join(TEMPLATE_FILES)}{mine}.")
+    for name, copy in kept.items():
+        click.echo(
+            f"  Your own {name} is kept beside it as {copy}: copy your logo, wording and extra questions from it into the "
+            "restored one in Word."
+        )
     click.echo(f"  settings:  {ws.settings_path}")
     click.echo(f"  templates: {ws.templates}")
     click.echo(f"  inbox:     {ws.inbox}")
@@ -145,12 +152,6 @@ def init(
         f"  {'2' if not has_roster else '1'}. Try a round without recording it: "
         f'qaf sample <case list .xlsx> --workspace "{ws.root}" --n 10 --dry-run'
     )
-
-
-def _edited(template: Path) -> bool:
-    """True when the workspace's ``template`` is not the default one (a council's own)."""
-    default = bundled_templates() / template.name
-    return template.is_file() and template.read_bytes() != default.read_bytes()
 
 
 @cli.command()

@@ -270,7 +270,8 @@ def check_boxes(template: Path, rendered: etree._Element, framework: Framework) 
         "a form made from it has nowhere for those answers and qaf could not read them back. "
         f"Restore {'it' if len(missing) == 1 else 'them'} from the bundled template: copy the "
         f"missing parts from {default} into yours in Word, or put the default back with "
-        "'qaf init --restore-templates' (it replaces all three templates). Nothing was written."
+        "'qaf init --restore-templates' (it replaces all three templates, keeping a copy of "
+        "each one you changed beside it). Nothing was written."
     )
 
 
