@@ -155,6 +155,17 @@ def uk(value: date | None) -> str:
     return value.strftime("%d/%m/%Y") if value else ""
 
 
+def uk_time(moment: datetime | str, beside: datetime | None = None) -> str:
+    """Format a moment the UK way in this computer's time (03/12/2026 at 14:05), from a datetime
+    or the register's ISO 8601 text; to the second when ``beside`` falls in the same minute."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    shown = f"{moment.astimezone():%d/%m/%Y at %H:%M}"
+    if beside is not None and shown == f"{beside.astimezone():%d/%m/%Y at %H:%M}":
+        return f"{moment.astimezone():%d/%m/%Y at %H:%M:%S}"
+    return shown
+
+
 def add_months(start: date, months: int) -> date:
     """Return ``start`` plus ``months`` calendar months, clamped to the month's last day."""
     month0 = start.month - 1 + months

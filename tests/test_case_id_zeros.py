@@ -70,7 +70,7 @@ def test_a_child_audited_last_month_is_excluded_whatever_the_leading_zeros(
 
     assert [case for case, _, _ in report.audits] == ["6537811"]
     reason = _excluded(report)[last]  # listed under the id the register knows
-    assert reason == f"audited on {LAST_MONTH.isoformat()}, within the last 6 month(s)"
+    assert reason == f"audited on {LAST_MONTH:%d/%m/%Y}, within the last 6 month(s)"
     assert any(f"{now} is {last}" in w and "leading zeros" in w for w in report.warnings)
 
 

@@ -418,6 +418,19 @@ def test_a_file_that_cannot_be_written_now_is_written_at_the_next_run(
     assert (finished.notes, finished.messages, finished.failed) == (1, 0, [])
 
 
+def test_a_days_batch_that_cannot_be_written_is_named_by_its_day_as_people_write_it(
+    ws: Workspace, not_during_ingest: None
+) -> None:
+    accept_forms(ws, 1)
+    day = ws.outbox / "case-notes" / TODAY.isoformat()
+    (day / f"case notes {TODAY.isoformat()}.csv" / "in the way").mkdir(parents=True)
+    with open_register(ws) as register:
+        stopped = produce(ws, register, ws.load_settings())
+    [failed] = stopped.failed
+    # The day as people write it; the file's own name (in the advice) stays as qaf names files.
+    assert failed.startswith(f"the case notes batch of {uk(TODAY)}: "), failed
+
+
 def test_notes_leave_status_once_they_are_on_the_record(ws: Workspace) -> None:
     [ref] = accept_forms(ws, 1)
     assert "1 case note(s)" in qaf(ws, "status")

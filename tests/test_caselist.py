@@ -250,6 +250,27 @@ def test_bad_date_is_a_warning_naming_the_cell_and_the_row_is_kept(tmp_path):
     assert "US-style" in problem.reason
 
 
+def test_date_warnings_give_the_dates_day_month_year_as_the_list_has_them(tmp_path):
+    path = write_csv(
+        tmp_path / "c.csv",
+        [
+            ["Child ID", "Start Date", "End Date", "Case Status"],
+            ["1", "05/03/2020", "04/02/2020", ""],
+            ["2", "01/06/2030", "", ""],
+            ["3", "01/01/2020", "02/03/2021", "Open"],
+        ],
+    )
+    reasons = {
+        (p.row, p.column): p.reason for p in cell_warnings(read_case_list(path, today=TODAY))
+    }
+    assert reasons == {
+        (2, "End Date"): "end date 04/02/2020 is before start date 05/03/2020",
+        (3, "Start Date"): "start date 01/06/2030 is in the future",
+        (4, "Case Status"): "status says the case is open but the end date is 02/03/2021; "
+        "treated as closed",
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -320,6 +320,43 @@ def test_a_rounds_report_uses_the_rounds_own_framework(tmp_path: Path) -> None:
     assert "No audit has been moderated yet" not in text
 
 
+def test_the_trackers_summary_shows_moderation_only_where_a_framework_moderates(
+    tmp_path: Path,
+) -> None:
+    """A multi-agency deep dive has no moderation step (as its Word report says): the tracker's
+    Summary does not show moderation figures for it, until a round under a framework that does."""
+    from openpyxl import load_workbook
+
+    from qaf_docs.reports.qa_tracker import build_tracker
+
+    moderation = {
+        "Audits moderated",
+        "Moderation agreement",
+        "Agreement beyond chance (weighted kappa)",
+    }
+
+    def summary_labels(ws: Workspace) -> set[str]:
+        with Register.open(ws.register_path) as register:
+            path = build_tracker(ws, register, TODAY)
+        sheet = load_workbook(path)["Summary"]
+        return {str(row[0]) for row in sheet.iter_rows(values_only=True) if row[0]}
+
+    ws = init_workspace(tmp_path / "ws", framework="multi-agency-audit")
+    _draw(ws, tmp_path, n=2)
+    labels = summary_labels(ws)
+    assert {"Audits graded", "Good or better", "Actions agreed"} <= labels
+    assert not labels & moderation
+
+    ws.settings_path.write_text(
+        ws.settings_path.read_text("utf-8").replace(
+            'frameworks = ["multi-agency-audit"]', f"frameworks = {json.dumps(BOTH)}"
+        ),
+        "utf-8",
+    )
+    _draw(ws, tmp_path, "collaborative-audit", n=2)
+    assert moderation <= summary_labels(ws)
+
+
 def test_a_report_states_the_questions_its_framework_asks_it_to_answer(tmp_path: Path) -> None:
     """West Sussex: "The quarterly report will answer three key questions" – in its words."""
     from docx import Document

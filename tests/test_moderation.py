@@ -4,6 +4,7 @@ area), disputes that escalate, the setting for which audits wait, and the pre-fi
 from __future__ import annotations
 
 import json
+import re
 import time
 from datetime import date, timedelta
 
@@ -149,6 +150,9 @@ def test_the_commands_show_the_queue_record_a_dispute_and_the_history(
     history = qaf("history", issued[2].audit_ref)
     assert "issued -> cancelled" in history
     assert "case closed (by Sam Lead" in history
+    # Each change is dated as people read dates (day/month/year at hh:mm), not ISO 8601.
+    assert re.search(rf"^{TODAY:%d/%m/%Y} at \d\d:\d\d  cancelled ", history, re.M), history
+    assert TODAY.isoformat() not in history
 
 
 def test_a_moderated_grade_off_the_scale_is_refused_naming_the_field(

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import openpyxl
@@ -308,6 +309,9 @@ def test_cases_drawn_without_an_auditor_are_allocated_later_and_stay_chosen_at_r
 
     shown = run(ws, "round", "show", round_id).output
     assert shown.count("(at random)") == 5 and "added by hand" not in shown
+    # Each change is dated as people read dates (day/month/year at hh:mm), not ISO 8601.
+    assert re.search(rf"^  {TODAY:%d/%m/%Y} at \d\d:\d\d  allocate ", shown, re.M), shown
+    assert TODAY.isoformat() not in shown
     wb = openpyxl.load_workbook(ws.samples / f"{round_id}.xlsx")
     rows = list(wb["Audits"].iter_rows(values_only=True))
     how = rows[0].index("How chosen")

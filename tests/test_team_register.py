@@ -434,7 +434,7 @@ def test_register_move_round_trips_the_demo_register_exactly(
 
     result = run("register", "move", "--to", url, "--workspace", ws.root)
     assert result.exit_code == 0, result.output
-    assert f"{len(before.file_hashes)} file content hashes, checked" in result.output
+    assert _checked(result)["file content hashes"] == len(before.file_hashes)
     assert "The password was not written to qaf.toml" in result.output
     setting = ws.load_settings().register_at
     assert setting == url.replace(f":{pg_server.APP_PASSWORD}", "")
@@ -464,6 +464,41 @@ def test_register_move_round_trips_the_demo_register_exactly(
 
 
 @ON_POSTGRES
+def _checked(result: Result) -> dict[str, int]:
+    """What ``qaf register move`` says it copied and checked: how many of each, by its words."""
+    lines = result.output.split("Copied and checked, the same in both:\n", 1)[1].splitlines()
+    return {
+        what: int(count)
+        for what, count in (
+            line.strip().rsplit(maxsplit=1) for line in lines[: len(moving.TABLES) + 1]
+        )
+    }
+
+
+def test_register_move_says_what_it_checked_in_the_users_words(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    with open_register(ws) as register:
+        plan_audits(register, ws, 2)
+        generate_packs(ws, register)
+        issued = register.audits()
+    framework = ws.load_framework()
+    for audit in issued:
+        complete_form(pack_docx(ws, audit), framework, actions=3).save()
+        drop(pack_docx(ws, audit), ws.inbox, f"{audit.audit_ref}.docx")
+    assert {o.result for o in ingest_inbox(ws, settle_s=0.05)} == {"accepted"}
+
+    moved = run("register", "move", "--to", tmp_path / "new" / "register.db", "-w", ws.root)
+    assert moved.exit_code == 0, moved.output
+    checked = _checked(moved)
+    # The register's own table names (domain_grades, submissions …) are not what people call them.
+    assert not any("_" in what or what in ("meta", "submissions") for what in checked), checked
+    assert checked["audits"] == 2
+    assert checked["forms and trackers received"] == 2
+    assert checked["practice-area grades"] == 2 * len(framework.domains)
+    assert checked["agreed actions"] == 2 * 3
+    assert checked["files read from the inbox"] == 2
+
+
 def test_register_move_refuses_a_database_that_holds_a_register(
     workspace: Workspace, register: Register, tmp_path: Path
 ) -> None:
@@ -511,8 +546,8 @@ def test_a_copy_that_does_not_match_is_removed_and_nothing_switches(
     )
     grades = before.rows["domain_grades"]
     assert (
-        f"The copy does not match the register (domain_grades: {grades} rows here, {grades - 1} in"
-        in line
+        f"The copy does not match the register (practice-area grades: {grades} here, "
+        f"{grades - 1} in the copy)" in line
     )
     assert "keeps its old register" in line
     assert ws.load_settings().register_at is None

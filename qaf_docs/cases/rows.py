@@ -31,7 +31,7 @@ from qaf_docs.cases.columns import (
     parse_yes_no,
     strip_code,
 )
-from qaf_docs.dates import parse_date, written_date
+from qaf_docs.dates import parse_date, uk, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
 
 # ----------------------------------------------------------------------------------------------
@@ -305,12 +305,12 @@ def row_case(
     if start and end and end < start:
         reader.problem(
             cols.get("end_date"),
-            f"end date {end.isoformat()} is before start date {start.isoformat()}",
+            f"end date {uk(end)} is before start date {uk(start)}",
             "warning",
         )
     if start and start > reader.today + timedelta(days=366):
         reader.problem(
-            cols.get("start_date"), f"start date {start.isoformat()} is in the future", "warning"
+            cols.get("start_date"), f"start date {uk(start)} is in the future", "warning"
         )
 
     attributes: dict[str, str] = {"list": sheet}
@@ -347,8 +347,7 @@ def row_case(
         ):
             reader.problem(
                 cols.get("status"),
-                f"status says the case is open but the end date is {end.isoformat()}; treated as "
-                "closed",
+                f"status says the case is open but the end date is {uk(end)}; treated as closed",
                 "warning",
             )
     nfa = reader.text("no_further_action")

@@ -65,7 +65,7 @@ from qaf_docs.cases.plan import (
     check_round_id,
 )
 from qaf_docs.cases.roster import Auditor, fold_name
-from qaf_docs.dates import add_months, due_after
+from qaf_docs.dates import add_months, due_after, uk
 from qaf_docs.errors import SamplingError
 
 __all__ = ["eligible_cases", "plan_round", "roster_sha256"]
@@ -274,7 +274,7 @@ def _exclude(
         elif not spec.sample_unassigned and not (case.team and case.worker):
             excluded.append((case.case_id, _UNASSIGNED))
         elif closure and last is not None and case.end_date and last >= case.end_date:
-            excluded.append((case.case_id, f"audited on {last.isoformat()}, since it closed"))
+            excluded.append((case.case_id, f"audited on {uk(last)}, since it closed"))
         elif (
             spec.kind == "half-cycle"
             and spec.half == "second"
@@ -285,7 +285,7 @@ def _exclude(
             excluded.append(
                 (
                     case.case_id,
-                    f"audited on {last.isoformat()}, within the last {months} month(s)",
+                    f"audited on {uk(last)}, within the last {months} month(s)",
                 )
             )
         else:
@@ -338,7 +338,7 @@ def _reaudit_population(
     excluded = [
         (
             case_id,
-            f"re-audit due on {history.reaudit_due[case_id].isoformat()} but the case is not on "
+            f"re-audit due on {uk(history.reaudit_due[case_id])} but the case is not on "
             "this case list (closed or transferred?)",
         )
         for case_id in sorted(due_ids - by_id.keys(), key=id_sort_key)

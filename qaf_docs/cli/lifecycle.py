@@ -218,6 +218,7 @@ def history(workspace: Path | None, audit_ref: str) -> None:
         \b
         qaf history QA2611-0004
     """
+    from qaf_docs.dates import uk_time
     from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
@@ -226,7 +227,7 @@ def history(workspace: Path | None, audit_ref: str) -> None:
         events = register.events(audit_ref)
     for e in events:
         moved = f"{e.from_status} -> {e.to_status}" if e.from_status != e.to_status else ""
-        click.echo(f"{e.at[:16].replace('T', ' ')}  {e.event:<20} {moved:<26} {e.reason}")
+        click.echo(f"{uk_time(e.at)}  {e.event:<20} {moved:<26} {e.reason}")
 
 
 def plan_for(ws: Workspace, register: Register, today: date) -> ReminderPlan:

@@ -37,8 +37,8 @@ def register_group() -> None:
 def move(workspace: Path | None, target: str) -> None:
     """Copy the register to TARGET, check the copy, then switch the workspace over to it.
 
-    The copy is checked table by table (row counts, every row's content, the content hash of
-    every file ever read) before qaf.toml is changed. The old register stays as a backup and is
+    The copy is checked part by part (how many audits, forms, grades, actions … it holds, every
+    one's content, the content hash of every file ever read) before qaf.toml is changed. The old register stays as a backup and is
     marked as moved, so qaf will not use it again. Stop `qaf watch` first.
 
     Example:
@@ -95,9 +95,11 @@ def move(workspace: Path | None, target: str) -> None:
         )
     if isinstance(to, str):
         forget_workspace_owner(ws)  # any computer may use a server
-    for table, count in report.rows.items():
-        click.echo(f"  {table:15} {count:6} rows, checked")
-    click.echo(f"  {report.file_hashes} file content hashes, checked")
+    checked = [*report.checked(), ("file content hashes", report.file_hashes)]
+    width = max(len(what) for what, _ in checked)
+    click.echo("Copied and checked, the same in both:")
+    for what, count in checked:
+        click.echo(f"  {what:<{width}} {count:6}")
     click.echo(f'The workspace now uses {setting} (qaf.toml: register = "{setting}").')
     click.echo(f"The old register stays as a backup and is marked as moved: {source.where}")
     if isinstance(to, str) and to != setting:

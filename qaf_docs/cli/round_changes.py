@@ -229,6 +229,7 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
     """
     from qaf_docs.cases.changes import update_manifest as rewrite
     from qaf_docs.cases.manifest import how_drawn
+    from qaf_docs.dates import uk_time
     from qaf_docs.register.location import open_register
 
     ws = workspace_at(workspace)
@@ -251,8 +252,7 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
         click.echo("Changes:")
         for c in recorded:
             click.echo(
-                f"  {c.at[:16].replace('T', ' ')}  {c.change}  {c.audit_ref or ''}  by "
-                f"{c.by_whom}: {c.reason}"
+                f"  {uk_time(c.at)}  {c.change}  {c.audit_ref or ''}  by {c.by_whom}: {c.reason}"
             )
     if update_manifest and not late:
         click.echo(f"Manifest updated: {ws.samples / f'{round_id}.xlsx'}")

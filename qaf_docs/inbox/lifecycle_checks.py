@@ -10,6 +10,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from qaf_docs import clock
+from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm, AuditRecord
@@ -62,7 +63,7 @@ def same_answers_findings(register: Register, audit: AuditRecord, form: AuditFor
     current = register.submission(audit.audit_ref)
     if current is None or current.answers_sha != form.answers_digest():
         return []
-    when = _when(datetime.fromisoformat(current.received_at))
+    when = uk_time(datetime.fromisoformat(current.received_at))
     return [
         Finding(
             "error",
@@ -97,9 +98,9 @@ def older_copy_findings(register: Register, audit: AuditRecord, form: AuditForm)
         Finding(
             "error",
             "File",
-            f"this copy was saved on {_when(form.saved_at, current.saved_at)}, before the copy "
+            f"this copy was saved on {uk_time(form.saved_at, current.saved_at)}, before the copy "
             f"of audit {audit.audit_ref} already accepted (saved on "
-            f"{_when(current.saved_at, form.saved_at)}), so it "
+            f"{uk_time(current.saved_at, form.saved_at)}), so it "
             "would replace newer work",
             "If the accepted copy is the right one, nothing is needed: delete this one. If this "
             "copy is the one to keep, open it, save it again and drop it in the inbox.",
@@ -131,7 +132,7 @@ def stale_moderation_findings(
             "error",
             "File",
             f"this moderation was filled in a copy of the audit tool made before the auditor's "
-            f"corrected form was accepted on {_when(corrected)}; its {differs} differ from the "
+            f"corrected form was accepted on {uk_time(corrected)}; its {differs} differ from the "
             "corrected form's, so recording it would undo the correction",
             "Copy the moderation into the latest copy of the audit tool (qaf generate "
             "--moderation writes one) and drop that in the inbox.",
@@ -159,21 +160,13 @@ def _differs(register: Register, audit_ref: str, form: AuditForm) -> str:
     return " and ".join(found)
 
 
-def _when(moment: datetime, beside: datetime | None = None) -> str:
-    """The moment as notes give it; to the second when ``beside`` falls in the same minute."""
-    shown = f"{moment.astimezone():%d/%m/%Y at %H:%M}"
-    if beside is not None and shown == f"{beside.astimezone():%d/%m/%Y at %H:%M}":
-        return f"{moment.astimezone():%d/%m/%Y at %H:%M:%S}"
-    return shown
-
-
 def replacing(register: Register, audit_ref: str) -> str:
     """What the ingest line says of a form that replaces one accepted before ("" for a first)."""
     current = register.submission(audit_ref)
     if current is None:
         return ""
     when = datetime.fromisoformat(current.received_at)
-    return f"replaces the copy accepted on {_when(when)}"
+    return f"replaces the copy accepted on {uk_time(when)}"
 
 
 def record_concern(

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from qaf_docs import clock
 from qaf_docs.cases.people import find_roster, read_people
+from qaf_docs.dates import uk
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.frameworks import NOTE_EVENTS, Framework
 from qaf_docs.messages import Roster, draft
@@ -316,7 +317,7 @@ def write_waiting(ws: Workspace, register: Register) -> Produced:
         try:
             paths.append(_write_batch(ws.outbox, register, day))
         except (OSError, QafError) as exc:
-            done.failed.append(f"the case notes batch of {day.isoformat()}: {_why(exc)}")
+            done.failed.append(f"the case notes batch of {uk(day)}: {_why(exc)}")
             written = [o for o in written if o.kind != "note" or o.day != day]
     make_durable(paths)
     register.mark_written(written)

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from qaf_docs.dates import add_months
+from qaf_docs.dates import add_months, uk
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditEvent, EscalationRecord, ModerationDue
@@ -238,7 +238,9 @@ class LifecycleBook(Connection):
             if row is None:
                 raise RegisterError(f"There is no escalation number {escalation_id}.")
             if row[1]:
-                raise RegisterError(f"Escalation {escalation_id} was resolved on {row[1]}.")
+                raise RegisterError(
+                    f"Escalation {escalation_id} was resolved on {uk(date_or_none(row[1]))}."
+                )
             before = None
             if grade is not None:
                 form = db.execute(

@@ -24,31 +24,33 @@ from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.ownership import LOCAL_KEYS, WORKSPACE_KEY
 from qaf_docs.register.store import Register
 
-# Parents before children, so every foreign key points at a row already copied.
-TABLES = (
-    "meta",
-    "rounds",
-    "framework_texts",
-    "audits",
-    "case_facts",
-    "round_changes",
-    "round_checkpoints",
-    "audit_events",
-    "escalations",
-    "moderations",
-    "submissions",
-    "domain_grades",
-    "domain_indicators",
-    "agency_findings",
-    "actions",
-    "action_updates",
-    "findings",
-    "ingested_files",
-    "derived_outputs",
-    "event_outcomes",
-    "event_outputs",
-    "register_state",
-)
+# Each table, parents before children (so every foreign key points at a row already copied), with
+# what its rows are in the words `qaf register move` prints them in.
+HOLDS = {
+    "meta": "register settings",
+    "rounds": "rounds",
+    "framework_texts": "framework versions",
+    "audits": "audits",
+    "case_facts": "case details from the case list",
+    "round_changes": "round changes",
+    "round_checkpoints": "checkpoints recorded",
+    "audit_events": "status changes",
+    "escalations": "escalations",
+    "moderations": "moderation records",
+    "submissions": "forms and trackers received",
+    "domain_grades": "practice-area grades",
+    "domain_indicators": "ticked indicators",
+    "agency_findings": "agency findings",
+    "actions": "agreed actions",
+    "action_updates": "action tracker updates",
+    "findings": "warnings on forms received",
+    "ingested_files": "files read from the inbox",
+    "derived_outputs": "records of files qaf rebuilt",
+    "event_outcomes": "events with their case notes and messages made",
+    "event_outputs": "case notes and messages",
+    "register_state": "change counter",
+}
+TABLES = tuple(HOLDS)
 # The one-row change counter: every new register starts with it, so it is copied by updating it.
 COUNTER = "register_state"
 
@@ -64,12 +66,12 @@ class Fingerprint:
     def differences(self, other: Fingerprint) -> list[str]:
         """Where ``other`` differs from this one, in words (empty when they match)."""
         found = [
-            f"{t}: {self.rows[t]} rows here, {other.rows.get(t)} in the copy"
+            f"{HOLDS[t]}: {self.rows[t]} here, {other.rows.get(t)} in the copy"
             for t in TABLES
             if self.rows[t] != other.rows.get(t)
         ]
         found += [
-            f"{t}: the rows' content differs"
+            f"{HOLDS[t]}: their content differs"
             for t in TABLES
             if self.rows[t] == other.rows.get(t) and self.digests[t] != other.digests.get(t)
         ]
@@ -85,6 +87,10 @@ class MoveReport:
 
     rows: dict[str, int]
     file_hashes: int
+
+    def checked(self) -> list[tuple[str, int]]:
+        """What was copied and checked, in the user's words, with how many of each."""
+        return [(HOLDS[table], count) for table, count in self.rows.items()]
 
 
 def _columns(db: Db, table: str) -> list[str]:
@@ -138,8 +144,8 @@ def _copy(source: Db, target: Db) -> None:
         columns, rows = _rows(source, table)
         if set(columns) != set(_columns(target, table)):
             raise RegisterError(
-                f"The target's table {table} has other columns than the register's: both must "
-                "be opened by this version of qaf. Nothing was copied."
+                f"The target keeps {HOLDS[table]} differently from the register: both must be "
+                "opened by this version of qaf. Nothing was copied."
             )
         if table == "meta":
             target.executemany(upsert("meta", columns, ("key",)), rows)

@@ -50,6 +50,7 @@ def build_tracker(
     recorded = register.checkpoints(frameworks_of(workspace))
     settings = workspace.load_settings()
     framework = workspace.load_framework(settings)
+    moderates = any_moderates(snapshot, framework, frameworks_of(workspace))
     target = settings.reports.inadequate_target
     step: Callable[..., None] | None = None
     if progress is not None and len(snapshot) >= BAR_FROM_AUDITS:
@@ -61,8 +62,9 @@ def build_tracker(
         summary = book.sheet(SUMMARY)
         domains = tracker_sheets.write_all(book, snapshot, framework, today, recorded)
         write_summary(
-            book, summary, snapshot, framework, settings.council_name, today, target, domains
-        )
+            book, summary, snapshot, framework, settings.council_name, today, target, domains,
+            moderates=moderates,
+        )  # fmt: skip
         summary.activate()
         book.close()
         if step is not None:
@@ -80,14 +82,26 @@ def grade_colour(framework: Framework, grade: str | None) -> str:
     return AMBER if framework.scale.is_grade(grade) else GREY
 
 
-def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
-    """Return the Summary's headline lines: label, value, how it was counted."""
+def any_moderates(
+    snapshot: list[AuditResult], framework: Framework, load: Callable[[str], Framework]
+) -> bool:
+    """True when a framework the tracker covers has a moderation step: that of any audit in the
+    register, or the workspace's own while the register holds none."""
+    ids = {a.framework_id for a in snapshot}
+    return any(load(i).sections.moderation for i in ids) if ids else framework.sections.moderation
+
+
+def headline_rows(h: Headline, *, moderates: bool = True) -> list[tuple[str, Any, str]]:
+    """Return the Summary's headline lines: label, value, how it was counted.
+
+    The moderation lines are left out where no framework moderates and nothing was moderated, as
+    the Word reports leave out their Moderation section."""
     kappa: Any = NO_DATA
     if h.kappa is not None:
         kappa = round(h.kappa, 2)
     elif h.moderated:
         kappa = "Not yet"
-    return [
+    how_much_and_well: list[tuple[str, Any, str]] = [
         ("How much did we do", None, ""),
         ("Audits planned", h.planned, "cancelled audits left out"),
         ("Audits returned", h.returned, ""),
@@ -102,6 +116,8 @@ def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
             h.inadequate_share,
             f"{h.inadequate} of {h.graded}",
         ),
+    ]
+    moderation = [
         ("Audits moderated", h.moderated, ""),
         ("Moderation agreement", h.agreement, f"{h.moderated - h.changed} of {h.moderated} kept"),
         (
@@ -114,6 +130,8 @@ def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
                 else f"; shown from {figures.KAPPA_MIN_N} moderated audits"
             ),
         ),
+    ]
+    better_off: list[tuple[str, Any, str]] = [
         ("Is anyone better off", None, ""),
         (
             "Actions completed on time",
@@ -132,6 +150,7 @@ def headline_rows(h: Headline) -> list[tuple[str, Any, str]]:
             "",
         ),
     ]
+    return how_much_and_well + (moderation if moderates or h.moderated else []) + better_off
 
 
 def write_summary(
@@ -143,8 +162,12 @@ def write_summary(
     today: date,
     target: float,
     domains: tuple[str, int, int] | None = None,
+    *,
+    moderates: bool = True,
 ) -> None:
-    """Write the Summary: headline figures, small tables and the charts drawn from them."""
+    """Write the Summary: headline figures, small tables and the charts drawn from them.
+
+    ``moderates``: whether a framework the tracker covers has a moderation step."""
     h = figures.headline(snapshot, framework, today, target)
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 13)
@@ -160,7 +183,7 @@ def write_summary(
         book.note,
     )
     r = 3
-    for label, value, how in headline_rows(h):
+    for label, value, how in headline_rows(h, moderates=moderates):
         if value is None and how == "" and label.split()[0] in ("How", "Is"):
             ws.write_string(r, 0, label, book.heading)
             r += 1
