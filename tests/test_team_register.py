@@ -463,7 +463,6 @@ def test_register_move_round_trips_the_demo_register_exactly(
         plan_audits(register, ws, 1)  # and it is an ordinary register again
 
 
-@ON_POSTGRES
 def _checked(result: Result) -> dict[str, int]:
     """What ``qaf register move`` says it copied and checked: how many of each, by its words."""
     lines = result.output.split("Copied and checked, the same in both:\n", 1)[1].splitlines()
@@ -499,6 +498,7 @@ def test_register_move_says_what_it_checked_in_the_users_words(tmp_path: Path) -
     assert checked["files read from the inbox"] == 2
 
 
+@ON_POSTGRES
 def test_register_move_refuses_a_database_that_holds_a_register(
     workspace: Workspace, register: Register, tmp_path: Path
 ) -> None:
