@@ -17,6 +17,7 @@ import pytest
 from conftest import TODAY, complete_form, drop, plan_audits
 
 from qaf_docs.demo.filling import FormFiller
+from qaf_docs.errors import QafError
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Ingestor, ingest_inbox
 from qaf_docs.office.identity import read_custom_properties
@@ -301,3 +302,40 @@ def test_a_moderation_form_made_after_an_area_was_removed_keeps_the_auditors_gra
     grades = _area_grades(ws)
     assert (removed.title, RI, "Good") in grades
     assert grades == [(d.title, RI, "Good") for d in made_with.domains]
+
+
+def test_a_moderation_form_for_a_form_recorded_before_fingerprints_never_drops_an_area(
+    tmp_path: Path,
+) -> None:
+    """The auditor's form was recorded before the register kept what it was read against: its
+    moderation form is made from, and read against, the framework file as it is now. One made
+    before an area was removed is refused naming the area; one asked for after it is not written
+    (it had no box for the area, and the moderator's copy silently lost the auditor's grade)."""
+    ws = _council_copy(tmp_path / "ws")
+    made_with = ws.load_framework()
+    removed = made_with.domains[-1]
+    ref = _returned_by_the_auditor(ws, made_with)
+    with open_register(ws) as register, register.transaction() as db:
+        db.execute("UPDATE submissions SET framework_sha256 = NULL")
+    path = _moderation_form(ws, ref)
+    assert _fingerprint(path) == ""
+    before = path.read_bytes()
+    _edit_framework(ws, _without_last_area(PRESET))
+    with pytest.raises(QafError) as refused:
+        _moderation_form(ws, ref)
+    said = " ".join(str(refused.value).split())
+    assert f"audit {ref} records the practice area '{removed.title}' (graded '{RI}')" in said
+    assert "no longer has" in said and "No moderation form was written" in said
+    assert path.read_bytes() == before
+    form = FormFiller(path).text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", RI)
+    form.pick_date("qaf_moderation_date", TODAY).save()
+    drop(path, ws.inbox, "moderated.docx")
+    [outcome] = ingest_inbox(ws, settle_s=0.05)
+    assert outcome.result == "rejected"
+    note = (ws.rejected / "moderated.docx.rejected.txt").read_text("utf-8")
+    assert f"Practice area '{removed.key}'" in note and "no longer has this area" in note
+    _edit_framework(ws, PRESET)
+    drop(ws.rejected / "moderated.docx", ws.inbox, "moderated again.docx")
+    [accepted] = ingest_inbox(ws, settle_s=0.05)
+    assert accepted.result == "accepted", [f.line() for f in accepted.findings]
+    assert _area_grades(ws) == [(d.title, RI, None) for d in made_with.domains]

@@ -16,7 +16,7 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from qaf_docs.errors import TemplateError
+from qaf_docs.errors import QafError, TemplateError
 from qaf_docs.frameworks import Framework, kept_framework, load_framework
 from qaf_docs.messages import fold
 from qaf_docs.office import content_controls as ff
@@ -155,6 +155,7 @@ def write_moderation_forms(ws: Workspace, register: Register, audit_refs: list[s
         if audit is None or form is None:
             continue
         framework, sha256 = _read_against(ws, register, audit, form["framework_sha256"])
+        _refuse_areas_left_out(ref, framework, results[ref])
         record = AuditRecord(
             **{
                 **audit.__dict__,
@@ -187,3 +188,21 @@ def _read_against(
     if kept is not None:
         return kept, sha256
     return load_framework(audit.framework_id, base=ws.root), ""
+
+
+def _refuse_areas_left_out(ref: str, framework: Framework, result: AuditResult) -> None:
+    """Refuse, before any form is written, a moderation form without a practice area the auditor
+    filled in: the moderator's copy comes back as the audit's latest form and would lose it. (Only
+    a form recorded before the register kept its framework text, and the file has lost the area.)"""
+    known = {d.title for d in framework.domains}
+    lost = [d for d in result.domains if d.domain not in known and (d.grade or d.rationale)]
+    if not lost:
+        return
+    areas = ", ".join(f"'{d.domain}'" + (f" (graded '{d.grade}')" if d.grade else "") for d in lost)
+    raise QafError(
+        f"The form returned for audit {ref} records the practice area{'s' if len(lost) > 1 else ''} "
+        f"{areas}, which the framework file ({framework.name}) no longer has, so a moderation "
+        "form made now would leave it out and the moderator's copy would lose the auditor's "
+        "answers there. No moderation form was written. Put the area back in the framework "
+        "file and run qaf generate --moderation again."
+    )
