@@ -42,6 +42,7 @@ from qaf_docs.frameworks.case_notes import NOTE_EVENTS, CaseNotes
 from qaf_docs.frameworks.loading import (
     framework_sha256,
     framework_text,
+    kept_framework,
     load_framework,
     parse_framework,
     preset_file,
@@ -83,6 +84,7 @@ __all__ = [
     "Timescales",
     "framework_sha256",
     "framework_text",
+    "kept_framework",
     "load_framework",
     "parse_framework",
     "preset_file",

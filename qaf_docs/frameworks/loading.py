@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from qaf_docs.errors import FrameworkError
+from qaf_docs.errors import FrameworkError, QafError
 from qaf_docs.frameworks.base import (
     KeyProblem,
 )
@@ -41,6 +41,17 @@ def load_framework(name_or_path: str | Path, *, base: Path | None = None) -> Fra
 def framework_sha256(text: str) -> str:
     """The fingerprint of a framework's exact text, as packs carry it and the register keeps it."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def kept_framework(framework_id: str, text: str) -> Framework | None:
+    """A framework text the register kept (packs were made from it), parsed; None when today's
+    rules refuse it (a grade alias now caught): the framework file as it is now is used instead."""
+    try:
+        return parse_framework(
+            text, f"the framework '{framework_id}' as its packs were made from it"
+        )
+    except QafError:
+        return None
 
 
 def parse_framework(text: str, origin: str) -> Framework:

@@ -7,13 +7,12 @@ reassignment), or the file is refused with what to do about it.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from datetime import date
 
 from qaf_docs.errors import IdentityError, QafError, SubmissionError
 from qaf_docs.findings import Finding
-from qaf_docs.frameworks import Framework, load_framework, parse_framework
+from qaf_docs.frameworks import Framework, kept_framework, load_framework
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parts import Package
 from qaf_docs.office.safety import FileKind
@@ -47,11 +46,8 @@ class FrameworkCache:
     def __call__(self, framework_id: str, sha256: str = "") -> Framework:
         if sha256 and sha256 not in self._kept:
             text = self._kept_text(sha256)
-            if text is not None:
-                origin = f"the framework '{framework_id}' as its packs were made from it"
-                # A kept text today's rules refuse (a grade alias now caught) gives way to the file.
-                with contextlib.suppress(QafError):
-                    self._kept[sha256] = parse_framework(text, origin)
+            if text is not None and (kept := kept_framework(framework_id, text)) is not None:
+                self._kept[sha256] = kept
         if sha256 in self._kept:
             return self._kept[sha256]
         if framework_id not in self._known:

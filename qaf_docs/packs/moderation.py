@@ -2,6 +2,11 @@
 grades, rationales, sections and actions pre-filled from the register — with the moderation section
 left for the moderator. It carries the audit's own identity, so the moderator's copy comes back
 through the inbox as the audit's latest form (the auditor's stays in the register's history).
+
+It is made from, and carries the fingerprint of, the framework text the auditor's form was read
+against (the register keeps it), so a framework file edited meanwhile neither drops a practice
+area the auditor graded nor asks the moderator for one the audit never had. A form recorded
+before the register kept that fingerprint is moderated against the framework file as it is now.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from typing import Any
 
 from docxtpl import DocxTemplate
 
-from qaf_docs.errors import TemplateError
-from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.errors import QafError, TemplateError
+from qaf_docs.frameworks import Framework, kept_framework, load_framework
 from qaf_docs.messages import fold
 from qaf_docs.office import content_controls as ff
 from qaf_docs.office import field_names as names
@@ -143,14 +148,22 @@ def write_moderation_forms(ws: Workspace, register: Register, audit_refs: list[s
     results = {r.audit_ref: r for r in register.results()}
     # Every form is rendered, and the template checked, before the first one is written.
     rendered: list[tuple[DocxTemplate, Identity, Path]] = []
-    checked: set[str] = set()
+    checked: set[tuple[str, str]] = set()
     for ref in audit_refs:
         audit = register.audit(ref)
         form = register.returned_form(ref)
         if audit is None or form is None:
             continue
-        framework = load_framework(audit.framework_id, base=ws.root)
-        record = AuditRecord(**{**audit.__dict__, "template_version": version})
+        framework, sha256 = _read_against(ws, register, audit, form["framework_sha256"])
+        _refuse_areas_left_out(ref, framework, results[ref])
+        record = AuditRecord(
+            **{
+                **audit.__dict__,
+                "template_version": version,
+                "framework_version": framework.version if sha256 else audit.framework_version,
+                "framework_sha256": sha256,
+            }
+        )
         # The original issue time is kept: the audit's date is checked against it.
         details = details_for(record, settings, kind="audit_tool")
         days = settings.validation.action_window(framework.timescales.action_due_within_days)
@@ -158,8 +171,38 @@ def write_moderation_forms(ws: Workspace, register: Register, audit_refs: list[s
             audit_tool_context(details, framework, days), framework, results[ref], form
         )
         tpl = rendered_tool(template, context)
-        if framework.id not in checked:
+        if (framework.id, sha256) not in checked:
             check_boxes(template, tpl.docx.element, framework)
-            checked.add(framework.id)
+            checked.add((framework.id, sha256))
         rendered.append((tpl, details.identity, ws.outbox / MODERATION_FOLDER / f"{ref}.docx"))
     return [save_audit_tool(tpl, identity, out) for tpl, identity, out in rendered]
+
+
+def _read_against(
+    ws: Workspace, register: Register, audit: AuditRecord, sha256: str
+) -> tuple[Framework, str]:
+    """The framework the auditor's form was read against and the fingerprint the moderation form
+    carries: the text the register kept under ``sha256``, else the file as it is now and ""."""
+    text = register.framework_text_of(sha256) if sha256 else None
+    kept = kept_framework(audit.framework_id, text) if text is not None else None
+    if kept is not None:
+        return kept, sha256
+    return load_framework(audit.framework_id, base=ws.root), ""
+
+
+def _refuse_areas_left_out(ref: str, framework: Framework, result: AuditResult) -> None:
+    """Refuse, before any form is written, a moderation form without a practice area the auditor
+    filled in: the moderator's copy comes back as the audit's latest form and would lose it. (Only
+    a form recorded before the register kept its framework text, and the file has lost the area.)"""
+    known = {d.title for d in framework.domains}
+    lost = [d for d in result.domains if d.domain not in known and (d.grade or d.rationale)]
+    if not lost:
+        return
+    areas = ", ".join(f"'{d.domain}'" + (f" (graded '{d.grade}')" if d.grade else "") for d in lost)
+    raise QafError(
+        f"The form returned for audit {ref} records the practice area{'s' if len(lost) > 1 else ''} "
+        f"{areas}, which the framework file ({framework.name}) no longer has, so a moderation "
+        "form made now would leave it out and the moderator's copy would lose the auditor's "
+        "answers there. No moderation form was written. Put the area back in the framework "
+        "file and run qaf generate --moderation again."
+    )

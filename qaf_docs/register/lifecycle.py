@@ -390,12 +390,13 @@ class LifecycleBook(Connection):
         )
 
     def returned_form(self, audit_ref: str) -> dict[str, Any] | None:
-        """The current form's date, attendance, overall rationale, text sections and missing
-        history box (None: the form has none), or None."""
+        """The current form's date, attendance, overall rationale, text sections, missing
+        history box (None: the form has none) and the fingerprint of the framework text it was
+        read against ("": the framework file as it was then), or None."""
         row = self._db.execute(
             "SELECT audit_date, practitioner_present, overall_rationale, texts_json, "
-            "missing_history FROM submissions WHERE audit_ref = ? AND kind = 'audit_tool' AND "
-            "superseded_by IS NULL",
+            "missing_history, framework_sha256 FROM submissions WHERE audit_ref = ? AND "
+            "kind = 'audit_tool' AND superseded_by IS NULL",
             (audit_ref,),
         ).fetchone()
         if row is None:
@@ -407,6 +408,7 @@ class LifecycleBook(Connection):
             "overall_rationale": row["overall_rationale"] or "",
             "texts": dict(json.loads(row["texts_json"] or "{}")),
             "missing_history": None if missing is None else bool(missing),
+            "framework_sha256": row["framework_sha256"] or "",
         }
 
     def round_kind(self, round_id: str) -> str | None:

@@ -336,6 +336,12 @@ def _m18_framework_texts(db: Db) -> None:
     )
 
 
+def _m19_form_framework(db: Db) -> None:
+    # The fingerprint of the framework text each accepted form was read against (its pack's): a
+    # moderation form made from it is read against the same text. NULL: read against the file.
+    _add_column(db, "submissions", "framework_sha256", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -355,4 +361,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("when each accepted form was last saved", _m16_saved_at),
     ("what each accepted form said, as a fingerprint", _m17_answers),
     ("the framework text each pack was made from", _m18_framework_texts),
+    ("the framework text each accepted form was read against", _m19_form_framework),
 ]

@@ -88,7 +88,8 @@ class SubmissionBook(Connection):
                 "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
                 "audit_date, overall_grade, overall_rationale, moderator, moderated_grade, "
                 "moderation_reason, moderation_date, practitioner_present, texts_json, saved_at, "
-                "answers_sha) VALUES (?, 'audit_tool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "answers_sha, framework_sha256) "
+                "VALUES (?, 'audit_tool', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     ref,
                     file_name,
@@ -105,6 +106,7 @@ class SubmissionBook(Connection):
                     json.dumps(form.texts),
                     form.saved_at.isoformat() if form.saved_at else None,
                     answers,
+                    form.identity.framework_sha256 or None,
                 ),
             )
             self._supersede(db, ref, "audit_tool", sid)
