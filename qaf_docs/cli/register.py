@@ -38,8 +38,9 @@ def move(workspace: Path | None, target: str) -> None:
     """Copy the register to TARGET, check the copy, then switch the workspace over to it.
 
     The copy is checked part by part (how many audits, forms, grades, actions … it holds, every
-    one's content, the content hash of every file ever read) before qaf.toml is changed. The old register stays as a backup and is
-    marked as moved, so qaf will not use it again. Stop `qaf watch` first.
+    one's content, the content hash of every file ever read) before qaf.toml is changed. The old
+    register stays as a backup and is marked as moved, so qaf will not use it again. Stop
+    `qaf watch` first.
 
     Example:
 
