@@ -64,8 +64,9 @@ class SamplingSettings(BaseModel):
     B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit",
     "One case per Deputy Team Manager"; Divisional Director 2, Service Manager 1, Principal Social
     Worker 2 a month. It gives Team Managers no number: their 1 is qaf's default (the least a
-    monthly audit can be). A deep dive of "20 to 30 case files". Who audits their own team's cases is the framework's
-    (``[sampling.own_team_roles]`` in B&NES's preset) unless ``own_team_roles`` is set here.
+    monthly audit can be). A deep dive of "20 to 30 case files". Who audits their own team's cases
+    is the framework's (``[sampling.own_team_roles]`` in B&NES's preset) unless ``own_team_roles``
+    is set here.
     """
 
     model_config = ConfigDict(extra="forbid")

@@ -320,7 +320,8 @@ def init_workspace(
 
     ``register`` is written as the ``register`` setting of a new settings file. With
     ``restore_templates``, a template the council changed is copied beside itself before the
-    default replaces it (``kept`` gets each copy's path by template name): its logo and wording are theirs.
+    default replaces it (``kept`` gets each copy's path by template name): its logo and wording
+    are theirs.
     """
     chosen = load_framework(framework, base=root)  # fail before writing anything
     if '"' in council_name or "\n" in council_name:

@@ -128,8 +128,8 @@ def init(
         click.echo(f"Templates put back from qaf's defaults: {', '.join(TEMPLATE_FILES)}{mine}.")
     for name, copy in kept.items():
         click.echo(
-            f"  Your own {name} is kept beside it as {copy}: copy your logo, wording and extra questions from it into the "
-            "restored one in Word."
+            f"  Your own {name} is kept beside it as {copy}: copy your logo, wording and extra "
+            "questions from it into the restored one in Word."
         )
     click.echo(f"  settings:  {ws.settings_path}")
     click.echo(f"  templates: {ws.templates}")
