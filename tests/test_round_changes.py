@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -155,6 +156,14 @@ def test_changes_are_recorded_shown_and_the_draw_still_verifies(
     assert sum(r["How chosen"] == "swapped in (random)" for r in table.values()) == 1
     reasons = [r[5] for r in wb["Changes"].iter_rows(min_row=2, values_only=True)]
     assert "auditor off sick" in reasons and "the DTM chose this case" in reasons
+    # "When" is a date and time Excel can sort and filter, shown day first, not ISO text.
+    when = [r[0] for r in wb["Changes"].iter_rows(min_row=2)]
+    assert all(isinstance(c.value, datetime) for c in when)
+    assert all(c.number_format == "DD/MM/YYYY HH:MM" for c in when)
+    recorded = [datetime.fromisoformat(c.at).astimezone().replace(tzinfo=None) for c in changes(ws)]
+    assert [c.value.replace(second=0, microsecond=0) for c in when] == [
+        r.replace(second=0, microsecond=0) for r in recorded
+    ]
     assert swapped_in
 
     verified = run(ws, "sample", messy_list, "--verify", manifest)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
 
 import openpyxl
@@ -97,6 +98,11 @@ def refresh_manifest(
         ],
         index=wb.sheetnames.index(RECORD_SHEET),
     )
+    # When each change was made, as a date and time Excel sorts and filters (this computer's time).
+    for row, c in enumerate(changes, start=2):
+        cell = wb["Changes"].cell(row=row, column=1)
+        cell.value = _local(c.at)
+        cell.number_format = "DD/MM/YYYY HH:MM"
     record = wb[RECORD_SHEET]
     data = {}
     for row in list(record.iter_rows(values_only=True))[1:]:
@@ -110,6 +116,13 @@ def refresh_manifest(
     tmp = path.with_name(path.name + ".tmp")
     wb.save(tmp)
     tmp.replace(path)
+
+
+def _local(at: str) -> datetime:
+    """The register's ISO 8601 moment in this computer's time, without the offset Excel cannot
+    hold."""
+    moment = datetime.fromisoformat(at)
+    return moment.astimezone().replace(tzinfo=None) if moment.tzinfo else moment
 
 
 _DETAIL_LABELS = {
