@@ -357,6 +357,28 @@ def test_the_trackers_summary_shows_moderation_only_where_a_framework_moderates(
     assert moderation <= summary_labels(ws)
 
 
+def test_the_trackers_grade_chart_says_after_moderation_only_where_a_framework_moderates(
+    tmp_path: Path,
+) -> None:
+    """The chart follows the audits' frameworks, not the workspace's default: a workspace whose
+    default moderates but whose audits are all multi-agency (no moderation step) has plain final
+    grades; once a moderating framework's round is drawn, they are "after moderation"."""
+    from test_report_views import charts
+
+    from qaf_docs.reports.qa_tracker import build_tracker
+
+    def titles(ws: Workspace) -> set[str]:
+        with Register.open(ws.register_path) as register:
+            return set(charts(build_tracker(ws, register, TODAY)))
+
+    ws = _two_framework_workspace(tmp_path / "ws")
+    assert ws.load_framework().sections.moderation  # the default (first) framework moderates
+    _draw(ws, tmp_path, "multi-agency-audit", n=2)
+    assert "Final grades" in titles(ws) and "Final grades (after moderation)" not in titles(ws)
+    _draw(ws, tmp_path, "collaborative-audit", n=2)
+    assert "Final grades (after moderation)" in titles(ws)
+
+
 def test_a_report_states_the_questions_its_framework_asks_it_to_answer(tmp_path: Path) -> None:
     """West Sussex: "The quarterly report will answer three key questions" – in its words."""
     from docx import Document

@@ -214,7 +214,8 @@ def write_summary(
                  QUARTER_BASIS)  # fmt: skip
     most = max(figures.grade_counts(snapshot, framework).values(), default=0)
     _charts(book, ws, framework, (grade_at, most), (team_at, len(teams)), (month_at, len(months)),
-            (quarter_at, len(quarters)), domains)  # fmt: skip
+            (quarter_at, len(quarters)), domains,
+            after_moderation=moderates or bool(h.moderated))  # fmt: skip
     ws.fit_to_pages(1, 1)
 
 
@@ -268,7 +269,11 @@ def _charts(
     months: tuple[int, int],
     quarters: tuple[int, int],
     domains: tuple[str, int, int] | None,
+    *,
+    after_moderation: bool = True,
 ) -> None:
+    """Draw the Summary's charts; ``after_moderation``: final grades may be moderators' (a
+    framework the tracker covers moderates, or an audit was moderated)."""
     n_grades = len(framework.scale.grades)
     grade_at, most = grade_counts
     colours = grade_colours(framework)  # each grade its own colour, as in the Word reports
@@ -285,7 +290,7 @@ def _charts(
             "data_labels": {"value": True},
         }
     )
-    moderated = " (after moderation)" if framework.sections.moderation else ""
+    moderated = " (after moderation)" if after_moderation else ""
     _style(grades, f"Final grades{moderated}", legend=False)
     # Counts of audits: whole numbers on the axis (Excel picks 0.2 steps for small counts).
     grades.set_y_axis({"min": 0, "num_format": "0", "major_gridlines": {"visible": True},
