@@ -13,16 +13,19 @@ import os
 import shutil
 import subprocess
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pg_server
 import pytest
+from lxml import etree
 
 from qaf_docs import clock
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import Framework
+from qaf_docs.office.content_controls import W_NS
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
@@ -269,3 +272,17 @@ def libreoffice_resave(src: Path, out_dir: Path) -> Path:
     result = out_dir / src.name
     assert result.exists(), f"LibreOffice did not write {result}"
     return result
+
+
+def edit_template_body(template: Path, edit: Callable[[etree._Element], None]) -> None:
+    """Edit a Word template's document body in place, as a council editing it in Word would."""
+    tmp = template.with_name(template.name + ".new")
+    with zipfile.ZipFile(template) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                root = etree.fromstring(data)
+                edit(root.find(f"{{{W_NS}}}body"))
+                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            dst.writestr(item, data)
+    tmp.replace(template)

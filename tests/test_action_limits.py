@@ -12,7 +12,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, complete_form, drop
+from conftest import TODAY, complete_form, drop, edit_template_body
 from lxml import etree
 
 from qaf_docs.dates import working_days_after
@@ -209,23 +209,18 @@ def test_a_workspace_template_from_before_never_prints_none_for_a_limit_not_set(
 ) -> None:
     ws = init_workspace(tmp_path / "ws", framework="tier-one-manager-audit")
     template = ws.templates / "audit_tool.docx"
-    tmp = template.with_name("old.docx")
-    with zipfile.ZipFile(template) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                root = etree.fromstring(data)
-                [paragraph] = [
-                    p for p in root.iter(f"{W}p")
-                    if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith("Agree SMART")
-                ]  # fmt: skip
-                texts = list(paragraph.iter(f"{W}t"))
-                texts[0].text = OLD_SENTENCE
-                for t in texts[1:]:
-                    t.text = ""
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            dst.writestr(item, data)
-    tmp.replace(template)
+
+    def edit(body: etree._Element) -> None:
+        [paragraph] = [
+            p for p in body.iter(f"{W}p")
+            if "".join(t.text or "" for t in p.iter(f"{W}t")).startswith("Agree SMART")
+        ]  # fmt: skip
+        texts = list(paragraph.iter(f"{W}t"))
+        texts[0].text = OLD_SENTENCE
+        for t in texts[1:]:
+            t.text = ""
+
+    edit_template_body(template, edit)
     with Register.open(ws.register_path) as register:
         register.record_round(
             round_id="r1", kind="simple", seed=1, input_sha256="0" * 64, rules={},

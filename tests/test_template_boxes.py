@@ -9,12 +9,11 @@ tests here check that list against what reading and validating a returned form r
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, complete_form, pack_docx, plan_audits
+from conftest import TODAY, complete_form, edit_template_body, pack_docx, plan_audits
 from lifecycle_helpers import return_form
 from lxml import etree
 
@@ -47,20 +46,6 @@ def _text(el: etree._Element) -> str:
     return " ".join("".join(t.text or "" for t in el.iter(f"{W}t")).split())
 
 
-def _edit_body(template: Path, edit: Callable[[etree._Element], None]) -> None:
-    """Edit the template's document body, as a council editing it in Word would."""
-    tmp = template.with_name(template.name + ".new")
-    with zipfile.ZipFile(template) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                root = etree.fromstring(data)
-                edit(root.find(f"{W}body"))
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            dst.writestr(item, data)
-    tmp.replace(template)
-
-
 def delete_blocks(template: Path, first: str, last: str) -> None:
     """Delete the paragraphs and tables from the one starting ``first`` to the next holding ``last``."""
 
@@ -71,7 +56,7 @@ def delete_blocks(template: Path, first: str, last: str) -> None:
         for block in blocks[start : end + 1]:
             body.remove(block)
 
-    _edit_body(template, edit)
+    edit_template_body(template, edit)
 
 
 def untagged(template: Path) -> None:
@@ -82,7 +67,7 @@ def untagged(template: Path) -> None:
             if "{" in (t.text or ""):
                 t.text = "Write here."
 
-    _edit_body(template, edit)
+    edit_template_body(template, edit)
 
 
 def nothing_written(workspace: Workspace, register: Register) -> None:
@@ -168,7 +153,7 @@ def test_a_tag_that_lost_a_brace_is_refused_before_it_prints_on_every_form(
         t = next(t for t in body.iter(f"{W}t") if (t.text or "").startswith("How to complete"))
         t.text = "How to complete this audit for case case_id }}"
 
-    _edit_body(workspace.templates / AUDIT_TEMPLATE, edit)
+    edit_template_body(workspace.templates / AUDIT_TEMPLATE, edit)
     plan_audits(register, workspace, 2)
     with pytest.raises(TemplateError) as caught:
         generate_packs(workspace, register)

@@ -5,13 +5,12 @@ the report or the packs, and say nothing while the template has everything the d
 
 from __future__ import annotations
 
-import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import TODAY
+from conftest import TODAY, edit_template_body
 from docx import Document
 from lxml import etree
 from openpyxl import Workbook, load_workbook
@@ -151,28 +150,23 @@ def _allocate(ws: Workspace, n: int, framework: str) -> None:
 
 def _old_audit_tool(template: Path) -> None:
     """The audit tool as it was before a limit the framework does not set could be left out."""
-    tmp = template.with_name("old.docx")
-    with zipfile.ZipFile(template) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            data = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                root = etree.fromstring(data)
-                for paragraph in root.iter(f"{W}p"):
-                    texts = list(paragraph.iter(f"{W}t"))
-                    whole = "".join(t.text or "" for t in texts)
-                    if whole.startswith("Agree SMART"):
-                        texts[0].text = OLD_SENTENCE
-                        for t in texts[1:]:
-                            t.text = ""
-                    elif "{% if has_indicators %}" in whole:
-                        texts[0].text = whole.replace("{% if has_indicators %}", "").replace(
-                            "{% endif %}", ""
-                        )
-                        for t in texts[1:]:
-                            t.text = ""
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-            dst.writestr(item, data)
-    tmp.replace(template)
+
+    def edit(body: etree._Element) -> None:
+        for paragraph in body.iter(f"{W}p"):
+            texts = list(paragraph.iter(f"{W}t"))
+            whole = "".join(t.text or "" for t in texts)
+            if whole.startswith("Agree SMART"):
+                texts[0].text = OLD_SENTENCE
+                for t in texts[1:]:
+                    t.text = ""
+            elif "{% if has_indicators %}" in whole:
+                texts[0].text = whole.replace("{% if has_indicators %}", "").replace(
+                    "{% endif %}", ""
+                )
+                for t in texts[1:]:
+                    t.text = ""
+
+    edit_template_body(template, edit)
 
 
 def test_generate_says_once_what_older_audit_tool_and_tracker_templates_lack(
