@@ -8,6 +8,7 @@ Each runs through a burst (``qaf ingest``) and through one file as ``qaf watch``
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -94,6 +95,9 @@ def test_a_tracker_issued_before_the_audit_was_corrected_is_refused_and_changes_
     assert f"before the audit was corrected on {TODAY:%d/%m/%Y}" in note
     assert f"tracker qaf sent on or after {TODAY:%d/%m/%Y}" in note and "ask the QA team" in note
     assert "differs from the action agreed" not in note  # one plain reason, not one per cell
+    # Issued and corrected a second apart: the note shows two different times, not one twice.
+    shown = re.search(r"issued on (.+?), before the audit was corrected on (.+?);", note)
+    assert shown is not None and shown[1] != shown[2], note
     # Nothing recorded: the register, the export and the re-issued tracker keep the revised action.
     due = [TODAY + timedelta(days=7), TODAY + timedelta(days=14)]
     assert _actions(workspace, audit.audit_ref) == [

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Literal
 
+from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AWAITING_RETURN, AuditForm, AuditRecord, TrackerRow
@@ -114,8 +115,8 @@ def agreed_action_findings(
             Finding(
                 "error",
                 "File",
-                f"this tracker was issued on {issued:%d/%m/%Y at %H:%M}, before the audit was "
-                f"corrected on {corrected:%d/%m/%Y at %H:%M}; its actions are the ones agreed "
+                f"this tracker was issued on {uk_time(issued, corrected)}, before the audit was "
+                f"corrected on {uk_time(corrected, issued)}; its actions are the ones agreed "
                 "before the correction, so recording it would undo the corrected actions",
                 f"Copy the updates into the tracker qaf sent on or after {corrected:%d/%m/%Y} "
                 "and return that one; if it has not reached you, ask the QA team for the "
