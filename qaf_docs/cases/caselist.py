@@ -54,6 +54,7 @@ from qaf_docs.cases.rows import (
     row_case,
 )
 from qaf_docs.errors import CaseListError
+from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet, TableFile, open_table_file
 
 # ----------------------------------------------------------------------------------------------
@@ -76,6 +77,7 @@ class _Accumulator:
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
+@gc_paused()
 def read_case_list(
     path: Path,
     *,

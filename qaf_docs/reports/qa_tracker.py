@@ -14,6 +14,7 @@ from typing import Any
 
 from qaf_docs import clock
 from qaf_docs.frameworks import Framework
+from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, tracker_sheets
@@ -35,6 +36,7 @@ BAR_FROM_AUDITS = 1000
 STEPS = len(tracker_sheets.SHEETS) + 1 + 3
 
 
+@gc_paused()
 def build_tracker(
     workspace: Workspace,
     register: Register,
