@@ -11,7 +11,9 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY
+from docx import Document
 from lifecycle_helpers import INADEQUATE, moderate
+from openpyxl import load_workbook
 
 from qaf_docs.cli import cli
 from qaf_docs.frameworks import Framework
@@ -203,3 +205,27 @@ def test_a_register_that_wrote_the_escalation_over_the_moderators_grade_is_put_r
         [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
         assert register.schema_version() == version
     assert (result.moderated_grade, result.escalation_grade) == (RI, "Good")
+
+
+def test_reports_show_a_grade_an_escalation_changed_beside_the_moderators_changes(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    dispute = _disputed(workspace, audit, framework)  # the moderator kept the auditor's RI
+    _resolve(workspace, dispute, "--note", "Head of Service review", "--grade", "Good")
+    code, out = _qaf(workspace, "report", "round", audit.round_id)
+    assert code == 0, out
+    doc = Document(str(workspace.outbox / "reports" / f"round_{audit.round_id}.docx"))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Grades the moderator changed: 0" in text  # the moderator did keep it …
+    assert "Grades changed after an escalation (a disputed moderation, or the Inadequate " in text
+    # … and the table of changed grades says where the final Good came from, and why.
+    rows = [[c.text for c in r.cells] for t in doc.tables for r in t.rows]
+    [row] = [r for r in rows if r[0] == audit.audit_ref]
+    assert row[2:4] == [RI, "Good (after escalation)"]
+    assert "changed to 'Good'" in row[4]
+    code, out = _qaf(workspace, "report")
+    assert code == 0, out
+    sheet = load_workbook(workspace.outbox / "QA_tracker.xlsx")["Moderation"]
+    [outcome] = [r[9].value for r in sheet.iter_rows(min_row=2) if r[0].value == audit.audit_ref]
+    assert outcome == "Kept; Good after escalation"

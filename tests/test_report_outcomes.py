@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
+from docx import Document
 from lifecycle_helpers import moderate, return_form, run
 from openpyxl import load_workbook
 from test_reports import DOMAINS, FakeRegister, audit, document_text
@@ -268,3 +269,22 @@ def test_domain_figures_use_the_moderators_grade_for_the_area(workspace: Workspa
     lines = text.splitlines()
     at = lines.index(DOMAINS[0])
     assert lines[at : at + 5] == [DOMAINS[0], "1", "1", "0", "100%"]
+
+
+def test_a_period_with_nothing_graded_or_moderated_says_so_instead_of_empty_tables(
+    workspace: Workspace,
+) -> None:
+    results = [audit(i, None) for i in (1, 2, 3)]  # issued, none back yet
+    path = build_period_report(
+        workspace, FakeRegister(results), parse_period("quarter", "2026Q3"), DAY
+    )  # type: ignore[arg-type]
+    text = document_text(path)
+    assert "No audit has been returned yet (0 of 3 planned); 3 returns are overdue." in text
+    assert "0 of them after the due date" not in text
+    assert "No practice area has a grade in this period yet" in text
+    assert "nothing to show by team" in text and "nothing to show by worker" in text
+    assert "No audit in this period has been moderated yet." in text
+    assert "Audits moderated: 0" not in text
+    headers = [t.rows[0].cells[0].text for t in Document(str(path)).tables]
+    assert not {"Domain", "Worker"} & set(headers)  # no table of zeros and n/a
+    assert headers.count("Team") == 1  # completed against plan only, not grades by team

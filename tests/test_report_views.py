@@ -109,7 +109,8 @@ def test_a_moderated_framework_keeps_its_moderation_section_and_pages_are_number
 ) -> None:
     fake: Any = FakeRegister([audit(1, "Good"), audit(2, "Good")])
     path = build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), DAY)
-    assert "Audits moderated: 0." in document_text(path)
+    text = document_text(path).splitlines()
+    assert "Moderation" in text and "No audit in this period has been moderated yet." in text
     with zipfile.ZipFile(path) as z:
         footers = "".join(z.read(n).decode() for n in z.namelist() if "footer" in n)
     assert re.search(r'instr="\s*PAGE\s*"', footers) and re.search(

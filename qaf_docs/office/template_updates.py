@@ -72,6 +72,7 @@ _NAMES: dict[str, dict[str, str]] = {
         "teams": "Grades by team",
         "workers": "Variation between workers",
         "moderation_changes": "the grades the moderator changed",
+        "escalation_changed": "the grades an escalation changed",
         "scope": "the wording that says period or round",
         "chart_trend": "Trend against earlier periods",
         "trend": "Trend against earlier periods",

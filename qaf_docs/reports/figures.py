@@ -5,7 +5,7 @@ Definitions (the README repeats them for the QA team):
 * an audit *counts* unless it was cancelled; it falls in a period by its audit date, else the date it
   came back, else its due date;
 * *returned*: the audit tool came back (a return date is recorded); *graded*: its final grade
-  (moderated, else the auditor's) is on the scale — "Not applicable" is never counted;
+  (an escalation's decision, else the moderator's, else the auditor's) is on the scale — "Not applicable" is never counted;
 * *returns overdue*: not back (planned, allocated, issued or refused) and past its due date;
   *returned late*: came back (first) after its due date;
 * *moderation agreement*: of the audits with a moderated grade, the share where it equals the
@@ -74,6 +74,12 @@ def action_on_time(x: ActionResult, today: date) -> bool | None:
     if completed(x) and x.completed_on is not None:
         return x.completed_on <= x.due_on
     return False if x.due_on < today else None
+
+
+def changed_on_escalation(a: AuditResult) -> bool:
+    """Whether an escalation decided a grade other than the moderator's (else the auditor's):
+    the final grade then differs from what the moderation figures alone would show."""
+    return bool(a.escalation_grade) and a.escalation_grade != (a.moderated_grade or a.overall_grade)
 
 
 def quadratic_kappa(pairs: list[tuple[int, int]], k: int) -> float | None:

@@ -111,7 +111,7 @@ def headline_rows(h: Headline, *, moderates: bool = True) -> list[tuple[str, Any
         ("Returns overdue", h.overdue_returns, "not back and past the due date"),
         ("Returned late", h.returned_late, "came back after the due date"),
         ("How well did we do it", None, ""),
-        ("Audits graded", h.graded, "final grade: moderated, else the auditor's"),
+        ("Audits graded", h.graded, "final grade: escalation, else moderated, else auditor's"),
         ("Good or better", h.good_share, f"{h.good} of {h.graded}"),
         (
             f"Inadequate (target {h.target:.0%} or less)",

@@ -63,6 +63,7 @@ def build_context(
     done = reaudits.reaudited(all_results)
     names = Pseudonyms(all_results, chosen)
     h = figures.headline(chosen, framework, today, target)
+    escalated = [a for a in figures.counted(chosen) if figures.changed_on_escalation(a)]
     counts = figures.domain_counts(chosen, framework)
     domains: list[dict[str, Any]] = []
     for title, by in counts.items():
@@ -125,7 +126,9 @@ def build_context(
             }
             for a in chosen
             if scale.is_grade(a.moderated_grade) and a.moderated_grade != a.overall_grade
-        ],
+        ]
+        + [_escalation_change(a, names) for a in escalated],
+        "escalation_changed": len(escalated),
         "improved": [r for r in outcomes if r["was_below_good"] and r["now_good"]],
         "reaudits": outcomes,
         "reaudit_summary": _reaudit_summary(outcomes, scope, _audited_before(all_results, chosen)),
@@ -149,6 +152,19 @@ def build_context(
         "colours": grade_colours(framework),
         "counts": counts,
         **people,
+    }
+
+
+def _escalation_change(a: AuditResult, names: Pseudonyms) -> dict[str, Any]:
+    """A row of the moderation table for a grade an escalation changed, with its decision."""
+    decided = [e for e in a.escalations if e.resolved_on and e.resolution]
+    why = (decided[-1].resolution or "") if decided else ""
+    return {
+        "ref": a.audit_ref,
+        "case": a.case_id,
+        "from": a.overall_grade,
+        "to": f"{a.escalation_grade} (after escalation)",
+        "reason": names.scrub(why, a.child_name) or "Not given",
     }
 
 
@@ -189,6 +205,8 @@ def _returns_line(h: figures.Headline) -> str:
         if h.overdue_returns == 1
         else f"{h.overdue_returns} returns are overdue"
     )
+    if not h.returned:  # "0 of them after the due date" would describe returns that never came
+        return f"No audit has been returned yet (0 of {h.planned} planned); {overdue}."
     return (
         f"{h.returned} of {h.planned} planned audits were returned ({pct(h.completion)}), "
         f"{h.returned_late} of them after the due date; {overdue}."

@@ -254,10 +254,14 @@ def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) ->
         if not (a.moderator or a.moderated_grade or sources.moderation_kind(a)):
             continue
         changed = bool(a.moderated_grade and a.moderated_grade != a.overall_grade)
+        outcome = (
+            "Changed" if changed else "Kept" if a.moderated_grade else "Awaiting moderated grade"
+        )
+        if figures.changed_on_escalation(a):  # the grade that counts is not the moderator's
+            outcome += f"; {a.escalation_grade} after escalation"
         rows.append([
             a.audit_ref, a.case_id, a.team, a.auditor, a.moderator, sources.moderation_kind(a),
-            sources.moderation_date(a), a.overall_grade, a.moderated_grade,
-            "Changed" if changed else "Kept" if a.moderated_grade else "Awaiting moderated grade",
+            sources.moderation_date(a), a.overall_grade, a.moderated_grade, outcome,
             a.moderation_reason,
         ])  # fmt: skip
     book.table(
