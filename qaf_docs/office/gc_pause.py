@@ -1,10 +1,11 @@
-"""Bulk work with Python's cycle collector paused: a report or a big case list holds millions of objects.
+"""Bulk work with Python's cycle collector paused: a big report or case list holds millions of objects.
 
 Every full collection walks every object alive. Building the QA tracker at 10,000 audits keeps the
-register's results (millions of small objects) alive while it writes 380,000 cells, and the collector
-ran eight full passes over them: about 1 s of 4.8 s. Reading a 50,000-child case list: 0.15 s of 2 s.
-Neither makes reference cycles worth collecting meanwhile (reference counting frees everything else as
-it goes), so the collector is paused for the work and resumes after it, where it finds anything left.
+register's results (millions of small objects) alive while it writes 380,000 cells, and the
+collector ran eight full passes over them: about 1 s of 4.8 s. Reading a 50,000-child case list:
+0.15 s of 2 s. Neither makes reference cycles worth collecting meanwhile (reference counting frees
+everything else as it goes), so the collector is paused for the work and resumes after it, where it
+finds anything left.
 """
 
 from __future__ import annotations

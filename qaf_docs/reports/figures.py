@@ -5,7 +5,8 @@ Definitions (the README repeats them for the QA team):
 * an audit *counts* unless it was cancelled; it falls in a period by its audit date, else the date it
   came back, else its due date;
 * *returned*: the audit tool came back (a return date is recorded); *graded*: its final grade
-  (an escalation's decision, else the moderator's, else the auditor's) is on the scale — "Not applicable" is never counted;
+  (an escalation's decision, else the moderator's, else the auditor's) is on the scale —
+  "Not applicable" is never counted;
 * *returns overdue*: not back (planned, allocated, issued or refused) and past its due date;
   *returned late*: came back (first) after its due date;
 * *moderation agreement*: of the audits with a moderated grade, the share where it equals the
