@@ -1,4 +1,4 @@
-"""Bulk work with Python's cycle collector paused: a big report or case list holds millions of objects.
+"""Bulk work with the cycle collector paused: a big report or case list holds millions of objects.
 
 Every full collection walks every object alive. Building the QA tracker at 10,000 audits keeps the
 register's results (millions of small objects) alive while it writes 380,000 cells, and the
