@@ -191,6 +191,17 @@ def fold_header(text: str) -> str:
     return " ".join(text.split())
 
 
+# A possessive "'s" ("Child's unique ID", "Child’s DOB"): the header names the same column
+# without it ("Child Unique ID"), so matching a header to a field drops it.
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’‘`][sS]\b")
+
+
+def header_key(text: str) -> str:
+    """Fold a header for matching it to a field's spellings: as :func:`fold_header`, and a
+    possessive "'s" dropped, so "Child's unique ID" is the "Child Unique ID" column."""
+    return fold_header(_POSSESSIVE.sub("", text))
+
+
 def fold_value(text: str) -> str:
     """Fold a coded value for comparison: "a) Male" -> "male", "N1 - Neglect" -> "n1 neglect"."""
     text = _CODE_PREFIX.sub("", clean_text(text))

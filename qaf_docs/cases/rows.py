@@ -25,8 +25,8 @@ from qaf_docs.cases.columns import (
     PRIVATE_FIELDS,
     ColumnMapping,
     clean_text,
-    fold_header,
     fold_value,
+    header_key,
     parse_case_type,
     parse_yes_no,
     strip_code,
@@ -47,10 +47,10 @@ class SheetColumns:
 
 
 def find_header(sheet: Sheet, mapping: ColumnMapping) -> tuple[int, list[str], SheetColumns] | None:
-    id_keys = {fold_header(s) for s in mapping.case_id}
+    id_keys = {header_key(s) for s in mapping.case_id}
     for row_no, cells in sheet.rows:
         headers = _header_texts(cells)
-        if any(fold_header(h) in id_keys for h in headers if h):
+        if any(header_key(h) in id_keys for h in headers if h):
             return _second_header_row(sheet, row_no, headers, mapping)
         if row_no >= 20:
             break
@@ -91,11 +91,11 @@ def _second_header_row(
 
 
 def locate_columns(headers: list[str], mapping: ColumnMapping) -> SheetColumns:
-    folded = [fold_header(h) for h in headers]
+    folded = [header_key(h) for h in headers]
     index: dict[str, int] = {}
     for name, spellings in mapping.fields().items():
         for spelling in spellings:
-            key = fold_header(spelling)
+            key = header_key(spelling)
             if key in folded:
                 index[name] = folded.index(key)
                 break
