@@ -73,6 +73,7 @@ class _Accumulator:
     rows_rejected: int = 0
     personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
+    hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
@@ -181,6 +182,7 @@ def _build(
         headers=headers,
         personal_columns=list(acc.personal),
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
+        hidden_rows=dict(acc.hidden_rows),
         id_spellings=id_spellings,
     )
     if not read:
@@ -262,6 +264,7 @@ def _read_sheet(
     mapped_cols.update(personal)
     last_row = 0
     width = len(columns.headers)
+    hidden_rows = sheet.hidden_rows
     for row_no, cells in sheet.rows:
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
@@ -269,6 +272,8 @@ def _read_sheet(
         if not any(c.value not in (None, "") for c in cells):
             continue
         acc.rows_read += 1
+        if row_no in hidden_rows:
+            acc.hidden_rows[sheet.name] += 1
         if sheet.delimited and _longer_than_header(cells, width):
             # Every cell after the stray comma sits under the wrong header: none can be trusted.
             acc.problems.append(

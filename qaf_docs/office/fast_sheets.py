@@ -32,26 +32,58 @@ def sheets_needing_openpyxl(data: bytes, limits: Limits) -> set[str] | None:
     """Return the names of sheets holding a formula or an error cell; None when unsure (use openpyxl)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            book = parse_xml(z.read("xl/workbook.xml"))
-            rels = parse_xml(z.read("xl/_rels/workbook.xml.rels"))
-            targets = {
-                r.get("Id"): r.get("Target", "")
-                for r in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
-            }
             found: set[str] = set()
-            for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
-                target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-                part = (
-                    target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-                )
-                info = z.getinfo(posixpath.normpath(part))
+            for name, info in _sheet_parts(z).items():
                 if info.file_size > limits.max_member_uncompressed:
                     return None
                 if _needs_openpyxl(z.read(info)):
-                    found.add(str(sheet.get("name")))
+                    found.add(name)
             return found
     except Exception:  # anything unexpected: openpyxl reads every sheet, as before
         return None
+
+
+def hidden_rows(data: bytes, name: str, limits: Limits) -> frozenset[int]:
+    """Return the numbers of the rows hidden in sheet ``name`` (by a filter or Excel's Hide).
+
+    Neither calamine nor read-only openpyxl says which rows are hidden, and a filter left on hides
+    rows that are still in the file, so the sheet's XML is searched for them. Empty when unsure.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            info = _sheet_parts(z).get(name)
+            if info is None or info.file_size > limits.max_member_uncompressed:
+                return frozenset()
+            xml = z.read(info)
+    except Exception:  # the reader itself reports a damaged file
+        return frozenset()
+    if b'hidden="' not in xml:  # the usual sheet: nothing hidden, no row-by-row search
+        return frozenset()
+    hidden = set()
+    for row in _ROW_TAG.finditer(xml):
+        if _HIDDEN.search(row[0]) and (number := _ROW_NUMBER.search(row[0])):
+            hidden.add(int(number[1]))
+    return frozenset(hidden)
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\s[^>]*>")
+_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """Each sheet's name and the zip member holding its XML, as the workbook's parts say."""
+    book = parse_xml(z.read("xl/workbook.xml"))
+    rels = parse_xml(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
+    }
+    parts: dict[str, zipfile.ZipInfo] = {}
+    for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        parts[str(sheet.get("name"))] = z.getinfo(posixpath.normpath(part))
+    return parts
 
 
 def _needs_openpyxl(xml: bytes) -> bool:

@@ -24,7 +24,12 @@ import openpyxl
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from qaf_docs.errors import QafError, SubmissionError
-from qaf_docs.office.fast_sheets import calamine_rows, open_calamine, sheets_needing_openpyxl
+from qaf_docs.office.fast_sheets import (
+    calamine_rows,
+    hidden_rows,
+    open_calamine,
+    sheets_needing_openpyxl,
+)
 from qaf_docs.office.parts import Limits
 from qaf_docs.office.safety import FileKind, inspect_office_file
 
@@ -67,6 +72,7 @@ class Sheet:
     size: int | None = None  # about how many rows it has (header included), where cheap to know
     delimited: bool = False  # a CSV, where a row longer than its header was shifted by a delimiter
     hidden: bool = False  # hidden in the workbook (Excel's Hide), which does not remove its rows
+    hidden_rows: frozenset[int] = frozenset()  # rows hidden by a filter or Hide, still in the file
 
 
 class TableFile:
@@ -118,23 +124,25 @@ class TableFile:
 
     def sheet(self, name: str) -> Sheet:
         """Return the rows of the sheet called ``name`` (exactly as in ``sheet_names``)."""
+        if self._fast is None and self._workbook is None:
+            return _csv_sheet(self.path.name, self._data, self._error)
         hidden = name in self.hidden_sheets
+        rows_hidden = hidden_rows(self._data, name, TABLE_LIMITS)
         if self._fast is not None and name not in self._slow_sheets:
             try:
                 rows, size = calamine_rows(self._fast, name)
             except Exception as e:  # calamine's own error types: the sheet's XML is broken
                 raise self._damaged(name) from e
-            return Sheet(name, _plain_rows(rows), size, hidden=hidden)
-        if self._fast is not None and self._workbook is None:
-            self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
+            return Sheet(name, _plain_rows(rows), size, hidden=hidden, hidden_rows=rows_hidden)
         if self._workbook is None:
-            return _csv_sheet(self.path.name, self._data, self._error)
+            self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
         sheet = self._workbook[name]
         size = sheet.max_row  # an estimate for progress only: the dimension may be stale
         # A sheet's <dimension> is written by whoever saved it last, and read-only openpyxl trusts
         # it: a stale one drops rows and columns in silence. Read the cells themselves instead.
         sheet.reset_dimensions()
-        return Sheet(name, self._checked(name, _xlsx_rows(sheet)), size, hidden=hidden)
+        rows_read = self._checked(name, _xlsx_rows(sheet))
+        return Sheet(name, rows_read, size, hidden=hidden, hidden_rows=rows_hidden)
 
     def _damaged(self, sheet: str) -> QafError:
         return self._error(
