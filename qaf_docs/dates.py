@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Container
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from qaf_docs import clock
 
@@ -85,6 +86,26 @@ def parse_date(value: object, *, today: date | None = None) -> tuple[date | None
     except ValueError:
         return None, f"'{text}' is not a real date"
     return None, f"'{text}' is not a date in a recognised form (use day/month/year)"
+
+
+def numeric_order(value: object) -> Literal["day", "month", "either"] | None:
+    """Which number comes first in a date written with numbers only: "day" for "13/4/2025" (only
+    day first makes sense), "month" for "4/13/2025", "either" for "4/3/2025", else None.
+
+    A column that writes some dates month first probably writes them all so: its "either" dates
+    were then read the wrong way round, which is worth saying."""
+    if not isinstance(value, str):
+        return None
+    text = _UK_TIME_SUFFIX.sub("", " ".join(value.replace("\u00a0", " ").split()))
+    m = _NUMERIC_DATE.match(text)
+    if m is None:
+        return None
+    first, second = int(m[1]), int(m[2])
+    if first > 12 >= second:
+        return "day"
+    if second > 12 >= first:
+        return "month"
+    return "either" if first != second and first <= 12 and second <= 12 else None
 
 
 def _year(text: str, today: date | None) -> int:

@@ -3,6 +3,7 @@ rows hidden by a filter, dates written month first. Each must be read or said, n
 
 from __future__ import annotations
 
+import csv
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,6 +14,12 @@ from qaf_docs.cases.caselist import read_case_list
 
 TODAY = date(2026, 11, 1)
 HEADER = ["Allocated Team", "CIN Start Date"]
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return path
 
 
 def two_lists(path: Path, first_id_header: str) -> Path:
@@ -63,3 +70,48 @@ def test_a_list_with_nothing_hidden_says_nothing_about_hidden_rows(tmp_path):
     case_list = read_case_list(two_lists(tmp_path / "annex.xlsx", "Child ID"), today=TODAY)
     assert case_list.hidden_rows == {}
     assert "hidden" not in case_list.summary()
+
+
+def month_first_warnings(path: Path) -> dict[tuple[int, str | None], str]:
+    case_list = read_case_list(path, today=TODAY)
+    return {(p.row, p.column): p.reason for p in case_list.warnings if "month first (" in p.reason}
+
+
+def test_a_date_that_reads_either_way_in_a_month_first_column_is_named_for_checking(tmp_path):
+    """'4/3/2025' is read as 4 March; in a column whose '4/13/2025' can only be 13 April, the
+    person is told that reading may be wrong, with the row that shows the column's order."""
+    path = write_csv(
+        tmp_path / "us.csv",
+        [
+            ["Child ID", "CIN Start Date", "CIN Closure Date"],
+            ["1", "4/3/2025", ""],
+            ["2", "4/13/2025", ""],
+            ["3", "12/1/2025", "1/2/2026"],
+        ],
+    )
+    assert month_first_warnings(path) == {
+        (2, "CIN Start Date"): "'4/3/2025' was read as 4 March 2025, but this column writes dates "
+        "month first (row 3: '4/13/2025'), so it may mean 3 April 2025; check it and write dates "
+        "day/month/year",
+        (4, "CIN Start Date"): "'12/1/2025' was read as 12 January 2025, but this column writes "
+        "dates month first (row 3: '4/13/2025'), so it may mean 1 December 2025; check it and "
+        "write dates day/month/year",
+        (4, "CIN Closure Date"): "'1/2/2026' was read as 1 February 2026, but this sheet writes "
+        "dates month first (row 3, column 'CIN Start Date': '4/13/2025'), so it may mean "
+        "2 January 2026; check it and write dates day/month/year",
+    }
+    case = next(c for c in read_case_list(path, today=TODAY).cases if c.case_id == "1")
+    assert case.start_date == date(2025, 3, 4)  # read as before: only the doubt is new
+
+
+@pytest.mark.parametrize(
+    "dates",
+    [
+        ["4/3/2025", "13/4/2025", "12/1/2025"],  # day first: the UK list
+        ["4/3/2025", "4/13/2025", "13/4/2025"],  # a mix: its refused date is said on its own
+    ],
+    ids=["day-first", "mixed"],
+)
+def test_a_column_not_written_month_first_raises_no_doubt(tmp_path, dates):
+    rows = [["Child ID", "CIN Start Date"], *([str(i), d] for i, d in enumerate(dates, 1))]
+    assert month_first_warnings(write_csv(tmp_path / "uk.csv", rows)) == {}

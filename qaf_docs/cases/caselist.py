@@ -45,6 +45,7 @@ from qaf_docs.cases.columns import (
     personal_header,
     snake_header,
 )
+from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.cases.rows import (
     RowReader,
     SheetColumns,
@@ -265,6 +266,7 @@ def _read_sheet(
     last_row = 0
     width = len(columns.headers)
     hidden_rows = sheet.hidden_rows
+    orders = DateOrders()
     for row_no, cells in sheet.rows:
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
@@ -288,7 +290,7 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        reader = RowReader(sheet.name, row_no, cells, columns, today)
+        reader = RowReader(sheet.name, row_no, cells, columns, today, orders)
         case_id = read_case_id(reader)
         if case_id is None:
             acc.problems.extend(reader.problems)
@@ -320,6 +322,7 @@ def _read_sheet(
         _add_episode(acc, case, sheet.name, row_no)
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
+    acc.problems.extend(orders.problems(sheet.name, columns.headers))
     if untyped_rows:
         acc.problems.append(
             RowProblem(

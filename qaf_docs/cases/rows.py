@@ -31,6 +31,7 @@ from qaf_docs.cases.columns import (
     parse_yes_no,
     strip_code,
 )
+from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.dates import parse_date, uk, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
 
@@ -106,7 +107,13 @@ class RowReader:
     """Turns one data row into a Case, recording every problem against its sheet, row and column."""
 
     def __init__(
-        self, sheet: str, row: int, cells: list[Cell], columns: SheetColumns, today: date
+        self,
+        sheet: str,
+        row: int,
+        cells: list[Cell],
+        columns: SheetColumns,
+        today: date,
+        orders: DateOrders | None = None,
     ) -> None:
         self.sheet, self.row, self.cells, self.columns, self.today = (
             sheet,
@@ -115,6 +122,7 @@ class RowReader:
             columns,
             today,
         )
+        self.orders = orders  # told each date cell, to find columns written month first
         self.problems: list[RowProblem] = []
 
     def problem(self, col: int | None, reason: str, severity: Literal["error", "warning"]) -> None:
@@ -172,6 +180,8 @@ class RowReader:
     def date_at(self, col: int) -> date | None:
         value = self.usable(col)
         parsed, reason = parse_date(value, today=self.today)
+        if self.orders is not None:
+            self.orders.note(col, self.row, value, parsed)
         if reason and isinstance(value, str):
             shown = " ".join(value.replace("\u00a0", " ").split())
             if reason.startswith(f"'{shown}'") and not quotable(shown):
