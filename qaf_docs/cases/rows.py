@@ -147,10 +147,18 @@ class RowReader:
         if cell.kind == "formula":
             # A formula in a child's name column may spell the name: never quote it.
             shown = "" if self.private(col) else f" '{cell.value}'"
-            self.problem(col, f"formula{shown} not trusted; value ignored", severity)
+            outcome = (
+                "row not used (in Excel, copy the column and paste it back as values)"
+                if reject
+                else "value ignored"
+            )
+            self.problem(col, f"formula{shown} not trusted; {outcome}", severity)
             return None
         if cell.kind == "error":
-            self.problem(col, f"'{cell.value}' treated as blank", severity)
+            outcome = (
+                "is an Excel error, not a case id; row not used" if reject else "treated as blank"
+            )
+            self.problem(col, f"'{cell.value}' {outcome}", severity)
             return None
         return cell.value
 
