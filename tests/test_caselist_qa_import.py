@@ -115,3 +115,27 @@ def test_a_date_that_reads_either_way_in_a_month_first_column_is_named_for_check
 def test_a_column_not_written_month_first_raises_no_doubt(tmp_path, dates):
     rows = [["Child ID", "CIN Start Date"], *([str(i), d] for i, d in enumerate(dates, 1))]
     assert month_first_warnings(write_csv(tmp_path / "uk.csv", rows)) == {}
+
+
+@pytest.mark.parametrize(
+    "label", ["Total", "Grand Total:", "Sub-total", "Count of children", "Total number of cases"]
+)
+def test_a_total_row_labelled_left_of_the_id_is_not_a_child(tmp_path, label):
+    """With the team before the id, a total row puts its label under the team and its count
+    under the id: the count must not become a child who is sampled and given an auditor."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Allocated Team", "Child Unique ID", "CIN Start Date"])
+    for i in range(3):
+        ws.append(["Total Respite Team", 1000 + i, datetime(2025, 1, 1 + i)])
+    ws.append([])
+    ws.append([label, 3])
+    wb.save(tmp_path / "annex.xlsx")
+    case_list = read_case_list(tmp_path / "annex.xlsx", today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["1000", "1001", "1002"]
+    assert {c.team for c in case_list.cases} == {"Total Respite Team"}
+    (error,) = case_list.errors
+    assert (error.sheet, error.row, error.column) == ("List 6", 6, "Allocated Team")
+    assert "(a total or count row?), not a child; row not used" in error.reason
+    assert case_list.rows_read == case_list.rows_kept + case_list.rows_rejected

@@ -41,6 +41,7 @@ from qaf_docs.cases.columns import (
     ANNEX_LISTS,
     ColumnMapping,
     fold_header,
+    fold_value,
     parse_case_type,
     personal_header,
     snake_header,
@@ -267,6 +268,7 @@ def _read_sheet(
     width = len(columns.headers)
     hidden_rows = sheet.hidden_rows
     orders = DateOrders()
+    id_col = columns.index["case_id"]
     for row_no, cells in sheet.rows:
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
@@ -285,6 +287,20 @@ def _read_sheet(
                     None,
                     "the row has more cells than the header (a comma inside a name or address "
                     "that was not quoted?); row not used",
+                    "error",
+                )
+            )
+            acc.rows_rejected += 1
+            continue
+        if (label := _total_label(cells, id_col)) is not None:
+            # "Total | 24" under a list whose id is not its first column: 24 is a count.
+            acc.problems.append(
+                RowProblem(
+                    sheet.name,
+                    row_no,
+                    columns.headers[label[0]] or None,
+                    f"the row is labelled '{label[1]}' (a total or count row?), not a child; "
+                    "row not used",
                     "error",
                 )
             )
@@ -335,6 +351,28 @@ def _read_sheet(
                 "warning",
             )
         )
+
+
+# The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
+# cases"), folded; a team such as "Total Respite Team" is not one.
+_TOTAL_LABEL = re.compile(
+    r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
+    r"|(?P<count>count|sum|number)(?: of\b.*)?"
+)
+
+
+def _total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
+    """The column and label word of a total row's label left of the case id, if it has one.
+    Only the label word is returned: the rest of the cell could name someone."""
+    for col, cell in enumerate(cells[:id_col]):
+        value = cell.value
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
+            return None  # the usual row: a team or a date before the id
+        match = _TOTAL_LABEL.fullmatch(fold_value(value))
+        return (col, match["total"] or match["count"]) if match else None
+    return None
 
 
 def _longer_than_header(cells: list[Cell], width: int) -> bool:
