@@ -139,3 +139,23 @@ def test_a_total_row_labelled_left_of_the_id_is_not_a_child(tmp_path, label):
     assert (error.sheet, error.row, error.column) == ("List 6", 6, "Allocated Team")
     assert "(a total or count row?), not a child; row not used" in error.reason
     assert case_list.rows_read == case_list.rows_kept + case_list.rows_rejected
+
+
+def test_an_end_date_left_unread_says_the_case_is_taken_as_open(tmp_path):
+    """A closed case whose end date cannot be read is open to qaf, and may be sampled: the warning
+    says so, unless something else (its status) closed it."""
+    path = write_csv(
+        tmp_path / "c.csv",
+        [
+            ["Child ID", "CIN Start Date", "CIN Closure Date", "Case Status"],
+            ["1", "14/03/2025", "Not known", ""],
+            ["2", "14/03/2025", "=C2+10", ""],
+            ["3", "14/03/2025", "Not known", "Closed"],
+        ],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    reasons = {p.row: p.reason for p in case_list.warnings if p.column == "CIN Closure Date"}
+    assert reasons[2].endswith("left blank; with no end date the case is taken as open")
+    assert reasons[3].endswith("value ignored; with no end date the case is taken as open")
+    assert "taken as open" not in reasons[4]
+    assert [c.is_open for c in case_list.cases] == [True, True, False]

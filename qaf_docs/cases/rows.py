@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -318,7 +318,9 @@ def row_case(
     team = reader.text("team")
     worker = reader.text("worker")
     start = reader.date_field("start_date")
+    said = len(reader.problems)
     end = reader.date_field("end_date")
+    end_unread = said if end is None and len(reader.problems) > said else None
     cols = reader.columns.index
     if start and end and end < start:
         reader.problem(
@@ -373,6 +375,10 @@ def row_case(
         is_open = False
     if annex == 1:
         is_open = False  # a contact is an event, not an open case
+    if is_open and end_unread is not None:  # say what an unread end date does: a closed case?
+        problem = reader.problems[end_unread]
+        reason = f"{problem.reason}; with no end date the case is taken as open"
+        reader.problems[end_unread] = replace(problem, reason=reason)
 
     restricted = False
     restricted_text = reader.text("restricted")
