@@ -159,3 +159,31 @@ def test_an_end_date_left_unread_says_the_case_is_taken_as_open(tmp_path):
     assert reasons[3].endswith("value ignored; with no end date the case is taken as open")
     assert "taken as open" not in reasons[4]
     assert [c.is_open for c in case_list.cases] == [True, True, False]
+
+
+@pytest.mark.parametrize("formulas", [False, True], ids=["plain", "with-formulas"])
+def test_a_team_merged_down_over_its_children_is_each_childs_team(tmp_path, formulas):
+    """A 'pretty' export merges each team's cell over its children's rows: Excel shows the team
+    beside every child, so each child has it (no child left teamless, so the rule that nobody
+    audits their own team's cases still holds). The title merged across the top is no team."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Annex A List 6"])
+    ws.merge_cells("A1:D1")
+    ws.append(["Allocated Team", "Child Unique ID", "CIN Start Date", "Note"])
+    for i in range(5):
+        team = {0: "Team A", 3: "Team B"}.get(i)
+        ws.append([team, 1000 + i, datetime(2025, 1, 1 + i), "=1+1" if formulas else None])
+    ws.merge_cells("A3:A5")
+    ws.merge_cells("A6:A7")
+    wb.save(tmp_path / "annex.xlsx")
+    case_list = read_case_list(tmp_path / "annex.xlsx", today=TODAY)
+    assert {c.case_id: c.team for c in case_list.cases} == {
+        "1000": "Team A",
+        "1001": "Team A",
+        "1002": "Team A",
+        "1003": "Team B",
+        "1004": "Team B",
+    }
+    assert case_list.headers["List 6"][0] == "Allocated Team"

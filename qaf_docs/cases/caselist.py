@@ -56,7 +56,14 @@ from qaf_docs.cases.rows import (
     row_case,
 )
 from qaf_docs.errors import CaseListError
-from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet, TableFile, open_table_file
+from qaf_docs.office.sheets import (
+    EXCEL_ERROR_TEXTS,
+    Cell,
+    Sheet,
+    TableFile,
+    fill_merged,
+    open_table_file,
+)
 
 # ----------------------------------------------------------------------------------------------
 # Reading
@@ -157,6 +164,7 @@ def _build(
             skipped.append((sheet.name, "no case id column"))
             continue
         header_row, headers[sheet.name], columns = found
+        fill_merged(sheet, header_row)
         missing = [f for f in mapping.required if f not in columns.index]
         if missing:
             spell = getattr(mapping, missing[0])

@@ -14,6 +14,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -43,32 +44,54 @@ def sheets_needing_openpyxl(data: bytes, limits: Limits) -> set[str] | None:
         return None
 
 
-def hidden_rows(data: bytes, name: str, limits: Limits) -> frozenset[int]:
-    """Return the numbers of the rows hidden in sheet ``name`` (by a filter or Excel's Hide).
+@dataclass(frozen=True)
+class SheetLayout:
+    """What a sheet's XML says that neither reader does: rows hidden (by a filter or Excel's Hide)
+    and merged cells, as (first row, first column, last row, last column), rows counted from 1
+    as Excel does and columns from 0."""
 
-    Neither calamine nor read-only openpyxl says which rows are hidden, and a filter left on hides
-    rows that are still in the file, so the sheet's XML is searched for them. Empty when unsure.
+    hidden_rows: frozenset[int] = frozenset()
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+
+
+def sheet_layout(data: bytes, name: str, limits: Limits) -> SheetLayout:
+    """Return sheet ``name``'s hidden rows and merged cells; nothing when unsure.
+
+    Neither calamine nor read-only openpyxl says which rows are hidden or which cells are merged:
+    a filter left on hides rows still in the file, and a team merged down over its children
+    leaves every row but the first blank. So the sheet's XML is searched for them.
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             info = _sheet_parts(z).get(name)
             if info is None or info.file_size > limits.max_member_uncompressed:
-                return frozenset()
+                return SheetLayout()
             xml = z.read(info)
     except Exception:  # the reader itself reports a damaged file
-        return frozenset()
-    if b'hidden="' not in xml:  # the usual sheet: nothing hidden, no row-by-row search
-        return frozenset()
+        return SheetLayout()
     hidden = set()
-    for row in _ROW_TAG.finditer(xml):
-        if _HIDDEN.search(row[0]) and (number := _ROW_NUMBER.search(row[0])):
-            hidden.add(int(number[1]))
-    return frozenset(hidden)
+    if b'hidden="' in xml:  # the usual sheet has none: no row-by-row search
+        for row in _ROW_TAG.finditer(xml):
+            if _HIDDEN.search(row[0]) and (number := _ROW_NUMBER.search(row[0])):
+                hidden.add(int(number[1]))
+    merged = tuple(
+        (int(m[2]), _column(m[1]), int(m[4]), _column(m[3]))
+        for m in _MERGE.finditer(xml if b"mergeCell" in xml else b"")
+    )
+    return SheetLayout(frozenset(hidden), merged)
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number - 1
 
 
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\s[^>]*>")
 _HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
 
 
 def _sheet_parts(z: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:

@@ -26,8 +26,8 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 from qaf_docs.errors import QafError, SubmissionError
 from qaf_docs.office.fast_sheets import (
     calamine_rows,
-    hidden_rows,
     open_calamine,
+    sheet_layout,
     sheets_needing_openpyxl,
 )
 from qaf_docs.office.parts import Limits
@@ -73,6 +73,7 @@ class Sheet:
     delimited: bool = False  # a CSV, where a row longer than its header was shifted by a delimiter
     hidden: bool = False  # hidden in the workbook (Excel's Hide), which does not remove its rows
     hidden_rows: frozenset[int] = frozenset()  # rows hidden by a filter or Hide, still in the file
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # merged cells: see fast_sheets.SheetLayout
 
 
 class TableFile:
@@ -127,13 +128,21 @@ class TableFile:
         if self._fast is None and self._workbook is None:
             return _csv_sheet(self.path.name, self._data, self._error)
         hidden = name in self.hidden_sheets
-        rows_hidden = hidden_rows(self._data, name, TABLE_LIMITS)
+        layout = sheet_layout(self._data, name, TABLE_LIMITS)
         if self._fast is not None and name not in self._slow_sheets:
             try:
                 rows, size = calamine_rows(self._fast, name)
             except Exception as e:  # calamine's own error types: the sheet's XML is broken
                 raise self._damaged(name) from e
-            return Sheet(name, _plain_rows(rows), size, hidden=hidden, hidden_rows=rows_hidden)
+            fast = _plain_rows(rows)
+            return Sheet(
+                name,
+                fast,
+                size,
+                hidden=hidden,
+                hidden_rows=layout.hidden_rows,
+                merged=layout.merged,
+            )
         if self._workbook is None:
             self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
         sheet = self._workbook[name]
@@ -142,7 +151,14 @@ class TableFile:
         # it: a stale one drops rows and columns in silence. Read the cells themselves instead.
         sheet.reset_dimensions()
         rows_read = self._checked(name, _xlsx_rows(sheet))
-        return Sheet(name, rows_read, size, hidden=hidden, hidden_rows=rows_hidden)
+        return Sheet(
+            name,
+            rows_read,
+            size,
+            hidden=hidden,
+            hidden_rows=layout.hidden_rows,
+            merged=layout.merged,
+        )
 
     def _damaged(self, sheet: str) -> QafError:
         return self._error(
@@ -170,6 +186,37 @@ class TableFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def fill_merged(sheet: Sheet, below: int) -> None:
+    """Give each cell of a block merged down, under row ``below`` (the header), the block's value,
+    as Excel shows it: a team merged over its children's rows is each child's team. Cells merged
+    only across a row, and those of the header and above, are left as they are."""
+    spans = sorted(m for m in sheet.merged if m[0] > below and m[2] > m[0])
+    if spans:
+        sheet.rows = _filled(sheet.rows, spans)
+
+
+def _filled(
+    rows: Iterator[tuple[int, list[Cell]]], spans: list[tuple[int, int, int, int]]
+) -> Iterator[tuple[int, list[Cell]]]:
+    waiting = iter(spans)  # by first row
+    upcoming = next(waiting, None)
+    active: list[tuple[tuple[int, int, int, int], Cell]] = []
+    for row_no, cells in rows:
+        active = [(span, top) for span, top in active if span[2] >= row_no]
+        while upcoming is not None and upcoming[0] <= row_no:
+            if upcoming[0] == row_no:
+                c1 = upcoming[1]
+                active.append((upcoming, cells[c1] if c1 < len(cells) else Cell(None)))
+            upcoming = next(waiting, None)
+        for (r1, c1, _, c2), top in active:
+            if len(cells) <= c2:
+                cells = cells + [Cell(None)] * (c2 + 1 - len(cells))
+            for col in range(c1, c2 + 1):
+                if (row_no, col) != (r1, c1):
+                    cells[col] = top
+        yield row_no, cells
 
 
 def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFile:
