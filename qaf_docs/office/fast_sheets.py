@@ -29,21 +29,6 @@ _NEEDS_OPENPYXL = re.compile(rb'<(?:\w+:)?f[ >/]|\st="e"')
 _PLAIN_MARKERS = (b"<f>", b"<f ", b"<f/", b't="e"')
 
 
-def sheets_needing_openpyxl(data: bytes, limits: Limits) -> set[str] | None:
-    """Return the names of sheets holding a formula or an error cell; None when unsure (use openpyxl)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            found: set[str] = set()
-            for name, info in _sheet_parts(z).items():
-                if info.file_size > limits.max_member_uncompressed:
-                    return None
-                if _needs_openpyxl(z.read(info)):
-                    found.add(name)
-            return found
-    except Exception:  # anything unexpected: openpyxl reads every sheet, as before
-        return None
-
-
 @dataclass(frozen=True)
 class SheetLayout:
     """What a sheet's XML says that neither reader does: rows hidden (by a filter or Excel's Hide)
@@ -52,6 +37,29 @@ class SheetLayout:
 
     hidden_rows: frozenset[int] = frozenset()
     merged: tuple[tuple[int, int, int, int], ...] = ()
+
+
+def sheets_needing_openpyxl(
+    data: bytes, limits: Limits, layouts: dict[str, SheetLayout] | None = None
+) -> set[str] | None:
+    """Return the names of sheets holding a formula or an error cell; None when unsure (use openpyxl).
+
+    Each sheet's :class:`SheetLayout` goes into ``layouts`` when given, from the same reading of
+    its XML (a county's list is tens of MB of it: read once)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            found: set[str] = set()
+            for name, info in _sheet_parts(z).items():
+                if info.file_size > limits.max_member_uncompressed:
+                    return None
+                xml = z.read(info)
+                if _needs_openpyxl(xml):
+                    found.add(name)
+                if layouts is not None:
+                    layouts[name] = _layout(xml)
+            return found
+    except Exception:  # anything unexpected: openpyxl reads every sheet, as before
+        return None
 
 
 def sheet_layout(data: bytes, name: str, limits: Limits) -> SheetLayout:
@@ -69,6 +77,10 @@ def sheet_layout(data: bytes, name: str, limits: Limits) -> SheetLayout:
             xml = z.read(info)
     except Exception:  # the reader itself reports a damaged file
         return SheetLayout()
+    return _layout(xml)
+
+
+def _layout(xml: bytes) -> SheetLayout:
     hidden = set()
     if b'hidden="' in xml:  # the usual sheet has none: no row-by-row search
         for row in _ROW_TAG.finditer(xml):

@@ -25,6 +25,7 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from qaf_docs.errors import QafError, SubmissionError
 from qaf_docs.office.fast_sheets import (
+    SheetLayout,
     calamine_rows,
     open_calamine,
     sheet_layout,
@@ -102,6 +103,8 @@ class TableFile:
         self._fast = fast
         self._slow_sheets = slow_sheets or set()
         self._error = error
+        # each sheet's hidden rows and merged cells, where the opening scan found them already
+        self.layouts: dict[str, SheetLayout] = {}
 
     @property
     def sheet_names(self) -> list[str]:
@@ -128,7 +131,7 @@ class TableFile:
         if self._fast is None and self._workbook is None:
             return _csv_sheet(self.path.name, self._data, self._error)
         hidden = name in self.hidden_sheets
-        layout = sheet_layout(self._data, name, TABLE_LIMITS)
+        layout = self.layouts.get(name) or sheet_layout(self._data, name, TABLE_LIMITS)
         if self._fast is not None and name not in self._slow_sheets:
             try:
                 rows, size = calamine_rows(self._fast, name)
@@ -266,11 +269,15 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
             f"{path.name} is a Word document, not a workbook. Export the {what.lower()} from the "
             "case-management system as .xlsx or .csv."
         )
-    slow = sheets_needing_openpyxl(data, TABLE_LIMITS)
+    layouts: dict[str, SheetLayout] = {}
+    slow = sheets_needing_openpyxl(data, TABLE_LIMITS, layouts)
     fast = open_calamine(data) if slow is not None else None
     if fast is not None and slow is not None:
-        return TableFile(path, data, None, what, fast=fast, slow_sheets=slow, error=error)
-    return TableFile(path, data, _openpyxl(path, data, what, error), what, error=error)
+        table = TableFile(path, data, None, what, fast=fast, slow_sheets=slow, error=error)
+    else:
+        table = TableFile(path, data, _openpyxl(path, data, what, error), what, error=error)
+    table.layouts = layouts
+    return table
 
 
 def _openpyxl(
