@@ -33,9 +33,13 @@ _MONTHS = {
     for m in names
 }
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?$",
+    re.IGNORECASE,
+)
 _WORD_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/]([a-z]{3,9})\.?,?[ \-/](\d{2}|\d{4})$")
-_UK_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
+# A time after the date, as exports write it ("14:30", "00:00:00", "12:00:00 AM"): not needed.
+_UK_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 _EXCEL_EPOCH = date(1899, 12, 30)
 # Serial numbers outside 1 Jan 1950 .. 31 Dec 2100 are more likely counts or ids than dates.
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73415

@@ -187,3 +187,20 @@ def test_a_team_merged_down_over_its_children_is_each_childs_team(tmp_path, form
         "1004": "Team B",
     }
     assert case_list.headers["List 6"][0] == "Allocated Team"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "03/12/2026 12:00:00 AM",  # report servers' date-time
+        "03/12/2026 2:30 p.m.",
+        "2026-12-03T00:00:00",  # ISO 8601 with its 'T'
+        "2026-12-03T00:00:00Z",
+        "2026-12-03T10:00:00+01:00",
+    ],
+)
+def test_dates_with_the_times_exports_add_are_read(tmp_path, text):
+    path = write_csv(tmp_path / "c.csv", [["Child ID", "CIN Start Date"], ["1", text]])
+    case_list = read_case_list(path, today=TODAY)
+    assert case_list.cases[0].start_date == date(2026, 12, 3)
+    assert not [p for p in case_list.warnings if p.column == "CIN Start Date"]
