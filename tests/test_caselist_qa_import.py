@@ -204,3 +204,14 @@ def test_dates_with_the_times_exports_add_are_read(tmp_path, text):
     case_list = read_case_list(path, today=TODAY)
     assert case_list.cases[0].start_date == date(2026, 12, 3)
     assert not [p for p in case_list.warnings if p.column == "CIN Start Date"]
+
+
+def test_an_annex_list_skipped_for_want_of_an_id_column_says_its_children_cannot_be_sampled(
+    tmp_path,
+):
+    path = two_lists(tmp_path / "annex.xlsx", "Childs Ref")
+    summary = read_case_list(path, today=TODAY).summary()
+    assert (
+        "Skipped 'List 6' (no case id column, so none of its children can be sampled; if it has "
+        "one, name its header under [sampling.columns] in qaf.toml"
+    ) in summary

@@ -42,6 +42,7 @@ from qaf_docs.cases.columns import (
     ColumnMapping,
     fold_header,
     fold_value,
+    no_id_column,
     parse_case_type,
     personal_header,
     snake_header,
@@ -161,7 +162,7 @@ def _build(
                     '[sampling.columns] in qaf.toml (case_id = "<its header>").',
                     sheet=sheet.name,
                 )
-            skipped.append((sheet.name, "no case id column"))
+            skipped.append((sheet.name, no_id_column(sheet.name)))
             continue
         header_row, headers[sheet.name], columns = found
         fill_merged(sheet, header_row)

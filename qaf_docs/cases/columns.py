@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qaf_docs.cases.case import CaseType
+from qaf_docs.cases.case import CaseType, annex_list_number
 
 
 def _spellings(*names: str) -> list[str]:
@@ -281,3 +281,14 @@ ANNEX_LISTS: dict[int, tuple[str, CaseType]] = {
     9: ("care leaver", CaseType.CARE_LEAVER),
     10: ("adoption", CaseType.CLA),
 }
+
+
+def no_id_column(sheet: str) -> str:
+    """Why a sheet was skipped; an Annex A list of children (1 to 10) also says what to do, since
+    none of its children can be sampled."""
+    if annex_list_number(sheet) not in ANNEX_LISTS:
+        return "no case id column"
+    return (
+        "no case id column, so none of its children can be sampled; if it has one, name its "
+        'header under [sampling.columns] in qaf.toml (case_id = "<its header>")'
+    )
