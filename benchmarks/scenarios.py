@@ -284,5 +284,5 @@ def caselist_qaf(data: Path, scratch: Path) -> float:
 
 def caselist_naive(data: Path, scratch: Path) -> float:
     """The same reading with openpyxl's read-only mode for every sheet (qaf before calamine)."""
-    sheets.sheets_needing_openpyxl = lambda data, limits: None  # type: ignore[assignment]
+    sheets.sheets_needing_openpyxl = lambda data, limits, layouts=None: None  # type: ignore[assignment]
     return _timed(lambda: read_case_list(data / "annex_a.xlsx", today=TODAY))

@@ -7,6 +7,7 @@ import math
 import re
 from collections.abc import Container
 from datetime import date, datetime, timedelta
+from typing import Literal
 
 from qaf_docs import clock
 
@@ -32,9 +33,13 @@ _MONTHS = {
     for m in names
 }
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
+_ISO_DATE = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?$",
+    re.IGNORECASE,
+)
 _WORD_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/]([a-z]{3,9})\.?,?[ \-/](\d{2}|\d{4})$")
-_UK_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?$")
+# A time after the date, as exports write it ("14:30", "00:00:00", "12:00:00 AM"): not needed.
+_UK_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 _EXCEL_EPOCH = date(1899, 12, 30)
 # Serial numbers outside 1 Jan 1950 .. 31 Dec 2100 are more likely counts or ids than dates.
 _SERIAL_MIN, _SERIAL_MAX = 18264, 73415
@@ -85,6 +90,26 @@ def parse_date(value: object, *, today: date | None = None) -> tuple[date | None
     except ValueError:
         return None, f"'{text}' is not a real date"
     return None, f"'{text}' is not a date in a recognised form (use day/month/year)"
+
+
+def numeric_order(value: object) -> Literal["day", "month", "either"] | None:
+    """Which number comes first in a date written with numbers only: "day" for "13/4/2025" (only
+    day first makes sense), "month" for "4/13/2025", "either" for "4/3/2025", else None.
+
+    A column that writes some dates month first probably writes them all so: its "either" dates
+    were then read the wrong way round, which is worth saying."""
+    if not isinstance(value, str):
+        return None
+    text = _UK_TIME_SUFFIX.sub("", " ".join(value.replace("\u00a0", " ").split()))
+    m = _NUMERIC_DATE.match(text)
+    if m is None:
+        return None
+    first, second = int(m[1]), int(m[2])
+    if first > 12 >= second:
+        return "day"
+    if second > 12 >= first:
+        return "month"
+    return "either" if first != second and first <= 12 and second <= 12 else None
 
 
 def _year(text: str, today: date | None) -> int:

@@ -183,8 +183,8 @@ def test_ids_are_clean_text(tmp_path, raw, expected):
         ("6.54E+06", "scientific notation"),
         ("12.5", "not a whole number"),
         ("12 34", "unexpected characters"),
-        ("#N/A", "treated as blank"),
-        ("=A1", "formula"),
+        ("#N/A", "'#N/A' is an Excel error, not a case id; row not used"),
+        ("=A1", "formula '=A1' not trusted; row not used (in Excel, copy the column and paste"),
     ],
 )
 def test_bad_ids_reject_the_row_with_sheet_row_and_column(tmp_path, raw, reason):

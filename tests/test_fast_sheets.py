@@ -18,7 +18,7 @@ TODAY = date(2026, 3, 1)
 def _both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     fast = read_case_list(path, today=TODAY)
     with monkeypatch.context() as m:
-        m.setattr(sheets, "sheets_needing_openpyxl", lambda data, limits: None)
+        m.setattr(sheets, "sheets_needing_openpyxl", lambda data, limits, layouts=None: None)
         slow = read_case_list(path, today=TODAY)
     return fast, slow
 

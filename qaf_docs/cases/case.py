@@ -103,6 +103,7 @@ class CaseList:
     headers: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its header row
     personal_columns: list[str] = field(default_factory=list)  # headers of columns left out
     hidden_sheets: list[str] = field(default_factory=list)  # read, though hidden in the workbook
+    hidden_rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows read, though hidden
     # an id written more ways than one (leading zeros) -> its other spellings, taken as that child
     id_spellings: dict[str, list[str]] = field(default_factory=dict)
 
@@ -153,6 +154,14 @@ class CaseList:
                 f" Read the hidden sheet{_s(len(self.hidden_sheets))} {hidden} like the others: "
                 "hiding a sheet in Excel does not remove its cases (delete the sheet if they "
                 "should not be sampled)."
+            )
+        if self.hidden_rows:
+            n = sum(self.hidden_rows.values())
+            where = ", ".join(f"{k} on '{s}'" for s, k in self.hidden_rows.items())
+            text += (
+                f" Read {n} row{_s(n)} hidden in Excel ({where}) like the others: a filter or "
+                "Hide does not remove rows from the file, so their cases may be sampled (delete "
+                "the rows if they should not be)."
             )
         return text
 

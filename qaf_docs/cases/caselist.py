@@ -41,10 +41,13 @@ from qaf_docs.cases.columns import (
     ANNEX_LISTS,
     ColumnMapping,
     fold_header,
+    fold_value,
+    no_id_column,
     parse_case_type,
     personal_header,
     snake_header,
 )
+from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.cases.rows import (
     RowReader,
     SheetColumns,
@@ -55,7 +58,14 @@ from qaf_docs.cases.rows import (
 )
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.gc_pause import gc_paused
-from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet, TableFile, open_table_file
+from qaf_docs.office.sheets import (
+    EXCEL_ERROR_TEXTS,
+    Cell,
+    Sheet,
+    TableFile,
+    fill_merged,
+    open_table_file,
+)
 
 # ----------------------------------------------------------------------------------------------
 # Reading
@@ -74,6 +84,7 @@ class _Accumulator:
     rows_rejected: int = 0
     personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
+    hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
@@ -153,9 +164,10 @@ def _build(
                     '[sampling.columns] in qaf.toml (case_id = "<its header>").',
                     sheet=sheet.name,
                 )
-            skipped.append((sheet.name, "no case id column"))
+            skipped.append((sheet.name, no_id_column(sheet.name)))
             continue
         header_row, headers[sheet.name], columns = found
+        fill_merged(sheet, header_row)
         missing = [f for f in mapping.required if f not in columns.index]
         if missing:
             spell = getattr(mapping, missing[0])
@@ -183,6 +195,7 @@ def _build(
         headers=headers,
         personal_columns=list(acc.personal),
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
+        hidden_rows=dict(acc.hidden_rows),
         id_spellings=id_spellings,
     )
     if not read:
@@ -264,6 +277,9 @@ def _read_sheet(
     mapped_cols.update(personal)
     last_row = 0
     width = len(columns.headers)
+    hidden_rows = sheet.hidden_rows
+    orders = DateOrders()
+    id_col = columns.index["case_id"]
     for row_no, cells in sheet.rows:
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
@@ -271,6 +287,8 @@ def _read_sheet(
         if not any(c.value not in (None, "") for c in cells):
             continue
         acc.rows_read += 1
+        if row_no in hidden_rows:
+            acc.hidden_rows[sheet.name] += 1
         if sheet.delimited and _longer_than_header(cells, width):
             # Every cell after the stray comma sits under the wrong header: none can be trusted.
             acc.problems.append(
@@ -285,7 +303,21 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        reader = RowReader(sheet.name, row_no, cells, columns, today)
+        if (label := _total_label(cells, id_col)) is not None:
+            # "Total | 24" under a list whose id is not its first column: 24 is a count.
+            acc.problems.append(
+                RowProblem(
+                    sheet.name,
+                    row_no,
+                    columns.headers[label[0]] or None,
+                    f"the row is labelled '{label[1]}' (a total or count row?), not a child; "
+                    "row not used",
+                    "error",
+                )
+            )
+            acc.rows_rejected += 1
+            continue
+        reader = RowReader(sheet.name, row_no, cells, columns, today, orders)
         case_id = read_case_id(reader)
         if case_id is None:
             acc.problems.extend(reader.problems)
@@ -317,6 +349,7 @@ def _read_sheet(
         _add_episode(acc, case, sheet.name, row_no)
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
+    acc.problems.extend(orders.problems(sheet.name, columns.headers))
     if untyped_rows:
         acc.problems.append(
             RowProblem(
@@ -329,6 +362,28 @@ def _read_sheet(
                 "warning",
             )
         )
+
+
+# The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
+# cases"), folded; a team such as "Total Respite Team" is not one.
+_TOTAL_LABEL = re.compile(
+    r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
+    r"|(?P<count>count|sum|number)(?: of\b.*)?"
+)
+
+
+def _total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
+    """The column and label word of a total row's label left of the case id, if it has one.
+    Only the label word is returned: the rest of the cell could name someone."""
+    for col, cell in enumerate(cells[:id_col]):
+        value = cell.value
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
+            return None  # the usual row: a team or a date before the id
+        match = _TOTAL_LABEL.fullmatch(fold_value(value))
+        return (col, match["total"] or match["count"]) if match else None
+    return None
 
 
 def _longer_than_header(cells: list[Cell], width: int) -> bool:

@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qaf_docs.cases.case import CaseType
+from qaf_docs.cases.case import CaseType, annex_list_number
 
 
 def _spellings(*names: str) -> list[str]:
@@ -191,6 +191,17 @@ def fold_header(text: str) -> str:
     return " ".join(text.split())
 
 
+# A possessive "'s" ("Child's unique ID", "Child’s DOB"): the header names the same column
+# without it ("Child Unique ID"), so matching a header to a field drops it.
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’‘`][sS]\b")
+
+
+def header_key(text: str) -> str:
+    """Fold a header for matching it to a field's spellings: as :func:`fold_header`, and a
+    possessive "'s" dropped, so "Child's unique ID" is the "Child Unique ID" column."""
+    return fold_header(_POSSESSIVE.sub("", text))
+
+
 def fold_value(text: str) -> str:
     """Fold a coded value for comparison: "a) Male" -> "male", "N1 - Neglect" -> "n1 neglect"."""
     text = _CODE_PREFIX.sub("", clean_text(text))
@@ -270,3 +281,14 @@ ANNEX_LISTS: dict[int, tuple[str, CaseType]] = {
     9: ("care leaver", CaseType.CARE_LEAVER),
     10: ("adoption", CaseType.CLA),
 }
+
+
+def no_id_column(sheet: str) -> str:
+    """Why a sheet was skipped; an Annex A list of children (1 to 10) also says what to do, since
+    none of its children can be sampled."""
+    if annex_list_number(sheet) not in ANNEX_LISTS:
+        return "no case id column"
+    return (
+        "no case id column, so none of its children can be sampled; if it has one, name its "
+        'header under [sampling.columns] in qaf.toml (case_id = "<its header>")'
+    )

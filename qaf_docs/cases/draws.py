@@ -11,7 +11,7 @@ from datetime import date
 
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, id_sort_key
-from qaf_docs.cases.columns import ColumnMapping, fold_header, fold_value
+from qaf_docs.cases.columns import ColumnMapping, fold_header, fold_value, header_key
 from qaf_docs.cases.plan import (
     DEFAULT_TIER_ONE_QUOTAS,
     AuditHistory,
@@ -118,7 +118,7 @@ def _theme_key(column: str) -> str:
     # The sheet's own header ("Latest Category of Abuse") names the field it maps to.
     header = fold_header(column)
     for name, spellings in ColumnMapping().fields().items():
-        if name != "child_name" and header in {fold_header(s) for s in spellings}:
+        if name != "child_name" and header_key(column) in {header_key(s) for s in spellings}:
             return name
     folded = header.replace(" ", "_")
     aliases = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
 
@@ -25,12 +25,13 @@ from qaf_docs.cases.columns import (
     PRIVATE_FIELDS,
     ColumnMapping,
     clean_text,
-    fold_header,
     fold_value,
+    header_key,
     parse_case_type,
     parse_yes_no,
     strip_code,
 )
+from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.dates import parse_date, uk, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
 
@@ -47,10 +48,10 @@ class SheetColumns:
 
 
 def find_header(sheet: Sheet, mapping: ColumnMapping) -> tuple[int, list[str], SheetColumns] | None:
-    id_keys = {fold_header(s) for s in mapping.case_id}
+    id_keys = {header_key(s) for s in mapping.case_id}
     for row_no, cells in sheet.rows:
         headers = _header_texts(cells)
-        if any(fold_header(h) in id_keys for h in headers if h):
+        if any(header_key(h) in id_keys for h in headers if h):
             return _second_header_row(sheet, row_no, headers, mapping)
         if row_no >= 20:
             break
@@ -91,11 +92,11 @@ def _second_header_row(
 
 
 def locate_columns(headers: list[str], mapping: ColumnMapping) -> SheetColumns:
-    folded = [fold_header(h) for h in headers]
+    folded = [header_key(h) for h in headers]
     index: dict[str, int] = {}
     for name, spellings in mapping.fields().items():
         for spelling in spellings:
-            key = fold_header(spelling)
+            key = header_key(spelling)
             if key in folded:
                 index[name] = folded.index(key)
                 break
@@ -106,7 +107,13 @@ class RowReader:
     """Turns one data row into a Case, recording every problem against its sheet, row and column."""
 
     def __init__(
-        self, sheet: str, row: int, cells: list[Cell], columns: SheetColumns, today: date
+        self,
+        sheet: str,
+        row: int,
+        cells: list[Cell],
+        columns: SheetColumns,
+        today: date,
+        orders: DateOrders | None = None,
     ) -> None:
         self.sheet, self.row, self.cells, self.columns, self.today = (
             sheet,
@@ -115,6 +122,7 @@ class RowReader:
             columns,
             today,
         )
+        self.orders = orders  # told each date cell, to find columns written month first
         self.problems: list[RowProblem] = []
 
     def problem(self, col: int | None, reason: str, severity: Literal["error", "warning"]) -> None:
@@ -139,10 +147,18 @@ class RowReader:
         if cell.kind == "formula":
             # A formula in a child's name column may spell the name: never quote it.
             shown = "" if self.private(col) else f" '{cell.value}'"
-            self.problem(col, f"formula{shown} not trusted; value ignored", severity)
+            outcome = (
+                "row not used (in Excel, copy the column and paste it back as values)"
+                if reject
+                else "value ignored"
+            )
+            self.problem(col, f"formula{shown} not trusted; {outcome}", severity)
             return None
         if cell.kind == "error":
-            self.problem(col, f"'{cell.value}' treated as blank", severity)
+            outcome = (
+                "is an Excel error, not a case id; row not used" if reject else "treated as blank"
+            )
+            self.problem(col, f"'{cell.value}' {outcome}", severity)
             return None
         return cell.value
 
@@ -172,6 +188,8 @@ class RowReader:
     def date_at(self, col: int) -> date | None:
         value = self.usable(col)
         parsed, reason = parse_date(value, today=self.today)
+        if self.orders is not None:
+            self.orders.note(col, self.row, value, parsed)
         if reason and isinstance(value, str):
             shown = " ".join(value.replace("\u00a0", " ").split())
             if reason.startswith(f"'{shown}'") and not quotable(shown):
@@ -300,7 +318,9 @@ def row_case(
     team = reader.text("team")
     worker = reader.text("worker")
     start = reader.date_field("start_date")
+    said = len(reader.problems)
     end = reader.date_field("end_date")
+    end_unread = said if end is None and len(reader.problems) > said else None
     cols = reader.columns.index
     if start and end and end < start:
         reader.problem(
@@ -355,6 +375,10 @@ def row_case(
         is_open = False
     if annex == 1:
         is_open = False  # a contact is an event, not an open case
+    if is_open and end_unread is not None:  # say what an unread end date does: a closed case?
+        problem = reader.problems[end_unread]
+        reason = f"{problem.reason}; with no end date the case is taken as open"
+        reader.problems[end_unread] = replace(problem, reason=reason)
 
     restricted = False
     restricted_text = reader.text("restricted")

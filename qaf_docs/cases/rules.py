@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal, cast
 
 from qaf_docs.cases.case import CaseList
-from qaf_docs.cases.columns import ColumnMapping, fold_header
+from qaf_docs.cases.columns import ColumnMapping, header_key
 from qaf_docs.cases.plan import RoundKind, RoundSpec
 from qaf_docs.errors import CaseListError, SettingsError
 from qaf_docs.workspace import SamplingSettings
@@ -30,9 +30,9 @@ def column_mapping(columns: Mapping[str, str]) -> ColumnMapping:
 
 def check_mapped_headers(case_list: CaseList, columns: Mapping[str, str]) -> None:
     """Fail when a header named in ``[sampling.columns]`` is in none of the sheets read."""
-    seen = {fold_header(h) for headers in case_list.headers.values() for h in headers if h}
+    seen = {header_key(h) for headers in case_list.headers.values() for h in headers if h}
     for name, header in columns.items():
-        if fold_header(header) not in seen:
+        if header_key(header) not in seen:
             sample = sorted({h for hs in case_list.headers.values() for h in hs if h})[:12]
             raise CaseListError(
                 f"qaf.toml maps {name} to the header '{header}' ([sampling.columns]), but "

@@ -14,6 +14,7 @@ import posixpath
 import re
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -28,30 +29,96 @@ _NEEDS_OPENPYXL = re.compile(rb'<(?:\w+:)?f[ >/]|\st="e"')
 _PLAIN_MARKERS = (b"<f>", b"<f ", b"<f/", b't="e"')
 
 
-def sheets_needing_openpyxl(data: bytes, limits: Limits) -> set[str] | None:
-    """Return the names of sheets holding a formula or an error cell; None when unsure (use openpyxl)."""
+@dataclass(frozen=True)
+class SheetLayout:
+    """What a sheet's XML says that neither reader does: rows hidden (by a filter or Excel's Hide)
+    and merged cells, as (first row, first column, last row, last column), rows counted from 1
+    as Excel does and columns from 0."""
+
+    hidden_rows: frozenset[int] = frozenset()
+    merged: tuple[tuple[int, int, int, int], ...] = ()
+
+
+def sheets_needing_openpyxl(
+    data: bytes, limits: Limits, layouts: dict[str, SheetLayout] | None = None
+) -> set[str] | None:
+    """Return the names of sheets holding a formula or an error cell; None when unsure (use openpyxl).
+
+    Each sheet's :class:`SheetLayout` goes into ``layouts`` when given, from the same reading of
+    its XML (a county's list is tens of MB of it: read once)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            book = parse_xml(z.read("xl/workbook.xml"))
-            rels = parse_xml(z.read("xl/_rels/workbook.xml.rels"))
-            targets = {
-                r.get("Id"): r.get("Target", "")
-                for r in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
-            }
             found: set[str] = set()
-            for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
-                target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
-                part = (
-                    target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-                )
-                info = z.getinfo(posixpath.normpath(part))
+            for name, info in _sheet_parts(z).items():
                 if info.file_size > limits.max_member_uncompressed:
                     return None
-                if _needs_openpyxl(z.read(info)):
-                    found.add(str(sheet.get("name")))
+                xml = z.read(info)
+                if _needs_openpyxl(xml):
+                    found.add(name)
+                if layouts is not None:
+                    layouts[name] = _layout(xml)
             return found
     except Exception:  # anything unexpected: openpyxl reads every sheet, as before
         return None
+
+
+def sheet_layout(data: bytes, name: str, limits: Limits) -> SheetLayout:
+    """Return sheet ``name``'s hidden rows and merged cells; nothing when unsure.
+
+    Neither calamine nor read-only openpyxl says which rows are hidden or which cells are merged:
+    a filter left on hides rows still in the file, and a team merged down over its children
+    leaves every row but the first blank. So the sheet's XML is searched for them.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            info = _sheet_parts(z).get(name)
+            if info is None or info.file_size > limits.max_member_uncompressed:
+                return SheetLayout()
+            xml = z.read(info)
+    except Exception:  # the reader itself reports a damaged file
+        return SheetLayout()
+    return _layout(xml)
+
+
+def _layout(xml: bytes) -> SheetLayout:
+    hidden = set()
+    if b'hidden="' in xml:  # the usual sheet has none: no row-by-row search
+        for row in _ROW_TAG.finditer(xml):
+            if _HIDDEN.search(row[0]) and (number := _ROW_NUMBER.search(row[0])):
+                hidden.add(int(number[1]))
+    merged = tuple(
+        (int(m[2]), _column(m[1]), int(m[4]), _column(m[3]))
+        for m in _MERGE.finditer(xml if b"mergeCell" in xml else b"")
+    )
+    return SheetLayout(frozenset(hidden), merged)
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number - 1
+
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\s[^>]*>")
+_HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
+
+
+def _sheet_parts(z: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
+    """Each sheet's name and the zip member holding its XML, as the workbook's parts say."""
+    book = parse_xml(z.read("xl/workbook.xml"))
+    rels = parse_xml(z.read("xl/_rels/workbook.xml.rels"))
+    targets = {
+        r.get("Id"): r.get("Target", "") for r in rels.iter(f"{{{_PKG_REL_NS}}}Relationship")
+    }
+    parts: dict[str, zipfile.ZipInfo] = {}
+    for sheet in book.iter(f"{{{_MAIN_NS}}}sheet"):
+        target = targets.get(sheet.get(f"{{{_REL_NS}}}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+        parts[str(sheet.get("name"))] = z.getinfo(posixpath.normpath(part))
+    return parts
 
 
 def _needs_openpyxl(xml: bytes) -> bool:

@@ -24,7 +24,13 @@ import openpyxl
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from qaf_docs.errors import QafError, SubmissionError
-from qaf_docs.office.fast_sheets import calamine_rows, open_calamine, sheets_needing_openpyxl
+from qaf_docs.office.fast_sheets import (
+    SheetLayout,
+    calamine_rows,
+    open_calamine,
+    sheet_layout,
+    sheets_needing_openpyxl,
+)
 from qaf_docs.office.parts import Limits
 from qaf_docs.office.safety import FileKind, inspect_office_file
 
@@ -67,6 +73,8 @@ class Sheet:
     size: int | None = None  # about how many rows it has (header included), where cheap to know
     delimited: bool = False  # a CSV, where a row longer than its header was shifted by a delimiter
     hidden: bool = False  # hidden in the workbook (Excel's Hide), which does not remove its rows
+    hidden_rows: frozenset[int] = frozenset()  # rows hidden by a filter or Hide, still in the file
+    merged: tuple[tuple[int, int, int, int], ...] = ()  # merged cells: see fast_sheets.SheetLayout
 
 
 class TableFile:
@@ -95,6 +103,8 @@ class TableFile:
         self._fast = fast
         self._slow_sheets = slow_sheets or set()
         self._error = error
+        # each sheet's hidden rows and merged cells, where the opening scan found them already
+        self.layouts: dict[str, SheetLayout] = {}
 
     @property
     def sheet_names(self) -> list[str]:
@@ -118,23 +128,40 @@ class TableFile:
 
     def sheet(self, name: str) -> Sheet:
         """Return the rows of the sheet called ``name`` (exactly as in ``sheet_names``)."""
+        if self._fast is None and self._workbook is None:
+            return _csv_sheet(self.path.name, self._data, self._error)
         hidden = name in self.hidden_sheets
+        layout = self.layouts.get(name) or sheet_layout(self._data, name, TABLE_LIMITS)
         if self._fast is not None and name not in self._slow_sheets:
             try:
                 rows, size = calamine_rows(self._fast, name)
             except Exception as e:  # calamine's own error types: the sheet's XML is broken
                 raise self._damaged(name) from e
-            return Sheet(name, _plain_rows(rows), size, hidden=hidden)
-        if self._fast is not None and self._workbook is None:
-            self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
+            fast = _plain_rows(rows)
+            return Sheet(
+                name,
+                fast,
+                size,
+                hidden=hidden,
+                hidden_rows=layout.hidden_rows,
+                merged=layout.merged,
+            )
         if self._workbook is None:
-            return _csv_sheet(self.path.name, self._data, self._error)
+            self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
         sheet = self._workbook[name]
         size = sheet.max_row  # an estimate for progress only: the dimension may be stale
         # A sheet's <dimension> is written by whoever saved it last, and read-only openpyxl trusts
         # it: a stale one drops rows and columns in silence. Read the cells themselves instead.
         sheet.reset_dimensions()
-        return Sheet(name, self._checked(name, _xlsx_rows(sheet)), size, hidden=hidden)
+        rows_read = self._checked(name, _xlsx_rows(sheet))
+        return Sheet(
+            name,
+            rows_read,
+            size,
+            hidden=hidden,
+            hidden_rows=layout.hidden_rows,
+            merged=layout.merged,
+        )
 
     def _damaged(self, sheet: str) -> QafError:
         return self._error(
@@ -162,6 +189,37 @@ class TableFile:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def fill_merged(sheet: Sheet, below: int) -> None:
+    """Give each cell of a block merged down, under row ``below`` (the header), the block's value,
+    as Excel shows it: a team merged over its children's rows is each child's team. Cells merged
+    only across a row, and those of the header and above, are left as they are."""
+    spans = sorted(m for m in sheet.merged if m[0] > below and m[2] > m[0])
+    if spans:
+        sheet.rows = _filled(sheet.rows, spans)
+
+
+def _filled(
+    rows: Iterator[tuple[int, list[Cell]]], spans: list[tuple[int, int, int, int]]
+) -> Iterator[tuple[int, list[Cell]]]:
+    waiting = iter(spans)  # by first row
+    upcoming = next(waiting, None)
+    active: list[tuple[tuple[int, int, int, int], Cell]] = []
+    for row_no, cells in rows:
+        active = [(span, top) for span, top in active if span[2] >= row_no]
+        while upcoming is not None and upcoming[0] <= row_no:
+            if upcoming[0] == row_no:
+                c1 = upcoming[1]
+                active.append((upcoming, cells[c1] if c1 < len(cells) else Cell(None)))
+            upcoming = next(waiting, None)
+        for (r1, c1, _, c2), top in active:
+            if len(cells) <= c2:
+                cells = cells + [Cell(None)] * (c2 + 1 - len(cells))
+            for col in range(c1, c2 + 1):
+                if (row_no, col) != (r1, c1):
+                    cells[col] = top
+        yield row_no, cells
 
 
 def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFile:
@@ -211,11 +269,15 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
             f"{path.name} is a Word document, not a workbook. Export the {what.lower()} from the "
             "case-management system as .xlsx or .csv."
         )
-    slow = sheets_needing_openpyxl(data, TABLE_LIMITS)
+    layouts: dict[str, SheetLayout] = {}
+    slow = sheets_needing_openpyxl(data, TABLE_LIMITS, layouts)
     fast = open_calamine(data) if slow is not None else None
     if fast is not None and slow is not None:
-        return TableFile(path, data, None, what, fast=fast, slow_sheets=slow, error=error)
-    return TableFile(path, data, _openpyxl(path, data, what, error), what, error=error)
+        table = TableFile(path, data, None, what, fast=fast, slow_sheets=slow, error=error)
+    else:
+        table = TableFile(path, data, _openpyxl(path, data, what, error), what, error=error)
+    table.layouts = layouts
+    return table
 
 
 def _openpyxl(
