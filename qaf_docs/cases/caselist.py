@@ -275,6 +275,12 @@ def _read_sheet(
     ]
     acc.personal.update((columns.headers[i], None) for i in personal)
     mapped_cols.update(personal)
+    # The columns kept as case facts, each with its key: worked out once, not once a row.
+    unmapped = [
+        (col, key)
+        for col, header in enumerate(columns.headers)
+        if header and col not in mapped_cols and (key := snake_header(header))
+    ]
     last_row = 0
     width = len(columns.headers)
     hidden_rows = sheet.hidden_rows
@@ -326,11 +332,8 @@ def _read_sheet(
         case, typed = row_case(reader, case_id, sheet.name, annex, annex_stage, sheet_type)
         untyped_rows += not typed
         attributes = dict(case.attributes)
-        for col, header in enumerate(columns.headers):
-            if not header or col in mapped_cols:
-                continue
-            key = snake_header(header)
-            if not key or key in attributes:
+        for col, key in unmapped:
+            if key in attributes:
                 continue
             if col in date_cols:
                 d = reader.date_at(col)
