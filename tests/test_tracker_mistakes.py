@@ -1,0 +1,142 @@
+"""Mistakes managers make in their action tracker, and what qaf says about each: an older copy
+that would take back updates already recorded, a completion date on an action not marked
+Completed, a header row reworded or a column put in front of it.
+
+Each note names the sheet row and column the manager sees, and nothing already recorded changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import TODAY, drop, pack_xlsx
+from lifecycle_helpers import complete_all, edit_tracker, note_beside, return_form, run
+from openpyxl import load_workbook
+
+from qaf_docs.frameworks import Framework
+from qaf_docs.office.action_sheet import Column, find_actions_header
+from qaf_docs.records import AuditRecord, TrackerRow
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
+
+Edit = Callable[[object, int], None]
+
+
+def _cell(sheet: object, row: int, column: int, value: object) -> None:
+    """Set a cell, None clearing it (as ``sheet.cell(..., value=None)`` would not)."""
+    sheet.cell(row=row, column=column).value = value  # type: ignore[attr-defined]
+
+
+def _actions(ws: Workspace, ref: str) -> list[TrackerRow]:
+    with open_register(ws) as register:
+        return register.current_actions(ref)
+
+
+def _status(ws: Workspace, ref: str) -> str:
+    with open_register(ws) as register:
+        return register.audit(ref).status  # type: ignore[union-attr]
+
+
+def _older_copy(ws: Workspace, audit: AuditRecord, edit: Edit) -> Path:
+    """A copy of the tracker the manager saved before their latest update was sent."""
+    older = ws.root / "older.xlsx"
+    wb = load_workbook(pack_xlsx(ws, audit))
+    sheet = wb.worksheets[0]
+    edit(sheet, find_actions_header(sheet) + 1)  # type: ignore[operator]
+    wb.save(older)
+    return older
+
+
+def _progress(sheet: object, first: int) -> None:
+    """The older copy: the first action In progress with a first note, nothing signed off."""
+    _cell(sheet, first, Column.STATUS, "In progress")
+    _cell(sheet, first, Column.EVIDENCE, "Visit booked")
+
+
+@pytest.mark.parametrize(
+    "older, newer, words",
+    [
+        (
+            lambda s, r: complete_all(s, r, sign=False),
+            complete_all,
+            "already recorded as signed off by T. Manager",
+        ),
+        (
+            _progress,
+            lambda s, r: (
+                _cell(s, r, Column.STATUS, "Completed"),
+                _cell(s, r, Column.COMPLETED, TODAY),
+            ),
+            "already recorded as Completed",
+        ),
+        (
+            lambda s, r: _cell(s, r, Column.STATUS, "Not started"),
+            _progress,
+            "already recorded as In progress, but this tracker says Not started",
+        ),
+    ],
+    ids=["signed off", "completed", "in progress"],
+)
+def test_an_older_copy_never_takes_back_a_sign_off_or_progress_already_recorded(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    older: Edit,
+    newer: Edit,
+    words: str,
+) -> None:
+    """The manager sends the signed-off tracker (the audit closes), then an older copy of it
+    turns up in the inbox: recording it would reopen the audit and lose the sign-offs."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    copy = _older_copy(workspace, audit, older)
+    edit_tracker(workspace, audit, newer)
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    before = _actions(workspace, audit.audit_ref)
+    status = _status(workspace, audit.audit_ref)
+    drop(copy, workspace.inbox, "older.xlsx")
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    note = " ".join(note_beside(workspace, "older.xlsx").split())
+    assert words in note and "it looks like an older copy" in note
+    first = find_actions_header(load_workbook(copy).worksheets[0]) + 1  # type: ignore[operator]
+    assert f"Row {first}: " in note  # the row the manager sees, not an action number
+    assert _actions(workspace, audit.audit_ref) == before
+    assert _status(workspace, audit.audit_ref) == status
+
+
+def test_an_older_copy_without_the_evidence_already_recorded_is_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    older = _older_copy(
+        workspace, audit, lambda s, r: _cell(s, r, Column.STATUS, "In progress")
+    )
+    edit_tracker(workspace, audit, _progress)
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    drop(older, workspace.inbox, "older.xlsx")
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    note = " ".join(note_beside(workspace, "older.xlsx").split())
+    assert "Evidence: evidence is already recorded for this action" in note
+    assert _actions(workspace, audit.audit_ref)[0].evidence == "Visit booked"
+
+
+def test_the_managers_own_copy_updated_again_and_sent_again_is_accepted(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A manager who keeps the first tracker and sends it again each month, each time with more
+    done, is not sending an older copy: every update takes the actions forward."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    own = _older_copy(workspace, audit, _progress)
+    drop(own, workspace.inbox, "first.xlsx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    wb = load_workbook(own)
+    sheet = wb.worksheets[0]
+    complete_all(sheet, find_actions_header(sheet) + 1)  # type: ignore[operator]
+    wb.save(own)
+    drop(own, workspace.inbox, "second.xlsx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert _status(workspace, audit.audit_ref) == "closed"
