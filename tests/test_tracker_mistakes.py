@@ -140,3 +140,78 @@ def test_the_managers_own_copy_updated_again_and_sent_again_is_accepted(
     drop(own, workspace.inbox, "second.xlsx")
     assert [o.result for o in run(workspace)] == ["accepted"]
     assert _status(workspace, audit.audit_ref) == "closed"
+
+
+@pytest.mark.parametrize(
+    "status, words",
+    [
+        (None, "the action has a completion date ({}) but its status is blank (read as Not started)"),
+        ("In progress", "the action has a completion date ({}) but its status is In progress"),
+    ],
+    ids=["status left blank", "in progress"],
+)
+def test_a_completion_date_on_an_action_not_marked_completed_is_refused_naming_the_status(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    status: str | None,
+    words: str,
+) -> None:
+    """A manager types the completion date and forgets the Status drop-down: recording it would
+    keep the action Not started with a date it was done, which no figure can make sense of."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    first: list[int] = []
+
+    def edit(sheet: object, row: int) -> None:
+        first.append(row)
+        _cell(sheet, row, Column.STATUS, status)
+        _cell(sheet, row, Column.COMPLETED, TODAY)
+
+    edit_tracker(workspace, audit, edit)
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    assert f"Row {first[0]}: Status: " + words.format(f"{TODAY:%d/%m/%Y}") in note
+    assert "Choose Completed if the action is done" in note
+    assert {a.completed_on for a in _actions(workspace, audit.audit_ref)} == {None}
+
+
+@pytest.mark.parametrize(
+    "status, typed, fix",
+    [
+        ("In progress", "tbc", "Leave Completion date blank until the action is completed"),
+        ("Completed", "March 12th", "Type the date like 03/12/2026"),
+    ],
+)
+def test_a_word_in_the_completion_date_says_what_to_do_and_nothing_contradicts_it(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    status: str,
+    typed: str,
+    fix: str,
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        _cell(sheet, row, Column.STATUS, status)
+        _cell(sheet, row, Column.COMPLETED, typed)
+
+    edit_tracker(workspace, audit, edit)
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    assert f"'{typed}' is not a date" in note and fix in note
+    # The date typed is there, unreadable: "has no completion date" would say otherwise.
+    assert "has no completion date" not in note
+
+
+def test_n_a_as_a_status_says_how_to_close_an_action_that_no_longer_applies(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    edit_tracker(workspace, audit, lambda s, r: _cell(s, r, Column.STATUS, "N/A"))
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    assert "'N/A' is not a status (an action that no longer applies is marked Completed" in note
