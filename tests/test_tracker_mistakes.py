@@ -111,9 +111,7 @@ def test_an_older_copy_without_the_evidence_already_recorded_is_refused(
 ) -> None:
     audit = issued[0]
     return_form(workspace, audit, framework)
-    older = _older_copy(
-        workspace, audit, lambda s, r: _cell(s, r, Column.STATUS, "In progress")
-    )
+    older = _older_copy(workspace, audit, lambda s, r: _cell(s, r, Column.STATUS, "In progress"))
     edit_tracker(workspace, audit, _progress)
     assert [o.result for o in run(workspace)] == ["accepted"]
     drop(older, workspace.inbox, "older.xlsx")
@@ -145,7 +143,10 @@ def test_the_managers_own_copy_updated_again_and_sent_again_is_accepted(
 @pytest.mark.parametrize(
     "status, words",
     [
-        (None, "the action has a completion date ({}) but its status is blank (read as Not started)"),
+        (
+            None,
+            "the action has a completion date ({}) but its status is blank (read as Not started)",
+        ),
         ("In progress", "the action has a completion date ({}) but its status is In progress"),
     ],
     ids=["status left blank", "in progress"],
@@ -215,3 +216,77 @@ def test_n_a_as_a_status_says_how_to_close_an_action_that_no_longer_applies(
     assert [o.result for o in run(workspace)] == ["rejected"]
     note = " ".join(note_beside(workspace, "tracker.xlsx").split())
     assert "'N/A' is not a status (an action that no longer applies is marked Completed" in note
+
+
+def _header(sheet: object, first: int) -> int:
+    return first - 1
+
+
+@pytest.mark.parametrize(
+    "change, words",
+    [
+        ("a column put in front", None),
+        ("headings reworded", None),
+        ("No. renamed", "no column headed 'No.'"),
+        ("Status renamed", "no column headed 'Status'"),
+    ],
+)
+def test_a_header_row_reworded_or_pushed_along_is_read_or_refused_naming_the_column(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    ingest_one: Callable[[Workspace], str],
+    change: str,
+    words: str | None,
+) -> None:
+    """Managers put a RAG column in front, or retype the headings in their own words: the table
+    is still read by its headings; one heading qaf cannot match is named, and the note says whose
+    tracker it is and goes to its manager (it said "Audit: not identified")."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, first: int) -> None:
+        complete_all(sheet, first)
+        head = _header(sheet, first)
+        if change == "a column put in front":
+            sheet.insert_cols(1)  # type: ignore[attr-defined]
+            _cell(sheet, head, 1, "RAG")
+            _cell(sheet, first, 1, "Green")
+        elif change == "headings reworded":
+            _cell(sheet, head, Column.DESCRIPTION, "Agreed action")
+            _cell(sheet, head, Column.STATUS, "Current status")
+            _cell(sheet, head, Column.COMPLETED, "Date of completion")
+        elif change == "No. renamed":
+            _cell(sheet, head, Column.NUMBER, "Ref")
+        else:
+            _cell(sheet, head, Column.STATUS, "RAG")
+
+    edit_tracker(workspace, audit, edit)
+    result = ingest_one(workspace)
+    if words is None:
+        assert result == "accepted", note_beside(workspace, "tracker.xlsx")
+        assert _status(workspace, audit.audit_ref) == "closed"
+        return
+    assert result == "rejected"
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    assert words in note
+    assert f"Audit: {audit.audit_ref} (case {audit.case_id}" in note
+    assert "manager who keeps this case's action tracker" in note
+    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+
+
+@pytest.fixture(params=["a burst", "one file"])
+def ingest_one(request: pytest.FixtureRequest) -> Callable[[Workspace], str]:
+    """Take the dropped tracker as ``qaf ingest`` does (a burst) or as ``qaf watch`` does."""
+    from qaf_docs.inbox.ingest import Ingestor
+
+    def burst(ws: Workspace) -> str:
+        [outcome] = run(ws)
+        return outcome.result
+
+    def one(ws: Workspace) -> str:
+        settings = ws.load_settings()
+        with open_register(ws, settings) as register:
+            return Ingestor(ws, register, settings).process(ws.inbox / "tracker.xlsx").result
+
+    return burst if request.param == "a burst" else one

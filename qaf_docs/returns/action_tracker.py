@@ -228,8 +228,7 @@ def read_tracker(
 
 
 _NOT_DONE_YET = (
-    "Leave Completion date blank until the action is completed, then type the date like "
-    "03/12/2026."
+    "Leave Completion date blank until the action is completed, then type the date like 03/12/2026."
 )
 
 
