@@ -290,3 +290,56 @@ def ingest_one(request: pytest.FixtureRequest) -> Callable[[Workspace], str]:
             return Ingestor(ws, register, settings).process(ws.inbox / "tracker.xlsx").result
 
     return burst if request.param == "a burst" else one
+
+
+def _rows(sheet: object, first: int) -> int:
+    """How many actions the tracker lists (its filled rows from ``first``)."""
+    count = 0
+    while sheet.cell(row=first + count, column=Column.DESCRIPTION).value:  # type: ignore[attr-defined]
+        count += 1
+    return count
+
+
+@pytest.mark.parametrize("mistake", ["row inserted and renumbered", "sorted without No."])
+def test_a_changed_action_number_is_named_as_such_not_as_rewritten_actions(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, mistake: str
+) -> None:
+    """A manager inserts a row under action 1 and renumbers the rows below, or sorts the table
+    by Status without the No. column: the note said each agreed action's wording, owner and due
+    date had been changed and asked for them to be put back, which the manager had not done."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    seen: list[tuple[int, int]] = []
+
+    def edit(sheet: object, first: int) -> None:
+        count = _rows(sheet, first)
+        assert count >= 2, "the test needs an audit agreeing two actions or more"
+        seen.append((first, count))
+        if mistake == "row inserted and renumbered":
+            sheet.insert_rows(first + 1)  # type: ignore[attr-defined]
+            _cell(sheet, first + 1, Column.DESCRIPTION, "Speak to the school")
+            _cell(sheet, first + 1, Column.OWNER, "Allocated social worker")
+            for n in range(2, count + 2):
+                _cell(sheet, first + n - 1, Column.NUMBER, n)
+        else:  # the rows reversed, all but the No. column
+            rows = [
+                [sheet.cell(row=first + i, column=c).value for c in range(2, 11)]  # type: ignore[attr-defined]
+                for i in range(count)
+            ]
+            for i, values in enumerate(reversed(rows)):
+                for c, value in enumerate(values, start=2):
+                    if c != Column.OVERDUE:
+                        _cell(sheet, first + i, c, value)
+
+    edit_tracker(workspace, audit, edit)
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    first, count = seen[0]
+    assert "differs from the action agreed" not in note
+    if mistake == "row inserted and renumbered":
+        assert f"Row {first + 1}: No.: this row's action was not agreed in the audit" in note
+        assert f"Row {first + 2}: No.: this row is agreed action 2, but it is numbered 3" in note
+    else:
+        assert f"Row {first}: No.: this row is agreed action {count}, but it is numbered 1" in note
+    assert "leave No. blank (or type NEW) on a row you add" in note
+    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}

@@ -90,6 +90,38 @@ def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[tuple[i
     return found
 
 
+_KEEP_NUMBERS = (
+    "Keep the No. qaf gave each agreed action (it is how qaf tells the actions apart), and leave "
+    "No. blank (or type NEW) on a row you add."
+)
+
+
+def _renumbered(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[Finding]:
+    """Errors for rows whose No. was changed: a row inserted mid-table with the numbers below it
+    moved on, or a sort that left the No. column behind. Each agreed action is recognised by its
+    wording (where no two share it) and named with the number it should have."""
+    wordings = [_words(a.description) for a in agreed]
+    own = {w: a.number for w, a in zip(wordings, agreed, strict=True) if wordings.count(w) == 1}
+    pairs = zip(tracker.rows, tracker.excel_rows, strict=True)
+    rows = [(r, at, own.get(_words(r.description))) for r, at in pairs if r.description]
+    if not any(was is not None and was != r.number for r, _, was in rows):
+        return []
+    numbers = {a.number for a in agreed}
+    found = []
+    for r, at, was in rows:
+        if was is not None and was != r.number:
+            why = f"this row is agreed action {was}, but it is numbered {r.number}"
+        elif was is None and r.number in numbers and _words(r.description) not in wordings:
+            why = (
+                "this row's action was not agreed in the audit, but it has the number of agreed "
+                f"action {r.number}"
+            )
+        else:
+            continue
+        found.append(Finding("error", f"Row {at}: No.", why, _KEEP_NUMBERS))
+    return found
+
+
 def agreed_action_findings(
     tracker: TrackerForm,
     agreed: Sequence[TrackerRow],
@@ -122,6 +154,9 @@ def agreed_action_findings(
                 "latest tracker of this audit.",
             )
         ]
+    moved = _renumbered(tracker, agreed)
+    if moved:
+        return moved  # "the wording differs" on every row below an inserted one would mislead
     by = f"the auditor ({auditor})" if auditor else "the auditor"
     return [
         Finding(
