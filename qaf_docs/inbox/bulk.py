@@ -200,7 +200,13 @@ class BulkIngestor(Ingestor):
                 path, digest, label, None, [finding], named=identity.audit_ref
             )
         if reading.problem is not None:
-            return self._reject_later(path, digest, label, None, [reading.problem])
+            # A tracker whose table cannot be read is still the known audit's: its note says so
+            # and goes to the manager (a form's problem is left as it was: no audit named).
+            tracker = reading.kind is FileKind.XLSX
+            return self._reject_later(
+                path, digest, label, audit if tracker else None, [reading.problem],
+                for_manager=tracker,
+            )  # fmt: skip
         # The lifecycle's checks need the register, so they run here rather than in the workers;
         # a safeguarding concern is kept even when the rest of the file is refused.
         framework = self._framework(audit.framework_id, identity.framework_sha256)

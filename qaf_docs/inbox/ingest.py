@@ -184,8 +184,12 @@ class Ingestor:
         return outcome
 
     def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
-        tracker = read_tracker(path, self.limits, received_on=clock.today())
         audit = self.register.audit(identity.audit_ref)
+        try:
+            tracker = read_tracker(path, self.limits, received_on=clock.today())
+        except SubmissionError as e:  # the audit is known: the note says whose tracker it is
+            finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+            return self._reject(path, digest, label, audit, [finding], for_manager=True)
         found = tracker.findings + checks.tracker_history_findings(self.register, audit, tracker)
         if errors(found):
             return self._reject(path, digest, label, audit, found, for_manager=True)
@@ -200,12 +204,8 @@ class Ingestor:
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)
         log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
-        return self._move(
-            path,
-            self.ws.processed,
-            Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings),
-            digest,
-        )
+        outcome = Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings)
+        return self._move(path, self.ws.processed, outcome, digest)
 
     def _refresh_action_tracker(self, audit: AuditRecord) -> str:
         """Re-issue the case's tracker with the actions just agreed, hand it to the manager's folder

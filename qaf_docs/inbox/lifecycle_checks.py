@@ -206,7 +206,7 @@ def tracker_history_findings(
         return agreed  # an older copy: the one thing to say
     agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
     current = register.current_actions(audit.audit_ref)
-    return agreed + tracker_findings(tracker.rows, current, agreed_on=agreed_on)
+    return agreed + tracker_findings(tracker, current, agreed_on=agreed_on)
 
 
 def redo_pathway(

@@ -38,10 +38,20 @@ _NUMBER_HEADERS = ("no.", "no", "#", "number")
 
 
 def find_actions_header(sheet: Any, search_rows: int = 40) -> int | None:
-    """Return the row number of the actions table's header, or None when the sheet has none."""
-    for row in sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, search_rows)):
+    """Return the row number of the actions table's header, or None when the sheet has none.
+
+    The template's header starts "No. | Action"; a manager's copy whose first columns were
+    moved, renamed or had a column put in front is still found by the headings of the columns
+    qaf reads, so that a note can name the one heading that is missing rather than the row.
+    """
+    rows = list(sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, search_rows)))
+    for row in rows:
         texts = [str(c.value).strip().lower() if c.value is not None else "" for c in row[:3]]
         if len(texts) >= 2 and texts[1].startswith("action") and texts[0] in _NUMBER_HEADERS:
+            return int(row[0].row)
+    for row in rows:
+        found, _ = column_positions([c.value for c in row[: COLUMN_COUNT * 2]])
+        if len(found.keys() - OPTIONAL) >= _HEADINGS_THAT_MAKE_A_HEADER:
             return int(row[0].row)
     return None
 
@@ -51,11 +61,11 @@ def find_actions_header(sheet: Any, search_rows: int = 40) -> int | None:
 # where it used to be.
 _HEADS: dict[Column, tuple[str, ...]] = {
     Column.NUMBER: _NUMBER_HEADERS,
-    Column.DESCRIPTION: ("action",),
+    Column.DESCRIPTION: ("action", "agreed action"),
     Column.OWNER: ("owner", "who", "responsible"),
     Column.DUE: ("due", "by when", "target date"),
-    Column.STATUS: ("status", "progress"),
-    Column.COMPLETED: ("completion", "completed", "date completed", "done on"),
+    Column.STATUS: ("status", "progress", "current status"),
+    Column.COMPLETED: ("completion", "completed", "date completed", "done on", "date of completion"),
     Column.EVIDENCE: ("evidence", "notes", "comment"),
     Column.SIGNED_OFF_BY: ("signed off by", "sign off by", "sign-off by", "signed-off by"),
     Column.SIGNED_OFF_ON: (
@@ -68,6 +78,9 @@ _OWN = sorted(((ws[0], c) for c, ws in _HEADS.items()), key=lambda wc: -len(wc[0
 _OTHER = sorted(((w, c) for c, ws in _HEADS.items() for w in ws[1:]), key=lambda wc: -len(wc[0]))
 #: Columns a tracker may lack: the sign-off arrived after the first trackers were issued.
 OPTIONAL = frozenset({Column.OVERDUE, Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON})
+# A row heading this many of the columns qaf needs is the actions table's header, whatever
+# became of the rest (a title or instruction above it names at most one or two).
+_HEADINGS_THAT_MAKE_A_HEADER = 4
 
 
 def _fold(value: object) -> str:

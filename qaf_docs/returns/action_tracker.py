@@ -31,6 +31,18 @@ _STATUS_WORDS = {
     "done": "Completed",
 }
 
+# What a manager means by a word that is not a status, said alongside the three to choose from.
+_NO_LONGER_APPLIES = (
+    " (an action that no longer applies is marked Completed, with why in the Evidence column)"
+)
+_STATUS_HINTS = {
+    "overdue": " (Overdue is worked out by qaf from the due date)",
+    **dict.fromkeys(
+        ("n a", "na", "not applicable", "no longer required", "no longer needed", "cancelled"),
+        _NO_LONGER_APPLIES,
+    ),
+}
+
 
 # The columns read from each row, in the order unpacked below (Overdue is worked out, never read).
 _READ = (
@@ -163,11 +175,7 @@ def read_tracker(
         # Folded as grades are: "Completed.", "In-progress" and "Done (see notes)" all count.
         parsed = _STATUS_WORDS.get(fold_grade(status_text)) if status_text else "Not started"
         if parsed is None:
-            hint = (
-                " (Overdue is worked out by qaf from the due date)"
-                if status_text.lower() == "overdue"
-                else ""
-            )
+            hint = _STATUS_HINTS.get(fold_grade(status_text), "")
             findings.append(
                 Finding(
                     "error",
@@ -177,15 +185,11 @@ def read_tracker(
                 )
             )
             parsed = "Not started"
+        before = len(findings)
         completed_on = _cell_date(done, f"{where_row}: Completion date", findings, received_on)
-        if parsed == "Completed" and completed_on is None:
-            findings.append(
-                Finding(
-                    "warning",
-                    f"{where_row}: Completion date",
-                    "the action is Completed but has no completion date",
-                )
-            )
+        if len(findings) > before and parsed != "Completed":
+            findings[-1] = replace(findings[-1], what_to_do=_NOT_DONE_YET)
+        findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
         num = _number(number)
         if num is None:
             unnumbered.append(len(rows))
@@ -221,6 +225,38 @@ def read_tracker(
             )
         )
     return TrackerForm(identity=identity, rows=rows, findings=findings, excel_rows=excel_rows)
+
+
+_NOT_DONE_YET = (
+    "Leave Completion date blank until the action is completed, then type the date like 03/12/2026."
+)
+
+
+def _completion_findings(
+    status: str, typed: str, completed_on: date | None, where: str, cell: object
+) -> list[Finding]:
+    """A completion date belongs to a Completed action: one on an action left blank, Not started
+    or In progress would be recorded as not done yet, and the date read as when it was done."""
+    if completed_on is not None and status != "Completed":
+        shown = f"blank (read as {status})" if not typed else status
+        return [
+            Finding(
+                "error",
+                f"{where}: Status",
+                f"the action has a completion date ({completed_on:%d/%m/%Y}) but its status is "
+                f"{shown}",
+                "Choose Completed if the action is done; otherwise clear the Completion date.",
+            )
+        ]
+    if status == "Completed" and completed_on is None and not _text(cell):
+        return [
+            Finding(
+                "warning",
+                f"{where}: Completion date",
+                "the action is Completed but has no completion date",
+            )
+        ]
+    return []
 
 
 def _sign_off_findings(row: TrackerRow, where: str) -> list[Finding]:

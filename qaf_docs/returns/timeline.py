@@ -91,6 +91,38 @@ def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[tuple[i
     return found
 
 
+_KEEP_NUMBERS = (
+    "Keep the No. qaf gave each agreed action (it is how qaf tells the actions apart), and leave "
+    "No. blank (or type NEW) on a row you add."
+)
+
+
+def _renumbered(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[Finding]:
+    """Errors for rows whose No. was changed: a row inserted mid-table with the numbers below it
+    moved on, or a sort that left the No. column behind. Each agreed action is recognised by its
+    wording (where no two share it) and named with the number it should have."""
+    wordings = [_words(a.description) for a in agreed]
+    own = {w: a.number for w, a in zip(wordings, agreed, strict=True) if wordings.count(w) == 1}
+    pairs = zip(tracker.rows, tracker.excel_rows, strict=True)
+    rows = [(r, at, own.get(_words(r.description))) for r, at in pairs if r.description]
+    if not any(was is not None and was != r.number for r, _, was in rows):
+        return []
+    numbers = {a.number for a in agreed}
+    found = []
+    for r, at, was in rows:
+        if was is not None and was != r.number:
+            why = f"this row is agreed action {was}, but it is numbered {r.number}"
+        elif was is None and r.number in numbers and _words(r.description) not in wordings:
+            why = (
+                "this row's action was not agreed in the audit, but it has the number of agreed "
+                f"action {r.number}"
+            )
+        else:
+            continue
+        found.append(Finding("error", f"Row {at}: No.", why, _KEEP_NUMBERS))
+    return found
+
+
 def agreed_action_findings(
     tracker: TrackerForm,
     agreed: Sequence[TrackerRow],
@@ -123,6 +155,9 @@ def agreed_action_findings(
                 "latest tracker of this audit.",
             )
         ]
+    moved = _renumbered(tracker, agreed)
+    if moved:
+        return moved  # "the wording differs" on every row below an inserted one would mislead
     by = f"the auditor ({auditor})" if auditor else "the auditor"
     return [
         Finding(
@@ -138,12 +173,13 @@ def agreed_action_findings(
 
 
 def tracker_findings(
-    rows: Sequence[TrackerRow], agreed: Sequence[TrackerRow], *, agreed_on: date | None
+    tracker: TrackerForm, agreed: Sequence[TrackerRow], *, agreed_on: date | None
 ) -> list[Finding]:
     """Errors for a tracker that deletes an agreed action, completes one before it was agreed, or
-    undoes a completion already recorded (an older copy arriving after a newer one)."""
+    takes back an update already recorded (an older copy arriving after a newer one), each named
+    by the sheet row and column the manager sees."""
     found: list[Finding] = []
-    numbers = {r.number for r in rows}
+    numbers = {r.number for r in tracker.rows}
     for action in agreed:
         if action.number not in numbers:
             found.append(
@@ -156,33 +192,62 @@ def tracker_findings(
                 )
             )
     recorded = {a.number: a for a in agreed}
-    for r in rows:
+    for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
         before = recorded.get(r.number)
-        if before is not None and before.status == "Completed" and r.status != "Completed":
+        taken_back = _taken_back(r, before) if before is not None else None
+        if taken_back is not None:
+            column, what = taken_back
             found.append(
                 Finding(
                     "error",
-                    f"Action {r.number}: status",
-                    "already recorded as Completed"
-                    + (f" on {before.completed_on:%d/%m/%Y}" if before.completed_on else "")
-                    + f", but this tracker says {r.status}: it looks like an older copy",
-                    "Send the latest copy of the tracker. If the action really has been reopened, "
-                    "tell the QA team rather than changing its status.",
+                    f"Row {at}: {column}",
+                    f"{what}: it looks like an older copy",
+                    "Send the latest copy of the tracker (qaf put it in the manager's folder "
+                    "when the last update was accepted). If the update really is to be undone "
+                    "(an action reopened), tell the QA team rather than changing the tracker.",
                 )
             )
-    if agreed_on is not None:
-        for r in rows:
-            if r.completed_on is not None and r.completed_on < agreed_on:
-                found.append(
-                    Finding(
-                        "error",
-                        f"Action {r.number}: date completed",
-                        f"{r.completed_on:%d/%m/%Y} is before the action was agreed on "
-                        f"{agreed_on:%d/%m/%Y}",
-                        "Give the date the action was actually completed.",
-                    )
+        if agreed_on is not None and r.completed_on is not None and r.completed_on < agreed_on:
+            found.append(
+                Finding(
+                    "error",
+                    f"Row {at}: Completion date",
+                    f"{r.completed_on:%d/%m/%Y} is before the action was agreed on "
+                    f"{agreed_on:%d/%m/%Y}",
+                    "Give the date the action was actually completed.",
                 )
+            )
     return found
+
+
+_PROGRESS = {"Not started": 0, "In progress": 1, "Completed": 2}
+
+
+def _taken_back(row: TrackerRow, before: TrackerRow) -> tuple[str, str] | None:
+    """(column, what) for an update already recorded that this tracker's row no longer shows: a
+    status gone backwards, or a sign-off, completion date or evidence gone blank. Recording it
+    would lose the newer update (a closed audit would even reopen), so it is refused."""
+    if _PROGRESS.get(row.status, 0) < _PROGRESS.get(before.status, 0):
+        done = before.status == "Completed" and before.completed_on
+        on = f" on {before.completed_on:%d/%m/%Y}" if done else ""
+        return "Status", (
+            f"already recorded as {before.status}{on}, but this tracker says {row.status}"
+        )
+    if before.signed_off_by and not row.signed_off_by:
+        on = f" on {before.signed_off_on:%d/%m/%Y}" if before.signed_off_on else ""
+        return "Signed off by", (
+            f"already recorded as signed off by {before.signed_off_by}{on}, but this tracker "
+            "has no sign-off"
+        )
+    if before.status == "Completed" and before.completed_on and row.completed_on is None:
+        return "Completion date", (
+            f"already recorded as completed on {before.completed_on:%d/%m/%Y}, but this "
+            "tracker has no completion date"
+        )
+    if before.evidence.strip() and not row.evidence.strip():
+        # The evidence itself is not quoted: it may name the child.
+        return "Evidence", "evidence is already recorded for this action, but this tracker has none"
+    return None
 
 
 def form_status_findings(
