@@ -280,7 +280,8 @@ class BulkIngestor(Ingestor):
             audit_ref=ref,
             reason=reason,
             note=note,
-            refuses_return=path.suffix.lower() == ".docx",
+            # The audit's form, judged by content as every file is, never by its name.
+            refuses_return=audit is not None and not for_manager,
         )
         log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
         outcome = Outcome(label, "rejected", ref, findings=found)

@@ -265,7 +265,8 @@ class Ingestor:
             audit_ref=audit.audit_ref if audit else None,
             reason=reason,
             note=note_text,
-            refuses_return=path.suffix.lower() == ".docx",
+            # The audit's form, judged by content as every file is, never by its name.
+            refuses_return=audit is not None and not for_manager,
         )
         moved = move_without_clobber(path, self.ws.rejected)
         note = write_note(moved, note_text)
