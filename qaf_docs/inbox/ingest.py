@@ -44,7 +44,7 @@ from qaf_docs.inbox.notes import (
     rejection_note,
     write_note,
 )
-from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
+from qaf_docs.inbox.readiness import HELD_OPEN, STILL_ARRIVING, ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.watcher import InboxWatcher
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
@@ -342,8 +342,8 @@ def ingest_inbox(
         for path in candidates:
             if path not in ready and path.exists():
                 held = path in readiness.open_elsewhere  # Word's owner file is beside it
-                what = "a file open in Word or Excel" if held else "a file still arriving"
-                outcomes.append(Outcome(what, "waiting", detail="left for the next run"))
+                what, why = HELD_OPEN if held else STILL_ARRIVING
+                outcomes.append(Outcome(what, "waiting", detail=why))
         try:
             caught_up = derived.bring_up_to_date(ws, register, settings)
         except RegisterError as e:  # the server went away after the files were recorded
