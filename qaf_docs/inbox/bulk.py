@@ -352,7 +352,7 @@ def _read(path: Path) -> Reading:
     except FileInUseError:
         reading.in_use = True
     except SubmissionError as e:
-        reading.problem = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+        reading.problem = refusal(e, None, readers.settings)[1]
     except Exception as exc:
         # qaf's own failure, not the sender's mistake: the file stays where it is, the rest go on.
         # An error's text may quote the file, so only its kind is logged (details at debug level).

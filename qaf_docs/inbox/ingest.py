@@ -139,11 +139,10 @@ class Ingestor:
         except FileInUseError:
             raise
         except SubmissionError as e:
-            if identity is None:
-                finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+            said, finding = refusal(e, identity, self.settings)
+            if identity is None:  # named by its content, as it names no audit
                 return self._reject(path, digest, label, None, [finding])
-            label, finding = refusal(e, identity, self.settings)
-            return self._reject(path, digest, label, None, [finding], named=identity.audit_ref)
+            return self._reject(path, digest, said, None, [finding], named=identity.audit_ref)
 
     # -- the two kinds of file ---------------------------------------------------------------------
 

@@ -122,12 +122,14 @@ def inspect_office_file(source: Path | Package, limits: Limits = DEFAULT_LIMITS)
             path,
             "The file disappeared from the inbox before it could be read.",
             "Check whether someone moved or renamed it, and drop it in the inbox again.",
+            fixable=False,
         ) from None
     if size == 0:
         raise unsafe(
             path,
             "The file is empty (0 bytes). The copy into the inbox probably failed.",
             "Copy the file into the inbox again from where it was saved.",
+            fixable=False,
         )
     if size > limits.max_file_bytes:
         raise unsafe(
@@ -170,6 +172,7 @@ def _inspect_archive(
             "The file is a zip archive, not a Word or Excel file.",
             "Drop the Word (.docx) or Excel (.xlsx) file itself in the inbox, not a zip of "
             "it. If you were given a zip, open it and copy the form out first.",
+            fixable=False,
         )
     kind = _main_kind(path, archive, limits)
     _scan_members(path, archive, limits, keep)
