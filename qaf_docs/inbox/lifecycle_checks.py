@@ -215,5 +215,7 @@ def redo_pathway(
     """The Inadequate pathway is recorded in its own transaction just after the form's: when qaf
     stopped between the two, finishing the interrupted ingest follows it again (it is idempotent)."""
     audit = register.audit(audit_ref) if audit_ref else None
-    if path.suffix.lower() == ".docx" and audit and register.submission(audit.audit_ref):
+    form = register.submission(audit.audit_ref) if audit else None
+    # The file was the audit's form if the register took it as one: its name may lack ".docx".
+    if audit and form and form.file_name == path.name:
         register.apply_pathway(audit.audit_ref, framework(audit.framework_id), clock.today())
