@@ -221,6 +221,27 @@ def test_a_file_with_nothing_for_its_author_to_correct_is_not_sent_back_to_them(
     assert "Send the file back" not in note and "put right each point" not in note
 
 
+def test_a_rejection_note_dragged_back_into_the_inbox_is_said_to_be_qafs_own_note(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Admin staff return a rejected form with its note, and drop both back in the inbox with
+    the corrected form: the note is told apart from a CSV someone saved, with nothing to fix."""
+    complete_form(pack_docx(workspace, issued[0]), framework).text(
+        "qaf_action_1_due", "ASAP"
+    ).save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "form.docx")
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    drop(
+        workspace.rejected / "form.docx.rejected.txt", workspace.inbox, "form (2).docx.rejected.txt"
+    )
+    [outcome] = _run(workspace)
+    assert outcome.result == "rejected"
+    note = _note(workspace, "form (2).docx.rejected.txt")
+    assert "one of qaf's own notes" in note and "Delete this copy of the note" in note
+    assert "CSV" not in note and "Send the file back" not in note
+    assert "ASAP" in _note(workspace, "form.docx")  # the note it was a copy of is still there
+
+
 def test_files_still_arriving_and_office_lock_files_are_left_alone(
     workspace: Workspace, issued: list[AuditRecord]
 ) -> None:

@@ -90,7 +90,20 @@ def reading(path: Path) -> Iterator[None]:
         raise damaged(path) from exc
 
 
+#: How every note qaf leaves beside a rejected file starts, and how its name ends (inbox.notes).
+_NOTE_START, _NOTE_END = b"qaf could not accept", ".rejected.txt"
+
+
 def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
+    if _NOTE_START.startswith(head[:8]) and path.name.lower().endswith(_NOTE_END):
+        # Dragged back into the inbox with the file it was about: it is not anyone's mistake to fix.
+        return unsafe(
+            path,
+            "The file is one of qaf's own notes (the '.rejected.txt' it leaves beside a rejected "
+            "file), not a form or a tracker.",
+            "Delete this copy of the note: only the form or tracker itself goes in the inbox.",
+            fixable=False,
+        )
     extra = ""
     if head.startswith(b"%PDF"):
         found = "a PDF"
