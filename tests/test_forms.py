@@ -218,7 +218,7 @@ def test_a_form_edited_with_track_changes_on_is_read_as_word_shows_it_once_accep
             "ACTIONMARK": "<w:t>Visit the child</w:t></w:r>" + _tracked("moveFrom", " at school"),
         }
         for mark, marked_up in swaps.items():
-            xml, found = re.subn(rf"<w:t[^>]*>{mark}</w:t></w:r>", lambda _: marked_up, xml)
+            xml, found = re.subn(rf"<w:t[^>]*>{mark}</w:t></w:r>", lambda _, to=marked_up: to, xml)
             assert found == 1, mark
         return xml
 
