@@ -224,7 +224,7 @@ class BulkIngestor(Ingestor):
         try:
             with self.register.transaction():  # a savepoint: this file alone, all or nothing
                 if reading.form is not None:
-                    replaced = checks.replacing(self.register, audit.audit_ref)
+                    replaced = checks.replacing(self.register, reading.form)
                     self.register.record_audit_submission(
                         reading.form,
                         warnings(found),

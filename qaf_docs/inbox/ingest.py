@@ -162,7 +162,7 @@ class Ingestor:
             outcome = self._reject(path, digest, label, audit, found, kept=concern)
             outcome.detail = "safeguarding concern recorded" if concern else ""
             return outcome
-        replaced = checks.replacing(self.register, audit.audit_ref)
+        replaced = checks.replacing(self.register, form)
         try:
             self.register.record_audit_submission(
                 form, warnings(found), file_name=path.name, sha256=digest, recorded_by=self.computer
