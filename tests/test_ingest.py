@@ -242,6 +242,18 @@ def test_a_rejection_note_dragged_back_into_the_inbox_is_said_to_be_qafs_own_not
     assert "ASAP" in _note(workspace, "form.docx")  # the note it was a copy of is still there
 
 
+def test_an_empty_file_is_named_as_empty_while_it_waits_not_as_still_arriving(
+    workspace: Workspace,
+) -> None:
+    """A 0-byte file may be a copy about to start, or a failed one: the line says which it may be
+    and when it will be refused, rather than calling a copy that never started 'still arriving'."""
+    (workspace.inbox / "QA2611-0005.docx").write_bytes(b"")
+    [outcome] = _run(workspace)
+    assert (outcome.label, outcome.result) == ("an empty file (0 bytes)", "waiting")
+    assert "still empty 10 minutes after it appeared, it is refused with a note" in outcome.detail
+    assert (workspace.inbox / "QA2611-0005.docx").exists()
+
+
 def test_files_still_arriving_and_office_lock_files_are_left_alone(
     workspace: Workspace, issued: list[AuditRecord]
 ) -> None:

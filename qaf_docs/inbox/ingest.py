@@ -44,7 +44,7 @@ from qaf_docs.inbox.notes import (
     rejection_note,
     write_note,
 )
-from qaf_docs.inbox.readiness import HELD_OPEN, STILL_ARRIVING, ReadinessMonitor, is_ignored, scan
+from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.watcher import InboxWatcher
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
@@ -340,8 +340,7 @@ def ingest_inbox(
         outcomes: list[Outcome] = bulk.ingest_files(ready, on_file)
         for path in candidates:
             if path not in ready and path.exists():
-                held = path in readiness.open_elsewhere  # Word's owner file is beside it
-                what, why = HELD_OPEN if held else STILL_ARRIVING
+                what, why = readiness.why_waiting(path)  # open in Word, empty, still copying
                 outcomes.append(Outcome(what, "waiting", detail=why))
         try:
             caught_up = derived.bring_up_to_date(ws, register, settings)

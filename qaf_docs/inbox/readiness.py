@@ -230,6 +230,20 @@ class ReadinessMonitor:
         ready.sort(key=lambda r: (r.first_seen, r.mtime_ns, r.path.name))
         return [record.path for record in ready]
 
+    def why_waiting(self, path: Path) -> tuple[str, str]:
+        """How the output names a file left in the inbox at the last look, and why it waits."""
+        record = self._seen.get(path)
+        if path in self.open_elsewhere:
+            return HELD_OPEN
+        if record is not None and record.size == 0:
+            minutes = self.empty_timeout_s / 60
+            return (
+                "an empty file (0 bytes)",
+                "left for the next run: a copy may not have started writing it yet; if it is "
+                f"still empty {minutes:.0f} minutes after it appeared, it is refused with a note",
+            )
+        return STILL_ARRIVING
+
     def pending(self) -> list[Readiness]:
         """Return what is known about files seen but not (yet) complete, for status displays."""
         now = self._clock()
