@@ -227,3 +227,21 @@ def test_a_form_edited_with_track_changes_on_is_read_as_word_shows_it_once_accep
     assert read.domains[0].grade == "Inadequate"
     assert (read.domains[0].rationale, read.domains[1].rationale) == ("First." + moved, "Second.")
     assert read.actions[0].description == "Visit the child"
+
+
+def test_a_tracked_edit_of_the_case_id_shown_on_the_form_is_read_as_word_shows_it(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """With Track Changes on, a digit typed into the Case ID cell and deleted again stays in the
+    file as deleted text: the case id is what the page shows, not the form refused as copied."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).save()
+    shown = f'<w:t xml:space="preserve">{issued[0].case_id}</w:t></w:r>'
+
+    def edit(xml: str) -> str:
+        assert xml.count(shown) == 1
+        return xml.replace(shown, shown + _tracked("del", "7", deleted=True))
+
+    _rewrite_document(path, edit)
+    read = read_audit_form(path, framework)
+    assert read.identity.case_id == issued[0].case_id

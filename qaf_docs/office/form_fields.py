@@ -88,6 +88,12 @@ def _text_within(element: etree._Element) -> str:
     return _text_of(element.iter(_TEXT_TAGS))
 
 
+def visible_text(element: etree._Element) -> str:
+    """The text Word shows inside ``element`` (a table cell) once its tracked changes are accepted:
+    deleted and moved-away text left out, as for every field."""
+    return _text_within(element)
+
+
 def _child(parent: etree._Element, tag: str) -> etree._Element | None:
     """The first child of ``parent`` with ``tag`` (a loop over a few children beats ``find``)."""
     for child in parent:
