@@ -432,6 +432,23 @@ def test_a_folder_of_forms_dropped_in_the_inbox_is_named_not_silently_skipped(
     assert status["inbox_folders"] == [{"folder": "November forms", "files": 1}]
 
 
+def test_a_form_word_has_open_is_said_to_wait_for_word_not_to_be_still_arriving(
+    workspace: Workspace, returned: list[AuditRecord], framework: Framework
+) -> None:
+    form = complete_form(pack_docx(workspace, returned[1]), framework).save()
+    drop(form, workspace.inbox, "QA returned.docx")
+    (workspace.inbox / "~$ returned.docx").write_bytes(b"\x0bSam Auditor")  # hidden in Explorer
+    ingested = run("ingest", "--workspace", workspace.root)
+    assert ingested.exit_code == 0, ingested.output
+    assert "a file open in Word or Excel: waiting (left for the next run: Word or Excel has it" in (
+        ingested.output
+    )
+    assert "owner file, named ~$" in ingested.output
+    assert "1 left in the inbox for the next run." in ingested.output
+    assert "still arriving" not in ingested.output  # it arrived long ago: Word holds it
+    assert (workspace.inbox / "QA returned.docx").exists()
+
+
 def test_report_rebuilds_the_tracker_and_says_where(
     workspace: Workspace, returned: list[AuditRecord]
 ) -> None:

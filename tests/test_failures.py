@@ -603,6 +603,8 @@ def test_a_form_word_has_open_is_left_alone_until_it_is_closed(workspace: Worksp
     owner.write_bytes(b"\x0bSam Auditor")
     [held] = ingest_inbox(workspace, settle_s=0.05)
     assert (held.label, held.result) == ("a file open in Word or Excel", "waiting")
+    # Explorer hides the owner file: the line says what holds the form back and when it goes in.
+    assert "Word's owner file, named ~$" in held.detail and "once it is closed" in held.detail
     assert (workspace.inbox / "QA form.docx").exists()
     with Register.open(workspace.register_path) as register:
         assert register.submission(audit.audit_ref) is None

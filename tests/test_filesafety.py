@@ -251,3 +251,21 @@ def test_a_file_that_is_not_office_says_what_it_is_and_what_to_do(
     assert advice in caught.value.what_to_do and "LibreOffice" in caught.value.what_to_do
     if says != "a PDF":
         assert "PDF" not in caught.value.what_to_do
+
+
+@pytest.mark.parametrize(
+    ("build", "choose", "not_this"),
+    [
+        (hf.legacy_doc, "'Word Document (.docx)' (not 'Word 97-2003 Document')", "Excel"),
+        (hf.legacy_xls_renamed, "'Excel Workbook (.xlsx)' (not 'Excel 97-2003 Workbook')", "Word"),
+    ],
+)
+def test_an_old_style_file_is_told_which_type_to_choose_in_save_as(
+    tmp_path: Path, build: object, choose: str, not_this: str
+) -> None:
+    """A form saved as 'Word 97-2003' is a Word file: the advice names Word's Save As type, and
+    the one chosen by mistake, not 'Word or Excel … .docx or .xlsx'."""
+    with pytest.raises(UnsafeFileError) as caught:
+        inspect_office_file(build(tmp_path))  # type: ignore[operator]
+    assert choose in caught.value.what_to_do
+    assert not_this not in caught.value.what_to_do

@@ -184,3 +184,64 @@ def test_a_box_libreoffice_split_at_paragraph_breaks_reads_every_paragraph(
         "Third paragraph: the conclusion."
     )
     assert form.domains[1].rationale == f"Evidence for {framework.domains[1].title}."
+
+
+def _tracked(kind: str, text: str, *, deleted: bool = False) -> str:
+    """A run inside a Track Changes mark, as Word writes it: a deletion's text is w:delText, but
+    text moved away keeps w:t (Word shows it struck through, and drops it on Accept All)."""
+    tag = "delText" if deleted else "t"
+    return (
+        f'<w:{kind} w:id="9{len(text)}" w:author="Dana Taylor" w:date="2026-11-23T10:00:00Z">'
+        f'<w:r><w:{tag} xml:space="preserve">{text}</w:{tag}></w:r></w:{kind}>'
+    )
+
+
+def test_a_form_edited_with_track_changes_on_is_read_as_word_shows_it_once_accepted(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Grades changed and a sentence moved from one box to another with Track Changes on: the
+    grade read is the new one, and the moved sentence counts once, where it was moved to."""
+    first, second = framework.domains[0], framework.domains[1]
+    path = pack_docx(workspace, issued[0])
+    form = complete_form(path, framework)
+    form.text(f"qaf_rationale_{first.key}", "FIRSTBOX").text(f"qaf_rationale_{second.key}", "BOX2")
+    form.choose(f"qaf_grade_{first.key}", "GRADEMARK").text("qaf_action_1", "ACTIONMARK").save()
+    moved = " The plan was reviewed in October."
+
+    def edit(xml: str) -> str:
+        swaps = {
+            "GRADEMARK": "</w:r>"
+            + _tracked("del", "Good", deleted=True)
+            + _tracked("ins", "Inadequate"),
+            "FIRSTBOX": "<w:t>First.</w:t></w:r>" + _tracked("moveTo", moved),
+            "BOX2": "<w:t>Second.</w:t></w:r>" + _tracked("moveFrom", moved),
+            "ACTIONMARK": "<w:t>Visit the child</w:t></w:r>" + _tracked("moveFrom", " at school"),
+        }
+        for mark, marked_up in swaps.items():
+            xml, found = re.subn(rf"<w:t[^>]*>{mark}</w:t></w:r>", lambda _, to=marked_up: to, xml)
+            assert found == 1, mark
+        return xml
+
+    _rewrite_document(path, edit)
+    read = read_audit_form(path, framework)
+    assert read.domains[0].grade == "Inadequate"
+    assert (read.domains[0].rationale, read.domains[1].rationale) == ("First." + moved, "Second.")
+    assert read.actions[0].description == "Visit the child"
+
+
+def test_a_tracked_edit_of_the_case_id_shown_on_the_form_is_read_as_word_shows_it(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """With Track Changes on, a digit typed into the Case ID cell and deleted again stays in the
+    file as deleted text: the case id is what the page shows, not the form refused as copied."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).save()
+    shown = f'<w:t xml:space="preserve">{issued[0].case_id}</w:t></w:r>'
+
+    def edit(xml: str) -> str:
+        assert xml.count(shown) == 1
+        return xml.replace(shown, shown + _tracked("del", "7", deleted=True))
+
+    _rewrite_document(path, edit)
+    read = read_audit_form(path, framework)
+    assert read.identity.case_id == issued[0].case_id

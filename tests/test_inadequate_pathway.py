@@ -19,6 +19,7 @@ from lifecycle_helpers import (
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.ingest import Ingestor
 from qaf_docs.office.action_sheet import Column
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
@@ -326,4 +327,29 @@ def test_an_ingest_stopped_before_the_pathway_follows_it_when_the_move_is_finish
         ("finished an interrupted ingest", "escalated: Re-audit at three months")
     )
     assert register.submission_count() == 1
+    assert [e.level for e in register.escalations()] == ["reaudit"]
+
+
+def test_a_stop_before_the_pathway_of_a_form_saved_without_an_extension_is_made_good(
+    workspace: Workspace, register: Register, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, for one file at a time (as `qaf watch` takes a few), where the form and its
+    pathway are two transactions: a form saved with no extension is still the form."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    form = complete_form(pack_docx(workspace, audit), framework, grade=INADEQUATE)
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", INADEQUATE).save()
+    dropped = drop(pack_docx(workspace, audit), workspace.inbox, "QA form")
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m:
+        m.setattr(Register, "apply_pathway", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            Ingestor(workspace, register, workspace.load_settings()).process(dropped)
+    assert register.submission_count() == 1 and register.escalations() == []
+    [outcome] = run(workspace)
+    assert (outcome.result, outcome.detail) == ("accepted", "finished an interrupted ingest")
     assert [e.level for e in register.escalations()] == ["reaudit"]

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import os
+import time
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
+import hostile_files as hf
 import pytest
 from conftest import TODAY, complete_form, drop, pack_docx, pack_xlsx
 from openpyxl import load_workbook
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox import ingest
-from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.inbox.ingest import Ingestor, ingest_inbox
 from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.location import open_register
@@ -186,6 +189,69 @@ def test_a_form_from_another_workspace_is_rejected(
     assert "another qaf workspace" in note and "own audits are not affected" in note
     assert "Send the file to the QA team that issued it" in note
     assert "Send the file back" not in note
+
+
+@pytest.mark.parametrize(
+    ("build", "says"),
+    [
+        (hf.empty, "The file is empty (0 bytes)"),
+        (hf.truncated, "damaged or incomplete"),
+        (hf.plain_zip, "a zip archive"),
+        (hf.xxe, "Do not open the file"),
+    ],
+)
+@pytest.mark.parametrize("one_at_a_time", [False, True])
+def test_a_file_with_nothing_for_its_author_to_correct_is_not_sent_back_to_them(
+    workspace: Workspace, build: object, says: str, one_at_a_time: bool
+) -> None:
+    """An empty or cut-short copy, or a zip of the form, is for the admin officer to copy again or
+    unzip, and a file that may have been tampered with must not be opened at all: the note does
+    not go on to ask the author to open it in Word and put right 'each point above'."""
+    dropped: Path = build(workspace.inbox)  # type: ignore[operator]
+    long_ago = time.time() - 3600  # there long enough not to be taken for a copy still arriving
+    os.utime(dropped, (long_ago, long_ago))
+    if one_at_a_time:  # as `qaf watch` takes a single file
+        with open_register(workspace) as register:
+            outcome = Ingestor(workspace, register, workspace.load_settings()).process(dropped)
+    else:
+        [outcome] = _run(workspace)
+    assert outcome.result == "rejected"
+    note = _note(workspace, dropped.name)
+    assert says in note and "nothing to put right in the file itself: follow the advice" in note
+    assert "Send the file back" not in note and "put right each point" not in note
+
+
+def test_a_rejection_note_dragged_back_into_the_inbox_is_said_to_be_qafs_own_note(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Admin staff return a rejected form with its note, and drop both back in the inbox with
+    the corrected form: the note is told apart from a CSV someone saved, with nothing to fix."""
+    complete_form(pack_docx(workspace, issued[0]), framework).text(
+        "qaf_action_1_due", "ASAP"
+    ).save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "form.docx")
+    assert [o.result for o in _run(workspace)] == ["rejected"]
+    drop(
+        workspace.rejected / "form.docx.rejected.txt", workspace.inbox, "form (2).docx.rejected.txt"
+    )
+    [outcome] = _run(workspace)
+    assert outcome.result == "rejected"
+    note = _note(workspace, "form (2).docx.rejected.txt")
+    assert "one of qaf's own notes" in note and "Delete this copy of the note" in note
+    assert "CSV" not in note and "Send the file back" not in note
+    assert "ASAP" in _note(workspace, "form.docx")  # the note it was a copy of is still there
+
+
+def test_an_empty_file_is_named_as_empty_while_it_waits_not_as_still_arriving(
+    workspace: Workspace,
+) -> None:
+    """A 0-byte file may be a copy about to start, or a failed one: the line says which it may be
+    and when it will be refused, rather than calling a copy that never started 'still arriving'."""
+    (workspace.inbox / "QA2611-0005.docx").write_bytes(b"")
+    [outcome] = _run(workspace)
+    assert (outcome.label, outcome.result) == ("an empty file (0 bytes)", "waiting")
+    assert "still empty 10 minutes after it appeared, it is refused with a note" in outcome.detail
+    assert (workspace.inbox / "QA2611-0005.docx").exists()
 
 
 def test_files_still_arriving_and_office_lock_files_are_left_alone(

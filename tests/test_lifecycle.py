@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 
 from qaf_docs.errors import QafError, RegisterError
 from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.ingest import Ingestor
 from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.location import open_register
@@ -386,3 +387,44 @@ def test_an_older_copy_of_a_tracker_after_a_newer_one_is_refused(
     with open_register(workspace) as register:
         assert register.audit(issued[0].audit_ref).status == "closed"  # type: ignore[union-attr]
         assert {a.status for a in register.current_actions(issued[0].audit_ref)} == {"Completed"}
+
+
+@pytest.mark.parametrize("name", ["QA form", "QA form.docx.", "QA form.doc"])
+@pytest.mark.parametrize("one_at_a_time", [False, True])
+def test_a_form_refused_whatever_its_name_leaves_the_audit_awaiting_resubmission(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    name: str,
+    one_at_a_time: bool,
+) -> None:
+    """Whether a refused file was the audit's form is read from its content, as everything else
+    is: a form saved with no extension (or a stray dot) is still the form, and the audit shows as
+    refused, awaiting resubmission, as it would for 'QA form.docx'."""
+    audit = issued[0]
+    complete_form(pack_docx(workspace, audit), framework).text("qaf_action_1_due", "ASAP").save()
+    dropped = drop(pack_docx(workspace, audit), workspace.inbox, name)
+    if one_at_a_time:  # as `qaf watch` takes a single file
+        with open_register(workspace) as register:
+            outcome = Ingestor(workspace, register, workspace.load_settings()).process(dropped)
+    else:
+        [outcome] = run(workspace)
+    assert outcome.result == "rejected"
+    assert statuses(workspace, audit.audit_ref)[-1] == ("rejected", "rejected")
+
+
+def test_a_refused_tracker_named_like_a_word_file_is_not_taken_for_a_refused_form(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A manager's tracker saved as '….docx' by mistake is still a tracker: refusing it adds no
+    'form rejected' line to the audit's history."""
+    audit = issued[0]
+    assert return_form(workspace, audit, framework).result == "accepted"
+    before = statuses(workspace, audit.audit_ref)
+    tracker = edit_tracker(
+        workspace, audit, lambda s, r: s.cell(row=r, column=Column.STATUS, value="Nearly")
+    )
+    tracker.rename(tracker.with_name("actions update.docx"))
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    assert "Status" in note_beside(workspace, "actions update.docx")
+    assert statuses(workspace, audit.audit_ref) == before

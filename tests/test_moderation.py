@@ -466,3 +466,24 @@ def test_a_moderation_filled_in_a_copy_from_before_the_correction_is_refused_not
         assert register.submission(audit.audit_ref).moderated_grade == "Good"  # type: ignore[union-attr]
         actions = [a.description for a in register.current_actions(audit.audit_ref)]
     assert actions[0] == "Visit the child at school within two weeks"
+
+
+def test_the_ingest_line_says_when_a_corrected_copy_sets_the_moderation_aside(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The moderator's decision no longer counts once the auditor's copy shows another grade: the
+    line that says the copy replaces the earlier one says that too, not only the audit's history."""
+    audit = issued[0]
+    pristine = pack_docx(workspace, audit).read_bytes()  # the auditor's own copy, before moderation
+    moderate(workspace, audit, framework, "Good", "Recent work addressed the gaps.")
+    pack_docx(workspace, audit).write_bytes(pristine)
+    same = return_form(workspace, audit, framework, name="same grade.docx", grade=RI, actions=1)
+    assert same.result == "accepted" and "moderation" not in same.detail  # it stands: nothing new
+    pack_docx(workspace, audit).write_bytes(pristine)
+    regraded = return_form(workspace, audit, framework, name="regraded.docx", grade="Good")
+    assert regraded.result == "accepted"
+    assert "replaces the copy accepted on" in regraded.detail
+    assert (
+        "the moderation recorded before no longer counts: the overall grade changed from "
+        f"'{RI}' to 'Good' since it was moderated, so it is due for moderation again"
+    ) in regraded.detail

@@ -259,6 +259,26 @@ def test_a_file_open_in_word_is_retried(tmp_path: Path, caplog: pytest.LogCaptur
     assert "Childname" not in caplog.text
 
 
+def test_a_form_held_back_by_words_owner_file_is_said_once_then_taken_when_closed(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Explorer hides Word's owner file (~$...): the log is the only place that says why a form
+    sits in the inbox untouched. Said once, by the file's content, never by its name."""
+    harness = Harness(tmp_path, poll=True)
+    label = f"file #{sha256_file(drop(harness.inbox, 'QA Zelda128 Childname.docx'))[:8]}"
+    owner = drop(harness.inbox, "~$ Zelda128 Childname.docx")
+    with caplog.at_level(logging.INFO, logger=LOG.name), harness.running():
+        assert wait_for(lambda: "owner file" in caplog.text)
+        time.sleep(0.6)  # several scans while it stays open: said once, not at every look
+        assert harness.processed == []
+        owner.unlink()  # Word closed it
+        assert wait_for(lambda: harness.count() >= 1)
+    said = [r.getMessage() for r in caplog.records if "owner file" in r.getMessage()]
+    assert len(said) == 1 and said[0].startswith(f"{label}: left for the next run: Word or")
+    assert "read once it is closed" in said[0]
+    assert "Childname" not in caplog.text
+
+
 def test_a_folder_qaf_may_not_write_is_told_from_a_file_in_use(
     tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:

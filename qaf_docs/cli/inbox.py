@@ -116,7 +116,7 @@ def _print_outcomes(ws: Workspace, outcomes: list[Any], *, tracker: bool = True)
     }
     click.echo(
         f"{counts['accepted']} accepted, {counts['rejected']} rejected, "
-        f"{counts['duplicate']} duplicate, {counts['waiting']} still arriving."
+        f"{counts['duplicate']} duplicate, {counts['waiting']} left in the inbox for the next run."
     )
     if counts["rejected"] or counts["duplicate"]:
         click.echo(f"Notes for rejected files: {ws.rejected}")

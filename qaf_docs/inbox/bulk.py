@@ -230,7 +230,7 @@ class BulkIngestor(Ingestor):
         try:
             with self.register.transaction():  # a savepoint: this file alone, all or nothing
                 if reading.form is not None:
-                    replaced = checks.replacing(self.register, audit.audit_ref)
+                    replaced = checks.replacing(self.register, reading.form)
                     self.register.record_audit_submission(
                         reading.form,
                         warnings(found),
@@ -286,7 +286,8 @@ class BulkIngestor(Ingestor):
             audit_ref=ref,
             reason=reason,
             note=note,
-            refuses_return=path.suffix.lower() == ".docx",
+            # The audit's form, judged by content as every file is, never by its name.
+            refuses_return=audit is not None and not for_manager,
         )
         log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
         outcome = Outcome(label, "rejected", ref, findings=found)
@@ -357,7 +358,7 @@ def _read(path: Path) -> Reading:
     except FileInUseError:
         reading.in_use = True
     except SubmissionError as e:
-        reading.problem = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+        reading.problem = refusal(e, None, readers.settings)[1]
     except Exception as exc:
         # qaf's own failure, not the sender's mistake: the file stays where it is, the rest go on.
         # An error's text may quote the file, so only its kind is logged (details at debug level).

@@ -139,11 +139,10 @@ class Ingestor:
         except FileInUseError:
             raise
         except SubmissionError as e:
-            if identity is None:
-                finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
+            said, finding = refusal(e, identity, self.settings)
+            if identity is None:  # named by its content, as it names no audit
                 return self._reject(path, digest, label, None, [finding])
-            label, finding = refusal(e, identity, self.settings)
-            return self._reject(path, digest, label, None, [finding], named=identity.audit_ref)
+            return self._reject(path, digest, said, None, [finding], named=identity.audit_ref)
 
     # -- the two kinds of file ---------------------------------------------------------------------
 
@@ -163,7 +162,7 @@ class Ingestor:
             outcome = self._reject(path, digest, label, audit, found, kept=concern)
             outcome.detail = "safeguarding concern recorded" if concern else ""
             return outcome
-        replaced = checks.replacing(self.register, audit.audit_ref)
+        replaced = checks.replacing(self.register, form)
         try:
             self.register.record_audit_submission(
                 form, warnings(found), file_name=path.name, sha256=digest, recorded_by=self.computer
@@ -265,7 +264,8 @@ class Ingestor:
             audit_ref=audit.audit_ref if audit else None,
             reason=reason,
             note=note_text,
-            refuses_return=path.suffix.lower() == ".docx",
+            # The audit's form, judged by content as every file is, never by its name.
+            refuses_return=audit is not None and not for_manager,
         )
         moved = move_without_clobber(path, self.ws.rejected)
         note = write_note(moved, note_text)
@@ -340,9 +340,8 @@ def ingest_inbox(
         outcomes: list[Outcome] = bulk.ingest_files(ready, on_file)
         for path in candidates:
             if path not in ready and path.exists():
-                held = path in readiness.open_elsewhere  # Word's owner file is beside it
-                what = "a file open in Word or Excel" if held else "a file still arriving"
-                outcomes.append(Outcome(what, "waiting", detail="left for the next run"))
+                what, why = readiness.why_waiting(path)  # open in Word, empty, still copying
+                outcomes.append(Outcome(what, "waiting", detail=why))
         try:
             caught_up = derived.bring_up_to_date(ws, register, settings)
         except RegisterError as e:  # the server went away after the files were recorded

@@ -160,13 +160,23 @@ def _differs(register: Register, audit_ref: str, form: AuditForm) -> str:
     return " and ".join(found)
 
 
-def replacing(register: Register, audit_ref: str) -> str:
-    """What the ingest line says of a form that replaces one accepted before ("" for a first)."""
-    current = register.submission(audit_ref)
+def replacing(register: Register, form: AuditForm) -> str:
+    """What the ingest line says of a form that replaces one accepted before ("" for a first),
+    and whether the moderation recorded for it is set aside (the register's rule: a copy showing
+    another overall grade is a new judgement, due for moderation again)."""
+    current = register.submission(form.identity.audit_ref)
     if current is None:
         return ""
     when = datetime.fromisoformat(current.received_at)
-    return f"replaces the copy accepted on {uk_time(when)}"
+    said = f"replaces the copy accepted on {uk_time(when)}"
+    moderated = current.moderated_grade and not form.moderated_grade
+    if moderated and current.overall_grade != form.overall_grade:
+        said += (
+            "; the moderation recorded before no longer counts: the overall grade changed from "
+            f"'{current.overall_grade}' to '{form.overall_grade}' since it was moderated, so it "
+            "is due for moderation again"
+        )
+    return said
 
 
 def record_concern(
@@ -215,5 +225,7 @@ def redo_pathway(
     """The Inadequate pathway is recorded in its own transaction just after the form's: when qaf
     stopped between the two, finishing the interrupted ingest follows it again (it is idempotent)."""
     audit = register.audit(audit_ref) if audit_ref else None
-    if path.suffix.lower() == ".docx" and audit and register.submission(audit.audit_ref):
+    form = register.submission(audit.audit_ref) if audit else None
+    # The file was the audit's form if the register took it as one: its name may lack ".docx".
+    if audit and form and form.file_name == path.name:
         register.apply_pathway(audit.audit_ref, framework(audit.framework_id), clock.today())

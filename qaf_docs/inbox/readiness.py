@@ -25,7 +25,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["IGNORED", "Readiness", "ReadinessMonitor", "is_ignored", "scan"]
+__all__ = [
+    "HELD_OPEN",
+    "IGNORED",
+    "STILL_ARRIVING",
+    "Readiness",
+    "ReadinessMonitor",
+    "is_ignored",
+    "scan",
+]
 
 #: Name patterns (case-insensitive) that are never submissions. Dot files are ignored as well.
 IGNORED: tuple[str, ...] = (
@@ -189,6 +197,7 @@ class ReadinessMonitor:
         self._seen: dict[Path, Readiness] = {}
         #: Files Word or Excel has open (an owner file beside them) at the last look: left alone.
         self.open_elsewhere: set[Path] = set()
+        self.newly_open: set[Path] = set()
 
     def ready(self, paths: Iterable[Path]) -> list[Path]:
         """Return the files among ``paths`` that are complete, in arrival order.
@@ -209,7 +218,10 @@ class ReadinessMonitor:
             record = self._observe(path, info.st_size, info.st_mtime_ns, now)
             current[path] = record
         self._seen = current
-        self.open_elsewhere = open_in_office(current, self._wall_clock())
+        held = open_in_office(current, self._wall_clock())
+        #: Those found open at this look and not at the last: to be said once, not at every look.
+        self.newly_open = held - self.open_elsewhere
+        self.open_elsewhere = held
         ready = [
             record
             for record in current.values()
@@ -217,6 +229,20 @@ class ReadinessMonitor:
         ]
         ready.sort(key=lambda r: (r.first_seen, r.mtime_ns, r.path.name))
         return [record.path for record in ready]
+
+    def why_waiting(self, path: Path) -> tuple[str, str]:
+        """How the output names a file left in the inbox at the last look, and why it waits."""
+        record = self._seen.get(path)
+        if path in self.open_elsewhere:
+            return HELD_OPEN
+        if record is not None and record.size == 0:
+            minutes = self.empty_timeout_s / 60
+            return (
+                "an empty file (0 bytes)",
+                "left for the next run: a copy may not have started writing it yet; if it is "
+                f"still empty {minutes:.0f} minutes after it appeared, it is refused with a note",
+            )
+        return STILL_ARRIVING
 
     def pending(self) -> list[Readiness]:
         """Return what is known about files seen but not (yet) complete, for status displays."""
@@ -261,6 +287,15 @@ class ReadinessMonitor:
             record.zip_checked_for = record.signature if record.zip_ok else None
         return record.zip_ok or unchanged_for >= self.invalid_timeout_s
 
+
+#: How a form held back by an owner file is named, and why it waits, for whoever reads the output:
+#: the owner file is hidden in Explorer, so nothing else tells them why the form sits there.
+HELD_OPEN = (
+    "a file open in Word or Excel",
+    "left for the next run: Word or Excel has it open on someone's computer (Word's owner file, "
+    "named ~$..., is beside it in the inbox); it is read once it is closed there",
+)
+STILL_ARRIVING = ("a file still arriving", "left for the next run")
 
 #: An owner file older than this is one Word or Excel left behind when it crashed: not a sign
 #: that someone still has the file open.

@@ -9,9 +9,8 @@ How it works, and why:
 * A file is handed to ``process_file`` only when :class:`~qaf_docs.inbox.ReadinessMonitor` says
   it is complete. An exception from ``process_file`` (a full disk, a locked register, a bug) is
   logged with the file's name and the loop moves on; the file is tried again by itself, waiting
-  longer after each failure (up to ``max_backoff_s``). A file that Word holds open
-  (:class:`~qaf_docs.inbox.FileInUseError`), or that could not be recorded because the register is
-  out of reach for now (a database server restarting), is retried a little later.
+  longer after each failure (up to ``max_backoff_s``). A file Word holds open (locked, or its owner
+  file beside it: said once) or not recorded because the register is out of reach is retried later.
 * ``on_burst_end`` runs once when a burst has settled — nothing processed and nothing arriving for
   ``debounce_s`` — so 500 files dropped at once cause one tracker rebuild, not 500. If it fails
   or reports that something is still behind (returns False), it runs again after a back-off.
@@ -51,7 +50,7 @@ from qaf_docs.errors import (
     plain_reason,
 )
 from qaf_docs.inbox.lock import WatcherLock
-from qaf_docs.inbox.readiness import ReadinessMonitor, folders_with_files, scan
+from qaf_docs.inbox.readiness import HELD_OPEN, ReadinessMonitor, folders_with_files, scan
 from qaf_docs.office.parts import sha256_file
 
 __all__ = ["InboxWatcher"]
@@ -216,8 +215,10 @@ class InboxWatcher:
             if known not in present:
                 del self._retry_at[known]
         now = time.monotonic()
-        result = []
-        for path in self._readiness.ready(paths):
+        result, ready = [], self._readiness.ready(paths)
+        for path in sorted(self._readiness.newly_open):  # said once, like a file Word locks
+            self._log.info("%s: %s", _label(path), HELD_OPEN[1])
+        for path in ready:
             if self._handled.get(path) == self._readiness.signature(path):
                 continue
             if self._retry_at.get(path, 0.0) > now:

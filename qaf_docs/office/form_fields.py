@@ -50,14 +50,28 @@ _TR, _TC = f"{_W}tr", f"{_W}tc"
 _TRUE = ("1", "true")
 
 
+_STRUCK = (f"{_W}moveFrom", f"{_W}del")
+
+
+def _struck(t: etree._Element) -> bool:
+    """Whether a run's text is a tracked change Word drops on Accept All. Deleted text is
+    ``w:delText`` (never read), but text moved away with Track Changes on keeps ``w:t`` inside
+    ``w:moveFrom``: read, it would count twice, here and where it was moved to."""
+    run = t.getparent()
+    holder = run.getparent() if run is not None else None
+    return holder is not None and holder.tag in _STRUCK
+
+
 def _text_of(elements: Iterable[etree._Element]) -> str:
-    """Visible text of ``elements`` in order: runs, tabs and breaks; deleted (tracked) text skipped."""
+    """Visible text of ``elements`` in order: runs, tabs and breaks; deleted or moved-away (tracked)
+    text skipped, as Word shows the form once its changes are accepted."""
     out: list[str] = []
     paragraphs_seen = 0
     for el in elements:
         tag = el.tag
         if tag == _T:
-            out.append(el.text or "")
+            if not _struck(el):
+                out.append(el.text or "")
         elif tag in (_BR, _CR):
             out.append("\n")
         elif tag == _TAB:
@@ -72,6 +86,12 @@ def _text_of(elements: Iterable[etree._Element]) -> str:
 def _text_within(element: etree._Element) -> str:
     """Visible text inside ``element`` (only the elements that carry text are visited)."""
     return _text_of(element.iter(_TEXT_TAGS))
+
+
+def visible_text(element: etree._Element) -> str:
+    """The text Word shows inside ``element`` (a table cell) once its tracked changes are accepted:
+    deleted and moved-away text left out, as for every field."""
+    return _text_within(element)
 
 
 def _child(parent: etree._Element, tag: str) -> etree._Element | None:
@@ -323,7 +343,8 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
         elif cell is None:
             continue
         elif tag == _T:
-            out.append(el.text or "")
+            if not _struck(el):
+                out.append(el.text or "")
         elif tag == _P:
             if paragraphs_seen:
                 out.append("\n")

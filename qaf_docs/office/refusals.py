@@ -42,8 +42,13 @@ ASK_AUTHOR = (
 )
 
 
-def unsafe(path: Path | None, message: str, what_to_do: str) -> UnsafeFileError:
-    return UnsafeFileError(message, path=path, what_to_do=what_to_do)
+def unsafe(
+    path: Path | None, message: str, what_to_do: str, *, fixable: bool = True
+) -> UnsafeFileError:
+    """``fixable=False``: the author has nothing to put right in Word (an empty or cut-short copy,
+    a zip of the form): the note tells the admin officer to follow ``what_to_do``, not to send
+    the file back for correction."""
+    return UnsafeFileError(message, path=path, what_to_do=what_to_do, fixable=fixable)
 
 
 def damaged(path: Path | None) -> UnsafeFileError:
@@ -53,6 +58,7 @@ def damaged(path: Path | None) -> UnsafeFileError:
         "cut short while it was being copied or saved.",
         "Copy the file into the inbox again from where it was saved. If it still fails, open it in "
         "Word or Excel, use File > Save As to save a new copy, and drop that in the inbox.",
+        fixable=False,
     )
 
 
@@ -63,6 +69,7 @@ def suspicious(path: Path | None, what: str) -> UnsafeFileError:
         "so the file may have been tampered with.",
         "Do not open the file. Ask the author for a fresh copy saved from Word or Excel and tell "
         "the QA team if it happens again.",
+        fixable=False,
     )
 
 
@@ -83,7 +90,20 @@ def reading(path: Path) -> Iterator[None]:
         raise damaged(path) from exc
 
 
+#: How every note qaf leaves beside a rejected file starts, and how its name ends (inbox.notes).
+_NOTE_START, _NOTE_END = b"qaf could not accept", ".rejected.txt"
+
+
 def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
+    if _NOTE_START.startswith(head[:8]) and path.name.lower().endswith(_NOTE_END):
+        # Dragged back into the inbox with the file it was about: it is not anyone's mistake to fix.
+        return unsafe(
+            path,
+            "The file is one of qaf's own notes (the '.rejected.txt' it leaves beside a rejected "
+            "file), not a form or a tracker.",
+            "Delete this copy of the note: only the form or tracker itself goes in the inbox.",
+            fixable=False,
+        )
     extra = ""
     if head.startswith(b"%PDF"):
         found = "a PDF"

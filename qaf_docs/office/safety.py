@@ -122,12 +122,14 @@ def inspect_office_file(source: Path | Package, limits: Limits = DEFAULT_LIMITS)
             path,
             "The file disappeared from the inbox before it could be read.",
             "Check whether someone moved or renamed it, and drop it in the inbox again.",
+            fixable=False,
         ) from None
     if size == 0:
         raise unsafe(
             path,
             "The file is empty (0 bytes). The copy into the inbox probably failed.",
             "Copy the file into the inbox again from where it was saved.",
+            fixable=False,
         )
     if size > limits.max_file_bytes:
         raise unsafe(
@@ -170,6 +172,7 @@ def _inspect_archive(
             "The file is a zip archive, not a Word or Excel file.",
             "Drop the Word (.docx) or Excel (.xlsx) file itself in the inbox, not a zip of "
             "it. If you were given a zip, open it and copy the form out first.",
+            fixable=False,
         )
     kind = _main_kind(path, archive, limits)
     _scan_members(path, archive, limits, keep)
@@ -340,10 +343,17 @@ def _ole_error(path: Path, limits: Limits) -> UnsafeFileError:
         }
     if "EncryptedPackage" in names or "\x06DataSpaces" in names:
         return protected_error(path)
+    # Saved with "Word 97-2003" or "Excel 97-2003" chosen in Save As: say which to choose instead.
+    save_as = "Open it in Word or Excel, use File > Save As, choose 'Word Document (.docx)' or "
+    save_as += "'Excel Workbook (.xlsx)', and drop the new copy in the inbox."
     if "WordDocument" in names:
         what = "an old-style Word document (.doc)"
+        save_as = "Open it in Word, use File > Save As, choose 'Word Document (.docx)' (not "
+        save_as += "'Word 97-2003 Document'), and drop the new copy in the inbox."
     elif "Workbook" in names or "Book" in names:
         what = "an old-style Excel workbook (.xls)"
+        save_as = "Open it in Excel, use File > Save As, choose 'Excel Workbook (.xlsx)' (not "
+        save_as += "'Excel 97-2003 Workbook'), and drop the new copy in the inbox."
     elif "PowerPoint Document" in names:
         what = "an old-style PowerPoint file (.ppt)"
     else:
@@ -351,8 +361,7 @@ def _ole_error(path: Path, limits: Limits) -> UnsafeFileError:
     return unsafe(
         path,
         f"The file is {what}. Only the current formats, .docx and .xlsx, can be read.",
-        "Open it in Word or Excel, use File > Save As, choose 'Word Document (.docx)' or 'Excel "
-        "Workbook (.xlsx)', and drop the new copy in the inbox.",
+        save_as,
     )
 
 

@@ -62,7 +62,7 @@ _CASE_LABELS = {"case id", "case id:", "case reference", "case number"}
 def labelled_value(root: etree._Element, labels: set[str] = _CASE_LABELS) -> str | None:
     """Return the text of the table cell right of a cell labelled "Case ID" (None if no label)."""
     for row in root.iter(f"{{{W_NS}}}tr"):
-        cells = [" ".join("".join(c.itertext()).split()) for c in row.iter(f"{{{W_NS}}}tc")]
+        cells = [" ".join(ff.visible_text(c).split()) for c in row.iter(f"{{{W_NS}}}tc")]
         for label, value in itertools.pairwise(cells):
             if label.casefold() in labels:
                 return value
