@@ -40,7 +40,14 @@ def _clean(text: str, showing_placeholder: bool) -> str:
 
 
 _T, _BR, _CR, _TAB, _P = (f"{_W}{name}" for name in ("t", "br", "cr", "tab", "p"))
-_TEXT_TAGS = (_T, _BR, _CR, _TAB, _P)
+_RUN_TEXT = (_T, _BR, _CR, _TAB)
+_BREAKS = (_BR, _CR, _TAB)
+# Tracked changes Word drops on Accept All. Deleted text is ``w:delText`` (never read), but text
+# moved away with Track Changes on keeps its ``w:t`` inside ``w:moveFrom``: read, it would count
+# twice, here and where it was moved to. What is inside one is skipped: the walks visit it first
+# (document order) and note its text elements, so a form without tracked changes pays nothing.
+_STRUCK = (f"{_W}moveFrom", f"{_W}del")
+_TEXT_TAGS = (*_RUN_TEXT, _P, *_STRUCK)
 _SDT, _SDT_PR, _SDT_CONTENT, _TAG = f"{_W}sdt", f"{_W}sdtPr", f"{_W}sdtContent", f"{_W}tag"
 _BOOKMARK_START, _BOOKMARK_END = f"{_W}bookmarkStart", f"{_W}bookmarkEnd"
 _VAL, _NAME, _ID = f"{_W}val", f"{_W}name", f"{_W}id"
@@ -50,36 +57,25 @@ _TR, _TC = f"{_W}tr", f"{_W}tc"
 _TRUE = ("1", "true")
 
 
-_STRUCK = (f"{_W}moveFrom", f"{_W}del")
-
-
-def _struck(t: etree._Element) -> bool:
-    """Whether a run's text is a tracked change Word drops on Accept All. Deleted text is
-    ``w:delText`` (never read), but text moved away with Track Changes on keeps ``w:t`` inside
-    ``w:moveFrom``: read, it would count twice, here and where it was moved to."""
-    run = t.getparent()
-    holder = run.getparent() if run is not None else None
-    return holder is not None and holder.tag in _STRUCK
-
-
 def _text_of(elements: Iterable[etree._Element]) -> str:
     """Visible text of ``elements`` in order: runs, tabs and breaks; deleted or moved-away (tracked)
     text skipped, as Word shows the form once its changes are accepted."""
     out: list[str] = []
     paragraphs_seen = 0
+    struck: set[etree._Element] = set()
     for el in elements:
         tag = el.tag
         if tag == _T:
-            if not _struck(el):
+            if el not in struck:
                 out.append(el.text or "")
-        elif tag in (_BR, _CR):
-            out.append("\n")
-        elif tag == _TAB:
-            out.append("\t")
         elif tag == _P:
             if paragraphs_seen:
                 out.append("\n")
             paragraphs_seen += 1
+        elif tag in _STRUCK:
+            struck.update(el.iter(_RUN_TEXT))
+        elif tag in _BREAKS and el not in struck:
+            out.append("\t" if tag == _TAB else "\n")
     return "".join(out)
 
 
@@ -306,7 +302,7 @@ def table_rows(table: etree._Element) -> list[list[str]]:
     return rows
 
 
-_CELL_WALK = (_TR, _TC, _T, _BR, _CR, _TAB, _P, _DATE)
+_CELL_WALK = (_TR, _TC, *_RUN_TEXT, _P, _DATE, *_STRUCK)
 
 
 def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date | None]]]:
@@ -324,6 +320,7 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
     out: list[str] = []
     paragraphs_seen = 0
     when: date | None = None
+    struck: set[etree._Element] = set()
     for el in table.iter(*_CELL_WALK):
         tag = el.tag
         if tag in (_TR, _TC):
@@ -343,7 +340,7 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
         elif cell is None:
             continue
         elif tag == _T:
-            if not _struck(el):
+            if el not in struck:
                 out.append(el.text or "")
         elif tag == _P:
             if paragraphs_seen:
@@ -351,7 +348,9 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
             paragraphs_seen += 1
         elif tag == _DATE:
             when = when or _parsed_date(el.get(_FULL_DATE))
-        else:
+        elif tag in _STRUCK:
+            struck.update(el.iter(_RUN_TEXT))
+        elif el not in struck:
             out.append("\t" if tag == _TAB else "\n")
     if cell is not None:
         texts.append(_clean("".join(out), False))
