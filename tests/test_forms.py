@@ -214,7 +214,10 @@ def test_a_form_edited_with_track_changes_on_is_read_as_word_shows_it_once_accep
             + _tracked("del", "Good", deleted=True)
             + _tracked("ins", "Inadequate"),
             "FIRSTBOX": "<w:t>First.</w:t></w:r>" + _tracked("moveTo", moved),
-            "BOX2": "<w:t>Second.</w:t></w:r>" + _tracked("moveFrom", moved),
+            # Moved away with the line break before it, from between two sentences that stay.
+            "BOX2": "<w:t>Second.</w:t></w:r>"
+            + _tracked("moveFrom", moved).replace("<w:r>", "<w:r><w:br/>")
+            + '<w:r><w:t xml:space="preserve"> Third.</w:t></w:r>',
             "ACTIONMARK": "<w:t>Visit the child</w:t></w:r>" + _tracked("moveFrom", " at school"),
         }
         for mark, marked_up in swaps.items():
@@ -225,7 +228,10 @@ def test_a_form_edited_with_track_changes_on_is_read_as_word_shows_it_once_accep
     _rewrite_document(path, edit)
     read = read_audit_form(path, framework)
     assert read.domains[0].grade == "Inadequate"
-    assert (read.domains[0].rationale, read.domains[1].rationale) == ("First." + moved, "Second.")
+    assert (read.domains[0].rationale, read.domains[1].rationale) == (
+        "First." + moved,
+        "Second. Third.",
+    )
     assert read.actions[0].description == "Visit the child"
 
 
