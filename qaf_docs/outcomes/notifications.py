@@ -237,6 +237,8 @@ def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str
         lines += ["", f"{e.title} (raised {uk(e.raised_on)}): {e.reason}"]
         if responsibility(facts):
             lines.append(responsibility(facts))
+        if facts.next_audit_due:
+            lines.append(f"The case is due to be audited again by {uk(facts.next_audit_due)}.")
     if facts.resolution:
         lines += ["", f"Outcome of the escalation: {facts.resolution}"]
     if outcome in ("accepted", "reaudited") and facts.findings.strip():
