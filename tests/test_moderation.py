@@ -466,3 +466,25 @@ def test_a_moderation_filled_in_a_copy_from_before_the_correction_is_refused_not
         assert register.submission(audit.audit_ref).moderated_grade == "Good"  # type: ignore[union-attr]
         actions = [a.description for a in register.current_actions(audit.audit_ref)]
     assert actions[0] == "Visit the child at school within two weeks"
+
+
+def test_an_inadequate_audit_tells_the_moderator_at_once_and_a_good_one_does_not(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """West Sussex: "When case work is deemed inadequate by the auditor, it will be moderated
+    immediately by the allocated Moderator". The moderator is told when the form is accepted,
+    not only at the next ``qaf remind``; an audit moderated at month end waits for the reminder."""
+    (workspace.root / "roster.csv").write_text(
+        "Name,Email,Role,Team,Monthly Capacity\nMo Derator,mo@council.example,Moderator,,\n",
+        encoding="utf-8",
+    )
+    return_form(workspace, issued[0], framework, name="bad.docx", grade=INADEQUATE)
+    return_form(workspace, issued[1], framework, name="good.docx", grade="Good")
+    told = list((workspace.outbox / "notifications").rglob("* Mo Derator.eml"))
+    assert [p.name for p in told] == [f"{issued[0].audit_ref} accepted Mo Derator.eml"]
+    body = " ".join(told[0].read_text(encoding="utf-8").split())
+    assert "Subject: Audit" in body and "graded Inadequate: moderate it at once" in body
+    assert (
+        "This audit is graded Inadequate, so it is to be moderated at once (before the "
+        "Inadequate process is followed)." in body
+    )
