@@ -353,3 +353,30 @@ def test_a_stop_before_the_pathway_of_a_form_saved_without_an_extension_is_made_
     [outcome] = run(workspace)
     assert (outcome.result, outcome.detail) == ("accepted", "finished an interrupted ingest")
     assert [e.level for e in register.escalations()] == ["reaudit"]
+
+
+def test_the_escalation_message_and_case_note_say_when_the_case_is_next_audited(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """West Sussex: the Inadequate process is a "re-audit at three months". Those it goes to are
+    told by when, counted from the audit as sampling counts it, not left to work it out."""
+    from qaf_docs.dates import add_months
+
+    (workspace.root / "roster.csv").write_text(
+        "Name,Email,Role,Team,Monthly Capacity\n"
+        "Sam Service,sam@council.example,Service Manager,,\n"
+        "Hana Head,hana@council.example,Head of Service,,\n",
+        encoding="utf-8",
+    )
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    day = TODAY - timedelta(days=20)  # audited three weeks ago, moderated (and escalated) today
+    return_form(workspace, audit, framework, grade=INADEQUATE, moderated=INADEQUATE, audit_day=day)
+    due = add_months(day, framework.timescales.reaudit_after_months)
+    said = f"{due:%d/%m/%Y}"
+    [message] = (workspace.outbox / "notifications").rglob(f"{audit.audit_ref} escalated Sam*.eml")
+    body = " ".join(message.read_text(encoding="utf-8").split())
+    assert f"The case is due to be audited again by {said}." in body
+    [note] = (workspace.outbox / "case-notes").rglob(f"* {audit.audit_ref} escalated.txt")
+    assert f"Next audit due by: {said}" in " ".join(note.read_text(encoding="utf-8").split())

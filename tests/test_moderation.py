@@ -487,3 +487,25 @@ def test_the_ingest_line_says_when_a_corrected_copy_sets_the_moderation_aside(
         "the moderation recorded before no longer counts: the overall grade changed from "
         f"'{RI}' to 'Good' since it was moderated, so it is due for moderation again"
     ) in regraded.detail
+
+
+def test_an_inadequate_audit_tells_the_moderator_at_once_and_a_good_one_does_not(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """West Sussex: "When case work is deemed inadequate by the auditor, it will be moderated
+    immediately by the allocated Moderator". The moderator is told when the form is accepted,
+    not only at the next ``qaf remind``; an audit moderated at month end waits for the reminder."""
+    (workspace.root / "roster.csv").write_text(
+        "Name,Email,Role,Team,Monthly Capacity\nMo Derator,mo@council.example,Moderator,,\n",
+        encoding="utf-8",
+    )
+    return_form(workspace, issued[0], framework, name="bad.docx", grade=INADEQUATE)
+    return_form(workspace, issued[1], framework, name="good.docx", grade="Good")
+    told = list((workspace.outbox / "notifications").rglob("* Mo Derator.eml"))
+    assert [p.name for p in told] == [f"{issued[0].audit_ref} accepted Mo Derator.eml"]
+    body = " ".join(told[0].read_text(encoding="utf-8").split())
+    assert "Subject: Audit" in body and "graded Inadequate: to be moderated at once" in body
+    assert (
+        "This audit is graded Inadequate, so it is to be moderated at once (before the "
+        "Inadequate process is followed)." in body
+    )

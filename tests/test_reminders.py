@@ -251,3 +251,23 @@ def test_a_case_with_no_team_reminds_no_other_teams_manager_of_its_actions(
         f"Warning: audit {ref}: no team is recorded for case 100900, so no Team Manager was "
         "reminded of its actions; give the case its team on the case list"
     ) in out
+
+
+def test_a_concern_is_never_a_reminder_for_another_teams_manager(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """West Sussex: a concern goes to "the allocated social worker's Team Manager". With no Team
+    Manager of the case's team on the roster, no other team's manager is sent the concern (its
+    notification tells nobody in that role either); the warning says whom to add."""
+    roster = ROSTER.replace("Team Manager,Locality 1 Team & Partners", "Team Manager,Locality 3")
+    (workspace.root / "roster.csv").write_text(roster, encoding="utf-8")
+    _inadequate_with_concern(workspace, issued[0], framework)  # a case of Locality 1
+    out = qaf(workspace, "remind")
+    messages = _messages(workspace)
+    assert "Unexplained bruise" in messages["Sam Service"].get_content()
+    assert "Tara Manager" not in messages
+    assert (
+        "Warning: no Team Manager of team 'Locality 1 Team & Partners' on the roster, so no "
+        f"Team Manager was reminded of audit {issued[0].audit_ref}'s immediate safeguarding "
+        "concern; add the team's Team Manager (Team column)" in " ".join(out.split())
+    )

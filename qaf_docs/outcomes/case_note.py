@@ -126,6 +126,8 @@ def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> Ca
         rows.append(("Why", e.reason))
         if facts.responsible:
             rows.append(("To resolve it", ", ".join(facts.responsible)))
+        if facts.next_audit_due:
+            rows.append(("Next audit due by", uk(facts.next_audit_due)))
     if facts.escalation_grade:
         rows.append(("Grade after escalation", facts.escalation_grade))
     if facts.resolution:

@@ -19,6 +19,7 @@ from qaf_docs.outcome_records import OutcomeEvent
 from qaf_docs.records import AuditRecord, EscalationRecord, TrackerRow
 from qaf_docs.register.events import grade_changed, resolution_change
 from qaf_docs.register.store import Register
+from qaf_docs.reports.lifecycle import follow_up_due
 
 MISSING_HISTORY_TEXT = "missing_historical_information"  # the form's section of that name
 
@@ -75,6 +76,8 @@ class AuditFacts:
     on_case_list: bool  # the register holds the case's details from a case list
     replaces: bool = False  # a form sent again: this acceptance replaces the audit's earlier one
     missing_history: str | None = None  # ticked on the current form: what the auditor wrote there
+    # An Inadequate pathway step's: when the case is audited again.
+    next_audit_due: date | None = None
 
     @property
     def final_grade(self) -> str | None:
@@ -106,6 +109,9 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
     reaudit = register.round_kind(audit.round_id) == "reaudit"
     reaudit_of = register.previous_audit(audit.audit_ref) if reaudit else None
     earlier = register.submission(reaudit_of) if reaudit_of else None
+    escalation = _escalation(register, event) if event.event == "escalated" else None
+    # Counted from the audit's day, as sampling and ``qaf status`` count it.
+    day = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
     return AuditFacts(
         audit=audit,
         framework=framework,
@@ -118,7 +124,7 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         findings=str(form.get("overall_rationale") or ""),
         domains=register.domain_grades(audit.audit_ref),
         actions=register.current_actions(audit.audit_ref),
-        escalation=_escalation(register, event) if event.event == "escalated" else None,
+        escalation=escalation,
         resolution=event.reason if event.event == "escalation resolved" else "",
         regraded=resolution_change(event.reason) if event.event == "escalation resolved" else None,
         escalation_grade=tool.escalation_grade if tool else None,
@@ -132,6 +138,7 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         missing_history=str(form.get("texts", {}).get(MISSING_HISTORY_TEXT) or "")
         if form.get("missing_history")
         else None,
+        next_audit_due=follow_up_due(escalation, framework, day) if escalation else None,
     )
 
 

@@ -2,7 +2,8 @@
 
 - accepted or re-audited: the practitioner and their team manager, with the summary and the
   actions (B&NES: "The manager completing the audit will send an alert … to the relevant social
-  worker");
+  worker"); and the Moderator too where the grade is one the framework moderates at once (West
+  Sussex: "When case work is deemed inadequate by the auditor, it will be moderated immediately");
 - moderated, or grade changed: the roles the framework's ``moderation.notify`` names, else the
   practitioner, team manager and auditor (West Sussex: "The moderator will alert the practitioner,
   manager and auditor … It is good practice to send an email notification that the moderation has
@@ -43,6 +44,7 @@ from qaf_docs.records import Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 
 PRACTITIONER, TEAM_MANAGER, AUDITOR = "Practitioner", "Team Manager", "Auditor"
+MODERATOR = "Moderator"
 MISSING_HISTORY = "missing_history"
 #: Outcomes that make messages but no case note, and the words their file names use.
 MESSAGE_ONLY = {MISSING_HISTORY: "missing historical information"}
@@ -63,7 +65,9 @@ class Notice:
 def roles_to_tell(outcome: str, facts: AuditFacts) -> list[str]:
     """The roles told of ``outcome`` (none for actions closed)."""
     if outcome in ("accepted", "reaudited"):
-        return [PRACTITIONER, TEAM_MANAGER]
+        # West Sussex: an Inadequate audit "will be moderated immediately": its moderator is
+        # told now, not at the next reminder (a month-end moderation waits for that).
+        return [PRACTITIONER, TEAM_MANAGER] + ([MODERATOR] if moderate_at_once(facts) else [])
     if outcome in ("moderated", "grade_changed", "escalation_resolved", "upgraded"):
         return list(facts.framework.moderation.notify) or [PRACTITIONER, TEAM_MANAGER, AUDITOR]
     if outcome == "escalated" and facts.escalation is not None:
@@ -71,6 +75,17 @@ def roles_to_tell(outcome: str, facts: AuditFacts) -> list[str]:
     if outcome == MISSING_HISTORY:
         return list(facts.framework.escalation.missing_historical_information)
     return []
+
+
+def moderate_at_once(facts: AuditFacts) -> bool:
+    """True when the audit's grade is one its framework moderates at once and no moderated grade
+    came with it."""
+    framework = facts.framework
+    return (
+        bool(framework.sections.moderation)
+        and not facts.moderated_grade
+        and framework.moderated_at_once(facts.grade)
+    )
 
 
 def flags_missing_history(outcomes: list[str], facts: AuditFacts) -> bool:
@@ -213,6 +228,9 @@ def _subject(outcome: str, facts: AuditFacts) -> str:
         MISSING_HISTORY: "historical information missing",
     }
     again = " (corrected copy: replaces the earlier one)" if facts.replaces else ""
+    if outcome in ("accepted", "reaudited") and moderate_at_once(facts):
+        first = said[outcome].split(" - ")[0]
+        return f"{where}: {first} - graded {facts.grade}: to be moderated at once{again}"
     return f"{where}: {said.get(outcome, outcome.replace('_', ' '))}{again}"
 
 
@@ -232,11 +250,19 @@ def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str
             lines.append(f"Moderator's reason: {facts.moderation_reason}")
     if facts.escalation_grade:
         lines.append(f"Grade after escalation: {facts.escalation_grade}")
+    if outcome in ("accepted", "reaudited") and moderate_at_once(facts):
+        lines += [
+            "",
+            f"This audit is graded {facts.grade}, so it is to be moderated at once (before the "
+            f"{facts.grade} process is followed).",
+        ]
     e = facts.escalation
     if outcome == "escalated" and e is not None:
         lines += ["", f"{e.title} (raised {uk(e.raised_on)}): {e.reason}"]
         if responsibility(facts):
             lines.append(responsibility(facts))
+        if facts.next_audit_due:
+            lines.append(f"The case is due to be audited again by {uk(facts.next_audit_due)}.")
     if facts.resolution:
         lines += ["", f"Outcome of the escalation: {facts.resolution}"]
     if outcome in ("accepted", "reaudited") and facts.findings.strip():

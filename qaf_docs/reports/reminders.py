@@ -23,6 +23,7 @@ from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write, windows_name
 
 SOON = timedelta(days=7)
+TEAM_MANAGER = "Team Manager"
 # Lower sorts first: concerns top every message.
 CONCERN, ESCALATION, MODERATION, PACKS, ACTIONS = range(5)
 
@@ -167,8 +168,15 @@ def _escalations(
         responsible = level.responsible if level else []
         roles = [*e.roles, *(r for r in responsible if fold(r) not in map(fold, e.roles))]
         for role in roles:
-            # The case's team's holders of the role, as its notifications (messages.for_team).
-            found, everyone = for_team(book.with_role(role), team)
+            # The case's team's holders of the role, as its notifications (messages.for_team);
+            # a Team Manager is only ever the case's own team's, never another team's.
+            if fold(role) == fold(TEAM_MANAGER) and book.with_role(role):
+                found, everyone = (book.with_role(role, team) if team else []), False
+                if not found:
+                    book.warn(_no_team_manager(e, team))
+                    continue
+            else:
+                found, everyone = for_team(book.with_role(role), team)
             if not found:
                 book.warn(
                     f"no one on the roster has the role '{role}' ({e.title}, audit {e.audit_ref})"
@@ -197,6 +205,20 @@ def _escalations(
                     said = f"{e.title}: audit {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)} - {e.reason}"
                     said = f"{said.rstrip('.')}. {duty}" if duty else said
                     book.add(person, ESCALATION, "Open escalations", [said])
+
+
+def _no_team_manager(e: EscalationRecord, team: str | None) -> str:
+    """The warning for an escalation whose case's team has no Team Manager on the roster."""
+    what = "immediate safeguarding concern" if e.level == CONCERN_LEVEL else e.title
+    if not team:
+        return (
+            f"audit {e.audit_ref}: no team is recorded for case {e.case_id}, so no Team Manager "
+            f"was reminded of its {what}; give the case its team on the case list"
+        )
+    return (
+        f"no Team Manager of team '{team}' on the roster, so no Team Manager was reminded of "
+        f"audit {e.audit_ref}'s {what}; add the team's Team Manager (Team column)"
+    )
 
 
 def _managers(
