@@ -303,6 +303,16 @@ def test_a_rounds_report_uses_the_rounds_own_framework(tmp_path: Path) -> None:
     ws = _two_framework_workspace(tmp_path / "ws")
     _draw(ws, tmp_path, n=2)
     deep_dive = _draw(ws, tmp_path, "multi-agency-audit", n=2)
+    # One of the deep dive's audits comes back graded: the report then shows its practice areas
+    # (a round with nothing graded says so instead of listing them).
+    with Register.open(ws.register_path) as register:
+        generate_packs(ws, register)
+        [audit, *_] = [a for a in register.audits() if a.round_id == deep_dive.round_id]
+    tool = pack_paths(ws.packs, audit.round_id, audit.audit_ref)[0]
+    complete_form(tool, load_framework("multi-agency-audit")).save()
+    drop(tool, ws.inbox, "returned.docx")
+    [outcome] = ingest_inbox(ws, settle_s=0.05)
+    assert outcome.result == "accepted", [f.line() for f in outcome.findings]
     with Register.open(ws.register_path) as register:
         path = build_round_report(ws, register, deep_dive.round_id, TODAY)
     doc = Document(str(path))
