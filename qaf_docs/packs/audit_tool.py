@@ -99,12 +99,33 @@ def _limit(days: int | None) -> int | NoLimit:
     return NoLimit() if days is None else days
 
 
+def _roles(roles: list[str]) -> str:
+    """Roles as a sentence says them: "the Team Manager, the Service Manager and the Head of
+    Service". Each keeps its own "the", so a role holding a comma ("Assistant Director for
+    Safeguarding, Quality and Practice") cannot be read as more roles than there are."""
+    named = [f"the {r}" for r in roles]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
+def concern_roles(framework: Framework) -> str:
+    """Who an immediate safeguarding concern is raised with, in the framework's order.
+
+    West Sussex escalates to the Team Manager, Service Manager and Head of Service and
+    "additionally" has the auditor notify two more: the form says so in two parts, not one list
+    in which "Safeguarding, Quality and Practice" reads as two more roles.
+    """
+    escalate = list(framework.escalation.immediate_concerns)
+    notify = list(framework.escalation.immediate_concerns_notify)
+    if not escalate:
+        escalate, notify = notify, []
+    if not escalate:
+        return "your manager and the QA team"
+    said = _roles(escalate)
+    return f"{said}, and tell {_roles(notify)}" if notify else said
+
+
 def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dict[str, Any]:
     """The concern box and, on a re-audit, the earlier audit's grades and actions (issue 10)."""
-    roles = [
-        *framework.escalation.immediate_concerns,
-        *framework.escalation.immediate_concerns_notify,
-    ]
     earlier = None
     if previous is not None:
         earlier = {
@@ -127,7 +148,7 @@ def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dic
         }
     return {
         "immediate_days": _limit(framework.timescales.immediate_action_working_days),
-        "concern_roles": ", ".join(roles) or "your manager and the QA team",
+        "concern_roles": concern_roles(framework),
         "previous": earlier,
         "concern_fields": {
             "concern": ff.checkbox_control("qaf_concern", "Immediate safeguarding concern"),
