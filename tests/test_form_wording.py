@@ -50,7 +50,6 @@ def concern_sentence(paragraphs: list[str]) -> str:
             "tier-one-manager-audit",
             "Raise it today with the Service Manager and the Divisional Director;",
         ),
-        ("live-case-audit", "Raise it today with your manager and the QA team;"),
     ],
 )
 def test_the_concern_box_says_who_to_tell_as_a_sentence(
