@@ -10,6 +10,7 @@ import pytest
 from conftest import pack_docx, plan_audits
 from lxml import etree
 
+from qaf_docs.frameworks import load_framework, preset_names
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register.location import open_register
 from qaf_docs.workspace import init_workspace
@@ -17,8 +18,9 @@ from qaf_docs.workspace import init_workspace
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def form_paragraphs(tmp_path: Path, preset: str) -> list[str]:
-    """The text of each paragraph of a freshly issued audit tool of ``preset``."""
+def form_paragraphs(tmp_path: Path, preset: str, style: str = "") -> list[str]:
+    """The text of each paragraph of a freshly issued audit tool of ``preset`` (only those whose
+    style name starts with ``style``, e.g. "Heading")."""
     workspace = init_workspace(tmp_path / preset, framework=preset)
     with open_register(workspace) as register:
         plan_audits(register, workspace, 1)
@@ -26,7 +28,16 @@ def form_paragraphs(tmp_path: Path, preset: str) -> list[str]:
         audit = register.audits()[0]
     with zipfile.ZipFile(pack_docx(workspace, audit)) as z:
         root = etree.fromstring(z.read("word/document.xml"))
-    return ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in root.iter(f"{W}p")]
+    return [
+        "".join(t.text or "" for t in p.iter(f"{W}t"))
+        for p in root.iter(f"{W}p")
+        if _style(p).startswith(style)
+    ]
+
+
+def _style(paragraph: etree._Element) -> str:
+    found = paragraph.find(f"{W}pPr/{W}pStyle")
+    return "" if found is None else str(found.get(f"{W}val"))
 
 
 def concern_sentence(paragraphs: list[str]) -> str:
@@ -58,3 +69,12 @@ def test_the_concern_box_says_who_to_tell_as_a_sentence(
     """A bare comma list ("Head of Service, Assistant Director for Safeguarding, Quality and
     Practice, Quality Assurance Team") reads as five or six roles and loses who is told first."""
     assert said in concern_sentence(form_paragraphs(tmp_path, preset))
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_no_section_heading_repeats_a_practice_area_title(tmp_path: Path, preset: str) -> None:
+    """City of London's graded area "Voice of the child" was followed by a text section of the
+    same title: the auditor could not tell what belonged in which box."""
+    areas = {d.title.casefold() for d in load_framework(preset).domains}
+    headings = [h for h in form_paragraphs(tmp_path, preset, "Heading") if h.strip()]
+    assert [h for h in headings if h.strip().casefold() in areas] == []
