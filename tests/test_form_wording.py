@@ -78,3 +78,24 @@ def test_no_section_heading_repeats_a_practice_area_title(tmp_path: Path, preset
     areas = {d.title.casefold() for d in load_framework(preset).domains}
     headings = [h for h in form_paragraphs(tmp_path, preset, "Heading") if h.strip()]
     assert [h for h in headings if h.strip().casefold() in areas] == []
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_the_instructions_say_how_to_answer_an_area_that_does_not_apply(
+    tmp_path: Path, preset: str
+) -> None:
+    """B&NES's closure checks (chronology, exit plan) do not apply to a case still open, and a
+    blank area is refused: the auditor is told to choose "Not applicable", and only where the
+    drop-down offers it."""
+    offers = load_framework(preset).scale.not_applicable
+    told = [p for p in form_paragraphs(tmp_path, preset) if "choose 'Not applicable'" in p]
+    assert len(told) == (1 if offers else 0)
+    if offers:
+        assert "does not apply to this case" in told[0] and "do not leave the area blank" in told[0]
+
+
+def test_the_concern_box_speaks_of_the_qa_team_not_of_the_program(tmp_path: Path) -> None:
+    """Auditors never see qaf: the concern box says who records the concern in their terms."""
+    said = concern_sentence(form_paragraphs(tmp_path, "live-case-audit"))
+    assert "The QA team records it even if something else on the form" in said
+    assert "qaf" not in said

@@ -115,6 +115,8 @@ _NAMES: dict[str, dict[str, str]] = {
         "case_facts": "the case facts (days since, timescale flags)",
         "has_indicators": "'tick each indicator' only where the framework has indicators",
         "if:has_indicators": "'tick each indicator' only where the framework has indicators",
+        "not_applicable": "how to answer an area that does not apply ('Not applicable')",
+        "if:not_applicable": "how to answer an area that does not apply ('Not applicable')",
         "action_days": "the due-date limit for actions",
         "if:action_days": "no due-date limit printed where the framework sets none (yours "
         "prints 'within an agreed number of days')",

@@ -204,6 +204,8 @@ def framework_context(framework: Framework) -> dict[str, Any]:
         "domains": domains,
         # The instructions ask for ticks and dates only where this framework has them.
         "has_indicators": any(d["indicators"] for d in domains),
+        # and say how to answer an area that does not apply only where the drop-down offers it.
+        "not_applicable": framework.scale.not_applicable,
         "actions": actions,
         "f": {**_fields(framework), **lifecycle.pop("concern_fields")},
         **lifecycle,
