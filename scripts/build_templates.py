@@ -249,6 +249,10 @@ def build_audit_tool(path: Path) -> None:
         "or retype the audit reference.",
     ):
         _para(doc, line, style="List Bullet")
+    # Where the grades come from, when the framework sets none of its own.
+    _para(doc, "{%p if grade_note %}")
+    _para(doc, "{{ grade_note }}", style="List Bullet")
+    _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if descriptors %}")
     doc.add_heading("What each grade means", level=2)

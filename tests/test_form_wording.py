@@ -99,3 +99,33 @@ def test_the_concern_box_speaks_of_the_qa_team_not_of_the_program(tmp_path: Path
     said = concern_sentence(form_paragraphs(tmp_path, "live-case-audit"))
     assert "The QA team records it even if something else on the form" in said
     assert "qaf" not in said
+
+
+# The councils whose documents set no grades (B&NES, City of London, Brighton & Hove): qaf adds
+# Ofsted's scale. Bracknell's toolkit lists its grades and West Sussex's tools grade Good /
+# Requires improvement / Inadequate, so theirs are the framework's own.
+SCALE_ADDED = {
+    "tier-one-manager-audit": True,
+    "independent-cycle-audit": True,
+    "multi-agency-audit": True,
+    "live-case-audit": False,
+    "collaborative-audit": False,
+}
+
+
+@pytest.mark.parametrize(("preset", "added"), SCALE_ADDED.items())
+def test_a_grade_scale_the_framework_lacks_is_said_to_be_added(
+    tmp_path: Path, preset: str, added: bool
+) -> None:
+    """Under a council form headed with the council's name, drop-downs graded Outstanding to
+    Inadequate read as the council's own scale unless the form says where they come from."""
+    said = [p for p in form_paragraphs(tmp_path, preset) if "sets no grades of its own" in p]
+    if added:
+        assert said == [
+            "This audit's framework sets no grades of its own: the grades in the drop-downs are "
+            "Ofsted's (Outstanding, Good, Requires improvement to be good, Inadequate), added "
+            "for this audit tool, with no descriptors."
+        ]
+    else:
+        assert said == []
+

@@ -123,6 +123,8 @@ _NAMES: dict[str, dict[str, str]] = {
         "immediate_days": "the working-day limit for immediate actions",
         "if:immediate_days": "no Immediate rule printed where the framework sets no working-day "
         "limit (yours prints 'within an agreed number of working days')",
+        "grade_note": "where the grades come from when the framework sets none of its own",
+        "if:grade_note": "where the grades come from when the framework sets none of its own",
         "descriptors": "What each grade means",
         "concern_roles": "who an immediate safeguarding concern goes to",
         "previous": "the earlier audit's grades and actions on a re-audit",
