@@ -128,4 +128,3 @@ def test_a_grade_scale_the_framework_lacks_is_said_to_be_added(
         ]
     else:
         assert said == []
-
