@@ -240,10 +240,6 @@ def build_audit_tool(path: Path) -> None:
         "needs a rationale that refers to evidence on the file.{% if not_applicable %} Where an "
         "area does not apply to this case, choose 'Not applicable': it needs no rationale, but "
         "do not leave the area blank.{% endif %}",
-        # Where the grades come from, when the framework sets none of its own: beside grading.
-        "{%p if grade_note %}",
-        "{{ grade_note }}",
-        "{%p endif %}",
         "Agree SMART actions: what will be done, by whom and by when (a real date{% if "
         "action_days %} within {{ action_days }} days of the audit{% endif %}, never 'ASAP'), how "
         "you will know it worked, and its impact on the child.{% if immediate_days %} Tick "
@@ -252,7 +248,11 @@ def build_audit_tool(path: Path) -> None:
         "Save the file as a Word document (.docx) and send it to the QA admin team. Do not rename "
         "or retype the audit reference.",
     ):
-        _para(doc, line, style=None if line.startswith("{%p") else "List Bullet")
+        _para(doc, line, style="List Bullet")
+    # Where the grades come from, when the framework sets none of its own.
+    _para(doc, "{%p if grade_note %}")
+    _para(doc, "{{ grade_note }}", style="List Bullet")
+    _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if descriptors %}")
     doc.add_heading("What each grade means", level=2)
