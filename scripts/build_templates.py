@@ -473,7 +473,7 @@ def _add_concern_block(doc) -> None:  # type: ignore[no-untyped-def]
 def _add_previous_audit_block(doc) -> None:  # type: ignore[no-untyped-def]
     """On a re-audit: the earlier audit's grades, rationales and actions with their status (issue 10)."""
     _para(doc, "{%p if previous %}")
-    doc.add_heading("Three Month Review of Actions and Progress", level=1)
+    doc.add_heading("{{ previous.title }}", level=1)
     _intro(
         doc,
         "This is a re-audit of {{ previous.audit_ref }} (audited {{ previous.audit_date }}, "

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from conftest import pack_docx, plan_audits
+from lifecycle_helpers import INADEQUATE, reaudit, return_form
 from lxml import etree
 
 from qaf_docs.frameworks import load_framework, preset_names
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register.location import open_register
+from qaf_docs.returns.audit_form import read_document_xml
 from qaf_docs.workspace import init_workspace
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -128,3 +130,34 @@ def test_a_grade_scale_the_framework_lacks_is_said_to_be_added(
         ]
     else:
         assert said == []
+
+
+@pytest.mark.parametrize(
+    ("preset", "title"),
+    [
+        # West Sussex: "Audits Graded Inadequate Three Month Review of Actions and Progress".
+        ("collaborative-audit", "Three Month Review of Actions and Progress"),
+        # Bracknell gives no re-audit interval: qaf's default of 3 months is not the toolkit's.
+        ("live-case-audit", "Review of Actions and Progress"),
+    ],
+)
+def test_a_reaudit_is_headed_with_an_interval_only_where_the_framework_gives_one(
+    tmp_path: Path, preset: str, title: str
+) -> None:
+    workspace = init_workspace(tmp_path / preset, framework=preset)
+    framework = load_framework(preset)
+    moderated = INADEQUATE if framework.sections.moderation else None
+    with open_register(workspace) as register:
+        plan_audits(register, workspace, 1)
+        generate_packs(workspace, register)
+        [first] = register.audits()
+        return_form(workspace, first, framework, grade=INADEQUATE, moderated=moderated)
+        [second] = reaudit(workspace, register)
+    root = read_document_xml(pack_docx(workspace, second))
+    headings = [
+        "".join(t.text or "" for t in p.iter(f"{W}t"))
+        for p in root.iter(f"{W}p")
+        if _style(p).startswith("Heading")
+    ]
+    assert title in headings
+    assert f"re-audit of {first.audit_ref}" in " ".join(root.itertext())

@@ -124,11 +124,30 @@ def concern_roles(framework: Framework) -> str:
     return f"{said}, and tell {_roles(notify)}" if notify else said
 
 
+_MONTHS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+
+
+def review_title(framework: Framework) -> str:
+    """The heading of a re-audit's review of the earlier audit.
+
+    West Sussex's document names it "Three Month Review of Actions and Progress", after its
+    "re-audit at three months"; a framework that gives no re-audit interval (qaf's default of 3
+    months applies) is not given West Sussex's heading, nor an interval it never set.
+    """
+    timescales = framework.timescales
+    if "reaudit_after_months" not in timescales.model_fields_set:
+        return "Review of Actions and Progress"
+    months = timescales.reaudit_after_months
+    said = _MONTHS[months - 1] if months <= len(_MONTHS) else str(months)
+    return f"{said} Month Review of Actions and Progress"
+
+
 def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dict[str, Any]:
     """The concern box and, on a re-audit, the earlier audit's grades and actions (issue 10)."""
     earlier = None
     if previous is not None:
         earlier = {
+            "title": review_title(framework),
             "audit_ref": previous.audit_ref,
             "audit_date": uk(previous.audit_date or previous.returned_on),
             "grade": previous.final_grade or "not graded",
