@@ -237,7 +237,9 @@ def build_audit_tool(path: Path) -> None:
         # A framework without indicators, or without a limit on due dates, gets no rule it lacks.
         "For each area, read what good looks like{% if has_indicators %}, tick each indicator "
         "that applies{% endif %}, choose a grade from the drop-down and explain why: every grade "
-        "needs a rationale that refers to evidence on the file.",
+        "needs a rationale that refers to evidence on the file.{% if not_applicable %} Where an "
+        "area does not apply to this case, choose 'Not applicable': it needs no rationale, but "
+        "do not leave the area blank.{% endif %}",
         "Agree SMART actions: what will be done, by whom and by when (a real date{% if "
         "action_days %} within {{ action_days }} days of the audit{% endif %}, never 'ASAP'), how "
         "you will know it worked, and its impact on the child.{% if immediate_days %} Tick "
@@ -247,6 +249,10 @@ def build_audit_tool(path: Path) -> None:
         "or retype the audit reference.",
     ):
         _para(doc, line, style="List Bullet")
+    # Where the grades come from, when the framework sets none of its own.
+    _para(doc, "{%p if grade_note %}")
+    _para(doc, "{{ grade_note }}", style="List Bullet")
+    _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if descriptors %}")
     doc.add_heading("What each grade means", level=2)
@@ -453,7 +459,7 @@ def _add_concern_block(doc) -> None:  # type: ignore[no-untyped-def]
         doc,
         "If you find a concern for the child's safety that needs action now, tick the box and say "
         "what it is. Raise it today with {{ concern_roles }}; do not wait for this form to be "
-        "returned. qaf records it even if something else on the form has to be corrected.",
+        "returned. The QA team records it even if something else on the form has to be corrected.",
     )
     ct = _grid(doc, 2, 2, [5, 12])
     _label(ct.cell(0, 0), "Immediate safeguarding concern")
@@ -467,7 +473,7 @@ def _add_concern_block(doc) -> None:  # type: ignore[no-untyped-def]
 def _add_previous_audit_block(doc) -> None:  # type: ignore[no-untyped-def]
     """On a re-audit: the earlier audit's grades, rationales and actions with their status (issue 10)."""
     _para(doc, "{%p if previous %}")
-    doc.add_heading("Three Month Review of Actions and Progress", level=1)
+    doc.add_heading("{{ previous.title }}", level=1)
     _intro(
         doc,
         "This is a re-audit of {{ previous.audit_ref }} (audited {{ previous.audit_date }}, "

@@ -5,6 +5,7 @@ the report or the packs, and say nothing while the template has everything the d
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -160,6 +161,8 @@ def _old_audit_tool(template: Path) -> None:
                 for t in texts[1:]:
                     t.text = ""
             elif "{% if has_indicators %}" in whole:
+                # Nor did it say how to answer an area that does not apply.
+                whole = re.sub(r"\{% if not_applicable %\}.*?\{% endif %\}", "", whole)
                 texts[0].text = whole.replace("{% if has_indicators %}", "").replace(
                     "{% endif %}", ""
                 )
@@ -195,6 +198,7 @@ def test_generate_says_once_what_older_audit_tool_and_tracker_templates_lack(
         "agreed number of days')" in tool
     )
     assert "'tick each indicator' only where the framework has indicators" in tool
+    assert "how to answer an area that does not apply ('Not applicable')" in tool
     assert "The packs were written from it as it is." in tool
     assert "copy them in Word" in tool
     assert sheet.startswith("Note: templates/action_tracker.xlsx lacks what qaf's default has: ")

@@ -54,6 +54,11 @@ class Scale(StrictModel):
     descriptors: dict[str, str] = Field(
         default_factory=dict, description="grade -> the council's own description of it"
     )
+    note: str = Field(
+        default="",
+        description="printed on the audit tool: where the grades come from when the framework "
+        "sets none of its own, so that a scale qaf adds is never read as the council's",
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> Scale:

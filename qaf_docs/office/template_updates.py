@@ -115,12 +115,16 @@ _NAMES: dict[str, dict[str, str]] = {
         "case_facts": "the case facts (days since, timescale flags)",
         "has_indicators": "'tick each indicator' only where the framework has indicators",
         "if:has_indicators": "'tick each indicator' only where the framework has indicators",
+        "not_applicable": "how to answer an area that does not apply ('Not applicable')",
+        "if:not_applicable": "how to answer an area that does not apply ('Not applicable')",
         "action_days": "the due-date limit for actions",
         "if:action_days": "no due-date limit printed where the framework sets none (yours "
         "prints 'within an agreed number of days')",
         "immediate_days": "the working-day limit for immediate actions",
         "if:immediate_days": "no Immediate rule printed where the framework sets no working-day "
         "limit (yours prints 'within an agreed number of working days')",
+        "grade_note": "where the grades come from when the framework sets none of its own",
+        "if:grade_note": "where the grades come from when the framework sets none of its own",
         "descriptors": "What each grade means",
         "concern_roles": "who an immediate safeguarding concern goes to",
         "previous": "the earlier audit's grades and actions on a re-audit",

@@ -99,15 +99,55 @@ def _limit(days: int | None) -> int | NoLimit:
     return NoLimit() if days is None else days
 
 
+def _roles(roles: list[str]) -> str:
+    """Roles as a sentence says them: "the Team Manager, the Service Manager and the Head of
+    Service". Each keeps its own "the", so a role holding a comma ("Assistant Director for
+    Safeguarding, Quality and Practice") cannot be read as more roles than there are."""
+    named = [f"the {r}" for r in roles]
+    return named[0] if len(named) == 1 else f"{', '.join(named[:-1])} and {named[-1]}"
+
+
+def concern_roles(framework: Framework) -> str:
+    """Who an immediate safeguarding concern is raised with, in the framework's order.
+
+    West Sussex escalates to the Team Manager, Service Manager and Head of Service and
+    "additionally" has the auditor notify two more: the form says so in two parts, not one list
+    in which "Safeguarding, Quality and Practice" reads as two more roles.
+    """
+    escalate = list(framework.escalation.immediate_concerns)
+    notify = list(framework.escalation.immediate_concerns_notify)
+    if not escalate:
+        escalate, notify = notify, []
+    if not escalate:
+        return "your manager and the QA team"
+    said = _roles(escalate)
+    return f"{said}, and tell {_roles(notify)}" if notify else said
+
+
+_MONTHS = ("One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine", "Ten")
+
+
+def review_title(framework: Framework) -> str:
+    """The heading of a re-audit's review of the earlier audit.
+
+    West Sussex's document names it "Three Month Review of Actions and Progress", after its
+    "re-audit at three months"; a framework that gives no re-audit interval (qaf's default of 3
+    months applies) is not given West Sussex's heading, nor an interval it never set.
+    """
+    timescales = framework.timescales
+    if "reaudit_after_months" not in timescales.model_fields_set:
+        return "Review of Actions and Progress"
+    months = timescales.reaudit_after_months
+    said = _MONTHS[months - 1] if months <= len(_MONTHS) else str(months)
+    return f"{said} Month Review of Actions and Progress"
+
+
 def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dict[str, Any]:
     """The concern box and, on a re-audit, the earlier audit's grades and actions (issue 10)."""
-    roles = [
-        *framework.escalation.immediate_concerns,
-        *framework.escalation.immediate_concerns_notify,
-    ]
     earlier = None
     if previous is not None:
         earlier = {
+            "title": review_title(framework),
             "audit_ref": previous.audit_ref,
             "audit_date": uk(previous.audit_date or previous.returned_on),
             "grade": previous.final_grade or "not graded",
@@ -127,7 +167,7 @@ def lifecycle_context(framework: Framework, previous: AuditResult | None) -> dic
         }
     return {
         "immediate_days": _limit(framework.timescales.immediate_action_working_days),
-        "concern_roles": ", ".join(roles) or "your manager and the QA team",
+        "concern_roles": concern_roles(framework),
         "previous": earlier,
         "concern_fields": {
             "concern": ff.checkbox_control("qaf_concern", "Immediate safeguarding concern"),
@@ -172,6 +212,7 @@ def framework_context(framework: Framework) -> dict[str, Any]:
     return {
         "audit_period": (period.wording or f"The last {period.months} months") if period else "",
         "descriptors": parts.descriptors(framework),
+        "grade_note": framework.scale.note,
         "text_sections": parts.text_sections(framework),
         "missing_history": parts.missing_history(framework),
         "moderation": parts.moderation(framework),
@@ -183,6 +224,8 @@ def framework_context(framework: Framework) -> dict[str, Any]:
         "domains": domains,
         # The instructions ask for ticks and dates only where this framework has them.
         "has_indicators": any(d["indicators"] for d in domains),
+        # and say how to answer an area that does not apply only where the drop-down offers it.
+        "not_applicable": framework.scale.not_applicable,
         "actions": actions,
         "f": {**_fields(framework), **lifecycle.pop("concern_fields")},
         **lifecycle,
