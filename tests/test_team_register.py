@@ -27,7 +27,7 @@ from qaf_docs.inbox.ingest import WATCH_LOCK, ingest_inbox
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.office.parts import sha256_file
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register import moving
+from qaf_docs.register import dialect, moving
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.register.submissions import SubmissionBook
@@ -218,6 +218,29 @@ def test_server_problems_are_one_line_each(
     line = one_error_line(run("status", "--workspace", ws.root))
     assert words in line and f"postgresql://qaf@127.0.0.1:{port}/{database}" in line
     assert "not-the-password" not in line
+
+
+def test_a_server_too_old_for_qaf_is_named_not_called_unreachable(
+    workspace: Workspace,
+    new_pg_database: Callable[[], str],
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """IT points qaf at an old server (here: qaf asks for one newer than the test server): the
+    person is told the server's version and what qaf needs, not to check that it is running."""
+    use_postgres(workspace, new_pg_database(), monkeypatch)
+    with pg.admin_connection() as conn:
+        running = int(conn.info.server_version)
+    monkeypatch.setattr(dialect, "PG_MIN_VERSION", (running // 10000 + 1) * 10000)
+    line = one_error_line(run("status", "--workspace", workspace.root))
+    assert f"runs PostgreSQL {running // 10000}, and qaf needs PostgreSQL 10 or later" in line
+    assert "ask IT for a database on a newer server" in line
+    assert "cannot be reached" not in line and pg_server.APP_PASSWORD not in line
+
+
+def test_an_old_servers_version_is_named_as_postgresql_names_it() -> None:
+    assert dialect.pg_version_name(90624) == "9.6"
+    assert dialect.pg_version_name(150004) == "15"
 
 
 @ON_POSTGRES
