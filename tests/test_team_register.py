@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import pg_server
@@ -28,6 +28,7 @@ from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.office.parts import sha256_file
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register import dialect, moving
+from qaf_docs.register.dialect import Db
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.register.submissions import SubmissionBook
@@ -577,6 +578,47 @@ def test_a_copy_that_does_not_match_is_removed_and_nothing_switches(
     assert _contents(ws)[0] == before  # the old register is still in use, untouched
     with Register.open(url) as target:
         assert target.counts() == {} and target.submission_count() == 0
+
+
+def test_a_move_stopped_half_way_can_simply_be_run_again(
+    tmp_path: Path, new_pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C (or a power cut) half-way through the copy back from the team's server leaves the
+    new file with the register's tables and nothing in them: the same command, run again, must
+    finish the move rather than send the person off to choose another file."""
+    ws = _demo(tmp_path / "demo")
+    monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)
+    to_server = run("register", "move", "--to", new_pg_database(), "-w", ws.root)
+    assert to_server.exit_code == 0, to_server.output
+    before = _contents(ws)
+    target = tmp_path / "local" / "register.db"
+    real_copy = moving._copy
+
+    def stopped_half_way(source: Db, new: Db) -> None:
+        copy_rows = new.executemany
+
+        def rows_then_stop(sql: str, rows: Iterable[Sequence[object]]) -> None:
+            if "INTO submissions" in sql:
+                raise KeyboardInterrupt
+            copy_rows(sql, rows)
+
+        monkeypatch.setattr(new, "executemany", rows_then_stop)
+        real_copy(source, new)
+
+    monkeypatch.setattr(moving, "_copy", stopped_half_way)
+    assert run("register", "move", "--to", target, "-w", ws.root).exit_code != 0
+    assert target.exists() and ws.load_settings().register_at != str(target)
+    monkeypatch.setattr(moving, "_copy", real_copy)
+    again = run("register", "move", "--to", target, "-w", ws.root)
+    assert again.exit_code == 0, again.output
+    assert ws.load_settings().register_at == str(target)
+    assert _contents(ws) == before
+    # A file that is not an empty register is still never used, nor touched.
+    other = tmp_path / "notes.db"
+    other.write_bytes(b"somebody's notes")
+    line = one_error_line(run("register", "move", "--to", other, "-w", ws.root))
+    assert "already exists: choose a new file" in line
+    assert other.read_bytes() == b"somebody's notes"
 
 
 def test_register_move_waits_for_no_watcher(tmp_path: Path) -> None:
