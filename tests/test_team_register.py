@@ -221,6 +221,28 @@ def test_server_problems_are_one_line_each(
     assert "not-the-password" not in line
 
 
+def test_a_database_qaf_may_not_create_its_tables_in_says_what_to_ask_it_for(
+    workspace: Workspace,
+    new_pg_database: Callable[[], str],
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """IT created the database as itself and granted qaf "all" on it, which on PostgreSQL 15 and
+    later does not let qaf create tables: the person is told what to ask IT for."""
+    url = new_pg_database()
+    database = url.rsplit("/", 1)[1]
+    with pg.admin_connection() as conn:
+        conn.execute(f"ALTER DATABASE {database} OWNER TO {pg_server.SUPERUSER}")
+        conn.execute(f"GRANT ALL ON DATABASE {database} TO {pg_server.APP_ROLE}")
+    with pg.admin_connection(database) as conn:
+        conn.execute(f"ALTER SCHEMA public OWNER TO {pg_server.SUPERUSER}")
+        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    use_postgres(workspace, url, monkeypatch)
+    line = one_error_line(run("status", "--workspace", workspace.root))
+    assert "may not create qaf's tables in this database" in line
+    assert "make that user the database's owner" in line
+
+
 def test_a_server_too_old_for_qaf_is_named_not_called_unreachable(
     workspace: Workspace,
     new_pg_database: Callable[[], str],
