@@ -13,6 +13,8 @@ import sys
 import threading
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -20,10 +22,12 @@ import pg_server
 import pytest
 from click.testing import CliRunner, Result
 from conftest import complete_form, drop, pack_docx, plan_audits, use_postgres
+from test_form_versions import RI, saved
 
 from qaf_docs.cli import cli, exits
 from qaf_docs.errors import RegisterError, RegisterUnavailableError
-from qaf_docs.inbox.ingest import WATCH_LOCK, ingest_inbox
+from qaf_docs.inbox import lifecycle_checks as checks
+from qaf_docs.inbox.ingest import WATCH_LOCK, Ingestor, ingest_inbox
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.office.parts import sha256_file
 from qaf_docs.packs.generate import generate_packs
@@ -449,6 +453,60 @@ def test_two_computers_share_a_team_register_and_no_form_is_lost_or_doubled(
         assert "exact copy" in note
     assert sorted(register.submission_hashes()) == sorted(every_form)
     assert register.counts()["files processed"] == 10
+
+
+@ON_POSTGRES
+def test_an_older_copy_checked_while_another_office_records_a_newer_one_is_not_recorded_over_it(
+    workspace: Workspace, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two moderators' copies of one audit reach two offices' watchers at the same moment. The
+    copy saved first must never end up recorded over the one saved later, whichever computer
+    gets there first: the checks and the record are one turn at the register."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    framework = workspace.load_framework()
+    office_b = Workspace(tmp_path / "office-b")
+    shutil.copytree(workspace.root, office_b.root)
+    issued = datetime.now(UTC)
+    copies = {}
+    for office, grade, days in ((workspace, "Good", 1), (office_b, RI, 5)):
+        complete_form(pack_docx(workspace, audit), framework, grade=grade).save()
+        copies[office] = drop(saved(pack_docx(workspace, audit), issued + timedelta(days=days)),
+                              office.inbox, "moderated.docx")  # fmt: skip
+    older_checked, newer_done = threading.Event(), threading.Event()
+    real = checks.form_lifecycle_findings
+
+    def checking(*args: Any) -> Any:
+        found = real(*args)
+        if threading.current_thread().name == "office-a":  # the older copy, checked: hold on
+            older_checked.set()
+            newer_done.wait(timeout=5)  # (with the fix, office B waits for this turn instead)
+        return found
+
+    monkeypatch.setattr(checks, "form_lifecycle_findings", checking)
+    results: dict[str, str] = {}
+
+    def watcher_of(office: Workspace, name: str) -> None:
+        if name == "office-b":
+            older_checked.wait(timeout=30)
+        with open_register(office) as own:
+            ingestor = Ingestor(office, own, office.load_settings())
+            results[name] = ingestor.process(copies[office]).result
+        if name == "office-b":
+            newer_done.set()
+
+    threads = [
+        threading.Thread(target=watcher_of, args=(office, name), name=name)
+        for office, name in ((workspace, "office-a"), (office_b, "office-b"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert results == {"office-a": "accepted", "office-b": "accepted"}  # first come, then newer
+    final = next(r for r in register.results() if r.audit_ref == audit.audit_ref)
+    assert final.final_grade == RI, "the copy saved last is the one that counts"
 
 
 # -- qaf register move -----------------------------------------------------------------------------

@@ -114,17 +114,9 @@ class Ingestor:
             ):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
                 checks.redo_pathway(self.register, seen.audit_ref, path, self._framework)
-                return self._move(
-                    path,
-                    self.ws.processed,
-                    Outcome(
-                        f"audit {seen.audit_ref}",
-                        "accepted",
-                        seen.audit_ref,
-                        detail="finished an interrupted ingest",
-                    ),
-                    digest,
-                )
+                done = Outcome(f"audit {seen.audit_ref}", "accepted", seen.audit_ref)
+                done.detail = "finished an interrupted ingest"
+                return self._move(path, self.ws.processed, done, digest)
             return self._duplicate(path, digest, seen.file_name, seen.audit_ref)
         identity: Identity | None = None
         try:
@@ -155,22 +147,25 @@ class Ingestor:
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=clock.today()
         )
-        found += checks.form_lifecycle_findings(
-            self.register, form, audit, framework, self.settings
-        )
-        concern = checks.record_concern(self.register, audit, form, framework)
+        try:  # checked and recorded in one turn: no other computer records this audit between
+            with self.register.transaction():
+                found += checks.form_lifecycle_findings(
+                    self.register, form, audit, framework, self.settings
+                )
+                concern = checks.record_concern(self.register, audit, form, framework)
+                if not errors(found):
+                    replaced = checks.replacing(self.register, audit.audit_ref)
+                    self.register.record_audit_submission(
+                        form, warnings(found), file_name=path.name, sha256=digest,
+                        recorded_by=self.computer,
+                    )  # fmt: skip
+                    raised = self.register.apply_pathway(audit.audit_ref, framework, clock.today())
+        except AlreadyRecordedError:
+            return self._recorded_elsewhere(path, digest)
         if errors(found):
             outcome = self._reject(path, digest, label, audit, found, kept=concern)
             outcome.detail = "safeguarding concern recorded" if concern else ""
             return outcome
-        replaced = checks.replacing(self.register, audit.audit_ref)
-        try:
-            self.register.record_audit_submission(
-                form, warnings(found), file_name=path.name, sha256=digest, recorded_by=self.computer
-            )
-        except AlreadyRecordedError:
-            return self._recorded_elsewhere(path, digest)
-        raised = self.register.apply_pathway(audit.audit_ref, framework, clock.today())
         log.info("%s accepted (case %s)", label, identity.case_id)
         outcome = self._move(
             path,
@@ -190,19 +185,20 @@ class Ingestor:
         except SubmissionError as e:  # the audit is known: the note says whose tracker it is
             finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
             return self._reject(path, digest, label, audit, [finding], for_manager=True)
-        found = tracker.findings + checks.tracker_history_findings(self.register, audit, tracker)
-        if errors(found):
-            return self._reject(path, digest, label, audit, found, for_manager=True)
-        try:
-            self.register.record_tracker_submission(
-                identity.audit_ref,
-                tracker.rows,
-                file_name=path.name,
-                sha256=digest,
-                recorded_by=self.computer,
-            )
+        try:  # checked and recorded in one turn, as an audit tool is
+            with self.register.transaction():
+                found = tracker.findings + checks.tracker_history_findings(
+                    self.register, audit, tracker
+                )
+                if not errors(found):
+                    self.register.record_tracker_submission(
+                        identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest,
+                        recorded_by=self.computer,
+                    )  # fmt: skip
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)
+        if errors(found):
+            return self._reject(path, digest, label, audit, found, for_manager=True)
         log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings)
         return self._move(path, self.ws.processed, outcome, digest)
