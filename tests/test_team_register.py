@@ -26,6 +26,7 @@ from test_form_versions import RI, saved
 
 from qaf_docs.cli import cli, exits
 from qaf_docs.errors import RegisterError, RegisterUnavailableError
+from qaf_docs.inbox import bulk
 from qaf_docs.inbox import lifecycle_checks as checks
 from qaf_docs.inbox.ingest import WATCH_LOCK, Ingestor, ingest_inbox
 from qaf_docs.inbox.lock import WatcherLock
@@ -330,6 +331,49 @@ def test_the_server_going_away_mid_ingest_records_nothing_and_leaves_the_file(
     [outcome] = ingest_inbox(workspace, settle_s=0.05)
     assert outcome.result == "accepted"
     assert register.submission_count() == 1 and not dropped.exists()
+
+
+@ON_POSTGRES
+def test_the_server_going_away_between_batches_says_what_happened_to_the_files_before(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A burst bigger than one batch: the server restarts after the first batch was recorded and
+    its files moved. The admin officer must learn that those went through (not to drop them
+    again), not only that the register could not be used."""
+    plan_audits(register, workspace, 4)
+    generate_packs(workspace, register)
+    framework = workspace.load_framework()
+    for i, audit in enumerate(register.audits()):
+        complete_form(pack_docx(workspace, audit), framework).save()
+        drop(pack_docx(workspace, audit), workspace.inbox, f"form {i}.docx")
+    settle(workspace.inbox)
+    monkeypatch.setattr(bulk, "BATCH", 2)
+    database = str(workspace.load_settings().register_at).rsplit("/", 1)[1]
+    real = bulk.BulkIngestor._decide
+    decided: list[object] = []
+
+    def server_restarts_after_the_first_batch(self: Any, reading: Any, refresh: Any) -> Any:
+        decided.append(reading)
+        if len(decided) == 3:
+            pg.terminate_connections(database)
+        return real(self, reading, refresh)
+
+    monkeypatch.setattr(bulk.BulkIngestor, "_decide", server_restarts_after_the_first_batch)
+    result = run("ingest", "--workspace", workspace.root)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    *handled, error = result.output.strip().splitlines()
+    assert sum(": accepted" in line for line in handled) == 2, result.output
+    assert error.startswith("Error: 2 file(s) handled: 2 accepted (do not drop them again)")
+    assert "the other 2 file(s) stay in the inbox" in error and "connection" in error
+    assert "Nothing was half-recorded" not in error
+    assert len(list(workspace.processed.iterdir())) == 2
+    assert len([p for p in workspace.inbox.iterdir() if p.suffix == ".docx"]) == 2
+    monkeypatch.setattr(bulk.BulkIngestor, "_decide", real)
+    assert run("ingest", "--workspace", workspace.root).exit_code == 0
+    assert register.submission_count() == 4
 
 
 # -- SQLite: one computer ------------------------------------------------------------------------

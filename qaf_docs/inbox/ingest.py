@@ -330,10 +330,9 @@ def ingest_inbox(
         if on_start:
             on_start(len(ready))
         # Read on every core, record in batches (inbox/bulk.py): each file still all-or-nothing.
-        from qaf_docs.inbox.bulk import BulkIngestor
+        from qaf_docs.inbox.bulk import BulkIngestor, ingest_ready
 
-        bulk = BulkIngestor(ws, register, settings)
-        outcomes: list[Outcome] = bulk.ingest_files(ready, on_file)
+        outcomes = ingest_ready(BulkIngestor(ws, register, settings), ready, on_file)
         for path in candidates:
             if path not in ready and path.exists():
                 held = path in readiness.open_elsewhere  # Word's owner file is beside it
@@ -344,14 +343,14 @@ def ingest_inbox(
         except RegisterError as e:  # the server went away after the files were recorded
             raise FilesHandledError(
                 outcomes,
-                f"{_handled(outcomes)} (do not drop them again); then the register could not be "
-                "used to write the tracker, case notes and messages, which the next qaf ingest, "
-                f"qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})",
+                f"{handled_summary(outcomes)} (do not drop them again); then the register could "
+                "not be used to write the tracker, case notes and messages, which the next qaf "
+                "ingest, qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})",
             ) from e
     if caught_up.failed:
         raise FilesHandledError(
             outcomes,
-            f"{_handled(outcomes)}, but these outputs could not be written yet: "
+            f"{handled_summary(outcomes)}, but these outputs could not be written yet: "
             + "; ".join(line.rstrip(".") for line in caught_up.failed)
             + ". They are written at the next qaf ingest, qaf watch or qaf report.",
         )
@@ -366,7 +365,7 @@ class FilesHandledError(QafError):
         self.outcomes = outcomes
 
 
-def _handled(outcomes: list[Outcome]) -> str:
+def handled_summary(outcomes: list[Outcome]) -> str:
     """ "30 file(s) handled: 28 accepted, 2 rejected"."""
     counts = Counter(o.result for o in outcomes)
     return f"{len(outcomes)} file(s) handled: " + ", ".join(f"{n} {r}" for r, n in counts.items())
