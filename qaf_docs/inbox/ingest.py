@@ -345,7 +345,7 @@ def ingest_inbox(
                 outcomes,
                 f"{handled_summary(outcomes)} (do not drop them again); then the register could "
                 "not be used to write the tracker, case notes and messages, which the next qaf "
-                "ingest, qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})",
+                f"ingest, qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})",
             ) from e
     if caught_up.failed:
         raise FilesHandledError(
