@@ -248,6 +248,22 @@ def test_a_database_qaf_may_not_create_its_tables_in_says_what_to_ask_it_for(
     assert "make that user the database's owner" in line
 
 
+@ON_POSTGRES
+def test_a_register_restored_as_another_user_says_what_to_ask_it_for(
+    workspace: Workspace, register: Register, pg: pg_server.PgServer
+) -> None:
+    """IT restored the register from pg_dump as the server's administrator: its tables are not
+    qaf's own any more, and the person is told what IT must change, not "may not do this"."""
+    plan_audits(register, workspace, 1)
+    register.close()
+    database = str(workspace.load_settings().register_at).rsplit("/", 1)[1]
+    with pg.admin_connection(database) as conn:
+        conn.execute(f"ALTER TABLE audits OWNER TO {pg_server.SUPERUSER}")
+    line = one_error_line(run("status", "--workspace", workspace.root))
+    assert "may not read or change the register's tables" in line
+    assert "owner of the database's tables" in line and "pg_restore" in line
+
+
 def test_a_server_too_old_for_qaf_is_named_not_called_unreachable(
     workspace: Workspace,
     new_pg_database: Callable[[], str],

@@ -118,6 +118,15 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
             "A team register on PostgreSQL).",
             False,
         )
+    if (state == "42501" or "permission denied" in text) and (
+        "for table" in text or "for sequence" in text
+    ):
+        return (
+            "The user in the register's address may not read or change the register's tables "
+            "(restored from a backup as another user, say): ask IT to make that user the owner "
+            "of the database's tables (pg_restore --no-owner --role=… when restoring).",
+            False,
+        )
     if state == "42501" or "permission denied" in text:
         return "The user in the register URL may not do this: ask IT to grant it.", False
     if state == "53100" or "no space left" in text:
