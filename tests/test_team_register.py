@@ -27,6 +27,7 @@ from test_form_versions import RI, saved
 from qaf_docs.cli import cli, exits
 from qaf_docs.errors import RegisterError, RegisterUnavailableError
 from qaf_docs.inbox import bulk
+from qaf_docs.inbox import ingest as ingest_module
 from qaf_docs.inbox import lifecycle_checks as checks
 from qaf_docs.inbox.ingest import WATCH_LOCK, Ingestor, ingest_inbox
 from qaf_docs.inbox.lock import WatcherLock
@@ -567,6 +568,56 @@ def test_an_older_copy_checked_while_another_office_records_a_newer_one_is_not_r
     assert results == {"office-a": "accepted", "office-b": "accepted"}  # first come, then newer
     final = next(r for r in register.results() if r.audit_ref == audit.audit_ref)
     assert final.final_grade == RI, "the copy saved last is the one that counts"
+
+
+@ON_POSTGRES
+def test_the_same_file_reaching_two_offices_watchers_at_once_is_one_record_and_one_duplicate(
+    workspace: Workspace, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Office B's watcher is reading the form while office A's records the very same file: B's
+    copy is set aside as the exact copy it is, not refused as a copy with nothing new in it."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    complete_form(pack_docx(workspace, audit), workspace.load_framework()).save()
+    office_b = Workspace(tmp_path / "office-b")
+    shutil.copytree(workspace.root, office_b.root)
+    copies = {
+        o: drop(pack_docx(workspace, audit), o.inbox, "f.docx") for o in (workspace, office_b)
+    }
+    b_reading, a_done = threading.Event(), threading.Event()
+    real_read = ingest_module.read_audit_form
+
+    def reading(*args: Any) -> Any:
+        if threading.current_thread().name == "office-b":
+            b_reading.set()
+            a_done.wait(timeout=30)
+        return real_read(*args)
+
+    monkeypatch.setattr(ingest_module, "read_audit_form", reading)
+    results: dict[str, str] = {}
+
+    def watcher_of(office: Workspace, name: str) -> None:
+        if name == "office-a":
+            b_reading.wait(timeout=30)
+        with open_register(office) as own:
+            outcome = Ingestor(office, own, office.load_settings()).process(copies[office])
+            results[name] = outcome.result
+        if name == "office-a":
+            a_done.set()
+
+    threads = [
+        threading.Thread(target=watcher_of, args=(office, name), name=name)
+        for office, name in ((workspace, "office-a"), (office_b, "office-b"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert results == {"office-a": "accepted", "office-b": "duplicate"}
+    note = (office_b.rejected / "f.docx.rejected.txt").read_text(encoding="utf-8")
+    assert "exact copy" in note
+    assert register.submission_count() == 1
 
 
 # -- qaf register move -----------------------------------------------------------------------------

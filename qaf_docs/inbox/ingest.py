@@ -149,6 +149,7 @@ class Ingestor:
         )
         try:  # checked and recorded in one turn: no other computer records this audit between
             with self.register.transaction():
+                self._not_recorded_meanwhile(digest)
                 found += checks.form_lifecycle_findings(
                     self.register, form, audit, framework, self.settings
                 )
@@ -167,12 +168,8 @@ class Ingestor:
             outcome.detail = "safeguarding concern recorded" if concern else ""
             return outcome
         log.info("%s accepted (case %s)", label, identity.case_id)
-        outcome = self._move(
-            path,
-            self.ws.processed,
-            Outcome(label, "accepted", identity.audit_ref, findings=found),
-            digest,
-        )
+        accepted = Outcome(label, "accepted", identity.audit_ref, findings=found)
+        outcome = self._move(path, self.ws.processed, accepted, digest)
         said = [replaced, *(f"escalated: {e.title}" for e in raised)]
         said.append(self._refresh_action_tracker(audit))
         outcome.detail = "; ".join(x for x in said if x)
@@ -187,6 +184,7 @@ class Ingestor:
             return self._reject(path, digest, label, audit, [finding], for_manager=True)
         try:  # checked and recorded in one turn, as an audit tool is
             with self.register.transaction():
+                self._not_recorded_meanwhile(digest)
                 found = tracker.findings + checks.tracker_history_findings(
                     self.register, audit, tracker
                 )
@@ -202,6 +200,11 @@ class Ingestor:
         log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings)
         return self._move(path, self.ws.processed, outcome, digest)
+
+    def _not_recorded_meanwhile(self, digest: str) -> None:
+        """Raise AlreadyRecordedError if another computer recorded this very file while it was read."""
+        if (seen := self.register.ingested(digest)) is not None and seen.outcome == "processed":
+            raise AlreadyRecordedError()
 
     def _refresh_action_tracker(self, audit: AuditRecord) -> str:
         """Re-issue the case's tracker with the actions just agreed, hand it to the manager's folder
