@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import time
 from datetime import date, timedelta
 
@@ -117,6 +118,44 @@ def test_a_dispute_needs_a_reason_and_a_moderated_grade_then_goes_to_the_qa_head
     summary = load_workbook(workspace.tracker_path)["Summary"]
     figures = {r[0].value: r[1].value for r in summary.iter_rows(min_row=4) if r[0].value}
     assert figures["Moderation agreement"] == 1
+
+
+def test_two_colleagues_recording_the_same_dispute_at_once_get_one_escalation_and_are_told(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Two QA officers, on two computers, record the service area's dispute at the same moment:
+    the one recorded second must not replace the first's words, nor be told it was escalated."""
+    roles = framework.escalation.grade_disputes
+    moderate(workspace, issued[0], framework, RI, "Well evidenced.")
+    reasons = ["Officer A: evidence of impact missed.", "Officer B: the plan was not read."]
+    start = threading.Barrier(len(reasons))
+    said: dict[str, str] = {}
+
+    def dispute(reason: str) -> None:
+        with open_register(workspace) as register:
+            start.wait(timeout=30)
+            try:
+                register.record_dispute(issued[0].audit_ref, reason, roles=roles, on=TODAY)
+                said[reason] = "recorded"
+            except RegisterError as e:
+                said[reason] = str(e)
+
+    threads = [threading.Thread(target=dispute, args=(r,)) for r in reasons]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    [first] = [r for r in reasons if said[r] == "recorded"]
+    [second] = [r for r in reasons if r != first]
+    with open_register(workspace) as register:
+        [escalation] = register.escalations(audit_ref=issued[0].audit_ref)
+        kept = register.moderation_extras()[issued[0].audit_ref][1]
+        history = [e.reason for e in register.events(issued[0].audit_ref)]
+    assert first in escalation.reason and kept == first
+    assert not any(second in (r or "") for r in history)
+    assert said[second].startswith(f"Audit {issued[0].audit_ref}'s moderated grade is already")
+    assert f"escalation {escalation.id}" in said[second] and first in said[second]
+    assert "Nothing was recorded" in said[second] and "\n" not in said[second]
 
 
 def test_the_commands_show_the_queue_record_a_dispute_and_the_history(

@@ -13,21 +13,28 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pg_server
 import pytest
 from click.testing import CliRunner, Result
 from conftest import complete_form, drop, pack_docx, plan_audits, use_postgres
+from test_form_versions import RI, saved
 
 from qaf_docs.cli import cli, exits
 from qaf_docs.errors import RegisterError, RegisterUnavailableError
-from qaf_docs.inbox.ingest import WATCH_LOCK, ingest_inbox
+from qaf_docs.inbox import bulk
+from qaf_docs.inbox import ingest as ingest_module
+from qaf_docs.inbox import lifecycle_checks as checks
+from qaf_docs.inbox.ingest import WATCH_LOCK, Ingestor, ingest_inbox
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.office.parts import sha256_file
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register import moving
+from qaf_docs.register import dialect, moving
+from qaf_docs.register.dialect import Db
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.register.submissions import SubmissionBook
@@ -220,6 +227,67 @@ def test_server_problems_are_one_line_each(
     assert "not-the-password" not in line
 
 
+def test_a_database_qaf_may_not_create_its_tables_in_says_what_to_ask_it_for(
+    workspace: Workspace,
+    new_pg_database: Callable[[], str],
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """IT created the database as itself and granted qaf "all" on it, which on PostgreSQL 15 and
+    later does not let qaf create tables: the person is told what to ask IT for."""
+    url = new_pg_database()
+    database = url.rsplit("/", 1)[1]
+    with pg.admin_connection() as conn:
+        conn.execute(f"ALTER DATABASE {database} OWNER TO {pg_server.SUPERUSER}")
+        conn.execute(f"GRANT ALL ON DATABASE {database} TO {pg_server.APP_ROLE}")
+    with pg.admin_connection(database) as conn:
+        conn.execute(f"ALTER SCHEMA public OWNER TO {pg_server.SUPERUSER}")
+        conn.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+    use_postgres(workspace, url, monkeypatch)
+    line = one_error_line(run("status", "--workspace", workspace.root))
+    assert "may not create qaf's tables in this database" in line
+    assert "make that user the database's owner" in line
+
+
+@ON_POSTGRES
+def test_a_register_restored_as_another_user_says_what_to_ask_it_for(
+    workspace: Workspace, register: Register, pg: pg_server.PgServer
+) -> None:
+    """IT restored the register from pg_dump as the server's administrator: its tables are not
+    qaf's own any more, and the person is told what IT must change, not "may not do this"."""
+    plan_audits(register, workspace, 1)
+    register.close()
+    database = str(workspace.load_settings().register_at).rsplit("/", 1)[1]
+    with pg.admin_connection(database) as conn:
+        conn.execute(f"ALTER TABLE audits OWNER TO {pg_server.SUPERUSER}")
+    line = one_error_line(run("status", "--workspace", workspace.root))
+    assert "may not read or change the register's tables" in line
+    assert "owner of the database's tables" in line and "pg_restore" in line
+
+
+def test_a_server_too_old_for_qaf_is_named_not_called_unreachable(
+    workspace: Workspace,
+    new_pg_database: Callable[[], str],
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """IT points qaf at an old server (here: qaf asks for one newer than the test server): the
+    person is told the server's version and what qaf needs, not to check that it is running."""
+    use_postgres(workspace, new_pg_database(), monkeypatch)
+    with pg.admin_connection() as conn:
+        running = int(conn.info.server_version)
+    monkeypatch.setattr(dialect, "PG_MIN_VERSION", (running // 10000 + 1) * 10000)
+    line = one_error_line(run("status", "--workspace", workspace.root))
+    assert f"runs PostgreSQL {running // 10000}, and qaf needs PostgreSQL 10 or later" in line
+    assert "ask IT for a database on a newer server" in line
+    assert "cannot be reached" not in line and pg_server.APP_PASSWORD not in line
+
+
+def test_an_old_servers_version_is_named_as_postgresql_names_it() -> None:
+    assert dialect.pg_version_name(90624) == "9.6"
+    assert dialect.pg_version_name(150004) == "15"
+
+
 @ON_POSTGRES
 def test_a_team_register_is_backed_up_by_the_server_not_by_qaf(
     workspace: Workspace, register: Register
@@ -280,6 +348,49 @@ def test_the_server_going_away_mid_ingest_records_nothing_and_leaves_the_file(
     [outcome] = ingest_inbox(workspace, settle_s=0.05)
     assert outcome.result == "accepted"
     assert register.submission_count() == 1 and not dropped.exists()
+
+
+@ON_POSTGRES
+def test_the_server_going_away_between_batches_says_what_happened_to_the_files_before(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A burst bigger than one batch: the server restarts after the first batch was recorded and
+    its files moved. The admin officer must learn that those went through (not to drop them
+    again), not only that the register could not be used."""
+    plan_audits(register, workspace, 4)
+    generate_packs(workspace, register)
+    framework = workspace.load_framework()
+    for i, audit in enumerate(register.audits()):
+        complete_form(pack_docx(workspace, audit), framework).save()
+        drop(pack_docx(workspace, audit), workspace.inbox, f"form {i}.docx")
+    settle(workspace.inbox)
+    monkeypatch.setattr(bulk, "BATCH", 2)
+    database = str(workspace.load_settings().register_at).rsplit("/", 1)[1]
+    real = bulk.BulkIngestor._decide
+    decided: list[object] = []
+
+    def server_restarts_after_the_first_batch(self: Any, reading: Any, refresh: Any) -> Any:
+        decided.append(reading)
+        if len(decided) == 3:
+            pg.terminate_connections(database)
+        return real(self, reading, refresh)
+
+    monkeypatch.setattr(bulk.BulkIngestor, "_decide", server_restarts_after_the_first_batch)
+    result = run("ingest", "--workspace", workspace.root)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    *handled, error = result.output.strip().splitlines()
+    assert sum(": accepted" in line for line in handled) == 2, result.output
+    assert error.startswith("Error: 2 file(s) handled: 2 accepted (do not drop them again)")
+    assert "the other 2 file(s) stay in the inbox" in error and "connection" in error
+    assert "Nothing was half-recorded" not in error
+    assert len(list(workspace.processed.iterdir())) == 2
+    assert len([p for p in workspace.inbox.iterdir() if p.suffix == ".docx"]) == 2
+    monkeypatch.setattr(bulk.BulkIngestor, "_decide", real)
+    assert run("ingest", "--workspace", workspace.root).exit_code == 0
+    assert register.submission_count() == 4
 
 
 # -- SQLite: one computer ------------------------------------------------------------------------
@@ -403,6 +514,110 @@ def test_two_computers_share_a_team_register_and_no_form_is_lost_or_doubled(
         assert "exact copy" in note
     assert sorted(register.submission_hashes()) == sorted(every_form)
     assert register.counts()["files processed"] == 10
+
+
+@ON_POSTGRES
+def test_an_older_copy_checked_while_another_office_records_a_newer_one_is_not_recorded_over_it(
+    workspace: Workspace, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two moderators' copies of one audit reach two offices' watchers at the same moment. The
+    copy saved first must never end up recorded over the one saved later, whichever computer
+    gets there first: the checks and the record are one turn at the register."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    framework = workspace.load_framework()
+    office_b = Workspace(tmp_path / "office-b")
+    shutil.copytree(workspace.root, office_b.root)
+    issued = datetime.now(UTC)
+    copies = {}
+    for office, grade, days in ((workspace, "Good", 1), (office_b, RI, 5)):
+        complete_form(pack_docx(workspace, audit), framework, grade=grade).save()
+        copies[office] = drop(saved(pack_docx(workspace, audit), issued + timedelta(days=days)),
+                              office.inbox, "moderated.docx")  # fmt: skip
+    older_checked, newer_done = threading.Event(), threading.Event()
+    real = checks.form_lifecycle_findings
+
+    def checking(*args: Any) -> Any:
+        found = real(*args)
+        if threading.current_thread().name == "office-a":  # the older copy, checked: hold on
+            older_checked.set()
+            newer_done.wait(timeout=5)  # (with the fix, office B waits for this turn instead)
+        return found
+
+    monkeypatch.setattr(checks, "form_lifecycle_findings", checking)
+    results: dict[str, str] = {}
+
+    def watcher_of(office: Workspace, name: str) -> None:
+        if name == "office-b":
+            older_checked.wait(timeout=30)
+        with open_register(office) as own:
+            ingestor = Ingestor(office, own, office.load_settings())
+            results[name] = ingestor.process(copies[office]).result
+        if name == "office-b":
+            newer_done.set()
+
+    threads = [
+        threading.Thread(target=watcher_of, args=(office, name), name=name)
+        for office, name in ((workspace, "office-a"), (office_b, "office-b"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert results == {"office-a": "accepted", "office-b": "accepted"}  # first come, then newer
+    final = next(r for r in register.results() if r.audit_ref == audit.audit_ref)
+    assert final.final_grade == RI, "the copy saved last is the one that counts"
+
+
+@ON_POSTGRES
+def test_the_same_file_reaching_two_offices_watchers_at_once_is_one_record_and_one_duplicate(
+    workspace: Workspace, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Office B's watcher is reading the form while office A's records the very same file: B's
+    copy is set aside as the exact copy it is, not refused as a copy with nothing new in it."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    complete_form(pack_docx(workspace, audit), workspace.load_framework()).save()
+    office_b = Workspace(tmp_path / "office-b")
+    shutil.copytree(workspace.root, office_b.root)
+    copies = {
+        o: drop(pack_docx(workspace, audit), o.inbox, "f.docx") for o in (workspace, office_b)
+    }
+    b_reading, a_done = threading.Event(), threading.Event()
+    real_read = ingest_module.read_audit_form
+
+    def reading(*args: Any) -> Any:
+        if threading.current_thread().name == "office-b":
+            b_reading.set()
+            a_done.wait(timeout=30)
+        return real_read(*args)
+
+    monkeypatch.setattr(ingest_module, "read_audit_form", reading)
+    results: dict[str, str] = {}
+
+    def watcher_of(office: Workspace, name: str) -> None:
+        if name == "office-a":
+            b_reading.wait(timeout=30)
+        with open_register(office) as own:
+            outcome = Ingestor(office, own, office.load_settings()).process(copies[office])
+            results[name] = outcome.result
+        if name == "office-a":
+            a_done.set()
+
+    threads = [
+        threading.Thread(target=watcher_of, args=(office, name), name=name)
+        for office, name in ((workspace, "office-a"), (office_b, "office-b"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert results == {"office-a": "accepted", "office-b": "duplicate"}
+    note = (office_b.rejected / "f.docx.rejected.txt").read_text(encoding="utf-8")
+    assert "exact copy" in note
+    assert register.submission_count() == 1
 
 
 # -- qaf register move -----------------------------------------------------------------------------
@@ -554,6 +769,47 @@ def test_a_copy_that_does_not_match_is_removed_and_nothing_switches(
     assert _contents(ws)[0] == before  # the old register is still in use, untouched
     with Register.open(url) as target:
         assert target.counts() == {} and target.submission_count() == 0
+
+
+def test_a_move_stopped_half_way_can_simply_be_run_again(
+    tmp_path: Path, new_pg_database: Callable[[], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C (or a power cut) half-way through the copy back from the team's server leaves the
+    new file with the register's tables and nothing in them: the same command, run again, must
+    finish the move rather than send the person off to choose another file."""
+    ws = _demo(tmp_path / "demo")
+    monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)
+    to_server = run("register", "move", "--to", new_pg_database(), "-w", ws.root)
+    assert to_server.exit_code == 0, to_server.output
+    before = _contents(ws)
+    target = tmp_path / "local" / "register.db"
+    real_copy = moving._copy
+
+    def stopped_half_way(source: Db, new: Db) -> None:
+        copy_rows = new.executemany
+
+        def rows_then_stop(sql: str, rows: Iterable[Sequence[object]]) -> None:
+            if "INTO submissions" in sql:
+                raise KeyboardInterrupt
+            copy_rows(sql, rows)
+
+        monkeypatch.setattr(new, "executemany", rows_then_stop)
+        real_copy(source, new)
+
+    monkeypatch.setattr(moving, "_copy", stopped_half_way)
+    assert run("register", "move", "--to", target, "-w", ws.root).exit_code != 0
+    assert target.exists() and ws.load_settings().register_at != str(target)
+    monkeypatch.setattr(moving, "_copy", real_copy)
+    again = run("register", "move", "--to", target, "-w", ws.root)
+    assert again.exit_code == 0, again.output
+    assert ws.load_settings().register_at == str(target)
+    assert _contents(ws) == before
+    # A file that is not an empty register is still never used, nor touched.
+    other = tmp_path / "notes.db"
+    other.write_bytes(b"somebody's notes")
+    line = one_error_line(run("register", "move", "--to", other, "-w", ws.root))
+    assert "already exists: choose a new file" in line
+    assert other.read_bytes() == b"somebody's notes"
 
 
 def test_register_move_waits_for_no_watcher(tmp_path: Path) -> None:

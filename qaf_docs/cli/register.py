@@ -60,7 +60,12 @@ def move(workspace: Path | None, target: str) -> None:
         open_register,
         register_location,
     )
-    from qaf_docs.register.moving import check_empty, move_register, sqlite_target
+    from qaf_docs.register.moving import (
+        check_empty,
+        left_by_a_stopped_move,
+        move_register,
+        sqlite_target,
+    )
     from qaf_docs.register.store import Register
     from qaf_docs.workspace import set_register
 
@@ -72,7 +77,7 @@ def move(workspace: Path | None, target: str) -> None:
     if describe_location(current) == setting:
         raise RegisterError(f"The register is already at {setting}.")
     if isinstance(to, Path):
-        if to.exists():
+        if to.exists() and not left_by_a_stopped_move(to):
             raise RegisterError(f"{to} already exists: choose a new file for the register.")
         to.parent.mkdir(parents=True, exist_ok=True)
 

@@ -30,6 +30,7 @@ from qaf_docs.errors import (
     AlreadyRecordedError,
     FileInUseError,
     QafError,
+    RegisterError,
     SubmissionError,
     plain_reason,
 )
@@ -42,7 +43,7 @@ from qaf_docs.inbox.identity_checks import (
     file_identity,
     refusal,
 )
-from qaf_docs.inbox.ingest import Ingestor, Outcome
+from qaf_docs.inbox.ingest import FilesHandledError, Ingestor, Outcome, handled_summary
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
 from qaf_docs.office.parallel import batched, map_in_order
@@ -50,6 +51,7 @@ from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs.handoff import FOR_MANAGERS, folder_name
 from qaf_docs.records import AuditForm, AuditRecord, Identity
+from qaf_docs.register.connection import KEEPS
 from qaf_docs.returns.action_tracker import TrackerForm, read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.returns.validation import validate
@@ -310,6 +312,32 @@ class BulkIngestor(Ingestor):
             outcome.note = write_note(outcome.moved_to, item.note or "")
             return outcome
         return self._move(item.path, item.folder, outcome, item.digest)
+
+
+def ingest_ready(
+    bulk: BulkIngestor, paths: Sequence[Path], on_file: Callable[[Outcome], None] | None
+) -> list[Outcome]:
+    """``bulk.ingest_files`` for ``qaf ingest``. When the register is lost after some batches were
+    committed and their files moved (the server restarted half-way through a burst), the person
+    is told what happened to those files, not only that the register could not be used."""
+    placed: list[Outcome] = []
+
+    def each(outcome: Outcome) -> None:
+        placed.append(outcome)
+        if on_file:
+            on_file(outcome)
+
+    try:
+        return bulk.ingest_files(paths, each)
+    except RegisterError as e:
+        if not placed:
+            raise
+        raise FilesHandledError(
+            placed,
+            f"{handled_summary(placed)} (do not drop them again); then the register could not "
+            f"be used, and the other {len(paths) - len(placed)} file(s) stay in the inbox for the "
+            f"next qaf ingest or qaf watch. ({str(e).replace(KEEPS, '').strip()})",
+        ) from e
 
 
 # -- the workers' side: reading only, no register, no moves ------------------------------------

@@ -114,17 +114,9 @@ class Ingestor:
             ):
                 # Recorded, but qaf stopped before the move: finish the job, record nothing again.
                 checks.redo_pathway(self.register, seen.audit_ref, path, self._framework)
-                return self._move(
-                    path,
-                    self.ws.processed,
-                    Outcome(
-                        f"audit {seen.audit_ref}",
-                        "accepted",
-                        seen.audit_ref,
-                        detail="finished an interrupted ingest",
-                    ),
-                    digest,
-                )
+                done = Outcome(f"audit {seen.audit_ref}", "accepted", seen.audit_ref)
+                done.detail = "finished an interrupted ingest"
+                return self._move(path, self.ws.processed, done, digest)
             return self._duplicate(path, digest, seen.file_name, seen.audit_ref)
         identity: Identity | None = None
         try:
@@ -154,29 +146,29 @@ class Ingestor:
         found = form.findings + validate(
             form, framework, self.settings.validation, received_on=clock.today()
         )
-        found += checks.form_lifecycle_findings(
-            self.register, form, audit, framework, self.settings
-        )
-        concern = checks.record_concern(self.register, audit, form, framework)
+        try:  # checked and recorded in one turn: no other computer records this audit between
+            with self.register.transaction():
+                self._not_recorded_meanwhile(digest)
+                found += checks.form_lifecycle_findings(
+                    self.register, form, audit, framework, self.settings
+                )
+                concern = checks.record_concern(self.register, audit, form, framework)
+                if not errors(found):
+                    replaced = checks.replacing(self.register, form)
+                    self.register.record_audit_submission(
+                        form, warnings(found), file_name=path.name, sha256=digest,
+                        recorded_by=self.computer,
+                    )  # fmt: skip
+                    raised = self.register.apply_pathway(audit.audit_ref, framework, clock.today())
+        except AlreadyRecordedError:
+            return self._recorded_elsewhere(path, digest)
         if errors(found):
             outcome = self._reject(path, digest, label, audit, found, kept=concern)
             outcome.detail = "safeguarding concern recorded" if concern else ""
             return outcome
-        replaced = checks.replacing(self.register, form)
-        try:
-            self.register.record_audit_submission(
-                form, warnings(found), file_name=path.name, sha256=digest, recorded_by=self.computer
-            )
-        except AlreadyRecordedError:
-            return self._recorded_elsewhere(path, digest)
-        raised = self.register.apply_pathway(audit.audit_ref, framework, clock.today())
         log.info("%s accepted (case %s)", label, identity.case_id)
-        outcome = self._move(
-            path,
-            self.ws.processed,
-            Outcome(label, "accepted", identity.audit_ref, findings=found),
-            digest,
-        )
+        accepted = Outcome(label, "accepted", identity.audit_ref, findings=found)
+        outcome = self._move(path, self.ws.processed, accepted, digest)
         said = [replaced, *(f"escalated: {e.title}" for e in raised)]
         said.append(self._refresh_action_tracker(audit))
         outcome.detail = "; ".join(x for x in said if x)
@@ -189,22 +181,29 @@ class Ingestor:
         except SubmissionError as e:  # the audit is known: the note says whose tracker it is
             finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
             return self._reject(path, digest, label, audit, [finding], for_manager=True)
-        found = tracker.findings + checks.tracker_history_findings(self.register, audit, tracker)
-        if errors(found):
-            return self._reject(path, digest, label, audit, found, for_manager=True)
-        try:
-            self.register.record_tracker_submission(
-                identity.audit_ref,
-                tracker.rows,
-                file_name=path.name,
-                sha256=digest,
-                recorded_by=self.computer,
-            )
+        try:  # checked and recorded in one turn, as an audit tool is
+            with self.register.transaction():
+                self._not_recorded_meanwhile(digest)
+                found = tracker.findings + checks.tracker_history_findings(
+                    self.register, audit, tracker
+                )
+                if not errors(found):
+                    self.register.record_tracker_submission(
+                        identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest,
+                        recorded_by=self.computer,
+                    )  # fmt: skip
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)
+        if errors(found):
+            return self._reject(path, digest, label, audit, found, for_manager=True)
         log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings)
         return self._move(path, self.ws.processed, outcome, digest)
+
+    def _not_recorded_meanwhile(self, digest: str) -> None:
+        """Raise AlreadyRecordedError if another computer recorded this very file while it was read."""
+        if (seen := self.register.ingested(digest)) is not None and seen.outcome == "processed":
+            raise AlreadyRecordedError()
 
     def _refresh_action_tracker(self, audit: AuditRecord) -> str:
         """Re-issue the case's tracker with the actions just agreed, hand it to the manager's folder
@@ -334,10 +333,9 @@ def ingest_inbox(
         if on_start:
             on_start(len(ready))
         # Read on every core, record in batches (inbox/bulk.py): each file still all-or-nothing.
-        from qaf_docs.inbox.bulk import BulkIngestor
+        from qaf_docs.inbox.bulk import BulkIngestor, ingest_ready
 
-        bulk = BulkIngestor(ws, register, settings)
-        outcomes: list[Outcome] = bulk.ingest_files(ready, on_file)
+        outcomes = ingest_ready(BulkIngestor(ws, register, settings), ready, on_file)
         for path in candidates:
             if path not in ready and path.exists():
                 what, why = readiness.why_waiting(path)  # open in Word, empty, still copying
@@ -347,14 +345,14 @@ def ingest_inbox(
         except RegisterError as e:  # the server went away after the files were recorded
             raise FilesHandledError(
                 outcomes,
-                f"{_handled(outcomes)} (do not drop them again); then the register could not be "
-                "used to write the tracker, case notes and messages, which the next qaf ingest, "
-                f"qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})",
+                f"{handled_summary(outcomes)} (do not drop them again); then the register could "
+                "not be used to write the tracker, case notes and messages, which the next qaf "
+                f"ingest, qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})",
             ) from e
     if caught_up.failed:
         raise FilesHandledError(
             outcomes,
-            f"{_handled(outcomes)}, but these outputs could not be written yet: "
+            f"{handled_summary(outcomes)}, but these outputs could not be written yet: "
             + "; ".join(line.rstrip(".") for line in caught_up.failed)
             + ". They are written at the next qaf ingest, qaf watch or qaf report.",
         )
@@ -369,7 +367,7 @@ class FilesHandledError(QafError):
         self.outcomes = outcomes
 
 
-def _handled(outcomes: list[Outcome]) -> str:
+def handled_summary(outcomes: list[Outcome]) -> str:
     """ "30 file(s) handled: 28 accepted, 2 rejected"."""
     counts = Counter(o.result for o in outcomes)
     return f"{len(outcomes)} file(s) handled: " + ", ".join(f"{n} {r}" for r, n in counts.items())

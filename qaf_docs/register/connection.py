@@ -110,6 +110,23 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
         )
     if state == "3D000" or ("database" in text and "does not exist" in text):
         return "That database does not exist on the server: ask IT to create it for qaf.", False
+    if (state == "42501" or "permission denied" in text) and "for schema" in text:
+        # PostgreSQL 15 and later: only the database's owner may create tables in it by default.
+        return (
+            "The user in the register's address may not create qaf's tables in this database: "
+            "ask IT to make that user the database's owner (ALTER DATABASE … OWNER TO …; README: "
+            "A team register on PostgreSQL).",
+            False,
+        )
+    if (state == "42501" or "permission denied" in text) and (
+        "for table" in text or "for sequence" in text
+    ):
+        return (
+            "The user in the register's address may not read or change the register's tables "
+            "(restored from a backup as another user, say): ask IT to make that user the owner "
+            "of the database's tables (pg_restore --no-owner --role=… when restoring).",
+            False,
+        )
     if state == "42501" or "permission denied" in text:
         return "The user in the register URL may not do this: ask IT to grant it.", False
     if state == "53100" or "no space left" in text:

@@ -35,6 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
+from qaf_docs.errors import RegisterError
 from qaf_docs.register.addresses import remember_secrets
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "Row",
     "SqliteDb",
     "database_errors",
+    "pg_version_name",
     "postgres_sql",
     "upsert",
 ]
@@ -53,6 +55,14 @@ __all__ = [
 # writers take turns exactly as SQLite's BEGIN IMMEDIATE makes them (readers never wait).
 WRITE_LOCK_KEY = 0x71_61_66_5F_72_65_67  # "qaf_reg"
 PG_MIN_VERSION = 100000  # identity columns arrived in PostgreSQL 10
+
+
+def pg_version_name(version: int) -> str:
+    """PostgreSQL's number for a server version: 150004 is "15", 90624 is "9.6" (before 10, the
+    first two parts named a major release)."""
+    if version >= 100000:
+        return str(version // 10000)
+    return f"{version // 10000}.{version // 100 % 100}"
 
 
 class Row(Protocol):
@@ -312,11 +322,14 @@ class PostgresDb(Db):
             keepalives_interval=10,
             keepalives_count=6,
         )
-        if conn.info.server_version < PG_MIN_VERSION:
-            conn.close()
-            raise psycopg.NotSupportedError(
-                f"the server runs PostgreSQL {conn.info.server_version // 10000}; "
-                "qaf needs PostgreSQL 10 or later"
+        version = int(conn.info.server_version)
+        if version < PG_MIN_VERSION:
+            conn.close()  # (read the version first: a closed connection no longer says it)
+            raise RegisterError(
+                f"The register ({self.where}) is on a server that runs PostgreSQL "
+                f"{pg_version_name(version)}, and qaf needs PostgreSQL 10 or later: ask IT for a "
+                "database on a newer server (README: A team register on PostgreSQL). Nothing was "
+                "recorded."
             )
         return conn
 

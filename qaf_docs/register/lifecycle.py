@@ -147,6 +147,7 @@ class LifecycleBook(Connection):
                 raise RegisterError(
                     f"Audit {audit_ref} has no moderated grade to dispute; moderate it first."
                 )
+            self._refuse_second_dispute(db, audit_ref)
             db.execute(
                 upsert(
                     "moderations", ("audit_ref", "disputed_on", "dispute_reason"), ("audit_ref",)
@@ -164,6 +165,26 @@ class LifecycleBook(Connection):
                 f"the moderated grade '{row[0]}' is disputed: {reason.strip()}",
             )
         return next(e for e in self.escalations(audit_ref=audit_ref) if e.level == DISPUTE_LEVEL)
+
+    def _refuse_second_dispute(self, db: Db, audit_ref: str) -> None:
+        """A grade is disputed once, to one escalation: a second dispute (a colleague's, at the same
+        moment) would replace the first's reason and be told of an escalation without its words."""
+        row = db.execute(
+            "SELECT * FROM escalations WHERE audit_ref = ? AND level = ? ORDER BY id",
+            (audit_ref, DISPUTE_LEVEL),
+        ).fetchone()
+        if row is None:
+            return
+        first = self._escalation(row)
+        state = (
+            f"still open; add to it when it is resolved (qaf escalations --resolve {first.id})"
+            if first.open
+            else f"resolved on {uk(first.resolved_on)}: {first.resolution}"
+        )
+        raise RegisterError(
+            f"Audit {audit_ref}'s moderated grade is already disputed: escalation {first.id}, "
+            f"raised on {uk(first.raised_on)} ({first.reason}), {state}. Nothing was recorded."
+        )
 
     def set_moderation_kind(self, audit_ref: str, kind: str) -> None:
         """Record how an audit was moderated (a kind the framework names, e.g. reflective)."""

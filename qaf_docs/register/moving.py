@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -209,6 +211,21 @@ def move_register(
         switch()
         old.execute(upsert("meta", ("key", "value"), ("key",)), (MOVED_KEY, moved_to))
     return MoveReport(dict(expected.rows), len(expected.file_hashes))
+
+
+def left_by_a_stopped_move(path: Path) -> bool:
+    """Whether the existing file ``path`` is a SQLite register, so the move may use it again.
+
+    A move stopped half-way (a power cut, Ctrl+C) leaves the new file with the register's tables
+    and nothing in them: the copy is one transaction. Running the same move again must not be
+    refused for it; ``check_empty`` then refuses it if it holds anything after all.
+    """
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=30)) as db:
+            rows = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.Error:
+        return False  # not a SQLite file at all: somebody else's, never touched
+    return {"schema_migrations", *TABLES} <= {str(r[0]) for r in rows}
 
 
 def sqlite_target(text: str) -> Path:
