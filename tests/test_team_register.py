@@ -516,6 +516,20 @@ def test_two_computers_share_a_team_register_and_no_form_is_lost_or_doubled(
     assert register.counts()["files processed"] == 10
 
 
+def _both_offices(
+    watcher_of: Callable[[Workspace, str], None], office_a: Workspace, office_b: Workspace
+) -> None:
+    """Run two offices' watchers at once, in threads named office-a and office-b, and wait."""
+    threads = [
+        threading.Thread(target=watcher_of, args=(office, name), name=name)
+        for office, name in ((office_a, "office-a"), (office_b, "office-b"))
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+
+
 @ON_POSTGRES
 def test_an_older_copy_checked_while_another_office_records_a_newer_one_is_not_recorded_over_it(
     workspace: Workspace, register: Register, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -557,14 +571,7 @@ def test_an_older_copy_checked_while_another_office_records_a_newer_one_is_not_r
         if name == "office-b":
             newer_done.set()
 
-    threads = [
-        threading.Thread(target=watcher_of, args=(office, name), name=name)
-        for office, name in ((workspace, "office-a"), (office_b, "office-b"))
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    _both_offices(watcher_of, workspace, office_b)
     assert results == {"office-a": "accepted", "office-b": "accepted"}  # first come, then newer
     final = next(r for r in register.results() if r.audit_ref == audit.audit_ref)
     assert final.final_grade == RI, "the copy saved last is the one that counts"
@@ -606,14 +613,7 @@ def test_the_same_file_reaching_two_offices_watchers_at_once_is_one_record_and_o
         if name == "office-a":
             a_done.set()
 
-    threads = [
-        threading.Thread(target=watcher_of, args=(office, name), name=name)
-        for office, name in ((workspace, "office-a"), (office_b, "office-b"))
-    ]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    _both_offices(watcher_of, workspace, office_b)
     assert results == {"office-a": "accepted", "office-b": "duplicate"}
     note = (office_b.rejected / "f.docx.rejected.txt").read_text(encoding="utf-8")
     assert "exact copy" in note
