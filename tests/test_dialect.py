@@ -170,7 +170,8 @@ def _pg_failure(message: str, state: str | None) -> psycopg.Error:
         ("terminating connection due to administrator command", "57P01", "was lost", True),
         ("server closed the connection unexpectedly", None, "was lost", True),
         ('database "qa" does not exist', "3D000", "does not exist", False),
-        ("permission denied for table audits", "42501", "ask IT to grant", False),
+        ("permission denied for table audits", "42501", "owner of the database's tables", False),
+        ("permission denied for function lo_import", "42501", "ask IT to grant", False),
         ("could not extend file: No space left on device", "53100", "disk is full", False),
         ("deadlock detected", "40P01", "got in the way", True),
         (

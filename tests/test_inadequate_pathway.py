@@ -333,8 +333,9 @@ def test_an_ingest_stopped_before_the_pathway_follows_it_when_the_move_is_finish
 def test_a_stop_before_the_pathway_of_a_form_saved_without_an_extension_is_made_good(
     workspace: Workspace, register: Register, framework: Framework, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """As above, for one file at a time (as `qaf watch` takes a few), where the form and its
-    pathway are two transactions: a form saved with no extension is still the form."""
+    """One file at a time (as `qaf watch` takes a few), a form and its pathway are recorded in
+    one transaction: a stop in the pathway leaves neither, the file stays in the inbox, and the
+    next run records both. A form saved with no extension is still the form."""
     plan_audits(register, workspace, 1)
     generate_packs(workspace, register)
     [audit] = register.audits()
@@ -349,9 +350,11 @@ def test_a_stop_before_the_pathway_of_a_form_saved_without_an_extension_is_made_
         m.setattr(Register, "apply_pathway", stopped)
         with pytest.raises(KeyboardInterrupt):
             Ingestor(workspace, register, workspace.load_settings()).process(dropped)
-    assert register.submission_count() == 1 and register.escalations() == []
+    assert register.submission_count() == 0 and register.escalations() == []
+    assert dropped.exists()
     [outcome] = run(workspace)
-    assert (outcome.result, outcome.detail) == ("accepted", "finished an interrupted ingest")
+    assert outcome.result == "accepted", outcome.detail
+    assert register.submission_count() == 1
     assert [e.level for e in register.escalations()] == ["reaudit"]
 
 
