@@ -222,8 +222,11 @@ def tracker_history_findings(
 def redo_pathway(
     register: Register, audit_ref: str | None, path: Path, framework: Callable[[str], Framework]
 ) -> None:
-    """The Inadequate pathway is recorded in its own transaction just after the form's: when qaf
-    stopped between the two, finishing the interrupted ingest follows it again (it is idempotent)."""
+    """Follow the Inadequate pathway of a form recorded but not yet moved (it is idempotent).
+
+    Both ingest paths now record a form and its pathway together; a register where an earlier qaf
+    stopped between its two transactions still holds the form without its pathway, and finishing
+    the interrupted ingest makes that good."""
     audit = register.audit(audit_ref) if audit_ref else None
     form = register.submission(audit.audit_ref) if audit else None
     # The file was the audit's form if the register took it as one: its name may lack ".docx".
