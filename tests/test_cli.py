@@ -535,10 +535,20 @@ def test_export_csv_onto_an_existing_file_is_a_one_line_error(workspace: Workspa
 # -- demo ------------------------------------------------------------------------------------------
 
 
-def test_demo_leaves_every_kind_of_output_to_open(tmp_path: Path) -> None:
+def test_demo_leaves_every_kind_of_output_to_open(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # as the README runs it: a workspace named from where you are
     root = tmp_path / "demo"
-    result = run("demo", "--workspace", root, "--cases", "200", "--audits", "6")
+    result = run("demo", "--workspace", "demo", "--cases", "200", "--audits", "6")
     assert result.exit_code == 0, result.output
+    # Each place it says to open is shown as the README shows it (from where you are), and is there.
+    shown = result.output.split("Done. Open these:")[1].strip().splitlines()
+    assert len(shown) == 11
+    for line in shown:
+        where = Path(line.split(":", 1)[1].split(" (")[0].strip())
+        assert not where.is_absolute() and where.parts[0] == "demo", line
+        assert where.exists(), line
     outbox = root / "outbox"
     assert (outbox / "QA_tracker.xlsx").is_file()
 

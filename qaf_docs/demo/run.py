@@ -277,20 +277,31 @@ def run_demo(
         quarter_report = build_period_report(ws, register, quarter, today)
         round_report = build_round_report(ws, register, report.round_id, today)
     rejected_notes = sorted(ws.rejected.glob("*.rejected.txt"))
+    notes, messages = _shown(ws.outbox / NOTES), _shown(ws.outbox / NOTIFICATIONS)
     return [
         "Done. Open these:",
-        f"  QA tracker (Excel):        {ws.tracker_path}",
-        f"  Audit tools and trackers:  {ws.packs / report.round_id}",
-        f"  Sample manifest:           {report.manifest}",
-        f"  Accepted files:            {ws.processed}",
-        f"  Rejected files and notes:  {ws.rejected} ({len(rejected_notes)} notes)",
-        f"  Quarterly report (Word):   {quarter_report}",
-        f"  Round report (Word):       {round_report}",
-        f"  Case notes for records:    {ws.outbox / NOTES} ({to_record.notes} notes, a CSV a day)",
-        f"  Notifications (e-mail):    {ws.outbox / NOTIFICATIONS} ({to_record.messages} ready to send)",
-        f"  Register export (JSON):    {export_path}",
-        f"  Case list used:            {caselist}",
+        f"  QA tracker (Excel):        {_shown(ws.tracker_path)}",
+        f"  Audit tools and trackers:  {_shown(ws.packs / report.round_id)}",
+        f"  Sample manifest:           {_shown(report.manifest)}",
+        f"  Accepted files:            {_shown(ws.processed)}",
+        f"  Rejected files and notes:  {_shown(ws.rejected)} ({len(rejected_notes)} notes)",
+        f"  Quarterly report (Word):   {_shown(quarter_report)}",
+        f"  Round report (Word):       {_shown(round_report)}",
+        f"  Case notes for records:    {notes} ({to_record.notes} notes, a CSV a day)",
+        f"  Notifications (e-mail):    {messages} ({to_record.messages} ready to send)",
+        f"  Register export (JSON):    {_shown(export_path)}",
+        f"  Case list used:            {_shown(caselist)}",
     ]
+
+
+def _shown(path: Path | None) -> str:
+    """``path`` as the user typed the workspace: relative to where they are, when it is below."""
+    if path is None:
+        return "(not written)"
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _tally(outcomes: list[Outcome]) -> str:
