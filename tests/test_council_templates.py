@@ -168,3 +168,38 @@ def test_a_form_qaf_made_saved_as_the_template_is_refused_before_it_shows_one_ch
     assert "is an audit tool qaf made for one audit" in str(caught.value)
     assert [p for p in workspace.packs.rglob("*") if p.is_file()] == []
     assert [a.status for a in register.audits()] == ["issued", "allocated", "allocated"]
+
+
+def _edit_tracker(workspace: Workspace, cells: dict[str, str]) -> None:
+    from openpyxl import load_workbook
+
+    path = workspace.templates / "action_tracker.xlsx"
+    wb = load_workbook(path)
+    for where, value in cells.items():
+        wb.worksheets[0][where] = value
+    wb.save(path)
+
+
+def test_tracker_columns_moved_in_the_template_are_refused_before_managers_get_them(
+    workspace: Workspace, register: Register
+) -> None:
+    # Owners were written under "Due date": every manager's tracker came back refused.
+    _edit_tracker(workspace, {"C9": "Due date", "D9": "Owner"})
+    plan_audits(register, workspace, 2)
+    with pytest.raises(TemplateError) as caught:
+        generate_packs(workspace, register)
+    assert "action_tracker.xlsx" in str(caught.value)
+    assert "'Owner' in column C" in str(caught.value)
+    assert [p for p in workspace.packs.rglob("*") if p.is_file()] == []
+
+
+def test_a_tracker_placeholder_that_lost_a_brace_is_refused_before_it_prints(
+    workspace: Workspace, register: Register
+) -> None:
+    # "{{ case_id }" printed as typed: the visible case no longer matched the tracker's identity.
+    _edit_tracker(workspace, {"B4": "{{ case_id }"})
+    plan_audits(register, workspace, 2)
+    with pytest.raises(TemplateError) as caught:
+        generate_packs(workspace, register)
+    assert "cell B4 (“{{ case_id }”) still shows a brace" in str(caught.value)
+    assert [p for p in workspace.packs.rglob("*") if p.is_file()] == []
