@@ -15,13 +15,34 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from qaf_docs.dates import uk
 from qaf_docs.errors import TemplateError
-from qaf_docs.office.action_sheet import Column, find_actions_header
+from qaf_docs.office.action_sheet import HEADERS, Column, column_positions, find_actions_header
 from qaf_docs.office.printing import fit_row_height
 from qaf_docs.packs.details import PackAction, PackDetails
 from qaf_docs.packs.templates import not_a_template
 from qaf_docs.safe_output import atomic_write, set_text_cell
 
-_PLACEHOLDER = re.compile(r"{{\s*([a-z_]+)\s*}}")
+_PLACEHOLDER = re.compile(r"{{\s*([^{}]*?)\s*}}")
+_LEFT_OVER = re.compile(r"[{}]")
+
+
+def _check_columns(template: Path, header: list[object]) -> None:
+    """Refuse a tracker template whose actions columns are not where qaf writes each action: a
+    moved or inserted column put owners under "Due date", and every manager's copy was refused."""
+    found, _ = column_positions(header)
+    for column in Column:
+        if column in found and found[column] == column - 1:
+            continue
+        if column == Column.OVERDUE or (column not in found and column > Column.OVERDUE):
+            continue  # a formula column, and the sign-off columns older templates lack
+        letter = "ABCDEFGHIJ"[column - 1]
+        raise TemplateError(
+            f"Template {template.name} cannot be used: qaf writes each action's "
+            f"'{HEADERS[column - 1]}' in column {letter} of the actions table, but the template's "
+            "columns have been moved, inserted or deleted there, so it would land under another "
+            "heading and every manager's tracker would be refused. Keep the columns No. to "
+            "Signed off on in the default's order (add columns after them), or restore the "
+            "default with 'qaf init --restore-templates'. Nothing was written."
+        )
 
 
 def write_action_tracker(
@@ -71,10 +92,19 @@ def filled_workbook(
             f"Template {template.name} has no actions table: a row starting 'No.' | 'Action' is "
             "needed. Restore the default with 'qaf init --restore-templates'."
         )
+    _check_columns(template, [c.value for c in sheet[header]])
     for row in sheet.iter_rows(min_row=1, max_row=header):
         for cell in row:
-            if isinstance(cell.value, str) and "{{" in cell.value:
+            if isinstance(cell.value, str) and ("{" in cell.value or "}" in cell.value):
                 text = _fill_placeholders(cell.value, values, template)
+                if _LEFT_OVER.search(text):
+                    raise TemplateError(
+                        f"Template {template.name} cannot be used: cell {cell.coordinate} "
+                        f"(“{cell.value[:80]}”) still shows a brace once filled in, so a "
+                        "placeholder in it has lost a brace and would print as typed on every "
+                        "tracker. Write it as {{ name }}, or restore the default with 'qaf init "
+                        "--restore-templates'. Nothing was written."
+                    )
                 set_text_cell(cell, text)
     first = header + 1
     if sheet.cell(row=first, column=1).value == "{{ actions }}":

@@ -31,11 +31,13 @@ from qaf_docs.packs.properties import CustomProperties
 from qaf_docs.packs.slot_render import SlotRenderer
 from qaf_docs.packs.templates import (
     check_boxes,
+    check_template_text,
     jinja_environment,
     not_a_template,
     template_problem,
+    wrong_kind_of_file,
 )
-from qaf_docs.records import AuditResult, Identity
+from qaf_docs.records import ActionResult, AuditResult, DomainResult, Identity
 from qaf_docs.safe_output import atomic_write
 
 ACTION_SLOTS = 8
@@ -319,6 +321,12 @@ class AuditToolWriter:
         else:
             root = rendered_tool(self.template, context).docx.element
         check_boxes(self.template, root, framework)
+        check_template_text(self.template)  # once readable: what renders and still spoils forms
+        # The parts only some audits show (case facts, a re-audit's review, the child's name) are
+        # rendered once more, all shown: a broken tag in one stops the run before any pack.
+        every = {**context, **every_part(framework)}
+        if self.compiled is None or self.compiled.render_parts(every) is None:
+            rendered_tool(self.template, every)
 
     def write(
         self,
@@ -343,6 +351,23 @@ class AuditToolWriter:
             if members is not None:
                 return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
         return render_audit_tool(self.template, {**shared, **case}, details.identity, out)
+
+
+def every_part(framework: Framework) -> dict[str, Any]:
+    """Made-up values that show every part of the tool some audits show and others do not."""
+    earlier = AuditResult(
+        audit_ref="QA0000-0000", case_id="0", round_id="", framework_id=framework.id, team="",
+        worker="", auditor="", status="returned", issued_on=None, due_on=None, returned_on=None,
+        audit_date=None, overall_grade="Good", moderated_grade=None,
+        domains=[DomainResult(d.title, "Good", "Why.") for d in framework.domains],
+        actions=[ActionResult("Action.", "Owner", None, "Not started", None)],
+    )  # fmt: skip
+    fact = {"label": "Start", "value": "01/01/2026", "since": "1 day", "flag": "Within 7 days"}
+    return {
+        "previous": lifecycle_context(framework, earlier)["previous"],
+        "case_facts": [fact],
+        **{name: "Shown" for name in ("child_name", "team", "worker", "auditor")},
+    }
 
 
 def write_audit_tool(
@@ -377,6 +402,8 @@ def rendered_tool(template: Path, context: dict[str, Any]) -> DocxTemplate:
         raise template_problem(template, exc) from exc
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, etree.XMLSyntaxError) as exc:
         raise not_a_template(template, "Word Document (.docx)") from exc
+    except ValueError as exc:  # python-docx: a package of another kind (.dotx, .docm, .xlsx)
+        raise wrong_kind_of_file(template, str(exc)) from exc
     return tpl
 
 

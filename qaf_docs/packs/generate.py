@@ -117,6 +117,9 @@ def check_template(
             run.audit_tool = AuditToolWriter(run.docx_template)
         details = details_for(record, run.settings, kind="audit_tool", case_facts=facts)
         run.audit_tool.check(details, framework, _action_days(run.settings, framework), previous)
+        if run.tracker is None:  # the tracker template is filled once here: refused before a pack
+            tracker = details_for(record, run.settings, kind="action_tracker")
+            run.tracker = TrackerWriter(run.xlsx_template, tracker)
 
 
 def _action_days(settings: Settings, framework: Framework) -> int | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import zipfile
 from pathlib import Path
 
 import jinja2
@@ -281,3 +282,66 @@ def not_a_template(template: Path, kind: str) -> TemplateError:
         f"old format or be damaged). Open it in Word or Excel and use Save As > {kind}, or "
         "restore the default with 'qaf init --restore-templates'."
     )
+
+
+def wrong_kind_of_file(template: Path, why: str) -> TemplateError:
+    """A package python-docx will not open as a document, named as Word's Save As names it."""
+    if "macroEnabled" in why:
+        kind = "a macro-enabled document (.docm); qaf never copies macros into forms"
+    elif "template.main" in why:
+        kind = "a Word Template (.dotx) renamed .docx"
+    elif "spreadsheetml" in why:
+        kind = "an Excel workbook, not a Word document"
+    else:
+        kind = "not a Word document"
+    return TemplateError(
+        f"Template {template.name} is {kind}. Open it in Word, use File > Save As, choose 'Word "
+        f"Document (.docx)' and save it as {template.name}, or restore the default with "
+        "'qaf init --restore-templates'. Nothing was written."
+    )
+
+
+# Edits that render without a Jinja error and still spoil every form: a tag that lost its
+# closing brace ("{{ case_id }") swallows the table rows up to the next "}}", an extra brace
+# ("{{ case_id }}}") prints "100200}" so every returned form fails its identity check, and a form
+# qaf made for one audit saved over the template prints that child's details on every form.
+_QAF_BOX = re.compile(rb'<w:tag w:val="qaf_|<w:bookmarkStart [^>]*w:name="qaf_ref"')
+_RESTORE = (
+    "Fix it in Word (see README: Templates) or restore the default with "
+    "'qaf init --restore-templates'. Nothing was written."
+)
+
+
+def check_template_text(template: Path) -> None:
+    """Raise TemplateError for a template whose text would spoil every form rendered from it."""
+    if _holds_a_form(template):
+        raise TemplateError(
+            f"Template {template.name} is an audit tool qaf made for one audit (it already holds "
+            "that audit's boxes, reference and case details), not the template: every form made "
+            "from it would show that case. Put the template back with 'qaf init "
+            "--restore-templates', then copy your logo and wording into it. Nothing was written."
+        )
+    units = _units(template)
+    unclosed = _unclosed_tag(units)
+    if unclosed is not None:
+        raise TemplateError(f"Template {template.name} cannot be used: {unclosed} {_RESTORE}")
+    for kind, text in units:
+        left = _TAG.sub("", text)
+        stray = next((c for c in left if c in "{}"), None)
+        if stray is not None:
+            raise TemplateError(
+                f"Template {template.name} cannot be used: the {kind} “{text[:160]}” has a "
+                f"'{stray}' that is not part of a tag, so it would print on every form beside "
+                "what qaf fills in (a case ID shown as 100200} no longer matches the form's "
+                "hidden identity, and the form is refused). Take out the extra brace, or write "
+                f"the tag as {{{{ name }}}}. {_RESTORE}"
+            )
+
+
+def _holds_a_form(template: Path) -> bool:
+    """True when the template's body already holds qaf's boxes (a pack saved as the template)."""
+    try:
+        with zipfile.ZipFile(template) as z:
+            return _QAF_BOX.search(z.read("word/document.xml")) is not None
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return False  # not a readable .docx: rendering says so in its own words
