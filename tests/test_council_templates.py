@@ -203,3 +203,26 @@ def test_a_tracker_placeholder_that_lost_a_brace_is_refused_before_it_prints(
         generate_packs(workspace, register)
     assert "cell B4 (“{{ case_id }”) still shows a brace" in str(caught.value)
     assert [p for p in workspace.packs.rglob("*") if p.is_file()] == []
+
+
+def test_a_tracker_template_saved_as_an_excel_template_still_makes_trackers_managers_can_return(
+    workspace: Workspace, register: Register
+) -> None:
+    # Saved with Excel's "Excel Template (.xltx)" type and renamed .xlsx, every tracker made from
+    # it was an Excel template too, and every manager's returned copy was refused as one.
+    from openpyxl import load_workbook
+
+    from qaf_docs.office.safety import inspect_office_file
+
+    path = workspace.templates / "action_tracker.xlsx"
+    wb = load_workbook(path)
+    wb.template = True
+    wb.save(path)
+    plan_audits(register, workspace, 2)
+    generate_packs(workspace, register)
+    trackers = sorted(workspace.packs.rglob("*.xlsx"))
+    assert len(trackers) == 2
+    for tracker in trackers:
+        with zipfile.ZipFile(tracker) as z:
+            assert b"template.main" not in z.read("[Content_Types].xml")
+        inspect_office_file(tracker)  # the check every returned tracker goes through

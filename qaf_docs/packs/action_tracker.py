@@ -85,6 +85,9 @@ def filled_workbook(
         wb = load_workbook(template)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise not_a_template(template, "Excel Workbook (.xlsx)") from exc
+    # A template saved as "Excel Template (.xltx)" and renamed still says so inside; each tracker
+    # made from it would too, and a manager's returned copy is refused as a template.
+    wb.template = False
     sheet = wb.worksheets[0]
     header = find_actions_header(sheet)
     if header is None:
