@@ -9,6 +9,7 @@ once.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,9 +57,21 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NO_TEAM = {"", "none", "n/a", "na", "-", "no team"}
 
 
+# Word and Outlook turn O'Brien into O’Brien and Smith-Jones into Smith–Jones as people type; a roster
+# pasted from an e-mail and a case list exported from the case-management system then spell one
+# person two ways.
+_TYPOGRAPHIC = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
+     "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
+     "\u2013": "-", "\u2014": "-", "\u2212": "-"}
+)  # fmt: skip
+
+
 def fold_name(text: str) -> str:
-    """Fold a person's or team's name for comparison: case, spacing and nbsp ignored."""
-    return " ".join(clean_text(text).casefold().split())
+    """Fold a person's or team's name for comparison: case, spacing, nbsp, curly apostrophes and
+    dashes, and how the accents of a name such as Zoë were stored are all ignored."""
+    text = unicodedata.normalize("NFC", clean_text(text)).translate(_TYPOGRAPHIC)
+    return " ".join(text.casefold().split())
 
 
 def read_roster(path: Path) -> list[Auditor]:
