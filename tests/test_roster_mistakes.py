@@ -4,6 +4,7 @@ framework's independence rule needs, or named by row and column before anything 
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -56,4 +57,35 @@ def test_the_same_auditor_twice_with_a_curly_apostrophe_is_named_by_row(tmp_path
         "Siobhan O\u2019Brien,siobhan@council.example,QA Auditor,Quality,2\n",
     )
     with pytest.raises(AllocationError, match=r"row 3, column 'Name': .* is also on row 2"):
+        read_roster(path)
+
+
+def test_one_address_on_two_auditor_rows_is_named_whatever_its_case(tmp_path):
+    # Ann twice under two spellings of her name would get two months' capacity and two teams.
+    path = roster_csv(
+        tmp_path,
+        "Ann Smith,ann.smith@council.example,Service Manager,North,2\n"
+        "Anne Smith,ANN.SMITH@council.example,Service Manager,South,2\n",
+    )
+    with pytest.raises(AllocationError) as e:
+        read_roster(path)
+    assert (
+        "row 3, column 'Email': 'ANN.SMITH@council.example' is also the address of Ann Smith on "
+        "row 2" in str(e.value)
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("Fay Jones <fay@council.example>", "holds more than the address (keep only fay@council"),
+        ("mailto:fay@council.example", "holds more than the address (keep only fay@council"),
+        ("fay@council.example; gus@council.example", "holds more than one address"),
+        ("fay@council.example.", "is not an email address"),
+        ("fay@council..example", "is not an email address"),
+    ],
+)
+def test_an_address_pasted_from_outlook_is_named_with_what_to_keep(tmp_path, cell, reason):
+    path = roster_csv(tmp_path, f'Fay Jones,"{cell}",QA Auditor,Quality,2\n')
+    with pytest.raises(AllocationError, match=r"row 2, column 'Email': '.*' " + re.escape(reason)):
         read_roster(path)

@@ -22,6 +22,7 @@ __all__ = [
     "CONTACT_ROLE_WORDS",
     "ROSTER_COLUMNS",
     "Auditor",
+    "email_problem",
     "fold_name",
     "is_contact_role",
     "read_roster",
@@ -53,7 +54,10 @@ ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
         "Monthly Audits",
     ),
 }
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"'.]+(\.[^@\s<>()\[\],;:\"'.]+)+$")
+# What Outlook pastes: "Ann Smith <ann@council.gov.uk>", or a link's "mailto:ann@council.gov.uk".
+_PASTED = re.compile(r"<\s*(?:mailto:)?([^<>\s]+)\s*>|^mailto:(\S+)$", re.IGNORECASE)
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"']+")
 _NO_TEAM = {"", "none", "n/a", "na", "-", "no team"}
 
 
@@ -99,6 +103,7 @@ def read_roster(path: Path) -> list[Auditor]:
     problems: list[str] = []
     auditors: list[Auditor] = []
     seen: dict[str, int] = {}
+    emails: dict[str, tuple[int, str]] = {}
     for row_no, cells in table[1:]:
         if not any(c.strip() for c in cells):
             continue
@@ -128,8 +133,17 @@ def read_roster(path: Path) -> list[Auditor]:
         elif fold_name(name) in seen:
             bad("name", f"'{name}' is also on row {seen[fold_name(name)]}; names must be unique")
             ok = False
-        if not _EMAIL.match(email):
-            bad("email", f"'{email}' is not an email address" if email else "no email address")
+        wrong = email_problem(email)
+        if wrong:
+            bad("email", wrong)
+            ok = False
+        elif email.casefold() in emails:
+            other_row, other = emails[email.casefold()]
+            bad(
+                "email",
+                f"'{email}' is also the address of {other} on row {other_row} (give each "
+                "auditor their own, or keep one row if they are one person)",
+            )
             ok = False
         if not role:
             bad("role", "no role (e.g. Service Manager, Deputy Team Manager)")
@@ -145,6 +159,7 @@ def read_roster(path: Path) -> list[Auditor]:
             ok = False
         if ok and capacity is not None:
             seen[fold_name(name)] = row_no
+            emails[email.casefold()] = (row_no, name)
             team = None if team_text.casefold() in _NO_TEAM else team_text
             auditors.append(Auditor(name, email, role, team, capacity))
     if problems:
@@ -173,6 +188,22 @@ def is_contact_role(role: str) -> bool:
 def roster_table(path: Path) -> list[tuple[int, list[str]]]:
     """The roster's rows as text, header first, for readers of its other people."""
     return _read_table(Path(path))
+
+
+def email_problem(email: str) -> str | None:
+    """Say what is wrong with an auditor's e-mail cell, or None: packs and reminders go there, so
+    an address pasted with its display name or a second address must be put right, not guessed."""
+    if not email:
+        return "no email address"
+    if len(_ADDRESS.findall(email)) > 1:
+        return f"'{email}' holds more than one address (give one address per auditor)"
+    if _EMAIL.match(email):
+        return None
+    pasted = _PASTED.search(email)
+    address = (pasted.group(1) or pasted.group(2)) if pasted else ""
+    if _EMAIL.match(address):
+        return f"'{email}' holds more than the address (keep only {address})"
+    return f"'{email}' is not an email address"
 
 
 def _capacity(text: str) -> int | None:
