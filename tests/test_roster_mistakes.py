@@ -8,12 +8,16 @@ import re
 import unicodedata
 from pathlib import Path
 
+import openpyxl
 import pytest
+from click.testing import CliRunner, Result
 
 from qaf_docs.cases.allocation import allocate, can_audit
 from qaf_docs.cases.case import Case, CaseType
 from qaf_docs.cases.roster import Auditor, read_roster
+from qaf_docs.cli import cli
 from qaf_docs.errors import AllocationError
+from qaf_docs.workspace import init_workspace
 
 HEADER = "Name,Email,Role,Team,Monthly Capacity\n"
 
@@ -89,3 +93,61 @@ def test_an_address_pasted_from_outlook_is_named_with_what_to_keep(tmp_path, cel
     path = roster_csv(tmp_path, f'Fay Jones,"{cell}",QA Auditor,Quality,2\n')
     with pytest.raises(AllocationError, match=r"row 2, column 'Email': '.*' " + re.escape(reason)):
         read_roster(path)
+
+
+# -- an auditor who also manages a team ----------------------------------------------------------
+
+
+def sample(workspace: Path, *args: str | Path) -> Result:
+    return CliRunner().invoke(cli, ["sample", *map(str, args), "-w", str(workspace)])
+
+
+def case_list_csv(folder: Path, teams: dict[str, int]) -> Path:
+    lines = ["Child ID,Allocated Team,Allocated Worker,Start Date"]
+    n = 7000
+    for team, count in teams.items():
+        for _ in range(count):
+            n += 1
+            lines.append(f"{n},{team},Worker {n},01/02/2025")
+    path = folder / "cases.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_auditor_on_a_second_row_as_a_teams_manager_never_audits_that_team(tmp_path):
+    # Brighton & Hove: "an audit to be led by someone other than the manager for the area".
+    path = roster_csv(
+        tmp_path,
+        "Ann Smith,ann@council.example,QA Auditor,Quality Assurance,6\n"
+        "Bob Jones,bob@council.example,QA Auditor,Quality Assurance,6\n"
+        "Ann Smith,ann@council.example,Team Manager,North,\n",
+    )
+    roster = read_roster(path)
+    assert [a.also_teams for a in roster] == [("North",), ()]
+    cases = [case(str(i), "North" if i < 4 else "South") for i in range(8)]
+    for seed in range(5):
+        result = allocate(cases, roster, seed=seed)
+        assert not result.unallocated
+        assert {result.assignments[str(i)].name for i in range(4)} == {"Bob Jones"}
+
+
+def test_a_round_with_a_manager_auditor_re_draws_the_same_from_its_manifest(tmp_path):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster_csv(
+        tmp_path,
+        "Ann Smith,ann@council.example,QA Auditor,Quality Assurance,4\n"
+        "Bob Jones,bob@council.example,QA Auditor,Quality Assurance,4\n"
+        "Ann Smith,ann@council.example,Team Manager,North,\n",
+    ).rename(ws / "roster.csv")
+    cases = case_list_csv(tmp_path, {"North": 4, "South": 4})
+    drawn = sample(ws, cases, "--n", "8", "--seed", "3")
+    assert drawn.exit_code == 0, drawn.output
+    (manifest,) = (ws / "outbox" / "samples").glob("*.xlsx")
+    rows = list(openpyxl.load_workbook(manifest)["Audits"].iter_rows(values_only=True))
+    header = rows[0]
+    north = [r for r in rows[1:] if r[header.index("Team")] == "North"]
+    assert len(north) == 4
+    assert {r[header.index("Auditor")] for r in north} == {"Bob Jones"}
+    verified = sample(ws, cases, "--verify", manifest)
+    assert verified.exit_code == 0 and "Reproduced" in verified.output, verified.output

@@ -36,8 +36,9 @@ def seeded_rng(seed: int, *labels: str) -> random.Random:
 
 
 def can_audit(auditor: Auditor, case: Case) -> bool:
-    """Say whether ``auditor`` may audit ``case``: not their own team's case, nor their own case."""
-    if case.team and auditor.team and fold_name(case.team) == fold_name(auditor.team):
+    """Say whether ``auditor`` may audit ``case``: not a case of a team they belong to or manage,
+    nor their own case."""
+    if case.team and fold_name(case.team) in auditor.teams():
         return False
     return not (case.worker and fold_name(case.worker) == fold_name(auditor.name))
 

@@ -39,7 +39,7 @@ def may_audit(auditor: Auditor, case: Case, spec: RoundSpec) -> bool:
     """The independence rule for this round kind: own team only for the roles allowed it."""
     if case.worker and fold_name(case.worker) == fold_name(auditor.name):
         return False
-    same_team = bool(case.team and auditor.team and fold_name(case.team) == fold_name(auditor.team))
+    same_team = bool(case.team and fold_name(case.team) in auditor.teams())
     return not same_team or audits_own_team(auditor, spec)
 
 

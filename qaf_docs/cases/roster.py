@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -39,6 +39,14 @@ class Auditor:
     role: str
     team: str | None
     monthly_capacity: int
+    # Teams the roster also lists them for on a row of their own (Team Manager of North, say):
+    # as much their own team as ``team`` for the rule that nobody audits their own team's cases.
+    also_teams: tuple[str, ...] = ()
+    row: int = field(default=0, compare=False)  # the roster row, for messages; 0 when unknown
+
+    def teams(self) -> set[str]:
+        """Every team this auditor belongs to or manages, folded for comparison."""
+        return {fold_name(t) for t in (self.team, *self.also_teams) if t}
 
 
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -104,6 +112,7 @@ def read_roster(path: Path) -> list[Auditor]:
     auditors: list[Auditor] = []
     seen: dict[str, int] = {}
     emails: dict[str, tuple[int, str]] = {}
+    managed: list[tuple[str, str]] = []  # (name, team) from rows of people who are not auditors
     for row_no, cells in table[1:]:
         if not any(c.strip() for c in cells):
             continue
@@ -122,7 +131,11 @@ def read_roster(path: Path) -> list[Auditor]:
         team_text = clean_text(cell("team"))
         capacity_text = clean_text(cell("monthly_capacity"))
         if not capacity_text and is_contact_role(role):
-            continue  # someone qaf writes to (moderator, team manager …), not an auditor
+            # Someone qaf writes to (moderator, team manager …), not an auditor; but an auditor
+            # who also manages a team must not audit it.
+            if name and team_text.casefold() not in _NO_TEAM:
+                managed.append((name, team_text))
+            continue
         ok = True
         if any(v.startswith("=") for v in (name, email, role, team_text, capacity_text)):
             bad("name", "contains a formula; type the value instead")
@@ -161,14 +174,32 @@ def read_roster(path: Path) -> list[Auditor]:
             seen[fold_name(name)] = row_no
             emails[email.casefold()] = (row_no, name)
             team = None if team_text.casefold() in _NO_TEAM else team_text
-            auditors.append(Auditor(name, email, role, team, capacity))
+            auditors.append(Auditor(name, email, role, team, capacity, row=row_no))
     if problems:
         shown = "; ".join(problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise AllocationError(f"Roster {path.name} has bad rows: {shown}{more}.")
     if not auditors:
         raise AllocationError(f"Roster {path.name} lists no auditors; add one row per auditor.")
-    return auditors
+    return _with_managed_teams(auditors, managed)
+
+
+def _with_managed_teams(auditors: list[Auditor], managed: list[tuple[str, str]]) -> list[Auditor]:
+    """Give each auditor the teams other rows list them for (as Team Manager, say).
+
+    Brighton & Hove: "It is best practice for an audit to be led by someone other than the
+    manager for the area under consideration."
+    """
+    out: list[Auditor] = []
+    for a in auditors:
+        own = a.teams()
+        extra: list[str] = []
+        for name, team in managed:
+            if fold_name(name) == fold_name(a.name) and fold_name(team) not in own:
+                own.add(fold_name(team))
+                extra.append(team)
+        out.append(replace(a, also_teams=tuple(extra)) if extra else a)
+    return out
 
 
 # A roster row with one of these roles and no monthly capacity is a person qaf addresses

@@ -226,6 +226,8 @@ def roster_sha256(roster: Sequence[Auditor]) -> str:
     """Return a hash of the roster's content, independent of row order."""
     rows = sorted(
         f"{a.name}\x1f{a.email}\x1f{a.role}\x1f{a.team or ''}\x1f{a.monthly_capacity}"
+        # Only when there are any, so rosters recorded before the field keep their hash.
+        + ("".join(f"\x1f{t}" for t in a.also_teams))
         for a in roster
     )
     return hashlib.sha256("\x1e".join(rows).encode("utf-8")).hexdigest()
