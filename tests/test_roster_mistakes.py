@@ -151,3 +151,28 @@ def test_a_round_with_a_manager_auditor_re_draws_the_same_from_its_manifest(tmp_
     assert {r[header.index("Auditor")] for r in north} == {"Bob Jones"}
     verified = sample(ws, cases, "--verify", manifest)
     assert verified.exit_code == 0 and "Reproduced" in verified.output, verified.output
+
+
+def test_a_roster_tidied_mid_month_keeps_the_audits_its_auditors_already_have(tmp_path):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster = ws / "roster.csv"
+    roster.write_text(
+        HEADER
+        + "Ann Smith,ann@council.example,QA Auditor,Quality Assurance,2\n"
+        + "Bob Jones,bob@council.example,QA Auditor,Quality Assurance,2\n",
+        encoding="utf-8",
+    )
+    cases = case_list_csv(tmp_path, {"North": 10})
+    first = sample(ws, cases, "--n", "4", "--seed", "1")
+    assert first.exit_code == 0 and "4 audits allocated" in first.output, first.output
+    # The same two people, retyped: both are at their month's capacity already.
+    roster.write_text(
+        HEADER
+        + "ann  smith,ann@council.example,QA Auditor,Quality Assurance,2\n"
+        + "BOB JONES,bob@council.example,QA Auditor,Quality Assurance,2\n",
+        encoding="utf-8",
+    )
+    second = sample(ws, cases, "--n", "2", "--seed", "2")
+    assert "0 audits allocated, 2 could not be allocated" in second.output, second.output
+    assert "no auditor on the roster has capacity left" in second.output

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from qaf_docs.case_ids import case_key
-from qaf_docs.cases.allocation import allocate
+from qaf_docs.cases.allocation import allocate, capacity_left
 from qaf_docs.cases.case import Case
 from qaf_docs.cases.changes import round_spec_of, update_manifest, who_and_why
 from qaf_docs.cases.facts import case_facts, fact_headers
@@ -105,10 +105,7 @@ def allocate_later(
             else:
                 ready.append(case)
         load = register.allocated_this_month(today)
-        capacity = {
-            a.name: max(0, a.monthly_capacity * spec.capacity_months - load.get(a.name, 0))
-            for a in roster
-        }
+        capacity = capacity_left(roster, load, spec.capacity_months)
         result = allocate(ready, roster, seed=spec.seed, capacity=capacity)
         left += [(c.case_id, why) for c, why in result.unallocated]
         rules = (register.round_row(round_id) or {}).get("rules") or {}
