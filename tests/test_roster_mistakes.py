@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from qaf_docs.cases.allocation import allocate, can_audit
 from qaf_docs.cases.case import Case, CaseType
 from qaf_docs.cases.roster import Auditor, read_roster
+from qaf_docs.cases.team_names import looks_like
 from qaf_docs.cli import cli
 from qaf_docs.errors import AllocationError
 from qaf_docs.workspace import init_workspace
@@ -176,3 +177,52 @@ def test_a_roster_tidied_mid_month_keeps_the_audits_its_auditors_already_have(tm
     second = sample(ws, cases, "--n", "2", "--seed", "2")
     assert "0 audits allocated, 2 could not be allocated" in second.output, second.output
     assert "no auditor on the roster has capacity left" in second.output
+
+
+# -- a team spelled unlike the case list ---------------------------------------------------------
+
+
+def test_a_roster_team_abbreviated_unlike_the_case_list_is_named_before_anything_is_recorded(
+    tmp_path,
+):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster_csv(
+        tmp_path,
+        "Ann Smith,ann@council.example,Deputy Team Manager,CIC 1,4\n"
+        "Bob Jones,bob@council.example,Deputy Team Manager,CIC 2,4\n"
+        "Cat Lee,cat@council.example,QA Auditor,Quality Assurance,4\n",
+    ).rename(ws / "roster.csv")
+    cases = case_list_csv(tmp_path, {"Children in Care Team 1": 3, "Children in Care Team 2": 3})
+    result = sample(ws, cases, "--n", "6", "--seed", "1")
+    assert result.exit_code != 0
+    assert (
+        "row 2, column 'Team': 'CIC 1' (Ann Smith) is not spelled as any team on the case list, "
+        "which has 'Children in Care Team 1'" in result.output
+    ), result.output
+    assert "row 3, column 'Team': 'CIC 2' (Bob Jones)" in result.output
+    assert "Cat Lee" not in result.output  # Quality Assurance holds no cases: not a misspelling
+    assert not list((ws / "outbox" / "samples").glob("*.xlsx"))
+    # Spelled as the case list spells them, the round drawn is the workspace's first.
+    fixed = (ws / "roster.csv").read_text(encoding="utf-8").replace("CIC", "Children in Care Team")
+    (ws / "roster.csv").write_text(fixed, encoding="utf-8")
+    again = sample(ws, cases, "--n", "6", "--seed", "1")
+    assert again.exit_code == 0, again.output
+    assert re.search(r"Round \d{4}-\d{2}-simple \(seed 1\): 6 audits allocated", again.output)
+
+
+@pytest.mark.parametrize(
+    ("roster_team", "case_team", "alike"),
+    [
+        ("CIC 1", "Children in Care Team 1", True),
+        ("CiC Team 1", "Children In Care 1", True),
+        ("CP&C", "Child Protection and Court", True),
+        ("Locality 1", "Locality 01", True),
+        ("CIC 2", "Children in Care Team 1", False),
+        ("Locality 1 Unit 1", "Locality 1 Unit 2", False),
+        ("Quality Assurance", "Children in Care Team 1", False),
+        ("North", "North Locality", False),
+    ],
+)
+def test_which_spellings_are_taken_for_one_team(roster_team, case_team, alike):
+    assert looks_like(roster_team, case_team) is alike

@@ -24,6 +24,7 @@ from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import how_drawn, read_manifest_record
 from qaf_docs.cases.roster import read_roster
 from qaf_docs.cases.rounds import find_roster, history, read_cases
+from qaf_docs.cases.team_names import check_team_spellings
 from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError
 from qaf_docs.records import NewAudit
@@ -80,6 +81,7 @@ def allocate_later(
     roster = read_roster(find_roster(ws, roster_path))
     case_list = read_cases(ws, caselist, today)
     listed = {case_key(c.case_id): c for c in case_list.children()}
+    check_team_spellings(roster, (c.team for c in listed.values()))
     headers = fact_headers(case_list)
     with open_register(ws, settings) as register:
         spec = round_spec_of(register, round_id)
