@@ -226,3 +226,17 @@ def test_a_roster_team_abbreviated_unlike_the_case_list_is_named_before_anything
 )
 def test_which_spellings_are_taken_for_one_team(roster_team, case_team, alike):
     assert looks_like(roster_team, case_team) is alike
+
+
+def test_a_roster_without_a_team_column_says_the_own_team_rule_went_unchecked(tmp_path):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    (ws / "roster.csv").write_text(
+        "Name,Email,Role,Monthly Capacity\nAnn Smith,ann@council.example,Deputy Team Manager,4\n",
+        encoding="utf-8",
+    )
+    result = sample(ws, case_list_csv(tmp_path, {"North": 3}), "--n", "2", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "No auditor on the roster has a team (its Team column is missing or empty)" in (
+        result.output
+    )
