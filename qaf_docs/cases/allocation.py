@@ -26,7 +26,7 @@ from qaf_docs.cases.case import Case, id_sort_key
 from qaf_docs.cases.roster import Auditor, fold_name
 from qaf_docs.errors import AllocationError
 
-__all__ = ["AllocationResult", "allocate", "can_audit", "seeded_rng"]
+__all__ = ["AllocationResult", "allocate", "can_audit", "capacity_left", "seeded_rng"]
 
 
 def seeded_rng(seed: int, *labels: str) -> random.Random:
@@ -36,10 +36,26 @@ def seeded_rng(seed: int, *labels: str) -> random.Random:
 
 
 def can_audit(auditor: Auditor, case: Case) -> bool:
-    """Say whether ``auditor`` may audit ``case``: not their own team's case, nor their own case."""
-    if case.team and auditor.team and fold_name(case.team) == fold_name(auditor.team):
+    """Say whether ``auditor`` may audit ``case``: not a case of a team they belong to or manage,
+    nor their own case."""
+    if case.team and fold_name(case.team) in auditor.teams():
         return False
     return not (case.worker and fold_name(case.worker) == fold_name(auditor.name))
+
+
+def capacity_left(
+    auditors: Sequence[Auditor], load: Mapping[str, int], months: int
+) -> dict[str, int]:
+    """Each auditor's capacity for a round of ``months`` months, less the audits ``load`` (name as
+    the register recorded it -> audits this month) says they already have.
+
+    The register keeps the name as the roster spelled it when the audit was allocated; a roster
+    tidied since ("ann  smith" to "Ann Smith") is the same person, with the same month's audits.
+    """
+    held: Counter[str] = Counter()
+    for name, count in load.items():
+        held[fold_name(name)] += count
+    return {a.name: max(0, a.monthly_capacity * months - held[fold_name(a.name)]) for a in auditors}
 
 
 @dataclass

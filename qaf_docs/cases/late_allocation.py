@@ -17,13 +17,14 @@ from datetime import date
 from pathlib import Path
 
 from qaf_docs.case_ids import case_key
-from qaf_docs.cases.allocation import allocate
+from qaf_docs.cases.allocation import allocate, capacity_left
 from qaf_docs.cases.case import Case
 from qaf_docs.cases.changes import round_spec_of, update_manifest, who_and_why
 from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import how_drawn, read_manifest_record
 from qaf_docs.cases.roster import read_roster
 from qaf_docs.cases.rounds import find_roster, history, read_cases
+from qaf_docs.cases.team_names import check_team_spellings
 from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError
 from qaf_docs.records import NewAudit
@@ -80,6 +81,7 @@ def allocate_later(
     roster = read_roster(find_roster(ws, roster_path))
     case_list = read_cases(ws, caselist, today)
     listed = {case_key(c.case_id): c for c in case_list.children()}
+    check_team_spellings(roster, (c.team for c in listed.values()))
     headers = fact_headers(case_list)
     with open_register(ws, settings) as register:
         spec = round_spec_of(register, round_id)
@@ -105,10 +107,7 @@ def allocate_later(
             else:
                 ready.append(case)
         load = register.allocated_this_month(today)
-        capacity = {
-            a.name: max(0, a.monthly_capacity * spec.capacity_months - load.get(a.name, 0))
-            for a in roster
-        }
+        capacity = capacity_left(roster, load, spec.capacity_months)
         result = allocate(ready, roster, seed=spec.seed, capacity=capacity)
         left += [(c.case_id, why) for c, why in result.unallocated]
         rules = (register.round_row(round_id) or {}).get("rules") or {}

@@ -272,6 +272,7 @@ def _record_sheet(wb: openpyxl.Workbook, plan: RoundPlan, drawn: list[list[objec
                 "role": a.role,
                 "team": a.team,
                 "monthly_capacity": a.monthly_capacity,
+                **({"also_teams": list(a.also_teams)} if a.also_teams else {}),
             }
             for a in plan.roster
         ],
@@ -362,6 +363,7 @@ def read_manifest_record(path: Path) -> ManifestRecord:
                 str(a["role"]),
                 None if a.get("team") is None else str(a["team"]),
                 int(a["monthly_capacity"]),
+                tuple(str(t) for t in a.get("also_teams") or ()),
             )
             for a in roster
         ],

@@ -39,7 +39,7 @@ def may_audit(auditor: Auditor, case: Case, spec: RoundSpec) -> bool:
     """The independence rule for this round kind: own team only for the roles allowed it."""
     if case.worker and fold_name(case.worker) == fold_name(auditor.name):
         return False
-    same_team = bool(case.team and auditor.team and fold_name(case.team) == fold_name(auditor.team))
+    same_team = bool(case.team and fold_name(case.team) in auditor.teams())
     return not same_team or audits_own_team(auditor, spec)
 
 
@@ -48,6 +48,12 @@ def team_rule_warnings(children: Sequence[Case], roster: Sequence[Auditor]) -> l
     auditor's team is spelled like no team on it."""
     if not roster:
         return []
+    if not any(a.team for a in roster):
+        return [
+            "No auditor on the roster has a team (its Team column is missing or empty), so the "
+            "rule that nobody audits their own team's cases could not be checked; give each "
+            "auditor the team they work in, as the case list spells it."
+        ]
     teams = {fold_name(c.team) for c in children if c.team}
     if not teams:
         return [

@@ -9,7 +9,8 @@ once.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import unicodedata
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,7 @@ __all__ = [
     "CONTACT_ROLE_WORDS",
     "ROSTER_COLUMNS",
     "Auditor",
+    "email_problem",
     "fold_name",
     "is_contact_role",
     "read_roster",
@@ -37,6 +39,14 @@ class Auditor:
     role: str
     team: str | None
     monthly_capacity: int
+    # Teams the roster also lists them for on a row of their own (Team Manager of North, say):
+    # as much their own team as ``team`` for the rule that nobody audits their own team's cases.
+    also_teams: tuple[str, ...] = ()
+    row: int = field(default=0, compare=False)  # the roster row, for messages; 0 when unknown
+
+    def teams(self) -> set[str]:
+        """Every team this auditor belongs to or manages, folded for comparison."""
+        return {fold_name(t) for t in (self.team, *self.also_teams) if t}
 
 
 ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -52,13 +62,28 @@ ROSTER_COLUMNS: dict[str, tuple[str, ...]] = {
         "Monthly Audits",
     ),
 }
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"'.]+(\.[^@\s<>()\[\],;:\"'.]+)+$")
+# What Outlook pastes: "Ann Smith <ann@council.gov.uk>", or a link's "mailto:ann@council.gov.uk".
+_PASTED = re.compile(r"<\s*(?:mailto:)?([^<>\s]+)\s*>|^mailto:(\S+)$", re.IGNORECASE)
+_ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"']+")
 _NO_TEAM = {"", "none", "n/a", "na", "-", "no team"}
 
 
+# Word and Outlook turn O'Brien into O’Brien and Smith-Jones into Smith–Jones as people type; a roster
+# pasted from an e-mail and a case list exported from the case-management system then spell one
+# person two ways.
+_TYPOGRAPHIC = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u00b4": "'", "`": "'",
+     "\u201c": '"', "\u201d": '"', "\u2010": "-", "\u2011": "-", "\u2012": "-",
+     "\u2013": "-", "\u2014": "-", "\u2212": "-"}
+)  # fmt: skip
+
+
 def fold_name(text: str) -> str:
-    """Fold a person's or team's name for comparison: case, spacing and nbsp ignored."""
-    return " ".join(clean_text(text).casefold().split())
+    """Fold a person's or team's name for comparison: case, spacing, nbsp, curly apostrophes and
+    dashes, and how the accents of a name such as Zoë were stored are all ignored."""
+    text = unicodedata.normalize("NFC", clean_text(text)).translate(_TYPOGRAPHIC)
+    return " ".join(text.casefold().split())
 
 
 def read_roster(path: Path) -> list[Auditor]:
@@ -86,6 +111,8 @@ def read_roster(path: Path) -> list[Auditor]:
     problems: list[str] = []
     auditors: list[Auditor] = []
     seen: dict[str, int] = {}
+    emails: dict[str, tuple[int, str]] = {}
+    managed: list[tuple[str, str]] = []  # (name, team) from rows of people who are not auditors
     for row_no, cells in table[1:]:
         if not any(c.strip() for c in cells):
             continue
@@ -104,7 +131,11 @@ def read_roster(path: Path) -> list[Auditor]:
         team_text = clean_text(cell("team"))
         capacity_text = clean_text(cell("monthly_capacity"))
         if not capacity_text and is_contact_role(role):
-            continue  # someone qaf writes to (moderator, team manager …), not an auditor
+            # Someone qaf writes to (moderator, team manager …), not an auditor; but an auditor
+            # who also manages a team must not audit it.
+            if name and team_text.casefold() not in _NO_TEAM:
+                managed.append((name, team_text))
+            continue
         ok = True
         if any(v.startswith("=") for v in (name, email, role, team_text, capacity_text)):
             bad("name", "contains a formula; type the value instead")
@@ -115,8 +146,17 @@ def read_roster(path: Path) -> list[Auditor]:
         elif fold_name(name) in seen:
             bad("name", f"'{name}' is also on row {seen[fold_name(name)]}; names must be unique")
             ok = False
-        if not _EMAIL.match(email):
-            bad("email", f"'{email}' is not an email address" if email else "no email address")
+        wrong = email_problem(email)
+        if wrong:
+            bad("email", wrong)
+            ok = False
+        elif email.casefold() in emails:
+            other_row, other = emails[email.casefold()]
+            bad(
+                "email",
+                f"'{email}' is also the address of {other} on row {other_row} (give each "
+                "auditor their own, or keep one row if they are one person)",
+            )
             ok = False
         if not role:
             bad("role", "no role (e.g. Service Manager, Deputy Team Manager)")
@@ -132,15 +172,34 @@ def read_roster(path: Path) -> list[Auditor]:
             ok = False
         if ok and capacity is not None:
             seen[fold_name(name)] = row_no
+            emails[email.casefold()] = (row_no, name)
             team = None if team_text.casefold() in _NO_TEAM else team_text
-            auditors.append(Auditor(name, email, role, team, capacity))
+            auditors.append(Auditor(name, email, role, team, capacity, row=row_no))
     if problems:
         shown = "; ".join(problems[:10])
         more = f" (and {len(problems) - 10} more)" if len(problems) > 10 else ""
         raise AllocationError(f"Roster {path.name} has bad rows: {shown}{more}.")
     if not auditors:
         raise AllocationError(f"Roster {path.name} lists no auditors; add one row per auditor.")
-    return auditors
+    return _with_managed_teams(auditors, managed)
+
+
+def _with_managed_teams(auditors: list[Auditor], managed: list[tuple[str, str]]) -> list[Auditor]:
+    """Give each auditor the teams other rows list them for (as Team Manager, say).
+
+    Brighton & Hove: "It is best practice for an audit to be led by someone other than the
+    manager for the area under consideration."
+    """
+    out: list[Auditor] = []
+    for a in auditors:
+        own = a.teams()
+        extra: list[str] = []
+        for name, team in managed:
+            if fold_name(name) == fold_name(a.name) and fold_name(team) not in own:
+                own.add(fold_name(team))
+                extra.append(team)
+        out.append(replace(a, also_teams=tuple(extra)) if extra else a)
+    return out
 
 
 # A roster row with one of these roles and no monthly capacity is a person qaf addresses
@@ -160,6 +219,22 @@ def is_contact_role(role: str) -> bool:
 def roster_table(path: Path) -> list[tuple[int, list[str]]]:
     """The roster's rows as text, header first, for readers of its other people."""
     return _read_table(Path(path))
+
+
+def email_problem(email: str) -> str | None:
+    """Say what is wrong with an auditor's e-mail cell, or None: packs and reminders go there, so
+    an address pasted with its display name or a second address must be put right, not guessed."""
+    if not email:
+        return "no email address"
+    if len(_ADDRESS.findall(email)) > 1:
+        return f"'{email}' holds more than one address (give one address per auditor)"
+    if _EMAIL.match(email):
+        return None
+    pasted = _PASTED.search(email)
+    address = (pasted.group(1) or pasted.group(2)) if pasted else ""
+    if _EMAIL.match(address):
+        return f"'{email}' holds more than the address (keep only {address})"
+    return f"'{email}' is not an email address"
 
 
 def _capacity(text: str) -> int | None:

@@ -25,6 +25,7 @@ from qaf_docs.cases.rules import (
     round_spec,
 )
 from qaf_docs.cases.sampling import plan_round
+from qaf_docs.cases.team_names import check_team_spellings
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
 from qaf_docs.errors import SamplingError, SettingsError, os_error_advice
 from qaf_docs.records import NewAudit
@@ -230,6 +231,7 @@ def draw(
     framework = ws.load_framework(settings, framework_name)  # unknown: nothing is recorded
     cases = read_cases(ws, caselist, today, progress)
     auditors = read_roster(find_roster(ws, roster_path))
+    check_team_spellings(auditors, (c.team for c in cases.children()))
     spec = round_spec(
         kind,
         settings.sampling,

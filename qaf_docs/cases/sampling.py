@@ -40,7 +40,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
-from qaf_docs.cases.allocation import AllocationResult, allocate
+from qaf_docs.cases.allocation import AllocationResult, allocate, capacity_left
 from qaf_docs.cases.case import Case, CaseList, id_sort_key
 from qaf_docs.cases.draws import (
     half_cycle_draw,
@@ -113,10 +113,7 @@ def plan_round(
         eligible, excluded = _exclude(population, spec, history, today)
 
     _report_exclusions(excluded, eligible, spec, warnings)
-    capacity = {
-        a.name: max(0, a.monthly_capacity * spec.capacity_months - load.get(a.name, 0))
-        for a in roster
-    }
+    capacity = capacity_left(roster, load, spec.capacity_months)
     own = OwnTeamDraw()
     if spec.kind == "simple":
         selected = simple_draw(eligible, spec, excluded)
@@ -226,6 +223,8 @@ def roster_sha256(roster: Sequence[Auditor]) -> str:
     """Return a hash of the roster's content, independent of row order."""
     rows = sorted(
         f"{a.name}\x1f{a.email}\x1f{a.role}\x1f{a.team or ''}\x1f{a.monthly_capacity}"
+        # Only when there are any, so rosters recorded before the field keep their hash.
+        + ("".join(f"\x1f{t}" for t in a.also_teams))
         for a in roster
     )
     return hashlib.sha256("\x1e".join(rows).encode("utf-8")).hexdigest()

@@ -1,0 +1,242 @@
+"""The mistakes real rosters have: names typed two ways, shared or pasted e-mail addresses,
+managers listed twice, teams spelled unlike the case list. Each is either handled the way the
+framework's independence rule needs, or named by row and column before anything is written."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from qaf_docs.cases.allocation import allocate, can_audit
+from qaf_docs.cases.case import Case, CaseType
+from qaf_docs.cases.roster import Auditor, read_roster
+from qaf_docs.cases.team_names import looks_like
+from qaf_docs.cli import cli
+from qaf_docs.errors import AllocationError
+from qaf_docs.workspace import init_workspace
+
+HEADER = "Name,Email,Role,Team,Monthly Capacity\n"
+
+
+def case(case_id: str, team: str | None, worker: str | None = None) -> Case:
+    return Case(case_id, team, worker, CaseType.CIN, True, None, None, ("test",))
+
+
+def auditor(name: str, team: str | None, capacity: int = 5) -> Auditor:
+    return Auditor(name, "someone@council.example", "Service Manager", team, capacity)
+
+
+def roster_csv(tmp_path: Path, rows: str, *, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "roster.csv"
+    path.write_bytes((HEADER + rows).encode(encoding))
+    return path
+
+
+# -- one person, two spellings -------------------------------------------------------------------
+
+
+def test_an_auditor_typed_with_a_curly_apostrophe_never_audits_their_own_case():
+    # Outlook's O’Brien on the roster, the case-management system's O'Brien on the case list.
+    ours = case("1", "North", worker="Siobhan O'Brien")
+    assert not can_audit(auditor("Siobhan O\u2019Brien", "Quality"), ours)
+    result = allocate(
+        [ours], [auditor("Siobhan O\u2019Brien", "Quality"), auditor("Bob", "Q")], seed=1
+    )
+    assert result.assignments["1"].name == "Bob"
+
+
+def test_an_accent_stored_two_ways_is_one_person():
+    decomposed = unicodedata.normalize("NFD", "Zoë Brontë")
+    assert not can_audit(auditor(decomposed, "Quality"), case("1", "North", worker="Zoë Brontë"))
+
+
+def test_the_same_auditor_twice_with_a_curly_apostrophe_is_named_by_row(tmp_path):
+    path = roster_csv(
+        tmp_path,
+        "Siobhan O'Brien,sob@council.example,QA Auditor,Quality,2\n"
+        "Siobhan O\u2019Brien,siobhan@council.example,QA Auditor,Quality,2\n",
+    )
+    with pytest.raises(AllocationError, match=r"row 3, column 'Name': .* is also on row 2"):
+        read_roster(path)
+
+
+def test_one_address_on_two_auditor_rows_is_named_whatever_its_case(tmp_path):
+    # Ann twice under two spellings of her name would get two months' capacity and two teams.
+    path = roster_csv(
+        tmp_path,
+        "Ann Smith,ann.smith@council.example,Service Manager,North,2\n"
+        "Anne Smith,ANN.SMITH@council.example,Service Manager,South,2\n",
+    )
+    with pytest.raises(AllocationError) as e:
+        read_roster(path)
+    assert (
+        "row 3, column 'Email': 'ANN.SMITH@council.example' is also the address of Ann Smith on "
+        "row 2" in str(e.value)
+    )
+
+
+@pytest.mark.parametrize(
+    ("cell", "reason"),
+    [
+        ("Fay Jones <fay@council.example>", "holds more than the address (keep only fay@council"),
+        ("mailto:fay@council.example", "holds more than the address (keep only fay@council"),
+        ("fay@council.example; gus@council.example", "holds more than one address"),
+        ("fay@council.example.", "is not an email address"),
+        ("fay@council..example", "is not an email address"),
+    ],
+)
+def test_an_address_pasted_from_outlook_is_named_with_what_to_keep(tmp_path, cell, reason):
+    path = roster_csv(tmp_path, f'Fay Jones,"{cell}",QA Auditor,Quality,2\n')
+    with pytest.raises(AllocationError, match=r"row 2, column 'Email': '.*' " + re.escape(reason)):
+        read_roster(path)
+
+
+# -- an auditor who also manages a team ----------------------------------------------------------
+
+
+def sample(workspace: Path, *args: str | Path) -> Result:
+    return CliRunner().invoke(cli, ["sample", *map(str, args), "-w", str(workspace)])
+
+
+def case_list_csv(folder: Path, teams: dict[str, int]) -> Path:
+    lines = ["Child ID,Allocated Team,Allocated Worker,Start Date"]
+    n = 7000
+    for team, count in teams.items():
+        for _ in range(count):
+            n += 1
+            lines.append(f"{n},{team},Worker {n},01/02/2025")
+    path = folder / "cases.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_auditor_on_a_second_row_as_a_teams_manager_never_audits_that_team(tmp_path):
+    # Brighton & Hove: "an audit to be led by someone other than the manager for the area".
+    path = roster_csv(
+        tmp_path,
+        "Ann Smith,ann@council.example,QA Auditor,Quality Assurance,6\n"
+        "Bob Jones,bob@council.example,QA Auditor,Quality Assurance,6\n"
+        "Ann Smith,ann@council.example,Team Manager,North,\n",
+    )
+    roster = read_roster(path)
+    assert [a.also_teams for a in roster] == [("North",), ()]
+    cases = [case(str(i), "North" if i < 4 else "South") for i in range(8)]
+    for seed in range(5):
+        result = allocate(cases, roster, seed=seed)
+        assert not result.unallocated
+        assert {result.assignments[str(i)].name for i in range(4)} == {"Bob Jones"}
+
+
+def test_a_round_with_a_manager_auditor_re_draws_the_same_from_its_manifest(tmp_path):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster_csv(
+        tmp_path,
+        "Ann Smith,ann@council.example,QA Auditor,Quality Assurance,4\n"
+        "Bob Jones,bob@council.example,QA Auditor,Quality Assurance,4\n"
+        "Ann Smith,ann@council.example,Team Manager,North,\n",
+    ).rename(ws / "roster.csv")
+    cases = case_list_csv(tmp_path, {"North": 4, "South": 4})
+    drawn = sample(ws, cases, "--n", "8", "--seed", "3")
+    assert drawn.exit_code == 0, drawn.output
+    (manifest,) = (ws / "outbox" / "samples").glob("*.xlsx")
+    rows = list(openpyxl.load_workbook(manifest)["Audits"].iter_rows(values_only=True))
+    header = rows[0]
+    north = [r for r in rows[1:] if r[header.index("Team")] == "North"]
+    assert len(north) == 4
+    assert {r[header.index("Auditor")] for r in north} == {"Bob Jones"}
+    verified = sample(ws, cases, "--verify", manifest)
+    assert verified.exit_code == 0 and "Reproduced" in verified.output, verified.output
+
+
+def test_a_roster_tidied_mid_month_keeps_the_audits_its_auditors_already_have(tmp_path):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster = ws / "roster.csv"
+    roster.write_text(
+        HEADER
+        + "Ann Smith,ann@council.example,QA Auditor,Quality Assurance,2\n"
+        + "Bob Jones,bob@council.example,QA Auditor,Quality Assurance,2\n",
+        encoding="utf-8",
+    )
+    cases = case_list_csv(tmp_path, {"North": 10})
+    first = sample(ws, cases, "--n", "4", "--seed", "1")
+    assert first.exit_code == 0 and "4 audits allocated" in first.output, first.output
+    # The same two people, retyped: both are at their month's capacity already.
+    roster.write_text(
+        HEADER
+        + "ann  smith,ann@council.example,QA Auditor,Quality Assurance,2\n"
+        + "BOB JONES,bob@council.example,QA Auditor,Quality Assurance,2\n",
+        encoding="utf-8",
+    )
+    second = sample(ws, cases, "--n", "2", "--seed", "2")
+    assert "0 audits allocated, 2 could not be allocated" in second.output, second.output
+    assert "no auditor on the roster has capacity left" in second.output
+
+
+# -- a team spelled unlike the case list ---------------------------------------------------------
+
+
+def test_a_roster_team_abbreviated_unlike_the_case_list_is_named_before_anything_is_recorded(
+    tmp_path,
+):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster_csv(
+        tmp_path,
+        "Ann Smith,ann@council.example,Deputy Team Manager,CIC 1,4\n"
+        "Bob Jones,bob@council.example,Deputy Team Manager,CIC 2,4\n"
+        "Cat Lee,cat@council.example,QA Auditor,Quality Assurance,4\n",
+    ).rename(ws / "roster.csv")
+    cases = case_list_csv(tmp_path, {"Children in Care Team 1": 3, "Children in Care Team 2": 3})
+    result = sample(ws, cases, "--n", "6", "--seed", "1")
+    assert result.exit_code != 0
+    assert (
+        "row 2, column 'Team': 'CIC 1' (Ann Smith) is not spelled as any team on the case list, "
+        "which has 'Children in Care Team 1'" in result.output
+    ), result.output
+    assert "row 3, column 'Team': 'CIC 2' (Bob Jones)" in result.output
+    assert "Cat Lee" not in result.output  # Quality Assurance holds no cases: not a misspelling
+    assert not list((ws / "outbox" / "samples").glob("*.xlsx"))
+    # Spelled as the case list spells them, the round drawn is the workspace's first.
+    fixed = (ws / "roster.csv").read_text(encoding="utf-8").replace("CIC", "Children in Care Team")
+    (ws / "roster.csv").write_text(fixed, encoding="utf-8")
+    again = sample(ws, cases, "--n", "6", "--seed", "1")
+    assert again.exit_code == 0, again.output
+    assert re.search(r"Round \d{4}-\d{2}-simple \(seed 1\): 6 audits allocated", again.output)
+
+
+@pytest.mark.parametrize(
+    ("roster_team", "case_team", "alike"),
+    [
+        ("CIC 1", "Children in Care Team 1", True),
+        ("CiC Team 1", "Children In Care 1", True),
+        ("CP&C", "Child Protection and Court", True),
+        ("Locality 1", "Locality 01", True),
+        ("CIC 2", "Children in Care Team 1", False),
+        ("Locality 1 Unit 1", "Locality 1 Unit 2", False),
+        ("Quality Assurance", "Children in Care Team 1", False),
+        ("North", "North Locality", False),
+    ],
+)
+def test_which_spellings_are_taken_for_one_team(roster_team, case_team, alike):
+    assert looks_like(roster_team, case_team) is alike
+
+
+def test_a_roster_without_a_team_column_says_the_own_team_rule_went_unchecked(tmp_path):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    (ws / "roster.csv").write_text(
+        "Name,Email,Role,Monthly Capacity\nAnn Smith,ann@council.example,Deputy Team Manager,4\n",
+        encoding="utf-8",
+    )
+    result = sample(ws, case_list_csv(tmp_path, {"North": 3}), "--n", "2", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "No auditor on the roster has a team (its Team column is missing or empty)" in (
+        result.output
+    )
