@@ -201,6 +201,7 @@ def test_a_roster_team_abbreviated_unlike_the_case_list_is_named_before_anything
         "which has 'Children in Care Team 1'" in result.output
     ), result.output
     assert "row 3, column 'Team': 'CIC 2' (Bob Jones)" in result.output
+    assert "a team that is not that one: write its name in full" in result.output
     assert "Cat Lee" not in result.output  # Quality Assurance holds no cases: not a misspelling
     assert not list((ws / "outbox" / "samples").glob("*.xlsx"))
     # Spelled as the case list spells them, the round drawn is the workspace's first.
@@ -222,6 +223,9 @@ def test_a_roster_team_abbreviated_unlike_the_case_list_is_named_before_anything
         ("Locality 1 Unit 1", "Locality 1 Unit 2", False),
         ("Quality Assurance", "Children in Care Team 1", False),
         ("North", "North Locality", False),
+        # Another team with the same initials, written in full as the refusal advises, is let be.
+        ("Adoption Service", "Assessment Service", False),
+        ("AS", "Assessment Service", True),
     ],
 )
 def test_which_spellings_are_taken_for_one_team(roster_team, case_team, alike):

@@ -64,5 +64,6 @@ def check_team_spellings(auditors: Sequence[Auditor], case_teams: Iterable[str |
             "The roster's teams must be spelled as the case list spells them, or nobody can be "
             "kept from auditing their own team's cases: "
             + "; ".join(problems)
-            + ". Correct the Team column of the roster and run this again; nothing was recorded."
+            + ". Correct the Team column of the roster (a team that is not that one: write its "
+            "name in full) and run this again; nothing was recorded."
         )
