@@ -215,7 +215,7 @@ def write_summary(
     _small_table(book, ws, r, "By quarter", _GROUP_HEADERS, [_group_values(g) for g in quarters],
                  QUARTER_BASIS)  # fmt: skip
     most = max(figures.grade_counts(snapshot, framework).values(), default=0)
-    _charts(book, ws, framework, (grade_at, most), (team_at, len(teams)), (month_at, len(months)),
+    _charts(book, ws, framework, (grade_at, most), (team_at, [g.name for g in teams]), (month_at, len(months)),
             (quarter_at, len(quarters)), domains,
             after_moderation=moderates or bool(h.moderated))  # fmt: skip
     ws.fit_to_pages(1, 1)
@@ -267,7 +267,7 @@ def _charts(
     ws: Any,
     framework: Framework,
     grade_counts: tuple[int, int],
-    teams: tuple[int, int],
+    teams: tuple[int, list[str]],
     months: tuple[int, int],
     quarters: tuple[int, int],
     domains: tuple[str, int, int] | None,
@@ -297,10 +297,10 @@ def _charts(
     # Counts of audits: whole numbers on the axis (Excel picks 0.2 steps for small counts).
     grades.set_y_axis({"min": 0, "num_format": "0", "major_gridlines": {"visible": True},
                        **({"major_unit": 1} if most <= 10 else {})})  # fmt: skip
-    ws.insert_chart(3, 7, grades, {"x_scale": 1.1, "y_scale": 0.9})
-    # Charts sit in a grid of two columns beside the figures, so the Summary prints on one page.
-    spots = iter([(3, 16), (19, 7), (19, 16), (35, 7)])
-    at, n = teams
+    grid = _Grid(top=3, columns=(7, 16))
+    grid.place(ws, grades)
+    at, team_names = teams
+    n = len(team_names)
     if n:
         chart = book.wb.add_chart({"type": "bar"})
         chart.add_series(
@@ -313,7 +313,11 @@ def _charts(
             }
         )
         _style(chart, "Good or better by team", legend=False, pct_axis="x")
-        ws.insert_chart(*next(spots), chart, {"x_scale": 1.1, "y_scale": 0.9})
+        # Every team named, in the table's order: Excel and LibreOffice wrap a long name and
+        # leave out the names that would overlap, so each bar gets the height of its name's lines.
+        chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
+        lines = 1 + max(len(name) for name in team_names) // _LINE
+        grid.place(ws, chart, height=max(_CHART[1], (14 * lines + 10) * n + 100))
     for (at, n), title, kind in (
         (months, "Trend by month", "line"),
         (quarters, "Trend by quarter", "column"),
@@ -337,7 +341,7 @@ def _charts(
                                     "fill": {"color": colour}, "border": {"color": colour}}  # fmt: skip
             chart.add_series(series)
         _style(chart, title, legend=True, pct_axis="y")
-        ws.insert_chart(*next(spots), chart, {"x_scale": 1.1, "y_scale": 0.9})
+        grid.place(ws, chart)
     if domains:
         sheet, first, last = domains
         chart = book.wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
@@ -355,8 +359,33 @@ def _charts(
         # Every domain named (a label per bar, never every other one): room for each bar.
         chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
         bars = last - first + 1
-        ws.insert_chart(*next(spots), chart,
-                        {"x_scale": 2.2, "y_scale": max(1.1, (40 * bars + 120) / 288)})  # fmt: skip
+        grid.place(ws, chart, height=max(int(1.1 * 288), 40 * bars + 120), wide=True)
+
+
+#: Pixels: a Summary chart (Excel's 480 x 288 at 1.1 x 0.9), and a Summary row (15 points).
+_CHART, _ROW = (528, 259), 20
+#: Characters of a team's name on one line beside the team chart's bars (9 point) before it wraps.
+_LINE = 40
+
+
+class _Grid:
+    """Where the Summary's charts go: two columns beside the figures, each chart under the last
+    one in the column with the most room left. A chart that grows with its teams pushes the next
+    one down rather than covering it, and the Summary still prints on one page."""
+
+    def __init__(self, top: int, columns: tuple[int, int]) -> None:
+        self.free = dict.fromkeys(columns, top)  # first free row of each column
+
+    def place(self, ws: Any, chart: Any, height: int = _CHART[1], *, wide: bool = False) -> None:
+        """Insert ``chart`` ``height`` pixels tall; ``wide``: across both columns, below both."""
+        col = min(self.free, key=lambda c: (self.free[c], c))
+        row = max(self.free.values()) if wide else self.free[col]
+        col = min(self.free) if wide else col
+        width = 2.2 if wide else 1.1
+        ws.insert_chart(row, col, chart, {"x_scale": width, "y_scale": height / 288})
+        below = row + -(-height // _ROW) + 3  # three rows between charts
+        for c in self.free if wide else (col,):
+            self.free[c] = below
 
 
 def _style(chart: Any, title: str, *, legend: bool, pct_axis: str = "") -> None:

@@ -1,7 +1,14 @@
-"""Charts for the Word reports, drawn as PNG pictures with matplotlib (Agg: no screen needed)."""
+"""Charts for the Word reports, drawn as PNG pictures with matplotlib (Agg: no screen needed).
+
+Every word a chart carries is kept whole: long domain and team names wrap onto more lines (the
+chart grows with them), and the legend sits below the plot in as many columns as fit the picture's
+width, so a grade such as "Requires improvement to be good" is never cut at the picture's edge.
+The ``*_figure`` functions draw; the others save the drawing where the report wants it.
+"""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import matplotlib
@@ -9,79 +16,123 @@ import matplotlib
 matplotlib.use("Agg")  # before pyplot: servers and CI have no display
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from qaf_docs.reports.colours import GOOD_OR_BETTER, INADEQUATE, NAVY
 from qaf_docs.reports.figures import pct
 
 _GOOD, _INADEQUATE = GOOD_OR_BETTER[1], INADEQUATE
+#: Characters a bar's name keeps on one line before it wraps: about two fifths of the picture's
+#: width, leaving the rest to the bars; most councils' domain and team names take one or two lines.
+LABEL_WIDTH = 40
+_WIDTH = 7.5  # inches: the picture is placed 160 mm wide in the report, about this size
+_TALLEST = 9.0  # inches of bars: with title and axis, under an A4 page's height at 160 mm wide
 
 
-def _save(fig: object, path: Path) -> Path:
-    plt.tight_layout()
-    plt.savefig(path, dpi=150)
-    plt.close("all")
+def wrapped(name: str, width: int = LABEL_WIDTH) -> str:
+    """Return ``name`` broken between words onto lines of about ``width`` characters (a single
+    longer word stays whole): every word still shows, where a cut name would lose its end."""
+    return textwrap.fill(name, width, break_long_words=False, break_on_hyphens=False) or name
+
+
+def _bar_height(names: list[str]) -> float:
+    """Inches a bar chart needs for ``names``: bars are evenly spaced, so each gets room for the
+    most lines any name takes, and a little between; at most what fits on a portrait page."""
+    lines = max(name.count("\n") + 1 for name in names)
+    return min(len(names) * (0.15 * lines + 0.15), _TALLEST)
+
+
+def _legend(fig: Figure, columns: int) -> None:
+    """Put the legend under the plot in the most columns (up to ``columns``) that fit the
+    picture's width; entries that do not fit one row go onto more rows, never past the edge."""
+    handles, labels = fig.axes[0].get_legend_handles_labels()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    for n in range(min(columns, len(labels)), 0, -1):
+        legend = fig.legend(handles, labels, loc="outside lower center", ncols=n, frameon=False)
+        if legend.get_window_extent(renderer).width <= 0.98 * fig.bbox.width or n == 1:
+            return
+        legend.remove()
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    fig.savefig(path, dpi=150)
+    plt.close(fig)
     return path
+
+
+def domain_figure(counts: dict[str, dict[str, int]], colours: dict[str, str]) -> Figure | None:
+    """Each domain's grades as a 100% bar in each grade's colour; None when nothing is graded."""
+    domains = [d for d, by in counts.items() if sum(by.values())]
+    if not domains:
+        return None
+    grades = list(next(iter(counts.values())))
+    names = [wrapped(d) for d in domains]
+    rows = max(1, (len(grades) + 1) // 2)  # room for the legend however many rows it needs
+    fig = plt.figure(figsize=(_WIDTH, _bar_height(names) + 1.2 + 0.25 * rows), layout="constrained")
+    ax = fig.add_subplot()
+    left = [0.0] * len(domains)
+    for g in grades:
+        shares = [counts[d][g] / sum(counts[d].values()) for d in domains]
+        ax.barh(names, shares, left=left, color=colours[g], label=g, edgecolor="white")
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    ax.margins(y=0.02)  # the height is the bars'; no blank band above and below them
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_title("Grades by domain", color=NAVY, loc="left")
+    ax.spines[["top", "right"]].set_visible(False)
+    _legend(fig, len(grades))
+    return fig
 
 
 def grades_by_domain(
     counts: dict[str, dict[str, int]], colours: dict[str, str], path: Path
 ) -> Path | None:
-    """Draw each domain's grades as a 100% bar in each grade's colour (``colours.grade_colours``);
-    None when nothing is graded."""
-    domains = [d for d, by in counts.items() if sum(by.values())]
-    if not domains:
-        return None
-    grades = list(next(iter(counts.values())))
-    fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(domains) + 1.8))
-    left = [0.0] * len(domains)
-    for g in grades:
-        shares = [counts[d][g] / sum(counts[d].values()) for d in domains]
-        ax.barh(domains, shares, left=left, color=colours[g], label=g, edgecolor="white")
-        left = [a + b for a, b in zip(left, shares, strict=True)]
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=min(len(grades), 2), frameon=False
-    )
-    ax.set_title("Grades by domain", color=NAVY, loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return _save(fig, path)
+    """Save ``domain_figure`` (``colours``: ``colours.grade_colours``); None when nothing is graded."""
+    fig = domain_figure(counts, colours)
+    return _save(fig, path) if fig else None
 
 
-def shares_by_group(
-    names: list[str], shares: list[float | None], title: str, path: Path
-) -> Path | None:
-    """Draw one horizontal bar per group with its share; None when no group has a share."""
-    pairs = [(n, s) for n, s in zip(names, shares, strict=True) if s is not None]
+def shares_figure(names: list[str], shares: list[float | None], title: str) -> Figure | None:
+    """One horizontal bar per group with its share written beside it; None when no group has one."""
+    pairs = [(wrapped(n), s) for n, s in zip(names, shares, strict=True) if s is not None]
     if not pairs:
         return None
-    fig, ax = plt.subplots(figsize=(7.5, 0.4 * len(pairs) + 1.2))
-    ax.barh([n for n, _ in pairs], [s for _, s in pairs], color=_GOOD)
+    labels = [n for n, _ in pairs]
+    fig = plt.figure(figsize=(_WIDTH, _bar_height(labels) + 0.9), layout="constrained")
+    ax = fig.add_subplot()
+    ax.barh(labels, [s for _, s in pairs], color=_GOOD)
     for i, (_, s) in enumerate(pairs):
         ax.text(s + 0.01, i, pct(s), va="center", fontsize=8)
+    ax.margins(y=0.02)
     ax.invert_yaxis()
     ax.set_xlim(0, 1.1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_title(title, color=NAVY, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    return _save(fig, path)
+    return fig
 
 
-def trend(
+def shares_by_group(
+    names: list[str], shares: list[float | None], title: str, path: Path
+) -> Path | None:
+    """Save ``shares_figure``; None when no group has a share."""
+    fig = shares_figure(names, shares, title)
+    return _save(fig, path) if fig else None
+
+
+def trend_figure(
     labels: list[str],
     good: list[float | None],
     inadequate: list[float | None],
     target: float,
-    path: Path,
     title: str = "Trend against earlier periods",
-) -> Path | None:
-    """Draw % good or better and % inadequate over periods with the target line; None if empty.
-
-    ``title`` names what the points are (periods or rounds), as the report's heading does."""
+) -> Figure | None:
+    """% good or better and % inadequate over periods with the target line; None if empty."""
     if not any(v is not None for v in good):
         return None
-    fig, ax = plt.subplots(figsize=(7.5, 3.0))
+    fig = plt.figure(figsize=(_WIDTH, 3.0), layout="constrained")
+    ax = fig.add_subplot()
     xs = list(range(len(labels)))
     # Distinct markers, the smaller on top: where both shares are equal both still show.
     for values, name, colour, marker, size in ((good, "Good or better", _GOOD, "o", 10),
@@ -94,7 +145,22 @@ def trend(
     ax.set_xticks(xs, labels)
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncol=3, frameon=False)
     ax.set_title(title, color=NAVY, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
-    return _save(fig, path)
+    _legend(fig, 3)
+    return fig
+
+
+def trend(
+    labels: list[str],
+    good: list[float | None],
+    inadequate: list[float | None],
+    target: float,
+    path: Path,
+    title: str = "Trend against earlier periods",
+) -> Path | None:
+    """Save ``trend_figure``; None if empty.
+
+    ``title`` names what the points are (periods or rounds), as the report's heading does."""
+    fig = trend_figure(labels, good, inadequate, target, title)
+    return _save(fig, path) if fig else None

@@ -1,0 +1,144 @@
+"""What the QA team reads on the charts: every grade, domain and team name whole, inside the
+picture, and a chart that grows with its teams rather than leaving names out or covering another."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from matplotlib.figure import Figure
+from matplotlib.text import Text
+from test_report_views import charts
+from test_reports import FakeRegister, audit
+
+from qaf_docs.frameworks import load_framework
+from qaf_docs.reports import report_charts
+from qaf_docs.reports.colours import BETWEEN
+from qaf_docs.reports.qa_tracker import build_tracker
+from qaf_docs.workspace import Workspace
+
+#: Every shipped preset's grade scale, each once (a scale with "Not applicable" charts only grades).
+SCALES = sorted(
+    {tuple(load_framework(p.stem).scale.grades) for p in Path("qaf_docs/presets").glob("*.toml")}
+)
+#: A council's own scale: five grades, each a long name.
+LONG_SCALE = ["Outstanding practice throughout", "Good practice with minor gaps",
+              "Requires improvement to be good", "Requires significant improvement",
+              "Inadequate practice"]  # fmt: skip
+DOMAINS = ["Planning", "Impact of services on outcomes for children and young people",
+           "Effectiveness of work undertaken by partners"]  # fmt: skip
+TEAM = "Children in Care and Care Leavers Service North East Team {}"
+
+
+RENDERERS: dict[Figure, Any] = {}  # each saved figure's renderer (closing it takes the canvas's)
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list[Figure]:
+    """The figures the report charts save, as saved."""
+    saved: list[Figure] = []
+    real = Figure.savefig
+
+    def savefig(self: Figure, *args: Any, **kw: Any) -> None:
+        real(self, *args, **kw)
+        # Laid out again on screen: text positions in the figure's own pixels, as its edges are.
+        RENDERERS[self] = renderer = self.canvas.get_renderer()  # type: ignore[attr-defined]
+        self.draw(renderer)
+        saved.append(self)
+
+    monkeypatch.setattr(Figure, "savefig", savefig)
+    return saved
+
+
+def inside(fig: Figure, text: Text) -> bool:
+    """Whether ``text`` is drawn wholly within the picture (not cut at its edge)."""
+    box, page = text.get_window_extent(RENDERERS[fig]), fig.bbox
+    return bool(box.x0 >= page.x0 and box.x1 <= page.x1 and box.y0 >= page.y0 and box.y1 <= page.y1)
+
+
+def legend_texts(fig: Figure) -> list[Text]:
+    legends = [*fig.legends, *[ax.get_legend() for ax in fig.axes]]
+    return [t for legend in legends if legend for t in legend.get_texts()]
+
+
+def whole(text: Text) -> str:
+    return " ".join(text.get_text().split())
+
+
+@pytest.mark.parametrize("grades", [*[list(s) for s in SCALES], LONG_SCALE])
+def test_the_domain_charts_legend_shows_each_grade_whole_inside_the_picture(
+    grades: list[str], drawn: list[Figure], tmp_path: Path
+) -> None:
+    counts = {d: dict.fromkeys(grades, 1) for d in DOMAINS}
+    colours = dict(zip(grades, [*BETWEEN, "#C00000"], strict=False))
+    report_charts.grades_by_domain(counts, colours, tmp_path / "domains.png")
+    (fig,) = drawn
+    texts = legend_texts(fig)
+    assert [whole(t) for t in texts] == grades  # "Requires improvement to be good" in full
+    assert all(inside(fig, t) for t in texts), [whole(t) for t in texts if not inside(fig, t)]
+    names = fig.axes[0].get_yticklabels()
+    assert [whole(t) for t in names] == DOMAINS and all(inside(fig, t) for t in names)
+
+
+def test_long_team_names_are_kept_whole_and_leave_the_bars_most_of_the_width(
+    drawn: list[Figure], tmp_path: Path
+) -> None:
+    names = [TEAM.format(i) for i in range(1, 21)]
+    report_charts.shares_by_group(names, [0.5] * 20, "Good or better by team", tmp_path / "t.png")
+    (fig,) = drawn
+    labels = fig.axes[0].get_yticklabels()
+    assert [whole(t) for t in labels] == names and all(inside(fig, t) for t in labels)
+    assert fig.axes[0].get_position().width >= 0.5  # the bars are readable, not squeezed aside
+
+
+def anchors(path: Path) -> dict[str, tuple[int, int, int, int]]:
+    """Each Summary chart's title -> the cells it covers: first column, first row, last column,
+    last row."""
+    titles = {n.rsplit("/", 1)[1]: t for t, n in _chart_files(path).items()}
+    with zipfile.ZipFile(path) as z:
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+        rels = z.read("xl/drawings/_rels/drawing1.xml.rels").decode()
+    target = dict(re.findall(r'Id="(rId\d+)"[^>]*Target="\.\./charts/([^"]+)"', rels))
+    out = {}
+    for anchor in re.findall(r"<xdr:twoCellAnchor.*?</xdr:twoCellAnchor>", drawing, re.S):
+        cells = [int(v) for v in re.findall(r"<xdr:(?:col|row)>(\d+)<", anchor)]
+        rid = re.search(r'r:id="(rId\d+)"', anchor)
+        assert rid
+        out[titles[target[rid.group(1)]]] = (cells[0], cells[1], cells[2], cells[3])
+    return out
+
+
+def _chart_files(path: Path) -> dict[str, str]:
+    out = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("xl/charts/chart"):
+                xml = z.read(name).decode()
+                out["".join(re.findall(r"<a:t>([^<]*)</a:t>", xml.split("</c:title>")[0]))] = name
+    return out
+
+
+def tracker(workspace: Workspace, teams: int) -> Path:
+    results = [audit(i, "Good", team=TEAM.format(i % teams)) for i in range(1, 2 * teams + 1)]
+    return build_tracker(workspace, FakeRegister(results), today=date(2026, 12, 1))  # type: ignore[arg-type]
+
+
+def test_the_trackers_team_chart_names_every_team_and_grows_without_covering_a_chart(
+    workspace: Workspace,
+) -> None:
+    few, many = anchors(tracker(workspace, 3)), anchors(tracker(workspace, 20))
+    title = "Good or better by team"
+    tall = many[title][3] - many[title][1]
+    assert tall > few[title][3] - few[title][1] + 20  # room for each of 20 two-line names
+    team_chart = charts(tracker(workspace, 20))[title]
+    assert '<c:tickLblSkip val="1"/>' in team_chart  # every team named, not every third
+    assert '<c:orientation val="maxMin"/>' in team_chart  # in the table's order, top down
+    boxes = list(many.values())
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            apart = a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
+            assert apart, many  # no chart drawn over another
