@@ -383,24 +383,13 @@ def build_audit_tool(path: Path) -> None:
         "One action per row: specific and measurable, with a named owner and a due date. "
         "Add or delete rows as needed.",
     )
-    at = doc.add_table(rows=3, cols=4 + len(_SMART_COLUMNS))
-    at.style = "Table Grid"
-    for i, title in enumerate(("No.", "Action", "Owner", "Due date", *_SMART_COLUMNS)):
-        _label(at.cell(0, i), title)
-    at.cell(0, 1).paragraphs[0].add_run("{{r actions_marker }}")
-    at.cell(1, 0).text = "{%tr for a in actions %}"
-    at.cell(2, 0).text = "{{ a.number }}"
-    at.cell(2, 1).paragraphs[0].add_run("{{r a.description }}")
-    at.cell(2, 2).paragraphs[0].add_run("{{r a.owner }}")
-    at.cell(2, 3).paragraphs[0].add_run("{{r a.due }}")
-    for i, tag in enumerate(_SMART_TAGS, start=4):
-        at.cell(2, i).paragraphs[0].add_run(tag)
-    _min_height(at.rows[2], 1.2)
-    end_row = at.add_row()
-    end_row.cells[0].text = "{%tr endfor %}"
-    _widths(at, [1.0, 3.8, 2.3, 2.3, 2.5, 2.7, 2.4])
-    _keep_rows(at, together=False)
-    _header_row(at)
+    # Only a framework with immediate actions (Bracknell's) has the Immediate column; the other
+    # table gives its width to the columns that are written in.
+    _para(doc, "{%p if asks_immediate %}")
+    _add_actions_table(doc, _SMART, [1.0, 3.8, 2.3, 2.3, 2.5, 2.7, 2.4])
+    _para(doc, "{%p else %}")
+    _add_actions_table(doc, _SMART[1:], [1.0, 4.6, 2.5, 2.8, 3.3, 2.8])
+    _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if sections.moderation %}")
     doc.add_heading("{{ moderation.title }}", level=1)
@@ -434,8 +423,33 @@ def build_audit_tool(path: Path) -> None:
 
 # SMART actions (issue 10): Bracknell's immediate actions, West Sussex's success criteria and
 # "an analysis of the impact on the child of the actions proposed".
-_SMART_COLUMNS = ("Immediate", "Success criterion", "Impact on the child")
-_SMART_TAGS = ("{{r a.immediate }}", "{{r a.success }}", "{{r a.impact }}")
+_SMART = (
+    ("Immediate", "{{r a.immediate }}"),
+    ("Success criterion", "{{r a.success }}"),
+    ("Impact on the child", "{{r a.impact }}"),
+)
+
+
+def _add_actions_table(doc, smart, widths: list[float]) -> None:  # type: ignore[no-untyped-def]
+    """The actions table: number, action, owner, due date and the ``smart`` (title, tag) columns."""
+    at = doc.add_table(rows=3, cols=4 + len(smart))
+    at.style = "Table Grid"
+    for i, title in enumerate(("No.", "Action", "Owner", "Due date", *(t for t, _ in smart))):
+        _label(at.cell(0, i), title)
+    at.cell(0, 1).paragraphs[0].add_run("{{r actions_marker }}")
+    at.cell(1, 0).text = "{%tr for a in actions %}"
+    at.cell(2, 0).text = "{{ a.number }}"
+    at.cell(2, 1).paragraphs[0].add_run("{{r a.description }}")
+    at.cell(2, 2).paragraphs[0].add_run("{{r a.owner }}")
+    at.cell(2, 3).paragraphs[0].add_run("{{r a.due }}")
+    for i, (_, tag) in enumerate(smart, start=4):
+        at.cell(2, i).paragraphs[0].add_run(tag)
+    _min_height(at.rows[2], 1.2)
+    end_row = at.add_row()
+    end_row.cells[0].text = "{%tr endfor %}"
+    _widths(at, widths)
+    _keep_rows(at, together=False)
+    _header_row(at)
 
 
 def _add_moderated_domains_block(doc) -> None:  # type: ignore[no-untyped-def]

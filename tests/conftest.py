@@ -286,3 +286,38 @@ def edit_template_body(template: Path, edit: Callable[[etree._Element], None]) -
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             dst.writestr(item, data)
     tmp.replace(template)
+
+
+def with_immediate_column(template: Path) -> None:
+    """Make a workspace's audit tool template as it was before the Immediate column depended on
+    the framework: one actions table with the column, printed under every framework."""
+
+    def edit(body: etree._Element) -> None:
+        state = "before"  # then "with" (the table with the column), "without", "after"
+        for block in list(body):
+            text = "".join(t.text or "" for t in block.iter(f"{{{W_NS}}}t")).strip()
+            if state == "before" and text == "{%p if asks_immediate %}":
+                state = "with"
+            elif state == "with" and text == "{%p else %}":
+                state = "without"
+            elif state == "without" and text == "{%p endif %}":
+                state = "after"
+            elif state != "without":
+                continue
+            body.remove(block)
+        assert state == "after", "the template has no table switched by asks_immediate"
+
+    edit_template_body(template, edit)
+
+
+def actions_header(docx: Path) -> list[str]:
+    """The headings of a form's actions table, as the auditor sees them."""
+    with zipfile.ZipFile(docx) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    w = f"{{{W_NS}}}"
+    for table in root.iter(f"{w}tbl"):
+        if any(b.get(f"{w}name") == "qaf_actions" for b in table.iter(f"{w}bookmarkStart")):
+            first = table.find(f"{w}tr")
+            assert first is not None
+            return ["".join(t.text or "" for t in c.iter(f"{w}t")) for c in first.iter(f"{w}tc")]
+    raise AssertionError(f"{docx.name} has no actions table")

@@ -12,7 +12,14 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, complete_form, drop, edit_template_body
+from conftest import (
+    TODAY,
+    actions_header,
+    complete_form,
+    drop,
+    edit_template_body,
+    with_immediate_column,
+)
 from lxml import etree
 
 from qaf_docs.dates import working_days_after
@@ -31,8 +38,12 @@ NO_LIMIT = ("tier-one-manager-audit", "independent-cycle-audit", "multi-agency-a
 NO_WORKING_DAY_LIMIT = (*NO_LIMIT, "collaborative-audit")
 
 
-def _issue(tmp_path: Path, preset: str) -> tuple[Workspace, Path]:
+def _issue(tmp_path: Path, preset: str, *, older_template: bool = False) -> tuple[Workspace, Path]:
+    """One audit issued under ``preset``; ``older_template``: from a workspace template made
+    before the Immediate column depended on the framework (it prints the column for every one)."""
     ws = init_workspace(tmp_path / preset, framework=preset, council_name="Northshire Council")
+    if older_template:
+        with_immediate_column(ws.templates / "audit_tool.docx")
     with Register.open(ws.register_path) as register:
         register.record_round(
             round_id="r1", kind="simple", seed=1, input_sha256="0" * 64, rules={},
@@ -85,14 +96,33 @@ def test_live_case_audit_still_refuses_an_action_due_after_a_month(tmp_path: Pat
 
 
 @pytest.mark.parametrize("preset", NO_WORKING_DAY_LIMIT)
-def test_a_framework_without_a_working_day_limit_accepts_an_immediate_action_in_8_working_days(
+def test_a_form_from_before_with_immediate_ticked_is_accepted_where_the_framework_has_none(
     tmp_path: Path, preset: str
 ) -> None:
-    ws, docx = _issue(tmp_path, preset)
+    # A form issued before the column was left out still has it: its tick is read and kept,
+    # and an action due in 8 working days is not refused under a framework with no such limit.
+    ws, docx = _issue(tmp_path, preset, older_template=True)
+    assert "Immediate" in actions_header(docx)
     due = working_days_after(TODAY, 8)
     outcome = _return(ws, docx, due, immediate=True)
     assert outcome.result == "accepted", outcome.findings
     assert _due_dates_kept(ws) == [due]
+    with Register.open(ws.register_path) as register:
+        assert [a.immediate for r in register.results() for a in r.actions] == [True]
+
+
+@pytest.mark.parametrize("preset", preset_names())
+def test_the_form_has_an_immediate_column_only_where_the_framework_has_immediate_actions(
+    tmp_path: Path, preset: str
+) -> None:
+    # Only Bracknell's document has immediate actions ("Immediate actions arising from audit
+    # completed by the responsible manager within 5 working days"); in the others "immediate" is
+    # a safeguarding concern raised at once, or a board's annual "immediate action".
+    _, docx = _issue(tmp_path, preset)
+    header = actions_header(docx)
+    assert ("Immediate" in header) == (preset == "live-case-audit")
+    assert header[:4] == ["No.", "Action", "Owner", "Due date"]
+    assert header[-2:] == ["Success criterion", "Impact on the child"]
 
 
 def test_live_case_audit_still_refuses_an_immediate_action_in_8_working_days(
@@ -138,7 +168,7 @@ def test_the_form_states_only_the_limits_and_ticks_its_framework_has(
 
 
 def test_a_council_framework_that_sets_the_limits_keeps_them(tmp_path: Path) -> None:
-    ws, docx = _issue(tmp_path, "independent-cycle-audit")
+    ws, docx = _issue(tmp_path, "independent-cycle-audit", older_template=True)
     preset = load_framework("independent-cycle-audit")
     own = ws.root / "our-framework.toml"
     text = (resources.files("qaf_docs") / "presets" / "independent-cycle-audit.toml").read_text(

@@ -548,3 +548,52 @@ def test_an_inadequate_audit_tells_the_moderator_at_once_and_a_good_one_does_not
         "This audit is graded Inadequate, so it is to be moderated at once (before the "
         "Inadequate process is followed)." in body
     )
+
+
+def test_a_moderators_copy_keeps_an_immediate_tick_from_a_form_that_had_the_column(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    # West Sussex has no immediate actions, so its forms have no Immediate column; a form issued
+    # from a template made before that still has it. Once a later round was issued from the new
+    # template, the older audit's moderation form is made from it too: it must show the tick,
+    # else the moderator's copy (the audit's latest form) would drop it from the register.
+    import shutil
+
+    from conftest import actions_header, plan_audits, with_immediate_column
+
+    from qaf_docs.packs.generate import generate_packs
+    from qaf_docs.packs.moderation import write_moderation_forms
+    from qaf_docs.workspace import AUDIT_TEMPLATE, bundled_templates
+
+    template = workspace.templates / AUDIT_TEMPLATE
+    with_immediate_column(template)
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    shutil.copyfile(bundled_templates() / AUDIT_TEMPLATE, template)  # the council takes it up
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    ticked, plain = register.audits()
+    assert ["Immediate" in actions_header(pack_docx(workspace, a)) for a in (ticked, plain)] == [
+        True,
+        False,
+    ]
+    complete_form(pack_docx(workspace, ticked), framework, grade=INADEQUATE).tick(
+        "qaf_action_1_immediate"
+    ).save()
+    complete_form(pack_docx(workspace, plain), framework, grade=INADEQUATE).save()
+    for audit in (ticked, plain):
+        drop(pack_docx(workspace, audit), workspace.inbox, f"{audit.audit_ref}.docx")
+    assert [o.result for o in run(workspace)] == ["accepted", "accepted"]
+
+    with open_register(workspace) as reg:
+        paths = write_moderation_forms(workspace, reg, [ticked.audit_ref, plain.audit_ref])
+    assert ["Immediate" in actions_header(p) for p in paths] == [True, False]
+    moderator = FormFiller(paths[0]).text("qaf_moderator", "M. Oderator")
+    moderator.choose("qaf_moderated_grade", INADEQUATE).pick_date("qaf_moderation_date", TODAY)
+    moderator.save()
+    drop(paths[0], workspace.inbox, "moderated.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    with open_register(workspace) as reg:
+        [result] = [r for r in reg.results() if r.audit_ref == ticked.audit_ref]
+        assert reg.audit(ticked.audit_ref).status == "moderated"  # type: ignore[union-attr]
+    assert [a.immediate for a in result.actions] == [True, False]

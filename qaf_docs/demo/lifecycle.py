@@ -3,10 +3,10 @@
 Moderation (one grade changed with a reason; one agreed, disputed, and upgraded by the escalation),
 an Inadequate case moderated at once, re-audited on a pack that shows its earlier grades and
 actions, and escalated to the Assistant Director; a safeguarding concern recorded although its form
-was refused; an immediate action across a bank holiday, accepted where the framework sets no
-working-day limit; what waits on whom; and the reminders an admin officer sends. The roster lists everyone qaf writes to
-(``grow_roster``), so each accepted, moderated and escalated audit's case note is addressed to the
-right people.
+was refused; an immediate action across a bank holiday where the framework has immediate actions
+(where it has none, its form has no Immediate column); what waits on whom; and the reminders an
+admin officer sends. The roster lists everyone qaf writes to (``grow_roster``), so each accepted,
+moderated and escalated audit's case note is addressed to the right people.
 """
 
 from __future__ import annotations
@@ -238,7 +238,9 @@ def _inadequate_pathway(
     )
     form.text("qaf_action_1_due", "ASAP").save()  # a mistake: the form is refused …
     refused = _ingest_one(ws, filled, f"{ref} reaudit.docx")
-    form.pick_date("qaf_action_1_due", working_days_after(today, 1)).tick("qaf_action_1_immediate")
+    form.pick_date("qaf_action_1_due", working_days_after(today, 1))
+    if framework.timescales.asks_immediate:
+        form.tick("qaf_action_1_immediate")
     form.text("qaf_moderator", "QA Manager").choose("qaf_moderated_grade", inadequate)
     form.pick_date("qaf_moderation_date", today).save()
     accepted = _ingest_one(ws, filled, f"{ref} reaudit corrected.docx")
@@ -274,18 +276,18 @@ def _immediate_actions(
     form.text("qaf_action_1", "Visit the child and see them alone").text(
         "qaf_action_1_owner", "Allocated social worker"
     )
-    form.tick("qaf_action_1_immediate").pick_date(
-        "qaf_action_1_due", working_days_after(day, (days or _DEMO_WORKING_DAYS) + 1)
-    )
+    if days is not None:  # only a framework with immediate actions has the Immediate column
+        form.tick("qaf_action_1_immediate")
+    form.pick_date("qaf_action_1_due", working_days_after(day, (days or _DEMO_WORKING_DAYS) + 1))
     form.text("qaf_action_1_success", "The child is seen alone and their words recorded.")
     form.text("qaf_action_1_impact", "The child's worries are heard and acted on.").save()
-    if days is None:  # the framework sets no working-day limit: nothing to refuse
-        kept = _ingest_one(ws, filled, f"{audit.audit_ref} immediate.docx")
+    if days is None:  # the framework has no immediate actions: nothing to refuse
+        kept = _ingest_one(ws, filled, f"{audit.audit_ref} resubmitted.docx")
         echo(
-            f"Lifecycle: immediate action agreed {uk(day)}, before the {bank.get(holiday)} on "
-            f"{uk(holiday)}: {kept.result}, as the framework sets no working-day limit for an "
-            "immediate action (a framework that does, such as live-case-audit's 5, counts working "
-            "days without bank holidays)"
+            f"Lifecycle: action agreed {uk(day)}, before the {bank.get(holiday)} on "
+            f"{uk(holiday)}: {kept.result}; {framework.name} has no immediate actions, so its form "
+            "has no Immediate column (a framework that has them, such as live-case-audit's "
+            "'within 5 working days', counts working days without bank holidays)"
         )
         return
     late = _ingest_one(ws, filled, f"{audit.audit_ref} immediate late.docx")

@@ -159,7 +159,8 @@ class Timescales(StrictModel):
     immediate_action_working_days: int | None = Field(
         default=None,
         ge=1,
-        description="an immediate action must be due within this; None: no limit",
+        description="an immediate action must be due within this; None: the framework has no "
+        "immediate actions (the forms have no Immediate column)",
     )
     reaudit_after_months: int = Field(default=3, ge=1)
     escalate_after_months: int = Field(default=3, ge=1)
@@ -171,6 +172,15 @@ class Timescales(StrictModel):
         default=None, ge=1, description="thematic audit: progress quantified after this"
     )
     checks: list[TimescaleCheck] = Field(default_factory=list)
+
+    @property
+    def asks_immediate(self) -> bool:
+        """True when the auditor marks actions as immediate: only a framework that says how soon
+        an immediate action is done has the idea (Bracknell: "Immediate actions arising from audit
+        completed by the responsible manager within 5 working days"). The other documents' only
+        "immediate" is a safeguarding concern raised at once or a board's annual "immediate
+        action", never a kind of audit action, so their forms have no Immediate column."""
+        return self.immediate_action_working_days is not None
 
     @model_validator(mode="after")
     def _unique_facts(self) -> Timescales:

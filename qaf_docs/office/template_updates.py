@@ -133,6 +133,10 @@ _NAMES: dict[str, dict[str, str]] = {
         "missing_history": "the box for historical information missing",
         "agencies": "a section for each agency",
         "agency_wording": "a section for each agency",
+        "asks_immediate": "the actions table without the Immediate column, for a framework "
+        "that has no immediate actions",
+        "if:asks_immediate": "the actions table without the Immediate column, for a framework "
+        "that has no immediate actions",
         "actions_marker": "the SMART actions table",
         "actions": "the SMART actions table",
         "sections": "the moderation section",

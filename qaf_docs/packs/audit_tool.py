@@ -228,6 +228,8 @@ def framework_context(framework: Framework) -> dict[str, Any]:
         "has_indicators": any(d["indicators"] for d in domains),
         # and say how to answer an area that does not apply only where the drop-down offers it.
         "not_applicable": framework.scale.not_applicable,
+        # and have an Immediate column only where the framework has immediate actions.
+        "asks_immediate": framework.timescales.asks_immediate,
         "actions": actions,
         "f": {**_fields(framework), **lifecycle.pop("concern_fields")},
         **lifecycle,

@@ -64,6 +64,10 @@ def moderation_context(
         if key in f and text:
             f[key] = ff.text_control(f"qaf_{key}", key.replace("_", " ").capitalize(), text)
     _carry_the_rest(context, framework, result, form)
+    # An action the auditor ticked Immediate on a form that had the column keeps its tick: the
+    # moderator's copy comes back as the audit's latest form.
+    if any(a.immediate for a in result.actions):
+        context["asks_immediate"] = True
     for slot, action in zip(context["actions"], result.actions, strict=False):
         n = slot["number"]
         slot["description"] = ff.text_control(f"qaf_action_{n}", f"Action {n}", action.description)
