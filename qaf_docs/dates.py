@@ -198,6 +198,23 @@ def add_months(start: date, months: int) -> date:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+def month_end(day: date) -> date:
+    """The last day of ``day``'s calendar month."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def month_end_after(day: date) -> date:
+    """The first end of a calendar month after ``day``: the end of its own month, or of the next
+    when ``day`` is a month's last day.
+
+    West Sussex: "Moderators will complete the moderation by the end of each calendar month". An
+    audit that comes back on a month's last day arrives at that month's end, not before it, so
+    the end it can be moderated by is the next month's (31 December gives 31 January).
+    """
+    end = month_end(day)
+    return end if end > day else month_end(day + timedelta(days=1))
+
+
 def _bank_holidays(start: date) -> Container[date]:
     # England and Wales, from the maintained ``holidays`` package, not a hand-written list.
     import holidays

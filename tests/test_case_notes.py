@@ -370,6 +370,48 @@ def test_a_tier_one_audit_is_an_observation_with_a_one_page_docx(
     assert doc.core_properties.title == "observations: audit quality case file"
 
 
+def test_a_safeguarding_concern_is_named_urgent_and_listed_before_the_escalation_of_its_audit(
+    team: Callable[..., Workspace],
+) -> None:
+    """West Sussex: "any immediate safeguarding concerns identified must be escalated immediately
+    to the allocated social worker's Team Manager, relevant Service Manager and Head of Service".
+    Admin staff sort the folder by name: only the subject said URGENT, and the concern and the
+    Inadequate escalation of one audit to the same person were "escalated" and "escalated (2)"."""
+    ws = team(count=2)
+    first, second = audits(ws)
+    accept(ws, second, grade="Inadequate", moderated="Inadequate")  # an escalation, no concern
+    accept(
+        ws,
+        first,
+        grade="Inadequate",
+        moderated="Inadequate",
+        more=lambda form: form.tick("qaf_concern").text("qaf_concern_text", "Bruise seen."),
+    )
+    sent = messages(ws)  # by name, as File Explorer lists them
+    urgent = f"! URGENT {first.audit_ref} safeguarding concern"
+    assert list(sent)[:3] == [f"{urgent} {who}.eml" for who in ("Hana Head", "Sam Service",
+                                                                 "Tara Manager")]  # fmt: skip
+    assert all(
+        sent[n]["Subject"].startswith("URGENT: safeguarding concern") for n in list(sent)[:3]
+    )
+    assert f"{first.audit_ref} escalated Sam Service.eml" in sent  # its own name, no "(2)"
+    assert not [n for n in sent if "(2)" in n or "Childname" in n]
+    assert not [n for n in sent if "URGENT" in n and second.audit_ref in n]
+    # Once: a rerun, and a corrected copy that ticks the concern again, write no second copy.
+    qaf(ws, "case-notes")
+    accept(
+        ws,
+        first,
+        grade="Inadequate",
+        moderated="Inadequate",
+        name="corrected",
+        more=lambda form: form.tick("qaf_concern").text("qaf_concern_text", "Bruise on arm."),
+    )
+    assert (
+        sorted(p.name for p in (ws.outbox / "notifications").rglob(f"*{urgent}*")) == list(sent)[:3]
+    )
+
+
 def test_an_escalation_goes_to_the_cases_own_service_manager_not_every_one(
     team: Callable[..., Workspace],
 ) -> None:

@@ -180,7 +180,7 @@ def test_a_concern_nobody_could_be_told_of_is_sent_once_the_roster_is_in_the_wor
     out = qaf(ws, "case-notes")
     assert "Wrote 0 case note(s) and 1 message(s)." in out
     [sent] = (ws.outbox / "notifications").rglob("*.eml")
-    assert sent.name == f"{ref} escalated Tara Manager.eml"
+    assert sent.name == f"! URGENT {ref} safeguarding concern Tara Manager.eml"
     text = sent.read_text(encoding="utf-8")
     assert "To: Tara Manager <tara@council.example>" in text and "URGENT" in text
     # The warning is gone, not repeated: what qaf status says is how things are now.
@@ -190,7 +190,10 @@ def test_a_concern_nobody_could_be_told_of_is_sent_once_the_roster_is_in_the_wor
     # Once: later runs write nothing more.
     assert "Wrote" not in qaf(ws, "case-notes")
     accept_forms(ws, 1)  # an ingest runs it again too
-    assert len(list((ws.outbox / "notifications").rglob(f"{ref} escalated *.eml"))) == 1
+    assert (
+        len(list((ws.outbox / "notifications").rglob(f"! URGENT {ref} safeguarding concern *.eml")))
+        == 1
+    )
 
 
 def test_a_role_nobody_held_is_told_once_someone_holds_it_and_the_warning_says_so_till_then(
@@ -214,7 +217,7 @@ def test_a_role_nobody_held_is_told_once_someone_holds_it_and_the_warning_says_s
     (ws.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
     assert "1 message(s)" in qaf(ws, "case-notes")
     assert [p.name for p in (ws.outbox / "notifications").rglob("*.eml")] == [
-        f"{ref} escalated Tara Manager.eml"
+        f"! URGENT {ref} safeguarding concern Tara Manager.eml"
     ]
     assert "has been told yet" not in qaf(ws, "status")
 
@@ -248,7 +251,7 @@ def test_a_watcher_looks_again_only_when_the_roster_has_changed(
         module.produce(ws, register, settings)
     assert looked_at[-1] == 1
     assert [p.name for p in (ws.outbox / "notifications").rglob("*.eml")] == [
-        f"{ref} escalated Tara Manager.eml"
+        f"! URGENT {ref} safeguarding concern Tara Manager.eml"
     ]
 
 

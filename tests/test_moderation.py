@@ -8,8 +8,10 @@ import re
 import threading
 import time
 from datetime import date, timedelta
+from unittest import mock
 
 import pytest
+from click.testing import CliRunner
 from conftest import TODAY, complete_form, drop, pack_docx
 from lifecycle_helpers import (
     INADEQUATE,
@@ -23,12 +25,14 @@ from lifecycle_helpers import (
 )
 from openpyxl import load_workbook
 
+from qaf_docs.cli import cli
+from qaf_docs.dates import month_end, month_end_after
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import Column
 from qaf_docs.records import AuditRecord
-from qaf_docs.register.lifecycle import CONCERN_LEVEL, month_end
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
@@ -54,13 +58,57 @@ def test_the_moderation_queue_puts_inadequate_first_due_at_once_then_month_end(
         queue = register.moderation_queue(lambda _id: framework, TODAY)
     assert [(m.audit_ref, m.at_once, m.deadline) for m in queue] == [
         (issued[1].audit_ref, True, TODAY),
-        (issued[0].audit_ref, False, month_end(TODAY)),
+        (issued[0].audit_ref, False, month_end_after(TODAY)),
     ]
 
 
 def test_month_end_is_the_last_day_of_the_month() -> None:
     assert month_end(date(2026, 2, 10)) == date(2026, 2, 28)
     assert month_end(date(2026, 12, 31)) == date(2026, 12, 31)
+
+
+@pytest.mark.parametrize(
+    ("came_back", "due"),
+    [
+        (date(2026, 1, 1), date(2026, 1, 31)),
+        (date(2026, 1, 30), date(2026, 1, 31)),
+        (date(2026, 1, 31), date(2026, 2, 28)),  # the month's last day: the next month's end
+        (date(2026, 2, 28), date(2026, 3, 31)),
+        (date(2028, 2, 28), date(2028, 2, 29)),  # a leap year's February ends on the 29th
+        (date(2028, 2, 29), date(2028, 3, 31)),
+        (date(2026, 4, 30), date(2026, 5, 31)),
+        (date(2026, 12, 31), date(2027, 1, 31)),  # the year's last day: the next January's end
+    ],
+)
+def test_a_moderation_is_due_by_the_first_month_end_after_the_audit_came_back(
+    came_back: date, due: date
+) -> None:
+    """West Sussex: "Moderators will complete the moderation by the end of each calendar month"."""
+    assert month_end_after(came_back) == due
+
+
+@pytest.mark.parametrize(
+    ("came_back", "due"),
+    [(date(2026, 1, 31), "28/02/2026"), (date(2025, 12, 31), "31/01/2026")],
+)
+def test_an_audit_back_on_a_months_last_day_is_not_due_for_moderation_that_same_day(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    came_back: date,
+    due: str,
+) -> None:
+    """It was due the day it came back, so the moderator's first reminder of it said OVERDUE."""
+    return_form(workspace, issued[0], framework, grade=RI)
+    with open_register(workspace) as register, register.transaction() as db:
+        db.execute(
+            "UPDATE submissions SET received_at = ? WHERE audit_ref = ?",
+            (f"{came_back.isoformat()}T16:45:00+00:00", issued[0].audit_ref),
+        )
+    with mock.patch("qaf_docs.clock.today", return_value=came_back + timedelta(days=1)):
+        out = CliRunner().invoke(cli, ["moderation", "queue", "--workspace", str(workspace.root)])
+    assert out.exit_code == 0, out.output
+    assert f"{issued[0].audit_ref}  case {issued[0].case_id}  {RI}  due by {due}" in out.output
 
 
 def test_a_changed_grade_and_its_reason_count_everywhere(
@@ -456,7 +504,10 @@ def test_a_corrected_copy_does_not_reset_the_moderation_deadline_or_the_return_d
     with open_register(workspace) as register:
         [due] = register.moderation_queue(lambda _id: framework, TODAY)
         [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
-    assert (due.returned_on, due.deadline) == (came_back, month_end(came_back))  # still overdue
+    assert (due.returned_on, due.deadline) == (
+        came_back,
+        month_end_after(came_back),
+    )  # still overdue
     assert result.returned_on == came_back
 
 

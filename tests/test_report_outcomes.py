@@ -279,7 +279,10 @@ def test_a_period_with_nothing_graded_or_moderated_says_so_instead_of_empty_tabl
         workspace, FakeRegister(results), parse_period("quarter", "2026Q3"), DAY
     )  # type: ignore[arg-type]
     text = document_text(path)
-    assert "No audit has been returned yet (0 of 3 planned); 3 returns are overdue." in text
+    assert (
+        "No audit has been returned yet (0 of 3 planned). Of the 3 audits due back in this "
+        "quarter, none came back after the due date and 3 are overdue" in text
+    )
     assert "0 of them after the due date" not in text
     assert "No practice area has a grade in this period yet" in text
     assert "nothing to show by team" in text and "nothing to show by worker" in text

@@ -527,13 +527,59 @@ def test_returns_that_came_back_late_are_counted_beside_those_overdue(
     report = build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
     text = document_text(report)
     assert (
-        "3 of 4 planned audits were returned (75%), 1 of them after the due date; "
-        "1 return is overdue." in text
+        "3 of 4 planned audits were returned (75%). Of the 4 audits due back in this quarter, 1 "
+        "came back after the due date and 1 is overdue" in text
     )
     lines = text.splitlines()
     # Round kinds in words, as the round's manifest names them.
     assert "Random sample" in lines and "Re-audits due" in lines
     assert "simple" not in lines and "reaudit" not in lines
+
+
+def test_a_late_return_counts_in_the_quarter_it_was_due_in_the_report_and_the_tracker(
+    workspace: Workspace,
+) -> None:
+    """It was counted in the quarter of its audit date: due in June and back in July, it was
+    overdue in April to June's report, then left it for July to September's as late."""
+    late = audit(1, "Good", on=date(2026, 7, 6), due_on=date(2026, 6, 26))  # audited in July
+    results = [
+        late,
+        audit(2, "Good", on=date(2026, 5, 11)),  # April to June, on time
+        audit(3, "Good", on=date(2026, 8, 3)),  # July to September, on time
+        audit(4, None, on=date(2026, 8, 3)),  # due 8 August, not back
+    ]
+    fake: Any = FakeRegister(results)
+    basis = (
+        "(late and overdue returns are counted in the quarter the audit was due back, whenever "
+        "it came back)."
+    )
+    q2 = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), TODAY)
+    )
+    assert (
+        "1 of 1 planned audits were returned (100%). Of the 2 audits due back in this quarter, "
+        f"1 came back after the due date and none is overdue {basis}"
+    ) in q2
+    q3 = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
+    )
+    assert (
+        "2 of 3 planned audits were returned (67%). Of the 2 audits due back in this quarter, "
+        f"none came back after the due date and 1 is overdue {basis}"
+    ) in q3
+    half = document_text(
+        build_period_report(workspace, fake, parse_period("half", "2026H1"), TODAY)
+    )
+    assert "Of the 2 audits due back in this half-year, 1 came back after the due date" in half
+    book = load_workbook(build_tracker(workspace, fake, today=TODAY))
+    rows = [r[:4] for r in book[SUMMARY].values]
+    at = rows.index(("Returns by the quarter they were due", None, None, None))
+    assert rows[at + 1 : at + 4] == [
+        ("Quarter", "Due back", "Returned late", "Overdue"),
+        ("2026 Q2", 2, 1, 0),
+        ("2026 Q3", 2, 0, 1),
+    ]
+    assert "whenever it came back" in str(rows[at + 4][0])
 
 
 def test_the_trend_starts_at_the_first_period_with_audits_and_keeps_a_gap_after_it(

@@ -37,12 +37,17 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from qaf_docs.dates import uk
+from qaf_docs.frameworks import NOTE_EVENTS
 from qaf_docs.messages import Roster, fold, for_team
 from qaf_docs.outcomes.case_note import happened
 from qaf_docs.outcomes.facts import MISSING_HISTORY_TEXT, AuditFacts, responsibility
 from qaf_docs.records import Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
+from qaf_docs.safe_output import windows_name
 
+#: Heads the file name of an urgent message: "!" sorts before every digit and letter, in
+#: Windows File Explorer as in any listing by name, so urgent messages lead their day's folder.
+URGENT = "! URGENT"
 PRACTITIONER, TEAM_MANAGER, AUDITOR = "Practitioner", "Team Manager", "Auditor"
 MODERATOR = "Moderator"
 MISSING_HISTORY = "missing_history"
@@ -120,6 +125,29 @@ def notices(
             body = _body(outcome, facts, person, why) if person else ""
             found.append(Notice(role, person, subject, body, problem))
     return found
+
+
+def is_urgent(outcome: str, facts: AuditFacts) -> bool:
+    """True for an immediate safeguarding concern: West Sussex, "any immediate safeguarding
+    concerns identified must be escalated immediately"; B&NES, "brought to the immediate attention
+    of the relevant service manager and Divisional Director"."""
+    e = facts.escalation
+    return outcome == "escalated" and e is not None and e.level == CONCERN_LEVEL
+
+
+def message_name(outcome: str, facts: AuditFacts, recipient: str) -> str:
+    """A message's file name without ".eml": "<audit ref> <event> <recipient>", or for a
+    safeguarding concern "! URGENT <audit ref> safeguarding concern <recipient>", which sorts
+    first and is not mistaken for the Inadequate pathway's escalation of the same audit.
+
+    Made only of the audit reference, the event and the recipient (never the child's name), each
+    made safe for Windows; the register keeps a name once given, so a rerun writes no second copy.
+    """
+    ref, to = windows_name(facts.audit.audit_ref), windows_name(recipient)
+    if is_urgent(outcome, facts):
+        return f"{URGENT} {ref} safeguarding concern {to}"
+    label = NOTE_EVENTS.get(outcome) or MESSAGE_ONLY.get(outcome, outcome.replace("_", " "))
+    return f"{ref} {label} {to}"
 
 
 def _where(facts: AuditFacts) -> str:
@@ -216,7 +244,7 @@ def _subject(outcome: str, facts: AuditFacts) -> str:
     where = f"Audit {facts.audit.audit_ref} (case {facts.audit.case_id})"
     e = facts.escalation
     if outcome == "escalated" and e is not None:
-        urgent = "URGENT: safeguarding concern - " if e.level == CONCERN_LEVEL else ""
+        urgent = "URGENT: safeguarding concern - " if is_urgent(outcome, facts) else ""
         return f"{urgent}{where}: {e.title}"
     said = {
         "accepted": "accepted - the summary and your actions",

@@ -18,7 +18,9 @@ that run's outputs, once each (:func:`readdress`); one it still cannot has its p
 things are now. Once its day or audit is marked done it is left alone.
 
 Files go to ``outbox/case-notes/<date>/<case id> <audit ref> <event>.txt`` (and ``.docx``) and
-``outbox/notifications/<date>/<audit ref> <event> <recipient>.eml``; names never hold a child's name.
+``outbox/notifications/<date>/<audit ref> <event> <recipient>.eml`` (a safeguarding concern's
+``! URGENT <audit ref> safeguarding concern <recipient>.eml``, first in the folder); names never
+hold a child's name.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from qaf_docs.outcomes.notifications import (
     MISSING_HISTORY,
     Notice,
     flags_missing_history,
+    message_name,
     notices,
     roles_to_tell,
 )
@@ -230,9 +233,8 @@ def _message(
     """The output of one notice: its e-mail, or (nobody to address) only its problem."""
     content, file = "", ""
     if notice.to is not None:
-        label = NOTE_EVENTS.get(outcome) or MESSAGE_ONLY[outcome]
-        ref, to = windows_name(facts.audit.audit_ref), windows_name(notice.to.name)
-        file = f"{NOTIFICATIONS}/{today.isoformat()}/{ref} {label} {to}.eml"
+        name = message_name(outcome, facts, notice.to.name)
+        file = f"{NOTIFICATIONS}/{today.isoformat()}/{name}.eml"
         content = json.dumps(
             {
                 "name": notice.to.name,

@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
-from qaf_docs.dates import add_months, uk
+from qaf_docs.dates import month_end_after, uk
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditEvent, EscalationRecord, ModerationDue
@@ -30,11 +30,6 @@ CONCERN_LEVEL = "safeguarding_concern"
 NO_CONCERN_TEXT = "the concern box was ticked; no description was given"
 # Resolved by a person, never by a later audit's grade.
 _MANUAL_LEVELS = (DISPUTE_LEVEL, CONCERN_LEVEL)
-
-
-def month_end(day: date) -> date:
-    """The last day of ``day``'s calendar month."""
-    return add_months(day.replace(day=1), 1) - timedelta(days=1)
 
 
 class LifecycleBook(Connection):
@@ -111,7 +106,7 @@ class LifecycleBook(Connection):
             deadline = (
                 received
                 if at_once
-                else month_end(received)
+                else month_end_after(received)
                 if framework.moderation.deadline == "end_of_calendar_month"
                 else None
             )

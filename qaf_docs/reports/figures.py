@@ -8,7 +8,11 @@ Definitions (the README repeats them for the QA team):
   (an escalation's decision, else the moderator's, else the auditor's) is on the scale —
   "Not applicable" is never counted;
 * *returns overdue*: not back (planned, allocated, issued or refused) and past its due date;
-  *returned late*: came back (first) after its due date;
+  *returned late*: came back (first) after its due date. A period's report counts both among the
+  audits *due back* in it (due date in the period), whenever they came back: a return is late or
+  overdue against the plan it missed, as completion is measured "against plan", so an audit due in
+  March and returned in April is late in January to March, and is never moved out of the quarter
+  whose report said it was overdue. The tracker's By quarter table counts them the same way;
 * *moderation agreement*: of the audits with a moderated grade, the share where it equals the
   auditor's; Cohen's kappa (quadratic weights over the scale's order) only from 10 such audits up;
 * *actions on time*: of the actions completed (with a completion date) or past their due date, the
@@ -54,6 +58,54 @@ def counted(results: Iterable[AuditResult]) -> list[AuditResult]:
 def in_period(results: Iterable[AuditResult], start: date, end: date) -> list[AuditResult]:
     """Return the counted audits whose period date lies from ``start`` to ``end`` inclusive."""
     return [a for a in counted(results) if (d := period_date(a)) and start <= d <= end]
+
+
+def due_in(results: Iterable[AuditResult], start: date, end: date) -> list[AuditResult]:
+    """Return the counted audits due back from ``start`` to ``end`` inclusive: those a period's
+    late and overdue returns are counted among."""
+    return [a for a in counted(results) if a.due_on is not None and start <= a.due_on <= end]
+
+
+def returned_late(a: AuditResult) -> bool:
+    """Whether the audit came back (first) after its due date."""
+    return a.returned_on is not None and a.due_on is not None and a.returned_on > a.due_on
+
+
+def return_overdue(a: AuditResult, today: date) -> bool:
+    """Whether the audit is not back (or was refused) and its due date has passed."""
+    return a.status in sources.AWAITING and a.due_on is not None and a.due_on < today
+
+
+@dataclass(frozen=True)
+class DueBack:
+    """Of the audits due back in a quarter: how many, how many came back late, how many are
+    overdue."""
+
+    due: int
+    late: int
+    overdue: int
+
+
+def due_back_by_quarter(results: Iterable[AuditResult], today: date) -> dict[str, DueBack]:
+    """Late and overdue returns by the quarter each audit was due back ("2026 Q1"), as a
+    quarterly report counts them."""
+    groups: dict[str, list[AuditResult]] = {}
+    for a in counted(results):
+        if a.due_on is not None:
+            groups.setdefault(quarter_name(a.due_on), []).append(a)
+    return {
+        name: DueBack(
+            len(members),
+            sum(returned_late(a) for a in members),
+            sum(return_overdue(a, today) for a in members),
+        )
+        for name, members in sorted(groups.items())
+    }
+
+
+def quarter_name(d: date) -> str:
+    """The name the tracker gives ``d``'s quarter: "2026 Q3"."""
+    return f"{d.year} Q{(d.month - 1) // 3 + 1}"
 
 
 def ratio(part: int, whole: int) -> float | None:
@@ -122,6 +174,9 @@ class Headline:
     actions_on_time: int
     escalations_open: int | None
     concerns_open: int | None
+    #: How many audits were due back in the period, when late and overdue returns are counted
+    #: among them (a period's report); None when they are counted among the audits themselves.
+    due_back: int | None = None
 
     @property
     def completion(self) -> float | None:
@@ -172,10 +227,16 @@ def _open_count(results: list[AuditResult], which: str) -> int | None:
 
 
 def headline(
-    results: list[AuditResult], framework: Framework, today: date, target: float
+    results: list[AuditResult],
+    framework: Framework,
+    today: date,
+    target: float,
+    due: list[AuditResult] | None = None,
 ) -> Headline:
-    """Return the headline figures for ``results`` (already limited to a period where wanted)."""
+    """Return the headline figures for ``results`` (already limited to a period where wanted);
+    late and overdue returns among ``due`` where given (the audits due back in the period)."""
     audits = counted(results)
+    returns = audits if due is None else counted(due)
     scale = framework.scale
     finals = [a.final_grade for a in audits if scale.is_grade(a.final_grade)]
     moderated = [
@@ -188,14 +249,8 @@ def headline(
     return Headline(
         planned=len(audits),
         returned=sum(a.returned_on is not None for a in audits),
-        overdue_returns=sum(
-            a.status in sources.AWAITING and a.due_on is not None and a.due_on < today
-            for a in audits
-        ),
-        returned_late=sum(
-            a.returned_on is not None and a.due_on is not None and a.returned_on > a.due_on
-            for a in audits
-        ),
+        overdue_returns=sum(return_overdue(a, today) for a in returns),
+        returned_late=sum(returned_late(a) for a in returns),
         graded=len(finals),
         good=sum(g in scale.good_or_better for g in finals),
         inadequate=sum(g == scale.inadequate for g in finals),
@@ -208,6 +263,7 @@ def headline(
         actions_on_time=sum(j is True for j in judged),
         escalations_open=_open_count(audits, "escalations"),
         concerns_open=_open_count(audits, "concerns"),
+        due_back=None if due is None else len(returns),
     )
 
 
@@ -293,7 +349,7 @@ def group_name(a: AuditResult, key: str) -> str:
         d = period_date(a)
         if d is None:
             return "No date"
-        return f"{d:%Y-%m}" if key == "month" else f"{d.year} Q{(d.month - 1) // 3 + 1}"
+        return f"{d:%Y-%m}" if key == "month" else quarter_name(d)
     value = getattr(a, key, None)
     return str(value) if value else "Not recorded"
 

@@ -68,7 +68,8 @@ def build_period_report(
         "scope": "period",
     }
     target = workspace.reports_dir / f"QA_report_{period.label}.docx"
-    return _render(workspace, results, chosen, trend, title, extra, target, today)
+    due = (period.noun, figures.due_in(results, period.start, period.end))
+    return _render(workspace, results, chosen, trend, title, extra, target, today, due=due)
 
 
 def build_round_report(
@@ -170,6 +171,8 @@ def _render(
     target: Path,
     today: date,
     framework: Framework | None = None,
+    *,
+    due: tuple[str, list[AuditResult]] | None = None,
 ) -> Path:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -185,8 +188,9 @@ def _render(
         )
     template = workspace.template(REPORT_TEMPLATE)
     context = build_context(
-        results, chosen, framework, today=today, target=goal, trend=trend, scope=extra["scope"]
-    )
+        results, chosen, framework, today=today, target=goal, trend=trend, scope=extra["scope"],
+        due=due,
+    )  # fmt: skip
     context.update(extra)
     context.update(title=title, council=settings.council_name, built=f"{today:%d %B %Y}",
                    framework=framework.name if hasattr(framework, "name") else "")  # fmt: skip

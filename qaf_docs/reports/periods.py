@@ -24,6 +24,11 @@ class Period:
     start: date
     end: date
 
+    @property
+    def noun(self) -> str:
+        """What the period is called in a sentence: "quarter", "half-year" or "year"."""
+        return "quarter" if "Q" in self.label else "half-year" if "H" in self.label else "year"
+
     def previous(self, n: int) -> list[Period]:
         """Return the ``n`` periods of the same length before this one, oldest first."""
         out: list[Period] = []

@@ -212,8 +212,10 @@ def write_summary(
                      [_group_values(g) for g in months], MONTH_BASIS)  # fmt: skip
     quarter_at = r
     quarters = figures.group_rows(snapshot, framework, "quarter")
-    _small_table(book, ws, r, "By quarter", _GROUP_HEADERS, [_group_values(g) for g in quarters],
-                 QUARTER_BASIS)  # fmt: skip
+    r = _small_table(book, ws, r, "By quarter", _GROUP_HEADERS,
+                     [_group_values(g) for g in quarters], QUARTER_BASIS)  # fmt: skip
+    _small_table(book, ws, r, "Returns by the quarter they were due", _DUE_HEADERS,
+                 due_rows(snapshot, today), DUE_BASIS)  # fmt: skip
     most = max(figures.grade_counts(snapshot, framework).values(), default=0)
     _charts(book, ws, framework, (grade_at, most), (team_at, [g.name for g in teams]), (month_at, len(months)),
             (quarter_at, len(quarters)), domains,
@@ -222,15 +224,26 @@ def write_summary(
 
 
 _GROUP_HEADERS = ["Name", "Planned", "Returned", "Graded", "Good or better", "Inadequate"]
+_DUE_HEADERS = ["Quarter", "Due back", "Returned late", "Overdue"]
 #: How the month and quarter tables place an audit, written under them.
 MONTH_BASIS = "Counted in the month its audit tool was issued (not issued yet: its due month)."
 QUARTER_BASIS = (
     "Counted by audit date (else returned, else due date), as the quarterly reports are."
 )
+DUE_BASIS = (
+    "Counted in the quarter the audit was due back, whenever it came back, as the quarterly "
+    "reports count late and overdue returns."
+)
 
 
 def _group_values(g: GroupRow) -> list[Any]:
     return [g.name, g.planned, g.returned, g.graded, g.good_share, g.inadequate_share]
+
+
+def due_rows(snapshot: list[AuditResult], today: date) -> list[list[Any]]:
+    """Each quarter's returns due back, late and overdue (``figures.due_back_by_quarter``)."""
+    due = figures.due_back_by_quarter(snapshot, today)
+    return [[name, d.due, d.late, d.overdue] for name, d in due.items()]
 
 
 def _small_table(

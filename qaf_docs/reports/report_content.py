@@ -50,8 +50,12 @@ def build_context(
     target: float,
     trend: list[tuple[str, list[AuditResult]]],
     scope: str = "period",
+    due: tuple[str, list[AuditResult]] | None = None,
 ) -> dict[str, Any]:
-    """Return the template's values for the audits ``chosen`` (a period or a round)."""
+    """Return the template's values for the audits ``chosen`` (a period or a round).
+
+    ``due``: a period's noun ("quarter") and the audits due back in it, among which its late and
+    overdue returns are counted (``figures``); a round's are counted among its own audits."""
     scale = framework.scale
     trend_label = "Round" if scope == "round" else "Period"
     outcomes = [
@@ -62,7 +66,7 @@ def build_context(
     ]  # fmt: skip
     done = reaudits.reaudited(all_results)
     names = Pseudonyms(all_results, chosen)
-    h = figures.headline(chosen, framework, today, target)
+    h = figures.headline(chosen, framework, today, target, due[1] if due else None)
     escalated = [a for a in figures.counted(chosen) if figures.changed_on_escalation(a)]
     counts = figures.domain_counts(chosen, framework)
     domains: list[dict[str, Any]] = []
@@ -76,7 +80,7 @@ def build_context(
     workers = figures.group_rows([_as_worker(a, names) for a in chosen], framework, "worker")
     workers.sort(key=lambda r: (len(r.name), r.name))  # Worker B before Worker AA
     return {
-        "headline": _headline(h),
+        "headline": _headline(h, due[0] if due else ""),
         "how_much": [
             _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
             _group_table(
@@ -183,11 +187,11 @@ def _recorded(value: int | None) -> str:
     return str(value) if value else "none"
 
 
-def _headline(h: figures.Headline) -> dict[str, Any]:
+def _headline(h: figures.Headline, noun: str = "") -> dict[str, Any]:
     return {
         "planned": h.planned, "returned": h.returned, "completion": pct(h.completion),
         "overdue": h.overdue_returns, "returned_late": h.returned_late,
-        "returns_line": _returns_line(h), "graded": h.graded, "good": h.good,
+        "returns_line": _returns_line(h, noun), "graded": h.graded, "good": h.good,
         "good_share": pct(h.good_share), "inadequate": h.inadequate,
         "inadequate_share": pct(h.inadequate_share), "target": pct(h.target),
         "within_target": "within" if h.within_target else "above" if h.graded else "n/a",
@@ -199,17 +203,39 @@ def _headline(h: figures.Headline) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _returns_line(h: figures.Headline) -> str:
+def _returns_line(h: figures.Headline, noun: str = "") -> str:
+    """How much came back; a period's late and overdue returns are those due back in it, and
+    the line says so (``noun``: "quarter", "half-year" or "year")."""
     overdue = (
         "1 return is overdue"
         if h.overdue_returns == 1
         else f"{h.overdue_returns} returns are overdue"
     )
+    back = (
+        f"{h.returned} of {h.planned} planned audits were returned ({pct(h.completion)})"
+        if h.returned
+        else f"No audit has been returned yet (0 of {h.planned} planned)"
+    )
+    if h.due_back is not None:
+        return f"{back}. {_due_back_line(h, noun or 'period')}"
     if not h.returned:  # "0 of them after the due date" would describe returns that never came
-        return f"No audit has been returned yet (0 of {h.planned} planned); {overdue}."
+        return f"{back}; {overdue}."
+    return f"{back}, {h.returned_late} of them after the due date; {overdue}."
+
+
+def _due_back_line(h: figures.Headline, noun: str) -> str:
+    basis = (
+        f"late and overdue returns are counted in the {noun} the audit was due back, "
+        "whenever it came back"
+    )
+    if not h.due_back:
+        return f"No audit was due back in this {noun} ({basis})."
+    audits = "1 audit" if h.due_back == 1 else f"{h.due_back} audits"
+    late = {0: "none"}.get(h.returned_late, str(h.returned_late))
+    overdue = {0: "none is", 1: "1 is"}.get(h.overdue_returns, f"{h.overdue_returns} are")
     return (
-        f"{h.returned} of {h.planned} planned audits were returned ({pct(h.completion)}), "
-        f"{h.returned_late} of them after the due date; {overdue}."
+        f"Of the {audits} due back in this {noun}, {late} came back after the due date and "
+        f"{overdue} overdue ({basis})."
     )
 
 
