@@ -24,8 +24,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import ValidationError
-
 
 class QafError(Exception):
     """Base of every error a user can act on."""
@@ -173,14 +171,6 @@ def unknown_round(round_id: str, known: list[str]) -> str:
     shown = known[-10:]
     which = "the rounds are" if shown == known else f"the latest {len(shown)} of {len(known)} are"
     return f"There is no round {round_id}; {which}: {', '.join(shown)}."
-
-
-def describe_invalid(e: ValidationError) -> str:
-    """Say where a settings or framework file is wrong: "at 'domains.2.key': <reason>" (+ count)."""
-    first = e.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
-    return f"at '{where}': {first['msg']}{more}"
 
 
 _SHARING_VIOLATION = 32  # Windows: "the process cannot access the file because it is being used"
