@@ -119,3 +119,27 @@ def test_a_json_export_open_elsewhere_is_kept_and_the_new_one_is_named(
     assert out.read_text(encoding="utf-8") == "{}"
     assert "register.json is open in another program" in result.output
     assert f"Wrote {copy}" in result.output
+
+
+def test_a_file_where_an_export_folder_should_be_is_named_as_such(workspace: Workspace) -> None:
+    # It said "A file could not be written or read (…): File exists", or that a folder was missing.
+    in_the_way = workspace.root / "exports"
+    in_the_way.write_text("notes", encoding="utf-8")
+    for args in (("--output", str(in_the_way / "register.json")),
+                 ("--format", "csv", "--output", str(in_the_way / "csv"))):  # fmt: skip
+        result = qaf(workspace, "export", *args)
+        assert result.exit_code == 1, result.output
+        assert result.output == (
+            f"Error: {in_the_way} is a file, where qaf needs a folder. Move or rename that file "
+            "(or give another folder), then run the command again.\n"
+        )
+    assert in_the_way.read_text(encoding="utf-8") == "notes"
+
+
+def test_an_inbox_that_is_a_file_is_named_as_such(workspace: Workspace) -> None:
+    workspace.inbox.rmdir()
+    workspace.inbox.write_text("", encoding="utf-8")
+    for command in ("status", "ingest"):
+        result = qaf(workspace, command)
+        assert result.exit_code == 1, result.output
+        assert f"Error: {workspace.inbox} is a file, where qaf needs a folder." in result.output
