@@ -22,9 +22,8 @@ codes. Messages never contain a child's name: they use case ids and audit refere
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
-
-from pydantic import ValidationError
 
 
 class QafError(Exception):
@@ -175,14 +174,7 @@ def unknown_round(round_id: str, known: list[str]) -> str:
     return f"There is no round {round_id}; {which}: {', '.join(shown)}."
 
 
-def describe_invalid(e: ValidationError) -> str:
-    """Say where a settings or framework file is wrong: "at 'domains.2.key': <reason>" (+ count)."""
-    first = e.errors()[0]
-    where = ".".join(str(p) for p in first["loc"])
-    more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
-    return f"at '{where}': {first['msg']}{more}"
-
-
+_MISSING = (errno.ENOENT, errno.ENOTDIR)
 _SHARING_VIOLATION = 32  # Windows: "the process cannot access the file because it is being used"
 _LOCK_VIOLATION = 33
 
@@ -193,7 +185,6 @@ def os_error_advice(e: OSError) -> str:
     One sentence or two, naming the file (never its content): disk full, a read-only or protected
     folder, a file held open by Word or Excel (Windows' sharing violation), a missing drive.
     """
-    import errno
 
     where = f" ({e.filename})" if e.filename else ""
     winerror = getattr(e, "winerror", None)
@@ -217,7 +208,13 @@ def os_error_advice(e: OSError) -> str:
             f"qaf may not write or read{where}: it is read-only, protected, or open in another "
             "program. Close it or check the folder's permissions (ask IT), then run the command again."
         )
-    if e.errno in (errno.ENOENT, errno.ENOTDIR):
+    in_the_way = _file_in_the_way(e) if e.errno in (errno.EEXIST, *_MISSING) else None
+    if in_the_way is not None:
+        return (
+            f"{in_the_way} is a file, where qaf needs a folder. Move or rename that file (or give "
+            "another folder), then run the command again."
+        )
+    if e.errno in _MISSING:
         return (
             f"A file or folder is missing{where}: check the drive or share is connected and the "
             "workspace is complete, then run the command again."
@@ -229,10 +226,23 @@ def os_error_advice(e: OSError) -> str:
     )
 
 
+def _file_in_the_way(e: OSError) -> Path | None:
+    """The file that stands where the failed operation needed a folder (``e.filename`` or one of
+    the folders above it), or None."""
+    if not e.filename:
+        return None
+    for place in (Path(str(e.filename)), *Path(str(e.filename)).parents):
+        try:
+            if place.exists():
+                return None if place.is_dir() else place
+        except OSError:
+            return None
+    return None
+
+
 def plain_reason(e: BaseException) -> str:
     """Say in a few plain words why a file operation failed, for a log line: no file name (a name
     someone typed may be a child's), no error class, nothing from the file's content."""
-    import errno
 
     if isinstance(e, FileInUseError):
         return "a file is open in another program"
@@ -240,6 +250,8 @@ def plain_reason(e: BaseException) -> str:
         return str(e).rstrip(".")
     if not isinstance(e, OSError):
         return "an unexpected problem in qaf"
+    if e.errno in (errno.EEXIST, *_MISSING) and _file_in_the_way(e) is not None:
+        return "a file stands where qaf needs a folder"
     if getattr(e, "winerror", None) in (_SHARING_VIOLATION, _LOCK_VIOLATION):
         return "a file is open in another program"
     reasons = {

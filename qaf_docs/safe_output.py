@@ -30,6 +30,7 @@ __all__ = [
     "csv_safe",
     "dated_copy_path",
     "make_durable",
+    "original_of",
     "process_alive",
     "remove_leftover_temp_files",
     "set_text_cell",
@@ -111,6 +112,15 @@ def csv_safe(value: object) -> str:
 def dated_copy_path(path: Path, now: datetime) -> Path:
     """Return "<stem> (YYYY-MM-DD HHMM)<suffix>" beside ``path``: a Windows-safe name (no colon)."""
     return path.with_name(f"{path.stem} ({now:%Y-%m-%d %H%M}){path.suffix}")
+
+
+_DATED_COPY = re.compile(r"^(?P<stem>.+) \(\d{4}-\d{2}-\d{2} \d{4}\)(?: \(\d+\))?$")
+
+
+def original_of(path: Path) -> Path | None:
+    """Return the file ``path`` is a dated copy of (see :func:`atomic_write`), or None."""
+    found = _DATED_COPY.match(path.stem)
+    return path.with_name(found.group("stem") + path.suffix) if found else None
 
 
 def _temp_path(path: Path) -> Path:

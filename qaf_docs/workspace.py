@@ -27,8 +27,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from qaf_docs import clock
-from qaf_docs.errors import QafError, SettingsError, describe_invalid
+from qaf_docs.errors import QafError, SettingsError
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.frameworks.loading import describe_problem, preset_names, unknown_framework
 
 # The settings models live in settings.py; the rest of the package imports them from here.
 from qaf_docs.settings import ROUND_KIND_NAMES as ROUND_KIND_NAMES
@@ -137,14 +138,21 @@ class Workspace:
                 f"Create one with: qaf init {self.root}"
             )
         try:
-            data = tomllib.loads(self.settings_path.read_text(encoding="utf-8-sig"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise SettingsError(f"{self.settings_path} is not valid TOML: {e}") from e
+            text = self.settings_path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise SettingsError(
+                f"{self.settings_path} is not plain text: open it in Notepad and save it with "
+                "the encoding UTF-8."
+            ) from e
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise SettingsError(toml_mistake(self.settings_path, text, e)) from e
         try:
             return Settings.model_validate(data)
         except ValidationError as e:
             raise SettingsError(
-                f"Settings file {self.settings_path} is invalid {describe_invalid(e)}"
+                f"Settings file {self.settings_path} is invalid {describe_problem(e, text, Settings)}"
             ) from e
 
     def load_framework(
@@ -160,6 +168,13 @@ class Workspace:
                 f'it in {self.settings_path.name}: frameworks = ["{settings.framework}", '
                 f'"{chosen}"]. Presets: qaf frameworks.'
             )
+        if chosen not in preset_names() and not (self.root / chosen).is_file():
+            # A typing slip in qaf.toml, not on the command line: say where to correct it.
+            raise SettingsError(
+                f"{self.settings_path} lists a framework qaf cannot find under 'frameworks': "
+                f"{unknown_framework(chosen)} Correct it in {SETTINGS_FILE} and run the command "
+                "again."
+            )
         return load_framework(chosen, base=self.root)
 
     def template(self, name: str) -> Path:
@@ -170,6 +185,24 @@ class Workspace:
                 f"Template {path} is missing. Copy the default back with: qaf init {self.root} --restore-templates"
             )
         return path
+
+
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
+
+
+def toml_mistake(path: Path, text: str, e: tomllib.TOMLDecodeError) -> str:
+    """Say which line of a hand-edited settings file cannot be read, quote it, and give the rules
+    a text editor's user most often breaks (quotes around text, lower-case true, ISO dates)."""
+    found = _AT_LINE.search(str(e))
+    lines = text.splitlines()
+    number = int(found.group(1)) if found else 0
+    quoted = f": {lines[number - 1].strip()!r}" if 0 < number <= len(lines) else ""
+    return (
+        f"{path} cannot be read at line {number or '?'}{quoted} ({str(e).split(' (at')[0]}). "
+        'Write text in double quotes ("Team Manager"), true and false in lower case, numbers '
+        "without quotes or % (0.10 for 10%), dates as 2026-04-01, and each [table] name in "
+        "square brackets on its own line; then run the command again."
+    )
 
 
 def resolve(workspace: str | Path | None) -> Workspace:

@@ -109,6 +109,16 @@ def test_a_report_on_an_unknown_round_names_the_real_rounds(
     assert f"There is no round 2099-01-simple; the rounds are: {issued[0].round_id}." in said
 
 
+@pytest.mark.parametrize("typed", ["2026/11", "../../etc"])
+def test_generating_an_unknown_round_names_the_real_rounds_not_nothing_to_do(
+    workspace: Workspace, issued: list[AuditRecord], typed: str
+) -> None:
+    # It said "Nothing to generate: no allocated audits in round 2026/11." and exited 0.
+    said = error(qaf(workspace, "generate", "--round", typed, "--reissue"))
+    assert f"There is no round {typed}; the rounds are: {issued[0].round_id}." in said
+    assert not (workspace.packs / typed).exists()
+
+
 def test_a_long_list_of_rounds_says_it_names_only_the_latest() -> None:
     known = [f"2026-{m:02d}-simple" for m in range(1, 13)]
     said = unknown_round("nope", known)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import hostile_files as hf
 import openpyxl
@@ -184,3 +187,54 @@ def test_a_roster_named_beside_the_workspaces_own_leaves_it_and_says_which_addre
                   "--n", "1")  # fmt: skip
     assert same.exit_code == 0, same.output
     assert "addressed from" not in same.output
+
+
+def manifest_fails(monkeypatch: pytest.MonkeyPatch, where: Callable[[Path], bool]) -> None:
+    """The manifest cannot be saved where ``where`` says (a full disk, a file in the way)."""
+    from qaf_docs.cases import rounds
+
+    real = rounds.write_manifest
+
+    def write(plan: Any, path: Path, **kw: Any) -> None:
+        if where(path):
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(plan, path, **kw)
+
+    monkeypatch.setattr(rounds, "write_manifest", write)
+
+
+def rounds_recorded(workspace: Path) -> list[str]:
+    from qaf_docs.register.store import Register
+
+    with Register.open(workspace / "qaf_register.db") as register:
+        return register.round_ids()
+
+
+def test_a_round_whose_manifest_cannot_go_to_samples_is_kept_and_its_manifest_written_beside(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The round was recorded, then "Error: The disk is full ... run the command again": a second
+    # run drew a second sample for the month.
+    manifest_fails(monkeypatch, lambda path: path.parent.name == "samples")
+    result = sample(workspace, case_list(tmp_path), "--n", "2")
+    assert result.exit_code == 0, result.output
+    [round_id] = rounds_recorded(workspace)
+    fallback = workspace / f"{round_id} manifest.xlsx"
+    assert openpyxl.load_workbook(fallback)["Round"] is not None
+    assert f"The manifest could not be written to {workspace / 'outbox' / 'samples'}" in (
+        result.output
+    )
+    assert f"(the disk is full), so it was written to {fallback} instead" in result.output
+    assert f"Round {round_id} is recorded: do not draw it again." in result.output
+    assert f"Manifest: {fallback}" in result.output
+
+
+def test_a_round_whose_manifest_cannot_be_written_anywhere_says_it_is_recorded(
+    workspace: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manifest_fails(monkeypatch, lambda path: True)
+    message = one_line_error(sample(workspace, case_list(tmp_path), "--n", "2"))
+    [round_id] = rounds_recorded(workspace)
+    assert f"Error: Round {round_id} is recorded, but its manifest could not be written" in message
+    assert "the disk is full" in message and "run the command again" not in message
+    assert f"Do not draw the round again: qaf round show {round_id} lists its audits" in message

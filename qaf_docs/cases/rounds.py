@@ -27,7 +27,7 @@ from qaf_docs.cases.rules import (
 from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.team_names import check_team_spellings
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
-from qaf_docs.errors import SamplingError, SettingsError, os_error_advice
+from qaf_docs.errors import SamplingError, SettingsError, os_error_advice, plain_reason
 from qaf_docs.records import NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
@@ -306,11 +306,13 @@ def draw(
     manifest = None
     if not dry_run:
         manifest = ws.samples / f"{round_id}.xlsx"
-        write_manifest(
-            plan,
+        refs_by_case = dict(zip((a.case.case_id for a in allocated), refs, strict=True))
+        manifest = _write_manifest_somewhere(
+            lambda path: write_manifest(plan, path, problems=cases.problems, refs=refs_by_case),
             manifest,
-            problems=cases.problems,
-            refs=dict(zip((a.case.case_id for a in allocated), refs, strict=True)),
+            ws.root / f"{round_id} manifest.xlsx",
+            round_id,
+            plan.warnings,
         )
         kept = keep_roster(ws, roster_path)  # a note for the QA lead, not the manifest's
         if kept:
@@ -331,6 +333,36 @@ def draw(
         ],
         dry_run=dry_run,
     )
+
+
+def _write_manifest_somewhere(
+    write: Callable[[Path], object], path: Path, fallback: Path, round_id: str, said: list[str]
+) -> Path:
+    """Write the manifest of a round just recorded at ``path``, else at ``fallback`` (the
+    workspace folder) with a line in ``said``; return where it went.
+
+    The round is in the register already: a failure here must not read as "no round drawn", or
+    the officer draws again and the month gets two samples.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+        return path
+    except OSError as first:
+        why = plain_reason(first)
+    try:
+        write(fallback)
+    except OSError as e:
+        raise SamplingError(
+            f"Round {round_id} is recorded, but its manifest could not be written ({why}; "
+            f"{plain_reason(e)} in {fallback.parent}). Do not draw the round again: qaf round "
+            f"show {round_id} lists its audits and qaf generate writes their packs."
+        ) from e
+    said.append(
+        f"The manifest could not be written to {path.parent} ({why}), so it was written to "
+        f"{fallback} instead. Round {round_id} is recorded: do not draw it again."
+    )
+    return fallback
 
 
 def verify(ws: Workspace, manifest: Path, caselist: Path, roster: Path | None) -> VerifyResult:

@@ -13,6 +13,7 @@ import click
 from qaf_docs import clock
 from qaf_docs.cli import exits
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.cli.written import say_if_copy
 from qaf_docs.errors import QafError
 from qaf_docs.workspace import Workspace
 
@@ -36,23 +37,26 @@ def ingest(workspace: Path | None, as_json: bool) -> None:
     from qaf_docs.inbox.ingest import FilesHandledError, ingest_inbox
 
     ws = workspace_at(workspace)
+    tracker = [ws.tracker_path]  # where the QA tracker went: a dated copy if Excel holds it open
     try:
         # The bar goes to stderr and only on a terminal: --json output on stdout stays clean.
         with progress("Reading the inbox") as (start, step):
-            outcomes = ingest_inbox(ws, on_start=start, on_file=lambda _: step())
+            outcomes = ingest_inbox(
+                ws, on_start=start, on_file=lambda _: step(), on_tracker=tracker.append
+            )
     except FilesHandledError as e:
         # The files were dealt with (recorded, rejected …): say so for each, then the one Error
         # line says what could not be done after them (the tracker, say) and when it will be.
         if as_json:
             click.echo(json.dumps(_outcomes_json(e.outcomes), indent=2))
         else:
-            _print_outcomes(ws, e.outcomes, tracker=False)
+            _print_outcomes(ws, e.outcomes)
         raise
     unrecorded = [o for o in outcomes if o.problem]
     if as_json:
         click.echo(json.dumps(_outcomes_json(outcomes), indent=2))
     elif not unrecorded:
-        _print_outcomes(ws, outcomes)
+        _print_outcomes(ws, outcomes, tracker=tracker[-1])
     if unrecorded:
         # The others were handled (each file is all-or-nothing); these wait, and the reason is
         # the one line a person sees, as when the register cannot be used at all.
@@ -100,7 +104,9 @@ def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
     }
 
 
-def _print_outcomes(ws: Workspace, outcomes: list[Any], *, tracker: bool = True) -> None:
+def _print_outcomes(ws: Workspace, outcomes: list[Any], *, tracker: Path | None = None) -> None:
+    """Say what happened to each file, the counts, and where the rebuilt ``tracker`` is (None:
+    not rebuilt)."""
     if not outcomes:
         click.echo(f"No files in the inbox ({ws.inbox}).")
         return
@@ -121,7 +127,8 @@ def _print_outcomes(ws: Workspace, outcomes: list[Any], *, tracker: bool = True)
     if counts["rejected"] or counts["duplicate"]:
         click.echo(f"Notes for rejected files: {ws.rejected}")
     if counts["accepted"] and tracker:
-        click.echo(f"Tracker: {ws.tracker_path}")
+        say_if_copy(ws.tracker_path, tracker, "tracker", "run qaf report")
+        click.echo(f"Tracker: {tracker}")
 
 
 @cli.command()

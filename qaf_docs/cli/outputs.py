@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.cli.written import say_if_copy
 from qaf_docs.errors import QafError
 
 
@@ -33,7 +34,7 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
     """
     from qaf_docs.register.location import open_register
     from qaf_docs.reports.export import csv_tables, export_csv, export_json
-    from qaf_docs.safe_output import atomic_write
+    from qaf_docs.safe_output import atomic_write, original_of
 
     ws = workspace_at(workspace)
     if fmt == "json" and output and output.is_dir():
@@ -46,6 +47,7 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
             text = export_json(register)
             if output:
                 written = atomic_write(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+                say_if_copy(output, written, "export", "run qaf export again", err=True)
                 click.echo(f"Wrote {written}", err=True)
             else:
                 click.echo(text)
@@ -58,4 +60,7 @@ def export(workspace: Path | None, fmt: str, output: Path | None) -> None:
                 "so give --output a folder."
             )
         for path in export_csv(register, folder):
+            original = original_of(path)
+            if original is not None:
+                say_if_copy(original, path, "export file", "run qaf export again")
             click.echo(f"Wrote {path}")

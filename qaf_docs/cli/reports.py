@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.cli.written import say_if_copy
 from qaf_docs.errors import QafError
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace
 
@@ -49,16 +50,13 @@ def report(ctx: click.Context, workspace: Path | None) -> None:
             if caught_up.failed:
                 raise QafError("Could not write " + "; ".join(caught_up.failed))
             path = caught_up.tracker or build_tracker(ws, register, progress=bar)
-        if path != ws.tracker_path:
-            click.echo(
-                f"{ws.tracker_path.name} is open in another program, so a copy was written instead."
-            )
+        say_if_copy(ws.tracker_path, path, "tracker", "run qaf report again")
         click.echo(f"Tracker: {path}")
 
 
 def _period_report(kind: str, text: str, workspace: Path | None, parent: Any) -> None:
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.period_report import build_period_report
+    from qaf_docs.reports.period_report import build_period_report, period_report_path
     from qaf_docs.reports.periods import parse_period
 
     period = parse_period(kind, text)  # before opening anything: a bad period writes nothing
@@ -69,6 +67,12 @@ def _period_report(kind: str, text: str, workspace: Path | None, parent: Any) ->
     for warning in warnings:
         click.echo(f"Warning: {warning}")
     _older_template_note(ws)
+    say_if_copy(
+        period_report_path(ws, period),
+        path,
+        "report",
+        f"run qaf report {kind} {period.label} again",
+    )
     click.echo(f"Report: {path}")
 
 
@@ -141,10 +145,12 @@ def round_(parent: Path | None, round_id: str, workspace: Path | None) -> None:
         qaf report round 2026-11-simple
     """
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.period_report import build_round_report
+    from qaf_docs.reports.period_report import build_round_report, round_report_path
 
     ws = workspace_at(workspace or parent)
     with open_register(ws) as register:
         path = build_round_report(ws, register, round_id)
     _older_template_note(ws)
+    again = f"run qaf report round {round_id} again"
+    say_if_copy(round_report_path(ws, round_id), path, "report", again)
     click.echo(f"Report: {path}")

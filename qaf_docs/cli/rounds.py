@@ -11,7 +11,7 @@ import click
 
 from qaf_docs import clock
 from qaf_docs.cli import exits
-from qaf_docs.cli.app import cli, workspace_at, workspace_option
+from qaf_docs.cli.app import cli, known_round, workspace_at, workspace_option
 
 
 @cli.command()
@@ -198,6 +198,8 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
+        if round_id is not None:
+            known_round(register, round_id)  # a typing slip is not "nothing to generate"
         todo = [
             a
             for a in register.audits(round_id=round_id)

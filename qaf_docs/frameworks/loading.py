@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
 import tomllib
@@ -63,11 +64,14 @@ def parse_framework(text: str, origin: str) -> Framework:
     try:
         return Framework.model_validate(data)
     except ValidationError as e:
-        raise FrameworkError(f"Framework file {origin} is invalid {_describe(e, text)}") from e
+        raise FrameworkError(
+            f"Framework file {origin} is invalid {describe_problem(e, text)}"
+        ) from e
 
 
-def _describe(e: ValidationError, text: str) -> str:
-    """Say where the first problem is: "at line 12, key 'domains.1.key': <reason>" (+ count)."""
+def describe_problem(e: ValidationError, text: str, model: type[BaseModel] = Framework) -> str:
+    """Say where the first problem in the TOML ``text`` that ``model`` refused is: "at line 12,
+    key 'domains.1.key': <reason>" (+ count); an unknown key is named with the keys allowed."""
     first = e.errors()[0]
     path: tuple[str | int, ...] = tuple(first["loc"])
     message = first["msg"]
@@ -76,14 +80,16 @@ def _describe(e: ValidationError, text: str) -> str:
         path += error.path
         message = str(error)
     elif first["type"] == "extra_forbidden":
-        known = _known_keys(path[:-1])
+        known = _known_keys(path[:-1], model)
         message = f"unknown key '{path[-1]}'" + (
             f"; the keys allowed here are: {', '.join(known)}" if known else ""
         )
+    elif first["type"] == "missing":
+        message = "this key is needed but missing"
     message = message.removeprefix("Value error, ")
-    line = _line_of(text, path)
+    line = _line_of(text, path) if path else None
     where = ".".join(str(p) for p in path)
-    at = f"at line {line}, key '{where}'" if line else f"at '{where}'"
+    at = f"at line {line}, key '{where}'" if line else f"at '{where}'" if path else "as a whole"
     at += _which_table(path)
     more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
     return f"{at}: {message}{more}"
@@ -103,9 +109,9 @@ def _which_table(path: tuple[str | int, ...]) -> str:
     return ""
 
 
-def _known_keys(path: tuple[str | int, ...]) -> list[str]:
+def _known_keys(path: tuple[str | int, ...], top: type[BaseModel]) -> list[str]:
     """The keys a table at ``path`` accepts, found by walking the models (best-effort)."""
-    model: Any = Framework
+    model: Any = top
     for part in path:
         if isinstance(part, int):
             continue
@@ -116,7 +122,7 @@ def _known_keys(path: tuple[str | int, ...]) -> list[str]:
             return []
         model = _inner_model(field.annotation)
     if isinstance(model, type) and issubclass(model, BaseModel):
-        return list(model.model_fields)
+        return [field.alias or name for name, field in model.model_fields.items()]
     return []
 
 
@@ -208,6 +214,16 @@ def _line_of(text: str, path: tuple[str | int, ...]) -> int | None:
     return best_line
 
 
+def unknown_framework(name: str) -> str:
+    """Why ``name`` is no framework: the presets, the nearest one first when it looks misspelt."""
+    near = difflib.get_close_matches(name, preset_names(), n=1, cutoff=0.75)
+    hint = f" Did you mean '{near[0]}'?" if near else ""
+    return (
+        f"Unknown framework '{name}'.{hint} Use one of the presets "
+        f"({', '.join(preset_names())}) or the path of a framework .toml file."
+    )
+
+
 def framework_text(name_or_path: str | Path, base: Path | None = None) -> tuple[str, str]:
     """A framework's exact text and how to name it: "preset 'NAME'" or the file's path."""
     name = str(name_or_path)
@@ -218,10 +234,7 @@ def framework_text(name_or_path: str | Path, base: Path | None = None) -> tuple[
     if not path.is_absolute() and base is not None:
         path = base / path
     if not path.is_file():
-        raise FrameworkError(
-            f"Unknown framework '{name}'. Use one of the presets ({', '.join(preset_names())}) "
-            "or the path of a framework .toml file."
-        )
+        raise FrameworkError(unknown_framework(name))
     try:
         # utf-8-sig: Windows Notepad saves "UTF-8 with BOM".
         return path.read_text(encoding="utf-8-sig"), str(path)

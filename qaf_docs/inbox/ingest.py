@@ -318,8 +318,10 @@ def ingest_inbox(
     settle_s: float = 1.0,
     on_file: Callable[[Outcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    on_tracker: Callable[[Path], None] | None = None,
 ) -> list[Outcome]:
-    """Process every complete file in the inbox once; files still arriving are left for next time."""
+    """Process every complete file in the inbox once; files still arriving are left for next time.
+    ``on_tracker`` hears where a rebuilt QA tracker went (a dated copy if Excel holds it open)."""
     settings = ws.load_settings()
     # The same lock as `qaf watch`: two processes moving the same files would trip each other up.
     with WatcherLock(ws.inbox / WATCH_LOCK, log=log), open_register(ws, settings) as register:
@@ -349,6 +351,8 @@ def ingest_inbox(
                 "not be used to write the tracker, case notes and messages, which the next qaf "
                 f"ingest, qaf watch or qaf report writes. ({str(e).replace(KEEPS, '').strip()})",
             ) from e
+    if on_tracker and caught_up.tracker is not None:
+        on_tracker(caught_up.tracker)
     if caught_up.failed:
         raise FilesHandledError(
             outcomes,

@@ -67,7 +67,7 @@ def build_period_report(
         "close_loop": False,
         "scope": "period",
     }
-    target = workspace.reports_dir / f"QA_report_{period.label}.docx"
+    target = period_report_path(workspace, period)
     due = (period.noun, figures.due_in(results, period.start, period.end))
     return _render(workspace, results, chosen, trend, title, extra, target, today, due=due)
 
@@ -128,7 +128,7 @@ def build_round_report(
     }
     # Non-breaking hyphens keep "2026-11-simple" on one line when the title wraps.
     title = f"Audit round overview: {unbroken(round_id)}" + (f" ({theme})" if theme else "")
-    target = workspace.reports_dir / f"round_{_safe(round_id)}.docx"
+    target = round_report_path(workspace, round_id)
     # A round is audited under one framework: its areas, scale and wording, not the default's.
     framework_id = str((register.round_row(round_id) or {}).get("framework_id") or "")
     framework = frameworks_of(workspace)(framework_id) if framework_id else None
@@ -155,6 +155,16 @@ def _without_children(text: str, audits: list[AuditResult]) -> str:
 def unbroken(text: str) -> str:
     """Return ``text`` with its hyphens made non-breaking (Word wraps a title there otherwise)."""
     return text.replace("-", "\u2011")
+
+
+def period_report_path(workspace: Workspace, period: Period) -> Path:
+    """Where the report on ``period`` goes (a copy beside it when this one is open in Word)."""
+    return workspace.reports_dir / f"QA_report_{period.label}.docx"
+
+
+def round_report_path(workspace: Workspace, round_id: str) -> Path:
+    """Where the report on round ``round_id`` goes (a copy beside it when this one is open)."""
+    return workspace.reports_dir / f"round_{_safe(round_id)}.docx"
 
 
 def _safe(name: str) -> str:
