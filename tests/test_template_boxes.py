@@ -87,7 +87,8 @@ def nothing_written(workspace: Workspace, register: Register) -> None:
             ["'Overall grade'", "'Overall rationale'"],
             id="overall-judgement",
         ),
-        pytest.param("SMART actions", "Impact on the child", ["'SMART actions'"], id="actions"),
+        # The section, both its tables (with and without the Immediate column) and their switch.
+        pytest.param("SMART actions", "{%p endif %}", ["'SMART actions'"], id="actions"),
         pytest.param(
             "{{r s.box }}",
             "{{r s.box }}",
