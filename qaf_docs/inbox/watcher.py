@@ -432,7 +432,8 @@ class InboxWatcher:
         def handler(signum: int, frame: FrameType | None) -> None:
             if stop.is_set():
                 raise KeyboardInterrupt
-            self._log.info("stopping after the file in hand (Ctrl+C again to stop at once)")
+            what = "stopping" if self._outage.active else "stopping after the file in hand"
+            self._log.info("%s (Ctrl+C again to stop at once)", what)
             stop.set()
             self._wake.set()
 
