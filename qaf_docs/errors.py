@@ -8,7 +8,8 @@
      ├── SamplingError            a sampling round cannot be drawn as asked
      ├── AllocationError          cases cannot be given to auditors as asked
      ├── RegisterError            the register (database) refused an operation
-     │    ├── RegisterUnavailableError  it cannot be reached just now: try again later
+     │    ├── RegisterUnavailableError  it cannot be used just now: try again later
+     │    │    └── RegisterUnreachableError  a team's server cannot be reached: the watcher waits
      │    └── AlreadyRecordedError      this exact file is recorded already (maybe by another inbox)
      ├── FileInUseError           an inbox file is held open by Word/Excel: retried later, never rejected
      ├── FolderNotWritableError   qaf may not move an inbox file into outbox/processed or rejected
@@ -86,6 +87,20 @@ class RegisterUnavailableError(RegisterError):
     Nothing was recorded; the same operation is expected to work later, so the watcher leaves the
     file in the inbox and tries it again instead of setting it aside.
     """
+
+
+class RegisterUnreachableError(RegisterUnavailableError):
+    """A team register's server cannot be reached, or the connection to it was lost.
+
+    Not one file's problem but every file's: ``qaf watch`` stops trying files and waits for the
+    server (saying so once), where a busy register only delays the file in hand. ``where`` is the
+    register's address without a password; ``server_said`` is libpq's own words, for IT.
+    """
+
+    def __init__(self, message: str, *, where: str = "", server_said: str = "") -> None:
+        super().__init__(message)
+        self.where = where
+        self.server_said = server_said
 
 
 class AlreadyRecordedError(RegisterError):

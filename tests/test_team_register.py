@@ -6,6 +6,7 @@ feed one register from two offices, their own workspace folder. Every refusal is
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -25,7 +26,7 @@ from conftest import complete_form, drop, pack_docx, plan_audits, use_postgres
 from test_form_versions import RI, saved
 
 from qaf_docs.cli import cli, exits
-from qaf_docs.errors import RegisterError, RegisterUnavailableError
+from qaf_docs.errors import RegisterError, RegisterUnavailableError, RegisterUnreachableError
 from qaf_docs.inbox import bulk
 from qaf_docs.inbox import ingest as ingest_module
 from qaf_docs.inbox import lifecycle_checks as checks
@@ -33,7 +34,7 @@ from qaf_docs.inbox.ingest import WATCH_LOCK, Ingestor, ingest_inbox
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.office.parts import sha256_file
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.register import dialect, moving
+from qaf_docs.register import connection, dialect, moving
 from qaf_docs.register.dialect import Db
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
@@ -618,6 +619,151 @@ def test_the_same_file_reaching_two_offices_watchers_at_once_is_one_record_and_o
     note = (office_b.rejected / "f.docx.rejected.txt").read_text(encoding="utf-8")
     assert "exact copy" in note
     assert register.submission_count() == 1
+
+
+# -- a team server away while qaf watch runs ---------------------------------------------------------
+
+
+def _until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return condition()
+
+
+@ON_POSTGRES
+def test_a_watcher_waits_for_a_server_that_is_down_at_start_or_goes_away_then_records_the_forms(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The admin PC's watcher starts before the server (a power cut, say), and later the server
+    restarts under it: forms dropped meanwhile wait safely and are recorded once it is back."""
+    assert register.where == f"postgresql://qaf@127.0.0.1:{pg.port}/{register.where[-14:]}"
+    plan_audits(register, workspace, 2)
+    generate_packs(workspace, register)
+    framework = workspace.load_framework()
+    forms = []
+    for audit in register.audits():
+        complete_form(pack_docx(workspace, audit), framework).save()
+        forms.append(pack_docx(workspace, audit))
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=ingest_module.watch_inbox,
+        args=(workspace,),
+        kwargs={"poll": True, "scan_interval_s": 0.2, "stop": stop},
+    )
+
+    def away() -> list[str]:
+        said = (r.getMessage() for r in caplog.records)
+        return [line for line in said if line.startswith("The team register (")]
+
+    caplog.set_level(logging.INFO)
+    try:
+        with pg.down():
+            watcher.start()
+            assert _until(lambda: len(away()) == 1 or not watcher.is_alive()), caplog.text
+            assert watcher.is_alive(), "the watcher waits for the server instead of stopping"
+            drop(forms[0], workspace.inbox, "first.docx")
+            time.sleep(1.0)
+            assert (workspace.inbox / "first.docx").exists()
+        assert _until(lambda: register.submission_count() == 1), "recorded once it is back"
+        assert _until(lambda: not (workspace.inbox / "first.docx").exists())
+        with pg.down():  # the server goes away mid-run: the same wait, said the same way
+            drop(forms[1], workspace.inbox, "second.docx")
+            assert _until(lambda: len(away()) == 3), caplog.text  # away, back, away
+            assert (workspace.inbox / "second.docx").exists()
+        assert _until(lambda: register.submission_count() == 2)
+    finally:
+        stop.set()
+        watcher.join(timeout=60)
+    assert not watcher.is_alive()
+    said = [line for line in away() if "cannot be reached" in line]
+    assert len(said) == 2, "once each time the server goes away, not at every try"
+    for line in said:
+        assert f"The team register ({register.where}) cannot be reached" in line
+        assert "stay there safely" in line and "at least once a minute" in line
+    assert sum("can be reached again" in r.getMessage() for r in caplog.records) == 2
+    assert pg_server.APP_PASSWORD not in caplog.text
+    assert [p.name for p in workspace.inbox.iterdir() if not p.name.startswith(".")] == []
+
+
+class _ServerSaid(Exception):
+    """A psycopg error as the register sees it: libpq's words and, where the server gave one,
+    its SQLSTATE."""
+
+    def __init__(self, words: str, sqlstate: str | None) -> None:
+        super().__init__(words)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "words", "waited_for"),
+    [
+        (None, 'connection to server at "db", port 5432 failed: Connection refused', True),
+        ("57P01", "terminating connection due to administrator command", True),
+        ("57P03", "the database system is starting up", True),
+        (None, 'could not translate host name "db" to address: Temporary failure', True),
+        ("28P01", 'password authentication failed for user "qaf"', False),
+        ("3D000", 'database "qa_audits" does not exist', False),
+        ("42501", "permission denied for schema public", False),
+        ("40P01", "deadlock detected", False),  # another qaf command: that file is tried again
+    ],
+)
+def test_only_a_server_out_of_reach_is_waited_for_by_the_watcher(
+    sqlstate: str | None, words: str, waited_for: bool
+) -> None:
+    where = "postgresql://qaf@db:5432/qa_audits"
+    error = connection.database_error(_ServerSaid(words, sqlstate), where)
+    assert isinstance(error, RegisterUnreachableError) is waited_for, error
+    if waited_for:
+        assert isinstance(error, RegisterUnreachableError) and error.where == where
+
+
+@pytest.mark.parametrize(
+    ("problem", "words"),
+    [
+        ("wrong password", "refused the user name or password"),
+        ("missing database", "does not exist on the server"),
+    ],
+)
+def test_settings_that_will_never_work_stop_qaf_watch_with_their_message(
+    tmp_path: Path,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+    problem: str,
+    words: str,
+) -> None:
+    """Not worth waiting for: the scheduled task's log says what to put right, and it stops."""
+    ws = init_workspace(tmp_path / "ws")
+    set_register(ws, f"postgresql://qaf@127.0.0.1:{pg.port}/qa_audits")  # there is none
+    password = "not-the-password" if problem == "wrong password" else pg_server.APP_PASSWORD
+    monkeypatch.setenv("PGPASSWORD", password)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    result = run("watch", "--workspace", ws.root, "--poll")
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    line = result.output.strip().splitlines()[-1]
+    assert line.startswith("Error: ") and words in line and "cannot be reached" not in line
+    log = (ws.root / "logs" / "qaf-watch.log").read_text(encoding="utf-8")
+    assert "qaf watch stopped" in log and "cannot be reached" not in log
+
+
+def test_qaf_ingest_still_stops_at_once_when_the_server_cannot_be_reached(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ws = init_workspace(tmp_path / "ws")
+    set_register(ws, f"postgresql://qaf@127.0.0.1:{pg_server._free_port()}/qa_audits")
+    monkeypatch.setenv("PGPASSWORD", pg_server.APP_PASSWORD)
+    started = time.monotonic()
+    result = run("ingest", "--workspace", ws.root)
+    assert result.exit_code == 1 and "Traceback" not in result.output, result.output
+    assert "cannot be reached" in result.output.strip().splitlines()[-1]
+    assert time.monotonic() - started < 15
 
 
 # -- qaf register move -----------------------------------------------------------------------------

@@ -26,7 +26,14 @@ from typing import Any
 import hostile_files as hf
 import pytest
 
-from qaf_docs.errors import FileInUseError, QafError, RegisterUnavailableError, UnsafeFileError
+from qaf_docs.errors import (
+    FileInUseError,
+    QafError,
+    RegisterError,
+    RegisterUnavailableError,
+    RegisterUnreachableError,
+    UnsafeFileError,
+)
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.watcher import TOGETHER_FROM, InboxWatcher
@@ -58,6 +65,8 @@ class Harness:
         move: bool = True,
         lock_path: Path | None = None,
         together: Callable[[list[Path]], list[Path]] | None = None,
+        on_start: Callable[[], None] | None = None,
+        check_register: Callable[[], None] | None = None,
         **options: float,
     ) -> None:
         self.inbox = root / "inbox"
@@ -82,6 +91,8 @@ class Harness:
             self._process,
             self._burst_end,
             process_files=together,
+            on_start=on_start,
+            check_register=check_register,
             poll=poll,
             lock_path=lock_path or root / "watch.lock",
             log=LOG,
@@ -324,6 +335,152 @@ def test_a_file_the_register_could_not_take_yet_is_retried_not_set_aside(
         assert wait_for(lambda: harness.count() >= 1)
     assert harness.processed == ["form.docx"] and len(attempts) == 3
     assert sum("stays in the inbox" in r.getMessage() for r in caplog.records) == 1
+
+
+# --- a team register out of reach -----------------------------------------------------------------
+
+TEAM = "postgresql://qaf@db-server:5432/qa_audits"
+
+
+def _unreachable() -> RegisterUnreachableError:
+    return RegisterUnreachableError(
+        f"The register ({TEAM}) could not be used: The database server cannot be reached.",
+        where=TEAM,
+        server_said='connection to server at "db-server", port 5432 failed: Connection refused',
+    )
+
+
+class Server:
+    """A team's database server that is away until ``back`` is set; counts who asked."""
+
+    def __init__(self) -> None:
+        self.back = threading.Event()
+        self.asked: list[float] = []
+
+    def ask(self, *args: object) -> None:
+        self.asked.append(time.monotonic())
+        if not self.back.is_set():
+            raise _unreachable()
+
+
+def _said(caplog: pytest.LogCaptureFixture, words: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records if words in r.getMessage()]
+
+
+def test_a_register_out_of_reach_at_start_is_waited_for_then_what_arrived_is_recorded(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = Server()
+    harness = Harness(
+        tmp_path, poll=True, on_start=server.ask, register_retry_s=0.05, register_retry_max_s=0.2
+    )
+    with caplog.at_level(logging.DEBUG, logger=LOG.name), harness.running():
+        assert wait_for(lambda: len(server.asked) >= 4), "it keeps asking, it does not stop"
+        drop(harness.inbox, "form.docx")
+        assert wait_for(lambda: len(server.asked) >= 8)
+        assert harness.count() == 0 and (harness.inbox / "form.docx").exists()
+        assert harness.error is None
+        server.back.set()
+        assert wait_for(lambda: harness.processed == ["form.docx"])
+    [away] = _said(caplog, "cannot be reached")  # once, however many tries
+    assert f"The team register ({TEAM}) cannot be reached" in away
+    assert "Files dropped in the inbox meanwhile stay there safely" in away
+    assert "Trying again in 0.1 seconds, then less often: at least once a minute" in away
+    assert _said(caplog, f"The team register ({TEAM}) can be reached again") != []
+    assert harness.bursts >= 1, "the outputs catch up once it is back"
+
+
+def test_a_register_lost_mid_run_is_waited_for_as_at_start(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = Server()
+    server.back.set()
+    tried: list[str] = []
+
+    def record(path: Path) -> None:
+        tried.append(path.name)
+        server.ask()
+
+    harness = Harness(
+        tmp_path,
+        poll=True,
+        process=record,
+        on_start=server.ask,
+        check_register=server.ask,
+        register_retry_s=0.05,
+        register_retry_max_s=0.2,
+    )
+    with caplog.at_level(logging.INFO, logger=LOG.name), harness.running():
+        server.back.clear()  # the server goes away while the watcher is idle
+        for i in range(3):
+            drop(harness.inbox, f"form-{i}.docx")
+        assert wait_for(lambda: len(server.asked) >= 8)
+        assert harness.count() == 0 and len(tried) == 1, "no file is tried while it is away"
+        server.back.set()
+        assert wait_for(lambda: harness.count() == 3)
+    assert len(_said(caplog, "cannot be reached")) == 1, "said once, not for every file"
+    assert _said(caplog, "stays in the inbox") == []
+    assert len(_said(caplog, "can be reached again")) == 1
+
+
+def test_the_wait_for_the_register_doubles_up_to_its_cap(tmp_path: Path) -> None:
+    server = Server()
+    harness = Harness(
+        tmp_path, poll=True, on_start=server.ask, register_retry_s=0.1, register_retry_max_s=0.4
+    )
+    with harness.running():
+        assert wait_for(lambda: len(server.asked) >= 6)
+    gaps = [b - a for a, b in zip(server.asked, server.asked[1:], strict=False)][:5]
+    assert gaps[0] >= 0.1 and gaps[1] >= 0.2 and gaps[2] >= 0.4  # 0.1, 0.2, 0.4, 0.4, 0.4
+    assert all(gap < 0.4 + 0.8 for gap in gaps), gaps  # capped (else 0.8, then 1.6)
+
+
+def test_settings_that_will_never_work_still_stop_the_watcher(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    refused = RegisterError("The register could not be used: The server refused the password.")
+
+    def wrong_password() -> None:
+        raise refused
+
+    harness = Harness(tmp_path, poll=True, on_start=wrong_password, register_retry_s=0.05)
+    harness.thread.start()
+    harness.thread.join(timeout=DEADLINE_S)
+    assert harness.error is refused
+    assert _said(caplog, "cannot be reached") == []
+    assert not (tmp_path / "watch.lock").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT to itself")
+def test_ctrl_c_while_waiting_for_the_register_stops_cleanly(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = Server()
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    watcher = InboxWatcher(
+        inbox,
+        lambda path: None,
+        lambda: None,
+        on_start=server.ask,
+        poll=True,
+        register_retry_s=30.0,
+        lock_path=tmp_path / "watch.lock",
+        log=LOG,
+    )
+
+    def press_ctrl_c() -> None:
+        if wait_for(lambda: bool(server.asked)):
+            time.sleep(0.2)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    started = time.monotonic()
+    with caplog.at_level(logging.INFO, logger=LOG.name):
+        watcher.run()  # in the main thread, as the CLI runs it: returns, raises nothing
+    assert time.monotonic() - started < 10, "it did not wait for the next try to stop"
+    assert _said(caplog, "stopped watching") != []
+    assert not (tmp_path / "watch.lock").exists()
 
 
 def test_slow_copy_is_only_processed_when_complete(tmp_path: Path) -> None:

@@ -383,9 +383,9 @@ def watch_inbox(
     poll: bool = False,
     scan_interval_s: float = 5.0,
     stop: threading.Event | None = None,
+    register_retry_s: float = 2.0,
 ) -> None:
     """Process files as they arrive until stopped; bring derived files up to date once per burst."""
-
     settings = ws.load_settings()
     opened: list[Ingestor] = []
     stop = stop or threading.Event()  # Ctrl+C sets it: no file is started after that
@@ -439,6 +439,8 @@ def watch_inbox(
             process,
             burst_end,
             on_start=start,
+            check_register=lambda: opened[0].register.schema_version(),
+            register_retry_s=register_retry_s,
             process_files=process_many,
             poll=poll,
             scan_interval_s=scan_interval_s,

@@ -16,6 +16,10 @@ How it works, and why:
   or reports that something is still behind (returns False), it runs again after a back-off.
 * ``on_start`` runs once the lock is held, before the first scan: a watcher refused the lock
   touches nothing.
+* A team register whose server cannot be reached (``RegisterUnreachableError``, from ``on_start``
+  or later from a file or the end-of-burst update) is waited for, alike at start and mid-run: said
+  once, no file tried meanwhile, ``check_register`` (or ``on_start``, until it has run) asked
+  again with a back-off (:mod:`~qaf_docs.inbox.outage`), then the files that arrived are taken.
 * Ctrl+C finishes the file in hand, runs ``on_burst_end`` if files were processed, and returns;
   a second Ctrl+C stops at once.
 * If the inbox disappears (share offline) the watcher logs it once and carries on when it returns.
@@ -37,34 +41,22 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
-
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
-from watchdog.observers import Observer
 
 from qaf_docs.errors import (
     FileInUseError,
     FolderNotWritableError,
     QafError,
     RegisterUnavailableError,
+    RegisterUnreachableError,
     plain_reason,
 )
+from qaf_docs.inbox.change_events import ChangeEvents
 from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.inbox.outage import RegisterOutage
 from qaf_docs.inbox.readiness import HELD_OPEN, ReadinessMonitor, folders_with_files, scan
 from qaf_docs.office.parts import sha256_file
 
 __all__ = ["InboxWatcher"]
-
-
-class _Wake(FileSystemEventHandler):
-    """Turn every file-system event into a wake-up call; the scan decides what happened."""
-
-    def __init__(self, wake: threading.Event) -> None:
-        super().__init__()
-        self._wake = wake
-
-    def on_any_event(self, event: FileSystemEvent) -> None:
-        self._wake.set()
 
 
 #: From this many files ready at once, they are processed together (``process_files``).
@@ -89,6 +81,7 @@ class InboxWatcher:
         on_burst_end: Callable[[], bool | None],
         *,
         on_start: Callable[[], None] | None = None,
+        check_register: Callable[[], object] | None = None,
         process_files: Callable[[list[Path]], list[Path]] | None = None,
         max_backoff_s: float = 300.0,
         poll: bool = False,
@@ -103,10 +96,11 @@ class InboxWatcher:
         retry_locked_s: float = 10.0,
         heartbeat_s: float = 30.0,
         lock_stale_after_s: float = 600.0,
+        register_retry_s: float = 2.0,
+        register_retry_max_s: float = 60.0,
     ) -> None:
         """Set up (not start) a watcher; see the module docstring for what each part does."""
         self.inbox = inbox
-        self.poll = poll
         self.scan_interval_s = scan_interval_s
         self.debounce_s = debounce_s
         self.retry_locked_s = retry_locked_s
@@ -118,6 +112,9 @@ class InboxWatcher:
         self._process_files = process_files
         self._on_burst_end = on_burst_end
         self._on_start = on_start
+        self._check_register = check_register or (lambda: None)
+        self._starting = False  # on_start has found the register out of reach, and waits
+        self._outage = RegisterOutage(log, first_s=register_retry_s, max_s=register_retry_max_s)
         self.max_backoff_s = max_backoff_s
         self._failures: dict[Path, int] = {}
         self._burst_failures = 0
@@ -131,8 +128,9 @@ class InboxWatcher:
             invalid_timeout_s=invalid_timeout_s,
         )
         self._wake = threading.Event()
-        self._observer: Any = None
-        self._watched_identity: tuple[int, int] | None = None
+        self._events = ChangeEvents(
+            inbox, self._wake, poll=poll, scan_interval_s=scan_interval_s, log=log
+        )
         self._handled: dict[Path, tuple[int, int]] = {}
         self._retry_at: dict[Path, float] = {}
         self._offline = False
@@ -144,41 +142,64 @@ class InboxWatcher:
         """Watch until ``stop`` is set or Ctrl+C; raise QafError if another watcher holds it."""
         stop = stop or threading.Event()
         with self.lock, self._ctrl_c_sets(stop):
-            mode = "polling" if self.poll else "change events and a periodic scan"
+            mode = "polling" if self._events.poll else "change events and a periodic scan"
             self._log.info("watching %s (%s)", self.inbox, mode)
-            if self._on_start is not None:
-                self._on_start()
-                # Catch up first: outputs left behind by an interrupted run need no new file.
-                self._burst_pending = True
             try:
+                self._start()
                 self._loop(stop)
             except KeyboardInterrupt:
                 self._log.info("stopped at once (Ctrl+C pressed twice)")
             finally:
-                self._stop_observer()
-                if self._burst_pending:
+                self._events.stop()
+                if self._burst_pending and not self._outage.active:
                     self._end_burst()
             self._log.info("stopped watching %s", self.inbox)
+
+    def _start(self) -> None:
+        if self._on_start is None:
+            return
+        try:
+            self._on_start()
+        except RegisterUnreachableError as exc:  # waited for in the loop, as when lost mid-run
+            self._outage.lost(exc)
+            self._starting = True
+            return
+        # Catch up first: outputs left behind by an interrupted run need no new file.
+        self._burst_pending = True
+
+    def _register_away(self) -> bool:
+        """While the register is out of reach: ask again when due; True until it answers."""
+        if not self._outage.active:
+            return False
+        if not self._outage.due(time.monotonic()):
+            return True
+        ask = (self._on_start if self._starting else None) or self._check_register
+        if not self._outage.probe(ask):
+            return True
+        self._starting = False
+        self._burst_pending = True  # outputs catch up with what was recorded before it went
+        return False
 
     # --- the loop ---------------------------------------------------------------------------------
 
     def _loop(self, stop: threading.Event) -> None:
         next_beat = time.monotonic() + self.heartbeat_s
         while not stop.is_set():
-            paths = self._scan()
+            paths = None if self._register_away() else self._scan()
             if paths is not None:
-                self._ensure_observer()
+                self._events.ensure()
                 ready = self._ready(paths)
                 if self._process_files is not None and len(ready) >= TOGETHER_FROM:
                     self._process_together(ready)
                     ready = []
                 for path in ready:
-                    if stop.is_set():
+                    if stop.is_set() or self._outage.active:
                         break
                     self._process(path)
             now = time.monotonic()
             if (
-                self._burst_pending
+                not self._outage.active
+                and self._burst_pending
                 and now - self._last_activity() >= self.debounce_s
                 and now >= self._burst_retry_at
             ):
@@ -199,7 +220,7 @@ class InboxWatcher:
                 self._log.warning(
                     "inbox not reachable, will retry: %s (%s)", self.inbox, plain_reason(exc)
                 )
-                self._stop_observer()
+                self._events.stop()
             return None
         if self._offline:
             self._offline = False
@@ -241,6 +262,9 @@ class InboxWatcher:
         A line names the file as rejections do ("file #1a2b3c4d"): a name someone typed may be a
         child's. An unexpected error may quote file content: plain words here, details at debug.
         """
+        if isinstance(exc, RegisterUnreachableError):  # every file's problem: wait for the server
+            self._outage.lost(exc)
+            return
         first = path not in self._retry_at
         in_use = isinstance(exc, PermissionError) and exc.filename == str(path)
         if in_use or isinstance(exc, FileInUseError | RegisterUnavailableError):
@@ -285,6 +309,9 @@ class InboxWatcher:
         signatures = {path: self._readiness.signature(path) for path in paths}
         try:
             again = set(self._process_files(paths))
+        except RegisterUnreachableError as exc:
+            self._outage.lost(exc)
+            return
         except RegisterUnavailableError as exc:
             self._log.warning("%d files stay in the inbox and are tried again: %s", len(paths), exc)
             for path in paths:
@@ -326,6 +353,10 @@ class InboxWatcher:
         self._burst_pending = False
         try:
             done = self._on_burst_end() is not False
+        except RegisterUnreachableError as exc:  # run again once the server is back
+            self._outage.lost(exc)
+            self._burst_pending = True
+            return
         except Exception as exc:
             self._log.error("the end-of-burst update failed (%s)", plain_reason(exc))
             self._log.debug("end-of-burst details", exc_info=True)
@@ -367,6 +398,8 @@ class InboxWatcher:
 
     def _next_timeout(self, now: float, next_beat: float) -> float:
         timeout = min(self.scan_interval_s, max(next_beat - now, 0.0))
+        if self._outage.active:  # nothing to scan for: the next try, or the next heartbeat
+            return max(min(next_beat, self._outage.next_try) - now, 0.01)
         if self._burst_pending:
             due = max(self._last_activity() + self.debounce_s, self._burst_retry_at)
             timeout = min(timeout, max(due - now, 0.0))
@@ -387,46 +420,6 @@ class InboxWatcher:
                 stop.wait(min(0.25, self.scan_interval_s))
                 return
 
-    # --- the observer -----------------------------------------------------------------------------
-
-    def _ensure_observer(self) -> None:
-        if self.poll:
-            return
-        try:
-            info = self.inbox.stat()
-            identity = (info.st_dev, info.st_ino)
-        except OSError:
-            return
-        alive = self._observer is not None and self._observer.is_alive()
-        if alive and identity == self._watched_identity:
-            return
-        # First start, a dead observer, or a recreated inbox folder (the old watch is orphaned).
-        self._stop_observer()
-        try:
-            observer = Observer()
-            observer.schedule(_Wake(self._wake), str(self.inbox), recursive=False)
-            observer.start()
-        except Exception as exc:
-            self._log.info(
-                "change events unavailable for %s; scanning every %.0f s",
-                self.inbox,
-                self.scan_interval_s,
-            )
-            self._log.debug("why change events are unavailable", exc_info=exc)
-            self.poll = True
-            return
-        self._observer = observer
-        self._watched_identity = identity
-
-    def _stop_observer(self) -> None:
-        observer, self._observer = self._observer, None
-        self._watched_identity = None
-        if observer is None:
-            return
-        with contextlib.suppress(Exception):
-            observer.stop()
-            observer.join(timeout=5)
-
     # --- Ctrl+C -----------------------------------------------------------------------------------
 
     @contextlib.contextmanager
@@ -439,7 +432,8 @@ class InboxWatcher:
         def handler(signum: int, frame: FrameType | None) -> None:
             if stop.is_set():
                 raise KeyboardInterrupt
-            self._log.info("stopping after the file in hand (Ctrl+C again to stop at once)")
+            what = "stopping" if self._outage.active else "stopping after the file in hand"
+            self._log.info("%s (Ctrl+C again to stop at once)", what)
             stop.set()
             self._wake.set()
 

@@ -5,7 +5,8 @@ PostgreSQL server) becomes a :class:`RegisterError` saying what it means for the
 keyboard (disk full, another command busy, a damaged file, a wrong password, a server that cannot be
 reached) and what to do, so no database traceback ever reaches a user. Failures that pass by
 themselves (a server restarting, a busy register) are :class:`RegisterUnavailableError`: the watcher
-tries the file again later.
+tries the file again later. A team's server that cannot be reached at all is the narrower
+:class:`RegisterUnreachableError`: the watcher then waits for the server, not for one file.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from qaf_docs.errors import RegisterError, RegisterUnavailableError
+from qaf_docs.errors import RegisterError, RegisterUnavailableError, RegisterUnreachableError
 from qaf_docs.register.addresses import scrub
 from qaf_docs.register.dialect import Db, database_errors
 
@@ -36,6 +37,14 @@ def moved_error(where: str, moved_to: str) -> RegisterError:
 
 
 KEEPS = "Nothing was half-recorded, and files stay in the inbox until they are recorded."
+UNREACHABLE = (
+    "The database server cannot be reached, or the connection to it was lost. Check the server "
+    f"name and port, and that the server is running. {KEEPS}"
+)
+NAME_NOT_FOUND = (
+    "The database server's name was not found. Check the server name in the register's address "
+    "(qaf.toml or QAF_REGISTER_URL), or ask IT for it."
+)
 
 
 def _sqlite_advice(e: sqlite3.Error) -> tuple[str, bool]:
@@ -80,11 +89,7 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
     if any(w in text for w in ("failed to resolve host", "name or service not known")) or (
         "could not translate host name" in text
     ):
-        return (
-            "The database server's name was not found. Check the server name in the register's "
-            "address (qaf.toml or QAF_REGISTER_URL), or ask IT for it.",
-            True,
-        )
+        return NAME_NOT_FOUND, True
     if "server does not support ssl" in text:
         return (
             "The address asks for an encrypted connection (sslmode) that the server does not "
@@ -149,11 +154,7 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
             "ssl syscall error",
         )
     ):
-        return (
-            "The database server cannot be reached, or the connection to it was lost. Check the "
-            f"server name and port, and that the server is running. {KEEPS}",
-            True,
-        )
+        return UNREACHABLE, True
     if state in ("40001", "40P01", "55P03"):
         return f"Another qaf command got in the way: run the command again. {KEEPS}", True
     return "Run the command again; if it keeps happening, tell IT and quote this message.", False
@@ -177,7 +178,12 @@ def database_error(e: BaseException, path: Path | str | None) -> RegisterError:
         return cls(f"The register{where} could not be used: {said}{stop} {advice}")
     # libpq's own words are for IT; what it means comes first.
     said = re.sub(r"^(?:connection failed|connection is bad): ", "", said)
-    return cls(f"The register{where} could not be used: {advice} (The server said: {said})")
+    message = f"The register{where} could not be used: {advice} (The server said: {said})"
+    if advice in (UNREACHABLE, NAME_NOT_FOUND):
+        # Every file's problem, not one file's: a watcher waits for the server (a name not found
+        # too: at boot the network, and the name server with it, may come up after qaf).
+        return RegisterUnreachableError(message, where=str(path or ""), server_said=said)
+    return cls(message)
 
 
 _savepoints = itertools.count(1)
