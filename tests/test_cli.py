@@ -646,14 +646,14 @@ def test_watch_that_stops_says_why_in_its_log_and_exits_non_zero(
     workspace: Workspace, monkeypatch: pytest.MonkeyPatch, root_handlers: None, failure: str
 ) -> None:
     from qaf_docs.errors import RegisterUnavailableError
-    from qaf_docs.inbox import ingest
+    from qaf_docs.inbox import watch
 
     def stops(*args: object, **kwargs: object) -> None:
         if failure == "register":
             raise RegisterUnavailableError("The register could not be used: server gone.")
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(ingest, "watch_inbox", stops)
+    monkeypatch.setattr(watch, "watch_inbox", stops)
     result = run("watch", "--workspace", workspace.root)
     assert result.exit_code != 0  # so Task Scheduler starts it again
     log = (workspace.root / "logs" / "qaf-watch.log").read_text(encoding="utf-8")

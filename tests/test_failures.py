@@ -23,9 +23,10 @@ from conftest import complete_form, pack_docx, plan_audits
 
 from qaf_docs.cli import cli
 from qaf_docs.errors import QafError, RegisterError, os_error_advice
-from qaf_docs.inbox import derived, ingest
-from qaf_docs.inbox.ingest import WATCH_LOCK, ingest_inbox, watch_inbox
+from qaf_docs.inbox import derived, ingest, watch
+from qaf_docs.inbox.ingest import WATCH_LOCK, ingest_inbox
 from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.inbox.watch import watch_inbox
 from qaf_docs.inbox.watcher import InboxWatcher
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
@@ -488,12 +489,12 @@ def test_a_watched_form_recorded_while_the_disk_was_full_and_its_note_come_throu
 
     monkeypatch.setattr(Register, "record_audit_submission", record_once_full)
     monkeypatch.setattr(ingest, "write_note", note_once_full)
-    real_watcher = ingest.InboxWatcher
+    real_watcher = watch.InboxWatcher
 
     def quick(*args: Any, **kwargs: Any) -> InboxWatcher:
         return real_watcher(*args, **{**kwargs, "retry_locked_s": 0.1, "debounce_s": 0.1})
 
-    monkeypatch.setattr(ingest, "InboxWatcher", quick)
+    monkeypatch.setattr(watch, "InboxWatcher", quick)
     stop = threading.Event()
     thread = threading.Thread(
         target=watch_inbox,

@@ -32,6 +32,7 @@ from qaf_docs.inbox import ingest as ingest_module
 from qaf_docs.inbox import lifecycle_checks as checks
 from qaf_docs.inbox.ingest import WATCH_LOCK, Ingestor, ingest_inbox
 from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.inbox.watch import watch_inbox
 from qaf_docs.office.parts import sha256_file
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register import connection, dialect, moving
@@ -653,7 +654,7 @@ def test_a_watcher_waits_for_a_server_that_is_down_at_start_or_goes_away_then_re
         forms.append(pack_docx(workspace, audit))
     stop = threading.Event()
     watcher = threading.Thread(
-        target=ingest_module.watch_inbox,
+        target=watch_inbox,
         args=(workspace,),
         kwargs={"poll": True, "scan_interval_s": 0.2, "stop": stop},
     )

@@ -13,6 +13,7 @@ import pytest
 from conftest import complete_form, pack_docx, plan_audits
 
 from qaf_docs.inbox import bulk, ingest
+from qaf_docs.inbox.watch import watch_inbox
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
@@ -69,7 +70,7 @@ def test_files_dropped_by_another_process_while_watching_all_end_up_processed_or
     monkeypatch.setattr(ingest.derived.reports, "build_tracker", counting_build)
     stop = threading.Event()
     watcher = threading.Thread(
-        target=ingest.watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
+        target=watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
     )
     watcher.start()
     try:
@@ -122,7 +123,7 @@ def test_a_folder_of_forms_dropped_at_once_is_taken_together_while_watching(
     monkeypatch.setattr(bulk.BulkIngestor, "ingest_files", counting)
     stop = threading.Event()
     watcher = threading.Thread(
-        target=ingest.watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
+        target=watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
     )
     watcher.start()
     try:
@@ -165,7 +166,7 @@ def test_ctrl_c_stops_a_folder_of_forms_between_files_and_the_rest_wait_untouche
     calls: list[int] = []
     monkeypatch.setattr(bulk.BulkIngestor, "_decide", ctrl_c_on_the_third)
     watcher = threading.Thread(
-        target=ingest.watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
+        target=watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
     )
     watcher.start()
     watcher.join(timeout=60)

@@ -153,7 +153,7 @@ def watch(workspace: Path | None, poll: bool, interval: float) -> None:
         \b
         qaf watch --workspace "\\\\server\\qa\\audits" --poll
     """
-    from qaf_docs.inbox.ingest import watch_inbox
+    from qaf_docs.inbox.watch import watch_inbox
 
     ws = workspace_at(workspace)
     logging.getLogger().setLevel(logging.INFO)
