@@ -86,6 +86,9 @@ def test_an_ingest_with_the_tracker_open_in_excel_points_at_the_new_tracker(
     assert said.startswith("Tracker: ") and said != f"Tracker: {workspace.tracker_path}"
     newest = Path(said.removeprefix("Tracker: "))
     assert newest.is_file() and newest.parent == workspace.outbox
+    # One copy for one ingest: the batch and the catch-up at its end both found the tracker
+    # behind, and each wrote a copy beside the open one.
+    assert the_copy(workspace.outbox, workspace.tracker_path.name) == newest
     assert "QA_tracker.xlsx is open in another program" in result.output
     assert f"as '{newest.name}'" in result.output and "run qaf report to update it" in result.output
     assert [p.name for p in workspace.processed.iterdir()] == ["form.docx"]

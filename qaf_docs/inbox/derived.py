@@ -244,6 +244,12 @@ def catch_up_here(
     done.failed += outcomes.failed
 
 
+# A tracker written beside ``QA_tracker.xlsx`` because Excel holds it open is not stamped: the usual
+# file is still behind, and is rebuilt once it can be. This process remembers the copy, so one
+# ingest's batches and its catch-up write one copy, not one each (usual path -> (state, copy)).
+_BESIDE: dict[Path, tuple[object, Path]] = {}
+
+
 def catch_up_qa_tracker(
     ws: Workspace, register: Register, done: Catchup, progress: reports.Progress | None = None
 ) -> None:
@@ -255,10 +261,17 @@ def catch_up_qa_tracker(
     state = register.changes()
     if register.derived_stamps().get(QA_TRACKER) == state and ws.tracker_path.exists():
         return
+    beside = _BESIDE.get(ws.tracker_path)
+    if beside is not None and beside[0] == state and beside[1].exists():
+        done.tracker = beside[1]  # written at this state already; the usual one is still open
+        return
     try:
         done.tracker = reports.build_tracker(ws, register, progress=progress)
         if done.tracker == ws.tracker_path:
             register.record_derived(QA_TRACKER, state)
+            _BESIDE.pop(ws.tracker_path, None)
+        else:
+            _BESIDE[ws.tracker_path] = (state, done.tracker)
         done.written.append(ws.tracker_path.name)
     except (OSError, QafError) as exc:
         done.failed.append(f"{ws.tracker_path.name}: {describe(exc)}")
