@@ -244,3 +244,33 @@ def test_a_roster_without_a_team_column_says_the_own_team_rule_went_unchecked(tm
     assert "No auditor on the roster has a team (its Team column is missing or empty)" in (
         result.output
     )
+
+
+# -- a manager's Team cell left blank -----------------------------------------------------------
+
+
+def test_a_managers_blank_team_is_a_warning_by_row_but_quality_assurance_may_have_none(tmp_path):
+    # B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit";
+    # West Sussex: "a member of the Quality Assurance team" holds no team's cases.
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster_csv(
+        tmp_path,
+        "Ann Smith,ann@council.example,Deputy Team Manager,,2\n"
+        "Bob Jones,bob@council.example,Team Manager,South,2\n"
+        "Cat Lee,cat@council.example,QA Auditor,,2\n"
+        "Dan Roe,dan@council.example,Practice Manager,n/a,2\n"
+        "Eve Hart,eve@council.example,Quality Assurance Team Manager,,2\n"
+        "Fay Green,fay@council.example,Deputy Team Manager,,2\n"
+        "Fay Green,fay@council.example,Team Manager,North,\n",
+    ).rename(ws / "roster.csv")
+    result = sample(ws, case_list_csv(tmp_path, {"North": 3, "South": 3}), "--n", "4", "--dry-run")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert (
+        "note: The roster's Team column gives no team for row 2 (Ann Smith, Deputy Team Manager); "
+        "row 5 (Dan Roe, Practice Manager): nothing keeps them from auditing their own team's "
+        "cases. Write the team each works in or manages, as the case list spells it" in said
+    ), result.output
+    for name in ("Cat Lee,", "Eve Hart", "Fay Green"):  # QA, and a manager a row names the team of
+        assert name not in said.split("gives no team for")[1].split("Write the team")[0]
