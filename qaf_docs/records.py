@@ -393,12 +393,14 @@ class ModerationDue:
 @dataclass(frozen=True)
 class Person:
     """Someone on the roster qaf addresses: auditor, moderator, team manager, practitioner or an
-    escalation contact, by role and team; ``email`` is "" when the roster gives none."""
+    escalation contact, by role and team; ``email`` is "" when the roster gives none, or gives one
+    that is no address, which ``email_problem`` then names by file, row and column."""
 
     name: str
     email: str
     role: str
     team: str | None
+    email_problem: str = ""
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,17 @@ def test_a_team_nobody_can_take_gets_a_reason_and_a_warning():
     assert any("'North'" in w for w in result.warnings)
 
 
+def test_a_case_only_its_teams_manager_has_room_for_says_they_manage_it():
+    # Ann is in Quality Assurance, but a row of her own makes her North's Team Manager.
+    ann = Auditor("Ann", "ann@council.example", "QA Auditor", "Quality", 5, also_teams=("North",))
+    result = allocate([case("1", "North")], [ann, auditor("Bob", "North", 5)], seed=1)
+    ((_, reason),) = result.unallocated
+    assert "every auditor with capacity is in team 'North' or manages it" in reason
+    held = allocate([case("2", "North", worker="Bob")], [ann, auditor("Bob", "South")], seed=1)
+    ((_, reason),) = held.unallocated  # Bob holds the case; Ann manages its team
+    assert reason.startswith("the only auditors with capacity are in team 'North', manage it or")
+
+
 def test_no_capacity_at_all_is_explained():
     result = allocate([case("1", "North")], [auditor("Ann", "South", 0)], seed=1)
     assert "no auditor on the roster has capacity" in result.unallocated[0][1]

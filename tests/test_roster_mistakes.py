@@ -18,7 +18,8 @@ from qaf_docs.cases.roster import Auditor, read_roster
 from qaf_docs.cases.team_names import looks_like
 from qaf_docs.cli import cli
 from qaf_docs.errors import AllocationError
-from qaf_docs.workspace import init_workspace
+from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace, init_workspace
 
 HEADER = "Name,Email,Role,Team,Monthly Capacity\n"
 
@@ -244,3 +245,131 @@ def test_a_roster_without_a_team_column_says_the_own_team_rule_went_unchecked(tm
     assert "No auditor on the roster has a team (its Team column is missing or empty)" in (
         result.output
     )
+
+
+# -- a manager's Team cell left blank -----------------------------------------------------------
+
+
+def test_a_managers_blank_team_is_a_warning_by_row_but_quality_assurance_may_have_none(tmp_path):
+    # B&NES: "Deputy Team Managers and Team Managers will be required on a monthly basis to audit";
+    # West Sussex: "a member of the Quality Assurance team" holds no team's cases.
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster_csv(
+        tmp_path,
+        "Ann Smith,ann@council.example,Deputy Team Manager,,2\n"
+        "Bob Jones,bob@council.example,Team Manager,South,2\n"
+        "Cat Lee,cat@council.example,QA Auditor,,2\n"
+        "Dan Roe,dan@council.example,Practice Manager,n/a,2\n"
+        "Eve Hart,eve@council.example,Quality Assurance Team Manager,,2\n"
+        "Fay Green,fay@council.example,Deputy Team Manager,,2\n"
+        "Fay Green,fay@council.example,Team Manager,North,\n",
+    ).rename(ws / "roster.csv")
+    result = sample(ws, case_list_csv(tmp_path, {"North": 3, "South": 3}), "--n", "4", "--dry-run")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert (
+        "note: The roster's Team column gives no team for row 2 (Ann Smith, Deputy Team Manager); "
+        "row 5 (Dan Roe, Practice Manager): nothing keeps them from auditing their own team's "
+        "cases. Write the team each works in or manages, as the case list spells it" in said
+    ), result.output
+    for name in ("Cat Lee,", "Eve Hart", "Fay Green"):  # QA, and a manager a row names the team of
+        assert name not in said.split("gives no team for")[1].split("Write the team")[0]
+
+
+# -- qaf round allocate with the roster's mistakes ------------------------------------------------
+
+
+def round_allocate(workspace: Path, round_id: str, cases: Path) -> Result:
+    return CliRunner().invoke(
+        cli,
+        ["round", "allocate", round_id, str(cases), "--by", "Sam Lead", "--reason",
+         "auditors added", "-w", str(workspace)],
+    )  # fmt: skip
+
+
+def drawn_round(result: Result) -> str:
+    found = re.search(r"Round (\S+) \(seed", result.output)
+    assert found and result.exit_code == 4, result.output  # 4: some cases wait for an auditor
+    return found.group(1)
+
+
+def allocated(workspace: Workspace) -> dict[str, tuple[str | None, str | None]]:
+    """Case id -> (team, auditor) of every audit the register holds."""
+    with Register.open(workspace.register_path) as register:
+        return {a.case_id: (a.team, a.auditor) for a in register.audits()}
+
+
+def test_round_allocate_names_a_misspelt_roster_team_and_records_nothing(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    roster = ws.root / "roster.csv"
+    roster.write_text(HEADER + "Cat Lee,cat@council.example,QA Auditor,Quality,1\n", "utf-8")
+    cases = case_list_csv(tmp_path, {"Children in Care Team 1": 3, "Children in Care Team 2": 3})
+    round_id = drawn_round(sample(ws.root, cases, "--n", "6", "--seed", "1"))
+    before = allocated(ws)
+    roster.write_text(
+        HEADER
+        + "Cat Lee,cat@council.example,QA Auditor,Quality,1\n"
+        + "Ann Smith,ann@council.example,Deputy Team Manager,CIC 1,5\n"
+        + "Bob Jones,bob@council.example,Deputy Team Manager,Children in Care Team 2,5\n",
+        "utf-8",
+    )
+    refused = round_allocate(ws.root, round_id, cases)
+    assert refused.exit_code != 0
+    assert (
+        "row 3, column 'Team': 'CIC 1' (Ann Smith) is not spelled as any team on the case list, "
+        "which has 'Children in Care Team 1'" in refused.output
+    ), refused.output
+    assert "nothing was recorded" in refused.output
+    assert allocated(ws) == before, "Ann would have been given her own team's cases"
+    roster.write_text(
+        roster.read_text("utf-8").replace("CIC 1", "Children in Care Team 1"), "utf-8"
+    )
+    done = round_allocate(ws.root, round_id, cases)
+    assert done.exit_code == 0, done.output
+    assert "Allocated 5 of the 5 case(s)" in done.output
+    late = {c: v for c, v in allocated(ws).items() if c not in before}
+    assert {team for team, who in late.values() if who == "Ann Smith"} == {
+        "Children in Care Team 2"
+    }
+    assert {team for team, who in late.values() if who == "Bob Jones"} == {
+        "Children in Care Team 1"
+    }
+
+
+def test_round_allocate_counts_this_months_audits_of_a_name_retyped_mid_month(tmp_path):
+    ws = init_workspace(tmp_path / "ws")
+    roster = ws.root / "roster.csv"
+    roster.write_text(
+        HEADER
+        + "Ann O'Brien,ann@council.example,QA Auditor,Quality Assurance,2\n"
+        + "Bob Jones,bob@council.example,QA Auditor,Quality Assurance,2\n",
+        "utf-8",
+    )
+    cases = case_list_csv(tmp_path, {"North": 10})
+    round_id = drawn_round(sample(ws.root, cases, "--n", "6", "--seed", "1"))
+    before = allocated(ws)
+    assert len(before) == 4  # the register holds the audits; the 2 others wait on the manifest
+    # The same two people retyped (Outlook's apostrophe, spacing, capitals): still full this month.
+    roster.write_text(
+        HEADER
+        + "Ann O\u2019Brien,ann@council.example,QA Auditor,Quality Assurance,2\n"
+        + "BOB  JONES,bob@council.example,QA Auditor,Quality Assurance,2\n",
+        "utf-8",
+    )
+    full = round_allocate(ws.root, round_id, cases)
+    assert full.exit_code == 4, full.output
+    assert "None of the 2 case(s) round" in full.output and "nothing was recorded" in full.output
+    assert "no auditor on the roster has capacity left" in full.output
+    assert allocated(ws) == before
+    with roster.open("a", encoding="utf-8") as f:
+        f.write("Cat Lee,cat@council.example,Practice Manager,,2\n")
+    done = round_allocate(ws.root, round_id, cases)
+    assert done.exit_code == 0, done.output
+    assert "Allocated 2 of the 2 case(s)" in done.output
+    # Added in a hurry without her team: said here as at the draw.
+    assert "note: The roster's Team column gives no team for row 4 (Cat Lee, Practice " in (
+        done.output
+    )
+    late = [who for case_id, (_, who) in allocated(ws).items() if case_id not in before]
+    assert late == ["Cat Lee", "Cat Lee"], done.output

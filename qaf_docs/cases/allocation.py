@@ -256,12 +256,12 @@ def _reason(
     if not eligible:
         if case.worker and any(fold_name(a.name) == fold_name(case.worker) for a in with_capacity):
             return (
-                f"the only auditors with capacity are in team {team} or are its allocated worker; "
-                "add an auditor from another team"
+                f"the only auditors with capacity are in team {team}, manage it or are the "
+                "case's allocated worker; add an auditor from another team"
             )
         return (
-            f"every auditor with capacity is in team {team}, and nobody audits their own team's "
-            "cases; add an auditor from another team"
+            f"every auditor with capacity is in team {team} or manages it, and nobody audits "
+            "their own team's cases; add an auditor from another team"
         )
     outside = f" outside team {team}" if case.team else ""
     return (

@@ -18,6 +18,7 @@ from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, id_sort_key
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor, fold_name
+from qaf_docs.cases.team_names import blank_team_warning
 
 
 @dataclass
@@ -44,8 +45,8 @@ def may_audit(auditor: Auditor, case: Case, spec: RoundSpec) -> bool:
 
 
 def team_rule_warnings(children: Sequence[Case], roster: Sequence[Auditor]) -> list[str]:
-    """Say where the never-own-team rule cannot be checked: the case list has no teams, or an
-    auditor's team is spelled like no team on it."""
+    """Say where the never-own-team rule cannot be checked: the case list has no teams, an
+    auditor's team is spelled like no team on it, or a manager's team is left blank."""
     if not roster:
         return []
     if not any(a.team for a in roster):
@@ -54,6 +55,8 @@ def team_rule_warnings(children: Sequence[Case], roster: Sequence[Auditor]) -> l
             "rule that nobody audits their own team's cases could not be checked; give each "
             "auditor the team they work in, as the case list spells it."
         ]
+    blank = blank_team_warning(roster)
+    out = [blank] if blank else []
     teams = {fold_name(c.team) for c in children if c.team}
     if not teams:
         return [
@@ -66,12 +69,13 @@ def team_rule_warnings(children: Sequence[Case], roster: Sequence[Auditor]) -> l
         if auditor.team and fold_name(auditor.team) not in teams:
             unmatched.setdefault(auditor.team, []).append(auditor.name)
     if not unmatched:
-        return []
+        return out
     listed = "; ".join(f"'{team}' ({', '.join(names)})" for team, names in unmatched.items())
     return [
+        *out,
         f"The roster's team(s) {listed} match no team on the case list, so the rule that nobody "
         "audits their own team's cases could not be checked for them. Fine for a team that holds "
-        "no cases (such as Quality Assurance); otherwise spell the team as the case list does."
+        "no cases (such as Quality Assurance); otherwise spell the team as the case list does.",
     ]
 
 

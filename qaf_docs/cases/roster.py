@@ -222,12 +222,13 @@ def roster_table(path: Path) -> list[tuple[int, list[str]]]:
 
 
 def email_problem(email: str) -> str | None:
-    """Say what is wrong with an auditor's e-mail cell, or None: packs and reminders go there, so
-    an address pasted with its display name or a second address must be put right, not guessed."""
+    """Say what is wrong with a person's e-mail cell, or None: packs, reminders and escalations go
+    there, so an address pasted with its display name or a second address must be put right, not
+    guessed."""
     if not email:
         return "no email address"
     if len(_ADDRESS.findall(email)) > 1:
-        return f"'{email}' holds more than one address (give one address per auditor)"
+        return f"'{email}' holds more than one address (give one address per person)"
     if _EMAIL.match(email):
         return None
     pasted = _PASTED.search(email)

@@ -232,6 +232,12 @@ def _known(
                 f"{where}: the {role.lower()} {name} is not on the roster: their message "
                 "has no e-mail address; add it before sending"
             )
+    if not person.email and person.email_problem:
+        return person, (
+            f"{where}: {person.name} ({role.lower()}) will not be told until their e-mail on the "
+            f"roster is put right ({person.email_problem}): their message is written without "
+            "an address; correct the roster and add the address before sending it"
+        )
     if not person.email:
         return person, (
             f"{where}: {person.name} ({role.lower()}) has no e-mail address on the roster: "

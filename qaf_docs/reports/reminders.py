@@ -69,7 +69,13 @@ class _Addressing:
         return with_role(self.people, role, team)
 
     def add(self, person: Person, priority: int, heading: str, items: list[str]) -> None:
-        if not person.email:
+        if not person.email and person.email_problem:
+            self.warn(
+                f"{person.name} ({person.role or 'no role'}) will not be reminded until their "
+                f"e-mail on the roster is put right ({person.email_problem}): their reminder is "
+                "written without an address"
+            )
+        elif not person.email:
             self.warn(
                 f"{person.name} ({person.role or 'no role'}) has no e-mail address on the roster"
             )
