@@ -3,6 +3,8 @@ escalations`` and the case notes say the same thing about the same register."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from click.testing import CliRunner
 from conftest import TODAY, complete_form, drop, pack_docx
@@ -12,6 +14,7 @@ from test_reports import document_text
 
 from qaf_docs.cli import cli
 from qaf_docs.frameworks import Framework
+from qaf_docs.outcomes.produce import NOTES
 from qaf_docs.records import AuditRecord
 from qaf_docs.workspace import Workspace
 
@@ -57,3 +60,28 @@ def test_an_open_safeguarding_concern_counts_as_an_open_escalation_everywhere(
     assert summary_row(workspace, "Open escalations")[1] == 0
     assert summary_row(workspace, "Safeguarding concerns raised")[1] == 1  # raised, whatever since
 
+
+def test_the_moderation_case_note_gives_the_day_the_tracker_and_export_give(
+    workspace: Workspace, framework: Framework, issued: list[AuditRecord]
+) -> None:
+    """A moderated form that reaches the inbox days after the moderation: the case note says the
+    audit was moderated on the moderator's date, as the tracker's Moderation sheet and the export
+    do, not on the day the file was read."""
+    moderated_on = TODAY - timedelta(days=3)
+    form = complete_form(
+        pack_docx(workspace, issued[0]), framework, grade="Requires improvement to be good"
+    )
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", "Good")
+    form.text("qaf_moderation_reason", "Supervision shows the plan is on track.")
+    form.pick_date("qaf_moderation_date", moderated_on).save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "moderated.docx")
+    [outcome] = run(workspace)
+    assert outcome.result == "accepted", outcome.detail
+
+    qaf(workspace, "report")
+    sheet = load_workbook(workspace.tracker_path)["Moderation"]
+    [row] = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]]
+    assert row[6].date() == moderated_on  # type: ignore[union-attr]
+    [note] = (workspace.outbox / NOTES).glob(f"*/* {issued[0].audit_ref} grade changed.txt")
+    text = note.read_text(encoding="utf-8")
+    assert f"moderated on {moderated_on:%d/%m/%Y}: the grade was changed" in text
