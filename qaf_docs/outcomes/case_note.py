@@ -78,6 +78,8 @@ def happened(outcome: str, facts: AuditFacts) -> str:
     a, on = facts.audit, uk(facts.event_on)
     e = facts.escalation
     title = f": {e.title}" if e is not None else ""
+    # The moderator's date, as the tracker and the export give it; the day it was read if none.
+    moderated = uk(facts.moderated_on or facts.event_on)
     if facts.replaces and outcome in ("accepted", "reaudited"):
         kind = "re-audit" if outcome == "reaudited" else "case file audit"
         return (
@@ -87,8 +89,8 @@ def happened(outcome: str, facts: AuditFacts) -> str:
     said = {
         "accepted": f"Case file audit {a.audit_ref} completed and accepted on {on}.",
         "reaudited": f"Re-audit {a.audit_ref} completed and accepted on {on}.",
-        "moderated": f"Audit {a.audit_ref} moderated on {on}: the grade was agreed.",
-        "grade_changed": f"Audit {a.audit_ref} moderated on {on}: the grade was changed.",
+        "moderated": f"Audit {a.audit_ref} moderated on {moderated}: the grade was agreed.",
+        "grade_changed": f"Audit {a.audit_ref} moderated on {moderated}: the grade was changed.",
         "escalated": f"Audit {a.audit_ref} escalated on {on}{title}.",
         "escalation_resolved": f"The escalation of audit {a.audit_ref} was resolved on {on}.",
         "upgraded": f"Audit {a.audit_ref} was upgraded after escalation on {on}"

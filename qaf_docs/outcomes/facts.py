@@ -78,6 +78,8 @@ class AuditFacts:
     missing_history: str | None = None  # ticked on the current form: what the auditor wrote there
     # An Inadequate pathway step's: when the case is audited again.
     next_audit_due: date | None = None
+    # The moderation's own date, as the form gives it (the tracker and the export show this day).
+    moderated_on: date | None = None
 
     @property
     def final_grade(self) -> str | None:
@@ -121,6 +123,7 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         moderated_grade=tool.moderated_grade if tool else None,
         moderator=moderation[0] if moderation else "",
         moderation_reason=moderation[1] if moderation else "",
+        moderated_on=moderation[2] if moderation else None,
         findings=str(form.get("overall_rationale") or ""),
         domains=register.domain_grades(audit.audit_ref),
         actions=register.current_actions(audit.audit_ref),

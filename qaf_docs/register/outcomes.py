@@ -19,7 +19,7 @@ from datetime import date
 from qaf_docs.outcome_records import EventOutput, OutcomeEvent
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, Row
-from qaf_docs.register.values import now_iso
+from qaf_docs.register.values import date_or_none, now_iso
 
 #: The audit events that may produce a case note or a notification.
 OUTCOME_EVENTS = ("returned", "moderated", "escalated", "escalation resolved", "tracker")
@@ -89,14 +89,16 @@ class OutcomeBook(Connection):
         )
         return [(r[0], r[1], r[2]) for r in rows]
 
-    def moderation_given(self, audit_ref: str) -> tuple[str, str] | None:
-        """Return who moderated the current form and their reason, or None if it is not moderated."""
+    def moderation_given(self, audit_ref: str) -> tuple[str, str, date | None] | None:
+        """Return who moderated the current form, their reason and the day they gave as the
+        moderation's date (None where the form has none), or None if it is not moderated."""
         row = self._db.execute(
-            "SELECT moderator, moderation_reason FROM submissions WHERE audit_ref = ? AND "
-            "kind = 'audit_tool' AND superseded_by IS NULL AND COALESCE(moderated_grade, '') <> ''",
+            "SELECT moderator, moderation_reason, moderation_date FROM submissions WHERE "
+            "audit_ref = ? AND kind = 'audit_tool' AND superseded_by IS NULL AND "
+            "COALESCE(moderated_grade, '') <> ''",
             (audit_ref,),
         ).fetchone()
-        return (row[0] or "", row[1] or "") if row else None
+        return (row[0] or "", row[1] or "", date_or_none(row[2])) if row else None
 
     def produced(self, audit_ref: str, outcome: str) -> bool:
         """True when an earlier event of the audit already produced ``outcome`` (claimed, whether

@@ -177,6 +177,9 @@ class Headline:
     #: How many audits were due back in the period, when late and overdue returns are counted
     #: among them (a period's report); None when they are counted among the audits themselves.
     due_back: int | None = None
+    #: Of ``escalations_open``, the safeguarding concerns still open: ``qaf escalations`` lists
+    #: them with the Inadequate pathway and grade disputes, so the count includes them.
+    concerns_unresolved: int = 0
 
     @property
     def completion(self) -> float | None:
@@ -217,13 +220,18 @@ def _open_count(results: list[AuditResult], which: str) -> int | None:
             items = sources.escalations(a)
             if items is not None:
                 seen = True
-                total += sum(e.resolved_on is None for e in items)
+                total += sum(e.resolved_on is None for e in items) + _unresolved_concerns([a])
         else:
             found = sources.concerns(a)
             if found is not None:
                 seen = True
                 total += len(found)
     return total if seen else None
+
+
+def _unresolved_concerns(results: list[AuditResult]) -> int:
+    """Safeguarding concerns still open among ``results`` (0 where none are recorded)."""
+    return sum(sources.open_concerns(a) or 0 for a in results)
 
 
 def headline(
@@ -264,6 +272,7 @@ def headline(
         escalations_open=_open_count(audits, "escalations"),
         concerns_open=_open_count(audits, "concerns"),
         due_back=None if due is None else len(returns),
+        concerns_unresolved=_unresolved_concerns(audits),
     )
 
 

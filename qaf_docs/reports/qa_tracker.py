@@ -144,7 +144,7 @@ def headline_rows(h: Headline, *, moderates: bool = True) -> list[tuple[str, Any
         (
             "Open escalations",
             NO_DATA if h.escalations_open is None else h.escalations_open,
-            "",
+            _open_escalations_note(h),
         ),
         (
             "Safeguarding concerns raised",
@@ -153,6 +153,14 @@ def headline_rows(h: Headline, *, moderates: bool = True) -> list[tuple[str, Any
         ),
     ]
     return how_much_and_well + (moderation if moderates or h.moderated else []) + better_off
+
+
+def _open_escalations_note(h: figures.Headline) -> str:
+    """What the open escalations include, so the count reads as ``qaf escalations`` lists them."""
+    n = h.concerns_unresolved
+    if not n:
+        return ""
+    return f"{n} of them {'a safeguarding concern' if n == 1 else 'safeguarding concerns'}"
 
 
 def write_summary(

@@ -145,7 +145,7 @@ def build_context(
             for a in chosen
             if a.final_grade and a.final_grade == scale.inadequate and a.audit_ref not in done
         ),
-        "escalations": _recorded(h.escalations_open),
+        "escalations": open_escalations(h),
         "concerns": _recorded(h.concerns_open),
         "next_steps": next_steps(
             h,
@@ -179,6 +179,17 @@ def _as_worker(a: AuditResult, names: Pseudonyms) -> AuditResult:
 def _named(rows: list[GroupRow], label: str) -> GroupRow:
     return GroupRow(label, *(sum(getattr(r, f) for r in rows) for f in
                     ("planned", "returned", "graded", "good", "inadequate")))  # fmt: skip
+
+
+def open_escalations(h: figures.Headline) -> str:
+    """The open escalations as ``qaf escalations`` lists them, saying how many are safeguarding
+    concerns (they are escalated too, so a report saying "none" beside an open one misleads)."""
+    said = _recorded(h.escalations_open)
+    n = h.concerns_unresolved
+    if not n or not h.escalations_open:
+        return said
+    concern = "a safeguarding concern" if n == 1 else f"{n} safeguarding concerns"
+    return f"{said} ({concern})" if n == h.escalations_open else f"{said}, of which {concern}"
 
 
 def _recorded(value: int | None) -> str:

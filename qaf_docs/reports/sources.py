@@ -116,6 +116,18 @@ def escalations(a: AuditResult) -> list[Escalation] | None:
     ]
 
 
+def open_concerns(a: AuditResult) -> int | None:
+    """How many of the audit's safeguarding concerns are still open: the register keeps each as an
+    escalation to the framework's roles, open until ``qaf escalations --resolve`` closes it (None
+    while the register does not record escalations)."""
+    raw = getattr(a, "escalations", None)
+    if raw is None:
+        return None
+    return sum(
+        1 for e in raw if _value(e, "level") == CONCERN_LEVEL and _value(e, "resolved_on") is None
+    )
+
+
 def concerns(a: AuditResult) -> list[Concern] | None:
     """Return safeguarding concerns raised in the audit, or None while not recorded."""
     raw = getattr(a, "concerns", None)
