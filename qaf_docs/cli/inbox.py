@@ -276,8 +276,14 @@ def status(workspace: Path | None, as_json: bool) -> None:
         f"  rejected:  {rejected} file(s) in outbox/rejected (with their notes; duplicates set "
         "aside are there too)"
     )
-    for key, count in sorted(counts.items()):
-        click.echo(f"  {key}: {count}")
+    # Each audit once, at the step it has reached: not the tracker's "returned" (every audit that
+    # ever came back), which a QA lead reading both would otherwise take for a disagreement.
+    for kind, said in (("audits", "audits now, each at its latest step"), ("files", "files")):
+        found = [
+            f"{n} {k.split(' ', 1)[1]}" for k, n in sorted(counts.items()) if k.startswith(kind)
+        ]
+        if found:
+            click.echo(f"  {said}: {', '.join(found)}")
     if recent:
         click.echo("Latest problems:")
         for r in recent:
