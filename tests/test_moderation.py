@@ -111,6 +111,27 @@ def test_an_audit_back_on_a_months_last_day_is_not_due_for_moderation_that_same_
     assert f"{issued[0].audit_ref}  case {issued[0].case_id}  {RI}  due by {due}" in out.output
 
 
+def test_the_moderation_queue_says_overdue_once_the_deadline_has_passed_as_status_does(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    return_form(workspace, issued[0], framework, grade=RI)
+    with open_register(workspace) as register, register.transaction() as db:
+        db.execute(
+            "UPDATE submissions SET received_at = ? WHERE audit_ref = ?",
+            ("2026-01-12T10:00:00+00:00", issued[0].audit_ref),
+        )
+
+    def queue_on(day: date) -> str:
+        with mock.patch("qaf_docs.clock.today", return_value=day):
+            out = CliRunner().invoke(cli, ["moderation", "queue", "-w", str(workspace.root)])
+        assert out.exit_code == 0, out.output
+        return out.output
+
+    line = f"{issued[0].audit_ref}  case {issued[0].case_id}  {RI}  due by 31/01/2026"
+    assert f"{line}\n" in queue_on(date(2026, 1, 31))  # due today: not yet overdue
+    assert f"{line} OVERDUE" in queue_on(date(2026, 2, 1))
+
+
 def test_a_changed_grade_and_its_reason_count_everywhere(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:

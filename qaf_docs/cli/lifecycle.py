@@ -63,7 +63,8 @@ def moderation_queue(workspace: Path | None) -> None:
         click.echo("Nothing is waiting for moderation.")
     for m in queue:
         when = "at once (Inadequate)" if m.at_once else f"by {uk(m.deadline)}"
-        click.echo(f"{m.audit_ref}  case {m.case_id}  {m.grade or 'no grade'}  due {when}")
+        late = " OVERDUE" if m.deadline and m.deadline < today else ""  # as qaf status says it
+        click.echo(f"{m.audit_ref}  case {m.case_id}  {m.grade or 'no grade'}  due {when}{late}")
 
 
 @moderation.command("dispute")
