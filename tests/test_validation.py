@@ -167,6 +167,29 @@ def test_a_moderated_grade_change_needs_a_reason(
     assert finding.where == "Moderation: reason"
 
 
+@pytest.mark.parametrize(
+    "field, where",
+    [("qaf_audit_date", "Date of audit"), ("qaf_moderation_date", "Date moderated")],
+)
+def test_a_date_after_the_form_arrived_is_refused_naming_the_field(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, field: str, where: str
+) -> None:
+    # 2027 picked for 2026: taken as given, the audit would count in a quarter still to come.
+    path = pack_docx(workspace, issued[0])
+    slip = date(TODAY.year + 1, TODAY.month, min(TODAY.day, 28))
+    complete_form(path, framework).pick_date(field, slip).save()
+    form = read_audit_form(path, framework)
+    found = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
+    [finding] = [f for f in found if f.where == where]
+    assert f"{slip:%d/%m/%Y} is after the day the form arrived ({TODAY:%d/%m/%Y})" in str(finding)
+    # The next day is allowed: a form saved just after midnight, read where it is still yesterday.
+    on_time = complete_form(path, framework).pick_date(field, TODAY + timedelta(days=1))
+    on_time.save()
+    findings = validate(read_audit_form(path, framework), framework, ValidationRules(),
+                        received_on=TODAY)  # fmt: skip
+    assert not [f for f in errors(findings) if f.where == where]
+
+
 def test_soft_findings_are_warnings_not_rejections(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:

@@ -63,6 +63,7 @@ def validate(
         )
     found += _action_findings(form, framework, rules, received_on)
     found += _moderation_findings(form)
+    found += _dates_after_arrival(form, received_on)
     if (
         rules.warn_if_voice_of_child_empty
         and framework.sections.voice_of_child
@@ -205,6 +206,29 @@ def _moderation_findings(form: AuditForm) -> list[Finding]:
             )
         ]
     return []
+
+
+def _dates_after_arrival(form: AuditForm, received_on: date) -> list[Finding]:
+    """A date of audit or of moderation after the day the form arrived is a slip (2027 for 2026,
+    a month picked wrongly); taken as given, the audit would be counted in a quarter to come.
+
+    A day's grace: a form saved just after midnight may be read where the date is still the day
+    before.
+    """
+    latest = received_on + timedelta(days=1)
+    return [
+        Finding(
+            "error",
+            where,
+            f"{day:%d/%m/%Y} is after the day the form arrived ({received_on:%d/%m/%Y})",
+            "Pick the day it was done with the date picker, checking the month and year.",
+        )
+        for where, day in (
+            ("Date of audit", form.audit_date),
+            ("Date moderated", form.moderation_date),
+        )
+        if day is not None and day > latest and not _already_reported(form, where)
+    ]
 
 
 #: An action due up to a week before the audit date is kept with a warning (the date on the form
