@@ -64,9 +64,17 @@ class WatcherLock:
         stale_after_s: float = 600.0,
         log: logging.Logger | None = None,
         clock: Callable[[], float] = time.time,
+        refusal: Callable[[str], str] | None = None,
+        name: str = "the inbox lock of a stopped watcher",
     ) -> None:
-        """Prepare (not take) the lock at ``path``."""
+        """Prepare (not take) the lock at ``path``.
+
+        ``refusal(who)`` words the refusal for a lock that guards something other than an inbox
+        (``qaf generate``'s packs), and ``name`` what a takeover's log line calls the lock.
+        """
         self.path = path
+        self._refusal_for = refusal
+        self._name = name
         self.stale_after_s = stale_after_s
         self._log = log or logging.getLogger(__name__)
         self._clock = clock
@@ -116,9 +124,7 @@ class WatcherLock:
                 raise QafError(self._refusal(holder))
             if self._remove_stale(holder):
                 who = holder.describe() if holder else "unreadable lock file"
-                self._log.warning(
-                    "took over the inbox lock of a stopped watcher (%s): %s", who, reason
-                )
+                self._log.warning("took over %s (%s): %s", self._name, who, reason)
         raise QafError(self._refusal(self.holder()))
 
     def release(self) -> None:
@@ -259,6 +265,8 @@ class WatcherLock:
         return True
 
     def _refusal(self, holder: LockHolder | None) -> str:
+        if self._refusal_for is not None:
+            return self._refusal_for(holder.describe() if holder else "just starting")
         who = holder.describe() if holder else "a watcher that is just starting"
         minutes = self.stale_after_s / 60
         return (
