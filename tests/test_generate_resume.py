@@ -20,9 +20,10 @@ from conftest import TODAY, complete_form, pack_docx, pack_xlsx
 
 from qaf_docs import safe_output
 from qaf_docs.cli import cli
+from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.office.identity import read_custom_properties
+from qaf_docs.office.parallel import POOL_FROM
 from qaf_docs.packs import fast_tracker
-from qaf_docs.packs.resume import generate_lock
 from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import AUDIT_TEMPLATE, Workspace
@@ -195,8 +196,8 @@ def test_a_pack_a_killed_run_left_unrecorded_is_kept_though_its_auditor_has_star
 
     result = generate(workspace)
     assert result.exit_code == 0, result.output
-    assert "2 packs of these had been written by a qaf generate that stopped" in result.output
     assert sha(docx) == started
+    assert "2 packs of these had been written by a qaf generate that stopped" in result.output
     assert set(statuses(register).values()) == {"issued"}
     # Recorded as the file says it was issued, so the auditor's return matches the register.
     assert audits_by_ref(register)[refs[0]].issued_at == on_the_file
@@ -221,7 +222,7 @@ def test_a_second_qaf_generate_at_the_same_time_is_refused_and_writes_nothing(
     workspace: Workspace, register: Register
 ) -> None:
     plan(register, workspace, ["CIN", "CP"])
-    with generate_lock(workspace):  # the first run, still writing
+    with WatcherLock(workspace.packs / ".qaf-generate.lock"):  # the first run, still writing
         result = generate(workspace)
     assert result.exit_code == 1 and result.output.startswith("Error:")
     assert "Another qaf generate" in result.output and "already writing" in result.output
@@ -253,3 +254,21 @@ def test_a_reissued_pack_open_in_word_is_named_with_the_copy_written_beside_it(
     [copy] = [p for p in docx.parent.glob(f"{ref} (*).docx")]
     assert f"{docx.name} was open in another program" in result.output
     assert f"written beside it as '{copy.name}'" in result.output
+
+
+def test_on_every_core_the_audit_named_is_the_one_that_failed_and_the_count_is_the_folders(
+    workspace: Workspace, register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker's error surfaced at the first audit of its batch (a CIN case was blamed), and the
+    # packs other workers had written meanwhile were on disk but counted nowhere.
+    monkeypatch.setenv("QAF_WORKERS", "2")
+    types = ["CIN"] * (POOL_FROM + 12)
+    types[40] = "CP"  # inside a worker's batch, not its first
+    refs = plan(register, workspace, types)
+    rewrite_template(workspace, "{{ case_id }}", "{{ case_id }}" + CP_TAG)
+    result = generate(workspace)
+    assert f"stopped at audit {refs[40]} (case 100240, case type CP)" in result.output
+    issued = [r for r, status in statuses(register).items() if status == "issued"]
+    on_disk = sorted(p.stem for p in workspace.packs.rglob("*.docx"))
+    assert sorted(issued) == on_disk
+    assert f"{len(issued)} of {len(refs)} packs written" in result.output

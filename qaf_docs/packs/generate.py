@@ -14,13 +14,14 @@ from pathlib import Path
 
 from qaf_docs.frameworks import Framework, framework_sha256, framework_text, parse_framework
 from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parallel import map_in_order
 from qaf_docs.packs.audit_tool import AuditToolWriter
 from qaf_docs.packs.details import details_for, issued_at_now, pack_paths
 from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.packs.resume import GeneratedPacks, generate_lock, kept_pack, stopped
 from qaf_docs.packs.templates import template_version
-from qaf_docs.records import AuditRecord, AuditResult, CaseFact
+from qaf_docs.records import AuditRecord, AuditResult, CaseFact, Identity
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import make_durable, remove_leftover_temp_files
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Settings, Workspace
@@ -116,19 +117,40 @@ def _write_all(
     pending: list[tuple[AuditRecord, _Written]] = []
     results = map_in_order(_write_pack, jobs, setup=_setup, setup_args=(run,))
     try:
-        for record, _, _ in jobs:
+        for at, (record, _, _) in enumerate(jobs):
             try:
-                pending.append((record, next(results)))
+                outcome = next(results)
+                if isinstance(outcome, _Failed):
+                    raise outcome.error
             except BaseException as error:
+                results.close()  # the workers finish the packs in hand, and start no more
                 with contextlib.suppress(Exception):  # else the next run finds them on disk
+                    pending.extend(_written_meanwhile(run, jobs[at + 1 :]))
                     _record(register, pending, packs, on_pack)
                 raise stopped(error, record, len(packs), len(jobs)) from error
+            pending.append((record, outcome))
             if len(pending) == _BATCH:
                 _record(register, pending, packs, on_pack)
                 lock.heartbeat()  # a long run is not taken for a crashed one
         _record(register, pending, packs, on_pack)
     finally:
         results.close()
+
+
+def _written_meanwhile(run: _Run, jobs: list[_Job]) -> list[tuple[AuditRecord, _Written]]:
+    """The packs of ``jobs`` that other workers wrote whole after the one that failed.
+
+    Recorded with the rest, so that what the message counts is what the folder holds.
+    """
+    found: list[tuple[AuditRecord, _Written]] = []
+    for record, _, _ in jobs:
+        paths = pack_paths(run.packs, record.round_id, record.audit_ref)
+        if not all(path.exists() for path in paths):
+            continue
+        identity = Identity.from_properties(read_custom_properties(paths[0]))
+        if identity is not None and identity.issued_at == record.issued_at:
+            found.append((record, _Written(paths)))
+    return found
 
 
 def _record(
@@ -236,7 +258,26 @@ class _Written:
         return (*self.wanted, *self.dated_copies)
 
 
-def _write_pack(job: _Job) -> _Written:
+@dataclass(frozen=True)
+class _Failed:
+    """Why an audit's pack could not be written."""
+
+    error: Exception
+
+
+def _write_pack(job: _Job) -> _Written | _Failed:
+    """Write one audit's pack, or say why it could not be.
+
+    Returned, not raised: from a worker, an error surfaces at the first audit of its batch, and
+    the run must name (and record the packs before) the audit it really was.
+    """
+    try:
+        return _write_one(job)
+    except Exception as error:
+        return _Failed(error)
+
+
+def _write_one(job: _Job) -> _Written:
     """Write one audit's pack; a file of it already on disk is kept unless reissuing."""
     record, facts, previous = job
     run = _run
