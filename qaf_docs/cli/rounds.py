@@ -229,9 +229,10 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
             "filling one in) and now recorded as issued."
         )
     for copy in written.dated_copies:
+        held = original_of(copy) or copy
         click.echo(
-            f"{original_of(copy).name if original_of(copy) else copy.name} was open in another "
-            f"program, so the new one was written beside it as '{copy.name}'."
+            f"{held.name} was open in another program, so the new one was written beside it as "
+            f"'{copy.name}'."
         )
     for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE):  # once a run, never once a pack
         note = older_template_note(

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qaf_docs.file_lock import WatcherLock
 from qaf_docs.frameworks import Framework, framework_sha256, framework_text, parse_framework
-from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.office.parallel import map_in_order
 from qaf_docs.packs.audit_tool import AuditToolWriter

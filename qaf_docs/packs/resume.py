@@ -14,7 +14,7 @@ import logging
 from pathlib import Path
 
 from qaf_docs.errors import QafError, os_error_advice
-from qaf_docs.inbox.lock import WatcherLock
+from qaf_docs.file_lock import WatcherLock
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.workspace import Workspace
