@@ -18,6 +18,7 @@ SHARED = {
     "frameworks",
     "workspace",
     "safe_output",
+    "file_lock",  # one holder at a time: the inbox's watcher, a workspace's qaf generate
     "messages",
 }
 # What each folder may import besides the shared modules.

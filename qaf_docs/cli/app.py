@@ -31,9 +31,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             # Ctrl+C: what was committed stays committed (each file is all or nothing).
-            click.echo("Stopped.", err=True)
+            click.echo(f"Stopped. {e}".strip(), err=True)  # e: what was done, what is left
             sys.exit(INTERRUPTED)
         except BrokenPipeError:
             # `qaf status | head`: the reader has what it wanted. Not an error to act on.

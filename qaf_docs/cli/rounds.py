@@ -194,6 +194,7 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
     from qaf_docs.office.template_updates import older_template_note
     from qaf_docs.packs.generate import generate_packs
     from qaf_docs.register.location import open_register
+    from qaf_docs.safe_output import original_of
     from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE
 
     ws = workspace_at(workspace)
@@ -221,6 +222,18 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
     click.echo(f"Wrote {count_of(n, 'audit tool')} and {count_of(n, 'action tracker')}:")
     for folder in folders:
         click.echo(f"  {folder}")
+    if written.kept:
+        click.echo(
+            f"{count_of(len(written.kept), 'pack')} of these had been written by a qaf generate "
+            "that stopped before recording them: kept as they are (an auditor may have started "
+            "filling one in) and now recorded as issued."
+        )
+    for copy in written.dated_copies:
+        held = original_of(copy) or copy
+        click.echo(
+            f"{held.name} was open in another program, so the new one was written beside it as "
+            f"'{copy.name}'."
+        )
     for name in (AUDIT_TEMPLATE, TRACKER_TEMPLATE):  # once a run, never once a pack
         note = older_template_note(
             ws.template(name), ws.root, "The packs were written from it as it is."

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
@@ -39,7 +39,7 @@ def map_in_order(
     setup_args: tuple[object, ...] = (),
     pool_from: int | None = None,
     meanwhile: Callable[[], object] | None = None,
-) -> Iterator[R]:
+) -> Generator[R, None, None]:
     """Yield ``work(item)`` for each item, in the items' order, on every core when worth it.
 
     ``work`` and ``setup`` must be module-level functions (they are sent to the workers by name);
