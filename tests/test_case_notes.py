@@ -317,7 +317,8 @@ def test_missing_historical_information_nobody_holds_is_a_status_warning(
     assert not any("missing historical information" in n for n in messages(ws))
     assert (
         f"audit {audit.audit_ref} (case 100200): nobody in the role Monitoring & Evaluation Sub "
-        "Committee of team 'Locality 1 Team & Partners' has been told yet (no one on the roster "
+        "Committee of team 'Locality 1 Team & Partners' has been told of its missing historical "
+        "information yet (no one on the roster "
         "is the Monitoring & Evaluation Sub Committee of team 'Locality 1 Team & Partners'): add "
         "them to the roster (Team column)" in " ".join(qaf(ws, "status").split())
     )

@@ -124,7 +124,7 @@ def test_a_case_id_no_file_name_can_hold_gets_a_safe_name_and_a_message(ws: Work
     with open_register(ws) as register:
         produce(ws, register, ws.load_settings())
     [note] = day_folder(ws).glob("*.txt")
-    assert note.name == f"CP-2026-17 {ref} escalated.txt"
+    assert note.name == f"CP-2026-17 {ref} safeguarding concern.txt"
     assert "Case:         CP/2026:17" in note.read_text(encoding="utf-8")
     status = qaf(ws, "status")
     assert f"audit {ref} (case CP/2026:17): the case id cannot be used as it is in a file" in status
@@ -138,7 +138,7 @@ def test_a_case_missing_from_the_case_list_is_a_message_and_still_gets_its_note(
     with open_register(ws) as register:
         produce(ws, register, ws.load_settings())
         problems = waiting(register).problems
-    assert (day_folder(ws) / f"999999 {ref} escalated.txt").exists()
+    assert (day_folder(ws) / f"999999 {ref} safeguarding concern.txt").exists()
     assert any("not on the case list" in p and "999999" in p for p in problems)
     data = json.loads(qaf(ws, "status", "--json"))["case_notes"]
     assert data["notes_waiting"] == 1 and any("not on the case list" in p for p in data["problems"])
@@ -174,7 +174,7 @@ def test_a_concern_nobody_could_be_told_of_is_sent_once_the_roster_is_in_the_wor
     status = " ".join(qaf(ws, "status").split())
     assert (
         f"audit {ref} (case 100300): nobody in the role Team Manager of team 'Locality 1 Team & "
-        "Partners' has been told yet (there was no roster.xlsx or roster.csv in the workspace)"
+        "Partners' has been told of its safeguarding concern yet (there was no roster.xlsx or roster.csv in the workspace)"
     ) in status
     (ws.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
     out = qaf(ws, "case-notes")
@@ -185,7 +185,7 @@ def test_a_concern_nobody_could_be_told_of_is_sent_once_the_roster_is_in_the_wor
     assert "To: Tara Manager <tara@council.example>" in text and "URGENT" in text
     # The warning is gone, not repeated: what qaf status says is how things are now.
     status = " ".join(qaf(ws, "status").split())
-    assert "has been told yet" not in status and "no roster.xlsx" not in status
+    assert "has been told" not in status and "no roster.xlsx" not in status
     assert "1 message(s) to send" in status
     # Once: later runs write nothing more.
     assert "Wrote" not in qaf(ws, "case-notes")
@@ -206,20 +206,21 @@ def test_a_role_nobody_held_is_told_once_someone_holds_it_and_the_warning_says_s
     qaf(ws, "case-notes")
     expected = (
         f"audit {ref} (case 100300): nobody in the role Team Manager of team 'Locality 1 Team & "
-        "Partners' has been told yet (no one on the roster is the Team Manager of team 'Locality "
+        "Partners' has been told of its safeguarding concern yet (no one on the roster is the "
+        "Team Manager of team 'Locality "
         "1 Team & Partners'): add them to the roster (Team column), and the next qaf case-notes, "
         "qaf ingest or qaf watch writes their message"
     )
     assert expected in " ".join(qaf(ws, "status").split())
     qaf(ws, "case-notes")  # still nobody: said once, and no message
-    assert " ".join(qaf(ws, "status").split()).count("has been told yet") == 1
+    assert " ".join(qaf(ws, "status").split()).count("has been told of") == 1
     assert not list((ws.outbox / "notifications").rglob("*.eml"))
     (ws.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
     assert "1 message(s)" in qaf(ws, "case-notes")
     assert [p.name for p in (ws.outbox / "notifications").rglob("*.eml")] == [
         f"! URGENT {ref} safeguarding concern Tara Manager.eml"
     ]
-    assert "has been told yet" not in qaf(ws, "status")
+    assert "has been told" not in qaf(ws, "status")
 
 
 def test_a_watcher_looks_again_only_when_the_roster_has_changed(

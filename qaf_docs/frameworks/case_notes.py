@@ -107,12 +107,16 @@ class CaseNotes(StrictModel):
         """True when ``event`` (a key of ``NOTE_EVENTS``) puts a note on the child's record."""
         return event in self.events
 
-    def heading_for(self, event: str, on: date) -> str:
-        """The heading of ``event``'s note for an audit of ``on``'s month (never empty)."""
+    def heading_for(self, event: str, on: date, *, called: str | None = None) -> str:
+        """The heading of ``event``'s note for an audit of ``on``'s month (never empty).
+
+        ``called``: what the plain heading calls the event where it is more than its key says (a
+        safeguarding concern is an "escalated" event); the framework's own headings stand.
+        """
         value = self.headings.get(event)
         for kind in _KINDS[event]:
             if value is None:
                 value = getattr(self, kind)
         if value is None:
-            return f"Case file audit - {NOTE_EVENTS[event].capitalize()}"
+            return f"Case file audit - {(called or NOTE_EVENTS[event]).capitalize()}"
         return value.format(month=f"{on:%B}", year=f"{on:%Y}")

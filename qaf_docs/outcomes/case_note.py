@@ -12,8 +12,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from qaf_docs.dates import uk
-from qaf_docs.frameworks import NOTE_EVENTS
 from qaf_docs.outcomes.facts import AuditFacts
+from qaf_docs.outcomes.names import called
 
 FINDINGS_CHARS = 600  # a few lines: the whole rationale is in the audit tool
 MOST_DOMAINS = 10
@@ -103,7 +103,9 @@ def happened(outcome: str, facts: AuditFacts) -> str:
 
 
 def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> CaseNote:
-    """The note for ``outcome`` (a key of ``NOTE_EVENTS``) of the audit ``facts`` describe."""
+    """The note for ``outcome`` (a key of ``NOTE_EVENTS``) of the audit ``facts`` describe; a
+    safeguarding concern's says so in its plain heading and its reference line (the register
+    keeps it as an escalation, and the Inadequate pathway's escalation may be beside it)."""
     a, notes = facts.audit, facts.framework.case_notes
     rows: list[tuple[str, str]] = [("Case", a.case_id)]
     if child_name:
@@ -149,8 +151,9 @@ def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> Ca
         )
     if facts.findings.strip():
         sections.append(("Findings", [_short(facts.findings)]))
+    what = called(outcome, facts)  # a concern is "safeguarding concern", not "escalated"
     return CaseNote(
-        heading=notes.heading_for(outcome, facts.month),
+        heading=notes.heading_for(outcome, facts.month, called=what),
         happened=happened(outcome, facts),
         day=facts.event_on.isoformat(),
         facts=rows,
@@ -166,7 +169,7 @@ def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> Ca
         ],
         reference=(
             f"Audit reference {a.audit_ref} ({facts.framework.name}); "
-            f"recorded as '{NOTE_EVENTS[outcome]}' in the QA register."
+            f"recorded as '{what}' in the QA register."
         ),
         docx=notes.docx,
     )

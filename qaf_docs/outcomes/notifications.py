@@ -37,22 +37,14 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from qaf_docs.dates import uk
-from qaf_docs.frameworks import NOTE_EVENTS
 from qaf_docs.messages import Roster, fold, for_team
 from qaf_docs.outcomes.case_note import happened
 from qaf_docs.outcomes.facts import MISSING_HISTORY_TEXT, AuditFacts, responsibility
+from qaf_docs.outcomes.names import MISSING_HISTORY, is_urgent, told_of
 from qaf_docs.records import Person
-from qaf_docs.register.lifecycle import CONCERN_LEVEL
-from qaf_docs.safe_output import windows_name
 
-#: Heads the file name of an urgent message: "!" sorts before every digit and letter, in
-#: Windows File Explorer as in any listing by name, so urgent messages lead their day's folder.
-URGENT = "! URGENT"
 PRACTITIONER, TEAM_MANAGER, AUDITOR = "Practitioner", "Team Manager", "Auditor"
 MODERATOR = "Moderator"
-MISSING_HISTORY = "missing_history"
-#: Outcomes that make messages but no case note, and the words their file names use.
-MESSAGE_ONLY = {MISSING_HISTORY: "missing historical information"}
 _PRACTITIONER_ROLES = {"practitioner", "social worker", "allocated worker", "key worker"}
 
 
@@ -113,11 +105,11 @@ def notices(
     ``roles`` where given (the roles nobody could be addressed for before)."""
     found: list[Notice] = []
     seen: set[str] = set()
-    subject = _subject(outcome, facts)
+    subject, news = _subject(outcome, facts), told_of(outcome, facts)
     for role in roles_to_tell(outcome, facts):
         if roles is not None and role not in roles:
             continue
-        for person, problem, why in _people(role, facts, roster, roster_note):
+        for person, problem, why in _people(role, facts, roster, roster_note, news):
             if person is not None and fold(person.name) in seen:
                 continue
             if person is not None:
@@ -127,56 +119,44 @@ def notices(
     return found
 
 
-def is_urgent(outcome: str, facts: AuditFacts) -> bool:
-    """True for an immediate safeguarding concern: West Sussex, "any immediate safeguarding
-    concerns identified must be escalated immediately"; B&NES, "brought to the immediate attention
-    of the relevant service manager and Divisional Director"."""
-    e = facts.escalation
-    return outcome == "escalated" and e is not None and e.level == CONCERN_LEVEL
-
-
-def message_name(outcome: str, facts: AuditFacts, recipient: str) -> str:
-    """A message's file name without ".eml": "<audit ref> <event> <recipient>", or for a
-    safeguarding concern "! URGENT <audit ref> safeguarding concern <recipient>", which sorts
-    first and is not mistaken for the Inadequate pathway's escalation of the same audit.
-
-    Made only of the audit reference, the event and the recipient (never the child's name), each
-    made safe for Windows; the register keeps a name once given, so a rerun writes no second copy.
-    """
-    ref, to = windows_name(facts.audit.audit_ref), windows_name(recipient)
-    if is_urgent(outcome, facts):
-        return f"{URGENT} {ref} safeguarding concern {to}"
-    label = NOTE_EVENTS.get(outcome) or MESSAGE_ONLY.get(outcome, outcome.replace("_", " "))
-    return f"{ref} {label} {to}"
-
-
 def _where(facts: AuditFacts) -> str:
     return f"audit {facts.audit.audit_ref} (case {facts.audit.case_id})"
 
 
 def _people(
-    role: str, facts: AuditFacts, roster: Roster, roster_note: str
+    role: str, facts: AuditFacts, roster: Roster, roster_note: str, news: str
 ) -> list[tuple[Person | None, str, str]]:
     """Who holds ``role`` for this audit, each with a problem sentence ("" when fine) and, for
-    their message, why they are told when they are not the role's holder for the case's team."""
+    their message, why they are told when they are not the role's holder for the case's team.
+
+    A sentence about nobody told says of what (``news``: "its safeguarding concern"): ``qaf
+    status`` lists each sentence once, and a concern's must not merge into its escalation's."""
     a, where = facts.audit, _where(facts)
     if fold(role) in _PRACTITIONER_ROLES:
         if not a.worker:
             return [
-                (None, f"{where}: no allocated worker is recorded, so no practitioner was told", "")
+                (
+                    None,
+                    f"{where}: no allocated worker is recorded, so no practitioner was told of {news}",
+                    "",
+                )
             ]
         return [
             (*_known(roster.named(a.worker), a.worker, role, a.team, "", where, roster_note), "")
         ]
     if fold(role) == fold(AUDITOR):
         if not a.auditor:
-            return [(None, f"{where}: no auditor is recorded, so no auditor was told", "")]
+            return [
+                (None, f"{where}: no auditor is recorded, so no auditor was told of {news}", "")
+            ]
         found = _known(roster.named(a.auditor), a.auditor, role, None, a.auditor_email, where, "")
         return [(*found, "")]
     if fold(role) == fold(TEAM_MANAGER):
         if not a.team:  # never every team's manager
             note = f" ({roster_note})" if roster_note else ""
-            return [(None, f"{where}: no team is recorded, so no {role} was told{note}", "")]
+            return [
+                (None, f"{where}: no team is recorded, so no {role} was told of {news}{note}", "")
+            ]
         holders, everyone = roster.with_role(role, a.team), False
     else:
         holders, everyone = for_team(roster.with_role(role), a.team)
@@ -190,18 +170,21 @@ def _people(
             else "add them to the roster (Team column)"
         )
         missing = (
-            f"{where}: nobody in the role {role}{whose} has been told yet ({because}): {then}, "
+            f"{where}: nobody in the role {role}{whose} has been told of {news} yet ({because}): "
+            f"{then}, "
             "and the next qaf case-notes, qaf ingest or qaf watch writes their message"
         )
         return [(None, missing, "")]
     problem = why = ""
     if everyone and not a.team:
-        problem = f"{where}: no team is recorded, so every {role} ({len(holders)}) was told"
+        problem = (
+            f"{where}: no team is recorded, so every {role} ({len(holders)}) was told of {news}"
+        )
         why = f"You are sent this as a {role}: no team is recorded for this case."
     elif everyone:
         problem = (
             f"{where}: no one on the roster is the {role}{whose}, so every {role} "
-            f"({len(holders)}) was told: add the team's {role} to the roster (Team column; "
+            f"({len(holders)}) was told of {news}: add the team's {role} to the roster (Team column; "
             "one row per team they manage)"
         )
         why = f"You are sent this as a {role}: the roster names no {role}{whose}."

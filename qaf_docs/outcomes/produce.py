@@ -18,9 +18,10 @@ that run's outputs, once each (:func:`readdress`); one it still cannot has its p
 things are now. Once its day or audit is marked done it is left alone.
 
 Files go to ``outbox/case-notes/<date>/<case id> <audit ref> <event>.txt`` (and ``.docx``) and
-``outbox/notifications/<date>/<audit ref> <event> <recipient>.eml`` (a safeguarding concern's
-``! URGENT <audit ref> safeguarding concern <recipient>.eml``, first in the folder); names never
-hold a child's name.
+``outbox/notifications/<date>/<audit ref> <event> <recipient>.eml``, a safeguarding concern's
+named as one (``<case id> <audit ref> safeguarding concern.txt``, and ``! URGENT <audit ref>
+safeguarding concern <recipient>.eml`` first in the folder: :mod:`qaf_docs.outcomes.names`);
+names never hold a child's name.
 """
 
 from __future__ import annotations
@@ -36,19 +37,22 @@ from qaf_docs import clock
 from qaf_docs.cases.people import find_roster, read_people
 from qaf_docs.dates import uk
 from qaf_docs.errors import QafError, os_error_advice
-from qaf_docs.frameworks import NOTE_EVENTS, Framework
+from qaf_docs.frameworks import Framework
 from qaf_docs.messages import Roster, draft
 from qaf_docs.outcome_records import EventOutput, OutcomeEvent
 from qaf_docs.outcomes.batch import batch_csv, batch_name
 from qaf_docs.outcomes.case_note import CaseNote, build_note
 from qaf_docs.outcomes.facts import AuditFacts, gather, outcomes_of
+from qaf_docs.outcomes.names import (
+    MISSING_HISTORY,
+    called_by_file,
+    message_name,
+    note_name,
+)
 from qaf_docs.outcomes.note_docx import write_note_docx
 from qaf_docs.outcomes.notifications import (
-    MESSAGE_ONLY,
-    MISSING_HISTORY,
     Notice,
     flags_missing_history,
-    message_name,
     notices,
     roles_to_tell,
 )
@@ -190,7 +194,6 @@ def plan_event(
         return []
     a = facts.audit
     child = a.child_name if settings.show_child_names else None
-    ref, case = windows_name(a.audit_ref), windows_name(a.case_id)
     outputs: list[EventOutput] = []
     outcomes = outcomes_of(event, facts.reaudit, facts.framework.scale.grades)
     # Once per audit: a corrected copy that ticks it again does not tell them twice.
@@ -199,10 +202,9 @@ def plan_event(
     ):
         outcomes.append(MISSING_HISTORY)
     for outcome in outcomes:
-        label = NOTE_EVENTS.get(outcome) or MESSAGE_ONLY[outcome]
         if facts.framework.case_notes.makes_note(outcome):
             note = build_note(outcome, facts, child_name=child)
-            file = f"{NOTES}/{today.isoformat()}/{case} {ref} {label}.txt"
+            file = f"{NOTES}/{today.isoformat()}/{note_name(outcome, facts)}.txt"
             outputs.append(_output(event, outcome, "note", "", facts, today, file, note.to_json()))
         for notice in notices(outcome, facts, roster, roster_note=roster_note):
             outputs.append(_message(event, outcome, notice, facts, settings, today))
@@ -333,7 +335,7 @@ def write_waiting(ws: Workspace, register: Register) -> Produced:
 
 
 def _what(output: EventOutput) -> str:
-    label = NOTE_EVENTS.get(output.outcome) or MESSAGE_ONLY.get(output.outcome, output.outcome)
+    label = called_by_file(output.outcome, output.file)
     kind = "case note" if output.kind == "note" else f"message to {output.recipient}"
     return f"the {kind} for audit {output.audit_ref} ({label})"
 
