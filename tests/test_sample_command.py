@@ -227,6 +227,22 @@ def test_a_round_whose_manifest_cannot_go_to_samples_is_kept_and_its_manifest_wr
     assert f"(the disk is full), so it was written to {fallback} instead" in result.output
     assert f"Round {round_id} is recorded: do not draw it again." in result.output
     assert f"Manifest: {fallback}" in result.output
+    # qaf round show --update-manifest finds it there and says where it is, not "updated" in
+    # outbox/samples where there is none.
+    monkeypatch.undo()
+    shown = CliRunner().invoke(
+        cli, ["round", "show", round_id, "--update-manifest", "-w", str(workspace)]
+    )
+    assert shown.exit_code == 0, shown.output
+    assert f"The manifest of round {round_id} is {fallback}" in shown.output
+    assert "it was updated there. Move it into" in shown.output
+    assert "Manifest updated" not in shown.output
+    fallback.unlink()
+    gone = CliRunner().invoke(
+        cli, ["round", "show", round_id, "--update-manifest", "-w", str(workspace)]
+    )
+    assert f"Round {round_id} has no manifest in" in gone.output, gone.output
+    assert "Manifest updated" not in gone.output
 
 
 def test_a_round_whose_manifest_cannot_be_written_anywhere_says_it_is_recorded(

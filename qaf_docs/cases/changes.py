@@ -99,9 +99,22 @@ def _withdraw(ws: Workspace, audit: AuditRecord) -> list[Path]:
     return moved
 
 
+def manifest_path(ws: Workspace, round_id: str) -> Path | None:
+    """Where the round's manifest is: ``outbox/samples``, else the workspace folder, where
+    ``qaf sample`` writes it when ``outbox/samples`` cannot be written; None when neither has it."""
+    for path in (ws.samples / f"{round_id}.xlsx", ws.root / f"{round_id} manifest.xlsx"):
+        if path.is_file():
+            return path
+    return None
+
+
 def update_manifest(ws: Workspace, register: Register, round_id: str) -> list[str]:
-    """Rewrite the round's manifest from the register; say so if it is open elsewhere."""
-    path = ws.samples / f"{round_id}.xlsx"
+    """Rewrite the round's manifest from the register; say so if it is open elsewhere, or kept
+    outside ``outbox/samples``. A round with no manifest (drawn before qaf wrote them) has none
+    to update: the register holds it."""
+    path = manifest_path(ws, round_id)
+    if path is None:
+        return []
     try:
         refresh_manifest(
             path,
@@ -114,6 +127,12 @@ def update_manifest(ws: Workspace, register: Register, round_id: str) -> list[st
         return [
             f"The change is recorded, but the manifest {path.name} could not be updated (is it "
             f"open in Excel?). Close it and run: qaf round show {round_id} --update-manifest"
+        ]
+    if path.parent != ws.samples:
+        return [
+            f"The manifest of round {round_id} is {path} (qaf sample could not write it in "
+            f"{ws.samples} at the time); it was updated there. Move it into {ws.samples} as "
+            f"{round_id}.xlsx to keep it with the others."
         ]
     return []
 

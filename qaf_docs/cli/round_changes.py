@@ -227,6 +227,7 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
         \b
         qaf round show 2026-11-simple
     """
+    from qaf_docs.cases.changes import manifest_path
     from qaf_docs.cases.changes import update_manifest as rewrite
     from qaf_docs.cases.manifest import how_drawn
     from qaf_docs.dates import uk_time
@@ -254,6 +255,12 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
             click.echo(
                 f"  {uk_time(c.at)}  {c.change}  {c.audit_ref or ''}  by {c.by_whom}: {c.reason}"
             )
-    if update_manifest and not late:
-        click.echo(f"Manifest updated: {ws.samples / f'{round_id}.xlsx'}")
+    where = manifest_path(ws, round_id)
+    if update_manifest and where is None:
+        click.echo(
+            f"Round {round_id} has no manifest in {ws.samples} (drawn before qaf wrote them, or "
+            "moved away), so none was updated: the register above holds the round and its changes."
+        )
+    elif update_manifest and not late:
+        click.echo(f"Manifest updated: {where}")
     _echo(late)
