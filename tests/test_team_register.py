@@ -23,6 +23,7 @@ import pg_server
 import pytest
 from click.testing import CliRunner, Result
 from conftest import complete_form, drop, pack_docx, plan_audits, use_postgres
+from test_failures import wait_for
 from test_form_versions import RI, saved
 
 from qaf_docs.cli import cli, exits
@@ -625,15 +626,6 @@ def test_the_same_file_reaching_two_offices_watchers_at_once_is_one_record_and_o
 # -- a team server away while qaf watch runs ---------------------------------------------------------
 
 
-def _until(condition: Callable[[], bool], timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return condition()
-
-
 @ON_POSTGRES
 def test_a_watcher_waits_for_a_server_that_is_down_at_start_or_goes_away_then_records_the_forms(
     workspace: Workspace,
@@ -667,18 +659,18 @@ def test_a_watcher_waits_for_a_server_that_is_down_at_start_or_goes_away_then_re
     try:
         with pg.down():
             watcher.start()
-            assert _until(lambda: len(away()) == 1 or not watcher.is_alive()), caplog.text
+            assert wait_for(lambda: len(away()) == 1 or not watcher.is_alive()), caplog.text
             assert watcher.is_alive(), "the watcher waits for the server instead of stopping"
             drop(forms[0], workspace.inbox, "first.docx")
             time.sleep(1.0)
             assert (workspace.inbox / "first.docx").exists()
-        assert _until(lambda: register.submission_count() == 1), "recorded once it is back"
-        assert _until(lambda: not (workspace.inbox / "first.docx").exists())
+        assert wait_for(lambda: register.submission_count() == 1), "recorded once it is back"
+        assert wait_for(lambda: not (workspace.inbox / "first.docx").exists())
         with pg.down():  # the server goes away mid-run: the same wait, said the same way
             drop(forms[1], workspace.inbox, "second.docx")
-            assert _until(lambda: len(away()) == 3), caplog.text  # away, back, away
+            assert wait_for(lambda: len(away()) == 3), caplog.text  # away, back, away
             assert (workspace.inbox / "second.docx").exists()
-        assert _until(lambda: register.submission_count() == 2)
+        assert wait_for(lambda: register.submission_count() == 2)
     finally:
         stop.set()
         watcher.join(timeout=60)
