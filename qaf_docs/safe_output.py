@@ -23,17 +23,30 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from qaf_docs.windows_names import (
+    MOST_PATH_CHARS,
+    RESERVED_NAMES,
+    fit_path,
+    name_key,
+    windows_name,
+)
+
 __all__ = [
     "EXCEL_CELL_MAX_CHARS",
+    "MOST_PATH_CHARS",
+    "RESERVED_NAMES",
     "atomic_write",
     "cell_text",
     "csv_safe",
     "dated_copy_path",
+    "fit_path",
     "make_durable",
+    "name_key",
     "original_of",
     "process_alive",
     "remove_leftover_temp_files",
     "set_text_cell",
+    "windows_name",
 ]
 
 #: Excel refuses (and "repairs") a workbook with a cell longer than this.
@@ -257,7 +270,9 @@ def atomic_write(
     ``path`` normally, or the dated copy when the target is open elsewhere (the caller should tell
     the user). No temporary file is left behind, whatever happens. ``durable=False`` skips the
     flush to disk: the caller must call ``make_durable`` before it records the file as written.
+    A path too long for Windows or Excel is written under a shortened name (see ``fit_path``).
     """
+    path = fit_path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = _temp_path(path)
     try:
@@ -276,17 +291,3 @@ def atomic_write(
         raise
     finally:
         temp.unlink(missing_ok=True)
-
-
-_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(1, 10)}
-
-
-def windows_name(text: str, *, empty: str = "unnamed") -> str:
-    """A file or folder name valid on Windows for a person or team chosen by qaf (never a child)."""
-    name = _NOT_IN_NAMES.sub("-", text).strip().rstrip(". ")
-    if not name:
-        return empty
-    if name.split(".")[0].upper() in _RESERVED:
-        name = f"_{name}"
-    return name[:80]

@@ -10,12 +10,15 @@ from pathlib import Path
 
 import click
 
+from qaf_docs.safe_output import fit_path
+
 
 def copy_note(intended: Path, written: Path, what: str, again: str) -> str | None:
     """The sentence saying the new ``what`` is in ``written``, not ``intended``; None if it is.
 
     ``again`` says what puts it in its usual place once the old one is closed.
     """
+    intended = fit_path(intended)  # a path too long for Windows is written under a shorter name
     if written == intended:
         return None
     return (

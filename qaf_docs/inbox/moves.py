@@ -12,12 +12,12 @@ from pathlib import Path
 
 from qaf_docs.errors import FileInUseError, FolderNotWritableError
 from qaf_docs.office.parts import sha256_file
+from qaf_docs.safe_output import MOST_PATH_CHARS, RESERVED_NAMES, fit_path
 
 _WINDOWS_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-_WINDOWS_RESERVED = frozenset(
-    ["CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"]
-    + [f"{stem}{n}" for stem in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")]
-)
+_WINDOWS_RESERVED = RESERVED_NAMES
+#: A moved file's path leaves room for the note beside it ("<name>.rejected.txt").
+_MOST_MOVED_PATH = MOST_PATH_CHARS - len(".rejected.txt")
 _MAX_NAME_CHARS = 150
 #: File systems allow 255 bytes (Linux, in UTF-8) or 255 UTF-16 units (Windows) per name, and a
 #: Chinese character takes three bytes. Names qaf moves files to stay this short in UTF-8 (never
@@ -86,7 +86,8 @@ def move_without_clobber(src: Path, dest_dir: Path, name: str | None = None) -> 
     safe = safe_display_name(name if name is not None else src.name)
     counter = 1
     while True:
-        candidate = _numbered(dest_dir, safe, counter)
+        # Deep in a OneDrive folder the whole path must still open in Word and Excel.
+        candidate = fit_path(_numbered(dest_dir, safe, counter), most=_MOST_MOVED_PATH)
         try:
             # An exclusive create reserves the name: os.replace alone would overwrite on POSIX.
             fd = os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY)

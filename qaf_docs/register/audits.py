@@ -55,8 +55,18 @@ class AuditBook(Connection):
         """Record a round and its audits (status 'allocated') in one transaction; return the refs."""
         refs: list[str] = []
         with self.transaction() as db:
-            if db.execute("SELECT 1 FROM rounds WHERE round_id = ?", (round_id,)).fetchone():
+            # Rounds name folders and files, and Windows does not tell "Q1" from "q1": one
+            # round's packs and sample would land on the other's.
+            same = db.execute(
+                "SELECT round_id FROM rounds WHERE LOWER(round_id) = LOWER(?)", (round_id,)
+            ).fetchone()
+            if same is not None and same[0] == round_id:
                 raise RegisterError(f"Round {round_id} already exists.")
+            if same is not None:
+                raise RegisterError(
+                    f"Round {round_id} cannot be used: round {same[0]} already exists, and "
+                    "Windows takes the two for the same folder and files. Choose another round id."
+                )
             db.execute(
                 "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (

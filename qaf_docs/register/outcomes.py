@@ -20,6 +20,7 @@ from qaf_docs.outcome_records import EventOutput, OutcomeEvent
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, Row
 from qaf_docs.register.values import date_or_none, now_iso
+from qaf_docs.safe_output import name_key
 
 #: The audit events that may produce a case note or a notification.
 OUTCOME_EVENTS = ("returned", "moderated", "escalated", "escalation resolved", "tracker")
@@ -266,11 +267,17 @@ def _key(output: EventOutput) -> tuple[int, str, str, str]:
 
 
 def _unique(db: Db, file: str) -> str:
+    """``file``, or "<stem> (2)<suffix>" … when another output holds that name in its folder
+    as Windows compares names (case ignored), so no file is written over another."""
     stem, dot, suffix = file.rpartition(".")
     if not dot:
         stem, suffix = file, ""
+    folder = file.rpartition("/")[0]
+    like = folder.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "/%"
+    rows = db.execute("SELECT file FROM event_outputs WHERE file LIKE ? ESCAPE '\\'", (like,))
+    taken = {name_key(r[0]) for r in rows}
     candidate, n = file, 1
-    while db.execute("SELECT 1 FROM event_outputs WHERE file = ?", (candidate,)).fetchone():
+    while name_key(candidate) in taken:
         n += 1
         candidate = f"{stem} ({n}){dot}{suffix}"
     return candidate

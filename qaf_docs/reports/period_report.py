@@ -25,7 +25,7 @@ from qaf_docs.reports.figures import pct
 from qaf_docs.reports.names import Pseudonyms, without_child
 from qaf_docs.reports.periods import Period
 from qaf_docs.reports.report_content import build_context
-from qaf_docs.safe_output import atomic_write
+from qaf_docs.safe_output import atomic_write, windows_name
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates, frameworks_of
 
 _TREND_PERIODS = 4
@@ -164,11 +164,8 @@ def period_report_path(workspace: Workspace, period: Period) -> Path:
 
 def round_report_path(workspace: Workspace, round_id: str) -> Path:
     """Where the report on round ``round_id`` goes (a copy beside it when this one is open)."""
-    return workspace.reports_dir / f"round_{_safe(round_id)}.docx"
-
-
-def _safe(name: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in name)
+    # Not "_" for every space and dot: "Q1 2026" and "Q1_2026" would share one report.
+    return workspace.reports_dir / f"round_{windows_name(round_id)}.docx"
 
 
 def _render(

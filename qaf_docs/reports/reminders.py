@@ -20,7 +20,7 @@ from qaf_docs.messages import draft, fold, for_team, with_role
 from qaf_docs.records import AWAITING_RETURN, AuditResult, EscalationRecord, Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
-from qaf_docs.safe_output import atomic_write, windows_name
+from qaf_docs.safe_output import atomic_write, name_key, windows_name
 
 SOON = timedelta(days=7)
 TEAM_MANAGER = "Team Manager"
@@ -287,10 +287,20 @@ def _managers(
 def write_reminders(
     plan: ReminderPlan, folder: Path, today: date, *, sender: str = ""
 ) -> list[Path]:
-    """Write each reminder as ``<folder>/<recipient>.eml`` (a draft Outlook opens ready to send)."""
+    """Write each reminder as ``<folder>/<recipient>.eml`` (a draft Outlook opens ready to send).
+
+    Two people whose names make the same file name on Windows ("Jo Smith." and "Jo Smith", or
+    "A/B" and "A-B") get "<name> (2).eml", never one reminder written over the other.
+    """
     written: list[Path] = []
+    used: set[str] = set()
     for reminder in plan.reminders:
         data = draft(reminder.to, reminder.subject, reminder.body(today), sender=sender)
-        path = folder / f"{windows_name(reminder.to.name)}.eml"
+        name, n = windows_name(reminder.to.name), 1
+        while name_key(name if n == 1 else f"{name} ({n})") in used:
+            n += 1
+        name = name if n == 1 else f"{name} ({n})"
+        used.add(name_key(name))
+        path = folder / f"{name}.eml"
         written.append(atomic_write(path, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
     return written
