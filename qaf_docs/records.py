@@ -359,6 +359,7 @@ class EscalationRecord:
     reason: str
     resolved_on: date | None
     resolution: str | None
+    resolved_by: str | None = None  # who closed it, where ``qaf escalations --resolve --by`` said
 
     @property
     def open(self) -> bool:

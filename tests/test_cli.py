@@ -42,6 +42,7 @@ AUDIT_KEYS = {
     "case_facts", "agencies", "sections", "missing_historical_information",
     "audit_date", "round_kind",
     "escalation_grade", "final_grade",  # added when escalation outcomes got their own grade
+    "returned_late", "return_overdue",  # the tracker's late and overdue returns, by its rules
 }  # fmt: skip
 DOMAIN_KEYS = {"domain", "grade", "rationale", "indicators"}
 DOMAIN_KEYS |= {"moderated_grade"}  # the audit lifecycle (issue 10)

@@ -62,8 +62,9 @@ def test_inadequate_again_escalates_to_the_assistant_director_then_the_executive
     # How it was resolved travels with it (the JSON and the CSV alike).
     assert escalations[1].resolution
     assert item["escalations"][0]["resolution"] == escalations[1].resolution
-    rows = csv_tables([item])["escalations.csv"]
-    assert rows[0][-1] == "resolution" and rows[1][0][-1] == escalations[1].resolution
+    header, [row, *_] = csv_tables([item])["escalations.csv"]
+    assert row[header.index("resolution")] == escalations[1].resolution
+    assert header[:6] == ["audit_ref", "level", "raised_on", "reason", "resolved_on", "resolution"]
 
 
 def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation_once_moderated(
@@ -139,6 +140,9 @@ def test_a_concern_is_recorded_and_routed_even_when_the_rest_of_the_form_is_refu
             "raised_on": TODAY.isoformat(),
             "text": "Bruising seen; TM told today.",
             "escalated_to": concern.roles,
+            "resolved_on": None,  # open until someone resolves it
+            "resolved_by": None,
+            "resolution": None,
         }
     ]
     assert item["escalations"] == []

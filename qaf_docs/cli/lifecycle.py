@@ -125,6 +125,7 @@ def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
 @click.option("--all", "show_all", is_flag=True, help="Also list resolved escalations.")
 @click.option("--resolve", type=int, default=None, help="Resolve the escalation with this number.")
 @click.option("--note", default="", help="With --resolve: how it was resolved (required).")
+@click.option("--by", "by_whom", default="", help="With --resolve: who resolved it (recorded).")
 @click.option(
     "--grade",
     default=None,
@@ -133,7 +134,12 @@ def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
 )
 @workspace_option
 def escalations(
-    workspace: Path | None, show_all: bool, resolve: int | None, note: str, grade: str | None
+    workspace: Path | None,
+    show_all: bool,
+    resolve: int | None,
+    note: str,
+    by_whom: str,
+    grade: str | None,
 ) -> None:
     """List open escalations (Inadequate pathway, grade disputes), or resolve one.
 
@@ -143,7 +149,7 @@ def escalations(
         qaf escalations
 
         \b
-        qaf escalations --resolve 3 --note "3-way meeting agreed the moderated grade"
+        qaf escalations --resolve 3 --note "3-way meeting agreed the moderated grade" --by "Sam Lead"
 
         \b
         qaf escalations --resolve 4 --note "Head of Service review" --grade Good
@@ -155,12 +161,14 @@ def escalations(
         raise QafError("--grade goes with --resolve: say which escalation decided the grade.")
     if note and resolve is None:
         raise QafError("--note goes with --resolve: say which escalation the note resolves.")
+    if by_whom and resolve is None:
+        raise QafError("--by goes with --resolve: say which escalation was resolved.")
     ws = workspace_at(workspace)
     with open_register(ws) as register:
         if resolve is not None:
             from qaf_docs.cli.case_notes import produce_and_say
 
-            for line in _resolve(ws, register, resolve, note, grade):
+            for line in _resolve(ws, register, resolve, note, grade, by_whom):
                 click.echo(line)
             produce_and_say(ws, register)  # the outcome's case note and who is told
             return
@@ -168,7 +176,8 @@ def escalations(
     if not found:
         click.echo("No open escalations.")
     for e in found:
-        state = "open" if e.open else f"resolved {uk(e.resolved_on)}: {e.resolution}"
+        by = f" by {e.resolved_by}" if e.resolved_by else ""
+        state = "open" if e.open else f"resolved {uk(e.resolved_on)}{by}: {e.resolution}"
         click.echo(
             f"{e.id}. {e.audit_ref} case {e.case_id}: {e.title} ({uk(e.raised_on)}, "
             f"to {', '.join(e.roles)}) - {e.reason} - {state}"
@@ -346,7 +355,7 @@ def generate_moderation_forms(ws: Workspace) -> None:
 
 
 def _resolve(
-    ws: Workspace, register: Register, number: int, note: str, grade: str | None
+    ws: Workspace, register: Register, number: int, note: str, grade: str | None, by: str = ""
 ) -> list[str]:
     """Resolve escalation ``number``; with a grade, follow the Inadequate pathway if it is one."""
     from qaf_docs.workspace import frameworks_of
@@ -363,7 +372,7 @@ def _resolve(
                 f"'{grade}' is not a grade on this audit's scale; use one of: "
                 f"{', '.join(framework.scale.grades)}. Escalation {number} is still open."
             )
-    resolved = register.resolve_escalation(number, on=today, resolution=note, grade=decided)
+    resolved = register.resolve_escalation(number, on=today, resolution=note, grade=decided, by=by)
     lines = [f"Escalation {number} resolved: {resolved.resolution}."]
     if decided is not None and decided == framework.scale.inadequate:
         for e in register.apply_pathway(resolved.audit_ref, framework, today):

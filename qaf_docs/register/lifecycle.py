@@ -237,9 +237,9 @@ class LifecycleBook(Connection):
         return next((e for e in self.escalations(audit_ref=audit_ref) if e.id == new), None)
 
     def resolve_escalation(
-        self, escalation_id: int, *, on: date, resolution: str, grade: str | None = None
+        self, number: int, *, on: date, resolution: str, grade: str | None = None, by: str = ""
     ) -> EscalationRecord:
-        """Close an open escalation with what resolved it; return it as it now stands.
+        """Close open escalation ``number`` with what resolved it and who; return it as it stands.
 
         ``grade``: the grade the escalation decided (West Sussex: "The outcome of escalation will
         determine the direction of the case work"). It becomes the audit's final grade; the
@@ -249,13 +249,13 @@ class LifecycleBook(Connection):
             raise RegisterError("Say how the escalation was resolved.")
         with self.transaction() as db:
             row = db.execute(
-                "SELECT audit_ref, resolved_on FROM escalations WHERE id = ?", (escalation_id,)
+                "SELECT audit_ref, resolved_on FROM escalations WHERE id = ?", (number,)
             ).fetchone()
             if row is None:
-                raise RegisterError(f"There is no escalation number {escalation_id}.")
+                raise RegisterError(f"There is no escalation number {number}.")
             if row[1]:
                 raise RegisterError(
-                    f"Escalation {escalation_id} was resolved on {uk(date_or_none(row[1]))}."
+                    f"Escalation {number} was resolved on {uk(date_or_none(row[1]))}."
                 )
             before = None
             if grade is not None:
@@ -277,11 +277,12 @@ class LifecycleBook(Connection):
                     )
             reason = escalation_resolution(resolution, before, grade)
             db.execute(
-                "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE id = ?",
-                (on.isoformat(), reason, escalation_id),
+                "UPDATE escalations SET resolved_on = ?, resolution = ?, resolved_by = ? "
+                "WHERE id = ?",
+                (on.isoformat(), reason, by.strip() or None, number),
             )
             record_event(db, row[0], "escalation resolved", reason=reason)
-        return next(e for e in self.escalations(audit_ref=row[0]) if e.id == escalation_id)
+        return next(e for e in self.escalations(audit_ref=row[0]) if e.id == number)
 
     def apply_pathway(
         self, audit_ref: str, framework: Framework, on: date
@@ -403,6 +404,7 @@ class LifecycleBook(Connection):
             reason=r["reason"],
             resolved_on=date_or_none(r["resolved_on"]),
             resolution=r["resolution"],
+            resolved_by=r["resolved_by"],
         )
 
     def returned_form(self, audit_ref: str) -> dict[str, Any] | None:

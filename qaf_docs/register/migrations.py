@@ -342,6 +342,12 @@ def _m19_form_framework(db: Db) -> None:
     _add_column(db, "submissions", "framework_sha256", "TEXT")
 
 
+def _m20_resolved_by(db: Db) -> None:
+    # Who resolved an escalation or safeguarding concern, for the export and the listing; NULL for
+    # one resolved before it was asked (or without --by).
+    _add_column(db, "escalations", "resolved_by", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -362,4 +368,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("what each accepted form said, as a fingerprint", _m17_answers),
     ("the framework text each pack was made from", _m18_framework_texts),
     ("the framework text each accepted form was read against", _m19_form_framework),
+    ("who resolved each escalation", _m20_resolved_by),
 ]

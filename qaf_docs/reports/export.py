@@ -9,10 +9,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from qaf_docs import clock
 from qaf_docs.dates import written_date
 from qaf_docs.records import AuditResult
-from qaf_docs.register.lifecycle import CONCERN_LEVEL
+from qaf_docs.register.lifecycle import CONCERN_LEVEL, DISPUTE_LEVEL
 from qaf_docs.register.store import Register
+from qaf_docs.reports import figures
 from qaf_docs.safe_output import atomic_write, csv_safe
 
 EXPORT_FIELDS = (
@@ -20,6 +22,7 @@ EXPORT_FIELDS = (
     "issued_on", "due_on", "returned_on", "overall_grade", "moderated_grade",
     # Added later, so at the end: a column is only ever added, never renamed or moved.
     "audit_date", "round_kind", "reaudit_of", "escalation_grade", "final_grade",
+    "returned_late", "return_overdue",
 )  # fmt: skip
 DOMAIN_FIELDS = ("domain", "grade", "rationale", "moderated_grade")
 ACTION_FIELDS = (
@@ -27,9 +30,16 @@ ACTION_FIELDS = (
     "success_criteria", "impact_on_child", "signed_off_by", "signed_off_on",
 )  # fmt: skip
 AGENCY_FIELDS = ("agency", "lead", "contribution", "finding")
-ESCALATION_FIELDS = ("level", "raised_on", "reason", "resolved_on", "resolution")
+# escalations.csv also lists each safeguarding concern, as the tracker's "Open escalations" and
+# ``qaf escalations`` count it; ``kind`` tells them apart (see ``ESCALATION_KINDS``).
+ESCALATION_FIELDS = (
+    "level", "raised_on", "reason", "resolved_on", "resolution",
+    "resolved_by", "kind", "escalated_to",
+)  # fmt: skip
+ESCALATION_KINDS = {CONCERN_LEVEL: "safeguarding concern", DISPUTE_LEVEL: "grade dispute"}
+PATHWAY_KIND = "Inadequate pathway"  # any other level: a step of the framework's pathway
 MODERATION_FIELDS = ("moderator", "moderated_on", "kind", "agreed", "reason")
-CONCERN_FIELDS = ("raised_on", "text", "escalated_to")
+CONCERN_FIELDS = ("raised_on", "text", "escalated_to", "resolved_on", "resolved_by", "resolution")
 
 
 def _iso(d: date | None) -> str | None:
@@ -42,8 +52,10 @@ def _fact_value(value: str) -> str:
     return written.isoformat() if written else value
 
 
-def audit_document(a: AuditResult) -> dict[str, Any]:
-    """Return one audit in the export's documented shape (ISO dates, None where unknown)."""
+def audit_document(a: AuditResult, today: date | None = None) -> dict[str, Any]:
+    """Return one audit in the export's documented shape (ISO dates, None where unknown); an
+    overdue return is as of ``today`` (default: the computer's date)."""
+    today = today or clock.today()
     return {
         "audit_ref": a.audit_ref,
         "case_id": a.case_id,
@@ -64,6 +76,10 @@ def audit_document(a: AuditResult) -> dict[str, Any]:
         # counts, so a reader need not know the order (escalation, moderator, auditor).
         "escalation_grade": a.escalation_grade,
         "final_grade": a.final_grade,
+        # Added: the tracker's "Returned late" and "Returns overdue", by its own rules, so a
+        # reader counts them as it does (a cancelled audit is in neither of its figures).
+        "returned_late": figures.returned_late(a),
+        "return_overdue": figures.return_overdue(a, today),
         "case_facts": {f.name: _fact_value(f.value) for f in a.case_facts},
         "domains": [
             {
@@ -128,12 +144,24 @@ def _lifecycle_document(a: AuditResult) -> dict[str, Any]:
                 "reason": e.reason,
                 "resolved_on": _iso(e.resolved_on),
                 "resolution": e.resolution,
+                # Added: who closed it (null: open, or not recorded), its kind and to whom.
+                "resolved_by": e.resolved_by,
+                "kind": ESCALATION_KINDS.get(e.level, PATHWAY_KIND),
+                "escalated_to": e.roles,
             }
             for e in a.escalations
             if e.level != CONCERN_LEVEL
         ],
         "concerns": [
-            {"raised_on": _iso(e.raised_on), "text": e.reason, "escalated_to": e.roles}
+            {
+                "raised_on": _iso(e.raised_on),
+                "text": e.reason,
+                "escalated_to": e.roles,
+                # Added: a concern is open until someone resolves it (null while open).
+                "resolved_on": _iso(e.resolved_on),
+                "resolved_by": e.resolved_by,
+                "resolution": e.resolution,
+            }
             for e in a.escalations
             if e.level == CONCERN_LEVEL
         ],
@@ -142,7 +170,8 @@ def _lifecycle_document(a: AuditResult) -> dict[str, Any]:
 
 def export_json(register: Register) -> str:
     """Return the register as the documented JSON document ``{"audits": [...]}``."""
-    audits = [audit_document(a) for a in register.results()]
+    today = clock.today()
+    audits = [audit_document(a, today) for a in register.results(today)]
     return json.dumps({"audits": audits}, indent=2, ensure_ascii=False)
 
 
@@ -158,7 +187,9 @@ def _csv_text(header: list[str], rows: list[list[Any]]) -> str:
 def export_csv(register: Register, folder: Path) -> list[Path]:
     """Write the :func:`csv_tables` (flat tables keyed by audit_ref) into ``folder``."""
     written = []
-    for name, (header, rows) in csv_tables([audit_document(a) for a in register.results()]).items():
+    today = clock.today()
+    documents = [audit_document(a, today) for a in register.results(today)]
+    for name, (header, rows) in csv_tables(documents).items():
         # utf-8-sig so Excel opens names with accents correctly.
         data = _csv_text(header, rows).encode("utf-8-sig")
         written.append(atomic_write(folder / name, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
@@ -186,14 +217,7 @@ def csv_tables(documents: list[dict[str, Any]]) -> dict[str, tuple[list[str], li
                 for x in a["actions"]
             ],
         ),
-        "escalations.csv": (
-            ["audit_ref", *ESCALATION_FIELDS],
-            [
-                [a["audit_ref"], *(e[k] for k in ESCALATION_FIELDS)]
-                for a in documents
-                for e in a["escalations"]
-            ],
-        ),
+        "escalations.csv": (["audit_ref", *ESCALATION_FIELDS], _escalation_rows(documents)),
     }
     tables.update(_part_tables(documents))
     tables["moderation.csv"] = (
@@ -207,12 +231,37 @@ def csv_tables(documents: list[dict[str, Any]]) -> dict[str, tuple[list[str], li
     tables["concerns.csv"] = (
         ["audit_ref", *CONCERN_FIELDS],
         [
-            [a["audit_ref"], c["raised_on"], c["text"], ", ".join(c["escalated_to"] or [])]
+            [a["audit_ref"], *(_flat(c[k]) for k in CONCERN_FIELDS)]
             for a in documents
             for c in a["concerns"]
         ],
     )
     return tables
+
+
+def _flat(value: Any) -> Any:
+    """A list (the roles an escalation went to) as one cell: "Team Manager, Head of Service"."""
+    return ", ".join(value) if isinstance(value, list) else value
+
+
+def _escalation_rows(documents: list[dict[str, Any]]) -> list[list[Any]]:
+    """Every escalation, safeguarding concerns included (a concern's text is its ``reason``), so
+    the rows with no ``resolved_on`` are the tracker's "Open escalations", as ``qaf escalations``
+    lists them; an audit's escalations first, then its concerns."""
+    rows = []
+    for a in documents:
+        concerns = [
+            {
+                **c,
+                "level": CONCERN_LEVEL,
+                "reason": c["text"],
+                "kind": ESCALATION_KINDS[CONCERN_LEVEL],
+            }
+            for c in a["concerns"]
+        ]
+        for e in [*a["escalations"], *concerns]:
+            rows.append([a["audit_ref"], *(_flat(e[k]) for k in ESCALATION_FIELDS)])
+    return rows
 
 
 def _part_tables(documents: list[dict[str, Any]]) -> dict[str, tuple[list[str], list[list[Any]]]]:
