@@ -89,3 +89,37 @@ def test_a_reminder_for_a_contact_with_a_bad_address_says_why_it_has_none(
     ) in out, out
     [path] = (workspace.outbox / "reminders" / TODAY.isoformat()).glob("Mo Derator*.eml")
     assert "To: Mo Derator\n" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("cell", "why"),
+    [
+        (
+            "auditor0@council",
+            "cannot be used (roster.csv row 2, column 'Work Email': 'auditor0@council' is not an "
+            "email address)",
+        ),
+        ("", "is blank"),
+    ],
+    ids=["bad", "blank"],
+)
+def test_an_auditor_with_a_bad_roster_address_is_written_to_at_the_address_the_register_holds(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, cell: str, why: str
+) -> None:
+    # The register holds the address the roster gave when the audit was allocated: the message
+    # went out with no address at all once the roster row was spoilt.
+    audit = issued[0]
+    assert (audit.auditor, audit.auditor_email) == ("Auditor 0", "auditor0@council.example")
+    (workspace.root / "roster.csv").write_text(
+        HEADER + f"Auditor 0,{cell},Auditor,,\n", encoding="utf-8"
+    )
+    moderate(workspace, audit, framework, "Good", "The plan is better than graded.")
+    out = qaf(workspace, "status")
+    [path] = (workspace.outbox / "notifications").rglob(f"{audit.audit_ref} *Auditor 0.eml")
+    assert "To: Auditor 0 <auditor0@council.example>\n" in path.read_text(encoding="utf-8")
+    said = (
+        f"audit {audit.audit_ref} (case {audit.case_id}): the roster's e-mail for Auditor 0 "
+        f"(auditor) {why}: their message is addressed to auditor0@council.example, the address "
+        "recorded when the audit was allocated; correct the roster"
+    )
+    assert said in out, out

@@ -8,6 +8,7 @@ showed Python's words.
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from datetime import timedelta
@@ -117,6 +118,91 @@ def test_a_broken_tag_in_the_re_audit_review_is_refused_in_an_ordinary_round(
     )
     plan_audits(register, workspace, 2)
     assert "a tag uses 'audit_reference'" in refused(workspace, register)
+
+
+def _round_of(register: Register, workspace: Workspace, cases: list[tuple[str, str]]) -> None:
+    """Record a round of one audit per (case type, team), in that order."""
+    audits = [
+        NewAudit(
+            case_id=f"10030{i}",
+            team=team,
+            worker="Worker",
+            case_type=case_type,
+            auditor="Auditor",
+            auditor_email="auditor@council.example",
+            due_on=TODAY + timedelta(days=20),
+        )
+        for i, (case_type, team) in enumerate(cases)
+    ]
+    register.record_round(
+        round_id=register.new_round_id("simple", TODAY),
+        kind="simple",
+        seed=1,
+        input_sha256="0" * 64,
+        rules={},
+        framework_id=workspace.load_settings().framework,
+        audits=audits,
+        today=TODAY,
+    )
+
+
+def test_a_broken_tag_only_one_case_type_shows_stops_the_run_before_the_first_pack(
+    workspace: Workspace, register: Register
+) -> None:
+    # The check rendered the first case (CIN) only: the run stopped at the first CP case.
+    rewrite(
+        workspace.templates / AUDIT_TEMPLATE,
+        "{{ case_id }}",
+        '{{ case_id }}{% if case_type == "CP" %}{{ oops }}{% endif %}',
+    )
+    _round_of(register, workspace, [("CIN", "Locality 1"), ("CIN", "Locality 1"), ("CP", "L1")])
+    message = refused(workspace, register)
+    assert "a tag uses 'oops'" in message
+
+
+def test_a_broken_tag_only_one_team_shows_stops_the_run_before_the_first_pack(
+    workspace: Workspace, register: Register
+) -> None:
+    rewrite(
+        workspace.templates / AUDIT_TEMPLATE,
+        "{{ case_id }}",
+        '{{ case_id }}{% if "North" in team %}{{ oops }}{% endif %}',
+    )
+    _round_of(register, workspace, [("CP", "South Locality"), ("CP", "North Locality")])
+    assert "a tag uses 'oops'" in refused(workspace, register)
+
+
+def test_a_broken_tag_only_a_case_without_a_team_shows_stops_the_run_before_the_first_pack(
+    workspace: Workspace, register: Register
+) -> None:
+    # A case list may leave a team blank: the part a template shows only then is checked too.
+    rewrite(
+        workspace.templates / AUDIT_TEMPLATE,
+        "{{ case_id }}",
+        "{{ case_id }}{% if not team %}{{ oops }}{% endif %}",
+    )
+    _round_of(register, workspace, [("CP", "South Locality"), ("CP", "North Locality")])
+    assert "a tag uses 'oops'" in refused(workspace, register)
+
+
+def test_a_template_that_branches_on_case_type_and_team_still_writes_every_pack(
+    workspace: Workspace, register: Register
+) -> None:
+    # Checking more audits refuses nothing a good template does.
+    rewrite(
+        workspace.templates / AUDIT_TEMPLATE,
+        "{{ case_id }}",
+        '{{ case_id }}{% if case_type == "CP" and "North" in team %} (North CP){% endif %}',
+    )
+    _round_of(register, workspace, [("CIN", "South"), ("CP", "North"), ("CP", "South")])
+    assert len(generate_packs(workspace, register)) == 3
+    north_cp = next(a for a in register.audits() if a.team == "North")
+    assert "100301 (North CP)" in _body_text(pack_docx(workspace, north_cp))
+
+
+def _body_text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as z:
+        return re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode("utf-8"))
 
 
 @pytest.mark.parametrize(

@@ -30,7 +30,10 @@ from qaf_docs.workspace import AUDIT_TEMPLATE, Workspace
 
 pytestmark = pytest.mark.both_backends
 
-CP_TAG = '{% if case_type == "CP" %}{{ assessment_outcome }}{% endif %}'
+
+def one_case_tag(case_id: str) -> str:
+    """A broken tag only one case's pack shows: no check before the run can meet it."""
+    return f'{{% if case_id == "{case_id}" %}}{{{{ assessment_outcome }}}}{{% endif %}}'
 
 
 @pytest.fixture(autouse=True)
@@ -108,11 +111,12 @@ def fail_on_call(n: int, error: BaseException, real: Callable[..., Any]) -> Call
     return patched
 
 
-def test_a_tag_only_cp_cases_reach_names_the_audit_and_the_next_run_writes_only_the_rest(
+def test_a_tag_only_one_case_reaches_names_the_audit_and_the_next_run_writes_only_the_rest(
     workspace: Workspace, register: Register
 ) -> None:
-    refs = plan(register, workspace, ["CIN", "CIN", "CIN", "CP", "CIN", "CP"])
-    rewrite_template(workspace, "{{ case_id }}", "{{ case_id }}" + CP_TAG)
+    # Not the first CP case: the check before the run renders one of each case type.
+    refs = plan(register, workspace, ["CP", "CIN", "CIN", "CP", "CIN", "CP"])
+    rewrite_template(workspace, "{{ case_id }}", "{{ case_id }}" + one_case_tag("100203"))
     result = generate(workspace)
     assert result.exit_code == 1 and "Traceback" not in result.output
     message = result.output
@@ -125,7 +129,7 @@ def test_a_tag_only_cp_cases_reach_names_the_audit_and_the_next_run_writes_only_
     audits = audits_by_ref(register)
     first = {r: sha(pack_docx(workspace, audits[r])) for r in refs[:3]}
 
-    rewrite_template(workspace, CP_TAG, "")  # fixed in Word
+    rewrite_template(workspace, one_case_tag("100203"), "")  # fixed in Word
     again = generate(workspace)
     assert again.exit_code == 0, again.output
     assert "Wrote 3 audit tools and 3 action trackers" in again.output
@@ -263,9 +267,9 @@ def test_on_every_core_the_audit_named_is_the_one_that_failed_and_the_count_is_t
     # packs other workers had written meanwhile were on disk but counted nowhere.
     monkeypatch.setenv("QAF_WORKERS", "2")
     types = ["CIN"] * (POOL_FROM + 12)
-    types[40] = "CP"  # inside a worker's batch, not its first
+    types[0] = types[40] = "CP"  # inside a worker's batch, not its first
     refs = plan(register, workspace, types)
-    rewrite_template(workspace, "{{ case_id }}", "{{ case_id }}" + CP_TAG)
+    rewrite_template(workspace, "{{ case_id }}", "{{ case_id }}" + one_case_tag("100240"))
     result = generate(workspace)
     assert f"stopped at audit {refs[40]} (case 100240, case type CP)" in result.output
     issued = [r for r, status in statuses(register).items() if status == "issued"]

@@ -373,3 +373,82 @@ def test_round_allocate_counts_this_months_audits_of_a_name_retyped_mid_month(tm
     )
     late = [who for case_id, (_, who) in allocated(ws).items() if case_id not in before]
     assert late == ["Cat Lee", "Cat Lee"], done.output
+
+
+# -- qaf round reassign, add and swap with the roster's mistakes ----------------------------------
+
+
+def _round_of_six(tmp_path: Path) -> tuple[Workspace, Path, str, dict[str, str]]:
+    """A round of 6 audits, all Cat Lee's (Quality Assurance), and case id -> team not drawn."""
+    ws = init_workspace(tmp_path / "ws")
+    (ws.root / "roster.csv").write_text(
+        HEADER + "Cat Lee,cat@council.example,QA Auditor,Quality,10\n", "utf-8"
+    )
+    cases = case_list_csv(tmp_path, {"Children in Care Team 1": 5, "Children in Care Team 2": 5})
+    result = sample(ws.root, cases, "--n", "6", "--seed", "1")
+    found = re.search(r"Round (\S+) \(seed", result.output)
+    assert found and result.exit_code == 0, result.output
+    drawn = allocated(ws)
+    teams = dict(line.split(",")[:2] for line in cases.read_text("utf-8").splitlines()[1:])
+    return ws, cases, found.group(1), {c: t for c, t in teams.items() if c not in drawn}
+
+
+def _change(ws: Workspace, round_id: str, cases: Path, which: str, left: dict[str, str]) -> Result:
+    """Run ``qaf round <which>`` on the round's first Children in Care Team 1 audit (or case)."""
+    with Register.open(ws.register_path) as register:
+        audit = next(a for a in register.audits() if a.team == "Children in Care Team 1")
+    new_case = next(c for c, t in left.items() if t == "Children in Care Team 1")
+    args = {
+        "reassign": ["reassign", audit.audit_ref, "--to", "Ann Smith"],
+        "add": ["add", round_id, new_case, str(cases), "--auditor", "Ann Smith"],
+        "swap": ["swap", audit.audit_ref, str(cases)],
+    }[which]
+    return CliRunner().invoke(
+        cli, ["round", *args, "--by", "Sam Lead", "--reason", "cover", "-w", str(ws.root)]
+    )
+
+
+@pytest.mark.parametrize("which", ["reassign", "add", "swap"])
+def test_round_changes_name_a_misspelt_roster_team_and_record_nothing(
+    tmp_path: Path, which: str
+) -> None:
+    # Ann manages "CIC 1", the case list's Children in Care Team 1: given its case, she would
+    # audit her own team's work, which qaf sample and qaf round allocate refuse to risk.
+    ws, cases, round_id, left = _round_of_six(tmp_path)
+    before = allocated(ws)
+    (ws.root / "roster.csv").write_text(
+        HEADER
+        + "Cat Lee,cat@council.example,QA Auditor,Quality,10\n"
+        + "Ann Smith,ann@council.example,Deputy Team Manager,CIC 1,5\n",
+        "utf-8",
+    )
+    refused = _change(ws, round_id, cases, which, left)
+    assert refused.exit_code != 0
+    assert (
+        "row 3, column 'Team': 'CIC 1' (Ann Smith) is not spelled as any team on the case list, "
+        "which has 'Children in Care Team 1'" in refused.output
+    ), refused.output
+    assert "nothing was recorded" in refused.output and "Traceback" not in refused.output
+    assert allocated(ws) == before
+
+
+@pytest.mark.parametrize("which", ["reassign", "add", "swap"])
+def test_round_changes_show_the_team_rule_notes_qaf_sample_shows(
+    tmp_path: Path, which: str
+) -> None:
+    ws, cases, round_id, left = _round_of_six(tmp_path)
+    (ws.root / "roster.csv").write_text(
+        HEADER
+        + "Cat Lee,cat@council.example,QA Auditor,Quality,10\n"
+        + "Ann Smith,ann@council.example,QA Auditor,Quality,5\n"
+        + "Dan Roe,dan@council.example,Practice Manager,,5\n",
+        "utf-8",
+    )
+    done = _change(ws, round_id, cases, which, left)
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    assert (
+        "note: The roster's Team column gives no team for row 4 (Dan Roe, Practice Manager): "
+        "nothing keeps this auditor from auditing their own team's cases." in said
+    ), done.output
+    assert "note: The roster's team(s) 'Quality' (Cat Lee, Ann Smith) match no team" in said

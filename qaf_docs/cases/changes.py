@@ -3,8 +3,10 @@
 Each change is checked first and refused with a plain-English reason (nothing recorded) when it
 breaks a rule: a returned audit cannot be cancelled; an audit goes only to an auditor who may take
 it (independence for the round's kind, capacity this month); an added case must be open and not
-already in an open audit. Then one register transaction records the change with who, when and why,
-withdrawn packs move to ``outbox/packs/<round>/withdrawn/``, and the manifest is refreshed.
+already in an open audit; a roster team misspelt like a case's team is refused, and the
+roster's other team-rule notes are shown, as ``qaf sample`` does (``own_team.team_rule_notes``).
+Then one register transaction records the change with who, when and why, withdrawn packs move to
+``outbox/packs/<round>/withdrawn/``, and the manifest is refreshed.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from qaf_docs.case_ids import case_key
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, CaseType, id_sort_key
 from qaf_docs.cases.manifest_changes import refresh_manifest
-from qaf_docs.cases.own_team import may_audit
+from qaf_docs.cases.own_team import may_audit, team_rule_notes
 from qaf_docs.cases.plan import RoundSpec
 from qaf_docs.cases.roster import Auditor, fold_name, read_roster
 from qaf_docs.cases.rounds import find_roster, history, read_cases
@@ -182,6 +184,11 @@ def cancel(
     )
 
 
+def _said(notes: list[str]) -> list[str]:
+    """The roster's team-rule notes, as ``qaf round allocate`` says them."""
+    return [f"  note: {n}" for n in notes]
+
+
 def _auditor(roster: list[Auditor], name: str) -> Auditor:
     for a in roster:
         if fold_name(a.name) == fold_name(name):
@@ -237,6 +244,9 @@ def reassign(
     roster = read_roster(find_roster(ws, roster_path))
     with open_register(ws) as register:
         audit = _open_audit(register, audit_ref, "reassign")
+        # No case list here: the round's cases are as the register recorded them from it.
+        drawn = [_case_of(a) for a in register.audits(round_id=audit.round_id)]
+        notes = team_rule_notes(drawn, roster)
         auditor = _auditor(roster, to)
         if fold_name(auditor.name) == fold_name(audit.auditor):
             raise SamplingError(f"Audit {audit_ref} is already {auditor.name}'s.")
@@ -255,6 +265,7 @@ def reassign(
         [
             f"Audit {audit_ref} reassigned from {audit.auditor} to {auditor.name}. Recorded: by "
             f"{by_whom}, because {reason}.",
+            *_said(notes),
             *(
                 [f"The old pack was withdrawn; write the new one with: qaf generate --round "
                  f"{audit.round_id}"]
@@ -284,6 +295,7 @@ def add(
     roster = read_roster(find_roster(ws, roster_path))
     # Leading zeros aside, as the list and the register may spell one child's id differently.
     cases = {case_key(c.case_id): c for c in read_cases(ws, caselist, today).children()}
+    notes = team_rule_notes(list(cases.values()), roster)
     with open_register(ws) as register:
         spec = round_spec_of(register, round_id)
         found = cases.get(case_key(case_id.strip()))
@@ -317,6 +329,7 @@ def add(
         [
             f"Added case {case.case_id} to round {round_id} as audit {ref} for {auditor.name}, "
             f"recorded as chosen by {by_whom} (not random), because {reason}.",
+            *_said(notes),
             f"Next: qaf generate --round {round_id}",
             *late,
         ]
@@ -357,6 +370,7 @@ def swap(
     by_whom, reason = who_and_why(by_whom, reason)
     roster = read_roster(find_roster(ws, roster_path))
     case_list = read_cases(ws, caselist, today)
+    notes = team_rule_notes(case_list.children(), roster)
     with open_register(ws) as register:
         audit = _open_audit(register, audit_ref, "swap")
         spec = round_spec_of(register, audit.round_id)
@@ -398,6 +412,7 @@ def swap(
             f"{new.case_id} (audit {ref}), drawn at random from {len(pool)} eligible case(s) in "
             f"the same group ({_stratum_text(old, strata)}). Recorded: by {by_whom}, because "
             f"{reason}.",
+            *_said(notes),
             f"Next: qaf generate --round {audit.round_id}",
             *late,
         ],

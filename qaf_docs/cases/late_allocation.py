@@ -22,10 +22,9 @@ from qaf_docs.cases.case import Case
 from qaf_docs.cases.changes import round_spec_of, update_manifest, who_and_why
 from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import how_drawn, read_manifest_record
-from qaf_docs.cases.own_team import team_rule_warnings
+from qaf_docs.cases.own_team import team_rule_notes
 from qaf_docs.cases.roster import read_roster
 from qaf_docs.cases.rounds import find_roster, history, read_cases
-from qaf_docs.cases.team_names import check_team_spellings
 from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError
 from qaf_docs.records import NewAudit
@@ -82,8 +81,7 @@ def allocate_later(
     roster = read_roster(find_roster(ws, roster_path))
     case_list = read_cases(ws, caselist, today)
     listed = {case_key(c.case_id): c for c in case_list.children()}
-    check_team_spellings(roster, (c.team for c in listed.values()))
-    notes = team_rule_warnings(list(listed.values()), roster)
+    notes = team_rule_notes(list(listed.values()), roster)
     headers = fact_headers(case_list)
     with open_register(ws, settings) as register:
         spec = round_spec_of(register, round_id)

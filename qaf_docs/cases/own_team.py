@@ -18,7 +18,7 @@ from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, id_sort_key
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor, fold_name
-from qaf_docs.cases.team_names import blank_team_warning
+from qaf_docs.cases.team_names import blank_team_warning, check_team_spellings
 
 
 @dataclass
@@ -42,6 +42,14 @@ def may_audit(auditor: Auditor, case: Case, spec: RoundSpec) -> bool:
         return False
     same_team = bool(case.team and fold_name(case.team) in auditor.teams())
     return not same_team or audits_own_team(auditor, spec)
+
+
+def team_rule_notes(children: Sequence[Case], roster: Sequence[Auditor]) -> list[str]:
+    """What ``qaf sample`` checks of the roster's teams, for any command that gives a case to an
+    auditor: refuse a team misspelt like one of ``children``'s (``check_team_spellings``: the
+    own-team rule would miss it), else the notes of ``team_rule_warnings``."""
+    check_team_spellings(roster, (c.team for c in children))
+    return team_rule_warnings(children, roster)
 
 
 def team_rule_warnings(children: Sequence[Case], roster: Sequence[Auditor]) -> list[str]:

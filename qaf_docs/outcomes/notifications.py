@@ -28,13 +28,15 @@ team on the roster; only when neither exists is every holder told, each message 
 ``qaf status`` saying which team's holder to add (:func:`~qaf_docs.messages.for_team`). Anyone
 who cannot be found, or has no e-mail, is a problem for ``qaf status``: their message is still
 written, addressed by name, where qaf knows the name, and otherwise nobody can be told and the
-problem says so, until a later run finds them on the roster (``produce`` readdresses it).
+problem says so, until a later run finds them on the roster (``produce`` readdresses it). An
+auditor whose roster row has no usable address is written to at the one the register recorded when
+the audit was allocated, and the problem says so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qaf_docs.dates import uk
 from qaf_docs.messages import Roster, fold, for_team
@@ -215,6 +217,8 @@ def _known(
                 f"{where}: the {role.lower()} {name} is not on the roster: their message "
                 "has no e-mail address; add it before sending"
             )
+    if not person.email and email:
+        return _register_address(person, email, role, where)
     if not person.email and person.email_problem:
         return person, (
             f"{where}: {person.name} ({role.lower()}) will not be told until their e-mail on the "
@@ -227,6 +231,18 @@ def _known(
             "add it before sending their message"
         )
     return person, ""
+
+
+def _register_address(person: Person, email: str, role: str, where: str) -> tuple[Person, str]:
+    """An auditor whose roster row lost its address is written to at the one the register recorded
+    when the audit was allocated (from that day's roster), and the warning says so: told at an
+    address the roster once gave beats a message nobody can send."""
+    why = f"cannot be used ({person.email_problem})" if person.email_problem else "is blank"
+    return replace(person, email=email), (
+        f"{where}: the roster's e-mail for {person.name} ({role.lower()}) {why}: their message is "
+        f"addressed to {email}, the address recorded when the audit was allocated; correct the "
+        "roster"
+    )
 
 
 def _subject(outcome: str, facts: AuditFacts) -> str:

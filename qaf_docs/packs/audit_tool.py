@@ -7,6 +7,7 @@ carries the audit's identity as custom document properties (``office.identity``)
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ from qaf_docs.packs.templates import (
     template_problem,
     wrong_kind_of_file,
 )
-from qaf_docs.records import ActionResult, AuditResult, DomainResult, Identity
+from qaf_docs.records import AuditResult, Identity
 from qaf_docs.safe_output import atomic_write
 
 ACTION_SLOTS = 8
@@ -294,6 +295,7 @@ class AuditToolWriter:
         self.slots = SlotRenderer(self.compiled, env) if self.compiled is not None else None
         self._properties = CustomProperties()
         self._shared: dict[tuple[str, str], tuple[Framework, dict[str, Any]]] = {}
+        self._text_checked = False
 
     def _framework_context(self, framework: Framework) -> dict[str, Any]:
         # One dict per framework, never changed: slot plans are keyed by its identity.
@@ -309,9 +311,12 @@ class AuditToolWriter:
         framework: Framework,
         action_days: int | None,
         previous: AuditResult | None = None,
+        variants: Iterable[Callable[[dict[str, Any]], dict[str, Any]]] = (),
     ) -> None:
         """Refuse the template (TemplateError) if the tool rendered for one audit of ``framework``
-        lacks a box its forms need; nothing is written. Once per framework and run, not per pack.
+        lacks a box its forms need, or if a broken tag is met with any of ``variants`` of its
+        values (``template_check``: the parts only some audits show); nothing is written.
+        A few audits per run, never per pack.
         """
         context = {
             **self._framework_context(framework),
@@ -323,12 +328,19 @@ class AuditToolWriter:
         else:
             root = rendered_tool(self.template, context).docx.element
         check_boxes(self.template, root, framework)
-        check_template_text(self.template)  # once readable: what renders and still spoils forms
-        # The parts only some audits show (case facts, a re-audit's review, the child's name) are
-        # rendered once more, all shown: a broken tag in one stops the run before any pack.
-        every = {**context, **every_part(framework)}
-        if self.compiled is None or self.compiled.render_parts(every) is None:
-            rendered_tool(self.template, every)
+        if not self._text_checked:  # once readable: what renders and still spoils forms
+            check_template_text(self.template)
+            self._text_checked = True
+        for variant in variants:
+            other = {**context, **variant(context)}
+            if self.compiled is None or self.compiled.render_parts(other) is None:
+                rendered_tool(self.template, other)  # raises naming the tag
+
+    def compared(self, names: Collection[str]) -> frozenset[str]:
+        """Those of ``names`` the template does more with than print or test: ``== "CP"``."""
+        if self.compiled is None:
+            return frozenset(names)
+        return self.compiled.usage.of(names).structural
 
     def write(
         self,
@@ -353,23 +365,6 @@ class AuditToolWriter:
             if members is not None:
                 return atomic_write(out, lambda tmp: write_zip(tmp, members), durable=durable)
         return render_audit_tool(self.template, {**shared, **case}, details.identity, out)
-
-
-def every_part(framework: Framework) -> dict[str, Any]:
-    """Made-up values that show every part of the tool some audits show and others do not."""
-    earlier = AuditResult(
-        audit_ref="QA0000-0000", case_id="0", round_id="", framework_id=framework.id, team="",
-        worker="", auditor="", status="returned", issued_on=None, due_on=None, returned_on=None,
-        audit_date=None, overall_grade="Good", moderated_grade=None,
-        domains=[DomainResult(d.title, "Good", "Why.") for d in framework.domains],
-        actions=[ActionResult("Action.", "Owner", None, "Not started", None)],
-    )  # fmt: skip
-    fact = {"label": "Start", "value": "01/01/2026", "since": "1 day", "flag": "Within 7 days"}
-    return {
-        "previous": lifecycle_context(framework, earlier)["previous"],
-        "case_facts": [fact],
-        **{name: "Shown" for name in ("child_name", "team", "worker", "auditor")},
-    }
 
 
 def write_audit_tool(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from qaf_docs.file_lock import WatcherLock
@@ -20,6 +21,7 @@ from qaf_docs.packs.audit_tool import AuditToolWriter
 from qaf_docs.packs.details import details_for, issued_at_now, pack_paths
 from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.packs.resume import GeneratedPacks, generate_lock, kept_pack, stopped
+from qaf_docs.packs.template_check import BRANCH_VALUES, audits_to_check, every_part, no_part
 from qaf_docs.packs.templates import template_version
 from qaf_docs.records import AuditRecord, AuditResult, CaseFact, Identity
 from qaf_docs.register.store import Register
@@ -193,21 +195,23 @@ def earlier_audits(register: Register, audits: list[AuditRecord]) -> dict[str, A
 
 
 def check_template(run: _Run, jobs: list[_Job]) -> None:
-    """Refuse an audit tool template that lacks a box the forms need, before any pack is written.
+    """Refuse an audit tool template that lacks a box the forms need or holds a broken tag, before
+    any pack is written.
 
-    One audit of each framework is rendered here, once per run (never per pack), by the writer
-    that then writes this process's packs.
+    Once per run (never per pack), by the writer that then writes this process's packs: one audit
+    of each framework and case type, and of each value of any other the template compares, each
+    rendered as it is, with every optional part shown and with every one hidden
+    (``template_check``).
     """
-    checked: set[str] = set()
-    for record, facts, previous in jobs:
-        if record.framework_id in checked:
-            continue
-        checked.add(record.framework_id)
+    if run.audit_tool is None:
+        run.audit_tool = AuditToolWriter(run.docx_template)
+    compared = run.audit_tool.compared(BRANCH_VALUES)
+    for record, facts, previous in audits_to_check(jobs, compared):
         framework = run.frameworks[record.framework_id]
-        if run.audit_tool is None:
-            run.audit_tool = AuditToolWriter(run.docx_template)
         details = details_for(record, run.settings, kind="audit_tool", case_facts=facts)
-        run.audit_tool.check(details, framework, _action_days(run.settings, framework), previous)
+        variants = (partial(every_part, framework), lambda _: no_part())
+        days = _action_days(run.settings, framework)
+        run.audit_tool.check(details, framework, days, previous, variants)
         if run.tracker is None:  # the tracker template is filled once here: refused before a pack
             tracker = details_for(record, run.settings, kind="action_tracker")
             run.tracker = TrackerWriter(run.xlsx_template, tracker)
