@@ -48,6 +48,7 @@ from qaf_docs.cases.columns import (
     snake_header,
 )
 from qaf_docs.cases.date_order import DateOrders
+from qaf_docs.cases.misplaced_names import StaffCells
 from qaf_docs.cases.rows import (
     RowReader,
     SheetColumns,
@@ -85,6 +86,7 @@ class _Accumulator:
     personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
     hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
+    staff: StaffCells = field(default_factory=StaffCells)  # where each team / worker was read
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
@@ -181,6 +183,7 @@ def _build(
         read.append(sheet.name)
         _read_sheet(sheet, header_row, columns, acc, today)
     cases, id_spellings = _one_spelling(acc)
+    cases = acc.staff.clear_child_names(cases, acc.problems)  # never a child's name as staff
     case_list = CaseList(
         cases=cases,
         problems=acc.problems,
@@ -349,6 +352,7 @@ def _read_sheet(
         case = replace(case, attributes=attributes)
         acc.spellings.setdefault(case_key(case_id), Counter())[case_id] += 1
         acc.problems.extend(reader.problems)
+        acc.staff.note(case, sheet.name, row_no, columns)
         _add_episode(acc, case, sheet.name, row_no)
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
