@@ -242,3 +242,21 @@ def due_after(start: date, days: int) -> date:
     while day.weekday() >= 5 or day in bank:
         day += timedelta(days=1)
     return day
+
+
+# Words a date or a number may hold; any other word in a cell could be part of a name.
+_DATE_WORDS = frozenset(
+    {
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+        "dec", "january", "february", "march", "april", "june", "july", "august",
+        "september", "october", "november", "december", "st", "nd", "rd", "th", "of", "am",
+        "pm", "t", "z", "e",
+    }
+)  # fmt: skip
+
+
+def quotable(text: str) -> bool:
+    """Whether a cell's text may be quoted in a message: digits, dates and punctuation only, never
+    free text that might be a child's name (a row shifted by a stray comma puts names anywhere; a
+    manager types one into a tracker's date)."""
+    return all(w in _DATE_WORDS for w in re.findall(r"[^\W\d_]+", text.casefold()))

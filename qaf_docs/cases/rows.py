@@ -32,7 +32,7 @@ from qaf_docs.cases.columns import (
     strip_code,
 )
 from qaf_docs.cases.date_order import DateOrders
-from qaf_docs.dates import parse_date, uk, written_date
+from qaf_docs.dates import parse_date, quotable, uk, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
 
 # ----------------------------------------------------------------------------------------------
@@ -220,23 +220,6 @@ def _not_an_id(text: str) -> bool:
         return not text.strip("0")
     folded = fold_value(text)
     return not folded or folded in _NOT_IDS
-
-
-# Words a date or a number may hold; any other word in a cell could be part of a name.
-_DATE_WORDS = frozenset(
-    {
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
-        "dec", "january", "february", "march", "april", "june", "july", "august",
-        "september", "october", "november", "december", "st", "nd", "rd", "th", "of", "am",
-        "pm", "t", "z", "e",
-    }
-)  # fmt: skip
-
-
-def quotable(text: str) -> bool:
-    """Whether a cell's text may be quoted in a message: digits, dates and punctuation only, never
-    free text that might be a child's name (a row shifted by a stray comma puts names anywhere)."""
-    return all(w in _DATE_WORDS for w in re.findall(r"[^\W\d_]+", text.casefold()))
 
 
 def shown(text: str) -> str:

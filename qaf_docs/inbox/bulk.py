@@ -46,6 +46,7 @@ from qaf_docs.inbox.identity_checks import (
 from qaf_docs.inbox.ingest import FilesHandledError, Ingestor, Outcome, handled_summary
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
+from qaf_docs.inbox.reasons import register_reason
 from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
@@ -280,7 +281,7 @@ class BulkIngestor(Ingestor):
         note = rejection_note(
             path.name, audit, found, for_manager=for_manager, kept=kept, named=named, label=label
         )
-        reason = "; ".join(f.line() for f in errors(found))[:2000]
+        reason = register_reason(errors(found), self._framework.offered())[:2000]
         ref = audit.audit_ref if audit else None
         self.register.record_rejection(
             sha256=digest,

@@ -57,6 +57,17 @@ class FrameworkCache:
                 self._known[framework_id] = self.ws.load_framework(self.settings)
         return self._known[framework_id]
 
+    def offered(self) -> set[str]:
+        """What a problem may quote from the frameworks: their ids and grades (qaf offered them
+        in the form's lists; nobody typed them). The workspace's frameworks and any met so far."""
+        for name in self.settings.framework_names():
+            try:
+                self(name)
+            except QafError:
+                continue  # a framework that cannot be read quotes nothing
+        frameworks = [*self._known.values(), *self._kept.values()]
+        return {w for f in frameworks for w in (f.id, *f.scale.grades)} | set(self._known)
+
 
 def file_identity(package: Package) -> Identity:
     """The identity a file carries in its document properties; IdentityError when it has none."""

@@ -44,6 +44,7 @@ from qaf_docs.inbox.notes import (
     write_note,
 )
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
+from qaf_docs.inbox.reasons import register_reason
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.records import AuditRecord, Identity
@@ -251,7 +252,7 @@ class Ingestor:
         note_text = rejection_note(
             path.name, audit, found, for_manager=for_manager, kept=kept, named=named, label=label
         )
-        reason = "; ".join(f.line() for f in errors(found))[:2000]
+        reason = register_reason(errors(found), self._framework.offered())[:2000]
         # The note is committed first: if qaf stops after the move, reconcile() can rewrite it.
         self.register.record_rejection(
             sha256=digest,

@@ -9,7 +9,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
 from qaf_docs.workspace import ValidationRules
 
-_VAGUE_DATES = (
+VAGUE_DATES = (
     "asap",
     "tbc",
     "tba",
@@ -126,7 +126,7 @@ def _action_findings(
         if not a.due_text and a.due_on is None:
             found.append(Finding("error", f"{where}: due date", "no due date", "Pick a due date."))
         elif a.due_on is None:
-            vague = a.due_text.strip().lower().rstrip(".!") in _VAGUE_DATES
+            vague = a.due_text.strip().lower().rstrip(".!") in VAGUE_DATES
             found.append(
                 Finding(
                     "error",
