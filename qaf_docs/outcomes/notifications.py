@@ -19,7 +19,9 @@
 
 No message names the child, whatever ``show_child_names`` says: an e-mail is forwarded and kept in
 mailboxes, so it gives the case id and the audit reference (the setting covers forms and the note
-for the child's own record).
+for the child's own record). What people wrote (the summary, actions, reasons) is quoted with the
+child's own names, where the register holds them, said as "the child", as reports quote it; the
+case note keeps the words as written.
 
 The practitioner is the case's allocated worker, found on the roster by name; the team manager is
 the roster's Team Manager of the case's team; the auditor is the audit's. Any other role (Service
@@ -44,6 +46,7 @@ from qaf_docs.outcomes.case_note import happened
 from qaf_docs.outcomes.facts import MISSING_HISTORY_TEXT, AuditFacts, responsibility
 from qaf_docs.outcomes.names import MISSING_HISTORY, is_urgent, told_of
 from qaf_docs.records import Person
+from qaf_docs.reports.names import without_child
 
 PRACTITIONER, TEAM_MANAGER, AUDITOR = "Practitioner", "Team Manager", "Auditor"
 MODERATOR = "Moderator"
@@ -271,6 +274,10 @@ def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str
     a = facts.audit
     if outcome == MISSING_HISTORY:
         return _missing_history_body(facts, person, why)
+
+    def said(text: str) -> str:  # what someone wrote, the child's own names taken out
+        return without_child(text, a.child_name)
+
     lines = [f"Dear {person.name},", "", happened(outcome, facts), ""]
     if why:
         lines += [why, ""]
@@ -280,7 +287,7 @@ def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str
     if facts.moderated_grade:
         lines.append(f"Moderated grade: {facts.moderated_grade}")
         if facts.moderation_reason:
-            lines.append(f"Moderator's reason: {facts.moderation_reason}")
+            lines.append(f"Moderator's reason: {said(facts.moderation_reason)}")
     if facts.escalation_grade:
         lines.append(f"Grade after escalation: {facts.escalation_grade}")
     if outcome in ("accepted", "reaudited") and moderate_at_once(facts):
@@ -291,19 +298,19 @@ def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str
         ]
     e = facts.escalation
     if outcome == "escalated" and e is not None:
-        lines += ["", f"{e.title} (raised {uk(e.raised_on)}): {e.reason}"]
+        lines += ["", f"{e.title} (raised {uk(e.raised_on)}): {said(e.reason)}"]
         if responsibility(facts):
             lines.append(responsibility(facts))
         if facts.next_audit_due:
             lines.append(f"The case is due to be audited again by {uk(facts.next_audit_due)}.")
     if facts.resolution:
-        lines += ["", f"Outcome of the escalation: {facts.resolution}"]
+        lines += ["", f"Outcome of the escalation: {said(facts.resolution)}"]
     if outcome in ("accepted", "reaudited") and facts.findings.strip():
-        lines += ["", "Summary", " ".join(facts.findings.split())[:600]]
+        lines += ["", "Summary", said(" ".join(facts.findings.split())[:600])]
     if facts.actions and outcome != "escalated":
         lines += ["", "Actions (owner, due date)"]
         lines += [
-            f"- {t.description} ({t.owner or 'no owner'}, due {uk(t.due_on) or 'no date'})"
+            f"- {said(t.description)} ({t.owner or 'no owner'}, due {uk(t.due_on) or 'no date'})"
             + (" - immediate" if t.immediate else "")
             for t in facts.actions
         ]
@@ -326,7 +333,8 @@ def _missing_history_body(facts: AuditFacts, person: Person, why: str) -> str:
         lines += [why, ""]
     lines += [
         f'What the auditor wrote under "{title}":',
-        " ".join((facts.missing_history or "").split()) or "(nothing was written there)",
+        without_child(" ".join((facts.missing_history or "").split()), a.child_name)
+        or "(nothing was written there)",
         "",
         f"Audit reference: {a.audit_ref}",
         "",

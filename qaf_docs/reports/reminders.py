@@ -4,7 +4,8 @@ Per auditor, packs due within a week or overdue; per moderator, the queue and it
 team manager, actions overdue or due within a week and trackers to return; per escalation role,
 and per role an escalation's level makes responsible for resolving it, what is open. Safeguarding concerns come first in every message that touches them. Whoever qaf must
 address but cannot find on the roster, or who has no e-mail, is a warning — never a silent skip.
-Messages name audits and cases; a child's name is never written.
+Messages name audits and cases; a child's name is never written, and an action's words are quoted
+with the child's own names (where the register holds them) said as "the child".
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from qaf_docs.messages import draft, fold, for_team, with_role
 from qaf_docs.records import AWAITING_RETURN, AuditResult, EscalationRecord, Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
+from qaf_docs.reports.names import without_child
 from qaf_docs.safe_output import atomic_write, name_key, windows_name
 
 SOON = timedelta(days=7)
@@ -173,6 +175,7 @@ def _escalations(
         duty = level.who_resolves() if level else ""
         responsible = level.responsible if level else []
         roles = [*e.roles, *(r for r in responsible if fold(r) not in map(fold, e.roles))]
+        reason = without_child(e.reason, audit.child_name if audit else None)
         for role in roles:
             # The case's team's holders of the role, as its notifications (messages.for_team);
             # a Team Manager is only ever the case's own team's, never another team's.
@@ -204,11 +207,11 @@ def _escalations(
                         CONCERN,
                         "Immediate safeguarding concern",
                         [
-                            f"audit {e.audit_ref} (case {e.case_id}), raised {uk(e.raised_on)}: {e.reason}"
+                            f"audit {e.audit_ref} (case {e.case_id}), raised {uk(e.raised_on)}: {reason}"
                         ],
                     )
                 else:
-                    said = f"{e.title}: audit {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)} - {e.reason}"
+                    said = f"{e.title}: audit {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)} - {reason}"
                     said = f"{said.rstrip('.')}. {duty}" if duty else said
                     book.add(person, ESCALATION, "Open escalations", [said])
 
@@ -263,11 +266,12 @@ def _managers(
                 f"{r.audit_ref} (case {r.case_id}): an immediate safeguarding concern is open"
             )
         items += [
-            f"{r.audit_ref} (case {r.case_id}): '{a.description}' OVERDUE since {uk(a.due_on)}"
+            f"{r.audit_ref} (case {r.case_id}): '{without_child(a.description, r.child_name)}' OVERDUE since {uk(a.due_on)}"
             for a in late
         ]
         items += [
-            f"{r.audit_ref} (case {r.case_id}): '{a.description}' due {uk(a.due_on)}" for a in soon
+            f"{r.audit_ref} (case {r.case_id}): '{without_child(a.description, r.child_name)}' due {uk(a.due_on)}"
+            for a in soon
         ]
         if unsigned:
             items.append(
