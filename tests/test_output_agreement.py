@@ -153,6 +153,39 @@ def test_the_export_shows_each_concern_open_or_resolved_as_the_tracker_and_escal
     assert rows[issued[0].audit_ref]["resolved_on"] == ""
 
 
+def test_an_overdue_audit_with_no_auditor_counts_everywhere_and_is_given_to_the_qa_lead(
+    workspace: Workspace, register: Register, issued: list[AuditRecord]
+) -> None:
+    """Overdue is "a pack not back by its due date" (DESIGN), and completion is against the plan:
+    an audit still planned with nobody given it, past its due date, is overdue in the tracker, the
+    export, ``qaf status`` and ``qaf remind`` alike. Nobody can be reminded of it, so status and
+    remind say so and name who acts: the QA lead, giving it an auditor."""
+    nobody = issued[0]
+    with register.transaction() as db:
+        db.execute(
+            "UPDATE audits SET status = 'planned', auditor = '', auditor_email = '', due_on = ? "
+            "WHERE audit_ref = ?",
+            ((TODAY - timedelta(days=3)).isoformat(), nobody.audit_ref),
+        )
+    qaf(workspace, "report")
+    counted = summary_row(workspace, "Returns overdue")
+    assert counted[1] == 1 and "an audit with no auditor yet counts too" in str(counted[2])
+    audits = json.loads(qaf(workspace, "export", "--format", "json"))["audits"]
+    assert [a["audit_ref"] for a in audits if a["return_overdue"]] == [nobody.audit_ref]
+
+    status = qaf(workspace, "status")
+    listed = [line for line in status.splitlines() if line.strip().startswith("overdue pack")]
+    assert len(listed) == counted[1]
+    assert nobody.audit_ref in listed[0] and "no auditor is allocated" in listed[0]
+    said = f'the QA lead gives it one with qaf round reassign {nobody.audit_ref} --to "NAME"'
+    assert said in listed[0]
+    reminded = qaf(workspace, "remind")
+    [warning] = [line for line in reminded.splitlines() if nobody.audit_ref in line]
+    due = TODAY - timedelta(days=3)
+    assert f"case {nobody.case_id}) is OVERDUE, was due {due:%d/%m/%Y}" in warning
+    assert "nobody can be reminded" in warning and "qaf round reassign" in warning
+
+
 def test_the_export_counts_returns_grades_and_actions_as_the_tracker_does(
     workspace: Workspace, framework: Framework, register: Register, issued: list[AuditRecord]
 ) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qaf_docs.records import ActionResult, AuditResult
+from qaf_docs.records import NOT_BACK, ActionResult, AuditResult
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 
 # What auditors write beside the grades, in the order reports show them.
@@ -34,7 +34,7 @@ STATUS_WORDS = {
     "cancelled": "Cancelled",
 }
 #: Statuses where the audit tool has not come back yet.
-AWAITING = {"planned", "allocated", "issued", "rejected"}
+AWAITING = set(NOT_BACK)
 
 
 def status_words(status: str) -> str:

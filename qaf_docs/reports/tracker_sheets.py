@@ -32,6 +32,9 @@ SHEETS = (
     "Warnings",
 )
 NO_DATA = "Not recorded by the register yet."
+#: An audit not back with nobody to chase: still overdue once past its due date (the Summary's
+#: note says why), and the QA lead is the one to act.
+NO_AUDITOR = "None yet: QA lead to allocate (qaf round reassign)"
 
 
 def write_all(
@@ -232,7 +235,8 @@ def returns_outstanding(book: Book, snapshot: list[AuditResult], today: date) ->
     waiting = [a for a in figures.counted(snapshot) if a.status in sources.AWAITING]
     waiting.sort(key=lambda a: a.due_on or date.max)
     rows = [
-        [a.audit_ref, a.case_id, a.team, a.auditor, sources.status_words(a.status), a.due_on,
+        [a.audit_ref, a.case_id, a.team, a.auditor or NO_AUDITOR, sources.status_words(a.status),
+         a.due_on,
          (today - a.due_on).days if a.due_on and a.due_on < today else None]
         for a in waiting
     ]  # fmt: skip
