@@ -99,9 +99,9 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 def test_the_export_shows_each_concern_open_or_resolved_as_the_tracker_and_escalations_do(
     workspace: Workspace, framework: Framework, issued: list[AuditRecord]
 ) -> None:
-    """An open and a resolved safeguarding concern: the export's JSON and CSV carry when each was
-    raised and resolved, by whom and how, and count the one still open as the tracker's Summary
-    "Open escalations" and ``qaf escalations`` do."""
+    """An open and a resolved safeguarding concern: the export's JSON and CSV and the tracker's
+    Concerns sheet carry when each was raised and resolved, by whom and how, and count the one
+    still open as the tracker's Summary "Open escalations" and ``qaf escalations`` do."""
     for audit, text in (
         (issued[0], "Bruising not followed up."),
         (issued[1], "No visit in 8 weeks."),
@@ -139,6 +139,19 @@ def test_the_export_shows_each_concern_open_or_resolved_as_the_tracker_and_escal
         e for a in audits for e in [*a["escalations"], *a["concerns"]] if e["resolved_on"] is None
     ]
     assert len(open_in_json) == summary_row(workspace, "Open escalations")[1]
+
+    # The tracker's Concerns sheet shows the QA team which is still open, and how the other closed.
+    sheet = load_workbook(workspace.tracker_path)["Concerns"]
+    header = [c.value for c in sheet[1]]
+    listed = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert listed[issued[0].audit_ref]["Status"] == "Open"
+    assert listed[issued[0].audit_ref]["Resolved on"] is None
+    shut = listed[issued[1].audit_ref]
+    assert shut["Status"] == "Resolved" and shut["Resolved on"].date() == TODAY  # type: ignore[union-attr]
+    assert (shut["Resolved by"], shut["Resolution"]) == ("Sam Lead", "Visit made")
 
     qaf(workspace, "export", "--format", "csv", "--output", str(workspace.root / "csv"))
     escalations = csv_rows(workspace.root / "csv" / "escalations.csv")

@@ -59,6 +59,10 @@ class Concern:
     raised_on: date | None
     text: str
     escalated_to: str
+    # Open until ``qaf escalations --resolve`` closes it: when, by whom (None: not recorded) and how.
+    resolved_on: date | None = None
+    resolved_by: str | None = None
+    resolution: str = ""
 
 
 def _value(obj: Any, name: str, default: Any = None) -> Any:
@@ -141,6 +145,9 @@ def concerns(a: AuditResult) -> list[Concern] | None:
                 _date(_value(e, "raised_on")),
                 str(_value(e, "reason", "") or ""),
                 ", ".join(_value(e, "roles", []) or []),
+                _date(_value(e, "resolved_on")),
+                _value(e, "resolved_by") or None,
+                str(_value(e, "resolution", "") or ""),
             )
             for e in routed
             if _value(e, "level") == CONCERN_LEVEL
@@ -150,6 +157,9 @@ def concerns(a: AuditResult) -> list[Concern] | None:
             _date(_value(c, "raised_on")),
             str(_value(c, "text", "") or ""),
             str(_value(c, "escalated_to", "") or ""),
+            _date(_value(c, "resolved_on")),
+            _value(c, "resolved_by") or None,
+            str(_value(c, "resolution", "") or ""),
         )
         for c in raw
     ]

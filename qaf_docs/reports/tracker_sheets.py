@@ -320,21 +320,26 @@ def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> N
 
 
 def concerns(book: Book, snapshot: list[AuditResult]) -> None:
-    """Safeguarding concerns auditors raised (once the register records them)."""
+    """Safeguarding concerns auditors raised (once the register records them), each Open (red)
+    until ``qaf escalations --resolve`` closes it, then when, by whom and how, as the export says."""
     recorded = [sources.concerns(a) for a in snapshot]
     rows = [
-        [a.audit_ref, a.case_id, a.team, c.raised_on, c.text, c.escalated_to]
+        [a.audit_ref, a.case_id, a.team, c.raised_on, c.text, c.escalated_to,
+         "Resolved" if c.resolved_on else "Open", c.resolved_on, c.resolved_by or "",
+         c.resolution]
         for a, found in zip(snapshot, recorded, strict=True)
         for c in found or []
-    ]
+    ]  # fmt: skip
     seen = any(found is not None for found in recorded)
     book.table(
         "Concerns",
-        ["Audit ref", "Case ID", "Team", "Raised on", "Concern", "Escalated to"],
+        ["Audit ref", "Case ID", "Team", "Raised on", "Concern", "Escalated to", "Status",
+         "Resolved on", "Resolved by", "Resolution"],
         rows,
-        wrap=(4,),
+        wrap=(4, 5, 9),
         empty="No concern raised." if seen else NO_DATA,
-    )
+        fills={6: lambda state: book.fills[RED] if state == "Open" else book.text},
+    )  # fmt: skip
 
 
 def indicators(book: Book, snapshot: list[AuditResult]) -> None:
