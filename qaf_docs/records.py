@@ -329,8 +329,19 @@ AUDIT_STATUSES = (
     "planned", "allocated", "issued", "returned", "rejected", "moderated", "actions open",
     "closed", "cancelled",
 )  # fmt: skip
-# A pack is still expected back while its audit is in one of these.
+# A pack is still expected back from its auditor while its audit is in one of these.
 AWAITING_RETURN = ("allocated", "issued", "rejected")
+# Not back yet: an audit still "planned" (no auditor yet) counts too. Overdue is "a pack not back
+# by its due date" (DESIGN), and completion is measured against the plan, so an audit nobody was
+# given is as overdue as one an auditor has not sent back; nobody can be reminded of it, so
+# ``qaf status`` and ``qaf remind`` tell the QA lead to give it an auditor instead.
+NOT_BACK = ("planned", *AWAITING_RETURN)
+
+
+def return_overdue(status: str, due_on: date | None, today: date) -> bool:
+    """Whether an audit's pack is not back (or was refused) and its due date has passed: the one
+    rule the tracker, the reports, the export, ``qaf status`` and ``qaf remind`` all count by."""
+    return status in NOT_BACK and due_on is not None and due_on < today
 
 
 @dataclass(frozen=True)

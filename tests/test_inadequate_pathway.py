@@ -7,6 +7,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from click.testing import CliRunner
 from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
 from lifecycle_helpers import (
     INADEQUATE,
@@ -17,6 +18,7 @@ from lifecycle_helpers import (
     run,
 )
 
+from qaf_docs.cli import cli
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Ingestor
@@ -87,6 +89,62 @@ def test_a_reaudit_that_is_no_longer_inadequate_resolves_the_open_escalation_onc
     [escalation] = register.escalations()
     assert escalation.resolved_on == TODAY
     assert escalation.resolution == f"audit {second.audit_ref} graded 'Good'"
+
+
+def history_of(ws: Workspace, audit_ref: str) -> list[str]:
+    result = CliRunner().invoke(cli, ["history", audit_ref, "-w", str(ws.root)])
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()
+
+
+def test_the_history_shows_who_resolved_an_escalation_how_and_the_grade_it_decided(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """``qaf escalations --resolve N --note ... --by NAME --grade G``: the audit's history says,
+    on the day, which escalation was resolved, the note, the grade it decided and who, as the
+    line that raised it says what and why."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    return_form(workspace, audit, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    [escalation] = register.escalations()
+    resolved = CliRunner().invoke(
+        cli,
+        ["escalations", "--resolve", str(escalation.id), "--note", "Head of Service review",
+         "--by", "Hana Head", "--grade", "Requires improvement to be good",
+         "-w", str(workspace.root)],
+    )  # fmt: skip
+    assert resolved.exit_code == 0, resolved.output
+
+    [line] = [x for x in history_of(workspace, audit.audit_ref) if "escalation resolved" in x]
+    assert line.startswith(f"{TODAY:%d/%m/%Y} at ")
+    assert line.endswith(
+        f"{escalation.title} (number {escalation.id}, raised {TODAY:%d/%m/%Y}): Head of Service "
+        f"review - outcome: '{INADEQUATE}' changed to 'Requires improvement to be good' "
+        "(by Hana Head)"
+    )
+
+
+def test_the_history_shows_an_escalation_the_pathway_resolved_on_the_audit_that_raised_it(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """A re-audit graded better closes the escalation the first audit raised: the first audit's
+    history says so, on the day, after the line that raised it."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    [second] = reaudit(workspace, register)
+    return_form(workspace, second, framework, name="r1m.docx", grade="Good", moderated="Good")
+    [escalation] = register.escalations()
+
+    lines = history_of(workspace, first.audit_ref)
+    assert "escalated" in lines[-2]
+    assert lines[-1].startswith(f"{TODAY:%d/%m/%Y} ") and "escalation resolved" in lines[-1]
+    assert lines[-1].endswith(
+        f"{escalation.title} (number {escalation.id}, raised {TODAY:%d/%m/%Y}): audit "
+        f"{second.audit_ref} graded 'Good'"
+    )
 
 
 def test_a_reaudit_moderated_down_to_inadequate_escalates_instead(

@@ -99,9 +99,9 @@ def csv_rows(path: Path) -> list[dict[str, str]]:
 def test_the_export_shows_each_concern_open_or_resolved_as_the_tracker_and_escalations_do(
     workspace: Workspace, framework: Framework, issued: list[AuditRecord]
 ) -> None:
-    """An open and a resolved safeguarding concern: the export's JSON and CSV carry when each was
-    raised and resolved, by whom and how, and count the one still open as the tracker's Summary
-    "Open escalations" and ``qaf escalations`` do."""
+    """An open and a resolved safeguarding concern: the export's JSON and CSV and the tracker's
+    Concerns sheet carry when each was raised and resolved, by whom and how, and count the one
+    still open as the tracker's Summary "Open escalations" and ``qaf escalations`` do."""
     for audit, text in (
         (issued[0], "Bruising not followed up."),
         (issued[1], "No visit in 8 weeks."),
@@ -140,6 +140,19 @@ def test_the_export_shows_each_concern_open_or_resolved_as_the_tracker_and_escal
     ]
     assert len(open_in_json) == summary_row(workspace, "Open escalations")[1]
 
+    # The tracker's Concerns sheet shows the QA team which is still open, and how the other closed.
+    sheet = load_workbook(workspace.tracker_path)["Concerns"]
+    header = [c.value for c in sheet[1]]
+    listed = {
+        r[0]: dict(zip(header, r, strict=True))
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    assert listed[issued[0].audit_ref]["Status"] == "Open"
+    assert listed[issued[0].audit_ref]["Resolved on"] is None
+    shut = listed[issued[1].audit_ref]
+    assert shut["Status"] == "Resolved" and shut["Resolved on"].date() == TODAY  # type: ignore[union-attr]
+    assert (shut["Resolved by"], shut["Resolution"]) == ("Sam Lead", "Visit made")
+
     qaf(workspace, "export", "--format", "csv", "--output", str(workspace.root / "csv"))
     escalations = csv_rows(workspace.root / "csv" / "escalations.csv")
     assert [r["kind"] for r in escalations] == ["safeguarding concern"] * 2
@@ -151,6 +164,39 @@ def test_the_export_shows_each_concern_open_or_resolved_as_the_tracker_and_escal
     assert rows[issued[1].audit_ref]["resolved_on"] == TODAY.isoformat()
     assert rows[issued[1].audit_ref]["resolved_by"] == "Sam Lead"
     assert rows[issued[0].audit_ref]["resolved_on"] == ""
+
+
+def test_an_overdue_audit_with_no_auditor_counts_everywhere_and_is_given_to_the_qa_lead(
+    workspace: Workspace, register: Register, issued: list[AuditRecord]
+) -> None:
+    """Overdue is "a pack not back by its due date" (DESIGN), and completion is against the plan:
+    an audit still planned with nobody given it, past its due date, is overdue in the tracker, the
+    export, ``qaf status`` and ``qaf remind`` alike. Nobody can be reminded of it, so status and
+    remind say so and name who acts: the QA lead, giving it an auditor."""
+    nobody = issued[0]
+    with register.transaction() as db:
+        db.execute(
+            "UPDATE audits SET status = 'planned', auditor = '', auditor_email = '', due_on = ? "
+            "WHERE audit_ref = ?",
+            ((TODAY - timedelta(days=3)).isoformat(), nobody.audit_ref),
+        )
+    qaf(workspace, "report")
+    counted = summary_row(workspace, "Returns overdue")
+    assert counted[1] == 1 and "an audit with no auditor yet counts too" in str(counted[2])
+    audits = json.loads(qaf(workspace, "export", "--format", "json"))["audits"]
+    assert [a["audit_ref"] for a in audits if a["return_overdue"]] == [nobody.audit_ref]
+
+    status = qaf(workspace, "status")
+    listed = [line for line in status.splitlines() if line.strip().startswith("overdue pack")]
+    assert len(listed) == counted[1]
+    assert nobody.audit_ref in listed[0] and "no auditor is allocated" in listed[0]
+    said = f'the QA lead gives it one with qaf round reassign {nobody.audit_ref} --to "NAME"'
+    assert said in listed[0]
+    reminded = qaf(workspace, "remind")
+    [warning] = [line for line in reminded.splitlines() if nobody.audit_ref in line]
+    due = TODAY - timedelta(days=3)
+    assert f"case {nobody.case_id}) is OVERDUE, was due {due:%d/%m/%Y}" in warning
+    assert "nobody can be reminded" in warning and "qaf round reassign" in warning
 
 
 def test_the_export_counts_returns_grades_and_actions_as_the_tracker_does(

@@ -416,3 +416,28 @@ def test_a_case_added_or_swapped_in_keeps_no_childs_name_where_forms_print_none(
     assert swapped.exit_code == 0, swapped.output
     assert len(audits(ws)) == 4
     assert {a.child_name for a in audits(ws)} == {None}
+
+
+def test_an_audit_with_no_auditor_given_one_by_reassign_gets_its_pack(
+    ws: Workspace, messy_list: Path
+) -> None:
+    """``qaf status`` and ``qaf remind`` tell the QA lead to give an overdue audit with no auditor
+    one with ``qaf round reassign``: the audit is then allocated, so ``qaf generate`` writes it."""
+    result = run(ws, "sample", messy_list, "--n", "1", "--seed", "11")
+    assert result.exit_code == 0, result.output
+    [audit] = audits(ws)
+    with Register.open(ws.register_path) as register, register.transaction() as db:
+        db.execute(
+            "UPDATE audits SET status = 'planned', auditor = '', auditor_email = '' "
+            "WHERE audit_ref = ?",
+            (audit.audit_ref,),
+        )
+    roster = synthetic_roster(20, capacity_scale=20)
+    other = next(a for a in roster if a.team and a.team != audit.team)
+    result = run(ws, "round", "reassign", audit.audit_ref, "--to", other.name, "--by", "Sam Lead",
+                 "--reason", "nobody was free at the draw")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert [a.status for a in audits(ws)] == ["allocated"]
+    generated = run(ws, "generate", "--round", audit.round_id)
+    assert generated.exit_code == 0, generated.output
+    assert (ws.packs / audit.round_id / f"{audit.audit_ref}.docx").is_file()

@@ -221,23 +221,24 @@ def cancel(workspace: Path | None, audit_ref: str, reason: str, by_whom: str) ->
 @click.argument("audit_ref", type=AUDIT_REF)
 @workspace_option
 def history(workspace: Path | None, audit_ref: str) -> None:
-    """Show every status change of one audit, with when and why.
+    """Show every status change of one audit, with when and why, and how each of its escalations
+    was resolved (by whom, the note, a grade it decided).
 
     Example:
 
         \b
         qaf history QA2611-0004
     """
-    from qaf_docs.dates import uk_time
     from qaf_docs.register.location import open_register
+    from qaf_docs.reports.history import history_lines
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
         known_audit(register, audit_ref)
         events = register.events(audit_ref)
-    for e in events:
-        moved = f"{e.from_status} -> {e.to_status}" if e.from_status != e.to_status else ""
-        click.echo(f"{uk_time(e.at)}  {e.event:<20} {moved:<26} {e.reason}")
+        escalations = register.escalations(audit_ref=audit_ref)
+    for line in history_lines(events, escalations):
+        click.echo(line)
 
 
 def plan_for(ws: Workspace, register: Register, today: date) -> ReminderPlan:

@@ -110,7 +110,8 @@ class ChangeBook(Connection):
                 db,
                 audit_ref,
                 "reassigned",
-                to_status="allocated" if row["status"] == "issued" else None,
+                # A planned audit given its first auditor is allocated, so qaf generate writes it.
+                to_status="allocated" if row["status"] in ("issued", "planned") else None,
                 reason=f"from {row['auditor'] or 'nobody'} to {auditor}: {reason} (by {by_whom})",
             )
             self._change(

@@ -9,7 +9,6 @@ from typing import Any
 from qaf_docs import clock
 from qaf_docs.case_ids import case_key
 from qaf_docs.records import (
-    AWAITING_RETURN,
     ActionResult,
     AuditResult,
     CaseFact,
@@ -18,6 +17,7 @@ from qaf_docs.records import (
     ModerationResult,
     Submission,
     TrackerRow,
+    return_overdue,
 )
 from qaf_docs.register import parts
 from qaf_docs.register.audits import AuditBook
@@ -280,9 +280,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
                     practitioner_present=None if present is None else bool(present),
                     moderator=(tool["moderator"] or None) if tool else None,
                     moderation_reason=(tool["moderation_reason"] or "") if tool else "",
-                    overdue=a.status in AWAITING_RETURN
-                    and a.due_on is not None
-                    and a.due_on < today,
+                    overdue=return_overdue(a.status, a.due_on, today),
                     moderation=moderation,
                     escalations=escalated.get(a.audit_ref, []),
                     reaudit_of=(

@@ -7,7 +7,8 @@ Definitions (the README repeats them for the QA team):
 * *returned*: the audit tool came back (a return date is recorded); *graded*: its final grade
   (an escalation's decision, else the moderator's, else the auditor's) is on the scale —
   "Not applicable" is never counted;
-* *returns overdue*: not back (planned, allocated, issued or refused) and past its due date;
+* *returns overdue*: not back (planned, allocated, issued or refused) and past its due date — a
+  planned audit nobody has been given yet included, as it is part of the plan;
   *returned late*: came back (first) after its due date. A period's report counts both among the
   audits *due back* in it (due date in the period), whenever they came back: a return is late or
   overdue against the plan it missed, as completion is measured "against plan", so an audit due in
@@ -27,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from qaf_docs import records
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult
 from qaf_docs.records import Checkpoint as RoundCheckpoint
@@ -72,8 +74,9 @@ def returned_late(a: AuditResult) -> bool:
 
 
 def return_overdue(a: AuditResult, today: date) -> bool:
-    """Whether the audit is not back (or was refused) and its due date has passed."""
-    return a.status in sources.AWAITING and a.due_on is not None and a.due_on < today
+    """Whether the audit is not back (or was refused) and its due date has passed, an audit with
+    no auditor yet included (``records.return_overdue``, as ``qaf status`` and ``qaf remind``)."""
+    return records.return_overdue(a.status, a.due_on, today)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,17 @@ def follow_up_due(
     return add_months(audit_day or escalation.raised_on, months)
 
 
+def unallocated(audit_ref: str) -> str:
+    """Why an overdue audit with no auditor is listed, and who acts: it counts as overdue (the plan
+    missed it as much as a late return), but there is nobody to remind, so the QA lead gives it an
+    auditor — ``qaf round reassign`` (the register holds the audit; ``qaf round allocate`` is for
+    cases a draw left off the register)."""
+    return (
+        f"and no auditor is allocated, so nobody can be reminded: the QA lead gives it one with "
+        f'qaf round reassign {audit_ref} --to "NAME"'
+    )
+
+
 def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]:
     """Return what needs someone's attention, most urgent first, one line each."""
     lines: list[str] = []
@@ -78,7 +89,7 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
         if r.overdue:
             lines.append(
                 f"overdue pack {r.audit_ref} (case {r.case_id}): was due {uk(r.due_on)} "
-                f"from {r.auditor or 'no auditor'}"
+                + (f"from {r.auditor}" if r.auditor else unallocated(r.audit_ref))
             )
     for r in results:
         past_due = [a.due_on for a in r.actions if a.overdue and a.due_on]

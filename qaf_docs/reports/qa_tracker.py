@@ -28,6 +28,12 @@ SUMMARY = "Summary"
 #: (start(total), step(n)) for a progress bar.
 Progress = tuple[Callable[[int], None], Callable[..., None]]
 NO_DATA = "No data yet"
+#: Why an audit with no auditor is among the overdue (``records.return_overdue``): it is part of
+#: the plan, and nobody can be reminded of it, so the QA lead gives it an auditor.
+OVERDUE_NOTE = (
+    "not back and past the due date; an audit with no auditor yet counts too "
+    "(the QA lead gives it one: qaf round reassign)"
+)
 
 
 #: A tracker of fewer audits is written in about a second: no progress bar for it.
@@ -108,7 +114,7 @@ def headline_rows(h: Headline, *, moderates: bool = True) -> list[tuple[str, Any
         ("Audits planned", h.planned, "cancelled audits left out"),
         ("Audits returned", h.returned, ""),
         ("Completion against plan", h.completion, f"{h.returned} of {h.planned}"),
-        ("Returns overdue", h.overdue_returns, "not back and past the due date"),
+        ("Returns overdue", h.overdue_returns, OVERDUE_NOTE),
         ("Returned late", h.returned_late, "came back after the due date"),
         ("How well did we do it", None, ""),
         ("Audits graded", h.graded, "final grade: escalation, else moderated, else auditor's"),

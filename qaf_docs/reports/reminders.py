@@ -18,9 +18,10 @@ from pathlib import Path
 from qaf_docs.dates import uk
 from qaf_docs.frameworks import Framework
 from qaf_docs.messages import draft, fold, for_team, with_role
-from qaf_docs.records import AWAITING_RETURN, AuditResult, EscalationRecord, Person
+from qaf_docs.records import AWAITING_RETURN, NOT_BACK, AuditResult, EscalationRecord, Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
+from qaf_docs.reports.lifecycle import unallocated
 from qaf_docs.reports.names import without_child
 from qaf_docs.safe_output import atomic_write, name_key, windows_name
 
@@ -110,15 +111,18 @@ def plan_reminders(
     results = register.results(today=today)
     _escalations(book, open_escalations, {r.audit_ref: r for r in results}, framework_for)
     for r in results:
-        if r.status in AWAITING_RETURN and r.due_on and r.due_on <= today + SOON:
+        if r.status in NOT_BACK and r.due_on and r.due_on <= today + SOON:
             auditor = next(
                 (p for p in people if fold(p.name) == fold(r.auditor)),
                 Person(r.auditor or "", register_email(register, r.audit_ref), "Auditor", None),
             )
-            if not auditor.name:
-                book.warn(f"audit {r.audit_ref} has no auditor to remind")
-                continue
             when = "OVERDUE, was due" if r.overdue else "due"
+            if not auditor.name:  # counted overdue all the same (records.return_overdue)
+                book.warn(
+                    f"audit {r.audit_ref} (case {r.case_id}) is {when} {uk(r.due_on)} "
+                    + unallocated(r.audit_ref)
+                )
+                continue
             book.add(
                 auditor,
                 PACKS,

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from qaf_docs.records import ActionResult, AuditResult
+from qaf_docs.records import NOT_BACK, ActionResult, AuditResult
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 
 # What auditors write beside the grades, in the order reports show them.
@@ -34,7 +34,7 @@ STATUS_WORDS = {
     "cancelled": "Cancelled",
 }
 #: Statuses where the audit tool has not come back yet.
-AWAITING = {"planned", "allocated", "issued", "rejected"}
+AWAITING = set(NOT_BACK)
 
 
 def status_words(status: str) -> str:
@@ -59,6 +59,10 @@ class Concern:
     raised_on: date | None
     text: str
     escalated_to: str
+    # Open until ``qaf escalations --resolve`` closes it: when, by whom (None: not recorded) and how.
+    resolved_on: date | None = None
+    resolved_by: str | None = None
+    resolution: str = ""
 
 
 def _value(obj: Any, name: str, default: Any = None) -> Any:
@@ -141,6 +145,9 @@ def concerns(a: AuditResult) -> list[Concern] | None:
                 _date(_value(e, "raised_on")),
                 str(_value(e, "reason", "") or ""),
                 ", ".join(_value(e, "roles", []) or []),
+                _date(_value(e, "resolved_on")),
+                _value(e, "resolved_by") or None,
+                str(_value(e, "resolution", "") or ""),
             )
             for e in routed
             if _value(e, "level") == CONCERN_LEVEL
@@ -150,6 +157,9 @@ def concerns(a: AuditResult) -> list[Concern] | None:
             _date(_value(c, "raised_on")),
             str(_value(c, "text", "") or ""),
             str(_value(c, "escalated_to", "") or ""),
+            _date(_value(c, "resolved_on")),
+            _value(c, "resolved_by") or None,
+            str(_value(c, "resolution", "") or ""),
         )
         for c in raw
     ]

@@ -32,6 +32,9 @@ SHEETS = (
     "Warnings",
 )
 NO_DATA = "Not recorded by the register yet."
+#: An audit not back with nobody to chase: still overdue once past its due date (the Summary's
+#: note says why), and the QA lead is the one to act.
+NO_AUDITOR = "None yet: QA lead to allocate (qaf round reassign)"
 
 
 def write_all(
@@ -232,7 +235,8 @@ def returns_outstanding(book: Book, snapshot: list[AuditResult], today: date) ->
     waiting = [a for a in figures.counted(snapshot) if a.status in sources.AWAITING]
     waiting.sort(key=lambda a: a.due_on or date.max)
     rows = [
-        [a.audit_ref, a.case_id, a.team, a.auditor, sources.status_words(a.status), a.due_on,
+        [a.audit_ref, a.case_id, a.team, a.auditor or NO_AUDITOR, sources.status_words(a.status),
+         a.due_on,
          (today - a.due_on).days if a.due_on and a.due_on < today else None]
         for a in waiting
     ]  # fmt: skip
@@ -316,21 +320,26 @@ def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> N
 
 
 def concerns(book: Book, snapshot: list[AuditResult]) -> None:
-    """Safeguarding concerns auditors raised (once the register records them)."""
+    """Safeguarding concerns auditors raised (once the register records them), each Open (red)
+    until ``qaf escalations --resolve`` closes it, then when, by whom and how, as the export says."""
     recorded = [sources.concerns(a) for a in snapshot]
     rows = [
-        [a.audit_ref, a.case_id, a.team, c.raised_on, c.text, c.escalated_to]
+        [a.audit_ref, a.case_id, a.team, c.raised_on, c.text, c.escalated_to,
+         "Resolved" if c.resolved_on else "Open", c.resolved_on, c.resolved_by or "",
+         c.resolution]
         for a, found in zip(snapshot, recorded, strict=True)
         for c in found or []
-    ]
+    ]  # fmt: skip
     seen = any(found is not None for found in recorded)
     book.table(
         "Concerns",
-        ["Audit ref", "Case ID", "Team", "Raised on", "Concern", "Escalated to"],
+        ["Audit ref", "Case ID", "Team", "Raised on", "Concern", "Escalated to", "Status",
+         "Resolved on", "Resolved by", "Resolution"],
         rows,
-        wrap=(4,),
+        wrap=(4, 5, 9),
         empty="No concern raised." if seen else NO_DATA,
-    )
+        fills={6: lambda state: book.fills[RED] if state == "Open" else book.text},
+    )  # fmt: skip
 
 
 def indicators(book: Book, snapshot: list[AuditResult]) -> None:

@@ -1,0 +1,59 @@
+"""``qaf history REF``: an audit's life, one line per recorded change, with its escalations'
+resolutions in the same style.
+
+The register records each status change as an event with when and why. An escalation closed with
+``qaf escalations --resolve`` is an "escalation resolved" event whose reason is the note (and the
+grade it decided), but who resolved it is kept with the escalation (``resolved_by``), and which
+escalation it closed is not in the event: both are joined in here, so the line reads like the
+"escalated" one that raised it ("<title>: <why>") and, like a reassignment, ends "(by NAME)". An
+escalation the pathway closed itself (a later audit of the case graded better, or escalated
+further) has no event on the audit that raised it, so its line is made from the escalation, dated
+the day it was resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from qaf_docs.dates import uk, uk_time
+from qaf_docs.records import AuditEvent, EscalationRecord
+
+RESOLVED = "escalation resolved"
+#: Wide enough for "03/12/2026 at 14:05", so a line dated by day only lines up with the others.
+_WHEN_WIDTH = 19
+
+
+def history_lines(
+    events: Sequence[AuditEvent], escalations: Sequence[EscalationRecord]
+) -> list[str]:
+    """Return the audit's history, oldest first, one line per event, resolutions included."""
+    unmatched = [e for e in escalations if not e.open]
+    lines: list[tuple[str, str]] = []  # (day, line), in the register's order
+    for ev in events:
+        reason = ev.reason
+        if ev.event == RESOLVED:
+            found = next((e for e in unmatched if e.resolution == ev.reason), None)
+            if found is not None:
+                unmatched.remove(found)
+                reason = _resolution(found, ev.reason)
+        moved = f"{ev.from_status} -> {ev.to_status}" if ev.from_status != ev.to_status else ""
+        lines.append((ev.at[:10], _line(uk_time(ev.at), ev.event, moved, reason)))
+    for e in unmatched:  # closed by the pathway, not by a person: no event of its own here
+        assert e.resolved_on is not None
+        day = e.resolved_on.isoformat()
+        # After everything recorded up to that day; the events keep the register's order.
+        at = next((i for i, (d, _) in enumerate(lines) if d > day), len(lines))
+        lines.insert(
+            at, (day, _line(uk(e.resolved_on), RESOLVED, "", _resolution(e, e.resolution or "")))
+        )
+    return [line for _, line in lines]
+
+
+def _line(when: str, event: str, moved: str, reason: str) -> str:
+    return f"{when:<{_WHEN_WIDTH}}  {event:<20} {moved:<26} {reason}"
+
+
+def _resolution(e: EscalationRecord, how: str) -> str:
+    """ "<title> (number N, raised DATE): <how> (by NAME)", as a raised escalation reads."""
+    by = f" (by {e.resolved_by})" if e.resolved_by else ""
+    return f"{e.title} (number {e.id}, raised {uk(e.raised_on)}): {how}{by}"
