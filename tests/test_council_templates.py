@@ -71,39 +71,14 @@ def test_a_tag_that_lost_its_last_brace_is_refused_before_it_swallows_the_rows_a
     assert "“Case ID | {{ case_id }” opens a tag with '{{' that is never closed" in message
 
 
-def _round_with_facts_on_the_second_case(register: Register, workspace: Workspace) -> None:
-    audits = [
-        NewAudit(
-            case_id=f"10020{i}",
-            team="Locality 1",
-            worker="Worker",
-            case_type="CP",
-            auditor="Auditor",
-            auditor_email="auditor@council.example",
-            due_on=TODAY + timedelta(days=20),
-            facts=() if i == 0 else (CaseFact("cp_start", "CP start", "2026-01-02"),),
-        )
-        for i in range(2)
-    ]
-    register.record_round(
-        round_id=register.new_round_id("simple", TODAY),
-        kind="simple",
-        seed=1,
-        input_sha256="0" * 64,
-        rules={},
-        framework_id=workspace.load_settings().framework,
-        audits=audits,
-        today=TODAY,
-    )
-
-
 def test_a_broken_tag_in_the_case_facts_panel_stops_the_run_before_the_first_pack(
     workspace: Workspace, register: Register
 ) -> None:
     # The first case had no facts, so the check did not see the panel: the first pack was
     # written, then the run stopped at the second.
     rewrite(workspace.templates / AUDIT_TEMPLATE, "{{ c.flag }}", "{{ c.flagg }}")
-    _round_with_facts_on_the_second_case(register, workspace)
+    facts = ((), (CaseFact("cp_start", "CP start", "2026-01-02"),))  # the second case's only
+    _round_of(register, workspace, [("CP", "Locality 1"), ("CP", "Locality 1")], facts)
     message = refused(workspace, register)
     assert "a tag uses 'flagg'" in message and "{{ c.flagg }}" in message
 
@@ -120,8 +95,13 @@ def test_a_broken_tag_in_the_re_audit_review_is_refused_in_an_ordinary_round(
     assert "a tag uses 'audit_reference'" in refused(workspace, register)
 
 
-def _round_of(register: Register, workspace: Workspace, cases: list[tuple[str, str]]) -> None:
-    """Record a round of one audit per (case type, team), in that order."""
+def _round_of(
+    register: Register,
+    workspace: Workspace,
+    cases: list[tuple[str, str]],
+    facts: tuple[tuple[CaseFact, ...], ...] = (),
+) -> None:
+    """Record a round of one audit per (case type, team), in that order, each with its ``facts``."""
     audits = [
         NewAudit(
             case_id=f"10030{i}",
@@ -131,6 +111,7 @@ def _round_of(register: Register, workspace: Workspace, cases: list[tuple[str, s
             auditor="Auditor",
             auditor_email="auditor@council.example",
             due_on=TODAY + timedelta(days=20),
+            facts=facts[i] if i < len(facts) else (),
         )
         for i, (case_type, team) in enumerate(cases)
     ]
