@@ -249,3 +249,27 @@ def test_the_export_counts_returns_grades_and_actions_as_the_tracker_does(
     assert [x["status"] for x in exported_actions] == [x["Status"] for x in actions]
     assert [x["overdue"] for x in exported_actions] == [x["RAG"] == "Overdue" for x in actions]
     assert all(x["overdue"] for x in exported_actions)  # both were due within 30 days of the audit
+
+
+@pytest.mark.parametrize(
+    ("open_", "concerns", "said"),
+    [
+        (3, 0, "3"),
+        (1, 1, "1 (a safeguarding concern)"),
+        (2, 2, "2 (all safeguarding concerns)"),
+        (
+            3,
+            1,
+            "3, 1 of them a safeguarding concern",
+        ),  # it read "3, of which a safeguarding concern"
+        (4, 2, "4, 2 of them safeguarding concerns"),
+    ],
+)
+def test_the_reports_open_escalations_say_how_many_are_concerns_in_plain_words(
+    open_: int, concerns: int, said: str
+) -> None:
+    from qaf_docs.reports.figures import Headline
+    from qaf_docs.reports.report_content import open_escalations
+
+    figures = Headline(*(0,) * 7, 0.1, 0, 0, None, 0, 0, 0, open_, concerns, None, concerns)
+    assert open_escalations(figures) == said

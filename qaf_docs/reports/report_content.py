@@ -188,8 +188,10 @@ def open_escalations(h: figures.Headline) -> str:
     n = h.concerns_unresolved
     if not n or not h.escalations_open:
         return said
-    concern = "a safeguarding concern" if n == 1 else f"{n} safeguarding concerns"
-    return f"{said} ({concern})" if n == h.escalations_open else f"{said}, of which {concern}"
+    if n == h.escalations_open:
+        return f"{said} ({'a safeguarding concern' if n == 1 else 'all safeguarding concerns'})"
+    # As the tracker's Summary says it: "3, 1 of them a safeguarding concern".
+    return f"{said}, {n} of them {'a safeguarding concern' if n == 1 else 'safeguarding concerns'}"
 
 
 def _recorded(value: int | None) -> str:
