@@ -154,8 +154,6 @@ def plan_audits(
     register: Register, workspace: Workspace, count: int = 3, *, round_kind: str = "simple"
 ) -> list[str]:
     """Record a round of ``count`` audits directly (no case list needed) and return their refs."""
-    settings = workspace.load_settings()
-    round_id = register.new_round_id(round_kind, TODAY)
     audits = [
         NewAudit(
             case_id=f"{100200 + i}",
@@ -169,13 +167,27 @@ def plan_audits(
         )
         for i in range(count)
     ]
+    framework_id = workspace.load_settings().framework
+    return record_test_round(register, framework_id, audits, kind=round_kind)
+
+
+def record_test_round(
+    register: Register,
+    framework_id: str,
+    audits: list[NewAudit],
+    *,
+    round_id: str | None = None,
+    kind: str = "simple",
+) -> list[str]:
+    """Record ``audits`` as a round drawn on ``TODAY`` (seed 1, no case list behind it), as
+    ``qaf sample`` would; return their refs. The round id is the next one unless given."""
     return register.record_round(
-        round_id=round_id,
-        kind=round_kind,
+        round_id=round_id or register.new_round_id(kind, TODAY),
+        kind=kind,
         seed=1,
         input_sha256="0" * 64,
         rules={},
-        framework_id=settings.framework,
+        framework_id=framework_id,
         audits=audits,
         today=TODAY,
     )

@@ -18,6 +18,7 @@ from conftest import (
     complete_form,
     drop,
     edit_template_body,
+    record_test_round,
     with_immediate_column,
 )
 from lxml import etree
@@ -45,9 +46,8 @@ def _issue(tmp_path: Path, preset: str, *, older_template: bool = False) -> tupl
     if older_template:
         with_immediate_column(ws.templates / "audit_tool.docx")
     with Register.open(ws.register_path) as register:
-        register.record_round(
-            round_id="r1", kind="simple", seed=1, input_sha256="0" * 64, rules={},
-            framework_id=preset, today=TODAY,
+        record_test_round(
+            register, preset, round_id="r1",
             audits=[NewAudit("C1", "Locality 1", "Worker 1", "CP", "Auditor 1",
                              "a1@council.example", TODAY + timedelta(days=20))],
         )  # fmt: skip
@@ -252,9 +252,8 @@ def test_a_workspace_template_from_before_never_prints_none_for_a_limit_not_set(
 
     edit_template_body(template, edit)
     with Register.open(ws.register_path) as register:
-        register.record_round(
-            round_id="r1", kind="simple", seed=1, input_sha256="0" * 64, rules={},
-            framework_id="tier-one-manager-audit", today=TODAY,
+        record_test_round(
+            register, "tier-one-manager-audit", round_id="r1",
             audits=[NewAudit("C1", "Locality 1", "Worker 1", "CP", "Auditor 1",
                              "a1@council.example", TODAY + timedelta(days=20))],
         )  # fmt: skip

@@ -12,7 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, soffice
+from conftest import TODAY, record_test_round, soffice
 from lxml import etree
 
 from qaf_docs.frameworks import NOT_APPLICABLE, preset_names
@@ -28,9 +28,8 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def _issue(tmp_path: Path, preset: str, *, team: str = "Locality 1", case_type: str = "CP"):  # type: ignore[no-untyped-def]
     ws = init_workspace(tmp_path / preset, framework=preset, council_name="Northshire Council")
     with Register.open(ws.register_path) as register:
-        register.record_round(
-            round_id="r1", kind="simple", seed=1, input_sha256="0" * 64, rules={},
-            framework_id=preset, today=TODAY,
+        record_test_round(
+            register, preset, round_id="r1",
             audits=[NewAudit("C1", team, team and "Worker 1", case_type, "Auditor 1",
                              "a1@council.example", TODAY + timedelta(days=20))],
         )  # fmt: skip

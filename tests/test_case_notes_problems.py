@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
+from conftest import TODAY, complete_form, drop, pack_docx, plan_audits, record_test_round
 
 from qaf_docs.cli import cli
 from qaf_docs.dates import uk
@@ -76,14 +76,10 @@ def ws(workspace: Workspace) -> Workspace:
 def strange_case(ws: Workspace, case_id: str, *, known: bool = True) -> str:
     """Record an audit of ``case_id`` with an immediate safeguarding concern (an escalation)."""
     with open_register(ws) as register:
-        [ref] = register.record_round(
-            round_id=register.new_round_id("simple", TODAY),
-            kind="simple",
-            seed=1,
-            input_sha256="0" * 64,
-            rules={},
-            framework_id=ws.load_settings().framework,
-            audits=[
+        [ref] = record_test_round(
+            register,
+            ws.load_settings().framework,
+            [
                 NewAudit(
                     case_id=case_id,
                     team="Locality 1 Team & Partners" if known else "",
@@ -94,7 +90,6 @@ def strange_case(ws: Workspace, case_id: str, *, known: bool = True) -> str:
                     due_on=TODAY + timedelta(days=20),
                 )
             ],
-            today=TODAY,
         )
         register.raise_concern(
             ref, '=HYPERLINK("http://x")\x07 bruise seen', roles=["Team Manager"], on=TODAY

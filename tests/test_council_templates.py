@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, pack_docx, plan_audits
+from conftest import TODAY, pack_docx, plan_audits, record_test_round
 
 from qaf_docs.errors import TemplateError
 from qaf_docs.packs.generate import generate_packs
@@ -115,16 +115,7 @@ def _round_of(
         )
         for i, (case_type, team) in enumerate(cases)
     ]
-    register.record_round(
-        round_id=register.new_round_id("simple", TODAY),
-        kind="simple",
-        seed=1,
-        input_sha256="0" * 64,
-        rules={},
-        framework_id=workspace.load_settings().framework,
-        audits=audits,
-        today=TODAY,
-    )
+    record_test_round(register, workspace.load_settings().framework, audits)
 
 
 def test_a_broken_tag_only_one_case_type_shows_stops_the_run_before_the_first_pack(

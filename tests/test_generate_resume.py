@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import TODAY, complete_form, pack_docx, pack_xlsx
+from conftest import TODAY, complete_form, pack_docx, pack_xlsx, record_test_round
 
 from qaf_docs import safe_output
 from qaf_docs.cli import cli
@@ -43,28 +43,19 @@ def no_workspace_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def plan(register: Register, workspace: Workspace, case_types: list[str]) -> list[str]:
     """A round of audits, one per case type given, in that order."""
-    round_id = register.new_round_id("simple", TODAY)
-    return register.record_round(
-        round_id=round_id,
-        kind="simple",
-        seed=1,
-        input_sha256="0" * 64,
-        rules={},
-        framework_id=workspace.load_settings().framework,
-        audits=[
-            NewAudit(
-                case_id=f"{100200 + i}",
-                team="Locality 1",
-                worker=f"Worker {i}",
-                case_type=case_type,
-                auditor=f"Auditor {i}",
-                auditor_email=f"auditor{i}@council.example",
-                due_on=TODAY + timedelta(days=20),
-            )
-            for i, case_type in enumerate(case_types)
-        ],
-        today=TODAY,
-    )
+    audits = [
+        NewAudit(
+            case_id=f"{100200 + i}",
+            team="Locality 1",
+            worker=f"Worker {i}",
+            case_type=case_type,
+            auditor=f"Auditor {i}",
+            auditor_email=f"auditor{i}@council.example",
+            due_on=TODAY + timedelta(days=20),
+        )
+        for i, case_type in enumerate(case_types)
+    ]
+    return record_test_round(register, workspace.load_settings().framework, audits)
 
 
 def rewrite_template(workspace: Workspace, old: str, new: str) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
+from conftest import TODAY, complete_form, drop, pack_docx, plan_audits, record_test_round
 
 from qaf_docs.cases.people import read_people
 from qaf_docs.cases.roster import read_roster
@@ -232,9 +232,8 @@ def test_a_case_with_no_team_reminds_no_other_teams_manager_of_its_actions(
     workspace: Workspace, register: Register, framework: Framework
 ) -> None:
     # With no team, every Team Manager on the roster was sent this child's audit and actions.
-    [ref] = register.record_round(
-        round_id=register.new_round_id("simple", TODAY), kind="simple", seed=1,
-        input_sha256="0" * 64, rules={}, framework_id=framework.id, today=TODAY,
+    [ref] = record_test_round(
+        register, framework.id,
         audits=[NewAudit(case_id="100900", team="", worker="Worker 9", case_type="CP",
                          auditor="Auditor 0", auditor_email="a0@council.example",
                          due_on=TODAY + timedelta(days=20))],

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import TODAY, edit_template_body
+from conftest import TODAY, edit_template_body, record_test_round
 from docx import Document
 from lxml import etree
 from openpyxl import Workbook, load_workbook
@@ -140,9 +140,8 @@ def test_everything_a_default_template_has_is_named_as_a_person_sees_it(
 
 def _allocate(ws: Workspace, n: int, framework: str) -> None:
     with Register.open(ws.register_path) as register:
-        register.record_round(
-            round_id="r1", kind="simple", seed=1, input_sha256="0" * 64, rules={},
-            framework_id=framework, today=TODAY,
+        record_test_round(
+            register, framework, round_id="r1",
             audits=[NewAudit(f"C{i}", "Locality 1", f"Worker {i}", "CP", "Auditor 1",
                              "a1@council.example", TODAY + timedelta(days=20))
                     for i in range(1, n + 1)],

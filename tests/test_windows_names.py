@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, complete_form, drop, pack_docx
+from conftest import complete_form, drop, pack_docx, record_test_round
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import ingest_inbox
@@ -113,16 +113,7 @@ def test_a_round_differing_only_by_case_is_refused(register: Register) -> None:
     from qaf_docs.errors import RegisterError
 
     def record(round_id: str) -> list[str]:
-        return register.record_round(
-            round_id=round_id,
-            kind="simple",
-            seed=1,
-            input_sha256="0" * 64,
-            rules={},
-            framework_id="tier-one-manager-audit",
-            audits=[],
-            today=TODAY,
-        )
+        return record_test_round(register, "tier-one-manager-audit", [], round_id=round_id)
 
     record("2026-Q1 tier one")
     with pytest.raises(RegisterError, match=r"round 2026-Q1 tier one already exists.*Windows"):
