@@ -48,13 +48,13 @@ from qaf_docs.cases.columns import (
     snake_header,
 )
 from qaf_docs.cases.date_order import DateOrders
+from qaf_docs.cases.id_cells import read_case_id
 from qaf_docs.cases.misplaced_names import StaffCells
 from qaf_docs.cases.rows import (
     RowReader,
     SheetColumns,
     attribute_text,
     find_header,
-    read_case_id,
     row_case,
 )
 from qaf_docs.errors import CaseListError

@@ -1,0 +1,71 @@
+"""Case lists as council performance teams really export them: a redacted row, a definitions sheet
+beside the list, "Unallocated" where a worker would be, a header under a long block of report
+parameters, Excel's "Unicode Text" (.txt), ages written "Unborn". Each is read right or said plainly,
+naming the sheet, row and column, and never quoting what could be a child's name."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from qaf_docs.cases.caselist import read_case_list
+
+TODAY = date(2026, 11, 1)
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    return path
+
+
+# -- a word in the id column is not a child ------------------------------------------------------
+
+
+@pytest.mark.parametrize("word", ["Redacted", "REDACTED", "Withheld"])
+def test_a_redacted_row_is_not_a_child_and_is_said(tmp_path, word):
+    rows = [["Child ID", "Allocated Team"], ["7700001", "Locality 1"], [word, "Locality 1"]]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["7700001"]
+    assert case_list.rows_rejected == 1
+    (error,) = case_list.errors
+    assert (error.sheet, error.row, error.column) == ("c.csv", 3, "Child ID")
+    assert f"'{word}' is not a case id" in error.reason
+
+
+def test_an_id_without_a_digit_is_refused_without_quoting_it(tmp_path):
+    # A surname shifted into the id column, or a word from a note: never a child, never quoted.
+    rows = [["Child ID", "Allocated Team"], ["7700001", "Locality 1"], ["Okafor", "Locality 1"]]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["7700001"]
+    (error,) = case_list.errors
+    assert (error.sheet, error.row, error.column) == ("c.csv", 3, "Child ID")
+    assert "no digits" in error.reason and "row not used" in error.reason
+    assert "Okafor" not in str(error)
+
+
+def test_ids_with_letters_and_digits_are_still_ids(tmp_path):
+    rows = [["Child ID"], ["A065"], ["CH-123456"], ["AB-12"]]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["A065", "CH-123456", "AB-12"]
+
+
+def test_a_definitions_sheet_beside_the_list_adds_no_children(tmp_path):
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Definitions"
+    notes.append(["Field", "Definition"])
+    notes.append(["Child ID", "The child's person id in the case-management system"])
+    notes.append(["Team", "The allocated team on the run date"])
+    notes.append(["Worker", "The allocated social worker"])
+    data = wb.create_sheet("Data")
+    data.append(["Child ID", "CIN Start Date", "Allocated Team", "Allocated Worker"])
+    data.append([5000001, datetime(2025, 1, 1), "Locality 1", "Jo Worker"])
+    wb.save(tmp_path / "list.xlsx")
+    case_list = read_case_list(tmp_path / "list.xlsx", today=TODAY)
+    assert [c.case_id for c in case_list.children()] == ["5000001"]
+    assert [(p.sheet, p.row) for p in case_list.errors] == [("Definitions", 3), ("Definitions", 4)]
