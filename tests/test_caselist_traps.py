@@ -69,3 +69,25 @@ def test_a_definitions_sheet_beside_the_list_adds_no_children(tmp_path):
     case_list = read_case_list(tmp_path / "list.xlsx", today=TODAY)
     assert [c.case_id for c in case_list.children()] == ["5000001"]
     assert [(p.sheet, p.row) for p in case_list.errors] == [("Definitions", 3), ("Definitions", 4)]
+
+
+# -- "Unallocated" is nobody --------------------------------------------------------------------
+
+NO_ONE = ["Unallocated", "UNALLOCATED", "Not allocated", "Not Allocated", "Redacted", "-", "*",
+          "(blank)", "N/A", "None", "Unknown", "TBC", "No worker allocated"]  # fmt: skip
+
+
+@pytest.mark.parametrize("word", NO_ONE)
+def test_a_placeholder_worker_or_team_is_no_worker_or_team(tmp_path, word):
+    rows = [
+        ["Child ID", "CIN Start Date", "Allocated Team", "Allocated Worker"],
+        ["7700001", "01/04/2025", "Locality 1", word],
+        ["7700002", "01/04/2025", word, "Jo Worker"],
+        ["7700003", "01/04/2025", "Locality 1", "Jo Worker"],
+    ]
+    cases = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY).cases
+    assert [(c.team, c.worker) for c in cases] == [
+        ("Locality 1", None),
+        (None, "Jo Worker"),
+        ("Locality 1", "Jo Worker"),
+    ]

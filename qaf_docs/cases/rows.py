@@ -7,6 +7,7 @@ records each problem against the sheet, row and column.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -217,6 +218,30 @@ def attribute_text(value: object, today: date) -> str:
     return written.isoformat() if written else text
 
 
+# What exports write where a case has no team or worker ("Unallocated", "-", Excel's "(blank)"),
+# or a name was redacted: nobody, so never a worker to audit, address or count. Compared folded.
+_NO_ONE = frozenset(
+    {
+        "unallocated", "not allocated", "no worker", "no worker allocated", "no allocated worker",
+        "no team", "awaiting allocation", "none", "n a", "na", "nil", "unknown", "not known",
+        "not recorded", "tbc", "tba", "null", "blank", "redacted", "withheld", "",
+    }
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4096)  # a county's 50,000 rows name a few hundred teams and workers
+def someone(text: str | None) -> str | None:
+    """The team or worker a cell names, or None for a placeholder meaning nobody."""
+    if text is None:
+        return None
+    key = text.casefold()
+    if key in _NO_ONE:
+        return None
+    if key.replace(" ", "").isalnum():
+        return text  # the usual name, words of letters and digits: no folding on a 50,000-row list
+    return None if fold_value(text) in _NO_ONE else text
+
+
 def row_case(
     reader: RowReader,
     case_id: str,
@@ -225,8 +250,8 @@ def row_case(
     annex_stage: tuple[str, CaseType] | None,
     sheet_type: CaseType | None,
 ) -> tuple[Case, bool]:
-    team = reader.text("team")
-    worker = reader.text("worker")
+    team = someone(reader.text("team"))
+    worker = someone(reader.text("worker"))
     start = reader.date_field("start_date")
     said = len(reader.problems)
     end = reader.date_field("end_date")
