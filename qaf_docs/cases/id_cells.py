@@ -3,7 +3,8 @@
 Ids arrive as Excel numbers (``6537810.0``), text with leading zeros, or letters and digits
 ("A065"). Totals, "End of list", placeholders and redacted rows, Excel's scientific notation, and
 words with no digit at all (a definitions sheet's field names, a surname shifted into the column)
-are refused with a reason naming the cell; only known words are ever quoted.
+are refused with a reason naming the cell; only known words are ever quoted. So is a row labelled
+as a total left of its id ("Total | 24").
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from datetime import date, datetime
 
 from qaf_docs.cases.columns import clean_text, fold_value
 from qaf_docs.cases.rows import RowReader
+from qaf_docs.office.sheets import Cell
 
 # What exports write in the id column of a row that is not a child: totals under the list, its
 # end, placeholders, a row redacted before the list was shared. Compared folded ("TOTAL:" and "Total" alike).
@@ -95,3 +97,25 @@ def read_case_id(reader: RowReader) -> str | None:
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
         return None
     return text
+
+
+# The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
+# cases"), folded; a team such as "Total Respite Team" is not one.
+_TOTAL_LABEL = re.compile(
+    r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
+    r"|(?P<count>count|sum|number)(?: of\b.*)?"
+)
+
+
+def total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
+    """The column and label word of a total row's label left of the case id, if it has one.
+    Only the label word is returned: the rest of the cell could name someone."""
+    for col, cell in enumerate(cells[:id_col]):
+        value = cell.value
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
+            return None  # the usual row: a team or a date before the id
+        match = _TOTAL_LABEL.fullmatch(fold_value(value))
+        return (col, match["total"] or match["count"]) if match else None
+    return None
