@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from qaf_docs.cases.caselist import read_case_list
+from qaf_docs.errors import CaseListError
 
 TODAY = date(2026, 11, 1)
 
@@ -91,3 +92,32 @@ def test_a_placeholder_worker_or_team_is_no_worker_or_team(tmp_path, word):
         (None, "Jo Worker"),
         ("Locality 1", "Jo Worker"),
     ]
+
+
+# -- a header under a long block of report parameters ------------------------------------------
+
+
+def _under_parameters(path: Path, parameter_rows: int) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "CIN"
+    ws.append(["Children in Need: allocated cases"])
+    for i in range(parameter_rows - 1):
+        ws.append([f"Parameter {i + 1}", "All"])
+    ws.append(["Child ID", "CIN Start Date", "Allocated Team"])
+    ws.append([5000001, datetime(2025, 1, 1), "Locality 1"])
+    wb.save(path)
+    return path
+
+
+def test_a_header_under_thirty_rows_of_report_parameters_is_found(tmp_path):
+    case_list = read_case_list(_under_parameters(tmp_path / "l.xlsx", 30), today=TODAY)
+    assert [(c.case_id, c.team) for c in case_list.cases] == [("5000001", "Locality 1")]
+
+
+def test_a_header_too_far_down_is_said_with_where_qaf_looked(tmp_path):
+    with pytest.raises(CaseListError) as e:
+        read_case_list(_under_parameters(tmp_path / "l.xlsx", 120), today=TODAY)
+    message = str(e.value)
+    assert "No case id column found in the first 50 rows" in message
+    assert "delete the rows above the header" in message and "'CIN'" in message

@@ -50,6 +50,7 @@ from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.misplaced_names import StaffCells
 from qaf_docs.cases.rows import (
+    HEADER_ROWS,
     RowReader,
     SheetColumns,
     attribute_text,
@@ -160,9 +161,10 @@ def _build(
         if found is None:
             if explicit or len(raw_sheets) == 1:
                 raise CaseListError(
-                    f"No case id column found; expected a header such as "
-                    f"{_quote_list(mapping.case_id[:4])}. Add the column, or name its header under "
-                    '[sampling.columns] in qaf.toml (case_id = "<its header>").',
+                    f"No case id column found in the first {HEADER_ROWS} rows; expected a header "
+                    f"such as {_quote_list(mapping.case_id[:4])}. Add the column (if the header "
+                    "is further down, delete the rows above the header), or name its header "
+                    'under [sampling.columns] in qaf.toml (case_id = "<its header>").',
                     sheet=sheet.name,
                 )
             skipped.append((sheet.name, no_id_column(sheet.name)))
@@ -202,7 +204,8 @@ def _build(
     )
     if not read:
         raise CaseListError(
-            f"No sheet in {path.name} has a case id column; expected a header such as "
+            f"No sheet in {path.name} has a case id column in its first {HEADER_ROWS} rows; "
+            f"expected a header such as "
             f"{_quote_list(mapping.case_id[:4])}. Add the column, or name its header under "
             '[sampling.columns] in qaf.toml (case_id = "<its header>").'
         )

@@ -47,13 +47,17 @@ class SheetColumns:
     headers: list[str]
 
 
+# How far down a sheet its header is looked for: under a title, notes and a report's parameters.
+HEADER_ROWS = 50
+
+
 def find_header(sheet: Sheet, mapping: ColumnMapping) -> tuple[int, list[str], SheetColumns] | None:
     id_keys = {header_key(s) for s in mapping.case_id}
     for row_no, cells in sheet.rows:
         headers = _header_texts(cells)
         if any(header_key(h) in id_keys for h in headers if h):
             return _second_header_row(sheet, row_no, headers, mapping)
-        if row_no >= 20:
+        if row_no >= HEADER_ROWS:
             break
     return None
 
