@@ -121,3 +121,53 @@ def test_a_header_too_far_down_is_said_with_where_qaf_looked(tmp_path):
     message = str(e.value)
     assert "No case id column found in the first 50 rows" in message
     assert "delete the rows above the header" in message and "'CIN'" in message
+
+
+# -- Excel's text exports and other formats -------------------------------------------------------
+
+ROWS = [
+    ["Child ID", "CIN Start Date", "Allocated Team", "Allocated Worker"],
+    ["007001", "01/04/2025", "Équipe Nord", "José Worker"],
+    ["7002", "02-Apr-2025", "Locality 1", "Jo Worker"],
+]
+
+
+def _tab_text(rows: list[list[str]]) -> str:
+    return "".join("\t".join(r) + "\r\n" for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        # Excel's File > Save As "Unicode Text (*.txt)": UTF-16 with a byte-order mark, tabs
+        ("cases.txt", b"\xff\xfe" + _tab_text(ROWS).encode("utf-16-le")),
+        # Excel's "Text (Tab delimited) (*.txt)": Windows-1252
+        ("cases.txt", _tab_text(ROWS).encode("cp1252")),
+        ("cases.tsv", _tab_text(ROWS).encode("utf-8")),
+    ],
+    ids=["unicode-text", "tab-delimited", "tsv"],
+)
+def test_excels_text_exports_are_read_as_a_csv_is(tmp_path, name, data):
+    (tmp_path / name).write_bytes(data)
+    case_list = read_case_list(tmp_path / name, today=TODAY)
+    assert [(c.case_id, c.start_date, c.team, c.worker) for c in case_list.cases] == [
+        ("007001", date(2025, 4, 1), "Équipe Nord", "José Worker"),
+        ("7002", date(2025, 4, 2), "Locality 1", "Jo Worker"),
+    ]
+    assert not case_list.problems or all(p.severity == "warning" for p in case_list.problems)
+
+
+def test_an_opendocument_spreadsheet_is_refused_with_how_to_save_it_as_xlsx(tmp_path):
+    (tmp_path / "cases.ods").write_bytes(b"PK\x03\x04 not read")
+    with pytest.raises(CaseListError) as e:
+        read_case_list(tmp_path / "cases.ods", today=TODAY)
+    message = str(e.value)
+    assert "cases.ods" in message and "Save As" in message and ".xlsx" in message
+
+
+def test_a_file_of_another_kind_says_which_kinds_are_read_and_how_to_get_one(tmp_path):
+    (tmp_path / "cases.pdf").write_bytes(b"%PDF-1.4")
+    with pytest.raises(CaseListError) as e:
+        read_case_list(tmp_path / "cases.pdf", today=TODAY)
+    message = str(e.value)
+    assert "'.pdf'" in message and "export" in message.lower() and ".csv" in message

@@ -60,6 +60,7 @@ from qaf_docs.cases.rows import (
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.office.sheets import (
+    DELIMITED,
     EXCEL_ERROR_TEXTS,
     Cell,
     Sheet,
@@ -129,7 +130,7 @@ def read_case_list(
 
 def _chosen_sheets(table: TableFile, wanted: Sequence[str] | None) -> tuple[list[Sheet], bool]:
     titles = table.sheet_names
-    if wanted is None or (len(titles) == 1 and table.path.suffix.lower() == ".csv"):
+    if wanted is None or (len(titles) == 1 and table.path.suffix.lower() in DELIMITED):
         return [table.sheet(t) for t in titles], False
     chosen = []
     for name in wanted:
