@@ -171,3 +171,33 @@ def test_a_file_of_another_kind_says_which_kinds_are_read_and_how_to_get_one(tmp
         read_case_list(tmp_path / "cases.pdf", today=TODAY)
     message = str(e.value)
     assert "'.pdf'" in message and "export" in message.lower() and ".csv" in message
+
+
+# -- unborn children and ages written in words ----------------------------------------------------
+
+
+@pytest.mark.parametrize("age", ["Unborn", "unborn baby", "Pre-birth", "Pre birth", "-1"])
+def test_an_unborn_child_in_the_age_column_is_kept_as_unborn_without_a_warning(tmp_path, age):
+    rows = [["Child ID", "Age", "Child Protection Plan Start Date"], ["8800001", age, "01/02/2026"]]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    (case,) = case_list.cases
+    assert case.attributes.get("unborn") == "yes"
+    assert not [p for p in case_list.problems if p.column == "Age"]
+
+
+@pytest.mark.parametrize("dob", ["Unborn", "Pre-birth"])
+def test_an_unborn_child_in_the_birth_date_column_is_unborn_not_a_bad_date(tmp_path, dob):
+    rows = [["Child ID", "Date of Birth", "CIN Start Date"], ["8800001", dob, "01/02/2026"]]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    (case,) = case_list.cases
+    assert case.attributes.get("unborn") == "yes"
+    assert "date_of_birth" not in case.attributes
+    assert not [p for p in case_list.problems if p.column == "Date of Birth"]
+
+
+@pytest.mark.parametrize("age", ["6 years", "6 yrs", "6y", "6 Years 3 Months"])
+def test_an_age_written_with_its_unit_is_read(tmp_path, age):
+    rows = [["Child ID", "Age"], ["8800001", age]]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    assert case_list.cases[0].attributes["age"] == "6"
+    assert not [p for p in case_list.problems if p.column == "Age"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -337,8 +338,10 @@ def row_case(
         if name not in cols:
             continue
         if name == "date_of_birth":
-            dob = reader.date_field(name)
-            if dob:
+            born = reader.raw(cols[name]).value
+            if isinstance(born, str) and born[:1].isalpha() and _UNBORN.fullmatch(fold_value(born)):
+                attributes["unborn"] = "yes"  # no birth date yet: not a bad date
+            elif dob := reader.date_field(name):
                 attributes[name] = dob.isoformat()
             continue
         text = reader.text(name)
@@ -368,7 +371,20 @@ def row_case(
     )
 
 
+# An unborn child (a pre-birth plan) as exports write it where an age or a birth date would be.
+_UNBORN = re.compile(r"unborn(?: (?:baby|child))?|pre ?birth|expected")
+# An age with its unit ("6 years", "6 yrs", "6y 3m"): the whole years are the age.
+_AGE_IN_YEARS = re.compile(r"(\d{1,2}) ?(?:y|yrs?|years?)\b.*")
+
+
 def age_attributes(reader: RowReader, col: int, text: str, attributes: dict[str, str]) -> None:
+    if not text[:1].isdigit() and text[:1] != "-":
+        folded = fold_value(text)
+        if _UNBORN.fullmatch(folded):
+            attributes["unborn"] = "yes"
+            return
+    elif (years := _AGE_IN_YEARS.fullmatch(text.casefold())) is not None:
+        text = years[1]
     try:
         age = float(text)
     except ValueError:
