@@ -201,3 +201,21 @@ def test_an_age_written_with_its_unit_is_read(tmp_path, age):
     case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
     assert case_list.cases[0].attributes["age"] == "6"
     assert not [p for p in case_list.problems if p.column == "Age"]
+
+
+# -- the same child twice on one list -----------------------------------------------------------
+
+
+def test_the_same_child_twice_on_one_list_names_both_rows(tmp_path):
+    rows = [
+        ["Child ID", "CIN Start Date", "Allocated Team", "Allocated Worker"],
+        ["7700001", "01/04/2025", "Locality 1", "Al Worker"],
+        ["7700002", "01/04/2025", "Locality 1", "Al Worker"],
+        ["7700001", "01/04/2025", "Locality 1", "Ed Worker"],
+    ]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    assert [c.worker for c in case_list.cases] == ["Ed Worker", "Al Worker"]
+    (warning,) = [w for w in case_list.warnings if "different worker" in w.reason]
+    assert (warning.sheet, warning.row) == ("c.csv", 4)
+    assert "also on row 2 of c.csv" in warning.reason
+    assert "kept the worker from row 4" in warning.reason

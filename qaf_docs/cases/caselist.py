@@ -86,6 +86,7 @@ class _Accumulator:
     rows_rejected: int = 0
     personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
+    first_rows: dict[tuple[str, date | None], tuple[str, int]] = field(default_factory=dict)
     hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
     staff: StaffCells = field(default_factory=StaffCells)  # where each team / worker was read
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
@@ -395,7 +396,11 @@ def _add_episode(acc: _Accumulator, case: Case, sheet: str, row: int) -> None:
     if existing is None:
         acc.episodes[key] = case
         acc.order.append(key)
+        acc.first_rows[key] = (sheet, row)
         return
+    first_sheet, first_row = acc.first_rows[key]
+    # Twice on one list: which row is which, since the list's name says nothing.
+    same_list = existing.sources == (sheet,) == case.sources and first_sheet == sheet
     acc.rows_merged += 1
     # Keep the later, more serious stage of the process (a S47 over the referral it came from).
     keep, other = (
@@ -411,8 +416,14 @@ def _add_episode(acc: _Accumulator, case: Case, sheet: str, row: int) -> None:
                     sheet,
                     row,
                     None,
-                    f"case {case.case_id} is also on {', '.join(existing.sources)} with the same "
-                    f"start date but a different {name}; kept the {name} from {keep.sources[-1]}",
+                    f"case {case.case_id} is also on "
+                    + (f"row {first_row} of {sheet}" if same_list else ", ".join(existing.sources))
+                    + f" with the same start date but a different {name}; kept the {name} from "
+                    + (
+                        f"row {row if keep is case else first_row}"
+                        if same_list
+                        else keep.sources[-1]
+                    ),
                     "warning",
                 )
             )
