@@ -411,7 +411,7 @@ def test_all_rows_rejected_is_an_error_naming_the_first_problem(tmp_path):
         ("c.xls", b"\xd0\xcf\x11\xe0", "old or macro-enabled"),
         ("c.xlsm", b"PK", "old or macro-enabled"),
         ("c.xlsx", b"not a zip", "not a real .xlsx"),
-        ("c.txt", b"Child ID\n1\n", "must be an .xlsx workbook or a .csv"),
+        ("c.json", b"{}", "must be an .xlsx workbook or a .csv"),
     ],
 )
 def test_unreadable_files_get_a_clear_error(tmp_path, name, content, message):

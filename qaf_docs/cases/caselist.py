@@ -41,25 +41,26 @@ from qaf_docs.cases.columns import (
     ANNEX_LISTS,
     ColumnMapping,
     fold_header,
-    fold_value,
     no_id_column,
     parse_case_type,
     personal_header,
     snake_header,
 )
 from qaf_docs.cases.date_order import DateOrders
+from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.misplaced_names import StaffCells
 from qaf_docs.cases.rows import (
+    HEADER_ROWS,
     RowReader,
     SheetColumns,
     attribute_text,
     find_header,
-    read_case_id,
     row_case,
 )
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.office.sheets import (
+    DELIMITED,
     EXCEL_ERROR_TEXTS,
     Cell,
     Sheet,
@@ -85,6 +86,7 @@ class _Accumulator:
     rows_rejected: int = 0
     personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
+    first_rows: dict[tuple[str, date | None], tuple[str, int]] = field(default_factory=dict)
     hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
     staff: StaffCells = field(default_factory=StaffCells)  # where each team / worker was read
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
@@ -129,7 +131,7 @@ def read_case_list(
 
 def _chosen_sheets(table: TableFile, wanted: Sequence[str] | None) -> tuple[list[Sheet], bool]:
     titles = table.sheet_names
-    if wanted is None or (len(titles) == 1 and table.path.suffix.lower() == ".csv"):
+    if wanted is None or (len(titles) == 1 and table.path.suffix.lower() in DELIMITED):
         return [table.sheet(t) for t in titles], False
     chosen = []
     for name in wanted:
@@ -161,9 +163,10 @@ def _build(
         if found is None:
             if explicit or len(raw_sheets) == 1:
                 raise CaseListError(
-                    f"No case id column found; expected a header such as "
-                    f"{_quote_list(mapping.case_id[:4])}. Add the column, or name its header under "
-                    '[sampling.columns] in qaf.toml (case_id = "<its header>").',
+                    f"No case id column found in the first {HEADER_ROWS} rows; expected a header "
+                    f"such as {_quote_list(mapping.case_id[:4])}. Add the column (if the header "
+                    "is further down, delete the rows above the header), or name its header "
+                    'under [sampling.columns] in qaf.toml (case_id = "<its header>").',
                     sheet=sheet.name,
                 )
             skipped.append((sheet.name, no_id_column(sheet.name)))
@@ -203,7 +206,8 @@ def _build(
     )
     if not read:
         raise CaseListError(
-            f"No sheet in {path.name} has a case id column; expected a header such as "
+            f"No sheet in {path.name} has a case id column in its first {HEADER_ROWS} rows; "
+            f"expected a header such as "
             f"{_quote_list(mapping.case_id[:4])}. Add the column, or name its header under "
             '[sampling.columns] in qaf.toml (case_id = "<its header>").'
         )
@@ -312,7 +316,7 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        if (label := _total_label(cells, id_col)) is not None:
+        if (label := total_label(cells, id_col)) is not None:
             # "Total | 24" under a list whose id is not its first column: 24 is a count.
             acc.problems.append(
                 RowProblem(
@@ -371,28 +375,6 @@ def _read_sheet(
         )
 
 
-# The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
-# cases"), folded; a team such as "Total Respite Team" is not one.
-_TOTAL_LABEL = re.compile(
-    r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
-    r"|(?P<count>count|sum|number)(?: of\b.*)?"
-)
-
-
-def _total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
-    """The column and label word of a total row's label left of the case id, if it has one.
-    Only the label word is returned: the rest of the cell could name someone."""
-    for col, cell in enumerate(cells[:id_col]):
-        value = cell.value
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
-            return None  # the usual row: a team or a date before the id
-        match = _TOTAL_LABEL.fullmatch(fold_value(value))
-        return (col, match["total"] or match["count"]) if match else None
-    return None
-
-
 def _longer_than_header(cells: list[Cell], width: int) -> bool:
     return len(cells) > width and any(c.value not in (None, "") for c in cells[width:])
 
@@ -414,7 +396,11 @@ def _add_episode(acc: _Accumulator, case: Case, sheet: str, row: int) -> None:
     if existing is None:
         acc.episodes[key] = case
         acc.order.append(key)
+        acc.first_rows[key] = (sheet, row)
         return
+    first_sheet, first_row = acc.first_rows[key]
+    # Twice on one list: which row is which, since the list's name says nothing.
+    same_list = existing.sources == (sheet,) == case.sources and first_sheet == sheet
     acc.rows_merged += 1
     # Keep the later, more serious stage of the process (a S47 over the referral it came from).
     keep, other = (
@@ -430,8 +416,14 @@ def _add_episode(acc: _Accumulator, case: Case, sheet: str, row: int) -> None:
                     sheet,
                     row,
                     None,
-                    f"case {case.case_id} is also on {', '.join(existing.sources)} with the same "
-                    f"start date but a different {name}; kept the {name} from {keep.sources[-1]}",
+                    f"case {case.case_id} is also on "
+                    + (f"row {first_row} of {sheet}" if same_list else ", ".join(existing.sources))
+                    + f" with the same start date but a different {name}; kept the {name} from "
+                    + (
+                        f"row {row if keep is case else first_row}"
+                        if same_list
+                        else keep.sources[-1]
+                    ),
                     "warning",
                 )
             )

@@ -7,6 +7,7 @@ records each problem against the sheet, row and column.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass, replace
@@ -47,13 +48,17 @@ class SheetColumns:
     headers: list[str]
 
 
+# How far down a sheet its header is looked for: under a title, notes and a report's parameters.
+HEADER_ROWS = 50
+
+
 def find_header(sheet: Sheet, mapping: ColumnMapping) -> tuple[int, list[str], SheetColumns] | None:
     id_keys = {header_key(s) for s in mapping.case_id}
     for row_no, cells in sheet.rows:
         headers = _header_texts(cells)
         if any(header_key(h) in id_keys for h in headers if h):
             return _second_header_row(sheet, row_no, headers, mapping)
-        if row_no >= 20:
+        if row_no >= HEADER_ROWS:
             break
     return None
 
@@ -199,81 +204,9 @@ class RowReader:
         return parsed
 
 
-# What exports write in the id column of a row that is not a child: totals under the list, its
-# end, placeholders. Compared folded ("TOTAL:" and "Total" alike).
-_NOT_IDS = frozenset(
-    {
-        "total", "totals", "grand total", "sub total", "subtotal", "sum", "count", "end",
-        "end of list", "end of report", "n a", "na", "unknown", "tbc", "tba", "null", "none", "nil",
-    }
-)  # fmt: skip
-
-
-_WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
-_SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
-_DECIMAL = re.compile(r"\d+\.\d+")
-_ID_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*")
-
-
-def _not_an_id(text: str) -> bool:
-    if text[0].isdigit():  # the usual id: no folding on a 50,000-row list
-        return not text.strip("0")
-    folded = fold_value(text)
-    return not folded or folded in _NOT_IDS
-
-
 def shown(text: str) -> str:
     """The text quoted and followed by a space when it may be quoted, else nothing."""
     return f"'{text}' " if quotable(text) else ""
-
-
-def read_case_id(reader: RowReader) -> str | None:
-    col = reader.columns.index["case_id"]
-    value = reader.usable(col, reject=True)
-    if value is None:
-        if reader.raw(col).kind == "value":
-            reader.problem(col, "no case id; row not used", "error")
-        return None
-    if isinstance(value, bool):
-        reader.problem(col, f"'{value}' is not a case id; row not used", "error")
-        return None
-    if isinstance(value, float):
-        if not value.is_integer():
-            reader.problem(col, f"case id {value!r} is not a whole number; row not used", "error")
-            return None
-        value = int(value)
-    if isinstance(value, datetime | date):
-        reader.problem(col, "case id is a date; row not used", "error")
-        return None
-    text = clean_text(str(value))
-    if text.isascii() and text.isdigit() and len(text) <= 40 and text.strip("0"):
-        return text  # the usual id, as every check below would pass it
-    if _WHOLE_WITH_ZEROS.fullmatch(text):
-        text = text.split(".")[0]
-    if _SCIENTIFIC.fullmatch(text):
-        reader.problem(
-            col,
-            f"case id '{text}' was shortened by Excel to scientific notation; format the column "
-            "as Number (no decimals) or Text and export again; row not used",
-            "error",
-        )
-        return None
-    if not text:
-        reader.problem(col, "no case id; row not used", "error")
-        return None
-    if _DECIMAL.fullmatch(text):
-        reader.problem(col, f"case id '{text}' is not a whole number; row not used", "error")
-        return None
-    if _not_an_id(text):
-        # A total, a note or a placeholder under the list: a known word, so safe to quote.
-        reader.problem(
-            col, f"'{text}' is not a case id (a total or note row?); row not used", "error"
-        )
-        return None
-    if len(text) > 40 or not _ID_CHARACTERS.fullmatch(text):
-        reader.problem(col, "case id has unexpected characters or length; row not used", "error")
-        return None
-    return text
 
 
 def attribute_text(value: object, today: date) -> str:
@@ -290,6 +223,30 @@ def attribute_text(value: object, today: date) -> str:
     return written.isoformat() if written else text
 
 
+# What exports write where a case has no team or worker ("Unallocated", "-", Excel's "(blank)"),
+# or a name was redacted: nobody, so never a worker to audit, address or count. Compared folded.
+_NO_ONE = frozenset(
+    {
+        "unallocated", "not allocated", "no worker", "no worker allocated", "no allocated worker",
+        "no team", "awaiting allocation", "none", "n a", "na", "nil", "unknown", "not known",
+        "not recorded", "tbc", "tba", "null", "blank", "redacted", "withheld", "",
+    }
+)  # fmt: skip
+
+
+@functools.lru_cache(maxsize=4096)  # a county's 50,000 rows name a few hundred teams and workers
+def someone(text: str | None) -> str | None:
+    """The team or worker a cell names, or None for a placeholder meaning nobody."""
+    if text is None:
+        return None
+    key = text.casefold()
+    if key in _NO_ONE:
+        return None
+    if key.replace(" ", "").isalnum():
+        return text  # the usual name, words of letters and digits: no folding on a 50,000-row list
+    return None if fold_value(text) in _NO_ONE else text
+
+
 def row_case(
     reader: RowReader,
     case_id: str,
@@ -298,8 +255,8 @@ def row_case(
     annex_stage: tuple[str, CaseType] | None,
     sheet_type: CaseType | None,
 ) -> tuple[Case, bool]:
-    team = reader.text("team")
-    worker = reader.text("worker")
+    team = someone(reader.text("team"))
+    worker = someone(reader.text("worker"))
     start = reader.date_field("start_date")
     said = len(reader.problems)
     end = reader.date_field("end_date")
@@ -381,8 +338,10 @@ def row_case(
         if name not in cols:
             continue
         if name == "date_of_birth":
-            dob = reader.date_field(name)
-            if dob:
+            born = reader.raw(cols[name]).value
+            if isinstance(born, str) and born[:1].isalpha() and _UNBORN.fullmatch(fold_value(born)):
+                attributes["unborn"] = "yes"  # no birth date yet: not a bad date
+            elif dob := reader.date_field(name):
                 attributes[name] = dob.isoformat()
             continue
         text = reader.text(name)
@@ -412,7 +371,20 @@ def row_case(
     )
 
 
+# An unborn child (a pre-birth plan) as exports write it where an age or a birth date would be.
+_UNBORN = re.compile(r"unborn(?: (?:baby|child))?|pre ?birth|expected")
+# An age with its unit ("6 years", "6 yrs", "6y 3m"): the whole years are the age.
+_AGE_IN_YEARS = re.compile(r"(\d{1,2}) ?(?:y|yrs?|years?)\b.*")
+
+
 def age_attributes(reader: RowReader, col: int, text: str, attributes: dict[str, str]) -> None:
+    if not text[:1].isdigit() and text[:1] != "-":
+        folded = fold_value(text)
+        if _UNBORN.fullmatch(folded):
+            attributes["unborn"] = "yes"
+            return
+    elif (years := _AGE_IN_YEARS.fullmatch(text.casefold())) is not None:
+        text = years[1]
     try:
         age = float(text)
     except ValueError:

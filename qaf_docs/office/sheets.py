@@ -36,6 +36,9 @@ from qaf_docs.office.safety import FileKind, inspect_office_file
 
 MiB = 1024 * 1024
 
+# Delimited text: a CSV, and what Excel saves as "Unicode Text" or "Text (Tab delimited)" (.txt).
+DELIMITED = frozenset({".csv", ".txt", ".tsv"})
+
 # A council's whole Annex A is tens of MB; its sheet XML unpacks to a few hundred. The per-part ratio
 # and token limits stay those of inbox files: a real export never needs more.
 TABLE_LIMITS = Limits(
@@ -223,7 +226,8 @@ def _filled(
 
 
 def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFile:
-    """Open an .xlsx or .csv table after the guarded checks; failures raise ``error``.
+    """Open an .xlsx or a delimited text table (.csv, Excel's .txt) after the guarded checks;
+    failures raise ``error``.
 
     ``what`` names the file to the person ("Case list", "Roster").
     """
@@ -239,15 +243,22 @@ def open_table_file(path: Path, *, what: str, error: type[QafError]) -> TableFil
             "Open it in Excel, choose File > Save As 'Excel Workbook (.xlsx)' or 'CSV', and use "
             "that."
         )
-    if suffix not in {".xlsx", ".csv"}:
+    if suffix in {".ods", ".fods"}:
         raise error(
-            f"{path.name}: a {what.lower()} must be an .xlsx workbook or a .csv file, "
-            f"not '{suffix or 'no extension'}'."
+            f"{path.name} is a LibreOffice (OpenDocument) spreadsheet, which is not read. Open it "
+            "in LibreOffice Calc or Excel, choose File > Save As 'Excel 2007-365 (.xlsx)' or "
+            "'Excel Workbook (.xlsx)', and use that."
+        )
+    if suffix not in {".xlsx", *DELIMITED}:
+        raise error(
+            f"{path.name}: a {what.lower()} must be an .xlsx workbook or a .csv file (or Excel's "
+            f"tab-delimited .txt), not '{suffix or 'no extension'}'. Export it from the "
+            "case-management system, or save it from Excel, as 'Excel Workbook (.xlsx)' or CSV."
         )
     data = _read_bytes(path, what, error)
     if not data.lstrip(codecs.BOM_UTF8).strip():
         raise error(f"{path.name} is empty. Export the {what.lower()} again and use that file.")
-    if suffix == ".csv":
+    if suffix in DELIMITED:
         return TableFile(path, data, None, what, error=error)
     try:
         kind = inspect_office_file(path, TABLE_LIMITS)

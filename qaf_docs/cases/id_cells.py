@@ -1,0 +1,121 @@
+"""Which cell of a case list's id column is a child's id, and why any other is refused.
+
+Ids arrive as Excel numbers (``6537810.0``), text with leading zeros, or letters and digits
+("A065"). Totals, "End of list", placeholders and redacted rows, Excel's scientific notation, and
+words with no digit at all (a definitions sheet's field names, a surname shifted into the column)
+are refused with a reason naming the cell; only known words are ever quoted. So is a row labelled
+as a total left of its id ("Total | 24").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from qaf_docs.cases.columns import clean_text, fold_value
+from qaf_docs.cases.rows import RowReader
+from qaf_docs.office.sheets import Cell
+
+# What exports write in the id column of a row that is not a child: totals under the list, its
+# end, placeholders, a row redacted before the list was shared. Compared folded ("TOTAL:" and "Total" alike).
+_NOT_IDS = frozenset(
+    {
+        "total", "totals", "grand total", "sub total", "subtotal", "sum", "count", "end",
+        "end of list", "end of report", "n a", "na", "unknown", "tbc", "tba", "null", "none", "nil",
+        "redacted", "withheld", "removed", "anonymised", "anonymized", "confidential", "blank",
+    }
+)  # fmt: skip
+
+
+_WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
+_SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
+_DECIMAL = re.compile(r"\d+\.\d+")
+_ID_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*")
+
+
+def _not_an_id(text: str) -> bool:
+    if text[0].isdigit():  # the usual id: no folding on a 50,000-row list
+        return not text.strip("0")
+    folded = fold_value(text)
+    return not folded or folded in _NOT_IDS
+
+
+def read_case_id(reader: RowReader) -> str | None:
+    col = reader.columns.index["case_id"]
+    value = reader.usable(col, reject=True)
+    if value is None:
+        if reader.raw(col).kind == "value":
+            reader.problem(col, "no case id; row not used", "error")
+        return None
+    if isinstance(value, bool):
+        reader.problem(col, f"'{value}' is not a case id; row not used", "error")
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            reader.problem(col, f"case id {value!r} is not a whole number; row not used", "error")
+            return None
+        value = int(value)
+    if isinstance(value, datetime | date):
+        reader.problem(col, "case id is a date; row not used", "error")
+        return None
+    text = clean_text(str(value))
+    if text.isascii() and text.isdigit() and len(text) <= 40 and text.strip("0"):
+        return text  # the usual id, as every check below would pass it
+    if _WHOLE_WITH_ZEROS.fullmatch(text):
+        text = text.split(".")[0]
+    if _SCIENTIFIC.fullmatch(text):
+        reader.problem(
+            col,
+            f"case id '{text}' was shortened by Excel to scientific notation; format the column "
+            "as Number (no decimals) or Text and export again; row not used",
+            "error",
+        )
+        return None
+    if not text:
+        reader.problem(col, "no case id; row not used", "error")
+        return None
+    if _DECIMAL.fullmatch(text):
+        reader.problem(col, f"case id '{text}' is not a whole number; row not used", "error")
+        return None
+    if _not_an_id(text):
+        # A total, a note or a placeholder under the list: a known word, so safe to quote.
+        reader.problem(
+            col, f"'{text}' is not a case id (a total or note row?); row not used", "error"
+        )
+        return None
+    if not any(c.isdigit() for c in text):
+        # Every system's child ids have digits; a word is a heading, a note, a definitions sheet's
+        # field name or a surname shifted into the column: never a child, and never quoted.
+        reader.problem(
+            col,
+            "case id has no digits, so it is not a child's id (a heading, a note or a name "
+            "typed in the id column?); row not used",
+            "error",
+        )
+        return None
+    if len(text) > 40 or not _ID_CHARACTERS.fullmatch(text):
+        reader.problem(col, "case id has unexpected characters or length; row not used", "error")
+        return None
+    return text
+
+
+# The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
+# cases"), folded; a team such as "Total Respite Team" is not one.
+_TOTAL_LABEL = re.compile(
+    r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
+    r"|(?P<count>count|sum|number)(?: of\b.*)?"
+)
+
+
+def total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
+    """The column and label word of a total row's label left of the case id, if it has one.
+    Only the label word is returned: the rest of the cell could name someone."""
+    for col, cell in enumerate(cells[:id_col]):
+        value = cell.value
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
+            return None  # the usual row: a team or a date before the id
+        match = _TOTAL_LABEL.fullmatch(fold_value(value))
+        return (col, match["total"] or match["count"]) if match else None
+    return None
