@@ -37,11 +37,11 @@ from qaf_docs.cases.case import (
     annex_list_number,
     merge_sources,
 )
+from qaf_docs.cases.case_id_cells import read_case_id, total_label
 from qaf_docs.cases.columns import (
     ANNEX_LISTS,
     ColumnMapping,
     fold_header,
-    fold_value,
     no_id_column,
     parse_case_type,
     personal_header,
@@ -54,7 +54,6 @@ from qaf_docs.cases.rows import (
     SheetColumns,
     attribute_text,
     find_header,
-    read_case_id,
     row_case,
 )
 from qaf_docs.errors import CaseListError
@@ -312,7 +311,7 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        if (label := _total_label(cells, id_col)) is not None:
+        if (label := total_label(cells, id_col)) is not None:
             # "Total | 24" under a list whose id is not its first column: 24 is a count.
             acc.problems.append(
                 RowProblem(
@@ -369,28 +368,6 @@ def _read_sheet(
                 "warning",
             )
         )
-
-
-# The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
-# cases"), folded; a team such as "Total Respite Team" is not one.
-_TOTAL_LABEL = re.compile(
-    r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
-    r"|(?P<count>count|sum|number)(?: of\b.*)?"
-)
-
-
-def _total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
-    """The column and label word of a total row's label left of the case id, if it has one.
-    Only the label word is returned: the rest of the cell could name someone."""
-    for col, cell in enumerate(cells[:id_col]):
-        value = cell.value
-        if value is None or value == "":
-            continue
-        if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
-            return None  # the usual row: a team or a date before the id
-        match = _TOTAL_LABEL.fullmatch(fold_value(value))
-        return (col, match["total"] or match["count"]) if match else None
-    return None
 
 
 def _longer_than_header(cells: list[Cell], width: int) -> bool:
