@@ -47,7 +47,7 @@ from qaf_docs.cases.columns import (
     snake_header,
 )
 from qaf_docs.cases.date_order import DateOrders
-from qaf_docs.cases.id_cells import read_case_id, total_label
+from qaf_docs.cases.id_cells import WordyIds, read_case_id, total_label
 from qaf_docs.cases.misplaced_names import StaffCells
 from qaf_docs.cases.rows import (
     HEADER_ROWS,
@@ -89,6 +89,7 @@ class _Accumulator:
     first_rows: dict[tuple[str, date | None], tuple[str, int]] = field(default_factory=dict)
     hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
     staff: StaffCells = field(default_factory=StaffCells)  # where each team / worker was read
+    wordy: WordyIds = field(default_factory=WordyIds)  # case ids with no digit: names?
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
@@ -184,9 +185,12 @@ def _build(
                 row=header_row,
             )
         read.append(sheet.name)
-        _read_sheet(sheet, header_row, columns, acc, today)
+        ids = _read_sheet(sheet, header_row, columns, acc, today)
+        # A column of names (not a few cells) stops the read; a notes sheet's words do not.
+        acc.wordy.check_sheet(sheet.name, columns, ids, alone=explicit or len(raw_sheets) == 1)
     cases, id_spellings = _one_spelling(acc)
     cases = acc.staff.clear_child_names(cases, acc.problems)  # never a child's name as staff
+    acc.wordy.name_children(cases, acc.problems)  # nor as a case id
     case_list = CaseList(
         cases=cases,
         problems=acc.problems,
@@ -252,7 +256,8 @@ def _quote_list(items: Sequence[str]) -> str:
 
 def _read_sheet(
     sheet: Sheet, header_row: int, columns: SheetColumns, acc: _Accumulator, today: date
-) -> None:
+) -> int:
+    """Read one sheet's rows into ``acc``; return how many had a case id."""
     annex = annex_list_number(sheet.name)
     annex_stage = ANNEX_LISTS.get(annex) if annex is not None else None
     sheet_type = parse_case_type(sheet.name) if annex_stage is None else None
@@ -293,6 +298,7 @@ def _read_sheet(
     hidden_rows = sheet.hidden_rows
     orders = DateOrders()
     id_col = columns.index["case_id"]
+    ids = 0  # rows with a case id, against those whose id has no digit
     for row_no, cells in sheet.rows:
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
@@ -331,11 +337,12 @@ def _read_sheet(
             acc.rows_rejected += 1
             continue
         reader = RowReader(sheet.name, row_no, cells, columns, today, orders)
-        case_id = read_case_id(reader)
+        case_id = read_case_id(reader, acc.wordy)
         if case_id is None:
             acc.problems.extend(reader.problems)
             acc.rows_rejected += 1
             continue
+        ids += 1
         case, typed = row_case(reader, case_id, sheet.name, annex, annex_stage, sheet_type)
         untyped_rows += not typed
         attributes = dict(case.attributes)
@@ -373,6 +380,7 @@ def _read_sheet(
                 "warning",
             )
         )
+    return ids
 
 
 def _longer_than_header(cells: list[Cell], width: int) -> bool:

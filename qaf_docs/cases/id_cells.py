@@ -1,23 +1,36 @@
-"""Which cell of a case list's id column is a child's id, and why any other is refused.
+"""The case id cell of one row of a case list: read, or the row refused as not a child's.
 
-Ids arrive as Excel numbers (``6537810.0``), text with leading zeros, or letters and digits
-("A065"). Totals, "End of list", placeholders and redacted rows, Excel's scientific notation, and
-words with no digit at all (a definitions sheet's field names, a surname shifted into the column)
-are refused with a reason naming the cell; only known words are ever quoted. So is a row labelled
-as a total left of its id ("Total | 24").
+The case id is what qaf writes into the names of the files it chooses (case notes, e-mails),
+folders and logs, because it is not a name. A row is not used where its id cell holds a total,
+a placeholder, an Excel error or a number Excel has mangled; each is reported by sheet, row and
+column.
+
+Nor where it holds a name. Every case id a council's system gives has a digit in it ("1234567",
+"AB12345", "CH/0012"); a child's name does not. A column shifted in the export, a "Child" column
+taken for the id, or a name typed in the cell puts "SMITH Jayden" where "1234567" should be, and
+nothing downstream could tell it from an id. So an id with no digit is never used nor shown: its
+row is refused by sheet, row and column (saying so when it is one of the list's child names), and
+a case list sheet whose id column holds more such values than ids stops the read, naming the
+column, since it is the wrong column rather than a few wrong cells. (A notes or definitions sheet
+beside the list, with field names under "Child ID", is no case list: its rows are refused.)
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from qaf_docs.cases.case import Case, RowProblem
 from qaf_docs.cases.columns import clean_text, fold_value
-from qaf_docs.cases.rows import RowReader
+from qaf_docs.cases.rows import RowReader, SheetColumns
+from qaf_docs.errors import CaseListError
 from qaf_docs.office.sheets import Cell
 
 # What exports write in the id column of a row that is not a child: totals under the list, its
-# end, placeholders, a row redacted before the list was shared. Compared folded ("TOTAL:" and "Total" alike).
+# end, placeholders. Compared folded ("TOTAL:" and "Total" alike).
 _NOT_IDS = frozenset(
     {
         "total", "totals", "grand total", "sub total", "subtotal", "sum", "count", "end",
@@ -40,7 +53,9 @@ def _not_an_id(text: str) -> bool:
     return not folded or folded in _NOT_IDS
 
 
-def read_case_id(reader: RowReader) -> str | None:
+def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
+    """Return the row's case id, or None after reporting why the row is not used; an id with no
+    digit (perhaps a name) is told to ``wordy`` and never shown."""
     col = reader.columns.index["case_id"]
     value = reader.usable(col, reject=True)
     if value is None:
@@ -83,15 +98,8 @@ def read_case_id(reader: RowReader) -> str | None:
             col, f"'{text}' is not a case id (a total or note row?); row not used", "error"
         )
         return None
-    if not any(c.isdigit() for c in text):
-        # Every system's child ids have digits; a word is a heading, a note, a definitions sheet's
-        # field name or a surname shifted into the column: never a child, and never quoted.
-        reader.problem(
-            col,
-            "case id has no digits, so it is not a child's id (a heading, a note or a name "
-            "typed in the id column?); row not used",
-            "error",
-        )
+    if not any(ch.isdigit() for ch in text):
+        wordy.refuse(reader, col)
         return None
     if len(text) > 40 or not _ID_CHARACTERS.fullmatch(text):
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
@@ -119,3 +127,84 @@ def total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
         match = _TOTAL_LABEL.fullmatch(fold_value(value))
         return (col, match["total"] or match["count"]) if match else None
     return None
+
+
+_NO_DIGIT = (
+    "case id has no digits, so it is not a child's id (a heading, a note or a name typed in the "
+    "id column?); row not used"
+)
+_CHILD_NAME = (
+    "case id is a child's name from this list's child name column (typed in the id column, or a "
+    "column shifted in the export?), so it is not shown here; row not used. Put the child's case "
+    "id in the cell and read the list again"
+)
+_WORDS = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+
+def _words(text: str) -> frozenset[str]:
+    """The words of a name, folded: "SMITH, Jayden" and "Jayden Smith" have the same."""
+    return frozenset(w.casefold() for w in _WORDS.findall(text))
+
+
+@dataclass
+class WordyIds:
+    """The case id cells with no digit in them, which may hold a child's name.
+
+    Counted per sheet, so that a column of names stops the read; each kept in memory (never
+    written anywhere) until the list is read, so its problem can say whether it is one of the
+    list's child names.
+    """
+
+    per_sheet: Counter[str] = field(default_factory=Counter)
+    held: list[tuple[RowProblem, frozenset[str]]] = field(default_factory=list)
+    own_names: list[frozenset[str]] = field(default_factory=list)  # refused rows' child names
+
+    def refuse(self, reader: RowReader, col: int) -> None:
+        """Report the row's id as no id, without showing it, and remember it."""
+        reader.problem(col, _NO_DIGIT, "error")
+        self.per_sheet[reader.sheet] += 1
+        value = reader.raw(col).value
+        self.held.append((reader.problems[-1], _words(str(value))))
+        name_col = reader.columns.index.get("child_name")
+        name = reader.raw(name_col) if name_col is not None else None
+        if name is not None and name.kind == "value" and isinstance(name.value, str):
+            self.own_names.append(_words(name.value))  # the row's own child, refused with it
+
+    def check_sheet(self, sheet: str, columns: SheetColumns, ids: int, *, alone: bool) -> None:
+        """Stop when more of ``sheet``'s id cells hold no digit than hold one of its ``ids``: the
+        column is the wrong one (or shifted), and no row of it can be trusted. A sheet with no
+        column but the id's beside others (a definitions or notes sheet, whose words sit under
+        "Child ID") is no case list: its rows are refused one by one instead. One that is
+        ``alone`` (the file's only sheet, or one named to be read) is always a case list."""
+        wordy = self.per_sheet[sheet]
+        if wordy <= ids or not (alone or set(columns.index) - {"case_id"}):
+            return
+        header = columns.headers[columns.index["case_id"]]
+        others = [h for h in columns.headers if h and h != header][:12]
+        raise CaseListError(
+            f"The case id column '{header}' looks like it holds names, not case ids: {wordy} of "
+            f"its {wordy + ids} values have no digit, and every case id has one. So no case "
+            "was taken from this list (and none of those values is shown). If the case ids are "
+            "in another column, name its header under [sampling.columns] in qaf.toml (case_id = "
+            '"<its header>"), or correct the header already named there; if the export shifted '
+            "its columns, export the list again."
+            + (f" This sheet's other headers: {', '.join(others)}." if others else ""),
+            sheet=sheet,
+        )
+
+    def name_children(self, cases: Iterable[Case], problems: list[RowProblem]) -> None:
+        """Say in ``problems`` which refused ids are one of the list's child names (the whole
+        name, or any of its words: a first name, a surname, "SMITH Jayden")."""
+        if not self.held:
+            return
+        names: set[str] = set()
+        for case in cases:
+            if case.child_name:
+                names |= _words(case.child_name)
+        for own in self.own_names:
+            names |= own
+        named = {id(p) for p, words in self.held if words and words <= names}
+        if named:
+            problems[:] = [
+                replace(p, reason=_CHILD_NAME) if id(p) in named else p for p in problems
+            ]
