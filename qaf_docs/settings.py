@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from qaf_docs.frameworks.base import ROUND_KIND_NAMES as ROUND_KIND_NAMES
 
@@ -16,7 +16,7 @@ from qaf_docs.frameworks.base import ROUND_KIND_NAMES as ROUND_KIND_NAMES
 class ValidationRules(BaseModel):
     """Which checks a submitted audit must pass; each can be switched off by a council."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     every_domain_graded: bool = True
     rationale_for_every_grade: bool = True
@@ -41,7 +41,7 @@ class ValidationRules(BaseModel):
 class InboxSettings(BaseModel):
     """How the inbox is read."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     poll: bool = False
     max_file_mb: int = Field(default=25, ge=1)
@@ -69,7 +69,7 @@ class SamplingSettings(BaseModel):
     is set here.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     quotas: dict[str, int] = Field(
         default_factory=lambda: {
@@ -132,7 +132,7 @@ class SamplingSettings(BaseModel):
 class BackupSettings(BaseModel):
     """Where copies of the register go and how many are kept."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     folder: str = Field(default="backups", description="relative to the workspace, or absolute")
     keep: int = Field(default=14, ge=1)
@@ -142,17 +142,28 @@ class BackupSettings(BaseModel):
 class ReportSettings(BaseModel):
     """What the tracker and reports measure against."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     inadequate_target: float = Field(
-        default=0.10, ge=0, le=1, description="the published target: 10% or less Inadequate"
+        default=0.10, ge=0, description="the published target: 10% or less Inadequate"
     )
+
+    @field_validator("inadequate_target")
+    @classmethod
+    def _a_share(cls, value: float) -> float:
+        # 10 for 10% is the likely slip: say how a share is written.
+        if value > 1:
+            raise ValueError(
+                f"inadequate_target = {value:g} is more than 1: it is a share, so write "
+                f"inadequate_target = {value / 100:g} for {value:g}%"
+            )
+        return value
 
 
 class LifecycleSettings(BaseModel):
     """What happens after a form comes back (``[lifecycle]`` in qaf.toml)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     audit_date_before_issue: Literal["warning", "error"] = Field(
         default="warning",
@@ -174,7 +185,7 @@ class LifecycleSettings(BaseModel):
 class Settings(BaseModel):
     """The contents of ``qaf.toml``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     workspace_id: str
     council_name: str = "Example Council"

@@ -3,11 +3,14 @@ how to write it, and the file itself is left exactly as the officer saved it."""
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner, Result
 
 from qaf_docs.cli import cli
-from qaf_docs.workspace import Workspace
+from qaf_docs.workspace import Settings, Workspace
 
 
 def qaf(ws: Workspace, *args: str) -> Result:
@@ -102,3 +105,169 @@ def test_settings_saved_in_another_encoding_say_to_save_them_as_utf_8(
     workspace.settings_path.write_bytes(text.encode("utf-16"))
     message = error_line(qaf(workspace, "status"))
     assert "save it with the encoding UTF-8" in message
+
+
+# A value typed as the wrong kind of thing: qaf used to read it its own way ("no" as false, "yes"
+# and 1 as true, "25" as 25, true as a quota of 1), so the line said one thing to the QA lead and
+# another to qaf. Each is refused, naming the key and the line, what was written and what to write.
+@pytest.mark.parametrize(
+    "old, new, key, fix",
+    [
+        ("poll = false", 'poll = "no"', "inbox.poll", "write poll = true for yes or poll = false"),
+        ("poll = false", 'poll = "yes"', "inbox.poll", "write poll = true for yes or poll = false"),
+        ("poll = false", 'poll = "false "', "inbox.poll", "poll = false for no, in lower case"),
+        ("poll = false", "poll = 1", "inbox.poll", "write poll = true for yes or poll = false"),
+        (
+            "show_child_names = false",
+            'show_child_names = "off"',
+            "show_child_names",
+            "show_child_names = false for no",
+        ),
+        (
+            "daily_while_watching = true",
+            "daily_while_watching = 0",
+            "backup.daily_while_watching",
+            "daily_while_watching = true for yes",
+        ),
+        ("max_file_mb = 25", 'max_file_mb = "25"', "inbox.max_file_mb", "max_file_mb = 25 without"),
+        ("max_file_mb = 25", "max_file_mb = 25.5", "inbox.max_file_mb", "a whole number, for"),
+        ("keep = 14", 'keep = "14"', "backup.keep", "write keep = 14 without quotes"),
+        (
+            '"Team Manager" = 1',
+            '"Team Manager" = "2"',
+            "sampling.quotas.Team Manager",
+            'write "Team Manager" = 2 without quotes',
+        ),
+        (
+            '"Team Manager" = 1',
+            '"Team Manager" = true',
+            "sampling.quotas.Team Manager",
+            'a whole number, for example "Team Manager" = 1',
+        ),
+        (
+            "deep_dive_min = 20",
+            "deep_dive_min = true",
+            "sampling.deep_dive_min",
+            "for example deep_dive_min = 20",
+        ),
+        (
+            "# exclusion_months = 6",
+            'exclusion_months = "6"',
+            "sampling.exclusion_months",
+            "write exclusion_months = 6 without quotes; or delete the line",
+        ),
+        (
+            "# include_restricted = false",
+            'include_restricted = "no"',
+            "sampling.include_restricted",
+            "include_restricted = false for no",
+        ),
+        (
+            "inadequate_target = 0.10",
+            'inadequate_target = "10%"',
+            "reports.inadequate_target",
+            "write inadequate_target = 0.1 without quotes",
+        ),
+        (
+            "inadequate_target = 0.10",
+            "inadequate_target = 10",
+            "reports.inadequate_target",
+            "write inadequate_target = 0.1 for 10%",
+        ),
+        (
+            'council_name = "Testshire Council"',
+            "council_name = 2026-04-01",
+            "council_name",
+            'in double quotes, council_name = "2026-04-01"',
+        ),
+        (
+            'frameworks = ["collaborative-audit"]',
+            'frameworks = "collaborative-audit"',
+            "frameworks",
+            'in square brackets, frameworks = ["collaborative-audit"]',
+        ),
+        (
+            "# team = ",
+            "team = 7\n# team = ",
+            "sampling.columns.team",
+            'in double quotes, team = "7"',
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_refused_with_its_line_and_what_to_write(
+    workspace: Workspace, old: str, new: str, key: str, fix: str
+) -> None:
+    text = edited(workspace, old, new)
+    written = new.splitlines()[0]
+    message = error_line(qaf(workspace, "status"))
+    assert f"at line {line_of(text, written)}, key '{key}'" in message
+    assert f"{written} is " in message, "what was written is quoted"
+    assert fix in message
+    assert workspace.settings_path.read_text(encoding="utf-8") == text, "the file is left alone"
+
+
+def test_a_choice_of_the_wrong_kind_names_the_choices(workspace: Workspace) -> None:
+    text = edited(workspace, "# [lifecycle]\n# moderate", "[lifecycle]\nmoderate = 1\n# moderate")
+    message = error_line(qaf(workspace, "status"))
+    assert f"at line {line_of(text, 'moderate = 1')}, key 'lifecycle.moderate'" in message
+    assert 'moderate = 1 is not one of its choices: write moderate = "framework"' in message
+
+
+def test_a_number_below_its_least_says_the_least(workspace: Workspace) -> None:
+    edited(workspace, "max_file_mb = 25", "max_file_mb = 0")
+    message = error_line(qaf(workspace, "status"))
+    assert "key 'inbox.max_file_mb': max_file_mb = 0 is too small: write 1 or more" in message
+
+
+@pytest.mark.parametrize(
+    "key, line",
+    [
+        ("poll", "poll = true"),
+        ("max_file_mb", "max_file_mb = 40"),
+        ("inadequate_target", "inadequate_target = 0"),  # a whole number is a number
+        ("inadequate_target", "inadequate_target = 1"),
+        ("keep", "keep = 3"),
+        ("show_child_names", "show_child_names = true"),
+    ],
+)
+def test_values_written_as_their_kind_are_read_as_written(
+    workspace: Workspace, key: str, line: str
+) -> None:
+    text = workspace.settings_path.read_text(encoding="utf-8")
+    old = next(row for row in text.splitlines() if row.startswith(f"{key} = "))
+    edited(workspace, old, line)
+    settings = workspace.load_settings().model_dump(by_alias=True)
+    found = [
+        v[key]
+        for v in [settings, *(t for t in settings.values() if isinstance(t, dict))]
+        if key in v
+    ]
+    assert found == [tomllib.loads(line)[key]]
+    assert qaf(workspace, "status").exit_code == 0
+
+
+# Every qaf.toml line the README shows, with the table it goes under.
+README_LINES = [
+    ("", 'register = "D:/qaf/register.db"'),
+    ("", "register = 'D:\\qaf\\register.db'"),
+    ("", 'register = "postgresql://qaf@db-server:5432/qa_audits?sslmode=verify-full"'),
+    ("", 'frameworks = ["my-framework.toml"]'),
+    ("", 'frameworks = ["collaborative-audit", "multi-agency-audit"]'),
+    ("", "show_child_names = true"),
+    ("inbox", "poll = true"),
+    ("validation", "action_due_within_days = 28"),
+    ("reports", "inadequate_target = 0.10"),
+    ("sampling.columns", 'team = "Responsible Unit"'),
+]
+
+
+@pytest.mark.parametrize("table, line", README_LINES, ids=[line for _, line in README_LINES])
+def test_the_settings_lines_the_readme_shows_still_load(table: str, line: str) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert f"`{line}`" in readme or f"`[{table}] {line}`" in readme
+    text = 'workspace_id = "x"\n' + (f"[{table}]\n" if table else "") + line + "\n"
+    loaded = Settings.model_validate(tomllib.loads(text)).model_dump(by_alias=True)
+    for part in table.split(".") if table else []:
+        loaded = loaded[part]
+    key, value = next(iter(tomllib.loads(line).items()))
+    assert loaded[key] == value

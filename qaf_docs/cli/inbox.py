@@ -14,7 +14,7 @@ from qaf_docs import clock
 from qaf_docs.cli import exits
 from qaf_docs.cli.app import cli, workspace_at, workspace_option
 from qaf_docs.cli.written import say_if_copy
-from qaf_docs.errors import QafError
+from qaf_docs.errors import FrameworkError, QafError, SettingsError
 from qaf_docs.workspace import Workspace
 
 
@@ -203,6 +203,12 @@ def log_to_workspace(ws: Workspace) -> Path:
     return path
 
 
+WAITING_UNKNOWN = (
+    "what is waiting on whom (moderation, escalations, reminders) cannot be worked out until the "
+    "framework above is corrected"
+)
+
+
 @cli.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON for scripts.")
 @workspace_option
@@ -219,6 +225,7 @@ def status(workspace: Path | None, as_json: bool) -> None:
     from qaf_docs.inbox.readiness import folders_with_files, scan
     from qaf_docs.outcomes.waiting import waiting as case_notes_waiting
     from qaf_docs.register.location import open_register
+    from qaf_docs.reports.framework_checks import framework_problems
     from qaf_docs.reports.lifecycle import lifecycle_lines
 
     ws = workspace_at(workspace)
@@ -226,8 +233,16 @@ def status(workspace: Path | None, as_json: bool) -> None:
     with open_register(ws) as register:
         counts = register.counts()
         recent = register.recent_rejections(5)
-        on_someone = lifecycle_lines(ws, register, clock.today())
-        unaddressed = plan_for(ws, register, clock.today()).warnings
+        unusable = framework_problems(ws, ws.load_settings(), register.round_frameworks())
+        try:
+            on_someone = lifecycle_lines(ws, register, clock.today())
+            unaddressed = plan_for(ws, register, clock.today()).warnings
+        except (SettingsError, FrameworkError):
+            if not unusable:
+                raise
+            # The frameworks named in the warnings are what it needs: the counts still show.
+            on_someone, unaddressed = [], [WAITING_UNKNOWN]
+        unaddressed = unusable + unaddressed
         to_record = case_notes_waiting(register)
         owner = register.owner()
     if register.dialect == "sqlite":

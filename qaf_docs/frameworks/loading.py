@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from qaf_docs.errors import FrameworkError, QafError
 from qaf_docs.frameworks.base import (
     KeyProblem,
 )
+from qaf_docs.frameworks.kinds import KIND_ERRORS, not_a_choice, out_of_range, wrong_kind
 from qaf_docs.frameworks.model import (
     Framework,
 )
@@ -69,6 +71,9 @@ def parse_framework(text: str, origin: str) -> Framework:
         ) from e
 
 
+_RANGE_ERRORS = ("greater_than_equal", "less_than_equal")
+
+
 def describe_problem(e: ValidationError, text: str, model: type[BaseModel] = Framework) -> str:
     """Say where the first problem in the TOML ``text`` that ``model`` refused is: "at line 12,
     key 'domains.1.key': <reason>" (+ count); an unknown key is named with the keys allowed."""
@@ -86,11 +91,25 @@ def describe_problem(e: ValidationError, text: str, model: type[BaseModel] = Fra
         )
     elif first["type"] == "missing":
         message = "this key is needed but missing"
+    elif first["type"] in KIND_ERRORS and path:
+        field, inside = _field_at(path, model)
+        default = None if field is None else field.get_default(call_default_factory=True)
+        message = wrong_kind(first["type"], path, first["input"], None if inside else default)
+        if field is not None and not inside and field.default is None:
+            message += "; or delete the line to leave it unset"
+    elif first["type"] == "literal_error" and path and isinstance(path[-1], str):
+        expected = str((first.get("ctx") or {}).get("expected", ""))
+        message = not_a_choice(path[-1], first["input"], expected)
+    elif first["type"] in _RANGE_ERRORS and path and isinstance(path[-1], str):
+        least = first["type"] == "greater_than_equal"
+        bound = (first.get("ctx") or {}).get("ge" if least else "le")
+        message = out_of_range(path[-1], first["input"], bound, least)
     message = message.removeprefix("Value error, ")
     line = _line_of(text, path) if path else None
     where = ".".join(str(p) for p in path)
     at = f"at line {line}, key '{where}'" if line else f"at '{where}'" if path else "as a whole"
-    at += _which_table(path)
+    if not (first["type"] in KIND_ERRORS and path and isinstance(path[-1], int)):
+        at += _which_table(path)  # an entry of a list of text is no [[table]]
     more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
     return f"{at}: {message}{more}"
 
@@ -124,6 +143,26 @@ def _known_keys(path: tuple[str | int, ...], top: type[BaseModel]) -> list[str]:
     if isinstance(model, type) and issubclass(model, BaseModel):
         return [field.alias or name for name, field in model.model_fields.items()]
     return []
+
+
+def _field_at(path: tuple[str | int, ...], top: type[BaseModel]) -> tuple[FieldInfo | None, bool]:
+    """The model field ``path`` lies in (``quotas`` for ``sampling.quotas.Team Manager``), found
+    by its name or its alias, and whether ``path`` goes on inside it (an entry of a table)."""
+    model: Any = top
+    found: FieldInfo | None = None
+    inside = False
+    for n, part in enumerate(path):
+        if isinstance(part, int):
+            continue
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            return found, True
+        fields = {f.alias or name: f for name, f in model.model_fields.items()}
+        found = fields.get(part) or model.model_fields.get(part)
+        if found is None:
+            return None, False
+        model = _inner_model(found.annotation)
+        inside = n + 1 < len(path)
+    return found, inside
 
 
 def _inner_model(annotation: Any) -> Any:

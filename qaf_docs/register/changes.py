@@ -62,6 +62,13 @@ class ChangeBook(Connection):
         """Return every round's id, oldest first."""
         return [r[0] for r in self._db.execute("SELECT round_id FROM rounds ORDER BY created_at")]
 
+    def round_frameworks(self) -> dict[str, list[str]]:
+        """Return each framework rounds were drawn under -> those rounds' ids, oldest first."""
+        drawn: dict[str, list[str]] = {}
+        for r in self._db.execute("SELECT round_id, framework_id FROM rounds ORDER BY created_at"):
+            drawn.setdefault(r["framework_id"], []).append(r["round_id"])
+        return drawn
+
     def audit_origins(self, round_id: str) -> dict[str, str]:
         """Return audit ref -> how it came into the round ("drawn", "added", "swap")."""
         rows = self._db.execute(

@@ -1,0 +1,109 @@
+"""`qaf status` names a framework qaf cannot use the day it goes wrong (a misspelt preset in
+qaf.toml, a council's framework file renamed after rounds were drawn under it), in one warning
+line, and still shows everything else: before, it said nothing until `qaf sample` or `qaf report`
+stopped, or it stopped itself with nothing shown."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from click.testing import CliRunner, Result
+from conftest import plan_audits
+from lifecycle_helpers import return_form
+
+from qaf_docs.cli import cli
+from qaf_docs.frameworks import load_framework
+from qaf_docs.frameworks.loading import preset_file, preset_names
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
+
+DEFAULT = 'frameworks = ["collaborative-audit"]'
+
+
+def qaf(ws: Workspace, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "--workspace", str(ws.root)])
+
+
+def set_frameworks(ws: Workspace, line: str) -> None:
+    text = ws.settings_path.read_text(encoding="utf-8")
+    old = next(row for row in text.splitlines() if row.startswith("frameworks = "))
+    ws.settings_path.write_text(text.replace(old, line, 1), encoding="utf-8")
+
+
+def warnings(result: Result) -> list[str]:
+    assert result.exit_code == 0, result.output
+    return [line for line in result.output.splitlines() if line.startswith("Warning: ")]
+
+
+def test_a_misspelt_framework_in_qaf_toml_is_one_warning_and_the_counts_still_show(
+    workspace: Workspace,
+) -> None:
+    with open_register(workspace) as register:
+        plan_audits(register, workspace, 3)
+    set_frameworks(workspace, 'frameworks = ["collaborative-audti"]')
+    result = qaf(workspace, "status")
+    [warning] = [w for w in warnings(result) if "collaborative-audti" in w]
+    assert "qaf.toml lists a framework qaf cannot use under 'frameworks'" in warning
+    assert "Unknown framework 'collaborative-audti'. Did you mean 'collaborative-audit'?" in warning
+    assert ", ".join(preset_names()) in warning, "the names that exist"
+    assert "Correct it in qaf.toml; qaf sample and qaf report stop at it until then." in warning
+    assert "  audits now, each at its latest step: 3 allocated" in result.output
+    status = json.loads(qaf(workspace, "status", "--json").output)
+    assert status["audits"] == {"allocated": 3}
+    assert any("collaborative-audti" in w for w in status["warnings"])
+
+
+def test_a_framework_listed_second_and_misspelt_is_named_too(workspace: Workspace) -> None:
+    set_frameworks(workspace, 'frameworks = ["collaborative-audit", "multi-agency-audti"]')
+    [warning] = [w for w in warnings(qaf(workspace, "status")) if "qaf.toml" in w]
+    assert "Unknown framework 'multi-agency-audti'. Did you mean 'multi-agency-audit'?" in warning
+    assert "no round can be drawn under it until then" in warning
+
+
+def test_frameworks_that_load_give_no_warning(workspace: Workspace) -> None:
+    set_frameworks(workspace, 'frameworks = ["collaborative-audit", "multi-agency-audit"]')
+    assert not [w for w in warnings(qaf(workspace, "status")) if "framework" in w]
+
+
+def returned_under_own_framework(ws: Workspace) -> str:
+    """A round drawn under the council's own framework file, one audit back from its auditor and
+    waiting for moderation; return the round's id."""
+    shutil.copyfile(preset_file("collaborative-audit"), ws.root / "our-framework.toml")
+    set_frameworks(ws, 'frameworks = ["our-framework.toml"]')
+    with open_register(ws) as register:
+        plan_audits(register, ws, 2)
+        generate_packs(ws, register)
+        audit = register.audits()[0]
+        [round_id] = register.round_ids()
+    return_form(ws, audit, load_framework(ws.root / "our-framework.toml"))
+    return round_id
+
+
+def test_a_round_whose_framework_file_was_renamed_says_its_audits_fall_back_to_the_default(
+    workspace: Workspace,
+) -> None:
+    round_id = returned_under_own_framework(workspace)
+    (workspace.root / "our-framework.toml").rename(workspace.root / "framework 2026.toml")
+    set_frameworks(workspace, DEFAULT)
+    result = qaf(workspace, "status")
+    [warning] = [w for w in warnings(result) if "our-framework.toml" in w]
+    assert f"round {round_id} was drawn under the framework 'our-framework.toml'" in warning
+    assert "Put a framework file named 'our-framework.toml' back in the workspace" in warning
+    assert "their audits are read under the default framework, 'collaborative-audit'" in warning
+    assert "moderation " in result.output, "what waits on whom is still listed"
+
+
+def test_status_still_shows_its_counts_when_no_framework_can_be_loaded(
+    workspace: Workspace,
+) -> None:
+    round_id = returned_under_own_framework(workspace)
+    (workspace.root / "our-framework.toml").unlink()
+    result = qaf(workspace, "status")
+    found = warnings(result)
+    [warning] = [w for w in found if "our-framework.toml" in w]
+    assert "qaf.toml lists a framework qaf cannot use under 'frameworks'" in warning
+    assert f"(round {round_id} was drawn under it.)" in warning
+    assert any("cannot be worked out until the framework above is corrected" in w for w in found)
+    assert "  audits now, each at its latest step: 1 issued, 1 returned" in result.output
