@@ -15,9 +15,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, pack_docx, plan_audits, record_test_round
+from conftest import TODAY, edit_template_body, pack_docx, plan_audits, record_test_round
+from lxml import etree
 
 from qaf_docs.errors import TemplateError
+from qaf_docs.office.content_controls import W_NS
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import CaseFact, NewAudit
 from qaf_docs.register.store import Register
@@ -284,3 +286,32 @@ def test_a_tracker_template_saved_as_an_excel_template_still_makes_trackers_mana
         with zipfile.ZipFile(tracker) as z:
             assert b"template.main" not in z.read("[Content_Types].xml")
         inspect_office_file(tracker)  # the check every returned tracker goes through
+
+
+def test_a_template_edited_between_two_runs_in_one_process_is_used_as_edited(
+    workspace: Workspace, register: Register
+) -> None:
+    # Templates are compiled once per process and kept by their bytes (a watcher, the demo and
+    # these tests generate more than once): an edit must still show in the next run's packs.
+    _round_of(register, workspace, [("CP", "Locality 1")])
+    [(first, _)] = generate_packs(workspace, register)
+    template = workspace.templates / "audit_tool.docx"
+
+    def reword(body: etree._Element) -> None:
+        for t in body.iter(f"{{{W_NS}}}t"):
+            if t.text and "Overall" in t.text:
+                t.text = t.text.replace("Overall", "Northshire overall")
+                return
+        raise AssertionError("no 'Overall' heading in the default template")
+
+    edit_template_body(template, reword)
+    _round_of(register, workspace, [("CP", "Locality 1")])
+    second = [docx for docx, _ in generate_packs(workspace, register) if docx != first]
+    assert len(second) == 1
+    assert "Northshire overall" not in _text(first)
+    assert "Northshire overall" in _text(second[0])
+
+
+def _text(docx: Path) -> str:
+    with zipfile.ZipFile(docx) as z:
+        return "".join(etree.fromstring(z.read("word/document.xml")).itertext())

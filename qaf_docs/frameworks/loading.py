@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 import tomllib
@@ -58,17 +59,25 @@ def kept_framework(framework_id: str, text: str) -> Framework | None:
 
 
 def parse_framework(text: str, origin: str) -> Framework:
-    """Validate a framework's TOML ``text``; ``origin`` names it in any error."""
+    """Validate a framework's TOML ``text``; ``origin`` names it in any error.
+
+    A text read before in this process is not read again (TOML reading is most of the cost: one
+    command loads the same few frameworks for every round, audit and form it handles); each call
+    still validates into a framework of its own.
+    """
     try:
-        data = tomllib.loads(text)
+        return Framework.model_validate(_toml(text))
     except tomllib.TOMLDecodeError as e:
         raise FrameworkError(f"Framework file {origin} is not valid TOML: {e}") from e
-    try:
-        return Framework.model_validate(data)
     except ValidationError as e:
         raise FrameworkError(
             f"Framework file {origin} is invalid {describe_problem(e, text)}"
         ) from e
+
+
+@functools.lru_cache(maxsize=32)  # errors are not kept: a text refused is refused again
+def _toml(text: str) -> dict[str, Any]:
+    return tomllib.loads(text)  # never changed by validation, so shared safely
 
 
 _RANGE_ERRORS = ("greater_than_equal", "less_than_equal")

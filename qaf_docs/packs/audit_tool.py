@@ -27,7 +27,7 @@ from qaf_docs.office.identity import CUSTOM_CONTENT_TYPE, custom_properties_xml
 from qaf_docs.office.zip_members import write_zip
 from qaf_docs.packs import form_parts as parts
 from qaf_docs.packs.details import PackDetails
-from qaf_docs.packs.fast_render import compile_docx
+from qaf_docs.packs.fast_render import compiled_template
 from qaf_docs.packs.properties import CustomProperties
 from qaf_docs.packs.slot_render import SlotRenderer
 from qaf_docs.packs.templates import (
@@ -290,8 +290,7 @@ class AuditToolWriter:
 
     def __init__(self, template: Path) -> None:
         self.template = template
-        env = jinja_environment()
-        self.compiled = compile_docx(template, env)
+        env, self.compiled = compiled_template(template, jinja_environment)
         self.slots = SlotRenderer(self.compiled, env) if self.compiled is not None else None
         self._properties = CustomProperties()
         self._shared: dict[tuple[str, str], tuple[Framework, dict[str, Any]]] = {}

@@ -20,9 +20,10 @@ caller uses plain docxtpl, which also produces the error messages a council sees
 
 from __future__ import annotations
 
+import hashlib
 import re
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -179,6 +180,36 @@ def compile_docx(template: Path, env: jinja2.Environment) -> CompiledDocx | None
         return _compile(template, env)
     except Exception:  # an unreadable or unusual template: plain docxtpl handles (and reports) it
         return None
+
+
+# Templates compiled in this process, by their bytes' fingerprint, newest last: a watcher or a
+# command that generates packs more than once (a round, then its moderation packs) compiles each
+# template once. A compiled template is never changed once made, only rendered.
+_COMPILED: dict[str, tuple[jinja2.Environment, CompiledDocx]] = {}
+_KEEP = 8
+
+
+def compiled_template(
+    template: Path, environment: Callable[[], jinja2.Environment]
+) -> tuple[jinja2.Environment, CompiledDocx | None]:
+    """``template`` compiled (see ``compile_docx``) with an ``environment()`` of its own, or as
+    compiled before in this process when its bytes are the same; None as ``compile_docx``."""
+    try:
+        key = hashlib.sha256(template.read_bytes()).hexdigest()
+    except OSError:
+        env = environment()
+        return env, compile_docx(template, env)  # unreadable: nothing to remember
+    known = _COMPILED.pop(key, None)
+    if known is None:
+        env = environment()
+        compiled = compile_docx(template, env)
+        if compiled is None:
+            return env, None
+        known = (env, compiled)
+    _COMPILED[key] = known
+    while len(_COMPILED) > _KEEP:
+        del _COMPILED[next(iter(_COMPILED))]
+    return known
 
 
 def _compile(template: Path, env: jinja2.Environment) -> CompiledDocx | None:
