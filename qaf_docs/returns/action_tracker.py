@@ -29,6 +29,9 @@ _STATUS_WORDS = {
     "completed": "Completed",
     "complete": "Completed",
     "done": "Completed",
+    # A tracker's "Closed" is the action closed (an action tracker has no other thing to close).
+    "closed": "Completed",
+    "finished": "Completed",
 }
 
 # What a manager means by a word that is not a status, said alongside the three to choose from.
@@ -37,6 +40,7 @@ _NO_LONGER_APPLIES = (
 )
 _STATUS_HINTS = {
     "overdue": " (Overdue is worked out by qaf from the due date)",
+    "open": " (choose In progress once work on it has begun, otherwise Not started)",
     **dict.fromkeys(
         ("n a", "na", "not applicable", "no longer required", "no longer needed", "cancelled"),
         _NO_LONGER_APPLIES,
@@ -174,6 +178,9 @@ def read_tracker(
         status_text = _text(status)
         # Folded as grades are: "Completed.", "In-progress" and "Done (see notes)" all count.
         parsed = _STATUS_WORDS.get(fold_grade(status_text)) if status_text else "Not started"
+        # A status qaf cannot read is the row's one reason: the checks of a completion date and
+        # a sign-off against the status would say it "is Not started", which nobody wrote.
+        understood = parsed is not None
         if parsed is None:
             hint = _STATUS_HINTS.get(fold_grade(status_text), "")
             findings.append(
@@ -187,9 +194,10 @@ def read_tracker(
             parsed = "Not started"
         before = len(findings)
         completed_on = _cell_date(done, f"{where_row}: Completion date", findings, received_on)
-        if len(findings) > before and parsed != "Completed":
+        if len(findings) > before and understood and parsed != "Completed":
             findings[-1] = replace(findings[-1], what_to_do=_NOT_DONE_YET)
-        findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
+        if understood:
+            findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
         num = _number(number)
         if num is None:
             unnumbered.append(len(rows))
@@ -209,7 +217,8 @@ def read_tracker(
             )
         )
         excel_rows.append(excel_row)
-        findings += _sign_off_findings(rows[-1], where_row)
+        if understood:
+            findings += _sign_off_findings(rows[-1], where_row)
     last = max((r.number for i, r in enumerate(rows) if i not in unnumbered), default=0)
     for n, i in enumerate(unnumbered, start=last + 1):
         rows[i] = replace(rows[i], number=n)

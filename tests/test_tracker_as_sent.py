@@ -1,0 +1,107 @@
+"""Action trackers as managers really send them back: statuses typed in their own words over the
+drop-down, cells merged across actions, sub-actions numbered 1.1, dates typed as text.
+
+Each is followed through ``qaf ingest``: what is recorded is what the manager's sheet shows, and a
+refusal names the row and column with one reason, never a second one that contradicts it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import TODAY
+from lifecycle_helpers import edit_tracker, note_beside, return_form, run
+
+from qaf_docs.frameworks import Framework
+from qaf_docs.office.action_sheet import Column
+from qaf_docs.records import AuditRecord, TrackerRow
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
+
+
+def _cell(sheet: object, row: int, column: int, value: object) -> None:
+    sheet.cell(row=row, column=column).value = value  # type: ignore[attr-defined]
+
+
+def _actions(ws: Workspace, ref: str) -> list[TrackerRow]:
+    with open_register(ws) as register:
+        return register.current_actions(ref)
+
+
+def _note(ws: Workspace) -> str:
+    return " ".join(note_beside(ws, "tracker.xlsx").split())
+
+
+def _sent(ws: Workspace, audit: AuditRecord, edit: object) -> Path:
+    """The manager's edit of the audit's tracker, dropped in the inbox and ingested."""
+    path = edit_tracker(ws, audit, edit)
+    run(ws)
+    return path
+
+
+# -- statuses typed over the drop-down ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["Closed", "closed", "Finished", "complete ✓"])
+def test_a_status_typed_as_closed_or_finished_is_recorded_as_completed(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str
+) -> None:
+    """An action tracker's "Closed" is the action closed: pasted over the drop-down, it is
+    recorded as Completed with the date the manager gave."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        _cell(sheet, row, Column.STATUS, typed)
+        _cell(sheet, row, Column.COMPLETED, TODAY)
+        _cell(sheet, row, Column.EVIDENCE, "Visit held")
+
+    _sent(workspace, audit, edit)
+    assert not list(workspace.rejected.glob("*.txt"))
+    first = _actions(workspace, audit.audit_ref)[0]
+    assert (first.status, first.completed_on) == ("Completed", TODAY)
+
+
+def test_open_as_a_status_says_which_status_to_choose(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    first: list[int] = []
+
+    def edit(sheet: object, row: int) -> None:
+        first.append(row)
+        _cell(sheet, row, Column.STATUS, "Open")
+
+    _sent(workspace, audit, edit)
+    note = _note(workspace)
+    assert f"Row {first[0]}: Status: 'Open' is not a status" in note
+    assert "In progress once work on it has begun, otherwise Not started" in note
+
+
+@pytest.mark.parametrize("typed", ["Done - see evidence", "✓", '=IF(F10<>"","Completed","")'])
+def test_a_status_qaf_cannot_read_is_the_one_reason_given_for_its_row(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str
+) -> None:
+    """A completed, signed-off action whose Status qaf cannot read: the note says so, and does
+    not also say the action "is Not started" (the manager never wrote that) and ask them to clear
+    the completion date and the sign-off they rightly gave."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    first: list[int] = []
+
+    def edit(sheet: object, row: int) -> None:
+        first.append(row)
+        _cell(sheet, row, Column.STATUS, typed)
+        _cell(sheet, row, Column.COMPLETED, TODAY)
+        _cell(sheet, row, Column.SIGNED_OFF_BY, "T. Manager")
+        _cell(sheet, row, Column.SIGNED_OFF_ON, TODAY)
+
+    _sent(workspace, audit, edit)
+    note = _note(workspace)
+    assert f"Row {first[0]}: Status: '{typed}' is not a status" in note
+    assert "Not started" not in note.split("Choose one of:")[0]
+    assert "clear the Completion date" not in note
+    assert "Sign an action off only once it is Completed" not in note
+    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
