@@ -105,3 +105,30 @@ def test_a_status_qaf_cannot_read_is_the_one_reason_given_for_its_row(
     assert "clear the Completion date" not in note
     assert "Sign an action off only once it is Completed" not in note
     assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+
+
+# -- cells merged over several actions -------------------------------------------------------------
+
+
+def test_a_status_and_evidence_merged_over_two_actions_are_recorded_for_both(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A manager merges the Status and Evidence cells of two actions worked on together: Excel
+    shows "In progress" and the note beside both, and both are recorded so (the second was
+    recorded Not started, without evidence)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    letter = {Column.STATUS: "E", Column.EVIDENCE: "G"}
+
+    def edit(sheet: object, row: int) -> None:
+        _cell(sheet, row, Column.STATUS, "In progress")
+        _cell(sheet, row, Column.EVIDENCE, "Joint visit with school booked")
+        for column in (Column.STATUS, Column.EVIDENCE):
+            sheet.merge_cells(f"{letter[column]}{row}:{letter[column]}{row + 1}")  # type: ignore[attr-defined]
+
+    _sent(workspace, audit, edit)
+    assert not list(workspace.rejected.glob("*.txt"))
+    assert [(a.number, a.status, a.evidence) for a in _actions(workspace, audit.audit_ref)] == [
+        (1, "In progress", "Joint visit with school booked"),
+        (2, "In progress", "Joint visit with school booked"),
+    ]

@@ -55,6 +55,13 @@ _READ = (
 )  # fmt: skip
 
 
+# A row with any of these typed in is an action (a due date or No. alone is not).
+_CONTENT = (
+    Column.DESCRIPTION, Column.OWNER, Column.STATUS, Column.COMPLETED, Column.EVIDENCE,
+    Column.SIGNED_OFF_BY,
+)  # fmt: skip
+
+
 @dataclass
 class TrackerForm:
     """Everything read from one returned action tracker."""
@@ -109,6 +116,22 @@ def _tracker_sheet(sheets: list[Any]) -> Any:
     return sheets[0]
 
 
+def _merged_down(sheet: Any, header: int) -> dict[tuple[int, int], object]:
+    """Each (row, column) of a block merged down over the actions (below the ``header`` row),
+    with the block's value: Excel shows a Status or Evidence merged over two actions beside
+    both, so it is each one's. Cells merged only across a row keep their own (empty) values."""
+    filled: dict[tuple[int, int], object] = {}
+    last = sheet.max_row
+    for block in sheet.merged_cells.ranges:
+        if block.min_row <= header or block.max_row == block.min_row:
+            continue
+        top = sheet.cell(row=block.min_row, column=block.min_col).value
+        for row in range(block.min_row, min(block.max_row, last) + 1):
+            for column in range(block.min_col, block.max_col + 1):
+                filled[(row, column)] = top
+    return filled
+
+
 def read_tracker(
     path: Path, limits: Limits = DEFAULT_LIMITS, *, received_on: date | None = None
 ) -> TrackerForm:
@@ -153,6 +176,7 @@ def read_tracker(
             "tracker, and drop it in the inbox.",
         )
     width = max(at.values()) + 1
+    merged = _merged_down(sheet, header)
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
@@ -160,11 +184,13 @@ def read_tracker(
         sheet.iter_rows(min_row=header + 1, max_col=width, values_only=True), start=header + 1
     ):
         values = (list(cells) + [None] * width)[:width]
+        if not any(_text(values[at[c]]) for c in _CONTENT if c in at):
+            continue  # a blank row, also one beside a block merged down from a row above
+        if merged:
+            values = [merged.get((excel_row, i), v) for i, v in enumerate(values, start=1)]
         number, description, owner, due, status, done, evidence, signer, signed = (
             values[at[c]] if c in at else None for c in _READ
         )
-        if not any(_text(v) for v in (description, owner, status, done, evidence, signer)):
-            continue
         where_row = f"Row {excel_row}"
         if not _text(description):
             findings.append(
