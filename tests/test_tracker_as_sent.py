@@ -132,3 +132,36 @@ def test_a_status_and_evidence_merged_over_two_actions_are_recorded_for_both(
         (1, "In progress", "Joint visit with school booked"),
         (2, "In progress", "Joint visit with school booked"),
     ]
+
+
+# -- a sub-action inserted under an agreed one -------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["1.1", 1.1, "1a"], ids=["1.1 as text", "1.1 as a number", "1a"])
+def test_a_sub_action_numbered_1_1_is_a_new_action_not_a_second_action_1(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: object
+) -> None:
+    """A manager inserts a row under action 1 for a step of it and numbers it 1.1: it is an action
+    they added (as a blank No. or "NEW" is), not action 1 typed twice with other wording, owner
+    and due date (the note said all four, and nothing was recorded)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        sheet.insert_rows(row + 1)  # type: ignore[attr-defined]
+        for column, value in (
+            (Column.NUMBER, typed),
+            (Column.DESCRIPTION, "Step of action 1: ask the school for attendance figures"),
+            (Column.OWNER, "T. Manager"),
+            (Column.DUE, TODAY),
+            (Column.STATUS, "In progress"),
+        ):
+            _cell(sheet, row + 1, column, value)
+
+    _sent(workspace, audit, edit)
+    assert not list(workspace.rejected.glob("*.txt"))
+    assert [(a.number, a.description, a.status) for a in _actions(workspace, audit.audit_ref)] == [
+        (1, "Action number 1", "Not started"),
+        (2, "Action number 2", "Not started"),
+        (3, "Step of action 1: ask the school for attendance figures", "In progress"),
+    ]

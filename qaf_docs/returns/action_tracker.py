@@ -101,11 +101,13 @@ def _cell_date(
 
 def _number(value: object) -> int | None:
     """The action number in the No. column, or None for a row the manager added without one
-    (blank, "NEW", "-")."""
+    (blank, "NEW", "-") or numbered as a step of another ("1.1", "1a"): qaf numbers only whole
+    actions."""
     try:
-        return int(float(_text(value)))
+        number = float(_text(value))
     except ValueError:
         return None
+    return int(number) if number.is_integer() else None
 
 
 def _tracker_sheet(sheets: list[Any]) -> Any:
