@@ -7,6 +7,7 @@ refusal names the row and column with one reason, never a second one that contra
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,76 @@ def test_a_sub_action_numbered_1_1_is_a_new_action_not_a_second_action_1(
         (2, "Action number 2", "Not started"),
         (3, "Step of action 1: ask the school for attendance figures", "In progress"),
     ]
+
+
+# -- dates typed as text ---------------------------------------------------------------------------
+
+
+def _long(day: date) -> str:
+    return f"{day:%A}, {day.day} {day:%B %Y}"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda d: _long(d),  # pasted from Word or Outlook
+        lambda d: f"{d:%a} {d.day} {d:%b %Y}",
+        lambda d: f"{d:%B} {d.day}, {d:%Y}",  # the month as a word first cannot be misread
+        lambda d: datetime(d.year, d.month, d.day, 14, 30),  # a date with a time part
+        lambda d: (d - date(1899, 12, 30)).days,  # an Excel serial number in a General cell
+        lambda d: f"{d:%d.%m.%Y}",
+        lambda d: f"{d:%d/%m/%y}",
+    ],
+    ids=["weekday first", "short weekday", "month first in words", "time", "serial", "dots", "yy"],
+)
+def test_a_completion_date_typed_as_managers_type_it_is_the_date_recorded(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: object
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        _cell(sheet, row, Column.STATUS, "Completed")
+        _cell(sheet, row, Column.COMPLETED, typed(TODAY))  # type: ignore[operator]
+
+    _sent(workspace, audit, edit)
+    assert not list(workspace.rejected.glob("*.txt"))
+    assert _actions(workspace, audit.audit_ref)[0].completed_on == TODAY
+
+
+@pytest.mark.parametrize(
+    "typed, words",
+    [
+        (lambda d: f"{d.day} {d:%B}", "is not a date on its own: it gives no year"),
+        (lambda d: f"{d:%d/%m}", "is not a date on its own: it gives no year"),
+        (
+            lambda d: f"{(d + timedelta(days=1)):%A}, {d.day} {d:%B %Y}",
+            "names a {tomorrow}, but {today:%d/%m/%Y} is a {today:%A}",
+        ),
+        (lambda d: "=TODAY()", "is a formula, not a date"),
+    ],
+    ids=["no year", "no year in numbers", "wrong weekday", "formula"],
+)
+def test_a_completion_date_qaf_cannot_be_sure_of_is_refused_saying_why(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: object, words: str
+) -> None:
+    """Refused, naming the row and column, with the reason in the manager's terms: a date with
+    no year is a guess at the year, a weekday that is not the date's leaves which was meant
+    unclear, and =TODAY() would say a different day each time the tracker is opened."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    first: list[int] = []
+    text = typed(TODAY)  # type: ignore[operator]
+
+    def edit(sheet: object, row: int) -> None:
+        first.append(row)
+        _cell(sheet, row, Column.STATUS, "Completed")
+        _cell(sheet, row, Column.COMPLETED, text)
+
+    _sent(workspace, audit, edit)
+    note = _note(workspace)
+    tomorrow = f"{TODAY + timedelta(days=1):%A}"
+    said = words.format(tomorrow=tomorrow, today=TODAY)
+    assert f"Row {first[0]}: Completion date: '{text}' {said}" in note
+    assert "Type the date like 03/12/2026" in note
+    assert _actions(workspace, audit.audit_ref)[0].completed_on is None

@@ -84,6 +84,9 @@ def _cell_date(
     value: object, where: str, findings: list[Finding], received_on: date | None = None
 ) -> date | None:
     parsed, reason = parse_date(value)
+    if isinstance(value, str) and value.strip().startswith("="):
+        # =TODAY() says a different day each time the tracker is opened: only a date typed counts.
+        reason = f"'{_text(value)}' is a formula, not a date"
     if reason:
         findings.append(Finding("error", where, reason, "Type the date like 03/12/2026."))
     elif parsed is not None and received_on is not None and parsed > received_on:
