@@ -7,15 +7,16 @@ refusal names the row and column with one reason, never a second one that contra
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY
-from lifecycle_helpers import edit_tracker, note_beside, return_form, run
+from conftest import TODAY, drop, pack_xlsx
+from lifecycle_helpers import edit_tracker, note_beside, return_form, run, saved
+from openpyxl import load_workbook
 
 from qaf_docs.frameworks import Framework
-from qaf_docs.office.action_sheet import Column
+from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.records import AuditRecord, TrackerRow
 from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
@@ -239,3 +240,47 @@ def test_a_completion_date_qaf_cannot_be_sure_of_is_refused_saying_why(
     assert f"Row {first[0]}: Completion date: '{text}' {said}" in note
     assert "Type the date like 03/12/2026" in note
     assert _actions(workspace, audit.audit_ref)[0].completed_on is None
+
+
+# -- an older copy whose updates were since reworded ---------------------------------------------------
+
+
+def _copy(ws: Workspace, audit: AuditRecord, evidence: str, when: datetime, name: str) -> Path:
+    """The manager's copy of the tracker with action 1 In progress and ``evidence``, saved ``when``."""
+    path = ws.root / name
+    wb = load_workbook(pack_xlsx(ws, audit))
+    sheet = wb.worksheets[0]
+    first = find_actions_header(sheet) + 1  # type: ignore[operator]
+    _cell(sheet, first, Column.STATUS, "In progress")
+    _cell(sheet, first, Column.EVIDENCE, evidence)
+    wb.save(path)
+    return saved(path, when)
+
+
+@pytest.mark.parametrize("together", [False, True], ids=["dropped later", "dropped together"])
+def test_an_older_copy_with_other_evidence_never_replaces_the_newer_evidence(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, together: bool
+) -> None:
+    """Monday's copy says "visit booked"; Friday's, accepted, says the visit was held and what
+    was found. Monday's copy dropped afterwards (or beside it) takes nothing back to blank and goes
+    no status backwards, but recorded it would replace Friday's evidence with Monday's: it is set
+    aside, saying which copy is newer, as an older copy of an audit form is."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    now = datetime.now(UTC).replace(microsecond=0)
+    monday, friday = now + timedelta(days=1), now + timedelta(days=5)
+    newer = "Visit held 3/11: child seen alone, school attendance improved"
+    drop(_copy(workspace, audit, newer, friday, "friday.xlsx"), workspace.inbox, "tracker (2).xlsx")
+    if not together:
+        run(workspace)
+    older = _copy(workspace, audit, "Visit booked", monday, "monday.xlsx")
+    drop(older, workspace.inbox, "tracker.xlsx")
+    run(workspace)
+    assert _actions(workspace, audit.audit_ref)[0].evidence == newer
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    assert f"this copy was saved on {monday.astimezone():%d/%m/%Y}" in note
+    assert f"already accepted (saved on {friday.astimezone():%d/%m/%Y}" in note
+    # Saved again, the manager means it: it is the newest copy and counts.
+    drop(saved(older, friday + timedelta(days=1)), workspace.inbox, "tracker again.xlsx")
+    run(workspace)
+    assert _actions(workspace, audit.audit_ref)[0].evidence == "Visit booked"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,8 @@ from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks.base import fold_grade
 from qaf_docs.office.action_sheet import STATUSES, Column, column_positions, find_actions_header
-from qaf_docs.office.identity import read_identity
-from qaf_docs.office.parts import DEFAULT_LIMITS, Limits
+from qaf_docs.office.identity import read_identity, saved_at
+from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import Identity, TrackerRow
 
 _STATUS_WORDS = {
@@ -70,6 +70,7 @@ class TrackerForm:
     rows: list[TrackerRow]
     findings: list[Finding] = field(default_factory=list)
     excel_rows: list[int] = field(default_factory=list)  # the sheet row each of ``rows`` came from
+    saved_at: datetime | None = None  # when Excel or Calc last saved it, as its properties say
 
 
 def _text(value: object) -> str:
@@ -158,7 +159,9 @@ def read_tracker(
             visible_ref = _text(row[1])
         elif _text(row[0]).lower() == "case id":
             visible_case = _text(row[1])
-    identity = read_identity(path, visible_ref, limits, visible_case_id=visible_case)
+    with Package(path, limits) as package:
+        identity = read_identity(package, visible_ref, visible_case_id=visible_case)
+        saved = saved_at(package)
     findings: list[Finding] = []
     header = find_actions_header(sheet)
     if header is None:
@@ -264,7 +267,9 @@ def read_tracker(
                 "Give each action its own number; leave No. blank on a row you added.",
             )
         )
-    return TrackerForm(identity=identity, rows=rows, findings=findings, excel_rows=excel_rows)
+    return TrackerForm(
+        identity=identity, rows=rows, findings=findings, excel_rows=excel_rows, saved_at=saved
+    )
 
 
 _NOT_DONE_YET = (
