@@ -38,6 +38,19 @@ _ISO_DATE = re.compile(
     re.IGNORECASE,
 )
 _WORD_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/]([a-z]{3,9})\.?,?[ \-/](\d{2}|\d{4})$")
+# The month as a word first ("October 20th, 2026"): unambiguous, however unusual in the UK.
+_MONTH_FIRST_WORD_DATE = re.compile(r"^([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{2}|\d{4})$")
+# A day and a month with no year ("20th October", "March 12th", "20/10"): the year is a guess.
+_NO_YEAR_NUMBERS = re.compile(r"^\d{1,2}[/.\-]\d{1,2}$")
+_NO_YEAR = re.compile(
+    r"^(?:\d{1,2}(?:st|nd|rd|th)?[ \-/]?([a-z]{3,9})|([a-z]{3,9})\.? \d{1,2}(?:st|nd|rd|th)?)\.?$"
+)
+# A weekday in front, as a long date is written and pasted from Word or Outlook ("Tuesday, 20
+# October 2026"): it must be the date's own weekday.
+_WEEKDAY = re.compile(
+    r"^(mon|tue|wed|thu|fri|sat|sun)(?:day|sday|s|nesday|rsday|r|rs|urday)?\.?,? "
+)
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # A time after the date, as exports write it ("14:30", "00:00:00", "12:00:00 AM"): not needed.
 _UK_TIME_SUFFIX = re.compile(r"\s+\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?$", re.IGNORECASE)
 _EXCEL_EPOCH = date(1899, 12, 30)
@@ -74,6 +87,8 @@ def parse_date(value: object, *, today: date | None = None) -> tuple[date | None
         if m := _ISO_DATE.match(lowered):
             return date(int(m[1]), int(m[2]), int(m[3])), None
         lowered = _UK_TIME_SUFFIX.sub("", lowered)
+        if weekday := _WEEKDAY.match(lowered):
+            return _on_weekday(text, lowered[weekday.end() :], weekday[1], today)
         if m := _NUMERIC_DATE.match(lowered):
             day, month = int(m[1]), int(m[2])
             if month > 12 and day <= 12:
@@ -87,9 +102,31 @@ def parse_date(value: object, *, today: date | None = None) -> tuple[date | None
             if month_no is None:
                 return None, f"'{text}' has an unknown month name"
             return date(_year(m[3], today), month_no, int(m[1])), None
+        if (m := _MONTH_FIRST_WORD_DATE.match(lowered)) and m[1] in _MONTHS:
+            return date(_year(m[3], today), _MONTHS[m[1]], int(m[2])), None
     except ValueError:
         return None, f"'{text}' is not a real date"
+    if _NO_YEAR_NUMBERS.match(lowered) or (
+        (m := _NO_YEAR.match(lowered)) and (m[1] or m[2]) in _MONTHS
+    ):
+        return None, f"'{text}' is not a date on its own: it gives no year"
     return None, f"'{text}' is not a date in a recognised form (use day/month/year)"
+
+
+def _on_weekday(
+    text: str, rest: str, weekday: str, today: date | None
+) -> tuple[date | None, str | None]:
+    """The date ``rest`` says, where ``text`` wrote it after ``weekday`` (its first three
+    letters): a weekday that is not the date's own leaves it unclear which of the two was meant."""
+    when, reason = parse_date(rest, today=today)
+    if when is None:
+        return None, reason and reason.replace(f"'{rest}'", f"'{text}'")
+    named = next(n for n in _WEEKDAY_NAMES if n.lower().startswith(weekday))
+    if _WEEKDAY_NAMES[when.weekday()] != named:
+        return None, (
+            f"'{text}' names a {named}, but {when:%d/%m/%Y} is a {_WEEKDAY_NAMES[when.weekday()]}"
+        )
+    return when, None
 
 
 def numeric_order(value: object) -> Literal["day", "month", "either"] | None:

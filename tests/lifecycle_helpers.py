@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 from conftest import TODAY, complete_form, drop, pack_docx, pack_xlsx, plan_audits
@@ -90,3 +93,19 @@ def reaudit(ws: Workspace, register: Register) -> list[AuditRecord]:
     plan_audits(register, ws, 1, round_kind="reaudit")
     generate_packs(ws, register)
     return [a for a in register.audits() if "reaudit" in a.round_id and a.status == "issued"]
+
+
+def saved(path: Path, when: datetime | None) -> Path:
+    """Rewrite the file's last-saved time as Word or Excel does when it saves (None: remove it)."""
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    core = parts["docProps/core.xml"].decode("utf-8")
+    found = r"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)"
+    # Only the time changes: the element keeps the namespaces openpyxl declares on it.
+    new = rf"\g<1>{when:%Y-%m-%dT%H:%M:%SZ}\g<2>" if when else ""
+    core = re.sub(found, new, core)
+    parts["docProps/core.xml"] = core.encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return path

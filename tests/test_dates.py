@@ -22,6 +22,9 @@ DEC_3 = date(2026, 12, 3)
         "03.12.2026",
         "3 dec 2026",
         "\u00a03 Dec 2026 ",  # a non-breaking space pasted from Word
+        "Thursday, 3 December 2026",  # a long date pasted from Word or Outlook
+        "Thu 3 Dec 2026",
+        "December 3rd, 2026",  # the month in words first cannot be misread
     ],
 )
 def test_uk_spellings_of_a_date_all_mean_3_december_2026(text: str) -> None:
@@ -47,6 +50,19 @@ def test_text_that_is_not_a_real_date_is_refused_with_a_readable_reason(text: st
 @pytest.mark.parametrize("text", ["", "   "])
 def test_an_empty_date_is_refused_with_a_readable_reason(text: str) -> None:
     with pytest.raises(ValueError, match=r"(?i)no date"):
+        parse_uk_date(text)
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("3rd December", "'3rd December' is not a date on its own: it gives no year"),
+        ("03/12", "'03/12' is not a date on its own: it gives no year"),
+        ("Friday, 3 December 2026", "names a Friday, but 03/12/2026 is a Thursday"),
+    ],
+)
+def test_a_date_that_leaves_its_year_or_its_day_unclear_says_which(text: str, reason: str) -> None:
+    with pytest.raises(ValueError, match=reason):
         parse_uk_date(text)
 
 

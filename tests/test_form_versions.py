@@ -7,14 +7,11 @@ afternoon) is set aside with a note, never recorded over newer work; saved again
 
 from __future__ import annotations
 
-import re
-import zipfile
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from conftest import complete_form, drop, pack_docx
-from lifecycle_helpers import note_beside, run
+from lifecycle_helpers import note_beside, run, saved
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditRecord
@@ -35,22 +32,6 @@ def day(n: int, hour: int = 9) -> datetime:
 
 def shown(when: datetime) -> str:
     return when.strftime("%d/%m/%Y")
-
-
-def saved(path: Path, when: datetime | None) -> Path:
-    """Rewrite the file's last-saved time as Word does when it saves (None: remove it)."""
-    with zipfile.ZipFile(path) as z:
-        parts = {i.filename: z.read(i) for i in z.infolist()}
-    core = parts["docProps/core.xml"].decode("utf-8")
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ") if when else ""
-    found = r"<dcterms:modified[^>]*>[^<]*</dcterms:modified>"
-    new = f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>' if when else ""
-    core = re.sub(found, new, core)
-    parts["docProps/core.xml"] = core.encode("utf-8")
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in parts.items():
-            z.writestr(name, data)
-    return path
 
 
 def version(

@@ -249,6 +249,7 @@ class BulkIngestor(Ingestor):
                         file_name=path.name,
                         sha256=digest,
                         recorded_by=self.computer,
+                        saved_at=reading.tracker.saved_at,
                     )
             # Its tracker is behind now (a form's actions, a manager's updates): re-issue once.
             refresh[audit.audit_ref] = audit

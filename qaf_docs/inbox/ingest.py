@@ -187,7 +187,7 @@ class Ingestor:
                 if not errors(found):
                     self.register.record_tracker_submission(
                         identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest,
-                        recorded_by=self.computer,
+                        recorded_by=self.computer, saved_at=tracker.saved_at,
                     )  # fmt: skip
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)

@@ -5,7 +5,7 @@ history (a returned, not cancelled audit, every agreed action kept as agreed, no
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from qaf_docs import clock
 from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import AuditForm, AuditRecord
+from qaf_docs.records import AuditForm, AuditRecord, TrackerRow
 from qaf_docs.register.store import Register
 from qaf_docs.register.values import same_action
 from qaf_docs.returns.action_tracker import TrackerForm
@@ -216,7 +216,48 @@ def tracker_history_findings(
         return agreed  # an older copy: the one thing to say
     agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
     current = register.current_actions(audit.audit_ref)
-    return agreed + tracker_findings(tracker, current, agreed_on=agreed_on)
+    found = agreed + tracker_findings(tracker, current, agreed_on=agreed_on)
+    return found or _older_tracker_findings(register, audit, tracker, current)
+
+
+def _older_tracker_findings(
+    register: Register, audit: AuditRecord, tracker: TrackerForm, current: list[TrackerRow]
+) -> list[Finding]:
+    """A copy saved before the tracker already accepted, that would change what it recorded (an
+    older note in Evidence, an earlier date), is set aside, as an older copy of a form is: it
+    takes nothing back to blank, so only its saved time tells that it would replace newer work."""
+    accepted = register.submission(audit.audit_ref, "action_tracker")
+    if accepted is None or accepted.saved_at is None or tracker.saved_at is None:
+        return []
+    if tracker.saved_at >= accepted.saved_at or _updates(tracker.rows) == _updates(current):
+        return []
+    try:
+        issued = datetime.fromisoformat(tracker.identity.issued_at)
+    except ValueError:
+        issued = None
+    if issued is not None and issued.tzinfo and tracker.saved_at < issued:
+        return []  # a time before qaf wrote the file is no editor's: it cannot say which is newer
+    return [
+        Finding(
+            "error",
+            "File",
+            f"this copy was saved on {uk_time(tracker.saved_at, accepted.saved_at)}, before the "
+            f"copy of the tracker of audit {audit.audit_ref} already accepted (saved on "
+            f"{uk_time(accepted.saved_at, tracker.saved_at)}), so it would replace newer updates",
+            "If the accepted copy is the right one, nothing is needed: delete this one. If this "
+            "copy is the one to keep, open it, save it again and drop it in the inbox.",
+            fixable=False,
+        )
+    ]
+
+
+def _updates(rows: Sequence[TrackerRow]) -> set[tuple[object, ...]]:
+    """What a manager records of each action, to compare two copies by."""
+    return {
+        (r.number, r.status, r.completed_on, " ".join(r.evidence.split()), r.signed_off_by,
+         r.signed_off_on)
+        for r in rows
+    }  # fmt: skip
 
 
 def redo_pathway(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from qaf_docs.errors import AlreadyRecordedError
 from qaf_docs.findings import Finding
@@ -160,14 +161,22 @@ class SubmissionBook(Connection):
         file_name: str,
         sha256: str,
         recorded_by: str | None = None,
+        saved_at: datetime | None = None,
     ) -> int:
-        """Record the action statuses from a returned tracker in one transaction (as above)."""
+        """Record the action statuses from a returned tracker in one transaction (as above);
+        ``saved_at`` is when the manager last saved it, so an older copy can be told apart."""
         with self.transaction() as db:
             self._guard_not_ingested(db, sha256)
             sid = db.insert(
-                "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at) "
-                "VALUES (?, 'action_tracker', ?, ?, ?)",
-                (audit_ref, file_name, sha256, now_iso()),
+                "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
+                "saved_at) VALUES (?, 'action_tracker', ?, ?, ?, ?)",
+                (
+                    audit_ref,
+                    file_name,
+                    sha256,
+                    now_iso(),
+                    saved_at.isoformat() if saved_at else None,
+                ),
             )
             self._supersede(db, audit_ref, "action_tracker", sid)
             db.executemany(

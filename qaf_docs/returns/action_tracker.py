@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,8 @@ from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks.base import fold_grade
 from qaf_docs.office.action_sheet import STATUSES, Column, column_positions, find_actions_header
-from qaf_docs.office.identity import read_identity
-from qaf_docs.office.parts import DEFAULT_LIMITS, Limits
+from qaf_docs.office.identity import read_identity, saved_at
+from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import Identity, TrackerRow
 
 _STATUS_WORDS = {
@@ -29,6 +29,9 @@ _STATUS_WORDS = {
     "completed": "Completed",
     "complete": "Completed",
     "done": "Completed",
+    # A tracker's "Closed" is the action closed (an action tracker has no other thing to close).
+    "closed": "Completed",
+    "finished": "Completed",
 }
 
 # What a manager means by a word that is not a status, said alongside the three to choose from.
@@ -37,6 +40,7 @@ _NO_LONGER_APPLIES = (
 )
 _STATUS_HINTS = {
     "overdue": " (Overdue is worked out by qaf from the due date)",
+    "open": " (choose In progress once work on it has begun, otherwise Not started)",
     **dict.fromkeys(
         ("n a", "na", "not applicable", "no longer required", "no longer needed", "cancelled"),
         _NO_LONGER_APPLIES,
@@ -51,6 +55,13 @@ _READ = (
 )  # fmt: skip
 
 
+# A row with any of these typed in is an action (a due date or No. alone is not).
+_CONTENT = (
+    Column.DESCRIPTION, Column.OWNER, Column.STATUS, Column.COMPLETED, Column.EVIDENCE,
+    Column.SIGNED_OFF_BY,
+)  # fmt: skip
+
+
 @dataclass
 class TrackerForm:
     """Everything read from one returned action tracker."""
@@ -59,6 +70,7 @@ class TrackerForm:
     rows: list[TrackerRow]
     findings: list[Finding] = field(default_factory=list)
     excel_rows: list[int] = field(default_factory=list)  # the sheet row each of ``rows`` came from
+    saved_at: datetime | None = None  # when Excel or Calc last saved it, as its properties say
 
 
 def _text(value: object) -> str:
@@ -73,6 +85,9 @@ def _cell_date(
     value: object, where: str, findings: list[Finding], received_on: date | None = None
 ) -> date | None:
     parsed, reason = parse_date(value)
+    if isinstance(value, str) and value.strip().startswith("="):
+        # =TODAY() says a different day each time the tracker is opened: only a date typed counts.
+        reason = f"'{_text(value)}' is a formula, not a date"
     if reason:
         findings.append(Finding("error", where, reason, "Type the date like 03/12/2026."))
     elif parsed is not None and received_on is not None and parsed > received_on:
@@ -90,11 +105,13 @@ def _cell_date(
 
 def _number(value: object) -> int | None:
     """The action number in the No. column, or None for a row the manager added without one
-    (blank, "NEW", "-")."""
+    (blank, "NEW", "-") or numbered as a step of another ("1.1", "1a"): qaf numbers only whole
+    actions."""
     try:
-        return int(float(_text(value)))
+        number = float(_text(value))
     except ValueError:
         return None
+    return int(number) if number.is_integer() else None
 
 
 def _tracker_sheet(sheets: list[Any]) -> Any:
@@ -103,6 +120,22 @@ def _tracker_sheet(sheets: list[Any]) -> Any:
         if find_actions_header(sheet) is not None:
             return sheet
     return sheets[0]
+
+
+def _merged_down(sheet: Any, header: int) -> dict[tuple[int, int], object]:
+    """Each (row, column) of a block merged down over the actions (below the ``header`` row),
+    with the block's value: Excel shows a Status or Evidence merged over two actions beside
+    both, so it is each one's. Cells merged only across a row keep their own (empty) values."""
+    filled: dict[tuple[int, int], object] = {}
+    last = sheet.max_row
+    for block in sheet.merged_cells.ranges:
+        if block.min_row <= header or block.max_row == block.min_row:
+            continue
+        top = sheet.cell(row=block.min_row, column=block.min_col).value
+        for row in range(block.min_row, min(block.max_row, last) + 1):
+            for column in range(block.min_col, block.max_col + 1):
+                filled[(row, column)] = top
+    return filled
 
 
 def read_tracker(
@@ -126,7 +159,9 @@ def read_tracker(
             visible_ref = _text(row[1])
         elif _text(row[0]).lower() == "case id":
             visible_case = _text(row[1])
-    identity = read_identity(path, visible_ref, limits, visible_case_id=visible_case)
+    with Package(path, limits) as package:
+        identity = read_identity(package, visible_ref, visible_case_id=visible_case)
+        saved = saved_at(package)
     findings: list[Finding] = []
     header = find_actions_header(sheet)
     if header is None:
@@ -149,6 +184,7 @@ def read_tracker(
             "tracker, and drop it in the inbox.",
         )
     width = max(at.values()) + 1
+    merged = _merged_down(sheet, header)
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
@@ -156,11 +192,13 @@ def read_tracker(
         sheet.iter_rows(min_row=header + 1, max_col=width, values_only=True), start=header + 1
     ):
         values = (list(cells) + [None] * width)[:width]
+        if not any(_text(values[at[c]]) for c in _CONTENT if c in at):
+            continue  # a blank row, also one beside a block merged down from a row above
+        if merged:
+            values = [merged.get((excel_row, i), v) for i, v in enumerate(values, start=1)]
         number, description, owner, due, status, done, evidence, signer, signed = (
             values[at[c]] if c in at else None for c in _READ
         )
-        if not any(_text(v) for v in (description, owner, status, done, evidence, signer)):
-            continue
         where_row = f"Row {excel_row}"
         if not _text(description):
             findings.append(
@@ -174,6 +212,9 @@ def read_tracker(
         status_text = _text(status)
         # Folded as grades are: "Completed.", "In-progress" and "Done (see notes)" all count.
         parsed = _STATUS_WORDS.get(fold_grade(status_text)) if status_text else "Not started"
+        # A status qaf cannot read is the row's one reason: the checks of a completion date and
+        # a sign-off against the status would say it "is Not started", which nobody wrote.
+        understood = parsed is not None
         if parsed is None:
             hint = _STATUS_HINTS.get(fold_grade(status_text), "")
             findings.append(
@@ -187,9 +228,10 @@ def read_tracker(
             parsed = "Not started"
         before = len(findings)
         completed_on = _cell_date(done, f"{where_row}: Completion date", findings, received_on)
-        if len(findings) > before and parsed != "Completed":
+        if len(findings) > before and understood and parsed != "Completed":
             findings[-1] = replace(findings[-1], what_to_do=_NOT_DONE_YET)
-        findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
+        if understood:
+            findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
         num = _number(number)
         if num is None:
             unnumbered.append(len(rows))
@@ -209,7 +251,8 @@ def read_tracker(
             )
         )
         excel_rows.append(excel_row)
-        findings += _sign_off_findings(rows[-1], where_row)
+        if understood:
+            findings += _sign_off_findings(rows[-1], where_row)
     last = max((r.number for i, r in enumerate(rows) if i not in unnumbered), default=0)
     for n, i in enumerate(unnumbered, start=last + 1):
         rows[i] = replace(rows[i], number=n)
@@ -224,7 +267,9 @@ def read_tracker(
                 "Give each action its own number; leave No. blank on a row you added.",
             )
         )
-    return TrackerForm(identity=identity, rows=rows, findings=findings, excel_rows=excel_rows)
+    return TrackerForm(
+        identity=identity, rows=rows, findings=findings, excel_rows=excel_rows, saved_at=saved
+    )
 
 
 _NOT_DONE_YET = (
