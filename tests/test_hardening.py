@@ -96,6 +96,26 @@ def test_a_form_is_accepted_only_when_hidden_and_visible_identity_agree(
         assert f"shows case {a.case_id}" in note(workspace, "form.docx")
 
 
+def test_a_reference_retyped_in_lower_case_is_still_the_same_audit(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    # Someone retyped the reference at the top of the form as they read it: "qa2611-0001".
+    a = issued[0]
+    form = pack_docx(workspace, a)
+    complete_form(form, framework).save()
+    rewrite(
+        form,
+        "word/document.xml",
+        lambda data: data.replace(
+            f">{a.audit_ref}<".encode(), f"> {a.audit_ref.lower()}<".encode()
+        ),
+    )
+    drop(form, workspace.inbox, "form.docx")
+    assert results(workspace) == ["accepted"]
+    with Register.open(workspace.register_path) as register:
+        assert register.submission(a.audit_ref) is not None
+
+
 # -- control characters never reach an output ------------------------------------------------
 
 

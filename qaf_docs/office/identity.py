@@ -13,6 +13,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from qaf_docs.case_ids import case_key
 from qaf_docs.errors import IdentityError, UnsafeFileError
 from qaf_docs.office.parts import Limits, Package
 from qaf_docs.records import Identity
@@ -120,13 +121,14 @@ def read_identity(
         )
     shown_ref = (visible_ref or "").strip()
     shown_case = (visible_case_id or "").strip()
-    if shown_ref and shown_ref != identity.audit_ref:
+    # Retyped as read ("qa2611-0001", "6537810" for "006537810"): the same audit, not a copy.
+    if shown_ref and shown_ref.upper() != identity.audit_ref.upper():
         raise IdentityError(
             f"The file's hidden audit reference ({identity.audit_ref}) does not match the one "
             f"shown in it ({shown_ref}): it may have been copied from another audit.",
             path=path,
         )
-    if shown_case and shown_case != identity.case_id:
+    if shown_case and case_key(shown_case.upper()) != case_key(identity.case_id.upper()):
         raise IdentityError(
             f"The file shows case {shown_case} but its hidden identity is audit "
             f"{identity.audit_ref} for case {identity.case_id}: it may have been copied from "
