@@ -111,11 +111,7 @@ def _print_outcomes(ws: Workspace, outcomes: list[Any], *, tracker: Path | None 
         click.echo(f"No files in the inbox ({ws.inbox}).")
         return
     for o in outcomes:
-        extra = f" ({o.detail})" if o.detail else ""
-        problems = [f for f in o.findings if f.severity == "error"]
-        if o.result == "rejected":
-            extra += f": {len(problems)} problem(s), see the note"
-        click.echo(f"  {o.label}: {o.result}{extra}")
+        click.echo(f"  {o.line()}")
     counts = {
         r: sum(o.result == r for o in outcomes)
         for r in ("accepted", "rejected", "duplicate", "waiting")
