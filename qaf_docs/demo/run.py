@@ -149,7 +149,8 @@ def fill_like_an_auditor(
                 "The plan's weaknesses are recent and already addressed in supervision; the child's "
                 "experience is good.",
             )
-        f.pick_date("qaf_moderation_date", audit_day + timedelta(days=3))
+        # A few days after the audit, but never after the form is sent in (qaf refuses that).
+        f.pick_date("qaf_moderation_date", min(audit_day + timedelta(days=3), clock.today()))
     if mistake == "grade-and-date":
         f.choose(f"qaf_grade_{framework.domains[0].key}", "Goodish")
         f.text("qaf_action_1_due", "ASAP")
