@@ -102,3 +102,30 @@ def test_settings_saved_in_another_encoding_say_to_save_them_as_utf_8(
     workspace.settings_path.write_bytes(text.encode("utf-16"))
     message = error_line(qaf(workspace, "status"))
     assert "save it with the encoding UTF-8" in message
+
+
+def test_the_readme_documents_every_setting_qaf_toml_may_hold() -> None:
+    """qaf.toml says "see README.md for every setting": each key and table is named there."""
+    import re
+    from pathlib import Path
+
+    from pydantic import BaseModel
+
+    from qaf_docs.settings import Settings
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    quoted = " ".join(re.findall(r"`([^`\n]+)`", readme))
+    missing = []
+    for name, field in Settings.model_fields.items():
+        key = field.alias or name
+        if key == "workspace_id":  # written by qaf init, never chosen by anyone
+            continue
+        section = field.annotation
+        if isinstance(section, type) and issubclass(section, BaseModel):
+            if f"[{key}]" not in quoted:
+                missing.append(f"[{key}]")
+            keys = [f.alias or n for n, f in section.model_fields.items()]
+        else:
+            keys = [key]
+        missing += [k for k in keys if not re.search(rf"(?<![\w-]){k}\b", quoted)]
+    assert missing == [], f"README.md does not name these qaf.toml settings: {missing}"
