@@ -91,6 +91,27 @@ def test_the_command_list_itself_has_an_example() -> None:
         assert command in result.output
 
 
+def test_the_readme_command_table_lists_every_command_and_subcommand() -> None:
+    """A QA lead finds every command in the README's table, and each there is one qaf has."""
+    import click
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("\n## Commands\n", 1)[1].strip().split("\n\n", 1)[0]
+    rows = [line.split(" | ", 1)[0] for line in table.splitlines()[2:]]
+    named = {w.split()[0].rstrip("`") for row in rows for w in row.split("`qaf ")[1:]}
+    assert named == set(cli.commands)
+    for name, command in cli.commands.items():
+        if isinstance(command, click.Group):
+            said = " ".join(row for row in rows if f"`qaf {name} " in row)
+            for sub in command.commands:
+                assert sub in said, f"the README's table lacks qaf {name} {sub}"
+
+
+def test_qaf_escalations_help_names_safeguarding_concerns_which_it_lists() -> None:
+    result = run("escalations", "--help")
+    assert "safeguarding concerns" in result.output.split("Example")[0]
+
+
 def test_python_m_qaf_docs_works_as_a_real_process(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "qaf_docs", "--help"], capture_output=True, text=True, timeout=60
