@@ -613,6 +613,31 @@ def test_the_demos_two_forms_with_mistakes_are_refused_for_those_mistakes_only(
             assert mistake in problem, problems
 
 
+def test_the_demo_run_again_in_its_folder_starts_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running the README's first command twice showed a second demo of 3 audits drawn from the
+    children the first left, its lifecycle 'skipped', and the first's case notes counted again."""
+    monkeypatch.chdir(tmp_path)
+    packs = tmp_path / "qaf-demo" / "outbox" / "packs"
+    first = run("demo", "--workspace", "qaf-demo", "--cases", "200", "--audits", "6")
+    rounds = sorted(p.name for p in packs.iterdir())
+    second = run("demo", "--workspace", "qaf-demo", "--cases", "200", "--audits", "6")
+    assert first.exit_code == second.exit_code == 0, second.output
+    assert "2/6 Sampled round 2026-11-simple: 6 audits allocated" in second.output
+    assert second.output == first.output, "the same steps, files and counts"
+    assert sorted(p.name for p in packs.iterdir()) == rounds
+
+
+def test_the_demo_refuses_a_real_workspace_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    ws = tmp_path / "audits"
+    assert run("init", str(ws), "--council", "West Sussex").exit_code == 0
+    before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
+    error = assert_one_line_error(run("demo", "--workspace", ws, "--cases", "50", "--audits", "2"))
+    assert "is a qaf workspace, not an earlier demo" in error
+    assert {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()} == before
+
+
 def test_demo_refuses_a_folder_that_holds_other_things(tmp_path: Path) -> None:
     folder = tmp_path / "my documents"
     folder.mkdir()
