@@ -91,6 +91,27 @@ def test_the_command_list_itself_has_an_example() -> None:
         assert command in result.output
 
 
+def test_the_readme_command_table_lists_every_command_and_subcommand() -> None:
+    """A QA lead finds every command in the README's table, and each there is one qaf has."""
+    import click
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("\n## Commands\n", 1)[1].strip().split("\n\n", 1)[0]
+    rows = [line.split(" | ", 1)[0] for line in table.splitlines()[2:]]
+    named = {w.split()[0].rstrip("`") for row in rows for w in row.split("`qaf ")[1:]}
+    assert named == set(cli.commands)
+    for name, command in cli.commands.items():
+        if isinstance(command, click.Group):
+            said = " ".join(row for row in rows if f"`qaf {name} " in row)
+            for sub in command.commands:
+                assert sub in said, f"the README's table lacks qaf {name} {sub}"
+
+
+def test_qaf_escalations_help_names_safeguarding_concerns_which_it_lists() -> None:
+    result = run("escalations", "--help")
+    assert "safeguarding concerns" in result.output.split("Example")[0]
+
+
 def test_python_m_qaf_docs_works_as_a_real_process(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "qaf_docs", "--help"], capture_output=True, text=True, timeout=60
@@ -567,6 +588,67 @@ def test_demo_leaves_every_kind_of_output_to_open(
     assert len([p for p in packs if p.suffix == ".docx"]) == 6 + 3
     assert len([p for p in packs if p.suffix == ".xlsx"]) == 6 + 3
     assert "Traceback" not in result.output
+
+
+def test_the_demos_two_forms_with_mistakes_are_refused_for_those_mistakes_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The README's `qaf demo`: two forms filled with mistakes, and their notes name just those.
+    The moderator's date was filled as three days after the audit, so a form audited this week
+    was also refused for a moderation dated after the day it arrived."""
+    monkeypatch.chdir(tmp_path)
+    result = run("demo", "--workspace", "qaf-demo")
+    assert result.exit_code == 0, result.output
+    rejected = tmp_path / "qaf-demo" / "outbox" / "rejected"
+    planted = {
+        "QA2611-0001 completed.docx": ["'Goodish' is not a grade", "'ASAP' is not a concrete date"],
+        "QA2611-0002 completed.docx": ["has no rationale", "no owner named"],
+    }
+    for form, mistakes in planted.items():
+        note = (rejected / f"{form}.rejected.txt").read_text(encoding="utf-8")
+        wrong = note.split("What is wrong", 1)[1].split("What to do", 1)[0]
+        problems = [line for line in wrong.splitlines() if line[:1].isdigit()]
+        assert len(problems) == len(mistakes), problems
+        for problem, mistake in zip(problems, mistakes, strict=True):
+            assert mistake in problem, problems
+
+
+def test_the_demo_run_again_in_its_folder_starts_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running the README's first command twice showed a second demo of 3 audits drawn from the
+    children the first left, its lifecycle 'skipped', and the first's case notes counted again."""
+    monkeypatch.chdir(tmp_path)
+    packs = tmp_path / "qaf-demo" / "outbox" / "packs"
+    first = run("demo", "--workspace", "qaf-demo", "--cases", "200", "--audits", "6")
+    rounds = sorted(p.name for p in packs.iterdir())
+    second = run("demo", "--workspace", "qaf-demo", "--cases", "200", "--audits", "6")
+    assert first.exit_code == second.exit_code == 0, second.output
+    assert "2/6 Sampled round 2026-11-simple: 6 audits allocated" in second.output
+    assert second.output == first.output, "the same steps, files and counts"
+    assert sorted(p.name for p in packs.iterdir()) == rounds
+
+
+def test_an_earlier_demo_holding_someones_own_file_is_not_removed(tmp_path: Path) -> None:
+    # Starting afresh removes the demo's folder: never with a file of someone's own in it.
+    demo = tmp_path / "qaf-demo"
+    assert run("demo", "--workspace", demo, "--cases", "50", "--audits", "2").exit_code == 0
+    (demo / "my notes.docx").write_bytes(b"mine")
+    error = assert_one_line_error(
+        run("demo", "--workspace", demo, "--cases", "50", "--audits", "2")
+    )
+    assert "files the demo did not make (my notes.docx)" in error
+    assert (demo / "my notes.docx").read_bytes() == b"mine"
+    assert (demo / "qaf.toml").exists()
+
+
+def test_the_demo_refuses_a_real_workspace_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    ws = tmp_path / "audits"
+    assert run("init", str(ws), "--council", "West Sussex").exit_code == 0
+    before = {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()}
+    error = assert_one_line_error(run("demo", "--workspace", ws, "--cases", "50", "--audits", "2"))
+    assert "is a qaf workspace, not an earlier demo" in error
+    assert {p: p.read_bytes() for p in ws.rglob("*") if p.is_file()} == before
 
 
 def test_demo_refuses_a_folder_that_holds_other_things(tmp_path: Path) -> None:

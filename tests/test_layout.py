@@ -89,3 +89,41 @@ def test_imports_run_down_the_flow_and_never_borrow_privates(path: Path) -> None
 def test_no_module_grows_past_a_readable_size(path: Path) -> None:
     lines = len(path.read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines; split it by job"
+
+
+def _readme_layout() -> dict[str, set[str]]:
+    """The modules the README's Layout section names, by folder ("" for the shared ones)."""
+    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("\n## Layout", 1)[1].split("```", 2)[1]
+    named: dict[str, set[str]] = {}
+    folder = ""
+    for line in block.splitlines():
+        words = line.split("#", 1)[0].split()
+        if not words or line.startswith(("qaf_docs/", "templates/", "benchmarks/")):
+            continue
+        if not line.startswith("    "):  # a folder's first line, or the shared modules' first
+            folder = words[0].rstrip("/") if words[0].endswith("/") else ""
+        named.setdefault(folder, set()).update(w for w in words if w.endswith(".py"))
+    return named
+
+
+def test_the_readme_layout_names_every_module_where_it_is() -> None:
+    """A newcomer reads the README's map to find a module: each one is on it, in its folder."""
+    named = _readme_layout()
+    for path in modules():
+        rel = path.relative_to(PACKAGE)
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        folder = rel.parts[0] if len(rel.parts) > 1 else ""
+        assert path.name in named.get(folder, set()), f"README's Layout lacks {rel}"
+    for folder, files in named.items():
+        for name in files:
+            assert (PACKAGE / folder / name).is_file(), f"README's Layout names {folder}/{name}"
+
+
+def test_the_package_map_names_every_shared_module() -> None:
+    import qaf_docs
+
+    for path in PACKAGE.glob("*.py"):
+        if path.name not in ("__init__.py", "__main__.py"):
+            assert path.name in (qaf_docs.__doc__ or ""), f"{path.name} is missing from the map"

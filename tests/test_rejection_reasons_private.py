@@ -77,3 +77,24 @@ def test_a_childs_name_typed_as_a_due_date_stays_out_of_the_audits_history(
         reasons = [e.reason or "" for e in reg.events(audit.audit_ref)]
     for text in [history.output, *reasons]:
         assert "Zebedee" not in text and "Quixley" not in text
+
+
+def test_a_long_reason_in_qaf_status_is_cut_at_a_word_and_says_the_note_has_the_rest(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """It was cut at 140 characters mid-word ("… Inadequa"), leaving a QA lead to guess the rest."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    audit = register.audits()[0]
+    form = complete_form(pack_docx(workspace, audit), framework)
+    form.choose(f"qaf_grade_{framework.domains[0].key}", "Goodish").text("qaf_action_1_owner", "")
+    drop(form.save(), workspace.inbox)
+    assert [o.result for o in run(workspace)] == ["rejected"]
+    [reason] = [r.reason or "" for r in register.recent_rejections(5)]
+    assert len(reason) > 140
+
+    status = CliRunner().invoke(cli, ["status", "-w", str(workspace.root)]).output
+    [line] = [x for x in status.splitlines() if x.startswith(f"  {audit.audit_ref}: ")]
+    shown, rest = line.removeprefix(f"  {audit.audit_ref}: ").split(" … ")
+    assert rest == "(the note has the rest)"
+    assert reason.startswith(shown) and not reason[len(shown)].isalnum(), "cut between two words"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import shutil
 import subprocess
 import sys
@@ -135,6 +136,43 @@ def test_a_folder_of_forms_dropped_at_once_is_taken_together_while_watching(
     assert handed == [len(audits)]  # read and recorded together, not one by one
     with open_register(workspace) as register:
         assert all(register.submission(a.audit_ref) is not None for a in audits)
+
+
+@pytest.mark.parametrize("forms", [2, 9], ids=["one by one", "taken together"])
+def test_the_watch_log_has_one_line_per_file_as_qaf_ingest_prints_it(
+    workspace: Workspace, caplog: pytest.LogCaptureFixture, forms: int
+) -> None:
+    """The README: the log says `watching …`, then one line per file (it said each file twice)."""
+    with open_register(workspace) as register:
+        plan_audits(register, workspace, forms)
+        generate_packs(workspace, register)
+        audits = register.audits()
+    framework = workspace.load_framework()
+    for i, audit in enumerate(audits):
+        f = complete_form(pack_docx(workspace, audit), framework)
+        if i == 0:
+            f.choose(f"qaf_grade_{framework.domains[0].key}", "Goodish")
+        f.save()
+        shutil.copyfile(pack_docx(workspace, audit), workspace.inbox / f"{audit.audit_ref}.docx")
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=watch_inbox, args=(workspace,), kwargs={"scan_interval_s": 0.5, "stop": stop}
+    )
+    with caplog.at_level(logging.INFO, logger="qaf.ingest"):
+        watcher.start()
+        try:
+            assert _wait_for(lambda: len(list(workspace.processed.iterdir())) == forms - 1)
+            assert _wait_for(lambda: caplog.text.count(": accepted") == forms - 1)
+        finally:
+            stop.set()
+            watcher.join(timeout=30)
+    said = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
+    for audit in audits:
+        lines = [line for line in said if audit.audit_ref in line]
+        assert len(lines) == 1, lines
+    rejected = audits[0].audit_ref
+    assert f"audit {rejected}: rejected: 1 problem(s), see the note" in said
+    assert any(line.startswith(f"audit {audits[1].audit_ref}: accepted") for line in said)
 
 
 def test_ctrl_c_stops_a_folder_of_forms_between_files_and_the_rest_wait_untouched(

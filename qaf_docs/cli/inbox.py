@@ -104,6 +104,17 @@ def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
     }
 
 
+LATEST_CHARS = 140  # one status line per rejected file
+
+
+def _latest(reason: str | None) -> str:
+    """A rejected file's reason on one line of ``qaf status``, cut at a word where it is long."""
+    reason = reason or ""
+    if len(reason) <= LATEST_CHARS:
+        return reason
+    return reason[:LATEST_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + " … (the note has the rest)"
+
+
 def _print_outcomes(ws: Workspace, outcomes: list[Any], *, tracker: Path | None = None) -> None:
     """Say what happened to each file, the counts, and where the rebuilt ``tracker`` is (None:
     not rebuilt)."""
@@ -111,11 +122,7 @@ def _print_outcomes(ws: Workspace, outcomes: list[Any], *, tracker: Path | None 
         click.echo(f"No files in the inbox ({ws.inbox}).")
         return
     for o in outcomes:
-        extra = f" ({o.detail})" if o.detail else ""
-        problems = [f for f in o.findings if f.severity == "error"]
-        if o.result == "rejected":
-            extra += f": {len(problems)} problem(s), see the note"
-        click.echo(f"  {o.label}: {o.result}{extra}")
+        click.echo(f"  {o.line()}")
     counts = {
         r: sum(o.result == r for o in outcomes)
         for r in ("accepted", "rejected", "duplicate", "waiting")
@@ -302,9 +309,7 @@ def status(workspace: Path | None, as_json: bool) -> None:
     if recent:
         click.echo("Latest problems:")
         for r in recent:
-            click.echo(
-                f"  {r.audit_ref or 'file not matched to an audit'}: {(r.reason or '')[:140]}"
-            )
+            click.echo(f"  {r.audit_ref or 'file not matched to an audit'}: {_latest(r.reason)}")
     if on_someone:
         click.echo("Waiting on someone (most urgent first):")
         for line in on_someone:

@@ -141,7 +141,7 @@ def escalations(
     by_whom: str,
     grade: str | None,
 ) -> None:
-    """List open escalations (Inadequate pathway, grade disputes), or resolve one.
+    """List open escalations (Inadequate pathway, disputes, safeguarding concerns), or resolve one.
 
     Example:
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from qaf_docs.cli.app import cli, workspace_option
-from qaf_docs.errors import SettingsError
 from qaf_docs.frameworks import load_framework, preset_file, preset_names
 from qaf_docs.workspace import (
     ROSTER_EXAMPLE,
@@ -195,7 +194,7 @@ def frameworks(workspace: Path | None) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("qaf-demo"),
     show_default=True,
-    help="Folder for the demo workspace (created; must be new or an earlier demo).",
+    help="Folder for the demo workspace (created; new, or an earlier demo to start again).",
 )
 @click.option(
     "--cases",
@@ -221,10 +220,6 @@ def demo(workspace: Path, cases: int, audits: int, seed: int) -> None:
     """
     from qaf_docs.demo.run import run_demo
 
-    if workspace.exists() and any(workspace.iterdir()) and not (workspace / "qaf.toml").exists():
-        raise SettingsError(
-            f"{workspace} is not empty and not a qaf workspace; choose a new folder for the demo."
-        )
     summary = run_demo(workspace, children=cases, audits=audits, seed=seed, echo=click.echo)
     click.echo("")
     for line in summary:

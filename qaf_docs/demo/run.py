@@ -18,6 +18,7 @@ from qaf_docs import clock
 from qaf_docs.cases import rounds
 from qaf_docs.demo import two_frameworks
 from qaf_docs.demo.filling import FormFiller
+from qaf_docs.demo.folder import DEMO_COUNCIL, mark_as_demo, prepare_demo_folder
 from qaf_docs.demo.lifecycle import grow_roster, run_lifecycle
 from qaf_docs.demo.synthetic import (
     synthetic_roster,
@@ -149,7 +150,8 @@ def fill_like_an_auditor(
                 "The plan's weaknesses are recent and already addressed in supervision; the child's "
                 "experience is good.",
             )
-        f.pick_date("qaf_moderation_date", audit_day + timedelta(days=3))
+        # A few days after the audit, but never after the form is sent in (qaf refuses that).
+        f.pick_date("qaf_moderation_date", min(audit_day + timedelta(days=3), clock.today()))
     if mistake == "grade-and-date":
         f.choose(f"qaf_grade_{framework.domains[0].key}", "Goodish")
         f.text("qaf_action_1_due", "ASAP")
@@ -203,12 +205,13 @@ def run_demo(
     echo: Callable[[str], None] = print,
     today: date | None = None,
 ) -> list[str]:
-    """Run the demo into ``root`` and return lines saying where each output is."""
+    """Run the demo into ``root`` (new, or an earlier demo, made again from the start) and return
+    lines saying where each output is."""
     today = today or clock.today()
     rng = random.Random(seed)
-    ws: Workspace = init_workspace(
-        root, framework="collaborative-audit", council_name="Example Council (demo)"
-    )
+    prepare_demo_folder(root)
+    ws: Workspace = init_workspace(root, framework="collaborative-audit", council_name=DEMO_COUNCIL)
+    mark_as_demo(ws.root)
     two_frameworks.run_both_frameworks(ws)
     framework = ws.load_framework()
     echo(f"1/6 Workspace {ws.root} (frameworks: {', '.join(ws.load_settings().framework_names())})")

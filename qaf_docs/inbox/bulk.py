@@ -262,7 +262,7 @@ class BulkIngestor(Ingestor):
             log.warning("%s could not be recorded; left in the inbox: %s", label, e)
             outcome = Outcome(label, "waiting", detail=f"not recorded: {e}", problem=str(e))
             return _Pending(path, digest, outcome)
-        log.info("%s accepted (case %s)", label, identity.case_id)
+        log.debug("%s accepted (case %s)", label, identity.case_id)
         detail = "; ".join(x for x in [replaced, *(f"escalated: {e.title}" for e in raised)] if x)
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=found, detail=detail)
         return _Pending(path, digest, outcome, self.ws.processed)
@@ -293,7 +293,7 @@ class BulkIngestor(Ingestor):
             # The audit's form, judged by content as every file is, never by its name.
             refuses_return=audit is not None and not for_manager,
         )
-        log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
+        log.debug("%s rejected: %d problem(s), note written", label, len(errors(found)))
         outcome = Outcome(label, "rejected", ref, findings=found)
         return _Pending(path, digest, outcome, self.ws.rejected, note)
 

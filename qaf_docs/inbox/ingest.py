@@ -78,6 +78,13 @@ class Outcome:
     detail: str = ""
     problem: str = ""  # why it could not be recorded now (a full disk …): it waits in the inbox
 
+    def line(self) -> str:
+        """What happened, in the one line ``qaf ingest`` prints and ``qaf watch`` logs per file."""
+        said = f"{self.label}: {self.result}" + (f" ({self.detail})" if self.detail else "")
+        if self.result == "rejected":
+            said += f": {len(errors(self.findings))} problem(s), see the note"
+        return said
+
 
 class Ingestor:
     """Processes inbox files for one workspace against its register."""
@@ -163,7 +170,7 @@ class Ingestor:
             outcome = self._reject(path, digest, label, audit, found, kept=concern)
             outcome.detail = "safeguarding concern recorded" if concern else ""
             return outcome
-        log.info("%s accepted (case %s)", label, identity.case_id)
+        log.debug("%s accepted (case %s)", label, identity.case_id)
         accepted = Outcome(label, "accepted", identity.audit_ref, findings=found)
         outcome = self._move(path, self.ws.processed, accepted, digest)
         said = [replaced, *(f"escalated: {e.title}" for e in raised)]
@@ -193,7 +200,7 @@ class Ingestor:
             return self._recorded_elsewhere(path, digest)
         if errors(found):
             return self._reject(path, digest, label, audit, found, for_manager=True)
-        log.info("%s action tracker accepted (%d actions)", label, len(tracker.rows))
+        log.debug("%s action tracker accepted (%d actions)", label, len(tracker.rows))
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings)
         return self._move(path, self.ws.processed, outcome, digest)
 
@@ -265,7 +272,7 @@ class Ingestor:
         )
         moved = move_without_clobber(path, self.ws.rejected)
         note = write_note(moved, note_text)
-        log.info("%s rejected: %d problem(s), note written", label, len(errors(found)))
+        log.debug("%s rejected: %d problem(s), note written", label, len(errors(found)))
         return Outcome(label, "rejected", audit.audit_ref if audit else None, moved, note, found)
 
     def _recorded_elsewhere(self, path: Path, digest: str) -> Outcome:
@@ -279,7 +286,7 @@ class Ingestor:
     ) -> Outcome:
         moved = move_without_clobber(path, self.ws.rejected)
         note = write_note(moved, duplicate_note(path.name, first_name, audit_ref))
-        log.info("audit %s: duplicate copy set aside", audit_ref)
+        log.debug("audit %s: duplicate copy set aside", audit_ref)
         return Outcome(f"audit {audit_ref}", "duplicate", audit_ref, moved, note)
 
     def reconcile(self) -> int:

@@ -37,13 +37,7 @@ def watch_inbox(
         opened.append(Ingestor(ws, register, settings))
 
     def process(path: Path) -> None:
-        outcome = opened[0].process(path)
-        log.info(
-            "%s: %s%s",
-            outcome.label,
-            outcome.result,
-            f" ({outcome.detail})" if outcome.detail else "",
-        )
+        log.info("%s", opened[0].process(path).line())  # each file's one line, as qaf ingest's
 
     def process_many(paths: list[Path]) -> list[Path]:
         """Many files at once, as ``qaf ingest`` takes them; return those open elsewhere."""
@@ -53,8 +47,7 @@ def watch_inbox(
         bulk = BulkIngestor(ws, ingestor.register, settings)
         outcomes = bulk.ingest_files(paths, stop=stop.is_set)
         for outcome in outcomes:
-            detail = f" ({outcome.detail})" if outcome.detail else ""
-            log.info("%s: %s%s", outcome.label, outcome.result, detail)
+            log.info("%s", outcome.line())
         return [p for p, o in zip(paths, outcomes, strict=True) if o.result == "waiting"]
 
     def burst_end() -> bool:
