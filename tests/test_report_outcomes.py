@@ -124,7 +124,8 @@ def test_report_wording_counts_and_labels(workspace: Workspace) -> None:
     text = document_text(path)
     assert "Follow up the action not completed by its due date." in text
     assert "Care leaver" in text.splitlines() and "care leaver" not in text
-    text = round_text(workspace, results, "2026-07-simple")
+    earlier = audit(2, GOOD, round_id="2026-06-simple", on=date(2026, 6, 3))
+    text = round_text(workspace, [*results, earlier], "2026-07-simple")
     assert "Trend against earlier rounds" in text
     assert "Round\nGraded\nGood or better\nInadequate" in text
 

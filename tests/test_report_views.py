@@ -130,7 +130,8 @@ def test_the_trend_charts_title_names_rounds_or_periods_as_its_heading_does(
         return real(*args)
 
     monkeypatch.setattr(report_charts, "trend", trend)
-    fake: Any = FakeRegister([audit(1, "Good"), audit(2, "Inadequate")])
+    earlier = audit(3, "Good", round_id="2026-04-simple", on=date(2026, 5, 4))  # a trend needs two
+    fake: Any = FakeRegister([audit(1, "Good"), audit(2, "Inadequate"), earlier])
     assert "Trend against earlier rounds" in document_text(
         build_round_report(workspace, fake, "2026-07-simple", DAY)
     )

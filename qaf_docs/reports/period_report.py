@@ -69,7 +69,10 @@ def build_period_report(
     }
     target = period_report_path(workspace, period)
     due = (period.noun, figures.due_in(results, period.start, period.end))
-    return _render(workspace, results, chosen, trend, title, extra, target, today, due=due)
+    before = period.previous(1)[0].title
+    return _render(
+        workspace, results, chosen, trend, title, extra, target, today, due=due, previous=before
+    )
 
 
 def build_round_report(
@@ -83,9 +86,13 @@ def build_round_report(
         if register.round_row(round_id) is None:
             raise QafError(unknown_round(round_id, register.round_ids()))
         raise QafError(f"Round {round_id} holds no audits, so there is nothing to report on.")
+    # The trend is of rounds of the same framework: a multi-agency round's grades say nothing
+    # of whether the collaborative audits before it were getting better.
+    own = {a.framework_id for a in chosen}
     by_round: dict[str, list[AuditResult]] = {}
     for a in figures.counted(results):
-        by_round.setdefault(a.round_id, []).append(a)
+        if a.framework_id in own:
+            by_round.setdefault(a.round_id, []).append(a)
     order = sorted(by_round, key=lambda r: figures.round_start(by_round[r]) or date.min)
     earlier = (
         order[: order.index(round_id) + 1][-(_TREND_PERIODS + 1) :] if round_id in order else []
@@ -130,7 +137,10 @@ def build_round_report(
     title = f"Audit round overview: {unbroken(round_id)}" + (f" ({theme})" if theme else "")
     target = round_report_path(workspace, round_id)
     # A round is audited under one framework: its areas, scale and wording, not the default's.
-    framework_id = str((register.round_row(round_id) or {}).get("framework_id") or "")
+    framework_id = str(
+        (register.round_row(round_id) or {}).get("framework_id")
+        or next((a.framework_id for a in chosen if a.framework_id), "")
+    )
     framework = frameworks_of(workspace)(framework_id) if framework_id else None
     return _render(workspace, results, chosen, trend, title, extra, target, today, framework)
 
@@ -180,6 +190,7 @@ def _render(
     framework: Framework | None = None,
     *,
     due: tuple[str, list[AuditResult]] | None = None,
+    previous: str = "",
 ) -> Path:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -196,7 +207,7 @@ def _render(
     template = workspace.template(REPORT_TEMPLATE)
     context = build_context(
         results, chosen, framework, today=today, target=goal, trend=trend, scope=extra["scope"],
-        due=due,
+        due=due, previous_title=previous,
     )  # fmt: skip
     context.update(extra)
     context.update(title=title, council=settings.council_name, built=f"{today:%d %B %Y}",
@@ -217,12 +228,13 @@ def _render(
                 [_share(r["good"]) for r in context["teams"]["rows"]],
                 "Good or better by team", folder / "teams.png",
             ),
+            # One point is no trend: the report says there is nothing earlier to compare with.
             "chart_trend": report_charts.trend(
                 [r["name"] for r in context["trend"]["rows"]],
                 [_share(r["good"]) for r in context["trend"]["rows"]],
                 [_share(r["inadequate"]) for r in context["trend"]["rows"]],
                 goal, folder / "trend.png", f"Trend against earlier {extra['scope']}s",
-            ),
+            ) if not context["trend_note"] else None,
         }  # fmt: skip
         for key, path in pictures.items():
             context[key] = InlineImage(doc, str(path), width=Mm(160)) if path else ""
@@ -232,8 +244,22 @@ def _render(
             raise TemplateError(
                 f"Report template {template} could not be filled: {type(e).__name__}: {e}"
             ) from e
+        rows_kept_whole(doc.docx.element.body)
         target.parent.mkdir(parents=True, exist_ok=True)
         return atomic_write(target, lambda tmp_path: doc.save(str(tmp_path)))
+
+
+def rows_kept_whole(body: Any) -> None:
+    """Mark every table row of ``body`` "don't split across pages" (Word's Table Properties ›
+    Row): a name wrapping onto two lines at a page's foot otherwise leaves its figures on one page
+    and the rest of the name on the next. The council's own template gets it too."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    for row in body.iter(qn("w:tr")):
+        properties = row.get_or_add_trPr()
+        if properties.find(qn("w:cantSplit")) is None:
+            properties.insert(0, OxmlElement("w:cantSplit"))
 
 
 def _share(text: str) -> float | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult, case_type_words
-from qaf_docs.reports import figures, reaudits, said
+from qaf_docs.reports import figures, reaudits, said, summary
 from qaf_docs.reports.colours import grade_colours
 from qaf_docs.reports.figures import GroupRow, pct
 from qaf_docs.reports.names import Pseudonyms
@@ -51,13 +51,19 @@ def build_context(
     trend: list[tuple[str, list[AuditResult]]],
     scope: str = "period",
     due: tuple[str, list[AuditResult]] | None = None,
+    previous_title: str = "",
 ) -> dict[str, Any]:
     """Return the template's values for the audits ``chosen`` (a period or a round).
 
     ``due``: a period's noun ("quarter") and the audits due back in it, among which its late and
-    overdue returns are counted (``figures``); a round's are counted among its own audits."""
+    overdue returns are counted (``figures``); a round's are counted among its own audits.
+    ``trend``: the earlier periods or rounds, oldest first, then this one; the Summary compares
+    this one with the one before it, called ``previous_title`` ("April to June 2026")."""
     scale = framework.scale
     trend_label = "Round" if scope == "round" else "Period"
+    noun = due[0] if due else scope
+    trend_rows = [_named(figures.group_rows(items, framework, "round_id"), label)
+                  for label, items in trend]  # fmt: skip
     outcomes = [
         {"case": r.case_id, "ref": r.audit_ref, "from": r.earlier, "to": r.now,
          "outcome": r.outcome, "was_below_good": r.earlier not in scale.good_or_better,
@@ -74,13 +80,14 @@ def build_context(
         graded = sum(by.values())
         good = sum(by[g] for g in scale.good_or_better)
         domains.append({"name": title, "graded": graded, "good": good, "below": graded - good,
-                        "good_share": pct(figures.ratio(good, graded))})  # fmt: skip
+                        "good_share": pct(figures.ratio(good, graded)),
+                        "below_line": _below_line(graded - good, graded)})  # fmt: skip
     strengths, below = strengths_and_gaps(domains)
     people = said.for_report(chosen, framework, names.scrub, _short)
     workers = figures.group_rows([_as_worker(a, names) for a in chosen], framework, "worker")
     workers.sort(key=lambda r: (len(r.name), r.name))  # Worker B before Worker AA
     return {
-        "headline": _headline(h, due[0] if due else ""),
+        "headline": summary.headline(h, due[0] if due else ""),
         "how_much": [
             _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
             _group_table(
@@ -109,13 +116,17 @@ def build_context(
         },
         "teams": _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
         "workers": _group_table(workers, "Worker"),
-        "trend": _group_table(
-            [
-                _named(figures.group_rows(items, framework, "round_id"), label)
-                for label, items in trend
-            ],
-            trend_label,
+        "trend": _group_table(trend_rows, trend_label),
+        "trend_note": ""
+        if len(trend_rows) > 1
+        else f"No earlier {_earlier(noun, framework)} has audits to compare with, so there is no "
+        "trend yet.",
+        "compared": summary.compared_line(
+            trend_rows[-2:],
+            noun,
+            previous_title or (trend_rows[-2].name if len(trend_rows) > 1 else ""),
         ),
+        "noun": noun,
         # A framework whose audit tool has no moderation step is never "not moderated yet".
         "moderates": framework.sections.moderation,
         # The framework's own questions for its reports, stated where the report begins.
@@ -200,70 +211,6 @@ def _recorded(value: int | None) -> str:
     return str(value) if value else "none"
 
 
-def _headline(h: figures.Headline, noun: str = "") -> dict[str, Any]:
-    return {
-        "planned": h.planned, "returned": h.returned, "completion": pct(h.completion),
-        "overdue": h.overdue_returns, "returned_late": h.returned_late,
-        "returns_line": _returns_line(h, noun), "graded": h.graded, "good": h.good,
-        "good_share": pct(h.good_share), "inadequate": h.inadequate,
-        "inadequate_share": pct(h.inadequate_share), "target": pct(h.target),
-        "within_target": "within" if h.within_target else "above" if h.graded else "n/a",
-        "moderated": h.moderated, "changed": h.changed, "agreement": pct(h.agreement),
-        "kappa": (f"{h.kappa:.2f} (n = {h.moderated})" if h.kappa is not None
-                  else f"not shown below {figures.KAPPA_MIN_N} moderated audits (n = {h.moderated})"),
-        "actions": h.actions, "actions_due": h.actions_due, "actions_on_time": h.actions_on_time,
-        "on_time_share": pct(h.on_time_share), "actions_line": _actions_line(h),
-    }  # fmt: skip
-
-
-def _returns_line(h: figures.Headline, noun: str = "") -> str:
-    """How much came back; a period's late and overdue returns are those due back in it, and
-    the line says so (``noun``: "quarter", "half-year" or "year")."""
-    overdue = (
-        "1 return is overdue"
-        if h.overdue_returns == 1
-        else f"{h.overdue_returns} returns are overdue"
-    )
-    back = (
-        f"{h.returned} of {h.planned} planned audits were returned ({pct(h.completion)})"
-        if h.returned
-        else f"No audit has been returned yet (0 of {h.planned} planned)"
-    )
-    if h.due_back is not None:
-        return f"{back}. {_due_back_line(h, noun or 'period')}"
-    if not h.returned:  # "0 of them after the due date" would describe returns that never came
-        return f"{back}; {overdue}."
-    return f"{back}, {h.returned_late} of them after the due date; {overdue}."
-
-
-def _due_back_line(h: figures.Headline, noun: str) -> str:
-    basis = (
-        f"late and overdue returns are counted in the {noun} the audit was due back, "
-        "whenever it came back"
-    )
-    if not h.due_back:
-        return f"No audit was due back in this {noun} ({basis})."
-    audits = "1 audit" if h.due_back == 1 else f"{h.due_back} audits"
-    late = {0: "none"}.get(h.returned_late, str(h.returned_late))
-    overdue = {0: "none is", 1: "1 is"}.get(h.overdue_returns, f"{h.overdue_returns} are")
-    return (
-        f"Of the {audits} due back in this {noun}, {late} came back after the due date and "
-        f"{overdue} overdue ({basis})."
-    )
-
-
-def _actions_line(h: figures.Headline) -> str:
-    if not h.actions:
-        return "No action was agreed."
-    agreed = "1 action" if h.actions == 1 else f"{h.actions} actions"
-    if not h.actions_due:
-        return f"No agreed action has fallen due yet ({agreed} agreed in all)."
-    return (
-        f"Actions completed on time: {h.actions_on_time} of {h.actions_due} due "
-        f"({pct(h.on_time_share)}); {agreed} agreed in all."
-    )
-
-
 #: A domain is named a strength only from this many graded audits …
 STRENGTH_MIN_GRADED = 5
 #: … with at least this share good or better, and no less than the share over every domain.
@@ -341,6 +288,20 @@ def _reaudit_summary(outcomes: list[dict[str, Any]], scope: str, before: int) ->
     )
 
 
+def _earlier(noun: str, framework: Framework) -> str:
+    """What the trend compares with: earlier quarters of every audit, or earlier rounds of the
+    round's own framework ("Multi-agency audit round")."""
+    return f"{framework.name} round" if noun == "round" else noun
+
+
+def _below_line(below: int, graded: int) -> str:
+    """A practice area's audits below good: "5 of 11 audits below good", and for an area graded
+    once "its only graded audit below good" (not "1 of 1 audits")."""
+    if graded == 1:
+        return "its only graded audit below good" if below else "its only graded audit good"
+    return f"{below} of {graded} audits below good"
+
+
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
@@ -405,6 +366,10 @@ def next_steps(
         tied.setdefault((d["below"], d["graded"]), []).append(d["name"])
     for (n_below, graded), areas in tied.items():
         each = " in each" if len(areas) > 1 else ""
+        if graded == 1:  # not "1 of 1 audits graded below good"
+            only = "the only audit graded in each was" if each else "its only graded audit was"
+            steps.append(f"Practice development on {_and(areas)}: {only} below good.")
+            continue
         steps.append(
             f"Practice development on {_and(areas)}: {n_below} of {graded} audits graded below "
             f"good{each}."

@@ -1,0 +1,112 @@
+"""The Word reports as a QA board reads them: a table row never cut across two pages, a trend only
+where there is something to compare, plain words for none and for one, and a round compared with
+earlier rounds of its own kind of audit."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+from typing import Any
+
+from test_reports import FakeRegister, audit, document_text
+
+from qaf_docs.reports.period_report import build_period_report, build_round_report
+from qaf_docs.reports.periods import parse_period
+from qaf_docs.workspace import Workspace
+
+DAY = date(2026, 9, 1)
+Q3 = parse_period("quarter", "2026Q3")
+
+
+def test_no_table_row_is_cut_across_two_pages(workspace: Workspace) -> None:
+    # A team name wrapping onto two lines at the foot of a page left "Children in Care Team" and
+    # its figures on one page and "1" on the next.
+    fake: Any = FakeRegister(
+        [audit(i, "Good", team=f"Children in Care Team {i}") for i in range(1, 4)]
+    )
+    for path in (
+        build_round_report(workspace, fake, "2026-07-simple", DAY),
+        build_period_report(workspace, fake, Q3, DAY),
+    ):
+        with zipfile.ZipFile(path) as z:
+            body = z.read("word/document.xml").decode()
+        rows = body.count("<w:tr>") + body.count("<w:tr ")
+        assert rows > 20
+        assert body.count("<w:cantSplit") == rows, path.name
+
+
+def test_a_rounds_returns_say_none_rather_than_nought(workspace: Workspace) -> None:
+    # "3 of 3 planned audits were returned (100%), 0 of them after the due date; 0 returns are
+    # overdue" is how a spreadsheet talks, not a report to a board.
+    fake: Any = FakeRegister([audit(i, "Good") for i in range(1, 4)])
+    text = document_text(build_round_report(workspace, fake, "2026-07-simple", DAY))
+    assert (
+        "All 3 planned audits were returned (100%), none of them after the due date; "
+        "no return is overdue."
+    ) in text
+    late = audit(4, "Good", due_on=date(2026, 7, 1))
+    waiting = audit(5, None, due_on=date(2026, 8, 1))
+    fake = FakeRegister([audit(1, "Good"), late, waiting])
+    text = document_text(build_round_report(workspace, fake, "2026-07-simple", DAY))
+    assert (
+        "2 of 3 planned audits were returned (67%), 1 of them after the due date; "
+        "1 return is overdue."
+    ) in text
+
+
+def test_a_quarter_with_one_audit_reads_as_one(workspace: Workspace) -> None:
+    # "1 of 1 planned audits were returned", "0% of 1 graded audits were good or better" and
+    # "Assessment, 1 of 1 audits below good" were what a quarter with one audit said.
+    one = audit(1, "Requires improvement to be good", on=date(2026, 8, 3))
+    text = document_text(build_period_report(workspace, FakeRegister([one]), Q3, DAY))  # type: ignore[arg-type]
+    assert "The 1 planned audit was returned (100%)." in text
+    assert (
+        "The 1 graded audit was below good (0% good or better, 0% inadequate, within the target "
+        "of 10% or less)."
+    ) in text
+    assert "To develop: Assessment, its only graded audit below good." in text
+    assert "1 of 1 audits" not in text and "of 1 graded audits" not in text
+    moderated = audit(1, "Good", moderated_grade="Good", on=date(2026, 8, 3))
+    text = document_text(build_period_report(workspace, FakeRegister([moderated]), Q3, DAY))  # type: ignore[arg-type]
+    assert "The moderator of the 1 moderated audit kept the auditor's grade" in text
+
+
+def test_a_trend_needs_an_earlier_period_and_the_summary_compares_with_the_last(
+    workspace: Workspace,
+) -> None:
+    # With nothing before it the report drew a "trend" of one point, and with an earlier quarter
+    # nothing said whether practice had got better or worse since.
+    alone: Any = FakeRegister([audit(1, "Good", on=date(2026, 8, 3))])
+    text = document_text(build_period_report(workspace, alone, Q3, DAY))
+    assert "No earlier quarter has audits to compare with, so there is no trend yet." in text
+    assert "Compared with" not in text
+    with zipfile.ZipFile(workspace.outbox / "reports" / "QA_report_2026Q3.docx") as z:
+        assert not [n for n in z.namelist() if n.startswith("word/media/trend")]
+    earlier = [audit(i, "Good" if i == 1 else "Inadequate", on=date(2026, 5, 4)) for i in (1, 2)]
+    now = [audit(i, "Good", on=date(2026, 8, 3)) for i in (3, 4, 5)]
+    text = document_text(build_period_report(workspace, FakeRegister(earlier + now), Q3, DAY))  # type: ignore[arg-type]
+    assert (
+        "Compared with the previous quarter (April to June 2026, 2 graded audits): good or better "
+        "rose from 50% to 100%; inadequate fell from 50% to 0%."
+    ) in text
+    assert "no trend yet" not in text
+    assert "Actions for the next quarter" in text
+
+
+def test_a_round_is_compared_with_earlier_rounds_of_its_own_framework(
+    workspace: Workspace,
+) -> None:
+    # A multi-agency round's trend listed the collaborative audits' round before it, as if the
+    # two kinds of audit graded the same practice.
+    other = audit(1, "Inadequate", round_id="2026-06-simple", on=date(2026, 6, 3))
+    multi = "multi-agency-audit"
+    same = audit(2, "Good", round_id="2026-06-multi", on=date(2026, 6, 10), framework_id=multi)
+    mine = [audit(i, "Good", round_id="2026-07-multi", framework_id=multi) for i in (3, 4)]
+    fake: Any = FakeRegister([other, same, *mine])
+    text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
+    assert "2026-06-multi" in text and "2026-06-simple" not in text
+    assert "Compared with the previous round (2026-06-multi, 1 graded audit)" in text
+    fake = FakeRegister([other, *mine])
+    text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
+    assert "No earlier Multi-agency audit round has audits to compare with" in text
+    assert "Actions for the next round" in text
