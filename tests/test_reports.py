@@ -557,20 +557,23 @@ def test_a_late_return_counts_in_the_quarter_it_was_due_in_the_report_and_the_tr
         build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), TODAY)
     )
     assert (
-        "The 1 planned audit was returned (100%). Of the 2 audits due back in this quarter, "
-        f"1 came back after the due date and none is overdue {basis}"
+        "The 1 planned audit was returned (100%). Of the 2 audits due back in this quarter "
+        f"(whichever quarter they were planned in), 1 came back after the due date and none is overdue {basis}"
     ) in q2
     q3 = document_text(
         build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
     )
     assert (
-        "2 of 3 planned audits were returned (67%). Of the 2 audits due back in this quarter, "
-        f"none came back after the due date and 1 is overdue {basis}"
+        "2 of 3 planned audits were returned (67%). Of the 2 audits due back in this quarter "
+        f"(whichever quarter they were planned in), none came back after the due date and 1 is overdue {basis}"
     ) in q3
     half = document_text(
         build_period_report(workspace, fake, parse_period("half", "2026H1"), TODAY)
     )
-    assert "Of the 2 audits due back in this half-year, 1 came back after the due date" in half
+    assert (
+        "Of the 2 audits due back in this half-year (whichever half-year they were planned in), "
+        "1 came back after the due date" in half
+    )
     book = load_workbook(build_tracker(workspace, fake, today=TODAY))
     rows = [r[:4] for r in book[SUMMARY].values]
     at = rows.index(("Returns by the quarter they were due", None, None, None))

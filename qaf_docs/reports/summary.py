@@ -67,9 +67,11 @@ def _due_back_line(h: figures.Headline, noun: str) -> str:
     audits = "1 audit" if h.due_back == 1 else f"{h.due_back} audits"
     late = {0: "none"}.get(h.returned_late, str(h.returned_late))
     overdue = {0: "none is", 1: "1 is"}.get(h.overdue_returns, f"{h.overdue_returns} are")
+    # 16 due back beside 15 planned reads as a mistake unless it says where the others come from.
+    whichever = f" (whichever {noun} they were planned in)" if h.due_back != h.planned else ""
     return (
-        f"Of the {audits} due back in this {noun}, {late} came back after the due date and "
-        f"{overdue} overdue ({basis})."
+        f"Of the {audits} due back in this {noun}{whichever}, {late} came back after the due date "
+        f"and {overdue} overdue ({basis})."
     )
 
 
