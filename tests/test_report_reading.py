@@ -68,7 +68,23 @@ def test_a_quarter_with_one_audit_reads_as_one(workspace: Workspace) -> None:
     assert "1 of 1 audits" not in text and "of 1 graded audits" not in text
     moderated = audit(1, "Good", moderated_grade="Good", on=date(2026, 8, 3))
     text = document_text(build_period_report(workspace, FakeRegister([moderated]), Q3, DAY))  # type: ignore[arg-type]
-    assert "The moderator of the 1 moderated audit kept the auditor's grade" in text
+    assert "The moderator of the 1 moderated audit kept the auditor's grade." in text
+    assert "kappa" not in text.split("How well did we do it")[0]  # no statistic of one audit
+
+
+def test_moderation_agreement_is_said_in_words_until_there_are_enough_to_measure(
+    workspace: Workspace,
+) -> None:
+    # "weighted kappa not shown below 10 moderated audits (n = 5)" was a statistician's note.
+    five: Any = FakeRegister(
+        [audit(i, "Good", moderated_grade="Good", on=date(2026, 8, 3)) for i in range(1, 6)]
+    )
+    text = document_text(build_period_report(workspace, five, Q3, DAY))
+    assert (
+        "Moderators kept the auditor's grade in 100% of 5 moderated audits; agreement beyond "
+        "chance is given from 10 moderated audits."
+    ) in text
+    assert "not shown below" not in text
 
 
 def test_a_trend_needs_an_earlier_period_and_the_summary_compares_with_the_last(

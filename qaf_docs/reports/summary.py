@@ -22,7 +22,8 @@ def headline(h: figures.Headline, noun: str = "") -> dict[str, Any]:
         "within_target": "within" if h.within_target else "above" if h.graded else "n/a",
         "moderated": h.moderated, "changed": h.changed, "agreement": pct(h.agreement),
         "kappa": (f"{h.kappa:.2f} (n = {h.moderated})" if h.kappa is not None
-                  else f"not shown below {figures.KAPPA_MIN_N} moderated audits (n = {h.moderated})"),
+                  else f"is given from {figures.KAPPA_MIN_N} moderated audits (there are "
+                       f"{h.moderated})"),
         "actions": h.actions, "actions_due": h.actions_due, "actions_on_time": h.actions_on_time,
         "on_time_share": pct(h.on_time_share), "actions_line": actions_line(h),
         "grades_line": grades_line(h), "moderation_line": moderation_line(h),
@@ -93,21 +94,22 @@ def grades_line(h: figures.Headline) -> str:
 
 
 def moderation_line(h: figures.Headline) -> str:
-    """How often moderators kept the auditor's grade ("" when nothing was moderated)."""
-    kappa = (
-        f"{h.kappa:.2f} (n = {h.moderated})"
-        if h.kappa is not None
-        else f"not shown below {figures.KAPPA_MIN_N} moderated audits (n = {h.moderated})"
-    )
+    """How often moderators kept the auditor's grade ("" when nothing was moderated), with the
+    agreement beyond chance once there are enough moderated audits to give it."""
     if not h.moderated:
         return ""
-    if h.moderated > 1:
-        return (
-            f"Moderators kept the auditor's grade in {pct(h.agreement)} of {h.moderated} "
-            f"moderated audits; weighted kappa {kappa}."
-        )
-    kept = "kept the auditor's grade" if not h.changed else "changed the auditor's grade"
-    return f"The moderator of the 1 moderated audit {kept}; weighted kappa {kappa}."
+    if h.moderated == 1:
+        kept = "kept the auditor's grade" if not h.changed else "changed the auditor's grade"
+        return f"The moderator of the 1 moderated audit {kept}."
+    beyond = (
+        f"agreement beyond chance (weighted kappa) {h.kappa:.2f}"
+        if h.kappa is not None
+        else f"agreement beyond chance is given from {figures.KAPPA_MIN_N} moderated audits"
+    )
+    return (
+        f"Moderators kept the auditor's grade in {pct(h.agreement)} of {h.moderated} "
+        f"moderated audits; {beyond}."
+    )
 
 
 def actions_line(h: figures.Headline) -> str:
