@@ -23,19 +23,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from qaf_docs import clock
 from qaf_docs.case_ids import case_key
 from qaf_docs.cases.case import (
-    CASE_TYPE_PRIORITY,
-    Case,
     CaseList,
     RowProblem,
     annex_list_number,
-    merge_sources,
 )
 from qaf_docs.cases.columns import (
     ANNEX_LISTS,
@@ -47,8 +44,8 @@ from qaf_docs.cases.columns import (
     snake_header,
 )
 from qaf_docs.cases.date_order import DateOrders
-from qaf_docs.cases.id_cells import WordyIds, read_case_id, total_label
-from qaf_docs.cases.misplaced_names import StaffCells
+from qaf_docs.cases.episodes import Accumulator, add_episode, one_spelling
+from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.rows import (
     HEADER_ROWS,
     RowReader,
@@ -74,23 +71,6 @@ from qaf_docs.office.sheets import (
 
 
 _TICK = 1000  # rows between progress reports
-
-
-@dataclass
-class _Accumulator:
-    problems: list[RowProblem] = field(default_factory=list)
-    episodes: dict[tuple[str, date | None], Case] = field(default_factory=dict)
-    order: list[tuple[str, date | None]] = field(default_factory=list)
-    rows_read: int = 0
-    rows_merged: int = 0
-    rows_rejected: int = 0
-    personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
-    spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
-    first_rows: dict[tuple[str, date | None], tuple[str, int]] = field(default_factory=dict)
-    hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
-    staff: StaffCells = field(default_factory=StaffCells)  # where each team / worker was read
-    wordy: WordyIds = field(default_factory=WordyIds)  # case ids with no digit: names?
-    on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
 @gc_paused()
@@ -126,7 +106,7 @@ def read_case_list(
         raw_sheets, explicit = _chosen_sheets(table, sheets)
         if on_start is not None:
             on_start(sum(sheet.size or 0 for sheet in raw_sheets))
-        acc = _Accumulator(on_rows=on_rows)
+        acc = Accumulator(on_rows=on_rows)
         return _build(path, raw_sheets, explicit, mapping, today, table.sha256, acc)
 
 
@@ -154,7 +134,7 @@ def _build(
     mapping: ColumnMapping,
     today: date,
     sha: str,
-    acc: _Accumulator,
+    acc: Accumulator,
 ) -> CaseList:
     read: list[str] = []
     headers: dict[str, list[str]] = {}
@@ -188,7 +168,7 @@ def _build(
         ids = _read_sheet(sheet, header_row, columns, acc, today)
         # A column of names (not a few cells) stops the read; a notes sheet's words do not.
         acc.wordy.check_sheet(sheet.name, columns, ids, alone=explicit or len(raw_sheets) == 1)
-    cases, id_spellings = _one_spelling(acc)
+    cases, id_spellings = one_spelling(acc)
     cases = acc.staff.clear_child_names(cases, acc.problems)  # never a child's name as staff
     acc.wordy.name_children(cases, acc.problems)  # nor as a case id
     case_list = CaseList(
@@ -231,31 +211,12 @@ def _build(
     return case_list
 
 
-def _one_spelling(acc: _Accumulator) -> tuple[list[Case], dict[str, list[str]]]:
-    """Show each child's id as the list spells it most often; on a tie, with its leading zeros
-    (Excel drops zeros from a number, never adds them). Returns the cases and, for each id written
-    more than one way, its other spellings."""
-    shown: dict[str, str] = {}
-    others: dict[str, list[str]] = {}
-    for key, counts in acc.spellings.items():
-        ranked = sorted(counts, key=lambda s: (-counts[s], -len(s), s))
-        shown[key] = ranked[0]
-        if len(ranked) > 1:
-            others[ranked[0]] = ranked[1:]
-    cases = []
-    for k in acc.order:
-        case = acc.episodes[k]
-        best = shown[case_key(case.case_id)]
-        cases.append(case if case.case_id == best else replace(case, case_id=best))
-    return cases, others
-
-
 def _quote_list(items: Sequence[str]) -> str:
     return " or ".join(f"'{s}'" for s in items)
 
 
 def _read_sheet(
-    sheet: Sheet, header_row: int, columns: SheetColumns, acc: _Accumulator, today: date
+    sheet: Sheet, header_row: int, columns: SheetColumns, acc: Accumulator, today: date
 ) -> int:
     """Read one sheet's rows into ``acc``; return how many had a case id."""
     annex = annex_list_number(sheet.name)
@@ -364,7 +325,7 @@ def _read_sheet(
         acc.spellings.setdefault(case_key(case_id), Counter())[case_id] += 1
         acc.problems.extend(reader.problems)
         acc.staff.note(case, sheet.name, row_no, columns)
-        _add_episode(acc, case, sheet.name, row_no)
+        add_episode(acc, case, sheet.name, row_no)
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
     acc.problems.extend(orders.problems(sheet.name, columns.headers))
@@ -396,55 +357,3 @@ def _duplicate_headers(headers: list[str]) -> list[str]:
             dupes.append(h)
         seen.add(key)
     return dupes
-
-
-def _add_episode(acc: _Accumulator, case: Case, sheet: str, row: int) -> None:
-    key = (case_key(case.case_id), case.start_date)
-    existing = acc.episodes.get(key)
-    if existing is None:
-        acc.episodes[key] = case
-        acc.order.append(key)
-        acc.first_rows[key] = (sheet, row)
-        return
-    first_sheet, first_row = acc.first_rows[key]
-    # Twice on one list: which row is which, since the list's name says nothing.
-    same_list = existing.sources == (sheet,) == case.sources and first_sheet == sheet
-    acc.rows_merged += 1
-    # Keep the later, more serious stage of the process (a S47 over the referral it came from).
-    keep, other = (
-        (case, existing)
-        if CASE_TYPE_PRIORITY[case.case_type] >= CASE_TYPE_PRIORITY[existing.case_type]
-        else (existing, case)
-    )
-    for name in ("team", "worker"):
-        a, b = getattr(keep, name), getattr(other, name)
-        if a and b and a != b:
-            acc.problems.append(
-                RowProblem(
-                    sheet,
-                    row,
-                    None,
-                    f"case {case.case_id} is also on "
-                    + (f"row {first_row} of {sheet}" if same_list else ", ".join(existing.sources))
-                    + f" with the same start date but a different {name}; kept the {name} from "
-                    + (
-                        f"row {row if keep is case else first_row}"
-                        if same_list
-                        else keep.sources[-1]
-                    ),
-                    "warning",
-                )
-            )
-    merged_attrs = {**other.attributes, **keep.attributes}
-    merged_attrs["list"] = ", ".join(merge_sources([existing.sources, case.sources]))
-    acc.episodes[key] = replace(
-        keep,
-        team=keep.team or other.team,
-        worker=keep.worker or other.worker,
-        sources=merge_sources([existing.sources, case.sources]),
-        is_open=keep.is_open,
-        end_date=keep.end_date or other.end_date if not keep.is_open else keep.end_date,
-        restricted=keep.restricted or other.restricted,
-        attributes=merged_attrs,
-        child_name=keep.child_name or other.child_name,
-    )
