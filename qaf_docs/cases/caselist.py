@@ -45,6 +45,7 @@ from qaf_docs.cases.columns import (
 )
 from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.cases.episodes import Accumulator, add_episode, one_spelling
+from qaf_docs.cases.group_rows import GroupHeadings
 from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.rows import (
     HEADER_ROWS,
@@ -165,7 +166,7 @@ def _build(
                 row=header_row,
             )
         read.append(sheet.name)
-        ids = _read_sheet(sheet, header_row, columns, acc, today)
+        ids = _read_sheet(sheet, header_row, columns, mapping, acc, today)
         # A column of names (not a few cells) stops the read; a notes sheet's words do not.
         acc.wordy.check_sheet(sheet.name, columns, ids, alone=explicit or len(raw_sheets) == 1)
     cases, id_spellings = one_spelling(acc)
@@ -187,6 +188,7 @@ def _build(
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
         hidden_rows=dict(acc.hidden_rows),
         id_spellings=id_spellings,
+        grouped=acc.grouped,
     )
     if not read:
         raise CaseListError(
@@ -216,7 +218,12 @@ def _quote_list(items: Sequence[str]) -> str:
 
 
 def _read_sheet(
-    sheet: Sheet, header_row: int, columns: SheetColumns, acc: Accumulator, today: date
+    sheet: Sheet,
+    header_row: int,
+    columns: SheetColumns,
+    mapping: ColumnMapping,
+    acc: Accumulator,
+    today: date,
 ) -> int:
     """Read one sheet's rows into ``acc``; return how many had a case id."""
     annex = annex_list_number(sheet.name)
@@ -260,7 +267,8 @@ def _read_sheet(
     orders = DateOrders()
     id_col = columns.index["case_id"]
     ids = 0  # rows with a case id, against those whose id has no digit
-    for row_no, cells in sheet.rows:
+    groups = GroupHeadings(sheet, columns, mapping)  # a grouped report's heading rows
+    for row_no, cells in groups.rows(sheet.rows):
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
             acc.on_rows(_TICK)
@@ -305,6 +313,8 @@ def _read_sheet(
             continue
         ids += 1
         case, typed = row_case(reader, case_id, sheet.name, annex, annex_stage, sheet_type)
+        if groups.current:
+            case = groups.carry(case, reader)
         untyped_rows += not typed
         attributes = dict(case.attributes)
         for col, key in unmapped:
@@ -329,6 +339,8 @@ def _read_sheet(
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
     acc.problems.extend(orders.problems(sheet.name, columns.headers))
+    if groups.headings:
+        acc.grouped[sheet.name] = (groups.headings, groups.filled["team"], groups.filled["worker"])
     if untyped_rows:
         acc.problems.append(
             RowProblem(

@@ -34,6 +34,8 @@ class Accumulator:
     hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
     staff: StaffCells = field(default_factory=StaffCells)  # where each team / worker was read
     wordy: WordyIds = field(default_factory=WordyIds)  # case ids with no digit: names?
+    # sheet -> its group heading rows, and the rows given their team and their worker
+    grouped: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
