@@ -55,6 +55,7 @@ from qaf_docs.cases.rows import (
     find_header,
     row_case,
 )
+from qaf_docs.cases.staff_formulas import StaffFormulas
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.office.sheets import (
@@ -265,6 +266,7 @@ def _read_sheet(
     width = len(columns.headers)
     hidden_rows = sheet.hidden_rows
     orders = DateOrders()
+    formulas = StaffFormulas.of(columns.index)  # a VLOOKUP'd team column: said once
     id_col = columns.index["case_id"]
     ids = 0  # rows with a case id, against those whose id has no digit
     groups = GroupHeadings(sheet, columns, mapping)  # a grouped report's heading rows
@@ -305,7 +307,7 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        reader = RowReader(sheet.name, row_no, cells, columns, today, orders)
+        reader = RowReader(sheet.name, row_no, cells, columns, today, orders, formulas)
         case_id = read_case_id(reader, acc.wordy)
         if case_id is None:
             acc.problems.extend(reader.problems)
@@ -339,6 +341,7 @@ def _read_sheet(
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
     acc.problems.extend(orders.problems(sheet.name, columns.headers))
+    acc.problems.extend(formulas.problems(sheet.name, columns.headers))
     if groups.headings:
         acc.grouped[sheet.name] = (groups.headings, groups.filled["team"], groups.filled["worker"])
     if untyped_rows:
