@@ -249,10 +249,11 @@ def _read_sheet(
     ]
     mapped_cols = set(columns.index.values())
     # Names, birth dates, addresses and the like are never kept: skipped like mapped columns.
+    due = columns.index.get("expected_birth")  # read to mark a child unborn, never kept
     personal = [
         i
         for i, h in enumerate(columns.headers)
-        if h and i not in mapped_cols and personal_header(h)
+        if h and (i == due or (i not in mapped_cols and personal_header(h)))
     ]
     acc.personal.update((columns.headers[i], None) for i in personal)
     mapped_cols.update(personal)

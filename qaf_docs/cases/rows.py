@@ -358,6 +358,15 @@ def row_case(
         else:
             attributes[name] = strip_code(text)
 
+    # Due but not yet born (no birth date): unborn. The expected date itself is not kept.
+    if (
+        "expected_birth" in cols
+        and "date_of_birth" not in attributes
+        and "unborn" not in attributes
+        and reader.date_field("expected_birth") is not None
+    ):
+        attributes["unborn"] = "yes"
+
     child_name = reader.text("child_name")
     return (
         Case(
