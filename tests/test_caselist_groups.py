@@ -294,3 +294,18 @@ def test_a_file_of_nothing_but_a_notes_sheet_is_still_refused(tmp_path):
     wb.save(tmp_path / "notes.xlsx")
     with pytest.raises(CaseListError):
         read_case_list(tmp_path / "notes.xlsx", today=TODAY)
+
+
+def test_a_workbook_of_notes_sheets_only_says_none_is_a_case_list(tmp_path):
+    wb = openpyxl.Workbook()
+    for title in ("Definitions", "Notes"):
+        notes = wb.create_sheet(title)
+        notes.append(["Child ID", "Definition"])
+        notes.append(["Team", "The allocated team"])
+    del wb["Sheet"]
+    wb.save(tmp_path / "notes.xlsx")
+    with pytest.raises(CaseListError) as raised:
+        read_case_list(tmp_path / "notes.xlsx", today=TODAY)
+    assert "No sheet in notes.xlsx is a case list: 'Definitions' (not a case list" in str(
+        raised.value
+    )

@@ -167,9 +167,15 @@ def _build(
                 row=header_row,
             )
         read.append(sheet.name)
+        before = (len(acc.problems), acc.rows_read, acc.rows_rejected)
         ids = _read_sheet(sheet, header_row, columns, mapping, acc, today)
         # A column of names (not a few cells) stops the read; a notes sheet's words do not.
-        acc.wordy.check_sheet(sheet.name, columns, ids, alone=explicit or len(raw_sheets) == 1)
+        alone = explicit or len(raw_sheets) == 1
+        acc.wordy.check_sheet(sheet.name, columns, ids, alone=alone)
+        if not alone and (why := _not_a_case_list(sheet.name, columns, ids, before, acc)):
+            skipped.append((sheet.name, why))  # a notes sheet: said once, not row by row
+            read.pop()
+            del headers[sheet.name]
     cases, id_spellings = one_spelling(acc)
     cases = acc.staff.clear_child_names(cases, acc.problems)  # never a child's name as staff
     acc.wordy.name_children(cases, acc.problems)  # nor as a case id
@@ -191,6 +197,12 @@ def _build(
         id_spellings=id_spellings,
         grouped=acc.grouped,
     )
+    notes = [f"'{s}' ({why})" for s, why in skipped if why.startswith("not a case list")]
+    if not read and notes:
+        raise CaseListError(
+            f"No sheet in {path.name} is a case list: {'; '.join(notes)}. Export the case list "
+            "again with the sheet that lists the children."
+        )
     if not read:
         raise CaseListError(
             f"No sheet in {path.name} has a case id column in its first {HEADER_ROWS} rows; "
@@ -212,6 +224,25 @@ def _build(
             + "."
         )
     return case_list
+
+
+def _not_a_case_list(
+    sheet: str, columns: SheetColumns, ids: int, before: tuple[int, int, int], acc: Accumulator
+) -> str | None:
+    """Why ``sheet`` (just read into ``acc``) is no case list, after taking its rows back out of
+    ``acc``: no other column qaf knows beside its "Child ID", and every row refused for holding no
+    id at all (a definitions or notes sheet). None for a case list, left as read."""
+    rows = acc.rows_read - before[1]
+    if ids or not rows or acc.wordy.no_id[sheet] != rows or set(columns.index) != {"case_id"}:
+        return None
+    del acc.problems[before[0] :]
+    acc.rows_read, acc.rows_rejected = before[1], before[2]
+    acc.hidden_rows.pop(sheet, None)
+    return (
+        f"not a case list: none of its {rows} row{'s' if rows != 1 else ''} under "
+        f"'{columns.headers[columns.index['case_id']]}' has a case id, as on a notes or "
+        "definitions sheet"
+    )
 
 
 def _quote_list(items: Sequence[str]) -> str:
