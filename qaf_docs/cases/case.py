@@ -106,6 +106,8 @@ class CaseList:
     hidden_rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows read, though hidden
     # an id written more ways than one (leading zeros) -> its other spellings, taken as that child
     id_spellings: dict[str, list[str]] = field(default_factory=dict)
+    # a grouped report: sheet -> (its heading rows, rows given a heading's team, its worker)
+    grouped: dict[str, tuple[int, int, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[RowProblem]:
@@ -145,6 +147,8 @@ class CaseList:
                 f"leading zeros ({shown}{' …' if n > 5 else ''}); each is taken as one child, "
                 "as Excel drops the zeros of an id kept as a number."
             )
+        for sheet, (headings, teams, workers) in self.grouped.items():
+            text += " " + _grouped(sheet, headings, teams, workers)
         if self.sheets_skipped:
             skipped = "; ".join(f"'{s}' ({why})" for s, why in self.sheets_skipped)
             text += f" Skipped {skipped}."
@@ -219,6 +223,23 @@ class CaseList:
 
 def _s(n: int) -> str:
     return "" if n == 1 else "s"
+
+
+def _grouped(sheet: str, headings: int, teams: int, workers: int) -> str:
+    """Say once for a sheet that its group heading rows were read as headings, and what they gave."""
+    text = (
+        f"'{sheet}' is a grouped report: its {headings} group heading row{_s(headings)} (\"Team: "
+        '…", "Worker: …" or a team\'s name alone above its rows) are not children'
+    )
+    given = " and its ".join(
+        f"{what} to {n} row{_s(n)}" for what, n in (("team", teams), ("worker", workers)) if n
+    )
+    if not given:
+        return text + "."
+    return (
+        f"{text}; each heading gave its {given} under it with none of their own (check the "
+        "teams if the report was sorted after it was exported)."
+    )
 
 
 def _first(values: Iterable[str | None]) -> str | None:

@@ -23,19 +23,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from qaf_docs import clock
 from qaf_docs.case_ids import case_key
 from qaf_docs.cases.case import (
-    CASE_TYPE_PRIORITY,
-    Case,
     CaseList,
     RowProblem,
     annex_list_number,
-    merge_sources,
 )
 from qaf_docs.cases.columns import (
     ANNEX_LISTS,
@@ -47,8 +44,9 @@ from qaf_docs.cases.columns import (
     snake_header,
 )
 from qaf_docs.cases.date_order import DateOrders
-from qaf_docs.cases.id_cells import WordyIds, read_case_id, total_label
-from qaf_docs.cases.misplaced_names import StaffCells
+from qaf_docs.cases.episodes import Accumulator, add_episode, one_spelling
+from qaf_docs.cases.group_rows import GroupHeadings
+from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.rows import (
     HEADER_ROWS,
     RowReader,
@@ -57,6 +55,7 @@ from qaf_docs.cases.rows import (
     find_header,
     row_case,
 )
+from qaf_docs.cases.staff_formulas import StaffFormulas
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.office.sheets import (
@@ -74,23 +73,6 @@ from qaf_docs.office.sheets import (
 
 
 _TICK = 1000  # rows between progress reports
-
-
-@dataclass
-class _Accumulator:
-    problems: list[RowProblem] = field(default_factory=list)
-    episodes: dict[tuple[str, date | None], Case] = field(default_factory=dict)
-    order: list[tuple[str, date | None]] = field(default_factory=list)
-    rows_read: int = 0
-    rows_merged: int = 0
-    rows_rejected: int = 0
-    personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
-    spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
-    first_rows: dict[tuple[str, date | None], tuple[str, int]] = field(default_factory=dict)
-    hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
-    staff: StaffCells = field(default_factory=StaffCells)  # where each team / worker was read
-    wordy: WordyIds = field(default_factory=WordyIds)  # case ids with no digit: names?
-    on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
 
 
 @gc_paused()
@@ -126,7 +108,7 @@ def read_case_list(
         raw_sheets, explicit = _chosen_sheets(table, sheets)
         if on_start is not None:
             on_start(sum(sheet.size or 0 for sheet in raw_sheets))
-        acc = _Accumulator(on_rows=on_rows)
+        acc = Accumulator(on_rows=on_rows)
         return _build(path, raw_sheets, explicit, mapping, today, table.sha256, acc)
 
 
@@ -154,7 +136,7 @@ def _build(
     mapping: ColumnMapping,
     today: date,
     sha: str,
-    acc: _Accumulator,
+    acc: Accumulator,
 ) -> CaseList:
     read: list[str] = []
     headers: dict[str, list[str]] = {}
@@ -185,10 +167,16 @@ def _build(
                 row=header_row,
             )
         read.append(sheet.name)
-        ids = _read_sheet(sheet, header_row, columns, acc, today)
+        before = (len(acc.problems), acc.rows_read, acc.rows_rejected)
+        ids = _read_sheet(sheet, header_row, columns, mapping, acc, today)
         # A column of names (not a few cells) stops the read; a notes sheet's words do not.
-        acc.wordy.check_sheet(sheet.name, columns, ids, alone=explicit or len(raw_sheets) == 1)
-    cases, id_spellings = _one_spelling(acc)
+        alone = explicit or len(raw_sheets) == 1
+        acc.wordy.check_sheet(sheet.name, columns, ids, alone=alone)
+        if not alone and (why := _not_a_case_list(sheet.name, columns, ids, before, acc)):
+            skipped.append((sheet.name, why))  # a notes sheet: said once, not row by row
+            read.pop()
+            del headers[sheet.name]
+    cases, id_spellings = one_spelling(acc)
     cases = acc.staff.clear_child_names(cases, acc.problems)  # never a child's name as staff
     acc.wordy.name_children(cases, acc.problems)  # nor as a case id
     case_list = CaseList(
@@ -207,7 +195,14 @@ def _build(
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
         hidden_rows=dict(acc.hidden_rows),
         id_spellings=id_spellings,
+        grouped=acc.grouped,
     )
+    notes = [f"'{s}' ({why})" for s, why in skipped if why.startswith("not a case list")]
+    if not read and notes:
+        raise CaseListError(
+            f"No sheet in {path.name} is a case list: {'; '.join(notes)}. Export the case list "
+            "again with the sheet that lists the children."
+        )
     if not read:
         raise CaseListError(
             f"No sheet in {path.name} has a case id column in its first {HEADER_ROWS} rows; "
@@ -231,23 +226,23 @@ def _build(
     return case_list
 
 
-def _one_spelling(acc: _Accumulator) -> tuple[list[Case], dict[str, list[str]]]:
-    """Show each child's id as the list spells it most often; on a tie, with its leading zeros
-    (Excel drops zeros from a number, never adds them). Returns the cases and, for each id written
-    more than one way, its other spellings."""
-    shown: dict[str, str] = {}
-    others: dict[str, list[str]] = {}
-    for key, counts in acc.spellings.items():
-        ranked = sorted(counts, key=lambda s: (-counts[s], -len(s), s))
-        shown[key] = ranked[0]
-        if len(ranked) > 1:
-            others[ranked[0]] = ranked[1:]
-    cases = []
-    for k in acc.order:
-        case = acc.episodes[k]
-        best = shown[case_key(case.case_id)]
-        cases.append(case if case.case_id == best else replace(case, case_id=best))
-    return cases, others
+def _not_a_case_list(
+    sheet: str, columns: SheetColumns, ids: int, before: tuple[int, int, int], acc: Accumulator
+) -> str | None:
+    """Why ``sheet`` (just read into ``acc``) is no case list, after taking its rows back out of
+    ``acc``: no other column qaf knows beside its "Child ID", and every row refused for holding no
+    id at all (a definitions or notes sheet). None for a case list, left as read."""
+    rows = acc.rows_read - before[1]
+    if ids or not rows or acc.wordy.no_id[sheet] != rows or set(columns.index) != {"case_id"}:
+        return None
+    del acc.problems[before[0] :]
+    acc.rows_read, acc.rows_rejected = before[1], before[2]
+    acc.hidden_rows.pop(sheet, None)
+    return (
+        f"not a case list: none of its {rows} row{'s' if rows != 1 else ''} under "
+        f"'{columns.headers[columns.index['case_id']]}' has a case id, as on a notes or "
+        "definitions sheet"
+    )
 
 
 def _quote_list(items: Sequence[str]) -> str:
@@ -255,7 +250,12 @@ def _quote_list(items: Sequence[str]) -> str:
 
 
 def _read_sheet(
-    sheet: Sheet, header_row: int, columns: SheetColumns, acc: _Accumulator, today: date
+    sheet: Sheet,
+    header_row: int,
+    columns: SheetColumns,
+    mapping: ColumnMapping,
+    acc: Accumulator,
+    today: date,
 ) -> int:
     """Read one sheet's rows into ``acc``; return how many had a case id."""
     annex = annex_list_number(sheet.name)
@@ -280,10 +280,11 @@ def _read_sheet(
     ]
     mapped_cols = set(columns.index.values())
     # Names, birth dates, addresses and the like are never kept: skipped like mapped columns.
+    due = columns.index.get("expected_birth")  # read to mark a child unborn, never kept
     personal = [
         i
         for i, h in enumerate(columns.headers)
-        if h and i not in mapped_cols and personal_header(h)
+        if h and (i == due or (i not in mapped_cols and personal_header(h)))
     ]
     acc.personal.update((columns.headers[i], None) for i in personal)
     mapped_cols.update(personal)
@@ -297,9 +298,11 @@ def _read_sheet(
     width = len(columns.headers)
     hidden_rows = sheet.hidden_rows
     orders = DateOrders()
+    formulas = StaffFormulas.of(columns.index)  # a VLOOKUP'd team column: said once
     id_col = columns.index["case_id"]
     ids = 0  # rows with a case id, against those whose id has no digit
-    for row_no, cells in sheet.rows:
+    groups = GroupHeadings(sheet, columns, mapping)  # a grouped report's heading rows
+    for row_no, cells in groups.rows(sheet.rows):
         last_row = row_no
         if acc.on_rows is not None and row_no % _TICK == 0:
             acc.on_rows(_TICK)
@@ -336,7 +339,7 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        reader = RowReader(sheet.name, row_no, cells, columns, today, orders)
+        reader = RowReader(sheet.name, row_no, cells, columns, today, orders, formulas)
         case_id = read_case_id(reader, acc.wordy)
         if case_id is None:
             acc.problems.extend(reader.problems)
@@ -344,6 +347,8 @@ def _read_sheet(
             continue
         ids += 1
         case, typed = row_case(reader, case_id, sheet.name, annex, annex_stage, sheet_type)
+        if groups.current:
+            case = groups.carry(case, reader)
         untyped_rows += not typed
         attributes = dict(case.attributes)
         for col, key in unmapped:
@@ -364,10 +369,13 @@ def _read_sheet(
         acc.spellings.setdefault(case_key(case_id), Counter())[case_id] += 1
         acc.problems.extend(reader.problems)
         acc.staff.note(case, sheet.name, row_no, columns)
-        _add_episode(acc, case, sheet.name, row_no)
+        add_episode(acc, case, sheet.name, row_no)
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
     acc.problems.extend(orders.problems(sheet.name, columns.headers))
+    acc.problems.extend(formulas.problems(sheet.name, columns.headers))
+    if groups.headings:
+        acc.grouped[sheet.name] = (groups.headings, groups.filled["team"], groups.filled["worker"])
     if untyped_rows:
         acc.problems.append(
             RowProblem(
@@ -396,55 +404,3 @@ def _duplicate_headers(headers: list[str]) -> list[str]:
             dupes.append(h)
         seen.add(key)
     return dupes
-
-
-def _add_episode(acc: _Accumulator, case: Case, sheet: str, row: int) -> None:
-    key = (case_key(case.case_id), case.start_date)
-    existing = acc.episodes.get(key)
-    if existing is None:
-        acc.episodes[key] = case
-        acc.order.append(key)
-        acc.first_rows[key] = (sheet, row)
-        return
-    first_sheet, first_row = acc.first_rows[key]
-    # Twice on one list: which row is which, since the list's name says nothing.
-    same_list = existing.sources == (sheet,) == case.sources and first_sheet == sheet
-    acc.rows_merged += 1
-    # Keep the later, more serious stage of the process (a S47 over the referral it came from).
-    keep, other = (
-        (case, existing)
-        if CASE_TYPE_PRIORITY[case.case_type] >= CASE_TYPE_PRIORITY[existing.case_type]
-        else (existing, case)
-    )
-    for name in ("team", "worker"):
-        a, b = getattr(keep, name), getattr(other, name)
-        if a and b and a != b:
-            acc.problems.append(
-                RowProblem(
-                    sheet,
-                    row,
-                    None,
-                    f"case {case.case_id} is also on "
-                    + (f"row {first_row} of {sheet}" if same_list else ", ".join(existing.sources))
-                    + f" with the same start date but a different {name}; kept the {name} from "
-                    + (
-                        f"row {row if keep is case else first_row}"
-                        if same_list
-                        else keep.sources[-1]
-                    ),
-                    "warning",
-                )
-            )
-    merged_attrs = {**other.attributes, **keep.attributes}
-    merged_attrs["list"] = ", ".join(merge_sources([existing.sources, case.sources]))
-    acc.episodes[key] = replace(
-        keep,
-        team=keep.team or other.team,
-        worker=keep.worker or other.worker,
-        sources=merge_sources([existing.sources, case.sources]),
-        is_open=keep.is_open,
-        end_date=keep.end_date or other.end_date if not keep.is_open else keep.end_date,
-        restricted=keep.restricted or other.restricted,
-        attributes=merged_attrs,
-        child_name=keep.child_name or other.child_name,
-    )

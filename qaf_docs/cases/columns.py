@@ -96,6 +96,13 @@ class ColumnMapping(BaseModel):
             "Child's DOB", "Child Date of Birth", "Child's Date of Birth",
         )
     )  # fmt: skip
+    # An unborn child's expected date of birth: marks the child unborn, never kept (personal).
+    expected_birth: list[str] = Field(
+        default_factory=lambda: _spellings(
+            "Expected Date of Birth", "Expected DOB", "EDD", "Estimated Date of Delivery",
+            "Expected Delivery Date", "Expected Due Date", "Estimated Due Date", "Due Date of Baby",
+        )
+    )  # fmt: skip
     age: list[str] = Field(
         default_factory=lambda: _spellings("Age", "Age of Child", "Age in Years")
     )

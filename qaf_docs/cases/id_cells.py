@@ -12,7 +12,7 @@ nothing downstream could tell it from an id. So an id with no digit is never use
 row is refused by sheet, row and column (saying so when it is one of the list's child names), and
 a case list sheet whose id column holds more such values than ids stops the read, naming the
 column, since it is the wrong column rather than a few wrong cells. (A notes or definitions sheet
-beside the list, with field names under "Child ID", is no case list: its rows are refused.)
+beside the list, with field names under "Child ID", is no case list: it is skipped, said once.)
 """
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
     if value is None:
         if reader.raw(col).kind == "value":
             reader.problem(col, "no case id; row not used", "error")
+            wordy.no_id[reader.sheet] += 1
         return None
     if isinstance(value, bool):
         reader.problem(col, f"'{value}' is not a case id; row not used", "error")
@@ -88,6 +89,7 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
         return None
     if not text:
         reader.problem(col, "no case id; row not used", "error")
+        wordy.no_id[reader.sheet] += 1
         return None
     if _DECIMAL.fullmatch(text):
         reader.problem(col, f"case id '{text}' is not a whole number; row not used", "error")
@@ -97,6 +99,7 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
         reader.problem(
             col, f"'{text}' is not a case id (a total or note row?); row not used", "error"
         )
+        wordy.no_id[reader.sheet] += 1
         return None
     if not any(ch.isdigit() for ch in text):
         wordy.refuse(reader, col)
@@ -158,11 +161,14 @@ class WordyIds:
     per_sheet: Counter[str] = field(default_factory=Counter)
     held: list[tuple[RowProblem, frozenset[str]]] = field(default_factory=list)
     own_names: list[frozenset[str]] = field(default_factory=list)  # refused rows' child names
+    # rows refused for holding no id at all (blank, a word, a placeholder), per sheet
+    no_id: Counter[str] = field(default_factory=Counter)
 
     def refuse(self, reader: RowReader, col: int) -> None:
         """Report the row's id as no id, without showing it, and remember it."""
         reader.problem(col, _NO_DIGIT, "error")
         self.per_sheet[reader.sheet] += 1
+        self.no_id[reader.sheet] += 1
         value = reader.raw(col).value
         self.held.append((reader.problems[-1], _words(str(value))))
         name_col = reader.columns.index.get("child_name")

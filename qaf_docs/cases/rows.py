@@ -33,6 +33,7 @@ from qaf_docs.cases.columns import (
     strip_code,
 )
 from qaf_docs.cases.date_order import DateOrders
+from qaf_docs.cases.staff_formulas import StaffFormulas
 from qaf_docs.dates import parse_date, quotable, uk, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
 
@@ -119,6 +120,7 @@ class RowReader:
         columns: SheetColumns,
         today: date,
         orders: DateOrders | None = None,
+        formulas: StaffFormulas | None = None,
     ) -> None:
         self.sheet, self.row, self.cells, self.columns, self.today = (
             sheet,
@@ -128,6 +130,7 @@ class RowReader:
             today,
         )
         self.orders = orders  # told each date cell, to find columns written month first
+        self.formulas = formulas  # told each formula in the team or worker column, said once
         self.problems: list[RowProblem] = []
 
     def problem(self, col: int | None, reason: str, severity: Literal["error", "warning"]) -> None:
@@ -150,6 +153,9 @@ class RowReader:
         cell = self.raw(col)
         severity: Literal["error", "warning"] = "error" if reject else "warning"
         if cell.kind == "formula":
+            if self.formulas is not None and col in self.formulas.columns and not reject:
+                self.formulas.note(col, self.row, cell.value)
+                return None
             # A formula in a child's name column may spell the name: never quote it.
             shown = "" if self.private(col) else f" '{cell.value}'"
             outcome = (
@@ -351,6 +357,15 @@ def row_case(
             age_attributes(reader, cols[name], text, attributes)
         else:
             attributes[name] = strip_code(text)
+
+    # Due but not yet born (no birth date): unborn. The expected date itself is not kept.
+    if (
+        "expected_birth" in cols
+        and "date_of_birth" not in attributes
+        and "unborn" not in attributes
+        and reader.date_field("expected_birth") is not None
+    ):
+        attributes["unborn"] = "yes"
 
     child_name = reader.text("child_name")
     return (
