@@ -171,17 +171,22 @@ def test_a_list_of_nothing_but_names_under_its_id_header_stops_the_read(tmp_path
     assert not named(str(raised.value))
 
 
-def test_a_notes_sheet_with_words_under_child_id_beside_the_list_does_not_stop_it(
-    tmp_path: Path,
-) -> None:
-    """Its words are no children and no case list: skipped, said once, the list read."""
+def test_a_field_guide_laid_out_across_beside_the_list_does_not_stop_it(tmp_path: Path) -> None:
+    """A guide sheet with the list's own headers across its top and a sentence under each is no
+    list of names: it is skipped and said once, and the list is read (it stopped the whole read
+    as 'looks like it holds names'). The definitions sheet laid out down the page is in
+    test_caselist_traps."""
     wb = openpyxl.Workbook()
-    notes = wb.active
-    notes.title = "Definitions"
-    notes.append(["Field", "Definition"])
-    notes.append(["Child ID", "The child's person id in the case-management system"])
-    notes.append(["Team", "The allocated team on the run date"])
-    notes.append(["Worker", "The allocated social worker"])
+    guide = wb.active
+    guide.title = "Field guide"
+    guide.append(["Child ID", "Allocated Team", "Allocated Worker"])
+    guide.append(
+        [
+            "The child's person id in the case-management system",
+            "The team the case is allocated to on the run date",
+            "The allocated social worker on the run date",
+        ]
+    )
     data = wb.create_sheet("Data")
     data.append(["Child ID", "Allocated Team"])
     data.append([5000001, "Locality 1"])
@@ -189,7 +194,7 @@ def test_a_notes_sheet_with_words_under_child_id_beside_the_list_does_not_stop_i
     cases = read_case_list(tmp_path / "list.xlsx", today=TODAY)
     assert [c.case_id for c in cases.cases] == ["5000001"]
     assert cases.errors == []
-    assert [s for s, _ in cases.sheets_skipped] == ["Definitions"]
+    assert [s for s, _ in cases.sheets_skipped] == ["Field guide"]
 
 
 @pytest.mark.parametrize(

@@ -230,10 +230,13 @@ def _not_a_case_list(
     sheet: str, columns: SheetColumns, ids: int, before: tuple[int, int, int], acc: Accumulator
 ) -> str | None:
     """Why ``sheet`` (just read into ``acc``) is no case list, after taking its rows back out of
-    ``acc``: no other column qaf knows beside its "Child ID", and every row refused for holding no
-    id at all (a definitions or notes sheet). None for a case list, left as read."""
+    ``acc``: every row refused for holding no id at all, with no other column qaf knows beside
+    its "Child ID" (a definitions sheet laid out down the page) or sentences under it (a field
+    guide laid out across). None for a case list, left as read."""
     rows = acc.rows_read - before[1]
-    if ids or not rows or acc.wordy.no_id[sheet] != rows or set(columns.index) != {"case_id"}:
+    if ids or not rows or acc.wordy.no_id[sheet] != rows:
+        return None
+    if set(columns.index) != {"case_id"} and not acc.wordy.is_prose(sheet, ids):
         return None
     del acc.problems[before[0] :]
     acc.rows_read, acc.rows_rejected = before[1], before[2]

@@ -163,6 +163,8 @@ class WordyIds:
     own_names: list[frozenset[str]] = field(default_factory=list)  # refused rows' child names
     # rows refused for holding no id at all (blank, a word, a placeholder), per sheet
     no_id: Counter[str] = field(default_factory=Counter)
+    # no-digit ids that are sentences (over four words), per sheet: a guide's, not a name
+    prose: Counter[str] = field(default_factory=Counter)
 
     def refuse(self, reader: RowReader, col: int) -> None:
         """Report the row's id as no id, without showing it, and remember it."""
@@ -171,6 +173,8 @@ class WordyIds:
         self.no_id[reader.sheet] += 1
         value = reader.raw(col).value
         self.held.append((reader.problems[-1], _words(str(value))))
+        if len(str(value).split()) > 4:
+            self.prose[reader.sheet] += 1
         name_col = reader.columns.index.get("child_name")
         name = reader.raw(name_col) if name_col is not None else None
         if name is not None and name.kind == "value" and isinstance(name.value, str):
@@ -185,6 +189,8 @@ class WordyIds:
         wordy = self.per_sheet[sheet]
         if wordy <= ids or not (alone or set(columns.index) - {"case_id"}):
             return
+        if not alone and self.is_prose(sheet, ids):
+            return  # a field guide laid out across, its sentences under the list's headers
         header = columns.headers[columns.index["case_id"]]
         others = [h for h in columns.headers if h and h != header][:12]
         raise CaseListError(
@@ -197,6 +203,11 @@ class WordyIds:
             + (f" This sheet's other headers: {', '.join(others)}." if others else ""),
             sheet=sheet,
         )
+
+    def is_prose(self, sheet: str, ids: int) -> bool:
+        """Whether ``sheet`` has no id and most of what sits under its id header are sentences
+        (a guide or notes sheet), not names (a list whose id column holds names)."""
+        return not ids and self.prose[sheet] * 2 > self.per_sheet[sheet]
 
     def name_children(self, cases: Iterable[Case], problems: list[RowProblem]) -> None:
         """Say in ``problems`` which refused ids are one of the list's child names (the whole
