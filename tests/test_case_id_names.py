@@ -17,15 +17,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
-from conftest import complete_form, drop, pack_docx
+from privacy_checks import assert_named_nowhere, return_every_form_and_compile, run
 
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor
 from qaf_docs.cases.rules import column_mapping
 from qaf_docs.cases.sampling import plan_round
-from qaf_docs.cli import cli
 from qaf_docs.errors import CaseListError
 from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
@@ -273,10 +271,6 @@ def test_the_annex_a_sample_draws_as_before_with_names_typed_into_its_id_column(
     assert drawn[0] and drawn[1] == drawn[0]
 
 
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, ["-v", *map(str, args)])
-
-
 def with_roster(workspace: Workspace) -> None:
     roster = openpyxl.Workbook()
     roster.active.append(["Name", "Email", "Role", "Team", "Monthly capacity"])
@@ -295,28 +289,12 @@ def test_names_in_the_id_column_reach_no_log_line_message_or_file_name(
     with open_register(workspace) as register:
         audits = register.audits()
     assert sorted(a.case_id for a in audits) == ["7001", "7002", "7003", "7004"]
-    framework = workspace.load_framework()
-    for audit in audits:
-        drop(complete_form(pack_docx(workspace, audit), framework).save(), workspace.inbox)
-    for command in ("ingest", "status", "case-notes", "remind", "report"):
-        outputs.append(run(command, "-w", ws))
+    outputs += return_every_form_and_compile(workspace)
     assert "4 accepted" in outputs[2].output, outputs[2].output
     assert all(r.exit_code in (0, 4) for r in outputs), [r.output for r in outputs]
     assert "is a child's name from this list's child name column" in outputs[0].output
-
     lines = [r.output for r in outputs] + [r.getMessage() for r in caplog.records]
-    assert [line for line in lines if named(line)] == []
-    paths = [str(p.relative_to(workspace.root)) for p in workspace.root.rglob("*")]
-    assert any("case-notes" in p for p in paths), "the case notes were written"
-    assert [p for p in paths if named(p)] == []
-    subjects = [
-        line
-        for eml in workspace.outbox.rglob("*.eml")
-        for line in eml.read_text(encoding="utf-8").splitlines()
-        if line.startswith(("To:", "Subject:", "Dear "))
-    ]
-    assert subjects, "the accepted audits' e-mails were written"
-    assert [s for s in subjects if named(s)] == []
+    assert_named_nowhere(workspace, lines, named)
 
 
 def test_qaf_sample_stops_on_a_column_of_names_and_records_nothing(

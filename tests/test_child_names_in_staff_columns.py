@@ -11,11 +11,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from click.testing import CliRunner, Result
-from conftest import complete_form, drop, pack_docx
+from privacy_checks import assert_named_nowhere, return_every_form_and_compile, run
 
 from qaf_docs.cases.caselist import read_case_list
-from qaf_docs.cli import cli
 from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
 
@@ -72,10 +70,6 @@ def test_a_worker_who_shares_no_name_with_a_child_is_kept(tmp_path: Path) -> Non
     assert not [p for p in cases.problems if "child" in p.reason]
 
 
-def run(*args: str | Path) -> Result:
-    return CliRunner().invoke(cli, ["-v", *map(str, args)])
-
-
 @pytest.mark.parametrize("show_child_names", [False, True])
 def test_a_childs_name_in_the_staff_columns_reaches_no_log_line_message_or_file_name(
     workspace: Workspace,
@@ -100,23 +94,8 @@ def test_a_childs_name_in_the_staff_columns_reaches_no_log_line_message_or_file_
         audits = register.audits()
         assert {a.worker or "" for a in audits} == {"", "Sam Worker", "Kim Worker"}
         assert {a.team or "" for a in audits} == {"", "Locality 1", "Locality 2"}
-    framework = workspace.load_framework()
-    for audit in audits:
-        drop(complete_form(pack_docx(workspace, audit), framework).save(), workspace.inbox)
-    for command in ("ingest", "status", "case-notes", "remind", "report"):
-        outputs.append(run(command, "-w", ws))
+    outputs += return_every_form_and_compile(workspace)
     assert "3 accepted" in outputs[2].output, outputs[2].output
     assert all(r.exit_code in (0, 4) for r in outputs), [r.output for r in outputs]
-
     lines = [r.output for r in outputs] + [r.getMessage() for r in caplog.records]
-    assert [line for line in lines if named(line)] == []
-    paths = [str(p.relative_to(workspace.root)) for p in workspace.root.rglob("*")]
-    assert [p for p in paths if named(p)] == []
-    headers = [
-        line
-        for eml in workspace.outbox.rglob("*.eml")
-        for line in eml.read_text(encoding="utf-8").splitlines()
-        if line.startswith(("To:", "Subject:", "Dear "))
-    ]
-    assert headers, "the accepted audits' e-mails were written"
-    assert [h for h in headers if named(h)] == []
+    assert_named_nowhere(workspace, lines, named)
