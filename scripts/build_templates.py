@@ -636,22 +636,101 @@ def build_action_tracker(path: Path) -> None:
 
 
 # A made-up roster whose teams are those of the public Annex A sample, with every tier-one role,
-# so `qaf sample` runs straight after `qaf init`; the council replaces the people.
-SAMPLE_ROSTER = [
-    ("Alex Example", "alex.example@council.example", "Deputy Team Manager", "Locality 4 Unit 1", 1),
-    ("Bo Sample", "bo.sample@council.example", "Deputy Team Manager", "Care Leavers Team", 1),
-    ("Cam Placeholder", "cam.placeholder@council.example", "Deputy Team Manager", "Children in Care Team 1", 1),
-    ("Dee Specimen", "dee.specimen@council.example", "Team Manager", "Locality 4 Duty Team", 1),
-    ("Eli Model", "eli.model@council.example", "Service Manager", "Locality 3 Duty Team", 2),
-    ("Fay Instance", "fay.instance@council.example", "Principal Social Worker", None, 4),
-    ("Gus Template", "gus.template@council.example", "Divisional Director", None, 2),
-    ("Hal Dummy", "hal.dummy@council.example", "QA Auditor", "Quality Assurance", 8),
-    ("Ivy Trial", "ivy.trial@council.example", "QA Auditor", "Quality Assurance", 8),
+# so `qaf sample` runs straight after `qaf init`; the council replaces the people. It is complete
+# for those teams, as a council's own must be for its teams, so the README's walk-through reads
+# no warning about the roster: everyone the default framework (collaborative-audit) writes to is
+# on it. A team's Team Manager and Service Manager (one row per team they manage: qaf never sends
+# one team's news to another team's manager); the council-wide roles with no team (Head of
+# Service, the Assistant Directors, the Executive Director, QA Head of Service, the Quality
+# Assurance Team's mailbox, Moderators); and the practitioners, named as the case list's
+# Allocated Worker. A row with no monthly capacity is someone qaf writes to, never an auditor.
+_C = "council.example"
+_TEAM_MANAGERS = [
+    ("Jo Exemplar", "Care Leavers Team"),
+    ("Kit Mockup", "Children in Care Team 1"),
+    ("Lou Prototype", "Children in Care Team 2"),
+    ("Lou Prototype", "Children in Care Team 3"),
+    ("Max Draft", "Children with Disabilities Team"),
+    ("Nia Pattern", "Locality 2 Duty Team"),
+    ("Ola Proxy", "Locality 2 Unit 1"),
+    ("Pip Outline", "Locality 3 Duty Team"),
+    ("Quin Replica", "Locality 3 Unit 2"),
+    ("Ros Facsimile", "Locality 4 Unit 1"),
+    ("Ros Facsimile", "Locality 4 Unit 2"),
+]  # Locality 4 Duty Team's is Dee Specimen, who audits too
+_SERVICE_MANAGERS = [
+    ("Eli Model", "Locality 3 Unit 2"),  # and Locality 3 Duty Team, on the row where Eli audits
+    ("Eli Model", "Locality 2 Duty Team"),
+    ("Eli Model", "Locality 2 Unit 1"),
+    ("Tam Stub", "Locality 4 Duty Team"),
+    ("Tam Stub", "Locality 4 Unit 1"),
+    ("Tam Stub", "Locality 4 Unit 2"),
+    ("Val Sketch", "Care Leavers Team"),
+    ("Val Sketch", "Children in Care Team 1"),
+    ("Val Sketch", "Children in Care Team 2"),
+    ("Val Sketch", "Children in Care Team 3"),
+    ("Val Sketch", "Children with Disabilities Team"),
+]
+_COUNCIL_WIDE = [
+    ("Wyn Outline", "Head of Service"),
+    ("Xan Copy", "Assistant Director for Safeguarding, Quality and Practice"),
+    ("Yas Mock", "Assistant Director"),
+    ("Zed Filler", "Executive Director of Children, Young People and Learning"),
+    ("Abi Standin", "QA Head of Service"),
+    ("Bea Sampler", "Moderator"),
+    ("Cal Trialist", "Moderator"),
+]
+_PRACTITIONERS = {  # the public Annex A sample's allocated workers, by team
+    "Care Leavers Team": [
+        "Aayan Wormald",
+        "Brandon-Lee Hampton",
+        "Cassius Mccarthy",
+        "Emir Dyer",
+        "Jae Vang",
+        "Stefan Rees",
+    ],
+    "Children in Care Team 1": ["Eugene Swift", "Lexie Defore", "Wyatt Hammond"],
+    "Children in Care Team 2": ["Fatimah Davison"],
+    "Children in Care Team 3": ["Hallie Erwin", "Isis Chandler"],
+    "Children with Disabilities Team": ["Delta Arthur"],
+    "Locality 2 Duty Team": ["Janee Garwood"],
+    "Locality 2 Unit 1": ["Verdell Arp"],
+    "Locality 3 Duty Team": ["Oswaldo Gowin", "Reagan Mor"],
+    "Locality 3 Unit 2": ["Franciszek Hampton"],
+    "Locality 4 Duty Team": ["Mathilde Cutsforth"],
+    "Locality 4 Unit 1": ["Ezra Leigh", "Petra Wills", "Rose Cunningham", "Stevie Greenwood"],
+    "Locality 4 Unit 2": ["Marty Gonsalves"],
+}
+
+
+def _address(name: str) -> str:
+    return f"{name.lower().replace(' ', '.')}@{_C}"
+
+
+SAMPLE_ROSTER: list[tuple[str, str, str, str | None, int | None]] = [
+    ("Alex Example", f"alex.example@{_C}", "Deputy Team Manager", "Locality 4 Unit 1", 1),
+    ("Bo Sample", f"bo.sample@{_C}", "Deputy Team Manager", "Care Leavers Team", 1),
+    ("Cam Placeholder", f"cam.placeholder@{_C}", "Deputy Team Manager", "Children in Care Team 1", 1),
+    ("Dee Specimen", f"dee.specimen@{_C}", "Team Manager", "Locality 4 Duty Team", 1),
+    ("Eli Model", f"eli.model@{_C}", "Service Manager", "Locality 3 Duty Team", 2),
+    ("Fay Instance", f"fay.instance@{_C}", "Principal Social Worker", None, 4),
+    ("Gus Template", f"gus.template@{_C}", "Divisional Director", None, 2),
+    ("Hal Dummy", f"hal.dummy@{_C}", "QA Auditor", "Quality Assurance", 8),
+    ("Ivy Trial", f"ivy.trial@{_C}", "QA Auditor", "Quality Assurance", 8),
+    *((name, _address(name), "Team Manager", team, None) for name, team in _TEAM_MANAGERS),
+    *((name, _address(name), "Service Manager", team, None) for name, team in _SERVICE_MANAGERS),
+    *((name, _address(name), role, None, None) for name, role in _COUNCIL_WIDE),
+    ("Quality Assurance Team", f"quality.assurance@{_C}", "Quality Assurance Team", None, None),
+    *(
+        (name, _address(name), "Social Worker", team, None)
+        for team, names in _PRACTITIONERS.items()
+        for name in names
+    ),
 ]  # fmt: skip
 
 
 def build_roster(path: Path) -> None:
-    """Write the sample roster: one row per auditor, the columns qaf sample reads."""
+    """Write the sample roster: auditors and everyone qaf writes to, the columns qaf reads."""
     wb = Workbook()
     ws = wb.active
     ws.title = "Roster"
@@ -666,7 +745,7 @@ def build_roster(path: Path) -> None:
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
     fit_to_page(ws, landscape=True)
-    wb.properties.title = "Roster of auditors (example: replace with your own people)"
+    wb.properties.title = "Roster (example: replace with your own people)"
     wb.save(path)
 
 

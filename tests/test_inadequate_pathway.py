@@ -177,7 +177,8 @@ def test_a_concern_is_recorded_and_routed_even_when_the_rest_of_the_form_is_refu
     form.tick("qaf_concern").text("qaf_concern_text", "Bruising seen; TM told today.").save()
     drop(pack_docx(workspace, issued[0]), workspace.inbox, "concern.docx")
     [outcome] = run(workspace)
-    assert outcome.result == "rejected" and outcome.detail == "safeguarding concern recorded"
+    assert outcome.result == "rejected"
+    assert outcome.detail.startswith("IMMEDIATE SAFEGUARDING CONCERN recorded, for Team Manager")
     note = note_beside(workspace, "concern.docx")
     assert note.index("SAFEGUARDING") < note.index("What is wrong")
     assert "Nothing else from this file has been recorded" in note

@@ -349,7 +349,7 @@ def test_the_demo_shows_the_whole_life_and_the_export_carries_it(tmp_path: Path)
     notes = tmp_path / "demo" / "outbox" / "case-notes"
     assert list(notes.glob("*/* upgraded after escalation.txt"))
     assert "issued with its earlier grades and actions" in text
-    assert "first rejected (safeguarding concern recorded), then accepted" in text
+    assert "first rejected (IMMEDIATE SAFEGUARDING CONCERN recorded, for Team Manager" in text
     assert "Escalation to the Assistant Director" in text
     assert "Bank Holiday" in text or "bank holiday" in text.lower()
     document = json.loads(

@@ -98,3 +98,29 @@ def test_a_long_reason_in_qaf_status_is_cut_at_a_word_and_says_the_note_has_the_
     shown, rest = line.removeprefix(f"  {audit.audit_ref}: ").split(" … ")
     assert rest == "(the note has the rest)"
     assert reason.startswith(shown) and not reason[len(shown)].isalnum(), "cut between two words"
+
+
+def test_a_files_problems_read_as_numbered_sentences_in_status_and_history(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    # Joined with "; " after each problem's own full stop, they read "….; Action row 2: …".
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    audit = register.audits()[0]
+    form = complete_form(pack_docx(workspace, audit), framework)
+    drop(
+        form.text("qaf_action_1_due", "ASAP").text("qaf_action_2_owner", "").save(), workspace.inbox
+    )
+    [outcome] = run(workspace)
+    assert outcome.result == "rejected"
+
+    ws = str(workspace.root)
+    history = CliRunner().invoke(cli, ["history", audit.audit_ref, "-w", ws]).output
+    [line] = [x for x in history.splitlines() if "-> rejected" in x]
+    said = line.split("-> rejected", 1)[1].strip()
+    assert said.startswith("(1) Action row 1: due date: 'ASAP' is not a concrete date"), said
+    assert " (2) Action row 2: owner: no owner named." in said, said
+    status = CliRunner().invoke(cli, ["status", "-w", ws]).output
+    assert f"{audit.audit_ref}: (1) Action row 1: due date:" in status, status
+    for text in (history, status):
+        assert ".;" not in text

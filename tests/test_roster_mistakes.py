@@ -452,3 +452,38 @@ def test_round_changes_show_the_team_rule_notes_qaf_sample_shows(
         "nothing keeps this auditor from auditing their own team's cases." in said
     ), done.output
     assert "note: The roster's team(s) 'Quality' (Cat Lee, Ann Smith) match no team" in said
+
+
+# -- what qaf sample says when some cases find no auditor -----------------------------------------
+
+
+def test_cases_without_an_auditor_are_said_once_each_and_the_next_step_is_to_allocate(tmp_path):
+    # Each case was said twice (a 'not allocated' line, then a note per team), and the output
+    # ended "Next: qaf generate" although the round still waited for auditors (exit code 4).
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster_csv(ws, "Ann Smith,ann@council.example,QA Auditor,Quality Assurance,2\n")
+    cases = case_list_csv(tmp_path, {"North": 3, "South": 2})
+    result = sample(ws, cases, "--n", "5", "--seed", "3")
+    round_id = drawn_round(result)
+    lines = result.output.splitlines()
+    waiting = [line for line in lines if "are at capacity" in line]
+    assert len(waiting) == 3 and all("not allocated: case" in line for line in waiting), lines
+    assert not any(line.startswith("Next: qaf generate") for line in lines), lines
+    [next_step] = [line for line in lines if line.startswith("Next:")]
+    assert f"qaf round allocate {round_id} cases.csv" in next_step
+    assert "(the 3 cases not allocated wait for an auditor" in next_step
+    assert "qaf generate writes the packs of the 2 audits allocated" in lines[-1]
+
+
+def test_a_round_nobody_could_be_allocated_to_does_not_send_the_lead_to_qaf_generate(tmp_path):
+    ws = tmp_path / "ws"
+    init_workspace(ws)
+    roster_csv(ws, "Ann Smith,ann@council.example,Team Manager,North,2\n")
+    cases = case_list_csv(tmp_path, {"North": 2})
+    result = sample(ws, cases, "--n", "2", "--seed", "3")
+    drawn_round(result)
+    assert result.output.count("case(s) of team") == 0
+    assert result.output.count("not allocated: case") == 2
+    assert "qaf generate" not in result.output
+    assert result.output.splitlines()[-1].startswith("Next: add auditors or capacity")

@@ -22,7 +22,7 @@ from typing import Any
 import pg_server
 import pytest
 from click.testing import CliRunner, Result
-from conftest import complete_form, drop, pack_docx, plan_audits, use_postgres
+from conftest import TODAY, complete_form, drop, pack_docx, plan_audits, use_postgres
 from test_failures import wait_for
 from test_form_versions import RI, saved
 
@@ -846,10 +846,35 @@ def test_register_move_says_what_it_checked_in_the_users_words(tmp_path: Path) -
     # The register's own table names (domain_grades, submissions …) are not what people call them.
     assert not any("_" in what or what in ("meta", "submissions") for what in checked), checked
     assert checked["audits"] == 2
-    assert checked["forms and trackers received"] == 2
+    assert checked["forms (with any moderation) and trackers received"] == 2
     assert checked["practice-area grades"] == 2 * len(framework.domains)
     assert checked["agreed actions"] == 2 * 3
     assert checked["files read from the inbox"] == 2
+
+
+def test_register_move_does_not_call_an_audit_moderated_in_its_own_form_unmoderated(
+    tmp_path: Path,
+) -> None:
+    # qaf status counted the audit moderated; the move said "moderation records 0", as its table
+    # holds only how audits were moderated and disputes, while the grade is on the form.
+    ws = init_workspace(tmp_path / "ws")
+    with open_register(ws) as register:
+        plan_audits(register, ws, 1)
+        generate_packs(ws, register)
+        [audit] = register.audits()
+    form = complete_form(pack_docx(ws, audit), ws.load_framework())
+    form.text("qaf_moderator", "Quinn Moderator").choose("qaf_moderated_grade", "Good")
+    form.pick_date("qaf_moderation_date", TODAY).save()
+    drop(pack_docx(ws, audit), ws.inbox, "moderated.docx")
+    assert [o.result for o in ingest_inbox(ws, settle_s=0.05)] == ["accepted"]
+    assert "1 moderated" in run("status", "-w", ws.root).output
+
+    moved = run("register", "move", "--to", tmp_path / "new" / "register.db", "-w", ws.root)
+    assert moved.exit_code == 0, moved.output
+    assert "moderation records" not in moved.output
+    checked = _checked(moved)
+    assert checked["forms (with any moderation) and trackers received"] == 1
+    assert checked["moderation kinds and disputes recorded"] == 0
 
 
 @ON_POSTGRES

@@ -20,7 +20,7 @@ import heapq
 import random
 from collections import Counter, defaultdict, deque
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from qaf_docs.cases.case import Case, id_sort_key
 from qaf_docs.cases.roster import Auditor, fold_name
@@ -66,7 +66,6 @@ class AllocationResult:
     unallocated: list[tuple[Case, str]]
     loads: dict[str, int]
     capacity: dict[str, int]
-    warnings: list[str] = field(default_factory=list)
 
 
 # Cases that the same auditors may take form one class: (team, worker-if-they-are-on-the-roster).
@@ -167,13 +166,11 @@ def allocate(
         failed.add(klass)
         unallocated.append((case, _reason(case, eligible[klass], auditors, cap)))
 
-    warnings = _team_warnings(unallocated)
     return AllocationResult(
         assignments=assigned,
         unallocated=unallocated,
         loads={a.name: load.get(a.name, 0) for a in auditors},
         capacity=cap,
-        warnings=warnings,
     )
 
 
@@ -268,13 +265,3 @@ def _reason(
         f"all {len(eligible)} auditor(s){outside} are at capacity; raise their capacity or add "
         "auditors"
     )
-
-
-def _team_warnings(unallocated: Sequence[tuple[Case, str]]) -> list[str]:
-    counts: Counter[tuple[str, str]] = Counter()
-    for case, reason in unallocated:
-        counts[(case.team or "(no team)", reason)] += 1
-    return [
-        f"{n} case(s) of team '{team}' could not be allocated: {reason}."
-        for (team, reason), n in sorted(counts.items())
-    ]

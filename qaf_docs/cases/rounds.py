@@ -76,18 +76,31 @@ class RoundReport:
         if self.dry_run:
             out += [f"  case {c} ({team or 'no team'}) → {who}" for c, team, who in self.audits]
         out += [f"  not allocated: case {case} ({reason})" for case, reason in self.unallocated]
-        if self.unallocated and not self.dry_run:
-            out.append(
-                "They stay drawn at random, waiting for an auditor: add auditors or capacity to the "
-                f"roster, then run: qaf round allocate {self.round_id} {self.case_list.source_name} "
-                '--by "Your Name" --reason "…"'
-            )
         out += [f"  note: {w}" for w in self.warnings]
         if self.manifest is not None:
             out.append(f"Manifest: {self.manifest}")
-        if self.allocated and not self.dry_run:
-            out.append("Next: qaf generate")
+        if not self.dry_run:
+            out += self._next_step()
         return out
+
+    def _next_step(self) -> list[str]:
+        """What the QA lead does next: packs for a round fully allocated; for cases drawn without
+        an auditor, room on the roster and ``qaf round allocate`` first."""
+        if not self.unallocated:
+            return ["Next: qaf generate"] if self.allocated else []
+        waiting = (
+            "Next: add auditors or capacity to the roster, then run: "
+            f"qaf round allocate {self.round_id} {self.case_list.source_name} "
+            f'--by "Your Name" --reason "…" (the {count_of(len(self.unallocated), "case")} not '
+            "allocated wait for an auditor, still drawn at random)."
+        )
+        if not self.allocated:
+            return [waiting]
+        return [
+            waiting,
+            f"  Meanwhile qaf generate writes the packs of the {count_of(self.allocated, 'audit')}"
+            " allocated; after qaf round allocate, run it again for the rest.",
+        ]
 
     def to_json(self) -> dict[str, object]:
         """Return the report as JSON-ready data for scripts (case ids, never names of children)."""

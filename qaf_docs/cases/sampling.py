@@ -159,12 +159,12 @@ def plan_round(
     warnings.extend(team_rule_warnings(children, roster))
     if not roster:
         warnings.append("No roster was given: the cases are sampled but not allocated.")
-        result = AllocationResult({}, [(c, "no roster given") for c in selected], {}, {}, [])
+        result = AllocationResult({}, [(c, "no roster given") for c in selected], {}, {})
     else:
         rest = [c for c in selected if c.case_id not in own.assignments]
         result = allocate(rest, roster, seed=spec.seed, capacity=capacity)
         result.assignments.update(own.assignments)
-        warnings.extend(result.warnings)
+        # Each case nobody could take is listed with its reason (unallocated): not again here.
 
     due_on = due_after(today, return_days)  # a weekend or bank holiday moves it on
     audits = [

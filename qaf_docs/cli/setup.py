@@ -145,7 +145,8 @@ def init(
     if not has_roster:
         click.echo(
             f"  1. Open {ws.root / ROSTER_EXAMPLE}, replace the example people with your auditors "
-            "(name, email, role, team, monthly capacity) and save it as roster.xlsx."
+            "(name, email, role, team, monthly capacity) and everyone qaf writes to (the same "
+            "columns, no capacity), and save it as roster.xlsx."
         )
     click.echo(
         f"  {'2' if not has_roster else '1'}. Try a round without recording it: "

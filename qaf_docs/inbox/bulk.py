@@ -214,7 +214,7 @@ class BulkIngestor(Ingestor):
         # a safeguarding concern is kept even when the rest of the file is refused.
         framework = self._framework(audit.framework_id, identity.framework_sha256)
         found = list(reading.findings)
-        concern = ""
+        concern = checks.Concern()
         if reading.form is not None:
             found += checks.form_lifecycle_findings(
                 self.register, reading.form, audit, framework, self.settings
@@ -224,9 +224,10 @@ class BulkIngestor(Ingestor):
             found += checks.tracker_history_findings(self.register, audit, reading.tracker)
         if errors(found):
             pending = self._reject_later(
-                path, digest, label, audit, found, kept=concern, for_manager=reading.form is None
-            )
-            pending.outcome.detail = "safeguarding concern recorded" if concern else ""
+                path, digest, label, audit, found, kept=concern.note,
+                for_manager=reading.form is None,
+            )  # fmt: skip
+            pending.outcome.detail = concern.said
             return pending
         raised = []
         replaced = ""
@@ -263,7 +264,8 @@ class BulkIngestor(Ingestor):
             outcome = Outcome(label, "waiting", detail=f"not recorded: {e}", problem=str(e))
             return _Pending(path, digest, outcome)
         log.debug("%s accepted (case %s)", label, identity.case_id)
-        detail = "; ".join(x for x in [replaced, *(f"escalated: {e.title}" for e in raised)] if x)
+        said = [concern.said, replaced, *(f"escalated: {e.title}" for e in raised)]
+        detail = "; ".join(x for x in said if x)
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=found, detail=detail)
         return _Pending(path, digest, outcome, self.ws.processed)
 

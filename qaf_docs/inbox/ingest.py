@@ -167,13 +167,13 @@ class Ingestor:
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)
         if errors(found):
-            outcome = self._reject(path, digest, label, audit, found, kept=concern)
-            outcome.detail = "safeguarding concern recorded" if concern else ""
+            outcome = self._reject(path, digest, label, audit, found, kept=concern.note)
+            outcome.detail = concern.said
             return outcome
         log.debug("%s accepted (case %s)", label, identity.case_id)
         accepted = Outcome(label, "accepted", identity.audit_ref, findings=found)
         outcome = self._move(path, self.ws.processed, accepted, digest)
-        said = [replaced, *(f"escalated: {e.title}" for e in raised)]
+        said = [concern.said, replaced, *(f"escalated: {e.title}" for e in raised)]
         said.append(self._refresh_action_tracker(audit))
         outcome.detail = "; ".join(x for x in said if x)
         return outcome

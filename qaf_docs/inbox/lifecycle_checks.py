@@ -4,8 +4,8 @@ history (a returned, not cancelled audit, every agreed action kept as agreed, no
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,8 +27,6 @@ from qaf_docs.returns.timeline import (
     tracker_status_findings,
 )
 from qaf_docs.workspace import Settings
-
-log = logging.getLogger("qaf.ingest")
 
 
 def form_lifecycle_findings(
@@ -179,20 +177,36 @@ def replacing(register: Register, form: AuditForm) -> str:
     return said
 
 
+@dataclass(frozen=True)
+class Concern:
+    """A safeguarding concern a form raised: ``note`` is the rejection note's sentence (the form
+    raised one); ``said`` the words of ``qaf ingest``'s line and the watch log when this file
+    recorded it first (a copy sent again says nothing new), "" otherwise."""
+
+    note: str = ""
+    said: str = ""
+
+
 def record_concern(
     register: Register, audit: AuditRecord, form: AuditForm, framework: Framework
-) -> str:
-    """A safeguarding concern is recorded before anything else, even if the file is refused;
-    return a sentence for the note saying so, or "" when the form raises none."""
+) -> Concern:
+    """A safeguarding concern is recorded before anything else, even if the file is refused.
+
+    It is urgent, so the file's own line says it in capitals, in order with the other files,
+    not a log line beside them."""
     ticked, text = form.concern, form.concern_text
     if not ticked and not text:
-        return ""
+        return Concern()
     roles = [*framework.escalation.immediate_concerns]
     roles += framework.escalation.immediate_concerns_notify
-    if register.raise_concern(audit.audit_ref, text, roles=roles, on=clock.today()):
-        log.warning("audit %s: an immediate safeguarding concern was recorded", audit.audit_ref)
+    new = register.raise_concern(audit.audit_ref, text, roles=roles, on=clock.today())
     to = ", ".join(roles) or "the QA team"
-    return f"The immediate safeguarding concern on this form HAS been recorded, for {to}."
+    return Concern(
+        f"The immediate safeguarding concern on this form HAS been recorded, for {to}.",
+        f"IMMEDIATE SAFEGUARDING CONCERN recorded, for {to}: qaf status lists it first"
+        if new
+        else "",
+    )
 
 
 def tracker_history_findings(

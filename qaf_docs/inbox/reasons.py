@@ -9,6 +9,10 @@ line keeps a quoted value only where it cannot be a name: digits, dates and punc
 case list's problems do), a word qaf itself offered (a grade of the framework, its id), or one
 qaf knows as a vague due date ("ASAP", "TBC").
 Everything else becomes '…', and the note still says it in full.
+
+Each problem is a sentence or two of its own ("… Choose one of: Good, Inadequate."), so several
+are numbered as the note numbers them, "(1) … Inadequate. (2) Action row 1: …", never run
+together as "Inadequate.; Action row 1".
 """
 
 from __future__ import annotations
@@ -36,4 +40,12 @@ def register_reason(found: Iterable[Finding], offered: Collection[str] = ()) -> 
         known = value.casefold().strip().rstrip(".!") in words
         return m.group(0) if quotable(value) or known else f"'{LEFT_OUT}'"
 
-    return "; ".join(_QUOTED.sub(keep, f.line()) for f in found)
+    return numbered(_QUOTED.sub(keep, f.line()) for f in found)
+
+
+def numbered(problems: Iterable[str]) -> str:
+    """Return ``problems`` as one line: one as it is, several numbered, each ending a sentence."""
+    said = [p if p.endswith((".", "!", "?")) else f"{p}." for p in problems]
+    if len(said) == 1:
+        return said[0]
+    return " ".join(f"({i}) {p}" for i, p in enumerate(said, 1))

@@ -38,8 +38,10 @@ HOLDS = {
     "round_checkpoints": "checkpoints recorded",
     "audit_events": "status changes",
     "escalations": "escalations",
-    "moderations": "moderation records",
-    "submissions": "forms and trackers received",
+    # Only how an audit was moderated and disputes (qaf moderation kind / dispute): a moderated
+    # grade is part of the form it came on, counted with the forms.
+    "moderations": "moderation kinds and disputes recorded",
+    "submissions": "forms (with any moderation) and trackers received",
     "domain_grades": "practice-area grades",
     "domain_indicators": "ticked indicators",
     "agency_findings": "agency findings",
