@@ -71,3 +71,16 @@ def test_the_watchers_line_for_an_accepted_form_says_the_concern_first(
     outcome = Ingestor(workspace, register, workspace.load_settings()).process(dropped)
     assert outcome.result == "accepted"
     assert outcome.line().startswith(f"audit {audit.audit_ref}: accepted ({SAID}"), outcome.line()
+
+
+def test_what_goes_wrong_is_said_as_a_plain_warning_line_not_a_python_log_record() -> None:
+    # "14:02:11 WARNING could not write …" on stderr was Python's log format, not qaf's voice.
+    script = (
+        "import logging; from qaf_docs.cli.app import cli; cli.callback(verbose=False); "
+        "logging.getLogger('qaf_docs.outcomes').warning('could not write %s', 'notes.csv'); "
+        "logging.getLogger('qaf_docs.outcomes').info('not shown without -v')"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    assert done.stderr == "Warning: could not write notes.csv\n"

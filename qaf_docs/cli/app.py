@@ -123,11 +123,21 @@ def cli(verbose: bool) -> None:
         \b
         qaf demo --workspace demo
     """
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(message)s",
-        datefmt="%H:%M:%S",
-    )
+    if verbose:  # progress as it happens: the time of each step helps
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S"
+        )
+    else:  # only what went wrong, said as the command's own lines are: "Warning: …"
+        handler = logging.StreamHandler()
+        handler.setFormatter(_Plain())
+        logging.basicConfig(level=logging.WARNING, handlers=[handler])
+
+
+class _Plain(logging.Formatter):
+    """A log record as a person reads it: "Warning: <message>", no time, level code or module."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.capitalize()}: {record.getMessage()}"
 
 
 def main() -> None:
