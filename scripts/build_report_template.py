@@ -3,11 +3,16 @@
 It is an ordinary Word document with docxtpl / Jinja tags: a council changes the wording, adds a logo
 or restyles headings in Word. Tables repeat rows with ``{%tr for … %}``; charts arrive as pictures.
 
-    python scripts/build_report_template.py
+    python scripts/build_report_template.py            # rewrites templates/quarterly_report.docx
+    python scripts/build_report_template.py /tmp/out   # writes /tmp/out/quarterly_report.docx
+
+The committed template must be what this script writes (tests/test_template_builders.py checks
+it): change the design here, not in Word.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from docx import Document
@@ -411,5 +416,8 @@ def build(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    build(OUT)
-    print(f"wrote {OUT}")
+    # A folder given on the command line gets the file instead of templates/ (to compare first).
+    out = Path(sys.argv[1]) / OUT.name if len(sys.argv) > 1 else OUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build(out)
+    print(f"wrote {out}")
