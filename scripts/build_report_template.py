@@ -3,11 +3,16 @@
 It is an ordinary Word document with docxtpl / Jinja tags: a council changes the wording, adds a logo
 or restyles headings in Word. Tables repeat rows with ``{%tr for … %}``; charts arrive as pictures.
 
-    python scripts/build_report_template.py
+    python scripts/build_report_template.py            # rewrites templates/quarterly_report.docx
+    python scripts/build_report_template.py /tmp/out   # writes /tmp/out/quarterly_report.docx
+
+The committed template must be what this script writes (tests/test_template_builders.py checks
+it): change the design here, not in Word.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from docx import Document
@@ -35,10 +40,22 @@ def _repeat_header(row) -> None:  # type: ignore[no-untyped-def]
     tr_pr.append(el)
 
 
-def table(
-    doc, headers: list[str], loop: str, cells: list[str], total: list[str] | None = None
-) -> None:  # type: ignore[no-untyped-def]
-    """Add a table: header row, one repeated row per item of ``loop``, and a totals row."""
+def table(  # type: ignore[no-untyped-def]
+    doc,
+    headers: list[str],
+    loop: str,
+    cells: list[str],
+    total: list[str] | None = None,
+    *,
+    otherwise: str | None = None,
+    end_if: bool = False,
+) -> None:
+    """Add a table: header row, one repeated row per item of ``loop``, and a totals row.
+
+    The table may end a ``{%p if … %}`` opened before it: ``otherwise`` is the sentence printed
+    in its place (``{%p else %}``), and with ``end_if`` (or ``otherwise``) a ``{%p endif %}``
+    follows the table, before the blank line that ends it.
+    """
     t = doc.add_table(rows=4 + (1 if total else 0), cols=len(headers))
     t.style = "Table Grid"
     for i, h in enumerate(headers):
@@ -59,6 +76,11 @@ def table(
             cell.text = ""
             cell.paragraphs[0].add_run(c).bold = True
             _shade(cell, "DCE6F0")
+    if otherwise is not None:
+        doc.add_paragraph("{%p else %}")
+        doc.add_paragraph(otherwise)
+    if end_if or otherwise is not None:
+        doc.add_paragraph("{%p endif %}")
     doc.add_paragraph()
 
 
@@ -126,21 +148,17 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("{{ headline.returns_line }}", style="List Bullet")
     doc.add_paragraph("{%p if headline.graded %}")
-    doc.add_paragraph(
-        "{{ headline.good_share }} of {{ headline.graded }} graded audits were good or better; "
-        "{{ headline.inadequate_share }} were inadequate, {{ headline.within_target }} the target "
-        "of {{ headline.target }} or less.",
-        style="List Bullet",
-    )
+    # The sentences are written in reports/summary.py: their wording depends on the figures.
+    doc.add_paragraph("{{ headline.grades_line }}", style="List Bullet")
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("No audit has a final grade yet.", style="List Bullet")
     doc.add_paragraph("{%p endif %}")
+    # Against the previous quarter or round, where there is one to compare with.
+    doc.add_paragraph("{%p if compared %}")
+    doc.add_paragraph("{{ compared }}", style="List Bullet")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if headline.moderated %}")
-    doc.add_paragraph(
-        "Moderators kept the auditor's grade in {{ headline.agreement }} of "
-        "{{ headline.moderated }} moderated audits; weighted kappa {{ headline.kappa }}.",
-        style="List Bullet",
-    )
+    doc.add_paragraph("{{ headline.moderation_line }}", style="List Bullet")
     doc.add_paragraph("{%p elif moderates %}")
     doc.add_paragraph("No audit has been moderated yet.", style="List Bullet")
     doc.add_paragraph("{%p else %}")
@@ -181,7 +199,9 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("How well did we do it", level=1)
+    # A period with nothing graded says so in a sentence, not in tables of 0 and n/a.
     doc.add_heading("Grades by domain", level=2)
+    doc.add_paragraph("{%p if domains_total.graded %}")
     doc.add_paragraph("{{ chart_domains }}")
     table(
         doc,
@@ -195,8 +215,11 @@ def build(path: Path) -> None:
             "{{ domains_total.below }}",
             "{{ domains_total.good_share }}",
         ],
+        otherwise="No practice area has a grade in this {{ scope }} yet, so there is nothing to "
+        "chart or count by domain.",
     )
     doc.add_heading("Grades by team", level=2)
+    doc.add_paragraph("{%p if headline.graded %}")
     doc.add_paragraph("{{ chart_teams }}")
     table(
         doc,
@@ -209,8 +232,11 @@ def build(path: Path) -> None:
             "{{ teams.total.good }}",
             "{{ teams.total.inadequate }}",
         ],
+        otherwise="No audit in this {{ scope }} has a final grade yet, so there is nothing to "
+        "show by team.",
     )
     doc.add_heading("Variation between workers", level=2)
+    doc.add_paragraph("{%p if headline.graded %}")
     table(
         doc,
         ["Worker", "Graded", "Good or better", "Inadequate"],
@@ -222,14 +248,27 @@ def build(path: Path) -> None:
             "{{ workers.total.good }}",
             "{{ workers.total.inadequate }}",
         ],
+        otherwise="No audit in this {{ scope }} has a final grade yet, so there is nothing to "
+        "show by worker.",
     )
     # A framework without moderation has said so in the summary: no empty Moderation section.
     doc.add_paragraph("{%p if moderates or headline.moderated %}")
     doc.add_heading("Moderation", level=2)
+    doc.add_paragraph("{%p if headline.moderated %}")
     doc.add_paragraph(
         "Audits moderated: {{ headline.moderated }}. Grades the moderator changed: "
         "{{ headline.changed }} (agreement {{ headline.agreement }}; weighted kappa {{ headline.kappa }})."
     )
+    doc.add_paragraph("{%p else %}")
+    doc.add_paragraph("No audit in this {{ scope }} has been moderated yet.")
+    doc.add_paragraph("{%p endif %}")
+    # A grade an escalation changed is listed with its decision beside the moderator's changes.
+    doc.add_paragraph("{%p if escalation_changed %}")
+    doc.add_paragraph(
+        "Grades changed after an escalation (a disputed moderation, or the Inadequate pathway): "
+        "{{ escalation_changed }}; each is in the table below with the decision."
+    )
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if moderation_changes %}")
     table(
         doc,
@@ -240,12 +279,17 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_heading("Trend against earlier {{ scope }}s", level=2)
+    # A trend of one point is a sentence ('No earlier quarter has audits to compare with').
+    doc.add_paragraph("{%p if trend_note %}")
+    doc.add_paragraph("{{ trend_note }}")
+    doc.add_paragraph("{%p else %}")
     doc.add_paragraph("{{ chart_trend }}")
     table(
         doc,
         ["{{ trend.label }}", "Graded", "Good or better", "Inadequate"],
         "trend.rows",
         ["r.name", "r.graded", "r.good", "r.inadequate"],
+        end_if=True,
     )
 
     doc.add_heading("Is anyone better off", level=1)
@@ -301,7 +345,7 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endfor %}")
     doc.add_paragraph("{%p for d in below_good %}")
     doc.add_paragraph(
-        "To develop: {{ d.name }}, {{ d.below }} of {{ d.graded }} audits below good.",
+        "To develop: {{ d.name }}, {{ d.below_line }}.",
         style="List Bullet",
     )
     doc.add_paragraph("{%p endfor %}")
@@ -363,7 +407,7 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
 
-    doc.add_heading("Actions for the next period", level=1)
+    doc.add_heading("Actions for the next {{ noun }}", level=1)
     doc.add_paragraph("{%p for s in next_steps %}")
     doc.add_paragraph("{{ s }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")
@@ -372,5 +416,8 @@ def build(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    build(OUT)
-    print(f"wrote {OUT}")
+    # A folder given on the command line gets the file instead of templates/ (to compare first).
+    out = Path(sys.argv[1]) / OUT.name if len(sys.argv) > 1 else OUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    build(out)
+    print(f"wrote {out}")

@@ -4,11 +4,16 @@ The output files are ordinary Word and Excel documents with docxtpl / Jinja tags
 them in Word or Excel (logo, wording, colours, extra text) without touching Python; this script only
 exists so the default design can be reviewed and regenerated.
 
-    python scripts/build_templates.py
+    python scripts/build_templates.py            # rewrites templates/
+    python scripts/build_templates.py /tmp/out   # writes the three files into /tmp/out instead
+
+The committed templates must be what this script writes (tests/test_template_builders.py checks
+it): change the design here, not in Word or Excel.
 """
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from docx import Document
@@ -750,10 +755,12 @@ def build_roster(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    OUT.mkdir(exist_ok=True)
-    build_audit_tool(OUT / "audit_tool.docx")
-    build_action_tracker(OUT / "action_tracker.xlsx")
-    build_roster(OUT / "roster.xlsx")
+    # A folder given on the command line gets the files instead of templates/ (to compare first).
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else OUT
+    out.mkdir(parents=True, exist_ok=True)
+    build_audit_tool(out / "audit_tool.docx")
+    build_action_tracker(out / "action_tracker.xlsx")
+    build_roster(out / "roster.xlsx")
     print(
-        f"wrote {OUT / 'audit_tool.docx'}, {OUT / 'action_tracker.xlsx'} and {OUT / 'roster.xlsx'}"
+        f"wrote {out / 'audit_tool.docx'}, {out / 'action_tracker.xlsx'} and {out / 'roster.xlsx'}"
     )
