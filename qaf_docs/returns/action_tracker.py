@@ -12,41 +12,11 @@ from openpyxl import load_workbook
 from qaf_docs.dates import parse_date
 from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
-from qaf_docs.frameworks.base import fold_grade
 from qaf_docs.office.action_sheet import STATUSES, Column, column_positions, find_actions_header
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import Identity, TrackerRow
-
-_STATUS_WORDS = {
-    "not started": "Not started",
-    "notstarted": "Not started",
-    "to do": "Not started",
-    "in progress": "In progress",
-    "inprogress": "In progress",
-    "started": "In progress",
-    "ongoing": "In progress",
-    "completed": "Completed",
-    "complete": "Completed",
-    "done": "Completed",
-    # A tracker's "Closed" is the action closed (an action tracker has no other thing to close).
-    "closed": "Completed",
-    "finished": "Completed",
-}
-
-# What a manager means by a word that is not a status, said alongside the three to choose from.
-_NO_LONGER_APPLIES = (
-    " (an action that no longer applies is marked Completed, with why in the Evidence column)"
-)
-_STATUS_HINTS = {
-    "overdue": " (Overdue is worked out by qaf from the due date)",
-    "open": " (choose In progress once work on it has begun, otherwise Not started)",
-    **dict.fromkeys(
-        ("n a", "na", "not applicable", "no longer required", "no longer needed", "cancelled"),
-        _NO_LONGER_APPLIES,
-    ),
-}
-
+from qaf_docs.returns.status_words import read_status
 
 # The columns read from each row, in the order unpacked below (Overdue is worked out, never read).
 _READ = (
@@ -210,13 +180,12 @@ def read_tracker(
                 )
             )
         status_text = _text(status)
-        # Folded as grades are: "Completed.", "In-progress" and "Done (see notes)" all count.
-        parsed = _STATUS_WORDS.get(fold_grade(status_text)) if status_text else "Not started"
+        # Read as status_words' table says: "Completed.", "WIP" and "Done - see notes" all count.
+        parsed, hint = read_status(status_text)
         # A status qaf cannot read is the row's one reason: the checks of a completion date and
         # a sign-off against the status would say it "is Not started", which nobody wrote.
         understood = parsed is not None
         if parsed is None:
-            hint = _STATUS_HINTS.get(fold_grade(status_text), "")
             findings.append(
                 Finding(
                     "error",

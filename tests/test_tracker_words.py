@@ -1,0 +1,99 @@
+"""What managers type in a returned action tracker that qaf refused or misread: status words of
+their own, an action number typed as "A2", an Action cell merged over the Owner, and a copy saved
+again unchanged.
+
+Each tracker is saved as Excel leaves it (openpyxl) and again re-saved by LibreOffice Calc, and
+followed through ``qaf ingest``: what is recorded is what the manager meant, and a note names the
+row and column with what happened and how to put it right.
+"""
+
+from __future__ import annotations
+
+import pytest
+from conftest import TODAY
+from lifecycle_helpers import SAVED_BY, edit_tracker, note_beside, return_form, run
+
+from qaf_docs.frameworks import Framework
+from qaf_docs.office.action_sheet import STATUSES, Column
+from qaf_docs.records import AuditRecord, TrackerRow
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
+
+
+def _cell(sheet: object, row: int, column: int, value: object) -> None:
+    sheet.cell(row=row, column=column).value = value  # type: ignore[attr-defined]
+
+
+def _actions(ws: Workspace, ref: str) -> list[TrackerRow]:
+    with open_register(ws) as register:
+        return register.current_actions(ref)
+
+
+def _note(ws: Workspace) -> str:
+    return " ".join(note_beside(ws, "tracker.xlsx").split())
+
+
+# -- status words ------------------------------------------------------------------------------------
+
+# What each word means to a QA lead reading the tracker.
+_MEANT = [
+    ("WIP", "In progress"),
+    ("Started", "In progress"),
+    ("Ongoing", "In progress"),
+    ("Achieved", "Completed"),
+    ("Complete - see evidence", "Completed"),
+    ("Completed (see notes)", "Completed"),
+    ("not yet started", "Not started"),
+]
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_status_words_managers_type_are_recorded_as_they_mean(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """Typed over the drop-down, each word is recorded as the status it plainly means (WIP,
+    Achieved, "not yet started" and "Complete - see evidence" were refused as not a status). The
+    first two rows are the agreed actions; the manager added the rest below them."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, first: int) -> None:
+        for i, (typed, meant) in enumerate(_MEANT):
+            row = first + i
+            if i >= 2:
+                _cell(sheet, row, Column.DESCRIPTION, f"Added action {i}")
+                _cell(sheet, row, Column.OWNER, "T. Manager")
+            _cell(sheet, row, Column.STATUS, typed)
+            if meant == "Completed":
+                _cell(sheet, row, Column.COMPLETED, TODAY)
+
+    edit_tracker(workspace, audit, edit, saved_by)
+    run(workspace)
+    assert not list(workspace.rejected.glob("*.txt"))
+    recorded = [(a.status, a.completed_on) for a in _actions(workspace, audit.audit_ref)]
+    assert recorded == [(m, TODAY if m == "Completed" else None) for _, m in _MEANT]
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_on_track_is_refused_saying_which_status_to_choose(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """ "On track" says the action is not late, not whether work on it has begun (qaf's own RAG
+    calls an action not yet started but not due "On track"): refused naming the row, saying
+    why, with the statuses to choose from."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    first: list[int] = []
+
+    def edit(sheet: object, row: int) -> None:
+        first.append(row)
+        _cell(sheet, row, Column.STATUS, "On track")
+
+    edit_tracker(workspace, audit, edit, saved_by)
+    run(workspace)
+    note = _note(workspace)
+    assert f"Row {first[0]}: Status: 'On track' is not a status" in note
+    assert "worked out by qaf from its due date" in note
+    assert "In progress once work on it has begun, otherwise Not started" in note
+    assert f"Choose one of: {', '.join(STATUSES)}." in note
+    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
