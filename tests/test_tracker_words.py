@@ -97,3 +97,60 @@ def test_on_track_is_refused_saying_which_status_to_choose(
     assert "In progress once work on it has begun, otherwise Not started" in note
     assert f"Choose one of: {', '.join(STATUSES)}." in note
     assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+
+
+# -- the action number typed in the manager's words ----------------------------------------------
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+@pytest.mark.parametrize("style", ["A{n}", "Action {n}", "{n}.", "No. {n}"])
+def test_an_action_number_typed_as_a2_or_action_2_is_that_action(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    style: str,
+    saved_by: str,
+) -> None:
+    """A manager retypes action 2's No. as "A2" or "Action 2": the row is agreed action 2, and its
+    update is recorded (the note said the row "is numbered 4", a number qaf gave it, and that
+    action 2 had been deleted)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework, actions=3)
+
+    def edit(sheet: object, first: int) -> None:
+        _cell(sheet, first + 1, Column.NUMBER, style.format(n=2))
+        _cell(sheet, first + 1, Column.STATUS, "In progress")
+        _cell(sheet, first + 1, Column.EVIDENCE, "Referral sent")
+
+    edit_tracker(workspace, audit, edit, saved_by)
+    run(workspace)
+    assert not list(workspace.rejected.glob("*.txt"))
+    recorded = [(a.number, a.status, a.evidence) for a in _actions(workspace, audit.audit_ref)]
+    assert recorded == [
+        (1, "Not started", ""),
+        (2, "In progress", "Referral sent"),
+        (3, "Not started", ""),
+    ]
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_an_agreed_action_whose_number_cannot_be_read_is_named_by_what_was_typed(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """The No. of agreed action 2 typed as "Two": the note says the row is action 2 and quotes what
+    its No. says, not a number qaf gave it that the manager never typed, and does not say that
+    action 2 was deleted."""
+    audit = issued[0]
+    return_form(workspace, audit, framework, actions=3)
+    first: list[int] = []
+
+    def edit(sheet: object, row: int) -> None:
+        first.append(row)
+        _cell(sheet, row + 1, Column.NUMBER, "Two")
+
+    edit_tracker(workspace, audit, edit, saved_by)
+    run(workspace)
+    note = _note(workspace)
+    assert f"Row {first[0] + 1}: No.: this row is agreed action 2, but its No. reads 'Two'" in note
+    assert "numbered 4" not in note
+    assert "deleted" not in note

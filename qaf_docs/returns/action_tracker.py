@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -41,6 +42,9 @@ class TrackerForm:
     findings: list[Finding] = field(default_factory=list)
     excel_rows: list[int] = field(default_factory=list)  # the sheet row each of ``rows`` came from
     saved_at: datetime | None = None  # when Excel or Calc last saved it, as its properties say
+    # Sheet rows whose No. qaf could not read as an action's number (so it numbered them as rows
+    # the manager added), with what the No. said ("" when blank).
+    numbered_by_qaf: dict[int, str] = field(default_factory=dict)
 
 
 def _text(value: object) -> str:
@@ -73,12 +77,20 @@ def _cell_date(
     return parsed
 
 
+# A whole action's number in the manager's words: "A2", "Action 2", "No. 2", "#2", "2.".
+_WORDED_NUMBER = re.compile(r"(?:(?:action|a)\s*)?(?:(?:no|number)\s*\.?|#)?\s*(\d+)\s*\.?", re.I)
+
+
 def _number(value: object) -> int | None:
     """The action number in the No. column, or None for a row the manager added without one
     (blank, "NEW", "-") or numbered as a step of another ("1.1", "1a"): qaf numbers only whole
     actions."""
+    text = _text(value)
+    worded = _WORDED_NUMBER.fullmatch(text)
+    if worded:
+        return int(worded[1])
     try:
-        number = float(_text(value))
+        number = float(text)
     except ValueError:
         return None
     return int(number) if number.is_integer() else None
@@ -158,6 +170,7 @@ def read_tracker(
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
+    numbered_by_qaf: dict[int, str] = {}
     for excel_row, cells in enumerate(
         sheet.iter_rows(min_row=header + 1, max_col=width, values_only=True), start=header + 1
     ):
@@ -204,6 +217,7 @@ def read_tracker(
         num = _number(number)
         if num is None:
             unnumbered.append(len(rows))
+            numbered_by_qaf[excel_row] = _text(number)
         rows.append(
             TrackerRow(
                 number=num or 0,
@@ -237,7 +251,12 @@ def read_tracker(
             )
         )
     return TrackerForm(
-        identity=identity, rows=rows, findings=findings, excel_rows=excel_rows, saved_at=saved
+        identity=identity,
+        rows=rows,
+        findings=findings,
+        excel_rows=excel_rows,
+        saved_at=saved,
+        numbered_by_qaf=numbered_by_qaf,
     )
 
 

@@ -110,7 +110,14 @@ def _renumbered(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[Find
     numbers = {a.number for a in agreed}
     found = []
     for r, at, was in rows:
-        if was is not None and was != r.number:
+        if was is not None and was != r.number and at in tracker.numbered_by_qaf:
+            typed = tracker.numbered_by_qaf[at]
+            said = f"reads '{typed}'" if typed else "is blank"
+            why = (
+                f"this row is agreed action {was}, but its No. {said}, so qaf took it for a row "
+                "you added"
+            )
+        elif was is not None and was != r.number:
             why = f"this row is agreed action {was}, but it is numbered {r.number}"
         elif was is None and r.number in numbers and _words(r.description) not in wordings:
             why = (
@@ -180,8 +187,13 @@ def tracker_findings(
     by the sheet row and column the manager sees."""
     found: list[Finding] = []
     numbers = {r.number for r in tracker.rows}
+    wordings = [_words(a.description) for a in agreed]
+    # An agreed action on a row under another number is named by that row's No. (_renumbered).
+    shown = {_words(r.description) for r in tracker.rows} & {
+        w for w in wordings if wordings.count(w) == 1
+    }
     for action in agreed:
-        if action.number not in numbers:
+        if action.number not in numbers and _words(action.description) not in shown:
             found.append(
                 Finding(
                     "error",
