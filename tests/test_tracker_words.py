@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 from conftest import TODAY
 from lifecycle_helpers import SAVED_BY, edit_tracker, note_beside, return_form, run
+from openpyxl.utils import get_column_letter
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import STATUSES, Column
@@ -154,3 +155,63 @@ def test_an_agreed_action_whose_number_cannot_be_read_is_named_by_what_was_typed
     assert f"Row {first[0] + 1}: No.: this row is agreed action 2, but its No. reads 'Two'" in note
     assert "numbered 4" not in note
     assert "deleted" not in note
+
+
+# -- an Action cell merged across the Owner --------------------------------------------------------
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_an_action_merged_across_its_owner_says_the_cells_are_merged(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """A manager merges action 1's Action cell with the Owner cell beside it to make the wording
+    fit: Excel keeps only the Action, so the owner is gone. The note says the cells are merged and
+    how to put it right (it said the owner "differs" from the one agreed, which the manager never
+    changed), and nothing is recorded."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    first: list[int] = []
+    action, owner = get_column_letter(Column.DESCRIPTION), get_column_letter(Column.OWNER)
+
+    def edit(sheet: object, row: int) -> None:
+        first.append(row)
+        _cell(sheet, row, Column.STATUS, "In progress")
+        sheet.merge_cells(f"{action}{row}:{owner}{row}")  # type: ignore[attr-defined]
+
+    edit_tracker(workspace, audit, edit, saved_by)
+    run(workspace)
+    note = _note(workspace)
+    assert (
+        f"Row {first[0]}: Owner: the Owner cell is merged with the Action cell beside it, so "
+        "the owner (Owner 1) is hidden" in note
+    )
+    assert "Unmerge the cells" in note
+    assert "type the owner back in (Owner 1)" in note
+    assert "differs" not in note
+    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_an_action_hidden_under_the_no_cell_merged_over_it_says_so(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """The No. cell merged across the Action beside it: the note says the action is hidden under
+    the merged cell and how to put it back (it said "the row has no action")."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    first: list[int] = []
+    number, action = get_column_letter(Column.NUMBER), get_column_letter(Column.DESCRIPTION)
+
+    def edit(sheet: object, row: int) -> None:
+        first.append(row)
+        sheet.merge_cells(f"{number}{row}:{action}{row}")  # type: ignore[attr-defined]
+
+    edit_tracker(workspace, audit, edit, saved_by)
+    run(workspace)
+    note = _note(workspace)
+    assert (
+        f"Row {first[0]}: Action: the Action cell is merged with the No. cell beside it, so the "
+        "action is hidden" in note
+    )
+    assert "Unmerge the cells" in note
+    assert "has no action" not in note

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -13,7 +14,13 @@ from openpyxl import load_workbook
 from qaf_docs.dates import parse_date
 from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
-from qaf_docs.office.action_sheet import STATUSES, Column, column_positions, find_actions_header
+from qaf_docs.office.action_sheet import (
+    HEADERS,
+    STATUSES,
+    Column,
+    column_positions,
+    find_actions_header,
+)
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import Identity, TrackerRow
@@ -45,6 +52,9 @@ class TrackerForm:
     # Sheet rows whose No. qaf could not read as an action's number (so it numbered them as rows
     # the manager added), with what the No. said ("" when blank).
     numbered_by_qaf: dict[int, str] = field(default_factory=dict)
+    # (sheet row, column as qaf names it: "Owner") of each cell merged into the one to its left,
+    # with that cell's heading: what the cell held is hidden, and read as blank.
+    merged_into: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 def _text(value: object) -> str:
@@ -104,20 +114,30 @@ def _tracker_sheet(sheets: list[Any]) -> Any:
     return sheets[0]
 
 
-def _merged_down(sheet: Any, header: int) -> dict[tuple[int, int], object]:
-    """Each (row, column) of a block merged down over the actions (below the ``header`` row),
-    with the block's value: Excel shows a Status or Evidence merged over two actions beside
-    both, so it is each one's. Cells merged only across a row keep their own (empty) values."""
+def _merged(
+    sheet: Any, header: int, heads: Sequence[object]
+) -> tuple[dict[tuple[int, int], object], dict[tuple[int, int], str]]:
+    """Cells of blocks merged over the actions (below the ``header`` row), by (row, column).
+
+    Filled: each cell of a block merged down, with the block's value: Excel shows a Status or
+    Evidence merged over two actions beside both, so it is each one's. Hidden: each cell merged
+    into one to its left (an Action merged across the Owner), with that cell's heading: Excel
+    shows only the left cell's text there, and keeps nothing of the cell's own.
+    """
     filled: dict[tuple[int, int], object] = {}
+    hidden: dict[tuple[int, int], str] = {}
     last = sheet.max_row
     for block in sheet.merged_cells.ranges:
-        if block.min_row <= header or block.max_row == block.min_row:
+        if block.min_row <= header:
             continue
         top = sheet.cell(row=block.min_row, column=block.min_col).value
+        heading = _text(heads[block.min_col - 1]) if block.min_col <= len(heads) else ""
         for row in range(block.min_row, min(block.max_row, last) + 1):
-            for column in range(block.min_col, block.max_col + 1):
-                filled[(row, column)] = top
-    return filled
+            if block.max_row > block.min_row:
+                filled[(row, block.min_col)] = top
+            for column in range(block.min_col + 1, block.max_col + 1):
+                hidden[(row, column)] = heading or "next"
+    return filled, hidden
 
 
 def read_tracker(
@@ -166,7 +186,10 @@ def read_tracker(
             "tracker, and drop it in the inbox.",
         )
     width = max(at.values()) + 1
-    merged = _merged_down(sheet, header)
+    merged, hidden = _merged(sheet, header, heads)
+    # The columns read, by their 1-based position in this sheet, named as qaf names them.
+    read_at = {i + 1: HEADERS[c - 1] for c, i in at.items()}
+    merged_into: dict[tuple[int, str], str] = {}
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
@@ -183,7 +206,12 @@ def read_tracker(
             values[at[c]] if c in at else None for c in _READ
         )
         where_row = f"Row {excel_row}"
-        if not _text(description):
+        for (row, column), into in hidden.items():
+            if row == excel_row and column in read_at:
+                merged_into[(excel_row, read_at[column])] = into
+        if (excel_row, "Action") in merged_into:
+            findings.append(merged_away(where_row, "Action", merged_into[(excel_row, "Action")]))
+        elif not _text(description):
             findings.append(
                 Finding(
                     "error",
@@ -257,6 +285,22 @@ def read_tracker(
         excel_rows=excel_rows,
         saved_at=saved,
         numbered_by_qaf=numbered_by_qaf,
+        merged_into=merged_into,
+    )
+
+
+def merged_away(where: str, column: str, into: str, what: str = "", agreed: str = "") -> Finding:
+    """The error for a cell merged into the one to its left (an Action merged across the Owner):
+    Excel and Calc show only that cell's text, so what the cell held is hidden. ``what`` names
+    it ("the owner"), ``agreed`` what it should say."""
+    what = what or f"the {column.lower()}"
+    shown = f"{what} ({agreed})" if agreed else what
+    return Finding(
+        "error",
+        f"{where}: {column}",
+        f"the {column} cell is merged with the {into} cell beside it, so {shown} is hidden",
+        "Unmerge the cells (Excel: Home > Merge & Center; Calc: Format > Merge and Unmerge "
+        f"Cells > Unmerge Cells) and type {what} back in" + (f" ({agreed})." if agreed else "."),
     )
 
 
