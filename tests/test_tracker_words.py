@@ -9,9 +9,20 @@ row and column with what happened and how to put it right.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from conftest import TODAY
-from lifecycle_helpers import SAVED_BY, edit_tracker, note_beside, return_form, run
+from conftest import TODAY, drop, libreoffice_resave
+from lifecycle_helpers import (
+    SAVED_BY,
+    complete_all,
+    edit_tracker,
+    note_beside,
+    return_form,
+    run,
+    statuses,
+)
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from qaf_docs.frameworks import Framework
@@ -215,3 +226,44 @@ def test_an_action_hidden_under_the_no_cell_merged_over_it_says_so(
     )
     assert "Unmerge the cells" in note
     assert "has no action" not in note
+
+
+# -- a copy saved again unchanged ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_a_tracker_saved_again_unchanged_is_set_aside_as_nothing_new(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    saved_by: str,
+    tmp_path: Path,
+) -> None:
+    """The manager's closed tracker, accepted, is opened and saved again without a change (Calc
+    rewrites every byte when it does) and dropped again: it is set aside with a note saying it
+    changes nothing, as a form in the same situation is, and the audit's history does not get a
+    second "tracker closed" event (it did)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    edit_tracker(workspace, audit, complete_all, saved_by)
+    run(workspace)
+    assert not list(workspace.rejected.glob("*.txt"))
+    history = statuses(workspace, audit.audit_ref)
+    assert history[-1] == ("tracker", "closed")
+    [accepted] = workspace.processed.rglob("*tracker*.xlsx")
+    again = tmp_path / "again" / "tracker.xlsx"
+    again.parent.mkdir()
+    if saved_by == "LibreOffice":
+        again = libreoffice_resave(accepted, again.parent)
+    else:
+        load_workbook(accepted).save(again)
+    assert again.read_bytes() != accepted.read_bytes()
+    drop(again, workspace.inbox, "tracker again.xlsx")
+    run(workspace)
+    note = " ".join(note_beside(workspace, "tracker again.xlsx").split())
+    assert f"this copy says exactly what the tracker of audit {audit.audit_ref} accepted on" in note
+    assert "nothing new to record" in note
+    assert statuses(workspace, audit.audit_ref) == history
+    assert {(a.status, a.signed_off_by) for a in _actions(workspace, audit.audit_ref)} == {
+        ("Completed", "T. Manager")
+    }
