@@ -7,7 +7,16 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-from conftest import TODAY, complete_form, drop, pack_docx, pack_xlsx, plan_audits
+import pytest
+from conftest import (
+    TODAY,
+    complete_form,
+    drop,
+    libreoffice_resave,
+    pack_docx,
+    pack_xlsx,
+    plan_audits,
+)
 from openpyxl import load_workbook
 
 from qaf_docs.frameworks import Framework
@@ -50,13 +59,22 @@ def return_form(
     return outcome
 
 
-def edit_tracker(ws: Workspace, audit: AuditRecord, edit: object) -> Path:
-    """Open the audit's re-issued tracker, let ``edit(sheet, first_row)`` change it, drop it."""
+#: Who saved the manager's tracker last: Excel (as openpyxl writes it) or LibreOffice Calc.
+SAVED_BY = ["openpyxl", pytest.param("LibreOffice", marks=pytest.mark.libreoffice)]
+
+
+def edit_tracker(
+    ws: Workspace, audit: AuditRecord, edit: object, saved_by: str = "openpyxl"
+) -> Path:
+    """Open the audit's re-issued tracker, let ``edit(sheet, first_row)`` change it, drop it;
+    ``saved_by="LibreOffice"`` has Calc open the edited copy and save it again first."""
     path = pack_xlsx(ws, audit)
     wb = load_workbook(path)
     sheet = wb.worksheets[0]
     edit(sheet, find_actions_header(sheet) + 1)  # type: ignore[operator]
     wb.save(path)
+    if saved_by == "LibreOffice":
+        path = libreoffice_resave(path, ws.root / "calc")
     return drop(path, ws.inbox, "tracker.xlsx")
 
 

@@ -82,7 +82,7 @@ def test_open_as_a_status_says_which_status_to_choose(
     assert "In progress once work on it has begun, otherwise Not started" in note
 
 
-@pytest.mark.parametrize("typed", ["Done - see evidence", "✓", '=IF(F10<>"","Completed","")'])
+@pytest.mark.parametrize("typed", ["See notes", "✓", '=IF(F10<>"","Completed","")'])
 def test_a_status_qaf_cannot_read_is_the_one_reason_given_for_its_row(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str
 ) -> None:

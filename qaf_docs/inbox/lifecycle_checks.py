@@ -4,6 +4,7 @@ history (a returned, not cancelled audit, every agreed action kept as agreed, no
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -216,7 +217,7 @@ def tracker_history_findings(
     audit form agreed it, and is not a copy issued before the form was corrected."""
     if audit is None:
         return []
-    refused = tracker_status_findings(audit)
+    refused = tracker_status_findings(audit) or same_tracker_findings(register, audit, tracker)
     if refused:
         return refused
     tool = register.submission(audit.audit_ref)
@@ -232,6 +233,46 @@ def tracker_history_findings(
     current = register.current_actions(audit.audit_ref)
     found = agreed + tracker_findings(tracker, current, agreed_on=agreed_on)
     return found or _older_tracker_findings(register, audit, tracker, current)
+
+
+def same_tracker_findings(
+    register: Register, audit: AuditRecord, tracker: TrackerForm
+) -> list[Finding]:
+    """A copy of the tracker saying exactly what the register holds from the one accepted (saved
+    again unchanged: Calc rewrites the bytes) is set aside, as such a form is: accepted, it would
+    record nothing new but another "tracker" event in the audit's history."""
+    accepted = register.submission(audit.audit_ref, "action_tracker")
+    if accepted is None or _said(tracker.rows) != _said(register.current_actions(audit.audit_ref)):
+        return []
+    rows = tracker.rows
+    closes = bool(rows) and all(r.status == "Completed" and r.signed_off_by for r in rows)
+    if audit.status != ("closed" if closes else "actions open"):
+        return []  # recording it would still move the audit on
+    when = uk_time(datetime.fromisoformat(accepted.received_at))
+    return [
+        Finding(
+            "error",
+            "File",
+            f"this copy says exactly what the tracker of audit {audit.audit_ref} accepted on "
+            f"{when} says, so there is nothing new to record",
+            "Nothing is needed: delete this copy. To update an action, change its row in the "
+            "tracker and send it again.",
+            fixable=False,
+        )
+    ]
+
+
+def _said(rows: Sequence[TrackerRow]) -> Counter[tuple[object, ...]]:
+    """Everything a tracker records of each action, spacing and capitals aside."""
+
+    def words(text: str) -> str:
+        return " ".join(text.split()).casefold()
+
+    return Counter(
+        (r.number, words(r.description), words(r.owner), r.due_on, r.status, r.completed_on,
+         words(r.evidence), words(r.signed_off_by), r.signed_off_on)
+        for r in rows
+    )  # fmt: skip
 
 
 def _older_tracker_findings(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -12,41 +14,17 @@ from openpyxl import load_workbook
 from qaf_docs.dates import parse_date
 from qaf_docs.errors import SubmissionError
 from qaf_docs.findings import Finding
-from qaf_docs.frameworks.base import fold_grade
-from qaf_docs.office.action_sheet import STATUSES, Column, column_positions, find_actions_header
+from qaf_docs.office.action_sheet import (
+    HEADERS,
+    STATUSES,
+    Column,
+    column_positions,
+    find_actions_header,
+)
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import Identity, TrackerRow
-
-_STATUS_WORDS = {
-    "not started": "Not started",
-    "notstarted": "Not started",
-    "to do": "Not started",
-    "in progress": "In progress",
-    "inprogress": "In progress",
-    "started": "In progress",
-    "ongoing": "In progress",
-    "completed": "Completed",
-    "complete": "Completed",
-    "done": "Completed",
-    # A tracker's "Closed" is the action closed (an action tracker has no other thing to close).
-    "closed": "Completed",
-    "finished": "Completed",
-}
-
-# What a manager means by a word that is not a status, said alongside the three to choose from.
-_NO_LONGER_APPLIES = (
-    " (an action that no longer applies is marked Completed, with why in the Evidence column)"
-)
-_STATUS_HINTS = {
-    "overdue": " (Overdue is worked out by qaf from the due date)",
-    "open": " (choose In progress once work on it has begun, otherwise Not started)",
-    **dict.fromkeys(
-        ("n a", "na", "not applicable", "no longer required", "no longer needed", "cancelled"),
-        _NO_LONGER_APPLIES,
-    ),
-}
-
+from qaf_docs.returns.status_words import read_status
 
 # The columns read from each row, in the order unpacked below (Overdue is worked out, never read).
 _READ = (
@@ -71,6 +49,12 @@ class TrackerForm:
     findings: list[Finding] = field(default_factory=list)
     excel_rows: list[int] = field(default_factory=list)  # the sheet row each of ``rows`` came from
     saved_at: datetime | None = None  # when Excel or Calc last saved it, as its properties say
+    # Sheet rows whose No. qaf could not read as an action's number (so it numbered them as rows
+    # the manager added), with what the No. said ("" when blank).
+    numbered_by_qaf: dict[int, str] = field(default_factory=dict)
+    # (sheet row, column as qaf names it: "Owner") of each cell merged into the one to its left,
+    # with that cell's heading: what the cell held is hidden, and read as blank.
+    merged_into: dict[tuple[int, str], str] = field(default_factory=dict)
 
 
 def _text(value: object) -> str:
@@ -103,12 +87,20 @@ def _cell_date(
     return parsed
 
 
+# A whole action's number in the manager's words: "A2", "Action 2", "No. 2", "#2", "2.".
+_WORDED_NUMBER = re.compile(r"(?:(?:action|a)\s*)?(?:(?:no|number)\s*\.?|#)?\s*(\d+)\s*\.?", re.I)
+
+
 def _number(value: object) -> int | None:
     """The action number in the No. column, or None for a row the manager added without one
     (blank, "NEW", "-") or numbered as a step of another ("1.1", "1a"): qaf numbers only whole
     actions."""
+    text = _text(value)
+    worded = _WORDED_NUMBER.fullmatch(text)
+    if worded:
+        return int(worded[1])
     try:
-        number = float(_text(value))
+        number = float(text)
     except ValueError:
         return None
     return int(number) if number.is_integer() else None
@@ -122,20 +114,30 @@ def _tracker_sheet(sheets: list[Any]) -> Any:
     return sheets[0]
 
 
-def _merged_down(sheet: Any, header: int) -> dict[tuple[int, int], object]:
-    """Each (row, column) of a block merged down over the actions (below the ``header`` row),
-    with the block's value: Excel shows a Status or Evidence merged over two actions beside
-    both, so it is each one's. Cells merged only across a row keep their own (empty) values."""
+def _merged(
+    sheet: Any, header: int, heads: Sequence[object]
+) -> tuple[dict[tuple[int, int], object], dict[tuple[int, int], str]]:
+    """Cells of blocks merged over the actions (below the ``header`` row), by (row, column).
+
+    Filled: each cell of a block merged down, with the block's value: Excel shows a Status or
+    Evidence merged over two actions beside both, so it is each one's. Hidden: each cell merged
+    into one to its left (an Action merged across the Owner), with that cell's heading: Excel
+    shows only the left cell's text there, and keeps nothing of the cell's own.
+    """
     filled: dict[tuple[int, int], object] = {}
+    hidden: dict[tuple[int, int], str] = {}
     last = sheet.max_row
     for block in sheet.merged_cells.ranges:
-        if block.min_row <= header or block.max_row == block.min_row:
+        if block.min_row <= header:
             continue
         top = sheet.cell(row=block.min_row, column=block.min_col).value
+        heading = _text(heads[block.min_col - 1]) if block.min_col <= len(heads) else ""
         for row in range(block.min_row, min(block.max_row, last) + 1):
-            for column in range(block.min_col, block.max_col + 1):
-                filled[(row, column)] = top
-    return filled
+            if block.max_row > block.min_row:
+                filled[(row, block.min_col)] = top
+            for column in range(block.min_col + 1, block.max_col + 1):
+                hidden[(row, column)] = heading or "next"
+    return filled, hidden
 
 
 def read_tracker(
@@ -184,10 +186,14 @@ def read_tracker(
             "tracker, and drop it in the inbox.",
         )
     width = max(at.values()) + 1
-    merged = _merged_down(sheet, header)
+    merged, hidden = _merged(sheet, header, heads)
+    # The columns read, by their 1-based position in this sheet, named as qaf names them.
+    read_at = {i + 1: HEADERS[c - 1] for c, i in at.items()}
+    merged_into: dict[tuple[int, str], str] = {}
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
+    numbered_by_qaf: dict[int, str] = {}
     for excel_row, cells in enumerate(
         sheet.iter_rows(min_row=header + 1, max_col=width, values_only=True), start=header + 1
     ):
@@ -200,7 +206,12 @@ def read_tracker(
             values[at[c]] if c in at else None for c in _READ
         )
         where_row = f"Row {excel_row}"
-        if not _text(description):
+        for (row, column), into in hidden.items():
+            if row == excel_row and column in read_at:
+                merged_into[(excel_row, read_at[column])] = into
+        if (excel_row, "Action") in merged_into:
+            findings.append(merged_away(where_row, "Action", merged_into[(excel_row, "Action")]))
+        elif not _text(description):
             findings.append(
                 Finding(
                     "error",
@@ -210,13 +221,12 @@ def read_tracker(
                 )
             )
         status_text = _text(status)
-        # Folded as grades are: "Completed.", "In-progress" and "Done (see notes)" all count.
-        parsed = _STATUS_WORDS.get(fold_grade(status_text)) if status_text else "Not started"
+        # Read as status_words' table says: "Completed.", "WIP" and "Done - see notes" all count.
+        parsed, hint = read_status(status_text)
         # A status qaf cannot read is the row's one reason: the checks of a completion date and
         # a sign-off against the status would say it "is Not started", which nobody wrote.
         understood = parsed is not None
         if parsed is None:
-            hint = _STATUS_HINTS.get(fold_grade(status_text), "")
             findings.append(
                 Finding(
                     "error",
@@ -235,6 +245,7 @@ def read_tracker(
         num = _number(number)
         if num is None:
             unnumbered.append(len(rows))
+            numbered_by_qaf[excel_row] = _text(number)
         rows.append(
             TrackerRow(
                 number=num or 0,
@@ -268,7 +279,28 @@ def read_tracker(
             )
         )
     return TrackerForm(
-        identity=identity, rows=rows, findings=findings, excel_rows=excel_rows, saved_at=saved
+        identity=identity,
+        rows=rows,
+        findings=findings,
+        excel_rows=excel_rows,
+        saved_at=saved,
+        numbered_by_qaf=numbered_by_qaf,
+        merged_into=merged_into,
+    )
+
+
+def merged_away(where: str, column: str, into: str, what: str = "", agreed: str = "") -> Finding:
+    """The error for a cell merged into the one to its left (an Action merged across the Owner):
+    Excel and Calc show only that cell's text, so what the cell held is hidden. ``what`` names
+    it ("the owner"), ``agreed`` what it should say."""
+    what = what or f"the {column.lower()}"
+    shown = f"{what} ({agreed})" if agreed else what
+    return Finding(
+        "error",
+        f"{where}: {column}",
+        f"the {column} cell is merged with the {into} cell beside it, so {shown} is hidden",
+        "Unmerge the cells (Excel: Home > Merge & Center; Calc: Format > Merge and Unmerge "
+        f"Cells > Unmerge Cells) and type {what} back in" + (f" ({agreed})." if agreed else "."),
     )
 
 

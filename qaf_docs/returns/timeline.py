@@ -16,7 +16,7 @@ from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AWAITING_RETURN, AuditForm, AuditRecord, TrackerRow
-from qaf_docs.returns.action_tracker import TrackerForm
+from qaf_docs.returns.action_tracker import TrackerForm, merged_away
 from qaf_docs.safe_output import cell_text
 
 
@@ -71,24 +71,43 @@ def _words(text: str) -> str:
     return " ".join(cell_text(text).split()).casefold()
 
 
-def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[tuple[int, str, str]]:
-    """(sheet row, column, what differs) for each agreed action's wording, owner or due date
-    the tracker does not show as agreed in the audit form."""
+def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow], by: str) -> list[Finding]:
+    """An error for each agreed action's wording, owner or due date the tracker does not show as
+    agreed in the audit form (or hides under the cell beside it, merged over it)."""
     by_number = {a.number: a for a in agreed}
     reported = {f.where for f in tracker.findings}
-    found: list[tuple[int, str, str]] = []
+    found: list[Finding] = []
     for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
         a = by_number.get(r.number)
         if a is None:
             continue
-        if r.description and _words(r.description) != _words(a.description):
-            found.append((at, "Action", "the wording of the action"))
-        if _words(r.owner) != _words(a.owner):
-            found.append((at, "Owner", f"the owner ({a.owner or 'none given'})"))
-        if r.due_on != a.due_on and f"Row {at}: Due date" not in reported:
-            due = f"{a.due_on:%d/%m/%Y}" if a.due_on else "none given"
-            found.append((at, "Due date", f"the due date ({due})"))
+        due = f"{a.due_on:%d/%m/%Y}" if a.due_on else "none given"
+        for column, differs, what, agreed_as in (
+            ("Action", r.description and _words(r.description) != _words(a.description),
+             "the wording of the action", ""),
+            ("Owner", _words(r.owner) != _words(a.owner), "the owner", a.owner or "none given"),
+            ("Due date", r.due_on != a.due_on and f"Row {at}: Due date" not in reported,
+             "the due date", due),
+        ):  # fmt: skip
+            into = tracker.merged_into.get((at, column))
+            if into is not None and column != "Action":  # the reader named a hidden action
+                typed_back = "" if agreed_as == "none given" else agreed_as
+                found.append(merged_away(f"Row {at}", column, into, what, typed_back))
+            elif differs:
+                shown = f"{what} ({agreed_as})" if agreed_as else what
+                found.append(_differs(at, column, shown, by))
     return found
+
+
+def _differs(at: int, column: str, what: str, by: str) -> Finding:
+    return Finding(
+        "error",
+        f"Row {at}: {column}",
+        f"{what} differs from the action agreed in the audit form",
+        f"Put back what was agreed. An agreed action is changed by {by} sending a corrected "
+        "audit form, not in the tracker; the tracker records its Status, Completion date, "
+        "Evidence and sign-off.",
+    )
 
 
 _KEEP_NUMBERS = (
@@ -110,7 +129,14 @@ def _renumbered(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[Find
     numbers = {a.number for a in agreed}
     found = []
     for r, at, was in rows:
-        if was is not None and was != r.number:
+        if was is not None and was != r.number and at in tracker.numbered_by_qaf:
+            typed = tracker.numbered_by_qaf[at]
+            said = f"reads '{typed}'" if typed else "is blank"
+            why = (
+                f"this row is agreed action {was}, but its No. {said}, so qaf took it for a row "
+                "you added"
+            )
+        elif was is not None and was != r.number:
             why = f"this row is agreed action {was}, but it is numbered {r.number}"
         elif was is None and r.number in numbers and _words(r.description) not in wordings:
             why = (
@@ -137,7 +163,8 @@ def agreed_action_findings(
     when it was issued, the current one after) that differs is an older copy: one finding says
     so, and which copy to use. Any other difference is named by row and column.
     """
-    changes = _changes(tracker, agreed)
+    by = f"the auditor ({auditor})" if auditor else "the auditor"
+    changes = _changes(tracker, agreed, by)
     stale = changes or {r.number for r in tracker.rows} != {a.number for a in agreed}
     issued = _moment(tracker.identity.issued_at)
     accepted = [t for t in (_moment(a) for a in forms_accepted_at) if t is not None]
@@ -158,18 +185,7 @@ def agreed_action_findings(
     moved = _renumbered(tracker, agreed)
     if moved:
         return moved  # "the wording differs" on every row below an inserted one would mislead
-    by = f"the auditor ({auditor})" if auditor else "the auditor"
-    return [
-        Finding(
-            "error",
-            f"Row {at}: {column}",
-            f"{what} differs from the action agreed in the audit form",
-            f"Put back what was agreed. An agreed action is changed by {by} sending a corrected "
-            "audit form, not in the tracker; the tracker records its Status, Completion date, "
-            "Evidence and sign-off.",
-        )
-        for at, column, what in changes
-    ]
+    return changes
 
 
 def tracker_findings(
@@ -180,8 +196,13 @@ def tracker_findings(
     by the sheet row and column the manager sees."""
     found: list[Finding] = []
     numbers = {r.number for r in tracker.rows}
+    wordings = [_words(a.description) for a in agreed]
+    # An agreed action on a row under another number is named by that row's No. (_renumbered).
+    shown = {_words(r.description) for r in tracker.rows} & {
+        w for w in wordings if wordings.count(w) == 1
+    }
     for action in agreed:
-        if action.number not in numbers:
+        if action.number not in numbers and _words(action.description) not in shown:
             found.append(
                 Finding(
                     "error",
