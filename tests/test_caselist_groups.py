@@ -201,6 +201,45 @@ def test_a_staff_column_of_formulas_is_one_warning_with_the_count_and_the_fix(tm
     assert all(getattr(c, field) is None for c in case_list.cases)
 
 
+def test_a_date_column_of_formulas_in_the_annex_a_sample_is_one_warning_per_column():
+    """The public Annex A sample's List 10 has its adoption dates as =H2+5 and the like: each column
+    is said once, with its count, its first formula and the fix, not once a row."""
+    sample = Path(__file__).resolve().parent / "data" / "annex_a_sample.xlsx"
+    case_list = read_case_list(sample, today=TODAY)
+    formula = [p for p in case_list.warnings if "formula" in p.reason]
+    columns = [p.column for p in formula]
+    assert len(columns) == len(set(columns)) >= 5, "one warning per column, not per row"
+    placed = next(p for p in formula if p.column == "Date Placed for Adoption")
+    assert (placed.sheet, placed.row) == ("List 10", 2)
+    assert placed.reason.startswith("5 rows hold a formula in this column")
+    assert "(the first: '=" in placed.reason
+    assert "Paste Special › Values" in placed.reason and "read it again" in placed.reason
+
+
+def test_an_end_date_column_of_formulas_says_how_many_cases_are_taken_as_open(tmp_path):
+    """An end date that is a formula is read as blank, so the case is open to qaf and may be
+    sampled: the column's one warning says how many cases that makes open, not counting a case its
+    status closes."""
+    rows: list[list[object]] = [["Child ID", "CIN Start Date", "CIN Closure Date", "Case Status"]]
+    rows += [[str(5000001 + i), "14/03/2025", f"=B{i + 2}+10", ""] for i in range(3)]
+    rows += [["5000004", "14/03/2025", "=B5+10", "Closed"]]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    (warning,) = [p for p in case_list.warnings if p.column == "CIN Closure Date"]
+    assert warning.row == 2 and "4 rows hold a formula" in warning.reason
+    assert "'=B2+10'" in warning.reason
+    assert "3 of those cases are taken as open" in warning.reason
+    assert [c.is_open for c in case_list.cases] == [True, True, True, False]
+
+
+def test_a_formula_in_the_childs_name_column_is_said_once_and_never_quoted(tmp_path):
+    rows: list[list[object]] = [["Child ID", "Child Name", "Allocated Team"]]
+    rows += [[str(5000001 + i), f'=CONCAT("Zebedee ","Quartermaine{i}")', "T"] for i in range(3)]
+    case_list = read_case_list(write_csv(tmp_path / "c.csv", rows), today=TODAY)
+    (warning,) = [p for p in case_list.warnings if p.column == "Child Name"]
+    assert "3 rows hold a formula" in warning.reason and "Paste Special" in warning.reason
+    assert "Zebedee" not in str(case_list.problems)
+
+
 # -- 3. an expected date of birth marks an unborn child -----------------------------------------
 
 

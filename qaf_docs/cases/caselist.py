@@ -45,6 +45,7 @@ from qaf_docs.cases.columns import (
 )
 from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.cases.episodes import Accumulator, add_episode, one_spelling
+from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.cases.group_rows import GroupHeadings
 from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.rows import (
@@ -55,7 +56,6 @@ from qaf_docs.cases.rows import (
     find_header,
     row_case,
 )
-from qaf_docs.cases.staff_formulas import StaffFormulas
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.office.sheets import (
@@ -301,7 +301,7 @@ def _read_sheet(
     width = len(columns.headers)
     hidden_rows = sheet.hidden_rows
     orders = DateOrders()
-    formulas = StaffFormulas.of(columns.index)  # a VLOOKUP'd team column: said once
+    formulas = FormulaColumns.of(columns.index)  # a column of VLOOKUPs or =H2+5: said once
     id_col = columns.index["case_id"]
     ids = 0  # rows with a case id, against those whose id has no digit
     groups = GroupHeadings(sheet, columns, mapping)  # a grouped report's heading rows

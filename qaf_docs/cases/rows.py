@@ -33,7 +33,7 @@ from qaf_docs.cases.columns import (
     strip_code,
 )
 from qaf_docs.cases.date_order import DateOrders
-from qaf_docs.cases.staff_formulas import StaffFormulas
+from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.dates import parse_date, quotable, uk, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
 
@@ -120,7 +120,7 @@ class RowReader:
         columns: SheetColumns,
         today: date,
         orders: DateOrders | None = None,
-        formulas: StaffFormulas | None = None,
+        formulas: FormulaColumns | None = None,
     ) -> None:
         self.sheet, self.row, self.cells, self.columns, self.today = (
             sheet,
@@ -130,7 +130,7 @@ class RowReader:
             today,
         )
         self.orders = orders  # told each date cell, to find columns written month first
-        self.formulas = formulas  # told each formula in the team or worker column, said once
+        self.formulas = formulas  # told each formula outside the case id, said once a column
         self.problems: list[RowProblem] = []
 
     def problem(self, col: int | None, reason: str, severity: Literal["error", "warning"]) -> None:
@@ -153,7 +153,7 @@ class RowReader:
         cell = self.raw(col)
         severity: Literal["error", "warning"] = "error" if reject else "warning"
         if cell.kind == "formula":
-            if self.formulas is not None and col in self.formulas.columns and not reject:
+            if self.formulas is not None and not reject:
                 self.formulas.note(col, self.row, cell.value)
                 return None
             # A formula in a child's name column may spell the name: never quote it.
@@ -268,6 +268,12 @@ def row_case(
     end = reader.date_field("end_date")
     end_unread = said if end is None and len(reader.problems) > said else None
     cols = reader.columns.index
+    formulas = reader.formulas
+    end_formula = (
+        end is None
+        and formulas is not None
+        and formulas.was_formula(cols.get("end_date"), reader.row)
+    )
     if start and end and end < start:
         reader.problem(
             cols.get("end_date"),
@@ -325,6 +331,8 @@ def row_case(
         problem = reader.problems[end_unread]
         reason = f"{problem.reason}; with no end date the case is taken as open"
         reader.problems[end_unread] = replace(problem, reason=reason)
+    elif is_open and end_formula and formulas is not None:  # said once for the column
+        formulas.left_open(cols["end_date"])
 
     restricted = False
     restricted_text = reader.text("restricted")
