@@ -25,6 +25,7 @@ class FormulaColumns:
     """The formula cells of one sheet, column by column."""
 
     fields: dict[int, str]  # column -> the field it is mapped to, where it is mapped
+    private: frozenset[int]  # columns never quoted: a formula there may spell a child's name
     first: dict[int, tuple[int, str]] = field(default_factory=dict)  # column -> row, formula
     count: dict[int, int] = field(default_factory=dict)
     taken_open: dict[int, int] = field(default_factory=dict)  # end date column -> cases now open
@@ -33,7 +34,8 @@ class FormulaColumns:
     @classmethod
     def of(cls, index: dict[str, int]) -> FormulaColumns:
         """For a sheet whose fields sit in columns ``index``."""
-        return cls({col: name for name, col in index.items()})
+        private = frozenset(index[name] for name in PRIVATE_FIELDS if name in index)
+        return cls({col: name for name, col in index.items()}, private)
 
     def note(self, col: int, row: int, formula: object) -> None:
         self.first.setdefault(col, (row, str(formula)))
@@ -58,7 +60,7 @@ class FormulaColumns:
     def _reason(self, col: int, formula: str) -> str:
         n, name = self.count[col], self.fields.get(col, "")
         # A formula in a child's name column may spell the name: never quote it.
-        quoted = "" if name in PRIVATE_FIELDS else f" (the first: '{formula}')"
+        quoted = "" if col in self.private else f" (the first: '{formula}')"
         without = _LEFT_WITHOUT.get(name)
         if without is None:
             outcome = f"{f'those {n} cells are' if n > 1 else 'the cell is'} read as blank"
