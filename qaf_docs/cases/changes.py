@@ -22,8 +22,8 @@ from qaf_docs.cases.case import Case, CaseType, id_sort_key
 from qaf_docs.cases.manifest_changes import refresh_manifest
 from qaf_docs.cases.own_team import may_audit, team_rule_notes
 from qaf_docs.cases.plan import RoundSpec
-from qaf_docs.cases.roster import Auditor, fold_name, read_roster
-from qaf_docs.cases.rounds import find_roster, history, read_cases
+from qaf_docs.cases.roster import Auditor, fold_name
+from qaf_docs.cases.rounds import history, read_cases, workspace_roster
 from qaf_docs.cases.sampling import eligible_cases
 from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError, unknown_round
@@ -241,7 +241,7 @@ def reassign(
 ) -> ChangeReport:
     """Give an audit to another auditor on the roster, within the same rules as the draw."""
     by_whom, reason = who_and_why(by_whom, reason)
-    roster = read_roster(find_roster(ws, roster_path))
+    roster = workspace_roster(ws, roster_path)
     with open_register(ws) as register:
         audit = _open_audit(register, audit_ref, "reassign")
         # No case list here: the round's cases are as the register recorded them from it.
@@ -292,7 +292,7 @@ def add(
 ) -> ChangeReport:
     """Add a named case to a round, recorded as chosen (not random), for a named auditor."""
     by_whom, reason = who_and_why(by_whom, reason)
-    roster = read_roster(find_roster(ws, roster_path))
+    roster = workspace_roster(ws, roster_path)
     # Leading zeros aside, as the list and the register may spell one child's id differently.
     cases = {case_key(c.case_id): c for c in read_cases(ws, caselist, today).children()}
     notes = team_rule_notes(list(cases.values()), roster)
@@ -368,7 +368,7 @@ def swap(
 ) -> ChangeReport:
     """Replace an unsuitable case with a fresh random draw from the same team (and case type)."""
     by_whom, reason = who_and_why(by_whom, reason)
-    roster = read_roster(find_roster(ws, roster_path))
+    roster = workspace_roster(ws, roster_path)
     case_list = read_cases(ws, caselist, today)
     notes = team_rule_notes(case_list.children(), roster)
     with open_register(ws) as register:

@@ -23,8 +23,7 @@ from qaf_docs.cases.changes import round_spec_of, update_manifest, who_and_why
 from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import how_drawn, read_manifest_record
 from qaf_docs.cases.own_team import team_rule_notes
-from qaf_docs.cases.roster import read_roster
-from qaf_docs.cases.rounds import find_roster, history, read_cases
+from qaf_docs.cases.rounds import history, read_cases, workspace_roster
 from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError
 from qaf_docs.records import NewAudit
@@ -78,7 +77,7 @@ def allocate_later(
     """Allocate the cases ``round_id`` drew but could not allocate, as the draw would have."""
     by_whom, reason = who_and_why(by_whom, reason)
     settings = ws.load_settings()
-    roster = read_roster(find_roster(ws, roster_path))
+    roster = workspace_roster(ws, roster_path)
     case_list = read_cases(ws, caselist, today)
     listed = {case_key(c.case_id): c for c in case_list.children()}
     notes = team_rule_notes(list(listed.values()), roster)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -86,12 +87,15 @@ def fold_name(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
-def read_roster(path: Path) -> list[Auditor]:
+def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
     """Read a roster (.xlsx or .csv: name, email, role, team, monthly capacity) into auditors.
 
+    ``contact_roles``: roles the workspace's frameworks write to (escalations, notifications); a
+    row with one of them and no monthly capacity is a contact, as a Team Manager's is.
     Raises :class:`AllocationError` naming every bad row and column, or a missing column.
     """
     path = Path(path)
+    written_to = frozenset(fold_name(r) for r in contact_roles)
     table = _read_table(path)
     headers = table[0][1] if table else []
     index: dict[str, int] = {}
@@ -130,7 +134,7 @@ def read_roster(path: Path) -> list[Auditor]:
         role = clean_text(cell("role"))
         team_text = clean_text(cell("team"))
         capacity_text = clean_text(cell("monthly_capacity"))
-        if not capacity_text and is_contact_role(role):
+        if not capacity_text and (is_contact_role(role) or fold_name(role) in written_to):
             # Someone qaf writes to (moderator, team manager …), not an auditor; but an auditor
             # who also manages a team must not audit it.
             if name and team_text.casefold() not in _NO_TEAM:
@@ -204,9 +208,12 @@ def _with_managed_teams(auditors: list[Auditor], managed: list[tuple[str, str]])
 
 # A roster row with one of these roles and no monthly capacity is a person qaf addresses
 # (reminders, escalations) but never allocates an audit to.
+# The roles the preset frameworks write to are among them (tests/test_roster_contacts.py): a
+# council's own framework adds its roles through ``read_roster(contact_roles=…)``.
 CONTACT_ROLE_WORDS = (
     "moderator", "team manager", "service manager", "practitioner", "social worker",
-    "head of service", "director", "quality assurance team",
+    "head of service", "director", "quality assurance team", "committee", "sub group",
+    "subgroup", "board",
 )  # fmt: skip
 
 

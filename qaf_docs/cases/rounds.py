@@ -17,7 +17,7 @@ from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import write_manifest
 from qaf_docs.cases.plan import AuditHistory
-from qaf_docs.cases.roster import read_roster
+from qaf_docs.cases.roster import Auditor, read_roster
 from qaf_docs.cases.rules import (
     check_mapped_headers,
     column_mapping,
@@ -27,7 +27,7 @@ from qaf_docs.cases.rules import (
 from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.team_names import check_team_spellings
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
-from qaf_docs.errors import SamplingError, SettingsError, os_error_advice, plain_reason
+from qaf_docs.errors import QafError, SamplingError, SettingsError, os_error_advice, plain_reason
 from qaf_docs.records import NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
@@ -147,6 +147,26 @@ def find_roster(ws: Workspace, given: Path | None) -> Path:
     )
 
 
+def workspace_roster(ws: Workspace, given: Path | None) -> list[Auditor]:
+    """The auditors of the roster :func:`find_roster` finds. A row with a role one of the
+    workspace's frameworks writes to (an escalation or a notification) and no monthly capacity is
+    a contact, not an auditor with their capacity missing."""
+    return read_roster(find_roster(ws, given), contact_roles=contact_roles_of(ws))
+
+
+def contact_roles_of(ws: Workspace) -> list[str]:
+    """Every role the workspace's frameworks write to; none from a framework that cannot be
+    loaded (the command that uses it says why)."""
+    roles: list[str] = []
+    try:
+        settings = ws.load_settings()
+        for name in settings.framework_names():
+            roles += ws.load_framework(settings, name).contact_roles()
+    except QafError:
+        pass
+    return roles
+
+
 def keep_roster(ws: Workspace, given: Path | None) -> str | None:
     """Make the roster a round was drawn with (``--roster``) the one its e-mails are addressed
     from: notifications and reminders read the workspace's roster.xlsx or roster.csv, so one named
@@ -243,7 +263,7 @@ def draw(
     settings = ws.load_settings()
     framework = ws.load_framework(settings, framework_name)  # unknown: nothing is recorded
     cases = read_cases(ws, caselist, today, progress)
-    auditors = read_roster(find_roster(ws, roster_path))
+    auditors = workspace_roster(ws, roster_path)
     check_team_spellings(auditors, (c.team for c in cases.children()))
     spec = round_spec(
         kind,

@@ -307,6 +307,18 @@ class Escalation(StrictModel):
         """The pathway's level with ``key``, or None (a dispute or a concern is no level)."""
         return next((level for level in self.levels if level.key == key), None)
 
+    def roles(self) -> list[str]:
+        """Every role this framework escalates to or notifies, as written, first mention first."""
+        named = [
+            *self.immediate_concerns,
+            *self.immediate_concerns_notify,
+            *self.grade_disputes,
+            *self.missing_historical_information,
+        ]
+        for level in self.levels:
+            named += [*level.roles, *level.responsible]
+        return list(dict.fromkeys(named))
+
 
 class Moderation(StrictModel):
     """Which audits are moderated, by when, and how (used only where sections.moderation is on)."""
@@ -359,6 +371,13 @@ class Framework(StrictModel):
                         f"({', '.join(self.scale.grades)})",
                     )
         return self
+
+    def contact_roles(self) -> list[str]:
+        """The roles this framework writes to (escalations, notifications): people on the roster
+        with one of them are contacts, not auditors, unless given a monthly capacity. "Auditor"
+        (the audit's own, told of its moderation) is no contact role."""
+        named = [*self.escalation.roles(), *self.moderation.notify]
+        return [r for r in dict.fromkeys(named) if " ".join(r.casefold().split()) != "auditor"]
 
     def domain(self, key: str) -> Domain:
         """Return the domain with ``key``."""
