@@ -11,6 +11,7 @@ moderated and escalated audit's case note is addressed to the right people.
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -20,6 +21,7 @@ import holidays
 from openpyxl import load_workbook
 
 from qaf_docs.cases.people import read_people
+from qaf_docs.cases.rounds import contact_roles_of
 from qaf_docs.dates import uk, working_days_after
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import Framework
@@ -78,24 +80,24 @@ def run_lifecycle(
     _reminders(ws, today, echo)
 
 
-def grow_roster(ws: Workspace, framework: Framework, teams: dict[str, list[str]]) -> None:
+def grow_roster(ws: Workspace, teams: dict[str, list[str]]) -> None:
     """Add everyone qaf writes to onto the roster, as a council's roster lists them: the
-    moderator, each team's manager (one team's left off, to show qaf status's warning), the
-    escalation contacts, and every practitioner by team."""
+    moderator, every team's manager, the contacts each of the workspace's frameworks escalates to
+    or notifies, and every practitioner by team; a clean setup, so `qaf status` warns of
+    nothing."""
     roster = ws.root / "roster.xlsx"
     wb = load_workbook(roster)
     sheet = wb.worksheets[0]
-    escalation = framework.escalation
-    roles = {*escalation.immediate_concerns, *escalation.immediate_concerns_notify}
-    roles |= {*escalation.grade_disputes, *(r for level in escalation.levels for r in level.roles)}
+    # Each team's Team Manager and practitioners are rows of their team, below.
+    roles = set(contact_roles_of(ws)) - {"Team Manager", "Practitioner"}
     names = sorted(teams)
     rows = [("Demo Moderator", "Moderator", "")]
-    rows += [(f"Manager of {team}", "Team Manager", team) for team in names[1:]]
-    rows += [(f"Demo {role}", role, "") for role in sorted(roles - {"Team Manager"})]
+    rows += [(f"Manager of {team}", "Team Manager", team) for team in names]
+    rows += [(f"Demo {role}", role, "") for role in sorted(roles)]
     rows += [(worker, "Social Worker", team) for team in names for worker in teams[team]]
     for name, role, team in rows:
-        email = ".".join(name.lower().replace(",", "").split())[:40] + "@council.example"
-        sheet.append([name, email, role, team, None])
+        local = re.sub(r"[^a-z0-9.]", "", ".".join(name.lower().split()))
+        sheet.append([name, local[:40] + "@council.example", role, team, None])
     wb.save(roster)
 
 
@@ -107,10 +109,14 @@ def _reminders(ws: Workspace, today: date, echo: Echo) -> None:
         rule = ws.load_settings().lifecycle.moderate
         plan = plan_reminders(register, people, frameworks_of(ws), today, rule)
     written = write_reminders(plan, folder, today)
-    first = plan.warnings[0] if plan.warnings else "none"
+    warned = (
+        f"{len(plan.warnings)} warning(s) for qaf status, e.g. {plan.warnings[0]}"
+        if plan.warnings
+        else "everyone they go to is on the roster, with an address"
+    )
     echo(
         f"Lifecycle: {len(written)} reminders written to {folder.relative_to(ws.root).as_posix()}/ "
-        f"(qaf remind); {len(plan.warnings)} warning(s) for qaf status, e.g. {first}"
+        f"(qaf remind); {warned}"
     )
 
 

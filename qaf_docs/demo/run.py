@@ -225,7 +225,7 @@ def run_demo(
         messy=True,
     )
     roster = write_roster_file(ws.root / "roster.xlsx", synthetic_roster(8, seed=seed))
-    grow_roster(ws, framework, {t.name: list(t.workers) for t in synthetic_teams(8, seed=seed)})
+    grow_roster(ws, {t.name: list(t.workers) for t in synthetic_teams(8, seed=seed)})
     report = rounds.draw(
         ws, caselist, roster, kind="simple", seed=seed, today=today, n=audits, stratify_by=("team",)
     )
