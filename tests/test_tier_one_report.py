@@ -10,12 +10,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import openpyxl
+import pytest
+from click.testing import CliRunner
 from test_reports import FakeRegister, audit, document_text
 
+from qaf_docs import clock
 from qaf_docs.cases.case import case_list_from_cases
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.rules import round_spec
 from qaf_docs.cases.sampling import plan_round
+from qaf_docs.cli import cli
 from qaf_docs.demo.synthetic import synthetic_cases, synthetic_roster
 from qaf_docs.frameworks import load_framework
 from qaf_docs.records import AuditResult
@@ -175,3 +180,36 @@ def tier_one_spec(kind: str) -> RoundSpec:
     return round_spec(kind, SamplingSettings(), seed=3, n=10 if kind == "simple" else None,
                       framework_exclusion_months=6,
                       framework_own_team_roles=bnes.sampling.own_team_roles)  # fmt: skip
+
+
+def test_qaf_sample_then_qaf_report_count_against_the_recorded_round(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Through the real register: the round qaf sample records carries what the report counts.
+    monkeypatch.delenv("QAF_WORKSPACE", raising=False)
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 4, 1))
+    ws = init_workspace(tmp_path / "ws", framework="tier-one-manager-audit")
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name", "Email", "Role", "Team", "Monthly capacity"])
+    wb.active.append(["Dana Deputy", "dana@c.example", "Deputy Team Manager", "North", 3])
+    wb.active.append(["Dev Deputy", "dev@c.example", "Deputy Team Manager", "South", 3])
+    wb.active.append(["Dora Director", "dora@c.example", "Divisional Director", "Directorate", 3])
+    wb.save(ws.root / "roster.xlsx")
+    lines = ["Child ID,Allocated Team,Allocated Worker,Start Date"]
+    lines += [f"{7000 + i},{'North' if i % 2 else 'South'},{WORKERS[i % 4]},01/02/2025"
+              for i in range(12)]  # fmt: skip
+    (tmp_path / "cases.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    drawn = runner.invoke(
+        cli, ["sample", str(tmp_path / "cases.csv"), "--kind", "tier-one", "-w", str(ws.root)]
+    )
+    assert drawn.exit_code == 0, drawn.output
+    made = runner.invoke(cli, ["report", "quarter", "2026Q2", "-w", str(ws.root)])
+    assert made.exit_code == 0, made.output
+    text = document_text(ws.reports_dir / "QA_report_2026Q2.docx")
+    assert "\nDeputy Team Manager\n1\n2\n6\n0\n0%\n" in text
+    assert "\nDivisional Director\n2\n1\n6\n0\n0%\n" in text
+    assert "4 social workers were allocated open cases" in text and "; 4 did not." in text
+    for name in (*WORKERS, *ROLES):
+        assert name not in text, name
+    assert "Note:" not in made.output  # the workspace's template is the current default
