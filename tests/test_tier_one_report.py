@@ -13,6 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl import load_workbook
 from test_reports import FakeRegister, audit, document_text
 
 from qaf_docs import clock
@@ -27,6 +28,7 @@ from qaf_docs.records import AuditResult
 from qaf_docs.reports import tier_one
 from qaf_docs.reports.period_report import build_period_report
 from qaf_docs.reports.periods import parse_period
+from qaf_docs.reports.qa_tracker import build_tracker
 from qaf_docs.workspace import SamplingSettings, init_workspace
 
 DAY = date(2026, 7, 10)
@@ -213,3 +215,36 @@ def test_qaf_sample_then_qaf_report_count_against_the_recorded_round(
     for name in (*WORKERS, *ROLES):
         assert name not in text, name
     assert "Note:" not in made.output  # the workspace's template is the current default
+
+
+def summary_block(path: Path, title: str) -> list[list[Any]]:
+    """The rows of the tracker Summary's block ``title``, up to the blank row after it."""
+    rows = [[c.value for c in r] for r in load_workbook(path)["Summary"].iter_rows()]
+    starts = [i for i, r in enumerate(rows) if r[0] == title]
+    if not starts:
+        return []
+    block = []
+    for r in rows[starts[0] + 2 :]:
+        if r[0] is None:
+            break
+        block.append(r[:4])
+    return block
+
+
+def test_the_tracker_summary_has_the_same_figures_by_quarter(tmp_path: Path) -> None:
+    ws = init_workspace(tmp_path / "ws", framework="tier-one-manager-audit")
+    results = [*register_results(), t1(10, "Dana Deputy", "Ann Worker", date(2026, 7, 2))]
+    fake: Any = TierOneRegister(results, {**ROUNDS, "2026-07-tier-one": ROUNDS["2026-05-tier-one"]})
+    block = summary_block(build_tracker(ws, fake, today=DAY), "Tier one audit activity")
+    assert block[:2] == [
+        ["2026 Q2: Deputy Team Manager", 6, 3, 0.5],
+        ["2026 Q2: Divisional Director", 6, 2, 2 / 6],
+    ]
+    assert block[2][:3] == ["2026 Q3: Deputy Team Manager", 6, 1]
+    assert block[-1][0].startswith("Expected: the role's monthly number × 3 months")
+    # The quarterly report says the same for 2026Q2.
+    text = document_text(build_period_report(ws, fake, parse_period("quarter", "2026Q2"), DAY))
+    assert "\nDeputy Team Manager\n1\n2\n6\n3\n50%\n" in text
+    # Only a register with tier-one rounds gets the block.
+    simple: Any = TierOneRegister([audit(i, "Good") for i in range(1, 4)], ROUNDS)
+    assert summary_block(build_tracker(ws, simple, today=DAY), "Tier one audit activity") == []

@@ -69,10 +69,7 @@ def build_period_report(
         # Only a period with tier-one audits: other frameworks' reports are as they were.
         "tier_one": tier_one.activity(
             results,
-            {
-                r: dict((register.round_row(r) or {}).get("rules") or {})  # type: ignore[call-overload]
-                for r in {a.round_id for a in chosen if a.round_kind == tier_one.KIND}
-            },
+            tier_one.recorded_rounds(register, chosen),
             period.start,
             period.end,
             noun=period.noun,

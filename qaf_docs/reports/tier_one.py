@@ -26,6 +26,7 @@ from typing import Any
 
 from qaf_docs.dates import add_months, uk
 from qaf_docs.records import AuditResult
+from qaf_docs.register.store import Register
 from qaf_docs.reports import figures
 from qaf_docs.reports.figures import pct
 
@@ -35,6 +36,15 @@ NOT_RECORDED = "Role not recorded"
 
 def _fold(name: str) -> str:
     return " ".join(name.casefold().split())
+
+
+def recorded_rounds(register: Register, audits: list[AuditResult]) -> dict[str, dict[str, Any]]:
+    """The recorded rules of each tier-one round of ``audits``, by round id."""
+    found: dict[str, dict[str, Any]] = {}
+    for round_id in sorted({a.round_id for a in audits if a.round_kind == KIND}):
+        rules = (register.round_row(round_id) or {}).get("rules")
+        found[round_id] = dict(rules) if isinstance(rules, dict) else {}
+    return found
 
 
 def months_in(start: date, end: date) -> int:
@@ -192,3 +202,24 @@ def _coverage(
             "their case lists: their social workers are not counted."
         )
     return said
+
+
+def by_quarter(
+    results: list[AuditResult], rounds: Mapping[str, Mapping[str, Any]], today: date
+) -> list[list[Any]]:
+    """The QA tracker's rows, ["2026 Q2: Deputy Team Manager", expected, returned, share], for
+    each quarter with audits of tier-one rounds, counted as that quarter's report counts them."""
+    quarters = sorted(
+        {(d.year, (d.month - 1) // 3 + 1) for a in figures.counted(results)
+         if a.round_kind == KIND and (d := figures.period_date(a))}
+    )  # fmt: skip
+    out: list[list[Any]] = []
+    for year, q in quarters:
+        start = date(year, 3 * q - 2, 1)
+        end = add_months(start, 3) - timedelta(days=1)
+        found = activity(results, rounds, start, end, noun="quarter", title="", today=today)
+        for r in found["rows"] if found else []:
+            share = figures.ratio(r["returned"], r["expected_n"]) if r["expected_n"] else None
+            label = f"{figures.quarter_name(start)}: {r['role']}"
+            out.append([label, r["expected"], r["returned"], share])
+    return out
