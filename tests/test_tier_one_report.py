@@ -248,3 +248,26 @@ def test_the_tracker_summary_has_the_same_figures_by_quarter(tmp_path: Path) -> 
     # Only a register with tier-one rounds gets the block.
     simple: Any = TierOneRegister([audit(i, "Good") for i in range(1, 4)], ROUNDS)
     assert summary_block(build_tracker(ws, simple, today=DAY), "Tier one audit activity") == []
+
+
+def test_a_role_without_a_monthly_number_shows_only_with_tier_one_audits() -> None:
+    roles = {
+        **ROLES,
+        "Quinn QA": "QA Auditor",
+        "Rae QA": "QA Auditor",
+        "Sol": "Senior Practitioner",
+    }
+    rounds = {r: {**v, "auditor_roles": roles} for r, v in ROUNDS.items()}
+    results = [*register_results(), t1(11, "Quinn QA", "Cy Worker", date(2026, 5, 20))]
+    got = tier_one.activity(results, rounds, date(2026, 4, 1), date(2026, 6, 30),
+                            noun="quarter", title="April to June 2026", today=DAY)  # fmt: skip
+    assert got is not None
+    qa = next(r for r in got["rows"] if r["role"] == "QA Auditor")
+    # A QA auditor's tier-one audit is counted, against no monthly number of theirs.
+    assert (qa["monthly"], qa["people"], qa["expected"], qa["returned"], qa["share"]) == (
+        "none set", 2, 0, 1, "n/a")  # fmt: skip
+    assert (got["total"]["people"], got["total"]["expected"], got["total"]["returned"]) == (
+        5,
+        12,
+        6,
+    )

@@ -100,10 +100,12 @@ def activity(
         done = returned.get(key, 0)
         if not done and not expected:
             continue  # a role nobody on the roster has, or with no monthly number, and no audits
-        rows.append(_row(role, monthly if key in quota else None, people.get(key), expected, done))
+        count = people.get(key, 0) if roster else None
+        rows.append(_row(role, monthly if key in quota else None, count, expected, done))
+    # The people of the roles shown: a role with no monthly number and no audits is left out.
+    shown = sum(r["people"] for r in rows) if roster else None
     expected_total = sum(r["expected_n"] for r in rows) if roster else None
-    total = _row("Total", None, sum(people.values()) if roster else None, expected_total,
-                 sum(returned.values()))  # fmt: skip
+    total = _row("Total", None, shown, expected_total, sum(returned.values()))
     return {
         "rows": rows,
         "total": total,
