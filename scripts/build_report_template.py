@@ -189,6 +189,22 @@ def build(path: Path) -> None:
         ["Total", "{{ b.total.planned }}", "{{ b.total.returned }}", "{{ b.total.completion }}"],
     )
     doc.add_paragraph("{%p endfor %}")
+    # Only for a period with audits of tier-one rounds (B&NES: "a quarterly report to CLT
+    # summarising tier one audit activity"); the figures and sentences come from reports/tier_one.py.
+    doc.add_paragraph("{%p if tier_one %}")
+    doc.add_heading("Tier one audit activity", level=2)
+    doc.add_paragraph("{{ tier_one.how }}")
+    table(
+        doc,
+        ["Auditor role", "Monthly number each", "People on the roster", "Expected", "Returned",
+         "Share"],
+        "tier_one.rows",
+        ["r.role", "r.monthly", "r.people", "r.expected", "r.returned", "r.share"],
+        ["Total", "", "{{ tier_one.total.people }}", "{{ tier_one.total.expected }}",
+         "{{ tier_one.total.returned }}", "{{ tier_one.total.share }}"],
+    )  # fmt: skip
+    doc.add_paragraph("{{ tier_one.cycle }} {{ tier_one.coverage }}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if themes or asks_theme %}")
     doc.add_heading("{{ theme_title }}", level=2)
     doc.add_paragraph("{%p if themes %}")

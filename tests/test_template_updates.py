@@ -25,6 +25,7 @@ from qaf_docs.workspace import TEMPLATE_FILES, Workspace, bundled_templates, ini
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # The report's sections added after the first workspaces were made, as their opening tags.
 NEW_SECTIONS = (
+    "{%p if tier_one %}",
     "{%p if themes or asks_theme %}",
     "{%p if practitioners or asks_practitioners %}",
     "{%p if agency_findings or asks_agencies %}",
@@ -92,6 +93,7 @@ def test_an_older_report_template_gets_one_note_naming_what_it_lacks(tmp_path: P
     [note] = [line for line in result.output.splitlines() if line.startswith("Note:")]
     assert "templates/quarterly_report.docx lacks what qaf's default has: " in note
     for part in (
+        "Tier one audit activity (audits expected and returned by auditor role",
         "the audits by theme",
         "What practitioners and their managers said",
         "What agencies found",

@@ -191,6 +191,15 @@ def plan_round(
         "selected": len(selected),
         "unallocated": len(result.unallocated),
     }
+    if spec.kind == "tier-one":
+        # What the quarterly report's "Tier one audit activity" counts against: each auditor's
+        # role as on this roster, and the social workers with open cases on this list.
+        rules["auditor_roles"] = {a.name: a.role for a in sorted(roster, key=lambda a: a.name)}
+        workers: dict[str, str] = {}
+        for c in children:
+            if c.worker and c.is_open:
+                workers.setdefault(fold_name(c.worker), c.worker)  # as first spelt on the list
+        rules["workers_on_list"] = sorted(workers.values())
     return RoundPlan(
         round_id=round_id,
         kind=spec.kind,

@@ -63,6 +63,9 @@ _NAMES: dict[str, dict[str, str]] = {
         "moderates": "the Moderation section left out where the framework does not moderate",
         "if:moderates": "the Moderation section left out where the framework does not moderate",
         "how_much": "How much did we do (completed against plan)",
+        "tier_one": "Tier one audit activity (audits expected and returned by auditor role, and "
+        "how many social workers had a case audited within their cycle), shown for a period "
+        "with tier-one rounds",
         "themes": _THEMES,
         "asks_theme": _THEMES,
         "theme_title": _THEMES,

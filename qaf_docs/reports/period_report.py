@@ -20,7 +20,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult
 from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
-from qaf_docs.reports import figures, reaudits, report_charts
+from qaf_docs.reports import figures, reaudits, report_charts, tier_one
 from qaf_docs.reports.figures import pct
 from qaf_docs.reports.names import Pseudonyms, without_child
 from qaf_docs.reports.periods import Period
@@ -66,6 +66,16 @@ def build_period_report(
         "is_round": False,
         "close_loop": False,
         "scope": "period",
+        # Only a period with tier-one audits: other frameworks' reports are as they were.
+        "tier_one": tier_one.activity(
+            results,
+            tier_one.recorded_rounds(register, chosen),
+            period.start,
+            period.end,
+            noun=period.noun,
+            title=period.title,
+            today=today,
+        ),
     }
     target = period_report_path(workspace, period)
     due = (period.noun, figures.due_in(results, period.start, period.end))
@@ -111,6 +121,7 @@ def build_round_report(
         "is_round": thematic,
         "close_loop": thematic,
         "scope": "round",
+        "tier_one": None,  # counted against the months of a period, not a round
         "reaudits_missed": [],  # a round's own re-audits are in its Inadequate count
         "checkpoints_note": ""
         if recorded

@@ -17,7 +17,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
-from qaf_docs.reports import figures, tracker_sheets
+from qaf_docs.reports import figures, tier_one, tracker_sheets
 from qaf_docs.reports.colours import GOOD_OR_BETTER, INADEQUATE, grade_colours
 from qaf_docs.reports.figures import GroupRow, Headline
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, NAVY, RED, Book
@@ -60,6 +60,9 @@ def build_tracker(
     framework = workspace.load_framework(settings)
     moderates = any_moderates(snapshot, framework, frameworks_of(workspace))
     target = settings.reports.inadequate_target
+    tier_one_rows = tier_one.by_quarter(
+        snapshot, tier_one.recorded_rounds(register, snapshot), today
+    )
     step: Callable[..., None] | None = None
     if progress is not None and len(snapshot) >= BAR_FROM_AUDITS:
         progress[0](STEPS)
@@ -71,7 +74,7 @@ def build_tracker(
         domains = tracker_sheets.write_all(book, snapshot, framework, today, recorded)
         write_summary(
             book, summary, snapshot, framework, settings.council_name, today, target, domains,
-            moderates=moderates,
+            moderates=moderates, tier_one_rows=tier_one_rows,
         )  # fmt: skip
         summary.activate()
         book.close()
@@ -180,10 +183,12 @@ def write_summary(
     domains: tuple[str, int, int] | None = None,
     *,
     moderates: bool = True,
+    tier_one_rows: list[list[Any]] | None = None,
 ) -> None:
     """Write the Summary: headline figures, small tables and the charts drawn from them.
 
-    ``moderates``: whether a framework the tracker covers has a moderation step."""
+    ``moderates``: whether a framework the tracker covers has a moderation step; ``tier_one_rows``:
+    the rows of tier one audit activity by quarter (``tier_one.by_quarter``), shown where any."""
     h = figures.headline(snapshot, framework, today, target)
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 13)
@@ -228,8 +233,11 @@ def write_summary(
     quarters = figures.group_rows(snapshot, framework, "quarter")
     r = _small_table(book, ws, r, "By quarter", _GROUP_HEADERS,
                      [_group_values(g) for g in quarters], QUARTER_BASIS)  # fmt: skip
-    _small_table(book, ws, r, "Returns by the quarter they were due", _DUE_HEADERS,
-                 due_rows(snapshot, today), DUE_BASIS)  # fmt: skip
+    r = _small_table(book, ws, r, "Returns by the quarter they were due", _DUE_HEADERS,
+                     due_rows(snapshot, today), DUE_BASIS)  # fmt: skip
+    if tier_one_rows:
+        _small_table(book, ws, r, "Tier one audit activity", _TIER_ONE_HEADERS, tier_one_rows,
+                     TIER_ONE_BASIS)  # fmt: skip
     most = max(figures.grade_counts(snapshot, framework).values(), default=0)
     _charts(book, ws, framework, (grade_at, most), (team_at, [g.name for g in teams]), (month_at, len(months)),
             (quarter_at, len(quarters)), domains,
@@ -239,6 +247,11 @@ def write_summary(
 
 _GROUP_HEADERS = ["Name", "Planned", "Returned", "Graded", "Good or better", "Inadequate"]
 _DUE_HEADERS = ["Quarter", "Due back", "Returned late", "Overdue"]
+_TIER_ONE_HEADERS = ["Quarter: auditor role", "Expected", "Returned", "Share"]
+TIER_ONE_BASIS = (
+    "Expected: the role's monthly number × 3 months × the people in the role on the roster, as "
+    "the quarterly report counts them (its Tier one audit activity section says more)."
+)
 #: How the month and quarter tables place an audit, written under them.
 MONTH_BASIS = "Counted in the month its audit tool was issued (not issued yet: its due month)."
 QUARTER_BASIS = (
