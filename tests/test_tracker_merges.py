@@ -276,3 +276,52 @@ def test_a_completion_date_and_sign_off_merged_down_over_two_actions_are_recorde
         for a in _actions(workspace, audit.audit_ref)
     ]
     assert recorded == [("Completed", TODAY, "T. Manager", TODAY)] * 2
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+@pytest.mark.parametrize(
+    ("columns", "heading", "what"),
+    [
+        ((Column.COMPLETED,), "Completion date", "completion date"),
+        ((Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON), "Signed off by", "sign-off"),
+    ],
+    ids=["Completion date", "sign-off"],
+)
+def test_a_completion_or_sign_off_merged_down_onto_an_action_not_done_says_the_cells_are_merged(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    columns: tuple[Column, ...],
+    heading: str,
+    what: str,
+    saved_by: str,
+) -> None:
+    """Action 1 completed and signed off, its Completion date (or sign-off) merged down over
+    action 2, which is still in progress: Excel shows action 1's date beside action 2. The note
+    says the cell is merged over both rows and to leave action 2's blank until it is done (it said
+    action 2 "has a completion date but its status is In progress", or is "signed off but its
+    status is In progress", though the manager typed neither on that row); nothing is recorded."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        complete_all(sheet, row)
+        _cell(sheet, row + 1, Column.STATUS, "In progress")
+        for column in (Column.COMPLETED, Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON):
+            _cell(sheet, row + 1, column, None)
+        for column in columns:
+            _merge(sheet, column, column, row, down_to=row + 1)
+
+    first = _sent(workspace, audit, edit, saved_by)
+    note = _note(workspace)
+    second = first + 1
+    assert (
+        f"Row {second}: {heading}: the {heading} cell is merged over rows {first} and {second}, "
+        f"so row {second} shows row {first}'s {what}, but its status is In progress" in note
+    )
+    assert (
+        f"{_UNMERGE} and leave row {second}'s {what} blank until the action is Completed." in note
+    )
+    for symptom in ("has a completion date", "Sign an action off only once"):
+        assert symptom not in note
+    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}

@@ -28,6 +28,7 @@ from qaf_docs.returns.tracker_merges import (
     find_merges,
     hidden_update_findings,
     merged_away,
+    merged_onto_not_done,
     merged_over,
 )
 
@@ -232,6 +233,13 @@ def read_tracker(
                 )
             )
         parsed = parsed or "Not started"
+        # Action 1's completion date merged down beside action 2, not done: the row's one reason.
+        shown = {"Completion date": done, HEADERS[Column.SIGNED_OFF_BY - 1]: signer}
+        shown["Signed off on"] = signed
+        shared = understood and merged_onto_not_done(excel_row, over, parsed, shown)
+        if shared:
+            findings.append(shared)
+            understood = False
         before = len(findings)
         completed_on = _cell_date(done, f"{where_row}: Completion date", findings, received_on)
         if len(findings) > before and understood and parsed != "Completed":

@@ -85,19 +85,22 @@ def merged_away(where: str, column: str, into: str, what: str = "", agreed: str 
     )
 
 
+def _span(rows: tuple[int, int]) -> str:
+    first, last = rows
+    return f"rows {first} and {last}" if last == first + 1 else f"rows {first} to {last}"
+
+
 def merged_over(
     row: int, column: str, rows: tuple[int, int], what: str, agreed: str = ""
 ) -> Finding:
     """The error for a cell below the top of a block merged down (action 1's Action merged over
     action 2's row): Excel shows the top row's value there, so ``what`` the row held is hidden."""
-    first, last = rows
-    span = f"rows {first} and {last}" if last == first + 1 else f"rows {first} to {last}"
     shown = f"{what} ({agreed})" if agreed else what
     return Finding(
         "error",
         f"Row {row}: {column}",
-        f"the {column} cell is merged over {span}, so {shown} is hidden (Excel shows row "
-        f"{first}'s there)",
+        f"the {column} cell is merged over {_span(rows)}, so {shown} is hidden (Excel shows row "
+        f"{rows[0]}'s there)",
         f"{_UNMERGE} and type {shown} back in row {row}.",
     )
 
@@ -131,3 +134,34 @@ def hidden_update_findings(
         if not once_done or needed:
             found.append(merged_away(f"Row {row}", short_name(column), into, what))
     return found
+
+
+# The cells of a completed action a block merged down may show beside an action not done.
+_DONE_CELLS = (
+    (HEADERS[Column.COMPLETED - 1], "completion date"),
+    (HEADERS[Column.SIGNED_OFF_BY - 1], "sign-off"),
+    (HEADERS[Column.SIGNED_OFF_ON - 1], "sign-off"),
+)
+
+
+def merged_onto_not_done(
+    row: int, over: dict[tuple[int, str], tuple[int, int]], status: str, shown: dict[str, object]
+) -> Finding | None:
+    """The error for a completion date or sign-off merged down from a completed action onto one
+    whose status is ``status`` (not Completed): Excel shows it beside this row too, though nobody
+    typed it there. ``shown`` is what each of those cells reads as on this row."""
+    if status == "Completed":
+        return None
+    for column, what in _DONE_CELLS:
+        rows = over.get((row, column))
+        if rows is None or not str(shown.get(column) or "").strip():
+            continue
+        name = short_name(column)
+        return Finding(
+            "error",
+            f"Row {row}: {name}",
+            f"the {name} cell is merged over {_span(rows)}, so row {row} shows row {rows[0]}'s "
+            f"{what}, but its status is {status}",
+            f"{_UNMERGE} and leave row {row}'s {what} blank until the action is Completed.",
+        )
+    return None
