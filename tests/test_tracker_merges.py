@@ -325,3 +325,29 @@ def test_a_completion_or_sign_off_merged_down_onto_an_action_not_done_says_the_c
     for symptom in ("has a completion date", "Sign an action off only once"):
         assert symptom not in note
     assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_a_step_added_under_an_action_with_its_no_merged_down_is_a_new_action(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """A manager inserts a row under action 1 for a step of it and merges action 1's No. down
+    over it to group them: the row is an action they added, as one numbered 1.1 is, numbered after
+    the others (it was refused as "action number 1 is used more than once")."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        sheet.insert_rows(row + 1)  # type: ignore[attr-defined]
+        _cell(sheet, row + 1, Column.DESCRIPTION, "Step of action 1: ask the school")
+        _cell(sheet, row + 1, Column.OWNER, "T. Manager")
+        _cell(sheet, row + 1, Column.STATUS, "In progress")
+        _merge(sheet, Column.NUMBER, Column.NUMBER, row, down_to=row + 1)
+
+    _sent(workspace, audit, edit, saved_by)
+    assert not list(workspace.rejected.glob("*.txt"))
+    assert [(a.number, a.description, a.status) for a in _actions(workspace, audit.audit_ref)] == [
+        (1, "Action number 1", "Not started"),
+        (2, "Action number 2", "Not started"),
+        (3, "Step of action 1: ask the school", "In progress"),
+    ]

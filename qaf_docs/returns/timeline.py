@@ -131,13 +131,13 @@ def _renumbered(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[Find
     own = {w: a.number for w, a in zip(wordings, agreed, strict=True) if wordings.count(w) == 1}
     pairs = zip(tracker.rows, tracker.excel_rows, strict=True)
     rows = [(r, at, own.get(_words(r.description))) for r, at in pairs if r.description]
-    # A No. merged down from the row above: Excel shows that row's number, so this one's is hidden.
+    # A No. merged down from the row above: Excel shows that row's number, so an agreed action's
+    # own is hidden; a row the manager added (a step of the action above) reads as one with No.
+    # left blank, numbered after the others.
     merged = [
         merged_over(at, "No.", over, f"action {was}'s number", str(was))
-        if was is not None
-        else merged_over(at, "No.", over, "this row's number")
         for r, at, was in rows
-        if (over := tracker.merged_over.get((at, "No."))) is not None
+        if (over := tracker.merged_over.get((at, "No."))) is not None and was is not None
     ]
     rows = [(r, at, was) for r, at, was in rows if (at, "No.") not in tracker.merged_over]
     if not any(was is not None and was != r.number for r, _, was in rows):
