@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +24,13 @@ from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import Identity, TrackerRow
 from qaf_docs.returns.status_words import read_status
+from qaf_docs.returns.tracker_merges import (
+    find_merges,
+    hidden_update_findings,
+    merged_away,
+    merged_onto_not_done,
+    merged_over,
+)
 
 # The columns read from each row, in the order unpacked below (Overdue is worked out, never read).
 _READ = (
@@ -55,6 +61,9 @@ class TrackerForm:
     # (sheet row, column as qaf names it: "Owner") of each cell merged into the one to its left,
     # with that cell's heading: what the cell held is hidden, and read as blank.
     merged_into: dict[tuple[int, str], str] = field(default_factory=dict)
+    # (sheet row, column as qaf names it) of each cell below the top of a block merged down, with
+    # the block's first and last rows: Excel shows the top row's value there.
+    merged_over: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
 
 
 def _text(value: object) -> str:
@@ -114,32 +123,6 @@ def _tracker_sheet(sheets: list[Any]) -> Any:
     return sheets[0]
 
 
-def _merged(
-    sheet: Any, header: int, heads: Sequence[object]
-) -> tuple[dict[tuple[int, int], object], dict[tuple[int, int], str]]:
-    """Cells of blocks merged over the actions (below the ``header`` row), by (row, column).
-
-    Filled: each cell of a block merged down, with the block's value: Excel shows a Status or
-    Evidence merged over two actions beside both, so it is each one's. Hidden: each cell merged
-    into one to its left (an Action merged across the Owner), with that cell's heading: Excel
-    shows only the left cell's text there, and keeps nothing of the cell's own.
-    """
-    filled: dict[tuple[int, int], object] = {}
-    hidden: dict[tuple[int, int], str] = {}
-    last = sheet.max_row
-    for block in sheet.merged_cells.ranges:
-        if block.min_row <= header:
-            continue
-        top = sheet.cell(row=block.min_row, column=block.min_col).value
-        heading = _text(heads[block.min_col - 1]) if block.min_col <= len(heads) else ""
-        for row in range(block.min_row, min(block.max_row, last) + 1):
-            if block.max_row > block.min_row:
-                filled[(row, block.min_col)] = top
-            for column in range(block.min_col + 1, block.max_col + 1):
-                hidden[(row, column)] = heading or "next"
-    return filled, hidden
-
-
 def read_tracker(
     path: Path, limits: Limits = DEFAULT_LIMITS, *, received_on: date | None = None
 ) -> TrackerForm:
@@ -186,10 +169,12 @@ def read_tracker(
             "tracker, and drop it in the inbox.",
         )
     width = max(at.values()) + 1
-    merged, hidden = _merged(sheet, header, heads)
     # The columns read, by their 1-based position in this sheet, named as qaf names them.
     read_at = {i + 1: HEADERS[c - 1] for c, i in at.items()}
+    merges = find_merges(sheet, header, heads, read_at)
+    merged, hidden = merges.filled, merges.hidden
     merged_into: dict[tuple[int, str], str] = {}
+    over = {(r, read_at[c]): rows for (r, c), rows in merges.over.items() if c in read_at}
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
@@ -206,10 +191,15 @@ def read_tracker(
             values[at[c]] if c in at else None for c in _READ
         )
         where_row = f"Row {excel_row}"
-        for (row, column), into in hidden.items():
-            if row == excel_row and column in read_at:
-                merged_into[(excel_row, read_at[column])] = into
-        if (excel_row, "Action") in merged_into:
+        hid = {
+            read_at[c]: into for (r, c), into in hidden.items() if r == excel_row and c in read_at
+        }
+        merged_into.update({(excel_row, column): into for column, into in hid.items()})
+        num = _number(number)
+        if (excel_row, "Action") in over:  # action 1's wording shown beside action 2
+            what = f"action {num}'s wording" if num else "this row's action"
+            findings.append(merged_over(excel_row, "Action", over[(excel_row, "Action")], what))
+        elif (excel_row, "Action") in merged_into:
             findings.append(merged_away(where_row, "Action", merged_into[(excel_row, "Action")]))
         elif not _text(description):
             findings.append(
@@ -226,7 +216,14 @@ def read_tracker(
         # A status qaf cannot read is the row's one reason: the checks of a completion date and
         # a sign-off against the status would say it "is Not started", which nobody wrote.
         understood = parsed is not None
-        if parsed is None:
+        # A cell of the manager's hidden under the one to its left is the row's one reason too.
+        merged_findings = hidden_update_findings(
+            excel_row, hid, None if "Status" in hid else parsed, _text(signer)
+        )
+        findings += merged_findings
+        if merged_findings:
+            understood = False
+        elif parsed is None:
             findings.append(
                 Finding(
                     "error",
@@ -235,14 +232,20 @@ def read_tracker(
                     f"Choose one of: {', '.join(STATUSES)}.",
                 )
             )
-            parsed = "Not started"
+        parsed = parsed or "Not started"
+        # Action 1's completion date merged down beside action 2, not done: the row's one reason.
+        shown = {"Completion date": done, HEADERS[Column.SIGNED_OFF_BY - 1]: signer}
+        shown["Signed off on"] = signed
+        shared = understood and merged_onto_not_done(excel_row, over, parsed, shown)
+        if shared:
+            findings.append(shared)
+            understood = False
         before = len(findings)
         completed_on = _cell_date(done, f"{where_row}: Completion date", findings, received_on)
         if len(findings) > before and understood and parsed != "Completed":
             findings[-1] = replace(findings[-1], what_to_do=_NOT_DONE_YET)
         if understood:
             findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
-        num = _number(number)
         if num is None:
             unnumbered.append(len(rows))
             numbered_by_qaf[excel_row] = _text(number)
@@ -286,21 +289,7 @@ def read_tracker(
         saved_at=saved,
         numbered_by_qaf=numbered_by_qaf,
         merged_into=merged_into,
-    )
-
-
-def merged_away(where: str, column: str, into: str, what: str = "", agreed: str = "") -> Finding:
-    """The error for a cell merged into the one to its left (an Action merged across the Owner):
-    Excel and Calc show only that cell's text, so what the cell held is hidden. ``what`` names
-    it ("the owner"), ``agreed`` what it should say."""
-    what = what or f"the {column.lower()}"
-    shown = f"{what} ({agreed})" if agreed else what
-    return Finding(
-        "error",
-        f"{where}: {column}",
-        f"the {column} cell is merged with the {into} cell beside it, so {shown} is hidden",
-        "Unmerge the cells (Excel: Home > Merge & Center; Calc: Format > Merge and Unmerge "
-        f"Cells > Unmerge Cells) and type {what} back in" + (f" ({agreed})." if agreed else "."),
+        merged_over=over,
     )
 
 

@@ -16,7 +16,8 @@ from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AWAITING_RETURN, AuditForm, AuditRecord, TrackerRow
-from qaf_docs.returns.action_tracker import TrackerForm, merged_away
+from qaf_docs.returns.action_tracker import TrackerForm
+from qaf_docs.returns.tracker_merges import merged_away, merged_over
 from qaf_docs.safe_output import cell_text
 
 
@@ -90,9 +91,15 @@ def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow], by: str) -> lis
              "the due date", due),
         ):  # fmt: skip
             into = tracker.merged_into.get((at, column))
-            if into is not None and column != "Action":  # the reader named a hidden action
-                typed_back = "" if agreed_as == "none given" else agreed_as
+            over = tracker.merged_over.get((at, column))
+            typed_back = "" if agreed_as == "none given" else agreed_as
+            if column == "Action" and (into or over):
+                continue  # the reader named the hidden action
+            if into is not None:
                 found.append(merged_away(f"Row {at}", column, into, what, typed_back))
+            elif over is not None and differs:  # action 1's owner shown beside action 2
+                its = what.replace("the ", f"action {a.number}'s ", 1)
+                found.append(merged_over(at, column, over, its, typed_back))
             elif differs:
                 shown = f"{what} ({agreed_as})" if agreed_as else what
                 found.append(_differs(at, column, shown, by))
@@ -124,8 +131,17 @@ def _renumbered(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[Find
     own = {w: a.number for w, a in zip(wordings, agreed, strict=True) if wordings.count(w) == 1}
     pairs = zip(tracker.rows, tracker.excel_rows, strict=True)
     rows = [(r, at, own.get(_words(r.description))) for r, at in pairs if r.description]
+    # A No. merged down from the row above: Excel shows that row's number, so an agreed action's
+    # own is hidden; a row the manager added (a step of the action above) reads as one with No.
+    # left blank, numbered after the others.
+    merged = [
+        merged_over(at, "No.", over, f"action {was}'s number", str(was))
+        for r, at, was in rows
+        if (over := tracker.merged_over.get((at, "No."))) is not None and was is not None
+    ]
+    rows = [(r, at, was) for r, at, was in rows if (at, "No.") not in tracker.merged_over]
     if not any(was is not None and was != r.number for r, _, was in rows):
-        return []
+        return merged
     numbers = {a.number for a in agreed}
     found = []
     for r, at, was in rows:
@@ -146,7 +162,7 @@ def _renumbered(tracker: TrackerForm, agreed: Sequence[TrackerRow]) -> list[Find
         else:
             continue
         found.append(Finding("error", f"Row {at}: No.", why, _KEEP_NUMBERS))
-    return found
+    return merged + found
 
 
 def agreed_action_findings(
