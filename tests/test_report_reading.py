@@ -4,10 +4,13 @@ earlier rounds of its own kind of audit."""
 
 from __future__ import annotations
 
+import itertools
 import zipfile
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from lxml import etree
 from test_reports import FakeRegister, audit, document_text
 
 from qaf_docs.reports.period_report import build_period_report, build_round_report
@@ -33,6 +36,25 @@ def test_no_table_row_is_cut_across_two_pages(workspace: Workspace) -> None:
         rows = body.count("<w:tr>") + body.count("<w:tr ")
         assert rows > 20
         assert body.count("<w:cantSplit") == rows, path.name
+
+
+def tables_introduced(path: Path) -> list[str]:
+    """The sentences right before a table in the report at ``path``, each checked to keep with
+    its table (a heading keeps with what follows by its style)."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(path) as z:
+        body = etree.fromstring(z.read("word/document.xml")).find(f"{w}body")
+    introduced: list[str] = []
+    for before, block in itertools.pairwise(body):
+        said = "".join(before.itertext()).strip()
+        if block.tag != f"{w}tbl" or before.tag != f"{w}p" or not said:
+            continue
+        style = before.find(f"{w}pPr/{w}pStyle")
+        if style is not None and style.get(f"{w}val", "").startswith("Heading"):
+            continue
+        assert before.find(f"{w}pPr/{w}keepNext") is not None, said
+        introduced.append(said)
+    return introduced
 
 
 def test_a_rounds_returns_say_none_rather_than_nought(workspace: Workspace) -> None:

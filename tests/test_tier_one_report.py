@@ -14,6 +14,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from test_report_reading import tables_introduced
 from test_reports import FakeRegister, audit, document_text
 
 from qaf_docs import clock
@@ -120,8 +121,11 @@ def test_two_months_two_roles_expected_returned_and_coverage() -> None:
 def test_the_quarterly_report_has_the_section_and_names_no_practitioner(tmp_path: Path) -> None:
     ws = init_workspace(tmp_path / "ws", framework="tier-one-manager-audit")
     fake: Any = TierOneRegister(register_results(), ROUNDS)
-    text = document_text(build_period_report(ws, fake, parse_period("quarter", "2026Q2"), DAY))
+    report = build_period_report(ws, fake, parse_period("quarter", "2026Q2"), DAY)
+    text = document_text(report)
     assert "Tier one audit activity" in text
+    # Its introduction ended one page and its table began the next.
+    assert any(s.startswith("Audits expected:") for s in tables_introduced(report))
     # The quarter has three months: Deputy Team Managers 1 × 3 × 2, the Director 2 × 3 × 1.
     assert "\nDeputy Team Manager\n1\n2\n6\n3\n50%\n" in text
     assert "\nDivisional Director\n2\n1\n6\n2\n33%\n" in text

@@ -256,6 +256,7 @@ def _render(
                 f"Report template {template} could not be filled: {type(e).__name__}: {e}"
             ) from e
         rows_kept_whole(doc.docx.element.body)
+        sentences_kept_with_tables(doc.docx.element.body)
         target.parent.mkdir(parents=True, exist_ok=True)
         return atomic_write(target, lambda tmp_path: doc.save(str(tmp_path)))
 
@@ -271,6 +272,24 @@ def rows_kept_whole(body: Any) -> None:
         properties = row.get_or_add_trPr()
         if properties.find(qn("w:cantSplit")) is None:
             properties.insert(0, OxmlElement("w:cantSplit"))
+
+
+def sentences_kept_with_tables(body: Any) -> None:
+    """Mark the paragraph right before each table "keep with next": a table's introduction
+    ("Audits expected: each role's monthly number × …") otherwise ends one page and the table
+    starts the next. Headings already keep with what follows them."""
+    from docx.oxml.ns import qn
+
+    previous = None
+    for block in body:
+        if (
+            block.tag == qn("w:tbl")
+            and previous is not None
+            and previous.tag == qn("w:p")
+            and "".join(previous.itertext()).strip()
+        ):
+            previous.get_or_add_pPr().keepNext_val = True  # in its place among the properties
+        previous = block
 
 
 def _share(text: str) -> float | None:
