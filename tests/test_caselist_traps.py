@@ -55,24 +55,6 @@ def test_ids_with_letters_and_digits_are_still_ids(tmp_path):
     assert [c.case_id for c in case_list.cases] == ["A065", "CH-123456", "AB-12"]
 
 
-def test_a_definitions_sheet_beside_the_list_adds_no_children(tmp_path):
-    wb = openpyxl.Workbook()
-    notes = wb.active
-    notes.title = "Definitions"
-    notes.append(["Field", "Definition"])
-    notes.append(["Child ID", "The child's person id in the case-management system"])
-    notes.append(["Team", "The allocated team on the run date"])
-    notes.append(["Worker", "The allocated social worker"])
-    data = wb.create_sheet("Data")
-    data.append(["Child ID", "CIN Start Date", "Allocated Team", "Allocated Worker"])
-    data.append([5000001, datetime(2025, 1, 1), "Locality 1", "Jo Worker"])
-    wb.save(tmp_path / "list.xlsx")
-    case_list = read_case_list(tmp_path / "list.xlsx", today=TODAY)
-    assert [c.case_id for c in case_list.children()] == ["5000001"]
-    assert case_list.errors == []  # skipped, said once: not refused row by row
-    assert [s for s, _ in case_list.sheets_skipped] == ["Definitions"]
-
-
 # -- "Unallocated" is nobody --------------------------------------------------------------------
 
 NO_ONE = ["Unallocated", "UNALLOCATED", "Not allocated", "Not Allocated", "Redacted", "-", "*",
