@@ -23,7 +23,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome, ingest_inbox
 from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.packs.generate import generate_packs
-from qaf_docs.records import AuditRecord
+from qaf_docs.records import AuditRecord, TrackerRow
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
@@ -33,6 +33,22 @@ INADEQUATE = "Inadequate"
 
 def run(ws: Workspace) -> list[Outcome]:
     return ingest_inbox(ws, settle_s=0.05)
+
+
+def set_cell(sheet: object, row: int, column: int, value: object) -> None:
+    """Type ``value`` into a cell of an openpyxl sheet, as a manager would."""
+    sheet.cell(row=row, column=column).value = value  # type: ignore[attr-defined]
+
+
+def current_actions(ws: Workspace, ref: str) -> list[TrackerRow]:
+    """The actions the register holds now for audit ``ref``."""
+    with open_register(ws) as register:
+        return register.current_actions(ref)
+
+
+def tracker_note(ws: Workspace) -> str:
+    """The rejection note beside ``tracker.xlsx``, on one line."""
+    return " ".join(note_beside(ws, "tracker.xlsx").split())
 
 
 def note_beside(ws: Workspace, name: str) -> str:

@@ -12,27 +12,22 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, drop, pack_xlsx
-from lifecycle_helpers import edit_tracker, note_beside, return_form, run, saved
+from lifecycle_helpers import (
+    current_actions,
+    edit_tracker,
+    note_beside,
+    return_form,
+    run,
+    saved,
+    set_cell,
+    tracker_note,
+)
 from openpyxl import load_workbook
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import Column, find_actions_header
-from qaf_docs.records import AuditRecord, TrackerRow
-from qaf_docs.register.location import open_register
+from qaf_docs.records import AuditRecord
 from qaf_docs.workspace import Workspace
-
-
-def _cell(sheet: object, row: int, column: int, value: object) -> None:
-    sheet.cell(row=row, column=column).value = value  # type: ignore[attr-defined]
-
-
-def _actions(ws: Workspace, ref: str) -> list[TrackerRow]:
-    with open_register(ws) as register:
-        return register.current_actions(ref)
-
-
-def _note(ws: Workspace) -> str:
-    return " ".join(note_beside(ws, "tracker.xlsx").split())
 
 
 def _sent(ws: Workspace, audit: AuditRecord, edit: object) -> Path:
@@ -55,13 +50,13 @@ def test_a_status_typed_as_closed_or_finished_is_recorded_as_completed(
     return_form(workspace, audit, framework)
 
     def edit(sheet: object, row: int) -> None:
-        _cell(sheet, row, Column.STATUS, typed)
-        _cell(sheet, row, Column.COMPLETED, TODAY)
-        _cell(sheet, row, Column.EVIDENCE, "Visit held")
+        set_cell(sheet, row, Column.STATUS, typed)
+        set_cell(sheet, row, Column.COMPLETED, TODAY)
+        set_cell(sheet, row, Column.EVIDENCE, "Visit held")
 
     _sent(workspace, audit, edit)
     assert not list(workspace.rejected.glob("*.txt"))
-    first = _actions(workspace, audit.audit_ref)[0]
+    first = current_actions(workspace, audit.audit_ref)[0]
     assert (first.status, first.completed_on) == ("Completed", TODAY)
 
 
@@ -74,10 +69,10 @@ def test_open_as_a_status_says_which_status_to_choose(
 
     def edit(sheet: object, row: int) -> None:
         first.append(row)
-        _cell(sheet, row, Column.STATUS, "Open")
+        set_cell(sheet, row, Column.STATUS, "Open")
 
     _sent(workspace, audit, edit)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     assert f"Row {first[0]}: Status: 'Open' is not a status" in note
     assert "In progress once work on it has begun, otherwise Not started" in note
 
@@ -95,18 +90,18 @@ def test_a_status_qaf_cannot_read_is_the_one_reason_given_for_its_row(
 
     def edit(sheet: object, row: int) -> None:
         first.append(row)
-        _cell(sheet, row, Column.STATUS, typed)
-        _cell(sheet, row, Column.COMPLETED, TODAY)
-        _cell(sheet, row, Column.SIGNED_OFF_BY, "T. Manager")
-        _cell(sheet, row, Column.SIGNED_OFF_ON, TODAY)
+        set_cell(sheet, row, Column.STATUS, typed)
+        set_cell(sheet, row, Column.COMPLETED, TODAY)
+        set_cell(sheet, row, Column.SIGNED_OFF_BY, "T. Manager")
+        set_cell(sheet, row, Column.SIGNED_OFF_ON, TODAY)
 
     _sent(workspace, audit, edit)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     assert f"Row {first[0]}: Status: '{typed}' is not a status" in note
     assert "Not started" not in note.split("Choose one of:")[0]
     assert "clear the Completion date" not in note
     assert "Sign an action off only once it is Completed" not in note
-    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+    assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
 
 
 # -- cells merged over several actions -------------------------------------------------------------
@@ -123,14 +118,16 @@ def test_a_status_and_evidence_merged_over_two_actions_are_recorded_for_both(
     letter = {Column.STATUS: "E", Column.EVIDENCE: "G"}
 
     def edit(sheet: object, row: int) -> None:
-        _cell(sheet, row, Column.STATUS, "In progress")
-        _cell(sheet, row, Column.EVIDENCE, "Joint visit with school booked")
+        set_cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.EVIDENCE, "Joint visit with school booked")
         for column in (Column.STATUS, Column.EVIDENCE):
             sheet.merge_cells(f"{letter[column]}{row}:{letter[column]}{row + 1}")  # type: ignore[attr-defined]
 
     _sent(workspace, audit, edit)
     assert not list(workspace.rejected.glob("*.txt"))
-    assert [(a.number, a.status, a.evidence) for a in _actions(workspace, audit.audit_ref)] == [
+    assert [
+        (a.number, a.status, a.evidence) for a in current_actions(workspace, audit.audit_ref)
+    ] == [
         (1, "In progress", "Joint visit with school booked"),
         (2, "In progress", "Joint visit with school booked"),
     ]
@@ -158,11 +155,13 @@ def test_a_sub_action_numbered_1_1_is_a_new_action_not_a_second_action_1(
             (Column.DUE, TODAY),
             (Column.STATUS, "In progress"),
         ):
-            _cell(sheet, row + 1, column, value)
+            set_cell(sheet, row + 1, column, value)
 
     _sent(workspace, audit, edit)
     assert not list(workspace.rejected.glob("*.txt"))
-    assert [(a.number, a.description, a.status) for a in _actions(workspace, audit.audit_ref)] == [
+    assert [
+        (a.number, a.description, a.status) for a in current_actions(workspace, audit.audit_ref)
+    ] == [
         (1, "Action number 1", "Not started"),
         (2, "Action number 2", "Not started"),
         (3, "Step of action 1: ask the school for attendance figures", "In progress"),
@@ -196,12 +195,12 @@ def test_a_completion_date_typed_as_managers_type_it_is_the_date_recorded(
     return_form(workspace, audit, framework)
 
     def edit(sheet: object, row: int) -> None:
-        _cell(sheet, row, Column.STATUS, "Completed")
-        _cell(sheet, row, Column.COMPLETED, typed(TODAY))  # type: ignore[operator]
+        set_cell(sheet, row, Column.STATUS, "Completed")
+        set_cell(sheet, row, Column.COMPLETED, typed(TODAY))  # type: ignore[operator]
 
     _sent(workspace, audit, edit)
     assert not list(workspace.rejected.glob("*.txt"))
-    assert _actions(workspace, audit.audit_ref)[0].completed_on == TODAY
+    assert current_actions(workspace, audit.audit_ref)[0].completed_on == TODAY
 
 
 @pytest.mark.parametrize(
@@ -230,16 +229,16 @@ def test_a_completion_date_qaf_cannot_be_sure_of_is_refused_saying_why(
 
     def edit(sheet: object, row: int) -> None:
         first.append(row)
-        _cell(sheet, row, Column.STATUS, "Completed")
-        _cell(sheet, row, Column.COMPLETED, text)
+        set_cell(sheet, row, Column.STATUS, "Completed")
+        set_cell(sheet, row, Column.COMPLETED, text)
 
     _sent(workspace, audit, edit)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     tomorrow = f"{TODAY + timedelta(days=1):%A}"
     said = words.format(tomorrow=tomorrow, today=TODAY)
     assert f"Row {first[0]}: Completion date: '{text}' {said}" in note
     assert "Type the date like 03/12/2026" in note
-    assert _actions(workspace, audit.audit_ref)[0].completed_on is None
+    assert current_actions(workspace, audit.audit_ref)[0].completed_on is None
 
 
 # -- an older copy whose updates were since reworded ---------------------------------------------------
@@ -251,8 +250,8 @@ def _copy(ws: Workspace, audit: AuditRecord, evidence: str, when: datetime, name
     wb = load_workbook(pack_xlsx(ws, audit))
     sheet = wb.worksheets[0]
     first = find_actions_header(sheet) + 1  # type: ignore[operator]
-    _cell(sheet, first, Column.STATUS, "In progress")
-    _cell(sheet, first, Column.EVIDENCE, evidence)
+    set_cell(sheet, first, Column.STATUS, "In progress")
+    set_cell(sheet, first, Column.EVIDENCE, evidence)
     wb.save(path)
     return saved(path, when)
 
@@ -276,11 +275,11 @@ def test_an_older_copy_with_other_evidence_never_replaces_the_newer_evidence(
     older = _copy(workspace, audit, "Visit booked", monday, "monday.xlsx")
     drop(older, workspace.inbox, "tracker.xlsx")
     run(workspace)
-    assert _actions(workspace, audit.audit_ref)[0].evidence == newer
+    assert current_actions(workspace, audit.audit_ref)[0].evidence == newer
     note = " ".join(note_beside(workspace, "tracker.xlsx").split())
     assert f"this copy was saved on {monday.astimezone():%d/%m/%Y}" in note
     assert f"already accepted (saved on {friday.astimezone():%d/%m/%Y}" in note
     # Saved again, the manager means it: it is the newest copy and counts.
     drop(saved(older, friday + timedelta(days=1)), workspace.inbox, "tracker again.xlsx")
     run(workspace)
-    assert _actions(workspace, audit.audit_ref)[0].evidence == "Visit booked"
+    assert current_actions(workspace, audit.audit_ref)[0].evidence == "Visit booked"

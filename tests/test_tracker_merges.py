@@ -17,12 +17,21 @@ from collections.abc import Callable
 
 import pytest
 from conftest import TODAY
-from lifecycle_helpers import SAVED_BY, complete_all, edit_tracker, note_beside, return_form, run
+from lifecycle_helpers import (
+    SAVED_BY,
+    complete_all,
+    current_actions,
+    edit_tracker,
+    return_form,
+    run,
+    set_cell,
+    tracker_note,
+)
 from openpyxl.utils import get_column_letter
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import Column
-from qaf_docs.records import AuditRecord, TrackerRow
+from qaf_docs.records import AuditRecord
 from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
 
@@ -32,22 +41,9 @@ _UNMERGE = (
 )
 
 
-def _cell(sheet: object, row: int, column: int, value: object) -> None:
-    sheet.cell(row=row, column=column).value = value  # type: ignore[attr-defined]
-
-
 def _merge(sheet: object, first: Column, last: Column, row: int, down_to: int = 0) -> None:
     cells = f"{get_column_letter(first)}{row}:{get_column_letter(last)}{down_to or row}"
     sheet.merge_cells(cells)  # type: ignore[attr-defined]
-
-
-def _actions(ws: Workspace, ref: str) -> list[TrackerRow]:
-    with open_register(ws) as register:
-        return register.current_actions(ref)
-
-
-def _note(ws: Workspace) -> str:
-    return " ".join(note_beside(ws, "tracker.xlsx").split())
 
 
 def _sent(ws: Workspace, audit: AuditRecord, edit: Callable[[object, int], None], by: str) -> int:
@@ -78,11 +74,11 @@ def test_an_action_merged_down_over_two_actions_says_the_cell_is_merged(
     return_form(workspace, audit, framework)
 
     def edit(sheet: object, row: int) -> None:
-        _cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.STATUS, "In progress")
         _merge(sheet, Column.DESCRIPTION, Column.DESCRIPTION, row, down_to=row + 1)
 
     first = _sent(workspace, audit, edit, saved_by)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     second = first + 1
     assert (
         f"Row {second}: Action: the Action cell is merged over rows {first} and {second}, so "
@@ -91,7 +87,7 @@ def test_an_action_merged_down_over_two_actions_says_the_cell_is_merged(
     assert f"{_UNMERGE} and type action 2's wording back in row {second}" in note
     assert "numbered" not in note
     assert "differs" not in note
-    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+    assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
 
 
 # -- a read cell merged into the one to its left --------------------------------------------------
@@ -104,7 +100,7 @@ def _status_over_completion(sheet: object, row: int) -> None:
 
 def _completion_over_evidence(sheet: object, row: int) -> None:
     complete_all(sheet, row)
-    _cell(sheet, row, Column.EVIDENCE, "Plan reviewed with the family")
+    set_cell(sheet, row, Column.EVIDENCE, "Plan reviewed with the family")
     _merge(sheet, Column.COMPLETED, Column.EVIDENCE, row)
 
 
@@ -114,7 +110,7 @@ def _sign_off_name_over_date(sheet: object, row: int) -> None:
 
 
 def _due_over_status(sheet: object, row: int) -> None:
-    _cell(sheet, row, Column.STATUS, "In progress")
+    set_cell(sheet, row, Column.STATUS, "In progress")
     _merge(sheet, Column.DUE, Column.STATUS, row)
 
 
@@ -161,14 +157,14 @@ def test_a_cell_merged_into_the_one_beside_it_says_the_cells_are_merged(
     audit = issued[0]
     return_form(workspace, audit, framework)
     first = _sent(workspace, audit, edit, saved_by)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     assert (
         f"Row {first}: {column}: the {column} cell is merged with the {beside} cell beside it, "
         f"so {what} is hidden" in note
     )
     assert f"{_UNMERGE} and type {what} back in." in note
     assert symptom not in note
-    assert [a.status for a in _actions(workspace, audit.audit_ref)] == ["Not started"] * 2
+    assert [a.status for a in current_actions(workspace, audit.audit_ref)] == ["Not started"] * 2
 
 
 @pytest.mark.parametrize("saved_by", SAVED_BY)
@@ -192,13 +188,13 @@ def test_a_merge_across_that_hides_nothing_qaf_needs_is_accepted(
     return_form(workspace, audit, framework)
 
     def edit(sheet: object, row: int) -> None:
-        _cell(sheet, row, Column.STATUS, "In progress")
-        _cell(sheet, row, Column.EVIDENCE, "Referral sent")
+        set_cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.EVIDENCE, "Referral sent")
         _merge(sheet, first, last, row)
 
     _sent(workspace, audit, edit, saved_by)
     assert not list(workspace.rejected.glob("*.txt"))
-    recorded = [(a.status, a.evidence) for a in _actions(workspace, audit.audit_ref)]
+    recorded = [(a.status, a.evidence) for a in current_actions(workspace, audit.audit_ref)]
     assert recorded == [("In progress", "Referral sent"), ("Not started", "")]
 
 
@@ -232,11 +228,11 @@ def test_an_agreed_cell_merged_down_over_two_actions_says_the_cell_is_merged(
     return_form(workspace, audit, framework)
 
     def edit(sheet: object, row: int) -> None:
-        _cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.STATUS, "In progress")
         _merge(sheet, column, column, row, down_to=row + 1)
 
     first = _sent(workspace, audit, edit, saved_by)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     second = first + 1
     with open_register(workspace) as register:
         due = register.agreed_actions(audit.audit_ref)[1].due_on
@@ -249,7 +245,7 @@ def test_an_agreed_cell_merged_down_over_two_actions_says_the_cell_is_merged(
     assert f"{_UNMERGE} and type {what} back in row {second}." in note
     for symptom in ("differs", "is blank", "more than once", "numbered"):
         assert symptom not in note
-    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+    assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
 
 
 @pytest.mark.parametrize("saved_by", SAVED_BY)
@@ -265,7 +261,7 @@ def test_a_completion_date_and_sign_off_merged_down_over_two_actions_are_recorde
     def edit(sheet: object, row: int) -> None:
         complete_all(sheet, row)
         for column in (Column.COMPLETED, Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON):
-            _cell(sheet, row + 1, column, None)  # action 2's are the ones merged down over it
+            set_cell(sheet, row + 1, column, None)  # action 2's are the ones merged down over it
         for column in (Column.COMPLETED, Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON):
             _merge(sheet, column, column, row, down_to=row + 1)
 
@@ -273,7 +269,7 @@ def test_a_completion_date_and_sign_off_merged_down_over_two_actions_are_recorde
     assert not list(workspace.rejected.glob("*.txt"))
     recorded = [
         (a.status, a.completed_on, a.signed_off_by, a.signed_off_on)
-        for a in _actions(workspace, audit.audit_ref)
+        for a in current_actions(workspace, audit.audit_ref)
     ]
     assert recorded == [("Completed", TODAY, "T. Manager", TODAY)] * 2
 
@@ -306,14 +302,14 @@ def test_a_completion_or_sign_off_merged_down_onto_an_action_not_done_says_the_c
 
     def edit(sheet: object, row: int) -> None:
         complete_all(sheet, row)
-        _cell(sheet, row + 1, Column.STATUS, "In progress")
+        set_cell(sheet, row + 1, Column.STATUS, "In progress")
         for column in (Column.COMPLETED, Column.SIGNED_OFF_BY, Column.SIGNED_OFF_ON):
-            _cell(sheet, row + 1, column, None)
+            set_cell(sheet, row + 1, column, None)
         for column in columns:
             _merge(sheet, column, column, row, down_to=row + 1)
 
     first = _sent(workspace, audit, edit, saved_by)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     second = first + 1
     assert (
         f"Row {second}: {heading}: the {heading} cell is merged over rows {first} and {second}, "
@@ -324,7 +320,7 @@ def test_a_completion_or_sign_off_merged_down_onto_an_action_not_done_says_the_c
     )
     for symptom in ("has a completion date", "Sign an action off only once"):
         assert symptom not in note
-    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+    assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
 
 
 @pytest.mark.parametrize("saved_by", SAVED_BY)
@@ -339,14 +335,16 @@ def test_a_step_added_under_an_action_with_its_no_merged_down_is_a_new_action(
 
     def edit(sheet: object, row: int) -> None:
         sheet.insert_rows(row + 1)  # type: ignore[attr-defined]
-        _cell(sheet, row + 1, Column.DESCRIPTION, "Step of action 1: ask the school")
-        _cell(sheet, row + 1, Column.OWNER, "T. Manager")
-        _cell(sheet, row + 1, Column.STATUS, "In progress")
+        set_cell(sheet, row + 1, Column.DESCRIPTION, "Step of action 1: ask the school")
+        set_cell(sheet, row + 1, Column.OWNER, "T. Manager")
+        set_cell(sheet, row + 1, Column.STATUS, "In progress")
         _merge(sheet, Column.NUMBER, Column.NUMBER, row, down_to=row + 1)
 
     _sent(workspace, audit, edit, saved_by)
     assert not list(workspace.rejected.glob("*.txt"))
-    assert [(a.number, a.description, a.status) for a in _actions(workspace, audit.audit_ref)] == [
+    assert [
+        (a.number, a.description, a.status) for a in current_actions(workspace, audit.audit_ref)
+    ] == [
         (1, "Action number 1", "Not started"),
         (2, "Action number 2", "Not started"),
         (3, "Step of action 1: ask the school", "In progress"),

@@ -12,12 +12,19 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, drop, pack_xlsx
-from lifecycle_helpers import complete_all, edit_tracker, note_beside, return_form, run
+from lifecycle_helpers import (
+    complete_all,
+    current_actions,
+    edit_tracker,
+    note_beside,
+    return_form,
+    run,
+)
 from openpyxl import load_workbook
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import Column, find_actions_header
-from qaf_docs.records import AuditRecord, TrackerRow
+from qaf_docs.records import AuditRecord
 from qaf_docs.register.location import open_register
 from qaf_docs.workspace import Workspace
 
@@ -27,11 +34,6 @@ Edit = Callable[[object, int], None]
 def _cell(sheet: object, row: int, column: int, value: object) -> None:
     """Set a cell, None clearing it (as ``sheet.cell(..., value=None)`` would not)."""
     sheet.cell(row=row, column=column).value = value  # type: ignore[attr-defined]
-
-
-def _actions(ws: Workspace, ref: str) -> list[TrackerRow]:
-    with open_register(ws) as register:
-        return register.current_actions(ref)
 
 
 def _status(ws: Workspace, ref: str) -> str:
@@ -94,7 +96,7 @@ def test_an_older_copy_never_takes_back_a_sign_off_or_progress_already_recorded(
     copy = _older_copy(workspace, audit, older)
     edit_tracker(workspace, audit, newer)
     assert [o.result for o in run(workspace)] == ["accepted"]
-    before = _actions(workspace, audit.audit_ref)
+    before = current_actions(workspace, audit.audit_ref)
     status = _status(workspace, audit.audit_ref)
     drop(copy, workspace.inbox, "older.xlsx")
     assert [o.result for o in run(workspace)] == ["rejected"]
@@ -102,7 +104,7 @@ def test_an_older_copy_never_takes_back_a_sign_off_or_progress_already_recorded(
     assert words in note and "it looks like an older copy" in note
     first = find_actions_header(load_workbook(copy).worksheets[0]) + 1  # type: ignore[operator]
     assert f"Row {first}: " in note  # the row the manager sees, not an action number
-    assert _actions(workspace, audit.audit_ref) == before
+    assert current_actions(workspace, audit.audit_ref) == before
     assert _status(workspace, audit.audit_ref) == status
 
 
@@ -118,7 +120,7 @@ def test_an_older_copy_without_the_evidence_already_recorded_is_refused(
     assert [o.result for o in run(workspace)] == ["rejected"]
     note = " ".join(note_beside(workspace, "older.xlsx").split())
     assert "Evidence: evidence is already recorded for this action" in note
-    assert _actions(workspace, audit.audit_ref)[0].evidence == "Visit booked"
+    assert current_actions(workspace, audit.audit_ref)[0].evidence == "Visit booked"
 
 
 def test_the_managers_own_copy_updated_again_and_sent_again_is_accepted(
@@ -174,7 +176,7 @@ def test_a_completion_date_on_an_action_not_marked_completed_is_refused_naming_t
     note = " ".join(note_beside(workspace, "tracker.xlsx").split())
     assert f"Row {first[0]}: Status: " + words.format(f"{TODAY:%d/%m/%Y}") in note
     assert "Choose Completed if the action is done" in note
-    assert {a.completed_on for a in _actions(workspace, audit.audit_ref)} == {None}
+    assert {a.completed_on for a in current_actions(workspace, audit.audit_ref)} == {None}
 
 
 @pytest.mark.parametrize(
@@ -272,7 +274,7 @@ def test_a_header_row_reworded_or_pushed_along_is_read_or_refused_naming_the_col
     assert words in note
     assert f"Audit: {audit.audit_ref} (case {audit.case_id}" in note
     assert "manager who keeps this case's action tracker" in note
-    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+    assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
 
 
 @pytest.fixture(params=["a burst", "one file"])
@@ -342,4 +344,4 @@ def test_a_changed_action_number_is_named_as_such_not_as_rewritten_actions(
     else:
         assert f"Row {first}: No.: this row is agreed action {count}, but it is numbered 1" in note
     assert "leave No. blank (or type NEW) on a row you add" in note
-    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+    assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}

@@ -16,34 +16,22 @@ from conftest import TODAY, drop, libreoffice_resave
 from lifecycle_helpers import (
     SAVED_BY,
     complete_all,
+    current_actions,
     edit_tracker,
     note_beside,
     return_form,
     run,
+    set_cell,
     statuses,
+    tracker_note,
 )
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.office.action_sheet import STATUSES, Column
-from qaf_docs.records import AuditRecord, TrackerRow
-from qaf_docs.register.location import open_register
+from qaf_docs.records import AuditRecord
 from qaf_docs.workspace import Workspace
-
-
-def _cell(sheet: object, row: int, column: int, value: object) -> None:
-    sheet.cell(row=row, column=column).value = value  # type: ignore[attr-defined]
-
-
-def _actions(ws: Workspace, ref: str) -> list[TrackerRow]:
-    with open_register(ws) as register:
-        return register.current_actions(ref)
-
-
-def _note(ws: Workspace) -> str:
-    return " ".join(note_beside(ws, "tracker.xlsx").split())
-
 
 # -- status words ------------------------------------------------------------------------------------
 
@@ -73,16 +61,16 @@ def test_status_words_managers_type_are_recorded_as_they_mean(
         for i, (typed, meant) in enumerate(_MEANT):
             row = first + i
             if i >= 2:
-                _cell(sheet, row, Column.DESCRIPTION, f"Added action {i}")
-                _cell(sheet, row, Column.OWNER, "T. Manager")
-            _cell(sheet, row, Column.STATUS, typed)
+                set_cell(sheet, row, Column.DESCRIPTION, f"Added action {i}")
+                set_cell(sheet, row, Column.OWNER, "T. Manager")
+            set_cell(sheet, row, Column.STATUS, typed)
             if meant == "Completed":
-                _cell(sheet, row, Column.COMPLETED, TODAY)
+                set_cell(sheet, row, Column.COMPLETED, TODAY)
 
     edit_tracker(workspace, audit, edit, saved_by)
     run(workspace)
     assert not list(workspace.rejected.glob("*.txt"))
-    recorded = [(a.status, a.completed_on) for a in _actions(workspace, audit.audit_ref)]
+    recorded = [(a.status, a.completed_on) for a in current_actions(workspace, audit.audit_ref)]
     assert recorded == [(m, TODAY if m == "Completed" else None) for _, m in _MEANT]
 
 
@@ -99,16 +87,16 @@ def test_on_track_is_refused_saying_which_status_to_choose(
 
     def edit(sheet: object, row: int) -> None:
         first.append(row)
-        _cell(sheet, row, Column.STATUS, "On track")
+        set_cell(sheet, row, Column.STATUS, "On track")
 
     edit_tracker(workspace, audit, edit, saved_by)
     run(workspace)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     assert f"Row {first[0]}: Status: 'On track' is not a status" in note
     assert "worked out by qaf from its due date" in note
     assert "In progress once work on it has begun, otherwise Not started" in note
     assert f"Choose one of: {', '.join(STATUSES)}." in note
-    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+    assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
 
 
 # -- the action number typed in the manager's words ----------------------------------------------
@@ -130,14 +118,16 @@ def test_an_action_number_typed_as_a2_or_action_2_is_that_action(
     return_form(workspace, audit, framework, actions=3)
 
     def edit(sheet: object, first: int) -> None:
-        _cell(sheet, first + 1, Column.NUMBER, style.format(n=2))
-        _cell(sheet, first + 1, Column.STATUS, "In progress")
-        _cell(sheet, first + 1, Column.EVIDENCE, "Referral sent")
+        set_cell(sheet, first + 1, Column.NUMBER, style.format(n=2))
+        set_cell(sheet, first + 1, Column.STATUS, "In progress")
+        set_cell(sheet, first + 1, Column.EVIDENCE, "Referral sent")
 
     edit_tracker(workspace, audit, edit, saved_by)
     run(workspace)
     assert not list(workspace.rejected.glob("*.txt"))
-    recorded = [(a.number, a.status, a.evidence) for a in _actions(workspace, audit.audit_ref)]
+    recorded = [
+        (a.number, a.status, a.evidence) for a in current_actions(workspace, audit.audit_ref)
+    ]
     assert recorded == [
         (1, "Not started", ""),
         (2, "In progress", "Referral sent"),
@@ -158,11 +148,11 @@ def test_an_agreed_action_whose_number_cannot_be_read_is_named_by_what_was_typed
 
     def edit(sheet: object, row: int) -> None:
         first.append(row)
-        _cell(sheet, row + 1, Column.NUMBER, "Two")
+        set_cell(sheet, row + 1, Column.NUMBER, "Two")
 
     edit_tracker(workspace, audit, edit, saved_by)
     run(workspace)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     assert f"Row {first[0] + 1}: No.: this row is agreed action 2, but its No. reads 'Two'" in note
     assert "numbered 4" not in note
     assert "deleted" not in note
@@ -186,12 +176,12 @@ def test_an_action_merged_across_its_owner_says_the_cells_are_merged(
 
     def edit(sheet: object, row: int) -> None:
         first.append(row)
-        _cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.STATUS, "In progress")
         sheet.merge_cells(f"{action}{row}:{owner}{row}")  # type: ignore[attr-defined]
 
     edit_tracker(workspace, audit, edit, saved_by)
     run(workspace)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     assert (
         f"Row {first[0]}: Owner: the Owner cell is merged with the Action cell beside it, so "
         "the owner (Owner 1) is hidden" in note
@@ -199,7 +189,7 @@ def test_an_action_merged_across_its_owner_says_the_cells_are_merged(
     assert "Unmerge the cells" in note
     assert "type the owner back in (Owner 1)" in note
     assert "differs" not in note
-    assert {a.status for a in _actions(workspace, audit.audit_ref)} == {"Not started"}
+    assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
 
 
 @pytest.mark.parametrize("saved_by", SAVED_BY)
@@ -219,7 +209,7 @@ def test_an_action_hidden_under_the_no_cell_merged_over_it_says_so(
 
     edit_tracker(workspace, audit, edit, saved_by)
     run(workspace)
-    note = _note(workspace)
+    note = tracker_note(workspace)
     assert (
         f"Row {first[0]}: Action: the Action cell is merged with the No. cell beside it, so the "
         "action is hidden" in note
@@ -264,6 +254,6 @@ def test_a_tracker_saved_again_unchanged_is_set_aside_as_nothing_new(
     assert f"this copy says exactly what the tracker of audit {audit.audit_ref} accepted on" in note
     assert "nothing new to record" in note
     assert statuses(workspace, audit.audit_ref) == history
-    assert {(a.status, a.signed_off_by) for a in _actions(workspace, audit.audit_ref)} == {
+    assert {(a.status, a.signed_off_by) for a in current_actions(workspace, audit.audit_ref)} == {
         ("Completed", "T. Manager")
     }
