@@ -20,6 +20,7 @@ from qaf_docs.records import AuditRecord, EscalationRecord, TrackerRow
 from qaf_docs.register.events import grade_changed, resolution_change
 from qaf_docs.register.store import Register
 from qaf_docs.reports.lifecycle import follow_up_due
+from qaf_docs.reports.names import Children
 
 MISSING_HISTORY_TEXT = "missing_historical_information"  # the form's section of that name
 
@@ -80,6 +81,9 @@ class AuditFacts:
     next_audit_due: date | None = None
     # The moderation's own date, as the form gives it (the tracker and the export show this day).
     moderated_on: date | None = None
+    # The other children the register holds under the child's surname: said as "another child"
+    # in messages, as the child's own names are said as "the child".
+    family: tuple[str, ...] = ()
 
     @property
     def final_grade(self) -> str | None:
@@ -142,6 +146,9 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         if form.get("missing_history")
         else None,
         next_audit_due=follow_up_due(escalation, framework, day) if escalation else None,
+        family=tuple(Children(register.child_names()).family(audit.child_name))
+        if audit.child_name
+        else (),
     )
 
 

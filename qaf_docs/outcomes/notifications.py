@@ -20,8 +20,9 @@
 No message names the child, whatever ``show_child_names`` says: an e-mail is forwarded and kept in
 mailboxes, so it gives the case id and the audit reference (the setting covers forms and the note
 for the child's own record). What people wrote (the summary, actions, reasons) is quoted with the
-child's own names, where the register holds them, said as "the child", as reports quote it; the
-case note keeps the words as written.
+child's own names, where the register holds them, said as "the child" (and those of the other
+children it holds under the child's surname, brothers and sisters as far as qaf can tell, as
+"another child"), as reports quote it; the case note keeps the words as written.
 
 The practitioner is the case's allocated worker, found on the roster by name; the team manager is
 the roster's Team Manager of the case's team; the auditor is the audit's. Any other role (Service
@@ -275,8 +276,8 @@ def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str
     if outcome == MISSING_HISTORY:
         return _missing_history_body(facts, person, why)
 
-    def said(text: str) -> str:  # what someone wrote, the child's own names taken out
-        return without_child(text, a.child_name)
+    def said(text: str) -> str:  # what someone wrote, the child's and its family's names taken out
+        return without_child(text, a.child_name, facts.family)
 
     lines = [f"Dear {person.name},", "", happened(outcome, facts), ""]
     if why:
@@ -333,7 +334,7 @@ def _missing_history_body(facts: AuditFacts, person: Person, why: str) -> str:
         lines += [why, ""]
     lines += [
         f'What the auditor wrote under "{title}":',
-        without_child(" ".join((facts.missing_history or "").split()), a.child_name)
+        without_child(" ".join((facts.missing_history or "").split()), a.child_name, facts.family)
         or "(nothing was written there)",
         "",
         f"Audit reference: {a.audit_ref}",

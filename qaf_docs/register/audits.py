@@ -132,6 +132,14 @@ class AuditBook(Connection):
         row = self._db.execute("SELECT * FROM audits WHERE audit_ref = ?", (audit_ref,)).fetchone()
         return self._audit(row) if row else None
 
+    def child_names(self) -> list[str]:
+        """Return every child's name the register holds (only where ``show_child_names`` was on
+        when the child was drawn), to keep them out of what is quoted beyond the child's record."""
+        rows = self._db.execute(
+            "SELECT DISTINCT child_name FROM audits WHERE COALESCE(child_name, '') <> ''"
+        )
+        return [r[0] for r in rows]
+
     @staticmethod
     def _audit(r: Row) -> AuditRecord:
         return AuditRecord(

@@ -3,7 +3,10 @@
 Workers become "Worker A", "Worker B" … given per report, in the order of the first audit each
 appears in (so a label says nothing about a name, and one report's labels are not another's); other
 people the register knows (auditors, moderators, workers outside the report) become "[name removed]";
-a child's names (first name, surname or both, any case) become "the child".
+a child's names (first name, surname or both, any case) become "the child", and those of the other
+children the register holds under the child's surname (brothers and sisters, as far as qaf can
+tell: an auditor writes them as readily) "another child". A name the register does not hold (a
+sibling never audited, with ``show_child_names`` off) cannot be known, so it stays.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from qaf_docs.records import AuditResult
 
 NO_NAME = "[name removed]"
 CHILD = "the child"
+ANOTHER_CHILD = "another child"
 #: Where a replaced name starts a sentence, its replacement starts with a capital.
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s+|\n\s*)$")
 
@@ -33,6 +37,7 @@ class Pseudonyms:
         workers = sorted(first, key=lambda w: (first[w], w))
         self.names = {w: f"Worker {_letters(i)}" for i, w in enumerate(workers)}
         people = {p for a in results for p in (a.worker, a.auditor, a.moderator) if p}
+        self._children = Children(a.child_name for a in results)
         # Longest first so "Sam Jones" goes before "Sam"; whole words only.
         self._pattern = _words(people | set(self.names), flags=0)
 
@@ -43,10 +48,32 @@ class Pseudonyms:
     def scrub(self, text: str, child: str | None = None) -> str:
         """Return ``text`` with every known name replaced: workers by pseudonym, others by
         "[name removed]", and the names of ``child`` (the audit's child, where the register holds
-        it) by "the child"."""
+        it) by "the child", its brothers' and sisters' by "another child"."""
         if self._pattern:
             text = self._pattern.sub(lambda m: self.names.get(m.group(0), NO_NAME), text)
-        return without_child(text, child)
+        return self._children.scrub(text, child)
+
+
+class Children:
+    """Every child's name the register holds, to take a child's and its family's names out of
+    what is quoted about it."""
+
+    def __init__(self, names: Iterable[str | None]) -> None:
+        self._by_surname: dict[str, set[str]] = {}
+        for name in names:
+            full = " ".join((name or "").split())
+            if _surname(full):
+                self._by_surname.setdefault(_surname(full), set()).add(full)
+
+    def family(self, child: str | None) -> list[str]:
+        """The other children held under ``child``'s surname (any case), sorted."""
+        full = " ".join((child or "").split())
+        same = self._by_surname.get(_surname(full), set())
+        return sorted(n for n in same if n.casefold() != full.casefold())
+
+    def scrub(self, text: str, child: str | None) -> str:
+        """``text`` with ``child``'s names said as "the child", its family's as "another child"."""
+        return without_child(text, child, self.family(child))
 
 
 def child_names(child: str | None) -> set[str]:
@@ -57,17 +84,27 @@ def child_names(child: str | None) -> set[str]:
     return {w for w in words if len(w.strip("'’.")) > 1}
 
 
-def without_child(text: str, child: str | None) -> str:
-    """Return ``text`` with the child's names (whole words, any case) replaced by "the child"."""
-    pattern = _words(child_names(child), flags=re.IGNORECASE)
+def without_child(text: str, child: str | None, family: Iterable[str] = ()) -> str:
+    """Return ``text`` with the child's names (whole words, any case) replaced by "the child",
+    and those of ``family`` (other children) by "another child"."""
+    own = {n.casefold() for n in child_names(child)}
+    others = {n for f in family for n in child_names(f) if n.casefold() not in own}
+    pattern = _words(child_names(child) | others, flags=re.IGNORECASE)
     if not pattern or not text:
         return text
 
     def replace(m: re.Match[str]) -> str:
+        said = CHILD if m.group(0).casefold() in own else ANOTHER_CHILD
         start = _SENTENCE_START.search(text[: m.start()]) is not None
-        return CHILD[0].upper() + CHILD[1:] if start else CHILD
+        return said[0].upper() + said[1:] if start else said
 
     return pattern.sub(replace, text)
+
+
+def _surname(full: str) -> str:
+    """A full name's last word, folded ("" for a name of one word: no surname to go by)."""
+    words = full.split()
+    return words[-1].casefold() if len(words) > 1 else ""
 
 
 def _words(names: set[str], *, flags: int) -> re.Pattern[str] | None:

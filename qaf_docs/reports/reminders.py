@@ -22,7 +22,7 @@ from qaf_docs.records import AWAITING_RETURN, NOT_BACK, AuditResult, EscalationR
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
 from qaf_docs.reports.lifecycle import unallocated
-from qaf_docs.reports.names import without_child
+from qaf_docs.reports.names import Children
 from qaf_docs.safe_output import atomic_write, name_key, windows_name
 
 SOON = timedelta(days=7)
@@ -109,7 +109,9 @@ def plan_reminders(
     open_escalations = register.escalations(open_only=True)
     concerns = {e.audit_ref: e for e in open_escalations if e.level == CONCERN_LEVEL}
     results = register.results(today=today)
-    _escalations(book, open_escalations, {r.audit_ref: r for r in results}, framework_for)
+    # What people wrote is quoted with the child's and its family's names taken out.
+    quote = Children(r.child_name for r in results).scrub
+    _escalations(book, open_escalations, {r.audit_ref: r for r in results}, framework_for, quote)
     for r in results:
         if r.status in NOT_BACK and r.due_on and r.due_on <= today + SOON:
             auditor = next(
@@ -152,7 +154,7 @@ def plan_reminders(
         ]
         for person in moderators:
             book.add(person, MODERATION, "Audits to moderate", items)
-    _managers(book, results, concerns, today)
+    _managers(book, results, concerns, today, quote)
     return ReminderPlan(
         sorted(book.reminders.values(), key=lambda r: sorted(r.sections)[0][0]), book.warnings
     )
@@ -169,6 +171,7 @@ def _escalations(
     open_escalations: list[EscalationRecord],
     audits: dict[str, AuditResult],
     framework_for: Callable[[str], Framework],
+    quote: Callable[[str, str | None], str],
 ) -> None:
     for e in open_escalations:
         audit = audits.get(e.audit_ref)
@@ -179,7 +182,7 @@ def _escalations(
         duty = level.who_resolves() if level else ""
         responsible = level.responsible if level else []
         roles = [*e.roles, *(r for r in responsible if fold(r) not in map(fold, e.roles))]
-        reason = without_child(e.reason, audit.child_name if audit else None)
+        reason = quote(e.reason, audit.child_name if audit else None)
         for role in roles:
             # The case's team's holders of the role, as its notifications (messages.for_team);
             # a Team Manager is only ever the case's own team's, never another team's.
@@ -239,6 +242,7 @@ def _managers(
     results: list[AuditResult],
     concerns: dict[str, EscalationRecord],
     today: date,
+    quote: Callable[[str, str | None], str],
 ) -> None:
     for r in results:
         if r.status in ("cancelled", "closed") or r.status in AWAITING_RETURN:
@@ -270,11 +274,11 @@ def _managers(
                 f"{r.audit_ref} (case {r.case_id}): an immediate safeguarding concern is open"
             )
         items += [
-            f"{r.audit_ref} (case {r.case_id}): '{without_child(a.description, r.child_name)}' OVERDUE since {uk(a.due_on)}"
+            f"{r.audit_ref} (case {r.case_id}): '{quote(a.description, r.child_name)}' OVERDUE since {uk(a.due_on)}"
             for a in late
         ]
         items += [
-            f"{r.audit_ref} (case {r.case_id}): '{without_child(a.description, r.child_name)}' due {uk(a.due_on)}"
+            f"{r.audit_ref} (case {r.case_id}): '{quote(a.description, r.child_name)}' due {uk(a.due_on)}"
             for a in soon
         ]
         if unsigned:

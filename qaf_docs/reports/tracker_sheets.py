@@ -1,4 +1,10 @@
-"""The tracker's listing sheets: one real Excel table each, statuses in plain words."""
+"""The tracker's listing sheets: one real Excel table each, statuses in plain words.
+
+The tracker is read beyond the QA team (senior managers, boards), so no text typed in a form is
+written here with a child's name in it: an action, its evidence, a moderator's reason, a concern
+and what people said are quoted with the child's names said as "the child" and those of the other
+children the register holds under its surname as "another child" (``names.Children``).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult, case_type_words
 from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import figures, said, sources
-from qaf_docs.reports.names import without_child
+from qaf_docs.reports.names import Children
 from qaf_docs.reports.reaudits import reaudited
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
@@ -50,11 +56,12 @@ def write_all(
     """
     audits(book, snapshot, framework)
     where = domain_grades(book, snapshot, framework)
-    actions(book, snapshot, today)
+    quote = Children(a.child_name for a in snapshot).scrub
+    actions(book, snapshot, today, quote)
     returns_outstanding(book, snapshot, today)
-    moderation(book, snapshot, framework)
-    reaudits(book, snapshot, framework)
-    concerns(book, snapshot)
+    moderation(book, snapshot, framework, quote)
+    reaudits(book, snapshot, framework, quote)
+    concerns(book, snapshot, quote)
     book.table(
         "Close-the-loop checkpoints",
         ["Round", "Checkpoint", "Due", "Actions agreed", "Completed by then", "Share",
@@ -70,7 +77,7 @@ def write_all(
         wrap=(7,),
         empty="No thematic round has every audit back yet, so no checkpoint is set.",
     )  # fmt: skip
-    what_people_said(book, snapshot)
+    what_people_said(book, snapshot, quote)
     indicators(book, snapshot)
     book.table(
         "Warnings",
@@ -208,14 +215,14 @@ _RAG_FILL = {"Completed": GREEN, "On track": GREEN, "Due soon": AMBER, "Complete
              NO_DATE: AMBER, "Overdue": RED}  # fmt: skip
 
 
-def actions(book: Book, snapshot: list[AuditResult], today: date) -> None:
+def actions(book: Book, snapshot: list[AuditResult], today: date, quote: said.Scrub) -> None:
     """Every agreed action with its latest update, evidence, sign-off and RAG."""
     headers = ["Audit ref", "Case ID", "Team", "No.", "Action", "Owner", "Due", "Status",
                "Completed on", "Evidence", "Success criteria", "Signed off", "RAG"]  # fmt: skip
     rows = [
-        [a.audit_ref, a.case_id, a.team, n, x.description, x.owner, x.due_on, x.status,
-         x.completed_on, x.evidence, sources.success_criteria(x), sources.signed_off(x),
-         rag(x, today)]
+        [a.audit_ref, a.case_id, a.team, n, quote(x.description, a.child_name), x.owner,
+         x.due_on, x.status, x.completed_on, quote(x.evidence, a.child_name),
+         quote(sources.success_criteria(x), a.child_name), sources.signed_off(x), rag(x, today)]
         for a in snapshot for n, x in enumerate(a.actions, start=1)
     ]  # fmt: skip
     narrow = {2: 16.0, 4: 40.0, 5: 16.0, 9: 32.0, 10: 22.0, 11: 14.0}
@@ -251,7 +258,9 @@ def returns_outstanding(book: Book, snapshot: list[AuditResult], today: date) ->
             book.put(ws, r, 6, row[6], book.fills[RED])
 
 
-def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
+def moderation(
+    book: Book, snapshot: list[AuditResult], framework: Framework, quote: said.Scrub
+) -> None:
     """Audits a moderator looked at: grade kept or changed, by whom and why."""
     rows = []
     for a in figures.counted(snapshot):
@@ -266,7 +275,7 @@ def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) ->
         rows.append([
             a.audit_ref, a.case_id, a.team, a.auditor, a.moderator, sources.moderation_kind(a),
             sources.moderation_date(a), a.overall_grade, a.moderated_grade, outcome,
-            a.moderation_reason,
+            quote(a.moderation_reason, a.child_name),
         ])  # fmt: skip
     book.table(
         "Moderation",
@@ -289,7 +298,9 @@ def moderation(book: Book, snapshot: list[AuditResult], framework: Framework) ->
     )
 
 
-def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> None:
+def reaudits(
+    book: Book, snapshot: list[AuditResult], framework: Framework, quote: said.Scrub
+) -> None:
     """Re-audits (final grade Inadequate: due the framework's months on, or done) and escalations
     where recorded."""
     done = reaudited(snapshot)
@@ -308,7 +319,7 @@ def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> N
                          sources.reaudit_of(a) or "", ""])  # fmt: skip
         for e in sources.escalations(a) or []:
             rows.append([a.audit_ref, a.case_id, a.team, a.final_grade,
-                         f"Escalated to {e.level}", e.raised_on, e.reason,
+                         f"Escalated to {e.level}", e.raised_on, quote(e.reason, a.child_name),
                          "Resolved" if e.resolved_on else "Open"])  # fmt: skip
     book.table(
         "Re-audits & escalations",
@@ -319,14 +330,14 @@ def reaudits(book: Book, snapshot: list[AuditResult], framework: Framework) -> N
     )
 
 
-def concerns(book: Book, snapshot: list[AuditResult]) -> None:
+def concerns(book: Book, snapshot: list[AuditResult], quote: said.Scrub) -> None:
     """Safeguarding concerns auditors raised (once the register records them), each Open (red)
     until ``qaf escalations --resolve`` closes it, then when, by whom and how, as the export says."""
     recorded = [sources.concerns(a) for a in snapshot]
     rows = [
-        [a.audit_ref, a.case_id, a.team, c.raised_on, c.text, c.escalated_to,
+        [a.audit_ref, a.case_id, a.team, c.raised_on, quote(c.text, a.child_name), c.escalated_to,
          "Resolved" if c.resolved_on else "Open", c.resolved_on, c.resolved_by or "",
-         c.resolution]
+         quote(c.resolution or "", a.child_name)]
         for a, found in zip(snapshot, recorded, strict=True)
         for c in found or []
     ]  # fmt: skip
@@ -359,13 +370,12 @@ def indicators(book: Book, snapshot: list[AuditResult]) -> None:
     )
 
 
-def what_people_said(book: Book, snapshot: list[AuditResult]) -> None:
+def what_people_said(book: Book, snapshot: list[AuditResult], quote: said.Scrub) -> None:
     """Voice of the child, family feedback, practitioners' views and each agency's findings, one
     row per audit that records any of them."""
     rows = []
     for a in snapshot:
-        # The child's name stays out: the sheet is read beyond the QA team.
-        texts = said.sheet_row(a, without_child)
+        texts = said.sheet_row(a, quote)
         if any(texts):
             rows.append([a.audit_ref, a.case_id, a.team, a.practitioner_present, *texts])
     n = len(sources.SECTION_TITLES)
