@@ -120,3 +120,19 @@ def test_a_concerns_message_that_cannot_be_written_is_called_a_safeguarding_conc
     said = " ".join(result.output.split())
     assert f"the message to Sam Service for audit {ref} (safeguarding concern)" in said
     assert f"the message to Sam Service for audit {ref} (escalated)" in said
+
+
+def test_the_audits_history_says_a_concern_was_raised_without_quoting_it(ws: Workspace) -> None:
+    """qaf history, the audit's log, printed the concern as the auditor wrote it, the child's
+    name and all; qaf status and the ingest line (and the watcher's log) never quoted it. It is
+    for the QA officer who acts on it, in qaf escalations, and on the child's record."""
+    [audit] = audits(ws)
+    named = "Childname0 has a bruise; Childname1 says an adult did it."
+    accept(ws, audit, more=lambda form: form.tick("qaf_concern").text("qaf_concern_text", named))
+    history = qaf(ws, "history", audit.audit_ref)
+    [line] = [x for x in history.splitlines() if "safeguarding concern" in x.lower()]
+    assert "Immediate safeguarding concern (number 1, to Team Manager, Service Manager" in line
+    assert "what the auditor wrote is in qaf escalations and the case note" in line
+    assert "childname" not in history.casefold()
+    assert named in qaf(ws, "escalations"), "the QA officer still reads it where they act on it"
+    assert named in notes(ws)[f"100200 {audit.audit_ref} safeguarding concern.txt"]

@@ -9,6 +9,12 @@ escalation it closed is not in the event: both are joined in here, so the line r
 escalation the pathway closed itself (a later audit of the case graded better, or escalated
 further) has no event on the audit that raised it, so its line is made from the escalation, dated
 the day it was resolved.
+
+An immediate safeguarding concern's line says it was raised, its number and who it went to, not
+what the auditor wrote: that text names children as a matter of course, and the history is the
+audit's log (copied into an e-mail or a ticket as it stands), which never quotes what was typed in
+a form (a rejection's reason puts '…' for it too). ``qaf escalations`` lists the concern with its
+text, for the QA officer who acts on it, and its case note goes on the child's record.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from collections.abc import Sequence
 
 from qaf_docs.dates import uk, uk_time
 from qaf_docs.records import AuditEvent, EscalationRecord
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
 
 RESOLVED = "escalation resolved"
 #: Wide enough for "03/12/2026 at 14:05", so a line dated by day only lines up with the others.
@@ -28,10 +35,14 @@ def history_lines(
 ) -> list[str]:
     """Return the audit's history, oldest first, one line per event, resolutions included."""
     unmatched = [e for e in escalations if not e.open]
+    # The "escalated" event of a concern records "<title>: <what the auditor wrote>".
+    concerns = {f"{e.title}: {e.reason}": e for e in escalations if e.level == CONCERN_LEVEL}
     lines: list[tuple[str, str]] = []  # (day, line), in the register's order
     for ev in events:
         reason = ev.reason
-        if ev.event == RESOLVED:
+        if ev.event == "escalated" and ev.reason in concerns:
+            reason = _concern(concerns[ev.reason])
+        elif ev.event == RESOLVED:
             found = next((e for e in unmatched if e.resolution == ev.reason), None)
             if found is not None:
                 unmatched.remove(found)
@@ -51,6 +62,15 @@ def history_lines(
 
 def _line(when: str, event: str, moved: str, reason: str) -> str:
     return f"{when:<{_WHEN_WIDTH}}  {event:<20} {moved:<26} {reason}"
+
+
+def _concern(e: EscalationRecord) -> str:
+    """ "<title> (number N, to ROLES): …", without what the auditor wrote."""
+    to = ", ".join(e.roles) or "the QA team"
+    return (
+        f"{e.title} (number {e.id}, to {to}): what the auditor wrote is in qaf escalations and "
+        "the case note, not here"
+    )
 
 
 def _resolution(e: EscalationRecord, how: str) -> str:
