@@ -115,7 +115,7 @@ def notices(
     for role in roles_to_tell(outcome, facts):
         if roles is not None and role not in roles:
             continue
-        for person, problem, why in _people(role, facts, roster, roster_note, news):
+        for person, problem, why in _people(role, facts, roster, roster_note, news, outcome):
             if person is not None and fold(person.name) in seen:
                 continue
             if person is not None:
@@ -130,13 +130,18 @@ def _where(facts: AuditFacts) -> str:
 
 
 def _people(
-    role: str, facts: AuditFacts, roster: Roster, roster_note: str, news: str
+    role: str, facts: AuditFacts, roster: Roster, roster_note: str, news: str, outcome: str = ""
 ) -> list[tuple[Person | None, str, str]]:
     """Who holds ``role`` for this audit, each with a problem sentence ("" when fine) and, for
     their message, why they are told when they are not the role's holder for the case's team.
 
     A sentence about nobody told says of what (``news``: "its safeguarding concern"): ``qaf
-    status`` lists each sentence once, and a concern's must not merge into its escalation's."""
+    status`` lists each sentence once, and a concern's must not merge into its escalation's.
+
+    Missing historical information goes to a body of the whole area (Brighton & Hove's Monitoring
+    & Evaluation Sub Committee, whose members come from several agencies), so to every holder of
+    the role, team or none: the case's team is no business of theirs, and in a small team it
+    narrows down which child the case id is, so neither their message nor the warning names it."""
     a, where = facts.audit, _where(facts)
     if fold(role) in _PRACTITIONER_ROLES:
         if not a.worker:
@@ -157,23 +162,26 @@ def _people(
             ]
         found = _known(roster.named(a.auditor), a.auditor, role, None, a.auditor_email, where, "")
         return [(*found, "")]
-    if fold(role) == fold(TEAM_MANAGER):
-        if not a.team:  # never every team's manager
+    team = "" if outcome == MISSING_HISTORY else a.team
+    if outcome == MISSING_HISTORY:
+        holders, everyone = roster.with_role(role), False
+    elif fold(role) == fold(TEAM_MANAGER):
+        if not team:  # never every team's manager
             note = f" ({roster_note})" if roster_note else ""
             return [
                 (None, f"{where}: no team is recorded, so no {role} was told of {news}{note}", "")
             ]
-        holders, everyone = roster.with_role(role, a.team), False
+        holders, everyone = roster.with_role(role, team), False
     else:
-        holders, everyone = for_team(roster.with_role(role), a.team)
-    whose = f" of team '{a.team}'" if a.team else ""
+        holders, everyone = for_team(roster.with_role(role), team)
+    whose = f" of team '{team}'" if team else ""
     if not holders:
         # Said as it is at the last run: the next run that finds a holder writes their message.
         because = roster_note or f"no one on the roster is the {role}{whose}"
         then = (
             "once the workspace has a roster that lists them"
             if roster_note
-            else "add them to the roster (Team column)"
+            else "add them to the roster" + (" (Team column)" if team else "")
         )
         missing = (
             f"{where}: nobody in the role {role}{whose} has been told of {news} yet ({because}): "
@@ -182,7 +190,7 @@ def _people(
         )
         return [(None, missing, "")]
     problem = why = ""
-    if everyone and not a.team:
+    if everyone and not team:
         problem = (
             f"{where}: no team is recorded, so every {role} ({len(holders)}) was told of {news}"
         )
