@@ -136,3 +136,22 @@ def test_the_audits_history_says_a_concern_was_raised_without_quoting_it(ws: Wor
     assert "childname" not in history.casefold()
     assert named in qaf(ws, "escalations"), "the QA officer still reads it where they act on it"
     assert named in notes(ws)[f"100200 {audit.audit_ref} safeguarding concern.txt"]
+
+
+def test_a_concern_no_role_is_named_for_goes_to_the_qa_team_in_status_and_escalations(
+    tmp_path: Path, make_workspace: Callable[..., Workspace]
+) -> None:
+    """The multi-agency audit names nobody for a concern: its ingest line said "for the QA
+    team", and qaf status and qaf escalations then said "to " and "to )", to nobody."""
+    ws = make_workspace(tmp_path / "ma", framework="multi-agency-audit", council_name="Testshire")
+    (ws.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    with open_register(ws) as register:
+        plan_audits(register, ws, 1)
+        generate_packs(ws, register)
+    [audit] = audits(ws)
+    accept(ws, audit, more=lambda form: form.tick("qaf_concern").text("qaf_concern_text", BRUISE))
+    status = qaf(ws, "status")
+    assert f"SAFEGUARDING CONCERN {audit.audit_ref} (case 100200) since " in status
+    assert f"{TODAY:%d/%m/%Y}: to the QA team\n" in status
+    assert "Immediate safeguarding concern (" in qaf(ws, "escalations")
+    assert f"({TODAY:%d/%m/%Y}, to the QA team) - {BRUISE} - open" in qaf(ws, "escalations")

@@ -180,7 +180,7 @@ def escalations(
         state = "open" if e.open else f"resolved {uk(e.resolved_on)}{by}: {e.resolution}"
         click.echo(
             f"{e.id}. {e.audit_ref} case {e.case_id}: {e.title} ({uk(e.raised_on)}, "
-            f"to {', '.join(e.roles)}) - {e.reason} - {state}"
+            f"to {', '.join(e.roles) or 'the QA team'}) - {e.reason} - {state}"
         )
 
 

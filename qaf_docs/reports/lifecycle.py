@@ -55,7 +55,8 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
         if e.level == CONCERN_LEVEL:
             lines.append(
                 f"SAFEGUARDING CONCERN {e.audit_ref} (case {e.case_id}) since {uk(e.raised_on)}: "
-                f"to {', '.join(e.roles)}"
+                # As its ingest line says it: a framework that names nobody leaves it to the QA team.
+                f"to {', '.join(e.roles) or 'the QA team'}"
             )
             continue
         lines.append(
