@@ -7,6 +7,8 @@ manager's tracker or an auditor's form may name the child in any cell.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from click.testing import CliRunner
 from conftest import complete_form, drop, pack_docx, plan_audits
@@ -124,3 +126,25 @@ def test_a_files_problems_read_as_numbered_sentences_in_status_and_history(
     assert f"{audit.audit_ref}: (1) Action row 1: due date:" in status, status
     for text in (history, status):
         assert ".;" not in text
+
+
+def test_qaf_ingest_json_gives_a_problem_without_the_text_typed_in_the_file(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """A scheduled script's ``qaf ingest --json`` goes to its log: its problems quoted the due
+    date as typed ("'when Zebedee Quixley is back' is not a concrete date") where the printed
+    line says "see the note" and qaf status puts '…'. A grade qaf offered is still quoted."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    audit = register.audits()[0]
+    form = complete_form(pack_docx(workspace, audit), framework)
+    form.text("qaf_action_1_due", f"when {CHILD} is back").text("qaf_overall_rationale", "")
+    drop(form.save(), workspace.inbox, "form.docx")
+    result = CliRunner().invoke(cli, ["ingest", "--json", "-w", str(workspace.root)])
+    assert result.exit_code == 3, result.output
+    [rejected] = json.loads(result.output)["files"]
+    said = [f"{p['where']}: {p['message']}" for p in rejected["problems"]]
+    assert "Action row 1: due date: '…' is not a concrete date" in said, said
+    assert "Zebedee" not in result.output.replace(str(rejected["note"]), "")
+    assert "Overall rationale: the overall grade 'Good' has no rationale" in said, said
+    assert f"'when {CHILD} is back' is not a concrete date" in note_beside(workspace, "form.docx")

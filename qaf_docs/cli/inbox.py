@@ -48,13 +48,13 @@ def ingest(workspace: Path | None, as_json: bool) -> None:
         # The files were dealt with (recorded, rejected …): say so for each, then the one Error
         # line says what could not be done after them (the tracker, say) and when it will be.
         if as_json:
-            click.echo(json.dumps(_outcomes_json(e.outcomes), indent=2))
+            click.echo(json.dumps(_outcomes_json(ws, e.outcomes), indent=2))
         else:
             _print_outcomes(ws, e.outcomes)
         raise
     unrecorded = [o for o in outcomes if o.problem]
     if as_json:
-        click.echo(json.dumps(_outcomes_json(outcomes), indent=2))
+        click.echo(json.dumps(_outcomes_json(ws, outcomes), indent=2))
     elif not unrecorded:
         _print_outcomes(ws, outcomes, tracker=tracker[-1])
     if unrecorded:
@@ -83,7 +83,13 @@ def _folder_lines(ws: Workspace) -> list[str]:
     ]
 
 
-def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
+def _outcomes_json(ws: Workspace, outcomes: list[Any]) -> dict[str, object]:
+    """What happened to each file, for scripts. A problem quotes no text typed in the file (it
+    may name a child, and a script's output goes to a log): '…' for it, as ``qaf status`` says
+    it; the note beside the file quotes it in full."""
+    from qaf_docs.inbox.reasons import typed_left_out
+
+    offered = _offered(ws) if any(o.findings for o in outcomes) else set()
     results = ("accepted", "rejected", "duplicate", "waiting")
     return {
         "files": [
@@ -94,7 +100,11 @@ def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
                 "detail": o.detail or None,
                 "note": str(o.note) if o.note else None,
                 "problems": [
-                    {"severity": f.severity, "where": f.where, "message": f.message}
+                    {
+                        "severity": f.severity,
+                        "where": typed_left_out(f.where, offered),
+                        "message": typed_left_out(f.message, offered),
+                    }
                     for f in o.findings
                 ],
             }
@@ -102,6 +112,18 @@ def _outcomes_json(outcomes: list[Any]) -> dict[str, object]:
         ],
         "counts": {r: sum(o.result == r for o in outcomes) for r in results},
     }
+
+
+def _offered(ws: Workspace) -> set[str]:
+    """What a problem may quote: the workspace's frameworks' ids and grades (qaf offered them)."""
+    from qaf_docs.workspace import frameworks_of
+
+    framework = frameworks_of(ws)
+    try:
+        found = [framework(name) for name in ws.load_settings().framework_names()]
+    except QafError:  # the files were handled all the same: quote nothing, say what happened
+        return set()
+    return {w for f in found for w in (f.id, *f.scale.grades)}
 
 
 LATEST_CHARS = 140  # one status line per rejected file

@@ -8,7 +8,8 @@ typed into a form or tracker (an action, a status, a date, a grade box) can name
 line keeps a quoted value only where it cannot be a name: digits, dates and punctuation (as a
 case list's problems do), a word qaf itself offered (a grade of the framework, its id), or one
 qaf knows as a vague due date ("ASAP", "TBC").
-Everything else becomes '…', and the note still says it in full.
+Everything else becomes '…', and the note still says it in full. ``qaf ingest --json`` gives each
+problem the same way: a script's output is kept in a log as readily as the watcher's.
 
 Each problem is a sentence or two of its own ("… Choose one of: Good, Inadequate."), so several
 are numbered as the note numbers them, "(1) … Inadequate. (2) Action row 1: …", never run
@@ -33,6 +34,12 @@ _QUOTED = re.compile(r"(?<!\w)'(.*?)'(?!\w)")
 def register_reason(found: Iterable[Finding], offered: Collection[str] = ()) -> str:
     """Return ``found`` as one line, each value typed into the file left out unless it is in
     ``offered`` (compared without case) or can only be a number or a date."""
+    return numbered(typed_left_out(f.line(), offered) for f in found)
+
+
+def typed_left_out(text: str, offered: Collection[str] = ()) -> str:
+    """Return ``text`` with each quoted value as '…', unless it is in ``offered`` (compared
+    without case) or can only be a number, a date or a vague due date."""
     words = {w.casefold() for w in offered} | set(VAGUE_DATES)
 
     def keep(m: re.Match[str]) -> str:
@@ -40,7 +47,7 @@ def register_reason(found: Iterable[Finding], offered: Collection[str] = ()) -> 
         known = value.casefold().strip().rstrip(".!") in words
         return m.group(0) if quotable(value) or known else f"'{LEFT_OUT}'"
 
-    return numbered(_QUOTED.sub(keep, f.line()) for f in found)
+    return _QUOTED.sub(keep, text)
 
 
 def numbered(problems: Iterable[str]) -> str:
