@@ -2,8 +2,9 @@
 
 The child's voice, family feedback (Brighton's three questions to service users), practitioners' and
 managers' views, each agency's contribution and finding (by agency name, never its lead), the theme and
-missing historical information. Quoted text never holds a child's name: the tracker takes the child's
-name out; the reports take out every name the register knows (``names``).
+missing historical information. Quoted text never holds a child's name the register knows: the
+tracker and the reports take the child's and its family's names out (``names.Children``), and the
+reports every staff name the register knows too (``names.Pseudonyms``).
 """
 
 from __future__ import annotations
