@@ -52,7 +52,7 @@ def test_a_sibling_the_register_holds_is_another_child_beyond_the_childs_record(
     form = complete_form(pack_docx(ws, audit), framework, grade="Inadequate")
     form.text("qaf_overall_rationale", "Childname0 shares a room with Childname1 Surname.")
     form.text("qaf_voice_of_child", "Childname0 said childname1 keeps them safe.")
-    form.text("qaf_action_1", ACTION)
+    form.text("qaf_action_1", ACTION).text("qaf_action_2", "See Childname0")
     form.tick("qaf_concern").text("qaf_concern_text", CONCERN)
     drop(form.save(), ws.inbox, "form.docx")
     [outcome] = ingest_inbox(ws, settle_s=0.05)
@@ -80,6 +80,8 @@ def test_a_sibling_the_register_holds_is_another_child_beyond_the_childs_record(
     assert "See the child and another child alone" in tracker["Actions"]
     assert "Another child said the child was hit by an adult." in tracker["Concerns"]
     assert "The child said another child keeps them safe." in tracker["What people said"]
+    # Kept with a warning that quotes it: the Warnings sheet quoted the child's name.
+    assert any("'See the child' is too vague" in w for w in tracker["Warnings"])
 
     report = document_text(ws.outbox / "reports" / f"QA_report_{quarter}.docx")
     assert "childname" not in report.casefold()

@@ -1,9 +1,10 @@
 """The tracker's listing sheets: one real Excel table each, statuses in plain words.
 
 The tracker is read beyond the QA team (senior managers, boards), so no text typed in a form is
-written here with a child's name in it: an action, its evidence, a moderator's reason, a concern
-and what people said are quoted with the child's names said as "the child" and those of the other
-children the register holds under its surname as "another child" (``names.Children``).
+written here with a child's name in it: an action, its evidence, a moderator's reason, a concern,
+what people said and a warning that quotes any of them are quoted with the child's names said as
+"the child" and those of the other children the register holds under its surname as "another
+child" (``names.Children``).
 """
 
 from __future__ import annotations
@@ -82,7 +83,8 @@ def write_all(
     book.table(
         "Warnings",
         ["Audit ref", "Case ID", "Warning"],
-        [[a.audit_ref, a.case_id, w] for a in snapshot for w in a.warnings],
+        # A warning may quote what was typed ("'See <name>' is too vague to be SMART").
+        [[a.audit_ref, a.case_id, quote(w, a.child_name)] for a in snapshot for w in a.warnings],
         wrap=(2,),
     )
     return where
