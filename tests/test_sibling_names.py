@@ -101,3 +101,21 @@ def test_a_child_of_another_family_is_left_as_written() -> None:
         "Tara visited another child and the child."
     )
     assert children.family("Tara Other") == []
+
+
+def test_the_family_surname_reads_as_what_it_means_not_word_for_word() -> None:
+    """A surname said of the family, a parent or a sibling qaf does not hold reads as what it
+    means: it read "the the child family", "Mrs the child" and "Octavius the child"."""
+    scrub = Children(["Zebedee Quixley", "Philomena Quixley"]).scrub
+    said = scrub(
+        "Met the Quixley family; Mrs Quixley said Octavius Quixley and Philomena Quixley were "
+        "at school. The Quixleys' home was warm. Visit Quixley again.",
+        "Zebedee Quixley",
+    )
+    assert said == (
+        "Met the child's family; a family member said a family member and another child were "
+        "at school. The child's home was warm. Visit the child again."
+    )
+    assert "Quixley" not in scrub(
+        "Quixley household tidy; the Quixleys' children", "Zebedee Quixley"
+    )

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from qaf_docs.records import AuditResult
 
@@ -86,19 +86,61 @@ def child_names(child: str | None) -> set[str]:
 
 def without_child(text: str, child: str | None, family: Iterable[str] = ()) -> str:
     """Return ``text`` with the child's names (whole words, any case) replaced by "the child",
-    and those of ``family`` (other children) by "another child"."""
+    and those of ``family`` (other children) by "another child".
+
+    The family's surname said of its people reads as what it means, not word for word: "the
+    Smith family" and "the Smiths" are "the child's family", "Mrs Smith" and a first name qaf does
+    not know before the surname ("Octavius Smith", a sibling never drawn, a parent) are "a family
+    member" (before, "the the child family" and "Octavius the child")."""
     own = {n.casefold() for n in child_names(child)}
     others = {n for f in family for n in child_names(f) if n.casefold() not in own}
     pattern = _words(child_names(child) | others, flags=re.IGNORECASE)
     if not pattern or not text:
         return text
+    known = own | {n.casefold() for n in others}
+    text = _family_said(text, _surname(" ".join((child or "").split())), known)
 
     def replace(m: re.Match[str]) -> str:
         said = CHILD if m.group(0).casefold() in own else ANOTHER_CHILD
-        start = _SENTENCE_START.search(text[: m.start()]) is not None
-        return said[0].upper() + said[1:] if start else said
+        return _capital_if_first(text, m.start(), said)
 
     return pattern.sub(replace, text)
+
+
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?"
+_FAMILY_NOUNS = r"family|household|home|children|parents"
+
+
+def _family_said(text: str, surname: str, known: set[str]) -> str:
+    """``text`` with the phrases that use the child's surname for its family said without it."""
+    if not surname:
+        return text
+    name = rf"(?i:{re.escape(surname)})"
+    owner = rf"{name}(?:s['’]|['’]s|s)?"
+    noun = rf"\s+(?i:({_FAMILY_NOUNS}))"
+    for family in (rf"\b(?i:the)\s+{owner}(?:{noun})?(?!\w)", rf"(?<!\w){owner}{noun}(?!\w)"):
+        text = _sub_said(family, text, lambda m: f"the child's {(m[1] or 'family').lower()}")
+    text = _sub_said(rf"\b{_TITLES}\s+{name}(?!\w)", text, lambda m: "a family member")
+
+    def someone(m: re.Match[str]) -> str:
+        # A capitalised word that starts a sentence may be any word ("Visit Smith on Monday").
+        if m[1].casefold() in known or _SENTENCE_START.search(text[: m.start()]):
+            return m[0]
+        return "a family member"
+
+    return re.sub(rf"(?<!\w)([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s+{name}(?!\w)", someone, text)
+
+
+def _sub_said(pattern: str, text: str, said: Callable[[re.Match[str]], str]) -> str:
+    """``text`` with each match of ``pattern`` replaced by what ``said`` gives for it, with a
+    capital where it starts a sentence."""
+    return re.sub(pattern, lambda m: _capital_if_first(text, m.start(), said(m)), text)
+
+
+def _capital_if_first(text: str, at: int, said: str) -> str:
+    """``said``, with a capital where it starts a sentence of ``text`` at ``at``."""
+    start = _SENTENCE_START.search(text[:at]) is not None
+    return said[0].upper() + said[1:] if start else said
 
 
 def _surname(full: str) -> str:
