@@ -307,6 +307,9 @@ def build(path: Path) -> None:
         ["r.name", "r.graded", "r.good", "r.inadequate"],
         end_if=True,
     )
+    doc.add_paragraph("{%p if trend_covers %}")  # re-audits are not samples: left out, and said
+    doc.add_paragraph("{{ trend_covers }}")
+    doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("Is anyone better off", level=1)
     doc.add_paragraph("{{ headline.actions_line }}")

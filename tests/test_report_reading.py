@@ -148,3 +148,59 @@ def test_a_round_is_compared_with_earlier_rounds_of_its_own_framework(
     text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
     assert "No earlier Multi-agency audit round has audits to compare with" in text
     assert "Actions for the next round" in text
+
+
+def test_the_trend_of_sampled_audits_leaves_re_audits_out_and_says_so(
+    workspace: Workspace,
+) -> None:
+    # Re-audits (cases chosen for an Inadequate grade three months before) were counted in the
+    # quarter's trend as if sampled: two inadequate re-audits turned "stayed at 100%" into "fell
+    # from 100% to 50%", a fall in practice that no sampled audit showed.
+    earlier = [audit(i, "Good", on=date(2026, 5, 4)) for i in (1, 2)]
+    sampled = [audit(i, "Good", on=date(2026, 8, 3)) for i in (3, 4)]
+    again = [
+        audit(
+            i, "Inadequate", on=date(2026, 8, 5), round_id="2026-08-reaudit", round_kind="reaudit"
+        )
+        for i in (5, 6)
+    ]
+    fake: Any = FakeRegister(earlier + sampled + again)
+    text = document_text(build_period_report(workspace, fake, Q3, DAY))
+    assert (
+        "Leaving out re-audits, compared with the previous quarter (April to June 2026, 2 graded "
+        "audits): good or better stayed at 100%; inadequate stayed at 0%."
+    ) in text
+    assert "fell from 100% to 50%" not in text
+    assert "The trend counts sampled audits only and leaves out re-audits" in text
+    assert "2 re-audits are left out of these quarters; what came of each is under Cases " in text
+    # The Summary's own figures still count every audit of the quarter, re-audits too.
+    assert "50% of 4 graded audits were good or better" in text
+    one: Any = FakeRegister(earlier + sampled + again[:1])
+    text = document_text(build_period_report(workspace, one, Q3, DAY))
+    assert "1 re-audit is left out of these quarters; what came of it is under" in text
+    none: Any = FakeRegister(earlier + sampled)
+    text = document_text(build_period_report(workspace, none, Q3, DAY))
+    assert "There was no re-audit in these quarters." in text
+    assert "Compared with the previous quarter (April to June 2026" in text
+
+
+def test_a_rounds_trend_keeps_re_audit_rounds_apart_from_sampled_rounds(
+    workspace: Workspace,
+) -> None:
+    # A random-sample round's trend listed the re-audit round before it among "earlier rounds".
+    first = audit(1, "Good", round_id="2026-05-simple", on=date(2026, 5, 4))
+    reaudit = audit(
+        2, "Inadequate", round_id="2026-06-reaudit", on=date(2026, 6, 10), round_kind="reaudit"
+    )
+    mine = [audit(i, "Good", round_id="2026-07-simple") for i in (3, 4)]
+    fake: Any = FakeRegister([first, reaudit, *mine])
+    text = document_text(build_round_report(workspace, fake, "2026-07-simple", DAY))
+    assert "Compared with the previous round (2026-05-simple, 1 graded audit)" in text
+    assert "2026-06-reaudit" not in text
+    assert "The trend is of sampled rounds only and leaves out re-audit rounds" in text
+    later = audit(5, "Good", round_id="2026-09-reaudit", on=date(2026, 9, 10), round_kind="reaudit")
+    fake = FakeRegister([first, reaudit, *mine, later])
+    text = document_text(build_round_report(workspace, fake, "2026-09-reaudit", DAY))
+    assert "Compared with the previous round (2026-06-reaudit, 1 graded audit)" in text
+    assert "2026-07-simple" not in text and "2026-05-simple" not in text
+    assert "This is a re-audit round, so its trend is of earlier re-audit rounds only" in text

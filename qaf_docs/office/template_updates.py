@@ -82,6 +82,7 @@ _NAMES: dict[str, dict[str, str]] = {
         "trend": "Trend against earlier periods",
         "trend_note": "the sentence that replaces a trend of one period (nothing earlier to "
         "compare with)",
+        "trend_covers": "what the trend counts (sampled audits; re-audits are left out)",
         "reaudit_summary": "Cases audited again (improved, same or worse)",
         "reaudits": "Cases audited again (improved, same or worse)",
         "voices": "What children and families said",

@@ -48,10 +48,14 @@ def build_period_report(
     if not chosen and warnings is not None:
         future = " (the period has not begun yet)" if period.start > today else ""
         warnings.append(f"there are no audits in {period.title}{future}; the report says so.")
-    trend = [(p.label, figures.in_period(results, p.start, p.end))
+    every = [(p.label, figures.in_period(results, p.start, p.end))
              for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
-    while len(trend) > 1 and not trend[0][1]:
-        trend.pop(0)  # periods before the first audit say nothing; a gap after it does
+    while len(every) > 1 and not every[0][1]:
+        every.pop(0)  # periods before the first audit say nothing; a gap after it does
+    # A re-audit is not a sample: its case was chosen for an Inadequate grade, so the trend of
+    # sampled audits leaves it out (its outcome is under Cases audited again).
+    trend = [(label, reaudits.sampled(items)) for label, items in every]
+    left_out = [len(items) - len(kept) for (_, items), (_, kept) in zip(every, trend, strict=True)]
     title = f"Case file audit report: {period.title}"
     missed = reaudits.reaudits_missed(
         results, workspace.load_framework(), period.start, period.end, today
@@ -66,6 +70,7 @@ def build_period_report(
         "is_round": False,
         "close_loop": False,
         "scope": "period",
+        "trend_covers": reaudits.trend_covers(left_out, period.noun),
         # Only a period with tier-one audits: other frameworks' reports are as they were.
         "tier_one": tier_one.activity(
             results,
@@ -81,8 +86,9 @@ def build_period_report(
     due = (period.noun, figures.due_in(results, period.start, period.end))
     before = period.previous(1)[0].title
     return _render(
-        workspace, results, chosen, trend, title, extra, target, today, due=due, previous=before
-    )
+        workspace, results, chosen, trend, title, extra, target, today, due=due, previous=before,
+        reaudits_left_out=sum(left_out[-2:]) > 0,
+    )  # fmt: skip
 
 
 def build_round_report(
@@ -98,10 +104,13 @@ def build_round_report(
         raise QafError(f"Round {round_id} holds no audits, so there is nothing to report on.")
     # The trend is of rounds of the same framework: a multi-agency round's grades say nothing
     # of whether the collaborative audits before it were getting better.
+    # Nor is a re-audit round set beside sampled rounds: its cases were chosen for an Inadequate
+    # grade. A re-audit round's trend is of re-audit rounds.
     own = {a.framework_id for a in chosen}
+    reaudit_round = bool(chosen) and not reaudits.sampled(chosen)
     by_round: dict[str, list[AuditResult]] = {}
     for a in figures.counted(results):
-        if a.framework_id in own:
+        if a.framework_id in own and (a.round_kind == reaudits.REAUDIT_KIND) == reaudit_round:
             by_round.setdefault(a.round_id, []).append(a)
     order = sorted(by_round, key=lambda r: figures.round_start(by_round[r]) or date.min)
     earlier = (
@@ -121,6 +130,9 @@ def build_round_report(
         "is_round": thematic,
         "close_loop": thematic,
         "scope": "round",
+        "trend_covers": reaudits.round_trend_covers(reaudit_round)
+        if len(trend) > 1 or reaudit_round
+        else "",
         "tier_one": None,  # counted against the months of a period, not a round
         "reaudits_missed": [],  # a round's own re-audits are in its Inadequate count
         "checkpoints_note": ""
@@ -202,6 +214,7 @@ def _render(
     *,
     due: tuple[str, list[AuditResult]] | None = None,
     previous: str = "",
+    reaudits_left_out: bool = False,
 ) -> Path:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -218,7 +231,7 @@ def _render(
     template = workspace.template(REPORT_TEMPLATE)
     context = build_context(
         results, chosen, framework, today=today, target=goal, trend=trend, scope=extra["scope"],
-        due=due, previous_title=previous,
+        due=due, previous_title=previous, reaudits_left_out=reaudits_left_out,
     )  # fmt: skip
     context.update(extra)
     context.update(title=title, council=settings.council_name, built=f"{today:%d %B %Y}",

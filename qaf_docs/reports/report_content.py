@@ -52,13 +52,15 @@ def build_context(
     scope: str = "period",
     due: tuple[str, list[AuditResult]] | None = None,
     previous_title: str = "",
+    reaudits_left_out: bool = False,
 ) -> dict[str, Any]:
     """Return the template's values for the audits ``chosen`` (a period or a round).
 
     ``due``: a period's noun ("quarter") and the audits due back in it, among which its late and
     overdue returns are counted (``figures``); a round's are counted among its own audits.
     ``trend``: the earlier periods or rounds, oldest first, then this one; the Summary compares
-    this one with the one before it, called ``previous_title`` ("April to June 2026")."""
+    this one with the one before it, called ``previous_title`` ("April to June 2026"), saying so
+    when ``reaudits_left_out`` of the two (the trend is of sampled audits)."""
     scale = framework.scale
     trend_label = "Round" if scope == "round" else "Period"
     noun = due[0] if due else scope
@@ -125,6 +127,7 @@ def build_context(
             trend_rows[-2:],
             noun,
             previous_title or (trend_rows[-2].name if len(trend_rows) > 1 else ""),
+            reaudits_left_out=reaudits_left_out,
         ),
         "noun": noun,
         # A framework whose audit tool has no moderation step is never "not moderated yet".
