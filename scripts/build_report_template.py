@@ -204,6 +204,12 @@ def build(path: Path) -> None:
          "{{ tier_one.total.returned }}", "{{ tier_one.total.share }}"],
     )  # fmt: skip
     doc.add_paragraph("{{ tier_one.cycle }} {{ tier_one.coverage }}")
+    doc.add_paragraph("{%p if tier_one.concerns %}")  # B&NES: what is done about the concerns
+    doc.add_paragraph().add_run("What these audits found and what is being done").bold = True
+    doc.add_paragraph("{%p for s in tier_one.concerns %}")
+    doc.add_paragraph("{{ s }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if themes or asks_theme %}")
     doc.add_heading("{{ theme_title }}", level=2)

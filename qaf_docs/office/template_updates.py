@@ -66,6 +66,8 @@ _NAMES: dict[str, dict[str, str]] = {
         "tier_one": "Tier one audit activity (audits expected and returned by auditor role, and "
         "how many social workers had a case audited within their cycle), shown for a period "
         "with tier-one rounds",
+        "tier_one.concerns": "what the tier one audits found and what is being done (grades "
+        "below good, actions agreed, re-audits, safeguarding concerns)",
         "themes": _THEMES,
         "asks_theme": _THEMES,
         "theme_title": _THEMES,
@@ -236,6 +238,13 @@ def _word_parts(template: Path) -> set[str]:
         tested = [test, *test.find_all(nodes.Name)]
         found |= {f"if:{t.name}" for t in tested if isinstance(t, nodes.Name) and t.name in names}
     found |= {f"field:{a or b}" for a, b in _FIELD.findall(xml)}
+    # A part added inside a section the template already has ("tier_one.concerns") is named too.
+    found |= {
+        part
+        for g in tree.find_all(nodes.Getattr)
+        if isinstance(g.node, nodes.Name)
+        and (part := f"{g.node.name}.{g.attr}") in _NAMES[REPORT_TEMPLATE]
+    }
     return found
 
 

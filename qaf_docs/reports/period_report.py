@@ -17,6 +17,7 @@ from qaf_docs import clock
 from qaf_docs.dates import uk
 from qaf_docs.errors import QafError, TemplateError, unknown_round
 from qaf_docs.frameworks import Framework
+from qaf_docs.frameworks.scale import Scale
 from qaf_docs.records import AuditResult
 from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
@@ -24,7 +25,7 @@ from qaf_docs.reports import figures, reaudits, report_charts, tier_one
 from qaf_docs.reports.figures import pct
 from qaf_docs.reports.names import Pseudonyms, without_child
 from qaf_docs.reports.periods import Period
-from qaf_docs.reports.report_content import build_context
+from qaf_docs.reports.report_content import build_context, with_steps
 from qaf_docs.safe_output import atomic_write, windows_name
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates, frameworks_of
 
@@ -80,6 +81,7 @@ def build_period_report(
             noun=period.noun,
             title=period.title,
             today=today,
+            scale=_tier_one_scale(workspace, chosen),
         ),
     }
     target = period_report_path(workspace, period)
@@ -168,6 +170,12 @@ def build_round_report(
     return _render(workspace, results, chosen, trend, title, extra, target, today, framework)
 
 
+def _tier_one_scale(workspace: Workspace, chosen: list[AuditResult]) -> Scale | None:
+    """The grades of the period's tier-one audits' framework (B&NES's), or None without any."""
+    found = next((a.framework_id for a in chosen if a.round_kind == tier_one.KIND), None)
+    return frameworks_of(workspace)(found).scale if found else None
+
+
 def _theme(register: Register, round_id: str) -> str:
     """A deep dive's theme as its round was drawn ("Neglect (Latest Category of Abuse)"), or ""."""
     row = register.round_row(round_id) or {}
@@ -234,6 +242,8 @@ def _render(
         due=due, previous_title=previous, reaudits_left_out=reaudits_left_out,
     )  # fmt: skip
     context.update(extra)
+    # A period's tier-one shortfalls lead its next steps (B&NES: what is being done about them).
+    context["next_steps"] = with_steps((extra.get("tier_one") or {}).get("next_steps"), context)
     context.update(title=title, council=settings.council_name, built=f"{today:%d %B %Y}",
                    framework=framework.name if hasattr(framework, "name") else "")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="qaf-report-") as tmp:

@@ -384,4 +384,16 @@ def next_steps(
             if late == 1
             else f"Follow up the {late} actions not completed by their due date."
         )
-    return steps or ["Continue the audit programme as planned."]
+    return steps or [AS_PLANNED]
+
+
+AS_PLANNED = "Continue the audit programme as planned."
+
+
+def with_steps(first: list[str] | None, context: dict[str, Any]) -> list[str]:
+    """The report's next steps with ``first`` (a section's own, such as tier one shortfalls)
+    ahead of them; "Continue … as planned" goes when there is something to do."""
+    steps: list[str] = context["next_steps"]
+    if not first:
+        return steps
+    return [*first, *(s for s in steps if s != AS_PLANNED)]
