@@ -4,6 +4,7 @@ earlier rounds of its own kind of audit."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import zipfile
 from datetime import date
@@ -204,3 +205,45 @@ def test_a_rounds_trend_keeps_re_audit_rounds_apart_from_sampled_rounds(
     assert "Compared with the previous round (2026-06-reaudit, 1 graded audit)" in text
     assert "2026-07-simple" not in text and "2026-05-simple" not in text
     assert "This is a re-audit round, so its trend is of earlier re-audit rounds only" in text
+
+
+def test_each_area_for_development_gets_west_sussexs_five_questions_with_what_was_recorded(
+    workspace: Workspace,
+) -> None:
+    # West Sussex's quarterly report is to explain, for each area for development, why it is a
+    # priority, what was proposed, how it will improve practice, when the difference will show and
+    # how it will be measured. The report only said "To develop: Planning, 2 of 4 audits below good".
+    def planning(i: int, area: str, overall: str, criteria: str = "") -> Any:
+        a = audit(i, overall, on=date(2026, 8, 3))
+        domains = [
+            dataclasses.replace(d, grade=area) if d.domain == "Planning" else d for d in a.domains
+        ]
+        action = dataclasses.replace(a.actions[0], success_criteria=criteria)
+        return dataclasses.replace(a, domains=domains, actions=[action])
+
+    audits = [
+        planning(1, "Inadequate", "Inadequate", "The plan has dates Pat Worker1 agreed"),
+        planning(2, "Requires improvement to be good", "Good"),
+        planning(3, "Good", "Good"),
+    ]
+    text = document_text(build_period_report(workspace, FakeRegister(audits), Q3, DAY))  # type: ignore[arg-type]
+    assert "For each area for development the framework asks the report to explain" in text
+    assert "Planning: 2 of 3 audits below good" in text
+    table = text.split("Planning: 2 of 3 audits below good", 1)[1]
+    assert "Why they are a priority – i.e., how each issue impacts on children’s outcomes" in table
+    assert "From 2 auditors' rationales, the first: “Rationale Planning by Worker A" in table
+    # audit() agrees one action each; audit 1's is completed, audit 2's is open and past due.
+    assert (
+        "2 actions were agreed in the 2 audits graded below good here: 1 completed, 1 still open "
+        "(1 past its due date)."
+    ) in table
+    assert "The action's success criteria: “The plan has dates Worker A agreed”" in table
+    assert "The actions agreed fall due by 17/08/2026. The inadequate audit is re-audited at 3" in (
+        table
+    )
+    assert "in the next quarter's report (now 33%, 2 of 3 audits below good)" in table
+    assert "Pat Worker" not in text
+    # A framework that asks no such questions (the multi-agency audit) gets no such table.
+    other = [dataclasses.replace(a, framework_id="multi-agency-audit") for a in audits]
+    rounds = build_round_report(workspace, FakeRegister(other), "2026-07-simple", DAY)  # type: ignore[arg-type]
+    assert "For each area for development" not in document_text(rounds)

@@ -96,6 +96,8 @@ _NAMES: dict[str, dict[str, str]] = {
         "strengths": "Strengths and areas for development",
         "below_good": "Strengths and areas for development",
         "strengths_note": "Strengths and areas for development",
+        "development": "for each area for development, the framework's questions (why it is a "
+        "priority, what was proposed …) with what the audits record towards each",
         "examples": "Good practice to share",
         "reaudits_due": "the re-audits due",
         "reaudits_missed": "the re-audits that fell due and were not done",

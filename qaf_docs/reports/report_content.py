@@ -13,7 +13,7 @@ from typing import Any
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult, case_type_words
-from qaf_docs.reports import figures, reaudits, said, summary
+from qaf_docs.reports import development, figures, reaudits, said, summary
 from qaf_docs.reports.colours import grade_colours
 from qaf_docs.reports.figures import GroupRow, pct
 from qaf_docs.reports.names import Pseudonyms
@@ -151,6 +151,10 @@ def build_context(
         "reaudits": outcomes,
         "reaudit_summary": _reaudit_summary(outcomes, scope, _audited_before(all_results, chosen)),
         "below_good": top(below, "below", 5),
+        # The framework's questions for each area for development (West Sussex's five).
+        "development": development.areas(
+            chosen, top(below, "below", 5), framework, names, _short, today=today, noun=noun
+        ),
         "strengths": strengths,
         "strengths_note": _strengths_note(domains, strengths),
         "examples": _examples(chosen, framework, names),

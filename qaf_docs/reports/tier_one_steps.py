@@ -100,6 +100,10 @@ def _actions(back: list[AuditResult], today: date) -> str:
         return f"1 action was agreed in them to put practice right: {state}."
     if not still:
         state = "all completed"
+    elif not done:
+        state = "none completed yet"
+        if late:
+            state += f", {late} past {'its' if late == 1 else 'their'} due date"
     else:
         state = f"{done} completed and {still} still open"
         if late:
