@@ -231,13 +231,15 @@ def test_each_area_for_development_gets_west_sussexs_five_questions_with_what_wa
     assert "Planning: 2 of 3 audits below good" in text
     table = text.split("Planning: 2 of 3 audits below good", 1)[1]
     assert "Why they are a priority – i.e., how each issue impacts on children’s outcomes" in table
-    assert "From 2 auditors' rationales, the first: “Rationale Planning by Worker A" in table
+    assert "The first of 2 rationales recorded: “Rationale Planning by Worker A" in table
     # audit() agrees one action each; audit 1's is completed, audit 2's is open and past due.
     assert (
         "2 actions were agreed in the 2 audits graded below good here: 1 completed, 1 still open "
         "(1 past its due date)."
     ) in table
-    assert "The action's success criteria: “The plan has dates Worker A agreed”" in table
+    assert (
+        "Success criteria were recorded for 1 of the 2 actions: “The plan has dates Worker A agreed”"
+    ) in table
     assert "The actions agreed fall due by 17/08/2026. The inadequate audit is re-audited at 3" in (
         table
     )

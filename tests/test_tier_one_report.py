@@ -321,8 +321,8 @@ def test_the_section_says_what_the_audits_found_and_what_is_being_done_and_steps
     steps = text.split("Actions for the next quarter", 1)[1]
     assert (
         "Tier one audits: 7 of the 12 expected in April to June 2026 were not returned (Deputy "
-        "Team Manager 3 short, Divisional Director 4 short); agree with each role how the "
-        "shortfall will be made up."
+        "Team Manager 3 short, Divisional Director 4 short); agree with the managers in each "
+        "role how the shortfall will be made up."
     ) in steps
     assert (
         "Tier one audits: 1 social worker had no case audited in the 6 months to 30/06/2026; ask "

@@ -95,7 +95,7 @@ def _rationale(
     quoted = short(names.scrub(text, a.child_name))
     if len(said) == 1:
         return f"The auditor's rationale: “{quoted}”"
-    return f"From {len(said)} auditors' rationales, the first: “{quoted}”"
+    return f"The first of {len(said)} rationales recorded: “{quoted}”"
 
 
 def _actions_of(
@@ -143,9 +143,11 @@ def _success(
         return "No success criteria were recorded for these actions: for the QA lead to write."
     a, text = said[0]
     quoted = short(names.scrub(text, a.child_name))
-    if len(said) == 1:
+    if len(pairs) == 1:
         return f"The action's success criteria: “{quoted}”"
-    return f"Success criteria of {len(said)} of the {len(pairs)} actions, the first: “{quoted}”"
+    of = f"all {len(pairs)}" if len(said) == len(pairs) else f"{len(said)} of the {len(pairs)}"
+    first = ", the first" if len(said) > 1 else ""
+    return f"Success criteria were recorded for {of} actions{first}: “{quoted}”"
 
 
 def _when(found: list[tuple[AuditResult, str, str]], framework: Framework) -> str:

@@ -148,7 +148,7 @@ def next_steps(
         roles = ", ".join(f"{role} {s} short" for role, s in short)
         steps.append(
             f"Tier one audits: {n} of the {expected} expected in {title} {verb} ({roles}); agree "
-            "with each role how the shortfall will be made up."
+            "with the managers in each role how the shortfall will be made up."
         )
     missed, cycle, end = uncovered
     if missed:
