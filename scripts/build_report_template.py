@@ -386,7 +386,7 @@ def build(path: Path) -> None:
     doc.add_paragraph(
         "For each area for development the framework asks the report to explain the questions "
         "below. Beside each is what this {{ scope }}'s audits record towards it, to build on."
-    )
+    ).paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p for d in development %}")
     doc.add_paragraph().add_run("{{ d.name }}: {{ d.below_line }}").bold = True
     table(
