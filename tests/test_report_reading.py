@@ -205,6 +205,10 @@ def test_a_rounds_trend_keeps_re_audit_rounds_apart_from_sampled_rounds(
     assert "Compared with the previous round (2026-06-reaudit, 1 graded audit)" in text
     assert "2026-07-simple" not in text and "2026-05-simple" not in text
     assert "This is a re-audit round, so its trend is of earlier re-audit rounds only" in text
+    # The first re-audit round has none before it, though sampled rounds came before.
+    fake = FakeRegister([first, *mine, later])
+    text = document_text(build_round_report(workspace, fake, "2026-09-reaudit", DAY))
+    assert "No earlier re-audit round of the Collaborative audit has audits to compare with" in text
 
 
 def test_each_area_for_development_gets_west_sussexs_five_questions_with_what_was_recorded(

@@ -121,7 +121,7 @@ def build_context(
         "trend": _group_table(trend_rows, trend_label),
         "trend_note": ""
         if len(trend_rows) > 1
-        else f"No earlier {_earlier(noun, framework)} has audits to compare with, so there is no "
+        else f"No earlier {_earlier(noun, framework, chosen)} has audits to compare with, so there is no "
         "trend yet.",
         "compared": summary.compared_line(
             trend_rows[-2:],
@@ -295,10 +295,14 @@ def _reaudit_summary(outcomes: list[dict[str, Any]], scope: str, before: int) ->
     )
 
 
-def _earlier(noun: str, framework: Framework) -> str:
+def _earlier(noun: str, framework: Framework, chosen: list[AuditResult]) -> str:
     """What the trend compares with: earlier quarters of every audit, or earlier rounds of the
-    round's own framework ("Multi-agency audit round")."""
-    return f"{framework.name} round" if noun == "round" else noun
+    round's own framework ("Multi-agency audit round"), re-audit rounds for a re-audit round."""
+    if noun != "round":
+        return noun
+    if chosen and not reaudits.sampled(chosen):
+        return f"re-audit round of the {framework.name}"
+    return f"{framework.name} round"
 
 
 def _below_line(below: int, graded: int) -> str:
