@@ -204,6 +204,12 @@ def build(path: Path) -> None:
          "{{ tier_one.total.returned }}", "{{ tier_one.total.share }}"],
     )  # fmt: skip
     doc.add_paragraph("{{ tier_one.cycle }} {{ tier_one.coverage }}")
+    doc.add_paragraph("{%p if tier_one.concerns %}")  # B&NES: what is done about the concerns
+    doc.add_paragraph().add_run("What these audits found and what is being done").bold = True
+    doc.add_paragraph("{%p for s in tier_one.concerns %}")
+    doc.add_paragraph("{{ s }}", style="List Bullet")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p if themes or asks_theme %}")
     doc.add_heading("{{ theme_title }}", level=2)
@@ -307,6 +313,9 @@ def build(path: Path) -> None:
         ["r.name", "r.graded", "r.good", "r.inadequate"],
         end_if=True,
     )
+    doc.add_paragraph("{%p if trend_covers %}")  # re-audits are not samples: left out, and said
+    doc.add_paragraph("{{ trend_covers }}")
+    doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("Is anyone better off", level=1)
     doc.add_paragraph("{{ headline.actions_line }}")
@@ -371,6 +380,20 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if not strengths and not below_good %}")
     doc.add_paragraph("No domain was graded in this {{ scope }}.")
     doc.add_paragraph("{%p endif %}")
+    # The framework's questions for each area for development (West Sussex's five): what the
+    # audits record towards each, written in reports/development.py.
+    doc.add_paragraph("{%p if development %}")
+    doc.add_paragraph(
+        "For each area for development the framework asks the report to explain the questions "
+        "below. Beside each is what this {{ scope }}'s audits record towards it, to build on."
+    ).paragraph_format.keep_with_next = True
+    doc.add_paragraph("{%p for d in development %}")
+    doc.add_paragraph().add_run("{{ d.name }}: {{ d.below_line }}").bold = True
+    table(
+        doc, ["The framework asks", "What the audits record"], "d.rows", ["r.question", "r.answer"]
+    )
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("{%p endif %}")
     doc.add_heading("Good practice to share", level=2)
     doc.add_paragraph("{%p for e in examples %}")
     doc.add_paragraph("{{ e.domain }}: “{{ e.text }}”", style="List Bullet")
@@ -432,8 +455,7 @@ def build(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    # A folder given on the command line gets the file instead of templates/ (to compare first).
-    out = Path(sys.argv[1]) / OUT.name if len(sys.argv) > 1 else OUT
+    out = Path(sys.argv[1]) / OUT.name if len(sys.argv) > 1 else OUT  # a folder: to compare first
     out.parent.mkdir(parents=True, exist_ok=True)
     build(out)
     print(f"wrote {out}")

@@ -4,6 +4,7 @@ earlier rounds of its own kind of audit."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import zipfile
 from datetime import date
@@ -148,3 +149,107 @@ def test_a_round_is_compared_with_earlier_rounds_of_its_own_framework(
     text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
     assert "No earlier Multi-agency audit round has audits to compare with" in text
     assert "Actions for the next round" in text
+
+
+def test_the_trend_of_sampled_audits_leaves_re_audits_out_and_says_so(
+    workspace: Workspace,
+) -> None:
+    # Re-audits (cases chosen for an Inadequate grade three months before) were counted in the
+    # quarter's trend as if sampled: two inadequate re-audits turned "stayed at 100%" into "fell
+    # from 100% to 50%", a fall in practice that no sampled audit showed.
+    earlier = [audit(i, "Good", on=date(2026, 5, 4)) for i in (1, 2)]
+    sampled = [audit(i, "Good", on=date(2026, 8, 3)) for i in (3, 4)]
+    again = [
+        audit(
+            i, "Inadequate", on=date(2026, 8, 5), round_id="2026-08-reaudit", round_kind="reaudit"
+        )
+        for i in (5, 6)
+    ]
+    fake: Any = FakeRegister(earlier + sampled + again)
+    text = document_text(build_period_report(workspace, fake, Q3, DAY))
+    assert (
+        "Leaving out re-audits, compared with the previous quarter (April to June 2026, 2 graded "
+        "audits): good or better stayed at 100%; inadequate stayed at 0%."
+    ) in text
+    assert "fell from 100% to 50%" not in text
+    assert "The trend counts sampled audits only and leaves out re-audits" in text
+    assert "2 re-audits are left out of these quarters; what came of each is under Cases " in text
+    # The Summary's own figures still count every audit of the quarter, re-audits too.
+    assert "50% of 4 graded audits were good or better" in text
+    one: Any = FakeRegister(earlier + sampled + again[:1])
+    text = document_text(build_period_report(workspace, one, Q3, DAY))
+    assert "1 re-audit is left out of these quarters; what came of it is under" in text
+    none: Any = FakeRegister(earlier + sampled)
+    text = document_text(build_period_report(workspace, none, Q3, DAY))
+    assert "There was no re-audit in these quarters." in text
+    assert "Compared with the previous quarter (April to June 2026" in text
+
+
+def test_a_rounds_trend_keeps_re_audit_rounds_apart_from_sampled_rounds(
+    workspace: Workspace,
+) -> None:
+    # A random-sample round's trend listed the re-audit round before it among "earlier rounds".
+    first = audit(1, "Good", round_id="2026-05-simple", on=date(2026, 5, 4))
+    reaudit = audit(
+        2, "Inadequate", round_id="2026-06-reaudit", on=date(2026, 6, 10), round_kind="reaudit"
+    )
+    mine = [audit(i, "Good", round_id="2026-07-simple") for i in (3, 4)]
+    fake: Any = FakeRegister([first, reaudit, *mine])
+    text = document_text(build_round_report(workspace, fake, "2026-07-simple", DAY))
+    assert "Compared with the previous round (2026-05-simple, 1 graded audit)" in text
+    assert "2026-06-reaudit" not in text
+    assert "The trend is of sampled rounds only and leaves out re-audit rounds" in text
+    later = audit(5, "Good", round_id="2026-09-reaudit", on=date(2026, 9, 10), round_kind="reaudit")
+    fake = FakeRegister([first, reaudit, *mine, later])
+    text = document_text(build_round_report(workspace, fake, "2026-09-reaudit", DAY))
+    assert "Compared with the previous round (2026-06-reaudit, 1 graded audit)" in text
+    assert "2026-07-simple" not in text and "2026-05-simple" not in text
+    assert "This is a re-audit round, so its trend is of earlier re-audit rounds only" in text
+    # The first re-audit round has none before it, though sampled rounds came before.
+    fake = FakeRegister([first, *mine, later])
+    text = document_text(build_round_report(workspace, fake, "2026-09-reaudit", DAY))
+    assert "No earlier re-audit round of the Collaborative audit has audits to compare with" in text
+
+
+def test_each_area_for_development_gets_west_sussexs_five_questions_with_what_was_recorded(
+    workspace: Workspace,
+) -> None:
+    # West Sussex's quarterly report is to explain, for each area for development, why it is a
+    # priority, what was proposed, how it will improve practice, when the difference will show and
+    # how it will be measured. The report only said "To develop: Planning, 2 of 4 audits below good".
+    def planning(i: int, area: str, overall: str, criteria: str = "") -> Any:
+        a = audit(i, overall, on=date(2026, 8, 3))
+        domains = [
+            dataclasses.replace(d, grade=area) if d.domain == "Planning" else d for d in a.domains
+        ]
+        action = dataclasses.replace(a.actions[0], success_criteria=criteria)
+        return dataclasses.replace(a, domains=domains, actions=[action])
+
+    audits = [
+        planning(1, "Inadequate", "Inadequate", "The plan has dates Pat Worker1 agreed"),
+        planning(2, "Requires improvement to be good", "Good"),
+        planning(3, "Good", "Good"),
+    ]
+    text = document_text(build_period_report(workspace, FakeRegister(audits), Q3, DAY))  # type: ignore[arg-type]
+    assert "For each area for development the framework asks the report to explain" in text
+    assert "Planning: 2 of 3 audits below good" in text
+    table = text.split("Planning: 2 of 3 audits below good", 1)[1]
+    assert "Why they are a priority – i.e., how each issue impacts on children’s outcomes" in table
+    assert "The first of 2 rationales recorded: “Rationale Planning by Worker A" in table
+    # audit() agrees one action each; audit 1's is completed, audit 2's is open and past due.
+    assert (
+        "2 actions were agreed in the 2 audits graded below good here: 1 completed, 1 still open "
+        "(1 past its due date)."
+    ) in table
+    assert (
+        "Success criteria were recorded for 1 of the 2 actions: “The plan has dates Worker A agreed”"
+    ) in table
+    assert "The actions agreed fall due by 17/08/2026. The inadequate audit is re-audited at 3" in (
+        table
+    )
+    assert "in the next quarter's report (now 33%, 2 of 3 audits below good)" in table
+    assert "Pat Worker" not in text
+    # A framework that asks no such questions (the multi-agency audit) gets no such table.
+    other = [dataclasses.replace(a, framework_id="multi-agency-audit") for a in audits]
+    rounds = build_round_report(workspace, FakeRegister(other), "2026-07-simple", DAY)  # type: ignore[arg-type]
+    assert "For each area for development" not in document_text(rounds)

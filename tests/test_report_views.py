@@ -214,3 +214,26 @@ def test_by_month_counts_a_round_in_the_month_it_was_issued(workspace: Workspace
         "Care leaver",
         "Care leaver",
     ]
+
+
+def test_the_trackers_quarterly_trend_leaves_re_audits_out_as_the_reports_do(
+    workspace: Workspace,
+) -> None:
+    # The Trend by quarter chart drew every audit: inadequate re-audits pulled the quarter's share
+    # good or better down beside the Word report's trend, which leaves them out.
+    sampled = [audit(i, "Good", on=date(2026, 8, 3)) for i in (1, 2)]
+    again = [audit(3, "Inadequate", on=date(2026, 8, 5), round_kind="reaudit",
+                   round_id="2026-08-reaudit")]  # fmt: skip
+    path = build_tracker(workspace, FakeRegister(sampled + again), today=DAY)  # type: ignore[arg-type]
+    cells = [list(r) for r in load_workbook(path)["Summary"].iter_rows(values_only=True)]
+    at = next(i for i, r in enumerate(cells) if r[0] == "By quarter")
+    assert cells[at + 2][:4] == ["2026 Q3", 3, 3, 3]  # the table of every audit is kept
+    left = next(i for i, r in enumerate(cells) if r[0] == "By quarter, re-audits left out")
+    assert cells[left + 2][:6] == ["2026 Q3", 2, 2, 2, 1, 0]
+    assert "a re-audit is of a case chosen for an inadequate grade" in cells[left + 3][0]
+    trend = charts(path)["Trend by quarter"]
+    assert f"Summary!$A${left + 3}" in trend  # the chart reads the table without them
+    # Without a re-audit there is one table, and the chart reads it.
+    path = build_tracker(workspace, FakeRegister(sampled), today=DAY)  # type: ignore[arg-type]
+    names = [r[0] for r in load_workbook(path)["Summary"].iter_rows(values_only=True)]
+    assert "By quarter, re-audits left out" not in names

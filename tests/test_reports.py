@@ -383,6 +383,13 @@ def test_typed_text_stays_text_in_the_tracker(workspace: Workspace) -> None:
     [
         ("quarter", "2026Q3", date(2026, 7, 1), date(2026, 9, 30)),
         ("quarter", "2026q1", date(2026, 1, 1), date(2026, 3, 31)),
+        # The ways people write a quarter: with a space, a dash, the quarter first, any case.
+        ("quarter", "2026 Q3", date(2026, 7, 1), date(2026, 9, 30)),
+        ("quarter", "2026-Q3", date(2026, 7, 1), date(2026, 9, 30)),
+        ("quarter", "Q3 2026", date(2026, 7, 1), date(2026, 9, 30)),
+        ("quarter", "q4-2026", date(2026, 10, 1), date(2026, 12, 31)),
+        ("quarter", " 2026/q2 ", date(2026, 4, 1), date(2026, 6, 30)),
+        ("half", "H2 2026", date(2026, 7, 1), date(2026, 12, 31)),
         ("half", "2026H1", date(2026, 1, 1), date(2026, 6, 30)),
         ("year", "2026", date(2026, 1, 1), date(2026, 12, 31)),
     ],
@@ -393,10 +400,33 @@ def test_periods_cover_whole_months(kind: str, text: str, start: date, end: date
     assert period.previous(1)[0].end == start - timedelta(days=1)
 
 
-@pytest.mark.parametrize("kind, text", [("quarter", "2026Q0"), ("half", "2026H1x"), ("year", "26")])
+@pytest.mark.parametrize(
+    "kind, text",
+    [("quarter", "2026Q0"), ("quarter", "Q3 26"), ("quarter", "Q3"), ("half", "2026H1x"),
+     ("year", "26")],
+)  # fmt: skip
 def test_periods_that_are_not_one_are_refused(kind: str, text: str) -> None:
     with pytest.raises(QafError, match="is not a"):
         parse_period(kind, text)
+
+
+def test_a_quarter_qaf_cannot_read_says_what_to_type_and_that_quarters_are_calendar_ones(
+    workspace: Workspace,
+) -> None:
+    # Before, '2026Q5' was refused with "write it like 2026Q3", not saying whether Q1 is January
+    # to March or a financial year's April to June: a report of the wrong months looked right.
+    result = CliRunner().invoke(cli, ["report", "quarter", "2026Q5", "-w", str(workspace.root)])
+    assert result.exit_code != 0
+    said = result.output
+    assert "Q3 2026" in said and "2026 Q3" in said, "the other ways to write it"
+    assert "Q1 is January to March" in said and "April to June, is Q2" in said
+
+
+def test_a_quarter_typed_as_two_words_unquoted_is_one_quarter(workspace: Workspace) -> None:
+    # Before: "Got unexpected extra argument (2026)" for `qaf report quarter Q3 2026`.
+    result = CliRunner().invoke(cli, ["report", "quarter", "Q3", "2026", "-w", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert (workspace.reports_dir / "QA_report_2026Q3.docx").exists()
 
 
 def test_round_report_of_an_unknown_round_is_refused(workspace: Workspace) -> None:

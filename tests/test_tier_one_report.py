@@ -25,7 +25,8 @@ from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cli import cli
 from qaf_docs.demo.synthetic import synthetic_cases, synthetic_roster
 from qaf_docs.frameworks import load_framework
-from qaf_docs.records import AuditResult
+from qaf_docs.records import AuditResult, EscalationRecord
+from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.reports import tier_one
 from qaf_docs.reports.period_report import build_period_report
 from qaf_docs.reports.periods import parse_period
@@ -275,3 +276,68 @@ def test_a_role_without_a_monthly_number_shows_only_with_tier_one_audits() -> No
         12,
         6,
     )
+
+
+def test_the_section_says_what_the_audits_found_and_what_is_being_done_and_steps_lead_on(
+    tmp_path: Path,
+) -> None:
+    # B&NES asks the quarterly report for "what actions CYP social care are taking to mitigate any
+    # concerns arising from such audits". The section had only the counts: an inadequate tier-one
+    # audit, its overdue action, its safeguarding concern and the audits not done went unsaid.
+    ws = init_workspace(tmp_path / "ws", framework="tier-one-manager-audit")
+    results = register_results()
+    bad = dataclasses.replace(
+        results[0],
+        overall_grade="Inadequate",
+        domains=[dataclasses.replace(d, grade="Inadequate") for d in results[0].domains],
+        escalations=[
+            EscalationRecord(
+                1,
+                results[0].audit_ref,
+                results[0].case_id,
+                CONCERN_LEVEL,
+                "Safeguarding concern",
+                ["Service Manager"],
+                date(2026, 4, 8),
+                "Seen at the audit",
+                None,
+                None,
+            )
+        ],
+    )
+    results[0] = bad
+    fake: Any = TierOneRegister(results, ROUNDS)
+    report = build_period_report(ws, fake, parse_period("quarter", "2026Q2"), DAY)
+    text = document_text(report)
+    assert "What these audits found and what is being done" in text
+    assert "1 of the 5 graded tier-one audits found practice below good (inadequate)." in text
+    assert "The inadequate audit is still to be re-audited." in text
+    # Five returned audits, one action each (audit() agrees one): audits 1 and 3 completed it.
+    assert (
+        "5 actions were agreed in them to put practice right: 2 completed and 3 still open, "
+        "3 of those past their due date."
+    ) in text
+    assert "1 safeguarding concern was raised in them and escalated; it is still open." in text
+    steps = text.split("Actions for the next quarter", 1)[1]
+    assert (
+        "Tier one audits: 7 of the 12 expected in April to June 2026 were not returned (Deputy "
+        "Team Manager 3 short, Divisional Director 4 short); agree with the managers in each "
+        "role how the shortfall will be made up."
+    ) in steps
+    assert (
+        "Tier one audits: 1 social worker had no case audited in the 6 months to 30/06/2026; ask "
+        "their manager to choose one of their cases for next month's audit."
+    ) in steps
+    assert "Continue the audit programme as planned." not in steps
+    for name in (*WORKERS, "Bob", *ROLES):
+        assert name not in text, name
+    # None of them below good, nothing agreed, no concern: said as none, not as 0.
+    fine = [dataclasses.replace(a, actions=[]) for a in register_results()]
+    text = document_text(
+        build_period_report(
+            ws, TierOneRegister(fine, ROUNDS), parse_period("quarter", "2026Q2"), DAY
+        )  # type: ignore[arg-type]
+    )
+    assert "All 5 graded tier-one audits found practice good or better." in text
+    assert "No action was agreed in them." in text
+    assert "No safeguarding concern was raised in them." in text

@@ -54,12 +54,15 @@ def report(ctx: click.Context, workspace: Path | None) -> None:
         click.echo(f"Tracker: {path}")
 
 
-def _period_report(kind: str, text: str, workspace: Path | None, parent: Any) -> None:
+def _period_report(kind: str, words: tuple[str, ...], workspace: Path | None, parent: Any) -> None:
     from qaf_docs.register.location import open_register
     from qaf_docs.reports.period_report import build_period_report, period_report_path
     from qaf_docs.reports.periods import parse_period
 
-    period = parse_period(kind, text)  # before opening anything: a bad period writes nothing
+    # "qaf report quarter Q3 2026" unquoted arrives as two words: they are one period.
+    period = parse_period(
+        kind, " ".join(words)
+    )  # before opening anything: a bad one writes nothing
     ws = workspace_at(workspace or parent)
     warnings: list[str] = []
     with open_register(ws) as register:
@@ -88,11 +91,15 @@ def _older_template_note(ws: Workspace) -> None:
 
 
 @report.command()
-@click.argument("quarter")
+@click.argument("quarter", nargs=-1, required=True)
 @workspace_option
 @click.pass_obj
-def quarter(parent: Path | None, quarter: str, workspace: Path | None) -> None:
+def quarter(parent: Path | None, quarter: tuple[str, ...], workspace: Path | None) -> None:
     """Write outbox/reports/QA_report_<QUARTER>.docx for a calendar quarter.
+
+    Write the quarter as 2026Q3, 2026 Q3, Q3 2026 or 2026-Q3. Quarters are of the calendar
+    year: Q1 is January to March, Q2 April to June (a financial year's first quarter), Q3 July
+    to September, Q4 October to December.
 
     Example:
 
@@ -103,11 +110,13 @@ def quarter(parent: Path | None, quarter: str, workspace: Path | None) -> None:
 
 
 @report.command()
-@click.argument("half")
+@click.argument("half", nargs=-1, required=True)
 @workspace_option
 @click.pass_obj
-def half(parent: Path | None, half: str, workspace: Path | None) -> None:
+def half(parent: Path | None, half: tuple[str, ...], workspace: Path | None) -> None:
     """Write outbox/reports/QA_report_<HALF>.docx for January-June (H1) or July-December (H2).
+
+    Write the half as 2026H1, 2026 H1 or H1 2026.
 
     Example:
 
@@ -118,10 +127,10 @@ def half(parent: Path | None, half: str, workspace: Path | None) -> None:
 
 
 @report.command()
-@click.argument("year")
+@click.argument("year", nargs=-1, required=True)
 @workspace_option
 @click.pass_obj
-def year(parent: Path | None, year: str, workspace: Path | None) -> None:
+def year(parent: Path | None, year: tuple[str, ...], workspace: Path | None) -> None:
     """Write outbox/reports/QA_report_<YEAR>.docx for a calendar year.
 
     Example:

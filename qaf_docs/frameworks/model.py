@@ -332,6 +332,17 @@ class Moderation(StrictModel):
     )
 
 
+class DevelopmentQuestion(StrictModel):
+    """A question the framework's report must answer for each area for development (West Sussex:
+    "why they are a priority …"), and what qaf answers it from: ``rationale`` (the auditors' words
+    for the grades below good), ``actions`` (what was agreed and how far it has got), ``success``
+    (the actions' success criteria), ``when`` (their due dates and re-audits), ``measure`` (how the
+    next report will show it), or ``write`` (left for the QA lead to write)."""
+
+    question: str
+    answer: Literal["rationale", "actions", "success", "when", "measure", "write"] = "write"
+
+
 class Framework(StrictModel):
     """A council's audit framework: what is audited, how it is graded, and its timescales."""
 
@@ -354,6 +365,7 @@ class Framework(StrictModel):
     guidance: list[str] = Field(default_factory=list)
     core_areas: list[str] = Field(default_factory=list)
     report_questions: list[str] = Field(default_factory=list)
+    development_questions: list[DevelopmentQuestion] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> Framework:

@@ -66,6 +66,8 @@ _NAMES: dict[str, dict[str, str]] = {
         "tier_one": "Tier one audit activity (audits expected and returned by auditor role, and "
         "how many social workers had a case audited within their cycle), shown for a period "
         "with tier-one rounds",
+        "tier_one.concerns": "what the tier one audits found and what is being done (grades "
+        "below good, actions agreed, re-audits, safeguarding concerns)",
         "themes": _THEMES,
         "asks_theme": _THEMES,
         "theme_title": _THEMES,
@@ -82,6 +84,7 @@ _NAMES: dict[str, dict[str, str]] = {
         "trend": "Trend against earlier periods",
         "trend_note": "the sentence that replaces a trend of one period (nothing earlier to "
         "compare with)",
+        "trend_covers": "what the trend counts (sampled audits; re-audits are left out)",
         "reaudit_summary": "Cases audited again (improved, same or worse)",
         "reaudits": "Cases audited again (improved, same or worse)",
         "voices": "What children and families said",
@@ -93,6 +96,8 @@ _NAMES: dict[str, dict[str, str]] = {
         "strengths": "Strengths and areas for development",
         "below_good": "Strengths and areas for development",
         "strengths_note": "Strengths and areas for development",
+        "development": "for each area for development, the framework's questions (why it is a "
+        "priority, what was proposed …) with what the audits record towards each",
         "examples": "Good practice to share",
         "reaudits_due": "the re-audits due",
         "reaudits_missed": "the re-audits that fell due and were not done",
@@ -235,6 +240,13 @@ def _word_parts(template: Path) -> set[str]:
         tested = [test, *test.find_all(nodes.Name)]
         found |= {f"if:{t.name}" for t in tested if isinstance(t, nodes.Name) and t.name in names}
     found |= {f"field:{a or b}" for a, b in _FIELD.findall(xml)}
+    # A part added inside a section the template already has ("tier_one.concerns") is named too.
+    found |= {
+        part
+        for g in tree.find_all(nodes.Getattr)
+        if isinstance(g.node, nodes.Name)
+        and (part := f"{g.node.name}.{g.attr}") in _NAMES[REPORT_TEMPLATE]
+    }
     return found
 
 

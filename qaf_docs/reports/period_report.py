@@ -17,6 +17,7 @@ from qaf_docs import clock
 from qaf_docs.dates import uk
 from qaf_docs.errors import QafError, TemplateError, unknown_round
 from qaf_docs.frameworks import Framework
+from qaf_docs.frameworks.scale import Scale
 from qaf_docs.records import AuditResult
 from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
@@ -24,7 +25,7 @@ from qaf_docs.reports import figures, reaudits, report_charts, tier_one
 from qaf_docs.reports.figures import pct
 from qaf_docs.reports.names import Pseudonyms, without_child
 from qaf_docs.reports.periods import Period
-from qaf_docs.reports.report_content import build_context
+from qaf_docs.reports.report_content import build_context, with_steps
 from qaf_docs.safe_output import atomic_write, windows_name
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace, bundled_templates, frameworks_of
 
@@ -48,10 +49,14 @@ def build_period_report(
     if not chosen and warnings is not None:
         future = " (the period has not begun yet)" if period.start > today else ""
         warnings.append(f"there are no audits in {period.title}{future}; the report says so.")
-    trend = [(p.label, figures.in_period(results, p.start, p.end))
+    every = [(p.label, figures.in_period(results, p.start, p.end))
              for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
-    while len(trend) > 1 and not trend[0][1]:
-        trend.pop(0)  # periods before the first audit say nothing; a gap after it does
+    while len(every) > 1 and not every[0][1]:
+        every.pop(0)  # periods before the first audit say nothing; a gap after it does
+    # A re-audit is not a sample: its case was chosen for an Inadequate grade, so the trend of
+    # sampled audits leaves it out (its outcome is under Cases audited again).
+    trend = [(label, reaudits.sampled(items)) for label, items in every]
+    left_out = [len(items) - len(kept) for (_, items), (_, kept) in zip(every, trend, strict=True)]
     title = f"Case file audit report: {period.title}"
     missed = reaudits.reaudits_missed(
         results, workspace.load_framework(), period.start, period.end, today
@@ -66,6 +71,7 @@ def build_period_report(
         "is_round": False,
         "close_loop": False,
         "scope": "period",
+        "trend_covers": reaudits.trend_covers(left_out, period.noun),
         # Only a period with tier-one audits: other frameworks' reports are as they were.
         "tier_one": tier_one.activity(
             results,
@@ -75,14 +81,16 @@ def build_period_report(
             noun=period.noun,
             title=period.title,
             today=today,
+            scale=_tier_one_scale(workspace, chosen),
         ),
     }
     target = period_report_path(workspace, period)
     due = (period.noun, figures.due_in(results, period.start, period.end))
     before = period.previous(1)[0].title
     return _render(
-        workspace, results, chosen, trend, title, extra, target, today, due=due, previous=before
-    )
+        workspace, results, chosen, trend, title, extra, target, today, due=due, previous=before,
+        reaudits_left_out=sum(left_out[-2:]) > 0,
+    )  # fmt: skip
 
 
 def build_round_report(
@@ -98,10 +106,13 @@ def build_round_report(
         raise QafError(f"Round {round_id} holds no audits, so there is nothing to report on.")
     # The trend is of rounds of the same framework: a multi-agency round's grades say nothing
     # of whether the collaborative audits before it were getting better.
+    # Nor is a re-audit round set beside sampled rounds: its cases were chosen for an Inadequate
+    # grade. A re-audit round's trend is of re-audit rounds.
     own = {a.framework_id for a in chosen}
+    reaudit_round = bool(chosen) and not reaudits.sampled(chosen)
     by_round: dict[str, list[AuditResult]] = {}
     for a in figures.counted(results):
-        if a.framework_id in own:
+        if a.framework_id in own and (a.round_kind == reaudits.REAUDIT_KIND) == reaudit_round:
             by_round.setdefault(a.round_id, []).append(a)
     order = sorted(by_round, key=lambda r: figures.round_start(by_round[r]) or date.min)
     earlier = (
@@ -121,6 +132,9 @@ def build_round_report(
         "is_round": thematic,
         "close_loop": thematic,
         "scope": "round",
+        "trend_covers": reaudits.round_trend_covers(reaudit_round)
+        if len(trend) > 1 or reaudit_round
+        else "",
         "tier_one": None,  # counted against the months of a period, not a round
         "reaudits_missed": [],  # a round's own re-audits are in its Inadequate count
         "checkpoints_note": ""
@@ -154,6 +168,12 @@ def build_round_report(
     )
     framework = frameworks_of(workspace)(framework_id) if framework_id else None
     return _render(workspace, results, chosen, trend, title, extra, target, today, framework)
+
+
+def _tier_one_scale(workspace: Workspace, chosen: list[AuditResult]) -> Scale | None:
+    """The grades of the period's tier-one audits' framework (B&NES's), or None without any."""
+    found = next((a.framework_id for a in chosen if a.round_kind == tier_one.KIND), None)
+    return frameworks_of(workspace)(found).scale if found else None
 
 
 def _theme(register: Register, round_id: str) -> str:
@@ -202,6 +222,7 @@ def _render(
     *,
     due: tuple[str, list[AuditResult]] | None = None,
     previous: str = "",
+    reaudits_left_out: bool = False,
 ) -> Path:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -218,9 +239,11 @@ def _render(
     template = workspace.template(REPORT_TEMPLATE)
     context = build_context(
         results, chosen, framework, today=today, target=goal, trend=trend, scope=extra["scope"],
-        due=due, previous_title=previous,
+        due=due, previous_title=previous, reaudits_left_out=reaudits_left_out,
     )  # fmt: skip
     context.update(extra)
+    # A period's tier-one shortfalls lead its next steps (B&NES: what is being done about them).
+    context["next_steps"] = with_steps((extra.get("tier_one") or {}).get("next_steps"), context)
     context.update(title=title, council=settings.council_name, built=f"{today:%d %B %Y}",
                    framework=framework.name if hasattr(framework, "name") else "")  # fmt: skip
     with tempfile.TemporaryDirectory(prefix="qaf-report-") as tmp:

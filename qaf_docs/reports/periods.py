@@ -1,4 +1,8 @@
-"""Reporting periods as people write them: 2026Q3, 2026H1, 2026."""
+"""Reporting periods as people write them: 2026Q3 (2026 Q3, Q3 2026, 2026-Q3), 2026H1, 2026.
+
+Quarters and halves are of the calendar year, as the report headings name them ("July to September
+2026"); the message for a period qaf cannot read says so, and which quarter a financial year's first is.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +12,30 @@ from datetime import date, timedelta
 
 from qaf_docs.errors import QafError
 
+_SEP = r"\s*[-/\u2013]?\s*"  # "2026Q3", "2026 Q3", "2026-Q3", "2026/Q3", "2026–Q3"
+
+
+def _either(letter: str, numbers: str) -> re.Pattern[str]:
+    """The year first or last: "2026Q3" and "Q3 2026" (any case, with a space, dash or slash)."""
+    year_first = rf"(?P<y>\d{{4}}){_SEP}{letter}(?P<n>[{numbers}])"
+    year_last = rf"{letter}(?P<n2>[{numbers}]){_SEP}(?P<y2>\d{{4}})"
+    return re.compile(rf"^(?:{year_first}|{year_last})$", re.I)
+
+
+_QUARTERS = (
+    "Quarters are calendar quarters: Q1 is January to March, Q2 April to June, Q3 July to "
+    "September and Q4 October to December (a financial year's first quarter, April to June, is Q2)."
+)
 _FORMS = {
-    "quarter": (re.compile(r"^(\d{4})\s*-?\s*Q([1-4])$", re.I), "2026Q3 (quarters are Q1 to Q4)"),
-    "half": (re.compile(r"^(\d{4})\s*-?\s*H([12])$", re.I), "2026H1 (halves are H1 and H2)"),
-    "year": (re.compile(r"^(\d{4})$"), "2026"),
+    "quarter": (
+        _either("Q", "1-4"),
+        f"2026Q3 (or 2026 Q3, Q3 2026, 2026-Q3). {_QUARTERS}",
+    ),
+    "half": (
+        _either("H", "12"),
+        "2026H1 (or 2026 H1, H1 2026, 2026-H1): H1 is January to June, H2 July to December.",
+    ),
+    "year": (re.compile(r"^(?P<y>\d{4})$"), "2026 (a year is January to December)."),
 }
 
 
@@ -67,13 +91,15 @@ def parse_period(kind: str, text: str) -> Period:
     """Return the period ``text`` names; raise QafError saying what a valid one looks like."""
     pattern, example = _FORMS[kind]
     m = pattern.match(text.strip())
-    if not m or not 1900 < int(m.group(1)) < 2200:
-        raise QafError(f"'{text}' is not a {kind}: write it like {example}.")
-    year = int(m.group(1))
+    parts = {k: v for k, v in (m.groupdict() if m else {}).items() if v}
+    year = int(parts.get("y") or parts.get("y2") or 0)
+    if not 1900 < year < 2200:
+        raise QafError(f"'{text}' is not a {kind}: write it like {example}")
+    number = parts.get("n") or parts.get("n2") or ""
     if kind == "quarter":
-        q = int(m.group(2))
+        q = int(number)
         return _make(year, 3 * q - 2, 3, f"{year}Q{q}")
     if kind == "half":
-        h = int(m.group(2))
+        h = int(number)
         return _make(year, 6 * h - 5, 6, f"{year}H{h}")
     return _make(year, 1, 12, str(year))

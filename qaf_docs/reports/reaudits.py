@@ -105,3 +105,46 @@ def reaudit_outcomes(
         )
         out.append(Reaudit(a.case_id, a.audit_ref, before.audit_ref, was, now, outcome))
     return out
+
+
+#: The round kind whose audits are re-audits: cases chosen because an earlier audit was
+#: Inadequate, not drawn as a sample, so they are kept out of a trend of sampled audits.
+REAUDIT_KIND = "reaudit"
+
+
+def sampled(audits: Iterable[AuditResult]) -> list[AuditResult]:
+    """The audits of ``audits`` that were drawn as samples (every round kind but re-audits)."""
+    return [a for a in audits if a.round_kind != REAUDIT_KIND]
+
+
+_WHY = (
+    "a re-audit is of a case chosen because its earlier audit was inadequate, not drawn as a sample"
+)
+_PLURAL = {"quarter": "quarters", "half-year": "half-years", "year": "years"}
+
+
+def trend_covers(left_out: list[int], noun: str) -> str:
+    """What a period report's trend counts, for ``left_out``: the re-audits left out of each of
+    its periods, oldest first ("" for a trend of one period with no re-audit in it)."""
+    n = sum(left_out)
+    if len(left_out) < 2 and not n:
+        return ""
+    said = f"The trend counts sampled audits only and leaves out re-audits: {_WHY}."
+    these = f"these {_PLURAL.get(noun, noun + 's')}" if len(left_out) > 1 else f"this {noun}"
+    if not n:
+        return f"{said} There was no re-audit in {these}."
+    left, each = ("1 re-audit is", "it") if n == 1 else (f"{n} re-audits are", "each")
+    return (
+        f"{said} {left} left out of {these}; what came of {each} is under Cases audited again "
+        f"in the report of its {noun}."
+    )
+
+
+def round_trend_covers(reaudit_round: bool) -> str:
+    """What a round report's trend counts: re-audit rounds beside re-audit rounds only."""
+    if reaudit_round:
+        return (
+            f"This is a re-audit round, so its trend is of earlier re-audit rounds only: {_WHY}, "
+            "so it is not set beside sampled rounds."
+        )
+    return f"The trend is of sampled rounds only and leaves out re-audit rounds: {_WHY}."

@@ -13,7 +13,7 @@ from typing import Any
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult, case_type_words
-from qaf_docs.reports import figures, reaudits, said, summary
+from qaf_docs.reports import development, figures, reaudits, said, summary
 from qaf_docs.reports.colours import grade_colours
 from qaf_docs.reports.figures import GroupRow, pct
 from qaf_docs.reports.names import Pseudonyms
@@ -52,13 +52,15 @@ def build_context(
     scope: str = "period",
     due: tuple[str, list[AuditResult]] | None = None,
     previous_title: str = "",
+    reaudits_left_out: bool = False,
 ) -> dict[str, Any]:
     """Return the template's values for the audits ``chosen`` (a period or a round).
 
     ``due``: a period's noun ("quarter") and the audits due back in it, among which its late and
     overdue returns are counted (``figures``); a round's are counted among its own audits.
     ``trend``: the earlier periods or rounds, oldest first, then this one; the Summary compares
-    this one with the one before it, called ``previous_title`` ("April to June 2026")."""
+    this one with the one before it, called ``previous_title`` ("April to June 2026"), saying so
+    when ``reaudits_left_out`` of the two (the trend is of sampled audits)."""
     scale = framework.scale
     trend_label = "Round" if scope == "round" else "Period"
     noun = due[0] if due else scope
@@ -119,12 +121,13 @@ def build_context(
         "trend": _group_table(trend_rows, trend_label),
         "trend_note": ""
         if len(trend_rows) > 1
-        else f"No earlier {_earlier(noun, framework)} has audits to compare with, so there is no "
+        else f"No earlier {_earlier(noun, framework, chosen)} has audits to compare with, so there is no "
         "trend yet.",
         "compared": summary.compared_line(
             trend_rows[-2:],
             noun,
             previous_title or (trend_rows[-2].name if len(trend_rows) > 1 else ""),
+            reaudits_left_out=reaudits_left_out,
         ),
         "noun": noun,
         # A framework whose audit tool has no moderation step is never "not moderated yet".
@@ -148,6 +151,10 @@ def build_context(
         "reaudits": outcomes,
         "reaudit_summary": _reaudit_summary(outcomes, scope, _audited_before(all_results, chosen)),
         "below_good": top(below, "below", 5),
+        # The framework's questions for each area for development (West Sussex's five).
+        "development": development.areas(
+            chosen, top(below, "below", 5), framework, names, _short, today=today, noun=noun
+        ),
         "strengths": strengths,
         "strengths_note": _strengths_note(domains, strengths),
         "examples": _examples(chosen, framework, names),
@@ -288,10 +295,14 @@ def _reaudit_summary(outcomes: list[dict[str, Any]], scope: str, before: int) ->
     )
 
 
-def _earlier(noun: str, framework: Framework) -> str:
+def _earlier(noun: str, framework: Framework, chosen: list[AuditResult]) -> str:
     """What the trend compares with: earlier quarters of every audit, or earlier rounds of the
-    round's own framework ("Multi-agency audit round")."""
-    return f"{framework.name} round" if noun == "round" else noun
+    round's own framework ("Multi-agency audit round"), re-audit rounds for a re-audit round."""
+    if noun != "round":
+        return noun
+    if chosen and not reaudits.sampled(chosen):
+        return f"re-audit round of the {framework.name}"
+    return f"{framework.name} round"
 
 
 def _below_line(below: int, graded: int) -> str:
@@ -381,4 +392,16 @@ def next_steps(
             if late == 1
             else f"Follow up the {late} actions not completed by their due date."
         )
-    return steps or ["Continue the audit programme as planned."]
+    return steps or [AS_PLANNED]
+
+
+AS_PLANNED = "Continue the audit programme as planned."
+
+
+def with_steps(first: list[str] | None, context: dict[str, Any]) -> list[str]:
+    """The report's next steps with ``first`` (a section's own, such as tier one shortfalls)
+    ahead of them; "Continue … as planned" goes when there is something to do."""
+    steps: list[str] = context["next_steps"]
+    if not first:
+        return steps
+    return [*first, *(s for s in steps if s != AS_PLANNED)]

@@ -25,9 +25,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from qaf_docs.dates import add_months, uk
+from qaf_docs.frameworks.scale import Scale
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
-from qaf_docs.reports import figures
+from qaf_docs.reports import figures, tier_one_steps
 from qaf_docs.reports.figures import pct
 
 KIND = "tier-one"
@@ -61,12 +62,14 @@ def activity(
     noun: str,
     title: str,
     today: date,
+    scale: Scale | None = None,
 ) -> dict[str, Any] | None:
     """Return the report's "Tier one audit activity" values for ``start`` to ``end``, or None when
     no audit of a tier-one round falls in it.
 
     ``rounds``: each tier-one round's recorded rules by round id (``Register.round_row``'s
-    "rules"). ``noun`` and ``title`` name the period ("quarter", "April to June 2026")."""
+    "rules"). ``noun`` and ``title`` name the period ("quarter", "April to June 2026");
+    ``scale``: the tier-one framework's grades, to say which audits found practice below good."""
     tier = [a for a in figures.in_period(results, start, end) if a.round_kind == KIND]
     if not tier:
         return None
@@ -106,12 +109,17 @@ def activity(
     shown = sum(r["people"] for r in rows) if roster else None
     expected_total = sum(r["expected_n"] for r in rows) if roster else None
     total = _row("Total", None, shown, expected_total, sum(returned.values()))
+    coverage, uncovered = _coverage(results, [rounds.get(r, {}) for r in ids], end, cycle, noun)
     return {
         "rows": rows,
         "total": total,
         "how": _how(months, noun, title, latest_id, latest, bool(roster), end, today),
-        "coverage": _coverage(results, [rounds.get(r, {}) for r in ids], end, cycle, noun),
+        "coverage": coverage,
         "cycle": f"Every social worker is to have at least one case audited every {cycle} months.",
+        "concerns": tier_one_steps.concerns(results, tier, scale, today=today),
+        "next_steps": tier_one_steps.next_steps(
+            rows, (uncovered, cycle, end), title=title or noun, running=end > today
+        ),
     }
 
 
@@ -167,9 +175,10 @@ def _how(
 
 def _coverage(
     results: list[AuditResult], rules: list[Mapping[str, Any]], end: date, cycle: int, noun: str
-) -> str:
+) -> tuple[str, int]:
     """Say how many social workers on the rounds' case lists had a case audited (returned) in the
-    ``cycle`` months up to ``end``, and how many did not: counts only, never names."""
+    ``cycle`` months up to ``end``, and how many did not: counts only, never names. With the
+    sentence, how many did not (0 where that is not known)."""
     lists = [r["workers_on_list"] for r in rules if isinstance(r.get("workers_on_list"), list)]
     first = add_months(end + timedelta(days=1), -cycle)  # six months to 30 June: from 1 January
     span = f"from {uk(first)} to {uk(end)}"
@@ -178,7 +187,7 @@ def _coverage(
             f"Which social workers had a case audited {span} is not known: the case lists these "
             "tier-one rounds were drawn from were not recorded (rounds drawn with an earlier "
             "version of qaf). Each later round records them."
-        )
+        ), 0
     workers = {_fold(str(w)) for names in lists for w in names if str(w).strip()}
     audited = {
         _fold(a.worker)
@@ -191,7 +200,7 @@ def _coverage(
     if not n:
         return (
             "The case lists these tier-one rounds were drawn from name no allocated social worker."
-        )
+        ), 0
     were = "social worker was" if n == 1 else "social workers were"
     said = (
         f"{n} {were} allocated open cases on the case lists these tier-one rounds were drawn "
@@ -203,7 +212,7 @@ def _coverage(
             " Some of the rounds were drawn with an earlier version of qaf, which did not record "
             "their case lists: their social workers are not counted."
         )
-    return said
+    return said, n - covered
 
 
 def by_quarter(
