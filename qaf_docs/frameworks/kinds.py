@@ -119,7 +119,14 @@ def wrong_kind(
         return f"{said}: write it in double quotes, {name} = {text}"
     if error_type == "list_type":
         inside = as_written(value) if isinstance(value, str) else '"…"'
-        return f"{said}: write it in square brackets, {name} = [{inside}]"
+        said = f"{said}: write it in square brackets, {name} = [{inside}]"
+        entries = [e.strip() for e in value.split(",")] if isinstance(value, str) else []
+        if len(entries) > 1 and all(entries):  # "Outstanding, Good, Inadequate": three grades?
+            said += (
+                "; or, if it is several entries, each in its own double quotes, "
+                f"{name} = {as_written(entries)}"
+            )
+        return said
     return (
         f"{said}: write it as a [{'.'.join(keys)}] table on its own line with its settings below "
         f'it, or in curly brackets, {name} = {{ "name" = value }}'

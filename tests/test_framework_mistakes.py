@@ -1,0 +1,123 @@
+"""A council's QA officer edits a copy of a preset in Notepad: each slip is refused in one plain
+message that names the file, the line and the key, quotes what was written and says what to write,
+as qaf.toml's slips are; nothing is read another way than the line says."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qaf_docs.errors import FrameworkError
+from qaf_docs.frameworks import load_framework, preset_file
+
+PRESET = preset_file("collaborative-audit").read_text(encoding="utf-8")
+
+
+def council_copy(tmp_path: Path, old: str, new: str) -> tuple[Path, str]:
+    """The preset with ``old`` changed to ``new`` once, saved as the council's own file."""
+    assert old in PRESET, old
+    text = PRESET.replace(old, new, 1)
+    path = tmp_path / "our-framework.toml"
+    path.write_text(text, encoding="utf-8")
+    return path, text
+
+
+def refused(path: Path) -> str:
+    with pytest.raises(FrameworkError) as caught:
+        load_framework(path)
+    message = str(caught.value)
+    assert str(path) in message and "\n" not in message and "Input should" not in message
+    return message
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+# Before, pydantic's lax mode read each of these its own way: "yes" as true, "28" as 28, 56.0 as
+# 56, a quota of "28" days as 28; the council's line said one thing and qaf did another.
+@pytest.mark.parametrize(
+    "old, new, key, fix",
+    [
+        (
+            "voice_of_child = true",
+            'voice_of_child = "yes"',
+            "sections.voice_of_child",
+            "write voice_of_child = true for yes or voice_of_child = false for no",
+        ),
+        (
+            "family_feedback = true",
+            "family_feedback = 1",
+            "sections.family_feedback",
+            "family_feedback = true for yes",
+        ),
+        (
+            "inadequate_at_once = true",
+            'inadequate_at_once = "True"',
+            "moderation.inadequate_at_once",
+            "in lower case and without quotes",
+        ),
+        (
+            "action_due_within_days = 28",
+            'action_due_within_days = "28"',
+            "timescales.action_due_within_days",
+            "write action_due_within_days = 28 without quotes",
+        ),
+        (
+            "every_days = 56",
+            "every_days = 56.0",
+            "timescales.checks.0.every_days",
+            "write every_days = 56",
+        ),
+        (
+            "by_case_type = { CP = 28 }",
+            'by_case_type = { CP = "28" }',
+            "timescales.checks.0.by_case_type.CP",
+            "write CP = 28 without quotes",
+        ),
+        (
+            "[audit_period]\nmonths = 6",
+            '[audit_period]\nmonths = "six"',
+            "audit_period.months",
+            "write a whole number without quotes, for example months = 1",
+        ),
+        ('version = "2"', "version = 2", "version", 'in double quotes, version = "2"'),
+        (
+            'kinds = ["reflective", "group"]',
+            'kinds = "reflective, group"',
+            "moderation.kinds",
+            'each in its own double quotes, kinds = ["reflective", "group"]',
+        ),
+        (
+            'grade_disputes = ["QA Head of Service"]',
+            'grade_disputes = "QA Head of Service"',
+            "escalation.grade_disputes",
+            'in square brackets, grade_disputes = ["QA Head of Service"]',
+        ),
+        (
+            'inadequate = "Inadequate"',
+            'inadequate = ["Inadequate"]',
+            "scale.inadequate",
+            'in double quotes, inadequate = "…"',
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_kind_is_refused_with_its_line_and_what_to_write(
+    tmp_path: Path, old: str, new: str, key: str, fix: str
+) -> None:
+    path, text = council_copy(tmp_path, old, new)
+    written = new.splitlines()[-1]
+    message = refused(path)
+    assert f"at line {line_of(text, written)}, key '{key}'" in message
+    said = written.removeprefix("by_case_type = { ").removesuffix(" }")
+    assert f"{said} is " in message, "what was written is quoted"
+    assert fix in message
+
+
+def test_values_written_as_their_kind_are_read_as_written(tmp_path: Path) -> None:
+    path, _ = council_copy(tmp_path, "every_days = 56", "every_days = 42")
+    framework = load_framework(path)
+    assert framework.timescales.checks[0].every_days == 42
+    assert framework.timescales.action_due_within_days == 28
+    assert framework.sections.voice_of_child is True
