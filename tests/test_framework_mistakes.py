@@ -121,3 +121,51 @@ def test_values_written_as_their_kind_are_read_as_written(tmp_path: Path) -> Non
     assert framework.timescales.checks[0].every_days == 42
     assert framework.timescales.action_due_within_days == 28
     assert framework.sections.voice_of_child is True
+
+
+GRADES = 'grades = ["Outstanding", "Good", "Requires improvement to be good", "Inadequate"]'
+
+
+def lines_naming(text: str, quoted: str) -> list[int]:
+    """The lines where ``quoted`` stands as a key or a value of its own (not inside a sentence)."""
+    return [
+        n
+        for n, line in enumerate(text.splitlines(), 1)
+        if line.strip().startswith(quoted) or line.rstrip().endswith(f"= {quoted}")
+    ]
+
+
+# Before, a grade renamed in [scale] grades was refused one line a run, in the words "'Inadequate'
+# is not in grades", and nothing said the five domains' indicators still named it too.
+def test_a_grade_renamed_in_the_scale_names_every_line_that_still_uses_the_old_name(
+    tmp_path: Path,
+) -> None:
+    renamed = GRADES.replace('"Inadequate"]', '"Poor"]')
+    path, text = council_copy(tmp_path, GRADES, renamed)
+    message = refused(path)
+    first, *rest = lines_naming(text, '"Inadequate"')
+    assert len(rest) == 5, "each domain's indicators name it"
+    assert f"at line {first}, key 'scale.inadequate': inadequate is 'Inadequate'" in message
+    assert f"not in grades, line {line_of(text, renamed)}: Outstanding, Good, " in message
+    assert f"lines {', '.join(map(str, rest[:-1]))} and {rest[-1]} name it too" in message
+    assert (
+        "if the grade was renamed in grades, write its new name on each of these lines" in message
+    )
+
+
+def test_two_grades_renamed_are_named_in_one_message(tmp_path: Path) -> None:
+    renamed = GRADES.replace('"Good"', '"Good practice"').replace('"Inadequate"]', '"Poor"]')
+    path, text = council_copy(tmp_path, GRADES, renamed)
+    message = refused(path)
+    assert "good_or_better lists 'Good', which is not a grade on this scale" in message
+    inadequate = lines_naming(text, '"Inadequate"')
+    assert f"'Inadequate', named at lines {', '.join(map(str, inadequate[:-1]))}" in message
+    assert "is not in grades either" in message
+
+
+def test_a_grade_misspelt_in_a_rule_is_named_with_the_nearest_grade(tmp_path: Path) -> None:
+    path, text = council_copy(tmp_path, 'inadequate = "Inadequate"', 'inadequate = "Inadequte"')
+    message = refused(path)
+    assert f"at line {line_of(text, 'Inadequte')}, key 'scale.inadequate'" in message
+    assert "(the nearest grade is 'Inadequate')" in message
+    assert "name it too" not in message, "no other line names the misspelling"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated
 
@@ -28,12 +29,40 @@ ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "
 HEADING_FIELDS = frozenset({"month", "year"})
 
 
-class KeyProblem(ValueError):
-    """A validation problem that knows which key inside the model it is about (for line lookup)."""
+Path = tuple[str | int, ...]
 
-    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
+
+class KeyProblem(ValueError):
+    """A validation problem that knows which key inside the model it is about (for line lookup).
+
+    ``lines`` names other keys the message refers to: each ``{name}`` in ``message`` becomes
+    "line 12" or "lines 12, 40 and 41" where the file's text is at hand (:meth:`said`).
+    """
+
+    def __init__(
+        self, path: Path, message: str, lines: dict[str, tuple[Path, ...]] | None = None
+    ) -> None:
         self.path = path
+        self.template = message
+        self.lines = lines or {}
+        super().__init__(self.said(lambda _: None))
+
+    def said(self, line_of: Callable[[Path], int | None]) -> str:
+        """The message with each ``{name}`` of ``lines`` filled in by ``line_of``."""
+        own = line_of(self.path)
+        message = self.template
+        for name, paths in self.lines.items():
+            found = sorted({n for p in paths if (n := line_of(p)) is not None and n != own})
+            message = message.replace(f"{{{name}}}", _lines(found))
+        return message
+
+
+def _lines(numbers: list[int]) -> str:
+    if not numbers:
+        return "elsewhere in the file"
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    return f"lines {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
 class StrictModel(BaseModel):

@@ -91,8 +91,8 @@ def describe_problem(e: ValidationError, text: str, model: type[BaseModel] = Fra
     message = first["msg"]
     error = (first.get("ctx") or {}).get("error")
     if isinstance(error, KeyProblem):
-        path += error.path
-        message = str(error)
+        prefix, path = path, path + error.path
+        message = error.said(lambda at: _line_of(text, prefix + at))
     elif first["type"] == "extra_forbidden":
         known = _known_keys(path[:-1], model)
         message = f"unknown key '{path[-1]}'" + (

@@ -1,0 +1,86 @@
+"""Grades named outside ``grades``: a grade renamed in the scale and not where the rules name it.
+
+A council renames "Inadequate" to "Poor" in ``[scale] grades`` and leaves ``inadequate =
+"Inadequate"``, its descriptor, its aliases and every domain's indicators naming the old word. One
+message names each line that still does, so that the file is put right in one go, not one line a
+run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from qaf_docs.frameworks.base import NOT_APPLICABLE, KeyProblem, Path
+
+
+def _references(data: dict[str, Any]) -> list[tuple[Path, str, str]]:
+    """Every grade a framework's rules name: (where, the grade, what names it)."""
+    scale = data.get("scale")
+    found: list[tuple[Path, str, str]] = []
+    if isinstance(scale, dict):
+        for grade in _listed(scale.get("good_or_better")):
+            found.append((("scale", "good_or_better"), grade, "good_or_better lists"))
+        if isinstance(scale.get("inadequate"), str):
+            inadequate = scale["inadequate"]
+            found.append((("scale", "inadequate"), inadequate, "inadequate is"))
+        for alias, grade in _table(scale.get("aliases")).items():
+            if isinstance(grade, str):
+                found.append((("scale", "aliases", alias), grade, f"alias '{alias}' points to"))
+        for grade in _table(scale.get("descriptors")):
+            found.append((("scale", "descriptors", grade), grade, "a descriptor is given for"))
+    domains = data.get("domains")
+    for i, domain in enumerate(domains if isinstance(domains, list) else []):
+        if isinstance(domain, dict):
+            for grade in _table(domain.get("indicators")):
+                path = ("domains", i, "indicators", grade)
+                found.append((path, grade, "indicators are given for"))
+    return found
+
+
+def _listed(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _table(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def check_grade_names(data: Any) -> None:
+    """Refuse a framework (TOML ``data``, before validation) whose rules name a grade that is not
+    in ``[scale] grades``, naming every line that names it; the models' own checks stay for the
+    rest (a malformed scale is left to them)."""
+    if not isinstance(data, dict) or not isinstance(data.get("scale"), dict):
+        return
+    scale = data["scale"]
+    grades = scale.get("grades")
+    if not isinstance(grades, list) or not all(isinstance(g, str) for g in grades):
+        return
+    na = scale.get("not_applicable") is True
+    unknown: dict[str, list[tuple[Path, str]]] = {}
+    for path, grade, what in _references(data):
+        allowed = na and grade == NOT_APPLICABLE and path[1] in ("aliases", "descriptors")
+        if grade not in grades and not allowed:
+            unknown.setdefault(grade, []).append((path, what))
+    if not unknown:
+        return
+    (grade, [(path, what), *more]), *others = unknown.items()
+    on_scale = ", ".join(grades)
+    if grade == NOT_APPLICABLE:
+        fix = "set not_applicable = true under [scale] to allow it, or delete the line"
+    else:
+        near = difflib.get_close_matches(grade, grades, n=1, cutoff=0.6)
+        fix = (
+            "if the grade was renamed in grades, write its new name on each of these lines"
+            + (f" (the nearest grade is '{near[0]}')" if near else "")
+            + f"; otherwise add '{grade}' to grades"
+        )
+    message = (
+        f"{what} '{grade}', which is not a grade on this scale (not in grades, {{grades}}: "
+        f"{on_scale})" + (", and {more} name it too" if more else "") + f"; {fix}"
+    )
+    lines = {"grades": (("scale", "grades"),), "more": tuple(p for p, _ in more)}
+    for n, (other, where) in enumerate(others[:3]):
+        message += f"; '{other}', named at {{other{n}}}, is not in grades either"
+        lines[f"other{n}"] = tuple(p for p, _ in where)
+    raise KeyProblem(path, message, lines)
