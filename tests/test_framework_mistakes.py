@@ -169,3 +169,166 @@ def test_a_grade_misspelt_in_a_rule_is_named_with_the_nearest_grade(tmp_path: Pa
     assert f"at line {line_of(text, 'Inadequte')}, key 'scale.inadequate'" in message
     assert "(the nearest grade is 'Inadequate')" in message
     assert "name it too" not in message, "no other line names the misspelling"
+
+
+PLANNING = '# Audit tool "Planning".\n[[domains]]\nkey = "planning"\ntitle = "Planning"\n'
+
+
+def without_domain_body(key: str, title: str) -> str:
+    """The preset with a domain's [[domains]] line, key, title and prompts deleted, its
+    [domains.indicators] left behind (as a person deleting "the domain" in Notepad might)."""
+    start = PRESET.index(f'[[domains]]\nkey = "{key}"\ntitle = "{title}"\n')
+    end = PRESET.index("[domains.indicators]", start)
+    return PRESET[:start] + PRESET[end:]
+
+
+# Before, each of these said only TOML's words: "not valid TOML: Cannot overwrite a value (at
+# line 122, column 25)", "Illegal character '\n'", "Invalid value", "Cannot declare ('domains',
+# 'indicators') twice".
+@pytest.mark.parametrize(
+    "old, new, bad, says",
+    [
+        (
+            "reaudit_after_months = 3",
+            "reaudit_after_months = 3\nreaudit_after_months = 4",
+            "reaudit_after_months = 4",
+            "reaudit_after_months is given twice in the same table, at line {before} and again "
+            "here: keep the one you mean and delete the other",
+        ),
+        (
+            'title = "Planning"',
+            'title = "Planning',
+            'title = "Planning',
+            'a text in double quotes is not closed: end it with " on the same line',
+        ),
+        (
+            'title = "Planning"',
+            "title = \u201cPlanning\u201d",
+            "title = \u201cPlanning\u201d",
+            "it has curly quotes (“ ” or ‘ ’), as Word types them, where TOML needs straight "
+            'double quotes ("): type the quotes again in Notepad',
+        ),
+        (
+            'kinds = ["reflective", "group"]',
+            'kinds = ["reflective", \u201cgroup\u201d]',
+            "kinds = [",
+            "it has curly quotes",
+        ),
+        (
+            '"Good" = [\n  "All plans are focused and up to date"',
+            '\u201cGood\u201d = [\n  "All plans are focused and up to date"',
+            "\u201cGood\u201d = [",
+            "it has curly quotes",
+        ),
+        (
+            "inadequate_at_once = true",
+            "inadequate_at_once = True",
+            "inadequate_at_once = True",
+            "true and false are written in lower case without quotes",
+        ),
+        (
+            'title = "Planning"',
+            "title = Planning",
+            "title = Planning",
+            'text is written in double quotes: write "Planning"',
+        ),
+        (
+            'kinds = ["reflective", "group"]',
+            'kinds = ["reflective" "group"]',
+            "kinds = [",
+            "or two of its entries have no comma between them",
+        ),
+    ],
+    ids=[
+        "key-twice",
+        "unclosed-quote",
+        "curly-quotes",
+        "curly-quotes-in-a-list",
+        "curly-quoted-key",
+        "True",
+        "text-without-quotes",
+        "missing-comma",
+    ],
+)
+def test_a_line_toml_cannot_read_is_named_quoted_and_said_how_to_write(
+    tmp_path: Path, old: str, new: str, bad: str, says: str
+) -> None:
+    path, text = council_copy(tmp_path, old, new)
+    message = refused(path)
+    line = line_of(text, bad)
+    assert f"is not valid TOML at line {line}: '{text.splitlines()[line - 1].strip()}': " in message
+    assert says.format(before=line - 1) in message
+    assert "Cannot" not in message and "Invalid value" not in message
+
+
+def test_a_domain_deleted_with_its_indicators_left_behind_says_to_delete_them_too(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "our-framework.toml"
+    text = without_domain_body("planning", "Planning")
+    path.write_text(text, encoding="utf-8")
+    message = refused(path)
+    assessment = line_of(text, "[domains.indicators]")
+    left = [n for n, line in enumerate(text.splitlines(), 1) if line == "[domains.indicators]"]
+    assert f"at line {left[1]}: '[domains.indicators]': " in message
+    assert (
+        f"the table [domains.indicators] is given a second time under one [[domains]] (at line {assessment} too)"
+        in message
+    )
+    assert (
+        "if a [[domains]] entry was deleted above this line and its [domains.indicators] left behind, delete this [domains.indicators] with its lines too"
+        in message
+    )
+
+
+def test_the_first_domain_deleted_with_its_indicators_left_behind_names_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "our-framework.toml"
+    text = without_domain_body("assessment", "Assessment")
+    path.write_text(text, encoding="utf-8")
+    message = refused(path)
+    left = line_of(text, "[domains.indicators]")
+    assert f"[domains.indicators] at line {left} comes before any [[domains]] line" in message
+    assert f"delete the [domains.indicators] at line {left} with its lines too" in message
+
+
+def test_a_domain_deleted_whole_loads_without_it(tmp_path: Path) -> None:
+    path = tmp_path / "our-framework.toml"
+    start = PRESET.index(PLANNING)
+    end = PRESET.index('# Audit tool "Intervention and Visiting".')
+    path.write_text(PRESET[:start] + PRESET[end:], encoding="utf-8")
+    keys = [d.key for d in load_framework(path).domains]
+    assert keys == [
+        d.key for d in load_framework("collaborative-audit").domains if d.key != "planning"
+    ]
+
+
+# Notepad's encodings: "UTF-8 with BOM" is read as UTF-8; UTF-16 ("Unicode") and ANSI are named,
+# with how to save the file again.
+def test_a_file_saved_as_utf_8_with_bom_and_windows_line_ends_reads_as_the_preset(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "our-framework.toml"
+    path.write_bytes(b"\xef\xbb\xbf" + PRESET.replace("\n", "\r\n").encode("utf-8"))
+    assert load_framework(path) == load_framework("collaborative-audit")
+
+
+def test_a_file_saved_as_utf_16_says_so_and_how_to_save_it_as_utf_8(tmp_path: Path) -> None:
+    path = tmp_path / "our-framework.toml"
+    path.write_bytes(PRESET.encode("utf-16"))
+    message = refused(path)
+    assert "is saved as UTF-16 ('Unicode' in Notepad), not UTF-8" in message
+    assert "save it with the encoding UTF-8 (File > Save as, Encoding: UTF-8)" in message
+
+
+def test_a_file_saved_as_ansi_names_the_line_of_the_first_character_written_another_way(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "our-framework.toml"
+    ascii_only = "".join(c if ord(c) < 128 else "-" for c in PRESET)
+    text = ascii_only.replace('title = "Planning"', 'title = "Planning \u2013 the plan"')
+    path.write_bytes(text.encode("cp1252"))
+    message = refused(path)
+    assert f"line {line_of(text, 'Planning –')} has a character written another way" in message
+    assert "Notepad's 'ANSI'" in message and "Encoding: UTF-8" in message

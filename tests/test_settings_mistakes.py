@@ -60,6 +60,47 @@ def test_a_settings_line_toml_cannot_read_is_quoted_with_how_to_write_it(
     assert workspace.settings_path.read_text(encoding="utf-8") == text, "the file is left alone"
 
 
+# Before, the reason was TOML's own: "Cannot overwrite a value", "Invalid value".
+@pytest.mark.parametrize(
+    "old, new, says",
+    [
+        (
+            "max_file_mb = 25",
+            "max_file_mb = 25\nmax_file_mb = 40",
+            "max_file_mb is given twice in the same table, at line {before} and again here: keep "
+            "the one you mean and delete the other",
+        ),
+        (
+            'council_name = "Testshire Council"',
+            "council_name = \u201cTestshire Council\u201d",
+            "it has curly quotes (“ ” or ‘ ’), as Word types them",
+        ),
+        ("poll = false", "poll = False", "true and false are written in lower case"),
+        (
+            'council_name = "Testshire Council"',
+            'council_name = "Testshire',
+            "a text in double quotes is not closed",
+        ),
+    ],
+    ids=["key-twice", "curly-quotes", "False", "unclosed-quote"],
+)
+def test_a_settings_line_toml_cannot_read_says_what_is_wrong_with_it(
+    workspace: Workspace, old: str, new: str, says: str
+) -> None:
+    text = edited(workspace, old, new)
+    line = line_of(text, new.splitlines()[-1])
+    written = text.splitlines()[line - 1].strip()
+    message = error_line(qaf(workspace, "status"))
+    assert f"cannot be read at line {line}: '{written}': {says.format(before=line - 1)}" in message
+    assert "Cannot" not in message and "Invalid value" not in message
+
+
+def test_settings_saved_as_utf_8_with_bom_are_read(workspace: Workspace) -> None:
+    text = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    assert workspace.load_settings().council_name == tomllib.loads(text)["council_name"]
+
+
 def test_a_misspelt_setting_names_its_line_and_the_settings_allowed_there(
     workspace: Workspace,
 ) -> None:
@@ -104,7 +145,8 @@ def test_settings_saved_in_another_encoding_say_to_save_them_as_utf_8(
     text = workspace.settings_path.read_text(encoding="utf-8")
     workspace.settings_path.write_bytes(text.encode("utf-16"))
     message = error_line(qaf(workspace, "status"))
-    assert "save it with the encoding UTF-8" in message
+    assert "is saved as UTF-16 ('Unicode' in Notepad), not UTF-8" in message
+    assert "save it with the encoding UTF-8 (File > Save as, Encoding: UTF-8)" in message
 
 
 # A value typed as the wrong kind of thing: qaf used to read it its own way ("no" as false, "yes"
