@@ -29,6 +29,7 @@ from pydantic import ValidationError
 from qaf_docs import clock
 from qaf_docs.errors import QafError, SettingsError
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.frameworks.lines import value_line
 from qaf_docs.frameworks.loading import describe_problem, preset_names, unknown_framework
 from qaf_docs.frameworks.toml_text import RULES, decoded, toml_slip
 
@@ -169,11 +170,21 @@ class Workspace:
         if chosen not in preset_names() and not (self.root / chosen).is_file():
             # A typing slip in qaf.toml, not on the command line: say where to correct it.
             raise SettingsError(
-                f"{self.settings_path} lists a framework qaf cannot find under 'frameworks': "
-                f"{unknown_framework(chosen)} Correct it in {SETTINGS_FILE} and run the command "
-                "again."
+                f"{self.settings_path} lists a framework qaf cannot find under "
+                f"{self.framework_key(settings, chosen)}: {unknown_framework(chosen)} Correct it "
+                f"in {SETTINGS_FILE} and run the command again."
             )
         return load_framework(chosen, base=self.root)
+
+    def framework_key(self, settings: Settings, name: str) -> str:
+        """Where qaf.toml names framework ``name``: "'frameworks' at line 7" (the line where
+        the file can be read, else the key alone)."""
+        key = "frameworks" if settings.frameworks else "framework"
+        try:
+            line = value_line(self.settings_path.read_text(encoding="utf-8-sig"), key, name)
+        except (OSError, UnicodeDecodeError):
+            line = None
+        return f"'{key}'" + (f" at line {line}" if line else "")
 
     def template(self, name: str) -> Path:
         """Return the council's template ``name``; raise SettingsError if it is missing."""

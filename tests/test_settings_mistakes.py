@@ -133,7 +133,11 @@ def test_a_misspelt_framework_in_the_settings_names_the_file_and_the_likely_pres
         workspace, '\nframeworks = ["collaborative-audit"', '\nframeworks = ["colaborative-audit"'
     )
     message = error_line(qaf(workspace, "report"))
-    assert f"{workspace.settings_path} lists a framework qaf cannot find" in message
+    line = line_of(text, "colaborative-audit")
+    assert (
+        f"{workspace.settings_path} lists a framework qaf cannot find under 'frameworks' at line {line}:"
+        in message
+    )
     assert "Did you mean 'collaborative-audit'?" in message
     assert "Correct it in qaf.toml" in message
     assert workspace.settings_path.read_text(encoding="utf-8") == text

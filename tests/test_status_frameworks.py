@@ -45,7 +45,10 @@ def test_a_misspelt_framework_in_qaf_toml_is_one_warning_and_the_counts_still_sh
     set_frameworks(workspace, 'frameworks = ["collaborative-audti"]')
     result = qaf(workspace, "status")
     [warning] = [w for w in warnings(result) if "collaborative-audti" in w]
-    assert "qaf.toml lists a framework qaf cannot use under 'frameworks'" in warning
+    line = settings_line(workspace, "collaborative-audti")
+    assert (
+        f"qaf.toml lists a framework qaf cannot use under 'frameworks' at line {line}:" in warning
+    )
     assert "Unknown framework 'collaborative-audti'. Did you mean 'collaborative-audit'?" in warning
     assert ", ".join(preset_names()) in warning, "the names that exist"
     assert "Correct it in qaf.toml; qaf sample and qaf report stop at it until then." in warning
@@ -55,9 +58,30 @@ def test_a_misspelt_framework_in_qaf_toml_is_one_warning_and_the_counts_still_sh
     assert any("collaborative-audti" in w for w in status["warnings"])
 
 
-def test_a_framework_listed_second_and_misspelt_is_named_too(workspace: Workspace) -> None:
-    set_frameworks(workspace, 'frameworks = ["collaborative-audit", "multi-agency-audti"]')
+def settings_line(ws: Workspace, fragment: str) -> int:
+    text = ws.settings_path.read_text(encoding="utf-8")
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+# Before, the misspelt name was named with the nearest preset but not the line of qaf.toml.
+def test_a_misspelt_framework_under_the_older_framework_key_names_its_line(
+    workspace: Workspace,
+) -> None:
+    set_frameworks(workspace, 'framework = "collaborative-audti"')
     [warning] = [w for w in warnings(qaf(workspace, "status")) if "qaf.toml" in w]
+    line = settings_line(workspace, "collaborative-audti")
+    assert f"cannot use under 'framework' at line {line}: Unknown framework" in warning
+
+
+def test_a_framework_listed_second_and_misspelt_is_named_with_its_own_line(
+    workspace: Workspace,
+) -> None:
+    set_frameworks(
+        workspace, 'frameworks = [\n  "collaborative-audit",\n  "multi-agency-audti",\n]'
+    )
+    [warning] = [w for w in warnings(qaf(workspace, "status")) if "qaf.toml" in w]
+    line = settings_line(workspace, "multi-agency-audti")
+    assert f"cannot use under 'frameworks' at line {line}: Unknown framework" in warning
     assert "Unknown framework 'multi-agency-audti'. Did you mean 'multi-agency-audit'?" in warning
     assert "no round can be drawn under it until then" in warning
 
@@ -107,3 +131,22 @@ def test_status_still_shows_its_counts_when_no_framework_can_be_loaded(
     assert f"(round {round_id} was drawn under it.)" in warning
     assert any("cannot be worked out until the framework above is corrected" in w for w in found)
     assert "  audits now, each at its latest step: 1 issued, 1 returned" in result.output
+
+
+# Before, a mistake inside the council's framework file was followed by "Correct it in qaf.toml".
+def test_a_mistake_inside_the_councils_framework_file_says_to_correct_that_file(
+    workspace: Workspace,
+) -> None:
+    with open_register(workspace) as register:
+        plan_audits(register, workspace, 2)
+    text = preset_file("collaborative-audit").read_text(encoding="utf-8")
+    (workspace.root / "our-framework.toml").write_text(
+        text.replace('title = "Planning"', "title = \u201cPlanning\u201d"), encoding="utf-8"
+    )
+    set_frameworks(workspace, 'frameworks = ["our-framework.toml"]')
+    result = qaf(workspace, "status")
+    [warning] = [w for w in warnings(result) if "our-framework.toml" in w]
+    assert "is not valid TOML at line " in warning and "it has curly quotes" in warning
+    assert "Correct it in our-framework.toml; qaf sample and qaf report stop at it" in warning
+    assert "Correct it in qaf.toml" not in warning
+    assert "  audits now, each at its latest step: 2 allocated" in result.output

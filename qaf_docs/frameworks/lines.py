@@ -80,3 +80,19 @@ def line_of(text: str, path: tuple[str | int, ...]) -> int | None:
         if depth == len(candidate) and depth > best_depth:
             best_line, best_depth = number, depth
     return best_line
+
+
+def value_line(text: str, key: str, value: str) -> int | None:
+    """The line of the top-level setting ``key`` where ``value`` is written: the line of
+    ``frameworks = [...]`` or, in a list over several lines, the entry's own line."""
+    first = line_of(text, (key,))
+    if first is None:
+        return None
+    lines = text.splitlines()
+    written = (f'"{value}"', f"'{value}'")
+    for n in range(first, len(lines) + 1):
+        if any(w in lines[n - 1].split("#")[0] for w in written):
+            return n
+        if (n > first and "]" in lines[n - 1]) or "[" not in lines[first - 1]:
+            break
+    return first

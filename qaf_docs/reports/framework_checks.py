@@ -26,20 +26,22 @@ def framework_problems(ws: Workspace, settings: Settings, drawn: dict[str, list[
         try:
             load_framework(name, base=ws.root)
         except QafError as e:
-            unusable[name] = str(e)
+            unusable[name] = str(e) if str(e).endswith(".") else f"{e}."
     lines = []
     for name, why in unusable.items():
         rounds = drawn.get(name, [])
         if name in listed:
-            key = "frameworks" if settings.frameworks else "framework"
             stops = (
                 "qaf sample and qaf report stop at it"
                 if name == settings.framework
                 else "no round can be drawn under it"
             )
+            # A name qaf cannot find is corrected in qaf.toml; a file it finds, in that file.
+            fix = name if (ws.root / name).is_file() else SETTINGS_FILE
             line = (
-                f"{SETTINGS_FILE} lists a framework qaf cannot use under '{key}': {why} Correct "
-                f"it in {SETTINGS_FILE}; {stops} until then."
+                f"{SETTINGS_FILE} lists a framework qaf cannot use under "
+                f"{ws.framework_key(settings, name)}: {why} Correct it in {fix}; {stops} until "
+                "then."
             )
             if rounds:
                 line += f" ({_rounds(rounds)} drawn under it.)"
