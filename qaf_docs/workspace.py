@@ -167,7 +167,12 @@ class Workspace:
                 f'it in {self.settings_path.name}: frameworks = ["{settings.framework}", '
                 f'"{chosen}"]. Presets: qaf frameworks.'
             )
-        if chosen not in preset_names() and not (self.root / chosen).is_file():
+        # A name qaf cannot find is corrected in qaf.toml (a file Notepad saved as .txt, renamed).
+        if (
+            chosen not in preset_names()
+            and not (self.root / chosen).is_file()
+            and not (self.root / f"{chosen}.txt").is_file()
+        ):
             # A typing slip in qaf.toml, not on the command line: say where to correct it.
             raise SettingsError(
                 f"{self.settings_path} lists a framework qaf cannot find under "
@@ -201,7 +206,7 @@ def toml_mistake(path: Path, text: str, e: tomllib.TOMLDecodeError) -> str:
     with it, and give the rules a text editor's user most often breaks (quotes around text,
     lower-case true, ISO dates)."""
     number, line, why, _ = toml_slip(text, e)
-    quoted = f": {line!r}" if line.strip() else ""
+    quoted = f": '{line}'" if line.strip() else ""
     return (
         f"{path} cannot be read at line {number or '?'}{quoted}: {why}. {RULES}; then run the "
         "command again."

@@ -238,6 +238,13 @@ def without_domain_body(key: str, title: str) -> str:
             "kinds = [",
             "or two of its entries have no comma between them",
         ),
+        (
+            'title = "Planning"',
+            'title =\u00a0"Planning"',
+            "title =\u00a0",
+            "it has a space of another kind at character 8 (a non-breaking space, as Word and "
+            "web pages paste one)",
+        ),
     ],
     ids=[
         "key-twice",
@@ -248,6 +255,7 @@ def without_domain_body(key: str, title: str) -> str:
         "True",
         "text-without-quotes",
         "missing-comma",
+        "non-breaking-space",
     ],
 )
 def test_a_line_toml_cannot_read_is_named_quoted_and_said_how_to_write(
@@ -332,3 +340,23 @@ def test_a_file_saved_as_ansi_names_the_line_of_the_first_character_written_anot
     message = refused(path)
     assert f"line {line_of(text, 'Planning –')} has a character written another way" in message
     assert "Notepad's 'ANSI'" in message and "Encoding: UTF-8" in message
+
+
+def test_a_long_text_never_closed_says_to_close_it_with_three_quotes(tmp_path: Path) -> None:
+    end = '  "Management review and clear oversight",\n]'
+    path, text = council_copy(tmp_path, end, end + '\nnote = """Reviewed in 2026.')
+    message = refused(path)
+    assert f"at line {line_of(text, 'note = ')}: " in message
+    assert 'a text begun with """ is never closed: end it with """ on a line of its own' in message
+
+
+# Notepad adds .txt to a name typed without quotes in its Save box, and Windows hides it; before,
+# qaf said only "Unknown framework 'our-framework.toml'" with the list of presets.
+def test_a_framework_file_notepad_saved_with_txt_says_to_rename_it(tmp_path: Path) -> None:
+    (tmp_path / "our-framework.toml.txt").write_text(PRESET, encoding="utf-8")
+    with pytest.raises(FrameworkError) as caught:
+        load_framework("our-framework.toml", base=tmp_path)
+    message = str(caught.value)
+    assert "There is no file 'our-framework.toml' but there is 'our-framework.toml.txt'" in message
+    assert "Rename the file to 'our-framework.toml'" in message
+    assert "View > File name extensions" in message

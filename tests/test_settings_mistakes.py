@@ -344,3 +344,35 @@ def test_the_readme_documents_every_setting_qaf_toml_may_hold() -> None:
             keys = [key]
         missing += [k for k in keys if not re.search(rf"(?<![\w-]){k}\b", quoted)]
     assert missing == [], f"README.md does not name these qaf.toml settings: {missing}"
+
+
+# A Windows path in double quotes: TOML reads \n, \r, \t, \b and \f as a new line and other
+# control characters, so "D:\new\register.db" was a path with a line break in it (qaf said the
+# register "D:" + new line + "ewegister.db" was missing, over two lines).
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ('# register = "D:/qaf/register.db"', r'register = "D:\new\register.db"'),
+        ('folder = "backups"', r'folder = "E:\tmp\backups"'),
+        ('frameworks = ["collaborative-audit"]', r'frameworks = ["C:\new\test.toml"]'),
+    ],
+    ids=["register", "backup-folder", "framework-file"],
+)
+def test_a_windows_path_whose_backslashes_toml_reads_as_new_lines_is_refused(
+    workspace: Workspace, old: str, new: str
+) -> None:
+    text = edited(workspace, old, new)
+    message = error_line(qaf(workspace, "status"))
+    key, _, value = new.partition(" = ")
+    assert f"at line {line_of(text, new)}, key " in message
+    assert (
+        f"{new} has a \\ that TOML reads, inside double quotes, as a special character" in message
+    )
+    slashed = value.replace("\\", "/")
+    assert f"write the path with /, {key} = {slashed}" in message
+    assert f"or in single quotes, {key} = {value.replace(chr(34), chr(39))}" in message
+
+
+def test_a_windows_path_in_single_quotes_is_read_as_written(workspace: Workspace) -> None:
+    edited(workspace, "# register = ", "register = 'D:\\new\\register.db'\n# register = ")
+    assert workspace.load_settings().register_at == "D:\\new\\register.db"

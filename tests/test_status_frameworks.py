@@ -150,3 +150,16 @@ def test_a_mistake_inside_the_councils_framework_file_says_to_correct_that_file(
     assert "Correct it in our-framework.toml; qaf sample and qaf report stop at it" in warning
     assert "Correct it in qaf.toml" not in warning
     assert "  audits now, each at its latest step: 2 allocated" in result.output
+
+
+def test_a_framework_file_saved_with_txt_by_notepad_is_named_in_status_with_the_rename(
+    workspace: Workspace,
+) -> None:
+    shutil.copyfile(preset_file("collaborative-audit"), workspace.root / "our-framework.toml.txt")
+    set_frameworks(workspace, 'frameworks = ["our-framework.toml"]')
+    [warning] = [w for w in warnings(qaf(workspace, "status")) if "our-framework.toml" in w]
+    assert "but there is 'our-framework.toml.txt'" in warning
+    assert "Until it is renamed, qaf sample and qaf report stop at it." in warning
+    assert "Correct it in" not in warning
+    result = qaf(workspace, "report")
+    assert result.exit_code != 0 and "Rename the file to 'our-framework.toml'" in result.output

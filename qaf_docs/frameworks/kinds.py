@@ -148,3 +148,26 @@ def out_of_range(key: str, value: Any, bound: Any, least: bool) -> str:
     return f"{name} = {as_written(value)} is too {'small' if least else 'large'}: write " + (
         f"{bound} or more" if least else f"{bound} or less"
     )
+
+
+_CONTROL = re.compile(r"[\n\r\t\b\f]")
+
+
+def backslash_slip(key: str, value: str, listed: bool = False) -> str | None:
+    r"""A path written with \ in double quotes, which TOML read as a new line or another control
+    character ("D:\new\register.db"); None for a value without one. ``listed``: an entry of a
+    list (``frameworks = [...]``)."""
+    if not _CONTROL.search(value):
+        return None
+    written = json.dumps(value, ensure_ascii=False)[1:-1]  # \n, \t ... as they were typed
+    name = toml_key(key)
+
+    def line(text: str) -> str:
+        return f"{name} = [{text}]" if listed else f"{name} = {text}"
+
+    slashed = written.replace("\\", "/")
+    return (
+        f"{line(chr(34) + written + chr(34))} has a \\ that TOML reads, inside double quotes, as a "
+        f"special character (\\n a new line, \\r, \\t, \\b, \\f): write the path with /, "
+        f"{line(chr(34) + slashed + chr(34))}, or in single quotes, {line(chr(39) + written + chr(39))}"
+    )

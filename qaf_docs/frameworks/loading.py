@@ -70,7 +70,7 @@ def parse_framework(text: str, origin: str) -> Framework:
         return Framework.model_validate(_toml(text))
     except tomllib.TOMLDecodeError as e:
         number, line, why, plain = toml_slip(text, e)
-        quoted = f": {line!r}" if line.strip() else ""
+        quoted = f": '{line}'" if line.strip() else ""
         raise FrameworkError(
             f"Framework file {origin} is not valid TOML at line {number or '?'}{quoted}: {why}"
             + ("" if plain else f". {RULES}")
@@ -191,8 +191,16 @@ def _inner_model(annotation: Any) -> Any:
             return annotation
 
 
-def unknown_framework(name: str) -> str:
-    """Why ``name`` is no framework: the presets, the nearest one first when it looks misspelt."""
+def unknown_framework(name: str, base: Path | None = None) -> str:
+    """Why ``name`` is no framework: the presets, the nearest one first when it looks misspelt;
+    or, where Notepad saved the file as ``name.txt`` (Windows hides the .txt), how to rename it."""
+    saved = Path(f"{name}.txt") if base is None else base / f"{name}.txt"
+    if name.lower().endswith(".toml") and saved.is_file():
+        return (
+            f"There is no file '{name}' but there is '{saved.name}': Notepad added .txt when it "
+            f"saved it, and Windows hides the .txt. Rename the file to '{Path(name).name}' (in "
+            "File Explorer, tick View > File name extensions to see the .txt)."
+        )
     near = difflib.get_close_matches(name, preset_names(), n=1, cutoff=0.75)
     hint = f" Did you mean '{near[0]}'?" if near else ""
     return (
@@ -211,7 +219,7 @@ def framework_text(name_or_path: str | Path, base: Path | None = None) -> tuple[
     if not path.is_absolute() and base is not None:
         path = base / path
     if not path.is_file():
-        raise FrameworkError(unknown_framework(name))
+        raise FrameworkError(unknown_framework(name, base))
     try:
         # Windows Notepad saves "UTF-8 with BOM", read as UTF-8; UTF-16 and ANSI are named.
         return decoded(path.read_bytes()), str(path)

@@ -24,6 +24,7 @@ RULES = (
 _CURLY = "\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb"
 _AT = re.compile(r" \(at line (\d+), column (\d+)\)$| \(at end of document\)$")
 _TWICE = re.compile(r"Cannot declare \((.*)\) twice")
+_ODD_SPACES = "\u00a0\u202f\u2007\u2009\u200b\u3000\ufeff"
 _BOOL = re.compile(r"(?i)(true|false|yes|no|on|off)")
 _UK_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
 
@@ -169,6 +170,14 @@ def _why(reason: str, line: str, column: int | None) -> str:
             "it has curly quotes (“ ” or ‘ ’), as Word types them, where TOML needs straight "
             'double quotes ("): type the quotes again in Notepad'
         )
+    if char and char in _ODD_SPACES:
+        return (
+            "it has a space of another kind at character "
+            f"{column} (a non-breaking space, as Word and web pages paste one), which TOML "
+            "does not read as a space: delete it and type an ordinary space, or none"
+        )
+    if reason.startswith("Unterminated string") and '"""' in line:
+        return 'a text begun with """ is never closed: end it with """ on a line of its own'
     if reason.startswith(("Illegal character '\\n'", "Unterminated string")):
         return (
             'a text in double quotes is not closed: end it with " on the same line (a text '
@@ -194,7 +203,10 @@ def _why(reason: str, line: str, column: int | None) -> str:
     if reason.startswith("Expected ']'"):
         return "a [table] name is not closed: end it with ] (or ]] for a [[table]])"
     if reason.startswith("Unescaped '\\'"):
-        return r"a \ in double quotes starts a special character: write \\ instead, or use /"
+        return (
+            r"a \ in double quotes starts a special character: write the path with / instead "
+            r"of \, or put it in single quotes ('D:\qaf\register.db')"
+        )
     if reason.startswith(("Expected '='", "Invalid statement")):
         return (
             "each line is a key = value, a [table] name in square brackets or a note starting "

@@ -37,11 +37,13 @@ def framework_problems(ws: Workspace, settings: Settings, drawn: dict[str, list[
                 else "no round can be drawn under it"
             )
             # A name qaf cannot find is corrected in qaf.toml; a file it finds, in that file.
-            fix = name if (ws.root / name).is_file() else SETTINGS_FILE
+            fix = f"Correct it in {name if (ws.root / name).is_file() else SETTINGS_FILE}; "
+            fix += f"{stops} until then."
+            if (ws.root / f"{name}.txt").is_file():
+                fix = f"Until it is renamed, {stops}."
             line = (
                 f"{SETTINGS_FILE} lists a framework qaf cannot use under "
-                f"{ws.framework_key(settings, name)}: {why} Correct it in {fix}; {stops} until "
-                "then."
+                f"{ws.framework_key(settings, name)}: {why} {fix}"
             )
             if rounds:
                 line += f" ({_rounds(rounds)} drawn under it.)"
