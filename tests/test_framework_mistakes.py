@@ -360,3 +360,36 @@ def test_a_framework_file_notepad_saved_with_txt_says_to_rename_it(tmp_path: Pat
     assert "There is no file 'our-framework.toml' but there is 'our-framework.toml.txt'" in message
     assert "Rename the file to 'our-framework.toml'" in message
     assert "View > File name extensions" in message
+
+
+# Before, each loaded: a grade pasted twice showed twice in every drop-down, "GOOD" beside "Good"
+# recorded every form graded "Good" as "GOOD", and an empty grade was a blank choice.
+@pytest.mark.parametrize(
+    "grades, says",
+    [
+        (
+            '["Outstanding", "Good", "Good", "Requires improvement to be good", "Inadequate"]',
+            "'Good' is given twice in grades (the 2nd and the 3rd): delete one, with its comma",
+        ),
+        (
+            '["Outstanding", "Good", "GOOD", "Requires improvement to be good", "Inadequate"]',
+            "the 3rd grade, 'GOOD', reads the same as the 2nd, 'Good' (case, punctuation and "
+            "words in brackets are ignored when forms are read): delete one, or reword it",
+        ),
+        (
+            '["Outstanding", "Good", "", "Requires improvement to be good", "Inadequate"]',
+            'the 3rd grade is empty (""): delete it, with its comma',
+        ),
+        (
+            '["Outstanding", "Good ", "Requires improvement to be good", "Inadequate"]',
+            "the 2nd grade, 'Good ', has a space at its start or end: write \"Good\"",
+        ),
+    ],
+    ids=["twice", "twice-in-capitals", "empty", "trailing-space"],
+)
+def test_a_slip_in_the_list_of_grades_is_named_before_the_rules_that_use_them(
+    tmp_path: Path, grades: str, says: str
+) -> None:
+    path, text = council_copy(tmp_path, GRADES, f"grades = {grades}")
+    message = refused(path)
+    assert f"at line {line_of(text, 'grades = [')}, key 'scale.grades': {says}" in message

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from qaf_docs.frameworks.base import NOT_APPLICABLE, KeyProblem, Path
+from qaf_docs.frameworks.base import NOT_APPLICABLE, KeyProblem, Path, fold_grade
 
 
 def _references(data: dict[str, Any]) -> list[tuple[Path, str, str]]:
@@ -46,6 +46,40 @@ def _table(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
+def _nth(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def grades_slip(grades: list[str]) -> str | None:
+    """What is wrong with the list of grades itself, or None: a grade left empty, one with a space
+    at either end (unseen in Notepad, so never matched where a rule names it), or one given twice
+    as forms read grades (case, punctuation and words in brackets ignored)."""
+    seen: dict[str, int] = {}
+    for n, grade in enumerate(grades, start=1):
+        if not grade.strip():
+            return f'the {_nth(n)} grade is empty (""): delete it, with its comma'
+        if grade != grade.strip():
+            return (
+                f"the {_nth(n)} grade, '{grade}', has a space at its start or end: write "
+                f'"{grade.strip()}"'
+            )
+        folded = fold_grade(grade)
+        if folded in seen:
+            first = grades[seen[folded] - 1]
+            if first == grade:
+                return (
+                    f"'{grade}' is given twice in grades (the {_nth(seen[folded])} and the "
+                    f"{_nth(n)}): delete one, with its comma"
+                )
+            return (
+                f"the {_nth(n)} grade, '{grade}', reads the same as the {_nth(seen[folded])}, "
+                f"'{first}' (case, punctuation and words in brackets are ignored when forms are "
+                "read): delete one, or reword it"
+            )
+        seen[folded] = n
+    return None
+
+
 def check_grade_names(data: Any) -> None:
     """Refuse a framework (TOML ``data``, before validation) whose rules name a grade that is not
     in ``[scale] grades``, naming every line that names it; the models' own checks stay for the
@@ -56,6 +90,9 @@ def check_grade_names(data: Any) -> None:
     grades = scale.get("grades")
     if not isinstance(grades, list) or not all(isinstance(g, str) for g in grades):
         return
+    said = grades_slip(grades)
+    if said:
+        raise KeyProblem(("scale", "grades"), said)
     na = scale.get("not_applicable") is True
     unknown: dict[str, list[tuple[Path, str]]] = {}
     for path, grade, what in _references(data):
