@@ -163,3 +163,20 @@ def test_a_framework_file_saved_with_txt_by_notepad_is_named_in_status_with_the_
     assert "Correct it in" not in warning
     result = qaf(workspace, "report")
     assert result.exit_code != 0 and "Rename the file to 'our-framework.toml'" in result.output
+
+
+# Before, `qaf frameworks --workspace` stopped at the broken file, listing none after it.
+def test_qaf_frameworks_names_a_framework_it_cannot_use_and_lists_the_others(
+    workspace: Workspace,
+) -> None:
+    text = preset_file("collaborative-audit").read_text(encoding="utf-8")
+    (workspace.root / "our-framework.toml").write_text(
+        text.replace('version = "2"', "version = 2"), encoding="utf-8"
+    )
+    set_frameworks(workspace, 'frameworks = ["our-framework.toml", "multi-agency-audit"]')
+    result = qaf(workspace, "frameworks")
+    assert result.exit_code == 0, result.output
+    lines = result.output.split("This workspace runs", 1)[1].splitlines()
+    assert lines[1].startswith("  our-framework.toml (the default): qaf cannot use it: ")
+    assert "key 'version': version = 2 is a number, but version is text" in lines[1]
+    assert lines[2].startswith("  multi-agency-audit: Multi-agency audit — ")
