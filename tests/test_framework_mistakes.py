@@ -393,3 +393,43 @@ def test_a_slip_in_the_list_of_grades_is_named_before_the_rules_that_use_them(
     path, text = council_copy(tmp_path, GRADES, f"grades = {grades}")
     message = refused(path)
     assert f"at line {line_of(text, 'grades = [')}, key 'scale.grades': {says}" in message
+
+
+# Before: pydantic's "List should have at least 1 item after validation, not 0" and "this key is
+# needed but missing", with nothing said of what to write.
+@pytest.mark.parametrize(
+    "old, new, key, says",
+    [
+        (
+            'roles = ["Executive Director of Children, Young People and Learning"]',
+            "roles = []",
+            "escalation.levels.2.roles",
+            'roles = [] needs at least 1 entry: write roles = ["…"]',
+        ),
+        (
+            'key = "planning"\ntitle = "Planning"\n',
+            'key = "planning"\n',
+            "domains.1.title",
+            'title is needed here but missing: add title = "…"',
+        ),
+        (
+            "[audit_period]\nmonths = 6\n",
+            "[audit_period]\n",
+            "audit_period.months",
+            "months is needed here but missing: add months = 1",
+        ),
+        (
+            GRADES,
+            'grades = ["Good"]',
+            "scale.grades",
+            'grades = ["Good"] is not a scale: it needs two grades or more',
+        ),
+    ],
+    ids=["no-roles", "no-title", "no-months", "one-grade"],
+)
+def test_a_list_left_empty_or_a_key_left_out_says_what_to_add(
+    tmp_path: Path, old: str, new: str, key: str, says: str
+) -> None:
+    path, _ = council_copy(tmp_path, old, new)
+    message = refused(path)
+    assert f"key '{key}'" in message and says in message

@@ -123,7 +123,7 @@ def test_the_settings_allowed_at_the_top_are_named_as_qaf_toml_spells_them(
 def test_a_missing_setting_is_called_missing(workspace: Workspace) -> None:
     edited(workspace, "workspace_id =", "# workspace_id =")
     message = error_line(qaf(workspace, "status"))
-    assert "at 'workspace_id': this key is needed but missing" in message
+    assert "at 'workspace_id': workspace_id is needed here but missing: add workspace_id" in message
 
 
 def test_a_misspelt_framework_in_the_settings_names_the_file_and_the_likely_preset(

@@ -12,6 +12,7 @@ import difflib
 from typing import Any
 
 from qaf_docs.frameworks.base import NOT_APPLICABLE, KeyProblem, Path, fold_grade
+from qaf_docs.frameworks.kinds import as_written
 
 
 def _references(data: dict[str, Any]) -> list[tuple[Path, str, str]]:
@@ -54,6 +55,8 @@ def grades_slip(grades: list[str]) -> str | None:
     """What is wrong with the list of grades itself, or None: a grade left empty, one with a space
     at either end (unseen in Notepad, so never matched where a rule names it), or one given twice
     as forms read grades (case, punctuation and words in brackets ignored)."""
+    if len(grades) < 2:
+        return f"grades = {as_written(grades)} is not a scale: it needs two grades or more"
     seen: dict[str, int] = {}
     for n, grade in enumerate(grades, start=1):
         if not grade.strip():

@@ -171,3 +171,16 @@ def backslash_slip(key: str, value: str, listed: bool = False) -> str | None:
         f"special character (\\n a new line, \\r, \\t, \\b, \\f): write the path with /, "
         f"{line(chr(34) + slashed + chr(34))}, or in single quotes, {line(chr(39) + written + chr(39))}"
     )
+
+
+def too_few(key: str, value: Any, least: int) -> str:
+    """Say that the list ``key = value`` has fewer than ``least`` entries."""
+    name = toml_key(key)
+    example = ", ".join(['"…"'] * max(least, 1))
+    said = f"{name} = {as_written(value)} needs at least {least} entr{'y' if least == 1 else 'ies'}"
+    return f"{said}: write {name} = [{example}]"
+
+
+def missing(key: str, example: str) -> str:
+    """Say that ``key`` is needed here and how a line of it looks (``example``: its value)."""
+    return f"{toml_key(key)} is needed here but missing: add {example}"

@@ -19,7 +19,15 @@ from qaf_docs.errors import FrameworkError, QafError
 from qaf_docs.frameworks.base import (
     KeyProblem,
 )
-from qaf_docs.frameworks.kinds import KIND_ERRORS, not_a_choice, out_of_range, wrong_kind
+from qaf_docs.frameworks.kinds import (
+    KIND_ERRORS,
+    missing,
+    not_a_choice,
+    out_of_range,
+    toml_key,
+    too_few,
+    wrong_kind,
+)
 from qaf_docs.frameworks.lines import line_of
 from qaf_docs.frameworks.model import (
     Framework,
@@ -104,8 +112,12 @@ def describe_problem(e: ValidationError, text: str, model: type[BaseModel] = Fra
         message = f"unknown key '{path[-1]}'" + (
             f"; the keys allowed here are: {', '.join(known)}" if known else ""
         )
-    elif first["type"] == "missing":
-        message = "this key is needed but missing"
+    elif first["type"] == "missing" and path and isinstance(path[-1], str):
+        field, _ = _field_at(path, model)
+        message = missing(path[-1], _example(path, None if field is None else field.annotation))
+    elif first["type"] == "too_short" and path and isinstance(path[-1], str):
+        least = int((first.get("ctx") or {}).get("min_length", 1))
+        message = too_few(path[-1], first["input"], least)
     elif first["type"] in KIND_ERRORS and path:
         field, inside = _field_at(path, model)
         default = None if field is None else field.get_default(call_default_factory=True)
@@ -127,6 +139,22 @@ def describe_problem(e: ValidationError, text: str, model: type[BaseModel] = Fra
         at += _which_table(path)  # an entry of a list of text is no [[table]]
     more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
     return f"{at}: {message}{more}"
+
+
+def _example(path: tuple[str | int, ...], annotation: Any) -> str:
+    """A line (or table) of the kind the key at ``path`` holds, for "add ..."."""
+    name = toml_key(str(path[-1]))
+    inner = _inner_model(annotation)
+    table = ".".join(str(p) for p in path if isinstance(p, str))
+    if typing.get_origin(annotation) is list and isinstance(inner, type):
+        if issubclass(inner, BaseModel):
+            return f"a [[{table}]] table"
+        return f'{name} = ["…"]'
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return f"a [{table}] table"
+    if inner is int:
+        return f"{name} = 1"
+    return f'{name} = "…"'
 
 
 def _which_table(path: tuple[str | int, ...]) -> str:
