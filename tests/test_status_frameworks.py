@@ -9,7 +9,7 @@ import json
 import shutil
 
 from click.testing import CliRunner, Result
-from conftest import plan_audits
+from conftest import complete_form, drop, pack_docx, plan_audits
 from lifecycle_helpers import return_form
 
 from qaf_docs.cli import cli
@@ -180,3 +180,41 @@ def test_qaf_frameworks_names_a_framework_it_cannot_use_and_lists_the_others(
     assert lines[1].startswith("  our-framework.toml (the default): qaf cannot use it: ")
     assert "key 'version': version = 2 is a number, but version is text" in lines[1]
     assert lines[2].startswith("  multi-agency-audit: Multi-agency audit — ")
+
+
+# Before, a mistake made in the framework file after packs went out stopped `qaf ingest` with the
+# framework's error alone after the form was recorded (nothing said it was), and the files behind
+# it in the inbox waited for the next run.
+def test_a_form_returned_while_its_framework_file_has_a_mistake_is_accepted_and_said_so(
+    workspace: Workspace,
+) -> None:
+    shutil.copyfile(preset_file("collaborative-audit"), workspace.root / "our-framework.toml")
+    set_frameworks(workspace, 'frameworks = ["our-framework.toml"]')
+    with open_register(workspace) as register:
+        plan_audits(register, workspace, 2)
+        generate_packs(workspace, register)
+        first, second = register.audits()
+    framework = load_framework(workspace.root / "our-framework.toml")
+    good = (workspace.root / "our-framework.toml").read_text(encoding="utf-8")
+    slip = good.replace('title = "Planning"', "title = \u201cPlanning\u201d")
+    (workspace.root / "our-framework.toml").write_text(slip, encoding="utf-8")
+    for audit, name in ((first, "first.docx"), (second, "second.docx")):
+        complete_form(pack_docx(workspace, audit), framework).save()
+        drop(pack_docx(workspace, audit), workspace.inbox, name)
+    result = qaf(workspace, "ingest")
+    assert result.exit_code == 1
+    assert f"audit {first.audit_ref}: accepted" in result.output
+    assert f"audit {second.audit_ref}: accepted" in result.output
+    error = result.output.split("Error: ", 1)[1]
+    assert error.startswith("2 file(s) handled: 2 accepted, but these outputs could not be")
+    assert "case notes and notifications: Framework file " in error
+    assert error.count("is not valid TOML at line ") == 1, "the one reason is said once"
+    assert "They are written at the next qaf ingest, qaf watch or qaf report." in error
+    with open_register(workspace) as register:
+        assert [a.status for a in register.audits()] == ["returned", "returned"]
+    assert not list(workspace.inbox.iterdir())
+    notes = workspace.outbox / "case-notes"
+    assert not notes.exists() or not any(notes.rglob("*.txt"))
+    (workspace.root / "our-framework.toml").write_text(good, encoding="utf-8")
+    assert qaf(workspace, "report").exit_code == 0
+    assert len(list(notes.rglob("*.txt"))) >= 2, "each accepted form's case note, once fixed"
