@@ -29,7 +29,8 @@ ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "
 HEADING_FIELDS = frozenset({"month", "year"})
 
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]
+"""Where a key is in a framework file: ("domains", 1, "indicators", "Good")."""
 
 
 class KeyProblem(ValueError):
@@ -40,14 +41,14 @@ class KeyProblem(ValueError):
     """
 
     def __init__(
-        self, path: Path, message: str, lines: dict[str, tuple[Path, ...]] | None = None
+        self, path: KeyPath, message: str, lines: dict[str, tuple[KeyPath, ...]] | None = None
     ) -> None:
         self.path = path
         self.template = message
         self.lines = lines or {}
         super().__init__(self.said(lambda _: None))
 
-    def said(self, line_of: Callable[[Path], int | None]) -> str:
+    def said(self, line_of: Callable[[KeyPath], int | None]) -> str:
         """The message with each ``{name}`` of ``lines`` filled in by ``line_of``."""
         own = line_of(self.path)
         message = self.template

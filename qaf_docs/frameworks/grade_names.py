@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
-from qaf_docs.frameworks.base import NOT_APPLICABLE, KeyProblem, Path, fold_grade
+from qaf_docs.frameworks.base import NOT_APPLICABLE, KeyPath, KeyProblem, fold_grade
 from qaf_docs.frameworks.kinds import as_written
 
 
-def _references(data: dict[str, Any]) -> list[tuple[Path, str, str]]:
+def _references(data: dict[str, Any]) -> list[tuple[KeyPath, str, str]]:
     """Every grade a framework's rules name: (where, the grade, what names it)."""
     scale = data.get("scale")
-    found: list[tuple[Path, str, str]] = []
+    found: list[tuple[KeyPath, str, str]] = []
     if isinstance(scale, dict):
         for grade in _listed(scale.get("good_or_better")):
             found.append((("scale", "good_or_better"), grade, "good_or_better lists"))
@@ -97,7 +97,7 @@ def check_grade_names(data: Any) -> None:
     if said:
         raise KeyProblem(("scale", "grades"), said)
     na = scale.get("not_applicable") is True
-    unknown: dict[str, list[tuple[Path, str]]] = {}
+    unknown: dict[str, list[tuple[KeyPath, str]]] = {}
     for path, grade, what in _references(data):
         allowed = na and grade == NOT_APPLICABLE and path[1] in ("aliases", "descriptors")
         if grade not in grades and not allowed:
