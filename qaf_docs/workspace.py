@@ -174,10 +174,11 @@ class Workspace:
             and not (self.root / f"{chosen}.txt").is_file()
         ):
             # A typing slip in qaf.toml, not on the command line: say where to correct it.
+            why = unknown_framework(chosen, self.root)
             raise SettingsError(
                 f"{self.settings_path} lists a framework qaf cannot find under "
-                f"{self.framework_key(settings, chosen)}: {unknown_framework(chosen)} Correct it "
-                f"in {SETTINGS_FILE} and run the command again."
+                f"{self.framework_key(settings, chosen)}: {why} Correct it in {SETTINGS_FILE} and "
+                "run the command again."
             )
         return load_framework(chosen, base=self.root)
 

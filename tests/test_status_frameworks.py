@@ -218,3 +218,18 @@ def test_a_form_returned_while_its_framework_file_has_a_mistake_is_accepted_and_
     (workspace.root / "our-framework.toml").write_text(good, encoding="utf-8")
     assert qaf(workspace, "report").exit_code == 0
     assert len(list(notes.rglob("*.txt"))) >= 2, "each accepted form's case note, once fixed"
+
+
+# Before, only the presets were offered: the council's own file, misspelt or without its .toml,
+# was "Unknown framework" with nothing nearer.
+def test_a_misspelt_name_of_the_councils_own_file_names_the_file_it_likely_means(
+    workspace: Workspace,
+) -> None:
+    shutil.copyfile(preset_file("collaborative-audit"), workspace.root / "our-framework.toml")
+    for written in ("our-framwork.toml", "our-framework"):
+        set_frameworks(workspace, f'frameworks = ["{written}"]')
+        [warning] = [w for w in warnings(qaf(workspace, "status")) if written in w]
+        assert f"Unknown framework '{written}'. Did you mean 'our-framework.toml'?" in warning
+        assert "framework files in that folder: our-framework.toml." in warning
+        result = qaf(workspace, "report")
+        assert "Did you mean 'our-framework.toml'?" in result.output

@@ -229,11 +229,19 @@ def unknown_framework(name: str, base: Path | None = None) -> str:
             f"saved it, and Windows hides the .txt. Rename the file to '{Path(name).name}' (in "
             "File Explorer, tick View > File name extensions to see the .txt)."
         )
-    near = difflib.get_close_matches(name, preset_names(), n=1, cutoff=0.75)
+    # The council's own framework files beside it are named too ("our-framwork.toml").
+    folder = (base or Path()) / Path(name).parent
+    try:
+        files = sorted(p.name for p in folder.glob("*.toml") if p.name.lower() != "qaf.toml")
+    except OSError:
+        files = []
+    own = [str(Path(name).parent / f) if Path(name).parent != Path() else f for f in files]
+    near = difflib.get_close_matches(name, [*preset_names(), *own], n=1, cutoff=0.75)
     hint = f" Did you mean '{near[0]}'?" if near else ""
+    theirs = f"; framework files in that folder: {', '.join(files)}" if files else ""
     return (
         f"Unknown framework '{name}'.{hint} Use one of the presets "
-        f"({', '.join(preset_names())}) or the path of a framework .toml file."
+        f"({', '.join(preset_names())}) or the path of a framework .toml file{theirs}."
     )
 
 
