@@ -433,3 +433,30 @@ def test_a_list_left_empty_or_a_key_left_out_says_what_to_add(
     path, _ = council_copy(tmp_path, old, new)
     message = refused(path)
     assert f"key '{key}'" in message and says in message
+
+
+# A line separator pasted from Word inside a text is no new line to TOML; before, qaf counted it
+# as one and named the line below the slip.
+@pytest.mark.parametrize(
+    "slip, bad",
+    [
+        ("reaudit_after_months = 3\nreaudit_after_months = 4", "reaudit_after_months = 4"),
+        ('reaudit_after_months = 3\nescalate_after_months = "3"', 'escalate_after_months = "3"'),
+    ],
+    ids=["toml-slip", "wrong-kind"],
+)
+def test_a_line_separator_inside_a_text_does_not_shift_the_line_named(
+    tmp_path: Path, slip: str, bad: str
+) -> None:
+    with_separator = PRESET.replace(
+        'name = "Collaborative audit"', 'name = "Collaborative\u2028audit"'
+    )
+    assert with_separator != PRESET
+    text = with_separator.replace("reaudit_after_months = 3\nescalate_after_months = 3", slip)
+    assert text.count(bad) == 1
+    path = tmp_path / "our-framework.toml"
+    path.write_text(text, encoding="utf-8")
+    message = refused(path)
+    line = next(n for n, row in enumerate(text.split("\n"), 1) if bad in row)
+    assert f"at line {line}: '{bad}'" in message or f"at line {line}, key" in message
+    assert f"at line {line - 1} and again here" in message or "again here" not in message

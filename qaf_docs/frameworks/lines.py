@@ -20,6 +20,12 @@ def _parts(dotted: str) -> list[str]:
     return out
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` as TOML counts them: split at "\n" only (``str.splitlines`` also
+    splits at a line separator or form feed pasted inside a text, which TOML does not)."""
+    return [line.removesuffix("\r") for line in text.split("\n")]
+
+
 def keyed_lines(text: str) -> Iterator[tuple[int, list[str], bool]]:
     """Each line of ``text`` that names a key or a table: (its number, the whole path to it with
     array indices as text, True for a table header). Best-effort: keys inside multi-line strings
@@ -38,7 +44,7 @@ def keyed_lines(text: str) -> Iterator[tuple[int, list[str], bool]]:
                 resolved.append(str(index))
         return resolved
 
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
             in_string = not in_string
             if not in_string:
@@ -88,7 +94,7 @@ def value_line(text: str, key: str, value: str) -> int | None:
     first = line_of(text, (key,))
     if first is None:
         return None
-    lines = text.splitlines()
+    lines = _lines(text)
     written = (f'"{value}"', f"'{value}'")
     for n in range(first, len(lines) + 1):
         if any(w in lines[n - 1].split("#")[0] for w in written):

@@ -23,7 +23,6 @@ RULES = (
 
 _CURLY = "\u201c\u201d\u2018\u2019\u201e\u201f\u00ab\u00bb"
 _AT = re.compile(r" \(at line (\d+), column (\d+)\)$| \(at end of document\)$")
-_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 _ODD_SPACES = "\u00a0\u202f\u2007\u2009\u200b\u3000\ufeff"
 _BOOL = re.compile(r"(?i)(true|false|yes|no|on|off)")
 _UK_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{2,4}")
@@ -90,6 +89,11 @@ def _before_its_entry(lines: list[str], number: int | None) -> str:
     return ""
 
 
+def _last(lines: list[str]) -> int:
+    """The number of the last line that is not blank (where "the end of the file" is)."""
+    return next((n for n in range(len(lines), 0, -1) if lines[n - 1].strip()), len(lines))
+
+
 def _unclosed(lines: list[str], opener: str) -> int | None:
     """The last line that opens ``opener`` (a list, a long text) and does not close it there."""
     closer = {"[": "]", '"""': '"""'}[opener]
@@ -112,7 +116,7 @@ def toml_slip(text: str, e: tomllib.TOMLDecodeError) -> tuple[int | None, str, s
     reason = said[: at.start()] if at else said
     number = int(at.group(1)) if at and at.group(1) else None
     column = int(at.group(2)) if at and at.group(2) else None
-    lines = text.splitlines()
+    lines = text.split("\n")
     why = ""
     if reason.startswith(("Cannot overwrite", "Cannot declare", "Cannot redefine", "Cannot mut")):
         twin = _earlier_twin(text, number)
@@ -128,9 +132,9 @@ def toml_slip(text: str, e: tomllib.TOMLDecodeError) -> tuple[int | None, str, s
         if reason.startswith("Unclosed array"):
             number = _unclosed(lines, "[")
         elif reason.startswith("Unterminated string"):
-            number = _unclosed(lines, '"""') or len(lines)
+            number = _unclosed(lines, '"""') or _last(lines)
         elif reason.startswith("Expected ']'"):
-            number = len(lines)
+            number = _last(lines)
     line = lines[number - 1] if number and 0 < number <= len(lines) else ""
     why = why or _why(reason, line, column)
     plain = bool(why)
