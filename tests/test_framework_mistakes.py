@@ -171,7 +171,7 @@ def test_a_grade_misspelt_in_a_rule_is_named_with_the_nearest_grade(tmp_path: Pa
     assert "name it too" not in message, "no other line names the misspelling"
 
 
-PLANNING = '# Audit tool "Planning".\n[[domains]]\nkey = "planning"\ntitle = "Planning"\n'
+PLANNING = '# Audit tool "Planning".\n[[domains]]\nkey = "planning"\n'
 
 
 def without_domain_body(key: str, title: str) -> str:
@@ -460,3 +460,12 @@ def test_a_line_separator_inside_a_text_does_not_shift_the_line_named(
     line = next(n for n, row in enumerate(text.split("\n"), 1) if bad in row)
     assert f"at line {line}: '{bad}'" in message or f"at line {line}, key" in message
     assert f"at line {line - 1} and again here" in message or "again here" not in message
+
+
+def test_a_domains_line_deleted_alone_says_to_put_it_back(tmp_path: Path) -> None:
+    path, text = council_copy(tmp_path, PLANNING, '# Audit tool "Planning".\nkey = "planning"\n')
+    message = refused(path)
+    left = [n for n, line in enumerate(text.splitlines(), 1) if line == "[domains.indicators]"]
+    assert f"at line {left[1]}: '[domains.indicators]': " in message
+    assert f"(at line {left[0]} too)" in message
+    assert "or put back the [[domains]] line above it" in message
