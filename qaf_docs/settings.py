@@ -8,9 +8,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from qaf_docs.frameworks.base import ROUND_KIND_NAMES as ROUND_KIND_NAMES
+from qaf_docs.frameworks.kinds import backslash_slip
 
 
 class ValidationRules(BaseModel):
@@ -129,12 +137,23 @@ class SamplingSettings(BaseModel):
         return self
 
 
+def _no_escapes(value: str | None, info: ValidationInfo) -> str | None:
+    r"""A Windows path in double quotes whose \n or \r TOML read as a new line: refused, never
+    used as a path with a line break in it (``register = "D:\new\register.db"``)."""
+    key = "register" if info.field_name == "register_at" else str(info.field_name)
+    said = None if value is None else backslash_slip(key, value)
+    if said:
+        raise ValueError(said)
+    return value
+
+
 class BackupSettings(BaseModel):
     """Where copies of the register go and how many are kept."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
     folder: str = Field(default="backups", description="relative to the workspace, or absolute")
+    _folder = field_validator("folder")(_no_escapes)
     keep: int = Field(default=14, ge=1)
     daily_while_watching: bool = True
 
@@ -208,6 +227,17 @@ class Settings(BaseModel):
         default_factory=list,
         description="the frameworks this workspace runs, the default first (replaces 'framework')",
     )
+
+    _paths = field_validator("register_at", "framework")(_no_escapes)
+
+    @field_validator("frameworks")
+    @classmethod
+    def _listed_paths(cls, value: list[str]) -> list[str]:
+        for name in value:
+            said = backslash_slip("frameworks", name, listed=True)
+            if said:
+                raise ValueError(said)
+        return value
 
     @model_validator(mode="after")
     def _default_framework(self) -> Settings:

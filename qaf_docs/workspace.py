@@ -29,7 +29,9 @@ from pydantic import ValidationError
 from qaf_docs import clock
 from qaf_docs.errors import QafError, SettingsError
 from qaf_docs.frameworks import Framework, load_framework
+from qaf_docs.frameworks.lines import value_line
 from qaf_docs.frameworks.loading import describe_problem, preset_names, unknown_framework
+from qaf_docs.frameworks.toml_text import RULES, decoded, toml_slip
 
 # The settings models live in settings.py; the rest of the package imports them from here.
 from qaf_docs.settings import ROUND_KIND_NAMES as ROUND_KIND_NAMES
@@ -138,12 +140,9 @@ class Workspace:
                 f"Create one with: qaf init {self.root}"
             )
         try:
-            text = self.settings_path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as e:
-            raise SettingsError(
-                f"{self.settings_path} is not plain text: open it in Notepad and save it with "
-                "the encoding UTF-8."
-            ) from e
+            text = decoded(self.settings_path.read_bytes())
+        except ValueError as e:
+            raise SettingsError(f"{self.settings_path} {e}, then run the command again.") from e
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -168,14 +167,30 @@ class Workspace:
                 f'it in {self.settings_path.name}: frameworks = ["{settings.framework}", '
                 f'"{chosen}"]. Presets: qaf frameworks.'
             )
-        if chosen not in preset_names() and not (self.root / chosen).is_file():
+        # A name qaf cannot find is corrected in qaf.toml (a file Notepad saved as .txt, renamed).
+        if (
+            chosen not in preset_names()
+            and not (self.root / chosen).is_file()
+            and not (self.root / f"{chosen}.txt").is_file()
+        ):
             # A typing slip in qaf.toml, not on the command line: say where to correct it.
+            why = unknown_framework(chosen, self.root)
             raise SettingsError(
-                f"{self.settings_path} lists a framework qaf cannot find under 'frameworks': "
-                f"{unknown_framework(chosen)} Correct it in {SETTINGS_FILE} and run the command "
-                "again."
+                f"{self.settings_path} lists a framework qaf cannot find under "
+                f"{self.framework_key(settings, chosen)}: {why} Correct it in {SETTINGS_FILE} and "
+                "run the command again."
             )
         return load_framework(chosen, base=self.root)
+
+    def framework_key(self, settings: Settings, name: str) -> str:
+        """Where qaf.toml names framework ``name``: "'frameworks' at line 7" (the line where
+        the file can be read, else the key alone)."""
+        key = "frameworks" if settings.frameworks else "framework"
+        try:
+            line = value_line(self.settings_path.read_text(encoding="utf-8-sig"), key, name)
+        except (OSError, UnicodeDecodeError):
+            line = None
+        return f"'{key}'" + (f" at line {line}" if line else "")
 
     def template(self, name: str) -> Path:
         """Return the council's template ``name``; raise SettingsError if it is missing."""
@@ -187,21 +202,15 @@ class Workspace:
         return path
 
 
-_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)")
-
-
 def toml_mistake(path: Path, text: str, e: tomllib.TOMLDecodeError) -> str:
-    """Say which line of a hand-edited settings file cannot be read, quote it, and give the rules
-    a text editor's user most often breaks (quotes around text, lower-case true, ISO dates)."""
-    found = _AT_LINE.search(str(e))
-    lines = text.splitlines()
-    number = int(found.group(1)) if found else 0
-    quoted = f": {lines[number - 1].strip()!r}" if 0 < number <= len(lines) else ""
+    """Say which line of a hand-edited settings file cannot be read, quote it, say what is wrong
+    with it, and give the rules a text editor's user most often breaks (quotes around text,
+    lower-case true, ISO dates)."""
+    number, line, why, _ = toml_slip(text, e)
+    quoted = f": '{line}'" if line.strip() else ""
     return (
-        f"{path} cannot be read at line {number or '?'}{quoted} ({str(e).split(' (at')[0]}). "
-        'Write text in double quotes ("Team Manager"), true and false in lower case, numbers '
-        "without quotes or % (0.10 for 10%), dates as 2026-04-01, and each [table] name in "
-        "square brackets on its own line; then run the command again."
+        f"{path} cannot be read at line {number or '?'}{quoted}: {why}. {RULES}; then run the "
+        "command again."
     )
 
 

@@ -60,6 +60,47 @@ def test_a_settings_line_toml_cannot_read_is_quoted_with_how_to_write_it(
     assert workspace.settings_path.read_text(encoding="utf-8") == text, "the file is left alone"
 
 
+# Before, the reason was TOML's own: "Cannot overwrite a value", "Invalid value".
+@pytest.mark.parametrize(
+    "old, new, says",
+    [
+        (
+            "max_file_mb = 25",
+            "max_file_mb = 25\nmax_file_mb = 40",
+            "max_file_mb is given twice in the same table, at line {before} and again here: keep "
+            "the one you mean and delete the other",
+        ),
+        (
+            'council_name = "Testshire Council"',
+            "council_name = \u201cTestshire Council\u201d",
+            "it has curly quotes (“ ” or ‘ ’), as Word types them",
+        ),
+        ("poll = false", "poll = False", "true and false are written in lower case"),
+        (
+            'council_name = "Testshire Council"',
+            'council_name = "Testshire',
+            "a text in double quotes is not closed",
+        ),
+    ],
+    ids=["key-twice", "curly-quotes", "False", "unclosed-quote"],
+)
+def test_a_settings_line_toml_cannot_read_says_what_is_wrong_with_it(
+    workspace: Workspace, old: str, new: str, says: str
+) -> None:
+    text = edited(workspace, old, new)
+    line = line_of(text, new.splitlines()[-1])
+    written = text.splitlines()[line - 1].strip()
+    message = error_line(qaf(workspace, "status"))
+    assert f"cannot be read at line {line}: '{written}': {says.format(before=line - 1)}" in message
+    assert "Cannot" not in message and "Invalid value" not in message
+
+
+def test_settings_saved_as_utf_8_with_bom_are_read(workspace: Workspace) -> None:
+    text = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode())
+    assert workspace.load_settings().council_name == tomllib.loads(text)["council_name"]
+
+
 def test_a_misspelt_setting_names_its_line_and_the_settings_allowed_there(
     workspace: Workspace,
 ) -> None:
@@ -82,7 +123,7 @@ def test_the_settings_allowed_at_the_top_are_named_as_qaf_toml_spells_them(
 def test_a_missing_setting_is_called_missing(workspace: Workspace) -> None:
     edited(workspace, "workspace_id =", "# workspace_id =")
     message = error_line(qaf(workspace, "status"))
-    assert "at 'workspace_id': this key is needed but missing" in message
+    assert "at 'workspace_id': workspace_id is needed here but missing: add workspace_id" in message
 
 
 def test_a_misspelt_framework_in_the_settings_names_the_file_and_the_likely_preset(
@@ -92,7 +133,11 @@ def test_a_misspelt_framework_in_the_settings_names_the_file_and_the_likely_pres
         workspace, '\nframeworks = ["collaborative-audit"', '\nframeworks = ["colaborative-audit"'
     )
     message = error_line(qaf(workspace, "report"))
-    assert f"{workspace.settings_path} lists a framework qaf cannot find" in message
+    line = line_of(text, "colaborative-audit")
+    assert (
+        f"{workspace.settings_path} lists a framework qaf cannot find under 'frameworks' at line {line}:"
+        in message
+    )
     assert "Did you mean 'collaborative-audit'?" in message
     assert "Correct it in qaf.toml" in message
     assert workspace.settings_path.read_text(encoding="utf-8") == text
@@ -104,7 +149,8 @@ def test_settings_saved_in_another_encoding_say_to_save_them_as_utf_8(
     text = workspace.settings_path.read_text(encoding="utf-8")
     workspace.settings_path.write_bytes(text.encode("utf-16"))
     message = error_line(qaf(workspace, "status"))
-    assert "save it with the encoding UTF-8" in message
+    assert "is saved as UTF-16 ('Unicode' in Notepad), not UTF-8" in message
+    assert "save it with the encoding UTF-8 (File > Save as, Encoding: UTF-8)" in message
 
 
 # A value typed as the wrong kind of thing: qaf used to read it its own way ("no" as false, "yes"
@@ -298,3 +344,35 @@ def test_the_readme_documents_every_setting_qaf_toml_may_hold() -> None:
             keys = [key]
         missing += [k for k in keys if not re.search(rf"(?<![\w-]){k}\b", quoted)]
     assert missing == [], f"README.md does not name these qaf.toml settings: {missing}"
+
+
+# A Windows path in double quotes: TOML reads \n, \r, \t, \b and \f as a new line and other
+# control characters, so "D:\new\register.db" was a path with a line break in it (qaf said the
+# register "D:" + new line + "ewegister.db" was missing, over two lines).
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ('# register = "D:/qaf/register.db"', r'register = "D:\new\register.db"'),
+        ('folder = "backups"', r'folder = "E:\tmp\backups"'),
+        ('frameworks = ["collaborative-audit"]', r'frameworks = ["C:\new\test.toml"]'),
+    ],
+    ids=["register", "backup-folder", "framework-file"],
+)
+def test_a_windows_path_whose_backslashes_toml_reads_as_new_lines_is_refused(
+    workspace: Workspace, old: str, new: str
+) -> None:
+    text = edited(workspace, old, new)
+    message = error_line(qaf(workspace, "status"))
+    key, _, value = new.partition(" = ")
+    assert f"at line {line_of(text, new)}, key " in message
+    assert (
+        f"{new} has a \\ that TOML reads, inside double quotes, as a special character" in message
+    )
+    slashed = value.replace("\\", "/")
+    assert f"write the path with /, {key} = {slashed}" in message
+    assert f"or in single quotes, {key} = {value.replace(chr(34), chr(39))}" in message
+
+
+def test_a_windows_path_in_single_quotes_is_read_as_written(workspace: Workspace) -> None:
+    edited(workspace, "# register = ", "register = 'D:\\new\\register.db'\n# register = ")
+    assert workspace.load_settings().register_at == "D:\\new\\register.db"

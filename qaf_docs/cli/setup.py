@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from qaf_docs.cli.app import cli, workspace_option
+from qaf_docs.errors import QafError
 from qaf_docs.frameworks import load_framework, preset_file, preset_names
 from qaf_docs.workspace import (
     ROSTER_EXAMPLE,
@@ -182,9 +183,13 @@ def frameworks(workspace: Path | None) -> None:
     names = ws.load_settings().framework_names()
     click.echo(f"This workspace runs ({ws.settings_path}):")
     for i, name in enumerate(names):
-        fw = load_framework(name, base=ws.root)
         where = "the preset above" if name in preset_names() else str((ws.root / name).resolve())
         default = " (the default)" if i == 0 else ""
+        try:
+            fw = load_framework(name, base=ws.root)
+        except QafError as e:  # named, and the others still listed (as qaf status does)
+            click.echo(f"  {name}{default}: qaf cannot use it: {e}")
+            continue
         click.echo(f"  {name}{default}: {fw.name} — {len(fw.domains)} domains; file: {where}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated
 
@@ -28,16 +29,48 @@ ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "
 HEADING_FIELDS = frozenset({"month", "year"})
 
 
-class KeyProblem(ValueError):
-    """A validation problem that knows which key inside the model it is about (for line lookup)."""
+KeyPath = tuple[str | int, ...]
+"""Where a key is in a framework file: ("domains", 1, "indicators", "Good")."""
 
-    def __init__(self, path: tuple[str | int, ...], message: str) -> None:
-        super().__init__(message)
+
+class KeyProblem(ValueError):
+    """A validation problem that knows which key inside the model it is about (for line lookup).
+
+    ``lines`` names other keys the message refers to: each ``{name}`` in ``message`` becomes
+    "line 12" or "lines 12, 40 and 41" where the file's text is at hand (:meth:`said`).
+    """
+
+    def __init__(
+        self, path: KeyPath, message: str, lines: dict[str, tuple[KeyPath, ...]] | None = None
+    ) -> None:
         self.path = path
+        self.template = message
+        self.lines = lines or {}
+        super().__init__(self.said(lambda _: None))
+
+    def said(self, line_of: Callable[[KeyPath], int | None]) -> str:
+        """The message with each ``{name}`` of ``lines`` filled in by ``line_of``."""
+        own = line_of(self.path)
+        message = self.template
+        for name, paths in self.lines.items():
+            found = sorted({n for p in paths if (n := line_of(p)) is not None and n != own})
+            message = message.replace(f"{{{name}}}", _lines(found))
+        return message
+
+
+def _lines(numbers: list[int]) -> str:
+    if not numbers:
+        return "elsewhere in the file"
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    return f"lines {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
 
 
 class StrictModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """A table of a framework file: an unknown key is refused, and so is a value of the wrong kind
+    (``"yes"`` for true, ``"28"`` for 28, 56.0 for 56), as in qaf.toml, never read another way."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def check_key(v: str) -> str:

@@ -119,7 +119,14 @@ def wrong_kind(
         return f"{said}: write it in double quotes, {name} = {text}"
     if error_type == "list_type":
         inside = as_written(value) if isinstance(value, str) else '"…"'
-        return f"{said}: write it in square brackets, {name} = [{inside}]"
+        said = f"{said}: write it in square brackets, {name} = [{inside}]"
+        entries = [e.strip() for e in value.split(",")] if isinstance(value, str) else []
+        if len(entries) > 1 and all(entries):  # "Outstanding, Good, Inadequate": three grades?
+            said += (
+                "; or, if it is several entries, each in its own double quotes, "
+                f"{name} = {as_written(entries)}"
+            )
+        return said
     return (
         f"{said}: write it as a [{'.'.join(keys)}] table on its own line with its settings below "
         f'it, or in curly brackets, {name} = {{ "name" = value }}'
@@ -141,3 +148,39 @@ def out_of_range(key: str, value: Any, bound: Any, least: bool) -> str:
     return f"{name} = {as_written(value)} is too {'small' if least else 'large'}: write " + (
         f"{bound} or more" if least else f"{bound} or less"
     )
+
+
+_CONTROL = re.compile(r"[\n\r\t\b\f]")
+
+
+def backslash_slip(key: str, value: str, listed: bool = False) -> str | None:
+    r"""A path written with \ in double quotes, which TOML read as a new line or another control
+    character ("D:\new\register.db"); None for a value without one. ``listed``: an entry of a
+    list (``frameworks = [...]``)."""
+    if not _CONTROL.search(value):
+        return None
+    written = json.dumps(value, ensure_ascii=False)[1:-1]  # \n, \t ... as they were typed
+    name = toml_key(key)
+
+    def line(text: str) -> str:
+        return f"{name} = [{text}]" if listed else f"{name} = {text}"
+
+    slashed = written.replace("\\", "/")
+    return (
+        f"{line(chr(34) + written + chr(34))} has a \\ that TOML reads, inside double quotes, as a "
+        f"special character (\\n a new line, \\r, \\t, \\b, \\f): write the path with /, "
+        f"{line(chr(34) + slashed + chr(34))}, or in single quotes, {line(chr(39) + written + chr(39))}"
+    )
+
+
+def too_few(key: str, value: Any, least: int) -> str:
+    """Say that the list ``key = value`` has fewer than ``least`` entries."""
+    name = toml_key(key)
+    example = ", ".join(['"…"'] * max(least, 1))
+    said = f"{name} = {as_written(value)} needs at least {least} entr{'y' if least == 1 else 'ies'}"
+    return f"{said}: write {name} = [{example}]"
+
+
+def missing(key: str, example: str) -> str:
+    """Say that ``key`` is needed here and how a line of it looks (``example``: its value)."""
+    return f"{toml_key(key)} is needed here but missing: add {example}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import difflib
 import functools
 import hashlib
-import re
 import tomllib
 import types
 import typing
@@ -20,10 +19,20 @@ from qaf_docs.errors import FrameworkError, QafError
 from qaf_docs.frameworks.base import (
     KeyProblem,
 )
-from qaf_docs.frameworks.kinds import KIND_ERRORS, not_a_choice, out_of_range, wrong_kind
+from qaf_docs.frameworks.kinds import (
+    KIND_ERRORS,
+    missing,
+    not_a_choice,
+    out_of_range,
+    toml_key,
+    too_few,
+    wrong_kind,
+)
+from qaf_docs.frameworks.lines import line_of
 from qaf_docs.frameworks.model import (
     Framework,
 )
+from qaf_docs.frameworks.toml_text import RULES, decoded, toml_slip
 
 
 def preset_names() -> list[str]:
@@ -68,7 +77,12 @@ def parse_framework(text: str, origin: str) -> Framework:
     try:
         return Framework.model_validate(_toml(text))
     except tomllib.TOMLDecodeError as e:
-        raise FrameworkError(f"Framework file {origin} is not valid TOML: {e}") from e
+        number, line, why, plain = toml_slip(text, e)
+        quoted = f": '{line}'" if line.strip() else ""
+        raise FrameworkError(
+            f"Framework file {origin} is not valid TOML at line {number or '?'}{quoted}: {why}"
+            + ("" if plain else f". {RULES}")
+        ) from e
     except ValidationError as e:
         raise FrameworkError(
             f"Framework file {origin} is invalid {describe_problem(e, text)}"
@@ -91,15 +105,19 @@ def describe_problem(e: ValidationError, text: str, model: type[BaseModel] = Fra
     message = first["msg"]
     error = (first.get("ctx") or {}).get("error")
     if isinstance(error, KeyProblem):
-        path += error.path
-        message = str(error)
+        prefix, path = path, path + error.path
+        message = error.said(lambda at: line_of(text, prefix + at))
     elif first["type"] == "extra_forbidden":
         known = _known_keys(path[:-1], model)
         message = f"unknown key '{path[-1]}'" + (
             f"; the keys allowed here are: {', '.join(known)}" if known else ""
         )
-    elif first["type"] == "missing":
-        message = "this key is needed but missing"
+    elif first["type"] == "missing" and path and isinstance(path[-1], str):
+        field, _ = _field_at(path, model)
+        message = missing(path[-1], _example(path, None if field is None else field.annotation))
+    elif first["type"] == "too_short" and path and isinstance(path[-1], str):
+        least = int((first.get("ctx") or {}).get("min_length", 1))
+        message = too_few(path[-1], first["input"], least)
     elif first["type"] in KIND_ERRORS and path:
         field, inside = _field_at(path, model)
         default = None if field is None else field.get_default(call_default_factory=True)
@@ -114,13 +132,29 @@ def describe_problem(e: ValidationError, text: str, model: type[BaseModel] = Fra
         bound = (first.get("ctx") or {}).get("ge" if least else "le")
         message = out_of_range(path[-1], first["input"], bound, least)
     message = message.removeprefix("Value error, ")
-    line = _line_of(text, path) if path else None
+    line = line_of(text, path) if path else None
     where = ".".join(str(p) for p in path)
     at = f"at line {line}, key '{where}'" if line else f"at '{where}'" if path else "as a whole"
     if not (first["type"] in KIND_ERRORS and path and isinstance(path[-1], int)):
         at += _which_table(path)  # an entry of a list of text is no [[table]]
     more = f" (and {e.error_count() - 1} more problems)" if e.error_count() > 1 else ""
     return f"{at}: {message}{more}"
+
+
+def _example(path: tuple[str | int, ...], annotation: Any) -> str:
+    """A line (or table) of the kind the key at ``path`` holds, for "add ..."."""
+    name = toml_key(str(path[-1]))
+    inner = _inner_model(annotation)
+    table = ".".join(str(p) for p in path if isinstance(p, str))
+    if typing.get_origin(annotation) is list and isinstance(inner, type):
+        if issubclass(inner, BaseModel):
+            return f"a [[{table}]] table"
+        return f'{name} = ["…"]'
+    if isinstance(inner, type) and issubclass(inner, BaseModel):
+        return f"a [{table}] table"
+    if inner is int:
+        return f"{name} = 1"
+    return f'{name} = "…"'
 
 
 def _which_table(path: tuple[str | int, ...]) -> str:
@@ -185,90 +219,29 @@ def _inner_model(annotation: Any) -> Any:
             return annotation
 
 
-# A key at the start of a line: bare or quoted parts joined by dots, then '='.
-_PART = r'(?:"(?:[^"\\]|\\.)*"|\'[^\']*\'|[A-Za-z0-9_-]+)'
-_KEY_LINE = re.compile(rf"^\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
-_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_PART}(?:\s*\.\s*{_PART})*)\s*\]\]?")
-
-
-def _parts(dotted: str) -> list[str]:
-    out = []
-    for m in re.finditer(_PART, dotted):
-        part = m.group(0)
-        out.append(part[1:-1] if part[:1] in "\"'" else part)
-    return out
-
-
-def _line_of(text: str, path: tuple[str | int, ...]) -> int | None:
-    """Return the line of ``text`` that holds the key at ``path`` (or the nearest enclosing one).
-
-    tomllib gives no line numbers, so the text is scanned: table headers (``[a.b]``, ``[[a]]``,
-    counting array tables to resolve indices) and ``key =`` lines. Best-effort: keys inside
-    multi-line strings are skipped, inline tables give the line of their key.
-    """
-    target = [str(p) for p in path]
-    counts: dict[tuple[str, ...], int] = {}
-    latest: dict[tuple[str, ...], int] = {}  # array-table path -> its current index
-    current: list[str] = []
-    best_line, best_depth = None, 0
-    in_string = False
-
-    def resolve(names: list[str]) -> list[str]:
-        resolved: list[str] = []
-        for name in names:
-            resolved.append(name)
-            index = latest.get(tuple(resolved))
-            if index is not None:
-                resolved.append(str(index))
-        return resolved
-
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.count('"""') % 2 == 1 or line.count("'''") % 2 == 1:
-            in_string = not in_string
-            if not in_string:
-                continue
-        elif in_string:
-            continue
-        candidate: list[str] | None = None
-        header = _HEADER.match(line)
-        if header and not _KEY_LINE.match(line):
-            names = _parts(header.group(2))
-            if header.group(1) == "[[":
-                parent = [*resolve(names[:-1]), names[-1]]
-                key = tuple(parent)
-                counts[key] = counts.get(key, -1) + 1
-                latest[key] = counts[key]
-                # A new array element forgets the sub-tables of the previous one.
-                for k in [k for k in latest if len(k) > len(key) and k[: len(key)] == key]:
-                    del latest[k]
-                current = [*parent, str(counts[key])]
-            else:
-                current = resolve(names)
-            candidate = current
-        else:
-            key_line = _KEY_LINE.match(line)
-            if key_line:
-                candidate = current + _parts(key_line.group(1))
-        if candidate is None:
-            continue
-        depth = 0
-        for have, want in zip(candidate, target, strict=False):
-            if have != want:
-                break
-            depth += 1
-        # Only a line whose whole key lies on the path counts (not a sibling sharing a prefix).
-        if depth == len(candidate) and depth > best_depth:
-            best_line, best_depth = number, depth
-    return best_line
-
-
-def unknown_framework(name: str) -> str:
-    """Why ``name`` is no framework: the presets, the nearest one first when it looks misspelt."""
-    near = difflib.get_close_matches(name, preset_names(), n=1, cutoff=0.75)
+def unknown_framework(name: str, base: Path | None = None) -> str:
+    """Why ``name`` is no framework: the presets, the nearest one first when it looks misspelt;
+    or, where Notepad saved the file as ``name.txt`` (Windows hides the .txt), how to rename it."""
+    saved = Path(f"{name}.txt") if base is None else base / f"{name}.txt"
+    if name.lower().endswith(".toml") and saved.is_file():
+        return (
+            f"There is no file '{name}' but there is '{saved.name}': Notepad added .txt when it "
+            f"saved it, and Windows hides the .txt. Rename the file to '{Path(name).name}' (in "
+            "File Explorer, tick View > File name extensions to see the .txt)."
+        )
+    # The council's own framework files beside it are named too ("our-framwork.toml").
+    folder = (base or Path()) / Path(name).parent
+    try:
+        files = sorted(p.name for p in folder.glob("*.toml") if p.name.lower() != "qaf.toml")
+    except OSError:
+        files = []
+    own = [str(Path(name).parent / f) if Path(name).parent != Path() else f for f in files]
+    near = difflib.get_close_matches(name, [*preset_names(), *own], n=1, cutoff=0.75)
     hint = f" Did you mean '{near[0]}'?" if near else ""
+    theirs = f"; framework files in that folder: {', '.join(files)}" if files else ""
     return (
         f"Unknown framework '{name}'.{hint} Use one of the presets "
-        f"({', '.join(preset_names())}) or the path of a framework .toml file."
+        f"({', '.join(preset_names())}) or the path of a framework .toml file{theirs}."
     )
 
 
@@ -282,13 +255,11 @@ def framework_text(name_or_path: str | Path, base: Path | None = None) -> tuple[
     if not path.is_absolute() and base is not None:
         path = base / path
     if not path.is_file():
-        raise FrameworkError(unknown_framework(name))
+        raise FrameworkError(unknown_framework(name, base))
     try:
-        # utf-8-sig: Windows Notepad saves "UTF-8 with BOM".
-        return path.read_text(encoding="utf-8-sig"), str(path)
-    except UnicodeDecodeError as e:
-        raise FrameworkError(
-            f"Framework file {path} is not saved as UTF-8 text; save it again choosing UTF-8."
-        ) from e
+        # Windows Notepad saves "UTF-8 with BOM", read as UTF-8; UTF-16 and ANSI are named.
+        return decoded(path.read_bytes()), str(path)
+    except ValueError as e:
+        raise FrameworkError(f"Framework file {path} {e}.") from e
     except OSError as e:
         raise FrameworkError(f"Framework file {path} cannot be read: {e.strerror}") from e

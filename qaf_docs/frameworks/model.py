@@ -3,7 +3,7 @@ notes, around the scale and domains."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -15,6 +15,7 @@ from qaf_docs.frameworks.base import (
     StrictModel,
 )
 from qaf_docs.frameworks.case_notes import CaseNotes
+from qaf_docs.frameworks.grade_names import check_grade_names
 from qaf_docs.frameworks.scale import (
     Domain,
     Indicator,
@@ -366,6 +367,12 @@ class Framework(StrictModel):
     core_areas: list[str] = Field(default_factory=list)
     report_questions: list[str] = Field(default_factory=list)
     development_questions: list[DevelopmentQuestion] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _grades_named(cls, data: Any) -> Any:
+        check_grade_names(data)  # every line naming a grade that is not on the scale, at once
+        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> Framework:

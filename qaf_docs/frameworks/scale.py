@@ -15,6 +15,7 @@ from qaf_docs.frameworks.base import (
     StrictModel,
     fold_grade,
 )
+from qaf_docs.frameworks.grade_names import grades_slip
 
 
 class Indicator(NamedTuple):
@@ -62,6 +63,9 @@ class Scale(StrictModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> Scale:
+        said = grades_slip(self.grades)
+        if said:
+            raise KeyProblem(("grades",), said)
         known = set(self.grades)
         if NOT_APPLICABLE in known:
             raise KeyProblem(

@@ -239,7 +239,11 @@ def catch_up_here(
     Neither moves the register's change counter, so neither makes the other look behind.
     """
     catch_up_qa_tracker(ws, register, done, progress)
-    outcomes = produce(ws, register, settings)
+    try:
+        outcomes = produce(ws, register, settings)
+    except QafError as exc:  # a framework file with a mistake in it: the events wait, none lost
+        done.failed.append(f"case notes and notifications: {describe(exc)}")
+        return
     done.written += outcomes.written
     done.failed += outcomes.failed
 

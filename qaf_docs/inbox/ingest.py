@@ -361,10 +361,23 @@ def ingest_inbox(
         raise FilesHandledError(
             outcomes,
             f"{handled_summary(outcomes)}, but these outputs could not be written yet: "
-            + "; ".join(line.rstrip(".") for line in caught_up.failed)
+            + _by_reason(caught_up.failed)
             + ". They are written at the next qaf ingest, qaf watch or qaf report.",
         )
     return outcomes
+
+
+def _by_reason(failed: list[str]) -> str:
+    """ "what: why" lines, those with one reason said once ("QA_tracker.xlsx and case notes and
+    notifications: <the framework file's mistake>")."""
+    reasons: dict[str, list[str]] = {}
+    for line in failed:
+        what, _, why = line.rstrip(".").partition(": ")
+        reasons.setdefault(why, []).append(what)
+    return "; ".join(
+        f"{' and '.join(whats)}: {why}" if why else ", ".join(whats)
+        for why, whats in reasons.items()
+    )
 
 
 class FilesHandledError(QafError):

@@ -26,20 +26,24 @@ def framework_problems(ws: Workspace, settings: Settings, drawn: dict[str, list[
         try:
             load_framework(name, base=ws.root)
         except QafError as e:
-            unusable[name] = str(e)
+            unusable[name] = str(e) if str(e).endswith(".") else f"{e}."
     lines = []
     for name, why in unusable.items():
         rounds = drawn.get(name, [])
         if name in listed:
-            key = "frameworks" if settings.frameworks else "framework"
             stops = (
                 "qaf sample and qaf report stop at it"
                 if name == settings.framework
                 else "no round can be drawn under it"
             )
+            # A name qaf cannot find is corrected in qaf.toml; a file it finds, in that file.
+            fix = f"Correct it in {name if (ws.root / name).is_file() else SETTINGS_FILE}; "
+            fix += f"{stops} until then."
+            if (ws.root / f"{name}.txt").is_file():
+                fix = f"Until it is renamed, {stops}."
             line = (
-                f"{SETTINGS_FILE} lists a framework qaf cannot use under '{key}': {why} Correct "
-                f"it in {SETTINGS_FILE}; {stops} until then."
+                f"{SETTINGS_FILE} lists a framework qaf cannot use under "
+                f"{ws.framework_key(settings, name)}: {why} {fix}"
             )
             if rounds:
                 line += f" ({_rounds(rounds)} drawn under it.)"
