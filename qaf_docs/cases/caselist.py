@@ -44,6 +44,7 @@ from qaf_docs.cases.columns import (
     snake_header,
 )
 from qaf_docs.cases.date_order import DateOrders
+from qaf_docs.cases.due_dates import past_due_problem
 from qaf_docs.cases.episodes import Accumulator, add_episode, one_spelling
 from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.cases.group_rows import GroupHeadings
@@ -304,6 +305,7 @@ def _read_sheet(
     formulas = FormulaColumns.of(columns.index)  # a column of VLOOKUPs or =H2+5: said once
     id_col = columns.index["case_id"]
     ids = 0  # rows with a case id, against those whose id has no digit
+    born_since: list[int] = []  # rows whose expected date of birth is long past
     groups = GroupHeadings(sheet, columns, mapping)  # a grouped report's heading rows
     for row_no, cells in groups.rows(sheet.rows):
         last_row = row_no
@@ -371,12 +373,17 @@ def _read_sheet(
         case = replace(case, attributes=attributes)
         acc.spellings.setdefault(case_key(case_id), Counter())[case_id] += 1
         acc.problems.extend(reader.problems)
+        if reader.born_since:
+            born_since.append(row_no)
         acc.staff.note(case, sheet.name, row_no, columns)
         add_episode(acc, case, sheet.name, row_no)
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
     acc.problems.extend(orders.problems(sheet.name, columns.headers))
     acc.problems.extend(formulas.problems(sheet.name, columns.headers))
+    if born_since:  # said once for the sheet, naming the rows
+        due_header = columns.headers[columns.index["expected_birth"]]
+        acc.problems.append(past_due_problem(sheet.name, due_header, born_since))
     if groups.headings:
         acc.grouped[sheet.name] = (groups.headings, groups.filled["team"], groups.filled["worker"])
     if untyped_rows:

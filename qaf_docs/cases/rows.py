@@ -33,6 +33,7 @@ from qaf_docs.cases.columns import (
     strip_code,
 )
 from qaf_docs.cases.date_order import DateOrders
+from qaf_docs.cases.due_dates import born_by
 from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.dates import parse_date, quotable, uk, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
@@ -132,6 +133,7 @@ class RowReader:
         self.orders = orders  # told each date cell, to find columns written month first
         self.formulas = formulas  # told each formula outside the case id, said once a column
         self.problems: list[RowProblem] = []
+        self.born_since = False  # an expected date of birth long past: born, record not updated
 
     def problem(self, col: int | None, reason: str, severity: Literal["error", "warning"]) -> None:
         header = (
@@ -366,13 +368,15 @@ def row_case(
         else:
             attributes[name] = strip_code(text)
 
-    # Due but not yet born (no birth date): unborn. The expected date itself is not kept.
-    if (
-        "expected_birth" in cols
-        and "date_of_birth" not in attributes
-        and "unborn" not in attributes
-        and reader.date_field("expected_birth") is not None
-    ):
+    # Due but not yet born (no birth date): unborn; due long ago: born, the record not updated
+    # (said once for the sheet). The expected date itself is not kept.
+    due = None if "date_of_birth" in attributes else reader.date_field("expected_birth")
+    if due is not None and born_by(due, reader.today):
+        attributes.pop("unborn", None)
+        if attributes.get("age") == "-1":
+            del attributes["age"]
+        reader.born_since = True
+    elif due is not None:
         attributes["unborn"] = "yes"
 
     child_name = reader.text("child_name")
