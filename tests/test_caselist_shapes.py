@@ -73,3 +73,92 @@ def test_a_past_expected_date_outweighs_unborn_written_in_the_age_column(tmp_pat
     case_list = read_case_list(path, today=TODAY)
     assert [c.attributes.get("unborn") for c in case_list.cases] == [None, "yes"]
     assert sum("expected date of birth" in p.reason for p in case_list.warnings) == 1
+
+
+# -- a report grouped by child: the heading names the child, never a team ----------------------
+
+
+def write_grouped(path: Path, rows: list[list[object]]) -> Path:
+    """A report tool's export: a row with one value is a group heading merged across the row."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Episodes"
+    width = len(rows[0])
+    for row_no, row in enumerate(rows, start=1):
+        ws.append(row)
+        if row_no > 1 and len([v for v in row if v not in (None, "")]) == 1:
+            ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=width)
+    wb.save(path)
+    return path
+
+
+def test_a_childs_name_above_their_episodes_is_never_taken_as_a_team(tmp_path):
+    path = write_grouped(
+        tmp_path / "episodes.xlsx",
+        [
+            ["Child ID", "Episode Start", "Episode End", "Allocated Worker"],
+            ["Jayden Quartermaine"],
+            [5000001, datetime(2024, 1, 8), datetime(2024, 6, 1), "Jo Worker"],
+            [5000001, datetime(2025, 1, 6), None, "Jo Worker"],
+            ["Amelia Zebedee"],
+            [5000002, datetime(2025, 2, 3), None, "Al Worker"],
+        ],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert {c.case_id: (c.team, c.worker) for c in case_list.children()} == {
+        "5000001": (None, "Jo Worker"),
+        "5000002": (None, "Al Worker"),
+    }
+    assert case_list.rows_read == 3 and case_list.errors == []
+    (warning,) = [p for p in case_list.warnings if "heading" in p.reason]
+    assert warning.row == 2 and "2 heading rows" in warning.reason
+    assert "not a team" in warning.reason and "export it again with the allocated team" in (
+        warning.reason
+    )
+    said = case_list.summary() + str(case_list.problems)
+    assert "Quartermaine" not in said and "Zebedee" not in said
+
+
+def test_a_child_id_heading_gives_its_id_to_the_episodes_under_it(tmp_path):
+    path = write_grouped(
+        tmp_path / "by_child.xlsx",
+        [
+            ["Person ID", "Episode Start", "Allocated Team"],
+            ["Child: 5000001"],
+            [None, datetime(2024, 1, 8), "Locality 1"],
+            [None, datetime(2025, 1, 6), "Locality 1"],
+            ["Person ID: 5000002"],
+            [None, datetime(2025, 2, 3), "Locality 2"],
+        ],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert {c.case_id: c.team for c in case_list.children()} == {
+        "5000001": "Locality 1",
+        "5000002": "Locality 2",
+    }
+    assert case_list.errors == [] and case_list.rows_read == 3
+    (warning,) = [p for p in case_list.warnings if "heading" in p.reason]
+    assert "3 rows with no case id of their own took the case id" in warning.reason
+    assert "export it again" not in warning.reason  # the list has its team column
+
+
+def test_team_headings_are_still_teams_when_the_first_group_has_one_child(tmp_path):
+    # "Hollybush" alone could be a child's name; the next group's two children show it is a team.
+    path = write_grouped(
+        tmp_path / "by_team.xlsx",
+        [
+            ["Child ID", "CIN Start Date"],
+            ["Hollybush"],
+            [5000001, datetime(2025, 1, 1)],
+            ["Phoenix"],
+            [5000002, datetime(2025, 2, 1)],
+            [5000003, datetime(2025, 3, 1)],
+        ],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert [(c.case_id, c.team) for c in case_list.cases] == [
+        ("5000001", "Hollybush"),
+        ("5000002", "Phoenix"),
+        ("5000003", "Phoenix"),
+    ]
+    assert not [p for p in case_list.warnings if "heading" in p.reason]

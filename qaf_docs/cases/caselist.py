@@ -384,6 +384,7 @@ def _read_sheet(
     if born_since:  # said once for the sheet, naming the rows
         due_header = columns.headers[columns.index["expected_birth"]]
         acc.problems.append(past_due_problem(sheet.name, due_header, born_since))
+    acc.problems.extend(groups.problems(sheet.name, "team" in columns.index))
     if groups.headings:
         acc.grouped[sheet.name] = (groups.headings, groups.filled["team"], groups.filled["worker"])
     if untyped_rows:
