@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from qaf_docs.case_ids import ID_CHARACTERS
 from qaf_docs.cases.case import Case, RowProblem
 from qaf_docs.cases.columns import clean_text, fold_value
 from qaf_docs.cases.rows import RowReader, SheetColumns
@@ -43,7 +44,6 @@ _NOT_IDS = frozenset(
 _WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
 _DECIMAL = re.compile(r"\d+\.\d+")
-_ID_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*")
 
 
 def _not_an_id(text: str) -> bool:
@@ -104,7 +104,7 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
     if not any(ch.isdigit() for ch in text):
         wordy.refuse(reader, col)
         return None
-    if len(text) > 40 or not _ID_CHARACTERS.fullmatch(text):
+    if not ID_CHARACTERS.fullmatch(text):
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
         return None
     return text
