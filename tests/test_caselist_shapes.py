@@ -162,3 +162,32 @@ def test_team_headings_are_still_teams_when_the_first_group_has_one_child(tmp_pa
         ("5000003", "Phoenix"),
     ]
     assert not [p for p in case_list.warnings if "heading" in p.reason]
+
+
+# -- a report's footer under the list: totals, page numbers, who ran it -------------------------
+
+
+def test_a_reports_footer_rows_are_said_as_footers_quoting_only_their_label(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Open Cases"
+    ws.append(["Open Cases by Team"])  # a title block above the header
+    ws.append(["Run date: 23/11/2026"])
+    ws.append([])
+    ws.append(["Child ID", "CIN Start Date", "Allocated Team"])
+    ws.append([5000001, datetime(2026, 2, 1), "Locality 1"])
+    ws.append([5000002, datetime(2026, 2, 3), "Locality 2"])
+    ws.append(["Total: 2"])
+    ws.append(["Count of Child ID: 2"])
+    ws.append(["Grand Total 2"])
+    ws.append(["Page 1 of 1"])
+    ws.append(["Report run on 23/11/2026 08:14 by Quentin Ambleside"])
+    wb.save(tmp_path / "mosaic.xlsx")
+    case_list = read_case_list(tmp_path / "mosaic.xlsx", today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["5000001", "5000002"]
+    footers = {p.row: p.reason for p in case_list.errors}
+    assert sorted(footers) == [7, 8, 9, 10, 11]
+    labels = {row: reason.split("'")[1] for row, reason in footers.items()}
+    assert labels == {7: "Total", 8: "Count", 9: "Grand total", 10: "Page", 11: "Report run"}
+    assert all("a total, count or footer row" in r for r in footers.values()), footers
+    assert "Ambleside" not in str(case_list.problems)

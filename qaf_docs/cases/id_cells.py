@@ -105,6 +105,16 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
         wordy.refuse(reader, col)
         return None
     if not ID_CHARACTERS.fullmatch(text):
+        footer = _FOOTER.match(fold_value(text))
+        if footer is not None:  # "Total: 312", "Page 1 of 3": only the label word is quoted
+            label = footer["label"].capitalize()
+            reader.problem(
+                col,
+                f"the row is labelled '{label}' (a total, count or footer row under the list?), "
+                "not a child; row not used",
+                "error",
+            )
+            return None
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
         return None
     return text
@@ -115,6 +125,15 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
 _TOTAL_LABEL = re.compile(
     r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
     r"|(?P<count>count|sum|number)(?: of\b.*)?"
+)
+
+
+# The start of a report's footer in the id column, folded, with its count or date after it:
+# "Total: 312", "Count of Child ID: 2", "Page 1 of 3", "Report run on 23/11/2026 by …".
+_FOOTER = re.compile(
+    r"(?P<label>(?:grand |sub ?)?totals?|count|sum|number of (?:children|cases|records|rows)|"
+    r"page|report run|run (?:on|date|by)|printed|generated|produced|extracted|created|"
+    r"(?:data )?as at)\b"
 )
 
 
