@@ -191,3 +191,31 @@ def test_a_reports_footer_rows_are_said_as_footers_quoting_only_their_label(tmp_
     assert labels == {7: "Total", 8: "Count", 9: "Grand total", 10: "Page", 11: "Report run"}
     assert all("a total, count or footer row" in r for r in footers.values()), footers
     assert "Ambleside" not in str(case_list.problems)
+
+
+# -- dates as a data warehouse extract writes them: 20260201 ------------------------------------
+
+
+def test_dates_written_year_month_day_as_one_number_are_read(tmp_path):
+    # An LCS / Liquidlogic warehouse extract: dates as yyyymmdd, text in a CSV, numbers in Excel.
+    path = write_csv(
+        tmp_path / "extract.csv",
+        [
+            ["PERSON_ID", "CIN_START_DATE", "CIN_CLOSURE_DATE", "ALLOCATED_TEAM"],
+            ["5000001", "20260201", "", "Locality 1"],
+            ["5000002", "20250314", "20260930", "Locality 2"],
+            ["5000003", "20261345", "", "Locality 2"],  # no 13th month
+        ],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    read = {c.case_id: (c.start_date, c.end_date, c.is_open) for c in case_list.cases}
+    assert read["5000001"] == (date(2026, 2, 1), None, True)
+    assert read["5000002"] == (date(2025, 3, 14), date(2026, 9, 30), False)  # closed in September
+    (bad,) = [p for p in case_list.warnings if p.row == 4]
+    assert "20261345 is not a real date (read as year, month, day)" in bad.reason
+    wb = openpyxl.Workbook()
+    wb.active.append(["Child ID", "CIN Start Date", "Allocated Team"])
+    wb.active.append([5000001, 20260201, "Locality 1"])
+    wb.save(tmp_path / "extract.xlsx")
+    (case,) = read_case_list(tmp_path / "extract.xlsx", today=TODAY).cases
+    assert case.start_date == date(2026, 2, 1)
