@@ -219,3 +219,38 @@ def test_dates_written_year_month_day_as_one_number_are_read(tmp_path):
     wb.save(tmp_path / "extract.xlsx")
     (case,) = read_case_list(tmp_path / "extract.xlsx", today=TODAY).cases
     assert case.start_date == date(2026, 2, 1)
+
+
+# -- an end date under a header qaf did not know: a closed case taken as open -------------------
+
+
+def test_a_cin_end_date_closes_the_case(tmp_path):
+    # Mosaic's "CIN episodes" export: "CIN End Date", not Annex A's "CIN Closure Date".
+    path = write_csv(
+        tmp_path / "episodes.csv",
+        [
+            ["Person ID", "CIN Start Date", "CIN End Date", "Allocated Team"],
+            ["5000001", "01/02/2026", "", "Locality 1"],
+            ["5000002", "01/03/2025", "30/09/2026", "Locality 2"],
+        ],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert {c.case_id: c.is_open for c in case_list.cases} == {"5000001": True, "5000002": False}
+
+
+def test_an_end_date_column_qaf_cannot_place_is_said_once_with_the_setting(tmp_path):
+    path = write_csv(
+        tmp_path / "episodes.csv",
+        [
+            ["Person ID", "CIN Start Date", "Involvement Ceased Date", "Allocated Team"],
+            ["5000001", "01/02/2026", "", "Locality 1"],
+            ["5000002", "01/03/2025", "30/09/2026", "Locality 2"],
+            ["5000003", "01/03/2025", "30/10/2026", "Locality 2"],
+        ],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    (warning,) = [p for p in case_list.warnings if p.column == "Involvement Ceased Date"]
+    assert warning.row == 1
+    assert "not read as the cases' end date" in warning.reason
+    assert "every case on this sheet is taken as open" in warning.reason
+    assert 'end_date = "Involvement Ceased Date"' in warning.reason

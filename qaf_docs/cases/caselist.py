@@ -42,6 +42,7 @@ from qaf_docs.cases.columns import (
     parse_case_type,
     personal_header,
     snake_header,
+    unread_end_date,
 )
 from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.cases.due_dates import past_due_problem
@@ -282,6 +283,8 @@ def _read_sheet(
         for i, h in enumerate(columns.headers)
         if h and i not in columns.index.values() and re.search(r"\b(date|dob)\b", fold_header(h))
     ]
+    if unread := unread_end_date(sheet.name, header_row, columns.headers, columns.index):
+        acc.problems.append(unread)  # closed cases taken as open: said once, before the rows
     mapped_cols = set(columns.index.values())
     # Names, birth dates, addresses and the like are never kept: skipped like mapped columns.
     due = columns.index.get("expected_birth")  # read to mark a child unborn, never kept
