@@ -254,3 +254,24 @@ def test_an_end_date_column_qaf_cannot_place_is_said_once_with_the_setting(tmp_p
     assert "not read as the cases' end date" in warning.reason
     assert "every case on this sheet is taken as open" in warning.reason
     assert 'end_date = "Involvement Ceased Date"' in warning.reason
+
+
+def test_a_total_labelled_right_of_the_id_is_no_child(tmp_path):
+    # "2 | Total": the count under "Child ID", the label under the team; never a child "2".
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cases"
+    ws.append(["Child ID", "Allocated Team", "Allocated Worker", "CIN Start Date"])
+    ws.append([5000001, "Locality 1", "Jo Worker", datetime(2026, 1, 5)])
+    ws.append([5000002, "Total Respite Team", "Al Worker", datetime(2026, 1, 5)])  # a team
+    ws.append([2, "Total", None, None])
+    ws.append([2, None, "Grand Total:", None])
+    wb.save(tmp_path / "cases.xlsx")
+    case_list = read_case_list(tmp_path / "cases.xlsx", today=TODAY)
+    assert [(c.case_id, c.team) for c in case_list.cases] == [
+        ("5000001", "Locality 1"),
+        ("5000002", "Total Respite Team"),
+    ]
+    refused = {p.row: (p.column, p.reason) for p in case_list.errors}
+    assert refused[4][0] == "Allocated Team" and "labelled 'total'" in refused[4][1]
+    assert refused[5][0] == "Allocated Worker" and "labelled 'grand total'" in refused[5][1]

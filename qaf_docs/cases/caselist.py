@@ -307,6 +307,7 @@ def _read_sheet(
     orders = DateOrders()
     formulas = FormulaColumns.of(columns.index)  # a column of VLOOKUPs or =H2+5: said once
     id_col = columns.index["case_id"]
+    beside = tuple(columns.index[f] for f in ("team", "worker") if f in columns.index)
     ids = 0  # rows with a case id, against those whose id has no digit
     born_since: list[int] = []  # rows whose expected date of birth is long past
     groups = GroupHeadings(sheet, columns, mapping)  # a grouped report's heading rows
@@ -333,8 +334,8 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        if (label := total_label(cells, id_col)) is not None:
-            # "Total | 24" under a list whose id is not its first column: 24 is a count.
+        if (label := total_label(cells, id_col, beside)) is not None:
+            # "Total | 24" (or "24 | Total"): 24 is a count, not a child.
             acc.problems.append(
                 RowProblem(
                     sheet.name,

@@ -137,18 +137,29 @@ _FOOTER = re.compile(
 )
 
 
-def total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
-    """The column and label word of a total row's label left of the case id, if it has one.
-    Only the label word is returned: the rest of the cell could name someone."""
+def total_label(
+    cells: list[Cell], id_col: int, beside: tuple[int, ...] = ()
+) -> tuple[int, str] | None:
+    """The column and label word of a total row's label left of the case id, or in one of the
+    ``beside`` columns right of it ("2 | Total": the count under the id, the label under the
+    team), if it has one. Only the label word is returned: the rest of the cell could name
+    someone."""
     for col, cell in enumerate(cells[:id_col]):
         value = cell.value
         if value is None or value == "":
             continue
-        if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
-            return None  # the usual row: a team or a date before the id
-        match = _TOTAL_LABEL.fullmatch(fold_value(value))
-        return (col, match["total"] or match["count"]) if match else None
+        return _labelled(col, value)  # the usual row: a team or a date before the id, no label
+    for col in beside:
+        if id_col < col < len(cells) and (found := _labelled(col, cells[col].value)):
+            return found
     return None
+
+
+def _labelled(col: int, value: object) -> tuple[int, str] | None:
+    if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
+        return None
+    match = _TOTAL_LABEL.fullmatch(fold_value(value))
+    return (col, match["total"] or match["count"]) if match else None
 
 
 _NO_DIGIT = (
