@@ -275,3 +275,40 @@ def test_a_total_labelled_right_of_the_id_is_no_child(tmp_path):
     refused = {p.row: (p.column, p.reason) for p in case_list.errors}
     assert refused[4][0] == "Allocated Team" and "labelled 'total'" in refused[4][1]
     assert refused[5][0] == "Allocated Worker" and "labelled 'grand total'" in refused[5][1]
+
+
+# -- a report's filters block above the list names the case id column too -----------------------
+
+
+def test_a_filters_block_naming_the_id_column_is_not_taken_for_the_header(tmp_path):
+    # Business Objects prints the report's filters above the list: "Child ID | is not blank".
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Open Cases"
+    ws.append(["Open cases with an allocated worker"])
+    ws.append(["Report filters:"])
+    ws.append(["Child ID", "is not blank"])
+    ws.append(["Allocated Team", "in list (all)"])
+    ws.append([])
+    ws.append(
+        ["Child ID", "Allocated Team", "Allocated Worker", "CIN Start Date", "CIN Closure Date"]
+    )
+    ws.append([5000001, "Locality 1", "Jo Worker", datetime(2026, 1, 5), None])
+    ws.append([5000002, "Locality 2", "Al Worker", datetime(2025, 1, 5), datetime(2026, 3, 1)])
+    wb.save(tmp_path / "filters.xlsx")
+    case_list = read_case_list(tmp_path / "filters.xlsx", today=TODAY)
+    assert [(c.case_id, c.team, c.worker, c.is_open) for c in case_list.cases] == [
+        ("5000001", "Locality 1", "Jo Worker", True),
+        ("5000002", "Locality 2", "Al Worker", False),  # closed in March: never sampled
+    ]
+    assert case_list.errors == []
+
+
+def test_a_list_with_only_its_id_column_known_still_reads_every_row(tmp_path):
+    path = write_csv(
+        tmp_path / "c.csv",
+        [["Child ID", "Something Else"], ["5000001", "a"], ["5000002", "b"], ["Child ID", "x"]],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["5000001", "5000002"]
+    assert case_list.rows_read == 3  # the repeated header below the children is a row, refused

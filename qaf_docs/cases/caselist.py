@@ -49,13 +49,12 @@ from qaf_docs.cases.due_dates import past_due_problem
 from qaf_docs.cases.episodes import Accumulator, add_episode, one_spelling
 from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.cases.group_rows import GroupHeadings
+from qaf_docs.cases.header_row import HEADER_ROWS, find_header
 from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.rows import (
-    HEADER_ROWS,
     RowReader,
     SheetColumns,
     attribute_text,
-    find_header,
     row_case,
 )
 from qaf_docs.errors import CaseListError
