@@ -312,3 +312,29 @@ def test_a_list_with_only_its_id_column_known_still_reads_every_row(tmp_path):
     case_list = read_case_list(path, today=TODAY)
     assert [c.case_id for c in case_list.cases] == ["5000001", "5000002"]
     assert case_list.rows_read == 3  # the repeated header below the children is a row, refused
+
+
+# -- a group heading with its count: "Team: Locality 1 (23)" ------------------------------------
+
+
+def test_a_group_headings_count_is_not_part_of_the_team(tmp_path):
+    path = write_grouped(
+        tmp_path / "by_team.xlsx",
+        [
+            ["Child ID", "CIN Start Date", "Allocated Worker"],
+            ["Team: Locality 1 (2)"],
+            [5000001, datetime(2025, 1, 1), "Jo Worker"],
+            [5000002, datetime(2025, 2, 1), "Jo Worker"],
+            ["Disabled Children's Team - 1 case"],
+            [5000003, datetime(2025, 3, 1), "Al Worker"],
+            ["Worker: Sam Smith [Count: 1]"],
+            [5000004, datetime(2025, 3, 1), None],
+        ],
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert [(c.case_id, c.team, c.worker) for c in case_list.cases] == [
+        ("5000001", "Locality 1", "Jo Worker"),
+        ("5000002", "Locality 1", "Jo Worker"),
+        ("5000003", "Disabled Children's Team", "Al Worker"),
+        ("5000004", "Disabled Children's Team", "Sam Smith"),
+    ]

@@ -59,6 +59,13 @@ _TEAM_WORDS = frozenset(
         "district", "division", "region", "department", "directorate", "0 25", "edge of care",
     }
 )  # fmt: skip
+# A heading's count after its team or worker: "(23)", "[Count: 1]", "- 23 cases", "- 1 child".
+_COUNTED = r"(?:children|child|cases?|records?|rows?|young people|young person|people)"
+_COUNT = re.compile(
+    rf"\s*(?:[(\[]\s*(?:(?:count|n)\s*[:=]?\s*)?\d+(?:\s+{_COUNTED})?\s*[)\]]"
+    rf"|[-–:,]\s*\d+\s+{_COUNTED}|[-–:,]?\s*count\s*[:=]?\s*\d+)$",
+    re.IGNORECASE,
+)
 # A child's case id as a heading gives it ("Child: 1234567", "Person ID: AB12345").
 _AN_ID = re.compile(r"(?=[^ ]*\d)[A-Za-z0-9][A-Za-z0-9_\-/.]{0,39}")
 
@@ -226,7 +233,7 @@ class GroupHeadings:
         self.headings += 1
         if name == "team":
             self._given.pop("worker", None)  # a new team's workers are its own
-        self._given[name] = someone(clean_text(label) or None)
+        self._given[name] = someone(_COUNT.sub("", clean_text(label)) or None)
         self.current = {k: v for k, v in self._given.items() if v is not None}
 
 
