@@ -9,8 +9,10 @@ from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
+import pytest
 
 from qaf_docs.cases.caselist import read_case_list
+from qaf_docs.errors import CaseListError
 
 TODAY = date(2026, 11, 1)
 
@@ -338,3 +340,41 @@ def test_a_group_headings_count_is_not_part_of_the_team(tmp_path):
         ("5000003", "Disabled Children's Team", "Al Worker"),
         ("5000004", "Disabled Children's Team", "Sam Smith"),
     ]
+
+
+# -- a summary of counts beside the list: its "Child ID" column counts children ----------------
+
+
+def _with_summary(path: Path, *, detail: bool = True) -> Path:
+    wb = openpyxl.Workbook()
+    summary = wb.active
+    summary.title = "Summary"
+    summary.append(["Allocated Team", "Child ID"])  # the count of Child ID, by team
+    summary.append(["Locality 1", 2])
+    summary.append(["Locality 2", 1])
+    summary.append(["Grand Total", 3])
+    if detail:
+        data = wb.create_sheet("Detail")
+        data.append(["Child ID", "Allocated Team", "CIN Start Date"])
+        data.append([5000001, "Locality 1", datetime(2026, 1, 5)])
+        data.append([5000002, "Locality 1", datetime(2026, 1, 5)])
+        data.append([5000003, "Locality 2", datetime(2026, 1, 5)])
+    wb.save(path)
+    return path
+
+
+def test_a_summary_of_counts_beside_the_list_is_skipped_not_read_as_children(tmp_path):
+    case_list = read_case_list(_with_summary(tmp_path / "cases.xlsx"), today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["5000001", "5000002", "5000003"]
+    assert case_list.sheets_read == ["Detail"]
+    assert case_list.rows_read == 3 and case_list.errors == []
+    assert "Skipped 'Summary' (not a case list: its 'Child ID' column holds counts" in (
+        case_list.summary()
+    )
+
+
+def test_a_summary_of_counts_alone_is_refused_saying_what_to_export(tmp_path):
+    with pytest.raises(CaseListError) as refused:
+        read_case_list(_with_summary(tmp_path / "cases.xlsx", detail=False), today=TODAY)
+    assert "holds counts" in str(refused.value) and "Grand Total" not in str(refused.value)
+    assert "Export the list of children itself" in str(refused.value)
