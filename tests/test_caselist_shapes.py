@@ -198,7 +198,7 @@ def test_a_reports_footer_rows_are_said_as_footers_quoting_only_their_label(tmp_
 # -- dates as a data warehouse extract writes them: 20260201 ------------------------------------
 
 
-def test_dates_written_year_month_day_as_one_number_are_read(tmp_path):
+def test_dates_written_year_month_day_as_one_number_or_with_slashes_are_read(tmp_path):
     # An LCS / Liquidlogic warehouse extract: dates as yyyymmdd, text in a CSV, numbers in Excel.
     path = write_csv(
         tmp_path / "extract.csv",
@@ -207,12 +207,14 @@ def test_dates_written_year_month_day_as_one_number_are_read(tmp_path):
             ["5000001", "20260201", "", "Locality 1"],
             ["5000002", "20250314", "20260930", "Locality 2"],
             ["5000003", "20261345", "", "Locality 2"],  # no 13th month
+            ["5000004", "2026/02/01", "2026.10.01", "Locality 2"],  # year first, as SQL writes
         ],
     )
     case_list = read_case_list(path, today=TODAY)
     read = {c.case_id: (c.start_date, c.end_date, c.is_open) for c in case_list.cases}
     assert read["5000001"] == (date(2026, 2, 1), None, True)
     assert read["5000002"] == (date(2025, 3, 14), date(2026, 9, 30), False)  # closed in September
+    assert read["5000004"] == (date(2026, 2, 1), date(2026, 10, 1), False)
     (bad,) = [p for p in case_list.warnings if p.row == 4]
     assert "20261345 is not a real date (read as year, month, day)" in bad.reason
     wb = openpyxl.Workbook()
