@@ -264,6 +264,7 @@ def _take_back(sheet: str, before: tuple[int, int, int], acc: Accumulator) -> No
     del acc.problems[before[0] :]
     acc.rows_read, acc.rows_rejected = before[1], before[2]
     acc.hidden_rows.pop(sheet, None)
+    acc.grouped.pop(sheet, None)
 
 
 def _quote_list(items: Sequence[str]) -> str:
