@@ -380,3 +380,20 @@ def test_a_summary_of_counts_alone_is_refused_saying_what_to_export(tmp_path):
         read_case_list(_with_summary(tmp_path / "cases.xlsx", detail=False), today=TODAY)
     assert "holds counts" in str(refused.value) and "Grand Total" not in str(refused.value)
     assert "Export the list of children itself" in str(refused.value)
+
+
+def test_a_skipped_notes_sheet_is_not_called_a_grouped_report(tmp_path):
+    # "Team: the allocated team" on a field guide reads as a group heading; the sheet is skipped.
+    wb = openpyxl.Workbook()
+    notes = wb.active
+    notes.title = "Guide"
+    notes.append(["Child ID"])
+    notes.append(["Team: the team holding the case on the run date"])
+    notes.append(["The child's person id in the case management system"])
+    data = wb.create_sheet("Data")
+    data.append(["Child ID", "Allocated Team"])
+    data.append([5000001, "Locality 1"])
+    wb.save(tmp_path / "cases.xlsx")
+    case_list = read_case_list(tmp_path / "cases.xlsx", today=TODAY)
+    assert case_list.sheets_read == ["Data"]
+    assert "grouped report" not in case_list.summary()
