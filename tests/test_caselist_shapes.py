@@ -57,6 +57,7 @@ def test_a_baby_due_months_ago_is_taken_as_born_and_said_once_naming_the_rows(tm
     assert warning.sheet == "List 7" and warning.row == 3
     assert warning.column == "Expected Date of Birth"
     assert "2 rows (rows 3, 5)" in warning.reason and "taken as born" in warning.reason
+    assert "these children are taken as born" in warning.reason
     assert "Record the date of birth" in warning.reason
     # the expected date is as personal as a birth date: never shown
     assert "2026" not in warning.reason and "June" not in warning.reason
@@ -104,6 +105,7 @@ def test_a_childs_name_above_their_episodes_is_never_taken_as_a_team(tmp_path):
             [5000001, datetime(2025, 1, 6), None, "Jo Worker"],
             ["Amelia Zebedee"],
             [5000002, datetime(2025, 2, 3), None, "Al Worker"],
+            ["Total: 2"],  # the report's footer, under the last child's rows
         ],
     )
     case_list = read_case_list(path, today=TODAY)
@@ -111,7 +113,7 @@ def test_a_childs_name_above_their_episodes_is_never_taken_as_a_team(tmp_path):
         "5000001": (None, "Jo Worker"),
         "5000002": (None, "Al Worker"),
     }
-    assert case_list.rows_read == 3 and case_list.errors == []
+    assert case_list.rows_read == 4 and [p.row for p in case_list.errors] == [7]
     (warning,) = [p for p in case_list.warnings if "heading" in p.reason]
     assert warning.row == 2 and "2 heading rows" in warning.reason
     assert "not a team" in warning.reason and "export it again with the allocated team" in (

@@ -30,14 +30,14 @@ def past_due_problem(sheet: str, header: str, rows: list[int]) -> RowProblem:
     shown = ", ".join(str(r) for r in rows[:_ROWS_SHOWN])
     if n > _ROWS_SHOWN:
         shown += f" and {n - _ROWS_SHOWN} more"
-    these, have = ("these children", "have") if n > 1 else ("this child", "has")
+    these, have = ("these children are", "have") if n > 1 else ("this child is", "has")
     return RowProblem(
         sheet,
         rows[0],
         header or None,
         f"{n} row{'s' if n > 1 else ''} (row{'s' if n > 1 else ''} {shown}) {have} an expected "
         "date of birth more than two weeks past and no date of birth, so the baby has most likely "
-        f"been born and the record not updated: {these} are taken as born, age unknown, not as "
+        f"been born and the record not updated: {these} taken as born, age unknown, not as "
         "unborn. Record the date of birth in the case-management system and export the list "
         "again",
         "warning",

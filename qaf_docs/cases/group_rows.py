@@ -32,7 +32,7 @@ from collections import Counter, deque
 from collections.abc import Iterator
 from dataclasses import replace
 
-from qaf_docs.case_ids import case_key
+from qaf_docs.case_ids import ID_CHARACTERS, case_key
 from qaf_docs.cases.case import Case, RowProblem
 from qaf_docs.cases.columns import ColumnMapping, clean_text, fold_value, header_key
 from qaf_docs.cases.rows import RowReader, SheetColumns, someone
@@ -149,8 +149,8 @@ class GroupHeadings:
                 if kind and kind != "blank":
                     alone, ids = (text if kind == "alone" else None), set()
                     continue
-            if alone is None or not _id_like(value):
-                continue
+            if alone is None or not _id_like(value, strict=True):
+                continue  # a footer under the group ("Total: 2") is no child of it
             ids.add(case_key(clean_text(str(int(value) if isinstance(value, float) else value))))
             if len(ids) > 1 or _team_like(alone):
                 return True
@@ -264,11 +264,14 @@ def _with_id(row: Row, col: int, case_id: str) -> Row:
     return row[0], cells
 
 
-def _id_like(value: object) -> bool:
-    """Whether an id cell holds what could be a child's id (a number, or text with a digit)."""
+def _id_like(value: object, *, strict: bool = False) -> bool:
+    """Whether an id cell holds what could be a child's id (a number, or text with a digit;
+    ``strict``: and only the characters an id has, so not "Total: 2")."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         return True
-    return isinstance(value, str) and any(ch.isdigit() for ch in value)
+    if not isinstance(value, str) or not any(ch.isdigit() for ch in value):
+        return False
+    return not strict or ID_CHARACTERS.fullmatch(value.strip()) is not None
 
 
 def _blank(reader: RowReader, name: str) -> bool:
