@@ -29,14 +29,15 @@ def typed_id_refusal(text: str, what: str) -> str | None:
     """Why ``text``, typed as a ``what`` ("case id" or "audit reference"), cannot be one, in
     words that never repeat it; None when it may be one."""
     text = text.strip()
+    a = "an" if what[:1] in "aeiou" else "a"
     if not any(ch.isdigit() for ch in text):
         why = (
-            f"The {what} typed has no digit, so it is not a {what}: every {what} has one, and a "
-            "name has none (was a name typed by mistake?)"
+            f"The {what} typed has no digit, so it is not {a} {what}: every {what} has one, and "
+            "a name has none (was a name typed by mistake?)"
         )
     elif not ID_CHARACTERS.fullmatch(text):
         why = (
-            f"The {what} typed has spaces or characters a {what} never has (only letters, "
+            f"The {what} typed has spaces or characters {a} {what} never has (only letters, "
             "digits and _ - / . up to 40), so it is not one (was a name typed with it?)"
         )
     else:

@@ -95,7 +95,7 @@ def test_a_name_typed_as_an_audit_reference_is_refused_unrepeated(
         before = register.audits()
     result = run(*[part.format(name) for part in command], "-w", workspace.root)
     assert result.exit_code != 0
-    assert "has no digit" in result.output, result.output
+    assert "has no digit, so it is not an audit reference" in result.output, result.output
     assert not _named(_said(result, caplog), name)
     with open_register(workspace) as register:
         assert register.audits() == before
