@@ -34,7 +34,7 @@ _MONTHS = {
 }
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})$")
 _ISO_DATE = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?$",
+    r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?$",
     re.IGNORECASE,
 )
 _WORD_DATE = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/]([a-z]{3,9})\.?,?[ \-/](\d{2}|\d{4})$")
@@ -157,9 +157,20 @@ def _year(text: str, today: date | None) -> int:
     return year
 
 
+# A date written as one number, year then month then day (20260201), as data warehouse and
+# Business Objects extracts write it: far above any Excel serial, so never mistaken for one.
+_COMPACT_MIN, _COMPACT_MAX = 19000101, 21001231
+
+
 def _serial_date(serial: float) -> tuple[date | None, str | None]:
+    if math.isfinite(serial) and serial.is_integer() and _COMPACT_MIN <= serial <= _COMPACT_MAX:
+        n = int(serial)
+        try:
+            return date(n // 10000, n // 100 % 100, n % 100), None
+        except ValueError:
+            return None, f"the number {n} is not a real date (read as year, month, day)"
     if not math.isfinite(serial) or not _SERIAL_MIN <= serial <= _SERIAL_MAX:
-        return None, f"the number {serial:g} is not a plausible date"
+        return None, f"the number {serial:.10g} is not a plausible date"
     return _EXCEL_EPOCH + timedelta(days=int(serial)), None
 
 

@@ -21,14 +21,12 @@ child's name.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from qaf_docs import clock
-from qaf_docs.case_ids import case_key
 from qaf_docs.cases.case import (
     CaseList,
     RowProblem,
@@ -42,18 +40,20 @@ from qaf_docs.cases.columns import (
     parse_case_type,
     personal_header,
     snake_header,
+    unread_end_date,
 )
+from qaf_docs.cases.count_sheets import IdSums
 from qaf_docs.cases.date_order import DateOrders
-from qaf_docs.cases.episodes import Accumulator, add_episode, one_spelling
+from qaf_docs.cases.due_dates import past_due_problem
+from qaf_docs.cases.episodes import Accumulator, add_rows, one_spelling
 from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.cases.group_rows import GroupHeadings
+from qaf_docs.cases.header_row import HEADER_ROWS, find_header
 from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.rows import (
-    HEADER_ROWS,
     RowReader,
     SheetColumns,
     attribute_text,
-    find_header,
     row_case,
 )
 from qaf_docs.errors import CaseListError
@@ -168,9 +168,22 @@ def _build(
             )
         read.append(sheet.name)
         before = (len(acc.problems), acc.rows_read, acc.rows_rejected)
-        ids = _read_sheet(sheet, header_row, columns, mapping, acc, today)
+        ids, sums = _read_sheet(sheet, header_row, columns, mapping, acc, today)
         # A column of names (not a few cells) stops the read; a notes sheet's words do not.
         alone = explicit or len(raw_sheets) == 1
+        if sums.row is not None:  # a pivot or summary beside the list: its "ids" count children
+            counts = sums.reason(columns.headers[columns.index["case_id"]])
+            if alone:
+                raise CaseListError(
+                    f"This sheet is {counts}. Export the list of children itself, one row a child.",
+                    sheet=sheet.name,
+                )
+            _take_back(sheet.name, before, acc)
+            skipped.append((sheet.name, counts))
+            read.pop()
+            del headers[sheet.name]
+            continue
+        add_rows(acc, sums.held or [], sheet.name, columns)
         acc.wordy.check_sheet(sheet.name, columns, ids, alone=alone)
         if not alone and (why := _not_a_case_list(sheet.name, columns, ids, before, acc)):
             skipped.append((sheet.name, why))  # a notes sheet: said once, not row by row
@@ -238,14 +251,20 @@ def _not_a_case_list(
         return None
     if set(columns.index) != {"case_id"} and not acc.wordy.is_prose(sheet, ids):
         return None
-    del acc.problems[before[0] :]
-    acc.rows_read, acc.rows_rejected = before[1], before[2]
-    acc.hidden_rows.pop(sheet, None)
+    _take_back(sheet, before, acc)
     return (
         f"not a case list: none of its {rows} row{'s' if rows != 1 else ''} under "
         f"'{columns.headers[columns.index['case_id']]}' has a case id, as on a notes or "
         "definitions sheet"
     )
+
+
+def _take_back(sheet: str, before: tuple[int, int, int], acc: Accumulator) -> None:
+    """Take a skipped sheet's problems and rows back out of ``acc``."""
+    del acc.problems[before[0] :]
+    acc.rows_read, acc.rows_rejected = before[1], before[2]
+    acc.hidden_rows.pop(sheet, None)
+    acc.grouped.pop(sheet, None)
 
 
 def _quote_list(items: Sequence[str]) -> str:
@@ -259,8 +278,9 @@ def _read_sheet(
     mapping: ColumnMapping,
     acc: Accumulator,
     today: date,
-) -> int:
-    """Read one sheet's rows into ``acc``; return how many had a case id."""
+) -> tuple[int, IdSums]:
+    """Read one sheet's rows into ``acc``; return how many had a case id, and their cases held
+    with their sum (added by the caller, unless the sheet is a summary of counts)."""
     annex = annex_list_number(sheet.name)
     annex_stage = ANNEX_LISTS.get(annex) if annex is not None else None
     sheet_type = parse_case_type(sheet.name) if annex_stage is None else None
@@ -281,6 +301,8 @@ def _read_sheet(
         for i, h in enumerate(columns.headers)
         if h and i not in columns.index.values() and re.search(r"\b(date|dob)\b", fold_header(h))
     ]
+    if unread := unread_end_date(sheet.name, header_row, columns.headers, columns.index):
+        acc.problems.append(unread)  # closed cases taken as open: said once, before the rows
     mapped_cols = set(columns.index.values())
     # Names, birth dates, addresses and the like are never kept: skipped like mapped columns.
     due = columns.index.get("expected_birth")  # read to mark a child unborn, never kept
@@ -303,7 +325,10 @@ def _read_sheet(
     orders = DateOrders()
     formulas = FormulaColumns.of(columns.index)  # a column of VLOOKUPs or =H2+5: said once
     id_col = columns.index["case_id"]
+    beside = tuple(columns.index[f] for f in ("team", "worker") if f in columns.index)
     ids = 0  # rows with a case id, against those whose id has no digit
+    sums = IdSums()  # the rows' cases, and whether a total row is their ids' sum
+    born_since: list[int] = []  # rows whose expected date of birth is long past
     groups = GroupHeadings(sheet, columns, mapping)  # a grouped report's heading rows
     for row_no, cells in groups.rows(sheet.rows):
         last_row = row_no
@@ -328,8 +353,9 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        if (label := total_label(cells, id_col)) is not None:
-            # "Total | 24" under a list whose id is not its first column: 24 is a count.
+        if (label := total_label(cells, id_col, beside)) is not None:
+            sums.total_row(row_no, cells[id_col].value if id_col < len(cells) else None)
+            # "Total | 24" (or "24 | Total"): 24 is a count, not a child.
             acc.problems.append(
                 RowProblem(
                     sheet.name,
@@ -369,14 +395,18 @@ def _read_sheet(
                     continue
                 attributes[key] = text
         case = replace(case, attributes=attributes)
-        acc.spellings.setdefault(case_key(case_id), Counter())[case_id] += 1
         acc.problems.extend(reader.problems)
-        acc.staff.note(case, sheet.name, row_no, columns)
-        add_episode(acc, case, sheet.name, row_no)
+        if reader.born_since:
+            born_since.append(row_no)
+        sums.add(case, row_no)
     if acc.on_rows is not None and last_row % _TICK:
         acc.on_rows(last_row % _TICK)
     acc.problems.extend(orders.problems(sheet.name, columns.headers))
     acc.problems.extend(formulas.problems(sheet.name, columns.headers))
+    if born_since:  # said once for the sheet, naming the rows
+        due_header = columns.headers[columns.index["expected_birth"]]
+        acc.problems.append(past_due_problem(sheet.name, due_header, born_since))
+    acc.problems.extend(groups.problems(sheet.name, "team" in columns.index))
     if groups.headings:
         acc.grouped[sheet.name] = (groups.headings, groups.filled["team"], groups.filled["worker"])
     if untyped_rows:
@@ -391,7 +421,7 @@ def _read_sheet(
                 "warning",
             )
         )
-    return ids
+    return ids, sums
 
 
 def _longer_than_header(cells: list[Cell], width: int) -> bool:

@@ -12,7 +12,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from qaf_docs.cases.case import CaseType, annex_list_number
+from qaf_docs.cases.case import CaseType, RowProblem, annex_list_number
 
 
 def _spellings(*names: str) -> list[str]:
@@ -55,7 +55,9 @@ class ColumnMapping(BaseModel):
             "Strategy discussion initiating Section 47 Enquiry Start Date",
             "Continuous Assessment Start Date", "Assessment start date", "Date of Referral",
             "Date of Contact", "Episode Start Date", "Case Start Date", "Start Date", "Open Date",
-            "Date Opened", "Allocation Date", "Referral Date",
+            "Date Opened", "Allocation Date", "Referral Date", "CP Start Date",
+            "CP Plan Start Date", "CLA Start Date", "LAC Start Date", "Period of Care Start Date",
+            "Allocation Start Date", "Involvement Start Date",
         )
     )  # fmt: skip
     end_date: list[str] = Field(
@@ -63,7 +65,10 @@ class ColumnMapping(BaseModel):
             "CIN Closure Date", "Child Protection Plan End Date", "Date Ceased to be Looked After",
             "Date of Adoption Order", "Continuous Assessment Date of Authorisation",
             "Assessment completion date", "Episode End Date", "Case End Date", "End Date",
-            "Closure Date", "Close Date", "Date Closed",
+            "Closure Date", "Close Date", "Date Closed", "CIN End Date", "CP End Date",
+            "CP Plan End Date", "Child Protection End Date", "CLA End Date", "LAC End Date",
+            "Period of Care End Date", "Case Closure Date", "Date Case Closed",
+            "Episode Closure Date", "Closed Date", "Allocation End Date", "Involvement End Date",
         )
     )  # fmt: skip
     case_type: list[str] = Field(
@@ -288,6 +293,36 @@ ANNEX_LISTS: dict[int, tuple[str, CaseType]] = {
     9: ("care leaver", CaseType.CARE_LEAVER),
     10: ("adoption", CaseType.CLA),
 }
+
+
+# A header that reads as an end date ("Involvement Ceased Date", "Date Episode Ended").
+_END_HEADER = re.compile(
+    r"\b(?:end|ended|ending|closure|closed|close|ceased)\b.*\bdate\b"
+    r"|\bdate\b.*\b(?:end|ended|closed|ceased)\b"
+)
+
+
+def unread_end_date(
+    sheet: str, header_row: int, headers: list[str], index: dict[str, int]
+) -> RowProblem | None:
+    """A warning, for a sheet with no end date column qaf knows, about a column whose header
+    reads as one: without an end date every case is open, so closed cases may be sampled."""
+    if "end_date" in index:
+        return None
+    mapped = set(index.values())
+    for col, header in enumerate(headers):
+        if header and col not in mapped and _END_HEADER.search(fold_header(header)):
+            return RowProblem(
+                sheet,
+                header_row,
+                header,
+                "this column reads as an end date but is not read as the cases' end date (qaf "
+                "does not know this header), so every case on this sheet is taken as open and a "
+                "closed case may be sampled. If it is when each case closed, name it under "
+                f'[sampling.columns] in qaf.toml (end_date = "{header}") and read the list again',
+                "warning",
+            )
+    return None
 
 
 def no_id_column(sheet: str) -> str:

@@ -16,6 +16,7 @@ from qaf_docs.case_ids import case_key
 from qaf_docs.cases.case import CASE_TYPE_PRIORITY, Case, RowProblem, merge_sources
 from qaf_docs.cases.id_cells import WordyIds
 from qaf_docs.cases.misplaced_names import StaffCells
+from qaf_docs.cases.rows import SheetColumns
 
 
 @dataclass
@@ -56,6 +57,16 @@ def one_spelling(acc: Accumulator) -> tuple[list[Case], dict[str, list[str]]]:
         best = shown[case_key(case.case_id)]
         cases.append(case if case.case_id == best else replace(case, case_id=best))
     return cases, others
+
+
+def add_rows(
+    acc: Accumulator, rows: list[tuple[Case, int]], sheet: str, columns: SheetColumns
+) -> None:
+    """Add a sheet's cases, each with its row, to ``acc``, in the order they were read."""
+    for case, row in rows:
+        acc.spellings.setdefault(case_key(case.case_id), Counter())[case.case_id] += 1
+        acc.staff.note(case, sheet, row, columns)
+        add_episode(acc, case, sheet, row)
 
 
 def add_episode(acc: Accumulator, case: Case, sheet: str, row: int) -> None:

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
+from qaf_docs.case_ids import ID_CHARACTERS
 from qaf_docs.cases.case import Case, RowProblem
 from qaf_docs.cases.columns import clean_text, fold_value
 from qaf_docs.cases.rows import RowReader, SheetColumns
@@ -43,7 +44,6 @@ _NOT_IDS = frozenset(
 _WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
 _DECIMAL = re.compile(r"\d+\.\d+")
-_ID_CHARACTERS = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-/.]*")
 
 
 def _not_an_id(text: str) -> bool:
@@ -104,7 +104,17 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
     if not any(ch.isdigit() for ch in text):
         wordy.refuse(reader, col)
         return None
-    if len(text) > 40 or not _ID_CHARACTERS.fullmatch(text):
+    if not ID_CHARACTERS.fullmatch(text):
+        footer = _FOOTER.match(fold_value(text))
+        if footer is not None:  # "Total: 312", "Page 1 of 3": only the label word is quoted
+            label = footer["label"].capitalize()
+            reader.problem(
+                col,
+                f"the row is labelled '{label}' (a total, count or footer row under the list?), "
+                "not a child; row not used",
+                "error",
+            )
+            return None
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
         return None
     return text
@@ -118,18 +128,38 @@ _TOTAL_LABEL = re.compile(
 )
 
 
-def total_label(cells: list[Cell], id_col: int) -> tuple[int, str] | None:
-    """The column and label word of a total row's label left of the case id, if it has one.
-    Only the label word is returned: the rest of the cell could name someone."""
+# The start of a report's footer in the id column, folded, with its count or date after it:
+# "Total: 312", "Count of Child ID: 2", "Page 1 of 3", "Report run on 23/11/2026 by …".
+_FOOTER = re.compile(
+    r"(?P<label>(?:grand |sub ?)?totals?|count|sum|number of (?:children|cases|records|rows)|"
+    r"page|report run|run (?:on|date|by)|printed|generated|produced|extracted|created|"
+    r"(?:data )?as at)\b"
+)
+
+
+def total_label(
+    cells: list[Cell], id_col: int, beside: tuple[int, ...] = ()
+) -> tuple[int, str] | None:
+    """The column and label word of a total row's label left of the case id, or in one of the
+    ``beside`` columns right of it ("2 | Total": the count under the id, the label under the
+    team), if it has one. Only the label word is returned: the rest of the cell could name
+    someone."""
     for col, cell in enumerate(cells[:id_col]):
         value = cell.value
         if value is None or value == "":
             continue
-        if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
-            return None  # the usual row: a team or a date before the id
-        match = _TOTAL_LABEL.fullmatch(fold_value(value))
-        return (col, match["total"] or match["count"]) if match else None
+        return _labelled(col, value)  # the usual row: a team or a date before the id, no label
+    for col in beside:
+        if id_col < col < len(cells) and (found := _labelled(col, cells[col].value)):
+            return found
     return None
+
+
+def _labelled(col: int, value: object) -> tuple[int, str] | None:
+    if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
+        return None
+    match = _TOTAL_LABEL.fullmatch(fold_value(value))
+    return (col, match["total"] or match["count"]) if match else None
 
 
 _NO_DIGIT = (

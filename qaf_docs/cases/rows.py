@@ -8,7 +8,6 @@ records each problem against the sheet, row and column.
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -24,18 +23,17 @@ from qaf_docs.cases.columns import (
     CLOSED_WORDS,
     OPEN_WORDS,
     PRIVATE_FIELDS,
-    ColumnMapping,
     clean_text,
     fold_value,
-    header_key,
     parse_case_type,
     parse_yes_no,
     strip_code,
 )
 from qaf_docs.cases.date_order import DateOrders
+from qaf_docs.cases.due_dates import born_by
 from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.dates import parse_date, quotable, uk, written_date
-from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell, Sheet
+from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell
 
 # ----------------------------------------------------------------------------------------------
 # Reading
@@ -47,66 +45,6 @@ class SheetColumns:
 
     index: dict[str, int]
     headers: list[str]
-
-
-# How far down a sheet its header is looked for: under a title, notes and a report's parameters.
-HEADER_ROWS = 50
-
-
-def find_header(sheet: Sheet, mapping: ColumnMapping) -> tuple[int, list[str], SheetColumns] | None:
-    id_keys = {header_key(s) for s in mapping.case_id}
-    for row_no, cells in sheet.rows:
-        headers = _header_texts(cells)
-        if any(header_key(h) in id_keys for h in headers if h):
-            return _second_header_row(sheet, row_no, headers, mapping)
-        if row_no >= HEADER_ROWS:
-            break
-    return None
-
-
-def _header_texts(cells: list[Cell]) -> list[str]:
-    return [clean_text(str(c.value)) if c.value is not None else "" for c in cells]
-
-
-def _second_header_row(
-    sheet: Sheet, row_no: int, headers: list[str], mapping: ColumnMapping
-) -> tuple[int, list[str], SheetColumns]:
-    """A header of two rows, a merged group label ("Allocated") over its columns ("Team" |
-    "Worker"): the lower row names each column, the upper one where the lower is blank (the id
-    cell merged down). Taken only when the lower row is all text and names more fields."""
-    columns = locate_columns(headers, mapping)
-    following = next(sheet.rows, None)
-    if following is None:
-        return row_no, headers, columns
-    below = _header_texts(following[1])
-    id_col = columns.index["case_id"]
-    if (
-        (id_col >= len(below) or not below[id_col])
-        and all(c.value is None or isinstance(c.value, str) for c in following[1])
-        and any(below)
-    ):
-        width = max(len(headers), len(below))
-        merged = [
-            (below[i] if i < len(below) else "") or (headers[i] if i < len(headers) else "")
-            for i in range(width)
-        ]
-        both = locate_columns(merged, mapping)
-        if len(both.index) > len(columns.index):
-            return following[0], merged, both
-    sheet.rows = itertools.chain([following], sheet.rows)
-    return row_no, headers, columns
-
-
-def locate_columns(headers: list[str], mapping: ColumnMapping) -> SheetColumns:
-    folded = [header_key(h) for h in headers]
-    index: dict[str, int] = {}
-    for name, spellings in mapping.fields().items():
-        for spelling in spellings:
-            key = header_key(spelling)
-            if key in folded:
-                index[name] = folded.index(key)
-                break
-    return SheetColumns(index, headers)
 
 
 class RowReader:
@@ -132,6 +70,7 @@ class RowReader:
         self.orders = orders  # told each date cell, to find columns written month first
         self.formulas = formulas  # told each formula outside the case id, said once a column
         self.problems: list[RowProblem] = []
+        self.born_since = False  # an expected date of birth long past: born, record not updated
 
     def problem(self, col: int | None, reason: str, severity: Literal["error", "warning"]) -> None:
         header = (
@@ -366,13 +305,15 @@ def row_case(
         else:
             attributes[name] = strip_code(text)
 
-    # Due but not yet born (no birth date): unborn. The expected date itself is not kept.
-    if (
-        "expected_birth" in cols
-        and "date_of_birth" not in attributes
-        and "unborn" not in attributes
-        and reader.date_field("expected_birth") is not None
-    ):
+    # Due but not yet born (no birth date): unborn; due long ago: born, the record not updated
+    # (said once for the sheet). The expected date itself is not kept.
+    due = None if "date_of_birth" in attributes else reader.date_field("expected_birth")
+    if due is not None and born_by(due, reader.today):
+        attributes.pop("unborn", None)
+        if attributes.get("age") == "-1":
+            del attributes["age"]
+        reader.born_since = True
+    elif due is not None:
         attributes["unborn"] = "yes"
 
     child_name = reader.text("child_name")

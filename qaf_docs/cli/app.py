@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from qaf_docs import __version__
+from qaf_docs.case_ids import typed_id_refusal
 from qaf_docs.cli.exits import CLOSED_PIPE, INTERRUPTED
 from qaf_docs.errors import QafError, os_error_advice, unknown_round
 from qaf_docs.register.connection import database_error
@@ -71,15 +72,33 @@ def workspace_option(f: F) -> F:
 
 
 class _AuditRef(click.ParamType[str]):
-    """An audit reference as people type it: spaces around it and its case do not matter."""
+    """An audit reference as people type it: spaces around it and its case do not matter. One
+    with no digit (a name typed by mistake?) is refused without repeating it."""
 
     name = "REF"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        refused = typed_id_refusal(str(value), "audit reference")
+        if refused:
+            raise QafError(refused)
         return audit_ref(str(value))
 
 
+class _CaseId(click.ParamType[str]):
+    """A case id as people type it, checked as a case list's are: one with no digit (a name
+    typed by mistake?) is refused before anything is read or changed, without repeating it."""
+
+    name = "CASE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        refused = typed_id_refusal(str(value), "case id")
+        if refused:
+            raise QafError(refused)
+        return str(value).strip()
+
+
 AUDIT_REF = _AuditRef()
+CASE_ID = _CaseId()
 
 
 def audit_ref(text: str) -> str:

@@ -9,7 +9,14 @@ import click
 
 from qaf_docs import clock
 from qaf_docs.cli import exits
-from qaf_docs.cli.app import AUDIT_REF, cli, known_round, workspace_at, workspace_option
+from qaf_docs.cli.app import (
+    AUDIT_REF,
+    CASE_ID,
+    cli,
+    known_round,
+    workspace_at,
+    workspace_option,
+)
 
 _BY = click.option("--by", "by_whom", required=True, help="Who is making the change (recorded).")
 _REASON = click.option("--reason", required=True, help="Why (recorded, and shown on the manifest).")
@@ -102,7 +109,7 @@ def reassign(
 
 @round_group.command()
 @click.argument("round_id")
-@click.argument("case_id")
+@click.argument("case_id", type=CASE_ID)
 @_CASELIST
 @click.option("--auditor", "auditor_name", required=True, help="Who audits the added case.")
 @_BY

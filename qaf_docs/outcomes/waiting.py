@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from qaf_docs.case_ids import typed_id_refusal
 from qaf_docs.dates import parse_uk_date, uk
 from qaf_docs.errors import QafError
 from qaf_docs.outcome_records import EventOutput
@@ -81,6 +82,8 @@ def mark_done(register: Register, which: str) -> tuple[Waiting, str]:
             count = register.mark_done(day=day)
         except ValueError as e:
             raise QafError(f"{e}: write the day as 24/11/2026 or 2026-11-24.") from e
+    elif not any(ch.isdigit() for ch in which):  # no day nor audit: a name? never repeated
+        raise QafError(f"{typed_id_refusal(which, 'audit reference')} Or name a day (24/11/2026).")
     else:
         raise QafError(
             f"'{which}' is neither a day (e.g. 24/11/2026 or 2026-11-24) nor an audit in the "
