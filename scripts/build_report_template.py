@@ -205,7 +205,9 @@ def build(path: Path) -> None:
     )  # fmt: skip
     doc.add_paragraph("{{ tier_one.cycle }} {{ tier_one.coverage }}")
     doc.add_paragraph("{%p if tier_one.concerns %}")  # B&NES: what is done about the concerns
-    doc.add_paragraph().add_run("What these audits found and what is being done").bold = True
+    found = doc.add_paragraph()  # a label never left alone at the foot of a page
+    found.add_run("What these audits found and what is being done").bold = True
+    found.paragraph_format.keep_with_next = True
     doc.add_paragraph("{%p for s in tier_one.concerns %}")
     doc.add_paragraph("{{ s }}", style="List Bullet")
     doc.add_paragraph("{%p endfor %}")

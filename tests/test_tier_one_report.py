@@ -6,6 +6,7 @@ audited within their six months; only for a period with tier-one rounds, and nam
 from __future__ import annotations
 
 import dataclasses
+import zipfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from lxml import etree
 from openpyxl import load_workbook
 from test_report_reading import tables_introduced
 from test_reports import FakeRegister, audit, document_text
@@ -310,6 +312,7 @@ def test_the_section_says_what_the_audits_found_and_what_is_being_done_and_steps
     report = build_period_report(ws, fake, parse_period("quarter", "2026Q2"), DAY)
     text = document_text(report)
     assert "What these audits found and what is being done" in text
+    assert kept_with_next(report, "What these audits found"), "the label left at a page's foot"
     assert "1 of the 5 graded tier-one audits found practice below good (inadequate)." in text
     assert "The inadequate audit is still to be re-audited." in text
     # Five returned audits, one action each (audit() agrees one): audits 1 and 3 completed it.
@@ -341,3 +344,13 @@ def test_the_section_says_what_the_audits_found_and_what_is_being_done_and_steps
     assert "All 5 graded tier-one audits found practice good or better." in text
     assert "No action was agreed in them." in text
     assert "No safeguarding concern was raised in them." in text
+
+
+def kept_with_next(report: Path, label: str) -> bool:
+    """Whether the paragraph of ``report`` starting ``label`` keeps with the one after it."""
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(report) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    found = [p for p in root.iter(f"{w}p") if "".join(p.itertext()).startswith(label)]
+    assert found, f"no paragraph starts {label!r}"
+    return all(p.find(f"{w}pPr/{w}keepNext") is not None for p in found)
