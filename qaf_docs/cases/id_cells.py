@@ -155,8 +155,13 @@ def total_label(
     return None
 
 
+# How a total row's label begins, lower case: a cheap test before folding, as every row's team
+# (beside the id) is looked at and folding is most of the cost of reading a 50,000-row list.
+_LABEL_STARTS = ("tot", "grand", "sub", "count", "sum", "number")
+
+
 def _labelled(col: int, value: object) -> tuple[int, str] | None:
-    if not isinstance(value, str) or value.lstrip()[:1].lower() not in "tgscn":
+    if not isinstance(value, str) or not value.lstrip()[:6].lower().startswith(_LABEL_STARTS):
         return None
     match = _TOTAL_LABEL.fullmatch(fold_value(value))
     return (col, match["total"] or match["count"]) if match else None
