@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from qaf_docs.dates import parse_date
 from qaf_docs.errors import SubmissionError
-from qaf_docs.findings import Finding
+from qaf_docs.findings import Finding, errors
 from qaf_docs.office.action_sheet import (
     HEADERS,
     STATUSES,
@@ -31,6 +31,7 @@ from qaf_docs.returns.tracker_merges import (
     merged_onto_not_done,
     merged_over,
 )
+from qaf_docs.returns.validation import VAGUE_DATES
 
 # The columns read from each row, in the order unpacked below (Overdue is worked out, never read).
 _READ = (
@@ -64,6 +65,10 @@ class TrackerForm:
     # (sheet row, column as qaf names it) of each cell below the top of a block merged down, with
     # the block's first and last rows: Excel shows the top row's value there.
     merged_over: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+    # Sheet rows whose Due date is a word in place of a date ("ASAP", "TBC"), with the word: read
+    # as no due date, for the lifecycle checks to judge (an agreed date changed, or an added
+    # action that is not SMART), rather than refused as a date qaf cannot read.
+    due_words: dict[int, str] = field(default_factory=dict)
 
 
 def _text(value: object) -> str:
@@ -177,6 +182,7 @@ def read_tracker(
     over = {(r, read_at[c]): rows for (r, c), rows in merges.over.items() if c in read_at}
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
+    due_words: dict[int, str] = {}
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
     numbered_by_qaf: dict[int, str] = {}
     for excel_row, cells in enumerate(
@@ -221,7 +227,7 @@ def read_tracker(
             excel_row, hid, None if "Status" in hid else parsed, _text(signer)
         )
         findings += merged_findings
-        if merged_findings:
+        if errors(merged_findings):
             understood = False
         elif parsed is None:
             findings.append(
@@ -246,6 +252,8 @@ def read_tracker(
             findings[-1] = replace(findings[-1], what_to_do=_NOT_DONE_YET)
         if understood:
             findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
+        if _text(due).casefold().rstrip(".!") in VAGUE_DATES:
+            due_words[excel_row], due = _text(due), None
         if num is None:
             unnumbered.append(len(rows))
             numbered_by_qaf[excel_row] = _text(number)
@@ -290,6 +298,7 @@ def read_tracker(
         numbered_by_qaf=numbered_by_qaf,
         merged_into=merged_into,
         merged_over=over,
+        due_words=due_words,
     )
 
 

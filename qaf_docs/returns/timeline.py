@@ -80,7 +80,12 @@ def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow], by: str) -> lis
     found: list[Finding] = []
     for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
         a = by_number.get(r.number)
-        if a is None:
+        if a is None:  # an action the manager added: its owner and due date are theirs to give
+            found += [
+                merged_away(f"Row {at}", column, into, what)
+                for column, what in (("Owner", "the owner"), ("Due date", "the due date"))
+                if (into := tracker.merged_into.get((at, column))) is not None
+            ]
             continue
         due = f"{a.due_on:%d/%m/%Y}" if a.due_on else "none given"
         for column, differs, what, agreed_as in (
@@ -232,7 +237,11 @@ def tracker_findings(
     for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
         before = recorded.get(r.number)
         taken_back = _taken_back(r, before) if before is not None else None
-        if taken_back is not None:
+        hidden = tracker.merged_into.get((at, "Evidence"))
+        if taken_back is not None and taken_back[0] == "Evidence" and hidden is not None:
+            # Evidence recorded from the last copy, hidden under the cell merged across it now.
+            found.append(merged_away(f"Row {at}", "Evidence", hidden, "the evidence"))
+        elif taken_back is not None:
             column, what = taken_back
             found.append(
                 Finding(

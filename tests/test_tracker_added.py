@@ -1,0 +1,206 @@
+"""Actions a manager adds to a returned action tracker, and a tracker returned as it was issued.
+
+An action the manager adds is recorded as the audit's own are read: a cell merged over its Owner or
+Due date is named as a merge (it was recorded blank), and one that is not SMART (no owner, no due
+date, "ASAP", "Review") is recorded with a warning naming the row and what it lacks, never refused
+with the manager's other updates. A tracker sent back exactly as qaf issued it records nothing and
+leaves the audit where it was.
+
+Each tracker is saved as openpyxl writes it and again re-saved by LibreOffice Calc.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from conftest import TODAY
+from lifecycle_helpers import (
+    SAVED_BY,
+    current_actions,
+    edit_tracker,
+    note_beside,
+    return_form,
+    run,
+    set_cell,
+    statuses,
+    tracker_note,
+)
+from openpyxl.utils import get_column_letter
+
+from qaf_docs.findings import Finding
+from qaf_docs.frameworks import Framework
+from qaf_docs.office.action_sheet import Column
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
+
+_UNMERGE = (
+    "Unmerge the cells (Excel: Home > Merge & Center; Calc: Format > Merge and Unmerge Cells > "
+    "Unmerge Cells)"
+)
+
+
+def _send(
+    ws: Workspace, audit: AuditRecord, edit: Callable[[object, int], None], saved_by: str
+) -> tuple[int, list[Finding]]:
+    """Send the manager's edit of the tracker: the sheet row of the first row below the agreed
+    actions (where a manager adds one), and what ingest found."""
+    added: list[int] = []
+
+    def edited(sheet: object, row: int) -> None:
+        added.append(row + 2)  # two agreed actions
+        set_cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.EVIDENCE, "Referral sent")
+        edit(sheet, row + 2)
+
+    edit_tracker(ws, audit, edited, saved_by)
+    [outcome] = run(ws)
+    return added[0], outcome.findings
+
+
+def _add(sheet: object, row: int, action: str, owner: object, due: object) -> None:
+    set_cell(sheet, row, Column.DESCRIPTION, action)
+    set_cell(sheet, row, Column.OWNER, owner)
+    set_cell(sheet, row, Column.DUE, due)
+    set_cell(sheet, row, Column.STATUS, "Not started")
+
+
+# -- an added action's owner or due date hidden under a merge -----------------------------------------
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+@pytest.mark.parametrize(
+    ("first", "last", "column", "beside", "what"),
+    [
+        (Column.DESCRIPTION, Column.OWNER, "Owner", "Action", "the owner"),
+        (Column.OWNER, Column.DUE, "Due date", "Owner", "the due date"),
+    ],
+    ids=["Action over Owner", "Owner over Due date"],
+)
+def test_an_added_actions_owner_or_due_date_merged_away_says_the_cells_are_merged(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    first: Column,
+    last: Column,
+    column: str,
+    beside: str,
+    what: str,
+    saved_by: str,
+) -> None:
+    """A manager adds an action below the agreed ones and merges its Action across the Owner (or
+    the Owner across the Due date) to widen it: Excel keeps only the left cell, so the owner or
+    due date is hidden. The note names the merge, how to unmerge it and what to type back, as
+    for an agreed action (the row was recorded with no owner, or no due date); nothing is
+    recorded."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        _add(sheet, row, "Book a family group conference for the family", "T. Manager", TODAY)
+        cells = f"{get_column_letter(first)}{row}:{get_column_letter(last)}{row}"
+        sheet.merge_cells(cells)  # type: ignore[attr-defined]
+
+    added, _ = _send(workspace, audit, edit, saved_by)
+    note = tracker_note(workspace)
+    assert (
+        f"Row {added}: {column}: the {column} cell is merged with the {beside} cell beside it, "
+        f"so {what} is hidden" in note
+    )
+    assert f"{_UNMERGE} and type {what} back in." in note
+    assert [a.status for a in current_actions(workspace, audit.audit_ref)] == ["Not started"] * 2
+
+
+# -- an added action that is not SMART ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+@pytest.mark.parametrize(
+    ("action", "owner", "due", "said"),
+    [
+        ("Book a family group conference for the family", None, TODAY, ["no owner named"]),
+        ("Book a family group conference for the family", "T. Manager", None, ["no due date"]),
+        (
+            "Book a family group conference for the family", "T. Manager", "ASAP",
+            ["'ASAP' is not a concrete date (SMART actions need a real date)"],
+        ),
+        ("Review", None, None, ["'Review' is too vague to be SMART", "no owner", "no due date"]),
+    ],
+    ids=["no owner", "no due date", "ASAP", "vague, no owner, no due date"],
+)  # fmt: skip
+def test_an_added_action_that_is_not_smart_is_recorded_with_a_warning_naming_its_row(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    action: str,
+    owner: str | None,
+    due: object,
+    said: list[str],
+    saved_by: str,
+) -> None:
+    """A manager adds an action without an owner or a due date, with "ASAP" for a date, or just
+    "Review": it is recorded with the manager's other updates, and a warning names its row and
+    what a SMART action needs (it was recorded without a word, or "ASAP" refused the whole
+    tracker as a date qaf could not read). The QA tracker's Warnings sheet keeps it."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    added, found = _send(
+        workspace, audit, lambda sheet, row: _add(sheet, row, action, owner, due), saved_by
+    )
+    assert not list(workspace.rejected.glob("*.txt"))
+    recorded = [
+        (a.description, a.status, a.evidence) for a in current_actions(workspace, audit.audit_ref)
+    ]
+    assert recorded == [
+        ("Action number 1", "In progress", "Referral sent"),
+        ("Action number 2", "Not started", ""),
+        (action, "Not started", ""),
+    ]
+    warned = [f.line() for f in found if f.severity == "warning"]
+    for words in said:
+        assert any(w.startswith(f"Row {added}: ") and words in w for w in warned), warned
+    with open_register(workspace) as register:
+        [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
+    for words in said:
+        assert any(f"Row {added}" in w and words in w for w in result.warnings), result.warnings
+
+
+def test_a_smart_added_action_has_no_warning(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """An added action with an owner, a date and a clear description is recorded without one."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        _add(sheet, row, "Book a family group conference for the family", "T. Manager", TODAY)
+
+    _, found = _send(workspace, audit, edit, "openpyxl")
+    assert not list(workspace.rejected.glob("*.txt"))
+    assert [f for f in found if f.severity == "warning"] == []
+
+
+# -- a tracker returned as it was issued ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_a_tracker_returned_as_issued_records_nothing_and_leaves_the_audit_as_it_was(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """The manager opens the tracker qaf issued, saves it without typing anything and sends it:
+    it is set aside with a note that there is nothing to record yet, as a copy saved again
+    unchanged is, and the audit stays 'returned' with no "tracker" event (it moved to 'actions
+    open' as if the manager had begun)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    history = statuses(workspace, audit.audit_ref)
+    edit_tracker(workspace, audit, lambda sheet, row: None, saved_by)
+    [outcome] = run(workspace)
+    assert outcome.result == "rejected"
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    assert f"this tracker says exactly what qaf issued for audit {audit.audit_ref}" in note
+    assert "nothing to record yet" in note
+    assert statuses(workspace, audit.audit_ref) == history
+    with open_register(workspace) as register:
+        assert register.audit(audit.audit_ref).status == "returned"  # type: ignore[union-attr]
