@@ -204,3 +204,75 @@ def test_a_tracker_returned_as_issued_records_nothing_and_leaves_the_audit_as_it
     assert statuses(workspace, audit.audit_ref) == history
     with open_register(workspace) as register:
         assert register.audit(audit.audit_ref).status == "returned"  # type: ignore[union-attr]
+
+
+def test_an_added_action_put_right_in_the_next_copy_is_recorded_and_its_warnings_go(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The QA lead passes on the warnings: the manager rewords the action they added, names its
+    owner and gives a date in the tracker qaf sent back. The action is recorded as put right, and
+    the QA tracker's warnings about it are gone."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    added, _ = _send(
+        workspace, audit, lambda s, row: _add(s, row, "Review", None, None), "openpyxl"
+    )
+    better = "Review the plan with the family and the school"
+
+    def put_right(sheet: object, row: int) -> None:
+        _add(sheet, row + 2, better, "T. Manager", TODAY)
+
+    edit_tracker(workspace, audit, put_right)
+    [outcome] = run(workspace)
+    assert outcome.result == "accepted"
+    assert [f for f in outcome.findings if f.severity == "warning"] == []
+    assert [
+        (a.description, a.owner, a.due_on) for a in current_actions(workspace, audit.audit_ref)
+    ][2] == (better, "T. Manager", TODAY)
+    with open_register(workspace) as register:
+        [result] = [r for r in register.results() if r.audit_ref == audit.audit_ref]
+    assert not [w for w in result.warnings if w.startswith(f"Row {added}")]
+
+
+def test_an_added_action_deleted_later_is_named_as_the_managers_own(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """An action the manager added, recorded, then its row deleted from the next copy: the note
+    says it is the action added in an earlier copy, by the No. qaf gave it in the tracker it sent
+    back (it called it "this agreed action", which no audit agreed)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    action = "Book a family group conference for the family"
+    _send(workspace, audit, lambda s, row: _add(s, row, action, "T. Manager", TODAY), "openpyxl")
+    edit_tracker(workspace, audit, lambda sheet, row: sheet.delete_rows(row + 2))  # type: ignore[attr-defined]
+    [outcome] = run(workspace)
+    assert outcome.result == "rejected"
+    note = tracker_note(workspace)
+    assert (
+        "Action 3: the row of the action added in an earlier copy of the tracker (No. 3 in the "
+        "tracker qaf sent back) has been deleted" in note
+    )
+    assert "agreed" not in note.split("What to do")[0]
+    assert [a.description for a in current_actions(workspace, audit.audit_ref)][2] == action
+
+
+def test_an_action_completed_without_evidence_is_recorded_with_a_warning(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """An action marked Completed with its date but nothing in Evidence: recorded, with a
+    warning naming the row that nothing shows it was done (it was recorded without a word)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    rows: list[int] = []
+
+    def done(sheet: object, row: int) -> None:
+        rows.append(row)
+        set_cell(sheet, row, Column.STATUS, "Completed")
+        set_cell(sheet, row, Column.COMPLETED, TODAY)
+
+    edit_tracker(workspace, audit, done)
+    [outcome] = run(workspace)
+    assert outcome.result == "accepted"
+    assert current_actions(workspace, audit.audit_ref)[0].status == "Completed"
+    [warned] = [f.line() for f in outcome.findings if f.severity == "warning"]
+    assert warned.startswith(f"Row {rows[0]}: Evidence: the action is Completed but no evidence")

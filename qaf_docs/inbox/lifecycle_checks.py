@@ -244,11 +244,13 @@ def tracker_history_findings(
         return agreed  # an older copy: the one thing to say
     agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
     current = register.current_actions(audit.audit_ref)
-    found = agreed + tracker_findings(tracker, current, agreed_on=agreed_on)
+    numbers = {a.number for a in agreed_actions}
+    added = frozenset(a.number for a in current if a.number not in numbers)
+    found = agreed + tracker_findings(tracker, current, agreed_on=agreed_on, added=added)
     found = found or _older_tracker_findings(register, audit, tracker, current)
     if any(f.where == "File" for f in found):
         return found
-    return found + added_action_findings(tracker, {a.number for a in agreed_actions}, rules)
+    return found + added_action_findings(tracker, numbers, rules)
 
 
 def same_tracker_findings(

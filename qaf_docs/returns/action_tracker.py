@@ -251,7 +251,9 @@ def read_tracker(
         if len(findings) > before and understood and parsed != "Completed":
             findings[-1] = replace(findings[-1], what_to_do=_NOT_DONE_YET)
         if understood:
-            findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
+            findings += _completion_findings(
+                parsed, status_text, completed_on, where_row, done, _text(evidence)
+            )
         if _text(due).casefold().rstrip(".!") in VAGUE_DATES:
             due_words[excel_row], due = _text(due), None
         if num is None:
@@ -308,10 +310,11 @@ _NOT_DONE_YET = (
 
 
 def _completion_findings(
-    status: str, typed: str, completed_on: date | None, where: str, cell: object
+    status: str, typed: str, completed_on: date | None, where: str, cell: object, evidence: str
 ) -> list[Finding]:
     """A completion date belongs to a Completed action: one on an action left blank, Not started
-    or In progress would be recorded as not done yet, and the date read as when it was done."""
+    or In progress would be recorded as not done yet, and the date read as when it was done. A
+    Completed action without a completion date or evidence is warned of."""
     if completed_on is not None and status != "Completed":
         shown = f"blank (read as {status})" if not typed else status
         return [
@@ -323,15 +326,26 @@ def _completion_findings(
                 "Choose Completed if the action is done; otherwise clear the Completion date.",
             )
         ]
+    found = []
     if status == "Completed" and completed_on is None and not _text(cell):
-        return [
+        found.append(
             Finding(
                 "warning",
                 f"{where}: Completion date",
                 "the action is Completed but has no completion date",
             )
-        ]
-    return []
+        )
+    if status == "Completed" and not evidence.strip():
+        found.append(
+            Finding(
+                "warning",
+                f"{where}: Evidence",
+                "the action is Completed but no evidence is given of what was done",
+                "Say in the Evidence column where it shows (a case note, a plan, a meeting) "
+                "when the tracker is next updated.",
+            )
+        )
+    return found
 
 
 def _sign_off_findings(row: TrackerRow, where: str) -> list[Finding]:

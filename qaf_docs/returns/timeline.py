@@ -210,11 +210,16 @@ def agreed_action_findings(
 
 
 def tracker_findings(
-    tracker: TrackerForm, agreed: Sequence[TrackerRow], *, agreed_on: date | None
+    tracker: TrackerForm,
+    agreed: Sequence[TrackerRow],
+    *,
+    agreed_on: date | None,
+    added: frozenset[int] = frozenset(),
 ) -> list[Finding]:
-    """Errors for a tracker that deletes an agreed action, completes one before it was agreed, or
-    takes back an update already recorded (an older copy arriving after a newer one), each named
-    by the sheet row and column the manager sees."""
+    """Errors for a tracker that deletes an action (agreed, or one of ``added``: the numbers of
+    actions a manager added in an earlier copy), completes one before it was agreed, or takes
+    back an update already recorded (an older copy arriving after a newer one), each named by the
+    sheet row and column the manager sees."""
     found: list[Finding] = []
     numbers = {r.number for r in tracker.rows}
     wordings = [_words(a.description) for a in agreed]
@@ -224,11 +229,17 @@ def tracker_findings(
     }
     for action in agreed:
         if action.number not in numbers and _words(action.description) not in shown:
+            whose = (
+                "the row of the action added in an earlier copy of the tracker (No. "
+                f"{action.number} in the tracker qaf sent back) has been deleted"
+                if action.number in added
+                else "this agreed action's row has been deleted from the tracker"
+            )
             found.append(
                 Finding(
                     "error",
                     f"Action {action.number}",
-                    "this agreed action's row has been deleted from the tracker",
+                    whose,
                     "Put the row back and give its status; an action that no longer applies is "
                     "marked Completed with a note in the evidence column.",
                 )
