@@ -125,7 +125,7 @@ def test_an_added_actions_owner_or_due_date_merged_away_says_the_cells_are_merge
             "Book a family group conference for the family", "T. Manager", "ASAP",
             ["'ASAP' is not a concrete date (SMART actions need a real date)"],
         ),
-        ("Review", None, None, ["'Review' is too vague to be SMART", "no owner", "no due date"]),
+        ("Review", None, None, ["'Review', the action added in the tracker, is too vague to be SMART", "no owner", "no due date"]),
     ],
     ids=["no owner", "no due date", "ASAP", "vague, no owner, no due date"],
 )  # fmt: skip

@@ -33,11 +33,13 @@ def is_vague(description: str) -> bool:
     return len(words) < MIN_WORDS or " ".join(words) in _VAGUE
 
 
-def _vague(where: str, description: str, severity: Literal["warning", "error"]) -> Finding:
+def _vague(
+    where: str, description: str, severity: Literal["warning", "error"], what: str = ""
+) -> Finding:
     return Finding(
         severity,
         where,
-        f"'{description}' is too vague to be SMART",
+        f"'{description}'{what} is too vague to be SMART",
         "Say specifically what will be done for the child, and how you will know it has worked "
         "(the success criterion).",
     )
@@ -89,7 +91,7 @@ def added_action_findings(
             continue
         where = f"Row {at}"
         if is_vague(r.description):
-            found.append(_vague(f"{where}: Action", r.description, "warning"))
+            found.append(_vague(f"{where}: Action", r.description, "warning", f", {_ADDED},"))
         if rules.action_needs_owner and not r.owner:
             found.append(
                 Finding(
