@@ -276,3 +276,51 @@ def test_an_action_completed_without_evidence_is_recorded_with_a_warning(
     assert current_actions(workspace, audit.audit_ref)[0].status == "Completed"
     [warned] = [f.line() for f in outcome.findings if f.severity == "warning"]
     assert warned.startswith(f"Row {rows[0]}: Evidence: the action is Completed but no evidence")
+
+
+# -- the actions table copied to a second sheet --------------------------------------------------------
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_a_tracker_with_two_differing_copies_of_the_actions_sheet_is_refused_naming_both(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """The manager keeps last month's sheet as a copy (Excel's Move or Copy puts it in front) and
+    updates the original behind it: qaf read the first sheet with an actions table, so the update
+    was never recorded, without a word. Now the note names both sheets and asks for one;
+    nothing is recorded."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        book = sheet.parent  # type: ignore[attr-defined]
+        copy = book.copy_worksheet(sheet)
+        copy.title = "Last month"
+        book.move_sheet(copy, offset=-(len(book.worksheets) - 1))
+        set_cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.EVIDENCE, "Referral sent")
+
+    edit_tracker(workspace, audit, edit, saved_by)
+    [outcome] = run(workspace)
+    assert outcome.result == "rejected"
+    note = tracker_note(workspace)
+    assert "The actions table is on two sheets, 'Last month' and 'Actions'" in note
+    assert "which one is up to date" in note
+    assert [a.status for a in current_actions(workspace, audit.audit_ref)] == ["Not started"] * 2
+
+
+def test_an_unchanged_copy_of_the_actions_sheet_changes_nothing(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A copy of the actions sheet saying the same as the one updated is no doubt: recorded."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        set_cell(sheet, row, Column.STATUS, "In progress")
+        sheet.parent.copy_worksheet(sheet)  # type: ignore[attr-defined]
+
+    edit_tracker(workspace, audit, edit)
+    [outcome] = run(workspace)
+    assert outcome.result == "accepted"
+    assert current_actions(workspace, audit.audit_ref)[0].status == "In progress"

@@ -120,12 +120,34 @@ def _number(value: object) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-def _tracker_sheet(sheets: list[Any]) -> Any:
-    """The sheet holding the actions table: a manager may add sheets of their own, even in front."""
-    for sheet in sheets:
-        if find_actions_header(sheet) is not None:
-            return sheet
-    return sheets[0]
+def _table(sheet: Any, header: int) -> list[tuple[object, ...]]:
+    """What a sheet's actions table holds, from its header row down, to compare two copies by."""
+    rows = sheet.iter_rows(min_row=header, values_only=True)
+    return [tuple(_text(v) for v in row) for row in rows if any(_text(v) for v in row)]
+
+
+def _tracker_sheet(sheets: list[Any], path: Path) -> Any:
+    """The sheet holding the actions table: a manager may add sheets of their own, even in front.
+    A copy of the actions sheet (last month's, kept by Excel's Move or Copy in front of the one
+    updated) that says something else is refused naming both: qaf cannot tell which is current."""
+    tables = [(s, h) for s in sheets if (h := find_actions_header(s)) is not None]
+    if not tables:
+        return sheets[0]
+    first, header = tables[0]
+    others = [s for s, h in tables[1:] if _table(s, h) != _table(first, header)]
+    if others:
+        names = [first.title] + [s.title for s in others]
+        count = "two" if len(names) == 2 else str(len(names))
+        listed = ", ".join(f"'{n}'" for n in names[:-1]) + f" and '{names[-1]}'"
+        raise SubmissionError(
+            f"The actions table is on {count} sheets, {listed}, and they say different things, "
+            "so qaf cannot tell which one is up to date.",
+            path=path,
+            what_to_do="Keep the actions table on one sheet, with every update in it: delete "
+            "the other copies (or move them into another workbook), save, and drop the tracker "
+            "in the inbox again.",
+        )
+    return first
 
 
 def read_tracker(
@@ -142,7 +164,7 @@ def read_tracker(
     # Opened as a file, not by name: a tracker someone renamed (".docx") is still the workbook.
     with path.open("rb") as handle:
         wb = load_workbook(handle, data_only=False)
-    sheet = _tracker_sheet(wb.worksheets)
+    sheet = _tracker_sheet(wb.worksheets, path)
     visible_ref = visible_case = None
     for row in sheet.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
         if _text(row[0]).lower() == "audit reference":
