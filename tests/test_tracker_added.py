@@ -324,3 +324,31 @@ def test_an_unchanged_copy_of_the_actions_sheet_changes_nothing(
     [outcome] = run(workspace)
     assert outcome.result == "accepted"
     assert current_actions(workspace, audit.audit_ref)[0].status == "In progress"
+
+
+def test_a_sign_off_without_its_date_is_recorded_with_a_warning(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Every action completed and signed off by name, the Signed off on dates left blank: the
+    audit closes as signed off, with a warning naming each row whose sign-off has no date (it
+    closed without a word, though a sign-off is a name and a date)."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    rows: list[int] = []
+
+    def signed(sheet: object, row: int) -> None:
+        for at in (row, row + 1):
+            rows.append(at)
+            for column, value in (
+                (Column.STATUS, "Completed"), (Column.COMPLETED, TODAY),
+                (Column.EVIDENCE, "Seen on the case file"), (Column.SIGNED_OFF_BY, "T. Manager"),
+            ):  # fmt: skip
+                set_cell(sheet, at, column, value)
+
+    edit_tracker(workspace, audit, signed)
+    [outcome] = run(workspace)
+    assert outcome.result == "accepted"
+    assert statuses(workspace, audit.audit_ref)[-1] == ("tracker", "closed")
+    warned = [f.line() for f in outcome.findings if f.severity == "warning"]
+    assert [w.split(":")[0] for w in warned] == [f"Row {r}" for r in rows]
+    assert all("signed off without a date" in w for w in warned), warned

@@ -402,4 +402,14 @@ def _sign_off_findings(row: TrackerRow, where: str) -> list[Finding]:
                 "Type the name of the manager who signed the action off.",
             )
         ]
+    if row.signed_off_on is None:  # it counts (the name signs it off), but a sign-off is dated
+        return [
+            Finding(
+                "warning",
+                f"{where}: Signed off on",
+                "the action is signed off without a date",
+                "Type the date it was signed off, like 03/12/2026, when the tracker is next "
+                "updated.",
+            )
+        ]
     return []
