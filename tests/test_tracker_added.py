@@ -4,7 +4,9 @@ An action the manager adds is recorded as the audit's own are read: a cell merge
 Due date is named as a merge (it was recorded blank), and one that is not SMART (no owner, no due
 date, "ASAP", "Review") is recorded with a warning naming the row and what it lacks, never refused
 with the manager's other updates. A tracker sent back exactly as qaf issued it records nothing and
-leaves the audit where it was.
+leaves the audit where it was. And what else a manager's copy says that qaf let pass: a completed
+action with no evidence or a sign-off without its date (warned of), an added action deleted later
+(named as the manager's own), two differing copies of the actions sheet (refused naming both).
 
 Each tracker is saved as openpyxl writes it and again re-saved by LibreOffice Calc.
 """
@@ -115,6 +117,7 @@ def test_an_added_actions_owner_or_due_date_merged_away_says_the_cells_are_merge
 # -- an added action that is not SMART ---------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("saved_by", SAVED_BY)
 @pytest.mark.parametrize(
     ("action", "owner", "due", "said"),
@@ -184,6 +187,7 @@ def test_a_smart_added_action_has_no_warning(
 # -- a tracker returned as it was issued ----------------------------------------------------------------
 
 
+@pytest.mark.both_backends
 @pytest.mark.parametrize("saved_by", SAVED_BY)
 def test_a_tracker_returned_as_issued_records_nothing_and_leaves_the_audit_as_it_was(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
@@ -206,6 +210,7 @@ def test_a_tracker_returned_as_issued_records_nothing_and_leaves_the_audit_as_it
         assert register.audit(audit.audit_ref).status == "returned"  # type: ignore[union-attr]
 
 
+@pytest.mark.both_backends
 def test_an_added_action_put_right_in_the_next_copy_is_recorded_and_its_warnings_go(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:
