@@ -216,6 +216,9 @@ def test_a_tracker_renamed_docx_is_still_read_as_the_workbook_it_is(
 ) -> None:
     audit = _accepted_audit(workspace, framework)
     tracker = pack_xlsx(workspace, audit)
+    wb = load_workbook(tracker)  # an update (one sent back as issued records nothing)
+    wb.worksheets[0].cell(row=find_actions_header(wb.worksheets[0]) + 1, column=5, value="WIP")
+    wb.save(tracker)
     drop(tracker, workspace.inbox, "tracker saved with the wrong name.docx")
     [outcome] = ingest_inbox(workspace, settle_s=0.05)
     assert outcome.result == "accepted", outcome

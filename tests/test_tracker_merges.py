@@ -349,3 +349,75 @@ def test_a_step_added_under_an_action_with_its_no_merged_down_is_a_new_action(
         (2, "Action number 2", "Not started"),
         (3, "Step of action 1: ask the school", "In progress"),
     ]
+
+
+# -- a hidden cell on a row that does not need it yet ------------------------------------------------
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+@pytest.mark.parametrize("status", ["Not started", "In progress"])
+def test_evidence_merged_away_on_an_action_not_completed_is_recorded_with_a_warning(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    status: str,
+    saved_by: str,
+) -> None:
+    """Action 1's blank Completion date merged across its Evidence while the action is not yet
+    Completed: no evidence was recorded for it and none is needed until it is done, so action
+    2's update is recorded (the whole tracker was refused), with a warning naming the merge, as
+    anything typed in the Evidence cell is hidden."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def edit(sheet: object, row: int) -> None:
+        set_cell(sheet, row, Column.STATUS, status)
+        set_cell(sheet, row + 1, Column.STATUS, "In progress")
+        set_cell(sheet, row + 1, Column.EVIDENCE, "Referral sent")
+        _merge(sheet, Column.COMPLETED, Column.EVIDENCE, row)
+
+    first: list[int] = []
+    edit_tracker(workspace, audit, lambda s, r: (first.append(r), edit(s, r)), saved_by)
+    [outcome] = run(workspace)
+    assert not list(workspace.rejected.glob("*.txt"))
+    recorded = [(a.status, a.evidence) for a in current_actions(workspace, audit.audit_ref)]
+    assert recorded == [(status, ""), ("In progress", "Referral sent")]
+    [warned] = [f.line() for f in outcome.findings if f.severity == "warning"]
+    assert warned.startswith(
+        f"Row {first[0]}: Evidence: the Evidence cell is merged with the Completion date cell "
+        "beside it, so anything typed in it is hidden"
+    )
+    assert _UNMERGE in warned
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+def test_evidence_already_recorded_then_merged_away_is_refused_naming_the_merge(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, saved_by: str
+) -> None:
+    """Evidence recorded for action 1 from the last tracker, then its Completion date merged
+    across the Evidence in the next: the evidence is hidden, and recording the row would lose
+    it. The note names the merge (it said the tracker "looks like an older copy"); the evidence
+    recorded stays."""
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def first_update(sheet: object, row: int) -> None:
+        set_cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.EVIDENCE, "Referral sent")
+
+    _sent(workspace, audit, first_update, "openpyxl")
+    assert not list(workspace.rejected.glob("*.txt"))
+
+    def merged(sheet: object, row: int) -> None:
+        set_cell(sheet, row + 1, Column.STATUS, "In progress")
+        _merge(sheet, Column.COMPLETED, Column.EVIDENCE, row)
+
+    first = _sent(workspace, audit, merged, saved_by)
+    note = tracker_note(workspace)
+    assert (
+        f"Row {first}: Evidence: the Evidence cell is merged with the Completion date cell "
+        "beside it, so the evidence is hidden" in note
+    )
+    assert "older copy" not in note
+    recorded = [(a.status, a.evidence) for a in current_actions(workspace, audit.audit_ref)]
+    assert recorded == [("In progress", "Referral sent"), ("Not started", "")]

@@ -221,7 +221,9 @@ class BulkIngestor(Ingestor):
             )
             concern = checks.record_concern(self.register, audit, reading.form, framework)
         elif reading.tracker is not None:
-            found += checks.tracker_history_findings(self.register, audit, reading.tracker)
+            found = checks.tracker_checks(
+                self.register, audit, reading.tracker, self.settings.validation
+            )
         if errors(found):
             pending = self._reject_later(
                 path, digest, label, audit, found, kept=concern.note,
@@ -251,6 +253,7 @@ class BulkIngestor(Ingestor):
                         sha256=digest,
                         recorded_by=self.computer,
                         saved_at=reading.tracker.saved_at,
+                        warnings=warnings(found),
                     )
             # Its tracker is behind now (a form's actions, a manager's updates): re-issue once.
             refresh[audit.audit_ref] = audit

@@ -188,20 +188,21 @@ class Ingestor:
         try:  # checked and recorded in one turn, as an audit tool is
             with self.register.transaction():
                 self._not_recorded_meanwhile(digest)
-                found = tracker.findings + checks.tracker_history_findings(
-                    self.register, audit, tracker
+                found = checks.tracker_checks(
+                    self.register, audit, tracker, self.settings.validation
                 )
                 if not errors(found):
                     self.register.record_tracker_submission(
                         identity.audit_ref, tracker.rows, file_name=path.name, sha256=digest,
                         recorded_by=self.computer, saved_at=tracker.saved_at,
+                        warnings=warnings(found),
                     )  # fmt: skip
         except AlreadyRecordedError:
             return self._recorded_elsewhere(path, digest)
         if errors(found):
             return self._reject(path, digest, label, audit, found, for_manager=True)
         log.debug("%s action tracker accepted (%d actions)", label, len(tracker.rows))
-        outcome = Outcome(label, "accepted", identity.audit_ref, findings=tracker.findings)
+        outcome = Outcome(label, "accepted", identity.audit_ref, findings=found)
         return self._move(path, self.ws.processed, outcome, digest)
 
     def _not_recorded_meanwhile(self, digest: str) -> None:

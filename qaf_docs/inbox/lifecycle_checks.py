@@ -12,14 +12,14 @@ from pathlib import Path
 
 from qaf_docs import clock
 from qaf_docs.dates import uk_time
-from qaf_docs.findings import Finding
+from qaf_docs.findings import Finding, errors
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm, AuditRecord, TrackerRow
 from qaf_docs.register.store import Register
 from qaf_docs.register.values import same_action
 from qaf_docs.returns.action_tracker import TrackerForm
 from qaf_docs.returns.moderation import moderation_findings
-from qaf_docs.returns.smart import smart_findings
+from qaf_docs.returns.smart import added_action_findings, smart_findings
 from qaf_docs.returns.timeline import (
     agreed_action_findings,
     audit_date_findings,
@@ -27,7 +27,7 @@ from qaf_docs.returns.timeline import (
     tracker_findings,
     tracker_status_findings,
 )
-from qaf_docs.workspace import Settings
+from qaf_docs.workspace import Settings, ValidationRules
 
 
 def form_lifecycle_findings(
@@ -210,20 +210,33 @@ def record_concern(
     )
 
 
+def tracker_checks(
+    register: Register, audit: AuditRecord | None, tracker: TrackerForm, rules: ValidationRules
+) -> list[Finding]:
+    """Everything found in a returned tracker: what reading it found, then its audit's history
+    (``tracker_history_findings``). A warning about a cell that is refused is left out (a hidden
+    Evidence cell "not needed yet" where evidence was recorded, "no owner" where it is hidden)."""
+    found = tracker.findings + tracker_history_findings(register, audit, tracker, rules)
+    refused = {f.where for f in errors(found)}
+    return [f for f in found if f.severity == "error" or f.where not in refused]
+
+
 def tracker_history_findings(
-    register: Register, audit: AuditRecord | None, tracker: TrackerForm
+    register: Register, audit: AuditRecord | None, tracker: TrackerForm, rules: ValidationRules
 ) -> list[Finding]:
     """A tracker counts only for a returned, not cancelled audit, shows every agreed action as the
-    audit form agreed it, and is not a copy issued before the form was corrected."""
+    audit form agreed it, and is not a copy issued before the form was corrected; an action the
+    manager added that is not SMART is warned of (``rules``: the audit form's)."""
     if audit is None:
         return []
     refused = tracker_status_findings(audit) or same_tracker_findings(register, audit, tracker)
     if refused:
         return refused
     tool = register.submission(audit.audit_ref)
+    agreed_actions = register.agreed_actions(audit.audit_ref)
     agreed = agreed_action_findings(
         tracker,
-        register.agreed_actions(audit.audit_ref),
+        agreed_actions,
         forms_accepted_at=register.forms_accepted_at(audit.audit_ref),
         auditor=audit.auditor,
     )
@@ -231,8 +244,13 @@ def tracker_history_findings(
         return agreed  # an older copy: the one thing to say
     agreed_on = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
     current = register.current_actions(audit.audit_ref)
-    found = agreed + tracker_findings(tracker, current, agreed_on=agreed_on)
-    return found or _older_tracker_findings(register, audit, tracker, current)
+    numbers = {a.number for a in agreed_actions}
+    added = frozenset(a.number for a in current if a.number not in numbers)
+    found = agreed + tracker_findings(tracker, current, agreed_on=agreed_on, added=added)
+    found = found or _older_tracker_findings(register, audit, tracker, current)
+    if any(f.where == "File" for f in found):
+        return found
+    return found + added_action_findings(tracker, numbers, rules)
 
 
 def same_tracker_findings(
@@ -242,8 +260,22 @@ def same_tracker_findings(
     again unchanged: Calc rewrites the bytes) is set aside, as such a form is: accepted, it would
     record nothing new but another "tracker" event in the audit's history."""
     accepted = register.submission(audit.audit_ref, "action_tracker")
-    if accepted is None or _said(tracker.rows) != _said(register.current_actions(audit.audit_ref)):
+    if _said(tracker.rows) != _said(register.current_actions(audit.audit_ref)):
         return []
+    if accepted is None:  # the tracker qaf issued, sent back as it came (recording it would say
+        # the manager's work on the actions had begun: "actions open")
+        return [
+            Finding(
+                "error",
+                "File",
+                f"this tracker says exactly what qaf issued for audit {audit.audit_ref} (every "
+                "action Not started, with no completion date, evidence or sign-off), so there "
+                "is nothing to record yet",
+                "Nothing is needed: keep the tracker, and send it again once an action has "
+                "moved on (its Status, Completion date, Evidence or sign-off).",
+                fixable=False,
+            )
+        ]
     rows = tracker.rows
     closes = bool(rows) and all(r.status == "Completed" and r.signed_off_by for r in rows)
     if audit.status != ("closed" if closes else "actions open"):

@@ -47,7 +47,7 @@ HOLDS = {
     "agency_findings": "agency findings",
     "actions": "agreed actions",
     "action_updates": "action tracker updates",
-    "findings": "warnings on forms received",
+    "findings": "warnings on forms and trackers received",
     "ingested_files": "files read from the inbox",
     "derived_outputs": "records of files qaf rebuilt",
     "event_outcomes": "events with their case notes and messages made",

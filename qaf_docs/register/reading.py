@@ -187,11 +187,14 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             "ON s.id = a.submission_id WHERE s.kind = 'audit_tool'"
         ).fetchall():
             ever_agreed.setdefault(ref, []).append(description)
-        found = by_audit(
+        findings = (
             "SELECT s.audit_ref, f.* FROM findings f JOIN submissions s ON s.id = f.submission_id "
-            f"WHERE {current}",
-            "audit_tool",
+            f"WHERE {current}"
         )
+        found = by_audit(findings, "audit_tool")
+        # The current tracker's own warnings after the form's (an added action that is not SMART).
+        for ref, rows in by_audit(findings, "action_tracker").items():
+            found.setdefault(ref, []).extend(rows)
         indicators = parts.current_indicators(self._db)
         agencies = parts.current_agencies(self._db)
         facts = parts.case_facts(self._db)

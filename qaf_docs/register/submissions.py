@@ -162,9 +162,11 @@ class SubmissionBook(Connection):
         sha256: str,
         recorded_by: str | None = None,
         saved_at: datetime | None = None,
+        warnings: Sequence[Finding] = (),
     ) -> int:
         """Record the action statuses from a returned tracker in one transaction (as above);
-        ``saved_at`` is when the manager last saved it, so an older copy can be told apart."""
+        ``saved_at`` is when the manager last saved it, so an older copy can be told apart, and
+        ``warnings`` are kept with it (an action the manager added that is not SMART)."""
         with self.transaction() as db:
             self._guard_not_ingested(db, sha256)
             sid = db.insert(
@@ -199,6 +201,10 @@ class SubmissionBook(Connection):
                     )
                     for r in rows
                 ],
+            )
+            db.executemany(
+                "INSERT INTO findings VALUES (?, ?, ?, ?)",
+                [(sid, f.severity, f.where, f.message) for f in warnings],
             )
             # An action is closed only when completed and signed off by the manager.
             done = sum(1 for r in rows if r.status.lower() == "completed")

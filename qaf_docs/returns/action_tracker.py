@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from qaf_docs.dates import parse_date
 from qaf_docs.errors import SubmissionError
-from qaf_docs.findings import Finding
+from qaf_docs.findings import Finding, errors
 from qaf_docs.office.action_sheet import (
     HEADERS,
     STATUSES,
@@ -31,6 +31,7 @@ from qaf_docs.returns.tracker_merges import (
     merged_onto_not_done,
     merged_over,
 )
+from qaf_docs.returns.validation import VAGUE_DATES
 
 # The columns read from each row, in the order unpacked below (Overdue is worked out, never read).
 _READ = (
@@ -64,6 +65,10 @@ class TrackerForm:
     # (sheet row, column as qaf names it) of each cell below the top of a block merged down, with
     # the block's first and last rows: Excel shows the top row's value there.
     merged_over: dict[tuple[int, str], tuple[int, int]] = field(default_factory=dict)
+    # Sheet rows whose Due date is a word in place of a date ("ASAP", "TBC"), with the word: read
+    # as no due date, for the lifecycle checks to judge (an agreed date changed, or an added
+    # action that is not SMART), rather than refused as a date qaf cannot read.
+    due_words: dict[int, str] = field(default_factory=dict)
 
 
 def _text(value: object) -> str:
@@ -115,12 +120,34 @@ def _number(value: object) -> int | None:
     return int(number) if number.is_integer() else None
 
 
-def _tracker_sheet(sheets: list[Any]) -> Any:
-    """The sheet holding the actions table: a manager may add sheets of their own, even in front."""
-    for sheet in sheets:
-        if find_actions_header(sheet) is not None:
-            return sheet
-    return sheets[0]
+def _table(sheet: Any, header: int) -> list[tuple[object, ...]]:
+    """What a sheet's actions table holds, from its header row down, to compare two copies by."""
+    rows = sheet.iter_rows(min_row=header, values_only=True)
+    return [tuple(_text(v) for v in row) for row in rows if any(_text(v) for v in row)]
+
+
+def _tracker_sheet(sheets: list[Any], path: Path) -> Any:
+    """The sheet holding the actions table: a manager may add sheets of their own, even in front.
+    A copy of the actions sheet (last month's, kept by Excel's Move or Copy in front of the one
+    updated) that says something else is refused naming both: qaf cannot tell which is current."""
+    tables = [(s, h) for s in sheets if (h := find_actions_header(s)) is not None]
+    if not tables:
+        return sheets[0]
+    first, header = tables[0]
+    others = [s for s, h in tables[1:] if _table(s, h) != _table(first, header)]
+    if others:
+        names = [first.title] + [s.title for s in others]
+        count = "two" if len(names) == 2 else str(len(names))
+        listed = ", ".join(f"'{n}'" for n in names[:-1]) + f" and '{names[-1]}'"
+        raise SubmissionError(
+            f"The actions table is on {count} sheets, {listed}, and they say different things, "
+            "so qaf cannot tell which one is up to date.",
+            path=path,
+            what_to_do="Keep the actions table on one sheet, with every update in it: delete "
+            "the other copies (or move them into another workbook), save, and drop the tracker "
+            "in the inbox again.",
+        )
+    return first
 
 
 def read_tracker(
@@ -137,7 +164,7 @@ def read_tracker(
     # Opened as a file, not by name: a tracker someone renamed (".docx") is still the workbook.
     with path.open("rb") as handle:
         wb = load_workbook(handle, data_only=False)
-    sheet = _tracker_sheet(wb.worksheets)
+    sheet = _tracker_sheet(wb.worksheets, path)
     visible_ref = visible_case = None
     for row in sheet.iter_rows(min_row=1, max_row=12, max_col=2, values_only=True):
         if _text(row[0]).lower() == "audit reference":
@@ -177,6 +204,7 @@ def read_tracker(
     over = {(r, read_at[c]): rows for (r, c), rows in merges.over.items() if c in read_at}
     rows: list[TrackerRow] = []
     excel_rows: list[int] = []
+    due_words: dict[int, str] = {}
     unnumbered: list[int] = []  # positions in ``rows`` of rows added without a number
     numbered_by_qaf: dict[int, str] = {}
     for excel_row, cells in enumerate(
@@ -221,7 +249,7 @@ def read_tracker(
             excel_row, hid, None if "Status" in hid else parsed, _text(signer)
         )
         findings += merged_findings
-        if merged_findings:
+        if errors(merged_findings):
             understood = False
         elif parsed is None:
             findings.append(
@@ -245,7 +273,11 @@ def read_tracker(
         if len(findings) > before and understood and parsed != "Completed":
             findings[-1] = replace(findings[-1], what_to_do=_NOT_DONE_YET)
         if understood:
-            findings += _completion_findings(parsed, status_text, completed_on, where_row, done)
+            findings += _completion_findings(
+                parsed, status_text, completed_on, where_row, done, _text(evidence)
+            )
+        if _text(due).casefold().rstrip(".!") in VAGUE_DATES:
+            due_words[excel_row], due = _text(due), None
         if num is None:
             unnumbered.append(len(rows))
             numbered_by_qaf[excel_row] = _text(number)
@@ -290,6 +322,7 @@ def read_tracker(
         numbered_by_qaf=numbered_by_qaf,
         merged_into=merged_into,
         merged_over=over,
+        due_words=due_words,
     )
 
 
@@ -299,10 +332,11 @@ _NOT_DONE_YET = (
 
 
 def _completion_findings(
-    status: str, typed: str, completed_on: date | None, where: str, cell: object
+    status: str, typed: str, completed_on: date | None, where: str, cell: object, evidence: str
 ) -> list[Finding]:
     """A completion date belongs to a Completed action: one on an action left blank, Not started
-    or In progress would be recorded as not done yet, and the date read as when it was done."""
+    or In progress would be recorded as not done yet, and the date read as when it was done. A
+    Completed action without a completion date or evidence is warned of."""
     if completed_on is not None and status != "Completed":
         shown = f"blank (read as {status})" if not typed else status
         return [
@@ -314,15 +348,26 @@ def _completion_findings(
                 "Choose Completed if the action is done; otherwise clear the Completion date.",
             )
         ]
+    found = []
     if status == "Completed" and completed_on is None and not _text(cell):
-        return [
+        found.append(
             Finding(
                 "warning",
                 f"{where}: Completion date",
                 "the action is Completed but has no completion date",
             )
-        ]
-    return []
+        )
+    if status == "Completed" and not evidence.strip():
+        found.append(
+            Finding(
+                "warning",
+                f"{where}: Evidence",
+                "the action is Completed but no evidence is given of what was done",
+                "Say in the Evidence column where it shows (a case note, a plan, a meeting) "
+                "when the tracker is next updated.",
+            )
+        )
+    return found
 
 
 def _sign_off_findings(row: TrackerRow, where: str) -> list[Finding]:
@@ -355,6 +400,16 @@ def _sign_off_findings(row: TrackerRow, where: str) -> list[Finding]:
                 f"{where}: Signed off by",
                 "a sign-off date is given without the manager's name",
                 "Type the name of the manager who signed the action off.",
+            )
+        ]
+    if row.signed_off_on is None:  # it counts (the name signs it off), but a sign-off is dated
+        return [
+            Finding(
+                "warning",
+                f"{where}: Signed off on",
+                "the action is signed off without a date",
+                "Type the date it was signed off, like 03/12/2026, when the tracker is next "
+                "updated.",
             )
         ]
     return []

@@ -1,5 +1,7 @@
 """SMART actions beyond owner and date: an immediate action is due within the framework's working
 days (weekends and England and Wales bank holidays do not count), and a vague action is flagged.
+An action a manager adds in the tracker is held to the same needs (an owner, a concrete due date,
+something measurable), as warnings: it is recorded with the manager's other updates, never refused.
 
 Bracknell: "immediate actions within 5 working days"; West Sussex: "MEASURABLE: what are your
 success criteria?" — a description like "Improve practice" says neither what nor how we will know.
@@ -14,6 +16,8 @@ from qaf_docs.dates import working_days_after
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
+from qaf_docs.returns.action_tracker import TrackerForm
+from qaf_docs.workspace import ValidationRules
 
 _VAGUE = {
     "improve practice", "improve", "review", "review case", "review the case", "monitor",
@@ -29,6 +33,18 @@ def is_vague(description: str) -> bool:
     return len(words) < MIN_WORDS or " ".join(words) in _VAGUE
 
 
+def _vague(
+    where: str, description: str, severity: Literal["warning", "error"], what: str = ""
+) -> Finding:
+    return Finding(
+        severity,
+        where,
+        f"'{description}'{what} is too vague to be SMART",
+        "Say specifically what will be done for the child, and how you will know it has worked "
+        "(the success criterion).",
+    )
+
+
 def smart_findings(
     form: AuditForm,
     framework: Framework,
@@ -42,15 +58,7 @@ def smart_findings(
     for a in form.actions:
         where = f"Action row {a.row}"
         if a.description and is_vague(a.description):
-            found.append(
-                Finding(
-                    vague,
-                    f"{where}: action",
-                    f"'{a.description}' is too vague to be SMART",
-                    "Say specifically what will be done for the child, and how you will know it "
-                    "has worked (the success criterion).",
-                )
-            )
+            found.append(_vague(f"{where}: action", a.description, vague))
         if days is not None and a.immediate and a.due_on and start:
             latest = working_days_after(start, days)
             if a.due_on > latest:
@@ -64,4 +72,47 @@ def smart_findings(
                         f"Set a due date on or before {latest:%d/%m/%Y}, or untick Immediate.",
                     )
                 )
+    return found
+
+
+_ADDED = "the action added in the tracker"
+_NEXT_TIME = "when the tracker is next updated"
+
+
+def added_action_findings(
+    tracker: TrackerForm, agreed: set[int], rules: ValidationRules
+) -> list[Finding]:
+    """Warnings for each action the manager added (its number not among the ``agreed`` ones) that
+    lacks what a SMART action needs, as the audit form's rules say (``rules``), naming its row:
+    no owner, no due date or a word for one ("ASAP"), a description too vague to measure."""
+    found: list[Finding] = []
+    for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
+        if r.number in agreed or not r.description:
+            continue
+        where = f"Row {at}"
+        if is_vague(r.description):
+            found.append(_vague(f"{where}: Action", r.description, "warning", f", {_ADDED},"))
+        if rules.action_needs_owner and not r.owner:
+            found.append(
+                Finding(
+                    "warning",
+                    f"{where}: Owner",
+                    f"no owner named for {_ADDED} (a SMART action names who will do it)",
+                    f"Type the name of the person responsible {_NEXT_TIME}.",
+                )
+            )
+        if not rules.action_needs_concrete_due_date or r.due_on is not None:
+            continue
+        word = tracker.due_words.get(at)
+        found.append(
+            Finding(
+                "warning",
+                f"{where}: Due date",
+                f"'{word}' is not a concrete date (SMART actions need a real date), so {_ADDED} "
+                "is recorded without a due date"
+                if word
+                else f"no due date for {_ADDED} (a SMART action has a concrete date)",
+                f"Type the date it is due, like 03/12/2026, {_NEXT_TIME}.",
+            )
+        )
     return found

@@ -80,7 +80,12 @@ def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow], by: str) -> lis
     found: list[Finding] = []
     for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
         a = by_number.get(r.number)
-        if a is None:
+        if a is None:  # an action the manager added: its owner and due date are theirs to give
+            found += [
+                merged_away(f"Row {at}", column, into, what)
+                for column, what in (("Owner", "the owner"), ("Due date", "the due date"))
+                if (into := tracker.merged_into.get((at, column))) is not None
+            ]
             continue
         due = f"{a.due_on:%d/%m/%Y}" if a.due_on else "none given"
         for column, differs, what, agreed_as in (
@@ -205,11 +210,16 @@ def agreed_action_findings(
 
 
 def tracker_findings(
-    tracker: TrackerForm, agreed: Sequence[TrackerRow], *, agreed_on: date | None
+    tracker: TrackerForm,
+    agreed: Sequence[TrackerRow],
+    *,
+    agreed_on: date | None,
+    added: frozenset[int] = frozenset(),
 ) -> list[Finding]:
-    """Errors for a tracker that deletes an agreed action, completes one before it was agreed, or
-    takes back an update already recorded (an older copy arriving after a newer one), each named
-    by the sheet row and column the manager sees."""
+    """Errors for a tracker that deletes an action (agreed, or one of ``added``: the numbers of
+    actions a manager added in an earlier copy), completes one before it was agreed, or takes
+    back an update already recorded (an older copy arriving after a newer one), each named by the
+    sheet row and column the manager sees."""
     found: list[Finding] = []
     numbers = {r.number for r in tracker.rows}
     wordings = [_words(a.description) for a in agreed]
@@ -219,11 +229,17 @@ def tracker_findings(
     }
     for action in agreed:
         if action.number not in numbers and _words(action.description) not in shown:
+            whose = (
+                "the row of the action added in an earlier copy of the tracker (No. "
+                f"{action.number} in the tracker qaf sent back) has been deleted"
+                if action.number in added
+                else "this agreed action's row has been deleted from the tracker"
+            )
             found.append(
                 Finding(
                     "error",
                     f"Action {action.number}",
-                    "this agreed action's row has been deleted from the tracker",
+                    whose,
                     "Put the row back and give its status; an action that no longer applies is "
                     "marked Completed with a note in the evidence column.",
                 )
@@ -232,7 +248,11 @@ def tracker_findings(
     for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
         before = recorded.get(r.number)
         taken_back = _taken_back(r, before) if before is not None else None
-        if taken_back is not None:
+        hidden = tracker.merged_into.get((at, "Evidence"))
+        if taken_back is not None and taken_back[0] == "Evidence" and hidden is not None:
+            # Evidence recorded from the last copy, hidden under the cell merged across it now.
+            found.append(merged_away(f"Row {at}", "Evidence", hidden, "the evidence"))
+        elif taken_back is not None:
             column, what = taken_back
             found.append(
                 Finding(

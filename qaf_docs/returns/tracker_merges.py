@@ -106,11 +106,12 @@ def merged_over(
 
 
 # What a cell hidden under a merge held, as the note names it, and whether a row needs it only
-# once its action is Completed (a completion date or sign-off stays blank until then).
+# once its action is Completed (a completion date or sign-off stays blank until then; evidence is
+# what shows it was done, and may be typed before, so a hidden Evidence cell is warned of).
 _HIDDEN = {
     HEADERS[Column.STATUS - 1]: ("the status", False),
     HEADERS[Column.COMPLETED - 1]: ("the completion date", True),
-    HEADERS[Column.EVIDENCE - 1]: ("the evidence", False),
+    HEADERS[Column.EVIDENCE - 1]: ("the evidence", True),
     HEADERS[Column.SIGNED_OFF_BY - 1]: ("the name of the manager who signed the action off", True),
     HEADERS[Column.SIGNED_OFF_ON - 1]: ("the sign-off date", True),
 }
@@ -121,18 +122,32 @@ def hidden_update_findings(
 ) -> list[Finding]:
     """Errors for the manager's cells of a row (Status to Signed off on) hidden under the cell to
     their left, as ``hidden`` (column -> heading of the cell it is merged into) says. ``status``
-    is what the row reads as (None when the Status itself is hidden). A completion date or sign-off
-    hidden on an action not Completed hides nothing (it is blank until then), unless a sign-off
-    name is given beside a hidden sign-off date."""
+    is what the row reads as (None when the Status itself is hidden). A completion date, evidence
+    or sign-off hidden on an action not Completed is not needed yet (it is blank until then),
+    unless a sign-off name is given beside a hidden sign-off date; a hidden Evidence cell is a
+    warning then, as progress notes typed in it are not read. Evidence already recorded for the
+    action and now hidden is the lifecycle checks' to refuse (``timeline``)."""
     found = []
     done = status in (None, "Completed")
     for column, into in hidden.items():
         if column not in _HIDDEN:
             continue
         what, once_done = _HIDDEN[column]
+        name = short_name(column)
         needed = done or (column == HEADERS[Column.SIGNED_OFF_ON - 1] and bool(signed_by))
         if not once_done or needed:
-            found.append(merged_away(f"Row {row}", short_name(column), into, what))
+            found.append(merged_away(f"Row {row}", name, into, what))
+        elif column == HEADERS[Column.EVIDENCE - 1]:
+            found.append(
+                Finding(
+                    "warning",
+                    f"Row {row}: {name}",
+                    f"the {name} cell is merged with the {into} cell beside it, so anything "
+                    "typed in it is hidden and not recorded",
+                    f"{_UNMERGE} before typing the evidence: it is needed once the action is "
+                    "Completed.",
+                )
+            )
     return found
 
 
