@@ -270,3 +270,29 @@ def test_a_concern_is_never_a_reminder_for_another_teams_manager(
         f"Team Manager was reminded of audit {issued[0].audit_ref}'s immediate safeguarding "
         "concern; add the team's Team Manager (Team column)" in " ".join(out.split())
     )
+
+
+def test_an_auditor_no_longer_on_the_roster_is_named_with_what_to_do(
+    workspace: Workspace, issued: list[AuditRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Auditor 0 has left: the roster no longer lists them, but their pack is overdue. The QA
+    lead is told, in qaf remind and qaf status, so the audit can be given to someone else."""
+    (workspace.root / "roster.csv").write_text(
+        "Name,Email,Role,Team,Monthly Capacity\n"
+        "Auditor 1,auditor1@council.example,Service Manager,Locality 9,2\n"
+        "Auditor 2,auditor2@council.example,Service Manager,Locality 9,2\n",
+        encoding="utf-8",
+    )
+    late = issued[0].due_on + timedelta(days=3)  # type: ignore[operator]
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: late)
+    gone = issued[0]
+    said = (
+        f"Warning: {gone.auditor} is not on the roster, but audit {gone.audit_ref} (case "
+        f"{gone.case_id}) is theirs: OVERDUE, was due {gone.due_on:%d/%m/%Y}. Their reminder "
+        f"is addressed to the e-mail kept when the round was drawn ({gone.auditor_email}); if "
+        f"they have left, give the audit to another auditor: qaf round reassign {gone.audit_ref}"
+    )
+    for command in ("remind", "status"):
+        out = " ".join(qaf(workspace, command).split())
+        assert said in out, command
+        assert "Warning: Auditor 1 is not on the roster" not in out

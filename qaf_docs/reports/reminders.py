@@ -114,9 +114,9 @@ def plan_reminders(
     _escalations(book, open_escalations, {r.audit_ref: r for r in results}, framework_for, quote)
     for r in results:
         if r.status in NOT_BACK and r.due_on and r.due_on <= today + SOON:
-            auditor = next(
-                (p for p in people if fold(p.name) == fold(r.auditor)),
-                Person(r.auditor or "", register_email(register, r.audit_ref), "Auditor", None),
+            on_roster = next((p for p in people if fold(p.name) == fold(r.auditor)), None)
+            auditor = on_roster or Person(
+                r.auditor or "", register_email(register, r.audit_ref), "Auditor", None
             )
             when = "OVERDUE, was due" if r.overdue else "due"
             if not auditor.name:  # counted overdue all the same (records.return_overdue)
@@ -125,6 +125,8 @@ def plan_reminders(
                     + unallocated(r.audit_ref)
                 )
                 continue
+            if people and on_roster is None:  # with no roster at all, that is the warning
+                book.warn(_left_roster(auditor, r, f"{when} {uk(r.due_on)}"))
             book.add(
                 auditor,
                 PACKS,
@@ -157,6 +159,21 @@ def plan_reminders(
     _managers(book, results, concerns, today, quote)
     return ReminderPlan(
         sorted(book.reminders.values(), key=lambda r: sorted(r.sections)[0][0]), book.warnings
+    )
+
+
+def _left_roster(auditor: Person, r: AuditResult, when: str) -> str:
+    """The warning for a pack due from an auditor the roster no longer lists (left, or renamed)."""
+    kept = (
+        f"the e-mail kept when the round was drawn ({auditor.email})"
+        if auditor.email
+        else "no e-mail: none was kept when the round was drawn"
+    )
+    return (
+        f"{auditor.name} is not on the roster, but audit {r.audit_ref} (case {r.case_id}) is "
+        f"theirs: {when}. Their reminder is addressed to {kept}; if they have left, give the "
+        f"audit to another auditor: qaf round reassign {r.audit_ref} --to NAME --by YOU "
+        '--reason "left the service"'
     )
 
 
