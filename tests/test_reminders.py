@@ -296,3 +296,36 @@ def test_an_auditor_no_longer_on_the_roster_is_named_with_what_to_do(
         out = " ".join(qaf(workspace, command).split())
         assert said in out, command
         assert "Warning: Auditor 1 is not on the roster" not in out
+
+
+def test_a_reminder_no_longer_due_when_remind_runs_again_that_day_is_taken_out(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The admin officer sends every e-mail in today's folder: Auditor 0's, written this morning
+    for a pack overdue, must not still be there once the pack came back and qaf remind ran again."""
+    from lifecycle_helpers import return_form
+
+    late = issued[0].due_on + timedelta(days=1)  # type: ignore[operator]
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: late)
+    folder = workspace.outbox / "reminders" / late.isoformat()
+    qaf(workspace, "remind")
+    assert sorted(p.stem for p in folder.glob("*.eml")) == ["Auditor 0", "Auditor 1", "Auditor 2"]
+    return_form(workspace, issued[0], framework)
+    out = " ".join(qaf(workspace, "remind").split())
+    assert sorted(p.stem for p in folder.glob("*.eml")) == ["Auditor 1", "Auditor 2"]
+    assert (
+        "1 reminder written earlier today is no longer due and was taken out: Auditor 0.eml" in out
+    )
+    for a in issued[1:]:  # the others get the same again: sending this one twice is harmless
+        assert f"{a.audit_ref} (case {a.case_id})" in (folder / f"{a.auditor}.eml").read_text(
+            "utf-8"
+        )
+    # Nothing due at all: the folder is emptied of what an earlier run wrote, and says so.
+    for a in issued[1:]:
+        return_form(workspace, a, framework, name=f"{a.audit_ref}.docx")
+    out = " ".join(qaf(workspace, "remind").split())
+    assert "No reminders due today." in out and "2 reminders written earlier today" in out
+    assert list(folder.glob("*.eml")) == []

@@ -273,7 +273,7 @@ def remind(workspace: Path | None) -> None:
         qaf remind
     """
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.reminders import write_reminders
+    from qaf_docs.reports.reminders import take_out_stale, write_reminders
 
     ws = workspace_at(workspace)
     today = clock.today()
@@ -283,10 +283,18 @@ def remind(workspace: Path | None) -> None:
     written = write_reminders(
         plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
     )
+    gone, stuck = take_out_stale(folder, written)
     click.echo(
         f"{len(written)} reminder(s) written to {folder}" if written else "No reminders due today."
     )
-    for warning in plan.warnings:
+    if gone:
+        one = len(gone) == 1
+        click.echo(
+            f"{len(gone)} reminder{'' if one else 's'} written earlier today "
+            f"{'is' if one else 'are'} no longer due and {'was' if one else 'were'} taken out: "
+            + ", ".join(gone)
+        )
+    for warning in [*stuck, *plan.warnings]:
         click.echo(f"Warning: {warning}")
 
 

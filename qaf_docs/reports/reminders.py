@@ -333,3 +333,28 @@ def write_reminders(
         path = folder / f"{name}.eml"
         written.append(atomic_write(path, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
     return written
+
+
+def take_out_stale(folder: Path, written: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """Take out of today's folder each reminder an earlier run today wrote that is no longer due
+    (the pack came back, the action was done): the admin officer sends every e-mail in it.
+
+    Returns (the files taken out, a warning for each that could not be: open in Outlook, say).
+    """
+    if not folder.is_dir():
+        return [], []
+    keep = {name_key(p.name) for p in written}
+    gone: list[str] = []
+    stuck: list[str] = []
+    for old in sorted(folder.glob("*.eml")):
+        if name_key(old.name) in keep:
+            continue
+        try:
+            old.unlink()
+            gone.append(old.name)
+        except OSError as exc:
+            stuck.append(
+                f"{old.name} in {folder}, written earlier today, is no longer due but could not "
+                f"be taken out ({exc.strerror or exc}): delete it rather than send it"
+            )
+    return gone, stuck
