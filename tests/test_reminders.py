@@ -329,3 +329,34 @@ def test_a_reminder_no_longer_due_when_remind_runs_again_that_day_is_taken_out(
     out = " ".join(qaf(workspace, "remind").split())
     assert "No reminders due today." in out and "2 reminders written earlier today" in out
     assert list(folder.glob("*.eml")) == []
+
+
+def test_an_open_reaudit_escalation_reminds_when_the_case_is_due_again_and_when_overdue(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The escalation's message said when the case is to be audited again; the reminders that
+    follow it each day said only that it was open, even once that day had passed."""
+    from qaf_docs.dates import add_months
+
+    (workspace.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    audit = issued[1]
+    confirmed = complete_form(pack_docx(workspace, audit), framework, grade="Inadequate")
+    confirmed.text("qaf_moderator", "Mo Derator").choose("qaf_moderated_grade", "Inadequate")
+    confirmed.save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "confirmed.docx")
+    ingest_inbox(workspace, settle_s=0.05)
+    due = add_months(TODAY, framework.timescales.reaudit_after_months)
+    said = f"audit {audit.audit_ref} (case {audit.case_id})"
+    again = f"The case is due to be audited again by {due:%d/%m/%Y}."
+    qaf(workspace, "remind")
+    sam = " ".join(_messages(workspace)["Sam Service"].get_content().split())
+    assert said in sam and again in sam and f"{again} OVERDUE" not in sam
+    later = due + timedelta(days=1)
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: later)
+    qaf(workspace, "remind")
+    path = workspace.outbox / "reminders" / later.isoformat() / "Sam Service.eml"
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert f"{again} OVERDUE" in " ".join(message.get_content().split())  # type: ignore[attr-defined]

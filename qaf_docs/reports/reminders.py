@@ -21,8 +21,9 @@ from qaf_docs.messages import draft, fold, for_team, with_role
 from qaf_docs.records import AWAITING_RETURN, NOT_BACK, AuditResult, EscalationRecord, Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
-from qaf_docs.reports.lifecycle import unallocated
+from qaf_docs.reports.lifecycle import follow_up_due, unallocated
 from qaf_docs.reports.names import Children
+from qaf_docs.reports.reaudits import audited_on
 from qaf_docs.safe_output import atomic_write, name_key, windows_name
 
 SOON = timedelta(days=7)
@@ -111,7 +112,8 @@ def plan_reminders(
     results = register.results(today=today)
     # What people wrote is quoted with the child's and its family's names taken out.
     quote = Children(r.child_name for r in results).scrub
-    _escalations(book, open_escalations, {r.audit_ref: r for r in results}, framework_for, quote)
+    audits = {r.audit_ref: r for r in results}
+    _escalations(book, open_escalations, audits, framework_for, quote, today)
     for r in results:
         if r.status in NOT_BACK and r.due_on and r.due_on <= today + SOON:
             on_roster = next((p for p in people if fold(p.name) == fold(r.auditor)), None)
@@ -189,14 +191,22 @@ def _escalations(
     audits: dict[str, AuditResult],
     framework_for: Callable[[str], Framework],
     quote: Callable[[str, str | None], str],
+    today: date,
 ) -> None:
     for e in open_escalations:
         audit = audits.get(e.audit_ref)
         team = audit.team if audit else None
         # The roles its level makes responsible for resolving it are reminded too (as they were
         # told when it was raised), each person once, in the framework's words.
-        level = framework_for(audit.framework_id).escalation.level(e.level) if audit else None
+        framework = framework_for(audit.framework_id) if audit else None
+        level = framework.escalation.level(e.level) if framework else None
         duty = level.who_resolves() if level else ""
+        # When the case is next audited, as its notification said: overdue once that day passed.
+        due = follow_up_due(e, framework, audited_on(audit)) if framework and audit else None
+        if due is not None:
+            duty = " ".join(
+                filter(None, [duty, f"The case is due to be audited again by {uk(due)}."])
+            ) + (" OVERDUE" if due < today else "")
         responsible = level.responsible if level else []
         roles = [*e.roles, *(r for r in responsible if fold(r) not in map(fold, e.roles))]
         reason = quote(e.reason, audit.child_name if audit else None)
