@@ -360,3 +360,26 @@ def test_an_open_reaudit_escalation_reminds_when_the_case_is_due_again_and_when_
     path = workspace.outbox / "reminders" / later.isoformat() / "Sam Service.eml"
     message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
     assert f"{again} OVERDUE" in " ".join(message.get_content().split())  # type: ignore[attr-defined]
+
+
+def test_an_auditor_without_a_pack_is_not_asked_to_return_it_and_the_qa_lead_is_told(
+    workspace: Workspace, register: Register
+) -> None:
+    """An audit allocated (drawn, or given to another auditor by qaf round reassign) whose pack
+    qaf generate has not written yet: the auditor has nothing to return, so they are not asked
+    to; the QA lead is told to write the pack."""
+    from qaf_docs.reports.reminders import plan_reminders
+    from qaf_docs.workspace import frameworks_of
+
+    plan_audits(register, workspace, 2)
+    audits = register.audits()
+    assert {a.status for a in audits} == {"allocated"}
+    soon = audits[0].due_on - timedelta(days=3)  # type: ignore[operator]
+    plan = plan_reminders(register, [], frameworks_of(workspace), soon)
+    assert plan.reminders == []
+    for a in audits:
+        assert (
+            f"audit {a.audit_ref} (case {a.case_id}) is due {a.due_on:%d/%m/%Y} from {a.auditor}, "
+            f"but its pack has not been written, so {a.auditor} has nothing to return: write it "
+            f"with qaf generate --round {a.round_id}"
+        ) in plan.warnings

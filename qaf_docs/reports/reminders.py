@@ -127,6 +127,13 @@ def plan_reminders(
                     + unallocated(r.audit_ref)
                 )
                 continue
+            if r.status == "allocated":  # no pack yet (drawn, or reassigned): nothing to return
+                book.warn(
+                    f"audit {r.audit_ref} (case {r.case_id}) is {when} {uk(r.due_on)} from "
+                    f"{auditor.name}, but its pack has not been written, so {auditor.name} has "
+                    f"nothing to return: write it with qaf generate --round {r.round_id}"
+                )
+                continue
             if people and on_roster is None:  # with no roster at all, that is the warning
                 book.warn(_left_roster(auditor, r, f"{when} {uk(r.due_on)}"))
             book.add(
