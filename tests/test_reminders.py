@@ -383,3 +383,30 @@ def test_an_auditor_without_a_pack_is_not_asked_to_return_it_and_the_qa_lead_is_
             f"but its pack has not been written, so {a.auditor} has nothing to return: write it "
             f"with qaf generate --round {a.round_id}"
         ) in plan.warnings
+
+
+def test_an_auditor_whose_form_was_refused_is_told_so_not_only_that_it_is_overdue(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Auditor 0 sent the form; it was refused for a missing rationale. 'OVERDUE' alone reads as
+    if it never arrived: the reminder says it was refused and what to do."""
+    form = complete_form(pack_docx(workspace, issued[0]), framework)
+    form.text(f"qaf_rationale_{framework.domains[0].key}", "").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "refused.docx")
+    assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["rejected"]
+    late = issued[0].due_on + timedelta(days=2)  # type: ignore[operator]
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: late)
+    qaf(workspace, "remind")
+    folder = workspace.outbox / "reminders" / late.isoformat()
+    text = " ".join((folder / "Auditor 0.eml").read_text("utf-8").split())
+    assert (
+        f"{issued[0].audit_ref} (case {issued[0].case_id}): OVERDUE, was due "
+        f"{issued[0].due_on:%d/%m/%Y} - the form you sent could not be accepted: put right what "
+        "its note says (the QA team's admin officer sends it back to you with the note) and send "
+        "it again"
+    ) in text
+    other = " ".join((folder / "Auditor 1.eml").read_text("utf-8").split())
+    assert "could not be accepted" not in other

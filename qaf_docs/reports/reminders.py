@@ -136,11 +136,17 @@ def plan_reminders(
                 continue
             if people and on_roster is None:  # with no roster at all, that is the warning
                 book.warn(_left_roster(auditor, r, f"{when} {uk(r.due_on)}"))
+            refused = (
+                " - the form you sent could not be accepted: put right what its note says (the "
+                "QA team's admin officer sends it back to you with the note) and send it again"
+                if r.status == "rejected"
+                else ""
+            )
             book.add(
                 auditor,
                 PACKS,
                 "Audit tools to return",
-                [f"{r.audit_ref} (case {r.case_id}): {when} {uk(r.due_on)}"],
+                [f"{r.audit_ref} (case {r.case_id}): {when} {uk(r.due_on)}{refused}"],
             )
     queue = register.moderation_queue(framework_for, today, moderate)
     if queue:
