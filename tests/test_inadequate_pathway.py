@@ -446,3 +446,27 @@ def test_the_escalation_message_and_case_note_say_when_the_case_is_next_audited(
     assert f"The case is due to be audited again by {said}." in body
     [note] = (workspace.outbox / "case-notes").rglob(f"* {audit.audit_ref} escalated.txt")
     assert f"Next audit due by: {said}" in " ".join(note.read_text(encoding="utf-8").split())
+
+
+def test_qaf_escalations_says_when_the_case_is_due_again_as_status_does(
+    workspace: Workspace, register: Register, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list the QA officer works from said the re-audit was open, not by when it is due."""
+    from qaf_docs.dates import add_months
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    day = TODAY - timedelta(days=20)
+    return_form(workspace, audit, framework, grade=INADEQUATE, moderated=INADEQUATE, audit_day=day)
+    due = add_months(day, framework.timescales.reaudit_after_months)
+
+    def listed() -> str:
+        result = CliRunner().invoke(cli, ["escalations", "-w", str(workspace.root)])
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    said = f"open; the case is due to be audited again by {due:%d/%m/%Y}"
+    assert said in listed() and f"{said} OVERDUE" not in listed()
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: due + timedelta(days=1))
+    assert f"{said} OVERDUE" in listed()
