@@ -262,3 +262,36 @@ def test_a_workspace_template_from_before_never_prints_none_for_a_limit_not_set(
     assert "None" not in text
     assert "a real date within an agreed number of days of the audit" in text
     assert "due within an agreed number of working days" in text
+
+
+@pytest.mark.parametrize(
+    "audit_day, due, words",
+    [
+        # West Sussex's "maximum 4 weeks" from Friday 27 November 2026 ends on Christmas Day;
+        # Saturday, Sunday and Monday 28th (Boxing Day's bank holiday) follow it.
+        (date(2026, 11, 27), date(2026, 12, 29), None),
+        (date(2026, 11, 27), date(2026, 12, 30), "on or before 29/12/2026"),
+        # Four weeks from a Saturday end on a Saturday: the Monday after is the last day.
+        (date(2026, 10, 3), date(2026, 11, 2), None),
+        (date(2026, 10, 3), date(2026, 11, 3), "on or before 02/11/2026"),
+    ],
+)
+def test_a_limit_ending_on_a_weekend_or_bank_holiday_runs_to_the_next_working_day(
+    tmp_path: Path, audit_day: date, due: date, words: str | None
+) -> None:
+    """As a form due back on a Sunday is on time on the Monday: an action agreed for the first
+    working day after the last day of the 4 weeks is not refused."""
+    ws, docx = _issue(tmp_path, "collaborative-audit")
+    framework = ws.load_framework()
+    complete_form(docx, framework, audit_day=audit_day, actions=1).pick_date(
+        "qaf_action_1_due", due
+    ).save()
+    form = read_audit_form(docx, framework)
+    found = validate(form, framework, ValidationRules(), received_on=due)
+    said = [f"{f.message} {f.what_to_do}" for f in found if f.where == "Action row 1: due date"]
+    if words is None:
+        assert said == []
+    else:
+        [message] = said
+        assert "is more than 28 days after the audit" in message and words in message
+        assert "is not a working day, so the next working day counts" in message

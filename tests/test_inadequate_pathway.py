@@ -446,3 +446,68 @@ def test_the_escalation_message_and_case_note_say_when_the_case_is_next_audited(
     assert f"The case is due to be audited again by {said}." in body
     [note] = (workspace.outbox / "case-notes").rglob(f"* {audit.audit_ref} escalated.txt")
     assert f"Next audit due by: {said}" in " ".join(note.read_text(encoding="utf-8").split())
+
+
+def test_qaf_escalations_says_when_the_case_is_due_again_as_status_does(
+    workspace: Workspace, register: Register, framework: Framework, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list the QA officer works from said the re-audit was open, not by when it is due."""
+    from qaf_docs.dates import add_months
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    day = TODAY - timedelta(days=20)
+    return_form(workspace, audit, framework, grade=INADEQUATE, moderated=INADEQUATE, audit_day=day)
+    due = add_months(day, framework.timescales.reaudit_after_months)
+
+    def listed() -> str:
+        result = CliRunner().invoke(cli, ["escalations", "-w", str(workspace.root)])
+        assert result.exit_code == 0, result.output
+        return " ".join(result.output.split())
+
+    said = f"open; the case is due to be audited again by {due:%d/%m/%Y}"
+    assert said in listed() and f"{said} OVERDUE" not in listed()
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: due + timedelta(days=1))
+    assert f"{said} OVERDUE" in listed()
+
+
+def test_an_undated_form_corrected_later_is_due_again_from_when_it_first_came_back_everywhere(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """A form with no audit date, back 40 days ago, and a corrected copy (no date either) today:
+    qaf status and sampling counted the re-audit from the copy, the tracker, the reports and the
+    reminders from the first return, so they gave two different days."""
+    from qaf_docs.dates import add_months
+    from qaf_docs.reports.lifecycle import lifecycle_lines
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+
+    def send(name: str) -> None:
+        form = complete_form(pack_docx(workspace, audit), framework, grade=INADEQUATE)
+        form.text("qaf_audit_date", "").text("qaf_moderator", "M. Oderator")
+        form.text("qaf_overall_rationale", f"Overall, as in {name}.")
+        form.choose("qaf_moderated_grade", INADEQUATE).text("qaf_moderation_reason", "Agreed.")
+        form.save()
+        drop(pack_docx(workspace, audit), workspace.inbox, name)
+        assert [o.result for o in run(workspace)] == ["accepted"]
+
+    send("first.docx")
+    came_back = TODAY - timedelta(days=40)
+    with register.transaction() as db:
+        db.execute(
+            "UPDATE submissions SET received_at = ? WHERE audit_ref = ?",
+            (f"{came_back.isoformat()}T10:00:00+00:00", audit.audit_ref),
+        )
+    send("corrected.docx")
+    due = add_months(came_back, framework.timescales.reaudit_after_months)
+    lines = "\n".join(lifecycle_lines(workspace, register, due + timedelta(days=1)))
+    assert f"follow-up audit of case {audit.case_id} due {due:%d/%m/%Y} OVERDUE" in lines
+    history = register.sampling_history(
+        inadequate=INADEQUATE, reaudit_after_months=framework.timescales.reaudit_after_months
+    )
+    assert history["reaudit_due"] == {audit.case_id: due}
+    result = CliRunner().invoke(cli, ["escalations", "-w", str(workspace.root)])
+    assert f"due to be audited again by {due:%d/%m/%Y}" in " ".join(result.output.split())

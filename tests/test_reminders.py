@@ -270,3 +270,143 @@ def test_a_concern_is_never_a_reminder_for_another_teams_manager(
         f"Team Manager was reminded of audit {issued[0].audit_ref}'s immediate safeguarding "
         "concern; add the team's Team Manager (Team column)" in " ".join(out.split())
     )
+
+
+def test_an_auditor_no_longer_on_the_roster_is_named_with_what_to_do(
+    workspace: Workspace, issued: list[AuditRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Auditor 0 has left: the roster no longer lists them, but their pack is overdue. The QA
+    lead is told, in qaf remind and qaf status, so the audit can be given to someone else."""
+    (workspace.root / "roster.csv").write_text(
+        "Name,Email,Role,Team,Monthly Capacity\n"
+        "Auditor 1,auditor1@council.example,Service Manager,Locality 9,2\n"
+        "Auditor 2,auditor2@council.example,Service Manager,Locality 9,2\n",
+        encoding="utf-8",
+    )
+    late = issued[0].due_on + timedelta(days=3)  # type: ignore[operator]
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: late)
+    gone = issued[0]
+    said = (
+        f"Warning: {gone.auditor} is not on the roster, but audit {gone.audit_ref} (case "
+        f"{gone.case_id}) is theirs: OVERDUE, was due {gone.due_on:%d/%m/%Y}. Their reminder "
+        f"is addressed to the e-mail kept when the round was drawn ({gone.auditor_email}); if "
+        f"they have left, give the audit to another auditor: qaf round reassign {gone.audit_ref}"
+    )
+    for command in ("remind", "status"):
+        out = " ".join(qaf(workspace, command).split())
+        assert said in out, command
+        assert "Warning: Auditor 1 is not on the roster" not in out
+
+
+def test_a_reminder_no_longer_due_when_remind_runs_again_that_day_is_taken_out(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The admin officer sends every e-mail in today's folder: Auditor 0's, written this morning
+    for a pack overdue, must not still be there once the pack came back and qaf remind ran again."""
+    from lifecycle_helpers import return_form
+
+    late = issued[0].due_on + timedelta(days=1)  # type: ignore[operator]
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: late)
+    folder = workspace.outbox / "reminders" / late.isoformat()
+    qaf(workspace, "remind")
+    assert sorted(p.stem for p in folder.glob("*.eml")) == ["Auditor 0", "Auditor 1", "Auditor 2"]
+    return_form(workspace, issued[0], framework)
+    out = " ".join(qaf(workspace, "remind").split())
+    assert sorted(p.stem for p in folder.glob("*.eml")) == ["Auditor 1", "Auditor 2"]
+    assert (
+        "1 reminder written earlier today is no longer due and was taken out: Auditor 0.eml" in out
+    )
+    for a in issued[1:]:  # the others get the same again: sending this one twice is harmless
+        assert f"{a.audit_ref} (case {a.case_id})" in (folder / f"{a.auditor}.eml").read_text(
+            "utf-8"
+        )
+    # Nothing due at all: the folder is emptied of what an earlier run wrote, and says so.
+    for a in issued[1:]:
+        return_form(workspace, a, framework, name=f"{a.audit_ref}.docx")
+    out = " ".join(qaf(workspace, "remind").split())
+    assert "No reminders due today." in out and "2 reminders written earlier today" in out
+    assert list(folder.glob("*.eml")) == []
+
+
+def test_an_open_reaudit_escalation_reminds_when_the_case_is_due_again_and_when_overdue(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The escalation's message said when the case is to be audited again; the reminders that
+    follow it each day said only that it was open, even once that day had passed."""
+    from qaf_docs.dates import add_months
+
+    (workspace.root / "roster.csv").write_text(ROSTER, encoding="utf-8")
+    audit = issued[1]
+    confirmed = complete_form(pack_docx(workspace, audit), framework, grade="Inadequate")
+    confirmed.text("qaf_moderator", "Mo Derator").choose("qaf_moderated_grade", "Inadequate")
+    confirmed.save()
+    drop(pack_docx(workspace, audit), workspace.inbox, "confirmed.docx")
+    ingest_inbox(workspace, settle_s=0.05)
+    due = add_months(TODAY, framework.timescales.reaudit_after_months)
+    said = f"audit {audit.audit_ref} (case {audit.case_id})"
+    again = f"The case is due to be audited again by {due:%d/%m/%Y}."
+    qaf(workspace, "remind")
+    sam = " ".join(_messages(workspace)["Sam Service"].get_content().split())
+    assert said in sam and again in sam and f"{again} OVERDUE" not in sam
+    later = due + timedelta(days=1)
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: later)
+    qaf(workspace, "remind")
+    path = workspace.outbox / "reminders" / later.isoformat() / "Sam Service.eml"
+    message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+    assert f"{again} OVERDUE" in " ".join(message.get_content().split())  # type: ignore[attr-defined]
+
+
+def test_an_auditor_without_a_pack_is_not_asked_to_return_it_and_the_qa_lead_is_told(
+    workspace: Workspace, register: Register
+) -> None:
+    """An audit allocated (drawn, or given to another auditor by qaf round reassign) whose pack
+    qaf generate has not written yet: the auditor has nothing to return, so they are not asked
+    to; the QA lead is told to write the pack."""
+    from qaf_docs.reports.reminders import plan_reminders
+    from qaf_docs.workspace import frameworks_of
+
+    plan_audits(register, workspace, 2)
+    audits = register.audits()
+    assert {a.status for a in audits} == {"allocated"}
+    soon = audits[0].due_on - timedelta(days=3)  # type: ignore[operator]
+    plan = plan_reminders(register, [], frameworks_of(workspace), soon)
+    assert plan.reminders == []
+    for a in audits:
+        assert (
+            f"audit {a.audit_ref} (case {a.case_id}) is due {a.due_on:%d/%m/%Y} from {a.auditor}, "
+            f"but its pack has not been written, so {a.auditor} has nothing to return: write it "
+            f"with qaf generate --round {a.round_id}"
+        ) in plan.warnings
+
+
+def test_an_auditor_whose_form_was_refused_is_told_so_not_only_that_it_is_overdue(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Auditor 0 sent the form; it was refused for a missing rationale. 'OVERDUE' alone reads as
+    if it never arrived: the reminder says it was refused and what to do."""
+    form = complete_form(pack_docx(workspace, issued[0]), framework)
+    form.text(f"qaf_rationale_{framework.domains[0].key}", "").save()
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "refused.docx")
+    assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["rejected"]
+    late = issued[0].due_on + timedelta(days=2)  # type: ignore[operator]
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: late)
+    qaf(workspace, "remind")
+    folder = workspace.outbox / "reminders" / late.isoformat()
+    text = " ".join((folder / "Auditor 0.eml").read_text("utf-8").split())
+    assert (
+        f"{issued[0].audit_ref} (case {issued[0].case_id}): OVERDUE, was due "
+        f"{issued[0].due_on:%d/%m/%Y} - the form you sent could not be accepted: put right what "
+        "its note says (the QA team's admin officer sends it back to you with the note) and send "
+        "it again"
+    ) in text
+    other = " ".join((folder / "Auditor 1.eml").read_text("utf-8").split())
+    assert "could not be accepted" not in other

@@ -292,3 +292,25 @@ def test_a_period_with_nothing_graded_or_moderated_says_so_instead_of_empty_tabl
     headers = [t.rows[0].cells[0].text for t in Document(str(path)).tables]
     assert not {"Domain", "Worker"} & set(headers)  # no table of zeros and n/a
     assert headers.count("Team") == 1  # completed against plan only, not grades by team
+
+
+def test_an_inadequate_audit_without_an_audit_date_still_has_its_reaudit_due(
+    workspace: Workspace,
+) -> None:
+    """A form accepted without its audit date (a warning, not a refusal) is dated by when it came
+    back, as qaf status and sampling date its re-audit: the tracker and the quarter's report
+    said nothing of the re-audit it missed."""
+    undated = audit(1, INADEQUATE, on=date(2026, 2, 10), audit_date=None)
+    fake: Any = FakeRegister([undated, audit(2, GOOD, on=date(2026, 2, 11))])
+    text = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), DAY)
+    )
+    assert (
+        "Re-audits that fell due in this period and have not been done: 1 "
+        "(QA-00001 (case C00001, due 10/05/2026))."
+    ) in text
+    path = build_tracker(workspace, fake, today=DAY)
+    sheet = load_workbook(path)["Re-audits & escalations"]
+    rows = {r[0].value: (r[4].value, r[5].value) for r in sheet.iter_rows(min_row=2)}
+    what, when = rows["QA-00001"]
+    assert what == "Re-audit due" and when.date() == date(2026, 5, 10)

@@ -441,3 +441,33 @@ def test_an_audit_with_no_auditor_given_one_by_reassign_gets_its_pack(
     generated = run(ws, "generate", "--round", audit.round_id)
     assert generated.exit_code == 0, generated.output
     assert (ws.packs / audit.round_id / f"{audit.audit_ref}.docx").is_file()
+
+
+def test_an_audit_whose_form_was_refused_gets_a_new_pack_when_reassigned(
+    ws: Workspace, messy_list: Path
+) -> None:
+    """The auditor's form was refused (awaiting resubmission) and then they went off sick: the
+    reassignment said to write the new pack with qaf generate, which then had nothing to write."""
+    round_id = draw_and_issue(ws, messy_list, n=1)
+    [audit] = audits(ws)
+    framework = ws.load_framework()
+    refused = ws.root / "refused.docx"
+    form = complete_form(ws.packs / round_id / f"{audit.audit_ref}.docx", framework)
+    form.text(f"qaf_rationale_{framework.domains[0].key}", "").save(refused)
+    drop(refused, ws.inbox, "refused.docx")
+    assert [o.result for o in ingest_inbox(ws)] == ["rejected"]
+    assert audits(ws)[0].status == "rejected"
+    roster = synthetic_roster(20, capacity_scale=20)
+    other = next(a for a in roster if a.team and a.team != audit.team and a.name != audit.auditor)
+    result = run(ws, "round", "reassign", audit.audit_ref, "--to", other.name, "--by", "Sam Lead",
+                 "--reason", "auditor off sick")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"write the new one with: qaf generate --round {round_id}" in result.output
+    generated = run(ws, "generate")
+    assert generated.exit_code == 0 and "Nothing to generate" not in generated.output
+    [now] = audits(ws)
+    assert (now.status, now.auditor) == ("issued", other.name)
+    new_pack = ws.root / "new.docx"
+    complete_form(ws.packs / round_id / f"{audit.audit_ref}.docx", framework).save(new_pack)
+    drop(new_pack, ws.inbox, "new.docx")
+    assert [o.result for o in ingest_inbox(ws)] == ["accepted"]

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from conftest import TODAY, complete_form, pack_docx
 
+from qaf_docs.dates import due_after
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.findings import errors, warnings
 from qaf_docs.frameworks import Framework
@@ -64,7 +65,8 @@ RULES: list[tuple[str, Breaker, str, str]] = [
     ),
     (
         "action_needs_concrete_due_date",
-        lambda f, fw: f.pick_date("qaf_action_1_due", TODAY + timedelta(days=29)),
+        # The day after the last allowed (the 28th day, or the working day after it).
+        lambda f, fw: f.pick_date("qaf_action_1_due", due_after(TODAY, 28) + timedelta(days=1)),
         "Action row 1: due date",
         "more than 28 days after the audit",
     ),

@@ -5,6 +5,7 @@ flow. Importing this package registers them all.
 """
 
 from qaf_docs.cli import (
+    actions,
     backups,
     case_notes,
     inbox,
@@ -19,6 +20,7 @@ from qaf_docs.cli import (
 from qaf_docs.cli.app import cli, main
 
 __all__ = [
+    "actions",
     "backups",
     "case_notes",
     "cli",

@@ -156,6 +156,9 @@ def escalations(
     """
     from qaf_docs.dates import uk
     from qaf_docs.register.location import open_register
+    from qaf_docs.reports.lifecycle import follow_up_due
+    from qaf_docs.reports.reaudits import audited_on
+    from qaf_docs.workspace import frameworks_of
 
     if grade is not None and resolve is None:
         raise QafError("--grade goes with --resolve: say which escalation decided the grade.")
@@ -173,11 +176,19 @@ def escalations(
             produce_and_say(ws, register)  # the outcome's case note and who is told
             return
         found = register.escalations(open_only=not show_all)
+        results = {r.audit_ref: r for r in register.results()}
     if not found:
         click.echo("No open escalations.")
+    frameworks, today = frameworks_of(ws), clock.today()
     for e in found:
         by = f" by {e.resolved_by}" if e.resolved_by else ""
         state = "open" if e.open else f"resolved {uk(e.resolved_on)}{by}: {e.resolution}"
+        audit = results.get(e.audit_ref)
+        # When the case is next audited, as qaf status and the reminders say it.
+        due = follow_up_due(e, frameworks(audit.framework_id), audited_on(audit)) if audit else None
+        if e.open and due is not None:
+            state += f"; the case is due to be audited again by {uk(due)}"
+            state += " OVERDUE" if due < today else ""
         click.echo(
             f"{e.id}. {e.audit_ref} case {e.case_id}: {e.title} ({uk(e.raised_on)}, "
             f"to {', '.join(e.roles) or 'the QA team'}) - {e.reason} - {state}"
@@ -273,7 +284,7 @@ def remind(workspace: Path | None) -> None:
         qaf remind
     """
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.reminders import write_reminders
+    from qaf_docs.reports.reminders import take_out_stale, write_reminders
 
     ws = workspace_at(workspace)
     today = clock.today()
@@ -283,10 +294,18 @@ def remind(workspace: Path | None) -> None:
     written = write_reminders(
         plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
     )
+    gone, stuck = take_out_stale(folder, written)
     click.echo(
         f"{len(written)} reminder(s) written to {folder}" if written else "No reminders due today."
     )
-    for warning in plan.warnings:
+    if gone:
+        one = len(gone) == 1
+        click.echo(
+            f"{len(gone)} reminder{'' if one else 's'} written earlier today "
+            f"{'is' if one else 'are'} no longer due and {'was' if one else 'were'} taken out: "
+            + ", ".join(gone)
+        )
+    for warning in [*stuck, *plan.warnings]:
         click.echo(f"Warning: {warning}")
 
 

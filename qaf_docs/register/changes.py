@@ -117,8 +117,11 @@ class ChangeBook(Connection):
                 db,
                 audit_ref,
                 "reassigned",
-                # A planned audit given its first auditor is allocated, so qaf generate writes it.
-                to_status="allocated" if row["status"] in ("issued", "planned") else None,
+                # A planned audit given its first auditor is allocated, so qaf generate writes it;
+                # so is one whose refused form awaited resubmission: its pack was withdrawn too.
+                to_status="allocated"
+                if row["status"] in ("issued", "planned", "rejected")
+                else None,
                 reason=f"from {row['auditor'] or 'nobody'} to {auditor}: {reason} (by {by_whom})",
             )
             self._change(

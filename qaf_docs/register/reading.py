@@ -314,8 +314,10 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         latest: dict[str, tuple[str, str | None]] = {}
         workers: dict[str, date] = {}
         for r in self._db.execute(
-            "SELECT a.case_id, a.worker, COALESCE(s.audit_date, substr(s.received_at, 1, 10)) AS d, "
-            f"{FINAL_GRADE} AS g FROM submissions s "
+            # Undated, an audit is dated by when its form first came back (not a corrected copy's).
+            "SELECT a.case_id, a.worker, COALESCE(s.audit_date, (SELECT substr(MIN(p.received_at), "
+            "1, 10) FROM submissions p WHERE p.audit_ref = s.audit_ref AND p.kind = 'audit_tool'))"
+            f" AS d, {FINAL_GRADE} AS g FROM submissions s "
             "JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' AND s.superseded_by IS NULL "
             "ORDER BY d"
         ):

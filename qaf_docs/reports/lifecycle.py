@@ -11,6 +11,7 @@ from qaf_docs.records import EscalationRecord
 from qaf_docs.register.checkpoints import RECORD_FROM_DAYS
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
+from qaf_docs.reports.reaudits import audited_on
 from qaf_docs.workspace import Workspace, frameworks_of
 
 
@@ -64,10 +65,12 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
             f"to {', '.join(e.roles)}; {e.reason}"
         )
     frameworks = frameworks_of(ws)
+    results = register.results(today=today)
+    by_ref = {r.audit_ref: r for r in results}
     for e in register.escalations(open_only=True):
-        audit = register.audit(e.audit_ref)
-        tool = register.submission(e.audit_ref) if audit else None
-        day = (tool.audit_date or date.fromisoformat(tool.received_at[:10])) if tool else None
+        audit = by_ref.get(e.audit_ref)
+        # From the audit's day, else the day it first came back (a corrected copy does not move it).
+        day = audited_on(audit) if audit else None
         due = follow_up_due(e, frameworks(audit.framework_id), day) if audit else None
         if due is not None and due <= today + timedelta(days=7):
             late = " OVERDUE" if due < today else ""
@@ -85,7 +88,6 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
             lines.append(
                 f"close the loop {c.round_id} ({c.key}): {c.title} due {uk(c.due_on)}{late}"
             )
-    results = register.results(today=today)
     for r in results:
         if r.overdue:
             lines.append(

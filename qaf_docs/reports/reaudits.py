@@ -38,6 +38,12 @@ class History:
         return before[-1] if before else None
 
 
+def audited_on(a: AuditResult) -> date | None:
+    """The day a re-audit is counted from: the audit's date, else (a form accepted without one)
+    the day it first came back, as qaf status and sampling count it."""
+    return a.audit_date or a.returned_on
+
+
 def reaudited(results: Iterable[AuditResult]) -> dict[str, AuditResult]:
     """Return audit ref -> the returned audit that re-audited it (a case's next audit, if unlinked)."""
     audits = counted(results)
@@ -62,9 +68,10 @@ def reaudits_missed(
     done = reaudited(results)
     out = []
     for a in counted(results):
-        if a.final_grade != scale.inadequate or a.audit_date is None or a.audit_ref in done:
+        day = audited_on(a)
+        if a.final_grade != scale.inadequate or day is None or a.audit_ref in done:
             continue
-        due = add_months(a.audit_date, months)
+        due = add_months(day, months)
         if start <= due <= min(end, today):
             out.append((a, due))
     return sorted(out, key=lambda pair: (pair[1], pair[0].audit_ref))

@@ -21,8 +21,9 @@ from qaf_docs.messages import draft, fold, for_team, with_role
 from qaf_docs.records import AWAITING_RETURN, NOT_BACK, AuditResult, EscalationRecord, Person
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
-from qaf_docs.reports.lifecycle import unallocated
+from qaf_docs.reports.lifecycle import follow_up_due, unallocated
 from qaf_docs.reports.names import Children
+from qaf_docs.reports.reaudits import audited_on
 from qaf_docs.safe_output import atomic_write, name_key, windows_name
 
 SOON = timedelta(days=7)
@@ -111,12 +112,13 @@ def plan_reminders(
     results = register.results(today=today)
     # What people wrote is quoted with the child's and its family's names taken out.
     quote = Children(r.child_name for r in results).scrub
-    _escalations(book, open_escalations, {r.audit_ref: r for r in results}, framework_for, quote)
+    audits = {r.audit_ref: r for r in results}
+    _escalations(book, open_escalations, audits, framework_for, quote, today)
     for r in results:
         if r.status in NOT_BACK and r.due_on and r.due_on <= today + SOON:
-            auditor = next(
-                (p for p in people if fold(p.name) == fold(r.auditor)),
-                Person(r.auditor or "", register_email(register, r.audit_ref), "Auditor", None),
+            on_roster = next((p for p in people if fold(p.name) == fold(r.auditor)), None)
+            auditor = on_roster or Person(
+                r.auditor or "", register_email(register, r.audit_ref), "Auditor", None
             )
             when = "OVERDUE, was due" if r.overdue else "due"
             if not auditor.name:  # counted overdue all the same (records.return_overdue)
@@ -125,11 +127,26 @@ def plan_reminders(
                     + unallocated(r.audit_ref)
                 )
                 continue
+            if r.status == "allocated":  # no pack yet (drawn, or reassigned): nothing to return
+                book.warn(
+                    f"audit {r.audit_ref} (case {r.case_id}) is {when} {uk(r.due_on)} from "
+                    f"{auditor.name}, but its pack has not been written, so {auditor.name} has "
+                    f"nothing to return: write it with qaf generate --round {r.round_id}"
+                )
+                continue
+            if people and on_roster is None:  # with no roster at all, that is the warning
+                book.warn(_left_roster(auditor, r, f"{when} {uk(r.due_on)}"))
+            refused = (
+                " - the form you sent could not be accepted: put right what its note says (the "
+                "QA team's admin officer sends it back to you with the note) and send it again"
+                if r.status == "rejected"
+                else ""
+            )
             book.add(
                 auditor,
                 PACKS,
                 "Audit tools to return",
-                [f"{r.audit_ref} (case {r.case_id}): {when} {uk(r.due_on)}"],
+                [f"{r.audit_ref} (case {r.case_id}): {when} {uk(r.due_on)}{refused}"],
             )
     queue = register.moderation_queue(framework_for, today, moderate)
     if queue:
@@ -160,6 +177,21 @@ def plan_reminders(
     )
 
 
+def _left_roster(auditor: Person, r: AuditResult, when: str) -> str:
+    """The warning for a pack due from an auditor the roster no longer lists (left, or renamed)."""
+    kept = (
+        f"the e-mail kept when the round was drawn ({auditor.email})"
+        if auditor.email
+        else "no e-mail: none was kept when the round was drawn"
+    )
+    return (
+        f"{auditor.name} is not on the roster, but audit {r.audit_ref} (case {r.case_id}) is "
+        f"theirs: {when}. Their reminder is addressed to {kept}; if they have left, give the "
+        f"audit to another auditor: qaf round reassign {r.audit_ref} --to NAME --by YOU "
+        '--reason "left the service"'
+    )
+
+
 def register_email(register: Register, audit_ref: str) -> str:
     """The auditor's e-mail the register holds for an audit (from the roster when it was drawn)."""
     audit = register.audit(audit_ref)
@@ -172,14 +204,22 @@ def _escalations(
     audits: dict[str, AuditResult],
     framework_for: Callable[[str], Framework],
     quote: Callable[[str, str | None], str],
+    today: date,
 ) -> None:
     for e in open_escalations:
         audit = audits.get(e.audit_ref)
         team = audit.team if audit else None
         # The roles its level makes responsible for resolving it are reminded too (as they were
         # told when it was raised), each person once, in the framework's words.
-        level = framework_for(audit.framework_id).escalation.level(e.level) if audit else None
+        framework = framework_for(audit.framework_id) if audit else None
+        level = framework.escalation.level(e.level) if framework else None
         duty = level.who_resolves() if level else ""
+        # When the case is next audited, as its notification said: overdue once that day passed.
+        due = follow_up_due(e, framework, audited_on(audit)) if framework and audit else None
+        if due is not None:
+            duty = " ".join(
+                filter(None, [duty, f"The case is due to be audited again by {uk(due)}."])
+            ) + (" OVERDUE" if due < today else "")
         responsible = level.responsible if level else []
         roles = [*e.roles, *(r for r in responsible if fold(r) not in map(fold, e.roles))]
         reason = quote(e.reason, audit.child_name if audit else None)
@@ -316,3 +356,28 @@ def write_reminders(
         path = folder / f"{name}.eml"
         written.append(atomic_write(path, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
     return written
+
+
+def take_out_stale(folder: Path, written: Sequence[Path]) -> tuple[list[str], list[str]]:
+    """Take out of today's folder each reminder an earlier run today wrote that is no longer due
+    (the pack came back, the action was done): the admin officer sends every e-mail in it.
+
+    Returns (the files taken out, a warning for each that could not be: open in Outlook, say).
+    """
+    if not folder.is_dir():
+        return [], []
+    keep = {name_key(p.name) for p in written}
+    gone: list[str] = []
+    stuck: list[str] = []
+    for old in sorted(folder.glob("*.eml")):
+        if name_key(old.name) in keep:
+            continue
+        try:
+            old.unlink()
+            gone.append(old.name)
+        except OSError as exc:
+            stuck.append(
+                f"{old.name} in {folder}, written earlier today, is no longer due but could not "
+                f"be taken out ({exc.strerror or exc}): delete it rather than send it"
+            )
+    return gone, stuck

@@ -20,7 +20,7 @@ from qaf_docs.records import ActionResult, AuditResult, case_type_words
 from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import figures, said, sources
 from qaf_docs.reports.names import Children
-from qaf_docs.reports.reaudits import reaudited
+from qaf_docs.reports.reaudits import audited_on, reaudited
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
 DOMAIN_SHEET = "Domain grades"
@@ -308,12 +308,13 @@ def reaudits(
     done = reaudited(snapshot)
     rows: list[list[Any]] = []
     for a in figures.counted(snapshot):
-        if a.final_grade and a.final_grade == framework.scale.inadequate and a.audit_date:
+        day = audited_on(a)
+        if a.final_grade and a.final_grade == framework.scale.inadequate and day:
             later = done.get(a.audit_ref)
             when: date | None
             if later is None:
                 after = framework.timescales.reaudit_after_months
-                what, when = "Re-audit due", add_months(a.audit_date, after)
+                what, when = "Re-audit due", add_months(day, after)
             else:
                 what = f"Re-audited in {later.audit_ref}: {later.final_grade or 'not graded'}"
                 when = later.audit_date or later.returned_on

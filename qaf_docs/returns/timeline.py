@@ -261,7 +261,8 @@ def tracker_findings(
                     f"{what}: it looks like an older copy",
                     "Send the latest copy of the tracker (qaf put it in the manager's folder "
                     "when the last update was accepted). If the update really is to be undone "
-                    "(an action reopened), tell the QA team rather than changing the tracker.",
+                    "(an action reopened), ask the QA team to reopen it rather than changing "
+                    f"the tracker: qaf reopen {tracker.identity.audit_ref} --action {r.number}.",
                 )
             )
         if agreed_on is not None and r.completed_on is not None and r.completed_on < agreed_on:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from qaf_docs.dates import due_after
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
@@ -91,6 +92,14 @@ def validate(
     return found
 
 
+def _moved_on(start: date, within: int, latest: date) -> str:
+    """Why the last day allowed is later than the limit's own last day, or ""."""
+    last = start + timedelta(days=within)
+    if latest == last:
+        return ""
+    return f" (day {within}, {last:%d/%m/%Y}, is not a working day, so the next working day counts)"
+
+
 def _already_reported(form: AuditForm, where_prefix: str) -> bool:
     """True when reading the form already reported a problem with this field (no double notes)."""
     return any(f.where.startswith(where_prefix) for f in form.findings)
@@ -103,7 +112,10 @@ def _action_findings(
     # No limit where neither the framework nor qaf.toml sets one (most councils' documents).
     within = rules.action_window(framework.timescales.action_due_within_days)
     start = form.audit_date or received_on
-    latest = start + timedelta(days=within) if within is not None else None
+    # A limit ending on a weekend or bank holiday runs to the next working day, as a form due
+    # back on a Sunday is on time on the Monday (West Sussex's "maximum 4 weeks" from 27
+    # November ends on Christmas Day: an action due on 29 December is within it).
+    latest = due_after(start, within) if within is not None else None
     for a in form.actions:
         where = f"Action row {a.row}"
         if not a.description:
@@ -143,7 +155,9 @@ def _action_findings(
                     f"{where}: due date",
                     f"{a.due_on:%d/%m/%Y} is more than {within} days after the audit "
                     f"({start:%d/%m/%Y})",
-                    f"Set a due date on or before {latest:%d/%m/%Y}, or split the action into steps.",
+                    f"Set a due date on or before {latest:%d/%m/%Y}"
+                    + (_moved_on(start, within, latest) if within else "")
+                    + ", or split the action into steps.",
                 )
             )
         elif a.due_on < start - timedelta(days=_DUE_BEFORE_AUDIT_DAYS):

@@ -1,0 +1,59 @@
+"""Actions after the manager signed them off: ``qaf reopen``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from qaf_docs.cli.app import AUDIT_REF, cli, known_audit, workspace_at, workspace_option
+
+
+@cli.command()
+@click.argument("audit_ref", type=AUDIT_REF)
+@click.option("--action", "number", type=int, required=True, help="The action's No. to reopen.")
+@click.option("--by", "by_whom", default="", help="Who is reopening it (required, recorded).")
+@click.option("--reason", default="", help="Why it is reopened (required, recorded).")
+@workspace_option
+def reopen(workspace: Path | None, audit_ref: str, number: int, by_whom: str, reason: str) -> None:
+    """Reopen an action the manager signed off: back to In progress, the audit's actions open again.
+
+    A tracker cannot take back a sign-off (it would look like an older copy); the QA team decides
+    here instead. Who and why are kept in the audit's history, and the manager's tracker in
+    outbox/for-managers/<team>/ is rewritten to show it.
+
+    Example:
+
+        \b
+        qaf reopen QA2611-0004 --action 2 --by "Sam Lead" --reason "the plan was not updated"
+    """
+    from qaf_docs.inbox.derived import bring_up_to_date
+    from qaf_docs.packs.handoff import FOR_MANAGERS
+    from qaf_docs.register.location import open_register
+    from qaf_docs.register.reopening import reopen_action
+
+    ws = workspace_at(workspace)
+    settings = ws.load_settings()
+    with open_register(ws, settings) as register:
+        known_audit(register, audit_ref)
+        reopen_action(register, audit_ref, number, by_whom=by_whom, reason=reason)
+        audit = register.audit(audit_ref)
+        caught_up = bring_up_to_date(ws, register, settings)
+    case = f" (case {audit.case_id})" if audit else ""
+    click.echo(
+        f"Action {number} of audit {audit_ref}{case} reopened: it is In progress again and the "
+        f"audit has actions open. Recorded: by {' '.join(by_whom.split())}, because "
+        f"{' '.join(reason.split())}."
+    )
+    if caught_up.failed:
+        click.echo(
+            "Warning: could not write "
+            + "; ".join(caught_up.failed)
+            + " (tried again at the next run)"
+        )
+    else:
+        team = audit.team if audit and audit.team else "the team"
+        click.echo(
+            f"The manager's tracker in outbox/{FOR_MANAGERS}/ ({team}) shows it; a copy of the "
+            "tracker saved before now is set aside as older."
+        )
