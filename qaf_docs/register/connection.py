@@ -41,6 +41,8 @@ UNREACHABLE = (
     "The database server cannot be reached, or the connection to it was lost. Check the server "
     f"name and port, and that the server is running. {KEEPS}"
 )
+#: What qaf says of a database failure it has no more particular advice for.
+GENERAL_ADVICE = "Run the command again; if it keeps happening, tell IT and quote this message."
 NAME_NOT_FOUND = (
     "The database server's name was not found. Check the server name in the register's address "
     "(qaf.toml or QAF_REGISTER_URL), or ask IT for it."
@@ -67,7 +69,7 @@ def _sqlite_advice(e: sqlite3.Error) -> tuple[str, bool]:
             "Its folder may be missing or on a disconnected drive: check the path in qaf.toml.",
             True,
         )
-    return "Run the command again; if it keeps happening, tell IT and quote this message.", False
+    return GENERAL_ADVICE, False
 
 
 def _postgres_advice(e: BaseException) -> tuple[str, bool]:
@@ -157,7 +159,14 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
         return UNREACHABLE, True
     if state in ("40001", "40P01", "55P03"):
         return f"Another qaf command got in the way: run the command again. {KEEPS}", True
-    return "Run the command again; if it keeps happening, tell IT and quote this message.", False
+    return GENERAL_ADVICE, False
+
+
+def has_advice(e: BaseException) -> bool:
+    """Whether qaf has particular advice for this database failure (a full disk, a busy register,
+    a server out of reach …), rather than only its words."""
+    advice, _ = _sqlite_advice(e) if isinstance(e, sqlite3.Error) else _postgres_advice(e)
+    return advice != GENERAL_ADVICE
 
 
 def database_error(e: BaseException, path: Path | str | None) -> RegisterError:

@@ -12,14 +12,15 @@ marks the earlier one superseded. Action status updates from trackers are rows o
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from qaf_docs.errors import RegisterError
-from qaf_docs.register.addresses import is_postgres_url, redact_url, url_problem
+from qaf_docs.register.addresses import is_postgres_url, redact_url, scrub, url_problem
 from qaf_docs.register.changes import ChangeBook
-from qaf_docs.register.connection import database_error
+from qaf_docs.register.connection import database_error, has_advice
 from qaf_docs.register.derived import DerivedBook
 from qaf_docs.register.dialect import (
     Db,
@@ -137,20 +138,47 @@ class Register(
             range(1, len(MIGRATIONS) + 1)
         ):
             return  # up to date: opening to read takes no lock
-        # Each step in its own transaction, every check made inside it: writers take turns, so
-        # two computers opening a new team register at once apply each migration once.
-        for version, (name, step) in enumerate(MIGRATIONS, start=1):
-            with self.transaction() as db:
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations "
-                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                )
-                if version in self._applied(db):
+        # Every step in one transaction, every check made inside it: an upgrade is all or nothing
+        # (a step that fails leaves the register as the older qaf left it, which can still use
+        # it), and writers take turns, so two computers opening it at once upgrade it once.
+        with self.transaction() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            applied = self._applied(db)
+            before = max(applied, default=0)
+            for version, (name, step) in enumerate(MIGRATIONS, start=1):
+                if version in applied:
                     continue
-                step(db)
+                try:
+                    step(db)
+                except database_errors() as e:
+                    if has_advice(e):  # a full disk, a server gone: its own advice, said plainly
+                        raise database_error(e, self.where) from e
+                    raise self._upgrade_failed(version, name, e, before=before) from e
+                except Exception as e:
+                    raise self._upgrade_failed(version, name, e, before=before) from e
                 db.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now_iso())
                 )
+
+    def _upgrade_failed(
+        self, version: int, name: str, e: BaseException, *, before: int
+    ) -> RegisterError:
+        """What a step of an upgrade that failed means: nothing changed, and what to do."""
+        said = re.sub(r"\s+", " ", scrub(str(e))).strip() or type(e).__name__
+        kept = (
+            f"it stays as it was (schema {before}), so the qaf version that last used it can "
+            "still use it"
+            if before
+            else "it stays empty"
+        )
+        return RegisterError(
+            f"The register ({self.where}) could not be upgraded for this version of qaf (step "
+            f"{version} of {len(MIGRATIONS)}: {name}). Nothing was changed: {kept}. Tell IT and "
+            f"quote this message (for IT: {said})."
+        )
 
     def _applied(self, db: Db) -> set[int]:
         """The migrations applied; RegisterError if a newer qaf has written the register."""

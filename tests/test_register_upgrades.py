@@ -1,0 +1,143 @@
+"""A register a council has used for a year, opened by a newer qaf: upgraded once, all or nothing.
+
+A register "from an older qaf" is built here by that qaf's own migrations (the first ``k`` steps),
+not by undoing this one's, so what is upgraded is what an older qaf really left. On both back ends.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from test_register import NOV, record
+
+from qaf_docs.errors import RegisterError
+from qaf_docs.register import store
+from qaf_docs.register.dialect import Db
+from qaf_docs.register.migrations import MIGRATIONS
+from qaf_docs.register.store import Register
+
+pytestmark = pytest.mark.both_backends
+
+Step = tuple[str, Callable[[Db], None]]
+
+
+def open_as(qaf: list[Step], location: Path | str, monkeypatch: pytest.MonkeyPatch) -> Register:
+    """Open the register as a qaf whose migrations are ``qaf`` would."""
+    with monkeypatch.context() as m:
+        m.setattr(store, "MIGRATIONS", qaf)
+        return Register.open(location)
+
+
+def schema(location: Path | str) -> dict[str, Any]:
+    """Every table's columns (name, type, nullability, default) and every index's name."""
+    if isinstance(location, Path):
+        with closing(sqlite3.connect(location)) as db:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            found: dict[str, Any] = {
+                t: sorted(tuple(r[1:]) for r in db.execute(f"PRAGMA table_info({t})"))
+                for t in tables
+            }
+            found["indexes"] = sorted(
+                r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")
+            )
+        return found
+    with psycopg.connect(location) as conn:
+        columns = conn.execute(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default, is_identity "
+            "FROM information_schema.columns WHERE table_schema = 'public'"
+        ).fetchall()
+        found = {}
+        for table, *rest in sorted(columns, key=lambda r: [str(v) for v in r]):
+            found.setdefault(table, []).append(tuple(rest))
+        found["indexes"] = sorted(
+            r[0]
+            for r in conn.execute("SELECT indexname FROM pg_indexes WHERE schemaname = 'public'")
+        )
+    return found
+
+
+def versions(location: Path | str) -> list[int]:
+    sql = "SELECT version FROM schema_migrations ORDER BY version"
+    if isinstance(location, Path):
+        with closing(sqlite3.connect(location)) as db:
+            return [int(r[0]) for r in db.execute(sql)]
+    with psycopg.connect(location) as conn:
+        return [int(r[0]) for r in conn.execute(sql)]
+
+
+# The versions councils have registers at: each release's last step, and the steps of the last
+# few (the framework texts and their fingerprints, 18 and 19, among them).
+OLDER = (12, 17, 18, 19)
+
+
+@pytest.mark.parametrize("older", OLDER)
+def test_a_register_an_older_qaf_made_is_upgraded_to_what_a_new_one_is_and_keeps_its_audits(
+    register_location: Path | str,
+    new_pg_database: Callable[[], str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    older: int,
+) -> None:
+    with open_as(MIGRATIONS[:older], register_location, monkeypatch) as old:
+        refs = record(old, NOV, 3)
+    with Register.open(register_location) as register:
+        assert [a.audit_ref for a in register.audits()] == refs
+        assert register.schema_version() == len(MIGRATIONS)
+    assert versions(register_location) == list(range(1, len(MIGRATIONS) + 1))  # each step once
+    fresh = tmp_path / "fresh.db" if isinstance(register_location, Path) else new_pg_database()
+    Register.open(fresh).close()
+    assert schema(register_location) == schema(fresh)
+
+
+def failing_step(db: Db) -> None:
+    db.execute("CREATE TABLE half_made (x INTEGER)")  # done, then the step fails half way
+    raise ValueError("a newer step's bug")
+
+
+def test_an_upgrade_that_fails_half_way_changes_nothing_and_says_so_in_words(
+    register_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older = 17  # steps 18 to the end succeed; the one after them fails
+    with open_as(MIGRATIONS[:older], register_location, monkeypatch) as old:
+        refs = record(old, NOV, 2)
+    before = schema(register_location)
+    newer = [*MIGRATIONS, ("a step that fails", failing_step)]
+    with pytest.raises(RegisterError) as info:
+        open_as(newer, register_location, monkeypatch)
+    said = str(info.value)
+    assert "could not be upgraded" in said and "nothing was changed" in said.lower()
+    assert f"step {len(newer)} of {len(newer)}" in said and "a step that fails" in said
+    assert "\n" not in said and "Traceback" not in said
+    # All or nothing: not even the steps before the failing one were kept.
+    assert schema(register_location) == before
+    assert versions(register_location) == list(range(1, older + 1))
+    # The qaf that made it still opens it, with everything in it.
+    with open_as(MIGRATIONS[:older], register_location, monkeypatch) as old:
+        assert [a.audit_ref for a in old.audits()] == refs
+
+
+def test_an_upgrade_the_database_refuses_half_way_is_one_plain_line_and_changes_nothing(
+    register_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    older = 17
+    with open_as(MIGRATIONS[:older], register_location, monkeypatch) as old:
+        record(old, NOV, 2)  # both in Team A
+    before = schema(register_location)
+
+    def refused(db: Db) -> None:
+        db.execute("CREATE UNIQUE INDEX one_audit_per_team ON audits(team)")
+
+    newer = [*MIGRATIONS, ("one audit per team", refused)]
+    with pytest.raises(RegisterError) as info:
+        open_as(newer, register_location, monkeypatch)
+    said = str(info.value)
+    assert "could not be upgraded" in said and "one audit per team" in said
+    assert "\n" not in said
+    assert schema(register_location) == before
+    assert versions(register_location) == list(range(1, older + 1))
