@@ -107,7 +107,7 @@ def open_register(
     )
     try:
         if isinstance(location, Path):
-            _record_workspace_owner(ws, location)
+            record_workspace_owner(ws, location)
         mark_created(ws, describe_location(location))
     except BaseException:
         register.close()
@@ -141,7 +141,8 @@ def _check_workspace_owner(ws: Workspace, location: Path) -> None:
     )
 
 
-def _record_workspace_owner(ws: Workspace, location: Path) -> None:
+def record_workspace_owner(ws: Workspace, location: Path) -> None:
+    """Record, in the workspace, that this computer keeps its SQLite register at ``location``."""
     wanted = {"computer": this_computer(), "register": str(location)}
     if _owner_record(ws) == wanted:
         return
