@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pg_server
 import pytest
-from conftest import plan_audits
-from test_team_register import ON_POSTGRES, as_computer, one_error_line, run
+from conftest import complete_form, pack_docx, plan_audits
+from test_team_register import ON_POSTGRES, as_computer, one_error_line, run, settle
 
+from qaf_docs.packs.generate import generate_packs
+from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
-from qaf_docs.workspace import Workspace
+from qaf_docs.workspace import Workspace, set_register
 
 
 @pytest.fixture(autouse=True)
@@ -37,3 +40,58 @@ def test_a_team_register_moved_back_to_one_computer_is_not_called_lost_on_the_ot
     assert "kept on the computer 'qa-server'" in line and "Run qaf on 'qa-server'" in line
     assert "missing" not in line and "restore" not in line.lower()
     assert not local.exists()
+
+
+def _database_name(workspace: Workspace) -> str:
+    return str(workspace.load_settings().register_at).rsplit("/", 1)[1]
+
+
+@ON_POSTGRES
+def test_a_renamed_team_database_is_not_replaced_by_a_blank_one(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan_audits(register, workspace, 2)
+    generate_packs(workspace, register)
+    audit = register.audits()[0]
+    register.close()
+    assert run("status", "--workspace", workspace.root).exit_code == 0  # a year of use
+    name = _database_name(workspace)
+    renamed = f"{name}_2027"
+    pg.terminate_connections(name)
+    with pg.admin_connection() as conn:
+        conn.execute(f'ALTER DATABASE "{name}" RENAME TO "{renamed}"')  # IT tidied up the server
+    try:
+        line = one_error_line(run("status", "--workspace", workspace.root))
+        assert "does not exist" in line
+        # Before: only "ask IT to create it", which makes the blank register refused below.
+        assert "renamed" in line and "qaf.toml" in line
+        pg.create_database(name)  # IT did as it was told: a new, empty database of that name
+        complete_form(pack_docx(workspace, audit), workspace.load_framework()).save(
+            workspace.inbox / "form.docx"
+        )
+        settle(workspace.inbox)
+        line = one_error_line(run("ingest", "--workspace", workspace.root))
+        # Before: a blank register was made in it, and the form was refused as an audit it did
+        # not know (and every form after it).
+        assert "empty" in line and "has been used" in line and "renamed" in line
+        assert pg_server.APP_PASSWORD not in line
+        assert [p.name for p in workspace.inbox.iterdir() if not p.name.startswith(".")] == [
+            "form.docx"
+        ]
+        assert not any(workspace.rejected.iterdir()) if workspace.rejected.is_dir() else True
+        with pg.admin_connection(name) as conn:
+            tables = conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+            ).fetchall()
+        assert tables == []  # nothing was created in it
+        # Pointed at the database's new name, everything is there.
+        set_register(workspace, str(workspace.load_settings().register_at).replace(name, renamed))
+        result = run("ingest", "--workspace", workspace.root)
+        assert result.exit_code == 0, result.output
+        with open_register(workspace) as reg:
+            assert reg.submission_count(audit.audit_ref) == 1
+    finally:
+        pg.drop_database(renamed)

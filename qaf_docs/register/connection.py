@@ -116,7 +116,12 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
             False,
         )
     if state == "3D000" or ("database" in text and "does not exist" in text):
-        return "That database does not exist on the server: ask IT to create it for qaf.", False
+        return (
+            "That database does not exist on the server: check its name in the register's "
+            "address (qaf.toml or QAF_REGISTER_URL), as it may have been renamed or moved; a new "
+            "workspace's database is created by IT (README: A team register on PostgreSQL).",
+            False,
+        )
     if (state == "42501" or "permission denied" in text) and "for schema" in text:
         # PostgreSQL 15 and later: only the database's owner may create tables in it by default.
         return (

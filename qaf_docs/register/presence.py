@@ -70,6 +70,22 @@ def check_sqlite_register(ws: Workspace, path: Path, settings: Settings) -> None
         )
 
 
+def blank_server_refusal(ws: Workspace, where: str) -> str | None:
+    """What to say if a team's database turns out to hold no register while this workspace has
+    been used (its database renamed, lost, or a new one made in its place); None: a new workspace."""
+    signs = history(ws)
+    if not signs:
+        return None
+    return (
+        f"The register's database ({where}) is empty, but this workspace has been used "
+        f"({'; '.join(signs)}). qaf will not start a blank register in it: every form would be "
+        "refused. If the database was renamed or moved, put its new address in qaf.toml "
+        "(register = …); if it was lost, ask IT to restore it from the server's backup "
+        "(pg_restore); to bring a register into it, use qaf register move. Nothing in the inbox "
+        "has been touched."
+    )
+
+
 def mark_created(ws: Workspace, location: Path | str) -> None:
     """Leave the marker that says this workspace has a register (kept once written)."""
     marker = ws.state / MARKER

@@ -77,6 +77,7 @@ class Register(
         workspace_id: str | None = None,
         network_ok: bool = False,
         take_over: bool = False,
+        refuse_blank: str | None = None,
     ) -> Register:
         """Open (creating and migrating if needed) the register at ``location``.
 
@@ -84,7 +85,9 @@ class Register(
         a register of another workspace is refused and a new one is marked as this workspace's.
         A SQLite file on a network path is refused unless ``network_ok`` (``qaf register move``
         only reads it, to move it somewhere safe). ``take_over`` makes this computer the owner
-        of a SQLite register that another computer owned (``qaf register claim``).
+        of a SQLite register that another computer owned (``qaf register claim``). With
+        ``refuse_blank``, a database that holds no register yet is refused with those words
+        instead of being made one (a workspace that has been used needs the register it had).
         """
         path = None if is_postgres_url(location) else Path(location)
         where = redact_url(str(location)) if path is None else str(path)
@@ -103,6 +106,8 @@ class Register(
         try:
             register._check_encoding()
             register._check_belongs(workspace_id, any_owner=take_over)  # before writing anything
+            if refuse_blank and "schema_migrations" not in register._db.tables():
+                raise RegisterError(refuse_blank)
             register._migrate()
             if take_over:
                 register.claim_for_this_computer()
