@@ -4,6 +4,7 @@ only read. Computers are played by host identities (``QAF_HOST_ID``); every refu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pg_server
 import pytest
@@ -95,3 +96,58 @@ def test_a_renamed_team_database_is_not_replaced_by_a_blank_one(
             assert reg.submission_count(audit.audit_ref) == 1
     finally:
         pg.drop_database(renamed)
+
+
+READER = "qa_reader"
+
+
+def _reader_login(workspace: Workspace, pg: pg_server.PgServer, monkeypatch: Any) -> None:
+    """Point the workspace at its register as a login IT allowed to read it, and no more."""
+    name = _database_name(workspace)
+    with pg.admin_connection(name) as conn:
+        conn.execute(f"DROP ROLE IF EXISTS {READER}")
+        conn.execute(f"CREATE ROLE {READER} LOGIN PASSWORD 'reader-pw'")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {READER}")
+    set_register(
+        workspace, str(workspace.load_settings().register_at).replace("qaf@", f"{READER}@")
+    )
+    monkeypatch.setenv("PGPASSWORD", "reader-pw")
+
+
+@ON_POSTGRES
+def test_a_login_that_may_only_read_the_team_register_is_told_so_and_nothing_is_lost(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan_audits(register, workspace, 2)
+    generate_packs(workspace, register)
+    audit = register.audits()[0]
+    register.close()
+    _reader_login(workspace, pg, monkeypatch)
+    try:
+        assert run("status", "--workspace", workspace.root).exit_code == 0  # reading is fine
+        complete_form(pack_docx(workspace, audit), workspace.load_framework()).save(
+            workspace.inbox / "form.docx"
+        )
+        settle(workspace.inbox)
+        line = one_error_line(run("ingest", "--workspace", workspace.root))
+        # Before: "may not read or change the register's tables (restored from a backup as
+        # another user, say): make that user the owner of the tables", and the server's words.
+        assert f"may only be read by its login '{READER}'" in line
+        assert "qaf login" in line and "Nothing was recorded" in line
+        assert "permission denied" not in line and "restored from a backup" not in line
+        assert [p.name for p in workspace.inbox.iterdir() if not p.name.startswith(".")] == [
+            "form.docx"
+        ]
+        # Reports are what such a login is for: the tracker is written (and rebuilt by the next
+        # run that may write, as it cannot record which state it reflects).
+        workspace.tracker_path.unlink(missing_ok=True)
+        result = run("report", "--workspace", workspace.root)
+        assert result.exit_code == 0, result.output
+        assert workspace.tracker_path.is_file()
+    finally:
+        with pg.admin_connection(_database_name(workspace)) as conn:
+            conn.execute(f"DROP OWNED BY {READER}")
+            conn.execute(f"DROP ROLE {READER}")

@@ -208,6 +208,8 @@ class Connection:
 
     # Set once the schema has its change counter: derived outputs compare it with what they reflect.
     counts_changes = False
+    # The login of a team register that may read it but not change it (None: it may change it).
+    read_only_user: str | None = None
 
     def __init__(self, db: Db, path: Path | None = None) -> None:
         self._db = db
@@ -243,6 +245,8 @@ class Connection:
         savepoint never bumps the counter itself; a counted one that is kept makes the outer
         transaction count, so the counter moves once per commit, however many files it holds.
         """
+        if self.read_only_user is not None and not self._db.in_transaction:
+            raise self.read_only_error()
         if self._db.in_transaction:
             with self._savepoint() as db:
                 yield db
@@ -253,6 +257,16 @@ class Connection:
             if self.counts_changes:
                 self._refuse_if_moved(db)
             yield db
+
+    def read_only_error(self, doing: str = "this command records what it does") -> RegisterError:
+        """The refusal of a change by a login that may only read the register, before it starts."""
+        user = self.read_only_user
+        return RegisterError(
+            f"The register ({self.where}) may only be read by its login '{user}', and {doing}: "
+            f"run it with the team's qaf login (ask IT which), or ask IT to let '{user}' change "
+            "qaf's tables as well. qaf status, qaf report and qaf export work as it is. Nothing was "
+            "recorded, and files stay in the inbox."
+        )
 
     def _refuse_if_moved(self, db: Db) -> None:
         """A register moved since this connection opened it (``qaf register move`` from another

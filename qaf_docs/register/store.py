@@ -108,6 +108,7 @@ class Register(
             register._check_belongs(workspace_id, any_owner=take_over)  # before writing anything
             if refuse_blank and "schema_migrations" not in register._db.tables():
                 raise RegisterError(refuse_blank)
+            register.read_only_user = register._db.read_only_user()
             register._migrate()
             if take_over:
                 register.claim_for_this_computer()
@@ -143,6 +144,8 @@ class Register(
             range(1, len(MIGRATIONS) + 1)
         ):
             return  # up to date: opening to read takes no lock
+        if self.read_only_user is not None:
+            raise self.read_only_error("it needs upgrading for this version of qaf first")
         # Every step in one transaction, every check made inside it: an upgrade is all or nothing
         # (a step that fails leaves the register as the older qaf left it, which can still use
         # it), and writers take turns, so two computers opening it at once upgrade it once.
