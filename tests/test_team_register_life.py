@@ -151,3 +151,27 @@ def test_a_login_that_may_only_read_the_team_register_is_told_so_and_nothing_is_
         with pg.admin_connection(_database_name(workspace)) as conn:
             conn.execute(f"DROP OWNED BY {READER}")
             conn.execute(f"DROP ROLE {READER}")
+
+
+@ON_POSTGRES
+def test_a_login_whose_password_has_expired_is_told_it_may_have_and_whom_to_ask(
+    workspace: Workspace, pg: pg_server.PgServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("status", "--workspace", workspace.root).exit_code == 0
+    name = _database_name(workspace)
+    with pg.admin_connection(name) as conn:
+        conn.execute("DROP ROLE IF EXISTS qa_expired")
+        conn.execute("CREATE ROLE qa_expired LOGIN PASSWORD 'right-pw' VALID UNTIL '2020-01-01'")
+    try:
+        url = str(workspace.load_settings().register_at).replace("qaf@", "qa_expired@")
+        set_register(workspace, url)
+        monkeypatch.setenv("PGPASSWORD", "right-pw")  # the right password, past its date
+        line = one_error_line(run("status", "--workspace", workspace.root))
+        # The server says only "password authentication failed" (its log says why), so the
+        # line said to check the password, which was right.
+        assert "refused the user name or password" in line
+        assert "expired" in line and "ask IT" in line
+        assert "right-pw" not in line
+    finally:
+        with pg.admin_connection(name) as conn:
+            conn.execute("DROP ROLE qa_expired")

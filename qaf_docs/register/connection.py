@@ -79,7 +79,9 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
     if state in ("28P01", "28000") or "password authentication failed" in text:
         return (
             "The server refused the user name or password. Check the password in PGPASSWORD, "
-            "QAF_REGISTER_URL or the pgpass file of the account that runs qaf (never in qaf.toml).",
+            "QAF_REGISTER_URL or the pgpass file of the account that runs qaf (never in qaf.toml); "
+            "if it is right, it may have been changed or have expired: ask IT (the server's log "
+            "says which).",
             False,
         )
     if "no password supplied" in text:
