@@ -55,23 +55,44 @@ def back_up(register_path: Path, folder: Path, *, reason: str, keep: int) -> Pat
     temp = folder / f".{target.stem}.{os.getpid()}-{os.urandom(4).hex()}.tmp{SUFFIX}"
     try:
         source = sqlite3.connect(f"{register_path.as_uri()}?mode=ro", uri=True, timeout=30)
-        try:
-            copy = sqlite3.connect(temp)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
-        finally:
-            source.close()
-        os.replace(temp, target)
     except sqlite3.Error as e:
         raise database_error(e, register_path) from e
+    try:
+        copy = sqlite3.connect(temp)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+        os.replace(temp, target)
+    except sqlite3.Error as e:
+        raise _not_written(e, register_path, folder) from e
     finally:
+        source.close()
         temp.unlink(missing_ok=True)
     for old in backups(folder)[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+def _not_written(e: sqlite3.Error, register_path: Path, folder: Path) -> RegisterError:
+    """A copy that failed: the register's own fault (damaged), or the backups folder's disk."""
+    text = str(e).lower()
+    if any(w in text for w in ("malformed", "not a database", "corrupt")):
+        return database_error(e, register_path)
+    elsewhere = "or set folder = … under [backup] in qaf.toml to one that has room"
+    if "full" in text:
+        why = f"the disk that holds it is full: free some space there, {elsewhere}"
+    elif any(w in text for w in ("readonly", "read-only", "permission", "unable to open")):
+        why = (
+            "qaf may not write there (a read-only or missing drive or folder): check it, or set "
+            "folder = … under [backup] in qaf.toml to a folder qaf may write to"
+        )
+    else:
+        why = f"{e}; run qaf backup again, {elsewhere}"
+    return RegisterError(
+        f"The backup could not be written to {folder}: {why}. The register itself is unchanged."
+    )
 
 
 def back_up_if_due(register_path: Path, folder: Path, *, keep: int) -> Path | None:

@@ -16,7 +16,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from qaf_docs.errors import RegisterError
+from qaf_docs.errors import RegisterError, os_error_advice
 from qaf_docs.register.backup import back_up, backups
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.migrations import MIGRATIONS
@@ -65,9 +65,15 @@ def check_sqlite_register(ws: Workspace, path: Path, settings: Settings) -> None
         return
     _check_intact(path)
     if _schema_version(path) < len(MIGRATIONS):
-        back_up(
-            path, backup_folder(ws, settings), reason="before upgrade", keep=settings.backup.keep
-        )
+        folder = backup_folder(ws, settings)
+        try:
+            back_up(path, folder, reason="before upgrade", keep=settings.backup.keep)
+        except (RegisterError, OSError) as e:
+            said = str(e) if isinstance(e, RegisterError) else os_error_advice(e)
+            raise RegisterError(
+                "Before upgrading the register for this version of qaf, qaf backs it up, and "
+                f"could not: {said} It is upgraded once the backup can be taken."
+            ) from e
 
 
 def blank_server_refusal(ws: Workspace, where: str) -> str | None:
