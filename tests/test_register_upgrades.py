@@ -14,13 +14,28 @@ from typing import Any
 
 import psycopg
 import pytest
+from test_framework_changes import (
+    PRESET,
+    RI,
+    _area_grades,
+    _council_copy,
+    _edit_framework,
+    _fingerprint,
+    _moderate_every_area,
+    _moderation_form,
+    _pack,
+    _returned_by_the_auditor,
+    _without_last_area,
+)
 from test_register import NOV, record
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.register import store
 from qaf_docs.register.dialect import Db
+from qaf_docs.register.location import open_register
 from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.store import Register
+from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
 
@@ -141,3 +156,48 @@ def test_an_upgrade_the_database_refuses_half_way_is_one_plain_line_and_changes_
     assert "\n" not in said
     assert schema(register_location) == before
     assert versions(register_location) == list(range(1, older + 1))
+
+
+# -- forms recorded at 18: the framework text their pack was made from -----------------------------
+
+
+def _as_recorded_at_18(ws: Workspace) -> None:
+    """Make the register look as a qaf at schema 18 left it: the packs' framework texts kept, but
+    not which one each accepted form was read against (19 began recording that)."""
+    with open_register(ws) as register, register.transaction() as db:
+        db.execute("UPDATE submissions SET framework_sha256 = NULL")
+        db.execute("DELETE FROM schema_migrations WHERE version > 18")
+
+
+def test_a_form_recorded_at_18_is_moderated_against_the_text_its_pack_was_made_from(
+    tmp_path: Path, make_workspace: Callable[..., Workspace]
+) -> None:
+    ws = _council_copy(tmp_path / "ws", make_workspace)
+    made_with = ws.load_framework()
+    ref = _returned_by_the_auditor(ws, made_with)
+    _as_recorded_at_18(ws)
+    _edit_framework(ws, _without_last_area(PRESET))  # the council drops an area afterwards
+    # Before: the upgrade left the form with no text recorded, so its moderation form was made from
+    # the file as it is now and refused ("records the practice area … which the framework file no
+    # longer has. No moderation form was written").
+    path = _moderation_form(ws, ref)
+    assert _fingerprint(path) == _fingerprint(_pack(ws, 0)) != ""
+    _moderate_every_area(ws, path, made_with)
+    assert _area_grades(ws) == [(d.title, RI, "Good") for d in made_with.domains]
+
+
+def test_a_form_recorded_at_18_is_not_given_a_text_when_two_could_be_its_packs(
+    tmp_path: Path, make_workspace: Callable[..., Workspace]
+) -> None:
+    ws = _council_copy(tmp_path / "ws", make_workspace)
+    ref = _returned_by_the_auditor(ws, ws.load_framework())
+    with open_register(ws) as register, register.transaction() as db:
+        db.execute(  # another text of the framework, kept before the pack was issued
+            "INSERT INTO framework_texts (sha256, framework_id, text, kept_at) "
+            "SELECT ?, framework_id, text, '2000-01-01T00:00:00+00:00' FROM framework_texts",
+            ("e" * 64,),
+        )
+    _as_recorded_at_18(ws)
+    with open_register(ws) as register:
+        form = register.returned_form(ref)
+    assert form is not None and form["framework_sha256"] == ""  # read against the file, as before
