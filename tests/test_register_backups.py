@@ -4,10 +4,14 @@ taken before an upgrade, and a backup taken while the watcher records."""
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
+from contextlib import closing
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import plan_audits
 from test_register_safety import no_workspace_from_environment, one_line_error, run, used
 
 from qaf_docs.register import backup as backups
@@ -71,3 +75,62 @@ def test_an_upgrade_whose_backup_cannot_be_written_is_not_made_and_says_why(
     (copy,) = backups.backups(used.root / "backups")
     with sqlite3.connect(copy) as db:
         assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == before
+
+
+def test_a_backup_taken_while_the_watcher_records_is_whole_and_holds_whole_transactions(
+    used: Workspace,
+) -> None:
+    # qaf backup from one window while qaf watch records in another: each copy is one moment of
+    # the register, never half a transaction, and the writer is never stopped by it.
+    stop = threading.Event()
+    failures: list[BaseException] = []
+
+    def watcher() -> None:
+        try:
+            with open_register(used) as register:
+                while not stop.is_set():
+                    plan_audits(register, used, 5)  # one transaction of five audits
+        except BaseException as e:  # reported below
+            failures.append(e)
+
+    writer = threading.Thread(target=watcher)
+    writer.start()
+    try:
+        taken = []
+        for _ in range(5):
+            result = run("backup", "--workspace", used.root)
+            assert result.exit_code == 0, result.output
+            taken.append(Path(result.output.split("Backup: ", 1)[1].strip()))
+    finally:
+        stop.set()
+        writer.join(timeout=60)
+    assert failures == []
+    counts = []
+    for copy in taken:
+        backups.verify(copy, used.load_settings().workspace_id)
+        with closing(sqlite3.connect(copy)) as db:
+            audits, rounds = db.execute(
+                "SELECT COUNT(*), COUNT(DISTINCT round_id) FROM audits"
+            ).fetchone()
+        assert audits == 2 + 5 * (rounds - 1)  # the first round's two, then whole rounds of five
+        counts.append(audits)
+    assert counts == sorted(counts)
+
+
+def test_a_backup_a_newer_qaf_made_is_not_restored_over_a_working_register(
+    used: Workspace,
+) -> None:
+    assert run("backup", "--workspace", used.root).exit_code == 0
+    (newer,) = backups.backups(used.root / "backups")
+    with closing(sqlite3.connect(newer)) as db:  # as a newer qaf on another computer left it
+        db.execute(
+            "INSERT INTO schema_migrations VALUES (?, 'a later change', '2027-01-01T00:00:00+00:00')",
+            (len(MIGRATIONS) + 1,),
+        )
+        db.commit()
+    before = used.register_path.read_bytes()
+    message = one_line_error(run("backup", "--restore", newer, "--workspace", used.root))
+    # Before: it was restored, and then every command refused the register as a newer qaf's.
+    assert "newer version of qaf" in message and "nothing was restored" in message
+    assert used.register_path.read_bytes() == before
+    assert run("status", "--workspace", used.root).exit_code == 0

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.register.connection import database_error
+from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.ownership import WORKSPACE_KEY
 
 PREFIX = "qaf_register "
@@ -124,7 +125,9 @@ def verify(backup: Path, workspace_id: str | None = None) -> None:
         db = _read_only(backup)
         try:
             check = [tuple(r) for r in db.execute("PRAGMA quick_check").fetchall()]
-            db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+            schema = int(
+                db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] or 0
+            )
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
             owner = (
                 db.execute("SELECT value FROM meta WHERE key = ?", (WORKSPACE_KEY,)).fetchone()
@@ -137,6 +140,11 @@ def verify(backup: Path, workspace_id: str | None = None) -> None:
         raise RegisterError(f"{backup} is not a usable register backup ({e}).") from e
     if check != [("ok",)]:
         raise RegisterError(f"{backup} is damaged; choose an older backup.")
+    if schema > len(MIGRATIONS):
+        raise RegisterError(
+            f"{backup} was made by a newer version of qaf (schema {schema}; this qaf knows "
+            f"{len(MIGRATIONS)}): nothing was restored. Upgrade qaf on this computer to restore it."
+        )
     recorded = str(owner[0]) if owner and owner[0] else ""
     if workspace_id and recorded and recorded != workspace_id:
         raise RegisterError(
