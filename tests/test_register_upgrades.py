@@ -27,7 +27,7 @@ from test_framework_changes import (
     _returned_by_the_auditor,
     _without_last_area,
 )
-from test_register import NOV, record
+from test_register import NOV, raw, record
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.register import store
@@ -201,3 +201,22 @@ def test_a_form_recorded_at_18_is_not_given_a_text_when_two_could_be_its_packs(
     with open_register(ws) as register:
         form = register.returned_form(ref)
     assert form is not None and form["framework_sha256"] == ""  # read against the file, as before
+
+
+def test_a_register_a_newer_qaf_upgrades_meanwhile_takes_no_more_writes_from_this_one(
+    register_location: Path | str,
+) -> None:
+    # The watcher on the server runs for days; a colleague's newer qaf upgrades the team register
+    # meanwhile. Before: the old watcher went on recording into a layout it does not know.
+    with Register.open(register_location) as register:
+        record(register, NOV, 1)
+        raw(
+            register_location,
+            f"INSERT INTO schema_migrations VALUES ({len(MIGRATIONS) + 1}, 'a later change', "
+            "'2030-01-01T00:00:00+00:00')",
+        )
+        with pytest.raises(RegisterError) as info:
+            record(register, NOV, 1)
+        said = str(info.value)
+        assert "newer version of qaf" in said and "upgrade qaf on this computer" in said
+        assert len(register.audits()) == 1  # nothing more was recorded

@@ -212,6 +212,8 @@ class Connection:
     counts_changes = False
     # The login of a team register that may read it but not change it (None: it may change it).
     read_only_user: str | None = None
+    # How many migrations this qaf knows (set once the register is open and up to date).
+    schema_known = 0
 
     def __init__(self, db: Db, path: Path | None = None) -> None:
         self._db = db
@@ -258,6 +260,7 @@ class Connection:
         with self._in_transaction(self._db.begin_write, counted=counted) as db:
             if self.counts_changes:
                 self._refuse_if_moved(db)
+                self._refuse_if_upgraded(db)
             yield db
 
     def read_only_error(self, doing: str = "this command records what it does") -> RegisterError:
@@ -269,6 +272,22 @@ class Connection:
             "qaf's tables as well. qaf status, qaf report and qaf export work as it is. Nothing was "
             "recorded, and files stay in the inbox."
         )
+
+    def newer_error(self, schema: int) -> RegisterError:
+        """The refusal of a register a newer qaf has written (upgraded its layout)."""
+        return RegisterError(
+            f"The register ({self.where}) was written by a newer version of qaf (schema "
+            f"{schema}; this qaf knows {self.schema_known}): upgrade qaf on this computer to use it."
+        )
+
+    def _refuse_if_upgraded(self, db: Db) -> None:
+        """A register a newer qaf upgraded since this connection opened it (a colleague's qaf, while
+        this watcher ran for days) takes no more writes from this one: it does not know the layout."""
+        if not self.schema_known:
+            return
+        row = db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        if row and row[0] is not None and int(row[0]) > self.schema_known:
+            raise self.newer_error(int(row[0]))
 
     def _refuse_if_moved(self, db: Db) -> None:
         """A register moved since this connection opened it (``qaf register move`` from another

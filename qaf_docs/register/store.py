@@ -120,6 +120,7 @@ class Register(
             register.close()
             raise
         register.counts_changes = True
+        register.schema_known = len(MIGRATIONS)
         return register
 
     def _check_encoding(self) -> None:
@@ -192,11 +193,8 @@ class Register(
         """The migrations applied; RegisterError if a newer qaf has written the register."""
         done = {int(r[0]) for r in db.execute("SELECT version FROM schema_migrations")}
         if done and max(done) > len(MIGRATIONS):
-            raise RegisterError(
-                f"The register ({self.where}) was written by a newer version of qaf (schema "
-                f"{max(done)}; this qaf knows {len(MIGRATIONS)}): upgrade qaf on this computer "
-                "to use it."
-            )
+            self.schema_known = len(MIGRATIONS)
+            raise self.newer_error(max(done))
         return done
 
     def schema_version(self) -> int:
