@@ -175,3 +175,31 @@ def test_a_login_whose_password_has_expired_is_told_it_may_have_and_whom_to_ask(
     finally:
         with pg.admin_connection(name) as conn:
             conn.execute("DROP ROLE qa_expired")
+
+
+@ON_POSTGRES
+def test_a_login_that_may_only_read_a_register_due_an_upgrade_is_told_who_can_upgrade_it(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan_audits(register, workspace, 1)
+    register.close()
+    with pg.admin_connection(_database_name(workspace)) as conn:  # as an older qaf left it
+        conn.execute(
+            "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)"
+        )
+    _reader_login(workspace, pg, monkeypatch)
+    try:
+        line = one_error_line(run("status", "--workspace", workspace.root))
+        # Before: the upgrade's first step failed with "may not read or change the register's
+        # tables (restored from a backup as another user, say)" and the server's words.
+        assert f"may only be read by its login '{READER}'" in line
+        assert "needs upgrading for this version of qaf" in line and "qaf login" in line
+        assert "qaf status" not in line  # it does not work as it is either
+        assert "permission denied" not in line
+    finally:
+        with pg.admin_connection(_database_name(workspace)) as conn:
+            conn.execute(f"DROP OWNED BY {READER}")
+            conn.execute(f"DROP ROLE {READER}")

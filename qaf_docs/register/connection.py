@@ -263,14 +263,20 @@ class Connection:
                 self._refuse_if_upgraded(db)
             yield db
 
-    def read_only_error(self, doing: str = "this command records what it does") -> RegisterError:
-        """The refusal of a change by a login that may only read the register, before it starts."""
+    def read_only_error(self, *, upgrade: bool = False) -> RegisterError:
+        """The refusal of a change by a login that may only read the register, before it starts
+        (``upgrade``: the change is the register's upgrade for this qaf, which every command needs)."""
         user = self.read_only_user
+        doing = (
+            "it needs upgrading for this version of qaf first: run any qaf command once"
+            if upgrade
+            else "this command records what it does: run it"
+        )
+        readers = "" if upgrade else "qaf status, qaf report and qaf export work as it is. "
         return RegisterError(
-            f"The register ({self.where}) may only be read by its login '{user}', and {doing}: "
-            f"run it with the team's qaf login (ask IT which), or ask IT to let '{user}' change "
-            "qaf's tables as well. qaf status, qaf report and qaf export work as it is. Nothing was "
-            "recorded, and files stay in the inbox."
+            f"The register ({self.where}) may only be read by its login '{user}', and {doing} "
+            f"with the team's qaf login (ask IT which), or ask IT to let '{user}' change qaf's "
+            f"tables as well. {readers}Nothing was recorded, and files stay in the inbox."
         )
 
     def newer_error(self, schema: int) -> RegisterError:

@@ -146,7 +146,7 @@ class Register(
         ):
             return  # up to date: opening to read takes no lock
         if self.read_only_user is not None:
-            raise self.read_only_error("it needs upgrading for this version of qaf first")
+            raise self.read_only_error(upgrade=True)
         # Every step in one transaction, every check made inside it: an upgrade is all or nothing
         # (a step that fails leaves the register as the older qaf left it, which can still use
         # it), and writers take turns, so two computers opening it at once upgrade it once.
