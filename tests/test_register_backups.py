@@ -134,3 +134,22 @@ def test_a_backup_a_newer_qaf_made_is_not_restored_over_a_working_register(
     assert "newer version of qaf" in message and "nothing was restored" in message
     assert used.register_path.read_bytes() == before
     assert run("status", "--workspace", used.root).exit_code == 0
+
+
+def test_a_restore_whose_copy_of_the_register_cannot_be_kept_first_restores_nothing(
+    used: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("backup", "--workspace", used.root).exit_code == 0
+    (saved,) = backups.backups(used.root / "backups")
+    with open_register(used) as register:
+        plan_audits(register, used, 3)  # recorded after the backup: only the register has them
+    before = used.register_path.read_bytes()
+    backups_folder_says(monkeypatch, FULL)
+    message = one_line_error(run("backup", "--restore", saved, "--workspace", used.root))
+    # Before: the copy's failure was taken for a damaged register's, and the register (with the
+    # three audits recorded since) was deleted and replaced without a copy kept.
+    assert "nothing was restored" in message.lower() and "disk that holds it is full" in message
+    assert used.register_path.read_bytes() == before
+    monkeypatch.undo()
+    with open_register(used) as register:
+        assert len(register.audits()) == 5

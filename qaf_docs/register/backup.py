@@ -76,6 +76,10 @@ def back_up(register_path: Path, folder: Path, *, reason: str, keep: int) -> Pat
     return target
 
 
+class BackupNotWrittenError(RegisterError):
+    """The copy could not be written where backups go (its disk full or read-only)."""
+
+
 def _not_written(e: sqlite3.Error, register_path: Path, folder: Path) -> RegisterError:
     """A copy that failed: the register's own fault (damaged), or the backups folder's disk."""
     text = str(e).lower()
@@ -91,7 +95,7 @@ def _not_written(e: sqlite3.Error, register_path: Path, folder: Path) -> Registe
         )
     else:
         why = f"{e}; run qaf backup again, {elsewhere}"
-    return RegisterError(
+    return BackupNotWrittenError(
         f"The backup could not be written to {folder}: {why}. The register itself is unchanged."
     )
 
@@ -170,15 +174,24 @@ def restore(
     verify(backup, workspace_id)
     saved = None
     if register_path.is_file() and register_path.stat().st_size > 0:
-        with contextlib.suppress(RegisterError):  # a damaged register cannot be copied
+        try:
             saved = back_up(register_path, folder, reason="before restore", keep=keep + 1)
-    for side in ("-wal", "-shm"):
-        Path(f"{register_path}{side}").unlink(missing_ok=True)
-    register_path.unlink(missing_ok=True)
+        except BackupNotWrittenError as e:  # never replaced without the copy: it may hold more
+            raise RegisterError(
+                f"The register could not be kept as a backup before being replaced. {e} Nothing "
+                "was restored."
+            ) from e
+        except RegisterError:
+            pass  # a damaged register cannot be copied
+    # Copied beside the register first, then put in its place: a copy cut short (a full disk)
+    # leaves the register as it was.
+    temp = register_path.with_name(
+        f".{register_path.name}.{os.getpid()}-{os.urandom(4).hex()}.restoring"
+    )
     try:
         source = _read_only(backup)
         try:
-            target = sqlite3.connect(register_path)
+            target = sqlite3.connect(temp)
             try:
                 source.backup(target)
                 # Files written after the backup must not pass for up to date: rebuild them all.
@@ -190,5 +203,15 @@ def restore(
         finally:
             source.close()
     except sqlite3.Error as e:
-        raise database_error(e, register_path) from e
+        temp.unlink(missing_ok=True)
+        raise RegisterError(
+            f"Nothing was restored, and the register is as it was. {database_error(e, register_path)}"
+        ) from e
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    # The replaced register's log must not be replayed into the restored one.
+    for side in ("-wal", "-shm"):
+        Path(f"{register_path}{side}").unlink(missing_ok=True)
+    os.replace(temp, register_path)
     return saved
