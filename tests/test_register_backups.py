@@ -153,3 +153,33 @@ def test_a_restore_whose_copy_of_the_register_cannot_be_kept_first_restores_noth
     monkeypatch.undo()
     with open_register(used) as register:
         assert len(register.audits()) == 5
+
+
+def test_an_upgrade_that_keeps_failing_takes_one_backup_not_one_a_run(
+    used: Workspace,
+) -> None:
+    # Task Scheduler restarts a stopped watcher every minute: each start tried the upgrade again
+    # and took another "before upgrade" copy, and the newest 14 kept pushed every older backup out.
+    assert run("backup", "--workspace", used.root).exit_code == 0
+    before = len(MIGRATIONS)
+
+    def fails(db: object) -> None:
+        raise ValueError("a newer step's bug")
+
+    MIGRATIONS.append(("a step that fails", fails))
+    try:
+        for _ in range(3):
+            message = one_line_error(run("status", "--workspace", used.root))
+            assert "could not be upgraded" in message
+    finally:
+        del MIGRATIONS[before:]
+    names = [p.name for p in backups.backups(used.root / "backups")]
+    assert sorted(n.split()[-1] for n in names) == ["hand.db", "upgrade.db"], names
+    with open_register(used) as register:  # something recorded: the next upgrade is backed up
+        plan_audits(register, used, 1)
+    MIGRATIONS.append(("a step that fails", fails))
+    try:
+        one_line_error(run("status", "--workspace", used.root))
+    finally:
+        del MIGRATIONS[before:]
+    assert len(backups.backups(used.root / "backups")) == 3

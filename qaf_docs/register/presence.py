@@ -66,8 +66,10 @@ def check_sqlite_register(ws: Workspace, path: Path, settings: Settings) -> None
     _check_intact(path)
     if _schema_version(path) < len(MIGRATIONS):
         folder = backup_folder(ws, settings)
+        if _already_backed_up(path, folder):
+            return  # an upgrade that failed before: its copy stands, and older backups stay
         try:
-            back_up(path, folder, reason="before upgrade", keep=settings.backup.keep)
+            back_up(path, folder, reason=UPGRADE_REASON, keep=settings.backup.keep)
         except (RegisterError, OSError) as e:
             said = str(e) if isinstance(e, RegisterError) else os_error_advice(e)
             raise RegisterError(
@@ -132,6 +134,45 @@ def _check_intact(path: Path) -> None:
         raise database_error(e, path) from e
     if [tuple(r) for r in rows] != [("ok",)]:
         raise database_error(sqlite3.DatabaseError("database disk image is malformed"), path)
+
+
+UPGRADE_REASON = "before upgrade"
+
+
+def _already_backed_up(path: Path, folder: Path) -> bool:
+    """Whether a backup taken before an upgrade holds the register as it is now: an upgrade that
+    keeps failing (a watcher restarted every minute) then takes no copy per run, each of which
+    would push an older backup out of the newest kept."""
+    now = _state(path, immutable=False)
+    return now is not None and any(
+        UPGRADE_REASON in copy.name and _state(copy, immutable=True) == now
+        for copy in backups(folder)
+    )
+
+
+def _state(path: Path, *, immutable: bool) -> tuple[object, ...] | None:
+    """The register's layout version, change count and files read: equal for two copies of one
+    state (None if it cannot be read)."""
+    mode = "mode=ro&immutable=1" if immutable else "mode=ro"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=30)
+        try:
+            tables = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master")}
+            changes = (
+                db.execute("SELECT changes FROM register_state").fetchone()
+                if "register_state" in tables
+                else None
+            )
+            return (
+                db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0],
+                changes[0] if changes else None,
+                db.execute("SELECT COUNT(*) FROM ingested_files").fetchone()[0],
+                db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0],
+            )
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
 
 
 def _schema_version(path: Path) -> int:
