@@ -7,6 +7,7 @@ not by undoing this one's, so what is upgraded is what an older qaf really left.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
@@ -220,3 +221,29 @@ def test_a_register_a_newer_qaf_upgrades_meanwhile_takes_no_more_writes_from_thi
         said = str(info.value)
         assert "newer version of qaf" in said and "upgrade qaf on this computer" in said
         assert len(register.audits()) == 1  # nothing more was recorded
+
+
+def test_computers_opening_an_older_register_at_once_upgrade_it_once(
+    register_location: Path | str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_as(MIGRATIONS[:12], register_location, monkeypatch) as old:
+        refs = record(old, NOV, 2)
+    start = threading.Barrier(3)
+    failures: list[BaseException] = []
+
+    def upgrade() -> None:
+        start.wait()
+        try:
+            Register.open(register_location).close()
+        except BaseException as e:  # reported below
+            failures.append(e)
+
+    threads = [threading.Thread(target=upgrade) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert failures == []
+    assert versions(register_location) == list(range(1, len(MIGRATIONS) + 1))
+    with Register.open(register_location) as register:
+        assert [a.audit_ref for a in register.audits()] == refs
