@@ -203,3 +203,26 @@ def test_a_login_that_may_only_read_a_register_due_an_upgrade_is_told_who_can_up
         with pg.admin_connection(_database_name(workspace)) as conn:
             conn.execute(f"DROP OWNED BY {READER}")
             conn.execute(f"DROP ROLE {READER}")
+
+
+@ON_POSTGRES
+def test_a_login_that_may_only_read_opens_a_register_that_does_not_yet_name_its_workspace(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan_audits(register, workspace, 1)
+    register.close()
+    with pg.admin_connection(_database_name(workspace)) as conn:  # as a qaf before workspace ids
+        conn.execute("DELETE FROM meta WHERE key = 'workspace_id'")
+    _reader_login(workspace, pg, monkeypatch)
+    try:
+        # Before: opening it tried to record the workspace, and the reader could not even look.
+        result = run("status", "--workspace", workspace.root)
+        assert result.exit_code == 0, result.output
+        assert "1 issued" in result.output or "1 allocated" in result.output, result.output
+    finally:
+        with pg.admin_connection(_database_name(workspace)) as conn:
+            conn.execute(f"DROP OWNED BY {READER}")
+            conn.execute(f"DROP ROLE {READER}")
