@@ -3,6 +3,7 @@ only read. Computers are played by host identities (``QAF_HOST_ID``); every refu
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,8 @@ import pytest
 from conftest import complete_form, pack_docx, plan_audits
 from test_team_register import ON_POSTGRES, as_computer, one_error_line, run, settle
 
+from qaf_docs.errors import RegisterError
+from qaf_docs.inbox.watch import watch_inbox
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
@@ -223,6 +226,50 @@ def test_a_login_that_may_only_read_opens_a_register_that_does_not_yet_name_its_
         assert result.exit_code == 0, result.output
         assert "1 issued" in result.output or "1 allocated" in result.output, result.output
     finally:
+        with pg.admin_connection(_database_name(workspace)) as conn:
+            conn.execute(f"DROP OWNED BY {READER}")
+            conn.execute(f"DROP ROLE {READER}")
+
+
+@ON_POSTGRES
+def test_qaf_watch_with_a_login_that_may_only_read_stops_at_once_saying_so(
+    workspace: Workspace,
+    register: Register,
+    pg: pg_server.PgServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    audit = register.audits()[0]
+    register.close()
+    _reader_login(workspace, pg, monkeypatch)
+    complete_form(pack_docx(workspace, audit), workspace.load_framework()).save(
+        workspace.inbox / "form.docx"
+    )
+    stop = threading.Event()
+    stopped: list[BaseException] = []
+
+    def watch() -> None:
+        try:
+            watch_inbox(workspace, poll=True, scan_interval_s=0.2, stop=stop)
+        except BaseException as e:  # what qaf watch prints as its Error: line
+            stopped.append(e)
+
+    watcher = threading.Thread(target=watch)
+    try:
+        watcher.start()
+        watcher.join(timeout=20)
+        # Before: it ran on, logging each file as not processed, and could never record one.
+        assert not watcher.is_alive(), "the watcher stops: waiting will never help"
+        [error] = stopped
+        assert isinstance(error, RegisterError)
+        assert f"may only be read by its login '{READER}'" in str(error)
+        assert [p.name for p in workspace.inbox.iterdir() if not p.name.startswith(".")] == [
+            "form.docx"
+        ]
+    finally:
+        stop.set()
+        watcher.join(timeout=60)
         with pg.admin_connection(_database_name(workspace)) as conn:
             conn.execute(f"DROP OWNED BY {READER}")
             conn.execute(f"DROP ROLE {READER}")
