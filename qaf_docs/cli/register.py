@@ -58,6 +58,7 @@ def move(workspace: Path | None, target: str) -> None:
         describe_location,
         forget_workspace_owner,
         open_register,
+        record_workspace_owner,
         register_location,
     )
     from qaf_docs.register.moving import (
@@ -101,6 +102,10 @@ def move(workspace: Path | None, target: str) -> None:
         )
     if isinstance(to, str):
         forget_workspace_owner(ws)  # any computer may use a server
+    else:
+        # At once, not at this computer's next command: another computer reading the shared
+        # qaf.toml first would otherwise find no file on its own disk and call the register lost.
+        record_workspace_owner(ws, to)
     checked = [*report.checked(), ("file content hashes", report.file_hashes)]
     width = max(len(what) for what, _ in checked)
     click.echo("Copied and checked, the same in both:")

@@ -34,6 +34,10 @@ def watch_inbox(
     def start() -> None:
         # Only once the lock is held: a watcher refused the lock touches nothing.
         register = open_register(ws, settings)
+        if register.read_only_user is not None:  # it could never record a file: stop, saying so
+            error = register.read_only_error()
+            register.close()
+            raise error
         opened.append(Ingestor(ws, register, settings))
 
     def process(path: Path) -> None:

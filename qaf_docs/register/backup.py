@@ -21,6 +21,7 @@ from pathlib import Path
 
 from qaf_docs.errors import RegisterError
 from qaf_docs.register.connection import database_error
+from qaf_docs.register.migrations import MIGRATIONS
 from qaf_docs.register.ownership import WORKSPACE_KEY
 
 PREFIX = "qaf_register "
@@ -55,23 +56,48 @@ def back_up(register_path: Path, folder: Path, *, reason: str, keep: int) -> Pat
     temp = folder / f".{target.stem}.{os.getpid()}-{os.urandom(4).hex()}.tmp{SUFFIX}"
     try:
         source = sqlite3.connect(f"{register_path.as_uri()}?mode=ro", uri=True, timeout=30)
-        try:
-            copy = sqlite3.connect(temp)
-            try:
-                source.backup(copy)
-            finally:
-                copy.close()
-        finally:
-            source.close()
-        os.replace(temp, target)
     except sqlite3.Error as e:
         raise database_error(e, register_path) from e
+    try:
+        copy = sqlite3.connect(temp)
+        try:
+            source.backup(copy)
+        finally:
+            copy.close()
+        os.replace(temp, target)
+    except sqlite3.Error as e:
+        raise _not_written(e, register_path, folder) from e
     finally:
+        source.close()
         temp.unlink(missing_ok=True)
     for old in backups(folder)[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return target
+
+
+class BackupNotWrittenError(RegisterError):
+    """The copy could not be written where backups go (its disk full or read-only)."""
+
+
+def _not_written(e: sqlite3.Error, register_path: Path, folder: Path) -> RegisterError:
+    """A copy that failed: the register's own fault (damaged), or the backups folder's disk."""
+    text = str(e).lower()
+    if any(w in text for w in ("malformed", "not a database", "corrupt")):
+        return database_error(e, register_path)
+    elsewhere = "or set folder = … under [backup] in qaf.toml to one that has room"
+    if "full" in text:
+        why = f"the disk that holds it is full: free some space there, {elsewhere}"
+    elif any(w in text for w in ("readonly", "read-only", "permission", "unable to open")):
+        why = (
+            "qaf may not write there (a read-only or missing drive or folder): check it, or set "
+            "folder = … under [backup] in qaf.toml to a folder qaf may write to"
+        )
+    else:
+        why = f"{e}; run qaf backup again, {elsewhere}"
+    return BackupNotWrittenError(
+        f"The backup could not be written to {folder}: {why}. The register itself is unchanged."
+    )
 
 
 def back_up_if_due(register_path: Path, folder: Path, *, keep: int) -> Path | None:
@@ -103,7 +129,9 @@ def verify(backup: Path, workspace_id: str | None = None) -> None:
         db = _read_only(backup)
         try:
             check = [tuple(r) for r in db.execute("PRAGMA quick_check").fetchall()]
-            db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+            schema = int(
+                db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] or 0
+            )
             tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master")}
             owner = (
                 db.execute("SELECT value FROM meta WHERE key = ?", (WORKSPACE_KEY,)).fetchone()
@@ -116,6 +144,11 @@ def verify(backup: Path, workspace_id: str | None = None) -> None:
         raise RegisterError(f"{backup} is not a usable register backup ({e}).") from e
     if check != [("ok",)]:
         raise RegisterError(f"{backup} is damaged; choose an older backup.")
+    if schema > len(MIGRATIONS):
+        raise RegisterError(
+            f"{backup} was made by a newer version of qaf (schema {schema}; this qaf knows "
+            f"{len(MIGRATIONS)}): nothing was restored. Upgrade qaf on this computer to restore it."
+        )
     recorded = str(owner[0]) if owner and owner[0] else ""
     if workspace_id and recorded and recorded != workspace_id:
         raise RegisterError(
@@ -141,15 +174,24 @@ def restore(
     verify(backup, workspace_id)
     saved = None
     if register_path.is_file() and register_path.stat().st_size > 0:
-        with contextlib.suppress(RegisterError):  # a damaged register cannot be copied
+        try:
             saved = back_up(register_path, folder, reason="before restore", keep=keep + 1)
-    for side in ("-wal", "-shm"):
-        Path(f"{register_path}{side}").unlink(missing_ok=True)
-    register_path.unlink(missing_ok=True)
+        except BackupNotWrittenError as e:  # never replaced without the copy: it may hold more
+            raise RegisterError(
+                f"The register could not be kept as a backup before being replaced. {e} Nothing "
+                "was restored."
+            ) from e
+        except RegisterError:
+            pass  # a damaged register cannot be copied
+    # Copied beside the register first, then put in its place: a copy cut short (a full disk)
+    # leaves the register as it was.
+    temp = register_path.with_name(
+        f".{register_path.name}.{os.getpid()}-{os.urandom(4).hex()}.restoring"
+    )
     try:
         source = _read_only(backup)
         try:
-            target = sqlite3.connect(register_path)
+            target = sqlite3.connect(temp)
             try:
                 source.backup(target)
                 # Files written after the backup must not pass for up to date: rebuild them all.
@@ -161,5 +203,15 @@ def restore(
         finally:
             source.close()
     except sqlite3.Error as e:
-        raise database_error(e, register_path) from e
+        temp.unlink(missing_ok=True)
+        raise RegisterError(
+            f"Nothing was restored, and the register is as it was. {database_error(e, register_path)}"
+        ) from e
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    # The replaced register's log must not be replayed into the restored one.
+    for side in ("-wal", "-shm"):
+        Path(f"{register_path}{side}").unlink(missing_ok=True)
+    os.replace(temp, register_path)
     return saved

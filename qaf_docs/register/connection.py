@@ -41,6 +41,8 @@ UNREACHABLE = (
     "The database server cannot be reached, or the connection to it was lost. Check the server "
     f"name and port, and that the server is running. {KEEPS}"
 )
+#: What qaf says of a database failure it has no more particular advice for.
+GENERAL_ADVICE = "Run the command again; if it keeps happening, tell IT and quote this message."
 NAME_NOT_FOUND = (
     "The database server's name was not found. Check the server name in the register's address "
     "(qaf.toml or QAF_REGISTER_URL), or ask IT for it."
@@ -67,7 +69,7 @@ def _sqlite_advice(e: sqlite3.Error) -> tuple[str, bool]:
             "Its folder may be missing or on a disconnected drive: check the path in qaf.toml.",
             True,
         )
-    return "Run the command again; if it keeps happening, tell IT and quote this message.", False
+    return GENERAL_ADVICE, False
 
 
 def _postgres_advice(e: BaseException) -> tuple[str, bool]:
@@ -77,7 +79,9 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
     if state in ("28P01", "28000") or "password authentication failed" in text:
         return (
             "The server refused the user name or password. Check the password in PGPASSWORD, "
-            "QAF_REGISTER_URL or the pgpass file of the account that runs qaf (never in qaf.toml).",
+            "QAF_REGISTER_URL or the pgpass file of the account that runs qaf (never in qaf.toml); "
+            "if it is right, it may have been changed or have expired: ask IT (the server's log "
+            "says which).",
             False,
         )
     if "no password supplied" in text:
@@ -114,7 +118,12 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
             False,
         )
     if state == "3D000" or ("database" in text and "does not exist" in text):
-        return "That database does not exist on the server: ask IT to create it for qaf.", False
+        return (
+            "That database does not exist on the server: check its name in the register's "
+            "address (qaf.toml or QAF_REGISTER_URL), as it may have been renamed or moved; a new "
+            "workspace's database is created by IT (README: A team register on PostgreSQL).",
+            False,
+        )
     if (state == "42501" or "permission denied" in text) and "for schema" in text:
         # PostgreSQL 15 and later: only the database's owner may create tables in it by default.
         return (
@@ -157,7 +166,14 @@ def _postgres_advice(e: BaseException) -> tuple[str, bool]:
         return UNREACHABLE, True
     if state in ("40001", "40P01", "55P03"):
         return f"Another qaf command got in the way: run the command again. {KEEPS}", True
-    return "Run the command again; if it keeps happening, tell IT and quote this message.", False
+    return GENERAL_ADVICE, False
+
+
+def has_advice(e: BaseException) -> bool:
+    """Whether qaf has particular advice for this database failure (a full disk, a busy register,
+    a server out of reach …), rather than only its words."""
+    advice, _ = _sqlite_advice(e) if isinstance(e, sqlite3.Error) else _postgres_advice(e)
+    return advice != GENERAL_ADVICE
 
 
 def database_error(e: BaseException, path: Path | str | None) -> RegisterError:
@@ -194,6 +210,10 @@ class Connection:
 
     # Set once the schema has its change counter: derived outputs compare it with what they reflect.
     counts_changes = False
+    # The login of a team register that may read it but not change it (None: it may change it).
+    read_only_user: str | None = None
+    # How many migrations this qaf knows (set once the register is open and up to date).
+    schema_known = 0
 
     def __init__(self, db: Db, path: Path | None = None) -> None:
         self._db = db
@@ -229,6 +249,8 @@ class Connection:
         savepoint never bumps the counter itself; a counted one that is kept makes the outer
         transaction count, so the counter moves once per commit, however many files it holds.
         """
+        if self.read_only_user is not None and not self._db.in_transaction:
+            raise self.read_only_error()
         if self._db.in_transaction:
             with self._savepoint() as db:
                 yield db
@@ -238,7 +260,40 @@ class Connection:
         with self._in_transaction(self._db.begin_write, counted=counted) as db:
             if self.counts_changes:
                 self._refuse_if_moved(db)
+                self._refuse_if_upgraded(db)
             yield db
+
+    def read_only_error(self, *, upgrade: bool = False) -> RegisterError:
+        """The refusal of a change by a login that may only read the register, before it starts
+        (``upgrade``: the change is the register's upgrade for this qaf, which every command needs)."""
+        user = self.read_only_user
+        doing = (
+            "it needs upgrading for this version of qaf first: run any qaf command once"
+            if upgrade
+            else "this command records what it does: run it"
+        )
+        readers = "" if upgrade else "qaf status, qaf report and qaf export work as it is. "
+        return RegisterError(
+            f"The register ({self.where}) may only be read by its login '{user}', and {doing} "
+            f"with the team's qaf login (ask IT which), or ask IT to let '{user}' change qaf's "
+            f"tables as well. {readers}Nothing was recorded, and files stay in the inbox."
+        )
+
+    def newer_error(self, schema: int) -> RegisterError:
+        """The refusal of a register a newer qaf has written (upgraded its layout)."""
+        return RegisterError(
+            f"The register ({self.where}) was written by a newer version of qaf (schema "
+            f"{schema}; this qaf knows {self.schema_known}): upgrade qaf on this computer to use it."
+        )
+
+    def _refuse_if_upgraded(self, db: Db) -> None:
+        """A register a newer qaf upgraded since this connection opened it (a colleague's qaf, while
+        this watcher ran for days) takes no more writes from this one: it does not know the layout."""
+        if not self.schema_known:
+            return
+        row = db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()
+        if row and row[0] is not None and int(row[0]) > self.schema_known:
+            raise self.newer_error(int(row[0]))
 
     def _refuse_if_moved(self, db: Db) -> None:
         """A register moved since this connection opened it (``qaf register move`` from another

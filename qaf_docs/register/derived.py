@@ -37,7 +37,13 @@ class DerivedBook(Connection):
         return {str(r[0]): int(r[1]) for r in rows}
 
     def record_derived(self, output: str, reflects: int) -> None:
-        """Record that ``output`` now reflects register state ``reflects``."""
+        """Record that ``output`` now reflects register state ``reflects``.
+
+        Not for a login that may only read the register (reports for managers, say): the file it
+        wrote is right, and merely looks behind to the next run that may write, which rebuilds it.
+        """
+        if self.read_only_user is not None:
+            return
         with self.transaction(counted=False) as db:
             db.execute(
                 "INSERT INTO derived_outputs VALUES (?, ?, ?) ON CONFLICT(output) DO UPDATE "

@@ -140,6 +140,10 @@ class Db:
     def follow_ids(self, table: str) -> None:
         """After rows were copied in with their own ids, let new rows' ids follow on from them."""
 
+    def read_only_user(self) -> str | None:
+        """The login, if it may read the register's tables but not add to them (else None)."""
+        return None
+
     # -- transactions ------------------------------------------------------------------------------
 
     def begin_write(self) -> None:
@@ -389,6 +393,16 @@ class PostgresDb(Db):
             f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)",
             (table,),
         )
+
+    def read_only_user(self) -> str | None:
+        # A login IT granted SELECT alone (for reports, say): found before a command starts,
+        # rather than as "permission denied" half way through it.
+        row = self.execute(
+            "SELECT current_user, CASE WHEN to_regclass('submissions') IS NULL THEN false "
+            "ELSE has_table_privilege('submissions', 'SELECT') AND "
+            "NOT has_table_privilege('submissions', 'INSERT') END"
+        ).fetchone()
+        return str(row[0]) if row[1] else None
 
     def begin_write(self) -> None:
         self.execute("BEGIN")

@@ -29,7 +29,7 @@ from pathlib import Path
 from qaf_docs.errors import RegisterError, SettingsError
 from qaf_docs.register.addresses import is_postgres_url, redact_url, url_has_password
 from qaf_docs.register.ownership import TEAM_ADVICE, this_computer
-from qaf_docs.register.presence import check_sqlite_register, mark_created
+from qaf_docs.register.presence import blank_server_refusal, check_sqlite_register, mark_created
 from qaf_docs.register.store import Register, refuse_network_path
 from qaf_docs.workspace import Settings, Workspace
 
@@ -88,11 +88,13 @@ def open_register(
     first checked as :mod:`~qaf_docs.register.presence` describes: a missing or empty file is
     refused when the workspace has been used, a damaged one is refused, and one about to be
     migrated is backed up first. A PostgreSQL register skips those file checks (its server keeps
-    and backs up its databases). ``network_ok`` lets ``qaf register move`` read a SQLite register
+    and backs up its databases), but an empty database is not made a blank register either when
+    the workspace has been used (the database renamed, or a new one made in its place). ``network_ok`` lets ``qaf register move`` read a SQLite register
     left on a shared drive; ``take_over`` lets ``qaf register claim`` make this computer its owner.
     """
     settings = settings or ws.load_settings()
     location = register_location(ws, settings)
+    where = describe_location(location)
     if isinstance(location, Path):
         if not take_over:
             _check_workspace_owner(ws, location)  # a second computer: say so, not "missing"
@@ -104,11 +106,12 @@ def open_register(
         workspace_id=settings.workspace_id,
         network_ok=True,  # a SQLite file's path was checked above; a server is on a network
         take_over=take_over,
+        refuse_blank=None if isinstance(location, Path) else blank_server_refusal(ws, where),
     )
     try:
         if isinstance(location, Path):
-            _record_workspace_owner(ws, location)
-        mark_created(ws, describe_location(location))
+            record_workspace_owner(ws, location)
+        mark_created(ws, where)
     except BaseException:
         register.close()
         raise
@@ -141,7 +144,8 @@ def _check_workspace_owner(ws: Workspace, location: Path) -> None:
     )
 
 
-def _record_workspace_owner(ws: Workspace, location: Path) -> None:
+def record_workspace_owner(ws: Workspace, location: Path) -> None:
+    """Record, in the workspace, that this computer keeps its SQLite register at ``location``."""
     wanted = {"computer": this_computer(), "register": str(location)}
     if _owner_record(ws) == wanted:
         return

@@ -9,6 +9,7 @@ spelling and :meth:`~qaf_docs.register.dialect.Db.ddl` translates them (row ids,
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from qaf_docs.register.dialect import Db
 from qaf_docs.register.events import resolution_change
@@ -348,6 +349,43 @@ def _m20_resolved_by(db: Db) -> None:
     _add_column(db, "escalations", "resolved_by", "TEXT")
 
 
+def _m21_form_framework_at_18(db: Db) -> None:
+    # A register at 18 kept each pack's framework text and read each form against it, but did not
+    # record which (19 began that), so those forms were moderated against the file as it is now.
+    # Every pack issued since 18 keeps its text first: where one text of the audit's framework was
+    # kept by the time its pack was issued, that is the text. Never guessed where two were, nor for
+    # a form with a moderation on it (moderation copies were then read against the file).
+    kept: dict[str, list[tuple[str, datetime]]] = {}
+    for sha, framework_id, at in db.execute(
+        "SELECT sha256, framework_id, kept_at FROM framework_texts"
+    ).fetchall():
+        when = _instant(at)
+        if when is not None:
+            kept.setdefault(str(framework_id), []).append((str(sha), when))
+    if not kept:
+        return
+    for sid, framework_id, issued_at in db.execute(
+        "SELECT s.id, a.framework_id, a.issued_at FROM submissions s JOIN audits a "
+        "ON a.audit_ref = s.audit_ref WHERE s.kind = 'audit_tool' AND s.framework_sha256 IS NULL "
+        "AND COALESCE(s.moderator, '') = '' AND COALESCE(s.moderated_grade, '') = ''"
+    ).fetchall():
+        issued = _instant(issued_at)
+        if issued is None:
+            continue
+        before = [sha for sha, at in kept.get(str(framework_id), []) if at <= issued]
+        if len(before) == 1:
+            db.execute("UPDATE submissions SET framework_sha256 = ? WHERE id = ?", (before[0], sid))
+
+
+def _instant(text: object) -> datetime | None:
+    """An ISO 8601 time with its offset, as a comparable instant (None if it is not one)."""
+    try:
+        when = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return when if when.tzinfo is not None else None
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -369,4 +407,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("the framework text each pack was made from", _m18_framework_texts),
     ("the framework text each accepted form was read against", _m19_form_framework),
     ("who resolved each escalation", _m20_resolved_by),
+    ("the framework text forms recorded at 18 were read against", _m21_form_framework_at_18),
 ]

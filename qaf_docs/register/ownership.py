@@ -73,8 +73,8 @@ class Ownership(Connection):
         wanted = {WORKSPACE_KEY: workspace_id} if workspace_id else {}
         if self.dialect == "sqlite":
             wanted[OWNER_KEY] = this_computer()
-        if all(_meta(self._db, key) is not None for key in wanted):
-            return
+        if all(_meta(self._db, key) is not None for key in wanted) or self.read_only_user:
+            return  # (a login that may only read leaves it to the next that may write)
         with self.transaction() as db:
             for key, value in wanted.items():
                 db.execute(

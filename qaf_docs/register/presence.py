@@ -16,7 +16,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from qaf_docs.errors import RegisterError
+from qaf_docs.errors import RegisterError, os_error_advice
 from qaf_docs.register.backup import back_up, backups
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.migrations import MIGRATIONS
@@ -65,9 +65,33 @@ def check_sqlite_register(ws: Workspace, path: Path, settings: Settings) -> None
         return
     _check_intact(path)
     if _schema_version(path) < len(MIGRATIONS):
-        back_up(
-            path, backup_folder(ws, settings), reason="before upgrade", keep=settings.backup.keep
-        )
+        folder = backup_folder(ws, settings)
+        if _already_backed_up(path, folder):
+            return  # an upgrade that failed before: its copy stands, and older backups stay
+        try:
+            back_up(path, folder, reason=UPGRADE_REASON, keep=settings.backup.keep)
+        except (RegisterError, OSError) as e:
+            said = str(e) if isinstance(e, RegisterError) else os_error_advice(e)
+            raise RegisterError(
+                "Before upgrading the register for this version of qaf, qaf backs it up, and "
+                f"could not: {said} It is upgraded once the backup can be taken."
+            ) from e
+
+
+def blank_server_refusal(ws: Workspace, where: str) -> str | None:
+    """What to say if a team's database turns out to hold no register while this workspace has
+    been used (its database renamed, lost, or a new one made in its place); None: a new workspace."""
+    signs = history(ws)
+    if not signs:
+        return None
+    return (
+        f"The register's database ({where}) is empty, but this workspace has been used "
+        f"({'; '.join(signs)}). qaf will not start a blank register in it: every form would be "
+        "refused. If the database was renamed or moved, put its new address in qaf.toml "
+        "(register = …); if it was lost, ask IT to restore it from the server's backup "
+        "(pg_restore); to bring a register into it, use qaf register move. Nothing in the inbox "
+        "has been touched."
+    )
 
 
 def mark_created(ws: Workspace, location: Path | str) -> None:
@@ -110,6 +134,45 @@ def _check_intact(path: Path) -> None:
         raise database_error(e, path) from e
     if [tuple(r) for r in rows] != [("ok",)]:
         raise database_error(sqlite3.DatabaseError("database disk image is malformed"), path)
+
+
+UPGRADE_REASON = "before upgrade"
+
+
+def _already_backed_up(path: Path, folder: Path) -> bool:
+    """Whether a backup taken before an upgrade holds the register as it is now: an upgrade that
+    keeps failing (a watcher restarted every minute) then takes no copy per run, each of which
+    would push an older backup out of the newest kept."""
+    now = _state(path, immutable=False)
+    return now is not None and any(
+        UPGRADE_REASON in copy.name and _state(copy, immutable=True) == now
+        for copy in backups(folder)
+    )
+
+
+def _state(path: Path, *, immutable: bool) -> tuple[object, ...] | None:
+    """The register's layout version, change count and files read: equal for two copies of one
+    state (None if it cannot be read)."""
+    mode = "mode=ro&immutable=1" if immutable else "mode=ro"
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?{mode}", uri=True, timeout=30)
+        try:
+            tables = {str(r[0]) for r in db.execute("SELECT name FROM sqlite_master")}
+            changes = (
+                db.execute("SELECT changes FROM register_state").fetchone()
+                if "register_state" in tables
+                else None
+            )
+            return (
+                db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0],
+                changes[0] if changes else None,
+                db.execute("SELECT COUNT(*) FROM ingested_files").fetchone()[0],
+                db.execute("SELECT COUNT(*) FROM submissions").fetchone()[0],
+            )
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
 
 
 def _schema_version(path: Path) -> int:

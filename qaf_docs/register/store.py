@@ -12,14 +12,15 @@ marks the earlier one superseded. Action status updates from trackers are rows o
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from qaf_docs.errors import RegisterError
-from qaf_docs.register.addresses import is_postgres_url, redact_url, url_problem
+from qaf_docs.register.addresses import is_postgres_url, redact_url, scrub, url_problem
 from qaf_docs.register.changes import ChangeBook
-from qaf_docs.register.connection import database_error
+from qaf_docs.register.connection import database_error, has_advice
 from qaf_docs.register.derived import DerivedBook
 from qaf_docs.register.dialect import (
     Db,
@@ -76,6 +77,7 @@ class Register(
         workspace_id: str | None = None,
         network_ok: bool = False,
         take_over: bool = False,
+        refuse_blank: str | None = None,
     ) -> Register:
         """Open (creating and migrating if needed) the register at ``location``.
 
@@ -83,7 +85,9 @@ class Register(
         a register of another workspace is refused and a new one is marked as this workspace's.
         A SQLite file on a network path is refused unless ``network_ok`` (``qaf register move``
         only reads it, to move it somewhere safe). ``take_over`` makes this computer the owner
-        of a SQLite register that another computer owned (``qaf register claim``).
+        of a SQLite register that another computer owned (``qaf register claim``). With
+        ``refuse_blank``, a database that holds no register yet is refused with those words
+        instead of being made one (a workspace that has been used needs the register it had).
         """
         path = None if is_postgres_url(location) else Path(location)
         where = redact_url(str(location)) if path is None else str(path)
@@ -102,6 +106,9 @@ class Register(
         try:
             register._check_encoding()
             register._check_belongs(workspace_id, any_owner=take_over)  # before writing anything
+            if refuse_blank and "schema_migrations" not in register._db.tables():
+                raise RegisterError(refuse_blank)
+            register.read_only_user = register._db.read_only_user()
             register._migrate()
             if take_over:
                 register.claim_for_this_computer()
@@ -113,6 +120,7 @@ class Register(
             register.close()
             raise
         register.counts_changes = True
+        register.schema_known = len(MIGRATIONS)
         return register
 
     def _check_encoding(self) -> None:
@@ -137,30 +145,56 @@ class Register(
             range(1, len(MIGRATIONS) + 1)
         ):
             return  # up to date: opening to read takes no lock
-        # Each step in its own transaction, every check made inside it: writers take turns, so
-        # two computers opening a new team register at once apply each migration once.
-        for version, (name, step) in enumerate(MIGRATIONS, start=1):
-            with self.transaction() as db:
-                db.execute(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations "
-                    "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
-                )
-                if version in self._applied(db):
+        if self.read_only_user is not None:
+            raise self.read_only_error(upgrade=True)
+        # Every step in one transaction, every check made inside it: an upgrade is all or nothing
+        # (a step that fails leaves the register as the older qaf left it, which can still use
+        # it), and writers take turns, so two computers opening it at once upgrade it once.
+        with self.transaction() as db:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+            )
+            applied = self._applied(db)
+            before = max(applied, default=0)
+            for version, (name, step) in enumerate(MIGRATIONS, start=1):
+                if version in applied:
                     continue
-                step(db)
+                try:
+                    step(db)
+                except database_errors() as e:
+                    if has_advice(e):  # a full disk, a server gone: its own advice, said plainly
+                        raise database_error(e, self.where) from e
+                    raise self._upgrade_failed(version, name, e, before=before) from e
+                except Exception as e:
+                    raise self._upgrade_failed(version, name, e, before=before) from e
                 db.execute(
                     "INSERT INTO schema_migrations VALUES (?, ?, ?)", (version, name, now_iso())
                 )
+
+    def _upgrade_failed(
+        self, version: int, name: str, e: BaseException, *, before: int
+    ) -> RegisterError:
+        """What a step of an upgrade that failed means: nothing changed, and what to do."""
+        said = re.sub(r"\s+", " ", scrub(str(e))).strip() or type(e).__name__
+        kept = (
+            f"it stays as it was (schema {before}), so the qaf version that last used it can "
+            "still use it"
+            if before
+            else "it stays empty"
+        )
+        return RegisterError(
+            f"The register ({self.where}) could not be upgraded for this version of qaf (step "
+            f"{version} of {len(MIGRATIONS)}: {name}). Nothing was changed: {kept}. Tell IT and "
+            f"quote this message (for IT: {said})."
+        )
 
     def _applied(self, db: Db) -> set[int]:
         """The migrations applied; RegisterError if a newer qaf has written the register."""
         done = {int(r[0]) for r in db.execute("SELECT version FROM schema_migrations")}
         if done and max(done) > len(MIGRATIONS):
-            raise RegisterError(
-                f"The register ({self.where}) was written by a newer version of qaf (schema "
-                f"{max(done)}; this qaf knows {len(MIGRATIONS)}): upgrade qaf on this computer "
-                "to use it."
-            )
+            self.schema_known = len(MIGRATIONS)
+            raise self.newer_error(max(done))
         return done
 
     def schema_version(self) -> int:
