@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 from datetime import date, timedelta
@@ -12,6 +13,8 @@ from conftest import TODAY, complete_form, pack_docx
 
 from qaf_docs.errors import IdentityError
 from qaf_docs.frameworks import Framework
+from qaf_docs.office import form_editing as editing
+from qaf_docs.office.content_controls import W_NS
 from qaf_docs.records import AuditRecord
 from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.workspace import Workspace
@@ -251,3 +254,35 @@ def test_a_tracked_edit_of_the_case_id_shown_on_the_form_is_read_as_word_shows_i
     _rewrite_document(path, edit)
     read = read_audit_form(path, framework)
     assert read.identity.case_id == issued[0].case_id
+
+
+def test_a_rationale_pasted_from_another_form_with_its_boxes_never_sets_their_fields(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The auditor copies a passage of another audit's form, its grade and rationale boxes with
+    it, into this form's first rationale. Word keeps the pasted boxes' tags (and drops their
+    bookmarks, whose names this form already uses): the second area's grade and rationale are
+    still the ones picked and typed here, and the pasted text is part of the box it went into."""
+    first, second = framework.domains[0], framework.domains[1]
+    other = pack_docx(workspace, issued[1])
+    elsewhere = complete_form(other, framework, grade="Inadequate")
+    elsewhere.text(f"qaf_rationale_{second.key}", "Another child's plan has drifted.").save()
+    pasted = [
+        copy.deepcopy(editing.find_control(elsewhere.root, f"qaf_{box}_{second.key}"))
+        for box in ("grade", "rationale")
+    ]
+    path = pack_docx(workspace, issued[0])
+    form = complete_form(path, framework, grade="Good")
+    form.text(f"qaf_rationale_{second.key}", "The plan is reviewed monthly.")
+    box = editing.find_control(form.root, f"qaf_rationale_{first.key}")
+    box.find(f"{{{W_NS}}}sdtContent").extend(pasted)
+    form.save()
+    read = read_audit_form(path, framework)
+    assert (read.domains[1].grade, read.domains[1].rationale) == (
+        "Good",
+        "The plan is reviewed monthly.",
+    )
+    assert read.domains[0].rationale == (
+        f"Evidence for {first.title}.InadequateAnother child's plan has drifted."
+    )
+    assert read.findings == []
