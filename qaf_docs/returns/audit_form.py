@@ -8,6 +8,7 @@ a finding naming the field, never a silent blank.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -173,6 +174,15 @@ _COLUMNS = {
     "success": ("success", "measur"),
     "impact": ("impact",),
 }
+# "by 12/10/2026": a due date said as one, the word before it harmless (the date is the same).
+_DUE_BY = re.compile(r"^\s*(?:due\s+)?(?:by|on or before|no later than)\s+", re.IGNORECASE)
+
+
+def as_due_date(typed: str) -> str:
+    """The date in a due date typed as "by 12/10/2026" (the word before it dropped)."""
+    return _DUE_BY.sub("", typed, count=1)
+
+
 _TICKED = {"☒", "☑", "✓", "✔", "x", "y", "yes", "true", "immediate"}
 
 
@@ -233,7 +243,7 @@ def _read_actions(
             row_dates[due_index] if due_index is not None and due_index < len(row_dates) else None
         )
         try:
-            due_on = shown_date(due_text, stored)
+            due_on = shown_date(as_due_date(due_text), stored)
         except ValueError:
             due_on = None  # validation says why: "ASAP" and friends are a rule, not a read error
         actions.append(
