@@ -42,6 +42,11 @@ def _rewrite_document(path: Path, change: callable) -> None:  # type: ignore[val
         ("requires improvement (to be good)", "Requires improvement to be good"),
         ("RI", "Requires improvement to be good"),
         ("inadequate", "Inadequate"),
+        ("Good.", "Good"),
+        ("R.I.", "Requires improvement to be good"),
+        ("Req. Imp.", "Requires improvement to be good"),
+        ("req imp", "Requires improvement to be good"),
+        ("Inad.", "Inadequate"),
     ],
 )
 def test_grades_typed_any_way_map_to_the_scale(
@@ -286,3 +291,40 @@ def test_a_rationale_pasted_from_another_form_with_its_boxes_never_sets_their_fi
         f"Evidence for {first.title}.InadequateAnother child's plan has drifted."
     )
     assert read.findings == []
+
+
+@pytest.mark.parametrize(
+    "typed, named",
+    [
+        ("Good/RI", "two grades (Good and Requires improvement to be good)"),
+        ("Good or Outstanding", "two grades (Good and Outstanding)"),
+        ("RI - Inadequate", "two grades (Requires improvement to be good and Inadequate)"),
+    ],
+)
+def test_two_grades_typed_into_one_box_are_named_as_two(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str, named: str
+) -> None:
+    """Torn between two grades, the auditor types both over the drop-down: the note says it gives
+    two grades and that the box takes one (before, "'Good/RI' is not a grade on this
+    framework's scale", though both are)."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).choose(f"qaf_grade_{framework.domains[0].key}", typed).save()
+    form = read_audit_form(path, framework)
+    assert form.domains[0].grade is None
+    [finding] = form.findings
+    assert finding.where == f"{framework.domains[0].title}: grade"
+    assert finding.message == f"'{typed}' gives {named}; a grade box takes one"
+    assert "Choose the one grade that fits best" in finding.what_to_do
+
+
+@pytest.mark.parametrize("typed", ["G", "Re", "Goodish", "Not bad"])
+def test_a_grade_too_short_or_unlike_any_is_still_refused(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).choose(f"qaf_grade_{framework.domains[0].key}", typed).save()
+    form = read_audit_form(path, framework)
+    assert form.domains[0].grade is None
+    assert [f.message for f in form.findings] == [
+        f"'{typed}' is not a grade on this framework's scale"
+    ]
