@@ -8,14 +8,22 @@ import re
 import zipfile
 from pathlib import Path
 
+import docx
 import hostile_files as hf
 import pytest
+from conftest import complete_form, drop, pack_docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image, ImageDraw
 
 from qaf_docs.errors import UnsafeFileError
+from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.ingest import ingest_inbox
 from qaf_docs.office.parts import Limits, parse_xml, read_member, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
 
 # Words that betray a programmer's message: an admin officer cannot act on any of them.
 _TECHNICAL = re.compile(
@@ -269,3 +277,38 @@ def test_an_old_style_file_is_told_which_type_to_choose_in_save_as(
         inspect_office_file(build(tmp_path))  # type: ignore[operator]
     assert choose in caught.value.what_to_do
     assert not_this not in caught.value.what_to_do
+
+
+def test_a_form_with_a_scanned_page_pasted_in_is_read_not_called_a_zip_bomb(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A typed page scanned to an uncompressed TIFF (as many scanners save) and inserted into the
+    form in Word packs beyond 100:1, because it is mostly white paper (before, the form was
+    refused as packed like a zip bomb, 'may have been tampered with, do not open the file')."""
+    page = Image.new("L", (2480, 3508), 255)  # A4 at 300 dpi, in grey
+    pen = ImageDraw.Draw(page)
+    for y in range(200, 3300, 60):
+        pen.text((200, y), "Chronology: home visit, child seen alone, plan reviewed. " * 3, fill=0)
+    scan = workspace.root / "scan.tif"
+    page.save(scan, "TIFF")
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).save()
+    document = docx.Document(str(path))
+    document.add_picture(str(scan))
+    document.save(str(path))
+    with zipfile.ZipFile(path) as z:
+        [info] = [i for i in z.infolist() if i.filename.startswith("word/media/image")]
+        assert info.file_size > 100 * info.compress_size  # what a zip bomb looks like, too
+    drop(path, workspace.inbox)
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "accepted", outcome.findings
+    with open_register(workspace) as register:
+        assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
+
+
+def test_a_bomb_named_as_a_picture_still_unpacks_no_more_than_the_caps(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    zeros = b"\x00" * (60 * hf.MiB)
+    path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add={"word/media/image1.tiff": zeros}))
+    with pytest.raises(UnsafeFileError, match="far more data than any form holds"):
+        inspect_office_file(path)

@@ -9,8 +9,9 @@ looks at the bytes (never the extension) and refuses, with a plain-English :clas
     not a zip / truncated / damaged   zip directory missing, member data fails its CRC
     zip bombs                         member count, total and per-member unpacked size, and the
                                       ratio (for XML only past 16 MB: honest repetitive text
-                                      compresses far beyond 100:1) — all from the zip directory,
-                                      before a byte is decompressed
+                                      compresses far beyond 100:1; for pictures never: a scanned
+                                      page is mostly white) — all from the zip directory, before a
+                                      byte is decompressed
     path tricks inside the zip        "../", absolute paths, drive letters, duplicate names
     macro-enabled content             any vbaProject.bin or macro-enabled content type, any name
     XML tricks                        DOCTYPE / ENTITY anywhere (XXE, billion laughs), single
