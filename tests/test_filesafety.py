@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
@@ -18,7 +19,8 @@ from PIL import Image, ImageDraw
 
 from qaf_docs.errors import UnsafeFileError
 from qaf_docs.frameworks import Framework
-from qaf_docs.inbox.ingest import ingest_inbox
+from qaf_docs.inbox.ingest import Ingestor, ingest_inbox
+from qaf_docs.office.identity import identity_beyond_size
 from qaf_docs.office.parts import Limits, parse_xml, read_member, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.records import AuditRecord
@@ -312,3 +314,56 @@ def test_a_bomb_named_as_a_picture_still_unpacks_no_more_than_the_caps(tmp_path:
     path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add={"word/media/image1.tiff": zeros}))
     with pytest.raises(UnsafeFileError, match="far more data than any form holds"):
         inspect_office_file(path)
+
+
+def _with_photos(path: Path, count: int) -> None:
+    """Paste ``count`` phone photos into the form (noise: JPEG cannot shrink it), as Word does."""
+    document = docx.Document(str(path))
+    for n in range(count):
+        photo = path.with_name(f"photo{n}.jpg")
+        Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3)).save(photo, quality=95)
+        document.add_picture(str(photo))
+    document.save(str(path))
+
+
+def test_a_form_too_large_for_its_photos_is_refused_naming_its_audit_and_auditor(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Photos pasted in take the form over the inbox's size limit: it is refused, as before, but
+    its note names the audit and the auditor to send it back to (before, 'Audit: not identified'
+    and 'Send the file back to whoever sent it'), read by ingest and by the watcher alike."""
+    settings = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        settings.replace("max_file_mb = 25", "max_file_mb = 1"), encoding="utf-8"
+    )
+    for audit in issued[:2]:
+        complete_form(pack_docx(workspace, audit), framework).save()
+        _with_photos(pack_docx(workspace, audit), 2)
+        assert pack_docx(workspace, audit).stat().st_size > 1024 * 1024
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "with photos.docx")
+    [by_ingest] = ingest_inbox(workspace, settle_s=0.05)
+    with open_register(workspace) as register:
+        dropped = drop(pack_docx(workspace, issued[1]), workspace.inbox, "with photos 2.docx")
+        by_watch = Ingestor(workspace, register, workspace.load_settings()).process(dropped)
+        statuses = [register.audit(a.audit_ref).status for a in issued[:2]]  # type: ignore[union-attr]
+    assert statuses == ["rejected", "rejected"]  # awaiting a smaller copy
+    for outcome, audit, name in (
+        (by_ingest, issued[0], "with photos.docx"),
+        (by_watch, issued[1], "with photos 2.docx"),
+    ):
+        assert (outcome.result, outcome.audit_ref) == ("rejected", audit.audit_ref)
+        note = (workspace.rejected / f"{name}.rejected.txt").read_text(encoding="utf-8")
+        assert (
+            f"Audit:     {audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor})" in note
+        )
+        assert "The file is too large" in note and "Compress Pictures" in note
+        assert f"Send the file back to the auditor ({audit.auditor})" in note
+
+
+def test_the_identity_of_a_file_too_large_is_not_read_past_a_forms_directory(
+    tmp_path: Path,
+) -> None:
+    many = {f"word/media/p{i}.xml": b"<a/>" for i in range(3000)}
+    path = tmp_path / "many.docx"
+    path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add=many))
+    assert identity_beyond_size(path, Limits()) is None
