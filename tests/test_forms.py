@@ -10,14 +10,18 @@ from pathlib import Path
 
 import pytest
 from conftest import TODAY, complete_form, pack_docx
+from lxml import etree
 
+from qaf_docs.demo.filling import FormFiller
 from qaf_docs.errors import IdentityError
+from qaf_docs.findings import errors
 from qaf_docs.frameworks import Framework
 from qaf_docs.office import form_editing as editing
 from qaf_docs.office.content_controls import W_NS
 from qaf_docs.records import AuditRecord
 from qaf_docs.returns.audit_form import read_audit_form
-from qaf_docs.workspace import Workspace
+from qaf_docs.returns.validation import validate
+from qaf_docs.workspace import ValidationRules, Workspace
 
 
 def _rewrite_document(path: Path, change: callable) -> None:  # type: ignore[valid-type]
@@ -328,3 +332,57 @@ def test_a_grade_too_short_or_unlike_any_is_still_refused(
     assert [f.message for f in form.findings] == [
         f"'{typed}' is not a grade on this framework's scale"
     ]
+
+
+def _delete_box_and_type(filler: FormFiller, name: str, typed: str) -> None:
+    """Delete a content control as Word does (the bookmark around it goes too) and type ``typed``
+    as plain text where it was."""
+    w = f"{{{W_NS}}}"
+    box = editing.find_control(filler.root, name)
+    [start] = [b for b in filler.root.iter(f"{w}bookmarkStart") if b.get(f"{w}name") == name]
+    [end] = [
+        b for b in filler.root.iter(f"{w}bookmarkEnd") if b.get(f"{w}id") == start.get(f"{w}id")
+    ]
+    for mark in (start, end):
+        mark.getparent().remove(mark)
+    run = etree.SubElement(etree.Element(f"{w}p"), f"{w}r")
+    etree.SubElement(run, f"{w}t").text = typed
+    box.getparent().replace(box, run)
+
+
+@pytest.mark.parametrize("area", [True, False], ids=["a practice area", "overall"])
+def test_a_grade_typed_where_its_deleted_box_was_is_read_with_a_warning(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, area: bool
+) -> None:
+    """The auditor deleted the grade drop-down and typed the grade in its place: the page shows
+    the grade, so it is read from there, with a warning kept with the audit (before, 'no grade
+    chosen. Choose a grade from the list', beside the grade they had typed)."""
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    name = f"qaf_grade_{framework.domains[0].key}" if area else "qaf_overall_grade"
+    _delete_box_and_type(filler, name, "Requires improvement")
+    filler.save()
+    form = read_audit_form(path, framework)
+    grade = form.domains[0].grade if area else form.overall_grade
+    assert grade == "Requires improvement to be good"
+    where = f"{framework.domains[0].title}: grade" if area else "Overall grade"
+    [found] = form.findings
+    assert (found.severity, found.where) == ("warning", where)
+    assert "the grade box was deleted from the form; 'Requires improvement'" in found.message
+    assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
+@pytest.mark.parametrize("typed", ["", "Goodish"])
+def test_a_deleted_grade_box_with_no_grade_in_its_place_says_the_box_was_deleted(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    _delete_box_and_type(filler, f"qaf_grade_{framework.domains[1].key}", typed)
+    filler.save()
+    form = read_audit_form(path, framework)
+    found = errors(form.findings + validate(form, framework, ValidationRules(), received_on=TODAY))
+    [problem] = found
+    assert problem.where == f"{framework.domains[1].title}: grade"
+    assert problem.message.startswith("the grade box has been deleted from the form")
+    assert "where the box was" in problem.what_to_do and "Good" in problem.what_to_do

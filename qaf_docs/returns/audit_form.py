@@ -25,6 +25,7 @@ from qaf_docs.office.content_controls import W_NS
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
+from qaf_docs.returns.deleted_boxes import grade_typed_in_place, typed_grades
 from qaf_docs.returns.form_parts import (
     agency_findings,
     areas_not_in_framework,
@@ -93,8 +94,13 @@ def read_audit_form(
         value = fields.get(name)
         return value.text if value else ""
 
+    in_place = typed_grades(root, scan, framework)
+
     def grade(name: str, where: str, scale: Scale, *, may_be_na: bool = False) -> str | None:
         raw = text(name)
+        if name in in_place:  # the box deleted, the grade typed where it was
+            typed = in_place[name]
+            return grade_typed_in_place(typed, where, scale, may_be_na=may_be_na, findings=findings)
         if not raw:
             return None
         parsed = scale.parse(raw) if may_be_na else scale.parse_grade(raw)
