@@ -51,6 +51,8 @@ def _rewrite_document(path: Path, change: callable) -> None:  # type: ignore[val
         ("Req. Imp.", "Requires improvement to be good"),
         ("req imp", "Requires improvement to be good"),
         ("Inad.", "Inadequate"),
+        ("Good - see rationale", "Good"),
+        ("RI, see below", "Requires improvement to be good"),
     ],
 )
 def test_grades_typed_any_way_map_to_the_scale(

@@ -22,6 +22,11 @@ from qaf_docs.frameworks.grade_names import grades_slip
 _BETWEEN_GRADES = re.compile(r"\s*(?:[/\\&,;+]|\s-\s|\bor\b|\band\b|\bto\b(?! be\b))\s*", re.I)
 
 
+# "Good - see rationale", "RI, see below": a grade pointing at its rationale, as a tracker's
+# "Complete - see evidence" points at its evidence (folded: punctuation is gone).
+_POINTER = re.compile(r"^(?P<grade>.+?) see\b.*$")
+
+
 class Indicator(NamedTuple):
     """One indicator of a grade in one domain, e.g. ("assessment", "Inadequate", "Jargonistic")."""
 
@@ -142,6 +147,9 @@ class Scale(StrictModel):
         if not folded:
             return None
         found = self._spellings.get(folded)
+        if found is None and (pointer := _POINTER.match(folded)) is not None:
+            folded = pointer["grade"]  # "Good - see rationale": the grade, pointing at the why
+            found = self._spellings.get(folded)
         return found if found is not None else self._abbreviated(folded)
 
     def _abbreviated(self, folded: str) -> str | None:
