@@ -12,7 +12,7 @@ from pathlib import Path
 import docx
 import hostile_files as hf
 import pytest
-from conftest import complete_form, drop, pack_docx
+from conftest import complete_form, drop, pack_docx, pack_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageDraw
@@ -367,3 +367,23 @@ def test_the_identity_of_a_file_too_large_is_not_read_past_a_forms_directory(
     path = tmp_path / "many.docx"
     path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add=many))
     assert identity_beyond_size(path, Limits()) is None
+
+
+def test_a_tracker_too_large_for_its_pictures_goes_back_to_the_manager(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    settings = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        settings.replace("max_file_mb = 25", "max_file_mb = 1"), encoding="utf-8"
+    )
+    tracker = pack_xlsx(workspace, issued[0])
+    screenshot = os.urandom(2 * hf.MiB)  # a picture pasted into Excel lands in xl/media
+    tracker.write_bytes(hf.mutate(tracker.read_bytes(), add={"xl/media/image1.png": screenshot}))
+    drop(tracker, workspace.inbox, "tracker.xlsx")
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert (outcome.result, outcome.audit_ref) == ("rejected", issued[0].audit_ref)
+    note = (workspace.rejected / "tracker.xlsx.rejected.txt").read_text(encoding="utf-8")
+    assert f"Audit:     {issued[0].audit_ref}" in note and "The file is too large" in note
+    assert "Send the file back to the manager who keeps this case's action tracker" in note
+    with open_register(workspace) as register:
+        assert register.audit(issued[0].audit_ref).status == "issued"  # type: ignore[union-attr]
