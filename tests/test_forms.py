@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, complete_form, pack_docx
+from conftest import TODAY, complete_form, libreoffice_resave, pack_docx
 from lxml import etree
 
 from qaf_docs.demo.filling import FormFiller
@@ -388,3 +388,29 @@ def test_a_deleted_grade_box_with_no_grade_in_its_place_says_the_box_was_deleted
     assert problem.where == f"{framework.domains[1].title}: grade"
     assert problem.message.startswith("the grade box has been deleted from the form")
     assert "where the box was" in problem.what_to_do and "Good" in problem.what_to_do
+
+
+@pytest.mark.libreoffice
+def test_a_deleted_grade_box_and_a_pasted_one_read_alike_once_libreoffice_saves_the_form(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, tmp_path: Path
+) -> None:
+    """LibreOffice drops the tags: the grade typed where its box was is still found beside the
+    rationale, and another form's grade box pasted into a rationale stays part of its text."""
+    first, second = framework.domains[0], framework.domains[1]
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    _delete_box_and_type(filler, f"qaf_grade_{first.key}", "Inadequate")
+    _delete_box_and_type(filler, "qaf_overall_grade", "Inadequate")
+    elsewhere = complete_form(pack_docx(workspace, issued[1]), framework, grade="Outstanding")
+    pasted = copy.deepcopy(editing.find_control(elsewhere.root, f"qaf_grade_{second.key}"))
+    box = editing.find_control(filler.root, f"qaf_rationale_{first.key}")
+    box.find(f"{{{W_NS}}}sdtContent").append(pasted)
+    filler.save()
+    read = read_audit_form(libreoffice_resave(path, tmp_path / "lo"), framework)
+    assert [d.grade for d in read.domains[:2]] == ["Inadequate", "Good"]
+    assert read.overall_grade == "Inadequate"
+    assert read.domains[0].rationale == f"Evidence for {first.title}.Outstanding"
+    assert {(f.severity, f.where) for f in read.findings} == {
+        ("warning", f"{first.title}: grade"),
+        ("warning", "Overall grade"),
+    }
