@@ -414,3 +414,34 @@ def test_a_deleted_grade_box_and_a_pasted_one_read_alike_once_libreoffice_saves_
         ("warning", f"{first.title}: grade"),
         ("warning", "Overall grade"),
     }
+
+
+def test_non_breaking_hyphens_read_as_the_hyphens_the_page_shows(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Word keeps a non-breaking hyphen (Ctrl+Shift+Hyphen, or pasted from a document that had
+    one) as an element of its own: read, the rationale keeps it and a due date typed with them
+    is the date (before, 'Nonverbal', and 08-12-2026 read as the number 08122026)."""
+    due = TODAY + timedelta(days=14)
+    path = pack_docx(workspace, issued[0])
+    key = framework.domains[0].key
+    complete_form(path, framework).text(f"qaf_rationale_{key}", "RATIONALEMARK").text(
+        "qaf_action_1_due", "DUEMARK"
+    ).save()
+    hyphen = '</w:t></w:r><w:r><w:noBreakHyphen/><w:t xml:space="preserve">'
+    swaps = {
+        "RATIONALEMARK": f"Non{hyphen}verbal cues were noted.",
+        "DUEMARK": f"{due:%d}{hyphen}{due:%m}{hyphen}{due:%Y}",
+    }
+
+    def edit(xml: str) -> str:
+        for mark, marked_up in swaps.items():
+            assert xml.count(f">{mark}<") == 1
+            xml = xml.replace(f">{mark}<", f">{marked_up}<")
+        return xml
+
+    _rewrite_document(path, edit)
+    read = read_audit_form(path, framework)
+    assert read.domains[0].rationale == "Non-verbal cues were noted."
+    assert (read.actions[0].due_text, read.actions[0].due_on) == (f"{due:%d-%m-%Y}", due)
+    assert read.findings == []

@@ -40,8 +40,12 @@ def _clean(text: str, showing_placeholder: bool) -> str:
 
 
 _T, _BR, _CR, _TAB, _P = (f"{_W}{name}" for name in ("t", "br", "cr", "tab", "p"))
-_RUN_TEXT = (_T, _BR, _CR, _TAB)
-_BREAKS = (_BR, _CR, _TAB)
+# A non-breaking hyphen (Ctrl+Shift+Hyphen, or pasted from a document that had one) is an element
+# of its own, not a character of the text: "12‑10‑2026", "non‑verbal" show their hyphens.
+_NB_HYPHEN = f"{_W}noBreakHyphen"
+_SHOWN = {_BR: "\n", _CR: "\n", _TAB: "\t", _NB_HYPHEN: "-"}
+_RUN_TEXT = (_T, _BR, _CR, _TAB, _NB_HYPHEN)
+_BREAKS = (_BR, _CR, _TAB, _NB_HYPHEN)
 # Tracked changes Word drops on Accept All. Deleted text is ``w:delText`` (never read), but text
 # moved away with Track Changes on keeps its ``w:t`` inside ``w:moveFrom``: read, it would count
 # twice, here and where it was moved to. What is inside one is skipped: the walks visit it first
@@ -75,7 +79,7 @@ def _text_of(elements: Iterable[etree._Element]) -> str:
         elif tag in _STRUCK:
             struck.update(el.iter(_RUN_TEXT))
         elif tag in _BREAKS and el not in struck:
-            out.append("\t" if tag == _TAB else "\n")
+            out.append(_SHOWN[tag])
     return "".join(out)
 
 
@@ -377,7 +381,7 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
         elif tag in _STRUCK:
             struck.update(el.iter(_RUN_TEXT))
         elif el not in struck:
-            out.append("\t" if tag == _TAB else "\n")
+            out.append(_SHOWN[tag])
     if cell is not None:
         texts.append(_clean("".join(out), False))
         found.append(when)
