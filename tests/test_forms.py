@@ -445,3 +445,35 @@ def test_non_breaking_hyphens_read_as_the_hyphens_the_page_shows(
     assert read.domains[0].rationale == "Non-verbal cues were noted."
     assert (read.actions[0].due_text, read.actions[0].due_on) == (f"{due:%d-%m-%Y}", due)
     assert read.findings == []
+
+
+def test_actions_in_a_copy_of_the_actions_table_pasted_below_it_are_read(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Out of rows, the auditor copies the actions table, pastes it below (Word drops the copy's
+    bookmark) and types a new action over one of its rows, leaving the other as copied: the new
+    action is read after the others, and the copied one counts once (before, the copy was never
+    read: the new action was lost without a word)."""
+    w = f"{{{W_NS}}}"
+    due = TODAY + timedelta(days=21)
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    table = filler.actions_table()
+    pasted = copy.deepcopy(table)
+    for mark in [*pasted.iter(f"{w}bookmarkStart"), *pasted.iter(f"{w}bookmarkEnd")]:
+        mark.getparent().remove(mark)
+    row = pasted.findall(f"{w}tr")[2]
+    cells = {c: next(cell.iter(f"{w}sdt")) for c, cell in enumerate(row.findall(f"{w}tc")) if c}
+    editing.type_text(cells[1], "Book a family group conference")
+    editing.type_text(cells[2], "Social worker")
+    editing.pick_date(cells[3], due)
+    gap = etree.Element(f"{w}p")
+    table.addnext(gap)
+    gap.addnext(pasted)
+    filler.save()
+    read = read_audit_form(path, framework)
+    assert [(a.row, a.description, a.owner, a.due_on) for a in read.actions] == [
+        (1, "Action number 1", "Owner 1", TODAY + timedelta(days=7)),
+        (2, "Action number 2", "Owner 2", TODAY + timedelta(days=14)),
+        (3, "Book a family group conference", "Social worker", due),
+    ]

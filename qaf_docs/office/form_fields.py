@@ -357,7 +357,7 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
             parent = el.getparent()
             own_row = tag == _TR and parent is table
             own_cell = tag == _TC and parent is row
-            if cell is not None and (own_row or own_cell or not _inside(el, cell)):
+            if cell is not None and (own_row or own_cell or not inside(el, cell)):
                 texts.append(_clean("".join(out), False))  # the cell ends here
                 found.append(when)
                 cell = None
@@ -388,7 +388,8 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
     return rows, dates
 
 
-def _inside(element: etree._Element, holder: etree._Element) -> bool:
+def inside(element: etree._Element, holder: etree._Element) -> bool:
+    """True when ``element`` is somewhere within ``holder``."""
     return any(above is holder for above in element.iterancestors())
 
 

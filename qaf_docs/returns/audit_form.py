@@ -230,6 +230,28 @@ def _column_map(header: list[str]) -> dict[str, int] | None:
     return found if {"description", "owner"} <= found.keys() else None
 
 
+def _more_actions_tables(
+    root: etree._Element, first: etree._Element, header: list[str]
+) -> list[etree._Element]:
+    """Further tables headed as the actions table is: a copy of it pasted below to make room for
+    more actions (Word drops the copy's bookmark). Their rows are actions too, never left out."""
+    wanted = [_heading(h) for h in header]
+    found: list[etree._Element] = []
+    for other in ff.tables(root):
+        if other is first or ff.inside(other, first) or ff.inside(first, other):
+            continue
+        if any(ff.inside(other, earlier) for earlier in found):
+            continue
+        rows = ff.table_rows(other)
+        if rows and [_heading(h) for h in rows[0]] == wanted:
+            found.append(other)
+    return found
+
+
+def _heading(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _read_actions(
     root: etree._Element, scan: ff.FormScan, findings: list[Finding]
 ) -> list[ActionRow]:
@@ -248,15 +270,24 @@ def _read_actions(
     rows, dates = ff.table_cells(table)
     columns = _column_map(rows[0]) or {"description": 1, "owner": 2, "due": 3}
     actions: list[ActionRow] = []
+    seen: set[tuple[str, str, str]] = set()
+    own = len(rows)  # the rows after these are the further tables'
+    for more in _more_actions_tables(root, table, rows[0]):
+        more_rows, more_dates = ff.table_cells(more)
+        rows += more_rows[1:]  # its header is the first table's, and not an action
+        dates += more_dates[1:]
 
     def cell(row: list[str], key: str) -> str:
         i = columns.get(key)
         return row[i] if i is not None and i < len(row) else ""
 
-    for row_cells, row_dates in zip(rows[1:], dates[1:], strict=True):
+    for at, (row_cells, row_dates) in enumerate(zip(rows[1:], dates[1:], strict=True), start=1):
         description, owner, due_text = (cell(row_cells, k) for k in ("description", "owner", "due"))
         if not (description or owner or due_text):
             continue  # an unused row; a lone number in the No. column is not content
+        if at >= own and (description, owner, due_text) in seen:
+            continue  # a filled row copied with the table: one action, not two
+        seen.add((description, owner, due_text))
         number = len(actions) + 1
         due_index = columns.get("due")
         stored = (
