@@ -2,8 +2,8 @@
 
 Word lets a content control be deleted (select it, press Delete) and the grade typed as plain
 text in its place. Its tag and bookmark go with it, so the reader finds no field; the page still
-shows the grade. It is read from where the box stood: in a practice area, the lines of the
-rationale's cell above the rationale box; overall, the cell right of the one labelled "Overall
+shows the grade. It is read from where the box stood: in a practice area, the line of the
+rationale's cell just above the rationale box; overall, the cell right of the one labelled "Overall
 grade". A grade read there is kept with a warning; none there, or one not on the scale, is an
 error saying the box was deleted, not "no grade chosen" (the person sees the grade they typed).
 """
@@ -44,20 +44,20 @@ def typed_grades(root: etree._Element, scan: ff.FormScan, framework: Framework) 
 
 
 def _above(starts: list[etree._Element]) -> str | None:
-    """The text of the lines above the rationale box in its own cell (None outside a table)."""
+    """The text of the line above the rationale box in its own cell (None outside a table)."""
     if not starts:
         return None
     paragraph = next(starts[0].iterancestors(_P), None)
     cell = paragraph.getparent() if paragraph is not None else None
     if paragraph is None or cell is None or cell.tag != _TC:
         return None
-    lines: list[str] = []
+    line = ""  # the line just above: where the box stood (a council's prompts may be higher up)
     for child in cell:
         if child is paragraph:
             break
         if child.tag == _P:
-            lines.append(ff.visible_text(child))
-    return _LABEL.sub("", " ".join(" ".join(lines).split()), count=1)
+            line = ff.visible_text(child)
+    return _LABEL.sub("", " ".join(line.split()), count=1)
 
 
 def _beside_label(root: etree._Element) -> str | None:
