@@ -477,3 +477,21 @@ def test_actions_in_a_copy_of_the_actions_table_pasted_below_it_are_read(
         (2, "Action number 2", "Owner 2", TODAY + timedelta(days=14)),
         (3, "Book a family group conference", "Social worker", due),
     ]
+
+
+def test_a_deleted_grade_box_is_read_on_its_own_line_below_a_councils_prompts(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A council's template prints a prompt above the grade in the same cell: the grade typed
+    where the deleted box stood is read from its own line, not run together with the prompt."""
+    w = f"{{{W_NS}}}"
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    name = f"qaf_grade_{framework.domains[0].key}"
+    line = next(editing.find_control(filler.root, name).iterancestors(f"{w}p"))
+    prompt = etree.Element(f"{w}p")
+    etree.SubElement(etree.SubElement(prompt, f"{w}r"), f"{w}t").text = "Is the plan up to date?"
+    line.addprevious(prompt)
+    _delete_box_and_type(filler, name, "Good")
+    filler.save()
+    assert read_audit_form(path, framework).domains[0].grade == "Good"
