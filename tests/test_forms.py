@@ -495,3 +495,37 @@ def test_a_deleted_grade_box_is_read_on_its_own_line_below_a_councils_prompts(
     _delete_box_and_type(filler, name, "Good")
     filler.save()
     assert read_audit_form(path, framework).domains[0].grade == "Good"
+
+
+def _paste_over_box(filler: FormFiller, name: str, lines: list[str]) -> None:
+    """Select the box's whole line (a triple click) and paste paragraphs over it, as Word does:
+    the box and its bookmark go, the pasted paragraphs stand where its line was."""
+    w = f"{{{W_NS}}}"
+    line = next(editing.find_control(filler.root, name).iterancestors(f"{w}p"))
+    for text in lines:
+        paragraph = etree.Element(f"{w}p")
+        etree.SubElement(etree.SubElement(paragraph, f"{w}r"), f"{w}t").text = text
+        line.addprevious(paragraph)
+    line.getparent().remove(line)
+
+
+@pytest.mark.parametrize("area", [True, False], ids=["a practice area", "overall"])
+def test_a_rationale_pasted_over_its_whole_box_is_read_where_the_box_was(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, area: bool
+) -> None:
+    """The auditor selects the rationale's line with a triple click and pastes two paragraphs
+    from their notes: Word replaces the box. The pasted rationale is read from where the box was,
+    with a warning (before, 'the grade has no rationale', beside the rationale on the page)."""
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    name = f"qaf_rationale_{framework.domains[0].key}" if area else "qaf_overall_rationale"
+    pasted = ["Visits are regular and purposeful.", "The plan was reviewed in October."]
+    _paste_over_box(filler, name, pasted)
+    filler.save()
+    form = read_audit_form(path, framework)
+    said = form.domains[0].rationale if area else form.overall_rationale
+    assert said == "\n".join(pasted)
+    where = f"{framework.domains[0].title}: rationale" if area else "Overall rationale"
+    [found] = form.findings
+    assert (found.severity, found.where) == ("warning", where)
+    assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []

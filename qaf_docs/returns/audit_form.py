@@ -25,7 +25,12 @@ from qaf_docs.office.content_controls import W_NS
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
-from qaf_docs.returns.deleted_boxes import grade_typed_in_place, typed_grades
+from qaf_docs.returns.deleted_boxes import (
+    grade_typed_in_place,
+    rationale_in_place,
+    typed_grades,
+    typed_rationales,
+)
 from qaf_docs.returns.form_parts import (
     agency_findings,
     areas_not_in_framework,
@@ -95,6 +100,12 @@ def read_audit_form(
         return value.text if value else ""
 
     in_place = typed_grades(root, scan, framework)
+    pasted = typed_rationales(root, scan, framework)
+
+    def rationale(name: str, where: str) -> str:
+        if name in pasted:  # the box replaced by text pasted over it
+            return rationale_in_place(pasted[name], where, findings)
+        return text(name)
 
     def grade(name: str, where: str, scale: Scale, *, may_be_na: bool = False) -> str | None:
         raw = text(name)
@@ -145,7 +156,7 @@ def read_audit_form(
             key=d.key,
             title=d.title,
             grade=grade(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale, may_be_na=True),
-            rationale=text(f"qaf_rationale_{d.key}"),
+            rationale=rationale(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
             indicators=ticked_indicators(fields, framework, d.key),
             moderated_grade=grade(
                 f"qaf_modgrade_{d.key}",
@@ -165,7 +176,7 @@ def read_audit_form(
         identity=identity,
         domains=domains,
         overall_grade=grade("qaf_overall_grade", "Overall grade", framework.scale),
-        overall_rationale=text("qaf_overall_rationale"),
+        overall_rationale=rationale("qaf_overall_rationale", "Overall rationale"),
         audit_date=when("qaf_audit_date", "Date of audit"),
         practitioner_present=present.checked if present else None,
         texts=_section_texts(framework, text),

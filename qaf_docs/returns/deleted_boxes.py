@@ -23,6 +23,8 @@ from qaf_docs.office.content_controls import W_NS
 _P, _TC, _TR = (f"{{{W_NS}}}{name}" for name in ("p", "tc", "tr"))
 _OVERALL = "qaf_overall_grade"
 _OVERALL_LABELS = ("overall grade", "overall grade:")
+_OVERALL_RATIONALE = "qaf_overall_rationale"
+_OVERALL_RATIONALE_LABELS = ("overall rationale", "overall rationale:")
 _LABEL = re.compile(r"^\s*grade\s*[:\-]?\s*", re.IGNORECASE)
 
 
@@ -43,6 +45,50 @@ def typed_grades(root: etree._Element, scan: ff.FormScan, framework: Framework) 
     return typed
 
 
+def typed_rationales(
+    root: etree._Element, scan: ff.FormScan, framework: Framework
+) -> dict[str, str]:
+    """The text where each rationale box was, where the box is gone and text stands in its place:
+    a rationale pasted over the whole box (a paragraph selected with a triple click, then pasted)
+    replaces it. In a practice area, the lines of the grade's cell below the grade; overall, the
+    cell right of "Overall rationale"."""
+    typed: dict[str, str] = {}
+    for d in framework.domains:
+        name = f"qaf_rationale_{d.key}"
+        if name not in scan.fields:
+            found = _below(scan.bookmarks.get(f"qaf_grade_{d.key}", []))
+            if found:
+                typed[name] = found
+    if _OVERALL_RATIONALE not in scan.fields:
+        beside = _beside_label(root, _OVERALL_RATIONALE_LABELS)
+        if beside:
+            typed[_OVERALL_RATIONALE] = beside
+    return typed
+
+
+def rationale_in_place(text: str, where: str, findings: list[Finding]) -> str:
+    """``text``, found where a deleted rationale box was, said with a warning."""
+    findings.append(
+        Finding(
+            "warning",
+            where,
+            "the rationale box was replaced by pasted text; the text where it was is recorded "
+            "as the rationale",
+        )
+    )
+    return text
+
+
+def _below(starts: list[etree._Element]) -> str:
+    """The text of the lines below the grade box in its own cell ("" outside a table)."""
+    paragraph = next(starts[0].iterancestors(_P), None) if starts else None
+    cell = paragraph.getparent() if paragraph is not None else None
+    if paragraph is None or cell is None or cell.tag != _TC:
+        return ""
+    lines = [ff.visible_text(p) for p in paragraph.itersiblings() if p.tag == _P]
+    return "\n".join(line.strip() for line in lines if line.strip())
+
+
 def _above(starts: list[etree._Element]) -> str | None:
     """The text of the line above the rationale box in its own cell (None outside a table)."""
     if not starts:
@@ -60,12 +106,14 @@ def _above(starts: list[etree._Element]) -> str | None:
     return _LABEL.sub("", " ".join(line.split()), count=1)
 
 
-def _beside_label(root: etree._Element) -> str | None:
+def _beside_label(root: etree._Element, labels: tuple[str, ...] = ()) -> str | None:
     for row in root.iter(_TR):
         cells = [c for c in row if c.tag == _TC]
         for label, value in itertools.pairwise(cells):
-            if " ".join(ff.visible_text(label).split()).casefold() in _OVERALL_LABELS:
-                return " ".join(ff.visible_text(value).split())
+            if " ".join(ff.visible_text(label).split()).casefold() in (labels or _OVERALL_LABELS):
+                shown = ff.visible_text(value)
+                lines = [" ".join(line.split()) for line in shown.split("\n")]
+                return "\n".join(line for line in lines if line) if labels else " ".join(lines)
     return None
 
 
