@@ -529,3 +529,42 @@ def test_a_rationale_pasted_over_its_whole_box_is_read_where_the_box_was(
     [found] = form.findings
     assert (found.severity, found.where) == ("warning", where)
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
+def test_a_moderation_typed_where_its_deleted_boxes_were_is_read(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The moderator deletes the moderated grade drop-down and the date picker and types both in
+    their place: the moderation is read, with a warning for each (before, no moderated grade and
+    no date: the moderation was not there to record, though the page shows it)."""
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    filler.text("qaf_moderator", "M. Oderator").text("qaf_moderation_reason", "Evidence seen.")
+    _delete_box_and_type(filler, "qaf_moderated_grade", "Requires improvement")
+    _delete_box_and_type(filler, "qaf_moderation_date", f"{TODAY:%d/%m/%Y}")
+    _delete_box_and_type(filler, "qaf_audit_date", f"{TODAY:%d.%m.%y}")
+    filler.save()
+    form = read_audit_form(path, framework)
+    assert (form.moderated_grade, form.moderation_date) == (
+        "Requires improvement to be good",
+        TODAY,
+    )
+    assert form.audit_date == TODAY
+    assert {(f.severity, f.where) for f in form.findings} == {
+        ("warning", "Moderated grade"),
+        ("warning", "Date moderated"),
+        ("warning", "Date of audit"),
+    }
+
+
+def test_a_date_typed_wrongly_where_its_deleted_picker_was_says_so(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    _delete_box_and_type(filler, "qaf_audit_date", "next Tues")
+    filler.save()
+    [found] = read_audit_form(path, framework).findings
+    assert (found.severity, found.where) == ("error", "Date of audit")
+    assert found.message.startswith("the date picker has been deleted from the form, and")
+    assert "'next Tues'" in found.message and "day/month/year" in found.what_to_do

@@ -26,10 +26,10 @@ from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
 from qaf_docs.returns.deleted_boxes import (
+    date_typed_in_place,
     grade_typed_in_place,
-    rationale_in_place,
-    typed_grades,
-    typed_rationales,
+    text_in_place,
+    typed_in_place,
 )
 from qaf_docs.returns.form_parts import (
     agency_findings,
@@ -95,17 +95,13 @@ def read_audit_form(
     identity = read_identity(source, visible_ref, limits, visible_case_id=labelled_value(root))
     findings: list[Finding] = []
 
-    def text(name: str) -> str:
+    in_place = typed_in_place(root, scan, framework)  # what stands where a deleted box was
+
+    def text(name: str, where: str = "") -> str:
+        if where and name in in_place:
+            return text_in_place(in_place[name], where, findings)
         value = fields.get(name)
         return value.text if value else ""
-
-    in_place = typed_grades(root, scan, framework)
-    pasted = typed_rationales(root, scan, framework)
-
-    def rationale(name: str, where: str) -> str:
-        if name in pasted:  # the box replaced by text pasted over it
-            return rationale_in_place(pasted[name], where, findings)
-        return text(name)
 
     def grade(name: str, where: str, scale: Scale, *, may_be_na: bool = False) -> str | None:
         raw = text(name)
@@ -142,6 +138,8 @@ def read_audit_form(
         return parsed
 
     def when(name: str, where: str) -> date | None:
+        if name in in_place:
+            return date_typed_in_place(in_place[name], where, findings)
         value = fields.get(name)
         if value is None:
             return None
@@ -156,7 +154,7 @@ def read_audit_form(
             key=d.key,
             title=d.title,
             grade=grade(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale, may_be_na=True),
-            rationale=rationale(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
+            rationale=text(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
             indicators=ticked_indicators(fields, framework, d.key),
             moderated_grade=grade(
                 f"qaf_modgrade_{d.key}",
@@ -176,13 +174,13 @@ def read_audit_form(
         identity=identity,
         domains=domains,
         overall_grade=grade("qaf_overall_grade", "Overall grade", framework.scale),
-        overall_rationale=rationale("qaf_overall_rationale", "Overall rationale"),
+        overall_rationale=text("qaf_overall_rationale", "Overall rationale"),
         audit_date=when("qaf_audit_date", "Date of audit"),
         practitioner_present=present.checked if present else None,
         texts=_section_texts(framework, text),
-        moderator=text("qaf_moderator"),
+        moderator=text("qaf_moderator", "Moderator"),
         moderated_grade=grade("qaf_moderated_grade", "Moderated grade", framework.scale),
-        moderation_reason=text("qaf_moderation_reason"),
+        moderation_reason=text("qaf_moderation_reason", "Moderation: reason"),
         moderation_date=when("qaf_moderation_date", "Date moderated"),
         actions=_read_actions(root, scan, findings),
         findings=findings,
