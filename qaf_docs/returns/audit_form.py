@@ -212,7 +212,35 @@ def as_due_date(typed: str) -> str:
     return _DUE_BY.sub("", typed, count=1)
 
 
-_TICKED = {"☒", "☑", "✓", "✔", "x", "y", "yes", "true", "immediate"}
+_TICKED = {
+    "☒",
+    "☑",
+    "✓",
+    "✔",
+    "x",
+    "y",
+    "yes",
+    "true",
+    "immediate",
+    "immediately",
+    "tick",
+    "ticked",
+}
+_NOT_TICKED = {"☐", "n", "no", "false", "not", "na", "none"}
+_FIRST_WORD = re.compile(r"[a-z]+|[☒☑✓✔☐]")
+
+
+def _immediate(typed: str) -> bool | None:
+    """Whether the Immediate column says so: a tick, or words typed in a row added without the
+    check box ("Yes.", "Yes - within 5 days", "No"); None when it says neither."""
+    folded = typed.strip().lower()
+    if not folded or folded in _NOT_TICKED:
+        return False
+    if folded in _TICKED:
+        return True
+    first = _FIRST_WORD.search(folded)
+    word = first.group(0) if first else ""
+    return True if word in _TICKED else False if word in _NOT_TICKED else None
 
 
 def _actions_table(root: etree._Element, scan: ff.FormScan) -> etree._Element | None:
@@ -298,6 +326,17 @@ def _read_actions(
             continue  # a filled row copied with the table: one action, not two
         seen.add((description, owner, due_text))
         number = len(actions) + 1
+        immediate = _immediate(cell(row_cells, "immediate"))
+        if immediate is None:
+            findings.append(
+                Finding(
+                    "error",
+                    f"Action row {number}: immediate",
+                    f"'{cell(row_cells, 'immediate')}' does not say whether the action is immediate",
+                    "Tick the box, or type Yes, for an action to be done at once; else leave it "
+                    "empty or type No.",
+                )
+            )
         due_index = columns.get("due")
         stored = (
             row_dates[due_index] if due_index is not None and due_index < len(row_dates) else None
@@ -313,7 +352,7 @@ def _read_actions(
                 owner,
                 due_on,
                 due_text,
-                immediate=cell(row_cells, "immediate").strip().lower() in _TICKED,
+                immediate=immediate is True,
                 success_criteria=cell(row_cells, "success"),
                 impact_on_child=cell(row_cells, "impact"),
             )
