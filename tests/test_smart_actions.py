@@ -149,7 +149,14 @@ def _add_plain_row(path: Path, cells: list[str]) -> None:
 
 @pytest.mark.parametrize(
     "typed, immediate",
-    [("Yes.", True), ("Yes - within 5 days", True), ("Y", True), ("No", False), ("", False)],
+    [
+        ("Yes.", True),
+        ("Yes - within 5 days", True),
+        ("Y", True),
+        ("No", False),
+        ("-", False),
+        ("", False),
+    ],
 )
 def test_immediate_typed_in_a_row_added_without_its_box_is_read(
     workspace: Workspace,

@@ -239,7 +239,9 @@ def _immediate(typed: str) -> bool | None:
     if folded in _TICKED:
         return True
     first = _FIRST_WORD.search(folded)
-    word = first.group(0) if first else ""
+    if first is None:
+        return False  # a dash or a stroke: the column's way of saying no
+    word = first.group(0)
     return True if word in _TICKED else False if word in _NOT_TICKED else None
 
 
