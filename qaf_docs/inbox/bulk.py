@@ -221,7 +221,7 @@ class BulkIngestor(Ingestor):
         concern = checks.Concern()
         if reading.form is not None:
             found += checks.form_lifecycle_findings(
-                self.register, reading.form, audit, framework, self.settings
+                self.register, reading.form, audit, framework, self.settings, path.name
             )
             concern = checks.record_concern(self.register, audit, reading.form, framework)
         elif reading.tracker is not None:

@@ -174,7 +174,7 @@ class Ingestor:
             with self.register.transaction():
                 self._not_recorded_meanwhile(digest)
                 found += checks.form_lifecycle_findings(
-                    self.register, form, audit, framework, self.settings
+                    self.register, form, audit, framework, self.settings, path.name
                 )
                 concern = checks.record_concern(self.register, audit, form, framework)
                 if not errors(found):
