@@ -387,3 +387,38 @@ def test_a_tracker_too_large_for_its_pictures_goes_back_to_the_manager(
     assert "Send the file back to the manager who keeps this case's action tracker" in note
     with open_register(workspace) as register:
         assert register.audit(issued[0].audit_ref).status == "issued"  # type: ignore[union-attr]
+
+
+def test_a_form_left_marked_as_final_with_editing_restricted_is_read(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """'Mark as Final' (a custom property Word adds) and 'Restrict Editing' (a password hash in the
+    settings, not encryption) leave the form readable: it is recorded, not refused."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).save()
+    parts = hf.members(path.read_bytes())
+    protect = (
+        b'<w:documentProtection w:edit="readOnly" w:enforcement="1" w:cryptProviderType="rsaAES" '
+        b'w:cryptAlgorithmClass="hash" w:cryptAlgorithmType="typeAny" w:cryptAlgorithmSid="14" '
+        b'w:cryptSpinCount="100000" w:hash="bXlIYXNo" w:salt="bXlTYWx0"/>'
+    )
+    settings = parts["word/settings.xml"]
+    at = settings.index(b"<w:zoom")
+    final = (
+        b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="90" name="_MarkAsFinal">'
+        b"<vt:bool>true</vt:bool></property></Properties>"
+    )
+    path.write_bytes(
+        hf.rezip(
+            {
+                **parts,
+                "word/settings.xml": settings[:at] + protect + settings[at:],
+                "docProps/custom.xml": parts["docProps/custom.xml"].replace(
+                    b"</Properties>", final
+                ),
+            }
+        )
+    )
+    drop(path, workspace.inbox)
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "accepted", outcome.findings
