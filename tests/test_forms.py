@@ -568,3 +568,29 @@ def test_a_date_typed_wrongly_where_its_deleted_picker_was_says_so(
     assert (found.severity, found.where) == ("error", "Date of audit")
     assert found.message.startswith("the date picker has been deleted from the form, and")
     assert "'next Tues'" in found.message and "day/month/year" in found.what_to_do
+
+
+def test_a_rationale_written_as_a_margin_comment_is_named_beside_the_empty_box(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The auditor writes the rationale as a comment (Review > New Comment) on the empty box: the
+    box is still empty, and the note says the comment is not read and to copy it into the box
+    (before, only 'has no rationale', with the rationale there on screen)."""
+    w = f"{{{W_NS}}}"
+    first = framework.domains[0]
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework).text(f"qaf_rationale_{first.key}", "")
+    box = editing.find_control(filler.root, f"qaf_rationale_{first.key}")
+    box.addprevious(etree.Element(f"{w}commentRangeStart", {f"{w}id": "0"}))
+    box.addnext(etree.Element(f"{w}commentRangeEnd", {f"{w}id": "0"}))
+    reference = etree.SubElement(etree.Element(f"{w}p"), f"{w}r")
+    etree.SubElement(reference, f"{w}commentReference", {f"{w}id": "0"})
+    box.getnext().addnext(reference)
+    filler.save()
+    read = read_audit_form(path, framework)
+    [found] = read.findings
+    assert (found.severity, found.where) == ("warning", f"{first.title}: rationale")
+    assert "comments are not read" in found.message
+    assert "Copy the rationale from the comment into the box" in found.what_to_do
+    problems = errors(validate(read, framework, ValidationRules(), received_on=TODAY))
+    assert [p.where for p in problems] == [f"{first.title}: rationale"]

@@ -37,6 +37,7 @@ from qaf_docs.returns.form_parts import (
     not_applicable_refused,
     ticked_indicators,
 )
+from qaf_docs.returns.margin_comments import comments_beside_empty_boxes
 
 # Sections read as their own parts (agency sections, the moderation table), not as one text box.
 _NOT_TEXT = ("agency_contributions", "moderation")
@@ -166,6 +167,8 @@ def read_audit_form(
         for d in framework.domains
     ]
     findings += areas_not_in_framework(fields, framework)
+    overall_rationale = text("qaf_overall_rationale", "Overall rationale")
+    findings += comments_beside_empty_boxes(scan, domains, overall_rationale)
     sections = framework.sections
     missing = fields.get(tags.MISSING_HISTORY) if sections.missing_historical_information else None
     present = fields.get("qaf_practitioner_present")
@@ -174,7 +177,7 @@ def read_audit_form(
         identity=identity,
         domains=domains,
         overall_grade=grade("qaf_overall_grade", "Overall grade", framework.scale),
-        overall_rationale=text("qaf_overall_rationale", "Overall rationale"),
+        overall_rationale=overall_rationale,
         audit_date=when("qaf_audit_date", "Date of audit"),
         practitioner_present=present.checked if present else None,
         texts=_section_texts(framework, text),
