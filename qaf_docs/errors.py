@@ -170,6 +170,11 @@ class UnsafeFileError(SubmissionError):
     )
 
 
+class TooLargeError(UnsafeFileError):
+    """The file is over the inbox's size limit (pictures pasted in, most often); it may still be
+    an ordinary form whose identity can be read, so that its note says whose it is."""
+
+
 class IdentityError(SubmissionError):
     """The file carries no audit identity, or names an audit this workspace does not know."""
 

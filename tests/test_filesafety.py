@@ -4,18 +4,28 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import zipfile
 from pathlib import Path
 
+import docx
 import hostile_files as hf
 import pytest
+from conftest import complete_form, drop, pack_docx, pack_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from PIL import Image, ImageDraw
 
 from qaf_docs.errors import UnsafeFileError
+from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.ingest import Ingestor, ingest_inbox
+from qaf_docs.office.identity import identity_beyond_size
 from qaf_docs.office.parts import Limits, parse_xml, read_member, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
+from qaf_docs.records import AuditRecord
+from qaf_docs.register.location import open_register
+from qaf_docs.workspace import Workspace
 
 # Words that betray a programmer's message: an admin officer cannot act on any of them.
 _TECHNICAL = re.compile(
@@ -269,3 +279,146 @@ def test_an_old_style_file_is_told_which_type_to_choose_in_save_as(
         inspect_office_file(build(tmp_path))  # type: ignore[operator]
     assert choose in caught.value.what_to_do
     assert not_this not in caught.value.what_to_do
+
+
+def test_a_form_with_a_scanned_page_pasted_in_is_read_not_called_a_zip_bomb(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A typed page scanned to an uncompressed TIFF (as many scanners save) and inserted into the
+    form in Word packs beyond 100:1, because it is mostly white paper (before, the form was
+    refused as packed like a zip bomb, 'may have been tampered with, do not open the file')."""
+    page = Image.new("L", (2480, 3508), 255)  # A4 at 300 dpi, in grey
+    pen = ImageDraw.Draw(page)
+    for y in range(200, 3300, 60):
+        pen.text((200, y), "Chronology: home visit, child seen alone, plan reviewed. " * 3, fill=0)
+    scan = workspace.root / "scan.tif"
+    page.save(scan, "TIFF")
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).save()
+    document = docx.Document(str(path))
+    document.add_picture(str(scan))
+    document.save(str(path))
+    with zipfile.ZipFile(path) as z:
+        [info] = [i for i in z.infolist() if i.filename.startswith("word/media/image")]
+        assert info.file_size > 100 * info.compress_size  # what a zip bomb looks like, too
+    drop(path, workspace.inbox)
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "accepted", outcome.findings
+    with open_register(workspace) as register:
+        assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
+
+
+def test_a_bomb_named_as_a_picture_still_unpacks_no_more_than_the_caps(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.docx"
+    zeros = b"\x00" * (60 * hf.MiB)
+    path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add={"word/media/image1.tiff": zeros}))
+    with pytest.raises(UnsafeFileError, match="far more data than any form holds"):
+        inspect_office_file(path)
+
+
+def _with_photos(path: Path, count: int) -> None:
+    """Paste ``count`` phone photos into the form (noise: JPEG cannot shrink it), as Word does."""
+    document = docx.Document(str(path))
+    for n in range(count):
+        photo = path.with_name(f"photo{n}.jpg")
+        Image.frombytes("RGB", (700, 700), os.urandom(700 * 700 * 3)).save(photo, quality=95)
+        document.add_picture(str(photo))
+    document.save(str(path))
+
+
+def test_a_form_too_large_for_its_photos_is_refused_naming_its_audit_and_auditor(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Photos pasted in take the form over the inbox's size limit: it is refused, as before, but
+    its note names the audit and the auditor to send it back to (before, 'Audit: not identified'
+    and 'Send the file back to whoever sent it'), read by ingest and by the watcher alike."""
+    settings = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        settings.replace("max_file_mb = 25", "max_file_mb = 1"), encoding="utf-8"
+    )
+    for audit in issued[:2]:
+        complete_form(pack_docx(workspace, audit), framework).save()
+        _with_photos(pack_docx(workspace, audit), 2)
+        assert pack_docx(workspace, audit).stat().st_size > 1024 * 1024
+    drop(pack_docx(workspace, issued[0]), workspace.inbox, "with photos.docx")
+    [by_ingest] = ingest_inbox(workspace, settle_s=0.05)
+    with open_register(workspace) as register:
+        dropped = drop(pack_docx(workspace, issued[1]), workspace.inbox, "with photos 2.docx")
+        by_watch = Ingestor(workspace, register, workspace.load_settings()).process(dropped)
+        statuses = [register.audit(a.audit_ref).status for a in issued[:2]]  # type: ignore[union-attr]
+    assert statuses == ["rejected", "rejected"]  # awaiting a smaller copy
+    for outcome, audit, name in (
+        (by_ingest, issued[0], "with photos.docx"),
+        (by_watch, issued[1], "with photos 2.docx"),
+    ):
+        assert (outcome.result, outcome.audit_ref) == ("rejected", audit.audit_ref)
+        note = (workspace.rejected / f"{name}.rejected.txt").read_text(encoding="utf-8")
+        assert (
+            f"Audit:     {audit.audit_ref} (case {audit.case_id}, auditor {audit.auditor})" in note
+        )
+        assert "The file is too large" in note and "Compress Pictures" in note
+        assert f"Send the file back to the auditor ({audit.auditor})" in note
+
+
+def test_the_identity_of_a_file_too_large_is_not_read_past_a_forms_directory(
+    tmp_path: Path,
+) -> None:
+    many = {f"word/media/p{i}.xml": b"<a/>" for i in range(3000)}
+    path = tmp_path / "many.docx"
+    path.write_bytes(hf.mutate(hf.valid_docx_bytes(), add=many))
+    assert identity_beyond_size(path, Limits()) is None
+
+
+def test_a_tracker_too_large_for_its_pictures_goes_back_to_the_manager(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    settings = workspace.settings_path.read_text(encoding="utf-8")
+    workspace.settings_path.write_text(
+        settings.replace("max_file_mb = 25", "max_file_mb = 1"), encoding="utf-8"
+    )
+    tracker = pack_xlsx(workspace, issued[0])
+    screenshot = os.urandom(2 * hf.MiB)  # a picture pasted into Excel lands in xl/media
+    tracker.write_bytes(hf.mutate(tracker.read_bytes(), add={"xl/media/image1.png": screenshot}))
+    drop(tracker, workspace.inbox, "tracker.xlsx")
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert (outcome.result, outcome.audit_ref) == ("rejected", issued[0].audit_ref)
+    note = (workspace.rejected / "tracker.xlsx.rejected.txt").read_text(encoding="utf-8")
+    assert f"Audit:     {issued[0].audit_ref}" in note and "The file is too large" in note
+    assert "Send the file back to the manager who keeps this case's action tracker" in note
+    with open_register(workspace) as register:
+        assert register.audit(issued[0].audit_ref).status == "issued"  # type: ignore[union-attr]
+
+
+def test_a_form_left_marked_as_final_with_editing_restricted_is_read(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """'Mark as Final' (a custom property Word adds) and 'Restrict Editing' (a password hash in the
+    settings, not encryption) leave the form readable: it is recorded, not refused."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).save()
+    parts = hf.members(path.read_bytes())
+    protect = (
+        b'<w:documentProtection w:edit="readOnly" w:enforcement="1" w:cryptProviderType="rsaAES" '
+        b'w:cryptAlgorithmClass="hash" w:cryptAlgorithmType="typeAny" w:cryptAlgorithmSid="14" '
+        b'w:cryptSpinCount="100000" w:hash="bXlIYXNo" w:salt="bXlTYWx0"/>'
+    )
+    settings = parts["word/settings.xml"]
+    at = settings.index(b"<w:zoom")
+    final = (
+        b'<property fmtid="{D5CDD505-2E9C-101B-9397-08002B2CF9AE}" pid="90" name="_MarkAsFinal">'
+        b"<vt:bool>true</vt:bool></property></Properties>"
+    )
+    path.write_bytes(
+        hf.rezip(
+            {
+                **parts,
+                "word/settings.xml": settings[:at] + protect + settings[at:],
+                "docProps/custom.xml": parts["docProps/custom.xml"].replace(
+                    b"</Properties>", final
+                ),
+            }
+        )
+    )
+    drop(path, workspace.inbox)
+    [outcome] = ingest_inbox(workspace, settle_s=0.05)
+    assert outcome.result == "accepted", outcome.findings

@@ -63,12 +63,28 @@ def _plain_control(sdt: etree._Element) -> ff.FieldValue | None:
     return ff.FieldValue(name, ff._clean(raw, showing), date_value=_plain_date(pr))
 
 
+def _plain_rank(sdt: etree._Element, name: str) -> int:
+    """0: its own bookmark wraps it; 1: no bookmark does; 2: inside another qaf box (pasted)."""
+    for above in sdt.iterancestors(f"{W}sdt"):
+        tag = above.find(f"{W}sdtPr/{W}tag")
+        if tag is not None and tag.get(f"{W}val", "").startswith(FIELD_PREFIX):
+            return 2
+    before = sdt.getprevious()
+    marks = [*([before] if before is not None else []), *sdt.iter(f"{W}bookmarkStart")]
+    own = any(m.tag == f"{W}bookmarkStart" and m.get(f"{W}name") == name for m in marks)
+    return 0 if own else 1
+
+
 def plain_fields(root: etree._Element) -> dict[str, ff.FieldValue]:
     fields: dict[str, ff.FieldValue] = {}
+    ranks: dict[str, int] = {}
     for sdt in root.iter(f"{W}sdt"):
         value = _plain_control(sdt)
-        if value is not None and value.name not in fields:
-            fields[value.name] = value
+        if value is None:
+            continue
+        rank = _plain_rank(sdt, value.name)
+        if value.name not in fields or rank < ranks[value.name]:
+            fields[value.name], ranks[value.name] = value, rank
     starts: dict[str, list[etree._Element]] = {}
     for start in root.iter(f"{W}bookmarkStart"):
         name = start.get(f"{W}name", "")
@@ -214,6 +230,16 @@ SHAPES = {
         + _run("c")
         + "</w:p>",
     ),
+    "a grade pasted inside a box before the grade's own": _control(
+        "qaf_rationale", "<w:p>" + _run("mine ") + _control("qaf_grade", _run("pasted")) + "</w:p>"
+    )
+    + '<w:p><w:bookmarkStart w:id="8" w:name="qaf_grade"/>'
+    + _control("qaf_grade", _run("own"))
+    + '<w:bookmarkEnd w:id="8"/></w:p>',
+    "a box pasted bare before the one its bookmark wraps": _control("qaf_box", _run("pasted"))
+    + '<w:p><w:bookmarkStart w:id="7" w:name="qaf_box"/>'
+    + _control("qaf_box", _run("own"))
+    + '<w:bookmarkEnd w:id="7"/></w:p>',
     "a bookmark with no control": '<w:p><w:bookmarkStart w:id="9" w:name="qaf_ref"/>'
     + _run("QA2603-0001")
     + '<w:bookmarkEnd w:id="9"/></w:p>',
@@ -273,6 +299,17 @@ def test_a_nested_control_is_read_inside_its_parent_and_on_its_own() -> None:
     fields = ff.scan_form(_body(SHAPES["a box nested in a text control"])).fields
     assert fields["qaf_outer"].text == "before ☒ after"
     assert fields["qaf_inner"].checked is True
+
+
+def test_a_box_pasted_from_another_form_never_stands_for_the_forms_own() -> None:
+    fields = ff.scan_form(
+        _body(SHAPES["a grade pasted inside a box before the grade's own"])
+    ).fields
+    assert (fields["qaf_grade"].text, fields["qaf_rationale"].text) == ("own", "mine pasted")
+    fields = ff.scan_form(
+        _body(SHAPES["a box pasted bare before the one its bookmark wraps"])
+    ).fields
+    assert fields["qaf_box"].text == "own"
 
 
 @pytest.mark.parametrize("shape", sorted(TABLES))

@@ -180,3 +180,30 @@ def test_a_corrected_copy_says_it_replaces_the_earlier_one_in_the_line_note_and_
         if line.startswith("Subject:")
     ]
     assert any("corrected copy: replaces the earlier one" in s for s in subjects)
+
+
+def test_an_accepted_form_saved_again_under_another_audits_name_is_refused_naming_both(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The auditor reuses the first audit's accepted form for the second child: File > Save As
+    over the second audit's file, new grades typed. Its identity is still the first audit's, so
+    it would replace the first child's grades (before, recorded as a corrected copy of the
+    first audit, silently). A first return under another audit's name is its header's audit's,
+    and taken as before."""
+    first, second = issued[0], issued[1]
+    version(workspace, first, framework, "Good", day(1), f"{second.audit_ref}.docx")
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    version(workspace, first, framework, "Inadequate", day(2), f"{second.audit_ref}.docx")
+    [outcome] = run(workspace)
+    assert outcome.result == "rejected"
+    note = note_beside(workspace, f"{second.audit_ref}.docx")
+    assert f"this is the form of audit {first.audit_ref} (case {first.case_id})" in note
+    assert f"named for audit {second.audit_ref} (case {second.case_id})" in note
+    assert f"rename the file {first.audit_ref}.docx" in note
+    assert _grade(workspace, first) == "Good"
+    # Renamed as the note says, the same copy is the first audit's correction, and counts.
+    drop(
+        workspace.rejected / f"{second.audit_ref}.docx", workspace.inbox, f"{first.audit_ref}.docx"
+    )
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert _grade(workspace, first) == "Inadequate"

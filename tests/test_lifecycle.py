@@ -202,9 +202,24 @@ def test_an_audit_dated_in_the_future_is_refused(
 ) -> None:
     future = TODAY + timedelta(days=40)
     assert return_form(workspace, issued[0], framework, audit_day=future).result == "rejected"
-    assert f"{future:%d/%m/%Y} is in the future" in note_beside(workspace, "form.docx")
+    note = note_beside(workspace, "form.docx")
+    # Said once: two lines on the one slip read as two things to put right.
+    assert note.count(f"{future:%d/%m/%Y}") == 1
+    assert f"Date of audit: {future:%d/%m/%Y} is after the day the form arrived" in note
     with open_register(workspace) as register:
         assert register.submission_count() == 0
+
+
+def test_an_audit_dated_the_day_after_it_arrived_is_accepted(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Saved just after midnight, read where it is still the day before: not a slip (before,
+    refused as 'in the future' although the check of dates after arrival allows the day)."""
+    tomorrow = TODAY + timedelta(days=1)
+    outcome = return_form(workspace, issued[0], framework, audit_day=tomorrow)
+    assert outcome.result == "accepted", outcome.findings
+    with open_register(workspace) as register:
+        assert register.audit(issued[0].audit_ref).status == "returned"  # type: ignore[union-attr]
 
 
 def test_an_audit_dated_before_its_pack_was_issued_is_flagged_or_refused_as_set(

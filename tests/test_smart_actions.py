@@ -3,24 +3,30 @@ impact on the child carried through, vague descriptions flagged."""
 
 from __future__ import annotations
 
+import copy
 import json
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import TODAY, complete_form, drop, pack_docx
+from lxml import etree
 
 from qaf_docs.dates import working_days_after
+from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome, ingest_inbox
+from qaf_docs.office.content_controls import W_NS
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.location import open_register
 from qaf_docs.reports.export import export_json
+from qaf_docs.returns.audit_form import read_audit_form
 from qaf_docs.returns.smart import is_vague
 from qaf_docs.workspace import Workspace
 
 pytestmark = pytest.mark.both_backends
+W = f"{{{W_NS}}}"
 
 
 @pytest.fixture
@@ -124,3 +130,62 @@ def test_a_vague_action_is_a_warning_or_an_error_as_set(
     assert "'Improve practice' is too vague to be SMART" in (
         workspace.rejected / f"{issued[1].audit_ref}.docx.rejected.txt"
     ).read_text("utf-8")
+
+
+def _add_plain_row(path: Path, cells: list[str]) -> None:
+    """Add a row to the actions table as Word's Tab in the last cell does: the row's cells are
+    plain text, without the boxes of the rows qaf wrote, and type ``cells`` into them."""
+    filler = FormFiller(path)
+    table = filler.actions_table()
+    row = copy.deepcopy(table.findall(f"{W}tr")[-1])
+    for cell, typed in zip(row.findall(f"{W}tc"), cells, strict=True):
+        for child in [c for c in cell if c.tag != f"{W}tcPr"]:
+            cell.remove(child)
+        run = etree.SubElement(etree.SubElement(cell, f"{W}p"), f"{W}r")
+        etree.SubElement(run, f"{W}t").text = typed
+    table.append(row)
+    filler.save()
+
+
+@pytest.mark.parametrize(
+    "typed, immediate",
+    [
+        ("Yes.", True),
+        ("Yes - within 5 days", True),
+        ("Y", True),
+        ("No", False),
+        ("-", False),
+        ("", False),
+    ],
+)
+def test_immediate_typed_in_a_row_added_without_its_box_is_read(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    typed: str,
+    immediate: bool,
+) -> None:
+    """A row added with Tab has no check box: the auditor types in the Immediate column (before,
+    anything but a bare 'Yes' or a tick read as not immediate, without a word)."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework, actions=1).save()
+    due = f"{TODAY + timedelta(days=2):%d/%m/%Y}"
+    _add_plain_row(path, ["2", "Visit the child at school", "Social worker", due, typed, "", ""])
+    form = read_audit_form(path, framework)
+    assert [a.immediate for a in form.actions] == [False, immediate]
+    assert form.findings == []
+
+
+def test_a_word_in_the_immediate_column_that_says_neither_is_named(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework, actions=1).save()
+    due = f"{TODAY + timedelta(days=2):%d/%m/%Y}"
+    _add_plain_row(path, ["2", "Visit the child at school", "Social worker", due, "Maybe", "", ""])
+    [found] = read_audit_form(path, framework).findings
+    assert (found.where, found.message) == (
+        "Action row 2: immediate",
+        "'Maybe' does not say whether the action is immediate",
+    )
+    assert "Tick the box" in found.what_to_do

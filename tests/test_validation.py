@@ -205,3 +205,40 @@ def test_soft_findings_are_warnings_not_rejections(
     assert {w.where for w in warnings(found)} == {"Voice of the child", "Date of audit"}
     [voice] = [w for w in warnings(found) if w.where == "Voice of the child"]
     assert "only what is typed inside the grey box is read" in voice.message
+
+
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("10/25/2026", "'10/25/2026' looks like a US-style date (month first); use day/month/year"),
+        ("12th Dec", "'12th Dec' is not a date on its own: it gives no year"),
+        ("31/11/2026", "'31/11/2026' is not a real date"),
+        ("by 12th Dec", "'12th Dec' is not a date on its own: it gives no year"),
+        ("next Tues", "'next Tues' is not a concrete date"),
+        ("w/c 12/10", "'w/c 12/10' is not a concrete date"),
+    ],
+)
+def test_a_due_date_typed_wrongly_says_what_is_wrong_with_it(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str, said: str
+) -> None:
+    """A date written month first, with no year or on a day the month lacks is a date, not a
+    vague promise: the note says what to put right, as it does for the date of audit (before,
+    each was 'not a concrete date')."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).text("qaf_action_1_due", typed).save()
+    form = read_audit_form(path, framework)
+    [found] = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert (found.where, found.message) == ("Action row 1: due date", said)
+
+
+@pytest.mark.parametrize("typed", ["by {}", "By {}", "due by {}", "on or before {}"])
+def test_a_due_date_typed_as_by_a_date_is_that_date(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str
+) -> None:
+    """'by 03/12/2026' over the date picker says the date plainly: it is read, not refused."""
+    due = TODAY + timedelta(days=10)
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).text("qaf_action_1_due", typed.format(f"{due:%d/%m/%Y}")).save()
+    form = read_audit_form(path, framework)
+    assert form.actions[0].due_on == due
+    assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 from typing import NamedTuple
 
@@ -16,6 +17,14 @@ from qaf_docs.frameworks.base import (
     fold_grade,
 )
 from qaf_docs.frameworks.grade_names import grades_slip
+
+# What people write between two grades typed into one box: "Good/RI", "Good - RI", "Good or RI".
+_BETWEEN_GRADES = re.compile(r"\s*(?:[/\\&,;+]|\s-\s|\bor\b|\band\b|\bto\b(?! be\b))\s*", re.I)
+
+
+# "Good - see rationale", "RI, see below": a grade pointing at its rationale, as a tracker's
+# "Complete - see evidence" points at its evidence (folded: punctuation is gone).
+_POINTER = re.compile(r"^(?P<grade>.+?) see\b.*$")
 
 
 class Indicator(NamedTuple):
@@ -135,7 +144,40 @@ class Scale(StrictModel):
         "N/A" and "NA" map to "Not applicable" only on a scale that allows it; "Goodish" does not.
         """
         folded = fold_grade(text)
-        return self._spellings.get(folded) if folded else None
+        if not folded:
+            return None
+        found = self._spellings.get(folded)
+        if found is None and (pointer := _POINTER.match(folded)) is not None:
+            folded = pointer["grade"]  # "Good - see rationale": the grade, pointing at the why
+            found = self._spellings.get(folded)
+        return found if found is not None else self._abbreviated(folded)
+
+    def _abbreviated(self, folded: str) -> str | None:
+        """The grade a shortened spelling stands for: initials with stops ("R.I." as "RI"), or
+        each word cut short, in order, from a spelling's start ("Req. Imp.", "Inad"), where that
+        fits one grade only. Words of fewer than three letters are too short to tell."""
+        words = folded.split()
+        if len(words) > 1 and all(len(w) == 1 for w in words):
+            return self._spellings.get("".join(words))
+        if any(len(w) < 3 for w in words):
+            return None
+        meant = {
+            grade
+            for spelling, grade in self._spellings.items()
+            if len(spelling.split()) >= len(words)
+            and all(full.startswith(w) for w, full in zip(words, spelling.split(), strict=False))
+        }
+        return meant.pop() if len(meant) == 1 else None
+
+    def grades_in(self, text: str) -> list[str]:
+        """The grades named in ``text`` written as several ("Good/RI", "Good or Outstanding"),
+        each once, in the order written; [] when it names fewer than two."""
+        found: list[str] = []
+        for part in _BETWEEN_GRADES.split(text):
+            grade = self.parse(part) if part.strip() else None
+            if grade is not None and grade not in found:
+                found.append(grade)
+        return found if len(found) > 1 else []
 
     @cached_property
     def _spellings(self) -> dict[str, str]:

@@ -32,6 +32,7 @@ from qaf_docs.errors import (
     QafError,
     RegisterError,
     SubmissionError,
+    TooLargeError,
     plain_reason,
 )
 from qaf_docs.findings import Finding, errors, warnings
@@ -41,6 +42,7 @@ from qaf_docs.inbox.identity_checks import (
     FrameworkCache,
     check_identity,
     file_identity,
+    oversized_identity,
     refusal,
 )
 from qaf_docs.inbox.ingest import FilesHandledError, Ingestor, Outcome, handled_summary
@@ -78,6 +80,7 @@ class Reading:
     problem: Finding | None = None  # the file cannot be read as a qaf form at all
     in_use: bool = False
     unexpected: str = ""  # qaf itself failed on the file (the error's kind): it stays in the inbox
+    oversized: bool = False  # over the size limit, its identity read from its properties alone
 
 
 @dataclass
@@ -207,7 +210,8 @@ class BulkIngestor(Ingestor):
             # and goes to the manager (a form's problem is left as it was: no audit named).
             tracker = reading.kind is FileKind.XLSX
             return self._reject_later(
-                path, digest, label, audit if tracker else None, [reading.problem],
+                path, digest, label, audit if tracker or reading.oversized else None,
+                [reading.problem],
                 for_manager=tracker,
             )  # fmt: skip
         # The lifecycle's checks need the register, so they run here rather than in the workers;
@@ -217,7 +221,7 @@ class BulkIngestor(Ingestor):
         concern = checks.Concern()
         if reading.form is not None:
             found += checks.form_lifecycle_findings(
-                self.register, reading.form, audit, framework, self.settings
+                self.register, reading.form, audit, framework, self.settings, path.name
             )
             concern = checks.record_concern(self.register, audit, reading.form, framework)
         elif reading.tracker is not None:
@@ -394,6 +398,10 @@ def _read(path: Path) -> Reading:
         reading.in_use = True
     except SubmissionError as e:
         reading.problem = refusal(e, None, readers.settings)[1]
+        known = oversized_identity(path, limits) if isinstance(e, TooLargeError) else None
+        if known is not None:  # pictures pasted in: whose it is, so its note says who to ask
+            reading.identity, reading.kind = known
+            reading.oversized = True
     except Exception as exc:
         # qaf's own failure, not the sender's mistake: the file stays where it is, the rest go on.
         # An error's text may quote the file, so only its kind is logged (details at debug level).

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from qaf_docs.errors import IdentityError, QafError, SubmissionError
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, kept_framework, load_framework
-from qaf_docs.office.identity import read_custom_properties
-from qaf_docs.office.parts import Package
+from qaf_docs.office.identity import identity_beyond_size, read_custom_properties
+from qaf_docs.office.parts import Limits, Package
 from qaf_docs.office.safety import FileKind
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.store import Register
@@ -151,3 +152,16 @@ def check_identity(
             what_to_do="Ask the QA team for a fresh audit tool and copy the answers into it.",
         )
     return audit
+
+
+#: The kind of file each identity's kind is, for a file too large to be looked at more closely.
+KIND_OF = {"audit_tool": FileKind.DOCX, "action_tracker": FileKind.XLSX}
+
+
+def oversized_identity(path: Path, limits: Limits) -> tuple[Identity, FileKind] | None:
+    """Whose a file over the size limit is, from its document properties alone, and the kind of
+    file its identity says it is; None when that cannot be told (it is refused either way)."""
+    identity = identity_beyond_size(path, limits)
+    if identity is None or identity.kind not in KIND_OF:
+        return None
+    return identity, KIND_OF[identity.kind]

@@ -27,12 +27,19 @@ from qaf_docs.errors import (
     QafError,
     RegisterError,
     SubmissionError,
+    TooLargeError,
     plain_reason,
 )
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
-from qaf_docs.inbox.identity_checks import FrameworkCache, check_identity, file_identity, refusal
+from qaf_docs.inbox.identity_checks import (
+    FrameworkCache,
+    check_identity,
+    file_identity,
+    oversized_identity,
+    refusal,
+)
 from qaf_docs.inbox.lock import WatcherLock
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import (
@@ -136,6 +143,19 @@ class Ingestor:
             raise
         except SubmissionError as e:
             said, finding = refusal(e, identity, self.settings)
+            known = oversized_identity(path, self.limits) if isinstance(e, TooLargeError) else None
+            if known is not None:  # pictures pasted in: whose it is, so its note says who to ask
+                identity, kind = known
+                try:
+                    audit = check_identity(self.register, self.settings, identity, kind)
+                except SubmissionError:
+                    return self._reject(
+                        path, digest, said, None, [finding], named=identity.audit_ref
+                    )
+                return self._reject(
+                    path, digest, f"audit {audit.audit_ref}", audit, [finding],
+                    for_manager=kind is FileKind.XLSX,
+                )  # fmt: skip
             if identity is None:  # named by its content, as it names no audit
                 return self._reject(path, digest, label, None, [finding])
             return self._reject(path, digest, said, None, [finding], named=identity.audit_ref)
@@ -154,7 +174,7 @@ class Ingestor:
             with self.register.transaction():
                 self._not_recorded_meanwhile(digest)
                 found += checks.form_lifecycle_findings(
-                    self.register, form, audit, framework, self.settings
+                    self.register, form, audit, framework, self.settings, path.name
                 )
                 concern = checks.record_concern(self.register, audit, form, framework)
                 if not errors(found):

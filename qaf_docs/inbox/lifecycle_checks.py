@@ -4,6 +4,7 @@ history (a returned, not cancelled audit, every agreed action kept as agreed, no
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -36,14 +37,16 @@ def form_lifecycle_findings(
     audit: AuditRecord,
     framework: Framework,
     settings: Settings,
+    file_name: str = "",
 ) -> list[Finding]:
     """The audit date, SMART actions, moderation, the audit's status, and whether this copy is
-    older than the one already accepted, checked on a form."""
+    older than the one already accepted, or named for another audit, checked on a form."""
     same = same_answers_findings(register, audit, form)
     if same:
         return same  # nothing else about it matters: it records nothing
     return (
-        older_copy_findings(register, audit, form)
+        named_for_another_findings(register, audit, file_name)
+        + older_copy_findings(register, audit, form)
         + stale_moderation_findings(register, audit, form)
         + audit_date_findings(
             form,
@@ -72,6 +75,40 @@ def same_answers_findings(register: Register, audit: AuditRecord, form: AuditFor
             "Nothing is needed: delete this copy. To change the audit, edit the form and send it "
             "again.",
             fixable=False,
+        )
+    ]
+
+
+_AUDIT_REF = re.compile(r"QA\d{4}-\d{4}", re.IGNORECASE)
+
+
+def named_for_another_findings(
+    register: Register, audit: AuditRecord, file_name: str
+) -> list[Finding]:
+    """A form of an audit already accepted, in a file named for another audit of the register
+    (qaf names each pack by its audit reference), is refused: most likely the first audit's form
+    was saved again under the second's name and the second child's answers typed over it, which
+    would be recorded over the first child's audit. A first return is its header's audit's, and
+    taken as it is, whatever its name."""
+    named = {ref.upper() for ref in _AUDIT_REF.findall(file_name)}
+    own = audit.audit_ref.upper()
+    if not named or own in named or register.submission(audit.audit_ref) is None:
+        return []
+    other = next((a for ref in sorted(named) if (a := register.audit(ref)) is not None), None)
+    if other is None:
+        return []
+    return [
+        Finding(
+            "error",
+            "File",
+            f"this is the form of audit {audit.audit_ref} (case {audit.case_id}), accepted once "
+            f"already, but the file is named for audit {other.audit_ref} (case {other.case_id}): "
+            f"it may be {audit.audit_ref}'s form saved again under {other.audit_ref}'s name, "
+            f"with answers for case {other.case_id} typed over it",
+            f"If its answers are for case {other.case_id}, copy them into audit "
+            f"{other.audit_ref}'s own audit tool ({other.audit_ref}.docx, in the pack the QA team "
+            f"sent) and drop that in the inbox. If they correct audit {audit.audit_ref}, rename "
+            f"the file {audit.audit_ref}.docx and drop it in the inbox again.",
         )
     ]
 

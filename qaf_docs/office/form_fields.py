@@ -40,8 +40,12 @@ def _clean(text: str, showing_placeholder: bool) -> str:
 
 
 _T, _BR, _CR, _TAB, _P = (f"{_W}{name}" for name in ("t", "br", "cr", "tab", "p"))
-_RUN_TEXT = (_T, _BR, _CR, _TAB)
-_BREAKS = (_BR, _CR, _TAB)
+# A non-breaking hyphen (Ctrl+Shift+Hyphen, or pasted from a document that had one) is an element
+# of its own, not a character of the text: "12‑10‑2026", "non‑verbal" show their hyphens.
+_NB_HYPHEN = f"{_W}noBreakHyphen"
+_SHOWN = {_BR: "\n", _CR: "\n", _TAB: "\t", _NB_HYPHEN: "-"}
+_RUN_TEXT = (_T, _BR, _CR, _TAB, _NB_HYPHEN)
+_BREAKS = (_BR, _CR, _TAB, _NB_HYPHEN)
 # Tracked changes Word drops on Accept All. Deleted text is ``w:delText`` (never read), but text
 # moved away with Track Changes on keeps its ``w:t`` inside ``w:moveFrom``: read, it would count
 # twice, here and where it was moved to. What is inside one is skipped: the walks visit it first
@@ -75,7 +79,7 @@ def _text_of(elements: Iterable[etree._Element]) -> str:
         elif tag in _STRUCK:
             struck.update(el.iter(_RUN_TEXT))
         elif tag in _BREAKS and el not in struck:
-            out.append("\t" if tag == _TAB else "\n")
+            out.append(_SHOWN[tag])
     return "".join(out)
 
 
@@ -153,6 +157,24 @@ def _control_value(
     return _new_value(FieldValue, (name, _clean(raw, showing), _parsed_date(full), None, "tag"))
 
 
+def _rank(sdt: etree._Element, name: str) -> int:
+    """How surely control ``sdt`` tagged ``name`` is the form's own field: 0 when its own bookmark
+    wraps it (as qaf writes it; LibreOffice may move the start inside), 1 when no bookmark does,
+    2 when it sits inside another qaf box (pasted there with text from another form)."""
+    for above in sdt.iterancestors(_SDT):
+        pr = _child(above, _SDT_PR)
+        tag = _child(pr, _TAG) if pr is not None else None
+        if tag is not None and tag.get(_VAL, "").startswith(FIELD_PREFIX):
+            return 2
+    before = sdt.getprevious()
+    if before is not None and before.tag == _BOOKMARK_START and before.get(_NAME) == name:
+        return 0
+    for mark in sdt.iter(_BOOKMARK_START):
+        if mark.get(_NAME) == name:
+            return 0
+    return 1
+
+
 def scan_form(root: etree._Element) -> FormScan:
     """Find every qaf field in ``root`` in one walk: by tag, else between its bookmarks.
 
@@ -164,19 +186,33 @@ def scan_form(root: etree._Element) -> FormScan:
     properties (tag, check box, date, placeholder flag). A control is read when the next one
     starts (or the walk ends), so a control nested in another's content is read after its parent,
     and the parent's text includes it, as Word shows it.
+
+    A name may be on several controls when a box's text was pasted from another form with its
+    boxes (Word keeps the pasted controls' tags, and drops the pasted bookmarks, as the names are
+    taken). The form's own control is the one not inside another qaf box, then the one its own
+    bookmark wraps: a grade pasted inside a rationale is part of that rationale, never the grade.
     """
     fields: dict[str, FieldValue] = {}
+    ranks: dict[str, int] = {}  # how surely each field read is the form's own: 0 is sure
     bookmarks: dict[str, list[etree._Element]] = {}
     sdt: etree._Element | None = None
     name = ""
     box = showing = checked = False
     full_date: str | None = None
     prefix = FIELD_PREFIX
+
+    def keep() -> None:
+        assert sdt is not None
+        rank = _rank(sdt, name)
+        if name not in fields or rank < ranks[name]:
+            fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+            ranks[name] = rank
+
     for el in root.iter(*_WALKED):
         tag = el.tag
         if tag == _SDT:
-            if sdt is not None and name.startswith(prefix) and name not in fields:
-                fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+            if sdt is not None and name.startswith(prefix) and ranks.get(name) != 0:
+                keep()
             sdt, name, box, showing, checked, full_date = el, "", False, False, False, None
         elif tag == _TAG:
             if not name:
@@ -196,8 +232,8 @@ def scan_form(root: etree._Element) -> FormScan:
             full_date = full_date or el.get(_FULL_DATE)
         else:
             showing = True
-    if sdt is not None and name.startswith(prefix) and name not in fields:
-        fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+    if sdt is not None and name.startswith(prefix) and ranks.get(name) != 0:
+        keep()
     for mark, starts in bookmarks.items():
         if mark not in fields:
             value = _field_by_bookmark(mark, starts)
@@ -321,7 +357,7 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
             parent = el.getparent()
             own_row = tag == _TR and parent is table
             own_cell = tag == _TC and parent is row
-            if cell is not None and (own_row or own_cell or not _inside(el, cell)):
+            if cell is not None and (own_row or own_cell or not inside(el, cell)):
                 texts.append(_clean("".join(out), False))  # the cell ends here
                 found.append(when)
                 cell = None
@@ -345,14 +381,15 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
         elif tag in _STRUCK:
             struck.update(el.iter(_RUN_TEXT))
         elif el not in struck:
-            out.append("\t" if tag == _TAB else "\n")
+            out.append(_SHOWN[tag])
     if cell is not None:
         texts.append(_clean("".join(out), False))
         found.append(when)
     return rows, dates
 
 
-def _inside(element: etree._Element, holder: etree._Element) -> bool:
+def inside(element: etree._Element, holder: etree._Element) -> bool:
+    """True when ``element`` is somewhere within ``holder``."""
     return any(above is holder for above in element.iterancestors())
 
 

@@ -7,6 +7,8 @@ whose properties were stripped can still be matched, never guessed.
 
 from __future__ import annotations
 
+import dataclasses
+import struct
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,7 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from qaf_docs.case_ids import case_key
-from qaf_docs.errors import IdentityError, UnsafeFileError
+from qaf_docs.errors import IdentityError, QafError, UnsafeFileError
 from qaf_docs.office.parts import Limits, Package
 from qaf_docs.records import Identity
 
@@ -142,3 +144,36 @@ def read_identity(
             path=path,
         )
     return identity
+
+
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_TAIL = 22 + 0xFFFF  # the end record, and the longest comment a zip may carry after it
+
+
+def identity_beyond_size(path: Path, limits: Limits) -> Identity | None:
+    """The identity a file over the size limit carries, read without unpacking anything but its
+    two small property parts (None when it has none, or its zip directory is not a form's).
+
+    Such a file is refused all the same; knowing whose it is lets its note name the audit and
+    who to send it back to. Only a directory of a form's size is read (its entry count and
+    length are in the zip's end record), so a file built to exhaust memory is not opened.
+    """
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            handle.seek(max(0, size - _TAIL))
+            tail = handle.read()
+        end = tail.rfind(_END_OF_DIRECTORY)
+        if end < 0 or len(tail) < end + 22:
+            return None
+        entries, directory_bytes = struct.unpack_from("<HI", tail, end + 10)
+        if entries > limits.max_members or directory_bytes > _DIRECTORY_LIMIT:
+            return None  # a Zip64 file (0xFFFF entries) is never a form either
+        roomy = dataclasses.replace(limits, max_file_bytes=size)
+        with Package(path, roomy) as package:
+            return Identity.from_properties(read_custom_properties(package))
+    except (QafError, OSError, zipfile.BadZipFile, struct.error, ValueError):
+        return None
+
+
+_DIRECTORY_LIMIT = 1024 * 1024  # a form's zip directory is a few kilobytes

@@ -80,11 +80,29 @@ def sha256_file(path: Path) -> str:
 
 
 XML_SUFFIXES = (".xml", ".rels", ".vml")
+# Pictures Word keeps as they were inserted. A page scanned to an uncompressed TIFF or BMP is
+# mostly white paper and packs far beyond 100:1, as honestly as repetitive XML does; qaf never
+# unpacks a picture beyond the checks, and the size caps bound what those cost.
+PICTURE_SUFFIXES = (
+    ".tif",
+    ".tiff",
+    ".bmp",
+    ".dib",
+    ".emf",
+    ".wmf",
+    ".png",
+    ".gif",
+    ".jpeg",
+    ".jpg",
+)
 
 
 def check_ratio(path: Path | None, info: zipfile.ZipInfo, limits: Limits) -> None:
     """Refuse a part packed like a zip bomb: far beyond 100:1 and bigger than a form's part."""
-    is_xml = info.filename.lower().endswith(XML_SUFFIXES)
+    lowered = info.filename.lower()
+    if lowered.endswith(PICTURE_SUFFIXES):
+        return  # never parsed, and bounded by the size caps: a scan may be mostly white paper
+    is_xml = lowered.endswith(XML_SUFFIXES)
     floor = limits.xml_ratio_applies_above_bytes if is_xml else limits.ratio_applies_above_bytes
     if info.file_size > floor and info.file_size > limits.max_ratio * max(info.compress_size, 1):
         raise suspicious(

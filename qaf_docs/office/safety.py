@@ -9,8 +9,9 @@ looks at the bytes (never the extension) and refuses, with a plain-English :clas
     not a zip / truncated / damaged   zip directory missing, member data fails its CRC
     zip bombs                         member count, total and per-member unpacked size, and the
                                       ratio (for XML only past 16 MB: honest repetitive text
-                                      compresses far beyond 100:1) — all from the zip directory,
-                                      before a byte is decompressed
+                                      compresses far beyond 100:1; for pictures never: a scanned
+                                      page is mostly white) — all from the zip directory, before a
+                                      byte is decompressed
     path tricks inside the zip        "../", absolute paths, drive letters, duplicate names
     macro-enabled content             any vbaProject.bin or macro-enabled content type, any name
     XML tricks                        DOCTYPE / ENTITY anywhere (XXE, billion laughs), single
@@ -30,7 +31,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO
 
-from qaf_docs.errors import FileInUseError, UnsafeFileError
+from qaf_docs.errors import FileInUseError, TooLargeError, UnsafeFileError
 from qaf_docs.office.parts import (
     DEFAULT_LIMITS,
     MARKER_OVERLAP,
@@ -132,14 +133,14 @@ def inspect_office_file(source: Path | Package, limits: Limits = DEFAULT_LIMITS)
             fixable=False,
         )
     if size > limits.max_file_bytes:
-        raise unsafe(
-            path,
+        raise TooLargeError(
             f"The file is too large ({size / MiB:.1f} MB; the limit is "
             f"{limits.max_file_bytes / MiB:.0f} MB). Audit forms and trackers are normally far "
             "smaller; large pictures or pasted documents are the usual cause.",
-            "Ask the author to remove or compress large pictures (in Word: select a picture, "
+            what_to_do="Ask the author to remove or compress large pictures (in Word: select a picture, "
             "Picture Format > Compress Pictures), save the file and drop the new copy in the "
             "inbox.",
+            path=path,
         )
     if head.startswith(OLE2_MAGIC):
         raise _ole_error(path, limits)

@@ -8,6 +8,7 @@ a finding naming the field, never a silent blank.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -24,12 +25,19 @@ from qaf_docs.office.content_controls import W_NS
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
+from qaf_docs.returns.deleted_boxes import (
+    date_typed_in_place,
+    grade_typed_in_place,
+    text_in_place,
+    typed_in_place,
+)
 from qaf_docs.returns.form_parts import (
     agency_findings,
     areas_not_in_framework,
     not_applicable_refused,
     ticked_indicators,
 )
+from qaf_docs.returns.margin_comments import comments_beside_empty_boxes
 
 # Sections read as their own parts (agency sections, the moderation table), not as one text box.
 _NOT_TEXT = ("agency_contributions", "moderation")
@@ -56,6 +64,7 @@ def _section_texts(framework: Framework, text: Callable[[str], str]) -> dict[str
     return texts
 
 
+_COUNTED = {2: "two", 3: "three", 4: "four"}
 _CASE_LABELS = {"case id", "case id:", "case reference", "case number"}
 
 
@@ -87,17 +96,37 @@ def read_audit_form(
     identity = read_identity(source, visible_ref, limits, visible_case_id=labelled_value(root))
     findings: list[Finding] = []
 
-    def text(name: str) -> str:
+    in_place = typed_in_place(root, scan, framework)  # what stands where a deleted box was
+
+    def text(name: str, where: str = "") -> str:
+        if where and name in in_place:
+            return text_in_place(in_place[name], where, findings)
         value = fields.get(name)
         return value.text if value else ""
 
     def grade(name: str, where: str, scale: Scale, *, may_be_na: bool = False) -> str | None:
         raw = text(name)
+        if name in in_place:  # the box deleted, the grade typed where it was
+            typed = in_place[name]
+            return grade_typed_in_place(typed, where, scale, may_be_na=may_be_na, findings=findings)
         if not raw:
             return None
         parsed = scale.parse(raw) if may_be_na else scale.parse_grade(raw)
+        several = scale.grades_in(raw) if parsed is None else []
         if parsed is None and fold_grade(raw) in NOT_APPLICABLE_SPELLINGS:
             findings.append(not_applicable_refused(where, scale, may_be_na=may_be_na))
+        elif several:
+            findings.append(
+                Finding(
+                    "error",
+                    where,
+                    f"'{raw}' gives {_COUNTED.get(len(several), len(several))} grades "
+                    f"({' and '.join(several)}); "
+                    "a grade box takes one",
+                    "Choose the one grade that fits best from the list, and say in the "
+                    "rationale what falls short of it or goes beyond it.",
+                )
+            )
         elif parsed is None:
             findings.append(
                 Finding(
@@ -110,6 +139,8 @@ def read_audit_form(
         return parsed
 
     def when(name: str, where: str) -> date | None:
+        if name in in_place:
+            return date_typed_in_place(in_place[name], where, findings)
         value = fields.get(name)
         if value is None:
             return None
@@ -124,7 +155,7 @@ def read_audit_form(
             key=d.key,
             title=d.title,
             grade=grade(f"qaf_grade_{d.key}", f"{d.title}: grade", framework.scale, may_be_na=True),
-            rationale=text(f"qaf_rationale_{d.key}"),
+            rationale=text(f"qaf_rationale_{d.key}", f"{d.title}: rationale"),
             indicators=ticked_indicators(fields, framework, d.key),
             moderated_grade=grade(
                 f"qaf_modgrade_{d.key}",
@@ -136,6 +167,8 @@ def read_audit_form(
         for d in framework.domains
     ]
     findings += areas_not_in_framework(fields, framework)
+    overall_rationale = text("qaf_overall_rationale", "Overall rationale")
+    findings += comments_beside_empty_boxes(scan, domains, overall_rationale)
     sections = framework.sections
     missing = fields.get(tags.MISSING_HISTORY) if sections.missing_historical_information else None
     present = fields.get("qaf_practitioner_present")
@@ -144,13 +177,13 @@ def read_audit_form(
         identity=identity,
         domains=domains,
         overall_grade=grade("qaf_overall_grade", "Overall grade", framework.scale),
-        overall_rationale=text("qaf_overall_rationale"),
+        overall_rationale=overall_rationale,
         audit_date=when("qaf_audit_date", "Date of audit"),
         practitioner_present=present.checked if present else None,
         texts=_section_texts(framework, text),
-        moderator=text("qaf_moderator"),
+        moderator=text("qaf_moderator", "Moderator"),
         moderated_grade=grade("qaf_moderated_grade", "Moderated grade", framework.scale),
-        moderation_reason=text("qaf_moderation_reason"),
+        moderation_reason=text("qaf_moderation_reason", "Moderation: reason"),
         moderation_date=when("qaf_moderation_date", "Date moderated"),
         actions=_read_actions(root, scan, findings),
         findings=findings,
@@ -173,7 +206,46 @@ _COLUMNS = {
     "success": ("success", "measur"),
     "impact": ("impact",),
 }
-_TICKED = {"☒", "☑", "✓", "✔", "x", "y", "yes", "true", "immediate"}
+# "by 12/10/2026": a due date said as one, the word before it harmless (the date is the same).
+_DUE_BY = re.compile(r"^\s*(?:due\s+)?(?:by|on or before|no later than)\s+", re.IGNORECASE)
+
+
+def as_due_date(typed: str) -> str:
+    """The date in a due date typed as "by 12/10/2026" (the word before it dropped)."""
+    return _DUE_BY.sub("", typed, count=1)
+
+
+_TICKED = {
+    "☒",
+    "☑",
+    "✓",
+    "✔",
+    "x",
+    "y",
+    "yes",
+    "true",
+    "immediate",
+    "immediately",
+    "tick",
+    "ticked",
+}
+_NOT_TICKED = {"☐", "n", "no", "false", "not", "na", "none"}
+_FIRST_WORD = re.compile(r"[a-z]+|[☒☑✓✔☐]")
+
+
+def _immediate(typed: str) -> bool | None:
+    """Whether the Immediate column says so: a tick, or words typed in a row added without the
+    check box ("Yes.", "Yes - within 5 days", "No"); None when it says neither."""
+    folded = typed.strip().lower()
+    if not folded or folded in _NOT_TICKED:
+        return False
+    if folded in _TICKED:
+        return True
+    first = _FIRST_WORD.search(folded)
+    if first is None:
+        return False  # a dash or a stroke: the column's way of saying no
+    word = first.group(0)
+    return True if word in _TICKED else False if word in _NOT_TICKED else None
 
 
 def _actions_table(root: etree._Element, scan: ff.FormScan) -> etree._Element | None:
@@ -200,6 +272,28 @@ def _column_map(header: list[str]) -> dict[str, int] | None:
     return found if {"description", "owner"} <= found.keys() else None
 
 
+def _more_actions_tables(
+    root: etree._Element, first: etree._Element, header: list[str]
+) -> list[etree._Element]:
+    """Further tables headed as the actions table is: a copy of it pasted below to make room for
+    more actions (Word drops the copy's bookmark). Their rows are actions too, never left out."""
+    wanted = [_heading(h) for h in header]
+    found: list[etree._Element] = []
+    for other in ff.tables(root):
+        if other is first or ff.inside(other, first) or ff.inside(first, other):
+            continue
+        if any(ff.inside(other, earlier) for earlier in found):
+            continue
+        rows = ff.table_rows(other)
+        if rows and [_heading(h) for h in rows[0]] == wanted:
+            found.append(other)
+    return found
+
+
+def _heading(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def _read_actions(
     root: etree._Element, scan: ff.FormScan, findings: list[Finding]
 ) -> list[ActionRow]:
@@ -218,22 +312,42 @@ def _read_actions(
     rows, dates = ff.table_cells(table)
     columns = _column_map(rows[0]) or {"description": 1, "owner": 2, "due": 3}
     actions: list[ActionRow] = []
+    seen: set[tuple[str, str, str]] = set()
+    own = len(rows)  # the rows after these are the further tables'
+    for more in _more_actions_tables(root, table, rows[0]):
+        more_rows, more_dates = ff.table_cells(more)
+        rows += more_rows[1:]  # its header is the first table's, and not an action
+        dates += more_dates[1:]
 
     def cell(row: list[str], key: str) -> str:
         i = columns.get(key)
         return row[i] if i is not None and i < len(row) else ""
 
-    for row_cells, row_dates in zip(rows[1:], dates[1:], strict=True):
+    for at, (row_cells, row_dates) in enumerate(zip(rows[1:], dates[1:], strict=True), start=1):
         description, owner, due_text = (cell(row_cells, k) for k in ("description", "owner", "due"))
         if not (description or owner or due_text):
             continue  # an unused row; a lone number in the No. column is not content
+        if at >= own and (description, owner, due_text) in seen:
+            continue  # a filled row copied with the table: one action, not two
+        seen.add((description, owner, due_text))
         number = len(actions) + 1
+        immediate = _immediate(cell(row_cells, "immediate"))
+        if immediate is None:
+            findings.append(
+                Finding(
+                    "error",
+                    f"Action row {number}: immediate",
+                    f"'{cell(row_cells, 'immediate')}' does not say whether the action is immediate",
+                    "Tick the box, or type Yes, for an action to be done at once; else leave it "
+                    "empty or type No.",
+                )
+            )
         due_index = columns.get("due")
         stored = (
             row_dates[due_index] if due_index is not None and due_index < len(row_dates) else None
         )
         try:
-            due_on = shown_date(due_text, stored)
+            due_on = shown_date(as_due_date(due_text), stored)
         except ValueError:
             due_on = None  # validation says why: "ASAP" and friends are a rule, not a read error
         actions.append(
@@ -243,7 +357,7 @@ def _read_actions(
                 owner,
                 due_on,
                 due_text,
-                immediate=cell(row_cells, "immediate").strip().lower() in _TICKED,
+                immediate=immediate is True,
                 success_criteria=cell(row_cells, "success"),
                 impact_on_child=cell(row_cells, "impact"),
             )

@@ -32,20 +32,12 @@ def issued_on(issued_at: str) -> date | None:
 def audit_date_findings(
     form: AuditForm, *, received_on: date, before_issue: Literal["warning", "error"] = "error"
 ) -> list[Finding]:
-    """An audit dated after the form arrived is an error; one before its pack was issued is
-    ``before_issue`` (a typed-up record of an earlier meeting is possible, so councils choose)."""
+    """An audit dated before its pack was issued is ``before_issue`` (a typed-up record of an
+    earlier meeting is possible, so councils choose). One dated after the form arrived is said
+    by ``validate``, once, with a day's grace for a form saved just after midnight."""
     when = form.audit_date
-    if when is None:
+    if when is None or when > received_on:
         return []
-    if when > received_on:
-        return [
-            Finding(
-                "error",
-                "Date of audit",
-                f"{when:%d/%m/%Y} is in the future (the form arrived on {received_on:%d/%m/%Y})",
-                "Give the date the audit meeting took place.",
-            )
-        ]
     issued = issued_on(form.identity.issued_at)
     if issued is not None and when < issued:
         return [

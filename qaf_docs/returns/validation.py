@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from qaf_docs.dates import due_after
+from qaf_docs.dates import due_after, parse_date
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
+from qaf_docs.returns.audit_form import as_due_date
 from qaf_docs.workspace import ValidationRules
 
 VAGUE_DATES = (
@@ -138,13 +139,11 @@ def _action_findings(
         if not a.due_text and a.due_on is None:
             found.append(Finding("error", f"{where}: due date", "no due date", "Pick a due date."))
         elif a.due_on is None:
-            vague = a.due_text.strip().lower().rstrip(".!") in VAGUE_DATES
             found.append(
                 Finding(
                     "error",
                     f"{where}: due date",
-                    f"'{a.due_text}' is not a concrete date"
-                    + (" (SMART actions need a real date)" if vague else ""),
+                    _why_not_a_date(a.due_text),
                     "Pick a date with the date picker, e.g. 03/12/2026.",
                 )
             )
@@ -201,6 +200,20 @@ def _action_findings(
             )
         )
     return found
+
+
+def _why_not_a_date(typed: str) -> str:
+    """Why a due date typed over the date picker is not one: what is wrong with a date written
+    wrongly (month first, no year, a day the month lacks), else that it is not a concrete date."""
+    if typed.strip().lower().rstrip(".!") in VAGUE_DATES:
+        return f"'{typed}' is not a concrete date (SMART actions need a real date)"
+    _, reason = parse_date(as_due_date(typed))
+    if reason and not reason.endswith(_UNRECOGNISED):
+        return reason
+    return f"'{typed}' is not a concrete date"
+
+
+_UNRECOGNISED = "is not a date in a recognised form (use day/month/year)"
 
 
 def _moderation_findings(form: AuditForm) -> list[Finding]:
