@@ -7,7 +7,7 @@ boxes their state. Tables are read as text, row by row, so rows people add or de
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
@@ -57,7 +57,7 @@ _BOOKMARK_START, _BOOKMARK_END = f"{_W}bookmarkStart", f"{_W}bookmarkEnd"
 _VAL, _NAME, _ID = f"{_W}val", f"{_W}name", f"{_W}id"
 _DATE, _FULL_DATE, _SHOWING_PLACEHOLDER = f"{_W}date", f"{_W}fullDate", f"{_W}showingPlcHdr"
 _CHECKBOX, _CHECKED, _CHECKED_VAL = f"{_W14}checkbox", f"{_W14}checked", f"{_W14}val"
-_TR, _TC = f"{_W}tr", f"{_W}tc"
+_TR, _TC, _TBL = f"{_W}tr", f"{_W}tc", f"{_W}tbl"
 _TRUE = ("1", "true")
 
 
@@ -131,12 +131,13 @@ class FormScan:
 
     fields: dict[str, FieldValue]
     bookmarks: dict[str, list[etree._Element]]
+    tables: list[etree._Element] = field(default_factory=list)  # every table, in document order
 
 
 # What one walk of a form visits: controls (a control starts: the one before is complete), the
 # properties qaf reads from them, and bookmarks. The walk tells them apart by comparing tags, most
 # frequent first (cheaper than looking each one up: the walk visits about 900 a form).
-_WALKED = (_SDT, _TAG, _BOOKMARK_START, _CHECKBOX, _CHECKED, _DATE, _SHOWING_PLACEHOLDER)
+_WALKED = (_SDT, _TAG, _BOOKMARK_START, _CHECKBOX, _CHECKED, _DATE, _SHOWING_PLACEHOLDER, _TBL)
 _SYMBOLS = ("☒", "☑", "☐")
 _new_value = tuple.__new__  # a FieldValue made without keyword handling: there are hundreds a form
 
@@ -194,6 +195,7 @@ def scan_form(root: etree._Element) -> FormScan:
     """
     fields: dict[str, FieldValue] = {}
     ranks: dict[str, int] = {}  # how surely each field read is the form's own: 0 is sure
+    owners: dict[str, etree._Element] = {}  # the control each field was read from
     bookmarks: dict[str, list[etree._Element]] = {}
     sdt: etree._Element | None = None
     name = ""
@@ -201,18 +203,28 @@ def scan_form(root: etree._Element) -> FormScan:
     full_date: str | None = None
     prefix = FIELD_PREFIX
 
+    tables: list[etree._Element] = []
+
     def keep() -> None:
+        # Which of two controls of one name is the form's own is asked only when a second one is
+        # found (a box pasted from another form): a form as qaf wrote it has one of each.
         assert sdt is not None
+        if name not in ranks:
+            ranks[name] = _rank(owners[name], name)
         rank = _rank(sdt, name)
-        if name not in fields or rank < ranks[name]:
+        if rank < ranks[name]:
             fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
-            ranks[name] = rank
+            owners[name], ranks[name] = sdt, rank
 
     for el in root.iter(*_WALKED):
         tag = el.tag
         if tag == _SDT:
-            if sdt is not None and name.startswith(prefix) and ranks.get(name) != 0:
-                keep()
+            if sdt is not None and name.startswith(prefix):
+                if name not in fields:
+                    fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+                    owners[name] = sdt
+                elif ranks.get(name) != 0:
+                    keep()
             sdt, name, box, showing, checked, full_date = el, "", False, False, False, None
         elif tag == _TAG:
             if not name:
@@ -230,16 +242,21 @@ def scan_form(root: etree._Element) -> FormScan:
             checked = checked or el.get(_CHECKED_VAL) in _TRUE
         elif tag == _DATE:
             full_date = full_date or el.get(_FULL_DATE)
+        elif tag == _TBL:
+            tables.append(el)
         else:
             showing = True
-    if sdt is not None and name.startswith(prefix) and ranks.get(name) != 0:
-        keep()
+    if sdt is not None and name.startswith(prefix):
+        if name not in fields:
+            fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+        elif ranks.get(name) != 0:
+            keep()
     for mark, starts in bookmarks.items():
         if mark not in fields:
             value = _field_by_bookmark(mark, starts)
             if value is not None:
                 fields[mark] = value
-    return FormScan(fields, bookmarks)
+    return FormScan(fields, bookmarks, tables)
 
 
 def read_fields(root: etree._Element) -> dict[str, FieldValue]:
@@ -321,6 +338,18 @@ def _field_by_bookmark(name: str, starts: list[etree._Element]) -> FieldValue | 
         checked=checked,
         found_by="bookmark",
     )
+
+
+def header_row(table: etree._Element, width: int | None = None) -> list[str]:
+    """The visible text of each cell of ``table``'s first row (its header), or [] for none or,
+    given ``width``, for a first row of another number of cells (its text is then not read)."""
+    for tr in table:
+        if tr.tag == _TR:
+            cells = [tc for tc in tr if tc.tag == _TC]
+            if width is not None and len(cells) != width:
+                return []
+            return [_clean(_text_within(tc), False) for tc in cells]
+    return []
 
 
 def table_rows(table: etree._Element) -> list[list[str]]:

@@ -253,9 +253,9 @@ def _actions_table(root: etree._Element, scan: ff.FormScan) -> etree._Element | 
         around = list(start.iterancestors(ff.TABLE))
         if around:
             return around[-1]  # the outermost table holding the bookmark, as the page shows it
-    for table in ff.tables(root):
-        rows = ff.table_rows(table)
-        if rows and _column_map(rows[0]) is not None:
+    for table in scan.tables:
+        header = ff.header_row(table)
+        if header and _column_map(header) is not None:
             return table
     return None
 
@@ -273,19 +273,20 @@ def _column_map(header: list[str]) -> dict[str, int] | None:
 
 
 def _more_actions_tables(
-    root: etree._Element, first: etree._Element, header: list[str]
+    tables: list[etree._Element], first: etree._Element, header: list[str]
 ) -> list[etree._Element]:
     """Further tables headed as the actions table is: a copy of it pasted below to make room for
     more actions (Word drops the copy's bookmark). Their rows are actions too, never left out."""
     wanted = [_heading(h) for h in header]
     found: list[etree._Element] = []
-    for other in ff.tables(root):
-        if other is first or ff.inside(other, first) or ff.inside(first, other):
+    for other in tables:
+        # Only the header row is read, and only where it has as many cells: a form has a dozen
+        # tables, most of them long, and this is asked of every form.
+        if other is first or [_heading(h) for h in ff.header_row(other, len(wanted))] != wanted:
             continue
-        if any(ff.inside(other, earlier) for earlier in found):
+        if ff.inside(other, first) or ff.inside(first, other):
             continue
-        rows = ff.table_rows(other)
-        if rows and [_heading(h) for h in rows[0]] == wanted:
+        if not any(ff.inside(other, earlier) for earlier in found):
             found.append(other)
     return found
 
@@ -314,7 +315,7 @@ def _read_actions(
     actions: list[ActionRow] = []
     seen: set[tuple[str, str, str]] = set()
     own = len(rows)  # the rows after these are the further tables'
-    for more in _more_actions_tables(root, table, rows[0]):
+    for more in _more_actions_tables(scan.tables, table, rows[0]):
         more_rows, more_dates = ff.table_cells(more)
         rows += more_rows[1:]  # its header is the first table's, and not an action
         dates += more_dates[1:]
