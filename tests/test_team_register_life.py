@@ -15,6 +15,7 @@ from test_team_register import ON_POSTGRES, as_computer, one_error_line, run, se
 from qaf_docs.errors import RegisterError
 from qaf_docs.inbox.watch import watch_inbox
 from qaf_docs.packs.generate import generate_packs
+from qaf_docs.records import AuditRecord
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace, set_register
@@ -46,6 +47,15 @@ def test_a_team_register_moved_back_to_one_computer_is_not_called_lost_on_the_ot
     assert not local.exists()
 
 
+def _issued_then_closed(workspace: Workspace, register: Register, audits: int) -> AuditRecord:
+    """Plan ``audits`` audits with their packs, close this test's connection, and return the first."""
+    plan_audits(register, workspace, audits)
+    generate_packs(workspace, register)
+    first = register.audits()[0]
+    register.close()
+    return first
+
+
 def _database_name(workspace: Workspace) -> str:
     return str(workspace.load_settings().register_at).rsplit("/", 1)[1]
 
@@ -57,10 +67,7 @@ def test_a_renamed_team_database_is_not_replaced_by_a_blank_one(
     pg: pg_server.PgServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    plan_audits(register, workspace, 2)
-    generate_packs(workspace, register)
-    audit = register.audits()[0]
-    register.close()
+    audit = _issued_then_closed(workspace, register, 2)
     assert run("status", "--workspace", workspace.root).exit_code == 0  # a year of use
     name = _database_name(workspace)
     renamed = f"{name}_2027"
@@ -124,10 +131,7 @@ def test_a_login_that_may_only_read_the_team_register_is_told_so_and_nothing_is_
     pg: pg_server.PgServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    plan_audits(register, workspace, 2)
-    generate_packs(workspace, register)
-    audit = register.audits()[0]
-    register.close()
+    audit = _issued_then_closed(workspace, register, 2)
     _reader_login(workspace, pg, monkeypatch)
     try:
         assert run("status", "--workspace", workspace.root).exit_code == 0  # reading is fine
@@ -238,10 +242,7 @@ def test_qaf_watch_with_a_login_that_may_only_read_stops_at_once_saying_so(
     pg: pg_server.PgServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    plan_audits(register, workspace, 1)
-    generate_packs(workspace, register)
-    audit = register.audits()[0]
-    register.close()
+    audit = _issued_then_closed(workspace, register, 1)
     _reader_login(workspace, pg, monkeypatch)
     complete_form(pack_docx(workspace, audit), workspace.load_framework()).save(
         workspace.inbox / "form.docx"
