@@ -197,6 +197,18 @@ def corrupt_member(folder: Path) -> Path:
     return _write(folder, "corrupt.docx", bytes(data))
 
 
+def mismatched_local_name(folder: Path) -> Path:
+    """Write a .docx whose document part's local header names another part than its directory
+    entry does (a zip read one way by one reader and another way by the next)."""
+    data = bytearray(valid_docx_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo("word/document.xml")
+    start = info.header_offset + 30
+    assert data[start : start + len(info.filename)] == info.filename.encode()
+    data[start : start + len(info.filename)] = b"word/documenX.xml"
+    return _write(folder, "two-names.docx", bytes(data))
+
+
 def legacy_doc(folder: Path) -> Path:
     """Write an old Word 97-2003 .doc (an OLE2 compound file)."""
     return _write(
@@ -421,6 +433,7 @@ CASES: tuple[Case, ...] = (
     Case("empty file", empty, "empty"),
     Case("truncated zip", truncated, "damaged or incomplete"),
     Case("member fails CRC", corrupt_member, "damaged or incomplete"),
+    Case("local header names another part", mismatched_local_name, "damaged or incomplete"),
     Case("legacy .doc", legacy_doc, "old-style Word document"),
     Case("legacy .xls renamed .xlsx", legacy_xls_renamed, "old-style Excel workbook"),
     Case("encrypted OOXML", encrypted_docx, "password"),

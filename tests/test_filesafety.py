@@ -55,6 +55,17 @@ def test_hostile_file_is_refused_in_plain_english(case: hf.Case, tmp_path: Path)
     assert_plain_english(caught.value)
 
 
+@pytest.mark.parametrize(
+    "build", [hf.corrupt_member, hf.mismatched_local_name], ids=["fails CRC", "two names"]
+)
+def test_a_part_read_on_its_own_is_checked_as_zipfile_checks_it(build, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # qaf unpacks a part itself (faster than zipfile's reader): the same damage is still refused.
+    with pytest.raises(UnsafeFileError) as caught:
+        read_member(build(tmp_path), "word/document.xml")
+    assert "damaged or incomplete" in str(caught.value)
+    assert_plain_english(caught.value)
+
+
 def test_message_never_quotes_file_content(tmp_path: Path) -> None:
     with pytest.raises(UnsafeFileError) as caught:
         inspect_office_file(hf.xxe(tmp_path))

@@ -51,16 +51,15 @@ def _plain_control(sdt: etree._Element) -> ff.FieldValue | None:
     if not name.startswith(FIELD_PREFIX):
         return None
     box = _child(pr, f"{W14}checkbox")
-    if box is not None:
-        mark = box.find(f"{W14}checked")
-        return ff.FieldValue(
-            name, "", checked=mark is not None and mark.get(f"{W14}val") in ("1", "true")
-        )
+    mark = box.find(f"{W14}checked") if box is not None else None
+    if mark is not None:  # a check box: its state
+        return ff.FieldValue(name, "", checked=mark.get(f"{W14}val") in ("1", "true"))
+    if _child(pr, f"{W}showingPlcHdr") is not None:  # nothing typed: the placeholder shows
+        return ff.FieldValue(name, "", date_value=_plain_date(pr))
     raw = ff._text_within(content) if content is not None else ""
-    if raw.strip() in ("☒", "☑", "☐"):
+    if raw.strip() in ("☒", "☑", "☐"):  # a box saved without its state, or as a plain symbol
         return ff.FieldValue(name, "", checked=raw.strip() != "☐")
-    showing = _child(pr, f"{W}showingPlcHdr") is not None
-    return ff.FieldValue(name, ff._clean(raw, showing), date_value=_plain_date(pr))
+    return ff.FieldValue(name, ff._clean(raw, False), date_value=_plain_date(pr))
 
 
 def _plain_rank(sdt: etree._Element, name: str) -> int:
@@ -293,6 +292,13 @@ def test_odd_control_shapes_read_alike(shape: str) -> None:
     root = _body(SHAPES[shape])
     assert plain_fields(root) or shape == "an untagged control"  # the shape holds something to read
     assert_read_alike(root)
+
+
+def test_a_box_saved_without_its_state_reads_as_its_symbol_shows() -> None:
+    # Word and LibreOffice write a box's state; an editor that drops it leaves the symbol the
+    # auditor saw, and that is what is read.
+    fields = ff.scan_form(_body(SHAPES["a box with no checked mark"])).fields
+    assert fields["qaf_bare"].checked is True
 
 
 def test_a_nested_control_is_read_inside_its_parent_and_on_its_own() -> None:

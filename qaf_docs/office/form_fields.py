@@ -137,7 +137,10 @@ class FormScan:
 # What one walk of a form visits: controls (a control starts: the one before is complete), the
 # properties qaf reads from them, and bookmarks. The walk tells them apart by comparing tags, most
 # frequent first (cheaper than looking each one up: the walk visits about 900 a form).
-_WALKED = (_SDT, _TAG, _BOOKMARK_START, _CHECKBOX, _CHECKED, _DATE, _SHOWING_PLACEHOLDER, _TBL)
+# A check box is known by its state (``w14:checked``, which Word and LibreOffice always write): the
+# ``w14:checkbox`` around it is not visited, as two thirds of a form's controls are check boxes. One
+# saved without its state shows its symbol, and is read by it.
+_WALKED = (_SDT, _TAG, _BOOKMARK_START, _CHECKED, _DATE, _SHOWING_PLACEHOLDER, _TBL)
 _SYMBOLS = ("☒", "☑", "☐")
 _new_value = tuple.__new__  # a FieldValue made without keyword handling: there are hundreds a form
 
@@ -148,6 +151,8 @@ def _control_value(
     """The value of one control, from what the walk saw of its properties."""
     if box:  # a check box: its state is all it holds
         return _new_value(FieldValue, (name, "", None, checked, "tag"))
+    if showing:  # the placeholder's words, not the auditor's: nothing was typed
+        return _new_value(FieldValue, (name, "", _parsed_date(full), None, "tag"))
     content = sdt[-1] if len(sdt) else None  # the content comes last, after the properties
     if content is not None and content.tag != _SDT_CONTENT:
         content = _child(sdt, _SDT_CONTENT)
@@ -236,9 +241,8 @@ def scan_form(root: etree._Element) -> FormScan:
                     bookmarks[mark].append(el)
                 else:
                     bookmarks[mark] = [el]
-        elif tag == _CHECKBOX:
-            box = True
         elif tag == _CHECKED:
+            box = True
             checked = checked or el.get(_CHECKED_VAL) in _TRUE
         elif tag == _DATE:
             full_date = full_date or el.get(_FULL_DATE)

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
+import struct
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,15 +112,51 @@ def check_ratio(path: Path | None, info: zipfile.ZipInfo, limits: Limits) -> Non
         )
 
 
+# A member's local header: its signature, then (after 22 bytes qaf does not need) the lengths of its
+# name and of its extra field.
+_LOCAL_HEADER = struct.Struct("<4s22xHH")
+_ENCRYPTED = 0x1 | 0x40  # traditional or strong encryption: left to zipfile, which refuses it
+
+
+def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+    """Part ``info``'s bytes, read from the file and inflated in one call, checked as zipfile
+    checks them (the local header's signature and name, the CRC); at most one byte beyond its
+    size. None where zipfile reads it (encrypted, or packed by another method).
+
+    A form's small parts cost more in zipfile's reading machinery than in inflating them.
+    """
+    handle = getattr(archive, "fp", None)
+    deflated = info.compress_type == zipfile.ZIP_DEFLATED
+    if handle is None or info.flag_bits & _ENCRYPTED:
+        return None
+    if not deflated and info.compress_type != zipfile.ZIP_STORED:
+        return None
+    handle.seek(info.header_offset)
+    signature, name_length, extra_length = _LOCAL_HEADER.unpack(handle.read(_LOCAL_HEADER.size))
+    name = handle.read(name_length).decode("utf-8" if info.flag_bits & 0x800 else "cp437")
+    if signature != b"PK\x03\x04" or name != info.orig_filename:
+        raise zipfile.BadZipFile(f"the local header of {info.orig_filename!r} is not its own")
+    handle.seek(extra_length, 1)
+    packed = handle.read(info.compress_size)
+    if len(packed) < info.compress_size:
+        raise zipfile.BadZipFile(f"{info.orig_filename!r} is cut short")
+    data = zlib.decompressobj(-15).decompress(packed, info.file_size + 1) if deflated else packed
+    if len(data) <= info.file_size and zlib.crc32(data) != info.CRC:
+        raise zipfile.BadZipFile(f"Bad CRC-32 for file {info.orig_filename!r}")
+    return data[: info.file_size + 1]
+
+
 def read_info(
     path: Path | None, archive: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits
 ) -> bytes:
     if info.file_size > limits.max_member_uncompressed:
         raise suspicious(path, "one part would unpack to far more data than any form holds")
     check_ratio(path, info, limits)
-    with archive.open(info) as member:
-        # file_size bounds what zipfile will hand back even if the header lies; +1 detects a liar.
-        data = member.read(info.file_size + 1)
+    data = _unpacked(archive, info)
+    if data is None:
+        with archive.open(info) as member:
+            # file_size bounds what zipfile hands back even if the header lies; +1 detects a liar.
+            data = member.read(info.file_size + 1)
     if len(data) > info.file_size:
         raise suspicious(path, "one part unpacks to more data than its label says")
     return data
@@ -142,6 +180,7 @@ class Package:
         self.path = path
         self.limits = limits
         self._parts: dict[str, bytes] = {}
+        self._roots: dict[str, etree._Element] = {}
         self._vetted: set[str] = set()
         self._archive: zipfile.ZipFile | None = None
         self._names: frozenset[str] | None = None
@@ -170,6 +209,7 @@ class Package:
         self.close()
 
     def close(self) -> None:
+        self._roots.clear()  # a parsed document is megabytes: not kept past the file's reading
         if self._archive is not None:
             self._archive.close()
 
@@ -200,8 +240,13 @@ class Package:
         return self._parts[name]
 
     def xml(self, name: str) -> etree._Element:
-        """Return part ``name`` parsed as XML (see ``parse_xml``)."""
-        return parse_xml(self.read(name), path=self.path, vetted=name in self._vetted)
+        """Return part ``name`` parsed as XML (see ``parse_xml``), parsed once however often it is
+        asked for (the package relationships are asked for the custom and the core properties)."""
+        root = self._roots.get(name)
+        if root is None:
+            root = parse_xml(self.read(name), path=self.path, vetted=name in self._vetted)
+            self._roots[name] = root
+        return root
 
 
 def read_member(path: Path, name: str, limits: Limits = DEFAULT_LIMITS) -> bytes:
