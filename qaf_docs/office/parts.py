@@ -118,7 +118,7 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")
 _ENCRYPTED = 0x1 | 0x40  # traditional or strong encryption: left to zipfile, which refuses it
 
 
-def _unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
+def unpacked(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes | None:
     """Part ``info``'s bytes, read from the file and inflated in one call, checked as zipfile
     checks them (the local header's signature and name, the CRC); at most one byte beyond its
     size. None where zipfile reads it (encrypted, or packed by another method).
@@ -152,7 +152,7 @@ def read_info(
     if info.file_size > limits.max_member_uncompressed:
         raise suspicious(path, "one part would unpack to far more data than any form holds")
     check_ratio(path, info, limits)
-    data = _unpacked(archive, info)
+    data = unpacked(archive, info)
     if data is None:
         with archive.open(info) as member:
             # file_size bounds what zipfile hands back even if the header lies; +1 detects a liar.

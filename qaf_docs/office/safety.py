@@ -42,6 +42,7 @@ from qaf_docs.office.parts import (
     declares_dtd,
     parse_xml,
     read_info,
+    unpacked,
 )
 from qaf_docs.office.refusals import (
     SAVE_AS_DOCX,
@@ -268,13 +269,29 @@ def _scan_members(
         package_rels = lowered == "_rels/.rels"
         if package_rels and kept is None:
             kept = []  # read to tell the Strict Open XML format apart
-        with archive.open(info) as member:
-            _drain(path, member, info, limits, vet_xml=is_xml, kept=kept)
+        whole = unpacked(archive, info) if info.file_size <= limits.max_token_bytes else None
+        if whole is not None:  # most parts: unpacked in one call, then vetted
+            _vet_whole(path, whole, info.file_size, vet_xml=is_xml, kept=kept)
+        else:
+            with archive.open(info) as member:
+                _drain(path, member, info, limits, vet_xml=is_xml, kept=kept)
         if package_rels and _STRICT in b"".join(kept or ()):
             # Word and Excel offer "Strict Open XML" in Save As: the same parts, other names.
             raise not_plain(path, "saved in Word's or Excel's 'Strict Open XML' format")
         if keep is not None and kept is not None and keep.wants(info.filename):
             keep.keep(info.filename, b"".join(kept))
+
+
+def _vet_whole(
+    path: Path | None, data: bytes, cap: int, *, vet_xml: bool, kept: list[bytes] | None
+) -> None:
+    """Vet a part read whole (at most one byte beyond ``cap``, its declared size)."""
+    if len(data) > cap:
+        raise suspicious(path, "one part unpacks to more data than its label says")
+    if vet_xml and declares_dtd(data):
+        raise dtd_error(path)
+    if kept is not None:
+        kept.append(data)
 
 
 def _drain(
@@ -293,13 +310,7 @@ def _drain(
     cap = min(info.file_size, limits.max_member_uncompressed)
     if cap <= limits.max_token_bytes:
         # Small enough to read whole (most parts): one read, one scan, and no token can be long.
-        data = member.read(cap + 1)
-        if len(data) > cap:
-            raise suspicious(path, "one part unpacks to more data than its label says")
-        if vet_xml and declares_dtd(data):
-            raise dtd_error(path)
-        if kept is not None:
-            kept.append(data)
+        _vet_whole(path, member.read(cap + 1), cap, vet_xml=vet_xml, kept=kept)
         return
     # A run inside one chunk is shorter than the chunk, so chunks no bigger than the token limit
     # mean only runs spanning chunks need tracking.
