@@ -145,6 +145,7 @@ def test_a_round_is_compared_with_earlier_rounds_of_its_own_framework(
     text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
     assert "2026-06-multi" in text and "2026-06-simple" not in text
     assert "Compared with the previous round (2026-06-multi, 1 graded audit)" in text
+    assert "This report covers the audits of round 2026-07-multi." in text
     fake = FakeRegister([other, *mine])
     text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
     assert "No earlier Multi-agency audit round has audits to compare with" in text
@@ -172,16 +173,22 @@ def test_the_trend_of_sampled_audits_leaves_re_audits_out_and_says_so(
         "audits): good or better stayed at 100%; inadequate stayed at 0%."
     ) in text
     assert "fell from 100% to 50%" not in text
-    assert "The trend counts sampled audits only and leaves out re-audits" in text
-    assert "2 re-audits are left out of these quarters; what came of each is under Cases " in text
+    assert (
+        "The trend counts the routine audits drawn as a sample and leaves out re-audits, deep "
+        "dive audits and audits at closure"
+    ) in text
+    assert (
+        "Left out of these quarters: 2 re-audits; what came of each re-audit is under Cases "
+        "audited again in the report of its quarter."
+    ) in text
     # The Summary's own figures still count every audit of the quarter, re-audits too.
     assert "50% of 4 graded audits were good or better" in text
     one: Any = FakeRegister(earlier + sampled + again[:1])
     text = document_text(build_period_report(workspace, one, Q3, DAY))
-    assert "1 re-audit is left out of these quarters; what came of it is under" in text
+    assert "Left out of these quarters: 1 re-audit; what came of each re-audit is under" in text
     none: Any = FakeRegister(earlier + sampled)
     text = document_text(build_period_report(workspace, none, Q3, DAY))
-    assert "There was no re-audit in these quarters." in text
+    assert "There was none of them in these quarters." in text
     assert "Compared with the previous quarter (April to June 2026" in text
 
 
@@ -196,14 +203,16 @@ def test_a_rounds_trend_keeps_re_audit_rounds_apart_from_sampled_rounds(
     mine = [audit(i, "Good", round_id="2026-07-simple") for i in (3, 4)]
     fake: Any = FakeRegister([first, reaudit, *mine])
     text = document_text(build_round_report(workspace, fake, "2026-07-simple", DAY))
-    assert "Compared with the previous round (2026-05-simple, 1 graded audit)" in text
-    assert "2026-06-reaudit" not in text
-    assert "The trend is of sampled rounds only and leaves out re-audit rounds" in text
+    assert "Compared with the previous round (Random sample, May 2026, 1 graded audit)" in text
+    assert "2026-06-reaudit" not in text and "Re-audits due, June 2026" not in text
+    assert "The trend is of routine rounds drawn as a sample, and leaves out re-audit rounds" in (
+        text
+    )
     later = audit(5, "Good", round_id="2026-09-reaudit", on=date(2026, 9, 10), round_kind="reaudit")
     fake = FakeRegister([first, reaudit, *mine, later])
     text = document_text(build_round_report(workspace, fake, "2026-09-reaudit", DAY))
-    assert "Compared with the previous round (2026-06-reaudit, 1 graded audit)" in text
-    assert "2026-07-simple" not in text and "2026-05-simple" not in text
+    assert "Compared with the previous round (Re-audits due, June 2026, 1 graded audit)" in text
+    assert "Random sample" not in text
     assert "This is a re-audit round, so its trend is of earlier re-audit rounds only" in text
     # The first re-audit round has none before it, though sampled rounds came before.
     fake = FakeRegister([first, *mine, later])

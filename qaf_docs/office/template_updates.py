@@ -84,7 +84,10 @@ _NAMES: dict[str, dict[str, str]] = {
         "trend": "Trend against earlier periods",
         "trend_note": "the sentence that replaces a trend of one period (nothing earlier to "
         "compare with)",
-        "trend_covers": "what the trend counts (sampled audits; re-audits are left out)",
+        "trend_covers": "what the trend counts (routine audits drawn as a sample; re-audits, "
+        "deep dives and audits at closure are left out)",
+        "own_rounds": "Deep dives and audits at closure (each such round of the period as its "
+        "own, left out of the trend)",
         "reaudit_summary": "Cases audited again (improved, same or worse)",
         "reaudits": "Cases audited again (improved, same or worse)",
         "voices": "What children and families said",
