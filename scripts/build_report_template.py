@@ -318,15 +318,16 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if trend_covers %}")  # re-audits are not samples: left out, and said
     doc.add_paragraph("{{ trend_covers }}")
     doc.add_paragraph("{%p endif %}")
-    # Deep dives and audits at closure chose their cases on a theme or as they closed: left out
-    # of the trend, each is reported as its own (B&NES: each deep dive has "an audit report").
+    # Deep dives and audits at closure chose their cases on a theme or as they closed, and
+    # another framework's audits answer its own questions: left out of the trend, each is
+    # reported as its own (B&NES: each deep dive has "an audit report").
     doc.add_paragraph("{%p if own_rounds %}")
-    doc.add_heading("Deep dives and audits at closure", level=2)
+    doc.add_heading("Rounds reported on their own", level=2)
     doc.add_paragraph(
-        "Each deep dive and round of audits at closure in this {{ scope }} is reported here as "
-        "its own: their cases were chosen on a theme or as they closed, not drawn as a sample, so "
-        "the trend leaves them out (the Summary's figures count them). Each round has its own "
-        "round report."
+        "Each deep dive, round of audits at closure and round of another framework in this "
+        "{{ scope }} is reported here as its own: their cases were chosen on a theme or as they "
+        "closed, or audited with another framework's tool, so the trend leaves them out (the "
+        "Summary's figures count them). Each round has its own round report."
     )
     table(
         doc,

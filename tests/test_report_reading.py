@@ -145,7 +145,11 @@ def test_a_round_is_compared_with_earlier_rounds_of_its_own_framework(
     text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
     assert "2026-06-multi" in text and "2026-06-simple" not in text
     assert "Compared with the previous round (2026-06-multi, 1 graded audit)" in text
-    assert "This report covers the audits of round 2026-07-multi." in text
+    # Beside the workspace's own framework, the round says which framework it is.
+    assert (
+        "This report covers the audits of round 2026-07-multi, audited with the Multi-agency "
+        in (text)
+    )
     fake = FakeRegister([other, *mine])
     text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
     assert "No earlier Multi-agency audit round has audits to compare with" in text
@@ -188,7 +192,7 @@ def test_the_trend_of_sampled_audits_leaves_re_audits_out_and_says_so(
     assert "Left out of these quarters: 1 re-audit; what came of each re-audit is under" in text
     none: Any = FakeRegister(earlier + sampled)
     text = document_text(build_period_report(workspace, none, Q3, DAY))
-    assert "There was none of them in these quarters." in text
+    assert "There was no re-audit, deep dive or audit at closure in these quarters." in text
     assert "Compared with the previous quarter (April to June 2026" in text
 
 

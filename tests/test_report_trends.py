@@ -98,9 +98,9 @@ def test_a_quarters_trend_leaves_deep_dives_and_closure_audits_out_and_reports_e
     assert "Left out of these quarters: 3 deep dive audits and 1 audit at closure" in text
     # The Summary still counts every audit of the quarter.
     assert "33% of 6 graded audits were good or better" in text
-    section = text.split("\nDeep dives and audits at closure\n", 1)[1]
-    assert section.startswith("Each deep dive and round of audits at closure in this period is "
-                              "reported here as its own")  # fmt: skip
+    section = text.split("\nRounds reported on their own\n", 1)[1]
+    assert section.startswith("Each deep dive, round of audits at closure and round of another "
+                              "framework in this period is reported here as its own")  # fmt: skip
     rows = section.split("\nRound\nPlanned\nReturned\nGraded\nGood or better\nInadequate\n", 1)[1]
     assert rows.startswith(
         "Deep dive (thematic audit), August 2026\n3\n3\n3\n0%\n100%\n"
@@ -109,7 +109,7 @@ def test_a_quarters_trend_leaves_deep_dives_and_closure_audits_out_and_reports_e
     # A quarter with no such round has no such section.
     routine_only = [a for a in _quarters() if a.round_kind == "simple"]
     text = document_text(build_period_report(workspace, FakeRegister(routine_only), Q3, DAY))  # type: ignore[arg-type]
-    assert "Deep dives and audits at closure" not in text
+    assert "Rounds reported on their own" not in text
     assert "Compared with the previous quarter (April to June 2026" in text
 
 
@@ -122,7 +122,7 @@ def test_the_tracker_reports_deep_dives_and_closure_audits_as_their_own_rounds(
     assert cells[quarter + 2][:6] == ["2026 Q2", 2, 2, 2, 1, 0]
     assert cells[quarter + 3][:6] == ["2026 Q3", 2, 2, 2, 1, 0]
     assert "leaves out deep dive audits and audits at closure" in cells[quarter + 4][0]
-    own = table_at(cells, "Deep dives and audits at closure")
+    own = table_at(cells, "Rounds reported on their own")
     assert cells[own + 2][:6] == ["Deep dive (thematic audit), August 2026", 3, 3, 3, 0, 1]
     assert cells[own + 3][:6] == ["Audits at closure, August 2026", 1, 1, 1, 0, 0]
 
@@ -187,3 +187,47 @@ def test_a_round_reports_title_and_trend_name_rounds_as_people_call_them(
     trend = text.split("\nRound\nGraded\nGood or better\nInadequate\n", 1)[1]
     assert trend.startswith("Random sample, May 2026\n2\n100%\n0%\nRandom sample, July 2026\n")
     assert not re.search(r"\b2026-05-simple\b", text)
+
+
+def test_a_quarters_trend_is_of_its_own_framework_and_another_frameworks_round_is_its_own(
+    workspace: Workspace,
+) -> None:
+    # Two inadequate multi-agency audits beside the monthly collaborative audit read in the
+    # quarter's trend as "good or better fell from 100% to 50%", as if the same practice had been
+    # graded against the same questions; the round report never said which framework it was.
+    monthly = [audit(i, "Good", on=date(2026, 5, 4), round_id="2026-05-simple") for i in (1, 2)]
+    monthly += [audit(i, "Good", on=date(2026, 8, 3)) for i in (3, 4)]
+    multi = [
+        audit(i, "Inadequate", on=date(2026, 8, 13), round_id="2026-08-simple-2",
+              framework_id="multi-agency-audit")
+        for i in (5, 6)
+    ]  # fmt: skip
+    fake: Any = FakeRegister(monthly + multi)
+    text = document_text(build_period_report(workspace, fake, Q3, DAY))
+    assert (
+        "Leaving out audits under other frameworks, compared with the previous quarter (April to "
+        "June 2026, 2 graded audits): good or better stayed at 100%; inadequate stayed at 0%."
+    ) in text
+    assert "It counts the Collaborative audit's audits only" in text
+    assert "50% of 4 graded audits were good or better" in text  # the Summary counts them all
+    rows = text.split("\nRound\nPlanned\nReturned\nGraded\nGood or better\nInadequate\n", 1)[1]
+    assert rows.startswith(
+        "Random sample, August 2026, round 2 (Multi-agency audit)\n2\n2\n2\n0%\n100%\n"
+    )
+    text = document_text(build_round_report(workspace, fake, "2026-08-simple-2", DAY))
+    assert (
+        "This report covers the audits of the round Random sample, August 2026, round 2 "
+        "(2026-08-simple-2), audited with the Multi-agency audit."
+    ) in text
+    cells = summary_cells(build_tracker(workspace, fake, today=DAY))
+    quarter = table_at(cells, "By quarter, routine audits only")
+    assert cells[quarter + 3][:6] == ["2026 Q3", 2, 2, 2, 1, 0]
+    own = table_at(cells, "Rounds reported on their own")
+    assert cells[own + 2][:6] == [
+        "Random sample, August 2026, round 2 (Multi-agency audit)",
+        2,
+        2,
+        2,
+        0,
+        1,
+    ]

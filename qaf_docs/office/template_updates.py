@@ -85,9 +85,9 @@ _NAMES: dict[str, dict[str, str]] = {
         "trend_note": "the sentence that replaces a trend of one period (nothing earlier to "
         "compare with)",
         "trend_covers": "what the trend counts (routine audits drawn as a sample; re-audits, "
-        "deep dives and audits at closure are left out)",
-        "own_rounds": "Deep dives and audits at closure (each such round of the period as its "
-        "own, left out of the trend)",
+        "deep dives, audits at closure and other frameworks' audits are left out)",
+        "own_rounds": "Rounds reported on their own (each deep dive, round of audits at closure "
+        "and round of another framework, left out of the trend)",
         "reaudit_summary": "Cases audited again (improved, same or worse)",
         "reaudits": "Cases audited again (improved, same or worse)",
         "voices": "What children and families said",

@@ -57,12 +57,12 @@ def build_period_report(
     # Re-audits, deep dives and audits at closure are not samples (cases chosen for an Inadequate
     # grade, on a theme, at closure): the trend of routine audits leaves them out, and the report
     # gives each its own place (Cases audited again; Deep dives and audits at closure).
-    trend = [(label, trend_scope.routine(items)) for label, items in every]
-    left_out = [trend_scope.left_out(items) for _, items in every]
+    default = workspace.load_framework()
+    main = default.id  # another framework's rounds are their own
+    trend = [(label, trend_scope.routine(items, main)) for label, items in every]
+    left_out = [trend_scope.left_out(items, main) for _, items in every]
     title = f"Case file audit report: {period.title}"
-    missed = reaudits.reaudits_missed(
-        results, workspace.load_framework(), period.start, period.end, today
-    )
+    missed = reaudits.reaudits_missed(results, default, period.start, period.end, today)
     extra = {
         "period": period.label,
         "period_title": period.title,
@@ -73,8 +73,8 @@ def build_period_report(
         "is_round": False,
         "close_loop": False,
         "scope": "period",
-        "trend_covers": trend_scope.trend_covers(left_out, period.noun),
-        "own_rounds": own_rounds(register, chosen, frameworks_of(workspace)),
+        "trend_covers": trend_scope.trend_covers(left_out, period.noun, default.name),
+        "own_rounds": own_rounds(register, chosen, frameworks_of(workspace), main),
         # Only a period with tier-one audits: other frameworks' reports are as they were.
         "tier_one": tier_one.activity(
             results,
@@ -175,6 +175,9 @@ def build_round_report(
         or next((a.framework_id for a in chosen if a.framework_id), "")
     )
     framework = frameworks_of(workspace)(framework_id) if framework_id else None
+    if framework is not None and framework.id != workspace.load_settings().framework:
+        # Beside the monthly audit, a round of another framework says which it is.
+        extra["covers"] = f"{extra['covers']}, audited with the {framework.name}"
     return _render(
         workspace, results, chosen, trend, title, extra, target, today, framework,
         kind=kind,
@@ -189,11 +192,12 @@ def _covers(round_id: str, name: str) -> str:
 
 
 def own_rounds(
-    register: Register, chosen: list[AuditResult], load: Callable[[str], Framework]
+    register: Register, chosen: list[AuditResult], load: Callable[[str], Framework], main: str
 ) -> list[dict[str, Any]]:
-    """The period's deep dives and rounds of audits at closure, each as its own row: its name and
-    theme, and its figures under its own framework's scale."""
-    rows = trend_scope.own_rounds(chosen, load, lambda r: _theme(register, r))
+    """The period's deep dives, rounds of audits at closure and rounds of frameworks other than
+    ``main``, each as its own row: its name and theme, and its figures under its own framework's
+    scale."""
+    rows = trend_scope.own_rounds(chosen, load, lambda r: _theme(register, r), main)
     return [
         {"name": g.name, "planned": g.planned, "returned": g.returned, "graded": g.graded,
          "good": pct(g.good_share), "inadequate": pct(g.inadequate_share)}

@@ -235,8 +235,8 @@ def write_summary(
     months = figures.group_rows(snapshot, framework, "issued_month")
     r = _small_table(book, ws, r, "By month issued", _GROUP_HEADERS,
                      [_group_values(g) for g in months], MONTH_BASIS)  # fmt: skip
-    routine = trend_scope.routine(snapshot)
-    apart = list(trend_scope.left_out(figures.counted(snapshot)))
+    routine = trend_scope.routine(snapshot, framework.id)
+    apart = list(trend_scope.left_out(figures.counted(snapshot), framework.id))
     if apart:  # the charts' trends are of routine audits, as the reports' trend is
         month_at, months = r, figures.group_rows(routine, framework, "issued_month")
         r = _small_table(book, ws, r, "By month issued, routine audits only", _GROUP_HEADERS,
@@ -249,7 +249,7 @@ def write_summary(
         quarter_at, quarters = r, figures.group_rows(routine, framework, "quarter")
         r = _small_table(book, ws, r, "By quarter, routine audits only", _GROUP_HEADERS,
                          [_group_values(g) for g in quarters], routine_basis("quarter", apart))  # fmt: skip
-    if own := trend_scope.own_rounds(snapshot, framework_for, theme_of):
+    if own := trend_scope.own_rounds(snapshot, framework_for, theme_of, framework.id):
         r = _small_table(book, ws, r, trend_scope.OWN_ROUNDS_TITLE, _GROUP_HEADERS,
                          [_group_values(g) for g in own], OWN_ROUNDS_BASIS)  # fmt: skip
     r = _small_table(book, ws, r, "Returns by the quarter they were due", _DUE_HEADERS,
@@ -278,8 +278,8 @@ QUARTER_BASIS = (
     "Counted by audit date (else returned, else due date), as the quarterly reports are."
 )
 OWN_ROUNDS_BASIS = (
-    "Each round as its own: its cases were chosen on a theme or as they closed, not drawn as a "
-    "sample, so the trends leave them out."
+    "Each round as its own: its cases were chosen on a theme or as they closed, or audited with "
+    "another framework's tool, so the trends leave them out."
 )
 
 
@@ -288,7 +288,10 @@ def routine_basis(noun: str, apart: list[str]) -> str:
     kinds it leaves out)."""
     return (
         f"The Trend by {noun} chart is drawn from this table, as the Word reports' trend is: it "
-        f"leaves out {trend_scope.kinds_words(apart)}, whose cases were not drawn as a sample."
+        f"leaves out {trend_scope.kinds_words(apart)} (see {trend_scope.OWN_ROUNDS_TITLE})."
+        if set(apart) - {"reaudit"}
+        else f"The Trend by {noun} chart is drawn from this table, as the Word reports' trend "
+        "is: it leaves out re-audits, whose cases were not drawn as a sample."
     )
 
 
