@@ -179,6 +179,10 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("How much did we do", level=1)
+    # No tables of noughts for a period without audits: the Summary has said so.
+    doc.add_paragraph("{%p if not headline.planned %}")
+    doc.add_paragraph("No audit was planned or returned in this {{ scope }}.")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for b in how_much %}")
     doc.add_heading("Completed against plan by {{ b.label | lower }}", level=2)
     table(
@@ -397,8 +401,11 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if strengths_note %}")
     doc.add_paragraph("{{ strengths_note }}")
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{%p if not strengths and not below_good %}")
+    # Practice areas graded, none below good and too few to be strengths, are not "not graded".
+    doc.add_paragraph("{%p if not domains_total.graded %}")
     doc.add_paragraph("No domain was graded in this {{ scope }}.")
+    doc.add_paragraph("{%p elif not below_good %}")
+    doc.add_paragraph("No practice area had an audit graded below good in this {{ scope }}.")
     doc.add_paragraph("{%p endif %}")
     # The framework's questions for each area for development (West Sussex's five): what the
     # audits record towards each, written in reports/development.py.

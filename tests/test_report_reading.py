@@ -93,6 +93,35 @@ def test_a_quarter_with_one_audit_reads_as_one(workspace: Workspace) -> None:
     text = document_text(build_period_report(workspace, FakeRegister([moderated]), Q3, DAY))  # type: ignore[arg-type]
     assert "The moderator of the 1 moderated audit kept the auditor's grade." in text
     assert "kappa" not in text.split("How well did we do it")[0]  # no statistic of one audit
+    # Its Moderation section read "(there are 1)".
+    assert "weighted kappa is given from 10 moderated audits (there is 1))." in text
+
+
+def test_a_quarter_whose_areas_were_all_good_does_not_say_none_was_graded(
+    workspace: Workspace,
+) -> None:
+    # One audit, every area graded Good, its overall grade moderated down to Inadequate: the
+    # report said "No domain was graded in this period" under five areas graded Good.
+    down = audit(1, "Good", moderated_grade="Inadequate", on=date(2026, 8, 3))
+    text = document_text(build_period_report(workspace, FakeRegister([down]), Q3, DAY))  # type: ignore[arg-type]
+    assert "No domain was graded" not in text
+    assert "No practice area had an audit graded below good in this period." in text
+    assert "The 1 graded audit was inadequate" in text
+
+
+def test_a_quarter_without_audits_has_no_tables_of_noughts(workspace: Workspace) -> None:
+    # After "There were no audits in …, so there is nothing to report", How much did we do showed
+    # three tables of "No audits 0 0 n/a" with totals of 0.
+    fake: Any = FakeRegister([audit(1, "Good", on=date(2026, 5, 4))])
+    text = document_text(build_period_report(workspace, fake, Q3, DAY))
+    assert "There were no audits in July to September 2026, so there is nothing to report." in text
+    assert "No audit was planned or returned in this period." in text
+    assert "No audits\n0\n0" not in text and "Completed against plan by" not in text
+    text = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), DAY)
+    )
+    assert "No audit was planned or returned" not in text
+    assert "Completed against plan by team" in text
 
 
 def test_moderation_agreement_is_said_in_words_until_there_are_enough_to_measure(

@@ -92,7 +92,10 @@ def build_context(
     workers.sort(key=lambda r: (len(r.name), r.name))  # Worker B before Worker AA
     return {
         "headline": summary.headline(h, due[0] if due else ""),
-        "how_much": [
+        # A period without audits says so in a sentence, not in three tables of "No audits 0 0".
+        "how_much": []
+        if not h.planned
+        else [
             _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
             _group_table(
                 [

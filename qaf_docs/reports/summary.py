@@ -22,8 +22,8 @@ def headline(h: figures.Headline, noun: str = "") -> dict[str, Any]:
         "within_target": "within" if h.within_target else "above" if h.graded else "n/a",
         "moderated": h.moderated, "changed": h.changed, "agreement": pct(h.agreement),
         "kappa": (f"{h.kappa:.2f} (n = {h.moderated})" if h.kappa is not None
-                  else f"is given from {figures.KAPPA_MIN_N} moderated audits (there are "
-                       f"{h.moderated})"),
+                  else f"is given from {figures.KAPPA_MIN_N} moderated audits (there "
+                       f"{'is' if h.moderated == 1 else 'are'} {h.moderated})"),
         "actions": h.actions, "actions_due": h.actions_due, "actions_on_time": h.actions_on_time,
         "on_time_share": pct(h.on_time_share), "actions_line": actions_line(h),
         "grades_line": grades_line(h), "moderation_line": moderation_line(h),
