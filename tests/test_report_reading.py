@@ -11,9 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lxml import etree
 from test_reports import FakeRegister, audit, document_text
 
+from qaf_docs.errors import QafError
 from qaf_docs.reports.period_report import build_period_report, build_round_report
 from qaf_docs.reports.periods import parse_period
 from qaf_docs.workspace import Workspace
@@ -295,3 +297,19 @@ def test_each_area_for_development_gets_west_sussexs_five_questions_with_what_wa
     other = [dataclasses.replace(a, framework_id="multi-agency-audit") for a in audits]
     rounds = build_round_report(workspace, FakeRegister(other), "2026-07-simple", DAY)  # type: ignore[arg-type]
     assert "For each area for development" not in document_text(rounds)
+
+
+def test_a_round_whose_audits_were_all_cancelled_says_so_and_writes_no_report(
+    workspace: Workspace,
+) -> None:
+    # It wrote a report saying "There were no audits in round 2026-07-simple", of a round of two.
+    cancelled = [audit(i, "Good", status="cancelled") for i in (1, 2)]
+    with pytest.raises(QafError) as raised:
+        build_round_report(workspace, FakeRegister(cancelled), "2026-07-simple", DAY)  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "Round 2026-07-simple: all 2 of its audits were cancelled, so there is nothing to report on."
+    )
+    assert not (workspace.reports_dir / "round_2026-07-simple.docx").exists()
+    one = FakeRegister(cancelled[:1])
+    with pytest.raises(QafError, match="its 1 audit was cancelled"):
+        build_round_report(workspace, one, "2026-07-simple", DAY)  # type: ignore[arg-type]

@@ -107,6 +107,10 @@ def build_round_report(
         if register.round_row(round_id) is None:
             raise QafError(unknown_round(round_id, register.round_ids()))
         raise QafError(f"Round {round_id} holds no audits, so there is nothing to report on.")
+    if not chosen:  # not "There were no audits in …" over a round whose audits were cancelled
+        n = sum(a.round_id == round_id for a in results)
+        every = "its 1 audit was" if n == 1 else f"all {n} of its audits were"
+        raise QafError(f"Round {round_id}: {every} cancelled, so there is nothing to report on.")
     # The trend is of rounds of the same framework: a multi-agency round's grades say nothing
     # of whether the collaborative audits before it were getting better. Nor is a re-audit round,
     # a deep dive or a round of audits at closure set beside the routine rounds drawn as a
