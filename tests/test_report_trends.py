@@ -231,3 +231,13 @@ def test_a_quarters_trend_is_of_its_own_framework_and_another_frameworks_round_i
         0,
         1,
     ]
+
+
+def test_a_tracker_of_deep_dives_alone_says_it_has_no_routine_audit(workspace: Workspace) -> None:
+    # Beside three deep-dive audits counted above it, the routine-only tables said "No audits yet."
+    deep = [a for a in _quarters() if a.round_kind == "thematic"]
+    cells = summary_cells(build_tracker(workspace, FakeRegister(deep), today=DAY))  # type: ignore[arg-type]
+    for title in ("By month issued, routine audits only", "By quarter, routine audits only"):
+        at = table_at(cells, title)
+        assert cells[at + 2][0] == "No routine audit yet, so the trend has nothing to draw."
+    assert "No audits yet." not in [r[0] for r in cells]

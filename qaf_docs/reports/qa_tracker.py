@@ -240,7 +240,8 @@ def write_summary(
     if apart:  # the charts' trends are of routine audits, as the reports' trend is
         month_at, months = r, figures.group_rows(routine, framework, "issued_month")
         r = _small_table(book, ws, r, "By month issued, routine audits only", _GROUP_HEADERS,
-                         [_group_values(g) for g in months], routine_basis("month", apart))  # fmt: skip
+                         [_group_values(g) for g in months], routine_basis("month", apart),
+                         NO_ROUTINE)  # fmt: skip
     quarter_at = r
     quarters = figures.group_rows(snapshot, framework, "quarter")
     r = _small_table(book, ws, r, "By quarter", _GROUP_HEADERS,
@@ -248,7 +249,8 @@ def write_summary(
     if apart:
         quarter_at, quarters = r, figures.group_rows(routine, framework, "quarter")
         r = _small_table(book, ws, r, "By quarter, routine audits only", _GROUP_HEADERS,
-                         [_group_values(g) for g in quarters], routine_basis("quarter", apart))  # fmt: skip
+                         [_group_values(g) for g in quarters], routine_basis("quarter", apart),
+                         NO_ROUTINE)  # fmt: skip
     if own := trend_scope.own_rounds(snapshot, framework_for, theme_of, framework.id):
         r = _small_table(book, ws, r, trend_scope.OWN_ROUNDS_TITLE, _GROUP_HEADERS,
                          [_group_values(g) for g in own], OWN_ROUNDS_BASIS)  # fmt: skip
@@ -281,6 +283,10 @@ OWN_ROUNDS_BASIS = (
     "Each round as its own: its cases were chosen on a theme or as they closed, or audited with "
     "another framework's tool, so the trends leave them out."
 )
+
+
+#: In place of a routine-only table's rows when every audit is kept apart (all deep dives, say).
+NO_ROUTINE = "No routine audit yet, so the trend has nothing to draw."
 
 
 def routine_basis(noun: str, apart: list[str]) -> str:
@@ -319,15 +325,16 @@ def _small_table(
     headers: list[str],
     rows: list[list[Any]],
     basis: str = "",
+    empty: str = "No audits yet.",
 ) -> int:
     """Write a titled block of figures with a total-free header row; return the next free row.
 
-    ``basis``: how the rows are counted, a note under them."""
+    ``basis``: how the rows are counted, a note under them; ``empty``: said in place of rows."""
     ws.write_string(r, 0, title, book.heading)
     for c, text in enumerate(headers):
         ws.write_string(r + 1, c, text, book.header)
     if not rows:
-        ws.write_string(r + 2, 0, "No audits yet.", book.note)
+        ws.write_string(r + 2, 0, empty, book.note)
         rows = [[]]
     for i, row in enumerate(rows):
         for c, value in enumerate(row):
