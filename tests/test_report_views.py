@@ -235,7 +235,7 @@ def test_the_trackers_quarterly_trend_leaves_re_audits_out_as_the_reports_do(
     assert cells[at + 2][:4] == ["2026 Q3", 3, 3, 3]  # the table of every audit is kept
     left = next(i for i, r in enumerate(cells) if r[0] == "By quarter, routine audits only")
     assert cells[left + 2][:6] == ["2026 Q3", 2, 2, 2, 1, 0]
-    assert "it leaves out re-audits, whose cases were not drawn as a sample" in cells[left + 3][0]
+    assert cells[left + 4][0] == "It leaves out re-audits, whose cases were not drawn as a sample."
     trend = charts(path)["Trend by quarter (routine audits)"]
     assert f"Summary!$A${left + 3}" in trend  # the chart reads the table without them
     # Without a re-audit there is one table, and the chart reads it.

@@ -19,7 +19,7 @@ from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
 from qaf_docs.reports import figures, tier_one, tracker_charts, tracker_sheets, trend_scope
 from qaf_docs.reports.figures import GroupRow, Headline
-from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book
+from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, lines
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace, frameworks_of
 
@@ -196,7 +196,7 @@ def write_summary(
     framework_for = framework_for or (lambda _: framework)
     theme_of = theme_of or (lambda _: "")
     h = figures.headline(snapshot, framework, today, target)
-    ws.set_column(0, 0, 42)
+    ws.set_column(0, 0, NAME_WIDTH)
     ws.set_column(1, 1, 13)
     ws.set_column(2, 2, 30)
     ws.set_column(3, 3, 9)
@@ -285,20 +285,24 @@ OWN_ROUNDS_BASIS = (
 )
 
 
+#: Characters of the Summary's first column (labels, and the names in its tables).
+NAME_WIDTH = 42
 #: In place of a routine-only table's rows when every audit is kept apart (all deep dives, say).
 NO_ROUTINE = "No routine audit yet, so the trend has nothing to draw."
 
 
-def routine_basis(noun: str, apart: list[str]) -> str:
-    """What the routine-only table under the month's or quarter's says (``apart``: the round
-    kinds it leaves out)."""
-    return (
-        f"The Trend by {noun} chart is drawn from this table, as the Word reports' trend is: it "
-        f"leaves out {trend_scope.kinds_words(apart)} (see {trend_scope.OWN_ROUNDS_TITLE})."
-        if set(apart) - {"reaudit"}
-        else f"The Trend by {noun} chart is drawn from this table, as the Word reports' trend "
-        "is: it leaves out re-audits, whose cases were not drawn as a sample."
-    )
+def routine_basis(noun: str, apart: list[str]) -> list[str]:
+    """What the routine-only table under the month's or quarter's says, a short line each (a
+    long one runs under the charts beside it); ``apart``: what it leaves out."""
+    lines = [f"The Trend by {noun} chart is drawn from this table, as the Word reports' trend is."]
+    if apart == ["reaudit"]:
+        return [*lines, "It leaves out re-audits, whose cases were not drawn as a sample."]
+    own = trend_scope.kinds_words(set(apart) - {"reaudit"})
+    return [
+        *lines,
+        f"It leaves out {trend_scope.kinds_words(apart)}.",
+        f"{own[0].upper()}{own[1:]}: under {trend_scope.OWN_ROUNDS_TITLE}.",
+    ]
 
 
 DUE_BASIS = (
@@ -324,12 +328,13 @@ def _small_table(
     title: str,
     headers: list[str],
     rows: list[list[Any]],
-    basis: str = "",
+    basis: str | list[str] = "",
     empty: str = "No audits yet.",
 ) -> int:
     """Write a titled block of figures with a total-free header row; return the next free row.
 
-    ``basis``: how the rows are counted, a note under them; ``empty``: said in place of rows."""
+    ``basis``: how the rows are counted, a note (or its lines) under them; ``empty``: said in
+    place of rows. A name too long for the first column wraps (a round's, with its theme)."""
     ws.write_string(r, 0, title, book.heading)
     for c, text in enumerate(headers):
         ws.write_string(r + 1, c, text, book.header)
@@ -340,8 +345,11 @@ def _small_table(
         for c, value in enumerate(row):
             pct = isinstance(value, float) or (value is None and c >= 4)
             book.put(ws, r + 2 + i, c, value, book.pct if pct else None)
+        if row and isinstance(row[0], str) and (n := lines(row[0], NAME_WIDTH)) > 1:
+            book.put(ws, r + 2 + i, 0, row[0], book.wrap)
+            ws.set_row(r + 2 + i, 15 * n)
     end = r + 2 + len(rows)
-    if basis:
-        ws.write_string(end, 0, basis, book.aside)
+    for line in [basis] if isinstance(basis, str) and basis else basis or []:
+        ws.write_string(end, 0, line, book.aside)
         end += 1
     return end + 1
