@@ -179,6 +179,10 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p endif %}")
 
     doc.add_heading("How much did we do", level=1)
+    # No tables of noughts for a period without audits: the Summary has said so.
+    doc.add_paragraph("{%p if not headline.planned %}")
+    doc.add_paragraph("No audit was planned or returned in this {{ scope }}.")
+    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("{%p for b in how_much %}")
     doc.add_heading("Completed against plan by {{ b.label | lower }}", level=2)
     table(
@@ -318,6 +322,24 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if trend_covers %}")  # re-audits are not samples: left out, and said
     doc.add_paragraph("{{ trend_covers }}")
     doc.add_paragraph("{%p endif %}")
+    # Deep dives and audits at closure chose their cases on a theme or as they closed, and
+    # another framework's audits answer its own questions: left out of the trend, each is
+    # reported as its own (B&NES: each deep dive has "an audit report").
+    doc.add_paragraph("{%p if own_rounds %}")
+    doc.add_heading("Rounds reported on their own", level=2)
+    doc.add_paragraph(
+        "Each deep dive, round of audits at closure and round of another framework in this "
+        "{{ scope }} is reported here as its own: their cases were chosen on a theme or as they "
+        "closed, or audited with another framework's tool, so the trend leaves them out (the "
+        "Summary's figures count them). Each round has its own round report."
+    )
+    table(
+        doc,
+        ["Round", "Planned", "Returned", "Graded", "Good or better", "Inadequate"],
+        "own_rounds",
+        ["r.name", "r.planned", "r.returned", "r.graded", "r.good", "r.inadequate"],
+        end_if=True,
+    )
 
     doc.add_heading("Is anyone better off", level=1)
     doc.add_paragraph("{{ headline.actions_line }}")
@@ -379,8 +401,11 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if strengths_note %}")
     doc.add_paragraph("{{ strengths_note }}")
     doc.add_paragraph("{%p endif %}")
-    doc.add_paragraph("{%p if not strengths and not below_good %}")
+    # Practice areas graded, none below good and too few to be strengths, are not "not graded".
+    doc.add_paragraph("{%p if not domains_total.graded %}")
     doc.add_paragraph("No domain was graded in this {{ scope }}.")
+    doc.add_paragraph("{%p elif not below_good %}")
+    doc.add_paragraph("No practice area had an audit graded below good in this {{ scope }}.")
     doc.add_paragraph("{%p endif %}")
     # The framework's questions for each area for development (West Sussex's five): what the
     # audits record towards each, written in reports/development.py.

@@ -11,9 +11,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lxml import etree
 from test_reports import FakeRegister, audit, document_text
 
+from qaf_docs.errors import QafError
 from qaf_docs.reports.period_report import build_period_report, build_round_report
 from qaf_docs.reports.periods import parse_period
 from qaf_docs.workspace import Workspace
@@ -93,6 +95,35 @@ def test_a_quarter_with_one_audit_reads_as_one(workspace: Workspace) -> None:
     text = document_text(build_period_report(workspace, FakeRegister([moderated]), Q3, DAY))  # type: ignore[arg-type]
     assert "The moderator of the 1 moderated audit kept the auditor's grade." in text
     assert "kappa" not in text.split("How well did we do it")[0]  # no statistic of one audit
+    # Its Moderation section read "(there are 1)".
+    assert "weighted kappa is given from 10 moderated audits (there is 1))." in text
+
+
+def test_a_quarter_whose_areas_were_all_good_does_not_say_none_was_graded(
+    workspace: Workspace,
+) -> None:
+    # One audit, every area graded Good, its overall grade moderated down to Inadequate: the
+    # report said "No domain was graded in this period" under five areas graded Good.
+    down = audit(1, "Good", moderated_grade="Inadequate", on=date(2026, 8, 3))
+    text = document_text(build_period_report(workspace, FakeRegister([down]), Q3, DAY))  # type: ignore[arg-type]
+    assert "No domain was graded" not in text
+    assert "No practice area had an audit graded below good in this period." in text
+    assert "The 1 graded audit was inadequate" in text
+
+
+def test_a_quarter_without_audits_has_no_tables_of_noughts(workspace: Workspace) -> None:
+    # After "There were no audits in …, so there is nothing to report", How much did we do showed
+    # three tables of "No audits 0 0 n/a" with totals of 0.
+    fake: Any = FakeRegister([audit(1, "Good", on=date(2026, 5, 4))])
+    text = document_text(build_period_report(workspace, fake, Q3, DAY))
+    assert "There were no audits in July to September 2026, so there is nothing to report." in text
+    assert "No audit was planned or returned in this period." in text
+    assert "No audits\n0\n0" not in text and "Completed against plan by" not in text
+    text = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), DAY)
+    )
+    assert "No audit was planned or returned" not in text
+    assert "Completed against plan by team" in text
 
 
 def test_moderation_agreement_is_said_in_words_until_there_are_enough_to_measure(
@@ -145,6 +176,11 @@ def test_a_round_is_compared_with_earlier_rounds_of_its_own_framework(
     text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
     assert "2026-06-multi" in text and "2026-06-simple" not in text
     assert "Compared with the previous round (2026-06-multi, 1 graded audit)" in text
+    # Beside the workspace's own framework, the round says which framework it is.
+    assert (
+        "This report covers the audits of round 2026-07-multi, audited with the Multi-agency "
+        in (text)
+    )
     fake = FakeRegister([other, *mine])
     text = document_text(build_round_report(workspace, fake, "2026-07-multi", DAY))
     assert "No earlier Multi-agency audit round has audits to compare with" in text
@@ -172,16 +208,22 @@ def test_the_trend_of_sampled_audits_leaves_re_audits_out_and_says_so(
         "audits): good or better stayed at 100%; inadequate stayed at 0%."
     ) in text
     assert "fell from 100% to 50%" not in text
-    assert "The trend counts sampled audits only and leaves out re-audits" in text
-    assert "2 re-audits are left out of these quarters; what came of each is under Cases " in text
+    assert (
+        "The trend counts the routine audits drawn as a sample and leaves out re-audits, deep "
+        "dive audits and audits at closure"
+    ) in text
+    assert (
+        "Left out of these quarters: 2 re-audits; what came of each re-audit is under Cases "
+        "audited again in the report of its quarter."
+    ) in text
     # The Summary's own figures still count every audit of the quarter, re-audits too.
     assert "50% of 4 graded audits were good or better" in text
     one: Any = FakeRegister(earlier + sampled + again[:1])
     text = document_text(build_period_report(workspace, one, Q3, DAY))
-    assert "1 re-audit is left out of these quarters; what came of it is under" in text
+    assert "Left out of these quarters: 1 re-audit; what came of each re-audit is under" in text
     none: Any = FakeRegister(earlier + sampled)
     text = document_text(build_period_report(workspace, none, Q3, DAY))
-    assert "There was no re-audit in these quarters." in text
+    assert "There was no re-audit, deep dive or audit at closure in these quarters." in text
     assert "Compared with the previous quarter (April to June 2026" in text
 
 
@@ -196,14 +238,16 @@ def test_a_rounds_trend_keeps_re_audit_rounds_apart_from_sampled_rounds(
     mine = [audit(i, "Good", round_id="2026-07-simple") for i in (3, 4)]
     fake: Any = FakeRegister([first, reaudit, *mine])
     text = document_text(build_round_report(workspace, fake, "2026-07-simple", DAY))
-    assert "Compared with the previous round (2026-05-simple, 1 graded audit)" in text
-    assert "2026-06-reaudit" not in text
-    assert "The trend is of sampled rounds only and leaves out re-audit rounds" in text
+    assert "Compared with the previous round (Random sample, May 2026, 1 graded audit)" in text
+    assert "2026-06-reaudit" not in text and "Re-audits due, June 2026" not in text
+    assert "The trend is of routine rounds drawn as a sample, and leaves out re-audit rounds" in (
+        text
+    )
     later = audit(5, "Good", round_id="2026-09-reaudit", on=date(2026, 9, 10), round_kind="reaudit")
     fake = FakeRegister([first, reaudit, *mine, later])
     text = document_text(build_round_report(workspace, fake, "2026-09-reaudit", DAY))
-    assert "Compared with the previous round (2026-06-reaudit, 1 graded audit)" in text
-    assert "2026-07-simple" not in text and "2026-05-simple" not in text
+    assert "Compared with the previous round (Re-audits due, June 2026, 1 graded audit)" in text
+    assert "Random sample" not in text
     assert "This is a re-audit round, so its trend is of earlier re-audit rounds only" in text
     # The first re-audit round has none before it, though sampled rounds came before.
     fake = FakeRegister([first, *mine, later])
@@ -253,3 +297,19 @@ def test_each_area_for_development_gets_west_sussexs_five_questions_with_what_wa
     other = [dataclasses.replace(a, framework_id="multi-agency-audit") for a in audits]
     rounds = build_round_report(workspace, FakeRegister(other), "2026-07-simple", DAY)  # type: ignore[arg-type]
     assert "For each area for development" not in document_text(rounds)
+
+
+def test_a_round_whose_audits_were_all_cancelled_says_so_and_writes_no_report(
+    workspace: Workspace,
+) -> None:
+    # It wrote a report saying "There were no audits in round 2026-07-simple", of a round of two.
+    cancelled = [audit(i, "Good", status="cancelled") for i in (1, 2)]
+    with pytest.raises(QafError) as raised:
+        build_round_report(workspace, FakeRegister(cancelled), "2026-07-simple", DAY)  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "Round 2026-07-simple: all 2 of its audits were cancelled, so there is nothing to report on."
+    )
+    assert not (workspace.reports_dir / "round_2026-07-simple.docx").exists()
+    one = FakeRegister(cancelled[:1])
+    with pytest.raises(QafError, match="its 1 audit was cancelled"):
+        build_round_report(workspace, one, "2026-07-simple", DAY)  # type: ignore[arg-type]

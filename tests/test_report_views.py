@@ -100,8 +100,13 @@ def test_a_multi_agency_report_shows_what_brightons_framework_asks(
     # No moderation step in the framework: said once, no empty Moderation section after it.
     assert "These audits are not moderated" in text
     assert "Audits moderated:" not in text and "\nModeration\n" not in text
-    # The round id is never broken over two lines of the title.
-    assert "Audit round overview: 2026\u201107\u2011simple" in text
+    # The round is called as people call it, its reference given where the report says what it
+    # covers (it read "Audit round overview: 2026-07-simple").
+    assert "Audit round overview: Random sample, July 2026" in text
+    assert (
+        "This report covers the audits of the round Random sample, July 2026 (2026-07-simple)"
+        in (text)
+    )
 
 
 def test_a_moderated_framework_keeps_its_moderation_section_and_pages_are_numbered(
@@ -228,12 +233,13 @@ def test_the_trackers_quarterly_trend_leaves_re_audits_out_as_the_reports_do(
     cells = [list(r) for r in load_workbook(path)["Summary"].iter_rows(values_only=True)]
     at = next(i for i, r in enumerate(cells) if r[0] == "By quarter")
     assert cells[at + 2][:4] == ["2026 Q3", 3, 3, 3]  # the table of every audit is kept
-    left = next(i for i, r in enumerate(cells) if r[0] == "By quarter, re-audits left out")
+    left = next(i for i, r in enumerate(cells) if r[0] == "By quarter, routine audits only")
     assert cells[left + 2][:6] == ["2026 Q3", 2, 2, 2, 1, 0]
-    assert "a re-audit is of a case chosen for an inadequate grade" in cells[left + 3][0]
-    trend = charts(path)["Trend by quarter"]
+    assert cells[left + 4][0] == "It leaves out re-audits, whose cases were not drawn as a sample."
+    trend = charts(path)["Trend by quarter (routine audits)"]
     assert f"Summary!$A${left + 3}" in trend  # the chart reads the table without them
     # Without a re-audit there is one table, and the chart reads it.
     path = build_tracker(workspace, FakeRegister(sampled), today=DAY)  # type: ignore[arg-type]
     names = [r[0] for r in load_workbook(path)["Summary"].iter_rows(values_only=True)]
-    assert "By quarter, re-audits left out" not in names
+    assert "By quarter, routine audits only" not in names
+    assert "Trend by quarter" in charts(path)

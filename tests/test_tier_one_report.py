@@ -134,6 +134,7 @@ def test_the_quarterly_report_has_the_section_and_names_no_practitioner(tmp_path
     assert "\nDivisional Director\n2\n1\n6\n2\n33%\n" in text
     assert "\nTotal\n\n3\n12\n5\n42%\n" in text
     assert "each role's monthly number × the 3 months of April to June 2026" in text
+    assert "quarter's latest tier-one round (Tier-one manager audits, May 2026, drawn on " in text
     assert "Every social worker is to have at least one case audited every 6 months." in text
     assert "3 (75%) had a case audited from 01/01/2026 to 30/06/2026" in text
     for name in (*WORKERS, "Bob", "Zed Elsewhere", *ROLES):
@@ -160,7 +161,13 @@ def test_rounds_drawn_before_qaf_recorded_the_roster_say_what_is_not_known(
     old = {r: rules(str(v["planned_on"]), None, None) for r, v in ROUNDS.items()}
     fake: Any = TierOneRegister(register_results(), old)
     text = document_text(build_period_report(ws, fake, parse_period("quarter", "2026Q2"), DAY))
-    assert "Audits expected are not known: the roster round 2026-05-tier-one" in text
+    # It read "the roster round 2026-05-tier-one, drawn on 01/05/2026 was drawn with was not
+    # recorded": a reference, not the round's name, in a sentence that did not parse.
+    assert (
+        "Audits expected are not known: the roster of the quarter's latest tier-one round "
+        "(Tier-one manager audits, May 2026, drawn on 01/05/2026) was not recorded"
+    ) in text
+    assert "2026-05-tier-one" not in text
     assert "Which social workers had a case audited from 01/01/2026 to 30/06/2026 is not known" in (
         text
     )

@@ -84,7 +84,10 @@ _NAMES: dict[str, dict[str, str]] = {
         "trend": "Trend against earlier periods",
         "trend_note": "the sentence that replaces a trend of one period (nothing earlier to "
         "compare with)",
-        "trend_covers": "what the trend counts (sampled audits; re-audits are left out)",
+        "trend_covers": "what the trend counts (routine audits drawn as a sample; re-audits, "
+        "deep dives, audits at closure and other frameworks' audits are left out)",
+        "own_rounds": "Rounds reported on their own (each deep dive, round of audits at closure "
+        "and round of another framework, left out of the trend)",
         "reaudit_summary": "Cases audited again (improved, same or worse)",
         "reaudits": "Cases audited again (improved, same or worse)",
         "voices": "What children and families said",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from qaf_docs.frameworks.scale import Scale
 from qaf_docs.records import AuditResult
 from qaf_docs.register.checkpoints import CLOSE_LOOP_KINDS
 from qaf_docs.register.store import Register
-from qaf_docs.reports import figures, reaudits, report_charts, tier_one
+from qaf_docs.reports import figures, reaudits, report_charts, tier_one, trend_scope
 from qaf_docs.reports.figures import pct
 from qaf_docs.reports.names import Pseudonyms, without_child
 from qaf_docs.reports.periods import Period
@@ -53,14 +54,15 @@ def build_period_report(
              for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
     while len(every) > 1 and not every[0][1]:
         every.pop(0)  # periods before the first audit say nothing; a gap after it does
-    # A re-audit is not a sample: its case was chosen for an Inadequate grade, so the trend of
-    # sampled audits leaves it out (its outcome is under Cases audited again).
-    trend = [(label, reaudits.sampled(items)) for label, items in every]
-    left_out = [len(items) - len(kept) for (_, items), (_, kept) in zip(every, trend, strict=True)]
+    # Re-audits, deep dives and audits at closure are not samples (cases chosen for an Inadequate
+    # grade, on a theme, at closure): the trend of routine audits leaves them out, and the report
+    # gives each its own place (Cases audited again; Deep dives and audits at closure).
+    default = workspace.load_framework()
+    main = default.id  # another framework's rounds are their own
+    trend = [(label, trend_scope.routine(items, main)) for label, items in every]
+    left_out = [trend_scope.left_out(items, main) for _, items in every]
     title = f"Case file audit report: {period.title}"
-    missed = reaudits.reaudits_missed(
-        results, workspace.load_framework(), period.start, period.end, today
-    )
+    missed = reaudits.reaudits_missed(results, default, period.start, period.end, today)
     extra = {
         "period": period.label,
         "period_title": period.title,
@@ -71,7 +73,8 @@ def build_period_report(
         "is_round": False,
         "close_loop": False,
         "scope": "period",
-        "trend_covers": reaudits.trend_covers(left_out, period.noun),
+        "trend_covers": trend_scope.trend_covers(left_out, period.noun, default.name),
+        "own_rounds": own_rounds(register, chosen, frameworks_of(workspace), main),
         # Only a period with tier-one audits: other frameworks' reports are as they were.
         "tier_one": tier_one.activity(
             results,
@@ -89,7 +92,7 @@ def build_period_report(
     before = period.previous(1)[0].title
     return _render(
         workspace, results, chosen, trend, title, extra, target, today, due=due, previous=before,
-        reaudits_left_out=sum(left_out[-2:]) > 0,
+        left_out=trend_scope.kinds_words(k for each in left_out[-2:] for k in each),
     )  # fmt: skip
 
 
@@ -104,37 +107,46 @@ def build_round_report(
         if register.round_row(round_id) is None:
             raise QafError(unknown_round(round_id, register.round_ids()))
         raise QafError(f"Round {round_id} holds no audits, so there is nothing to report on.")
+    if not chosen:  # not "There were no audits in …" over a round whose audits were cancelled
+        n = sum(a.round_id == round_id for a in results)
+        every = "its 1 audit was" if n == 1 else f"all {n} of its audits were"
+        raise QafError(f"Round {round_id}: {every} cancelled, so there is nothing to report on.")
     # The trend is of rounds of the same framework: a multi-agency round's grades say nothing
-    # of whether the collaborative audits before it were getting better.
-    # Nor is a re-audit round set beside sampled rounds: its cases were chosen for an Inadequate
-    # grade. A re-audit round's trend is of re-audit rounds.
+    # of whether the collaborative audits before it were getting better. Nor is a re-audit round,
+    # a deep dive or a round of audits at closure set beside the routine rounds drawn as a
+    # sample, or beside each other: each chose its cases its own way, so each has its own trend.
     own = {a.framework_id for a in chosen}
-    reaudit_round = bool(chosen) and not reaudits.sampled(chosen)
+    kind = (register.round_row(round_id) or {}).get("kind") or next(
+        (a.round_kind for a in chosen if a.round_kind), None
+    )
+    kind = str(kind) if kind else None
     by_round: dict[str, list[AuditResult]] = {}
     for a in figures.counted(results):
-        if a.framework_id in own and (a.round_kind == reaudits.REAUDIT_KIND) == reaudit_round:
+        if a.framework_id in own and trend_scope.group(a.round_kind) == trend_scope.group(kind):
             by_round.setdefault(a.round_id, []).append(a)
     order = sorted(by_round, key=lambda r: figures.round_start(by_round[r]) or date.min)
     earlier = (
         order[: order.index(round_id) + 1][-(_TREND_PERIODS + 1) :] if round_id in order else []
     )
-    trend = [(r, by_round[r]) for r in earlier]
+    trend = [(trend_scope.round_name(r), by_round[r]) for r in earlier]
     thematic = any(a.round_kind in CLOSE_LOOP_KINDS for a in chosen)
     recorded = [c for c in register.checkpoints(frameworks_of(workspace)) if c.round_id == round_id]
     names = Pseudonyms(results, chosen)
     theme = _theme(register, round_id)
+    name = trend_scope.round_name(round_id)
     extra = {
         "period": round_id,
-        "period_title": f"round {round_id}",
-        "covers": f"the audits of round {round_id}" + (f", on the theme {theme}" if theme else ""),
+        "period_title": name if name != round_id else f"round {round_id}",
+        "covers": _covers(round_id, name) + (f", on the theme {theme}" if theme else ""),
         # Only thematic rounds are closed at 6 weeks and 3 months (West Sussex); older templates
         # show the section when ``is_round`` is true, so it follows ``close_loop``.
         "is_round": thematic,
         "close_loop": thematic,
         "scope": "round",
-        "trend_covers": reaudits.round_trend_covers(reaudit_round)
-        if len(trend) > 1 or reaudit_round
+        "trend_covers": trend_scope.round_trend_covers(kind)
+        if len(trend) > 1 or trend_scope.group(kind) != trend_scope.ROUTINE
         else "",
+        "own_rounds": [],  # a deep dive's own report is this one
         "tier_one": None,  # counted against the months of a period, not a round
         "reaudits_missed": [],  # a round's own re-audits are in its Inadequate count
         "checkpoints_note": ""
@@ -159,7 +171,7 @@ def build_round_report(
         ],
     }
     # Non-breaking hyphens keep "2026-11-simple" on one line when the title wraps.
-    title = f"Audit round overview: {unbroken(round_id)}" + (f" ({theme})" if theme else "")
+    title = f"Audit round overview: {unbroken(name)}" + (f" ({theme})" if theme else "")
     target = round_report_path(workspace, round_id)
     # A round is audited under one framework: its areas, scale and wording, not the default's.
     framework_id = str(
@@ -167,7 +179,34 @@ def build_round_report(
         or next((a.framework_id for a in chosen if a.framework_id), "")
     )
     framework = frameworks_of(workspace)(framework_id) if framework_id else None
-    return _render(workspace, results, chosen, trend, title, extra, target, today, framework)
+    if framework is not None and framework.id != workspace.load_settings().framework:
+        # Beside the monthly audit, a round of another framework says which it is.
+        extra["covers"] = f"{extra['covers']}, audited with the {framework.name}"
+    return _render(
+        workspace, results, chosen, trend, title, extra, target, today, framework,
+        kind=kind,
+    )  # fmt: skip
+
+
+def _covers(round_id: str, name: str) -> str:
+    """What a round's report covers: the round as people call it, and its reference."""
+    if name == round_id:  # a round id qaf did not make says nothing more as a name
+        return f"the audits of round {round_id}"
+    return f"the audits of the round {name} ({round_id})"
+
+
+def own_rounds(
+    register: Register, chosen: list[AuditResult], load: Callable[[str], Framework], main: str
+) -> list[dict[str, Any]]:
+    """The period's deep dives, rounds of audits at closure and rounds of frameworks other than
+    ``main``, each as its own row: its name and theme, and its figures under its own framework's
+    scale."""
+    rows = trend_scope.own_rounds(chosen, load, lambda r: _theme(register, r), main)
+    return [
+        {"name": g.name, "planned": g.planned, "returned": g.returned, "graded": g.graded,
+         "good": pct(g.good_share), "inadequate": pct(g.inadequate_share)}
+        for g in rows
+    ]  # fmt: skip
 
 
 def _tier_one_scale(workspace: Workspace, chosen: list[AuditResult]) -> Scale | None:
@@ -178,12 +217,7 @@ def _tier_one_scale(workspace: Workspace, chosen: list[AuditResult]) -> Scale | 
 
 def _theme(register: Register, round_id: str) -> str:
     """A deep dive's theme as its round was drawn ("Neglect (Latest Category of Abuse)"), or ""."""
-    row = register.round_row(round_id) or {}
-    rules = row.get("rules")
-    spec = rules.get("spec", {}) if isinstance(rules, dict) else {}
-    values = ", ".join(str(v) for v in spec.get("theme_values") or [])
-    column = spec.get("theme_column")
-    return f"{values} ({column})" if values and column else values
+    return trend_scope.theme(register.round_row(round_id))
 
 
 def _without_children(text: str, audits: list[AuditResult]) -> str:
@@ -222,7 +256,8 @@ def _render(
     *,
     due: tuple[str, list[AuditResult]] | None = None,
     previous: str = "",
-    reaudits_left_out: bool = False,
+    left_out: str = "",
+    kind: str | None = None,
 ) -> Path:
     from docx.shared import Mm
     from docxtpl import DocxTemplate, InlineImage
@@ -239,7 +274,7 @@ def _render(
     template = workspace.template(REPORT_TEMPLATE)
     context = build_context(
         results, chosen, framework, today=today, target=goal, trend=trend, scope=extra["scope"],
-        due=due, previous_title=previous, reaudits_left_out=reaudits_left_out,
+        due=due, previous_title=previous, left_out=left_out, kind=kind,
     )  # fmt: skip
     context.update(extra)
     # A period's tier-one shortfalls lead its next steps (B&NES: what is being done about them).

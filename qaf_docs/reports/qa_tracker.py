@@ -17,10 +17,9 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
-from qaf_docs.reports import figures, reaudits, tier_one, tracker_sheets
-from qaf_docs.reports.colours import GOOD_OR_BETTER, INADEQUATE, grade_colours
+from qaf_docs.reports import figures, tier_one, tracker_charts, tracker_sheets, trend_scope
 from qaf_docs.reports.figures import GroupRow, Headline
-from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, NAVY, RED, Book
+from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, lines
 from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace, frameworks_of
 
@@ -74,7 +73,8 @@ def build_tracker(
         domains = tracker_sheets.write_all(book, snapshot, framework, today, recorded)
         write_summary(
             book, summary, snapshot, framework, settings.council_name, today, target, domains,
-            moderates=moderates, tier_one_rows=tier_one_rows,
+            moderates=moderates, tier_one_rows=tier_one_rows, framework_for=frameworks_of(workspace),
+            theme_of=lambda r: trend_scope.theme(register.round_row(r)),
         )  # fmt: skip
         summary.activate()
         book.close()
@@ -184,13 +184,19 @@ def write_summary(
     *,
     moderates: bool = True,
     tier_one_rows: list[list[Any]] | None = None,
+    framework_for: Callable[[str], Framework] | None = None,
+    theme_of: Callable[[str], str] | None = None,
 ) -> None:
     """Write the Summary: headline figures, small tables and the charts drawn from them.
 
     ``moderates``: whether a framework the tracker covers has a moderation step; ``tier_one_rows``:
-    the rows of tier one audit activity by quarter (``tier_one.by_quarter``), shown where any."""
+    the rows of tier one audit activity by quarter (``tier_one.by_quarter``), shown where any;
+    ``framework_for``: a framework by its id (a deep dive is counted on its own's scale);
+    ``theme_of``: a round's theme by its id."""
+    framework_for = framework_for or (lambda _: framework)
+    theme_of = theme_of or (lambda _: "")
     h = figures.headline(snapshot, framework, today, target)
-    ws.set_column(0, 0, 42)
+    ws.set_column(0, 0, NAME_WIDTH)
     ws.set_column(1, 1, 13)
     ws.set_column(2, 2, 30)
     ws.set_column(3, 3, 9)
@@ -229,23 +235,35 @@ def write_summary(
     months = figures.group_rows(snapshot, framework, "issued_month")
     r = _small_table(book, ws, r, "By month issued", _GROUP_HEADERS,
                      [_group_values(g) for g in months], MONTH_BASIS)  # fmt: skip
+    routine = trend_scope.routine(snapshot, framework.id)
+    apart = list(trend_scope.left_out(figures.counted(snapshot), framework.id))
+    if apart:  # the charts' trends are of routine audits, as the reports' trend is
+        month_at, months = r, figures.group_rows(routine, framework, "issued_month")
+        r = _small_table(book, ws, r, "By month issued, routine audits only", _GROUP_HEADERS,
+                         [_group_values(g) for g in months], routine_basis("month", apart),
+                         NO_ROUTINE)  # fmt: skip
     quarter_at = r
     quarters = figures.group_rows(snapshot, framework, "quarter")
     r = _small_table(book, ws, r, "By quarter", _GROUP_HEADERS,
                      [_group_values(g) for g in quarters], QUARTER_BASIS)  # fmt: skip
-    if (sampled := reaudits.sampled(snapshot)) != snapshot:  # the chart's trend, as the reports'
-        quarter_at, quarters = r, figures.group_rows(sampled, framework, "quarter")
-        r = _small_table(book, ws, r, "By quarter, re-audits left out", _GROUP_HEADERS,
-                         [_group_values(g) for g in quarters], SAMPLED_BASIS)  # fmt: skip
+    if apart:
+        quarter_at, quarters = r, figures.group_rows(routine, framework, "quarter")
+        r = _small_table(book, ws, r, "By quarter, routine audits only", _GROUP_HEADERS,
+                         [_group_values(g) for g in quarters], routine_basis("quarter", apart),
+                         NO_ROUTINE)  # fmt: skip
+    if own := trend_scope.own_rounds(snapshot, framework_for, theme_of, framework.id):
+        r = _small_table(book, ws, r, trend_scope.OWN_ROUNDS_TITLE, _GROUP_HEADERS,
+                         [_group_values(g) for g in own], OWN_ROUNDS_BASIS)  # fmt: skip
     r = _small_table(book, ws, r, "Returns by the quarter they were due", _DUE_HEADERS,
                      due_rows(snapshot, today), DUE_BASIS)  # fmt: skip
     if tier_one_rows:
         _small_table(book, ws, r, "Tier one audit activity", _TIER_ONE_HEADERS, tier_one_rows,
                      TIER_ONE_BASIS)  # fmt: skip
     most = max(figures.grade_counts(snapshot, framework).values(), default=0)
-    _charts(book, ws, framework, (grade_at, most), (team_at, [g.name for g in teams]), (month_at, len(months)),
-            (quarter_at, len(quarters)), domains,
-            after_moderation=moderates or bool(h.moderated))  # fmt: skip
+    tracker_charts.draw(book, ws, framework, (grade_at, most), (team_at, [g.name for g in teams]),
+                        (month_at, len(months)), (quarter_at, len(quarters)), domains,
+                        after_moderation=moderates or bool(h.moderated),
+                        routine_only=bool(apart))  # fmt: skip
     ws.fit_to_pages(1, 1)
 
 
@@ -261,10 +279,32 @@ MONTH_BASIS = "Counted in the month its audit tool was issued (not issued yet: i
 QUARTER_BASIS = (
     "Counted by audit date (else returned, else due date), as the quarterly reports are."
 )
-SAMPLED_BASIS = (
-    "The Trend by quarter chart is drawn from this table: a re-audit is of a case chosen for an "
-    "inadequate grade, not drawn as a sample, so the trend leaves it out, as the Word reports do."
+OWN_ROUNDS_BASIS = (
+    "Each round as its own: its cases were chosen on a theme or as they closed, or audited with "
+    "another framework's tool, so the trends leave them out."
 )
+
+
+#: Characters of the Summary's first column (labels, and the names in its tables).
+NAME_WIDTH = 42
+#: In place of a routine-only table's rows when every audit is kept apart (all deep dives, say).
+NO_ROUTINE = "No routine audit yet, so the trend has nothing to draw."
+
+
+def routine_basis(noun: str, apart: list[str]) -> list[str]:
+    """What the routine-only table under the month's or quarter's says, a short line each (a
+    long one runs under the charts beside it); ``apart``: what it leaves out."""
+    lines = [f"The Trend by {noun} chart is drawn from this table, as the Word reports' trend is."]
+    if apart == ["reaudit"]:
+        return [*lines, "It leaves out re-audits, whose cases were not drawn as a sample."]
+    own = trend_scope.kinds_words(set(apart) - {"reaudit"})
+    return [
+        *lines,
+        f"It leaves out {trend_scope.kinds_words(apart)}.",
+        f"{own[0].upper()}{own[1:]}: under {trend_scope.OWN_ROUNDS_TITLE}.",
+    ]
+
+
 DUE_BASIS = (
     "Counted in the quarter the audit was due back, whenever it came back, as the quarterly "
     "reports count late and overdue returns."
@@ -288,160 +328,28 @@ def _small_table(
     title: str,
     headers: list[str],
     rows: list[list[Any]],
-    basis: str = "",
+    basis: str | list[str] = "",
+    empty: str = "No audits yet.",
 ) -> int:
     """Write a titled block of figures with a total-free header row; return the next free row.
 
-    ``basis``: how the rows are counted, a note under them."""
+    ``basis``: how the rows are counted, a note (or its lines) under them; ``empty``: said in
+    place of rows. A name too long for the first column wraps (a round's, with its theme)."""
     ws.write_string(r, 0, title, book.heading)
     for c, text in enumerate(headers):
         ws.write_string(r + 1, c, text, book.header)
     if not rows:
-        ws.write_string(r + 2, 0, "No audits yet.", book.note)
+        ws.write_string(r + 2, 0, empty, book.note)
         rows = [[]]
     for i, row in enumerate(rows):
         for c, value in enumerate(row):
             pct = isinstance(value, float) or (value is None and c >= 4)
             book.put(ws, r + 2 + i, c, value, book.pct if pct else None)
+        if row and isinstance(row[0], str) and (n := lines(row[0], NAME_WIDTH)) > 1:
+            book.put(ws, r + 2 + i, 0, row[0], book.wrap)
+            ws.set_row(r + 2 + i, 15 * n)
     end = r + 2 + len(rows)
-    if basis:
-        ws.write_string(end, 0, basis, book.aside)
+    for line in [basis] if isinstance(basis, str) and basis else basis or []:
+        ws.write_string(end, 0, line, book.aside)
         end += 1
     return end + 1
-
-
-def _charts(
-    book: Book,
-    ws: Any,
-    framework: Framework,
-    grade_counts: tuple[int, int],
-    teams: tuple[int, list[str]],
-    months: tuple[int, int],
-    quarters: tuple[int, int],
-    domains: tuple[str, int, int] | None,
-    *,
-    after_moderation: bool = True,
-) -> None:
-    """Draw the Summary's charts; ``after_moderation``: final grades may be moderators' (a
-    framework the tracker covers moderates, or an audit was moderated)."""
-    n_grades = len(framework.scale.grades)
-    grade_at, most = grade_counts
-    colours = grade_colours(framework)  # each grade its own colour, as in the Word reports
-    grades = book.wb.add_chart({"type": "column"})
-    grades.add_series(
-        {
-            "name": "Audits",
-            "categories": [SUMMARY, grade_at + 2, 0, grade_at + 1 + n_grades, 0],
-            "values": [SUMMARY, grade_at + 2, 1, grade_at + 1 + n_grades, 1],
-            "points": [
-                {"fill": {"color": colours[g]}, "border": {"color": "#7F7F7F"}}
-                for g in framework.scale.grades
-            ],
-            "data_labels": {"value": True},
-        }
-    )
-    moderated = " (after moderation)" if after_moderation else ""
-    _style(grades, f"Final grades{moderated}", legend=False)
-    # Counts of audits: whole numbers on the axis (Excel picks 0.2 steps for small counts).
-    grades.set_y_axis({"min": 0, "num_format": "0", "major_gridlines": {"visible": True},
-                       **({"major_unit": 1} if most <= 10 else {})})  # fmt: skip
-    grid = _Grid(top=3, columns=(7, 16))
-    grid.place(ws, grades)
-    at, team_names = teams
-    n = len(team_names)
-    if n:
-        chart = book.wb.add_chart({"type": "bar"})
-        chart.add_series(
-            {
-                "name": "Good or better",
-                "categories": [SUMMARY, at + 2, 0, at + 1 + n, 0],
-                "values": [SUMMARY, at + 2, 4, at + 1 + n, 4],
-                "fill": {"color": "#70AD47"},
-                "data_labels": {"value": True, "num_format": "0%"},
-            }
-        )
-        _style(chart, "Good or better by team", legend=False, pct_axis="x")
-        # Every team named, in the table's order: Excel and LibreOffice wrap a long name and
-        # leave out the names that would overlap, so each bar gets the height of its name's lines.
-        chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
-        lines = 1 + max(len(name) for name in team_names) // _LINE
-        grid.place(ws, chart, height=max(_CHART[1], (14 * lines + 10) * n + 100))
-    for (at, n), title, kind in (
-        (months, "Trend by month", "line"),
-        (quarters, "Trend by quarter", "column"),
-    ):
-        if not n:
-            continue
-        chart = book.wb.add_chart({"type": kind})
-        # Distinct markers and line styles, the smaller on top: equal shares both still show.
-        for col, name, colour, marker in ((4, "Good or better", GOOD_OR_BETTER[1], ("circle", 9)),
-                                          (5, "Inadequate", INADEQUATE, ("square", 5))):  # fmt: skip
-            series: dict[str, Any] = {
-                "name": name,
-                "categories": [SUMMARY, at + 2, 0, at + 1 + n, 0],
-                "values": [SUMMARY, at + 2, col, at + 1 + n, col],
-            }
-            key = "line" if kind == "line" else "fill"
-            series[key] = {"color": colour}
-            if kind == "line":
-                series[key].update(width=2.25, dash_type="solid" if col == 4 else "dash")
-                series["marker"] = {"type": marker[0], "size": marker[1],
-                                    "fill": {"color": colour}, "border": {"color": colour}}  # fmt: skip
-            chart.add_series(series)
-        _style(chart, title, legend=True, pct_axis="y")
-        grid.place(ws, chart)
-    if domains:
-        sheet, first, last = domains
-        chart = book.wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
-        for i, g in enumerate(framework.scale.grades):
-            chart.add_series(
-                {
-                    "name": [sheet, first - 1, 1 + i],
-                    "categories": [sheet, first, 0, last, 0],
-                    "values": [sheet, first, 1 + i, last, 1 + i],
-                    "fill": {"color": colours[g]},
-                    "border": {"color": "#FFFFFF"},
-                }
-            )
-        _style(chart, "Grades by domain", legend=True, pct_axis="x")
-        # Every domain named (a label per bar, never every other one): room for each bar.
-        chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
-        bars = last - first + 1
-        grid.place(ws, chart, height=max(int(1.1 * 288), 40 * bars + 120), wide=True)
-
-
-#: Pixels: a Summary chart (Excel's 480 x 288 at 1.1 x 0.9), and a Summary row (15 points).
-_CHART, _ROW = (528, 259), 20
-#: Characters of a team's name on one line beside the team chart's bars (9 point) before it wraps.
-_LINE = 40
-
-
-class _Grid:
-    """Where the Summary's charts go: two columns beside the figures, each chart under the last
-    one in the column with the most room left. A chart that grows with its teams pushes the next
-    one down rather than covering it, and the Summary still prints on one page."""
-
-    def __init__(self, top: int, columns: tuple[int, int]) -> None:
-        self.free = dict.fromkeys(columns, top)  # first free row of each column
-
-    def place(self, ws: Any, chart: Any, height: int = _CHART[1], *, wide: bool = False) -> None:
-        """Insert ``chart`` ``height`` pixels tall; ``wide``: across both columns, below both."""
-        col = min(self.free, key=lambda c: (self.free[c], c))
-        row = max(self.free.values()) if wide else self.free[col]
-        col = min(self.free) if wide else col
-        width = 2.2 if wide else 1.1
-        ws.insert_chart(row, col, chart, {"x_scale": width, "y_scale": height / 288})
-        below = row + -(-height // _ROW) + 3  # three rows between charts
-        for c in self.free if wide else (col,):
-            self.free[c] = below
-
-
-def _style(chart: Any, title: str, *, legend: bool, pct_axis: str = "") -> None:
-    chart.set_title({"name": title, "name_font": {"size": 12, "color": NAVY}})
-    if not legend:
-        chart.set_legend({"none": True})
-    else:
-        chart.set_legend({"position": "bottom"})
-    if pct_axis:
-        axis = {"num_format": "0%", "min": 0, "max": 1, "major_gridlines": {"visible": True}}
-        (chart.set_x_axis if pct_axis == "x" else chart.set_y_axis)(axis)

@@ -13,7 +13,7 @@ from typing import Any
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult, case_type_words
-from qaf_docs.reports import development, figures, reaudits, said, summary
+from qaf_docs.reports import development, figures, reaudits, said, summary, trend_scope
 from qaf_docs.reports.colours import grade_colours
 from qaf_docs.reports.figures import GroupRow, pct
 from qaf_docs.reports.names import Pseudonyms
@@ -52,15 +52,17 @@ def build_context(
     scope: str = "period",
     due: tuple[str, list[AuditResult]] | None = None,
     previous_title: str = "",
-    reaudits_left_out: bool = False,
+    left_out: str = "",
+    kind: str | None = None,
 ) -> dict[str, Any]:
     """Return the template's values for the audits ``chosen`` (a period or a round).
 
     ``due``: a period's noun ("quarter") and the audits due back in it, among which its late and
     overdue returns are counted (``figures``); a round's are counted among its own audits.
     ``trend``: the earlier periods or rounds, oldest first, then this one; the Summary compares
-    this one with the one before it, called ``previous_title`` ("April to June 2026"), saying so
-    when ``reaudits_left_out`` of the two (the trend is of sampled audits)."""
+    this one with the one before it, called ``previous_title`` ("April to June 2026"), saying
+    what the two periods' trend ``left_out`` ("re-audits and deep dive audits"; the trend is of
+    routine audits). ``kind``: a round's kind, whose trend is of rounds of its own group."""
     scale = framework.scale
     trend_label = "Round" if scope == "round" else "Period"
     noun = due[0] if due else scope
@@ -90,7 +92,10 @@ def build_context(
     workers.sort(key=lambda r: (len(r.name), r.name))  # Worker B before Worker AA
     return {
         "headline": summary.headline(h, due[0] if due else ""),
-        "how_much": [
+        # A period without audits says so in a sentence, not in three tables of "No audits 0 0".
+        "how_much": []
+        if not h.planned
+        else [
             _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
             _group_table(
                 [
@@ -121,13 +126,13 @@ def build_context(
         "trend": _group_table(trend_rows, trend_label),
         "trend_note": ""
         if len(trend_rows) > 1
-        else f"No earlier {_earlier(noun, framework, chosen)} has audits to compare with, so there is no "
+        else f"No earlier {_earlier(noun, framework, kind)} has audits to compare with, so there is no "
         "trend yet.",
         "compared": summary.compared_line(
             trend_rows[-2:],
             noun,
             previous_title or (trend_rows[-2].name if len(trend_rows) > 1 else ""),
-            reaudits_left_out=reaudits_left_out,
+            left_out=left_out,
         ),
         "noun": noun,
         # A framework whose audit tool has no moderation step is never "not moderated yet".
@@ -295,14 +300,15 @@ def _reaudit_summary(outcomes: list[dict[str, Any]], scope: str, before: int) ->
     )
 
 
-def _earlier(noun: str, framework: Framework, chosen: list[AuditResult]) -> str:
+def _earlier(noun: str, framework: Framework, kind: str | None) -> str:
     """What the trend compares with: earlier quarters of every audit, or earlier rounds of the
-    round's own framework ("Multi-agency audit round"), re-audit rounds for a re-audit round."""
+    round's own framework ("Multi-agency audit round") and its own group (re-audit rounds, deep
+    dives, rounds of audits at closure)."""
     if noun != "round":
         return noun
-    if chosen and not reaudits.sampled(chosen):
-        return f"re-audit round of the {framework.name}"
-    return f"{framework.name} round"
+    own = {"reaudit": "re-audit round", "thematic": "deep dive",
+           "closure": "round of audits at closure"}.get(trend_scope.group(kind))  # fmt: skip
+    return f"{own} of the {framework.name}" if own else f"{framework.name} round"
 
 
 def _below_line(below: int, graded: int) -> str:

@@ -22,8 +22,8 @@ def headline(h: figures.Headline, noun: str = "") -> dict[str, Any]:
         "within_target": "within" if h.within_target else "above" if h.graded else "n/a",
         "moderated": h.moderated, "changed": h.changed, "agreement": pct(h.agreement),
         "kappa": (f"{h.kappa:.2f} (n = {h.moderated})" if h.kappa is not None
-                  else f"is given from {figures.KAPPA_MIN_N} moderated audits (there are "
-                       f"{h.moderated})"),
+                  else f"is given from {figures.KAPPA_MIN_N} moderated audits (there "
+                       f"{'is' if h.moderated == 1 else 'are'} {h.moderated})"),
         "actions": h.actions, "actions_due": h.actions_due, "actions_on_time": h.actions_on_time,
         "on_time_share": pct(h.on_time_share), "actions_line": actions_line(h),
         "grades_line": grades_line(h), "moderation_line": moderation_line(h),
@@ -125,21 +125,19 @@ def actions_line(h: figures.Headline) -> str:
     )
 
 
-def compared_line(
-    rows: list[GroupRow], noun: str, title: str, *, reaudits_left_out: bool = False
-) -> str:
+def compared_line(rows: list[GroupRow], noun: str, title: str, *, left_out: str = "") -> str:
     """This period (or round) against the one before it, ``rows`` being the two, oldest first
     (``title``: what the earlier one is called); "" with nothing before it or nothing graded now.
-    ``reaudits_left_out``: the two rows leave out re-audits, which the Summary's other figures
-    count, so the line says so."""
+    ``left_out``: what the two rows leave out ("re-audits and deep dive audits") that the
+    Summary's other figures count, so the line says so."""
     if len(rows) < 2 or not rows[1].graded:
         return ""
     before, now = rows
     if not before.graded:
-        sampled = " sampled" if reaudits_left_out else ""
-        return f"The previous {noun} ({title}) has no graded{sampled} audit to compare with."
+        routine = " routine" if left_out else ""
+        return f"The previous {noun} ({title}) has no graded{routine} audit to compare with."
     audits = "1 graded audit" if before.graded == 1 else f"{before.graded} graded audits"
-    compared = "Leaving out re-audits, compared" if reaudits_left_out else "Compared"
+    compared = f"Leaving out {left_out}, compared" if left_out else "Compared"
     return (
         f"{compared} with the previous {noun} ({title}, {audits}): good or better "
         f"{_moved(before.good_share, now.good_share)}; inadequate "

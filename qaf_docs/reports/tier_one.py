@@ -28,7 +28,7 @@ from qaf_docs.dates import add_months, uk
 from qaf_docs.frameworks.scale import Scale
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
-from qaf_docs.reports import figures, tier_one_steps
+from qaf_docs.reports import figures, tier_one_steps, trend_scope
 from qaf_docs.reports.figures import pct
 
 KIND = "tier-one"
@@ -153,13 +153,15 @@ def _how(
 ) -> str:
     """How the expected numbers were worked out, in a sentence or two."""
     planned = rules.get("planned_on")
-    drawn = f"round {round_id}" + (
+    name = trend_scope.round_name(round_id)  # "Tier-one manager audits, May 2026"
+    drawn = (name if name != round_id else f"round {round_id}") + (
         f", drawn on {uk(date.fromisoformat(planned))}" if planned else ""
     )
     if not has_roster:
         return (
-            f"Audits expected are not known: the roster {drawn} was drawn with was not recorded "
-            "(tier-one rounds drawn with an earlier version of qaf). Each later round records it."
+            f"Audits expected are not known: the roster of the {noun}'s latest tier-one round "
+            f"({drawn}) was not recorded (tier-one rounds drawn with an earlier version of qaf). "
+            "Each later round records it."
         )
     month_word = "month" if months == 1 else "months"
     said = (
