@@ -53,6 +53,7 @@ from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs.handoff import FOR_MANAGERS, folder_name
+from qaf_docs.packs.manager_points import points_said
 from qaf_docs.records import AuditForm, AuditRecord, Identity
 from qaf_docs.register.connection import KEEPS
 from qaf_docs.returns.action_tracker import TrackerForm, read_tracker
@@ -225,9 +226,9 @@ class BulkIngestor(Ingestor):
             )
             concern = checks.record_concern(self.register, audit, reading.form, framework)
         elif reading.tracker is not None:
-            found = checks.tracker_checks(
-                self.register, audit, reading.tracker, self.settings.validation
-            )
+            rules = self.settings.validation
+            within = rules.action_window(framework.timescales.action_due_within_days)
+            found = checks.tracker_checks(self.register, audit, reading.tracker, rules, within)
         if errors(found):
             pending = self._reject_later(
                 path, digest, label, audit, found, kept=concern.note,
@@ -272,6 +273,8 @@ class BulkIngestor(Ingestor):
             return _Pending(path, digest, outcome)
         log.debug("%s accepted (case %s)", label, identity.case_id)
         said = [concern.said, replaced, *(f"escalated: {e.title}" for e in raised)]
+        if reading.tracker is not None:
+            said.append(points_said(audit.audit_ref, len(warnings(found))))
         detail = "; ".join(x for x in said if x)
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=found, detail=detail)
         return _Pending(path, digest, outcome, self.ws.processed)
