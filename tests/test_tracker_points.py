@@ -96,9 +96,8 @@ def test_a_trackers_warnings_reach_the_manager_in_a_note_beside_their_tracker(
     outcome = _send(workspace, audit, put_right)
     assert "points for the manager" not in outcome.line()
     assert not _points(workspace, audit).exists()
-    assert [a.evidence for a in current_actions(workspace, audit.audit_ref)][0] == (
-        "Plan reviewed at the core group"
-    )
+    recorded = current_actions(workspace, audit.audit_ref)
+    assert recorded[0].evidence == "Plan reviewed at the core group"
 
 
 def test_a_tracker_with_nothing_to_check_leaves_no_note(
