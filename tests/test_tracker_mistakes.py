@@ -345,3 +345,46 @@ def test_a_changed_action_number_is_named_as_such_not_as_rewritten_actions(
         assert f"Row {first}: No.: this row is agreed action {count}, but it is numbered 1" in note
     assert "leave No. blank (or type NEW) on a row you add" in note
     assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
+
+
+def test_a_tracker_copied_into_a_new_workbook_is_sent_back_to_the_manager_naming_its_audit(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    ingest_one: Callable[[Workspace], str],
+) -> None:
+    """The manager copies the tracker's sheet into a new workbook (or edits it in a program that
+    drops document properties, as Google Sheets does) and sends that: qaf cannot confirm whose it
+    is, so it is refused, but the note names the audit the sheet shows, goes back to the manager
+    and says to copy the updates into the tracker qaf sent (before: "Audit: not identified",
+    "copy the answers into the audit tool", "send it back to whoever sent it")."""
+    from openpyxl import Workbook
+
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    sent = load_workbook(pack_xlsx(workspace, audit)).worksheets[0]
+    copy = Workbook()
+    for row in sent.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                _cell(copy.active, cell.row, cell.column, cell.value)
+    first = find_actions_header(sent) + 1
+    _cell(copy.active, first, Column.STATUS, "In progress")
+    copy.save(workspace.root / "tracker.xlsx")
+    drop(workspace.root / "tracker.xlsx", workspace.inbox)
+    assert ingest_one(workspace) == "rejected"
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    ref = audit.audit_ref
+    assert f"Audit: not matched (the file names audit {ref})" in note
+    assert "Reference: file #" in note
+    assert (
+        f"This workbook shows the action tracker of audit {ref}, but not the identity qaf hides "
+        "in every tracker it sends" in note
+    )
+    assert (
+        "Copy the updates (Status, Completion date, Evidence, sign-off) into the tracker qaf "
+        f"sent for audit {ref} ({ref}.xlsx)" in note
+    )
+    assert "Send the file back to the manager who keeps this case's action tracker" in note
+    assert "audit tool" not in note
+    assert {a.status for a in current_actions(workspace, ref)} == {"Not started"}

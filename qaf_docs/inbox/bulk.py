@@ -82,6 +82,7 @@ class Reading:
     in_use: bool = False
     unexpected: str = ""  # qaf itself failed on the file (the error's kind): it stays in the inbox
     oversized: bool = False  # over the size limit, its identity read from its properties alone
+    shown_ref: str | None = None  # a workbook with no identity: the audit its sheet shows
 
 
 @dataclass
@@ -196,7 +197,10 @@ class BulkIngestor(Ingestor):
             return self._duplicate_later(path, digest, seen.file_name, seen.audit_ref)
         if reading.identity is None or reading.kind is None:
             problem = reading.problem or Finding("error", "File", "unreadable", "")
-            return self._reject_later(path, digest, label, None, [problem])
+            shown = reading.shown_ref  # back to the manager, whose sheet says which audit
+            return self._reject_later(
+                path, digest, label, None, [problem], named=shown, for_manager=bool(shown)
+            )
         identity = reading.identity
         label = f"audit {identity.audit_ref}"
         try:  # the register's view of the identity first, as for a single file
@@ -401,6 +405,7 @@ def _read(path: Path) -> Reading:
         reading.in_use = True
     except SubmissionError as e:
         reading.problem = refusal(e, None, readers.settings)[1]
+        reading.shown_ref = getattr(e, "shown_ref", None)
         known = oversized_identity(path, limits) if isinstance(e, TooLargeError) else None
         if known is not None:  # pictures pasted in: whose it is, so its note says who to ask
             reading.identity, reading.kind = known
@@ -417,7 +422,7 @@ def _read(path: Path) -> Reading:
 def _read_package(package: Package, reading: Reading, readers: _Readers) -> None:
     path, limits = package.path, package.limits
     reading.kind = inspect_office_file(package, limits)
-    reading.identity = identity = file_identity(package)
+    reading.identity = identity = file_identity(package, reading.kind)
     if reading.kind is FileKind.DOCX and identity.kind == "audit_tool":
         framework = readers.framework(identity.framework_id, identity.framework_sha256)
         form = read_audit_form(package, framework, limits)

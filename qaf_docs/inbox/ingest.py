@@ -134,7 +134,7 @@ class Ingestor:
         try:
             with Package(path, self.limits) as package:  # one open for the check and identity
                 kind = inspect_office_file(package, self.limits)
-                identity = file_identity(package)
+                identity = file_identity(package, kind)
             label = f"audit {identity.audit_ref}"
             audit = check_identity(self.register, self.settings, identity, kind)
             if kind is FileKind.DOCX:
@@ -158,7 +158,10 @@ class Ingestor:
                     for_manager=kind is FileKind.XLSX,
                 )  # fmt: skip
             if identity is None:  # named by its content, as it names no audit
-                return self._reject(path, digest, label, None, [finding])
+                shown = getattr(e, "shown_ref", None)  # a tracker's sheet: back to its manager
+                return self._reject(
+                    path, digest, label, None, [finding], named=shown, for_manager=bool(shown)
+                )
             return self._reject(path, digest, said, None, [finding], named=identity.audit_ref)
 
     # -- the two kinds of file ---------------------------------------------------------------------
