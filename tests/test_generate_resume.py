@@ -277,7 +277,7 @@ def test_another_audits_form_saved_over_a_pack_is_named_and_rewrite_writes_the_p
     to generate" and offered no way to write B's pack again but ``--reissue``, which writes over
     every issued pack, A's form in progress among them. Now it names the file, whose form it
     holds and the way out; ``--rewrite B`` moves the file aside (kept, never written over) and
-    writes B's pack, leaving A's alone."""
+    writes B's pack again, leaving A's and B's own tracker alone."""
     first, second = plan(register, workspace, ["CIN", "CP"])
     assert generate(workspace).exit_code == 0
     audits = audits_by_ref(register)
@@ -285,6 +285,7 @@ def test_another_audits_form_saved_over_a_pack_is_named_and_rewrite_writes_the_p
     complete_form(a_docx, workspace.load_framework()).save()  # A's auditor at work on the share
     b_docx.write_bytes(a_docx.read_bytes())  # ... and "Save As" over B's name
     a_form = sha(a_docx)
+    b_tracker = sha(pack_xlsx(workspace, audits[second]))
     round_id = audits[second].round_id
 
     result = generate(workspace)
@@ -308,9 +309,16 @@ def test_another_audits_form_saved_over_a_pack_is_named_and_rewrite_writes_the_p
         second, audits[second].case_id,
     )  # fmt: skip
     assert sha(a_docx) == a_form
+    # B's own tracker (its manager's, perhaps being filled in) is left as it is, and said so.
+    assert sha(pack_xlsx(workspace, audits[second])) == b_tracker
+    assert f"{second}.xlsx is the audit's own" in result.output
     assert statuses(register) == {first: "issued", second: "issued"}
     assert audits_by_ref(register)[second].issued_at == identity["qaf_issued_at"]
     assert "Warning" not in generate(workspace).output
+    again = generate(workspace, "--rewrite", second)  # nothing left to rewrite: nothing moves
+    assert f"Both files of audit {second}'s pack are its own" in again.output
+    assert len(list((b_docx.parent / "set aside").iterdir())) == 1
+    assert audits_by_ref(register)[second].issued_at == identity["qaf_issued_at"]
 
 
 def test_rewrite_refuses_an_audit_not_in_the_register_or_cancelled(

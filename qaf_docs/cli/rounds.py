@@ -17,6 +17,7 @@ from qaf_docs.errors import QafError
 
 if TYPE_CHECKING:
     from qaf_docs.register.store import Register
+    from qaf_docs.workspace import Settings
 
 
 @cli.command()
@@ -224,8 +225,18 @@ def generate(
     with open_register(ws) as register:
         if round_id is not None:
             known_round(register, round_id)  # a typing slip is not "nothing to generate"
+        settings = ws.load_settings()
         for ref in rewrite:
             rewritable(register, ref)
+        # A pack whose files are all the audit's own has nothing to rewrite: said, and left be.
+        untouched = [r for r in rewrite if not to_rewrite(ws.packs, register, r, settings)]
+        for ref in untouched:
+            click.echo(
+                f"Both files of audit {ref}'s pack are its own (its auditor or manager may be "
+                "filling them in), so nothing was moved or written; to have one written afresh, "
+                "move it out of the folder and run qaf generate --rewrite again."
+            )
+        rewrite = tuple(r for r in rewrite if r not in untouched)
         audits = register.audits(round_id=round_id)
         todo = [
             a
@@ -234,7 +245,6 @@ def generate(
             or a.audit_ref in rewrite
         ]
         # An issued pack replaced in the folder (another audit's form saved under its name).
-        settings = ws.load_settings()
         others = [a for a in audits if a.audit_ref not in rewrite and not reissue]
         replaced = replaced_packs(ws.packs, others, settings.workspace_id)
         for found in replaced:
@@ -242,7 +252,13 @@ def generate(
         if not todo:
             click.echo(
                 "Nothing to generate: no allocated audits"
-                + (f" in round {round_id}." if round_id else ". Run qaf sample first.")
+                + (
+                    f" in round {round_id}."
+                    if round_id
+                    else "."
+                    if untouched
+                    else ". Run qaf sample first."
+                )
             )
             return
         with progress("Writing packs") as (start, step):
@@ -265,7 +281,14 @@ def generate(
     for was, now in written.set_aside:
         click.echo(
             f"{was.name} was moved out of the pack's way, kept as "
-            f"{now.relative_to(ws.packs.parent).as_posix()}; the pack was written in its place."
+            f"{now.relative_to(ws.packs.parent).as_posix()}; the pack's file was written in its "
+            "place."
+        )
+    for own in written.own:
+        click.echo(
+            f"{own.name} is the audit's own (its auditor or manager may be filling it in), so it "
+            "was left as it is; to have it written afresh, move it out of the folder and run qaf "
+            "generate --rewrite again."
         )
     for copy in written.dated_copies:
         held = original_of(copy) or copy
@@ -293,3 +316,16 @@ def rewritable(register: Register, ref: str) -> None:
             "form has come back (or it was cancelled), and a new pack would not count. A "
             "corrected form is made from the copy the auditor sent."
         )
+
+
+def to_rewrite(packs: Path, register: Register, ref: str, settings: Settings) -> bool:
+    """Whether ``--rewrite REF`` has anything to do: a file of the pack missing, or not its own."""
+    from qaf_docs.packs.details import pack_paths
+    from qaf_docs.packs.replaced import holds
+
+    audit = register.audit(ref)
+    assert audit is not None, "rewritable() first"
+    return any(
+        not path.is_file() or holds(path, audit, settings.workspace_id)
+        for path in pack_paths(packs, audit.round_id, audit.audit_ref)
+    )

@@ -20,7 +20,7 @@ from qaf_docs.office.parallel import map_in_order
 from qaf_docs.packs.audit_tool import AuditToolWriter
 from qaf_docs.packs.details import details_for, issued_at_now, pack_paths
 from qaf_docs.packs.fast_tracker import TrackerWriter
-from qaf_docs.packs.replaced import set_aside
+from qaf_docs.packs.replaced import holds, set_aside
 from qaf_docs.packs.resume import GeneratedPacks, generate_lock, kept_pack, stopped
 from qaf_docs.packs.template_check import BRANCH_VALUES, audits_to_check, every_part, no_part
 from qaf_docs.packs.templates import template_version
@@ -50,8 +50,9 @@ def generate_packs(
 
     One run at a time per workspace (``generate_lock``). A run that stops part-way has recorded
     every pack it wrote and raises naming the audit that stopped it; the next run writes the rest.
-    ``rewrite``: audits (allocated or issued) whose pack is written again, any file at its names
-    moved to ``set aside/`` first, never written over (``packs.replaced``).
+    ``rewrite``: audits (allocated or issued) whose pack is written again: a file at its names
+    that is not the audit's own is moved to ``set aside/`` first, never written over, and one that
+    is its own is left as it is (``packs.replaced``).
     """
     with generate_lock(ws) as lock:
         remove_leftover_temp_files(ws.packs, recursive=True)  # a killed run's half-written packs
@@ -72,8 +73,12 @@ def generate_packs(
         for audit in audits:  # only now: a template refused above leaves every file where it was
             if audit.audit_ref in run.rewrite:
                 for path in pack_paths(ws.packs, audit.round_id, audit.audit_ref):
-                    if path.exists():
+                    if not path.is_file():
+                        continue
+                    if holds(path, audit, settings.workspace_id):
                         packs.set_aside.append((path, set_aside(path)))
+                    else:  # the audit's own (its auditor may be filling it in): left as it is
+                        packs.own.append(path)
         _write_all(register, run, jobs, packs, on_pack, lock)
         return packs
 

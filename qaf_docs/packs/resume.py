@@ -30,7 +30,8 @@ class GeneratedPacks(list[tuple[Path, Path]]):
 
     ``kept``: audits whose pack an earlier, interrupted run had left on disk, recorded as they
     are. ``dated_copies``: packs written beside the old one because it was open (``--reissue``).
-    ``set_aside``: (where it was, where it is now) of each file moved out of a pack's way
+    ``set_aside``: (where it was, where it is now) of each file moved out of a pack's way, and
+    ``own``: each file of a pack to write again that is the audit's own, left as it is
     (``--rewrite``).
     """
 
@@ -39,6 +40,7 @@ class GeneratedPacks(list[tuple[Path, Path]]):
         self.kept: list[str] = []
         self.dated_copies: list[Path] = []
         self.set_aside: list[tuple[Path, Path]] = []
+        self.own: list[Path] = []
 
 
 class PacksStoppedError(QafError):
