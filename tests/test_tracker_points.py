@@ -150,8 +150,9 @@ def test_an_added_actions_limit_counts_from_the_day_it_was_added(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """An action added in a copy sent five weeks after the audit, due three weeks later, is
-    within its four weeks (counted from when it was added, not from the audit); one due within
-    the limit in the first copy stays without a warning in the next."""
+    within its four weeks (counted from when it was added, not from the audit), and one due six
+    weeks after it was added is warned of, counted from that day; one due within the limit in
+    the first copy stays without a warning in the next."""
     audit = issued[0]
     return_form(workspace, audit, framework)
     soon = TODAY + timedelta(days=20)
@@ -164,10 +165,19 @@ def test_an_added_actions_limit_counts_from_the_day_it_was_added(
     monkeypatch.setattr(clock, "today", lambda: later)
     due = later + timedelta(weeks=3)
 
+    late = later + timedelta(weeks=6)
+
     def second(sheet: object, row: int) -> None:
         set_cell(sheet, row, Column.STATUS, "In progress")
         _add(sheet, row + 3, "Arrange a joint visit with the school nurse", "T. Manager", due)
+        _add(sheet, row + 4, "Agree a safety plan with the family and school", "T. Manager", late)
 
     outcome = _send(workspace, audit, second)
-    assert not [f.line() for f in outcome.findings if "Due date" in f.where]
-    assert [a.due_on for a in current_actions(workspace, audit.audit_ref)][2:] == [soon, due]
+    assert [f.line() for f in outcome.findings if "Due date" in f.where] == [
+        f"Row 14: Due date: {late:%d/%m/%Y} is more than 28 days after the day the action was "
+        f"added to the tracker ({later:%d/%m/%Y}). Set a due date on or before "
+        f"{due_after(later, 28):%d/%m/%Y}, or split the action into steps, when the tracker is "
+        "next updated."
+    ]
+    recorded = [a.due_on for a in current_actions(workspace, audit.audit_ref)]
+    assert recorded[2:] == [soon, due, late]

@@ -138,13 +138,16 @@ def _too_late(where: str, due: date, within: int, start: date, agreed_on: date) 
     latest = due_after(start, within)
     if due <= latest:
         return []
-    since = "the audit" if start <= agreed_on else f"{_ADDED} was added"
+    since = (
+        f"the audit ({start:%d/%m/%Y}), for {_ADDED}"
+        if start <= agreed_on
+        else f"the day the action was added to the tracker ({start:%d/%m/%Y})"
+    )
     return [
         Finding(
             "warning",
             f"{where}: Due date",
-            f"{due:%d/%m/%Y} is more than {within} days after {since} ({start:%d/%m/%Y}), for "
-            f"{_ADDED}",
+            f"{due:%d/%m/%Y} is more than {within} days after {since}",
             f"Set a due date on or before {latest:%d/%m/%Y}, or split the action into steps, "
             f"{_NEXT_TIME}.",
         )
