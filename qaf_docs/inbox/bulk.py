@@ -49,6 +49,7 @@ from qaf_docs.inbox.ingest import FilesHandledError, Ingestor, Outcome, handled_
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
 from qaf_docs.inbox.reasons import register_reason
+from qaf_docs.inbox.unidentified import tracker_named
 from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
@@ -405,7 +406,7 @@ def _read(path: Path) -> Reading:
         reading.in_use = True
     except SubmissionError as e:
         reading.problem = refusal(e, None, readers.settings)[1]
-        reading.shown_ref = getattr(e, "shown_ref", None)
+        reading.shown_ref = getattr(e, "shown_ref", None) or tracker_named(path)
         known = oversized_identity(path, limits) if isinstance(e, TooLargeError) else None
         if known is not None:  # pictures pasted in: whose it is, so its note says who to ask
             reading.identity, reading.kind = known

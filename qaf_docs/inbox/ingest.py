@@ -52,6 +52,7 @@ from qaf_docs.inbox.notes import (
 )
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.reasons import register_reason
+from qaf_docs.inbox.unidentified import tracker_named
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs.manager_points import points_said
@@ -158,7 +159,8 @@ class Ingestor:
                     for_manager=kind is FileKind.XLSX,
                 )  # fmt: skip
             if identity is None:  # named by its content, as it names no audit
-                shown = getattr(e, "shown_ref", None)  # a tracker's sheet: back to its manager
+                # A tracker's sheet or name gives its audit: back to its manager.
+                shown = getattr(e, "shown_ref", None) or tracker_named(path)
                 return self._reject(
                     path, digest, label, None, [finding], named=shown, for_manager=bool(shown)
                 )

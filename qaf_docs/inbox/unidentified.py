@@ -5,7 +5,8 @@ tracker's sheet into a new workbook, or edits it in a program that drops those p
 other spreadsheet programs and online editors do), sends a tracker without it: it is refused all
 the same, but its note says which audit the sheet shows, that it goes back to the manager, and to
 copy the updates into the tracker qaf sent (before, the note spoke of "the audit tool" and
-"whoever sent it"). Nothing is recorded from what the sheet shows.
+"whoever sent it"). Nothing is recorded from what the sheet shows. A tracker saved as .xls, .csv
+or .ods, which qaf does not read, is sent back to the manager too, by the audit its name gives.
 """
 
 from __future__ import annotations
@@ -61,3 +62,17 @@ def shown_ref(path: Path) -> str | None:
     except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile):
         return None
     return None
+
+
+# What a tracker is called once saved in a format qaf does not read (its name is kept).
+_SHEET_SUFFIXES = frozenset({".xls", ".xlsb", ".xlsm", ".ods", ".fods", ".csv", ".numbers"})
+
+
+def tracker_named(path: Path) -> str | None:
+    """The audit reference in the name of a spreadsheet qaf cannot read ("QA2611-0001.xls": a
+    tracker saved as Excel 97-2003, CSV or LibreOffice's own format keeps its name), or None.
+    Used only to send the refused file back to the manager."""
+    if path.suffix.lower() not in _SHEET_SUFFIXES:
+        return None
+    found = _REF.search(path.name)
+    return found[0].upper() if found else None
