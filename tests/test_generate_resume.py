@@ -321,6 +321,27 @@ def test_another_audits_form_saved_over_a_pack_is_named_and_rewrite_writes_the_p
     assert audits_by_ref(register)[second].issued_at == identity["qaf_issued_at"]
 
 
+def test_reissue_moves_another_audits_form_aside_rather_than_write_over_it(
+    workspace: Workspace, register: Register
+) -> None:
+    """--reissue writes every issued pack again (after a template change): a file at a pack's
+    name holding another audit's form, which may be that audit's only copy of its auditor's
+    work, is moved to set aside/ first (it was written over without a word)."""
+    first, second = plan(register, workspace, ["CIN", "CP"])
+    assert generate(workspace).exit_code == 0
+    audits = audits_by_ref(register)
+    a_docx, b_docx = pack_docx(workspace, audits[first]), pack_docx(workspace, audits[second])
+    complete_form(a_docx, workspace.load_framework()).save()
+    b_docx.write_bytes(a_docx.read_bytes())
+    a_form = sha(a_docx)
+    result = generate(workspace, "--reissue")
+    assert result.exit_code == 0, result.output
+    [kept] = (b_docx.parent / "set aside").glob(f"{second} (set aside *).docx")
+    assert sha(kept) == a_form
+    assert f"{second}.docx was moved out of the pack's way" in result.output
+    assert read_custom_properties(b_docx)["qaf_audit_ref"] == second
+
+
 def test_rewrite_refuses_an_audit_not_in_the_register_or_cancelled(
     workspace: Workspace, register: Register
 ) -> None:

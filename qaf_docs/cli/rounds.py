@@ -180,8 +180,8 @@ def sample(
     multiple=True,
     type=AUDIT_REF,
     metavar="REF",
-    help="Write this audit's pack again (one whose file was replaced, say): any file at its "
-    "names is moved to outbox/packs/<round>/set aside/ first, never written over.",
+    help="Write this audit's pack again (one whose file was replaced, say): a file at its names "
+    "that is not its own is moved to outbox/packs/<round>/set aside/ first, never written over.",
 )
 @workspace_option
 def generate(
@@ -202,6 +202,9 @@ def generate(
 
         \b
         qaf generate --round 2026-11-simple
+
+        \b
+        qaf generate --moderation
 
         \b
         qaf generate --rewrite QA2611-0002

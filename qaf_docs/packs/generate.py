@@ -70,15 +70,20 @@ def generate_packs(
         packs = GeneratedPacks()
         jobs = _jobs(ws, register, run, audits, version, packs)
         check_template(run, jobs)
-        for audit in audits:  # only now: a template refused above leaves every file where it was
-            if audit.audit_ref in run.rewrite:
-                for path in pack_paths(ws.packs, audit.round_id, audit.audit_ref):
-                    if not path.is_file():
-                        continue
-                    if holds(path, audit, settings.workspace_id):
-                        packs.set_aside.append((path, set_aside(path)))
-                    else:  # the audit's own (its auditor may be filling it in): left as it is
-                        packs.own.append(path)
+        # Only now: a template refused above leaves every file where it was. A file at a pack's
+        # name that is not the audit's own (another audit's form) is never written over, not even
+        # by --reissue; with --rewrite, the audit's own is left as it is too.
+        for audit in audits:
+            rewriting = audit.audit_ref in run.rewrite
+            if not (rewriting or reissue):
+                continue
+            for path in pack_paths(ws.packs, audit.round_id, audit.audit_ref):
+                if not path.is_file():
+                    continue
+                if holds(path, audit, settings.workspace_id):
+                    packs.set_aside.append((path, set_aside(path)))
+                elif rewriting:  # its auditor or manager may be filling it in
+                    packs.own.append(path)
         _write_all(register, run, jobs, packs, on_pack, lock)
         return packs
 

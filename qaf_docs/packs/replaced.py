@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from qaf_docs.errors import QafError
+from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.office.identity import read_custom_properties
 from qaf_docs.packs.details import pack_paths
 from qaf_docs.records import AuditRecord, Identity
@@ -86,5 +86,11 @@ def set_aside(path: Path) -> Path:
     while target.exists():
         n += 1
         target = folder / f"{path.stem} (set aside {stamp}, {n}){path.suffix}"
-    path.replace(target)
+    try:
+        path.replace(target)
+    except OSError as exc:  # open in Word or Excel on Windows, say
+        raise QafError(
+            f"{path.name} could not be moved out of the pack's way, so nothing was written over "
+            f"it: {os_error_advice(exc)}"
+        ) from exc
     return target
