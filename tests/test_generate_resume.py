@@ -267,3 +267,94 @@ def test_on_every_core_the_audit_named_is_the_one_that_failed_and_the_count_is_t
     on_disk = sorted(p.stem for p in workspace.packs.rglob("*.docx"))
     assert sorted(issued) == on_disk
     assert f"{len(issued)} of {len(refs)} packs written" in result.output
+
+
+def test_another_audits_form_saved_over_a_pack_is_named_and_rewrite_writes_the_pack_again(
+    workspace: Workspace, register: Register
+) -> None:
+    """Audit A's auditor, half-way through A's form, saves it with "Save As" under audit B's name
+    in the packs folder: B's auditor would open A's child's form. ``qaf generate`` said "Nothing
+    to generate" and offered no way to write B's pack again but ``--reissue``, which writes over
+    every issued pack, A's form in progress among them. Now it names the file, whose form it
+    holds and the way out; ``--rewrite B`` moves the file aside (kept, never written over) and
+    writes B's pack again, leaving A's and B's own tracker alone."""
+    first, second = plan(register, workspace, ["CIN", "CP"])
+    assert generate(workspace).exit_code == 0
+    audits = audits_by_ref(register)
+    a_docx, b_docx = pack_docx(workspace, audits[first]), pack_docx(workspace, audits[second])
+    complete_form(a_docx, workspace.load_framework()).save()  # A's auditor at work on the share
+    b_docx.write_bytes(a_docx.read_bytes())  # ... and "Save As" over B's name
+    a_form = sha(a_docx)
+    b_tracker = sha(pack_xlsx(workspace, audits[second]))
+    round_id = audits[second].round_id
+
+    result = generate(workspace)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert (
+        f"Warning: packs/{round_id}/{second}.docx is not audit {second}'s audit tool: it holds "
+        f"audit {first}'s audit tool (case {audits[first].case_id}), saved over it, so audit "
+        f"{second}'s auditor has no pack of their own to fill in. To write audit {second}'s pack "
+        f"again: qaf generate --rewrite {second}" in said
+    )
+    assert sha(b_docx) == a_form  # nothing written over
+
+    result = generate(workspace, "--rewrite", second.lower())
+    assert result.exit_code == 0, result.output
+    [kept] = (b_docx.parent / "set aside").glob(f"{second} (set aside *).docx")
+    assert sha(kept) == a_form
+    assert f"kept as packs/{round_id}/set aside/{kept.name}" in result.output
+    identity = read_custom_properties(b_docx)
+    assert (identity["qaf_audit_ref"], identity["qaf_case_id"]) == (
+        second, audits[second].case_id,
+    )  # fmt: skip
+    assert sha(a_docx) == a_form
+    # B's own tracker (its manager's, perhaps being filled in) is left as it is, and said so.
+    assert sha(pack_xlsx(workspace, audits[second])) == b_tracker
+    assert f"{second}.xlsx is the audit's own" in result.output
+    assert statuses(register) == {first: "issued", second: "issued"}
+    assert audits_by_ref(register)[second].issued_at == identity["qaf_issued_at"]
+    assert "Warning" not in generate(workspace).output
+    again = generate(workspace, "--rewrite", second)  # nothing left to rewrite: nothing moves
+    assert f"Both files of audit {second}'s pack are its own" in again.output
+    assert len(list((b_docx.parent / "set aside").iterdir())) == 1
+    assert audits_by_ref(register)[second].issued_at == identity["qaf_issued_at"]
+
+
+def test_reissue_moves_another_audits_form_aside_rather_than_write_over_it(
+    workspace: Workspace, register: Register
+) -> None:
+    """--reissue writes every issued pack again (after a template change): a file at a pack's
+    name holding another audit's form, which may be that audit's only copy of its auditor's
+    work, is moved to set aside/ first (it was written over without a word)."""
+    first, second = plan(register, workspace, ["CIN", "CP"])
+    assert generate(workspace).exit_code == 0
+    audits = audits_by_ref(register)
+    a_docx, b_docx = pack_docx(workspace, audits[first]), pack_docx(workspace, audits[second])
+    complete_form(a_docx, workspace.load_framework()).save()
+    b_docx.write_bytes(a_docx.read_bytes())
+    a_form = sha(a_docx)
+    result = generate(workspace, "--reissue")
+    assert result.exit_code == 0, result.output
+    [kept] = (b_docx.parent / "set aside").glob(f"{second} (set aside *).docx")
+    assert sha(kept) == a_form
+    assert f"{second}.docx was moved out of the pack's way" in result.output
+    assert read_custom_properties(b_docx)["qaf_audit_ref"] == second
+
+
+def test_rewrite_refuses_an_audit_not_in_the_register_or_cancelled(
+    workspace: Workspace, register: Register
+) -> None:
+    """A pack is written again only for an audit whose form is still awaited: a reference the
+    register does not hold, or a cancelled audit, is refused saying so, and nothing is moved."""
+    [ref] = plan(register, workspace, ["CIN"])
+    assert generate(workspace).exit_code == 0
+    result = generate(workspace, "--rewrite", "QA9999-0001")
+    assert result.exit_code == 1
+    assert "Audit QA9999-0001 is not in the register." in result.output
+    cancel = ["cancel", ref, "--by", "Sam Lead", "--reason", "duplicate case"]
+    assert CliRunner().invoke(cli, [*cancel, "-w", str(workspace.root)]).exit_code == 0
+    result = generate(workspace, "--rewrite", ref)
+    assert result.exit_code == 1
+    assert f"Audit {ref}'s pack is not written again: the audit is cancelled" in result.output
+    assert not list(workspace.packs.rglob("set aside"))

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, complete_form, drop, pack_docx
 from lifecycle_helpers import (
     SAVED_BY,
     complete_all,
@@ -419,5 +419,65 @@ def test_evidence_already_recorded_then_merged_away_is_refused_naming_the_merge(
         "beside it, so the evidence is hidden" in note
     )
     assert "older copy" not in note
+    recorded = [(a.status, a.evidence) for a in current_actions(workspace, audit.audit_ref)]
+    assert recorded == [("In progress", "Referral sent"), ("Not started", "")]
+
+
+# -- an agreed owner or due date under a merge that shows what was agreed ----------------------------
+
+
+def _agreed(ws: Workspace, audit: AuditRecord, framework: Framework, **change: str) -> None:
+    """Return the audit's form with its two actions, changed as ``change`` says (a box's name
+    without 'qaf_action_': "2_owner" -> its text, "" leaves it blank); the workspace's rules let
+    an action go without an owner or a due date."""
+    settings = ws.root / "qaf.toml"
+    text = settings.read_text(encoding="utf-8")
+    for rule in ("action_needs_owner", "action_needs_concrete_due_date"):
+        text = text.replace(f"{rule} = true", f"{rule} = false")
+    settings.write_text(text, encoding="utf-8")
+    form = complete_form(pack_docx(ws, audit), framework)
+    for box, value in change.items():
+        form.text(f"qaf_action_{box}", value)
+    form.save()
+    drop(pack_docx(ws, audit), ws.inbox, "form.docx")
+    assert [o.result for o in run(ws)] == ["accepted"]
+
+
+@pytest.mark.parametrize("saved_by", SAVED_BY)
+@pytest.mark.parametrize(
+    ("change", "first", "last", "down"),
+    [
+        ({"1_due": ""}, Column.OWNER, Column.DUE, False),
+        ({"1_owner": ""}, Column.DESCRIPTION, Column.OWNER, False),
+        ({"2_owner": "Owner 1"}, Column.OWNER, Column.OWNER, True),
+    ],
+    ids=["Owner over a due date the audit left blank", "Action over an owner left blank",
+         "one owner merged down over two actions agreed with that owner"],
+)  # fmt: skip
+def test_an_agreed_cell_under_a_merge_that_hides_nothing_is_accepted(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    change: dict[str, str],
+    first: Column,
+    last: Column,
+    down: bool,
+    saved_by: str,
+) -> None:
+    """An agreed action's Owner widened across a Due date the audit left blank (or its Action
+    across a blank Owner): the cell merged away held nothing the audit agreed, and Excel shows
+    none there, so the update is recorded (it was refused: "the due date (none given) is
+    hidden"). One owner merged down over two actions the audit gave that owner shows what was
+    agreed beside both, and is recorded too."""
+    audit = issued[0]
+    _agreed(workspace, audit, framework, **change)
+
+    def edit(sheet: object, row: int) -> None:
+        set_cell(sheet, row, Column.STATUS, "In progress")
+        set_cell(sheet, row, Column.EVIDENCE, "Referral sent")
+        _merge(sheet, first, last, row, down_to=row + 1 if down else 0)
+
+    _sent(workspace, audit, edit, saved_by)
+    assert not list(workspace.rejected.glob("*.txt"))
     recorded = [(a.status, a.evidence) for a in current_actions(workspace, audit.audit_ref)]
     assert recorded == [("In progress", "Referral sent"), ("Not started", "")]

@@ -345,3 +345,110 @@ def test_a_changed_action_number_is_named_as_such_not_as_rewritten_actions(
         assert f"Row {first}: No.: this row is agreed action {count}, but it is numbered 1" in note
     assert "leave No. blank (or type NEW) on a row you add" in note
     assert {a.status for a in current_actions(workspace, audit.audit_ref)} == {"Not started"}
+
+
+def test_a_tracker_copied_into_a_new_workbook_is_sent_back_to_the_manager_naming_its_audit(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    ingest_one: Callable[[Workspace], str],
+) -> None:
+    """The manager copies the tracker's sheet into a new workbook (or edits it in a program that
+    drops document properties, as Google Sheets does) and sends that: qaf cannot confirm whose it
+    is, so it is refused, but the note names the audit the sheet shows, goes back to the manager
+    and says to copy the updates into the tracker qaf sent (before: "Audit: not identified",
+    "copy the answers into the audit tool", "send it back to whoever sent it")."""
+    from openpyxl import Workbook
+
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    sent = load_workbook(pack_xlsx(workspace, audit)).worksheets[0]
+    copy = Workbook()
+    for row in sent.iter_rows():
+        for cell in row:
+            if cell.value is not None:
+                _cell(copy.active, cell.row, cell.column, cell.value)
+    first = find_actions_header(sent) + 1
+    _cell(copy.active, first, Column.STATUS, "In progress")
+    copy.save(workspace.root / "tracker.xlsx")
+    drop(workspace.root / "tracker.xlsx", workspace.inbox)
+    assert ingest_one(workspace) == "rejected"
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    ref = audit.audit_ref
+    assert f"Audit: not matched (the file names audit {ref})" in note
+    assert "Reference: file #" in note
+    assert (
+        f"This workbook shows the action tracker of audit {ref}, but not the identity qaf hides "
+        "in every tracker it sends" in note
+    )
+    assert (
+        "Copy the updates (Status, Completion date, Evidence, sign-off) into the tracker qaf "
+        f"sent for audit {ref} ({ref}.xlsx)" in note
+    )
+    assert "Send the file back to the manager who keeps this case's action tracker" in note
+    assert "audit tool" not in note
+    assert {a.status for a in current_actions(workspace, ref)} == {"Not started"}
+
+
+def _as_csv(xlsx: Path, out: Path) -> Path:
+    """The tracker's sheet as Excel's Save As CSV writes it (its text only), keeping the name."""
+    import csv
+
+    target = out / f"{xlsx.stem}.csv"
+    sheet = load_workbook(xlsx).worksheets[0]
+    with target.open("w", newline="", encoding="utf-8") as handle:
+        csv.writer(handle).writerows(sheet.iter_rows(values_only=True))
+    return target
+
+
+def _as_xls(xlsx: Path, out: Path) -> Path:
+    """The tracker saved as 'Excel 97-2003 Workbook' (by LibreOffice Calc), keeping the name."""
+    import subprocess
+
+    from conftest import soffice
+
+    exe = soffice()
+    if exe is None:
+        pytest.skip("LibreOffice is not installed here (it is in CI)")
+    profile = f"-env:UserInstallation=file://{out / '.lo-profile'}"
+    convert = [exe, profile, "--headless", "--convert-to", "xls", "--outdir", str(out), str(xlsx)]
+    subprocess.run(convert, check=True, capture_output=True, timeout=180)
+    return out / f"{xlsx.stem}.xls"
+
+
+@pytest.mark.parametrize("one_file", [False, True], ids=["a burst", "one file"])
+@pytest.mark.parametrize(
+    "save_as", [_as_csv, pytest.param(_as_xls, marks=pytest.mark.libreoffice)], ids=["csv", "xls"]
+)
+def test_a_tracker_saved_as_csv_or_xls_goes_back_to_the_manager_named_by_its_audit(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    save_as: Callable[[Path, Path], Path],
+    one_file: bool,
+) -> None:
+    """The manager saves the tracker as CSV or Excel 97-2003, which qaf does not read: it keeps
+    its name, QA2611-0001.csv, so the note names that audit and says to send it back to the
+    manager (before: "Audit: not identified", "send the file back to whoever sent it"); a CSV's
+    note says saving it again as a workbook does not bring the tracker back."""
+    from qaf_docs.inbox.ingest import Ingestor
+
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+    out = workspace.root / "saved"
+    out.mkdir()
+    dropped = drop(save_as(pack_xlsx(workspace, audit), out), workspace.inbox)
+    assert dropped.name == f"{audit.audit_ref}{dropped.suffix}"
+    if one_file:  # as qaf watch takes it
+        settings = workspace.load_settings()
+        with open_register(workspace, settings) as register:
+            result = Ingestor(workspace, register, settings).process(dropped).result
+    else:
+        [outcome] = run(workspace)
+        result = outcome.result
+    assert result == "rejected"
+    note = " ".join(note_beside(workspace, dropped.name).split())
+    assert f"Audit: not matched (the file names audit {audit.audit_ref})" in note
+    assert "Send the file back to the manager who keeps this case's action tracker" in note
+    if dropped.suffix == ".csv":
+        assert "saving the CSV again as a workbook does not bring it back" in note

@@ -6,12 +6,18 @@ import json
 import secrets
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from qaf_docs import clock
 from qaf_docs.cli import exits
-from qaf_docs.cli.app import cli, known_round, workspace_at, workspace_option
+from qaf_docs.cli.app import AUDIT_REF, cli, known_round, workspace_at, workspace_option
+from qaf_docs.errors import QafError
+
+if TYPE_CHECKING:
+    from qaf_docs.register.store import Register
+    from qaf_docs.workspace import Settings
 
 
 @cli.command()
@@ -168,12 +174,29 @@ def sample(
     help="Instead: a moderation form, pre-filled with the auditor's grades, for each audit "
     "waiting for moderation (outbox/moderation/).",
 )
+@click.option(
+    "--rewrite",
+    "rewrite",
+    multiple=True,
+    type=AUDIT_REF,
+    metavar="REF",
+    help="Write this audit's pack again (one whose file was replaced, say): a file at its names "
+    "that is not its own is moved to outbox/packs/<round>/set aside/ first, never written over.",
+)
 @workspace_option
-def generate(workspace: Path | None, round_id: str | None, reissue: bool, moderation: bool) -> None:
+def generate(
+    workspace: Path | None,
+    round_id: str | None,
+    reissue: bool,
+    moderation: bool,
+    rewrite: tuple[str, ...],
+) -> None:
     """Write a Word audit tool and an Excel action tracker for each allocated audit.
 
     Files go to outbox/packs/<round>/<audit-ref>.docx and .xlsx, named by audit reference only.
-    With --moderation, write moderation forms for the moderation queue instead.
+    With --moderation, write moderation forms for the moderation queue instead. A pack of an
+    issued audit replaced by another file (another audit's form saved under its name) is named,
+    with the way to write it again: --rewrite REF.
 
     Example:
 
@@ -182,6 +205,9 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
 
         \b
         qaf generate --moderation
+
+        \b
+        qaf generate --rewrite QA2611-0002
     """
     from qaf_docs.cli.progress import progress
 
@@ -193,6 +219,7 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
     from qaf_docs.cases.rounds import count_of
     from qaf_docs.office.template_updates import older_template_note
     from qaf_docs.packs.generate import generate_packs
+    from qaf_docs.packs.replaced import replaced_packs
     from qaf_docs.register.location import open_register
     from qaf_docs.safe_output import original_of
     from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE
@@ -201,22 +228,48 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
     with open_register(ws) as register:
         if round_id is not None:
             known_round(register, round_id)  # a typing slip is not "nothing to generate"
+        settings = ws.load_settings()
+        for ref in rewrite:
+            rewritable(register, ref)
+        # A pack whose files are all the audit's own has nothing to rewrite: said, and left be.
+        untouched = [r for r in rewrite if not to_rewrite(ws.packs, register, r, settings)]
+        for ref in untouched:
+            click.echo(
+                f"Both files of audit {ref}'s pack are its own (its auditor or manager may be "
+                "filling them in), so nothing was moved or written; to have one written afresh, "
+                "move it out of the folder and run qaf generate --rewrite again."
+            )
+        rewrite = tuple(r for r in rewrite if r not in untouched)
+        audits = register.audits(round_id=round_id)
         todo = [
             a
-            for a in register.audits(round_id=round_id)
+            for a in audits
             if a.status in (("allocated", "issued") if reissue else ("allocated",))
+            or a.audit_ref in rewrite
         ]
+        # An issued pack replaced in the folder (another audit's form saved under its name).
+        others = [a for a in audits if a.audit_ref not in rewrite and not reissue]
+        replaced = replaced_packs(ws.packs, others, settings.workspace_id)
+        for found in replaced:
+            click.echo(f"Warning: {found.line(ws.packs)}")
         if not todo:
             click.echo(
                 "Nothing to generate: no allocated audits"
-                + (f" in round {round_id}." if round_id else ". Run qaf sample first.")
+                + (
+                    f" in round {round_id}."
+                    if round_id
+                    else "."
+                    if untouched
+                    else ". Run qaf sample first."
+                )
             )
             return
         with progress("Writing packs") as (start, step):
             start(len(todo))
             written = generate_packs(
-                ws, register, round_id=round_id, reissue=reissue, on_pack=lambda _: step()
-            )
+                ws, register, round_id=round_id, reissue=reissue, rewrite=rewrite,
+                on_pack=lambda _: step(),
+            )  # fmt: skip
     folders = sorted({docx.parent for docx, _ in written})
     n = len(written)
     click.echo(f"Wrote {count_of(n, 'audit tool')} and {count_of(n, 'action tracker')}:")
@@ -227,6 +280,18 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
             f"{count_of(len(written.kept), 'pack')} of these had been written by a qaf generate "
             "that stopped before recording them: kept as they are (an auditor may have started "
             "filling one in) and now recorded as issued."
+        )
+    for was, now in written.set_aside:
+        click.echo(
+            f"{was.name} was moved out of the pack's way, kept as "
+            f"{now.relative_to(ws.packs.parent).as_posix()}; the pack's file was written in its "
+            "place."
+        )
+    for own in written.own:
+        click.echo(
+            f"{own.name} is the audit's own (its auditor or manager may be filling it in), so it "
+            "was left as it is; to have it written afresh, move it out of the folder and run qaf "
+            "generate --rewrite again."
         )
     for copy in written.dated_copies:
         held = original_of(copy) or copy
@@ -240,3 +305,30 @@ def generate(workspace: Path | None, round_id: str | None, reissue: bool, modera
         )
         if note:
             click.echo(note)
+
+
+def rewritable(register: Register, ref: str) -> None:
+    """Refuse ``--rewrite`` of an audit the register does not hold, or whose form came back (its
+    pack is done with: a corrected form is made from the auditor's own copy)."""
+    audit = register.audit(ref)
+    if audit is None:
+        raise QafError(f"Audit {ref} is not in the register.")
+    if audit.status not in ("allocated", "issued"):
+        raise QafError(
+            f"Audit {ref}'s pack is not written again: the audit is {audit.status}, so its "
+            "form has come back (or it was cancelled), and a new pack would not count. A "
+            "corrected form is made from the copy the auditor sent."
+        )
+
+
+def to_rewrite(packs: Path, register: Register, ref: str, settings: Settings) -> bool:
+    """Whether ``--rewrite REF`` has anything to do: a file of the pack missing, or not its own."""
+    from qaf_docs.packs.details import pack_paths
+    from qaf_docs.packs.replaced import holds
+
+    audit = register.audit(ref)
+    assert audit is not None, "rewritable() first"
+    return any(
+        not path.is_file() or holds(path, audit, settings.workspace_id)
+        for path in pack_paths(packs, audit.round_id, audit.audit_ref)
+    )

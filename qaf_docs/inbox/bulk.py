@@ -49,10 +49,12 @@ from qaf_docs.inbox.ingest import FilesHandledError, Ingestor, Outcome, handled_
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
 from qaf_docs.inbox.reasons import register_reason
+from qaf_docs.inbox.unidentified import tracker_named
 from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.packs.handoff import FOR_MANAGERS, folder_name
+from qaf_docs.packs.manager_points import points_said
 from qaf_docs.records import AuditForm, AuditRecord, Identity
 from qaf_docs.register.connection import KEEPS
 from qaf_docs.returns.action_tracker import TrackerForm, read_tracker
@@ -81,6 +83,7 @@ class Reading:
     in_use: bool = False
     unexpected: str = ""  # qaf itself failed on the file (the error's kind): it stays in the inbox
     oversized: bool = False  # over the size limit, its identity read from its properties alone
+    shown_ref: str | None = None  # a workbook with no identity: the audit its sheet shows
 
 
 @dataclass
@@ -195,7 +198,10 @@ class BulkIngestor(Ingestor):
             return self._duplicate_later(path, digest, seen.file_name, seen.audit_ref)
         if reading.identity is None or reading.kind is None:
             problem = reading.problem or Finding("error", "File", "unreadable", "")
-            return self._reject_later(path, digest, label, None, [problem])
+            shown = reading.shown_ref  # back to the manager, whose sheet says which audit
+            return self._reject_later(
+                path, digest, label, None, [problem], named=shown, for_manager=bool(shown)
+            )
         identity = reading.identity
         label = f"audit {identity.audit_ref}"
         try:  # the register's view of the identity first, as for a single file
@@ -225,9 +231,9 @@ class BulkIngestor(Ingestor):
             )
             concern = checks.record_concern(self.register, audit, reading.form, framework)
         elif reading.tracker is not None:
-            found = checks.tracker_checks(
-                self.register, audit, reading.tracker, self.settings.validation
-            )
+            rules = self.settings.validation
+            within = rules.action_window(framework.timescales.action_due_within_days)
+            found = checks.tracker_checks(self.register, audit, reading.tracker, rules, within)
         if errors(found):
             pending = self._reject_later(
                 path, digest, label, audit, found, kept=concern.note,
@@ -272,6 +278,8 @@ class BulkIngestor(Ingestor):
             return _Pending(path, digest, outcome)
         log.debug("%s accepted (case %s)", label, identity.case_id)
         said = [concern.said, replaced, *(f"escalated: {e.title}" for e in raised)]
+        if reading.tracker is not None:
+            said.append(points_said(audit.audit_ref, len(warnings(found))))
         detail = "; ".join(x for x in said if x)
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=found, detail=detail)
         return _Pending(path, digest, outcome, self.ws.processed)
@@ -398,6 +406,7 @@ def _read(path: Path) -> Reading:
         reading.in_use = True
     except SubmissionError as e:
         reading.problem = refusal(e, None, readers.settings)[1]
+        reading.shown_ref = getattr(e, "shown_ref", None) or tracker_named(path)
         known = oversized_identity(path, limits) if isinstance(e, TooLargeError) else None
         if known is not None:  # pictures pasted in: whose it is, so its note says who to ask
             reading.identity, reading.kind = known
@@ -414,7 +423,7 @@ def _read(path: Path) -> Reading:
 def _read_package(package: Package, reading: Reading, readers: _Readers) -> None:
     path, limits = package.path, package.limits
     reading.kind = inspect_office_file(package, limits)
-    reading.identity = identity = file_identity(package)
+    reading.identity = identity = file_identity(package, reading.kind)
     if reading.kind is FileKind.DOCX and identity.kind == "audit_tool":
         framework = readers.framework(identity.framework_id, identity.framework_sha256)
         form = read_audit_form(package, framework, limits)

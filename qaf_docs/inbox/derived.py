@@ -28,6 +28,7 @@ from qaf_docs.packs import action_tracker as tracker_pack
 from qaf_docs.packs import details as pack_details
 from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.packs.handoff import hand_to_manager
+from qaf_docs.packs.manager_points import leave_points
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.derived import ACTION_TRACKER, QA_TRACKER
 from qaf_docs.register.store import Register
@@ -64,6 +65,11 @@ class TrackerJob:
     audit_date: date | None
     outbox: Path
     team: str
+    audit_ref: str = ""
+    # When the current tracker came in, and the warnings kept with it ("Row 12: Action: …"): the
+    # note beside the manager's copy (``packs.manager_points``).
+    received_at: str = ""
+    points: tuple[str, ...] = ()
 
 
 def write_manager_tracker(
@@ -80,6 +86,7 @@ def write_manager_tracker(
             job.template, job.details, job.actions, job.out, job.audit_date
         )
         handed = hand_to_manager(job.out, job.outbox, job.team)
+        leave_points(handed, job.audit_ref, job.received_at, job.points)
         register.record_derived(ACTION_TRACKER + audit_ref, reflects)
     return handed
 
@@ -156,7 +163,11 @@ def _tracker_jobs(
         )
         when = tool.audit_date if tool else None
         out = tracker_path(ws, audit)
-        job = TrackerJob(template, details, actions, out, when, ws.outbox, audit.team)
+        received, points = register.tracker_warnings(audit.audit_ref)
+        job = TrackerJob(
+            template, details, actions, out, when, ws.outbox, audit.team,
+            audit.audit_ref, received, tuple(points),
+        )  # fmt: skip
         jobs.append((audit.audit_ref, reflects, job))
     return jobs
 
@@ -177,7 +188,8 @@ def write_tracker_job(job: TrackerJob) -> str | None:
         if job.template not in _writers:  # filled once per process
             _writers[job.template] = TrackerWriter(job.template, job.details)
         _writers[job.template].write(job.details, job.out, job.actions, job.audit_date)
-        hand_to_manager(job.out, job.outbox, job.team)
+        handed = hand_to_manager(job.out, job.outbox, job.team)
+        leave_points(handed, job.audit_ref, job.received_at, job.points)
     except (OSError, QafError) as exc:
         return describe(exc)
     return None

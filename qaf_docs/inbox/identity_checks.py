@@ -14,6 +14,7 @@ from pathlib import Path
 from qaf_docs.errors import IdentityError, QafError, SubmissionError
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, kept_framework, load_framework
+from qaf_docs.inbox.unidentified import UnidentifiedTrackerError, shown_ref
 from qaf_docs.office.identity import identity_beyond_size, read_custom_properties
 from qaf_docs.office.parts import Limits, Package
 from qaf_docs.office.safety import FileKind
@@ -70,9 +71,12 @@ class FrameworkCache:
         return {w for f in frameworks for w in (f.id, *f.scale.grades)} | set(self._known)
 
 
-def file_identity(package: Package) -> Identity:
-    """The identity a file carries in its document properties; IdentityError when it has none."""
+def file_identity(package: Package, kind: FileKind | None = None) -> Identity:
+    """The identity a file carries in its document properties; IdentityError when it has none
+    (UnidentifiedTrackerError for a workbook whose sheet shows a tracker's audit reference)."""
     identity = Identity.from_properties(read_custom_properties(package))
+    if identity is None and kind is FileKind.XLSX and (shown := shown_ref(package.path)):
+        raise UnidentifiedTrackerError(shown, path=package.path)
     if identity is None:
         raise IdentityError(
             "This file does not carry a qaf audit identity (its document properties are "

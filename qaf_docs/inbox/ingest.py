@@ -52,8 +52,10 @@ from qaf_docs.inbox.notes import (
 )
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.reasons import register_reason
+from qaf_docs.inbox.unidentified import tracker_named
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
+from qaf_docs.packs.manager_points import points_said
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.connection import KEEPS
 from qaf_docs.register.location import open_register
@@ -133,12 +135,12 @@ class Ingestor:
         try:
             with Package(path, self.limits) as package:  # one open for the check and identity
                 kind = inspect_office_file(package, self.limits)
-                identity = file_identity(package)
+                identity = file_identity(package, kind)
             label = f"audit {identity.audit_ref}"
             audit = check_identity(self.register, self.settings, identity, kind)
             if kind is FileKind.DOCX:
                 return self._audit_tool(path, digest, identity, audit, label)
-            return self._tracker(path, digest, identity, label)
+            return self._tracker(path, digest, identity, audit, label)
         except FileInUseError:
             raise
         except SubmissionError as e:
@@ -157,7 +159,11 @@ class Ingestor:
                     for_manager=kind is FileKind.XLSX,
                 )  # fmt: skip
             if identity is None:  # named by its content, as it names no audit
-                return self._reject(path, digest, label, None, [finding])
+                # A tracker's sheet or name gives its audit: back to its manager.
+                shown = getattr(e, "shown_ref", None) or tracker_named(path)
+                return self._reject(
+                    path, digest, label, None, [finding], named=shown, for_manager=bool(shown)
+                )
             return self._reject(path, digest, said, None, [finding], named=identity.audit_ref)
 
     # -- the two kinds of file ---------------------------------------------------------------------
@@ -198,18 +204,21 @@ class Ingestor:
         outcome.detail = "; ".join(x for x in said if x)
         return outcome
 
-    def _tracker(self, path: Path, digest: str, identity: Identity, label: str) -> Outcome:
-        audit = self.register.audit(identity.audit_ref)
+    def _tracker(
+        self, path: Path, digest: str, identity: Identity, audit: AuditRecord, label: str
+    ) -> Outcome:
         try:
             tracker = read_tracker(path, self.limits, received_on=clock.today())
         except SubmissionError as e:  # the audit is known: the note says whose tracker it is
             finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do)
             return self._reject(path, digest, label, audit, [finding], for_manager=True)
+        framework = self._framework(audit.framework_id, identity.framework_sha256)
+        within = self.settings.validation.action_window(framework.timescales.action_due_within_days)
         try:  # checked and recorded in one turn, as an audit tool is
             with self.register.transaction():
                 self._not_recorded_meanwhile(digest)
                 found = checks.tracker_checks(
-                    self.register, audit, tracker, self.settings.validation
+                    self.register, audit, tracker, self.settings.validation, within
                 )
                 if not errors(found):
                     self.register.record_tracker_submission(
@@ -223,6 +232,7 @@ class Ingestor:
             return self._reject(path, digest, label, audit, found, for_manager=True)
         log.debug("%s action tracker accepted (%d actions)", label, len(tracker.rows))
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=found)
+        outcome.detail = points_said(identity.audit_ref, len(warnings(found)))
         return self._move(path, self.ws.processed, outcome, digest)
 
     def _not_recorded_meanwhile(self, digest: str) -> None:

@@ -248,18 +248,27 @@ def record_concern(
 
 
 def tracker_checks(
-    register: Register, audit: AuditRecord | None, tracker: TrackerForm, rules: ValidationRules
+    register: Register,
+    audit: AuditRecord | None,
+    tracker: TrackerForm,
+    rules: ValidationRules,
+    within: int | None = None,
 ) -> list[Finding]:
     """Everything found in a returned tracker: what reading it found, then its audit's history
     (``tracker_history_findings``). A warning about a cell that is refused is left out (a hidden
-    Evidence cell "not needed yet" where evidence was recorded, "no owner" where it is hidden)."""
-    found = tracker.findings + tracker_history_findings(register, audit, tracker, rules)
+    Evidence cell "not needed yet" where evidence was recorded, "no owner" where it is hidden).
+    ``within``: the days after the audit an action must be due within (None: no limit)."""
+    found = tracker.findings + tracker_history_findings(register, audit, tracker, rules, within)
     refused = {f.where for f in errors(found)}
     return [f for f in found if f.severity == "error" or f.where not in refused]
 
 
 def tracker_history_findings(
-    register: Register, audit: AuditRecord | None, tracker: TrackerForm, rules: ValidationRules
+    register: Register,
+    audit: AuditRecord | None,
+    tracker: TrackerForm,
+    rules: ValidationRules,
+    within: int | None = None,
 ) -> list[Finding]:
     """A tracker counts only for a returned, not cancelled audit, shows every agreed action as the
     audit form agreed it, and is not a copy issued before the form was corrected; an action the
@@ -287,7 +296,10 @@ def tracker_history_findings(
     found = found or _older_tracker_findings(register, audit, tracker, current)
     if any(f.where == "File" for f in found):
         return found
-    return found + added_action_findings(tracker, numbers, rules)
+    added_on = register.actions_first_recorded(audit.audit_ref) if within is not None else {}
+    return found + added_action_findings(
+        tracker, numbers, rules, within=within, agreed_on=agreed_on, added_on=added_on
+    )
 
 
 def same_tracker_findings(

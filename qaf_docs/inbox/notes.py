@@ -103,7 +103,7 @@ def rejection_note(
     )
     problems = errors(found)
     lines = [_NOTE_HEAD.format(file=file_name, received=_now_uk(), audit=who)]
-    if label and audit is None and not named:
+    if label.startswith("file #") and audit is None:  # also one whose sheet names an audit
         lines[0] += f"Reference: {label} (as qaf's output and log name this file)\n"
     if kept:
         lines += ["SAFEGUARDING", "------------", kept, ""]

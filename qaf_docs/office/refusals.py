@@ -115,8 +115,9 @@ def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
     elif _looks_like_text(head):
         found = "a CSV or plain text file"
         extra = (
-            " A sheet saved as CSV keeps only its text, not the tracker qaf issued: save it as an "
-            "Excel Workbook instead."
+            " A tracker saved as CSV keeps only its text, not the tracker qaf issued, and saving "
+            "the CSV again as a workbook does not bring it back: open the tracker qaf sent (the "
+            ".xlsx), make sure the updates are in it, and send that."
         )
     else:
         found = "some other kind of file"

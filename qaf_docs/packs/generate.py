@@ -8,7 +8,7 @@ as each pack is on disk.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -20,6 +20,7 @@ from qaf_docs.office.parallel import map_in_order
 from qaf_docs.packs.audit_tool import AuditToolWriter
 from qaf_docs.packs.details import details_for, issued_at_now, pack_paths
 from qaf_docs.packs.fast_tracker import TrackerWriter
+from qaf_docs.packs.replaced import holds, set_aside
 from qaf_docs.packs.resume import GeneratedPacks, generate_lock, kept_pack, stopped
 from qaf_docs.packs.template_check import BRANCH_VALUES, audits_to_check, every_part, no_part
 from qaf_docs.packs.templates import template_version
@@ -29,6 +30,8 @@ from qaf_docs.safe_output import make_durable, remove_leftover_temp_files
 from qaf_docs.workspace import AUDIT_TEMPLATE, TRACKER_TEMPLATE, Settings, Workspace
 
 _BATCH = 64
+#: The statuses whose pack ``--rewrite`` writes again: its form has not come back yet.
+_REWRITABLE = ("allocated", "issued")
 
 #: An audit as it will be recorded when issued, its case facts, and (a re-audit) its earlier audit.
 _Job = tuple[AuditRecord, tuple[CaseFact, ...], AuditResult | None]
@@ -40,12 +43,16 @@ def generate_packs(
     *,
     round_id: str | None = None,
     reissue: bool = False,
+    rewrite: Collection[str] = (),
     on_pack: Callable[[str], None] | None = None,
 ) -> GeneratedPacks:
     """Write the Word tool and Excel tracker for every allocated audit (or a round's, or reissue).
 
     One run at a time per workspace (``generate_lock``). A run that stops part-way has recorded
     every pack it wrote and raises naming the audit that stopped it; the next run writes the rest.
+    ``rewrite``: audits (allocated or issued) whose pack is written again: a file at its names
+    that is not the audit's own is moved to ``set aside/`` first, never written over, and one that
+    is its own is left as it is (``packs.replaced``).
     """
     with generate_lock(ws) as lock:
         remove_leftover_temp_files(ws.packs, recursive=True)  # a killed run's half-written packs
@@ -53,11 +60,30 @@ def generate_packs(
         docx_template, xlsx_template = ws.template(AUDIT_TEMPLATE), ws.template(TRACKER_TEMPLATE)
         version = template_version(docx_template, xlsx_template)
         statuses = ("allocated", "issued") if reissue else ("allocated",)
-        audits = [a for a in register.audits(round_id=round_id) if a.status in statuses]
+        audits = [
+            a
+            for a in register.audits(round_id=round_id)
+            if a.status in statuses or (a.audit_ref in rewrite and a.status in _REWRITABLE)
+        ]
         run = _Run(ws.root, ws.packs, docx_template, xlsx_template, settings, reissue=reissue)
+        run.rewrite = frozenset(rewrite)
         packs = GeneratedPacks()
         jobs = _jobs(ws, register, run, audits, version, packs)
         check_template(run, jobs)
+        # Only now: a template refused above leaves every file where it was. A file at a pack's
+        # name that is not the audit's own (another audit's form) is never written over, not even
+        # by --reissue; with --rewrite, the audit's own is left as it is too.
+        for audit in audits:
+            rewriting = audit.audit_ref in run.rewrite
+            if not (rewriting or reissue):
+                continue
+            for path in pack_paths(ws.packs, audit.round_id, audit.audit_ref):
+                if not path.is_file():
+                    continue
+                if holds(path, audit, settings.workspace_id):
+                    packs.set_aside.append((path, set_aside(path)))
+                elif rewriting:  # its auditor or manager may be filling it in
+                    packs.own.append(path)
         _write_all(register, run, jobs, packs, on_pack, lock)
         return packs
 
@@ -89,7 +115,8 @@ def _jobs(
             "issued_at": issued_at_now(),
         }
         paths = pack_paths(ws.packs, audit.round_id, audit.audit_ref)
-        kept = None if run.reissue else kept_pack(audit, paths, run.settings.workspace_id)
+        mine = run.reissue or audit.audit_ref in run.rewrite
+        kept = None if mine else kept_pack(audit, paths, run.settings.workspace_id)
         if kept is not None:  # left by a run that stopped before recording it: recorded as it is
             packs.kept.append(audit.audit_ref)
             issued = {
@@ -232,6 +259,7 @@ class _Run:
     settings: Settings
     frameworks: dict[str, Framework] = field(default_factory=dict)
     reissue: bool = False
+    rewrite: frozenset[str] = frozenset()
     audit_tool: AuditToolWriter | None = None
     tracker: TrackerWriter | None = None
 

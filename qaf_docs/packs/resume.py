@@ -16,6 +16,7 @@ from pathlib import Path
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.file_lock import WatcherLock
 from qaf_docs.office.identity import read_custom_properties
+from qaf_docs.packs.replaced import SET_ASIDE, holds
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.workspace import Workspace
 
@@ -29,12 +30,17 @@ class GeneratedPacks(list[tuple[Path, Path]]):
 
     ``kept``: audits whose pack an earlier, interrupted run had left on disk, recorded as they
     are. ``dated_copies``: packs written beside the old one because it was open (``--reissue``).
+    ``set_aside``: (where it was, where it is now) of each file moved out of a pack's way, and
+    ``own``: each file of a pack to write again that is the audit's own, left as it is
+    (``--rewrite``).
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.kept: list[str] = []
         self.dated_copies: list[Path] = []
+        self.set_aside: list[tuple[Path, Path]] = []
+        self.own: list[Path] = []
 
 
 class PacksStoppedError(QafError):
@@ -68,22 +74,22 @@ def kept_pack(record: AuditRecord, paths: tuple[Path, Path], workspace_id: str) 
     """The identity of this audit's pack already on disk, or None when neither file is there.
 
     Raise QafError for a file at the pack's name that is not this audit's pack as qaf wrote it:
-    it is someone's, and is never written over.
+    it is someone's, and is never written over. The message says what it holds (another audit's
+    form saved under this one's name, say) and how to have it moved aside (``--rewrite``).
     """
     for path in paths:
         if not path.exists():
             continue
-        identity = Identity.from_properties(read_custom_properties(path))
-        if identity is None or (identity.audit_ref, identity.workspace_id) != (
-            record.audit_ref,
-            workspace_id,
-        ):
+        what = holds(path, record, workspace_id)
+        if what:
             raise QafError(
                 f"outbox/packs/{record.round_id}/{path.name} is already there but is not the pack "
-                f"qaf wrote for audit {record.audit_ref}, so qaf will not write over it. Move it "
-                "out of the folder, then run qaf generate again."
+                f"qaf wrote for audit {record.audit_ref} (it holds {what}), so qaf will not write "
+                "over it. Move it out of the folder and run qaf generate again, or run qaf "
+                f"generate --rewrite {record.audit_ref}, which moves it to "
+                f"outbox/packs/{record.round_id}/{SET_ASIDE}/ and writes the pack."
             )
-        return identity
+        return Identity.from_properties(read_custom_properties(path))
     return None
 
 

@@ -50,3 +50,28 @@ class DerivedBook(Connection):
                 "SET reflects = excluded.reflects, written_at = excluded.written_at",
                 (output, reflects, now_iso()),
             )
+
+    def tracker_warnings(self, audit_ref: str) -> tuple[str, list[str]]:
+        """When the audit's current tracker came in (ISO time, "" if none) and the warnings kept
+        with it, each "where: what" (an action added that is not SMART, a completed one with no
+        evidence, a sign-off with no date), for the note beside the manager's tracker."""
+        current = self._db.execute(
+            "SELECT id, received_at FROM submissions WHERE audit_ref = ? AND "
+            "kind = 'action_tracker' AND superseded_by IS NULL",
+            (audit_ref,),
+        ).fetchone()
+        if current is None:
+            return "", []
+        rows = self._db.execute(
+            "SELECT location, message FROM findings WHERE submission_id = ? "
+            "AND severity = 'warning'",
+            (current[0],),
+        ).fetchall()
+        said = sorted((_row_of(str(r[0])), f"{r[0]}: {r[1]}") for r in rows)
+        return str(current[1]), [line for _, line in said]
+
+
+def _row_of(where: str) -> int:
+    """The sheet row a warning names ("Row 12: Action"), to list them in the sheet's order."""
+    words = where.split(":", 1)[0].split()
+    return int(words[1]) if len(words) == 2 and words[1].isdigit() else 0

@@ -113,6 +113,17 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         ).fetchall()
         return merge_actions(agreed, updates, (r[0] for r in ever))
 
+    def actions_first_recorded(self, audit_ref: str) -> dict[int, date]:
+        """The day each action number of an audit first came back in a manager's tracker: for an
+        action the manager added, the day it was added (its due date's limit counts from then)."""
+        rows = self._db.execute(
+            "SELECT u.number, MIN(s.received_at) FROM action_updates u JOIN submissions s "
+            "ON s.id = u.submission_id WHERE s.audit_ref = ? AND s.kind = 'action_tracker' "
+            "GROUP BY u.number",
+            (audit_ref,),
+        ).fetchall()
+        return {int(r[0]): date.fromisoformat(str(r[1])[:10]) for r in rows}
+
     def counts(self) -> dict[str, int]:
         """Return counts by audit status and by file outcome, for ``qaf status``."""
         out: dict[str, int] = {}

@@ -10,9 +10,11 @@ success criteria?" — a description like "Improve practice" says neither what n
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Literal
 
-from qaf_docs.dates import working_days_after
+from qaf_docs import clock
+from qaf_docs.dates import due_after, working_days_after
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
@@ -80,11 +82,21 @@ _NEXT_TIME = "when the tracker is next updated"
 
 
 def added_action_findings(
-    tracker: TrackerForm, agreed: set[int], rules: ValidationRules
+    tracker: TrackerForm,
+    agreed: set[int],
+    rules: ValidationRules,
+    *,
+    within: int | None = None,
+    agreed_on: date | None = None,
+    added_on: dict[int, date] | None = None,
 ) -> list[Finding]:
     """Warnings for each action the manager added (its number not among the ``agreed`` ones) that
     lacks what a SMART action needs, as the audit form's rules say (``rules``), naming its row:
-    no owner, no due date or a word for one ("ASAP"), a description too vague to measure."""
+    no owner, no due date or a word for one ("ASAP"), a description too vague to measure, or a
+    due date later than the ``within`` days the audit's actions are held to, counted as the audit
+    form's are from the audit (``agreed_on``), or from the day the action was added when that is
+    later (``added_on``: the day each action number first came back; this copy's day for a new
+    one). West Sussex: "Each action will be given a date for completion (maximum 4 weeks)"."""
     found: list[Finding] = []
     for r, at in zip(tracker.rows, tracker.excel_rows, strict=True):
         if r.number in agreed or not r.description:
@@ -101,6 +113,9 @@ def added_action_findings(
                     f"Type the name of the person responsible {_NEXT_TIME}.",
                 )
             )
+        if r.due_on is not None and within is not None and agreed_on is not None:
+            added = (added_on or {}).get(r.number, clock.today())
+            found += _too_late(where, r.due_on, within, max(agreed_on, added), agreed_on)
         if not rules.action_needs_concrete_due_date or r.due_on is not None:
             continue
         word = tracker.due_words.get(at)
@@ -116,3 +131,24 @@ def added_action_findings(
             )
         )
     return found
+
+
+def _too_late(where: str, due: date, within: int, start: date, agreed_on: date) -> list[Finding]:
+    """The audit form's limit on a due date (``validation``), as a warning for an added action."""
+    latest = due_after(start, within)
+    if due <= latest:
+        return []
+    since = (
+        f"the audit ({start:%d/%m/%Y}), for {_ADDED}"
+        if start <= agreed_on
+        else f"the day the action was added to the tracker ({start:%d/%m/%Y})"
+    )
+    return [
+        Finding(
+            "warning",
+            f"{where}: Due date",
+            f"{due:%d/%m/%Y} is more than {within} days after {since}",
+            f"Set a due date on or before {latest:%d/%m/%Y}, or split the action into steps, "
+            f"{_NEXT_TIME}.",
+        )
+    ]

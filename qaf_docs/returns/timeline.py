@@ -66,7 +66,10 @@ def _words(text: str) -> str:
 
 def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow], by: str) -> list[Finding]:
     """An error for each agreed action's wording, owner or due date the tracker does not show as
-    agreed in the audit form (or hides under the cell beside it, merged over it)."""
+    agreed in the audit form (or hides under the cell beside it, merged over it). What a merge
+    shows is read where it is plain: a cell merged down shows its block's first value beside
+    each row, which counts where it is what was agreed (one owner for two actions); an owner or
+    due date the audit left blank hides nothing under the cell merged across it."""
     by_number = {a.number: a for a in agreed}
     reported = {f.where for f in tracker.findings}
     found: list[Finding] = []
@@ -92,6 +95,8 @@ def _changes(tracker: TrackerForm, agreed: Sequence[TrackerRow], by: str) -> lis
             typed_back = "" if agreed_as == "none given" else agreed_as
             if column == "Action" and (into or over):
                 continue  # the reader named the hidden action
+            if into is not None and agreed_as == "none given":
+                continue  # the audit gave none: the merge hides nothing, and shows none
             if into is not None:
                 found.append(merged_away(f"Row {at}", column, into, what, typed_back))
             elif over is not None and differs:  # action 1's owner shown beside action 2
