@@ -355,9 +355,7 @@ def test_the_follow_up_is_counted_from_the_audit_not_from_the_later_moderation(
     lines = "\n".join(lifecycle_lines(workspace, register, due + timedelta(days=1)))
     assert f"follow-up audit of case {audit.case_id} due {due:%d/%m/%Y} OVERDUE" in lines
     # Sampling counts the re-audit from the same day.
-    history = register.sampling_history(
-        inadequate=INADEQUATE, reaudit_after_months=framework.timescales.reaudit_after_months
-    )
+    history = register.sampling_history(lambda _: framework)
     assert history["reaudit_due"] == {audit.case_id: due}
 
 
@@ -505,9 +503,7 @@ def test_an_undated_form_corrected_later_is_due_again_from_when_it_first_came_ba
     due = add_months(came_back, framework.timescales.reaudit_after_months)
     lines = "\n".join(lifecycle_lines(workspace, register, due + timedelta(days=1)))
     assert f"follow-up audit of case {audit.case_id} due {due:%d/%m/%Y} OVERDUE" in lines
-    history = register.sampling_history(
-        inadequate=INADEQUATE, reaudit_after_months=framework.timescales.reaudit_after_months
-    )
+    history = register.sampling_history(lambda _: framework)
     assert history["reaudit_due"] == {audit.case_id: due}
     result = CliRunner().invoke(cli, ["escalations", "-w", str(workspace.root)])
     assert f"due to be audited again by {due:%d/%m/%Y}" in " ".join(result.output.split())

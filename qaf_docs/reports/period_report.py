@@ -59,7 +59,7 @@ def build_period_report(
     left_out = [len(items) - len(kept) for (_, items), (_, kept) in zip(every, trend, strict=True)]
     title = f"Case file audit report: {period.title}"
     missed = reaudits.reaudits_missed(
-        results, workspace.load_framework(), period.start, period.end, today
+        results, frameworks_of(workspace), period.start, period.end, today
     )
     extra = {
         "period": period.label,
