@@ -98,6 +98,10 @@ def happened(outcome: str, facts: AuditFacts) -> str:
         "actions_closed": (
             f"All actions from audit {a.audit_ref} completed and signed off by {on}."
         ),
+        "actions_reopened": (
+            f"The actions from audit {a.audit_ref} are open again from {on}, after they were "
+            f"recorded as closed: {facts.reopened or 'an action was reopened'}."
+        ),
     }
     return said[outcome]
 
