@@ -25,13 +25,14 @@ from qaf_docs.register.audits import AuditBook
 from qaf_docs.register.checkpoints import CheckpointBook
 from qaf_docs.register.dialect import Row
 from qaf_docs.register.lifecycle import LifecycleBook
+from qaf_docs.register.returned import ReturnedBook
 from qaf_docs.register.values import FINAL_GRADE, case_spellings, date_or_none, merge_actions
 
 if TYPE_CHECKING:
     from qaf_docs.frameworks import Framework
 
 
-class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
+class ReadingBook(LifecycleBook, ReturnedBook, CheckpointBook, AuditBook):
     """What reports, exports and sampling read (mixed into :class:`~qaf_docs.register.store.Register`)."""
 
     # -- reading back ------------------------------------------------------------------------------
