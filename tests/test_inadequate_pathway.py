@@ -507,3 +507,46 @@ def test_an_undated_form_corrected_later_is_due_again_from_when_it_first_came_ba
     assert history["reaudit_due"] == {audit.case_id: due}
     result = CliRunner().invoke(cli, ["escalations", "-w", str(workspace.root)])
     assert f"due to be audited again by {due:%d/%m/%Y}" in " ".join(result.output.split())
+
+
+def test_an_audit_closed_before_its_moderation_confirms_inadequate_is_open_again_and_escalates(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """West Sussex: "Where the moderation confirms the grade, the 'Inadequate' process should be
+    followed". The managers signed every action off before the moderator's copy came back: the
+    audit stayed 'closed' beside an open escalation, and the ingest line said only 'escalated'."""
+    from lifecycle_helpers import complete_all, statuses
+
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [audit] = register.audits()
+    return_form(workspace, audit, framework, grade=INADEQUATE)  # waits for its moderation
+    assert register.escalations() == []
+    edit_tracker(workspace, audit, complete_all)
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert register.audit(audit.audit_ref).status == "closed"
+
+    outcome = return_form(
+        workspace, audit, framework, name="moderated.docx", grade=INADEQUATE, moderated=INADEQUATE
+    )
+    assert outcome.result == "accepted"
+    said = " ".join(outcome.detail.split())
+    roles = ", ".join(framework.escalation.levels[0].roles)
+    assert (
+        f"audit {audit.audit_ref} was closed (every action signed off) before its Inadequate "
+        "grade was confirmed: it is open again and the Inadequate pathway starts as it would have "
+        f"before (Re-audit at three months, to {roles})"
+    ) in said
+    assert register.audit(audit.audit_ref).status == "moderated"
+    assert statuses(workspace, audit.audit_ref)[-3:] == [
+        ("moderated", "closed"),
+        ("escalated", "closed"),
+        ("reopened for the Inadequate pathway", "moderated"),
+    ]
+    [step] = register.escalations()
+    assert (step.level, step.open) == ("reaudit", True)
+    status = CliRunner().invoke(cli, ["status", "-w", str(workspace.root)]).output
+    assert "audits now, each at its latest step: 1 moderated" in status
+    assert f"ESCALATION {audit.audit_ref}" in status
+    [note] = (workspace.outbox / "case-notes").rglob(f"* {audit.audit_ref} escalated.txt")
+    assert note.exists()

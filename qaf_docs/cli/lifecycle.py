@@ -395,6 +395,12 @@ def _resolve(
     resolved = register.resolve_escalation(number, on=today, resolution=note, grade=decided, by=by)
     lines = [f"Escalation {number} resolved: {resolved.resolution}."]
     if decided is not None and decided == framework.scale.inadequate:
-        for e in register.apply_pathway(resolved.audit_ref, framework, today):
+        raised = register.apply_pathway(resolved.audit_ref, framework, today)
+        for e in raised:
             lines.append(f"{resolved.audit_ref}: {e.title} raised, to {', '.join(e.roles)}.")
+        if raised and record is not None and record.status == "closed":
+            lines.append(
+                f"{resolved.audit_ref} was closed (every action signed off): it is open again "
+                "for the Inadequate pathway."
+            )
     return lines

@@ -271,7 +271,7 @@ class BulkIngestor(Ingestor):
             outcome = Outcome(label, "waiting", detail=f"not recorded: {e}", problem=str(e))
             return _Pending(path, digest, outcome)
         log.debug("%s accepted (case %s)", label, identity.case_id)
-        said = [concern.said, replaced, *(f"escalated: {e.title}" for e in raised)]
+        said = [concern.said, replaced, *checks.pathway_said(audit, raised)]
         detail = "; ".join(x for x in said if x)
         outcome = Outcome(label, "accepted", identity.audit_ref, findings=found, detail=detail)
         return _Pending(path, digest, outcome, self.ws.processed)
