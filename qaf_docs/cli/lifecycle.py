@@ -276,7 +276,9 @@ def remind(workspace: Path | None) -> None:
 
     One .eml per person: auditors (packs due or overdue), moderators (the queue), team managers
     (actions and trackers), escalation contacts (what is open); safeguarding concerns first.
-    Recipients come from the roster; anyone missing is listed as a warning.
+    Recipients come from the roster; anyone missing is listed as a warning. Each thing is
+    reminded once: what a person was reminded of on an earlier day is left out, until it changes
+    (a pack or an action becoming OVERDUE is reminded in its turn).
 
     Example:
 
@@ -284,20 +286,35 @@ def remind(workspace: Path | None) -> None:
         qaf remind
     """
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.reminders import take_out_stale, write_reminders
+    from qaf_docs.reports.reminders import (
+        leave_out_reminded,
+        reminded_lines,
+        take_out_stale,
+        write_reminders,
+    )
 
     ws = workspace_at(workspace)
     today = clock.today()
     folder = ws.outbox / "reminders" / today.isoformat()
     with open_register(ws) as register:
         plan = plan_for(ws, register, today)
-    written = write_reminders(
-        plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
-    )
+        # Once per event: what a person was reminded of on an earlier day is not sent again.
+        repeated = leave_out_reminded(plan, register.reminded_before(today))
+        written = write_reminders(
+            plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
+        )
+        register.record_reminded(today, reminded_lines(plan))
     gone, stuck = take_out_stale(folder, written)
     click.echo(
         f"{len(written)} reminder(s) written to {folder}" if written else "No reminders due today."
     )
+    if repeated:
+        one = repeated == 1
+        click.echo(
+            f"{repeated} thing{'' if one else 's'} people were reminded of on an earlier day "
+            f"{'is' if one else 'are'} left out: each is reminded once, and again only when it "
+            "changes (an action or pack becoming OVERDUE); qaf status lists everything open."
+        )
     if gone:
         one = len(gone) == 1
         click.echo(

@@ -388,6 +388,15 @@ def _m22_reopened_notes(db: Db) -> None:
     )
 
 
+def _m23_reminders_sent(db: Db) -> None:
+    # Each thing a person was reminded of (a line of their reminder: its audit, what is due and
+    # by when), and the day it was first written: a later day's reminder does not repeat it.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS reminders_sent (recipient TEXT NOT NULL, item TEXT NOT NULL, "
+        "day TEXT NOT NULL, PRIMARY KEY (recipient, item))"
+    )
+
+
 def _instant(text: object) -> datetime | None:
     """An ISO 8601 time with its offset, as a comparable instant (None if it is not one)."""
     try:
@@ -420,4 +429,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("who resolved each escalation", _m20_resolved_by),
     ("the framework text forms recorded at 18 were read against", _m21_form_framework_at_18),
     ("case notes for actions reopened", _m22_reopened_notes),
+    ("what each person was reminded of, and when", _m23_reminders_sent),
 ]
