@@ -449,3 +449,29 @@ def test_a_thing_reminded_on_one_day_is_not_sent_again_the_next_unless_it_change
     body = (workspace.outbox / "reminders" / late.isoformat() / "Auditor 0.eml").read_text("utf-8")
     assert f"OVERDUE, was due {due:%d/%m/%Y}" in body
     assert remind_on(late + timedelta(days=1))[1] == []
+
+
+def test_a_reminder_that_could_not_be_sent_for_want_of_an_e_mail_is_written_again_once_it_has_one(
+    workspace: Workspace, issued: list[AuditRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person on the roster without an e-mail gets a reminder written without an address: it
+    cannot be sent, so it does not count as reminded, and the day the roster gives the address,
+    their reminder says it (reminded once per event, it would never have been said)."""
+    audit = issued[0]
+    row = f"{audit.auditor},{{}},Service Manager,Locality 9,2\n"
+    roster = "Name,Email,Role,Team,Monthly Capacity\n" + row
+    (workspace.root / "roster.csv").write_text(roster.format(""), encoding="utf-8")
+    day = audit.due_on - timedelta(days=3)  # type: ignore[operator]
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: day)
+    out = " ".join(qaf(workspace, "remind").split())
+    assert f"{audit.auditor} (Service Manager) has no e-mail address on the roster" in out
+    address = "auditor0@council.example"
+    (workspace.root / "roster.csv").write_text(roster.format(address), encoding="utf-8")
+    day += timedelta(days=1)
+    qaf(workspace, "remind")
+    sent = workspace.outbox / "reminders" / day.isoformat() / f"{audit.auditor}.eml"
+    text = sent.read_text("utf-8")
+    assert address in text and f"{audit.audit_ref} (case {audit.case_id}): due" in text
+    day += timedelta(days=1)  # sent now: not again
+    qaf(workspace, "remind")
+    assert not (workspace.outbox / "reminders" / day.isoformat() / sent.name).exists()

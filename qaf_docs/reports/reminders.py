@@ -337,10 +337,13 @@ def _managers(
 
 
 def reminded_lines(plan: ReminderPlan) -> list[tuple[str, str]]:
-    """(recipient, line) of every line of the plan's reminders, as the register records them."""
+    """(recipient, line) of every line of the plan's reminders, as the register records them: a
+    reminder written without an e-mail address cannot be sent, so it is not counted as reminded
+    (once the roster gives the address, the next day's reminder says it)."""
     return [
         (fold(r.to.name), line)
         for r in plan.reminders
+        if r.to.email
         for _, _, lines in r.sections
         for line in lines
     ]
