@@ -81,12 +81,14 @@ def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> N
     """
     from qaf_docs.cli.case_notes import produce_and_say
     from qaf_docs.register.location import open_register
+    from qaf_docs.workspace import frameworks_of
 
     ws = workspace_at(workspace)
-    framework = ws.load_framework()
-    roles = framework.escalation.grade_disputes or ["QA Head of Service"]
     with open_register(ws) as register:
-        known_audit(register, audit_ref)
+        audit = known_audit(register, audit_ref)
+        # The audit's own framework says where its disputes go (a workspace may run several).
+        framework = frameworks_of(ws)(audit.framework_id)
+        roles = framework.escalation.grade_disputes or ["QA Head of Service"]
         e = register.record_dispute(audit_ref, reason, roles=roles, on=clock.today())
         click.echo(f"Dispute recorded; escalation {e.id} to {', '.join(e.roles)}.")
         produce_and_say(ws, register)  # the escalation's case note and who is told
@@ -105,18 +107,20 @@ def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
         qaf moderation kind QA2611-0004 group
     """
     from qaf_docs.register.location import open_register
+    from qaf_docs.workspace import frameworks_of
 
     ws = workspace_at(workspace)
-    kinds = ws.load_framework().moderation.kinds
-    if kinds:
-        named = next((k for k in kinds if k.casefold() == kind.strip().casefold()), None)
-        if named is None:
-            raise QafError(
-                f"'{kind}' is not a kind of moderation here; use one of: {', '.join(kinds)}."
-            )
-        kind = named
     with open_register(ws) as register:
-        known_audit(register, audit_ref)
+        audit = known_audit(register, audit_ref)
+        # The kinds the audit's own framework names (a workspace may run several).
+        kinds = frameworks_of(ws)(audit.framework_id).moderation.kinds
+        if kinds:
+            named = next((k for k in kinds if k.casefold() == kind.strip().casefold()), None)
+            if named is None:
+                raise QafError(
+                    f"'{kind}' is not a kind of moderation here; use one of: {', '.join(kinds)}."
+                )
+            kind = named
         register.set_moderation_kind(audit_ref, kind)
     click.echo(f"{audit_ref}: moderation recorded as {kind}.")
 
