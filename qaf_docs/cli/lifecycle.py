@@ -421,7 +421,7 @@ def _resolve(
             lines.append(f"{resolved.audit_ref}: {e.title} raised, to {', '.join(e.roles)}.")
         if raised and record is not None and record.status == "closed":
             lines.append(
-                f"{resolved.audit_ref} was closed (every action signed off): it is open again "
-                "for the Inadequate pathway."
+                f"{resolved.audit_ref} was closed (every action signed off): its actions stay "
+                "closed, and the Inadequate pathway starts all the same."
             )
     return lines

@@ -401,15 +401,18 @@ def redo_pathway(
 
 def pathway_said(audit: AuditRecord, raised: Sequence[EscalationRecord]) -> list[str]:
     """What an ingest line says of the Inadequate pathway steps a form raised; ``audit`` as it
-    stood before the form. An audit its managers had closed is open again, and the QA team is
-    told so in so many words: its closing did not end what the Inadequate grade starts."""
+    stood before the form. Where its managers had closed it (every action signed off) before the
+    grade was confirmed, the QA team is told in so many words that the pathway starts all the
+    same: the audit stays closed, as it would be had the moderation come first and the managers
+    signed off after (the same events in either order end in the same state)."""
     said = [f"escalated: {e.title}" for e in raised]
     if raised and audit.status == "closed":
         said.insert(
             0,
             f"audit {audit.audit_ref} was closed (every action signed off) before its Inadequate "
-            "grade was confirmed: it is open again and the Inadequate pathway starts as it would "
-            "have before (" + "; ".join(f"{e.title}, to {', '.join(e.roles) or 'the QA team'}"
-            for e in raised) + ")",
+            "grade was confirmed: its actions stay closed, and the Inadequate pathway starts as "
+            "it would have had the grade been confirmed first (" + "; ".join(
+                f"{e.title}, to {', '.join(e.roles) or 'the QA team'}" for e in raised
+            ) + ")",
         )  # fmt: skip
     return said

@@ -25,8 +25,6 @@ from qaf_docs.register.events import escalation_resolution, record_event
 from qaf_docs.register.values import FINAL_GRADE, date_or_none, iso_or_none
 
 DISPUTE_LEVEL = "grade_dispute"
-#: The event of an audit closed before its Inadequate grade was confirmed, open again for its pathway.
-REOPENED_BY_PATHWAY = "reopened for the Inadequate pathway"
 CONCERN_LEVEL = "safeguarding_concern"
 NO_CONCERN_TEXT = "the concern box was ticked; no description was given"
 # Resolved by a person, never by a later audit's grade.
@@ -339,32 +337,9 @@ class LifecycleBook(Connection):
                     self._resolve_case(
                         db, case_id, on, f"escalated further: {level.title} ({audit_ref})", new
                     )
-                    self._reopen_closed(db, audit_ref, inadequate, level.title)
             elif grade:
                 self._resolve_case(db, case_id, on, f"audit {audit_ref} graded '{grade}'", None)
         return [e for e in self.escalations() if e.id in raised]
-
-    @staticmethod
-    def _reopen_closed(db: Db, audit_ref: str, grade: str, title: str) -> None:
-        """An audit closed (every action signed off) before the grade that starts its Inadequate
-        pathway was confirmed is not done: it is open again, at the step its form reached, as it
-        would have stood had the moderation come first."""
-        form = db.execute(
-            "SELECT a.status, s.moderated_grade, s.escalation_grade FROM audits a JOIN submissions "
-            "s ON s.audit_ref = a.audit_ref AND s.kind = 'audit_tool' AND s.superseded_by IS NULL "
-            "WHERE a.audit_ref = ?",
-            (audit_ref,),
-        ).fetchone()
-        if form is None or form[0] != "closed":
-            return
-        record_event(
-            db,
-            audit_ref,
-            REOPENED_BY_PATHWAY,
-            to_status="moderated" if form[1] or form[2] else "returned",
-            reason=f"graded {grade} after its actions were closed: the Inadequate pathway "
-            f"starts ({title})",
-        )
 
     @staticmethod
     def _awaiting_moderation(db: Db, audit_ref: str, framework: Framework) -> bool:
