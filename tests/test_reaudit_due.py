@@ -139,3 +139,40 @@ def test_a_reaudit_falls_due_by_its_own_frameworks_months_in_sampling_and_the_tr
     with open_register(workspace) as register:
         assert history(register, workspace, TODAY).reaudit_due == {a.case_id: due}
     assert reaudit_rows(workspace) == [(a.audit_ref, "Re-audit due", _at(due))]
+
+
+def test_after_an_escalation_the_follow_up_falls_due_when_status_says_in_the_tracker_and_sampling(
+    workspace: Workspace,
+) -> None:
+    """Inadequate twice: the Assistant Director step's follow-up audit comes
+    escalate_after_months after the re-audit (West Sussex: "a follow-up audit three months after
+    the re-audit"). qaf escalations said so; the tracker and sampling counted reaudit_after_months."""
+    from lifecycle_helpers import reaudit
+
+    from qaf_docs.register.location import open_register
+
+    text = PRESET.replace("escalate_after_months = 3", "escalate_after_months = 5")
+    assert text != PRESET
+    (workspace.root / "five.toml").write_text(text, "utf-8")
+    settings = workspace.settings_path.read_text("utf-8")
+    workspace.settings_path.write_text(
+        settings.replace('frameworks = ["collaborative-audit"]', 'frameworks = ["five.toml"]'),
+        "utf-8",
+    )
+    framework = workspace.load_framework()
+    with open_register(workspace) as register:
+        plan_audits(register, workspace, 1)
+        generate_packs(workspace, register)
+        [first] = register.audits()
+        early = TODAY - timedelta(days=120)
+        return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE,
+                    audit_day=early)  # fmt: skip
+        [second] = reaudit(workspace, register)
+        return_form(workspace, second, framework, name="r.docx", grade=INADEQUATE,
+                    moderated=INADEQUATE)  # fmt: skip
+        assert [e.level for e in register.escalations(open_only=True)] == ["assistant_director"]
+        due = add_months(TODAY, 5)
+        assert history(register, workspace, TODAY).reaudit_due == {second.case_id: due}
+    said = " ".join(qaf(workspace, "escalations").output.split())
+    assert f"due to be audited again by {due:%d/%m/%Y}" in said
+    assert (second.audit_ref, "Re-audit due", _at(due)) in reaudit_rows(workspace)

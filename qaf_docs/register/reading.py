@@ -340,10 +340,12 @@ class ReadingBook(LifecycleBook, ReturnedBook, CheckpointBook, AuditBook):
             if not framework.scale.inadequate or r["g"] != framework.scale.inadequate:
                 continue
             keys = {level.key for level in framework.escalation.levels}
-            raised = [is_open for level, is_open in steps.get(r["audit_ref"], []) if level in keys]
-            if raised and not any(raised):
+            raised = [(lv, is_open) for lv, is_open in steps.get(r["audit_ref"], []) if lv in keys]
+            if raised and not any(is_open for _, is_open in raised):
                 continue  # the QA team resolved its pathway by hand: no re-audit is due
-            months = framework.timescales.reaudit_after_months
+            # As qaf status counts it: the step open on the audit says when it is next audited.
+            step = next((lv for lv, is_open in reversed(raised) if is_open), None)
+            months = framework.months_to_next_audit(step)
             reaudit[case] = add_months(date.fromisoformat(r["d"]), months)
         first_half = self._db.execute(
             "SELECT round_id FROM rounds WHERE kind = 'half-cycle' AND rules_json LIKE '%\"half\": \"first\"%' "

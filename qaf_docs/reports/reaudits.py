@@ -71,14 +71,19 @@ def settled_by_hand(a: AuditResult, framework: Framework) -> EscalationRecord | 
 
 def reaudit_due(a: AuditResult, framework: Framework) -> date | None:
     """When audit ``a`` is due its re-audit under ``framework`` (the audit's own), or None: not
-    graded its Inadequate, not dated, or its pathway resolved by hand."""
+    graded its Inadequate, not dated, or its pathway resolved by hand. The step of the pathway
+    open on it says when, as ``qaf status`` and its messages say it: the re-audit
+    (``reaudit_after_months``), or after an escalation the follow-up audit
+    (``escalate_after_months``)."""
     day = audited_on(a)
     inadequate = framework.scale.inadequate
     if not inadequate or a.final_grade != inadequate or day is None:
         return None
     if settled_by_hand(a, framework) is not None:
         return None
-    return add_months(day, framework.timescales.reaudit_after_months)
+    keys = [level.key for level in framework.escalation.levels]
+    steps = [e.level for e in a.escalations if e.level in keys and e.resolved_on is None]
+    return add_months(day, framework.months_to_next_audit(steps[-1] if steps else None))
 
 
 def reaudits_missed(
