@@ -572,3 +572,52 @@ def test_an_audit_closed_before_its_moderation_confirms_inadequate_follows_the_p
     assert (plain in " ".join(said.split())) is not moderation_first
     status_out = CliRunner().invoke(cli, ["status", "-w", str(workspace.root)]).output
     assert f"ESCALATION {ref} (case" in status_out
+
+
+def test_a_moderation_confirming_inadequate_after_the_case_was_re_audited_better_leaves_nothing_open(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """Out of order: the re-audit came back Good and moderated before the first audit's moderation
+    confirmed Inadequate. In order, the re-audit would have resolved the step; before, the step
+    was raised and stayed open, so qaf status and the reminders chased a re-audit already done."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    early = TODAY - timedelta(days=100)
+    return_form(workspace, first, framework, grade=INADEQUATE, audit_day=early)
+    [again] = reaudit(workspace, register)
+    return_form(workspace, again, framework, name="r.docx", grade="Good", moderated="Good")
+    late = return_form(
+        workspace, first, framework, name="m.docx", grade=INADEQUATE, moderated=INADEQUATE,
+        audit_day=early,
+    )  # fmt: skip
+    assert (
+        "escalated: Re-audit at three months, resolved at once: the case was audited again "
+        f"since (audit {again.audit_ref} graded 'Good')"
+    ) in late.detail
+    [step] = register.escalations()
+    assert (step.level, step.open) == ("reaudit", False)
+    status = CliRunner().invoke(cli, ["status", "-w", str(workspace.root)]).output
+    assert "ESCALATION" not in status and "follow-up audit" not in status
+
+
+def test_a_later_audit_still_waiting_for_its_moderation_leaves_the_step_open_until_it_comes(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    # The re-audit's Good is not confirmed yet: the step stays open, and its moderation ends it.
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    early = TODAY - timedelta(days=100)
+    return_form(workspace, first, framework, grade=INADEQUATE, audit_day=early)
+    [again] = reaudit(workspace, register)
+    return_form(workspace, again, framework, name="r.docx", grade="Good")
+    return_form(
+        workspace, first, framework, name="m.docx", grade=INADEQUATE, moderated=INADEQUATE,
+        audit_day=early,
+    )  # fmt: skip
+    [step] = register.escalations()
+    assert step.open
+    return_form(workspace, again, framework, name="rm.docx", grade="Good", moderated="Good")
+    [step] = register.escalations()
+    assert not step.open and step.resolution == f"audit {again.audit_ref} graded 'Good'"

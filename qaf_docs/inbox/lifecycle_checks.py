@@ -405,7 +405,15 @@ def pathway_said(audit: AuditRecord, raised: Sequence[EscalationRecord]) -> list
     grade was confirmed, the QA team is told in so many words that the pathway starts all the
     same: the audit stays closed, as it would be had the moderation come first and the managers
     signed off after (the same events in either order end in the same state)."""
-    said = [f"escalated: {e.title}" for e in raised]
+    said = [
+        f"escalated: {e.title}"
+        + (
+            f", resolved at once: the case was audited again since ({e.resolution})"
+            if e.resolved_on
+            else ""
+        )
+        for e in raised
+    ]
     if raised and audit.status == "closed":
         said.insert(
             0,

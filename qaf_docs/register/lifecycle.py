@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from qaf_docs.dates import month_end_after, uk
 from qaf_docs.errors import RegisterError
@@ -337,9 +338,28 @@ class LifecycleBook(Connection):
                     self._resolve_case(
                         db, case_id, on, f"escalated further: {level.title} ({audit_ref})", new
                     )
+                    self._already_audited_again(db, grades[len(upto) :], framework, new, on)
             elif grade:
                 self._resolve_case(db, case_id, on, f"audit {audit_ref} graded '{grade}'", None)
         return [e for e in self.escalations() if e.id in raised]
+
+    def _already_audited_again(
+        self, db: Db, later: list[tuple[str, Any]], framework: Framework, new: int, on: date
+    ) -> None:
+        """A step raised on an audit whose confirmation came after the case's next audit came
+        back graded better (out of order: the moderation late, the re-audit prompt) is resolved
+        by that audit at once, as it would have been had the events come in order."""
+        if not later:
+            return
+        ref, grade = later[-1]
+        if not grade or grade == framework.scale.inadequate:
+            return
+        if self._awaiting_moderation(db, ref, framework):
+            return  # its moderation, when it comes, resolves the case's open steps
+        db.execute(
+            "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE id = ?",
+            (on.isoformat(), f"audit {ref} graded '{grade}'", new),
+        )
 
     @staticmethod
     def _awaiting_moderation(db: Db, audit_ref: str, framework: Framework) -> bool:
