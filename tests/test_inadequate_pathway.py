@@ -599,6 +599,10 @@ def test_a_moderation_confirming_inadequate_after_the_case_was_re_audited_better
     assert (step.level, step.open) == ("reaudit", False)
     status = CliRunner().invoke(cli, ["status", "-w", str(workspace.root)]).output
     assert "ESCALATION" not in status and "follow-up audit" not in status
+    # Its case note says it was resolved, not that the case is due to be audited again.
+    [note] = (workspace.outbox / "case-notes").rglob(f"* {first.audit_ref} escalated.txt")
+    text = " ".join(note.read_text(encoding="utf-8").split())
+    assert f"audit {again.audit_ref} graded 'Good'" in text and "Next audit due by" not in text
 
 
 def test_a_later_audit_still_waiting_for_its_moderation_leaves_the_step_open_until_it_comes(

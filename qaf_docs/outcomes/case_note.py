@@ -136,6 +136,8 @@ def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> Ca
             rows.append(("To resolve it", ", ".join(facts.responsible)))
         if facts.next_audit_due:
             rows.append(("Next audit due by", uk(facts.next_audit_due)))
+        if e.resolved_on:
+            rows.append(("Resolved", f"{uk(e.resolved_on)}: {e.resolution or ''}"))
     if facts.escalation_grade:
         rows.append(("Grade after escalation", facts.escalation_grade))
     if facts.resolution:

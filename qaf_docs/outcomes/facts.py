@@ -152,7 +152,10 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         missing_history=str(form.get("texts", {}).get(MISSING_HISTORY_TEXT) or "")
         if form.get("missing_history")
         else None,
-        next_audit_due=follow_up_due(escalation, framework, day) if escalation else None,
+        # Only while the step is open: one resolved (the case audited again since) is not due.
+        next_audit_due=follow_up_due(escalation, framework, day)
+        if escalation and escalation.open
+        else None,
         family=tuple(Children(register.child_names()).family(audit.child_name))
         if audit.child_name
         else (),
