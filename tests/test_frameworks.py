@@ -480,6 +480,7 @@ def test_each_event_takes_the_heading_its_framework_gives_else_a_plain_one() -> 
     bracknell = load_framework("live-case-audit").case_notes
     assert bracknell.heading_for("accepted", november) == "Audit Action Plan - November"
     assert bracknell.heading_for("actions_closed", november) == "Audit Action Plan - November"
+    assert bracknell.heading_for("actions_reopened", november) == "Audit Action Plan - November"
     assert bracknell.heading_for("escalated", november) == "Case file audit - Escalated"
     bnes = load_framework("tier-one-manager-audit").case_notes
     assert {bnes.heading_for(e, november) for e in bnes.events} == {
@@ -498,6 +499,7 @@ def test_each_event_takes_the_heading_its_framework_gives_else_a_plain_one() -> 
         "escalation_resolved": "Case file audit - Escalation resolved",
         "upgraded": "Mosaic case note",
         "actions_closed": "Case file audit - Actions closed",
+        "actions_reopened": "Case file audit - Actions reopened",
     }
     # An escalation raised is no moderation outcome, whatever heading a framework gives those.
     moderating = CaseNotes(moderation_outcome="Moderation outcome")

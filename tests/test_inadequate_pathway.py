@@ -355,9 +355,7 @@ def test_the_follow_up_is_counted_from_the_audit_not_from_the_later_moderation(
     lines = "\n".join(lifecycle_lines(workspace, register, due + timedelta(days=1)))
     assert f"follow-up audit of case {audit.case_id} due {due:%d/%m/%Y} OVERDUE" in lines
     # Sampling counts the re-audit from the same day.
-    history = register.sampling_history(
-        inadequate=INADEQUATE, reaudit_after_months=framework.timescales.reaudit_after_months
-    )
+    history = register.sampling_history(lambda _: framework)
     assert history["reaudit_due"] == {audit.case_id: due}
 
 
@@ -505,9 +503,125 @@ def test_an_undated_form_corrected_later_is_due_again_from_when_it_first_came_ba
     due = add_months(came_back, framework.timescales.reaudit_after_months)
     lines = "\n".join(lifecycle_lines(workspace, register, due + timedelta(days=1)))
     assert f"follow-up audit of case {audit.case_id} due {due:%d/%m/%Y} OVERDUE" in lines
-    history = register.sampling_history(
-        inadequate=INADEQUATE, reaudit_after_months=framework.timescales.reaudit_after_months
-    )
+    history = register.sampling_history(lambda _: framework)
     assert history["reaudit_due"] == {audit.case_id: due}
     result = CliRunner().invoke(cli, ["escalations", "-w", str(workspace.root)])
     assert f"due to be audited again by {due:%d/%m/%Y}" in " ".join(result.output.split())
+
+
+def _closed_and_moderated(
+    ws: Workspace, register: Register, framework: Framework, *, moderation_first: bool
+) -> tuple[str, str]:
+    """Return an Inadequate form, its managers' tracker signing every action off, and the
+    moderation confirming Inadequate, in either order; return (audit ref, the moderation's line)."""
+    from lifecycle_helpers import complete_all
+
+    plan_audits(register, ws, 1)
+    generate_packs(ws, register)
+    [audit] = register.audits()
+
+    def sign_off() -> None:
+        edit_tracker(ws, audit, complete_all)
+        assert [o.result for o in run(ws)] == ["accepted"]
+
+    if not moderation_first:
+        return_form(ws, audit, framework, grade=INADEQUATE)  # waits for its moderation
+        sign_off()
+        assert register.audit(audit.audit_ref).status == "closed"  # type: ignore[union-attr]
+        assert register.escalations() == []
+    moderation = return_form(
+        ws, audit, framework, name="moderated.docx", grade=INADEQUATE, moderated=INADEQUATE
+    )
+    if moderation_first:
+        sign_off()
+    return audit.audit_ref, moderation.detail
+
+
+def _life(ws: Workspace, register: Register, ref: str) -> tuple[object, ...]:
+    """What the QA team sees of an audit's life: its status, its escalations, its case notes."""
+    notes = sorted(p.stem.split(" ", 2)[2] for p in (ws.outbox / "case-notes").rglob("*.txt"))
+    return (
+        register.audit(ref).status,  # type: ignore[union-attr]
+        [(e.level, e.open, e.reason) for e in register.escalations()],
+        notes,
+    )
+
+
+@pytest.mark.parametrize("moderation_first", [True, False])
+def test_an_audit_closed_before_its_moderation_confirms_inadequate_follows_the_pathway_as_if_in_order(
+    workspace: Workspace, register: Register, framework: Framework, moderation_first: bool
+) -> None:
+    """West Sussex: "Where the moderation confirms the grade, the 'Inadequate' process should be
+    followed". The managers may sign every action off before the moderator's copy comes back:
+    the same events in either order end in the same life (the re-audit step raised, its case
+    note written, the audit closed for its actions), and the QA team is told in so many words
+    that the pathway starts although the audit was closed (before, only 'escalated')."""
+    ref, said = _closed_and_moderated(
+        workspace, register, framework, moderation_first=moderation_first
+    )
+    status, escalations, notes = _life(workspace, register, ref)
+    assert status == "closed"
+    assert escalations == [("reaudit", True, "graded Inadequate")]
+    assert {"escalated", "moderated", "actions closed"} <= set(notes)
+    roles = ", ".join(framework.escalation.levels[0].roles)
+    plain = (
+        f"audit {ref} was closed (every action signed off) before its Inadequate grade was "
+        "confirmed: its actions stay closed, and the Inadequate pathway starts as it would have "
+        f"had the grade been confirmed first (Re-audit at three months, to {roles})"
+    )
+    assert (plain in " ".join(said.split())) is not moderation_first
+    status_out = CliRunner().invoke(cli, ["status", "-w", str(workspace.root)]).output
+    assert f"ESCALATION {ref} (case" in status_out
+
+
+def test_a_moderation_confirming_inadequate_after_the_case_was_re_audited_better_leaves_nothing_open(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """Out of order: the re-audit came back Good and moderated before the first audit's moderation
+    confirmed Inadequate. In order, the re-audit would have resolved the step; before, the step
+    was raised and stayed open, so qaf status and the reminders chased a re-audit already done."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    early = TODAY - timedelta(days=100)
+    return_form(workspace, first, framework, grade=INADEQUATE, audit_day=early)
+    [again] = reaudit(workspace, register)
+    return_form(workspace, again, framework, name="r.docx", grade="Good", moderated="Good")
+    late = return_form(
+        workspace, first, framework, name="m.docx", grade=INADEQUATE, moderated=INADEQUATE,
+        audit_day=early,
+    )  # fmt: skip
+    assert (
+        "escalated: Re-audit at three months, resolved at once: the case was audited again "
+        f"since (audit {again.audit_ref} graded 'Good')"
+    ) in late.detail
+    [step] = register.escalations()
+    assert (step.level, step.open) == ("reaudit", False)
+    status = CliRunner().invoke(cli, ["status", "-w", str(workspace.root)]).output
+    assert "ESCALATION" not in status and "follow-up audit" not in status
+    # Its case note says it was resolved, not that the case is due to be audited again.
+    [note] = (workspace.outbox / "case-notes").rglob(f"* {first.audit_ref} escalated.txt")
+    text = " ".join(note.read_text(encoding="utf-8").split())
+    assert f"audit {again.audit_ref} graded 'Good'" in text and "Next audit due by" not in text
+
+
+def test_a_later_audit_still_waiting_for_its_moderation_leaves_the_step_open_until_it_comes(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    # The re-audit's Good is not confirmed yet: the step stays open, and its moderation ends it.
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    early = TODAY - timedelta(days=100)
+    return_form(workspace, first, framework, grade=INADEQUATE, audit_day=early)
+    [again] = reaudit(workspace, register)
+    return_form(workspace, again, framework, name="r.docx", grade="Good")
+    return_form(
+        workspace, first, framework, name="m.docx", grade=INADEQUATE, moderated=INADEQUATE,
+        audit_day=early,
+    )  # fmt: skip
+    [step] = register.escalations()
+    assert step.open
+    return_form(workspace, again, framework, name="rm.docx", grade="Good", moderated="Good")
+    [step] = register.escalations()
+    assert not step.open and step.resolution == f"audit {again.audit_ref} graded 'Good'"

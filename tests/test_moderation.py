@@ -669,3 +669,38 @@ def test_a_moderators_copy_keeps_an_immediate_tick_from_a_form_that_had_the_colu
         [result] = [r for r in reg.results() if r.audit_ref == ticked.audit_ref]
         assert reg.audit(ticked.audit_ref).status == "moderated"  # type: ignore[union-attr]
     assert [a.immediate for a in result.actions] == [True, False]
+
+
+def test_a_dispute_goes_where_the_audits_own_framework_says_not_the_workspaces_default(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """A workspace running two frameworks: the collaborative audit's disputes go to the QA Head
+    of Service (West Sussex). Before, once another framework was made the default, its dispute
+    went where that one says (Bracknell's Quality Assurance Team)."""
+    return_form(workspace, issued[0], framework, grade=INADEQUATE, moderated=INADEQUATE)
+    settings = workspace.settings_path.read_text("utf-8")
+    workspace.settings_path.write_text(
+        settings.replace(
+            'frameworks = ["collaborative-audit"]',
+            'frameworks = ["live-case-audit", "collaborative-audit"]',
+        ),
+        "utf-8",
+    )
+    assert workspace.load_framework().escalation.grade_disputes == ["Quality Assurance Team"]
+    result = CliRunner().invoke(
+        cli,
+        ["moderation", "dispute", issued[0].audit_ref, "--reason", "Impact was not weighed",
+         "--workspace", str(workspace.root)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "escalation 2 to QA Head of Service." in result.output
+    # Its moderation is of the kinds its own framework names (the default names none).
+    kind = CliRunner().invoke(
+        cli,
+        ["moderation", "kind", issued[0].audit_ref, "sideways", "--workspace",
+         str(workspace.root)],
+    )  # fmt: skip
+    assert kind.exit_code != 0
+    assert "'sideways' is not a kind of moderation here; use one of: reflective, group" in (
+        kind.output
+    )

@@ -410,3 +410,68 @@ def test_an_auditor_whose_form_was_refused_is_told_so_not_only_that_it_is_overdu
     ) in text
     other = " ".join((folder / "Auditor 1.eml").read_text("utf-8").split())
     assert "could not be accepted" not in other
+
+
+def test_a_thing_reminded_on_one_day_is_not_sent_again_the_next_unless_it_changes(
+    workspace: Workspace, issued: list[AuditRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DESIGN contract 5: reminders are produced once per event. Before, every day's folder held
+    the same e-mail again ("due 14/12/2026"), and the admin officer, who sends every e-mail in it,
+    sent each auditor the same reminder every day of the week before the pack was due."""
+    due = issued[0].due_on
+    assert due is not None
+
+    def remind_on(day: object) -> tuple[str, list[str]]:
+        monkeypatch.setattr("qaf_docs.clock.today", lambda: day)
+        out = " ".join(qaf(workspace, "remind").split())
+        folder = workspace.outbox / "reminders" / day.isoformat()  # type: ignore[attr-defined]
+        return out, sorted(p.stem for p in folder.glob("*.eml"))
+
+    first = due - timedelta(days=3)
+    out, names = remind_on(first)
+    assert names == ["Auditor 0", "Auditor 1", "Auditor 2"]
+    body = (workspace.outbox / "reminders" / first.isoformat() / "Auditor 0.eml").read_text("utf-8")
+    assert f"{issued[0].audit_ref} (case {issued[0].case_id}): due {due:%d/%m/%Y}" in body
+    # Run again the same day: the day's reminders are the same files, written again in full.
+    assert remind_on(first)[1] == names
+    # The next day: nothing new to say, so nothing to send.
+    out, names = remind_on(first + timedelta(days=1))
+    assert names == []
+    assert "No reminders due today." in out
+    assert (
+        "3 things people were reminded of on an earlier day are left out: each is reminded once, "
+        "and again only when it changes"
+    ) in out
+    # Overdue is news: each auditor is reminded of it, once.
+    late = due + timedelta(days=1)
+    out, names = remind_on(late)
+    assert names == ["Auditor 0", "Auditor 1", "Auditor 2"]
+    body = (workspace.outbox / "reminders" / late.isoformat() / "Auditor 0.eml").read_text("utf-8")
+    assert f"OVERDUE, was due {due:%d/%m/%Y}" in body
+    assert remind_on(late + timedelta(days=1))[1] == []
+
+
+def test_a_reminder_that_could_not_be_sent_for_want_of_an_e_mail_is_written_again_once_it_has_one(
+    workspace: Workspace, issued: list[AuditRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person on the roster without an e-mail gets a reminder written without an address: it
+    cannot be sent, so it does not count as reminded, and the day the roster gives the address,
+    their reminder says it (reminded once per event, it would never have been said)."""
+    audit = issued[0]
+    row = f"{audit.auditor},{{}},Service Manager,Locality 9,2\n"
+    roster = "Name,Email,Role,Team,Monthly Capacity\n" + row
+    (workspace.root / "roster.csv").write_text(roster.format(""), encoding="utf-8")
+    day = audit.due_on - timedelta(days=3)  # type: ignore[operator]
+    monkeypatch.setattr("qaf_docs.clock.today", lambda: day)
+    out = " ".join(qaf(workspace, "remind").split())
+    assert f"{audit.auditor} (Service Manager) has no e-mail address on the roster" in out
+    address = "auditor0@council.example"
+    (workspace.root / "roster.csv").write_text(roster.format(address), encoding="utf-8")
+    day += timedelta(days=1)
+    qaf(workspace, "remind")
+    sent = workspace.outbox / "reminders" / day.isoformat() / f"{audit.auditor}.eml"
+    text = sent.read_text("utf-8")
+    assert address in text and f"{audit.audit_ref} (case {audit.case_id}): due" in text
+    day += timedelta(days=1)  # sent now: not again
+    qaf(workspace, "remind")
+    assert not (workspace.outbox / "reminders" / day.isoformat() / sent.name).exists()

@@ -159,3 +159,61 @@ def test_the_note_refusing_a_taken_back_sign_off_names_the_command(
         f"ask the QA team to reopen it rather than changing the tracker: qaf reopen {audit.audit_ref} --action 1"
         in note
     )
+
+
+def _notes(ws: Workspace, ref: str, event: str) -> list[str]:
+    return sorted(
+        " ".join(p.read_text(encoding="utf-8").split())
+        for p in (ws.outbox / "case-notes").rglob(f"* {ref} {event}.txt")
+    )
+
+
+def test_reopening_an_action_of_a_closed_audit_puts_a_note_on_the_childs_record_once(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The sign-off put "actions closed" on the child's record; before, reopening left that note
+    the last word there. Now a note says the actions are open again, who reopened which and why,
+    written once however often the outputs are produced again."""
+    audit = issued[0]
+    _closed(workspace, audit, framework)
+    ref = audit.audit_ref
+    assert len(_notes(workspace, ref, "actions closed")) == 1
+    result = reopen(workspace, ref, "--action", "1", "--by", "Sam Lead", "--reason", "no visit")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert (
+        f"Wrote the case note for audit {ref} (actions reopened): put it on the child's record"
+    ) in said
+    [note] = _notes(workspace, ref, "actions reopened")
+    assert f"The actions from audit {ref} are open again from" in note
+    assert "reopened by Sam Lead: no visit" in note
+    again = CliRunner().invoke(cli, ["case-notes", "--workspace", str(workspace.root)])
+    assert again.exit_code == 0, again.output
+    run(workspace)
+    assert len(_notes(workspace, ref, "actions reopened")) == 1
+    with open_register(workspace) as register:
+        rows = register._db.execute(
+            "SELECT COUNT(*) FROM event_outputs WHERE outcome = 'actions_reopened'"
+        ).fetchone()
+    assert rows[0] == 1
+
+
+def test_reopening_an_action_of_an_audit_with_actions_still_open_writes_no_note(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    # Only a closed audit's record said its actions were done.
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def first_only(sheet: object, row: int) -> None:
+        set_cell(sheet, row, Column.STATUS, "Completed")
+        set_cell(sheet, row, Column.COMPLETED, datetime.now(UTC).date())
+        set_cell(sheet, row, Column.SIGNED_OFF_BY, "T. Manager")
+        set_cell(sheet, row, Column.SIGNED_OFF_ON, datetime.now(UTC).date())
+
+    edit_tracker(workspace, audit, first_only)
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    assert _status(workspace, audit.audit_ref) == "actions open"
+    result = reopen(workspace, audit.audit_ref, "--action", "1", "--by", "Sam", "--reason", "x")
+    assert result.exit_code == 0, result.output
+    assert _notes(workspace, audit.audit_ref, "actions reopened") == []

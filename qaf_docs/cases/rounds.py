@@ -208,13 +208,11 @@ def history(register: Register, ws: Workspace, today: date) -> AuditHistory:
     queue`` lists it; one whose framework does not moderate it is done once returned.
     """
     settings = ws.load_settings()
-    framework = ws.load_framework(settings)
-    queue = register.moderation_queue(frameworks_of(ws), today, settings.lifecycle.moderate)
+    # Each audit's re-audit falls due by its own framework: a workspace may run several.
+    frameworks = frameworks_of(ws)
+    queue = register.moderation_queue(frameworks, today, settings.lifecycle.moderate)
     return AuditHistory(
-        **register.sampling_history(
-            inadequate=framework.scale.inadequate,
-            reaudit_after_months=framework.timescales.reaudit_after_months,
-        ),
+        **register.sampling_history(frameworks),
         open_audits=register.open_audits(awaiting_moderation=[m.audit_ref for m in queue]),
     )
 

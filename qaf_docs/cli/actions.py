@@ -20,7 +20,8 @@ def reopen(workspace: Path | None, audit_ref: str, number: int, by_whom: str, re
 
     A tracker cannot take back a sign-off (it would look like an older copy); the QA team decides
     here instead. Who and why are kept in the audit's history, and the manager's tracker in
-    outbox/for-managers/<team>/ is rewritten to show it.
+    outbox/for-managers/<team>/ is rewritten to show it. Where the audit was closed, a case note
+    says its actions are open again (the child's record said they were closed).
 
     Example:
 
@@ -57,3 +58,8 @@ def reopen(workspace: Path | None, audit_ref: str, number: int, by_whom: str, re
             f"The manager's tracker in outbox/{FOR_MANAGERS}/ ({team}) shows it; a copy of the "
             "tracker saved before now is set aside as older."
         )
+    # A closed audit's record said its actions were closed: its case note, written with the
+    # tracker, says they are not.
+    for line in caught_up.written:
+        if line.startswith("the case note for audit ") and f"audit {audit_ref} " in line:
+            click.echo(f"Wrote {line}: put it on the child's record (qaf case-notes lists it).")

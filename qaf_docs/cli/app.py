@@ -21,6 +21,7 @@ from qaf_docs.register.dialect import database_errors
 from qaf_docs.workspace import Workspace, resolve
 
 if TYPE_CHECKING:  # imported when a command runs, so `qaf --help` stays quick
+    from qaf_docs.records import AuditRecord
     from qaf_docs.register.store import Register
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -106,10 +107,13 @@ def audit_ref(text: str) -> str:
     return text.strip().upper()
 
 
-def known_audit(register: Register, ref: str) -> None:
-    """Refuse a reference the register does not hold, saying so (not what it then cannot do)."""
-    if register.audit(ref) is None:
+def known_audit(register: Register, ref: str) -> AuditRecord:
+    """Refuse a reference the register does not hold, saying so (not what it then cannot do);
+    return the audit it does hold."""
+    audit = register.audit(ref)
+    if audit is None:
         raise QafError(f"Audit {ref} is not in the register.")
+    return audit
 
 
 def known_round(register: Register, round_id: str) -> None:

@@ -81,12 +81,14 @@ def moderation_dispute(workspace: Path | None, audit_ref: str, reason: str) -> N
     """
     from qaf_docs.cli.case_notes import produce_and_say
     from qaf_docs.register.location import open_register
+    from qaf_docs.workspace import frameworks_of
 
     ws = workspace_at(workspace)
-    framework = ws.load_framework()
-    roles = framework.escalation.grade_disputes or ["QA Head of Service"]
     with open_register(ws) as register:
-        known_audit(register, audit_ref)
+        audit = known_audit(register, audit_ref)
+        # The audit's own framework says where its disputes go (a workspace may run several).
+        framework = frameworks_of(ws)(audit.framework_id)
+        roles = framework.escalation.grade_disputes or ["QA Head of Service"]
         e = register.record_dispute(audit_ref, reason, roles=roles, on=clock.today())
         click.echo(f"Dispute recorded; escalation {e.id} to {', '.join(e.roles)}.")
         produce_and_say(ws, register)  # the escalation's case note and who is told
@@ -105,18 +107,20 @@ def moderation_kind(workspace: Path | None, audit_ref: str, kind: str) -> None:
         qaf moderation kind QA2611-0004 group
     """
     from qaf_docs.register.location import open_register
+    from qaf_docs.workspace import frameworks_of
 
     ws = workspace_at(workspace)
-    kinds = ws.load_framework().moderation.kinds
-    if kinds:
-        named = next((k for k in kinds if k.casefold() == kind.strip().casefold()), None)
-        if named is None:
-            raise QafError(
-                f"'{kind}' is not a kind of moderation here; use one of: {', '.join(kinds)}."
-            )
-        kind = named
     with open_register(ws) as register:
-        known_audit(register, audit_ref)
+        audit = known_audit(register, audit_ref)
+        # The kinds the audit's own framework names (a workspace may run several).
+        kinds = frameworks_of(ws)(audit.framework_id).moderation.kinds
+        if kinds:
+            named = next((k for k in kinds if k.casefold() == kind.strip().casefold()), None)
+            if named is None:
+                raise QafError(
+                    f"'{kind}' is not a kind of moderation here; use one of: {', '.join(kinds)}."
+                )
+            kind = named
         register.set_moderation_kind(audit_ref, kind)
     click.echo(f"{audit_ref}: moderation recorded as {kind}.")
 
@@ -276,7 +280,9 @@ def remind(workspace: Path | None) -> None:
 
     One .eml per person: auditors (packs due or overdue), moderators (the queue), team managers
     (actions and trackers), escalation contacts (what is open); safeguarding concerns first.
-    Recipients come from the roster; anyone missing is listed as a warning.
+    Recipients come from the roster; anyone missing is listed as a warning. Each thing is
+    reminded once: what a person was reminded of on an earlier day is left out, until it changes
+    (a pack or an action becoming OVERDUE is reminded in its turn).
 
     Example:
 
@@ -284,20 +290,35 @@ def remind(workspace: Path | None) -> None:
         qaf remind
     """
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.reminders import take_out_stale, write_reminders
+    from qaf_docs.reports.reminders import (
+        leave_out_reminded,
+        reminded_lines,
+        take_out_stale,
+        write_reminders,
+    )
 
     ws = workspace_at(workspace)
     today = clock.today()
     folder = ws.outbox / "reminders" / today.isoformat()
     with open_register(ws) as register:
         plan = plan_for(ws, register, today)
-    written = write_reminders(
-        plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
-    )
+        # Once per event: what a person was reminded of on an earlier day is not sent again.
+        repeated = leave_out_reminded(plan, register.reminded_before(today))
+        written = write_reminders(
+            plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
+        )
+        register.record_reminded(today, reminded_lines(plan))
     gone, stuck = take_out_stale(folder, written)
     click.echo(
         f"{len(written)} reminder(s) written to {folder}" if written else "No reminders due today."
     )
+    if repeated:
+        one = repeated == 1
+        click.echo(
+            f"{repeated} thing{'' if one else 's'} people were reminded of on an earlier day "
+            f"{'is' if one else 'are'} left out: each is reminded once, and again only when it "
+            "changes (an action or pack becoming OVERDUE); qaf status lists everything open."
+        )
     if gone:
         one = len(gone) == 1
         click.echo(
@@ -395,6 +416,12 @@ def _resolve(
     resolved = register.resolve_escalation(number, on=today, resolution=note, grade=decided, by=by)
     lines = [f"Escalation {number} resolved: {resolved.resolution}."]
     if decided is not None and decided == framework.scale.inadequate:
-        for e in register.apply_pathway(resolved.audit_ref, framework, today):
+        raised = register.apply_pathway(resolved.audit_ref, framework, today)
+        for e in raised:
             lines.append(f"{resolved.audit_ref}: {e.title} raised, to {', '.join(e.roles)}.")
+        if raised and record is not None and record.status == "closed":
+            lines.append(
+                f"{resolved.audit_ref} was closed (every action signed off): its actions stay "
+                "closed, and the Inadequate pathway starts all the same."
+            )
     return lines

@@ -29,6 +29,7 @@ NOTE_EVENTS: dict[str, str] = {
     "escalation_resolved": "escalation resolved",
     "upgraded": "upgraded after escalation",
     "actions_closed": "actions closed",
+    "actions_reopened": "actions reopened",
 }
 """Every event that can put a note on the child's record (key -> the words file names use)."""
 
@@ -42,6 +43,7 @@ _KINDS: dict[str, tuple[str, ...]] = {
     "escalation_resolved": ("moderation_outcome", "audit_findings"),
     "upgraded": ("moderation_outcome", "audit_findings"),
     "actions_closed": ("action_plan", "audit_findings"),
+    "actions_reopened": ("action_plan", "audit_findings"),
 }
 _NAMED = ("audit_findings", "action_plan", "moderation_outcome")
 

@@ -430,3 +430,12 @@ class Framework(StrictModel):
             and grade is not None
             and grade == self.scale.inadequate
         )
+
+    def months_to_next_audit(self, level: str | None) -> int:
+        """Months from an audit to its case's next audit on the Inadequate pathway, given the step
+        ``level`` open on it: the first (or none yet) is the re-audit, a later one the follow-up
+        audit after an escalation (West Sussex: "three months after the re-audit")."""
+        keys = [step.key for step in self.escalation.levels]
+        later = level in keys and keys.index(level) > 0
+        times = self.timescales
+        return times.escalate_after_months if later else times.reaudit_after_months

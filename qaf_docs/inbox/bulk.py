@@ -277,7 +277,7 @@ class BulkIngestor(Ingestor):
             outcome = Outcome(label, "waiting", detail=f"not recorded: {e}", problem=str(e))
             return _Pending(path, digest, outcome)
         log.debug("%s accepted (case %s)", label, identity.case_id)
-        said = [concern.said, replaced, *(f"escalated: {e.title}" for e in raised)]
+        said = [concern.said, replaced, *checks.pathway_said(audit, raised)]
         if reading.tracker is not None:
             said.append(points_said(audit.audit_ref, len(warnings(found))))
         detail = "; ".join(x for x in said if x)

@@ -199,7 +199,7 @@ class Ingestor:
         log.debug("%s accepted (case %s)", label, identity.case_id)
         accepted = Outcome(label, "accepted", identity.audit_ref, findings=found)
         outcome = self._move(path, self.ws.processed, accepted, digest)
-        said = [concern.said, replaced, *(f"escalated: {e.title}" for e in raised)]
+        said = [concern.said, replaced, *checks.pathway_said(audit, raised)]
         said.append(self._refresh_action_tracker(audit))
         outcome.detail = "; ".join(x for x in said if x)
         return outcome

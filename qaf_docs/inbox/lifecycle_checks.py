@@ -15,7 +15,7 @@ from qaf_docs import clock
 from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding, errors
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import AuditForm, AuditRecord, TrackerRow
+from qaf_docs.records import AuditForm, AuditRecord, EscalationRecord, TrackerRow
 from qaf_docs.register.store import Register
 from qaf_docs.register.values import same_action
 from qaf_docs.returns.action_tracker import TrackerForm
@@ -409,3 +409,30 @@ def redo_pathway(
     # The file was the audit's form if the register took it as one: its name may lack ".docx".
     if audit and form and form.file_name == path.name:
         register.apply_pathway(audit.audit_ref, framework(audit.framework_id), clock.today())
+
+
+def pathway_said(audit: AuditRecord, raised: Sequence[EscalationRecord]) -> list[str]:
+    """What an ingest line says of the Inadequate pathway steps a form raised; ``audit`` as it
+    stood before the form. Where its managers had closed it (every action signed off) before the
+    grade was confirmed, the QA team is told in so many words that the pathway starts all the
+    same: the audit stays closed, as it would be had the moderation come first and the managers
+    signed off after (the same events in either order end in the same state)."""
+    said = [
+        f"escalated: {e.title}"
+        + (
+            f", resolved at once: the case was audited again since ({e.resolution})"
+            if e.resolved_on
+            else ""
+        )
+        for e in raised
+    ]
+    if raised and audit.status == "closed":
+        said.insert(
+            0,
+            f"audit {audit.audit_ref} was closed (every action signed off) before its Inadequate "
+            "grade was confirmed: its actions stay closed, and the Inadequate pathway starts as "
+            "it would have had the grade been confirmed first (" + "; ".join(
+                f"{e.title}, to {', '.join(e.roles) or 'the QA team'}" for e in raised
+            ) + ")",
+        )  # fmt: skip
+    return said

@@ -98,6 +98,10 @@ def happened(outcome: str, facts: AuditFacts) -> str:
         "actions_closed": (
             f"All actions from audit {a.audit_ref} completed and signed off by {on}."
         ),
+        "actions_reopened": (
+            f"The actions from audit {a.audit_ref} are open again from {on}, after they were "
+            f"recorded as closed: {facts.reopened or 'an action was reopened'}."
+        ),
     }
     return said[outcome]
 
@@ -132,6 +136,8 @@ def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> Ca
             rows.append(("To resolve it", ", ".join(facts.responsible)))
         if facts.next_audit_due:
             rows.append(("Next audit due by", uk(facts.next_audit_due)))
+        if e.resolved_on:
+            rows.append(("Resolved", f"{uk(e.resolved_on)}: {e.resolution or ''}"))
     if facts.escalation_grade:
         rows.append(("Grade after escalation", facts.escalation_grade))
     if facts.resolution:

@@ -5,7 +5,8 @@ A register event becomes the outcomes the frameworks speak of: an accepted form 
 moderator changed the grade, and is the audit's acceptance too when its form came back already
 moderated; an escalation is "escalated", and its resolution "escalation resolved", or "upgraded
 after escalation" when the grade it decided is better than the one before (West Sussex); a manager's
-tracker that signs off the last action is "actions closed".
+tracker that signs off the last action is "actions closed", and the QA team reopening an action of
+a closed audit (``qaf reopen``) "actions reopened".
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.outcome_records import OutcomeEvent
 from qaf_docs.records import AuditRecord, EscalationRecord, TrackerRow
 from qaf_docs.register.events import grade_changed, resolution_change
+from qaf_docs.register.reopening import REOPENED
 from qaf_docs.register.store import Register
 from qaf_docs.reports.lifecycle import follow_up_due
 from qaf_docs.reports.names import Children
@@ -44,6 +46,9 @@ def outcomes_of(event: OutcomeEvent, reaudit: bool, grades: Sequence[str]) -> li
         return ["upgraded" if better else "escalation_resolved"]
     if event.event == "tracker" and event.to_status == "closed" and event.from_status != "closed":
         return ["actions_closed"]
+    if event.event == REOPENED and event.from_status == "closed":
+        # The record says the actions were closed: it is told they are not (once per reopening).
+        return ["actions_reopened"]
     return []
 
 
@@ -84,6 +89,8 @@ class AuditFacts:
     # The other children the register holds under the child's surname: said as "another child"
     # in messages, as the child's own names are said as "the child".
     family: tuple[str, ...] = ()
+    # What a reopening recorded: which action, as it was, who reopened it and why ("" otherwise).
+    reopened: str = ""
 
     @property
     def final_grade(self) -> str | None:
@@ -145,10 +152,14 @@ def gather(register: Register, event: OutcomeEvent, framework: Framework) -> Aud
         missing_history=str(form.get("texts", {}).get(MISSING_HISTORY_TEXT) or "")
         if form.get("missing_history")
         else None,
-        next_audit_due=follow_up_due(escalation, framework, day) if escalation else None,
+        # Only while the step is open: one resolved (the case audited again since) is not due.
+        next_audit_due=follow_up_due(escalation, framework, day)
+        if escalation and escalation.open
+        else None,
         family=tuple(Children(register.child_names()).family(audit.child_name))
         if audit.child_name
         else (),
+        reopened=event.reason if event.event == REOPENED else "",
     )
 
 

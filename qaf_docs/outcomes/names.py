@@ -35,6 +35,7 @@ _NEWS = {
     "escalation_resolved": "its escalation's outcome",
     "upgraded": "its upgrade after escalation",
     "actions_closed": "its actions being closed",
+    "actions_reopened": "its actions being reopened",
     MISSING_HISTORY: "its missing historical information",
 }
 

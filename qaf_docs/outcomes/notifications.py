@@ -312,6 +312,8 @@ def _body(outcome: str, facts: AuditFacts, person: Person, why: str = "") -> str
             lines.append(responsibility(facts))
         if facts.next_audit_due:
             lines.append(f"The case is due to be audited again by {uk(facts.next_audit_due)}.")
+        if e.resolved_on:
+            lines.append(f"Already resolved on {uk(e.resolved_on)}: {said(e.resolution or '')}.")
     if facts.resolution:
         lines += ["", f"Outcome of the escalation: {said(facts.resolution)}"]
     if outcome in ("accepted", "reaudited") and facts.findings.strip():

@@ -338,9 +338,28 @@ class LifecycleBook(Connection):
                     self._resolve_case(
                         db, case_id, on, f"escalated further: {level.title} ({audit_ref})", new
                     )
+                    self._already_audited_again(db, grades[len(upto) :], framework, new, on)
             elif grade:
                 self._resolve_case(db, case_id, on, f"audit {audit_ref} graded '{grade}'", None)
         return [e for e in self.escalations() if e.id in raised]
+
+    def _already_audited_again(
+        self, db: Db, later: list[tuple[str, Any]], framework: Framework, new: int, on: date
+    ) -> None:
+        """A step raised on an audit whose confirmation came after the case's next audit came
+        back graded better (out of order: the moderation late, the re-audit prompt) is resolved
+        by that audit at once, as it would have been had the events come in order."""
+        if not later:
+            return
+        ref, grade = later[-1]
+        if not grade or grade == framework.scale.inadequate:
+            return
+        if self._awaiting_moderation(db, ref, framework):
+            return  # its moderation, when it comes, resolves the case's open steps
+        db.execute(
+            "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE id = ?",
+            (on.isoformat(), f"audit {ref} graded '{grade}'", new),
+        )
 
     @staticmethod
     def _awaiting_moderation(db: Db, audit_ref: str, framework: Framework) -> bool:
@@ -406,41 +425,3 @@ class LifecycleBook(Connection):
             resolution=r["resolution"],
             resolved_by=r["resolved_by"],
         )
-
-    def returned_form(self, audit_ref: str) -> dict[str, Any] | None:
-        """The current form's date, attendance, overall rationale, text sections, missing
-        history box (None: the form has none) and the fingerprint of the framework text it was
-        read against ("": the framework file as it was then), or None."""
-        row = self._db.execute(
-            "SELECT audit_date, practitioner_present, overall_rationale, texts_json, "
-            "missing_history, framework_sha256 FROM submissions WHERE audit_ref = ? AND "
-            "kind = 'audit_tool' AND superseded_by IS NULL",
-            (audit_ref,),
-        ).fetchone()
-        if row is None:
-            return None
-        present, missing = row["practitioner_present"], row["missing_history"]
-        return {
-            "audit_date": date_or_none(row["audit_date"]),
-            "practitioner_present": None if present is None else bool(present),
-            "overall_rationale": row["overall_rationale"] or "",
-            "texts": dict(json.loads(row["texts_json"] or "{}")),
-            "missing_history": None if missing is None else bool(missing),
-            "framework_sha256": row["framework_sha256"] or "",
-        }
-
-    def round_kind(self, round_id: str) -> str | None:
-        """Return a round's kind (simple, reaudit, thematic …), or None when it is unknown."""
-        row = self._db.execute("SELECT kind FROM rounds WHERE round_id = ?", (round_id,)).fetchone()
-        return str(row[0]) if row else None
-
-    def previous_audit(self, audit_ref: str) -> str | None:
-        """Return the case's latest earlier audit with an accepted form, for a re-audit's history."""
-        row = self._db.execute(
-            "SELECT b.audit_ref FROM audits a JOIN audits b ON b.case_id = a.case_id AND "
-            "b.audit_ref < a.audit_ref JOIN submissions s ON s.audit_ref = b.audit_ref AND "
-            "s.kind = 'audit_tool' AND s.superseded_by IS NULL WHERE a.audit_ref = ? "
-            "ORDER BY b.audit_ref DESC LIMIT 1",
-            (audit_ref,),
-        ).fetchone()
-        return str(row[0]) if row else None

@@ -377,6 +377,26 @@ def _m21_form_framework_at_18(db: Db) -> None:
             db.execute("UPDATE submissions SET framework_sha256 = ? WHERE id = ?", (before[0], sid))
 
 
+def _m22_reopened_notes(db: Db) -> None:
+    # Reopening an action of a closed audit now makes a case note (the record said its actions
+    # were closed); reopenings recorded before count as handled, as every event did when case
+    # notes began.
+    db.execute(
+        "INSERT INTO event_outcomes (event_id, audit_ref, handled_at) SELECT e.id, e.audit_ref, "
+        "'before reopened action notes' FROM audit_events e LEFT JOIN event_outcomes o "
+        "ON o.event_id = e.id WHERE e.event = 'action reopened' AND o.event_id IS NULL"
+    )
+
+
+def _m23_reminders_sent(db: Db) -> None:
+    # Each thing a person was reminded of (a line of their reminder: its audit, what is due and
+    # by when), and the day it was first written: a later day's reminder does not repeat it.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS reminders_sent (recipient TEXT NOT NULL, item TEXT NOT NULL, "
+        "day TEXT NOT NULL, PRIMARY KEY (recipient, item))"
+    )
+
+
 def _instant(text: object) -> datetime | None:
     """An ISO 8601 time with its offset, as a comparable instant (None if it is not one)."""
     try:
@@ -408,4 +428,6 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("the framework text each accepted form was read against", _m19_form_framework),
     ("who resolved each escalation", _m20_resolved_by),
     ("the framework text forms recorded at 18 were read against", _m21_form_framework_at_18),
+    ("case notes for actions reopened", _m22_reopened_notes),
+    ("what each person was reminded of, and when", _m23_reminders_sent),
 ]

@@ -23,7 +23,14 @@ from qaf_docs.register.values import date_or_none, now_iso
 from qaf_docs.safe_output import name_key
 
 #: The audit events that may produce a case note or a notification.
-OUTCOME_EVENTS = ("returned", "moderated", "escalated", "escalation resolved", "tracker")
+OUTCOME_EVENTS = (
+    "returned",
+    "moderated",
+    "escalated",
+    "escalation resolved",
+    "tracker",
+    "action reopened",
+)
 _COLUMNS = (
     "event_id",
     "outcome",

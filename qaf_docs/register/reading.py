@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qaf_docs import clock
 from qaf_docs.case_ids import case_key
@@ -24,10 +25,14 @@ from qaf_docs.register.audits import AuditBook
 from qaf_docs.register.checkpoints import CheckpointBook
 from qaf_docs.register.dialect import Row
 from qaf_docs.register.lifecycle import LifecycleBook
+from qaf_docs.register.returned import ReturnedBook
 from qaf_docs.register.values import FINAL_GRADE, case_spellings, date_or_none, merge_actions
 
+if TYPE_CHECKING:
+    from qaf_docs.frameworks import Framework
 
-class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
+
+class ReadingBook(LifecycleBook, ReturnedBook, CheckpointBook, AuditBook):
     """What reports, exports and sampling read (mixed into :class:`~qaf_docs.register.store.Register`)."""
 
     # -- reading back ------------------------------------------------------------------------------
@@ -311,37 +316,48 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
         """Return the case list's facts kept for an audit when its case was sampled."""
         return parts.case_facts(self._db, audit_ref).get(audit_ref, [])
 
-    def sampling_history(
-        self, *, inadequate: str | None, reaudit_after_months: int
-    ) -> dict[str, Any]:
+    def sampling_history(self, frameworks: Callable[[str], Framework]) -> dict[str, Any]:
         """Return what sampling needs to know of past audits, as ``AuditHistory`` fields.
 
-        ``reaudit_due`` holds cases whose latest final grade (moderated, else overall) is
-        ``inadequate``; ``half_cycle_taken`` the cases of the latest first-half round.
+        ``reaudit_due`` holds cases whose latest final grade (moderated, else overall) is the
+        Inadequate of that audit's own framework (``frameworks`` loads it by id), due that
+        framework's months on, unless the QA team resolved every step of the pathway raised on it
+        by hand; ``half_cycle_taken`` the cases of the latest first-half round.
         """
         from qaf_docs.dates import add_months
 
         spelt = case_spellings(self._db)  # one id per child, leading zeros or not
-        latest: dict[str, tuple[str, str | None]] = {}
+        latest: dict[str, Row] = {}
         workers: dict[str, date] = {}
         for r in self._db.execute(
             # Undated, an audit is dated by when its form first came back (not a corrected copy's).
-            "SELECT a.case_id, a.worker, COALESCE(s.audit_date, (SELECT substr(MIN(p.received_at), "
-            "1, 10) FROM submissions p WHERE p.audit_ref = s.audit_ref AND p.kind = 'audit_tool'))"
-            f" AS d, {FINAL_GRADE} AS g FROM submissions s "
+            "SELECT a.case_id, a.worker, a.audit_ref, a.framework_id, COALESCE(s.audit_date, "
+            "(SELECT substr(MIN(p.received_at), 1, 10) FROM submissions p WHERE p.audit_ref = "
+            f"s.audit_ref AND p.kind = 'audit_tool')) AS d, {FINAL_GRADE} AS g FROM submissions s "
             "JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' AND s.superseded_by IS NULL "
             "ORDER BY d"
         ):
-            latest[spelt[case_key(r["case_id"])]] = (r["d"], r["g"])
+            latest[spelt[case_key(r["case_id"])]] = r
             if r["worker"]:
                 workers[r["worker"]] = max(
                     workers.get(r["worker"], date.min), date.fromisoformat(r["d"])
                 )
-        reaudit = {
-            case: add_months(date.fromisoformat(d), reaudit_after_months)
-            for case, (d, g) in latest.items()
-            if inadequate and g == inadequate
-        }
+        steps: dict[str, list[tuple[str, bool]]] = {}  # audit ref -> (level, open) raised on it
+        for e in self._db.execute("SELECT audit_ref, level, resolved_on FROM escalations"):
+            steps.setdefault(e["audit_ref"], []).append((e["level"], e["resolved_on"] is None))
+        reaudit = {}
+        for case, r in latest.items():
+            framework = frameworks(r["framework_id"])
+            if not framework.scale.inadequate or r["g"] != framework.scale.inadequate:
+                continue
+            keys = {level.key for level in framework.escalation.levels}
+            raised = [(lv, is_open) for lv, is_open in steps.get(r["audit_ref"], []) if lv in keys]
+            if raised and not any(is_open for _, is_open in raised):
+                continue  # the QA team resolved its pathway by hand: no re-audit is due
+            # As qaf status counts it: the step open on the audit says when it is next audited.
+            step = next((lv for lv, is_open in reversed(raised) if is_open), None)
+            months = framework.months_to_next_audit(step)
+            reaudit[case] = add_months(date.fromisoformat(r["d"]), months)
         first_half = self._db.execute(
             "SELECT round_id FROM rounds WHERE kind = 'half-cycle' AND rules_json LIKE '%\"half\": \"first\"%' "
             "ORDER BY created_at DESC LIMIT 1"
@@ -357,7 +373,7 @@ class ReadingBook(LifecycleBook, CheckpointBook, AuditBook):
             else frozenset()
         )
         return {
-            "last_audited": {c: date.fromisoformat(d) for c, (d, _) in latest.items()},
+            "last_audited": {c: date.fromisoformat(r["d"]) for c, r in latest.items()},
             "reaudit_due": reaudit,
             "worker_last_audited": workers,
             "half_cycle_taken": taken,

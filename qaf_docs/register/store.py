@@ -34,6 +34,7 @@ from qaf_docs.register.netpath import network_reason
 from qaf_docs.register.outcomes import OutcomeBook
 from qaf_docs.register.ownership import TEAM_ADVICE, Ownership
 from qaf_docs.register.reading import ReadingBook
+from qaf_docs.register.reminded import RemindedBook
 from qaf_docs.register.submissions import SubmissionBook
 from qaf_docs.register.values import now_iso
 
@@ -62,7 +63,14 @@ def refuse_network_path(path: Path) -> None:
 
 
 class Register(
-    SubmissionBook, ReadingBook, ChangeBook, DerivedBook, FilingBook, OutcomeBook, Ownership
+    SubmissionBook,
+    ReadingBook,
+    ChangeBook,
+    DerivedBook,
+    FilingBook,
+    OutcomeBook,
+    RemindedBook,
+    Ownership,
 ):
     """The register of one workspace; open with ``Register.open(location)`` and close when done.
 

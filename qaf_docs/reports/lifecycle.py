@@ -29,12 +29,7 @@ def follow_up_due(
     keys = [level.key for level in framework.escalation.levels]
     if escalation.level not in keys:
         return None
-    times = framework.timescales
-    months = (
-        times.reaudit_after_months
-        if keys.index(escalation.level) == 0
-        else times.escalate_after_months
-    )
+    months = framework.months_to_next_audit(escalation.level)
     return add_months(audit_day or escalation.raised_on, months)
 
 

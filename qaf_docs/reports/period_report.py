@@ -62,7 +62,9 @@ def build_period_report(
     trend = [(label, trend_scope.routine(items, main)) for label, items in every]
     left_out = [trend_scope.left_out(items, main) for _, items in every]
     title = f"Case file audit report: {period.title}"
-    missed = reaudits.reaudits_missed(results, default, period.start, period.end, today)
+    missed = reaudits.reaudits_missed(
+        results, frameworks_of(workspace), period.start, period.end, today
+    )
     extra = {
         "period": period.label,
         "period_title": period.title,

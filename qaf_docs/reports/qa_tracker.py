@@ -68,7 +68,9 @@ def build_tracker(
     def write(tmp: Path) -> None:
         book = Book(str(tmp), on_sheet=step)
         summary = book.sheet(SUMMARY)
-        domains = tracker_sheets.write_all(book, snapshot, framework, today, recorded)
+        domains = tracker_sheets.write_all(
+            book, snapshot, framework, today, recorded, frameworks_of(workspace)
+        )
         write_summary(
             book, summary, snapshot, framework, settings.council_name, today, target, domains,
             moderates=moderates, tier_one_rows=tier_one_rows, framework_for=frameworks_of(workspace),

@@ -3,13 +3,13 @@ were missed. An audit re-audits the one it names, else the case's latest graded 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from qaf_docs.dates import add_months
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import AuditResult
+from qaf_docs.records import AuditResult, EscalationRecord
 from qaf_docs.reports import sources
 from qaf_docs.reports.figures import counted, period_date
 
@@ -58,21 +58,52 @@ def reaudited(results: Iterable[AuditResult]) -> dict[str, AuditResult]:
     return out
 
 
+def settled_by_hand(a: AuditResult, framework: Framework) -> EscalationRecord | None:
+    """The Inadequate pathway step raised on ``a`` that a person resolved, when every step raised
+    on it is resolved and no later audit did it (``qaf escalations --resolve``: the QA team decided
+    the case needs no re-audit), else None."""
+    keys = {level.key for level in framework.escalation.levels}
+    steps = [e for e in a.escalations if e.level in keys]
+    if not steps or any(e.resolved_on is None for e in steps):
+        return None
+    return steps[-1]
+
+
+def reaudit_due(a: AuditResult, framework: Framework) -> date | None:
+    """When audit ``a`` is due its re-audit under ``framework`` (the audit's own), or None: not
+    graded its Inadequate, not dated, or its pathway resolved by hand. The step of the pathway
+    open on it says when, as ``qaf status`` and its messages say it: the re-audit
+    (``reaudit_after_months``), or after an escalation the follow-up audit
+    (``escalate_after_months``)."""
+    day = audited_on(a)
+    inadequate = framework.scale.inadequate
+    if not inadequate or a.final_grade != inadequate or day is None:
+        return None
+    if settled_by_hand(a, framework) is not None:
+        return None
+    keys = [level.key for level in framework.escalation.levels]
+    steps = [e.level for e in a.escalations if e.level in keys and e.resolved_on is None]
+    return add_months(day, framework.months_to_next_audit(steps[-1] if steps else None))
+
+
 def reaudits_missed(
-    results: list[AuditResult], framework: Framework, start: date, end: date, today: date
+    results: list[AuditResult],
+    frameworks: Callable[[str], Framework],
+    start: date,
+    end: date,
+    today: date,
 ) -> list[tuple[AuditResult, date]]:
     """Return each Inadequate audit whose re-audit fell due from ``start`` to ``end`` (and by
     ``today``) and has not been done, with its due date: a missed re-audit is still reported in
-    the periods after its audit's, not only in the audit's own."""
-    scale, months = framework.scale, framework.timescales.reaudit_after_months
+    the periods after its audit's, not only in the audit's own. Each audit is counted by its own
+    framework (a workspace may run several), ``frameworks`` loading it by id."""
     done = reaudited(results)
     out = []
     for a in counted(results):
-        day = audited_on(a)
-        if a.final_grade != scale.inadequate or day is None or a.audit_ref in done:
+        if a.audit_ref in done:
             continue
-        due = add_months(day, months)
-        if start <= due <= min(end, today):
+        due = reaudit_due(a, frameworks(a.framework_id))
+        if due is not None and start <= due <= min(end, today):
             out.append((a, due))
     return sorted(out, key=lambda pair: (pair[1], pair[0].audit_ref))
 

@@ -336,6 +336,39 @@ def _managers(
             )
 
 
+def reminded_lines(plan: ReminderPlan) -> list[tuple[str, str]]:
+    """(recipient, line) of every line of the plan's reminders, as the register records them: a
+    reminder written without an e-mail address cannot be sent, so it is not counted as reminded
+    (once the roster gives the address, the next day's reminder says it)."""
+    return [
+        (fold(r.to.name), line)
+        for r in plan.reminders
+        if r.to.email
+        for _, _, lines in r.sections
+        for line in lines
+    ]
+
+
+def leave_out_reminded(plan: ReminderPlan, before: set[tuple[str, str]]) -> int:
+    """Take out of ``plan`` each line its person was reminded of on an earlier day (``before``),
+    and a reminder left with nothing; return how many lines were taken out. A reminder is produced
+    once per event: the same line again is the same event, a changed one (OVERDUE) a new one."""
+    dropped = 0
+    kept: list[Reminder] = []
+    for reminder in plan.reminders:
+        sections = []
+        for priority, heading, lines in reminder.sections:
+            new = [x for x in lines if (fold(reminder.to.name), x) not in before]
+            dropped += len(lines) - len(new)
+            if new:
+                sections.append((priority, heading, new))
+        if sections:
+            reminder.sections = sections
+            kept.append(reminder)
+    plan.reminders = kept
+    return dropped
+
+
 def write_reminders(
     plan: ReminderPlan, folder: Path, today: date, *, sender: str = ""
 ) -> list[Path]:

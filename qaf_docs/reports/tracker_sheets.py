@@ -14,13 +14,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from qaf_docs.dates import add_months
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult, case_type_words
 from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import figures, said, sources
 from qaf_docs.reports.names import Children
-from qaf_docs.reports.reaudits import audited_on, reaudited
+from qaf_docs.reports.reaudits import audited_on, reaudit_due, reaudited, settled_by_hand
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
 
 DOMAIN_SHEET = "Domain grades"
@@ -50,10 +49,12 @@ def write_all(
     framework: Framework,
     today: date,
     recorded: list[RoundCheckpoint] | None = None,
+    load: Callable[[str], Framework] | None = None,
 ) -> tuple[str, int, int] | None:
     """Write every listing sheet; return where the domain-by-grade counts sit, for the chart.
 
-    ``recorded``: the register's close-the-loop checkpoints (thematic rounds only).
+    ``recorded``: the register's close-the-loop checkpoints (thematic rounds only); ``load``: an
+    audit's own framework by id, where the workspace runs several (else ``framework``).
     """
     audits(book, snapshot, framework)
     where = domain_grades(book, snapshot, framework)
@@ -61,7 +62,7 @@ def write_all(
     actions(book, snapshot, today, quote)
     returns_outstanding(book, snapshot, today)
     moderation(book, snapshot, framework, quote)
-    reaudits(book, snapshot, framework, quote)
+    reaudits(book, snapshot, load or (lambda _: framework), quote)
     concerns(book, snapshot, quote)
     book.table(
         "Close-the-loop checkpoints",
@@ -301,25 +302,33 @@ def moderation(
 
 
 def reaudits(
-    book: Book, snapshot: list[AuditResult], framework: Framework, quote: said.Scrub
+    book: Book,
+    snapshot: list[AuditResult],
+    load: Callable[[str], Framework],
+    quote: said.Scrub,
 ) -> None:
-    """Re-audits (final grade Inadequate: due the framework's months on, or done) and escalations
-    where recorded."""
+    """Re-audits (final grade Inadequate on the audit's own framework: due its months on, done, or
+    not needed where the QA team resolved its pathway by hand) and escalations where recorded."""
     done = reaudited(snapshot)
     rows: list[list[Any]] = []
     for a in figures.counted(snapshot):
+        framework = load(a.framework_id)
         day = audited_on(a)
         if a.final_grade and a.final_grade == framework.scale.inadequate and day:
             later = done.get(a.audit_ref)
             when: date | None
-            if later is None:
-                after = framework.timescales.reaudit_after_months
-                what, when = "Re-audit due", add_months(day, after)
-            else:
+            settled = settled_by_hand(a, framework)
+            if later is not None:
                 what = f"Re-audited in {later.audit_ref}: {later.final_grade or 'not graded'}"
                 when = later.audit_date or later.returned_on
-            rows.append([a.audit_ref, a.case_id, a.team, a.final_grade, what, when,
-                         sources.reaudit_of(a) or "", ""])  # fmt: skip
+            elif settled is not None:
+                by = f" by {settled.resolved_by}" if settled.resolved_by else ""
+                what = f"No re-audit: escalation resolved{by} ({settled.resolution})"
+                when = settled.resolved_on
+            else:
+                what, when = "Re-audit due", reaudit_due(a, framework)
+            rows.append([a.audit_ref, a.case_id, a.team, a.final_grade, quote(what, a.child_name),
+                         when, sources.reaudit_of(a) or "", ""])  # fmt: skip
         for e in sources.escalations(a) or []:
             rows.append([a.audit_ref, a.case_id, a.team, a.final_grade,
                          f"Escalated to {e.level}", e.raised_on, quote(e.reason, a.child_name),
