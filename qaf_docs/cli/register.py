@@ -135,9 +135,9 @@ def claim(workspace: Path | None) -> None:
         \b
         qaf register claim
     """
+    from qaf_docs.computer import this_computer
     from qaf_docs.register.location import claim_workspace_register, describe_location
     from qaf_docs.register.location import register_location as where
-    from qaf_docs.register.ownership import this_computer
 
     ws = workspace_at(workspace)
     previous = claim_workspace_register(ws)

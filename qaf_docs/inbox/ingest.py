@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from qaf_docs import clock
+from qaf_docs.computer import this_computer
 from qaf_docs.errors import (
     AlreadyRecordedError,
     FileInUseError,
@@ -57,7 +58,6 @@ from qaf_docs.office.safety import FileKind, inspect_office_file
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.connection import KEEPS
 from qaf_docs.register.location import open_register
-from qaf_docs.register.ownership import this_computer
 from qaf_docs.register.store import Register
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
