@@ -110,7 +110,12 @@ class Ingestor:
         """Process one complete file from the inbox and return what happened to it.
 
         Raises FileInUseError when the file is held open elsewhere: it is left for a later run.
+        One file is received on one day: its checks, its record and the pathway it starts agree.
         """
+        with clock.one_day():
+            return self._process(path)
+
+    def _process(self, path: Path) -> Outcome:
         try:
             digest = sha256_file(path)
         except PermissionError as e:
