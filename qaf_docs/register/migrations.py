@@ -386,6 +386,12 @@ def _instant(text: object) -> datetime | None:
     return when if when.tzinfo is not None else None
 
 
+def _m22_round_manifests(db: Db) -> None:
+    # Each round's manifest as qaf sample wrote it, so one deleted or damaged is written again
+    # (with the round's changes since) from the register, as every derived file is.
+    _add_column(db, "rounds", "manifest", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -408,4 +414,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("the framework text each accepted form was read against", _m19_form_framework),
     ("who resolved each escalation", _m20_resolved_by),
     ("the framework text forms recorded at 18 were read against", _m21_form_framework_at_18),
+    ("each round's manifest, to write it again if it is lost", _m22_round_manifests),
 ]
