@@ -90,6 +90,9 @@ def reading(path: Path) -> Iterator[None]:
         raise damaged(path) from exc
 
 
+#: How a Windows shortcut (.lnk) starts: its header size, then its class id.
+_SHORTCUT = b"L\x00\x00\x00\x01\x14\x02\x00"
+
 #: How every note qaf leaves beside a rejected file starts, and how its name ends (inbox.notes).
 _NOTE_START, _NOTE_END = b"qaf could not accept", ".rejected.txt"
 
@@ -102,6 +105,24 @@ def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
             "The file is one of qaf's own notes (the '.rejected.txt' it leaves beside a rejected "
             "file), not a form or a tracker.",
             "Delete this copy of the note: only the form or tracker itself goes in the inbox.",
+            fixable=False,
+        )
+    if head.startswith(_SHORTCUT):
+        return unsafe(
+            path,
+            "The file is a Windows shortcut to a form, not the form itself (made by dragging with "
+            "Alt held down, or by Create shortcut).",
+            "Copy the form itself into the inbox: right-click the form, choose Copy, then "
+            "right-click in the inbox and choose Paste.",
+            fixable=False,
+        )
+    if _start_of(path).lstrip(b"\xef\xbb\xbf\r\n ").lower().startswith(b"[internetshortcut]"):
+        return unsafe(
+            path,
+            "The file is a link to a form on the web (SharePoint, OneDrive or Teams), not the "
+            "form itself.",
+            "Open the link, download the form (in Word online: File > Save As > Download a Copy) "
+            "and drop the downloaded file in the inbox.",
             fixable=False,
         )
     extra = ""
@@ -130,6 +151,15 @@ def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
     )
 
 
+def _start_of(path: Path) -> bytes:
+    """The first few dozen bytes of a refused file (more than the eight it was judged by)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(64)
+    except OSError:
+        return b""
+
+
 def _looks_like_text(head: bytes) -> bool:
     """Whether a file's first bytes are plain text (a CSV export, a note) rather than binary."""
     try:
@@ -140,6 +170,17 @@ def _looks_like_text(head: bytes) -> bool:
         except UnicodeDecodeError:
             return False
     return bool(text.strip()) and all(c.isprintable() or c in "\r\n\t" for c in text)
+
+
+def outlook_message(path: Path | None) -> UnsafeFileError:
+    return unsafe(
+        path,
+        "The file is an Outlook e-mail (.msg), dragged from Outlook into the folder, not the "
+        "form attached to it.",
+        "Open the e-mail, save the attached form (right-click the attachment, choose Save As) "
+        "and drop that file in the inbox, or drag the attachment itself, not the e-mail.",
+        fixable=False,
+    )
 
 
 def macro_error(path: Path | None) -> UnsafeFileError:
