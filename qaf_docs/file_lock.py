@@ -109,6 +109,20 @@ class WatcherLock:
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
+    def who_holds(self) -> str | None:
+        """Who holds the lock, in words for ``qaf status`` ("on the computer 'qa-server', since
+        09:02"), or that its holder has stopped; None when nobody holds it."""
+        if not self.path.exists():
+            return None
+        holder = self.holder()
+        stale = self._stale_reason(holder)
+        who = holder.describe() if holder else "just starting"
+        if stale is None:
+            return who
+        return (
+            f"none running (its lock, {who}, is left behind: {stale}; the next one takes it over)"
+        )
+
     def acquire(self) -> None:
         """Take the lock (or take over a stale one); raise QafError naming a live holder, or
         saying in plain words why the lock file cannot be written (a read-only inbox, a full disk).

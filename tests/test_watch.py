@@ -779,3 +779,28 @@ def test_files_that_fail_together_are_tried_one_by_one(tmp_path: Path) -> None:
     with harness.running():
         assert wait_for(lambda: harness.count() >= len(names))
     assert sorted(harness.processed) == names  # nothing lost to the failed hand-over
+
+
+def test_status_says_which_computer_is_watching_the_inbox(tmp_path: Path) -> None:
+    """Before a second computer starts a watcher, qaf status tells its user where the inbox is
+    already watched from (before: nothing, until the second watcher was refused)."""
+    from click.testing import CliRunner
+
+    from qaf_docs.cli import cli
+    from qaf_docs.inbox.ingest import WATCH_LOCK
+    from qaf_docs.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+
+    def watcher_line() -> str:
+        result = CliRunner().invoke(cli, ["status", "--workspace", str(ws.root)])
+        assert result.exit_code == 0, result.output
+        return "".join(line for line in result.output.splitlines() if "watcher:" in line)
+
+    assert watcher_line() == ""
+    _write_lock(ws.inbox / WATCH_LOCK, pid=4242, host="qa-server", age_s=30)
+    assert watcher_line().strip().startswith("watcher:   on the computer 'qa-server', since ")
+    _write_lock(ws.inbox / WATCH_LOCK, pid=4242, host="qa-server", age_s=3600)
+    line = watcher_line()
+    assert "none running (its lock, on the computer 'qa-server'" in line
+    assert "no heartbeat for 60 minutes; the next one takes it over)" in line
