@@ -222,8 +222,9 @@ def test_one_bad_file_does_not_stop_the_others(
 
 def test_ignored_files_are_never_passed(tmp_path: Path) -> None:
     harness = Harness(tmp_path, poll=True)
-    # (An owner file of this form itself would hold it back: Word has it open. This one is another's.)
-    litter = ["~$port.docx", ".~lock.form.docx#", "~WRL0003.tmp", "Thumbs.db", ".hidden.docx"]
+    # (An owner file of this form itself would hold it back: Word or LibreOffice has it open.
+    # These are another's.)
+    litter = ["~$port.docx", ".~lock.report.docx#", "~WRL0003.tmp", "Thumbs.db", ".hidden.docx"]
     for name in litter:
         drop(harness.inbox, name)
     drop(harness.inbox, "form.docx")
