@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
 
 import pytest
 from conftest import TODAY, complete_form, drop, pack_docx
@@ -77,3 +78,39 @@ def test_a_form_read_as_midnight_passes_is_received_on_the_day_its_note_names(
     [exported] = [a for a in audits if a["audit_ref"] == audit.audit_ref]
     # Before: the warning said the 23rd and the register said it came back on the 24th.
     assert exported["returned_on"] == EVE.isoformat()
+
+
+def test_qaf_status_sees_one_day_when_midnight_passes_while_it_runs(
+    workspace: Workspace, issued: list[AuditRecord], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What waits on whom, and the warnings of who cannot be told, are worked out for one day:
+    before, the second half asked the clock again, after midnight, and could call an audit
+    overdue that the first half did not."""
+    from click.testing import CliRunner
+
+    from qaf_docs.cli import cli
+    from qaf_docs.cli import lifecycle as cli_lifecycle
+    from qaf_docs.reports import lifecycle as reports_lifecycle
+
+    _Wall.at = _Wall.start + timedelta(seconds=1)  # 23:59:59, until the first half is done
+    monkeypatch.setattr(_Wall, "look", classmethod(lambda cls: cls.at))
+    monkeypatch.setattr(clock, "today", REAL_TODAY)
+    monkeypatch.setattr(clock, "date", _Date)
+    monkeypatch.setattr(clock, "datetime", _Datetime, raising=False)
+    days: list[date] = []
+    real_lines, real_plan = reports_lifecycle.lifecycle_lines, cli_lifecycle.plan_for
+
+    def lines(ws: Workspace, register: Any, today: date) -> Any:
+        days.append(today)
+        _Wall.at += timedelta(seconds=2)  # midnight passes
+        return real_lines(ws, register, today)
+
+    def plan(ws: Workspace, register: Any, today: date) -> Any:
+        days.append(today)
+        return real_plan(ws, register, today)
+
+    monkeypatch.setattr(reports_lifecycle, "lifecycle_lines", lines)
+    monkeypatch.setattr(cli_lifecycle, "plan_for", plan)
+    result = CliRunner().invoke(cli, ["status", "--workspace", str(workspace.root)])
+    assert result.exit_code == 0, result.output
+    assert days == [EVE, EVE]
