@@ -424,6 +424,15 @@ def outlook_message(folder: Path) -> Path:
     return _write(folder, "RE Audit form.msg", compound_file(streams))
 
 
+def saved_e_mail(folder: Path) -> Path:
+    """Write an e-mail saved from a mail program (.eml): headers, then the form as an attachment."""
+    mail = (
+        b"Received: from mail.council.example\r\nFrom: Sam Auditor <sam@council.example>\r\n"
+        b"Subject: Completed audit form\r\nMIME-Version: 1.0\r\n\r\n"
+    )
+    return _write(folder, "Completed audit form.eml", mail)
+
+
 def shortcut(folder: Path) -> Path:
     """Write a Windows shortcut (.lnk) to a form: its header, class id and a little more."""
     header = b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00F"
@@ -467,6 +476,7 @@ CASES: tuple[Case, ...] = (
     Case("Strict Open XML", strict_open_xml, "Strict Open XML"),
     Case("PowerPoint", powerpoint, "PowerPoint"),
     Case("Outlook e-mail (.msg)", outlook_message, "Outlook e-mail"),
+    Case("saved e-mail (.eml)", saved_e_mail, "an e-mail (.eml)"),
     Case("Windows shortcut (.lnk)", shortcut, "Windows shortcut"),
     Case("web link (.url)", web_link, "link to a form on the web"),
 )

@@ -8,6 +8,7 @@ anything else means the file is damaged.
 from __future__ import annotations
 
 import lzma
+import re
 import struct
 import zipfile
 import zlib
@@ -90,6 +91,13 @@ def reading(path: Path) -> Iterator[None]:
         raise damaged(path) from exc
 
 
+#: How a saved e-mail (.eml) starts: one of its header lines.
+_MAIL_HEADER = re.compile(
+    rb"\s*(?:received|return-path|from|to|mime-version|message-id|subject|date|delivered-to|"
+    rb"x-[a-z0-9-]+):",
+    re.IGNORECASE,
+)
+
 #: How a Windows shortcut (.lnk) starts: its header size, then its class id.
 _SHORTCUT = b"L\x00\x00\x00\x01\x14\x02\x00"
 
@@ -125,6 +133,8 @@ def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
             "and drop the downloaded file in the inbox.",
             fixable=False,
         )
+    if _MAIL_HEADER.match(_start_of(path)):
+        return e_mail(path, "an e-mail (.eml), saved from a mail program")
     extra = ""
     if head.startswith(b"%PDF"):
         found = "a PDF"
@@ -173,10 +183,13 @@ def _looks_like_text(head: bytes) -> bool:
 
 
 def outlook_message(path: Path | None) -> UnsafeFileError:
+    return e_mail(path, "an Outlook e-mail (.msg), dragged from Outlook into the folder")
+
+
+def e_mail(path: Path | None, what: str) -> UnsafeFileError:
     return unsafe(
         path,
-        "The file is an Outlook e-mail (.msg), dragged from Outlook into the folder, not the "
-        "form attached to it.",
+        f"The file is {what}, not the form attached to it.",
         "Open the e-mail, save the attached form (right-click the attachment, choose Save As) "
         "and drop that file in the inbox, or drag the attachment itself, not the e-mail.",
         fixable=False,
