@@ -17,13 +17,14 @@ The folders are the flow, one stage each; shared vocabulary sits below all of th
     frameworks/  a council's framework as data (scale, domains, indicators, timescales …) and
                its loading; the presets are TOML files in presets/
     records.py, outcome_records.py, case_ids.py, workspace.py, settings.py, errors.py, findings.py,
-    dates.py, safe_output.py, windows_names.py, file_lock.py, messages.py, clock.py
+    dates.py, safe_output.py, windows_names.py, file_lock.py, messages.py, clock.py, computer.py
                shared vocabulary used by every stage
     cli/       the ``qaf`` command: a thin skin over the library
 
 Imports run down this list: a stage uses office/, the register and the shared modules, never a
-sibling's internals (the inbox stage orchestrates returns, packs, reports and outcomes; outcomes
-reads the roster through cases/people.py); ``tests/test_layout`` keeps it that way.
+sibling's internals (the inbox stage orchestrates returns, packs, reports and outcomes, and writes
+a round's lost manifest again through cases/manifest_copy.py; outcomes reads the roster through
+cases/people.py); ``tests/test_layout`` keeps it that way.
 """
 
 __version__ = "0.1.0"

@@ -103,6 +103,16 @@ class RegisterUnreachableError(RegisterUnavailableError):
         self.server_said = server_said
 
 
+class RegisterMovedError(RegisterError):
+    """The register is the old copy ``qaf register move`` left behind: ``moved_to`` is where the
+    register went (an address without password, or a path), ``where`` this old copy."""
+
+    def __init__(self, message: str, *, where: str, moved_to: str) -> None:
+        super().__init__(message)
+        self.where = where
+        self.moved_to = moved_to
+
+
 class AlreadyRecordedError(RegisterError):
     """This exact file content is already recorded (on a team register, maybe from another inbox)."""
 

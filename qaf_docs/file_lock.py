@@ -12,7 +12,6 @@ import json
 import logging
 import os
 import secrets
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -21,6 +20,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from qaf_docs.computer import same_computer, this_computer
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.safe_output import process_alive
 
@@ -40,12 +40,19 @@ class LockHolder:
     token: str
 
     def describe(self) -> str:
-        """Return "pid 123 on host X, since 10:02" for messages."""
-        since = datetime.fromtimestamp(self.started_at).strftime("%H:%M")
-        day = datetime.fromtimestamp(self.started_at).date()
-        if day != datetime.now().date():
-            since = f"{day:%d %b} {since}"
-        return f"pid {self.pid} on host {self.host}, since {since}"
+        """Return "on this computer, pid 123, since 10:02" or "on the computer 'qa-server', since
+        10:02" for messages: computers named as qaf names them everywhere (``QAF_HOST_ID``)."""
+        started = datetime.fromtimestamp(self.started_at)
+        since = f"{started:%H:%M}"
+        if started.date() != datetime.now().date():
+            since = f"{started:%d %b} {since}"
+        if self.here():
+            return f"on this computer, pid {self.pid}, since {since}"
+        return f"on the computer '{self.host}', since {since}"
+
+    def here(self) -> bool:
+        """Whether the holder is on this computer."""
+        return same_computer(self.host, this_computer())
 
 
 class WatcherLock:
@@ -78,7 +85,7 @@ class WatcherLock:
         self.stale_after_s = stale_after_s
         self._log = log or logging.getLogger(__name__)
         self._clock = clock
-        self._host = socket.gethostname()
+        self._host = this_computer()
         self._token = secrets.token_hex(8)
         self._started_at = clock()
         self._held = False
@@ -101,6 +108,20 @@ class WatcherLock:
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
+
+    def who_holds(self) -> str | None:
+        """Who holds the lock, in words for ``qaf status`` ("on the computer 'qa-server', since
+        09:02"), or that its holder has stopped; None when nobody holds it."""
+        if not self.path.exists():
+            return None
+        holder = self.holder()
+        stale = self._stale_reason(holder)
+        who = holder.describe() if holder else "just starting"
+        if stale is None:
+            return who
+        return (
+            f"none running (its lock, {who}, is left behind: {stale}; the next one takes it over)"
+        )
 
     def acquire(self) -> None:
         """Take the lock (or take over a stale one); raise QafError naming a live holder, or
@@ -227,7 +248,7 @@ class WatcherLock:
             if now - modified > self.stale_after_s:
                 return "its lock file was unreadable and old"
             return None
-        if holder.host == self._host and not process_alive(holder.pid):
+        if same_computer(holder.host, self._host) and not process_alive(holder.pid):
             return "its process is no longer running"
         # The file's modified time comes from the file server, so it guards against clock skew.
         last_sign = max(holder.heartbeat, modified)
@@ -268,11 +289,12 @@ class WatcherLock:
         if self._refusal_for is not None:
             return self._refusal_for(holder.describe() if holder else "just starting")
         who = holder.describe() if holder else "a watcher that is just starting"
+        there = "" if holder is None or holder.here() else f" on '{holder.host}'"
         minutes = self.stale_after_s / 60
         return (
             f"Another watcher ({who}) is already working on this inbox: a qaf watch, or an "
             "ingest, backup or register move that holds it while it runs. Wait a moment and run "
-            "the command again, or stop the watcher first. If it has crashed, its lock is taken "
-            f"over automatically {minutes:.0f} minutes after its last sign of life (lock file: "
-            f"{self.path.name})."
+            f"the command again, or stop the watcher{there} first. If it has crashed, its lock is "
+            f"taken over automatically {minutes:.0f} minutes after its last sign of life (lock "
+            f"file: {self.path.name})."
         )

@@ -61,7 +61,8 @@ def _hermetic_register_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _one_day(monkeypatch: pytest.MonkeyPatch) -> None:
-    """qaf's "today" is the day the run began, so a run that passes midnight still agrees with TODAY."""
+    """qaf's "today" is the day the run began, so a run that passes midnight still agrees with TODAY
+    (and so do the moments the register records: ``clock.now()`` stays on that day)."""
     monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 

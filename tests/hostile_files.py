@@ -427,6 +427,36 @@ class Case:
     says: str
 
 
+# --- what admin staff drop instead of the form: an e-mail, a shortcut, a web link -------------
+
+
+def outlook_message(folder: Path) -> Path:
+    """Write an e-mail dragged from Outlook into the folder (.msg, an OLE2 file), form attached."""
+    streams = ["__properties_version1.0", "__substg1.0_0037001F", "__attach_version1.0_#00000000"]
+    return _write(folder, "RE Audit form.msg", compound_file(streams))
+
+
+def saved_e_mail(folder: Path) -> Path:
+    """Write an e-mail saved from a mail program (.eml): headers, then the form as an attachment."""
+    mail = (
+        b"Received: from mail.council.example\r\nFrom: Sam Auditor <sam@council.example>\r\n"
+        b"Subject: Completed audit form\r\nMIME-Version: 1.0\r\n\r\n"
+    )
+    return _write(folder, "Completed audit form.eml", mail)
+
+
+def shortcut(folder: Path) -> Path:
+    """Write a Windows shortcut (.lnk) to a form: its header, class id and a little more."""
+    header = b"L\x00\x00\x00\x01\x14\x02\x00\x00\x00\x00\x00\xc0\x00\x00\x00\x00\x00\x00F"
+    return _write(folder, "form.docx - Shortcut.lnk", header + b"\x9b\x00\x08\x00" + b"\x00" * 60)
+
+
+def web_link(folder: Path) -> Path:
+    """Write a link to a form on SharePoint, as a browser leaves one dragged to a folder (.url)."""
+    link = b"[InternetShortcut]\r\nURL=https://council.sharepoint.com/sites/qa/form.docx\r\n"
+    return _write(folder, "form.url", link)
+
+
 CASES: tuple[Case, ...] = (
     Case("plain text named .docx", plain_text, "not a Word or Excel file"),
     Case("PDF named .docx", pdf, "a PDF"),
@@ -458,6 +488,10 @@ CASES: tuple[Case, ...] = (
     Case("OpenDocument (.odt)", opendocument, "OpenDocument"),
     Case("Strict Open XML", strict_open_xml, "Strict Open XML"),
     Case("PowerPoint", powerpoint, "PowerPoint"),
+    Case("Outlook e-mail (.msg)", outlook_message, "Outlook e-mail"),
+    Case("saved e-mail (.eml)", saved_e_mail, "an e-mail (.eml)"),
+    Case("Windows shortcut (.lnk)", shortcut, "Windows shortcut"),
+    Case("web link (.url)", web_link, "link to a form on the web"),
 )
 
 

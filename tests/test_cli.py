@@ -12,7 +12,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -188,7 +188,7 @@ def test_init_restore_templates_keeps_the_councils_own_beside_the_default(
     (templates / "quarterly_report.docx").write_bytes(b"the council's own report, with its logo")
     first = run("init", root, "--restore-templates")
     assert first.exit_code == 0, first.output
-    day = f"{date.today():%Y-%m-%d}"
+    day = f"{TODAY:%Y-%m-%d}"  # qaf's today: the day the run began, even past midnight
     kept = templates / f"quarterly_report (before restore {day}).docx"
     assert kept.read_bytes() == b"the council's own report, with its logo"
     assert f"Your own quarterly_report.docx is kept beside it as {kept}" in first.output

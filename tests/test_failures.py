@@ -613,6 +613,22 @@ def test_a_form_word_has_open_is_left_alone_until_it_is_closed(workspace: Worksp
     assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]
 
 
+def test_a_form_libreoffice_has_open_is_left_alone_until_it_is_closed(workspace: Workspace) -> None:
+    """LibreOffice's lock file (".~lock.<name>#") says the same as Word's owner file. Before, the
+    form was read (and moved out of the inbox, on a share without locks) while still being edited."""
+    audit = ready_form(workspace, name="QA form.docx")
+    lock = workspace.inbox / ".~lock.QA form.docx#"
+    lock.write_text(",Sam Auditor,QA-LAPTOP,24.11.2026 09:02,file:///C:/Users/sam;", "utf-8")
+    [held] = ingest_inbox(workspace, settle_s=0.05)
+    assert (held.label, held.result) == ("a file open in Word or Excel", "waiting")
+    assert "LibreOffice's .~lock...#" in held.detail
+    assert (workspace.inbox / "QA form.docx").exists()
+    with Register.open(workspace.register_path) as register:
+        assert register.submission(audit.audit_ref) is None
+    lock.unlink()  # LibreOffice closed it
+    assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["accepted"]
+
+
 def test_an_owner_file_word_left_behind_long_ago_holds_nothing_back(workspace: Workspace) -> None:
     ready_form(workspace, name="QA2611-0001.docx")
     owner = workspace.inbox / "~$2611-0001.docx"

@@ -377,6 +377,11 @@ def test_a_fresh_tracker_hands_over_a_long_broken_file(tmp_path: Path) -> None:
         ("QA2611-0002.docx", "~$2611-0003.docx", False),  # another form's
         ("QA2611-0002.xlsx", "~$2611-0002.docx", False),  # the Word file, not the tracker
         ("XYQA2611-0002.docx", "~$2611-0002.docx", False),  # more than two characters apart
+        # LibreOffice's lock, by the whole name. Before, a form open in LibreOffice on a share
+        # without locks was read, and moved, while its author was still typing into it.
+        ("QA2611-0002.docx", ".~lock.QA2611-0002.docx#", True),
+        ("QA2611-0002.xlsx", ".~lock.QA2611-0002.docx#", False),
+        ("2611-0002.docx", ".~lock.QA2611-0002.docx#", False),
     ],
 )
 def test_a_file_word_or_excel_has_open_is_told_by_its_owner_file(

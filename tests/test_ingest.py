@@ -198,6 +198,12 @@ def test_a_form_from_another_workspace_is_rejected(
         (hf.truncated, "damaged or incomplete"),
         (hf.plain_zip, "a zip archive"),
         (hf.xxe, "Do not open the file"),
+        # What admin staff drop instead of the form. Before: "save it as a Word document" (an
+        # e-mail, a shortcut) or "save the sheet as an Excel workbook" (a web link).
+        (hf.outlook_message, "Open the e-mail, save the attached form"),
+        (hf.saved_e_mail, "Open the e-mail, save the attached form"),
+        (hf.shortcut, "Copy the form itself into the inbox"),
+        (hf.web_link, "Open the link, download the form"),
     ],
 )
 @pytest.mark.parametrize("one_at_a_time", [False, True])

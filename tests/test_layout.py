@@ -20,6 +20,7 @@ SHARED = {
     "safe_output",
     "file_lock",  # one holder at a time: the inbox's watcher, a workspace's qaf generate
     "messages",
+    "computer",  # this computer's name, as registers, files recorded and locks record it
 }
 # What each folder may import besides the shared modules.
 ALLOWED: dict[str, set[str]] = {
@@ -31,7 +32,8 @@ ALLOWED: dict[str, set[str]] = {
     "reports": {"office", "register"},
     # Case notes and notifications read the roster (cases/people.py) to address people.
     "outcomes": {"office", "register", "reports", "cases"},
-    "inbox": {"office", "register", "returns", "packs", "reports", "outcomes"},
+    # Derived files are brought up to date here, a round's lost manifest too (cases/manifest_copy).
+    "inbox": {"office", "register", "returns", "packs", "reports", "outcomes", "cases"},
     "demo": {"office", "register", "cases", "packs", "returns", "inbox", "reports", "outcomes"},
     "cli": {
         "office",

@@ -7,6 +7,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from contextlib import closing
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +184,44 @@ def test_an_upgrade_that_keeps_failing_takes_one_backup_not_one_a_run(
     finally:
         del MIGRATIONS[before:]
     assert len(backups.backups(used.root / "backups")) == 3
+
+
+class _OneSecond(datetime):
+    """A clock stopped at one second: backups taken in it, as a restore's and an upgrade's are."""
+
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _OneSecond:
+        return cls(2026, 11, 2, 9, 30, 0, tzinfo=tz)
+
+
+def test_backups_taken_in_one_second_are_newest_last_whatever_their_reasons(
+    used: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Before: sorted by name, "by hand" came before "daily" and "daily (2)" before "daily", so the
+    # newest backup named (and the one kept when old ones go) was an older register.
+    monkeypatch.setattr(backups, "datetime", _OneSecond)
+    folder = used.root / "backups"
+    audits = []
+    for reason in ("daily", "daily", "by hand"):
+        backups.back_up(used.register_path, folder, reason=reason, keep=14)
+        with open_register(used) as register:
+            audits.append(len(register.audits()))
+            plan_audits(register, used, 1)
+    assert [p.name for p in backups.backups(folder)] == [
+        "qaf_register 2026-11-02 093000 daily.db",
+        "qaf_register 2026-11-02 093000-2 daily.db",
+        "qaf_register 2026-11-02 093000-3 by hand.db",
+    ]
+    used.register_path.unlink()
+    newest = backups.backups(folder)[-1]
+    message = one_line_error(run("status", "--workspace", used.root))
+    assert f'Restore the newest backup: qaf backup --restore "{newest}"' in message
+    assert run("backup", "--restore", newest, "--workspace", used.root).exit_code == 0
+    with open_register(used) as register:
+        assert len(register.audits()) == audits[-1]  # the register as it was last backed up
+    # Keeping the newest two drops the oldest, not the last one taken.
+    backups.back_up(used.register_path, folder, reason="by hand", keep=2)
+    assert [p.name for p in backups.backups(folder)] == [
+        "qaf_register 2026-11-02 093000-3 by hand.db",
+        "qaf_register 2026-11-02 093000-4 by hand.db",
+    ]

@@ -237,12 +237,64 @@ def test_a_round_whose_manifest_cannot_go_to_samples_is_kept_and_its_manifest_wr
     assert f"The manifest of round {round_id} is {fallback}" in shown.output
     assert "it was updated there. Move it into" in shown.output
     assert "Manifest updated" not in shown.output
+    # Lost from there too: written again from the register, where it belongs.
     fallback.unlink()
     gone = CliRunner().invoke(
         cli, ["round", "show", round_id, "--update-manifest", "-w", str(workspace)]
     )
-    assert f"Round {round_id} has no manifest in" in gone.output, gone.output
-    assert "Manifest updated" not in gone.output
+    rewritten = workspace / "outbox" / "samples" / f"{round_id}.xlsx"
+    assert f"The manifest of round {round_id} was missing, so it was written again from the " in (
+        gone.output
+    ), gone.output
+    assert openpyxl.load_workbook(rewritten)["Round"] is not None
+    assert "has no manifest" not in gone.output
+
+
+def _manifest_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    wb = openpyxl.load_workbook(path)
+    return {name: list(wb[name].iter_rows(values_only=True)) for name in wb.sheetnames}
+
+
+@pytest.mark.parametrize("lost", ["deleted", "damaged"])
+def test_a_lost_manifest_is_written_again_from_the_register_with_its_changes(
+    workspace: Path, tmp_path: Path, lost: str
+) -> None:
+    """Contract 5: derived files are rebuilt when behind the register. Before, a deleted manifest
+    stayed gone ('has no manifest … moved away'), and qaf round allocate asked for it back from a
+    backup; a damaged one stopped every change to the round."""
+    drawn = sample(workspace, case_list(tmp_path, rows=6), "--n", "3", "--seed", "7")
+    assert drawn.exit_code == 0, drawn.output
+    [round_id] = rounds_recorded(workspace)
+    manifest = workspace / "outbox" / "samples" / f"{round_id}.xlsx"
+    first = _manifest_rows(manifest)
+    audits = [line.split()[0] for line in _shown(workspace, round_id)[1:] if line.strip()]
+    cancel = CliRunner().invoke(
+        cli,
+        ["round", "cancel", round_id, "--audit", audits[0], "--by", "Sam Lead",
+         "--reason", "case closed", "-w", str(workspace)],
+    )  # fmt: skip
+    assert cancel.exit_code == 0, cancel.output
+    changed = _manifest_rows(manifest)
+    assert "Changes" in changed
+    if lost == "deleted":
+        manifest.unlink()
+    else:
+        manifest.write_bytes(b"PK\x03\x04 half a workbook, cut off by a network drop")
+    ingest = CliRunner().invoke(cli, ["ingest", "-w", str(workspace)])
+    assert ingest.exit_code == 0, ingest.output
+    # Every sheet as it was, the Changes sheet and the cancelled audit included.
+    assert _manifest_rows(manifest) == changed
+    assert changed["Audits"] != first["Audits"]
+    if lost == "damaged":
+        [aside] = manifest.parent.glob(f"{round_id} (damaged *).xlsx")
+        assert aside.read_bytes().startswith(b"PK\x03\x04 half a workbook")
+
+
+def _shown(workspace: Path, round_id: str) -> list[str]:
+    shown = CliRunner().invoke(cli, ["round", "show", round_id, "-w", str(workspace)])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.split("Changes:")[0].splitlines()
+    return [line.strip() for line in lines]
 
 
 def test_a_round_whose_manifest_cannot_be_written_anywhere_says_it_is_recorded(

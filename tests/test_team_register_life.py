@@ -274,3 +274,65 @@ def test_qaf_watch_with_a_login_that_may_only_read_stops_at_once_saying_so(
         with pg.admin_connection(_database_name(workspace)) as conn:
             conn.execute(f"DROP OWNED BY {READER}")
             conn.execute(f"DROP ROLE {READER}")
+
+
+@ON_POSTGRES
+def test_moving_back_into_the_team_database_left_as_a_backup_says_so_and_what_to_do(
+    workspace: Workspace, register: Register, pg: pg_server.PgServer, tmp_path: Path
+) -> None:
+    """The team moved to one computer for a while, and IT renamed the old database; moving back
+    into it, the QA lead was told to set register = the file they were already using."""
+    plan_audits(register, workspace, 2)
+    register.close()
+    name, team_url = _database_name(workspace), str(workspace.load_settings().register_at)
+    local = tmp_path / "D" / "qaf" / "register.db"
+    assert run("register", "move", "--to", local, "--workspace", workspace.root).exit_code == 0
+    renamed = f"{name}_old"
+    pg.terminate_connections(name)
+    with pg.admin_connection() as conn:
+        conn.execute(f'ALTER DATABASE "{name}" RENAME TO "{renamed}"')
+    try:
+        back = team_url.replace(name, renamed)
+        line = one_error_line(run("register", "move", "--to", back, "--workspace", workspace.root))
+        assert f"{back} holds an old copy of the register" in line
+        assert f"moved to {local}, where this workspace keeps it now" in line
+        assert "nothing was copied" in line and f"the workspace still uses {local}" in line
+        assert "ask IT for a new, empty database" in line
+        assert "set register" not in line.lower()  # before: 'set register = "<the file>"'
+        assert workspace.load_settings().register_at == str(local)
+        # A new, empty database takes it back.
+        pg.create_database(f"{name}_new")
+        again = team_url.replace(name, f"{name}_new")
+        moved = run("register", "move", "--to", again, "--workspace", workspace.root)
+        assert moved.exit_code == 0, moved.output
+        with open_register(workspace) as reg:
+            assert len(reg.audits()) == 2
+        # And the file it came from is an old copy too, now.
+        line = one_error_line(run("register", "move", "--to", local, "--workspace", workspace.root))
+        assert f"{local} holds an old copy of the register" in line
+        assert "choose a new file for it, or delete or rename that old copy first" in line
+    finally:
+        pg.drop_database(renamed)
+        pg.drop_database(f"{name}_new")
+
+
+@ON_POSTGRES
+def test_moving_the_register_to_its_own_database_under_a_new_name_says_to_change_the_address(
+    workspace: Workspace, register: Register, pg: pg_server.PgServer
+) -> None:
+    plan_audits(register, workspace, 3)
+    register.close()
+    name = _database_name(workspace)
+    pg.terminate_connections(name)
+    with pg.admin_connection() as conn:
+        conn.execute(f'ALTER DATABASE "{name}" RENAME TO "{name}_2027"')
+    try:
+        to = str(workspace.load_settings().register_at).replace(name, f"{name}_2027")
+        line = one_error_line(run("register", "move", "--to", to, "--workspace", workspace.root))
+        # Before: only that the old name does not exist, as if the move had to be made.
+        assert f"{to} already holds this workspace's register (3 audits)" in line
+        assert "nothing to copy" in line and f'Set register = "{to}" in qaf.toml' in line
+        set_register(workspace, to)
+        assert run("status", "--workspace", workspace.root).exit_code == 0
+    finally:
+        pg.drop_database(f"{name}_2027")

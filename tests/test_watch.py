@@ -222,8 +222,9 @@ def test_one_bad_file_does_not_stop_the_others(
 
 def test_ignored_files_are_never_passed(tmp_path: Path) -> None:
     harness = Harness(tmp_path, poll=True)
-    # (An owner file of this form itself would hold it back: Word has it open. This one is another's.)
-    litter = ["~$port.docx", ".~lock.form.docx#", "~WRL0003.tmp", "Thumbs.db", ".hidden.docx"]
+    # (An owner file of this form itself would hold it back: Word or LibreOffice has it open.
+    # These are another's.)
+    litter = ["~$port.docx", ".~lock.report.docx#", "~WRL0003.tmp", "Thumbs.db", ".hidden.docx"]
     for name in litter:
         drop(harness.inbox, name)
     drop(harness.inbox, "form.docx")
@@ -612,7 +613,7 @@ def test_second_watcher_is_refused_with_a_clear_message(tmp_path: Path) -> None:
         with pytest.raises(QafError) as caught:
             second.run(threading.Event())
     message = str(caught.value)
-    assert message.startswith(f"Another watcher (pid {os.getpid()} on host {socket.gethostname()}")
+    assert message.startswith(f"Another watcher (on this computer, pid {os.getpid()}, since")
     assert "since" in message and "already working on this inbox" in message
 
 
@@ -660,9 +661,42 @@ def test_lock_with_an_old_heartbeat_on_another_host_is_taken_over(tmp_path: Path
 def test_live_lock_on_another_host_is_respected(tmp_path: Path) -> None:
     path = tmp_path / "watch.lock"
     _write_lock(path, pid=4242, host="other-pc", age_s=30)
-    with pytest.raises(QafError, match="pid 4242 on host other-pc"):
+    with pytest.raises(QafError) as refused:
         WatcherLock(path, stale_after_s=600).acquire()
+    # The computer, plainly; a process number on another computer tells the admin officer nothing.
+    assert str(refused.value).startswith("Another watcher (on the computer 'other-pc', since ")
+    assert "stop the watcher on 'other-pc' first" in str(refused.value)
+    assert "4242" not in str(refused.value)
     assert json.loads(path.read_text())["token"] == "old"
+
+
+def test_the_inbox_lock_names_computers_as_the_register_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two computers cloned from one image share a Windows name; QAF_HOST_ID tells them apart for
+    the register, and must for the inbox too. Before, the lock recorded the shared name, so the
+    second computer took the first one's process for a crashed one of its own (its number is not
+    running here) and took the inbox over: two watchers on one inbox."""
+    path = tmp_path / "watch.lock"
+    monkeypatch.setenv("QAF_HOST_ID", "QA-Server")
+    first = WatcherLock(path)
+    first.acquire()
+    record = json.loads(path.read_text())
+    assert record["host"] == "qa-server"  # as qaf register claim and the register's owner say it
+    record["pid"] = _dead_pid()  # its process is not one of this computer's
+    path.write_text(json.dumps(record))
+    monkeypatch.setenv("QAF_HOST_ID", "qa-laptop")
+    with pytest.raises(QafError) as refused:
+        WatcherLock(path, stale_after_s=600).acquire()
+    assert str(refused.value).startswith("Another watcher (on the computer 'qa-server', since ")
+    assert json.loads(path.read_text())["token"] == record["token"]
+    # On its own computer, a dead process's lock is taken over at once (a name in capitals, as a
+    # lock written before names were lower-cased holds it, is the same computer).
+    record["host"] = "QA-SERVER"
+    path.write_text(json.dumps(record))
+    monkeypatch.setenv("QAF_HOST_ID", "qa-server")
+    with WatcherLock(path, stale_after_s=600) as lock:
+        assert lock.held
 
 
 def test_half_written_lock_file_is_not_stolen_until_old(tmp_path: Path) -> None:
@@ -746,3 +780,28 @@ def test_files_that_fail_together_are_tried_one_by_one(tmp_path: Path) -> None:
     with harness.running():
         assert wait_for(lambda: harness.count() >= len(names))
     assert sorted(harness.processed) == names  # nothing lost to the failed hand-over
+
+
+def test_status_says_which_computer_is_watching_the_inbox(tmp_path: Path) -> None:
+    """Before a second computer starts a watcher, qaf status tells its user where the inbox is
+    already watched from (before: nothing, until the second watcher was refused)."""
+    from click.testing import CliRunner
+
+    from qaf_docs.cli import cli
+    from qaf_docs.inbox.ingest import WATCH_LOCK
+    from qaf_docs.workspace import init_workspace
+
+    ws = init_workspace(tmp_path / "ws")
+
+    def watcher_line() -> str:
+        result = CliRunner().invoke(cli, ["status", "--workspace", str(ws.root)])
+        assert result.exit_code == 0, result.output
+        return "".join(line for line in result.output.splitlines() if "watcher:" in line)
+
+    assert watcher_line() == ""
+    _write_lock(ws.inbox / WATCH_LOCK, pid=4242, host="qa-server", age_s=30)
+    assert watcher_line().strip().startswith("watcher:   on the computer 'qa-server', since ")
+    _write_lock(ws.inbox / WATCH_LOCK, pid=4242, host="qa-server", age_s=3600)
+    line = watcher_line()
+    assert "none running (its lock, on the computer 'qa-server'" in line
+    assert "no heartbeat for 60 minutes; the next one takes it over)" in line

@@ -20,6 +20,7 @@ from qaf_docs.case_ids import case_key
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, CaseType, id_sort_key
 from qaf_docs.cases.manifest_changes import refresh_manifest
+from qaf_docs.cases.manifest_copy import rewrite_lost_manifest
 from qaf_docs.cases.own_team import may_audit, team_rule_notes
 from qaf_docs.cases.plan import RoundSpec
 from qaf_docs.cases.roster import Auditor, fold_name
@@ -114,6 +115,9 @@ def update_manifest(ws: Workspace, register: Register, round_id: str) -> list[st
     """Rewrite the round's manifest from the register; say so if it is open elsewhere, or kept
     outside ``outbox/samples``. A round with no manifest (drawn before qaf wrote them) has none
     to update: the register holds it."""
+    rewritten = rewrite_lost_manifest(ws, register, round_id)  # with every change, already
+    if rewritten:
+        return [rewritten]
     path = manifest_path(ws, round_id)
     if path is None:
         return []

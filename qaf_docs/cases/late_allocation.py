@@ -22,6 +22,7 @@ from qaf_docs.cases.case import Case
 from qaf_docs.cases.changes import round_spec_of, update_manifest, who_and_why
 from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import how_drawn, read_manifest_record
+from qaf_docs.cases.manifest_copy import rewrite_lost_manifest
 from qaf_docs.cases.own_team import team_rule_notes
 from qaf_docs.cases.rounds import history, read_cases, workspace_roster
 from qaf_docs.dates import due_after
@@ -43,6 +44,7 @@ class LateAllocation:
 def drawn_without_auditor(ws: Workspace, register: Register, round_id: str) -> list[str]:
     """The case ids round ``round_id`` drew at random that have no audit in it yet."""
     path = ws.samples / f"{round_id}.xlsx"
+    rewrite_lost_manifest(ws, register, round_id)  # a lost one, from the register's copy
     if not path.is_file():
         raise SamplingError(
             f"The manifest of round {round_id} is not in {ws.samples}: the cases the round drew "

@@ -32,7 +32,7 @@ from qaf_docs.records import NewAudit
 from qaf_docs.register.location import open_register
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import atomic_write
-from qaf_docs.workspace import ROSTER_EXAMPLE, Workspace, frameworks_of
+from qaf_docs.workspace import ROSTER_EXAMPLE, Settings, Workspace, frameworks_of
 
 ROSTER_NAMES = ("roster.xlsx", "roster.csv")
 
@@ -345,6 +345,7 @@ def draw(
             round_id,
             plan.warnings,
         )
+        _keep_manifest(ws, settings, round_id, manifest, plan.warnings)
         kept = keep_roster(ws, roster_path)  # a note for the QA lead, not the manifest's
         if kept:
             plan.warnings.append(kept)
@@ -394,6 +395,20 @@ def _write_manifest_somewhere(
         f"{fallback} instead. Round {round_id} is recorded: do not draw it again."
     )
     return fallback
+
+
+def _keep_manifest(
+    ws: Workspace, settings: Settings, round_id: str, manifest: Path, said: list[str]
+) -> None:
+    """Keep the manifest in the register, so a lost one is written again (``manifest_copy``)."""
+    try:
+        with open_register(ws, settings) as register:
+            register.keep_manifest(round_id, manifest.read_bytes())
+    except (OSError, QafError) as e:
+        said.append(
+            f"The manifest could not be kept in the register ({plain_reason(e)}): keep a copy of "
+            f"{manifest.name}, as qaf cannot write it again if it is lost."
+        )
 
 
 def verify(ws: Workspace, manifest: Path, caselist: Path, roster: Path | None) -> VerifyResult:

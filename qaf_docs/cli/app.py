@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from qaf_docs import __version__
+from qaf_docs import __version__, clock
 from qaf_docs.case_ids import typed_id_refusal
 from qaf_docs.cli.exits import CLOSED_PIPE, INTERRUPTED
 from qaf_docs.errors import QafError, os_error_advice, unknown_round
@@ -146,6 +146,9 @@ def cli(verbose: bool) -> None:
         \b
         qaf demo --workspace demo
     """
+    ctx = click.get_current_context()
+    if ctx.invoked_subcommand != "watch":  # one command, one day (qaf watch: one per file)
+        ctx.with_resource(clock.one_day())
     if verbose:  # progress as it happens: the time of each step helps
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S"

@@ -250,6 +250,8 @@ def status(workspace: Path | None, as_json: bool) -> None:
         qaf status
     """
     from qaf_docs.cli.lifecycle import plan_for
+    from qaf_docs.inbox.ingest import WATCH_LOCK
+    from qaf_docs.inbox.lock import WatcherLock
     from qaf_docs.inbox.notes import NOTE_SUFFIX
     from qaf_docs.inbox.readiness import folders_with_files, scan
     from qaf_docs.outcomes.waiting import waiting as case_notes_waiting
@@ -313,6 +315,9 @@ def status(workspace: Path | None, as_json: bool) -> None:
     click.echo(f"Workspace {ws.root}")
     click.echo(f"  register:  {register.where} ({kind})")
     click.echo(f"  inbox:     {waiting} file(s) waiting")
+    held = WatcherLock(ws.inbox / WATCH_LOCK).who_holds()
+    if held:  # which computer's qaf watch (or ingest, backup, move) works on the inbox
+        click.echo(f"  watcher:   {held}")
     for line in _folder_lines(ws):
         click.echo(f"  {line}")
     click.echo(f"  processed: {processed} file(s) in outbox/processed")

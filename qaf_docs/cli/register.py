@@ -61,6 +61,7 @@ def move(workspace: Path | None, target: str) -> None:
         record_workspace_owner,
         register_location,
     )
+    from qaf_docs.register.move_targets import open_source, open_target
     from qaf_docs.register.moving import (
         check_empty,
         left_by_a_stopped_move,
@@ -85,11 +86,18 @@ def move(workspace: Path | None, target: str) -> None:
     def reopen() -> Register:
         return Register.open(to, workspace_id=settings.workspace_id)
 
+    def as_it_is() -> Register:  # this workspace's register there already; nothing is created
+        return Register.open(to, workspace_id=settings.workspace_id, refuse_blank="empty")
+
+    here = describe_location(current)
+    there = as_it_is if isinstance(to, str) or to.exists() else None
     # No watcher may record anything while the register moves (and the old one is write-locked).
     with (
         WatcherLock(ws.inbox / WATCH_LOCK, log=log),
-        open_register(ws, settings, network_ok=True) as source,
-        reopen() as new,
+        open_source(
+            lambda: open_register(ws, settings, network_ok=True), there, current=here, to=setting
+        ) as source,
+        open_target(reopen, to=to, current=here) as new,
     ):
         check_empty(new)
         click.echo(f"Copying {source.where} to {new.where}…")
@@ -135,9 +143,9 @@ def claim(workspace: Path | None) -> None:
         \b
         qaf register claim
     """
+    from qaf_docs.computer import this_computer
     from qaf_docs.register.location import claim_workspace_register, describe_location
     from qaf_docs.register.location import register_location as where
-    from qaf_docs.register.ownership import this_computer
 
     ws = workspace_at(workspace)
     previous = claim_workspace_register(ws)

@@ -112,6 +112,16 @@ class BulkIngestor(Ingestor):
         Once ``stop()`` is true (Ctrl+C in ``qaf watch``) no further file is started: those
         decided are committed and moved, and the rest stay in the inbox untouched ("waiting").
         """
+        # One burst is received on one day: the workers' checks, the records and the pathways.
+        with clock.one_day():
+            return self._ingest_files(paths, on_file, stop)
+
+    def _ingest_files(
+        self,
+        paths: Sequence[Path],
+        on_file: Callable[[Outcome], None] | None,
+        stop: Callable[[], bool],
+    ) -> list[Outcome]:
         # The workers never open the register: they get the kept framework texts (a handful).
         kept = self.register.framework_texts()
         setup_args = (self.ws.root, self.settings, self.limits, clock.today(), kept)

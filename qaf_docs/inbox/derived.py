@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from qaf_docs.cases.manifest_copy import rewrite_lost_manifests
 from qaf_docs.errors import QafError, os_error_advice
 from qaf_docs.office.parallel import map_in_order
 from qaf_docs.outcomes.produce import produce
@@ -231,6 +232,12 @@ def bring_up_to_date(
     )
     done.written += trackers.written
     done.failed += trackers.failed
+    try:  # a round's manifest deleted or damaged: written again from the register's copy
+        for line in rewrite_lost_manifests(ws, register):
+            log.warning("%s", line)
+            done.written.append(line)
+    except (OSError, QafError) as exc:
+        done.failed.append(f"a round's manifest: {describe(exc)}")
     for line in done.failed:
         log.warning(
             "could not bring up to date %s; will try again at the next run", line.rstrip(".")

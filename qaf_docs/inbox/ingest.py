@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from qaf_docs import clock
+from qaf_docs.computer import this_computer
 from qaf_docs.errors import (
     AlreadyRecordedError,
     FileInUseError,
@@ -59,7 +60,6 @@ from qaf_docs.packs.manager_points import points_said
 from qaf_docs.records import AuditRecord, Identity
 from qaf_docs.register.connection import KEEPS
 from qaf_docs.register.location import open_register
-from qaf_docs.register.ownership import this_computer
 from qaf_docs.register.store import Register
 from qaf_docs.returns.action_tracker import read_tracker
 from qaf_docs.returns.audit_form import read_audit_form
@@ -112,7 +112,12 @@ class Ingestor:
         """Process one complete file from the inbox and return what happened to it.
 
         Raises FileInUseError when the file is held open elsewhere: it is left for a later run.
+        One file is received on one day: its checks, its record and the pathway it starts agree.
         """
+        with clock.one_day():
+            return self._process(path)
+
+    def _process(self, path: Path) -> Outcome:
         try:
             digest = sha256_file(path)
         except PermissionError as e:

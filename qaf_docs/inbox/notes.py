@@ -8,9 +8,9 @@ child.
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 
+from qaf_docs import clock
 from qaf_docs.errors import plain_reason
 from qaf_docs.findings import Finding, errors, warnings
 from qaf_docs.inbox.moves import fit_name
@@ -73,7 +73,7 @@ Audit:     {audit}
 
 
 def _now_uk() -> str:
-    return datetime.now().strftime("%d/%m/%Y %H:%M")
+    return f"{clock.now():%d/%m/%Y %H:%M}"
 
 
 def rejection_note(

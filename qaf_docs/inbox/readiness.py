@@ -293,9 +293,12 @@ class ReadinessMonitor:
 HELD_OPEN = (
     "a file open in Word or Excel",
     "left for the next run: Word or Excel has it open on someone's computer (Word's owner file, "
-    "named ~$..., is beside it in the inbox); it is read once it is closed there",
+    "named ~$..., or LibreOffice's .~lock...#, is beside it in the inbox); it is read once it is "
+    "closed there",
 )
 STILL_ARRIVING = ("a file still arriving", "left for the next run")
+
+_LIBRE_LOCK = ".~lock."
 
 #: An owner file older than this is one Word or Excel left behind when it crashed: not a sign
 #: that someone still has the file open.
@@ -303,21 +306,28 @@ OWNER_FILE_STALE_S = 8 * 3600
 
 
 def open_in_office(paths: Iterable[Path], now: float) -> set[Path]:
-    """The files among ``paths`` that Word or Excel has open: an owner file (``~$…``) sits beside
-    them. Office names it by the file's name with its first two characters replaced (fewer for a
-    short name): "QA2611-0002.docx" is open while "~$2611-0002.docx" is there."""
+    """The files among ``paths`` that Word or Excel (or LibreOffice) has open: an owner file sits
+    beside them. Office names it by the file's name with its first two characters replaced (fewer
+    for a short name): "QA2611-0002.docx" is open while "~$2611-0002.docx" is there. LibreOffice
+    names its lock file by the whole name: ".~lock.QA2611-0002.docx#"."""
     folders = {p.parent for p in paths}
     owners: list[tuple[Path, str]] = []
+    locked: set[tuple[Path, str]] = set()
     for folder in folders:
         try:
             with os.scandir(folder) as entries:
-                owners += [
-                    (folder, entry.name[2:].lower())
-                    for entry in entries
-                    if entry.name.startswith("~$")
-                    and entry.is_file()
-                    and now - entry.stat().st_mtime < OWNER_FILE_STALE_S
-                ]
+                for entry in entries:
+                    name = entry.name
+                    office = name.startswith("~$")
+                    libre = name.startswith(_LIBRE_LOCK) and name.endswith("#")
+                    if not (office or libre) or not entry.is_file():
+                        continue
+                    if now - entry.stat().st_mtime >= OWNER_FILE_STALE_S:
+                        continue
+                    if office:
+                        owners.append((folder, name[2:].lower()))
+                    else:
+                        locked.add((folder, name[len(_LIBRE_LOCK) : -1].lower()))
         except OSError:
             continue
     return {
@@ -328,4 +338,4 @@ def open_in_office(paths: Iterable[Path], now: float) -> set[Path]:
         and "." in rest
         and path.name.lower().endswith(rest)
         and len(path.name) - len(rest) <= 2
-    }
+    } | {path for path in paths if (path.parent, path.name.lower()) in locked}

@@ -8,6 +8,7 @@ anything else means the file is damaged.
 from __future__ import annotations
 
 import lzma
+import re
 import struct
 import zipfile
 import zlib
@@ -90,6 +91,16 @@ def reading(path: Path) -> Iterator[None]:
         raise damaged(path) from exc
 
 
+#: How a saved e-mail (.eml) starts: one of its header lines.
+_MAIL_HEADER = re.compile(
+    rb"\s*(?:received|return-path|from|to|mime-version|message-id|subject|date|delivered-to|"
+    rb"x-[a-z0-9-]+):",
+    re.IGNORECASE,
+)
+
+#: How a Windows shortcut (.lnk) starts: its header size, then its class id.
+_SHORTCUT = b"L\x00\x00\x00\x01\x14\x02\x00"
+
 #: How every note qaf leaves beside a rejected file starts, and how its name ends (inbox.notes).
 _NOTE_START, _NOTE_END = b"qaf could not accept", ".rejected.txt"
 
@@ -104,6 +115,26 @@ def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
             "Delete this copy of the note: only the form or tracker itself goes in the inbox.",
             fixable=False,
         )
+    if head.startswith(_SHORTCUT):
+        return unsafe(
+            path,
+            "The file is a Windows shortcut to a form, not the form itself (made by dragging with "
+            "Alt held down, or by Create shortcut).",
+            "Copy the form itself into the inbox: right-click the form, choose Copy, then "
+            "right-click in the inbox and choose Paste.",
+            fixable=False,
+        )
+    if _start_of(path).lstrip(b"\xef\xbb\xbf\r\n ").lower().startswith(b"[internetshortcut]"):
+        return unsafe(
+            path,
+            "The file is a link to a form on the web (SharePoint, OneDrive or Teams), not the "
+            "form itself.",
+            "Open the link, download the form (in Word online: File > Save As > Download a Copy) "
+            "and drop the downloaded file in the inbox.",
+            fixable=False,
+        )
+    if _MAIL_HEADER.match(_start_of(path)):
+        return e_mail(path, "an e-mail (.eml), saved from a mail program")
     extra = ""
     if head.startswith(b"%PDF"):
         found = "a PDF"
@@ -131,6 +162,15 @@ def not_office_error(path: Path, head: bytes) -> UnsafeFileError:
     )
 
 
+def _start_of(path: Path) -> bytes:
+    """The first few dozen bytes of a refused file (more than the eight it was judged by)."""
+    try:
+        with path.open("rb") as handle:
+            return handle.read(64)
+    except OSError:
+        return b""
+
+
 def _looks_like_text(head: bytes) -> bool:
     """Whether a file's first bytes are plain text (a CSV export, a note) rather than binary."""
     try:
@@ -141,6 +181,20 @@ def _looks_like_text(head: bytes) -> bool:
         except UnicodeDecodeError:
             return False
     return bool(text.strip()) and all(c.isprintable() or c in "\r\n\t" for c in text)
+
+
+def outlook_message(path: Path | None) -> UnsafeFileError:
+    return e_mail(path, "an Outlook e-mail (.msg), dragged from Outlook into the folder")
+
+
+def e_mail(path: Path | None, what: str) -> UnsafeFileError:
+    return unsafe(
+        path,
+        f"The file is {what}, not the form attached to it.",
+        "Open the e-mail, save the attached form (right-click the attachment, choose Save As) "
+        "and drop that file in the inbox, or drag the attachment itself, not the e-mail.",
+        fixable=False,
+    )
 
 
 def macro_error(path: Path | None) -> UnsafeFileError:

@@ -51,6 +51,7 @@ from qaf_docs.office.refusals import (
     macro_error,
     not_office_error,
     not_plain,
+    outlook_message,
     protected_error,
     reading,
     suspicious,
@@ -342,6 +343,10 @@ def _drain(
             raise huge_token(path)
 
 
+#: The stream every Outlook message (.msg) has: e-mails dragged from Outlook into a folder.
+_OUTLOOK = "__properties_version1.0"
+
+
 def _ole_error(path: Path, limits: Limits) -> UnsafeFileError:
     with path.open("rb") as handle:
         data = handle.read(limits.max_file_bytes)
@@ -350,11 +355,20 @@ def _ole_error(path: Path, limits: Limits) -> UnsafeFileError:
         # The directory could not be walked: fall back to looking for the names' bytes.
         names = {
             name
-            for name in ("EncryptedPackage", "\x06DataSpaces", "WordDocument", "Workbook", "Book")
+            for name in (
+                "EncryptedPackage",
+                "\x06DataSpaces",
+                "WordDocument",
+                "Workbook",
+                "Book",
+                _OUTLOOK,
+            )
             if name.encode("utf-16-le") in data
         }
     if "EncryptedPackage" in names or "\x06DataSpaces" in names:
         return protected_error(path)
+    if _OUTLOOK in names or any(n.startswith("__substg1.0_") for n in names):
+        return outlook_message(path)
     # Saved with "Word 97-2003" or "Excel 97-2003" chosen in Save As: say which to choose instead.
     save_as = "Open it in Word or Excel, use File > Save As, choose 'Word Document (.docx)' or "
     save_as += "'Excel Workbook (.xlsx)', and drop the new copy in the inbox."

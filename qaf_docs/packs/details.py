@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from qaf_docs import clock
 from qaf_docs.records import AuditRecord, CaseFact, Identity
 from qaf_docs.workspace import Settings
 
@@ -49,7 +50,7 @@ def pack_paths(packs_dir: Path, round_id: str, audit_ref: str) -> tuple[Path, Pa
 
 def issued_at_now() -> str:
     """Return the current time as an ISO 8601 string, for the identity's issued-at."""
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    return clock.now().isoformat(timespec="seconds")
 
 
 def details_for(

@@ -68,7 +68,8 @@ class AuditBook(Connection):
                     "Windows takes the two for the same folder and files. Choose another round id."
                 )
             db.execute(
-                "INSERT INTO rounds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO rounds (round_id, kind, seed, input_sha256, rules_json, "
+                "framework_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     round_id,
                     kind,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 import time
 from datetime import datetime
@@ -29,13 +30,52 @@ SUFFIX = ".db"
 DAY_S = 24 * 3600
 
 
+# "qaf_register 2026-11-02 093000 daily.db"; a later one in the same second carries its place in
+# that second after the time ("093000-2 by hand.db"), whatever its reason. Copies named before
+# that (" daily (2).db") are still read in order.
+_NAME = re.compile(
+    r"^" + re.escape(PREFIX) + r"(?P<stamp>\d{4}-\d\d-\d\d \d{6})(?:-(?P<seq>\d+))?"
+    r" (?P<reason>.*?)(?: \((?P<old_seq>\d+)\))?" + re.escape(SUFFIX) + r"$"
+)
+
+
+def _taken(path: Path) -> tuple[str, int, str]:
+    """When a backup was taken, from its name: its second, then its place in that second."""
+    found = _NAME.match(path.name)
+    if found is None:
+        return ("", 0, path.name)
+    seq = found["seq"] or found["old_seq"] or "1"
+    return (found["stamp"], int(seq), path.name)
+
+
 def backups(folder: Path) -> list[Path]:
-    """Return the backups in ``folder``, oldest first."""
+    """Return the backups in ``folder``, oldest first (by when each was taken, not by its name:
+    two taken in one second sort as they were taken, whatever their reasons)."""
     if not folder.is_dir():
         return []
     return sorted(
-        p for p in folder.iterdir() if p.name.startswith(PREFIX) and p.name.endswith(SUFFIX)
+        (p for p in folder.iterdir() if p.name.startswith(PREFIX) and p.name.endswith(SUFFIX)),
+        key=_taken,
     )
+
+
+def _place(temp: Path, folder: Path, stamp: str, reason: str) -> Path:
+    """Give the copy at ``temp`` its name: the next place in its second, taken exclusively, so two
+    copies in one second (two processes even) never share a name or an order."""
+    while True:
+        same_second = [_taken(p)[1] for p in backups(folder) if _taken(p)[0] == stamp]
+        seq = max(same_second, default=0) + 1
+        at = "" if seq == 1 else f"-{seq}"
+        target = folder / f"{PREFIX}{stamp}{at} {reason}{SUFFIX}"
+        try:
+            os.link(temp, target)  # exclusive: fails if another copy took this place meanwhile
+        except FileExistsError:
+            continue
+        except OSError:  # a folder without hard links (some shares)
+            if target.exists():
+                continue
+            os.replace(temp, target)
+        return target
 
 
 def back_up(register_path: Path, folder: Path, *, reason: str, keep: int) -> Path:
@@ -48,12 +88,7 @@ def back_up(register_path: Path, folder: Path, *, reason: str, keep: int) -> Pat
         raise RegisterError(f"There is no register at {register_path} to back up.")
     folder.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now().strftime("%Y-%m-%d %H%M%S")
-    target = folder / f"{PREFIX}{stamp} {reason}{SUFFIX}"
-    counter = 2
-    while target.exists():
-        target = folder / f"{PREFIX}{stamp} {reason} ({counter}){SUFFIX}"
-        counter += 1
-    temp = folder / f".{target.stem}.{os.getpid()}-{os.urandom(4).hex()}.tmp{SUFFIX}"
+    temp = folder / f".{PREFIX}{stamp} {reason}.{os.getpid()}-{os.urandom(4).hex()}.tmp{SUFFIX}"
     try:
         source = sqlite3.connect(f"{register_path.as_uri()}?mode=ro", uri=True, timeout=30)
     except sqlite3.Error as e:
@@ -64,7 +99,7 @@ def back_up(register_path: Path, folder: Path, *, reason: str, keep: int) -> Pat
             source.backup(copy)
         finally:
             copy.close()
-        os.replace(temp, target)
+        target = _place(temp, folder, stamp, reason)
     except sqlite3.Error as e:
         raise _not_written(e, register_path, folder) from e
     finally:

@@ -7,6 +7,7 @@ part can still be re-drawn and checked.
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Collection, Sequence
 from datetime import date
@@ -57,6 +58,21 @@ class ChangeBook(Connection):
             "rules": json.loads(r["rules_json"] or "{}"),
             "framework_id": r["framework_id"],
         }
+
+    def keep_manifest(self, round_id: str, content: bytes) -> None:
+        """Keep the round's manifest as ``qaf sample`` wrote it, to write it again if it is lost."""
+        with self.transaction(counted=False) as db:
+            db.execute(
+                "UPDATE rounds SET manifest = ? WHERE round_id = ?",
+                (base64.b64encode(content).decode("ascii"), round_id),
+            )
+
+    def kept_manifest(self, round_id: str) -> bytes | None:
+        """The round's manifest as first written (None for a round drawn before qaf kept them)."""
+        row = self._db.execute(
+            "SELECT manifest FROM rounds WHERE round_id = ?", (round_id,)
+        ).fetchone()
+        return base64.b64decode(str(row[0])) if row and row[0] else None
 
     def round_ids(self) -> list[str]:
         """Return every round's id, oldest first."""

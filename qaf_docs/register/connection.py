@@ -19,7 +19,12 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from qaf_docs.errors import RegisterError, RegisterUnavailableError, RegisterUnreachableError
+from qaf_docs.errors import (
+    RegisterError,
+    RegisterMovedError,
+    RegisterUnavailableError,
+    RegisterUnreachableError,
+)
 from qaf_docs.register.addresses import scrub
 from qaf_docs.register.dialect import Db, database_errors
 
@@ -27,12 +32,14 @@ from qaf_docs.register.dialect import Db, database_errors
 MOVED_KEY = "moved_to"
 
 
-def moved_error(where: str, moved_to: str) -> RegisterError:
+def moved_error(where: str, moved_to: str) -> RegisterMovedError:
     """The refusal of a register ``qaf register move`` left behind as a backup."""
-    return RegisterError(
+    return RegisterMovedError(
         f"The register ({where}) was moved to {moved_to} and is kept only as a backup: set "
         f'register = "{moved_to}" in qaf.toml (qaf register move does this). Nothing is recorded '
-        "in the old one."
+        "in the old one.",
+        where=where,
+        moved_to=moved_to,
     )
 
 

@@ -26,9 +26,10 @@ import json
 import os
 from pathlib import Path
 
+from qaf_docs.computer import this_computer
 from qaf_docs.errors import RegisterError, SettingsError
 from qaf_docs.register.addresses import is_postgres_url, redact_url, url_has_password
-from qaf_docs.register.ownership import TEAM_ADVICE, this_computer
+from qaf_docs.register.ownership import TEAM_ADVICE
 from qaf_docs.register.presence import blank_server_refusal, check_sqlite_register, mark_created
 from qaf_docs.register.store import Register, refuse_network_path
 from qaf_docs.workspace import Settings, Workspace

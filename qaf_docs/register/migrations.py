@@ -406,6 +406,12 @@ def _instant(text: object) -> datetime | None:
     return when if when.tzinfo is not None else None
 
 
+def _m24_round_manifests(db: Db) -> None:
+    # Each round's manifest as qaf sample wrote it, so one deleted or damaged is written again
+    # (with the round's changes since) from the register, as every derived file is.
+    _add_column(db, "rounds", "manifest", "TEXT")
+
+
 MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("initial schema", _m1_initial),
     ("keep each rejection's note", _m2_rejection_notes),
@@ -430,4 +436,5 @@ MIGRATIONS: list[tuple[str, Callable[[Db], None]]] = [
     ("the framework text forms recorded at 18 were read against", _m21_form_framework_at_18),
     ("case notes for actions reopened", _m22_reopened_notes),
     ("what each person was reminded of, and when", _m23_reminders_sent),
+    ("each round's manifest, to write it again if it is lost", _m24_round_manifests),
 ]

@@ -9,9 +9,7 @@ written. Everything here reads first and writes only what is missing, under the 
 
 from __future__ import annotations
 
-import os
-import socket
-
+from qaf_docs.computer import this_computer
 from qaf_docs.errors import RegisterError
 from qaf_docs.register.connection import MOVED_KEY, Connection, moved_error
 from qaf_docs.register.dialect import Db, upsert
@@ -22,12 +20,6 @@ OWNER_KEY = "owner_host"
 LOCAL_KEYS = frozenset({OWNER_KEY, MOVED_KEY})
 
 TEAM_ADVICE = "move the team to PostgreSQL (README: A team register on PostgreSQL)"
-
-
-def this_computer() -> str:
-    """This computer's name as registers record it (``QAF_HOST_ID`` overrides, e.g. in tests)."""
-    chosen = os.environ.get("QAF_HOST_ID", "").strip() or socket.gethostname()
-    return chosen.strip().lower() or "unknown"
 
 
 def _meta(db: Db, key: str) -> str | None:

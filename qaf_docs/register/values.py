@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
+from qaf_docs import clock
 from qaf_docs.case_ids import case_key
 from qaf_docs.records import TrackerRow
 from qaf_docs.register.dialect import Db, Row
@@ -25,7 +26,8 @@ def date_or_none(s: str | None) -> date | None:
 
 
 def now_iso() -> str:
-    return datetime.now().astimezone().isoformat(timespec="seconds")
+    """This moment as the register stamps it (on ``clock.today()``'s day)."""
+    return clock.now().isoformat(timespec="seconds")
 
 
 def case_spellings(db: Db) -> dict[str, str]:
