@@ -22,6 +22,7 @@ from qaf_docs.frameworks.base import NOT_APPLICABLE_SPELLINGS, fold_grade
 from qaf_docs.office import field_names as tags
 from qaf_docs.office import form_fields as ff
 from qaf_docs.office.content_controls import W_NS
+from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
@@ -78,6 +79,7 @@ def labelled_value(root: etree._Element, labels: set[str] = _CASE_LABELS) -> str
     return None
 
 
+@gc_paused()  # a read makes no reference cycles, but enough objects to set the collector off
 def read_audit_form(
     source: Path | Package, framework: Framework, limits: Limits = DEFAULT_LIMITS
 ) -> AuditForm:
