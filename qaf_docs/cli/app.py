@@ -146,9 +146,9 @@ def cli(verbose: bool) -> None:
         \b
         qaf demo --workspace demo
     """
-    ctx = click.get_current_context()
-    if ctx.invoked_subcommand != "watch":  # one command, one day (qaf watch: one per file)
-        ctx.with_resource(clock.one_day())
+    ctx = click.get_current_context(silent=True)  # None when called as a plain function
+    if ctx is not None and ctx.invoked_subcommand != "watch":  # one command, one day
+        ctx.with_resource(clock.one_day())  # (qaf watch: one day per file)
     if verbose:  # progress as it happens: the time of each step helps
         logging.basicConfig(
             level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", datefmt="%H:%M:%S"
