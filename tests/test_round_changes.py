@@ -375,7 +375,7 @@ def test_a_manifest_open_in_excel_does_not_lose_the_change(
     def locked(path: Path, *args: object, **kwargs: object) -> None:
         raise PermissionError(f"{path} is open in another program")
 
-    monkeypatch.setattr(library, "refresh_manifest", locked)
+    monkeypatch.setattr(library, "refresh_from_register", locked)
     result = run(ws, "round", "cancel", first.round_id, "--audit", first.audit_ref,
                  "--by", "Sam Lead", "--reason", "duplicate referral")  # fmt: skip
     assert result.exit_code == 0, result.output

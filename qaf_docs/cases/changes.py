@@ -19,8 +19,7 @@ from pathlib import Path
 from qaf_docs.case_ids import case_key
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, CaseType, id_sort_key
-from qaf_docs.cases.manifest_changes import refresh_manifest
-from qaf_docs.cases.manifest_copy import rewrite_lost_manifest
+from qaf_docs.cases.manifest_copy import refresh_from_register, rewrite_lost_manifest
 from qaf_docs.cases.own_team import may_audit, team_rule_notes
 from qaf_docs.cases.plan import RoundSpec
 from qaf_docs.cases.roster import Auditor, fold_name
@@ -122,13 +121,7 @@ def update_manifest(ws: Workspace, register: Register, round_id: str) -> list[st
     if path is None:
         return []
     try:
-        refresh_manifest(
-            path,
-            register.audits(round_id=round_id),
-            register.audit_origins(round_id),
-            register.round_changes(round_id),
-            kind=str((register.round_row(round_id) or {}).get("kind") or ""),
-        )
+        refresh_from_register(path, register, round_id)
     except OSError:  # open in Excel on Windows: the register has the change, the sheet can wait
         return [
             f"The change is recorded, but the manifest {path.name} could not be updated (is it "

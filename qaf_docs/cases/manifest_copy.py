@@ -20,6 +20,17 @@ from qaf_docs.safe_output import atomic_write
 from qaf_docs.workspace import Workspace
 
 
+def refresh_from_register(path: Path, register: Register, round_id: str) -> None:
+    """Bring the manifest at ``path`` up to date with the round's audits and changes."""
+    refresh_manifest(
+        path,
+        register.audits(round_id=round_id),
+        register.audit_origins(round_id),
+        register.round_changes(round_id),
+        kind=str((register.round_row(round_id) or {}).get("kind") or ""),
+    )
+
+
 def manifest_intact(path: Path) -> bool:
     """Whether ``path`` is there and is a workbook at all (a quick look: its zip directory)."""
     try:
@@ -44,13 +55,7 @@ def rewrite_lost_manifest(ws: Workspace, register: Register, round_id: str) -> s
         os.replace(path, aside)
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write(path, lambda tmp: tmp.write_bytes(kept))
-    refresh_manifest(
-        path,
-        register.audits(round_id=round_id),
-        register.audit_origins(round_id),
-        register.round_changes(round_id),
-        kind=str((register.round_row(round_id) or {}).get("kind") or ""),
-    )
+    refresh_from_register(path, register, round_id)
     if damaged:
         return (
             f"The manifest of round {round_id} could not be opened, so it was written again from "
