@@ -43,6 +43,17 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
             "Explore whether service user feedback has been given for the case.",
             "When agreeing a grade focus on the impact of the casework on the outcomes for the child.",
             "Audit Action Plan - ",
+            # Guidance, Grading, and the guidance's SMART questions: printed in the tool.
+            "Grading the case is done in partnership with the social worker during the live audit.",
+            "Where agreement on the grade cannot be reached seek advice from the Quality Assurance Team.",
+            "Are they clearly identifiable or are they vague?",
+            "If your goals are not measurable, how will you know when you've achieved them?",
+            "Do you have the necessary resources to achieve them?",
+            "Are they achievable given the limited time and resources you have?",
+            "Can you say what needs to be done, by whom, and by what time?",
+            "Actions timescales should not be 'ASAP'",
+            # 'What Good Looks Like', Supervision & Management Oversight: the element's description.
+            "oversight and supervision on cases is effective and timely with clearly recorded rationale for",
         ],
     ),
     "collaborative-audit": (
