@@ -85,6 +85,8 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
     "tier-one-manager-audit": (
         "000",
         [
+            # Section 4: the tool is to direct an audit alongside the worker at their desk.
+            "alongside the Social Worker at their desk so that the manager and the worker can review the work in collaboration, as directed within the audit tool",
             "chronologies are checked for gaps and trends",
             "objectives are met against the current Plan objectives",
             "there is an appropriate exit plan in place",
@@ -99,6 +101,9 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
     "independent-cycle-audit": (
         "002",
         [
+            # Principles and Purpose of QA: all five, as written.
+            "our approach to quality assurance will be positive looking at informing and encouraging improvement",
+            "our quality assurance framework is designed to be about promoting reflective practice and shared learning",
             "triangulated with feedback from children and families in relation to impact and outcomes",
             "What did children, young people and their families think and feel about it?",
             "What did the frontline services think and feel about it?",
@@ -114,6 +119,8 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
     "multi-agency-audit": (
         "001",
         [
+            # Section 4.2, terms of reference.
+            "Ensure that needs arising from equality and diversity issues for children and their families are taken into account",
             # Section 3.3: the three questions to service users.
             "Did I listen to you and take account of your views?",
             "Did I treat you with respect?",
