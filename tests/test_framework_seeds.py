@@ -59,6 +59,11 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
     "collaborative-audit": (
         "003",
         [
+            # Collaborative Case Audit, Auditors, and the collaborative meeting: printed in the tool.
+            "Check on the allocation list/MOSAIC to confirm the allocated practitioner has not changed",
+            "the Conference Reviewing Officer should also be engaged in the discussion",
+            "including reviewing the chronology, case summary and Covid-19 RAG rating, if applicable",
+            "In the collaborative meeting (recommended to be up to 60 minutes)",
             # The five audit tools' indicators.
             "No evidence of child's voice",
             "Jargon free",
