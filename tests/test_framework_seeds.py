@@ -64,6 +64,10 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
             "the Conference Reviewing Officer should also be engaged in the discussion",
             "including reviewing the chronology, case summary and Covid-19 RAG rating, if applicable",
             "In the collaborative meeting (recommended to be up to 60 minutes)",
+            # Moderators: printed in the tool's moderation section.
+            "to arrange a suitable time and place to undertake the moderation alongside them",
+            "Moderation is a participative learning process giving an opportunity for each professional involved to reflect and receive feedback.",
+            "Moderators will complete the moderation by the end of each calendar month",
             # The five audit tools' indicators.
             "No evidence of child's voice",
             "Jargon free",
