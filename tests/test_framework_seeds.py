@@ -52,6 +52,9 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
             "Are they achievable given the limited time and resources you have?",
             "Can you say what needs to be done, by whom, and by what time?",
             "Actions timescales should not be 'ASAP'",
+            # Guidance, Post audit meeting.
+            "Immediate actions arising from audit completed by the responsible manager within 5 working days.",
+            "actions agreed with timescales for completion within 1 month",
             # 'What Good Looks Like', Supervision & Management Oversight: the element's description.
             "oversight and supervision on cases is effective and timely with clearly recorded rationale for",
         ],
@@ -68,6 +71,9 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
             "to arrange a suitable time and place to undertake the moderation alongside them",
             "Moderation is a participative learning process giving an opportunity for each professional involved to reflect and receive feedback.",
             "Moderators will complete the moderation by the end of each calendar month",
+            # Key Area 4 Review and Supervision: printed in the tool's guidance.
+            "managers will be expected to monitor the progress of this via supervision",
+            "Audit discussion should be included in each supervision until the actions have been completed and signed off by the manager.",
             # The five audit tools' indicators.
             "No evidence of child's voice",
             "Jargon free",
