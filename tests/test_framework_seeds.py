@@ -54,6 +54,7 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
             "Actions timescales should not be 'ASAP'",
             # Guidance, Post audit meeting.
             "Immediate actions arising from audit completed by the responsible manager within 5 working days.",
+            "Key worker checks and updates case file on Mosaic prior to the audit meeting.",
             "actions agreed with timescales for completion within 1 month",
             # 'What Good Looks Like', Supervision & Management Oversight: the element's description.
             "oversight and supervision on cases is effective and timely with clearly recorded rationale for",
@@ -136,6 +137,7 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
         [
             # Section 4.2, terms of reference.
             "Ensure that needs arising from equality and diversity issues for children and their families are taken into account",
+            "It is best practice for an audit to be led by someone other than the manager for the area under consideration.",
             # Section 3.3: the three questions to service users.
             "Did I listen to you and take account of your views?",
             "Did I treat you with respect?",
