@@ -258,6 +258,13 @@ def build_audit_tool(path: Path) -> None:
     _para(doc, "{%p if grade_note %}")
     _para(doc, "{{ grade_note }}", style="List Bullet")
     _para(doc, "{%p endif %}")
+    # What the council's own framework tells its auditors, in its words.
+    _para(doc, "{%p if guidance %}")
+    doc.add_heading("The framework's guidance", level=2)
+    _para(doc, "{%p for line in guidance %}")
+    _para(doc, "{{ line }}", style="List Bullet")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if descriptors %}")
     doc.add_heading("What each grade means", level=2)

@@ -70,6 +70,12 @@ def test_every_preset_prints_its_own_parts_and_nothing_stray(tmp_path: Path, pre
         assert indicator_field(d.key, count + 1) not in tags
     for grade, descriptor in framework.scale.descriptors.items():
         assert descriptor in text, grade
+    # The council's own guidance to its auditors is printed, in its words (before, the preset held
+    # it and no auditor ever saw it).
+    assert framework.guidance
+    assert "The framework's guidance" in text
+    for line in framework.guidance:
+        assert line in text, line
     if framework.audit_period:
         assert "Period covered" in text
     for name in framework.sections.enabled():

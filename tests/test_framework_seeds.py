@@ -43,11 +43,38 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
             "Explore whether service user feedback has been given for the case.",
             "When agreeing a grade focus on the impact of the casework on the outcomes for the child.",
             "Audit Action Plan - ",
+            # Guidance, Grading, and the guidance's SMART questions: printed in the tool.
+            "Grading the case is done in partnership with the social worker during the live audit.",
+            "Where agreement on the grade cannot be reached seek advice from the Quality Assurance Team.",
+            "Are they clearly identifiable or are they vague?",
+            "If your goals are not measurable, how will you know when you've achieved them?",
+            "Do you have the necessary resources to achieve them?",
+            "Are they achievable given the limited time and resources you have?",
+            "Can you say what needs to be done, by whom, and by what time?",
+            "Actions timescales should not be 'ASAP'",
+            # Guidance, Post audit meeting.
+            "Immediate actions arising from audit completed by the responsible manager within 5 working days.",
+            "Key worker checks and updates case file on Mosaic prior to the audit meeting.",
+            "actions agreed with timescales for completion within 1 month",
+            # 'What Good Looks Like', Supervision & Management Oversight: the element's description.
+            "oversight and supervision on cases is effective and timely with clearly recorded rationale for",
         ],
     ),
     "collaborative-audit": (
         "003",
         [
+            # Collaborative Case Audit, Auditors, and the collaborative meeting: printed in the tool.
+            "Check on the allocation list/MOSAIC to confirm the allocated practitioner has not changed",
+            "the Conference Reviewing Officer should also be engaged in the discussion",
+            "including reviewing the chronology, case summary and Covid-19 RAG rating, if applicable",
+            "In the collaborative meeting (recommended to be up to 60 minutes)",
+            # Moderators: printed in the tool's moderation section.
+            "to arrange a suitable time and place to undertake the moderation alongside them",
+            "Moderation is a participative learning process giving an opportunity for each professional involved to reflect and receive feedback.",
+            "Moderators will complete the moderation by the end of each calendar month",
+            # Key Area 4 Review and Supervision: printed in the tool's guidance.
+            "managers will be expected to monitor the progress of this via supervision",
+            "Audit discussion should be included in each supervision until the actions have been completed and signed off by the manager.",
             # The five audit tools' indicators.
             "No evidence of child's voice",
             "Jargon free",
@@ -74,6 +101,8 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
     "tier-one-manager-audit": (
         "000",
         [
+            # Section 4: the tool is to direct an audit alongside the worker at their desk.
+            "alongside the Social Worker at their desk so that the manager and the worker can review the work in collaboration, as directed within the audit tool",
             "chronologies are checked for gaps and trends",
             "objectives are met against the current Plan objectives",
             "there is an appropriate exit plan in place",
@@ -88,6 +117,9 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
     "independent-cycle-audit": (
         "002",
         [
+            # Principles and Purpose of QA: all five, as written.
+            "our approach to quality assurance will be positive looking at informing and encouraging improvement",
+            "our quality assurance framework is designed to be about promoting reflective practice and shared learning",
             "triangulated with feedback from children and families in relation to impact and outcomes",
             "What did children, young people and their families think and feel about it?",
             "What did the frontline services think and feel about it?",
@@ -103,6 +135,9 @@ QUOTES: dict[str, tuple[str, list[str]]] = {
     "multi-agency-audit": (
         "001",
         [
+            # Section 4.2, terms of reference.
+            "Ensure that needs arising from equality and diversity issues for children and their families are taken into account",
+            "It is best practice for an audit to be led by someone other than the manager for the area under consideration.",
             # Section 3.3: the three questions to service users.
             "Did I listen to you and take account of your views?",
             "Did I treat you with respect?",

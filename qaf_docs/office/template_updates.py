@@ -140,6 +140,8 @@ _NAMES: dict[str, dict[str, str]] = {
         "limit (yours prints 'within an agreed number of working days')",
         "grade_note": "where the grades come from when the framework sets none of its own",
         "if:grade_note": "where the grades come from when the framework sets none of its own",
+        "guidance": "the framework's guidance to auditors, in its words",
+        "if:guidance": "the framework's guidance to auditors, in its words",
         "descriptors": "What each grade means",
         "concern_roles": "who an immediate safeguarding concern goes to",
         "previous": "the earlier audit's grades and actions on a re-audit",

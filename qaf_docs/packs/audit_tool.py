@@ -216,6 +216,7 @@ def framework_context(framework: Framework) -> dict[str, Any]:
         "audit_period": (period.wording or f"The last {period.months} months") if period else "",
         "descriptors": parts.descriptors(framework),
         "grade_note": framework.scale.note,
+        "guidance": framework.guidance,
         "text_sections": parts.text_sections(framework),
         "missing_history": parts.missing_history(framework),
         "moderation": parts.moderation(framework),
