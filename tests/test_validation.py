@@ -70,6 +70,32 @@ RULES: list[tuple[str, Breaker, str, str]] = [
         "Action row 1: due date",
         "more than 28 days after the audit",
     ),
+    (
+        "action_needs_owner",
+        # The owner not agreed yet when the form went back: nobody to do it, nobody to remind.
+        lambda f, fw: f.text("qaf_action_1_owner", "TBC"),
+        "Action row 1: owner",
+        "'TBC' does not name anyone",
+    ),
+    (
+        "action_needs_owner",
+        lambda f, fw: f.text("qaf_action_2_owner", "N/A"),
+        "Action row 2: owner",
+        "'N/A' does not name anyone",
+    ),
+    (
+        "rationale_for_every_grade",
+        lambda f, fw: f.text(f"qaf_rationale_{fw.domains[1].key}", "-"),
+        "Planning: rationale",
+        "has no rationale (only '-' is typed in the box)",
+    ),
+    (
+        "rationale_for_every_grade",
+        # Pasted from an e-mail: a zero-width space and a line break, nothing to read.
+        lambda f, fw: f.text("qaf_overall_rationale", "\u200b\n"),
+        "Overall rationale",
+        "has no rationale (the box holds only spaces or a hidden character",
+    ),
 ]
 
 
@@ -241,4 +267,17 @@ def test_a_due_date_typed_as_by_a_date_is_that_date(
     complete_form(path, framework).text("qaf_action_1_due", typed.format(f"{due:%d/%m/%Y}")).save()
     form = read_audit_form(path, framework)
     assert form.actions[0].due_on == due
+    assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
+@pytest.mark.parametrize(
+    "owner", ["jane.smith@council.gov.uk", "Team manager", "SW (Ann)", "Ann - TBC with TM", "IRO"]
+)
+def test_an_owner_named_any_way_is_accepted(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, owner: str
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).text("qaf_action_1_owner", owner).save()
+    form = read_audit_form(path, framework)
+    assert form.actions[0].owner == owner
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []

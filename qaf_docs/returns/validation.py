@@ -9,6 +9,7 @@ from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
 from qaf_docs.returns.audit_form import as_due_date
+from qaf_docs.returns.placeholders import names_nobody, says_nothing
 from qaf_docs.workspace import ValidationRules
 
 VAGUE_DATES = (
@@ -38,14 +39,14 @@ def validate(
         # "Not applicable" is an answer, not a grade: it needs no rationale.
         if (
             framework.scale.is_grade(d.grade)
-            and not d.rationale
+            and says_nothing(d.rationale)
             and rules.rationale_for_every_grade
         ):
             found.append(
                 Finding(
                     "error",
                     f"{d.title}: rationale",
-                    f"the grade '{d.grade}' has no rationale",
+                    f"the grade '{d.grade}' has no rationale{_only(d.rationale)}",
                     "Explain the grade with reference to evidence on the file.",
                 )
             )
@@ -54,12 +55,17 @@ def validate(
             found.append(
                 Finding("error", "Overall grade", "no overall grade chosen", "Choose a grade.")
             )
-    elif form.overall_grade and not form.overall_rationale and rules.rationale_for_every_grade:
+    elif (
+        form.overall_grade
+        and says_nothing(form.overall_rationale)
+        and rules.rationale_for_every_grade
+    ):
         found.append(
             Finding(
                 "error",
                 "Overall rationale",
-                f"the overall grade '{form.overall_grade}' has no rationale",
+                f"the overall grade '{form.overall_grade}' has no rationale"
+                f"{_only(form.overall_rationale)}",
                 "Summarise why the case was graded this way.",
             )
         )
@@ -134,6 +140,16 @@ def _action_findings(
                     "error", f"{where}: owner", "no owner named", "Name the person responsible."
                 )
             )
+        elif names_nobody(a.owner) and rules.action_needs_owner:
+            found.append(
+                Finding(
+                    "error",
+                    f"{where}: owner",
+                    f"'{a.owner}' does not name anyone (a SMART action names who will do it)",
+                    "Type the name or role of the person responsible, e.g. 'Team manager'; "
+                    "agree it with the team before sending the form back.",
+                )
+            )
         if not rules.action_needs_concrete_due_date:
             continue
         if not a.due_text and a.due_on is None:
@@ -200,6 +216,16 @@ def _action_findings(
             )
         )
     return found
+
+
+def _only(rationale: str) -> str:
+    """What stands in a rationale box that says nothing, for the message ("" when it is empty)."""
+    if not rationale:
+        return ""
+    seen = "".join(c for c in " ".join(rationale.split()) if c.isprintable()).strip()
+    if seen:
+        return f" (only '{seen}' is typed in the box)"
+    return " (the box holds only spaces or a hidden character, often pasted from an e-mail)"
 
 
 def _why_not_a_date(typed: str) -> str:
