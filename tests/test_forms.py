@@ -81,8 +81,8 @@ def test_a_grade_that_is_not_on_the_scale_is_an_error_naming_the_domain(
 def test_a_grade_with_a_question_mark_is_not_settled_and_not_recorded(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework, box: str, where: str
 ) -> None:
-    """"Inadequate?" read as Inadequate would start the escalation pathway on a grade the auditor
-    had not decided; the form goes back naming the box."""
+    """A grade of "Inadequate?" read as Inadequate would start the escalation pathway on a grade
+    the auditor had not decided; the form goes back naming the box."""
     first = framework.domains[0]
     box = f"qaf_grade_{first.key}" if box == "domain" else box
     where = where or f"{first.title}: grade"
