@@ -281,3 +281,32 @@ def test_an_owner_named_any_way_is_accepted(
     form = read_audit_form(path, framework)
     assert form.actions[0].owner == owner
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
+@pytest.mark.parametrize(
+    "owner, due, said",
+    [
+        (
+            "",
+            "03/12/2026",
+            "only the due date (03/12/2026) is filled in; the action itself is blank",
+        ),
+        ("T. Manager", "", "only the owner (T. Manager) is filled in; the action itself is blank"),
+    ],
+)
+def test_a_row_without_its_action_is_one_finding_that_says_what_is_there(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    owner: str,
+    due: str,
+    said: str,
+) -> None:
+    """A row added to the actions table with only a date (or a name) in it: one note for the row
+    saying what is in it, not also "no owner" or "no due date" for a row that may be meant to go."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).add_action_row("", owner, due).save()
+    form = read_audit_form(path, framework)
+    found = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert [(f.where, f.message) for f in found] == [("Action row 3: action", said)]
+    assert "or, if there is no action, clear the row" in found[0].what_to_do

@@ -126,14 +126,10 @@ def _action_findings(
     for a in form.actions:
         where = f"Action row {a.row}"
         if not a.description:
-            found.append(
-                Finding(
-                    "error",
-                    f"{where}: action",
-                    "an owner or date is given but no action",
-                    "Describe the action, or clear the row.",
-                )
-            )
+            # One finding for the row: "no owner" beside it would send the auditor to fill in a
+            # row that may be meant to go (a row added, or one left after the action was cut).
+            found.append(_no_action(where, a.owner, a.due_text))
+            continue
         if not a.owner and rules.action_needs_owner:
             found.append(
                 Finding(
@@ -216,6 +212,20 @@ def _action_findings(
             )
         )
     return found
+
+
+def _no_action(where: str, owner: str, due_text: str) -> Finding:
+    given = [
+        f"the {what} ({said})" for what, said in (("owner", owner), ("due date", due_text)) if said
+    ]
+    return Finding(
+        "error",
+        f"{where}: action",
+        f"only {' and '.join(given)} {'are' if len(given) > 1 else 'is'} filled in; the action "
+        "itself is blank",
+        "Type the action in this row, with its owner and due date; or, if there is no action, "
+        "clear the row (or delete it).",
+    )
 
 
 def _only(rationale: str) -> str:
