@@ -310,3 +310,22 @@ def test_a_row_without_its_action_is_one_finding_that_says_what_is_there(
     found = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
     assert [(f.where, f.message) for f in found] == [("Action row 3: action", said)]
     assert "or, if there is no action, clear the row" in found[0].what_to_do
+
+
+def test_every_warning_says_what_to_do(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """An action due a few days before the audit and an empty Voice of the child box are kept
+    with a warning; the warning said what was odd but not what to do about it."""
+    path = pack_docx(workspace, issued[0])
+    f = complete_form(path, framework).pick_date("qaf_action_1_due", TODAY - timedelta(days=3))
+    f.text("qaf_voice_of_child", "").save()
+    form = read_audit_form(path, framework)
+    found = warnings(validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert [(w.where, bool(w.what_to_do)) for w in found] == [
+        ("Action row 1: due date", True),
+        ("Voice of the child", True),
+    ]
+    assert f"{TODAY - timedelta(days=3):%d/%m/%Y} is before the audit date" in found[0].message
+    assert "Check the date with the auditor" in found[0].what_to_do
+    assert "move it into the grey box" in found[1].what_to_do

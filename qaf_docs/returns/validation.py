@@ -82,6 +82,8 @@ def validate(
                 "warning",
                 "Voice of the child",
                 "left empty (only what is typed inside the grey box is read, not text beside it)",
+                "If the child's voice was written beside the box, ask the auditor to move it "
+                "into the grey box and send the form again.",
             )
         )
     if (
@@ -193,7 +195,12 @@ def _action_findings(
         elif a.due_on < start:
             found.append(
                 Finding(
-                    "warning", f"{where}: due date", f"{a.due_on:%d/%m/%Y} is before the audit date"
+                    "warning",
+                    f"{where}: due date",
+                    f"{a.due_on:%d/%m/%Y} is before the audit date ({start:%d/%m/%Y})",
+                    "Check the date with the auditor: an action agreed at the audit is due after "
+                    "it. If it is wrong, they can correct it in the form and send it again (the "
+                    "copy saved last is the one that counts).",
                 )
             )
     inadequate = framework.scale.inadequate
