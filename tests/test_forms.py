@@ -77,6 +77,26 @@ def test_a_grade_that_is_not_on_the_scale_is_an_error_naming_the_domain(
     assert "'Goodish' is not a grade" in finding.message
 
 
+@pytest.mark.parametrize("box, where", [("qaf_overall_grade", "Overall grade"), ("domain", None)])
+def test_a_grade_with_a_question_mark_is_not_settled_and_not_recorded(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, box: str, where: str
+) -> None:
+    """A grade of "Inadequate?" read as Inadequate would start the escalation pathway on a grade
+    the auditor had not decided; the form goes back naming the box."""
+    first = framework.domains[0]
+    box = f"qaf_grade_{first.key}" if box == "domain" else box
+    where = where or f"{first.title}: grade"
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).choose(box, "Inadequate?").save()
+    form = read_audit_form(path, framework)
+    assert (form.overall_grade if box == "qaf_overall_grade" else form.domains[0].grade) is None
+    found = [*form.findings, *validate(form, framework, ValidationRules(), received_on=TODAY)]
+    assert [(f.where, f.message) for f in errors(found)] == [
+        (where, "'Inadequate?' has a question mark: the grade is not settled")
+    ]
+    assert "Choose the grade you have decided on" in errors(found)[0].what_to_do
+
+
 @pytest.mark.parametrize("typed", ["03/12/2026", "3 Dec 2026", "3/12/26", "2026-12-03"])
 def test_dates_typed_in_uk_forms_are_read(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str

@@ -189,3 +189,33 @@ def test_a_word_in_the_immediate_column_that_says_neither_is_named(
         "'Maybe' does not say whether the action is immediate",
     )
     assert "Tick the box" in found.what_to_do
+
+
+@pytest.mark.parametrize(
+    "font, char, immediate",
+    [("Wingdings", "F0FC", True), ("Wingdings 2", "F052", True), ("Wingdings", "F0FB", False)],
+    ids=["Wingdings tick", "Wingdings 2 ticked box", "Wingdings cross"],
+)
+def test_a_tick_inserted_as_a_symbol_in_an_added_row_is_read(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    font: str,
+    char: str,
+    immediate: bool,
+) -> None:
+    """Word's Insert > Symbol writes a tick as a symbol, not as text: it was read as nothing, and
+    the action the auditor ticked as immediate was recorded as not immediate, without a word."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework, actions=1).save()
+    due = f"{TODAY + timedelta(days=2):%d/%m/%Y}"
+    _add_plain_row(path, ["2", "Visit the child at school", "Social worker", due, "", "", ""])
+    filler = FormFiller(path)
+    immediate_cell = filler.actions_table().findall(f"{W}tr")[-1].findall(f"{W}tc")[4]
+    run = immediate_cell.find(f"{W}p/{W}r")
+    run.remove(run.find(f"{W}t"))
+    etree.SubElement(run, f"{W}sym", {f"{W}font": font, f"{W}char": char})
+    filler.save()
+    form = read_audit_form(path, framework)
+    assert [a.immediate for a in form.actions] == [False, immediate]
+    assert form.findings == []

@@ -123,6 +123,7 @@ def test_an_added_actions_owner_or_due_date_merged_away_says_the_cells_are_merge
     ("action", "owner", "due", "said"),
     [
         ("Book a family group conference for the family", None, TODAY, ["no owner named"]),
+        ("Book a family group conference for the family", "TBC", TODAY, ["'TBC' does not name anyone"]),
         ("Book a family group conference for the family", "T. Manager", None, ["no due date"]),
         (
             "Book a family group conference for the family", "T. Manager", "ASAP",
@@ -130,7 +131,7 @@ def test_an_added_actions_owner_or_due_date_merged_away_says_the_cells_are_merge
         ),
         ("Review", None, None, ["'Review', the action added in the tracker, is too vague to be SMART", "no owner", "no due date"]),
     ],
-    ids=["no owner", "no due date", "ASAP", "vague, no owner, no due date"],
+    ids=["no owner", "owner TBC", "no due date", "ASAP", "vague, no owner, no due date"],
 )  # fmt: skip
 def test_an_added_action_that_is_not_smart_is_recorded_with_a_warning_naming_its_row(
     workspace: Workspace,

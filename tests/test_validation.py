@@ -70,6 +70,32 @@ RULES: list[tuple[str, Breaker, str, str]] = [
         "Action row 1: due date",
         "more than 28 days after the audit",
     ),
+    (
+        "action_needs_owner",
+        # The owner not agreed yet when the form went back: nobody to do it, nobody to remind.
+        lambda f, fw: f.text("qaf_action_1_owner", "TBC"),
+        "Action row 1: owner",
+        "'TBC' does not name anyone",
+    ),
+    (
+        "action_needs_owner",
+        lambda f, fw: f.text("qaf_action_2_owner", "N/A"),
+        "Action row 2: owner",
+        "'N/A' does not name anyone",
+    ),
+    (
+        "rationale_for_every_grade",
+        lambda f, fw: f.text(f"qaf_rationale_{fw.domains[1].key}", "-"),
+        "Planning: rationale",
+        "has no rationale (only '-' is typed in the box)",
+    ),
+    (
+        "rationale_for_every_grade",
+        # Pasted from an e-mail: a zero-width space and a line break, nothing to read.
+        lambda f, fw: f.text("qaf_overall_rationale", "\u200b\n"),
+        "Overall rationale",
+        "has no rationale (the box holds only spaces or a hidden character",
+    ),
 ]
 
 
@@ -242,3 +268,64 @@ def test_a_due_date_typed_as_by_a_date_is_that_date(
     form = read_audit_form(path, framework)
     assert form.actions[0].due_on == due
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
+@pytest.mark.parametrize(
+    "owner", ["jane.smith@council.gov.uk", "Team manager", "SW (Ann)", "Ann - TBC with TM", "IRO"]
+)
+def test_an_owner_named_any_way_is_accepted(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, owner: str
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).text("qaf_action_1_owner", owner).save()
+    form = read_audit_form(path, framework)
+    assert form.actions[0].owner == owner
+    assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
+@pytest.mark.parametrize(
+    "owner, due, said",
+    [
+        (
+            "",
+            "03/12/2026",
+            "only the due date (03/12/2026) is filled in; the action itself is blank",
+        ),
+        ("T. Manager", "", "only the owner (T. Manager) is filled in; the action itself is blank"),
+    ],
+)
+def test_a_row_without_its_action_is_one_finding_that_says_what_is_there(
+    workspace: Workspace,
+    issued: list[AuditRecord],
+    framework: Framework,
+    owner: str,
+    due: str,
+    said: str,
+) -> None:
+    """A row added to the actions table with only a date (or a name) in it: one note for the row
+    saying what is in it, not also "no owner" or "no due date" for a row that may be meant to go."""
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).add_action_row("", owner, due).save()
+    form = read_audit_form(path, framework)
+    found = errors(validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert [(f.where, f.message) for f in found] == [("Action row 3: action", said)]
+    assert "or, if there is no action, clear the row" in found[0].what_to_do
+
+
+def test_every_warning_says_what_to_do(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """An action due a few days before the audit and an empty Voice of the child box are kept
+    with a warning; the warning said what was odd but not what to do about it."""
+    path = pack_docx(workspace, issued[0])
+    f = complete_form(path, framework).pick_date("qaf_action_1_due", TODAY - timedelta(days=3))
+    f.text("qaf_voice_of_child", "").save()
+    form = read_audit_form(path, framework)
+    found = warnings(validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert [(w.where, bool(w.what_to_do)) for w in found] == [
+        ("Action row 1: due date", True),
+        ("Voice of the child", True),
+    ]
+    assert f"{TODAY - timedelta(days=3):%d/%m/%Y} is before the audit date" in found[0].message
+    assert "Check the date with the auditor" in found[0].what_to_do
+    assert "move it into the grey box" in found[1].what_to_do

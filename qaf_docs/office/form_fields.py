@@ -14,6 +14,7 @@ from typing import NamedTuple
 from lxml import etree
 
 from qaf_docs.office.content_controls import FIELD_PREFIX, PLACEHOLDERS, W14_NS, W_NS
+from qaf_docs.office.symbols import symbol
 
 _W = f"{{{W_NS}}}"
 _W14 = f"{{{W14_NS}}}"
@@ -44,8 +45,10 @@ _T, _BR, _CR, _TAB, _P = (f"{_W}{name}" for name in ("t", "br", "cr", "tab", "p"
 # of its own, not a character of the text: "12‑10‑2026", "non‑verbal" show their hyphens.
 _NB_HYPHEN = f"{_W}noBreakHyphen"
 _SHOWN = {_BR: "\n", _CR: "\n", _TAB: "\t", _NB_HYPHEN: "-"}
-_RUN_TEXT = (_T, _BR, _CR, _TAB, _NB_HYPHEN)
-_BREAKS = (_BR, _CR, _TAB, _NB_HYPHEN)
+# A tick from Insert > Symbol is an element of its own (see ``symbols``), read as the tick it shows.
+_SYM = f"{_W}sym"
+_RUN_TEXT = (_T, _BR, _CR, _TAB, _NB_HYPHEN, _SYM)
+_BREAKS = (_BR, _CR, _TAB, _NB_HYPHEN, _SYM)
 # Tracked changes Word drops on Accept All. Deleted text is ``w:delText`` (never read), but text
 # moved away with Track Changes on keeps its ``w:t`` inside ``w:moveFrom``: read, it would count
 # twice, here and where it was moved to. What is inside one is skipped: the walks visit it first
@@ -79,7 +82,7 @@ def _text_of(elements: Iterable[etree._Element]) -> str:
         elif tag in _STRUCK:
             struck.update(el.iter(_RUN_TEXT))
         elif tag in _BREAKS and el not in struck:
-            out.append(_SHOWN[tag])
+            out.append(_SHOWN.get(tag) or symbol(el))
     return "".join(out)
 
 
@@ -414,7 +417,7 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
         elif tag in _STRUCK:
             struck.update(el.iter(_RUN_TEXT))
         elif el not in struck:
-            out.append(_SHOWN[tag])
+            out.append(_SHOWN.get(tag) or symbol(el))
     if cell is not None:
         texts.append(_clean("".join(out), False))
         found.append(when)

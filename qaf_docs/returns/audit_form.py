@@ -138,6 +138,9 @@ def read_audit_form(
                     f"Choose one of: {', '.join(scale.choices if may_be_na else scale.grades)}.",
                 )
             )
+        elif "?" in raw:  # "Inadequate?": a grade not settled, never recorded as if it were
+            findings.append(_unsettled(where, raw))
+            return None
         return parsed
 
     def when(name: str, where: str) -> date | None:
@@ -196,6 +199,17 @@ def read_audit_form(
         concern=bool(concern and concern.checked),
         concern_text=text("qaf_concern_text"),
         saved_at=saved_at(source),
+    )
+
+
+def _unsettled(where: str, raw: str) -> Finding:
+    return Finding(
+        "error",
+        where,
+        f"'{raw}' has a question mark: the grade is not settled",
+        "Choose the grade you have decided on from the list, with no question mark; if unsure, "
+        "talk it through with your manager or the QA team first. A grade is recorded as given "
+        "(Inadequate starts the escalation pathway).",
     )
 
 

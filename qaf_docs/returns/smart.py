@@ -19,6 +19,7 @@ from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
 from qaf_docs.returns.action_tracker import TrackerForm
+from qaf_docs.returns.placeholders import names_nobody
 from qaf_docs.workspace import ValidationRules
 
 _VAGUE = {
@@ -111,6 +112,16 @@ def added_action_findings(
                     f"{where}: Owner",
                     f"no owner named for {_ADDED} (a SMART action names who will do it)",
                     f"Type the name of the person responsible {_NEXT_TIME}.",
+                )
+            )
+        elif rules.action_needs_owner and names_nobody(r.owner):
+            found.append(
+                Finding(
+                    "warning",
+                    f"{where}: Owner",
+                    f"'{r.owner}' does not name anyone for {_ADDED} (a SMART action names who "
+                    "will do it)",
+                    f"Type the name or role of the person responsible {_NEXT_TIME}.",
                 )
             )
         if r.due_on is not None and within is not None and agreed_on is not None:

@@ -9,6 +9,7 @@ from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
 from qaf_docs.returns.audit_form import as_due_date
+from qaf_docs.returns.placeholders import names_nobody, says_nothing
 from qaf_docs.workspace import ValidationRules
 
 VAGUE_DATES = (
@@ -38,14 +39,14 @@ def validate(
         # "Not applicable" is an answer, not a grade: it needs no rationale.
         if (
             framework.scale.is_grade(d.grade)
-            and not d.rationale
+            and says_nothing(d.rationale)
             and rules.rationale_for_every_grade
         ):
             found.append(
                 Finding(
                     "error",
                     f"{d.title}: rationale",
-                    f"the grade '{d.grade}' has no rationale",
+                    f"the grade '{d.grade}' has no rationale{_only(d.rationale)}",
                     "Explain the grade with reference to evidence on the file.",
                 )
             )
@@ -54,12 +55,17 @@ def validate(
             found.append(
                 Finding("error", "Overall grade", "no overall grade chosen", "Choose a grade.")
             )
-    elif form.overall_grade and not form.overall_rationale and rules.rationale_for_every_grade:
+    elif (
+        form.overall_grade
+        and says_nothing(form.overall_rationale)
+        and rules.rationale_for_every_grade
+    ):
         found.append(
             Finding(
                 "error",
                 "Overall rationale",
-                f"the overall grade '{form.overall_grade}' has no rationale",
+                f"the overall grade '{form.overall_grade}' has no rationale"
+                f"{_only(form.overall_rationale)}",
                 "Summarise why the case was graded this way.",
             )
         )
@@ -76,6 +82,8 @@ def validate(
                 "warning",
                 "Voice of the child",
                 "left empty (only what is typed inside the grey box is read, not text beside it)",
+                "If the child's voice was written beside the box, ask the auditor to move it "
+                "into the grey box and send the form again.",
             )
         )
     if (
@@ -120,18 +128,24 @@ def _action_findings(
     for a in form.actions:
         where = f"Action row {a.row}"
         if not a.description:
-            found.append(
-                Finding(
-                    "error",
-                    f"{where}: action",
-                    "an owner or date is given but no action",
-                    "Describe the action, or clear the row.",
-                )
-            )
+            # One finding for the row: "no owner" beside it would send the auditor to fill in a
+            # row that may be meant to go (a row added, or one left after the action was cut).
+            found.append(_no_action(where, a.owner, a.due_text))
+            continue
         if not a.owner and rules.action_needs_owner:
             found.append(
                 Finding(
                     "error", f"{where}: owner", "no owner named", "Name the person responsible."
+                )
+            )
+        elif names_nobody(a.owner) and rules.action_needs_owner:
+            found.append(
+                Finding(
+                    "error",
+                    f"{where}: owner",
+                    f"'{a.owner}' does not name anyone (a SMART action names who will do it)",
+                    "Type the name or role of the person responsible, e.g. 'Team manager'; "
+                    "agree it with the team before sending the form back.",
                 )
             )
         if not rules.action_needs_concrete_due_date:
@@ -181,7 +195,12 @@ def _action_findings(
         elif a.due_on < start:
             found.append(
                 Finding(
-                    "warning", f"{where}: due date", f"{a.due_on:%d/%m/%Y} is before the audit date"
+                    "warning",
+                    f"{where}: due date",
+                    f"{a.due_on:%d/%m/%Y} is before the audit date ({start:%d/%m/%Y})",
+                    "Check the date with the auditor: an action agreed at the audit is due after "
+                    "it. If it is wrong, they can correct it in the form and send it again (the "
+                    "copy saved last is the one that counts).",
                 )
             )
     inadequate = framework.scale.inadequate
@@ -200,6 +219,30 @@ def _action_findings(
             )
         )
     return found
+
+
+def _no_action(where: str, owner: str, due_text: str) -> Finding:
+    given = [
+        f"the {what} ({said})" for what, said in (("owner", owner), ("due date", due_text)) if said
+    ]
+    return Finding(
+        "error",
+        f"{where}: action",
+        f"only {' and '.join(given)} {'are' if len(given) > 1 else 'is'} filled in; the action "
+        "itself is blank",
+        "Type the action in this row, with its owner and due date; or, if there is no action, "
+        "clear the row (or delete it).",
+    )
+
+
+def _only(rationale: str) -> str:
+    """What stands in a rationale box that says nothing, for the message ("" when it is empty)."""
+    if not rationale:
+        return ""
+    seen = "".join(c for c in " ".join(rationale.split()) if c.isprintable()).strip()
+    if seen:
+        return f" (only '{seen}' is typed in the box)"
+    return " (the box holds only spaces or a hidden character, often pasted from an e-mail)"
 
 
 def _why_not_a_date(typed: str) -> str:
