@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import hostile_files as hf
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from conftest import TODAY
 
 from qaf_docs.cli import cli
 from qaf_docs.workspace import init_workspace
@@ -306,3 +308,47 @@ def test_a_round_whose_manifest_cannot_be_written_anywhere_says_it_is_recorded(
     assert f"Error: Round {round_id} is recorded, but its manifest could not be written" in message
     assert "the disk is full" in message and "run the command again" not in message
     assert f"Do not draw the round again: qaf round show {round_id} lists its audits" in message
+
+
+ROUND = f"{TODAY:%Y-%m}-simple"
+
+
+def drawn_cases(output: str) -> list[str]:
+    return re.findall(r"^  case (\d+) ", output, flags=re.M)
+
+
+def test_a_dry_run_says_how_to_record_the_very_cases_it_showed(workspace, tmp_path):
+    cases = case_list(tmp_path, rows=12)
+    dry = sample(workspace, cases, "--n", "4", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    shown = drawn_cases(dry.output)
+    assert len(shown) == 4
+    seed = re.search(r"without --dry-run and with --seed (\d+)", dry.output)
+    assert seed is not None, dry.output
+    recorded = sample(workspace, cases, "--n", "4", "--seed", seed[1])
+    assert recorded.exit_code == 0, recorded.output
+    listed = CliRunner().invoke(cli, ["round", "show", ROUND, "-w", str(workspace)])
+    assert sorted(re.findall(r"case (\d+)", listed.output)) == sorted(shown)
+
+
+def test_sampling_again_in_the_same_month_names_the_round_already_drawn(workspace, tmp_path):
+    cases = case_list(tmp_path, rows=12)
+    assert sample(workspace, cases, "--n", "2").exit_code == 0
+    again = sample(workspace, cases, "--n", "2")
+    assert again.exit_code == 0, again.output
+    assert f"Round {ROUND} (on " in again.output
+    assert "2 audits) was already drawn this month" in again.output
+    assert f"qaf round cancel {ROUND}-2" in again.output
+    too_many = one_line_error(sample(workspace, cases, "--n", "10"))
+    assert f"{ROUND}-2 (on " in too_many and "were already drawn this month" in too_many
+    assert "run qaf generate" in too_many
+
+
+def test_a_month_whose_round_was_cancelled_draws_again_without_a_note(workspace, tmp_path):
+    cases = case_list(tmp_path, rows=12)
+    assert sample(workspace, cases, "--n", "4").exit_code == 0
+    cancel = ["round", "cancel", ROUND, "--by", "Sam", "--reason", "wrong list"]
+    assert CliRunner().invoke(cli, [*cancel, "-w", str(workspace)]).exit_code == 0
+    again = sample(workspace, cases, "--n", "4")
+    assert again.exit_code == 0, again.output
+    assert "already drawn this month" not in again.output
