@@ -136,8 +136,9 @@ class Workspace:
         """Read ``qaf.toml``; raise SettingsError naming the file and the bad key."""
         if not self.settings_path.is_file():
             raise SettingsError(
-                f"{self.root} is not a qaf workspace (no {SETTINGS_FILE}). "
-                f"Create one with: qaf init {self.root}"
+                f"{self.root} is not a qaf workspace (no {SETTINGS_FILE}). If your workspace is "
+                "in another folder, run qaf there or name it with --workspace FOLDER (or set "
+                f"QAF_WORKSPACE); to start a new one here: qaf init {self.root}"
             )
         try:
             text = decoded(self.settings_path.read_bytes())

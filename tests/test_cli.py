@@ -261,6 +261,8 @@ def test_commands_outside_a_workspace_say_how_to_make_one(
     message = assert_one_line_error(run(command))
     assert "is not a qaf workspace" in message
     assert "qaf init" in message
+    # Most often the QA lead is in the wrong folder: a new workspace there would be empty.
+    assert "If your workspace is in another folder" in message and "--workspace" in message
 
 
 def test_sample_outside_a_workspace_says_how_to_make_one(tmp_path: Path) -> None:
