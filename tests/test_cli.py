@@ -353,6 +353,23 @@ def test_generate_with_nothing_to_do_says_so(workspace: Workspace) -> None:
     result = run("generate", "--workspace", workspace.root)
     assert result.exit_code == 0
     assert "Nothing to generate" in result.output
+    assert "Run qaf sample first" in result.output
+
+
+def test_generate_run_again_says_the_packs_are_out_and_what_comes_next(
+    workspace: Workspace, register: Register
+) -> None:
+    plan_audits(register, workspace, 2)
+    assert run("generate", "--workspace", workspace.root).exit_code == 0
+    round_id = register.audits()[0].round_id
+    for again in (["generate"], ["generate", "--round", round_id]):
+        result = run(*again, "--workspace", workspace.root)
+        assert result.exit_code == 0, result.output
+        # It said "Run qaf sample first", which draws a second round.
+        assert "Run qaf sample" not in result.output
+        assert "the packs are written already" in result.output
+        assert str(workspace.packs / round_id) in result.output
+        assert "then qaf ingest" in result.output
 
 
 def test_a_template_saved_in_the_old_word_format_is_a_one_line_error(

@@ -253,13 +253,17 @@ def generate(
         for found in replaced:
             click.echo(f"Warning: {found.line(ws.packs)}")
         if not todo:
+            issued = sorted({a.round_id for a in audits if a.status == "issued"})
             click.echo(
                 "Nothing to generate: no allocated audits"
                 + (
                     f" in round {round_id}."
-                    if round_id
+                    if round_id and not issued
                     else "."
                     if untouched
+                    else f": the packs are written already ({packs_at(ws.packs, issued)}). Next: "
+                    "auditors fill them in; completed files go in the inbox folder, then qaf ingest."
+                    if issued
                     else ". Run qaf sample first."
                 )
             )
@@ -332,3 +336,8 @@ def to_rewrite(packs: Path, register: Register, ref: str, settings: Settings) ->
         not path.is_file() or holds(path, audit, settings.workspace_id)
         for path in pack_paths(packs, audit.round_id, audit.audit_ref)
     )
+
+
+def packs_at(packs: Path, rounds: list[str]) -> str:
+    """Where the packs of ``rounds`` are, for the QA lead who runs qaf generate a second time."""
+    return ", ".join(str(packs / r) for r in rounds)
