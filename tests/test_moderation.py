@@ -249,7 +249,10 @@ def test_the_commands_show_the_queue_record_a_dispute_and_the_history(
     # The pathway waits for the moderation that confirms the grade (West Sussex).
     assert "Re-audit at three months" not in qaf("escalations")
     assert f"moderation {issued[1].audit_ref}" in qaf("status")
-    assert "Error: Give a reason" in qaf("cancel", issued[2].audit_ref)
+    no_reason = qaf("cancel", issued[2].audit_ref)
+    assert "Error: Give a reason" in no_reason
+    # It named neither option, so the user could not tell how to give one.
+    assert f'qaf cancel {issued[2].audit_ref} --by "Your Name" --reason "' in no_reason
     # Since the merge with round changes, qaf cancel is qaf round cancel --audit: it needs --by.
     assert "Error: Say who" in qaf("cancel", issued[2].audit_ref, "--reason", "case closed")
     cancelled = qaf("cancel", issued[2].audit_ref, "--reason", "case closed", "--by", "Sam Lead")
