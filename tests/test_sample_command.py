@@ -352,3 +352,25 @@ def test_a_month_whose_round_was_cancelled_draws_again_without_a_note(workspace,
     again = sample(workspace, cases, "--n", "4")
     assert again.exit_code == 0, again.output
     assert "already drawn this month" not in again.output
+
+
+def test_a_file_qaf_wrote_given_as_the_case_list_is_named_and_draws_nothing(workspace, tmp_path):
+    cases = case_list(tmp_path, rows=12)
+    assert sample(workspace, cases, "--n", "2").exit_code == 0
+    run = CliRunner().invoke
+    assert run(cli, ["generate", "-w", str(workspace)]).exit_code == 0
+    assert run(cli, ["report", "-w", str(workspace)]).exit_code == 0
+    assert run(cli, ["export", "--format", "csv", "-w", str(workspace)]).exit_code == 0
+    outbox = workspace / "outbox"
+    ours = {
+        outbox / "samples" / f"{ROUND}.xlsx": "a round's sample manifest",
+        outbox / "QA_tracker.xlsx": "the QA tracker qaf writes",
+        next((outbox / "packs" / ROUND).glob("*.xlsx")): "an action tracker qaf wrote",
+        outbox / "export" / "audits.csv": "a register export qaf wrote",
+    }
+    for path, what in ours.items():
+        # Each was read as a list of the children already audited, and a round drawn from it.
+        output = one_line_error(sample(workspace, path, "--n", "1"))
+        assert f"{path.name} is {what}" in output and "not a case list" in output
+    shown = run(cli, ["round", "show", f"{ROUND}-2", "-w", str(workspace)])
+    assert shown.exit_code != 0, "no second round was recorded"
