@@ -254,16 +254,20 @@ def generate(
             click.echo(f"Warning: {found.line(ws.packs)}")
         if not todo:
             issued = sorted({a.round_id for a in audits if a.status == "issued"})
+            if issued and not untouched:
+                click.echo(
+                    f"Nothing to generate: the packs are written already "
+                    f"({packs_at(ws.packs, issued)}). Next: auditors fill them in; completed "
+                    "files go in the inbox folder, then qaf ingest."
+                )
+                return
             click.echo(
                 "Nothing to generate: no allocated audits"
                 + (
                     f" in round {round_id}."
-                    if round_id and not issued
+                    if round_id
                     else "."
                     if untouched
-                    else f": the packs are written already ({packs_at(ws.packs, issued)}). Next: "
-                    "auditors fill them in; completed files go in the inbox folder, then qaf ingest."
-                    if issued
                     else ". Run qaf sample first."
                 )
             )
