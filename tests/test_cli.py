@@ -500,6 +500,27 @@ def test_report_rebuilds_the_tracker_and_says_where(
     assert workspace.tracker_path.is_file()
 
 
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("2026Q3", "qaf report quarter 2026Q3"),
+        ("q3-2026", "qaf report quarter q3-2026"),
+        ("2026H1", "qaf report half 2026H1"),
+        ("2026", "qaf report year 2026"),
+        ("2026-11-simple", "qaf report round 2026-11-simple"),
+    ],
+)
+def test_a_report_period_typed_without_its_word_is_told_the_command(
+    workspace: Workspace, typed: str, command: str
+) -> None:
+    result = run("report", typed, "--workspace", workspace.root)
+    # It said "No such command '2026Q3'."
+    assert result.exit_code == 2 and "No such command" not in result.output
+    assert f"Error: '{typed}' looks like a" in result.output
+    assert f"the command is {command}" in result.output
+    assert "No such command 'bogus'" in run("report", "bogus", "-w", workspace.root).output
+
+
 def test_export_json_has_exactly_the_documented_shape(
     workspace: Workspace, returned: list[AuditRecord]
 ) -> None:
