@@ -374,3 +374,16 @@ def test_a_file_qaf_wrote_given_as_the_case_list_is_named_and_draws_nothing(work
         assert f"{path.name} is {what}" in output and "not a case list" in output
     shown = run(cli, ["round", "show", f"{ROUND}-2", "-w", str(workspace)])
     assert shown.exit_code != 0, "no second round was recorded"
+
+
+def test_the_case_list_and_roster_swapped_are_each_named_for_what_they_are(tmp_path):
+    root = tmp_path / "ws"
+    init_workspace(root)
+    roster = root / "roster.xlsx"
+    (root / "roster_example.xlsx").rename(roster)  # saved as the roster, as qaf init says
+    cases = case_list(tmp_path)
+    output = one_line_error(sample(root, roster, "--n", "1"))
+    assert "roster.xlsx is the roster of people qaf writes to (it goes after --roster)" in output
+    output = one_line_error(sample(root, cases, "--roster", cases, "--n", "1"))
+    assert "is cases.csv the case list?" in output
+    assert "qaf sample CASELIST --roster roster.xlsx" in output

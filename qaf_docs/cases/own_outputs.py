@@ -3,7 +3,8 @@
 A sample manifest, the QA tracker, an audit's action tracker and the register's CSV export all
 hold case ids in a column qaf's reader finds, so each would be read as a case list of the
 children already audited, and a round drawn from it. The file picker's list of recent files
-makes the slip easy; the file's own sheets or properties tell which it is.
+makes the slip easy; the file's own sheets or properties tell which it is. The roster, made from
+the example qaf writes (its one sheet "Roster"), is named too: the case list and roster swapped.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ def qaf_output(sheet_names: Sequence[str], data: bytes) -> str:
     """What ``data`` is when it is one of qaf's own files ('' for anything else): told by its
     sheets, the identity properties of a pack, or the export's headers on its first line."""
     names = set(sheet_names)
+    if names == {"Roster"}:  # roster_example.xlsx saved as the roster, its sheet kept
+        return "the roster of people qaf writes to (it goes after --roster)"
     for sheets, what in _WORKBOOKS:
         if sheets <= names:
             return what

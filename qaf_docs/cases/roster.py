@@ -111,7 +111,14 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
         pretty = ", ".join(f"'{ROSTER_COLUMNS[m][0]}'" for m in missing)
         raise AllocationError(
             f"Roster {path.name} is missing the column(s) {pretty}. The roster needs: Name, Email, "
-            "Role, Team and Monthly Capacity." + _misspelt(headers, set(index.values()), missing)
+            "Role, Team and Monthly Capacity."
+            + (
+                f" It has no Name, Email or Role column: is {path.name} the case list? The case "
+                "list comes first and the roster after --roster: qaf sample CASELIST --roster "
+                "roster.xlsx."
+                if {"name", "email", "role"} <= set(missing)
+                else _misspelt(headers, set(index.values()), missing)
+            )
         )
     problems: list[str] = []
     auditors: list[Auditor] = []
