@@ -15,7 +15,7 @@ import click
 from qaf_docs import __version__, clock
 from qaf_docs.case_ids import typed_id_refusal
 from qaf_docs.cli.exits import CLOSED_PIPE, INTERRUPTED
-from qaf_docs.errors import QafError, os_error_advice, unknown_round
+from qaf_docs.errors import QafError, os_error_advice, unknown_audit, unknown_round
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.dialect import database_errors
 from qaf_docs.workspace import Workspace, resolve
@@ -112,7 +112,7 @@ def known_audit(register: Register, ref: str) -> AuditRecord:
     return the audit it does hold."""
     audit = register.audit(ref)
     if audit is None:
-        raise QafError(f"Audit {ref} is not in the register.")
+        raise QafError(unknown_audit(ref, [a.audit_ref for a in register.audits()]))
     return audit
 
 

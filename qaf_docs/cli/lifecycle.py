@@ -225,9 +225,7 @@ def cancel(workspace: Path | None, audit_ref: str, reason: str, by_whom: str) ->
         )
     ws = workspace_at(workspace)
     with open_register(ws) as register:
-        audit = register.audit(audit_ref)
-    if audit is None:
-        raise QafError(f"Audit {audit_ref} is not in the register.")
+        audit = known_audit(register, audit_ref)
     for line in changes.cancel(ws, audit.round_id, audit_ref, by_whom=by_whom, reason=reason).lines:
         click.echo(line)
     click.echo(f"{audit_ref} cancelled.")

@@ -12,7 +12,14 @@ import click
 
 from qaf_docs import clock
 from qaf_docs.cli import exits
-from qaf_docs.cli.app import AUDIT_REF, cli, known_round, workspace_at, workspace_option
+from qaf_docs.cli.app import (
+    AUDIT_REF,
+    cli,
+    known_audit,
+    known_round,
+    workspace_at,
+    workspace_option,
+)
 from qaf_docs.errors import QafError
 
 if TYPE_CHECKING:
@@ -318,9 +325,7 @@ def generate(
 def rewritable(register: Register, ref: str) -> None:
     """Refuse ``--rewrite`` of an audit the register does not hold, or whose form came back (its
     pack is done with: a corrected form is made from the auditor's own copy)."""
-    audit = register.audit(ref)
-    if audit is None:
-        raise QafError(f"Audit {ref} is not in the register.")
+    audit = known_audit(register, ref)
     if audit.status not in ("allocated", "issued"):
         raise QafError(
             f"Audit {ref}'s pack is not written again: the audit is {audit.status}, so its "
