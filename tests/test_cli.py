@@ -263,6 +263,18 @@ def test_commands_outside_a_workspace_say_how_to_make_one(
     assert "qaf init" in message
     # Most often the QA lead is in the wrong folder: a new workspace there would be empty.
     assert "If your workspace is in another folder" in message and "--workspace" in message
+    assert f"{tmp_path.resolve()} (the current folder) is not" in message
+
+
+def test_a_workspace_named_by_qaf_workspace_or_the_option_says_which_named_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QAF_WORKSPACE", str(tmp_path / "old share"))
+    message = assert_one_line_error(run("status"))
+    assert f"{tmp_path.resolve() / 'old share'}, which QAF_WORKSPACE names, is not" in message
+    message = assert_one_line_error(run("status", "--workspace", tmp_path / "typo"))
+    assert f"{tmp_path.resolve() / 'typo'}, named by --workspace, is not" in message
 
 
 def test_sample_outside_a_workspace_says_how_to_make_one(tmp_path: Path) -> None:
