@@ -387,3 +387,17 @@ def test_the_case_list_and_roster_swapped_are_each_named_for_what_they_are(tmp_p
     output = one_line_error(sample(root, cases, "--roster", cases, "--n", "1"))
     assert "is cases.csv the case list?" in output
     assert "qaf sample CASELIST --roster roster.xlsx" in output
+
+
+def test_round_show_without_a_round_lists_the_rounds_to_choose_from(workspace, tmp_path):
+    show = ["round", "show", "-w", str(workspace)]
+    # It said "Missing argument 'ROUND_ID'", leaving the QA lead to guess the round's name.
+    none = CliRunner().invoke(cli, show)
+    assert none.exit_code == 1 and "No round is drawn yet: qaf sample draws one." in none.output
+    cases = case_list(tmp_path, rows=12)
+    for _ in range(2):
+        assert sample(workspace, cases, "--n", "2").exit_code == 0
+    listed = CliRunner().invoke(cli, show)
+    assert listed.exit_code == 0, listed.output
+    assert f"Rounds, oldest first: {ROUND}, {ROUND}-2" in listed.output
+    assert f"To see one: qaf round show {ROUND}-2" in listed.output
