@@ -169,6 +169,8 @@ class Workspace:
         settings = settings or self.load_settings()
         chosen = name or settings.framework
         if chosen not in settings.framework_names():
+            if chosen not in preset_names() and not (self.root / chosen).is_file():
+                raise SettingsError(unknown_framework(chosen, self.root))  # a typing slip
             listed = ", ".join(settings.framework_names())
             raise SettingsError(
                 f"This workspace has no framework '{chosen}' (it runs: {listed}). To add it, list "

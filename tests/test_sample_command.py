@@ -401,3 +401,15 @@ def test_round_show_without_a_round_lists_the_rounds_to_choose_from(workspace, t
     assert listed.exit_code == 0, listed.output
     assert f"Rounds, oldest first: {ROUND}, {ROUND}-2" in listed.output
     assert f"To see one: qaf round show {ROUND}-2" in listed.output
+
+
+def test_a_misspelt_framework_option_is_told_the_preset_it_looks_like(workspace, tmp_path):
+    output = one_line_error(
+        sample(workspace, case_list(tmp_path), "--n", "1", "--framework", "live-case")
+    )
+    # It said to add 'live-case' to qaf.toml, a framework that does not exist.
+    assert "Did you mean 'live-case-audit'?" in output and "To add it" not in output
+    output = one_line_error(
+        sample(workspace, case_list(tmp_path), "--n", "1", "--framework", "live-case-audit")
+    )
+    assert 'frameworks = ["collaborative-audit", "live-case-audit"]' in output
