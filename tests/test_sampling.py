@@ -153,7 +153,7 @@ def test_quota_larger_than_eligible_says_what_to_change():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"kind": "simple"}, "needs a number of cases"),
+        ({"kind": "simple"}, "needs a number of cases or a percentage of open cases: --n 20 or"),
         ({"kind": "simple", "n": 3, "percent": 5.0}, "not both"),
         ({"kind": "simple", "n": 0}, "1 or more"),
         ({"kind": "simple", "percent": 150.0}, "at most 100"),

@@ -150,7 +150,10 @@ class RoundSpec:
         if bad:
             raise SamplingError(f"Cannot stratify by '{bad[0]}'; use 'team', 'case_type' or both.")
         if self.kind == "simple" and self.n is None and self.percent is None:
-            raise SamplingError("A simple round needs a number of cases (n) or a percentage.")
+            raise SamplingError(
+                "A simple round needs a number of cases or a percentage of open cases: --n 20 "
+                "or --percent 10."
+            )
         if self.kind == "thematic" and (not self.theme_column or not self.theme_values):
             raise SamplingError(
                 "A thematic round needs a theme: the case list's column to match and the values "
