@@ -243,9 +243,9 @@ def test_the_commands_show_the_queue_record_a_dispute_and_the_history(
     assert f"{issued[1].audit_ref}  case {issued[1].case_id}  Inadequate  due at once" in qaf(
         "moderation", "queue"
     )
-    assert qaf("moderation", "dispute", issued[1].audit_ref).startswith(
-        f"Error: A dispute of audit {issued[1].audit_ref}"
-    )
+    no_reason = qaf("moderation", "dispute", issued[1].audit_ref)
+    assert no_reason.startswith(f"Error: A dispute of audit {issued[1].audit_ref}")
+    assert f'qaf moderation dispute {issued[1].audit_ref} --reason "' in no_reason
     # The pathway waits for the moderation that confirms the grade (West Sussex).
     assert "Re-audit at three months" not in qaf("escalations")
     assert f"moderation {issued[1].audit_ref}" in qaf("status")
