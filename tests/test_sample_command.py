@@ -413,3 +413,28 @@ def test_a_misspelt_framework_option_is_told_the_preset_it_looks_like(workspace,
         sample(workspace, case_list(tmp_path), "--n", "1", "--framework", "live-case-audit")
     )
     assert 'frameworks = ["collaborative-audit", "live-case-audit"]' in output
+
+
+def test_a_round_under_another_framework_in_the_same_month_is_no_second_draw(tmp_path):
+    root = tmp_path / "ws"
+    init_workspace(root)
+    settings = root / "qaf.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace(
+            'frameworks = ["collaborative-audit"]',
+            'frameworks = ["collaborative-audit", "multi-agency-audit"]',
+        ),
+        encoding="utf-8",
+    )
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name", "Email", "Role", "Team", "Monthly capacity"])
+    wb.active.append(["Qa One", "qa1@c.example", "QA Auditor", "Quality Assurance", 9])
+    wb.save(root / "roster.xlsx")
+    cases = case_list(tmp_path, rows=12)
+    assert sample(root, cases, "--n", "2").exit_code == 0
+    other = sample(root, cases, "--n", "2", "--framework", "multi-agency-audit")
+    assert other.exit_code == 0, other.output
+    assert "already drawn this month" not in other.output
+    again = sample(root, cases, "--n", "2")
+    assert f"Round {ROUND} (on " in again.output and "already drawn this month" in again.output

@@ -285,7 +285,7 @@ def draw(
     )
     with open_register(ws, settings) as register:
         round_id = register.new_round_id(kind, today)
-        earlier = earlier_rounds(register, kind, today)
+        earlier = earlier_rounds(register, kind, framework_name or settings.framework, today)
         try:
             plan = plan_round(
                 cases,

@@ -14,12 +14,14 @@ from qaf_docs.dates import uk
 from qaf_docs.register.store import Register
 
 
-def earlier_rounds(register: Register, kind: str, today: date) -> str:
-    """The rounds of ``kind`` already drawn this month with audits not cancelled, as a phrase
-    ("Round 2026-11-simple was already drawn this month (on 24/11/2026, 20 audits)"), or ''."""
+def earlier_rounds(register: Register, kind: str, framework_id: str, today: date) -> str:
+    """The rounds of ``kind`` already drawn this month under ``framework_id`` with audits not
+    cancelled, as a phrase ("Round 2026-11-simple (on 24/11/2026, 20 audits) was already drawn
+    this month"), or ''. A round under another framework (a multi-agency audit beside the
+    monthly one) is a round of its own, not a second draw."""
     drawn = [
         (round_id, when, live)
-        for round_id, when, live in register.rounds_named(f"{today:%Y-%m}-{kind}")
+        for round_id, when, live in register.rounds_named(f"{today:%Y-%m}-{kind}", framework_id)
         if live
     ]
     if not drawn:
