@@ -819,3 +819,18 @@ def test_status_counts_a_rejected_text_file_as_a_rejected_file(workspace: Worksp
     assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["rejected"]
     result = run("status", "--workspace", workspace.root)
     assert "rejected:  1 file(s) in outbox/rejected" in result.output, result.output
+
+
+def test_a_name_with_spaces_typed_without_quotes_is_told_to_quote_it(
+    workspace: Workspace, register: Register
+) -> None:
+    (ref,) = plan_audits(register, workspace, 1)
+    result = run(
+        "round", "reassign", ref, "--to", "Bo", "Sample", "--by", "Sam", "--reason", "off sick",
+        "--workspace", workspace.root,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    # It said only "Got unexpected extra argument (Sample)".
+    assert "Got unexpected extra argument (Sample)." in result.output
+    assert 'goes in quotes, e.g. --by "Sam Lead"' in result.output
+    assert "goes in quotes" not in run("report", "bogus", "-w", workspace.root).output
