@@ -35,11 +35,12 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except click.UsageError as e:
             # `--to Bo Sample`, `--restore backups/qaf_register 2026-11-24 …`: words cut apart.
-            if e.message.startswith("Got unexpected extra argument"):
-                e.message += (
-                    '. A name or file name with spaces goes in quotes, e.g. --by "Sam Lead".'
-                )
-            raise
+            if not e.message.startswith("Got unexpected extra argument"):
+                raise
+            raise click.UsageError(
+                f'{e.message}. A name or file name with spaces goes in quotes, e.g. --by "Sam Lead".',
+                e.ctx,
+            ) from None
         except KeyboardInterrupt as e:
             # Ctrl+C: what was committed stays committed (each file is all or nothing).
             click.echo(f"Stopped. {e}".strip(), err=True)  # e: what was done, what is left
