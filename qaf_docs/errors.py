@@ -204,6 +204,22 @@ def unknown_round(round_id: str, known: list[str]) -> str:
     return f"There is no round {round_id}; {which}: {', '.join(shown)}."
 
 
+def unknown_audit(ref: str, known: list[str]) -> str:
+    """Why an audit reference cannot be found, with the references the register holds that
+    start as it does (never a guess at which one was meant: a command acts on one child's audit)."""
+    prefix = ref.split("-")[0]
+    alike = sorted(k for k in known if k.split("-")[0] == prefix)
+    if len(alike) > 1:
+        held = f" The register holds {alike[0]} to {alike[-1]} ({len(alike)} audits)."
+    elif alike:
+        held = f" The register holds {alike[0]}."
+    elif known:
+        held = f" The register holds {len(known)} audits, none starting {prefix}."
+    else:
+        held = " The register holds no audit yet."
+    return f"Audit {ref} is not in the register.{held} qaf round show ROUND lists a round's audits."
+
+
 _MISSING = (errno.ENOENT, errno.ENOTDIR)
 _SHARING_VIOLATION = 32  # Windows: "the process cannot access the file because it is being used"
 _LOCK_VIOLATION = 33

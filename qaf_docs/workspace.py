@@ -20,7 +20,7 @@ import shutil
 import tomllib
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
@@ -58,6 +58,8 @@ class Workspace:
     """The folders and files of one QA team's workspace."""
 
     root: Path
+    # How resolve chose the folder: "--workspace", "QAF_WORKSPACE", "cwd"; "" when not by resolve.
+    chosen_by: str = field(default="", compare=False)
 
     @property
     def settings_path(self) -> Path:
@@ -135,9 +137,15 @@ class Workspace:
     def load_settings(self) -> Settings:
         """Read ``qaf.toml``; raise SettingsError naming the file and the bad key."""
         if not self.settings_path.is_file():
+            named = {
+                "--workspace": ", named by --workspace,",
+                "QAF_WORKSPACE": ", which QAF_WORKSPACE names,",
+                "cwd": " (the current folder)",
+            }.get(self.chosen_by, "")
             raise SettingsError(
-                f"{self.root} is not a qaf workspace (no {SETTINGS_FILE}). "
-                f"Create one with: qaf init {self.root}"
+                f"{self.root}{named} is not a qaf workspace (no {SETTINGS_FILE}). If your "
+                "workspace is in another folder, run qaf there or name it with --workspace "
+                f"FOLDER (or set QAF_WORKSPACE to it); to start a new one here: qaf init {self.root}"
             )
         try:
             text = decoded(self.settings_path.read_bytes())
@@ -161,6 +169,8 @@ class Workspace:
         settings = settings or self.load_settings()
         chosen = name or settings.framework
         if chosen not in settings.framework_names():
+            if chosen not in preset_names() and not (self.root / chosen).is_file():
+                raise SettingsError(unknown_framework(chosen, self.root))  # a typing slip
             listed = ", ".join(settings.framework_names())
             raise SettingsError(
                 f"This workspace has no framework '{chosen}' (it runs: {listed}). To add it, list "
@@ -216,8 +226,15 @@ def toml_mistake(path: Path, text: str, e: tomllib.TOMLDecodeError) -> str:
 
 def resolve(workspace: str | Path | None) -> Workspace:
     """Return the workspace named on the command line, else ``QAF_WORKSPACE``, else the current folder."""
+    by = (
+        "--workspace"
+        if workspace
+        else "QAF_WORKSPACE"
+        if os.environ.get("QAF_WORKSPACE")
+        else "cwd"
+    )
     chosen = workspace or os.environ.get("QAF_WORKSPACE") or Path.cwd()
-    return Workspace(Path(chosen).expanduser().resolve())
+    return Workspace(Path(chosen).expanduser().resolve(), chosen_by=by)
 
 
 def bundled_templates() -> Path:

@@ -261,6 +261,20 @@ def test_commands_outside_a_workspace_say_how_to_make_one(
     message = assert_one_line_error(run(command))
     assert "is not a qaf workspace" in message
     assert "qaf init" in message
+    # Most often the QA lead is in the wrong folder: a new workspace there would be empty.
+    assert "If your workspace is in another folder" in message and "--workspace" in message
+    assert f"{tmp_path.resolve()} (the current folder) is not" in message
+
+
+def test_a_workspace_named_by_qaf_workspace_or_the_option_says_which_named_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("QAF_WORKSPACE", str(tmp_path / "old share"))
+    message = assert_one_line_error(run("status"))
+    assert f"{tmp_path.resolve() / 'old share'}, which QAF_WORKSPACE names, is not" in message
+    message = assert_one_line_error(run("status", "--workspace", tmp_path / "typo"))
+    assert f"{tmp_path.resolve() / 'typo'}, named by --workspace, is not" in message
 
 
 def test_sample_outside_a_workspace_says_how_to_make_one(tmp_path: Path) -> None:
@@ -351,6 +365,23 @@ def test_generate_with_nothing_to_do_says_so(workspace: Workspace) -> None:
     result = run("generate", "--workspace", workspace.root)
     assert result.exit_code == 0
     assert "Nothing to generate" in result.output
+    assert "Run qaf sample first" in result.output
+
+
+def test_generate_run_again_says_the_packs_are_out_and_what_comes_next(
+    workspace: Workspace, register: Register
+) -> None:
+    plan_audits(register, workspace, 2)
+    assert run("generate", "--workspace", workspace.root).exit_code == 0
+    round_id = register.audits()[0].round_id
+    for again in (["generate"], ["generate", "--round", round_id]):
+        result = run(*again, "--workspace", workspace.root)
+        assert result.exit_code == 0, result.output
+        # It said "Run qaf sample first", which draws a second round.
+        assert "Run qaf sample" not in result.output
+        assert "the packs are written already" in result.output
+        assert str(workspace.packs / round_id) in result.output
+        assert "then qaf ingest" in result.output
 
 
 def test_a_template_saved_in_the_old_word_format_is_a_one_line_error(
@@ -479,6 +510,27 @@ def test_report_rebuilds_the_tracker_and_says_where(
     assert result.exit_code == 0, result.output
     assert f"Tracker: {workspace.tracker_path}" in result.output
     assert workspace.tracker_path.is_file()
+
+
+@pytest.mark.parametrize(
+    ("typed", "command"),
+    [
+        ("2026Q3", "qaf report quarter 2026Q3"),
+        ("q3-2026", "qaf report quarter q3-2026"),
+        ("2026H1", "qaf report half 2026H1"),
+        ("2026", "qaf report year 2026"),
+        ("2026-11-simple", "qaf report round 2026-11-simple"),
+    ],
+)
+def test_a_report_period_typed_without_its_word_is_told_the_command(
+    workspace: Workspace, typed: str, command: str
+) -> None:
+    result = run("report", typed, "--workspace", workspace.root)
+    # It said "No such command '2026Q3'."
+    assert result.exit_code == 2 and "No such command" not in result.output
+    assert f"Error: '{typed}' looks like a" in result.output
+    assert f"the command is {command}" in result.output
+    assert "No such command 'bogus'" in run("report", "bogus", "-w", workspace.root).output
 
 
 def test_export_json_has_exactly_the_documented_shape(
@@ -767,3 +819,18 @@ def test_status_counts_a_rejected_text_file_as_a_rejected_file(workspace: Worksp
     assert [o.result for o in ingest_inbox(workspace, settle_s=0.05)] == ["rejected"]
     result = run("status", "--workspace", workspace.root)
     assert "rejected:  1 file(s) in outbox/rejected" in result.output, result.output
+
+
+def test_a_name_with_spaces_typed_without_quotes_is_told_to_quote_it(
+    workspace: Workspace, register: Register
+) -> None:
+    (ref,) = plan_audits(register, workspace, 1)
+    result = run(
+        "round", "reassign", ref, "--to", "Bo", "Sample", "--by", "Sam", "--reason", "off sick",
+        "--workspace", workspace.root,
+    )  # fmt: skip
+    assert result.exit_code == 2
+    # It said only "Got unexpected extra argument (Sample)".
+    assert "Got unexpected extra argument (Sample)." in result.output
+    assert 'goes in quotes, e.g. --by "Sam Lead"' in result.output
+    assert "goes in quotes" not in run("report", "bogus", "-w", workspace.root).output

@@ -131,11 +131,26 @@ def test_a_grade_off_the_scale_changes_nothing_and_says_what_to_use(
     code, out = _qaf(workspace, "escalations", "--grade", "Good")
     assert code != 0 and "--grade goes with --resolve" in out
     code, out = _qaf(workspace, "escalations", "--resolve", str(dispute.id), "--grade", "Good")
-    assert code != 0 and "Say how the escalation was resolved" in out
+    # It said "Say how the escalation was resolved." without naming the options.
+    assert code != 0 and f"Say how escalation {dispute.id} was resolved" in out
+    assert f'--resolve {dispute.id} --note "' in out and "--by" in out
     assert _final(workspace, audit) == RI
     with open_register(workspace) as register:
         assert register.escalations(audit_ref=audit.audit_ref)[0].open
     assert "escalation resolved" not in _notes(workspace, audit)
+
+
+def test_an_escalation_number_mistyped_names_the_open_ones(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    dispute = _disputed(workspace, issued[0], framework)
+    code, out = _qaf(workspace, "escalations", "--resolve", str(dispute.id + 7), "--note", "x")
+    assert code != 0 and "Traceback" not in out
+    assert f"There is no escalation number {dispute.id + 7}" in out
+    assert f"the open ones are {dispute.id} ({issued[0].audit_ref})" in out
+    _resolve(workspace, dispute, "--note", "agreed", "--by", "Sam Lead")
+    code, out = _qaf(workspace, "escalations", "--resolve", str(dispute.id + 7), "--note", "x")
+    assert code != 0 and "none is open" in out
 
 
 def test_a_resolution_without_a_grade_is_noted_and_leaves_the_grade(

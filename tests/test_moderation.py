@@ -243,13 +243,16 @@ def test_the_commands_show_the_queue_record_a_dispute_and_the_history(
     assert f"{issued[1].audit_ref}  case {issued[1].case_id}  Inadequate  due at once" in qaf(
         "moderation", "queue"
     )
-    assert qaf("moderation", "dispute", issued[1].audit_ref).startswith(
-        f"Error: A dispute of audit {issued[1].audit_ref}"
-    )
+    no_reason = qaf("moderation", "dispute", issued[1].audit_ref)
+    assert no_reason.startswith(f"Error: A dispute of audit {issued[1].audit_ref}")
+    assert f'qaf moderation dispute {issued[1].audit_ref} --reason "' in no_reason
     # The pathway waits for the moderation that confirms the grade (West Sussex).
     assert "Re-audit at three months" not in qaf("escalations")
     assert f"moderation {issued[1].audit_ref}" in qaf("status")
-    assert "Error: Give a reason" in qaf("cancel", issued[2].audit_ref)
+    no_reason = qaf("cancel", issued[2].audit_ref)
+    assert "Error: Give a reason" in no_reason
+    # It named neither option, so the user could not tell how to give one.
+    assert f'qaf cancel {issued[2].audit_ref} --by "Your Name" --reason "' in no_reason
     # Since the merge with round changes, qaf cancel is qaf round cancel --audit: it needs --by.
     assert "Error: Say who" in qaf("cancel", issued[2].audit_ref, "--reason", "case closed")
     cancelled = qaf("cancel", issued[2].audit_ref, "--reason", "case closed", "--by", "Sam Lead")

@@ -150,6 +150,21 @@ def test_an_upgrade_of_the_register_is_preceded_by_a_backup(used: Workspace) -> 
         assert db.execute("SELECT MAX(version) FROM schema_migrations").fetchone()[0] == before
 
 
+def test_restoring_a_backup_that_is_not_there_names_the_backups_to_choose_from(
+    used: Workspace,
+) -> None:
+    message = one_line_error(run("backup", "--restore", "backups/qaf_register", "-w", used.root))
+    assert "no backup has been taken yet (qaf backup takes one)" in message
+    assert run("backup", "--workspace", used.root).exit_code == 0
+    (saved,) = backups.backups(used.root / "backups")
+    before = used.register_path.read_bytes()
+    # A name with spaces typed without quotes arrives cut at its first space.
+    message = one_line_error(run("backup", "--restore", "backups/qaf_register", "-w", used.root))
+    assert "There is no file" in message and "(missing or empty)" not in message
+    assert f'qaf backup --restore "{saved}"' in message and "Nothing was changed" in message
+    assert used.register_path.read_bytes() == before
+
+
 def test_restoring_a_damaged_backup_is_refused_and_changes_nothing(
     used: Workspace, tmp_path: Path
 ) -> None:

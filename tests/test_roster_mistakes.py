@@ -487,3 +487,19 @@ def test_a_round_nobody_could_be_allocated_to_does_not_send_the_lead_to_qaf_gene
     assert result.output.count("not allocated: case") == 2
     assert "qaf generate" not in result.output
     assert result.output.splitlines()[-1].startswith("Next: add auditors or capacity")
+
+
+def test_a_misspelt_roster_header_is_named_with_what_to_rename_it_to(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_text("Name,E-mial,Role,Team,Capcity\nAl,al@c.example,QA Auditor,QA,3\n")
+    with pytest.raises(AllocationError) as raised:
+        read_roster(path)
+    message = str(raised.value)
+    assert "missing the column(s) 'Email', 'Monthly Capacity'" in message
+    assert "Rename the header 'E-mial' to 'Email'" in message
+    assert "rename the header 'Capcity' to 'Monthly Capacity'" in message
+    # A column missing outright gets no guess.
+    path.write_text("Name,Role,Team,Capacity\nAl,QA Auditor,QA,3\n")
+    with pytest.raises(AllocationError) as raised:
+        read_roster(path)
+    assert "misspelt" not in str(raised.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import hostile_files as hf
 import openpyxl
 import pytest
 from click.testing import CliRunner, Result
+from conftest import TODAY
 
 from qaf_docs.cli import cli
 from qaf_docs.workspace import init_workspace
@@ -306,3 +308,133 @@ def test_a_round_whose_manifest_cannot_be_written_anywhere_says_it_is_recorded(
     assert f"Error: Round {round_id} is recorded, but its manifest could not be written" in message
     assert "the disk is full" in message and "run the command again" not in message
     assert f"Do not draw the round again: qaf round show {round_id} lists its audits" in message
+
+
+ROUND = f"{TODAY:%Y-%m}-simple"
+
+
+def drawn_cases(output: str) -> list[str]:
+    return re.findall(r"^  case (\d+) ", output, flags=re.M)
+
+
+def test_a_dry_run_says_how_to_record_the_very_cases_it_showed(workspace, tmp_path):
+    cases = case_list(tmp_path, rows=12)
+    dry = sample(workspace, cases, "--n", "4", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    shown = drawn_cases(dry.output)
+    assert len(shown) == 4
+    seed = re.search(r"without --dry-run and with --seed (\d+)", dry.output)
+    assert seed is not None, dry.output
+    recorded = sample(workspace, cases, "--n", "4", "--seed", seed[1])
+    assert recorded.exit_code == 0, recorded.output
+    listed = CliRunner().invoke(cli, ["round", "show", ROUND, "-w", str(workspace)])
+    assert sorted(re.findall(r"case (\d+)", listed.output)) == sorted(shown)
+
+
+def test_sampling_again_in_the_same_month_names_the_round_already_drawn(workspace, tmp_path):
+    cases = case_list(tmp_path, rows=12)
+    assert sample(workspace, cases, "--n", "2").exit_code == 0
+    again = sample(workspace, cases, "--n", "2")
+    assert again.exit_code == 0, again.output
+    assert f"Round {ROUND} (on " in again.output
+    assert "2 audits) was already drawn this month" in again.output
+    assert f"qaf round cancel {ROUND}-2" in again.output
+    too_many = one_line_error(sample(workspace, cases, "--n", "10"))
+    assert f"{ROUND}-2 (on " in too_many and "were already drawn this month" in too_many
+    assert "run qaf generate" in too_many
+
+
+def test_a_month_whose_round_was_cancelled_draws_again_without_a_note(workspace, tmp_path):
+    cases = case_list(tmp_path, rows=12)
+    assert sample(workspace, cases, "--n", "4").exit_code == 0
+    cancel = ["round", "cancel", ROUND, "--by", "Sam", "--reason", "wrong list"]
+    assert CliRunner().invoke(cli, [*cancel, "-w", str(workspace)]).exit_code == 0
+    again = sample(workspace, cases, "--n", "4")
+    assert again.exit_code == 0, again.output
+    assert "already drawn this month" not in again.output
+
+
+def test_a_file_qaf_wrote_given_as_the_case_list_is_named_and_draws_nothing(workspace, tmp_path):
+    cases = case_list(tmp_path, rows=12)
+    assert sample(workspace, cases, "--n", "2").exit_code == 0
+    run = CliRunner().invoke
+    assert run(cli, ["generate", "-w", str(workspace)]).exit_code == 0
+    assert run(cli, ["report", "-w", str(workspace)]).exit_code == 0
+    assert run(cli, ["export", "--format", "csv", "-w", str(workspace)]).exit_code == 0
+    outbox = workspace / "outbox"
+    ours = {
+        outbox / "samples" / f"{ROUND}.xlsx": "a round's sample manifest",
+        outbox / "QA_tracker.xlsx": "the QA tracker qaf writes",
+        next((outbox / "packs" / ROUND).glob("*.xlsx")): "an action tracker qaf wrote",
+        outbox / "export" / "audits.csv": "a register export qaf wrote",
+    }
+    for path, what in ours.items():
+        # Each was read as a list of the children already audited, and a round drawn from it.
+        output = one_line_error(sample(workspace, path, "--n", "1"))
+        assert f"{path.name} is {what}" in output and "not a case list" in output
+    shown = run(cli, ["round", "show", f"{ROUND}-2", "-w", str(workspace)])
+    assert shown.exit_code != 0, "no second round was recorded"
+
+
+def test_the_case_list_and_roster_swapped_are_each_named_for_what_they_are(tmp_path):
+    root = tmp_path / "ws"
+    init_workspace(root)
+    roster = root / "roster.xlsx"
+    (root / "roster_example.xlsx").rename(roster)  # saved as the roster, as qaf init says
+    cases = case_list(tmp_path)
+    output = one_line_error(sample(root, roster, "--n", "1"))
+    assert "roster.xlsx is the roster of people qaf writes to (it goes after --roster)" in output
+    output = one_line_error(sample(root, cases, "--roster", cases, "--n", "1"))
+    assert "is cases.csv the case list?" in output
+    assert "qaf sample CASELIST --roster roster.xlsx" in output
+
+
+def test_round_show_without_a_round_lists_the_rounds_to_choose_from(workspace, tmp_path):
+    show = ["round", "show", "-w", str(workspace)]
+    # It said "Missing argument 'ROUND_ID'", leaving the QA lead to guess the round's name.
+    none = CliRunner().invoke(cli, show)
+    assert none.exit_code == 1 and "No round is drawn yet: qaf sample draws one." in none.output
+    cases = case_list(tmp_path, rows=12)
+    for _ in range(2):
+        assert sample(workspace, cases, "--n", "2").exit_code == 0
+    listed = CliRunner().invoke(cli, show)
+    assert listed.exit_code == 0, listed.output
+    assert f"Rounds, oldest first: {ROUND}, {ROUND}-2" in listed.output
+    assert f"To see one: qaf round show {ROUND}-2" in listed.output
+
+
+def test_a_misspelt_framework_option_is_told_the_preset_it_looks_like(workspace, tmp_path):
+    output = one_line_error(
+        sample(workspace, case_list(tmp_path), "--n", "1", "--framework", "live-case")
+    )
+    # It said to add 'live-case' to qaf.toml, a framework that does not exist.
+    assert "Did you mean 'live-case-audit'?" in output and "To add it" not in output
+    output = one_line_error(
+        sample(workspace, case_list(tmp_path), "--n", "1", "--framework", "live-case-audit")
+    )
+    assert 'frameworks = ["collaborative-audit", "live-case-audit"]' in output
+
+
+def test_a_round_under_another_framework_in_the_same_month_is_no_second_draw(tmp_path):
+    root = tmp_path / "ws"
+    init_workspace(root)
+    settings = root / "qaf.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(
+        text.replace(
+            'frameworks = ["collaborative-audit"]',
+            'frameworks = ["collaborative-audit", "multi-agency-audit"]',
+        ),
+        encoding="utf-8",
+    )
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name", "Email", "Role", "Team", "Monthly capacity"])
+    wb.active.append(["Qa One", "qa1@c.example", "QA Auditor", "Quality Assurance", 9])
+    wb.save(root / "roster.xlsx")
+    cases = case_list(tmp_path, rows=12)
+    assert sample(root, cases, "--n", "2").exit_code == 0
+    other = sample(root, cases, "--n", "2", "--framework", "multi-agency-audit")
+    assert other.exit_code == 0, other.output
+    assert "already drawn this month" not in other.output
+    again = sample(root, cases, "--n", "2")
+    assert f"Round {ROUND} (on " in again.output and "already drawn this month" in again.output

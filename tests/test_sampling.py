@@ -153,13 +153,13 @@ def test_quota_larger_than_eligible_says_what_to_change():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"kind": "simple"}, "needs a number of cases"),
+        ({"kind": "simple"}, "needs a number of cases or a percentage of open cases: --n 20 or"),
         ({"kind": "simple", "n": 3, "percent": 5.0}, "not both"),
         ({"kind": "simple", "n": 0}, "1 or more"),
         ({"kind": "simple", "percent": 150.0}, "at most 100"),
         ({"kind": "simple", "n": 3, "stratify_by": ("worker",)}, "Cannot stratify by 'worker'"),
-        ({"kind": "thematic"}, "needs a theme"),
-        ({"kind": "half-cycle"}, "half='first' or half='second'"),
+        ({"kind": "thematic"}, "needs a theme.*e.g. --theme-column .* --theme-value Neglect"),
+        ({"kind": "half-cycle"}, "--half first or --half second"),
         ({"kind": "monthly"}, "Unknown round kind 'monthly'"),
         ({"kind": "tier-one", "quotas": {"Service Manager": -1}}, "0 or more"),
     ],

@@ -50,6 +50,7 @@ from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.cases.group_rows import GroupHeadings
 from qaf_docs.cases.header_row import HEADER_ROWS, find_header
 from qaf_docs.cases.id_cells import read_case_id, total_label
+from qaf_docs.cases.own_outputs import not_a_case_list, qaf_output
 from qaf_docs.cases.rows import (
     RowReader,
     SheetColumns,
@@ -105,6 +106,9 @@ def read_case_list(
             f"known fields are {', '.join(mapping.fields())}."
         )
     with open_table_file(path, what="Case list", error=CaseListError) as table:
+        own = qaf_output(table.sheet_names, table.data)
+        if own:
+            raise CaseListError(not_a_case_list(path.name, own))
         raw_sheets, explicit = _chosen_sheets(table, sheets)
         if on_start is not None:
             on_start(sum(sheet.size or 0 for sheet in raw_sheets))

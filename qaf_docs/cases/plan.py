@@ -150,11 +150,14 @@ class RoundSpec:
         if bad:
             raise SamplingError(f"Cannot stratify by '{bad[0]}'; use 'team', 'case_type' or both.")
         if self.kind == "simple" and self.n is None and self.percent is None:
-            raise SamplingError("A simple round needs a number of cases (n) or a percentage.")
+            raise SamplingError(
+                "A simple round needs a number of cases or a percentage of open cases: --n 20 "
+                "or --percent 10."
+            )
         if self.kind == "thematic" and (not self.theme_column or not self.theme_values):
             raise SamplingError(
-                "A thematic round needs a theme: a column (e.g. 'Latest Category of Abuse') and "
-                "the values to match (e.g. Neglect)."
+                "A thematic round needs a theme: the case list's column to match and the values "
+                'to match, e.g. --theme-column "Latest Category of Abuse" --theme-value Neglect.'
             )
         if self.kind == "thematic" and not 1 <= self.theme_min <= self.theme_max:
             raise SamplingError(
@@ -162,7 +165,7 @@ class RoundSpec:
                 "qaf.toml)."
             )
         if self.kind == "half-cycle" and self.half not in ("first", "second"):
-            raise SamplingError("A half-cycle round needs half='first' or half='second'.")
+            raise SamplingError("A half-cycle round needs --half first or --half second.")
         if any(q < 0 for q in self.quotas.values()):
             raise SamplingError("Tier-one quotas must be 0 or more.")
         if self.exclusion_months is not None and self.exclusion_months < 0:

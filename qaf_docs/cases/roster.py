@@ -8,9 +8,10 @@ once.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -111,6 +112,13 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
         raise AllocationError(
             f"Roster {path.name} is missing the column(s) {pretty}. The roster needs: Name, Email, "
             "Role, Team and Monthly Capacity."
+            + (
+                f" It has no Name, Email or Role column: is {path.name} the case list? The case "
+                "list comes first and the roster after --roster: qaf sample CASELIST --roster "
+                "roster.xlsx."
+                if {"name", "email", "role"} <= set(missing)
+                else _misspelt(headers, set(index.values()), missing)
+            )
         )
     problems: list[str] = []
     auditors: list[Auditor] = []
@@ -282,3 +290,21 @@ def _cell_text(cell: object) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def _misspelt(headers: Sequence[object], used: set[int], missing: list[str]) -> str:
+    """A header close to a missing column's name ('Capcity'), named with what to rename it to."""
+    said = []
+    for name in missing:
+        spellings = {fold_header(s): s for s in ROSTER_COLUMNS[name]}
+        for i, header in enumerate(headers):
+            if i in used or header is None or not str(header).strip():
+                continue
+            if difflib.get_close_matches(
+                fold_header(str(header)), list(spellings), n=1, cutoff=0.75
+            ):
+                said.append(
+                    f"rename the header '{str(header).strip()}' to '{ROSTER_COLUMNS[name][0]}'"
+                )
+                break
+    return f" Is it misspelt? R{'; '.join(said)[1:]}." if said else ""

@@ -24,6 +24,7 @@ from qaf_docs.cases.rules import (
     own_team_against_framework,
     round_spec,
 )
+from qaf_docs.cases.same_month import earlier_rounds, second_round_note
 from qaf_docs.cases.sampling import plan_round
 from qaf_docs.cases.team_names import check_team_spellings
 from qaf_docs.cases.verification import VerifyResult, verify_manifest
@@ -81,6 +82,11 @@ class RoundReport:
             out.append(f"Manifest: {self.manifest}")
         if not self.dry_run:
             out += self._next_step()
+        elif self.audits:  # a run without --seed draws afresh: not the cases just shown
+            out.append(
+                f"To record this draw as shown, run the same command without --dry-run and with "
+                f"--seed {self.seed} (without it, qaf draws afresh)."
+            )
         return out
 
     def _next_step(self) -> list[str]:
@@ -279,16 +285,25 @@ def draw(
     )
     with open_register(ws, settings) as register:
         round_id = register.new_round_id(kind, today)
-        plan = plan_round(
-            cases,
-            auditors,
-            spec,
-            round_id=round_id,
-            history=history(register, ws, today),
-            today=today,
-            return_days=framework.timescales.audit_return_days,
-            auditor_load=register.allocated_this_month(today),
-        )
+        earlier = earlier_rounds(register, kind, framework_name or settings.framework, today)
+        try:
+            plan = plan_round(
+                cases,
+                auditors,
+                spec,
+                round_id=round_id,
+                history=history(register, ws, today),
+                today=today,
+                return_days=framework.timescales.audit_return_days,
+                auditor_load=register.allocated_this_month(today),
+            )
+        except SamplingError as e:  # most often the month's round drawn again by mistake
+            if not earlier:
+                raise
+            raise SamplingError(
+                f"{earlier}, and a child with an open audit is not drawn again: to work on what "
+                f"was drawn, run qaf generate (its packs). For another round beside it: {e}"
+            ) from e
         if framework.sampling.include_restricted and not spec.include_restricted:
             # A qaf.toml written before frameworks decided this says false in so many words.
             plan.warnings.append(
@@ -349,6 +364,8 @@ def draw(
         kept = keep_roster(ws, roster_path)  # a note for the QA lead, not the manifest's
         if kept:
             plan.warnings.append(kept)
+    if earlier:  # for the QA lead, first, and not on the manifest
+        plan.warnings.insert(0, second_round_note(earlier, round_id, dry_run=dry_run))
     return RoundReport(
         case_list=cases,
         round_id=round_id,

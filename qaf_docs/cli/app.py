@@ -15,7 +15,7 @@ import click
 from qaf_docs import __version__, clock
 from qaf_docs.case_ids import typed_id_refusal
 from qaf_docs.cli.exits import CLOSED_PIPE, INTERRUPTED
-from qaf_docs.errors import QafError, os_error_advice, unknown_round
+from qaf_docs.errors import QafError, os_error_advice, unknown_audit, unknown_round
 from qaf_docs.register.connection import database_error
 from qaf_docs.register.dialect import database_errors
 from qaf_docs.workspace import Workspace, resolve
@@ -33,6 +33,14 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.UsageError as e:
+            # `--to Bo Sample`, `--restore backups/qaf_register 2026-11-24 …`: words cut apart.
+            if not e.message.startswith("Got unexpected extra argument"):
+                raise
+            raise click.UsageError(
+                f'{e.message}. A name or file name with spaces goes in quotes, e.g. --by "Sam Lead".',
+                e.ctx,
+            ) from None
         except KeyboardInterrupt as e:
             # Ctrl+C: what was committed stays committed (each file is all or nothing).
             click.echo(f"Stopped. {e}".strip(), err=True)  # e: what was done, what is left
@@ -112,7 +120,7 @@ def known_audit(register: Register, ref: str) -> AuditRecord:
     return the audit it does hold."""
     audit = register.audit(ref)
     if audit is None:
-        raise QafError(f"Audit {ref} is not in the register.")
+        raise QafError(unknown_audit(ref, [a.audit_ref for a in register.audits()]))
     return audit
 
 

@@ -56,6 +56,8 @@ def backup(workspace: Path | None, restore_from: Path | None) -> None:
         click.echo(f"Backup: {path}")
         return
     restore_from = _backup_named(restore_from, ws.root)
+    if not restore_from.exists():  # a typing slip, or a name with spaces not in quotes
+        raise RegisterError(_no_such_backup(restore_from, backups.backups(folder)))
     # No watcher may write while the register is swapped underneath it.
     with WatcherLock(ws.inbox / WATCH_LOCK):
         saved = backups.restore(
@@ -84,3 +86,14 @@ def _backup_named(path: Path, root: Path) -> Path:
         return here
     there = (root / path).resolve()
     return there if there.exists() else here
+
+
+def _no_such_backup(path: Path, existing: list[Path]) -> str:
+    """What ``--restore`` with a file that is not there says: the backups there are to choose from."""
+    if not existing:
+        return f"There is no file {path}, and no backup has been taken yet (qaf backup takes one)."
+    newest = ", ".join(f'"{p}"' for p in reversed(existing[-3:]))
+    return (
+        f"There is no file {path}. The newest backups: {newest}. Nothing was changed; name one "
+        f'in quotes, as its name has spaces: qaf backup --restore "{existing[-1]}"'
+    )

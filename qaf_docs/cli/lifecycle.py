@@ -220,13 +220,12 @@ def cancel(workspace: Path | None, audit_ref: str, reason: str, by_whom: str) ->
 
     if not reason.strip():
         raise QafError(
-            f"Give a reason for cancelling audit {audit_ref} (for example: case closed)."
+            f"Give a reason for cancelling audit {audit_ref}: qaf cancel {audit_ref} "
+            '--by "Your Name" --reason "Case closed before the audit".'
         )
     ws = workspace_at(workspace)
     with open_register(ws) as register:
-        audit = register.audit(audit_ref)
-    if audit is None:
-        raise QafError(f"Audit {audit_ref} is not in the register.")
+        audit = known_audit(register, audit_ref)
     for line in changes.cancel(ws, audit.round_id, audit_ref, by_whom=by_whom, reason=reason).lines:
         click.echo(line)
     click.echo(f"{audit_ref} cancelled.")
@@ -403,6 +402,18 @@ def _resolve(
 
     today = clock.today()
     audit = next((e.audit_ref for e in register.escalations() if e.id == number), None)
+    if audit is None:
+        listed = [f"{e.id} ({e.audit_ref})" for e in register.escalations(open_only=True)]
+        raise QafError(
+            f"There is no escalation number {number}; "
+            + (f"the open ones are {', '.join(listed)}" if listed else "none is open")
+            + " (qaf escalations lists them with their numbers)."
+        )
+    if not note.strip():
+        raise QafError(
+            f"Say how escalation {number} was resolved, and by whom: qaf escalations --resolve "
+            f'{number} --note "3-way meeting agreed the grade" --by "Your Name". It is still open.'
+        )
     record = register.audit(audit) if audit else None
     framework = frameworks_of(ws)(record.framework_id) if record else ws.load_framework()
     decided = None

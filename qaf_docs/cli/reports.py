@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,34 @@ from qaf_docs.cli.written import say_if_copy
 from qaf_docs.errors import QafError
 from qaf_docs.workspace import REPORT_TEMPLATE, Workspace
 
+_PERIODS = (
+    (re.compile(r"(?i)^(\d{4}\W?q[1-4]|q[1-4]\W?\d{4})$"), "quarter", "a quarter"),
+    (re.compile(r"(?i)^(\d{4}\W?h[12]|h[12]\W?\d{4})$"), "half", "a half-year"),
+    (re.compile(r"^\d{4}$"), "year", "a year"),
+    (re.compile(r"^\d{4}-\d{2}-\S+$"), "round", "a round, by its name"),
+)
 
-@cli.group(invoke_without_command=True)
+
+class _Reports(click.Group):
+    """``qaf report``: a period or round typed without its word is told the command to type."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.UsageError:
+            typed = args[0] if args else ""
+            found = next((p[1:] for p in _PERIODS if p[0].match(typed.strip())), None)
+            if found is None:
+                raise
+            word, what = found
+            raise click.UsageError(
+                f"'{typed}' looks like {what}: the command is qaf report {word} {typed}", ctx
+            ) from None
+
+
+@cli.group(cls=_Reports, invoke_without_command=True)
 @workspace_option
 @click.pass_context
 def report(ctx: click.Context, workspace: Path | None) -> None:

@@ -17,6 +17,7 @@ from qaf_docs.cli.app import (
     workspace_at,
     workspace_option,
 )
+from qaf_docs.errors import QafError
 
 _BY = click.option("--by", "by_whom", required=True, help="Who is making the change (recorded).")
 _REASON = click.option("--reason", required=True, help="Why (recorded, and shown on the manifest).")
@@ -221,13 +222,14 @@ def swap(
 
 
 @round_group.command()
-@click.argument("round_id")
+@click.argument("round_id", required=False)
 @click.option(
     "--update-manifest", is_flag=True, help="Also rewrite the round's manifest from the register."
 )
 @workspace_option
-def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
-    """List a round's audits (auditor, status, how chosen) and every change made to it.
+def show(workspace: Path | None, round_id: str | None, update_manifest: bool) -> None:
+    """List a round's audits (auditor, status, how chosen) and every change made to it; without
+    a round, the rounds there are.
 
     Example:
 
@@ -242,6 +244,13 @@ def show(workspace: Path | None, round_id: str, update_manifest: bool) -> None:
 
     ws = workspace_at(workspace)
     with open_register(ws) as register:
+        if round_id is None:  # "Missing argument 'ROUND_ID'" left the QA lead to guess its name
+            rounds = register.round_ids()
+            if not rounds:
+                raise QafError("No round is drawn yet: qaf sample draws one.")
+            click.echo(f"Rounds, oldest first: {', '.join(rounds)}")
+            click.echo(f"To see one: qaf round show {rounds[-1]}")
+            return
         known_round(register, round_id)
         audits = register.audits(round_id=round_id)
         origins = register.audit_origins(round_id)

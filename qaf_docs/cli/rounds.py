@@ -12,7 +12,14 @@ import click
 
 from qaf_docs import clock
 from qaf_docs.cli import exits
-from qaf_docs.cli.app import AUDIT_REF, cli, known_round, workspace_at, workspace_option
+from qaf_docs.cli.app import (
+    AUDIT_REF,
+    cli,
+    known_audit,
+    known_round,
+    workspace_at,
+    workspace_option,
+)
 from qaf_docs.errors import QafError
 
 if TYPE_CHECKING:
@@ -253,6 +260,14 @@ def generate(
         for found in replaced:
             click.echo(f"Warning: {found.line(ws.packs)}")
         if not todo:
+            issued = sorted({a.round_id for a in audits if a.status == "issued"})
+            if issued and not untouched:
+                click.echo(
+                    f"Nothing to generate: the packs are written already "
+                    f"({packs_at(ws.packs, issued)}). Next: auditors fill them in; completed "
+                    "files go in the inbox folder, then qaf ingest."
+                )
+                return
             click.echo(
                 "Nothing to generate: no allocated audits"
                 + (
@@ -310,9 +325,7 @@ def generate(
 def rewritable(register: Register, ref: str) -> None:
     """Refuse ``--rewrite`` of an audit the register does not hold, or whose form came back (its
     pack is done with: a corrected form is made from the auditor's own copy)."""
-    audit = register.audit(ref)
-    if audit is None:
-        raise QafError(f"Audit {ref} is not in the register.")
+    audit = known_audit(register, ref)
     if audit.status not in ("allocated", "issued"):
         raise QafError(
             f"Audit {ref}'s pack is not written again: the audit is {audit.status}, so its "
@@ -332,3 +345,8 @@ def to_rewrite(packs: Path, register: Register, ref: str, settings: Settings) ->
         not path.is_file() or holds(path, audit, settings.workspace_id)
         for path in pack_paths(packs, audit.round_id, audit.audit_ref)
     )
+
+
+def packs_at(packs: Path, rounds: list[str]) -> str:
+    """Where the packs of ``rounds`` are, for the QA lead who runs qaf generate a second time."""
+    return ", ".join(str(packs / r) for r in rounds)

@@ -110,6 +110,11 @@ class TableFile:
         self.layouts: dict[str, SheetLayout] = {}
 
     @property
+    def data(self) -> bytes:
+        """The file's bytes, as read once."""
+        return self._data
+
+    @property
     def sheet_names(self) -> list[str]:
         """Names of the sheets in file order (a CSV has one, named after the file)."""
         if self._fast is not None:

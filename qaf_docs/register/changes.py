@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Collection, Sequence
 from datetime import date
 
@@ -77,6 +78,23 @@ class ChangeBook(Connection):
     def round_ids(self) -> list[str]:
         """Return every round's id, oldest first."""
         return [r[0] for r in self._db.execute("SELECT round_id FROM rounds ORDER BY created_at")]
+
+    def rounds_named(self, base: str, framework_id: str) -> list[tuple[str, str, int]]:
+        """Rounds ``base`` and ``base-2``, ``base-3`` … (one month's rounds of one kind) drawn
+        under ``framework_id``, oldest first: each one's id, when it was drawn, and how many of
+        its audits are not cancelled."""
+        rows = self._db.execute(
+            "SELECT r.round_id, r.created_at, COUNT(a.audit_ref) AS live FROM rounds r "
+            "LEFT JOIN audits a ON a.round_id = r.round_id AND a.status <> 'cancelled' "
+            "WHERE r.round_id LIKE ? AND r.framework_id = ? "
+            "GROUP BY r.round_id, r.created_at ORDER BY r.created_at",
+            (base + "%", framework_id),
+        )
+        return [
+            (r["round_id"], str(r["created_at"]), int(r["live"]))
+            for r in rows
+            if r["round_id"] == base or re.fullmatch(re.escape(base) + r"-\d+", r["round_id"])
+        ]
 
     def round_frameworks(self) -> dict[str, list[str]]:
         """Return each framework rounds were drawn under -> those rounds' ids, oldest first."""

@@ -130,7 +130,7 @@ class LifecycleBook(Connection):
         if not reason.strip():
             raise RegisterError(
                 f"A dispute of audit {audit_ref}'s moderated grade needs a reason: say what the "
-                "service area disagrees with."
+                f'service area disagrees with: qaf moderation dispute {audit_ref} --reason "…".'
             )
         with self.transaction() as db:
             row = db.execute(
