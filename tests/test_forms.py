@@ -394,6 +394,26 @@ def test_a_grade_typed_where_its_deleted_box_was_is_read_with_a_warning(
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
 
 
+def test_a_grade_with_a_question_mark_typed_where_its_box_was_is_not_settled(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    # The box deleted and "Inadequate?" typed in its place: not recorded, as in the box itself.
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    _delete_box_and_type(filler, f"qaf_grade_{framework.domains[1].key}", "Inadequate?")
+    filler.save()
+    form = read_audit_form(path, framework)
+    assert form.domains[1].grade is None
+    found = errors(form.findings + validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert [(f.where, f.message) for f in found] == [
+        (
+            f"{framework.domains[1].title}: grade",
+            "the grade box has been deleted from the form, and 'Inadequate?' has a question "
+            "mark: the grade is not settled",
+        )
+    ]
+
+
 @pytest.mark.parametrize("typed", ["", "Goodish"])
 def test_a_deleted_grade_box_with_no_grade_in_its_place_says_the_box_was_deleted(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str

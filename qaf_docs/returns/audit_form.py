@@ -37,6 +37,7 @@ from qaf_docs.returns.form_parts import (
     areas_not_in_framework,
     not_applicable_refused,
     ticked_indicators,
+    unsettled_grade,
 )
 from qaf_docs.returns.margin_comments import comments_beside_empty_boxes
 
@@ -139,7 +140,7 @@ def read_audit_form(
                 )
             )
         elif "?" in raw:  # "Inadequate?": a grade not settled, never recorded as if it were
-            findings.append(_unsettled(where, raw))
+            findings.append(unsettled_grade(where, raw))
             return None
         return parsed
 
@@ -199,17 +200,6 @@ def read_audit_form(
         concern=bool(concern and concern.checked),
         concern_text=text("qaf_concern_text"),
         saved_at=saved_at(source),
-    )
-
-
-def _unsettled(where: str, raw: str) -> Finding:
-    return Finding(
-        "error",
-        where,
-        f"'{raw}' has a question mark: the grade is not settled",
-        "Choose the grade you have decided on from the list, with no question mark; if unsure, "
-        "talk it through with your manager or the QA team first. A grade is recorded as given "
-        "(Inadequate starts the escalation pathway).",
     )
 
 

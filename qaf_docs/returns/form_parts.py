@@ -73,6 +73,22 @@ def not_applicable_refused(where: str, scale: Scale, *, may_be_na: bool) -> Find
     return Finding("error", where, f"{why}", f"Choose one of: {', '.join(scale.grades)}.")
 
 
+def unsettled_grade(where: str, raw: str, *, deleted_box: bool = False) -> Finding:
+    """Return the error for a grade typed with a question mark ("Inadequate?"): not settled, so
+    never recorded as if it were (Inadequate starts the escalation pathway)."""
+    said = f"'{raw}' has a question mark: the grade is not settled"
+    if deleted_box:
+        said = f"the grade box has been deleted from the form, and {said}"
+    return Finding(
+        "error",
+        where,
+        said,
+        "Choose the grade you have decided on from the list, with no question mark; if unsure, "
+        "talk it through with your manager or the QA team first. A grade is recorded as given "
+        "(Inadequate starts the escalation pathway).",
+    )
+
+
 def _text(fields: Mapping[str, FieldValue], name: str) -> str:
     value = fields.get(name)
     return value.text if value else ""
