@@ -4,6 +4,8 @@ only read. Computers are played by host identities (``QAF_HOST_ID``); every refu
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -111,8 +113,10 @@ def test_a_renamed_team_database_is_not_replaced_by_a_blank_one(
 READER = "qa_reader"
 
 
-def _reader_login(workspace: Workspace, pg: pg_server.PgServer, monkeypatch: Any) -> None:
-    """Point the workspace at its register as a login IT allowed to read it, and no more."""
+@contextmanager
+def _reader_login(workspace: Workspace, pg: pg_server.PgServer, monkeypatch: Any) -> Iterator[None]:
+    """Point the workspace at its register as a login IT allowed to read it, and no more, for the
+    ``with`` block; the login is dropped after it."""
     name = _database_name(workspace)
     with pg.admin_connection(name) as conn:
         conn.execute(f"DROP ROLE IF EXISTS {READER}")
@@ -122,6 +126,12 @@ def _reader_login(workspace: Workspace, pg: pg_server.PgServer, monkeypatch: Any
         workspace, str(workspace.load_settings().register_at).replace("qaf@", f"{READER}@")
     )
     monkeypatch.setenv("PGPASSWORD", "reader-pw")
+    try:
+        yield
+    finally:
+        with pg.admin_connection(name) as conn:
+            conn.execute(f"DROP OWNED BY {READER}")
+            conn.execute(f"DROP ROLE {READER}")
 
 
 @ON_POSTGRES
@@ -132,8 +142,7 @@ def test_a_login_that_may_only_read_the_team_register_is_told_so_and_nothing_is_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     audit = _issued_then_closed(workspace, register, 2)
-    _reader_login(workspace, pg, monkeypatch)
-    try:
+    with _reader_login(workspace, pg, monkeypatch):
         assert run("status", "--workspace", workspace.root).exit_code == 0  # reading is fine
         complete_form(pack_docx(workspace, audit), workspace.load_framework()).save(
             workspace.inbox / "form.docx"
@@ -154,10 +163,6 @@ def test_a_login_that_may_only_read_the_team_register_is_told_so_and_nothing_is_
         result = run("report", "--workspace", workspace.root)
         assert result.exit_code == 0, result.output
         assert workspace.tracker_path.is_file()
-    finally:
-        with pg.admin_connection(_database_name(workspace)) as conn:
-            conn.execute(f"DROP OWNED BY {READER}")
-            conn.execute(f"DROP ROLE {READER}")
 
 
 @ON_POSTGRES
@@ -197,8 +202,7 @@ def test_a_login_that_may_only_read_a_register_due_an_upgrade_is_told_who_can_up
         conn.execute(
             "DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)"
         )
-    _reader_login(workspace, pg, monkeypatch)
-    try:
+    with _reader_login(workspace, pg, monkeypatch):
         line = one_error_line(run("status", "--workspace", workspace.root))
         # Before: the upgrade's first step failed with "may not read or change the register's
         # tables (restored from a backup as another user, say)" and the server's words.
@@ -206,10 +210,6 @@ def test_a_login_that_may_only_read_a_register_due_an_upgrade_is_told_who_can_up
         assert "needs upgrading for this version of qaf" in line and "qaf login" in line
         assert "qaf status" not in line  # it does not work as it is either
         assert "permission denied" not in line
-    finally:
-        with pg.admin_connection(_database_name(workspace)) as conn:
-            conn.execute(f"DROP OWNED BY {READER}")
-            conn.execute(f"DROP ROLE {READER}")
 
 
 @ON_POSTGRES
@@ -223,16 +223,11 @@ def test_a_login_that_may_only_read_opens_a_register_that_does_not_yet_name_its_
     register.close()
     with pg.admin_connection(_database_name(workspace)) as conn:  # as a qaf before workspace ids
         conn.execute("DELETE FROM meta WHERE key = 'workspace_id'")
-    _reader_login(workspace, pg, monkeypatch)
-    try:
+    with _reader_login(workspace, pg, monkeypatch):
         # Before: opening it tried to record the workspace, and the reader could not even look.
         result = run("status", "--workspace", workspace.root)
         assert result.exit_code == 0, result.output
         assert "1 issued" in result.output or "1 allocated" in result.output, result.output
-    finally:
-        with pg.admin_connection(_database_name(workspace)) as conn:
-            conn.execute(f"DROP OWNED BY {READER}")
-            conn.execute(f"DROP ROLE {READER}")
 
 
 @ON_POSTGRES
@@ -243,37 +238,34 @@ def test_qaf_watch_with_a_login_that_may_only_read_stops_at_once_saying_so(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     audit = _issued_then_closed(workspace, register, 1)
-    _reader_login(workspace, pg, monkeypatch)
-    complete_form(pack_docx(workspace, audit), workspace.load_framework()).save(
-        workspace.inbox / "form.docx"
-    )
-    stop = threading.Event()
-    stopped: list[BaseException] = []
+    with _reader_login(workspace, pg, monkeypatch):  # the watcher stops before it ends
+        complete_form(pack_docx(workspace, audit), workspace.load_framework()).save(
+            workspace.inbox / "form.docx"
+        )
+        stop = threading.Event()
+        stopped: list[BaseException] = []
 
-    def watch() -> None:
+        def watch() -> None:
+            try:
+                watch_inbox(workspace, poll=True, scan_interval_s=0.2, stop=stop)
+            except BaseException as e:  # what qaf watch prints as its Error: line
+                stopped.append(e)
+
+        watcher = threading.Thread(target=watch)
         try:
-            watch_inbox(workspace, poll=True, scan_interval_s=0.2, stop=stop)
-        except BaseException as e:  # what qaf watch prints as its Error: line
-            stopped.append(e)
-
-    watcher = threading.Thread(target=watch)
-    try:
-        watcher.start()
-        watcher.join(timeout=20)
-        # Before: it ran on, logging each file as not processed, and could never record one.
-        assert not watcher.is_alive(), "the watcher stops: waiting will never help"
-        [error] = stopped
-        assert isinstance(error, RegisterError)
-        assert f"may only be read by its login '{READER}'" in str(error)
-        assert [p.name for p in workspace.inbox.iterdir() if not p.name.startswith(".")] == [
-            "form.docx"
-        ]
-    finally:
-        stop.set()
-        watcher.join(timeout=60)
-        with pg.admin_connection(_database_name(workspace)) as conn:
-            conn.execute(f"DROP OWNED BY {READER}")
-            conn.execute(f"DROP ROLE {READER}")
+            watcher.start()
+            watcher.join(timeout=20)
+            # Before: it ran on, logging each file as not processed, and could never record one.
+            assert not watcher.is_alive(), "the watcher stops: waiting will never help"
+            [error] = stopped
+            assert isinstance(error, RegisterError)
+            assert f"may only be read by its login '{READER}'" in str(error)
+            assert [p.name for p in workspace.inbox.iterdir() if not p.name.startswith(".")] == [
+                "form.docx"
+            ]
+        finally:
+            stop.set()
+            watcher.join(timeout=60)
 
 
 @ON_POSTGRES
