@@ -634,3 +634,44 @@ def test_a_rationale_written_as_a_margin_comment_is_named_beside_the_empty_box(
     assert "Copy the rationale from the comment into the box" in found.what_to_do
     problems = errors(validate(read, framework, ValidationRules(), received_on=TODAY))
     assert [p.where for p in problems] == [f"{first.title}: rationale"]
+
+
+def _text_box(*paragraphs: str) -> str:
+    """A text box as Word writes one into a run: the shape (mc:Choice) and, for older readers, the
+    same text again as a VML picture (mc:Fallback)."""
+    content = "<w:txbxContent>" + "".join(
+        f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs
+    )
+    content += "</w:txbxContent>"
+    return (
+        '<w:r><mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility'
+        '/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><mc:Choice Requires="wps"><w:drawing><wps:wsp>'
+        f"<wps:txbx>{content}</wps:txbx></wps:wsp></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+        f"<v:shape><v:textbox>{content}</v:textbox></v:shape></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+
+
+def test_a_text_box_pasted_into_a_rationale_is_read_once(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Word keeps a text box twice (the shape, and a picture of it for older programs): its words
+    are in the rationale once, on their own lines, as the page shows them."""
+    first, second = framework.domains[0], framework.domains[1]
+    path = pack_docx(workspace, issued[0])
+    form = complete_form(path, framework)
+    form.text(f"qaf_rationale_{first.key}", "BOXMARK").save()
+    form = FormFiller(path).text(f"qaf_rationale_{second.key}", "Plain.")
+    form.save()
+
+    def edit(xml: str) -> str:
+        box = _text_box("Seen at home on 3 October.", "Plan updated.")
+        xml, found = re.subn(r"(<w:t[^>]*>)BOXMARK(</w:t></w:r>)", rf"\1First.\2{box}", xml)
+        assert found == 1
+        return xml
+
+    _rewrite_document(path, edit)
+    read = read_audit_form(path, framework)
+    assert read.domains[0].rationale == "First.\nSeen at home on 3 October.\nPlan updated."
+    assert read.domains[1].rationale == "Plain."

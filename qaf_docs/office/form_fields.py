@@ -54,7 +54,14 @@ _BREAKS = (_BR, _CR, _TAB, _NB_HYPHEN, _SYM)
 # twice, here and where it was moved to. What is inside one is skipped: the walks visit it first
 # (document order) and note its text elements, so a form without tracked changes pays nothing.
 _STRUCK = (f"{_W}moveFrom", f"{_W}del")
-_TEXT_TAGS = (*_RUN_TEXT, _P, *_STRUCK)
+# A text box is kept twice: the shape Word shows (``mc:Choice``) and a picture of it for older
+# programs (``mc:Fallback``), with the same words. Only the first is read; a Fallback alone (no
+# Choice beside it) is what a program wrote instead, and is read.
+_MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+_CHOICE, _FALLBACK = f"{{{_MC_NS}}}Choice", f"{{{_MC_NS}}}Fallback"
+_SKIPPED = (*_STRUCK, _FALLBACK)
+_HIDDEN = (*_RUN_TEXT, _P)  # what a skipped part holds that would otherwise be read
+_TEXT_TAGS = (*_RUN_TEXT, _P, *_SKIPPED)
 _SDT, _SDT_PR, _SDT_CONTENT, _TAG = f"{_W}sdt", f"{_W}sdtPr", f"{_W}sdtContent", f"{_W}tag"
 _BOOKMARK_START, _BOOKMARK_END = f"{_W}bookmarkStart", f"{_W}bookmarkEnd"
 _VAL, _NAME, _ID = f"{_W}val", f"{_W}name", f"{_W}id"
@@ -68,7 +75,6 @@ def _text_of(elements: Iterable[etree._Element]) -> str:
     """Visible text of ``elements`` in order: runs, tabs and breaks; deleted or moved-away (tracked)
     text skipped, as Word shows the form once its changes are accepted."""
     out: list[str] = []
-    paragraphs_seen = 0
     struck: set[etree._Element] = set()
     for el in elements:
         tag = el.tag
@@ -76,14 +82,19 @@ def _text_of(elements: Iterable[etree._Element]) -> str:
             if el not in struck:
                 out.append(el.text or "")
         elif tag == _P:
-            if paragraphs_seen:
+            if out and el not in struck:  # a paragraph after text (or a text box's) starts a line
                 out.append("\n")
-            paragraphs_seen += 1
-        elif tag in _STRUCK:
-            struck.update(el.iter(_RUN_TEXT))
+        elif tag in _SKIPPED:
+            if tag != _FALLBACK or _beside_choice(el):
+                struck.update(el.iter(_HIDDEN))
         elif tag in _BREAKS and el not in struck:
             out.append(_SHOWN.get(tag) or symbol(el))
     return "".join(out)
+
+
+def _beside_choice(fallback: etree._Element) -> bool:
+    """Whether a text box's ``mc:Fallback`` repeats an ``mc:Choice`` beside it."""
+    return any(other.tag == _CHOICE for other in fallback.itersiblings(preceding=True))
 
 
 def _text_within(element: etree._Element) -> str:
@@ -368,7 +379,7 @@ def table_rows(table: etree._Element) -> list[list[str]]:
     return rows
 
 
-_CELL_WALK = (_TR, _TC, *_RUN_TEXT, _P, _DATE, *_STRUCK)
+_CELL_WALK = (_TR, _TC, *_RUN_TEXT, _P, _DATE, *_SKIPPED)
 
 
 def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date | None]]]:
@@ -384,7 +395,6 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
     texts: list[str] = []  # the cells of the row being read
     found: list[date | None] = []
     out: list[str] = []
-    paragraphs_seen = 0
     when: date | None = None
     struck: set[etree._Element] = set()
     for el in table.iter(*_CELL_WALK):
@@ -402,20 +412,20 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
                 rows.append(texts)
                 dates.append(found)
             elif own_cell:
-                cell, out, paragraphs_seen, when = el, [], 0, None
+                cell, out, when = el, [], None
         elif cell is None:
             continue
         elif tag == _T:
             if el not in struck:
                 out.append(el.text or "")
         elif tag == _P:
-            if paragraphs_seen:
+            if out and el not in struck:
                 out.append("\n")
-            paragraphs_seen += 1
         elif tag == _DATE:
             when = when or _parsed_date(el.get(_FULL_DATE))
-        elif tag in _STRUCK:
-            struck.update(el.iter(_RUN_TEXT))
+        elif tag in _SKIPPED:
+            if tag != _FALLBACK or _beside_choice(el):
+                struck.update(el.iter(_HIDDEN))
         elif el not in struck:
             out.append(_SHOWN.get(tag) or symbol(el))
     if cell is not None:
