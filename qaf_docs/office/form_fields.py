@@ -159,12 +159,17 @@ _SYMBOLS = ("☒", "☑", "☐")
 _new_value = tuple.__new__  # a FieldValue made without keyword handling: there are hundreds a form
 
 
-def _control_value(
+def _value(
     name: str, sdt: etree._Element, box: bool, checked: bool, showing: bool, full: str | None
 ) -> FieldValue:
     """The value of one control, from what the walk saw of its properties."""
     if box:  # a check box: its state is all it holds
         return _new_value(FieldValue, (name, "", None, checked, "tag"))
+    return _control_value(name, sdt, showing, full)
+
+
+def _control_value(name: str, sdt: etree._Element, showing: bool, full: str | None) -> FieldValue:
+    """The value of a control that is not a check box (the walk makes check boxes' itself)."""
     if showing:  # the placeholder's words, not the auditor's: nothing was typed
         return _new_value(FieldValue, (name, "", _parsed_date(full), None, "tag"))
     content = sdt[-1] if len(sdt) else None  # the content comes last, after the properties
@@ -175,6 +180,14 @@ def _control_value(
     if shown in _SYMBOLS:  # a check box another editor saved as a plain symbol
         return _new_value(FieldValue, (name, "", None, shown != "☐", "tag"))
     return _new_value(FieldValue, (name, _clean(raw, showing), _parsed_date(full), None, "tag"))
+
+
+def _only_value(el: etree._Element, key: str) -> str:
+    """Attribute ``key`` of an element that has only that one (``w:tag``, ``w14:checked``):
+    read as the element's only value, which costs half of looking the name up."""
+    values = el.values()
+    value: str = values[0] if len(values) == 1 else el.get(key, "")
+    return value
 
 
 def _rank(sdt: etree._Element, name: str) -> int:
@@ -221,6 +234,7 @@ def scan_form(root: etree._Element) -> FormScan:
     box = showing = checked = False
     full_date: str | None = None
     prefix = FIELD_PREFIX
+    new_value = _new_value
 
     tables: list[etree._Element] = []
 
@@ -232,7 +246,7 @@ def scan_form(root: etree._Element) -> FormScan:
             ranks[name] = _rank(owners[name], name)
         rank = _rank(sdt, name)
         if rank < ranks[name]:
-            fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+            fields[name] = _value(name, sdt, box, checked, showing, full_date)
             owners[name], ranks[name] = sdt, rank
 
     for el in root.iter(*_WALKED):
@@ -240,24 +254,29 @@ def scan_form(root: etree._Element) -> FormScan:
         if tag == _SDT:
             if sdt is not None and name.startswith(prefix):
                 if name not in fields:
-                    fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+                    fields[name] = (
+                        new_value(FieldValue, (name, "", None, checked, "tag"))
+                        if box  # a check box: its state is all it holds
+                        else _control_value(name, sdt, showing, full_date)
+                    )
                     owners[name] = sdt
                 elif ranks.get(name) != 0:
                     keep()
             sdt, name, box, showing, checked, full_date = el, "", False, False, False, None
         elif tag == _TAG:
             if not name:
-                name = el.get(_VAL, "")
+                name = _only_value(el, _VAL)
         elif tag == _BOOKMARK_START:
-            mark = el.get(_NAME, "")
-            if mark.startswith(prefix):
-                if mark in bookmarks:
-                    bookmarks[mark].append(el)
-                else:
-                    bookmarks[mark] = [el]
+            for mark in el.values():  # only its name can start "qaf_" (the rest are numbers)
+                if mark.startswith(prefix):
+                    if mark in bookmarks:
+                        bookmarks[mark].append(el)
+                    else:
+                        bookmarks[mark] = [el]
+                    break
         elif tag == _CHECKED:
             box = True
-            checked = checked or el.get(_CHECKED_VAL) in _TRUE
+            checked = checked or _only_value(el, _CHECKED_VAL) in _TRUE
         elif tag == _DATE:
             full_date = full_date or el.get(_FULL_DATE)
         elif tag == _TBL:
@@ -266,7 +285,7 @@ def scan_form(root: etree._Element) -> FormScan:
             showing = True
     if sdt is not None and name.startswith(prefix):
         if name not in fields:
-            fields[name] = _control_value(name, sdt, box, checked, showing, full_date)
+            fields[name] = _value(name, sdt, box, checked, showing, full_date)
         elif ranks.get(name) != 0:
             keep()
     for mark, starts in bookmarks.items():
