@@ -325,6 +325,10 @@ def test_a_rationale_pasted_from_another_form_with_its_boxes_never_sets_their_fi
         ("Good/RI", "two grades (Good and Requires improvement to be good)"),
         ("Good or Outstanding", "two grades (Good and Outstanding)"),
         ("RI - Inadequate", "two grades (Requires improvement to be good and Inadequate)"),
+        # A grade hedged with another in brackets: the words in brackets had been dropped, and
+        # "Good (bordering on RI)" recorded as plain Good.
+        ("Good (bordering on RI)", "two grades (Good and Requires improvement to be good)"),
+        ("Good (nearly outstanding)", "two grades (Good and Outstanding)"),
     ],
 )
 def test_two_grades_typed_into_one_box_are_named_as_two(
@@ -341,6 +345,23 @@ def test_two_grades_typed_into_one_box_are_named_as_two(
     assert finding.where == f"{framework.domains[0].title}: grade"
     assert finding.message == f"'{typed}' gives {named}; a grade box takes one"
     assert "Choose the one grade that fits best" in finding.what_to_do
+
+
+@pytest.mark.parametrize(
+    "typed, grade",
+    [
+        ("Requires improvement (to be good)", "Requires improvement to be good"),
+        ("Good (see rationale)", "Good"),
+        ("Good (I think)", "Good"),
+    ],
+)
+def test_words_in_brackets_that_name_no_other_grade_leave_the_grade_as_chosen(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str, grade: str
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    complete_form(path, framework).choose(f"qaf_grade_{framework.domains[0].key}", typed).save()
+    form = read_audit_form(path, framework)
+    assert (form.domains[0].grade, form.findings) == (grade, [])
 
 
 @pytest.mark.parametrize("typed", ["G", "Re", "Goodish", "Not bad"])
@@ -410,6 +431,26 @@ def test_a_grade_with_a_question_mark_typed_where_its_box_was_is_not_settled(
             f"{framework.domains[1].title}: grade",
             "the grade box has been deleted from the form, and 'Inadequate?' has a question "
             "mark: the grade is not settled",
+        )
+    ]
+
+
+def test_a_grade_hedged_with_another_typed_where_its_box_was_is_refused_as_two(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    _delete_box_and_type(filler, f"qaf_grade_{framework.domains[1].key}", "Good (bordering on RI)")
+    filler.save()
+    form = read_audit_form(path, framework)
+    assert form.domains[1].grade is None
+    found = errors(form.findings + validate(form, framework, ValidationRules(), received_on=TODAY))
+    assert [(f.where, f.message) for f in found] == [
+        (
+            f"{framework.domains[1].title}: grade",
+            "the grade box has been deleted from the form, and 'Good (bordering on RI)', typed "
+            "where it was, gives two grades (Good and Requires improvement to be good); a grade "
+            "takes one",
         )
     ]
 

@@ -26,6 +26,10 @@ _BETWEEN_GRADES = re.compile(r"\s*(?:[/\\&,;+]|\s-\s|\bor\b|\band\b|\bto\b(?! be
 # "Complete - see evidence" points at its evidence (folded: punctuation is gone).
 _POINTER = re.compile(r"^(?P<grade>.+?) see\b.*$")
 
+# "Good (bordering on RI)": a grade with another named in brackets beside it.
+_IN_BRACKETS = re.compile(r"\(([^()]*)\)")
+_NOT_LETTERS = re.compile(r"[^a-z0-9]+")
+
 
 class Indicator(NamedTuple):
     """One indicator of a grade in one domain, e.g. ("assessment", "Inadequate", "Jargonistic")."""
@@ -177,6 +181,22 @@ class Scale(StrictModel):
             grade = self.parse(part) if part.strip() else None
             if grade is not None and grade not in found:
                 found.append(grade)
+        return found if len(found) > 1 else []
+
+    def hedged(self, text: str, grade: str) -> list[str]:
+        """``grade`` and the other grades ``text`` names in brackets beside it ("Good (bordering
+        on RI)", "Good (nearly outstanding)"), each once; [] when the brackets name no other
+        grade, or are part of the grade's own name ("Requires improvement (to be good)")."""
+        if "(" not in text or self.parse(text.replace("(", " ").replace(")", " ")) == grade:
+            return []
+        found = [grade]
+        for inside in _IN_BRACKETS.findall(text.lower()):
+            words = f" {' '.join(_NOT_LETTERS.sub(' ', inside).split())} "
+            for spelling, named in self._spellings.items():
+                # Two letters at least: a lone "i" or "g" is a word, not a grade.
+                wanted = named not in found and named != NOT_APPLICABLE
+                if wanted and len(spelling) > 1 and f" {spelling} " in words:
+                    found.append(named)
         return found if len(found) > 1 else []
 
     @cached_property

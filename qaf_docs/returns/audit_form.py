@@ -36,6 +36,7 @@ from qaf_docs.returns.form_parts import (
     agency_findings,
     areas_not_in_framework,
     not_applicable_refused,
+    several_grades,
     ticked_indicators,
     unsettled_grade,
 )
@@ -66,7 +67,6 @@ def _section_texts(framework: Framework, text: Callable[[str], str]) -> dict[str
     return texts
 
 
-_COUNTED = {2: "two", 3: "three", 4: "four"}
 _CASE_LABELS = {"case id", "case id:", "case reference", "case number"}
 
 
@@ -115,21 +115,12 @@ def read_audit_form(
         if not raw:
             return None
         parsed = scale.parse(raw) if may_be_na else scale.parse_grade(raw)
-        several = scale.grades_in(raw) if parsed is None else []
+        several = scale.grades_in(raw) if parsed is None else scale.hedged(raw, parsed)
         if parsed is None and fold_grade(raw) in NOT_APPLICABLE_SPELLINGS:
             findings.append(not_applicable_refused(where, scale, may_be_na=may_be_na))
         elif several:
-            findings.append(
-                Finding(
-                    "error",
-                    where,
-                    f"'{raw}' gives {_COUNTED.get(len(several), len(several))} grades "
-                    f"({' and '.join(several)}); "
-                    "a grade box takes one",
-                    "Choose the one grade that fits best from the list, and say in the "
-                    "rationale what falls short of it or goes beyond it.",
-                )
-            )
+            findings.append(several_grades(where, raw, several))
+            return None
         elif parsed is None:
             findings.append(
                 Finding(

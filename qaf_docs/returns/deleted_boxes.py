@@ -24,7 +24,7 @@ from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, Scale
 from qaf_docs.office import form_fields as ff
 from qaf_docs.office.content_controls import W_NS
-from qaf_docs.returns.form_parts import unsettled_grade
+from qaf_docs.returns.form_parts import several_grades, unsettled_grade
 
 _P, _TC, _TR = (f"{{{W_NS}}}{name}" for name in ("p", "tc", "tr"))
 _LABEL = re.compile(r"^\s*grade\s*[:\-]?\s*", re.IGNORECASE)
@@ -144,6 +144,10 @@ def grade_typed_in_place(
                 f"Type one of these where the box was: {choices}.",
             )
         )
+        return None
+    several = scale.hedged(typed, parsed)
+    if several:  # "Good (bordering on RI)": two grades, as in a box
+        findings.append(several_grades(where, typed, several, deleted_box=True))
         return None
     if "?" in typed:  # "Inadequate?" typed where the box was: not settled, as in a box
         findings.append(unsettled_grade(where, typed, deleted_box=True))

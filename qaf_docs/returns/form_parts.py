@@ -89,6 +89,29 @@ def unsettled_grade(where: str, raw: str, *, deleted_box: bool = False) -> Findi
     )
 
 
+_COUNTED = {2: "two", 3: "three", 4: "four"}
+
+
+def several_grades(
+    where: str, raw: str, several: list[str], *, deleted_box: bool = False
+) -> Finding:
+    """Return the error for one box given several grades ("Good/RI", "Good (bordering on RI)")."""
+    named = f"{_COUNTED.get(len(several), len(several))} grades ({' and '.join(several)})"
+    said = f"'{raw}' gives {named}; a grade box takes one"
+    if deleted_box:
+        said = (
+            f"the grade box has been deleted from the form, and '{raw}', typed where it was, "
+            f"gives {named}; a grade takes one"
+        )
+    return Finding(
+        "error",
+        where,
+        said,
+        "Choose the one grade that fits best from the list, and say in the rationale what falls "
+        "short of it or goes beyond it.",
+    )
+
+
 def _text(fields: Mapping[str, FieldValue], name: str) -> str:
     value = fields.get(name)
     return value.text if value else ""
