@@ -638,6 +638,28 @@ def test_a_moderation_typed_where_its_deleted_boxes_were_is_read(
     }
 
 
+def test_boxes_removed_with_their_prompts_left_read_as_empty_not_as_typed(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """Boxes removed from the moderation table, their prompts left as plain words ("Type here.",
+    "Choose a grade.", "Pick a date."): nothing was moderated, and the form is accepted (before,
+    the moderator was recorded as "Type here." and the grade and date were refused)."""
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    for name, prompt in [
+        ("qaf_moderator", "Type here."),
+        ("qaf_moderated_grade", "Choose a grade."),
+        ("qaf_moderation_reason", "Type here."),
+        ("qaf_moderation_date", "Pick a date."),
+    ]:
+        _delete_box_and_type(filler, name, prompt)
+    filler.save()
+    form = read_audit_form(path, framework)
+    assert (form.moderator, form.moderated_grade, form.moderation_reason) == ("", None, "")
+    assert form.moderation_date is None
+    assert form.findings == []
+
+
 def test_a_date_typed_wrongly_where_its_deleted_picker_was_says_so(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:

@@ -23,7 +23,7 @@ from qaf_docs.dates import parse_uk_date
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, Scale
 from qaf_docs.office import form_fields as ff
-from qaf_docs.office.content_controls import W_NS
+from qaf_docs.office.content_controls import PLACEHOLDERS, W_NS
 from qaf_docs.returns.form_parts import several_grades, unsettled_grade
 
 _P, _TC, _TR = (f"{{{W_NS}}}{name}" for name in ("p", "tc", "tr"))
@@ -57,9 +57,9 @@ def typed_in_place(root: etree._Element, scan: ff.FormScan, framework: Framework
         if grade not in scan.fields:
             above = _above(scan.bookmarks.get(rationale, []))
             if above is not None:
-                typed[grade] = above
+                typed[grade] = _unless_placeholder(above)
         if rationale not in scan.fields:
-            below = _below(scan.bookmarks.get(grade, []))
+            below = _unless_placeholder(_below(scan.bookmarks.get(grade, [])))
             if below:
                 typed[rationale] = below
     missing = {
@@ -70,9 +70,16 @@ def typed_in_place(root: etree._Element, scan: ff.FormScan, framework: Framework
     }
     if missing:
         for name, shown in _beside_labels(root, missing).items():
+            shown = _unless_placeholder(shown)
             if shown or name == _REQUIRED:
                 typed[name] = shown
     return typed
+
+
+def _unless_placeholder(shown: str) -> str:
+    """``shown``, or "" when it is the box's own prompt ("Type here.", "Choose a grade."): Word's
+    Remove Content Control keeps the words a box showed, typed or not."""
+    return "" if shown.strip().lower() in PLACEHOLDERS else shown
 
 
 def _above(starts: list[etree._Element]) -> str | None:
