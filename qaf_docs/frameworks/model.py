@@ -16,6 +16,7 @@ from qaf_docs.frameworks.base import (
 )
 from qaf_docs.frameworks.case_notes import CaseNotes
 from qaf_docs.frameworks.grade_names import check_grade_names
+from qaf_docs.frameworks.reviews import FollowUpReview
 from qaf_docs.frameworks.scale import (
     Domain,
     Indicator,
@@ -367,6 +368,7 @@ class Framework(StrictModel):
     core_areas: list[str] = Field(default_factory=list)
     report_questions: list[str] = Field(default_factory=list)
     development_questions: list[DevelopmentQuestion] = Field(default_factory=list)
+    follow_up_reviews: list[FollowUpReview] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
