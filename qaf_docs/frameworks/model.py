@@ -102,6 +102,8 @@ class Sections(StrictModel):
 
     def title(self, name: str) -> str:
         """Return the heading of section ``name`` (the framework's, else the default)."""
+        if name == MODERATION_KIND:
+            return "Type of moderation"  # a row of the moderation section, named as it is there
         for extra in self.extra:
             if extra.key == name:
                 return extra.title
