@@ -14,8 +14,17 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, complete_form, drop, libreoffice_resave, pack_docx, plan_audits
+from conftest import (
+    TODAY,
+    complete_form,
+    drop,
+    edit_template_body,
+    libreoffice_resave,
+    pack_docx,
+    plan_audits,
+)
 from lifecycle_helpers import run
+from lxml import etree
 from openpyxl import load_workbook
 
 from qaf_docs.frameworks import Framework
@@ -27,6 +36,7 @@ from qaf_docs.returns.audit_form import read_document_xml
 from qaf_docs.workspace import Workspace
 
 SEED = Path("/work/shared/seeds/003_40601b0ddcb97fb1.txt")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def _moderated(
@@ -100,3 +110,32 @@ def test_a_type_the_framework_does_not_have_is_refused_naming_its_types(
     note = (workspace.rejected / "moderated.docx.rejected.txt").read_text("utf-8")
     assert "'Peer moderation' is not a type of moderation this framework has" in note
     assert "Choose one of: Reflective moderation, Group moderation." in note
+
+
+def test_an_older_audit_tool_without_the_type_is_told_of_it_and_its_forms_still_read(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    from qaf_docs.office.template_updates import older_template_note
+
+    template = workspace.templates / "audit_tool.docx"
+
+    def drop_type_row(body: etree._Element) -> None:  # the moderation table as it was before
+        rows = list(body.iter(f"{W}tr"))
+        at = next(i for i, r in enumerate(rows) if "moderation.kind %}" in "".join(r.itertext()))
+        for row in rows[at : at + 3]:  # {%tr if moderation.kind %}, the row, {%tr endif %}
+            row.getparent().remove(row)
+
+    edit_template_body(template, drop_type_row)
+    note = older_template_note(template, workspace.root, "The packs were written from it.")
+    assert note is not None
+    assert "the type of moderation in the moderation section (reflective or group" in note
+    [ref] = plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    audit = register.audit(ref)
+    form = complete_form(pack_docx(workspace, audit), framework)  # type: ignore[arg-type]
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", "Good")
+    form.pick_date("qaf_moderation_date", TODAY).save()
+    drop(pack_docx(workspace, audit), workspace.inbox)  # type: ignore[arg-type]
+    [outcome] = run(workspace)
+    assert outcome.result == "accepted", outcome.detail
+    assert ref not in register.moderation_extras()  # no type given, none recorded
