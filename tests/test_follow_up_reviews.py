@@ -90,6 +90,9 @@ def test_a_half_cycle_round_back_is_due_its_getting_to_outstanding_meeting(
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4) if r[0].value]
     assert [r[:3] for r in rows] == [[round_id, "Getting to Outstanding meeting", rows[0][2]]]
     assert rows[0][2].date() == due and rows[0][7] == "Not yet due"
+    # Counted as the thematic checkpoints are: the round's agreed actions (two on each of the two
+    # forms), and how many were done by the meeting (no share before it is due, not 0%).
+    assert rows[0][3:6] == [4, 0, None]
 
     refused = CliRunner().invoke(
         cli, ["checkpoints", round_id, "getting-to-outstanding", "--note", "early",
