@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import MISSING, asdict, dataclass, field, fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from qaf_docs.findings import Finding
 
@@ -415,9 +415,15 @@ class Person:
     email_problem: str = ""
 
 
+#: A checkpoint may be recorded from this many days before it is due (``qaf status`` lists it then).
+CHECKPOINT_RECORD_FROM_DAYS = 7
+
+
 @dataclass(frozen=True)
 class Checkpoint:
-    """A close-the-loop checkpoint of a thematic round (West Sussex: six weeks, three months)."""
+    """A close-the-loop checkpoint of a round: a thematic round's six weeks and three months
+    (West Sussex), or a meeting that reviews a round's recommendations (City of London's Getting to
+    Outstanding meeting)."""
 
     round_id: str
     key: str  # "6-weeks", "3-months"
@@ -425,3 +431,11 @@ class Checkpoint:
     due_on: date
     done_on: date | None
     note: str
+    label: str = ""  # what reports call it ("" : its key, "6 weeks"); a meeting's own title
+    opens_on: date | None = None  # a meeting's window opens (None: a week before it is due)
+
+    @property
+    def recordable_from(self) -> date:
+        """The first day it can be recorded, and ``qaf status`` lists it: a meeting's window
+        (City of London's "December /January") from its start, else a week before it is due."""
+        return self.opens_on or self.due_on - timedelta(days=CHECKPOINT_RECORD_FROM_DAYS)

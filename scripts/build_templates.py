@@ -412,18 +412,26 @@ def build_audit_tool(path: Path) -> None:
         doc,
         "For the moderator: confirm or change the auditor's overall grade. If you change it, say why.",
     )
-    mt = _grid(doc, 4, 2, [5, 12])
+    # West Sussex, Step 6: "Moderation meeting with auditor and practitioner or group
+    # moderation": the type is asked where the framework names kinds of moderation.
+    mt = _grid(doc, 7, 2, [5, 12])
     for i, (label, value) in enumerate(
         (
             ("Moderator", "{{r f.moderator }}"),
+            ("{%tr if moderation.kind %}", None),
+            ("Type of moderation", "{{r moderation.kind }}"),
+            ("{%tr endif %}", None),
             ("Moderated grade", "{{r f.moderated_grade }}"),
             ("Reason for any change", "{{r f.moderation_reason }}"),
             ("Date moderated", "{{r f.moderation_date }}"),
         )
     ):
+        if value is None:
+            mt.cell(i, 0).text = label
+            continue
         _label(mt.cell(i, 0), label)
         mt.cell(i, 1).paragraphs[0].add_run(value)
-    _min_height(mt.rows[2], 2.5)
+    _min_height(mt.rows[5], 2.5)
     _keep_rows(mt)
     _add_moderated_domains_block(doc)
     _para(doc, "{%p endif %}")

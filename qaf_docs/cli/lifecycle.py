@@ -335,7 +335,10 @@ def remind(workspace: Path | None) -> None:
 @click.option("--note", default="", help="What the checkpoint found (required when recording).")
 @workspace_option
 def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, note: str) -> None:
-    """List thematic rounds' close-the-loop checkpoints, or record one as done.
+    """List rounds' close-the-loop checkpoints, or record one as done.
+
+    Thematic rounds are checked at 6 weeks and 3 months; a round its framework reviews at a
+    meeting (City of London's Getting to Outstanding meeting) has that meeting as a checkpoint.
 
     Example:
 
@@ -344,6 +347,9 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
 
         \b
         qaf checkpoints 2026-11-thematic 6-weeks --note "4 of 5 recommendations in place"
+
+        \b
+        qaf checkpoints 2026-11-half getting-to-outstanding --note "signed off by AD People"
     """
     from qaf_docs.dates import uk
     from qaf_docs.register.location import open_register
@@ -362,7 +368,10 @@ def checkpoints(workspace: Path | None, round_id: str | None, key: str | None, n
             click.echo(said)
             return
     if not known:
-        click.echo("No thematic round is complete yet, so no checkpoints are due.")
+        click.echo(
+            "No thematic round, nor any round reviewed at a meeting, is complete yet, so no "
+            "checkpoints are due."
+        )
     for c in known:
         late = " OVERDUE" if c.due_on < clock.today() else ""  # as qaf status says it
         state = f"done {uk(c.done_on)}: {c.note}" if c.done_on else f"to do{late}"

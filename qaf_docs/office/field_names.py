@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qaf_docs.frameworks import Framework
+from qaf_docs.frameworks.base import MODERATION_KIND
 
 MISSING_HISTORY = "qaf_missing_history"
 """The check box: historical information was missing or could not be accessed."""
@@ -22,6 +23,7 @@ AGENCY_PARTS = ("name", "lead", "contribution", "finding")
 # Built-in sections whose box predates the section names; the tag stays so old forms still read.
 _SECTION_TAGS = {"practitioner_self_assessment": "qaf_self_assessment"}
 _BUILT_IN = (
+    "moderation_kind",  # the moderation section's type-of-moderation drop-down
     "theme",
     "voice_of_child",
     "practitioner_self_assessment",
@@ -38,6 +40,17 @@ def section_field(name: str) -> str:
     if name in _BUILT_IN:
         return f"qaf_{name}"[:40]
     return f"qaf_extra_{name}"
+
+
+MODERATION_KIND_LABEL = "Type of moderation"
+"""The moderation table's row for the framework's kinds of moderation (West Sussex: reflective,
+group); its box is ``section_field(MODERATION_KIND)``."""
+
+
+def moderation_kind_choice(kind: str) -> str:
+    """How a kind of moderation is offered in the drop-down: "reflective" as "Reflective
+    moderation" (the reader matches the first word back to the kind)."""
+    return f"{kind[:1].upper()}{kind[1:]} moderation"
 
 
 def indicator_field(domain: str, number: int) -> str:
@@ -87,7 +100,7 @@ def needed_boxes(framework: Framework) -> list[Box]:
         elif name == "missing_historical_information":
             boxes.append(Box("Historical information missing", (MISSING_HISTORY,)))
             boxes.append(Box(sections.title(name), (section_field(name),)))
-        elif name != "moderation":
+        elif name not in ("moderation", MODERATION_KIND):  # a template without the type reads
             boxes.append(Box(sections.title(name), (section_field(name),)))
     if sections.moderation:
         boxes += [

@@ -158,6 +158,8 @@ _NAMES: dict[str, dict[str, str]] = {
         "actions": "the SMART actions table",
         "sections": "the moderation section",
         "moderation": "the moderation section",
+        "moderation.kind": "the type of moderation in the moderation section (reflective or "
+        "group, where the framework names kinds)",
         "field:PAGE": _PAGES,
         "field:NUMPAGES": _PAGES,
     },
@@ -166,6 +168,10 @@ _NAMES: dict[str, dict[str, str]] = {
         **{f"column:{h}": f"the '{h}' column" for h in HEADERS},
     },
 }
+
+
+# Parts added inside a section the audit template already has, named as the report's are.
+_INSIDE_AUDIT = ("moderation.kind",)
 
 
 def older_template_note(template: Path, root: Path, outcome: str) -> str | None:
@@ -250,7 +256,7 @@ def _word_parts(template: Path) -> set[str]:
         part
         for g in tree.find_all(nodes.Getattr)
         if isinstance(g.node, nodes.Name)
-        and (part := f"{g.node.name}.{g.attr}") in _NAMES[REPORT_TEMPLATE]
+        and (part := f"{g.node.name}.{g.attr}") in (*_NAMES[REPORT_TEMPLATE], *_INSIDE_AUDIT)
     }
     return found
 

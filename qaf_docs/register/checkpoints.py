@@ -1,9 +1,13 @@
-"""Close the loop on thematic rounds: dated checkpoints once every audit of the round is back.
+"""Close the loop on rounds: dated checkpoints once every audit of the round is back.
 
 West Sussex: the QA auditor measures "the implementation of the recommendations at six weeks" and
 quantifies "the progress made in achieving the audit's goals and objectives at three months". The
 intervals come from the framework (``close_loop_check_weeks``, ``close_loop_review_months``); a
 checkpoint is due from the date the round's last form was accepted, and done when someone records it.
+
+City of London: a half-cycle round's recommendations are "Reviewed and signed off in getting to
+"outstanding" meeting chaired by AD People". A framework's ``follow_up_reviews`` are checkpoints
+of the rounds they follow, due by the end of their ``within_months``-th month.
 """
 
 from __future__ import annotations
@@ -14,48 +18,55 @@ from datetime import date, timedelta
 from qaf_docs.dates import add_months
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import AWAITING_RETURN, Checkpoint
+from qaf_docs.records import AWAITING_RETURN, CHECKPOINT_RECORD_FROM_DAYS, Checkpoint
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import upsert
 from qaf_docs.register.values import date_or_none
 
 CLOSE_LOOP_KINDS = ("thematic",)
-#: A checkpoint may be recorded from this many days before it is due (``qaf status`` lists it then).
-RECORD_FROM_DAYS = 7
+RECORD_FROM_DAYS = CHECKPOINT_RECORD_FROM_DAYS
 
 
 class CheckpointBook(Connection):
     """Thematic rounds' checkpoints (mixed into :class:`~qaf_docs.register.store.Register`)."""
 
     def checkpoints(self, framework_for: Callable[[str], Framework]) -> list[Checkpoint]:
-        """Return every checkpoint of every completed thematic round, soonest first."""
+        """Return every checkpoint of every completed round that has them, soonest first."""
         done = {
             (r["round_id"], r["checkpoint"]): (date.fromisoformat(r["done_on"]), r["note"])
             for r in self._db.execute("SELECT * FROM round_checkpoints")
         }
         out: list[Checkpoint] = []
-        rounds = self._db.execute(
-            f"SELECT round_id, framework_id FROM rounds WHERE kind IN "
-            f"({', '.join('?' for _ in CLOSE_LOOP_KINDS)})",
-            CLOSE_LOOP_KINDS,
-        ).fetchall()
-        for round_id, framework_id in rounds:
+        rounds = self._db.execute("SELECT round_id, kind, framework_id FROM rounds").fetchall()
+        for round_id, kind, framework_id in rounds:
+            framework = framework_for(framework_id)
+            reviews = [r for r in framework.follow_up_reviews if r.follows(kind)]
+            if kind not in CLOSE_LOOP_KINDS and not reviews:
+                continue
             completed = self._completed_on(round_id)
             if completed is None:
                 continue
-            times = framework_for(framework_id).timescales
-            plan: list[tuple[str, str, date]] = []
-            if times.close_loop_check_weeks:
+            times = framework.timescales
+            plan: list[tuple[str, str, date, str, date | None]] = []
+            if kind in CLOSE_LOOP_KINDS and times.close_loop_check_weeks:
                 weeks = times.close_loop_check_weeks
                 due = completed + timedelta(weeks=weeks)
-                plan.append((f"{weeks}-weeks", "Recommendations implemented?", due))
-            if times.close_loop_review_months:
+                plan.append((f"{weeks}-weeks", "Recommendations implemented?", due, "", None))
+            if kind in CLOSE_LOOP_KINDS and times.close_loop_review_months:
                 months = times.close_loop_review_months
                 due = add_months(completed, months)
-                plan.append((f"{months}-months", "Progress against the round's goals", due))
-            for key, title, due in plan:
+                plan.append(
+                    (f"{months}-months", "Progress against the round's goals", due, "", None)
+                )
+            # A meeting the framework holds after the round (City of London's Getting to
+            # Outstanding meeting): reports call it by its title, not its key.
+            plan += [
+                (r.key, r.heading(), r.due_on(completed), r.title, r.opens_on(completed))
+                for r in reviews
+            ]
+            for key, title, due, label, opens in plan:
                 when, note = done.get((round_id, key), (None, ""))
-                out.append(Checkpoint(round_id, key, title, due, when, note))
+                out.append(Checkpoint(round_id, key, title, due, when, note, label, opens))
         return sorted(out, key=lambda c: (c.due_on, c.round_id))
 
     def _completed_on(self, round_id: str) -> date | None:
@@ -89,7 +100,8 @@ class CheckpointBook(Connection):
         if not keys:
             raise RegisterError(
                 f"Round {round_id} has no close-the-loop checkpoints yet: it is not a thematic "
-                "round, or some of its audits are still to come back."
+                "round or a round its framework reviews at a meeting, or some of its audits are "
+                "still to come back."
             )
         if key not in keys:
             raise RegisterError(
@@ -98,10 +110,10 @@ class CheckpointBook(Connection):
         if not note.strip():
             raise RegisterError("Say what the checkpoint found (for the close-the-loop report).")
         [this] = [c for c in mine if c.key == key]
-        if on < this.due_on - timedelta(days=RECORD_FROM_DAYS):
+        if on < this.recordable_from:
             raise RegisterError(
                 f"Round {round_id}'s {key} checkpoint is due on {this.due_on:%d/%m/%Y}: it can be "
-                f"recorded from {this.due_on - timedelta(days=RECORD_FROM_DAYS):%d/%m/%Y}, "
+                f"recorded from {this.recordable_from:%d/%m/%Y}, "
                 "not before. Nothing was recorded."
             )
         if this.done_on is not None:

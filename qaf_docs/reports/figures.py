@@ -418,8 +418,9 @@ def round_start(audits: list[AuditResult]) -> date | None:
 def checkpoints(
     results: Iterable[AuditResult], recorded: Iterable[RoundCheckpoint], today: date
 ) -> list[Checkpoint]:
-    """Return the register's close-the-loop checkpoints (thematic rounds only, dated from the day
-    the round's last form came back), each with the round's actions completed by its date."""
+    """Return the register's close-the-loop checkpoints (thematic rounds' and follow-up meetings',
+    dated from the day the round's last form came back), each with the round's actions completed
+    by its date."""
     rounds: dict[str, list[AuditResult]] = {}
     for a in counted(results):
         rounds.setdefault(a.round_id, []).append(a)
@@ -430,7 +431,7 @@ def checkpoints(
             completed(x) and x.completed_on is not None and x.completed_on <= c.due_on
             for x in actions
         )
-        name = c.key.replace("-", " ")
+        name = c.label or c.key.replace("-", " ")
         out.append(
             Checkpoint(c.round_id, name, c.due_on, len(actions), done, c.due_on <= today,
                        c.done_on, c.note)

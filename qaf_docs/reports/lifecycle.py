@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from qaf_docs.dates import add_months, uk
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import EscalationRecord
-from qaf_docs.register.checkpoints import RECORD_FROM_DAYS
 from qaf_docs.register.lifecycle import CONCERN_LEVEL
 from qaf_docs.register.store import Register
 from qaf_docs.reports.reaudits import audited_on
@@ -78,7 +77,7 @@ def lifecycle_lines(ws: Workspace, register: Register, today: date) -> list[str]
         late = " OVERDUE" if m.deadline and m.deadline < today else ""
         lines.append(f"moderation {m.audit_ref} (case {m.case_id}): due {when}{late}")
     for c in register.checkpoints(frameworks_of(ws)):
-        if c.done_on is None and c.due_on <= today + timedelta(days=RECORD_FROM_DAYS):
+        if c.done_on is None and c.recordable_from <= today:
             late = " OVERDUE" if c.due_on < today else ""
             lines.append(
                 f"close the loop {c.round_id} ({c.key}): {c.title} due {uk(c.due_on)}{late}"

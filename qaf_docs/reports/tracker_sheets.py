@@ -73,11 +73,14 @@ def write_all(
              c.note or ("Due, not recorded yet" if c.reached else "Not yet due")]
             for c in figures.checkpoints(snapshot, recorded or [], today)
         ],
-        intro="Thematic rounds are checked 6 weeks and 3 months after their last audit came back "
-        "(qaf checkpoints records what was found): how many agreed actions were done by then.",
+        intro="Thematic rounds are checked 6 weeks and 3 months after their last audit came back, "
+        "and a round a framework reviews at a meeting (City of London's Getting to Outstanding "
+        "meeting) by that meeting (qaf checkpoints records what was found or signed off): how "
+        "many agreed actions were done by then.",
         pct=(5,),
         wrap=(7,),
-        empty="No thematic round has every audit back yet, so no checkpoint is set.",
+        empty="No thematic round, nor any round reviewed at a meeting, has every audit back yet, "
+        "so no checkpoint is set.",
     )  # fmt: skip
     what_people_said(book, snapshot, quote)
     indicators(book, snapshot)

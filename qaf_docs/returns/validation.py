@@ -9,6 +9,7 @@ from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm
 from qaf_docs.returns.audit_form import as_due_date
+from qaf_docs.returns.moderation_kind import checked_kind
 from qaf_docs.returns.placeholders import names_nobody, says_nothing
 from qaf_docs.workspace import ValidationRules
 
@@ -71,6 +72,7 @@ def validate(
         )
     found += _action_findings(form, framework, rules, received_on)
     found += _moderation_findings(form)
+    found += checked_kind(form, framework)
     found += _dates_after_arrival(form, received_on)
     if (
         rules.warn_if_voice_of_child_empty
