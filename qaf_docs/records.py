@@ -178,6 +178,9 @@ class AuditForm:
     concern: bool = False  # the immediate safeguarding concern box was ticked
     concern_text: str = ""
     saved_at: datetime | None = None  # when the file was last saved, as its properties say
+    # The type of moderation chosen: one of the framework's kinds ("reflective"), or what was
+    # typed where it names none (refused); "" when none was chosen or the framework has no kinds.
+    moderation_kind: str = ""
 
     def answers_digest(self) -> str:
         """A fingerprint of what the form says (not which file, nor when it was saved): two

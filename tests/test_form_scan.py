@@ -19,6 +19,7 @@ from lxml import etree
 from qaf_docs.demo.filling import FormFiller
 from qaf_docs.frameworks import preset_names
 from qaf_docs.office import form_fields as ff
+from qaf_docs.office import shown_text
 from qaf_docs.office.content_controls import FIELD_PREFIX, W14_NS, W_NS
 from qaf_docs.office.field_names import indicator_field
 from qaf_docs.packs.generate import generate_packs
@@ -56,10 +57,10 @@ def _plain_control(sdt: etree._Element) -> ff.FieldValue | None:
         return ff.FieldValue(name, "", checked=mark.get(f"{W14}val") in ("1", "true"))
     if _child(pr, f"{W}showingPlcHdr") is not None:  # nothing typed: the placeholder shows
         return ff.FieldValue(name, "", date_value=_plain_date(pr))
-    raw = ff._text_within(content) if content is not None else ""
+    raw = shown_text.text_within(content) if content is not None else ""
     if raw.strip() in ("☒", "☑", "☐"):  # a box saved without its state, or as a plain symbol
         return ff.FieldValue(name, "", checked=raw.strip() != "☐")
-    return ff.FieldValue(name, ff._clean(raw, False), date_value=_plain_date(pr))
+    return ff.FieldValue(name, shown_text.clean(raw, False), date_value=_plain_date(pr))
 
 
 def _plain_rank(sdt: etree._Element, name: str) -> int:
@@ -100,7 +101,9 @@ def plain_fields(root: etree._Element) -> dict[str, ff.FieldValue]:
 def plain_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date | None]]]:
     rows, dates = [], []
     for tr in table.findall(f"{W}tr"):
-        rows.append([ff._clean(ff._text_within(tc), False) for tc in tr.findall(f"{W}tc")])
+        rows.append(
+            [shown_text.clean(shown_text.text_within(tc), False) for tc in tr.findall(f"{W}tc")]
+        )
         dates.append(
             [
                 next(

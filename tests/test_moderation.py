@@ -404,10 +404,7 @@ def test_the_moderators_copy_keeps_every_indicator_section_and_concern_the_audit
     form = complete_form(pack_docx(workspace, audit), framework, grade=INADEQUATE)
     for d in framework.domains[:2]:
         form.tick(names.indicator_field(d.key, 1)).tick(names.indicator_field(d.key, 3))
-    # The type of moderation is the moderator's drop-down, not a text the auditor writes.
-    sections = [
-        s for s in framework.sections.enabled() if s not in ("moderation", "moderation_kind")
-    ]
+    sections = [s for s in framework.sections.enabled() if s not in ("moderation",)]
     for name in sections:
         form.text(names.section_field(name), f"What the auditor wrote under {name}.")
     form.tick("qaf_concern").text("qaf_concern_text", "Bruising not followed up.").save()

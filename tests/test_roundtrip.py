@@ -63,8 +63,8 @@ def _fill_varied(path: Path, fw: Framework) -> dict[str, object]:
         )
     sections = {}
     for name in fw.sections.enabled():
-        if name in ("agency_contributions", "moderation", "moderation_kind"):
-            continue  # read as their own parts (the type of moderation is a drop-down)
+        if name in ("agency_contributions", "moderation"):
+            continue
         sections[name] = f"{fw.sections.title(name)}: what we found\nand a second line"
         f.text(section_field(name), sections[name])
     chosen["sections"] = sections

@@ -25,10 +25,6 @@ CASE_TYPES = ("early help", "CIN", "CP", "CLA", "care leaver", "other")
 # The kinds of sampling round; a framework's [sampling.own_team_roles] and qaf.toml's name them.
 ROUND_KIND_NAMES = ("simple", "tier-one", "thematic", "half-cycle", "reaudit", "closure")
 
-MODERATION_KIND = "moderation_kind"
-"""The moderation section's type-of-moderation box (West Sussex: "There are two types of moderation,
-reflective moderation and a monthly group moderators' meeting"), read as a part of that section."""
-
 # Placeholders a case-note heading may use; {month} is how Bracknell's 'Month' is written here.
 HEADING_FIELDS = frozenset({"month", "year"})
 

@@ -9,7 +9,6 @@ from pydantic import Field, model_validator
 
 from qaf_docs.frameworks.base import (
     CASE_TYPES,
-    MODERATION_KIND,
     ROUND_KIND_NAMES,
     Key,
     KeyProblem,
@@ -81,7 +80,7 @@ class Sections(StrictModel):
                 )
         seen: set[str] = set()
         for i, extra in enumerate(self.extra):
-            if extra.key in (*SECTION_TITLES, MODERATION_KIND) or extra.key in seen:
+            if extra.key in SECTION_TITLES or extra.key in seen:
                 raise KeyProblem(("extra", i, "key"), f"section key '{extra.key}' is used twice")
             seen.add(extra.key)
         return self
@@ -93,17 +92,11 @@ class Sections(StrictModel):
         return any(e.key == name for e in self.extra)
 
     def enabled(self) -> list[str]:
-        """Names of the sections the audit tool shows: built-in ones switched on, then extras; a
-        moderated framework's type-of-moderation box (``MODERATION_KIND``) is read with them."""
-        names = [n for n in SECTION_TITLES if getattr(self, n)]
-        if self.moderation:
-            names.append(MODERATION_KIND)
-        return names + [e.key for e in self.extra]
+        """Names of the sections the audit tool shows: built-in ones switched on, then extras."""
+        return [n for n in SECTION_TITLES if getattr(self, n)] + [e.key for e in self.extra]
 
     def title(self, name: str) -> str:
         """Return the heading of section ``name`` (the framework's, else the default)."""
-        if name == MODERATION_KIND:
-            return "Type of moderation"  # a row of the moderation section, named as it is there
         for extra in self.extra:
             if extra.key == name:
                 return extra.title

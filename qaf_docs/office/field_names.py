@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from qaf_docs.frameworks import Framework
-from qaf_docs.frameworks.base import MODERATION_KIND
 
 MISSING_HISTORY = "qaf_missing_history"
 """The check box: historical information was missing or could not be accessed."""
@@ -23,7 +22,6 @@ AGENCY_PARTS = ("name", "lead", "contribution", "finding")
 # Built-in sections whose box predates the section names; the tag stays so old forms still read.
 _SECTION_TAGS = {"practitioner_self_assessment": "qaf_self_assessment"}
 _BUILT_IN = (
-    "moderation_kind",  # the moderation section's type-of-moderation drop-down
     "theme",
     "voice_of_child",
     "practitioner_self_assessment",
@@ -42,9 +40,10 @@ def section_field(name: str) -> str:
     return f"qaf_extra_{name}"
 
 
+MODERATION_KIND = "qaf_moderation_kind"
+"""The moderation table's drop-down of the framework's kinds of moderation (West Sussex:
+reflective, group), where it names kinds."""
 MODERATION_KIND_LABEL = "Type of moderation"
-"""The moderation table's row for the framework's kinds of moderation (West Sussex: reflective,
-group); its box is ``section_field(MODERATION_KIND)``."""
 
 
 def moderation_kind_choice(kind: str) -> str:
@@ -100,7 +99,7 @@ def needed_boxes(framework: Framework) -> list[Box]:
         elif name == "missing_historical_information":
             boxes.append(Box("Historical information missing", (MISSING_HISTORY,)))
             boxes.append(Box(sections.title(name), (section_field(name),)))
-        elif name not in ("moderation", MODERATION_KIND):  # a template without the type reads
+        elif name != "moderation":
             boxes.append(Box(sections.title(name), (section_field(name),)))
     if sections.moderation:
         boxes += [

@@ -6,14 +6,26 @@ boxes their state. Tables are read as text, row by row, so rows people add or de
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
 from lxml import etree
 
-from qaf_docs.office.content_controls import FIELD_PREFIX, PLACEHOLDERS, W14_NS, W_NS
+from qaf_docs.office.content_controls import FIELD_PREFIX, W14_NS, W_NS
+from qaf_docs.office.shown_text import (
+    FALLBACK,
+    HIDDEN,
+    RUN_TEXT,
+    SHOWN,
+    SKIPPED,
+    P,
+    T,
+    beside_choice,
+    clean,
+    text_of,
+    text_within,
+)
 from qaf_docs.office.symbols import symbol
 
 _W = f"{{{W_NS}}}"
@@ -33,35 +45,9 @@ class FieldValue(NamedTuple):
     found_by: str = "tag"
 
 
-def _clean(text: str, showing_placeholder: bool) -> str:
-    text = text.replace("\u00a0", " ").strip()
-    if showing_placeholder or text.lower() in PLACEHOLDERS:
-        return ""
-    return text
-
-
-_T, _BR, _CR, _TAB, _P = (f"{_W}{name}" for name in ("t", "br", "cr", "tab", "p"))
-# A non-breaking hyphen (Ctrl+Shift+Hyphen, or pasted from a document that had one) is an element
-# of its own, not a character of the text: "12‑10‑2026", "non‑verbal" show their hyphens.
-_NB_HYPHEN = f"{_W}noBreakHyphen"
-_SHOWN = {_BR: "\n", _CR: "\n", _TAB: "\t", _NB_HYPHEN: "-"}
-# A tick from Insert > Symbol is an element of its own (see ``symbols``), read as the tick it shows.
-_SYM = f"{_W}sym"
-_RUN_TEXT = (_T, _BR, _CR, _TAB, _NB_HYPHEN, _SYM)
-_BREAKS = (_BR, _CR, _TAB, _NB_HYPHEN, _SYM)
-# Tracked changes Word drops on Accept All. Deleted text is ``w:delText`` (never read), but text
-# moved away with Track Changes on keeps its ``w:t`` inside ``w:moveFrom``: read, it would count
-# twice, here and where it was moved to. What is inside one is skipped: the walks visit it first
-# (document order) and note its text elements, so a form without tracked changes pays nothing.
-_STRUCK = (f"{_W}moveFrom", f"{_W}del")
-# A text box is kept twice: the shape Word shows (``mc:Choice``) and a picture of it for older
-# programs (``mc:Fallback``), with the same words. Only the first is read; a Fallback alone (no
-# Choice beside it) is what a program wrote instead, and is read.
-_MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-_CHOICE, _FALLBACK = f"{{{_MC_NS}}}Choice", f"{{{_MC_NS}}}Fallback"
-_SKIPPED = (*_STRUCK, _FALLBACK)
-_HIDDEN = (*_RUN_TEXT, _P)  # what a skipped part holds that would otherwise be read
-_TEXT_TAGS = (*_RUN_TEXT, _P, *_SKIPPED)
+# The text walk's tags, bound here: the table walk below compares them for every element it visits.
+_T, _P, _FALLBACK, _SKIPPED, _HIDDEN, _SHOWN = T, P, FALLBACK, SKIPPED, HIDDEN, SHOWN
+_RUN_TEXT = RUN_TEXT
 _SDT, _SDT_PR, _SDT_CONTENT, _TAG = f"{_W}sdt", f"{_W}sdtPr", f"{_W}sdtContent", f"{_W}tag"
 _BOOKMARK_START, _BOOKMARK_END = f"{_W}bookmarkStart", f"{_W}bookmarkEnd"
 _VAL, _NAME, _ID = f"{_W}val", f"{_W}name", f"{_W}id"
@@ -69,43 +55,6 @@ _DATE, _FULL_DATE, _SHOWING_PLACEHOLDER = f"{_W}date", f"{_W}fullDate", f"{_W}sh
 _CHECKBOX, _CHECKED, _CHECKED_VAL = f"{_W14}checkbox", f"{_W14}checked", f"{_W14}val"
 _TR, _TC, _TBL = f"{_W}tr", f"{_W}tc", f"{_W}tbl"
 _TRUE = ("1", "true")
-
-
-def _text_of(elements: Iterable[etree._Element]) -> str:
-    """Visible text of ``elements`` in order: runs, tabs and breaks; deleted or moved-away (tracked)
-    text skipped, as Word shows the form once its changes are accepted."""
-    out: list[str] = []
-    struck: set[etree._Element] = set()
-    for el in elements:
-        tag = el.tag
-        if tag == _T:
-            if el not in struck:
-                out.append(el.text or "")
-        elif tag == _P:
-            if out and el not in struck:  # a paragraph after text (or a text box's) starts a line
-                out.append("\n")
-        elif tag in _SKIPPED:
-            if tag != _FALLBACK or _beside_choice(el):
-                struck.update(el.iter(_HIDDEN))
-        elif tag in _BREAKS and el not in struck:
-            out.append(_SHOWN.get(tag) or symbol(el))
-    return "".join(out)
-
-
-def _beside_choice(fallback: etree._Element) -> bool:
-    """Whether a text box's ``mc:Fallback`` repeats an ``mc:Choice`` beside it."""
-    return any(other.tag == _CHOICE for other in fallback.itersiblings(preceding=True))
-
-
-def _text_within(element: etree._Element) -> str:
-    """Visible text inside ``element`` (only the elements that carry text are visited)."""
-    return _text_of(element.iter(_TEXT_TAGS))
-
-
-def visible_text(element: etree._Element) -> str:
-    """The text Word shows inside ``element`` (a table cell) once its tracked changes are accepted:
-    deleted and moved-away text left out, as for every field."""
-    return _text_within(element)
 
 
 def _child(parent: etree._Element, tag: str) -> etree._Element | None:
@@ -175,11 +124,11 @@ def _control_value(name: str, sdt: etree._Element, showing: bool, full: str | No
     content = sdt[-1] if len(sdt) else None  # the content comes last, after the properties
     if content is not None and content.tag != _SDT_CONTENT:
         content = _child(sdt, _SDT_CONTENT)
-    raw = _text_within(content) if content is not None else ""
+    raw = text_within(content) if content is not None else ""
     shown = raw.strip()
     if shown in _SYMBOLS:  # a check box another editor saved as a plain symbol
         return _new_value(FieldValue, (name, "", None, shown != "☐", "tag"))
-    return _new_value(FieldValue, (name, _clean(raw, showing), _parsed_date(full), None, "tag"))
+    return _new_value(FieldValue, (name, clean(raw, showing), _parsed_date(full), None, "tag"))
 
 
 def _only_value(el: etree._Element, key: str) -> str:
@@ -362,7 +311,7 @@ def _field_by_bookmark(name: str, starts: list[etree._Element]) -> FieldValue | 
         for pr in prs:
             when = when or _date_of(pr)
             checked = checked if checked is not None else _checked_of(pr)
-        texts.append(_text_of(elements))
+        texts.append(text_of(elements))
     if not found:
         return None
     raw = "\n".join(t.strip("\n") for t in texts if t.strip())
@@ -370,7 +319,7 @@ def _field_by_bookmark(name: str, starts: list[etree._Element]) -> FieldValue | 
         checked = raw.strip() != "☐"
     return FieldValue(
         name=name,
-        text="" if checked is not None else _clean(raw, False),
+        text="" if checked is not None else clean(raw, False),
         date_value=when,
         checked=checked,
         found_by="bookmark",
@@ -385,7 +334,7 @@ def header_row(table: etree._Element, width: int | None = None) -> list[str]:
             cells = [tc for tc in tr if tc.tag == _TC]
             if width is not None and len(cells) != width:
                 return []
-            return [_clean(_text_within(tc), False) for tc in cells]
+            return [clean(text_within(tc), False) for tc in cells]
     return []
 
 
@@ -394,7 +343,7 @@ def table_rows(table: etree._Element) -> list[list[str]]:
     rows: list[list[str]] = []
     for tr in table:
         if tr.tag == _TR:
-            rows.append([_clean(_text_within(tc), False) for tc in tr if tc.tag == _TC])
+            rows.append([clean(text_within(tc), False) for tc in tr if tc.tag == _TC])
     return rows
 
 
@@ -423,7 +372,7 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
             own_row = tag == _TR and parent is table
             own_cell = tag == _TC and parent is row
             if cell is not None and (own_row or own_cell or not inside(el, cell)):
-                texts.append(_clean("".join(out), False))  # the cell ends here
+                texts.append(clean("".join(out), False))  # the cell ends here
                 found.append(when)
                 cell = None
             if own_row:
@@ -443,12 +392,12 @@ def table_cells(table: etree._Element) -> tuple[list[list[str]], list[list[date 
         elif tag == _DATE:
             when = when or _parsed_date(el.get(_FULL_DATE))
         elif tag in _SKIPPED:
-            if tag != _FALLBACK or _beside_choice(el):
+            if tag != _FALLBACK or beside_choice(el):
                 struck.update(el.iter(_HIDDEN))
         elif el not in struck:
             out.append(_SHOWN.get(tag) or symbol(el))
     if cell is not None:
-        texts.append(_clean("".join(out), False))
+        texts.append(clean("".join(out), False))
         found.append(when)
     return rows, dates
 

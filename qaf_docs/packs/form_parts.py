@@ -12,18 +12,12 @@ from typing import Any
 
 from qaf_docs.dates import parse_date, written_date
 from qaf_docs.frameworks import Framework
-from qaf_docs.frameworks.base import MODERATION_KIND
 from qaf_docs.office import content_controls as cc
 from qaf_docs.office import field_names as names
 from qaf_docs.records import CaseFact, case_type_words
 
 # Sections with a box of their own in the template (not in the loop of free-text sections).
-_OWN_LAYOUT = (
-    "agency_contributions",
-    "missing_historical_information",
-    "moderation",
-    MODERATION_KIND,  # a row of the moderation table
-)
+_OWN_LAYOUT = ("agency_contributions", "missing_historical_information", "moderation")
 
 # What a section asks when the framework gives no questions of its own.
 _DEFAULT_QUESTIONS = {
@@ -107,7 +101,7 @@ def moderation(framework: Framework) -> dict[str, Any]:
         "title": framework.sections.title("moderation"),
         "questions": framework.sections.questions("moderation"),
         "kind": cc.dropdown_control(
-            names.section_field(MODERATION_KIND),
+            names.MODERATION_KIND,
             names.MODERATION_KIND_LABEL,
             [names.moderation_kind_choice(k) for k in kinds],
         )

@@ -8,15 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from qaf_docs.frameworks.base import MODERATION_KIND
 from qaf_docs.records import AgencyFinding, AuditForm, CaseFact
 from qaf_docs.register.dialect import Db, upsert
-
-
-def section_texts(form: AuditForm) -> dict[str, str]:
-    """The form's sections as the register keeps them: the type of moderation is kept as the
-    audit's moderation kind (``insert_form_parts``), not as a section."""
-    return {name: text for name, text in form.texts.items() if name != MODERATION_KIND}
 
 
 def insert_form_parts(db: Db, submission_id: int, form: AuditForm) -> None:
@@ -43,7 +36,7 @@ def insert_form_parts(db: Db, submission_id: int, form: AuditForm) -> None:
             "UPDATE submissions SET missing_history = ? WHERE id = ?",
             (int(form.missing_history), submission_id),
         )
-    kind = form.texts.get(MODERATION_KIND)
+    kind = form.moderation_kind
     if kind and (form.moderator or form.moderated_grade):
         db.execute(
             upsert("moderations", ("audit_ref", "kind"), ("audit_ref",)),

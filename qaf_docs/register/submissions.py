@@ -22,7 +22,7 @@ from qaf_docs.records import (
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import moderation_reason, record_event, resolution_change
-from qaf_docs.register.parts import insert_form_parts, section_texts
+from qaf_docs.register.parts import insert_form_parts
 from qaf_docs.register.values import date_or_none, iso_or_none, now_iso, same_action
 
 # An audit's progress once its form is back; a form sent again never moves it back down.
@@ -104,7 +104,7 @@ class SubmissionBook(Connection):
                     form.moderation_reason,
                     iso_or_none(form.moderation_date),
                     None if form.practitioner_present is None else int(form.practitioner_present),
-                    json.dumps(section_texts(form)),
+                    json.dumps(form.texts),
                     form.saved_at.isoformat() if form.saved_at else None,
                     answers,
                     form.identity.framework_sha256 or None,

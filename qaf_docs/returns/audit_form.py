@@ -25,6 +25,7 @@ from qaf_docs.office.content_controls import W_NS
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.office.identity import read_identity, saved_at
 from qaf_docs.office.parts import DEFAULT_LIMITS, Limits, Package
+from qaf_docs.office.shown_text import visible_text
 from qaf_docs.records import ActionRow, AuditForm, DomainGrade
 from qaf_docs.returns.deleted_boxes import (
     date_typed_in_place,
@@ -41,6 +42,7 @@ from qaf_docs.returns.form_parts import (
     unsettled_grade,
 )
 from qaf_docs.returns.margin_comments import comments_beside_empty_boxes
+from qaf_docs.returns.moderation_kind import settled_kind
 
 # Sections read as their own parts (agency sections, the moderation table), not as one text box.
 _NOT_TEXT = ("agency_contributions", "moderation")
@@ -73,7 +75,7 @@ _CASE_LABELS = {"case id", "case id:", "case reference", "case number"}
 def labelled_value(root: etree._Element, labels: set[str] = _CASE_LABELS) -> str | None:
     """Return the text of the table cell right of a cell labelled "Case ID" (None if no label)."""
     for row in root.iter(f"{{{W_NS}}}tr"):
-        cells = [" ".join(ff.visible_text(c).split()) for c in row.iter(f"{{{W_NS}}}tc")]
+        cells = [" ".join(visible_text(c).split()) for c in row.iter(f"{{{W_NS}}}tc")]
         for label, value in itertools.pairwise(cells):
             if label.casefold() in labels:
                 return value
@@ -191,6 +193,7 @@ def read_audit_form(
         concern=bool(concern and concern.checked),
         concern_text=text("qaf_concern_text"),
         saved_at=saved_at(source),
+        moderation_kind=settled_kind(text(tags.MODERATION_KIND), framework),
     )
 
 

@@ -24,6 +24,7 @@ from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, Scale
 from qaf_docs.office import form_fields as ff
 from qaf_docs.office.content_controls import PLACEHOLDERS, W_NS
+from qaf_docs.office.shown_text import visible_text
 from qaf_docs.returns.form_parts import several_grades, unsettled_grade
 
 _P, _TC, _TR = (f"{{{W_NS}}}{name}" for name in ("p", "tc", "tr"))
@@ -95,7 +96,7 @@ def _above(starts: list[etree._Element]) -> str | None:
         if child is paragraph:
             break
         if child.tag == _P:
-            line = ff.visible_text(child)
+            line = visible_text(child)
     return _LABEL.sub("", " ".join(line.split()), count=1)
 
 
@@ -105,7 +106,7 @@ def _below(starts: list[etree._Element]) -> str:
     cell = paragraph.getparent() if paragraph is not None else None
     if paragraph is None or cell is None or cell.tag != _TC:
         return ""
-    lines = [ff.visible_text(p) for p in paragraph.itersiblings() if p.tag == _P]
+    lines = [visible_text(p) for p in paragraph.itersiblings() if p.tag == _P]
     return "\n".join(line.strip() for line in lines if line.strip())
 
 
@@ -116,10 +117,10 @@ def _beside_labels(root: etree._Element, wanted: dict[str, tuple[str, ...]]) -> 
     for row in root.iter(_TR):
         cells = [c for c in row if c.tag == _TC]
         for label, value in itertools.pairwise(cells):
-            said = " ".join(ff.visible_text(label).split()).casefold().rstrip(":").strip()
+            said = " ".join(visible_text(label).split()).casefold().rstrip(":").strip()
             name = by_label.get(said)
             if name is not None and name not in found:
-                lines = [" ".join(line.split()) for line in ff.visible_text(value).split("\n")]
+                lines = [" ".join(line.split()) for line in visible_text(value).split("\n")]
                 found[name] = "\n".join(line for line in lines if line)
     return found
 

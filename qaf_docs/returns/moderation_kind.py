@@ -6,9 +6,6 @@ practitioner or group moderation". The moderator chooses one in the drop-down ("
 moderation", "Group moderation"); LibreOffice keeps what was chosen but may rewrite the list, and a
 moderator may type instead, so the answer is matched to the framework's kinds tolerantly ("group",
 "Group moderators' meeting" are both ``group``). Anything else is refused, naming the kinds.
-
-The box is read with the sections' boxes (``Sections.enabled`` lists it), so reading it costs no
-pass of its own; ``AuditForm.texts`` holds what it said until ``checked_kind`` makes it a kind.
 """
 
 from __future__ import annotations
@@ -17,7 +14,6 @@ import re
 
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework
-from qaf_docs.frameworks.base import MODERATION_KIND
 from qaf_docs.office import field_names as tags
 from qaf_docs.records import AuditForm
 
@@ -34,22 +30,26 @@ def kind_of(typed: str, kinds: list[str]) -> str | None:
     return None
 
 
-def checked_kind(form: AuditForm, framework: Framework) -> list[Finding]:
-    """Settle the form's type of moderation as one of the framework's kinds (written back into
-    ``form.texts`` as the register records it), or refuse what names none of them."""
-    typed = " ".join(form.texts.pop(MODERATION_KIND, "").split())
+def settled_kind(typed: str, framework: Framework) -> str:
+    """What the box says as the form records it: the framework's kind it names, else what was
+    typed (``checked_kind`` refuses that); "" where the framework names no kinds."""
     kinds = framework.moderation.kinds
-    if not typed or not kinds:
+    said = " ".join(typed.split())
+    if not said or not kinds or not framework.sections.moderation:
+        return ""
+    return kind_of(said, kinds) or said
+
+
+def checked_kind(form: AuditForm, framework: Framework) -> list[Finding]:
+    """Refuse a type of moderation that names none of the framework's kinds."""
+    kinds = framework.moderation.kinds
+    if not form.moderation_kind or form.moderation_kind in kinds:
         return []
-    kind = kind_of(typed, kinds)
-    if kind is None:
-        return [
-            Finding(
-                "error",
-                f"Moderation: {tags.MODERATION_KIND_LABEL.lower()}",
-                f"'{typed}' is not a type of moderation this framework has",
-                f"Choose one of: {', '.join(tags.moderation_kind_choice(k) for k in kinds)}.",
-            )
-        ]
-    form.texts[MODERATION_KIND] = kind
-    return []
+    return [
+        Finding(
+            "error",
+            f"Moderation: {tags.MODERATION_KIND_LABEL.lower()}",
+            f"'{form.moderation_kind}' is not a type of moderation this framework has",
+            f"Choose one of: {', '.join(tags.moderation_kind_choice(k) for k in kinds)}.",
+        )
+    ]
