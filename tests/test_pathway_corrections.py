@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from conftest import TODAY, drop, pack_docx, plan_audits
+from conftest import TODAY, drop, pack_docx, plan_audits  # noqa: F401
 from lifecycle_helpers import INADEQUATE, return_form, run
 
 from qaf_docs.cli import cli
@@ -71,7 +71,7 @@ def moderate_latest(ws: Workspace, audit: AuditRecord, grade: str) -> Outcome:
     form = (
         FormFiller(path).text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", grade)
     )
-    form.pick_date("qaf_moderation_date", TODAY).save()
+    form.text("qaf_moderation_reason", "Moderated.").pick_date("qaf_moderation_date", TODAY).save()
     drop(path, ws.inbox, "moderated.docx")
     [outcome] = run(ws)
     assert outcome.result == "accepted", outcome.findings

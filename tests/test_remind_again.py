@@ -95,3 +95,21 @@ def test_a_run_stopped_before_it_recorded_its_reminders_is_not_doubled_by_the_ne
     assert "Nothing new to remind of" in out
     monkeypatch.setattr("qaf_docs.clock.today", lambda: day + timedelta(days=1))
     assert "No reminders due today." in remind(workspace)
+
+
+def test_a_reminder_written_without_an_address_is_written_again_once_the_roster_gives_one(
+    workspace: Workspace, issued: list[AuditRecord], day: date
+) -> None:
+    """It could not have been sent, so the same day's run writes it again, addressed, over
+    itself (not a second copy beside it, nor left unsendable until tomorrow)."""
+    audit = issued[0]
+    roster = workspace.root / "roster.csv"
+    row = "Name,Email,Role,Team,Monthly Capacity\n" + f"{audit.auditor},{{}},Service Manager,,2\n"
+    roster.write_text(row.format(""), encoding="utf-8")
+    folder = workspace.outbox / "reminders" / day.isoformat()
+    remind(workspace)
+    assert "auditor0@council.example" not in (folder / f"{audit.auditor}.eml").read_text("utf-8")
+    roster.write_text(row.format("auditor0@council.example"), encoding="utf-8")
+    remind(workspace)
+    assert "auditor0@council.example" in (folder / f"{audit.auditor}.eml").read_text("utf-8")
+    assert not (folder / f"{audit.auditor} (2).eml").exists()

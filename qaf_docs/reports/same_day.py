@@ -36,6 +36,7 @@ class Earlier:
     path: Path
     recipient: str  # folded, as the register records a recipient
     items: list[str]
+    sendable: bool = True  # addressed: it may have been sent (one without an address cannot)
 
 
 @dataclass
@@ -64,7 +65,8 @@ def earlier_reminders(folder: Path) -> list[Earlier]:
         if not lines or not lines[0].startswith("Dear ") or not lines[0].endswith(","):
             continue
         items = [x[2:].strip() for x in lines if x.startswith("- ")]
-        found.append(Earlier(path, fold(lines[0][5:-1]), items))
+        sendable = "@" in str(message["To"] or "")
+        found.append(Earlier(path, fold(lines[0][5:-1]), items, sendable))
     return found
 
 
@@ -80,6 +82,9 @@ def remind_today(
     ``recorded_today``: (recipient, line) the register records as first written today."""
     earlier = earlier_reminders(folder)
     due = {(fold(r.to.name), line) for r in plan.reminders for line in r.lines()}
+    # One written without an address cannot have been sent: it is written again, over itself.
+    unsent = [e for e in earlier if not e.sendable]
+    earlier = [e for e in earlier if e.sendable]
     said = set(recorded_today) | {(e.recipient, i) for e in earlier for i in e.items}
     # Written earlier today by a run that stopped before recording them: recorded now, so a
     # later day leaves them out as it would had that run finished.
@@ -92,6 +97,8 @@ def remind_today(
     taken = {name_key(e.path.stem) for e in earlier}
     run.written = write_reminders(plan, folder, today, sender=sender, taken=taken)
     run.follows = [p.name for r, p in zip(plan.reminders, run.written, strict=True) if r.follows]
+    rewritten = {name_key(p.name) for p in run.written}
+    earlier += [e for e in unsent if name_key(e.path.name) not in rewritten]
     for e in earlier:
         gone = [i for i in e.items if (e.recipient, i) not in due]
         if e.items and len(gone) == len(e.items):
