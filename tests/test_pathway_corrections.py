@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from conftest import TODAY, drop, pack_docx, plan_audits  # noqa: F401
+from conftest import TODAY, drop, pack_docx, plan_audits
 from lifecycle_helpers import INADEQUATE, return_form, run
 
 from qaf_docs.cli import cli
