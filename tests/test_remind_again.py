@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import record_test_round
+from lifecycle_helpers import return_form
 
 from qaf_docs.cli import cli
+from qaf_docs.frameworks import Framework
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.store import Register
@@ -113,3 +115,35 @@ def test_a_reminder_written_without_an_address_is_written_again_once_the_roster_
     remind(workspace)
     assert "auditor0@council.example" in (folder / f"{audit.auditor}.eml").read_text("utf-8")
     assert not (folder / f"{audit.auditor} (2).eml").exists()
+
+
+def test_a_morning_reminder_partly_no_longer_due_is_left_with_a_warning_naming_what(
+    workspace: Workspace,
+    register: Register,
+    issued: list[AuditRecord],
+    framework: Framework,
+    day: date,
+) -> None:
+    """It may be open in Outlook or sent already: it is not rewritten, and the admin officer is
+    told which of its lines no longer stand."""
+    first = issued[0]
+    new = NewAudit(
+        case_id="100299", team=first.team, worker="Worker 9", case_type="CP",
+        auditor=first.auditor, auditor_email="auditor0@council.example",
+        due_on=first.due_on, child_name="Childname9 Surname",
+    )  # fmt: skip
+    record_test_round(register, workspace.load_settings().framework, [new])
+    generate_packs(workspace, register)
+    folder = workspace.outbox / "reminders" / day.isoformat()
+    remind(workspace)
+    morning = files(folder)
+    text = (folder / f"{first.auditor}.eml").read_text("utf-8")
+    assert f"{first.audit_ref} (case {first.case_id})" in text and "(case 100299)" in text
+    return_form(workspace, first, framework)
+    out = remind(workspace)
+    assert files(folder) == morning
+    assert (
+        f"Warning: {first.auditor}.eml, written earlier today, also reminds of what is no longer "
+        f"due ({first.audit_ref} (case {first.case_id}): due"
+    ) in out
+    assert "if it is not sent yet, take that out before sending it" in out
