@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 from conftest import TODAY, drop, pack_docx, plan_audits
 from lifecycle_helpers import INADEQUATE, return_form, run
@@ -15,6 +16,8 @@ from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
+
+pytestmark = pytest.mark.both_backends
 
 
 def test_inadequate_again_in_a_corrected_copy_starts_the_stood_down_step_again(

@@ -18,6 +18,8 @@ from qaf_docs.records import AuditRecord, NewAudit
 from qaf_docs.register.store import Register
 from qaf_docs.workspace import Workspace
 
+pytestmark = pytest.mark.both_backends
+
 
 def remind(ws: Workspace) -> str:
     result = CliRunner().invoke(cli, ["remind", "--workspace", str(ws.root)])
