@@ -84,8 +84,10 @@ def test_a_signed_off_action_is_reopened_with_who_and_why_and_the_tracker_shows_
         last = register.events(ref)[-1]
     assert last.to_status == "actions open"
     assert (
-        'action 1 "Action number 1" (completed on' in last.reason
-        and "reopened by Sam Lead: no visit" in last.reason
+        "action 1 (completed on" in last.reason and "reopened by Sam Lead: no visit" in last.reason
+    )
+    assert "Action number 1" not in last.reason, (
+        "the history quotes nothing typed in a form: the case note names the action"
     )
     handed = (
         workspace.outbox / FOR_MANAGERS / folder_name(audit.team) / pack_xlsx(workspace, audit).name
@@ -236,8 +238,8 @@ def test_reopening_several_actions_at_once_is_one_note_naming_each(
     assert f"Actions 1 and 2 of audit {ref} (case {audit.case_id}) reopened: they are" in said
     assert [a.status for a in current_actions(workspace, ref)] == ["In progress"] * 2
     [note] = _notes(workspace, ref, "actions reopened")
-    assert 'action 1 "Action number 1" (completed on' in note
-    assert 'and action 2 "Action number 2" (completed on' in note
+    assert "Open again: action 1: Action number 1 Open again: action 2: Action number 2" in note
+    assert "action 1 (completed on" in note and "and action 2 (completed on" in note
     assert "reopened by Sam Lead: no visit" in note
 
 
@@ -257,8 +259,8 @@ def test_each_later_reopening_of_a_once_closed_audit_puts_its_own_note_on_the_re
             result.output.split()
         )
     first, second = _notes(workspace, ref, "actions reopened")
-    assert ['action 1 "Action number 1"' in n for n in (first, second)] == [True, False]
-    assert ['action 2 "Action number 2"' in n for n in (first, second)] == [False, True]
+    assert ["Open again: action 1: Action number 1" in n for n in (first, second)] == [True, False]
+    assert ["Open again: action 2: Action number 2" in n for n in (first, second)] == [False, True]
 
 
 def test_reopening_an_action_not_completed_among_several_changes_nothing(

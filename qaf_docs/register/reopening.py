@@ -10,6 +10,7 @@ copy of the tracker the manager saved before it is set aside as older.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -122,13 +123,19 @@ def _completed(rows: Sequence[TrackerRow], number: int, audit_ref: str, case: st
 
 
 def _was(row: TrackerRow) -> str:
-    """An action reopened, as its event and case note name it: number, what it is, how it was
-    closed ('action 2 "Visit weekly" (completed on 03/12/2026, signed off by T. Manager)')."""
+    """An action reopened, as its event names it: its number and how it was closed ('action 2
+    (completed on 03/12/2026, signed off by T. Manager)'). Never its description: the event is the
+    audit's history, which quotes nothing typed in a form; the case note names it."""
     was = f"completed on {uk(row.completed_on)}" if row.completed_on else "completed"
     if row.signed_off_by:
         was += f", signed off by {row.signed_off_by}"
-    what = " ".join(row.description.split())
-    return f"action {row.number}" + (f' "{what}"' if what else "") + f" ({was})"
+    return f"action {row.number} ({was})"
+
+
+def reopened_numbers(reason: str) -> list[int]:
+    """The numbers of the actions an "action reopened" event's ``reason`` reopened."""
+    which = reason.split(" reopened by ", 1)[0]
+    return [int(n) for n in re.findall(r"(?:^|\) and |\), )action (\d+) \(", which)]
 
 
 def _numbers(numbers: Sequence[int]) -> str:
