@@ -281,7 +281,9 @@ def remind(workspace: Path | None) -> None:
     (actions and trackers), escalation contacts (what is open); safeguarding concerns first.
     Recipients come from the roster; anyone missing is listed as a warning. Each thing is
     reminded once: what a person was reminded of on an earlier day is left out, until it changes
-    (a pack or an action becoming OVERDUE is reminded in its turn).
+    (a pack or an action becoming OVERDUE is reminded in its turn). Run again the same day, it
+    never writes over the day's reminders (they may be open or sent): what is new goes beside
+    them as "<name> (2).eml", and it says what it left as it was and what it took out.
 
     Example:
 
