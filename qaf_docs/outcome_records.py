@@ -23,6 +23,8 @@ class OutcomeEvent:
     to_status: str | None
     reason: str
     accepted_before: bool
+    #: The audit was closed (every action signed off) before this event: its record said so.
+    closed_before: bool = False
 
 
 @dataclass(frozen=True)

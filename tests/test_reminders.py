@@ -319,7 +319,7 @@ def test_a_reminder_no_longer_due_when_remind_runs_again_that_day_is_taken_out(
     assert (
         "1 reminder written earlier today is no longer due and was taken out: Auditor 0.eml" in out
     )
-    for a in issued[1:]:  # the others get the same again: sending this one twice is harmless
+    for a in issued[1:]:  # the others' reminders from this morning are left as they were
         assert f"{a.audit_ref} (case {a.case_id})" in (folder / f"{a.auditor}.eml").read_text(
             "utf-8"
         )
@@ -432,7 +432,7 @@ def test_a_thing_reminded_on_one_day_is_not_sent_again_the_next_unless_it_change
     assert names == ["Auditor 0", "Auditor 1", "Auditor 2"]
     body = (workspace.outbox / "reminders" / first.isoformat() / "Auditor 0.eml").read_text("utf-8")
     assert f"{issued[0].audit_ref} (case {issued[0].case_id}): due {due:%d/%m/%Y}" in body
-    # Run again the same day: the day's reminders are the same files, written again in full.
+    # Run again the same day: the day's reminders are the same files, left as they were.
     assert remind_on(first)[1] == names
     # The next day: nothing new to say, so nothing to send.
     out, names = remind_on(first + timedelta(days=1))

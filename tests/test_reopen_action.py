@@ -86,6 +86,9 @@ def test_a_signed_off_action_is_reopened_with_who_and_why_and_the_tracker_shows_
     assert (
         "action 1 (completed on" in last.reason and "reopened by Sam Lead: no visit" in last.reason
     )
+    assert "Action number 1" not in last.reason, (
+        "the history quotes nothing typed in a form: the case note names the action"
+    )
     handed = (
         workspace.outbox / FOR_MANAGERS / folder_name(audit.team) / pack_xlsx(workspace, audit).name
     )
@@ -164,7 +167,7 @@ def test_the_note_refusing_a_taken_back_sign_off_names_the_command(
 def _notes(ws: Workspace, ref: str, event: str) -> list[str]:
     return sorted(
         " ".join(p.read_text(encoding="utf-8").split())
-        for p in (ws.outbox / "case-notes").rglob(f"* {ref} {event}.txt")
+        for p in (ws.outbox / "case-notes").rglob(f"* {ref} {event}*.txt")
     )
 
 
@@ -217,3 +220,64 @@ def test_reopening_an_action_of_an_audit_with_actions_still_open_writes_no_note(
     result = reopen(workspace, audit.audit_ref, "--action", "1", "--by", "Sam", "--reason", "x")
     assert result.exit_code == 0, result.output
     assert _notes(workspace, audit.audit_ref, "actions reopened") == []
+
+
+def test_reopening_several_actions_at_once_is_one_note_naming_each(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """``--action`` given twice: one event, one case note saying which actions are open again,
+    by number and description (before, only one action could be named per command)."""
+    audit = issued[0]
+    _closed(workspace, audit, framework)
+    ref = audit.audit_ref
+    result = reopen(
+        workspace, ref, "--action", "1", "--action", "2", "--by", "Sam Lead", "--reason", "no visit"
+    )
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert f"Actions 1 and 2 of audit {ref} (case {audit.case_id}) reopened: they are" in said
+    assert [a.status for a in current_actions(workspace, ref)] == ["In progress"] * 2
+    [note] = _notes(workspace, ref, "actions reopened")
+    assert "Open again: action 1: Action number 1 Open again: action 2: Action number 2" in note
+    assert "action 1 (completed on" in note and "and action 2 (completed on" in note
+    assert "reopened by Sam Lead: no visit" in note
+
+
+def test_each_later_reopening_of_a_once_closed_audit_puts_its_own_note_on_the_record(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The record said every action was done; reopening action 1 told it of action 1 only, and
+    reopening action 2 the next moment wrote nothing (the audit had actions open by then), so the
+    child's record still said action 2 was done."""
+    audit = issued[0]
+    _closed(workspace, audit, framework)
+    ref = audit.audit_ref
+    for number in ("1", "2"):
+        result = reopen(workspace, ref, "--action", number, "--by", "Sam Lead", "--reason", "x")
+        assert result.exit_code == 0, result.output
+        assert f"Wrote the case note for audit {ref} (actions reopened)" in " ".join(
+            result.output.split()
+        )
+    first, second = _notes(workspace, ref, "actions reopened")
+    assert ["Open again: action 1: Action number 1" in n for n in (first, second)] == [True, False]
+    assert ["Open again: action 2: Action number 2" in n for n in (first, second)] == [False, True]
+
+
+def test_reopening_an_action_not_completed_among_several_changes_nothing(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    audit = issued[0]
+    return_form(workspace, audit, framework)
+
+    def first_only(sheet: object, row: int) -> None:
+        set_cell(sheet, row, Column.STATUS, "Completed")
+        set_cell(sheet, row, Column.COMPLETED, datetime.now(UTC).date())
+
+    edit_tracker(workspace, audit, first_only)
+    assert [o.result for o in run(workspace)] == ["accepted"]
+    result = reopen(
+        workspace, audit.audit_ref, "--action", "1", "--action", "2", "--by", "S", "--reason", "x"
+    )
+    assert result.exit_code != 0
+    assert "not completed: there is nothing to reopen. Nothing was changed." in result.output
+    assert current_actions(workspace, audit.audit_ref)[0].status == "Completed"

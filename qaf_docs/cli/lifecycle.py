@@ -281,7 +281,9 @@ def remind(workspace: Path | None) -> None:
     (actions and trackers), escalation contacts (what is open); safeguarding concerns first.
     Recipients come from the roster; anyone missing is listed as a warning. Each thing is
     reminded once: what a person was reminded of on an earlier day is left out, until it changes
-    (a pack or an action becoming OVERDUE is reminded in its turn).
+    (a pack or an action becoming OVERDUE is reminded in its turn). Run again the same day, it
+    never writes over the day's reminders (they may be open or sent): what is new goes beside
+    them as "<name> (2).eml", and it says what it left as it was and what it took out.
 
     Example:
 
@@ -289,12 +291,8 @@ def remind(workspace: Path | None) -> None:
         qaf remind
     """
     from qaf_docs.register.location import open_register
-    from qaf_docs.reports.reminders import (
-        leave_out_reminded,
-        reminded_lines,
-        take_out_stale,
-        write_reminders,
-    )
+    from qaf_docs.reports.reminders import leave_out_reminded, reminded_lines
+    from qaf_docs.reports.same_day import remind_said, remind_today
 
     ws = workspace_at(workspace)
     today = clock.today()
@@ -303,29 +301,12 @@ def remind(workspace: Path | None) -> None:
         plan = plan_for(ws, register, today)
         # Once per event: what a person was reminded of on an earlier day is not sent again.
         repeated = leave_out_reminded(plan, register.reminded_before(today))
-        written = write_reminders(
-            plan, folder, today, sender=ws.load_settings().lifecycle.reminders_from
-        )
-        register.record_reminded(today, reminded_lines(plan))
-    gone, stuck = take_out_stale(folder, written)
-    click.echo(
-        f"{len(written)} reminder(s) written to {folder}" if written else "No reminders due today."
-    )
-    if repeated:
-        one = repeated == 1
-        click.echo(
-            f"{repeated} thing{'' if one else 's'} people were reminded of on an earlier day "
-            f"{'is' if one else 'are'} left out: each is reminded once, and again only when it "
-            "changes (an action or pack becoming OVERDUE); qaf status lists everything open."
-        )
-    if gone:
-        one = len(gone) == 1
-        click.echo(
-            f"{len(gone)} reminder{'' if one else 's'} written earlier today "
-            f"{'is' if one else 'are'} no longer due and {'was' if one else 'were'} taken out: "
-            + ", ".join(gone)
-        )
-    for warning in [*stuck, *plan.warnings]:
+        sender = ws.load_settings().lifecycle.reminders_from
+        run = remind_today(plan, folder, today, register.reminded_on(today), sender=sender)
+        register.record_reminded(today, [*reminded_lines(plan), *run.seen])
+    for line in remind_said(run, folder, repeated):
+        click.echo(line)
+    for warning in [*run.warnings, *plan.warnings]:
         click.echo(f"Warning: {warning}")
 
 

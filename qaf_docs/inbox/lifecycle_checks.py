@@ -16,6 +16,7 @@ from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding, errors
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditForm, AuditRecord, EscalationRecord, TrackerRow
+from qaf_docs.register.restart import STARTS_AGAIN, stood_down_resolution
 from qaf_docs.register.store import Register
 from qaf_docs.register.values import same_action
 from qaf_docs.returns.action_tracker import TrackerForm
@@ -417,8 +418,16 @@ def pathway_said(audit: AuditRecord, raised: Sequence[EscalationRecord]) -> list
     grade was confirmed, the QA team is told in so many words that the pathway starts all the
     same: the audit stays closed, as it would be had the moderation come first and the managers
     signed off after (the same events in either order end in the same state)."""
+    stood = [e for e in raised if stood_down_resolution(e)]
+    raised = [e for e in raised if e not in stood]
     said = [
+        f"Inadequate pathway stood down: {e.title} ({e.resolution}); a later copy graded "
+        "Inadequate again starts it again"
+        for e in stood
+    ]
+    said += [
         f"escalated: {e.title}"
+        + (f" ({e.reason})" if STARTS_AGAIN in e.reason else "")
         + (
             f", resolved at once: the case was audited again since ({e.resolution})"
             if e.resolved_on

@@ -14,6 +14,7 @@ from datetime import date
 from qaf_docs.dates import uk
 from qaf_docs.outcomes.facts import AuditFacts
 from qaf_docs.outcomes.names import called
+from qaf_docs.register.reopening import reopened_numbers
 
 FINDINGS_CHARS = 600  # a few lines: the whole rationale is in the audit tool
 MOST_DOMAINS = 10
@@ -138,6 +139,13 @@ def build_note(outcome: str, facts: AuditFacts, *, child_name: str | None) -> Ca
             rows.append(("Next audit due by", uk(facts.next_audit_due)))
         if e.resolved_on:
             rows.append(("Resolved", f"{uk(e.resolved_on)}: {e.resolution or ''}"))
+    if outcome == "actions_reopened":
+        # Which actions, by number and what they are: the record said they were done.
+        by_number = {t.number: " ".join(t.description.split()) for t in facts.actions}
+        rows += [
+            ("Open again", f"action {n}" + (f": {by_number[n]}" if by_number.get(n) else ""))
+            for n in reopened_numbers(facts.reopened)
+        ]
     if facts.escalation_grade:
         rows.append(("Grade after escalation", facts.escalation_grade))
     if facts.resolution:

@@ -46,8 +46,9 @@ def outcomes_of(event: OutcomeEvent, reaudit: bool, grades: Sequence[str]) -> li
         return ["upgraded" if better else "escalation_resolved"]
     if event.event == "tracker" and event.to_status == "closed" and event.from_status != "closed":
         return ["actions_closed"]
-    if event.event == REOPENED and event.from_status == "closed":
-        # The record says the actions were closed: it is told they are not (once per reopening).
+    if event.event == REOPENED and (event.from_status == "closed" or event.closed_before):
+        # The record says the actions were closed: it is told which are not (once per reopening,
+        # a later one too: the record still says the actions it names were done).
         return ["actions_reopened"]
     return []
 

@@ -23,6 +23,7 @@ from qaf_docs.records import AuditEvent, EscalationRecord, ModerationDue
 from qaf_docs.register.connection import Connection
 from qaf_docs.register.dialect import Db, Row, upsert
 from qaf_docs.register.events import escalation_resolution, record_event
+from qaf_docs.register.restart import restart_step, stood_down_by_itself
 from qaf_docs.register.values import FINAL_GRADE, date_or_none, iso_or_none
 
 DISPUTE_LEVEL = "grade_dispute"
@@ -30,6 +31,9 @@ CONCERN_LEVEL = "safeguarding_concern"
 NO_CONCERN_TEXT = "the concern box was ticked; no description was given"
 # Resolved by a person, never by a later audit's grade.
 _MANUAL_LEVELS = (DISPUTE_LEVEL, CONCERN_LEVEL)
+_OWN_OPEN_STEPS = (
+    "SELECT id FROM escalations WHERE audit_ref = ? AND resolved_on IS NULL AND level NOT IN (?, ?)"
+)
 
 
 class LifecycleBook(Connection):
@@ -287,7 +291,8 @@ class LifecycleBook(Connection):
     def apply_pathway(
         self, audit_ref: str, framework: Framework, on: date
     ) -> list[EscalationRecord]:
-        """Follow the Inadequate pathway after an audit's grade is recorded; return new escalations.
+        """Follow the Inadequate pathway after an audit's grade is recorded; return new escalations
+        and the steps raised on this audit that its better grade (a corrected copy's) stood down.
 
         Where the framework moderates an Inadequate audit at once, the pathway waits for the
         moderation (West Sussex: "Where the moderation confirms the grade, the 'Inadequate' process
@@ -339,7 +344,8 @@ class LifecycleBook(Connection):
                         db, case_id, on, f"escalated further: {level.title} ({audit_ref})", new
                     )
                     self._already_audited_again(db, grades[len(upto) :], framework, new, on)
-            elif grade:
+            elif grade:  # told as stood down: the steps this audit's own earlier grade raised
+                raised += [r[0] for r in db.execute(_OWN_OPEN_STEPS, (audit_ref, *_MANUAL_LEVELS))]
                 self._resolve_case(db, case_id, on, f"audit {audit_ref} graded '{grade}'", None)
         return [e for e in self.escalations() if e.id in raised]
 
@@ -387,12 +393,16 @@ class LifecycleBook(Connection):
         case_id = db.execute(
             "SELECT case_id FROM audits WHERE audit_ref = ?", (audit_ref,)
         ).fetchone()[0]
-        # Once per audit and level; the write transaction keeps other writers out meanwhile.
+        # Once per audit and level (unless the audit's own better grade stood it down since); the
+        # write transaction keeps other writers out meanwhile.
         raised = db.execute(
             "SELECT 1 FROM escalations WHERE audit_ref = ? AND level = ?", (audit_ref, level)
         ).fetchone()
-        if raised is not None:
+        again = stood_down_by_itself(db, audit_ref, level)
+        if raised is not None and again is None:
             return None
+        if again:  # one step per audit and level: the stood-down one is open again
+            return restart_step(db, audit_ref, level, roles, on, f"{reason} again: {again}")
         new_id = db.insert(
             "INSERT INTO escalations (audit_ref, case_id, level, title, roles_json, raised_on, "
             "reason) VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -68,7 +68,9 @@ class OutcomeBook(Connection):
     def _events(self, where: str, args: Sequence[object]) -> list[OutcomeEvent]:
         rows = self._db.execute(
             "SELECT e.*, (SELECT COUNT(*) FROM audit_events p WHERE p.audit_ref = e.audit_ref "
-            "AND p.id < e.id AND p.event IN ('returned', 'moderated')) AS before "
+            "AND p.id < e.id AND p.event IN ('returned', 'moderated')) AS before, "
+            "(SELECT COUNT(*) FROM audit_events c WHERE c.audit_ref = e.audit_ref "
+            "AND c.id < e.id AND c.to_status = 'closed') AS closed "
             "FROM audit_events e LEFT JOIN event_outcomes o ON o.event_id = e.id "
             f"WHERE {where} ORDER BY e.id",
             list(args),
@@ -83,6 +85,7 @@ class OutcomeBook(Connection):
                 r["to_status"],
                 r["reason"] or "",
                 int(r["before"]) > 0,
+                int(r["closed"]) > 0,
             )
             for r in rows
         ]

@@ -3,7 +3,8 @@
 ``qaf remind`` writes a day's reminders; each line of a person's reminder (an audit, what is due of
 it and by when, or that it is overdue) is recorded with the day it was first written. A later day
 leaves out what was reminded on an earlier one; a change (due, then OVERDUE) is a new line, so a new
-reminder. The same day's run writes the day's reminders again in full, into the same files.
+reminder. A later run the same day leaves out what was written that day too, and writes what is
+new beside the earlier files (:mod:`qaf_docs.reports.same_day`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,13 @@ class RemindedBook(Connection):
         """Return (recipient, line) of every reminder line first written before ``day``."""
         rows = self._db.execute(
             "SELECT recipient, item FROM reminders_sent WHERE day < ?", (day.isoformat(),)
+        )
+        return {(str(r[0]), str(r[1])) for r in rows}
+
+    def reminded_on(self, day: date) -> set[tuple[str, str]]:
+        """Return (recipient, line) of every reminder line first written on ``day``."""
+        rows = self._db.execute(
+            "SELECT recipient, item FROM reminders_sent WHERE day = ?", (day.isoformat(),)
         )
         return {(str(r[0]), str(r[1])) for r in rows}
 

@@ -10,6 +10,8 @@ copy of the tracker the manager saved before it is set aside as older.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from hashlib import sha256
@@ -31,10 +33,21 @@ def reopen_action(
     register: Register, audit_ref: str, number: int, *, by_whom: str, reason: str
 ) -> TrackerRow:
     """Reopen action ``number`` of an audit, completed and signed off; return it as it was."""
+    [found] = reopen_actions(register, audit_ref, [number], by_whom=by_whom, reason=reason)
+    return found
+
+
+def reopen_actions(
+    register: Register, audit_ref: str, numbers: Sequence[int], *, by_whom: str, reason: str
+) -> list[TrackerRow]:
+    """Reopen actions ``numbers`` of an audit, each completed and signed off, as one event (one
+    case note names them all); return them as they were. None is reopened if any cannot be."""
     by_whom, reason = " ".join(by_whom.split()), " ".join(reason.split())
+    numbers = list(dict.fromkeys(numbers))
+    which = _numbers(numbers)
     if not by_whom or not reason:
         raise RegisterError(
-            f"Say who is reopening action {number} of audit {audit_ref} and why (--by and "
+            f"Say who is reopening {which} of audit {audit_ref} and why (--by and "
             "--reason): both are kept in its history. Nothing was changed."
         )
     with register.transaction() as db:
@@ -44,28 +57,17 @@ def reopen_action(
         if audit.status == "cancelled":
             raise RegisterError(f"Audit {audit_ref} was cancelled: its actions cannot be reopened.")
         rows = register.current_actions(audit_ref)
-        found = next((r for r in rows if r.number == number), None)
-        if found is None:
-            have = ", ".join(str(r.number) for r in rows) or "none recorded yet"
-            raise RegisterError(
-                f"Audit {audit_ref} (case {audit.case_id}) has no action {number} (its actions: "
-                f"{have}). Nothing was changed."
-            )
-        if found.status != "Completed":
-            raise RegisterError(
-                f"Action {number} of audit {audit_ref} (case {audit.case_id}) is "
-                f"{found.status}, not completed: there is nothing to reopen. Nothing was changed."
-            )
+        found = [_completed(rows, n, audit_ref, audit.case_id) for n in numbers]
         now = datetime.now(UTC).replace(microsecond=0)
         reopened = [
             replace(
                 r, status="In progress", completed_on=None, signed_off_by="", signed_off_on=None
             )
-            if r.number == number
+            if r.number in numbers
             else r
             for r in rows
         ]
-        name = f"action {number} reopened by {by_whom}"
+        name = f"{which} reopened by {by_whom}"
         sid = db.insert(
             "INSERT INTO submissions (audit_ref, kind, file_name, file_sha256, received_at, "
             "saved_at) VALUES (?, 'action_tracker', ?, ?, ?, ?)",
@@ -93,14 +95,56 @@ def reopen_action(
                 for r in reopened
             ],
         )  # fmt: skip
-        was = f"completed on {uk(found.completed_on)}" if found.completed_on else "completed"
-        if found.signed_off_by:
-            was += f", signed off by {found.signed_off_by}"
         record_event(
             db,
             audit_ref,
             REOPENED,
             to_status="actions open",
-            reason=f"action {number} ({was}) reopened by {by_whom}: {reason}",
+            reason=f"{_and(_was(r) for r in found)} reopened by {by_whom}: {reason}",
         )
     return found
+
+
+def _completed(rows: Sequence[TrackerRow], number: int, audit_ref: str, case: str) -> TrackerRow:
+    """Action ``number`` of the audit's current actions, refused unless it is completed."""
+    found = next((r for r in rows if r.number == number), None)
+    if found is None:
+        have = ", ".join(str(r.number) for r in rows) or "none recorded yet"
+        raise RegisterError(
+            f"Audit {audit_ref} (case {case}) has no action {number} (its actions: "
+            f"{have}). Nothing was changed."
+        )
+    if found.status != "Completed":
+        raise RegisterError(
+            f"Action {number} of audit {audit_ref} (case {case}) is "
+            f"{found.status}, not completed: there is nothing to reopen. Nothing was changed."
+        )
+    return found
+
+
+def _was(row: TrackerRow) -> str:
+    """An action reopened, as its event names it: its number and how it was closed ('action 2
+    (completed on 03/12/2026, signed off by T. Manager)'). Never its description: the event is the
+    audit's history, which quotes nothing typed in a form; the case note names it."""
+    was = f"completed on {uk(row.completed_on)}" if row.completed_on else "completed"
+    if row.signed_off_by:
+        was += f", signed off by {row.signed_off_by}"
+    return f"action {row.number} ({was})"
+
+
+def reopened_numbers(reason: str) -> list[int]:
+    """The numbers of the actions an "action reopened" event's ``reason`` reopened."""
+    which = reason.split(" reopened by ", 1)[0]
+    return [int(n) for n in re.findall(r"(?:^|\) and |\), )action (\d+) \(", which)]
+
+
+def _numbers(numbers: Sequence[int]) -> str:
+    """'action 2', or 'actions 1, 2 and 4'."""
+    if len(numbers) == 1:
+        return f"action {numbers[0]}"
+    return "actions " + _and(str(n) for n in numbers)
+
+
+def _and(parts: Iterable[str]) -> str:
+    items = list(parts)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -10,7 +10,7 @@ with the child's own names (where the register holds them) said as "the child".
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,6 +38,7 @@ class Reminder:
 
     to: Person
     sections: list[tuple[int, str, list[str]]] = field(default_factory=list)
+    follows: bool = False  # a reminder was written to them earlier today: this adds to it
 
     @property
     def subject(self) -> str:
@@ -46,9 +47,15 @@ class Reminder:
         urgent = "URGENT: safeguarding concern - " if first[0] == CONCERN else ""
         return f"{urgent}QA audits: {first[1].lower()}"
 
+    def lines(self) -> list[str]:
+        """Every line of the reminder's sections."""
+        return [line for _, _, lines in self.sections for line in lines]
+
     def body(self, today: date) -> str:
         """The plain-text message."""
         lines = [f"Dear {self.to.name},", "", f"QA audit reminders as of {uk(today)}.", ""]
+        if self.follows:
+            lines[2:3] = [f"{lines[2]} Only what is new since your reminder earlier today."]
         for _, heading, items in sorted(self.sections, key=lambda s: s[0]):
             lines += [heading, "-" * len(heading), *(f"- {i}" for i in items), ""]
         lines += ["Reply to the QA team with any question.", "", "QA team"]
@@ -370,15 +377,21 @@ def leave_out_reminded(plan: ReminderPlan, before: set[tuple[str, str]]) -> int:
 
 
 def write_reminders(
-    plan: ReminderPlan, folder: Path, today: date, *, sender: str = ""
+    plan: ReminderPlan,
+    folder: Path,
+    today: date,
+    *,
+    sender: str = "",
+    taken: Collection[str] = (),
 ) -> list[Path]:
     """Write each reminder as ``<folder>/<recipient>.eml`` (a draft Outlook opens ready to send).
 
     Two people whose names make the same file name on Windows ("Jo Smith." and "Jo Smith", or
-    "A/B" and "A-B") get "<name> (2).eml", never one reminder written over the other.
+    "A/B" and "A-B") get "<name> (2).eml", never one reminder written over the other; so does a
+    name ``taken`` holds (``name_key`` of a file written earlier: it may be sent or open).
     """
     written: list[Path] = []
-    used: set[str] = set()
+    used: set[str] = set(taken)
     for reminder in plan.reminders:
         data = draft(reminder.to, reminder.subject, reminder.body(today), sender=sender)
         name, n = windows_name(reminder.to.name), 1
@@ -389,28 +402,3 @@ def write_reminders(
         path = folder / f"{name}.eml"
         written.append(atomic_write(path, lambda tmp, data=data: tmp.write_bytes(data)))  # type: ignore[misc]
     return written
-
-
-def take_out_stale(folder: Path, written: Sequence[Path]) -> tuple[list[str], list[str]]:
-    """Take out of today's folder each reminder an earlier run today wrote that is no longer due
-    (the pack came back, the action was done): the admin officer sends every e-mail in it.
-
-    Returns (the files taken out, a warning for each that could not be: open in Outlook, say).
-    """
-    if not folder.is_dir():
-        return [], []
-    keep = {name_key(p.name) for p in written}
-    gone: list[str] = []
-    stuck: list[str] = []
-    for old in sorted(folder.glob("*.eml")):
-        if name_key(old.name) in keep:
-            continue
-        try:
-            old.unlink()
-            gone.append(old.name)
-        except OSError as exc:
-            stuck.append(
-                f"{old.name} in {folder}, written earlier today, is no longer due but could not "
-                f"be taken out ({exc.strerror or exc}): delete it rather than send it"
-            )
-    return gone, stuck
