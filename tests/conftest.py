@@ -9,6 +9,7 @@ server programs are installed; under CI their absence is an error.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import subprocess
@@ -64,6 +65,19 @@ def _one_day(monkeypatch: pytest.MonkeyPatch) -> None:
     """qaf's "today" is the day the run began, so a run that passes midnight still agrees with TODAY
     (and so do the moments the register records: ``clock.now()`` stays on that day)."""
     monkeypatch.setattr(clock, "today", lambda: TODAY)
+
+
+@pytest.fixture(autouse=True)
+def root_handlers() -> Iterator[None]:
+    """Remove (and close) whatever log handlers a test's `qaf watch` added to the root logger, so
+    no later test in the same process sees them (a watch log handler left behind doubled every
+    line a later test logged)."""
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 @pytest.fixture(scope="session")

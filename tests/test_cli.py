@@ -11,7 +11,6 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -718,17 +717,6 @@ def test_help_examples_are_printed_as_written_not_rewrapped(command: str) -> Non
 
 
 # -- qaf watch, unattended -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def root_handlers() -> Iterator[None]:
-    """Remove (and close) whatever log handlers a test's `qaf watch` added to the root logger."""
-    root = logging.getLogger()
-    before = list(root.handlers)
-    yield
-    for handler in [h for h in root.handlers if h not in before]:
-        root.removeHandler(handler)
-        handler.close()
 
 
 def test_watch_logs_to_a_rotating_file_in_the_workspace(
