@@ -268,11 +268,19 @@ def _source_sort_key(source: str) -> tuple[int, str]:
     return (number, "") if number is not None else (1000, source)
 
 
-_ANNEX_SHEET = re.compile(r"^[\W_]*list[\W_]*(\d{1,2})[\W_]*$", re.IGNORECASE)
+# "List 6", and the names councils give the lists when they send them: "List 1 - Contacts
+# (Apr-Sep)", "List_8_CLA", "Annex A List 6", Excel's copy "List 1 (2)". Not a range ("List 6-9",
+# "Lists 6 to 9": which list is each row?) nor "List 12", "Listing", "List of children".
+_ANNEX_SHEET = re.compile(
+    r"^[\W_]*(?:annex[\W_]*a[\W_]*)?list[\W_]*(\d{1,2})"
+    r"(?!\d|\s*(?:[-\u2013\u2014&,+/]|and\b|to\b)\s*\d)(?:[\W_].*)?$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def annex_list_number(sheet: str) -> int | None:
-    """Return 6 for an Annex A sheet named "List 6" (any case or spacing), else None."""
+    """Return 6 for an Annex A sheet named "List 6" (any case or spacing), or renamed as councils
+    send it ("List 6 - CIN (Apr-Sep)"), else None."""
     m = _ANNEX_SHEET.match(sheet)
     return int(m.group(1)) if m else None
 

@@ -1,0 +1,129 @@
+"""Annex A workbooks as councils send them: the lists renamed ("List 1 - Contacts (Apr-Sep)"), a
+cover sheet first, a title block above each header, an "Ofsted guidance" column, hidden columns,
+filters and frozen panes left on, and a total row at the foot. Each list is still the list it is."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+from openpyxl.utils import get_column_letter
+
+from qaf_docs.cases.caselist import read_case_list
+from qaf_docs.cli import cli
+from qaf_docs.workspace import init_workspace
+
+TODAY = date(2026, 11, 1)
+
+CONTACTS = ["Child Unique ID", "Gender", "Age", "Date of Contact", "Contact Source"]
+CIN = ["Child Unique ID", "Age", "CIN Start Date", "CIN Closure Date", "Allocated Team",
+       "Allocated Worker"]  # fmt: skip
+
+
+def _list_sheet(
+    wb: openpyxl.Workbook, title: str, headers: list[str], rows: list[list[object]]
+) -> None:
+    """A list as an LA's analyst lays it out: a title block, the header on row 5 with a notes
+    column, a filter and frozen panes left on, the gender column hidden."""
+    ws = wb.create_sheet(title)
+    ws["A1"] = "Anytown Council - Annex A"
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(headers))
+    ws["A2"] = title
+    ws["A3"] = "Run date: 01/11/2026"
+    ws.append([])
+    ws.append([*headers, "Ofsted guidance"])
+    for row in rows:
+        ws.append([*row, "Include every child open on the last day of the period"])
+    ws.auto_filter.ref = f"A5:{get_column_letter(len(headers) + 1)}{ws.max_row}"
+    ws.freeze_panes = "B6"
+    ws.column_dimensions["B"].hidden = True
+
+
+def annex_as_sent(path: Path, contacts: str, cin: str) -> Path:
+    wb = openpyxl.Workbook()
+    cover = wb.active
+    cover.title = "Cover"
+    cover["A1"] = "Annex A - Anytown Council - 1 April to 30 September 2026"
+    _list_sheet(
+        wb,
+        contacts,
+        CONTACTS,
+        [
+            ["00123401", "a) Male", 11, "16/09/2026", "Police"],
+            ["00123402", "b) Female", 12, "3 Sep 2026", "School"],
+        ],
+    )
+    _list_sheet(
+        wb,
+        cin,
+        CIN,
+        [
+            ["00123410", 11, "01/02/2026", None, "Locality 1", "Jo Bloggs"],
+            ["00123401", 11, "20/09/2026", None, "Locality 2", "Sam Smith"],
+        ],
+    )
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("contacts", "cin"),
+    [
+        ("List 1 - Contacts (Apr-Sep)", "List 6 - CIN (Apr-Sep)"),
+        ("List_1_Contacts", "Annex A List 6"),
+        ("List 1 (2)", "List 6 Children in Need"),
+    ],
+)
+def test_renamed_lists_are_still_annex_a_lists(tmp_path, contacts, cin):
+    case_list = read_case_list(annex_as_sent(tmp_path / "annex.xlsx", contacts, cin), today=TODAY)
+    assert case_list.sheets_read == [contacts, cin]
+    by_list = {(c.case_id, c.attributes["list"]): c for c in case_list.cases}
+    # A contact is an event, not an open case, whatever the sheet is called.
+    assert not by_list["00123402", contacts].is_open
+    assert not by_list["00123401", contacts].is_open
+    # The child in need is open, and on the stage its list says.
+    assert by_list["00123410", cin].is_open
+    assert by_list["00123410", cin].attributes["stage"] == "child in need"
+    assert by_list["00123401", cin].is_open  # a child contacted, then in need: the need counts
+    assert not [p for p in case_list.warnings if "no recognisable case type" in p.reason]
+
+
+@pytest.mark.parametrize("title", ["List 6-9", "Lists 6 to 9", "List of children", "List 12"])
+def test_a_sheet_that_is_no_single_annex_list_is_not_taken_for_one(tmp_path, title):
+    case_list = read_case_list(annex_as_sent(tmp_path / "annex.xlsx", title, "CIN"), today=TODAY)
+    # Not taken for List 1 (or List 6): its rows are not contacts, so they stay open cases.
+    assert {c.case_id for c in case_list.cases if c.is_open and c.attributes["list"] == title} == {
+        "00123401",
+        "00123402",
+    }
+
+
+def _sample(workspace: Path, *args: str | Path) -> Result:
+    return CliRunner().invoke(cli, ["sample", *map(str, args), "-w", str(workspace)])
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("QAF_WORKSPACE", raising=False)
+    root = tmp_path / "ws"
+    init_workspace(root)
+    wb = openpyxl.Workbook()
+    wb.active.append(["Name", "Email", "Role", "Team", "Monthly capacity"])
+    wb.active.append(["Qa One", "qa1@c.example", "QA Auditor", "Quality Assurance", 5])
+    wb.save(root / "roster.xlsx")
+    return root
+
+
+def test_a_contact_on_a_renamed_list_1_is_never_drawn_for_audit(workspace, tmp_path):
+    path = annex_as_sent(tmp_path / "annex.xlsx", "List 1 - Contacts (Apr-Sep)", "List 6 - CIN")
+    # Two children have an open case (both on List 6); the contact-only child has none.
+    result = _sample(workspace, path, "--n", "3", "--dry-run")
+    assert result.exit_code != 0
+    assert "only 2 are eligible" in result.output, result.output
+    result = _sample(workspace, path, "--n", "2", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "case 00123402" not in result.output
+    assert "case 00123410" in result.output and "case 00123401" in result.output
