@@ -127,3 +127,37 @@ def test_a_contact_on_a_renamed_list_1_is_never_drawn_for_audit(workspace, tmp_p
     assert result.exit_code == 0, result.output
     assert "case 00123402" not in result.output
     assert "case 00123410" in result.output and "case 00123401" in result.output
+
+
+@pytest.mark.parametrize("formula", ["=COUNTA(A6:A7)", "=SUBTOTAL(3,A6:A7)", "=sum(A6:A7)"])
+def test_a_total_row_counting_the_ids_by_formula_is_no_child_and_not_to_be_pasted_back(
+    tmp_path, formula
+):
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6 - CIN"
+    ws.append(CIN)
+    ws.append(["00123410", 11, "01/02/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append(["00123411", 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append([formula])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["00123410", "00123411"]
+    (error,) = case_list.errors
+    assert (error.sheet, error.row, error.column) == ("List 6 - CIN", 4, "Child Unique ID")
+    assert "the row holds a total" in error.reason and "not a child" in error.reason
+    # Pasting the count back as a value would make it a child's id: never the advice here.
+    assert "paste" not in error.reason
+
+
+def test_a_formula_making_an_id_still_says_to_paste_it_back_as_a_value(tmp_path):
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(CIN)
+    ws.append(["00123410", 11, "01/02/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append(['="00"&123411', 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])
+    wb.save(path)
+    (error,) = read_case_list(path, today=TODAY).errors
+    assert "paste it back as values" in error.reason

@@ -41,6 +41,12 @@ _NOT_IDS = frozenset(
 )  # fmt: skip
 
 
+# A formula that counts or adds up the cells above it: a total row's, never a child's id.
+_TOTAL_FORMULA = re.compile(
+    r"=\s*(?:_xlfn\.)?(subtotal|aggregate|counta|countifs|countif|countblank|count|sumifs|sumif"
+    r"|sumproduct|sum)\s*\(",
+    re.IGNORECASE,
+)
 _WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
 _DECIMAL = re.compile(r"\d+\.\d+")
@@ -57,6 +63,16 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
     """Return the row's case id, or None after reporting why the row is not used; an id with no
     digit (perhaps a name) is told to ``wordy`` and never shown."""
     col = reader.columns.index["case_id"]
+    cell = reader.raw(col)
+    if cell.kind == "formula" and (total := _TOTAL_FORMULA.match(str(cell.value))):
+        # "=COUNTA(A6:A310)" under the ids counts them: no child, and no formula to paste back as
+        # a value (the count would then be read as a child's id).
+        reader.problem(
+            col,
+            f"the row holds a total (={total[1].upper()}(…)), not a child; row not used",
+            "error",
+        )
+        return None
     value = reader.usable(col, reject=True)
     if value is None:
         if reader.raw(col).kind == "value":
