@@ -161,3 +161,40 @@ def test_a_formula_making_an_id_still_says_to_paste_it_back_as_a_value(tmp_path)
     wb.save(path)
     (error,) = read_case_list(path, today=TODAY).errors
     assert "paste it back as values" in error.reason
+
+
+def test_excels_subtotal_rows_under_each_team_are_no_children(tmp_path):
+    """Data > Subtotal, then pasted as values: "Locality 1 Count | 2" under each team, "Grand
+    Count | 3" at the foot; on another list the count sits under the id and the label right."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Allocated Team", "Child Unique ID", "CIN Start Date", "Allocated Worker"])
+    ws.append(["Locality 1", "1001", "01/02/2026", "Jo Bloggs"])
+    ws.append(["Locality 1", "1002", "01/02/2026", "Jo Bloggs"])
+    ws.append(["Locality 1 Count", 2])
+    ws.append([])
+    ws.append(["Locality 2", "1003", "01/02/2026", "Al Brown"])
+    ws.append(["Locality 2 Count", 1])
+    ws.append(["Grand Count", 3])
+    ws = wb.create_sheet("List 7")
+    ws.append(["Child Unique ID", "Allocated Team", "Child Protection Plan Start Date"])
+    ws.append(["2001", "Locality 1", "01/02/2026"])
+    ws.append(["1", "Locality 1 Total"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert sorted(c.case_id for c in case_list.cases) == ["1001", "1002", "1003", "2001"]
+    refused = [(p.sheet, p.row, p.column, p.reason) for p in case_list.errors]
+    assert [r[:3] for r in refused] == [
+        ("List 6", 4, "Allocated Team"),
+        ("List 6", 7, "Allocated Team"),
+        ("List 6", 8, "Allocated Team"),
+        ("List 7", 3, "Allocated Team"),
+    ]
+    assert "labelled 'count'" in refused[0][3] and "labelled 'grand count'" in refused[2][3]
+    assert "labelled 'total'" in refused[3][3] and "Locality" not in refused[3][3]
+    # A team whose name begins with "Total" is still a team, and its child a child.
+    ws.append(["2002", "Total Respite Team", "01/02/2026"])
+    wb.save(path)
+    assert "2002" in {c.case_id for c in read_case_list(path, today=TODAY).cases}

@@ -137,10 +137,13 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
 
 
 # The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
-# cases"), folded; a team such as "Total Respite Team" is not one.
+# cases"), folded; a team such as "Total Respite Team" is not one. Excel's Data > Subtotal puts
+# "Locality 1 Total" or "Locality 1 Count" under each team and "Grand Count" at the foot: only
+# the last word is given back (the words before it may be a worker's name).
 _TOTAL_LABEL = re.compile(
     r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
-    r"|(?P<count>count|sum|number)(?: of\b.*)?"
+    r"|(?P<count>(?:grand )?count|sum|number)(?: of\b.*)?"
+    r"|.+ (?P<group>sub ?totals?|totals?|count)"
 )
 
 
@@ -171,16 +174,22 @@ def total_label(
     return None
 
 
-# How a total row's label begins, lower case: a cheap test before folding, as every row's team
-# (beside the id) is looked at and folding is most of the cost of reading a 50,000-row list.
+# How a total row's label begins or ends, lower case: a cheap test before folding, as every
+# row's team (beside the id) is looked at and folding is most of the cost of reading a 50,000-row
+# list.
 _LABEL_STARTS = ("tot", "grand", "sub", "count", "sum", "number")
+_LABEL_ENDS = ("total", "totals", "count", "total:", "count:")
+_LAST_LETTERS = frozenset("lLtTsS: ")
 
 
 def _labelled(col: int, value: object) -> tuple[int, str] | None:
-    if not isinstance(value, str) or not value.lstrip()[:6].lower().startswith(_LABEL_STARTS):
+    if not isinstance(value, str) or not (
+        value.lstrip()[:6].lower().startswith(_LABEL_STARTS)
+        or (value[-1:] in _LAST_LETTERS and value.rstrip()[-7:].lower().endswith(_LABEL_ENDS))
+    ):
         return None
     match = _TOTAL_LABEL.fullmatch(fold_value(value))
-    return (col, match["total"] or match["count"]) if match else None
+    return (col, match["total"] or match["count"] or match["group"]) if match else None
 
 
 _NO_DIGIT = (
