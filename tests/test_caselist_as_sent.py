@@ -198,3 +198,44 @@ def test_excels_subtotal_rows_under_each_team_are_no_children(tmp_path):
     ws.append(["2002", "Total Respite Team", "01/02/2026"])
     wb.save(path)
     assert "2002" in {c.case_id for c in read_case_list(path, today=TODAY).cases}
+
+
+@pytest.mark.parametrize("formulas", [False, True])
+def test_a_column_hidden_beside_a_new_one_of_the_same_header_is_not_read(tmp_path, formulas):
+    """Last period's team and worker columns hidden, this period's added beside them under the
+    same headers: what Excel shows is what is read, and each repeat is said."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Child Unique ID", "CIN Start Date", "Allocated Team", "Allocated Worker",
+               "Allocated Worker", "Allocated Team", "Age"])  # fmt: skip
+    ws.append(["1001", "01/02/2026", "Locality 1", "Old Worker", "Jo Bloggs", "Locality 2",
+               "=3+4" if formulas else 7])  # fmt: skip
+    ws.column_dimensions["C"].hidden = True
+    ws.column_dimensions["D"].hidden = True
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    (case,) = case_list.cases
+    assert (case.team, case.worker) == ("Locality 2", "Jo Bloggs")
+    said = {p.column: p.reason for p in case_list.warnings if "more than one column" in p.reason}
+    assert said["Allocated Team"].startswith(
+        "this header is on more than one column (C and F); column F is read, as column C is "
+        "hidden in Excel"
+    )
+    assert "(D and E); column E is read, as column D is hidden" in said["Allocated Worker"]
+
+
+def test_a_header_twice_with_neither_hidden_says_the_first_is_read(tmp_path):
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Child Unique ID", "Allocated Worker", "Allocated Team", "Allocated Worker"])
+    ws.append(["1001", "Jo Bloggs", "Locality 1", "Al Brown"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert case_list.cases[0].worker == "Jo Bloggs"
+    (warning,) = case_list.warnings
+    assert (warning.row, warning.column) == (1, "Allocated Worker")
+    assert "(B and D); column B is read. Delete the column not wanted" in warning.reason

@@ -48,7 +48,7 @@ from qaf_docs.cases.due_dates import past_due_problem
 from qaf_docs.cases.episodes import Accumulator, add_rows, one_spelling
 from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.cases.group_rows import GroupHeadings
-from qaf_docs.cases.header_row import HEADER_ROWS, find_header
+from qaf_docs.cases.header_row import HEADER_ROWS, find_header, repeated_headers
 from qaf_docs.cases.id_cells import read_case_id, total_label
 from qaf_docs.cases.own_outputs import not_a_case_list, qaf_output
 from qaf_docs.cases.rows import (
@@ -289,17 +289,7 @@ def _read_sheet(
     annex_stage = ANNEX_LISTS.get(annex) if annex is not None else None
     sheet_type = parse_case_type(sheet.name) if annex_stage is None else None
     untyped_rows = 0
-    duplicate_headers = _duplicate_headers(columns.headers)
-    if duplicate_headers:
-        acc.problems.append(
-            RowProblem(
-                sheet.name,
-                header_row,
-                duplicate_headers[0],
-                "this header appears more than once; the first column with it is used",
-                "warning",
-            )
-        )
+    acc.problems.extend(repeated_headers(sheet.name, header_row, columns, sheet.hidden_columns))
     date_cols = [
         i
         for i, h in enumerate(columns.headers)
@@ -430,14 +420,3 @@ def _read_sheet(
 
 def _longer_than_header(cells: list[Cell], width: int) -> bool:
     return len(cells) > width and any(c.value not in (None, "") for c in cells[width:])
-
-
-def _duplicate_headers(headers: list[str]) -> list[str]:
-    seen: set[str] = set()
-    dupes: list[str] = []
-    for h in headers:
-        key = fold_header(h)
-        if key and key in seen:
-            dupes.append(h)
-        seen.add(key)
-    return dupes

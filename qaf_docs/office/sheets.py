@@ -78,6 +78,7 @@ class Sheet:
     hidden: bool = False  # hidden in the workbook (Excel's Hide), which does not remove its rows
     hidden_rows: frozenset[int] = frozenset()  # rows hidden by a filter or Hide, still in the file
     merged: tuple[tuple[int, int, int, int], ...] = ()  # merged cells: see fast_sheets.SheetLayout
+    hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, counted from 0
 
 
 class TableFile:
@@ -153,6 +154,7 @@ class TableFile:
                 hidden=hidden,
                 hidden_rows=layout.hidden_rows,
                 merged=layout.merged,
+                hidden_columns=layout.hidden_columns,
             )
         if self._workbook is None:
             self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
@@ -169,6 +171,7 @@ class TableFile:
             hidden=hidden,
             hidden_rows=layout.hidden_rows,
             merged=layout.merged,
+            hidden_columns=layout.hidden_columns,
         )
 
     def _damaged(self, sheet: str) -> QafError:
