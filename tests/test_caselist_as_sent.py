@@ -239,3 +239,25 @@ def test_a_header_twice_with_neither_hidden_says_the_first_is_read(tmp_path):
     (warning,) = case_list.warnings
     assert (warning.row, warning.column) == (1, "Allocated Worker")
     assert "(B and D); column B is read. Delete the column not wanted" in warning.reason
+
+
+def test_ids_an_export_wrote_as_text_for_excel_keep_their_zeros(tmp_path):
+    """Exports keep an id's zeros from Excel by writing it ="00123401" (or '00123401): that is
+    the id, not a formula to refuse. A formula that works something out is still refused."""
+    path = tmp_path / "mosaic.csv"
+    path.write_text(
+        "Person ID,Allocated Team,Allocated Worker,Start Date\r\n"
+        '="00123401",Locality 1,Jo Bloggs,="01/02/2026"\r\n'
+        '"=""00123402""",Locality 1,Jo Bloggs,01/02/2026\r\n'
+        "'00123403,Locality 1,Jo Bloggs,01/02/2026\r\n"
+        '="00"&"123404",Locality 1,Jo Bloggs,01/02/2026\r\n',
+        encoding="utf-8",
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert [(c.case_id, c.start_date) for c in case_list.cases] == [
+        ("00123401", date(2026, 2, 1)),
+        ("00123402", date(2026, 2, 1)),
+        ("00123403", date(2026, 2, 1)),
+    ]
+    (error,) = case_list.errors
+    assert error.row == 5 and "formula" in error.reason

@@ -425,9 +425,20 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+# ="00123401": how an export keeps a text's leading zeros when Excel opens the CSV. Nothing is
+# worked out, so it is the text itself, not a formula (unless the text would be one itself).
+_TEXT_IN_FORMULA = re.compile(r'=\s*"((?:[^"]|"")*)"\s*')
+
+
 def _csv_cell(value: str) -> Cell:
-    if value.startswith("="):
-        return Cell(value, "formula")
+    first = value[:1]
+    if first == "=":
+        text = _TEXT_IN_FORMULA.fullmatch(value)
+        if text is None or text[1][:1] in ("=", "+", "-", "@"):
+            return Cell(value, "formula")
+        return Cell(text[1].replace('""', '"'))
+    if first == "'" and value[1:].isdigit():
+        return Cell(value[1:])  # '00123401: another way to keep Excel from dropping the zeros
     if value.strip().casefold() in EXCEL_ERROR_TEXTS:
         return Cell(value.strip(), "error")
     return Cell(value)
