@@ -261,3 +261,22 @@ def test_ids_an_export_wrote_as_text_for_excel_keep_their_zeros(tmp_path):
     ]
     (error,) = case_list.errors
     assert error.row == 5 and "formula" in error.reason
+
+
+def test_a_footnote_under_the_list_is_said_as_a_note_not_an_odd_case_id(tmp_path):
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Child Unique ID", "CIN Start Date", "Allocated Team"])
+    ws.append(["1001", "01/02/2026", "Locality 1"])
+    ws.append(["(1) Team as at 31/03/2026, not at referral"])
+    ws.append(["CH 0012", "01/02/2026", "Locality 1"])  # an odd id, not a note
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["1001"]
+    note, odd = case_list.errors
+    assert (note.row, note.column) == (3, "Child Unique ID")
+    assert note.reason.startswith("the case id cell holds a note or sentence, not a case id")
+    assert "31/03" not in note.reason and "Team as at" not in note.reason  # never quoted
+    assert odd.row == 4 and "case id has unexpected characters" in odd.reason

@@ -131,9 +131,20 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
                 "error",
             )
             return None
+        if len(_WORDS.findall(text)) >= _NOTE_WORDS:  # "(1) Worker as at 31/03/2026": never quoted
+            reader.problem(
+                col,
+                "the case id cell holds a note or sentence, not a case id (a footnote under the "
+                "list?); row not used",
+                "error",
+            )
+            return None
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
         return None
     return text
+
+
+_NOTE_WORDS = 3  # words of letters in an id cell that make it a note: no id has so many
 
 
 # The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
