@@ -280,3 +280,25 @@ def test_a_footnote_under_the_list_is_said_as_a_note_not_an_odd_case_id(tmp_path
     assert note.reason.startswith("the case id cell holds a note or sentence, not a case id")
     assert "31/03" not in note.reason and "Team as at" not in note.reason  # never quoted
     assert odd.row == 4 and "case id has unexpected characters" in odd.reason
+
+
+def test_notes_and_guidance_columns_are_never_kept_as_case_facts(tmp_path):
+    """A notes column typed about the family, or the template's guidance beside each row, may
+    name anyone: never a case fact printed on the audit form. A dated column is still a fact."""
+    path = tmp_path / "mosaic.csv"
+    path.write_text(
+        "Person ID,Allocated Team,Start Date,Case Notes,Date of Last Case Note,Ofsted guidance\r\n"
+        '1001,Locality 1,01/02/2026,"Seen with Mum\'s partner;\nfollow up",03/10/2026,'
+        "Include every child\r\n",
+        encoding="cp1252",
+    )
+    case_list = read_case_list(path, today=TODAY)
+    (case,) = case_list.cases
+    assert case.attributes["date_of_last_case_note"] == "2026-10-03"
+    assert not any("partner" in v or "Include" in v for v in case.attributes.values())
+    assert case_list.free_text_columns == ["Case Notes", "Ofsted guidance"]
+    assert (
+        "Left out as free text, which may name anyone (never kept or printed): 'Case Notes', "
+        "'Ofsted guidance'." in case_list.summary()
+    )
+    assert "partner" not in case_list.summary()

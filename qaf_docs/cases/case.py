@@ -102,6 +102,7 @@ class CaseList:
     sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its header row
     personal_columns: list[str] = field(default_factory=list)  # headers of columns left out
+    free_text_columns: list[str] = field(default_factory=list)  # notes and guidance, left out
     hidden_sheets: list[str] = field(default_factory=list)  # read, though hidden in the workbook
     hidden_rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows read, though hidden
     # an id written more ways than one (leading zeros) -> its other spellings, taken as that child
@@ -138,6 +139,12 @@ class CaseList:
         if self.personal_columns:
             left_out = ", ".join(f"'{h}'" for h in self.personal_columns)
             text += f" Left out as personal details (never kept or printed): {left_out}."
+        if self.free_text_columns:
+            left_out = ", ".join(f"'{h}'" for h in self.free_text_columns)
+            text += (
+                f" Left out as free text, which may name anyone (never kept or printed): "
+                f"{left_out}."
+            )
         if self.id_spellings:
             n = len(self.id_spellings)
             pairs = sorted(self.id_spellings.items(), key=lambda kv: id_sort_key(kv[0]))

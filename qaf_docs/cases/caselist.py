@@ -36,6 +36,7 @@ from qaf_docs.cases.columns import (
     ANNEX_LISTS,
     ColumnMapping,
     fold_header,
+    free_text_header,
     no_id_column,
     parse_case_type,
     personal_header,
@@ -209,6 +210,7 @@ def _build(
         sheets_skipped=skipped,
         headers=headers,
         personal_columns=list(acc.personal),
+        free_text_columns=list(acc.free_text),
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
         hidden_rows=dict(acc.hidden_rows),
         id_spellings=id_spellings,
@@ -307,6 +309,11 @@ def _read_sheet(
     ]
     acc.personal.update((columns.headers[i], None) for i in personal)
     mapped_cols.update(personal)
+    # Notes and guidance may name anyone: never a case fact either, and said apart.
+    notes = [i for i, h in enumerate(columns.headers) if h and i not in mapped_cols
+             and free_text_header(h)]  # fmt: skip
+    acc.free_text.update((columns.headers[i], None) for i in notes)
+    mapped_cols.update(notes)
     # The columns kept as case facts, each with its key: worked out once, not once a row.
     unmapped = [
         (col, key)

@@ -165,6 +165,21 @@ _PROFESSIONAL = re.compile(
 )
 
 
+# A column of free text: notes typed about the child and family, or a template's guidance. It may
+# name anyone, so it is never a case fact printed on a form (a dated "Last Case Note Date" is).
+_FREE_TEXT = re.compile(
+    r"\b(?:notes?|comments?|guidance|remarks?|narrative|free text|observations?|"
+    r"additional (?:information|info|details))\b"
+)
+_DATED = re.compile(r"\b(?:date|dob|dated)\b")
+
+
+def free_text_header(header: str) -> bool:
+    """Whether a column with this header holds free text ("Case Notes", "Ofsted guidance")."""
+    folded = fold_header(header)
+    return bool(_FREE_TEXT.search(folded)) and not _DATED.search(folded)
+
+
 def personal_header(header: str) -> bool:
     """Whether a column with this header holds a personal detail (a name, a birth date, an address,
     a postcode, a phone number, an e-mail, an NHS number, a UPN), never to be kept as a case fact."""

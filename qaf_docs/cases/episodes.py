@@ -30,6 +30,7 @@ class Accumulator:
     rows_merged: int = 0
     rows_rejected: int = 0
     personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
+    free_text: dict[str, None] = field(default_factory=dict)  # notes columns left out, likewise
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
     first_rows: dict[tuple[str, date | None], tuple[str, int]] = field(default_factory=dict)
     hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
