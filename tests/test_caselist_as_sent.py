@@ -302,3 +302,34 @@ def test_notes_and_guidance_columns_are_never_kept_as_case_facts(tmp_path):
         "'Ofsted guidance'." in case_list.summary()
     )
     assert "partner" not in case_list.summary()
+
+
+@pytest.mark.parametrize("hidden_first", [False, True])
+def test_a_hidden_sheet_never_overrules_the_team_and_worker_a_shown_one_gives(
+    tmp_path, hidden_first
+):
+    """Last period's List 6 kept hidden in the workbook: the child on both lists keeps the worker
+    of the list Excel shows, and the warning says why."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    titles = (
+        ["List 6 (Mar 26)", "List 6 - CIN"] if hidden_first else ["List 6 - CIN", "List 6 (Mar 26)"]
+    )
+    for title in titles:
+        ws = wb.create_sheet(title)
+        ws.append(["Child Unique ID", "CIN Start Date", "Allocated Team", "Allocated Worker"])
+        if title == "List 6 - CIN":
+            ws.append(["1001", "01/02/2026", "Locality 2", "Jo Bloggs"])
+        else:
+            ws.append(["1001", "01/02/2026", "Locality 1", "Old Worker"])
+            ws.sheet_state = "hidden"
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    (case,) = case_list.cases
+    assert (case.team, case.worker) == ("Locality 2", "Jo Bloggs")
+    said = [p.reason for p in case_list.warnings if "different worker" in p.reason]
+    assert said and said[0].endswith(
+        "kept the worker from List 6 - CIN, the sheet Excel shows (List 6 (Mar 26) is hidden)"
+    )
+    assert case_list.hidden_sheets == ["List 6 (Mar 26)"]  # still read, and said

@@ -113,7 +113,7 @@ def read_case_list(
         raw_sheets, explicit = _chosen_sheets(table, sheets)
         if on_start is not None:
             on_start(sum(sheet.size or 0 for sheet in raw_sheets))
-        acc = Accumulator(on_rows=on_rows)
+        acc = Accumulator(on_rows=on_rows, hidden=frozenset(s.name for s in raw_sheets if s.hidden))
         return _build(path, raw_sheets, explicit, mapping, today, table.sha256, acc)
 
 
