@@ -189,14 +189,19 @@ def total_label(
 # row's team (beside the id) is looked at and folding is most of the cost of reading a 50,000-row
 # list.
 _LABEL_STARTS = ("tot", "grand", "sub", "count", "sum", "number")
-_LABEL_ENDS = ("total", "totals", "count", "total:", "count:")
+_LABEL_ENDS = tuple(
+    f"{word}{end}"
+    for base in ("total", "totals", "count")
+    for word in (base, base.title(), base.upper())
+    for end in ("", ":", " ")
+)
 _LAST_LETTERS = frozenset("lLtTsS: ")
 
 
 def _labelled(col: int, value: object) -> tuple[int, str] | None:
     if not isinstance(value, str) or not (
         value.lstrip()[:6].lower().startswith(_LABEL_STARTS)
-        or (value[-1:] in _LAST_LETTERS and value.rstrip()[-7:].lower().endswith(_LABEL_ENDS))
+        or (value[-1:] in _LAST_LETTERS and value.endswith(_LABEL_ENDS))
     ):
         return None
     match = _TOTAL_LABEL.fullmatch(fold_value(value))
