@@ -333,3 +333,22 @@ def test_a_hidden_sheet_never_overrules_the_team_and_worker_a_shown_one_gives(
         "kept the worker from List 6 - CIN, the sheet Excel shows (List 6 (Mar 26) is hidden)"
     )
     assert case_list.hidden_sheets == ["List 6 (Mar 26)"]  # still read, and said
+
+
+def test_a_header_printed_again_on_each_page_of_a_report_is_said_as_such(tmp_path):
+    path = tmp_path / "report.csv"
+    path.write_text(
+        "Person ID,Allocated Team,Start Date\r\n"
+        "1001,Locality 1,01/02/2026\r\n"
+        "Page 1 of 2\r\n"
+        "Person ID,Allocated Team,Start Date\r\n"
+        "1002,Locality 2,01/02/2026\r\n",
+        encoding="utf-8",
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["1001", "1002"]
+    page, header = case_list.errors
+    assert (header.row, header.column) == (4, "Person ID")
+    assert header.reason == (
+        "the row repeats the list's header (a report's next page?); row not used"
+    )

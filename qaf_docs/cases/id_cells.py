@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from qaf_docs.case_ids import ID_CHARACTERS
 from qaf_docs.cases.case import Case, RowProblem
-from qaf_docs.cases.columns import clean_text, fold_value
+from qaf_docs.cases.columns import clean_text, fold_value, header_key
 from qaf_docs.cases.rows import RowReader, SheetColumns
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.sheets import Cell
@@ -118,6 +118,13 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
         wordy.no_id[reader.sheet] += 1
         return None
     if not any(ch.isdigit() for ch in text):
+        if header_key(text) == header_key(reader.columns.headers[col]):
+            # A report that prints its header again on each page: no child, and no name.
+            reader.problem(
+                col, "the row repeats the list's header (a report's next page?); row not used",
+                "error",
+            )  # fmt: skip
+            return None
         wordy.refuse(reader, col)
         return None
     if not ID_CHARACTERS.fullmatch(text):
