@@ -348,6 +348,7 @@ def test_a_header_printed_again_on_each_page_of_a_report_is_said_as_such(tmp_pat
     case_list = read_case_list(path, today=TODAY)
     assert [c.case_id for c in case_list.cases] == ["1001", "1002"]
     page, header = case_list.errors
+    assert page.row == 3 and "labelled 'Page'" in page.reason
     assert (header.row, header.column) == (4, "Person ID")
     assert header.reason == (
         "the row repeats the list's header (a report's next page?); row not used"
