@@ -353,3 +353,28 @@ def test_a_header_printed_again_on_each_page_of_a_report_is_said_as_such(tmp_pat
     assert header.reason == (
         "the row repeats the list's header (a report's next page?); row not used"
     )
+
+
+@pytest.mark.parametrize("header", ["Annex A List", "Case Type"])
+def test_one_sheet_of_every_list_says_each_rows_list_in_a_column(tmp_path, header):
+    """Every list on one sheet, a column saying which list each row is from: a List 1 row is a
+    contact (never an open case), the others their list's stage."""
+    path = tmp_path / "annex_all.csv"
+    path.write_text(
+        f"Child ID,{header},Allocated Team,Start Date\r\n"
+        "1001,List 6,Locality 1,01/02/2026\r\n"
+        "1002,List 7 - CP,Locality 1,01/02/2026\r\n"
+        "1003,List 1 - Contacts,Locality 1,01/02/2026\r\n",
+        encoding="utf-8",
+    )
+    case_list = read_case_list(path, today=TODAY)
+    seen = {
+        c.case_id: (c.case_type.value, c.is_open, c.attributes.get("stage"))
+        for c in case_list.cases
+    }
+    assert seen == {
+        "1001": ("CIN", True, "child in need"),
+        "1002": ("CP", True, "child protection"),
+        "1003": ("other", False, "contact"),
+    }
+    assert case_list.warnings == []

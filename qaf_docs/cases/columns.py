@@ -73,7 +73,13 @@ class ColumnMapping(BaseModel):
     )  # fmt: skip
     case_type: list[str] = Field(
         default_factory=lambda: _spellings(
-            "Case Type", "Type of Case", "Case Category", "Service", "Involvement", "Plan Type"
+            "Case Type",
+            "Type of Case",
+            "Case Category",
+            "Service",
+            "Involvement",
+            "Plan Type",
+            "Annex A List",
         )
     )
     status: list[str] = Field(

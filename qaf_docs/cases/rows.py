@@ -17,8 +17,10 @@ from qaf_docs.cases.case import (
     Case,
     CaseType,
     RowProblem,
+    annex_list_number,
 )
 from qaf_docs.cases.columns import (
+    ANNEX_LISTS,
     ATTRIBUTE_FIELDS,
     CLOSED_WORDS,
     OPEN_WORDS,
@@ -229,8 +231,10 @@ def row_case(
     type_text = reader.text("case_type")
     case_type: CaseType | None = None
     if type_text:
-        case_type = parse_case_type(type_text)
-        if case_type is None:
+        if (listed := annex_list_number(type_text)) in ANNEX_LISTS:
+            # One sheet of every list, each row saying which ("List 6", "List 1 - Contacts").
+            annex, annex_stage = listed, ANNEX_LISTS[listed]
+        elif (case_type := parse_case_type(type_text)) is None:
             reader.problem(
                 cols.get("case_type"),
                 f"case type {shown(type_text)}not recognised (CIN, CP, CLA, care leaver, early "
