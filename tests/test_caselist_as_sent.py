@@ -4,7 +4,7 @@ filters and frozen panes left on, and a total row at the foot. Each list is stil
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -378,3 +378,48 @@ def test_one_sheet_of_every_list_says_each_rows_list_in_a_column(tmp_path, heade
         "1003": ("other", False, "contact"),
     }
     assert case_list.warnings == []
+
+
+def test_no_date_written_as_a_word_or_01_01_1900_never_closes_a_case(tmp_path):
+    """'Open', 'N/A' or '-' where a case has not closed is a blank, with no warning a row; SQL's
+    01/01/1900 (or Excel's day 0) for no date is blank too, said once for the column, so the
+    case stays open and may be sampled."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6"
+    ws.append(["Child Unique ID", "CIN Start Date", "CIN Closure Date", "Date of Last Visit"])
+    ws.append(["1001", "01/02/2026", "Open", "N/A"])
+    ws.append(["1002", "01/02/2026", "-", "-"])
+    ws.append(["1003", "01/02/2026", datetime(1900, 1, 1), "03/10/2026"])
+    ws.append(["1004", "01/02/2026", "01/01/1900", "03/10/2026"])
+    ws.append(["1005", "01/02/2026", "30/09/2026", "01/01/1900"])
+    ws.append(["1006", "01/02/2026", "Ongoing", "03/10/2026"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    open_ = {c.case_id: c.is_open for c in case_list.cases}
+    assert open_ == {"1001": True, "1002": True, "1003": True, "1004": True, "1005": False,
+                     "1006": True}  # fmt: skip
+    assert "date_of_last_visit" not in case_list.cases[4].attributes  # 01/01/1900: no visit
+    said = [(p.row, p.column, p.reason) for p in case_list.warnings if "case type" not in p.reason]
+    assert said == [
+        (
+            4,
+            "CIN Closure Date",
+            "2 rows (the first: row 4) hold 01/01/1900, which case systems write for no date: "
+            "read as blank; with no end date, those cases are taken as open",
+        ),
+        (
+            6,
+            "Date of Last Visit",
+            "1 row (the first: row 6) holds 01/01/1900, which case systems write for no date: "
+            "read as blank",
+        ),
+    ]
+
+
+def test_open_in_a_start_date_is_still_said(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("Child ID,CIN Start Date\r\n1001,Open\r\n1002,N/A\r\n", encoding="utf-8")
+    (warning,) = [p for p in read_case_list(path, today=TODAY).warnings if p.row == 2]
+    assert warning.column == "CIN Start Date" and "not a date" in warning.reason

@@ -51,6 +51,7 @@ from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.cases.group_rows import GroupHeadings
 from qaf_docs.cases.header_row import HEADER_ROWS, find_header, repeated_headers
 from qaf_docs.cases.id_cells import read_case_id, total_label
+from qaf_docs.cases.no_dates import StandInDates
 from qaf_docs.cases.own_outputs import not_a_case_list, qaf_output
 from qaf_docs.cases.rows import (
     RowReader,
@@ -325,6 +326,7 @@ def _read_sheet(
     hidden_rows = sheet.hidden_rows
     orders = DateOrders()
     formulas = FormulaColumns.of(columns.index)  # a column of VLOOKUPs or =H2+5: said once
+    stand_ins = StandInDates()  # 01/01/1900 for no date: said once a column
     id_col = columns.index["case_id"]
     beside = tuple(columns.index[f] for f in ("team", "worker") if f in columns.index)
     ids = 0  # rows with a case id, against those whose id has no digit
@@ -369,7 +371,7 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        reader = RowReader(sheet.name, row_no, cells, columns, today, orders, formulas)
+        reader = RowReader(sheet.name, row_no, cells, columns, today, orders, formulas, stand_ins)
         case_id = read_case_id(reader, acc.wordy)
         if case_id is None:
             acc.problems.extend(reader.problems)
@@ -404,6 +406,9 @@ def _read_sheet(
         acc.on_rows(last_row % _TICK)
     acc.problems.extend(orders.problems(sheet.name, columns.headers))
     acc.problems.extend(formulas.problems(sheet.name, columns.headers))
+    acc.problems.extend(
+        stand_ins.problems(sheet.name, columns.headers, columns.index.get("end_date"))
+    )
     if born_since:  # said once for the sheet, naming the rows
         due_header = columns.headers[columns.index["expected_birth"]]
         acc.problems.append(past_due_problem(sheet.name, due_header, born_since))
