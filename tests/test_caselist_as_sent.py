@@ -287,14 +287,16 @@ def test_notes_and_guidance_columns_are_never_kept_as_case_facts(tmp_path):
     name anyone: never a case fact printed on the audit form. A dated column is still a fact."""
     path = tmp_path / "mosaic.csv"
     path.write_text(
-        "Person ID,Allocated Team,Start Date,Case Notes,Date of Last Case Note,Ofsted guidance\r\n"
+        "Person ID,Allocated Team,Start Date,Case Notes,Date of Last Case Note,Ofsted guidance,"
+        "Number of Case Notes\r\n"
         '1001,Locality 1,01/02/2026,"Seen with Mum\'s partner;\nfollow up",03/10/2026,'
-        "Include every child\r\n",
+        "Include every child,14\r\n",
         encoding="cp1252",
     )
     case_list = read_case_list(path, today=TODAY)
     (case,) = case_list.cases
     assert case.attributes["date_of_last_case_note"] == "2026-10-03"
+    assert case.attributes["number_of_case_notes"] == "14"  # a count, not what was typed
     assert not any("partner" in v or "Include" in v for v in case.attributes.values())
     assert case_list.free_text_columns == ["Case Notes", "Ofsted guidance"]
     assert (

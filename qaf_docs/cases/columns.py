@@ -177,7 +177,8 @@ _FREE_TEXT = re.compile(
     r"\b(?:notes?|comments?|guidance|remarks?|narrative|free text|observations?|"
     r"additional (?:information|info|details))\b"
 )
-_DATED = re.compile(r"\b(?:date|dob|dated)\b")
+# A date or a count of them is a fact, not free text: "Date of Last Case Note", "Number of Notes".
+_DATED = re.compile(r"\b(?:date|dob|dated|number of|no of|count of|total)\b")
 
 
 def free_text_header(header: str) -> bool:
