@@ -425,3 +425,18 @@ def test_open_in_a_start_date_is_still_said(tmp_path):
     path.write_text("Child ID,CIN Start Date\r\n1001,Open\r\n1002,N/A\r\n", encoding="utf-8")
     (warning,) = [p for p in read_case_list(path, today=TODAY).warnings if p.row == 2]
     assert warning.column == "CIN Start Date" and "not a date" in warning.reason
+
+
+def test_a_theme_column_of_notes_says_why_it_is_not_there(workspace, tmp_path):
+    path = tmp_path / "mosaic.csv"
+    path.write_text(
+        "Person ID,Allocated Team,Start Date,Case Notes\r\n1001,Locality 1,01/02/2026,neglect\r\n",
+        encoding="utf-8",
+    )
+    args = ["--kind", "thematic", "--theme-column", "Case Notes", "--theme-value", "neglect"]
+    result = _sample(workspace, path, *args, "--dry-run")
+    assert result.exit_code != 0
+    assert (
+        "No case has a 'Case Notes' column (it may name a child or their family, so it is never "
+        "kept from the case list)" in result.output
+    )
