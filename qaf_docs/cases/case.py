@@ -102,6 +102,7 @@ class CaseList:
     sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its header row
     personal_columns: list[str] = field(default_factory=list)  # headers of columns left out
+    free_text_columns: list[str] = field(default_factory=list)  # notes and guidance, left out
     hidden_sheets: list[str] = field(default_factory=list)  # read, though hidden in the workbook
     hidden_rows: dict[str, int] = field(default_factory=dict)  # sheet -> rows read, though hidden
     # an id written more ways than one (leading zeros) -> its other spellings, taken as that child
@@ -138,6 +139,12 @@ class CaseList:
         if self.personal_columns:
             left_out = ", ".join(f"'{h}'" for h in self.personal_columns)
             text += f" Left out as personal details (never kept or printed): {left_out}."
+        if self.free_text_columns:
+            left_out = ", ".join(f"'{h}'" for h in self.free_text_columns)
+            text += (
+                f" Left out as free text, which may name anyone (never kept or printed): "
+                f"{left_out}."
+            )
         if self.id_spellings:
             n = len(self.id_spellings)
             pairs = sorted(self.id_spellings.items(), key=lambda kv: id_sort_key(kv[0]))
@@ -268,11 +275,19 @@ def _source_sort_key(source: str) -> tuple[int, str]:
     return (number, "") if number is not None else (1000, source)
 
 
-_ANNEX_SHEET = re.compile(r"^[\W_]*list[\W_]*(\d{1,2})[\W_]*$", re.IGNORECASE)
+# "List 6", and the names councils give the lists when they send them: "List 1 - Contacts
+# (Apr-Sep)", "List_8_CLA", "Annex A List 6", Excel's copy "List 1 (2)". Not a range ("List 6-9",
+# "Lists 6 to 9": which list is each row?) nor "List 12", "Listing", "List of children".
+_ANNEX_SHEET = re.compile(
+    r"^[\W_]*(?:annex[\W_]*a[\W_]*)?list[\W_]*(\d{1,2})"
+    r"(?!\d|\s*(?:[-\u2013\u2014&,+/]|and\b|to\b)\s*\d)(?:[\W_].*)?$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def annex_list_number(sheet: str) -> int | None:
-    """Return 6 for an Annex A sheet named "List 6" (any case or spacing), else None."""
+    """Return 6 for an Annex A sheet named "List 6" (any case or spacing), or renamed as councils
+    send it ("List 6 - CIN (Apr-Sep)"), else None."""
     m = _ANNEX_SHEET.match(sheet)
     return int(m.group(1)) if m else None
 

@@ -36,6 +36,7 @@ from qaf_docs.cases.columns import (
     ANNEX_LISTS,
     ColumnMapping,
     fold_header,
+    free_text_header,
     no_id_column,
     parse_case_type,
     personal_header,
@@ -48,8 +49,9 @@ from qaf_docs.cases.due_dates import past_due_problem
 from qaf_docs.cases.episodes import Accumulator, add_rows, one_spelling
 from qaf_docs.cases.formula_columns import FormulaColumns
 from qaf_docs.cases.group_rows import GroupHeadings
-from qaf_docs.cases.header_row import HEADER_ROWS, find_header
+from qaf_docs.cases.header_row import HEADER_ROWS, find_header, repeated_headers
 from qaf_docs.cases.id_cells import read_case_id, total_label
+from qaf_docs.cases.no_dates import StandInDates
 from qaf_docs.cases.own_outputs import not_a_case_list, qaf_output
 from qaf_docs.cases.rows import (
     RowReader,
@@ -112,7 +114,7 @@ def read_case_list(
         raw_sheets, explicit = _chosen_sheets(table, sheets)
         if on_start is not None:
             on_start(sum(sheet.size or 0 for sheet in raw_sheets))
-        acc = Accumulator(on_rows=on_rows)
+        acc = Accumulator(on_rows=on_rows, hidden=frozenset(s.name for s in raw_sheets if s.hidden))
         return _build(path, raw_sheets, explicit, mapping, today, table.sha256, acc)
 
 
@@ -209,6 +211,7 @@ def _build(
         sheets_skipped=skipped,
         headers=headers,
         personal_columns=list(acc.personal),
+        free_text_columns=list(acc.free_text),
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
         hidden_rows=dict(acc.hidden_rows),
         id_spellings=id_spellings,
@@ -289,17 +292,7 @@ def _read_sheet(
     annex_stage = ANNEX_LISTS.get(annex) if annex is not None else None
     sheet_type = parse_case_type(sheet.name) if annex_stage is None else None
     untyped_rows = 0
-    duplicate_headers = _duplicate_headers(columns.headers)
-    if duplicate_headers:
-        acc.problems.append(
-            RowProblem(
-                sheet.name,
-                header_row,
-                duplicate_headers[0],
-                "this header appears more than once; the first column with it is used",
-                "warning",
-            )
-        )
+    acc.problems.extend(repeated_headers(sheet.name, header_row, columns, sheet.hidden_columns))
     date_cols = [
         i
         for i, h in enumerate(columns.headers)
@@ -317,6 +310,11 @@ def _read_sheet(
     ]
     acc.personal.update((columns.headers[i], None) for i in personal)
     mapped_cols.update(personal)
+    # Notes and guidance may name anyone: never a case fact either, and said apart.
+    notes = [i for i, h in enumerate(columns.headers) if h and i not in mapped_cols
+             and free_text_header(h)]  # fmt: skip
+    acc.free_text.update((columns.headers[i], None) for i in notes)
+    mapped_cols.update(notes)
     # The columns kept as case facts, each with its key: worked out once, not once a row.
     unmapped = [
         (col, key)
@@ -328,6 +326,7 @@ def _read_sheet(
     hidden_rows = sheet.hidden_rows
     orders = DateOrders()
     formulas = FormulaColumns.of(columns.index)  # a column of VLOOKUPs or =H2+5: said once
+    stand_ins = StandInDates()  # 01/01/1900 for no date: said once a column
     id_col = columns.index["case_id"]
     beside = tuple(columns.index[f] for f in ("team", "worker") if f in columns.index)
     ids = 0  # rows with a case id, against those whose id has no digit
@@ -372,7 +371,7 @@ def _read_sheet(
             )
             acc.rows_rejected += 1
             continue
-        reader = RowReader(sheet.name, row_no, cells, columns, today, orders, formulas)
+        reader = RowReader(sheet.name, row_no, cells, columns, today, orders, formulas, stand_ins)
         case_id = read_case_id(reader, acc.wordy)
         if case_id is None:
             acc.problems.extend(reader.problems)
@@ -407,6 +406,9 @@ def _read_sheet(
         acc.on_rows(last_row % _TICK)
     acc.problems.extend(orders.problems(sheet.name, columns.headers))
     acc.problems.extend(formulas.problems(sheet.name, columns.headers))
+    acc.problems.extend(
+        stand_ins.problems(sheet.name, columns.headers, columns.index.get("end_date"))
+    )
     if born_since:  # said once for the sheet, naming the rows
         due_header = columns.headers[columns.index["expected_birth"]]
         acc.problems.append(past_due_problem(sheet.name, due_header, born_since))
@@ -430,14 +432,3 @@ def _read_sheet(
 
 def _longer_than_header(cells: list[Cell], width: int) -> bool:
     return len(cells) > width and any(c.value not in (None, "") for c in cells[width:])
-
-
-def _duplicate_headers(headers: list[str]) -> list[str]:
-    seen: set[str] = set()
-    dupes: list[str] = []
-    for h in headers:
-        key = fold_header(h)
-        if key and key in seen:
-            dupes.append(h)
-        seen.add(key)
-    return dupes

@@ -73,7 +73,13 @@ class ColumnMapping(BaseModel):
     )  # fmt: skip
     case_type: list[str] = Field(
         default_factory=lambda: _spellings(
-            "Case Type", "Type of Case", "Case Category", "Service", "Involvement", "Plan Type"
+            "Case Type",
+            "Type of Case",
+            "Case Category",
+            "Service",
+            "Involvement",
+            "Plan Type",
+            "Annex A List",
         )
     )
     status: list[str] = Field(
@@ -163,6 +169,22 @@ _PROFESSIONAL = re.compile(
     r"school|college|nursery|provider|placement|agency|service|unit|gp|locality|court|hospital|"
     r"organisation|setting|panel|list|file|plan)\b"
 )
+
+
+# A column of free text: notes typed about the child and family, or a template's guidance. It may
+# name anyone, so it is never a case fact printed on a form (a dated "Last Case Note Date" is).
+_FREE_TEXT = re.compile(
+    r"\b(?:notes?|comments?|guidance|remarks?|narrative|free text|observations?|"
+    r"additional (?:information|info|details))\b"
+)
+# A date or a count of them is a fact, not free text: "Date of Last Case Note", "Number of Notes".
+_DATED = re.compile(r"\b(?:date|dob|dated|number of|no of|count of|total)\b")
+
+
+def free_text_header(header: str) -> bool:
+    """Whether a column with this header holds free text ("Case Notes", "Ofsted guidance")."""
+    folded = fold_header(header)
+    return bool(_FREE_TEXT.search(folded)) and not _DATED.search(folded)
 
 
 def personal_header(header: str) -> bool:

@@ -11,7 +11,14 @@ from datetime import date
 
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, id_sort_key
-from qaf_docs.cases.columns import ColumnMapping, fold_header, fold_value, header_key
+from qaf_docs.cases.columns import (
+    ColumnMapping,
+    fold_header,
+    fold_value,
+    free_text_header,
+    header_key,
+    personal_header,
+)
 from qaf_docs.cases.plan import (
     DEFAULT_TIER_ONE_QUOTAS,
     AuditHistory,
@@ -156,8 +163,13 @@ def theme_filter(children: Sequence[Case], cases: Sequence[Case], spec: RoundSpe
     builtin = {"team", "worker", "case_type", "list"}
     if key not in builtin and not any(key in c.attributes for c in children):
         known = sorted({k for c in children for k in c.attributes} | builtin)
+        why = (
+            " (it may name a child or their family, so it is never kept from the case list)"
+            if personal_header(spec.theme_column) or free_text_header(spec.theme_column)
+            else ""
+        )
         raise SamplingError(
-            f"No case has a '{spec.theme_column}' column; theme columns available: "
+            f"No case has a '{spec.theme_column}' column{why}; theme columns available: "
             f"{', '.join(known[:25])}{' …' if len(known) > 25 else ''}."
         )
     wanted = [fold_value(v) for v in spec.theme_values]

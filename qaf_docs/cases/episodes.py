@@ -30,6 +30,7 @@ class Accumulator:
     rows_merged: int = 0
     rows_rejected: int = 0
     personal: dict[str, None] = field(default_factory=dict)  # headers left out, in order seen
+    free_text: dict[str, None] = field(default_factory=dict)  # notes columns left out, likewise
     spellings: dict[str, Counter[str]] = field(default_factory=dict)  # case_key -> ids as written
     first_rows: dict[tuple[str, date | None], tuple[str, int]] = field(default_factory=dict)
     hidden_rows: Counter[str] = field(default_factory=Counter)  # sheet -> rows read though hidden
@@ -38,6 +39,7 @@ class Accumulator:
     # sheet -> its group heading rows, and the rows given their team and their worker
     grouped: dict[str, tuple[int, int, int]] = field(default_factory=dict)
     on_rows: Callable[[int], None] | None = None  # told how many rows were read since last time
+    hidden: frozenset[str] = frozenset()  # sheets hidden in Excel: what they say yields to shown
 
 
 def one_spelling(acc: Accumulator) -> tuple[list[Case], dict[str, list[str]]]:
@@ -88,8 +90,12 @@ def add_episode(acc: Accumulator, case: Case, sheet: str, row: int) -> None:
         if CASE_TYPE_PRIORITY[case.case_type] >= CASE_TYPE_PRIORITY[existing.case_type]
         else (existing, case)
     )
+    # The team and worker a sheet Excel shows gives, over a hidden one's (last period's list).
+    staff, rest = keep, other
+    if acc.hidden and _shown(existing, acc.hidden) != _shown(case, acc.hidden):
+        staff, rest = (existing, case) if _shown(existing, acc.hidden) else (case, existing)
     for name in ("team", "worker"):
-        a, b = getattr(keep, name), getattr(other, name)
+        a, b = getattr(staff, name), getattr(rest, name)
         if a and b and a != b:
             acc.problems.append(
                 RowProblem(
@@ -102,7 +108,7 @@ def add_episode(acc: Accumulator, case: Case, sheet: str, row: int) -> None:
                     + (
                         f"row {row if keep is case else first_row}"
                         if same_list
-                        else keep.sources[-1]
+                        else _from(staff, rest, acc.hidden)
                     ),
                     "warning",
                 )
@@ -111,8 +117,8 @@ def add_episode(acc: Accumulator, case: Case, sheet: str, row: int) -> None:
     merged_attrs["list"] = ", ".join(merge_sources([existing.sources, case.sources]))
     acc.episodes[key] = replace(
         keep,
-        team=keep.team or other.team,
-        worker=keep.worker or other.worker,
+        team=staff.team or rest.team,
+        worker=staff.worker or rest.worker,
         sources=merge_sources([existing.sources, case.sources]),
         is_open=keep.is_open,
         end_date=keep.end_date or other.end_date if not keep.is_open else keep.end_date,
@@ -120,3 +126,14 @@ def add_episode(acc: Accumulator, case: Case, sheet: str, row: int) -> None:
         attributes=merged_attrs,
         child_name=keep.child_name or other.child_name,
     )
+
+
+def _shown(case: Case, hidden: frozenset[str]) -> bool:
+    return any(s not in hidden for s in case.sources)
+
+
+def _from(staff: Case, rest: Case, hidden: frozenset[str]) -> str:
+    shown = [s for s in staff.sources if s not in hidden] or list(staff.sources)
+    if hidden and _shown(staff, hidden) and not _shown(rest, hidden):
+        return f"{shown[-1]}, the sheet Excel shows ({', '.join(rest.sources)} is hidden)"
+    return shown[-1]

@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from qaf_docs.case_ids import ID_CHARACTERS
 from qaf_docs.cases.case import Case, RowProblem
-from qaf_docs.cases.columns import clean_text, fold_value
+from qaf_docs.cases.columns import clean_text, fold_value, header_key
 from qaf_docs.cases.rows import RowReader, SheetColumns
 from qaf_docs.errors import CaseListError
 from qaf_docs.office.sheets import Cell
@@ -41,6 +41,12 @@ _NOT_IDS = frozenset(
 )  # fmt: skip
 
 
+# A formula that counts or adds up the cells above it: a total row's, never a child's id.
+_TOTAL_FORMULA = re.compile(
+    r"=\s*(?:_xlfn\.)?(subtotal|aggregate|counta|countifs|countif|countblank|count|sumifs|sumif"
+    r"|sumproduct|sum)\s*\(",
+    re.IGNORECASE,
+)
 _WHOLE_WITH_ZEROS = re.compile(r"\d+\.0+")
 _SCIENTIFIC = re.compile(r"\d(\.\d+)?e\+?\d+", re.IGNORECASE)
 _DECIMAL = re.compile(r"\d+\.\d+")
@@ -57,6 +63,16 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
     """Return the row's case id, or None after reporting why the row is not used; an id with no
     digit (perhaps a name) is told to ``wordy`` and never shown."""
     col = reader.columns.index["case_id"]
+    cell = reader.raw(col)
+    if cell.kind == "formula" and (total := _TOTAL_FORMULA.match(str(cell.value))):
+        # "=COUNTA(A6:A310)" under the ids counts them: no child, and no formula to paste back as
+        # a value (the count would then be read as a child's id).
+        reader.problem(
+            col,
+            f"the row holds a total (={total[1].upper()}(…)), not a child; row not used",
+            "error",
+        )
+        return None
     value = reader.usable(col, reject=True)
     if value is None:
         if reader.raw(col).kind == "value":
@@ -102,6 +118,13 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
         wordy.no_id[reader.sheet] += 1
         return None
     if not any(ch.isdigit() for ch in text):
+        if header_key(text) == header_key(reader.columns.headers[col]):
+            # A report that prints its header again on each page: no child, and no name.
+            reader.problem(
+                col, "the row repeats the list's header (a report's next page?); row not used",
+                "error",
+            )  # fmt: skip
+            return None
         wordy.refuse(reader, col)
         return None
     if not ID_CHARACTERS.fullmatch(text):
@@ -115,16 +138,30 @@ def read_case_id(reader: RowReader, wordy: WordyIds) -> str | None:
                 "error",
             )
             return None
+        if len(_WORDS.findall(text)) >= _NOTE_WORDS:  # "(1) Worker as at 31/03/2026": never quoted
+            reader.problem(
+                col,
+                "the case id cell holds a note or sentence, not a case id (a footnote under the "
+                "list?); row not used",
+                "error",
+            )
+            return None
         reader.problem(col, "case id has unexpected characters or length; row not used", "error")
         return None
     return text
 
 
+_NOTE_WORDS = 3  # words of letters in an id cell that make it a note: no id has so many
+
+
 # The label of a total row ("Total", "Grand Total:", "Count of children", "Total number of
-# cases"), folded; a team such as "Total Respite Team" is not one.
+# cases"), folded; a team such as "Total Respite Team" is not one. Excel's Data > Subtotal puts
+# "Locality 1 Total" or "Locality 1 Count" under each team and "Grand Count" at the foot: only
+# the last word is given back (the words before it may be a worker's name).
 _TOTAL_LABEL = re.compile(
     r"(?P<total>(?:grand |sub ?)?totals?)(?: (?:of|number|children|cases|count|for)\b.*)?"
-    r"|(?P<count>count|sum|number)(?: of\b.*)?"
+    r"|(?P<count>(?:grand )?count|sum|number)(?: of\b.*)?"
+    r"|.+ (?P<group>sub ?totals?|totals?|count)"
 )
 
 
@@ -155,16 +192,27 @@ def total_label(
     return None
 
 
-# How a total row's label begins, lower case: a cheap test before folding, as every row's team
-# (beside the id) is looked at and folding is most of the cost of reading a 50,000-row list.
+# How a total row's label begins or ends, lower case: a cheap test before folding, as every
+# row's team (beside the id) is looked at and folding is most of the cost of reading a 50,000-row
+# list.
 _LABEL_STARTS = ("tot", "grand", "sub", "count", "sum", "number")
+_LABEL_ENDS = tuple(
+    f"{word}{end}"
+    for base in ("total", "totals", "count")
+    for word in (base, base.title(), base.upper())
+    for end in ("", ":", " ")
+)
+_LAST_LETTERS = frozenset("lLtTsS: ")
 
 
 def _labelled(col: int, value: object) -> tuple[int, str] | None:
-    if not isinstance(value, str) or not value.lstrip()[:6].lower().startswith(_LABEL_STARTS):
+    if not isinstance(value, str) or not (
+        value.lstrip()[:6].lower().startswith(_LABEL_STARTS)
+        or (value[-1:] in _LAST_LETTERS and value.endswith(_LABEL_ENDS))
+    ):
         return None
     match = _TOTAL_LABEL.fullmatch(fold_value(value))
-    return (col, match["total"] or match["count"]) if match else None
+    return (col, match["total"] or match["count"] or match["group"]) if match else None
 
 
 _NO_DIGIT = (

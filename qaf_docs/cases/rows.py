@@ -17,8 +17,10 @@ from qaf_docs.cases.case import (
     Case,
     CaseType,
     RowProblem,
+    annex_list_number,
 )
 from qaf_docs.cases.columns import (
+    ANNEX_LISTS,
     ATTRIBUTE_FIELDS,
     CLOSED_WORDS,
     OPEN_WORDS,
@@ -32,6 +34,7 @@ from qaf_docs.cases.columns import (
 from qaf_docs.cases.date_order import DateOrders
 from qaf_docs.cases.due_dates import born_by
 from qaf_docs.cases.formula_columns import FormulaColumns
+from qaf_docs.cases.no_dates import StandInDates, no_date_word
 from qaf_docs.dates import parse_date, quotable, uk, written_date
 from qaf_docs.office.sheets import EXCEL_ERROR_TEXTS, Cell
 
@@ -59,6 +62,7 @@ class RowReader:
         today: date,
         orders: DateOrders | None = None,
         formulas: FormulaColumns | None = None,
+        stand_ins: StandInDates | None = None,
     ) -> None:
         self.sheet, self.row, self.cells, self.columns, self.today = (
             sheet,
@@ -69,6 +73,7 @@ class RowReader:
         )
         self.orders = orders  # told each date cell, to find columns written month first
         self.formulas = formulas  # told each formula outside the case id, said once a column
+        self.stand_ins = stand_ins  # told each 01/01/1900 and the like, said once a column
         self.problems: list[RowProblem] = []
         self.born_since = False  # an expected date of birth long past: born, record not updated
 
@@ -140,7 +145,13 @@ class RowReader:
         parsed, reason = parse_date(value, today=self.today)
         if self.orders is not None:
             self.orders.note(col, self.row, value, parsed)
+        if parsed is not None:
+            if parsed.year < 1901 and self.stand_ins is not None:  # 01/01/1900: no date
+                return None if self.stand_ins.blank(col, self.row, parsed) else parsed
+            return parsed
         if reason and isinstance(value, str):
+            if no_date_word(value, end=col == self.columns.index.get("end_date")):
+                return None  # "N/A", "-"; "Open" where the case has not ended: a blank cell
             shown = " ".join(value.replace("\u00a0", " ").split())
             if reason.startswith(f"'{shown}'") and not quotable(shown):
                 reason = "the value" + reason[len(shown) + 2 :]
@@ -229,8 +240,10 @@ def row_case(
     type_text = reader.text("case_type")
     case_type: CaseType | None = None
     if type_text:
-        case_type = parse_case_type(type_text)
-        if case_type is None:
+        if (listed := annex_list_number(type_text)) in ANNEX_LISTS:
+            # One sheet of every list, each row saying which ("List 6", "List 1 - Contacts").
+            annex, annex_stage = listed, ANNEX_LISTS[listed]
+        elif (case_type := parse_case_type(type_text)) is None:
             reader.problem(
                 cols.get("case_type"),
                 f"case type {shown(type_text)}not recognised (CIN, CP, CLA, care leaver, early "

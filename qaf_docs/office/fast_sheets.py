@@ -37,6 +37,7 @@ class SheetLayout:
 
     hidden_rows: frozenset[int] = frozenset()
     merged: tuple[tuple[int, int, int, int], ...] = ()
+    hidden_columns: frozenset[int] = frozenset()  # counted from 0, as ``merged``'s columns
 
 
 def sheets_needing_openpyxl(
@@ -82,15 +83,22 @@ def sheet_layout(data: bytes, name: str, limits: Limits) -> SheetLayout:
 
 def _layout(xml: bytes) -> SheetLayout:
     hidden = set()
+    columns: set[int] = set()
     if b'hidden="' in xml:  # the usual sheet has none: no row-by-row search
         for row in _ROW_TAG.finditer(xml):
             if _HIDDEN.search(row[0]) and (number := _ROW_NUMBER.search(row[0])):
                 hidden.add(int(number[1]))
+        start = xml.find(b"<sheetData")  # the columns' widths and hiding come before the rows
+        for col in _COL_TAG.finditer(xml, 0, start if start >= 0 else len(xml)):
+            if _HIDDEN.search(col[0]) and (first := _COL_MIN.search(col[0])):
+                last = _COL_MAX.search(col[0])
+                span = range(int(first[1]) - 1, int(last[1]) if last else int(first[1]))
+                columns.update(span if len(span) <= _MAX_COLUMNS else ())
     merged = tuple(
         (int(m[2]), _column(m[1]), int(m[4]), _column(m[3]))
         for m in _MERGE.finditer(xml if b"mergeCell" in xml else b"")
     )
-    return SheetLayout(frozenset(hidden), merged)
+    return SheetLayout(frozenset(hidden), merged, frozenset(columns))
 
 
 def _column(letters: bytes) -> int:
@@ -103,6 +111,10 @@ def _column(letters: bytes) -> int:
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\s[^>]*>")
 _HIDDEN = re.compile(rb'\shidden="(?:1|true)"')
 _ROW_NUMBER = re.compile(rb'\sr="(\d+)"')
+_COL_TAG = re.compile(rb"<(?:\w+:)?col\s[^>]*>")
+_COL_MIN = re.compile(rb'\smin="(\d+)"')
+_COL_MAX = re.compile(rb'\smax="(\d+)"')
+_MAX_COLUMNS = 16384  # Excel's last column, XFD: a hidden span to it is every column after
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="\$?([A-Z]{1,3})\$?(\d+):\$?([A-Z]{1,3})\$?(\d+)"')
 
 

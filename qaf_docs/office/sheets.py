@@ -78,6 +78,7 @@ class Sheet:
     hidden: bool = False  # hidden in the workbook (Excel's Hide), which does not remove its rows
     hidden_rows: frozenset[int] = frozenset()  # rows hidden by a filter or Hide, still in the file
     merged: tuple[tuple[int, int, int, int], ...] = ()  # merged cells: see fast_sheets.SheetLayout
+    hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, counted from 0
 
 
 class TableFile:
@@ -153,6 +154,7 @@ class TableFile:
                 hidden=hidden,
                 hidden_rows=layout.hidden_rows,
                 merged=layout.merged,
+                hidden_columns=layout.hidden_columns,
             )
         if self._workbook is None:
             self._workbook = _openpyxl(self.path, self._data, self._what, self._error)
@@ -169,6 +171,7 @@ class TableFile:
             hidden=hidden,
             hidden_rows=layout.hidden_rows,
             merged=layout.merged,
+            hidden_columns=layout.hidden_columns,
         )
 
     def _damaged(self, sheet: str) -> QafError:
@@ -422,9 +425,20 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+# ="00123401": how an export keeps a text's leading zeros when Excel opens the CSV. Nothing is
+# worked out, so it is the text itself, not a formula (unless the text would be one itself).
+_TEXT_IN_FORMULA = re.compile(r'=\s*"((?:[^"]|"")*)"\s*')
+
+
 def _csv_cell(value: str) -> Cell:
-    if value.startswith("="):
-        return Cell(value, "formula")
+    first = value[:1]
+    if first == "=":
+        text = _TEXT_IN_FORMULA.fullmatch(value)
+        if text is None or text[1][:1] in ("=", "+", "-", "@"):
+            return Cell(value, "formula")
+        return Cell(text[1].replace('""', '"'))
+    if first == "'" and value[1:].isdigit():
+        return Cell(value[1:])  # '00123401: another way to keep Excel from dropping the zeros
     if value.strip().casefold() in EXCEL_ERROR_TEXTS:
         return Cell(value.strip(), "error")
     return Cell(value)
