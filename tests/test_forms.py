@@ -415,13 +415,24 @@ def test_a_grade_typed_where_its_deleted_box_was_is_read_with_a_warning(
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
 
 
-def test_a_grade_with_a_question_mark_typed_where_its_box_was_is_not_settled(
-    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+@pytest.mark.parametrize(
+    "typed, said",
+    [
+        ("Inadequate?", "'Inadequate?' has a question mark: the grade is not settled"),
+        (
+            "Good (bordering on RI)",
+            "'Good (bordering on RI)', typed where it was, gives two grades (Good and Requires "
+            "improvement to be good); a grade takes one",
+        ),
+    ],
+)
+def test_a_grade_not_settled_typed_where_its_box_was_is_refused_as_in_the_box(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, typed: str, said: str
 ) -> None:
     # The box deleted and "Inadequate?" typed in its place: not recorded, as in the box itself.
     path = pack_docx(workspace, issued[0])
     filler = complete_form(path, framework)
-    _delete_box_and_type(filler, f"qaf_grade_{framework.domains[1].key}", "Inadequate?")
+    _delete_box_and_type(filler, f"qaf_grade_{framework.domains[1].key}", typed)
     filler.save()
     form = read_audit_form(path, framework)
     assert form.domains[1].grade is None
@@ -429,28 +440,7 @@ def test_a_grade_with_a_question_mark_typed_where_its_box_was_is_not_settled(
     assert [(f.where, f.message) for f in found] == [
         (
             f"{framework.domains[1].title}: grade",
-            "the grade box has been deleted from the form, and 'Inadequate?' has a question "
-            "mark: the grade is not settled",
-        )
-    ]
-
-
-def test_a_grade_hedged_with_another_typed_where_its_box_was_is_refused_as_two(
-    workspace: Workspace, issued: list[AuditRecord], framework: Framework
-) -> None:
-    path = pack_docx(workspace, issued[0])
-    filler = complete_form(path, framework)
-    _delete_box_and_type(filler, f"qaf_grade_{framework.domains[1].key}", "Good (bordering on RI)")
-    filler.save()
-    form = read_audit_form(path, framework)
-    assert form.domains[1].grade is None
-    found = errors(form.findings + validate(form, framework, ValidationRules(), received_on=TODAY))
-    assert [(f.where, f.message) for f in found] == [
-        (
-            f"{framework.domains[1].title}: grade",
-            "the grade box has been deleted from the form, and 'Good (bordering on RI)', typed "
-            "where it was, gives two grades (Good and Requires improvement to be good); a grade "
-            "takes one",
+            f"the grade box has been deleted from the form, and {said}",
         )
     ]
 
