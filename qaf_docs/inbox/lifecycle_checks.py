@@ -15,6 +15,7 @@ from qaf_docs import clock
 from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding, errors
 from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.pack_tracker import blank_pack_tracker_findings
 from qaf_docs.records import AuditForm, AuditRecord, EscalationRecord, TrackerRow
 from qaf_docs.register.store import Register
 from qaf_docs.register.values import same_action
@@ -275,7 +276,11 @@ def tracker_history_findings(
     manager added that is not SMART is warned of (``rules``: the audit form's)."""
     if audit is None:
         return []
-    refused = tracker_status_findings(audit) or same_tracker_findings(register, audit, tracker)
+    refused = (
+        blank_pack_tracker_findings(register, audit, tracker)  # the pack's, sent back blank
+        or tracker_status_findings(audit)
+        or same_tracker_findings(register, audit, tracker)
+    )
     if refused:
         return refused
     tool = register.submission(audit.audit_ref)
