@@ -20,6 +20,7 @@ import hashlib
 import os
 import shutil
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 
 from qaf_docs import clock
@@ -96,10 +97,13 @@ def kept_words(round_id: str, aside: Path) -> str:
     )
 
 
-def behind(path: Path, register: Register, round_id: str) -> bool:
-    """Whether the manifest at ``path`` lacks changes the register records for its round."""
+def behind(
+    path: Path, register: Register, round_id: str, stamps: Mapping[str, int] | None = None
+) -> bool:
+    """Whether the manifest at ``path`` lacks changes the register records for its round
+    (``stamps``: the register's derived stamps, read once for every round)."""
     changes = register.round_changes(round_id)
-    shown = register.derived_stamps().get(SHOWN + round_id)
+    shown = (register.derived_stamps() if stamps is None else stamps).get(SHOWN + round_id)
     if shown is not None:
         return shown != len(changes)
     try:  # written before qaf counted them: read the changes its hidden record lists
@@ -113,14 +117,16 @@ def behind(path: Path, register: Register, round_id: str) -> bool:
     return False
 
 
-def catch_up_manifest(ws: Workspace, register: Register, round_id: str) -> str | None:
+def catch_up_manifest(
+    ws: Workspace, register: Register, round_id: str, stamps: Mapping[str, int] | None = None
+) -> str | None:
     """Write the round's manifest again if it is lost, or bring it up to date if it is behind
     the register; return what to tell the QA lead (None when nothing needed doing)."""
     rewritten = rewrite_lost_manifest(ws, register, round_id)
     if rewritten:
         return rewritten
     path = manifest_path(ws, round_id)
-    if path is None or not behind(path, register, round_id):
+    if path is None or not behind(path, register, round_id, stamps):
         return None
     aside = keep_edited_copy(path, register, round_id)
     try:
@@ -177,8 +183,9 @@ def rewrite_lost_manifests(ws: Workspace, register: Register) -> list[str]:
     """Write again every round's manifest that is missing or damaged, and bring up to date every
     one behind the register; what was done, in words."""
     said = []
+    stamps = register.derived_stamps()
     for round_id in register.round_ids():
-        line = catch_up_manifest(ws, register, round_id)
+        line = catch_up_manifest(ws, register, round_id, stamps)
         if line:
             said.append(line)
     return said
