@@ -16,6 +16,7 @@ from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding, errors
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.pack_tracker import blank_pack_tracker_findings
+from qaf_docs.inbox.reaudited import reaudited_findings
 from qaf_docs.records import AuditForm, AuditRecord, EscalationRecord, TrackerRow
 from qaf_docs.register.store import Register
 from qaf_docs.register.values import same_action
@@ -46,7 +47,8 @@ def form_lifecycle_findings(
     if same:
         return same  # nothing else about it matters: it records nothing
     return (
-        named_for_another_findings(register, audit, file_name)
+        reaudited_findings(register, audit, lambda: _differs(register, audit.audit_ref, form))
+        + named_for_another_findings(register, audit, file_name)
         + older_copy_findings(register, audit, form)
         + stale_moderation_findings(register, audit, form)
         + audit_date_findings(
