@@ -16,8 +16,9 @@ The folders are the flow, one stage each; shared vocabulary sits below all of th
     office/    guarded reading of .docx/.xlsx/.csv, content controls, identity, sheet layouts
     frameworks/  a council's framework as data (scale, domains, indicators, timescales …) and
                its loading; the presets are TOML files in presets/
-    records.py, outcome_records.py, case_ids.py, workspace.py, settings.py, errors.py, findings.py,
-    dates.py, safe_output.py, windows_names.py, file_lock.py, messages.py, clock.py, computer.py
+    records.py, outcome_records.py, case_ids.py, workspace.py, settings.py, settings_text.py,
+    errors.py, findings.py, dates.py, safe_output.py, windows_names.py, file_lock.py, messages.py,
+    clock.py, computer.py
                shared vocabulary used by every stage
     cli/       the ``qaf`` command: a thin skin over the library
 

@@ -321,6 +321,49 @@ def test_another_audits_form_saved_over_a_pack_is_named_and_rewrite_writes_the_p
     assert audits_by_ref(register)[second].issued_at == identity["qaf_issued_at"]
 
 
+def test_rewrite_says_which_of_the_packs_files_it_wrote_and_which_it_left(
+    workspace: Workspace, register: Register
+) -> None:
+    """After --rewrite B moved another audit's form aside and left B's tracker as it was, qaf
+    said "Wrote 1 audit tool and 1 action tracker", counting the whole pack: the admin officer
+    could not tell the manager's tracker was untouched. Now each file of B's pack is named: the
+    audit tool written again, the tracker left (and why), the form moved aside and where."""
+    first, second = plan(register, workspace, ["CIN", "CP"])
+    assert generate(workspace).exit_code == 0
+    audits = audits_by_ref(register)
+    a_docx, b_docx = pack_docx(workspace, audits[first]), pack_docx(workspace, audits[second])
+    complete_form(a_docx, workspace.load_framework()).save()
+    b_docx.write_bytes(a_docx.read_bytes())
+    round_id = audits[second].round_id
+
+    result = generate(workspace, "--rewrite", second)
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    assert "Wrote 1 audit tool and 1 action tracker" not in said
+    assert f"Audit {second}: wrote its audit tool ({second}.docx) again, in {b_docx.parent}." in (
+        said
+    )
+    [kept] = (b_docx.parent / "set aside").glob(f"{second} (set aside *).docx")
+    assert (
+        f"{second}.docx was moved out of the pack's way, kept as packs/{round_id}/set aside/"
+        f"{kept.name}: it was not this audit's own audit tool" in said
+    )
+    assert (
+        f"{second}.xlsx is the audit's own action tracker (its manager may be filling it in), "
+        "so it was left as it is" in said
+    )
+
+    # Both files gone: both written again, and said so, with no count of whole packs.
+    b_docx.unlink()
+    pack_xlsx(workspace, audits[second]).unlink()
+    both = " ".join(generate(workspace, "--rewrite", second).output.split())
+    assert (
+        f"Audit {second}: wrote its audit tool ({second}.docx) and its action tracker "
+        f"({second}.xlsx) again" in both
+    )
+    assert "left as it is" not in both and "Wrote" not in both
+
+
 def test_reissue_moves_another_audits_form_aside_rather_than_write_over_it(
     workspace: Workspace, register: Register
 ) -> None:

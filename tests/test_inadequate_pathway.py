@@ -625,3 +625,43 @@ def test_a_later_audit_still_waiting_for_its_moderation_leaves_the_step_open_unt
     return_form(workspace, again, framework, name="rm.docx", grade="Good", moderated="Good")
     [step] = register.escalations()
     assert not step.open and step.resolution == f"audit {again.audit_ref} graded 'Good'"
+
+
+REQUIRES_IMPROVEMENT = "Requires improvement to be good"
+
+
+def test_last_rounds_form_sent_again_after_its_reaudit_went_out_is_refused_saying_which_to_fill(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """The auditor re-auditing the case opens last round's form, changes it and sends it. It
+    carries the earlier audit's reference, so it was accepted as a correction of that audit: the
+    re-audit stayed waiting and the earlier grades changed under the re-audit written from them
+    (in the demo, the earlier audit was escalated as "Inadequate for the second time in a row"
+    and the re-audit's escalation went). Now it is refused, kept with a note naming the
+    re-audit's form to fill in, and nothing is recorded."""
+    plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    [first] = register.audits()
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    [second] = reaudit(workspace, register)
+    old = complete_form(pack_docx(workspace, first), framework, grade=REQUIRES_IMPROVEMENT)
+    old.text("qaf_overall_rationale", "Seen again this month: some improvement.").save()
+    drop(pack_docx(workspace, first), workspace.inbox, "reaudit.docx")
+    [outcome] = run(workspace)
+    assert outcome.result == "rejected"
+    note = " ".join(note_beside(workspace, "reaudit.docx").split())
+    assert (
+        f"this is the form of audit {first.audit_ref}, and the case has been re-audited since: "
+        f"re-audit {second.audit_ref} (round {second.round_id}) was issued with this audit's "
+        "grades and actions, so this form's change to the overall grade and practice-area "
+        "grades would not reach it" in note
+    )
+    assert (
+        f"copy its answers into re-audit {second.audit_ref}'s audit tool "
+        f"(outbox/packs/{second.round_id}/{second.audit_ref}.docx)" in note
+    )
+    kept = register.returned_form(first.audit_ref)
+    assert kept is not None and kept["overall_rationale"] == "Overall, practice is sound."
+    assert [e.level for e in register.escalations()] == ["reaudit"]
+    assert register.audit(second.audit_ref).status == "issued"  # type: ignore[union-attr]
+    assert register.audit(first.audit_ref).status == "moderated"  # type: ignore[union-attr]

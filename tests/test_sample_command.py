@@ -292,6 +292,106 @@ def test_a_lost_manifest_is_written_again_from_the_register_with_its_changes(
         assert aside.read_bytes().startswith(b"PK\x03\x04 half a workbook")
 
 
+def _cancel(workspace: Path, round_id: str, which: int = 0) -> Result:
+    audits = [line.split()[0] for line in _shown(workspace, round_id)[1:] if line.strip()]
+    return CliRunner().invoke(
+        cli,
+        ["round", "cancel", round_id, "--audit", audits[which], "--by", "Sam Lead",
+         "--reason", "case closed", "-w", str(workspace)],
+    )  # fmt: skip
+
+
+def _type_a_note(manifest: Path) -> None:
+    """What a QA officer does in Excel: a note beside an audit, saved."""
+    wb = openpyxl.load_workbook(manifest)
+    wb["Audits"].cell(row=1, column=20, value="QA notes")
+    wb["Audits"].cell(row=2, column=20, value="chased by phone on Monday")
+    wb.save(manifest)
+
+
+def _changes_sheet(manifest: Path) -> list[object]:
+    wb = openpyxl.load_workbook(manifest)
+    if "Changes" not in wb.sheetnames:
+        return []
+    return [r[5] for r in wb["Changes"].iter_rows(min_row=2, values_only=True)]
+
+
+@pytest.mark.parametrize("edited", [False, True], ids=["qafs own", "edited by hand"])
+def test_a_manifest_behind_the_register_is_brought_up_to_date_at_the_next_ingest(
+    workspace: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    edited: bool,
+) -> None:
+    """Contract 5: before, a manifest Excel held open when an audit was cancelled stayed without
+    the change until someone ran qaf round show --update-manifest. A person's edits to it are
+    theirs: kept aside, and where is said."""
+    from qaf_docs.cases import changes as library
+
+    drawn = sample(workspace, case_list(tmp_path, rows=6), "--n", "3", "--seed", "7")
+    assert drawn.exit_code == 0, drawn.output
+    [round_id] = rounds_recorded(workspace)
+    manifest = workspace / "outbox" / "samples" / f"{round_id}.xlsx"
+    if edited:
+        _type_a_note(manifest)
+
+    def open_in_excel(path: Path, *args: object, **kwargs: object) -> None:
+        raise PermissionError(f"{path} is open in another program")
+
+    monkeypatch.setattr(library, "refresh_from_register", open_in_excel)
+    cancel = _cancel(workspace, round_id)
+    assert cancel.exit_code == 0, cancel.output
+    assert "could not be updated" in cancel.output
+    assert "the next qaf ingest, qaf watch or qaf report brings it up to date" in cancel.output
+    assert _changes_sheet(manifest) == []
+    assert not list(manifest.parent.glob("* (edited by hand*"))
+    monkeypatch.undo()
+    caplog.set_level("WARNING", logger="qaf.derived")  # what the terminal shows under the summary
+    ingest = CliRunner().invoke(cli, ["ingest", "-w", str(workspace)])
+    assert ingest.exit_code == 0, ingest.output
+    said = caplog.text
+    assert _changes_sheet(manifest) == ["case closed"]
+    kept = list(manifest.parent.glob(f"{round_id} (edited by hand, kept *).xlsx"))
+    if edited:
+        [aside] = kept
+        assert openpyxl.load_workbook(aside)["Audits"].cell(row=2, column=20).value == (
+            "chased by phone on Monday"
+        )
+        assert f"the edited copy is kept as {aside.name} in {aside.parent}" in said
+    else:
+        assert kept == []
+        assert f"The manifest of round {round_id} was behind the register" in said
+    # Once up to date it is left alone: no second copy, nothing said.
+    caplog.clear()
+    again = CliRunner().invoke(cli, ["ingest", "-w", str(workspace)])
+    assert again.exit_code == 0, again.output
+    assert f"round {round_id}" not in caplog.text
+    assert len(list(manifest.parent.glob("* (edited by hand*"))) == len(kept)
+
+
+def test_a_change_to_a_round_keeps_aside_a_manifest_edited_by_hand(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """Before, qaf round cancel rewrote the manifest over the note a person had typed in it."""
+    drawn = sample(workspace, case_list(tmp_path, rows=6), "--n", "3", "--seed", "7")
+    assert drawn.exit_code == 0, drawn.output
+    [round_id] = rounds_recorded(workspace)
+    manifest = workspace / "outbox" / "samples" / f"{round_id}.xlsx"
+    first = _cancel(workspace, round_id)  # qaf's own manifest: rewritten, nothing kept
+    assert first.exit_code == 0, first.output
+    assert "edited by hand" not in first.output
+    _type_a_note(manifest)
+    cancel = _cancel(workspace, round_id, 1)
+    assert cancel.exit_code == 0, cancel.output
+    [aside] = manifest.parent.glob(f"{round_id} (edited by hand, kept *).xlsx")
+    assert f"the edited copy is kept as {aside.name} in {aside.parent}" in cancel.output
+    assert openpyxl.load_workbook(aside)["Audits"].cell(row=2, column=20).value == (
+        "chased by phone on Monday"
+    )
+    assert _changes_sheet(manifest) == ["case closed", "case closed"]
+
+
 def _shown(workspace: Path, round_id: str) -> list[str]:
     shown = CliRunner().invoke(cli, ["round", "show", round_id, "-w", str(workspace)])
     assert shown.exit_code == 0, shown.output

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from conftest import TODAY
+from conftest import TODAY, complete_form, drop, pack_docx, pack_xlsx
 from lifecycle_helpers import (
     SAVED_BY,
     current_actions,
@@ -358,3 +358,50 @@ def test_a_sign_off_without_its_date_is_recorded_with_a_warning(
     warned = [f.line() for f in outcome.findings if f.severity == "warning"]
     assert [w.split(":")[0] for w in warned] == [f"Row {r}" for r in rows]
     assert all("signed off without a date" in w for w in warned), warned
+
+
+# -- the pack's blank tracker, sent back with its audit tool ----------------------------------------
+
+
+@pytest.mark.parametrize("order", ["form first", "together", "tracker first"])
+def test_the_packs_blank_tracker_sent_back_with_its_audit_tool_needs_nothing(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework, order: str
+) -> None:
+    """The auditor sends back the whole pack: the completed audit tool and the tracker that came
+    with it, untouched. Before, the tracker's note said each agreed action's "row has been deleted
+    from the tracker. Put the row back" (read after the form) or "Keep the tracker until the QA team
+    confirms the audit has been returned" (read before it): the admin officer chased a manager
+    for nothing. Now it says what the file is, that nothing is needed, and where the manager's
+    tracker with the agreed actions is."""
+    audit = issued[0]
+    blank = workspace.root / "blank tracker.xlsx"
+    blank.write_bytes(pack_xlsx(workspace, audit).read_bytes())  # before the form comes back
+    if order == "tracker first":
+        drop(blank, workspace.inbox, "tracker.xlsx")
+        [outcome] = run(workspace)
+        return_form(workspace, audit, framework)
+    elif order == "form first":
+        return_form(workspace, audit, framework)
+        drop(blank, workspace.inbox, "tracker.xlsx")
+        [outcome] = run(workspace)
+    else:
+        complete_form(pack_docx(workspace, audit), framework).save()
+        drop(pack_docx(workspace, audit), workspace.inbox, "form.docx")
+        drop(blank, workspace.inbox, "tracker.xlsx")
+        outcomes = run(workspace)
+        assert sorted(o.result for o in outcomes) == ["accepted", "rejected"], outcomes
+        [outcome] = [o for o in outcomes if o.result == "rejected"]
+    assert outcome.result == "rejected"
+    note = " ".join(note_beside(workspace, "tracker.xlsx").split())
+    assert f"this is the blank action tracker that came with audit {audit.audit_ref}'s pack" in note
+    assert "Nothing is needed: you may delete it." in note
+    assert "deleted from the tracker" not in note and "Keep the tracker" not in note
+    if order == "tracker first":
+        assert "the audit tool, which has not been accepted yet" in note
+    else:
+        assert "written before the 2 action(s) on the audit tool were agreed" in note
+        assert f"for-managers/{audit.team}/{audit.audit_ref}.xlsx in the outbox folder" in note
+    assert [a.description for a in current_actions(workspace, audit.audit_ref)] == [
+        "Action number 1",
+        "Action number 2",
+    ]

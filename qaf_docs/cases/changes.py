@@ -19,7 +19,13 @@ from pathlib import Path
 from qaf_docs.case_ids import case_key
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, CaseType, id_sort_key
-from qaf_docs.cases.manifest_copy import refresh_from_register, rewrite_lost_manifest
+from qaf_docs.cases.manifest_copy import (
+    keep_edited_copy,
+    kept_words,
+    manifest_path,
+    refresh_from_register,
+    rewrite_lost_manifest,
+)
 from qaf_docs.cases.own_team import may_audit, team_rule_notes
 from qaf_docs.cases.plan import RoundSpec
 from qaf_docs.cases.roster import Auditor, fold_name
@@ -101,15 +107,6 @@ def _withdraw(ws: Workspace, audit: AuditRecord) -> list[Path]:
     return moved
 
 
-def manifest_path(ws: Workspace, round_id: str) -> Path | None:
-    """Where the round's manifest is: ``outbox/samples``, else the workspace folder, where
-    ``qaf sample`` writes it when ``outbox/samples`` cannot be written; None when neither has it."""
-    for path in (ws.samples / f"{round_id}.xlsx", ws.root / f"{round_id} manifest.xlsx"):
-        if path.is_file():
-            return path
-    return None
-
-
 def update_manifest(ws: Workspace, register: Register, round_id: str) -> list[str]:
     """Rewrite the round's manifest from the register; say so if it is open elsewhere, or kept
     outside ``outbox/samples``. A round with no manifest (drawn before qaf wrote them) has none
@@ -120,20 +117,25 @@ def update_manifest(ws: Workspace, register: Register, round_id: str) -> list[st
     path = manifest_path(ws, round_id)
     if path is None:
         return []
+    aside = keep_edited_copy(path, register, round_id)  # a person's edits are theirs
     try:
         refresh_from_register(path, register, round_id)
     except OSError:  # open in Excel on Windows: the register has the change, the sheet can wait
+        if aside is not None:
+            aside.unlink(missing_ok=True)  # the edited file is still there, unchanged
         return [
             f"The change is recorded, but the manifest {path.name} could not be updated (is it "
-            f"open in Excel?). Close it and run: qaf round show {round_id} --update-manifest"
+            f"open in Excel?). Close it: the next qaf ingest, qaf watch or qaf report brings it "
+            f"up to date (or run: qaf round show {round_id} --update-manifest)."
         ]
+    said = [kept_words(round_id, aside)] if aside is not None else []
     if path.parent != ws.samples:
-        return [
+        said.append(
             f"The manifest of round {round_id} is {path} (qaf sample could not write it in "
             f"{ws.samples} at the time); it was updated there. Move it into {ws.samples} as "
             f"{round_id}.xlsx to keep it with the others."
-        ]
-    return []
+        )
+    return said
 
 
 def cancel(

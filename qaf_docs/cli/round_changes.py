@@ -236,9 +236,9 @@ def show(workspace: Path | None, round_id: str | None, update_manifest: bool) ->
         \b
         qaf round show 2026-11-simple
     """
-    from qaf_docs.cases.changes import manifest_path
     from qaf_docs.cases.changes import update_manifest as rewrite
     from qaf_docs.cases.manifest import how_drawn
+    from qaf_docs.cases.manifest_copy import manifest_path
     from qaf_docs.dates import uk_time
     from qaf_docs.register.location import open_register
 

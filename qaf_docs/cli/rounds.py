@@ -223,7 +223,7 @@ def generate(
 
         generate_moderation_forms(workspace_at(workspace))
         return
-    from qaf_docs.cases.rounds import count_of
+    from qaf_docs.cli.packs_written import packs_written
     from qaf_docs.office.template_updates import older_template_note
     from qaf_docs.packs.generate import generate_packs
     from qaf_docs.packs.replaced import replaced_packs
@@ -285,29 +285,8 @@ def generate(
                 ws, register, round_id=round_id, reissue=reissue, rewrite=rewrite,
                 on_pack=lambda _: step(),
             )  # fmt: skip
-    folders = sorted({docx.parent for docx, _ in written})
-    n = len(written)
-    click.echo(f"Wrote {count_of(n, 'audit tool')} and {count_of(n, 'action tracker')}:")
-    for folder in folders:
-        click.echo(f"  {folder}")
-    if written.kept:
-        click.echo(
-            f"{count_of(len(written.kept), 'pack')} of these had been written by a qaf generate "
-            "that stopped before recording them: kept as they are (an auditor may have started "
-            "filling one in) and now recorded as issued."
-        )
-    for was, now in written.set_aside:
-        click.echo(
-            f"{was.name} was moved out of the pack's way, kept as "
-            f"{now.relative_to(ws.packs.parent).as_posix()}; the pack's file was written in its "
-            "place."
-        )
-    for own in written.own:
-        click.echo(
-            f"{own.name} is the audit's own (its auditor or manager may be filling it in), so it "
-            "was left as it is; to have it written afresh, move it out of the folder and run qaf "
-            "generate --rewrite again."
-        )
+    for line in packs_written(written, rewrite, ws.packs):
+        click.echo(line)
     for copy in written.dated_copies:
         held = original_of(copy) or copy
         click.echo(

@@ -15,6 +15,8 @@ from qaf_docs import clock
 from qaf_docs.dates import uk_time
 from qaf_docs.findings import Finding, errors
 from qaf_docs.frameworks import Framework
+from qaf_docs.inbox.pack_tracker import blank_pack_tracker_findings
+from qaf_docs.inbox.reaudited import reaudited_findings
 from qaf_docs.records import AuditForm, AuditRecord, EscalationRecord, TrackerRow
 from qaf_docs.register.restart import STARTS_AGAIN, stood_down_resolution
 from qaf_docs.register.store import Register
@@ -46,7 +48,8 @@ def form_lifecycle_findings(
     if same:
         return same  # nothing else about it matters: it records nothing
     return (
-        named_for_another_findings(register, audit, file_name)
+        reaudited_findings(register, audit, lambda: _differs(register, audit.audit_ref, form))
+        + named_for_another_findings(register, audit, file_name)
         + older_copy_findings(register, audit, form)
         + stale_moderation_findings(register, audit, form)
         + audit_date_findings(
@@ -276,7 +279,11 @@ def tracker_history_findings(
     manager added that is not SMART is warned of (``rules``: the audit form's)."""
     if audit is None:
         return []
-    refused = tracker_status_findings(audit) or same_tracker_findings(register, audit, tracker)
+    refused = (
+        blank_pack_tracker_findings(register, audit, tracker)  # the pack's, sent back blank
+        or tracker_status_findings(audit)
+        or same_tracker_findings(register, audit, tracker)
+    )
     if refused:
         return refused
     tool = register.submission(audit.audit_ref)

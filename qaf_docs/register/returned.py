@@ -50,3 +50,16 @@ class ReturnedBook(Connection):
             (audit_ref,),
         ).fetchone()
         return str(row[0]) if row else None
+
+    def reaudits_of(self, audit_ref: str) -> list[tuple[str, str]]:
+        """The later audits of the same case in re-audit rounds whose packs went out (issued or
+        further on, not cancelled), as (audit ref, round id): each was written from this audit's
+        grades and actions."""
+        rows = self._db.execute(
+            "SELECT b.audit_ref, b.round_id FROM audits a JOIN audits b ON b.case_id = a.case_id "
+            "AND b.audit_ref > a.audit_ref JOIN rounds r ON r.round_id = b.round_id AND "
+            "r.kind = 'reaudit' WHERE a.audit_ref = ? AND b.status NOT IN "
+            "('planned', 'allocated', 'cancelled') ORDER BY b.audit_ref",
+            (audit_ref,),
+        )
+        return [(str(r[0]), str(r[1])) for r in rows]
