@@ -49,6 +49,7 @@ from qaf_docs.inbox.ingest import FilesHandledError, Ingestor, Outcome, handled_
 from qaf_docs.inbox.moves import move_without_clobber
 from qaf_docs.inbox.notes import rejection_note, write_note
 from qaf_docs.inbox.reasons import register_reason
+from qaf_docs.inbox.tracker_checks import tracker_checks
 from qaf_docs.inbox.unidentified import tracker_named
 from qaf_docs.office.parallel import batched, map_in_order
 from qaf_docs.office.parts import Limits, Package, sha256_file
@@ -243,7 +244,7 @@ class BulkIngestor(Ingestor):
         elif reading.tracker is not None:
             rules = self.settings.validation
             within = rules.action_window(framework.timescales.action_due_within_days)
-            found = checks.tracker_checks(self.register, audit, reading.tracker, rules, within)
+            found = tracker_checks(self.register, audit, reading.tracker, rules, within)
         if errors(found):
             pending = self._reject_later(
                 path, digest, label, audit, found, kept=concern.note,

@@ -53,6 +53,7 @@ from qaf_docs.inbox.notes import (
 )
 from qaf_docs.inbox.readiness import ReadinessMonitor, is_ignored, scan
 from qaf_docs.inbox.reasons import register_reason
+from qaf_docs.inbox.tracker_checks import tracker_checks
 from qaf_docs.inbox.unidentified import tracker_named
 from qaf_docs.office.parts import Limits, Package, sha256_file
 from qaf_docs.office.safety import FileKind, inspect_office_file
@@ -222,7 +223,7 @@ class Ingestor:
         try:  # checked and recorded in one turn, as an audit tool is
             with self.register.transaction():
                 self._not_recorded_meanwhile(digest)
-                found = checks.tracker_checks(
+                found = tracker_checks(
                     self.register, audit, tracker, self.settings.validation, within
                 )
                 if not errors(found):
