@@ -163,6 +163,8 @@ _NAMES: dict[str, dict[str, str]] = {
     },
     TRACKER_TEMPLATE: {
         **_WHO,
+        "action_guidance": "what the framework says about actions, in its words (above the "
+        "actions table)",
         **{f"column:{h}": f"the '{h}' column" for h in HEADERS},
     },
 }

@@ -16,7 +16,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from qaf_docs.dates import uk
 from qaf_docs.errors import TemplateError
 from qaf_docs.office.action_sheet import HEADERS, Column, column_positions, find_actions_header
-from qaf_docs.office.printing import fit_row_height
+from qaf_docs.office.printing import fit_merged_row_height, fit_row_height
 from qaf_docs.packs.details import PackAction, PackDetails
 from qaf_docs.packs.templates import not_a_template
 from qaf_docs.safe_output import atomic_write, set_text_cell
@@ -71,6 +71,7 @@ def tracker_values(details: PackDetails, audit_date: date | None = None) -> dict
         "round_id": ident.round_id,
         "audit_date": uk(audit_date) if audit_date else "to be confirmed",
         "issued_on": uk(details.issued_on),
+        "action_guidance": details.action_guidance,
     }
 
 
@@ -109,6 +110,7 @@ def filled_workbook(
                         "--restore-templates'. Nothing was written."
                     )
                 set_text_cell(cell, text)
+                fit_merged_row_height(sheet, cell.row, cell.column, text)
     first = header + 1
     if sheet.cell(row=first, column=1).value == "{{ actions }}":
         sheet.cell(row=first, column=1).value = None
