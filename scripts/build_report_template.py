@@ -193,6 +193,10 @@ def build(path: Path) -> None:
         ["Total", "{{ b.total.planned }}", "{{ b.total.returned }}", "{{ b.total.completion }}"],
     )
     doc.add_paragraph("{%p endfor %}")
+    # A table of one row (every audit of one team, case type or kind of round) is left out: say so.
+    doc.add_paragraph("{%p if how_much_same %}")
+    doc.add_paragraph("{{ how_much_same }}")
+    doc.add_paragraph("{%p endif %}")
     # Only for a period with audits of tier-one rounds (B&NES: "a quarterly report to CLT
     # summarising tier one audit activity"); the figures and sentences come from reports/tier_one.py.
     doc.add_paragraph("{%p if tier_one %}")
