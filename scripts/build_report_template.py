@@ -289,7 +289,8 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if headline.moderated %}")
     doc.add_paragraph(
         "Audits moderated: {{ headline.moderated }}. Grades the moderator changed: "
-        "{{ headline.changed }} (agreement {{ headline.agreement }}; weighted kappa {{ headline.kappa }})."
+        "{{ headline.changed }} (the auditor's grade was kept in {{ headline.agreement }} of "
+        "them). {{ headline.beyond_chance }}"
     )
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("No audit in this {{ scope }} has been moderated yet.")
