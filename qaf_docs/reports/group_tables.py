@@ -78,3 +78,18 @@ def how_much(
 
 def _listed(names: list[str], word: str) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def grades_by(
+    results: list[AuditResult], framework: Framework, key: str
+) -> dict[str, dict[str, int]]:
+    """Group (``key``: team …) -> final grade -> audits, over the counted audits with a grade on
+    the scale, in the order of the group's table."""
+    out: dict[str, dict[str, int]] = {}
+    for a in figures.counted(results):
+        if framework.scale.is_grade(a.final_grade):
+            by = out.setdefault(
+                figures.group_name(a, key), dict.fromkeys(framework.scale.grades, 0)
+            )
+            by[a.final_grade or ""] += 1
+    return dict(sorted(out.items()))

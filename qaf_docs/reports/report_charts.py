@@ -60,8 +60,11 @@ def _save(fig: Figure, path: Path) -> Path:
     return path
 
 
-def domain_figure(counts: dict[str, dict[str, int]], colours: dict[str, str]) -> Figure | None:
-    """Each domain's grades as a 100% bar in each grade's colour; None when nothing is graded."""
+def domain_figure(
+    counts: dict[str, dict[str, int]], colours: dict[str, str], title: str = "Grades by domain"
+) -> Figure | None:
+    """Each domain's (or team's) grades as a 100% bar in each grade's colour; None when nothing
+    is graded."""
     domains = [d for d, by in counts.items() if sum(by.values())]
     if not domains:
         return None
@@ -79,7 +82,7 @@ def domain_figure(counts: dict[str, dict[str, int]], colours: dict[str, str]) ->
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_title("Grades by domain", color=NAVY, loc="left")
+    ax.set_title(title, color=NAVY, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     _legend(fig, len(grades))
     return fig
@@ -90,6 +93,15 @@ def grades_by_domain(
 ) -> Path | None:
     """Save ``domain_figure`` (``colours``: ``colours.grade_colours``); None when nothing is graded."""
     fig = domain_figure(counts, colours)
+    return _save(fig, path) if fig else None
+
+
+def grades_by_team(
+    counts: dict[str, dict[str, int]], colours: dict[str, str], path: Path
+) -> Path | None:
+    """Save each team's final grades as ``domain_figure`` draws a domain's: every graded team
+    has a bar, where a chart of shares good or better was empty when none was good."""
+    fig = domain_figure(counts, colours, "Grades by team")
     return _save(fig, path) if fig else None
 
 

@@ -96,6 +96,7 @@ def build_context(
             ),
         },
         "teams": group_table(figures.group_rows(chosen, framework, "team"), "Team"),
+        "team_counts": group_tables.grades_by(chosen, framework, "team"),
         "workers": group_table(workers, "Worker"),
         "trend": group_table(trend_rows, trend_label),
         "trend_note": ""
