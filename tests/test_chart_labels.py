@@ -91,7 +91,10 @@ def test_long_team_names_are_kept_whole_and_leave_the_bars_most_of_the_width(
     drawn: list[Figure], tmp_path: Path
 ) -> None:
     names = [TEAM.format(i) for i in range(1, 21)]
-    report_charts.shares_by_group(names, [0.5] * 20, "Good or better by team", tmp_path / "t.png")
+    counts = {n: {"Good": 1, "Inadequate": 1} for n in names}
+    report_charts.grades_by_team(
+        counts, {"Good": "#70AD47", "Inadequate": INADEQUATE}, tmp_path / "t.png"
+    )
     (fig,) = drawn
     labels = fig.axes[0].get_yticklabels()
     assert [whole(t) for t in labels] == names and all(inside(fig, t) for t in labels)
