@@ -23,6 +23,7 @@ from qaf_docs.safe_output import atomic_write, set_text_cell
 
 _PLACEHOLDER = re.compile(r"{{\s*([^{}]*?)\s*}}")
 _LEFT_OVER = re.compile(r"[{}]")
+_SHARED_WORDS = re.compile(r"{{\s*action_guidance\s*}}")
 
 
 def _check_columns(template: Path, header: list[object]) -> None:
@@ -109,8 +110,11 @@ def filled_workbook(
                         "tracker. Write it as {{ name }}, or restore the default with 'qaf init "
                         "--restore-templates'. Nothing was written."
                     )
+                if _SHARED_WORDS.search(cell.value):
+                    # The framework's words, the same on each of its trackers: their row fits
+                    # them (per-audit values keep the template's height, as the fast tracker's do).
+                    fit_merged_row_height(sheet, cell.row, cell.column, text)
                 set_text_cell(cell, text)
-                fit_merged_row_height(sheet, cell.row, cell.column, text)
     first = header + 1
     if sheet.cell(row=first, column=1).value == "{{ actions }}":
         sheet.cell(row=first, column=1).value = None
