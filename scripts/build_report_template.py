@@ -49,15 +49,19 @@ def table(  # type: ignore[no-untyped-def]
     *,
     otherwise: str | None = None,
     end_if: bool = False,
+    named: bool = False,
 ) -> None:
     """Add a table: header row, one repeated row per item of ``loop``, and a totals row.
 
     The table may end a ``{%p if … %}`` opened before it: ``otherwise`` is the sentence printed
     in its place (``{%p else %}``), and with ``end_if`` (or ``otherwise``) a ``{%p endif %}``
-    follows the table, before the blank line that ends it.
+    follows the table, before the blank line that ends it. ``named``: the first column holds
+    names (teams, domains, periods) and the others figures, so the names get the room.
     """
     t = doc.add_table(rows=4 + (1 if total else 0), cols=len(headers))
     t.style = "Table Grid"
+    if named:
+        _name_column_wide(t, len(headers))
     for i, h in enumerate(headers):
         cell = t.rows[0].cells[i]
         cell.text = ""
@@ -82,6 +86,24 @@ def table(  # type: ignore[no-untyped-def]
     if end_if or otherwise is not None:
         doc.add_paragraph("{%p endif %}")
     doc.add_paragraph()
+
+
+#: The page's text width (A4 less 2 cm margins each side) and the share a name column takes: a
+#: name such as "Children in Care Team 1" or "Intervention and visiting" stays on one line
+#: where equal columns broke it, and the figures' columns still fit their headings.
+_TEXT_WIDTH = Cm(17)
+_NAME_SHARE = 0.4
+
+
+def _name_column_wide(t, columns: int) -> None:  # type: ignore[no-untyped-def]
+    """Give a table's first column ``_NAME_SHARE`` of the width and share the rest evenly."""
+    t.autofit = False
+    first = int(_TEXT_WIDTH * _NAME_SHARE)
+    widths = [first] + [int((_TEXT_WIDTH - first) / (columns - 1))] * (columns - 1)
+    for column, width in zip(t.columns, widths, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _field(paragraph, code: str) -> None:  # type: ignore[no-untyped-def]
@@ -191,8 +213,13 @@ def build(path: Path) -> None:
         "b.rows",
         ["r.name", "r.planned", "r.returned", "r.completion"],
         ["Total", "{{ b.total.planned }}", "{{ b.total.returned }}", "{{ b.total.completion }}"],
+        named=True,
     )
     doc.add_paragraph("{%p endfor %}")
+    # A table of one row (every audit of one team, case type or kind of round) is left out: say so.
+    doc.add_paragraph("{%p if how_much_same %}")
+    doc.add_paragraph("{{ how_much_same }}")
+    doc.add_paragraph("{%p endif %}")
     # Only for a period with audits of tier-one rounds (B&NES: "a quarterly report to CLT
     # summarising tier one audit activity"); the figures and sentences come from reports/tier_one.py.
     doc.add_paragraph("{%p if tier_one %}")
@@ -245,6 +272,7 @@ def build(path: Path) -> None:
         ],
         otherwise="No practice area has a grade in this {{ scope }} yet, so there is nothing to "
         "chart or count by domain.",
+        named=True,
     )
     doc.add_heading("Grades by team", level=2)
     doc.add_paragraph("{%p if headline.graded %}")
@@ -262,6 +290,7 @@ def build(path: Path) -> None:
         ],
         otherwise="No audit in this {{ scope }} has a final grade yet, so there is nothing to "
         "show by team.",
+        named=True,
     )
     doc.add_heading("Variation between workers", level=2)
     doc.add_paragraph("{%p if headline.graded %}")
@@ -285,7 +314,8 @@ def build(path: Path) -> None:
     doc.add_paragraph("{%p if headline.moderated %}")
     doc.add_paragraph(
         "Audits moderated: {{ headline.moderated }}. Grades the moderator changed: "
-        "{{ headline.changed }} (agreement {{ headline.agreement }}; weighted kappa {{ headline.kappa }})."
+        "{{ headline.changed }} (the auditor's grade was kept in {{ headline.agreement }} of "
+        "them). {{ headline.beyond_chance }}"
     )
     doc.add_paragraph("{%p else %}")
     doc.add_paragraph("No audit in this {{ scope }} has been moderated yet.")
@@ -318,6 +348,7 @@ def build(path: Path) -> None:
         "trend.rows",
         ["r.name", "r.graded", "r.good", "r.inadequate"],
         end_if=True,
+        named=True,
     )
     doc.add_paragraph("{%p if trend_covers %}")  # re-audits are not samples: left out, and said
     doc.add_paragraph("{{ trend_covers }}")
@@ -339,6 +370,7 @@ def build(path: Path) -> None:
         "own_rounds",
         ["r.name", "r.planned", "r.returned", "r.graded", "r.good", "r.inadequate"],
         end_if=True,
+        named=True,
     )
 
     doc.add_heading("Is anyone better off", level=1)

@@ -574,7 +574,13 @@ def build_action_tracker(path: Path) -> None:
     ws["A8"].alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells("A8:J8")
     ws.row_dimensions[8].height = 30
-    header_row = 9
+    # What the audit's framework says about actions, in its words (qaf sets the row's height to
+    # fit them; a framework that says nothing leaves the row empty).
+    ws["A9"] = "{{ action_guidance }}"
+    ws["A9"].font = Font(color="1F3A5F")
+    ws["A9"].alignment = Alignment(wrap_text=True, vertical="top")
+    ws.merge_cells("A9:J9")
+    header_row = 10
     headers = [
         "No.",
         "Action",

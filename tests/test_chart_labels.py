@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import matplotlib
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -17,7 +18,9 @@ from test_reports import FakeRegister, audit
 
 from qaf_docs.frameworks import load_framework
 from qaf_docs.reports import report_charts
-from qaf_docs.reports.colours import BETWEEN
+from qaf_docs.reports.colours import BETWEEN, INADEQUATE
+from qaf_docs.reports.period_report import build_period_report
+from qaf_docs.reports.periods import parse_period
 from qaf_docs.reports.qa_tracker import build_tracker
 from qaf_docs.workspace import Workspace
 
@@ -88,7 +91,10 @@ def test_long_team_names_are_kept_whole_and_leave_the_bars_most_of_the_width(
     drawn: list[Figure], tmp_path: Path
 ) -> None:
     names = [TEAM.format(i) for i in range(1, 21)]
-    report_charts.shares_by_group(names, [0.5] * 20, "Good or better by team", tmp_path / "t.png")
+    counts = {n: {"Good": 1, "Inadequate": 1} for n in names}
+    report_charts.grades_by_team(
+        counts, {"Good": "#70AD47", "Inadequate": INADEQUATE}, tmp_path / "t.png"
+    )
     (fig,) = drawn
     labels = fig.axes[0].get_yticklabels()
     assert [whole(t) for t in labels] == names and all(inside(fig, t) for t in labels)
@@ -142,3 +148,20 @@ def test_the_trackers_team_chart_names_every_team_and_grows_without_covering_a_c
         for b in boxes[i + 1 :]:
             apart = a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1]
             assert apart, many  # no chart drawn over another
+
+
+def test_the_reports_team_chart_has_a_bar_for_each_team_when_none_was_good(
+    workspace: Workspace, drawn: list[Figure]
+) -> None:
+    """Every audit Inadequate: "Good or better by team" was a chart of empty rows marked 0%. Each
+    team's grades now fill its bar in their colours, as the domains' do."""
+    teams = ["North Team", "South Team", "East Team"]
+    results = [audit(i, "Inadequate", team=teams[i % 3], on=date(2026, 8, 3)) for i in range(9)]
+    fake: Any = FakeRegister(results)
+    build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), date(2026, 8, 20))
+    [fig] = [f for f in drawn if f.axes[0].get_title(loc="left") == "Grades by team"]
+    ax = fig.axes[0]
+    assert sorted(whole(t) for t in ax.get_yticklabels()) == sorted(teams)
+    red = matplotlib.colors.to_rgba(INADEQUATE)
+    bars = [p for p in ax.patches if p.get_width() > 0]
+    assert len(bars) == 3 and all(b.get_width() == 1 and b.get_facecolor() == red for b in bars)

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import TODAY, edit_template_body, pack_docx, plan_audits, record_test_round
 from lxml import etree
+from openpyxl import load_workbook
 
 from qaf_docs.errors import TemplateError
+from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.office.content_controls import W_NS
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import CaseFact, NewAudit
@@ -231,8 +233,6 @@ def test_a_form_qaf_made_saved_as_the_template_is_refused_before_it_shows_one_ch
 
 
 def _edit_tracker(workspace: Workspace, cells: dict[str, str]) -> None:
-    from openpyxl import load_workbook
-
     path = workspace.templates / "action_tracker.xlsx"
     wb = load_workbook(path)
     for where, value in cells.items():
@@ -244,7 +244,8 @@ def test_tracker_columns_moved_in_the_template_are_refused_before_managers_get_t
     workspace: Workspace, register: Register
 ) -> None:
     # Owners were written under "Due date": every manager's tracker came back refused.
-    _edit_tracker(workspace, {"C9": "Due date", "D9": "Owner"})
+    header = find_actions_header(load_workbook(workspace.templates / "action_tracker.xlsx").active)
+    _edit_tracker(workspace, {f"C{header}": "Due date", f"D{header}": "Owner"})
     plan_audits(register, workspace, 2)
     with pytest.raises(TemplateError) as caught:
         generate_packs(workspace, register)

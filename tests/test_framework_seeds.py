@@ -299,3 +299,14 @@ def test_presets_without_a_seed_scale_say_so_in_a_comment() -> None:
             encoding="utf-8"
         )
         assert "# The framework defines no grades." in text, preset
+
+
+@pytest.mark.parametrize("preset", sorted(QUOTES))
+def test_what_the_tracker_says_about_actions_is_the_seeds_words(preset: str) -> None:
+    """The manager's action tracker prints ``action_guidance`` as the framework's own words:
+    each line must be a sentence of the seed, never qaf's paraphrase."""
+    lines = load_framework(preset).action_guidance
+    for line in lines:
+        assert _norm(line) in _seed(QUOTES[preset][0]), line
+    # Only a framework whose document says nothing of a case's actions has none.
+    assert bool(lines) == (preset not in {"independent-cycle-audit", "multi-agency-audit"})

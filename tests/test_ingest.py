@@ -373,7 +373,9 @@ def test_a_tracker_with_mistakes_is_rejected_naming_row_and_column(
     [outcome] = _run(workspace)
     assert outcome.result == "rejected"
     note = _note(workspace, "tracker.xlsx")
-    assert f"Row 10: {where}" in note and words in note
+    # The first action's row, as the manager sees it in Excel.
+    first = find_actions_header(load_workbook(pack_xlsx(workspace, issued[0])).worksheets[0]) + 1
+    assert f"Row {first}: {where}" in note and words in note
 
 
 @pytest.mark.parametrize("one_at_a_time", [False, True], ids=["burst", "watcher"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -95,8 +96,13 @@ def test_a_quarter_with_one_audit_reads_as_one(workspace: Workspace) -> None:
     text = document_text(build_period_report(workspace, FakeRegister([moderated]), Q3, DAY))  # type: ignore[arg-type]
     assert "The moderator of the 1 moderated audit kept the auditor's grade." in text
     assert "kappa" not in text.split("How well did we do it")[0]  # no statistic of one audit
-    # Its Moderation section read "(there are 1)".
-    assert "weighted kappa is given from 10 moderated audits (there is 1))." in text
+    # Its Moderation section read "(there are 1)", then "(agreement 100%; weighted kappa is given
+    # from 10 moderated audits (there is 1))": a statistician's term in brackets within brackets.
+    assert (
+        "Grades the moderator changed: 0 (the auditor's grade was kept in 100% of them). "
+        "Agreement beyond chance is given from 10 moderated audits; there is 1 so far."
+    ) in text
+    assert "))" not in text
 
 
 def test_a_quarter_whose_areas_were_all_good_does_not_say_none_was_graded(
@@ -123,7 +129,8 @@ def test_a_quarter_without_audits_has_no_tables_of_noughts(workspace: Workspace)
         build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), DAY)
     )
     assert "No audit was planned or returned" not in text
-    assert "Completed against plan by team" in text
+    # Its one audit is not tabled against itself (test_report_how_much): one sentence says so.
+    assert "The one audit planned was of one team (Team 1)" in text
 
 
 def test_moderation_agreement_is_said_in_words_until_there_are_enough_to_measure(
@@ -139,6 +146,32 @@ def test_moderation_agreement_is_said_in_words_until_there_are_enough_to_measure
         "chance is given from 10 moderated audits."
     ) in text
     assert "not shown below" not in text
+    assert (
+        "Grades the moderator changed: 0 (the auditor's grade was kept in 100% of them). "
+        "Agreement beyond chance is given from 10 moderated audits; there are 5 so far."
+    ) in text
+
+
+def test_the_moderation_section_says_what_the_weighted_kappa_means(workspace: Workspace) -> None:
+    # "(agreement 83%; weighted kappa 0.71 (n = 12))": a number with no scale to read it by.
+    grades = ["Good", "Requires improvement to be good", "Inadequate"]
+    twelve: Any = FakeRegister(
+        [
+            audit(
+                i, grades[i % 3], on=date(2026, 8, 3),
+                moderated_grade=grades[(i % 3 + (i % 6 == 0)) % 3],
+            )
+            for i in range(1, 13)
+        ]
+    )  # fmt: skip
+    text = document_text(build_period_report(workspace, twelve, Q3, DAY))
+    assert "Grades the moderator changed: 2 (the auditor's grade was kept in 83% of them)." in text
+    assert re.search(
+        r"Agreement beyond chance \(weighted kappa, where 0 is chance and 1 full agreement\): "
+        r"\d\.\d\d, over 12 moderated audits\.",
+        text,
+    ), text
+    assert "(n = 12))" not in text
 
 
 def test_a_trend_needs_an_earlier_period_and_the_summary_compares_with_the_last(

@@ -363,6 +363,17 @@ def test_kappa_is_shown_with_its_n_only_from_ten_moderated_audits(workspace: Wor
         assert str(row[2].value).startswith(f"n = {n}")
 
 
+def test_a_tracker_with_nothing_moderated_says_so_not_0_of_0(workspace: Workspace) -> None:
+    # The Summary's notes read "0 of 0 kept" and "n = 0; shown from 10 moderated audits".
+    path = build_tracker(workspace, FakeRegister([audit(1, "Good")]), today=TODAY)  # type: ignore[arg-type]
+    ws = load_workbook(path)["Summary"]
+    notes = {r[0].value: r[2].value for r in ws.iter_rows(min_row=4) if r[0].value}
+    assert notes["Moderation agreement"] == "no audit moderated yet"
+    assert notes["Agreement beyond chance (weighted kappa)"] == (
+        "no audit moderated yet; shown from 10 moderated audits"
+    )
+
+
 def test_quadratic_kappa_matches_a_hand_worked_example() -> None:
     assert quadratic_kappa([(0, 0), (1, 1), (2, 2), (0, 1)], 3) == pytest.approx(0.8)
     assert quadratic_kappa([(i % 4, i % 4) for i in range(12)], 4) == pytest.approx(1.0)

@@ -17,6 +17,7 @@ from lxml import etree
 from openpyxl import Workbook, load_workbook
 
 from qaf_docs.cli import cli
+from qaf_docs.office.action_sheet import find_actions_header
 from qaf_docs.office.template_updates import older_template_note
 from qaf_docs.records import NewAudit
 from qaf_docs.register.store import Register
@@ -183,7 +184,8 @@ def test_generate_says_once_what_older_audit_tool_and_tracker_templates_lack(
     _old_audit_tool(ws.templates / "audit_tool.docx")
     tracker = ws.templates / "action_tracker.xlsx"
     wb = load_workbook(tracker)
-    for cell in ("I9", "J9"):
+    header = find_actions_header(wb.worksheets[0])
+    for cell in (f"I{header}", f"J{header}"):
         wb.worksheets[0][cell].value = None
     wb.save(tracker)
     _allocate(ws, 3, "tier-one-manager-audit")

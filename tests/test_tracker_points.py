@@ -19,12 +19,13 @@ from pathlib import Path
 import pytest
 from conftest import TODAY
 from lifecycle_helpers import current_actions, edit_tracker, return_form, run, set_cell
+from openpyxl import load_workbook
 
 from qaf_docs import clock
 from qaf_docs.dates import due_after
 from qaf_docs.frameworks import Framework
 from qaf_docs.inbox.ingest import Outcome
-from qaf_docs.office.action_sheet import Column
+from qaf_docs.office.action_sheet import Column, find_actions_header
 from qaf_docs.packs.handoff import FOR_MANAGERS, folder_name
 from qaf_docs.records import AuditRecord
 from qaf_docs.workspace import Workspace
@@ -75,7 +76,7 @@ def test_a_trackers_warnings_reach_the_manager_in_a_note_beside_their_tracker(
         _add(sheet, row + 2, "Review", "T. Manager", TODAY + timedelta(days=7))
 
     outcome = _send(workspace, audit, edit)
-    first = 10
+    first = _first_action_row(workspace)
     assert (
         f"2 points for the manager to check, in '{audit.audit_ref} points to check.txt' beside "
         "their tracker" in outcome.line()
@@ -132,15 +133,16 @@ def test_an_added_action_due_after_the_frameworks_limit_is_warned_of_naming_its_
 
     outcome = _send(workspace, audit, edit)
     latest = due_after(TODAY, within)
+    added = _first_action_row(workspace) + 2
     said = (
-        f"Row 12: Due date: {late:%d/%m/%Y} is more than 28 days after the audit "
+        f"Row {added}: Due date: {late:%d/%m/%Y} is more than 28 days after the audit "
         f"({TODAY:%d/%m/%Y}), for the action added in the tracker. Set a due date on or before "
         f"{latest:%d/%m/%Y}, or split the action into steps, when the tracker is next updated."
     )
     assert said in [f.line() for f in outcome.findings]
     assert [a.due_on for a in current_actions(workspace, audit.audit_ref)][2] == late
     note = " ".join(_points(workspace, audit).read_text(encoding="utf-8").split())
-    assert f"Row 12: Due date: {late:%d/%m/%Y} is more than 28 days after the audit" in note
+    assert f"Row {added}: Due date: {late:%d/%m/%Y} is more than 28 days after the audit" in note
 
 
 def test_an_added_actions_limit_counts_from_the_day_it_was_added(
@@ -174,10 +176,17 @@ def test_an_added_actions_limit_counts_from_the_day_it_was_added(
 
     outcome = _send(workspace, audit, second)
     assert [f.line() for f in outcome.findings if "Due date" in f.where] == [
-        f"Row 14: Due date: {late:%d/%m/%Y} is more than 28 days after the day the action was "
+        f"Row {_first_action_row(workspace) + 4}: Due date: {late:%d/%m/%Y} is more than 28 days "
+        "after the day the action was "
         f"added to the tracker ({later:%d/%m/%Y}). Set a due date on or before "
         f"{due_after(later, 28):%d/%m/%Y}, or split the action into steps, when the tracker is "
         "next updated."
     ]
     recorded = [a.due_on for a in current_actions(workspace, audit.audit_ref)]
     assert recorded[2:] == [soon, due, late]
+
+
+def _first_action_row(workspace: Workspace) -> int:
+    """The sheet row of a tracker's first action, as the manager sees it."""
+    template = load_workbook(workspace.templates / "action_tracker.xlsx").active
+    return int(find_actions_header(template) or 0) + 1

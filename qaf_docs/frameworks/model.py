@@ -365,6 +365,9 @@ class Framework(StrictModel):
     moderation: Moderation = Moderation()
     case_notes: CaseNotes = CaseNotes()
     guidance: list[str] = Field(default_factory=list)
+    # What it says of actions (SMART, due dates, sign-off, done), in its words: on the manager's
+    # action tracker, above the actions.
+    action_guidance: list[str] = Field(default_factory=list)
     core_areas: list[str] = Field(default_factory=list)
     report_questions: list[str] = Field(default_factory=list)
     development_questions: list[DevelopmentQuestion] = Field(default_factory=list)

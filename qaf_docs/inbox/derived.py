@@ -23,6 +23,7 @@ from pathlib import Path
 
 from qaf_docs.cases.manifest_copy import rewrite_lost_manifests
 from qaf_docs.errors import QafError, os_error_advice
+from qaf_docs.inbox.identity_checks import FrameworkCache
 from qaf_docs.office.parallel import map_in_order
 from qaf_docs.outcomes.produce import produce
 from qaf_docs.packs import action_tracker as tracker_pack
@@ -30,6 +31,7 @@ from qaf_docs.packs import details as pack_details
 from qaf_docs.packs.fast_tracker import TrackerWriter
 from qaf_docs.packs.handoff import hand_to_manager
 from qaf_docs.packs.manager_points import leave_points
+from qaf_docs.packs.tracker_guidance import action_guidance
 from qaf_docs.records import AuditRecord
 from qaf_docs.register.derived import ACTION_TRACKER, QA_TRACKER
 from qaf_docs.register.store import Register
@@ -136,6 +138,7 @@ def _tracker_jobs(
     ws: Workspace, register: Register, settings: Settings, audits: Sequence[AuditRecord]
 ) -> list[tuple[str, int, TrackerJob]]:
     states = register.action_tracker_states()
+    frameworks = FrameworkCache(ws, settings, register.framework_text_of)
     jobs: list[tuple[str, int, TrackerJob]] = []
     for audit in audits:
         reflects = states.get(audit.audit_ref)
@@ -160,7 +163,11 @@ def _tracker_jobs(
         # Stamped with the time it is written, not the pack's: a copy written before the audit
         # form was corrected is then told from the one written after (``returns.timeline``).
         details = pack_details.details_for(
-            audit, settings, kind="action_tracker", issued_at=pack_details.issued_at_now()
+            audit,
+            settings,
+            kind="action_tracker",
+            issued_at=pack_details.issued_at_now(),
+            action_guidance=_guidance(frameworks, audit),
         )
         when = tool.audit_date if tool else None
         out = tracker_path(ws, audit)
@@ -171,6 +178,15 @@ def _tracker_jobs(
         )  # fmt: skip
         jobs.append((audit.audit_ref, reflects, job))
     return jobs
+
+
+def _guidance(frameworks: FrameworkCache, audit: AuditRecord) -> str:
+    """The words on actions of the framework the audit was issued under, as the register kept it;
+    none when that framework cannot be read (the tracker is still worth writing)."""
+    try:
+        return action_guidance(frameworks(audit.framework_id, audit.framework_sha256 or ""))
+    except QafError:
+        return ""
 
 
 # -- the workers' side: writing files only, no register ------------------------------------------

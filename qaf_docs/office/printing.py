@@ -30,6 +30,22 @@ def fit_row_height(sheet: Any, row: int, texts: dict[int, str]) -> None:
         sheet.row_dimensions[row].height = 15 * lines
 
 
+def fit_merged_row_height(sheet: Any, row: int, col: int, text: str) -> None:
+    """Make ``row`` tall enough for ``text`` wrapped in a cell merged across one row (the
+    tracker's instructions and guidance), never shorter than the template made it."""
+    for merged in sheet.merged_cells.ranges:
+        if merged.min_row == merged.max_row == row and merged.min_col == col:
+            width = sum(
+                sheet.column_dimensions[_letter(c)].width or 10
+                for c in range(merged.min_col, merged.max_col + 1)
+            )
+            per_line = max(1, int(width * 1.1))
+            lines = sum(math.ceil(max(1, len(part)) / per_line) for part in text.split("\n"))
+            height = sheet.row_dimensions[row].height or 15
+            sheet.row_dimensions[row].height = max(height, 15 * lines)
+            return
+
+
 def _letter(col: int) -> str:
     from openpyxl.utils import get_column_letter
 

@@ -63,6 +63,10 @@ _NAMES: dict[str, dict[str, str]] = {
         "moderates": "the Moderation section left out where the framework does not moderate",
         "if:moderates": "the Moderation section left out where the framework does not moderate",
         "how_much": "How much did we do (completed against plan)",
+        "how_much_same": "the sentence under How much did we do that says which tables of one "
+        "row were left out (every audit of one team, case type or kind of round)",
+        "if:how_much_same": "the sentence under How much did we do that says which tables of one "
+        "row were left out (every audit of one team, case type or kind of round)",
         "tier_one": "Tier one audit activity (audits expected and returned by auditor role, and "
         "how many social workers had a case audited within their cycle), shown for a period "
         "with tier-one rounds",
@@ -165,6 +169,8 @@ _NAMES: dict[str, dict[str, str]] = {
     },
     TRACKER_TEMPLATE: {
         **_WHO,
+        "action_guidance": "what the framework says about actions, in its words (above the "
+        "actions table)",
         **{f"column:{h}": f"the '{h}' column" for h in HEADERS},
     },
 }

@@ -16,13 +16,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from qaf_docs.dates import uk
 from qaf_docs.errors import TemplateError
 from qaf_docs.office.action_sheet import HEADERS, Column, column_positions, find_actions_header
-from qaf_docs.office.printing import fit_row_height
+from qaf_docs.office.printing import fit_merged_row_height, fit_row_height
 from qaf_docs.packs.details import PackAction, PackDetails
 from qaf_docs.packs.templates import not_a_template
 from qaf_docs.safe_output import atomic_write, set_text_cell
 
 _PLACEHOLDER = re.compile(r"{{\s*([^{}]*?)\s*}}")
 _LEFT_OVER = re.compile(r"[{}]")
+_SHARED_WORDS = re.compile(r"{{\s*action_guidance\s*}}")
 
 
 def _check_columns(template: Path, header: list[object]) -> None:
@@ -71,6 +72,7 @@ def tracker_values(details: PackDetails, audit_date: date | None = None) -> dict
         "round_id": ident.round_id,
         "audit_date": uk(audit_date) if audit_date else "to be confirmed",
         "issued_on": uk(details.issued_on),
+        "action_guidance": details.action_guidance,
     }
 
 
@@ -108,6 +110,10 @@ def filled_workbook(
                         "tracker. Write it as {{ name }}, or restore the default with 'qaf init "
                         "--restore-templates'. Nothing was written."
                     )
+                if _SHARED_WORDS.search(cell.value):
+                    # The framework's words, the same on each of its trackers: their row fits
+                    # them (per-audit values keep the template's height, as the fast tracker's do).
+                    fit_merged_row_height(sheet, cell.row, cell.column, text)
                 set_text_cell(cell, text)
     first = header + 1
     if sheet.cell(row=first, column=1).value == "{{ actions }}":

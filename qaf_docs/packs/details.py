@@ -40,6 +40,8 @@ class PackDetails:
     council_name: str
     child_name: str | None = None
     case_facts: tuple[CaseFact, ...] = ()
+    # The framework's words on actions, for the action tracker (``packs.tracker_guidance``).
+    action_guidance: str = ""
 
 
 def pack_paths(packs_dir: Path, round_id: str, audit_ref: str) -> tuple[Path, Path]:
@@ -60,6 +62,7 @@ def details_for(
     kind: str,
     issued_at: str | None = None,
     case_facts: tuple[CaseFact, ...] = (),
+    action_guidance: str = "",
 ) -> PackDetails:
     """Return what goes on an audit's pack, from the register's record and the settings."""
     identity = Identity(
@@ -86,4 +89,5 @@ def details_for(
         council_name=settings.council_name,
         child_name=audit.child_name if settings.show_child_names else None,
         case_facts=case_facts,
+        action_guidance=action_guidance,
     )

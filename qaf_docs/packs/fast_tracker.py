@@ -11,6 +11,8 @@ compressed bytes.
 Whatever openpyxl or ``set_text_cell`` would treat specially (a formula trigger, spaces at the ends,
 control characters or line breaks, text long enough to need a taller row) goes through the plain
 path, as does any shape whose markers do not come out where expected, so the result is the same.
+The framework's words on actions are the same on every tracker of its audits: they are written
+into the prototype as they are (its row made tall enough for them), one prototype per framework.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ _FIRST_NUMBER = 987_650_000  # action numbers in a prototype: no real tracker ho
 _FIRST_DATE = date(2800, 1, 1)  # likewise for dates
 _TEXTS = ("description", "owner", "status", "evidence")
 _WRAPPED = {"description": Column.DESCRIPTION, "evidence": Column.EVIDENCE}
+_SHARED = "action_guidance"  # the same for every audit of a framework: in the prototype as text
 
 Shape = tuple[tuple[bool, ...], ...]
 
@@ -92,14 +95,15 @@ class TrackerWriter:
 
     def __init__(self, template: Path, sample: PackDetails) -> None:
         self.template = template
-        self._values = list(tracker_values(sample))
+        self._values = [k for k in tracker_values(sample) if k != _SHARED]
         self._props = list(sample.identity.as_properties())
-        sheet = filled_workbook(template, {k: "" for k in self._values}, {}).worksheets[0]
+        blank = {k: "" for k in [*self._values, _SHARED]}
+        sheet = filled_workbook(template, blank, {}).worksheets[0]
         self._per_line = {
             col: max(1, int((sheet.column_dimensions[get_column_letter(col)].width or 10) * 1.1))
             for col in _WRAPPED.values()
         }
-        self._prototypes: dict[Shape, _Prototype | None] = {}
+        self._prototypes: dict[tuple[str, Shape], _Prototype | None] = {}
 
     def write(
         self,
@@ -115,6 +119,7 @@ class TrackerWriter:
         ``durable=False``: the caller flushes the file to disk (``safe_output.make_durable``).
         """
         values = tracker_values(details, audit_date)
+        shared = values.pop(_SHARED, "")
         props = details.identity.as_properties()
         texts = list(values.values()) + list(props.values())
         for a in actions:
@@ -126,7 +131,7 @@ class TrackerWriter:
         # The manager's sign-off is rare and not in the prototypes: such trackers go the plain way.
         signed = any(a.signed_off_by or a.signed_off_on for a in actions)
         if same_names and all(heads) and all(map(_plain, texts)) and lines and not signed:
-            prototype = self._prototype(_shape(actions))
+            prototype = self._prototype((shared, _shape(actions)))
         if prototype is None:
             return write_action_tracker(self.template, details, list(actions), out, audit_date)
         fills = [escape(t) for t in list(values.values()) + list(props.values())]
@@ -150,16 +155,17 @@ class TrackerWriter:
             len(getattr(action, field)) <= self._per_line[col] for field, col in _WRAPPED.items()
         )
 
-    def _prototype(self, shape: Shape) -> _Prototype | None:
-        if shape not in self._prototypes:
-            self._prototypes[shape] = self._build(shape)
-        return self._prototypes[shape]
+    def _prototype(self, key: tuple[str, Shape]) -> _Prototype | None:
+        if key not in self._prototypes:
+            self._prototypes[key] = self._build(*key)
+        return self._prototypes[key]
 
-    def _build(self, shape: Shape) -> _Prototype | None:
+    def _build(self, shared: str, shape: Shape) -> _Prototype | None:
         if min(self._per_line.values()) < len(_MARK.format(999)) + 2:
             return None  # columns so narrow that even a marker would wrap
         count = iter(range(1_000_000))
         values = {k: _MARK.format(next(count)) for k in self._values}
+        values[_SHARED] = shared
         props = {k: _MARK.format(next(count)) for k in self._props}
         actions = []
         expected = list(props.values())  # a template need not use every {{ name }}

@@ -24,6 +24,7 @@ from qaf_docs.packs.replaced import holds, set_aside
 from qaf_docs.packs.resume import GeneratedPacks, generate_lock, kept_pack, stopped
 from qaf_docs.packs.template_check import BRANCH_VALUES, audits_to_check, every_part, no_part
 from qaf_docs.packs.templates import template_version
+from qaf_docs.packs.tracker_guidance import action_guidance
 from qaf_docs.records import AuditRecord, AuditResult, CaseFact, Identity
 from qaf_docs.register.store import Register
 from qaf_docs.safe_output import make_durable, remove_leftover_temp_files
@@ -324,7 +325,9 @@ def _write_one(job: _Job) -> _Written:
             run.audit_tool.write(docx_details, framework, days, docx_path, previous, durable=False)
         )
     if run.reissue or not xlsx_path.exists():
-        xlsx_details = details_for(record, run.settings, kind="action_tracker")
+        xlsx_details = details_for(
+            record, run.settings, kind="action_tracker", action_guidance=action_guidance(framework)
+        )
         if run.tracker is None:
             run.tracker = TrackerWriter(run.xlsx_template, xlsx_details)
         placed.append(run.tracker.write(xlsx_details, xlsx_path, durable=False))

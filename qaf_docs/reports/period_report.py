@@ -294,10 +294,8 @@ def _render(
             "chart_domains": report_charts.grades_by_domain(
                 context["counts"], context["colours"], folder / "domains.png"
             ),
-            "chart_teams": report_charts.shares_by_group(
-                [r["name"] for r in context["teams"]["rows"]],
-                [_share(r["good"]) for r in context["teams"]["rows"]],
-                "Good or better by team", folder / "teams.png",
+            "chart_teams": report_charts.grades_by_team(
+                context["team_counts"], context["colours"], folder / "teams.png"
             ),
             # One point is no trend: the report says there is nothing earlier to compare with.
             "chart_trend": report_charts.trend(

@@ -128,19 +128,16 @@ def headline_rows(h: Headline, *, moderates: bool = True) -> list[tuple[str, Any
             f"{h.inadequate} of {h.graded}",
         ),
     ]
+    from_n = f"shown from {figures.KAPPA_MIN_N} moderated audits"
+    if not h.moderated:  # said so, not "0 of 0 kept" and "n = 0"
+        kept, beyond = "no audit moderated yet", f"no audit moderated yet; {from_n}"
+    else:
+        kept = f"{h.moderated - h.changed} of {h.moderated} kept"
+        beyond = f"n = {h.moderated}" + ("" if h.kappa is not None else f"; {from_n}")
     moderation = [
         ("Audits moderated", h.moderated, ""),
-        ("Moderation agreement", h.agreement, f"{h.moderated - h.changed} of {h.moderated} kept"),
-        (
-            "Agreement beyond chance (weighted kappa)",
-            kappa,
-            f"n = {h.moderated}"
-            + (
-                ""
-                if h.kappa is not None
-                else f"; shown from {figures.KAPPA_MIN_N} moderated audits"
-            ),
-        ),
+        ("Moderation agreement", h.agreement, kept),
+        ("Agreement beyond chance (weighted kappa)", kappa, beyond),
     ]
     better_off: list[tuple[str, Any, str]] = [
         ("Is anyone better off", None, ""),

@@ -19,7 +19,6 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from qaf_docs.reports.colours import GOOD_OR_BETTER, INADEQUATE, NAVY
-from qaf_docs.reports.figures import pct
 
 _GOOD, _INADEQUATE = GOOD_OR_BETTER[1], INADEQUATE
 #: Characters a bar's name keeps on one line before it wraps: about two fifths of the picture's
@@ -60,8 +59,11 @@ def _save(fig: Figure, path: Path) -> Path:
     return path
 
 
-def domain_figure(counts: dict[str, dict[str, int]], colours: dict[str, str]) -> Figure | None:
-    """Each domain's grades as a 100% bar in each grade's colour; None when nothing is graded."""
+def domain_figure(
+    counts: dict[str, dict[str, int]], colours: dict[str, str], title: str = "Grades by domain"
+) -> Figure | None:
+    """Each domain's (or team's) grades as a 100% bar in each grade's colour; None when nothing
+    is graded."""
     domains = [d for d, by in counts.items() if sum(by.values())]
     if not domains:
         return None
@@ -79,7 +81,7 @@ def domain_figure(counts: dict[str, dict[str, int]], colours: dict[str, str]) ->
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_title("Grades by domain", color=NAVY, loc="left")
+    ax.set_title(title, color=NAVY, loc="left")
     ax.spines[["top", "right"]].set_visible(False)
     _legend(fig, len(grades))
     return fig
@@ -93,31 +95,12 @@ def grades_by_domain(
     return _save(fig, path) if fig else None
 
 
-def shares_figure(names: list[str], shares: list[float | None], title: str) -> Figure | None:
-    """One horizontal bar per group with its share written beside it; None when no group has one."""
-    pairs = [(wrapped(n), s) for n, s in zip(names, shares, strict=True) if s is not None]
-    if not pairs:
-        return None
-    labels = [n for n, _ in pairs]
-    fig = plt.figure(figsize=(_WIDTH, _bar_height(labels) + 0.9), layout="constrained")
-    ax = fig.add_subplot()
-    ax.barh(labels, [s for _, s in pairs], color=_GOOD)
-    for i, (_, s) in enumerate(pairs):
-        ax.text(s + 0.01, i, pct(s), va="center", fontsize=8)
-    ax.margins(y=0.02)
-    ax.invert_yaxis()
-    ax.set_xlim(0, 1.1)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_title(title, color=NAVY, loc="left")
-    ax.spines[["top", "right"]].set_visible(False)
-    return fig
-
-
-def shares_by_group(
-    names: list[str], shares: list[float | None], title: str, path: Path
+def grades_by_team(
+    counts: dict[str, dict[str, int]], colours: dict[str, str], path: Path
 ) -> Path | None:
-    """Save ``shares_figure``; None when no group has a share."""
-    fig = shares_figure(names, shares, title)
+    """Save each team's final grades as ``domain_figure`` draws a domain's: every graded team
+    has a bar, where a chart of shares good or better was empty when none was good."""
+    fig = domain_figure(counts, colours, "Grades by team")
     return _save(fig, path) if fig else None
 
 

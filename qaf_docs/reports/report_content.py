@@ -12,33 +12,22 @@ from datetime import date
 from typing import Any
 
 from qaf_docs.frameworks import Framework
-from qaf_docs.records import AuditResult, case_type_words
-from qaf_docs.reports import development, figures, reaudits, said, summary, trend_scope
+from qaf_docs.records import AuditResult
+from qaf_docs.reports import (
+    development,
+    figures,
+    group_tables,
+    reaudits,
+    said,
+    summary,
+    trend_scope,
+)
 from qaf_docs.reports.colours import grade_colours
 from qaf_docs.reports.figures import GroupRow, pct
+from qaf_docs.reports.group_tables import group_table
 from qaf_docs.reports.names import Pseudonyms
-from qaf_docs.workspace import ROUND_KIND_WORDS
 
 _EXAMPLE_CHARS = 320
-
-
-def _group_table(rows: list[GroupRow], label: str) -> dict[str, Any]:
-    total = GroupRow("Total", *(sum(getattr(r, f) for r in rows) for f in
-                     ("planned", "returned", "graded", "good", "inadequate")))  # fmt: skip
-    return {
-        "label": label,
-        "rows": [_group_cells(r) for r in rows]
-        or [_group_cells(GroupRow("No audits", 0, 0, 0, 0, 0))],
-        "total": _group_cells(total),
-    }
-
-
-def _group_cells(r: GroupRow) -> dict[str, Any]:
-    return {
-        "name": r.name, "planned": r.planned, "returned": r.returned,
-        "completion": pct(figures.ratio(r.returned, r.planned)), "graded": r.graded,
-        "good": pct(r.good_share), "inadequate": pct(r.inadequate_share),
-    }  # fmt: skip
 
 
 def build_context(
@@ -77,6 +66,7 @@ def build_context(
     done = reaudits.reaudited(all_results)
     names = Pseudonyms(all_results, chosen)
     h = figures.headline(chosen, framework, today, target, due[1] if due else None)
+    how_much = group_tables.how_much(chosen, framework, h.planned)
     escalated = [a for a in figures.counted(chosen) if figures.changed_on_escalation(a)]
     counts = figures.domain_counts(chosen, framework)
     domains: list[dict[str, Any]] = []
@@ -93,25 +83,9 @@ def build_context(
     return {
         "headline": summary.headline(h, due[0] if due else ""),
         # A period without audits says so in a sentence, not in three tables of "No audits 0 0".
-        "how_much": []
-        if not h.planned
-        else [
-            _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
-            _group_table(
-                [
-                    dataclasses.replace(r, name=_case_type(r.name))
-                    for r in figures.group_rows(chosen, framework, "case_type")
-                ],
-                "Case type",
-            ),
-            _group_table(
-                [
-                    dataclasses.replace(r, name=ROUND_KIND_WORDS.get(r.name, r.name))
-                    for r in figures.group_rows(chosen, framework, "round_kind")
-                ],
-                "Round kind",
-            ),
-        ],
+        "how_much": how_much[0] if h.planned else [],
+        # A table of one row says nothing: one sentence names the groups there was one of.
+        "how_much_same": how_much[1] if h.planned else "",
         "domains": domains,
         "domains_total": {
             "graded": sum(d["graded"] for d in domains),
@@ -121,9 +95,10 @@ def build_context(
                 figures.ratio(sum(d["good"] for d in domains), sum(d["graded"] for d in domains))
             ),
         },
-        "teams": _group_table(figures.group_rows(chosen, framework, "team"), "Team"),
-        "workers": _group_table(workers, "Worker"),
-        "trend": _group_table(trend_rows, trend_label),
+        "teams": group_table(figures.group_rows(chosen, framework, "team"), "Team"),
+        "team_counts": group_tables.grades_by(chosen, framework, "team"),
+        "workers": group_table(workers, "Worker"),
+        "trend": group_table(trend_rows, trend_label),
         "trend_note": ""
         if len(trend_rows) > 1
         else f"No earlier {_earlier(noun, framework, kind)} has audits to compare with, so there is no "
@@ -321,11 +296,6 @@ def _below_line(below: int, graded: int) -> str:
 
 def _and(names: list[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _case_type(name: str) -> str:
-    """A case type as the forms print it: "care leaver" -> "Care leaver", "CIN" stays "CIN"."""
-    return case_type_words(name)
 
 
 def _examples(

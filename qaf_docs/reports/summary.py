@@ -27,7 +27,23 @@ def headline(h: figures.Headline, noun: str = "") -> dict[str, Any]:
         "actions": h.actions, "actions_due": h.actions_due, "actions_on_time": h.actions_on_time,
         "on_time_share": pct(h.on_time_share), "actions_line": actions_line(h),
         "grades_line": grades_line(h), "moderation_line": moderation_line(h),
+        "beyond_chance": beyond_chance(h),
     }  # fmt: skip
+
+
+def beyond_chance(h: figures.Headline) -> str:
+    """The Moderation section's sentence on agreement beyond chance, in words a board reads: the
+    statistic with what its scale means, or from how many moderated audits it is given."""
+    if h.kappa is None:
+        so_far = f"there {'is' if h.moderated == 1 else 'are'} {h.moderated} so far"
+        return (
+            f"Agreement beyond chance is given from {figures.KAPPA_MIN_N} moderated audits; "
+            f"{so_far}."
+        )
+    return (
+        f"Agreement beyond chance (weighted kappa, where 0 is chance and 1 full agreement): "
+        f"{h.kappa:.2f}, over {h.moderated} moderated audits."
+    )
 
 
 def returns_line(h: figures.Headline, noun: str = "") -> str:
