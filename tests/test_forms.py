@@ -353,6 +353,7 @@ def test_two_grades_typed_into_one_box_are_named_as_two(
         ("Requires improvement (to be good)", "Requires improvement to be good"),
         ("Good (see rationale)", "Good"),
         ("Good (I think)", "Good"),
+        ("Inadequate (no good evidence)", "Inadequate"),  # "good" here is not a grade given
     ],
 )
 def test_words_in_brackets_that_name_no_other_grade_leave_the_grade_as_chosen(

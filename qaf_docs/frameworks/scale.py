@@ -29,6 +29,13 @@ _POINTER = re.compile(r"^(?P<grade>.+?) see\b.*$")
 # "Good (bordering on RI)": a grade with another named in brackets beside it.
 _IN_BRACKETS = re.compile(r"\(([^()]*)\)")
 _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
+# Words before a second grade in brackets that hedge the first: "bordering on RI", "nearly
+# outstanding", "with elements of good", "possibly inadequate".
+_HEDGES = frozenset(
+    {"bordering", "verging", "nearly", "almost", "close", "towards", "tipping", "edging", "leaning",
+     "borderline", "with", "elements", "features", "possibly", "maybe", "perhaps", "arguably",
+     "could", "on", "to", "into", "of", "some", "be", "or", "very"}
+)  # fmt: skip
 
 
 class Indicator(NamedTuple):
@@ -184,19 +191,20 @@ class Scale(StrictModel):
         return found if len(found) > 1 else []
 
     def hedged(self, text: str, grade: str) -> list[str]:
-        """``grade`` and the other grades ``text`` names in brackets beside it ("Good (bordering
-        on RI)", "Good (nearly outstanding)"), each once; [] when the brackets name no other
-        grade, or are part of the grade's own name ("Requires improvement (to be good)")."""
+        """``grade`` and the other grade ``text`` gives in brackets beside it ("Good (bordering
+        on RI)", "Good (nearly outstanding)", "Good (RI?)"); [] when what is in brackets is not a
+        grade ("Inadequate (no good evidence)"), is this grade, or is part of its own name
+        ("Requires improvement (to be good)")."""
         if "(" not in text or self.parse(text.replace("(", " ").replace(")", " ")) == grade:
             return []
         found = [grade]
         for inside in _IN_BRACKETS.findall(text.lower()):
-            words = f" {' '.join(_NOT_LETTERS.sub(' ', inside).split())} "
-            for spelling, named in self._spellings.items():
-                # Two letters at least: a lone "i" or "g" is a word, not a grade.
-                wanted = named not in found and named != NOT_APPLICABLE
-                if wanted and len(spelling) > 1 and f" {spelling} " in words:
-                    found.append(named)
+            words = _NOT_LETTERS.sub(" ", inside).split()
+            while words and words[0] in _HEDGES:
+                words.pop(0)  # "bordering on", "nearly", "with elements of": the grade follows
+            named = self.parse(" ".join(words)) if words else None
+            if named is not None and named != NOT_APPLICABLE and named not in found:
+                found.append(named)
         return found if len(found) > 1 else []
 
     @cached_property
