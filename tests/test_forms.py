@@ -603,6 +603,34 @@ def test_a_rationale_pasted_over_its_whole_box_is_read_where_the_box_was(
     assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
 
 
+def test_a_grade_and_rationale_pasted_over_both_boxes_are_read_where_the_boxes_were(
+    workspace: Workspace, issued: list[AuditRecord], framework: Framework
+) -> None:
+    """The auditor selects everything in a practice area's grade and rationale cell and pastes
+    the grade and rationale from their notes: both boxes and their bookmarks go. The grade and
+    rationale are read from the cell, with a warning each (before, 'no grade chosen' beside the
+    grade on the page)."""
+    first = framework.domains[0]
+    path = pack_docx(workspace, issued[0])
+    filler = complete_form(path, framework)
+    w = f"{{{W_NS}}}"
+    cell = next(editing.find_control(filler.root, f"qaf_grade_{first.key}").iterancestors(f"{w}tc"))
+    for paragraph in cell.findall(f"{w}p"):
+        cell.remove(paragraph)
+    for text in ["Requires improvement", "Visits are regular.", "The plan is out of date."]:
+        paragraph = etree.SubElement(cell, f"{w}p")
+        etree.SubElement(etree.SubElement(paragraph, f"{w}r"), f"{w}t").text = text
+    filler.save()
+    form = read_audit_form(path, framework)
+    assert form.domains[0].grade == "Requires improvement to be good"
+    assert form.domains[0].rationale == "Visits are regular.\nThe plan is out of date."
+    assert {(f.severity, f.where) for f in form.findings} == {
+        ("warning", f"{first.title}: grade"),
+        ("warning", f"{first.title}: rationale"),
+    }
+    assert errors(validate(form, framework, ValidationRules(), received_on=TODAY)) == []
+
+
 def test_a_moderation_typed_where_its_deleted_boxes_were_is_read(
     workspace: Workspace, issued: list[AuditRecord], framework: Framework
 ) -> None:

@@ -54,7 +54,12 @@ def moderation_kind_choice(kind: str) -> str:
 
 def indicator_field(domain: str, number: int) -> str:
     """Return the check box of the ``number``-th (1-based) indicator of ``domain``."""
-    return f"qaf_ind_{domain}_{number}"
+    return f"{indicator_prefix(domain)}{number}"
+
+
+def indicator_prefix(domain: str) -> str:
+    """What the names of ``domain``'s indicator check boxes start with."""
+    return f"qaf_ind_{domain}_"
 
 
 def agency_field(number: int, part: str) -> str:

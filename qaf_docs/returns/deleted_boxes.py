@@ -6,9 +6,10 @@ with what is pasted. Its tag and bookmark go with it, so the reader finds no fie
 still shows the answer. It is read from where the box stood: a practice area's grade from the
 line of the rationale's cell just above the rationale box, its rationale from the lines of the
 grade's cell below the grade box; a field in a labelled row ("Overall grade", "Date of audit",
-"Moderated grade" …) from the cell right of its label. What is read there is kept with a
-warning; a required grade not there, or not a grade, is an error saying the box was deleted, not
-"no grade chosen" (the person sees the grade they typed).
+"Moderated grade" …) from the cell right of its label; both of a practice area's boxes pasted
+over, from the cell beside its "Grade" label (the grade its first line). What is read there is
+kept with a warning; a required grade not there, or not a grade, is an error saying the box was
+deleted, not "no grade chosen" (the person sees the grade they typed).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from lxml import etree
 from qaf_docs.dates import parse_uk_date
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, Scale
+from qaf_docs.office import field_names as tags
 from qaf_docs.office import form_fields as ff
 from qaf_docs.office.content_controls import PLACEHOLDERS, W_NS
 from qaf_docs.office.shown_text import visible_text
@@ -55,6 +57,20 @@ def typed_in_place(root: etree._Element, scan: ff.FormScan, framework: Framework
     typed: dict[str, str] = {}
     for d in framework.domains:
         grade, rationale = f"qaf_grade_{d.key}", f"qaf_rationale_{d.key}"
+        fields, marks = scan.fields, scan.bookmarks
+        if (
+            grade not in fields
+            and rationale not in fields
+            and not (grade in marks or rationale in marks)
+        ):
+            # Both boxes gone with their bookmarks (the cell's content pasted over): the cell's
+            # first line is the grade, the rest the rationale, as the template lays them out.
+            lines = _graded_cell_lines(scan, d.key)
+            if lines is not None:
+                typed[grade] = _LABEL.sub("", lines[0], count=1) if lines else ""
+                if lines[1:]:
+                    typed[rationale] = "\n".join(lines[1:])
+            continue
         if grade not in scan.fields:
             above = _above(scan.bookmarks.get(rationale, []))
             if above is not None:
@@ -75,6 +91,23 @@ def typed_in_place(root: etree._Element, scan: ff.FormScan, framework: Framework
             if shown or name == _REQUIRED:
                 typed[name] = shown
     return typed
+
+
+def _graded_cell_lines(scan: ff.FormScan, domain: str) -> list[str] | None:
+    """The lines of a practice area's grade-and-rationale cell, found beside its "Grade" label in
+    the table that holds the area's indicator boxes (None where there is no such cell)."""
+    prefix = tags.indicator_prefix(domain)
+    mark = next((m for n, m in scan.bookmarks.items() if n.startswith(prefix)), None)
+    table = next(mark[0].iterancestors(ff.TABLE), None) if mark else None
+    for row in table if table is not None else ():
+        cells = [c for c in row if c.tag == _TC]
+        label = visible_text(cells[0]).strip().casefold() if len(cells) > 1 else ""
+        if label.startswith("grade"):
+            shown = (
+                _unless_placeholder(line.strip()) for line in visible_text(cells[1]).split("\n")
+            )
+            return [line for line in shown if line]
+    return None
 
 
 def _unless_placeholder(shown: str) -> str:
