@@ -440,3 +440,45 @@ def test_a_theme_column_of_notes_says_why_it_is_not_there(workspace, tmp_path):
         "No case has a 'Case Notes' column (it may name a child or their family, so it is never "
         "kept from the case list)" in result.output
     )
+
+
+def test_ids_a_workbook_keeps_as_text_for_excel_are_read_as_the_id(tmp_path):
+    """Some exports write ="00123401" into the .xlsx itself: the id, its zeros kept, not a
+    formula to refuse. A formula that works something out is still refused."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6 - CIN"
+    ws.append(CIN)
+    ws.append(['="00123410"', 11, "01/02/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append(['= "00123411" ', 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append(['="00"&"123412"', 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["00123410", "00123411"]
+    (error,) = case_list.errors
+    assert error.row == 4 and "paste it back as values" in error.reason
+
+
+def test_an_id_stored_as_a_number_in_a_format_of_zeros_is_read_as_excel_shows_it(tmp_path):
+    """123410 formatted 00000000 shows as 00123410 in Excel (and in the council's system): the
+    same child as the text id "00123410" on another list, under the id everyone sees."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6 - CIN"
+    ws.append(CIN)
+    ws.append([123410, 11, "01/02/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append([123411, 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append([987, 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])  # General: as it is
+    ws["A2"].number_format = ws["A3"].number_format = "00000000"
+    ws["B2"].number_format = "0"  # a plain number format pads nothing: the age is still 11
+    ws = wb.create_sheet("List 7 - CP")
+    ws.append(["Child Unique ID", "Child Protection Plan Start Date", "Allocated Team"])
+    ws.append(["00123410", "01/04/2026", "Locality 1"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert {c.case_id for c in case_list.cases} == {"00123410", "00123411", "987"}
+    assert not case_list.id_spellings  # one spelling of the child on both lists
+    (child,) = [c for c in case_list.cases if c.attributes["list"] == "List 6 - CIN"][:1]
+    assert (child.case_id, child.attributes["age"]) == ("00123410", "11")
