@@ -482,3 +482,27 @@ def test_an_id_stored_as_a_number_in_a_format_of_zeros_is_read_as_excel_shows_it
     assert not case_list.id_spellings  # one spelling of the child on both lists
     (child,) = [c for c in case_list.cases if c.attributes["list"] == "List 6 - CIN"][:1]
     assert (child.case_id, child.attributes["age"]) == ("00123410", "11")
+
+
+def test_contact_typed_as_a_case_type_is_no_open_case_and_is_said_once(workspace, tmp_path):
+    """A "Contact" in a case type column (not a List 1 sheet) is a contact all the same: an event,
+    not an open case to audit. It is never drawn, and the sheet says so once, not row by row."""
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "Child ID,Case Type,Allocated Team,Start Date\r\n"
+        "1001,CIN,Locality 1,01/02/2026\r\n"
+        "1002,Contact,Locality 1,01/02/2026\r\n"
+        "1003,contacts,Locality 1,01/03/2026\r\n"
+        "1004,Contact - CIN,Locality 1,01/03/2026\r\n",  # the contact led to a CIN case
+        encoding="utf-8",
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert {c.case_id: c.is_open for c in case_list.cases} == {
+        "1001": True, "1002": False, "1003": False, "1004": True,
+    }  # fmt: skip
+    (said,) = case_list.warnings
+    assert (said.row, said.column) == (1, "Case Type")
+    assert said.reason.startswith("2 rows say the case type is a contact: a contact is not an "
+                                  "open case to audit")  # fmt: skip
+    result = _sample(workspace, path, "--n", "3", "--dry-run")
+    assert result.exit_code != 0 and "only 2 are eligible" in result.output, result.output

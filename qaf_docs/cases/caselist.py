@@ -57,6 +57,7 @@ from qaf_docs.cases.rows import (
     RowReader,
     SheetColumns,
     attribute_text,
+    contacts_said,
     row_case,
 )
 from qaf_docs.errors import CaseListError
@@ -291,7 +292,7 @@ def _read_sheet(
     annex = annex_list_number(sheet.name)
     annex_stage = ANNEX_LISTS.get(annex) if annex is not None else None
     sheet_type = parse_case_type(sheet.name) if annex_stage is None else None
-    untyped_rows = 0
+    untyped_rows = contacts = 0
     acc.problems.extend(repeated_headers(sheet.name, header_row, columns, sheet.hidden_columns))
     date_cols = [
         i
@@ -382,6 +383,7 @@ def _read_sheet(
         if groups.current:
             case = groups.carry(case, reader)
         untyped_rows += not typed
+        contacts += reader.contact
         attributes = dict(case.attributes)
         for col, key in unmapped:
             if key in attributes:
@@ -415,6 +417,9 @@ def _read_sheet(
     acc.problems.extend(groups.problems(sheet.name, "team" in columns.index))
     if groups.headings:
         acc.grouped[sheet.name] = (groups.headings, groups.filled["team"], groups.filled["worker"])
+    if contacts:  # a contact typed as the case type: closed, said once for the sheet
+        type_col = columns.headers[columns.index["case_type"]]
+        acc.problems.append(contacts_said(sheet.name, header_row, type_col, contacts))
     if untyped_rows:
         acc.problems.append(
             RowProblem(
