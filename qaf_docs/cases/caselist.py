@@ -358,7 +358,7 @@ def _read_sheet(
             acc.rows_rejected += 1
             continue
         if (label := total_label(cells, id_col, beside)) is not None:
-            sums.total_row(row_no, cells[id_col].value if id_col < len(cells) else None)
+            sums.total_row(row_no, cells[id_col].value if id_col < len(cells) else None, id_col)
             # "Total | 24" (or "24 | Total"): 24 is a count, not a child.
             acc.problems.append(
                 RowProblem(
