@@ -214,8 +214,9 @@ def contacts_said(sheet: str, header_row: int, column: str | None, rows: int) ->
         sheet,
         header_row,
         column,
-        f"{rows} row{'s' if rows != 1 else ''} say the case type is a contact: a contact is not "
-        "an open case to audit, so they are read as closed and never drawn for audit",
+        f"{rows} row{'s say' if rows != 1 else ' says'} the case type is a contact: a contact is not "
+        f"an open case to audit, so {'they are' if rows != 1 else 'it is'} read as closed and "
+        "never drawn for audit",
         "warning",
     )
 
