@@ -506,3 +506,20 @@ def test_contact_typed_as_a_case_type_is_no_open_case_and_is_said_once(workspace
                                   "open case to audit")  # fmt: skip
     result = _sample(workspace, path, "--n", "3", "--dry-run")
     assert result.exit_code != 0 and "only 2 are eligible" in result.output, result.output
+
+
+def test_the_summary_counts_notes_on_the_headers_apart_from_values_read_with_a_warning(tmp_path):
+    """A header on two columns and a list with no case type are notes on the columns, said on
+    the header row: not values read with a warning, which send the QA lead to look at cells."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cases"
+    ws.append(["Child Unique ID", "Allocated Worker", "Start Date", "Allocated Worker"])
+    ws.append(["1001", "Jo Bloggs", "01/02/2026", "Al Brown"])
+    ws.append(["1002", "Jo Bloggs", "01/02/2029", "Al Brown"])  # a start date in the future
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert len(case_list.warnings) == 3
+    summary = case_list.summary()
+    assert " 1 value read with a warning. 2 notes on the list's headers or columns." in summary

@@ -147,6 +147,7 @@ def _build(
 ) -> CaseList:
     read: list[str] = []
     headers: dict[str, list[str]] = {}
+    header_rows: dict[str, int] = {}  # each sheet's header row: its notes are not values
     skipped: list[tuple[str, str]] = []
     for sheet in raw_sheets:
         found = find_header(sheet, mapping)
@@ -162,6 +163,7 @@ def _build(
             skipped.append((sheet.name, no_id_column(sheet.name)))
             continue
         header_row, headers[sheet.name], columns = found
+        header_rows[sheet.name] = header_row
         fill_merged(sheet, header_row)
         missing = [f for f in mapping.required if f not in columns.index]
         if missing:
@@ -211,6 +213,7 @@ def _build(
         sheets_read=read,
         sheets_skipped=skipped,
         headers=headers,
+        header_rows=header_rows,
         personal_columns=list(acc.personal),
         free_text_columns=list(acc.free_text),
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
