@@ -17,8 +17,9 @@ from datetime import date
 from pathlib import Path
 
 from qaf_docs.cases.columns import clean_text, fold_header
+from qaf_docs.cases.leavers import is_leaver, leaver_column
 from qaf_docs.errors import AllocationError
-from qaf_docs.office.sheets import open_table_file
+from qaf_docs.office.sheets import fill_merged, open_table_file
 
 __all__ = [
     "CONTACT_ROLE_WORDS",
@@ -26,6 +27,7 @@ __all__ = [
     "Auditor",
     "email_problem",
     "fold_name",
+    "fold_person",
     "is_contact_role",
     "read_roster",
     "roster_table",
@@ -88,6 +90,16 @@ def fold_name(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def fold_person(name: str) -> str:
+    """Fold a person's name for comparison as :func:`fold_name` does, a roster's "Smith, Jo" read
+    as the case list's "Jo Smith" (one comma: surname first)."""
+    folded = fold_name(name)
+    if folded.count(",") == 1:
+        surname, first = folded.split(",")
+        folded = " ".join(f"{first} {surname}".split())
+    return folded
+
+
 def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
     """Read a roster (.xlsx or .csv: name, email, role, team, monthly capacity) into auditors.
 
@@ -125,8 +137,9 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
     seen: dict[str, int] = {}
     emails: dict[str, tuple[int, str]] = {}
     managed: list[tuple[str, str]] = []  # (name, team) from rows of people who are not auditors
+    gone = leaver_column(headers)  # a "Leaver" or "Status" column: a leaver audits nothing
     for row_no, cells in table[1:]:
-        if not any(c.strip() for c in cells):
+        if not any(c.strip() for c in cells) or is_leaver(headers, gone, cells):
             continue
 
         def cell(field: str, cells: list[str] = cells) -> str:
@@ -155,8 +168,8 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
         if not name:
             bad("name", "no name")
             ok = False
-        elif fold_name(name) in seen:
-            bad("name", f"'{name}' is also on row {seen[fold_name(name)]}; names must be unique")
+        elif fold_person(name) in seen:
+            bad("name", f"'{name}' is also on row {seen[fold_person(name)]}; names must be unique")
             ok = False
         wrong = email_problem(email)
         if wrong:
@@ -183,7 +196,7 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
             )
             ok = False
         if ok and capacity is not None:
-            seen[fold_name(name)] = row_no
+            seen[fold_person(name)] = row_no
             emails[email.casefold()] = (row_no, name)
             team = None if team_text.casefold() in _NO_TEAM else team_text
             auditors.append(Auditor(name, email, role, team, capacity, row=row_no))
@@ -207,7 +220,7 @@ def _with_managed_teams(auditors: list[Auditor], managed: list[tuple[str, str]])
         own = a.teams()
         extra: list[str] = []
         for name, team in managed:
-            if fold_name(name) == fold_name(a.name) and fold_name(team) not in own:
+            if fold_person(name) == fold_person(a.name) and fold_name(team) not in own:
                 own.add(fold_name(team))
                 extra.append(team)
         out.append(replace(a, also_teams=tuple(extra)) if extra else a)
@@ -270,10 +283,15 @@ def _read_table(path: Path) -> list[tuple[int, list[str]]]:
         raise AllocationError(f"Roster {path.name} must be an .xlsx or .csv file.")
     with open_table_file(path, what="Roster", error=AllocationError) as table:
         sheet = table.sheet(table.sheet_names[0])
-        rows = [(n, [_cell_text(c) for c in cells]) for n, cells in sheet.rows]
+        raw = list(sheet.rows)
+    rows = [(n, [_cell_text(c) for c in cells]) for n, cells in raw]
     # Skip title rows above the header.
-    for i, (_, cells) in enumerate(rows[:20]):
+    for i, (header_row, cells) in enumerate(rows[:20]):
         if any(fold_header(c) in {"name", "auditor", "auditor name"} for c in cells):
+            if sheet.merged:  # a team merged down over its people is each one's team
+                sheet.rows = iter(raw[i:])
+                fill_merged(sheet, header_row)
+                return [(n, [_cell_text(c) for c in cells]) for n, cells in sheet.rows]
             return rows[i:]
     return rows
 
