@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from qaf_docs.cases.allocation import allocate, can_audit
 from qaf_docs.cases.case import Case, CaseType
+from qaf_docs.cases.own_team import may_audit
 from qaf_docs.cases.people import read_people
+from qaf_docs.cases.plan import RoundSpec
 from qaf_docs.cases.roster import Auditor, read_roster
 from qaf_docs.cli import cli
 from qaf_docs.errors import AllocationError
@@ -56,6 +58,10 @@ def test_an_auditor_listed_surname_first_never_audits_their_own_case():
     assert not can_audit(smith, theirs)
     assert allocate([theirs], [smith, other], seed=1).assignments["1"].name == "Brown, Al"
     assert not can_audit(Auditor("Jo Smith", "", "SM", None, 1), case("2", "N", "SMITH, Jo"))
+    # Nor in a round whose roles audit their own team (tier-one, closure): never their own case.
+    spec = RoundSpec(kind="tier-one", seed=1, own_team_roles=("Service Manager",))
+    assert not may_audit(smith, case("3", "Quality", worker="Jo Smith"), spec)
+    assert may_audit(smith, case("4", "Quality", worker="Al Brown"), spec)
 
 
 def test_a_practitioner_listed_surname_first_is_found_for_the_case_lists_worker():
