@@ -140,3 +140,43 @@ def test_the_header_row_found_under_a_title_is_where_merged_cells_start(tmp_path
     ws.append(["Jo Smith", "jo@c.example", "QA Auditor", "Quality", 1])
     wb.save(path)
     assert [(a.name, a.team) for a in read_roster(path)] == [("Jo Smith", "Quality")]
+
+
+def test_the_same_row_twice_is_one_auditor_not_a_refused_roster(tmp_path):
+    """Two rosters pasted together, or a row copied: the same person, read once (before, the
+    whole roster was refused and no round could be drawn)."""
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        ",".join(HEADER) + "\n"
+        "Jo Smith,jo@c.example,QA Auditor,Quality,2\n"
+        "Al Brown,al@c.example,QA Auditor,Quality,2\n"
+        "jo smith ,JO@c.example,QA Auditor,Quality,2\n",
+        encoding="utf-8",
+    )
+    assert [(a.name, a.row) for a in read_roster(path)] == [("Jo Smith", 2), ("Al Brown", 3)]
+
+
+def test_one_manager_given_capacity_on_each_of_their_teams_rows_is_told_how_to_list_them(
+    tmp_path,
+):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        ",".join(HEADER) + "\n"
+        "Jo Smith,jo@c.example,Service Manager,Locality 1,2\n"
+        "Jo Smith,jo@c.example,Service Manager,Locality 2,2\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(AllocationError) as refused:
+        read_roster(path)
+    said = str(refused.value)
+    assert (
+        "row 3, column 'Name': 'Jo Smith' is also on row 2; names must be unique (one person on "
+        "two rows? Keep one row with their monthly capacity; for another team they manage, leave "
+        "Monthly Capacity blank on its row)." in said
+    )
+    assert "also the address of" not in said  # one person: said once, not twice
+    # As told: the second row lists a team they manage, which they never audit.
+    path.write_text(path.read_text().replace("Locality 2,2", "Locality 2,"), encoding="utf-8")
+    (smith,) = read_roster(path)
+    assert smith.also_teams == ("Locality 2",)
+    assert not can_audit(smith, case("1", "Locality 2"))

@@ -135,6 +135,8 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
     problems: list[str] = []
     auditors: list[Auditor] = []
     seen: dict[str, int] = {}
+    copies: set[tuple[str, ...]] = set()  # each auditor's row as read, to know a copy of it
+    copies_by_name: dict[str, str] = {}  # each auditor's e-mail, folded
     emails: dict[str, tuple[int, str]] = {}
     managed: list[tuple[str, str]] = []  # (name, team) from rows of people who are not auditors
     gone = leaver_column(headers)  # a "Leaver" or "Status" column: a leaver audits nothing
@@ -165,17 +167,32 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
         if any(v.startswith("=") for v in (name, email, role, team_text, capacity_text)):
             bad("name", "contains a formula; type the value instead")
             continue
+        row_as_read = (fold_person(name), email.casefold(), fold_name(role),
+                       fold_name(team_text), capacity_text)  # fmt: skip
+        if row_as_read in copies:
+            continue  # the same row again (rosters merged, a row copied): one person, read once
+        same_person = False
         if not name:
             bad("name", "no name")
             ok = False
         elif fold_person(name) in seen:
-            bad("name", f"'{name}' is also on row {seen[fold_person(name)]}; names must be unique")
+            first, first_email = seen[fold_person(name)], copies_by_name[fold_person(name)]
+            same_person = first_email == email.casefold()
+            hint = ""
+            if same_person:  # the same address too: one person, listed twice
+                hint = " (one person on two rows? Keep one row with their monthly capacity"
+                if is_contact_role(role) or fold_name(role) in written_to:
+                    hint += (
+                        "; for another team they manage, leave Monthly Capacity blank on its row"
+                    )
+                hint += ")"
+            bad("name", f"'{name}' is also on row {first}; names must be unique{hint}")
             ok = False
         wrong = email_problem(email)
         if wrong:
             bad("email", wrong)
             ok = False
-        elif email.casefold() in emails:
+        elif email.casefold() in emails and not same_person:  # said once, under the name
             other_row, other = emails[email.casefold()]
             bad(
                 "email",
@@ -197,6 +214,8 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
             ok = False
         if ok and capacity is not None:
             seen[fold_person(name)] = row_no
+            copies.add(row_as_read)
+            copies_by_name[fold_person(name)] = email.casefold()
             emails[email.casefold()] = (row_no, name)
             team = None if team_text.casefold() in _NO_TEAM else team_text
             auditors.append(Auditor(name, email, role, team, capacity, row=row_no))
