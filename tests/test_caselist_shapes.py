@@ -401,6 +401,20 @@ def test_a_total_row_adding_up_other_cells_is_no_summary_of_the_ids(tmp_path, to
     assert [c.case_id for c in case_list.cases] == ["2", "1"]
 
 
+def test_ids_added_up_under_a_list_of_children_leave_it_a_list(tmp_path):
+    """AutoSum under a list's ids adds up children's ids, not counts: the list is still read."""
+    path = tmp_path / "cases.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Allocated Team", "Child ID", "CIN Start Date"])
+    ws.append(["Locality 1", 5000001, datetime(2026, 1, 5)])
+    ws.append(["Locality 2", 5000002, datetime(2026, 1, 5)])
+    ws.append(["Total", "=SUM(B2:B3)"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["5000001", "5000002"]
+
+
 def test_a_skipped_notes_sheet_is_not_called_a_grouped_report(tmp_path):
     # "Team: the allocated team" on a field guide reads as a group heading; the sheet is skipped.
     wb = openpyxl.Workbook()

@@ -7,7 +7,7 @@ child ("23", of Locality 1) who could be drawn for audit. A child's id never sum
 number, so a sheet whose total row is the sum of its "ids" is a summary: skipped beside the list,
 said once, and refused when it is the only sheet. A summary made by hand adds its counts up with a
 formula ("Grand Total | =SUM(B2:B9)"): a total row summing every "id" above it (none of them
-written with a leading zero, as no count is) is the same sum.
+written with a leading zero nor of six digits or more, as no count is) is the same sum.
 """
 
 from __future__ import annotations
@@ -35,8 +35,8 @@ class IdSums:
     ids: int = 0
     row: int | None = None  # the total row whose number is the sum of the ids above it
     held: list[tuple[Case, int]] | None = None  # the sheet's cases, added once it is read
-    first: int = 0  # the first and last rows of the ids summed, and whether one has a leading 0
-    last: int = 0
+    first: int = 0  # the first and last rows of the ids summed, and whether one is no count (a
+    last: int = 0  # leading 0, or six digits or more: no team has 100,000 children)
     zeros: bool = False
 
     def add(self, case: Case, row: int) -> None:
@@ -47,7 +47,7 @@ class IdSums:
             self.total += int(case.case_id)
             self.ids += 1
             self.first, self.last = self.first or row, row
-            self.zeros = self.zeros or case.case_id[0] == "0"
+            self.zeros = self.zeros or case.case_id[0] == "0" or len(case.case_id) > 5
 
     def total_row(self, row: int, value: object, id_col: int) -> None:
         """A total row (``value`` in its id cell, column ``id_col`` counted from 0): a summary's
