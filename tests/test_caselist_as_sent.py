@@ -489,16 +489,17 @@ def test_contact_typed_as_a_case_type_is_no_open_case_and_is_said_once(workspace
     not an open case to audit. It is never drawn, and the sheet says so once, not row by row."""
     path = tmp_path / "cases.csv"
     path.write_text(
-        "Child ID,Case Type,Allocated Team,Start Date\r\n"
-        "1001,CIN,Locality 1,01/02/2026\r\n"
-        "1002,Contact,Locality 1,01/02/2026\r\n"
-        "1003,contacts,Locality 1,01/03/2026\r\n"
-        "1004,Contact - CIN,Locality 1,01/03/2026\r\n",  # the contact led to a CIN case
+        "Child ID,Case Type,Allocated Team,Start Date,End Date\r\n"
+        "1001,CIN,Locality 1,01/02/2026,\r\n"
+        "1002,Contact,Locality 1,01/02/2026,\r\n"
+        "1003,contacts,Locality 1,01/03/2026,\r\n"
+        "1004,Contact - CIN,Locality 1,01/03/2026,\r\n"  # the contact led to a CIN case
+        "1005,CIN,Locality 1,01/03/2026,01/10/2026\r\n",
         encoding="utf-8",
     )
     case_list = read_case_list(path, today=TODAY)
     assert {c.case_id: c.is_open for c in case_list.cases} == {
-        "1001": True, "1002": False, "1003": False, "1004": True,
+        "1001": True, "1002": False, "1003": False, "1004": True, "1005": False,
     }  # fmt: skip
     (said,) = case_list.warnings
     assert (said.row, said.column) == (1, "Case Type")
@@ -506,6 +507,11 @@ def test_contact_typed_as_a_case_type_is_no_open_case_and_is_said_once(workspace
                                   "open case to audit")  # fmt: skip
     result = _sample(workspace, path, "--n", "3", "--dry-run")
     assert result.exit_code != 0 and "only 2 are eligible" in result.output, result.output
+    # Nor is a contact a closed case due its closure audit.
+    result = _sample(workspace, path, "--kind", "closure", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "case 1005" in result.output and "case 1002" not in result.output
+    assert "case 1003" not in result.output and "2 contact only (no open case)" in result.output
 
 
 def test_the_summary_counts_notes_on_the_headers_apart_from_values_read_with_a_warning(tmp_path):

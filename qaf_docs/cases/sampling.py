@@ -275,9 +275,10 @@ def _exclude(
         held = history.open_audits.get(case.case_id)
         if held is not None:
             excluded.append((case.case_id, f"already in an open audit (round {held})"))
+        elif case.attributes.get("stage") == "contact":  # an event: no case, open or closed
+            excluded.append((case.case_id, _CONTACT))
         elif not case.is_open and not spec.include_closed and not closure:
-            contact = case.attributes.get("stage") == "contact"
-            excluded.append((case.case_id, _CONTACT if contact else "case is closed"))
+            excluded.append((case.case_id, "case is closed"))
         elif case.restricted and not spec.include_restricted:
             excluded.append((case.case_id, _RESTRICTED))
         elif not spec.sample_unassigned and not (case.team and case.worker):
