@@ -180,3 +180,16 @@ def test_one_manager_given_capacity_on_each_of_their_teams_rows_is_told_how_to_l
     (smith,) = read_roster(path)
     assert smith.also_teams == ("Locality 2",)
     assert not can_audit(smith, case("1", "Locality 2"))
+
+
+@pytest.mark.parametrize("cell", ["jo@c.example;", "jo@c.example, "])
+def test_an_address_copied_with_outlooks_separator_says_which_address_to_keep(tmp_path, cell):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        ",".join(HEADER) + f'\nJo Smith,"{cell}",QA Auditor,Quality,2\n', encoding="utf-8"
+    )
+    with pytest.raises(AllocationError) as refused:
+        read_roster(path)
+    assert f"'{cell.strip()}' holds more than the address (keep only jo@c.example)" in str(
+        refused.value
+    )

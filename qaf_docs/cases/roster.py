@@ -279,7 +279,8 @@ def email_problem(email: str) -> str | None:
     if _EMAIL.match(email):
         return None
     pasted = _PASTED.search(email)
-    address = (pasted.group(1) or pasted.group(2)) if pasted else ""
+    # Outlook's To line copied with the address: "ann@council.gov.uk;" (its separator kept)
+    address = (pasted.group(1) or pasted.group(2)) if pasted else email.strip(";, ")
     if _EMAIL.match(address):
         return f"'{email}' holds more than the address (keep only {address})"
     return f"'{email}' is not an email address"
