@@ -116,7 +116,12 @@ def test_a_leaver_marked_in_a_column_is_given_no_audit_and_not_written_to(
         cli, ["sample", str(cases), "--n", "4", "--dry-run", "-w", str(root)]
     )
     assert result.exit_code == 0, result.output
-    assert result.output.count("→ Bob Here") == 4 and "Ann Left" not in result.output
+    assert result.output.count("→ Bob Here") == 4 and "→ Ann Left" not in result.output
+    # Said, never silently left out.
+    assert (
+        "note: 2 people marked on the roster as having left (Ann Left, Cat Gone) are given no "
+        "audit and sent nothing." in result.output
+    ), result.output
 
 
 def test_a_roster_without_a_leaver_column_reads_everyone(tmp_path):

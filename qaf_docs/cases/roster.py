@@ -29,6 +29,7 @@ __all__ = [
     "fold_name",
     "fold_person",
     "is_contact_role",
+    "leavers_note",
     "read_roster",
     "roster_table",
 ]
@@ -261,6 +262,28 @@ def is_contact_role(role: str) -> bool:
     """True when ``role`` names someone qaf writes to rather than an auditor (unless given capacity)."""
     folded = fold_name(role)
     return "deputy" not in folded and any(word in folded for word in CONTACT_ROLE_WORDS)
+
+
+def leavers_note(path: Path) -> str | None:
+    """Say who the roster marks as having left (given no audit, sent nothing), or None."""
+    table = _read_table(Path(path))
+    headers = table[0][1] if table else []
+    folded = [fold_header(h) for h in headers]
+    name_col = next((folded.index(fold_header(s)) for s in ROSTER_COLUMNS["name"]
+                     if fold_header(s) in folded), None)  # fmt: skip
+    gone = leaver_column(headers)
+    names = [
+        clean_text(cells[name_col]) or f"row {row_no}"
+        for row_no, cells in table[1:]
+        if name_col is not None and name_col < len(cells) and is_leaver(headers, gone, cells)
+    ]
+    if not names:
+        return None
+    who = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
+    return (
+        f"{len(names)} {'people' if len(names) != 1 else 'person'} marked on the roster as having "
+        f"left ({who}) {'are' if len(names) != 1 else 'is'} given no audit and sent nothing."
+    )
 
 
 def roster_table(path: Path) -> list[tuple[int, list[str]]]:

@@ -17,7 +17,7 @@ from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import write_manifest
 from qaf_docs.cases.plan import AuditHistory, exclusion_counts
-from qaf_docs.cases.roster import Auditor, read_roster
+from qaf_docs.cases.roster import Auditor, leavers_note, read_roster
 from qaf_docs.cases.rules import (
     check_mapped_headers,
     column_mapping,
@@ -319,6 +319,8 @@ def draw(
         )
         if own_team:
             plan.warnings.append(own_team)
+        if gone := leavers_note(find_roster(ws, roster_path)):
+            plan.warnings.append(gone)  # a leaver left out is said, never silently
         allocated = [a for a in plan.audits if a.auditor is not None]
         headers = fact_headers(cases)
         refs: list[str] = []
