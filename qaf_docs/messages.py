@@ -70,16 +70,28 @@ class Roster:
         self._roles: dict[str, list[Person]] = {}
         for p in self.people:
             self._names.setdefault(fold(p.name), p)
+            self._names.setdefault(_first_name_first(fold(p.name)), p)  # "Smith, Jo": Jo Smith
             self._roles.setdefault(fold(p.role), []).append(p)
 
     def named(self, name: str | None) -> Person | None:
         """The person on the roster called ``name``, or None."""
-        return self._names.get(fold(name)) if fold(name) else None
+        folded = fold(name)
+        if not folded:
+            return None
+        return self._names.get(folded) or self._names.get(_first_name_first(folded))
 
     def with_role(self, role: str, team: str | None = None) -> list[Person]:
         """Everyone with ``role`` (in ``team``, when given)."""
         holders = self._roles.get(fold(role), [])
         return [p for p in holders if team is None or fold(p.team) == fold(team)]
+
+
+def _first_name_first(folded: str) -> str:
+    """A folded "smith, jo" (a roster's surname first, one comma) as "jo smith"."""
+    if folded.count(",") != 1:
+        return folded
+    surname, first = folded.split(",")
+    return " ".join(f"{first} {surname}".split())
 
 
 def draft(

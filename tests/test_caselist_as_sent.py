@@ -440,3 +440,92 @@ def test_a_theme_column_of_notes_says_why_it_is_not_there(workspace, tmp_path):
         "No case has a 'Case Notes' column (it may name a child or their family, so it is never "
         "kept from the case list)" in result.output
     )
+
+
+def test_ids_a_workbook_keeps_as_text_for_excel_are_read_as_the_id(tmp_path):
+    """Some exports write ="00123401" into the .xlsx itself: the id, its zeros kept, not a
+    formula to refuse. A formula that works something out is still refused."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6 - CIN"
+    ws.append(CIN)
+    ws.append(['="00123410"', 11, "01/02/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append(['= "00123411" ', 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append(['="00"&"123412"', 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["00123410", "00123411"]
+    (error,) = case_list.errors
+    assert error.row == 4 and "paste it back as values" in error.reason
+
+
+def test_an_id_stored_as_a_number_in_a_format_of_zeros_is_read_as_excel_shows_it(tmp_path):
+    """123410 formatted 00000000 shows as 00123410 in Excel (and in the council's system): the
+    same child as the text id "00123410" on another list, under the id everyone sees."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 6 - CIN"
+    ws.append(CIN)
+    ws.append([123410, 11, "01/02/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append([123411, 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])
+    ws.append([987, 12, "01/03/2026", None, "Locality 1", "Jo Bloggs"])  # General: as it is
+    ws["A2"].number_format = ws["A3"].number_format = "00000000"
+    ws["B2"].number_format = "0"  # a plain number format pads nothing: the age is still 11
+    ws = wb.create_sheet("List 7 - CP")
+    ws.append(["Child Unique ID", "Child Protection Plan Start Date", "Allocated Team"])
+    ws.append(["00123410", "01/04/2026", "Locality 1"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert {c.case_id for c in case_list.cases} == {"00123410", "00123411", "987"}
+    assert not case_list.id_spellings  # one spelling of the child on both lists
+    (child,) = [c for c in case_list.cases if c.attributes["list"] == "List 6 - CIN"][:1]
+    assert (child.case_id, child.attributes["age"]) == ("00123410", "11")
+
+
+def test_contact_typed_as_a_case_type_is_no_open_case_and_is_said_once(workspace, tmp_path):
+    """A "Contact" in a case type column (not a List 1 sheet) is a contact all the same: an event,
+    not an open case to audit. It is never drawn, and the sheet says so once, not row by row."""
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "Child ID,Case Type,Allocated Team,Start Date,End Date\r\n"
+        "1001,CIN,Locality 1,01/02/2026,\r\n"
+        "1002,Contact,Locality 1,01/02/2026,\r\n"
+        "1003,contacts,Locality 1,01/03/2026,\r\n"
+        "1004,Contact - CIN,Locality 1,01/03/2026,\r\n"  # the contact led to a CIN case
+        "1005,CIN,Locality 1,01/03/2026,01/10/2026\r\n",
+        encoding="utf-8",
+    )
+    case_list = read_case_list(path, today=TODAY)
+    assert {c.case_id: c.is_open for c in case_list.cases} == {
+        "1001": True, "1002": False, "1003": False, "1004": True, "1005": False,
+    }  # fmt: skip
+    (said,) = case_list.warnings
+    assert (said.row, said.column) == (1, "Case Type")
+    assert said.reason.startswith("2 rows say the case type is a contact: a contact is not an "
+                                  "open case to audit")  # fmt: skip
+    result = _sample(workspace, path, "--n", "3", "--dry-run")
+    assert result.exit_code != 0 and "only 2 are eligible" in result.output, result.output
+    # Nor is a contact a closed case due its closure audit.
+    result = _sample(workspace, path, "--kind", "closure", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "case 1005" in result.output and "case 1002" not in result.output
+    assert "case 1003" not in result.output and "2 contact only (no open case)" in result.output
+
+
+def test_the_summary_counts_notes_on_the_headers_apart_from_values_read_with_a_warning(tmp_path):
+    """A header on two columns and a list with no case type are notes on the columns, said on
+    the header row: not values read with a warning, which send the QA lead to look at cells."""
+    path = tmp_path / "annex.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cases"
+    ws.append(["Child Unique ID", "Allocated Worker", "Start Date", "Allocated Worker"])
+    ws.append(["1001", "Jo Bloggs", "01/02/2026", "Al Brown"])
+    ws.append(["1002", "Jo Bloggs", "01/02/2029", "Al Brown"])  # a start date in the future
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert len(case_list.warnings) == 3
+    summary = case_list.summary()
+    assert " 1 value read with a warning. 2 notes on the list's headers or columns." in summary

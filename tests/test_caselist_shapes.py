@@ -349,14 +349,14 @@ def test_a_group_headings_count_is_not_part_of_the_team(tmp_path):
 # -- a summary of counts beside the list: its "Child ID" column counts children ----------------
 
 
-def _with_summary(path: Path, *, detail: bool = True) -> Path:
+def _with_summary(path: Path, *, detail: bool = True, total: object = 3) -> Path:
     wb = openpyxl.Workbook()
     summary = wb.active
     summary.title = "Summary"
     summary.append(["Allocated Team", "Child ID"])  # the count of Child ID, by team
     summary.append(["Locality 1", 2])
     summary.append(["Locality 2", 1])
-    summary.append(["Grand Total", 3])
+    summary.append(["Grand Total", total])
     if detail:
         data = wb.create_sheet("Detail")
         data.append(["Child ID", "Allocated Team", "CIN Start Date"])
@@ -367,8 +367,13 @@ def _with_summary(path: Path, *, detail: bool = True) -> Path:
     return path
 
 
-def test_a_summary_of_counts_beside_the_list_is_skipped_not_read_as_children(tmp_path):
-    case_list = read_case_list(_with_summary(tmp_path / "cases.xlsx"), today=TODAY)
+# A summary made by hand adds its counts up with a formula, Excel's AutoSum or Data > Subtotal.
+TOTALS = [3, "=SUM(B2:B3)", "=sum($B$2:$B$3)", "=SUBTOTAL(9,B2:B3)", "=SUM(B1:B3)"]
+
+
+@pytest.mark.parametrize("total", TOTALS)
+def test_a_summary_of_counts_beside_the_list_is_skipped_not_read_as_children(tmp_path, total):
+    case_list = read_case_list(_with_summary(tmp_path / "cases.xlsx", total=total), today=TODAY)
     assert [c.case_id for c in case_list.cases] == ["5000001", "5000002", "5000003"]
     assert case_list.sheets_read == ["Detail"]
     assert case_list.rows_read == 3 and case_list.errors == []
@@ -377,11 +382,37 @@ def test_a_summary_of_counts_beside_the_list_is_skipped_not_read_as_children(tmp
     )
 
 
-def test_a_summary_of_counts_alone_is_refused_saying_what_to_export(tmp_path):
+@pytest.mark.parametrize("total", TOTALS)
+def test_a_summary_of_counts_alone_is_refused_saying_what_to_export(tmp_path, total):
     with pytest.raises(CaseListError) as refused:
-        read_case_list(_with_summary(tmp_path / "cases.xlsx", detail=False), today=TODAY)
+        read_case_list(
+            _with_summary(tmp_path / "cases.xlsx", detail=False, total=total), today=TODAY
+        )
     assert "holds counts" in str(refused.value) and "Grand Total" not in str(refused.value)
     assert "Export the list of children itself" in str(refused.value)
+
+
+@pytest.mark.parametrize("total", ["=SUM(B2:B2)", "=SUM(C2:C3)", "=SUM(B2:C3)", "=COUNTA(B2:B3)"])
+def test_a_total_row_adding_up_other_cells_is_no_summary_of_the_ids(tmp_path, total):
+    """Only a total adding up every "id" above it makes the sheet a summary of counts."""
+    case_list = read_case_list(
+        _with_summary(tmp_path / "cases.xlsx", detail=False, total=total), today=TODAY
+    )
+    assert [c.case_id for c in case_list.cases] == ["2", "1"]
+
+
+def test_ids_added_up_under_a_list_of_children_leave_it_a_list(tmp_path):
+    """AutoSum under a list's ids adds up children's ids, not counts: the list is still read."""
+    path = tmp_path / "cases.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Allocated Team", "Child ID", "CIN Start Date"])
+    ws.append(["Locality 1", 5000001, datetime(2026, 1, 5)])
+    ws.append(["Locality 2", 5000002, datetime(2026, 1, 5)])
+    ws.append(["Total", "=SUM(B2:B3)"])
+    wb.save(path)
+    case_list = read_case_list(path, today=TODAY)
+    assert [c.case_id for c in case_list.cases] == ["5000001", "5000002"]
 
 
 def test_a_skipped_notes_sheet_is_not_called_a_grouped_report(tmp_path):

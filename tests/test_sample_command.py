@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -538,3 +539,32 @@ def test_a_round_under_another_framework_in_the_same_month_is_no_second_draw(tmp
     assert "already drawn this month" not in other.output
     again = sample(root, cases, "--n", "2")
     assert f"Round {ROUND} (on " in again.output and "already drawn this month" in again.output
+
+
+def test_a_dry_run_says_why_each_case_was_excluded_with_counts_as_the_real_run(workspace, tmp_path):
+    """ "4 cases excluded" alone left the QA lead to guess; each reason is counted, as the
+    manifest's Excluded sheet lists them one by one."""
+    path = tmp_path / "cases.csv"
+    path.write_text(
+        "Child ID,Case Type,Allocated Team,Allocated Worker,Start Date,Closure Date\n"
+        "7001,CIN,Locality 1,W 1,01/02/2025,\n"
+        "7002,CIN,Locality 1,W 2,01/02/2025,\n"
+        "7003,CIN,Locality 1,W 3,01/02/2025,\n"
+        "7008,Contact,Locality 1,W 8,01/02/2025,\n"
+        "7009,CIN,Locality 1,W 9,01/02/2025,01/03/2025\n"
+        "7010,CP,Locality 1,W 9,01/02/2025,01/03/2025\n",
+        encoding="utf-8",
+    )
+    first = sample(workspace, path, "--n", "1", "--seed", "1")
+    assert first.exit_code == 0, first.output
+    assert "3 cases excluded: 2 closed, 1 contact only (no open case)." in first.output
+    result = sample(workspace, path, "--n", "1", "--dry-run", "--seed", "1")
+    assert result.exit_code == 0, result.output
+    assert (
+        "4 cases excluded: 2 closed, 1 already in an open audit, 1 contact only (no open case)."
+        in result.output
+    ), result.output
+    data = json.loads(sample(workspace, path, "--n", "1", "--dry-run", "--json").output)
+    assert data["excluded_by"] == {
+        "closed": 2, "contact only (no open case)": 1, "already in an open audit": 1,
+    }  # fmt: skip

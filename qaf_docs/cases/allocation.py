@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from qaf_docs.cases.case import Case, id_sort_key
-from qaf_docs.cases.roster import Auditor, fold_name
+from qaf_docs.cases.roster import Auditor, fold_name, fold_person
 from qaf_docs.errors import AllocationError
 
 __all__ = ["AllocationResult", "allocate", "can_audit", "capacity_left", "seeded_rng"]
@@ -40,7 +40,7 @@ def can_audit(auditor: Auditor, case: Case) -> bool:
     nor their own case."""
     if case.team and fold_name(case.team) in auditor.teams():
         return False
-    return not (case.worker and fold_name(case.worker) == fold_name(auditor.name))
+    return not (case.worker and fold_person(case.worker) == fold_person(auditor.name))
 
 
 def capacity_left(

@@ -101,6 +101,7 @@ class CaseList:
     sheets_read: list[str] = field(default_factory=list)
     sheets_skipped: list[tuple[str, str]] = field(default_factory=list)
     headers: dict[str, list[str]] = field(default_factory=dict)  # sheet -> its header row
+    header_rows: dict[str, int] = field(default_factory=dict)  # sheet -> its header's row number
     personal_columns: list[str] = field(default_factory=list)  # headers of columns left out
     free_text_columns: list[str] = field(default_factory=list)  # notes and guidance, left out
     hidden_sheets: list[str] = field(default_factory=list)  # read, though hidden in the workbook
@@ -133,9 +134,14 @@ class CaseList:
             f"rejected {self.rows_rejected} row{_s(self.rows_rejected)}.",
         ]
         text = ", ".join(parts)
-        n_warn = len(self.warnings)
+        # A note on a header (a column twice, no end date column, a type said once for the
+        # sheet) is about the list's columns, not a value: counted apart.
+        on_headers = sum(p.row <= self.header_rows.get(p.sheet, 0) for p in self.warnings)
+        n_warn = len(self.warnings) - on_headers
         if n_warn:
             text += f" {n_warn} value{_s(n_warn)} read with a warning."
+        if on_headers:
+            text += f" {on_headers} note{_s(on_headers)} on the list's headers or columns."
         if self.personal_columns:
             left_out = ", ".join(f"'{h}'" for h in self.personal_columns)
             text += f" Left out as personal details (never kept or printed): {left_out}."

@@ -57,6 +57,7 @@ from qaf_docs.cases.rows import (
     RowReader,
     SheetColumns,
     attribute_text,
+    contacts_said,
     row_case,
 )
 from qaf_docs.errors import CaseListError
@@ -146,6 +147,7 @@ def _build(
 ) -> CaseList:
     read: list[str] = []
     headers: dict[str, list[str]] = {}
+    header_rows: dict[str, int] = {}  # each sheet's header row: its notes are not values
     skipped: list[tuple[str, str]] = []
     for sheet in raw_sheets:
         found = find_header(sheet, mapping)
@@ -161,6 +163,7 @@ def _build(
             skipped.append((sheet.name, no_id_column(sheet.name)))
             continue
         header_row, headers[sheet.name], columns = found
+        header_rows[sheet.name] = header_row
         fill_merged(sheet, header_row)
         missing = [f for f in mapping.required if f not in columns.index]
         if missing:
@@ -210,6 +213,7 @@ def _build(
         sheets_read=read,
         sheets_skipped=skipped,
         headers=headers,
+        header_rows=header_rows,
         personal_columns=list(acc.personal),
         free_text_columns=list(acc.free_text),
         hidden_sheets=[s.name for s in raw_sheets if s.hidden and s.name in read],
@@ -291,7 +295,7 @@ def _read_sheet(
     annex = annex_list_number(sheet.name)
     annex_stage = ANNEX_LISTS.get(annex) if annex is not None else None
     sheet_type = parse_case_type(sheet.name) if annex_stage is None else None
-    untyped_rows = 0
+    untyped_rows = contacts = 0
     acc.problems.extend(repeated_headers(sheet.name, header_row, columns, sheet.hidden_columns))
     date_cols = [
         i
@@ -357,7 +361,7 @@ def _read_sheet(
             acc.rows_rejected += 1
             continue
         if (label := total_label(cells, id_col, beside)) is not None:
-            sums.total_row(row_no, cells[id_col].value if id_col < len(cells) else None)
+            sums.total_row(row_no, cells[id_col].value if id_col < len(cells) else None, id_col)
             # "Total | 24" (or "24 | Total"): 24 is a count, not a child.
             acc.problems.append(
                 RowProblem(
@@ -382,6 +386,7 @@ def _read_sheet(
         if groups.current:
             case = groups.carry(case, reader)
         untyped_rows += not typed
+        contacts += reader.contact
         attributes = dict(case.attributes)
         for col, key in unmapped:
             if key in attributes:
@@ -415,6 +420,9 @@ def _read_sheet(
     acc.problems.extend(groups.problems(sheet.name, "team" in columns.index))
     if groups.headings:
         acc.grouped[sheet.name] = (groups.headings, groups.filled["team"], groups.filled["worker"])
+    if contacts:  # a contact typed as the case type: closed, said once for the sheet
+        type_col = columns.headers[columns.index["case_type"]]
+        acc.problems.append(contacts_said(sheet.name, header_row, type_col, contacts))
     if untyped_rows:
         acc.problems.append(
             RowProblem(

@@ -17,7 +17,7 @@ from datetime import date
 from qaf_docs.cases.allocation import seeded_rng
 from qaf_docs.cases.case import Case, id_sort_key
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
-from qaf_docs.cases.roster import Auditor, fold_name
+from qaf_docs.cases.roster import Auditor, fold_name, fold_person
 from qaf_docs.cases.team_names import blank_team_warning, check_team_spellings
 
 
@@ -38,7 +38,7 @@ def audits_own_team(auditor: Auditor, spec: RoundSpec) -> bool:
 
 def may_audit(auditor: Auditor, case: Case, spec: RoundSpec) -> bool:
     """The independence rule for this round kind: own team only for the roles allowed it."""
-    if case.worker and fold_name(case.worker) == fold_name(auditor.name):
+    if case.worker and fold_person(case.worker) == fold_person(auditor.name):
         return False
     same_team = bool(case.team and fold_name(case.team) in auditor.teams())
     return not same_team or audits_own_team(auditor, spec)
@@ -116,7 +116,7 @@ def own_team_draw(
             and c.team
             and fold_name(c.team) == team
             and c.case_id not in taken
-            and not (c.worker and fold_name(c.worker) == fold_name(manager.name))
+            and not (c.worker and fold_person(c.worker) == fold_person(manager.name))
         ]
         picked = _pick(pool, wanted, spec.seed, manager.name, last_by_worker)
         for case in picked:

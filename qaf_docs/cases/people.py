@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qaf_docs.cases.columns import clean_text, fold_header
+from qaf_docs.cases.leavers import is_leaver, leaver_column
 from qaf_docs.cases.roster import ROSTER_COLUMNS, email_problem, roster_table
 from qaf_docs.records import Person
 
@@ -41,7 +42,10 @@ def read_people(path: Path) -> list[Person]:
                 break
     people: list[Person] = []
     headers = table[0][1]
+    gone = leaver_column(headers)  # a leaver is nobody to write to
     for row_no, cells in table[1:]:
+        if is_leaver(headers, gone, cells):
+            continue
 
         def cell(key: str, cells: list[str] = cells) -> str:
             i = index.get(key)

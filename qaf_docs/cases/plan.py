@@ -313,9 +313,8 @@ def check_round_id(round_id: str) -> None:
         )
 
 
-def describe_exclusions(excluded: Sequence[tuple[str, str]]) -> str:
-    if not excluded:
-        return ""
+def exclusion_counts(excluded: Sequence[tuple[str, str]]) -> dict[str, int]:
+    """How many cases each kind of reason left out ("closed": 3, …), most first."""
     kinds: Counter[str] = Counter()
     for _, reason in excluded:
         if reason.startswith("already in an open audit"):
@@ -326,8 +325,19 @@ def describe_exclusions(excluded: Sequence[tuple[str, str]]) -> str:
             kinds["audited recently"] += 1
         elif reason.startswith("restricted"):
             kinds["restricted"] += 1
+        elif reason.startswith("a contact"):
+            kinds["contact only (no open case)"] += 1
         elif "closed" in reason:
             kinds["closed"] += 1
+        elif reason.startswith("audited in the first half"):
+            kinds["audited in the cycle's first half"] += 1
         else:
             kinds["other reasons"] += 1
-    return " (excluded: " + ", ".join(f"{n} {k}" for k, n in kinds.most_common()) + ")"
+    return dict(kinds.most_common())
+
+
+def describe_exclusions(excluded: Sequence[tuple[str, str]]) -> str:
+    if not excluded:
+        return ""
+    counts = exclusion_counts(excluded)
+    return " (excluded: " + ", ".join(f"{n} {k}" for k, n in counts.items()) + ")"

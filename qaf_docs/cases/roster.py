@@ -17,8 +17,9 @@ from datetime import date
 from pathlib import Path
 
 from qaf_docs.cases.columns import clean_text, fold_header
+from qaf_docs.cases.leavers import is_leaver, leaver_column
 from qaf_docs.errors import AllocationError
-from qaf_docs.office.sheets import open_table_file
+from qaf_docs.office.sheets import fill_merged, open_table_file
 
 __all__ = [
     "CONTACT_ROLE_WORDS",
@@ -26,7 +27,9 @@ __all__ = [
     "Auditor",
     "email_problem",
     "fold_name",
+    "fold_person",
     "is_contact_role",
+    "leavers_note",
     "read_roster",
     "roster_table",
 ]
@@ -88,6 +91,16 @@ def fold_name(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+def fold_person(name: str) -> str:
+    """Fold a person's name for comparison as :func:`fold_name` does, a roster's "Smith, Jo" read
+    as the case list's "Jo Smith" (one comma: surname first)."""
+    folded = fold_name(name)
+    if folded.count(",") == 1:
+        surname, first = folded.split(",")
+        folded = " ".join(f"{first} {surname}".split())
+    return folded
+
+
 def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
     """Read a roster (.xlsx or .csv: name, email, role, team, monthly capacity) into auditors.
 
@@ -123,10 +136,13 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
     problems: list[str] = []
     auditors: list[Auditor] = []
     seen: dict[str, int] = {}
+    copies: set[tuple[str, ...]] = set()  # each auditor's row as read, to know a copy of it
+    copies_by_name: dict[str, str] = {}  # each auditor's e-mail, folded
     emails: dict[str, tuple[int, str]] = {}
     managed: list[tuple[str, str]] = []  # (name, team) from rows of people who are not auditors
+    gone = leaver_column(headers)  # a "Leaver" or "Status" column: a leaver audits nothing
     for row_no, cells in table[1:]:
-        if not any(c.strip() for c in cells):
+        if not any(c.strip() for c in cells) or is_leaver(headers, gone, cells):
             continue
 
         def cell(field: str, cells: list[str] = cells) -> str:
@@ -152,17 +168,32 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
         if any(v.startswith("=") for v in (name, email, role, team_text, capacity_text)):
             bad("name", "contains a formula; type the value instead")
             continue
+        row_as_read = (fold_person(name), email.casefold(), fold_name(role),
+                       fold_name(team_text), capacity_text)  # fmt: skip
+        if row_as_read in copies:
+            continue  # the same row again (rosters merged, a row copied): one person, read once
+        same_person = False
         if not name:
             bad("name", "no name")
             ok = False
-        elif fold_name(name) in seen:
-            bad("name", f"'{name}' is also on row {seen[fold_name(name)]}; names must be unique")
+        elif fold_person(name) in seen:
+            first, first_email = seen[fold_person(name)], copies_by_name[fold_person(name)]
+            same_person = first_email == email.casefold()
+            hint = ""
+            if same_person:  # the same address too: one person, listed twice
+                hint = " (one person on two rows? Keep one row with their monthly capacity"
+                if is_contact_role(role) or fold_name(role) in written_to:
+                    hint += (
+                        "; for another team they manage, leave Monthly Capacity blank on its row"
+                    )
+                hint += ")"
+            bad("name", f"'{name}' is also on row {first}; names must be unique{hint}")
             ok = False
         wrong = email_problem(email)
         if wrong:
             bad("email", wrong)
             ok = False
-        elif email.casefold() in emails:
+        elif email.casefold() in emails and not same_person:  # said once, under the name
             other_row, other = emails[email.casefold()]
             bad(
                 "email",
@@ -183,7 +214,9 @@ def read_roster(path: Path, contact_roles: Iterable[str] = ()) -> list[Auditor]:
             )
             ok = False
         if ok and capacity is not None:
-            seen[fold_name(name)] = row_no
+            seen[fold_person(name)] = row_no
+            copies.add(row_as_read)
+            copies_by_name[fold_person(name)] = email.casefold()
             emails[email.casefold()] = (row_no, name)
             team = None if team_text.casefold() in _NO_TEAM else team_text
             auditors.append(Auditor(name, email, role, team, capacity, row=row_no))
@@ -207,7 +240,7 @@ def _with_managed_teams(auditors: list[Auditor], managed: list[tuple[str, str]])
         own = a.teams()
         extra: list[str] = []
         for name, team in managed:
-            if fold_name(name) == fold_name(a.name) and fold_name(team) not in own:
+            if fold_person(name) == fold_person(a.name) and fold_name(team) not in own:
                 own.add(fold_name(team))
                 extra.append(team)
         out.append(replace(a, also_teams=tuple(extra)) if extra else a)
@@ -231,6 +264,28 @@ def is_contact_role(role: str) -> bool:
     return "deputy" not in folded and any(word in folded for word in CONTACT_ROLE_WORDS)
 
 
+def leavers_note(path: Path) -> str | None:
+    """Say who the roster marks as having left (given no audit, sent nothing), or None."""
+    table = _read_table(Path(path))
+    headers = table[0][1] if table else []
+    folded = [fold_header(h) for h in headers]
+    name_col = next((folded.index(fold_header(s)) for s in ROSTER_COLUMNS["name"]
+                     if fold_header(s) in folded), None)  # fmt: skip
+    gone = leaver_column(headers)
+    names = [
+        clean_text(cells[name_col]) or f"row {row_no}"
+        for row_no, cells in table[1:]
+        if name_col is not None and name_col < len(cells) and is_leaver(headers, gone, cells)
+    ]
+    if not names:
+        return None
+    who = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")
+    return (
+        f"{len(names)} {'people' if len(names) != 1 else 'person'} marked on the roster as having "
+        f"left ({who}) {'are' if len(names) != 1 else 'is'} given no audit and sent nothing."
+    )
+
+
 def roster_table(path: Path) -> list[tuple[int, list[str]]]:
     """The roster's rows as text, header first, for readers of its other people."""
     return _read_table(Path(path))
@@ -247,7 +302,8 @@ def email_problem(email: str) -> str | None:
     if _EMAIL.match(email):
         return None
     pasted = _PASTED.search(email)
-    address = (pasted.group(1) or pasted.group(2)) if pasted else ""
+    # Outlook's To line copied with the address: "ann@council.gov.uk;" (its separator kept)
+    address = (pasted.group(1) or pasted.group(2)) if pasted else email.strip(";, ")
     if _EMAIL.match(address):
         return f"'{email}' holds more than the address (keep only {address})"
     return f"'{email}' is not an email address"
@@ -270,10 +326,15 @@ def _read_table(path: Path) -> list[tuple[int, list[str]]]:
         raise AllocationError(f"Roster {path.name} must be an .xlsx or .csv file.")
     with open_table_file(path, what="Roster", error=AllocationError) as table:
         sheet = table.sheet(table.sheet_names[0])
-        rows = [(n, [_cell_text(c) for c in cells]) for n, cells in sheet.rows]
+        raw = list(sheet.rows)
+    rows = [(n, [_cell_text(c) for c in cells]) for n, cells in raw]
     # Skip title rows above the header.
-    for i, (_, cells) in enumerate(rows[:20]):
+    for i, (header_row, cells) in enumerate(rows[:20]):
         if any(fold_header(c) in {"name", "auditor", "auditor name"} for c in cells):
+            if sheet.merged:  # a team merged down over its people is each one's team
+                sheet.rows = iter(raw[i:])
+                fill_merged(sheet, header_row)
+                return [(n, [_cell_text(c) for c in cells]) for n, cells in sheet.rows]
             return rows[i:]
     return rows
 

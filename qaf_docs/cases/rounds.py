@@ -16,8 +16,8 @@ from qaf_docs.cases.case import CaseList, RowProblem
 from qaf_docs.cases.caselist import read_case_list
 from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import write_manifest
-from qaf_docs.cases.plan import AuditHistory
-from qaf_docs.cases.roster import Auditor, read_roster
+from qaf_docs.cases.plan import AuditHistory, exclusion_counts
+from qaf_docs.cases.roster import Auditor, leavers_note, read_roster
 from qaf_docs.cases.rules import (
     check_mapped_headers,
     column_mapping,
@@ -49,6 +49,7 @@ class RoundReport:
     unallocated: list[tuple[str, str]]
     excluded: int
     warnings: list[str]
+    excluded_by: dict[str, int]  # how many cases each kind of reason left out
     manifest: Path | None
     problems: list[RowProblem] = field(default_factory=list)
     audits: list[tuple[str, str, str]] = field(default_factory=list)  # case, team, auditor
@@ -68,11 +69,12 @@ class RoundReport:
             )
             out.append(f"  … and {len(self.problems) - 10} more ({where}).")
         verb = "would be" if self.dry_run else ""
+        why = ", ".join(f"{n} {kind}" for kind, n in self.excluded_by.items())  # closed, …
         out.append(
             f"{'Dry run, nothing recorded. ' if self.dry_run else ''}Round {self.round_id} "
             f"(seed {self.seed}): {count_of(self.allocated, 'audit')} {verb or ''}"
             f"{' ' if verb else ''}allocated, {len(self.unallocated)} could not be allocated, "
-            f"{count_of(self.excluded, 'case')} excluded."
+            f"{count_of(self.excluded, 'case')} excluded{why and ': '}{why}."
         )
         if self.dry_run:
             out += [f"  case {c} ({team or 'no team'}) → {who}" for c, team, who in self.audits]
@@ -116,6 +118,7 @@ class RoundReport:
             "dry_run": self.dry_run,
             "allocated": self.allocated,
             "excluded": self.excluded,
+            "excluded_by": self.excluded_by,
             "audits": [{"case_id": c, "team": t, "auditor": a} for c, t, a in self.audits],
             "unallocated": [{"case_id": c, "reason": r} for c, r in self.unallocated],
             "warnings": self.warnings,
@@ -316,6 +319,8 @@ def draw(
         )
         if own_team:
             plan.warnings.append(own_team)
+        if gone := leavers_note(find_roster(ws, roster_path)):
+            plan.warnings.append(gone)  # a leaver left out is said, never silently
         allocated = [a for a in plan.audits if a.auditor is not None]
         headers = fact_headers(cases)
         refs: list[str] = []
@@ -373,6 +378,7 @@ def draw(
         allocated=len(allocated),
         unallocated=[(c.case_id, reason) for c, reason in plan.unallocated],
         excluded=len(plan.excluded),
+        excluded_by=exclusion_counts(plan.excluded),
         warnings=plan.warnings,
         manifest=manifest,
         problems=cases.problems,

@@ -76,6 +76,7 @@ class RowReader:
         self.stand_ins = stand_ins  # told each 01/01/1900 and the like, said once a column
         self.problems: list[RowProblem] = []
         self.born_since = False  # an expected date of birth long past: born, record not updated
+        self.contact = False  # case type "Contact": an event, not an open case (said once a sheet)
 
     def problem(self, col: int | None, reason: str, severity: Literal["error", "warning"]) -> None:
         header = (
@@ -203,6 +204,23 @@ def someone(text: str | None) -> str | None:
     return None if fold_value(text) in _NO_ONE else text
 
 
+# "Contact", "Contacts", "Contact only", "Contact (NFA)" as a case type: no case, an event.
+_CONTACT = re.compile(r"contacts?(?: only| record| episode| nfa)?$")
+
+
+def contacts_said(sheet: str, header_row: int, column: str | None, rows: int) -> RowProblem:
+    """The one note for a sheet whose case type says "Contact" on ``rows`` rows."""
+    return RowProblem(
+        sheet,
+        header_row,
+        column,
+        f"{rows} row{'s say' if rows != 1 else ' says'} the case type is a contact: a contact is not "
+        f"an open case to audit, so {'they are' if rows != 1 else 'it is'} read as closed and "
+        "never drawn for audit",
+        "warning",
+    )
+
+
 def row_case(
     reader: RowReader,
     case_id: str,
@@ -243,7 +261,12 @@ def row_case(
         if (listed := annex_list_number(type_text)) in ANNEX_LISTS:
             # One sheet of every list, each row saying which ("List 6", "List 1 - Contacts").
             annex, annex_stage = listed, ANNEX_LISTS[listed]
-        elif (case_type := parse_case_type(type_text)) is None:
+        elif (case_type := parse_case_type(type_text)) is None and _CONTACT.match(
+            fold_value(type_text)
+        ):
+            # A contact typed as the case type is List 1's: an event, never an open case.
+            annex, annex_stage, reader.contact = 1, ANNEX_LISTS[1], True
+        elif case_type is None:
             reader.problem(
                 cols.get("case_type"),
                 f"case type {shown(type_text)}not recognised (CIN, CP, CLA, care leaver, early "

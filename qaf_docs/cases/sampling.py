@@ -275,6 +275,8 @@ def _exclude(
         held = history.open_audits.get(case.case_id)
         if held is not None:
             excluded.append((case.case_id, f"already in an open audit (round {held})"))
+        elif case.attributes.get("stage") == "contact":  # an event: no case, open or closed
+            excluded.append((case.case_id, _CONTACT))
         elif not case.is_open and not spec.include_closed and not closure:
             excluded.append((case.case_id, "case is closed"))
         elif case.restricted and not spec.include_restricted:
@@ -304,6 +306,7 @@ def _exclude(
 # Reasons are printed on the manifest, so they name no setting; the warnings on screen do.
 _RESTRICTED = "restricted record; restricted records are left out of this round"
 _UNASSIGNED = "no allocated team or worker; the workspace's settings leave such cases out"
+_CONTACT = "a contact (List 1), not an open case"
 
 
 def _report_exclusions(

@@ -21,6 +21,7 @@ from typing import Any
 from python_calamine import CalamineWorkbook
 
 from qaf_docs.office.parts import Limits, parse_xml
+from qaf_docs.office.shown_cells import padding_styles, uses_styles
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -43,18 +44,20 @@ class SheetLayout:
 def sheets_needing_openpyxl(
     data: bytes, limits: Limits, layouts: dict[str, SheetLayout] | None = None
 ) -> set[str] | None:
-    """Return the names of sheets holding a formula or an error cell; None when unsure (use openpyxl).
+    """Return the names of sheets holding a formula, an error cell or a number in a format of
+    zeros (``shown_cells``); None when unsure (use openpyxl).
 
     Each sheet's :class:`SheetLayout` goes into ``layouts`` when given, from the same reading of
     its XML (a county's list is tens of MB of it: read once)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             found: set[str] = set()
+            padding = padding_styles(z)  # ids in a 00000000 format: calamine drops the zeros
             for name, info in _sheet_parts(z).items():
                 if info.file_size > limits.max_member_uncompressed:
                     return None
                 xml = z.read(info)
-                if _needs_openpyxl(xml):
+                if _needs_openpyxl(xml) or (padding and uses_styles(xml, padding)):
                     found.add(name)
                 if layouts is not None:
                     layouts[name] = _layout(xml)

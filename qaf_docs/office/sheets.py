@@ -33,6 +33,7 @@ from qaf_docs.office.fast_sheets import (
 )
 from qaf_docs.office.parts import Limits
 from qaf_docs.office.safety import FileKind, inspect_office_file
+from qaf_docs.office.shown_cells import formula_text, padded, padded_width
 
 MiB = 1024 * 1024
 
@@ -163,7 +164,8 @@ class TableFile:
         # A sheet's <dimension> is written by whoever saved it last, and read-only openpyxl trusts
         # it: a stale one drops rows and columns in silence. Read the cells themselves instead.
         sheet.reset_dimensions()
-        rows_read = self._checked(name, _xlsx_rows(sheet))
+        pad = any(map(padded_width, getattr(self._workbook, "_number_formats", ())))
+        rows_read = self._checked(name, _xlsx_rows(sheet, pad))
         return Sheet(
             name,
             rows_read,
@@ -336,7 +338,8 @@ def _read_bytes(path: Path, what: str, error: type[QafError]) -> bytes:
         ) from e
 
 
-def _xlsx_rows(sheet: object) -> Iterator[tuple[int, list[Cell]]]:
+def _xlsx_rows(sheet: object, pad: bool) -> Iterator[tuple[int, list[Cell]]]:
+    """Each row's cells; with ``pad``, a whole number in a format of zeros as Excel shows it."""
     for row_no, row in enumerate(sheet.iter_rows(), start=1):  # type: ignore[attr-defined]
         cells: list[Cell] = []
         for cell in row:
@@ -344,7 +347,10 @@ def _xlsx_rows(sheet: object) -> Iterator[tuple[int, list[Cell]]]:
             data_type = getattr(cell, "data_type", "n")
             if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
                 text = value if isinstance(value, str) else getattr(value, "text", "formula")
-                cells.append(Cell(text, "formula"))
+                kept = formula_text(text)  # ="00123401": the id, its zeros kept for Excel
+                cells.append(Cell(text, "formula") if kept is None else Cell(kept))
+            elif pad and type(value) is int:
+                cells.append(Cell(padded(value, getattr(cell, "number_format", ""))))
             elif data_type == "e":
                 cells.append(Cell(value, "error"))
             else:
@@ -425,18 +431,11 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-# ="00123401": how an export keeps a text's leading zeros when Excel opens the CSV. Nothing is
-# worked out, so it is the text itself, not a formula (unless the text would be one itself).
-_TEXT_IN_FORMULA = re.compile(r'=\s*"((?:[^"]|"")*)"\s*')
-
-
 def _csv_cell(value: str) -> Cell:
     first = value[:1]
-    if first == "=":
-        text = _TEXT_IN_FORMULA.fullmatch(value)
-        if text is None or text[1][:1] in ("=", "+", "-", "@"):
-            return Cell(value, "formula")
-        return Cell(text[1].replace('""', '"'))
+    if first == "=":  # ="00123401" keeps the zeros when Excel opens the CSV: the text itself
+        text = formula_text(value)
+        return Cell(value, "formula") if text is None else Cell(text)
     if first == "'" and value[1:].isdigit():
         return Cell(value[1:])  # '00123401: another way to keep Excel from dropping the zeros
     if value.strip().casefold() in EXCEL_ERROR_TEXTS:
