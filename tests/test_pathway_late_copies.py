@@ -104,3 +104,68 @@ def test_the_earlier_audits_late_moderation_raises_its_step_resolved_by_the_reau
     status = listed(workspace, "status")
     assert f"ESCALATION {second.audit_ref} (case {second.case_id}): {AD}" in status
     assert f"ESCALATION {first.audit_ref}" not in status
+
+
+def corrected_copy(ws: Workspace, audit: AuditRecord, framework: Framework, name: str) -> str:
+    """The auditor corrects a rationale in the audit's form (grades, actions and moderation as
+    accepted: Inadequate, moderated Inadequate), and it is read in: the ingest line's words."""
+    form = complete_form(pack_docx(ws, audit), framework, grade=INADEQUATE)
+    form.text("qaf_overall_rationale", f"Overall, practice is sound ({name} corrected).")
+    form.text("qaf_moderator", "M. Oderator").choose("qaf_moderated_grade", INADEQUATE)
+    form.text("qaf_moderation_reason", "Moderated.").pick_date("qaf_moderation_date", TODAY)
+    form.save()
+    drop(pack_docx(ws, audit), ws.inbox, name)
+    [outcome] = run(ws)
+    assert outcome.result == "accepted", outcome.findings
+    return outcome.detail
+
+
+@pytest.mark.parametrize("late", [0, 1], ids=["first audit", "first re-audit"])
+def test_a_corrected_copy_in_a_chain_of_two_reaudits_raises_nothing(
+    workspace: Workspace, register: Register, framework: Framework, late: int
+) -> None:
+    """Three audits of the case, all Inadequate: re-audit, Assistant Director, Executive Director.
+    A corrected copy of the first audit, or of the first re-audit, came in last and was taken for
+    the fourth audit in a row: the Executive Director's escalation was raised on it, and the
+    latest re-audit's was resolved by it."""
+    first = first_audit(workspace, register)
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    [second] = reaudit(workspace, register)
+    return_form(
+        workspace, second, framework, name="r1.docx", grade=INADEQUATE, moderated=INADEQUATE
+    )
+    [third] = [a for a in reaudit(workspace, register) if a.audit_ref != second.audit_ref]
+    return_form(workspace, third, framework, name="r2.docx", grade=INADEQUATE, moderated=INADEQUATE)
+    before = steps(register)
+    assert [(ref, is_open) for ref, _, is_open, _ in before] == [
+        (first.audit_ref, False), (second.audit_ref, False), (third.audit_ref, True)
+    ]  # fmt: skip
+    said = corrected_copy(workspace, [first, second][late], framework, "late.docx")
+    assert "escalated" not in said
+    assert steps(register) == before
+    assert f"ESCALATION {third.audit_ref} (case" in listed(workspace, "status")
+
+
+def test_an_escalation_resolved_by_hand_stays_resolved_when_an_earlier_copy_comes_in_late(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """The Assistant Director's escalation of the re-audit was resolved by the QA team; a late
+    corrected copy of the earlier audit raised a second one, on the earlier audit."""
+    first = first_audit(workspace, register)
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    [second] = reaudit(workspace, register)
+    return_form(workspace, second, framework, name="r.docx", grade=INADEQUATE, moderated=INADEQUATE)
+    [ad] = [e for e in register.escalations() if e.audit_ref == second.audit_ref]
+    resolved = CliRunner().invoke(
+        cli, ["escalations", "-w", str(workspace.root), "--resolve", str(ad.id), "--note",
+              "Assistant Director agreed a practice plan", "--by", "Q. Lead"],
+    )  # fmt: skip
+    assert resolved.exit_code == 0, resolved.output
+    before = steps(register)
+    said = corrected_copy(workspace, first, framework, "late.docx")
+    assert "escalated" not in said
+    assert steps(register) == before
+    assert "ESCALATION" not in listed(workspace, "status")
+    said = corrected_copy(workspace, second, framework, "late2.docx")
+    assert "escalated" not in said
+    assert steps(register) == before
