@@ -169,3 +169,45 @@ def test_an_escalation_resolved_by_hand_stays_resolved_when_an_earlier_copy_come
     said = corrected_copy(workspace, second, framework, "late2.docx")
     assert "escalated" not in said
     assert steps(register) == before
+
+
+RI = "Requires improvement to be good"
+
+
+def test_a_late_moderation_grading_the_earlier_audit_better_keeps_the_reaudits_escalation_open(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """The earlier audit's moderation, late, grades it better than Inadequate after the re-audit
+    went to the Assistant Director as "Inadequate for the second time in a row". Before, the late
+    moderation resolved the Assistant Director's escalation of the latest audit, an Inadequate
+    one, without a word. It stays open; the ingest line, qaf status and qaf escalations say it
+    counted a grade that has changed, and a person decides."""
+    first = first_audit(workspace, register)
+    early = TODAY - timedelta(days=100)
+    return_form(workspace, first, framework, grade=INADEQUATE, audit_day=early)
+    [second] = reaudit(workspace, register)
+    return_form(workspace, second, framework, name="r.docx", grade=INADEQUATE, moderated=INADEQUATE)
+    late = return_form(
+        workspace, first, framework, name="m.docx", grade=INADEQUATE, moderated=RI,
+        audit_day=early,
+    )  # fmt: skip
+    assert late.result == "accepted", late.findings
+    [ad] = register.escalations()
+    assert (ad.audit_ref, ad.title, ad.open) == (second.audit_ref, AD, True)
+    assert (
+        f"{AD} of audit {second.audit_ref} was raised counting audit {first.audit_ref} as "
+        "Inadequate, which it no longer is: it stays open until the QA team resolves it (qaf "
+        f"escalations --resolve {ad.id})"
+    ) in late.detail
+    changed = (
+        f"graded Inadequate for the second time in a row; audit {first.audit_ref}, counted as "
+        f"Inadequate, is now graded '{RI}' ({TODAY:%d/%m/%Y}): resolve this step if it no "
+        "longer applies"
+    )
+    assert ad.reason == changed
+    assert changed in listed(workspace, "status")
+    assert changed in listed(workspace, "escalations")
+    # Read in again (an interrupted ingest finished), it is said once in the reason.
+    register.apply_pathway(first.audit_ref, framework, TODAY)
+    [ad] = register.escalations()
+    assert ad.reason == changed

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
+from qaf_docs.dates import uk
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import EscalationRecord
 from qaf_docs.register.connection import Connection
@@ -40,6 +41,8 @@ MANUAL_LEVELS = (DISPUTE_LEVEL, CONCERN_LEVEL)
 _OWN_OPEN_STEPS = (
     "SELECT id FROM escalations WHERE audit_ref = ? AND resolved_on IS NULL AND level NOT IN (?, ?)"
 )
+#: How a step's reason says it counted the audits before it.
+IN_A_ROW = " time in a row"
 #: The case's audits with an accepted form, in the order they were planned, and their final grades.
 _CASE_CHAIN = (
     f"SELECT a.audit_ref, {FINAL_GRADE} AS g FROM audits a JOIN submissions s ON "
@@ -97,9 +100,7 @@ class PathwayBook(Connection):
                     run += 1
                 level = levels[min(run, len(levels)) - 1]
                 ordinal = {2: "second", 3: "third"}.get(run, f"{run}th")
-                why = f"graded {inadequate}" + (
-                    f" for the {ordinal} time in a row" if run > 1 else ""
-                )
+                why = f"graded {inadequate}" + (f" for the {ordinal}{IN_A_ROW}" if run > 1 else "")
                 new = self._raise(
                     db,
                     audit_ref,
@@ -121,6 +122,7 @@ class PathwayBook(Connection):
                 self._resolve_case(
                     db, case_id, on, f"audit {audit_ref} graded '{grade}'", None, keep
                 )
+                raised += self._counted(db, audit_ref, grade, later, inadequate, on)
         return [e for e in self.escalations() if e.id in raised]
 
     def _overtaken(
@@ -151,6 +153,41 @@ class PathwayBook(Connection):
         first = next((r for r in refs if r in steps), None)
         if first is not None:  # its raising would have resolved this step
             self._resolve_step(db, new, on, f"escalated further: {steps[first]} ({first})")
+
+    @staticmethod
+    def _counted(
+        db: Db,
+        audit_ref: str,
+        grade: str,
+        later: list[tuple[str, Any]],
+        inadequate: str | None,
+        on: date,
+    ) -> list[int]:
+        """The open steps of the case's later audits that counted this audit as Inadequate "in a
+        row", now that its grade (a late moderation's) is ``grade``. They stay open: they were
+        raised to people who may have acted, so a person decides. Each step's reason says so
+        (once), for ``qaf status`` and ``qaf escalations``; the ingest line says it too."""
+        run = []
+        for ref, later_grade in later:
+            if later_grade != inadequate:
+                break
+            run.append(ref)
+        if not run or not inadequate:
+            return []
+        marks = ", ".join("?" for _ in run)
+        rows = db.execute(
+            f"SELECT id, reason, audit_ref, title FROM escalations WHERE audit_ref IN ({marks}) "
+            "AND resolved_on IS NULL AND level NOT IN (?, ?) AND reason LIKE ?",
+            (*run, *MANUAL_LEVELS, f"%{IN_A_ROW}%"),
+        ).fetchall()
+        note = f"; audit {audit_ref}, counted as {inadequate}, is now graded '{grade}'"
+        for step, reason, ref, title in rows:
+            if note in str(reason):
+                continue
+            noted = f"{note} ({uk(on)}): resolve this step if it no longer applies"
+            db.execute("UPDATE escalations SET reason = ? WHERE id = ?", (f"{reason}{noted}", step))
+            record_event(db, str(ref), "escalation reviewed", reason=f"{title}: {noted[2:]}")
+        return [int(r[0]) for r in rows]
 
     @staticmethod
     def _resolve_step(db: Db, step: int, on: date, resolution: str) -> None:
