@@ -211,3 +211,38 @@ def test_a_late_moderation_grading_the_earlier_audit_better_keeps_the_reaudits_e
     register.apply_pathway(first.audit_ref, framework, TODAY)
     [ad] = register.escalations()
     assert ad.reason == changed
+
+
+def test_the_first_reaudits_late_moderation_after_the_second_reaudit_went_to_the_executive(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """Two re-audits in a chain, the first one's moderation arriving after the second re-audit
+    came back Inadequate and went to the Executive Director. Before, the late moderation was taken
+    for the fourth audit in a row: the Executive Director's escalation was raised on the first
+    re-audit and the second re-audit's was resolved by it."""
+    first = first_audit(workspace, register)
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    [second] = reaudit(workspace, register)
+    return_form(workspace, second, framework, name="r1.docx", grade=INADEQUATE)
+    [third] = [a for a in reaudit(workspace, register) if a.audit_ref != second.audit_ref]
+    done = return_form(
+        workspace, third, framework, name="r2.docx", grade=INADEQUATE, moderated=INADEQUATE
+    )
+    ed = framework.escalation.levels[2].title
+    assert f"escalated: {ed}" in done.detail
+    late = return_form(
+        workspace, second, framework, name="m.docx", grade=INADEQUATE, moderated=INADEQUATE
+    )
+    assert late.result == "accepted", late.findings
+    assert (
+        f"escalated: {AD}, resolved at once: the case was audited again since (escalated "
+        f"further: {ed} ({third.audit_ref}))"
+    ) in late.detail
+    assert [(e.audit_ref, e.title, e.open) for e in register.escalations()] == [
+        (first.audit_ref, REAUDIT, False),
+        (third.audit_ref, ed, True),
+        (second.audit_ref, AD, False),
+    ]
+    status = listed(workspace, "status")
+    assert f"ESCALATION {third.audit_ref} (case {third.case_id}): {ed}" in status
+    assert f"ESCALATION {second.audit_ref}" not in status
