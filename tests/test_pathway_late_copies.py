@@ -246,3 +246,34 @@ def test_the_first_reaudits_late_moderation_after_the_second_reaudit_went_to_the
     status = listed(workspace, "status")
     assert f"ESCALATION {third.audit_ref} (case {third.case_id}): {ed}" in status
     assert f"ESCALATION {second.audit_ref}" not in status
+
+
+def test_a_cancelled_reaudit_is_not_counted_when_the_earlier_audits_copy_comes_in_late(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    """The first re-audit was cancelled before it was done and a second one issued; it came back
+    Inadequate (Assistant Director: the cancelled one does not count). Before, a late corrected
+    copy of the earlier audit was taken for the later audit here too, and the Assistant
+    Director's escalation moved onto the earlier audit."""
+    first = first_audit(workspace, register)
+    return_form(workspace, first, framework, grade=INADEQUATE, moderated=INADEQUATE)
+    [cancelled] = reaudit(workspace, register)
+    gone = CliRunner().invoke(
+        cli, ["cancel", cancelled.audit_ref, "-w", str(workspace.root), "--by", "Q. Lead",
+              "--reason", "Case closed before the re-audit"],
+    )  # fmt: skip
+    assert gone.exit_code == 0, gone.output
+    [second] = [a for a in reaudit(workspace, register) if a.audit_ref != cancelled.audit_ref]
+    done = return_form(
+        workspace, second, framework, name="r.docx", grade=INADEQUATE, moderated=INADEQUATE
+    )
+    assert f"escalated: {AD}" in done.detail
+    said = corrected_copy(workspace, first, framework, "late.docx")
+    assert "escalated" not in said
+    assert steps(register) == [
+        (first.audit_ref, REAUDIT, False, f"escalated further: {AD} ({second.audit_ref})"),
+        (second.audit_ref, AD, True, None),
+    ]
+    assert f"ESCALATION {second.audit_ref} (case {second.case_id}): {AD}" in listed(
+        workspace, "status"
+    )
