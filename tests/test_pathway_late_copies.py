@@ -12,6 +12,7 @@ from conftest import TODAY, complete_form, drop, pack_docx, plan_audits
 from lifecycle_helpers import INADEQUATE, reaudit, return_form, run
 
 from qaf_docs.cli import cli
+from qaf_docs.dates import add_months
 from qaf_docs.frameworks import Framework
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.records import AuditRecord
@@ -73,6 +74,9 @@ def test_a_corrected_rationale_of_the_earlier_audit_leaves_the_reaudits_escalati
     status = listed(workspace, "status")
     assert f"ESCALATION {second.audit_ref} (case {second.case_id}): {AD}" in status
     assert f"ESCALATION {first.audit_ref}" not in status
+    # The child is still due the re-audit the Assistant Director's escalation asks for.
+    due = add_months(TODAY, framework.months_to_next_audit("assistant_director"))
+    assert register.sampling_history(lambda _: framework)["reaudit_due"] == {second.case_id: due}
 
 
 def test_the_earlier_audits_late_moderation_raises_its_step_resolved_by_the_reaudits_escalation(
