@@ -178,17 +178,21 @@ def test_an_escalation_resolved_by_hand_stays_resolved_when_an_earlier_copy_come
 RI = "Requires improvement to be good"
 
 
+@pytest.mark.parametrize(
+    "moderated", [None, INADEQUATE], ids=["first moderation", "moderated again"]
+)
 def test_a_late_moderation_grading_the_earlier_audit_better_keeps_the_reaudits_escalation_open(
-    workspace: Workspace, register: Register, framework: Framework
+    workspace: Workspace, register: Register, framework: Framework, moderated: str | None
 ) -> None:
     """The earlier audit's moderation, late, grades it better than Inadequate after the re-audit
     went to the Assistant Director as "Inadequate for the second time in a row". Before, the late
     moderation resolved the Assistant Director's escalation of the latest audit, an Inadequate
     one, without a word. It stays open; the ingest line, qaf status and qaf escalations say it
-    counted a grade that has changed, and a person decides."""
+    counted a grade that has changed, and a person decides. Moderated again: the moderator
+    changes the moderation they gave (the demo's QA2611-0011, moderated Inadequate at once)."""
     first = first_audit(workspace, register)
     early = TODAY - timedelta(days=100)
-    return_form(workspace, first, framework, grade=INADEQUATE, audit_day=early)
+    return_form(workspace, first, framework, grade=INADEQUATE, audit_day=early, moderated=moderated)
     [second] = reaudit(workspace, register)
     return_form(workspace, second, framework, name="r.docx", grade=INADEQUATE, moderated=INADEQUATE)
     late = return_form(
@@ -196,8 +200,11 @@ def test_a_late_moderation_grading_the_earlier_audit_better_keeps_the_reaudits_e
         audit_day=early,
     )  # fmt: skip
     assert late.result == "accepted", late.findings
-    [ad] = register.escalations()
-    assert (ad.audit_ref, ad.title, ad.open) == (second.audit_ref, AD, True)
+    [ad] = register.escalations(audit_ref=second.audit_ref)
+    assert (ad.title, ad.open) == (AD, True)
+    assert [e.open for e in register.escalations(audit_ref=first.audit_ref)] == (
+        [False] if moderated else []
+    )
     assert (
         f"{AD} of audit {second.audit_ref} was raised counting audit {first.audit_ref} as "
         "Inadequate, which it no longer is: it stays open until the QA team resolves it (qaf "
@@ -213,7 +220,7 @@ def test_a_late_moderation_grading_the_earlier_audit_better_keeps_the_reaudits_e
     assert changed in listed(workspace, "escalations")
     # Read in again (an interrupted ingest finished), it is said once in the reason.
     register.apply_pathway(first.audit_ref, framework, TODAY)
-    [ad] = register.escalations()
+    [ad] = register.escalations(audit_ref=second.audit_ref)
     assert ad.reason == changed
 
 
