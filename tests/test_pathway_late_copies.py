@@ -222,6 +222,22 @@ def test_a_late_moderation_grading_the_earlier_audit_better_keeps_the_reaudits_e
     register.apply_pathway(first.audit_ref, framework, TODAY)
     [ad] = register.escalations(audit_ref=second.audit_ref)
     assert ad.reason == changed
+    # Moderated Inadequate once more (a Head of Service's review): the note goes, and it is said.
+    form = complete_form(pack_docx(workspace, first), framework, grade=INADEQUATE, audit_day=early)
+    form.text("qaf_moderator", "H. Service").choose("qaf_moderated_grade", INADEQUATE)
+    form.text("qaf_moderation_reason", "Reviewed: Inadequate.").pick_date(
+        "qaf_moderation_date", TODAY
+    )
+    drop(form.save(), workspace.inbox, "m2.docx")
+    [back] = run(workspace)
+    assert back.result == "accepted", back.findings
+    assert (
+        f"{AD} of audit {second.audit_ref} counts audit {first.audit_ref} as Inadequate again, "
+        "as it was raised"
+    ) in back.detail
+    [ad] = register.escalations(audit_ref=second.audit_ref)
+    assert (ad.open, ad.reason) == (True, "graded Inadequate for the second time in a row")
+    assert "counted as" not in listed(workspace, "status")
 
 
 def test_the_first_reaudits_late_moderation_after_the_second_reaudit_went_to_the_executive(

@@ -279,6 +279,9 @@ def pathway_said(audit: AuditRecord, raised: Sequence[EscalationRecord]) -> list
         f"{e.title} of audit {e.audit_ref} was raised counting audit {audit.audit_ref} as "
         "Inadequate, which it no longer is: it stays open until the QA team resolves it (qaf "
         f"escalations --resolve {e.id})"
+        if f"audit {audit.audit_ref}, counted as" in e.reason
+        else f"{e.title} of audit {e.audit_ref} counts audit {audit.audit_ref} as Inadequate "
+        "again, as it was raised"
         for e in counted
     ]
     said += [

@@ -21,6 +21,7 @@ never resolves the steps those later audits raised.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -43,6 +44,19 @@ _OWN_OPEN_STEPS = (
 )
 #: How a step's reason says it counted the audits before it.
 IN_A_ROW = " time in a row"
+_REVIEW = "resolve this step if it no longer applies"
+
+
+def _counted_note(audit_ref: str) -> str:
+    """How a later audit's step's reason begins to say ``audit_ref`` is no longer Inadequate."""
+    return f"; audit {audit_ref}, counted as "
+
+
+def _without_note(reason: str, audit_ref: str) -> str:
+    """``reason`` without what it said of ``audit_ref``'s grade (see ``_counted``)."""
+    return re.sub(re.escape(_counted_note(audit_ref)) + ".*?" + re.escape(_REVIEW), "", reason)
+
+
 #: The case's audits with an accepted form, in the order they were planned, and their final grades.
 _CASE_CHAIN = (
     f"SELECT a.audit_ref, {FINAL_GRADE} AS g FROM audits a JOIN submissions s ON "
@@ -117,6 +131,7 @@ class PathwayBook(Connection):
                         new, keep,
                     )  # fmt: skip
                     self._overtaken(db, later, framework, new, on)
+                raised += self._counted_again(db, audit_ref, later, on)
             elif grade:  # told as stood down: the steps this audit's own earlier grade raised
                 raised += [r[0] for r in db.execute(_OWN_OPEN_STEPS, (audit_ref, *MANUAL_LEVELS))]
                 self._resolve_case(
@@ -180,13 +195,38 @@ class PathwayBook(Connection):
             "AND resolved_on IS NULL AND level NOT IN (?, ?) AND reason LIKE ?",
             (*run, *MANUAL_LEVELS, f"%{IN_A_ROW}%"),
         ).fetchall()
-        note = f"; audit {audit_ref}, counted as {inadequate}, is now graded '{grade}'"
+        note = f"{_counted_note(audit_ref)}{inadequate}, is now graded '{grade}'"
         for step, reason, ref, title in rows:
             if note in str(reason):
                 continue
-            noted = f"{note} ({uk(on)}): resolve this step if it no longer applies"
-            db.execute("UPDATE escalations SET reason = ? WHERE id = ?", (f"{reason}{noted}", step))
+            noted = f"{note} ({uk(on)}): {_REVIEW}"
+            kept = _without_note(str(reason), audit_ref)  # a grade noted before gives way
+            db.execute("UPDATE escalations SET reason = ? WHERE id = ?", (f"{kept}{noted}", step))
             record_event(db, str(ref), "escalation reviewed", reason=f"{title}: {noted[2:]}")
+        return [int(r[0]) for r in rows]
+
+    @staticmethod
+    def _counted_again(db: Db, audit_ref: str, later: list[tuple[str, Any]], on: date) -> list[int]:
+        """The open steps of later audits whose reason says this audit is no longer Inadequate
+        (``_counted``), now that it is again: the note goes, and the ingest line says so."""
+        refs = [ref for ref, _ in later]
+        if not refs:
+            return []
+        marks = ", ".join("?" for _ in refs)
+        rows = db.execute(
+            f"SELECT id, reason, audit_ref, title FROM escalations WHERE audit_ref IN ({marks}) "
+            "AND resolved_on IS NULL AND reason LIKE ?",
+            (*refs, f"%{_counted_note(audit_ref)}%"),
+        ).fetchall()
+        for step, reason, ref, title in rows:
+            db.execute(
+                "UPDATE escalations SET reason = ? WHERE id = ?",
+                (_without_note(str(reason), audit_ref), step),
+            )
+            record_event(
+                db, str(ref), "escalation reviewed",
+                reason=f"{title}: audit {audit_ref} is graded Inadequate again ({uk(on)})",
+            )  # fmt: skip
         return [int(r[0]) for r in rows]
 
     @staticmethod
