@@ -83,8 +83,10 @@ class PathwayBook(Connection):
     def apply_pathway(
         self, audit_ref: str, framework: Framework, on: date
     ) -> list[EscalationRecord]:
-        """Follow the Inadequate pathway after an audit's grade is recorded; return new escalations
-        and the steps raised on this audit that its better grade (a corrected copy's) stood down.
+        """Follow the Inadequate pathway after an audit's grade is recorded; return new escalations,
+        the steps raised on this audit that its better grade (a corrected copy's) stood down, and
+        the open steps of the case's later audits that counted this audit as Inadequate whose
+        reason now says its grade changed (or changed back): ``pathway_said`` tells each.
 
         Where the framework moderates an Inadequate audit at once, the pathway waits for the
         moderation (West Sussex: "Where the moderation confirms the grade, the 'Inadequate' process
