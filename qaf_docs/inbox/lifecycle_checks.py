@@ -268,11 +268,21 @@ def pathway_said(audit: AuditRecord, raised: Sequence[EscalationRecord]) -> list
     same: the audit stays closed, as it would be had the moderation come first and the managers
     signed off after (the same events in either order end in the same state)."""
     stood = [e for e in raised if stood_down_resolution(e)]
-    raised = [e for e in raised if e not in stood]
+    counted = [e for e in raised if e.audit_ref != audit.audit_ref]  # later audits' steps
+    raised = [e for e in raised if e not in stood and e not in counted]
     said = [
         f"Inadequate pathway stood down: {e.title} ({e.resolution}); a later copy graded "
         "Inadequate again starts it again"
         for e in stood
+    ]
+    said += [
+        f"{e.title} of audit {e.audit_ref} was raised counting audit {audit.audit_ref} as "
+        "Inadequate, which it no longer is: it stays open until the QA team resolves it (qaf "
+        f"escalations --resolve {e.id})"
+        if f"audit {audit.audit_ref}, counted as" in e.reason
+        else f"{e.title} of audit {e.audit_ref} counts audit {audit.audit_ref} as Inadequate "
+        "again, as it was raised"
+        for e in counted
     ]
     said += [
         f"escalated: {e.title}"

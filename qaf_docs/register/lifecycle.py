@@ -1,42 +1,28 @@
-"""An audit's life after it comes back: status events, cancelling, moderation, disputes and the
-Inadequate pathway's escalations (every SQL statement for them lives here).
-
-The pathway follows the framework's ``escalation.levels`` in order: a case's first Inadequate final
-grade raises the first level (the re-audit), Inadequate again the next (Assistant Director), and
-again the last (Executive Director). A later audit of the case that is not Inadequate resolves what
-the pathway left open. Where the framework moderates Inadequate audits at once, both wait for the
-moderation that confirms the grade. A grade dispute is its own level (``grade_dispute``), resolved by
-a person.
+"""An audit's life after it comes back: status events, cancelling, moderation, disputes, concerns
+and resolving escalations (every SQL statement for them lives here; the Inadequate pathway itself is
+in ``register.pathway``). A grade dispute is its own level (``grade_dispute``), resolved by a person.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
 
 from qaf_docs.dates import month_end_after, uk
 from qaf_docs.errors import RegisterError
 from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditEvent, EscalationRecord, ModerationDue
-from qaf_docs.register.connection import Connection
-from qaf_docs.register.dialect import Db, Row, upsert
+from qaf_docs.register.dialect import Db, upsert
 from qaf_docs.register.events import escalation_resolution, record_event
-from qaf_docs.register.restart import restart_step, stood_down_by_itself
-from qaf_docs.register.values import FINAL_GRADE, date_or_none, iso_or_none
+from qaf_docs.register.pathway import CONCERN_LEVEL as CONCERN_LEVEL
+from qaf_docs.register.pathway import DISPUTE_LEVEL as DISPUTE_LEVEL
+from qaf_docs.register.pathway import PathwayBook
+from qaf_docs.register.values import date_or_none
 
-DISPUTE_LEVEL = "grade_dispute"
-CONCERN_LEVEL = "safeguarding_concern"
 NO_CONCERN_TEXT = "the concern box was ticked; no description was given"
-# Resolved by a person, never by a later audit's grade.
-_MANUAL_LEVELS = (DISPUTE_LEVEL, CONCERN_LEVEL)
-_OWN_OPEN_STEPS = (
-    "SELECT id FROM escalations WHERE audit_ref = ? AND resolved_on IS NULL AND level NOT IN (?, ?)"
-)
 
 
-class LifecycleBook(Connection):
+class LifecycleBook(PathwayBook):
     """Events, escalations and moderation (mixed into :class:`~qaf_docs.register.store.Register`)."""
 
     # -- events ------------------------------------------------------------------------------------
@@ -212,17 +198,6 @@ class LifecycleBook(Connection):
 
     # -- escalations -------------------------------------------------------------------------------
 
-    def escalations(
-        self, *, audit_ref: str | None = None, open_only: bool = False
-    ) -> list[EscalationRecord]:
-        """Return escalations, oldest first (of one audit, or all; only open ones if asked)."""
-        sql, args = "SELECT * FROM escalations WHERE 1=1", list[str]()
-        if audit_ref:
-            sql, args = sql + " AND audit_ref = ?", [audit_ref]
-        if open_only:
-            sql += " AND resolved_on IS NULL"
-        return [self._escalation(r) for r in self._db.execute(sql + " ORDER BY id", args)]
-
     def raise_concern(
         self, audit_ref: str, text: str, *, roles: Sequence[str], on: date
     ) -> EscalationRecord | None:
@@ -287,151 +262,3 @@ class LifecycleBook(Connection):
             )
             record_event(db, row[0], "escalation resolved", reason=reason)
         return next(e for e in self.escalations(audit_ref=row[0]) if e.id == number)
-
-    def apply_pathway(
-        self, audit_ref: str, framework: Framework, on: date
-    ) -> list[EscalationRecord]:
-        """Follow the Inadequate pathway after an audit's grade is recorded; return new escalations
-        and the steps raised on this audit that its better grade (a corrected copy's) stood down.
-
-        Where the framework moderates an Inadequate audit at once, the pathway waits for the
-        moderation (West Sussex: "Where the moderation confirms the grade, the 'Inadequate' process
-        should be followed"); the moderated form's arrival follows it. A re-audit graded better
-        waits likewise for the moderation it is due before it ends the pathway (case files "remain on
-        a re-audit cycle until we are assured that the practice is no longer inadequate").
-        """
-        inadequate = framework.scale.inadequate
-        levels = framework.escalation.levels
-        with self.transaction() as db:
-            case = db.execute("SELECT case_id FROM audits WHERE audit_ref = ?", (audit_ref,))
-            case_id = case.fetchone()[0]
-            if self._awaiting_moderation(db, audit_ref, framework):
-                return []
-            history = db.execute(
-                f"SELECT a.audit_ref, {FINAL_GRADE} AS g FROM audits a JOIN submissions s ON "
-                "s.audit_ref = a.audit_ref AND s.kind = 'audit_tool' AND s.superseded_by IS NULL "
-                "WHERE a.case_id = ? AND a.status <> 'cancelled' "
-                "ORDER BY COALESCE(s.audit_date, substr(s.received_at, 1, 10)), s.id",
-                (case_id,),
-            ).fetchall()
-            grades = [(r["audit_ref"], r["g"]) for r in history]
-            upto = [g for ref, g in grades[: [ref for ref, _ in grades].index(audit_ref) + 1]]
-            grade = upto[-1]
-            raised: list[int] = []
-            if inadequate and grade == inadequate and levels:
-                run = 0
-                for earlier in reversed(upto):
-                    if earlier != inadequate:
-                        break
-                    run += 1
-                level = levels[min(run, len(levels)) - 1]
-                ordinal = {2: "second", 3: "third"}.get(run, f"{run}th")
-                why = f"graded {inadequate}" + (
-                    f" for the {ordinal} time in a row" if run > 1 else ""
-                )
-                new = self._raise(
-                    db,
-                    audit_ref,
-                    level.key,
-                    level.title,
-                    level.roles,
-                    on,
-                    why,
-                )
-                if new:
-                    raised.append(new)
-                    self._resolve_case(
-                        db, case_id, on, f"escalated further: {level.title} ({audit_ref})", new
-                    )
-                    self._already_audited_again(db, grades[len(upto) :], framework, new, on)
-            elif grade:  # told as stood down: the steps this audit's own earlier grade raised
-                raised += [r[0] for r in db.execute(_OWN_OPEN_STEPS, (audit_ref, *_MANUAL_LEVELS))]
-                self._resolve_case(db, case_id, on, f"audit {audit_ref} graded '{grade}'", None)
-        return [e for e in self.escalations() if e.id in raised]
-
-    def _already_audited_again(
-        self, db: Db, later: list[tuple[str, Any]], framework: Framework, new: int, on: date
-    ) -> None:
-        """A step raised on an audit whose confirmation came after the case's next audit came
-        back graded better (out of order: the moderation late, the re-audit prompt) is resolved
-        by that audit at once, as it would have been had the events come in order."""
-        if not later:
-            return
-        ref, grade = later[-1]
-        if not grade or grade == framework.scale.inadequate:
-            return
-        if self._awaiting_moderation(db, ref, framework):
-            return  # its moderation, when it comes, resolves the case's open steps
-        db.execute(
-            "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE id = ?",
-            (on.isoformat(), f"audit {ref} graded '{grade}'", new),
-        )
-
-    @staticmethod
-    def _awaiting_moderation(db: Db, audit_ref: str, framework: Framework) -> bool:
-        """An auditor's grade not moderated yet, where the framework moderates Inadequate at once
-        and moderates this grade: an Inadequate to start the pathway, a better one to end it."""
-        form = db.execute(
-            "SELECT overall_grade, moderated_grade, escalation_grade FROM submissions "
-            "WHERE audit_ref = ? AND kind = 'audit_tool' AND superseded_by IS NULL",
-            (audit_ref,),
-        ).fetchone()
-        if not form or form[1] or form[2]:
-            return False
-        return framework.moderation.inadequate_at_once and framework.needs_moderation(form[0])
-
-    @staticmethod
-    def _raise(
-        db: Db,
-        audit_ref: str,
-        level: str,
-        title: str,
-        roles: Sequence[str],
-        on: date,
-        reason: str,
-    ) -> int | None:
-        case_id = db.execute(
-            "SELECT case_id FROM audits WHERE audit_ref = ?", (audit_ref,)
-        ).fetchone()[0]
-        # Once per audit and level (unless the audit's own better grade stood it down since); the
-        # write transaction keeps other writers out meanwhile.
-        raised = db.execute(
-            "SELECT 1 FROM escalations WHERE audit_ref = ? AND level = ?", (audit_ref, level)
-        ).fetchone()
-        again = stood_down_by_itself(db, audit_ref, level)
-        if raised is not None and again is None:
-            return None
-        if again:  # one step per audit and level: the stood-down one is open again
-            return restart_step(db, audit_ref, level, roles, on, f"{reason} again: {again}")
-        new_id = db.insert(
-            "INSERT INTO escalations (audit_ref, case_id, level, title, roles_json, raised_on, "
-            "reason) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (audit_ref, case_id, level, title, json.dumps(list(roles)), on.isoformat(), reason),
-        )
-        record_event(db, audit_ref, "escalated", reason=f"{title}: {reason}")
-        return new_id
-
-    @staticmethod
-    def _resolve_case(db: Db, case_id: str, on: date, resolution: str, keep: int | None) -> None:
-        """Resolve the case's open pathway escalations (not disputes, not ``keep``)."""
-        db.execute(
-            "UPDATE escalations SET resolved_on = ?, resolution = ? WHERE case_id = ? AND "
-            "resolved_on IS NULL AND level NOT IN (?, ?) AND id <> ?",
-            (iso_or_none(on), resolution, case_id, *_MANUAL_LEVELS, keep or -1),
-        )
-
-    @staticmethod
-    def _escalation(r: Row) -> EscalationRecord:
-        return EscalationRecord(
-            id=int(r["id"]),
-            audit_ref=r["audit_ref"],
-            case_id=r["case_id"],
-            level=r["level"],
-            title=r["title"],
-            roles=list(json.loads(r["roles_json"])),
-            raised_on=date.fromisoformat(r["raised_on"]),
-            reason=r["reason"],
-            resolved_on=date_or_none(r["resolved_on"]),
-            resolution=r["resolution"],
-            resolved_by=r["resolved_by"],
-        )

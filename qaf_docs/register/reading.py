@@ -331,11 +331,12 @@ class ReadingBook(LifecycleBook, ReturnedBook, CheckpointBook, AuditBook):
         workers: dict[str, date] = {}
         for r in self._db.execute(
             # Undated, an audit is dated by when its form first came back (not a corrected copy's).
+            # On one day, the audit planned last is the latest, whichever copy came in last.
             "SELECT a.case_id, a.worker, a.audit_ref, a.framework_id, COALESCE(s.audit_date, "
             "(SELECT substr(MIN(p.received_at), 1, 10) FROM submissions p WHERE p.audit_ref = "
             f"s.audit_ref AND p.kind = 'audit_tool')) AS d, {FINAL_GRADE} AS g FROM submissions s "
             "JOIN audits a USING (audit_ref) WHERE s.kind = 'audit_tool' AND s.superseded_by IS NULL "
-            "ORDER BY d"
+            "ORDER BY d, a.created_at, a.audit_ref"
         ):
             latest[spelt[case_key(r["case_id"])]] = r
             if r["worker"]:

@@ -1,7 +1,7 @@
 """A step of the Inadequate pathway that an audit's own better grade stood down, started again.
 
 An auditor who sends a corrected copy graded better stands down the step the audit's Inadequate
-raised (``LifecycleBook._resolve_case`` records "audit <ref> graded '<grade>'"); a later copy of the
+raised (``PathwayBook._resolve_case`` records "audit <ref> graded '<grade>'"); a later copy of the
 same audit graded Inadequate again is the same judgement as the first, so the pathway starts again
 (West Sussex: case files "remain on a re-audit cycle until we are assured that the practice is no
 longer inadequate"). A step a person resolved, or a later audit of the case ended, stays resolved.
