@@ -320,8 +320,8 @@ def test_empty_and_single_audit_quarters_give_a_readable_report(
     if n == 0:
         assert "There were no audits in July to September 2026" in text
     else:
-        assert "The 1 planned audit was returned (100%)." in text
-        assert "The 1 graded audit was good or better (100% good or better" in text
+        assert "The one audit planned was returned (100%)." in text
+        assert "The one audit graded was good or better (100% good or better" in text
 
 
 def test_ten_thousand_audits_give_a_valid_tracker_and_report(workspace: Workspace) -> None:
@@ -598,7 +598,7 @@ def test_a_late_return_counts_in_the_quarter_it_was_due_in_the_report_and_the_tr
         build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), TODAY)
     )
     assert (
-        "The 1 planned audit was returned (100%). Of the 2 audits due back in this quarter "
+        "The one audit planned was returned (100%). Of the 2 audits due back in this quarter "
         f"(whichever quarter they were planned in), 1 came back after the due date and none is overdue {basis}"
     ) in q2
     q3 = document_text(
