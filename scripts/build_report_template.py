@@ -275,7 +275,10 @@ def build(path: Path) -> None:
         named=True,
     )
     doc.add_heading("Grades by team", level=2)
-    doc.add_paragraph("{%p if headline.graded %}")
+    # Every graded audit of one team: a chart of one bar and a table of one row compare nothing.
+    doc.add_paragraph("{%p if teams_one %}")
+    doc.add_paragraph("{{ teams_one }}")
+    doc.add_paragraph("{%p elif headline.graded %}")
     doc.add_paragraph("{{ chart_teams }}")
     table(
         doc,
@@ -293,7 +296,9 @@ def build(path: Path) -> None:
         named=True,
     )
     doc.add_heading("Variation between workers", level=2)
-    doc.add_paragraph("{%p if headline.graded %}")
+    doc.add_paragraph("{%p if workers_one %}")
+    doc.add_paragraph("{{ workers_one }}")
+    doc.add_paragraph("{%p elif headline.graded %}")
     table(
         doc,
         ["Worker", "Graded", "Good or better", "Inadequate"],

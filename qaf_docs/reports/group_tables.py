@@ -76,6 +76,19 @@ def how_much(
     return tables, f"{subject} of {of}, so there is no table by {by}."
 
 
+def only_one(rows: list[GroupRow], noun: str) -> str:
+    """The sentence in place of a table by ``noun`` ("team") whose ``rows`` are one group: a
+    table of one row (and a chart of one bar) compares nothing; "" when there are more."""
+    if len(rows) != 1 or not rows[0].graded:
+        return ""
+    n, name = rows[0].graded, rows[0].name
+    subject = "The one audit graded was" if n == 1 else f"All {n} graded audits were"
+    return (
+        f"{subject} of one {noun} ({name}), so there is no other {noun} to compare with: the "
+        f"Summary's figures are that {noun}'s."
+    )
+
+
 def _listed(names: list[str], word: str) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
