@@ -93,3 +93,12 @@ def test_two_teams_and_two_workers_are_still_compared(workspace: Workspace) -> N
     text = document_text(path)
     assert {"Team", "Worker", "Team 0", "Team 1", "Worker A", "Worker B"} <= set(text.splitlines())
     assert "no other team to compare" not in text and len(Document(str(path)).inline_shapes) == 2
+
+
+def test_numbered_teams_are_listed_in_number_order(workspace: Workspace) -> None:
+    # Sorted as text, twelve numbered teams read Team 1, Team 10, Team 11, Team 12, Team 2 ….
+    results = [audit(i, "Good", team=f"Team {i}") for i in range(1, 13)]
+    fake: Any = FakeRegister(results)
+    path = build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), DAY)
+    teams = [line for line in document_text(path).splitlines() if line.startswith("Team ")]
+    assert teams[:12] == [f"Team {i}" for i in range(1, 13)]

@@ -16,6 +16,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult, case_type_words
 from qaf_docs.reports import figures
 from qaf_docs.reports.figures import GroupRow, pct
+from qaf_docs.reports.name_order import in_order
 from qaf_docs.workspace import ROUND_KIND_WORDS
 
 
@@ -105,4 +106,4 @@ def grades_by(
                 figures.group_name(a, key), dict.fromkeys(framework.scale.grades, 0)
             )
             by[a.final_grade or ""] += 1
-    return dict(sorted(out.items()))
+    return dict(sorted(out.items(), key=lambda item: in_order(item[0])))
