@@ -314,3 +314,21 @@ def test_an_inadequate_audit_without_an_audit_date_still_has_its_reaudit_due(
     rows = {r[0].value: (r[4].value, r[5].value) for r in sheet.iter_rows(min_row=2)}
     what, when = rows["QA-00001"]
     assert what == "Re-audit due" and when.date() == date(2026, 5, 10)
+
+
+def test_areas_to_develop_whose_names_have_commas_are_listed_apart(workspace: Workspace) -> None:
+    # "Practice development on Assessment, Review and Diversity, identity and culture"
+    # left a reader to work out where one area ended and the next began.
+    areas = ["Assessment", "Diversity, identity and culture", "Review"]
+    results = [
+        audit(i, "Inadequate", domains=[DomainResult(d, "Inadequate", "Rationale.") for d in areas])
+        for i in (1, 2)
+    ]
+    fake: Any = FakeRegister(results)
+    text = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), DAY)
+    )
+    assert (
+        "Practice development on Assessment; Review; and Diversity, identity and culture: 2 of 2 "
+        "audits graded below good in each."
+    ) in text

@@ -299,7 +299,13 @@ def _below_line(below: int, graded: int) -> str:
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    """ "A, B and C"; where a name has a comma of its own ("Diversity, identity and culture"),
+    semicolons part the names, so a reader sees where each ends."""
+    if len(names) == 1:
+        return names[0]
+    between = "; " if any("," in n for n in names) else ", "
+    last = "; and " if between == "; " and len(names) > 2 else " and "
+    return f"{between.join(names[:-1])}{last}{names[-1]}"
 
 
 def _examples(
