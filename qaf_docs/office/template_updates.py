@@ -118,6 +118,7 @@ _NAMES: dict[str, dict[str, str]] = {
         "examples": "Good practice to share",
         "reaudits_due": "the re-audits due",
         "reaudits_missed": "the re-audits that fell due and were not done",
+        "missed_reaudits": "the re-audits that fell due and were not done, as a table",
         "escalations": "the open escalations",
         "concerns": "the safeguarding concerns raised",
         "missing_history": _HISTORY,

@@ -68,8 +68,12 @@ def build_period_report(
     extra = {
         "period": period.label,
         "period_title": period.title,
+        # A council's older template lists these in a sentence; the default, in a table.
         "reaudits_missed": [
             f"{a.audit_ref} (case {a.case_id}, due {uk(due)})" for a, due in missed
+        ],
+        "missed_reaudits": [
+            {"ref": a.audit_ref, "case": a.case_id, "due": uk(due)} for a, due in missed
         ],
         "covers": f"the audits dated from {period.title}",
         "is_round": False,
@@ -151,6 +155,7 @@ def build_round_report(
         "own_rounds": [],  # a deep dive's own report is this one
         "tier_one": None,  # counted against the months of a period, not a round
         "reaudits_missed": [],  # a round's own re-audits are in its Inadequate count
+        "missed_reaudits": [],
         "checkpoints_note": ""
         if recorded
         else "The checkpoints are set when every audit of this round has come back: 6 weeks and "
