@@ -3,6 +3,7 @@ picture, and a chart that grows with its teams rather than leaving names out or 
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from datetime import date
@@ -195,3 +196,24 @@ def test_the_trackers_team_chart_shows_each_teams_grades_when_none_was_good(
         assert shown == ["East Team", "North Team", "South Team"]
     assert drawn[INADEQUATE] == [3, 3, 3]  # a whole red bar for each team
     assert len(drawn) == 4 and sum(sum(v) for v in drawn.values()) == 9
+
+
+@pytest.mark.parametrize("months", [5, 12])
+def test_the_trends_round_names_never_run_into_each_other(months: int) -> None:
+    """A round report's trend named its rounds "Random sample, April 2026" side by side on one
+    line each, printed over one another. Each name now wraps within its share of the width, and
+    where a word is longer than that share, the names slant; every name is whole, in the picture."""
+    names = [f"Random sample, {date(2026, m, 1):%B} 2026" for m in range(1, months + 1)]
+    fig = report_charts.trend_figure(names, [0.6] * months, [0.2] * months, 0.1)
+    assert fig is not None
+    RENDERERS[fig] = renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig.draw(renderer)
+    labels = fig.axes[0].get_xticklabels()
+    assert [whole(t) for t in labels] == names
+    assert all(inside(fig, t) for t in labels)
+    if labels[0].get_rotation() == 0:
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))
+    else:  # slanted: each name's foot is left of the next's, and none on top of another
+        feet = [t.get_window_extent(renderer).x1 for t in labels]
+        assert feet == sorted(feet) and len(set(feet)) == months
