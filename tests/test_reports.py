@@ -635,8 +635,11 @@ def test_the_trend_starts_at_the_first_period_with_audits_and_keeps_a_gap_after_
     text = document_text(
         build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
     )
-    assert "2026Q1" in text and "2026Q2" in text  # the empty quarter between is a real gap
-    assert "2025Q3" not in text and "2025Q4" not in text
+    assert "2026 Q1" in text and "2026 Q2" in text  # the empty quarter between is a real gap
+    assert "2025 Q3" not in text and "2025 Q4" not in text
+    # Named as the tracker's quarter tables name them: "2026Q1" read as a code beside them.
+    assert "Period\nGraded\nGood or better\nInadequate\n2026 Q1\n" in text
+    assert "2026Q" not in text
 
 
 def test_a_missed_reaudit_is_still_reported_in_the_quarter_it_fell_due(

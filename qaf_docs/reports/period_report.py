@@ -50,7 +50,7 @@ def build_period_report(
     if not chosen and warnings is not None:
         future = " (the period has not begun yet)" if period.start > today else ""
         warnings.append(f"there are no audits in {period.title}{future}; the report says so.")
-    every = [(p.label, figures.in_period(results, p.start, p.end))
+    every = [(p.short, figures.in_period(results, p.start, p.end))
              for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
     while len(every) > 1 and not every[0][1]:
         every.pop(0)  # periods before the first audit say nothing; a gap after it does
