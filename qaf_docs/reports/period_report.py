@@ -320,6 +320,7 @@ def _render(
             ) from e
         rows_kept_whole(doc.docx.element.body)
         sentences_kept_with_tables(doc.docx.element.body)
+        short_tables_kept_together(doc.docx.element.body)
         target.parent.mkdir(parents=True, exist_ok=True)
         return atomic_write(target, lambda tmp_path: doc.save(str(tmp_path)))
 
@@ -353,6 +354,26 @@ def sentences_kept_with_tables(body: Any) -> None:
         ):
             previous.get_or_add_pPr().keepNext_val = True  # in its place among the properties
         previous = block
+
+
+#: Rows of a table kept on one page: a trend of five periods or an area's six questions fits one
+#: easily, where a table of every worker must break.
+SHORT_TABLE = 12
+
+
+def short_tables_kept_together(body: Any) -> None:
+    """Mark each row but the last of a table of up to ``SHORT_TABLE`` rows "keep with next", as
+    Word users keep a table together: a short table otherwise left its last row alone at the top
+    of the next page under a repeated heading."""
+    from docx.oxml.ns import qn
+
+    for table in body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if len(rows) > SHORT_TABLE:
+            continue
+        for row in rows[:-1]:
+            for paragraph in row.iter(qn("w:p")):
+                paragraph.get_or_add_pPr().keepNext_val = True
 
 
 def _share(text: str) -> float | None:
