@@ -93,6 +93,12 @@ def test_a_short_table_is_kept_on_one_page_and_a_long_one_may_break(workspace: W
             all(p.pPr is not None and p.pPr.keepNext_val for p in row.iter(qn("w:p")))
             for row in rows
         ]
+    # The trend's chart stays with its table (the table went to the next page without it).
+    body = Document(str(path)).element.body
+    chart = [p for p in body.iter(qn("w:p")) if p.find(".//" + qn("w:drawing")) is not None][-1]
+    following = chart.getnext()
+    assert following is not None and following.tag == qn("w:tbl")
+    assert chart.pPr is not None and chart.pPr.keepNext_val
     trend = kept["Period"]
     assert len(trend) == 4 and trend == [True, True, True, False]  # heading and Q1 to Q3
     workers = kept["Worker"]

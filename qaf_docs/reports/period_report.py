@@ -340,8 +340,8 @@ def rows_kept_whole(body: Any) -> None:
 
 def sentences_kept_with_tables(body: Any) -> None:
     """Mark the paragraph right before each table "keep with next": a table's introduction
-    ("Audits expected: each role's monthly number × …") otherwise ends one page and the table
-    starts the next. Headings already keep with what follows them."""
+    ("Audits expected: each role's monthly number × …") or its chart otherwise ends one page and
+    the table starts the next. Headings already keep with what follows them."""
     from docx.oxml.ns import qn
 
     previous = None
@@ -350,7 +350,10 @@ def sentences_kept_with_tables(body: Any) -> None:
             block.tag == qn("w:tbl")
             and previous is not None
             and previous.tag == qn("w:p")
-            and "".join(previous.itertext()).strip()
+            and (
+                "".join(previous.itertext()).strip()
+                or previous.find(".//" + qn("w:drawing")) is not None  # a chart over its table
+            )
         ):
             previous.get_or_add_pPr().keepNext_val = True  # in its place among the properties
         previous = block
