@@ -275,7 +275,10 @@ def build(path: Path) -> None:
         named=True,
     )
     doc.add_heading("Grades by team", level=2)
-    doc.add_paragraph("{%p if headline.graded %}")
+    # Every graded audit of one team: a chart of one bar and a table of one row compare nothing.
+    doc.add_paragraph("{%p if teams_one %}")
+    doc.add_paragraph("{{ teams_one }}")
+    doc.add_paragraph("{%p elif headline.graded %}")
     doc.add_paragraph("{{ chart_teams }}")
     table(
         doc,
@@ -293,7 +296,9 @@ def build(path: Path) -> None:
         named=True,
     )
     doc.add_heading("Variation between workers", level=2)
-    doc.add_paragraph("{%p if headline.graded %}")
+    doc.add_paragraph("{%p if workers_one %}")
+    doc.add_paragraph("{{ workers_one }}")
+    doc.add_paragraph("{%p elif headline.graded %}")
     table(
         doc,
         ["Worker", "Graded", "Good or better", "Inadequate"],
@@ -466,15 +471,22 @@ def build(path: Path) -> None:
         "Re-audits due (final grade inadequate, not yet re-audited): {{ reaudits_due }}.",
         style="List Bullet",
     )
-    doc.add_paragraph("{%p if reaudits_missed %}")
-    doc.add_paragraph(
-        "Re-audits that fell due in this period and have not been done: "
-        "{{ reaudits_missed | length }} ({{ reaudits_missed | join('; ') }}).",
-        style="List Bullet",
-    )
-    doc.add_paragraph("{%p endif %}")
     doc.add_paragraph("Open escalations: {{ escalations }}.", style="List Bullet")
     doc.add_paragraph("Safeguarding concerns raised: {{ concerns }}.", style="List Bullet")
+    # A table, not a sentence of "QA-00026 (case C00026, due 06/07/2026); …" in brackets.
+    doc.add_paragraph("{%p if missed_reaudits %}")
+    doc.add_paragraph(
+        "Re-audits that fell due in this period and have not been done: "
+        "{{ missed_reaudits | length }}.",
+        style="List Bullet",
+    )
+    table(
+        doc,
+        ["Audit ref", "Case ID", "Re-audit due"],
+        "missed_reaudits",
+        ["r.ref", "r.case", "r.due"],
+        end_if=True,
+    )
     doc.add_paragraph("{%p if missing_history or asks_history %}")
     doc.add_paragraph(
         "{{ history_title }}: {{ missing_history | length }} of {{ history_checked }} returned "

@@ -3,6 +3,7 @@ picture, and a chart that grows with its teams rather than leaving names out or 
 
 from __future__ import annotations
 
+import itertools
 import re
 import zipfile
 from datetime import date
@@ -13,6 +14,7 @@ import matplotlib
 import pytest
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from openpyxl import load_workbook
 from test_report_views import charts
 from test_reports import FakeRegister, audit
 
@@ -137,7 +139,7 @@ def test_the_trackers_team_chart_names_every_team_and_grows_without_covering_a_c
     workspace: Workspace,
 ) -> None:
     few, many = anchors(tracker(workspace, 3)), anchors(tracker(workspace, 20))
-    title = "Good or better by team"
+    title = "Grades by team"
     tall = many[title][3] - many[title][1]
     assert tall > few[title][3] - few[title][1] + 20  # room for each of 20 two-line names
     team_chart = charts(tracker(workspace, 20))[title]
@@ -165,3 +167,53 @@ def test_the_reports_team_chart_has_a_bar_for_each_team_when_none_was_good(
     red = matplotlib.colors.to_rgba(INADEQUATE)
     bars = [p for p in ax.patches if p.get_width() > 0]
     assert len(bars) == 3 and all(b.get_width() == 1 and b.get_facecolor() == red for b in bars)
+
+
+def test_the_trackers_team_chart_shows_each_teams_grades_when_none_was_good(
+    workspace: Workspace,
+) -> None:
+    """Every audit Inadequate: the tracker's "Good or better by team" was bars of 0%, a chart
+    that looked empty. Each team's grades now fill its bar in their colours, drawn from the
+    Summary's table of final grades by team; still an Excel chart a council can restyle."""
+    teams = ["North Team", "South Team", "East Team"]
+    results = [audit(i, "Inadequate", team=teams[i % 3]) for i in range(9)]
+    path = build_tracker(workspace, FakeRegister(results), today=date(2026, 12, 1))  # type: ignore[arg-type]
+    chart = charts(path)["Grades by team"]
+    assert '<c:grouping val="percentStacked"/>' in chart
+    ws = load_workbook(path)["Summary"]
+    drawn = {}
+    for series in re.findall(r"<c:ser>.*?</c:ser>", chart, re.S):
+        colour = re.search(r'<a:srgbClr val="([0-9A-F]{6})"', series)
+        cells = re.search(r"<c:val><c:numRef><c:f>Summary!\$(\w)\$(\d+):\$\w\$(\d+)<", series)
+        assert colour and cells
+        col, first, last = cells.groups()
+        drawn[f"#{colour.group(1)}"] = [
+            ws[f"{col}{r}"].value for r in range(int(first), int(last) + 1)
+        ]
+        names = re.search(r"<c:cat><c:strRef><c:f>Summary!\$A\$(\d+):\$A\$(\d+)<", series)
+        assert names
+        shown = [ws[f"A{r}"].value for r in range(int(names.group(1)), int(names.group(2)) + 1)]
+        assert shown == ["East Team", "North Team", "South Team"]
+    assert drawn[INADEQUATE] == [3, 3, 3]  # a whole red bar for each team
+    assert len(drawn) == 4 and sum(sum(v) for v in drawn.values()) == 9
+
+
+@pytest.mark.parametrize("months", [5, 12])
+def test_the_trends_round_names_never_run_into_each_other(months: int) -> None:
+    """A round report's trend named its rounds "Random sample, April 2026" side by side on one
+    line each, printed over one another. Each name now wraps within its share of the width, and
+    where a word is longer than that share, the names slant; every name is whole, in the picture."""
+    names = [f"Random sample, {date(2026, m, 1):%B} 2026" for m in range(1, months + 1)]
+    fig = report_charts.trend_figure(names, [0.6] * months, [0.2] * months, 0.1)
+    assert fig is not None
+    RENDERERS[fig] = renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    fig.draw(renderer)
+    labels = fig.axes[0].get_xticklabels()
+    assert [whole(t) for t in labels] == names
+    assert all(inside(fig, t) for t in labels)
+    if labels[0].get_rotation() == 0:
+        boxes = [t.get_window_extent(renderer) for t in labels]
+        assert all(a.x1 < b.x0 for a, b in itertools.pairwise(boxes))
+    else:  # slanted: each name's foot is left of the next's, and none on top of another
+        feet = [t.get_window_extent(renderer).x1 for t in labels]
+        assert feet == sorted(feet) and len(set(feet)) == months

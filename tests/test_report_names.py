@@ -72,5 +72,6 @@ def test_worker_labels_are_given_per_report_in_audit_order(workspace: Workspace)
     assert "Visited by Worker A and Worker B together." in q3
     # In Q4 Adam is the report's only worker: Worker A there, and Zoe is no label at all.
     assert "Visited by [name removed] and Worker A together." in q4
-    workers = [line for line in q4.splitlines() if line.startswith("Worker ")]
-    assert workers == ["Worker A"]  # the table of workers, no gap
+    # The only worker is said in a sentence (a table of one row compares nothing), no gap.
+    assert "The one audit graded was of one worker (Worker A)," in q4
+    assert "Worker B" not in q4.split("How well did we do it")[1]

@@ -305,12 +305,29 @@ def test_an_inadequate_audit_without_an_audit_date_still_has_its_reaudit_due(
     text = document_text(
         build_period_report(workspace, fake, parse_period("quarter", "2026Q2"), DAY)
     )
-    assert (
-        "Re-audits that fell due in this period and have not been done: 1 "
-        "(QA-00001 (case C00001, due 10/05/2026))."
-    ) in text
+    assert "Re-audits that fell due in this period and have not been done: 1." in text
+    # In a table, not "1 (QA-00001 (case C00001, due 10/05/2026))": brackets within brackets.
+    assert "Audit ref\nCase ID\nRe-audit due\nQA-00001\nC00001\n10/05/2026" in text
     path = build_tracker(workspace, fake, today=DAY)
     sheet = load_workbook(path)["Re-audits & escalations"]
     rows = {r[0].value: (r[4].value, r[5].value) for r in sheet.iter_rows(min_row=2)}
     what, when = rows["QA-00001"]
     assert what == "Re-audit due" and when.date() == date(2026, 5, 10)
+
+
+def test_areas_to_develop_whose_names_have_commas_are_listed_apart(workspace: Workspace) -> None:
+    # "Practice development on Assessment, Review and Diversity, identity and culture"
+    # left a reader to work out where one area ended and the next began.
+    areas = ["Assessment", "Diversity, identity and culture", "Review"]
+    results = [
+        audit(i, "Inadequate", domains=[DomainResult(d, "Inadequate", "Rationale.") for d in areas])
+        for i in (1, 2)
+    ]
+    fake: Any = FakeRegister(results)
+    text = document_text(
+        build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), DAY)
+    )
+    assert (
+        "Practice development on Assessment; Review; and Diversity, identity and culture: 2 of 2 "
+        "audits graded below good in each."
+    ) in text

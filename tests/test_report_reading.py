@@ -85,16 +85,19 @@ def test_a_quarter_with_one_audit_reads_as_one(workspace: Workspace) -> None:
     # "Assessment, 1 of 1 audits below good" were what a quarter with one audit said.
     one = audit(1, "Requires improvement to be good", on=date(2026, 8, 3))
     text = document_text(build_period_report(workspace, FakeRegister([one]), Q3, DAY))  # type: ignore[arg-type]
-    assert "The 1 planned audit was returned (100%)." in text
+    # "The 1 planned audit", "Of the 1 audit due back": figures, where English says one.
+    assert "The one audit planned was returned (100%)." in text
+    assert "The audit due back in this quarter is neither late nor overdue (late and" in text
+    assert "The 1 " not in text and "the 1 " not in text
     assert (
-        "The 1 graded audit was below good (0% good or better, 0% inadequate, within the target "
+        "The one audit graded was below good (0% good or better, 0% inadequate, within the target "
         "of 10% or less)."
     ) in text
     assert "To develop: Assessment, its only graded audit below good." in text
     assert "1 of 1 audits" not in text and "of 1 graded audits" not in text
     moderated = audit(1, "Good", moderated_grade="Good", on=date(2026, 8, 3))
     text = document_text(build_period_report(workspace, FakeRegister([moderated]), Q3, DAY))  # type: ignore[arg-type]
-    assert "The moderator of the 1 moderated audit kept the auditor's grade." in text
+    assert "The moderator of the one audit moderated kept the auditor's grade." in text
     assert "kappa" not in text.split("How well did we do it")[0]  # no statistic of one audit
     # Its Moderation section read "(there are 1)", then "(agreement 100%; weighted kappa is given
     # from 10 moderated audits (there is 1))": a statistician's term in brackets within brackets.
@@ -103,6 +106,31 @@ def test_a_quarter_with_one_audit_reads_as_one(workspace: Workspace) -> None:
         "Agreement beyond chance is given from 10 moderated audits; there is 1 so far."
     ) in text
     assert "))" not in text
+
+
+@pytest.mark.parametrize(
+    ("one", "said"),
+    [
+        (
+            audit(1, "Good", on=date(2026, 8, 3), due_on=date(2026, 7, 27)),
+            "The one audit planned was returned (100%). The audit due back in this quarter came "
+            "back after the due date (late",
+        ),
+        (
+            audit(1, None, on=date(2026, 8, 3)),
+            "The one audit planned has not been returned yet. The audit due back in this quarter "
+            "is overdue (late",
+        ),
+    ],
+)
+def test_a_quarter_with_one_audit_due_back_says_what_became_of_it(
+    workspace: Workspace, one: Any, said: str
+) -> None:
+    # "No audit has been returned yet (0 of 1 planned). Of the 1 audit due back in this quarter,
+    # none came back after the due date and 1 is overdue": a sum, where one audit was late.
+    text = document_text(build_period_report(workspace, FakeRegister([one]), Q3, DAY))  # type: ignore[arg-type]
+    assert said in text
+    assert "Of the 1 " not in text and "0 of 1" not in text
 
 
 def test_a_quarter_whose_areas_were_all_good_does_not_say_none_was_graded(
@@ -114,7 +142,7 @@ def test_a_quarter_whose_areas_were_all_good_does_not_say_none_was_graded(
     text = document_text(build_period_report(workspace, FakeRegister([down]), Q3, DAY))  # type: ignore[arg-type]
     assert "No domain was graded" not in text
     assert "No practice area had an audit graded below good in this period." in text
-    assert "The 1 graded audit was inadequate" in text
+    assert "The one audit graded was inadequate" in text
 
 
 def test_a_quarter_without_audits_has_no_tables_of_noughts(workspace: Workspace) -> None:

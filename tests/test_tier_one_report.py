@@ -327,7 +327,7 @@ def test_the_section_says_what_the_audits_found_and_what_is_being_done_and_steps
         "5 actions were agreed in them to put practice right: 2 completed and 3 still open, "
         "3 of those past their due date."
     ) in text
-    assert "1 safeguarding concern was raised in them and escalated; it is still open." in text
+    assert "One safeguarding concern was raised in them and escalated; it is still open." in text
     steps = text.split("Actions for the next quarter", 1)[1]
     assert (
         "Tier one audits: 7 of the 12 expected in April to June 2026 were not returned (Deputy "

@@ -47,6 +47,12 @@ _THEMES = "the audits by theme"
 _PRACTITIONERS = "What practitioners and their managers said"
 _AGENCIES = "What agencies found"
 _CHECKPOINTS = "Closing the loop: 6-week and 3-month checkpoints"
+_ONE_TEAM = (
+    "the sentence that replaces Grades by team's chart and table when every audit was of one team"
+)
+_ONE_WORKER = (
+    "the sentence that replaces Variation between workers' table when every audit was of one worker"
+)
 
 # What each template's parts are called, in the order the default prints them. "if:NAME" is a
 # condition the template tests; "field:CODE" a Word field; "column:HEADER" a tracker column.
@@ -81,6 +87,10 @@ _NAMES: dict[str, dict[str, str]] = {
         "chart_teams": "Grades by team",
         "teams": "Grades by team",
         "workers": "Variation between workers",
+        "teams_one": _ONE_TEAM,
+        "if:teams_one": _ONE_TEAM,
+        "workers_one": _ONE_WORKER,
+        "if:workers_one": _ONE_WORKER,
         "moderation_changes": "the grades the moderator changed",
         "escalation_changed": "the grades an escalation changed",
         "scope": "the wording that says period or round",
@@ -108,6 +118,7 @@ _NAMES: dict[str, dict[str, str]] = {
         "examples": "Good practice to share",
         "reaudits_due": "the re-audits due",
         "reaudits_missed": "the re-audits that fell due and were not done",
+        "missed_reaudits": "the re-audits that fell due and were not done, as a table",
         "escalations": "the open escalations",
         "concerns": "the safeguarding concerns raised",
         "missing_history": _HISTORY,

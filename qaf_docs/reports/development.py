@@ -121,7 +121,7 @@ def _actions(found: list[tuple[AuditResult, str, str]], today: date) -> str:
     )
     if len(actions) == 1:
         state = "completed" if done else "still open" + (", past its due date" if late else "")
-        return f"1 action was agreed in {where}: {state}."
+        return f"One action was agreed in {where}: {state}."
     state = (
         "all completed"
         if done == len(actions)

@@ -33,6 +33,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import ActionResult, AuditResult
 from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import sources
+from qaf_docs.reports.name_order import in_order
 
 #: Below this many moderated audits a kappa says more about chance than about auditors.
 KAPPA_MIN_N = 10
@@ -336,7 +337,7 @@ def group_rows(results: Iterable[AuditResult], framework: Framework, key: str) -
     for a in counted(results):
         groups.setdefault(group_name(a, key), []).append(a)
     rows = []
-    for name in sorted(groups):
+    for name in sorted(groups, key=in_order):
         members = groups[name]
         finals = [a.final_grade for a in members if scale.is_grade(a.final_grade)]
         rows.append(
@@ -383,7 +384,7 @@ def team_domain_good(
                 cell[0] += d.final_grade in scale.good_or_better
                 cell[1] += 1
     shares = {k: ratio(g, n) for k, (g, n) in seen.items()}
-    return sorted(teams), titles, shares
+    return sorted(teams, key=in_order), titles, shares
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.records import AuditResult, case_type_words
 from qaf_docs.reports import figures
 from qaf_docs.reports.figures import GroupRow, pct
+from qaf_docs.reports.name_order import in_order
 from qaf_docs.workspace import ROUND_KIND_WORDS
 
 
@@ -76,6 +77,19 @@ def how_much(
     return tables, f"{subject} of {of}, so there is no table by {by}."
 
 
+def only_one(rows: list[GroupRow], noun: str) -> str:
+    """The sentence in place of a table by ``noun`` ("team") whose ``rows`` are one group: a
+    table of one row (and a chart of one bar) compares nothing; "" when there are more."""
+    if len(rows) != 1 or not rows[0].graded:
+        return ""
+    n, name = rows[0].graded, rows[0].name
+    subject = "The one audit graded was" if n == 1 else f"All {n} graded audits were"
+    return (
+        f"{subject} of one {noun} ({name}), so there is no other {noun} to compare with: the "
+        f"Summary's figures are that {noun}'s."
+    )
+
+
 def _listed(names: list[str], word: str) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
@@ -92,4 +106,4 @@ def grades_by(
                 figures.group_name(a, key), dict.fromkeys(framework.scale.grades, 0)
             )
             by[a.final_grade or ""] += 1
-    return dict(sorted(out.items()))
+    return dict(sorted(out.items(), key=lambda item: in_order(item[0])))

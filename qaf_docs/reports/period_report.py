@@ -50,7 +50,7 @@ def build_period_report(
     if not chosen and warnings is not None:
         future = " (the period has not begun yet)" if period.start > today else ""
         warnings.append(f"there are no audits in {period.title}{future}; the report says so.")
-    every = [(p.label, figures.in_period(results, p.start, p.end))
+    every = [(p.short, figures.in_period(results, p.start, p.end))
              for p in [*period.previous(_TREND_PERIODS), period]]  # fmt: skip
     while len(every) > 1 and not every[0][1]:
         every.pop(0)  # periods before the first audit say nothing; a gap after it does
@@ -68,8 +68,12 @@ def build_period_report(
     extra = {
         "period": period.label,
         "period_title": period.title,
+        # A council's older template lists these in a sentence; the default, in a table.
         "reaudits_missed": [
             f"{a.audit_ref} (case {a.case_id}, due {uk(due)})" for a, due in missed
+        ],
+        "missed_reaudits": [
+            {"ref": a.audit_ref, "case": a.case_id, "due": uk(due)} for a, due in missed
         ],
         "covers": f"the audits dated from {period.title}",
         "is_round": False,
@@ -151,6 +155,7 @@ def build_round_report(
         "own_rounds": [],  # a deep dive's own report is this one
         "tier_one": None,  # counted against the months of a period, not a round
         "reaudits_missed": [],  # a round's own re-audits are in its Inadequate count
+        "missed_reaudits": [],
         "checkpoints_note": ""
         if recorded
         else "The checkpoints are set when every audit of this round has come back: 6 weeks and "
@@ -315,6 +320,7 @@ def _render(
             ) from e
         rows_kept_whole(doc.docx.element.body)
         sentences_kept_with_tables(doc.docx.element.body)
+        short_tables_kept_together(doc.docx.element.body)
         target.parent.mkdir(parents=True, exist_ok=True)
         return atomic_write(target, lambda tmp_path: doc.save(str(tmp_path)))
 
@@ -334,8 +340,8 @@ def rows_kept_whole(body: Any) -> None:
 
 def sentences_kept_with_tables(body: Any) -> None:
     """Mark the paragraph right before each table "keep with next": a table's introduction
-    ("Audits expected: each role's monthly number × …") otherwise ends one page and the table
-    starts the next. Headings already keep with what follows them."""
+    ("Audits expected: each role's monthly number × …") or its chart otherwise ends one page and
+    the table starts the next. Headings already keep with what follows them."""
     from docx.oxml.ns import qn
 
     previous = None
@@ -344,10 +350,33 @@ def sentences_kept_with_tables(body: Any) -> None:
             block.tag == qn("w:tbl")
             and previous is not None
             and previous.tag == qn("w:p")
-            and "".join(previous.itertext()).strip()
+            and (
+                "".join(previous.itertext()).strip()
+                or previous.find(".//" + qn("w:drawing")) is not None  # a chart over its table
+            )
         ):
             previous.get_or_add_pPr().keepNext_val = True  # in its place among the properties
         previous = block
+
+
+#: Rows of a table kept on one page: a trend of five periods or an area's six questions fits one
+#: easily, where a table of every worker must break.
+SHORT_TABLE = 12
+
+
+def short_tables_kept_together(body: Any) -> None:
+    """Mark each row but the last of a table of up to ``SHORT_TABLE`` rows "keep with next", as
+    Word users keep a table together: a short table otherwise left its last row alone at the top
+    of the next page under a repeated heading."""
+    from docx.oxml.ns import qn
+
+    for table in body.iter(qn("w:tbl")):
+        rows = table.findall(qn("w:tr"))
+        if len(rows) > SHORT_TABLE:
+            continue
+        for row in rows[:-1]:
+            for paragraph in row.iter(qn("w:p")):
+                paragraph.get_or_add_pPr().keepNext_val = True
 
 
 def _share(text: str) -> float | None:

@@ -49,6 +49,12 @@ class Period:
     end: date
 
     @property
+    def short(self) -> str:
+        """The period as a table or chart names it, as the QA tracker's do: "2026 Q3", "2026 H1",
+        "2026" (the file name's "2026Q3" read as a code beside the tracker's "2026 Q3")."""
+        return re.sub(r"^(\d{4})([QH])", r"\1 \2", self.label)
+
+    @property
     def noun(self) -> str:
         """What the period is called in a sentence: "quarter", "half-year" or "year"."""
         return "quarter" if "Q" in self.label else "half-year" if "H" in self.label else "year"

@@ -7,6 +7,7 @@ re-audits, concerns, checkpoints and what people said. Every figure comes from `
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,14 @@ from qaf_docs.frameworks import Framework
 from qaf_docs.office.gc_pause import gc_paused
 from qaf_docs.records import AuditResult
 from qaf_docs.register.store import Register
-from qaf_docs.reports import figures, tier_one, tracker_charts, tracker_sheets, trend_scope
+from qaf_docs.reports import (
+    figures,
+    group_tables,
+    tier_one,
+    tracker_charts,
+    tracker_sheets,
+    trend_scope,
+)
 from qaf_docs.reports.figures import GroupRow, Headline
 from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, lines
 from qaf_docs.safe_output import atomic_write
@@ -193,12 +201,8 @@ def write_summary(
     framework_for = framework_for or (lambda _: framework)
     theme_of = theme_of or (lambda _: "")
     h = figures.headline(snapshot, framework, today, target)
-    ws.set_column(0, 0, NAME_WIDTH)
-    ws.set_column(1, 1, 13)
-    ws.set_column(2, 2, 30)
-    ws.set_column(3, 3, 9)
-    ws.set_column(4, 4, 14)
-    ws.set_column(5, 5, 11)
+    for c, width in enumerate(_WIDTHS):
+        ws.set_column(c, c, width)
     ws.write_string(0, 0, f"{council}: case file audit tracker", book.title)
     ws.write_string(
         1,
@@ -225,9 +229,16 @@ def write_summary(
                      [[g, n] for g, n in figures.grade_counts(snapshot, framework).items()])  # fmt: skip
     for i, g in enumerate(framework.scale.grades):
         ws.write_string(grade_at + 2 + i, 0, g, book.fills[grade_colour(framework, g)])
-    team_at = r
     teams = figures.group_rows(snapshot, framework, "team")
     r = _small_table(book, ws, r, "By team", _GROUP_HEADERS, [_group_values(g) for g in teams])
+    # Each team's final grades, which its chart draws in the grades' colours: a chart of shares
+    # good or better was empty where no audit was good, and said nothing of the grades given.
+    team_grades_at = r
+    by_team = group_tables.grades_by(snapshot, framework, "team")
+    zero = dict.fromkeys(framework.scale.grades, 0)
+    if teams:
+        r = _small_table(book, ws, r, "Final grades by team", ["Name", *framework.scale.grades],
+                         [[g.name, *by_team.get(g.name, zero).values()] for g in teams])  # fmt: skip
     month_at = r
     months = figures.group_rows(snapshot, framework, "issued_month")
     r = _small_table(book, ws, r, "By month issued", _GROUP_HEADERS,
@@ -257,7 +268,7 @@ def write_summary(
         _small_table(book, ws, r, "Tier one audit activity", _TIER_ONE_HEADERS, tier_one_rows,
                      TIER_ONE_BASIS)  # fmt: skip
     most = max(figures.grade_counts(snapshot, framework).values(), default=0)
-    tracker_charts.draw(book, ws, framework, (grade_at, most), (team_at, [g.name for g in teams]),
+    tracker_charts.draw(book, ws, framework, (grade_at, most), (team_grades_at, [g.name for g in teams]),
                         (month_at, len(months)), (quarter_at, len(quarters)), domains,
                         after_moderation=moderates or bool(h.moderated),
                         routine_only=bool(apart))  # fmt: skip
@@ -284,6 +295,8 @@ OWN_ROUNDS_BASIS = (
 
 #: Characters of the Summary's first column (labels, and the names in its tables).
 NAME_WIDTH = 42
+#: Characters of the Summary's columns (the figures' columns hold a grade's heading wrapped).
+_WIDTHS = (NAME_WIDTH, 13, 30, 12, 14, 12, 9)
 #: In place of a routine-only table's rows when every audit is kept apart (all deep dives, say).
 NO_ROUTINE = "No routine audit yet, so the trend has nothing to draw."
 
@@ -335,6 +348,9 @@ def _small_table(
     ws.write_string(r, 0, title, book.heading)
     for c, text in enumerate(headers):
         ws.write_string(r + 1, c, text, book.header)
+    # A long heading (a grade: "Requires improvement to be good") wraps whole in its column.
+    if (n := max(len(textwrap.wrap(h, _WIDTHS[c])) for c, h in enumerate(headers))) > 1:
+        ws.set_row(r + 1, 15 * n)
     if not rows:
         ws.write_string(r + 2, 0, empty, book.note)
         rows = [[]]

@@ -26,6 +26,9 @@ _GOOD, _INADEQUATE = GOOD_OR_BETTER[1], INADEQUATE
 LABEL_WIDTH = 40
 _WIDTH = 7.5  # inches: the picture is placed 160 mm wide in the report, about this size
 _TALLEST = 9.0  # inches of bars: with title and axis, under an A4 page's height at 160 mm wide
+#: Characters of the trend's names along its axis, shared between them: each name gets its
+#: share and wraps within it, so neighbours never run into each other.
+_TICK_CHARS = 80
 
 
 def wrapped(name: str, width: int = LABEL_WIDTH) -> str:
@@ -114,7 +117,18 @@ def trend_figure(
     """% good or better and % inadequate over periods with the target line; None if empty."""
     if not any(v is not None for v in good):
         return None
-    fig = plt.figure(figsize=(_WIDTH, 3.0), layout="constrained")
+    # Each period's or round's name wrapped to its share of the width ("Random sample, April
+    # 2026" side by side ran into its neighbours), the picture taller by its extra lines.
+    width = max(6, _TICK_CHARS // max(len(labels), 1))
+    names = [wrapped(label, width) for label in labels]
+    # A word longer than its share ("September" among twelve rounds) would still run into the
+    # next name: the names then slant, each on one line, the picture taller by their length.
+    slant = any(len(line) > width for name in names for line in name.split("\n"))
+    longest = max((len(label) for label in labels), default=0)
+    labels = labels if slant else names
+    lines = max((label.count("\n") for label in labels), default=0)
+    taller = 0.055 * longest if slant else 0.17 * lines
+    fig = plt.figure(figsize=(_WIDTH, 3.0 + taller), layout="constrained")
     ax = fig.add_subplot()
     xs = list(range(len(labels)))
     # Distinct markers, the smaller on top: where both shares are equal both still show.
@@ -126,6 +140,11 @@ def trend_figure(
     ax.axhline(target, color=_INADEQUATE, linestyle="--", linewidth=1,
                label=f"Inadequate target ({target:.0%})")  # fmt: skip
     ax.set_xticks(xs, labels)
+    if slant:
+        ax.tick_params(axis="x", labelrotation=40)
+        for text in ax.get_xticklabels():
+            text.set_horizontalalignment("right")
+            text.set_rotation_mode("anchor")
     ax.set_ylim(0, 1.05)
     ax.yaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     ax.set_title(title, color=NAVY, loc="left")

@@ -80,6 +80,7 @@ def build_context(
     people = said.for_report(chosen, framework, names.scrub, _short)
     workers = figures.group_rows([_as_worker(a, names) for a in chosen], framework, "worker")
     workers.sort(key=lambda r: (len(r.name), r.name))  # Worker B before Worker AA
+    teams = figures.group_rows(chosen, framework, "team")
     return {
         "headline": summary.headline(h, due[0] if due else ""),
         # A period without audits says so in a sentence, not in three tables of "No audits 0 0".
@@ -95,9 +96,12 @@ def build_context(
                 figures.ratio(sum(d["good"] for d in domains), sum(d["graded"] for d in domains))
             ),
         },
-        "teams": group_table(figures.group_rows(chosen, framework, "team"), "Team"),
-        "team_counts": group_tables.grades_by(chosen, framework, "team"),
+        "teams": group_table(teams, "Team"),
+        # One team or one worker: a sentence, not a table of one row (nor a chart of one bar).
+        "teams_one": group_tables.only_one(teams, "team"),
+        "team_counts": {} if len(teams) == 1 else group_tables.grades_by(chosen, framework, "team"),
         "workers": group_table(workers, "Worker"),
+        "workers_one": group_tables.only_one(workers, "worker"),
         "trend": group_table(trend_rows, trend_label),
         "trend_note": ""
         if len(trend_rows) > 1
@@ -295,7 +299,13 @@ def _below_line(below: int, graded: int) -> str:
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    """ "A, B and C"; where a name has a comma of its own ("Diversity, identity and culture"),
+    semicolons part the names, so a reader sees where each ends."""
+    if len(names) == 1:
+        return names[0]
+    between = "; " if any("," in n for n in names) else ", "
+    last = "; and " if between == "; " and len(names) > 2 else " and "
+    return f"{between.join(names[:-1])}{last}{names[-1]}"
 
 
 def _examples(

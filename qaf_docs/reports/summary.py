@@ -1,6 +1,7 @@
 """The Summary of a period or round report in sentences a QA board reads: how much came back,
 how it was graded, how moderation went, and actions on time. "None" and "no" rather than "0",
-and one audit said as one ("The 1 planned audit was returned"), never "1 of 1 audits were".
+and one audit said as English says it ("The one audit planned was returned", "The audit due
+back in this quarter came back after the due date"), never "1 of 1 audits were".
 """
 
 from __future__ import annotations
@@ -65,10 +66,12 @@ def _back_line(h: figures.Headline) -> str:
     was …", "1 of 4 … was"), never "1 of 1 planned audits were returned"."""
     share = pct(h.completion)
     if not h.returned:
+        if h.planned == 1:
+            return "The one audit planned has not been returned yet"
         return f"No audit has been returned yet (0 of {h.planned} planned)"
     if h.returned == h.planned:
         if h.planned == 1:
-            return f"The 1 planned audit was returned ({share})"
+            return f"The one audit planned was returned ({share})"
         return f"All {h.planned} planned audits were returned ({share})"
     was = "was" if h.returned == 1 else "were"
     return f"{h.returned} of {h.planned} planned audits {was} returned ({share})"
@@ -81,7 +84,9 @@ def _due_back_line(h: figures.Headline, noun: str) -> str:
     )
     if not h.due_back:
         return f"No audit was due back in this {noun} ({basis})."
-    audits = "1 audit" if h.due_back == 1 else f"{h.due_back} audits"
+    if h.due_back == 1:
+        return _one_due_back(h, noun, basis)
+    audits = f"{h.due_back} audits"
     late = {0: "none"}.get(h.returned_late, str(h.returned_late))
     overdue = {0: "none is", 1: "1 is"}.get(h.overdue_returns, f"{h.overdue_returns} are")
     # 16 due back beside 15 planned reads as a mistake unless it says where the others come from.
@@ -90,6 +95,20 @@ def _due_back_line(h: figures.Headline, noun: str) -> str:
         f"Of the {audits} due back in this {noun}{whichever}, {late} came back after the due date "
         f"and {overdue} overdue ({basis})."
     )
+
+
+def _one_due_back(h: figures.Headline, noun: str, basis: str) -> str:
+    """The late and overdue returns of a period with one audit due back, said of that audit
+    ("The audit due back in this quarter came back after the due date"), not "Of the 1 audit"."""
+    state = (
+        "came back after the due date"
+        if h.returned_late
+        else "is overdue"
+        if h.overdue_returns
+        else "is neither late nor overdue"
+    )
+    whichever = f" (whichever {noun} it was planned in)" if h.planned != 1 else ""
+    return f"The audit due back in this {noun}{whichever} {state} ({basis})."
 
 
 def grades_line(h: figures.Headline) -> str:
@@ -104,7 +123,7 @@ def grades_line(h: figures.Headline) -> str:
         )
     was = "good or better" if h.good else "inadequate" if h.inadequate else "below good"
     return (
-        f"The 1 graded audit was {was} ({pct(h.good_share)} good or better, "
+        f"The one audit graded was {was} ({pct(h.good_share)} good or better, "
         f"{pct(h.inadequate_share)} inadequate, {target})."
     )
 
@@ -116,7 +135,7 @@ def moderation_line(h: figures.Headline) -> str:
         return ""
     if h.moderated == 1:
         kept = "kept the auditor's grade" if not h.changed else "changed the auditor's grade"
-        return f"The moderator of the 1 moderated audit {kept}."
+        return f"The moderator of the one audit moderated {kept}."
     beyond = (
         f"agreement beyond chance (weighted kappa) {h.kappa:.2f}"
         if h.kappa is not None

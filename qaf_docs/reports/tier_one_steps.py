@@ -47,10 +47,10 @@ def _grades(back: list[AuditResult], scale: Scale) -> str:
     g = len(graded)
     if not below:
         if g == 1:
-            return "The 1 graded tier-one audit found practice good or better."
+            return "The one tier-one audit graded found practice good or better."
         return f"All {g} graded tier-one audits found practice good or better."
     which = (
-        "The 1 graded tier-one audit"
+        "The one tier-one audit graded"
         if g == 1
         else f"{len(below)} of the {g} graded tier-one audits"
     )
@@ -97,7 +97,7 @@ def _actions(back: list[AuditResult], today: date) -> str:
             if done
             else "it is still open" + (" and past its due date" if late else "")
         )
-        return f"1 action was agreed in them to put practice right: {state}."
+        return f"One action was agreed in them to put practice right: {state}."
     if not still:
         state = "all completed"
     elif not done:
@@ -117,7 +117,7 @@ def _safeguarding(back: list[AuditResult]) -> str:
         return "No safeguarding concern was raised in them."
     still = sum(1 for c in raised if c.resolved_on is None)
     if len(raised) == 1:
-        return "1 safeguarding concern was raised in them and escalated; " + (
+        return "One safeguarding concern was raised in them and escalated; " + (
             "it is still open." if still else "it has been resolved."
         )
     state = (

@@ -1,4 +1,4 @@
-"""The QA tracker Summary's charts: final grades, good or better by team, the trends by month
+"""The QA tracker Summary's charts: final grades, grades by team, the trends by month
 and by quarter of routine audits, and grades by domain, placed beside the Summary's figures so
 the sheet still prints on one page."""
 
@@ -55,22 +55,27 @@ def draw(
     at, team_names = teams
     n = len(team_names)
     if n:
-        chart = book.wb.add_chart({"type": "bar"})
-        chart.add_series(
-            {
-                "name": "Good or better",
-                "categories": [SUMMARY, at + 2, 0, at + 1 + n, 0],
-                "values": [SUMMARY, at + 2, 4, at + 1 + n, 4],
-                "fill": {"color": "#70AD47"},
-                "data_labels": {"value": True, "num_format": "0%"},
-            }
-        )
-        _style(chart, "Good or better by team", legend=False, pct_axis="x")
+        # Each team's final grades as a 100% bar in each grade's colour, as the Word reports' team
+        # chart and the domain chart draw them: a team whose audits were all below good still
+        # has its bar (a chart of shares good or better was empty rows marked 0%).
+        chart = book.wb.add_chart({"type": "bar", "subtype": "percent_stacked"})
+        for i, g in enumerate(framework.scale.grades, start=1):
+            chart.add_series(
+                {
+                    "name": [SUMMARY, at + 1, i],
+                    "categories": [SUMMARY, at + 2, 0, at + 1 + n, 0],
+                    "values": [SUMMARY, at + 2, i, at + 1 + n, i],
+                    "fill": {"color": colours[g]},
+                    "border": {"color": "#FFFFFF"},
+                }
+            )
+        _style(chart, "Grades by team", legend=True, pct_axis="x")
         # Every team named, in the table's order: Excel and LibreOffice wrap a long name and
         # leave out the names that would overlap, so each bar gets the height of its name's lines.
         chart.set_y_axis({"reverse": True, "interval_unit": 1, "num_font": {"size": 9}})
         lines = 1 + max(len(name) for name in team_names) // _LINE
-        grid.place(ws, chart, height=max(_CHART[1], (14 * lines + 10) * n + 100))
+        legend = 20 * -(-n_grades // 2)  # the legend's rows under the bars
+        grid.place(ws, chart, height=max(_CHART[1], (14 * lines + 10) * n + 100 + legend))
     for (at, n), title, kind in (
         (months, "Trend by month", "line"),
         (quarters, "Trend by quarter", "column"),
