@@ -41,6 +41,7 @@ __all__ = [
     "dated_copy_path",
     "fit_path",
     "make_durable",
+    "may_start_formula",
     "name_key",
     "original_of",
     "process_alive",
@@ -79,6 +80,13 @@ def cell_text(value: str) -> str:
     return text
 
 
+def may_start_formula(text: str) -> bool:
+    """Whether a spreadsheet may take ``text`` for a formula, typed or edited into a cell or read
+    from a CSV: it starts with = + - @ (or their full-width forms), a tab or a carriage return,
+    after any spaces or invisible characters."""
+    return _FORMULA_START.match(text) is not None
+
+
 def set_text_cell(cell: Any, value: str | None) -> None:
     """Store user-typed text in an openpyxl cell as text, never as a formula."""
     if value is None:
@@ -91,7 +99,7 @@ def set_text_cell(cell: Any, value: str | None) -> None:
     # Assigning the value lets openpyxl guess "f" (formula) for "=..."; forcing "s" writes it as an
     # inline string. quotePrefix keeps Excel treating it as text if someone edits the cell later.
     cell.data_type = "s"
-    if _FORMULA_START.match(text):
+    if may_start_formula(text):
         cell.quotePrefix = True
 
 
@@ -124,7 +132,7 @@ def csv_safe(value: object) -> str:
     text = _CSV_CONTROL_CHARS.sub(lambda m: "\n" if m.group() == "\x0b" else "", str(value))
     # Excel skips leading spaces before deciding a cell is a formula, so look past them too (and
     # past invisible characters), and take ＝ for =, as Excel does.
-    if _FORMULA_START.match(text):
+    if may_start_formula(text):
         return "'" + text
     return text
 
