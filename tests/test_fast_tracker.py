@@ -146,7 +146,7 @@ def test_every_part_is_written_byte_for_byte_as_openpyxl_writes_it(tmp_path: Pat
                         assert a.read(name) == b.read(name), (team, len(actions), name)
 
 
-def test_an_action_starting_full_width_or_hidden_like_a_formula_stays_text_when_edited(
+def test_an_action_starting_with_a_full_width_formula_sign_stays_text_when_edited(
     tmp_path: Path,
 ) -> None:
     """＠ and ＝ (as a Japanese or Chinese keyboard types @ and =; Excel reads them so) went
