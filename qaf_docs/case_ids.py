@@ -46,3 +46,17 @@ def typed_id_refusal(text: str, what: str) -> str | None:
         f"{why}. What was typed is not repeated here, and nothing was changed. Type the {what} "
         f"{_EXAMPLES.get(what, 'again')}."
     )
+
+
+def may_be_id(text: str) -> bool:
+    """Whether ``text``, read from a file where an id belongs (its hidden identity, the case id
+    or audit reference shown at its top), may be an id: one of an id's characters, with a digit."""
+    return bool(ID_CHARACTERS.fullmatch(text)) and any(ch.isdigit() for ch in text)
+
+
+def said_id(text: str) -> str:
+    """``text``, read from a file where an id belongs, as a message says it: as it is where it
+    may be an id, else quoted (a name typed there), so that the register's one-line reason,
+    ``qaf status`` and ``qaf history`` put '…' for it and only the note beside the file, for
+    whoever puts the file right, repeats it."""
+    return text if may_be_id(text) else f"'{text}'"

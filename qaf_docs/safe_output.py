@@ -41,6 +41,7 @@ __all__ = [
     "dated_copy_path",
     "fit_path",
     "make_durable",
+    "may_start_formula",
     "name_key",
     "original_of",
     "process_alive",
@@ -57,7 +58,13 @@ _TRUNCATED_MARK = " … [cut short: too long for one Excel cell]"
 # break arrives as a vertical tab, so that one becomes a newline rather than vanishing.
 _ILLEGAL_XML_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _CSV_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet may take as a formula's start: = + - @, a tab or a carriage return, or the
+#: full-width ＝ ＋ － ＠ (as a Japanese or Chinese keyboard types them; Excel reads them as
+#: = + - @), after any spaces, non-breaking spaces, line breaks and invisible characters
+#: (zero-width space, byte-order mark) pasted before it.
+_FORMULA_START = re.compile(
+    r"(?:[^\S\t\r]|[\u200b\u200c\u200d\u2060\ufeff])*[=+\-@\t\r\uff1d\uff0b\uff0d\uff20]"
+)
 
 # How long to keep retrying a rename that Windows refuses: antivirus and indexers hold new files
 # for a moment, which is not the same as a user having the file open in Excel.
@@ -73,6 +80,13 @@ def cell_text(value: str) -> str:
     return text
 
 
+def may_start_formula(text: str) -> bool:
+    """Whether a spreadsheet may take ``text`` for a formula, typed or edited into a cell or read
+    from a CSV: it starts with = + - @ (or their full-width forms), a tab or a carriage return,
+    after any spaces or invisible characters."""
+    return _FORMULA_START.match(text) is not None
+
+
 def set_text_cell(cell: Any, value: str | None) -> None:
     """Store user-typed text in an openpyxl cell as text, never as a formula."""
     if value is None:
@@ -85,7 +99,7 @@ def set_text_cell(cell: Any, value: str | None) -> None:
     # Assigning the value lets openpyxl guess "f" (formula) for "=..."; forcing "s" writes it as an
     # inline string. quotePrefix keeps Excel treating it as text if someone edits the cell later.
     cell.data_type = "s"
-    if text.lstrip().startswith(_FORMULA_TRIGGERS):
+    if may_start_formula(text):
         cell.quotePrefix = True
 
 
@@ -116,8 +130,9 @@ def csv_safe(value: object) -> str:
     # Control bytes (NUL, escape …) from a case list's cells would corrupt the file for the tools
     # that read it; Word's manual line break (vertical tab) becomes a newline.
     text = _CSV_CONTROL_CHARS.sub(lambda m: "\n" if m.group() == "\x0b" else "", str(value))
-    # Excel skips leading spaces before deciding a cell is a formula, so look past them too.
-    if text.startswith(_FORMULA_TRIGGERS) or text.lstrip(" ").startswith(_FORMULA_TRIGGERS):
+    # Excel skips leading spaces before deciding a cell is a formula, so look past them too (and
+    # past invisible characters), and take ＝ for =, as Excel does.
+    if may_start_formula(text):
         return "'" + text
     return text
 

@@ -484,6 +484,24 @@ def test_a_folder_of_forms_dropped_in_the_inbox_is_named_not_silently_skipped(
     assert status["inbox_folders"] == [{"folder": "November forms", "files": 1}]
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_link_in_the_inbox_is_said_not_silently_skipped(
+    workspace: Workspace, returned: list[AuditRecord], framework: Framework, tmp_path: Path
+) -> None:
+    """A link to a form kept elsewhere is never followed (nor read); before, ingest and status
+    said nothing of it ("0 file(s) waiting"), so nobody knew the form behind it was not read."""
+    form = complete_form(pack_docx(workspace, returned[1]), framework).save()
+    elsewhere = drop(form, tmp_path, "kept elsewhere.docx")
+    (workspace.inbox / "Zebedee Quixley.docx").symlink_to(elsewhere)
+    said = "1 link(s) in the inbox point to files elsewhere, which qaf never follows or reads"
+    ingested = run("ingest", "--workspace", workspace.root)
+    assert ingested.exit_code == 0, ingested.output
+    assert said in ingested.output and "copy the forms themselves" in ingested.output
+    status = run("status", "--workspace", workspace.root).output
+    assert said in status and "Zebedee" not in status + ingested.output
+    assert (workspace.inbox / "Zebedee Quixley.docx").is_symlink() and elsewhere.exists()
+
+
 def test_a_form_word_has_open_is_said_to_wait_for_word_not_to_be_still_arriving(
     workspace: Workspace, returned: list[AuditRecord], framework: Framework
 ) -> None:

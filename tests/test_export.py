@@ -197,6 +197,38 @@ def test_csv_export_never_lets_user_text_become_a_formula(
     assert item["domains"][0]["rationale"] == '=HYPERLINK("http://x")'
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        '＝HYPERLINK("http://x")',
+        "＋44 7700 900123",
+        "＠IRO was consulted",
+        "\u200b=1+1",
+        "\ufeff@SUM(1)",
+    ],
+    ids=["full-width =", "full-width +", "full-width @", "zero-width space", "byte-order mark"],
+)
+def test_csv_export_takes_full_width_and_hidden_formula_starts_as_formulas_too(
+    workspace: Workspace,
+    register: Register,
+    framework: Framework,
+    issued: list[AuditRecord],
+    typed: str,
+) -> None:
+    """Text pasted from a Japanese or Chinese keyboard (＝ for =), or with an invisible character
+    before its =, went into the CSV as it was, where a spreadsheet may run it as a formula."""
+    audit = issued[0]
+    form = complete_form(pack_docx(workspace, audit), framework, actions=1)
+    form.text(f"qaf_rationale_{framework.domains[0].key}", typed).text("qaf_action_1", typed)
+    drop(form.save(), workspace.inbox, "completed.docx")
+    ingest(workspace)
+
+    written = export_csv(register, workspace.root / "export")
+    domains, actions = read_csv(written[1]), read_csv(written[2])
+    assert {r["domain"]: r["rationale"] for r in domains}[framework.domains[0].title] == "'" + typed
+    assert actions[0]["description"] == "'" + typed
+
+
 def test_csv_export_is_utf8_with_a_bom_so_excel_shows_accents(
     workspace: Workspace, register: Register, framework: Framework, issued: list[AuditRecord]
 ) -> None:

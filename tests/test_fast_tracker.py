@@ -144,3 +144,16 @@ def test_every_part_is_written_byte_for_byte_as_openpyxl_writes_it(tmp_path: Pat
                 for name in a.namelist():
                     if name != "docProps/core.xml":  # it holds the time it was saved
                         assert a.read(name) == b.read(name), (team, len(actions), name)
+
+
+def test_an_action_starting_with_a_full_width_formula_sign_stays_text_when_edited(
+    tmp_path: Path,
+) -> None:
+    """＠ and ＝ (as a Japanese or Chinese keyboard types @ and =; Excel reads them so) went
+    into the tracker without Excel's quote prefix, so a manager editing the cell made it a formula."""
+    ws = init_workspace(tmp_path / "ws")
+    writer = TrackerWriter(ws.template(TRACKER_TEMPLATE), _details(ws, "R-0001", "Sample"))
+    actions = [PackAction(1, "＠SUM(1) visits", "＝owner", date(2026, 3, 20))]
+    fast = writer.write(_details(ws, "R-0002", "A"), tmp_path / "f.xlsx", actions, date(2026, 3, 2))
+    shown = {value: prefixed for _, value, prefixed in _cells(fast)}
+    assert shown["＠SUM(1) visits"] and shown["＝owner"]

@@ -387,6 +387,10 @@ def test_typed_text_stays_text_in_the_tracker(workspace: Workspace) -> None:
     row = next(load_workbook(path)["Actions"].iter_rows(min_row=2, max_row=2))
     assert row[4].value == bad and row[4].data_type == "s"
     assert row[9].value == "+1-1" and row[9].data_type == "s"
+    # and stays text when a QA officer edits the cell in Excel (F2, Enter), as in every other
+    # workbook qaf writes; text that cannot be a formula has no quote prefix
+    assert row[4].quotePrefix and row[9].quotePrefix
+    assert [c.value for c in row if c.quotePrefix] == [bad, "+1-1"]
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,13 @@ INJECTIONS = [
     "\r=1",
     "=cmd|' /C calc'!A0",
     "  =1+1",
+    "＝1+1",  # full-width, as a Japanese or Chinese keyboard types it: Excel reads it as =
+    "＋44 7700 900123",
+    "－2+3",
+    "＠SUM(A1:A2)",
+    "\u200b=1+1",  # an invisible character pasted before the =
+    "\ufeff=1+1",
+    "\u00a0=1+1",
 ]
 
 
@@ -41,6 +48,7 @@ def test_set_text_cell_stores_formula_like_text_as_text(text: str, tmp_path: Pat
     reread = openpyxl.load_workbook(path).active["A1"]
     assert reread.data_type == "s"
     assert reread.value == text.replace("\r", "\n") or reread.value == text
+    assert reread.quotePrefix, "Excel keeps it text when the cell is edited"
 
 
 def test_plain_assignment_would_have_been_a_formula() -> None:

@@ -24,6 +24,7 @@ from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import how_drawn, read_manifest_record
 from qaf_docs.cases.manifest_copy import rewrite_lost_manifest
 from qaf_docs.cases.own_team import team_rule_notes
+from qaf_docs.cases.roster_child_names import without_child_names
 from qaf_docs.cases.rounds import history, read_cases, workspace_roster
 from qaf_docs.dates import due_after
 from qaf_docs.errors import SamplingError
@@ -79,10 +80,10 @@ def allocate_later(
     """Allocate the cases ``round_id`` drew but could not allocate, as the draw would have."""
     by_whom, reason = who_and_why(by_whom, reason)
     settings = ws.load_settings()
-    roster = workspace_roster(ws, roster_path)
     case_list = read_cases(ws, caselist, today)
+    roster, named = without_child_names(workspace_roster(ws, roster_path), case_list.children())
     listed = {case_key(c.case_id): c for c in case_list.children()}
-    notes = team_rule_notes(list(listed.values()), roster)
+    notes = team_rule_notes(list(listed.values()), roster) + ([named] if named else [])
     headers = fact_headers(case_list)
     with open_register(ws, settings) as register:
         spec = round_spec_of(register, round_id)

@@ -18,6 +18,7 @@ from qaf_docs.cases.facts import case_facts, fact_headers
 from qaf_docs.cases.manifest import write_manifest
 from qaf_docs.cases.plan import AuditHistory, exclusion_counts
 from qaf_docs.cases.roster import Auditor, leavers_note, read_roster
+from qaf_docs.cases.roster_child_names import without_child_names
 from qaf_docs.cases.rules import (
     check_mapped_headers,
     column_mapping,
@@ -270,7 +271,7 @@ def draw(
     settings = ws.load_settings()
     framework = ws.load_framework(settings, framework_name)  # unknown: nothing is recorded
     cases = read_cases(ws, caselist, today, progress)
-    auditors = workspace_roster(ws, roster_path)
+    auditors, named = without_child_names(workspace_roster(ws, roster_path), cases.children())
     check_team_spellings(auditors, (c.team for c in cases.children()))
     spec = round_spec(
         kind,
@@ -317,8 +318,7 @@ def draw(
         own_team = own_team_against_framework(
             kind, settings.sampling, framework.sampling.own_team_roles
         )
-        if own_team:
-            plan.warnings.append(own_team)
+        plan.warnings += [w for w in (own_team, named) if w]
         if gone := leavers_note(find_roster(ws, roster_path)):
             plan.warnings.append(gone)  # a leaver left out is said, never silently
         allocated = [a for a in plan.audits if a.auditor is not None]

@@ -16,6 +16,7 @@ from qaf_docs.cases.columns import ColumnMapping
 from qaf_docs.cases.manifest import by_the_draw, read_manifest_record
 from qaf_docs.cases.plan import AuditHistory, RoundSpec
 from qaf_docs.cases.roster import Auditor, read_roster
+from qaf_docs.cases.roster_child_names import without_child_names
 from qaf_docs.cases.sampling import plan_round, roster_sha256
 from qaf_docs.errors import CaseListError, SamplingError
 
@@ -82,7 +83,7 @@ def verify_manifest(
 
     auditors = record.roster
     if roster is not None:
-        auditors = read_roster(Path(roster))
+        auditors, _ = without_child_names(read_roster(Path(roster)), cases.children())
         if roster_sha256(auditors) != rules.get("roster_sha256"):
             differences.append(
                 _roster_difference(record.roster, auditors)

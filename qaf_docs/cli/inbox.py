@@ -73,14 +73,21 @@ def ingest(workspace: Path | None, as_json: bool) -> None:
 
 
 def _folder_lines(ws: Workspace) -> list[str]:
-    """A line for each folder dropped in the inbox whose files qaf does not read."""
-    from qaf_docs.inbox.readiness import folders_with_files
+    """A line for each folder dropped in the inbox whose files qaf does not read, and one for
+    any links there (it never follows one)."""
+    from qaf_docs.inbox.readiness import folders_with_files, links_in
 
-    return [
+    lines = [
         f"Folder '{name}' in the inbox holds {count} file(s) that qaf does not read: move the "
         "files themselves into the inbox (qaf reads only the files directly in it)."
         for name, count in folders_with_files(ws.inbox)
     ]
+    if links := links_in(ws.inbox):
+        lines.append(
+            f"{links} link(s) in the inbox point to files elsewhere, which qaf never follows or "
+            "reads: copy the forms themselves into the inbox, then delete the link(s)."
+        )
+    return lines
 
 
 def _outcomes_json(ws: Workspace, outcomes: list[Any]) -> dict[str, object]:

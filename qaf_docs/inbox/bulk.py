@@ -40,6 +40,7 @@ from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
 from qaf_docs.inbox.identity_checks import (
     FrameworkCache,
+    audit_label,
     check_identity,
     file_identity,
     oversized_identity,
@@ -214,11 +215,11 @@ class BulkIngestor(Ingestor):
                 path, digest, label, None, [problem], named=shown, for_manager=bool(shown)
             )
         identity = reading.identity
-        label = f"audit {identity.audit_ref}"
+        label = audit_label(identity, label)
         try:  # the register's view of the identity first, as for a single file
             audit = check_identity(self.register, self.settings, identity, reading.kind)
         except SubmissionError as e:
-            label, finding = refusal(e, identity, self.settings)
+            label, finding = refusal(e, identity, self.settings, label)
             return self._reject_later(
                 path, digest, label, None, [finding], named=identity.audit_ref
             )

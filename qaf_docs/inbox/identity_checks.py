@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from qaf_docs.case_ids import may_be_id, said_id
 from qaf_docs.errors import IdentityError, QafError, SubmissionError
 from qaf_docs.findings import Finding
 from qaf_docs.frameworks import Framework, kept_framework, load_framework
@@ -90,12 +91,19 @@ def _day(iso: str) -> str:
     return f"{date.fromisoformat(iso[:10]):%d/%m/%Y}"
 
 
+def audit_label(identity: Identity, fallback: str) -> str:
+    """How the ingest line and the log name a file of ``identity``: by its audit, or as
+    ``fallback`` (by its content, "file #1a2b3c4d") where its audit reference may be a name."""
+    return f"audit {identity.audit_ref}" if may_be_id(identity.audit_ref) else fallback
+
+
 def refusal(
-    e: SubmissionError, identity: Identity | None, settings: Settings
+    e: SubmissionError, identity: Identity | None, settings: Settings, fallback: str = "file"
 ) -> tuple[str, Finding]:
-    """The ingest line's label and the note's finding for a file whose identity was refused."""
+    """The ingest line's label and the note's finding for a file whose identity was refused
+    (``fallback``, the file's label by its content, where its identity names no audit)."""
     foreign = identity is not None and identity.workspace_id != settings.workspace_id
-    label = f"audit {identity.audit_ref}" if identity else "file"
+    label = audit_label(identity, fallback) if identity else fallback
     finding = Finding("error", "File", str(e).rstrip("."), e.what_to_do, fixable=e.fixable)
     return (label + " of another workspace" if foreign else label), finding
 
@@ -109,14 +117,16 @@ def check_identity(
         raise IdentityError(f"The file says it is an {identity.kind} but it is a {kind.value} file")
     if identity.workspace_id != settings.workspace_id:
         raise IdentityError(
-            f"Audit {identity.audit_ref} was issued by another qaf workspace (another team or "
+            f"Audit {said_id(identity.audit_ref)} was issued by another qaf workspace (another team or "
             "council), not this one; this workspace's own audits are not affected",
             what_to_do="Send the file to the QA team that issued it.",
             fixable=False,
         )
     audit = register.audit(identity.audit_ref)
     if audit is None:
-        raise IdentityError(f"Audit {identity.audit_ref} is not in this workspace's register")
+        raise IdentityError(
+            f"Audit {said_id(identity.audit_ref)} is not in this workspace's register"
+        )
     if audit.status == "cancelled":
         change = register.cancellation_of(audit.audit_ref)
         why = f" on {_day(change.at)} by {change.by_whom}: {change.reason}" if change else ""
@@ -138,7 +148,7 @@ def check_identity(
         )
     if audit.case_id != identity.case_id:
         raise IdentityError(
-            f"The file names case {identity.case_id} but audit {identity.audit_ref} is for "
+            f"The file names case {said_id(identity.case_id)} but audit {identity.audit_ref} is for "
             f"case {audit.case_id}"
         )
     if identity.framework_id != audit.framework_id:

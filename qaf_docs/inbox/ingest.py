@@ -36,6 +36,7 @@ from qaf_docs.inbox import derived
 from qaf_docs.inbox import lifecycle_checks as checks
 from qaf_docs.inbox.identity_checks import (
     FrameworkCache,
+    audit_label,
     check_identity,
     file_identity,
     oversized_identity,
@@ -142,7 +143,7 @@ class Ingestor:
             with Package(path, self.limits) as package:  # one open for the check and identity
                 kind = inspect_office_file(package, self.limits)
                 identity = file_identity(package, kind)
-            label = f"audit {identity.audit_ref}"
+            label = audit_label(identity, label)
             audit = check_identity(self.register, self.settings, identity, kind)
             if kind is FileKind.DOCX:
                 return self._audit_tool(path, digest, identity, audit, label)
@@ -150,7 +151,7 @@ class Ingestor:
         except FileInUseError:
             raise
         except SubmissionError as e:
-            said, finding = refusal(e, identity, self.settings)
+            said, finding = refusal(e, identity, self.settings, label)
             known = oversized_identity(path, self.limits) if isinstance(e, TooLargeError) else None
             if known is not None:  # pictures pasted in: whose it is, so its note says who to ask
                 identity, kind = known

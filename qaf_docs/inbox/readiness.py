@@ -126,6 +126,16 @@ def folders_with_files(inbox: Path, *, most: int = 10_000) -> list[tuple[str, in
     return found
 
 
+def links_in(inbox: Path) -> int:
+    """How many links (symbolic links) sit in ``inbox``: qaf never follows one, so a form behind
+    it is never read, and whoever put it there is told so (by number: its name may be anything)."""
+    try:
+        with os.scandir(inbox) as entries:
+            return sum(e.is_symlink() and not is_ignored(Path(e.path)) for e in entries)
+    except OSError:
+        return 0
+
+
 @dataclass
 class Readiness:
     """What the tracker knows about one file in the inbox, from its looks so far."""

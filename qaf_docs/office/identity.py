@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from qaf_docs.case_ids import case_key
+from qaf_docs.case_ids import case_key, said_id
 from qaf_docs.errors import IdentityError, QafError, UnsafeFileError
 from qaf_docs.office.parts import Limits, Package
 from qaf_docs.records import Identity
@@ -126,21 +126,21 @@ def read_identity(
     # Retyped as read ("qa2611-0001", "6537810" for "006537810"): the same audit, not a copy.
     if shown_ref and shown_ref.upper() != identity.audit_ref.upper():
         raise IdentityError(
-            f"The file's hidden audit reference ({identity.audit_ref}) does not match the one "
-            f"shown in it ({shown_ref}): it may have been copied from another audit.",
+            f"The file's hidden audit reference ({said_id(identity.audit_ref)}) does not match the "
+            f"one shown in it ({said_id(shown_ref)}): it may have been copied from another audit.",
             path=path,
         )
     if shown_case and case_key(shown_case.upper()) != case_key(identity.case_id.upper()):
         raise IdentityError(
-            f"The file shows case {shown_case} but its hidden identity is audit "
-            f"{identity.audit_ref} for case {identity.case_id}: it may have been copied from "
+            f"The file shows case {said_id(shown_case)} but its hidden identity is audit "
+            f"{said_id(identity.audit_ref)} for case {said_id(identity.case_id)}: it may have been copied from "
             "another audit.",
             path=path,
         )
     if visible_ref is not None and not shown_ref and visible_case_id is not None and not shown_case:
         raise IdentityError(
             "The audit reference and case id shown at the top of the file have been deleted, so "
-            f"qaf cannot confirm that it is audit {identity.audit_ref}.",
+            f"qaf cannot confirm that it is audit {said_id(identity.audit_ref)}.",
             path=path,
         )
     return identity

@@ -33,10 +33,9 @@ from qaf_docs.office.action_sheet import Column
 from qaf_docs.office.zip_members import Member, PreDeflated, read_members, write_zip
 from qaf_docs.packs.action_tracker import filled_workbook, tracker_values, write_action_tracker
 from qaf_docs.packs.details import PackAction, PackDetails
-from qaf_docs.safe_output import atomic_write
+from qaf_docs.safe_output import atomic_write, may_start_formula
 
 _MARK = "QAFMARK{}Z"
-_PLAIN_START = ("=", "+", "-", "@")
 _LONGEST = 2_000
 _FIRST_NUMBER = 987_650_000  # action numbers in a prototype: no real tracker holds these
 _FIRST_DATE = date(2800, 1, 1)  # likewise for dates
@@ -240,6 +239,6 @@ def _plain(value: str) -> bool:
         value == value.strip()
         and value.isprintable()
         and len(value) < _LONGEST
-        and not value.startswith(_PLAIN_START)
+        and not may_start_formula(value)
         and "QAFMARK" not in value
     )

@@ -16,6 +16,8 @@ from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from qaf_docs.safe_output import may_start_formula
+
 NAVY = "#1F3A5F"
 GREEN, AMBER, RED, GREY = "#C6EFCE", "#FFEB9C", "#F8CBAD", "#EDEDED"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
@@ -39,7 +41,14 @@ class Book:
             path,
             {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
         )
-        add = self.wb.add_format
+        self._made: dict[int, dict[str, Any]] = {}  # each format's properties, by id
+        self._quoted: dict[int, Any] = {}
+
+        def add(properties: dict[str, Any]) -> Any:
+            made = self.wb.add_format(properties)
+            self._made[id(made)] = properties
+            return made
+
         self.title = add({"bold": True, "font_size": 14, "font_color": NAVY})
         self.note = add({"italic": True, "font_color": "#595959"})
         self.heading = add({"bold": True, "font_color": NAVY, "font_size": 12})
@@ -91,6 +100,8 @@ class Book:
         """Write one value with the right type: text stays text, dates are dates."""
         if type(value) is str and value:  # most cells: printable text needs no cleaning
             plain = value.isprintable() and len(value) <= _CELL_MAX
+            if may_start_formula(value):  # stays text when someone edits the cell in Excel
+                fmt = self.quoted(fmt or self.text)
             ws.write_string(row, col, value if plain else clean(value), fmt or self.text)
         elif value is None or value == "":
             ws.write_blank(row, col, None, fmt or self.text)
@@ -104,6 +115,14 @@ class Book:
             ws.write_number(row, col, value, fmt or self.number)
         else:
             ws.write_string(row, col, clean(str(value)), fmt or self.text)
+
+    def quoted(self, fmt: Any) -> Any:
+        """``fmt`` with Excel's quote prefix: text that looks like a formula stays text when the
+        cell is edited (as ``set_text_cell`` does for the workbooks openpyxl writes)."""
+        if id(fmt) not in self._quoted:
+            made = {**self._made.get(id(fmt), {"valign": "top"}), "quote_prefix": True}
+            self._quoted[id(fmt)] = self.wb.add_format(made)
+        return self._quoted[id(fmt)]
 
     def table(
         self,
