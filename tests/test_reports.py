@@ -665,3 +665,21 @@ def test_a_missed_reaudit_is_still_reported_in_the_quarter_it_fell_due(
         build_period_report(workspace, fake, parse_period("quarter", "2026Q3"), TODAY)
     )
     assert "fell due in this period" not in q3  # due in the second quarter, not the third
+
+
+@pytest.mark.parametrize(
+    "text, width, expected",
+    [
+        ("Demo Team Manager 24/11/2026", 15, 3),  # 2 by characters: its date was cut off
+        ("Seen at home", 15, 1),
+        ("Visited twice\nPlan updated in October", 15, 3),
+        ("x" * 40, 15, 3),  # one long word runs on over the lines it needs
+    ],
+)
+def test_a_tracker_row_is_as_tall_as_its_words_wrap(text: str, width: int, expected: int) -> None:
+    """A cell's lines are counted as Excel and LibreOffice wrap them, at spaces: the Actions
+    sheet's "Signed off" cell ('Demo Team Manager 24/11/2026') was given two lines and printed
+    with its date cut off."""
+    from qaf_docs.reports.tracker_book import lines
+
+    assert lines(text, width) == expected

@@ -204,7 +204,26 @@ def lines(value: Any, width: float) -> int:
     per_line = max(1, int(width * 1.05))
     if len(text) <= per_line and "\n" not in text:
         return 1  # most cells: one line, nothing to count
-    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+    return sum(_wrapped_lines(part, per_line) for part in text.split("\n"))
+
+
+def _wrapped_lines(part: str, per_line: int) -> int:
+    """Lines one paragraph takes when wrapped at spaces, as Excel and LibreOffice wrap it ("Demo
+    Team Manager 24/11/2026" is three lines of 15: a word that does not fit starts the next)."""
+    if len(part) <= per_line:
+        return 1
+    n, used = 1, -1  # -1: nothing on the line yet
+    for word in part.split():
+        size = len(word)
+        if used >= 0 and used + 1 + size <= per_line:
+            used += 1 + size
+            continue
+        if used >= 0:
+            n += 1
+        extra = (size - 1) // per_line  # a word longer than a line runs on over the next
+        n += extra
+        used = size - extra * per_line
+    return n
 
 
 def fit_width(header: str, values: Any, wrapped: bool) -> float:
