@@ -20,7 +20,7 @@ from qaf_docs.records import Checkpoint as RoundCheckpoint
 from qaf_docs.reports import figures, said, sources
 from qaf_docs.reports.names import Children
 from qaf_docs.reports.reaudits import audited_on, reaudit_due, reaudited, settled_by_hand
-from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width
+from qaf_docs.reports.tracker_book import AMBER, GREEN, GREY, RED, Book, fit_width, lines
 
 DOMAIN_SHEET = "Domain grades"
 #: The listing sheets ``write_all`` writes after the Summary, in order.
@@ -134,6 +134,12 @@ def _fill(framework: Framework, grade: str | None) -> str:
     return AMBER if framework.scale.is_grade(grade) else GREY
 
 
+def _header_height(headings: list[str]) -> int:
+    """Points for a row of headings in columns 15 wide, each wrapped whole ("Impact of services
+    on outcomes for children and young people" is five lines; it was cut off at three)."""
+    return 15 * max([2, *(lines(h, 15) for h in headings)])
+
+
 def domain_grades(
     book: Book, snapshot: list[AuditResult], framework: Framework
 ) -> tuple[str, int, int] | None:
@@ -165,7 +171,7 @@ def domain_grades(
     for c, text in enumerate(["Domain", *grades, "Total"]):
         ws.write_string(r + 1, c, text, book.header)
     first = r + 2
-    ws.set_row(r + 1, 30)
+    ws.set_row(r + 1, _header_height(grades))
     for i, (title, by_grade) in enumerate(counts.items()):
         ws.write_string(first + i, 0, title, book.text)
         for c, g in enumerate(grades, start=1):
@@ -192,7 +198,7 @@ def domain_grades(
         ws.write_string(top + 2, 0, "No returned audit yet.", book.note)
     ws.set_column(0, 0, fit_width("Team", [*teams, *titles], False))
     ws.set_column(1, max(len(titles) + 2, len(grades) + 1), 15)
-    ws.set_row(1, 45)
+    ws.set_row(1, _header_height(titles))
     book.fit_rows(ws, top + 1, ["Audit ref", "Case ID", "Team", *titles], rows,
                   dict.fromkeys(range(1, 3 + len(titles)), 15.0))  # fmt: skip
     ws.freeze_panes(2, 1)
