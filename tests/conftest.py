@@ -273,6 +273,27 @@ def soffice() -> str | None:
     return found
 
 
+def printed_text(document: Path, out: Path) -> str:
+    """``document`` printed by LibreOffice and read back with ``pdftotext -layout`` (pages split by
+    form feeds): what a person sees on paper. Skips where either is missing, but in CI."""
+    exe = soffice()
+    if exe is None:
+        pytest.skip("LibreOffice is not installed here (it is in CI)")
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("pdftotext must be installed in CI: .ci/run installs poppler-utils")
+        pytest.skip("pdftotext (poppler-utils) is not installed here (it is in CI)")
+    subprocess.run(
+        [exe, f"-env:UserInstallation=file://{out / '.lo-profile'}", "--headless",
+         "--convert-to", "pdf", "--outdir", str(out), str(document)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return subprocess.run(
+        ["pdftotext", "-layout", str(out / f"{document.stem}.pdf"), "-"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+
+
 def libreoffice_resave(src: Path, out_dir: Path) -> Path:
     """Open ``src`` in LibreOffice and save it again as .docx/.xlsx, like a LibreOffice user."""
     exe = soffice()

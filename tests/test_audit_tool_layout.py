@@ -4,15 +4,12 @@ delete is printed."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, record_test_round, soffice
+from conftest import TODAY, printed_text, record_test_round
 from lxml import etree
 
 from qaf_docs.frameworks import NOT_APPLICABLE, preset_names
@@ -117,22 +114,7 @@ def test_case_type_is_capitalised_and_a_case_with_no_team_prints_no_blank_rows(
 
 def _pages(docx: Path, out: Path) -> list[str]:
     """The text of each printed page, as LibreOffice lays the form out."""
-    exe = soffice()
-    if exe is None:
-        pytest.skip("LibreOffice is not installed here (it is in CI)")
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdftotext must be installed in CI: .ci/run installs poppler-utils")
-        pytest.skip("pdftotext (poppler-utils) is not installed here (it is in CI)")
-    subprocess.run(
-        [exe, f"-env:UserInstallation=file://{out / '.lo-profile'}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(docx)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    pdf = out / f"{docx.stem}.pdf"
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
-    ).stdout
+    text = printed_text(docx, out)
     return [" ".join(page.split()) for page in text.split("\f")]
 
 

@@ -8,15 +8,12 @@ The name column now takes the room; the figures' columns still fit their heading
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import soffice
+from conftest import printed_text
 from test_reports import FakeRegister, audit
 
 from qaf_docs.reports.period_report import build_round_report
@@ -31,22 +28,7 @@ TEAMS = [
 
 def _printed(docx: Path, out: Path) -> list[str]:
     """The report's printed lines, as LibreOffice lays it out (spacing kept between columns)."""
-    exe = soffice()
-    if exe is None:
-        pytest.skip("LibreOffice is not installed here (it is in CI)")
-    if shutil.which("pdftotext") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("pdftotext must be installed in CI: .ci/run installs poppler-utils")
-        pytest.skip("pdftotext (poppler-utils) is not installed here (it is in CI)")
-    subprocess.run(
-        [exe, f"-env:UserInstallation=file://{out / '.lo-profile'}", "--headless",
-         "--convert-to", "pdf", "--outdir", str(out), str(docx)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    text = subprocess.run(
-        ["pdftotext", "-layout", str(out / f"{docx.stem}.pdf"), "-"],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
+    text = printed_text(docx, out)
     return [" ".join(line.split()) for line in text.splitlines()]
 
 
