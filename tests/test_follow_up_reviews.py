@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from conftest import TODAY, plan_audits
 from lifecycle_helpers import return_form
 from openpyxl import load_workbook
+from test_framework_seeds import SEEDS
 
 from qaf_docs import clock
 from qaf_docs.cli import cli
@@ -25,7 +26,7 @@ from qaf_docs.reports.lifecycle import lifecycle_lines
 from qaf_docs.reports.qa_tracker import build_tracker
 from qaf_docs.workspace import Workspace, frameworks_of
 
-SEED = Path("/work/shared/seeds/002_6655feb83f00b193.txt")
+SEED = SEEDS / "002_6655feb83f00b193.txt"  # the seeds beside the repository (QAF_SEEDS elsewhere)
 PRESET = "independent-cycle-audit"
 
 

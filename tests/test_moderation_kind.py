@@ -26,16 +26,18 @@ from conftest import (
 from lifecycle_helpers import run
 from lxml import etree
 from openpyxl import load_workbook
+from test_framework_seeds import SEEDS
 
 from qaf_docs.frameworks import Framework
 from qaf_docs.packs.generate import generate_packs
 from qaf_docs.register.store import Register
 from qaf_docs.reports.export import export_json
 from qaf_docs.reports.qa_tracker import build_tracker
-from qaf_docs.returns.audit_form import read_document_xml
-from qaf_docs.workspace import Workspace
+from qaf_docs.returns.audit_form import read_audit_form, read_document_xml
+from qaf_docs.returns.validation import validate
+from qaf_docs.workspace import ValidationRules, Workspace
 
-SEED = Path("/work/shared/seeds/003_40601b0ddcb97fb1.txt")
+SEED = SEEDS / "003_40601b0ddcb97fb1.txt"  # the seeds beside the repository (QAF_SEEDS elsewhere)
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -110,6 +112,23 @@ def test_a_type_the_framework_does_not_have_is_refused_naming_its_types(
     note = (workspace.rejected / "moderated.docx.rejected.txt").read_text("utf-8")
     assert "'Peer moderation' is not a type of moderation this framework has" in note
     assert "Choose one of: Reflective moderation, Group moderation." in note
+
+
+def test_a_type_chosen_with_no_moderation_is_warned_of_and_not_recorded(
+    workspace: Workspace, register: Register, framework: Framework
+) -> None:
+    [ref] = plan_audits(register, workspace, 1)
+    generate_packs(workspace, register)
+    path = pack_docx(workspace, register.audit(ref))  # type: ignore[arg-type]
+    complete_form(path, framework).choose("qaf_moderation_kind", "Group moderation").save()
+    form = read_audit_form(path, framework)
+    found = validate(form, framework, ValidationRules(), received_on=TODAY)
+    [said] = [f for f in found if f.where == "Moderation: type of moderation"]
+    assert said.severity == "warning" and "so it is not recorded" in said.message
+    drop(path, workspace.inbox, "audit.docx")
+    [outcome] = run(workspace)
+    assert outcome.result == "accepted", outcome.detail
+    assert ref not in register.moderation_extras()
 
 
 def test_an_older_audit_tool_without_the_type_is_told_of_it_and_its_forms_still_read(

@@ -41,8 +41,19 @@ def settled_kind(typed: str, framework: Framework) -> str:
 
 
 def checked_kind(form: AuditForm, framework: Framework) -> list[Finding]:
-    """Refuse a type of moderation that names none of the framework's kinds."""
+    """Refuse a type of moderation that names none of the framework's kinds; warn of one chosen
+    with no moderation to go with it (it is recorded with the moderation)."""
     kinds = framework.moderation.kinds
+    if form.moderation_kind in kinds and not (form.moderator or form.moderated_grade):
+        return [
+            Finding(
+                "warning",
+                f"Moderation: {tags.MODERATION_KIND_LABEL.lower()}",
+                "a type of moderation is chosen but no moderator or moderated grade is given, so "
+                "it is not recorded",
+                "The moderator fills in the type with the moderation; an auditor leaves it.",
+            )
+        ]
     if not form.moderation_kind or form.moderation_kind in kinds:
         return []
     return [
